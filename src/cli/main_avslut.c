@@ -1,0 +1,58 @@
+/* avslut: the interviewer's program. main() hardens the process and
+ * dispatches to a subcommand; without one it opens the home screen. */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cli/cli.h"
+#include "util/msg.h"
+#include "util/sec.h"
+
+static const struct cli_cmd avslut_cmds[] = {
+	{ NULL, NULL, NULL },
+};
+
+static void
+avslut_usage(FILE *f)
+{
+	size_t i;
+
+	fputs("usage: avslut [--lang sv|en] [COMMAND [ARGS]]\n"
+	    "Anonymous exit interviews: the interviewer's program.\n\n"
+	    "commands:\n", f);
+	for (i = 0; avslut_cmds[i].name != NULL; i++)
+		fprintf(f, "  %-10s %s\n", avslut_cmds[i].name,
+		    avslut_cmds[i].summary);
+	fputs("\n  --help     show this help\n"
+	    "  --version  show the version\n"
+	    "See avslut(1).\n", f);
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	setlocale(LC_ALL, "");
+	msg_set_prog("avslut");
+	if (sec_init() == -1)
+		msg_die(EX_SOFTWARE, "cannot initialise libsodium");
+	if (argc < 2) {
+		avslut_usage(stderr);
+		return EX_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		avslut_usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		cli_version();
+		return 0;
+	}
+	for (i = 0; avslut_cmds[i].name != NULL; i++)
+		if (strcmp(argv[1], avslut_cmds[i].name) == 0)
+			return avslut_cmds[i].run(argc - 1, argv + 1);
+	msg_warn("unknown command '%s': see avslut --help", argv[1]);
+	return EX_USAGE;
+}

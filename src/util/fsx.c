@@ -1,0 +1,168 @@
+/* fsx: private directories, bounded reads, atomic writes. */
+#include "util/fsx.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/xmem.h"
+
+int
+fsx_mkdir_p(const char *dir, unsigned mode, struct err *e)
+{
+	char *p = xstrdup(dir), *s;
+	struct stat st;
+	int rc = 0;
+
+	for (s = p + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, (mode_t)mode) == -1 && errno != EEXIST) {
+			rc = err_set(e, "cannot create directory %s: %s", p,
+			    strerror(errno));
+			break;
+		}
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	if (rc == 0 && (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode)))
+		rc = err_set(e, "%s is not a directory", dir);
+	free(p);
+	return rc;
+}
+
+int
+fsx_read_file(const char *path, size_t max, char **buf, size_t *len,
+    struct err *e)
+{
+	struct stat st;
+	char *b;
+	size_t n = 0;
+	ssize_t r;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return err_set(e, "cannot open %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_set(e, "%s is not a regular file", path);
+	}
+	if ((unsigned long long)st.st_size > max) {
+		close(fd);
+		return err_set(e, "%s is too large (%lld bytes, at most %zu)",
+		    path, (long long)st.st_size, max);
+	}
+	b = xmalloc((size_t)st.st_size + 1);
+	/* The file may grow while we read; never read past its stat size. */
+	for (;;) {
+		size_t cap = (size_t)st.st_size;
+		if (n == cap)
+			break;
+		r = read(fd, b + n, cap - n);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			int saved = errno;
+			free(b);
+			close(fd);
+			return err_set(e, "cannot read %s: %s", path,
+			    strerror(saved));
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+int
+fsx_sync_dir_of(const char *path, struct err *e)
+{
+	char *copy = xstrdup(path);
+	int fd, rc = 0;
+
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1 || fsync(fd) == -1)
+		rc = err_set(e, "cannot sync directory of %s: %s", path,
+		    strerror(errno));
+	if (fd != -1)
+		close(fd);
+	free(copy);
+	return rc;
+}
+
+int
+fsx_write_atomic(const char *path, const void *data, size_t len,
+    unsigned mode, int excl, struct err *e)
+{
+	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
+	const char *p = data;
+	size_t off = 0;
+	ssize_t w;
+	int fd, saved;
+
+	if (excl && fsx_exists(path)) {
+		free(tmp);
+		return err_set(e, "%s already exists", path);
+	}
+	if ((fd = mkstemp(tmp)) == -1) {
+		saved = errno;
+		free(tmp);
+		return err_set(e, "cannot create a file next to %s: %s", path,
+		    strerror(saved));
+	}
+	if (fchmod(fd, (mode_t)mode) == -1)
+		goto fail;
+	while (off < len) {
+		w = write(fd, p + off, len - off);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1)
+			goto fail;
+		off += (size_t)w;
+	}
+	if (fsync(fd) == -1)
+		goto fail;
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (excl) {
+		/* link() fails if path exists: no race with another writer. */
+		if (link(tmp, path) == -1)
+			goto fail;
+		unlink(tmp);
+	} else if (rename(tmp, path) == -1)
+		goto fail;
+	free(tmp);
+	return fsx_sync_dir_of(path, e);
+fail:
+	saved = errno;
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	return err_set(e, "cannot write %s: %s", path, strerror(saved));
+}
+
+int
+fsx_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}

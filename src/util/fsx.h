@@ -1,0 +1,27 @@
+/* fsx: the few file-system operations everything shares: private
+ * directories, bounded reads and crash-safe atomic writes. */
+#ifndef AVSLUT_FSX_H
+#define AVSLUT_FSX_H
+
+#include <stddef.h>
+
+#include "util/err.h"
+
+/* Create dir and its parents with mode (0700 for private data). Existing
+ * directories are left as they are. */
+int fsx_mkdir_p(const char *dir, unsigned mode, struct err *e);
+/* Read a whole regular file of at most max bytes into a NUL-terminated
+ * buffer (the NUL is not counted in *len). Caller frees. */
+int fsx_read_file(const char *path, size_t max, char **buf, size_t *len,
+    struct err *e);
+/* Write data to path atomically: a temporary file in the same directory
+ * with mode, fsync, rename, fsync of the directory. With excl, fail if
+ * path exists. */
+int fsx_write_atomic(const char *path, const void *data, size_t len,
+    unsigned mode, int excl, struct err *e);
+/* fsync the directory holding path. */
+int fsx_sync_dir_of(const char *path, struct err *e);
+/* 1 if path exists (any type). */
+int fsx_exists(const char *path);
+
+#endif

@@ -1,0 +1,152 @@
+/* pass: passphrase input with echo off, kept in guarded memory. */
+#include "util/pass.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "util/fsx.h"
+#include "util/xmem.h"
+
+void
+pass_free(char *p)
+{
+	if (p != NULL)
+		sodium_free(p);
+}
+
+static char *
+pass_from_file(const char *file, int line, struct err *e)
+{
+	char *buf, *s, *out;
+	size_t len, i, n;
+	int l = 0;
+
+	if (fsx_read_file(file, 64 * 1024, &buf, &len, e) == -1)
+		return NULL;
+	s = buf;
+	while (l < line && (s = memchr(s, '\n', len - (size_t)(s - buf)))) {
+		s++;
+		l++;
+	}
+	if (s == NULL || (size_t)(s - buf) >= len) {
+		xfree_wipe(buf, len);
+		err_set(e, "%s has no passphrase on line %d", file, line + 1);
+		return NULL;
+	}
+	for (i = (size_t)(s - buf); i < len && buf[i] != '\n' &&
+	    buf[i] != '\r'; i++)
+		;
+	n = i - (size_t)(s - buf);
+	if (n == 0 || n > PASS_MAX) {
+		xfree_wipe(buf, len);
+		err_set(e, "%s: line %d must hold a passphrase of 1 to %d "
+		    "bytes", file, line + 1, PASS_MAX);
+		return NULL;
+	}
+	out = sodium_malloc(n + 1);
+	if (out == NULL) {
+		xfree_wipe(buf, len);
+		err_set(e, "cannot allocate protected memory");
+		return NULL;
+	}
+	memcpy(out, s, n);
+	out[n] = '\0';
+	xfree_wipe(buf, len);
+	return out;
+}
+
+/* Read a line from fd with echo off. Returns a sodium_malloc buffer. */
+static char *
+pass_from_tty(int fd, const char *prompt, struct err *e)
+{
+	struct termios old, raw;
+	char *buf;
+	size_t n = 0;
+	char c;
+	ssize_t r;
+	int restore = 0;
+
+	if ((buf = sodium_malloc(PASS_MAX + 1)) == NULL) {
+		err_set(e, "cannot allocate protected memory");
+		return NULL;
+	}
+	if (write(fd, prompt, strlen(prompt)) == -1)
+		goto io;
+	if (tcgetattr(fd, &old) == 0) {
+		raw = old;
+		raw.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+		raw.c_lflag |= ICANON;
+		if (tcsetattr(fd, TCSAFLUSH, &raw) == 0)
+			restore = 1;
+	}
+	for (;;) {
+		r = read(fd, &c, 1);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0 || c == '\n' || c == '\r')
+			break;
+		if (n < PASS_MAX)
+			buf[n++] = c;
+	}
+	buf[n] = '\0';
+	if (restore)
+		tcsetattr(fd, TCSAFLUSH, &old);
+	if (write(fd, "\n", 1) == -1)
+		goto io;
+	if (r <= 0 && n == 0) {
+		sodium_free(buf);
+		err_set(e, "no passphrase given");
+		return NULL;
+	}
+	if (n == 0) {
+		sodium_free(buf);
+		err_set(e, "the passphrase must not be empty");
+		return NULL;
+	}
+	return buf;
+io:
+	sodium_free(buf);
+	err_set(e, "cannot write to the terminal: %s", strerror(errno));
+	return NULL;
+}
+
+char *
+pass_read(const char *prompt, const char *file, int line, int confirm,
+    struct err *e)
+{
+	char *p, *q;
+	int fd;
+
+	if (file == NULL)
+		file = getenv("AVSLUT_PASSPHRASE_FILE");
+	if (file != NULL && file[0] != '\0')
+		return pass_from_file(file, line, e);
+	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) == -1) {
+		err_set(e, "no terminal to ask for the passphrase: use "
+		    "--passphrase-file FILE");
+		return NULL;
+	}
+	p = pass_from_tty(fd, prompt, e);
+	if (p != NULL && confirm) {
+		q = pass_from_tty(fd, "Repeat: ", e);
+		if (q == NULL || strcmp(p, q) != 0) {
+			if (q != NULL)
+				err_set(e, "the passphrases do not match");
+			pass_free(q);
+			pass_free(p);
+			close(fd);
+			return NULL;
+		}
+		pass_free(q);
+	}
+	close(fd);
+	return p;
+}

@@ -1,0 +1,131 @@
+/* Unit tests for src/util: UTF-8 rules, atomic files, paths. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sys/stat.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/fsx.h"
+#include "util/paths.h"
+#include "util/utf8.h"
+#include "util/xmem.h"
+
+static void
+test_utf8_decode(void **state)
+{
+	uint32_t cp = 0;
+
+	(void)state;
+	assert_int_equal(utf8_decode("\xc3\xa5", 2, &cp), 2);
+	assert_int_equal(cp, 0xe5);				/* å */
+	assert_int_equal(utf8_decode("\xf0\x9f\x98\x80", 4, &cp), 4);
+	assert_int_equal(cp, 0x1f600);
+	assert_int_equal(utf8_decode("\xc0\xaf", 2, &cp), 0);	/* overlong */
+	assert_int_equal(utf8_decode("\xed\xa0\x80", 3, &cp), 0); /* surrogate */
+	assert_int_equal(utf8_decode("\xe2\x82", 2, &cp), 0);	/* truncated */
+	assert_int_equal(utf8_decode("\xf5\x80\x80\x80", 4, &cp), 0);
+}
+
+static void
+test_utf8_clean(void **state)
+{
+	size_t bad = 0;
+	uint32_t cp = 0;
+	const char *rlo = "ab\xe2\x80\xae" "cd";	/* U+202E */
+
+	(void)state;
+	assert_true(utf8_clean("Hälsa på", strlen("Hälsa på"), 0, &bad, &cp));
+	assert_false(utf8_clean(rlo, strlen(rlo), 0, &bad, &cp));
+	assert_int_equal(bad, 2);
+	assert_int_equal(cp, 0x202e);
+	assert_false(utf8_clean("a\x1b[2J", 5, 0, &bad, &cp));
+	assert_int_equal(bad, 1);
+	assert_int_equal(cp, 0x1b);
+	assert_false(utf8_clean("a\nb", 3, 0, &bad, &cp));
+	assert_true(utf8_clean("a\nb", 3, 1, &bad, &cp));
+	assert_false(utf8_clean("a\xff", 2, 1, &bad, &cp));
+	assert_int_equal(cp, 0xffffffffu);
+}
+
+static void
+test_utf8_sanitize(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = utf8_sanitize("a\x1b]0;x\x07z\xff", 9, 0);
+	assert_string_equal(s, "a\xef\xbf\xbd]0;x\xef\xbf\xbdz\xef\xbf\xbd");
+	free(s);
+	assert_int_equal(utf8_len("åäö", strlen("åäö")), 3);
+}
+
+static void
+test_fsx_atomic(void **state)
+{
+	char dir[] = "/tmp/avslut-test-XXXXXX";
+	char *path, *sub, *buf = NULL;
+	size_t len = 0;
+	struct stat st;
+	struct err e;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = paths_join(dir, "a/b/file");
+	sub = paths_join(dir, "a/b");
+	assert_int_equal(fsx_mkdir_p(sub, 0700, &e), 0);
+	free(sub);
+	assert_int_equal(fsx_write_atomic(path, "hej", 3, 0600, 1, &e), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(fsx_write_atomic(path, "x", 1, 0600, 1, &e), -1);
+	assert_non_null(strstr(e.msg, "already exists"));
+	assert_int_equal(fsx_read_file(path, 100, &buf, &len, &e), 0);
+	assert_int_equal(len, 3);
+	assert_string_equal(buf, "hej");
+	free(buf);
+	assert_int_equal(fsx_read_file(path, 2, &buf, &len, &e), -1);
+	assert_non_null(strstr(e.msg, "too large"));
+	free(path);
+}
+
+static void
+test_paths_home(void **state)
+{
+	char *p;
+
+	(void)state;
+	setenv("AVSLUT_HOME", "/x/home", 1);
+	p = paths_data_dir("avslut");
+	assert_string_equal(p, "/x/home/data/avslut");
+	free(p);
+	unsetenv("AVSLUT_HOME");
+	setenv("XDG_CONFIG_HOME", "/cfg", 1);
+	p = paths_config_dir("avslut-hr");
+	assert_string_equal(p, "/cfg/avslut-hr");
+	free(p);
+	setenv("XDG_CONFIG_HOME", "relative", 1);
+	setenv("HOME", "/home/u", 1);
+	p = paths_config_dir("avslut");
+	assert_string_equal(p, "/home/u/.config/avslut");
+	free(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_utf8_decode),
+		cmocka_unit_test(test_utf8_clean),
+		cmocka_unit_test(test_utf8_sanitize),
+		cmocka_unit_test(test_fsx_atomic),
+		cmocka_unit_test(test_paths_home),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
