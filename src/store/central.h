@@ -1,0 +1,143 @@
+/* central: HR's store, central.db (SQLite, WAL): sealed envelopes keyed by
+ * their random id and nothing else, approved forms, registered
+ * interviewers, units, turnover, staff-survey HME and the access log. */
+#ifndef AVSLUT_CENTRAL_H
+#define AVSLUT_CENTRAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/bundle.h"
+#include "util/err.h"
+
+#define CENTRAL_SCHEMA_VERSION 1
+#define CENTRAL_APP_ID 0x41564843	/* PRAGMA application_id, "AVHC" */
+#define CENTRAL_PK_BYTES BUNDLE_PK_BYTES	/* interviewer Ed25519 key */
+#define CENTRAL_FPR_BYTES 16		/* BLAKE2b-128 of the key */
+#define CENTRAL_FPR_CHARS 40		/* 8 groups of 4 hex, ':' between */
+#define CENTRAL_PUB_PREFIX "avslut-interviewer-v1 "
+
+/* Result codes (central_exit_code maps them to sysexits). */
+#define CENTRAL_EIO (-1)	/* SQLite or file-system failure */
+#define CENTRAL_ENOTOURS (-2)	/* not a central store, or too new */
+#define CENTRAL_ENOENT (-3)	/* no such database (without CREATE) */
+#define CENTRAL_EPERM (-4)	/* read-only database or file */
+#define CENTRAL_ESIGNER (-5)	/* unknown or revoked interviewer */
+#define CENTRAL_ELOCKED (-6)	/* busy beyond the busy timeout */
+#define CENTRAL_ENETFS (-7)	/* on a network file system */
+#define CENTRAL_EBAD (-8)	/* bad input (duplicate, unknown key...) */
+
+#define CENTRAL_CREATE 0x1	/* create the file (and its dir, 0700) */
+#define CENTRAL_RDONLY 0x2	/* open read-only */
+
+struct central;
+
+/* $AVSLUT_HOME or XDG data dir "avslut-hr/central.db"; caller frees. */
+char *central_default_path(void);
+/* Open (or create) path, NULL for the default. Refuses a file that is
+ * not an avslut central store, a schema newer than this program and a
+ * network file system; migrates an older schema. */
+int central_open(struct central **c, const char *path, int flags,
+    struct err *e);
+void central_close(struct central *c);
+const char *central_path(const struct central *c);
+/* The sysexits code for a result code above (0 -> 0). */
+int central_exit_code(int rc);
+/* Override the busy timeout (default 30 s); tests use a short one. */
+void central_set_busy_timeout(struct central *c, int ms);
+
+/* Network file systems: SQLite's WAL needs shared memory and working
+ * locks, which NFS, SMB/CIFS, 9p, FUSE (sshfs) and the like do not give.
+ * central_fs_magic returns NULL for a local statfs f_type, else the
+ * file system's name; central_fs_check statfs()es the directory of path
+ * and returns 0 or CENTRAL_ENETFS with a message naming the drop-folder
+ * and ssh transports. */
+const char *central_fs_magic(unsigned long f_type);
+int central_fs_check(const char *path, struct err *e);
+
+/* Envelopes. central_ingest first checks (inside the same BEGIN IMMEDIATE
+ * transaction) that b->signer is registered and not revoked, then
+ * inserts every envelope with INSERT OR IGNORE, commits, and fills *acks
+ * (caller frees) with each envelope's id and the BLAKE2b-256 of what the
+ * store now holds under that id. *added counts the new ones. Nothing
+ * about the signer or the time is stored. */
+int central_ingest(struct central *c, const struct bundle *b,
+    struct bundle_ack **acks, size_t *nacks, size_t *added, struct err *e);
+int central_env_count(struct central *c, size_t *n, struct err *e);
+/* Call fn for every envelope in id order; a non-zero return stops. */
+int central_env_foreach(struct central *c,
+    int (*fn)(void *ctx, const uint8_t *id, const uint8_t *data,
+	size_t len),
+    void *ctx, struct err *e);
+
+/* Approved forms, keyed by their hash. */
+struct central_form {
+	char *id;
+	uint32_t version;
+	uint8_t hash[BUNDLE_HASH_BYTES];
+};
+/* Returns 0 (added), 1 (that hash is already approved) or < 0. A
+ * different text for an id and version already approved is refused. */
+int central_form_add(struct central *c, const char *id, uint32_t version,
+    const uint8_t hash[BUNDLE_HASH_BYTES], const char *yaml, size_t len,
+    struct err *e);
+int central_form_list(struct central *c, struct central_form **forms,
+    size_t *n, struct err *e);
+void central_form_list_free(struct central_form *forms, size_t n);
+/* 1 if approved, 0 if not, < 0 on error. */
+int central_form_approved(struct central *c,
+    const uint8_t hash[BUNDLE_HASH_BYTES], struct err *e);
+/* The YAML text of an approved form (caller frees). */
+int central_form_yaml(struct central *c,
+    const uint8_t hash[BUNDLE_HASH_BYTES], char **yaml, size_t *len,
+    struct err *e);
+
+/* Interviewers: their Ed25519 public keys. */
+struct central_interviewer {
+	uint8_t pk[CENTRAL_PK_BYTES];
+	char *label;			/* "" if none */
+	int revoked;
+};
+/* Parse a .pub file: exactly "avslut-interviewer-v1 " and the base64
+ * (standard alphabet, padded) of the 32-byte key, then an optional
+ * newline; anything else is refused. */
+int central_pub_parse(const char *buf, size_t len,
+    uint8_t pk[CENTRAL_PK_BYTES], struct err *e);
+/* "abcd:ef01:..." (8 groups of 4 hex digits) of BLAKE2b-128(pk). */
+void central_fingerprint(const uint8_t pk[CENTRAL_PK_BYTES],
+    char out[CENTRAL_FPR_CHARS + 1]);
+/* Returns 0 (added), 1 (already registered: label kept) or < 0. A
+ * revoked key stays revoked: it cannot be added back. */
+int central_interviewer_add(struct central *c,
+    const uint8_t pk[CENTRAL_PK_BYTES], const char *label, struct err *e);
+int central_interviewer_list(struct central *c,
+    struct central_interviewer **list, size_t *n, struct err *e);
+void central_interviewer_list_free(struct central_interviewer *list,
+    size_t n);
+/* which: the base64 key, the .pub line, or the fingerprint (with or
+ * without ':'). Returns 0 (revoked), 1 (was already revoked) or < 0
+ * (CENTRAL_EBAD if no registered key matches). */
+int central_interviewer_revoke(struct central *c, const char *which,
+    uint8_t pk[CENTRAL_PK_BYTES], struct err *e);
+/* 1 registered and active, 0 unknown, 2 revoked, < 0 on error. */
+int central_interviewer_status(struct central *c,
+    const uint8_t pk[CENTRAL_PK_BYTES], struct err *e);
+
+/* Access log: the time (UTC, seconds), the OS user and what was done.
+ * Ingests are deliberately not logged: a time beside a count would give
+ * back the arrival time the envelopes table leaves out. */
+int central_log(struct central *c, const char *what, struct err *e);
+struct central_log_entry {
+	int64_t time;
+	char *user;
+	char *what;
+};
+int central_log_list(struct central *c, struct central_log_entry **list,
+    size_t *n, struct err *e);
+void central_log_list_free(struct central_log_entry *list, size_t n);
+
+/* The raw SQLite handle (sqlite3 *) for the HR modules that own the
+ * units, turnover and hme tables (schema in central.c). */
+void *central_db(struct central *c);
+
+#endif
