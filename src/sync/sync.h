@@ -1,0 +1,93 @@
+/* sync: moving sealed envelopes from the laptop's outbox to HR: the DEST
+ * forms, the three transports (path, drop folder, ssh) and receipts. */
+#ifndef AVSLUT_SYNC_H
+#define AVSLUT_SYNC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+/* Result codes besides 0 and what the programs exit with for each
+ * (sync_exit_code). Every failure leaves the outbox as it was. */
+#define SYNC_EUSAGE (-1)	/* bad DEST or option: EX_USAGE */
+#define SYNC_EIO (-2)		/* local I/O: EX_IOERR */
+#define SYNC_EUNREACH (-3)	/* host unknown or unreachable: EX_UNAVAILABLE */
+#define SYNC_ELOGIN (-4)	/* ssh login or host key refused: EX_NOPERM */
+#define SYNC_ENOREMOTE (-5)	/* no avslut-hr on the host: EX_UNAVAILABLE */
+#define SYNC_EREMOTE (-6)	/* HR's ingest refused or failed: its code */
+#define SYNC_ETIMEOUT (-7)	/* no progress for too long: EX_TEMPFAIL */
+#define SYNC_EBAD (-8)		/* a receipt that does not parse: EX_DATAERR */
+#define SYNC_ECENTRAL (-9)	/* central.db refused (path): its code */
+
+enum sync_kind {
+	SYNC_PATH,	/* central.db on a local disk, opened directly */
+	SYNC_DIR,	/* "dir:/path": a drop folder, bundles and receipts */
+	SYNC_SSH,	/* "ssh://[user@]host[:port][/path]": avslut-hr ingest */
+};
+
+struct sync_dest {
+	enum sync_kind kind;
+	char *path;	/* central.db, the folder, or the remote db ("" =
+			 * the remote default; "~/x" = x in the home) */
+	char *user;	/* ssh: NULL = the ssh configuration's */
+	char *host;	/* ssh: name or address, brackets removed */
+	unsigned port;	/* ssh: 0 = the ssh configuration's */
+};
+
+/* Parse DEST. Refuses an empty DEST, a host or user that could be taken
+ * for an ssh option, control characters anywhere, and a port outside
+ * 1..65535. Fills *d (sync_dest_free it). */
+int sync_dest_parse(struct sync_dest *d, const char *s, struct err *e);
+void sync_dest_free(struct sync_dest *d);
+/* DEST back as text, for messages (caller frees). */
+char *sync_dest_str(const struct sync_dest *d);
+
+/* The command line the ssh transport asks the remote shell to run:
+ * remote_command (a trailing " -" dropped) then " --db 'PATH' -", or
+ * remote_command unchanged when the DEST names no path. Caller frees. */
+char *sync_ssh_command(const struct sync_dest *d, const char *remote_command);
+
+/* One exchange with a child process: in_len bytes read from in_fd
+ * (from its current offset) go to the child's stdin, its stdout is
+ * collected (at most out_max bytes). */
+struct sync_exchange {
+	const char *const *argv;	/* argv[0] looked up in PATH */
+	int in_fd;
+	size_t in_len;
+	size_t out_max;
+	unsigned idle_timeout;		/* seconds without any progress */
+	/* Called as bytes go out; may be NULL. */
+	void (*progress)(void *arg, size_t done, size_t total);
+	void *progress_arg;
+	/* Results. */
+	uint8_t *out;			/* caller frees */
+	size_t out_len;
+	char errtail[1024];		/* the child's last stderr bytes */
+	int status;			/* waitpid status */
+};
+/* Run it. 0 once the child has ended (whatever its status: the caller
+ * judges it), SYNC_ETIMEOUT after the child had to be killed, SYNC_EIO
+ * if it could not start or its pipes failed. Honours the crash point
+ * sync-mid-transfer (half the input written). */
+int sync_exchange_run(struct sync_exchange *x, struct err *e);
+
+/* The ssh transport: runs ssh_program (a program name, or a shell
+ * command line when it holds a space) with BatchMode and the user's own
+ * ssh configuration, sends in_len bytes of the bundle from in_fd and
+ * returns the receipt bytes HR's ingest printed (caller frees). Failures
+ * become the SYNC_E* codes above with a message that says what to do;
+ * for SYNC_EREMOTE, *remote_status (may be NULL) gets ingest's exit
+ * status. AVSLUT_SYNC_TIMEOUT (seconds) overrides the idle timeout. */
+int sync_ssh_send(const struct sync_dest *d, const char *ssh_program,
+    const char *remote_command, int in_fd, size_t in_len,
+    void (*progress)(void *, size_t, size_t), void *progress_arg,
+    uint8_t **receipt, size_t *receipt_len, int *remote_status,
+    struct err *e);
+
+/* The sysexits code for a SYNC_E* result (0 -> 0). For SYNC_EREMOTE and
+ * SYNC_ECENTRAL the caller passes the code it got (remote exit status or
+ * central_exit_code) as detail. */
+int sync_exit_code(int rc, int detail);
+
+#endif

@@ -1,0 +1,297 @@
+/* Unit tests for src/sync: the DEST forms, the remote command line and
+ * the child-process exchange the ssh transport is built on. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sys/wait.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "sync/sync.h"
+#include "util/xmem.h"
+
+static void
+test_dest_path_and_dir(void **state)
+{
+	struct sync_dest d;
+	struct err e;
+
+	(void)state;
+	assert_int_equal(sync_dest_parse(&d, "/srv/hr/central.db", &e), 0);
+	assert_int_equal(d.kind, SYNC_PATH);
+	assert_string_equal(d.path, "/srv/hr/central.db");
+	assert_null(d.host);
+	sync_dest_free(&d);
+
+	assert_int_equal(sync_dest_parse(&d, "central.db", &e), 0);
+	assert_int_equal(d.kind, SYNC_PATH);
+	assert_string_equal(d.path, "central.db");
+	sync_dest_free(&d);
+
+	assert_int_equal(sync_dest_parse(&d, "dir:/mnt/share/avslut", &e), 0);
+	assert_int_equal(d.kind, SYNC_DIR);
+	assert_string_equal(d.path, "/mnt/share/avslut");
+	sync_dest_free(&d);
+
+	assert_int_equal(sync_dest_parse(&d, "dir:", &e), SYNC_EUSAGE);
+	assert_non_null(strstr(e.msg, "no folder after dir:"));
+	assert_int_equal(sync_dest_parse(&d, "", &e), SYNC_EUSAGE);
+	assert_non_null(strstr(e.msg, "it is empty"));
+	assert_int_equal(sync_dest_parse(&d, "sftp://host/x", &e),
+	    SYNC_EUSAGE);
+	assert_non_null(strstr(e.msg, "unknown transport"));
+	assert_non_null(strstr(e.msg, "ssh://[user@]host[:port]"));
+	assert_int_equal(sync_dest_parse(&d, "/tmp/a\nb", &e), SYNC_EUSAGE);
+	assert_non_null(strstr(e.msg, "control characters"));
+}
+
+static void
+test_dest_ssh(void **state)
+{
+	struct sync_dest d;
+	struct err e;
+	char *s;
+
+	(void)state;
+	assert_int_equal(sync_dest_parse(&d,
+	    "ssh://hr@hr.region.se:2222/var/lib/avslut/central.db", &e), 0);
+	assert_int_equal(d.kind, SYNC_SSH);
+	assert_string_equal(d.user, "hr");
+	assert_string_equal(d.host, "hr.region.se");
+	assert_int_equal(d.port, 2222);
+	assert_string_equal(d.path, "/var/lib/avslut/central.db");
+	s = sync_dest_str(&d);
+	assert_string_equal(s,
+	    "ssh://hr@hr.region.se:2222/var/lib/avslut/central.db");
+	free(s);
+	sync_dest_free(&d);
+
+	assert_int_equal(sync_dest_parse(&d, "ssh://hrhost", &e), 0);
+	assert_null(d.user);
+	assert_string_equal(d.host, "hrhost");
+	assert_int_equal(d.port, 0);
+	assert_string_equal(d.path, "");
+	sync_dest_free(&d);
+
+	assert_int_equal(sync_dest_parse(&d, "ssh://[::1]:22/~/c.db", &e), 0);
+	assert_string_equal(d.host, "::1");
+	assert_int_equal(d.port, 22);
+	assert_string_equal(d.path, "~/c.db");
+	s = sync_dest_str(&d);
+	assert_string_equal(s, "ssh://[::1]:22/~/c.db");
+	free(s);
+	sync_dest_free(&d);
+
+	/* Anything ssh could read as an option is refused. */
+	assert_int_equal(sync_dest_parse(&d,
+	    "ssh://-oProxyCommand=touch%20x/db", &e), SYNC_EUSAGE);
+	assert_non_null(strstr(e.msg, "host name"));
+	assert_int_equal(sync_dest_parse(&d, "ssh://-l@host/db", &e),
+	    SYNC_EUSAGE);
+	assert_non_null(strstr(e.msg, "user name"));
+	assert_int_equal(sync_dest_parse(&d, "ssh://host:0/db", &e),
+	    SYNC_EUSAGE);
+	assert_non_null(strstr(e.msg, "1 to 65535"));
+	assert_int_equal(sync_dest_parse(&d, "ssh://host:65536/db", &e),
+	    SYNC_EUSAGE);
+	assert_int_equal(sync_dest_parse(&d, "ssh://host:22x/db", &e),
+	    SYNC_EUSAGE);
+	assert_int_equal(sync_dest_parse(&d, "ssh://host:/db", &e),
+	    SYNC_EUSAGE);
+	assert_non_null(strstr(e.msg, "port"));
+	assert_int_equal(sync_dest_parse(&d, "ssh:///db", &e), SYNC_EUSAGE);
+	assert_int_equal(sync_dest_parse(&d, "ssh://a b/db", &e),
+	    SYNC_EUSAGE);
+	assert_int_equal(sync_dest_parse(&d, "ssh://[::1/db", &e),
+	    SYNC_EUSAGE);
+}
+
+static void
+test_ssh_command(void **state)
+{
+	struct sync_dest d;
+	struct err e;
+	char *c;
+
+	(void)state;
+	assert_int_equal(sync_dest_parse(&d, "ssh://h/srv/it's/central.db",
+	    &e), 0);
+	c = sync_ssh_command(&d, "avslut-hr ingest -");
+	assert_string_equal(c,
+	    "avslut-hr ingest --db '/srv/it'\\''s/central.db' -");
+	free(c);
+	c = sync_ssh_command(&d, NULL);
+	assert_string_equal(c,
+	    "avslut-hr ingest --db '/srv/it'\\''s/central.db' -");
+	free(c);
+	c = sync_ssh_command(&d, "/opt/avslut/bin/avslut-hr ingest");
+	assert_string_equal(c, "/opt/avslut/bin/avslut-hr ingest --db "
+	    "'/srv/it'\\''s/central.db' -");
+	free(c);
+	sync_dest_free(&d);
+
+	assert_int_equal(sync_dest_parse(&d, "ssh://h/~/x $(id).db", &e), 0);
+	c = sync_ssh_command(&d, "avslut-hr ingest -");
+	assert_string_equal(c, "avslut-hr ingest --db ~/'x $(id).db' -");
+	free(c);
+	sync_dest_free(&d);
+
+	assert_int_equal(sync_dest_parse(&d, "ssh://h", &e), 0);
+	c = sync_ssh_command(&d, "avslut-hr ingest -");
+	assert_string_equal(c, "avslut-hr ingest -");
+	free(c);
+	sync_dest_free(&d);
+}
+
+static void
+test_exit_codes(void **state)
+{
+	(void)state;
+	assert_int_equal(sync_exit_code(0, 0), 0);
+	assert_int_equal(sync_exit_code(SYNC_EUSAGE, 0), EX_USAGE);
+	assert_int_equal(sync_exit_code(SYNC_EUNREACH, 0), EX_UNAVAILABLE);
+	assert_int_equal(sync_exit_code(SYNC_ELOGIN, 0), EX_NOPERM);
+	assert_int_equal(sync_exit_code(SYNC_ENOREMOTE, 0), EX_UNAVAILABLE);
+	assert_int_equal(sync_exit_code(SYNC_EREMOTE, EX_DATAERR),
+	    EX_DATAERR);
+	assert_int_equal(sync_exit_code(SYNC_EREMOTE, 255), EX_SOFTWARE);
+	assert_int_equal(sync_exit_code(SYNC_EIO, 0), EX_IOERR);
+}
+
+/* A temporary file holding n pseudo-random bytes, at offset 0. */
+static int
+make_input(size_t n, uint8_t **copy)
+{
+	char path[] = "/tmp/avslut-sync-test-XXXXXX";
+	uint8_t *b = xmalloc(n ? n : 1);
+	size_t i;
+	int fd = mkstemp(path);
+
+	assert_true(fd != -1);
+	unlink(path);
+	for (i = 0; i < n; i++)
+		b[i] = (uint8_t)(i * 2654435761u >> 13);
+	assert_int_equal(write(fd, b, n), (ssize_t)n);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	*copy = b;
+	return fd;
+}
+
+static void
+count_progress(void *arg, size_t done, size_t total)
+{
+	size_t *last = arg;
+
+	assert_true(done <= total);
+	assert_true(done >= *last);
+	*last = done;
+}
+
+static void
+test_exchange_cat(void **state)
+{
+	const char *argv[] = { "cat", NULL };
+	struct sync_exchange x;
+	struct err e;
+	size_t n = 3 * 1024 * 1024 + 7, last = 0;
+	uint8_t *in;
+	int fd;
+
+	(void)state;
+	fd = make_input(n, &in);
+	memset(&x, 0, sizeof x);
+	x.argv = argv;
+	x.in_fd = fd;
+	x.in_len = n;
+	x.out_max = n;
+	x.progress = count_progress;
+	x.progress_arg = &last;
+	assert_int_equal(sync_exchange_run(&x, &e), 0);
+	assert_true(WIFEXITED(x.status));
+	assert_int_equal(WEXITSTATUS(x.status), 0);
+	assert_int_equal(x.out_len, n);
+	assert_memory_equal(x.out, in, n);
+	assert_int_equal(last, n);
+	free(x.out);
+	free(in);
+	close(fd);
+}
+
+static void
+test_exchange_failures(void **state)
+{
+	const char *fail[] = { "sh", "-c", "echo first >&2; echo 'the "
+	    "reason' >&2; exit 3", NULL };
+	const char *missing[] = { "/nonexistent/avslut-ssh", NULL };
+	const char *chatty[] = { "sh", "-c", "head -c 100000 /dev/zero",
+	    NULL };
+	const char *slow[] = { "sleep", "30", NULL };
+	struct sync_exchange x;
+	struct err e;
+	uint8_t *in;
+	int fd;
+
+	(void)state;
+	/* The child fails without reading its input: no SIGPIPE for us,
+	 * its status and its stderr come back. */
+	fd = make_input(1 << 20, &in);
+	memset(&x, 0, sizeof x);
+	x.argv = fail;
+	x.in_fd = fd;
+	x.in_len = 1 << 20;
+	x.out_max = 100;
+	assert_int_equal(sync_exchange_run(&x, &e), 0);
+	assert_true(WIFEXITED(x.status));
+	assert_int_equal(WEXITSTATUS(x.status), 3);
+	assert_string_equal(x.errtail, "first\nthe reason\n");
+	assert_int_equal(x.out_len, 0);
+	free(x.out);
+
+	memset(&x, 0, sizeof x);
+	x.argv = missing;
+	x.in_fd = fd;
+	assert_int_equal(sync_exchange_run(&x, &e), SYNC_EIO);
+	assert_non_null(strstr(e.msg, "cannot run /nonexistent/avslut-ssh"));
+	assert_non_null(strstr(e.msg, "No such file"));
+
+	memset(&x, 0, sizeof x);
+	x.argv = chatty;
+	x.in_fd = fd;
+	x.out_max = 1000;
+	assert_int_equal(sync_exchange_run(&x, &e), SYNC_EBAD);
+	assert_non_null(strstr(e.msg, "more than a receipt"));
+	assert_null(x.out);
+
+	/* Nothing moves: stopped after the idle timeout. */
+	memset(&x, 0, sizeof x);
+	x.argv = slow;
+	x.in_fd = fd;
+	x.idle_timeout = 1;
+	assert_int_equal(sync_exchange_run(&x, &e), SYNC_ETIMEOUT);
+	assert_true(WIFSIGNALED(x.status));
+	free(in);
+	close(fd);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dest_path_and_dir),
+		cmocka_unit_test(test_dest_ssh),
+		cmocka_unit_test(test_ssh_command),
+		cmocka_unit_test(test_exit_codes),
+		cmocka_unit_test(test_exchange_cat),
+		cmocka_unit_test(test_exchange_failures),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
