@@ -10,6 +10,7 @@ struct cli_cmd {
 };
 
 /* avslut */
+int cmd_check(int argc, char **argv);
 
 /* avslut-hr */
 

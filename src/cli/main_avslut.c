@@ -10,6 +10,7 @@
 #include "util/sec.h"
 
 static const struct cli_cmd avslut_cmds[] = {
+	{ "check", cmd_check, "validate form files (avslut-form(5))" },
 	{ NULL, NULL, NULL },
 };
 

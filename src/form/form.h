@@ -111,7 +111,8 @@ enum form_state {
 
 struct form_answer {
 	uint8_t state;		/* enum form_state */
-	uint8_t other;		/* single/multi: "other, namely" chosen */
+	uint8_t other;		/* single/multi: "other, namely" chosen
+				 * (single: then num is ignored) */
 	int32_t num;		/* single: choice index; scale, nps,
 				 * number: the value; yesno: FORM_YES/NO */
 	uint64_t choices;	/* multi: bit i = choices[i] chosen */
@@ -126,12 +127,24 @@ struct form_diags {
 	char *msg[FORM_MAX_DIAGS];
 	size_t n;
 	size_t dropped;		/* problems beyond FORM_MAX_DIAGS */
+	int io;			/* the file could not be read at all */
 };
 
+/* Free the messages and zero d, ready for reuse. */
 void form_diags_free(struct form_diags *d);
+/* Append "NAME:LINE:COL: message" (line, col 1-based), or count it in
+ * dropped when d is full. For other YAML loaders (config). */
+void form_diags_add(struct form_diags *d, const char *name, size_t line,
+    size_t col, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Hostile-input limits of the loader (see avslut-form(5)). */
+#define FORM_MAX_DEPTH 10	/* nested YAML collections */
+#define FORM_MAX_NODES 250000	/* YAML nodes in one file */
 
 /* Load and validate a form. On any problem returns NULL and fills d with
- * every problem found (name is used as FILE in messages). */
+ * every problem found, sorted by position (name is used as FILE in
+ * messages). d must be zeroed (or freed with form_diags_free) first; it
+ * may be NULL. */
 struct form *form_load_file(const char *path, struct form_diags *d);
 struct form *form_load_buf(const char *name, const char *buf, size_t len,
     struct form_diags *d);
@@ -162,5 +175,31 @@ void form_answer_clear(struct form_answer *a);
 
 /* Hash as lower-case hex (2 * FORM_HASH_BYTES + 1 bytes). */
 void form_hash_hex(const struct form *f, char *out);
+/* The canonical serialisation the hash covers, exactly as avslut-form(5)
+ * specifies it; *len is its length. Caller frees. */
+char *form_canonical(const struct form *f, size_t *len);
+/* BLAKE2b-256 of form_canonical(f) into out (the loader sets f->hash). */
+void form_hash_compute(const struct form *f, uint8_t out[FORM_HASH_BYTES]);
+
+/* "single", "multi", ... as written in the YAML. */
+const char *form_type_name(enum form_type t);
+
+/* show_if expressions. Limits keep parsing and evaluation bounded. */
+#define FORM_EXPR_MAX_LEN 1024	/* bytes of one expression */
+#define FORM_EXPR_MAX_DEPTH 32	/* nested parentheses and not */
+
+/* Parse s[0..len) as a show_if over the questions of f that come before
+ * question index `before` (only earlier questions may be referred to;
+ * their id, type, choices and range must be set). Returns 0 and *out, or
+ * -1 with e set (message without the key) and *errpos = the byte offset
+ * in s the problem is at. */
+int form_expr_parse(struct form_expr **out, const struct form *f,
+    size_t before, const char *s, size_t len, size_t *errpos,
+    struct err *e);
+void form_expr_free(struct form_expr *x);
+/* The expression printed canonically: every comparison and every and, or,
+ * not fully parenthesised, single spaces (see avslut-form(5)). Caller
+ * frees. */
+char *form_expr_str(const struct form_expr *x, const struct form *f);
 
 #endif

@@ -1,0 +1,91 @@
+/* cmd_check: `avslut check FORM.yaml...`, validate forms and print what
+ * a record would carry for each (id, version, hash). */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cli/cli.h"
+#include "form/form.h"
+#include "util/msg.h"
+
+static void
+check_usage(FILE *f)
+{
+	fputs("usage: avslut check FORM.yaml...\n"
+	    "Load and validate each form. For a sound form print one line:\n"
+	    "  FILE: ID version N, Q questions, languages L, hash H\n"
+	    "(H: the first 16 hex digits of its BLAKE2b-256 form hash);\n"
+	    "otherwise print every problem as FILE:LINE:COL: message.\n\n"
+	    "  --help     show this help\n"
+	    "  --version  show the version\n"
+	    "Exit 0 if every form is sound, 65 if one is not, 66 if a file\n"
+	    "cannot be read. See avslut-form(5).\n", f);
+}
+
+int
+cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct form_diags d;
+	struct form *f;
+	char hex[2 * FORM_HASH_BYTES + 1];
+	int c, i, rc = 0;
+	size_t j;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			check_usage(stdout);
+			return 0;
+		case 'V':
+			cli_version();
+			return 0;
+		default:
+			check_usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		msg_warn("check: no form given: see avslut check --help");
+		return EX_USAGE;
+	}
+	for (i = optind; i < argc; i++) {
+		memset(&d, 0, sizeof d);
+		if ((f = form_load_file(argv[i], &d)) == NULL) {
+			for (j = 0; j < d.n; j++)
+				if (d.io)
+					msg_warn("%s: check the path",
+					    d.msg[j]);
+				else
+					fprintf(stderr, "%s\n", d.msg[j]);
+			if (d.dropped > 0)
+				fprintf(stderr, "%s: %zu more problems not "
+				    "shown\n", argv[i], d.dropped);
+			if (d.io)
+				rc = EX_NOINPUT;
+			else if (rc == 0)
+				rc = EX_DATAERR;
+			form_diags_free(&d);
+			continue;
+		}
+		form_hash_hex(f, hex);
+		printf("%s: %s version %lu, %zu questions, languages ",
+		    argv[i], f->id, (unsigned long)f->version,
+		    f->nquestions);
+		for (j = 0; j < f->nlangs; j++)
+			printf("%s%s", j ? "," : "", f->langs[j]);
+		printf(", hash %.16s\n", hex);
+		form_free(f);
+	}
+	if (fflush(stdout) == EOF) {
+		msg_warn("check: cannot write the output");
+		return EX_IOERR;
+	}
+	return rc;
+}
