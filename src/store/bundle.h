@@ -88,6 +88,9 @@ void bundle_env_hash(uint8_t out[BUNDLE_HASH_BYTES], const uint8_t *data,
  * not signed: see avslut-bundle(5) for why that is safe). */
 int bundle_receipt_write(int fd, const struct bundle_ack *acks, size_t n,
     struct err *e);
+/* The same bytes in memory (*out newly allocated, caller frees). */
+int bundle_receipt_encode(const struct bundle_ack *acks, size_t n,
+    uint8_t **out, size_t *len, struct err *e);
 /* Reads until end of file; *acks newly allocated (caller frees). Same
  * return codes as bundle_read. */
 int bundle_receipt_read(int fd, struct bundle_ack **acks, size_t *n,

@@ -13,9 +13,6 @@
 #define CENTRAL_SCHEMA_VERSION 1
 #define CENTRAL_APP_ID 0x41564843	/* PRAGMA application_id, "AVHC" */
 #define CENTRAL_PK_BYTES BUNDLE_PK_BYTES	/* interviewer Ed25519 key */
-#define CENTRAL_FPR_BYTES 16		/* BLAKE2b-128 of the key */
-#define CENTRAL_FPR_CHARS 40		/* 8 groups of 4 hex, ':' between */
-#define CENTRAL_PUB_PREFIX "avslut-interviewer-v1 "
 
 /* Result codes (central_exit_code maps them to sysexits). */
 #define CENTRAL_EIO (-1)	/* SQLite or file-system failure */
@@ -48,11 +45,13 @@ void central_set_busy_timeout(struct central *c, int ms);
 
 /* Network file systems: SQLite's WAL needs shared memory and working
  * locks, which NFS, SMB/CIFS, 9p, FUSE (sshfs) and the like do not give.
- * central_fs_magic returns NULL for a local statfs f_type, else the
- * file system's name; central_fs_check statfs()es the directory of path
- * and returns 0 or CENTRAL_ENETFS with a message naming the drop-folder
- * and ssh transports. */
+ * central_fs_magic returns NULL for a local statfs f_type, else the file
+ * system's name. central_fs_refuse is the pure decision: 0, or
+ * CENTRAL_ENETFS with a message about path naming the drop-folder and
+ * ssh transports. central_fs_check statfs()es the directory of path. */
 const char *central_fs_magic(unsigned long f_type);
+int central_fs_refuse(unsigned long f_type, const char *path,
+    struct err *e);
 int central_fs_check(const char *path, struct err *e);
 
 /* Envelopes. central_ingest first checks (inside the same BEGIN IMMEDIATE
@@ -98,14 +97,6 @@ struct central_interviewer {
 	char *label;			/* "" if none */
 	int revoked;
 };
-/* Parse a .pub file: exactly "avslut-interviewer-v1 " and the base64
- * (standard alphabet, padded) of the 32-byte key, then an optional
- * newline; anything else is refused. */
-int central_pub_parse(const char *buf, size_t len,
-    uint8_t pk[CENTRAL_PK_BYTES], struct err *e);
-/* "abcd:ef01:..." (8 groups of 4 hex digits) of BLAKE2b-128(pk). */
-void central_fingerprint(const uint8_t pk[CENTRAL_PK_BYTES],
-    char out[CENTRAL_FPR_CHARS + 1]);
 /* Returns 0 (added), 1 (already registered: label kept) or < 0. A
  * revoked key stays revoked: it cannot be added back. */
 int central_interviewer_add(struct central *c,
@@ -114,11 +105,10 @@ int central_interviewer_list(struct central *c,
     struct central_interviewer **list, size_t *n, struct err *e);
 void central_interviewer_list_free(struct central_interviewer *list,
     size_t n);
-/* which: the base64 key, the .pub line, or the fingerprint (with or
- * without ':'). Returns 0 (revoked), 1 (was already revoked) or < 0
- * (CENTRAL_EBAD if no registered key matches). */
-int central_interviewer_revoke(struct central *c, const char *which,
-    uint8_t pk[CENTRAL_PK_BYTES], struct err *e);
+/* Returns 0 (revoked), 1 (was already revoked) or < 0 (CENTRAL_EBAD if
+ * the key is not registered). Its envelopes already stored stay. */
+int central_interviewer_revoke(struct central *c,
+    const uint8_t pk[CENTRAL_PK_BYTES], struct err *e);
 /* 1 registered and active, 0 unknown, 2 revoked, < 0 on error. */
 int central_interviewer_status(struct central *c,
     const uint8_t pk[CENTRAL_PK_BYTES], struct err *e);

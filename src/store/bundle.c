@@ -1,0 +1,606 @@
+/* bundle: writing and reading signed bundles and receipts as byte streams,
+ * so they flow through a file, a pipe or ssh without a seek. */
+#include "store/bundle.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "util/xmem.h"
+
+#define IOBUF 65536
+#define HDR_BYTES (BUNDLE_MAGIC_BYTES + 4 + 4)
+#define ACK_BYTES (BUNDLE_ID_BYTES + BUNDLE_HASH_BYTES)
+
+/* A byte source: a file descriptor (buffered) or a memory buffer. */
+struct rd {
+	int fd;
+	const uint8_t *mem;
+	size_t memlen;
+	uint8_t *buf;
+	size_t bpos, blen;
+	uint64_t off;			/* bytes consumed so far */
+	const char *what;		/* "bundle" or "receipt" */
+};
+
+struct bundle_writer {
+	int fd;
+	crypto_sign_state st;
+	uint8_t *sk;			/* sodium_malloc'd copy */
+	size_t count, added;
+	uint64_t total;
+	size_t blen;
+	uint8_t buf[IOBUF];
+};
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+static int
+write_all(int fd, const uint8_t *p, size_t n, struct err *e)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1)
+			return err_set(e, "cannot write: %s", strerror(errno));
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Fill the buffer; returns bytes now available, 0 at end, -1 on error. */
+static ssize_t
+rd_fill(struct rd *r, struct err *e)
+{
+	ssize_t n;
+
+	if (r->bpos < r->blen)
+		return (ssize_t)(r->blen - r->bpos);
+	if (r->mem != NULL) {
+		/* Memory: the whole remainder is the buffer. */
+		r->buf = (uint8_t *)(uintptr_t)r->mem;
+		r->bpos = (size_t)r->off;
+		r->blen = r->memlen;
+		return (ssize_t)(r->blen - r->bpos);
+	}
+	for (;;) {
+		n = read(r->fd, r->buf, IOBUF);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			err_set(e, "cannot read the %s: %s", r->what,
+			    strerror(errno));
+			return -1;
+		}
+		r->bpos = 0;
+		r->blen = (size_t)n;
+		return n;
+	}
+}
+
+/* Read exactly n bytes; end of input first is a truncated stream. */
+static int
+rd_get(struct rd *r, void *out, size_t n, const char *field, struct err *e)
+{
+	uint8_t *o = out;
+	ssize_t have;
+	size_t take;
+
+	while (n > 0) {
+		if ((have = rd_fill(r, e)) < 0)
+			return BUNDLE_EIO;
+		if (have == 0) {
+			err_set(e, "%s is truncated: it ends at byte %llu, "
+			    "inside the %s", r->what,
+			    (unsigned long long)r->off, field);
+			return BUNDLE_EBAD;
+		}
+		take = (size_t)have < n ? (size_t)have : n;
+		memcpy(o, r->buf + r->bpos, take);
+		r->bpos += take;
+		r->off += take;
+		o += take;
+		n -= take;
+	}
+	return 0;
+}
+
+/* After the last field: anything more is refused. */
+static int
+rd_end(struct rd *r, struct err *e)
+{
+	ssize_t have;
+
+	if ((have = rd_fill(r, e)) < 0)
+		return BUNDLE_EIO;
+	if (have > 0) {
+		err_set(e, "%s has trailing bytes after byte %llu: it was "
+		    "damaged or altered", r->what,
+		    (unsigned long long)r->off);
+		return BUNDLE_EBAD;
+	}
+	return 0;
+}
+
+static void
+rd_init_fd(struct rd *r, int fd, const char *what)
+{
+	memset(r, 0, sizeof *r);
+	r->fd = fd;
+	r->buf = xmalloc(IOBUF);
+	r->what = what;
+}
+
+static void
+rd_init_mem(struct rd *r, const uint8_t *buf, size_t len, const char *what)
+{
+	memset(r, 0, sizeof *r);
+	r->fd = -1;
+	r->mem = buf != NULL ? buf : (const uint8_t *)"";
+	r->memlen = len;
+	r->what = what;
+}
+
+static void
+rd_done(struct rd *r)
+{
+	if (r->mem == NULL)
+		free(r->buf);
+}
+
+/* Magic, version and count, shared by bundles and receipts. */
+static int
+rd_header(struct rd *r, const char *magic, uint8_t hdr[HDR_BYTES],
+    uint32_t *count, struct err *e)
+{
+	uint32_t version;
+	int rc;
+
+	if ((rc = rd_get(r, hdr, BUNDLE_MAGIC_BYTES, "magic", e)) != 0)
+		return rc;
+	if (memcmp(hdr, magic, BUNDLE_MAGIC_BYTES) != 0) {
+		err_set(e, "not an avslut %s (wrong magic number)", r->what);
+		return BUNDLE_EBAD;
+	}
+	if ((rc = rd_get(r, hdr + 8, 4, "version", e)) != 0)
+		return rc;
+	version = get32(hdr + 8);
+	if (version > BUNDLE_VERSION) {
+		err_set(e, "%s version %lu is newer than this program "
+		    "understands (%d): update avslut", r->what,
+		    (unsigned long)version, BUNDLE_VERSION);
+		return BUNDLE_EBAD;
+	}
+	if (version != BUNDLE_VERSION) {
+		err_set(e, "%s version %lu is not valid", r->what,
+		    (unsigned long)version);
+		return BUNDLE_EBAD;
+	}
+	if ((rc = rd_get(r, hdr + 12, 4, "count", e)) != 0)
+		return rc;
+	*count = get32(hdr + 12);
+	if (*count > BUNDLE_MAX_COUNT) {
+		err_set(e, "%s claims %lu envelopes, more than the %d allowed",
+		    r->what, (unsigned long)*count, BUNDLE_MAX_COUNT);
+		return BUNDLE_EBAD;
+	}
+	return 0;
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, BUNDLE_ID_BYTES);
+}
+
+/* An honest writer never repeats an id; a repeat is a crafted bundle. */
+static int
+check_unique(const struct bundle *b, struct err *e)
+{
+	uint8_t *ids;
+	size_t i;
+	int rc = 0;
+
+	if (b->n < 2)
+		return 0;
+	ids = xreallocarray(NULL, b->n, BUNDLE_ID_BYTES);
+	for (i = 0; i < b->n; i++)
+		memcpy(ids + i * BUNDLE_ID_BYTES, b->envs[i].id,
+		    BUNDLE_ID_BYTES);
+	qsort(ids, b->n, BUNDLE_ID_BYTES, id_cmp);
+	for (i = 1; i < b->n && rc == 0; i++)
+		if (memcmp(ids + (i - 1) * BUNDLE_ID_BYTES,
+		    ids + i * BUNDLE_ID_BYTES, BUNDLE_ID_BYTES) == 0)
+			rc = err_set(e, "bundle repeats an envelope id");
+	free(ids);
+	return rc == 0 ? 0 : BUNDLE_EBAD;
+}
+
+/* Parse and verify; *b is filled only on success. */
+static int
+bundle_parse(struct rd *r, struct bundle *b, struct err *e)
+{
+	crypto_sign_state st;
+	struct bundle out;
+	uint8_t hdr[HDR_BYTES], lenb[4], sig[BUNDLE_SIG_BYTES];
+	uint32_t count, len;
+	uint64_t total = HDR_BYTES;
+	size_t i;
+	int rc;
+
+	memset(&out, 0, sizeof out);
+	crypto_sign_init(&st);
+	if ((rc = rd_header(r, BUNDLE_MAGIC, hdr, &count, e)) != 0)
+		return rc;
+	crypto_sign_update(&st, hdr, sizeof hdr);
+	out.envs = xcalloc(count > 0 ? count : 1, sizeof *out.envs);
+	for (i = 0; i < count; i++) {
+		struct bundle_env *v = &out.envs[i];
+
+		if ((rc = rd_get(r, v->id, BUNDLE_ID_BYTES, "envelope id",
+		    e)) != 0 ||
+		    (rc = rd_get(r, lenb, 4, "envelope length", e)) != 0)
+			goto fail;
+		len = get32(lenb);
+		if (len == 0 || len > BUNDLE_MAX_ENVELOPE) {
+			err_set(e, "envelope %zu of the bundle claims %lu bytes "
+			    "(allowed 1 to %lu)", i + 1, (unsigned long)len,
+			    (unsigned long)BUNDLE_MAX_ENVELOPE);
+			rc = BUNDLE_EBAD;
+			goto fail;
+		}
+		total += BUNDLE_ID_BYTES + 4 + (uint64_t)len;
+		if (total + BUNDLE_PK_BYTES + BUNDLE_SIG_BYTES >
+		    BUNDLE_MAX_BYTES) {
+			err_set(e, "bundle is larger than %u bytes",
+			    BUNDLE_MAX_BYTES);
+			rc = BUNDLE_EBAD;
+			goto fail;
+		}
+		crypto_sign_update(&st, v->id, BUNDLE_ID_BYTES);
+		crypto_sign_update(&st, lenb, 4);
+		v->data = xmalloc(len);
+		v->len = len;
+		out.n = i + 1;
+		if ((rc = rd_get(r, v->data, len, "envelope", e)) != 0)
+			goto fail;
+		crypto_sign_update(&st, v->data, len);
+	}
+	if ((rc = rd_get(r, out.signer, BUNDLE_PK_BYTES, "signer's key",
+	    e)) != 0)
+		goto fail;
+	crypto_sign_update(&st, out.signer, BUNDLE_PK_BYTES);
+	if ((rc = rd_get(r, sig, sizeof sig, "signature", e)) != 0 ||
+	    (rc = rd_end(r, e)) != 0)
+		goto fail;
+	if (crypto_sign_final_verify(&st, sig, out.signer) != 0) {
+		err_set(e, "bundle signature does not verify: the bundle was "
+		    "damaged or altered");
+		rc = BUNDLE_EBAD;
+		goto fail;
+	}
+	if ((rc = check_unique(&out, e)) != 0)
+		goto fail;
+	*b = out;
+	return 0;
+fail:
+	bundle_free(&out);
+	return rc;
+}
+
+int
+bundle_read(int fd, struct bundle *b, struct err *e)
+{
+	struct rd r;
+	int rc;
+
+	rd_init_fd(&r, fd, "bundle");
+	rc = bundle_parse(&r, b, e);
+	rd_done(&r);
+	return rc;
+}
+
+int
+bundle_read_buf(const uint8_t *buf, size_t len, struct bundle *b,
+    struct err *e)
+{
+	struct rd r;
+
+	rd_init_mem(&r, buf, len, "bundle");
+	return bundle_parse(&r, b, e);
+}
+
+void
+bundle_free(struct bundle *b)
+{
+	size_t i;
+
+	if (b == NULL)
+		return;
+	for (i = 0; i < b->n; i++)
+		free(b->envs[i].data);
+	free(b->envs);
+	memset(b, 0, sizeof *b);
+}
+
+void
+bundle_env_hash(uint8_t out[BUNDLE_HASH_BYTES], const uint8_t *data,
+    size_t len)
+{
+	crypto_generichash(out, BUNDLE_HASH_BYTES, data, len, NULL, 0);
+}
+
+/* --- writing ------------------------------------------------------------ */
+
+static int
+wr_flush(struct bundle_writer *w, struct err *e)
+{
+	int rc = write_all(w->fd, w->buf, w->blen, e);
+
+	w->blen = 0;
+	return rc;
+}
+
+/* Buffer, sign and write. */
+static int
+wr_put(struct bundle_writer *w, const uint8_t *p, size_t n, int sign,
+    struct err *e)
+{
+	size_t take;
+
+	if (sign)
+		crypto_sign_update(&w->st, p, n);
+	while (n > 0) {
+		if (w->blen == IOBUF && wr_flush(w, e) != 0)
+			return -1;
+		take = IOBUF - w->blen < n ? IOBUF - w->blen : n;
+		memcpy(w->buf + w->blen, p, take);
+		w->blen += take;
+		p += take;
+		n -= take;
+	}
+	return 0;
+}
+
+struct bundle_writer *
+bundle_writer_new(int fd, size_t count, const uint8_t sk[BUNDLE_SK_BYTES],
+    struct err *e)
+{
+	struct bundle_writer *w;
+	uint8_t hdr[HDR_BYTES];
+
+	if (count > BUNDLE_MAX_COUNT) {
+		err_set(e, "too many envelopes for one bundle (%zu, at most "
+		    "%d)", count, BUNDLE_MAX_COUNT);
+		return NULL;
+	}
+	w = xcalloc(1, sizeof *w);
+	if ((w->sk = sodium_malloc(BUNDLE_SK_BYTES)) == NULL) {
+		free(w);
+		err_set(e, "out of secure memory");
+		return NULL;
+	}
+	memcpy(w->sk, sk, BUNDLE_SK_BYTES);
+	w->fd = fd;
+	w->count = count;
+	w->total = HDR_BYTES;
+	crypto_sign_init(&w->st);
+	memcpy(hdr, BUNDLE_MAGIC, BUNDLE_MAGIC_BYTES);
+	put32(hdr + 8, BUNDLE_VERSION);
+	put32(hdr + 12, (uint32_t)count);
+	if (wr_put(w, hdr, sizeof hdr, 1, e) != 0) {
+		bundle_writer_abort(w);
+		return NULL;
+	}
+	return w;
+}
+
+int
+bundle_writer_add(struct bundle_writer *w, const uint8_t *id,
+    const uint8_t *data, size_t len, struct err *e)
+{
+	uint8_t lenb[4];
+
+	if (w->added == w->count)
+		return err_set(e, "bundle writer: more envelopes than the "
+		    "count (%zu)", w->count);
+	if (len == 0 || len > BUNDLE_MAX_ENVELOPE)
+		return err_set(e, "envelope of %zu bytes cannot go in a "
+		    "bundle (1 to %lu)", len,
+		    (unsigned long)BUNDLE_MAX_ENVELOPE);
+	w->total += BUNDLE_ID_BYTES + 4 + (uint64_t)len;
+	if (w->total + BUNDLE_PK_BYTES + BUNDLE_SIG_BYTES > BUNDLE_MAX_BYTES)
+		return err_set(e, "bundle would be larger than %u bytes: send "
+		    "fewer envelopes at a time", BUNDLE_MAX_BYTES);
+	put32(lenb, (uint32_t)len);
+	if (wr_put(w, id, BUNDLE_ID_BYTES, 1, e) != 0 ||
+	    wr_put(w, lenb, 4, 1, e) != 0 || wr_put(w, data, len, 1, e) != 0)
+		return -1;
+	w->added++;
+	return 0;
+}
+
+int
+bundle_writer_finish(struct bundle_writer *w, struct err *e)
+{
+	uint8_t sig[BUNDLE_SIG_BYTES];
+	const uint8_t *pk = w->sk + (BUNDLE_SK_BYTES - BUNDLE_PK_BYTES);
+	int rc = -1;
+
+	if (w->added != w->count) {
+		err_set(e, "bundle writer: %zu envelopes added, %zu announced",
+		    w->added, w->count);
+		goto out;
+	}
+	if (wr_put(w, pk, BUNDLE_PK_BYTES, 1, e) != 0)
+		goto out;
+	if (crypto_sign_final_create(&w->st, sig, NULL, w->sk) != 0) {
+		err_set(e, "cannot sign the bundle");
+		goto out;
+	}
+	if (wr_put(w, sig, sizeof sig, 0, e) != 0 || wr_flush(w, e) != 0)
+		goto out;
+	rc = 0;
+out:
+	bundle_writer_abort(w);
+	return rc;
+}
+
+void
+bundle_writer_abort(struct bundle_writer *w)
+{
+	if (w == NULL)
+		return;
+	sodium_free(w->sk);
+	sodium_memzero(&w->st, sizeof w->st);
+	free(w);
+}
+
+int
+bundle_write(int fd, const struct bundle_env *envs, size_t n,
+    const uint8_t sk[BUNDLE_SK_BYTES], struct err *e)
+{
+	struct bundle_writer *w;
+	size_t i;
+
+	if ((w = bundle_writer_new(fd, n, sk, e)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (bundle_writer_add(w, envs[i].id, envs[i].data,
+		    envs[i].len, e) != 0) {
+			bundle_writer_abort(w);
+			return -1;
+		}
+	return bundle_writer_finish(w, e);
+}
+
+/* --- receipts ------------------------------------------------------------ */
+
+int
+bundle_receipt_encode(const struct bundle_ack *acks, size_t n,
+    uint8_t **out, size_t *len, struct err *e)
+{
+	uint8_t *p;
+	size_t i, sz;
+
+	if (n > BUNDLE_MAX_COUNT)
+		return err_set(e, "too many envelopes for one receipt");
+	sz = HDR_BYTES + n * ACK_BYTES + BUNDLE_HASH_BYTES;
+	p = xmalloc(sz);
+	memcpy(p, RECEIPT_MAGIC, BUNDLE_MAGIC_BYTES);
+	put32(p + 8, BUNDLE_VERSION);
+	put32(p + 12, (uint32_t)n);
+	for (i = 0; i < n; i++) {
+		memcpy(p + HDR_BYTES + i * ACK_BYTES, acks[i].id,
+		    BUNDLE_ID_BYTES);
+		memcpy(p + HDR_BYTES + i * ACK_BYTES + BUNDLE_ID_BYTES,
+		    acks[i].hash, BUNDLE_HASH_BYTES);
+	}
+	crypto_generichash(p + sz - BUNDLE_HASH_BYTES, BUNDLE_HASH_BYTES, p,
+	    sz - BUNDLE_HASH_BYTES, NULL, 0);
+	*out = p;
+	*len = sz;
+	return 0;
+}
+
+int
+bundle_receipt_write(int fd, const struct bundle_ack *acks, size_t n,
+    struct err *e)
+{
+	uint8_t *p;
+	size_t len;
+	int rc;
+
+	if (bundle_receipt_encode(acks, n, &p, &len, e) != 0)
+		return -1;
+	rc = write_all(fd, p, len, e);
+	free(p);
+	return rc;
+}
+
+static int
+receipt_parse(struct rd *r, struct bundle_ack **acks, size_t *n,
+    struct err *e)
+{
+	crypto_generichash_state st;
+	struct bundle_ack *a;
+	uint8_t hdr[HDR_BYTES], sum[BUNDLE_HASH_BYTES];
+	uint8_t want[BUNDLE_HASH_BYTES];
+	uint32_t count, i;
+	int rc;
+
+	crypto_generichash_init(&st, NULL, 0, BUNDLE_HASH_BYTES);
+	if ((rc = rd_header(r, RECEIPT_MAGIC, hdr, &count, e)) != 0)
+		return rc;
+	crypto_generichash_update(&st, hdr, sizeof hdr);
+	a = xcalloc(count > 0 ? count : 1, sizeof *a);
+	for (i = 0; i < count; i++) {
+		if ((rc = rd_get(r, a[i].id, BUNDLE_ID_BYTES, "envelope id",
+		    e)) != 0 ||
+		    (rc = rd_get(r, a[i].hash, BUNDLE_HASH_BYTES,
+		    "envelope hash", e)) != 0)
+			goto fail;
+		crypto_generichash_update(&st, a[i].id, BUNDLE_ID_BYTES);
+		crypto_generichash_update(&st, a[i].hash, BUNDLE_HASH_BYTES);
+	}
+	if ((rc = rd_get(r, sum, sizeof sum, "checksum", e)) != 0 ||
+	    (rc = rd_end(r, e)) != 0)
+		goto fail;
+	crypto_generichash_final(&st, want, sizeof want);
+	if (sodium_memcmp(sum, want, sizeof sum) != 0) {
+		err_set(e, "receipt checksum does not match: the receipt was "
+		    "damaged");
+		rc = BUNDLE_EBAD;
+		goto fail;
+	}
+	*acks = a;
+	*n = count;
+	return 0;
+fail:
+	free(a);
+	return rc;
+}
+
+int
+bundle_receipt_read(int fd, struct bundle_ack **acks, size_t *n,
+    struct err *e)
+{
+	struct rd r;
+	int rc;
+
+	rd_init_fd(&r, fd, "receipt");
+	rc = receipt_parse(&r, acks, n, e);
+	rd_done(&r);
+	return rc;
+}
+
+int
+bundle_receipt_read_buf(const uint8_t *buf, size_t len,
+    struct bundle_ack **acks, size_t *n, struct err *e)
+{
+	struct rd r;
+
+	rd_init_mem(&r, buf, len, "receipt");
+	return receipt_parse(&r, acks, n, e);
+}

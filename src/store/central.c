@@ -1,0 +1,1009 @@
+/* central: central.db, HR's SQLite store: opening and refusing, schema
+ * migrations, the file-system check, ingest, forms, interviewers, log. */
+#include "store/central.h"
+
+#include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "util/crash.h"
+#include "util/fsx.h"
+#include "util/paths.h"
+#include "util/xmem.h"
+
+#define BUSY_MS 30000
+
+struct central {
+	sqlite3 *db;
+	char *path;
+	int rdonly;
+};
+
+/* Schema steps; step i brings user_version from i to i + 1. The envelopes
+ * table holds the random id and the sealed bytes and nothing else: no
+ * arrival time, no batch, no sender, and no rowid that would keep the
+ * order of arrival. */
+static const char *const central_schema[CENTRAL_SCHEMA_VERSION] = {
+	"CREATE TABLE envelopes ("
+	"  id BLOB PRIMARY KEY NOT NULL CHECK (length(id) = 16),"
+	"  data BLOB NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE forms ("
+	"  hash BLOB PRIMARY KEY NOT NULL CHECK (length(hash) = 32),"
+	"  form_id TEXT NOT NULL,"
+	"  version INTEGER NOT NULL CHECK (version >= 1),"
+	"  yaml TEXT NOT NULL,"
+	"  UNIQUE (form_id, version)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE interviewers ("
+	"  pk BLOB PRIMARY KEY NOT NULL CHECK (length(pk) = 32),"
+	"  label TEXT NOT NULL DEFAULT '',"
+	"  revoked INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1))"
+	") WITHOUT ROWID;"
+	"CREATE TABLE units ("
+	"  code TEXT PRIMARY KEY NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  area TEXT NOT NULL DEFAULT ''"
+	") WITHOUT ROWID;"
+	"CREATE TABLE turnover ("
+	"  unit TEXT NOT NULL,"
+	"  year INTEGER NOT NULL,"
+	"  headcount REAL NOT NULL CHECK (headcount >= 0),"
+	"  leavers INTEGER NOT NULL CHECK (leavers >= 0),"
+	"  PRIMARY KEY (unit, year)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE hme ("
+	"  unit TEXT NOT NULL,"
+	"  year INTEGER NOT NULL,"
+	"  hme REAL, motivation REAL, ledarskap REAL, styrning REAL,"
+	"  PRIMARY KEY (unit, year)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE access_log ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  time INTEGER NOT NULL,"
+	"  user TEXT NOT NULL,"
+	"  what TEXT NOT NULL"
+	");",
+};
+
+/* Network file systems by statfs f_type (linux/magic.h and the kernel
+ * sources), so the check needs no kernel headers and runs anywhere. */
+static const struct {
+	unsigned long magic;
+	const char *name;
+} central_netfs[] = {
+	{ 0x6969UL, "NFS" },
+	{ 0x517bUL, "SMB" },
+	{ 0xff534d42UL, "SMB/CIFS" },
+	{ 0xfe534d42UL, "SMB2" },
+	{ 0x01021997UL, "9p" },
+	{ 0x65735546UL, "FUSE (such as sshfs)" },
+	{ 0x564cUL, "NCP (NetWare)" },
+	{ 0x5346414fUL, "AFS" },
+	{ 0x6b414653UL, "kAFS" },
+	{ 0x73757245UL, "Coda" },
+	{ 0x00c36400UL, "Ceph" },
+	{ 0x01161970UL, "GFS2" },
+	{ 0x7461636fUL, "OCFS2" },
+	{ 0x0bd00bd0UL, "Lustre" },
+	{ 0x20030528UL, "OrangeFS" },
+	{ 0x786f4256UL, "VirtualBox shared folder" },
+	{ 0x47504653UL, "GPFS" },
+};
+
+const char *
+central_fs_magic(unsigned long f_type)
+{
+	size_t i;
+
+	/* f_type is signed on some ABIs: compare the low 32 bits. */
+	f_type &= 0xffffffffUL;
+	for (i = 0; i < sizeof central_netfs / sizeof central_netfs[0]; i++)
+		if (central_netfs[i].magic == f_type)
+			return central_netfs[i].name;
+	return NULL;
+}
+
+int
+central_fs_refuse(unsigned long f_type, const char *path, struct err *e)
+{
+	const char *name = central_fs_magic(f_type);
+
+	if (name == NULL)
+		return 0;
+	err_set(e, "%s is on a network file system (%s), where SQLite's WAL "
+	    "mode cannot work safely: keep central.db on a local disk and "
+	    "send bundles through a drop folder (sync --to dir:/path) or "
+	    "over ssh (sync --to ssh://host/path)", path, name);
+	return CENTRAL_ENETFS;
+}
+
+int
+central_fs_check(const char *path, struct err *e)
+{
+	char *copy = xstrdup(path);
+	const char *dir = dirname(copy);
+	struct statfs sf;
+
+	if (statfs(dir, &sf) == -1) {
+		err_set(e, "cannot check the file system of %s: %s", dir,
+		    strerror(errno));
+		free(copy);
+		return CENTRAL_EIO;
+	}
+	free(copy);
+	return central_fs_refuse((unsigned long)sf.f_type, path, e);
+}
+
+char *
+central_default_path(void)
+{
+	char *dir = paths_data_dir("avslut-hr");
+	char *p = paths_join(dir, "central.db");
+
+	free(dir);
+	return p;
+}
+
+int
+central_exit_code(int rc)
+{
+	switch (rc) {
+	case 0:
+		return 0;
+	case CENTRAL_ENOTOURS:
+	case CENTRAL_EBAD:
+		return EX_DATAERR;
+	case CENTRAL_ENOENT:
+		return EX_NOINPUT;
+	case CENTRAL_EPERM:
+	case CENTRAL_ESIGNER:
+		return EX_NOPERM;
+	default:
+		return EX_IOERR;
+	}
+}
+
+/* Turn the connection's last SQLite error into a result code and a
+ * message that says what to do. */
+static int
+central_sqlerr(const struct central *c, const char *doing, struct err *e)
+{
+	int code = sqlite3_errcode(c->db) & 0xff;
+
+	switch (code) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		err_set(e, "%s: %s is locked by another program: try again "
+		    "when it has finished", doing, c->path);
+		return CENTRAL_ELOCKED;
+	case SQLITE_READONLY:
+		err_set(e, "%s: %s is read-only: check the permissions of the "
+		    "file and of its directory", doing, c->path);
+		return CENTRAL_EPERM;
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		err_set(e, "%s: permission denied on %s", doing, c->path);
+		return CENTRAL_EPERM;
+	case SQLITE_NOTADB:
+		err_set(e, "%s is not an avslut central store (not a SQLite "
+		    "database): check the --db path", c->path);
+		return CENTRAL_ENOTOURS;
+	case SQLITE_CORRUPT:
+		err_set(e, "%s: %s is damaged: restore it from a backup",
+		    doing, c->path);
+		return CENTRAL_EIO;
+	case SQLITE_FULL:
+		err_set(e, "%s: the disk holding %s is full", doing, c->path);
+		return CENTRAL_EIO;
+	case SQLITE_CANTOPEN:
+		err_set(e, "%s: cannot open %s or its journal: check the "
+		    "permissions of its directory", doing, c->path);
+		return CENTRAL_EPERM;
+	default:
+		err_set(e, "%s: %s: %s", doing, c->path,
+		    sqlite3_errmsg(c->db));
+		return CENTRAL_EIO;
+	}
+}
+
+static int
+central_exec(struct central *c, const char *sql, const char *doing,
+    struct err *e)
+{
+	if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return central_sqlerr(c, doing, e);
+	return 0;
+}
+
+static int
+central_prepare(struct central *c, sqlite3_stmt **st, const char *sql,
+    const char *doing, struct err *e)
+{
+	if (sqlite3_prepare_v2(c->db, sql, -1, st, NULL) != SQLITE_OK) {
+		*st = NULL;
+		return central_sqlerr(c, doing, e);
+	}
+	return 0;
+}
+
+/* One integer from a one-row query (a PRAGMA or a count). */
+static int
+central_int(struct central *c, const char *sql, int64_t *v, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = central_prepare(c, &st, sql, "cannot read", e)) != 0)
+		return rc;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = central_sqlerr(c, "cannot read", e);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	*v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static void
+central_rollback(struct central *c)
+{
+	if (!sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* What kind of file this is: 0 an empty database (ours to set up), 1 an
+ * avslut central store at *version, < 0 refused with a message. */
+static int
+central_identify(struct central *c, int64_t *version, struct err *e)
+{
+	int64_t app, objects;
+	int rc;
+
+	if ((rc = central_int(c, "PRAGMA application_id", &app, e)) != 0 ||
+	    (rc = central_int(c, "PRAGMA user_version", version, e)) != 0 ||
+	    (rc = central_int(c, "SELECT count(*) FROM sqlite_master",
+	    &objects, e)) != 0)
+		return rc;
+	if (app == 0 && *version == 0 && objects == 0)
+		return 0;
+	if (app != CENTRAL_APP_ID) {
+		err_set(e, "%s is not an avslut central store: check the --db "
+		    "path", c->path);
+		return CENTRAL_ENOTOURS;
+	}
+	if (*version > CENTRAL_SCHEMA_VERSION) {
+		err_set(e, "%s was made by a newer avslut-hr (schema %lld, "
+		    "this one knows %d): update avslut-hr", c->path,
+		    (long long)*version, CENTRAL_SCHEMA_VERSION);
+		return CENTRAL_ENOTOURS;
+	}
+	if (*version < 1) {
+		err_set(e, "%s is not an avslut central store (no schema): "
+		    "check the --db path", c->path);
+		return CENTRAL_ENOTOURS;
+	}
+	return 1;
+}
+
+/* Bring the schema up to date inside one BEGIN IMMEDIATE transaction,
+ * looking again once the lock is held: another process may have done it
+ * meanwhile. */
+static int
+central_migrate(struct central *c, struct err *e)
+{
+	int64_t version = 0;
+	char *sql;
+	int rc;
+
+	if ((rc = central_exec(c, "BEGIN IMMEDIATE", "cannot set up the store",
+	    e)) != 0)
+		return rc;
+	if ((rc = central_identify(c, &version, e)) < 0)
+		goto fail;
+	for (; version < CENTRAL_SCHEMA_VERSION; version++) {
+		if ((rc = central_exec(c, central_schema[version],
+		    "cannot set up the store", e)) != 0)
+			goto fail;
+	}
+	sql = xasprintf("PRAGMA application_id = %d; PRAGMA user_version = "
+	    "%d", CENTRAL_APP_ID, CENTRAL_SCHEMA_VERSION);
+	rc = central_exec(c, sql, "cannot set up the store", e);
+	free(sql);
+	if (rc != 0)
+		goto fail;
+	if ((rc = central_exec(c, "COMMIT", "cannot set up the store",
+	    e)) != 0)
+		goto fail;
+	return 0;
+fail:
+	central_rollback(c);
+	return rc;
+}
+
+/* Create the file 0600 (and its directory 0700) before SQLite sees it,
+ * so it never exists with the umask's mode. */
+static int
+central_create_file(const char *path, struct err *e)
+{
+	char *copy = xstrdup(path);
+	int fd, rc = 0;
+
+	if (fsx_mkdir_p(dirname(copy), 0700, e) != 0)
+		rc = CENTRAL_EIO;
+	free(copy);
+	if (rc != 0)
+		return rc;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1 && errno != EEXIST) {
+		int saved = errno;
+		err_set(e, "cannot create %s: %s", path, strerror(saved));
+		return saved == EACCES || saved == EROFS ? CENTRAL_EPERM :
+		    CENTRAL_EIO;
+	}
+	if (fd != -1)
+		close(fd);
+	return 0;
+}
+
+int
+central_open(struct central **out, const char *path, int flags,
+    struct err *e)
+{
+	struct central *c;
+	struct stat st;
+	int64_t version = 0;
+	int rc, oflags;
+
+	*out = NULL;
+	c = xcalloc(1, sizeof *c);
+	c->path = path != NULL ? xstrdup(path) : central_default_path();
+	c->rdonly = (flags & CENTRAL_RDONLY) != 0;
+	if (stat(c->path, &st) == -1) {
+		if (errno != ENOENT || !(flags & CENTRAL_CREATE) ||
+		    c->rdonly) {
+			rc = errno == ENOENT ? CENTRAL_ENOENT : CENTRAL_EIO;
+			if (rc == CENTRAL_ENOENT)
+				err_set(e, "there is no central store at %s "
+				    "yet: register a form or an interviewer "
+				    "first (avslut-hr forms add, interviewers "
+				    "add), or check --db", c->path);
+			else
+				err_set(e, "cannot open %s: %s", c->path,
+				    strerror(errno));
+			goto fail;
+		}
+		if ((rc = central_create_file(c->path, e)) != 0)
+			goto fail;
+	} else if (!S_ISREG(st.st_mode)) {
+		err_set(e, "%s is not an avslut central store (not a regular "
+		    "file): check the --db path", c->path);
+		rc = CENTRAL_ENOTOURS;
+		goto fail;
+	}
+	if ((rc = central_fs_check(c->path, e)) != 0)
+		goto fail;
+	oflags = c->rdonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if (sqlite3_open_v2(c->path, &c->db, oflags | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
+		rc = c->db != NULL ? central_sqlerr(c, "cannot open", e) :
+		    (err_set(e, "cannot open %s: out of memory", c->path),
+		    CENTRAL_EIO);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(c->db, 1);
+	sqlite3_busy_timeout(c->db, BUSY_MS);
+	if (!c->rdonly && sqlite3_db_readonly(c->db, "main") == 1) {
+		err_set(e, "%s is read-only: check the permissions of the "
+		    "file and of its directory", c->path);
+		rc = CENTRAL_EPERM;
+		goto fail;
+	}
+	/* One read transaction, so the three values come from one snapshot
+	 * even while another process sets the store up. */
+	if ((rc = central_exec(c, "BEGIN", "cannot open", e)) != 0)
+		goto fail;
+	rc = central_identify(c, &version, e);
+	central_rollback(c);
+	if (rc < 0)
+		goto fail;
+	if (rc == 0 && c->rdonly) {
+		err_set(e, "%s is an empty database, not an avslut central "
+		    "store: check the --db path", c->path);
+		rc = CENTRAL_ENOTOURS;
+		goto fail;
+	}
+	if (!c->rdonly) {
+		if ((rc = central_exec(c, "PRAGMA journal_mode = WAL; "
+		    "PRAGMA synchronous = FULL; PRAGMA secure_delete = ON; "
+		    "PRAGMA foreign_keys = ON", "cannot open", e)) != 0)
+			goto fail;
+		if (version < CENTRAL_SCHEMA_VERSION &&
+		    (rc = central_migrate(c, e)) != 0)
+			goto fail;
+	}
+	*out = c;
+	return 0;
+fail:
+	central_close(c);
+	return rc;
+}
+
+void
+central_close(struct central *c)
+{
+	if (c == NULL)
+		return;
+	if (c->db != NULL)
+		sqlite3_close_v2(c->db);
+	free(c->path);
+	free(c);
+}
+
+const char *
+central_path(const struct central *c)
+{
+	return c->path;
+}
+
+void
+central_set_busy_timeout(struct central *c, int ms)
+{
+	sqlite3_busy_timeout(c->db, ms);
+}
+
+void *
+central_db(struct central *c)
+{
+	return c->db;
+}
+
+/* --- envelopes ----------------------------------------------------------- */
+
+static int
+central_signer_status(struct central *c, const uint8_t pk[CENTRAL_PK_BYTES],
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = central_prepare(c, &st, "SELECT revoked FROM interviewers "
+	    "WHERE pk = ?", "cannot look up the interviewer", e)) != 0)
+		return rc;
+	sqlite3_bind_blob(st, 1, pk, CENTRAL_PK_BYTES, SQLITE_STATIC);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		rc = sqlite3_column_int(st, 0) ? 2 : 1;
+		break;
+	case SQLITE_DONE:
+		rc = 0;
+		break;
+	default:
+		rc = central_sqlerr(c, "cannot look up the interviewer", e);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+central_interviewer_status(struct central *c,
+    const uint8_t pk[CENTRAL_PK_BYTES], struct err *e)
+{
+	return central_signer_status(c, pk, e);
+}
+
+/* Ack for an id already held: the hash of what the store holds, which
+ * differs from the bundle's if someone reused the id. */
+static int
+central_stored_hash(struct central *c, sqlite3_stmt *sel,
+    const uint8_t *id, uint8_t hash[BUNDLE_HASH_BYTES], struct err *e)
+{
+	int rc = 0;
+
+	sqlite3_bind_blob(sel, 1, id, BUNDLE_ID_BYTES, SQLITE_STATIC);
+	if (sqlite3_step(sel) == SQLITE_ROW)
+		bundle_env_hash(hash, sqlite3_column_blob(sel, 0),
+		    (size_t)sqlite3_column_bytes(sel, 0));
+	else
+		rc = central_sqlerr(c, "cannot read an envelope", e);
+	sqlite3_reset(sel);
+	sqlite3_clear_bindings(sel);
+	return rc;
+}
+
+int
+central_ingest(struct central *c, const struct bundle *b,
+    struct bundle_ack **acks, size_t *nacks, size_t *added, struct err *e)
+{
+	sqlite3_stmt *ins = NULL, *sel = NULL;
+	struct bundle_ack *a;
+	size_t i, nadded = 0;
+	int rc, s;
+
+	a = xcalloc(b->n > 0 ? b->n : 1, sizeof *a);
+	if ((rc = central_exec(c, "BEGIN IMMEDIATE", "cannot store the "
+	    "bundle", e)) != 0)
+		goto out;
+	/* The signer is checked under the write lock, so a revoke that
+	 * commits first is honoured. */
+	switch ((rc = central_signer_status(c, b->signer, e))) {
+	case 1:
+		rc = 0;
+		break;
+	case 0:
+		err_set(e, "the bundle is signed by an interviewer key that "
+		    "is not registered: register it with avslut-hr "
+		    "interviewers add, then ingest again");
+		rc = CENTRAL_ESIGNER;
+		goto out;
+	case 2:
+		err_set(e, "the bundle is signed by a revoked interviewer "
+		    "key: nothing was stored");
+		rc = CENTRAL_ESIGNER;
+		goto out;
+	default:
+		goto out;
+	}
+	if ((rc = central_prepare(c, &ins, "INSERT OR IGNORE INTO envelopes "
+	    "(id, data) VALUES (?, ?)", "cannot store the bundle", e)) != 0 ||
+	    (rc = central_prepare(c, &sel, "SELECT data FROM envelopes "
+	    "WHERE id = ?", "cannot store the bundle", e)) != 0)
+		goto out;
+	for (i = 0; i < b->n; i++) {
+		const struct bundle_env *v = &b->envs[i];
+
+		memcpy(a[i].id, v->id, BUNDLE_ID_BYTES);
+		sqlite3_bind_blob(ins, 1, v->id, BUNDLE_ID_BYTES,
+		    SQLITE_STATIC);
+		sqlite3_bind_blob(ins, 2, v->data, (int)v->len,
+		    SQLITE_STATIC);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			rc = central_sqlerr(c, "cannot store the bundle", e);
+			goto out;
+		}
+		s = sqlite3_changes(c->db);
+		sqlite3_reset(ins);
+		if (s == 1) {
+			bundle_env_hash(a[i].hash, v->data, v->len);
+			nadded++;
+		} else if ((rc = central_stored_hash(c, sel, v->id,
+		    a[i].hash, e)) != 0)
+			goto out;
+		if (i == b->n / 2)
+			crash_point("ingest-mid-transaction");
+	}
+	sqlite3_finalize(ins);
+	sqlite3_finalize(sel);
+	ins = sel = NULL;
+	if ((rc = central_exec(c, "COMMIT", "cannot store the bundle",
+	    e)) != 0)
+		goto out;
+out:
+	sqlite3_finalize(ins);
+	sqlite3_finalize(sel);
+	if (rc != 0) {
+		central_rollback(c);
+		free(a);
+		return rc;
+	}
+	*acks = a;
+	*nacks = b->n;
+	if (added != NULL)
+		*added = nadded;
+	return 0;
+}
+
+int
+central_env_count(struct central *c, size_t *n, struct err *e)
+{
+	int64_t v;
+	int rc;
+
+	if ((rc = central_int(c, "SELECT count(*) FROM envelopes", &v, e)) != 0)
+		return rc;
+	*n = (size_t)v;
+	return 0;
+}
+
+int
+central_env_foreach(struct central *c,
+    int (*fn)(void *ctx, const uint8_t *id, const uint8_t *data,
+	size_t len),
+    void *ctx, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc, s;
+
+	if ((rc = central_prepare(c, &st, "SELECT id, data FROM envelopes "
+	    "ORDER BY id", "cannot read the envelopes", e)) != 0)
+		return rc;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) != BUNDLE_ID_BYTES)
+			continue;	/* the CHECK constraint prevents it */
+		if (fn(ctx, sqlite3_column_blob(st, 0),
+		    sqlite3_column_blob(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1)) != 0)
+			break;
+	}
+	if (s != SQLITE_ROW && s != SQLITE_DONE)
+		rc = central_sqlerr(c, "cannot read the envelopes", e);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* --- forms ---------------------------------------------------------------- */
+
+int
+central_form_add(struct central *c, const char *id, uint32_t version,
+    const uint8_t hash[BUNDLE_HASH_BYTES], const char *yaml, size_t len,
+    struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, s;
+	char *what;
+
+	if ((rc = central_exec(c, "BEGIN IMMEDIATE", "cannot add the form",
+	    e)) != 0)
+		return rc;
+	if ((rc = central_prepare(c, &st, "SELECT hash = ? FROM forms WHERE "
+	    "hash = ? OR (form_id = ? AND version = ?)",
+	    "cannot add the form", e)) != 0)
+		goto out;
+	sqlite3_bind_blob(st, 1, hash, BUNDLE_HASH_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, hash, BUNDLE_HASH_BYTES, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, version);
+	s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		if (sqlite3_column_int(st, 0))
+			rc = 1;
+		else {
+			err_set(e, "form %s version %lu is already approved "
+			    "with a different text: give the changed form a "
+			    "new version number", id, (unsigned long)version);
+			rc = CENTRAL_EBAD;
+		}
+		goto out;
+	}
+	if (s != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot add the form", e);
+		goto out;
+	}
+	sqlite3_finalize(st);
+	if ((rc = central_prepare(c, &st, "INSERT INTO forms (hash, form_id, "
+	    "version, yaml) VALUES (?, ?, ?, ?)", "cannot add the form",
+	    e)) != 0)
+		goto out;
+	sqlite3_bind_blob(st, 1, hash, BUNDLE_HASH_BYTES, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, version);
+	sqlite3_bind_text(st, 4, yaml, (int)len, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot add the form", e);
+		goto out;
+	}
+	what = xasprintf("forms add %s version %lu", id,
+	    (unsigned long)version);
+	rc = central_log(c, what, e);
+	free(what);
+	if (rc == 0)
+		rc = central_exec(c, "COMMIT", "cannot add the form", e);
+out:
+	sqlite3_finalize(st);
+	if (rc < 0 || rc == 1)
+		central_rollback(c);
+	return rc;
+}
+
+int
+central_form_list(struct central *c, struct central_form **forms,
+    size_t *n, struct err *e)
+{
+	sqlite3_stmt *st;
+	struct central_form *f = NULL;
+	size_t k = 0;
+	int rc, s;
+
+	if ((rc = central_prepare(c, &st, "SELECT form_id, version, hash FROM "
+	    "forms ORDER BY form_id, version", "cannot list the forms",
+	    e)) != 0)
+		return rc;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		f = xreallocarray(f, k + 1, sizeof *f);
+		f[k].id = xstrdup((const char *)sqlite3_column_text(st, 0));
+		f[k].version = (uint32_t)sqlite3_column_int64(st, 1);
+		memset(f[k].hash, 0, BUNDLE_HASH_BYTES);
+		if (sqlite3_column_bytes(st, 2) == BUNDLE_HASH_BYTES)
+			memcpy(f[k].hash, sqlite3_column_blob(st, 2),
+			    BUNDLE_HASH_BYTES);
+		k++;
+	}
+	if (s != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot list the forms", e);
+		central_form_list_free(f, k);
+		f = NULL;
+		k = 0;
+	}
+	sqlite3_finalize(st);
+	*forms = f;
+	*n = k;
+	return rc;
+}
+
+void
+central_form_list_free(struct central_form *forms, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(forms[i].id);
+	free(forms);
+}
+
+int
+central_form_approved(struct central *c,
+    const uint8_t hash[BUNDLE_HASH_BYTES], struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = central_prepare(c, &st, "SELECT 1 FROM forms WHERE hash = ?",
+	    "cannot look up the form", e)) != 0)
+		return rc;
+	sqlite3_bind_blob(st, 1, hash, BUNDLE_HASH_BYTES, SQLITE_STATIC);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		rc = 1;
+		break;
+	case SQLITE_DONE:
+		rc = 0;
+		break;
+	default:
+		rc = central_sqlerr(c, "cannot look up the form", e);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+central_form_yaml(struct central *c, const uint8_t hash[BUNDLE_HASH_BYTES],
+    char **yaml, size_t *len, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = central_prepare(c, &st, "SELECT yaml FROM forms WHERE "
+	    "hash = ?", "cannot read the form", e)) != 0)
+		return rc;
+	sqlite3_bind_blob(st, 1, hash, BUNDLE_HASH_BYTES, SQLITE_STATIC);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		*len = (size_t)sqlite3_column_bytes(st, 0);
+		*yaml = xstrndup((const char *)sqlite3_column_text(st, 0),
+		    *len);
+		break;
+	case SQLITE_DONE:
+		err_set(e, "no approved form has that hash");
+		rc = CENTRAL_EBAD;
+		break;
+	default:
+		rc = central_sqlerr(c, "cannot read the form", e);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* --- interviewers --------------------------------------------------------- */
+
+int
+central_interviewer_add(struct central *c,
+    const uint8_t pk[CENTRAL_PK_BYTES], const char *label, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = central_exec(c, "BEGIN IMMEDIATE", "cannot add the "
+	    "interviewer", e)) != 0)
+		return rc;
+	switch ((rc = central_signer_status(c, pk, e))) {
+	case 0:
+		break;
+	case 1:
+		goto out;
+	case 2:
+		err_set(e, "this interviewer key was revoked and cannot be "
+		    "registered again: the interviewer needs a new profile");
+		rc = CENTRAL_EBAD;
+		goto out;
+	default:
+		goto out;
+	}
+	if ((rc = central_prepare(c, &st, "INSERT INTO interviewers (pk, "
+	    "label) VALUES (?, ?)", "cannot add the interviewer", e)) != 0)
+		goto out;
+	sqlite3_bind_blob(st, 1, pk, CENTRAL_PK_BYTES, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, label != NULL ? label : "", -1,
+	    SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot add the interviewer", e);
+		goto out;
+	}
+	if ((rc = central_log(c, "interviewers add", e)) == 0)
+		rc = central_exec(c, "COMMIT", "cannot add the interviewer", e);
+out:
+	sqlite3_finalize(st);
+	if (rc != 0)
+		central_rollback(c);
+	return rc;
+}
+
+int
+central_interviewer_list(struct central *c,
+    struct central_interviewer **list, size_t *n, struct err *e)
+{
+	sqlite3_stmt *st;
+	struct central_interviewer *v = NULL;
+	size_t k = 0;
+	int rc, s;
+
+	if ((rc = central_prepare(c, &st, "SELECT pk, label, revoked FROM "
+	    "interviewers ORDER BY revoked, label, pk",
+	    "cannot list the interviewers", e)) != 0)
+		return rc;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) != CENTRAL_PK_BYTES)
+			continue;
+		v = xreallocarray(v, k + 1, sizeof *v);
+		memcpy(v[k].pk, sqlite3_column_blob(st, 0), CENTRAL_PK_BYTES);
+		v[k].label = xstrdup((const char *)sqlite3_column_text(st, 1));
+		v[k].revoked = sqlite3_column_int(st, 2);
+		k++;
+	}
+	if (s != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot list the interviewers", e);
+		central_interviewer_list_free(v, k);
+		v = NULL;
+		k = 0;
+	}
+	sqlite3_finalize(st);
+	*list = v;
+	*n = k;
+	return rc;
+}
+
+void
+central_interviewer_list_free(struct central_interviewer *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(list[i].label);
+	free(list);
+}
+
+int
+central_interviewer_revoke(struct central *c,
+    const uint8_t pk[CENTRAL_PK_BYTES], struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = central_exec(c, "BEGIN IMMEDIATE", "cannot revoke the "
+	    "interviewer", e)) != 0)
+		return rc;
+	switch ((rc = central_signer_status(c, pk, e))) {
+	case 0:
+		err_set(e, "no registered interviewer has that key: see "
+		    "avslut-hr interviewers list");
+		rc = CENTRAL_EBAD;
+		goto out;
+	case 1:
+		break;
+	case 2:
+		rc = 1;
+		goto out;
+	default:
+		goto out;
+	}
+	if ((rc = central_prepare(c, &st, "UPDATE interviewers SET revoked = 1 "
+	    "WHERE pk = ?", "cannot revoke the interviewer", e)) != 0)
+		goto out;
+	sqlite3_bind_blob(st, 1, pk, CENTRAL_PK_BYTES, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot revoke the interviewer", e);
+		goto out;
+	}
+	if ((rc = central_log(c, "interviewers revoke", e)) == 0)
+		rc = central_exec(c, "COMMIT", "cannot revoke the interviewer",
+		    e);
+out:
+	sqlite3_finalize(st);
+	if (rc != 0)
+		central_rollback(c);
+	return rc;
+}
+
+/* --- access log ----------------------------------------------------------- */
+
+int
+central_log(struct central *c, const char *what, struct err *e)
+{
+	sqlite3_stmt *st;
+	struct passwd *pw = getpwuid(getuid());
+	char *user;
+	int rc;
+
+	if (pw != NULL && pw->pw_name != NULL)
+		user = xstrdup(pw->pw_name);
+	else
+		user = xasprintf("uid %lu", (unsigned long)getuid());
+	if ((rc = central_prepare(c, &st, "INSERT INTO access_log (time, "
+	    "user, what) VALUES (?, ?, ?)", "cannot write the access log",
+	    e)) != 0) {
+		free(user);
+		return rc;
+	}
+	sqlite3_bind_int64(st, 1, (int64_t)time(NULL));
+	sqlite3_bind_text(st, 2, user, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, what, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = central_sqlerr(c, "cannot write the access log", e);
+	sqlite3_finalize(st);
+	free(user);
+	return rc;
+}
+
+int
+central_log_list(struct central *c, struct central_log_entry **list,
+    size_t *n, struct err *e)
+{
+	sqlite3_stmt *st;
+	struct central_log_entry *v = NULL;
+	size_t k = 0;
+	int rc, s;
+
+	if ((rc = central_prepare(c, &st, "SELECT time, user, what FROM "
+	    "access_log ORDER BY seq", "cannot read the access log", e)) != 0)
+		return rc;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, k + 1, sizeof *v);
+		v[k].time = sqlite3_column_int64(st, 0);
+		v[k].user = xstrdup((const char *)sqlite3_column_text(st, 1));
+		v[k].what = xstrdup((const char *)sqlite3_column_text(st, 2));
+		k++;
+	}
+	if (s != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot read the access log", e);
+		central_log_list_free(v, k);
+		v = NULL;
+		k = 0;
+	}
+	sqlite3_finalize(st);
+	*list = v;
+	*n = k;
+	return rc;
+}
+
+void
+central_log_list_free(struct central_log_entry *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(list[i].user);
+		free(list[i].what);
+	}
+	free(list);
+}

@@ -1,0 +1,636 @@
+/* Unit tests for src/store/central: creating and refusing stores,
+ * migrations, ingest with INSERT OR IGNORE, concurrent ingests, forms,
+ * interviewers, the access log and the network file-system check. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "store/bundle.h"
+#include "store/central.h"
+#include "util/xmem.h"
+
+static uint8_t sk[64], pk[32];
+static char dir[64];
+static char *dbpath;
+
+static void
+rm_db(void)
+{
+	char *p;
+
+	unlink(dbpath);
+	p = xasprintf("%s-wal", dbpath);
+	unlink(p);
+	free(p);
+	p = xasprintf("%s-shm", dbpath);
+	unlink(p);
+	free(p);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	if (sodium_init() < 0)
+		return -1;
+	crypto_sign_keypair(pk, sk);
+	strcpy(dir, "/tmp/avslut-tc-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	dbpath = xasprintf("%s/sub/central.db", dir);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char *p;
+
+	(void)state;
+	rm_db();
+	p = xasprintf("%s/sub", dir);
+	rmdir(p);
+	free(p);
+	rmdir(dir);
+	free(dbpath);
+	return 0;
+}
+
+static int
+each_teardown(void **state)
+{
+	(void)state;
+	rm_db();
+	return 0;
+}
+
+/* A verified bundle of n envelopes whose ids start at first. */
+static void
+mk_bundle(struct bundle *b, size_t first, size_t n, const uint8_t *key)
+{
+	size_t i;
+
+	memset(b, 0, sizeof *b);
+	b->envs = xcalloc(n > 0 ? n : 1, sizeof *b->envs);
+	b->n = n;
+	memcpy(b->signer, key, 32);
+	for (i = 0; i < n; i++) {
+		size_t k = first + i;
+
+		memcpy(b->envs[i].id, &k, sizeof k);
+		b->envs[i].len = 64;
+		b->envs[i].data = xmalloc(64);
+		memset(b->envs[i].data, (int)(k & 0xff), 64);
+	}
+}
+
+static int64_t
+pragma(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static void
+raw_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void
+test_create(void **state)
+{
+	struct central *c;
+	struct stat st;
+	struct err e;
+	char *sub;
+
+	(void)state;
+	assert_int_equal(central_open(&c, dbpath, 0, &e), CENTRAL_ENOENT);
+	assert_non_null(strstr(e.msg, "no central store"));
+	assert_int_equal(central_exit_code(CENTRAL_ENOENT), 66);
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_CREATE, &e), 0);
+	assert_string_equal(central_path(c), dbpath);
+	central_close(c);
+	assert_int_equal(stat(dbpath, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	sub = xasprintf("%s/sub", dir);
+	assert_int_equal(stat(sub, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	free(sub);
+	assert_int_equal(pragma(dbpath, "PRAGMA user_version"),
+	    CENTRAL_SCHEMA_VERSION);
+	assert_int_equal(pragma(dbpath, "PRAGMA application_id"),
+	    CENTRAL_APP_ID);
+	assert_int_equal(pragma(dbpath, "SELECT count(*) FROM sqlite_master "
+	    "WHERE name = 'envelopes' AND sql LIKE '%WITHOUT ROWID%'"), 1);
+	/* The envelopes table holds the id and the bytes: nothing else. */
+	assert_int_equal(pragma(dbpath, "SELECT count(*) FROM "
+	    "pragma_table_info('envelopes')"), 2);
+	/* Reopen, read-only too. */
+	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
+	central_close(c);
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_RDONLY, &e), 0);
+	central_close(c);
+}
+
+static void
+test_default_path(void **state)
+{
+	char *p;
+
+	(void)state;
+	setenv("AVSLUT_HOME", "/nonexistent/h", 1);
+	p = central_default_path();
+	assert_string_equal(p, "/nonexistent/h/data/avslut-hr/central.db");
+	free(p);
+	unsetenv("AVSLUT_HOME");
+}
+
+/* An empty SQLite file is set up; an older schema would be migrated. */
+static void
+test_migrate_empty(void **state)
+{
+	struct central *c;
+	struct err e;
+
+	(void)state;
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_CREATE, &e), 0);
+	central_close(c);
+	rm_db();
+	raw_exec(dbpath, "PRAGMA user_version = 0");
+	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
+	central_close(c);
+	assert_int_equal(pragma(dbpath, "PRAGMA user_version"), 1);
+}
+
+static void
+test_not_ours(void **state)
+{
+	struct central *c;
+	struct err e;
+	FILE *f;
+
+	(void)state;
+	/* Someone else's database. */
+	raw_exec(dbpath, "CREATE TABLE t (x)");
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_CREATE, &e),
+	    CENTRAL_ENOTOURS);
+	assert_non_null(strstr(e.msg, "not an avslut central store"));
+	assert_int_equal(central_exit_code(CENTRAL_ENOTOURS), 65);
+	rm_db();
+	/* Another avslut database (another application id). */
+	raw_exec(dbpath, "PRAGMA application_id = 1094995791; "
+	    "PRAGMA user_version = 1; CREATE TABLE t (x)");
+	assert_int_equal(central_open(&c, dbpath, 0, &e), CENTRAL_ENOTOURS);
+	rm_db();
+	/* Not a database at all. */
+	f = fopen(dbpath, "w");
+	assert_non_null(f);
+	fputs("this is a text file, long enough to be read as a header "
+	    "by SQLite, which will not find its magic string in it at all\n",
+	    f);
+	fclose(f);
+	assert_int_equal(central_open(&c, dbpath, 0, &e), CENTRAL_ENOTOURS);
+	assert_non_null(strstr(e.msg, "not an avslut central store"));
+	rm_db();
+	/* A directory. */
+	assert_int_equal(mkdir(dbpath, 0700), 0);
+	assert_int_equal(central_open(&c, dbpath, 0, &e), CENTRAL_ENOTOURS);
+	rmdir(dbpath);
+}
+
+static void
+test_future_schema(void **state)
+{
+	struct central *c;
+	struct err e;
+
+	(void)state;
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_CREATE, &e), 0);
+	central_close(c);
+	raw_exec(dbpath, "PRAGMA user_version = 99");
+	assert_int_equal(central_open(&c, dbpath, 0, &e), CENTRAL_ENOTOURS);
+	assert_non_null(strstr(e.msg, "newer avslut-hr (schema 99"));
+}
+
+/* The check itself, run as the owner (0400 file) or, under root, as
+ * nobody on a root-owned 0644 file. */
+static int
+readonly_check(void)
+{
+	struct central *c;
+	struct err e;
+
+	if (central_open(&c, dbpath, 0, &e) != CENTRAL_EPERM)
+		return 1;
+	if (strstr(e.msg, "is read-only") == NULL)
+		return 2;
+	if (central_open(&c, dbpath, CENTRAL_CREATE, &e) != CENTRAL_EPERM)
+		return 3;
+	return 0;
+}
+
+static void
+test_readonly(void **state)
+{
+	struct central *c;
+	struct err e;
+	char *sub;
+	pid_t pid;
+	int st;
+
+	(void)state;
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_CREATE, &e), 0);
+	central_close(c);
+	assert_int_equal(central_exit_code(CENTRAL_EPERM), 77);
+	if (geteuid() != 0) {
+		assert_int_equal(chmod(dbpath, 0400), 0);
+		assert_int_equal(readonly_check(), 0);
+		chmod(dbpath, 0600);
+		return;
+	}
+	sub = xasprintf("%s/sub", dir);
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_int_equal(chmod(sub, 0755), 0);
+	assert_int_equal(chmod(dbpath, 0644), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (setgid(65534) != 0 || setuid(65534) != 0)
+			_exit(9);
+		_exit(readonly_check());
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	chmod(dir, 0700);
+	chmod(sub, 0700);
+	free(sub);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+static void
+test_locked(void **state)
+{
+	struct central *c, *c2;
+	struct bundle b;
+	struct bundle_ack *acks;
+	struct err e;
+	size_t n, added;
+	sqlite3 *db;
+
+	(void)state;
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_CREATE, &e), 0);
+	assert_int_equal(central_interviewer_add(c, pk, "", &e), 0);
+	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL,
+	    NULL), SQLITE_OK);
+	central_set_busy_timeout(c, 10);
+	mk_bundle(&b, 0, 2, pk);
+	assert_int_equal(central_ingest(c, &b, &acks, &n, &added, &e),
+	    CENTRAL_ELOCKED);
+	assert_non_null(strstr(e.msg, "is locked by another program"));
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+	assert_int_equal(central_ingest(c, &b, &acks, &n, &added, &e), 0);
+	free(acks);
+	assert_int_equal(central_open(&c2, dbpath, 0, &e), 0);
+	central_close(c2);
+	bundle_free(&b);
+	central_close(c);
+}
+
+static void
+test_ingest_dedup(void **state)
+{
+	struct central *c;
+	struct bundle b, b2;
+	struct bundle_ack *acks;
+	struct err e;
+	size_t n, added, count, i;
+	uint8_t h[32];
+
+	(void)state;
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_CREATE, &e), 0);
+	assert_int_equal(central_interviewer_add(c, pk, "anna", &e), 0);
+	mk_bundle(&b, 0, 10, pk);
+	assert_int_equal(central_ingest(c, &b, &acks, &n, &added, &e), 0);
+	assert_int_equal(n, 10);
+	assert_int_equal(added, 10);
+	for (i = 0; i < n; i++) {
+		bundle_env_hash(h, b.envs[i].data, b.envs[i].len);
+		assert_memory_equal(acks[i].id, b.envs[i].id, 16);
+		assert_memory_equal(acks[i].hash, h, 32);
+	}
+	free(acks);
+	/* Again: nothing new, the same acknowledgement. */
+	assert_int_equal(central_ingest(c, &b, &acks, &n, &added, &e), 0);
+	assert_int_equal(added, 0);
+	assert_int_equal(n, 10);
+	bundle_env_hash(h, b.envs[3].data, b.envs[3].len);
+	assert_memory_equal(acks[3].hash, h, 32);
+	free(acks);
+	assert_int_equal(central_env_count(c, &count, &e), 0);
+	assert_int_equal(count, 10);
+	/* An id reused for other bytes: the store keeps the first, and the
+	 * acknowledgement carries the hash of what it holds. */
+	mk_bundle(&b2, 5, 1, pk);
+	memset(b2.envs[0].data, 0xee, 64);
+	assert_int_equal(central_ingest(c, &b2, &acks, &n, &added, &e), 0);
+	assert_int_equal(added, 0);
+	bundle_env_hash(h, b2.envs[0].data, 64);
+	assert_memory_not_equal(acks[0].hash, h, 32);
+	bundle_env_hash(h, b.envs[5].data, 64);
+	assert_memory_equal(acks[0].hash, h, 32);
+	free(acks);
+	bundle_free(&b2);
+	bundle_free(&b);
+	central_close(c);
+}
+
+/* Two processes ingest at once, partly the same envelopes: both finish
+ * and the store holds the union, each envelope once. */
+static void
+test_concurrent(void **state)
+{
+	struct central *c;
+	struct err e;
+	size_t count;
+	pid_t pid[2];
+	int i, st;
+
+	(void)state;
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_CREATE, &e), 0);
+	assert_int_equal(central_interviewer_add(c, pk, "", &e), 0);
+	central_close(c);
+	for (i = 0; i < 2; i++) {
+		pid[i] = fork();
+		assert_true(pid[i] >= 0);
+		if (pid[i] == 0) {
+			struct central *cc;
+			struct bundle b;
+			struct bundle_ack *a;
+			size_t n, added, k;
+			int bad = 0;
+
+			/* 8 bundles each: 0..399 and 200..599. */
+			for (k = 0; k < 8 && !bad; k++) {
+				if (central_open(&cc, dbpath, 0, &e) != 0) {
+					bad = 1;
+					break;
+				}
+				mk_bundle(&b, (size_t)i * 200 + k * 50, 50, pk);
+				if (central_ingest(cc, &b, &a, &n, &added,
+				    &e) != 0 || n != 50)
+					bad = 1;
+				else
+					free(a);
+				bundle_free(&b);
+				central_close(cc);
+			}
+			if (bad)
+				fprintf(stderr, "child: %s\n", e.msg);
+			_exit(bad);
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(waitpid(pid[i], &st, 0), pid[i]);
+		assert_true(WIFEXITED(st));
+		assert_int_equal(WEXITSTATUS(st), 0);
+	}
+	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
+	assert_int_equal(central_env_count(c, &count, &e), 0);
+	assert_int_equal(count, 600);
+	central_close(c);
+}
+
+/* Two processes creating the same new store at once. */
+static void
+test_concurrent_create(void **state)
+{
+	struct central *c;
+	struct err e;
+	pid_t pid[2];
+	int i, st;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		pid[i] = fork();
+		assert_true(pid[i] >= 0);
+		if (pid[i] == 0) {
+			int rc = central_open(&c, dbpath, CENTRAL_CREATE, &e);
+			if (rc != 0)
+				fprintf(stderr, "child: %s\n", e.msg);
+			central_close(c);
+			_exit(rc != 0);
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(waitpid(pid[i], &st, 0), pid[i]);
+		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	assert_int_equal(pragma(dbpath, "PRAGMA user_version"), 1);
+}
+
+static void
+test_forms(void **state)
+{
+	struct central *c;
+	struct central_form *f;
+	struct err e;
+	uint8_t h1[32], h2[32];
+	char *yaml;
+	size_t n, len;
+
+	(void)state;
+	memset(h1, 1, 32);
+	memset(h2, 2, 32);
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_CREATE, &e), 0);
+	assert_int_equal(central_form_approved(c, h1, &e), 0);
+	assert_int_equal(central_form_add(c, "exit", 1, h1, "id: exit\n", 9,
+	    &e), 0);
+	assert_int_equal(central_form_add(c, "exit", 1, h1, "id: exit\n", 9,
+	    &e), 1);
+	assert_int_equal(central_form_add(c, "exit", 1, h2, "id: exit2\n",
+	    10, &e), CENTRAL_EBAD);
+	assert_non_null(strstr(e.msg, "already approved with a different"));
+	assert_int_equal(central_form_add(c, "exit", 2, h2, "id: exit2\n",
+	    10, &e), 0);
+	assert_int_equal(central_form_approved(c, h1, &e), 1);
+	assert_int_equal(central_form_list(c, &f, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(f[0].id, "exit");
+	assert_int_equal(f[0].version, 1);
+	assert_memory_equal(f[1].hash, h2, 32);
+	central_form_list_free(f, n);
+	assert_int_equal(central_form_yaml(c, h2, &yaml, &len, &e), 0);
+	assert_string_equal(yaml, "id: exit2\n");
+	assert_int_equal(len, 10);
+	free(yaml);
+	central_close(c);
+}
+
+static void
+test_interviewers_and_log(void **state)
+{
+	struct central *c;
+	struct central_interviewer *v;
+	struct central_log_entry *l;
+	struct err e;
+	uint8_t pk2[32];
+	size_t n;
+
+	(void)state;
+	memset(pk2, 9, 32);
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_CREATE, &e), 0);
+	assert_int_equal(central_interviewer_status(c, pk, &e), 0);
+	assert_int_equal(central_interviewer_add(c, pk, "Anna", &e), 0);
+	assert_int_equal(central_interviewer_add(c, pk, "other", &e), 1);
+	assert_int_equal(central_interviewer_add(c, pk2, NULL, &e), 0);
+	assert_int_equal(central_interviewer_status(c, pk, &e), 1);
+	assert_int_equal(central_interviewer_revoke(c, pk, &e), 0);
+	assert_int_equal(central_interviewer_revoke(c, pk, &e), 1);
+	assert_int_equal(central_interviewer_status(c, pk, &e), 2);
+	assert_int_equal(central_interviewer_add(c, pk, "Anna", &e),
+	    CENTRAL_EBAD);
+	memset(pk2, 8, 32);
+	assert_int_equal(central_interviewer_revoke(c, pk2, &e), CENTRAL_EBAD);
+	assert_int_equal(central_interviewer_list(c, &v, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].label, "");
+	assert_int_equal(v[0].revoked, 0);
+	assert_string_equal(v[1].label, "Anna");
+	assert_int_equal(v[1].revoked, 1);
+	central_interviewer_list_free(v, n);
+	assert_int_equal(central_log(c, "report 2025", &e), 0);
+	assert_int_equal(central_log_list(c, &l, &n, &e), 0);
+	assert_int_equal(n, 4);
+	assert_string_equal(l[0].what, "interviewers add");
+	assert_string_equal(l[2].what, "interviewers revoke");
+	assert_string_equal(l[3].what, "report 2025");
+	assert_true(l[3].time > 1700000000);
+	assert_true(strlen(l[3].user) > 0);
+	central_log_list_free(l, n);
+	central_close(c);
+}
+
+static void
+test_fs_magic(void **state)
+{
+	struct err e;
+
+	(void)state;
+	assert_string_equal(central_fs_magic(0x6969), "NFS");
+	assert_string_equal(central_fs_magic(0xff534d42UL), "SMB/CIFS");
+	assert_string_equal(central_fs_magic(0xfe534d42UL), "SMB2");
+	assert_string_equal(central_fs_magic(0x517b), "SMB");
+	assert_string_equal(central_fs_magic(0x01021997), "9p");
+	assert_string_equal(central_fs_magic(0x65735546),
+	    "FUSE (such as sshfs)");
+	/* A sign-extended f_type (long on some ABIs) still matches. */
+	assert_string_equal(central_fs_magic((unsigned long)(long)(int32_t)
+	    0xff534d42UL), "SMB/CIFS");
+	assert_null(central_fs_magic(0xef53));		/* ext4 */
+	assert_null(central_fs_magic(0x01021994));	/* tmpfs */
+	assert_null(central_fs_magic(0x58465342));	/* xfs */
+	assert_null(central_fs_magic(0x9123683eUL));	/* btrfs */
+	assert_null(central_fs_magic(0x794c7630));	/* overlayfs */
+	assert_null(central_fs_magic(0x2fc12fc1));	/* zfs */
+	assert_int_equal(central_fs_refuse(0xef53, "/x/central.db", &e), 0);
+	assert_int_equal(central_fs_refuse(0x6969, "/mnt/hr/central.db", &e),
+	    CENTRAL_ENETFS);
+	assert_string_equal(e.msg, "/mnt/hr/central.db is on a network file "
+	    "system (NFS), where SQLite's WAL mode cannot work safely: keep "
+	    "central.db on a local disk and send bundles through a drop "
+	    "folder (sync --to dir:/path) or over ssh (sync --to "
+	    "ssh://host/path)");
+	assert_int_equal(central_fs_refuse(0xff534d42UL, "/s/c.db", &e),
+	    CENTRAL_ENETFS);
+	assert_non_null(strstr(e.msg, "(SMB/CIFS)"));
+	/* The directory this test runs in is local. */
+	assert_int_equal(central_fs_check(dbpath, &e), 0);
+}
+
+static int
+count_env(void *ctx, const uint8_t *id, const uint8_t *data, size_t len)
+{
+	(void)id;
+	(void)data;
+	assert_int_equal(len, 64);
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static void
+test_foreach(void **state)
+{
+	struct central *c;
+	struct bundle b;
+	struct bundle_ack *acks;
+	struct err e;
+	size_t n, added;
+	int seen = 0;
+
+	(void)state;
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_CREATE, &e), 0);
+	assert_int_equal(central_interviewer_add(c, pk, "", &e), 0);
+	mk_bundle(&b, 100, 5, pk);
+	assert_int_equal(central_ingest(c, &b, &acks, &n, &added, &e), 0);
+	free(acks);
+	assert_int_equal(central_env_foreach(c, count_env, &seen, &e), 0);
+	assert_int_equal(seen, 5);
+	bundle_free(&b);
+	central_close(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_create, each_teardown),
+		cmocka_unit_test(test_default_path),
+		cmocka_unit_test_teardown(test_migrate_empty, each_teardown),
+		cmocka_unit_test_teardown(test_not_ours, each_teardown),
+		cmocka_unit_test_teardown(test_future_schema, each_teardown),
+		cmocka_unit_test_teardown(test_readonly, each_teardown),
+		cmocka_unit_test_teardown(test_locked, each_teardown),
+		cmocka_unit_test_teardown(test_ingest_dedup, each_teardown),
+		cmocka_unit_test_teardown(test_concurrent, each_teardown),
+		cmocka_unit_test_teardown(test_concurrent_create,
+		    each_teardown),
+		cmocka_unit_test_teardown(test_forms, each_teardown),
+		cmocka_unit_test_teardown(test_interviewers_and_log,
+		    each_teardown),
+		cmocka_unit_test(test_fs_magic),
+		cmocka_unit_test_teardown(test_foreach, each_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
