@@ -898,7 +898,7 @@ cfg_diags_clear(struct form_diags *d)
 struct config *
 config_load(const char *prog, struct err *e)
 {
-	struct form_diags d = { { NULL }, 0, 0 };
+	struct form_diags d = { { NULL }, 0, 0, 0 };
 	struct config *c;
 	char *dir = paths_config_dir(prog);
 	char *path = paths_join(dir, "avslut.yaml");

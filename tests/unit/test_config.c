@@ -44,7 +44,7 @@ src_path(const char *rel)
 static char *
 first_error(const char *yaml, size_t len, size_t *n)
 {
-	struct form_diags d = { { NULL }, 0, 0 };
+	struct form_diags d = { { NULL }, 0, 0, 0 };
 	struct config *c = config_load_buf("t.yaml", yaml, len, &d);
 	char *m;
 
@@ -73,7 +73,7 @@ expect_error(const char *yaml, const char *want)
 static struct config *
 load_ok(const char *yaml)
 {
-	struct form_diags d = { { NULL }, 0, 0 };
+	struct form_diags d = { { NULL }, 0, 0, 0 };
 	struct config *c = config_load_buf("t.yaml", yaml, strlen(yaml), &d);
 
 	if (c == NULL)
@@ -85,7 +85,7 @@ load_ok(const char *yaml)
 static void
 test_shipped(void **state)
 {
-	struct form_diags d = { { NULL }, 0, 0 };
+	struct form_diags d = { { NULL }, 0, 0, 0 };
 	char *path = src_path("config/avslut.yaml");
 	struct config *c = config_load_file(path, &d);
 	const struct config_unit *u;
@@ -244,7 +244,7 @@ test_form_paths(void **state)
 	char tmpl[] = "/tmp/avslut-config-XXXXXX", *file;
 	const char *y = "region: R\nforms:\n  - extra.yaml\n  - /abs/f.yaml\n"
 	    UNITS;
-	struct form_diags d = { { NULL }, 0, 0 };
+	struct form_diags d = { { NULL }, 0, 0, 0 };
 	struct config *c;
 	struct err e;
 	char *want;
@@ -272,7 +272,7 @@ test_form_paths(void **state)
 static void
 test_missing_file(void **state)
 {
-	struct form_diags d = { { NULL }, 0, 0 };
+	struct form_diags d = { { NULL }, 0, 0, 0 };
 
 	(void)state;
 	assert_null(config_load_file("/nonexistent/avslut.yaml", &d));
@@ -494,7 +494,7 @@ test_err_all_at_once(void **state)
 	const char *y = "region:\nanonymity:\n  k: 1\n  text_k: x\n"
 	    "period: week\nunits:\n  - {code: A, name: N, area: X}\n"
 	    "  - {code: a, name: M, area: X}\n";
-	struct form_diags d = { { NULL }, 0, 0 };
+	struct form_diags d = { { NULL }, 0, 0, 0 };
 
 	(void)state;
 	assert_null(config_load_buf("t.yaml", y, strlen(y), &d));
