@@ -1,9 +1,13 @@
 /* cmd_check: `avslut check FORM.yaml...`, validate forms and print what
  * a record would carry for each (id, version, hash). */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "form/form.h"
@@ -32,6 +36,7 @@ cmd_check(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct form_diags d;
+	struct stat st;
 	struct form *f;
 	char hex[2 * FORM_HASH_BYTES + 1];
 	int c, i, rc = 0;
@@ -57,19 +62,19 @@ cmd_check(int argc, char **argv)
 	}
 	for (i = optind; i < argc; i++) {
 		memset(&d, 0, sizeof d);
+		if (stat(argv[i], &st) == -1 || access(argv[i], R_OK) == -1) {
+			msg_warn("cannot read %s: %s: check the path", argv[i],
+			    strerror(errno));
+			rc = EX_NOINPUT;
+			continue;
+		}
 		if ((f = form_load_file(argv[i], &d)) == NULL) {
 			for (j = 0; j < d.n; j++)
-				if (d.io)
-					msg_warn("%s: check the path",
-					    d.msg[j]);
-				else
-					fprintf(stderr, "%s\n", d.msg[j]);
+				fprintf(stderr, "%s\n", d.msg[j]);
 			if (d.dropped > 0)
 				fprintf(stderr, "%s: %zu more problems not "
 				    "shown\n", argv[i], d.dropped);
-			if (d.io)
-				rc = EX_NOINPUT;
-			else if (rc == 0)
+			if (rc == 0)
 				rc = EX_DATAERR;
 			form_diags_free(&d);
 			continue;

@@ -1356,13 +1356,10 @@ form_load_file(const char *path, struct form_diags *d)
 		return NULL;
 	}
 	if (fsx_read_file(path, FORM_MAX_BYTES, &buf, &len, &e) == -1) {
-		if (d != NULL) {
-			if (d->n < FORM_MAX_DIAGS)
-				d->msg[d->n++] = xstrdup(e.msg);
-			else
-				d->dropped++;
-			d->io = 1;
-		}
+		if (d != NULL && d->n < FORM_MAX_DIAGS)
+			d->msg[d->n++] = xstrdup(e.msg);
+		else if (d != NULL)
+			d->dropped++;
 		return NULL;
 	}
 	f = form_load_buf(path, buf, len, d);

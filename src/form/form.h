@@ -127,7 +127,6 @@ struct form_diags {
 	char *msg[FORM_MAX_DIAGS];
 	size_t n;
 	size_t dropped;		/* problems beyond FORM_MAX_DIAGS */
-	int io;			/* the file could not be read at all */
 };
 
 /* Free the messages and zero d, ready for reuse. */
