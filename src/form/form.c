@@ -1360,6 +1360,8 @@ form_load_file(const char *path, struct form_diags *d)
 			d->msg[d->n++] = xstrdup(e.msg);
 		else if (d != NULL)
 			d->dropped++;
+		if (d != NULL)
+			d->io = 1;
 		return NULL;
 	}
 	f = form_load_buf(path, buf, len, d);
