@@ -809,10 +809,16 @@ struct config *
 config_load_buf(const char *name, const char *buf, size_t len,
     struct form_diags *d)
 {
-	struct cld ld = { name, d, 0 };
+	struct form_diags own = { .n = 0 };
+	struct cld ld = { name, d != NULL ? d : &own, 0 };
 	struct cnode *root;
 	struct config *c;
 
+	if (d == NULL) {
+		c = config_load_buf(name, buf, len, &own);
+		form_diags_free(&own);
+		return c;
+	}
 	if (len > CONFIG_MAX_BYTES) {
 		cfg_diag(&ld, 1, 1, "file is too large (%zu bytes, at most "
 		    "%d)", len, CONFIG_MAX_BYTES);
@@ -855,11 +861,17 @@ cfg_resolve_forms(struct config *c, const char *dir)
 struct config *
 config_load_file(const char *path, struct form_diags *d)
 {
+	struct form_diags own = { .n = 0 };
 	struct err e;
 	struct config *c;
 	char *buf, *dir, *slash;
 	size_t len;
 
+	if (d == NULL) {
+		c = config_load_file(path, &own);
+		form_diags_free(&own);
+		return c;
+	}
 	if (fsx_read_file(path, CONFIG_MAX_BYTES, &buf, &len, &e) == -1) {
 		if (d->n < FORM_MAX_DIAGS)
 			d->msg[d->n++] = xstrdup(e.msg);
@@ -884,21 +896,10 @@ config_load_file(const char *path, struct form_diags *d)
 	return c;
 }
 
-static void
-cfg_diags_clear(struct form_diags *d)
-{
-	size_t i;
-
-	for (i = 0; i < d->n; i++)
-		free(d->msg[i]);
-	d->n = 0;
-	d->dropped = 0;
-}
-
 struct config *
 config_load(const char *prog, struct err *e)
 {
-	struct form_diags d = { { NULL }, 0, 0, 0 };
+	struct form_diags d = { .n = 0 };
 	struct config *c;
 	char *dir = paths_config_dir(prog);
 	char *path = paths_join(dir, "avslut.yaml");
@@ -923,7 +924,7 @@ config_load(const char *prog, struct err *e)
 		else
 			err_set(e, "%s", d.msg[0]);
 	}
-	cfg_diags_clear(&d);
+	form_diags_free(&d);
 	free(path);
 	free(dir);
 	return c;

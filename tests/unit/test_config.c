@@ -20,17 +20,6 @@
 /* The two lines every valid test config needs. */
 #define UNITS "units:\n  - {code: A1, name: Alfa, area: Norra}\n"
 
-static void
-diags_clear(struct form_diags *d)
-{
-	size_t i;
-
-	for (i = 0; i < d->n; i++)
-		free(d->msg[i]);
-	d->n = 0;
-	d->dropped = 0;
-}
-
 static char *
 src_path(const char *rel)
 {
@@ -44,7 +33,7 @@ src_path(const char *rel)
 static char *
 first_error(const char *yaml, size_t len, size_t *n)
 {
-	struct form_diags d = { { NULL }, 0, 0, 0 };
+	struct form_diags d = { .n = 0 };
 	struct config *c = config_load_buf("t.yaml", yaml, len, &d);
 	char *m;
 
@@ -56,7 +45,7 @@ first_error(const char *yaml, size_t len, size_t *n)
 	m = xstrdup(d.msg[0]);
 	if (n != NULL)
 		*n = d.n;
-	diags_clear(&d);
+	form_diags_free(&d);
 	return m;
 }
 
@@ -73,19 +62,19 @@ expect_error(const char *yaml, const char *want)
 static struct config *
 load_ok(const char *yaml)
 {
-	struct form_diags d = { { NULL }, 0, 0, 0 };
+	struct form_diags d = { .n = 0 };
 	struct config *c = config_load_buf("t.yaml", yaml, strlen(yaml), &d);
 
 	if (c == NULL)
 		fail_msg("config failed: %s", d.n ? d.msg[0] : "?");
-	diags_clear(&d);
+	form_diags_free(&d);
 	return c;
 }
 
 static void
 test_shipped(void **state)
 {
-	struct form_diags d = { { NULL }, 0, 0, 0 };
+	struct form_diags d = { .n = 0 };
 	char *path = src_path("config/avslut.yaml");
 	struct config *c = config_load_file(path, &d);
 	const struct config_unit *u;
@@ -244,7 +233,7 @@ test_form_paths(void **state)
 	char tmpl[] = "/tmp/avslut-config-XXXXXX", *file;
 	const char *y = "region: R\nforms:\n  - extra.yaml\n  - /abs/f.yaml\n"
 	    UNITS;
-	struct form_diags d = { { NULL }, 0, 0, 0 };
+	struct form_diags d = { .n = 0 };
 	struct config *c;
 	struct err e;
 	char *want;
@@ -272,14 +261,14 @@ test_form_paths(void **state)
 static void
 test_missing_file(void **state)
 {
-	struct form_diags d = { { NULL }, 0, 0, 0 };
+	struct form_diags d = { .n = 0 };
 
 	(void)state;
 	assert_null(config_load_file("/nonexistent/avslut.yaml", &d));
 	assert_int_equal(d.n, 1);
 	assert_string_equal(d.msg[0], "cannot open /nonexistent/avslut.yaml: "
 	    "No such file or directory");
-	diags_clear(&d);
+	form_diags_free(&d);
 }
 
 static void
@@ -494,7 +483,7 @@ test_err_all_at_once(void **state)
 	const char *y = "region:\nanonymity:\n  k: 1\n  text_k: x\n"
 	    "period: week\nunits:\n  - {code: A, name: N, area: X}\n"
 	    "  - {code: a, name: M, area: X}\n";
-	struct form_diags d = { { NULL }, 0, 0, 0 };
+	struct form_diags d = { .n = 0 };
 
 	(void)state;
 	assert_null(config_load_buf("t.yaml", y, strlen(y), &d));
@@ -508,7 +497,7 @@ test_err_all_at_once(void **state)
 	    "\"quarter\", not \"week\"");
 	assert_string_equal(d.msg[4], "t.yaml:8:12: duplicate unit code "
 	    "\"a\" (first at line 7)");
-	diags_clear(&d);
+	form_diags_free(&d);
 }
 
 int
