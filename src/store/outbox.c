@@ -1,0 +1,869 @@
+/* outbox: outbox.db on the interviewer's laptop: encrypted drafts, sealed
+ * envelopes waiting for sync, laptop-local metadata. SQLite in WAL mode. */
+#include "store/outbox.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crypto/env.h"
+#include "util/crash.h"
+#include "util/fsx.h"
+#include "util/paths.h"
+#include "util/xmem.h"
+
+_Static_assert(OUTBOX_ID_BYTES == ENV_ID_BYTES, "id size");
+_Static_assert(OUTBOX_HASH_BYTES == ENV_HASH_BYTES, "hash size");
+_Static_assert(OUTBOX_KEY_BYTES == crypto_aead_xchacha20poly1305_ietf_KEYBYTES,
+    "key size");
+
+/* PRAGMA application_id: "AVOB". Tells our file from any other SQLite. */
+#define APP_ID 0x41564f42
+
+/*
+ * Drafts use XChaCha20-Poly1305 (AEAD) rather than plain secretbox, for
+ * the associated data: the draft id is authenticated with both the wrapped
+ * key and the content, so rows cannot be swapped or recombined without
+ * detection. Random 192-bit nonces make a fresh nonce per save safe.
+ */
+#define NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define TAG_BYTES crypto_aead_xchacha20poly1305_ietf_ABYTES
+#define WRAPPED_BYTES (NONCE_BYTES + OUTBOX_KEY_BYTES + TAG_BYTES)
+#define AD_KEY "avslut draft key 1"
+#define AD_DATA "avslut draft data 1"
+#define AD_MAX (32 + OUTBOX_ID_BYTES)
+
+struct outbox {
+	sqlite3 *db;
+	char *path;
+};
+
+/* Schema migrations: step i takes user_version i to i + 1. Drafts and
+ * envelopes are WITHOUT ROWID and keyed by random ids, so the file keeps
+ * no order of creation; neither holds a time. */
+static const char *const migrations[] = {
+    "CREATE TABLE drafts ("
+    " id BLOB PRIMARY KEY NOT NULL CHECK (length(id) = 16),"
+    " wrapped_key BLOB NOT NULL,"
+    " nonce BLOB NOT NULL,"
+    " ciphertext BLOB NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE envelopes ("
+    " id BLOB PRIMARY KEY NOT NULL CHECK (length(id) = 16),"
+    " blob BLOB NOT NULL,"
+    " exported INTEGER NOT NULL DEFAULT 0 CHECK (exported IN (0, 1))"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE meta ("
+    " key TEXT PRIMARY KEY NOT NULL,"
+    " value TEXT NOT NULL"
+    ") WITHOUT ROWID;",
+};
+#define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
+_Static_assert(NMIGRATIONS == OUTBOX_SCHEMA, "one migration per version");
+
+static int
+db_err(struct outbox *ob, struct err *e, const char *what)
+{
+	return err_set(e, "%s: %s: %s", ob->path, what, sqlite3_errmsg(ob->db));
+}
+
+static int
+exec(struct outbox *ob, const char *sql, const char *what, struct err *e)
+{
+	if (sqlite3_exec(ob->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_err(ob, e, what);
+	return 0;
+}
+
+static int
+prepare(struct outbox *ob, const char *sql, sqlite3_stmt **st, struct err *e)
+{
+	if (sqlite3_prepare_v2(ob->db, sql, -1, st, NULL) != SQLITE_OK)
+		return db_err(ob, e, "cannot prepare a statement");
+	return 0;
+}
+
+/* Run a one-value query such as "PRAGMA user_version". */
+static int
+query_int(struct outbox *ob, const char *sql, sqlite3_int64 *v, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(ob->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return err_set(e, "%s: %s", ob->path, sqlite3_errmsg(ob->db));
+	return 0;
+}
+
+/* Shrink the WAL to nothing, so that no older page version (an earlier
+ * draft, a deleted key) stays behind in it. */
+static int
+checkpoint(struct outbox *ob, struct err *e)
+{
+	int rc = sqlite3_wal_checkpoint_v2(
+	    ob->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return db_err(ob, e, "cannot checkpoint the write-ahead log");
+	return 0;
+}
+
+/* Create the file 0600 before SQLite sees it (the -wal and -shm files
+ * copy its mode), and tighten a file or directory that is too open. */
+static int
+prepare_files(const char *dir, const char *path, struct err *e)
+{
+	struct stat st;
+	int fd;
+
+	if (fsx_mkdir_p(dir, 0700, e) == -1)
+		return -1;
+	if (stat(dir, &st) == 0 && (st.st_mode & 077) != 0 &&
+	    chmod(dir, 0700) == -1)
+		return err_set(e,
+		    "%s is readable by others and cannot be made "
+		    "private: %s",
+		    dir, strerror(errno));
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd == -1) {
+		if (errno == EACCES || errno == EROFS || errno == EPERM)
+			return err_set(e,
+			    "%s is read-only (%s): the outbox "
+			    "must be writable: check the file's owner and "
+			    "permissions, or the disk",
+			    path, strerror(errno));
+		return err_set(e, "cannot open %s: %s", path, strerror(errno));
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_set(e, "%s is not a regular file", path);
+	}
+	if ((st.st_mode & 077) != 0 && fchmod(fd, 0600) == -1) {
+		close(fd);
+		return err_set(e,
+		    "%s is readable by others and cannot be made "
+		    "private: %s",
+		    path, strerror(errno));
+	}
+	close(fd);
+	return 0;
+}
+
+/* Is this file ours? A brand-new empty file gets the schema. */
+static int
+check_and_migrate(struct outbox *ob, struct err *e)
+{
+	sqlite3_int64 app = 0, ver = 0, nobj = 0;
+	char *sql;
+	size_t i;
+
+	if (query_int(ob, "PRAGMA application_id", &app, e) == -1) {
+		if (sqlite3_errcode(ob->db) == SQLITE_NOTADB)
+			return err_set(e,
+			    "%s is not an avslut outbox (not an "
+			    "SQLite database): move it away; the outbox is "
+			    "created anew",
+			    ob->path);
+		return -1;
+	}
+	if (query_int(ob, "PRAGMA user_version", &ver, e) == -1 ||
+	    query_int(ob, "SELECT count(*) FROM sqlite_schema", &nobj, e) == -1)
+		return -1;
+	if (app == 0 && ver == 0 && nobj == 0)
+		app = APP_ID; /* empty: ours to set up */
+	if (app != APP_ID)
+		return err_set(e,
+		    "%s is not an avslut outbox (another "
+		    "program's SQLite database): move it away; the outbox is "
+		    "created anew",
+		    ob->path);
+	if (ver > OUTBOX_SCHEMA)
+		return err_set(e,
+		    "%s has schema version %lld, newer than this "
+		    "program understands: upgrade avslut",
+		    ob->path, (long long)ver);
+	if (ver < 0 || (ver == 0 && nobj != 0))
+		return err_set(e,
+		    "%s is not an avslut outbox (schema version "
+		    "%lld)",
+		    ob->path, (long long)ver);
+	for (i = (size_t)ver; i < NMIGRATIONS; i++) {
+		if (exec(ob, "BEGIN IMMEDIATE", "cannot start a transaction",
+			e) == -1)
+			return -1;
+		sql = xasprintf("%s PRAGMA application_id = %d; "
+				"PRAGMA user_version = %zu;",
+		    migrations[i], APP_ID, i + 1);
+		if (exec(ob, sql, "cannot set up the outbox", e) == -1 ||
+		    exec(ob, "COMMIT", "cannot set up the outbox", e) == -1) {
+			free(sql);
+			sqlite3_exec(ob->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+		free(sql);
+	}
+	return 0;
+}
+
+int
+outbox_open(const char *dir, struct outbox **obp, struct err *e)
+{
+	struct outbox *ob;
+	sqlite3_stmt *st;
+	const char *mode;
+	int rc;
+
+	*obp = NULL;
+	ob = xcalloc(1, sizeof *ob);
+	ob->path = paths_join(dir, OUTBOX_FILE);
+	if (prepare_files(dir, ob->path, e) == -1)
+		goto fail;
+	rc = sqlite3_open_v2(ob->path, &ob->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
+	if (rc != SQLITE_OK) {
+		db_err(ob, e, "cannot open");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(ob->db, 0);
+	sqlite3_db_config(ob->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(ob->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_busy_timeout(ob->db, 5000);
+	if (sqlite3_db_readonly(ob->db, "main") == 1) {
+		err_set(e,
+		    "%s is read-only: the outbox must be writable: "
+		    "check the file's owner and permissions, or the disk",
+		    ob->path);
+		goto fail;
+	}
+	if (check_and_migrate(ob, e) == -1)
+		goto fail;
+	if (prepare(ob, "PRAGMA journal_mode = WAL", &st, e) == -1)
+		goto fail;
+	rc = sqlite3_step(st);
+	mode =
+	    rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+	if (mode == NULL || strcmp(mode, "wal") != 0) {
+		sqlite3_finalize(st);
+		err_set(e,
+		    "%s: cannot switch to write-ahead logging: %s: check "
+		    "that %s is writable and on a local disk",
+		    ob->path, sqlite3_errmsg(ob->db), dir);
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	/* temp_store: no temporary file, so a sort or a big statement never
+	 * spills anything to $TMPDIR. */
+	if (exec(ob,
+		"PRAGMA synchronous = FULL; PRAGMA secure_delete = ON; "
+		"PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON",
+		"cannot configure", e) == -1)
+		goto fail;
+	/* A WAL left by a crash may hold old drafts: fold it in now. */
+	if (checkpoint(ob, e) == -1)
+		goto fail;
+	*obp = ob;
+	return 0;
+fail:
+	if (ob->db != NULL) {
+		rc = sqlite3_errcode(ob->db);
+		/* SQLite says "readonly" also when only the directory is, for
+		 * the -wal and -shm files it must create next to the file. */
+		if (rc == SQLITE_READONLY || rc == SQLITE_CANTOPEN ||
+		    rc == SQLITE_PERM)
+			err_set(e,
+			    "%s: cannot write (%s): the outbox and its "
+			    "directory %s must be writable: check their owner "
+			    "and permissions, or the disk",
+			    ob->path, sqlite3_errmsg(ob->db), dir);
+		sqlite3_close(ob->db);
+	}
+	free(ob->path);
+	free(ob);
+	return -1;
+}
+
+void
+outbox_close(struct outbox *ob)
+{
+	if (ob == NULL)
+		return;
+	checkpoint(ob, NULL);
+	sqlite3_close(ob->db);
+	free(ob->path);
+	free(ob);
+}
+
+const char *
+outbox_path(const struct outbox *ob)
+{
+	return ob->path;
+}
+
+/* --- drafts ------------------------------------------------------------- */
+
+static size_t
+make_ad(
+    uint8_t ad[AD_MAX], const char *domain, const uint8_t id[OUTBOX_ID_BYTES])
+{
+	size_t n = strlen(domain);
+
+	memcpy(ad, domain, n);
+	memcpy(ad + n, id, OUTBOX_ID_BYTES);
+	return n + OUTBOX_ID_BYTES;
+}
+
+static void
+id_hex(const uint8_t id[OUTBOX_ID_BYTES], char out[2 * OUTBOX_ID_BYTES + 1])
+{
+	env_id_hex(id, out);
+}
+
+/* Unwrap a draft's key (sodium_malloc memory: caller sodium_free's it). */
+static int
+unwrap_key(const struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
+    const uint8_t id[OUTBOX_ID_BYTES], const void *wrapped, size_t wlen,
+    uint8_t **key, struct err *e)
+{
+	char hex[2 * OUTBOX_ID_BYTES + 1];
+	uint8_t ad[AD_MAX];
+	const uint8_t *w = wrapped;
+	size_t adlen = make_ad(ad, AD_KEY, id);
+	unsigned long long klen;
+
+	id_hex(id, hex);
+	*key = NULL;
+	if (wrapped == NULL || wlen != WRAPPED_BYTES)
+		return err_set(e,
+		    "%s: draft %s is damaged (its key has the "
+		    "wrong size): it cannot be recovered",
+		    ob->path, hex);
+	if ((*key = sodium_malloc(OUTBOX_KEY_BYTES)) == NULL)
+		return err_set(e, "out of secure memory");
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(*key, &klen, NULL,
+		w + NONCE_BYTES, wlen - NONCE_BYTES, ad, adlen, w,
+		master) != 0 ||
+	    klen != OUTBOX_KEY_BYTES) {
+		sodium_free(*key);
+		*key = NULL;
+		return err_set(e,
+		    "%s: the key of draft %s does not open with "
+		    "this profile's draft key: the draft is damaged or "
+		    "belongs to another profile",
+		    ob->path, hex);
+	}
+	return 0;
+}
+
+/* Fetch a draft's wrapped key and unwrap it. */
+static int
+draft_key(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
+    const uint8_t id[OUTBOX_ID_BYTES], uint8_t **key, struct err *e)
+{
+	char hex[2 * OUTBOX_ID_BYTES + 1];
+	sqlite3_stmt *st;
+	int rc;
+
+	*key = NULL;
+	if (prepare(ob, "SELECT wrapped_key FROM drafts WHERE id = ?", &st,
+		e) == -1)
+		return -1;
+	sqlite3_bind_blob(st, 1, id, OUTBOX_ID_BYTES, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = unwrap_key(ob, master, id, sqlite3_column_blob(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0), key, e);
+	else if (rc == SQLITE_DONE) {
+		id_hex(id, hex);
+		rc = err_set(e, "%s: there is no draft %s", ob->path, hex);
+	} else
+		rc = db_err(ob, e, "cannot read a draft");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Encrypt plain under key with a fresh nonce and write it to draft id. */
+static int
+store_content(struct outbox *ob, const uint8_t *key,
+    const uint8_t id[OUTBOX_ID_BYTES], const void *plain, size_t len,
+    struct err *e)
+{
+	char hex[2 * OUTBOX_ID_BYTES + 1];
+	uint8_t nonce[NONCE_BYTES], ad[AD_MAX], *ct;
+	size_t adlen = make_ad(ad, AD_DATA, id);
+	unsigned long long clen;
+	sqlite3_stmt *st;
+	int rc;
+
+	randombytes_buf(nonce, sizeof nonce);
+	ct = xmalloc(len + TAG_BYTES);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(
+	    ct, &clen, plain, len, ad, adlen, NULL, nonce, key);
+	if (prepare(ob,
+		"UPDATE drafts SET nonce = ?, ciphertext = ? "
+		"WHERE id = ?",
+		&st, e) == -1) {
+		free(ct);
+		return -1;
+	}
+	sqlite3_bind_blob(st, 1, nonce, sizeof nonce, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, ct, (int)clen, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, id, OUTBOX_ID_BYTES, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		rc = db_err(ob, e, "cannot save the draft");
+	else if (sqlite3_changes(ob->db) != 1) {
+		id_hex(id, hex);
+		rc = err_set(e, "%s: there is no draft %s", ob->path, hex);
+	} else
+		rc = 0;
+	sqlite3_finalize(st);
+	free(ct);
+	return rc;
+}
+
+int
+outbox_draft_new(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
+    uint8_t id[OUTBOX_ID_BYTES], struct err *e)
+{
+	uint8_t wrapped[WRAPPED_BYTES], ad[AD_MAX], nonce[NONCE_BYTES];
+	uint8_t ct0[TAG_BYTES], *key;
+	size_t adlen;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((key = sodium_malloc(OUTBOX_KEY_BYTES)) == NULL)
+		return err_set(e, "out of secure memory");
+	crypto_aead_xchacha20poly1305_ietf_keygen(key);
+	randombytes_buf(id, OUTBOX_ID_BYTES);
+	adlen = make_ad(ad, AD_KEY, id);
+	randombytes_buf(wrapped, NONCE_BYTES);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(wrapped + NONCE_BYTES, NULL,
+	    key, OUTBOX_KEY_BYTES, ad, adlen, NULL, wrapped, master);
+	/* The row is never without content: an empty draft to start. */
+	adlen = make_ad(ad, AD_DATA, id);
+	randombytes_buf(nonce, sizeof nonce);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(
+	    ct0, NULL, NULL, 0, ad, adlen, NULL, nonce, key);
+	sodium_free(key);
+	if (prepare(ob,
+		"INSERT INTO drafts (id, wrapped_key, nonce, "
+		"ciphertext) VALUES (?, ?, ?, ?)",
+		&st, e) == -1)
+		return -1;
+	sqlite3_bind_blob(st, 1, id, OUTBOX_ID_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, wrapped, sizeof wrapped, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, nonce, sizeof nonce, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, ct0, sizeof ct0, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE
+		 ? 0
+		 : db_err(ob, e, "cannot create a draft");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+outbox_draft_save(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
+    const uint8_t id[OUTBOX_ID_BYTES], const void *plain, size_t len,
+    struct err *e)
+{
+	uint8_t *key;
+	int rc;
+
+	if (len > OUTBOX_DRAFT_MAX)
+		return err_set(e, "draft too large (%zu bytes, at most %d)",
+		    len, OUTBOX_DRAFT_MAX);
+	if (draft_key(ob, master, id, &key, e) == -1)
+		return -1;
+	rc = store_content(ob, key, id, plain, len, e);
+	sodium_free(key);
+	return rc;
+}
+
+int
+outbox_draft_load(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
+    const uint8_t id[OUTBOX_ID_BYTES], uint8_t **plain, size_t *len,
+    struct err *e)
+{
+	char hex[2 * OUTBOX_ID_BYTES + 1];
+	uint8_t ad[AD_MAX], *key = NULL, *out;
+	size_t adlen = make_ad(ad, AD_DATA, id), clen;
+	unsigned long long plen;
+	const uint8_t *nonce, *ct;
+	sqlite3_stmt *st;
+	int rc;
+
+	*plain = NULL;
+	*len = 0;
+	id_hex(id, hex);
+	if (prepare(ob,
+		"SELECT wrapped_key, nonce, ciphertext FROM drafts "
+		"WHERE id = ?",
+		&st, e) == -1)
+		return -1;
+	sqlite3_bind_blob(st, 1, id, OUTBOX_ID_BYTES, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return err_set(e, "%s: there is no draft %s", ob->path, hex);
+	}
+	if (rc != SQLITE_ROW) {
+		rc = db_err(ob, e, "cannot read a draft");
+		sqlite3_finalize(st);
+		return rc;
+	}
+	if (unwrap_key(ob, master, id, sqlite3_column_blob(st, 0),
+		(size_t)sqlite3_column_bytes(st, 0), &key, e) == -1) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	nonce = sqlite3_column_blob(st, 1);
+	ct = sqlite3_column_blob(st, 2);
+	clen = (size_t)sqlite3_column_bytes(st, 2);
+	if (nonce == NULL || sqlite3_column_bytes(st, 1) != NONCE_BYTES ||
+	    ct == NULL || clen < TAG_BYTES ||
+	    clen > OUTBOX_DRAFT_MAX + TAG_BYTES) {
+		rc = err_set(e,
+		    "%s: draft %s is damaged (wrong sizes): it "
+		    "cannot be recovered",
+		    ob->path, hex);
+		goto out;
+	}
+	out = xmalloc(clen - TAG_BYTES + 1);
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+		out, &plen, NULL, ct, clen, ad, adlen, nonce, key) != 0) {
+		free(out);
+		rc = err_set(e,
+		    "%s: draft %s is damaged (it does not "
+		    "authenticate): it cannot be recovered; other drafts are "
+		    "not affected",
+		    ob->path, hex);
+		goto out;
+	}
+	*plain = out;
+	*len = (size_t)plen;
+	rc = 0;
+out:
+	sodium_free(key);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+outbox_draft_list(struct outbox *ob, uint8_t (**ids)[OUTBOX_ID_BYTES],
+    size_t *n, struct err *e)
+{
+	uint8_t(*v)[OUTBOX_ID_BYTES] = NULL;
+	size_t cnt = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (prepare(ob, "SELECT id FROM drafts ORDER BY id", &st, e) == -1)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) != OUTBOX_ID_BYTES)
+			continue; /* CHECK makes this impossible */
+		v = xreallocarray(v, cnt + 1, sizeof *v);
+		memcpy(v[cnt++], sqlite3_column_blob(st, 0), OUTBOX_ID_BYTES);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return db_err(ob, e, "cannot list the drafts");
+	}
+	*ids = v;
+	*n = cnt;
+	return 0;
+}
+
+int
+outbox_draft_delete(
+    struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES], struct err *e)
+{
+	char hex[2 * OUTBOX_ID_BYTES + 1];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(ob, "DELETE FROM drafts WHERE id = ?", &st, e) == -1)
+		return -1;
+	sqlite3_bind_blob(st, 1, id, OUTBOX_ID_BYTES, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_err(ob, e, "cannot delete the draft");
+	if (sqlite3_changes(ob->db) != 1) {
+		id_hex(id, hex);
+		return err_set(e, "%s: there is no draft %s", ob->path, hex);
+	}
+	return checkpoint(ob, e);
+}
+
+/* --- submit --------------------------------------------------------------- */
+
+static int
+submit_tx(struct outbox *ob, const uint8_t draft_id[OUTBOX_ID_BYTES],
+    const uint8_t env_id[OUTBOX_ID_BYTES], const uint8_t *env, size_t len,
+    struct err *e)
+{
+	char hex[2 * OUTBOX_ID_BYTES + 1];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(ob, "INSERT INTO envelopes (id, blob) VALUES (?, ?)", &st,
+		e) == -1)
+		return -1;
+	sqlite3_bind_blob(st, 1, env_id, OUTBOX_ID_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, env, (int)len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_err(ob, e, "cannot store the sealed interview");
+	if (prepare(ob, "DELETE FROM drafts WHERE id = ?", &st, e) == -1)
+		return -1;
+	sqlite3_bind_blob(st, 1, draft_id, OUTBOX_ID_BYTES, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_err(ob, e, "cannot delete the draft");
+	if (sqlite3_changes(ob->db) != 1) {
+		id_hex(draft_id, hex);
+		return err_set(e, "%s: there is no draft %s", ob->path, hex);
+	}
+	return 0;
+}
+
+int
+outbox_submit(struct outbox *ob, const uint8_t draft_id[OUTBOX_ID_BYTES],
+    const uint8_t env_id[OUTBOX_ID_BYTES], const uint8_t *env, size_t len,
+    struct err *e)
+{
+	if (len == 0 || len > ENV_MAX_BYTES)
+		return err_set(e, "not a sealed envelope (%zu bytes)", len);
+	if (exec(ob, "BEGIN IMMEDIATE", "cannot start a transaction", e) == -1)
+		return -1;
+	if (submit_tx(ob, draft_id, env_id, env, len, e) == -1) {
+		/* Full disk: the envelope's pages cannot be written. */
+		sqlite3_exec(ob->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	crash_point("outbox-submit-before-commit");
+	if (sqlite3_exec(ob->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		err_set(e,
+		    "%s: cannot submit (%s): nothing was changed and "
+		    "the draft is kept: check that the disk has room",
+		    ob->path, sqlite3_errmsg(ob->db));
+		sqlite3_exec(ob->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	crash_point("outbox-submit-after-commit");
+	/* Submitted. Should the checkpoint fail (a reader holds the WAL),
+	 * outbox_open and outbox_close repeat it; the submit stands. */
+	checkpoint(ob, NULL);
+	return 0;
+}
+
+/* --- envelopes ------------------------------------------------------------ */
+
+int
+outbox_env_list(
+    struct outbox *ob, struct outbox_env **envs, size_t *n, struct err *e)
+{
+	struct outbox_env *v = NULL;
+	size_t cnt = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	*envs = NULL;
+	*n = 0;
+	if (prepare(ob, "SELECT id, blob, exported FROM envelopes ORDER BY id",
+		&st, e) == -1)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct outbox_env *x;
+		size_t bl = (size_t)sqlite3_column_bytes(st, 1);
+
+		if (sqlite3_column_bytes(st, 0) != OUTBOX_ID_BYTES)
+			continue;
+		v = xreallocarray(v, cnt + 1, sizeof *v);
+		x = &v[cnt++];
+		memcpy(x->id, sqlite3_column_blob(st, 0), OUTBOX_ID_BYTES);
+		x->len = bl;
+		x->blob = xmalloc(bl ? bl : 1);
+		if (bl > 0)
+			memcpy(x->blob, sqlite3_column_blob(st, 1), bl);
+		x->exported = sqlite3_column_int(st, 2) != 0;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		outbox_env_list_free(v, cnt);
+		return db_err(ob, e, "cannot list the sealed interviews");
+	}
+	*envs = v;
+	*n = cnt;
+	return 0;
+}
+
+void
+outbox_env_list_free(struct outbox_env *envs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(envs[i].blob);
+	free(envs);
+}
+
+int
+outbox_env_count(struct outbox *ob, size_t *n, struct err *e)
+{
+	sqlite3_int64 v = 0;
+
+	*n = 0;
+	if (query_int(ob, "SELECT count(*) FROM envelopes", &v, e) == -1)
+		return -1;
+	*n = (size_t)v;
+	return 0;
+}
+
+int
+outbox_env_ack(struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES],
+    const uint8_t hash[OUTBOX_HASH_BYTES], int *removed, struct err *e)
+{
+	char hex[2 * OUTBOX_ID_BYTES + 1];
+	uint8_t h[ENV_HASH_BYTES];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (removed != NULL)
+		*removed = 0;
+	id_hex(id, hex);
+	if (exec(ob, "BEGIN IMMEDIATE", "cannot start a transaction", e) == -1)
+		return -1;
+	if (prepare(ob, "SELECT blob FROM envelopes WHERE id = ?", &st, e) ==
+	    -1)
+		goto fail;
+	sqlite3_bind_blob(st, 1, id, OUTBOX_ID_BYTES, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_finalize(st);
+		sqlite3_exec(ob->db, "ROLLBACK", NULL, NULL, NULL);
+		return 0; /* acknowledged before */
+	}
+	if (rc != SQLITE_ROW) {
+		db_err(ob, e, "cannot read a sealed interview");
+		sqlite3_finalize(st);
+		goto fail;
+	}
+	env_hash(
+	    h, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+	sqlite3_finalize(st);
+	if (sodium_memcmp(h, hash, sizeof h) != 0) {
+		err_set(e,
+		    "%s: the acknowledgement for envelope %s does not "
+		    "match what was sent: it is kept for the next sync",
+		    ob->path, hex);
+		goto fail;
+	}
+	if (prepare(ob, "DELETE FROM envelopes WHERE id = ?", &st, e) == -1)
+		goto fail;
+	sqlite3_bind_blob(st, 1, id, OUTBOX_ID_BYTES, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_err(ob, e, "cannot remove an acknowledged interview");
+		goto fail;
+	}
+	if (sqlite3_exec(ob->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		db_err(ob, e, "cannot remove an acknowledged interview");
+		goto fail;
+	}
+	if (removed != NULL)
+		*removed = 1;
+	return 0;
+fail:
+	sqlite3_exec(ob->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+outbox_env_mark_exported(
+    struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES], struct err *e)
+{
+	char hex[2 * OUTBOX_ID_BYTES + 1];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(ob, "UPDATE envelopes SET exported = 1 WHERE id = ?", &st,
+		e) == -1)
+		return -1;
+	sqlite3_bind_blob(st, 1, id, OUTBOX_ID_BYTES, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_err(ob, e, "cannot mark an envelope as exported");
+	if (sqlite3_changes(ob->db) != 1) {
+		id_hex(id, hex);
+		return err_set(e, "%s: there is no envelope %s", ob->path, hex);
+	}
+	return 0;
+}
+
+/* --- metadata ------------------------------------------------------------- */
+
+int
+outbox_meta_get(struct outbox *ob, const char *key, char **value, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*value = NULL;
+	if (prepare(ob, "SELECT value FROM meta WHERE key = ?", &st, e) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+
+		*value = xstrdup(v != NULL ? v : "");
+		rc = 0;
+	} else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = db_err(ob, e, "cannot read the outbox metadata");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+outbox_meta_set(
+    struct outbox *ob, const char *key, const char *value, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(ob,
+		"INSERT INTO meta (key, value) VALUES (?, ?) "
+		"ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+		&st, e) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE
+		 ? 0
+		 : db_err(ob, e, "cannot write the outbox metadata");
+	sqlite3_finalize(st);
+	return rc;
+}
