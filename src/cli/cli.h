@@ -11,10 +11,34 @@ struct cli_cmd {
 
 /* avslut */
 int cmd_check(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_passwd(int argc, char **argv);
 
 /* avslut-hr */
+int cmd_keygen(int argc, char **argv);
+int cmd_hr_passwd(int argc, char **argv);
 
 /* Print "PROG VERSION" to stdout. */
 void cli_version(void);
+
+/* Keys (cli_keys.c). The unlock helpers ask for the passphrase (terminal,
+ * or line 1 of passfile / $AVSLUT_PASSPHRASE_FILE), print what went wrong
+ * and return the exit code to use: 0, or 77 for a wrong passphrase, 65 for
+ * a damaged file, 66 when there is none, 74 for I/O. */
+struct key_hr;
+struct profile;
+#define CLI_PASS_MIN 8	/* bytes a new passphrase needs at least */
+/* --key, or paths_data_dir("avslut-hr")/hr.key; caller frees. */
+char *cli_hr_key_path(const char *opt);
+int cli_hr_unlock(const char *keyopt, const char *passfile,
+    struct key_hr **k);
+/* Unlock the profile in paths_data_dir("avslut"); profile_free it. */
+int cli_profile_unlock(const char *passfile, struct profile **p);
+/* A passphrase (pass_free it) or NULL after a message. cli_new_pass asks
+ * twice on a terminal and refuses one shorter than CLI_PASS_MIN. */
+char *cli_pass(const char *prompt, const char *file, int line);
+char *cli_new_pass(const char *prompt, const char *file, int line);
+/* The warning every use of a --kdf test file prints. */
+void cli_kdf_warn(const char *what);
 
 #endif

@@ -11,6 +11,8 @@
 
 static const struct cli_cmd avslut_cmds[] = {
 	{ "check", cmd_check, "validate form files (avslut-form(5))" },
+	{ "init", cmd_init, "set up the interviewer profile" },
+	{ "passwd", cmd_passwd, "change the profile passphrase" },
 	{ NULL, NULL, NULL },
 };
 

@@ -10,6 +10,8 @@
 #include "util/sec.h"
 
 static const struct cli_cmd hr_cmds[] = {
+	{ "keygen", cmd_keygen, "create the HR key pair" },
+	{ "passwd", cmd_hr_passwd, "change the HR key passphrase" },
 	{ NULL, NULL, NULL },
 };
 

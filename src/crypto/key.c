@@ -142,7 +142,7 @@ key_kdf_runs(void)
 	return key_kdf_count;
 }
 
-/* --- public key lines ----------------------------------------------------- */
+/* --- public key lines ---------------------------------------------------- */
 
 static const char *
 pub_tag(enum key_pub_kind kind)
@@ -275,7 +275,8 @@ key_pub_save(enum key_pub_kind kind, const char *path,
 	int rc = 0;
 
 	if (excl && fsx_exists(path))
-		return kerr(e, KEY_EEXIST, "%s already exists: refusing to overwrite "
+		return kerr(e, KEY_EEXIST,
+		    "%s already exists: refusing to overwrite "
 		    "it", path);
 	line = key_pub_format(kind, pk);
 	if (fsx_write_atomic(path, line, strlen(line), 0600, excl, e) == -1)
@@ -284,7 +285,7 @@ key_pub_save(enum key_pub_kind kind, const char *path,
 	return rc;
 }
 
-/* --- the passphrase wrap ---------------------------------------------------- */
+/* --- the passphrase wrap ------------------------------------------------- */
 
 size_t
 key_wrap_size(const struct key_wrap_spec *s)
@@ -317,16 +318,19 @@ kdf_check(const char *name, const struct wrap_head *h, struct err *e)
 	    KEY_MEM_MIN;
 
 	if (h->alg != WRAP_ALG_ARGON2ID13)
-		return kerr(e, KEY_EDATA, "%s: unknown key derivation algorithm %"
+		return kerr(e, KEY_EDATA,
+		    "%s: unknown key derivation algorithm %"
 		    PRIu32 " (only 1, Argon2id, is known)", name, h->alg);
 	if (h->ops > KEY_OPS_MAX || h->mem > KEY_MEM_MAX)
-		return kerr(e, KEY_EDATA, "%s asks for Argon2id limits above the cap "
+		return kerr(e, KEY_EDATA,
+		    "%s asks for Argon2id limits above the cap "
 		    "(%" PRIu32 " passes, %" PRIu64 " KiB; at most %d passes, "
 		    "%llu KiB): refusing to run the key derivation; the file "
 		    "was not written by avslut", name, h->ops, h->mem >> 10,
 		    KEY_OPS_MAX, KEY_MEM_MAX >> 10);
 	if (h->ops < omin || h->mem < mmin)
-		return kerr(e, KEY_EDATA, "%s asks for Argon2id limits below the "
+		return kerr(e, KEY_EDATA,
+		    "%s asks for Argon2id limits below the "
 		    "floor (%" PRIu32 " passes, %" PRIu64 " KiB; at least %"
 		    PRIu32 " passes, %" PRIu64 " KiB%s): refusing a weakened "
 		    "key", name, h->ops, h->mem >> 10, omin, mmin >> 10,
@@ -347,7 +351,8 @@ key_wrap_check(const struct key_wrap_spec *s, const char *name,
 	if (len < 8 || memcmp(buf, s->magic, 8) != 0) {
 		if (len < 8 && len > 0 && memcmp(buf, s->magic, len) == 0)
 			goto truncated;
-		return kerr(e, KEY_EDATA, "%s is not an avslut %s", name, s->what);
+		return kerr(e, KEY_EDATA,
+		    "%s is not an avslut %s", name, s->what);
 	}
 	if (len < 12)
 		goto truncated;
@@ -361,16 +366,19 @@ key_wrap_check(const struct key_wrap_spec *s, const char *name,
 			goto damaged;
 	}
 	if (h.version > s->version)
-		return kerr(e, KEY_EDATA, "%s is a %s of format version %" PRIu32
+		return kerr(e, KEY_EDATA,
+		    "%s is a %s of format version %" PRIu32
 		    ", newer than this program reads (%" PRIu32 "): upgrade "
 		    "avslut", name, s->what, h.version, s->version);
 	if (h.version != s->version)
-		return kerr(e, KEY_EDATA, "%s: unsupported %s format version %" PRIu32,
+		return kerr(e, KEY_EDATA,
+		    "%s: unsupported %s format version %" PRIu32,
 		    name, s->what, h.version);
 	if (len < size)
 		goto truncated;
 	if (len > size)
-		return kerr(e, KEY_EDATA, "%s: %zu bytes after the end of the %s: the "
+		return kerr(e, KEY_EDATA,
+		    "%s: %zu bytes after the end of the %s: the "
 		    "file is damaged", name, len - size, s->what);
 	h.flags = get32(buf + 12);
 	h.alg = get32(buf + 16);
@@ -378,7 +386,8 @@ key_wrap_check(const struct key_wrap_spec *s, const char *name,
 	h.mem = get64(buf + 24);
 	h.salt = buf + 32;
 	if ((h.flags & ~WRAP_FLAG_TEST) != 0)
-		return kerr(e, KEY_EDATA, "%s: unknown flags 0x%" PRIx32 " in the %s",
+		return kerr(e, KEY_EDATA,
+		    "%s: unknown flags 0x%" PRIx32 " in the %s",
 		    name, h.flags, s->what);
 	if ((rc = kdf_check(name, &h, e)) != 0)
 		return rc;
@@ -388,10 +397,12 @@ key_wrap_check(const struct key_wrap_spec *s, const char *name,
 		*kdf_test = (h.flags & WRAP_FLAG_TEST) != 0;
 	return 0;
 truncated:
-	return kerr(e, KEY_EDATA, "%s is truncated (%zu bytes, a %s has %zu)", name,
+	return kerr(e, KEY_EDATA,
+	    "%s is truncated (%zu bytes, a %s has %zu)", name,
 	    len, s->what, size);
 damaged:
-	return kerr(e, KEY_EDATA, "%s is damaged (its checksum does not match): "
+	return kerr(e, KEY_EDATA,
+	    "%s is damaged (its checksum does not match): "
 	    "restore the %s from a backup", name, s->what);
 }
 
@@ -494,7 +505,8 @@ key_wrap_open(const struct key_wrap_spec *s, const char *name,
 	/* The passphrase is right; now the header must be what was sealed. */
 	if (crypto_auth_verify(buf + off_tag, buf, off_tag,
 	    keys + WRAP_MASTER) != 0) {
-		rc = kerr(e, KEY_EDATA, "%s has been altered: its public keys or "
+		rc = kerr(e, KEY_EDATA,
+		    "%s has been altered: its public keys or "
 		    "settings are not the ones sealed with the passphrase; "
 		    "do not use it, restore the %s from a backup", name,
 		    s->what);
@@ -509,7 +521,7 @@ out:
 	return rc;
 }
 
-/* --- hr.key ---------------------------------------------------------------- */
+/* --- hr.key -------------------------------------------------------------- */
 
 int
 key_file_check(const char *name, const uint8_t *buf, size_t len,
@@ -542,7 +554,8 @@ key_generate(const char *dir, const char *pass, enum key_kdf kdf,
 	int rc;
 
 	if (fsx_exists(kpath) || fsx_exists(ppath)) {
-		rc = kerr(e, KEY_EEXIST, "%s already exists: refusing to overwrite "
+		rc = kerr(e, KEY_EEXIST,
+		    "%s already exists: refusing to overwrite "
 		    "an HR key (use --out DIR for a new one)",
 		    fsx_exists(kpath) ? kpath : ppath);
 		goto out;
@@ -624,7 +637,8 @@ key_unlock(const char *keyfile, const char *pass, struct key_hr **out,
 		goto out;
 	crypto_scalarmult_base(check, k->sk);
 	if (sodium_memcmp(check, k->pk, KEY_PK_BYTES) != 0) {
-		rc = kerr(e, KEY_EDATA, "%s: the secret key does not belong to its "
+		rc = kerr(e, KEY_EDATA,
+		    "%s: the secret key does not belong to its "
 		    "public key: restore the HR key file from a backup",
 		    keyfile);
 		goto out;

@@ -1,0 +1,127 @@
+/* cli_keys: what every command that needs a key shares: default key
+ * paths, asking for passphrases, unlocking with the right exit code. */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "crypto/key.h"
+#include "crypto/profile.h"
+#include "util/msg.h"
+#include "util/pass.h"
+#include "util/paths.h"
+#include "util/xmem.h"
+
+char *
+cli_hr_key_path(const char *opt)
+{
+	char *dir, *path;
+
+	if (opt != NULL)
+		return xstrdup(opt);
+	dir = paths_data_dir("avslut-hr");
+	path = paths_join(dir, KEY_HR_KEY);
+	free(dir);
+	return path;
+}
+
+char *
+cli_pass(const char *prompt, const char *file, int line)
+{
+	struct err e;
+	char *p;
+
+	err_clear(&e);
+	if ((p = pass_read(prompt, file, line, 0, &e)) == NULL)
+		msg_warn("cannot read the passphrase: %s", e.msg);
+	return p;
+}
+
+char *
+cli_new_pass(const char *prompt, const char *file, int line)
+{
+	struct err e;
+	char *p;
+
+	err_clear(&e);
+	if ((p = pass_read(prompt, file, line, 1, &e)) == NULL) {
+		msg_warn("cannot read the new passphrase: %s", e.msg);
+		return NULL;
+	}
+	if (strlen(p) < CLI_PASS_MIN) {
+		msg_warn("the new passphrase is too short (%zu bytes): use at "
+		    "least %d, a few words are best", strlen(p), CLI_PASS_MIN);
+		pass_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void
+cli_kdf_warn(const char *what)
+{
+	msg_warn("warning: %s uses --kdf test limits: its passphrase is only "
+	    "weakly protected; use it for tests only", what);
+}
+
+int
+cli_hr_unlock(const char *keyopt, const char *passfile, struct key_hr **k)
+{
+	char *path = cli_hr_key_path(keyopt), *pass;
+	struct err e;
+	int rc;
+
+	*k = NULL;
+	err_clear(&e);
+	if ((pass = cli_pass("Passphrase for the HR key: ", passfile,
+	    0)) == NULL) {
+		free(path);
+		return EX_NOINPUT;
+	}
+	rc = key_unlock(path, pass, k, &e);
+	pass_free(pass);
+	if (rc == KEY_EPASS)
+		msg_warn("%s: try again", e.msg);
+	else if (rc == KEY_ENOENT)
+		msg_warn("%s: create it with avslut-hr keygen or name it "
+		    "with --key FILE", e.msg);
+	else if (rc != 0)
+		msg_warn("%s", e.msg);
+	else if ((*k)->kdf_test)
+		cli_kdf_warn(path);
+	free(path);
+	return key_exit_code(rc);
+}
+
+int
+cli_profile_unlock(const char *passfile, struct profile **p)
+{
+	char *dir = paths_data_dir("avslut"), *pass;
+	struct err e;
+	int rc;
+
+	*p = NULL;
+	err_clear(&e);
+	if (!profile_exists(dir)) {
+		msg_warn("no interviewer profile in %s: set one up with "
+		    "avslut init --hr-key hr.pub", dir);
+		free(dir);
+		return EX_NOINPUT;
+	}
+	if ((pass = cli_pass("Passphrase: ", passfile, 0)) == NULL) {
+		free(dir);
+		return EX_NOINPUT;
+	}
+	rc = profile_unlock(dir, pass, p, &e);
+	pass_free(pass);
+	if (rc == KEY_EPASS)
+		msg_warn("%s: try again", e.msg);
+	else if (rc != 0)
+		msg_warn("%s", e.msg);
+	else if ((*p)->kdf_test)
+		cli_kdf_warn("the interviewer profile");
+	free(dir);
+	return key_exit_code(rc);
+}

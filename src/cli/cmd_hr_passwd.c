@@ -1,0 +1,109 @@
+/* cmd_hr_passwd: avslut-hr passwd, a new passphrase for hr.key. The key
+ * pair itself stays, so sealed interviews and hr.pub remain valid. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sysexits.h>
+
+#include "cli/cli.h"
+#include "crypto/key.h"
+#include "util/msg.h"
+#include "util/pass.h"
+
+static void
+hr_passwd_usage(FILE *f)
+{
+	fputs("usage: avslut-hr passwd [--key FILE] [--passphrase-file FILE] "
+	    "[--kdf default|test]\n"
+	    "Change the passphrase of the HR secret key; the key itself "
+	    "stays the same.\n\n"
+	    "  --key FILE              the HR key (default: hr.key in the "
+	    "avslut-hr data directory)\n"
+	    "  --passphrase-file FILE  the old passphrase on line 1, the new "
+	    "one on line 2\n"
+	    "  --kdf default|test      change the key derivation limits "
+	    "(default: keep them)\n"
+	    "  --help                  show this help\n", f);
+}
+
+int
+cmd_hr_passwd(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'K' },
+		{ "passphrase-file", required_argument, NULL, 'p' },
+		{ "kdf", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *keyopt = NULL, *passfile = NULL;
+	enum key_kdf kdf;
+	int c, rc, setkdf = 0, test = 0;
+	uint8_t pk[KEY_PK_BYTES];
+	char *path, *old = NULL, *new = NULL;
+	struct err e;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'K':
+			keyopt = optarg;
+			break;
+		case 'p':
+			passfile = optarg;
+			break;
+		case 'k':
+			if (key_kdf_parse(optarg, &kdf) == -1) {
+				msg_warn("--kdf must be default or test, not "
+				    "'%s'", optarg);
+				return EX_USAGE;
+			}
+			setkdf = 1;
+			break;
+		case 'h':
+			hr_passwd_usage(stdout);
+			return 0;
+		default:
+			hr_passwd_usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		msg_warn("unexpected argument '%s': see avslut-hr passwd "
+		    "--help", argv[optind]);
+		return EX_USAGE;
+	}
+	path = cli_hr_key_path(keyopt);
+	err_clear(&e);
+	/* Check the file before asking for anything. */
+	if ((rc = key_peek(path, pk, &test, &e)) != 0) {
+		if (rc == KEY_ENOENT)
+			msg_warn("%s: create it with avslut-hr keygen or name "
+			    "it with --key FILE", e.msg);
+		else
+			msg_warn("%s", e.msg);
+		rc = key_exit_code(rc);
+		goto out;
+	}
+	if ((setkdf && kdf == KEY_KDF_TEST) || (!setkdf && test))
+		cli_kdf_warn(path);
+	if ((old = cli_pass("Current passphrase for the HR key: ", passfile,
+	    0)) == NULL || (new = cli_new_pass("New passphrase: ", passfile,
+	    1)) == NULL) {
+		rc = EX_NOINPUT;
+		goto out;
+	}
+	rc = key_passwd(path, old, new, setkdf ? &kdf : NULL, &e);
+	if (rc == KEY_EPASS)
+		msg_warn("%s: nothing was changed", e.msg);
+	else if (rc != 0)
+		msg_warn("%s", e.msg);
+	else
+		printf("The passphrase of %s is changed.\n", path);
+	rc = key_exit_code(rc);
+out:
+	pass_free(old);
+	pass_free(new);
+	free(path);
+	return rc;
+}

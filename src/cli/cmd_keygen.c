@@ -1,0 +1,124 @@
+/* cmd_keygen: avslut-hr keygen, the HR key pair every sealed interview is
+ * addressed to. Prints the fingerprint interviewers compare at init. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sysexits.h>
+
+#include "cli/cli.h"
+#include "crypto/key.h"
+#include "util/fsx.h"
+#include "util/msg.h"
+#include "util/pass.h"
+#include "util/paths.h"
+#include "util/xmem.h"
+
+static void
+keygen_usage(FILE *f)
+{
+	fputs("usage: avslut-hr keygen [--out DIR] [--passphrase-file FILE] "
+	    "[--kdf default|test]\n"
+	    "Create the HR key pair: DIR/hr.pub for the interviewers and "
+	    "DIR/hr.key,\nthe secret key wrapped under a passphrase. "
+	    "Existing keys are never overwritten.\n\n"
+	    "  --out DIR               where to write (default: the "
+	    "avslut-hr data directory)\n"
+	    "  --passphrase-file FILE  read the passphrase from line 1 of "
+	    "FILE\n"
+	    "  --kdf test              weak, fast key derivation for tests "
+	    "only\n"
+	    "  --help                  show this help\n", f);
+}
+
+int
+cmd_keygen(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "passphrase-file", required_argument, NULL, 'p' },
+		{ "kdf", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *passfile = NULL;
+	enum key_kdf kdf = KEY_KDF_DEFAULT;
+	uint8_t pk[KEY_PK_BYTES];
+	char fpr[KEY_FPR_TEXT], *dir = NULL, *kpath, *ppath, *pass;
+	struct err e;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			free(dir);
+			dir = xstrdup(optarg);
+			break;
+		case 'p':
+			passfile = optarg;
+			break;
+		case 'k':
+			if (key_kdf_parse(optarg, &kdf) == -1) {
+				msg_warn("--kdf must be default or test, not "
+				    "'%s'", optarg);
+				free(dir);
+				return EX_USAGE;
+			}
+			break;
+		case 'h':
+			keygen_usage(stdout);
+			free(dir);
+			return 0;
+		default:
+			keygen_usage(stderr);
+			free(dir);
+			return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		msg_warn("unexpected argument '%s': see avslut-hr keygen "
+		    "--help", argv[optind]);
+		free(dir);
+		return EX_USAGE;
+	}
+	if (dir == NULL)
+		dir = paths_data_dir("avslut-hr");
+	kpath = paths_join(dir, KEY_HR_KEY);
+	ppath = paths_join(dir, KEY_HR_PUB);
+	/* Refuse before asking for a passphrase that would not be used. */
+	if (fsx_exists(kpath) || fsx_exists(ppath)) {
+		msg_warn("%s already exists: refusing to overwrite an HR key; "
+		    "choose another directory with --out DIR",
+		    fsx_exists(kpath) ? kpath : ppath);
+		rc = EX_CANTCREAT;
+		goto out;
+	}
+	if (kdf == KEY_KDF_TEST)
+		cli_kdf_warn(kpath);
+	if ((pass = cli_new_pass("New passphrase for the HR key: ", passfile,
+	    0)) == NULL) {
+		rc = EX_NOINPUT;
+		goto out;
+	}
+	err_clear(&e);
+	rc = key_generate(dir, pass, kdf, pk, &e);
+	pass_free(pass);
+	if (rc != 0) {
+		msg_warn("%s", e.msg);
+		rc = key_exit_code(rc);
+		goto out;
+	}
+	key_fingerprint(pk, fpr);
+	printf("Created the HR key pair:\n"
+	    "  public key   %s  (give it to every interviewer)\n"
+	    "  secret key   %s  (keep it and its passphrase safe)\n"
+	    "  fingerprint  %s\n"
+	    "Interviewers see this fingerprint at avslut init: confirm it "
+	    "with them\nover a channel other than the one that carried "
+	    "hr.pub.\n", ppath, kpath, fpr);
+out:
+	free(kpath);
+	free(ppath);
+	free(dir);
+	return rc;
+}
