@@ -17,6 +17,9 @@ int cmd_passwd(int argc, char **argv);
 /* avslut-hr */
 int cmd_keygen(int argc, char **argv);
 int cmd_hr_passwd(int argc, char **argv);
+int cmd_forms(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_interviewers(int argc, char **argv);
 
 /* Print "PROG VERSION" to stdout. */
 void cli_version(void);

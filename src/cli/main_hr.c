@@ -12,6 +12,10 @@
 static const struct cli_cmd hr_cmds[] = {
 	{ "keygen", cmd_keygen, "create the HR key pair" },
 	{ "passwd", cmd_hr_passwd, "change the HR key passphrase" },
+	{ "forms", cmd_forms, "approve forms, list the approved (add|list)" },
+	{ "ingest", cmd_ingest, "store a signed bundle, answer with a receipt" },
+	{ "interviewers", cmd_interviewers,
+	    "register, list, revoke interviewer keys" },
 	{ NULL, NULL, NULL },
 };
 

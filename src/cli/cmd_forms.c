@@ -1,0 +1,165 @@
+/* cmd_forms: `avslut-hr forms add FILE.yaml` approves a form (validated,
+ * hashed, its text kept in central.db); `forms list` shows the approved. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cli/cli.h"
+#include "form/form.h"
+#include "store/central.h"
+#include "util/fsx.h"
+#include "util/msg.h"
+#include "util/xmem.h"
+
+static void
+forms_usage(FILE *f)
+{
+	fputs("usage: avslut-hr forms add [--db FILE] FORM.yaml\n"
+	    "       avslut-hr forms list [--db FILE]\n"
+	    "add: validate the form and approve it: the dashboard and the\n"
+	    "report use only interviews made with an approved form (by its\n"
+	    "hash). list: the approved forms, their versions and hashes.\n\n"
+	    "  --db FILE  the central store (default: the data directory's\n"
+	    "             central.db)\n"
+	    "  --help     show this help\n"
+	    "Exit 0 on success, 64 usage, 65 invalid form or a changed form\n"
+	    "under an approved version, 66 no such file or store, 74 I/O,\n"
+	    "77 permission. See avslut-hr(1).\n", f);
+}
+
+/* Print every problem of a failed load; returns the exit code. */
+static int
+forms_diags(const char *path, struct form_diags *d)
+{
+	size_t j;
+
+	for (j = 0; j < d->n; j++)
+		if (d->io)
+			msg_warn("%s: check the path", d->msg[j]);
+		else
+			fprintf(stderr, "%s\n", d->msg[j]);
+	if (d->dropped > 0)
+		fprintf(stderr, "%s: %zu more problems not shown\n", path,
+		    d->dropped);
+	return d->io ? EX_NOINPUT : EX_DATAERR;
+}
+
+static int
+forms_add(const char *db, const char *path)
+{
+	struct form_diags d;
+	struct central *c;
+	struct form *f;
+	struct err e;
+	char hex[2 * FORM_HASH_BYTES + 1], *buf;
+	size_t len;
+	int rc;
+
+	/* Validate and store the very same bytes. */
+	if (fsx_read_file(path, FORM_MAX_BYTES, &buf, &len, &e) != 0) {
+		msg_warn("forms add: %s: check the path", e.msg);
+		return fsx_exists(path) ? EX_DATAERR : EX_NOINPUT;
+	}
+	memset(&d, 0, sizeof d);
+	if ((f = form_load_buf(path, buf, len, &d)) == NULL) {
+		rc = forms_diags(path, &d);
+		form_diags_free(&d);
+		free(buf);
+		msg_warn("forms add: %s is not a valid form: nothing was "
+		    "approved", path);
+		return rc;
+	}
+	form_hash_hex(f, hex);
+	if ((rc = central_open(&c, db, CENTRAL_CREATE, &e)) != 0) {
+		msg_warn("forms add: %s", e.msg);
+		goto out;
+	}
+	rc = central_form_add(c, f->id, f->version, f->hash, buf, len, &e);
+	central_close(c);
+	if (rc < 0) {
+		msg_warn("forms add: %s", e.msg);
+		goto out;
+	}
+	if (rc == 1)
+		printf("form %s version %lu is already approved (hash %s)\n",
+		    f->id, (unsigned long)f->version, hex);
+	else
+		printf("approved form %s version %lu, hash %s\n", f->id,
+		    (unsigned long)f->version, hex);
+	rc = 0;
+out:
+	form_free(f);
+	free(buf);
+	return central_exit_code(rc);
+}
+
+static int
+forms_list(const char *db)
+{
+	struct central_form *f;
+	struct central *c;
+	struct err e;
+	size_t n, i, j;
+	int rc;
+
+	if ((rc = central_open(&c, db, CENTRAL_RDONLY, &e)) != 0) {
+		msg_warn("forms list: %s", e.msg);
+		return central_exit_code(rc);
+	}
+	rc = central_form_list(c, &f, &n, &e);
+	central_close(c);
+	if (rc != 0) {
+		msg_warn("forms list: %s", e.msg);
+		return central_exit_code(rc);
+	}
+	if (n == 0)
+		fputs("no approved forms: add one with avslut-hr forms add\n",
+		    stderr);
+	for (i = 0; i < n; i++) {
+		printf("%s\tversion %lu\t", f[i].id,
+		    (unsigned long)f[i].version);
+		for (j = 0; j < BUNDLE_HASH_BYTES; j++)
+			printf("%02x", f[i].hash[j]);
+		putchar('\n');
+	}
+	central_form_list_free(f, n);
+	return 0;
+}
+
+int
+cmd_forms(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *db = NULL;
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'h':
+			forms_usage(stdout);
+			return 0;
+		default:
+			forms_usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 2 && strcmp(argv[0], "add") == 0)
+		return forms_add(db, argv[1]);
+	if (argc == 1 && strcmp(argv[0], "list") == 0)
+		return forms_list(db);
+	msg_warn("forms: expected 'add FORM.yaml' or 'list': see avslut-hr "
+	    "forms --help");
+	return EX_USAGE;
+}

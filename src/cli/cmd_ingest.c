@@ -1,0 +1,317 @@
+/* cmd_ingest: `avslut-hr ingest FILE|DIR|-`: verify a whole signed bundle,
+ * store its envelopes in one transaction, answer with a receipt. */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "store/bundle.h"
+#include "store/central.h"
+#include "util/crash.h"
+#include "util/fsx.h"
+#include "util/msg.h"
+#include "util/xmem.h"
+
+#define BUNDLE_EXT ".bundle"
+#define RECEIPT_EXT ".receipt"
+
+static void
+ingest_usage(FILE *f)
+{
+	fputs("usage: avslut-hr ingest [--db FILE] [--receipt FILE] "
+	    "FILE|DIR|-\n"
+	    "Check a whole signed bundle (its signature by a registered,\n"
+	    "unrevoked interviewer, every length, the version), then store\n"
+	    "its sealed interviews in one transaction, each once, and answer\n"
+	    "with a receipt: on standard output for FILE and - (standard\n"
+	    "input, as the ssh transport sends it), or as NAME.receipt beside\n"
+	    "each NAME.bundle of a drop folder DIR not yet answered.\n\n"
+	    "  --db FILE       the central store (default: the data "
+	    "directory's\n"
+	    "                  central.db)\n"
+	    "  --receipt FILE  write the receipt to FILE instead of standard\n"
+	    "                  output (FILE and - only)\n"
+	    "  --help          show this help\n"
+	    "Exit 0 on success, 64 usage, 65 a bundle refused (damaged,\n"
+	    "truncated, bad version), 66 no such file or store, 74 I/O or a\n"
+	    "locked store, 77 unknown or revoked signer, read-only store.\n"
+	    "See avslut-hr(1) and avslut-bundle(5).\n", f);
+}
+
+static int
+write_all(int fd, const uint8_t *p, size_t n, struct err *e)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1)
+			return err_set(e, "%s", strerror(errno));
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Write the receipt in two halves with a crash point between them, so
+ * tests can show that half a receipt is never taken for one. */
+static int
+receipt_put(int fd, const uint8_t *p, size_t len, struct err *e)
+{
+	if (write_all(fd, p, len / 2, e) != 0)
+		return -1;
+	crash_point("ingest-mid-receipt");
+	return write_all(fd, p + len / 2, len - len / 2, e);
+}
+
+/* A receipt file: a temporary name beginning with a dot (never read by
+ * either side), fsync, rename, fsync of the directory. */
+static int
+receipt_file(const char *path, const uint8_t *p, size_t len, struct err *e)
+{
+	char *copy = xstrdup(path), *slash, *tmp;
+	int fd, rc = -1;
+
+	slash = strrchr(copy, '/');
+	if (slash != NULL) {
+		*slash = '\0';
+		tmp = xasprintf("%s/.%s.XXXXXX", copy, slash + 1);
+	} else
+		tmp = xasprintf(".%s.XXXXXX", copy);
+	free(copy);
+	if ((fd = mkstemp(tmp)) == -1) {
+		err_set(e, "cannot create a file beside %s: %s", path,
+		    strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	/* Receipts hold ids and hashes, nothing secret; the laptop's user
+	 * must be able to read them on the share. */
+	if (fchmod(fd, 0644) == -1 || receipt_put(fd, p, len, e) != 0 ||
+	    fsync(fd) == -1) {
+		err_set(e, "cannot write %s: %s", tmp, strerror(errno));
+		close(fd);
+		goto out;
+	}
+	if (close(fd) == -1 || rename(tmp, path) == -1) {
+		err_set(e, "cannot write %s: %s", path, strerror(errno));
+		goto out;
+	}
+	rc = fsx_sync_dir_of(path, e);
+out:
+	if (rc != 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+/* Read, verify, store one bundle from fd; fills the encoded receipt.
+ * Returns a sysexits code; name is for messages. */
+static int
+ingest_fd(struct central *c, int fd, const char *name, uint8_t **rcpt,
+    size_t *rlen)
+{
+	struct bundle b;
+	struct bundle_ack *acks;
+	struct err e;
+	size_t n, added;
+	int rc;
+
+	if ((rc = bundle_read(fd, &b, &e)) != 0) {
+		msg_warn("ingest: %s: %s: nothing was stored", name, e.msg);
+		return rc == BUNDLE_EIO ? EX_IOERR : EX_DATAERR;
+	}
+	rc = central_ingest(c, &b, &acks, &n, &added, &e);
+	bundle_free(&b);
+	if (rc != 0) {
+		msg_warn("ingest: %s: %s", name, e.msg);
+		return central_exit_code(rc);
+	}
+	crash_point("ingest-after-commit");
+	rc = bundle_receipt_encode(acks, n, rcpt, rlen, &e);
+	free(acks);
+	if (rc != 0) {
+		msg_warn("ingest: %s: %s", name, e.msg);
+		return EX_SOFTWARE;
+	}
+	fprintf(stderr, "%s: %s: %zu sealed interviews, %zu new, %zu "
+	    "already held\n", msg_prog(), name, n, added, n - added);
+	return 0;
+}
+
+static int
+ingest_stream(struct central *c, const char *src, const char *receipt)
+{
+	uint8_t *r = NULL;
+	size_t rlen;
+	struct err e;
+	int fd = 0, rc;
+
+	if (strcmp(src, "-") != 0 &&
+	    (fd = open(src, O_RDONLY | O_CLOEXEC)) == -1) {
+		msg_warn("ingest: cannot open %s: %s", src, strerror(errno));
+		return errno == ENOENT ? EX_NOINPUT : EX_IOERR;
+	}
+	rc = ingest_fd(c, fd, strcmp(src, "-") == 0 ? "standard input" : src,
+	    &r, &rlen);
+	if (fd != 0)
+		close(fd);
+	if (rc != 0)
+		return rc;
+	if (receipt != NULL) {
+		if (receipt_file(receipt, r, rlen, &e) != 0) {
+			msg_warn("ingest: %s", e.msg);
+			rc = EX_IOERR;
+		}
+	} else if (isatty(STDOUT_FILENO)) {
+		msg_warn("ingest: the envelopes are stored, but the receipt is "
+		    "not written to a terminal: ingest again with --receipt "
+		    "FILE or redirect standard output");
+	} else if (receipt_put(STDOUT_FILENO, r, rlen, &e) != 0) {
+		msg_warn("ingest: cannot write the receipt: %s", e.msg);
+		rc = EX_IOERR;
+	}
+	free(r);
+	return rc;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The drop folder: every NAME.bundle without NAME.receipt, in name order.
+ * One refused bundle does not stop the others; the first failure's code
+ * is the exit code. */
+static int
+ingest_dir(struct central *c, const char *dir)
+{
+	struct dirent *de;
+	DIR *d;
+	char **names = NULL, *bpath, *rpath;
+	size_t n = 0, i, len, done = 0;
+	uint8_t *r;
+	size_t rlen;
+	struct err e;
+	int fd, rc, first = 0;
+
+	if ((d = opendir(dir)) == NULL) {
+		msg_warn("ingest: cannot read the folder %s: %s", dir,
+		    strerror(errno));
+		return EX_IOERR;
+	}
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (de->d_name[0] == '.' || len <= strlen(BUNDLE_EXT) ||
+		    strcmp(de->d_name + len - strlen(BUNDLE_EXT),
+		    BUNDLE_EXT) != 0)
+			continue;
+		names = xreallocarray(names, n + 1, sizeof *names);
+		names[n++] = xstrndup(de->d_name, len - strlen(BUNDLE_EXT));
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(names, n, sizeof *names, name_cmp);
+	for (i = 0; i < n; i++) {
+		bpath = xasprintf("%s/%s%s", dir, names[i], BUNDLE_EXT);
+		rpath = xasprintf("%s/%s%s", dir, names[i], RECEIPT_EXT);
+		rc = 0;
+		if (fsx_exists(rpath))
+			goto next;	/* answered before */
+		if ((fd = open(bpath, O_RDONLY | O_CLOEXEC)) == -1) {
+			msg_warn("ingest: cannot open %s: %s", bpath,
+			    strerror(errno));
+			rc = EX_IOERR;
+			goto next;
+		}
+		rc = ingest_fd(c, fd, bpath, &r, &rlen);
+		close(fd);
+		if (rc != 0)
+			goto next;
+		if (receipt_file(rpath, r, rlen, &e) != 0) {
+			msg_warn("ingest: %s", e.msg);
+			rc = EX_IOERR;
+		} else
+			done++;
+		free(r);
+next:
+		if (rc != 0 && first == 0)
+			first = rc;
+		free(bpath);
+		free(rpath);
+		free(names[i]);
+	}
+	free(names);
+	if (done == 0 && first == 0)
+		fprintf(stderr, "%s: %s: no new bundles\n", msg_prog(), dir);
+	return first;
+}
+
+int
+cmd_ingest(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "receipt", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *db = NULL, *receipt = NULL, *src;
+	struct central *c;
+	struct stat st;
+	struct err e;
+	int ch, rc, isdir;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'r':
+			receipt = optarg;
+			break;
+		case 'h':
+			ingest_usage(stdout);
+			return 0;
+		default:
+			ingest_usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		msg_warn("ingest: give one FILE, DIR or -: see avslut-hr ingest "
+		    "--help");
+		return EX_USAGE;
+	}
+	src = argv[optind];
+	isdir = strcmp(src, "-") != 0 && stat(src, &st) == 0 &&
+	    S_ISDIR(st.st_mode);
+	if (isdir && receipt != NULL) {
+		msg_warn("ingest: --receipt goes with a FILE or -, not a "
+		    "folder");
+		return EX_USAGE;
+	}
+	if (strcmp(src, "-") != 0 && !isdir && !fsx_exists(src)) {
+		msg_warn("ingest: %s does not exist: check the path", src);
+		return EX_NOINPUT;
+	}
+	if ((rc = central_open(&c, db, 0, &e)) != 0) {
+		msg_warn("ingest: %s", e.msg);
+		return central_exit_code(rc);
+	}
+	rc = isdir ? ingest_dir(c, src) : ingest_stream(c, src, receipt);
+	central_close(c);
+	return rc;
+}

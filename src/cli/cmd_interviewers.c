@@ -1,0 +1,256 @@
+/* cmd_interviewers: `avslut-hr interviewers add|list|revoke`, the
+ * Ed25519 keys whose signed bundles ingest accepts. */
+#include <ctype.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <sodium.h>
+
+#include "cli/cli.h"
+#include "crypto/key.h"
+#include "store/central.h"
+#include "util/fsx.h"
+#include "util/msg.h"
+#include "util/utf8.h"
+#include "util/xmem.h"
+
+#define LABEL_MAX 200		/* bytes */
+
+static void
+iv_usage(FILE *f)
+{
+	fputs("usage: avslut-hr interviewers add [--db FILE] [--label TEXT] "
+	    "FILE.pub\n"
+	    "       avslut-hr interviewers list [--db FILE]\n"
+	    "       avslut-hr interviewers revoke [--db FILE] "
+	    "KEY|FINGERPRINT|FILE.pub\n"
+	    "add: register an interviewer's public key (the file avslut init\n"
+	    "wrote); ingest accepts bundles signed by registered keys only.\n"
+	    "list: fingerprint, state and label of every key. revoke: refuse\n"
+	    "the key's bundles from now on (its envelopes already stored\n"
+	    "stay); a revoked key cannot be registered again.\n\n"
+	    "  --db FILE     the central store (default: the data "
+	    "directory's\n"
+	    "                central.db)\n"
+	    "  --label TEXT  a note to tell keys apart (at most 200 bytes)\n"
+	    "  --help        show this help\n"
+	    "Exit 0 on success, 64 usage, 65 bad key file or unknown key,\n"
+	    "66 no such file or store, 74 I/O, 77 permission. See "
+	    "avslut-hr(1).\n", f);
+}
+
+static int
+iv_add(const char *db, const char *path, const char *label)
+{
+	uint8_t pk[KEY_PK_BYTES];
+	char fpr[KEY_FPR_TEXT];
+	struct central *c;
+	struct err e;
+	size_t bad;
+	uint32_t cp;
+	int rc;
+
+	if (label != NULL && (strlen(label) > LABEL_MAX ||
+	    !utf8_clean(label, strlen(label), 0, &bad, &cp))) {
+		msg_warn("interviewers add: the label must be at most %d bytes "
+		    "of UTF-8 text without control characters", LABEL_MAX);
+		return EX_USAGE;
+	}
+	if ((rc = key_pub_load(KEY_PUB_INTERVIEWER, path, pk, &e)) != 0) {
+		msg_warn("interviewers add: %s", e.msg);
+		return key_exit_code(rc);
+	}
+	key_fingerprint(pk, fpr);
+	if ((rc = central_open(&c, db, CENTRAL_CREATE, &e)) != 0) {
+		msg_warn("interviewers add: %s", e.msg);
+		return central_exit_code(rc);
+	}
+	rc = central_interviewer_add(c, pk, label, &e);
+	central_close(c);
+	if (rc < 0) {
+		msg_warn("interviewers add: %s", e.msg);
+		return central_exit_code(rc);
+	}
+	printf("%s interviewer %s\n", rc == 1 ? "already registered:" :
+	    "registered", fpr);
+	return 0;
+}
+
+static int
+iv_list(const char *db)
+{
+	struct central_interviewer *v;
+	struct central *c;
+	struct err e;
+	char fpr[KEY_FPR_TEXT], *label;
+	size_t n, i;
+	int rc;
+
+	if ((rc = central_open(&c, db, CENTRAL_RDONLY, &e)) != 0) {
+		msg_warn("interviewers list: %s", e.msg);
+		return central_exit_code(rc);
+	}
+	rc = central_interviewer_list(c, &v, &n, &e);
+	central_close(c);
+	if (rc != 0) {
+		msg_warn("interviewers list: %s", e.msg);
+		return central_exit_code(rc);
+	}
+	if (n == 0)
+		fputs("no registered interviewers: add one with avslut-hr "
+		    "interviewers add\n", stderr);
+	for (i = 0; i < n; i++) {
+		key_fingerprint(v[i].pk, fpr);
+		label = utf8_sanitize(v[i].label, strlen(v[i].label), 0);
+		printf("%s\t%s\t%s\n", fpr, v[i].revoked ? "revoked" :
+		    "active", label);
+		free(label);
+	}
+	central_interviewer_list_free(v, n);
+	return 0;
+}
+
+/* Lower-case hex digits of s with spaces and colons dropped, or NULL. */
+static char *
+iv_hexonly(const char *s)
+{
+	char *out = xmalloc(strlen(s) + 1), *o = out;
+
+	for (; *s != '\0'; s++) {
+		if (*s == ' ' || *s == ':')
+			continue;
+		if (!isxdigit((unsigned char)*s)) {
+			free(out);
+			return NULL;
+		}
+		*o++ = (char)tolower((unsigned char)*s);
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Which key the argument names: a .pub file, its line, the bare base64
+ * key, or the fingerprint of a registered key. */
+static int
+iv_resolve(struct central *c, const char *which, uint8_t pk[KEY_PK_BYTES],
+    struct err *e)
+{
+	struct central_interviewer *v;
+	char fpr[KEY_FPR_TEXT], *want, *have;
+	size_t n, i, len;
+	int rc, found = 0;
+
+	if (fsx_exists(which))
+		return key_pub_load(KEY_PUB_INTERVIEWER, which, pk, e) == 0 ?
+		    0 : CENTRAL_EBAD;
+	if (strncmp(which, "avslut-interviewer-v1 ", 22) == 0)
+		return key_pub_parse(KEY_PUB_INTERVIEWER, "the argument",
+		    which, strlen(which), pk, e) == 0 ? 0 : CENTRAL_EBAD;
+	if (sodium_base642bin(pk, KEY_PK_BYTES, which, strlen(which), NULL,
+	    &len, NULL, sodium_base64_VARIANT_ORIGINAL) == 0 &&
+	    len == KEY_PK_BYTES)
+		return 0;
+	if ((want = iv_hexonly(which)) == NULL ||
+	    strlen(want) != 2 * KEY_FPR_BYTES) {
+		free(want);
+		err_set(e, "'%s' is neither a key nor a fingerprint: see "
+		    "avslut-hr interviewers list", which);
+		return CENTRAL_EBAD;
+	}
+	if ((rc = central_interviewer_list(c, &v, &n, e)) != 0) {
+		free(want);
+		return rc;
+	}
+	for (i = 0; i < n && !found; i++) {
+		key_fingerprint(v[i].pk, fpr);
+		have = iv_hexonly(fpr);
+		if (have != NULL && strcmp(have, want) == 0) {
+			memcpy(pk, v[i].pk, KEY_PK_BYTES);
+			found = 1;
+		}
+		free(have);
+	}
+	central_interviewer_list_free(v, n);
+	free(want);
+	if (!found) {
+		err_set(e, "no registered interviewer has the fingerprint "
+		    "%s: see avslut-hr interviewers list", which);
+		return CENTRAL_EBAD;
+	}
+	return 0;
+}
+
+static int
+iv_revoke(const char *db, const char *which)
+{
+	uint8_t pk[KEY_PK_BYTES];
+	char fpr[KEY_FPR_TEXT];
+	struct central *c;
+	struct err e;
+	int rc;
+
+	if ((rc = central_open(&c, db, 0, &e)) != 0) {
+		msg_warn("interviewers revoke: %s", e.msg);
+		return central_exit_code(rc);
+	}
+	if ((rc = iv_resolve(c, which, pk, &e)) == 0)
+		rc = central_interviewer_revoke(c, pk, &e);
+	central_close(c);
+	if (rc < 0) {
+		msg_warn("interviewers revoke: %s", e.msg);
+		return central_exit_code(rc);
+	}
+	key_fingerprint(pk, fpr);
+	printf("%s interviewer %s\n", rc == 1 ? "already revoked:" :
+	    "revoked", fpr);
+	return 0;
+}
+
+int
+cmd_interviewers(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "label", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *db = NULL, *label = NULL;
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'l':
+			label = optarg;
+			break;
+		case 'h':
+			iv_usage(stdout);
+			return 0;
+		default:
+			iv_usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 2 && strcmp(argv[0], "add") == 0)
+		return iv_add(db, argv[1], label);
+	if (label != NULL) {
+		msg_warn("interviewers: --label goes with add only");
+		return EX_USAGE;
+	}
+	if (argc == 1 && strcmp(argv[0], "list") == 0)
+		return iv_list(db);
+	if (argc == 2 && strcmp(argv[0], "revoke") == 0)
+		return iv_revoke(db, argv[1]);
+	msg_warn("interviewers: expected 'add FILE.pub', 'list' or 'revoke "
+	    "KEY': see avslut-hr interviewers --help");
+	return EX_USAGE;
+}
