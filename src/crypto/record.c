@@ -463,7 +463,40 @@ record_decode(struct record *r, const uint8_t *buf, size_t len, struct err *e)
 	return 0;
 }
 
-/* --- freeing -------------------------------------------------------------- */
+/* --- checks and freeing --------------------------------------------------- */
+
+int
+record_check(const struct record *r, const struct form *f, struct err *e)
+{
+	size_t i;
+
+	if (strcmp(r->form_id, f->id) != 0)
+		return err_set(
+		    e, "record is for form %s, not %s", r->form_id, f->id);
+	if (r->form_version != f->version)
+		return err_set(e, "record is for %s version %lu, not %lu",
+		    f->id, (unsigned long)r->form_version,
+		    (unsigned long)f->version);
+	if (memcmp(r->form_hash, f->hash, FORM_HASH_BYTES) != 0)
+		return err_set(e,
+		    "record's form hash does not match %s "
+		    "version %lu: the form was changed without a new version",
+		    f->id, (unsigned long)f->version);
+	if (form_lang_index(f, r->lang) < 0)
+		return err_set(e,
+		    "record is in language %s, which form %s "
+		    "does not have",
+		    r->lang, f->id);
+	if (r->nanswers != f->nquestions)
+		return err_set(e,
+		    "record has %zu answers, form %s has %zu "
+		    "questions",
+		    r->nanswers, f->id, f->nquestions);
+	for (i = 0; i < r->nanswers; i++)
+		if (form_answer_check(f, i, &r->answers[i], e) == -1)
+			return err_prefix(e, "record");
+	return 0;
+}
 
 void
 record_free(struct record *r)
