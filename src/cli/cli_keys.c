@@ -2,6 +2,8 @@
  * paths, asking for passphrases, unlocking with the right exit code. */
 #include "cli/cli.h"
 
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +61,19 @@ cli_new_pass(const char *prompt, const char *file, int line)
 	return p;
 }
 
+/* Like ssh with private keys: say so when others may read a secret file
+ * (not fatal: the passphrase still protects it). */
+static void
+cli_perm_warn(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && (st.st_mode & 077) != 0)
+		msg_warn("warning: %s can be read by other users (mode %03o): "
+		    "run chmod 600 %s", path, (unsigned)(st.st_mode & 0777),
+		    path);
+}
+
 void
 cli_kdf_warn(const char *what)
 {
@@ -82,6 +97,8 @@ cli_hr_unlock(const char *keyopt, const char *passfile, struct key_hr **k)
 	}
 	rc = key_unlock(path, pass, k, &e);
 	pass_free(pass);
+	if (rc == 0)
+		cli_perm_warn(path);
 	if (rc == KEY_EPASS)
 		msg_warn("%s: try again", e.msg);
 	else if (rc == KEY_ENOENT)
@@ -116,6 +133,12 @@ cli_profile_unlock(const char *passfile, struct profile **p)
 	}
 	rc = profile_unlock(dir, pass, p, &e);
 	pass_free(pass);
+	if (rc == 0) {
+		char *path = paths_join(dir, PROFILE_FILE);
+
+		cli_perm_warn(path);
+		free(path);
+	}
 	if (rc == KEY_EPASS)
 		msg_warn("%s: try again", e.msg);
 	else if (rc != 0)

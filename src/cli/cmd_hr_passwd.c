@@ -41,6 +41,7 @@ cmd_hr_passwd(int argc, char **argv)
 	int c, rc, setkdf = 0, test = 0;
 	uint8_t pk[KEY_PK_BYTES];
 	char *path, *old = NULL, *new = NULL;
+	struct key_hr *k = NULL;
 	struct err e;
 
 	optind = 1;
@@ -88,20 +89,31 @@ cmd_hr_passwd(int argc, char **argv)
 	if ((setkdf && kdf == KEY_KDF_TEST) || (!setkdf && test))
 		cli_kdf_warn(path);
 	if ((old = cli_pass("Current passphrase for the HR key: ", passfile,
-	    0)) == NULL || (new = cli_new_pass("New passphrase: ", passfile,
-	    1)) == NULL) {
+	    0)) == NULL) {
 		rc = EX_NOINPUT;
 		goto out;
 	}
-	rc = key_passwd(path, old, new, setkdf ? &kdf : NULL, &e);
+	/* A wrong passphrase is refused before the new one is asked for. */
+	rc = key_unlock(path, old, &k, &e);
 	if (rc == KEY_EPASS)
 		msg_warn("%s: nothing was changed", e.msg);
 	else if (rc != 0)
 		msg_warn("%s", e.msg);
+	if (rc != 0) {
+		rc = key_exit_code(rc);
+		goto out;
+	}
+	if ((new = cli_new_pass("New passphrase: ", passfile, 1)) == NULL) {
+		rc = EX_NOINPUT;
+		goto out;
+	}
+	if ((rc = key_rewrap(path, k, new, setkdf ? &kdf : NULL, &e)) != 0)
+		msg_warn("%s: the old passphrase still applies", e.msg);
 	else
 		printf("The passphrase of %s is changed.\n", path);
 	rc = key_exit_code(rc);
 out:
+	key_hr_free(k);
 	pass_free(old);
 	pass_free(new);
 	free(path);

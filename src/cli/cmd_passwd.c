@@ -39,6 +39,7 @@ cmd_passwd(int argc, char **argv)
 	enum key_kdf kdf;
 	int c, rc, setkdf = 0;
 	char *dir, *old = NULL, *new = NULL;
+	struct profile *p = NULL;
 	struct err e;
 
 	optind = 1;
@@ -78,20 +79,31 @@ cmd_passwd(int argc, char **argv)
 	}
 	if (setkdf && kdf == KEY_KDF_TEST)
 		cli_kdf_warn("the profile");
-	if ((old = cli_pass("Current passphrase: ", passfile, 0)) == NULL ||
-	    (new = cli_new_pass("New passphrase: ", passfile, 1)) == NULL) {
+	if ((old = cli_pass("Current passphrase: ", passfile, 0)) == NULL) {
 		rc = EX_NOINPUT;
 		goto out;
 	}
-	rc = profile_passwd(dir, old, new, setkdf ? &kdf : NULL, &e);
+	/* A wrong passphrase is refused before the new one is asked for. */
+	rc = profile_unlock(dir, old, &p, &e);
 	if (rc == KEY_EPASS)
 		msg_warn("%s: nothing was changed", e.msg);
 	else if (rc != 0)
 		msg_warn("%s", e.msg);
+	if (rc != 0) {
+		rc = key_exit_code(rc);
+		goto out;
+	}
+	if ((new = cli_new_pass("New passphrase: ", passfile, 1)) == NULL) {
+		rc = EX_NOINPUT;
+		goto out;
+	}
+	if ((rc = profile_rewrap(dir, p, new, setkdf ? &kdf : NULL, &e)) != 0)
+		msg_warn("%s: the old passphrase still applies", e.msg);
 	else
 		printf("The passphrase is changed; drafts stay readable.\n");
 	rc = key_exit_code(rc);
 out:
+	profile_free(p);
 	pass_free(old);
 	pass_free(new);
 	free(dir);

@@ -653,24 +653,34 @@ out:
 }
 
 int
-key_passwd(const char *keyfile, const char *oldpass, const char *newpass,
+key_rewrap(const char *keyfile, const struct key_hr *k, const char *newpass,
     const enum key_kdf *kdf, struct err *e)
 {
-	struct key_hr *k;
 	uint8_t *img;
 	size_t len;
 	int rc;
 
-	if ((rc = key_unlock(keyfile, oldpass, &k, e)) != 0)
-		return rc;
 	rc = key_wrap_seal(&key_hr_spec, k->pk, k->sk, newpass,
 	    kdf != NULL ? *kdf : k->kdf_test ? KEY_KDF_TEST : KEY_KDF_DEFAULT,
 	    &img, &len, e);
-	key_hr_free(k);
 	if (rc != 0)
 		return rc;
 	if (fsx_write_atomic(keyfile, img, len, 0600, 0, e) == -1)
 		rc = KEY_EIO;
 	free(img);
+	return rc;
+}
+
+int
+key_passwd(const char *keyfile, const char *oldpass, const char *newpass,
+    const enum key_kdf *kdf, struct err *e)
+{
+	struct key_hr *k;
+	int rc;
+
+	if ((rc = key_unlock(keyfile, oldpass, &k, e)) != 0)
+		return rc;
+	rc = key_rewrap(keyfile, k, newpass, kdf, e);
+	key_hr_free(k);
 	return rc;
 }

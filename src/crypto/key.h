@@ -103,6 +103,9 @@ void key_hr_free(struct key_hr *k);
  * wrong. Atomic: the old file stays until the new one is on disk. */
 int key_passwd(const char *keyfile, const char *oldpass, const char *newpass,
     const enum key_kdf *kdf, struct err *e);
+/* The second half of key_passwd, for a key already unlocked. */
+int key_rewrap(const char *keyfile, const struct key_hr *k,
+    const char *newpass, const enum key_kdf *kdf, struct err *e);
 
 /* Parse and check an hr.key image without the passphrase: magic, length,
  * checksum, version, limits. For the fuzzer and the tests. */

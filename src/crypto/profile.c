@@ -206,19 +206,14 @@ out:
 }
 
 int
-profile_passwd(const char *dir, const char *oldpass, const char *newpass,
+profile_rewrap(const char *dir, const struct profile *p, const char *newpass,
     const enum key_kdf *kdf, struct err *e)
 {
 	uint8_t pub[PROFILE_PUB_LEN], *sec;
-	struct profile *p;
 	int rc;
 
-	if ((rc = profile_unlock(dir, oldpass, &p, e)) != 0)
-		return rc;
-	if ((sec = sodium_malloc(PROFILE_SEC_LEN)) == NULL) {
-		profile_free(p);
+	if ((sec = sodium_malloc(PROFILE_SEC_LEN)) == NULL)
 		return perr(e, KEY_EIO, "cannot allocate protected memory");
-	}
 	memcpy(pub, p->hr_pk, KEY_PK_BYTES);
 	memcpy(pub + KEY_PK_BYTES, p->sign_pk, PROFILE_SIGN_PK_BYTES);
 	memcpy(sec, p->sign_sk, PROFILE_SIGN_SK_BYTES);
@@ -227,6 +222,19 @@ profile_passwd(const char *dir, const char *oldpass, const char *newpass,
 	rc = profile_write(dir, pub, sec, newpass, kdf != NULL ? *kdf :
 	    p->kdf_test ? KEY_KDF_TEST : KEY_KDF_DEFAULT, 0, e);
 	sodium_free(sec);
+	return rc;
+}
+
+int
+profile_passwd(const char *dir, const char *oldpass, const char *newpass,
+    const enum key_kdf *kdf, struct err *e)
+{
+	struct profile *p;
+	int rc;
+
+	if ((rc = profile_unlock(dir, oldpass, &p, e)) != 0)
+		return rc;
+	rc = profile_rewrap(dir, p, newpass, kdf, e);
 	profile_free(p);
 	return rc;
 }

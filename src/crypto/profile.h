@@ -52,6 +52,10 @@ void profile_free(struct profile *p);
  * and then nothing changed. */
 int profile_passwd(const char *dir, const char *oldpass, const char *newpass,
     const enum key_kdf *kdf, struct err *e);
+/* The second half of profile_passwd, for a profile already unlocked (so a
+ * command can refuse a wrong passphrase before asking for the new one). */
+int profile_rewrap(const char *dir, const struct profile *p,
+    const char *newpass, const enum key_kdf *kdf, struct err *e);
 /* Read the pinned HR key and signing public key without the passphrase
  * (unauthenticated: for status displays only). */
 int profile_peek(const char *dir, uint8_t hr_pk[KEY_PK_BYTES],

@@ -169,6 +169,14 @@ test_pub_line(void **state)
 				    i, masks[m]);
 			assert_non_null(strstr(e.msg, "hr.pub"));
 		}
+	/* Truncated anywhere but at the newline: refused. */
+	for (i = 0; i + 1 < len; i++) {
+		e.msg[0] = '\0';
+		if (key_pub_parse(KEY_PUB_HR, "hr.pub", line, i, got, &e) !=
+		    KEY_EDATA)
+			fail_msg("hr.pub cut to %zu bytes accepted", i);
+		assert_non_null(strstr(e.msg, "hr.pub"));
+	}
 	free(bad);
 	free(line);
 	line = key_pub_format(KEY_PUB_INTERVIEWER, pk);
