@@ -270,9 +270,9 @@ outbox_open(const char *dir, struct outbox **obp, struct err *e)
 		"PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON",
 		"cannot configure", e) == -1)
 		goto fail;
-	/* A WAL left by a crash may hold old drafts: fold it in now. */
-	if (checkpoint(ob, e) == -1)
-		goto fail;
+	/* A WAL left by a crash may hold old drafts: fold it in now. Only
+	 * best effort: another avslut may be reading; close repeats it. */
+	checkpoint(ob, NULL);
 	*obp = ob;
 	return 0;
 fail:

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/embed.h"
 #include "crypto/env.h"
 #include "util/xmem.h"
 
@@ -291,6 +292,76 @@ test_seal_refuses(void **state)
 	record_free(&r);
 }
 
+/* The shipped form end to end: a record answering every question checks
+ * against the form, seals, opens and checks again. */
+static void
+test_shipped_form(void **state)
+{
+	struct form_diags diags;
+	struct form *f;
+	struct record r, d;
+	struct err e;
+	uint8_t id[ENV_ID_BYTES], *env;
+	size_t i, len;
+
+	(void)state;
+	memset(&diags, 0, sizeof diags);
+	f = form_load_buf("exit-interview.yaml",
+	    (const char *)embed_forms_exit_interview_yaml,
+	    embed_forms_exit_interview_yaml_len, &diags);
+	if (f == NULL)
+		fail_msg("%s", diags.n > 0 ? diags.msg[0] : "no form");
+	memset(&r, 0, sizeof r);
+	r.unit = xstrdup("AVD-12");
+	r.year = 2026;
+	r.form_id = xstrdup(f->id);
+	r.form_version = f->version;
+	memcpy(r.form_hash, f->hash, FORM_HASH_BYTES);
+	r.lang = xstrdup(f->langs[f->nlangs - 1]);
+	r.nanswers = f->nquestions;
+	r.answers = xcalloc(f->nquestions, sizeof *r.answers);
+	for (i = 0; i < f->nquestions; i++) {
+		const struct form_question *q = &f->questions[i];
+		struct form_answer *a = &r.answers[i];
+
+		a->state = FORM_ANSWERED;
+		switch (q->type) {
+		case FORM_SINGLE:
+			a->num = (int32_t)(q->nchoices - 1);
+			break;
+		case FORM_MULTI:
+			a->choices = 1;
+			break;
+		case FORM_TEXT:
+			a->text = xstrdup("Fler kollegor på natten 😀");
+			break;
+		default:
+			a->num = q->max;
+			break;
+		}
+	}
+	r.answers[0].state = FORM_DECLINED;
+	r.answers[0].num = 0;
+	r.answers[0].choices = 0;
+	xfree_str_wipe(r.answers[0].text);
+	r.answers[0].text = NULL;
+	if (record_check(&r, f, &e) == -1)
+		fail_msg("%s", e.msg);
+	assert_int_equal(env_seal(&r, pk, id, &env, &len, &e), 0);
+	assert_int_equal(env_open(&d, id, env, len, pk, sk, &e), 0);
+	assert_int_equal(record_check(&d, f, &e), 0);
+	assert_int_equal(d.nanswers, f->nquestions);
+	assert_int_equal(d.answers[0].state, FORM_DECLINED);
+	free(env);
+	record_free(&d);
+	/* A record of another version of the form is refused. */
+	r.form_hash[0] ^= 1;
+	assert_int_equal(record_check(&r, f, &e), -1);
+	record_free(&r);
+	form_free(f);
+	form_diags_free(&diags);
+}
+
 int
 main(void)
 {
@@ -304,6 +375,7 @@ main(void)
 	    cmocka_unit_test(test_replay),
 	    cmocka_unit_test(test_crafted),
 	    cmocka_unit_test(test_seal_refuses),
+	    cmocka_unit_test(test_shipped_form),
 	};
 
 	if (sodium_init() < 0)
