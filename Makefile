@@ -45,6 +45,8 @@ LIB     = $(B)/libavslut.a
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC  = $(wildcard tests/fuzz/fuzz_*.c)
+TOOL_SRC  = $(wildcard tests/tools/*.c)
+TOOL_BIN  = $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 BENCH_SRC = $(wildcard tests/bench/bench_*.c)
 BENCH_BIN = $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
 MAN1 = $(wildcard man/*.1)
@@ -95,6 +97,11 @@ $(B)/tests/%: tests/unit/%.c $(LIB)
 	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(LIB) $(LIBS) $(CMOCKA_LIBS)
 
+# Test helpers (tests/tools/*.c): used by the e2e tests, never installed.
+$(B)/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
 $(B)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
@@ -144,7 +151,7 @@ check: deps
 	@$(MAKE) --no-print-directory lint-man
 	@sh tests/run.sh $(B)
 
-unit-bins: $(UNIT_BIN)
+unit-bins: $(UNIT_BIN) $(TOOL_BIN)
 
 # --- fuzzing -------------------------------------------------------------------
 FUZZ_B = $(B)/fuzz

@@ -13,6 +13,10 @@ struct cli_cmd {
 int cmd_check(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_passwd(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_receipt(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 /* avslut-hr */
 int cmd_keygen(int argc, char **argv);

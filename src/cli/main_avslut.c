@@ -13,6 +13,10 @@ static const struct cli_cmd avslut_cmds[] = {
 	{ "check", cmd_check, "validate form files (avslut-form(5))" },
 	{ "init", cmd_init, "set up the interviewer profile" },
 	{ "passwd", cmd_passwd, "change the profile passphrase" },
+	{ "sync", cmd_sync, "send sealed interviews to HR" },
+	{ "export", cmd_export, "write sealed interviews to a bundle file" },
+	{ "receipt", cmd_receipt, "read HR's receipt for an export" },
+	{ "status", cmd_status, "what waits, was exported, last sync" },
 	{ NULL, NULL, NULL },
 };
 

@@ -20,6 +20,10 @@
 #define SYNC_EBAD (-8)		/* a receipt that does not parse: EX_DATAERR */
 #define SYNC_ECENTRAL (-9)	/* central.db refused (path): its code */
 
+/* The largest receipt HR can send: one (id, hash) per envelope of the
+ * largest bundle (100 000), and room for the header and checksum. */
+#define SYNC_RECEIPT_MAX ((size_t)100000 * (16 + 32) + 4096)
+
 enum sync_kind {
 	SYNC_PATH,	/* central.db on a local disk, opened directly */
 	SYNC_DIR,	/* "dir:/path": a drop folder, bundles and receipts */
@@ -84,6 +88,65 @@ int sync_ssh_send(const struct sync_dest *d, const char *ssh_program,
     void (*progress)(void *, size_t, size_t), void *progress_arg,
     uint8_t **receipt, size_t *receipt_len, int *remote_status,
     struct err *e);
+
+/* --- one sync, export and receipt (sync_run.c) --- */
+
+struct outbox;
+struct bundle_ack;
+
+struct sync_opts {
+	const struct sync_dest *dest;
+	const char *data_dir;		/* the laptop's: temp files, lock */
+	const char *ssh_program;	/* NULL: "ssh" */
+	const char *remote_command;	/* NULL: "avslut-hr ingest -" */
+	const uint8_t *sign_sk;		/* 64-byte Ed25519 secret key; NULL:
+				 * a drop folder only applies receipts */
+	const uint8_t *sign_pk;		/* its 32-byte public half */
+	size_t min;			/* send only with this many new */
+	/* done/total as a fraction of the transfer; may be NULL. */
+	void (*progress)(void *arg, size_t done, size_t total);
+	void *progress_arg;
+};
+
+struct sync_result {
+	size_t waiting;		/* in the outbox before */
+	size_t sent;		/* envelopes sent this time */
+	size_t confirmed;	/* removed on HR's receipts */
+	size_t added;		/* new in central.db (path transport) */
+	size_t pending;		/* drop folder: sent, no receipt yet */
+	size_t refused;		/* acks whose hash did not match: kept */
+	int held;		/* fewer than min new: nothing sent */
+	int detail;		/* SYNC_EREMOTE/ECENTRAL: the exit code */
+};
+
+/* Take the laptop's sync lock (DIR/sync.lock, flock): one sync, export
+ * or receipt at a time. Returns the lock's fd, or -1 with e set. */
+int sync_lock(const char *data_dir, struct err *e);
+void sync_unlock(int fd);
+
+/* One sync: the waiting envelopes as a bundle signed with sign_sk, sent
+ * through the DEST's transport, and those HR's receipt confirms (id and
+ * hash) removed from the outbox. The drop folder first applies the
+ * receipts HR's ingest left for this laptop's earlier bundles, and sends
+ * only envelopes no earlier bundle there still carries. Records the time
+ * (OUTBOX_META_LAST_SYNC) when something moved. On any failure the
+ * outbox is as it was. Crash points: sync-before-transfer,
+ * sync-mid-transfer, sync-after-ack-before-remove, sync-mid-remove. */
+int sync_run(struct outbox *ob, const struct sync_opts *o,
+    struct sync_result *r, struct err *e);
+/* avslut export: every waiting envelope as a signed bundle in file
+ * (which must not exist), fsynced, then marked exported. *n: how many
+ * (0: nothing waits, no file written). o->min is the caller's to check. */
+int sync_export(struct outbox *ob, const struct sync_opts *o,
+    const char *file, size_t *n, struct err *e);
+/* Remove every envelope whose id and hash the receipt lists; the rest
+ * stay. r->confirmed and r->refused say what happened; when refused is
+ * not 0, e holds the first reason. */
+int sync_apply_acks(struct outbox *ob, const struct bundle_ack *acks,
+    size_t n, struct sync_result *r, struct err *e);
+/* avslut receipt: read a receipt file and apply it. */
+int sync_receipt_file(struct outbox *ob, const char *file,
+    struct sync_result *r, struct err *e);
 
 /* The sysexits code for a SYNC_E* result (0 -> 0). For SYNC_EREMOTE and
  * SYNC_ECENTRAL the caller passes the code it got (remote exit status or

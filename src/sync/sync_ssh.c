@@ -22,9 +22,6 @@
 #define SYNC_CHUNK 65536
 #define SYNC_IDLE_DEFAULT 120	/* seconds without a byte moving */
 #define SYNC_CONNECT_TIMEOUT "ConnectTimeout=30"
-/* The largest receipt HR can send: every envelope of the largest bundle. */
-#define SYNC_RECEIPT_MAX \
-	((size_t)BUNDLE_MAX_COUNT * (BUNDLE_ID_BYTES + BUNDLE_HASH_BYTES) + 4096)
 
 static int
 sync_cloexec_pipe(int p[2])

@@ -1,0 +1,136 @@
+/* cmd_export: `avslut export FILE`, the waiting sealed interviews as one
+ * signed bundle for any channel, confirmed later with `avslut receipt`. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cli/cli.h"
+#include "config/config.h"
+#include "crypto/profile.h"
+#include "store/outbox.h"
+#include "sync/sync.h"
+#include "util/msg.h"
+#include "util/paths.h"
+
+static void
+export_usage(FILE *f)
+{
+	fputs("usage: avslut export [--now] [--passphrase-file FILE] BUNDLE\n"
+	    "Write every sealed interview waiting on this laptop into BUNDLE,\n"
+	    "a new file signed with your interviewer key, for HR to ingest\n"
+	    "(avslut-hr ingest BUNDLE). They stay here, marked exported,\n"
+	    "until you read HR's receipt with avslut receipt.\n\n"
+	    "  -n, --now                  export even if fewer than "
+	    "sync.min_waiting wait\n"
+	    "      --passphrase-file FILE read the passphrase from FILE\n"
+	    "  -h, --help                 show this help\n"
+	    "      --version              show the version\n"
+	    "Exit 0 when done (or holding), 64 usage or BUNDLE exists, 74 "
+	    "I/O,\n77 key refused. See avslut(1).\n", f);
+}
+
+int
+cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "now", no_argument, NULL, 'n' },
+		{ "passphrase-file", required_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *passfile = NULL, *file;
+	struct profile *prof = NULL;
+	struct outbox *ob = NULL;
+	struct config *cfg = NULL;
+	struct sync_opts o;
+	size_t waiting = 0, n = 0, min;
+	char *dir = NULL;
+	int c, now = 0, ex = 0, lock = -1, rc;
+	struct err e;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "nh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			now = 1;
+			break;
+		case 'P':
+			passfile = optarg;
+			break;
+		case 'h':
+			export_usage(stdout);
+			return 0;
+		case 'V':
+			cli_version();
+			return 0;
+		default:
+			export_usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (optind + 1 != argc) {
+		msg_warn("export: give exactly one file to write: see avslut "
+		    "export --help");
+		return EX_USAGE;
+	}
+	file = argv[optind];
+	if ((cfg = config_load("avslut", &e)) == NULL) {
+		msg_warn("%s", e.msg);
+		return EX_DATAERR;
+	}
+	min = now ? 1 : cfg->sync_min;
+	dir = paths_data_dir("avslut");
+	if (!profile_exists(dir)) {
+		msg_warn("export: this laptop has no interviewer profile yet: "
+		    "run avslut init first");
+		ex = EX_NOINPUT;
+		goto out;
+	}
+	if ((lock = sync_lock(dir, &e)) == -1) {
+		msg_warn("export: %s", e.msg);
+		ex = EX_TEMPFAIL;
+		goto out;
+	}
+	if (outbox_open(dir, &ob, &e) != 0 ||
+	    outbox_env_count(ob, &waiting, &e) != 0) {
+		msg_warn("export: %s", e.msg);
+		ex = EX_IOERR;
+		goto out;
+	}
+	if (waiting == 0 || waiting < min) {
+		if (waiting == 0)
+			printf("0 sealed interviews exported: none are "
+			    "waiting; %s was not written\n", file);
+		else
+			printf("0 sealed interviews exported: %zu waiting; "
+			    "export waits until %zu are, so that one bundle "
+			    "rarely carries one interview (--now exports them "
+			    "anyway); %s was not written\n", waiting, min,
+			    file);
+		goto out;
+	}
+	if ((ex = cli_profile_unlock(passfile, &prof)) != 0)
+		goto out;
+	memset(&o, 0, sizeof o);
+	o.data_dir = dir;
+	o.sign_sk = prof->sign_sk;
+	o.sign_pk = prof->sign_pk;
+	if ((rc = sync_export(ob, &o, file, &n, &e)) != 0) {
+		msg_warn("export: %s", e.msg);
+		ex = sync_exit_code(rc, 0);
+		goto out;
+	}
+	printf("%zu sealed interview%s exported to %s; they stay on this "
+	    "laptop until HR's receipt is read (avslut receipt FILE)\n", n,
+	    n == 1 ? "" : "s", file);
+out:
+	profile_free(prof);
+	outbox_close(ob);
+	sync_unlock(lock);
+	config_free(cfg);
+	free(dir);
+	return ex;
+}

@@ -1,0 +1,125 @@
+/* cmd_status: `avslut status`, what waits on this laptop, what was
+ * exported and when the last sync succeeded. Needs no passphrase. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "config/config.h"
+#include "crypto/profile.h"
+#include "store/outbox.h"
+#include "sync/sync.h"
+#include "util/msg.h"
+#include "util/paths.h"
+
+static void
+status_usage(FILE *f)
+{
+	fputs("usage: avslut status\n"
+	    "Show how many sealed interviews wait on this laptop (and how\n"
+	    "many of them were exported), unfinished drafts, the last\n"
+	    "successful sync and where sync sends to. Needs no passphrase.\n\n"
+	    "  -h, --help     show this help\n"
+	    "      --version  show the version\n"
+	    "Exit 0, 66 if there is no profile yet, 74 I/O. See avslut(1).\n",
+	    f);
+}
+
+/* The stored epoch seconds as local time, or "never". */
+static void
+status_time(const char *v, char *out, size_t cap)
+{
+	struct tm tm;
+	time_t t;
+	char *end;
+	long long s;
+
+	if (v == NULL || (s = strtoll(v, &end, 10)) <= 0 || *end != '\0') {
+		snprintf(out, cap, "never");
+		return;
+	}
+	t = (time_t)s;
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(out, cap, "%Y-%m-%d %H:%M %Z", &tm) == 0)
+		snprintf(out, cap, "%lld", s);
+}
+
+int
+cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct outbox_env *envs = NULL;
+	uint8_t (*drafts)[OUTBOX_ID_BYTES] = NULL;
+	struct outbox *ob = NULL;
+	struct config *cfg = NULL;
+	size_t n = 0, ndrafts = 0, exported = 0, i;
+	char *dir = NULL, *last = NULL, when[64];
+	int c, ex = 0;
+	struct err e;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			status_usage(stdout);
+			return 0;
+		case 'V':
+			cli_version();
+			return 0;
+		default:
+			status_usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		msg_warn("status: unexpected argument '%s': see avslut status "
+		    "--help", argv[optind]);
+		return EX_USAGE;
+	}
+	if ((cfg = config_load("avslut", &e)) == NULL) {
+		msg_warn("%s", e.msg);
+		return EX_DATAERR;
+	}
+	dir = paths_data_dir("avslut");
+	if (!profile_exists(dir)) {
+		msg_warn("status: this laptop has no interviewer profile yet: "
+		    "run avslut init first");
+		ex = EX_NOINPUT;
+		goto out;
+	}
+	if (outbox_open(dir, &ob, &e) != 0 ||
+	    outbox_env_list(ob, &envs, &n, &e) != 0 ||
+	    outbox_draft_list(ob, &drafts, &ndrafts, &e) != 0 ||
+	    outbox_meta_get(ob, OUTBOX_META_LAST_SYNC, &last, &e) != 0) {
+		msg_warn("status: %s", e.msg);
+		ex = EX_IOERR;
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		exported += envs[i].exported != 0;
+	status_time(last, when, sizeof when);
+	printf("sealed interviews waiting: %zu", n);
+	if (exported > 0)
+		printf(" (%zu exported, waiting for HR's receipt)", exported);
+	printf("\nunfinished drafts:         %zu\n", ndrafts);
+	printf("last successful sync:      %s\n", when);
+	printf("sync sends to:             %s\n", cfg->sync_to ? cfg->sync_to :
+	    "not set (sync.to in the config, or avslut sync --to DEST)");
+	printf("sync waits for:            %u sealed interviews "
+	    "(sync.min_waiting; --now sends fewer)\n", cfg->sync_min);
+out:
+	outbox_env_list_free(envs, n);
+	free(drafts);
+	free(last);
+	outbox_close(ob);
+	config_free(cfg);
+	free(dir);
+	return ex;
+}

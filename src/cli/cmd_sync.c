@@ -1,0 +1,223 @@
+/* cmd_sync: `avslut sync [--to DEST] [--now]`, send the sealed interviews
+ * to HR and remove those HR's receipt confirms. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "config/config.h"
+#include "crypto/profile.h"
+#include "store/outbox.h"
+#include "sync/sync.h"
+#include "util/msg.h"
+#include "util/paths.h"
+#include "util/xmem.h"
+
+#define SYNC_BAR_WIDTH 30
+
+static void
+sync_usage(FILE *f)
+{
+	fputs("usage: avslut sync [--to DEST] [--now] "
+	    "[--passphrase-file FILE]\n"
+	    "Send the sealed interviews waiting on this laptop to HR; those\n"
+	    "HR's receipt confirms are removed, the rest stay.\n\n"
+	    "  -t, --to DEST              where to (default: sync.to in the "
+	    "config):\n"
+	    "       /path/to/central.db   central.db on a local disk\n"
+	    "       dir:/path/to/folder   a drop folder (a mounted share)\n"
+	    "       ssh://[user@]host[:port]/path/to/central.db\n"
+	    "  -n, --now                  send even if fewer than "
+	    "sync.min_waiting wait\n"
+	    "      --passphrase-file FILE read the passphrase from FILE\n"
+	    "  -h, --help                 show this help\n"
+	    "      --version              show the version\n"
+	    "Exit 0 when done (or holding), 64 usage, 69 host unreachable or\n"
+	    "no avslut-hr there, 74 I/O, 77 login, key or permission "
+	    "refused.\nSee avslut(1).\n", f);
+}
+
+/* One bar on stderr, redrawn in place; only on a terminal. */
+static void
+sync_bar(void *arg, size_t done, size_t total)
+{
+	int *last = arg, pct, fill;
+
+	if (total == 0)
+		return;
+	pct = (int)((double)done * 100.0 / (double)total);
+	if (pct == *last)
+		return;
+	*last = pct;
+	fill = pct * SYNC_BAR_WIDTH / 100;
+	fprintf(stderr, "\rsending [%.*s%*s] %3d%%", fill,
+	    "##############################", SYNC_BAR_WIDTH - fill, "", pct);
+	fflush(stderr);
+}
+
+static const char *
+sync_plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+int
+cmd_sync(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "to", required_argument, NULL, 't' },
+		{ "now", no_argument, NULL, 'n' },
+		{ "passphrase-file", required_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *to = NULL, *passfile = NULL;
+	struct profile *prof = NULL;
+	struct outbox *ob = NULL;
+	struct config *cfg = NULL;
+	struct sync_dest dest;
+	struct sync_result r;
+	struct sync_opts o;
+	uint8_t hr_pk[KEY_PK_BYTES], sign_pk[PROFILE_SIGN_PK_BYTES];
+	char *dir = NULL, *where = NULL;
+	int c, now = 0, ex = 0, lock = -1, rc, bar = -1;
+	size_t waiting = 0;
+	struct err e;
+
+	memset(&dest, 0, sizeof dest);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:nh", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			to = optarg;
+			break;
+		case 'n':
+			now = 1;
+			break;
+		case 'P':
+			passfile = optarg;
+			break;
+		case 'h':
+			sync_usage(stdout);
+			return 0;
+		case 'V':
+			cli_version();
+			return 0;
+		default:
+			sync_usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		msg_warn("sync: unexpected argument '%s': see avslut sync "
+		    "--help", argv[optind]);
+		return EX_USAGE;
+	}
+	if ((cfg = config_load("avslut", &e)) == NULL) {
+		msg_warn("%s", e.msg);
+		return EX_DATAERR;
+	}
+	if (to == NULL)
+		to = cfg->sync_to;
+	if (to == NULL) {
+		msg_warn("sync: no destination: give --to DEST or set sync.to "
+		    "in the config (see avslut sync --help)");
+		ex = EX_USAGE;
+		goto out;
+	}
+	if ((rc = sync_dest_parse(&dest, to, &e)) != 0) {
+		msg_warn("sync: %s", e.msg);
+		ex = sync_exit_code(rc, 0);
+		goto out;
+	}
+	where = sync_dest_str(&dest);
+	dir = paths_data_dir("avslut");
+	if (!profile_exists(dir)) {
+		msg_warn("sync: this laptop has no interviewer profile yet: "
+		    "run avslut init first");
+		ex = EX_NOINPUT;
+		goto out;
+	}
+	if ((lock = sync_lock(dir, &e)) == -1) {
+		msg_warn("sync: %s", e.msg);
+		ex = EX_TEMPFAIL;
+		goto out;
+	}
+	if (outbox_open(dir, &ob, &e) != 0 ||
+	    outbox_env_count(ob, &waiting, &e) != 0) {
+		msg_warn("sync: %s", e.msg);
+		ex = EX_IOERR;
+		goto out;
+	}
+	memset(&o, 0, sizeof o);
+	o.dest = &dest;
+	o.data_dir = dir;
+	o.ssh_program = cfg->ssh_program;
+	o.remote_command = cfg->remote_command;
+	o.min = now ? 1 : cfg->sync_min;
+	if (waiting < o.min && dest.kind != SYNC_DIR) {
+		if (waiting == 0)
+			printf("0 sealed interviews sent, 0 confirmed: none "
+			    "are waiting\n");
+		else
+			printf("0 sealed interviews sent, 0 confirmed: %zu "
+			    "waiting; sync waits until %zu are, so that one "
+			    "sync rarely carries one interview (--now sends "
+			    "them anyway)\n", waiting, o.min);
+		goto out;
+	}
+	if (waiting >= o.min && waiting > 0) {
+		if ((ex = cli_profile_unlock(passfile, &prof)) != 0)
+			goto out;
+		o.sign_sk = prof->sign_sk;
+		o.sign_pk = prof->sign_pk;
+	} else {
+		/* A drop folder with too few new: apply HR's receipts, which
+		 * needs only the public key, and send nothing. */
+		if ((rc = profile_peek(dir, hr_pk, sign_pk, &e)) != 0) {
+			msg_warn("sync: %s", e.msg);
+			ex = key_exit_code(rc);
+			goto out;
+		}
+		o.sign_pk = sign_pk;
+	}
+	if (isatty(2)) {
+		o.progress = sync_bar;
+		o.progress_arg = &bar;
+	}
+	rc = sync_run(ob, &o, &r, &e);
+	if (bar != -1)
+		fputs("\r\033[K", stderr);
+	if (rc != 0) {
+		msg_warn("sync to %s: %s", where, e.msg);
+		msg_warn("nothing was removed from this laptop: %zu sealed "
+		    "interview%s still waiting", waiting, sync_plural(waiting));
+		ex = sync_exit_code(rc, r.detail);
+		goto out;
+	}
+	if (r.refused > 0)
+		msg_warn("sync: %zu kept because HR holds different bytes "
+		    "under the same id (%s): tell HR", r.refused, e.msg);
+	printf("%zu sealed interview%s sent, %zu confirmed", r.sent,
+	    sync_plural(r.sent), r.confirmed);
+	if (dest.kind == SYNC_DIR && r.pending > 0)
+		printf(", %zu waiting for HR's receipt in the drop folder",
+		    r.pending);
+	if (r.held)
+		printf("; fewer than %zu new are waiting, so none were sent "
+		    "(--now sends them anyway)", o.min);
+	putchar('\n');
+out:
+	profile_free(prof);
+	outbox_close(ob);
+	sync_unlock(lock);
+	sync_dest_free(&dest);
+	config_free(cfg);
+	free(where);
+	free(dir);
+	return ex;
+}

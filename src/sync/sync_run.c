@@ -1,0 +1,604 @@
+/* sync_run: one sync, export or receipt: the waiting envelopes as a
+ * signed bundle, sent by the DEST's transport, removed on HR's receipt. */
+#include "sync/sync.h"
+
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "store/bundle.h"
+#include "store/central.h"
+#include "store/outbox.h"
+#include "util/crash.h"
+#include "util/fsx.h"
+#include "util/xmem.h"
+
+#define SYNC_LOCK_FILE "sync.lock"
+#define SYNC_TAG_CHARS 16		/* hex: names this laptop's bundles */
+#define SYNC_BUNDLE_EXT ".bundle"
+#define SYNC_RECEIPT_EXT ".receipt"
+#define SYNC_TMP_EXT ".tmp"
+
+int
+sync_lock(const char *data_dir, struct err *e)
+{
+	char *path;
+	int fd;
+
+	if (fsx_mkdir_p(data_dir, 0700, e) != 0)
+		return -1;
+	path = xasprintf("%s/%s", data_dir, SYNC_LOCK_FILE);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		err_set(e, "cannot open %s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	free(path);
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		err_set(e, "another sync, export or receipt is running on this "
+		    "laptop: wait for it to finish, then try again");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+void
+sync_unlock(int fd)
+{
+	if (fd != -1)
+		close(fd);		/* releases the flock */
+}
+
+/* An unlinked temporary file in the data directory for the bundle: it
+ * holds only sealed envelopes, but stays in the laptop's private dir. */
+static int
+sync_tmpfd(const char *dir, struct err *e)
+{
+	char *path = xasprintf("%s/.bundle-XXXXXX", dir);
+	int fd = mkstemp(path);
+
+	if (fd == -1)
+		err_set(e, "cannot create a temporary file in %s: %s", dir,
+		    strerror(errno));
+	else
+		unlink(path);
+	free(path);
+	return fd;
+}
+
+/* Write envs[idx[i]] (all of envs when idx is NULL) as a signed bundle.
+ * Calls the crash point mid_point once half of them are written. */
+static int
+sync_write_bundle(int fd, const struct outbox_env *envs, const size_t *idx,
+    size_t n, const struct sync_opts *o, const char *mid_point,
+    struct err *e)
+{
+	struct bundle_writer *w;
+	size_t i;
+
+	if ((w = bundle_writer_new(fd, n, o->sign_sk, e)) == NULL)
+		return SYNC_EIO;
+	for (i = 0; i < n; i++) {
+		const struct outbox_env *v = &envs[idx ? idx[i] : i];
+
+		if (bundle_writer_add(w, v->id, v->blob, v->len, e) != 0) {
+			bundle_writer_abort(w);
+			return SYNC_EIO;
+		}
+		if (mid_point != NULL && i == n / 2)
+			crash_point(mid_point);
+		if (o->progress != NULL && mid_point != NULL)
+			o->progress(o->progress_arg, i + 1, n);
+	}
+	if (bundle_writer_finish(w, e) != 0)
+		return SYNC_EIO;
+	return 0;
+}
+
+int
+sync_apply_acks(struct outbox *ob, const struct bundle_ack *acks,
+    size_t n, struct sync_result *r, struct err *e)
+{
+	struct err e2;
+	size_t i;
+	int removed;
+
+	for (i = 0; i < n; i++) {
+		if (n > 1 && i == n / 2)
+			crash_point("sync-mid-remove");
+		removed = 0;
+		if (outbox_env_ack(ob, acks[i].id, acks[i].hash, &removed,
+		    &e2) != 0) {
+			/* A hash that differs: HR holds other bytes under
+			 * this id. Keep ours; say so once. */
+			if (r->refused++ == 0)
+				err_set(e, "%s", e2.msg);
+			continue;
+		}
+		if (removed)
+			r->confirmed++;
+	}
+	return 0;
+}
+
+static void
+sync_set_time(struct outbox *ob)
+{
+	char buf[32];
+	struct err e;
+
+	snprintf(buf, sizeof buf, "%lld", (long long)time(NULL));
+	(void)outbox_meta_set(ob, OUTBOX_META_LAST_SYNC, buf, &e);
+}
+
+static off_t
+sync_rewind(int fd, struct err *e)
+{
+	off_t len = lseek(fd, 0, SEEK_CUR);
+
+	if (len == -1 || lseek(fd, 0, SEEK_SET) == -1) {
+		err_set(e, "cannot rewind the bundle: %s", strerror(errno));
+		return -1;
+	}
+	return len;
+}
+
+/* The path transport: the laptop opens central.db itself (after the
+ * network file system check inside central_open) and ingests the very
+ * bundle it wrote, read back and verified as HR's ingest would. */
+static int
+sync_path(int fd, const struct sync_opts *o, struct bundle_ack **acks,
+    size_t *nacks, struct sync_result *r, struct err *e)
+{
+	const char *path = o->dest->path, *tmo;
+	struct central *c = NULL;
+	struct bundle b;
+	struct stat st;
+	int rc;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		err_set(e, "%s is a folder: give the path of central.db, or "
+		    "write dir:%s to use it as a drop folder", path, path);
+		return SYNC_EUSAGE;
+	}
+	if (sync_rewind(fd, e) == -1)
+		return SYNC_EIO;
+	if (bundle_read(fd, &b, e) != 0) {
+		err_prefix(e, "the bundle does not read back");
+		return SYNC_EIO;
+	}
+	if ((rc = central_open(&c, path, 0, e)) != 0) {
+		r->detail = central_exit_code(rc);
+		bundle_free(&b);
+		return SYNC_ECENTRAL;
+	}
+	if ((tmo = getenv("AVSLUT_SYNC_TIMEOUT")) != NULL && atoi(tmo) > 0)
+		central_set_busy_timeout(c, atoi(tmo) * 1000);
+	rc = central_ingest(c, &b, acks, nacks, &r->added, e);
+	central_close(c);
+	bundle_free(&b);
+	if (rc != 0) {
+		r->detail = central_exit_code(rc);
+		return SYNC_ECENTRAL;
+	}
+	return 0;
+}
+
+static int
+sync_ssh(int fd, const struct sync_opts *o, struct bundle_ack **acks,
+    size_t *nacks, struct sync_result *r, struct err *e)
+{
+	uint8_t *rcpt = NULL;
+	size_t rlen = 0;
+	off_t len;
+	int rc;
+
+	if ((len = sync_rewind(fd, e)) == -1)
+		return SYNC_EIO;
+	rc = sync_ssh_send(o->dest, o->ssh_program, o->remote_command, fd,
+	    (size_t)len, o->progress, o->progress_arg, &rcpt, &rlen,
+	    &r->detail, e);
+	if (rc != 0)
+		return rc;
+	rc = bundle_receipt_read_buf(rcpt, rlen, acks, nacks, e);
+	free(rcpt);
+	if (rc != 0) {
+		err_prefix(e, "HR's ingest on %s answered with a bad receipt "
+		    "(nothing removed)", o->dest->host);
+		return SYNC_EBAD;
+	}
+	return 0;
+}
+
+/* --- the drop folder ---------------------------------------------------- */
+
+/* This laptop's bundles in a shared folder start with a tag derived
+ * from its signing key. The bundle carries that key anyway, so the tag
+ * tells a reader of the folder nothing new; it lets each laptop find its
+ * own bundles and receipts without any state of its own. */
+static void
+sync_tag(const struct sync_opts *o, char tag[SYNC_TAG_CHARS + 1])
+{
+	uint8_t h[crypto_generichash_BYTES_MIN];
+
+	crypto_generichash(h, sizeof h, o->sign_pk, 32,
+	    (const uint8_t *)"avslut-drop-v1", 14);
+	sodium_bin2hex(tag, SYNC_TAG_CHARS + 1, h, SYNC_TAG_CHARS / 2);
+}
+
+static int
+sync_ends(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static int
+sync_id_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, BUNDLE_ID_BYTES);
+}
+
+struct sync_ids {
+	uint8_t (*id)[BUNDLE_ID_BYTES];
+	size_t n, cap;
+};
+
+static void
+sync_ids_add(struct sync_ids *s, const uint8_t *id)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->id = xreallocarray(s->id, s->cap, sizeof *s->id);
+	}
+	memcpy(s->id[s->n++], id, BUNDLE_ID_BYTES);
+}
+
+/* A receipt of ours: apply it, then remove the bundle and the receipt
+ * (in that order, so HR's ingest never sees a bundle without its
+ * receipt and ingests it again for nothing). */
+static int
+sync_dir_receipt(struct outbox *ob, const char *dir, const char *name,
+    struct sync_result *r, struct err *e)
+{
+	char *rp = xasprintf("%s/%s", dir, name), *bp, *buf = NULL;
+	struct bundle_ack *acks = NULL;
+	size_t len = 0, n = 0;
+	int rc;
+
+	bp = xasprintf("%.*s%s", (int)(strlen(rp) - strlen(SYNC_RECEIPT_EXT)),
+	    rp, SYNC_BUNDLE_EXT);
+	if (fsx_read_file(rp, SYNC_RECEIPT_MAX, &buf, &len, e) != 0) {
+		rc = SYNC_EIO;
+		goto out;
+	}
+	if (bundle_receipt_read_buf((uint8_t *)buf, len, &acks, &n, e) != 0) {
+		err_prefix(e, "%s", rp);
+		rc = SYNC_EBAD;
+		goto out;
+	}
+	crash_point("sync-after-ack-before-remove");
+	if ((rc = sync_apply_acks(ob, acks, n, r, e)) != 0)
+		goto out;
+	if ((unlink(bp) == -1 && errno != ENOENT) ||
+	    fsx_sync_dir_of(bp, e) != 0 ||
+	    (unlink(rp) == -1 && errno != ENOENT) ||
+	    fsx_sync_dir_of(rp, e) != 0) {
+		err_set(e, "cannot remove %s and its receipt: %s", bp,
+		    strerror(errno));
+		rc = SYNC_EIO;
+	}
+out:
+	free(acks);
+	free(buf);
+	free(bp);
+	free(rp);
+	return rc;
+}
+
+/* The ids a bundle of ours still waiting in the folder carries. A bundle
+ * that does not read back is left alone: its envelopes are sent again. */
+static void
+sync_dir_pending(const char *dir, const char *name, struct sync_ids *ids,
+    size_t *pending)
+{
+	char *p = xasprintf("%s/%s", dir, name);
+	struct bundle b;
+	struct err e;
+	size_t i;
+	int fd;
+
+	if ((fd = open(p, O_RDONLY | O_CLOEXEC)) != -1) {
+		if (bundle_read(fd, &b, &e) == 0) {
+			for (i = 0; i < b.n; i++)
+				sync_ids_add(ids, b.envs[i].id);
+			*pending += b.n;
+			bundle_free(&b);
+		}
+		close(fd);
+	}
+	free(p);
+}
+
+static int
+sync_dir_write(const char *dir, const char *tag,
+    const struct outbox_env *envs, const size_t *idx, size_t n,
+    const struct sync_opts *o, struct err *e)
+{
+	uint8_t rnd[8];
+	char hex[17], *tmp, *fin;
+	int fd, rc;
+
+	randombytes_buf(rnd, sizeof rnd);
+	sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
+	tmp = xasprintf("%s/.%s-%s%s%s", dir, tag, hex, SYNC_BUNDLE_EXT,
+	    SYNC_TMP_EXT);
+	fin = xasprintf("%s/%s-%s%s", dir, tag, hex, SYNC_BUNDLE_EXT);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd == -1) {
+		err_set(e, "cannot write in the drop folder %s: %s", dir,
+		    strerror(errno));
+		rc = SYNC_EIO;
+		goto out;
+	}
+	crash_point("sync-before-transfer");
+	rc = sync_write_bundle(fd, envs, idx, n, o, "sync-mid-transfer", e);
+	if (rc == 0 && fsync(fd) == -1)
+		rc = err_set(e, "cannot write %s: %s", tmp, strerror(errno));
+	if (close(fd) == -1 && rc == 0)
+		rc = err_set(e, "cannot write %s: %s", tmp, strerror(errno));
+	if (rc == 0 && rename(tmp, fin) == -1)
+		rc = err_set(e, "cannot rename %s: %s", tmp, strerror(errno));
+	if (rc == 0 && fsx_sync_dir_of(fin, e) != 0)
+		rc = -1;
+	if (rc != 0) {
+		unlink(tmp);
+		rc = SYNC_EIO;
+	}
+out:
+	free(tmp);
+	free(fin);
+	return rc;
+}
+
+static int
+sync_dir(struct outbox *ob, const struct outbox_env *envs, size_t n,
+    const struct sync_opts *o, struct sync_result *r, struct err *e)
+{
+	const char *dir = o->dest->path;
+	char tag[SYNC_TAG_CHARS + 1], **names = NULL;
+	struct sync_ids ids = { NULL, 0, 0 };
+	size_t nn = 0, cap = 0, i, nnew = 0, *idx = NULL;
+	struct dirent *de;
+	struct err e2;
+	DIR *d;
+	int rc = 0;
+
+	sync_tag(o, tag);
+	if ((d = opendir(dir)) == NULL) {
+		err_set(e, "cannot open the drop folder %s: %s: check that "
+		    "the share is mounted", dir, strerror(errno));
+		return SYNC_EIO;
+	}
+	while ((de = readdir(d)) != NULL) {
+		const char *s = de->d_name;
+		int ours = strncmp(s, tag, SYNC_TAG_CHARS) == 0 &&
+		    s[SYNC_TAG_CHARS] == '-';
+		int tmp = s[0] == '.' && strncmp(s + 1, tag,
+		    SYNC_TAG_CHARS) == 0 && sync_ends(s, SYNC_TMP_EXT);
+
+		if (!ours && !tmp)
+			continue;
+		if (nn == cap) {
+			cap = cap ? cap * 2 : 16;
+			names = xreallocarray(names, cap, sizeof *names);
+		}
+		names[nn++] = xstrdup(s);
+	}
+	closedir(d);
+	/* Receipts first: what HR confirmed leaves the outbox. A receipt
+	 * that does not parse stays where it is and does not stop the
+	 * sync: its envelopes simply wait. */
+	for (i = 0; i < nn; i++) {
+		if (names[i][0] == '.') {
+			/* Our own temp file from a sync that was killed: we
+			 * hold the sync lock, so nothing of ours writes it. */
+			char *p = xasprintf("%s/%s", dir, names[i]);
+			unlink(p);
+			free(p);
+		} else if (sync_ends(names[i], SYNC_RECEIPT_EXT)) {
+			rc = sync_dir_receipt(ob, dir, names[i], r, &e2);
+			if (rc == SYNC_EBAD)
+				fprintf(stderr, "warning: %s\n", e2.msg);
+			else if (rc != 0) {
+				memcpy(e, &e2, sizeof e2);
+				goto out;
+			}
+			rc = 0;
+		}
+	}
+	for (i = 0; i < nn; i++) {
+		char *rp;
+
+		if (!sync_ends(names[i], SYNC_BUNDLE_EXT))
+			continue;
+		rp = xasprintf("%s/%.*s%s", dir,
+		    (int)(strlen(names[i]) - strlen(SYNC_BUNDLE_EXT)),
+		    names[i], SYNC_RECEIPT_EXT);
+		if (!fsx_exists(rp))
+			sync_dir_pending(dir, names[i], &ids, &r->pending);
+		free(rp);
+	}
+	if (ids.n > 0)
+		qsort(ids.id, ids.n, sizeof *ids.id, sync_id_cmp);
+	idx = xcalloc(n ? n : 1, sizeof *idx);
+	for (i = 0; i < n; i++)
+		if (ids.n == 0 || bsearch(envs[i].id, ids.id, ids.n,
+		    sizeof *ids.id, sync_id_cmp) == NULL)
+			idx[nnew++] = i;
+	if (nnew == 0 || nnew < o->min || o->sign_sk == NULL) {
+		r->held = nnew > 0;
+		goto out;
+	}
+	if ((rc = sync_dir_write(dir, tag, envs, idx, nnew, o, e)) == 0)
+		r->sent = nnew;
+out:
+	for (i = 0; i < nn; i++)
+		free(names[i]);
+	free(names);
+	free(ids.id);
+	free(idx);
+	return rc;
+}
+
+int
+sync_run(struct outbox *ob, const struct sync_opts *o,
+    struct sync_result *r, struct err *e)
+{
+	struct outbox_env *envs = NULL;
+	struct bundle_ack *acks = NULL;
+	size_t n = 0, nacks = 0;
+	int fd = -1, rc;
+
+	memset(r, 0, sizeof *r);
+	if (outbox_env_list(ob, &envs, &n, e) != 0)
+		return SYNC_EIO;
+	r->waiting = n;
+	if (o->dest->kind == SYNC_DIR) {
+		rc = sync_dir(ob, envs, n, o, r, e);
+		goto done;
+	}
+	if (n == 0 || n < o->min) {
+		r->held = n > 0;
+		rc = 0;
+		goto out;
+	}
+	if ((fd = sync_tmpfd(o->data_dir, e)) == -1) {
+		rc = SYNC_EIO;
+		goto out;
+	}
+	if ((rc = sync_write_bundle(fd, envs, NULL, n, o, NULL, e)) != 0)
+		goto out;
+	crash_point("sync-before-transfer");
+	if (o->dest->kind == SYNC_PATH)
+		rc = sync_path(fd, o, &acks, &nacks, r, e);
+	else
+		rc = sync_ssh(fd, o, &acks, &nacks, r, e);
+	if (rc != 0)
+		goto out;
+	r->sent = n;
+	if (o->progress != NULL)
+		o->progress(o->progress_arg, 1, 1);
+	crash_point("sync-after-ack-before-remove");
+	rc = sync_apply_acks(ob, acks, nacks, r, e);
+done:
+	if (rc == 0 && (r->sent > 0 || r->confirmed > 0))
+		sync_set_time(ob);
+out:
+	if (fd != -1)
+		close(fd);
+	free(acks);
+	outbox_env_list_free(envs, n);
+	return rc;
+}
+
+int
+sync_export(struct outbox *ob, const struct sync_opts *o, const char *file,
+    size_t *count, struct err *e)
+{
+	struct outbox_env *envs = NULL;
+	char *tmp = xasprintf("%s.tmp.XXXXXX", file);
+	size_t n = 0, i;
+	int fd = -1, rc = SYNC_EIO, linked = 0;
+
+	*count = 0;
+	if (outbox_env_list(ob, &envs, &n, e) != 0)
+		goto out;
+	if (n == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (fsx_exists(file)) {
+		err_set(e, "%s already exists: choose another name, or remove "
+		    "it if it was delivered", file);
+		rc = SYNC_EUSAGE;
+		goto out;
+	}
+	if ((fd = mkstemp(tmp)) == -1) {
+		err_set(e, "cannot create %s: %s", file, strerror(errno));
+		goto out;
+	}
+	if (fchmod(fd, 0600) == -1) {
+		err_set(e, "cannot create %s: %s", file, strerror(errno));
+		goto out;
+	}
+	if (sync_write_bundle(fd, envs, NULL, n, o, NULL, e) != 0)
+		goto out;
+	if (fsync(fd) == -1 || close(fd) == -1) {
+		fd = -1;
+		err_set(e, "cannot write %s: %s", file, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	/* link() refuses an existing file: no race with another writer. */
+	if (link(tmp, file) == -1) {
+		err_set(e, "cannot create %s: %s", file, strerror(errno));
+		goto out;
+	}
+	linked = 1;
+	if (fsx_sync_dir_of(file, e) != 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (outbox_env_mark_exported(ob, envs[i].id, e) != 0)
+			goto out;
+	*count = n;
+	rc = 0;
+out:
+	if (fd != -1)
+		close(fd);
+	if (fd != -1 || linked || rc != 0)
+		unlink(tmp);
+	free(tmp);
+	outbox_env_list_free(envs, n);
+	return rc;
+}
+
+int
+sync_receipt_file(struct outbox *ob, const char *file,
+    struct sync_result *r, struct err *e)
+{
+	struct bundle_ack *acks = NULL;
+	size_t len = 0, n = 0;
+	char *buf = NULL;
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	if (fsx_read_file(file, SYNC_RECEIPT_MAX, &buf, &len, e) != 0)
+		return SYNC_EIO;
+	if (bundle_receipt_read_buf((uint8_t *)buf, len, &acks, &n, e) != 0) {
+		err_prefix(e, "%s", file);
+		free(buf);
+		return SYNC_EBAD;
+	}
+	free(buf);
+	crash_point("sync-after-ack-before-remove");
+	rc = sync_apply_acks(ob, acks, n, r, e);
+	free(acks);
+	if (rc == 0 && r->confirmed > 0)
+		sync_set_time(ob);
+	return rc;
+}
