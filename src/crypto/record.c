@@ -495,6 +495,14 @@ record_check(const struct record *r, const struct form *f, struct err *e)
 	for (i = 0; i < r->nanswers; i++)
 		if (form_answer_check(f, i, &r->answers[i], e) == -1)
 			return err_prefix(e, "record");
+	/* The session records a hidden question as "not shown"; an answer
+	 * to a question its own answers hide was not made by avslut. */
+	for (i = 0; i < r->nanswers; i++)
+		if (r->answers[i].state != FORM_NOT_SHOWN &&
+		    !form_visible(f, i, r->answers))
+			return err_set(e, "record: question '%s' has an answer "
+			    "but the other answers hide it",
+			    f->questions[i].id);
 	return 0;
 }
 

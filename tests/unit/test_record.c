@@ -595,13 +595,76 @@ test_check(void **state)
 	free_form(f);
 }
 
+static const char cond_form[] = "id: t\n"
+				"version: 1\n"
+				"languages: [sv]\n"
+				"title: {sv: T}\n"
+				"intro: {sv: I}\n"
+				"sections:\n"
+				"  - id: s\n"
+				"    title: {sv: S}\n"
+				"    questions:\n"
+				"      - id: a\n"
+				"        type: yesno\n"
+				"        label: {sv: A}\n"
+				"      - id: b\n"
+				"        type: text\n"
+				"        label: {sv: B}\n"
+				"        show_if: \"a == yes\"\n";
+
+/* An answer to a question that the record's own answers hide is refused;
+ * "not shown" for it, or any state for a shown one, is fine. */
+static void
+test_check_hidden(void **state)
+{
+	struct form_diags diags;
+	struct form *f;
+	struct record r;
+	struct err e;
+
+	(void)state;
+	memset(&diags, 0, sizeof diags);
+	f = form_load_buf("t.yaml", cond_form, strlen(cond_form), &diags);
+	if (f == NULL)
+		fail_msg("%s", diags.n > 0 ? diags.msg[0] : "no form");
+	memset(&r, 0, sizeof r);
+	r.unit = xstrdup("U");
+	r.year = 2026;
+	r.form_id = xstrdup("t");
+	r.form_version = 1;
+	memcpy(r.form_hash, f->hash, FORM_HASH_BYTES);
+	r.lang = xstrdup("sv");
+	r.nanswers = 2;
+	r.answers = xcalloc(2, sizeof *r.answers);
+	r.answers[0].state = FORM_ANSWERED;
+	r.answers[0].num = FORM_YES;
+	r.answers[1].state = FORM_ANSWERED;
+	r.answers[1].text = xstrdup("synlig");
+	assert_int_equal(record_check(&r, f, &e), 0);
+	r.answers[0].num = FORM_NO;
+	assert_int_equal(record_check(&r, f, &e), -1);
+	assert_string_equal(e.msg, "record: question 'b' has an answer but "
+				   "the other answers hide it");
+	form_answer_clear(&r.answers[1]);
+	r.answers[1].state = FORM_DECLINED;
+	assert_int_equal(record_check(&r, f, &e), -1);
+	r.answers[1].state = FORM_NOT_SHOWN;
+	assert_int_equal(record_check(&r, f, &e), 0);
+	r.answers[0].state = FORM_DECLINED;
+	r.answers[0].num = 0;
+	assert_int_equal(record_check(&r, f, &e), 0);
+	record_free(&r);
+	form_free(f);
+	form_diags_free(&diags);
+}
+
 /* The fuzz seeds were written by hand from avslut-record(5), not by this
  * encoder: they pin the documented format. */
 static void
 test_seeds(void **state)
 {
-	static const char *const names[] = {"every-kind", "no-answers",
-	    "unanswered"};
+	static const char *const names[] = {
+	    "every-kind", "no-answers", "unanswered"};
 	const char *src = getenv("AVSLUT_SRCDIR");
 	struct record r, want;
 	struct err e;
@@ -643,6 +706,7 @@ main(void)
 	    cmocka_unit_test(test_bad_text),
 	    cmocka_unit_test(test_encode_refuses),
 	    cmocka_unit_test(test_check),
+	    cmocka_unit_test(test_check_hidden),
 	    cmocka_unit_test(test_seeds),
 	};
 
