@@ -2,6 +2,8 @@
  * passphrase wrap that hr.key and the interviewer's profile share. */
 #include "crypto/key.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -239,13 +241,24 @@ bad:
 	    name, pub_what(kind), tag);
 }
 
-/* Read a small file; KEY_ENOENT if it is missing. */
-static int
-key_read(const char *path, size_t max, char **buf, size_t *len,
+int
+key_read_file(const char *path, size_t max, char **buf, size_t *len,
     struct err *e)
 {
-	if (access(path, F_OK) == -1 && errno == ENOENT)
-		return kerr(e, KEY_ENOENT, "%s does not exist", path);
+	struct stat st;
+
+	if (stat(path, &st) == -1) {
+		if (errno == ENOENT)
+			return kerr(e, KEY_ENOENT, "%s does not exist", path);
+		return kerr(e, KEY_EIO, "cannot read %s: %s", path,
+		    strerror(errno));
+	}
+	/* Too large or not a file is bad data, not an I/O failure. */
+	if (!S_ISREG(st.st_mode))
+		return kerr(e, KEY_EDATA, "%s is not a regular file", path);
+	if ((unsigned long long)st.st_size > max)
+		return kerr(e, KEY_EDATA, "%s is too large (%lld bytes) to be "
+		    "an avslut key file", path, (long long)st.st_size);
 	if (fsx_read_file(path, max, buf, len, e) == -1)
 		return KEY_EIO;
 	return 0;
@@ -260,7 +273,7 @@ key_pub_load(enum key_pub_kind kind, const char *path,
 	int rc;
 
 	/* Larger than any valid line, so that the parser names the fault. */
-	if ((rc = key_read(path, 1024, &buf, &len, e)) != 0)
+	if ((rc = key_read_file(path, 1024, &buf, &len, e)) != 0)
 		return rc;
 	rc = key_pub_parse(kind, path, buf, len, pk, e);
 	free(buf);
@@ -537,7 +550,7 @@ key_load_image(const char *keyfile, uint8_t **buf, size_t *len,
 	char *b;
 	int rc;
 
-	if ((rc = key_read(keyfile, WRAP_MAX_FILE, &b, len, e)) != 0)
+	if ((rc = key_read_file(keyfile, WRAP_MAX_FILE, &b, len, e)) != 0)
 		return rc;
 	*buf = (uint8_t *)b;
 	return 0;

@@ -107,6 +107,11 @@ int key_passwd(const char *keyfile, const char *oldpass, const char *newpass,
 int key_rewrap(const char *keyfile, const struct key_hr *k,
     const char *newpass, const enum key_kdf *kdf, struct err *e);
 
+/* Read a whole key file of at most max bytes (caller frees): KEY_ENOENT
+ * if it is missing, KEY_EDATA if it is no regular file or too large. */
+int key_read_file(const char *path, size_t max, char **buf, size_t *len,
+    struct err *e);
+
 /* Parse and check an hr.key image without the passphrase: magic, length,
  * checksum, version, limits. For the fuzzer and the tests. */
 int key_file_check(const char *name, const uint8_t *buf, size_t len,

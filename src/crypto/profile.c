@@ -66,14 +66,15 @@ profile_read(const char *dir, char **path, uint8_t **buf, size_t *len,
     struct err *e)
 {
 	char *b;
+	int rc;
 
 	*path = paths_join(dir, PROFILE_FILE);
 	*buf = NULL;
 	if (!fsx_exists(*path))
 		return perr(e, KEY_ENOENT, "no interviewer profile in %s: run "
 		    "avslut init --hr-key hr.pub", dir);
-	if (fsx_read_file(*path, PROFILE_MAX_FILE, &b, len, e) == -1)
-		return KEY_EIO;
+	if ((rc = key_read_file(*path, PROFILE_MAX_FILE, &b, len, e)) != 0)
+		return rc;
 	*buf = (uint8_t *)b;
 	return 0;
 }

@@ -360,8 +360,23 @@ test_key_truncated(void **state)
 	char *kpath = paths_join(dir, KEY_HR_KEY);
 	uint8_t pk[KEY_PK_BYTES];
 
+	uint8_t big[5000] = { 0 };
+	struct err e;
+	char *sub;
+
 	make_hr(dir, pk);
 	truncate_all(kpath, hr_unlock);
+	/* Far too large, or not a file at all: bad data, not I/O. */
+	memcpy(big, "avslutHK", 8);
+	spit(kpath, big, sizeof big);
+	assert_int_equal(hr_unlock(kpath, "correct horse", &e), KEY_EDATA);
+	assert_non_null(strstr(e.msg, "too large"));
+	sub = paths_join(dir, "sub");
+	assert_int_equal(mkdir(sub, 0700), 0);
+	assert_int_equal(hr_unlock(sub, "correct horse", &e), KEY_EDATA);
+	assert_non_null(strstr(e.msg, "not a regular file"));
+	assert_int_equal(key_pub_load(KEY_PUB_HR, sub, pk, &e), KEY_EDATA);
+	free(sub);
 	free(kpath);
 }
 
