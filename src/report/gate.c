@@ -1,0 +1,731 @@
+/* gate: the anonymity rules between the aggregates and every view: k per
+ * question cell, complementary suppression, pools, closed periods, texts.
+ *
+ * The published figures of one question and one year obey region = sum of
+ * areas and area = sum of its units, so a hidden unit could be worked out
+ * as its area minus the area's shown units. For each area the hidden units
+ * together (the "residual") must therefore be safe to show on their own:
+ * at least k answers, from at least two hidden units that have answers,
+ * and not all alike (every answer in one category, or every number equal:
+ * then each hidden unit's answers would be known). If not, the shown unit
+ * with the fewest answers is hidden too, and so on; when no unit is left
+ * the area total is hidden. The region does the same over the areas with
+ * a hidden total. A safe residual is shown as "other units". Only single
+ * years are published (no all-years totals), so no year can be taken from
+ * a total; derived figures (HME) come only from shown statement figures.
+ * Known limit: the number shown a follow-up question says how many gave
+ * the answer that opened it; each question is protected on its own. */
+#include "report/gate.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "util/utf8.h"
+#include "util/xmem.h"
+
+/* The additive figures of one question over some units (no texts). */
+struct gate_vec {
+	uint32_t asked, answered, declined, skipped, notshown;
+	uint32_t *counts;
+	double sum, sumsq;
+	size_t members;		/* cells in it that have answers */
+};
+
+/* Per-table working state. */
+struct gate_work {
+	const struct agg *a;
+	struct gate_table *t;
+	size_t nunits, nareas;
+	size_t *area_of;	/* unit -> area group */
+	const char **area_name;	/* NULL for the no-area group */
+	size_t row_area0, row_unit0, row_pool0, row_rpool;
+	unsigned k, text_k;
+};
+
+static void
+gate_vec_init(struct gate_vec *v, size_t ncat)
+{
+	memset(v, 0, sizeof(*v));
+	v->counts = xcalloc(ncat ? ncat : 1, sizeof(*v->counts));
+}
+
+static void
+gate_vec_zero(struct gate_vec *v, size_t ncat)
+{
+	uint32_t *c = v->counts;
+
+	memset(v, 0, sizeof(*v));
+	v->counts = c;
+	memset(c, 0, (ncat ? ncat : 1) * sizeof(*c));
+}
+
+static void
+gate_vec_add(struct gate_vec *acc, const struct gate_vec *v, size_t ncat)
+{
+	size_t i;
+
+	acc->asked += v->asked;
+	acc->answered += v->answered;
+	acc->declined += v->declined;
+	acc->skipped += v->skipped;
+	acc->notshown += v->notshown;
+	for (i = 0; i < ncat; i++)
+		acc->counts[i] += v->counts[i];
+	acc->sum += v->sum;
+	acc->sumsq += v->sumsq;
+	acc->members += v->answered > 0 ? 1 : 0;
+}
+
+static void
+gate_vec_from_cell(struct gate_vec *v, const struct agg_cell *c,
+    size_t ncat)
+{
+	gate_vec_zero(v, ncat);
+	if (c == NULL)
+		return;
+	v->asked = c->asked;
+	v->answered = c->answered;
+	v->declined = c->declined;
+	v->skipped = c->skipped;
+	v->notshown = c->notshown;
+	memcpy(v->counts, c->counts, ncat * sizeof(*v->counts));
+	v->sum = c->sum;
+	v->sumsq = c->sumsq;
+	v->members = c->answered > 0;
+}
+
+/* All answers alike: showing the group would show each member's answers. */
+static int
+gate_alike(const struct agg_question *q, const struct gate_vec *v)
+{
+	size_t i, nz = 0;
+
+	switch (q->type) {
+	case FORM_MULTI:
+		for (i = 0; i < q->ncat; i++)
+			if (v->counts[i] != 0 && v->counts[i] != v->answered)
+				return 0;
+		return 1;
+	case FORM_NUMBER:
+		/* Integers: exact in a double at these sizes. */
+		return v->sumsq * v->answered == v->sum * v->sum;
+	case FORM_TEXT:
+		return 0;	/* counts only: no values to pin */
+	default:
+		for (i = 0; i < q->ncat; i++)
+			nz += v->counts[i] != 0;
+		return nz <= 1;
+	}
+}
+
+static int
+gate_safe(const struct agg_question *q, const struct gate_vec *r,
+    unsigned k)
+{
+	return r->answered >= k && r->members >= 2 && !gate_alike(q, r);
+}
+
+static void
+gate_fig_show(struct gate_fig *f, const struct gate_vec *v,
+    const struct agg_question *q)
+{
+	struct agg_cell c;
+
+	f->reason = GATE_SHOWN;
+	f->answered = v->answered;
+	f->declined = v->declined;
+	f->skipped = v->skipped;
+	f->notshown = v->notshown;
+	f->counts = xcalloc(q->ncat ? q->ncat : 1, sizeof(*f->counts));
+	memcpy(f->counts, v->counts, q->ncat * sizeof(*f->counts));
+	memset(&c, 0, sizeof(c));
+	c.answered = v->answered;
+	c.counts = f->counts;
+	c.sum = v->sum;
+	c.sumsq = v->sumsq;
+	agg_stats(q, &c, &f->st);
+}
+
+static void
+gate_fig_hide(struct gate_fig *f, enum gate_reason r)
+{
+	f->reason = r;
+}
+
+/* Texts in random order (libsodium), each with control characters and
+ * bidi overrides replaced: nothing from a record reaches a terminal raw. */
+static void
+gate_texts(struct gate_fig *f, char *const *texts, size_t n)
+{
+	size_t i, j;
+	char *t;
+
+	f->text_reason = GATE_SHOWN;
+	f->texts = xcalloc(n ? n : 1, sizeof(*f->texts));
+	f->ntexts = n;
+	for (i = 0; i < n; i++)
+		f->texts[i] = utf8_sanitize(texts[i], strlen(texts[i]), 1);
+	for (i = n; i > 1; i--) {
+		j = randombytes_uniform((uint32_t)i);
+		t = f->texts[i - 1];
+		f->texts[i - 1] = f->texts[j];
+		f->texts[j] = t;
+	}
+}
+
+static int
+gate_has_texts(const struct agg_question *q)
+{
+	return q->type == FORM_TEXT || q->other;
+}
+
+static struct gate_fig *
+gate_at(struct gate_work *w, size_t row, size_t q)
+{
+	return &w->t->figs[row * w->t->ncols + q];
+}
+
+/* Smallest shown unit (fewest answers, then first) in area ar, or in any
+ * area outside the hidden ones when ar is AGG_NONE; AGG_NONE if none. */
+static size_t
+gate_pick(struct gate_work *w, const struct gate_vec *uv,
+    const enum gate_reason *ur, const int *area_hidden, size_t ar)
+{
+	size_t u, best = AGG_NONE;
+
+	for (u = 0; u < w->nunits; u++) {
+		if (ur[u] != GATE_SHOWN || uv[u].answered == 0)
+			continue;
+		if (ar != AGG_NONE && w->area_of[u] != ar)
+			continue;
+		if (ar == AGG_NONE && area_hidden[w->area_of[u]])
+			continue;
+		if (best == AGG_NONE || uv[u].answered < uv[best].answered)
+			best = u;
+	}
+	return best;
+}
+
+/* Hidden units of area ar summed into r; returns 1 if there are any. */
+static int
+gate_residual(struct gate_work *w, const struct gate_vec *uv,
+    const enum gate_reason *ur, size_t ar, struct gate_vec *r, size_t ncat)
+{
+	size_t u;
+	int any = 0;
+
+	for (u = 0; u < w->nunits; u++)
+		if (w->area_of[u] == ar && ur[u] != GATE_SHOWN &&
+		    ur[u] != GATE_NO_DATA) {
+			gate_vec_add(r, &uv[u], ncat);
+			any = 1;
+		}
+	return any;
+}
+
+static void
+gate_question_texts(struct gate_work *w, size_t q,
+    const struct agg_question *aq)
+{
+	struct gate_table *t = w->t;
+	char **pool = NULL;
+	size_t npool = 0, u, r, i;
+	const struct agg_cell *c;
+	struct agg_cell all;
+
+	for (r = 0; r < t->nrows; r++)
+		gate_at(w, r, q)->text_reason = t->open ? GATE_OPEN :
+		    aq->report == FORM_SCOPE_REGION &&
+		    t->rows[r].kind != GATE_ROW_REGION ? GATE_REGION_ONLY :
+		    GATE_COMPLEMENT;
+	if (t->open)
+		return;
+	if (aq->report == FORM_SCOPE_REGION) {
+		agg_cell_init(&all, aq);
+		for (u = 0; u < w->nunits; u++)
+			agg_cell_add(&all, agg_cell(w->a, u, t->year, q), aq);
+		if (all.ntexts >= w->text_k)
+			gate_texts(gate_at(w, 0, q), all.texts, all.ntexts);
+		else
+			gate_at(w, 0, q)->text_reason = all.ntexts ?
+			    GATE_FEW : GATE_NO_DATA;
+		agg_cell_free(&all);
+		return;
+	}
+	/* Unit questions: each unit's texts, or else into the one region
+	 * pool; no area or region lists, which would give the hidden texts
+	 * back by difference. */
+	for (u = 0; u < w->nunits; u++) {
+		struct gate_fig *f = gate_at(w, w->row_unit0 + u, q);
+
+		c = agg_cell(w->a, u, t->year, q);
+		if (c != NULL && c->ntexts >= w->text_k) {
+			gate_texts(f, c->texts, c->ntexts);
+			continue;
+		}
+		f->text_reason = c != NULL && c->ntexts ? GATE_FEW :
+		    GATE_NO_DATA;
+		for (i = 0; c != NULL && i < c->ntexts; i++) {
+			pool = xreallocarray(pool, npool + 1, sizeof(*pool));
+			pool[npool++] = c->texts[i];
+		}
+	}
+	if (npool >= w->text_k)
+		gate_texts(gate_at(w, w->row_rpool, q), pool, npool);
+	else
+		gate_at(w, w->row_rpool, q)->text_reason = npool ? GATE_FEW :
+		    GATE_NO_DATA;
+	free(pool);		/* borrowed strings */
+}
+
+static enum gate_reason
+gate_primary(const struct gate_vec *v, unsigned k)
+{
+	if (v->asked == 0)
+		return GATE_NO_DATA;
+	/* Asked but too few answers, none included: then even the number
+	 * not shown would say how these few answered the question before. */
+	return v->answered < k ? GATE_FEW : GATE_SHOWN;
+}
+
+static void
+gate_question(struct gate_work *w, size_t q)
+{
+	struct gate_table *t = w->t;
+	const struct agg_question *aq = agg_question(w->a, q);
+	size_t ncat = aq->ncat, u, ar, r;
+	struct gate_vec *uv, *av, region, res;
+	enum gate_reason *ur, *areason, rreason;
+	int *ahid, rhid = 0;
+
+	if (gate_has_texts(aq))
+		gate_question_texts(w, q, aq);
+	else
+		for (r = 0; r < t->nrows; r++)
+			gate_at(w, r, q)->text_reason = GATE_NO_DATA;
+	if (t->open) {
+		for (r = 0; r < t->nrows; r++)
+			gate_fig_hide(gate_at(w, r, q), GATE_OPEN);
+		return;
+	}
+	uv = xcalloc(w->nunits ? w->nunits : 1, sizeof(*uv));
+	ur = xcalloc(w->nunits ? w->nunits : 1, sizeof(*ur));
+	av = xcalloc(w->nareas ? w->nareas : 1, sizeof(*av));
+	areason = xcalloc(w->nareas ? w->nareas : 1, sizeof(*areason));
+	ahid = xcalloc(w->nareas ? w->nareas : 1, sizeof(*ahid));
+	gate_vec_init(&region, ncat);
+	gate_vec_init(&res, ncat);
+	for (ar = 0; ar < w->nareas; ar++)
+		gate_vec_init(&av[ar], ncat);
+	for (u = 0; u < w->nunits; u++) {
+		gate_vec_init(&uv[u], ncat);
+		gate_vec_from_cell(&uv[u], agg_cell(w->a, u, t->year, q),
+		    ncat);
+		gate_vec_add(&av[w->area_of[u]], &uv[u], ncat);
+		gate_vec_add(&region, &uv[u], ncat);
+		ur[u] = gate_primary(&uv[u], w->k);
+	}
+	rreason = gate_primary(&region, w->k);
+
+	if (aq->report == FORM_SCOPE_REGION) {
+		for (r = 0; r < t->nrows; r++)
+			gate_fig_hide(gate_at(w, r, q), GATE_REGION_ONLY);
+		if (rreason == GATE_SHOWN)
+			gate_fig_show(gate_at(w, 0, q), &region, aq);
+		else
+			gate_fig_hide(gate_at(w, 0, q), rreason);
+		goto out;
+	}
+
+	/* Areas: hide more units until the hidden ones are safe together,
+	 * or hide the area total. */
+	for (ar = 0; ar < w->nareas; ar++) {
+		for (;;) {
+			gate_vec_zero(&res, ncat);
+			if (!gate_residual(w, uv, ur, ar, &res, ncat) ||
+			    gate_safe(aq, &res, w->k))
+				break;
+			u = gate_pick(w, uv, ur, ahid, ar);
+			if (u == AGG_NONE) {
+				ahid[ar] = 1;
+				break;
+			}
+			ur[u] = GATE_COMPLEMENT;
+		}
+	}
+	/* Region: the hidden areas' hidden units together, likewise; to
+	 * widen, hide another area's total with its smallest unit. */
+	for (;;) {
+		int any = 0;
+
+		gate_vec_zero(&res, ncat);
+		for (ar = 0; ar < w->nareas; ar++)
+			if (ahid[ar])
+				any |= gate_residual(w, uv, ur, ar, &res, ncat);
+		if (!any || gate_safe(aq, &res, w->k))
+			break;
+		u = gate_pick(w, uv, ur, ahid, AGG_NONE);
+		if (u == AGG_NONE) {
+			rhid = 1;
+			break;
+		}
+		ur[u] = GATE_COMPLEMENT;
+		ahid[w->area_of[u]] = 1;
+	}
+
+	for (u = 0; u < w->nunits; u++) {
+		struct gate_fig *f = gate_at(w, w->row_unit0 + u, q);
+
+		if (ur[u] == GATE_SHOWN || ur[u] == GATE_NO_DATA) {
+			gate_fig_show(f, &uv[u], aq);
+			f->reason = ur[u];
+		} else {
+			gate_fig_hide(f, ur[u]);
+		}
+	}
+	for (ar = 0; ar < w->nareas; ar++) {
+		struct gate_fig *f = gate_at(w, w->row_area0 + ar, q);
+		struct gate_fig *p = gate_at(w, w->row_pool0 + ar, q);
+		int any;
+
+		areason[ar] = gate_primary(&av[ar], w->k);
+		if (ahid[ar]) {
+			gate_fig_hide(f, areason[ar] == GATE_SHOWN ?
+			    GATE_COMPLEMENT : areason[ar]);
+			gate_fig_hide(p, GATE_COMPLEMENT);
+			continue;
+		}
+		gate_fig_show(f, &av[ar], aq);
+		f->reason = av[ar].asked ? GATE_SHOWN : GATE_NO_DATA;
+		gate_vec_zero(&res, ncat);
+		any = gate_residual(w, uv, ur, ar, &res, ncat);
+		if (any)
+			gate_fig_show(p, &res, aq);
+		else
+			gate_fig_hide(p, GATE_NO_DATA);
+	}
+	if (rhid) {
+		gate_fig_hide(gate_at(w, 0, q), rreason == GATE_SHOWN ?
+		    GATE_COMPLEMENT : rreason);
+		gate_fig_hide(gate_at(w, w->row_rpool, q), GATE_COMPLEMENT);
+	} else {
+		int any = 0;
+
+		gate_fig_show(gate_at(w, 0, q), &region, aq);
+		gate_at(w, 0, q)->reason = region.asked ? GATE_SHOWN :
+		    GATE_NO_DATA;
+		gate_vec_zero(&res, ncat);
+		for (ar = 0; ar < w->nareas; ar++)
+			if (ahid[ar])
+				any |= gate_residual(w, uv, ur, ar, &res, ncat);
+		if (any)
+			gate_fig_show(gate_at(w, w->row_rpool, q), &res, aq);
+		else
+			gate_fig_hide(gate_at(w, w->row_rpool, q),
+			    GATE_NO_DATA);
+	}
+out:
+	for (u = 0; u < w->nunits; u++)
+		free(uv[u].counts);
+	for (ar = 0; ar < w->nareas; ar++)
+		free(av[ar].counts);
+	free(uv);
+	free(ur);
+	free(av);
+	free(areason);
+	free(ahid);
+	free(region.counts);
+	free(res.counts);
+}
+
+static enum gate_reason
+gate_hme_reason(const struct gate_table *t, size_t row, size_t first,
+    size_t n)
+{
+	enum gate_reason r;
+	size_t i, nodata = 0;
+
+	for (i = first; i < first + n; i++) {
+		if (t->hme_q[i] == AGG_NONE)
+			return GATE_NO_DATA;
+		r = gate_fig(t, row, t->hme_q[i])->reason;
+		if (r == GATE_OPEN || r == GATE_REGION_ONLY)
+			return r;
+		if (r == GATE_NO_DATA)
+			nodata++;
+		else if (r != GATE_SHOWN)
+			return GATE_PARTS;
+	}
+	if (nodata == n)
+		return GATE_NO_DATA;
+	return nodata ? GATE_PARTS : GATE_SHOWN;
+}
+
+/* HME only from the shown statement figures, so that a sub-index can
+ * never give back a hidden statement by subtraction. */
+static void
+gate_hme_row(struct gate_table *t, size_t row)
+{
+	struct gate_hme *g = &t->hme[row];
+	struct agg_cell cells[AGG_HME_N];
+	const struct agg_cell *cp[AGG_HME_N];
+	size_t i, s;
+
+	memset(cells, 0, sizeof(cells));
+	for (i = 0; i < AGG_HME_N; i++) {
+		const struct gate_fig *f;
+
+		cp[i] = NULL;
+		if (t->hme_q[i] == AGG_NONE)
+			continue;
+		f = gate_fig(t, row, t->hme_q[i]);
+		if (f->reason != GATE_SHOWN)
+			continue;
+		cells[i].answered = f->answered;
+		cells[i].sum = f->st.mean * f->answered;
+		cp[i] = &cells[i];
+	}
+	agg_hme(cp, &g->h);
+	for (s = 0; s < 3; s++) {
+		g->sub_reason[s] = gate_hme_reason(t, row, s * 3, 3);
+		if (g->sub_reason[s] != GATE_SHOWN)
+			g->h.has_sub[s] = 0;
+	}
+	g->reason = gate_hme_reason(t, row, 0, AGG_HME_N);
+	if (g->reason != GATE_SHOWN)
+		g->h.has_total = 0;
+}
+
+int
+gate_closed(const struct gate_params *p, unsigned year)
+{
+	unsigned long now = (unsigned long)p->now_year * 12 +
+	    (p->now_month ? p->now_month - 1 : 0);
+
+	return now >= ((unsigned long)year + 1) * 12 + p->grace_months;
+}
+
+void
+gate_params_default(struct gate_params *p)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	memset(p, 0, sizeof(*p));
+	p->k = GATE_DEFAULT_K;
+	p->text_k = GATE_DEFAULT_TEXT_K;
+	p->grace_months = GATE_DEFAULT_GRACE;
+	if (gmtime_r(&now, &tm) != NULL) {
+		p->now_year = (unsigned)tm.tm_year + 1900;
+		p->now_month = (unsigned)tm.tm_mon + 1;
+	}
+}
+
+static size_t
+gate_area_index(struct gate_work *w, const char *area)
+{
+	size_t i;
+
+	for (i = 0; i < w->nareas; i++) {
+		if (area == NULL && w->area_name[i] == NULL)
+			return i;
+		if (area != NULL && w->area_name[i] != NULL &&
+		    strcmp(area, w->area_name[i]) == 0)
+			return i;
+	}
+	w->area_name = xreallocarray(w->area_name, w->nareas + 1,
+	    sizeof(*w->area_name));
+	w->area_name[w->nareas] = area;
+	return w->nareas++;
+}
+
+int
+gate_publish(struct gate_table **out, const struct agg *a, unsigned year,
+    const struct gate_params *p, struct err *e)
+{
+	struct gate_table *t;
+	struct gate_work w;
+	size_t u, ar, q, r;
+
+	*out = NULL;
+	if (p->now_year == 0)
+		return err_set(e, "no date to tell closed periods by");
+	t = xcalloc(1, sizeof(*t));
+	memset(&w, 0, sizeof(w));
+	w.a = a;
+	w.t = t;
+	w.k = p->k < GATE_MIN_K ? GATE_MIN_K : p->k;
+	w.text_k = p->text_k < w.k ? w.k : p->text_k;
+	t->year = year;
+	t->open = !gate_closed(p, year);
+	t->k = w.k;
+	t->text_k = w.text_k;
+	t->agg = a;
+	t->ncols = agg_nquestions(a);
+	w.nunits = agg_nunits(a);
+	w.area_of = xcalloc(w.nunits ? w.nunits : 1, sizeof(*w.area_of));
+	for (u = 0; u < w.nunits; u++)
+		w.area_of[u] = gate_area_index(&w, agg_unit(a, u)->area);
+
+	/* Rows: region, areas, units, area pools, region pool. */
+	t->nrows = 1 + w.nareas + w.nunits + w.nareas + 1;
+	t->rows = xcalloc(t->nrows, sizeof(*t->rows));
+	w.row_area0 = 1;
+	w.row_unit0 = 1 + w.nareas;
+	w.row_pool0 = 1 + w.nareas + w.nunits;
+	w.row_rpool = t->nrows - 1;
+	t->rows[0].kind = GATE_ROW_REGION;
+	t->rows[0].unit = AGG_NONE;
+	t->rows[0].area_ix = AGG_NONE;
+	t->rows[0].interviews = agg_interviews(a, AGG_NONE, year);
+	for (ar = 0; ar < w.nareas; ar++) {
+		struct gate_row *ra = &t->rows[w.row_area0 + ar];
+		struct gate_row *rp = &t->rows[w.row_pool0 + ar];
+
+		ra->kind = GATE_ROW_AREA;
+		ra->name = ra->area = w.area_name[ar];
+		ra->unit = AGG_NONE;
+		ra->area_ix = ar;
+		rp->kind = GATE_ROW_POOL;
+		rp->area = w.area_name[ar];
+		rp->unit = AGG_NONE;
+		rp->area_ix = ar;
+	}
+	for (u = 0; u < w.nunits; u++) {
+		struct gate_row *ru = &t->rows[w.row_unit0 + u];
+		uint32_t n = agg_interviews(a, u, year);
+
+		ru->kind = GATE_ROW_UNIT;
+		ru->code = agg_unit(a, u)->code;
+		ru->name = agg_unit(a, u)->name;
+		ru->area = agg_unit(a, u)->area;
+		ru->unit = u;
+		ru->area_ix = w.area_of[u];
+		ru->interviews = n;
+		t->rows[w.row_area0 + w.area_of[u]].interviews += n;
+	}
+	t->rows[w.row_rpool].kind = GATE_ROW_POOL;
+	t->rows[w.row_rpool].unit = AGG_NONE;
+	t->rows[w.row_rpool].area_ix = AGG_NONE;
+
+	t->figs = xcalloc(t->nrows * (t->ncols ? t->ncols : 1),
+	    sizeof(*t->figs));
+	for (q = 0; q < t->ncols; q++)
+		gate_question(&w, q);
+	t->reasons_q = agg_reasons(a);
+	t->has_hme = agg_hme_questions(a, t->hme_q) > 0;
+	t->hme = xcalloc(t->nrows, sizeof(*t->hme));
+	for (r = 0; r < t->nrows; r++)
+		gate_hme_row(t, r);
+	free(w.area_of);
+	free(w.area_name);
+	*out = t;
+	return 0;
+}
+
+void
+gate_table_free(struct gate_table *t)
+{
+	size_t i, j;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nrows * t->ncols; i++) {
+		free(t->figs[i].counts);
+		for (j = 0; j < t->figs[i].ntexts; j++)
+			xfree_str_wipe(t->figs[i].texts[j]);
+		free(t->figs[i].texts);
+	}
+	free(t->figs);
+	free(t->hme);
+	free(t->rows);
+	free(t);
+}
+
+const struct gate_fig *
+gate_fig(const struct gate_table *t, size_t row, size_t col)
+{
+	if (row >= t->nrows || col >= t->ncols)
+		return NULL;
+	return &t->figs[row * t->ncols + col];
+}
+
+size_t
+gate_row_region(const struct gate_table *t)
+{
+	(void)t;
+	return 0;
+}
+
+size_t
+gate_row_unit(const struct gate_table *t, size_t unit)
+{
+	size_t r;
+
+	for (r = 0; r < t->nrows; r++)
+		if (t->rows[r].kind == GATE_ROW_UNIT && t->rows[r].unit == unit)
+			return r;
+	return AGG_NONE;
+}
+
+static int
+gate_area_match(const struct gate_row *row, const char *area)
+{
+	if (area[0] == '\0')
+		return row->area == NULL;
+	return row->area != NULL && strcmp(row->area, area) == 0;
+}
+
+size_t
+gate_row_area(const struct gate_table *t, const char *area)
+{
+	size_t r;
+
+	for (r = 0; r < t->nrows; r++)
+		if (t->rows[r].kind == GATE_ROW_AREA &&
+		    gate_area_match(&t->rows[r], area))
+			return r;
+	return AGG_NONE;
+}
+
+size_t
+gate_row_pool(const struct gate_table *t, const char *area)
+{
+	size_t r;
+
+	for (r = 0; r < t->nrows; r++) {
+		if (t->rows[r].kind != GATE_ROW_POOL)
+			continue;
+		if (area == NULL && t->rows[r].area_ix == AGG_NONE)
+			return r;
+		if (area != NULL && t->rows[r].area_ix != AGG_NONE &&
+		    gate_area_match(&t->rows[r], area))
+			return r;
+	}
+	return AGG_NONE;
+}
+
+const char *
+gate_reason_text(enum gate_reason r)
+{
+	switch (r) {
+	case GATE_SHOWN:
+		return "shown";
+	case GATE_NO_DATA:
+		return "no answers";
+	case GATE_FEW:
+		return "too few answers";
+	case GATE_COMPLEMENT:
+		return "hidden to protect another figure";
+	case GATE_REGION_ONLY:
+		return "reported for the whole region only";
+	case GATE_OPEN:
+		return "period not closed: interview count only";
+	case GATE_PARTS:
+		return "a statement it needs is hidden";
+	}
+	return "hidden";
+}
