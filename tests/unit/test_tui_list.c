@@ -1,0 +1,103 @@
+/* Unit tests for src/tui/tui_list: Swedish order, type-to-filter,
+ * selection that follows its row. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/tui_list.h"
+
+static int
+cmp(const void *a, const void *b)
+{
+	return tui_collate_sv(*(const char *const *)a,
+	    *(const char *const *)b);
+}
+
+static void
+test_collate(void **state)
+{
+	const char *v[] = { "Östra", "ängen", "Zeta", "Åby", "alby",
+		"Älvsjö", "Bro", "Ebbe", "Éva", "örby" };
+	const char *want[] = { "alby", "Bro", "Ebbe", "Éva", "Zeta", "Åby",
+		"Älvsjö", "ängen", "örby", "Östra" };
+	size_t i;
+
+	(void)state;
+	qsort(v, 10, sizeof v[0], cmp);
+	for (i = 0; i < 10; i++)
+		assert_string_equal(v[i], want[i]);
+	assert_true(tui_collate_sv("a", "ab") < 0);
+	assert_true(tui_collate_sv("ab", "a") > 0);
+	assert_int_equal(tui_collate_sv("Åsa", "Åsa"), 0);
+	assert_true(tui_collate_sv("zz", "å") < 0);
+}
+
+static void
+test_filter(void **state)
+{
+	const char *rows[] = { "Alby vårdcentral", "Akuten Södertälje",
+		"Östra BVC", "Vårdavdelning 12" };
+	const char *keys[] = { "VC-ALBY", "AK-SDT", "BVC-OST", "AVD-12" };
+	struct tui_list *l = tui_list_new(rows, keys, 4, 1);
+	char buf[TUI_FILTER_MAX * 4 + 1];
+
+	(void)state;
+	assert_int_equal(l->nshown, 4);
+	tui_list_move(l, 3);
+	assert_int_equal(tui_list_selected(l), 3);
+	tui_list_move(l, 5);
+	assert_int_equal(tui_list_selected(l), 3);
+	tui_list_move(l, -9);
+	assert_int_equal(tui_list_selected(l), 0);
+	/* "vÅr": case-insensitive, å is its own letter */
+	tui_list_filter_add(l, 'v');
+	tui_list_filter_add(l, 0xc5);
+	tui_list_filter_add(l, 'r');
+	assert_int_equal(l->nshown, 2);
+	assert_int_equal(tui_list_selected(l), 0);
+	tui_list_filter_text(l, buf);
+	assert_string_equal(buf, "vÅr");
+	tui_list_move(l, 1);
+	assert_int_equal(tui_list_selected(l), 3);
+	/* widening the filter keeps the selected row */
+	assert_int_equal(tui_list_filter_back(l), 0);
+	assert_int_equal(tui_list_selected(l), 3);
+	tui_list_filter_clear(l);
+	assert_int_equal(l->nshown, 4);
+	assert_int_equal(tui_list_filter_back(l), -1);
+	/* the key matches too; "a" does not match "å" or "ä" */
+	tui_list_filter_add(l, 'o');
+	tui_list_filter_add(l, 's');
+	tui_list_filter_add(l, 't');
+	assert_int_equal(l->nshown, 1);
+	assert_int_equal(tui_list_selected(l), 2);
+	tui_list_filter_clear(l);
+	tui_list_filter_add(l, 0xf6);		/* ö */
+	assert_int_equal(l->nshown, 2);		/* Södertälje, Östra */
+	/* nothing matches: no selection */
+	tui_list_filter_add(l, 'q');
+	assert_int_equal(l->nshown, 0);
+	assert_int_equal(tui_list_selected(l), -1);
+	tui_list_move(l, 1);
+	assert_int_equal(tui_list_filter_add(l, 0x1b), -1);
+	tui_list_free(l);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_collate),
+		cmocka_unit_test(test_filter),
+	};
+
+	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
+		setlocale(LC_ALL, "");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
