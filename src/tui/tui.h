@@ -35,7 +35,7 @@ enum tui_role {
 /* A key and what it does, for the key help bar. */
 struct tui_keyhelp {
 	const char *key;	/* "F1", "Tab" */
-	const char *what;	/* translated: "Hjälp" */
+	const char *what;	/* N_("Help"): translated when drawn */
 };
 
 /* Input as get_wch returns it: a character, or a KEY_* code. */
