@@ -17,6 +17,9 @@ int cmd_sync(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_receipt(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_interview(int argc, char **argv);
+/* avslut with no command (or only options): the home screen. */
+int cmd_home(int argc, char **argv);
 
 /* avslut-hr */
 int cmd_keygen(int argc, char **argv);

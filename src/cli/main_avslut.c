@@ -6,6 +6,7 @@
 #include <sysexits.h>
 
 #include "cli/cli.h"
+#include "util/i18n.h"
 #include "util/msg.h"
 #include "util/sec.h"
 
@@ -17,6 +18,7 @@ static const struct cli_cmd avslut_cmds[] = {
 	{ "export", cmd_export, "write sealed interviews to a bundle file" },
 	{ "receipt", cmd_receipt, "read HR's receipt for an export" },
 	{ "status", cmd_status, "what waits, was exported, last sync" },
+	{ "interview", cmd_interview, "start a new interview at once" },
 	{ NULL, NULL, NULL },
 };
 
@@ -45,10 +47,20 @@ main(int argc, char **argv)
 	msg_set_prog("avslut");
 	if (sec_init() == -1)
 		msg_die(EX_SOFTWARE, "cannot initialise libsodium");
-	if (argc < 2) {
-		avslut_usage(stderr);
-		return EX_USAGE;
+	i18n_init(NULL);
+	/* avslut [--lang sv|en] COMMAND: the language for every command */
+	while (argc >= 3 && strcmp(argv[1], "--lang") == 0 &&
+	    argv[2][0] != '\0' && argv[2][0] != '-' && argc > 3 &&
+	    argv[3][0] != '-') {
+		i18n_init(argv[2]);
+		argv[2] = argv[0];
+		argc -= 2;
+		argv += 2;
 	}
+	/* no command, or only options: the home screen */
+	if (argc < 2 || (argv[1][0] == '-' && strcmp(argv[1], "--help") &&
+	    strcmp(argv[1], "-h") && strcmp(argv[1], "--version")))
+		return cmd_home(argc, argv);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		avslut_usage(stdout);
 		return 0;

@@ -42,6 +42,7 @@ static const struct {
 	[TUI_HELP] =	  { -1, -1, 0, 0 },
 	[TUI_DIM] =	  { -1, -1, A_DIM, A_DIM },
 	[TUI_FRAME] =	  { COLOR_CYAN, -1, 0, 0 },
+	[TUI_STRONG] =	  { -1, -1, A_BOLD, A_BOLD },
 };
 
 static void
@@ -134,6 +135,8 @@ tui_attr(enum tui_role r)
 		return tui_roles[r].mono;
 	if (r == TUI_NORMAL)
 		return 0;
+	if (tui_roles[r].fg == -1 && tui_roles[r].bg == -1)
+		return tui_roles[r].attr;
 	return (int)COLOR_PAIR(r) | tui_roles[r].attr;
 }
 
@@ -283,13 +286,13 @@ tui_keybar(const struct tui_keyhelp *keys, size_t n)
 	move(y, 0);
 	clrtoeol();
 	for (i = 0; i < n; i++) {
-		w = tui_width(keys[i].key) + tui_width(_(keys[i].what)) + 2;
+		w = tui_width(keys[i].key) + tui_width(_(keys[i].what)) + 1;
 		if (x + w > COLS)
 			break;
 		x += tui_put(y, x, COLS - x, TUI_HELPKEY, keys[i].key);
 		x += tui_put(y, x, COLS - x, TUI_HELP, " ");
 		x += tui_put(y, x, COLS - x, TUI_HELP, _(keys[i].what));
-		x += 2;
+		x += 2;		/* the gap: not needed after the last */
 	}
 }
 
@@ -496,14 +499,21 @@ tui_confirm(const char *title, const char *text, const char *yes,
 				x = 3;
 			x += tui_put(row, x, 30, sel == 0 ? TUI_SELECTED :
 			    TUI_NORMAL, yes);
-			tui_put(row, x + 3, 30, sel == 1 ? TUI_SELECTED :
-			    TUI_NORMAL, no);
+			if (no != NULL)
+				tui_put(row, x + 3, 30, sel == 1 ?
+				    TUI_SELECTED : TUI_NORMAL, no);
 			curs_set(0);
 			refresh();
 		}
 		if (tui_read_key(&k, 500) == -1)
 			continue;
 		c = key_letter(&k);
+		if (no == NULL) {
+			if ((k.fkey && k.ch == KEY_ENTER) || (!k.fkey &&
+			    (k.ch == '\r' || k.ch == '\n' || k.ch == 27)))
+				return 1;
+			continue;
+		}
 		if (k.fkey && (k.ch == KEY_LEFT || k.ch == KEY_RIGHT ||
 		    k.ch == KEY_UP || k.ch == KEY_DOWN))
 			sel = !sel;

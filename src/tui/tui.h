@@ -29,6 +29,7 @@ enum tui_role {
 	TUI_HELP,		/* the help bar */
 	TUI_DIM,		/* help texts, hints, counters */
 	TUI_FRAME,		/* dialog frames, rules */
+	TUI_STRONG,		/* question labels */
 	TUI_NROLES
 };
 
@@ -107,7 +108,8 @@ int tui_dialog_draw(const char *title, const char *text, int width);
 
 /* A modal question: "text" with yes and no answers (y/j/n, Enter picks
  * the highlighted one, Esc is no). redraw paints the screen behind it
- * (after a resize). Returns 1 for yes, 0 for no, -1 on a stop signal. */
+ * (after a resize). Returns 1 for yes, 0 for no, -1 on a stop signal.
+ * With no == NULL it is a notice with one button: Enter or Esc is 1. */
 int tui_confirm(const char *title, const char *text, const char *yes,
     const char *no, int yes_first, void (*redraw)(void *), void *arg);
 

@@ -1,90 +1,12 @@
-/* tui_list: list model with type-to-filter and Swedish sort order. */
+/* tui_list: list model with type-to-filter (Swedish rules, collate.h). */
 #include "tui/tui_list.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <wctype.h>
 
+#include "util/collate.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
-
-/* Lower case, and the accented letters Swedish treats as plain ones
- * folded; å, ä and ö stay letters of their own. */
-static uint32_t
-fold(uint32_t c)
-{
-	if (c < 0x80)
-		return c >= 'A' && c <= 'Z' ? c + 32 : c;
-	switch (c) {
-	case 0xc5: return 0xe5;			/* Å */
-	case 0xc4: case 0xc6: case 0xe6:	/* Ä Æ æ */
-		return 0xe4;
-	case 0xd6: case 0xd8: case 0xf8:	/* Ö Ø ø */
-		return 0xf6;
-	case 0xc9: case 0xe9: case 0xc8: case 0xe8:
-	case 0xca: case 0xea: case 0xcb: case 0xeb:
-		return 'e';
-	case 0xc1: case 0xe1: case 0xc0: case 0xe0: case 0xc2: case 0xe2:
-		return 'a';
-	case 0xdc: case 0xfc:
-		return 'y';
-	default:
-		return (uint32_t)towlower((wint_t)c);
-	}
-}
-
-/* Primary weight: a..z, then å, ä, ö, then everything else. */
-static uint32_t
-weight(uint32_t c)
-{
-	c = fold(c);
-	if (c == 0xe5)
-		return 'z' + 1;
-	if (c == 0xe4)
-		return 'z' + 2;
-	if (c == 0xf6)
-		return 'z' + 3;
-	if (c > 'z')
-		return c + 0x100;
-	return c;
-}
-
-static uint32_t
-next_cp(const char **s)
-{
-	uint32_t c;
-	size_t l = utf8_decode(*s, 4, &c);
-
-	if (**s == '\0')
-		return 0;
-	if (l == 0) {
-		(*s)++;
-		return 0xfffd;
-	}
-	*s += l;
-	return c;
-}
-
-int
-tui_collate_sv(const char *a, const char *b)
-{
-	const char *p = a, *q = b;
-	uint32_t x, y, wx, wy;
-
-	for (;;) {
-		x = next_cp(&p);
-		y = next_cp(&q);
-		if (x == 0 || y == 0)
-			break;
-		wx = weight(x);
-		wy = weight(y);
-		if (wx != wy)
-			return wx < wy ? -1 : 1;
-	}
-	if (x != y)
-		return x == 0 ? -1 : 1;
-	return strcmp(a, b);	/* same letters: a stable tie-break */
-}
 
 struct tui_list *
 tui_list_new(const char **rows, const char **keys, size_t n, int filtering)
@@ -157,25 +79,16 @@ tui_list_last(struct tui_list *l)
 	l->sel = l->nshown ? l->nshown - 1 : 0;
 }
 
-/* 1 if the folded filter occurs in s. */
+/* 1 if the filter occurs in s (collate_contains: case and accents). */
 static int
 matches(const struct tui_list *l, const char *s)
 {
-	const char *p, *q;
-	size_t i;
+	char needle[TUI_FILTER_MAX * 4 + 1];
 
 	if (s == NULL)
 		return 0;
-	for (p = s; *p != '\0'; next_cp(&p)) {
-		q = p;
-		for (i = 0; i < l->nfilter; i++) {
-			if (*q == '\0' || fold(next_cp(&q)) != fold(l->filter[i]))
-				break;
-		}
-		if (i == l->nfilter)
-			return 1;
-	}
-	return l->nfilter == 0;
+	tui_list_filter_text(l, needle);
+	return collate_contains(s, needle);
 }
 
 static void

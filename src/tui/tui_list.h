@@ -36,16 +36,13 @@ void tui_list_move(struct tui_list *l, long delta);
 void tui_list_first(struct tui_list *l);
 void tui_list_last(struct tui_list *l);
 /* Add a character to the filter / remove the last; the selection stays
- * on the same row if it still matches. Returns -1 if nothing changed. */
+ * on the same row if it still matches (matching: collate_contains, so
+ * case and accents are ignored but å, ä and ö are letters). Returns -1
+ * if nothing changed. */
 int tui_list_filter_add(struct tui_list *l, uint32_t cp);
 int tui_list_filter_back(struct tui_list *l);
 void tui_list_filter_clear(struct tui_list *l);
 /* The filter as UTF-8 into out (TUI_FILTER_MAX * 4 + 1 bytes). */
 void tui_list_filter_text(const struct tui_list *l, char *out);
-
-/* Compare UTF-8 strings in Swedish order: case-insensitive first, a..z
- * then å, ä, ö (æ as ä, ø as ö, é as e, ü as y), done here rather than
- * left to the installed locales. For qsort-style sorting. */
-int tui_collate_sv(const char *a, const char *b);
 
 #endif

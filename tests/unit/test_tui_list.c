@@ -1,5 +1,5 @@
-/* Unit tests for src/tui/tui_list: Swedish order, type-to-filter,
- * selection that follows its row. */
+/* Unit tests for src/tui/tui_list: type-to-filter with Swedish letters,
+ * a selection that follows its row. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,32 +11,6 @@
 #include <string.h>
 
 #include "tui/tui_list.h"
-
-static int
-cmp(const void *a, const void *b)
-{
-	return tui_collate_sv(*(const char *const *)a,
-	    *(const char *const *)b);
-}
-
-static void
-test_collate(void **state)
-{
-	const char *v[] = { "Östra", "ängen", "Zeta", "Åby", "alby",
-		"Älvsjö", "Bro", "Ebbe", "Éva", "örby" };
-	const char *want[] = { "alby", "Bro", "Ebbe", "Éva", "Zeta", "Åby",
-		"Älvsjö", "ängen", "örby", "Östra" };
-	size_t i;
-
-	(void)state;
-	qsort(v, 10, sizeof v[0], cmp);
-	for (i = 0; i < 10; i++)
-		assert_string_equal(v[i], want[i]);
-	assert_true(tui_collate_sv("a", "ab") < 0);
-	assert_true(tui_collate_sv("ab", "a") > 0);
-	assert_int_equal(tui_collate_sv("Åsa", "Åsa"), 0);
-	assert_true(tui_collate_sv("zz", "å") < 0);
-}
 
 static void
 test_filter(void **state)
@@ -93,7 +67,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_collate),
 		cmocka_unit_test(test_filter),
 	};
 

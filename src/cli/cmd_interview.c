@@ -1,0 +1,201 @@
+/* cmd_interview: `avslut` (the home screen) and `avslut interview
+ * [--unit CODE] [--form ID]` (straight to a new interview): set up the
+ * config, forms, outbox and profile, then run the screens. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "config/embed.h"
+#include "interview/screen.h"
+#include "util/i18n.h"
+#include "util/msg.h"
+#include "util/pass.h"
+#include "util/paths.h"
+#include "util/xmem.h"
+
+static void
+interview_usage(FILE *f, int home)
+{
+	if (home)
+		fputs("usage: avslut [--lang sv|en] [--passphrase-file FILE]\n"
+		    "Open the start screen: drafts to resume, a new "
+		    "interview.\n", f);
+	else
+		fputs("usage: avslut interview [--unit CODE] [--form ID] "
+		    "[--lang sv|en]\n"
+		    "                        [--passphrase-file FILE]\n"
+		    "Start a new interview at once.\n", f);
+	fputs("\n  --unit CODE            the unit (from the config)\n"
+	    "  --form ID              the form, if there are several\n"
+	    "  --lang sv|en           the language of the screens\n"
+	    "  --passphrase-file FILE read the passphrase from FILE\n"
+	    "  --help                 show this help\n"
+	    "See avslut(1).\n", f);
+}
+
+/* The built-in form and the config's extra forms. A form that does not
+ * load is reported and left out; the built-in one always loads. */
+static int
+interview_forms(struct app *a)
+{
+	struct form_diags d;
+	struct form *f;
+	size_t i, j;
+
+	memset(&d, 0, sizeof d);
+	f = form_load_buf("exit-interview.yaml (built in)",
+	    (const char *)embed_forms_exit_interview_yaml,
+	    embed_forms_exit_interview_yaml_len, &d);
+	if (f == NULL) {
+		form_diags_free(&d);
+		return -1;
+	}
+	a->forms = xcalloc(a->cfg->nform_paths + 1, sizeof *a->forms);
+	a->forms[a->nforms++] = f;
+	for (i = 0; i < a->cfg->nform_paths; i++) {
+		memset(&d, 0, sizeof d);
+		if ((f = form_load_file(a->cfg->form_paths[i], &d)) == NULL) {
+			for (j = 0; j < d.n; j++)
+				msg_warn("%s", d.msg[j]);
+			form_diags_free(&d);
+			continue;
+		}
+		a->forms[a->nforms++] = f;
+	}
+	return 0;
+}
+
+static void
+interview_cleanup(struct app *a)
+{
+	size_t i;
+
+	session_free(a->s);
+	for (i = 0; i < a->nforms; i++)
+		form_free(a->forms[i]);
+	free(a->forms);
+	profile_free(a->prof);
+	outbox_close(a->ob);
+	config_free(a->cfg);
+	free(a->datadir);
+}
+
+static int
+interview_run(int argc, char **argv, int home)
+{
+	static const struct option opts[] = {
+		{ "unit", required_argument, NULL, 'u' },
+		{ "form", required_argument, NULL, 'f' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "passphrase-file", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct app a;
+	struct err e;
+	const char *problem;
+	char msg[256], *pass;
+	time_t now;
+	struct tm tm;
+	int c, rc;
+
+	memset(&a, 0, sizeof a);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'u':
+			a.want_unit = optarg;
+			break;
+		case 'f':
+			a.want_form = optarg;
+			break;
+		case 'l':
+			if (strcmp(optarg, "sv") != 0 &&
+			    strcmp(optarg, "en") != 0) {
+				msg_warn("--lang %s: the screens speak sv or "
+				    "en", optarg);
+				return EX_USAGE;
+			}
+			i18n_init(optarg);
+			break;
+		case 'p':
+			a.passfile = optarg;
+			break;
+		case 'h':
+			interview_usage(stdout, home);
+			return 0;
+		default:
+			interview_usage(stderr, home);
+			return EX_USAGE;
+		}
+	}
+	if (optind < argc || (home && (a.want_unit || a.want_form))) {
+		interview_usage(stderr, home);
+		return EX_USAGE;
+	}
+	if ((problem = tui_locale_problem()) != NULL)
+		msg_die(EX_CONFIG, "%s", problem);
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		msg_die(EX_USAGE, "%s", _("the interview needs a terminal: "
+		    "run avslut in one"));
+	a.datadir = paths_data_dir("avslut");
+	if (!profile_exists(a.datadir))
+		msg_die(EX_NOINPUT, _("no interviewer profile in %s: run "
+		    "avslut init --hr-key FILE first"), a.datadir);
+	if ((a.cfg = config_load("avslut", &e)) == NULL)
+		msg_die(EX_CONFIG, "%s", e.msg);
+	if (interview_forms(&a) == -1)
+		msg_die(EX_SOFTWARE, "the built-in form does not load");
+	if (outbox_open(a.datadir, &a.ob, &e) == -1) {
+		interview_cleanup(&a);
+		msg_die(EX_IOERR, "%s", e.msg);
+	}
+	now = time(NULL);
+	localtime_r(&now, &tm);
+	a.year = (uint16_t)(tm.tm_year + 1900);
+	a.quarter = a.cfg->quarterly ? (uint8_t)(tm.tm_mon / 3 + 1) : 0;
+	if (a.passfile != NULL || getenv("AVSLUT_PASSPHRASE_FILE") != NULL) {
+		if ((pass = pass_read(NULL, a.passfile, 0, 0, &e)) == NULL) {
+			interview_cleanup(&a);
+			msg_die(EX_NOINPUT, "%s", e.msg);
+		}
+		rc = profile_unlock(a.datadir, pass, &a.prof, &e);
+		pass_free(pass);
+		if (rc != 0) {
+			interview_cleanup(&a);
+			msg_die(key_exit_code(rc), "%s", e.msg);
+		}
+	}
+	if (tui_start(msg) == -1) {
+		interview_cleanup(&a);
+		msg_die(EX_UNAVAILABLE, "%s", msg);
+	}
+	a.start_new = !home;
+	rc = screen_run(&a, a.prof == NULL ? screen_unlock() :
+	    a.start_new ? screen_new() : screen_home());
+	/* curses has ended: messages may go to the terminal now */
+	if (a.fatal[0] != '\0')
+		msg_warn("%s", a.fatal);
+	if (tui_stop_signal())
+		msg_warn("%s", _("stopped; the draft is saved, run avslut to "
+		    "resume"));
+	interview_cleanup(&a);
+	return rc;
+}
+
+int
+cmd_interview(int argc, char **argv)
+{
+	return interview_run(argc, argv, 0);
+}
+
+int
+cmd_home(int argc, char **argv)
+{
+	return interview_run(argc, argv, 1);
+}

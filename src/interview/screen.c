@@ -1,0 +1,246 @@
+/* screen: the loop every screen runs in (one KEY_RESIZE path, the size
+ * check, stop signals that save the draft) and what screens share:
+ * saving, closing and sealing the open interview. */
+#include "interview/screen.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/env.h"
+#include "crypto/record.h"
+#include "util/i18n.h"
+#include "util/xmem.h"
+
+void
+screen_go(struct app *a, const struct screen *sc)
+{
+	a->next = sc;
+}
+
+int
+screen_dispatch(struct app *a, const struct screen_bind *t,
+    const struct tui_key *k)
+{
+	for (; t->action != NULL; t++)
+		if (t->fkey == k->fkey && t->ch == k->ch)
+			return t->action(a);
+	return -1;
+}
+
+int
+screen_save(struct app *a)
+{
+	struct err e;
+	uint8_t *buf;
+	size_t len;
+	int rc;
+
+	if (a->s == NULL)
+		return 0;
+	if (!a->has_draft) {
+		if (outbox_draft_new(a->ob, a->prof->draft_key, a->draft_id,
+		    &e) == -1) {
+			tui_msg(TUI_ERROR, "%s: %s", _("could not save"),
+			    e.msg);
+			return -1;
+		}
+		a->has_draft = 1;
+	}
+	session_encode(a->s, &buf, &len);
+	rc = outbox_draft_save(a->ob, a->prof->draft_key, a->draft_id, buf,
+	    len, &e);
+	xfree_wipe(buf, len);
+	if (rc == -1) {
+		tui_msg(TUI_ERROR, "%s: %s", _("could not save"), e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+void
+screen_close(struct app *a, int save)
+{
+	if (save)
+		screen_save(a);
+	session_free(a->s);
+	a->s = NULL;
+	a->has_draft = 0;
+	memset(a->draft_id, 0, sizeof a->draft_id);
+}
+
+int
+screen_seal(struct app *a)
+{
+	struct record r;
+	struct err e;
+	uint8_t id[ENV_ID_BYTES], *env = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (screen_save(a) == -1)
+		return -1;
+	session_to_record(a->s, &r);
+	rc = env_seal(&r, a->prof->hr_pk, id, &env, &len, &e);
+	record_free(&r);
+	if (rc == 0)
+		rc = outbox_submit(a->ob, a->draft_id, id, env, len, &e);
+	free(env);
+	if (rc == -1) {
+		tui_msg(TUI_ERROR, "%s: %s", _("could not seal the interview"),
+		    e.msg);
+		return -1;
+	}
+	session_free(a->s);
+	a->s = NULL;
+	a->has_draft = 0;
+	return 0;
+}
+
+const char *
+screen_unit_name(const struct app *a, const char *code)
+{
+	const struct config_unit *u = config_unit(a->cfg, code);
+
+	return u != NULL ? u->name : code;
+}
+
+const char *
+screen_form_title(const struct form *f, int lang)
+{
+	return form_text_get(&f->title, lang);
+}
+
+struct form *
+screen_find_form(const struct app *a, const char *id, uint32_t version,
+    const uint8_t *hash)
+{
+	size_t i;
+
+	for (i = 0; i < a->nforms; i++)
+		if (strcmp(a->forms[i]->id, id) == 0 &&
+		    a->forms[i]->version == version &&
+		    memcmp(a->forms[i]->hash, hash, FORM_HASH_BYTES) == 0)
+			return a->forms[i];
+	return NULL;
+}
+
+int
+screen_ui_lang(const struct form *f)
+{
+	int li = form_lang_index(f, i18n_lang());
+
+	return li < 0 ? 0 : li;
+}
+
+char *
+screen_answer_str(const struct app *a, size_t q)
+{
+	const struct form *f = session_form(a->s);
+	const struct form_question *qu = &f->questions[q];
+	const struct form_answer *an = session_answer(a->s, q);
+	int li = session_lang(a->s);
+	char *out, *t;
+	size_t i;
+
+	switch (an->state) {
+	case FORM_NOT_SHOWN:
+		return xstrdup(_("(not asked yet)"));
+	case FORM_SKIPPED:
+		return xstrdup(_("(no answer)"));
+	case FORM_DECLINED:
+		return xstrdup(_("Prefer not to answer"));
+	default:
+		break;
+	}
+	switch (qu->type) {
+	case FORM_SINGLE:
+		if (an->other)
+			return xasprintf("%s: %s", _("Other"),
+			    an->text ? an->text : "");
+		return xstrdup(form_text_get(&qu->choices[an->num].label, li));
+	case FORM_MULTI:
+		out = xstrdup("");
+		for (i = 0; i < qu->nchoices; i++) {
+			if (!(an->choices >> i & 1))
+				continue;
+			t = xasprintf("%s%s%s", out, out[0] ? "; " : "",
+			    form_text_get(&qu->choices[i].label, li));
+			xfree_str_wipe(out);
+			out = t;
+		}
+		if (an->other) {
+			t = xasprintf("%s%s%s: %s", out, out[0] ? "; " : "",
+			    _("Other"), an->text ? an->text : "");
+			xfree_str_wipe(out);
+			out = t;
+		}
+		return out;
+	case FORM_SCALE:
+	case FORM_NPS:
+		return xasprintf("%ld  (%ld = %s, %ld = %s)", (long)an->num,
+		    (long)qu->min, form_text_get(&qu->min_label, li),
+		    (long)qu->max, form_text_get(&qu->max_label, li));
+	case FORM_YESNO:
+		return xstrdup(an->num == FORM_YES ? _("Yes") : _("No"));
+	case FORM_NUMBER:
+		return xasprintf("%ld", (long)an->num);
+	default:
+		return xstrdup(an->text ? an->text : "");
+	}
+}
+
+static void
+screen_draw(struct app *a)
+{
+	curs_set(0);
+	if (!tui_big_enough()) {
+		tui_draw_too_small();
+		return;
+	}
+	erase();
+	a->cur->draw(a);
+	tui_msg_draw();
+	refresh();
+}
+
+int
+screen_run(struct app *a, const struct screen *first)
+{
+	struct tui_key k;
+	int r = 0;
+
+	a->cur = first;
+	a->cur->init(a);
+	for (;;) {
+		while (a->next != NULL) {	/* an init may switch again */
+			a->cur->free(a);
+			a->st = NULL;
+			a->cur = a->next;
+			a->next = NULL;
+			a->cur->init(a);
+		}
+		if (tui_stop_signal())
+			break;
+		screen_draw(a);
+		if (tui_read_key(&k, 1000) == -1)
+			continue;
+		if (k.fkey && k.ch == KEY_RESIZE) {
+			if (a->cur->resize != NULL)
+				a->cur->resize(a);
+			continue;
+		}
+		if (!tui_big_enough())
+			continue;	/* keys wait until it is readable */
+		r = a->cur->key(a, &k);
+		if (r & SCREEN_QUIT)
+			break;
+	}
+	/* On a stop signal the screen's free saves what is being typed. */
+	a->cur->free(a);
+	a->st = NULL;
+	if (a->s != NULL)
+		screen_close(a, 1);
+	tui_end();
+	return a->exit_code;
+}

@@ -1,0 +1,104 @@
+/* screen: the interviewer program's screens, one per file (screen_*.c),
+ * each a const struct of init/draw/key/resize/free, and the loop that
+ * runs them: one KEY_RESIZE path, signals, the draft saved on leaving. */
+#ifndef AVSLUT_SCREEN_H
+#define AVSLUT_SCREEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "crypto/profile.h"
+#include "form/form.h"
+#include "interview/session.h"
+#include "store/outbox.h"
+#include "tui/tui.h"
+
+/* What a key action asks the loop to do (a bit mask). */
+#define SCREEN_OK 0		/* nothing more: the loop redraws */
+#define SCREEN_QUIT 1		/* leave the program */
+
+struct app;
+
+struct screen {
+	const char *name;
+	void (*init)(struct app *);	/* allocate app->st */
+	void (*draw)(struct app *);	/* the screen is erased before */
+	int (*key)(struct app *, const struct tui_key *);
+	void (*resize)(struct app *);	/* may be NULL */
+	void (*free)(struct app *);	/* free app->st */
+};
+
+/* One row of a screen's key table. fkey 1: ch is a KEY_* code. */
+struct screen_bind {
+	int fkey;
+	uint32_t ch;
+	int (*action)(struct app *);
+};
+
+/* Everything the screens share. Owned by the loop's caller. */
+struct app {
+	struct config *cfg;
+	char *datadir;
+	struct profile *prof;
+	struct outbox *ob;
+	struct form **forms;		/* every form this laptop can use */
+	size_t nforms;
+	struct session *s;		/* the open interview, or NULL */
+	uint8_t draft_id[OUTBOX_ID_BYTES];
+	int has_draft;			/* draft_id names a stored draft */
+	const struct screen *cur, *next, *back;	/* back: for help */
+	void *st;			/* the current screen's state */
+	const char *want_unit, *want_form;	/* avslut interview --... */
+	const char *passfile;		/* --passphrase-file, or NULL */
+	int start_new;			/* avslut interview: skip home */
+	int exit_code;
+	char fatal[ERR_MAX];		/* printed once curses has ended */
+	uint16_t year;			/* the period, from the clock */
+	uint8_t quarter;
+};
+
+const struct screen *screen_unlock(void);
+const struct screen *screen_home(void);
+const struct screen *screen_new(void);
+const struct screen *screen_intro(void);
+const struct screen *screen_question(void);
+const struct screen *screen_overview(void);
+const struct screen *screen_help(void);
+const struct screen *screen_review(void);
+
+/* Switch to screen sc after the current key (the old one is freed). */
+void screen_go(struct app *a, const struct screen *sc);
+/* Run screens from first until one quits or a stop signal; ends curses.
+ * Returns the exit code (a->exit_code). */
+int screen_run(struct app *a, const struct screen *first);
+/* Look k up in table t (ended by a NULL action): -1 if not there, else
+ * the action's result. */
+int screen_dispatch(struct app *a, const struct screen_bind *t,
+    const struct tui_key *k);
+
+/* Save the open session as its encrypted draft (a new draft the first
+ * time). Shows a message on failure and returns -1. */
+int screen_save(struct app *a);
+/* Close the open session (saved first if save) without deleting it. */
+void screen_close(struct app *a, int save);
+/* Seal the open session to the HR key, submit it to the outbox and
+ * destroy the draft. Returns -1 (message shown) on failure. */
+int screen_seal(struct app *a);
+/* Things drawn the same on several screens. */
+const char *screen_unit_name(const struct app *a, const char *code);
+const char *screen_form_title(const struct form *f, int lang);
+/* The form with this id, version and hash, or NULL. */
+struct form *screen_find_form(const struct app *a, const char *id,
+    uint32_t version, const uint8_t *hash);
+/* The answer to q as the review shows it, in the interview's language:
+ * newly allocated, free with xfree_str_wipe (it may hold answer text). */
+char *screen_answer_str(const struct app *a, size_t q);
+/* The interface language's index in f (its first if it has none). */
+int screen_ui_lang(const struct form *f);
+
+/* Key codes the tables use for Enter, Esc and control keys. */
+#define SCREEN_CTRL(c) ((uint32_t)((c) & 0x1f))
+#define SCREEN_ESC 27u
+
+#endif

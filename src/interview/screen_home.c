@@ -1,0 +1,331 @@
+/* screen_home: drafts to resume (unit, form, progress; never an answer),
+ * a new interview, sealed interviews waiting for sync, the last sync. */
+#include "interview/screen.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/i18n.h"
+#include "util/xmem.h"
+
+enum home_kind { HOME_DRAFT, HOME_NEW, HOME_QUIT };
+
+struct home {
+	char **rows;
+	enum home_kind *kind;
+	uint8_t (*ids)[OUTBOX_ID_BYTES];	/* drafts, by row */
+	size_t n;
+	struct tui_list *list;
+	size_t waiting;
+	char last_sync[64];
+};
+
+static void
+home_add(struct home *h, enum home_kind k, char *row,
+    const uint8_t *id)
+{
+	h->rows = xreallocarray(h->rows, h->n + 1, sizeof *h->rows);
+	h->kind = xreallocarray(h->kind, h->n + 1, sizeof *h->kind);
+	h->ids = xreallocarray(h->ids, h->n + 1, sizeof *h->ids);
+	h->rows[h->n] = row;
+	h->kind[h->n] = k;
+	memset(h->ids[h->n], 0, OUTBOX_ID_BYTES);
+	if (id != NULL)
+		memcpy(h->ids[h->n], id, OUTBOX_ID_BYTES);
+	h->n++;
+}
+
+/* One row per draft: unit, form and progress from the draft's header. */
+static char *
+home_draft_row(struct app *a, const uint8_t *id)
+{
+	struct session_info in;
+	struct err e;
+	uint8_t *buf;
+	size_t len;
+	struct form *f;
+	char *row;
+
+	if (outbox_draft_load(a->ob, a->prof->draft_key, id, &buf, &len,
+	    &e) == -1)
+		return xasprintf("%s (%s)", _("Damaged draft"), e.msg);
+	if (session_peek(buf, len, &in, &e) == -1) {
+		xfree_wipe(buf, len);
+		return xasprintf("%s (%s)", _("Damaged draft"), e.msg);
+	}
+	xfree_wipe(buf, len);
+	f = screen_find_form(a, in.form_id, in.form_version, in.form_hash);
+	row = xasprintf(_("%s · %s · %u of %u answered"),
+	    screen_unit_name(a, in.unit),
+	    f != NULL ? screen_form_title(f, screen_ui_lang(f)) : in.form_id,
+	    in.answered, in.total);
+	return row;
+}
+
+static void
+home_load(struct app *a, struct home *h)
+{
+	uint8_t (*ids)[OUTBOX_ID_BYTES] = NULL;
+	size_t n = 0, i;
+	struct err e;
+	char *v = NULL;
+	time_t t;
+	struct tm tm;
+
+	if (outbox_draft_list(a->ob, &ids, &n, &e) == -1)
+		tui_msg(TUI_ERROR, "%s", e.msg);
+	for (i = 0; i < n; i++)
+		home_add(h, HOME_DRAFT, home_draft_row(a, ids[i]), ids[i]);
+	free(ids);
+	home_add(h, HOME_NEW, xstrdup(_("New interview")), NULL);
+	home_add(h, HOME_QUIT, xstrdup(_("Quit")), NULL);
+	h->list = tui_list_new((const char **)h->rows, NULL, h->n, 0);
+	if (outbox_env_count(a->ob, &h->waiting, &e) == -1)
+		h->waiting = 0;
+	snprintf(h->last_sync, sizeof h->last_sync, "%s", _("never"));
+	if (outbox_meta_get(a->ob, OUTBOX_META_LAST_SYNC, &v, &e) == 0 &&
+	    v != NULL) {
+		t = (time_t)strtoll(v, NULL, 10);
+		if (localtime_r(&t, &tm) != NULL)
+			strftime(h->last_sync, sizeof h->last_sync,
+			    "%Y-%m-%d %H:%M", &tm);
+	}
+	free(v);
+}
+
+static void
+home_unload(struct home *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		free(h->rows[i]);
+	free(h->rows);
+	free(h->kind);
+	free(h->ids);
+	tui_list_free(h->list);
+	memset(h, 0, sizeof *h);
+}
+
+static void
+home_init(struct app *a)
+{
+	struct home *h = xcalloc(1, sizeof *h);
+
+	a->st = h;
+	home_load(a, h);
+}
+
+static void
+home_free(struct app *a)
+{
+	home_unload(a->st);
+	free(a->st);
+}
+
+static void
+home_draw(struct app *a)
+{
+	struct home *h = a->st;
+	static const struct tui_keyhelp keys[] = {
+		{ "Enter", N_("Open") }, { "n", N_("New") },
+		{ "Del", N_("Delete draft") }, { "F1", N_("Help") },
+		{ "q", N_("Quit") } };
+	char line[160];
+	int rows = LINES - 9;
+
+	tui_title(0, _("avslut: exit interviews"), a->cfg->region);
+	tui_put(2, 2, COLS - 4, TUI_TITLE, h->n > 2 ?
+	    _("Drafts to resume, or a new interview:") :
+	    _("No drafts. Start a new interview:"));
+	tui_list_draw(h->list, 3, 2, COLS - 4, rows);
+	snprintf(line, sizeof line, _("Sealed interviews waiting for "
+	    "sync: %zu"), h->waiting);
+	tui_put(LINES - 5, 2, COLS - 4, TUI_NORMAL, line);
+	snprintf(line, sizeof line, _("Last sync: %s"), h->last_sync);
+	tui_put(LINES - 4, 2, COLS - 4, TUI_NORMAL, line);
+	tui_keybar(keys, sizeof keys / sizeof keys[0]);
+}
+
+/* Open a stored draft exactly where it was left. */
+static int
+home_resume(struct app *a, const uint8_t *id)
+{
+	struct session_info in;
+	struct err e;
+	uint8_t *buf;
+	size_t len;
+	struct form *f;
+	struct session *s;
+
+	if (outbox_draft_load(a->ob, a->prof->draft_key, id, &buf, &len,
+	    &e) == -1) {
+		tui_msg(TUI_ERROR, "%s", e.msg);
+		return SCREEN_OK;
+	}
+	if (session_peek(buf, len, &in, &e) == -1 ||
+	    (f = screen_find_form(a, in.form_id, in.form_version,
+	    in.form_hash)) == NULL ||
+	    (s = session_decode(f, buf, len, &e)) == NULL) {
+		if (session_peek(buf, len, &in, &e) == 0 &&
+		    screen_find_form(a, in.form_id, in.form_version,
+		    in.form_hash) == NULL)
+			tui_msg(TUI_ERROR, _("The form %s version %u of this "
+			    "draft is not on this laptop."), in.form_id,
+			    in.form_version);
+		else
+			tui_msg(TUI_ERROR, "%s", e.msg);
+		xfree_wipe(buf, len);
+		return SCREEN_OK;
+	}
+	xfree_wipe(buf, len);
+	a->s = s;
+	memcpy(a->draft_id, id, OUTBOX_ID_BYTES);
+	a->has_draft = 1;
+	switch (session_where(s)) {
+	case SESSION_INTRO:
+		screen_go(a, screen_intro());
+		break;
+	case SESSION_REVIEW:
+		screen_go(a, screen_review());
+		break;
+	default:
+		screen_go(a, screen_question());
+		break;
+	}
+	return SCREEN_OK;
+}
+
+static int
+home_open(struct app *a)
+{
+	struct home *h = a->st;
+	long i = tui_list_selected(h->list);
+
+	if (i < 0)
+		return SCREEN_OK;
+	switch (h->kind[i]) {
+	case HOME_DRAFT:
+		return home_resume(a, h->ids[i]);
+	case HOME_NEW:
+		screen_go(a, screen_new());
+		return SCREEN_OK;
+	default:
+		return SCREEN_QUIT;
+	}
+}
+
+static int
+home_newkey(struct app *a)
+{
+	screen_go(a, screen_new());
+	return SCREEN_OK;
+}
+
+static int
+home_quit(struct app *a)
+{
+	(void)a;
+	return SCREEN_QUIT;
+}
+
+static void
+home_redraw(void *arg)
+{
+	home_draw(arg);
+}
+
+static int
+home_delete(struct app *a)
+{
+	struct home *h = a->st;
+	long i = tui_list_selected(h->list);
+	struct err e;
+	int yes;
+
+	if (i < 0 || h->kind[i] != HOME_DRAFT)
+		return SCREEN_OK;
+	yes = tui_confirm(_("Delete draft"), _("Delete this draft for good? "
+	    "Its answers cannot be recovered."), _("Delete"), _("Keep"), 0,
+	    home_redraw, a);
+	if (yes != 1)
+		return SCREEN_OK;
+	if (outbox_draft_delete(a->ob, h->ids[i], &e) == -1) {
+		tui_msg(TUI_ERROR, "%s", e.msg);
+		return SCREEN_OK;
+	}
+	home_unload(h);
+	home_load(a, h);
+	tui_msg(TUI_INFO, "%s", _("The draft was deleted."));
+	return SCREEN_OK;
+}
+
+static int
+home_up(struct app *a)
+{
+	tui_list_move(((struct home *)a->st)->list, -1);
+	return SCREEN_OK;
+}
+
+static int
+home_down(struct app *a)
+{
+	tui_list_move(((struct home *)a->st)->list, 1);
+	return SCREEN_OK;
+}
+
+static int
+home_help(struct app *a)
+{
+	a->back = screen_home();
+	screen_go(a, screen_help());
+	return SCREEN_OK;
+}
+
+static const struct screen_bind home_keys[] = {
+	{ 1, KEY_UP, home_up },
+	{ 1, KEY_DOWN, home_down },
+	{ 0, 'k', home_up },
+	{ 0, 'j', home_down },
+	{ 0, '\r', home_open },
+	{ 0, '\n', home_open },
+	{ 1, KEY_ENTER, home_open },
+	{ 0, 'n', home_newkey },
+	{ 1, KEY_DC, home_delete },
+	{ 0, 'd', home_delete },
+	{ 1, KEY_F(1), home_help },
+	{ 0, '?', home_help },
+	{ 0, 'q', home_quit },
+	{ 1, KEY_F(10), home_quit },
+	{ 0, 0, NULL },
+};
+
+static int
+home_key(struct app *a, const struct tui_key *k)
+{
+	int r = screen_dispatch(a, home_keys, k);
+
+	if (r == -1)
+		return SCREEN_OK;
+	return r;
+}
+
+static int
+home_clear_then_key(struct app *a, const struct tui_key *k)
+{
+	tui_msg_clear();
+	return home_key(a, k);
+}
+
+static const struct screen home_screen = {
+	"home", home_init, home_draw, home_clear_then_key, NULL, home_free,
+};
+
+const struct screen *
+screen_home(void)
+{
+	return &home_screen;
+}

@@ -1,0 +1,138 @@
+/* screen_intro: the form's information text, read to the leaver and
+ * confirmed before the first question. */
+#include "interview/screen.h"
+
+#include <curses.h>
+#include <stdlib.h>
+
+#include "util/i18n.h"
+#include "util/xmem.h"
+
+struct intro {
+	int skip;		/* lines scrolled */
+	int need;		/* lines the text needs */
+};
+
+static void
+intro_init(struct app *a)
+{
+	a->st = xcalloc(1, sizeof(struct intro));
+}
+
+static void
+intro_free(struct app *a)
+{
+	free(a->st);
+}
+
+static void
+intro_draw(struct app *a)
+{
+	struct intro *in = a->st;
+	const struct form *f = session_form(a->s);
+	int li = session_lang(a->s), h = LINES - 8, w = COLS - 6;
+	static const struct tui_keyhelp keys[] = {
+		{ "Enter", N_("Start the interview") },
+		{ "\xe2\x86\x91\xe2\x86\x93", N_("Scroll") },
+		{ "Esc", N_("Back") }, { "F1", N_("Help") } };
+
+	if (w > 76)
+		w = 76;
+	tui_title(0, screen_form_title(f, li),
+	    screen_unit_name(a, session_unit(a->s)));
+	tui_put(2, 3, COLS - 6, TUI_TITLE, _("Read this to the leaver:"));
+	in->need = tui_text(4, 3, w, h, in->skip, TUI_NORMAL,
+	    form_text_get(&f->intro, li));
+	if (in->need > h + in->skip)
+		tui_put(4 + h, 3, COLS - 6, TUI_DIM, _("(more below)"));
+	tui_keybar(keys, 4);
+}
+
+static int
+intro_start(struct app *a)
+{
+	if (session_where(a->s) == SESSION_INTRO)
+		session_start(a->s);
+	if (screen_save(a) == -1)
+		return SCREEN_OK;
+	screen_go(a, session_where(a->s) == SESSION_REVIEW ?
+	    screen_review() : screen_question());
+	return SCREEN_OK;
+}
+
+static int
+intro_back(struct app *a)
+{
+	/* a new interview has no draft yet: nothing to keep */
+	screen_close(a, a->has_draft);
+	screen_go(a, screen_home());
+	return SCREEN_OK;
+}
+
+static int
+intro_up(struct app *a)
+{
+	struct intro *in = a->st;
+
+	if (in->skip > 0)
+		in->skip--;
+	return SCREEN_OK;
+}
+
+static int
+intro_down(struct app *a)
+{
+	struct intro *in = a->st;
+
+	if (in->skip + (LINES - 8) < in->need)
+		in->skip++;
+	return SCREEN_OK;
+}
+
+static int
+intro_help(struct app *a)
+{
+	a->back = screen_intro();
+	screen_go(a, screen_help());
+	return SCREEN_OK;
+}
+
+static const struct screen_bind intro_keys[] = {
+	{ 0, '\r', intro_start },
+	{ 0, '\n', intro_start },
+	{ 1, KEY_ENTER, intro_start },
+	{ 0, SCREEN_ESC, intro_back },
+	{ 1, KEY_UP, intro_up },
+	{ 1, KEY_DOWN, intro_down },
+	{ 1, KEY_F(1), intro_help },
+	{ 0, '?', intro_help },
+	{ 0, 0, NULL },
+};
+
+static int
+intro_key(struct app *a, const struct tui_key *k)
+{
+	int r;
+
+	tui_msg_clear();
+	r = screen_dispatch(a, intro_keys, k);
+	return r == -1 ? SCREEN_OK : r;
+}
+
+static void
+intro_resize(struct app *a)
+{
+	struct intro *in = a->st;
+
+	in->skip = 0;
+}
+
+static const struct screen intro_screen = {
+	"intro", intro_init, intro_draw, intro_key, intro_resize, intro_free,
+};
+
+const struct screen *
+screen_intro(void)
+{
+	return &intro_screen;
+}

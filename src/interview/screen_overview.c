@@ -1,0 +1,192 @@
+/* screen_overview: every visible question with its state, to jump to
+ * any of them, or on to the review. */
+#include "interview/screen.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "util/i18n.h"
+#include "util/xmem.h"
+
+struct overview {
+	size_t *qs;		/* visible questions */
+	char **rows;
+	size_t n;
+	struct tui_list *list;
+};
+
+static const char *
+state_mark(const struct form_answer *an)
+{
+	switch (an->state) {
+	case FORM_ANSWERED:
+		return "\xe2\x9c\x93";		/* check mark */
+	case FORM_DECLINED:
+		return "\xe2\x80\x93";		/* en dash */
+	case FORM_SKIPPED:
+		return "\xc2\xb7";		/* middle dot */
+	default:
+		return " ";
+	}
+}
+
+static void
+overview_init(struct app *a)
+{
+	struct overview *o = xcalloc(1, sizeof *o);
+	const struct form *f = session_form(a->s);
+	int li = session_lang(a->s);
+	size_t i;
+
+	a->st = o;
+	o->qs = xcalloc(f->nquestions ? f->nquestions : 1, sizeof *o->qs);
+	o->n = session_list(a->s, o->qs);
+	o->rows = xcalloc(o->n ? o->n : 1, sizeof *o->rows);
+	for (i = 0; i < o->n; i++)
+		o->rows[i] = xasprintf("%3zu. %s %s", i + 1,
+		    state_mark(session_answer(a->s, o->qs[i])),
+		    form_text_get(&f->questions[o->qs[i]].label, li));
+	o->list = tui_list_new((const char **)o->rows, NULL, o->n, 0);
+	if (session_where(a->s) == SESSION_QUESTION)
+		for (i = 0; i < o->n; i++)
+			if (o->qs[i] == session_pos(a->s))
+				tui_list_select(o->list, i);
+}
+
+static void
+overview_free(struct app *a)
+{
+	struct overview *o = a->st;
+	size_t i;
+
+	for (i = 0; i < o->n; i++)
+		free(o->rows[i]);
+	free(o->rows);
+	free(o->qs);
+	tui_list_free(o->list);
+	free(o);
+}
+
+static void
+overview_draw(struct app *a)
+{
+	struct overview *o = a->st;
+	static const struct tui_keyhelp keys[] = {
+		{ "Enter", N_("Go to the question") }, { "F5", N_("Review") },
+		{ "Esc", N_("Back") }, { "F1", N_("Help") } };
+	char line[200];
+
+	tui_title(0, _("Overview"), screen_unit_name(a, session_unit(a->s)));
+	snprintf(line, sizeof line, _("%zu of %zu questions reached.  "
+	    "\xe2\x9c\x93 answered  \xe2\x80\x93 prefer not to answer  "
+	    "\xc2\xb7 no answer"), session_answered(a->s), o->n);
+	tui_put(1, 2, COLS - 4, TUI_DIM, line);
+	tui_list_draw(o->list, 3, 1, COLS - 2, LINES - 6);
+	tui_keybar(keys, 4);
+}
+
+static int
+ov_go(struct app *a)
+{
+	struct overview *o = a->st;
+	long i = tui_list_selected(o->list);
+
+	if (i < 0 || session_jump(a->s, o->qs[i]) == -1)
+		return SCREEN_OK;
+	screen_save(a);
+	screen_go(a, screen_question());
+	return SCREEN_OK;
+}
+
+static int
+ov_review(struct app *a)
+{
+	session_review(a->s);
+	screen_save(a);
+	screen_go(a, screen_review());
+	return SCREEN_OK;
+}
+
+static int
+ov_back(struct app *a)
+{
+	screen_go(a, session_where(a->s) == SESSION_QUESTION ?
+	    screen_question() : session_where(a->s) == SESSION_REVIEW ?
+	    screen_review() : screen_intro());
+	return SCREEN_OK;
+}
+
+static int
+ov_up(struct app *a)
+{
+	tui_list_move(((struct overview *)a->st)->list, -1);
+	return SCREEN_OK;
+}
+
+static int
+ov_down(struct app *a)
+{
+	tui_list_move(((struct overview *)a->st)->list, 1);
+	return SCREEN_OK;
+}
+
+static int
+ov_pgup(struct app *a)
+{
+	tui_list_move(((struct overview *)a->st)->list, -(LINES - 7));
+	return SCREEN_OK;
+}
+
+static int
+ov_pgdn(struct app *a)
+{
+	tui_list_move(((struct overview *)a->st)->list, LINES - 7);
+	return SCREEN_OK;
+}
+
+static int
+ov_help(struct app *a)
+{
+	a->back = screen_overview();
+	screen_go(a, screen_help());
+	return SCREEN_OK;
+}
+
+static const struct screen_bind overview_keys[] = {
+	{ 1, KEY_UP, ov_up },
+	{ 1, KEY_DOWN, ov_down },
+	{ 1, KEY_PPAGE, ov_pgup },
+	{ 1, KEY_NPAGE, ov_pgdn },
+	{ 0, '\r', ov_go },
+	{ 0, '\n', ov_go },
+	{ 1, KEY_ENTER, ov_go },
+	{ 1, KEY_F(5), ov_review },
+	{ 0, 'r', ov_review },
+	{ 0, SCREEN_ESC, ov_back },
+	{ 1, KEY_F(2), ov_back },
+	{ 1, KEY_F(1), ov_help },
+	{ 0, '?', ov_help },
+	{ 0, 0, NULL },
+};
+
+static int
+overview_key(struct app *a, const struct tui_key *k)
+{
+	int r;
+
+	tui_msg_clear();
+	r = screen_dispatch(a, overview_keys, k);
+	return r == -1 ? SCREEN_OK : r;
+}
+
+static const struct screen overview_screen = {
+	"overview", overview_init, overview_draw, overview_key, NULL,
+	overview_free,
+};
+
+const struct screen *
+screen_overview(void)
+{
+	return &overview_screen;
+}

@@ -1,0 +1,287 @@
+/* screen_review: every visible question with its answer, free text in
+ * full so it can be read back and cleaned of names; change one, or seal
+ * and submit after a final confirmation. */
+#include "interview/screen.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "util/i18n.h"
+#include "util/xmem.h"
+
+#define REVIEW_INDENT 7
+
+struct review {
+	size_t *qs;
+	size_t n;
+	size_t sel, top;
+};
+
+static void
+review_init(struct app *a)
+{
+	struct review *r = xcalloc(1, sizeof *r);
+	const struct form *f = session_form(a->s);
+
+	a->st = r;
+	r->qs = xcalloc(f->nquestions ? f->nquestions : 1, sizeof *r->qs);
+	r->n = session_list(a->s, r->qs);
+}
+
+static void
+review_free(struct app *a)
+{
+	struct review *r = a->st;
+
+	free(r->qs);
+	free(r);
+}
+
+/* Lines block i needs: the label (at most two lines) and the answer. */
+static int
+block_lines(struct app *a, size_t i, int draw, int y, int maxh)
+{
+	struct review *r = a->st;
+	const struct form *f = session_form(a->s);
+	size_t q = r->qs[i];
+	int li = session_lang(a->s), w = COLS - REVIEW_INDENT - 2, n, m;
+	char num[16], *ans;
+	enum tui_role role = i == r->sel ? TUI_SELECTED : TUI_STRONG;
+
+	if (!draw)
+		maxh = 0;
+	snprintf(num, sizeof num, "%3zu.", i + 1);
+	if (draw && i == r->sel) {
+		attrset(tui_attr(TUI_SELECTED));
+		mvhline(y, 0, ' ', COLS);
+		attrset(A_NORMAL);
+	}
+	if (draw)
+		tui_put(y, 1, 5, role, num);
+	n = tui_text(y, REVIEW_INDENT, w, draw ? (maxh < 2 ? maxh : 2) : 0,
+	    0, role, form_text_get(&f->questions[q].label, li));
+	if (n > 2)
+		n = 2;
+	ans = screen_answer_str(a, q);
+	m = tui_text(y + n, REVIEW_INDENT, w, draw ? maxh - n : 0, 0,
+	    session_answer(a->s, q)->state == FORM_ANSWERED ? TUI_MARK :
+	    TUI_DIM, ans);
+	xfree_str_wipe(ans);
+	return n + m;
+}
+
+static void
+review_draw(struct app *a)
+{
+	struct review *r = a->st;
+	static const struct tui_keyhelp keys[] = {
+		{ "Enter", N_("Change") }, { "F5", N_("Seal and submit") },
+		{ "S-Tab", N_("Back") }, { "F2", N_("Overview") },
+		{ "F1", N_("Help") }, { "F10", N_("Save, leave") } };
+	int y, top = 4, bottom = LINES - 3, h, sum;
+	size_t i;
+
+	tui_title(0, _("Review the answers"),
+	    screen_unit_name(a, session_unit(a->s)));
+	tui_text(1, 2, COLS - 4, 2, 0, TUI_WARNING, _("Read the free-text "
+	    "answers back to the leaver. Remove names and other details that "
+	    "could point to a person before you seal."));
+	/* keep the selected block on screen */
+	if (r->sel < r->top)
+		r->top = r->sel;
+	for (;;) {
+		sum = 0;
+		for (i = r->top; i <= r->sel && i < r->n; i++)
+			sum += block_lines(a, i, 0, 0, 0) + 1;
+		if (sum <= bottom - top || r->top == r->sel)
+			break;
+		r->top++;
+	}
+	y = top;
+	for (i = r->top; i < r->n && y < bottom; i++) {
+		h = block_lines(a, i, 1, y, bottom - y);
+		y += h + 1;
+	}
+	if (y >= bottom && i < r->n)
+		tui_put(bottom, COLS - 16, 15, TUI_DIM, _("(more below)"));
+	tui_keybar(keys, sizeof keys / sizeof keys[0]);
+}
+
+static int
+rv_up(struct app *a)
+{
+	struct review *r = a->st;
+
+	if (r->sel > 0)
+		r->sel--;
+	return SCREEN_OK;
+}
+
+static int
+rv_down(struct app *a)
+{
+	struct review *r = a->st;
+
+	if (r->sel + 1 < r->n)
+		r->sel++;
+	return SCREEN_OK;
+}
+
+static int
+rv_pgup(struct app *a)
+{
+	struct review *r = a->st;
+
+	r->sel = r->sel > 5 ? r->sel - 5 : 0;
+	return SCREEN_OK;
+}
+
+static int
+rv_pgdn(struct app *a)
+{
+	struct review *r = a->st;
+
+	r->sel = r->sel + 5 < r->n ? r->sel + 5 : (r->n ? r->n - 1 : 0);
+	return SCREEN_OK;
+}
+
+static int
+rv_change(struct app *a)
+{
+	struct review *r = a->st;
+
+	if (r->n == 0 || session_jump(a->s, r->qs[r->sel]) == -1)
+		return SCREEN_OK;
+	screen_save(a);
+	screen_go(a, screen_question());
+	return SCREEN_OK;
+}
+
+static int
+rv_back(struct app *a)
+{
+	session_back(a->s);
+	screen_save(a);
+	screen_go(a, session_where(a->s) == SESSION_INTRO ? screen_intro() :
+	    screen_question());
+	return SCREEN_OK;
+}
+
+static int
+rv_overview(struct app *a)
+{
+	screen_go(a, screen_overview());
+	return SCREEN_OK;
+}
+
+static int
+rv_help(struct app *a)
+{
+	a->back = screen_review();
+	screen_go(a, screen_help());
+	return SCREEN_OK;
+}
+
+static int
+rv_leave(struct app *a)
+{
+	screen_close(a, 1);
+	tui_msg(TUI_INFO, "%s", _("The draft is saved."));
+	screen_go(a, screen_home());
+	return SCREEN_OK;
+}
+
+static void
+rv_redraw(void *arg)
+{
+	review_draw(arg);
+}
+
+static void
+review_select(struct review *r, size_t q)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->qs[i] == q)
+			r->sel = i;
+}
+
+static int
+rv_seal(struct app *a)
+{
+	struct review *r = a->st;
+	struct err e;
+	size_t q = 0;
+	int yes;
+
+	switch (session_submit_check(a->s, &q, &e)) {
+	case SESSION_BLOCKED:
+		review_select(r, q);
+		tui_msg(TUI_ERROR, _("Question %zu needs an answer, or prefer "
+		    "not to answer."), r->sel + 1);
+		return SCREEN_OK;
+	case SESSION_WARNED:
+		review_select(r, q);
+		tui_msg(TUI_WARNING, _("Question %zu has no answer. Press F5 "
+		    "again to seal anyway."), r->sel + 1);
+		return SCREEN_OK;
+	default:
+		break;
+	}
+	yes = tui_confirm(_("Seal and submit"), _("Seal the interview now? "
+	    "After this its answers cannot be opened, read or changed on "
+	    "this laptop, not even with your passphrase."), _("Seal"),
+	    _("Cancel"), 0, rv_redraw, a);
+	if (yes != 1)
+		return SCREEN_OK;
+	if (screen_seal(a) == -1)
+		return SCREEN_OK;
+	tui_confirm(_("Sealed"), _("The interview is sealed and cannot be "
+	    "opened on this laptop again. It goes to HR with the next "
+	    "sync."), _("OK"), NULL, 1, NULL, NULL);
+	tui_msg(TUI_INFO, "%s", _("The interview is sealed."));
+	screen_go(a, screen_home());
+	return SCREEN_OK;
+}
+
+static const struct screen_bind review_keys[] = {
+	{ 1, KEY_UP, rv_up },
+	{ 1, KEY_DOWN, rv_down },
+	{ 1, KEY_PPAGE, rv_pgup },
+	{ 1, KEY_NPAGE, rv_pgdn },
+	{ 0, '\r', rv_change },
+	{ 0, '\n', rv_change },
+	{ 1, KEY_ENTER, rv_change },
+	{ 1, KEY_F(5), rv_seal },
+	{ 1, KEY_BTAB, rv_back },
+	{ 0, SCREEN_CTRL('p'), rv_back },
+	{ 1, KEY_F(2), rv_overview },
+	{ 0, SCREEN_CTRL('o'), rv_overview },
+	{ 1, KEY_F(1), rv_help },
+	{ 0, '?', rv_help },
+	{ 1, KEY_F(10), rv_leave },
+	{ 0, SCREEN_ESC, rv_leave },
+	{ 0, 0, NULL },
+};
+
+static int
+review_key(struct app *a, const struct tui_key *k)
+{
+	int r;
+
+	tui_msg_clear();
+	r = screen_dispatch(a, review_keys, k);
+	return r == -1 ? SCREEN_OK : r;
+}
+
+static const struct screen review_screen = {
+	"review", review_init, review_draw, review_key, NULL, review_free,
+};
+
+const struct screen *
+screen_review(void)
+{
+	return &review_screen;
+}

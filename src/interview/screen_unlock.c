@@ -1,0 +1,175 @@
+/* screen_unlock: the passphrase that opens the interviewer's profile,
+ * typed with echo off into guarded memory; three wrong tries end the
+ * program with exit 77. */
+#include "interview/screen.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <sodium.h>
+
+#include "util/i18n.h"
+#include "util/pass.h"
+#include "util/utf8.h"
+#include "util/xmem.h"
+
+#define UNLOCK_TRIES 3
+
+struct unlock {
+	char *pass;		/* PASS_MAX + 1 bytes, sodium_malloc */
+	size_t len;
+	int tries;
+};
+
+static void
+unlock_init(struct app *a)
+{
+	struct unlock *u = xcalloc(1, sizeof *u);
+
+	u->pass = sodium_malloc(PASS_MAX + 1);
+	if (u->pass == NULL)
+		abort();
+	sodium_memzero(u->pass, PASS_MAX + 1);
+	a->st = u;
+}
+
+static void
+unlock_free(struct app *a)
+{
+	struct unlock *u = a->st;
+
+	sodium_free(u->pass);
+	free(u);
+}
+
+static void
+unlock_draw(struct app *a)
+{
+	struct unlock *u = a->st;
+	int y = LINES / 2 - 4, x = (COLS - 60) / 2;
+	char left[128];
+	static const struct tui_keyhelp keys[] = {
+		{ "Enter", N_("Unlock") }, { "Esc", N_("Quit") } };
+
+	tui_title(0, _("avslut: exit interviews"), NULL);
+	tui_text(y, x, 60, 3, 0, TUI_NORMAL,
+	    _("Type your passphrase to open your interviewer profile. "
+	    "It is not shown while you type."));
+	tui_put(y + 3, x, 60, TUI_TITLE, _("Passphrase:"));
+	/* echo off: only that something was typed, not how much */
+	tui_put(y + 3, x + tui_width(_("Passphrase:")) + 1, 20, TUI_DIM,
+	    u->len ? "***" : "");
+	if (u->tries > 0) {
+		snprintf(left, sizeof left, ngettext("%d try left",
+		    "%d tries left", UNLOCK_TRIES - u->tries),
+		    UNLOCK_TRIES - u->tries);
+		tui_put(y + 5, x, 60, TUI_WARNING, left);
+	}
+	tui_keybar(keys, 2);
+}
+
+/* Run the KDF and open the profile; on the third failure, leave. */
+static int
+unlock_try(struct app *a)
+{
+	struct unlock *u = a->st;
+	struct err e;
+	int rc;
+
+	if (u->len == 0)
+		return SCREEN_OK;
+	u->pass[u->len] = '\0';
+	tui_msg(TUI_INFO, "%s", _("Checking the passphrase..."));
+	erase();
+	unlock_draw(a);
+	tui_msg_draw();
+	refresh();
+	rc = profile_unlock(a->datadir, u->pass, &a->prof, &e);
+	sodium_memzero(u->pass, PASS_MAX + 1);
+	u->len = 0;
+	tui_msg_clear();
+	if (rc == 0) {
+		screen_go(a, a->start_new ? screen_new() : screen_home());
+		return SCREEN_OK;
+	}
+	if (rc != KEY_EPASS) {
+		snprintf(a->fatal, sizeof a->fatal, "%s", e.msg);
+		a->exit_code = key_exit_code(rc);
+		return SCREEN_QUIT;
+	}
+	if (++u->tries >= UNLOCK_TRIES) {
+		snprintf(a->fatal, sizeof a->fatal, "%s", _("wrong passphrase "
+		    "three times: try again, or see avslut passwd"));
+		a->exit_code = EX_NOPERM;
+		return SCREEN_QUIT;
+	}
+	tui_msg(TUI_ERROR, "%s", _("Wrong passphrase."));
+	return SCREEN_OK;
+}
+
+static int
+unlock_quit(struct app *a)
+{
+	a->exit_code = EX_NOPERM;
+	return SCREEN_QUIT;
+}
+
+static int
+unlock_back(struct app *a)
+{
+	struct unlock *u = a->st;
+
+	if (u->len > 0) {
+		/* drop the last UTF-8 character */
+		do
+			u->len--;
+		while (u->len > 0 && (u->pass[u->len] & 0xc0) == 0x80);
+		u->pass[u->len] = '\0';
+	}
+	return SCREEN_OK;
+}
+
+static const struct screen_bind unlock_keys[] = {
+	{ 0, '\r', unlock_try },
+	{ 0, '\n', unlock_try },
+	{ 1, KEY_ENTER, unlock_try },
+	{ 0, SCREEN_ESC, unlock_quit },
+	{ 1, KEY_BACKSPACE, unlock_back },
+	{ 0, 127, unlock_back },
+	{ 0, 8, unlock_back },
+	{ 0, 0, NULL },
+};
+
+static int
+unlock_key(struct app *a, const struct tui_key *k)
+{
+	struct unlock *u = a->st;
+	char b[4];
+	size_t n;
+	int r;
+
+	if ((r = screen_dispatch(a, unlock_keys, k)) != -1)
+		return r;
+	if (k->fkey || k->ch < 0x20 || utf8_forbidden(k->ch))
+		return SCREEN_OK;
+	n = utf8_encode(k->ch, b);
+	if (n == 0 || u->len + n > PASS_MAX)
+		return SCREEN_OK;
+	memcpy(u->pass + u->len, b, n);
+	u->len += n;
+	sodium_memzero(b, sizeof b);
+	return SCREEN_OK;
+}
+
+static const struct screen unlock_screen = {
+	"unlock", unlock_init, unlock_draw, unlock_key, NULL, unlock_free,
+};
+
+const struct screen *
+screen_unlock(void)
+{
+	return &unlock_screen;
+}
