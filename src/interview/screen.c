@@ -133,6 +133,31 @@ screen_ui_lang(const struct form *f)
 	return li < 0 ? 0 : li;
 }
 
+const char *
+screen_form_word(const struct app *a, const char *word)
+{
+	static const struct {
+		const char *en, *sv;
+	} words[] = {
+		{ "Yes", "Ja" }, { "No", "Nej" },
+		{ "Other, namely:", "Annat, nämligen:" }, { "Other", "Annat" },
+	};
+	const char *lang;
+	size_t i;
+
+	lang = a->s != NULL ? session_form(a->s)->langs[session_lang(a->s)] :
+	    "";
+	for (i = 0; i < sizeof words / sizeof words[0]; i++) {
+		if (strcmp(words[i].en, word) != 0)
+			continue;
+		if (strcmp(lang, "sv") == 0)
+			return words[i].sv;
+		if (strcmp(lang, "en") == 0)
+			return words[i].en;
+	}
+	return gettext(word);
+}
+
 char *
 screen_answer_str(const struct app *a, size_t q)
 {
@@ -156,7 +181,7 @@ screen_answer_str(const struct app *a, size_t q)
 	switch (qu->type) {
 	case FORM_SINGLE:
 		if (an->other)
-			return xasprintf("%s: %s", _("Other"),
+			return xasprintf("%s: %s", screen_form_word(a, "Other"),
 			    an->text ? an->text : "");
 		return xstrdup(form_text_get(&qu->choices[an->num].label, li));
 	case FORM_MULTI:
@@ -171,7 +196,8 @@ screen_answer_str(const struct app *a, size_t q)
 		}
 		if (an->other) {
 			t = xasprintf("%s%s%s: %s", out, out[0] ? "; " : "",
-			    _("Other"), an->text ? an->text : "");
+			    screen_form_word(a, "Other"), an->text ? an->text :
+			    "");
 			xfree_str_wipe(out);
 			out = t;
 		}
@@ -182,7 +208,8 @@ screen_answer_str(const struct app *a, size_t q)
 		    (long)qu->min, form_text_get(&qu->min_label, li),
 		    (long)qu->max, form_text_get(&qu->max_label, li));
 	case FORM_YESNO:
-		return xstrdup(an->num == FORM_YES ? _("Yes") : _("No"));
+		return xstrdup(screen_form_word(a, an->num == FORM_YES ? "Yes" :
+		    "No"));
 	case FORM_NUMBER:
 		return xasprintf("%ld", (long)an->num);
 	default:

@@ -250,7 +250,8 @@ draw_choices(struct app *a, int y, int h)
 			continue;
 		}
 		x += tui_put(y + r, x, COLS - x - 3, i == st->row ?
-		    TUI_SELECTED : TUI_NORMAL, _("Other, namely:"));
+		    TUI_SELECTED : TUI_NORMAL, screen_form_word(a,
+		    N_("Other, namely:")));
 		x++;
 		if (st->in_other || (on && st->ed->len > 0)) {
 			tui_edit_draw(st->ed, y + r, x, COLS - x - 3, 1,
@@ -282,7 +283,8 @@ draw_row(struct app *a, int y)
 		for (v = FORM_YES; v >= FORM_NO; v--) {
 			on = an->state == FORM_ANSWERED && an->num == v;
 			snprintf(b, sizeof b, " %s %s ", on ? "(\xe2\x80\xa2)" :
-			    "( )", v == FORM_YES ? _("Yes") : _("No"));
+			    "( )", screen_form_word(a, v == FORM_YES ?
+			    N_("Yes") : N_("No")));
 			x += tui_put(y, x, 30, st->col == v ? TUI_SELECTED :
 			    on ? TUI_MARK : TUI_NORMAL, b) + 4;
 		}
