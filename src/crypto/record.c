@@ -317,7 +317,10 @@ r_str(struct rbuf *b, size_t n, const char *what, char **out)
 
 	if (r_take(b, n, what, &q) == -1)
 		return -1;
-	*out = xstrndup((const char *)q, n);
+	/* All n bytes, NULs included, so the checks see what was sent. */
+	*out = xmalloc(n + 1);
+	memcpy(*out, q, n);
+	(*out)[n] = '\0';
 	return 0;
 }
 
@@ -359,11 +362,13 @@ decode_answer(struct rbuf *b, size_t i, struct form_answer *a)
 		    i + 1, (unsigned long)tl, RECORD_MAX_TEXT);
 	if (r_str(b, tl, "answer text", &a->text) == -1)
 		return -1;
-	if (!valid_text(a->text, tl))
-		return err_set(b->e,
-		    "record: answer %zu: the text is not valid "
-		    "UTF-8 or holds a NUL byte",
-		    i + 1);
+	if (!valid_text(a->text, tl)) {
+		/* strlen would stop at a NUL: wipe all of it here. */
+		xfree_wipe(a->text, (size_t)tl + 1);
+		a->text = NULL;
+		return err_set(b->e, "record: answer %zu: the text is not valid "
+		    "UTF-8 or holds a NUL byte", i + 1);
+	}
 	return 0;
 }
 
