@@ -376,9 +376,11 @@ out:
 }
 
 static int
-sync_dir(struct outbox *ob, const struct outbox_env *envs, size_t n,
-    const struct sync_opts *o, struct sync_result *r, struct err *e)
+sync_dir(struct outbox *ob, const struct sync_opts *o, struct sync_result *r,
+    struct err *e)
 {
+	struct outbox_env *envs = NULL;
+	size_t n = 0;
 	const char *dir = o->dest->path;
 	char tag[SYNC_TAG_CHARS + 1], **names = NULL;
 	struct sync_ids ids = { NULL, 0, 0 };
@@ -443,6 +445,11 @@ sync_dir(struct outbox *ob, const struct outbox_env *envs, size_t n,
 			sync_dir_pending(dir, names[i], &ids, &r->pending);
 		free(rp);
 	}
+	/* What the receipts confirmed has left the outbox: list it now. */
+	if (outbox_env_list(ob, &envs, &n, e) != 0) {
+		rc = SYNC_EIO;
+		goto out;
+	}
 	if (ids.n > 0)
 		qsort(ids.id, ids.n, sizeof *ids.id, sync_id_cmp);
 	idx = xcalloc(n ? n : 1, sizeof *idx);
@@ -457,6 +464,7 @@ sync_dir(struct outbox *ob, const struct outbox_env *envs, size_t n,
 	if ((rc = sync_dir_write(dir, tag, envs, idx, nnew, o, e)) == 0)
 		r->sent = nnew;
 out:
+	outbox_env_list_free(envs, n);
 	for (i = 0; i < nn; i++)
 		free(names[i]);
 	free(names);
@@ -475,13 +483,15 @@ sync_run(struct outbox *ob, const struct sync_opts *o,
 	int fd = -1, rc;
 
 	memset(r, 0, sizeof *r);
+	if (o->dest->kind == SYNC_DIR) {
+		if ((rc = outbox_env_count(ob, &r->waiting, e)) != 0)
+			return SYNC_EIO;
+		rc = sync_dir(ob, o, r, e);
+		goto done;
+	}
 	if (outbox_env_list(ob, &envs, &n, e) != 0)
 		return SYNC_EIO;
 	r->waiting = n;
-	if (o->dest->kind == SYNC_DIR) {
-		rc = sync_dir(ob, envs, n, o, r, e);
-		goto done;
-	}
 	if (n == 0 || n < o->min) {
 		r->held = n > 0;
 		rc = 0;

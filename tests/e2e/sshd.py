@@ -69,7 +69,10 @@ def available():
 
 
 class Sshd:
-    def __init__(self, tmpdir=None):
+    def __init__(self, tmpdir=None, wrapper_port=True):
+        """wrapper_port: the wrapper passes -p PORT; without it the
+        caller gives the port (ssh://host:PORT/...)."""
+        self.wrapper_port = wrapper_port
         self.dir = tempfile.mkdtemp(prefix="avslut-sshd-", dir=tmpdir)
         os.chmod(self.dir, 0o700)
         self.user = pwd.getpwuid(os.getuid()).pw_name
@@ -153,12 +156,13 @@ class Sshd:
     def _wrapper_text(self):
         # What a user's ~/.ssh/config would say, given explicitly so the
         # tests never read or touch the real one.
+        port = "-p %d " % self.port if self.wrapper_port else ""
         return ("#!/bin/sh\n"
-                "exec %s -F /dev/null -i %s -p %d "
+                "exec %s -F /dev/null -i %s %s"
                 "-o IdentitiesOnly=yes -o IdentityAgent=none "
                 "-o UserKnownHostsFile=%s -o GlobalKnownHostsFile=/dev/null "
                 "-o StrictHostKeyChecking=yes -o LogLevel=ERROR "
-                "\"$@\"\n" % (SSH, self.client_key, self.port,
+                "\"$@\"\n" % (SSH, self.client_key, port,
                                 self.known_hosts))
 
     def _launch(self):
@@ -192,8 +196,9 @@ class Sshd:
 
     def run(self, command, input=None, timeout=30, extra=()):
         """Run one command on the server through the wrapper."""
+        port = [] if self.wrapper_port else ["-p", str(self.port)]
         return subprocess.run([self.ssh_program, "-o", "BatchMode=yes"]
-                              + list(extra) + ["127.0.0.1", command],
+                              + port + list(extra) + ["127.0.0.1", command],
                               input=input, capture_output=True,
                               timeout=timeout)
 

@@ -15,6 +15,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "store/central.h"
 #include "sync/sync.h"
 #include "util/xmem.h"
 
@@ -166,6 +167,30 @@ test_exit_codes(void **state)
 	assert_int_equal(sync_exit_code(SYNC_EIO, 0), EX_IOERR);
 }
 
+/* The path transport opens central.db only on a local disk; on a share
+ * the message names the two transports that work there. */
+static void
+test_nfs_refused(void **state)
+{
+	struct err e;
+
+	(void)state;
+	assert_int_equal(central_fs_refuse(0x6969, "/mnt/hr/central.db", &e),
+	    CENTRAL_ENETFS);
+	assert_non_null(strstr(e.msg, "/mnt/hr/central.db"));
+	assert_non_null(strstr(e.msg, "(NFS)"));
+	assert_non_null(strstr(e.msg, "sync --to dir:"));
+	assert_non_null(strstr(e.msg, "sync --to ssh://"));
+	assert_int_equal(central_fs_refuse(0xff534d42UL, "c.db", &e),
+	    CENTRAL_ENETFS);
+	assert_non_null(strstr(e.msg, "SMB/CIFS"));
+	assert_int_equal(central_fs_refuse(0xfe534d42UL, "c.db", &e),
+	    CENTRAL_ENETFS);
+	assert_int_equal(central_fs_refuse(0xef53, "c.db", &e), 0); /* ext4 */
+	assert_int_equal(central_fs_refuse(0x01021994, "c.db", &e), 0);
+	assert_int_equal(central_exit_code(CENTRAL_ENETFS) != 0, 1);
+}
+
 /* A temporary file holding n pseudo-random bytes, at offset 0. */
 static int
 make_input(size_t n, uint8_t **copy)
@@ -289,6 +314,7 @@ main(void)
 		cmocka_unit_test(test_dest_ssh),
 		cmocka_unit_test(test_ssh_command),
 		cmocka_unit_test(test_exit_codes),
+		cmocka_unit_test(test_nfs_refused),
 		cmocka_unit_test(test_exchange_cat),
 		cmocka_unit_test(test_exchange_failures),
 	};
