@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
@@ -16,11 +17,13 @@
 static void
 check_usage(FILE *f)
 {
-	fputs("usage: avslut check FORM.yaml...\n"
+	fputs("usage: avslut check [--canonical] FORM.yaml...\n"
 	    "Load and validate each form. For a sound form print one line:\n"
 	    "  FILE: ID version N, Q questions, languages L, hash H\n"
 	    "(H: the first 16 hex digits of its BLAKE2b-256 form hash);\n"
 	    "otherwise print every problem as FILE:LINE:COL: message.\n\n"
+	    "  --canonical  print the canonical serialisation the hash covers\n"
+	    "               instead (see avslut-form(5))\n"
 	    "  --help     show this help\n"
 	    "  --version  show the version\n"
 	    "Exit 0 if every form is sound, 65 if one is not, 66 if a file\n"
@@ -31,6 +34,7 @@ int
 cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "canonical", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -39,12 +43,15 @@ cmd_check(int argc, char **argv)
 	struct stat st;
 	struct form *f;
 	char hex[2 * FORM_HASH_BYTES + 1];
-	int c, i, rc = 0;
+	int c, i, rc = 0, canonical = 0;
 	size_t j;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'c':
+			canonical = 1;
+			break;
 		case 'h':
 			check_usage(stdout);
 			return 0;
@@ -77,6 +84,15 @@ cmd_check(int argc, char **argv)
 			if (rc == 0)
 				rc = EX_DATAERR;
 			form_diags_free(&d);
+			continue;
+		}
+		if (canonical) {
+			size_t len;
+			char *cs = form_canonical(f, &len);
+
+			fwrite(cs, 1, len, stdout);
+			free(cs);
+			form_free(f);
 			continue;
 		}
 		form_hash_hex(f, hex);

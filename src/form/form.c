@@ -1070,8 +1070,8 @@ ld_question(struct ld *l, size_t sec, const struct ynode *n)
 			if (q->nchoices > 0 &&
 			    (size_t)x > q->nchoices + (q->other ? 1 : 0))
 				ld_at(l, v[QK_MAX], "max: %lld is more than "
-				    "the %zu choices of '%s'", x, q->nchoices +
-				    (q->other ? 1 : 0), q->id ? q->id : "?");
+				    "the number of choices (%zu)", x,
+				    q->nchoices + (q->other ? 1 : 0));
 			else
 				q->max_choices = (unsigned)x;
 		}

@@ -349,8 +349,8 @@ xp_primary(struct xp *p)
 		if (xp_next(p) == -1 || (x = xp_or(p)) == NULL)
 			return NULL;
 		if (p->t != T_RP) {
-			xp_fail(p, p->tpos, "expected ')' to close the '(' at "
-			    "column %zu, found %s", lp + 1,
+			xp_fail(p, p->tpos, "expected ')' to match the '(' "
+			    "%zu characters earlier, found %s", p->tpos - lp,
 			    xp_tokstr(p, tb, sizeof tb));
 			form_expr_free(x);
 			return NULL;

@@ -68,14 +68,15 @@ cb_text(struct cbuf *b, const struct form *f, const char *name,
 }
 
 static void
-cb_expr(struct cbuf *b, const struct form *f, const struct form_expr *x)
+cb_expr(struct cbuf *b, const struct form *f, const char *name,
+    const struct form_expr *x)
 {
 	char *s;
 
 	if (x == NULL)
 		return;
 	s = form_expr_str(x, f);
-	cb_field(b, "show_if", s);
+	cb_field(b, name, s);
 	free(s);
 }
 
@@ -91,7 +92,7 @@ cb_question(struct cbuf *b, const struct form *f,
 	cb_text(b, f, "label", &q->label);
 	cb_text(b, f, "help", &q->help);
 	cb_field(b, "required", req[q->required]);
-	cb_expr(b, f, q->show_if);
+	cb_expr(b, f, "show_if", q->show_if);
 	if (q->theme != NULL)
 		cb_field(b, "theme", q->theme);
 	cb_field(b, "report", q->report == FORM_SCOPE_REGION ? "region" :
@@ -148,8 +149,8 @@ form_canonical(const struct form *f, size_t *len)
 		const struct form_section *s = &f->sections[i];
 
 		cb_field(&b, "section", s->id);
-		cb_text(&b, f, "title", &s->title);
-		cb_expr(&b, f, s->show_if);
+		cb_text(&b, f, "section.title", &s->title);
+		cb_expr(&b, f, "section.show_if", s->show_if);
 		for (j = s->first; j < s->first + s->count; j++)
 			cb_question(&b, f, &f->questions[j]);
 	}
