@@ -186,7 +186,7 @@ const char *form_type_name(enum form_type t);
 
 /* show_if expressions. Limits keep parsing and evaluation bounded. */
 #define FORM_EXPR_MAX_LEN 1024	/* bytes of one expression */
-#define FORM_EXPR_MAX_DEPTH 32	/* nested parentheses and not */
+#define FORM_EXPR_MAX_DEPTH 32	/* height of the parsed tree */
 
 /* Parse s[0..len) as a show_if over the questions of f that come before
  * question index `before` (only earlier questions may be referred to;

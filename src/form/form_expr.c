@@ -12,6 +12,9 @@
 
 #define X_OTHER INT32_MIN	/* the value "other" (other, namely) */
 #define X_MAX_IDENT 64
+/* Recursion guard: the printed form of a tree of the allowed height
+ * nests parentheses and "not" at most twice as deep. */
+#define XP_MAX_RECURSION (2 * FORM_EXPR_MAX_DEPTH + 2)
 
 enum xop { X_OR, X_AND, X_NOT, X_EQ, X_NE, X_LT, X_LE, X_GT, X_GE, X_IN };
 
@@ -25,6 +28,7 @@ struct form_expr {
 	size_t q;			/* comparisons: question index */
 	int32_t *vals;			/* ==..>=: one value; in: a list */
 	size_t nvals;
+	int height;			/* 1 for a comparison */
 };
 
 enum tok { T_END, T_ID, T_INT, T_LP, T_RP, T_LB, T_RB, T_COMMA, T_OP };
@@ -164,7 +168,26 @@ xp_node(enum xop op, struct form_expr *a, struct form_expr *b)
 	x->op = op;
 	x->a = a;
 	x->b = b;
+	x->height = 1;
+	if (a != NULL && a->height + 1 > x->height)
+		x->height = a->height + 1;
+	if (b != NULL && b->height + 1 > x->height)
+		x->height = b->height + 1;
 	return x;
+}
+
+/* The tree's height is bounded, not only the source's nesting: a long
+ * "a or b or c ..." chain prints as deeply nested parentheses, and the
+ * printed form must stay within what the parser accepts. */
+static struct form_expr *
+xp_check_height(struct xp *p, struct form_expr *x)
+{
+	if (x->height <= FORM_EXPR_MAX_DEPTH)
+		return x;
+	xp_fail(p, p->tpos, "expression nested deeper than %d levels",
+	    FORM_EXPR_MAX_DEPTH);
+	form_expr_free(x);
+	return NULL;
 }
 
 static int
@@ -341,7 +364,7 @@ xp_primary(struct xp *p)
 	if (p->t == T_LP) {
 		size_t lp = p->tpos;
 
-		if (++p->depth > FORM_EXPR_MAX_DEPTH) {
+		if (++p->depth > XP_MAX_RECURSION) {
 			xp_fail(p, p->tpos, "expression nested deeper than "
 			    "%d levels", FORM_EXPR_MAX_DEPTH);
 			return NULL;
@@ -376,7 +399,7 @@ xp_not(struct xp *p)
 
 	if (!xp_is(p, "not"))
 		return xp_primary(p);
-	if (++p->depth > FORM_EXPR_MAX_DEPTH) {
+	if (++p->depth > XP_MAX_RECURSION) {
 		xp_fail(p, p->tpos, "expression nested deeper than %d levels",
 		    FORM_EXPR_MAX_DEPTH);
 		return NULL;
@@ -384,7 +407,7 @@ xp_not(struct xp *p)
 	if (xp_next(p) == -1 || (a = xp_not(p)) == NULL)
 		return NULL;
 	p->depth--;
-	return xp_node(X_NOT, a, NULL);
+	return xp_check_height(p, xp_node(X_NOT, a, NULL));
 }
 
 static struct form_expr *
@@ -399,7 +422,8 @@ xp_and(struct xp *p)
 			form_expr_free(l);
 			return NULL;
 		}
-		l = xp_node(X_AND, l, r);
+		if ((l = xp_check_height(p, xp_node(X_AND, l, r))) == NULL)
+			return NULL;
 	}
 	return l;
 }
@@ -416,7 +440,8 @@ xp_or(struct xp *p)
 			form_expr_free(l);
 			return NULL;
 		}
-		l = xp_node(X_OR, l, r);
+		if ((l = xp_check_height(p, xp_node(X_OR, l, r))) == NULL)
+			return NULL;
 	}
 	return l;
 }

@@ -840,20 +840,38 @@ test_expr_errors(void **state)
 	    "earlier question: show_if may only refer to questions before "
 	    "it");
 	expect_expr_err(f, n, "nobody == 1", 0, "unknown question 'nobody'");
-	/* Bounded: nesting and length. */
-	s = xasprintf("%s offered == yes %s",
-	    "((((((((((((((((((((((((((((((((((",
-	    "))))))))))))))))))))))))))))))))))");
-	expect_expr_err(f, n, s, 32, "expression nested deeper than 32 "
+	/* Bounded: nesting, the tree's height, and length. */
+	s = xmalloc(1024);
+	memset(s, '(', 67);
+	strcpy(s + 67, "offered == yes");
+	expect_expr_err(f, n, s, 66, "expression nested deeper than 32 "
 	    "levels");
-	free(s);
-	s = xmalloc(4 * 40 + 20);
 	s[0] = '\0';
 	for (int i = 0; i < 33; i++)
 		strcat(s, "not ");
 	strcat(s, "offered == yes");
-	expect_expr_err(f, n, s, 128, "expression nested deeper than 32 "
-	    "levels");
+	expect_expr_err(f, n, s, strlen(s), "expression nested deeper than "
+	    "32 levels");
+	s[0] = '\0';
+	for (int i = 0; i < 33; i++)
+		strcat(s, "offered == yes or ");
+	strcat(s, "offered == no");
+	expect_expr_err(f, n, s, 33 * 18 - 3, "expression nested deeper "
+	    "than 32 levels");
+	free(s);
+	/* 32 levels are fine, and print to something that parses again. */
+	s = xmalloc(1024);
+	s[0] = '\0';
+	for (int i = 0; i < 31; i++)
+		strcat(s, "offered == yes or ");
+	strcat(s, "offered == no");
+	{
+		char *p1 = parse_print(f, n, s), *p2 = parse_print(f, n, p1);
+
+		assert_string_equal(p1, p2);
+		free(p1);
+		free(p2);
+	}
 	free(s);
 	s = xmalloc(FORM_EXPR_MAX_LEN + 2);
 	memset(s, ' ', FORM_EXPR_MAX_LEN + 1);
