@@ -799,6 +799,74 @@ fail:
 }
 
 int
+outbox_env_ack_many(struct outbox *ob, const struct outbox_ack *acks,
+    size_t n, size_t *removed, size_t *refused, struct err *e)
+{
+	char hex[2 * OUTBOX_ID_BYTES + 1];
+	uint8_t h[ENV_HASH_BYTES];
+	sqlite3_stmt *sel = NULL, *del = NULL;
+	size_t i, nrm = 0, nref = 0;
+	int rc;
+
+	*removed = *refused = 0;
+	if (exec(ob, "BEGIN IMMEDIATE", "cannot start a transaction", e) == -1)
+		return -1;
+	if (prepare(ob, "SELECT blob FROM envelopes WHERE id = ?", &sel, e) ==
+	    -1 || prepare(ob, "DELETE FROM envelopes WHERE id = ?", &del, e) ==
+	    -1)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_blob(sel, 1, acks[i].id, OUTBOX_ID_BYTES,
+		    SQLITE_STATIC);
+		rc = sqlite3_step(sel);
+		if (rc == SQLITE_DONE) {
+			sqlite3_reset(sel);
+			continue; /* acknowledged before */
+		}
+		if (rc != SQLITE_ROW) {
+			db_err(ob, e, "cannot read a sealed interview");
+			goto fail;
+		}
+		env_hash(h, sqlite3_column_blob(sel, 0),
+		    (size_t)sqlite3_column_bytes(sel, 0));
+		sqlite3_reset(sel);
+		if (sodium_memcmp(h, acks[i].hash, sizeof h) != 0) {
+			if (nref++ == 0) {
+				id_hex(acks[i].id, hex);
+				err_set(e, "%s: the acknowledgement for envelope "
+				    "%s does not match what was sent: it is kept "
+				    "for the next sync", ob->path, hex);
+			}
+			continue;
+		}
+		sqlite3_bind_blob(del, 1, acks[i].id, OUTBOX_ID_BYTES,
+		    SQLITE_STATIC);
+		rc = sqlite3_step(del);
+		sqlite3_reset(del);
+		if (rc != SQLITE_DONE) {
+			db_err(ob, e, "cannot remove an acknowledged interview");
+			goto fail;
+		}
+		nrm++;
+	}
+	sqlite3_finalize(sel);
+	sqlite3_finalize(del);
+	sel = del = NULL;
+	if (sqlite3_exec(ob->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		db_err(ob, e, "cannot remove an acknowledged interview");
+		goto fail;
+	}
+	*removed = nrm;
+	*refused = nref;
+	return 0;
+fail:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(del);
+	sqlite3_exec(ob->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
 outbox_env_mark_exported(
     struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES], struct err *e)
 {

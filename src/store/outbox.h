@@ -76,6 +76,17 @@ int outbox_env_count(struct outbox *ob, size_t *n, struct err *e);
  * which (may be NULL). A hash that differs is refused and nothing removed. */
 int outbox_env_ack(struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES],
     const uint8_t hash[OUTBOX_HASH_BYTES], int *removed, struct err *e);
+/* Many acknowledgements in one transaction (one fsync, for a sync of
+ * thousands): each envelope whose hash matches is removed (*removed
+ * counts them), one whose hash differs is kept (*refused counts them, e
+ * holds the first reason), an id not here is skipped. Returns -1 only on
+ * a database error, and then nothing was removed. */
+struct outbox_ack {
+	uint8_t id[OUTBOX_ID_BYTES];
+	uint8_t hash[OUTBOX_HASH_BYTES];
+};
+int outbox_env_ack_many(struct outbox *ob, const struct outbox_ack *acks,
+    size_t n, size_t *removed, size_t *refused, struct err *e);
 /* Flag an envelope as exported (avslut export); it stays until acked. */
 int outbox_env_mark_exported(struct outbox *ob,
     const uint8_t id[OUTBOX_ID_BYTES], struct err *e);

@@ -108,30 +108,45 @@ sync_write_bundle(int fd, const struct outbox_env *envs, const size_t *idx,
 	return 0;
 }
 
+/* Applied in two transactions, with the crash point sync-mid-remove
+ * between them, so a test can kill a sync that removed half. */
 int
 sync_apply_acks(struct outbox *ob, const struct bundle_ack *acks,
     size_t n, struct sync_result *r, struct err *e)
 {
+	struct outbox_ack *a = xcalloc(n ? n : 1, sizeof *a);
+	size_t i, half = n / 2, rm = 0, ref = 0;
 	struct err e2;
-	size_t i;
-	int removed;
+	int rc = 0;
 
 	for (i = 0; i < n; i++) {
-		if (n > 1 && i == n / 2)
-			crash_point("sync-mid-remove");
-		removed = 0;
-		if (outbox_env_ack(ob, acks[i].id, acks[i].hash, &removed,
-		    &e2) != 0) {
-			/* A hash that differs: HR holds other bytes under
-			 * this id. Keep ours; say so once. */
-			if (r->refused++ == 0)
-				err_set(e, "%s", e2.msg);
-			continue;
-		}
-		if (removed)
-			r->confirmed++;
+		memcpy(a[i].id, acks[i].id, OUTBOX_ID_BYTES);
+		memcpy(a[i].hash, acks[i].hash, OUTBOX_HASH_BYTES);
 	}
-	return 0;
+	err_clear(&e2);
+	if (outbox_env_ack_many(ob, a, half, &rm, &ref, &e2) != 0) {
+		memcpy(e, &e2, sizeof e2);
+		rc = SYNC_EIO;
+		goto out;
+	}
+	r->confirmed += rm;
+	r->refused += ref;
+	if (ref > 0)
+		memcpy(e, &e2, sizeof e2);
+	if (n > 1)
+		crash_point("sync-mid-remove");
+	if (outbox_env_ack_many(ob, a + half, n - half, &rm, &ref, &e2) != 0) {
+		memcpy(e, &e2, sizeof e2);
+		rc = SYNC_EIO;
+		goto out;
+	}
+	r->confirmed += rm;
+	if (ref > 0 && r->refused == 0)
+		memcpy(e, &e2, sizeof e2);
+	r->refused += ref;
+out:
+	free(a);
+	return rc;
 }
 
 static void

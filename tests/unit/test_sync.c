@@ -15,7 +15,11 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
+#include "crypto/env.h"
 #include "store/central.h"
+#include "store/outbox.h"
 #include "sync/sync.h"
 #include "util/xmem.h"
 
@@ -191,6 +195,51 @@ test_nfs_refused(void **state)
 	assert_int_equal(central_exit_code(CENTRAL_ENETFS) != 0, 1);
 }
 
+/* Acknowledgements in one transaction: matching hashes removed, a
+ * differing hash kept and counted, an unknown id skipped. */
+static void
+test_ack_many(void **state)
+{
+	char dir[] = "/tmp/avslut-sync-ack-XXXXXX", *cmd;
+	uint8_t master[OUTBOX_KEY_BYTES], draft[OUTBOX_ID_BYTES];
+	uint8_t blob[4][64];
+	struct outbox_ack acks[4];
+	struct outbox *ob;
+	size_t rm = 99, ref = 99, left = 0;
+	struct err e;
+	int i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	memset(master, 7, sizeof master);
+	assert_int_equal(outbox_open(dir, &ob, &e), 0);
+	for (i = 0; i < 4; i++) {
+		memset(blob[i], 'a' + i, sizeof blob[i]);
+		memset(acks[i].id, i + 1, OUTBOX_ID_BYTES);
+		env_hash(acks[i].hash, blob[i], sizeof blob[i]);
+		assert_int_equal(outbox_draft_new(ob, master, draft, &e), 0);
+		assert_int_equal(outbox_submit(ob, draft, acks[i].id,
+		    blob[i], sizeof blob[i], &e), 0);
+	}
+	acks[2].hash[0] ^= 1;			/* HR holds other bytes */
+	memset(acks[3].id, 0xee, OUTBOX_ID_BYTES);	/* not ours */
+	assert_int_equal(outbox_env_ack_many(ob, acks, 4, &rm, &ref, &e), 0);
+	assert_int_equal(rm, 2);
+	assert_int_equal(ref, 1);
+	assert_non_null(strstr(e.msg, "03030303030303030303030303030303"));
+	assert_non_null(strstr(e.msg, "kept for the next sync"));
+	assert_int_equal(outbox_env_count(ob, &left, &e), 0);
+	assert_int_equal(left, 2);
+	/* Again: nothing more to remove, the refusal stays. */
+	assert_int_equal(outbox_env_ack_many(ob, acks, 4, &rm, &ref, &e), 0);
+	assert_int_equal(rm, 0);
+	assert_int_equal(ref, 1);
+	outbox_close(ob);
+	cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
 /* A temporary file holding n pseudo-random bytes, at offset 0. */
 static int
 make_input(size_t n, uint8_t **copy)
@@ -315,9 +364,12 @@ main(void)
 		cmocka_unit_test(test_ssh_command),
 		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_nfs_refused),
+		cmocka_unit_test(test_ack_many),
 		cmocka_unit_test(test_exchange_cat),
 		cmocka_unit_test(test_exchange_failures),
 	};
 
+	if (sodium_init() < 0)
+		return 1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
