@@ -334,24 +334,35 @@ ld_syntax(struct ld *l, const yaml_parser_t *p)
 		    p->problem ? p->problem : "?", tab);
 }
 
+/* At most 40 bytes of s, printable. Caller frees. */
+static char *
+ld_clip(const yaml_char_t *s)
+{
+	size_t n = strlen((const char *)s);
+
+	return utf8_sanitize((const char *)s, n > 40 ? 40 : n, 0);
+}
+
 /* Anchors, aliases and tags are refused: no alias bombs, no surprises. */
 static int
 ld_props(struct ld *l, const yaml_event_t *ev, const yaml_char_t *anchor,
     const yaml_char_t *tag)
 {
 	size_t line = ev->start_mark.line + 1, col = ev->start_mark.column + 1;
+	char *s;
 
-	if (anchor != NULL) {
-		ld_diag(l, line, col, "anchor '&%.40s': anchors and aliases "
-		    "are not allowed in a form", (const char *)anchor);
-		return -1;
-	}
-	if (tag != NULL) {
-		ld_diag(l, line, col, "tag '%.40s': YAML tags are not allowed "
-		    "in a form", (const char *)tag);
-		return -1;
-	}
-	return 0;
+	if (anchor == NULL && tag == NULL)
+		return 0;
+	/* Tags may carry %-escaped bytes: never echo them raw. */
+	s = ld_clip(anchor != NULL ? anchor : tag);
+	if (anchor != NULL)
+		ld_diag(l, line, col, "anchor '&%s': anchors and aliases are "
+		    "not allowed in a form", s);
+	else
+		ld_diag(l, line, col, "tag '%s': YAML tags are not allowed in "
+		    "a form", s);
+	free(s);
+	return -1;
 }
 
 /* Returns the root node, or NULL after a fatal problem (reported). */
@@ -362,6 +373,7 @@ ld_read(struct ld *l)
 	yaml_event_t ev;
 	struct ynode *stack[FORM_MAX_DEPTH], *root = NULL, *n;
 	size_t sp = 0, ndocs = 0;
+	char *an;
 	int done = 0, ok = 1;
 
 	if (!yaml_parser_initialize(&p)) {
@@ -392,10 +404,11 @@ ld_read(struct ld *l)
 			}
 			break;
 		case YAML_ALIAS_EVENT:
+			an = ld_clip(ev.data.alias.anchor);
 			ld_diag(l, ev.start_mark.line + 1,
-			    ev.start_mark.column + 1, "alias '*%.40s': "
-			    "anchors and aliases are not allowed in a form",
-			    (const char *)ev.data.alias.anchor);
+			    ev.start_mark.column + 1, "alias '*%s': anchors "
+			    "and aliases are not allowed in a form", an);
+			free(an);
 			ok = 0;
 			done = 1;
 			break;

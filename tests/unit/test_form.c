@@ -684,6 +684,9 @@ test_hostile(void **state)
 	expect_diags("id: !!str x\n",
 	    "t.yaml:1:5: tag 'tag:yaml.org,2002:str': YAML tags are not "
 	    "allowed in a form", NULL);
+	expect_diags("id: !<%1b[2J> x\n",	/* an escape, decoded */
+	    "t.yaml:1:5: tag '\xef\xbf\xbd[2J': YAML tags are not allowed "
+	    "in a form", NULL);
 	expect_diags("id: x\n---\nid: y\n",
 	    "t.yaml:2:1: a second YAML document: a form file holds one",
 	    NULL);
@@ -1347,6 +1350,7 @@ test_canonical_exact(void **state)
 	struct form_diags d;
 	struct form *f;
 	uint8_t h[FORM_HASH_BYTES];
+	char hex[2 * FORM_HASH_BYTES + 1];
 	size_t len;
 	char *c;
 
@@ -1360,6 +1364,9 @@ test_canonical_exact(void **state)
 	crypto_generichash(h, sizeof h, (const unsigned char *)want,
 	    strlen(want), NULL, 0);
 	assert_memory_equal(h, f->hash, FORM_HASH_BYTES);
+	form_hash_hex(f, hex);
+	assert_string_equal(hex, "facbe4103ced428390cdf7d1d9438727c728a57076"
+	    "f7ff8303b0c7f782896b82");	/* as in avslut-form(5) */
 	free(c);
 	form_free(f);
 }
