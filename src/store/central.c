@@ -1007,3 +1007,218 @@ central_log_list_free(struct central_log_entry *list, size_t n)
 	}
 	free(list);
 }
+
+/* --- turnover and staff-survey HME ---------------------------------------- */
+
+/* Run one prepared INSERT OR REPLACE per row inside BEGIN IMMEDIATE, then
+ * log what and commit: all rows or none. bind fills row i's values. */
+static int
+central_import(struct central *c, const char *sql, size_t n,
+    void (*bind)(sqlite3_stmt *st, const void *rows, size_t i),
+    const void *rows, const char *what, const char *doing, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc;
+
+	if ((rc = central_exec(c, "BEGIN IMMEDIATE", doing, e)) != 0)
+		return rc;
+	if ((rc = central_prepare(c, &st, sql, doing, e)) != 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		bind(st, rows, i);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = central_sqlerr(c, doing, e);
+			goto out;
+		}
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+	if ((rc = central_log(c, what, e)) == 0)
+		rc = central_exec(c, "COMMIT", doing, e);
+out:
+	sqlite3_finalize(st);
+	if (rc != 0)
+		central_rollback(c);
+	return rc;
+}
+
+static void
+central_turnover_bind(sqlite3_stmt *st, const void *rows, size_t i)
+{
+	const struct central_turnover *r =
+	    (const struct central_turnover *)rows + i;
+
+	sqlite3_bind_text(st, 1, r->unit, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, r->year);
+	sqlite3_bind_double(st, 3, r->headcount);
+	sqlite3_bind_double(st, 4, r->leavers);
+}
+
+int
+central_turnover_import(struct central *c,
+    const struct central_turnover *rows, size_t n, const char *what,
+    struct err *e)
+{
+	return central_import(c, "INSERT OR REPLACE INTO turnover (unit, "
+	    "year, headcount, leavers) VALUES (?, ?, ?, ?)", n,
+	    central_turnover_bind, rows, what, "cannot import the turnover",
+	    e);
+}
+
+int
+central_turnover_list(struct central *c, struct central_turnover **out,
+    size_t *nout, struct err *e)
+{
+	sqlite3_stmt *st;
+	struct central_turnover *v = NULL;
+	size_t k = 0;
+	int rc, s;
+
+	if ((rc = central_prepare(c, &st, "SELECT unit, year, headcount, "
+	    "leavers FROM turnover ORDER BY unit, year",
+	    "cannot read the turnover", e)) != 0)
+		return rc;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, k + 1, sizeof *v);
+		v[k].unit = xstrdup((const char *)sqlite3_column_text(st, 0));
+		v[k].year = (unsigned)sqlite3_column_int64(st, 1);
+		v[k].headcount = sqlite3_column_double(st, 2);
+		v[k].leavers = sqlite3_column_double(st, 3);
+		k++;
+	}
+	if (s != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot read the turnover", e);
+		central_turnover_list_free(v, k);
+		v = NULL;
+		k = 0;
+	}
+	sqlite3_finalize(st);
+	*out = v;
+	*nout = k;
+	return rc;
+}
+
+void
+central_turnover_list_free(struct central_turnover *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(rows[i].unit);
+	free(rows);
+}
+
+static void
+central_hme_bind(sqlite3_stmt *st, const void *rows, size_t i)
+{
+	const struct central_hme *r = (const struct central_hme *)rows + i;
+
+	sqlite3_bind_text(st, 1, r->unit, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, r->year);
+	sqlite3_bind_double(st, 3, r->hme);
+	sqlite3_bind_double(st, 4, r->motivation);
+	sqlite3_bind_double(st, 5, r->ledarskap);
+	sqlite3_bind_double(st, 6, r->styrning);
+}
+
+int
+central_hme_import(struct central *c, const struct central_hme *rows,
+    size_t n, const char *what, struct err *e)
+{
+	return central_import(c, "INSERT OR REPLACE INTO hme (unit, year, "
+	    "hme, motivation, ledarskap, styrning) VALUES (?, ?, ?, ?, ?, ?)",
+	    n, central_hme_bind, rows, what, "cannot import the HME", e);
+}
+
+int
+central_hme_list(struct central *c, struct central_hme **out, size_t *nout,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	struct central_hme *v = NULL;
+	size_t k = 0;
+	int rc, s;
+
+	if ((rc = central_prepare(c, &st, "SELECT unit, year, hme, "
+	    "motivation, ledarskap, styrning FROM hme ORDER BY unit, year",
+	    "cannot read the HME", e)) != 0)
+		return rc;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, k + 1, sizeof *v);
+		v[k].unit = xstrdup((const char *)sqlite3_column_text(st, 0));
+		v[k].year = (unsigned)sqlite3_column_int64(st, 1);
+		v[k].hme = sqlite3_column_double(st, 2);
+		v[k].motivation = sqlite3_column_double(st, 3);
+		v[k].ledarskap = sqlite3_column_double(st, 4);
+		v[k].styrning = sqlite3_column_double(st, 5);
+		k++;
+	}
+	if (s != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot read the HME", e);
+		central_hme_list_free(v, k);
+		v = NULL;
+		k = 0;
+	}
+	sqlite3_finalize(st);
+	*out = v;
+	*nout = k;
+	return rc;
+}
+
+void
+central_hme_list_free(struct central_hme *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(rows[i].unit);
+	free(rows);
+}
+
+/* --- purge ---------------------------------------------------------------- */
+
+int
+central_env_delete(struct central *c, const uint8_t (*ids)[BUNDLE_ID_BYTES],
+    size_t n, const char *what, size_t *deleted, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i, k = 0;
+	int rc;
+
+	*deleted = 0;
+	if ((rc = central_exec(c, "BEGIN IMMEDIATE", "cannot delete the "
+	    "envelopes", e)) != 0)
+		return rc;
+	if ((rc = central_prepare(c, &st, "DELETE FROM envelopes WHERE id = ?",
+	    "cannot delete the envelopes", e)) != 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_blob(st, 1, ids[i], BUNDLE_ID_BYTES,
+		    SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = central_sqlerr(c, "cannot delete the envelopes",
+			    e);
+			goto out;
+		}
+		k += (size_t)sqlite3_changes(c->db);
+		sqlite3_reset(st);
+	}
+	if ((rc = central_log(c, what, e)) == 0)
+		rc = central_exec(c, "COMMIT", "cannot delete the envelopes",
+		    e);
+out:
+	sqlite3_finalize(st);
+	if (rc != 0) {
+		central_rollback(c);
+		return rc;
+	}
+	*deleted = k;
+	/* secure_delete zeroed the rows; VACUUM rebuilds the file without
+	 * the freed pages, and the checkpoint leaves no copy in the WAL. */
+	if ((rc = central_exec(c, "VACUUM", "deleted, but cannot compact "
+	    "the store (VACUUM)", e)) != 0)
+		return rc;
+	return central_exec(c, "PRAGMA wal_checkpoint(TRUNCATE)", "deleted, "
+	    "but cannot checkpoint the WAL", e);
+}

@@ -126,6 +126,43 @@ int central_log_list(struct central *c, struct central_log_entry **list,
     size_t *n, struct err *e);
 void central_log_list_free(struct central_log_entry *list, size_t n);
 
+/* Turnover (`avslut-hr turnover import`): per unit and year the average
+ * headcount and the leavers. An import replaces the rows of the same unit
+ * and year and leaves the others; all rows or none (one transaction), and
+ * it is logged as what. */
+struct central_turnover {
+	char *unit;
+	unsigned year;
+	double headcount;
+	double leavers;
+};
+int central_turnover_import(struct central *c,
+    const struct central_turnover *rows, size_t n, const char *what,
+    struct err *e);
+/* Every row, by unit and year. */
+int central_turnover_list(struct central *c, struct central_turnover **rows,
+    size_t *n, struct err *e);
+void central_turnover_list_free(struct central_turnover *rows, size_t n);
+
+/* The units' staff-survey HME (`avslut-hr hme import`), each 0..100;
+ * imported like turnover. */
+struct central_hme {
+	char *unit;
+	unsigned year;
+	double hme, motivation, ledarskap, styrning;
+};
+int central_hme_import(struct central *c, const struct central_hme *rows,
+    size_t n, const char *what, struct err *e);
+int central_hme_list(struct central *c, struct central_hme **rows, size_t *n,
+    struct err *e);
+void central_hme_list_free(struct central_hme *rows, size_t n);
+
+/* Delete the envelopes with these ids (purge), log what, all in one
+ * transaction; then VACUUM and truncate the WAL so that no deleted byte
+ * stays in the file (secure_delete is on). *deleted counts them. */
+int central_env_delete(struct central *c, const uint8_t (*ids)[BUNDLE_ID_BYTES],
+    size_t n, const char *what, size_t *deleted, struct err *e);
+
 /* The raw SQLite handle (sqlite3 *) for the HR modules that own the
  * units, turnover and hme tables (schema in central.c). */
 void *central_db(struct central *c);
