@@ -27,6 +27,9 @@ int cmd_hr_passwd(int argc, char **argv);
 int cmd_forms(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_interviewers(int argc, char **argv);
+int cmd_units(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_purge(int argc, char **argv);
 
 /* Print "PROG VERSION" to stdout. */
 void cli_version(void);

@@ -16,6 +16,9 @@ static const struct cli_cmd hr_cmds[] = {
 	{ "ingest", cmd_ingest, "store a signed bundle, answer with a receipt" },
 	{ "interviewers", cmd_interviewers,
 	    "register, list, revoke interviewer keys" },
+	{ "units", cmd_units, "list the units, their areas and data" },
+	{ "log", cmd_log, "show the access log" },
+	{ "purge", cmd_purge, "delete interviews of earlier years" },
 	{ NULL, NULL, NULL },
 };
 

@@ -1,0 +1,237 @@
+/* cli_hr: opening central.db with the HR key unlocked and logged, the
+ * progress bar, and the whole load that reports and the dashboard share. */
+#include "cli/cli_hr.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "util/msg.h"
+#include "util/xmem.h"
+
+int
+cli_hr_open_unlock(const char *db, const char *keyopt, const char *passfile,
+    const char *what, struct central **c, struct key_hr **k)
+{
+	struct err e;
+	char *line;
+	int rc, lrc;
+
+	*k = NULL;
+	if ((rc = central_open(c, db, 0, &e)) != 0) {
+		msg_warn("%s", e.msg);
+		return central_exit_code(rc);
+	}
+	rc = cli_hr_unlock(keyopt, passfile, k);
+	if (rc == 0)
+		line = xasprintf("unlock HR key: %s", what);
+	else if (rc == EX_NOPERM)
+		line = xasprintf("HR key unlock refused (wrong passphrase): %s",
+		    what);
+	else
+		line = NULL;
+	if (line != NULL) {
+		lrc = central_log(*c, line, &e);
+		free(line);
+		if (lrc != 0) {
+			msg_warn("%s: nothing is done without the access log",
+			    e.msg);
+			if (rc == 0)
+				rc = central_exit_code(lrc);
+		}
+	}
+	if (rc != 0) {
+		key_hr_free(*k);
+		*k = NULL;
+		central_close(*c);
+		*c = NULL;
+	}
+	return rc;
+}
+
+static double
+cli_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void
+cli_progress(void *ctx, size_t done, size_t total)
+{
+	struct cli_progress *p = ctx;
+	double t = cli_now();
+	char bar[31];
+	size_t fill, i;
+
+	if (p->start == 0)
+		p->start = t;
+	if (!isatty(STDERR_FILENO))
+		return;
+	if (done >= total) {
+		if (p->drawn)
+			fputs("\r\033[K", stderr);
+		p->drawn = 0;
+		return;
+	}
+	/* Quick runs draw nothing; long ones about ten times a second. */
+	if (t - p->start < 0.3 || t - p->last < 0.1)
+		return;
+	p->last = t;
+	fill = total > 0 ? done * (sizeof bar - 1) / total : 0;
+	for (i = 0; i < sizeof bar - 1; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[sizeof bar - 1] = '\0';
+	fprintf(stderr, "\r%s: %s [%s] %3zu%% %zu/%zu", msg_prog(),
+	    p->label != NULL ? p->label : "opening interviews", bar,
+	    total > 0 ? done * 100 / total : 0, done, total);
+	fflush(stderr);
+	p->drawn = 1;
+}
+
+/* What was left out and why, on stderr: counts, then the first notes. */
+static void
+cli_hr_rejected(const struct hrload_result *r, size_t skipped_forms)
+{
+	size_t i;
+
+	if (skipped_forms > 0)
+		msg_warn("warning: %zu approved forms no longer load to their "
+		    "hash; their interviews are counted as rejected",
+		    skipped_forms);
+	if (hrload_rejected(r) == 0)
+		return;
+	msg_warn("warning: %zu of %zu interviews rejected (%zu unreadable, "
+	    "%zu of forms not approved, %zu not fitting their form); they "
+	    "are in no figure", hrload_rejected(r), r->total, r->unreadable,
+	    r->unapproved, r->invalid);
+	for (i = 0; i < r->nnotes; i++)
+		fprintf(stderr, "  %s\n", r->notes[i]);
+	if (r->notes_dropped > 0)
+		fprintf(stderr, "  ... and %zu more\n", r->notes_dropped);
+}
+
+/* Turnover and HME as the agg module takes them. */
+static int
+cli_hr_tables(struct cli_hr_data *d)
+{
+	struct central_turnover *t;
+	struct central_hme *h;
+	struct err e;
+	size_t n, i;
+	int rc;
+
+	if ((rc = central_turnover_list(d->c, &t, &n, &e)) != 0) {
+		msg_warn("%s", e.msg);
+		return central_exit_code(rc);
+	}
+	d->turnover = xcalloc(n > 0 ? n : 1, sizeof *d->turnover);
+	for (i = 0; i < n; i++) {
+		d->turnover[i].unit = xstrdup(t[i].unit);
+		d->turnover[i].year = t[i].year;
+		d->turnover[i].headcount = t[i].headcount;
+		d->turnover[i].leavers = t[i].leavers;
+	}
+	d->nturnover = n;
+	central_turnover_list_free(t, n);
+	if ((rc = central_hme_list(d->c, &h, &n, &e)) != 0) {
+		msg_warn("%s", e.msg);
+		return central_exit_code(rc);
+	}
+	d->hme = xcalloc(n > 0 ? n : 1, sizeof *d->hme);
+	for (i = 0; i < n; i++) {
+		d->hme[i].unit = xstrdup(h[i].unit);
+		d->hme[i].year = h[i].year;
+		d->hme[i].hme = h[i].hme;
+		d->hme[i].motivation = h[i].motivation;
+		d->hme[i].ledarskap = h[i].ledarskap;
+		d->hme[i].styrning = h[i].styrning;
+	}
+	d->nhme = n;
+	central_hme_list_free(h, n);
+	return 0;
+}
+
+int
+cli_hr_load(const char *db, const char *keyopt, const char *passfile,
+    const char *what, struct cli_hr_data *d)
+{
+	struct cli_progress prog;
+	struct hrload_opts o;
+	struct agg_unit *units;
+	struct err e;
+	size_t i, skipped = 0;
+	int rc;
+
+	memset(d, 0, sizeof *d);
+	if ((d->cfg = config_load("avslut-hr", &e)) == NULL) {
+		msg_warn("%s", e.msg);
+		return EX_CONFIG;
+	}
+	if ((rc = cli_hr_open_unlock(db, keyopt, passfile, what, &d->c,
+	    &d->k)) != 0)
+		goto fail;
+	if ((rc = hrload_forms(d->c, &d->forms, &d->nforms, &skipped,
+	    &e)) != 0) {
+		msg_warn("%s", e.msg);
+		rc = central_exit_code(rc);
+		goto fail;
+	}
+	units = xcalloc(d->cfg->nunits > 0 ? d->cfg->nunits : 1,
+	    sizeof *units);
+	for (i = 0; i < d->cfg->nunits; i++) {
+		units[i].code = d->cfg->units[i].code;
+		units[i].name = d->cfg->units[i].name;
+		units[i].area = d->cfg->units[i].area;
+	}
+	d->agg = agg_new((const struct form *const *)d->forms, d->nforms,
+	    units, d->cfg->nunits, NULL);
+	free(units);
+	memset(&prog, 0, sizeof prog);
+	memset(&o, 0, sizeof o);
+	o.progress = cli_progress;
+	o.progress_ctx = &prog;
+	rc = hrload_run(d->c, d->k->pk, d->k->sk,
+	    (const struct form *const *)d->forms, d->nforms, d->agg, &o,
+	    &d->res, &e);
+	key_hr_free(d->k);
+	d->k = NULL;
+	if (rc != 0) {
+		msg_warn("%s", e.msg);
+		rc = rc == -1 ? EX_SOFTWARE : central_exit_code(rc);
+		goto fail;
+	}
+	cli_hr_rejected(&d->res, skipped);
+	if ((rc = cli_hr_tables(d)) != 0)
+		goto fail;
+	return 0;
+fail:
+	cli_hr_data_free(d);
+	return rc;
+}
+
+void
+cli_hr_data_free(struct cli_hr_data *d)
+{
+	size_t i;
+
+	agg_free(d->agg);
+	hrload_forms_free(d->forms, d->nforms);
+	hrload_result_free(&d->res);
+	key_hr_free(d->k);
+	central_close(d->c);
+	config_free(d->cfg);
+	for (i = 0; i < d->nturnover; i++)
+		free(d->turnover[i].unit);
+	free(d->turnover);
+	for (i = 0; i < d->nhme; i++)
+		free(d->hme[i].unit);
+	free(d->hme);
+	memset(d, 0, sizeof *d);
+}

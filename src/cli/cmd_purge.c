@@ -1,0 +1,220 @@
+/* cmd_purge: `avslut-hr purge --before YEAR` deletes the interviews of
+ * earlier periods for the region's retention rules. A sealed envelope
+ * does not show its period, so each is opened with the HR key first. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/cli_hr.h"
+#include "util/msg.h"
+#include "util/xmem.h"
+
+static void
+purge_usage(FILE *f)
+{
+	fputs("usage: avslut-hr purge --before YEAR [--db FILE] [--key FILE]\n"
+	    "           [--passphrase-file FILE] [--dry-run] [--yes]\n"
+	    "Delete for good every interview held before YEAR (its period's\n"
+	    "year is earlier). Each envelope is opened with the HR key to\n"
+	    "learn its period; envelopes that cannot be opened are kept and\n"
+	    "counted. The rows are overwritten (secure_delete), the store is\n"
+	    "compacted (VACUUM) and the purge is written to the access log.\n\n"
+	    "  --before YEAR           delete interviews of years before this\n"
+	    "  --db FILE               the central store\n"
+	    "  --key FILE              the HR key (default: hr.key in the\n"
+	    "                          avslut-hr data directory)\n"
+	    "  --passphrase-file FILE  read the passphrase from line 1\n"
+	    "  --dry-run               count only, delete nothing\n"
+	    "  --yes                   do not ask before deleting (needed\n"
+	    "                          when standard input is no terminal)\n"
+	    "  --help                  show this help\n"
+	    "Exit 0 on success, 64 usage, 66 no store or key, 74 I/O,\n"
+	    "77 wrong passphrase or permission.\n", f);
+}
+
+struct purge {
+	unsigned before;
+	uint8_t (*ids)[ENV_ID_BYTES];
+	size_t n, cap;
+	size_t opened;
+};
+
+/* Serialised by hrload: collect the ids of earlier periods. */
+static int
+purge_pick(void *ctx, const uint8_t id[ENV_ID_BYTES], enum hrload_status st,
+    const struct record *r, struct err *e)
+{
+	struct purge *p = ctx;
+
+	(void)e;
+	if (r == NULL || st == HRLOAD_UNREADABLE)
+		return 0;
+	p->opened++;
+	if (r->year >= p->before)
+		return 0;
+	if (p->n == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 256;
+		p->ids = xreallocarray(p->ids, p->cap, sizeof *p->ids);
+	}
+	memcpy(p->ids[p->n++], id, ENV_ID_BYTES);
+	return 0;
+}
+
+/* Ask on the terminal; 1 for yes. */
+static int
+purge_confirm(size_t n, unsigned before)
+{
+	char line[16];
+
+	fprintf(stderr, "Delete these %zu interviews from before %u for good? "
+	    "[y/N] ", n, before);
+	fflush(stderr);
+	if (fgets(line, sizeof line, stdin) == NULL)
+		return 0;
+	return line[0] == 'y' || line[0] == 'Y' || line[0] == 'j' ||
+	    line[0] == 'J';
+}
+
+static int
+purge_run(const char *db, const char *keyopt, const char *passfile,
+    unsigned before, int dry, int yes)
+{
+	struct cli_progress prog;
+	struct hrload_result res;
+	struct hrload_opts o;
+	struct purge p;
+	struct central *c;
+	struct key_hr *k;
+	struct err e;
+	char *what;
+	size_t deleted;
+	int rc;
+
+	what = xasprintf("purge --before %u%s", before, dry ? " --dry-run" :
+	    "");
+	rc = cli_hr_open_unlock(db, keyopt, passfile, what, &c, &k);
+	free(what);
+	if (rc != 0)
+		return rc;
+	memset(&p, 0, sizeof p);
+	memset(&prog, 0, sizeof prog);
+	memset(&o, 0, sizeof o);
+	p.before = before;
+	o.progress = cli_progress;
+	o.progress_ctx = &prog;
+	rc = hrload_foreach(c, k->pk, k->sk, NULL, 0, &o, purge_pick, &p,
+	    &res, &e);
+	key_hr_free(k);
+	if (rc != 0) {
+		msg_warn("purge: %s", e.msg);
+		rc = central_exit_code(rc);
+		goto out;
+	}
+	printf("%zu of %zu interviews are from before %u\n", p.n, res.total,
+	    before);
+	if (res.unreadable > 0)
+		msg_warn("warning: %zu envelopes cannot be opened with this "
+		    "key; their period is unknown, so they are kept",
+		    res.unreadable);
+	if (p.n == 0 || dry)
+		goto out;
+	if (!yes) {
+		if (!isatty(STDIN_FILENO)) {
+			msg_warn("purge: nothing deleted: add --yes to delete "
+			    "without asking");
+			rc = EX_USAGE;
+			goto out;
+		}
+		if (!purge_confirm(p.n, before)) {
+			fputs("nothing deleted\n", stderr);
+			goto out;
+		}
+	}
+	what = xasprintf("purge --before %u: deleted %zu interviews", before,
+	    p.n);
+	rc = central_env_delete(c, (const uint8_t(*)[ENV_ID_BYTES])p.ids, p.n,
+	    what, &deleted, &e);
+	free(what);
+	if (rc != 0) {
+		msg_warn("purge: %s", e.msg);
+		rc = central_exit_code(rc);
+		goto out;
+	}
+	printf("deleted %zu interviews; the store was compacted\n", deleted);
+out:
+	hrload_result_free(&res);
+	free(p.ids);
+	central_close(c);
+	return rc;
+}
+
+int
+cmd_purge(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "before", required_argument, NULL, 'b' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "key", required_argument, NULL, 'K' },
+		{ "passphrase-file", required_argument, NULL, 'p' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "yes", no_argument, NULL, 'y' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *db = NULL, *keyopt = NULL, *passfile = NULL;
+	char *end;
+	long before = -1;
+	int ch, dry = 0, yes = 0;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'b':
+			before = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' ||
+			    before < RECORD_YEAR_MIN ||
+			    before > RECORD_YEAR_MAX + 1) {
+				msg_warn("purge: --before %s: give a year such "
+				    "as 2020", optarg);
+				return EX_USAGE;
+			}
+			break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'K':
+			keyopt = optarg;
+			break;
+		case 'p':
+			passfile = optarg;
+			break;
+		case 'n':
+			dry = 1;
+			break;
+		case 'y':
+			yes = 1;
+			break;
+		case 'h':
+			purge_usage(stdout);
+			return 0;
+		default:
+			purge_usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		msg_warn("purge: unexpected argument '%s': see avslut-hr purge "
+		    "--help", argv[optind]);
+		return EX_USAGE;
+	}
+	if (before < 0) {
+		msg_warn("purge: --before YEAR is required: see avslut-hr "
+		    "purge --help");
+		return EX_USAGE;
+	}
+	return purge_run(db, keyopt, passfile, (unsigned)before, dry, yes);
+}

@@ -1,0 +1,179 @@
+/* cmd_units: `avslut-hr units` lists the config's units with their area
+ * and the years the store holds turnover and staff-survey HME for. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cli/cli.h"
+#include "config/config.h"
+#include "store/central.h"
+#include "util/msg.h"
+#include "util/xmem.h"
+
+static void
+units_usage(FILE *f)
+{
+	fputs("usage: avslut-hr units [--db FILE]\n"
+	    "List the units of the config (avslut-config(5)): code, name,\n"
+	    "area, and the years with turnover and staff-survey HME in the\n"
+	    "store. Units with such data that the config no longer has are\n"
+	    "listed last.\n\n"
+	    "  --db FILE  the central store (default: the data directory's\n"
+	    "             central.db)\n"
+	    "  --help     show this help\n"
+	    "Exit 0 on success, 64 usage, 74 I/O, 78 bad config.\n", f);
+}
+
+/* "2023, 2024" for the years rows (sorted by unit, year) hold for unit. */
+static char *
+units_years(const char *unit, const char *const *units, const unsigned *years,
+    size_t n)
+{
+	char *s = NULL, *t;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(units[i], unit) != 0)
+			continue;
+		t = s == NULL ? xasprintf("%u", years[i]) :
+		    xasprintf("%s, %u", s, years[i]);
+		free(s);
+		s = t;
+	}
+	return s != NULL ? s : xstrdup("-");
+}
+
+struct units_tab {
+	const char **unit;
+	unsigned *year;
+	size_t n;
+};
+
+static void
+units_row(const char *code, const char *name, const char *area,
+    const struct units_tab *t, const struct units_tab *h)
+{
+	char *ty = units_years(code, t->unit, t->year, t->n);
+	char *hy = units_years(code, h->unit, h->year, h->n);
+
+	printf("%s\t%s\t%s\t%s\t%s\n", code, name, area, ty, hy);
+	free(ty);
+	free(hy);
+}
+
+static int
+units_in(const struct units_tab *t, const char *unit)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->unit[i], unit) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+units_known(const struct config *cfg, const char *const *list, size_t i)
+{
+	size_t j;
+
+	if (config_unit(cfg, list[i]) != NULL)
+		return 1;
+	for (j = 0; j < i; j++)
+		if (strcmp(list[j], list[i]) == 0)
+			return 1;	/* listed already */
+	return 0;
+}
+
+int
+cmd_units(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct central_turnover *tv = NULL;
+	struct central_hme *hv = NULL;
+	struct units_tab t, h;
+	struct config *cfg;
+	struct central *c;
+	struct err e;
+	const char *db = NULL;
+	size_t nt = 0, nh = 0, i;
+	int ch, rc;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'h':
+			units_usage(stdout);
+			return 0;
+		default:
+			units_usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		msg_warn("units: unexpected argument '%s': see avslut-hr units "
+		    "--help", argv[optind]);
+		return EX_USAGE;
+	}
+	if ((cfg = config_load("avslut-hr", &e)) == NULL) {
+		msg_warn("units: %s", e.msg);
+		return EX_CONFIG;
+	}
+	/* No store yet is fine: no unit has data then. */
+	rc = central_open(&c, db, CENTRAL_RDONLY, &e);
+	if (rc == 0) {
+		if ((rc = central_turnover_list(c, &tv, &nt, &e)) == 0)
+			rc = central_hme_list(c, &hv, &nh, &e);
+		central_close(c);
+	}
+	if (rc != 0 && rc != CENTRAL_ENOENT) {
+		msg_warn("units: %s", e.msg);
+		central_turnover_list_free(tv, nt);
+		config_free(cfg);
+		return central_exit_code(rc);
+	}
+	t.n = nt;
+	t.unit = xcalloc(nt + 1, sizeof *t.unit);
+	t.year = xcalloc(nt + 1, sizeof *t.year);
+	for (i = 0; i < nt; i++) {
+		t.unit[i] = tv[i].unit;
+		t.year[i] = tv[i].year;
+	}
+	h.n = nh;
+	h.unit = xcalloc(nh + 1, sizeof *h.unit);
+	h.year = xcalloc(nh + 1, sizeof *h.year);
+	for (i = 0; i < nh; i++) {
+		h.unit[i] = hv[i].unit;
+		h.year[i] = hv[i].year;
+	}
+	printf("CODE\tNAME\tAREA\tTURNOVER\tHME\n");
+	for (i = 0; i < cfg->nunits; i++)
+		units_row(cfg->units[i].code, cfg->units[i].name,
+		    cfg->units[i].area != NULL && cfg->units[i].area[0] ?
+		    cfg->units[i].area : "-", &t, &h);
+	for (i = 0; i < nt; i++)
+		if (!units_known(cfg, t.unit, i))
+			units_row(t.unit[i], "(not in the config)", "-", &t,
+			    &h);
+	for (i = 0; i < nh; i++)
+		if (!units_known(cfg, h.unit, i) && !units_in(&t, h.unit[i]))
+			units_row(h.unit[i], "(not in the config)", "-", &t,
+			    &h);
+	free(t.unit);
+	free(t.year);
+	free(h.unit);
+	free(h.year);
+	central_turnover_list_free(tv, nt);
+	central_hme_list_free(hv, nh);
+	config_free(cfg);
+	return 0;
+}

@@ -1,0 +1,120 @@
+#!/bin/sh
+# test_hr: the HR housekeeping commands through the real avslut-hr:
+# turnover and hme import, units, log, purge, and a wrong passphrase.
+# Prints "PASS name" / "FAIL name: why".
+SRC=${AVSLUT_SRCDIR:-$(pwd)}
+B=${AVSLUT_BUILD:-$SRC/build}
+HR=$B/avslut-hr
+TC=$B/tools/avslut-testcentral
+T=$(mktemp -d /tmp/avslut-e2e-hr.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+export AVSLUT_HOME="$T/home"
+unset AVSLUT_PASSPHRASE_FILE
+failed=0
+
+ok() { echo "PASS $1"; }
+no() { echo "FAIL $1: $2"; failed=1; }
+# check NAME WHY CONDITION...: PASS if the command succeeds.
+check() {
+	n=$1
+	w=$2
+	shift 2
+	if "$@"; then ok "$n"; else no "$n" "$w"; fi
+}
+count() { sqlite3 "$1" "SELECT count(*) FROM $2" 2>/dev/null; }
+
+printf 'correct horse\n' >"$T/pass"
+printf 'wrong horse\n' >"$T/wrong"
+HRD=$AVSLUT_HOME/data/avslut-hr
+DB=$HRD/central.db
+"$HR" keygen --passphrase-file "$T/pass" --kdf test >/dev/null 2>&1 ||
+	no setup "keygen failed"
+"$HR" forms add "$SRC/forms/exit-interview.yaml" >/dev/null 2>&1 ||
+	no setup "forms add failed"
+
+# --- log and units on a store without data ---------------------------------
+"$HR" log >"$T/out" 2>"$T/err"
+rc=$?
+check log_shows_forms_add "rc=$rc $(cat "$T/out")" sh -c \
+    "test $rc = 0 && grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC	[^	]+	forms add exit-interview version 1\$' '$T/out'"
+"$HR" log --db "$T/none.db" >/dev/null 2>"$T/err"
+rc=$?
+check log_no_store "rc=$rc $(cat "$T/err")" test "$rc" = 66
+"$HR" log extra >/dev/null 2>&1
+check log_usage "rc=$?" test "$?" = 64
+
+"$HR" units >"$T/out" 2>"$T/err"
+rc=$?
+check units_lists_config "rc=$rc $(head -3 "$T/out")" sh -c \
+    "test $rc = 0 && head -1 '$T/out' | grep -q '^CODE	NAME	AREA	TURNOVER	HME\$' && grep -q '^VC-ALBY	Alby vårdcentral	Norra	-	-\$' '$T/out'"
+"$HR" units --db "$T/none.db" >"$T/out" 2>&1
+check units_without_store "rc=$?" grep -q '^VC-ALBY	' "$T/out"
+
+# --- purge -----------------------------------------------------------------
+"$TC" "$DB" "$HRD/hr.pub" VC-ALBY 2021 4 >/dev/null &&
+"$TC" "$DB" "$HRD/hr.pub" VC-LUNDBY 2022 3 >/dev/null &&
+"$TC" "$DB" "$HRD/hr.pub" VC-ALBY 2023 6 >/dev/null &&
+"$TC" "$DB" "$HRD/hr.pub" VC-ALBY 2020 2 tamper >/dev/null ||
+	no setup "avslut-testcentral failed"
+check purge_setup "$(count "$DB" envelopes)" test "$(count "$DB" envelopes)" = 15
+
+"$HR" purge --before 2023 --passphrase-file "$T/wrong" --yes >"$T/out" \
+    2>"$T/err"
+rc=$?
+check wrong_passphrase_77 "rc=$rc" test "$rc" = 77
+check wrong_passphrase_message "$(cat "$T/err")" grep -q \
+    'wrong passphrase for .*hr.key: try again' "$T/err"
+check wrong_passphrase_nothing_deleted "$(count "$DB" envelopes)" \
+    test "$(count "$DB" envelopes)" = 15
+check wrong_passphrase_logged "$("$HR" log | tail -1)" sh -c \
+    "'$HR' log | tail -1 | grep -q 'HR key unlock refused (wrong passphrase): purge --before 2023\$'"
+
+"$HR" purge --before 2023 --passphrase-file "$T/pass" --dry-run >"$T/out" \
+    2>"$T/err"
+rc=$?
+check purge_dry_run "rc=$rc $(cat "$T/out")" sh -c "test $rc = 0 && \
+    grep -q '^7 of 15 interviews are from before 2023\$' '$T/out' && \
+    test \$(sqlite3 '$DB' 'SELECT count(*) FROM envelopes') = 15"
+check purge_unreadable_kept "$(cat "$T/err")" grep -q \
+    '2 envelopes cannot be opened with this key' "$T/err"
+
+"$HR" purge --before 2023 --passphrase-file "$T/pass" >"$T/out" \
+    2>"$T/err" </dev/null
+rc=$?
+check purge_needs_yes "rc=$rc $(cat "$T/err")" sh -c "test $rc = 64 && \
+    grep -q 'add --yes' '$T/err' && \
+    test \$(sqlite3 '$DB' 'SELECT count(*) FROM envelopes') = 15"
+
+"$HR" purge --before 2023 --passphrase-file "$T/pass" --yes >"$T/out" \
+    2>"$T/err"
+rc=$?
+check purge_deletes "rc=$rc $(cat "$T/out") $(cat "$T/err")" sh -c \
+    "test $rc = 0 && grep -q '^deleted 7 interviews' '$T/out'"
+check purge_count_after "$(count "$DB" envelopes)" test \
+    "$(count "$DB" envelopes)" = 8
+check purge_wal_truncated "$(stat -c %s "$DB-wal" 2>/dev/null)" sh -c \
+    "test ! -s '$DB-wal'"
+"$HR" purge --before 2023 --passphrase-file "$T/pass" --yes >"$T/out" \
+    2>/dev/null
+check purge_again_nothing "$(cat "$T/out")" grep -q \
+    '^0 of 8 interviews are from before 2023$' "$T/out"
+"$HR" log >"$T/out"
+check purge_logged "$(tail -3 "$T/out")" grep -q \
+    '	purge --before 2023: deleted 7 interviews$' "$T/out"
+check unlock_logged "$(grep -c 'unlock HR key: purge' "$T/out")" test \
+    "$(grep -c '	unlock HR key: purge --before 2023' "$T/out")" = 4
+"$HR" purge --passphrase-file "$T/pass" --yes >/dev/null 2>&1
+check purge_requires_before "rc=$?" test "$?" = 64
+"$HR" purge --before 19x --yes >/dev/null 2>&1
+check purge_bad_year "rc=$?" test "$?" = 64
+"$HR" purge --before 2023 --db "$T/none.db" --passphrase-file "$T/pass" \
+    --yes >/dev/null 2>&1
+check purge_no_store "rc=$?" test "$?" = 66
+
+for c in log units purge; do
+	"$HR" "$c" --help >"$T/out" 2>&1
+	check "help_$c" "rc=$? $(head -1 "$T/out")" grep -q "^usage: avslut-hr $c" \
+	    "$T/out"
+done
+
+exit $failed
