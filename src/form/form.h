@@ -127,7 +127,7 @@ struct form_diags {
 	char *msg[FORM_MAX_DIAGS];
 	size_t n;
 	size_t dropped;		/* problems beyond FORM_MAX_DIAGS */
-	int io;			/* form_load_file could not read the file */
+	int io;			/* form_load_file could not read it */
 };
 
 /* Free the messages and zero d, ready for reuse. */

@@ -26,7 +26,7 @@ struct form_expr {
 	enum xop op;
 	struct form_expr *a, *b;	/* and, or: both; not: a */
 	size_t q;			/* comparisons: question index */
-	int32_t *vals;			/* ==..>=: one value; in: a list */
+	int32_t *vals;		/* ==..>=: one value; in: a list */
 	size_t nvals;
 	int height;			/* 1 for a comparison */
 };

@@ -593,8 +593,8 @@ test_err_characters(void **state)
 	    " no control or bidi-override characters", NULL);
 	/* A key with a control character is shown sanitised. */
 	expect_mini(YESNO("q3") "        \"a\\eb\": 1\n",
-	    "t.yaml:27:9: unknown key 'a\xef\xbf\xbd" "b' (quoted, so a string) "
-	    "in a question: expected id, type, label, help, required, "
+	    "t.yaml:27:9: unknown key 'a\xef\xbf\xbd" "b' (quoted, so a "
+	    "string) in a question: expected id, type, label, help, required, "
 	    "show_if, theme, report, choices, other, max, min, min_label, "
 	    "max_label, max_length", NULL);
 }
@@ -723,6 +723,51 @@ test_hostile(void **state)
 	expect_diags(y, msg, NULL);
 	free(msg);
 	free(y);
+}
+
+static void
+test_diags_limits(void **state)
+{
+	struct form_diags d;
+	struct form *f;
+	char *y = xstrdup("id: t\n"), *t;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 150; i++) {
+		t = xasprintf("%sk%d: 1\n", y, i);
+		free(y);
+		y = t;
+	}
+	f = load(y, &d);
+	assert_null(f);
+	assert_int_equal(d.n, FORM_MAX_DIAGS);
+	assert_int_equal(d.dropped, 55);
+	assert_string_equal(d.msg[0], "t.yaml:1:1: missing key 'version' in "
+	    "the form");
+	assert_string_equal(d.msg[5], "t.yaml:2:1: unknown key 'k0' in the "
+	    "form: expected id, version, languages, title, intro, sections");
+	form_diags_free(&d);
+	assert_int_equal(d.n, 0);
+	free(y);
+
+	/* A file that cannot be read: one message, and io is set. */
+	memset(&d, 0, sizeof d);
+	assert_null(form_load_file("/nonexistent/form.yaml", &d));
+	assert_int_equal(d.n, 1);
+	assert_true(d.io);
+	assert_string_equal(d.msg[0], "cannot open /nonexistent/form.yaml: "
+	    "No such file or directory");
+	form_diags_free(&d);
+
+	/* form_diags_add for other loaders. */
+	memset(&d, 0, sizeof d);
+	form_diags_add(&d, "c.yaml", 3, 7, "k: expected %d", 5);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.msg[0], "c.yaml:3:7: k: expected 5");
+	form_diags_free(&d);
+	/* A NULL d is allowed: the load just fails quietly. */
+	assert_null(form_load_buf("t.yaml", "x", 1, NULL));
 }
 
 static struct form *
@@ -1416,6 +1461,7 @@ main(void)
 		cmocka_unit_test(test_err_yaml_syntax),
 		cmocka_unit_test(test_err_all_in_one_run),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_diags_limits),
 		cmocka_unit_test(test_expr_parse),
 		cmocka_unit_test(test_expr_errors),
 		cmocka_unit_test(test_expr_eval),
