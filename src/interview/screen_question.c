@@ -343,7 +343,8 @@ quest_draw(struct app *a)
 	session_progress(a->s, &idx, &total);
 	snprintf(line, sizeof line, _("Question %zu of %zu"), idx, total);
 	y = tui_put(1, 2, 30, TUI_STRONG, line);
-	tui_bar(1, y + 4, COLS - y - 6, idx, total);
+	/* a bar, not a ruler: at most 64 columns on wide terminals */
+	tui_bar(1, y + 4, COLS - y - 6 > 64 ? 64 : COLS - y - 6, idx, total);
 	tui_put(2, 2, COLS - 4, TUI_DIM,
 	    form_text_get(&f->sections[qu->section].title, li));
 	y = 4;
