@@ -1178,6 +1178,23 @@ hash_of(const char *yaml, uint8_t out[FORM_HASH_BYTES])
 	form_free(f);
 }
 
+static char *
+replace_all(const char *s, const char *from, const char *to)
+{
+	char *out = xstrdup(""), *t;
+	const char *p;
+
+	while ((p = strstr(s, from)) != NULL) {
+		t = xasprintf("%s%.*s%s", out, (int)(p - s), s, to);
+		free(out);
+		out = t;
+		s = p + strlen(from);
+	}
+	t = xasprintf("%s%s", out, s);
+	free(out);
+	return t;
+}
+
 /* The good form written differently: other key order, flow and block
  * styles, quotes, comments, explicit defaults, other spacing and
  * parentheses in show_if. Same meaning, so the same hash. */
@@ -1246,12 +1263,29 @@ test_hash_stable(void **state)
 	uint8_t h0[FORM_HASH_BYTES], h1[FORM_HASH_BYTES];
 	struct form_diags d;
 	struct form *f;
-	char hex[2 * FORM_HASH_BYTES + 1];
+	char hex[2 * FORM_HASH_BYTES + 1], *y;
 
 	(void)state;
 	hash_of(good_yaml, h0);
 	hash_of(good_reformatted, h1);
 	assert_memory_equal(h0, h1, FORM_HASH_BYTES);
+	/* Windows line ends: the same form. */
+	{
+		char *crlf = replace_all(good_yaml, "\n", "\r\n");
+
+		hash_of(crlf, h1);
+		assert_memory_equal(h0, h1, FORM_HASH_BYTES);
+		free(crlf);
+		/* and positions still count CRLF as one line end */
+		crlf = replace_all(mini_yaml, "\n", "\r\n");
+		y = xasprintf("%s      - id: q3\r\n        type: yesno\r\n"
+		    "        label: {sv: Q, en: Q}\r\n"
+		    "        show_if: \"q1 == c\"\r\n", crlf);
+		expect_diags(y, "t.yaml:27:25: show_if: 'q1' has no choice "
+		    "'c'", NULL);
+		free(y);
+		free(crlf);
+	}
 	/* The hash is BLAKE2b-256 of the canonical text, and hex is it. */
 	f = load(good_yaml, &d);
 	assert_non_null(f);
@@ -1274,23 +1308,6 @@ test_hash_stable(void **state)
 struct change {
 	const char *from, *to;
 };
-
-static char *
-replace_all(const char *s, const char *from, const char *to)
-{
-	char *out = xstrdup(""), *t;
-	const char *p;
-
-	while ((p = strstr(s, from)) != NULL) {
-		t = xasprintf("%s%.*s%s", out, (int)(p - s), s, to);
-		free(out);
-		out = t;
-		s = p + strlen(from);
-	}
-	t = xasprintf("%s%s", out, s);
-	free(out);
-	return t;
-}
 
 /* Each semantic change, however small, gives a new hash. */
 static void
