@@ -877,6 +877,7 @@ config_load_file(const char *path, struct form_diags *d)
 			d->msg[d->n++] = xstrdup(e.msg);
 		else
 			d->dropped++;
+		d->io = 1;
 		return NULL;
 	}
 	c = config_load_buf(path, buf, len, d);

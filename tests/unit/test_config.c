@@ -268,6 +268,7 @@ test_missing_file(void **state)
 	assert_int_equal(d.n, 1);
 	assert_string_equal(d.msg[0], "cannot open /nonexistent/avslut.yaml: "
 	    "No such file or directory");
+	assert_int_equal(d.io, 1);
 	form_diags_free(&d);
 }
 
