@@ -22,8 +22,7 @@ static const char *const hme[9] = {
 	"Jag ser fram emot att gå till arbetet.",
 	"Min närmaste chef visar uppskattning för mina arbetsinsatser.",
 	"Min närmaste chef visar förtroende för mig som medarbetare.",
-	"Min närmaste chef ger mig förutsättningar att ta ansvar i mitt "
-	    "arbete.",
+	"Min närmaste chef ger mig förutsättningar att ta ansvar i mitt arbete.",
 	"Jag är insatt i min arbetsplats mål.",
 	"Min arbetsplats mål följs upp och utvärderas på ett bra sätt.",
 	"Jag vet vad som förväntas av mig i mitt arbete.",
