@@ -52,7 +52,6 @@ struct ld {
 	struct form *f;
 	const struct ynode **qshow;	/* show_if node of each question */
 	const struct ynode **sshow;	/* show_if node of each section */
-	const struct ynode **qidn;	/* id node of each question */
 	size_t capq, caps;
 	int too_many_q, too_many_s;
 };
@@ -739,10 +738,9 @@ ld_text(struct ld *l, const char *key, const struct ynode *n, int multiline,
 		if (li >= 0)
 			out->s[li] = xstrdup(v->s);
 	}
+	/* A language written with a bad value was reported above. */
 	for (j = 0; j < f->nlangs; j++)
-		if (out->s[j] == NULL && !(n->n > 0 && rc == -1 &&
-		    form_lang_index(f, f->langs[j]) >= 0 &&
-		    ld_text_has_key(n, f->langs[j]))) {
+		if (out->s[j] == NULL && !ld_text_has_key(n, f->langs[j])) {
 			ld_at(l, n, "%s: missing text for language '%s'", key,
 			    f->langs[j]);
 			rc = -1;
@@ -921,11 +919,19 @@ ld_choices(struct ld *l, struct form_question *q, const struct ynode *n)
 	char b[160], *id;
 	size_t i, j;
 
-	if (n->kind != YN_SEQ || n->n == 0 || n->n > FORM_MAX_CHOICES) {
+	if (n->kind != YN_SEQ) {
 		ld_at(l, n, "choices: expected a list of 1 to %d choices, "
-		    "found %s", FORM_MAX_CHOICES, n->kind != YN_SEQ ?
-		    yn_desc(n, b, sizeof b) : n->n == 0 ? "an empty list" :
-		    "more");
+		    "found %s", FORM_MAX_CHOICES, yn_desc(n, b, sizeof b));
+		return;
+	}
+	if (n->n == 0) {
+		ld_at(l, n, "choices: expected a list of 1 to %d choices, "
+		    "found an empty list", FORM_MAX_CHOICES);
+		return;
+	}
+	if (n->n > FORM_MAX_CHOICES) {
+		ld_at(l, n, "choices: expected a list of 1 to %d choices, "
+		    "found %zu", FORM_MAX_CHOICES, n->n);
 		return;
 	}
 	q->choices = xcalloc(n->n, sizeof *q->choices);
@@ -998,13 +1004,11 @@ ld_question(struct ld *l, size_t sec, const struct ynode *n)
 		    sizeof *f->questions);
 		l->qshow = xreallocarray(l->qshow, l->capq,
 		    sizeof *l->qshow);
-		l->qidn = xreallocarray(l->qidn, l->capq, sizeof *l->qidn);
 	}
 	qi = f->nquestions++;
 	q = &f->questions[qi];
 	memset(q, 0, sizeof *q);
 	l->qshow[qi] = NULL;
-	l->qidn[qi] = NULL;
 	q->section = sec;
 	q->line = n->line;
 	q->type = (enum form_type)-1;
@@ -1034,7 +1038,6 @@ ld_question(struct ld *l, size_t sec, const struct ynode *n)
 				    f->questions[j].line);
 				break;
 			}
-		l->qidn[qi] = v[QK_ID];
 	}
 	for (i = 0; i < QK_N; i++) {
 		if (v[i] == NULL && type >= 0 &&
@@ -1200,8 +1203,6 @@ ld_section(struct ld *l, const struct ynode *n)
 	else
 		for (i = 0; i < v[3]->n && !l->too_many_q; i++)
 			ld_question(l, si, v[3]->kids[i]);
-	/* f->sections may have moved while questions were added? No:
-	 * questions live in their own array. */
 	f->sections[si].count = f->nquestions - f->sections[si].first;
 }
 
@@ -1342,7 +1343,6 @@ out:
 	free(l.lines);
 	free(l.qshow);
 	free(l.sshow);
-	free(l.qidn);
 	if (l.ndg > 0 || l.dropped > 0) {
 		ld_flush(&l, d);
 		form_free(f);

@@ -495,6 +495,20 @@ test_err_choices(void **state)
 	    "        label: {sv: Q, en: Q}\n        choices: []\n",
 	    "t.yaml:27:18: choices: expected a list of 1 to 64 choices, "
 	    "found an empty list", NULL);
+	{
+		char *y = xstrdup("      - id: q3\n        type: multi\n"
+		    "        label: {sv: Q, en: Q}\n        choices:\n"), *t;
+
+		for (int i = 0; i < 65; i++) {
+			t = xasprintf("%s          - {id: c%d, label: {sv: C, "
+			    "en: C}}\n", y, i);
+			free(y);
+			y = t;
+		}
+		expect_mini(y, "t.yaml:28:11: choices: expected a list of 1 "
+		    "to 64 choices, found 65", NULL);
+		free(y);
+	}
 	expect_mini(YESNO("q3") "        choices: []\n",
 	    "t.yaml:27:9: key 'choices' does not apply to yesno questions",
 	    NULL);
