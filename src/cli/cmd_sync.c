@@ -199,6 +199,11 @@ cmd_sync(int argc, char **argv)
 		ex = sync_exit_code(rc, r.detail);
 		goto out;
 	}
+	if (r.bad_receipts > 0)
+		msg_warn("sync: %zu receipt%s in the drop folder could not be "
+		    "read and %s left there (%s): their interviews stay on "
+		    "this laptop", r.bad_receipts, sync_plural(r.bad_receipts),
+		    r.bad_receipts == 1 ? "is" : "are", r.note);
 	if (r.refused > 0)
 		msg_warn("sync: %zu kept because HR holds different bytes "
 		    "under the same id (%s): tell HR", r.refused, e.msg);

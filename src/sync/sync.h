@@ -115,6 +115,9 @@ struct sync_result {
 	size_t added;		/* new in central.db (path transport) */
 	size_t pending;		/* drop folder: sent, no receipt yet */
 	size_t refused;		/* acks whose hash did not match: kept */
+	size_t bad_receipts;	/* drop folder: receipts that do not parse,
+				 * left in place; note says the first */
+	char note[ERR_MAX];
 	int held;		/* fewer than min new: nothing sent */
 	int detail;		/* SYNC_EREMOTE/ECENTRAL: the exit code */
 };

@@ -73,8 +73,11 @@ sync_tmpfd(const char *dir, struct err *e)
 	if (fd == -1)
 		err_set(e, "cannot create a temporary file in %s: %s", dir,
 		    strerror(errno));
-	else
+	else {
 		unlink(path);
+		/* Not for the ssh child. */
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
 	free(path);
 	return fd;
 }
@@ -439,9 +442,11 @@ sync_dir(struct outbox *ob, const struct sync_opts *o, struct sync_result *r,
 			free(p);
 		} else if (sync_ends(names[i], SYNC_RECEIPT_EXT)) {
 			rc = sync_dir_receipt(ob, dir, names[i], r, &e2);
-			if (rc == SYNC_EBAD)
-				fprintf(stderr, "warning: %s\n", e2.msg);
-			else if (rc != 0) {
+			if (rc == SYNC_EBAD) {
+				if (r->bad_receipts++ == 0)
+					snprintf(r->note, sizeof r->note, "%s",
+					    e2.msg);
+			} else if (rc != 0) {
 				memcpy(e, &e2, sizeof e2);
 				goto out;
 			}
