@@ -235,12 +235,13 @@ int
 screen_run(struct app *a, const struct screen *first)
 {
 	struct tui_key k;
-	int r = 0;
+	int r = 0, batch = 0;
 
 	a->cur = first;
 	a->cur->init(a);
 	for (;;) {
 		while (a->next != NULL) {	/* an init may switch again */
+			batch = 0;
 			a->cur->free(a);
 			a->st = NULL;
 			a->cur = a->next;
@@ -249,12 +250,19 @@ screen_run(struct app *a, const struct screen *first)
 		}
 		if (tui_stop_signal())
 			break;
-		screen_draw(a);
-		if (tui_read_key(&k, 1000) == -1)
+		/* Keys already waiting (a paste) are handled before the next
+		 * draw, so that a long paste does not redraw per character. */
+		if (batch == 0)
+			screen_draw(a);
+		if (tui_read_key(&k, batch ? 0 : 1000) == -1) {
+			batch = 0;
 			continue;
+		}
+		batch = batch < 4096 ? batch + 1 : 0;
 		if (k.fkey && k.ch == KEY_RESIZE) {
 			if (a->cur->resize != NULL)
 				a->cur->resize(a);
+			batch = 0;
 			continue;
 		}
 		if (!tui_big_enough())

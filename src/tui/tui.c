@@ -216,6 +216,7 @@ tui_put(int y, int x, int w, enum tui_role r, const char *s)
 	attrset(tui_attr(r));
 	mvaddnwstr(y, x, buf, (int)k);
 	attrset(A_NORMAL);
+	memset(buf, 0, sizeof buf);	/* it may have held an answer */
 	return c;
 }
 
@@ -263,6 +264,7 @@ tui_text(int y, int x, int w, int h, int skip, enum tui_role r,
 		mvaddnwstr(y + (int)(i - (size_t)skip), x, buf, (int)k);
 	}
 	attrset(A_NORMAL);
+	memset(buf, 0, ((size_t)w + 2) * sizeof *buf);
 	free(buf);
 	free(v);
 	tui_edit_free(e);
