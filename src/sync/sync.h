@@ -12,7 +12,7 @@
  * (sync_exit_code). Every failure leaves the outbox as it was. */
 #define SYNC_EUSAGE (-1)	/* bad DEST or option: EX_USAGE */
 #define SYNC_EIO (-2)		/* local I/O: EX_IOERR */
-#define SYNC_EUNREACH (-3)	/* host unknown or unreachable: EX_UNAVAILABLE */
+#define SYNC_EUNREACH (-3)	/* host unknown, unreachable: EX_UNAVAILABLE */
 #define SYNC_ELOGIN (-4)	/* ssh login or host key refused: EX_NOPERM */
 #define SYNC_ENOREMOTE (-5)	/* no avslut-hr on the host: EX_UNAVAILABLE */
 #define SYNC_EREMOTE (-6)	/* HR's ingest refused or failed: its code */
@@ -27,7 +27,7 @@
 enum sync_kind {
 	SYNC_PATH,	/* central.db on a local disk, opened directly */
 	SYNC_DIR,	/* "dir:/path": a drop folder, bundles and receipts */
-	SYNC_SSH,	/* "ssh://[user@]host[:port][/path]": avslut-hr ingest */
+	SYNC_SSH,	/* "ssh://[user@]host[:port][/path]": remote ingest */
 };
 
 struct sync_dest {

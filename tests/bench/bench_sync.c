@@ -213,7 +213,7 @@ timed_sync(const char *dir, const char *dest_s, const char *ssh_program,
 /* Start tests/e2e/sshd.py in its manual mode; it prints the port and the
  * client wrapper, and stops its sshd on SIGTERM. */
 static pid_t
-start_sshd(char *wrapper, size_t cap)
+start_sshd(char wrapper[1024])
 {
 	const char *src = getenv("AVSLUT_SRCDIR");
 	char *script = xasprintf("%s/tests/e2e/sshd.py", src ? src : ".");
@@ -244,7 +244,6 @@ start_sshd(char *wrapper, size_t cap)
 		waitpid(pid, NULL, 0);
 		return -1;
 	}
-	(void)cap;
 	fclose(f);
 	return pid;
 }
@@ -252,7 +251,8 @@ start_sshd(char *wrapper, size_t cap)
 int
 main(void)
 {
-	uint8_t hr_pk[crypto_box_PUBLICKEYBYTES], hr_sk[crypto_box_SECRETKEYBYTES];
+	uint8_t hr_pk[crypto_box_PUBLICKEYBYTES];
+	uint8_t hr_sk[crypto_box_SECRETKEYBYTES];
 	uint8_t pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
 	char tmpl[] = "/tmp/avslut-bench-sync-XXXXXX", wrapper[1024];
 	const char *build = getenv("AVSLUT_BUILD");
@@ -286,7 +286,7 @@ main(void)
 	printf("path sync: %.3f s; floor (bare insert, one transaction): "
 	    "%.3f s; ratio %.2fx (target 1.5x)\n", tp, fl, tp / fl);
 
-	sp = start_sshd(wrapper, sizeof wrapper);
+	sp = start_sshd(wrapper);
 	if (sp == -1)
 		printf("ssh sync: skipped (no sshd or no tests/e2e/sshd.py)\n");
 	else {
