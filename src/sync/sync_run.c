@@ -62,6 +62,32 @@ sync_unlock(int fd)
 		close(fd);		/* releases the flock */
 }
 
+/* fsync the directory holding path, so a rename or unlink there is on
+ * disk. Shares (SMB, some NFS setups, FUSE) may not support fsync on a
+ * directory at all; that is no error: the server orders its writes. */
+static int
+sync_dir_fsync(const char *path, struct err *e)
+{
+	char *copy = xstrdup(path), *slash = strrchr(copy, '/');
+	int fd, rc = 0;
+
+	if (slash == copy)
+		slash[1] = '\0';
+	else if (slash != NULL)
+		*slash = '\0';
+	else
+		strcpy(copy, ".");
+	fd = open(copy, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1 || (fsync(fd) == -1 && errno != EINVAL &&
+	    errno != ENOTSUP && errno != EROFS))
+		rc = err_set(e, "cannot flush the folder %s: %s", copy,
+		    strerror(errno));
+	if (fd != -1)
+		close(fd);
+	free(copy);
+	return rc;
+}
+
 /* An unlinked temporary file in the data directory for the bundle: it
  * holds only sealed envelopes, but stays in the laptop's private dir. */
 static int
@@ -313,9 +339,9 @@ sync_dir_receipt(struct outbox *ob, const char *dir, const char *name,
 	if ((rc = sync_apply_acks(ob, acks, n, r, e)) != 0)
 		goto out;
 	if ((unlink(bp) == -1 && errno != ENOENT) ||
-	    fsx_sync_dir_of(bp, e) != 0 ||
+	    sync_dir_fsync(bp, e) != 0 ||
 	    (unlink(rp) == -1 && errno != ENOENT) ||
-	    fsx_sync_dir_of(rp, e) != 0) {
+	    sync_dir_fsync(rp, e) != 0) {
 		err_set(e, "cannot remove %s and its receipt: %s", bp,
 		    strerror(errno));
 		rc = SYNC_EIO;
@@ -381,7 +407,7 @@ sync_dir_write(const char *dir, const char *tag,
 		rc = err_set(e, "cannot write %s: %s", tmp, strerror(errno));
 	if (rc == 0 && rename(tmp, fin) == -1)
 		rc = err_set(e, "cannot rename %s: %s", tmp, strerror(errno));
-	if (rc == 0 && fsx_sync_dir_of(fin, e) != 0)
+	if (rc == 0 && sync_dir_fsync(fin, e) != 0)
 		rc = -1;
 	if (rc != 0) {
 		unlink(tmp);
@@ -590,7 +616,7 @@ sync_export(struct outbox *ob, const struct sync_opts *o, const char *file,
 		goto out;
 	}
 	linked = 1;
-	if (fsx_sync_dir_of(file, e) != 0)
+	if (sync_dir_fsync(file, e) != 0)
 		goto out;
 	for (i = 0; i < n; i++)
 		if (outbox_env_mark_exported(ob, envs[i].id, e) != 0)
