@@ -115,13 +115,26 @@ class Term:
     def wait_for(self, s, timeout=10.0):
         return s in self.wait(lambda t: s in t, timeout)
 
+    def state(self):
+        """The child's scheduler state: 'S' while it waits for a key."""
+        try:
+            with open("/proc/%d/stat" % self.child.pid) as f:
+                return f.read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return "?"
+
     def settle(self):
-        """Wait until the screen stops changing."""
+        """Wait until the program is idle: the screen unchanged and the
+        process asleep, twice in a row (no fixed delays: a loaded
+        machine only makes this slower)."""
         last = None
-        for _ in range(50):
+        quiet = 0
+        for _ in range(200):
             self.pump(0.15)
             t = self.text()
-            if t == last:
+            idle = t == last and self.state() in ("S", "?")
+            quiet = quiet + 1 if idle else 0
+            if quiet >= 2:
                 return t
             last = t
         return last
@@ -212,8 +225,7 @@ def answer_until(t, qid_text, key="3", limit=60):
     for _ in range(limit):
         if qid_text in t.text():
             return True
-        t.send(key)
-        t.send(KEY["tab"])
+        t.send(key + KEY["tab"])
         if "Tryck Tab igen" in t.text():
             t.send(KEY["tab"])
     return qid_text in t.text()
