@@ -205,7 +205,8 @@ cfg_parse(struct cld *ld, const char *buf, size_t len)
 	while (!done && ok) {
 		if (!yaml_parser_parse(&p, &ev)) {
 			cfg_diag(ld, p.problem_mark.line + 1,
-			    p.problem_mark.column + 1, "YAML syntax error: %s%s%s",
+			    p.problem_mark.column + 1,
+			    "YAML syntax error: %s%s%s",
 			    p.problem ? p.problem : "unknown problem",
 			    p.context ? " " : "", p.context ? p.context : "");
 			ok = 0;
@@ -221,8 +222,8 @@ cfg_parse(struct cld *ld, const char *buf, size_t len)
 			break;
 		case YAML_DOCUMENT_START_EVENT:
 			if (++ndocs > 1) {
-				cfg_diag(ld, line, col, "a second YAML document: "
-				    "the file holds exactly one");
+				cfg_diag(ld, line, col, "a second YAML "
+				    "document: the file holds exactly one");
 				ok = 0;
 			}
 			break;
@@ -351,8 +352,10 @@ cfg_fields(struct cld *ld, const struct cnode *map, const char *what,
 				break;
 		if (j == nknown) {
 			char *q = cfg_quote(k->s, k->len), *list;
-			size_t used = 0, cap = 256;
+			size_t used = 0, cap = 1;
 
+			for (j = 0; j < nknown; j++)
+				cap += strlen(known[j]) + 2;
 			list = xmalloc(cap);
 			list[0] = '\0';
 			for (j = 0; j < nknown; j++)
@@ -552,10 +555,13 @@ cfg_code_ok(const char *s)
 static int
 cfg_ascii_casecmp(const char *a, const char *b)
 {
-	for (; *a != '\0' && *b != '\0'; a++, b++)
-		if (cfg_tolower((unsigned char)*a) != cfg_tolower((unsigned char)*b))
+	const unsigned char *x = (const unsigned char *)a;
+	const unsigned char *y = (const unsigned char *)b;
+
+	for (; *x != '\0' && *y != '\0'; x++, y++)
+		if (cfg_tolower(*x) != cfg_tolower(*y))
 			break;
-	return cfg_tolower((unsigned char)*a) - cfg_tolower((unsigned char)*b);
+	return cfg_tolower(*x) - cfg_tolower(*y);
 }
 
 static void

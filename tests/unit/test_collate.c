@@ -102,7 +102,8 @@ test_digits_punct(void **state)
 	(void)state;
 	assert_ordered(v, N(v));
 	assert_true(collate_cmp("Avd 2", "Avd B") < 0);
-	assert_true(collate_cmp("Avd 9", "Avd 10") > 0);	/* not numeric */
+	/* Not numeric: "10" before "9". */
+	assert_true(collate_cmp("Avd 9", "Avd 10") > 0);
 }
 
 static void
