@@ -79,8 +79,9 @@ int outbox_env_ack(struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES],
 /* Many acknowledgements in one transaction (one fsync, for a sync of
  * thousands): each envelope whose hash matches is removed (*removed
  * counts them), one whose hash differs is kept (*refused counts them, e
- * holds the first reason), an id not here is skipped. Returns -1 only on
- * a database error, and then nothing was removed. */
+ * holds the first reason), an id not here is skipped. Returns -1 on a
+ * database error, and then nothing was removed. Freed envelope pages are
+ * not zeroed (they held only sealed bytes); drafts keep secure_delete. */
 struct outbox_ack {
 	uint8_t id[OUTBOX_ID_BYTES];
 	uint8_t hash[OUTBOX_HASH_BYTES];

@@ -27,6 +27,7 @@
 #include "util/xmem.h"
 
 #define N 10000
+#define RUNS 3
 
 struct blob {
 	uint8_t id[ENV_ID_BYTES];
@@ -126,9 +127,9 @@ fill_outbox(const char *dir, const struct blob *b)
 /* The floor: the same rows into a table like central's, one transaction,
  * the same durability (WAL, synchronous=FULL). */
 static double
-floor_insert(const char *dir, const struct blob *b)
+floor_insert(const char *dir, const struct blob *b, int run)
 {
-	char *path = xasprintf("%s/floor.db", dir);
+	char *path = xasprintf("%s/floor-%d.db", dir, run);
 	sqlite3_stmt *st;
 	sqlite3 *db;
 	double t0, t;
@@ -257,6 +258,7 @@ main(void)
 	char tmpl[] = "/tmp/avslut-bench-sync-XXXXXX", wrapper[1024];
 	const char *build = getenv("AVSLUT_BUILD");
 	char *db, *db2, *dest, *remote, *cmd;
+	int run;
 	double fl, tp, ts;
 	struct outbox *ob;
 	struct blob *b;
@@ -279,35 +281,55 @@ main(void)
 	printf("%d sealed interviews, %.1f MB of envelopes\n", N,
 	    (double)bytes / 1e6);
 
-	fl = floor_insert(tmpl, b);
-	db = make_central(tmpl, "central.db", pk);
-	fill_outbox(tmpl, b);
-	tp = timed_sync(tmpl, db, NULL, NULL, sk, pk);
+	/* The machine is shared: each figure is the best of RUNS. */
+	fl = tp = 1e9;
+	for (run = 0; run < RUNS; run++) {
+		char *name = xasprintf("central-%d.db", run);
+		double t;
+
+		if ((t = floor_insert(tmpl, b, run)) < fl)
+			fl = t;
+		db = make_central(tmpl, name, pk);
+		fill_outbox(tmpl, b);
+		if ((t = timed_sync(tmpl, db, NULL, NULL, sk, pk)) < tp)
+			tp = t;
+		free(name);
+		free(db);
+	}
 	printf("path sync: %.3f s; floor (bare insert, one transaction): "
-	    "%.3f s; ratio %.2fx (target 1.5x)\n", tp, fl, tp / fl);
+	    "%.3f s; ratio %.2fx (target 1.5x; best of %d)\n", tp, fl,
+	    tp / fl, RUNS);
 
 	sp = start_sshd(wrapper);
 	if (sp == -1)
 		printf("ssh sync: skipped (no sshd or no tests/e2e/sshd.py)\n");
 	else {
-		db2 = make_central(tmpl, "central2.db", pk);
-		fill_outbox(tmpl, b);
-		dest = xasprintf("ssh://127.0.0.1%s", db2);
 		remote = xasprintf("%s/avslut-hr ingest -",
 		    build ? build : "build");
-		ts = timed_sync(tmpl, dest, wrapper, remote, sk, pk);
+		ts = 1e9;
+		for (run = 0; run < RUNS; run++) {
+			char *name = xasprintf("central-ssh-%d.db", run);
+			double t;
+
+			db2 = make_central(tmpl, name, pk);
+			fill_outbox(tmpl, b);
+			dest = xasprintf("ssh://127.0.0.1%s", db2);
+			t = timed_sync(tmpl, dest, wrapper, remote, sk, pk);
+			if (t < ts)
+				ts = t;
+			free(dest);
+			free(db2);
+			free(name);
+		}
 		printf("ssh sync (loopback): %.3f s; floor: %.3f s; ratio "
-		    "%.2fx\n", ts, fl, ts / fl);
+		    "%.2fx (best of %d)\n", ts, fl, ts / fl, RUNS);
 		kill(sp, SIGTERM);
 		waitpid(sp, NULL, 0);
-		free(dest);
 		free(remote);
-		free(db2);
 	}
 	for (i = 0; i < N; i++)
 		free(b[i].data);
 	free(b);
-	free(db);
 	cmd = xasprintf("rm -rf '%s'", tmpl);
 	if (system(cmd) != 0)
 		fprintf(stderr, "bench_sync: cannot remove %s\n", tmpl);
