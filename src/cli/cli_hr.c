@@ -53,6 +53,26 @@ cli_hr_open_unlock(const char *db, const char *keyopt, const char *passfile,
 	return rc;
 }
 
+int
+cli_hr_log_if_store(const char *db, const char *what)
+{
+	struct central *c;
+	struct err e;
+	int rc;
+
+	if ((rc = central_open(&c, db, 0, &e)) == CENTRAL_ENOENT)
+		return 0;
+	if (rc == 0) {
+		rc = central_log(c, what, &e);
+		central_close(c);
+	}
+	if (rc != 0) {
+		msg_warn("%s: nothing is done without the access log", e.msg);
+		return central_exit_code(rc);
+	}
+	return 0;
+}
+
 static double
 cli_now(void)
 {

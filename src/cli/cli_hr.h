@@ -21,6 +21,12 @@ int cli_hr_open_unlock(const char *db, const char *keyopt,
     const char *passfile, const char *what, struct central **c,
     struct key_hr **k);
 
+/* Write what to the access log of db (NULL: the default store) if that
+ * store exists: for commands that unlock the key but need no store
+ * (passwd). Returns 0 (logged, or there is no store) or the exit code
+ * after a message. */
+int cli_hr_log_if_store(const char *db, const char *what);
+
 /* Progress on stderr, only when it is a terminal and the run lasts; the
  * line is cleared at the end. Pass as hrload_opts.progress with a
  * zeroed struct cli_progress as its context. */

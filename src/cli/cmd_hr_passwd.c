@@ -6,6 +6,7 @@
 #include <sysexits.h>
 
 #include "cli/cli.h"
+#include "cli/cli_hr.h"
 #include "crypto/key.h"
 #include "util/msg.h"
 #include "util/pass.h"
@@ -15,6 +16,7 @@ hr_passwd_usage(FILE *f)
 {
 	fputs("usage: avslut-hr passwd [--key FILE] [--passphrase-file FILE] "
 	    "[--kdf default|test]\n"
+	    "                       [--db FILE]\n"
 	    "Change the passphrase of the HR secret key; the key itself "
 	    "stays the same.\n\n"
 	    "  --key FILE              the HR key (default: hr.key in the "
@@ -23,6 +25,10 @@ hr_passwd_usage(FILE *f)
 	    "one on line 2\n"
 	    "  --kdf default|test      change the key derivation limits "
 	    "(default: keep them)\n"
+	    "  --db FILE               the central store whose access log "
+	    "records the unlock\n"
+	    "                          (default: central.db in the data "
+	    "directory, if it exists)\n"
 	    "  --help                  show this help\n", f);
 }
 
@@ -33,10 +39,11 @@ cmd_hr_passwd(int argc, char **argv)
 		{ "key", required_argument, NULL, 'K' },
 		{ "passphrase-file", required_argument, NULL, 'p' },
 		{ "kdf", required_argument, NULL, 'k' },
+		{ "db", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *keyopt = NULL, *passfile = NULL;
+	const char *keyopt = NULL, *passfile = NULL, *db = NULL;
 	enum key_kdf kdf;
 	int c, rc, setkdf = 0, test = 0;
 	uint8_t pk[KEY_PK_BYTES];
@@ -52,6 +59,9 @@ cmd_hr_passwd(int argc, char **argv)
 			break;
 		case 'p':
 			passfile = optarg;
+			break;
+		case 'd':
+			db = optarg;
 			break;
 		case 'k':
 			if (key_kdf_parse(optarg, &kdf) == -1) {
@@ -99,6 +109,13 @@ cmd_hr_passwd(int argc, char **argv)
 		msg_warn("%s: nothing was changed", e.msg);
 	else if (rc != 0)
 		msg_warn("%s", e.msg);
+	/* Every unlock, and every refused passphrase, is logged. */
+	if ((rc == 0 || rc == KEY_EPASS) && (c = cli_hr_log_if_store(db,
+	    rc == 0 ? "unlock HR key: passwd" : "HR key unlock refused "
+	    "(wrong passphrase): passwd")) != 0) {
+		rc = c;
+		goto out;
+	}
 	if (rc != 0) {
 		rc = key_exit_code(rc);
 		goto out;

@@ -111,6 +111,21 @@ check purge_bad_year "rc=$?" test "$?" = 64
     --yes >/dev/null 2>&1
 check purge_no_store "rc=$?" test "$?" = 66
 
+# --- passwd is an unlock too: logged when the store exists -------------------
+printf 'wrong horse\nbattery staple\n' >"$T/pw-wrong"
+printf 'correct horse\nbattery staple\n' >"$T/pw-right"
+"$HR" passwd --passphrase-file "$T/pw-wrong" >/dev/null 2>&1
+rc=$?
+check passwd_wrong_logged "rc=$rc $("$HR" log | tail -1)" sh -c "test $rc = 77 && \
+    '$HR' log | tail -1 | grep -q 'HR key unlock refused (wrong passphrase): passwd\$'"
+"$HR" passwd --passphrase-file "$T/pw-right" >/dev/null 2>&1
+rc=$?
+check passwd_logged "rc=$rc $("$HR" log | tail -1)" sh -c "test $rc = 0 && \
+    '$HR' log | tail -1 | grep -q '	unlock HR key: passwd\$'"
+"$HR" passwd --db "$T/none.db" --passphrase-file "$T/pw-right" >/dev/null \
+    2>&1
+check passwd_wrong_without_store "rc=$?" test "$?" = 77
+
 for c in log units purge; do
 	"$HR" "$c" --help >"$T/out" 2>&1
 	check "help_$c" "rc=$? $(head -1 "$T/out")" grep -q "^usage: avslut-hr $c" \
