@@ -792,8 +792,6 @@ static const struct screen_bind quest_keys[] = {
 	{ 1, KEY_END, act_end },
 	{ 0, SCREEN_CTRL('a'), act_home },
 	{ 0, SCREEN_CTRL('e'), act_end },
-	{ 1, 0x222, act_word_left },	/* kLFT5: ctrl-left (xterm) */
-	{ 1, 0x231, act_word_right },	/* kRIT5: ctrl-right (xterm) */
 	{ 1, KEY_BACKSPACE, act_backspace },
 	{ 0, 127, act_backspace },
 	{ 0, 8, act_backspace },
@@ -875,6 +873,11 @@ quest_key(struct app *a, const struct tui_key *k)
 	tui_msg_clear();
 	if ((r = screen_dispatch(a, quest_keys, k)) != -1)
 		return r;
+	/* control-left and -right have no fixed codes: ask the terminal */
+	if (k->fkey && (int)k->ch == tui_keycode("kLFT5"))
+		return act_word_left(a);
+	if (k->fkey && (int)k->ch == tui_keycode("kRIT5"))
+		return act_word_right(a);
 	if (k->fkey || k->ch < 0x20 || utf8_forbidden(k->ch))
 		return SCREEN_OK;
 	return quest_char(a, k->ch);

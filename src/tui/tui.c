@@ -3,6 +3,7 @@
 #include "tui/tui.h"
 
 #include <curses.h>
+#include <term.h>
 #include <langinfo.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -138,6 +139,18 @@ tui_attr(enum tui_role r)
 	if (tui_roles[r].fg == -1 && tui_roles[r].bg == -1)
 		return tui_roles[r].attr;
 	return (int)COLOR_PAIR(r) | tui_roles[r].attr;
+}
+
+int
+tui_keycode(const char *capname)
+{
+	char *seq = tigetstr(capname);
+	int code;
+
+	if (seq == NULL || seq == (char *)-1)
+		return -1;
+	code = key_defined(seq);
+	return code > 0 ? code : -1;
 }
 
 int

@@ -68,6 +68,10 @@ void tui_draw_too_small(void);
 /* Wait up to ms for a key. Returns 0 and fills k, or -1 on timeout or
  * signal. KEY_RESIZE is returned like any other key. */
 int tui_read_key(struct tui_key *k, int ms);
+/* The key code curses gives the terminfo key capname (e.g. "kLFT5",
+ * control-left), or -1 if this terminal has none. Such codes differ
+ * between terminals, so they are looked up, never written down. */
+int tui_keycode(const char *capname);
 /* Screen size. */
 int tui_cols(void);
 int tui_lines(void);
