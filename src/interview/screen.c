@@ -181,7 +181,7 @@ screen_answer_str(const struct app *a, size_t q)
 	switch (qu->type) {
 	case FORM_SINGLE:
 		if (an->other)
-			return xasprintf("%s: %s", screen_form_word(a, "Other"),
+			return xasprintf("%s: %s", screen_form_word(a, N_("Other")),
 			    an->text ? an->text : "");
 		return xstrdup(form_text_get(&qu->choices[an->num].label, li));
 	case FORM_MULTI:
@@ -196,7 +196,7 @@ screen_answer_str(const struct app *a, size_t q)
 		}
 		if (an->other) {
 			t = xasprintf("%s%s%s: %s", out, out[0] ? "; " : "",
-			    screen_form_word(a, "Other"), an->text ? an->text :
+			    screen_form_word(a, N_("Other")), an->text ? an->text :
 			    "");
 			xfree_str_wipe(out);
 			out = t;
@@ -208,8 +208,8 @@ screen_answer_str(const struct app *a, size_t q)
 		    (long)qu->min, form_text_get(&qu->min_label, li),
 		    (long)qu->max, form_text_get(&qu->max_label, li));
 	case FORM_YESNO:
-		return xstrdup(screen_form_word(a, an->num == FORM_YES ? "Yes" :
-		    "No"));
+		return xstrdup(screen_form_word(a, an->num == FORM_YES ? N_("Yes") :
+		    N_("No")));
 	case FORM_NUMBER:
 		return xasprintf("%ld", (long)an->num);
 	default:
