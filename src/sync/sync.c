@@ -106,6 +106,17 @@ sync_parse_ssh(struct sync_dest *d, const char *s, struct err *e)
 	return 0;
 }
 
+/* "~/x" as the config may say it (no shell expands it there). */
+static char *
+sync_home_path(const char *p)
+{
+	const char *h = getenv("HOME");
+
+	if (strncmp(p, "~/", 2) == 0 && h != NULL && h[0] == '/')
+		return xasprintf("%s/%s", h, p + 2);
+	return xstrdup(p);
+}
+
 int
 sync_dest_parse(struct sync_dest *d, const char *s, struct err *e)
 {
@@ -128,7 +139,7 @@ sync_dest_parse(struct sync_dest *d, const char *s, struct err *e)
 		if (*p == '\0')
 			return sync_usage_err(e, s, "no folder after dir:");
 		d->kind = SYNC_DIR;
-		d->path = xstrdup(p);
+		d->path = sync_home_path(p);
 		return 0;
 	}
 	/* "sftp://", "file://" and the like: say so rather than treat them
@@ -139,7 +150,7 @@ sync_dest_parse(struct sync_dest *d, const char *s, struct err *e)
 	if (p != s && strncmp(p, "://", 3) == 0)
 		return sync_usage_err(e, s, "unknown transport");
 	d->kind = SYNC_PATH;
-	d->path = xstrdup(s);
+	d->path = sync_home_path(s);
 	return 0;
 }
 

@@ -41,7 +41,9 @@ struct sync_dest {
 
 /* Parse DEST. Refuses an empty DEST, a host or user that could be taken
  * for an ssh option, control characters anywhere, and a port outside
- * 1..65535. Fills *d (sync_dest_free it). */
+ * 1..65535. A local path or folder starting "~/" is taken from $HOME
+ * (the config's sync.to is not expanded by a shell). Fills *d
+ * (sync_dest_free it). */
 int sync_dest_parse(struct sync_dest *d, const char *s, struct err *e);
 void sync_dest_free(struct sync_dest *d);
 /* DEST back as text, for messages (caller frees). */

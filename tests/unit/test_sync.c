@@ -46,6 +46,14 @@ test_dest_path_and_dir(void **state)
 	assert_string_equal(d.path, "/mnt/share/avslut");
 	sync_dest_free(&d);
 
+	setenv("HOME", "/home/intervjuare", 1);
+	assert_int_equal(sync_dest_parse(&d, "~/hr/central.db", &e), 0);
+	assert_string_equal(d.path, "/home/intervjuare/hr/central.db");
+	sync_dest_free(&d);
+	assert_int_equal(sync_dest_parse(&d, "dir:~/drop", &e), 0);
+	assert_string_equal(d.path, "/home/intervjuare/drop");
+	sync_dest_free(&d);
+
 	assert_int_equal(sync_dest_parse(&d, "dir:", &e), SYNC_EUSAGE);
 	assert_non_null(strstr(e.msg, "no folder after dir:"));
 	assert_int_equal(sync_dest_parse(&d, "", &e), SYNC_EUSAGE);
