@@ -419,6 +419,14 @@ sync_ssh_send(const struct sync_dest *d, const char *ssh_program,
 		err_set(e, "ssh to %s sent and received nothing for too long "
 		    "and was stopped: check the network and try again",
 		    d->host);
+	else if (rc == SYNC_EIO && e != NULL &&
+	    strncmp(e->msg, "cannot run ", 11) == 0) {
+		char copy[ERR_MAX];
+
+		memcpy(copy, e->msg, sizeof copy);
+		err_set(e, "%s: install the OpenSSH client, or set "
+		    "sync.ssh_program in the config", copy);
+	}
 	if (rc != 0)
 		goto done;
 	if (WIFSIGNALED(x.status)) {

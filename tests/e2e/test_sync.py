@@ -500,6 +500,11 @@ def t_ssh_failures():
     r = A.avslut("sync", "--to", ssh_dest())
     report("sync_ssh_host_key", untouched(
         A, before, r, 77, "host key of 127.0.0.1") is None, why(r))
+    # No ssh client where the config says.
+    ssh_config(A, program="/nonexistent/bin/ssh")
+    r = A.avslut("sync", "--to", ssh_dest())
+    report("sync_ssh_no_client", untouched(
+        A, before, r, 74, "set sync.ssh_program") is None, why(r))
     # The remote has no avslut-hr.
     ssh_config(A, remote="/nonexistent/bin/avslut-hr ingest -")
     r = A.avslut("sync", "--to", ssh_dest())
