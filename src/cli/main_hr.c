@@ -19,6 +19,8 @@ static const struct cli_cmd hr_cmds[] = {
 	{ "units", cmd_units, "list the units, their areas and data" },
 	{ "log", cmd_log, "show the access log" },
 	{ "purge", cmd_purge, "delete interviews of earlier years" },
+	{ "dashboard", cmd_dashboard, "the per-unit dashboard (a terminal "
+	    "screen)" },
 	{ NULL, NULL, NULL },
 };
 

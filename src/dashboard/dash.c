@@ -1,0 +1,179 @@
+/* dash: the dashboard's loop (one KEY_RESIZE path, the size check, stop
+ * signals) and what its screens draw alike: cells, the legend, heat. */
+#include "dashboard/dash.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/i18n.h"
+
+#define DASH_HEAT_PAIR0 40	/* colour pairs after tui's roles */
+
+void
+dash_go(struct dash_app *a, const struct dash_screen *sc)
+{
+	a->next = sc;
+}
+
+int
+dash_show_help(struct dash_app *a)
+{
+	a->back = a->cur;
+	dash_go(a, dash_help());
+	return DASH_OK;
+}
+
+int
+dash_dispatch(struct dash_app *a, const struct dash_bind *t,
+    const struct tui_key *k)
+{
+	for (; t->action != NULL; t++)
+		if (t->fkey == k->fkey && t->ch == k->ch)
+			return t->action(a);
+	return -1;
+}
+
+const struct dash_ov_row *
+dash_app_row(const struct dash_app *a, size_t unit)
+{
+	size_t i;
+
+	if (unit == AGG_NONE)
+		return &a->ov.region;
+	for (i = 0; i < a->ov.nrows; i++)
+		if (a->ov.rows[i].unit == unit)
+			return &a->ov.rows[i];
+	return &a->ov.region;
+}
+
+void
+dash_set_year(struct dash_app *a, unsigned year)
+{
+	if (year == a->ov.year)
+		return;
+	dash_ov_set_year(&a->ov, year);
+	tui_msg(TUI_INFO, _("Showing %u."), year);
+}
+
+void
+dash_put_cell(struct dash_app *a, int y, int x, int w,
+    const struct dash_cell *c, enum dash_fmt f, enum tui_role r)
+{
+	const struct gate_table *t = dash_table(a->d, a->ov.year);
+	char buf[256];
+	int tw;
+
+	dash_cell_text(c, f, t ? t->k : a->d->in.gp.k, dash_glyphs(a->ascii),
+	    buf, sizeof(buf));
+	if (c->state != DASH_SHOWN && r == TUI_NORMAL)
+		r = TUI_DIM;
+	if (c->state == DASH_SHOWN && f == DASH_FMT_FLAG && c->v != 0 &&
+	    r == TUI_NORMAL)
+		r = TUI_WARNING;
+	tw = tui_width(buf);
+	if (f == DASH_FMT_TEXT || tw >= w)
+		tui_put(y, x, w, r, buf);
+	else
+		tui_put(y, x + w - tw, tw, r, buf);
+}
+
+void
+dash_legend(struct dash_app *a, int y)
+{
+	const struct dash_glyphs *g = dash_glyphs(a->ascii);
+	const struct gate_table *t = dash_table(a->d, a->ov.year);
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), _("Marks: <%u too few  %s protects another"
+	    "  %s open year  %s no data  %s flagged  (F1: more)"),
+	    t ? t->k : a->d->in.gp.k, g->hidden, g->open, g->none, g->flag);
+	tui_put(y, 1, COLS - 2, TUI_DIM, buf);
+}
+
+/* Colour pairs for the heat map: red (low) to green (high). */
+static int
+dash_heat_colours(void)
+{
+	static int done, ok;
+	static const short bg[5] = { COLOR_RED, COLOR_MAGENTA, COLOR_YELLOW,
+	    COLOR_CYAN, COLOR_GREEN };
+	short i;
+
+	if (done)
+		return ok;
+	done = 1;
+	/* tui_attr gives colour pairs only when colours are on (no
+	 * NO_COLOR, a colour terminal) */
+	ok = (tui_attr(TUI_BAR) & A_COLOR) != 0 &&
+	    COLOR_PAIRS > DASH_HEAT_PAIR0 + 5;
+	for (i = 0; ok && i < 5; i++)
+		init_pair(DASH_HEAT_PAIR0 + i, COLOR_BLACK, bg[i]);
+	return ok;
+}
+
+int
+dash_heat_attr(int level)
+{
+	static const int mono[5] = { A_DIM, A_DIM, A_NORMAL, A_BOLD,
+	    A_BOLD | A_REVERSE };
+
+	level = level < 0 ? 0 : level > 4 ? 4 : level;
+	if (dash_heat_colours())
+		return (int)COLOR_PAIR(DASH_HEAT_PAIR0 + level);
+	return mono[level];
+}
+
+static void
+dash_draw(struct dash_app *a)
+{
+	curs_set(0);
+	if (!tui_big_enough()) {
+		tui_draw_too_small();
+		return;
+	}
+	erase();
+	a->cur->draw(a);
+	tui_msg_draw();
+	refresh();
+}
+
+int
+dash_run(struct dash_app *a, const struct dash_screen *first)
+{
+	struct tui_key k;
+	int r;
+
+	a->cur = first;
+	a->cur->init(a);
+	for (;;) {
+		while (a->next != NULL) {	/* an init may switch again */
+			a->cur->free(a);
+			a->st = NULL;
+			a->prev = a->cur;
+			a->cur = a->next;
+			a->next = NULL;
+			a->cur->init(a);
+		}
+		if (tui_stop_signal())
+			break;
+		dash_draw(a);
+		if (tui_read_key(&k, 1000) == -1)
+			continue;
+		if (k.fkey && k.ch == KEY_RESIZE) {
+			if (a->cur->resize != NULL)
+				a->cur->resize(a);
+			continue;
+		}
+		if (!tui_big_enough())
+			continue;	/* keys wait until it is readable */
+		tui_msg_clear();
+		r = a->cur->key(a, &k);
+		if (r & DASH_QUIT)
+			break;
+	}
+	a->cur->free(a);
+	a->st = NULL;
+	tui_end();
+	return a->exit_code;
+}

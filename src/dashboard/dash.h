@@ -1,0 +1,90 @@
+/* dash: the HR dashboard's screens, one per file (dash_*.c), each a const
+ * struct of init/draw/key/resize/free with its own key table, and the
+ * loop that runs them: one KEY_RESIZE path, the size check, stop signals.
+ * Every figure comes from dash_model, which reads only the gate's tables. */
+#ifndef AVSLUT_DASH_H
+#define AVSLUT_DASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dashboard/dash_model.h"
+#include "tui/tui.h"
+
+/* What a key action asks the loop to do (a bit mask). */
+#define DASH_OK 0		/* nothing more: the loop redraws */
+#define DASH_QUIT 1		/* leave the program */
+
+struct dash_app;
+
+struct dash_screen {
+	const char *name;
+	void (*init)(struct dash_app *);	/* allocate app->st */
+	void (*draw)(struct dash_app *);	/* the screen is erased */
+	int (*key)(struct dash_app *, const struct tui_key *);
+	void (*resize)(struct dash_app *);	/* may be NULL */
+	void (*free)(struct dash_app *);	/* free app->st */
+};
+
+/* One row of a screen's key table. fkey 1: ch is a KEY_* code. */
+struct dash_bind {
+	int fkey;
+	uint32_t ch;
+	int (*action)(struct dash_app *);
+};
+
+/* Everything the screens share. The overview table lives here so that
+ * the unit and question views follow its order, filter and year. */
+struct dash_app {
+	struct dash *d;
+	struct dash_ov ov;
+	const char *lang;		/* "sv" or "en": form labels */
+	int ascii;			/* the locale is not UTF-8 */
+	size_t col;			/* overview: the chosen column */
+	size_t sel;			/* overview: index into ov.shown */
+	size_t unit;			/* unit view: agg unit */
+	size_t q;			/* question view: agg question */
+	size_t rejected;		/* envelopes not counted */
+	const struct dash_screen *cur, *next, *back;
+	const struct dash_screen *prev;	/* the screen before cur */
+	const struct dash_screen *q_from;	/* where Esc in the question
+					 * view goes back to */
+	void *st;			/* the current screen's state */
+	int exit_code;
+};
+
+const struct dash_screen *dash_overview(void);
+const struct dash_screen *dash_unit(void);
+const struct dash_screen *dash_question(void);
+const struct dash_screen *dash_help(void);
+
+/* Switch to screen sc after the current key (the old one is freed). */
+void dash_go(struct dash_app *a, const struct dash_screen *sc);
+/* Help, then back to the current screen. */
+int dash_show_help(struct dash_app *a);
+/* Run screens from first until one quits or a stop signal; ends curses
+ * (the screen is cleared). Returns a->exit_code. */
+int dash_run(struct dash_app *a, const struct dash_screen *first);
+/* Look k up in table t (ended by a NULL action): -1 if not there, else
+ * the action's result. */
+int dash_dispatch(struct dash_app *a, const struct dash_bind *t,
+    const struct tui_key *k);
+
+/* Shared drawing: a cell right-aligned (left for text) in w columns at
+ * y, x; hidden and empty cells dim. */
+void dash_put_cell(struct dash_app *a, int y, int x, int w,
+    const struct dash_cell *c, enum dash_fmt f, enum tui_role r);
+/* The marks legend on line y. */
+void dash_legend(struct dash_app *a, int y);
+/* Attributes for heat level 0..4: colours, or monochrome shades. */
+int dash_heat_attr(int level);
+/* The unit's overview row (AGG_NONE: the region). */
+const struct dash_ov_row *dash_app_row(const struct dash_app *a, size_t unit);
+/* Change the year of every view. */
+void dash_set_year(struct dash_app *a, unsigned year);
+
+/* Key codes the tables use. */
+#define DASH_CTRL(c) ((uint32_t)((c) & 0x1f))
+#define DASH_ESC 27u
+
+#endif

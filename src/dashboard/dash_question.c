@@ -1,0 +1,363 @@
+/* dash_question: one question across all units and years as a heat map
+ * of means (or shares), suppressed cells marked and never coloured. */
+#include "dashboard/dash.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "util/i18n.h"
+#include "util/xmem.h"
+
+#define QV_TOP 4		/* the header line */
+#define QV_CELL 7		/* " ▓ 3.4" */
+
+struct qv_state {
+	size_t cat;		/* single, multi: the category shown */
+	size_t sel, top;	/* index into the overview's shown rows */
+};
+
+static int
+rows_h(void)
+{
+	return LINES - QV_TOP - 5;	/* header, region, legend, msg, keys */
+}
+
+static int
+name_w(void)
+{
+	return COLS / 4 < 20 ? 20 : COLS / 4 > 32 ? 32 : COLS / 4;
+}
+
+/* The years that fit, the newest last: the first index into d->years. */
+static size_t
+first_year(const struct dash_app *a)
+{
+	size_t fit = (size_t)((COLS - 2 - name_w()) / QV_CELL);
+
+	return a->d->nyears > fit ? a->d->nyears - fit : 0;
+}
+
+static void
+qv_init(struct dash_app *a)
+{
+	struct qv_state *s = xcalloc(1, sizeof(*s));
+
+	a->st = s;
+	s->sel = a->sel;
+	if (a->prev != dash_help())
+		a->q_from = a->prev == dash_unit() ? dash_unit() :
+		    dash_overview();
+}
+
+static void
+qv_free(struct dash_app *a)
+{
+	free(a->st);
+}
+
+static const char *
+shade(const struct dash_app *a, int level)
+{
+	static const char *const utf[5] = { "\xc2\xb7", "\xe2\x96\x91",
+	    "\xe2\x96\x92", "\xe2\x96\x93", "\xe2\x96\x88" };
+	static const char *const asc[5] = { ".", ":", "-", "+", "#" };
+
+	return a->ascii ? asc[level] : utf[level];
+}
+
+static void
+draw_cell(struct dash_app *a, int y, int x, size_t yi, size_t unit,
+    const struct agg_question *aq, enum tui_role role)
+{
+	struct qv_state *s = a->st;
+	const struct gate_table *t = a->d->tabs[yi];
+	size_t row = unit == AGG_NONE ? gate_row_region(t) :
+	    gate_row_unit(t, unit);
+	struct dash_cell c = dash_qcell(t, row, a->q, s->cat);
+	char buf[64], cell[64];
+	wchar_t w[32];
+	double lo, hi;
+	size_t n;
+	int lv, tw;
+
+	dash_cell_text(&c, dash_qfmt(aq), t->k, dash_glyphs(a->ascii), buf,
+	    sizeof(buf));
+	if (c.state != DASH_SHOWN) {
+		tw = tui_width(buf);
+		tui_put(y, x + QV_CELL - 1 - tw, tw, role == TUI_NORMAL ?
+		    TUI_DIM : role, buf);
+		return;
+	}
+	dash_qrange(aq, &lo, &hi);
+	lv = dash_heat_level(c.v, lo, hi);
+	/* the shade says the level without colour too; the text is ours
+	 * (a glyph and a number), so it is written directly */
+	snprintf(cell, sizeof(cell), "%s%*s", shade(a, lv), QV_CELL - 2, buf);
+	if ((n = mbstowcs(w, cell, sizeof(w) / sizeof(w[0]) - 1)) ==
+	    (size_t)-1)
+		return;
+	attrset(dash_heat_attr(lv));
+	mvaddnwstr(y, x, w, (int)n);
+	attrset(A_NORMAL);
+}
+
+static void
+draw_row(struct dash_app *a, int y, const char *name, size_t unit,
+    const struct agg_question *aq, enum tui_role role)
+{
+	size_t yi;
+	int x;
+
+	if (role != TUI_NORMAL) {
+		attrset(tui_attr(role));
+		mvhline(y, 0, ' ', COLS);
+		attrset(A_NORMAL);
+	}
+	tui_put(y, 1, name_w(), role, name);
+	x = 1 + name_w();
+	for (yi = first_year(a); yi < a->d->nyears; yi++) {
+		draw_cell(a, y, x + 1, yi, unit, aq, role);
+		x += QV_CELL;
+	}
+}
+
+static void
+qv_draw(struct dash_app *a)
+{
+	struct qv_state *s = a->st;
+	static const struct tui_keyhelp keys[] = {
+		{ "Tab", N_("Next question") }, { "\xe2\x86\x90\xe2\x86\x92",
+		N_("Answer") }, { "Enter", N_("Unit") }, { "Esc", N_("Back") },
+		{ "F1", N_("Help") }, { "q", N_("Quit") } };
+	const struct agg_question *aq = agg_question(a->d->in.agg, a->q);
+	const struct dash_ov_row *r;
+	char title[256], line[512], yb[16];
+	double lo, hi;
+	size_t yi, i;
+	int x, h = rows_h(), k;
+
+	snprintf(title, sizeof(title), "%s %zu: %s", _("Question"), a->q + 1,
+	    aq->id);
+	tui_title(0, title, a->d->in.region);
+	tui_put(1, 1, COLS - 2, TUI_STRONG, dash_qlabel(aq, a->lang));
+	dash_qrange(aq, &lo, &hi);
+	switch (aq->type) {
+	case FORM_SCALE:
+	case FORM_NPS:
+	case FORM_NUMBER:
+		snprintf(line, sizeof(line), _("Mean, %.0f to %.0f; "
+		    "low (red) to high (green)"), lo, hi);
+		break;
+	case FORM_YESNO:
+		snprintf(line, sizeof(line), "%s", _("Share answering yes"));
+		break;
+	case FORM_SINGLE:
+	case FORM_MULTI:
+		snprintf(line, sizeof(line), _("Share choosing: %s "
+		    "(%zu of %zu; left and right for another)"),
+		    dash_catlabel(aq, s->cat, a->lang), s->cat + 1, aq->ncat);
+		break;
+	default:
+		snprintf(line, sizeof(line), "%s", _("Free text has no "
+		    "figures here: see the unit view."));
+	}
+	tui_put(2, 1, COLS - 2, TUI_DIM, line);
+	/* header: years, and the shades' scale */
+	attrset(tui_attr(TUI_STRONG));
+	mvhline(QV_TOP - 1, 0, ' ', COLS);
+	attrset(A_NORMAL);
+	tui_put(QV_TOP - 1, 1, name_w(), TUI_STRONG, _("Unit"));
+	x = 1 + name_w();
+	for (yi = first_year(a); yi < a->d->nyears; yi++) {
+		snprintf(yb, sizeof(yb), "%u", a->d->years[yi]);
+		tui_put(QV_TOP - 1, x + QV_CELL - (int)strlen(yb), 4,
+		    a->d->years[yi] == a->ov.year ? TUI_SELECTED : TUI_STRONG,
+		    yb);
+		x += QV_CELL;
+	}
+	draw_row(a, QV_TOP, a->ov.region.name, AGG_NONE, aq, TUI_STRONG);
+	if (s->sel >= a->ov.nshown)
+		s->sel = a->ov.nshown ? a->ov.nshown - 1 : 0;
+	if (s->sel < s->top)
+		s->top = s->sel;
+	if (h > 0 && s->sel >= s->top + (size_t)h)
+		s->top = s->sel - (size_t)h + 1;
+	for (k = 0; k < h; k++) {
+		i = s->top + (size_t)k;
+		if (i >= a->ov.nshown)
+			break;
+		r = &a->ov.rows[a->ov.shown[i]];
+		draw_row(a, QV_TOP + 1 + k, r->name, r->unit, aq,
+		    i == s->sel ? TUI_SELECTED : TUI_NORMAL);
+	}
+	dash_legend(a, LINES - 3);
+	tui_keybar(keys, 6);
+}
+
+static int
+qv_up(struct dash_app *a)
+{
+	struct qv_state *s = a->st;
+
+	if (s->sel > 0)
+		s->sel--;
+	return DASH_OK;
+}
+
+static int
+qv_down(struct dash_app *a)
+{
+	struct qv_state *s = a->st;
+
+	if (s->sel + 1 < a->ov.nshown)
+		s->sel++;
+	return DASH_OK;
+}
+
+static int
+qv_pgup(struct dash_app *a)
+{
+	struct qv_state *s = a->st;
+	size_t h = rows_h() > 1 ? (size_t)rows_h() - 1 : 1;
+
+	s->sel = s->sel > h ? s->sel - h : 0;
+	return DASH_OK;
+}
+
+static int
+qv_pgdn(struct dash_app *a)
+{
+	struct qv_state *s = a->st;
+	size_t h = rows_h() > 1 ? (size_t)rows_h() - 1 : 1;
+
+	s->sel += h;
+	if (s->sel >= a->ov.nshown)
+		s->sel = a->ov.nshown ? a->ov.nshown - 1 : 0;
+	return DASH_OK;
+}
+
+static int
+qv_cat(struct dash_app *a, int dir)
+{
+	struct qv_state *s = a->st;
+	const struct agg_question *aq = agg_question(a->d->in.agg, a->q);
+
+	if (aq->type != FORM_SINGLE && aq->type != FORM_MULTI)
+		return DASH_OK;
+	if (dir < 0 && s->cat > 0)
+		s->cat--;
+	else if (dir > 0 && s->cat + 1 < aq->ncat)
+		s->cat++;
+	return DASH_OK;
+}
+
+static int
+qv_left(struct dash_app *a)
+{
+	return qv_cat(a, -1);
+}
+
+static int
+qv_right(struct dash_app *a)
+{
+	return qv_cat(a, 1);
+}
+
+static int
+qv_step(struct dash_app *a, int dir)
+{
+	size_t n = agg_nquestions(a->d->in.agg);
+
+	if (dir > 0 && a->q + 1 < n)
+		a->q++;
+	else if (dir < 0 && a->q > 0)
+		a->q--;
+	((struct qv_state *)a->st)->cat = 0;
+	return DASH_OK;
+}
+
+static int
+qv_next(struct dash_app *a)
+{
+	return qv_step(a, 1);
+}
+
+static int
+qv_prev(struct dash_app *a)
+{
+	return qv_step(a, -1);
+}
+
+static int
+qv_unit(struct dash_app *a)
+{
+	struct qv_state *s = a->st;
+
+	if (a->ov.nshown == 0)
+		return DASH_OK;
+	a->sel = s->sel;
+	a->unit = a->ov.rows[a->ov.shown[s->sel]].unit;
+	dash_go(a, dash_unit());
+	return DASH_OK;
+}
+
+static int
+qv_back(struct dash_app *a)
+{
+	dash_go(a, a->q_from != NULL ? a->q_from : dash_overview());
+	return DASH_OK;
+}
+
+static int
+qv_quit(struct dash_app *a)
+{
+	(void)a;
+	return DASH_QUIT;
+}
+
+static const struct dash_bind qv_keys[] = {
+	{ 1, KEY_UP, qv_up },
+	{ 1, KEY_DOWN, qv_down },
+	{ 0, 'k', qv_up },
+	{ 0, 'j', qv_down },
+	{ 1, KEY_PPAGE, qv_pgup },
+	{ 1, KEY_NPAGE, qv_pgdn },
+	{ 1, KEY_LEFT, qv_left },
+	{ 1, KEY_RIGHT, qv_right },
+	{ 0, '\t', qv_next },
+	{ 1, KEY_BTAB, qv_prev },
+	{ 0, 'n', qv_next },
+	{ 0, 'p', qv_prev },
+	{ 0, '\r', qv_unit },
+	{ 0, '\n', qv_unit },
+	{ 1, KEY_ENTER, qv_unit },
+	{ 0, DASH_ESC, qv_back },
+	{ 1, KEY_BACKSPACE, qv_back },
+	{ 0, 127, qv_back },
+	{ 1, KEY_F(1), dash_show_help },
+	{ 0, '?', dash_show_help },
+	{ 0, 'q', qv_quit },
+	{ 1, KEY_F(10), qv_quit },
+	{ 0, 0, NULL },
+};
+
+static int
+qv_key(struct dash_app *a, const struct tui_key *k)
+{
+	int r = dash_dispatch(a, qv_keys, k);
+
+	return r == -1 ? DASH_OK : r;
+}
+
+static const struct dash_screen qv_screen = {
+	"question", qv_init, qv_draw, qv_key, NULL, qv_free,
+};
+
+const struct dash_screen *
+dash_question(void)
+{
+	return &qv_screen;
+}
