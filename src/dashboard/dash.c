@@ -86,7 +86,7 @@ dash_legend(struct dash_app *a, int y)
 	char buf[512];
 
 	snprintf(buf, sizeof(buf), _("Marks: <%u too few  %s protects another"
-	    "  %s open year  %s no data  %s flagged  (F1: more)"),
+	    "  %s open year  %s no data  %s flagged"),
 	    t ? t->k : a->d->in.gp.k, g->hidden, g->open, g->none, g->flag);
 	tui_put(y, 1, COLS - 2, TUI_DIM, buf);
 }

@@ -209,6 +209,15 @@ unit_home(struct dash_app *a)
 }
 
 static int
+unit_end(struct dash_app *a)
+{
+	struct unit_state *s = a->st;
+
+	s->top = s->doc.n > (size_t)doc_h() ? s->doc.n - (size_t)doc_h() : 0;
+	return DASH_OK;
+}
+
+static int
 unit_next_q(struct dash_app *a)
 {
 	struct unit_state *s = a->st;
@@ -323,6 +332,7 @@ static const struct dash_bind unit_keys[] = {
 	{ 1, KEY_NPAGE, unit_pgdn },
 	{ 0, ' ', unit_pgdn },
 	{ 1, KEY_HOME, unit_home },
+	{ 1, KEY_END, unit_end },
 	{ 0, '\t', unit_next_q },
 	{ 1, KEY_BTAB, unit_prev_q },
 	{ 0, '\r', unit_question },
