@@ -56,6 +56,32 @@ dash_set_year(struct dash_app *a, unsigned year)
 	tui_msg(TUI_INFO, _("Showing %u."), year);
 }
 
+int
+dash_put(const struct dash_app *a, int y, int x, int w, enum tui_role r,
+    const char *s)
+{
+	char buf[1024];
+
+	if (!a->ascii || s == NULL)
+		return tui_put(y, x, w, r, s);
+	dash_ascii(s, buf, sizeof(buf));
+	return tui_put(y, x, w, r, buf);
+}
+
+void
+dash_title(const struct dash_app *a, const char *left, const char *right)
+{
+	char l[512], r[256];
+
+	if (!a->ascii) {
+		tui_title(0, left, right);
+		return;
+	}
+	dash_ascii(left, l, sizeof(l));
+	dash_ascii(right ? right : "", r, sizeof(r));
+	tui_title(0, l, r);
+}
+
 void
 dash_put_cell(struct dash_app *a, int y, int x, int w,
     const struct dash_cell *c, enum dash_fmt f, enum tui_role r)
@@ -73,9 +99,9 @@ dash_put_cell(struct dash_app *a, int y, int x, int w,
 		r = TUI_WARNING;
 	tw = tui_width(buf);
 	if (f == DASH_FMT_TEXT || tw >= w)
-		tui_put(y, x, w, r, buf);
+		dash_put(a, y, x, w, r, buf);
 	else
-		tui_put(y, x + w - tw, tw, r, buf);
+		dash_put(a, y, x + w - tw, tw, r, buf);
 }
 
 void

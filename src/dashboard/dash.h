@@ -74,6 +74,11 @@ int dash_dispatch(struct dash_app *a, const struct dash_bind *t,
  * y, x; hidden and empty cells dim. */
 void dash_put_cell(struct dash_app *a, int y, int x, int w,
     const struct dash_cell *c, enum dash_fmt f, enum tui_role r);
+/* tui_put and tui_title, in ASCII when the locale is not UTF-8. */
+int dash_put(const struct dash_app *a, int y, int x, int w,
+    enum tui_role r, const char *s);
+void dash_title(const struct dash_app *a, const char *left,
+    const char *right);
 /* The marks legend on line y. */
 void dash_legend(struct dash_app *a, int y);
 /* Attributes for heat level 0..4: colours, or monochrome shades. */

@@ -86,7 +86,7 @@ help_draw(struct dash_app *a)
 		{ "q", N_("Quit") } };
 	int n;
 
-	tui_title(0, _("Help"), a->d->in.region);
+	dash_title(a, _("Help"), a->d->in.region);
 	n = tui_text(2, 2, COLS - 4, LINES - 5, s->skip, TUI_NORMAL, s->text);
 	if (s->skip > 0 && s->skip >= n - (LINES - 5))
 		s->skip = n - (LINES - 5) > 0 ? n - (LINES - 5) : 0;

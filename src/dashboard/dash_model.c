@@ -15,6 +15,7 @@
 #include "util/xmem.h"
 
 #define DASH_TREND_MAX 10	/* years in a sparkline */
+#define DASH_BAR_MAX 50		/* columns of a bar at most */
 
 int
 dash_new(struct dash **out, const struct dash_input *in, struct err *e)
@@ -731,6 +732,38 @@ dash_cell_text(const struct dash_cell *c, enum dash_fmt f, unsigned k,
 }
 
 void
+dash_ascii(const char *s, char *out, size_t n)
+{
+	/* U+00C0..U+00FF by their base letter; '?' where there is none */
+	static const char latin1[] =
+	    "AAAAAAACEEEEIIII" "DNOOOOO?OUUUUYTs"
+	    "aaaaaaaceeeeiiii" "dnooooo?ouuuuyty";
+	size_t i = 0, len = strlen(s), l, o = 0;
+	uint32_t cp;
+	char c;
+
+	if (n == 0)
+		return;
+	while (i < len && o + 1 < n) {
+		if ((l = utf8_decode(s + i, len - i, &cp)) == 0) {
+			cp = '?';
+			l = 1;
+		}
+		if (cp >= 0x20 && cp < 0x7f)
+			c = (char)cp;
+		else if (cp >= 0xc0 && cp <= 0xff)
+			c = latin1[cp - 0xc0];
+		else if (cp == 0x2013 || cp == 0x2014)
+			c = '-';
+		else
+			c = '?';
+		out[o++] = c;
+		i += l;
+	}
+	out[o] = '\0';
+}
+
+void
 dash_bar(double share, int w, int ascii, char *out, size_t n)
 {
 	static const char *const part[8] = {
@@ -1055,6 +1088,8 @@ unit_question(struct dash_doc *doc, const struct dash *d,
 	}
 	lw = w / 3 > 28 ? 28 : w / 3;
 	bw = w - lw - 16;
+	if (bw > DASH_BAR_MAX)
+		bw = DASH_BAR_MAX;	/* long bars read badly */
 	for (c = 0; c < aq->ncat && bw > 0; c++) {
 		double share = f->answered ? (double)f->counts[c] /
 		    f->answered : 0;

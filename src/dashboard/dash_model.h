@@ -165,6 +165,11 @@ const struct dash_glyphs *dash_glyphs(int ascii);
 void dash_cell_text(const struct dash_cell *c, enum dash_fmt f, unsigned k,
     const struct dash_glyphs *g, char *out, size_t n);
 
+/* s in ASCII for a terminal whose locale is not UTF-8: Latin letters
+ * lose their accents (å -> a, Ö -> O), any other character becomes '?',
+ * so columns keep their widths. Cut to fit n bytes. */
+void dash_ascii(const char *s, char *out, size_t n);
+
 /* A bar of share 0..1 in w columns: eighths of a block in UTF-8, '#' in
  * ASCII; the rest blank. out needs 3 * w + 1 bytes. */
 void dash_bar(double share, int w, int ascii, char *out, size_t n);

@@ -23,9 +23,26 @@ struct ov_state {
 	long area;		/* -1: all, else index into areas */
 };
 
+static int col_w(const struct dash_app *a, size_t col);
+
+/* The top reason's width: 16, and up to 24 more when every column fits. */
+static int
+top_w(const struct dash_app *a)
+{
+	int x = 1 + 16;
+	size_t c;
+
+	for (c = 0; c < a->ov.ncols; c++)
+		if (c != DASH_COL_TOP)
+			x += 1 + col_w(a, c);
+	if (x >= COLS)
+		return 16;
+	return 16 + (COLS - x > 24 ? 24 : COLS - x);
+}
+
 /* Width of each column, by the screen's width. */
 static int
-col_w(size_t col)
+col_w(const struct dash_app *a, size_t col)
 {
 	switch (col) {
 	case DASH_COL_NAME:
@@ -44,7 +61,7 @@ col_w(size_t col)
 	case DASH_COL_STAFF:
 		return 5;
 	case DASH_COL_TOP:
-		return 16;
+		return top_w(a);
 	default:
 		return OV_Q_W;
 	}
@@ -54,11 +71,11 @@ col_w(size_t col)
 static size_t
 last_fit(const struct dash_app *a, size_t left)
 {
-	int x = 1 + col_w(DASH_COL_NAME);
+	int x = 1 + col_w(a, DASH_COL_NAME);
 	size_t c, last = left;
 
 	for (c = left; c < a->ov.ncols; c++) {
-		x += 1 + col_w(c);
+		x += 1 + col_w(a, c);
 		if (x > COLS)
 			break;
 		last = c;
@@ -130,10 +147,10 @@ draw_row(struct dash_app *a, int y, const struct dash_ov_row *r,
 		mvhline(y, 0, ' ', COLS);
 		attrset(A_NORMAL);
 	}
-	tui_put(y, x, col_w(DASH_COL_NAME), role, r->name);
-	x += col_w(DASH_COL_NAME);
+	dash_put(a, y, x, col_w(a, DASH_COL_NAME), role, r->name);
+	x += col_w(a, DASH_COL_NAME);
 	for (c = s->left; c < a->ov.ncols; c++) {
-		w = col_w(c);
+		w = col_w(a, c);
 		if (x + 1 + w > COLS)
 			break;
 		x++;
@@ -157,7 +174,7 @@ draw_header(struct dash_app *a, int y)
 	for (c = 0; c < a->ov.ncols; c++) {
 		if (c != DASH_COL_NAME && c < s->left)
 			continue;
-		w = col_w(c);
+		w = col_w(a, c);
 		if (c != DASH_COL_NAME) {
 			if (x + 1 + w > COLS)
 				break;
@@ -173,7 +190,7 @@ draw_header(struct dash_app *a, int y)
 		tw = tui_width(buf);
 		if (tw > w)
 			tw = w;
-		tui_put(y, dash_col_fmt(c) == DASH_FMT_TEXT ? x : x + w - tw,
+		dash_put(a, y, dash_col_fmt(c) == DASH_FMT_TEXT ? x : x + w - tw,
 		    w, c == a->col ? TUI_SELECTED : TUI_STRONG, buf);
 		x += w;
 	}
@@ -203,7 +220,7 @@ ov_draw(struct dash_app *a)
 		    " (%s)", _("running year: counts only"));
 	snprintf(right, sizeof(right), "%s", a->d->in.region ?
 	    a->d->in.region : "");
-	tui_title(0, title, right);
+	dash_title(a, title, right);
 	snprintf(line, sizeof(line), _("Area: %s   Search: %s%s   %zu of %zu "
 	    "units"), s->area < 0 ? _("all") : s->areas[s->area][0] ?
 	    s->areas[s->area] : _("(none)"), a->ov.search,
@@ -211,9 +228,9 @@ ov_draw(struct dash_app *a)
 	if (a->rejected > 0)
 		snprintf(line + strlen(line), sizeof(line) - strlen(line),
 		    _("   %zu envelopes not counted"), a->rejected);
-	tui_put(1, 1, COLS - 2, s->searching ? TUI_STRONG : TUI_NORMAL, line);
+	dash_put(a, 1, 1, COLS - 2, s->searching ? TUI_STRONG : TUI_NORMAL, line);
 	dash_col_desc(&a->ov, a->col, desc, sizeof(desc));
-	tui_put(2, 1, COLS - 2, TUI_DIM, desc);
+	dash_put(a, 2, 1, COLS - 2, TUI_DIM, desc);
 	draw_header(a, OV_TOP - 1);
 	draw_row(a, OV_TOP, &a->ov.region, TUI_STRONG);
 	if (a->sel >= a->ov.nshown)
@@ -230,7 +247,7 @@ ov_draw(struct dash_app *a)
 		    i == a->sel ? TUI_SELECTED : TUI_NORMAL);
 	}
 	if (a->ov.nshown == 0)
-		tui_put(OV_TOP + 1, 2, COLS - 4, TUI_DIM,
+		dash_put(a, OV_TOP + 1, 2, COLS - 4, TUI_DIM,
 		    _("No unit matches: Esc clears the search and the area."));
 	dash_legend(a, LINES - 3);
 	memcpy(kb, keys, sizeof(keys));

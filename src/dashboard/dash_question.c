@@ -87,7 +87,7 @@ draw_cell(struct dash_app *a, int y, int x, size_t yi, size_t unit,
 	    sizeof(buf));
 	if (c.state != DASH_SHOWN) {
 		tw = tui_width(buf);
-		tui_put(y, x + QV_CELL - 1 - tw, tw, role == TUI_NORMAL ?
+		dash_put(a, y, x + QV_CELL - 1 - tw, tw, role == TUI_NORMAL ?
 		    TUI_DIM : role, buf);
 		return;
 	}
@@ -116,7 +116,7 @@ draw_row(struct dash_app *a, int y, const char *name, size_t unit,
 		mvhline(y, 0, ' ', COLS);
 		attrset(A_NORMAL);
 	}
-	tui_put(y, 1, name_w(), role, name);
+	dash_put(a, y, 1, name_w(), role, name);
 	x = 1 + name_w();
 	for (yi = first_year(a); yi < a->d->nyears; yi++) {
 		draw_cell(a, y, x + 1, yi, unit, aq, role);
@@ -128,7 +128,7 @@ static void
 qv_draw(struct dash_app *a)
 {
 	struct qv_state *s = a->st;
-	static const struct tui_keyhelp keys[] = {
+	struct tui_keyhelp keys[] = {
 		{ "Tab", N_("Next question") }, { "\xe2\x86\x90\xe2\x86\x92",
 		N_("Answer") }, { "Enter", N_("Unit") }, { "Esc", N_("Back") },
 		{ "F1", N_("Help") }, { "q", N_("Quit") } };
@@ -141,8 +141,8 @@ qv_draw(struct dash_app *a)
 
 	snprintf(title, sizeof(title), "%s %zu: %s", _("Question"), a->q + 1,
 	    aq->id);
-	tui_title(0, title, a->d->in.region);
-	tui_put(1, 1, COLS - 2, TUI_STRONG, dash_qlabel(aq, a->lang));
+	dash_title(a, title, a->d->in.region);
+	dash_put(a, 1, 1, COLS - 2, TUI_STRONG, dash_qlabel(aq, a->lang));
 	dash_qrange(aq, &lo, &hi);
 	switch (aq->type) {
 	case FORM_SCALE:
@@ -164,16 +164,16 @@ qv_draw(struct dash_app *a)
 		snprintf(line, sizeof(line), "%s", _("Free text has no "
 		    "figures here: see the unit view."));
 	}
-	tui_put(2, 1, COLS - 2, TUI_DIM, line);
+	dash_put(a, 2, 1, COLS - 2, TUI_DIM, line);
 	/* header: years, and the shades' scale */
 	attrset(tui_attr(TUI_STRONG));
 	mvhline(QV_TOP - 1, 0, ' ', COLS);
 	attrset(A_NORMAL);
-	tui_put(QV_TOP - 1, 1, name_w(), TUI_STRONG, _("Unit"));
+	dash_put(a, QV_TOP - 1, 1, name_w(), TUI_STRONG, _("Unit"));
 	x = 1 + name_w();
 	for (yi = first_year(a); yi < a->d->nyears; yi++) {
 		snprintf(yb, sizeof(yb), "%u", a->d->years[yi]);
-		tui_put(QV_TOP - 1, x + QV_CELL - (int)strlen(yb), 4,
+		dash_put(a, QV_TOP - 1, x + QV_CELL - (int)strlen(yb), 4,
 		    a->d->years[yi] == a->ov.year ? TUI_SELECTED : TUI_STRONG,
 		    yb);
 		x += QV_CELL;
@@ -194,6 +194,8 @@ qv_draw(struct dash_app *a)
 		    i == s->sel ? TUI_SELECTED : TUI_NORMAL);
 	}
 	dash_legend(a, LINES - 3);
+	if (a->ascii)
+		keys[1].key = "<-->";
 	tui_keybar(keys, 6);
 }
 

@@ -76,12 +76,12 @@ put_pair(struct dash_app *a, int y, int x, const char *label,
 	if (x >= COLS - 2)
 		return x;
 	if (label[0] != '\0') {
-		x += tui_put(y, x, COLS - 1 - x, TUI_DIM, label);
-		x += tui_put(y, x, COLS - 1 - x, TUI_DIM, " ");
+		x += dash_put(a, y, x, COLS - 1 - x, TUI_DIM, label);
+		x += dash_put(a, y, x, COLS - 1 - x, TUI_DIM, " ");
 	}
 	dash_cell_text(c, f, t ? t->k : a->d->in.gp.k, dash_glyphs(a->ascii),
 	    buf, sizeof(buf));
-	x += tui_put(y, x, COLS - 1 - x, c->state == DASH_SHOWN ?
+	x += dash_put(a, y, x, COLS - 1 - x, c->state == DASH_SHOWN ?
 	    (f == DASH_FMT_FLAG ? TUI_WARNING : TUI_STRONG) : TUI_DIM, buf);
 	return x + 2;
 }
@@ -140,7 +140,7 @@ unit_draw(struct dash_app *a)
 
 	snprintf(title, sizeof(title), "%s %s (%s) %u", _("Unit"), r->name,
 	    r->code, a->ov.year);
-	tui_title(0, title, a->d->in.region);
+	dash_title(a, title, a->d->in.region);
 	unit_summary(a, 1);
 	if (s->top >= s->doc.n)
 		s->top = s->doc.n ? s->doc.n - 1 : 0;
@@ -148,13 +148,13 @@ unit_draw(struct dash_app *a)
 		l = &s->doc.v[s->top + (size_t)i];
 		role = l->kind == DASH_L_HEAD ? TUI_STRONG :
 		    l->kind == DASH_L_DIM ? TUI_DIM : TUI_NORMAL;
-		tui_put(UNIT_TOP + i, 1, COLS - 2, role, l->text);
+		dash_put(a, UNIT_TOP + i, 1, COLS - 2, role, l->text);
 		if (l->kind == DASH_L_BAR && l->bar != NULL)
-			tui_put(UNIT_TOP + i, 1 + l->bar_x, COLS - 2 - l->bar_x,
+			dash_put(a, UNIT_TOP + i, 1 + l->bar_x, COLS - 2 - l->bar_x,
 			    TUI_BAR, l->bar);
 	}
 	if (s->top + (size_t)h < s->doc.n)
-		tui_put(LINES - 4, COLS - 1, 1, TUI_DIM,
+		dash_put(a, LINES - 4, COLS - 1, 1, TUI_DIM,
 		    a->ascii ? "v" : "\xe2\x86\x93");
 	dash_legend(a, LINES - 3);
 	tui_keybar(keys, 8);

@@ -420,6 +420,24 @@ test_spark(void **state)
 	assert_int_equal(dash_heat_level(3, 3, 3), 2);
 }
 
+static void
+test_ascii(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	dash_ascii("Åbacka vårdcentral", buf, sizeof(buf));
+	assert_string_equal(buf, "Abacka vardcentral");
+	dash_ascii("Öron- och Ärla \xc3\xa9 \xe2\x80\x93 \xe2\x96\x88 \x1b", buf,
+	    sizeof(buf));
+	assert_string_equal(buf, "Oron- och Arla e - ? ?");
+	/* one character per character, so widths stay; cut to fit */
+	dash_ascii("\xc3\xa5\xc3\xa4\xc3\xb6\xc3\x85\xc3\x84\xc3\x96", buf, 4);
+	assert_string_equal(buf, "aao");
+	dash_ascii("\xff\xfe", buf, sizeof(buf));
+	assert_string_equal(buf, "??");
+}
+
 static int
 doc_has(const struct dash_doc *doc, const char *needle)
 {
@@ -490,6 +508,7 @@ main(void)
 		cmocka_unit_test(test_bar),
 		cmocka_unit_test(test_spark),
 		cmocka_unit_test(test_unit_doc),
+		cmocka_unit_test(test_ascii),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
