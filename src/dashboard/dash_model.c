@@ -1109,6 +1109,37 @@ unit_question(struct dash_doc *doc, const struct dash *d,
 	doc_add(doc, DASH_L_BLANK, q, xstrdup(""));
 }
 
+/* The leavers' HME and its three sub-indices, each as the gate shows it,
+ * the region's total beside the unit's. */
+static void
+unit_hme(struct dash_doc *doc, const struct gate_table *t, size_t row,
+    int ascii)
+{
+	static const char *const sub[3] = { N_("motivation"),
+	    N_("leadership"), N_("governance") };
+	const struct gate_hme *h = &t->hme[row];
+	const struct dash_glyphs *g = dash_glyphs(ascii);
+	struct dash_cell c;
+	char v[4][32], line[512];
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		enum gate_reason why = i == 0 ? h->reason : h->sub_reason[i - 1];
+		int has = i == 0 ? h->h.has_total : h->h.has_sub[i - 1];
+
+		c = why != GATE_SHOWN ? cell_hidden(why) : has ?
+		    cell_value(i == 0 ? h->h.total : h->h.sub[i - 1]) :
+		    cell_none();
+		dash_cell_text(&c, DASH_FMT_INDEX, t->k, g, v[i], sizeof(v[i]));
+	}
+	/* the total and the region's are on the unit view's summary line */
+	snprintf(line, sizeof(line), "%s   %s %s   %s %s   %s %s",
+	    _("HME sub-indices"), _(sub[0]), v[1], _(sub[1]), v[2],
+	    _(sub[2]), v[3]);
+	doc_add(doc, DASH_L_TEXT, AGG_NONE, xstrdup(line));
+	doc_add(doc, DASH_L_BLANK, AGG_NONE, xstrdup(""));
+}
+
 void
 dash_unit_doc(struct dash_doc *doc, const struct dash *d, size_t u,
     unsigned year, int w, const char *lang, int ascii)
@@ -1133,6 +1164,8 @@ dash_unit_doc(struct dash_doc *doc, const struct dash *d, size_t u,
 		    reason_note(GATE_OPEN, t->k, note, sizeof(note)));
 		return;
 	}
+	if (t->has_hme)
+		unit_hme(doc, t, row, ascii);
 	for (q = 0; q < t->ncols; q++)
 		unit_question(doc, d, t, u, row, q, w, lang, ascii);
 }

@@ -193,6 +193,8 @@ SCREENS = {
         ' Unit Akutmottagningen (SH-AKUT) {L}                               Region Test',
         ' Interviews 10  Turnover {Lm2}–{L} – – 50%  Coverage 50%',
         ' HME 50 region 56 staff survey –  eNPS +100 region +32  Top reason Working hour',
+        ' HME sub-indices   motivation 50   leadership 50   governance 50',
+        '',
         ' 1. Why are you leaving?',
         '    n 10',
         '    Pay                                                                0%    0',
@@ -208,9 +210,7 @@ SCREENS = {
         '    5                                                                  0%    0',
         '',
         ' 3. Reasonable workload',
-        '    Mean 1.0 (region 2.1)   n 10   {Lm1}–{L} ▃▁',
-        '    1                          ████████████████████████████████████  100%   10',
-        '    2                                                                  0%    0 ↓',
+        '    Mean 1.0 (region 2.1)   n 10   {Lm1}–{L} ▃▁                                ↓',
         ' Marks: <5 too few  × protects another  … open year  – no data  ▲ flagged',
         '',
         'Tab Next  Enter Question  PgDn Page  [ ] Year  n p Unit  Esc Back  F1 Help',
@@ -608,6 +608,7 @@ def main():
     t.send(KEY["end"])
     check_screen("unit_view_free_text", t, want("unit_end"))
     t.send(KEY["home"])
+    t.send(KEY["tab"])
     t.send(KEY["tab"])
     t.send(KEY["enter"])
     check_screen("question_view", t, want("question"))

@@ -461,6 +461,7 @@ test_unit_doc(void **state)
 	u = agg_unit_find(x->a, "VC-E");
 	dash_unit_doc(&doc, x->d, u, 2024, 78, "sv", 1);
 	assert_true(doc_has(&doc, "1. Label lead"));
+	assert_false(doc_has(&doc, "HME "));	/* no HME statements */
 	assert_true(doc_has(&doc, "Mean 3.9 (region "));
 	/* the trend: 2023 mean 2.0, 2024 mean 3.9 on 1..5 */
 	assert_true(doc_has(&doc, "2023-2024 .*"));
