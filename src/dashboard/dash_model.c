@@ -513,11 +513,15 @@ dash_ov_sort(struct dash_ov *ov, size_t col, int desc)
 void
 dash_ov_filter(struct dash_ov *ov, const char *area, const char *search)
 {
+	char buf[DASH_SEARCH_MAX + 1];
+
 	if (area != ov->area) {
 		free(ov->area);
 		ov->area = area ? xstrdup(area) : NULL;
 	}
-	snprintf(ov->search, sizeof(ov->search), "%s", search ? search : "");
+	/* search may be ov->search itself: copy through a buffer */
+	snprintf(buf, sizeof(buf), "%s", search ? search : "");
+	memcpy(ov->search, buf, sizeof(ov->search));
 	ov_refresh(ov);
 }
 

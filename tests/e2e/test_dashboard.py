@@ -659,6 +659,27 @@ def main():
            lines[6].rstrip().endswith("4.0    2.0"), repr(lines[3:7]))
     t.send("q")
     t.child.expect(pexpect.EOF, timeout=10)
+    # SIGTERM: the loop ends, the screen is cleared
+    t = start(env, pf)
+    t.child.kill(15)
+    t.child.expect(pexpect.EOF, timeout=10)
+    t.stream.feed(t.child.before)
+    t.child.close()
+    left = "".join(t.screen.display).strip()
+    report("sigterm_clears_screen", left == "", repr(left[:200]))
+
+    # a wrong passphrase: exit 77 before any screen, and nothing opened
+    wrong = os.path.join(os.path.dirname(pf), "wrong")
+    with open(wrong, "w") as f:
+        f.write("fel häst\n")
+    c = pexpect.spawn(HR, ["dashboard", "--passphrase-file", wrong],
+                      env=env, dimensions=(24, 80))
+    c.expect(pexpect.EOF, timeout=30)
+    out = c.before.decode("utf-8", "replace")
+    c.close()
+    report("wrong_passphrase", c.exitstatus == 77 and
+           "wrong passphrase" in out and "Overview" not in out,
+           "exit %r: %r" % (c.exitstatus, out[-300:]))
     if RECORD:
         with open(RECORD, "w") as f:
             for n, l in recorded:

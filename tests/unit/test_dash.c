@@ -271,6 +271,10 @@ test_filter(void **state)
 	dash_ov_filter(&ov, "Syd", "by");
 	assert_int_equal(ov.nshown, 3);
 	assert_string_equal(shown_name(&ov, 0), "Ekby");
+	/* the search passed back in, as the area key does */
+	dash_ov_filter(&ov, ov.area, ov.search);
+	assert_int_equal(ov.nshown, 3);
+	assert_string_equal(ov.search, "by");
 	dash_ov_set_year(&ov, 2023);
 	assert_int_equal(ov.sort, DASH_COL_N);
 	assert_int_equal(ov.nshown, 3);
