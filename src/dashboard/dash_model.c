@@ -1128,7 +1128,8 @@ unit_hme(struct dash_doc *doc, const struct gate_table *t, size_t row,
 	int i;
 
 	for (i = 0; i < 4; i++) {
-		enum gate_reason why = i == 0 ? h->reason : h->sub_reason[i - 1];
+		enum gate_reason why = i == 0 ? h->reason :
+		    h->sub_reason[i - 1];
 		int has = i == 0 ? h->h.has_total : h->h.has_sub[i - 1];
 
 		c = why != GATE_SHOWN ? cell_hidden(why) : has ?

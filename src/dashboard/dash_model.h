@@ -114,7 +114,7 @@ struct dash_ov {
 	size_t nshown;
 	size_t sort;			/* column */
 	int desc;
-	char *area;			/* filter: NULL all, "" units with none */
+	char *area;			/* filter: NULL all, "" no area */
 	char search[DASH_SEARCH_MAX + 1];
 };
 

@@ -190,7 +190,8 @@ draw_header(struct dash_app *a, int y)
 		tw = tui_width(buf);
 		if (tw > w)
 			tw = w;
-		dash_put(a, y, dash_col_fmt(c) == DASH_FMT_TEXT ? x : x + w - tw,
+		dash_put(a, y, dash_col_fmt(c) == DASH_FMT_TEXT ? x :
+		    x + w - tw,
 		    w, c == a->col ? TUI_SELECTED : TUI_STRONG, buf);
 		x += w;
 	}
@@ -228,7 +229,8 @@ ov_draw(struct dash_app *a)
 	if (a->rejected > 0)
 		snprintf(line + strlen(line), sizeof(line) - strlen(line),
 		    _("   %zu envelopes not counted"), a->rejected);
-	dash_put(a, 1, 1, COLS - 2, s->searching ? TUI_STRONG : TUI_NORMAL, line);
+	dash_put(a, 1, 1, COLS - 2, s->searching ? TUI_STRONG : TUI_NORMAL,
+	    line);
 	dash_col_desc(&a->ov, a->col, desc, sizeof(desc));
 	dash_put(a, 2, 1, COLS - 2, TUI_DIM, desc);
 	draw_header(a, OV_TOP - 1);

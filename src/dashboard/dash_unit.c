@@ -150,7 +150,8 @@ unit_draw(struct dash_app *a)
 		    l->kind == DASH_L_DIM ? TUI_DIM : TUI_NORMAL;
 		dash_put(a, UNIT_TOP + i, 1, COLS - 2, role, l->text);
 		if (l->kind == DASH_L_BAR && l->bar != NULL)
-			dash_put(a, UNIT_TOP + i, 1 + l->bar_x, COLS - 2 - l->bar_x,
+			dash_put(a, UNIT_TOP + i, 1 + l->bar_x,
+			    COLS - 2 - l->bar_x,
 			    TUI_BAR, l->bar);
 	}
 	if (s->top + (size_t)h < s->doc.n)

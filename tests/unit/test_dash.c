@@ -432,8 +432,8 @@ test_ascii(void **state)
 	(void)state;
 	dash_ascii("Åbacka vårdcentral", buf, sizeof(buf));
 	assert_string_equal(buf, "Abacka vardcentral");
-	dash_ascii("Öron- och Ärla \xc3\xa9 \xe2\x80\x93 \xe2\x96\x88 \x1b", buf,
-	    sizeof(buf));
+	dash_ascii("Öron- och Ärla \xc3\xa9 \xe2\x80\x93 \xe2\x96\x88 \x1b",
+	    buf, sizeof(buf));
 	assert_string_equal(buf, "Oron- och Arla e - ? ?");
 	/* one character per character, so widths stay; cut to fit */
 	dash_ascii("\xc3\xa5\xc3\xa4\xc3\xb6\xc3\x85\xc3\x84\xc3\x96", buf, 4);
