@@ -115,7 +115,7 @@ struct sync_result {
 	size_t sent;		/* envelopes sent this time */
 	size_t confirmed;	/* removed on HR's receipts */
 	size_t added;		/* new in central.db (path transport) */
-	size_t pending;		/* drop folder: sent, no receipt yet */
+	size_t pending;		/* drop folder: in a bundle there, no receipt */
 	size_t refused;		/* acks whose hash did not match: kept */
 	size_t bad_receipts;	/* drop folder: receipts that do not parse,
 				 * left in place; note says the first */

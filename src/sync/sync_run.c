@@ -357,8 +357,7 @@ out:
 /* The ids a bundle of ours still waiting in the folder carries. A bundle
  * that does not read back is left alone: its envelopes are sent again. */
 static void
-sync_dir_pending(const char *dir, const char *name, struct sync_ids *ids,
-    size_t *pending)
+sync_dir_pending(const char *dir, const char *name, struct sync_ids *ids)
 {
 	char *p = xasprintf("%s/%s", dir, name);
 	struct bundle b;
@@ -370,7 +369,6 @@ sync_dir_pending(const char *dir, const char *name, struct sync_ids *ids,
 		if (bundle_read(fd, &b, &e) == 0) {
 			for (i = 0; i < b.n; i++)
 				sync_ids_add(ids, b.envs[i].id);
-			*pending += b.n;
 			bundle_free(&b);
 		}
 		close(fd);
@@ -488,7 +486,7 @@ sync_dir(struct outbox *ob, const struct sync_opts *o, struct sync_result *r,
 		    (int)(strlen(names[i]) - strlen(SYNC_BUNDLE_EXT)),
 		    names[i], SYNC_RECEIPT_EXT);
 		if (!fsx_exists(rp))
-			sync_dir_pending(dir, names[i], &ids, &r->pending);
+			sync_dir_pending(dir, names[i], &ids);
 		free(rp);
 	}
 	/* What the receipts confirmed has left the outbox: list it now. */
@@ -503,6 +501,7 @@ sync_dir(struct outbox *ob, const struct sync_opts *o, struct sync_result *r,
 		if (ids.n == 0 || bsearch(envs[i].id, ids.id, ids.n,
 		    sizeof *ids.id, sync_id_cmp) == NULL)
 			idx[nnew++] = i;
+	r->pending = n - nnew;
 	if (nnew == 0 || nnew < o->min || o->sign_sk == NULL) {
 		r->held = nnew > 0;
 		goto out;
