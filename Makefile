@@ -49,6 +49,8 @@ TOOL_SRC  = $(wildcard tests/tools/*.c)
 TOOL_BIN  = $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 BENCH_SRC = $(wildcard tests/bench/bench_*.c)
 BENCH_BIN = $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
+# tests/bench/gen: synthetic interviews for the scenario test and benches
+DATAGEN   = $(B)/bench/gen
 MAN1 = $(wildcard man/*.1)
 MAN5 = $(wildcard man/*.5)
 PO   = $(wildcard po/*.po)
@@ -151,7 +153,7 @@ check: deps
 	@$(MAKE) --no-print-directory lint-man
 	@sh tests/run.sh $(B)
 
-unit-bins: $(UNIT_BIN) $(TOOL_BIN)
+unit-bins: $(UNIT_BIN) $(TOOL_BIN) $(DATAGEN)
 
 # --- fuzzing -------------------------------------------------------------------
 FUZZ_B = $(B)/fuzz
@@ -179,7 +181,7 @@ fuzz: deps fuzz-bins
 
 # --- benchmarks ----------------------------------------------------------------
 bench: deps
-	@$(MAKE) --no-print-directory all $(BENCH_BIN)
+	@$(MAKE) --no-print-directory all $(BENCH_BIN) $(DATAGEN)
 	@sh tests/bench/run.sh $(B)
 
 # --- man pages -----------------------------------------------------------------
