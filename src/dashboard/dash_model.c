@@ -288,6 +288,21 @@ has_turnover(const struct dash *d, const char *unit, unsigned y)
 	    0;
 }
 
+/* Interviews of year y in the units that have turnover figures for it:
+ * the region's coverage counts only those against their leavers. */
+static double
+covered(const struct dash *d, const struct gate_table *t, unsigned y)
+{
+	double n = 0;
+	size_t r;
+
+	for (r = 0; t != NULL && r < t->nrows; r++)
+		if (t->rows[r].kind == GATE_ROW_UNIT &&
+		    has_turnover(d, t->rows[r].code, y))
+			n += t->rows[r].interviews;
+	return n;
+}
+
 /* The cells of one overview row (unit NULL: the region). */
 static void
 row_cells(const struct dash_ov *ov, struct dash_ov_row *r)
@@ -328,7 +343,7 @@ row_cells(const struct dash_ov *ov, struct dash_ov_row *r)
 				r->cells[DASH_COL_STAFF] =
 				    cell_value(d->in.staff[i].hme);
 	} else if ((lv = turnover_sum(d, y, 1)) > 0) {
-		r->cells[DASH_COL_COV] = cell_value(n / lv);
+		r->cells[DASH_COL_COV] = cell_value(covered(d, t, y) / lv);
 	}
 	if (t == NULL || grow == AGG_NONE)
 		return;

@@ -334,6 +334,10 @@ test_cells(void **state)
 	cell_is(&ov, b, DASH_COL_TOP, 0, "<5");
 	/* the region row: every interview of the year */
 	cell_is(&ov, &ov.region, DASH_COL_N, 0, "29");
+	/* region turnover 12 of 150; coverage counts only the units with
+	 * turnover figures: (6 + 7) / 12 */
+	cell_is(&ov, &ov.region, DASH_COL_TO0, 0, "8%");
+	cell_is(&ov, &ov.region, DASH_COL_COV, 0, "108%");
 	/* the running year: counts only */
 	dash_ov_set_year(&ov, 2026);
 	c = row_of(&ov, "VC-C");
