@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "report/cache.h"
 #include "util/msg.h"
 #include "util/xmem.h"
 
@@ -217,7 +218,7 @@ cli_hr_load(const char *db, const char *keyopt, const char *passfile,
 	memset(&o, 0, sizeof o);
 	o.progress = cli_progress;
 	o.progress_ctx = &prog;
-	rc = hrload_run(d->c, d->k->pk, d->k->sk,
+	rc = cache_run(d->c, d->k->pk, d->k->sk,
 	    (const struct form *const *)d->forms, d->nforms, d->agg, &o,
 	    &d->res, &e);
 	key_hr_free(d->k);

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_hr.h"
+#include "report/cache.h"
 #include "util/msg.h"
 #include "util/xmem.h"
 
@@ -144,6 +145,9 @@ purge_run(const char *db, const char *keyopt, const char *passfile,
 		rc = central_exit_code(rc);
 		goto out;
 	}
+	/* the record cache still holds the purged interviews */
+	if (cache_remove(central_path(c), &e) != 0)
+		msg_warn("purge: %s", e.msg);
 	printf("deleted %zu interviews; the store was compacted\n", deleted);
 out:
 	hrload_result_free(&res);

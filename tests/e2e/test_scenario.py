@@ -488,6 +488,11 @@ def main():
         report("aggregates_load", False, why(r))
         return
     got = r.stdout
+    # A second open of the same store comes from the record cache.
+    r2 = run([TESTAGG, "--db", DB, "--key", KEY, "--gate"], HRHOME)
+    report("second_open_from_cache_equal",
+           os.path.exists(DB + "-cache") and r2.returncode == 0 and
+           r2.stdout == got, why(r2))
     report("every_interview_counted_once",
            re.search(r"(?m)^T %d$" % N, got) is not None and
            re.search(r"(?m)^R 0$", got) is not None,

@@ -1,0 +1,644 @@
+/* cache: the sealed record cache beside central.db, so that a second open
+ * of the same store skips the public-key work. See cache.h for what the
+ * file holds and why only the HR secret key reads or writes it. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "report/cache.h"
+#include "util/fsx.h"
+#include "util/xmem.h"
+
+#define CACHE_DIGEST_BYTES 32
+#define CACHE_NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define CACHE_TAG_BYTES crypto_aead_xchacha20poly1305_ietf_ABYTES
+#define CACHE_HEAD_BYTES (8 + 4 + CACHE_DIGEST_BYTES + CACHE_NONCE_BYTES)
+#define CACHE_KEY_CONTEXT "avslut-hr record cache v1"
+
+/* A growing buffer; wiped when freed: it holds records. */
+struct cbuf {
+	uint8_t *p;
+	size_t len, cap;
+};
+
+static void
+cb_put(struct cbuf *b, const void *src, size_t n)
+{
+	uint8_t *np;
+	size_t cap;
+
+	if (n == 0)
+		return;
+	if (b->len + n > b->cap) {
+		cap = b->cap ? b->cap : 1 << 20;
+		while (cap < b->len + n)
+			cap *= 2;
+		/* fresh memory and a wipe: realloc would leave copies */
+		np = xmalloc(cap);
+		if (b->len > 0)
+			memcpy(np, b->p, b->len);
+		xfree_wipe(b->p, b->cap);
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, src, n);
+	b->len += n;
+}
+
+static void
+cb_u32(struct cbuf *b, uint32_t v)
+{
+	uint8_t x[4] = { v >> 24, v >> 16, v >> 8, v };
+
+	cb_put(b, x, 4);
+}
+
+static void
+cb_u64(struct cbuf *b, uint64_t v)
+{
+	cb_u32(b, (uint32_t)(v >> 32));
+	cb_u32(b, (uint32_t)v);
+}
+
+static void
+cb_free(struct cbuf *b)
+{
+	if (b->p != NULL)
+		xfree_wipe(b->p, b->cap);
+	memset(b, 0, sizeof *b);
+}
+
+/* A bounded reader over the decrypted bytes. */
+struct crd {
+	const uint8_t *p;
+	size_t len, off;
+	int bad;
+};
+
+static uint32_t
+cr_u32(struct crd *r)
+{
+	const uint8_t *x;
+
+	if (r->bad || r->len - r->off < 4) {
+		r->bad = 1;
+		return 0;
+	}
+	x = r->p + r->off;
+	r->off += 4;
+	return (uint32_t)x[0] << 24 | (uint32_t)x[1] << 16 |
+	    (uint32_t)x[2] << 8 | x[3];
+}
+
+static uint64_t
+cr_u64(struct crd *r)
+{
+	uint64_t hi = cr_u32(r);
+
+	return hi << 32 | cr_u32(r);
+}
+
+static const uint8_t *
+cr_bytes(struct crd *r, size_t n)
+{
+	const uint8_t *x;
+
+	if (r->bad || r->len - r->off < n) {
+		r->bad = 1;
+		return NULL;
+	}
+	x = r->p + r->off;
+	r->off += n;
+	return x;
+}
+
+/* A record in the cache: unit (u8 length, bytes, NUL), year u16, the
+ * form's index in the hash table (u8), then per question its state and,
+ * when answered, what its type holds; texts as u32 length, bytes, NUL so
+ * that the reader can point into the buffer instead of copying. */
+static void
+cb_text(struct cbuf *b, const char *t)
+{
+	size_t n = t ? strlen(t) : 0;
+
+	cb_u32(b, t ? (uint32_t)n : UINT32_MAX);
+	if (t != NULL)
+		cb_put(b, t, n + 1);
+}
+
+static void
+cache_encode(struct cbuf *b, const struct form *f, uint8_t fi,
+    const struct record *r)
+{
+	size_t q, ul = strlen(r->unit);
+	uint8_t x[3] = { (uint8_t)ul, 0, 0 };
+
+	cb_put(b, x, 1);
+	cb_put(b, r->unit, ul + 1);
+	x[0] = (uint8_t)(r->year >> 8);
+	x[1] = (uint8_t)r->year;
+	x[2] = fi;
+	cb_put(b, x, 3);
+	for (q = 0; q < f->nquestions; q++) {
+		const struct form_answer *a = &r->answers[q];
+
+		cb_put(b, &a->state, 1);
+		if (a->state != FORM_ANSWERED)
+			continue;
+		switch (f->questions[q].type) {
+		case FORM_SINGLE:
+		case FORM_MULTI:
+			cb_put(b, &a->other, 1);
+			cb_u32(b, (uint32_t)a->num);
+			cb_u64(b, a->choices);
+			cb_text(b, a->other ? a->text : NULL);
+			break;
+		case FORM_TEXT:
+			cb_text(b, a->text);
+			break;
+		default:
+			cb_u32(b, (uint32_t)a->num);
+			break;
+		}
+	}
+}
+
+static const char *
+cr_text(struct crd *r)
+{
+	uint32_t n = cr_u32(r);
+	const uint8_t *x;
+
+	if (n == UINT32_MAX || r->bad)
+		return NULL;
+	if ((x = cr_bytes(r, (size_t)n + 1)) == NULL || x[n] != '\0') {
+		r->bad = 1;
+		return NULL;
+	}
+	return (const char *)x;
+}
+
+/* Decode one record in place: ar points into the buffer and into ans
+ * (room for the largest form). 0, or -1 if the bytes do not parse. */
+static int
+cache_decode(struct crd *r, const struct form *const *byix, size_t nix,
+    struct form_answer *ans, struct agg_rec *ar)
+{
+	const struct form *f;
+	const uint8_t *x;
+	uint8_t ul;
+	size_t q;
+
+	if ((x = cr_bytes(r, 1)) == NULL)
+		return -1;
+	ul = x[0];
+	if ((x = cr_bytes(r, (size_t)ul + 1)) == NULL || x[ul] != '\0')
+		return -1;
+	ar->unit = (const char *)x;
+	if ((x = cr_bytes(r, 3)) == NULL || x[2] >= nix)
+		return -1;
+	ar->year = (unsigned)x[0] << 8 | x[1];
+	f = byix[x[2]];
+	ar->form_hash = f->hash;
+	ar->answers = ans;
+	ar->nanswers = f->nquestions;
+	for (q = 0; q < f->nquestions && !r->bad; q++) {
+		struct form_answer *a = &ans[q];
+
+		memset(a, 0, sizeof *a);
+		if ((x = cr_bytes(r, 1)) == NULL || x[0] > FORM_ANSWERED)
+			return -1;
+		a->state = x[0];
+		if (a->state != FORM_ANSWERED)
+			continue;
+		switch (f->questions[q].type) {
+		case FORM_SINGLE:
+		case FORM_MULTI:
+			if ((x = cr_bytes(r, 1)) == NULL)
+				return -1;
+			a->other = x[0];
+			a->num = (int32_t)cr_u32(r);
+			a->choices = cr_u64(r);
+			a->text = (char *)(uintptr_t)cr_text(r);
+			break;
+		case FORM_TEXT:
+			a->text = (char *)(uintptr_t)cr_text(r);
+			break;
+		default:
+			a->num = (int32_t)cr_u32(r);
+			break;
+		}
+	}
+	return r->bad ? -1 : 0;
+}
+
+char *
+cache_path(const char *dbpath)
+{
+	return xasprintf("%s%s", dbpath, CACHE_SUFFIX);
+}
+
+int
+cache_remove(const char *dbpath, struct err *e)
+{
+	char *p = cache_path(dbpath);
+	int rc = 0;
+
+	if (unlink(p) != 0 && errno != ENOENT)
+		rc = err_set(e, "cannot remove %s: %s", p, strerror(errno));
+	free(p);
+	return rc;
+}
+
+static int
+cmp_hash(const void *x, const void *y)
+{
+	return memcmp(*(const uint8_t *const *)x, *(const uint8_t *const *)y,
+	    FORM_HASH_BYTES);
+}
+
+/* What the cache is bound to: the approved forms' hashes (sorted) and
+ * every envelope id in id order. Ids only: no envelope is read. */
+static int
+cache_digest(struct central *c, const struct form *const *forms,
+    size_t nforms, uint8_t out[CACHE_DIGEST_BYTES], struct err *e)
+{
+	crypto_generichash_state st;
+	const uint8_t **h;
+	sqlite3_stmt *s;
+	uint64_t n = 0;
+	uint8_t cnt[8];
+	size_t i;
+	int rc;
+
+	crypto_generichash_init(&st, NULL, 0, CACHE_DIGEST_BYTES);
+	crypto_generichash_update(&st, (const uint8_t *)CACHE_KEY_CONTEXT,
+	    sizeof CACHE_KEY_CONTEXT);
+	h = xcalloc(nforms ? nforms : 1, sizeof *h);
+	for (i = 0; i < nforms; i++)
+		h[i] = forms[i]->hash;
+	qsort(h, nforms, sizeof *h, cmp_hash);
+	for (i = 0; i < nforms; i++)
+		crypto_generichash_update(&st, h[i], FORM_HASH_BYTES);
+	free(h);
+	if (sqlite3_prepare_v2(central_db(c), "SELECT id FROM envelopes "
+	    "ORDER BY id", -1, &s, NULL) != SQLITE_OK)
+		return err_set(e, "%s: %s", central_path(c),
+		    sqlite3_errmsg(central_db(c)));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		crypto_generichash_update(&st, sqlite3_column_blob(s, 0),
+		    (size_t)sqlite3_column_bytes(s, 0));
+		n++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return err_set(e, "%s: %s", central_path(c),
+		    sqlite3_errmsg(central_db(c)));
+	for (i = 0; i < 8; i++)
+		cnt[i] = (uint8_t)(n >> (56 - 8 * i));
+	crypto_generichash_update(&st, cnt, sizeof cnt);
+	crypto_generichash_final(&st, out, CACHE_DIGEST_BYTES);
+	return 0;
+}
+
+/* The file key: keyed BLAKE2b of a fixed context under the HR secret
+ * key, so that only its holder can read the file or make one the next
+ * run would accept. (The digest is authenticated as associated data.) */
+static void
+cache_key(uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES],
+    const uint8_t sk[ENV_SK_BYTES])
+{
+	crypto_generichash(key, crypto_aead_xchacha20poly1305_ietf_KEYBYTES,
+	    (const uint8_t *)CACHE_KEY_CONTEXT, sizeof CACHE_KEY_CONTEXT, sk,
+	    ENV_SK_BYTES);
+}
+
+static void
+cache_note(struct hrload_result *r, const char *msg)
+{
+	if (r->nnotes < HRLOAD_MAX_NOTES)
+		r->notes[r->nnotes++] = xstrdup(msg);
+	else
+		r->notes_dropped++;
+}
+
+/* A used record into the aggregation, as hrload_run counts it. */
+static void
+cache_agg(struct agg *a, struct hrload_result *res, const uint8_t *id,
+    const struct agg_rec *ar)
+{
+	struct err ae;
+	char hex[2 * ENV_ID_BYTES + 1], *note;
+
+	if (agg_add(a, ar, &ae) != 0) {
+		res->used--;
+		res->invalid++;
+		if (id != NULL) {
+			env_id_hex(id, hex);
+			note = xasprintf("envelope %s: %s", hex, ae.msg);
+		} else
+			note = xasprintf("cached record: %s", ae.msg);
+		cache_note(res, note);
+		free(note);
+	}
+}
+
+/* The file, read and opened: the decrypted bytes (wipe them) or NULL if
+ * there is none or it does not open. *digest_in is the digest it claims
+ * (authenticated with the rest). */
+static uint8_t *
+cache_open_file(const char *path, const uint8_t *sk,
+    uint8_t digest_in[CACHE_DIGEST_BYTES], size_t *plain_len)
+{
+	uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES], *plain;
+	unsigned long long plen;
+	struct err e;
+	char *buf = NULL;
+	size_t flen;
+
+	if (fsx_read_file(path, CACHE_MAX_BYTES, &buf, &flen, &e) != 0)
+		return NULL;
+	if (flen < CACHE_HEAD_BYTES + CACHE_TAG_BYTES ||
+	    memcmp(buf, CACHE_MAGIC, 8) != 0 ||
+	    ((uint8_t)buf[8] << 24 | (uint8_t)buf[9] << 16 |
+	    (uint8_t)buf[10] << 8 | (uint8_t)buf[11]) != CACHE_VERSION) {
+		free(buf);
+		return NULL;
+	}
+	cache_key(key, sk);
+	plain = xmalloc(flen - CACHE_HEAD_BYTES);
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain, &plen, NULL,
+	    (uint8_t *)buf + CACHE_HEAD_BYTES, flen - CACHE_HEAD_BYTES,
+	    (uint8_t *)buf, CACHE_HEAD_BYTES,
+	    (uint8_t *)buf + 12 + CACHE_DIGEST_BYTES, key) != 0) {
+		sodium_memzero(key, sizeof key);
+		free(plain);
+		free(buf);
+		return NULL;
+	}
+	sodium_memzero(key, sizeof key);
+	memcpy(digest_in, buf + 12, CACHE_DIGEST_BYTES);
+	free(buf);
+	*plain_len = (size_t)plen;
+	return plain;
+}
+
+/* Feed a and res from the opened bytes; 0 if they do not parse (then a
+ * is untouched: the header is checked before the first agg_add). */
+static int
+cache_feed(const uint8_t *plain, size_t plen, const struct form *const *forms,
+    size_t nforms, struct agg *a, struct hrload_result *res)
+{
+	const struct form *byix[256];
+	struct hrload_result got;
+	struct form_answer *ans;
+	struct agg_rec ar;
+	struct crd rd;
+	const uint8_t *x;
+	char *note;
+	uint64_t nrec, i;
+	uint32_t nnotes, len, nix, j;
+	size_t k, maxq = 1;
+
+	memset(&rd, 0, sizeof rd);
+	rd.p = plain;
+	rd.len = plen;
+	memset(&got, 0, sizeof got);
+	got.total = cr_u64(&rd);
+	got.used = cr_u64(&rd);
+	got.unreadable = cr_u64(&rd);
+	got.unapproved = cr_u64(&rd);
+	got.invalid = cr_u64(&rd);
+	got.notes_dropped = cr_u64(&rd);
+	nnotes = cr_u32(&rd);
+	for (j = 0; !rd.bad && j < nnotes; j++) {
+		len = cr_u32(&rd);
+		if ((x = cr_bytes(&rd, len)) == NULL)
+			break;
+		note = xstrndup((const char *)x, len);
+		cache_note(&got, note);
+		free(note);
+	}
+	nix = cr_u32(&rd);
+	for (j = 0; !rd.bad && j < nix && j < 256; j++) {
+		if ((x = cr_bytes(&rd, FORM_HASH_BYTES)) == NULL)
+			break;
+		byix[j] = NULL;
+		for (k = 0; k < nforms; k++)
+			if (memcmp(forms[k]->hash, x, FORM_HASH_BYTES) == 0)
+				byix[j] = forms[k];
+		if (byix[j] == NULL)
+			rd.bad = 1;
+		else if (byix[j]->nquestions > maxq)
+			maxq = byix[j]->nquestions;
+	}
+	nrec = cr_u64(&rd);
+	if (rd.bad || nix > 256 || nrec != got.used || got.used > got.total) {
+		hrload_result_free(&got);
+		return 0;
+	}
+	/* From here on the bytes are authentic: only the HR secret key made
+	 * them. A record that does not parse would be a bug: it is counted
+	 * as invalid, never trusted. */
+	for (i = 0; i < got.total - got.used; i++)
+		agg_reject(a);
+	ans = xcalloc(maxq, sizeof *ans);
+	for (i = 0; i < nrec; i++) {
+		if (rd.bad || cache_decode(&rd, byix, nix, ans, &ar) != 0) {
+			got.used--;
+			got.invalid++;
+			agg_reject(a);
+			if (!rd.bad)
+				cache_note(&got, "a cached record does not "
+				    "parse");
+			rd.bad = 1;
+			continue;
+		}
+		cache_agg(a, &got, NULL, &ar);
+	}
+	if (rd.bad)
+		cache_note(&got, "the record cache is damaged: run again");
+	sodium_memzero(ans, maxq * sizeof *ans);	/* pointers only */
+	free(ans);
+	*res = got;
+	return 1;
+}
+
+struct cache_fill {
+	struct agg *a;
+	struct hrload_result *res;
+	const struct form *const *forms;
+	size_t nforms;
+	struct cbuf recs;
+	uint64_t nrec;
+	int failed;
+};
+
+/* Runs serialised (hrload_foreach), like hrload_run's own callback. */
+static int
+cache_fill_fn(void *ctx, const uint8_t id[ENV_ID_BYTES],
+    enum hrload_status st, const struct record *r, struct err *e)
+{
+	struct cache_fill *f = ctx;
+	struct agg_rec ar;
+	size_t invalid = f->res->invalid, fi;
+
+	(void)e;
+	if (st != HRLOAD_USED) {
+		agg_reject(f->a);
+		return 0;
+	}
+	ar.unit = r->unit;
+	ar.year = r->year;
+	ar.form_hash = r->form_hash;
+	ar.answers = r->answers;
+	ar.nanswers = r->nanswers;
+	cache_agg(f->a, f->res, id, &ar);
+	if (f->res->invalid != invalid || f->failed)
+		return 0;	/* not used after all: not in the cache */
+	for (fi = 0; fi < f->nforms; fi++)
+		if (memcmp(f->forms[fi]->hash, r->form_hash,
+		    FORM_HASH_BYTES) == 0)
+			break;
+	if (fi >= f->nforms || fi > 255 || strlen(r->unit) > 255 ||
+	    r->nanswers != f->forms[fi]->nquestions) {
+		f->failed = 1;
+		return 0;
+	}
+	cache_encode(&f->recs, f->forms[fi], (uint8_t)fi, r);
+	f->nrec++;
+	return 0;
+}
+
+/* Write the file: the header, then, encrypted in place, the counts, the
+ * notes, the form hashes and the records. */
+static void
+cache_store(const char *path, const uint8_t *sk, const uint8_t *digest,
+    struct cache_fill *f)
+{
+	uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+	uint8_t nonce[CACHE_NONCE_BYTES], tag[CACHE_TAG_BYTES];
+	const struct hrload_result *res = f->res;
+	unsigned long long clen;
+	struct cbuf b;
+	struct err e;
+	size_t i;
+
+	memset(&b, 0, sizeof b);
+	cb_put(&b, CACHE_MAGIC, 8);
+	cb_u32(&b, CACHE_VERSION);
+	cb_put(&b, digest, CACHE_DIGEST_BYTES);
+	randombytes_buf(nonce, sizeof nonce);
+	cb_put(&b, nonce, sizeof nonce);
+	cb_u64(&b, res->total);
+	cb_u64(&b, res->used);
+	cb_u64(&b, res->unreadable);
+	cb_u64(&b, res->unapproved);
+	cb_u64(&b, res->invalid);
+	cb_u64(&b, res->notes_dropped);
+	cb_u32(&b, (uint32_t)res->nnotes);
+	for (i = 0; i < res->nnotes; i++) {
+		cb_u32(&b, (uint32_t)strlen(res->notes[i]));
+		cb_put(&b, res->notes[i], strlen(res->notes[i]));
+	}
+	cb_u32(&b, (uint32_t)f->nforms);
+	for (i = 0; i < f->nforms; i++)
+		cb_put(&b, f->forms[i]->hash, FORM_HASH_BYTES);
+	cb_u64(&b, f->nrec);
+	cb_put(&b, f->recs.p, f->recs.len);
+	cb_free(&f->recs);
+	memset(tag, 0, sizeof tag);
+	cb_put(&b, tag, sizeof tag);	/* room for the tag */
+	b.len -= sizeof tag;
+	cache_key(key, sk);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(b.p + CACHE_HEAD_BYTES,
+	    &clen, b.p + CACHE_HEAD_BYTES, b.len - CACHE_HEAD_BYTES, b.p,
+	    CACHE_HEAD_BYTES, NULL, nonce, key);
+	sodium_memzero(key, sizeof key);
+	b.len = CACHE_HEAD_BYTES + (size_t)clen;
+	/* best effort: without a cache the next run loads in full */
+	(void)fsx_write_atomic(path, b.p, b.len, 0600, 0, &e);
+	cb_free(&b);
+}
+
+struct cache_dig {
+	struct central *c;
+	const struct form *const *forms;
+	size_t nforms;
+	uint8_t digest[CACHE_DIGEST_BYTES];
+	struct err e;
+	int rc;
+};
+
+static void *
+cache_dig_thread(void *arg)
+{
+	struct cache_dig *d = arg;
+
+	d->rc = cache_digest(d->c, d->forms, d->nforms, d->digest, &d->e);
+	return NULL;
+}
+
+int
+cache_run(struct central *c, const uint8_t pk[ENV_PK_BYTES],
+    const uint8_t sk[ENV_SK_BYTES], const struct form *const *forms,
+    size_t nforms, struct agg *a, const struct hrload_opts *opts,
+    struct hrload_result *res, struct err *e)
+{
+	uint8_t claimed[CACHE_DIGEST_BYTES], *plain = NULL;
+	struct cache_fill f;
+	struct cache_dig d;
+	pthread_t t;
+	size_t plen = 0;
+	char *path;
+	int rc, threaded;
+
+	memset(res, 0, sizeof *res);
+	memset(&d, 0, sizeof d);
+	d.c = c;
+	d.forms = forms;
+	d.nforms = nforms;
+	path = cache_path(central_path(c));
+	/* The id set is read while the file is opened: two cores. */
+	threaded = pthread_create(&t, NULL, cache_dig_thread, &d) == 0;
+	plain = cache_open_file(path, sk, claimed, &plen);
+	if (threaded)
+		pthread_join(t, NULL);
+	else
+		cache_dig_thread(&d);
+	if (d.rc != 0) {
+		if (plain != NULL)
+			xfree_wipe(plain, plen);
+		free(path);
+		return hrload_run(c, pk, sk, forms, nforms, a, opts, res, e);
+	}
+	if (plain != NULL) {
+		rc = sodium_memcmp(claimed, d.digest, sizeof claimed) == 0 &&
+		    cache_feed(plain, plen, forms, nforms, a, res);
+		xfree_wipe(plain, plen);
+		if (rc) {
+			if (opts != NULL && opts->progress != NULL)
+				opts->progress(opts->progress_ctx,
+				    res->total, res->total);
+			free(path);
+			return 0;
+		}
+	}
+	memset(&f, 0, sizeof f);
+	f.a = a;
+	f.res = res;
+	f.forms = forms;
+	f.nforms = nforms;
+	rc = hrload_foreach(c, pk, sk, forms, nforms, opts, cache_fill_fn, &f,
+	    res, e);
+	if (rc == 0 && !f.failed)
+		cache_store(path, sk, d.digest, &f);
+	cb_free(&f.recs);
+	free(path);
+	return rc;
+}

@@ -1,0 +1,287 @@
+/* bench_dash: the HR side at national scale: AVSLUT_BENCH_N interviews
+ * (default 100000) over 300 units from tests/bench/gen, opened the way
+ * the dashboard and the report open them (approved forms, every envelope
+ * into the aggregation through the cache, the gate's table of the last
+ * closed year). Cold (no cache) against the floor of crypto_box_seal_open
+ * on every core over the same envelopes, then a second open of the same
+ * store (the cache), and the peak memory of each in a child process.
+ * Figures only: nothing is asserted. */
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config/embed.h"
+#include "crypto/key.h"
+#include "report/agg.h"
+#include "report/cache.h"
+#include "report/gate.h"
+#include "report/hrload.h"
+#include "store/central.h"
+#include "util/xmem.h"
+
+#define RUNS 3
+#define PASS "bench passphrase"
+
+static char dir[256], db[300];
+static struct key_hr *hk;
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+fail(const char *what, const char *why)
+{
+	fprintf(stderr, "bench_dash: %s: %s\n", what, why);
+	exit(1);
+}
+
+/* --- the floor: every envelope through crypto_box_seal_open ------------ */
+
+struct flat {
+	uint8_t *buf;
+	size_t *off, *len, n, cap, used;
+};
+
+static int
+flat_add(void *ctx, const uint8_t *id, const uint8_t *data, size_t len)
+{
+	struct flat *f = ctx;
+
+	(void)id;
+	if (f->used + len > f->cap) {
+		f->cap = (f->used + len) * 2;
+		f->buf = xrealloc(f->buf, f->cap);
+	}
+	f->off = xreallocarray(f->off, f->n + 1, sizeof *f->off);
+	f->len = xreallocarray(f->len, f->n + 1, sizeof *f->len);
+	memcpy(f->buf + f->used, data, len);
+	f->off[f->n] = f->used;
+	f->len[f->n++] = len;
+	f->used += len;
+	return 0;
+}
+
+struct slice {
+	const struct flat *f;
+	size_t from, to;
+};
+
+static void *
+floor_thread(void *arg)
+{
+	struct slice *s = arg;
+	uint8_t *m = xmalloc(1 << 20);
+	size_t i;
+
+	for (i = s->from; i < s->to; i++)
+		if (crypto_box_seal_open(m, s->f->buf + s->f->off[i],
+		    s->f->len[i], hk->pk, hk->sk) != 0)
+			fail("floor", "an envelope does not open");
+	free(m);
+	return NULL;
+}
+
+/* Reading the envelopes is part of the floor too (the load reads them). */
+static double
+floor_once(void)
+{
+	struct central *c;
+	struct flat f;
+	struct slice sl[64];
+	pthread_t t[64];
+	struct err e;
+	long nc = sysconf(_SC_NPROCESSORS_ONLN);
+	double t0 = now(), el;
+	size_t i;
+
+	memset(&f, 0, sizeof f);
+	if (nc < 1 || nc > 64)
+		nc = nc < 1 ? 1 : 64;
+	if (central_open(&c, db, 0, &e) != 0 ||
+	    central_env_foreach(c, flat_add, &f, &e) != 0)
+		fail("floor", e.msg);
+	central_close(c);
+	for (i = 0; i < (size_t)nc; i++) {
+		sl[i].f = &f;
+		sl[i].from = f.n * i / (size_t)nc;
+		sl[i].to = f.n * (i + 1) / (size_t)nc;
+		pthread_create(&t[i], NULL, floor_thread, &sl[i]);
+	}
+	for (i = 0; i < (size_t)nc; i++)
+		pthread_join(t[i], NULL);
+	el = now() - t0;
+	free(f.buf);
+	free(f.off);
+	free(f.len);
+	return el;
+}
+
+/* --- the open: what avslut-hr dashboard and report do after the unlock -- */
+
+static double
+open_once(size_t *used)
+{
+	struct form **forms;
+	struct central *c;
+	struct agg *a;
+	struct hrload_result res;
+	struct gate_params p;
+	struct gate_table *t;
+	struct err e;
+	size_t nforms, skipped;
+	double t0 = now(), el;
+
+	if (central_open(&c, db, 0, &e) != 0 ||
+	    hrload_forms(c, &forms, &nforms, &skipped, &e) != 0)
+		fail("open", e.msg);
+	a = agg_new((const struct form *const *)forms, nforms, NULL, 0,
+	    NULL);
+	if (cache_run(c, hk->pk, hk->sk, (const struct form *const *)forms,
+	    nforms, a, NULL, &res, &e) != 0)
+		fail("open", e.msg);
+	gate_params_default(&p);
+	if (gate_publish(&t, a, 2025, &p, &e) != 0)
+		fail("gate", e.msg);
+	el = now() - t0;
+	*used = res.used;
+	gate_table_free(t);
+	hrload_result_free(&res);
+	agg_free(a);
+	hrload_forms_free(forms, nforms);
+	central_close(c);
+	return el;
+}
+
+/* Peak RSS in MiB of one open in a child (cold: the cache removed). */
+static double
+open_rss(int cold)
+{
+	struct rusage ru;
+	struct err e;
+	size_t used;
+	pid_t pid;
+	int st;
+
+	if (cold && cache_remove(db, &e) != 0)
+		fail("cache", e.msg);
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		open_once(&used);
+		_exit(0);
+	}
+	if (wait4(pid, &st, 0, &ru) < 0 || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) != 0)
+		fail("child", "failed");
+	return (double)ru.ru_maxrss / 1024;
+}
+
+static int
+cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static double
+fig(const char *what, double *v, size_t n, const char *unit, double floor,
+    const char *target)
+{
+	double med;
+
+	qsort(v, n, sizeof *v, cmp_double);
+	med = v[n / 2];
+	printf("%-30s median %8.3f %s (min %.3f, max %.3f)", what, med, unit,
+	    v[0], v[n - 1]);
+	if (floor > 0)
+		printf("  floor %.3f  ratio %.2f", floor, med / floor);
+	printf("  target %s\n", target);
+	return med;
+}
+
+int
+main(void)
+{
+	const char *b = getenv("AVSLUT_BUILD"), *ns = getenv("AVSLUT_BENCH_N");
+	struct central *c;
+	struct form_diags d;
+	struct form *f;
+	struct err e;
+	uint8_t pk[KEY_PK_BYTES];
+	double fl[RUNS], cold[RUNS], warm[RUNS], mcold[RUNS], mwarm[RUNS];
+	double flmed, t0;
+	size_t n = ns ? strtoul(ns, NULL, 10) : 100000, used = 0;
+	char *cmd, *keyf;
+	int i;
+
+	if (sodium_init() < 0)
+		return 1;
+	snprintf(dir, sizeof dir, "%s/avslut-bench-dash-XXXXXX",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (mkdtemp(dir) == NULL)
+		fail("mkdtemp", dir);
+	snprintf(db, sizeof db, "%s/central.db", dir);
+	if (key_generate(dir, PASS, KEY_KDF_TEST, pk, &e) != 0)
+		fail("keygen", e.msg);
+	keyf = xasprintf("%s/hr.key", dir);
+	if (key_unlock(keyf, PASS, &hk, &e) != 0)
+		fail("unlock", e.msg);
+	free(keyf);
+	t0 = now();
+	cmd = xasprintf("'%s/bench/gen' --n %zu --units 300 --years "
+	    "2023:2025 central '%s' '%s/hr.pub' >/dev/null", b ? b : "build",
+	    n, db, dir);
+	if (system(cmd) != 0)
+		fail("gen", cmd);
+	free(cmd);
+	memset(&d, 0, sizeof d);
+	f = form_load_buf("exit-interview.yaml",
+	    (const char *)embed_forms_exit_interview_yaml,
+	    embed_forms_exit_interview_yaml_len, &d);
+	if (f == NULL || central_open(&c, db, 0, &e) != 0 ||
+	    central_form_add(c, f->id, f->version, f->hash,
+	    (const char *)embed_forms_exit_interview_yaml,
+	    embed_forms_exit_interview_yaml_len, &e) < 0)
+		fail("store", e.msg);
+	central_close(c);
+	form_free(f);
+	printf("dashboard open: %zu interviews, 300 units, shipped form "
+	    "(made in %.1f s); %d runs\n", n, now() - t0, RUNS);
+	for (i = 0; i < RUNS; i++) {
+		fl[i] = floor_once();
+		if (cache_remove(db, &e) != 0)
+			fail("cache", e.msg);
+		cold[i] = open_once(&used);
+		warm[i] = open_once(&used);
+	}
+	if (used != n)
+		printf("warning: %zu of %zu interviews used\n", used, n);
+	flmed = fig("floor: seal_open, all cores", fl, RUNS, "s", 0, "-");
+	fig("cold open (no cache)", cold, RUNS, "s", flmed, "<= 1.25x floor");
+	fig("second open (cache)", warm, RUNS, "s", 0, "< 0.5 s");
+	for (i = 0; i < RUNS; i++) {
+		mcold[i] = open_rss(1);
+		mwarm[i] = open_rss(0);
+	}
+	fig("peak RSS, cold open", mcold, RUNS, "MiB", 0, "< 300 MiB");
+	fig("peak RSS, second open", mwarm, RUNS, "MiB", 0, "< 300 MiB");
+	key_hr_free(hk);
+	cmd = xasprintf("rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "bench_dash: could not remove %s\n", dir);
+	free(cmd);
+	return 0;
+}
