@@ -35,9 +35,10 @@ sync_usage(FILE *f)
 	    "      --passphrase-file FILE read the passphrase from FILE\n"
 	    "  -h, --help                 show this help\n"
 	    "      --version              show the version\n"
-	    "Exit 0 when done (or holding), 64 usage, 69 host unreachable or\n"
-	    "no avslut-hr there, 74 I/O, 77 login, key or permission "
-	    "refused.\nSee avslut(1).\n", f);
+	    "Exit 0 when done (or holding), 64 usage, 66 no profile or no\n"
+	    "central.db, 69 host unreachable or no avslut-hr there, 74 I/O,\n"
+	    "75 another sync running or no progress, 77 login, key or\n"
+	    "permission refused. See avslut(1).\n", f);
 }
 
 /* One bar on stderr, redrawn in place; only on a terminal. */
