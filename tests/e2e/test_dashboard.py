@@ -618,6 +618,18 @@ def main():
     t.resize(80, 24)
     check_screen("question_view_after_resize", t, want("question"))
 
+    # a choice question: the share choosing one answer, Left/Right
+    t.send("p")
+    lines = t.lines()
+    ok1 = lines[0].startswith(" Question 1: reasons") and \
+        lines[2] == " Share choosing: Pay (1 of 3; left and right for another)"
+    t.send(KEY["right"])
+    lines = t.lines()
+    akut = [l for l in lines if l.startswith(" Akutmottagningen")]
+    report("question_view_choice", ok1 and lines[2].startswith(
+        " Share choosing: Leadership (2 of 3;") and len(akut) == 1 and
+        akut[0].split()[-2] in ("0%", "×"), repr(lines[:8]))
+
     t.send(KEY["esc"])
     t.send(KEY["esc"])
     t.send("/")
