@@ -671,6 +671,49 @@ def main():
            lines[6].rstrip().endswith("4.0    2.0"), repr(lines[3:7]))
     t.send("q")
     t.child.expect(pexpect.EOF, timeout=10)
+    # colours: the heat map's cells are coloured, hidden ones are not;
+    # with NO_COLOR nothing is
+    for nocolor in (False, True):
+        e2 = dict(env)
+        if nocolor:
+            e2["NO_COLOR"] = "1"
+        t = start(e2, pf)
+        for _ in range(11):
+            t.child.send(KEY["right"])
+        t.send("v")
+        lines = t.lines()
+        buf = t.screen.buffer
+        ogon = [i for i, l in enumerate(lines) if l.startswith(" Ögonkliniken")]
+        zak = [i for i, l in enumerate(lines) if l.startswith(" Zakrisdals")]
+        colours = set(buf[y][x].bg for y in range(24) for x in range(80)) | \
+            set(buf[y][x].fg for y in range(24) for x in range(80))
+        if not nocolor:
+            ok = len(ogon) == 1 and len(zak) == 1 and \
+                buf[ogon[0]][lines[ogon[0]].index("5.0")].bg == "green" and \
+                buf[zak[0]][lines[zak[0]].index("<5")].bg == "default"
+            report("heat_map_colours", ok, repr(lines[3:11]))
+        else:
+            report("no_color", colours == {"default"} and
+                   "Question 2: lead" in lines[0], repr(colours))
+        t.send("q")
+        t.child.expect(pexpect.EOF, timeout=10)
+
+    # outside a UTF-8 locale: ASCII names, marks and arrows, columns kept
+    e2 = dict(env)
+    e2["LANG"] = "C"
+    e2["LC_ALL"] = "C"
+    t = start(e2, pf)
+    lines = t.lines()
+    report("ascii_locale",
+           lines[3].startswith(" Unit^                 Int") and
+           lines[6] == " Alby vardcentral        8  12%  14%  11% !  73%"
+           "  75    72 +100 x" and
+           lines[9] == " Abacka vardcentral      6    -    -   5%   150%"
+           "   x     -    x x" and
+           all(ord(ch) < 128 for l in lines for ch in l), repr(lines[3:10]))
+    t.send("q")
+    t.child.expect(pexpect.EOF, timeout=10)
+
     # SIGTERM: the loop ends, the screen is cleared
     t = start(env, pf)
     t.child.kill(15)
