@@ -97,7 +97,7 @@ query_int(struct outbox *ob, const char *sql, sqlite3_int64 *v, struct err *e)
 	int rc;
 
 	if (sqlite3_prepare_v2(ob->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return -1;
+		return err_set(e, "%s: %s", ob->path, sqlite3_errmsg(ob->db));
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*v = sqlite3_column_int64(st, 0);
@@ -169,18 +169,24 @@ check_and_migrate(struct outbox *ob, struct err *e)
 	char *sql;
 	size_t i;
 
-	if (query_int(ob, "PRAGMA application_id", &app, e) == -1) {
+	if (query_int(ob, "PRAGMA application_id", &app, e) == -1 ||
+	    query_int(ob, "PRAGMA user_version", &ver, e) == -1 ||
+	    query_int(ob, "SELECT count(*) FROM sqlite_schema", &nobj, e) ==
+	    -1) {
 		if (sqlite3_errcode(ob->db) == SQLITE_NOTADB)
 			return err_set(e,
 			    "%s is not an avslut outbox (not an "
 			    "SQLite database): move it away; the outbox is "
 			    "created anew",
 			    ob->path);
+		/* Every statement reads the schema first: damage shows here. */
+		if (sqlite3_errcode(ob->db) == SQLITE_CORRUPT)
+			return err_set(e,
+			    "%s is damaged (%s): restore it from a backup, "
+			    "or move it away to start a new, empty outbox",
+			    ob->path, sqlite3_errmsg(ob->db));
 		return -1;
 	}
-	if (query_int(ob, "PRAGMA user_version", &ver, e) == -1 ||
-	    query_int(ob, "SELECT count(*) FROM sqlite_schema", &nobj, e) == -1)
-		return -1;
 	if (app == 0 && ver == 0 && nobj == 0)
 		app = APP_ID; /* empty: ours to set up */
 	if (app != APP_ID)

@@ -548,6 +548,28 @@ test_not_avslut(void **state)
 	    fx->db);
 	assert_string_equal(e.msg, want);
 
+	/* Ours, but damaged where SQLite keeps the schema: named, with
+	 * what to do, never an empty message. */
+	assert_int_equal(unlink(fx->db), 0);
+	ob = open_ok(fx);
+	outbox_close(ob);
+	{
+		int fd = open(fx->db, O_WRONLY);
+
+		assert_true(fd != -1);
+		memset(junk, 0xff, 200);
+		assert_int_equal(pwrite(fd, junk, 200, 100), 200);
+		close(fd);
+	}
+	strcpy(e.msg, "");
+	assert_int_equal(outbox_open(fx->dir, &ob, &e), -1);
+	assert_null(ob);
+	snprintf(want, sizeof want,
+	    "%s is damaged (database disk image is malformed): restore it "
+	    "from a backup, or move it away to start a new, empty outbox",
+	    fx->db);
+	assert_string_equal(e.msg, want);
+
 	/* Not a regular file. */
 	assert_int_equal(unlink(fx->db), 0);
 	assert_int_equal(mkdir(fx->db, 0700), 0);
