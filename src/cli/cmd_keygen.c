@@ -51,6 +51,13 @@ cmd_keygen(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
+			/* "" would put the keys in / (paths_join). */
+			if (optarg[0] == '\0') {
+				msg_warn("--out needs a directory name: see "
+				    "avslut-hr keygen --help");
+				free(dir);
+				return EX_USAGE;
+			}
 			free(dir);
 			dir = xstrdup(optarg);
 			break;

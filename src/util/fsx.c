@@ -16,10 +16,15 @@
 int
 fsx_mkdir_p(const char *dir, unsigned mode, struct err *e)
 {
-	char *p = xstrdup(dir), *s;
+	char *p, *s;
 	struct stat st;
 	int rc = 0;
 
+	/* An empty name is no directory (and p + 1 would be past its end). */
+	if (dir[0] == '\0')
+		return err_set(e, "cannot create a directory with an empty "
+		    "name: name one");
+	p = xstrdup(dir);
 	for (s = p + 1; ; s++) {
 		if (*s != '/' && *s != '\0')
 			continue;
@@ -38,6 +43,24 @@ fsx_mkdir_p(const char *dir, unsigned mode, struct err *e)
 		rc = err_set(e, "%s is not a directory", dir);
 	free(p);
 	return rc;
+}
+
+int
+fsx_dir_safe(const char *dir, struct err *e)
+{
+	struct stat st;
+
+	if (stat(dir, &st) == -1)
+		return err_set(e, "cannot use directory %s: %s", dir,
+		    strerror(errno));
+	if (st.st_uid != geteuid())
+		return err_set(e, "%s belongs to another user: refusing to "
+		    "keep keys there; choose a directory of your own", dir);
+	if ((st.st_mode & 022) != 0)
+		return err_set(e, "%s can be written by other users (mode "
+		    "%03o): refusing to keep keys there; run chmod 700 %s",
+		    dir, (unsigned)(st.st_mode & 0777), dir);
+	return 0;
 }
 
 int

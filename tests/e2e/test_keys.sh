@@ -57,6 +57,13 @@ rc=$?
 check keygen_short_passphrase "rc=$rc $(cat "$T/err")" test "$rc" = 66 -a \
     ! -e "$T/weak/hr.key"
 
+"$HR" keygen --out "" --passphrase-file "$T/pass" --kdf test >/dev/null \
+    2>"$T/err"
+rc=$?
+check keygen_empty_out "rc=$rc $(cat "$T/err")" test "$rc" = 64
+check keygen_empty_out_message "$(cat "$T/err")" grep -q \
+    '^avslut-hr: --out needs a directory name' "$T/err"
+
 "$HR" keygen --out "$T/x" --kdf strong >/dev/null 2>&1
 check keygen_bad_kdf_usage "rc=$?" test $? = 64
 

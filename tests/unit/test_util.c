@@ -91,7 +91,10 @@ test_fsx_atomic(void **state)
 	free(buf);
 	assert_int_equal(fsx_read_file(path, 2, &buf, &len, &e), -1);
 	assert_non_null(strstr(e.msg, "too large"));
-	free(path);
+	free(path);	/* An empty name: refused, without reading past it (ASan). */
+	assert_int_equal(fsx_mkdir_p("", 0700, &e), -1);
+	assert_string_equal(e.msg, "cannot create a directory with an empty "
+	    "name: name one");
 }
 
 static void
