@@ -573,7 +573,7 @@ key_generate(const char *dir, const char *pass, enum key_kdf kdf,
 		    fsx_exists(kpath) ? kpath : ppath);
 		goto out;
 	}
-	if (fsx_mkdir_p(dir, 0700, e) == -1) {
+	if (fsx_mkdir_p(dir, 0700, e) == -1 || fsx_dir_safe(dir, e) == -1) {
 		rc = KEY_EIO;
 		goto out;
 	}

@@ -113,7 +113,7 @@ profile_create(const char *dir, const uint8_t hr_pk[KEY_PK_BYTES],
 		    "lost)", path);
 		goto out;
 	}
-	if (fsx_mkdir_p(dir, 0700, e) == -1) {
+	if (fsx_mkdir_p(dir, 0700, e) == -1 || fsx_dir_safe(dir, e) == -1) {
 		rc = KEY_EIO;
 		goto out;
 	}

@@ -10,6 +10,10 @@
 /* Create dir and its parents with mode (0700 for private data). Existing
  * directories are left as they are. */
 int fsx_mkdir_p(const char *dir, unsigned mode, struct err *e);
+/* Refuse dir (which must exist) as a home for key files when another
+ * user owns it or others may write to it: they could swap the files in it
+ * (hr.pub, interviewer.pub) or plant links. */
+int fsx_dir_safe(const char *dir, struct err *e);
 /* Read a whole regular file of at most max bytes into a NUL-terminated
  * buffer (the NUL is not counted in *len). Caller frees. */
 int fsx_read_file(const char *path, size_t max, char **buf, size_t *len,

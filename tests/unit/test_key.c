@@ -574,6 +574,43 @@ test_profile_roundtrip(void **state)
 	free(dir);
 }
 
+/* A directory others may write to is no place for keys: they could swap
+ * interviewer.pub (which HR registers) or hr.pub. Nothing is created. */
+static void
+test_shared_dir(void **state)
+{
+	char *dir = paths_join(*state, "shared");
+	char *ppath = paths_join(dir, PROFILE_PUB);
+	char *kpath = paths_join(dir, KEY_HR_KEY), want[400];
+	uint8_t hr[KEY_PK_BYTES], pk[KEY_PK_BYTES];
+	struct err e;
+
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_int_equal(chmod(dir, 0777), 0);
+	randombytes_buf(hr, sizeof hr);
+	snprintf(want, sizeof want, "%s can be written by other users (mode "
+	    "777): refusing to keep keys there; run chmod 700 %s", dir, dir);
+	assert_int_equal(profile_create(dir, hr, "correct horse",
+	    KEY_KDF_TEST, NULL, &e), KEY_EIO);
+	assert_string_equal(e.msg, want);
+	assert_false(profile_exists(dir));
+	assert_false(fsx_exists(ppath));
+	assert_int_equal(key_generate(dir, "correct horse", KEY_KDF_TEST, pk,
+	    &e), KEY_EIO);
+	assert_string_equal(e.msg, want);
+	assert_false(fsx_exists(kpath));
+	/* Group-writable is as bad; private is fine. */
+	assert_int_equal(chmod(dir, 0770), 0);
+	assert_int_equal(key_generate(dir, "correct horse", KEY_KDF_TEST, pk,
+	    &e), KEY_EIO);
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_int_equal(key_generate(dir, "correct horse", KEY_KDF_TEST, pk,
+	    &e), 0);
+	free(dir);
+	free(ppath);
+	free(kpath);
+}
+
 static void
 test_profile_flipped(void **state)
 {
@@ -697,6 +734,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_key_passwd, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_profile_roundtrip, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_shared_dir, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_profile_flipped, setup,
 		    teardown),
