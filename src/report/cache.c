@@ -348,44 +348,46 @@ cache_agg(struct agg *a, struct hrload_result *res, const uint8_t *id,
 	}
 }
 
-/* The file, read and opened: the decrypted bytes (wipe them) or NULL if
- * there is none or it does not open. *digest_in is the digest it claims
- * (authenticated with the rest). */
+/* The file, read and opened in place: *mem is the buffer to wipe and
+ * free (*memlen bytes), the decrypted bytes start CACHE_HEAD_BYTES into
+ * it; NULL if there is no file or it does not open. digest_in gets the
+ * digest it claims (authenticated with the rest). */
 static uint8_t *
 cache_open_file(const char *path, const uint8_t *sk,
-    uint8_t digest_in[CACHE_DIGEST_BYTES], size_t *plain_len)
+    uint8_t digest_in[CACHE_DIGEST_BYTES], size_t *plain_len, size_t *memlen)
 {
-	uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES], *plain;
+	uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
 	unsigned long long plen;
 	struct err e;
 	char *buf = NULL;
+	uint8_t *b;
 	size_t flen;
+	int rc;
 
 	if (fsx_read_file(path, CACHE_MAX_BYTES, &buf, &flen, &e) != 0)
 		return NULL;
+	b = (uint8_t *)buf;
 	if (flen < CACHE_HEAD_BYTES + CACHE_TAG_BYTES ||
-	    memcmp(buf, CACHE_MAGIC, 8) != 0 ||
-	    ((uint8_t)buf[8] << 24 | (uint8_t)buf[9] << 16 |
-	    (uint8_t)buf[10] << 8 | (uint8_t)buf[11]) != CACHE_VERSION) {
+	    memcmp(b, CACHE_MAGIC, 8) != 0 || ((uint32_t)b[8] << 24 |
+	    (uint32_t)b[9] << 16 | (uint32_t)b[10] << 8 | b[11]) !=
+	    CACHE_VERSION) {
 		free(buf);
 		return NULL;
 	}
 	cache_key(key, sk);
-	plain = xmalloc(flen - CACHE_HEAD_BYTES);
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain, &plen, NULL,
-	    (uint8_t *)buf + CACHE_HEAD_BYTES, flen - CACHE_HEAD_BYTES,
-	    (uint8_t *)buf, CACHE_HEAD_BYTES,
-	    (uint8_t *)buf + 12 + CACHE_DIGEST_BYTES, key) != 0) {
-		sodium_memzero(key, sizeof key);
-		free(plain);
-		free(buf);
+	/* in place: one copy of 100 000 records in memory, not two */
+	rc = crypto_aead_xchacha20poly1305_ietf_decrypt(b + CACHE_HEAD_BYTES,
+	    &plen, NULL, b + CACHE_HEAD_BYTES, flen - CACHE_HEAD_BYTES, b,
+	    CACHE_HEAD_BYTES, b + 12 + CACHE_DIGEST_BYTES, key);
+	sodium_memzero(key, sizeof key);
+	if (rc != 0) {
+		xfree_wipe(buf, flen);
 		return NULL;
 	}
-	sodium_memzero(key, sizeof key);
-	memcpy(digest_in, buf + 12, CACHE_DIGEST_BYTES);
-	free(buf);
+	memcpy(digest_in, b + 12, CACHE_DIGEST_BYTES);
 	*plain_len = (size_t)plen;
-	return plain;
+	*memlen = flen;
+	return b;
 }
 
 /* Feed a and res from the opened bytes; 0 if they do not parse (then a
@@ -590,11 +592,11 @@ cache_run(struct central *c, const uint8_t pk[ENV_PK_BYTES],
     size_t nforms, struct agg *a, const struct hrload_opts *opts,
     struct hrload_result *res, struct err *e)
 {
-	uint8_t claimed[CACHE_DIGEST_BYTES], *plain = NULL;
+	uint8_t claimed[CACHE_DIGEST_BYTES], *mem = NULL;
 	struct cache_fill f;
 	struct cache_dig d;
 	pthread_t t;
-	size_t plen = 0;
+	size_t plen = 0, memlen = 0;
 	char *path;
 	int rc, threaded;
 
@@ -606,21 +608,22 @@ cache_run(struct central *c, const uint8_t pk[ENV_PK_BYTES],
 	path = cache_path(central_path(c));
 	/* The id set is read while the file is opened: two cores. */
 	threaded = pthread_create(&t, NULL, cache_dig_thread, &d) == 0;
-	plain = cache_open_file(path, sk, claimed, &plen);
+	mem = cache_open_file(path, sk, claimed, &plen, &memlen);
 	if (threaded)
 		pthread_join(t, NULL);
 	else
 		cache_dig_thread(&d);
 	if (d.rc != 0) {
-		if (plain != NULL)
-			xfree_wipe(plain, plen);
+		if (mem != NULL)
+			xfree_wipe(mem, memlen);
 		free(path);
 		return hrload_run(c, pk, sk, forms, nforms, a, opts, res, e);
 	}
-	if (plain != NULL) {
+	if (mem != NULL) {
 		rc = sodium_memcmp(claimed, d.digest, sizeof claimed) == 0 &&
-		    cache_feed(plain, plen, forms, nforms, a, res);
-		xfree_wipe(plain, plen);
+		    cache_feed(mem + CACHE_HEAD_BYTES, plen, forms, nforms, a,
+		    res);
+		xfree_wipe(mem, memlen);
 		if (rc) {
 			if (opts != NULL && opts->progress != NULL)
 				opts->progress(opts->progress_ctx,

@@ -1,7 +1,10 @@
 /* avslut-testagg: a test helper, never installed. Loads a central.db the
  * way the HR commands do (cli_hr_load) and prints its aggregates and the
  * publish gate's tables as lines the scenario test compares with what
- * tests/bench/gen counted on its own (see gen.c, write_expected). */
+ * tests/bench/gen counted on its own (see gen.c, write_expected). With
+ * --import-turnover it first stores gen's turnover CSV through
+ * central_turnover_import (for as long as `avslut-hr turnover import` is
+ * not there to do it). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +12,7 @@
 #include <sysexits.h>
 
 #include "cli/cli_hr.h"
+#include "store/central.h"
 #include "report/agg.h"
 #include "report/gate.h"
 #include "util/msg.h"
@@ -25,6 +29,47 @@ print_counts(const uint32_t *c, size_t n)
 	}
 	for (i = 0; i < n; i++)
 		printf("%s%u", i ? "," : "", c[i]);
+}
+
+/* gen's CSV: BOM, a header, "unit;year;headcount;leavers", decimal
+ * comma, CRLF. Nothing more general: the real importer is csvin. */
+static int
+import_turnover(const char *db, const char *file)
+{
+	struct central_turnover rows[4096];
+	struct central *c;
+	struct err e;
+	char line[512], unit[128], hc[64], *p;
+	unsigned year;
+	double lv;
+	size_t n = 0, i;
+	FILE *f;
+	int rc;
+
+	if ((f = fopen(file, "r")) == NULL)
+		msg_die(EX_NOINPUT, "cannot read %s", file);
+	while (n < 4096 && fgets(line, sizeof line, f) != NULL) {
+		if (sscanf(line, "%127[^;];%u;%63[^;];%lf", unit, &year, hc,
+		    &lv) != 4)
+			continue;	/* the header */
+		if ((p = strchr(hc, ',')) != NULL)
+			*p = '.';
+		rows[n].unit = strdup(unit);
+		rows[n].year = year;
+		rows[n].headcount = strtod(hc, NULL);
+		rows[n].leavers = lv;
+		n++;
+	}
+	fclose(f);
+	if (central_open(&c, db, 0, &e) != 0)
+		msg_die(EX_IOERR, "%s", e.msg);
+	rc = central_turnover_import(c, rows, n, "test turnover import", &e);
+	if (rc != 0)
+		msg_warn("%s", e.msg);
+	central_close(c);
+	for (i = 0; i < n; i++)
+		free(rows[i].unit);
+	return rc == 0 ? 0 : EX_IOERR;
 }
 
 /* I and C lines, as gen writes them. */
@@ -125,10 +170,11 @@ main(int argc, char **argv)
 		{ "key", required_argument, NULL, 'k' },
 		{ "passphrase-file", required_argument, NULL, 'p' },
 		{ "gate", no_argument, NULL, 'g' },
+		{ "import-turnover", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_hr_data d;
-	const char *db = NULL, *key = NULL, *pf = NULL;
+	const char *db = NULL, *key = NULL, *pf = NULL, *tv = NULL;
 	size_t u, y;
 	int c, rc, gate = 0;
 
@@ -149,12 +195,18 @@ main(int argc, char **argv)
 		case 'g':
 			gate = 1;
 			break;
+		case 't':
+			tv = optarg;
+			break;
 		default:
 			fprintf(stderr, "usage: avslut-testagg [--db DB] "
-			    "[--key KEY] [--passphrase-file F] [--gate]\n");
+			    "[--key KEY] [--passphrase-file F] [--gate]\n"
+			    "       [--import-turnover CSV]\n");
 			return EX_USAGE;
 		}
 	}
+	if (tv != NULL && db != NULL && (rc = import_turnover(db, tv)) != 0)
+		return rc;
 	memset(&d, 0, sizeof d);
 	if ((rc = cli_hr_load(db, key, pf, "test aggregates", &d)) != 0)
 		return rc;
