@@ -24,6 +24,7 @@
 struct cbuf {
 	uint8_t *p;
 	size_t len, cap;
+	size_t hw;		/* bytes ever written: what to wipe */
 };
 
 static void
@@ -42,12 +43,15 @@ cb_put(struct cbuf *b, const void *src, size_t n)
 		np = xmalloc(cap);
 		if (b->len > 0)
 			memcpy(np, b->p, b->len);
-		xfree_wipe(b->p, b->cap);
+		if (b->p != NULL)
+			xfree_wipe(b->p, b->hw);
 		b->p = np;
 		b->cap = cap;
 	}
 	memcpy(b->p + b->len, src, n);
 	b->len += n;
+	if (b->len > b->hw)
+		b->hw = b->len;
 }
 
 static void
@@ -69,7 +73,7 @@ static void
 cb_free(struct cbuf *b)
 {
 	if (b->p != NULL)
-		xfree_wipe(b->p, b->cap);
+		xfree_wipe(b->p, b->hw);
 	memset(b, 0, sizeof *b);
 }
 
@@ -407,40 +411,55 @@ cache_feed(const uint8_t *plain, size_t plen, const struct form *const *forms,
 	uint32_t nnotes, len, nix, j;
 	size_t k, maxq = 1;
 
+	struct crd tr;
+	uint32_t tl;
+
+	/* records, then a trailer (counts, notes, form hashes, the number
+	 * of records), then the trailer's length */
+	if (plen < 4)
+		return 0;
+	tl = (uint32_t)plain[plen - 4] << 24 | (uint32_t)plain[plen - 3] << 16 |
+	    (uint32_t)plain[plen - 2] << 8 | plain[plen - 1];
+	if (tl > plen - 4)
+		return 0;
 	memset(&rd, 0, sizeof rd);
 	rd.p = plain;
-	rd.len = plen;
+	rd.len = plen - 4 - tl;
+	memset(&tr, 0, sizeof tr);
+	tr.p = plain + rd.len;
+	tr.len = tl;
 	memset(&got, 0, sizeof got);
-	got.total = cr_u64(&rd);
-	got.used = cr_u64(&rd);
-	got.unreadable = cr_u64(&rd);
-	got.unapproved = cr_u64(&rd);
-	got.invalid = cr_u64(&rd);
-	got.notes_dropped = cr_u64(&rd);
-	nnotes = cr_u32(&rd);
-	for (j = 0; !rd.bad && j < nnotes; j++) {
-		len = cr_u32(&rd);
-		if ((x = cr_bytes(&rd, len)) == NULL)
+	got.total = cr_u64(&tr);
+	got.used = cr_u64(&tr);
+	got.unreadable = cr_u64(&tr);
+	got.unapproved = cr_u64(&tr);
+	got.invalid = cr_u64(&tr);
+	got.notes_dropped = cr_u64(&tr);
+	nnotes = cr_u32(&tr);
+	for (j = 0; !tr.bad && j < nnotes; j++) {
+		len = cr_u32(&tr);
+		if ((x = cr_bytes(&tr, len)) == NULL)
 			break;
 		note = xstrndup((const char *)x, len);
 		cache_note(&got, note);
 		free(note);
 	}
-	nix = cr_u32(&rd);
-	for (j = 0; !rd.bad && j < nix && j < 256; j++) {
-		if ((x = cr_bytes(&rd, FORM_HASH_BYTES)) == NULL)
+	nix = cr_u32(&tr);
+	for (j = 0; !tr.bad && j < nix && j < 256; j++) {
+		if ((x = cr_bytes(&tr, FORM_HASH_BYTES)) == NULL)
 			break;
 		byix[j] = NULL;
 		for (k = 0; k < nforms; k++)
 			if (memcmp(forms[k]->hash, x, FORM_HASH_BYTES) == 0)
 				byix[j] = forms[k];
 		if (byix[j] == NULL)
-			rd.bad = 1;
+			tr.bad = 1;
 		else if (byix[j]->nquestions > maxq)
 			maxq = byix[j]->nquestions;
 	}
-	nrec = cr_u64(&rd);
-	if (rd.bad || nix > 256 || nrec != got.used || got.used > got.total) {
+	nrec = cr_u64(&tr);
+	if (tr.bad || tr.off != tr.len || nix > 256 || nrec != got.used ||
+	    got.used > got.total) {
 		hrload_result_free(&got);
 		return 0;
 	}
@@ -517,55 +536,69 @@ cache_fill_fn(void *ctx, const uint8_t id[ENV_ID_BYTES],
 	return 0;
 }
 
-/* Write the file: the header, then, encrypted in place, the counts, the
- * notes, the form hashes and the records. */
+/* f->recs already holds the header and the records: add the trailer,
+ * encrypt in place and write the file. */
 static void
-cache_store(const char *path, const uint8_t *sk, const uint8_t *digest,
-    struct cache_fill *f)
+cache_store(const char *path, const uint8_t *sk, struct cache_fill *f)
 {
 	uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
-	uint8_t nonce[CACHE_NONCE_BYTES], tag[CACHE_TAG_BYTES];
+	uint8_t tag[CACHE_TAG_BYTES];
 	const struct hrload_result *res = f->res;
 	unsigned long long clen;
-	struct cbuf b;
+	struct cbuf *b = &f->recs;
 	struct err e;
-	size_t i;
+	size_t i, t0;
+	uint32_t tl;
 
-	memset(&b, 0, sizeof b);
-	cb_put(&b, CACHE_MAGIC, 8);
-	cb_u32(&b, CACHE_VERSION);
-	cb_put(&b, digest, CACHE_DIGEST_BYTES);
-	randombytes_buf(nonce, sizeof nonce);
-	cb_put(&b, nonce, sizeof nonce);
-	cb_u64(&b, res->total);
-	cb_u64(&b, res->used);
-	cb_u64(&b, res->unreadable);
-	cb_u64(&b, res->unapproved);
-	cb_u64(&b, res->invalid);
-	cb_u64(&b, res->notes_dropped);
-	cb_u32(&b, (uint32_t)res->nnotes);
+	t0 = b->len;
+	cb_u64(b, res->total);
+	cb_u64(b, res->used);
+	cb_u64(b, res->unreadable);
+	cb_u64(b, res->unapproved);
+	cb_u64(b, res->invalid);
+	cb_u64(b, res->notes_dropped);
+	cb_u32(b, (uint32_t)res->nnotes);
 	for (i = 0; i < res->nnotes; i++) {
-		cb_u32(&b, (uint32_t)strlen(res->notes[i]));
-		cb_put(&b, res->notes[i], strlen(res->notes[i]));
+		cb_u32(b, (uint32_t)strlen(res->notes[i]));
+		cb_put(b, res->notes[i], strlen(res->notes[i]));
 	}
-	cb_u32(&b, (uint32_t)f->nforms);
+	cb_u32(b, (uint32_t)f->nforms);
 	for (i = 0; i < f->nforms; i++)
-		cb_put(&b, f->forms[i]->hash, FORM_HASH_BYTES);
-	cb_u64(&b, f->nrec);
-	cb_put(&b, f->recs.p, f->recs.len);
-	cb_free(&f->recs);
+		cb_put(b, f->forms[i]->hash, FORM_HASH_BYTES);
+	cb_u64(b, f->nrec);
+	tl = (uint32_t)(b->len - t0);
+	cb_u32(b, tl);
 	memset(tag, 0, sizeof tag);
-	cb_put(&b, tag, sizeof tag);	/* room for the tag */
-	b.len -= sizeof tag;
+	cb_put(b, tag, sizeof tag);	/* room for the tag */
+	b->len -= sizeof tag;
 	cache_key(key, sk);
-	crypto_aead_xchacha20poly1305_ietf_encrypt(b.p + CACHE_HEAD_BYTES,
-	    &clen, b.p + CACHE_HEAD_BYTES, b.len - CACHE_HEAD_BYTES, b.p,
-	    CACHE_HEAD_BYTES, NULL, nonce, key);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(b->p + CACHE_HEAD_BYTES,
+	    &clen, b->p + CACHE_HEAD_BYTES, b->len - CACHE_HEAD_BYTES, b->p,
+	    CACHE_HEAD_BYTES, NULL, b->p + 12 + CACHE_DIGEST_BYTES, key);
 	sodium_memzero(key, sizeof key);
-	b.len = CACHE_HEAD_BYTES + (size_t)clen;
+	b->len = CACHE_HEAD_BYTES + (size_t)clen;
 	/* best effort: without a cache the next run loads in full */
-	(void)fsx_write_atomic(path, b.p, b.len, 0600, 0, &e);
-	cb_free(&b);
+	(void)fsx_write_atomic(path, b->p, b->len, 0600, 0, &e);
+}
+
+/* The header; and room for about every record at once, so the buffer
+ * is not copied as it grows (untouched pages cost no memory). */
+static void
+cache_begin(struct cbuf *b, struct central *c, const uint8_t *digest)
+{
+	uint8_t nonce[CACHE_NONCE_BYTES];
+	struct err e;
+	size_t n = 0;
+
+	if (central_env_count(c, &n, &e) == 0 && n < (SIZE_MAX >> 12)) {
+		b->cap = CACHE_HEAD_BYTES + n * 1024 + 65536;
+		b->p = xmalloc(b->cap);
+	}
+	cb_put(b, CACHE_MAGIC, 8);
+	cb_u32(b, CACHE_VERSION);
+	cb_put(b, digest, CACHE_DIGEST_BYTES);
+	randombytes_buf(nonce, sizeof nonce);
+	cb_put(b, nonce, sizeof nonce);
 }
 
 struct cache_dig {
@@ -637,10 +670,11 @@ cache_run(struct central *c, const uint8_t pk[ENV_PK_BYTES],
 	f.res = res;
 	f.forms = forms;
 	f.nforms = nforms;
+	cache_begin(&f.recs, c, d.digest);
 	rc = hrload_foreach(c, pk, sk, forms, nforms, opts, cache_fill_fn, &f,
 	    res, e);
 	if (rc == 0 && !f.failed)
-		cache_store(path, sk, d.digest, &f);
+		cache_store(path, sk, &f);
 	cb_free(&f.recs);
 	free(path);
 	return rc;

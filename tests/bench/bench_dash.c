@@ -33,6 +33,16 @@ static char dir[256], db[300];
 static struct key_hr *hk;
 
 static double
+cpu(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static double
 now(void)
 {
 	struct timespec ts;
@@ -97,7 +107,7 @@ floor_thread(void *arg)
 /* The issue's floor: crypto_box_seal_open of every envelope on every
  * core, the envelopes already in memory (reading them is not counted). */
 static double
-floor_once(void)
+floor_once(double *cpu_s)
 {
 	struct central *c;
 	struct flat f;
@@ -116,6 +126,7 @@ floor_once(void)
 		fail("floor", e.msg);
 	central_close(c);
 	t0 = now();
+	*cpu_s = cpu();
 	for (i = 0; i < (size_t)nc; i++) {
 		sl[i].f = &f;
 		sl[i].from = f.n * i / (size_t)nc;
@@ -125,6 +136,7 @@ floor_once(void)
 	for (i = 0; i < (size_t)nc; i++)
 		pthread_join(t[i], NULL);
 	el = now() - t0;
+	*cpu_s = cpu() - *cpu_s;
 	free(f.buf);
 	free(f.off);
 	free(f.len);
@@ -134,7 +146,7 @@ floor_once(void)
 /* --- the open: what avslut-hr dashboard and report do after the unlock -- */
 
 static double
-open_once(size_t *used)
+open_once(size_t *used, double *cpu_s)
 {
 	struct form **forms;
 	struct central *c;
@@ -144,7 +156,7 @@ open_once(size_t *used)
 	struct gate_table *t;
 	struct err e;
 	size_t nforms, skipped;
-	double t0 = now(), el;
+	double t0 = now(), c0 = cpu(), el;
 
 	if (central_open(&c, db, 0, &e) != 0 ||
 	    hrload_forms(c, &forms, &nforms, &skipped, &e) != 0)
@@ -158,6 +170,7 @@ open_once(size_t *used)
 	if (gate_publish(&t, a, 2025, &p, &e) != 0)
 		fail("gate", e.msg);
 	el = now() - t0;
+	*cpu_s = cpu() - c0;
 	*used = res.used;
 	gate_table_free(t);
 	hrload_result_free(&res);
@@ -181,7 +194,9 @@ open_rss(int cold)
 		fail("cache", e.msg);
 	fflush(stdout);
 	if ((pid = fork()) == 0) {
-		open_once(&used);
+		double cs;
+
+		open_once(&used, &cs);
 		_exit(0);
 	}
 	if (wait4(pid, &st, 0, &ru) < 0 || !WIFEXITED(st) ||
@@ -224,6 +239,7 @@ main(void)
 	struct err e;
 	uint8_t pk[KEY_PK_BYTES];
 	double fl[RUNS], cold[RUNS], warm[RUNS], mcold[RUNS], mwarm[RUNS];
+	double cfl[RUNS], ccold[RUNS], cwarm[RUNS];
 	double flmed, t0;
 	size_t n = ns ? strtoul(ns, NULL, 10) : 100000, used = 0;
 	char *cmd, *keyf;
@@ -263,17 +279,20 @@ main(void)
 	printf("dashboard open: %zu interviews, 300 units, shipped form "
 	    "(made in %.1f s); %d runs\n", n, now() - t0, RUNS);
 	for (i = 0; i < RUNS; i++) {
-		fl[i] = floor_once();
+		fl[i] = floor_once(&cfl[i]);
 		if (cache_remove(db, &e) != 0)
 			fail("cache", e.msg);
-		cold[i] = open_once(&used);
-		warm[i] = open_once(&used);
+		cold[i] = open_once(&used, &ccold[i]);
+		warm[i] = open_once(&used, &cwarm[i]);
 	}
 	if (used != n)
 		printf("warning: %zu of %zu interviews used\n", used, n);
 	flmed = fig("floor: seal_open, all cores", fl, RUNS, "s", 0, "-");
 	fig("cold open (no cache)", cold, RUNS, "s", flmed, "<= 1.25x floor");
 	fig("second open (cache)", warm, RUNS, "s", 0, "< 0.5 s");
+	flmed = fig("  CPU time: floor", cfl, RUNS, "s", 0, "-");
+	fig("  CPU time: cold open", ccold, RUNS, "s", flmed, "-");
+	fig("  CPU time: second open", cwarm, RUNS, "s", 0, "-");
 	for (i = 0; i < RUNS; i++) {
 		mcold[i] = open_rss(1);
 		mwarm[i] = open_rss(0);
