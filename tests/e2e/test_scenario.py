@@ -353,6 +353,59 @@ def gate_check(gate_lines, truth, qtypes):
     return problems, checked, hidden_total
 
 
+def report_csv_check(path, year, closed, detail, interviews, flagged,
+                     qtypes):
+    """The report's CSV (avslut-report(5)) against gen's own counts: every
+    unit's interviews; in a closed year every unit figure it shows
+    (answered, declined, skipped; counts of scale and NPS values) equals
+    the truth and rests on at least K answers; in the running year no
+    unit figure but the count; the turnover flags of the last year are
+    exactly the generated ones."""
+    problems = []
+    with open(path, encoding="utf-8-sig") as f:
+        rows = [l.rstrip("\r\n").split(";") for l in f][1:]
+    flags = set()
+    for w in rows:
+        if len(w) != 10 or w[1] != "unit":
+            continue
+        _, _, _, unit, qid, _, cat, measure, value, status = w
+        if measure == "interviews":
+            if int(value) != interviews.get((unit, year), 0):
+                problems.append("%s %d: %s interviews, truth %d" % (
+                    unit, year, value, interviews.get((unit, year), 0)))
+            continue
+        if measure == "turnover_flag":
+            if value == "1":
+                flags.add(unit)
+            continue
+        if not qid or status or value == "":
+            continue
+        if not closed:
+            problems.append("%s %d %s %s shown in the running year"
+                            % (unit, year, qid, measure))
+            continue
+        t = detail.get((unit, year, qid))
+        if t is None:
+            problems.append("%s %d %s: shown, no truth" % (unit, year, qid))
+            continue
+        if measure in ("answered", "declined", "skipped"):
+            if int(value) != t[measure]:
+                problems.append("%s %d %s %s %s, truth %d" % (
+                    unit, year, qid, measure, value, t[measure]))
+            if measure == "answered" and int(value) < K:
+                problems.append("%s %d %s shown with %s answers" % (
+                    unit, year, qid, value))
+        elif measure == "count" and qtypes.get(qid) in ("scale", "nps"):
+            lo = 0 if qtypes[qid] == "nps" else 1
+            if int(value) != t["counts"][int(cat) - lo]:
+                problems.append("%s %d %s %s: %s, truth %d" % (
+                    unit, year, qid, cat, value, t["counts"][int(cat) - lo]))
+    if year == YEARS[1] and sorted(flags) != flagged:
+        problems.append("flagged %s, generated %s" % (sorted(flags),
+                                                      flagged))
+    return problems
+
+
 def canary_scan(tops):
     needles = [(enc, CANARY.encode(enc))
                for enc in ("utf-8", "utf-32-le", "utf-32-be")]
@@ -510,13 +563,18 @@ def main():
                    if l.startswith("F "))
     report("flagged_units_exactly_generated", got_f == flagged and
            len(flagged) >= 3, "got %s want %s" % (got_f, flagged))
-    truth, qtypes = {}, {}
+    truth, qtypes, detail, interviews = {}, {}, {}, {}
     for l in want_ic:
         w = l.split()
         if w[0] == "C":
             truth[(w[1], int(w[2]), w[3])] = (
                 int(w[4]), None if w[8] == "-" else
                 [int(x) for x in w[8].split(",")])
+            detail[(w[1], int(w[2]), w[3])] = dict(
+                answered=int(w[4]), declined=int(w[5]), skipped=int(w[6]),
+                counts=truth[(w[1], int(w[2]), w[3])][1])
+        elif w[0] == "I":
+            interviews[(w[1], int(w[2]))] = int(w[3])
     with open(os.path.join(SRC, "forms", "exit-interview.yaml")) as f:
         qid = None
         for line in f:
@@ -541,13 +599,20 @@ def main():
     # --- the yearly report, in every format, once it exists ---------------
     r = hr("report", "--help")
     if r.returncode == 0:
-        for y in sorted(closed):
+        for y in range(YEARS[0], YEARS[1] + 1):
             for fmt in ("md", "csv", "html"):
                 out = os.path.join(T, "report-%d.%s" % (y, fmt))
                 r = hr("report", "--db", DB, "--key", KEY, "--year",
                        str(y), "--format", fmt, "--out", out)
-                ok = r.returncode == 0 and os.path.getsize(out) > 0
+                ok = r.returncode == 0 and os.path.exists(out) and \
+                    os.path.getsize(out) > 0
                 report("report_%d_%s" % (y, fmt), ok, why(r))
+            csvp = os.path.join(T, "report-%d.csv" % y)
+            if os.path.exists(csvp):
+                problems = report_csv_check(csvp, y, y in closed, detail,
+                                            interviews, flagged, qtypes)
+                report("report_%d_figures_equal_independent_count" % y,
+                       not problems, "; ".join(problems[:4]))
     else:
         sys.stderr.write("note: avslut-hr report is not on this branch\n")
 
