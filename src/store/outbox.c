@@ -228,6 +228,7 @@ outbox_open(const char *dir, struct outbox **obp, struct err *e)
 {
 	struct outbox *ob;
 	sqlite3_stmt *st;
+	sqlite3_int64 on = 0, sync = 0;
 	const char *mode;
 	int rc;
 
@@ -276,6 +277,16 @@ outbox_open(const char *dir, struct outbox **obp, struct err *e)
 		"PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON",
 		"cannot configure", e) == -1)
 		goto fail;
+	/* What submit promises rests on these two: check they took. */
+	if (query_int(ob, "PRAGMA secure_delete", &on, e) == -1 ||
+	    query_int(ob, "PRAGMA synchronous", &sync, e) == -1)
+		goto fail;
+	if (on != 1 || sync != 2) {
+		err_set(e, "%s: this SQLite does not apply secure_delete and "
+		    "synchronous=FULL: the outbox cannot be used safely; "
+		    "install a standard SQLite build", ob->path);
+		goto fail;
+	}
 	/* A WAL left by a crash may hold old drafts: fold it in now. Only
 	 * best effort: another avslut may be reading; close repeats it. */
 	checkpoint(ob, NULL);
