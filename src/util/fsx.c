@@ -95,7 +95,8 @@ fsx_read_file(const char *path, size_t max, char **buf, size_t *len,
 			continue;
 		if (r == -1) {
 			int saved = errno;
-			free(b);
+			/* It may hold part of a passphrase file. */
+			xfree_wipe(b, n);
 			close(fd);
 			return err_set(e, "cannot read %s: %s", path,
 			    strerror(saved));
