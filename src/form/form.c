@@ -1469,6 +1469,11 @@ form_answer_check(const struct form *f, size_t qi,
 	if (a->choices != 0 && q->type != FORM_MULTI)
 		return err_set(e, "question '%s': a choice set on a %s "
 		    "question", q->id, form_type_name(q->type));
+	/* Fields a type does not use must be zero (avslut-record(5)), or a
+	 * record could carry a mark that no view shows. */
+	if (a->num != 0 && (q->type == FORM_MULTI || q->type == FORM_TEXT))
+		return err_set(e, "question '%s': a value on a %s question",
+		    q->id, form_type_name(q->type));
 	switch (q->type) {
 	case FORM_SINGLE:
 		if (!a->other && (a->num < 0 || (size_t)a->num >= q->nchoices))

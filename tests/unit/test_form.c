@@ -1129,6 +1129,10 @@ test_answer_check(void **state)
 	a.other = 1;
 	expect_answer_err(f, 1, &a, "question 'factors' has no 'other' "
 	    "choice");
+	a.other = 0;
+	a.num = 7;
+	expect_answer_err(f, 1, &a, "question 'factors': a value on a multi "
+	    "question");
 
 	/* scale, nps, yesno, number */
 	memset(&a, 0, sizeof a);
@@ -1156,6 +1160,10 @@ test_answer_check(void **state)
 	    "text");
 	a.text = "Mer\npersonal, fler händer";
 	assert_int_equal(form_answer_check(f, 6, &a, &e), 0);
+	a.num = 1;
+	expect_answer_err(f, 6, &a, "question 'change': a value on a text "
+	    "question");
+	a.num = 0;
 	a.text = "hemligt\x1b[2J";
 	expect_answer_err(f, 6, &a, "question 'change': the text has a "
 	    "control or bidi-override character at byte 7");
