@@ -6,14 +6,17 @@
  * expected aggregates, counted here by simple loops that share no code
  * with src/report/agg.c. Interviews are conducted through the real
  * session and outbox code (seal), or sealed straight into a central.db
- * (central, for the benchmarks); the pty part of the scenario gets its
+ * (central, for the benchmarks) or into one signed bundle (bundle,
+ * for `avslut-hr ingest`); the pty part of the scenario gets its
  * keystrokes from the plan. No answer is ever read from a file. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -25,6 +28,7 @@
 #include "crypto/record.h"
 #include "form/form.h"
 #include "interview/session.h"
+#include "store/bundle.h"
 #include "store/central.h"
 #include "store/outbox.h"
 #include "util/msg.h"
@@ -814,6 +818,62 @@ do_central(const struct gen *g, const char *db, const char *pubfile)
 	return 0;
 }
 
+/* One signed bundle of all N, as a laptop would send them, signed by an
+ * Ed25519 key made from the seed; its public key in OUT.pub for
+ * `avslut-hr interviewers add`. */
+static int
+do_bundle(const struct gen *g, const char *out)
+{
+	uint8_t seed[crypto_sign_SEEDBYTES], spk[crypto_sign_PUBLICKEYBYTES];
+	uint8_t ssk[crypto_sign_SECRETKEYBYTES], hpk[KEY_PK_BYTES];
+	uint8_t s8[8];
+	struct bundle_env *envs;
+	struct record r;
+	struct plan p;
+	struct err e;
+	char *pubpath;
+	size_t i;
+	int fd, rc;
+
+	if (g->n > BUNDLE_MAX_COUNT)
+		msg_die(EX_USAGE, "at most %d interviews in one bundle",
+		    BUNDLE_MAX_COUNT);
+	if (getenv("GEN_HR_PUB") == NULL ||
+	    key_pub_load(KEY_PUB_HR, getenv("GEN_HR_PUB"), hpk, &e) != 0)
+		msg_die(EX_NOINPUT, "set GEN_HR_PUB to an hr.pub");
+	for (i = 0; i < 8; i++)
+		s8[i] = (uint8_t)(g->seed >> (8 * i));
+	crypto_generichash(seed, sizeof seed, s8, sizeof s8,
+	    (const uint8_t *)"avslut gen signer", 17);
+	crypto_sign_seed_keypair(spk, ssk, seed);
+	envs = xcalloc(g->n ? g->n : 1, sizeof *envs);
+	for (i = 0; i < g->n; i++) {
+		plan_make(g, i, &p);
+		plan_record(g, &p, &r);
+		if (env_seal(&r, hpk, envs[i].id, &envs[i].data, &envs[i].len,
+		    &e) != 0)
+			msg_die(EX_SOFTWARE, "%s", e.msg);
+		record_free(&r);
+		plan_free(g, &p);
+	}
+	if ((fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0)
+		msg_die(EX_CANTCREAT, "cannot write %s: %s", out,
+		    strerror(errno));
+	rc = bundle_write(fd, envs, g->n, ssk, &e);
+	sodium_memzero(ssk, sizeof ssk);
+	if (rc != 0 || fsync(fd) != 0 || close(fd) != 0)
+		msg_die(EX_IOERR, "%s: %s", out, rc ? e.msg : strerror(errno));
+	for (i = 0; i < g->n; i++)
+		free(envs[i].data);
+	free(envs);
+	pubpath = xasprintf("%s.pub", out);
+	if (key_pub_save(KEY_PUB_INTERVIEWER, pubpath, spk, 0, &e) != 0)
+		msg_die(EX_IOERR, "%s", e.msg);
+	free(pubpath);
+	printf("%zu sealed and signed\n", g->n);
+	return 0;
+}
+
 /* The region's config for synthetic units (the benchmarks' 300). */
 static void
 write_config(const struct gen *g, FILE *out)
@@ -878,6 +938,8 @@ usage(FILE *f)
 	    "       gen [OPTIONS] seal INTERVIEWER   (AVSLUT_HOME, "
 	    "AVSLUT_PASSPHRASE_FILE)\n"
 	    "       gen [OPTIONS] central DB HR.PUB\n"
+	    "       gen [OPTIONS] bundle OUT         (GEN_HR_PUB; writes OUT, "
+	    "OUT.pub)\n"
 	    "  --seed S           the seed (default 1)\n"
 	    "  --n N              interviews (default 600)\n"
 	    "  --pty P            the first P are held through the pty "
@@ -963,6 +1025,8 @@ main(int argc, char **argv)
 		rc = do_plan(&g, argv[optind + 1]);
 	else if (strcmp(argv[optind], "seal") == 0 && argc - optind == 2)
 		rc = do_seal(&g, (unsigned)atoi(argv[optind + 1]));
+	else if (strcmp(argv[optind], "bundle") == 0 && argc - optind == 2)
+		rc = do_bundle(&g, argv[optind + 1]);
 	else if (strcmp(argv[optind], "central") == 0 && argc - optind == 3)
 		rc = do_central(&g, argv[optind + 1], argv[optind + 2]);
 	else {
