@@ -301,10 +301,10 @@ tui_keybar(const struct tui_keyhelp *keys, size_t n)
 	move(y, 0);
 	clrtoeol();
 	for (i = 0; i < n; i++) {
-		w = tui_width(keys[i].key) + tui_width(_(keys[i].what)) + 1;
+		w = tui_width(_(keys[i].key)) + tui_width(_(keys[i].what)) + 1;
 		if (x + w > COLS)
 			break;
-		x += tui_put(y, x, COLS - x, TUI_HELPKEY, keys[i].key);
+		x += tui_put(y, x, COLS - x, TUI_HELPKEY, _(keys[i].key));
 		x += tui_put(y, x, COLS - x, TUI_HELP, " ");
 		x += tui_put(y, x, COLS - x, TUI_HELP, _(keys[i].what));
 		x += 2;		/* the gap: not needed after the last */

@@ -35,7 +35,8 @@ enum tui_role {
 
 /* A key and what it does, for the key help bar. */
 struct tui_keyhelp {
-	const char *key;	/* "F1", "Tab" */
+	const char *key;	/* "F1", "Tab", or N_("letters"): translated
+				 * when drawn, like what */
 	const char *what;	/* N_("Help"): translated when drawn */
 };
 

@@ -462,7 +462,34 @@ NEW_UNIT = [
     '',
     '',
     '',
-    'Enter Välj  letters Filtrera  Esc Tillbaka  F1 Hjälp',
+    'Enter Välj  bokstäver Filtrera  Esc Tillbaka  F1 Hjälp',
+]
+
+NEW_UNIT_EMPTY = [
+    ' Ny intervju',
+    '',
+    '  Vilken enhet arbetade personen på? Skriv för att filtrera.',
+    '  Filter:',
+    '',
+    '   Akutmottagningen  (SH-AKUT)',
+    '   Alby vårdcentral  (VC-ALBY)',
+    '   Barn- och ungdomskliniken  (SH-BARN)',
+    '   Björkhaga vårdcentral  (VC-BJORKHAGA)',
+    '   Enhagens vårdcentral  (VC-ENHAGEN)',
+    '   Intensivvårdsavdelningen  (SH-IVA)',
+    '   Kirurgkliniken  (SH-KIR)',
+    '   Kvinnokliniken  (SH-KVINNO)',
+    '   Lundby vårdcentral  (VC-LUNDBY)',
+    '   Medicinkliniken  (SH-MED)',
+    '   Psykiatriska kliniken  (SH-PSYK)',
+    '   Sandvrets vårdcentral  (VC-SANDVRET)',
+    '   Zakrisdals vårdcentral  (VC-ZAKRISDAL)',
+    '   Åbacka vårdcentral  (VC-ABACKA)',
+    '   Äldremedicinska kliniken  (SH-ALDREMED)',
+    '   Älvängens vårdcentral  (VC-ALVANGEN)',
+    '',
+    '',
+    'Enter Välj  bokstäver Filtrera  Esc Tillbaka  F1 Hjälp',
 ]
 
 INTRO = [
