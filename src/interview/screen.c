@@ -231,6 +231,49 @@ screen_draw(struct app *a)
 	refresh();
 }
 
+/* Free the state kept for the screen behind help, if any. */
+static void
+screen_drop_kept(struct app *a)
+{
+	void *st = a->st;
+
+	if (a->kept == NULL)
+		return;
+	a->st = a->kept;
+	a->kept = NULL;
+	a->back->free(a);
+	a->st = st;
+}
+
+/* Leave a->cur for a->next. Help is drawn instead of a screen, not after
+ * it: the screen's state is kept (a unit already chosen, a selection, an
+ * answer half typed) and given back when help returns to it. */
+static void
+screen_switch(struct app *a)
+{
+	const struct screen *from = a->cur, *to = a->next;
+
+	a->next = NULL;
+	a->cur = to;
+	if (to == screen_help() && from != to) {
+		screen_drop_kept(a);
+		a->back = from;
+		a->kept = a->st;
+		a->st = NULL;
+		to->init(a);
+		return;
+	}
+	from->free(a);
+	a->st = NULL;
+	if (a->kept != NULL && from == screen_help() && to == a->back) {
+		a->st = a->kept;
+		a->kept = NULL;
+		return;
+	}
+	screen_drop_kept(a);
+	to->init(a);
+}
+
 int
 screen_run(struct app *a, const struct screen *first)
 {
@@ -242,11 +285,7 @@ screen_run(struct app *a, const struct screen *first)
 	for (;;) {
 		while (a->next != NULL) {	/* an init may switch again */
 			batch = 0;
-			a->cur->free(a);
-			a->st = NULL;
-			a->cur = a->next;
-			a->next = NULL;
-			a->cur->init(a);
+			screen_switch(a);
 		}
 		if (tui_stop_signal())
 			break;
@@ -274,6 +313,7 @@ screen_run(struct app *a, const struct screen *first)
 	/* On a stop signal the screen's free saves what is being typed. */
 	a->cur->free(a);
 	a->st = NULL;
+	screen_drop_kept(a);
 	if (a->s != NULL)
 		screen_close(a, 1);
 	tui_end();

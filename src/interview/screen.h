@@ -47,8 +47,10 @@ struct app {
 	struct session *s;		/* the open interview, or NULL */
 	uint8_t draft_id[OUTBOX_ID_BYTES];
 	int has_draft;			/* draft_id names a stored draft */
-	const struct screen *cur, *next, *back;	/* back: for help */
+	const struct screen *cur, *next;
+	const struct screen *back;	/* the screen help returns to */
 	void *st;			/* the current screen's state */
+	void *kept;			/* back's state while help is shown */
 	const char *want_unit, *want_form;	/* avslut interview --... */
 	const char *passfile;		/* --passphrase-file, or NULL */
 	int start_new;			/* avslut interview: skip home */
@@ -67,7 +69,8 @@ const struct screen *screen_overview(void);
 const struct screen *screen_help(void);
 const struct screen *screen_review(void);
 
-/* Switch to screen sc after the current key (the old one is freed). */
+/* Switch to screen sc after the current key (the old one is freed;
+ * going to help keeps it, and help returns to it as it was). */
 void screen_go(struct app *a, const struct screen *sc);
 /* Run screens from first until one quits or a stop signal; ends curses.
  * Returns the exit code (a->exit_code). */

@@ -280,7 +280,6 @@ home_down(struct app *a)
 static int
 home_help(struct app *a)
 {
-	a->back = screen_home();
 	screen_go(a, screen_help());
 	return SCREEN_OK;
 }

@@ -92,7 +92,6 @@ intro_down(struct app *a)
 static int
 intro_help(struct app *a)
 {
-	a->back = screen_intro();
 	screen_go(a, screen_help());
 	return SCREEN_OK;
 }

@@ -332,11 +332,6 @@ new_pgdn(struct app *a)
 static int
 new_help(struct app *a)
 {
-	struct newi *n = a->st;
-
-	/* leaving drops the choices made; help is short */
-	(void)n;
-	a->back = screen_new();
 	screen_go(a, screen_help());
 	return SCREEN_OK;
 }

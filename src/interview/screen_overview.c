@@ -148,7 +148,6 @@ ov_pgdn(struct app *a)
 static int
 ov_help(struct app *a)
 {
-	a->back = screen_overview();
 	screen_go(a, screen_help());
 	return SCREEN_OK;
 }

@@ -485,7 +485,6 @@ act_help(struct app *a)
 	if (quest_commit(a) == -1)
 		return SCREEN_OK;
 	screen_save(a);
-	a->back = screen_question();
 	screen_go(a, screen_help());
 	return SCREEN_OK;
 }

@@ -178,7 +178,6 @@ rv_overview(struct app *a)
 static int
 rv_help(struct app *a)
 {
-	a->back = screen_review();
 	screen_go(a, screen_help());
 	return SCREEN_OK;
 }
