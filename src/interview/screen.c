@@ -220,6 +220,8 @@ screen_answer_str(const struct app *a, size_t q)
 static void
 screen_draw(struct app *a)
 {
+	int y, x;
+
 	curs_set(0);
 	if (!tui_big_enough()) {
 		tui_draw_too_small();
@@ -227,7 +229,10 @@ screen_draw(struct app *a)
 	}
 	erase();
 	a->cur->draw(a);
+	/* the cursor stays where a screen put it (an editor's) */
+	getyx(stdscr, y, x);
 	tui_msg_draw();
+	move(y, x);
 	refresh();
 }
 

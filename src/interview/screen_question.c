@@ -20,6 +20,7 @@ struct quest {
 	int row;		/* single, multi: cursor row (nchoices = other) */
 	int col;		/* scale, nps, yesno: cursor value */
 	int top;		/* first choice row on screen */
+	int cy, cx;		/* the cursor in the "other" field */
 	struct tui_edit *ed;	/* text, number, or the "other" text */
 	int in_other;		/* typing goes to the "other" field */
 	uint32_t last;		/* previous key, for "1" "0" = 10 on nps */
@@ -256,6 +257,7 @@ draw_choices(struct app *a, int y, int h)
 		if (st->in_other || (on && st->ed->len > 0)) {
 			tui_edit_draw(st->ed, y + r, x, COLS - x - 3, 1,
 			    st->in_other);
+			getyx(stdscr, st->cy, st->cx);
 		} else if (on && an->text) {
 			t = xstrdup(an->text);
 			tui_put(y + r, x, COLS - x - 3, TUI_NORMAL, t);
@@ -397,6 +399,8 @@ quest_draw(struct app *a)
 		tui_edit_draw(st->ed, y, 4, COLS - 8, bottom - y - 1, 1);
 	else if (qu->type == FORM_NUMBER)
 		tui_edit_draw(st->ed, y + 1, 4, NUMBER_MAX_CHARS + 2, 1, 1);
+	else if (st->in_other)
+		move(st->cy, st->cx);
 }
 
 /* --- actions ---------------------------------------------------------- */
@@ -699,6 +703,16 @@ act_delete(struct app *a)
 	return SCREEN_OK;
 }
 
+/* Say so when typing (or a paste, to its last new line) hits the
+ * answer's length. */
+static void
+text_full(const struct quest *st)
+{
+	if (st->ed->len >= st->ed->max)
+		tui_msg(TUI_WARNING, _("The answer is full: at most %zu "
+		    "characters."), st->ed->max);
+}
+
 static int
 act_enter(struct app *a)
 {
@@ -709,6 +723,8 @@ act_enter(struct app *a)
 	case FORM_TEXT:
 		if (tui_edit_insert(st->ed, '\n') == 0)
 			text_changed(a);
+		else
+			text_full(st);
 		return SCREEN_OK;
 	case FORM_SINGLE:
 		if (!st->in_other)
@@ -816,9 +832,7 @@ quest_char(struct app *a, uint32_t c)
 		    !(c == '-' && st->ed->cur == 0))
 			return SCREEN_OK;
 		if (tui_edit_insert(st->ed, c) == -1) {
-			if (st->ed->len >= st->ed->max)
-				tui_msg(TUI_WARNING, _("The answer is full: at "
-				    "most %zu characters."), st->ed->max);
+			text_full(st);
 			return SCREEN_OK;
 		}
 		if (qu->type != FORM_NUMBER)
