@@ -279,6 +279,16 @@ screen_switch(struct app *a)
 	to->init(a);
 }
 
+/* The current screen as it is, behind a dialog. */
+static void
+screen_behind(void *arg)
+{
+	struct app *a = arg;
+
+	a->cur->draw(a);
+	tui_msg_draw();
+}
+
 int
 screen_run(struct app *a, const struct screen *first)
 {
@@ -294,6 +304,15 @@ screen_run(struct app *a, const struct screen *first)
 		}
 		if (tui_stop_signal())
 			break;
+		if (a->notice_text != NULL) {
+			const char *title = a->notice_title, *text =
+			    a->notice_text;
+
+			a->notice_title = a->notice_text = NULL;
+			tui_confirm(title, text, _("OK"), NULL, 1,
+			    screen_behind, a);
+			continue;
+		}
 		/* Keys already waiting (a paste) are handled before the next
 		 * draw, so that a long paste does not redraw per character. */
 		if (batch == 0)

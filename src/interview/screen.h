@@ -51,6 +51,8 @@ struct app {
 	const struct screen *back;	/* the screen help returns to */
 	void *st;			/* the current screen's state */
 	void *kept;			/* back's state while help is shown */
+	const char *notice_title;	/* a notice shown as a dialog over */
+	const char *notice_text;	/*   the next screen, then cleared */
 	const char *want_unit, *want_form;	/* avslut interview --... */
 	const char *passfile;		/* --passphrase-file, or NULL */
 	int start_new;			/* avslut interview: skip home */

@@ -237,9 +237,11 @@ rv_seal(struct app *a)
 		return SCREEN_OK;
 	if (screen_seal(a) == -1)
 		return SCREEN_OK;
-	tui_confirm(_("Sealed"), _("The interview is sealed and cannot be "
-	    "opened on this laptop again. It goes to HR with the next "
-	    "sync."), _("OK"), NULL, 1, NULL, NULL);
+	/* said over the start screen, which counts it as waiting: the
+	 * answers are gone from this laptop, so they are not drawn again */
+	a->notice_title = _("Sealed");
+	a->notice_text = _("The interview is sealed and cannot be opened on "
+	    "this laptop again. It goes to HR with the next sync.");
 	tui_msg(TUI_INFO, "%s", _("The interview is sealed."));
 	screen_go(a, screen_home());
 	return SCREEN_OK;

@@ -498,6 +498,13 @@ tui_confirm(const char *title, const char *text, const char *yes,
 {
 	struct tui_key k;
 	int sel = yes_first ? 0 : 1, row, x, c;
+	/* the dialog's own keys replace the screen's behind it */
+	const struct tui_keyhelp ask[] = {
+		{ "Enter", N_("Choose") },
+		{ "\xe2\x86\x90\xe2\x86\x92", N_("Switch") },
+		{ N_("y"), yes }, { "Esc", no != NULL ? no : "" } };
+	const struct tui_keyhelp tell[] = { { "Enter", N_("OK") } };
+	char *b;
 
 	for (;;) {
 		if (tui_stop_signal())
@@ -512,11 +519,20 @@ tui_confirm(const char *title, const char *text, const char *yes,
 			x = (COLS - 60) / 2 + 3;
 			if (x < 3)
 				x = 3;
+			/* brackets, so the buttons read without colour */
+			b = xasprintf("[ %s ]", yes);
 			x += tui_put(row, x, 30, sel == 0 ? TUI_SELECTED :
-			    TUI_NORMAL, yes);
-			if (no != NULL)
+			    TUI_NORMAL, b);
+			free(b);
+			if (no != NULL) {
+				b = xasprintf("[ %s ]", no);
 				tui_put(row, x + 3, 30, sel == 1 ?
-				    TUI_SELECTED : TUI_NORMAL, no);
+				    TUI_SELECTED : TUI_NORMAL, b);
+				free(b);
+				tui_keybar(ask, 4);
+			} else {
+				tui_keybar(tell, 1);
+			}
 			curs_set(0);
 			refresh();
 		}
