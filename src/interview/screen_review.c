@@ -11,11 +11,13 @@
 #include "util/xmem.h"
 
 #define REVIEW_INDENT 7
+#define REVIEW_TOP 4		/* the first row of the answers */
 
 struct review {
 	size_t *qs;
 	size_t n;
-	size_t sel, top;
+	size_t sel;
+	int off;		/* lines of the answers scrolled off the top */
 };
 
 static void
@@ -38,37 +40,80 @@ review_free(struct app *a)
 	free(r);
 }
 
-/* Lines block i needs: the label (at most two lines) and the answer. */
+/* Rows for the answers. */
 static int
-block_lines(struct app *a, size_t i, int draw, int y, int maxh)
+review_rows(void)
+{
+	return LINES - 3 - REVIEW_TOP;
+}
+
+/* Draw block i (the label, at most two lines, then the answer) with its
+ * first clip lines cut off, at y, in at most maxh rows; or only count
+ * its lines when maxh is 0. */
+static int
+block_lines(struct app *a, size_t i, int y, int clip, int maxh)
 {
 	struct review *r = a->st;
 	const struct form *f = session_form(a->s);
 	size_t q = r->qs[i];
-	int li = session_lang(a->s), w = COLS - REVIEW_INDENT - 2, n, m;
-	char num[16], *ans;
+	int li = session_lang(a->s), w = COLS - REVIEW_INDENT - 2, n, m, h;
+	char num[32], *ans;
 	enum tui_role role = i == r->sel ? TUI_SELECTED : TUI_STRONG;
+	const char *label = form_text_get(&f->questions[q].label, li);
 
-	if (!draw)
-		maxh = 0;
-	snprintf(num, sizeof num, "%3zu.", i + 1);
-	if (draw && i == r->sel) {
-		attrset(tui_attr(TUI_SELECTED));
-		mvhline(y, 0, ' ', COLS);
-		attrset(A_NORMAL);
-	}
-	if (draw)
-		tui_put(y, 1, 5, role, num);
-	n = tui_text(y, REVIEW_INDENT, w, draw ? (maxh < 2 ? maxh : 2) : 0,
-	    0, role, form_text_get(&f->questions[q].label, li));
+	n = tui_text(0, 0, w, 0, 0, role, label);
 	if (n > 2)
 		n = 2;
+	if (maxh > 0 && clip == 0) {
+		snprintf(num, sizeof num, "%3zu.", i + 1);
+		if (i == r->sel) {
+			attrset(tui_attr(TUI_SELECTED));
+			mvhline(y, 0, ' ', COLS);
+			attrset(A_NORMAL);
+		}
+		tui_put(y, 1, 5, role, num);
+	}
+	if (maxh > 0 && clip < n) {
+		h = n - clip < maxh ? n - clip : maxh;
+		tui_text(y, REVIEW_INDENT, w, h, clip, role, label);
+		y += h;
+		maxh -= h;
+	}
 	ans = screen_answer_str(a, q);
-	m = tui_text(y + n, REVIEW_INDENT, w, draw ? maxh - n : 0, 0,
+	m = tui_text(y, REVIEW_INDENT, w, maxh, clip > n ? clip - n : 0,
 	    session_answer(a->s, q)->state == FORM_ANSWERED ? TUI_MARK :
 	    TUI_DIM, ans);
 	xfree_str_wipe(ans);
 	return n + m;
+}
+
+/* Where each block starts, in lines (a blank line after each); at[n]
+ * is the total. Free it. */
+static int *
+review_layout(struct app *a)
+{
+	struct review *r = a->st;
+	int *at = xcalloc(r->n + 1, sizeof *at);
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		at[i + 1] = at[i] + block_lines(a, i, 0, 0, 0) + 1;
+	return at;
+}
+
+/* Scroll so that the selected block shows: its start, and as much of
+ * the rest as fits. */
+static void
+review_show_sel(struct review *r, const int *at)
+{
+	int h = review_rows();
+
+	if (r->n == 0)
+		return;
+	if (at[r->sel + 1] - 1 > r->off + h)
+		r->off = at[r->sel + 1] - 1 - h;
+	if (r->off > at[r->sel])
+		r->off = at[r->sel];
 }
 
 static void
@@ -77,54 +122,78 @@ review_draw(struct app *a)
 	struct review *r = a->st;
 	static const struct tui_keyhelp keys[] = {
 		{ "Enter", N_("Change") }, { "F5", N_("Seal and submit") },
-		{ "S-Tab", N_("Back") }, { "F2", N_("Overview") },
-		{ "F1", N_("Help") }, { "F10", N_("Save, leave") } };
-	int y, top = 4, bottom = LINES - 3, h, sum;
+		{ "F2", N_("Overview") }, { "F1", N_("Help") },
+		{ "F10", N_("Leave") } };
+	int y, bottom = LINES - 3, h = review_rows(), *at, y0, clip;
 	size_t i;
+	const char *more;
 
 	tui_title(0, _("Review the answers"),
 	    screen_unit_name(a, session_unit(a->s)));
 	tui_text(1, 2, COLS - 4, 2, 0, TUI_WARNING, _("Read the free-text "
 	    "answers back to the leaver. Remove names and other details that "
 	    "could point to a person before you seal."));
-	/* keep the selected block on screen */
-	if (r->sel < r->top)
-		r->top = r->sel;
-	for (;;) {
-		sum = 0;
-		for (i = r->top; i <= r->sel && i < r->n; i++)
-			sum += block_lines(a, i, 0, 0, 0) + 1;
-		if (sum <= bottom - top || r->top == r->sel)
-			break;
-		r->top++;
+	at = review_layout(a);
+	/* after a resize the selected block may be out of view */
+	if (r->n > 0 && (at[r->sel] >= r->off + h || at[r->sel + 1] - 1 <=
+	    r->off))
+		r->off = at[r->sel];
+	for (i = 0; i < r->n; i++) {
+		y0 = REVIEW_TOP + at[i] - r->off;
+		if (y0 + at[i + 1] - at[i] <= REVIEW_TOP || y0 >= bottom)
+			continue;
+		clip = y0 < REVIEW_TOP ? REVIEW_TOP - y0 : 0;
+		y = y0 + clip;
+		block_lines(a, i, y, clip, bottom - y);
 	}
-	y = top;
-	for (i = r->top; i < r->n && y < bottom; i++) {
-		h = block_lines(a, i, 1, y, bottom - y);
-		y += h + 1;
+	if (r->off > 0) {
+		more = _("(more above)");
+		tui_put(REVIEW_TOP - 1, COLS - 1 - tui_width(more),
+		    tui_width(more), TUI_DIM, more);
 	}
-	if (y >= bottom && i < r->n)
-		tui_put(bottom, COLS - 16, 15, TUI_DIM, _("(more below)"));
+	if (at[r->n] - 1 > r->off + h) {
+		more = _("(more below)");
+		tui_put(bottom, COLS - 1 - tui_width(more), tui_width(more),
+		    TUI_DIM, more);
+	}
+	free(at);
 	tui_keybar(keys, sizeof keys / sizeof keys[0]);
+}
+
+/* Down: the rest of a long answer first (half a screen at a time, so
+ * that it can be read back in full), then the next question. */
+static int
+rv_down(struct app *a)
+{
+	struct review *r = a->st;
+	int *at = review_layout(a), h = review_rows();
+
+	if (r->n > 0 && at[r->sel + 1] - 1 > r->off + h)
+		r->off += h / 2;
+	else if (r->sel + 1 < r->n) {
+		r->sel++;
+		review_show_sel(r, at);
+	}
+	free(at);
+	return SCREEN_OK;
 }
 
 static int
 rv_up(struct app *a)
 {
 	struct review *r = a->st;
+	int *at = review_layout(a), h = review_rows();
 
-	if (r->sel > 0)
+	if (r->n > 0 && at[r->sel] < r->off) {
+		r->off -= h / 2;
+		if (r->off < at[r->sel])
+			r->off = at[r->sel];
+	} else if (r->sel > 0) {
 		r->sel--;
-	return SCREEN_OK;
-}
-
-static int
-rv_down(struct app *a)
-{
-	struct review *r = a->st;
-
-	if (r->sel + 1 < r->n)
-		r->sel++;
+		if (r->off > at[r->sel])
+			r->off = at[r->sel];
+	}
+	free(at);
 	return SCREEN_OK;
 }
 
@@ -132,8 +201,13 @@ static int
 rv_pgup(struct app *a)
 {
 	struct review *r = a->st;
+	int *at;
 
 	r->sel = r->sel > 5 ? r->sel - 5 : 0;
+	at = review_layout(a);
+	if (r->off > at[r->sel])
+		r->off = at[r->sel];
+	free(at);
 	return SCREEN_OK;
 }
 
@@ -141,8 +215,12 @@ static int
 rv_pgdn(struct app *a)
 {
 	struct review *r = a->st;
+	int *at;
 
 	r->sel = r->sel + 5 < r->n ? r->sel + 5 : (r->n ? r->n - 1 : 0);
+	at = review_layout(a);
+	review_show_sel(r, at);
+	free(at);
 	return SCREEN_OK;
 }
 

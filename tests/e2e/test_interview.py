@@ -700,9 +700,9 @@ REVIEW = [
     '',
     '   6.  Bemanningen räckte för att ge en god och säker vård.',
     '       2  (1 = Stämmer mycket dåligt, 5 = Stämmer mycket bra)',
-    '                                                                (mer nedanför)',
+    '                                                                 (mer nedanför)',
     '',
-    'Enter Ändra  F5 Försegla och skicka in  S-Tab Tillbaka  F2 Översikt  F1 Hjälp',
+    'Enter Ändra  F5 Försegla och skicka in  F2 Översikt  F1 Hjälp  F10 Lämna',
 ]
 
 SEAL_CONFIRM = [
@@ -727,7 +727,7 @@ SEAL_CONFIRM = [
     '',
     '   6.  Bemanningen räckte för att ge en god och säker vård.',
     '       2  (1 = Stämmer mycket dåligt, 5 = Stämmer mycket bra)',
-    '                                                                (mer nedanför)',
+    '                                                                 (mer nedanför)',
     '',
     'Enter Välj  ←→ Byt  j Försegla  Esc Avbryt',
 ]
