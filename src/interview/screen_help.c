@@ -23,6 +23,8 @@ static const struct {
 	{ "F1, ?", N_("this help") },
 	{ N_("Review"), N_("Enter changes an answer, F5 seals and submits") },
 	{ N_("Start"), N_("Enter opens a draft, n new, Del deletes, q quit") },
+	{ N_("New interview"), N_("type to filter the units, Backspace "
+	    "takes a letter back, Esc clears") },
 };
 
 static void
@@ -43,15 +45,18 @@ help_draw(struct app *a)
 	static const struct tui_keyhelp keys[] = {
 		{ N_("any key"), N_("Back") } };
 	size_t i;
-	int y = 2;
+	int y = 2, n, w = COLS - 31 > 72 ? 72 : COLS - 31;
 
 	(void)a;
 	tui_title(0, _("Help: keys"), NULL);
+	/* what a key does wraps under itself, never cut off */
 	for (i = 0; i < sizeof help_rows / sizeof help_rows[0]; i++) {
-		if (y >= LINES - 3)
+		n = tui_text(0, 0, w, 0, 0, TUI_NORMAL, _(help_rows[i].what));
+		if (y + n > LINES - 5)
 			break;
 		tui_put(y, 2, 26, TUI_STRONG, _(help_rows[i].keys));
-		tui_put(y++, 29, COLS - 31, TUI_NORMAL, _(help_rows[i].what));
+		y += tui_text(y, 29, w, n, 0, TUI_NORMAL,
+		    _(help_rows[i].what));
 	}
 	tui_text(LINES - 4, 2, COLS - 4, 2, 0, TUI_DIM, _("Every answer is "
 	    "saved encrypted as you move on; after a crash, open the draft "

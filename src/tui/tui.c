@@ -61,15 +61,22 @@ tui_stop_signal(void)
 const char *
 tui_locale_problem(void)
 {
+	static char msg[512];
 	const char *cs = nl_langinfo(CODESET);
 
 	if (cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
 	    strcmp(cs, "utf8") == 0))
 		return NULL;
-	return _("the terminal's locale is not UTF-8, so å, ä and ö "
-	    "cannot be shown: start it with a UTF-8 locale, for example "
-	    "LANG=sv_SE.UTF-8 avslut (if that locale is installed; see "
-	    "locale -a) or LANG=C.UTF-8 avslut");
+	/* This one message is for a terminal that is not UTF-8: in its
+	 * own character set, and plain ASCII in English. */
+	if (cs != NULL)
+		bind_textdomain_codeset("avslut", cs);
+	snprintf(msg, sizeof msg, "%s", _("the terminal's locale is not "
+	    "UTF-8, so Swedish letters cannot be shown: start it with a "
+	    "UTF-8 locale, for example LANG=sv_SE.UTF-8 avslut (if that "
+	    "locale is installed; see locale -a) or LANG=C.UTF-8 avslut"));
+	bind_textdomain_codeset("avslut", "UTF-8");
+	return msg;
 }
 
 void

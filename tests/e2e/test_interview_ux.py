@@ -93,6 +93,12 @@ def main():
     t.send("\r" + "rad två")
     check_cursor(t, "ux_cursor_on_second_line", "rad två")
 
+    # --- help wraps what a key does instead of cutting it off ---------------
+    t.send(KEY["f1"])
+    check_screen("ux_help_wrapped", t, HELP)
+    t.send("x")
+    report("ux_help_back_to_text", "Hej 😀 på ön" in t.text(), t.text())
+
     # --- a paste that ends in a new line still says the answer is full -----
     chunk = "Lång text med åäö. " * 20
     for _ in range(6):
@@ -101,11 +107,55 @@ def main():
     t.send("\r")
     report("ux_full_message_on_enter", "Svaret är fullt" in t.text(),
            t.text())
+
+    # --- the review shows a long answer in full: Down scrolls it first -----
+    t.send(KEY["bs"] * 40 + " SLUTORD")
+    t.send(KEY["f2"])
+    t.send(KEY["f5"])
+    t.wait_for("Granska svaren")
+    t.send(KEY["down"] * 5)         # question 6, the long answer
+    check_screen("ux_review_long_answer_top", t, REVIEW_LONG_TOP)
+    seen = False
+    for _ in range(4):
+        t.send(KEY["down"])
+        if "SLUTORD" in t.text():
+            seen = True
+            break
+    report("ux_review_long_answer_end", seen and "   6.  " not in
+           t.text() and "Vill du berätta mer" not in t.text(), t.text())
+    check_screen("ux_review_long_answer_end_screen", t, REVIEW_LONG_END)
+    t.send(KEY["down"])
+    report("ux_review_then_next_question", "   7.  " in t.text(),
+           t.text())
     t.send(KEY["f10"])
     t.wait_for("Senaste synkronisering")
     t.send("q")
     ended(t)
 
+    # --- not UTF-8: the message itself is plain ASCII ---------------------
+    c = dict(env, LANG="C", LC_ALL="C")
+    p = subprocess.run([ti.AVSLUT, "--lang", "sv"], env=c,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE)
+    report("ux_locale_message_ascii", p.returncode == 78 and
+           all(b < 0x80 for b in p.stderr) and b"LANG=C.UTF-8" in p.stderr,
+           repr(p.stderr))
+
+    # --- --help names the start screen's options and --lang for commands --
+    p = subprocess.run([ti.AVSLUT, "--help"], env=env,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out = p.stdout.decode()
+    report("ux_help_usage", p.returncode == 0 and
+           "avslut [--lang sv|en] [--passphrase-file FILE]" in out and
+           "avslut [--lang sv|en] COMMAND [ARGS]" in out, out)
+
+    if ti.RECORD:
+        with open(ti.RECORD, "w") as f:
+            for name, lines in ti.recorded:
+                f.write("%s = [\n" % name.upper())
+                for line in lines:
+                    f.write("    %r,\n" % line)
+                f.write("]\n\n")
     subprocess.run(["rm", "-rf", d])
     return 1 if ti.failures else 0
 
@@ -135,6 +185,85 @@ NEW_LANG = [
     '',
     '',
     'Enter Välj  Esc Tillbaka  F1 Hjälp',
+]
+
+HELP = [
+    ' Hjälp: tangenter',
+    '',
+    '  Tab, PgDn, Ctrl-N          nästa fråga (svaret sparas)',
+    '  Shift-Tab, PgUp, Ctrl-P    föregående fråga',
+    '  ↑ ↓                        flytta i en lista med svarsalternativ',
+    '  ← →                        flytta på en skala eller ja/nej',
+    '  1-9, 0                     välj med siffra (på 0-10: 1 och sedan 0 är 10)',
+    '  Mellanslag                 välj; kryssa i eller ur vid flera svar',
+    '  Enter                      välj och gå vidare; i fritext ny rad',
+    '  F8, Ctrl-X                 vill inte svara (igen: ångra)',
+    '  F2, Ctrl-O                 översikt: gå till valfri fråga, F5 granska',
+    '  F10, Esc                   spara utkastet och gå till startsidan',
+    '  F1, ?                      den här hjälpen',
+    '  Granska                    Enter ändrar ett svar, F5 förseglar och skickar',
+    '                             in',
+    '  Start                      Enter öppnar ett utkast, n ny, Del tar bort, q',
+    '                             avsluta',
+    '  Ny intervju                skriv för att filtrera enheterna, Backsteg tar',
+    '                             bort en bokstav, Esc rensar',
+    '',
+    '  Varje svar sparas krypterat när du går vidare; efter en krasch öppnar du',
+    '  utkastet från startsidan.',
+    '',
+    'valfri tangent Tillbaka',
+]
+REVIEW_LONG_TOP = [
+    ' Granska svaren                                                Alby vårdcentral',
+    '  Läs upp fritextsvaren för den som slutar. Ta bort namn och andra detaljer',
+    '  som kan peka ut en person innan du förseglar.',
+    '                                                                  (mer ovanför)',
+    '   6.  Vill du berätta mer om vad som borde ha varit annorlunda i ledarskapet?',
+    '       Hej 😀 på ön',
+    '       rad tvåLång text med åäö. Lång text med åäö. Lång text med åäö. Lång',
+    '       text med åäö. Lång text med åäö. Lång text med åäö. Lång text med åäö.',
+    '       Lång text med åäö. Lång text med åäö. Lång text med åäö. Lång text med',
+    '       åäö. Lång text med åäö. Lång text med åäö. Lång text med åäö. Lång text',
+    '       med åäö. Lång text med åäö. Lång text med åäö. Lång text med åäö. Lång',
+    '       text med åäö. Lång text med åäö. Lång text med åäö. Lång text med åäö.',
+    '       Lång text med åäö. Lång text med åäö. Lång text med åäö. Lång text med',
+    '       åäö. Lång text med åäö. Lång text med åäö. Lång text med åäö. Lång text',
+    '       med åäö. Lång text med åäö. Lång text med åäö. Lång text med åäö. Lång',
+    '       text med åäö. Lång text med åäö. Lång text med åäö. Lång text med åäö.',
+    '       Lång text med åäö. Lång text med åäö. Lång text med åäö. Lång text med',
+    '       åäö. Lång text med åäö. Lång text med åäö. Lång text med åäö. Lång text',
+    '       med åäö. Lång text med åäö. Lång text med åäö. Lång text med åäö. Lång',
+    '       text med åäö. Lång text med åäö. Lång text med åäö. Lång text med åäö.',
+    '       Lång text med åäö. Lång text med åäö. Lång text med åäö. Lång text med',
+    '                                                                 (mer nedanför)',
+    '',
+    'Enter Ändra  F5 Försegla och skicka in  F2 Översikt  F1 Hjälp  F10 Lämna',
+]
+REVIEW_LONG_END = [
+    ' Granska svaren                                                Alby vårdcentral',
+    '  Läs upp fritextsvaren för den som slutar. Ta bort namn och andra detaljer',
+    '  som kan peka ut en person innan du förseglar.',
+    '                                                                  (mer ovanför)',
+    '       Lång text med åäö. Lång text med åäö. Lång text med åäö. Lång text med',
+    '       åäö. Lång text med åäö. Lång text med åäö. Lång text med åäö. Lång text',
+    '       med åäö. Lång text med åäö. Lång text med åäö. Lång text med åäö. Lång',
+    '       text med åäö. Lång text med åäö. Lång text med åäö. Lång text med åäö.',
+    '       Lång text med åäö. Lång text med åäö. Lång text med åäö. Lång text med',
+    '       åäö. Lång text med åäö. Lång text med åäö. Lång text med åäö. Lång text',
+    '       med åäö. Lång text med åäö. Lång text med åäö. Lång text med åäö. Lång',
+    '       text med åäö. Lång text med åäö. Lång text med åäö. Lång text med åäö.',
+    '       Lång text med åäö. Lång text med åäö. Lång text med åäö. Lång text med',
+    '       åäö. Lång text med åäö. Lång text med åäö. Lång text med åäö. Lång text',
+    '       med åäö. Lång text med åäö. Lång text med åäö. Lång text med åäö. Lång',
+    '       text med åäö. Lång text med åäö. Lång text med åäö. Lång text med åäö.',
+    '       Lång text med åäö. Lång text med åäö. Lång text med åäö. Lång text med',
+    '       åäö. Lång text med åäö. Lån SLUTORD',
+    '',
+    '   7.  Min arbetsbelastning var rimlig.',
+    '       (inte ställd än)',
+    '                                                                 (mer nedanför)',
+    '',
+    'Enter Ändra  F5 Försegla och skicka in  F2 Översikt  F1 Hjälp  F10 Lämna',
 ]
 
 if __name__ == "__main__":
