@@ -27,8 +27,10 @@ avslut_usage(FILE *f)
 {
 	size_t i;
 
-	fputs("usage: avslut [--lang sv|en] [COMMAND [ARGS]]\n"
-	    "Anonymous exit interviews: the interviewer's program.\n\n"
+	fputs("usage: avslut [--lang sv|en] [--passphrase-file FILE]\n"
+	    "       avslut [--lang sv|en] COMMAND [ARGS]\n"
+	    "Anonymous exit interviews: the interviewer's program. With no\n"
+	    "command, the start screen: drafts to resume, a new interview.\n\n"
 	    "commands:\n", f);
 	for (i = 0; avslut_cmds[i].name != NULL; i++)
 		fprintf(f, "  %-10s %s\n", avslut_cmds[i].name,
