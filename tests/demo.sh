@@ -19,12 +19,22 @@ passfile="$demo/passphrase"
 ( umask 077; printf '%s\n' "$pass" >"$passfile" )
 
 echo "avslut demo in $demo (delete it when you are done)"
+# Both commands warn that --kdf test is weak, which is said here once;
+# their messages are shown only if they fail.
+log="$demo/setup.log"
+run() {
+	"$@" >"$log" 2>&1 || {
+		cat "$log" >&2
+		exit 1
+	}
+}
 echo "1. a demo HR key pair (--kdf test: fast and weak, for demos only)"
-"$bin/avslut-hr" keygen --out "$demo/hr" --passphrase-file "$passfile" \
-    --kdf test >/dev/null
+run "$bin/avslut-hr" keygen --out "$demo/hr" --passphrase-file "$passfile" \
+    --kdf test
 echo "2. avslut init: this laptop's interviewer profile, pinning hr.pub"
-"$bin/avslut" init --hr-key "$demo/hr/hr.pub" --passphrase-file \
-    "$passfile" --kdf test >/dev/null
+run "$bin/avslut" init --hr-key "$demo/hr/hr.pub" --passphrase-file \
+    "$passfile" --kdf test
+rm -f "$log"
 cat <<EOF
 
 The passphrase for both is:  $pass
