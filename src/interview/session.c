@@ -527,6 +527,18 @@ wb_str8(struct wbuf *w, const char *s)
 	wb_put(w, s, n);
 }
 
+/* The draft, version 1. Integers little-endian; str8 is one length byte
+ * then that many bytes. Only this file reads and writes it (the outbox
+ * encrypts it whole), so it is documented here, not in a man page.
+ *   "AVSD"  u8 version (1)
+ *   str8 form id   u32 form version   32 bytes form hash
+ *   str8 unit   str8 language   u16 year   u8 quarter (0 = the year)
+ *   u32 answered   u32 total            (what the start screen shows)
+ *   u8 where   u32 position   u8 reviewed
+ *   u32 number of questions (= the form's), then per question:
+ *     u8 state   u8 other   u8 warned   u32 num   u64 choices
+ *     u32 text length, then the UTF-8 text
+ * session_decode refuses anything else, including trailing bytes. */
 void
 session_encode(const struct session *s, uint8_t **out, size_t *len)
 {

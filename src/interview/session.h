@@ -107,7 +107,8 @@ enum session_step session_submit_check(struct session *s, size_t *q,
 void session_to_record(const struct session *s, struct record *r);
 
 /* The draft: opaque bytes (the outbox encrypts them) holding form id,
- * version and hash, unit, period, language, position and every answer.
+ * version and hash, unit, period, language, position and every answer
+ * (the byte layout is described above session_encode in session.c).
  * out is wiped and freed by the caller (xfree_wipe(out, len)). */
 void session_encode(const struct session *s, uint8_t **out, size_t *len);
 /* Decode a draft against the form f it was made with. Strict: any
