@@ -141,6 +141,7 @@ screen_form_word(const struct app *a, const char *word)
 	} words[] = {
 		{ "Yes", "Ja" }, { "No", "Nej" },
 		{ "Other, namely:", "Annat, nämligen:" }, { "Other", "Annat" },
+		{ "Prefer not to answer", "Vill inte svara" },
 	};
 	const char *lang;
 	size_t i;
@@ -174,7 +175,7 @@ screen_answer_str(const struct app *a, size_t q)
 	case FORM_SKIPPED:
 		return xstrdup(_("(no answer)"));
 	case FORM_DECLINED:
-		return xstrdup(_("Prefer not to answer"));
+		return xstrdup(screen_form_word(a, N_("Prefer not to answer")));
 	default:
 		break;
 	}

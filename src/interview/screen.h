@@ -100,8 +100,8 @@ struct form *screen_find_form(const struct app *a, const char *id,
  * newly allocated, free with xfree_str_wipe (it may hold answer text). */
 char *screen_answer_str(const struct app *a, size_t q);
 /* Words the leaver hears that the form itself does not carry ("Yes",
- * "No", "Other, namely:", "Other"), in the interview's language when it
- * is sv or en, else in the interface's. */
+ * "No", "Other, namely:", "Other", "Prefer not to answer"), in the
+ * interview's language when it is sv or en, else in the interface's. */
 const char *screen_form_word(const struct app *a, const char *word);
 /* The interface language's index in f (its first if it has none). */
 int screen_ui_lang(const struct form *f);

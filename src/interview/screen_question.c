@@ -331,6 +331,7 @@ quest_draw(struct app *a)
 	const struct form_question *qu = cur_q(a);
 	const struct form_answer *an = session_answer(a->s, st->q);
 	int li = session_lang(a->s), y, w = COLS - 6, bottom = LINES - 4;
+	int used, dy = bottom;
 	size_t idx, total;
 	char line[200];
 	const char *help;
@@ -349,6 +350,8 @@ quest_draw(struct app *a)
 	tui_bar(1, y + 4, COLS - y - 6 > 64 ? 64 : COLS - y - 6, idx, total);
 	tui_put(2, 2, COLS - 4, TUI_DIM,
 	    form_text_get(&f->sections[qu->section].title, li));
+	if (w > 76)
+		w = 76;		/* lines that can still be read aloud */
 	y = 4;
 	y += tui_text(y, 3, w, 4, 0, TUI_STRONG,
 	    form_text_get(&qu->label, li));
@@ -358,25 +361,37 @@ quest_draw(struct app *a)
 	if (y > 10)
 		y = 10;
 	switch (qu->type) {
+	/* "prefer not to answer" comes right under the input (dy) */
 	case FORM_SINGLE:
 	case FORM_MULTI:
+		used = (int)qu->nchoices + (qu->other ? 1 : 0);
+		if (used > bottom - y - 1)
+			used = bottom - y - 1;
 		draw_choices(a, y, bottom - y - 1);
+		dy = y + used + 1;
 		if (qu->type == FORM_MULTI && qu->max_choices) {
 			snprintf(line, sizeof line, _("At most %u choices."),
 			    qu->max_choices);
-			tui_put(bottom - 1, 4, COLS - 8, TUI_DIM, line);
+			tui_put(dy - 1, 4, COLS - 8, TUI_DIM, line);
+			if (dy < bottom)
+				dy++;
 		}
 		break;
 	case FORM_SCALE:
 	case FORM_NPS:
+		draw_row(a, y + 1);
+		dy = y + 5;
+		break;
 	case FORM_YESNO:
 		draw_row(a, y + 1);
+		dy = y + 3;
 		break;
 	case FORM_NUMBER:
 		tui_edit_draw(st->ed, y + 1, 4, NUMBER_MAX_CHARS + 2, 1, 1);
 		snprintf(line, sizeof line, _("A whole number from %ld to "
 		    "%ld."), (long)qu->min, (long)qu->max);
 		tui_put(y + 1, NUMBER_MAX_CHARS + 8, COLS - 30, TUI_DIM, line);
+		dy = y + 3;
 		break;
 	case FORM_TEXT:
 		tui_edit_draw(st->ed, y, 4, COLS - 8, bottom - y - 1, 1);
@@ -388,11 +403,12 @@ quest_draw(struct app *a)
 		    _("Enter: new line. Tab: next question."));
 		break;
 	}
+	/* an answer the leaver may give: in the interview's language */
 	snprintf(line, sizeof line, "%s %s (F8)",
 	    an->state == FORM_DECLINED ? "[x]" : "[ ]",
-	    _("Prefer not to answer"));
-	tui_put(bottom, 4, COLS - 8, an->state == FORM_DECLINED ? TUI_MARK :
-	    TUI_DIM, line);
+	    screen_form_word(a, N_("Prefer not to answer")));
+	tui_put(dy < bottom ? dy : bottom, 4, COLS - 8,
+	    an->state == FORM_DECLINED ? TUI_MARK : TUI_DIM, line);
 	tui_keybar(keys, sizeof keys / sizeof keys[0]);
 	/* the editor's cursor last, so that it stays where typing goes */
 	if (qu->type == FORM_TEXT)

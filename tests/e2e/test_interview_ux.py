@@ -132,6 +132,35 @@ def main():
     t.send("q")
     ended(t)
 
+    # --- 200x60: lines short enough to read aloud, "prefer not to answer"
+    # right under the input; in an English interview it is in English ---
+    t = ti.Term(env, ["--lang", "sv"], cols=200, rows=60)
+    t.wait_for("Lösenfras:")
+    t.send(ti.PASS + "\r")
+    t.wait_for("Senaste synkronisering")
+    t.send("n")
+    t.send("lundby\r")
+    t.send("2")                     # English
+    t.wait_for("Thank you")
+    t.send("\r")
+    lines = t.lines()
+    other = [i for i, l in enumerate(lines) if "Other, namely:" in l]
+    decl = [i for i, l in enumerate(lines) if "Prefer not to answer (F8)"
+            in l]
+    report("ux_wide_decline_under_choices", other and decl and
+           decl[0] == other[0] + 2, t.text())
+    report("ux_wide_text_width", max(len(l) for l in lines[3:8]) <= 80 and
+           "Fråga 1 av 35" in t.text(), t.text())
+    t.send(KEY["f8"])
+    t.send(KEY["f2"])
+    t.send(KEY["f5"])
+    report("ux_english_decline_in_review", "Prefer not to answer" in
+           t.text() and "Granska svaren" in t.text(), t.text())
+    t.send(KEY["f10"])
+    t.wait_for("Senaste synkronisering")
+    t.send("q")
+    ended(t)
+
     # --- not UTF-8: the message itself is plain ASCII ---------------------
     c = dict(env, LANG="C", LC_ALL="C")
     p = subprocess.run([ti.AVSLUT, "--lang", "sv"], env=c,
