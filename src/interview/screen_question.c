@@ -323,6 +323,26 @@ draw_row(struct app *a, int y)
 	}
 }
 
+/* Arrows beside a text box that holds more than it shows (it scrolls
+ * to the cursor, as tui_edit_draw does). */
+static void
+text_marks(const struct quest *st, int y, int h)
+{
+	struct tui_edit_line *v;
+	size_t n, row, top = 0;
+	int col;
+
+	n = tui_edit_layout(st->ed, COLS - 8, &v);
+	free(v);
+	tui_edit_cursor(st->ed, COLS - 8, &row, &col);
+	if (row >= (size_t)h)
+		top = row - (size_t)h + 1;
+	if (top > 0)
+		tui_put(y - 1, COLS - 3, 2, TUI_DIM, "\xe2\x86\x91");
+	if (n > top + (size_t)h)
+		tui_put(y + h, COLS - 3, 2, TUI_DIM, "\xe2\x86\x93");
+}
+
 static void
 quest_draw(struct app *a)
 {
@@ -395,6 +415,7 @@ quest_draw(struct app *a)
 		break;
 	case FORM_TEXT:
 		tui_edit_draw(st->ed, y, 4, COLS - 8, bottom - y - 1, 1);
+		text_marks(st, y, bottom - y - 1);
 		snprintf(line, sizeof line, _("%zu of %zu characters"),
 		    st->ed->len, st->ed->max);
 		tui_put(bottom - 1, COLS - 4 - tui_width(line), 40, TUI_DIM,

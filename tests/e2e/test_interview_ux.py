@@ -107,6 +107,13 @@ def main():
     t.send("\r")
     report("ux_full_message_on_enter", "Svaret är fullt" in t.text(),
            t.text())
+    report("ux_text_scrolled_mark", any(l.endswith("↑") and
+                                         l.strip() == "↑"
+                                         for l in t.lines()), t.text())
+    t.send(KEY["up"] * 30)
+    report("ux_text_more_below_mark", any(l.endswith("↓") for l in
+                                          t.lines()), t.text())
+    t.send(KEY["down"] * 30 + "\x1bOF")     # back to the end
 
     # --- the review shows a long answer in full: Down scrolls it first -----
     t.send(KEY["bs"] * 40 + " SLUTORD")
