@@ -5,13 +5,17 @@
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/i18n.h"
+#include "util/utf8.h"
 #include "util/xmem.h"
 
 struct overview {
 	size_t *qs;		/* visible questions */
-	char **rows;
+	char **full;		/* number, state and the whole label */
+	char **rows;		/* the same cropped to the screen, with "…" */
+	int cols;		/* the width rows were cropped for */
 	size_t n;
 	struct tui_list *list;
 };
@@ -31,6 +35,45 @@ state_mark(const struct form_answer *an)
 	}
 }
 
+/* s cut to w columns, ending in an ellipsis if it did not fit. */
+static char *
+crop(const char *s, int w)
+{
+	size_t i = 0, n = strlen(s), l;
+	uint32_t cp;
+	int c = 0, cw;
+
+	if (tui_width(s) <= w)
+		return xstrdup(s);
+	while (i < n) {
+		if ((l = utf8_decode(s + i, n - i, &cp)) == 0)
+			break;
+		cw = tui_edit_width(cp);
+		if (c + cw > w - 1)
+			break;
+		c += cw;
+		i += l;
+	}
+	while (i > 0 && (s[i - 1] == ' ' || s[i - 1] == ','))
+		i--;
+	return xasprintf("%.*s\xe2\x80\xa6", (int)i, s);
+}
+
+/* The rows cropped for this width (again after a resize). */
+static void
+overview_crop(struct overview *o)
+{
+	size_t i;
+
+	if (o->cols == COLS)
+		return;
+	o->cols = COLS;
+	for (i = 0; i < o->n; i++) {
+		free(o->rows[i]);
+		o->rows[i] = crop(o->full[i], COLS - 4);
+	}
+}
+
 static void
 overview_init(struct app *a)
 {
@@ -42,11 +85,13 @@ overview_init(struct app *a)
 	a->st = o;
 	o->qs = xcalloc(f->nquestions ? f->nquestions : 1, sizeof *o->qs);
 	o->n = session_list(a->s, o->qs);
+	o->full = xcalloc(o->n ? o->n : 1, sizeof *o->full);
 	o->rows = xcalloc(o->n ? o->n : 1, sizeof *o->rows);
 	for (i = 0; i < o->n; i++)
-		o->rows[i] = xasprintf("%3zu. %s %s", i + 1,
+		o->full[i] = xasprintf("%3zu. %s %s", i + 1,
 		    state_mark(session_answer(a->s, o->qs[i])),
 		    form_text_get(&f->questions[o->qs[i]].label, li));
+	overview_crop(o);
 	o->list = tui_list_new((const char **)o->rows, NULL, o->n, 0);
 	if (session_where(a->s) == SESSION_QUESTION)
 		for (i = 0; i < o->n; i++)
@@ -60,8 +105,11 @@ overview_free(struct app *a)
 	struct overview *o = a->st;
 	size_t i;
 
-	for (i = 0; i < o->n; i++)
+	for (i = 0; i < o->n; i++) {
+		free(o->full[i]);
 		free(o->rows[i]);
+	}
+	free(o->full);
 	free(o->rows);
 	free(o->qs);
 	tui_list_free(o->list);
@@ -82,6 +130,7 @@ overview_draw(struct app *a)
 	    "\xe2\x9c\x93 answered  \xe2\x80\x93 prefer not to answer  "
 	    "\xc2\xb7 no answer"), session_answered(a->s), o->n);
 	tui_put(1, 2, COLS - 4, TUI_DIM, line);
+	overview_crop(o);
 	tui_list_draw(o->list, 3, 1, COLS - 2, LINES - 6);
 	tui_keybar(keys, 4);
 }
