@@ -285,12 +285,30 @@ review_select(struct review *r, size_t q)
 			r->sel = i;
 }
 
+/* Shown questions marked required: soft that have no answer. */
+static size_t
+review_soft_missing(struct app *a)
+{
+	struct review *r = a->st;
+	const struct form *f = session_form(a->s);
+	const struct form_answer *an;
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n; i++) {
+		an = session_answer(a->s, r->qs[i]);
+		if (f->questions[r->qs[i]].required == FORM_SOFT &&
+		    an->state != FORM_ANSWERED && an->state != FORM_DECLINED)
+			n++;
+	}
+	return n;
+}
+
 static int
 rv_seal(struct app *a)
 {
 	struct review *r = a->st;
 	struct err e;
-	size_t q = 0;
+	size_t q = 0, n;
 	int yes;
 
 	switch (session_submit_check(a->s, &q, &e)) {
@@ -301,8 +319,14 @@ rv_seal(struct app *a)
 		return SCREEN_OK;
 	case SESSION_WARNED:
 		review_select(r, q);
-		tui_msg(TUI_WARNING, _("Question %zu has no answer. Press F5 "
-		    "again to seal anyway."), r->sel + 1);
+		n = review_soft_missing(a);
+		if (n > 1)
+			tui_msg(TUI_WARNING, _("Question %zu and %zu more have "
+			    "no answer. Press F5 again to seal anyway."),
+			    r->sel + 1, n - 1);
+		else
+			tui_msg(TUI_WARNING, _("Question %zu has no answer. "
+			    "Press F5 again to seal anyway."), r->sel + 1);
 		return SCREEN_OK;
 	default:
 		break;

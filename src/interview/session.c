@@ -394,6 +394,7 @@ enum session_step
 session_submit_check(struct session *s, size_t *qp, struct err *e)
 {
 	const struct form_question *qu;
+	enum session_step step = SESSION_MOVED;
 	size_t q;
 
 	for (q = 0; q < s->f->nquestions; q++) {
@@ -405,17 +406,18 @@ session_submit_check(struct session *s, size_t *qp, struct err *e)
 			return SESSION_BLOCKED;
 		}
 	}
-	for (q = 0; q < s->f->nquestions; q++) {
+	/* one warning for all of them: the next call seals */
+	for (q = s->f->nquestions; q-- > 0;) {
 		qu = &s->f->questions[q];
 		if (s->vis[q] && qu->required == FORM_SOFT &&
 		    !answer_given(&s->ans[q]) && !s->warned[q]) {
 			s->warned[q] = 1;
 			*qp = q;
 			err_set(e, "question %s has no answer", qu->id);
-			return SESSION_WARNED;
+			step = SESSION_WARNED;
 		}
 	}
-	return SESSION_MOVED;
+	return step;
 }
 
 void

@@ -95,8 +95,8 @@ size_t session_answered(const struct session *s);
 size_t session_list(const struct session *s, size_t *out);
 
 /* Ready to seal? SESSION_BLOCKED with *q = the first visible required
- * question without an answer; SESSION_WARNED once for the first soft one
- * without an answer (the same call again lets it go). */
+ * question without an answer; SESSION_WARNED once for all the soft ones
+ * without an answer, *q the first (the same call again lets them go). */
 enum session_step session_submit_check(struct session *s, size_t *q,
     struct err *e);
 

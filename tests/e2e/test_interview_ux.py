@@ -168,6 +168,28 @@ def main():
     t.send("q")
     ended(t)
 
+    # --- sealing with many soft questions empty: one warning, not one
+    # per question ------------------------------------------------------
+    t = ti.start(env)
+    t.send("n")
+    t.send("alby\r")
+    t.send("\r")                    # svenska
+    t.send("\r")                    # the intro
+    t.send(KEY["f2"])
+    t.send(KEY["f5"])
+    t.wait_for("Granska svaren")
+    t.send(KEY["f5"])
+    report("ux_soft_warning_once", "Fråga 1 och " in t.text() and
+           "till saknar svar. Tryck F5 igen" in t.text(), t.text())
+    t.send(KEY["f5"])
+    report("ux_soft_then_seal_asks", "Försegla intervjun nu?" in t.text(),
+           t.text())
+    t.send("\x1b")                  # cancel
+    t.send(KEY["f10"])
+    t.wait_for("Senaste synkronisering")
+    t.send("q")
+    ended(t)
+
     # --- not UTF-8: the message itself is plain ASCII ---------------------
     c = dict(env, LANG="C", LC_ALL="C")
     p = subprocess.run([ti.AVSLUT, "--lang", "sv"], env=c,
