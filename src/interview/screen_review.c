@@ -61,6 +61,8 @@ block_lines(struct app *a, size_t i, int y, int clip, int maxh)
 	enum tui_role role = i == r->sel ? TUI_SELECTED : TUI_STRONG;
 	const char *label = form_text_get(&f->questions[q].label, li);
 
+	if (w > 76)
+		w = 76;		/* lines that can be read back aloud */
 	n = tui_text(0, 0, w, 0, 0, role, label);
 	if (n > 2)
 		n = 2;
@@ -125,6 +127,8 @@ review_draw(struct app *a)
 		{ "F2", N_("Overview") }, { "F1", N_("Help") },
 		{ "F10", N_("Leave") } };
 	int y, bottom = LINES - 3, h = review_rows(), *at, y0, clip;
+	int edge = COLS - 1 < REVIEW_INDENT + 78 ? COLS - 1 :
+	    REVIEW_INDENT + 78;	/* the right edge of the text */
 	size_t i;
 	const char *more;
 
@@ -148,12 +152,12 @@ review_draw(struct app *a)
 	}
 	if (r->off > 0) {
 		more = _("(more above)");
-		tui_put(REVIEW_TOP - 1, COLS - 1 - tui_width(more),
+		tui_put(REVIEW_TOP - 1, edge - tui_width(more),
 		    tui_width(more), TUI_DIM, more);
 	}
 	if (at[r->n] - 1 > r->off + h) {
 		more = _("(more below)");
-		tui_put(bottom, COLS - 1 - tui_width(more), tui_width(more),
+		tui_put(bottom, edge - tui_width(more), tui_width(more),
 		    TUI_DIM, more);
 	}
 	free(at);

@@ -163,6 +163,8 @@ def main():
     t.send(KEY["f5"])
     report("ux_english_decline_in_review", "Prefer not to answer" in
            t.text() and "Granska svaren" in t.text(), t.text())
+    report("ux_wide_review_width", max(len(l) for l in t.lines()[3:-2]) <=
+           85, t.text())
     t.send(KEY["f10"])
     t.wait_for("Senaste synkronisering")
     t.send("q")
