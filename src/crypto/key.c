@@ -188,6 +188,22 @@ key_pub_format(enum key_pub_kind kind, const uint8_t pk[KEY_PK_BYTES])
 	return xasprintf("%s %s %s\n", pub_tag(kind), b64, chk);
 }
 
+/* An X25519 key sealing would fail on (a low-order point, such as all
+ * zeros) is refused when read, not at the end of the first interview:
+ * crypto_scalarmult refuses exactly those. */
+static int
+pub_usable(const uint8_t pk[KEY_PK_BYTES])
+{
+	uint8_t sk[crypto_scalarmult_SCALARBYTES], q[crypto_scalarmult_BYTES];
+	int rc;
+
+	randombytes_buf(sk, sizeof sk);
+	rc = crypto_scalarmult(q, sk, pk);
+	sodium_memzero(sk, sizeof sk);
+	sodium_memzero(q, sizeof q);
+	return rc == 0;
+}
+
 int
 key_pub_parse(enum key_pub_kind kind, const char *name, const char *text,
     size_t len, uint8_t pk[KEY_PK_BYTES], struct err *e)
@@ -232,6 +248,12 @@ key_pub_parse(enum key_pub_kind kind, const char *name, const char *text,
 		    name);
 	}
 	free(want);
+	if (ok && kind == KEY_PUB_HR && !pub_usable(pk)) {
+		memset(pk, 0, KEY_PK_BYTES);
+		return kerr(e, KEY_EDATA, "%s holds a key that nothing can be "
+		    "sealed to (a low-order point): ask HR for its real hr.pub",
+		    name);
+	}
 	if (ok)
 		return 0;
 bad:

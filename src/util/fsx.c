@@ -73,11 +73,16 @@ fsx_read_file(const char *path, size_t max, char **buf, size_t *len,
 	ssize_t r;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	/* O_NONBLOCK: opening a FIFO must not hang before fstat refuses it. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
 		return err_set(e, "cannot open %s: %s", path, strerror(errno));
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return err_set(e, "%s is not a regular file", path);
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1) {
+		close(fd);
+		return err_set(e, "cannot read %s: %s", path, strerror(errno));
 	}
 	if ((unsigned long long)st.st_size > max) {
 		close(fd);

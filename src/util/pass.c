@@ -63,16 +63,21 @@ pass_from_file(const char *file, int line, struct err *e)
 	return out;
 }
 
-/* Read a line from fd with echo off. Returns a sodium_malloc buffer. */
+/* Read a line from fd with echo off. The terminal is put in
+ * non-canonical mode without signals, so that Ctrl-C cancels here, with
+ * the terminal restored, instead of killing the program with echo left
+ * off. Backspace and Ctrl-U edit as usual. Returns a sodium_malloc
+ * buffer. */
 static char *
 pass_from_tty(int fd, const char *prompt, struct err *e)
 {
 	struct termios old, raw;
 	char *buf;
 	size_t n = 0;
-	char c;
+	unsigned char c = 0;
 	ssize_t r;
-	int restore = 0;
+	int restore = 0, cancel = 0;
+	cc_t verase = 0x7f, vkill = 0x15, veof = 0x04;
 
 	if ((buf = sodium_malloc(PASS_MAX + 1)) == NULL) {
 		err_set(e, "cannot allocate protected memory");
@@ -82,8 +87,13 @@ pass_from_tty(int fd, const char *prompt, struct err *e)
 		goto io;
 	if (tcgetattr(fd, &old) == 0) {
 		raw = old;
-		raw.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-		raw.c_lflag |= ICANON;
+		verase = old.c_cc[VERASE];
+		vkill = old.c_cc[VKILL];
+		veof = old.c_cc[VEOF];
+		raw.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | ISIG |
+		    IEXTEN);
+		raw.c_cc[VMIN] = 1;
+		raw.c_cc[VTIME] = 0;
 		if (tcsetattr(fd, TCSAFLUSH, &raw) == 0)
 			restore = 1;
 	}
@@ -93,15 +103,44 @@ pass_from_tty(int fd, const char *prompt, struct err *e)
 			continue;
 		if (r <= 0 || c == '\n' || c == '\r')
 			break;
+		if (c == 0x03 || c == 0x1c || c == 0x1a) {
+			cancel = 1;	/* Ctrl-C, Ctrl-backslash, Ctrl-Z */
+			break;
+		}
+		if (c == veof && n == 0) {
+			r = 0;
+			break;
+		}
+		if (c == verase || c == 0x7f || c == 0x08) {
+			if (n > 0)
+				buf[--n] = 0;
+			continue;
+		}
+		if (c == vkill) {
+			sodium_memzero(buf, n);
+			n = 0;
+			continue;
+		}
 		if (n < PASS_MAX)
-			buf[n++] = c;
+			buf[n++] = (char)c;
 	}
+	c = 0;
 	buf[n] = '\0';
 	if (restore)
 		tcsetattr(fd, TCSAFLUSH, &old);
 	if (write(fd, "\n", 1) == -1)
 		goto io;
-	if (r <= 0 && n == 0) {
+	if (cancel) {
+		sodium_free(buf);
+		err_set(e, "cancelled: no passphrase given");
+		return NULL;
+	}
+	if (r < 0) {
+		sodium_free(buf);
+		err_set(e, "cannot read the passphrase from the terminal");
+		return NULL;
+	}
+	if (r == 0 && n == 0) {
 		sodium_free(buf);
 		err_set(e, "no passphrase given");
 		return NULL;
@@ -113,6 +152,8 @@ pass_from_tty(int fd, const char *prompt, struct err *e)
 	}
 	return buf;
 io:
+	if (restore)
+		tcsetattr(fd, TCSAFLUSH, &old);
 	sodium_free(buf);
 	err_set(e, "cannot write to the terminal: %s", strerror(errno));
 	return NULL;

@@ -45,6 +45,18 @@ try:
     avd = os.path.join(home, "data", "avslut")
 
     # keygen: two prompts, mismatch refused, nothing written.
+    # Ctrl-C at the prompt cancels with the terminal restored (echo on),
+    # and Backspace edits: the shell after it sees echo in stty.
+    p = spawn(home, "/bin/sh", "-c", '"$0" keygen --kdf test; echo rc=$?; '
+              'stty -a | grep -o " -*echo " | head -1', HR)
+    p.expect("New passphrase for the HR key: ")
+    p.send("abc\x03")
+    rc, out = finish(p)
+    check("tty_keygen_ctrl_c_restores_echo", "cancelled" in out and
+          "rc=66" in out and " echo " in out and " -echo " not in out and
+          not os.path.exists(os.path.join(hrd, "hr.key")),
+          "rc=%r out=%r" % (rc, out))
+
     p = spawn(home, HR, "keygen", "--kdf", "test")
     p.expect("New passphrase for the HR key: ")
     p.sendline(SECRET)

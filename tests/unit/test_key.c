@@ -157,6 +157,16 @@ test_pub_line(void **state)
 	assert_int_equal(key_pub_parse(KEY_PUB_HR, "hr.pub", bad, len, got,
 	    &e), KEY_EDATA);
 	assert_non_null(strstr(e.msg, "version 2, newer"));
+	/* A low-order point (all zeros) cannot be sealed to: refused. */
+	{
+		uint8_t zero[KEY_PK_BYTES] = { 0 };
+		char *z = key_pub_format(KEY_PUB_HR, zero);
+
+		assert_int_equal(key_pub_parse(KEY_PUB_HR, "hr.pub", z,
+		    strlen(z), got, &e), KEY_EDATA);
+		assert_non_null(strstr(e.msg, "low-order"));
+		free(z);
+	}
 	/* Every byte, flipped three ways, is refused and the file named. */
 	for (i = 0; i < len; i++)
 		for (m = 0; m < sizeof masks; m++) {

@@ -97,6 +97,26 @@ test_fsx_atomic(void **state)
 	    "name: name one");
 }
 
+/* A FIFO given as a file is refused at once, not waited on for ever. */
+static void
+test_fsx_fifo(void **state)
+{
+	char dir[] = "/tmp/avslut-test-XXXXXX";
+	char *path, *buf = NULL;
+	size_t len = 0;
+	struct err e;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = paths_join(dir, "fifo");
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(fsx_read_file(path, 100, &buf, &len, &e), -1);
+	assert_non_null(strstr(e.msg, "not a regular file"));
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+
 static void
 test_paths_home(void **state)
 {
@@ -127,6 +147,7 @@ main(void)
 		cmocka_unit_test(test_utf8_clean),
 		cmocka_unit_test(test_utf8_sanitize),
 		cmocka_unit_test(test_fsx_atomic),
+		cmocka_unit_test(test_fsx_fifo),
 		cmocka_unit_test(test_paths_home),
 	};
 
