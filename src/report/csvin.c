@@ -1,0 +1,568 @@
+/* csvin: the turnover and staff-survey HME CSV readers. All or nothing:
+ * one bad line and the whole file is refused, every problem listed. */
+#include "report/csvin.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/utf8.h"
+#include "util/xmem.h"
+
+#define CSVIN_MAX_FIELDS 32
+
+struct csvin_line {
+	char *f[CSVIN_MAX_FIELDS];
+	size_t n;
+};
+
+static void
+csvin_diag(struct csvin_diags *d, const char *name, size_t line,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+csvin_diag(struct csvin_diags *d, const char *name, size_t line,
+    const char *fmt, ...)
+{
+	va_list ap;
+	char *m;
+
+	if (d->n == CSVIN_MAX_DIAGS) {
+		d->dropped++;
+		return;
+	}
+	va_start(ap, fmt);
+	m = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		d->msg[d->n++] = xasprintf("%s:%zu: %s", name, line, m);
+	else
+		d->msg[d->n++] = xasprintf("%s: %s", name, m);
+	free(m);
+}
+
+void
+csvin_diags_free(struct csvin_diags *d)
+{
+	size_t i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < d->n; i++)
+		free(d->msg[i]);
+	memset(d, 0, sizeof(*d));
+}
+
+/* A field as it may appear in a message: controls replaced, cut at 40. */
+static char *
+csvin_show(const char *s)
+{
+	char *t = utf8_sanitize(s, strlen(s), 0);
+	size_t n = 0, i = 0, l;
+	uint32_t cp;
+
+	while (t[i] != '\0' && n < 40) {
+		l = utf8_decode(t + i, strlen(t + i), &cp);
+		i += l ? l : 1;
+		n++;
+	}
+	if (t[i] != '\0')
+		memcpy(t + i, "...", 4);
+	return t;
+}
+
+static char *
+csvin_trim(char *s)
+{
+	size_t n;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
+	return s;
+}
+
+/* Split one line (no newline) in place. Quotes as RFC 4180 ("" inside).
+ * Returns 0, or -1 with why. */
+static int
+csvin_split(char *s, char delim, struct csvin_line *l, const char **why)
+{
+	char *out, *start;
+	int quoted;
+
+	l->n = 0;
+	for (;;) {
+		if (l->n == CSVIN_MAX_FIELDS) {
+			*why = "too many fields";
+			return -1;
+		}
+		while (*s == ' ' || *s == '\t')
+			s++;
+		start = out = s;
+		quoted = 0;
+		if (*s == '"') {
+			quoted = 1;
+			s++;
+			for (;;) {
+				if (*s == '\0') {
+					*why = "a quote is not closed";
+					return -1;
+				}
+				if (*s == '"' && s[1] == '"') {
+					*out++ = '"';
+					s += 2;
+				} else if (*s == '"') {
+					s++;
+					break;
+				} else {
+					*out++ = *s++;
+				}
+			}
+			while (*s == ' ' || *s == '\t')
+				s++;
+			if (*s != '\0' && *s != delim) {
+				*why = "text after a closing quote";
+				return -1;
+			}
+		} else {
+			while (*s != '\0' && *s != delim) {
+				if (*s == '"') {
+					*why = "a quote inside a field";
+					return -1;
+				}
+				*out++ = *s++;
+			}
+		}
+		l->f[l->n++] = quoted ? start : csvin_trim(start);
+		if (*s == '\0') {
+			*out = '\0';
+			return 0;
+		}
+		s++;
+		*out = '\0';
+	}
+}
+
+/* A decimal number: digits, optional thousands spaces (also U+00A0 and
+ * U+202F) between groups, one ',' or '.' decimal mark. 0, or -1 with why. */
+static int
+csvin_number(const char *s, double *v, const char **why)
+{
+	char buf[64];
+	size_t o = 0;
+	int digits = 0, mark = 0;
+	double x, scale;
+	size_t i;
+
+	if (*s == '\0') {
+		*why = "is empty";
+		return -1;
+	}
+	if (*s == '-' || strncmp(s, "\xe2\x88\x92", 3) == 0) {
+		*why = "is negative";
+		return -1;
+	}
+	if (*s == '+')
+		s++;
+	while (*s != '\0') {
+		if (o + 2 >= sizeof(buf)) {
+			*why = "is too long";
+			return -1;
+		}
+		if (isdigit((unsigned char)*s)) {
+			buf[o++] = *s++;
+			digits++;
+		} else if ((*s == ',' || *s == '.') && !mark && digits) {
+			buf[o++] = '.';
+			mark = 1;
+			s++;
+		} else if (*s == ' ' && digits && !mark) {
+			s++;
+		} else if (strncmp(s, "\xc2\xa0", 2) == 0 && digits && !mark) {
+			s += 2;
+		} else if (strncmp(s, "\xe2\x80\xaf", 3) == 0 && digits &&
+		    !mark) {
+			s += 3;
+		} else {
+			*why = "is not a number";
+			return -1;
+		}
+	}
+	if (!digits || buf[o - 1] == '.') {
+		*why = "is not a number";
+		return -1;
+	}
+	buf[o] = '\0';
+	/* By hand: strtod would follow LC_NUMERIC. */
+	for (x = 0, scale = 1, mark = 0, i = 0; buf[i] != '\0'; i++) {
+		if (buf[i] == '.') {
+			mark = 1;
+			continue;
+		}
+		x = x * 10 + (buf[i] - '0');
+		if (mark)
+			scale *= 10;
+	}
+	*v = x / scale;
+	return 0;
+}
+
+static int
+csvin_year(const char *s, unsigned *year)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (!isdigit((unsigned char)s[i]) || i >= 4)
+			return -1;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (i != 4 || v < 1900 || v > 2999)
+		return -1;
+	*year = (unsigned)v;
+	return 0;
+}
+
+static int
+csvin_header(const char *f0)
+{
+	static const char *const names[] = {"unit", "enhet", "kod", "code",
+	    "unit code", "enhetskod"};
+	char low[32];
+	size_t i;
+
+	for (i = 0; f0[i] != '\0' && i + 1 < sizeof(low); i++)
+		low[i] = (char)tolower((unsigned char)f0[i]);
+	low[i] = '\0';
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(low, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+csvin_blank(const struct csvin_line *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->f[i][0] != '\0')
+			return 0;
+	return 1;
+}
+
+/* The common part: walks the lines and calls row() for each data line
+ * with the right number of fields. */
+typedef void (*csvin_row_fn)(void *ctx, size_t line, struct csvin_line *l);
+
+static void
+csvin_walk(const char *name, const char *buf, size_t len, size_t nfields,
+    struct csvin_diags *errs, csvin_row_fn row, void *ctx)
+{
+	char *text = NULL, *s;
+	const char *nl;
+	size_t line = 0, bad, i, pos, end;
+	char delim = 0;
+	int first = 1;
+	const char *why;
+	struct csvin_line l;
+
+	if (len > CSVIN_MAX_BYTES) {
+		csvin_diag(errs, name, 0, "file larger than %d MiB",
+		    CSVIN_MAX_BYTES / (1024 * 1024));
+		return;
+	}
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		buf += 3;
+		len -= 3;
+	}
+	for (pos = 0; pos < len; pos = end + 1) {
+		line++;
+		nl = memchr(buf + pos, '\n', len - pos);
+		end = nl != NULL ? (size_t)(nl - buf) : len;
+		if (memchr(buf + pos, '\0', end - pos) != NULL) {
+			csvin_diag(errs, name, line, "a NUL byte");
+			continue;
+		}
+		free(text);
+		s = text = xstrndup(buf + pos, end - pos);
+		if (s[0] != '\0' && s[strlen(s) - 1] == '\r')
+			s[strlen(s) - 1] = '\0';
+		if (!utf8_valid(s, strlen(s), &bad)) {
+			csvin_diag(errs, name, line,
+			    "not UTF-8 (byte %zu): save the file as UTF-8",
+			    bad + 1);
+			continue;
+		}
+		if (delim == 0) {
+			for (i = 0; s[i] != '\0'; i++)
+				if (s[i] == ';')
+					break;
+			if (csvin_trim(s)[0] == '\0')
+				continue;
+			delim = s[i] == ';' ? ';' : ',';
+		}
+		if (csvin_split(s, delim, &l, &why) < 0) {
+			csvin_diag(errs, name, line, "%s", why);
+			continue;
+		}
+		if (csvin_blank(&l))
+			continue;
+		if (first) {
+			first = 0;
+			if (csvin_header(l.f[0]))
+				continue;
+		}
+		/* Spreadsheets add empty columns at the end: allowed. */
+		while (l.n > nfields && l.f[l.n - 1][0] == '\0')
+			l.n--;
+		if (l.n != nfields) {
+			csvin_diag(errs, name, line,
+			    "%zu fields, expected %zu (separator '%c')", l.n,
+			    nfields, delim);
+			continue;
+		}
+		row(ctx, line, &l);
+	}
+	free(text);
+}
+
+struct csvin_ctx {
+	const char *name;
+	const char *const *units;
+	size_t nunits;
+	struct csvin_diags *errs, *warns;
+	struct agg_turnover *t;
+	struct agg_staff_hme *h;
+	size_t *lines;		/* line of each row, for duplicates */
+	size_t n;
+};
+
+/* Unit and year, checked; 0 or -1 (reported). */
+static int
+csvin_key(struct csvin_ctx *c, size_t line, struct csvin_line *l,
+    unsigned *year)
+{
+	size_t i;
+	char *s;
+	int rc = 0;
+
+	for (i = 0; i < c->nunits; i++)
+		if (strcmp(c->units[i], l->f[0]) == 0)
+			break;
+	if (l->f[0][0] == '\0') {
+		csvin_diag(c->errs, c->name, line, "unit is empty");
+		rc = -1;
+	} else if (i == c->nunits) {
+		s = csvin_show(l->f[0]);
+		csvin_diag(c->errs, c->name, line,
+		    "unknown unit \"%s\": add it to the config or correct "
+		    "the code", s);
+		free(s);
+		rc = -1;
+	}
+	if (csvin_year(l->f[1], year) < 0) {
+		s = csvin_show(l->f[1]);
+		csvin_diag(c->errs, c->name, line,
+		    "year \"%s\" is not a year (1900-2999)", s);
+		free(s);
+		rc = -1;
+	}
+	return rc;
+}
+
+static size_t
+csvin_dup(const struct csvin_ctx *c, const char *unit, unsigned year)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		const char *u = c->t != NULL ? c->t[i].unit : c->h[i].unit;
+		unsigned y = c->t != NULL ? c->t[i].year : c->h[i].year;
+
+		if (y == year && strcmp(u, unit) == 0)
+			return c->lines[i];
+	}
+	return 0;
+}
+
+static int
+csvin_value(struct csvin_ctx *c, size_t line, const char *what,
+    const char *s, double *v)
+{
+	const char *why;
+	char *show;
+
+	if (csvin_number(s, v, &why) == 0)
+		return 0;
+	show = csvin_show(s);
+	csvin_diag(c->errs, c->name, line, "%s \"%s\" %s", what, show, why);
+	free(show);
+	return -1;
+}
+
+static void
+csvin_turnover_row(void *ctx, size_t line, struct csvin_line *l)
+{
+	struct csvin_ctx *c = ctx;
+	unsigned year = 0;
+	double head = 0, leavers = 0;
+	size_t first;
+	int bad = 0;
+
+	bad |= csvin_key(c, line, l, &year);
+	bad |= csvin_value(c, line, "average headcount", l->f[2], &head);
+	bad |= csvin_value(c, line, "leavers", l->f[3], &leavers);
+	if (!bad && !(head > 0)) {
+		csvin_diag(c->errs, c->name, line,
+		    "average headcount must be above zero");
+		bad = 1;
+	}
+	if (bad)
+		return;
+	if ((first = csvin_dup(c, l->f[0], year)) != 0) {
+		csvin_diag(c->errs, c->name, line,
+		    "duplicate row for %s %u (first on line %zu)", l->f[0],
+		    year, first);
+		return;
+	}
+	if (leavers > head)
+		csvin_diag(c->warns, c->name, line,
+		    "turnover for %s in %u is %.0f %%, above 100 %%", l->f[0],
+		    year, 100 * leavers / head);
+	c->t = xreallocarray(c->t, c->n + 1, sizeof(*c->t));
+	c->lines = xreallocarray(c->lines, c->n + 1, sizeof(*c->lines));
+	c->t[c->n].unit = xstrdup(l->f[0]);
+	c->t[c->n].year = year;
+	c->t[c->n].headcount = head;
+	c->t[c->n].leavers = leavers;
+	c->lines[c->n++] = line;
+}
+
+int
+csvin_turnover(const char *name, const char *buf, size_t len,
+    const char *const *units, size_t nunits, struct agg_turnover **rows,
+    size_t *nrows, struct csvin_diags *errs, struct csvin_diags *warns)
+{
+	struct csvin_ctx c;
+
+	memset(errs, 0, sizeof(*errs));
+	memset(warns, 0, sizeof(*warns));
+	memset(&c, 0, sizeof(c));
+	c.name = name;
+	c.units = units;
+	c.nunits = nunits;
+	c.errs = errs;
+	c.warns = warns;
+	*rows = NULL;
+	*nrows = 0;
+	csvin_walk(name, buf, len, 4, errs, csvin_turnover_row, &c);
+	free(c.lines);
+	if (errs->n == 0 && c.n == 0)
+		csvin_diag(errs, name, 0, "no rows");
+	if (errs->n > 0) {
+		csvin_turnover_free(c.t, c.n);
+		csvin_diags_free(warns);
+		return -1;
+	}
+	*rows = c.t;
+	*nrows = c.n;
+	return 0;
+}
+
+void
+csvin_turnover_free(struct agg_turnover *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(rows[i].unit);
+	free(rows);
+}
+
+static void
+csvin_hme_row(void *ctx, size_t line, struct csvin_line *l)
+{
+	static const char *const what[4] = {"HME", "motivation", "ledarskap",
+	    "styrning"};
+	struct csvin_ctx *c = ctx;
+	unsigned year = 0;
+	double v[4] = {0, 0, 0, 0};
+	size_t first, i;
+	int bad = 0;
+
+	bad |= csvin_key(c, line, l, &year);
+	for (i = 0; i < 4; i++) {
+		if (csvin_value(c, line, what[i], l->f[2 + i], &v[i]) < 0) {
+			bad = 1;
+		} else if (v[i] > 100) {
+			csvin_diag(c->errs, c->name, line,
+			    "%s %s is above 100", what[i], l->f[2 + i]);
+			bad = 1;
+		}
+	}
+	if (bad)
+		return;
+	if ((first = csvin_dup(c, l->f[0], year)) != 0) {
+		csvin_diag(c->errs, c->name, line,
+		    "duplicate row for %s %u (first on line %zu)", l->f[0],
+		    year, first);
+		return;
+	}
+	c->h = xreallocarray(c->h, c->n + 1, sizeof(*c->h));
+	c->lines = xreallocarray(c->lines, c->n + 1, sizeof(*c->lines));
+	c->h[c->n].unit = xstrdup(l->f[0]);
+	c->h[c->n].year = year;
+	c->h[c->n].hme = v[0];
+	c->h[c->n].motivation = v[1];
+	c->h[c->n].ledarskap = v[2];
+	c->h[c->n].styrning = v[3];
+	c->lines[c->n++] = line;
+}
+
+int
+csvin_hme(const char *name, const char *buf, size_t len,
+    const char *const *units, size_t nunits, struct agg_staff_hme **rows,
+    size_t *nrows, struct csvin_diags *errs)
+{
+	struct csvin_diags warns;
+	struct csvin_ctx c;
+
+	memset(errs, 0, sizeof(*errs));
+	memset(&warns, 0, sizeof(warns));
+	memset(&c, 0, sizeof(c));
+	c.name = name;
+	c.units = units;
+	c.nunits = nunits;
+	c.errs = errs;
+	c.warns = &warns;
+	*rows = NULL;
+	*nrows = 0;
+	csvin_walk(name, buf, len, 6, errs, csvin_hme_row, &c);
+	free(c.lines);
+	csvin_diags_free(&warns);
+	if (errs->n == 0 && c.n == 0)
+		csvin_diag(errs, name, 0, "no rows");
+	if (errs->n > 0) {
+		csvin_hme_free(c.h, c.n);
+		return -1;
+	}
+	*rows = c.h;
+	*nrows = c.n;
+	return 0;
+}
+
+void
+csvin_hme_free(struct agg_staff_hme *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(rows[i].unit);
+	free(rows);
+}

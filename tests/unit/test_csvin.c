@@ -1,0 +1,200 @@
+/* Unit tests for src/report/csvin: the turnover and HME CSV readers, as
+ * Swedish spreadsheets write them, and every error with its line. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/csvin.h"
+
+static const char *const units[] = {"VC-ALBY", "AKUT-S", "Östra"};
+#define NU 3
+#define EPS 1e-9
+
+static int
+turnover(const char *text, struct agg_turnover **rows, size_t *n,
+    struct csvin_diags *errs, struct csvin_diags *warns)
+{
+	return csvin_turnover("t.csv", text, strlen(text), units, NU, rows, n,
+	    errs, warns);
+}
+
+/* Excel "CSV UTF-8" in Swedish: BOM, ';', decimal comma, CRLF, a header,
+ * thousands with a no-break space, a trailing empty column. */
+static void
+test_swedish(void **state)
+{
+	const char *text = "\xef\xbb\xbf" "Enhet;År;Medelantal anställda;"
+	    "Avslutade\r\n"
+	    "VC-ALBY;2023;42,5;6\r\n"
+	    "AKUT-S;2023;1\xc2\xa0" "200;130;\r\n"
+	    "\r\n"
+	    "Östra;2024;10;12,0\r\n";
+	struct agg_turnover *rows;
+	struct csvin_diags errs, warns;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(turnover(text, &rows, &n, &errs, &warns), 0);
+	assert_int_equal(errs.n, 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].unit, "VC-ALBY");
+	assert_int_equal(rows[0].year, 2023);
+	assert_true(fabs(rows[0].headcount - 42.5) < EPS);
+	assert_true(fabs(rows[0].leavers - 6) < EPS);
+	assert_true(fabs(rows[1].headcount - 1200) < EPS);
+	assert_string_equal(rows[2].unit, "Östra");
+	/* 12 of 10: 120 %, accepted with a warning on its line */
+	assert_int_equal(warns.n, 1);
+	assert_string_equal(warns.msg[0],
+	    "t.csv:5: turnover for Östra in 2024 is 120 %, above 100 %");
+	csvin_turnover_free(rows, n);
+	csvin_diags_free(&warns);
+}
+
+/* ',' as separator, LF, decimal point, no header, no BOM; quoted fields
+ * with the decimal comma inside. */
+static void
+test_comma(void **state)
+{
+	const char *text = "VC-ALBY,2022,40.25,4\n"
+	    "\"AKUT-S\",2022,\"80,5\",\"8\"\n";
+	struct agg_turnover *rows;
+	struct csvin_diags errs, warns;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(turnover(text, &rows, &n, &errs, &warns), 0);
+	assert_int_equal(n, 2);
+	assert_true(fabs(rows[0].headcount - 40.25) < EPS);
+	assert_true(fabs(rows[1].headcount - 80.5) < EPS);
+	assert_int_equal(warns.n, 0);
+	csvin_turnover_free(rows, n);
+}
+
+/* Every error, with its line; nothing imported. */
+static void
+test_errors(void **state)
+{
+	const char *text = "unit;year;headcount;leavers\n"
+	    "VC-ALBY;2023;40;4\n"		/* 2 fine */
+	    "VC-NOPE;2023;40;4\n"		/* 3 unknown unit */
+	    "VC-ALBY;2023;41;5\n"		/* 4 duplicate */
+	    "AKUT-S;2023;-40;4\n"		/* 5 negative */
+	    "AKUT-S;2024;40;fyra\n"		/* 6 not a number */
+	    "AKUT-S;24;40;4\n"			/* 7 bad year */
+	    "AKUT-S;2025;0;0\n"			/* 8 zero headcount */
+	    "AKUT-S;2026;40\n"			/* 9 three fields */
+	    "AKUT-S;2027;\"40;4\n"		/* 10 open quote */
+	    "AKUT-S;2028;4,5,5;1\n"		/* 11 two marks */
+	    "AKUT-S;2029;40;\n"			/* 12 empty */
+	    "AKUT\x1b[2J;2030;40;4\n"		/* 13 unknown, escaped */
+	    "AKUT-S;2031;4\xff;4\n";		/* 14 not UTF-8 */
+	struct agg_turnover *rows = (void *)1;
+	struct csvin_diags errs, warns;
+	size_t n = 99;
+
+	(void)state;
+	assert_int_equal(turnover(text, &rows, &n, &errs, &warns), -1);
+	assert_null(rows);
+	assert_int_equal(n, 0);
+	assert_int_equal(errs.n, 12);
+	assert_string_equal(errs.msg[0], "t.csv:3: unknown unit \"VC-NOPE\": "
+	    "add it to the config or correct the code");
+	assert_string_equal(errs.msg[1],
+	    "t.csv:4: duplicate row for VC-ALBY 2023 (first on line 2)");
+	assert_string_equal(errs.msg[2],
+	    "t.csv:5: average headcount \"-40\" is negative");
+	assert_string_equal(errs.msg[3],
+	    "t.csv:6: leavers \"fyra\" is not a number");
+	assert_string_equal(errs.msg[4],
+	    "t.csv:7: year \"24\" is not a year (1900-2999)");
+	assert_string_equal(errs.msg[5],
+	    "t.csv:8: average headcount must be above zero");
+	assert_string_equal(errs.msg[6],
+	    "t.csv:9: 3 fields, expected 4 (separator ';')");
+	assert_string_equal(errs.msg[7], "t.csv:10: a quote is not closed");
+	assert_string_equal(errs.msg[8],
+	    "t.csv:11: average headcount \"4,5,5\" is not a number");
+	assert_string_equal(errs.msg[9], "t.csv:12: leavers \"\" is empty");
+	assert_non_null(strstr(errs.msg[10], "t.csv:13: unknown unit \"AKUT"
+	    "\xef\xbf\xbd[2J\""));
+	assert_string_equal(errs.msg[11],
+	    "t.csv:14: not UTF-8 (byte 14): save the file as UTF-8");
+	assert_int_equal(warns.n, 0);
+	csvin_diags_free(&errs);
+}
+
+static void
+test_empty(void **state)
+{
+	struct agg_turnover *rows;
+	struct csvin_diags errs, warns;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(turnover("\xef\xbb\xbf" "Enhet;År;A;B\r\n\r\n",
+	    &rows, &n, &errs, &warns), -1);
+	assert_int_equal(errs.n, 1);
+	assert_string_equal(errs.msg[0], "t.csv: no rows");
+	csvin_diags_free(&errs);
+	assert_int_equal(csvin_turnover("t.csv", "VC-ALBY;2023;1;0\0x", 18,
+	    units, NU, &rows, &n, &errs, &warns), -1);
+	assert_string_equal(errs.msg[0], "t.csv:1: a NUL byte");
+	csvin_diags_free(&errs);
+}
+
+static void
+test_hme(void **state)
+{
+	const char *ok = "\xef\xbb\xbf" "Enhet;År;HME;Motivation;Ledarskap;"
+	    "Styrning\r\n"
+	    "VC-ALBY;2024;78,4;80;79,5;75,7\r\n"
+	    "AKUT-S;2024;70;71;72;73\r\n";
+	const char *bad = "VC-ALBY;2024;78,4;80;79,5;175\n"
+	    "VC-ALBY;2024;78;80;79;75\n"
+	    "VC-ALBY;2024;78;80;79;75\n"
+	    "AKUT-S;2024;70;71;72\n";
+	struct agg_staff_hme *rows;
+	struct csvin_diags errs;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(csvin_hme("h.csv", ok, strlen(ok), units, NU, &rows,
+	    &n, &errs), 0);
+	assert_int_equal(n, 2);
+	assert_true(fabs(rows[0].hme - 78.4) < EPS);
+	assert_true(fabs(rows[0].motivation - 80) < EPS);
+	assert_true(fabs(rows[0].ledarskap - 79.5) < EPS);
+	assert_true(fabs(rows[0].styrning - 75.7) < EPS);
+	assert_int_equal(rows[1].year, 2024);
+	csvin_hme_free(rows, n);
+	assert_int_equal(csvin_hme("h.csv", bad, strlen(bad), units, NU, &rows,
+	    &n, &errs), -1);
+	assert_int_equal(errs.n, 3);
+	assert_string_equal(errs.msg[0], "h.csv:1: styrning 175 is above 100");
+	assert_string_equal(errs.msg[1],
+	    "h.csv:3: duplicate row for VC-ALBY 2024 (first on line 2)");
+	assert_string_equal(errs.msg[2],
+	    "h.csv:4: 5 fields, expected 6 (separator ';')");
+	csvin_diags_free(&errs);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_swedish),
+		cmocka_unit_test(test_comma),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_hme),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
