@@ -21,6 +21,7 @@ static const struct cli_cmd hr_cmds[] = {
 	{ "purge", cmd_purge, "delete interviews of earlier years" },
 	{ "dashboard", cmd_dashboard, "the per-unit dashboard (a terminal "
 	    "screen)" },
+	{ "report", cmd_report, "write the yearly report (md, csv, html)" },
 	{ NULL, NULL, NULL },
 };
 

@@ -5,9 +5,11 @@
  * areas and area = sum of its units, so a hidden unit could be worked out
  * as its area minus the area's shown units. For each area the hidden units
  * together (the "residual") must therefore be safe to show on their own:
- * at least k answers, from at least two hidden units that have answers,
- * and not all alike (every answer in one category, or every number equal:
- * then each hidden unit's answers would be known). If not, the shown unit
+ * at least k answers and, when it holds a unit with fewer than k answers
+ * (then from two units at least), not all alike (every answer in one
+ * category, or every number equal: each unit's answers would be known).
+ * A residual whose only units with answers have k or more may be worked
+ * out: that is no more than showing them. If not safe, the shown unit
  * with the fewest answers is hidden too, and so on; when no unit is left
  * the area total is hidden. The region does the same over the areas with
  * a hidden total. A safe residual is shown as "other units". Only single
@@ -32,6 +34,7 @@ struct gate_vec {
 	uint32_t *counts;
 	double sum, sumsq;
 	size_t members;		/* cells in it that have answers */
+	size_t few;		/* cells in it with 1..k-1 answers */
 };
 
 /* Per-table working state. */
@@ -63,7 +66,8 @@ gate_vec_zero(struct gate_vec *v, size_t ncat)
 }
 
 static void
-gate_vec_add(struct gate_vec *acc, const struct gate_vec *v, size_t ncat)
+gate_vec_add(struct gate_vec *acc, const struct gate_vec *v, size_t ncat,
+    unsigned k)
 {
 	size_t i;
 
@@ -77,6 +81,7 @@ gate_vec_add(struct gate_vec *acc, const struct gate_vec *v, size_t ncat)
 	acc->sum += v->sum;
 	acc->sumsq += v->sumsq;
 	acc->members += v->answered > 0 ? 1 : 0;
+	acc->few += v->answered > 0 && v->answered < k ? 1 : 0;
 }
 
 static void
@@ -125,7 +130,10 @@ static int
 gate_safe(const struct agg_question *q, const struct gate_vec *r,
     unsigned k)
 {
-	return r->answered >= k && r->members >= 2 && !gate_alike(q, r);
+	/* Nobody answered but k or more were asked: like a shown cell. */
+	if (r->answered == 0)
+		return r->asked >= k;
+	return r->answered >= k && (r->few == 0 || !gate_alike(q, r));
 }
 
 static void
@@ -189,15 +197,19 @@ gate_at(struct gate_work *w, size_t row, size_t q)
 }
 
 /* Smallest shown unit (fewest answers, then first) in area ar, or in any
- * area outside the hidden ones when ar is AGG_NONE; AGG_NONE if none. */
+ * area outside the hidden ones when ar is AGG_NONE; AGG_NONE if none. A
+ * residual without answers (only the numbers who declined or were not
+ * shown the question) takes a unit without answers too. */
 static size_t
 gate_pick(struct gate_work *w, const struct gate_vec *uv,
-    const enum gate_reason *ur, const int *area_hidden, size_t ar)
+    const enum gate_reason *ur, const int *area_hidden, size_t ar,
+    const struct gate_vec *res)
 {
 	size_t u, best = AGG_NONE;
 
 	for (u = 0; u < w->nunits; u++) {
-		if (ur[u] != GATE_SHOWN || uv[u].answered == 0)
+		if (ur[u] != GATE_SHOWN || uv[u].asked == 0 ||
+		    (uv[u].answered == 0 && res->answered > 0))
 			continue;
 		if (ar != AGG_NONE && w->area_of[u] != ar)
 			continue;
@@ -220,7 +232,7 @@ gate_residual(struct gate_work *w, const struct gate_vec *uv,
 	for (u = 0; u < w->nunits; u++)
 		if (w->area_of[u] == ar && ur[u] != GATE_SHOWN &&
 		    ur[u] != GATE_NO_DATA) {
-			gate_vec_add(r, &uv[u], ncat);
+			gate_vec_add(r, &uv[u], ncat, w->k);
 			any = 1;
 		}
 	return any;
@@ -286,9 +298,12 @@ gate_primary(const struct gate_vec *v, unsigned k)
 {
 	if (v->asked == 0)
 		return GATE_NO_DATA;
-	/* Asked but too few answers, none included: then even the number
-	 * not shown would say how these few answered the question before. */
-	return v->answered < k ? GATE_FEW : GATE_SHOWN;
+	if (v->answered >= k)
+		return GATE_SHOWN;
+	/* No answer from k or more asked: a fact about k or more. No answer
+	 * from fewer is hidden like too few answers: even the number not
+	 * shown it would say how these few answered the question before. */
+	return v->answered == 0 && v->asked >= k ? GATE_SHOWN : GATE_FEW;
 }
 
 static void
@@ -324,8 +339,8 @@ gate_question(struct gate_work *w, size_t q)
 		gate_vec_init(&uv[u], ncat);
 		gate_vec_from_cell(&uv[u], agg_cell(w->a, u, t->year, q),
 		    ncat);
-		gate_vec_add(&av[w->area_of[u]], &uv[u], ncat);
-		gate_vec_add(&region, &uv[u], ncat);
+		gate_vec_add(&av[w->area_of[u]], &uv[u], ncat, w->k);
+		gate_vec_add(&region, &uv[u], ncat, w->k);
 		ur[u] = gate_primary(&uv[u], w->k);
 	}
 	rreason = gate_primary(&region, w->k);
@@ -348,7 +363,7 @@ gate_question(struct gate_work *w, size_t q)
 			if (!gate_residual(w, uv, ur, ar, &res, ncat) ||
 			    gate_safe(aq, &res, w->k))
 				break;
-			u = gate_pick(w, uv, ur, ahid, ar);
+			u = gate_pick(w, uv, ur, ahid, ar, &res);
 			if (u == AGG_NONE) {
 				ahid[ar] = 1;
 				break;
@@ -367,7 +382,7 @@ gate_question(struct gate_work *w, size_t q)
 				any |= gate_residual(w, uv, ur, ar, &res, ncat);
 		if (!any || gate_safe(aq, &res, w->k))
 			break;
-		u = gate_pick(w, uv, ur, ahid, AGG_NONE);
+		u = gate_pick(w, uv, ur, ahid, AGG_NONE, &res);
 		if (u == AGG_NONE) {
 			rhid = 1;
 			break;

@@ -1,0 +1,715 @@
+/* report: the yearly report's content, walked once over the gate tables
+ * and handed to an emitter (Markdown or HTML); the shared helpers. Every
+ * interview figure comes from a gate_fig with reason GATE_SHOWN. */
+#include "report/report.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/i18n.h"
+#include "util/xmem.h"
+
+int
+report_format_parse(const char *s, enum report_format *fmt)
+{
+	if (strcmp(s, "md") == 0)
+		*fmt = REPORT_MD;
+	else if (strcmp(s, "csv") == 0)
+		*fmt = REPORT_CSV;
+	else if (strcmp(s, "html") == 0)
+		*fmt = REPORT_HTML;
+	else
+		return -1;
+	return 0;
+}
+
+void
+report_num(char *buf, size_t n, double v, int d, int comma)
+{
+	char *p;
+
+	snprintf(buf, n, "%.*f", d, v);
+	/* LC_NUMERIC may have put either mark: set the one asked for. */
+	for (p = buf; *p != '\0'; p++)
+		if (*p == '.' || *p == ',')
+			*p = comma ? ',' : '.';
+	if (buf[0] == '-') {
+		for (p = buf + 1; *p == '0' || *p == ',' || *p == '.'; p++)
+			;
+		if (*p == '\0')
+			memmove(buf, buf + 1, strlen(buf));
+	}
+}
+
+static int
+report_li(const struct form *f, const char *lang)
+{
+	int li = form_lang_index(f, lang);
+
+	return li < 0 ? 0 : li;
+}
+
+const char *
+report_qlabel(const struct agg_question *q, const char *lang)
+{
+	const struct form *f = q->form;
+	const char *s;
+
+	s = form_text_get(&f->questions[q->fq].label, report_li(f, lang));
+	return s != NULL ? s : q->id;
+}
+
+const char *
+report_catlabel(const struct agg_question *q, size_t i, const char *lang,
+    char *buf, size_t n)
+{
+	const struct form_question *fq = &q->form->questions[q->fq];
+	size_t c;
+
+	switch (q->type) {
+	case FORM_SINGLE:
+	case FORM_MULTI:
+		if (q->other && i == q->ncat - 1)
+			return _("Other");
+		for (c = 0; c < fq->nchoices; c++)
+			if (strcmp(fq->choices[c].id, q->cat_ids[i]) == 0)
+				return form_text_get(&fq->choices[c].label,
+				    report_li(q->form, lang));
+		return q->cat_ids[i];
+	case FORM_YESNO:
+		return i == 1 ? _("Yes") : _("No");
+	default:
+		snprintf(buf, n, "%d", q->min + (int)i);
+		return buf;
+	}
+}
+
+char *
+report_rowname(const struct gate_table *t, size_t row, const char *region)
+{
+	const struct gate_row *r = &t->rows[row];
+
+	switch (r->kind) {
+	case GATE_ROW_REGION:
+		return xstrdup(region != NULL ? region : _("The region"));
+	case GATE_ROW_AREA:
+		return xstrdup(r->name != NULL ? r->name : _("No area"));
+	case GATE_ROW_UNIT:
+		return xstrdup(r->name);
+	case GATE_ROW_POOL:
+		if (r->area_ix == AGG_NONE)
+			return xstrdup(_("Other units"));
+		return xasprintf(_("Other units in %s"), r->area != NULL ?
+		    r->area : _("no area"));
+	}
+	return xstrdup("");
+}
+
+int
+report_flagged(const struct report_input *in, const char *unit)
+{
+	return agg_turnover_flag(in->turnover, in->nturnover, unit, in->year,
+	    in->threshold, in->tyears);
+}
+
+const struct agg_staff_hme *
+report_staff(const struct report_input *in, const char *unit, unsigned year)
+{
+	size_t i;
+
+	for (i = 0; i < in->nstaff; i++)
+		if (in->staff[i].year == year &&
+		    strcmp(in->staff[i].unit, unit) == 0)
+			return &in->staff[i];
+	return NULL;
+}
+
+/* ---- the walk ----------------------------------------------------------- */
+
+/* A growing table of strings. */
+struct rtab {
+	size_t ncols, nrows;
+	char **cells;
+};
+
+static void
+rtab_init(struct rtab *t, size_t ncols)
+{
+	t->ncols = ncols;
+	t->nrows = 0;
+	t->cells = NULL;
+}
+
+static void
+rtab_row(struct rtab *t, ...)
+{
+	va_list ap;
+	size_t i;
+	const char *s;
+
+	t->cells = xreallocarray(t->cells, (t->nrows + 1) * t->ncols,
+	    sizeof(*t->cells));
+	va_start(ap, t);
+	for (i = 0; i < t->ncols; i++) {
+		s = va_arg(ap, const char *);
+		t->cells[t->nrows * t->ncols + i] = xstrdup(s != NULL ? s :
+		    "");
+	}
+	va_end(ap);
+	t->nrows++;
+}
+
+static void
+rtab_emit(const struct report_emit *em, FILE *f, struct rtab *t,
+    const char *const *head)
+{
+	size_t i;
+
+	if (t->nrows > 0)
+		em->table(f, t->ncols, head, (const char *const *)t->cells,
+		    t->nrows);
+	for (i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	t->cells = NULL;
+	t->nrows = 0;
+}
+
+#define NUM(buf, v, d) report_num(buf, sizeof(buf), v, d, comma)
+
+/* "45 %" */
+static void
+report_pct(char *buf, size_t n, double share, int comma)
+{
+	size_t l;
+
+	report_num(buf, n, share * 100, 0, comma);
+	l = strlen(buf);
+	if (l + 3 <= n)
+		memcpy(buf + l, " %", 3);
+}
+
+/* A figure in one line: "mean 3,4 (sd 1,1)", "eNPS +12", "Yes 64 %". */
+static char *
+report_summary(const struct agg_question *q, const struct gate_fig *g,
+    const char *lang, int comma)
+{
+	char a[32], b[32], lb[16];
+	size_t order[FORM_MAX_CHOICES + 1];
+
+	if (g->reason != GATE_SHOWN)
+		return xasprintf("– (%s)", _(gate_reason_text(g->reason)));
+	if (g->answered == 0)
+		return xstrdup(_("no answers"));
+	switch (q->type) {
+	case FORM_NPS:
+		report_num(a, sizeof(a), g->st.enps, 0, comma);
+		report_num(b, sizeof(b), g->st.mean, 1, comma);
+		return xasprintf(_("eNPS %s%s, mean %s"),
+		    g->st.enps > 0 ? "+" : "", a, b);
+	case FORM_SCALE:
+	case FORM_NUMBER:
+		report_num(a, sizeof(a), g->st.mean, 1, comma);
+		report_num(b, sizeof(b), g->st.sd, 1, comma);
+		return xasprintf(_("mean %s (sd %s)"), a, b);
+	case FORM_SINGLE:
+	case FORM_MULTI:
+	case FORM_YESNO:
+		if (g->answered == 0 || q->ncat == 0)
+			return xstrdup("");
+		agg_rank(q, g->counts, order);
+		report_pct(a, sizeof(a), (double)g->counts[order[0]] /
+		    g->answered, comma);
+		return xasprintf("%s %s", report_catlabel(q, order[0], lang,
+		    lb, sizeof(lb)), a);
+	case FORM_TEXT:
+		return xasprintf(_("%u answers"), (unsigned)g->answered);
+	}
+	return xstrdup("");
+}
+
+static void
+report_para(const struct report_emit *em, FILE *f, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+report_para(const struct report_emit *em, FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	em->para(f, s);
+	free(s);
+}
+
+/* The full distribution of one shown figure, as bars. */
+static void
+report_dist(const struct report_emit *em, FILE *f, const char *title,
+    const struct agg_question *q, const struct gate_fig *g,
+    const char *lang, int comma)
+{
+	const char **labels;
+	char **figs, lb[16], pct[32];
+	double *shares;
+	size_t i;
+
+	if (g->reason != GATE_SHOWN || q->ncat == 0 || g->answered == 0)
+		return;
+	labels = xcalloc(q->ncat, sizeof(*labels));
+	figs = xcalloc(q->ncat, sizeof(*figs));
+	shares = xcalloc(q->ncat, sizeof(*shares));
+	for (i = 0; i < q->ncat; i++) {
+		char *l = xstrdup(report_catlabel(q, i, lang, lb, sizeof(lb)));
+
+		labels[i] = l;
+		shares[i] = (double)g->counts[i] / g->answered;
+		report_pct(pct, sizeof(pct), shares[i], comma);
+		figs[i] = xasprintf("%u (%s)", (unsigned)g->counts[i], pct);
+	}
+	em->bars(f, title, labels, shares, (const char *const *)figs,
+	    q->ncat);
+	for (i = 0; i < q->ncat; i++) {
+		free((char *)labels[i]);
+		free(figs[i]);
+	}
+	free(labels);
+	free(figs);
+	free(shares);
+}
+
+static void
+report_texts(const struct report_emit *em, FILE *f, const struct gate_fig *g,
+    const char *title)
+{
+	if (g->text_reason != GATE_SHOWN || g->ntexts == 0)
+		return;
+	em->para(f, title);
+	em->list(f, (const char *const *)g->texts, g->ntexts, 0);
+}
+
+static double
+report_rate(const struct report_input *in, const char *unit, unsigned y)
+{
+	return agg_turnover_rate(in->turnover, in->nturnover, unit, y);
+}
+
+static void
+report_flagged_section(const struct report_input *in,
+    const struct report_emit *em, FILE *f, int comma)
+{
+	const struct gate_table *t = in->cur;
+	const char *head[8];
+	struct rtab tab;
+	char ty[3][32], cov[32], lv[32], n[16], yh[3][16];
+	size_t r, i;
+	unsigned y;
+
+	em->heading(f, 2, _("Units with high turnover"));
+	report_num(lv, sizeof(lv), in->threshold * 100, 0, comma);
+	report_para(em, f, _("Units whose turnover was %s %% or more in each "
+	    "of the %u years up to %u, with the coverage of the exit "
+	    "interviews (interviews held / leavers)."), lv, in->tyears,
+	    in->year);
+	for (i = 0; i < 3; i++)
+		snprintf(yh[i], sizeof(yh[i]), "%u", in->year - 2 + (unsigned)i);
+	head[0] = _("Unit");
+	head[1] = _("Area");
+	head[2] = yh[0];
+	head[3] = yh[1];
+	head[4] = yh[2];
+	head[5] = _("Leavers");
+	head[6] = _("Interviews");
+	head[7] = _("Coverage");
+	rtab_init(&tab, 8);
+	for (r = 0; r < t->nrows; r++) {
+		const struct gate_row *row = &t->rows[r];
+		const struct agg_turnover *tr = NULL;
+		double c;
+
+		if (row->kind != GATE_ROW_UNIT ||
+		    !report_flagged(in, row->code))
+			continue;
+		for (i = 0; i < 3; i++) {
+			double rate;
+
+			y = in->year - 2 + (unsigned)i;
+			rate = report_rate(in, row->code, y);
+			if (rate < 0)
+				snprintf(ty[i], sizeof(ty[i]), "–");
+			else
+				report_pct(ty[i], sizeof(ty[i]), rate, comma);
+		}
+		for (i = 0; i < in->nturnover; i++)
+			if (in->turnover[i].year == in->year &&
+			    strcmp(in->turnover[i].unit, row->code) == 0)
+				tr = &in->turnover[i];
+		report_num(lv, sizeof(lv), tr != NULL ? tr->leavers : 0, 0,
+		    comma);
+		c = agg_coverage(in->turnover, in->nturnover, row->code,
+		    in->year, row->interviews);
+		if (c < 0)
+			snprintf(cov, sizeof(cov), "–");
+		else
+			report_pct(cov, sizeof(cov), c, comma);
+		snprintf(n, sizeof(n), "%u", (unsigned)row->interviews);
+		rtab_row(&tab, row->name, row->area != NULL ? row->area : "",
+		    ty[0], ty[1], ty[2], lv, n, cov);
+	}
+	if (tab.nrows == 0)
+		em->para(f, _("No unit is flagged."));
+	rtab_emit(em, f, &tab, head);
+}
+
+static void
+report_hme_cell(char *buf, size_t n, const struct gate_hme *h, int which,
+    int comma)
+{
+	int has = which < 3 ? h->h.has_sub[which] : h->h.has_total;
+	enum gate_reason r = which < 3 ? h->sub_reason[which] : h->reason;
+	double v = which < 3 ? h->h.sub[which] : h->h.total;
+
+	if (r == GATE_SHOWN && has)
+		report_num(buf, n, v, 0, comma);
+	else
+		snprintf(buf, n, "–");
+}
+
+static void
+report_hme_section(const struct report_input *in,
+    const struct report_emit *em, FILE *f, int comma)
+{
+	const struct gate_table *t = in->cur;
+	const char *head[7];
+	struct rtab tab;
+	char c[4][16], st[16];
+	size_t r;
+	int i;
+
+	if (!t->has_hme)
+		return;
+	em->heading(f, 2, _("Sustainable employee engagement (HME)"));
+	em->para(f, _("The leavers' answers to SKR's nine HME statements, as "
+	    "an index 0-100, beside the unit's staff-survey HME where it "
+	    "was imported."));
+	head[0] = _("Unit");
+	head[1] = "HME";
+	head[2] = _("Motivation");
+	head[3] = _("Leadership");
+	head[4] = _("Governance");
+	head[5] = _("Staff survey HME");
+	head[6] = _("Interviews");
+	rtab_init(&tab, 7);
+	for (r = 0; r < t->nrows; r++) {
+		const struct gate_row *row = &t->rows[r];
+		const struct agg_staff_hme *s = NULL;
+		char *name, n[16];
+
+		if (row->kind == GATE_ROW_AREA || (row->kind != GATE_ROW_REGION
+		    && t->hme[r].reason != GATE_SHOWN && row->kind ==
+		    GATE_ROW_POOL))
+			continue;
+		if (row->kind == GATE_ROW_UNIT && row->interviews == 0)
+			continue;
+		report_hme_cell(c[0], sizeof(c[0]), &t->hme[r], 3, comma);
+		for (i = 0; i < 3; i++)
+			report_hme_cell(c[i + 1], sizeof(c[i + 1]), &t->hme[r],
+			    i, comma);
+		if (row->kind == GATE_ROW_UNIT)
+			s = report_staff(in, row->code, in->year);
+		if (s != NULL)
+			report_num(st, sizeof(st), s->hme, 0, comma);
+		else
+			snprintf(st, sizeof(st), "–");
+		snprintf(n, sizeof(n), "%u", (unsigned)row->interviews);
+		name = report_rowname(t, r, in->region);
+		rtab_row(&tab, name, c[0], c[1], c[2], c[3], st,
+		    row->kind == GATE_ROW_POOL ? "" : n);
+		free(name);
+	}
+	rtab_emit(em, f, &tab, head);
+}
+
+static void
+report_reasons(const struct report_input *in, const struct report_emit *em,
+    FILE *f, int comma)
+{
+	const struct gate_table *t = in->cur;
+	const struct agg_question *q;
+	const struct gate_fig *g;
+	size_t order[FORM_MAX_CHOICES + 1], i;
+	char **items, pct[32], lb[16];
+
+	if (t->reasons_q == AGG_NONE)
+		return;
+	q = agg_question(t->agg, t->reasons_q);
+	g = gate_fig(t, gate_row_region(t), t->reasons_q);
+	em->heading(f, 2, _("Reasons for leaving"));
+	if (g->reason != GATE_SHOWN || g->answered == 0) {
+		report_para(em, f, "%s: %s", report_qlabel(q, in->lang),
+		    g->reason == GATE_SHOWN ? _("no answers") :
+		    _(gate_reason_text(g->reason)));
+		return;
+	}
+	report_para(em, f, _("%s (the whole region, %u answers; several "
+	    "reasons could be given):"), report_qlabel(q, in->lang),
+	    (unsigned)g->answered);
+	agg_rank(q, g->counts, order);
+	items = xcalloc(q->ncat, sizeof(*items));
+	for (i = 0; i < q->ncat; i++) {
+		report_pct(pct, sizeof(pct), (double)g->counts[order[i]] /
+		    g->answered, comma);
+		items[i] = xasprintf("%s: %s (%u)", report_catlabel(q,
+		    order[i], in->lang, lb, sizeof(lb)), pct,
+		    (unsigned)g->counts[order[i]]);
+	}
+	em->list(f, (const char *const *)items, q->ncat, 1);
+	for (i = 0; i < q->ncat; i++)
+		free(items[i]);
+	free(items);
+}
+
+/* Region figures over the years: scale means, eNPS, HME. */
+static void
+report_trend(const struct report_input *in, const struct report_emit *em,
+    FILE *f, int comma)
+{
+	const struct gate_table *t = in->cur;
+	const struct gate_table *ys[16];
+	const char *head[17];
+	char yh[16][8], **cells;
+	size_t ny = 0, i, q, rows = 0, c;
+
+	for (i = 0; i < in->ntabs && ny < 15; i++)
+		if (!in->tabs[i]->open && in->tabs[i]->year <= in->year)
+			ys[ny++] = in->tabs[i];
+	if (ny < 2)
+		return;
+	em->heading(f, 2, _("Trend"));
+	em->para(f, _("The region's figures in each closed year."));
+	head[0] = _("Question");
+	for (i = 0; i < ny; i++) {
+		snprintf(yh[i], sizeof(yh[i]), "%u", ys[i]->year);
+		head[i + 1] = yh[i];
+	}
+	cells = xcalloc((t->ncols + 1) * (ny + 1), sizeof(*cells));
+	for (q = 0; q <= t->ncols; q++) {
+		const struct agg_question *aq = q < t->ncols ?
+		    agg_question(t->agg, q) : NULL;
+
+		if (aq != NULL && aq->type != FORM_SCALE &&
+		    aq->type != FORM_NPS)
+			continue;
+		if (aq == NULL && !t->has_hme)
+			continue;
+		cells[rows * (ny + 1)] = xstrdup(aq != NULL ?
+		    report_qlabel(aq, in->lang) : "HME");
+		for (i = 0; i < ny; i++) {
+			char v[32];
+			const struct gate_fig *g = aq != NULL ?
+			    gate_fig(ys[i], 0, q) : NULL;
+
+			if (aq == NULL)
+				report_hme_cell(v, sizeof(v), &ys[i]->hme[0],
+				    3, comma);
+			else if (g == NULL || g->reason != GATE_SHOWN ||
+			    !g->st.has_mean)
+				snprintf(v, sizeof(v), "–");
+			else if (aq->type == FORM_NPS)
+				report_num(v, sizeof(v), g->st.enps, 0, comma);
+			else
+				report_num(v, sizeof(v), g->st.mean, 1, comma);
+			cells[rows * (ny + 1) + i + 1] = xstrdup(v);
+		}
+		rows++;
+	}
+	em->table(f, ny + 1, head, (const char *const *)cells, rows);
+	for (c = 0; c < rows * (ny + 1); c++)
+		free(cells[c]);
+	free(cells);
+}
+
+/* One row (region, unit, pool): each question in one line of a table,
+ * then the full distributions (region only) and the free texts. */
+static void
+report_row(const struct report_input *in, const struct report_emit *em,
+    FILE *f, size_t r, int full, int comma)
+{
+	const struct gate_table *t = in->cur;
+	const char *head[3];
+	struct rtab tab;
+	size_t q;
+	char n[16];
+
+	head[0] = _("Question");
+	head[1] = _("Answers");
+	head[2] = _("Result");
+	rtab_init(&tab, 3);
+	for (q = 0; q < t->ncols; q++) {
+		const struct agg_question *aq = agg_question(t->agg, q);
+		const struct gate_fig *g = gate_fig(t, r, q);
+		char *s;
+
+		if (g->reason == GATE_NO_DATA || g->reason == GATE_REGION_ONLY)
+			continue;
+		s = report_summary(aq, g, in->lang, comma);
+		if (g->reason == GATE_SHOWN)
+			snprintf(n, sizeof(n), "%u", (unsigned)g->answered);
+		else
+			snprintf(n, sizeof(n), "–");
+		rtab_row(&tab, report_qlabel(aq, in->lang), n, s);
+		free(s);
+	}
+	rtab_emit(em, f, &tab, head);
+	for (q = 0; q < t->ncols; q++) {
+		const struct agg_question *aq = agg_question(t->agg, q);
+		const struct gate_fig *g = gate_fig(t, r, q);
+		char *title;
+
+		if (full && g->reason == GATE_SHOWN && aq->ncat > 0) {
+			char d[32], s[32];
+
+			title = xasprintf("%s (n = %u)",
+			    report_qlabel(aq, in->lang), (unsigned)g->answered);
+			report_dist(em, f, title, aq, g, in->lang, comma);
+			free(title);
+			if (g->declined + g->skipped > 0) {
+				snprintf(d, sizeof(d), "%u",
+				    (unsigned)g->declined);
+				snprintf(s, sizeof(s), "%u",
+				    (unsigned)g->skipped);
+				report_para(em, f, _("Preferred not to answer: "
+				    "%s. Skipped: %s."), d, s);
+			}
+		}
+		title = xasprintf(_("%s: free-text answers, in random order"),
+		    report_qlabel(aq, in->lang));
+		report_texts(em, f, g, title);
+		free(title);
+	}
+}
+
+static void
+report_method(const struct report_input *in, const struct report_emit *em,
+    FILE *f)
+{
+	const struct gate_table *t = in->cur;
+
+	em->heading(f, 2, _("Method and anonymity"));
+	report_para(em, f, _("Leavers were interviewed by an external "
+	    "interviewer; each interview was sealed on the interviewer's "
+	    "laptop to the HR key and carries no name, no interviewer and no "
+	    "date finer than the year. Interviews of forms HR has not "
+	    "approved, and damaged ones, are not counted (%zu this time)."),
+	    in->rejected);
+	report_para(em, f, _("A figure for a unit, area or the region is "
+	    "shown only when at least %u leavers answered the question "
+	    "(after skip logic and \"prefer not to answer\"). Where a hidden "
+	    "figure could be worked out by subtracting shown ones from a "
+	    "total, more figures are hidden, and the hidden units of an area "
+	    "are shown together as \"other units\" when they are enough, "
+	    "answered differently, and more than one. Questions marked for "
+	    "the region are shown only for the whole region. Free-text "
+	    "answers are shown only where there are at least %u, in random "
+	    "order and apart from the other answers. Only closed years are "
+	    "reported; the running year shows the number of interviews "
+	    "only."), t->k, t->text_k);
+	if (t->has_hme)
+		em->para(f, _("HME: each answer 1-5 is mapped to 0-100 ((value "
+		    "- 1) x 25); each statement's index is the mean over those "
+		    "who answered it (\"prefer not to answer\" left out); a "
+		    "sub-index is the mean of its three statements and HME the "
+		    "mean of all nine, computed from each statement's answers "
+		    "as SKR's calculation template does, so there is no "
+		    "minimum number of statements per leaver."));
+}
+
+static int
+report_walk(FILE *f, const struct report_emit *em,
+    const struct report_input *in, struct err *e)
+{
+	const struct gate_table *t = in->cur;
+	int comma = in->lang == NULL || strcmp(in->lang, "sv") == 0;
+	char *title, *name;
+	size_t r, units = 0;
+
+	title = xasprintf(_("Exit interviews %u: %s"), in->year,
+	    in->region != NULL ? in->region : _("the region"));
+	em->begin(f, title);
+	em->heading(f, 1, title);
+	free(title);
+	for (r = 0; r < t->nrows; r++)
+		if (t->rows[r].kind == GATE_ROW_UNIT && t->rows[r].interviews)
+			units++;
+	em->heading(f, 2, _("Summary"));
+	report_para(em, f, _("%u interviews in %u, at %zu units."),
+	    (unsigned)t->rows[0].interviews, in->year, units);
+	if (t->open) {
+		report_para(em, f, _("%u is not closed yet: the report shows "
+		    "the number of interviews only."), in->year);
+	} else {
+		report_flagged_section(in, em, f, comma);
+		report_reasons(in, em, f, comma);
+		report_hme_section(in, em, f, comma);
+		report_trend(in, em, f, comma);
+		name = report_rowname(t, 0, in->region);
+		em->heading(f, 2, name);
+		free(name);
+		report_row(in, em, f, 0, 1, comma);
+		em->heading(f, 2, _("Units"));
+		for (r = 0; r < t->nrows; r++) {
+			const struct gate_row *row = &t->rows[r];
+			size_t q, shown = 0;
+
+			if (row->kind == GATE_ROW_REGION ||
+			    row->kind == GATE_ROW_AREA)
+				continue;
+			for (q = 0; q < t->ncols; q++)
+				shown += gate_fig(t, r, q)->reason ==
+				    GATE_SHOWN ||
+				    gate_fig(t, r, q)->text_reason ==
+				    GATE_SHOWN;
+			if (row->kind == GATE_ROW_POOL && shown == 0)
+				continue;
+			if (row->kind == GATE_ROW_UNIT && row->interviews == 0)
+				continue;
+			name = report_rowname(t, r, in->region);
+			if (row->kind == GATE_ROW_UNIT) {
+				title = xasprintf(_("%s (%s): %u interviews"),
+				    name, row->area != NULL ? row->area :
+				    _("no area"), (unsigned)row->interviews);
+			} else {
+				title = xstrdup(name);
+			}
+			em->heading(f, 3, title);
+			free(title);
+			free(name);
+			report_row(in, em, f, r, 0, comma);
+		}
+	}
+	report_method(in, em, f);
+	em->end(f);
+	if (fflush(f) != 0 || ferror(f))
+		return err_set(e, "cannot write the report: %s",
+		    strerror(errno));
+	return 0;
+}
+
+int
+report_write(FILE *f, enum report_format fmt, const struct report_input *in,
+    struct err *e)
+{
+	switch (fmt) {
+	case REPORT_MD:
+		return report_walk(f, report_md_emit(), in, e);
+	case REPORT_HTML:
+		return report_walk(f, report_html_emit(), in, e);
+	case REPORT_CSV:
+		return report_csv(f, in, e);
+	}
+	return err_set(e, "unknown report format");
+}

@@ -1,0 +1,86 @@
+/* report: the yearly report for the regional board in Markdown, CSV and
+ * HTML. It renders gate tables only: no figure reaches a report that the
+ * publish gate did not show. Turnover and staff HME are HR's own data. */
+#ifndef AVSLUT_REPORT_H
+#define AVSLUT_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "report/agg.h"
+#include "report/gate.h"
+#include "util/err.h"
+
+enum report_format {
+	REPORT_MD,
+	REPORT_CSV,
+	REPORT_HTML
+};
+
+/* What a report is made of; all borrowed. */
+struct report_input {
+	const char *region;		/* the region's name */
+	unsigned year;
+	const struct gate_table *cur;	/* the year's table */
+	/* Tables of the years for the trend, ascending (cur among them);
+	 * open years are skipped. */
+	const struct gate_table *const *tabs;
+	size_t ntabs;
+	const struct agg_turnover *turnover;
+	size_t nturnover;
+	const struct agg_staff_hme *staff;
+	size_t nstaff;
+	double threshold;		/* turnover flag, fraction */
+	unsigned tyears;		/* years in a row at or above it */
+	const char *lang;		/* form language for labels, NULL: first */
+	size_t rejected;		/* envelopes not used (for the method) */
+};
+
+/* "md", "csv", "html" -> fmt; -1 if none of them. */
+int report_format_parse(const char *s, enum report_format *fmt);
+/* Write the report to f. Returns -1 with e set on a write error. */
+int report_write(FILE *f, enum report_format fmt,
+    const struct report_input *in, struct err *e);
+
+/* One tidy table: UTF-8 with BOM, ';', decimal comma, CRLF. */
+int report_csv(FILE *f, const struct report_input *in, struct err *e);
+
+/* Markdown and HTML share one walk over the tables (report.c) that calls
+ * an emitter; every string handed to one is plain UTF-8, the emitter
+ * escapes it. */
+struct report_emit {
+	void (*begin)(FILE *f, const char *title);
+	void (*end)(FILE *f);
+	void (*heading)(FILE *f, int level, const char *text);
+	void (*para)(FILE *f, const char *text);
+	void (*table)(FILE *f, size_t ncols, const char *const *head,
+	    const char *const *cells, size_t nrows);
+	void (*list)(FILE *f, const char *const *items, size_t n,
+	    int ordered);
+	/* A bar chart of shares (0..1), labels and their figures. */
+	void (*bars)(FILE *f, const char *title, const char *const *labels,
+	    const double *shares, const char *const *figures, size_t n);
+};
+const struct report_emit *report_md_emit(void);	/* report_md.c */
+const struct report_emit *report_html_emit(void);	/* report_html.c */
+
+/* Helpers the writers share. */
+/* v with d decimals, decimal comma if comma; no "-0". */
+void report_num(char *buf, size_t n, double v, int d, int comma);
+/* The question's label in lang (NULL: the form's first language). */
+const char *report_qlabel(const struct agg_question *q, const char *lang);
+/* Label of category i of q ("Yes", a choice label, "3"). buf for
+ * numbers. */
+const char *report_catlabel(const struct agg_question *q, size_t i,
+    const char *lang, char *buf, size_t n);
+/* Name of a row ("Region X", "Unit A", "Other units in North"); caller
+ * frees. */
+char *report_rowname(const struct gate_table *t, size_t row,
+    const char *region);
+/* 1 if the row flags high turnover (tyears in a row ending with year). */
+int report_flagged(const struct report_input *in, const char *unit);
+/* The staff-survey HME row of unit and year, or NULL. */
+const struct agg_staff_hme *report_staff(const struct report_input *in,
+    const char *unit, unsigned year);
+
+#endif

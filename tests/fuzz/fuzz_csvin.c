@@ -1,0 +1,54 @@
+/* libFuzzer target for the turnover and HME CSV readers: no crash, no
+ * leak; a refusal always says why, and what is accepted obeys the rules
+ * (a known unit, a year, no negative value, no duplicate). */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/csvin.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char *const units[] = {"VC-ALBY", "AKUT-S", "Östra"};
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct agg_turnover *t;
+	struct agg_staff_hme *h;
+	struct csvin_diags errs, warns;
+	size_t n, i, j;
+
+	if (csvin_turnover("f.csv", (const char *)data, size, units, 3, &t, &n,
+	    &errs, &warns) != 0) {
+		if (errs.n == 0 || t != NULL)
+			abort();
+	} else {
+		for (i = 0; i < n; i++) {
+			if (!(t[i].headcount > 0) || t[i].leavers < 0 ||
+			    t[i].year < 1900 || t[i].year > 2999)
+				abort();
+			for (j = 0; j < i; j++)
+				if (t[j].year == t[i].year &&
+				    strcmp(t[j].unit, t[i].unit) == 0)
+					abort();
+		}
+		csvin_turnover_free(t, n);
+	}
+	csvin_diags_free(&errs);
+	csvin_diags_free(&warns);
+	if (csvin_hme("f.csv", (const char *)data, size, units, 3, &h, &n,
+	    &errs) != 0) {
+		if (errs.n == 0 || h != NULL)
+			abort();
+	} else {
+		for (i = 0; i < n; i++)
+			if (h[i].hme < 0 || h[i].hme > 100 ||
+			    h[i].styrning > 100)
+				abort();
+		csvin_hme_free(h, n);
+	}
+	csvin_diags_free(&errs);
+	return 0;
+}
