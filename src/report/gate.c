@@ -25,6 +25,7 @@
 
 #include <sodium.h>
 
+#include "util/i18n.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
 
@@ -130,9 +131,6 @@ static int
 gate_safe(const struct agg_question *q, const struct gate_vec *r,
     unsigned k)
 {
-	/* Nobody answered but k or more were asked: like a shown cell. */
-	if (r->answered == 0)
-		return r->asked >= k;
 	return r->answered >= k && (r->few == 0 || !gate_alike(q, r));
 }
 
@@ -298,12 +296,10 @@ gate_primary(const struct gate_vec *v, unsigned k)
 {
 	if (v->asked == 0)
 		return GATE_NO_DATA;
-	if (v->answered >= k)
-		return GATE_SHOWN;
-	/* No answer from k or more asked: a fact about k or more. No answer
-	 * from fewer is hidden like too few answers: even the number not
-	 * shown it would say how these few answered the question before. */
-	return v->answered == 0 && v->asked >= k ? GATE_SHOWN : GATE_FEW;
+	/* Asked but fewer than k answers, none included: then even the
+	 * number not shown would say how those asked answered the question
+	 * that opened this one. */
+	return v->answered < k ? GATE_FEW : GATE_SHOWN;
 }
 
 static void
@@ -728,19 +724,19 @@ gate_reason_text(enum gate_reason r)
 {
 	switch (r) {
 	case GATE_SHOWN:
-		return "shown";
+		return N_("shown");
 	case GATE_NO_DATA:
-		return "no answers";
+		return N_("no answers");
 	case GATE_FEW:
-		return "too few answers";
+		return N_("too few answers");
 	case GATE_COMPLEMENT:
-		return "hidden to protect another figure";
+		return N_("hidden to protect another figure");
 	case GATE_REGION_ONLY:
-		return "reported for the whole region only";
+		return N_("reported for the whole region only");
 	case GATE_OPEN:
-		return "period not closed: interview count only";
+		return N_("period not closed: interview count only");
 	case GATE_PARTS:
-		return "a statement it needs is hidden";
+		return N_("a statement it needs is hidden");
 	}
 	return "hidden";
 }
