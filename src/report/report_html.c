@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "util/i18n.h"
+
 static void
 html_text(FILE *f, const char *s)
 {
@@ -55,8 +57,9 @@ static const char html_css[] =
 static void
 html_begin(FILE *f, const char *title)
 {
-	fputs("<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n"
-	    "<meta charset=\"utf-8\">\n"
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n", i18n_lang());
+	fputs(
 	    "<meta name=\"viewport\" content=\"width=device-width, "
 	    "initial-scale=1\">\n<title>", f);
 	html_text(f, title);

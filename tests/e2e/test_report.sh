@@ -10,7 +10,8 @@ TC=$B/tools/avslut-testcentral
 T=$(mktemp -d /tmp/avslut-e2e-report.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 export AVSLUT_HOME="$T/home"
-unset AVSLUT_PASSPHRASE_FILE
+unset AVSLUT_PASSPHRASE_FILE LANGUAGE
+export LC_ALL=C
 failed=0
 
 ok() { echo "PASS $1"; }
