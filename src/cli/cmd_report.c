@@ -12,6 +12,7 @@
 #include "report/gate.h"
 #include "report/report.h"
 #include "util/fsx.h"
+#include "util/i18n.h"
 #include "util/msg.h"
 #include "util/xmem.h"
 
@@ -32,6 +33,8 @@ report_usage(FILE *f)
 	    "                   decimal comma) or html (one self-contained\n"
 	    "                   file)\n"
 	    "  --out FILE       write FILE (mode 0600) instead of stdout\n"
+	    "  --lang sv|en     the report's language (default: the\n"
+	    "                   locale's; question texts from the form)\n"
 	    "  --db FILE        the central store\n"
 	    "  --key FILE       the HR key file\n"
 	    "  --passphrase-file FILE  read the passphrase from line 1\n"
@@ -55,7 +58,7 @@ report_parse_year(const char *s, unsigned *y)
 /* Render into memory, then to stdout or atomically to the file. */
 static int
 report_run(struct cli_hr_data *d, unsigned year, int have_year,
-    enum report_format fmt, const char *out)
+    enum report_format fmt, const char *out, const char *lang)
 {
 	struct gate_params gp;
 	struct gate_table **tabs;
@@ -103,7 +106,7 @@ report_run(struct cli_hr_data *d, unsigned year, int have_year,
 	in.nstaff = d->nhme;
 	in.threshold = d->cfg->turnover_threshold;
 	in.tyears = d->cfg->turnover_years;
-	in.lang = NULL;
+	in.lang = lang != NULL ? lang : i18n_lang();
 	in.rejected = hrload_rejected(&d->res);
 	if ((tmp = tmpfile()) == NULL) {
 		msg_warn("report: cannot make a temporary file: check TMPDIR");
@@ -155,6 +158,7 @@ cmd_report(int argc, char **argv)
 		{ "year", required_argument, NULL, 'y' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "lang", required_argument, NULL, 'l' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "passphrase-file", required_argument, NULL, 'p' },
@@ -162,6 +166,7 @@ cmd_report(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *db = NULL, *key = NULL, *pass = NULL, *out = NULL;
+	const char *lang = NULL;
 	enum report_format fmt = REPORT_MD;
 	struct cli_hr_data d;
 	unsigned year = 0;
@@ -188,6 +193,16 @@ cmd_report(int argc, char **argv)
 			break;
 		case 'o':
 			out = optarg;
+			break;
+		case 'l':
+			if (strcmp(optarg, "sv") != 0 &&
+			    strcmp(optarg, "en") != 0) {
+				msg_warn("report: --lang %s: use sv or en",
+				    optarg);
+				return EX_USAGE;
+			}
+			lang = optarg;
+			i18n_init(lang);
 			break;
 		case 'd':
 			db = optarg;
@@ -221,7 +236,7 @@ cmd_report(int argc, char **argv)
 	free(what);
 	if (rc != 0)
 		return rc;
-	rc = report_run(&d, year, have_year, fmt, out);
+	rc = report_run(&d, year, have_year, fmt, out, lang);
 	cli_hr_data_free(&d);
 	return rc;
 }

@@ -60,6 +60,13 @@ check md_rejected_noted "$(grep 'not counted' "$T/md")" grep -q \
 check md_logged "$("$HR" log | tail -1)" sh -c \
     "'$HR' log | grep -q 'report 2024 (md)\$'"
 
+"$HR" report --year 2024 --lang sv --passphrase-file "$T/pass" >"$T/sv" \
+    2>"$T/err"
+check md_swedish "$(head -1 "$T/sv")" grep -q \
+    '^# Avgångssamtal 2024: Region Exempel$' "$T/sv"
+"$HR" report --lang de >/dev/null 2>&1
+check bad_lang_64 "rc=$?" test "$?" = 64
+
 "$HR" report --year 2024 --format html --out "$T/r.html" \
     --passphrase-file "$T/pass" >/dev/null 2>"$T/err"
 rc=$?
