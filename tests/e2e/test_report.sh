@@ -11,7 +11,7 @@ T=$(mktemp -d /tmp/avslut-e2e-report.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 export AVSLUT_HOME="$T/home"
 unset AVSLUT_PASSPHRASE_FILE LANGUAGE
-export LC_ALL=C
+export LC_ALL=C.UTF-8
 failed=0
 
 ok() { echo "PASS $1"; }
