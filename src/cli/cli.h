@@ -32,6 +32,8 @@ int cmd_log(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
 int cmd_dashboard(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_turnover(int argc, char **argv);
+int cmd_hme(int argc, char **argv);
 
 /* Print "PROG VERSION" to stdout. */
 void cli_version(void);

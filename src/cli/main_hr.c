@@ -16,6 +16,8 @@ static const struct cli_cmd hr_cmds[] = {
 	{ "ingest", cmd_ingest, "store a signed bundle, answer with a receipt" },
 	{ "interviewers", cmd_interviewers,
 	    "register, list, revoke interviewer keys" },
+	{ "turnover", cmd_turnover, "import staff turnover (import FILE.csv)" },
+	{ "hme", cmd_hme, "import the staff survey's HME (import FILE.csv)" },
 	{ "units", cmd_units, "list the units, their areas and data" },
 	{ "log", cmd_log, "show the access log" },
 	{ "purge", cmd_purge, "delete interviews of earlier years" },

@@ -50,6 +50,78 @@ check units_lists_config "rc=$rc $(head -3 "$T/out")" sh -c \
 "$HR" units --db "$T/none.db" >"$T/out" 2>&1
 check units_without_store "rc=$?" grep -q '^VC-ALBY	' "$T/out"
 
+# --- turnover import ------------------------------------------------------------
+# As a Swedish spreadsheet saves it: BOM, CRLF, ';', decimal comma, header.
+printf '\357\273\277enhet;\303\245r;medelantal anst\303\244llda;slutat\r\nVC-ALBY;2024;41,5;6\r\nVC-ALBY;2025;40;5\r\nSH-AKUT;2025;88,25;12\r\n' \
+    >"$T/good.csv"
+"$HR" turnover import "$T/good.csv" >"$T/out" 2>"$T/err"
+rc=$?
+check turnover_import_good "rc=$rc $(cat "$T/out") $(cat "$T/err")" sh -c \
+    "test $rc = 0 && grep -q 'imported turnover from .*good.csv: 3 rows' '$T/out'"
+check turnover_rows_stored "$(count "$DB" turnover)" test \
+    "$(count "$DB" turnover)" = 3
+v=$(sqlite3 "$DB" "SELECT printf('%g/%g', headcount, leavers) FROM turnover WHERE unit = 'SH-AKUT' AND year = 2025")
+check turnover_decimal_comma "got $v" test "$v" = "88.25/12"
+check turnover_import_logged "$("$HR" log | tail -1)" sh -c \
+    "'$HR' log | tail -1 | grep -q '	turnover import: 3 rows\$'"
+
+# Errors on lines 2, 4 and 5: nothing of the file is imported.
+printf 'VC-ALBY,2023,30,3\nVC-NOWHERE,2023,30,3\nVC-LUNDBY,2023,25,2\nVC-LUNDBY,2023,25,2\nVC-ABACKA,2023,-4,1\nVC-OSTERBY,2023,abc,1\n' \
+    >"$T/bad.csv"
+"$HR" turnover import "$T/bad.csv" >"$T/out" 2>"$T/err"
+rc=$?
+check turnover_bad_65 "rc=$rc" test "$rc" = 65
+check turnover_bad_nothing "$(count "$DB" turnover)" test \
+    "$(count "$DB" turnover)" = 3
+check turnover_bad_unknown_unit "$(cat "$T/err")" grep -q \
+    'bad.csv:2: unknown unit "VC-NOWHERE"' "$T/err"
+check turnover_bad_duplicate "$(cat "$T/err")" grep -q \
+    'bad.csv:4: duplicate row for VC-LUNDBY 2023 (first on line 3)' "$T/err"
+check turnover_bad_negative "$(cat "$T/err")" grep -q \
+    'bad.csv:5: .*"-4" is negative' "$T/err"
+check turnover_bad_nonnumeric "$(cat "$T/err")" grep -q \
+    'bad.csv:6: .*"abc"' "$T/err"
+check turnover_bad_summary "$(tail -1 "$T/err")" grep -q \
+    'turnover import: .*bad.csv has errors: nothing was imported' "$T/err"
+check turnover_bad_not_logged "$("$HR" log | tail -1)" sh -c \
+    "'$HR' log | tail -1 | grep -q 'turnover import: 3 rows\$'"
+
+# Above 100 %: imported with a warning; a row replaces the same unit, year.
+printf 'VC-ALBY;2025;10;12\n' >"$T/high.csv"
+"$HR" turnover import "$T/high.csv" >"$T/out" 2>"$T/err"
+rc=$?
+check turnover_above_100_warns "rc=$rc $(cat "$T/err")" sh -c \
+    "test $rc = 0 && grep -q 'warning: .*high.csv:1: .*above 100 %' '$T/err'"
+v=$(sqlite3 "$DB" "SELECT printf('%g/%g', headcount, leavers) FROM turnover WHERE unit = 'VC-ALBY' AND year = 2025")
+check turnover_replaces "got $v, $(count "$DB" turnover) rows" sh -c \
+    "test '$v' = 10/12 && test $(count "$DB" turnover) = 3"
+"$HR" turnover import "$T/missing.csv" >/dev/null 2>&1
+check turnover_missing_66 "rc=$?" test "$?" = 66
+"$HR" turnover >/dev/null 2>&1
+check turnover_usage_64 "rc=$?" test "$?" = 64
+
+# --- hme import ------------------------------------------------------------
+printf 'unit;year;hme;motivation;ledarskap;styrning\r\nVC-ALBY;2025;78,5;80;76;79,5\r\nSH-AKUT;2025;70;72;68;70\r\n' \
+    >"$T/hme.csv"
+"$HR" hme import "$T/hme.csv" >"$T/out" 2>"$T/err"
+rc=$?
+check hme_import_good "rc=$rc $(cat "$T/out") $(cat "$T/err")" sh -c \
+    "test $rc = 0 && test \$(sqlite3 '$DB' 'SELECT count(*) FROM hme') = 2"
+v=$(sqlite3 "$DB" "SELECT printf('%g/%g', hme, styrning) FROM hme WHERE unit = 'VC-ALBY'")
+check hme_values "got $v" test "$v" = "78.5/79.5"
+printf 'VC-ALBY;2024;78;80;76\nSH-AKUT;2024;170;72;68;70\n' >"$T/hmebad.csv"
+"$HR" hme import "$T/hmebad.csv" >"$T/out" 2>"$T/err"
+rc=$?
+check hme_bad_65 "rc=$rc $(cat "$T/err")" sh -c "test $rc = 65 && \
+    grep -q 'hmebad.csv:1:' '$T/err' && grep -q 'hmebad.csv:2:' '$T/err' && \
+    test \$(sqlite3 '$DB' 'SELECT count(*) FROM hme') = 2"
+
+"$HR" units >"$T/out" 2>&1
+check units_turnover_years "$(grep '^VC-ALBY' "$T/out")" grep -q \
+    '^VC-ALBY	Alby vårdcentral	Norra	2024, 2025	2025$' "$T/out"
+check units_no_data "$(grep '^VC-LUNDBY' "$T/out")" grep -q \
+    '^VC-LUNDBY	.*	-	-$' "$T/out"
+
 # --- purge -----------------------------------------------------------------
 "$TC" "$DB" "$HRD/hr.pub" VC-ALBY 2021 4 >/dev/null &&
 "$TC" "$DB" "$HRD/hr.pub" VC-LUNDBY 2022 3 >/dev/null &&
@@ -126,10 +198,10 @@ check passwd_logged "rc=$rc $("$HR" log | tail -1)" sh -c "test $rc = 0 && \
     2>&1
 check passwd_wrong_without_store "rc=$?" test "$?" = 77
 
-for c in log units purge; do
+for c in log units purge turnover hme; do
 	"$HR" "$c" --help >"$T/out" 2>&1
-	check "help_$c" "rc=$? $(head -1 "$T/out")" grep -q "^usage: avslut-hr $c" \
-	    "$T/out"
+	check "help_$c" "rc=$? $(head -1 "$T/out")" grep -q \
+	    "^usage: avslut-hr $c" "$T/out"
 done
 
 exit $failed
