@@ -79,7 +79,8 @@ cmd_log(int argc, char **argv)
 		if (gmtime_r(&t, &tm) == NULL ||
 		    strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC",
 		    &tm) == 0)
-			snprintf(when, sizeof when, "%lld", (long long)v[i].time);
+			snprintf(when, sizeof when, "%lld",
+			    (long long)v[i].time);
 		printf("%s\t%s\t%s\n", when, v[i].user, v[i].what);
 	}
 	central_log_list_free(v, n);

@@ -106,8 +106,10 @@ gen_record(struct record *r, size_t i)
 		case FORM_NUMBER:
 			a->num = fq->min + (int32_t)(rnd(&s) %
 			    (uint64_t)(fq->max - fq->min + 1));
-			if (u < 10 && fq->type == FORM_SCALE && a->num > fq->min)
-				a->num--;	/* flagged units: worse */
+			/* the busiest units answer worse */
+			if (u < 10 && fq->type == FORM_SCALE &&
+			    a->num > fq->min)
+				a->num--;
 			break;
 		case FORM_YESNO:
 			a->num = (int32_t)(rnd(&s) % 2);

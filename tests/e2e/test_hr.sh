@@ -35,8 +35,9 @@ DB=$HRD/central.db
 # --- log and units on a store without data ---------------------------------
 "$HR" log >"$T/out" 2>"$T/err"
 rc=$?
-check log_shows_forms_add "rc=$rc $(cat "$T/out")" sh -c \
-    "test $rc = 0 && grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC	[^	]+	forms add exit-interview version 1\$' '$T/out'"
+re='^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC	[^	]+	'
+check log_shows_forms_add "rc=$rc $(cat "$T/out")" sh -c "test $rc = 0 && \
+    grep -Eq '${re}forms add exit-interview version 1\$' '$T/out'"
 "$HR" log --db "$T/none.db" >/dev/null 2>"$T/err"
 rc=$?
 check log_no_store "rc=$rc $(cat "$T/err")" test "$rc" = 66
@@ -45,29 +46,43 @@ check log_usage "rc=$?" test "$?" = 64
 
 "$HR" units >"$T/out" 2>"$T/err"
 rc=$?
-check units_lists_config "rc=$rc $(head -3 "$T/out")" sh -c \
-    "test $rc = 0 && head -1 '$T/out' | grep -q '^CODE	NAME	AREA	TURNOVER	HME\$' && grep -q '^VC-ALBY	Alby vårdcentral	Norra	-	-\$' '$T/out'"
+check units_lists_config "rc=$rc $(head -3 "$T/out")" sh -c "test $rc = 0 && \
+    head -1 '$T/out' | grep -q '^CODE	NAME	AREA	TURNOVER	HME\$' && \
+    grep -q '^VC-ALBY	Alby vårdcentral	Norra	-	-\$' '$T/out'"
 "$HR" units --db "$T/none.db" >"$T/out" 2>&1
 check units_without_store "rc=$?" grep -q '^VC-ALBY	' "$T/out"
 
-# --- turnover import ------------------------------------------------------------
+# --- turnover import -------------------------------------------------------
 # As a Swedish spreadsheet saves it: BOM, CRLF, ';', decimal comma, header.
-printf '\357\273\277enhet;\303\245r;medelantal anst\303\244llda;slutat\r\nVC-ALBY;2024;41,5;6\r\nVC-ALBY;2025;40;5\r\nSH-AKUT;2025;88,25;12\r\n' \
-    >"$T/good.csv"
+{
+	printf '\357\273\277enhet;\303\245r;'
+	printf 'medelantal anst\303\244llda;slutat\r\n'
+	printf 'VC-ALBY;2024;41,5;6\r\nVC-ALBY;2025;40;5\r\n'
+	printf 'SH-AKUT;2025;88,25;12\r\n'
+} >"$T/good.csv"
 "$HR" turnover import "$T/good.csv" >"$T/out" 2>"$T/err"
 rc=$?
 check turnover_import_good "rc=$rc $(cat "$T/out") $(cat "$T/err")" sh -c \
-    "test $rc = 0 && grep -q 'imported turnover from .*good.csv: 3 rows' '$T/out'"
+    "test $rc = 0 && \
+    grep -q 'imported turnover from .*good.csv: 3 rows' '$T/out'"
 check turnover_rows_stored "$(count "$DB" turnover)" test \
     "$(count "$DB" turnover)" = 3
-v=$(sqlite3 "$DB" "SELECT printf('%g/%g', headcount, leavers) FROM turnover WHERE unit = 'SH-AKUT' AND year = 2025")
+# value UNIT YEAR: "headcount/leavers" as stored
+value() {
+	sqlite3 "$DB" "SELECT printf('%g/%g', headcount, leavers) FROM \
+	    turnover WHERE unit = '$1' AND year = $2"
+}
+v=$(value SH-AKUT 2025)
 check turnover_decimal_comma "got $v" test "$v" = "88.25/12"
 check turnover_import_logged "$("$HR" log | tail -1)" sh -c \
     "'$HR' log | tail -1 | grep -q '	turnover import: 3 rows\$'"
 
 # Errors on lines 2, 4 and 5: nothing of the file is imported.
-printf 'VC-ALBY,2023,30,3\nVC-NOWHERE,2023,30,3\nVC-LUNDBY,2023,25,2\nVC-LUNDBY,2023,25,2\nVC-ABACKA,2023,-4,1\nVC-OSTERBY,2023,abc,1\n' \
-    >"$T/bad.csv"
+{
+	printf 'VC-ALBY,2023,30,3\nVC-NOWHERE,2023,30,3\n'
+	printf 'VC-LUNDBY,2023,25,2\nVC-LUNDBY,2023,25,2\n'
+	printf 'VC-ABACKA,2023,-4,1\nVC-OSTERBY,2023,abc,1\n'
+} >"$T/bad.csv"
 "$HR" turnover import "$T/bad.csv" >"$T/out" 2>"$T/err"
 rc=$?
 check turnover_bad_65 "rc=$rc" test "$rc" = 65
@@ -76,7 +91,8 @@ check turnover_bad_nothing "$(count "$DB" turnover)" test \
 check turnover_bad_unknown_unit "$(cat "$T/err")" grep -q \
     'bad.csv:2: unknown unit "VC-NOWHERE"' "$T/err"
 check turnover_bad_duplicate "$(cat "$T/err")" grep -q \
-    'bad.csv:4: duplicate row for VC-LUNDBY 2023 (first on line 3)' "$T/err"
+    'bad.csv:4: duplicate row for VC-LUNDBY 2023 (first on line 3)' \
+    "$T/err"
 check turnover_bad_negative "$(cat "$T/err")" grep -q \
     'bad.csv:5: .*"-4" is negative' "$T/err"
 check turnover_bad_nonnumeric "$(cat "$T/err")" grep -q \
@@ -92,7 +108,7 @@ printf 'VC-ALBY;2025;10;12\n' >"$T/high.csv"
 rc=$?
 check turnover_above_100_warns "rc=$rc $(cat "$T/err")" sh -c \
     "test $rc = 0 && grep -q 'warning: .*high.csv:1: .*above 100 %' '$T/err'"
-v=$(sqlite3 "$DB" "SELECT printf('%g/%g', headcount, leavers) FROM turnover WHERE unit = 'VC-ALBY' AND year = 2025")
+v=$(value VC-ALBY 2025)
 check turnover_replaces "got $v, $(count "$DB" turnover) rows" sh -c \
     "test '$v' = 10/12 && test $(count "$DB" turnover) = 3"
 "$HR" turnover import "$T/missing.csv" >/dev/null 2>&1
@@ -101,13 +117,16 @@ check turnover_missing_66 "rc=$?" test "$?" = 66
 check turnover_usage_64 "rc=$?" test "$?" = 64
 
 # --- hme import ------------------------------------------------------------
-printf 'unit;year;hme;motivation;ledarskap;styrning\r\nVC-ALBY;2025;78,5;80;76;79,5\r\nSH-AKUT;2025;70;72;68;70\r\n' \
-    >"$T/hme.csv"
+{
+	printf 'unit;year;hme;motivation;ledarskap;styrning\r\n'
+	printf 'VC-ALBY;2025;78,5;80;76;79,5\r\nSH-AKUT;2025;70;72;68;70\r\n'
+} >"$T/hme.csv"
 "$HR" hme import "$T/hme.csv" >"$T/out" 2>"$T/err"
 rc=$?
 check hme_import_good "rc=$rc $(cat "$T/out") $(cat "$T/err")" sh -c \
     "test $rc = 0 && test \$(sqlite3 '$DB' 'SELECT count(*) FROM hme') = 2"
-v=$(sqlite3 "$DB" "SELECT printf('%g/%g', hme, styrning) FROM hme WHERE unit = 'VC-ALBY'")
+v=$(sqlite3 "$DB" "SELECT printf('%g/%g', hme, styrning) FROM hme \
+    WHERE unit = 'VC-ALBY'")
 check hme_values "got $v" test "$v" = "78.5/79.5"
 printf 'VC-ALBY;2024;78;80;76\nSH-AKUT;2024;170;72;68;70\n' >"$T/hmebad.csv"
 "$HR" hme import "$T/hmebad.csv" >"$T/out" 2>"$T/err"
@@ -128,7 +147,8 @@ check units_no_data "$(grep '^VC-LUNDBY' "$T/out")" grep -q \
 "$TC" "$DB" "$HRD/hr.pub" VC-ALBY 2023 6 >/dev/null &&
 "$TC" "$DB" "$HRD/hr.pub" VC-ALBY 2020 2 tamper >/dev/null ||
 	no setup "avslut-testcentral failed"
-check purge_setup "$(count "$DB" envelopes)" test "$(count "$DB" envelopes)" = 15
+check purge_setup "$(count "$DB" envelopes)" test \
+    "$(count "$DB" envelopes)" = 15
 
 "$HR" purge --before 2023 --passphrase-file "$T/wrong" --yes >"$T/out" \
     2>"$T/err"
@@ -139,7 +159,8 @@ check wrong_passphrase_message "$(cat "$T/err")" grep -q \
 check wrong_passphrase_nothing_deleted "$(count "$DB" envelopes)" \
     test "$(count "$DB" envelopes)" = 15
 check wrong_passphrase_logged "$("$HR" log | tail -1)" sh -c \
-    "'$HR' log | tail -1 | grep -q 'HR key unlock refused (wrong passphrase): purge --before 2023\$'"
+    "'$HR' log | tail -1 | grep -q \
+    'HR key unlock refused (wrong passphrase): purge --before 2023\$'"
 
 "$HR" purge --before 2023 --passphrase-file "$T/pass" --dry-run >"$T/out" \
     2>"$T/err"
@@ -188,12 +209,14 @@ printf 'wrong horse\nbattery staple\n' >"$T/pw-wrong"
 printf 'correct horse\nbattery staple\n' >"$T/pw-right"
 "$HR" passwd --passphrase-file "$T/pw-wrong" >/dev/null 2>&1
 rc=$?
-check passwd_wrong_logged "rc=$rc $("$HR" log | tail -1)" sh -c "test $rc = 77 && \
-    '$HR' log | tail -1 | grep -q 'HR key unlock refused (wrong passphrase): passwd\$'"
+check passwd_wrong_logged "rc=$rc $("$HR" log | tail -1)" sh -c \
+    "test $rc = 77 && '$HR' log | tail -1 | \
+    grep -q 'HR key unlock refused (wrong passphrase): passwd\$'"
 "$HR" passwd --passphrase-file "$T/pw-right" >/dev/null 2>&1
 rc=$?
-check passwd_logged "rc=$rc $("$HR" log | tail -1)" sh -c "test $rc = 0 && \
-    '$HR' log | tail -1 | grep -q '	unlock HR key: passwd\$'"
+check passwd_logged "rc=$rc $("$HR" log | tail -1)" sh -c \
+    "test $rc = 0 && '$HR' log | tail -1 | \
+    grep -q '	unlock HR key: passwd\$'"
 "$HR" passwd --db "$T/none.db" --passphrase-file "$T/pw-right" >/dev/null \
     2>&1
 check passwd_wrong_without_store "rc=$?" test "$?" = 77
