@@ -175,6 +175,17 @@ central_exit_code(int rc)
 	}
 }
 
+#define RETRY_MS 50
+
+/* Sleep RETRY_MS before trying a busy step again. */
+static void
+central_nap(void)
+{
+	struct timespec ts = { 0, RETRY_MS * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
 /* Turn the connection's last SQLite error into a result code and a
  * message that says what to do. */
 static int
@@ -365,7 +376,7 @@ central_open(struct central **out, const char *path, int flags,
 	struct central *c;
 	struct stat st;
 	int64_t version = 0;
-	int rc, oflags;
+	int rc, oflags, tries;
 
 	*out = NULL;
 	c = xcalloc(1, sizeof *c);
@@ -412,11 +423,19 @@ central_open(struct central **out, const char *path, int flags,
 		goto fail;
 	}
 	/* One read transaction, so the three values come from one snapshot
-	 * even while another process sets the store up. */
-	if ((rc = central_exec(c, "BEGIN", "cannot open", e)) != 0)
-		goto fail;
-	rc = central_identify(c, &version, e);
-	central_rollback(c);
+	 * even while another process sets the store up. While another
+	 * process turns a new store to WAL, SQLite can answer "busy" without
+	 * calling the busy handler; retry then, within the busy timeout. */
+	for (tries = 0; ; tries++) {
+		rc = central_exec(c, "BEGIN", "cannot open", e);
+		if (rc == 0) {
+			rc = central_identify(c, &version, e);
+			central_rollback(c);
+		}
+		if (rc != CENTRAL_ELOCKED || tries >= BUSY_MS / RETRY_MS)
+			break;
+		central_nap();
+	}
 	if (rc < 0)
 		goto fail;
 	if (rc == 0 && c->rdonly) {
@@ -426,9 +445,16 @@ central_open(struct central **out, const char *path, int flags,
 		goto fail;
 	}
 	if (!c->rdonly) {
-		if ((rc = central_exec(c, "PRAGMA journal_mode = WAL; "
-		    "PRAGMA synchronous = FULL; PRAGMA secure_delete = ON; "
-		    "PRAGMA foreign_keys = ON", "cannot open", e)) != 0)
+		for (tries = 0; ; tries++) {
+			rc = central_exec(c, "PRAGMA journal_mode = WAL; "
+			    "PRAGMA synchronous = FULL; PRAGMA secure_delete = "
+			    "ON; PRAGMA foreign_keys = ON", "cannot open", e);
+			if (rc != CENTRAL_ELOCKED ||
+			    tries >= BUSY_MS / RETRY_MS)
+				break;
+			central_nap();
+		}
+		if (rc != 0)
 			goto fail;
 		if (version < CENTRAL_SCHEMA_VERSION &&
 		    (rc = central_migrate(c, e)) != 0)
