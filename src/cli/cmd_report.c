@@ -20,7 +20,7 @@ static void
 report_usage(FILE *f)
 {
 	fputs("usage: avslut-hr report [--year YEAR] [--format md|csv|html]\n"
-	    "           [--out FILE] [--db FILE] [--key FILE]\n"
+	    "           [--out FILE] [--lang sv|en] [--db FILE] [--key FILE]\n"
 	    "           [--passphrase-file FILE]\n"
 	    "Write the yearly report for the regional board: the region, the\n"
 	    "units with high turnover and their coverage, reasons for leaving,\n"
