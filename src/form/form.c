@@ -824,6 +824,7 @@ form_free(struct form *f)
 		free(q->id);
 		text_free(&q->label);
 		text_free(&q->help);
+		text_free(&q->shortl);
 		form_expr_free(q->show_if);
 		free(q->theme);
 		for (j = 0; j < q->nchoices; j++) {
@@ -870,17 +871,17 @@ ld_languages(struct ld *l, const struct ynode *n)
 enum {
 	QK_ID, QK_TYPE, QK_LABEL, QK_HELP, QK_REQUIRED, QK_SHOW_IF, QK_THEME,
 	QK_REPORT, QK_CHOICES, QK_OTHER, QK_MAX, QK_MIN, QK_MIN_LABEL,
-	QK_MAX_LABEL, QK_MAX_LENGTH, QK_N
+	QK_MAX_LABEL, QK_MAX_LENGTH, QK_SHORT, QK_N
 };
 
 static const char *const qkeys[] = {
 	"id", "type", "label", "help", "required", "show_if", "theme",
 	"report", "choices", "other", "max", "min", "min_label", "max_label",
-	"max_length", NULL
+	"max_length", "short", NULL
 };
 static const char qkeys_expected[] = "id, type, label, help, required, "
     "show_if, theme, report, choices, other, max, min, min_label, "
-    "max_label, max_length";
+    "max_label, max_length, short";
 
 #define T(x) (1u << (x))
 /* Which types each question key applies to (0: all). */
@@ -1062,6 +1063,16 @@ ld_question(struct ld *l, size_t sec, const struct ynode *n)
 		ld_text(l, "label", v[QK_LABEL], 0, &q->label);
 	if (v[QK_HELP] != NULL)
 		ld_text(l, "help", v[QK_HELP], 1, &q->help);
+	if (v[QK_SHORT] != NULL &&
+	    ld_text(l, "short", v[QK_SHORT], 0, &q->shortl) == 0)
+		for (size_t si = 0; si < l->f->nlangs; si++)
+			if (q->shortl.s[si] != NULL &&
+			    utf8_len(q->shortl.s[si], strlen(q->shortl.s[si]))
+			    > FORM_SHORT_MAX)
+				ld_at(l, v[QK_SHORT], "short: the '%s' text "
+				    "is longer than %d characters (it heads a "
+				    "dashboard column)", l->f->langs[si],
+				    FORM_SHORT_MAX);
 	if (v[QK_REQUIRED] != NULL && ld_enum(l, "required", v[QK_REQUIRED],
 	    required_names, "true, soft or false", &e) == 0)
 		q->required = e == 2 ? FORM_REQUIRED : e == 1 ? FORM_SOFT :

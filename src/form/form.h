@@ -13,6 +13,7 @@
 #define FORM_MAX_CHOICES 64	/* multi answers are a 64-bit set */
 #define FORM_MAX_QUESTIONS 1000
 #define FORM_MAX_BYTES (1024 * 1024)
+#define FORM_SHORT_MAX 10	/* characters of a short: label */
 #define FORM_HASH_BYTES 32	/* BLAKE2b-256 of the canonical form */
 
 enum form_type {
@@ -54,6 +55,9 @@ struct form_question {
 	enum form_type type;
 	struct form_text label;
 	struct form_text help;
+	/* short: a column heading of at most FORM_SHORT_MAX characters
+	 * (dashboard); every s[i] NULL when absent: use the id. */
+	struct form_text shortl;
 	enum form_required required;
 	struct form_expr *show_if;	/* NULL: always shown */
 	char *theme;			/* NULL if none */

@@ -91,6 +91,7 @@ cb_question(struct cbuf *b, const struct form *f,
 	cb_field(b, "type", form_type_name(q->type));
 	cb_text(b, f, "label", &q->label);
 	cb_text(b, f, "help", &q->help);
+	cb_text(b, f, "short", &q->shortl);
 	cb_field(b, "required", req[q->required]);
 	cb_expr(b, f, "show_if", q->show_if);
 	if (q->theme != NULL)

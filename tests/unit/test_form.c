@@ -260,7 +260,7 @@ test_err_unknown_key(void **state)
 	    "        theme: leadership\n        colour: red\n",
 	    "t.yaml:22:9: unknown key 'colour' in a question: expected id, "
 	    "type, label, help, required, show_if, theme, report, choices, "
-	    "other, max, min, min_label, max_label, max_length", NULL);
+	    "other, max, min, min_label, max_label, max_length, short", NULL);
 	expect_edit("          - id: pay\n            label: {sv: Lön, en: Pay}"
 	    "\n        other",
 	    "          - id: pay\n            lable: {sv: Lön, en: Pay}"
@@ -556,6 +556,40 @@ test_err_scale_labels(void **state)
 	    NULL);
 }
 
+/* short: a column heading per language, at most FORM_SHORT_MAX
+ * characters (å counts as one), in the hash like help. */
+static void
+test_short_label(void **state)
+{
+	struct form_diags d;
+	struct form *f;
+	char *y;
+
+	(void)state;
+	y = edit("        label: {sv: Närmaste chef?, en: Nearest manager?}\n",
+	    "        label: {sv: Närmaste chef?, en: Nearest manager?}\n"
+	    "        short: {sv: Närm.chef, en: Manager}\n");
+	f = load(y, &d);
+	free(y);
+	if (f == NULL)
+		fail_msg("%s", d.msg[0]);
+	assert_string_equal(f->questions[2].shortl.s[0], "Närm.chef");
+	assert_string_equal(f->questions[2].shortl.s[1], "Manager");
+	assert_null(f->questions[0].shortl.s[0]);
+	form_free(f);
+	expect_edit("        label: {sv: Närmaste chef?, en: Nearest "
+	    "manager?}\n",
+	    "        label: {sv: Närmaste chef?, en: Nearest manager?}\n"
+	    "        short: {sv: Närmastechef, en: M}\n",
+	    "t.yaml:48:16: short: the 'sv' text is longer than 10 "
+	    "characters (it heads a dashboard column)", NULL);
+	expect_edit("        label: {sv: Närmaste chef?, en: Nearest "
+	    "manager?}\n",
+	    "        label: {sv: Närmaste chef?, en: Nearest manager?}\n"
+	    "        short: {sv: Chef}\n",
+	    "t.yaml:48:16: short: missing text for language 'en'", NULL);
+}
+
 static void
 test_err_number_range(void **state)
 {
@@ -610,7 +644,7 @@ test_err_characters(void **state)
 	    "t.yaml:27:9: unknown key 'a\xef\xbf\xbd" "b' (quoted, so a "
 	    "string) in a question: expected id, type, label, help, required, "
 	    "show_if, theme, report, choices, other, max, min, min_label, "
-	    "max_label, max_length", NULL);
+	    "max_label, max_length, short", NULL);
 }
 
 static void
@@ -644,7 +678,7 @@ test_err_all_in_one_run(void **state)
 	    "t.yaml:29:19: show_if: unknown question 'q9'",
 	    "t.yaml:30:9: unknown key 'colour' in a question: expected id, "
 	    "type, label, help, required, show_if, theme, report, choices, "
-	    "other, max, min, min_label, max_label, max_length",
+	    "other, max, min, min_label, max_label, max_length, short",
 	    "t.yaml:31:13: duplicate question id 'q3' (first at line 24)",
 	    NULL);
 }
@@ -1373,6 +1407,10 @@ test_hash_changes(void **state)
 		{ "        label: {sv: Avslutningssamtal?, en: Exit "
 		  "conversation?}\n", "        label: {sv: Avslutningssamtal?, "
 		  "en: Exit conversation?}\n        help: {sv: H, en: H}\n" },
+		{ "        label: {sv: Avslutningssamtal?, en: Exit "
+		  "conversation?}\n", "        label: {sv: Avslutningssamtal?, "
+		  "en: Exit conversation?}\n        short: {sv: Samtal, en: "
+		  "Talk}\n" },
 		{ "offered", "conversation" },	/* every occurrence */
 	};
 	size_t n = sizeof ch / sizeof ch[0], i, j;
@@ -1506,6 +1544,7 @@ main(void)
 		cmocka_unit_test(test_expr_eval),
 		cmocka_unit_test(test_visible),
 		cmocka_unit_test(test_answer_check),
+		cmocka_unit_test(test_short_label),
 		cmocka_unit_test(test_hash_stable),
 		cmocka_unit_test(test_hash_changes),
 		cmocka_unit_test(test_canonical_exact),
