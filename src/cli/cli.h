@@ -38,10 +38,16 @@ int cmd_hme(int argc, char **argv);
 /* Print "PROG VERSION" to stdout. */
 void cli_version(void);
 
+/* The one mapping of error classes to sysexits (util/err.h): usage 64,
+ * data 65, noinput 66, unavailable 69, software 70, exists 73, io and
+ * full 74, busy 75, perm 77, config 78. */
+struct err;
+int cli_exit_code(const struct err *e);
+
 /* Keys (cli_keys.c). The unlock helpers ask for the passphrase (terminal,
  * or line 1 of passfile / $AVSLUT_PASSPHRASE_FILE), print what went wrong
- * and return the exit code to use: 0, or 77 for a wrong passphrase, 65 for
- * a damaged file, 66 when there is none, 74 for I/O. */
+ * and return the exit code to use (cli_exit_code): 0, or 77 for a wrong
+ * passphrase, 65 for a damaged file, 66 when there is none, 74 for I/O. */
 struct key_hr;
 struct profile;
 #define CLI_PASS_MIN 8	/* bytes a new passphrase needs at least */

@@ -99,9 +99,9 @@ cli_hr_unlock(const char *keyopt, const char *passfile, struct key_hr **k)
 	pass_free(pass);
 	if (rc == 0)
 		cli_perm_warn(path);
-	if (rc == KEY_EPASS)
+	if (rc != 0 && e.cls == ERR_PERM)
 		msg_warn("%s: try again", e.msg);
-	else if (rc == KEY_ENOENT)
+	else if (rc != 0 && e.cls == ERR_NOINPUT)
 		msg_warn("%s: create it with avslut-hr keygen or name it "
 		    "with --key FILE", e.msg);
 	else if (rc != 0)
@@ -109,7 +109,7 @@ cli_hr_unlock(const char *keyopt, const char *passfile, struct key_hr **k)
 	else if ((*k)->kdf_test)
 		cli_kdf_warn(path);
 	free(path);
-	return key_exit_code(rc);
+	return rc == 0 ? 0 : cli_exit_code(&e);
 }
 
 int
@@ -139,12 +139,12 @@ cli_profile_unlock(const char *passfile, struct profile **p)
 		cli_perm_warn(path);
 		free(path);
 	}
-	if (rc == KEY_EPASS)
+	if (rc != 0 && e.cls == ERR_PERM)
 		msg_warn("%s: try again", e.msg);
 	else if (rc != 0)
 		msg_warn("%s", e.msg);
 	else if ((*p)->kdf_test)
 		cli_kdf_warn("the interviewer profile");
 	free(dir);
-	return key_exit_code(rc);
+	return rc == 0 ? 0 : cli_exit_code(&e);
 }

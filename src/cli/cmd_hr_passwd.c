@@ -45,7 +45,7 @@ cmd_hr_passwd(int argc, char **argv)
 	};
 	const char *keyopt = NULL, *passfile = NULL, *db = NULL;
 	enum key_kdf kdf;
-	int c, rc, setkdf = 0, test = 0;
+	int c, rc, setkdf = 0, test = 0, refused;
 	uint8_t pk[KEY_PK_BYTES];
 	char *path, *old = NULL, *new = NULL;
 	struct key_hr *k = NULL;
@@ -88,12 +88,12 @@ cmd_hr_passwd(int argc, char **argv)
 	err_clear(&e);
 	/* Check the file before asking for anything. */
 	if ((rc = key_peek(path, pk, &test, &e)) != 0) {
-		if (rc == KEY_ENOENT)
+		if (e.cls == ERR_NOINPUT)
 			msg_warn("%s: create it with avslut-hr keygen or name "
 			    "it with --key FILE", e.msg);
 		else
 			msg_warn("%s", e.msg);
-		rc = key_exit_code(rc);
+		rc = cli_exit_code(&e);
 		goto out;
 	}
 	if ((setkdf && kdf == KEY_KDF_TEST) || (!setkdf && test))
@@ -105,19 +105,20 @@ cmd_hr_passwd(int argc, char **argv)
 	}
 	/* A wrong passphrase is refused before the new one is asked for. */
 	rc = key_unlock(path, old, &k, &e);
-	if (rc == KEY_EPASS)
+	refused = rc != 0 && e.cls == ERR_PERM;
+	if (refused)
 		msg_warn("%s: nothing was changed", e.msg);
 	else if (rc != 0)
 		msg_warn("%s", e.msg);
 	/* Every unlock, and every refused passphrase, is logged. */
-	if ((rc == 0 || rc == KEY_EPASS) && (c = cli_hr_log_if_store(db,
+	if ((rc == 0 || refused) && (c = cli_hr_log_if_store(db,
 	    rc == 0 ? "unlock HR key: passwd" : "HR key unlock refused "
 	    "(wrong passphrase): passwd")) != 0) {
 		rc = c;
 		goto out;
 	}
 	if (rc != 0) {
-		rc = key_exit_code(rc);
+		rc = cli_exit_code(&e);
 		goto out;
 	}
 	if ((new = cli_new_pass("New passphrase: ", passfile, 1)) == NULL) {
@@ -128,7 +129,7 @@ cmd_hr_passwd(int argc, char **argv)
 		msg_warn("%s: the old passphrase still applies", e.msg);
 	else
 		printf("The passphrase of %s is changed.\n", path);
-	rc = key_exit_code(rc);
+	rc = rc == 0 ? 0 : cli_exit_code(&e);
 out:
 	key_hr_free(k);
 	pass_free(old);

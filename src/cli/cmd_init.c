@@ -145,7 +145,7 @@ cmd_init(int argc, char **argv)
 	if ((rc = key_pub_load(KEY_PUB_HR, hrfile, hr_pk, &e)) != 0) {
 		msg_warn("%s", e.msg);
 		free(dir);
-		return key_exit_code(rc);
+		return cli_exit_code(&e);
 	}
 	key_fingerprint(hr_pk, fpr);
 	printf("HR key fingerprint: %s\n", fpr);
@@ -183,7 +183,7 @@ cmd_init(int argc, char **argv)
 	if (rc != 0) {
 		msg_warn("%s", e.msg);
 		free(dir);
-		return key_exit_code(rc);
+		return cli_exit_code(&e);
 	}
 	ppath = paths_join(dir, PROFILE_PUB);
 	key_fingerprint(sign_pk, sfpr);

@@ -168,7 +168,7 @@ interview_run(int argc, char **argv, int home)
 		pass_free(pass);
 		if (rc != 0) {
 			interview_cleanup(&a);
-			msg_die(key_exit_code(rc), "%s", e.msg);
+			msg_die(cli_exit_code(&e), "%s", e.msg);
 		}
 	}
 	if (tui_start(msg) == -1) {
@@ -179,8 +179,11 @@ interview_run(int argc, char **argv, int home)
 	rc = screen_run(&a, a.prof == NULL ? screen_unlock() :
 	    a.start_new ? screen_new() : screen_home());
 	/* curses has ended: messages may go to the terminal now */
-	if (a.fatal[0] != '\0')
-		msg_warn("%s", a.fatal);
+	if (rc != 0) {
+		if (a.fatal.msg[0] != '\0')
+			msg_warn("%s", a.fatal.msg);
+		rc = cli_exit_code(&a.fatal);
+	}
 	if (tui_stop_signal())
 		msg_warn("%s", _("stopped; the draft is saved, run avslut to "
 		    "resume"));

@@ -61,7 +61,7 @@ iv_add(const char *db, const char *path, const char *label)
 	}
 	if ((rc = key_pub_load(KEY_PUB_INTERVIEWER, path, pk, &e)) != 0) {
 		msg_warn("interviewers add: %s", e.msg);
-		return key_exit_code(rc);
+		return cli_exit_code(&e);
 	}
 	key_fingerprint(pk, fpr);
 	if ((rc = central_open(&c, db, CENTRAL_CREATE, &e)) != 0) {

@@ -112,7 +112,7 @@ cmd_keygen(int argc, char **argv)
 	pass_free(pass);
 	if (rc != 0) {
 		msg_warn("%s", e.msg);
-		rc = key_exit_code(rc);
+		rc = cli_exit_code(&e);
 		goto out;
 	}
 	key_fingerprint(pk, fpr);

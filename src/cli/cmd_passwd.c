@@ -85,12 +85,12 @@ cmd_passwd(int argc, char **argv)
 	}
 	/* A wrong passphrase is refused before the new one is asked for. */
 	rc = profile_unlock(dir, old, &p, &e);
-	if (rc == KEY_EPASS)
+	if (rc != 0 && e.cls == ERR_PERM)
 		msg_warn("%s: nothing was changed", e.msg);
 	else if (rc != 0)
 		msg_warn("%s", e.msg);
 	if (rc != 0) {
-		rc = key_exit_code(rc);
+		rc = cli_exit_code(&e);
 		goto out;
 	}
 	if ((new = cli_new_pass("New passphrase: ", passfile, 1)) == NULL) {
@@ -101,7 +101,7 @@ cmd_passwd(int argc, char **argv)
 		msg_warn("%s: the old passphrase still applies", e.msg);
 	else
 		printf("The passphrase is changed; drafts stay readable.\n");
-	rc = key_exit_code(rc);
+	rc = rc == 0 ? 0 : cli_exit_code(&e);
 out:
 	profile_free(p);
 	pass_free(old);

@@ -181,7 +181,7 @@ cmd_sync(int argc, char **argv)
 		 * needs only the public key, and send nothing. */
 		if ((rc = profile_peek(dir, hr_pk, sign_pk, &e)) != 0) {
 			msg_warn("sync: %s", e.msg);
-			ex = key_exit_code(rc);
+			ex = cli_exit_code(&e);
 			goto out;
 		}
 		o.sign_pk = sign_pk;

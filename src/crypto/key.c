@@ -6,11 +6,9 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sysexits.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -31,11 +29,6 @@
 #define PUB_CHECK 8	/* bytes of BLAKE2b in a public key line */
 
 static unsigned long key_kdf_count;
-
-/* err_set that returns the KEY_E* code rc. */
-static int
-kerr(struct err *e, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 static const struct key_wrap_spec key_hr_spec = {
 	"avslutHK", KEY_VERSION, KEY_PK_BYTES, KEY_SK_BYTES, "HR key file"
@@ -75,38 +68,6 @@ static uint64_t
 get64(const uint8_t *p)
 {
 	return (uint64_t)get32(p) << 32 | get32(p + 4);
-}
-
-static int
-kerr(struct err *e, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (e != NULL) {
-		va_start(ap, fmt);
-		vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
-
-int
-key_exit_code(int rc)
-{
-	switch (rc) {
-	case 0:
-		return 0;
-	case KEY_ENOENT:
-		return EX_NOINPUT;
-	case KEY_EDATA:
-		return EX_DATAERR;
-	case KEY_EPASS:
-		return EX_NOPERM;
-	case KEY_EEXIST:
-		return EX_CANTCREAT;
-	default:
-		return EX_IOERR;
-	}
 }
 
 int
@@ -218,18 +179,18 @@ key_pub_parse(enum key_pub_kind kind, const char *name, const char *text,
 
 	memset(pk, 0, KEY_PK_BYTES);
 	if (len > strlen(otag) && memcmp(text, otag, strlen(otag)) == 0)
-		return kerr(e, KEY_EDATA, "%s is an %s, not an %s", name,
+		return err_setc(e, ERR_DATA, "%s is an %s, not an %s", name,
 		    pub_what(okind), pub_what(kind));
 	/* "avslut-hr-pub-v" and a version number; a newer one says so. */
 	if (len < pl || memcmp(text, tag, pl) != 0)
-		return kerr(e, KEY_EDATA, "%s is not an %s (it does not start "
-		    "with \"%s\")", name, pub_what(kind), tag);
+		return err_setc(e, ERR_DATA, "%s is not an %s (it does not "
+		    "start with \"%s\")", name, pub_what(kind), tag);
 	for (i = pl; i < len && i < pl + 6 && text[i] >= '0' &&
 	    text[i] <= '9'; i++)
 		v = v * 10 + (unsigned long)(text[i] - '0');
 	if (i > pl && v > KEY_VERSION && text[pl] != '0')
-		return kerr(e, KEY_EDATA, "%s is an %s of version %lu, newer "
-		    "than this program reads (1): upgrade avslut", name,
+		return err_setc(e, ERR_DATA, "%s is an %s of version %lu, "
+		    "newer than this program reads (1): upgrade avslut", name,
 		    pub_what(kind), v);
 	/* Decode, then insist the text is exactly what we would write: this
 	 * refuses every non-canonical spelling, stray blank and CR. */
@@ -243,22 +204,22 @@ key_pub_parse(enum key_pub_kind kind, const char *name, const char *text,
 	if (!ok && len >= wl - 1 && memcmp(text, want, tl + 1 + 44 + 1) == 0) {
 		free(want);
 		memset(pk, 0, KEY_PK_BYTES);
-		return kerr(e, KEY_EDATA, "%s: the key does not match its "
+		return err_setc(e, ERR_DATA, "%s: the key does not match its "
 		    "check digits: the file is damaged; ask for a fresh copy",
 		    name);
 	}
 	free(want);
 	if (ok && kind == KEY_PUB_HR && !pub_usable(pk)) {
 		memset(pk, 0, KEY_PK_BYTES);
-		return kerr(e, KEY_EDATA, "%s holds a key that nothing can be "
-		    "sealed to (a low-order point): ask HR for its real hr.pub",
-		    name);
+		return err_setc(e, ERR_DATA, "%s holds a key that nothing "
+		    "can be sealed to (a low-order point): ask HR for its "
+		    "real hr.pub", name);
 	}
 	if (ok)
 		return 0;
 bad:
 	memset(pk, 0, KEY_PK_BYTES);
-	return kerr(e, KEY_EDATA, "%s: not a valid %s (expected one line "
+	return err_setc(e, ERR_DATA, "%s: not a valid %s (expected one line "
 	    "\"%s BASE64 CHECK\"): the file is damaged; ask for a fresh copy",
 	    name, pub_what(kind), tag);
 }
@@ -271,18 +232,19 @@ key_read_file(const char *path, size_t max, char **buf, size_t *len,
 
 	if (stat(path, &st) == -1) {
 		if (errno == ENOENT)
-			return kerr(e, KEY_ENOENT, "%s does not exist", path);
-		return kerr(e, KEY_EIO, "cannot read %s: %s", path,
+			return err_setc(e, ERR_NOINPUT, "%s does not exist",
+			    path);
+		return err_setc(e, ERR_IO, "cannot read %s: %s", path,
 		    strerror(errno));
 	}
 	/* Too large or not a file is bad data, not an I/O failure. */
 	if (!S_ISREG(st.st_mode))
-		return kerr(e, KEY_EDATA, "%s is not a regular file", path);
+		return err_setc(e, ERR_DATA, "%s is not a regular file", path);
 	if ((unsigned long long)st.st_size > max)
-		return kerr(e, KEY_EDATA, "%s is too large (%lld bytes) to be "
-		    "an avslut key file", path, (long long)st.st_size);
+		return err_setc(e, ERR_DATA, "%s is too large (%lld bytes) to "
+		    "be an avslut key file", path, (long long)st.st_size);
 	if (fsx_read_file(path, max, buf, len, e) == -1)
-		return KEY_EIO;
+		return -1;
 	return 0;
 }
 
@@ -310,12 +272,12 @@ key_pub_save(enum key_pub_kind kind, const char *path,
 	int rc = 0;
 
 	if (excl && fsx_exists(path))
-		return kerr(e, KEY_EEXIST,
+		return err_setc(e, ERR_EXISTS,
 		    "%s already exists: refusing to overwrite "
 		    "it", path);
 	line = key_pub_format(kind, pk);
 	if (fsx_write_atomic(path, line, strlen(line), 0600, excl, e) == -1)
-		rc = KEY_EIO;
+		rc = -1;
 	free(line);
 	return rc;
 }
@@ -353,18 +315,18 @@ kdf_check(const char *name, const struct wrap_head *h, struct err *e)
 	    KEY_MEM_MIN;
 
 	if (h->alg != WRAP_ALG_ARGON2ID13)
-		return kerr(e, KEY_EDATA,
+		return err_setc(e, ERR_DATA,
 		    "%s: unknown key derivation algorithm %"
 		    PRIu32 " (only 1, Argon2id, is known)", name, h->alg);
 	if (h->ops > KEY_OPS_MAX || h->mem > KEY_MEM_MAX)
-		return kerr(e, KEY_EDATA,
+		return err_setc(e, ERR_DATA,
 		    "%s asks for Argon2id limits above the cap "
 		    "(%" PRIu32 " passes, %" PRIu64 " KiB; at most %d passes, "
 		    "%llu KiB): refusing to run the key derivation; the file "
 		    "was not written by avslut", name, h->ops, h->mem >> 10,
 		    KEY_OPS_MAX, KEY_MEM_MAX >> 10);
 	if (h->ops < omin || h->mem < mmin)
-		return kerr(e, KEY_EDATA,
+		return err_setc(e, ERR_DATA,
 		    "%s asks for Argon2id limits below the "
 		    "floor (%" PRIu32 " passes, %" PRIu64 " KiB; at least %"
 		    PRIu32 " passes, %" PRIu64 " KiB%s): refusing a weakened "
@@ -386,7 +348,7 @@ key_wrap_check(const struct key_wrap_spec *s, const char *name,
 	if (len < 8 || memcmp(buf, s->magic, 8) != 0) {
 		if (len < 8 && len > 0 && memcmp(buf, s->magic, len) == 0)
 			goto truncated;
-		return kerr(e, KEY_EDATA,
+		return err_setc(e, ERR_DATA,
 		    "%s is not an avslut %s", name, s->what);
 	}
 	if (len < 12)
@@ -401,18 +363,18 @@ key_wrap_check(const struct key_wrap_spec *s, const char *name,
 			goto damaged;
 	}
 	if (h.version > s->version)
-		return kerr(e, KEY_EDATA,
+		return err_setc(e, ERR_DATA,
 		    "%s is a %s of format version %" PRIu32
 		    ", newer than this program reads (%" PRIu32 "): upgrade "
 		    "avslut", name, s->what, h.version, s->version);
 	if (h.version != s->version)
-		return kerr(e, KEY_EDATA,
+		return err_setc(e, ERR_DATA,
 		    "%s: unsupported %s format version %" PRIu32,
 		    name, s->what, h.version);
 	if (len < size)
 		goto truncated;
 	if (len > size)
-		return kerr(e, KEY_EDATA,
+		return err_setc(e, ERR_DATA,
 		    "%s: %zu bytes after the end of the %s: the "
 		    "file is damaged", name, len - size, s->what);
 	h.flags = get32(buf + 12);
@@ -421,7 +383,7 @@ key_wrap_check(const struct key_wrap_spec *s, const char *name,
 	h.mem = get64(buf + 24);
 	h.salt = buf + 32;
 	if ((h.flags & ~WRAP_FLAG_TEST) != 0)
-		return kerr(e, KEY_EDATA,
+		return err_setc(e, ERR_DATA,
 		    "%s: unknown flags 0x%" PRIx32 " in the %s",
 		    name, h.flags, s->what);
 	if ((rc = kdf_check(name, &h, e)) != 0)
@@ -432,11 +394,11 @@ key_wrap_check(const struct key_wrap_spec *s, const char *name,
 		*kdf_test = (h.flags & WRAP_FLAG_TEST) != 0;
 	return 0;
 truncated:
-	return kerr(e, KEY_EDATA,
+	return err_setc(e, ERR_DATA,
 	    "%s is truncated (%zu bytes, a %s has %zu)", name,
 	    len, s->what, size);
 damaged:
-	return kerr(e, KEY_EDATA,
+	return err_setc(e, ERR_DATA,
 	    "%s is damaged (its checksum does not match): "
 	    "restore the %s from a backup", name, s->what);
 }
@@ -451,8 +413,8 @@ wrap_derive(uint8_t *keys, const char *pass, const uint8_t *salt,
 	key_kdf_count++;
 	if (crypto_pwhash(master, WRAP_MASTER, pass, strlen(pass), salt, ops,
 	    (size_t)mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
-		return kerr(e, KEY_EIO, "the key derivation ran out of memory "
-		    "(%" PRIu64 " MiB)", mem >> 20);
+		return err_setc(e, ERR_IO, "the key derivation ran out of "
+		    "memory (%" PRIu64 " MiB)", mem >> 20);
 	crypto_kdf_derive_from_key(keys, WRAP_MASTER, 1, magic, master);
 	crypto_kdf_derive_from_key(keys + WRAP_MASTER, WRAP_MASTER, 2, magic,
 	    master);
@@ -466,7 +428,7 @@ guarded(size_t n, struct err *e)
 	uint8_t *p = sodium_malloc(n);
 
 	if (p == NULL)
-		err_set(e, "cannot allocate protected memory");
+		err_setc(e, ERR_IO, "cannot allocate protected memory");
 	return p;
 }
 
@@ -485,7 +447,7 @@ key_wrap_seal(const struct key_wrap_spec *s, const uint8_t *pub,
 	int rc;
 
 	if ((keys = guarded(3 * WRAP_MASTER, e)) == NULL)
-		return KEY_EIO;
+		return -1;
 	kdf_params(kdf, &ops, &mem);
 	b = xcalloc(1, size);
 	memcpy(b, s->magic, 8);
@@ -528,19 +490,19 @@ key_wrap_open(const struct key_wrap_spec *s, const char *name,
 	if ((rc = key_wrap_check(s, name, buf, len, NULL, kdf_test, e)) != 0)
 		return rc;
 	if ((keys = guarded(3 * WRAP_MASTER, e)) == NULL)
-		return KEY_EIO;
+		return -1;
 	if ((rc = wrap_derive(keys, pass, buf + 32, get32(buf + 20),
 	    get64(buf + 24), s->magic, e)) != 0)
 		goto out;
 	if (crypto_secretbox_open_easy(sec, buf + off_box, s->sec_len +
 	    WRAP_MAC, buf + off_nonce, keys) != 0) {
-		rc = kerr(e, KEY_EPASS, "wrong passphrase for %s", name);
+		rc = err_setc(e, ERR_PERM, "wrong passphrase for %s", name);
 		goto out;
 	}
 	/* The passphrase is right; now the header must be what was sealed. */
 	if (crypto_auth_verify(buf + off_tag, buf, off_tag,
 	    keys + WRAP_MASTER) != 0) {
-		rc = kerr(e, KEY_EDATA,
+		rc = err_setc(e, ERR_DATA,
 		    "%s has been altered: its public keys or "
 		    "settings are not the ones sealed with the passphrase; "
 		    "do not use it, restore the %s from a backup", name,
@@ -589,18 +551,18 @@ key_generate(const char *dir, const char *pass, enum key_kdf kdf,
 	int rc;
 
 	if (fsx_exists(kpath) || fsx_exists(ppath)) {
-		rc = kerr(e, KEY_EEXIST,
+		rc = err_setc(e, ERR_EXISTS,
 		    "%s already exists: refusing to overwrite "
 		    "an HR key (use --out DIR for a new one)",
 		    fsx_exists(kpath) ? kpath : ppath);
 		goto out;
 	}
 	if (fsx_mkdir_p(dir, 0700, e) == -1 || fsx_dir_safe(dir, e) == -1) {
-		rc = KEY_EIO;
+		rc = -1;
 		goto out;
 	}
 	if ((sk = guarded(KEY_SK_BYTES, e)) == NULL) {
-		rc = KEY_EIO;
+		rc = -1;
 		goto out;
 	}
 	crypto_box_keypair(pk, sk);
@@ -608,7 +570,7 @@ key_generate(const char *dir, const char *pass, enum key_kdf kdf,
 	    e)) != 0)
 		goto out;
 	if (fsx_write_atomic(kpath, img, len, 0600, 1, e) == -1) {
-		rc = KEY_EIO;
+		rc = -1;
 		goto out;
 	}
 	if ((rc = key_pub_save(KEY_PUB_HR, ppath, pk, 1, e)) != 0) {
@@ -664,7 +626,7 @@ key_unlock(const char *keyfile, const char *pass, struct key_hr **out,
 		return rc;
 	k = xcalloc(1, sizeof *k);
 	if ((k->sk = guarded(KEY_SK_BYTES, e)) == NULL) {
-		rc = KEY_EIO;
+		rc = -1;
 		goto out;
 	}
 	if ((rc = key_wrap_open(&key_hr_spec, keyfile, buf, len, pass, k->pk,
@@ -672,7 +634,7 @@ key_unlock(const char *keyfile, const char *pass, struct key_hr **out,
 		goto out;
 	crypto_scalarmult_base(check, k->sk);
 	if (sodium_memcmp(check, k->pk, KEY_PK_BYTES) != 0) {
-		rc = kerr(e, KEY_EDATA,
+		rc = err_setc(e, ERR_DATA,
 		    "%s: the secret key does not belong to its "
 		    "public key: restore the HR key file from a backup",
 		    keyfile);
@@ -701,7 +663,7 @@ key_rewrap(const char *keyfile, const struct key_hr *k, const char *newpass,
 	if (rc != 0)
 		return rc;
 	if (fsx_write_atomic(keyfile, img, len, 0600, 0, e) == -1)
-		rc = KEY_EIO;
+		rc = -1;
 	free(img);
 	return rc;
 }

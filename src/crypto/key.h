@@ -30,15 +30,11 @@
 #define KEY_OPS_TEST 1
 #define KEY_MEM_TEST (1ULL << 20)
 
-/* Results of the functions below: 0, or one of these (all negative), so
- * that a command can pick its exit code with key_exit_code. The message in
- * the struct err always names the file. */
-#define KEY_EIO (-1)	/* cannot read or write a file (EX_IOERR) */
-#define KEY_ENOENT (-2)	/* the file does not exist (EX_NOINPUT) */
-#define KEY_EDATA (-3)	/* damaged, truncated, future version, absurd
-			 * limits, altered header (EX_DATAERR) */
-#define KEY_EPASS (-4)	/* wrong passphrase, nothing changed (EX_NOPERM) */
-#define KEY_EEXIST (-5)	/* refusing to overwrite (EX_CANTCREAT) */
+/* The functions below return 0, or -1 with e's class and message (which
+ * always names the file): ERR_IO cannot read or write a file; ERR_NOINPUT
+ * the file does not exist; ERR_DATA damaged, truncated, future version,
+ * absurd limits, altered header; ERR_PERM wrong passphrase, nothing
+ * changed; ERR_EXISTS refusing to overwrite. */
 
 /* How strongly a new file's passphrase key is derived. */
 enum key_kdf {
@@ -54,8 +50,6 @@ struct key_hr {
 	int kdf_test;		/* the file was made with --kdf test */
 };
 
-/* The sysexits code for a result above (0 for 0). */
-int key_exit_code(int rc);
 /* Parse "default" or "test" (the --kdf option). Returns 0 or -1. */
 int key_kdf_parse(const char *s, enum key_kdf *kdf);
 
@@ -72,7 +66,7 @@ enum key_pub_kind { KEY_PUB_HR, KEY_PUB_INTERVIEWER };
 /* The line for pk, newly allocated (caller frees). */
 char *key_pub_format(enum key_pub_kind kind, const uint8_t pk[KEY_PK_BYTES]);
 /* Strict parser; name is used in messages. Anything but exactly one such
- * line (the newline is optional) is refused with KEY_EDATA. */
+ * line (the newline is optional) is refused (ERR_DATA). */
 int key_pub_parse(enum key_pub_kind kind, const char *name, const char *text,
     size_t len, uint8_t pk[KEY_PK_BYTES], struct err *e)
     __attribute__((warn_unused_result));
@@ -80,12 +74,12 @@ int key_pub_load(enum key_pub_kind kind, const char *path,
     uint8_t pk[KEY_PK_BYTES], struct err *e)
     __attribute__((warn_unused_result));
 /* Write the file (0644 would do, but 0600 like every file here); with
- * excl, refuse (KEY_EEXIST) if it exists. */
+ * excl, refuse (ERR_EXISTS) if it exists. */
 int key_pub_save(enum key_pub_kind kind, const char *path,
     const uint8_t pk[KEY_PK_BYTES], int excl, struct err *e);
 
 /* Create a new HR key pair in dir (made 0700 if missing): dir/hr.pub and
- * dir/hr.key (0600). Refuses (KEY_EEXIST) if either exists. Fills pk. */
+ * dir/hr.key (0600). Refuses (ERR_EXISTS) if either exists. Fills pk. */
 int key_generate(const char *dir, const char *pass, enum key_kdf kdf,
     uint8_t pk[KEY_PK_BYTES], struct err *e);
 /* Read the public key recorded in hr.key, without the passphrase (for the
@@ -99,7 +93,7 @@ int key_unlock(const char *keyfile, const char *pass, struct key_hr **out,
     struct err *e) __attribute__((warn_unused_result));
 void key_hr_free(struct key_hr *k);
 /* Re-wrap hr.key under newpass (fresh salt and nonce). The KDF mode is
- * kept unless kdf is not NULL. KEY_EPASS, nothing changed, if oldpass is
+ * kept unless kdf is not NULL. ERR_PERM, nothing changed, if oldpass is
  * wrong. Atomic: the old file stays until the new one is on disk. */
 int key_passwd(const char *keyfile, const char *oldpass, const char *newpass,
     const enum key_kdf *kdf, struct err *e);
@@ -107,8 +101,8 @@ int key_passwd(const char *keyfile, const char *oldpass, const char *newpass,
 int key_rewrap(const char *keyfile, const struct key_hr *k,
     const char *newpass, const enum key_kdf *kdf, struct err *e);
 
-/* Read a whole key file of at most max bytes (caller frees): KEY_ENOENT
- * if it is missing, KEY_EDATA if it is no regular file or too large. */
+/* Read a whole key file of at most max bytes (caller frees): ERR_NOINPUT
+ * if it is missing, ERR_DATA if it is no regular file or too large. */
 int key_read_file(const char *path, size_t max, char **buf, size_t *len,
     struct err *e);
 

@@ -2,7 +2,6 @@
  * crypto/key.h) and the interviewer.pub line HR registers. */
 #include "crypto/profile.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,24 +23,6 @@ static const struct key_wrap_spec profile_spec = {
 	"avslutIP", PROFILE_VERSION, PROFILE_PUB_LEN, PROFILE_SEC_LEN,
 	"interviewer profile"
 };
-
-/* err_set that returns the KEY_E* code rc. */
-static int
-perr(struct err *e, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-perr(struct err *e, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (e != NULL) {
-		va_start(ap, fmt);
-		vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 int
 profile_exists(const char *dir)
@@ -71,8 +52,8 @@ profile_read(const char *dir, char **path, uint8_t **buf, size_t *len,
 	*path = paths_join(dir, PROFILE_FILE);
 	*buf = NULL;
 	if (!fsx_exists(*path))
-		return perr(e, KEY_ENOENT, "no interviewer profile in %s: run "
-		    "avslut init --hr-key hr.pub", dir);
+		return err_setc(e, ERR_NOINPUT, "no interviewer profile in "
+		    "%s: run avslut init --hr-key hr.pub", dir);
 	if ((rc = key_read_file(*path, PROFILE_MAX_FILE, &b, len, e)) != 0)
 		return rc;
 	*buf = (uint8_t *)b;
@@ -91,7 +72,7 @@ profile_write(const char *dir, const uint8_t *pub, const uint8_t *sec,
 
 	rc = key_wrap_seal(&profile_spec, pub, sec, pass, kdf, &img, &len, e);
 	if (rc == 0 && fsx_write_atomic(path, img, len, 0600, excl, e) == -1)
-		rc = KEY_EIO;
+		rc = -1;
 	free(img);
 	free(path);
 	return rc;
@@ -108,17 +89,17 @@ profile_create(const char *dir, const uint8_t hr_pk[KEY_PK_BYTES],
 	int rc;
 
 	if (fsx_exists(path)) {
-		rc = perr(e, KEY_EEXIST, "%s already exists: refusing to "
+		rc = err_setc(e, ERR_EXISTS, "%s already exists: refusing to "
 		    "overwrite the interviewer profile (its drafts would be "
 		    "lost)", path);
 		goto out;
 	}
 	if (fsx_mkdir_p(dir, 0700, e) == -1 || fsx_dir_safe(dir, e) == -1) {
-		rc = KEY_EIO;
+		rc = -1;
 		goto out;
 	}
 	if ((sec = sodium_malloc(PROFILE_SEC_LEN)) == NULL) {
-		rc = perr(e, KEY_EIO, "cannot allocate protected memory");
+		rc = err_setc(e, ERR_IO, "cannot allocate protected memory");
 		goto out;
 	}
 	memcpy(pub, hr_pk, KEY_PK_BYTES);
@@ -169,7 +150,7 @@ profile_unlock(const char *dir, const char *pass, struct profile **out,
 	if ((rc = profile_read(dir, &path, &buf, &len, e)) != 0)
 		goto out;
 	if ((sec = sodium_malloc(PROFILE_SEC_LEN)) == NULL) {
-		rc = perr(e, KEY_EIO, "cannot allocate protected memory");
+		rc = err_setc(e, ERR_IO, "cannot allocate protected memory");
 		goto out;
 	}
 	if ((rc = key_wrap_open(&profile_spec, path, buf, len, pass, pub, sec,
@@ -177,7 +158,7 @@ profile_unlock(const char *dir, const char *pass, struct profile **out,
 		goto out;
 	/* libsodium's Ed25519 secret key ends with its public key. */
 	if (sodium_memcmp(sec + 32, pub + KEY_PK_BYTES, 32) != 0) {
-		rc = perr(e, KEY_EDATA, "%s: the signing key does not match "
+		rc = err_setc(e, ERR_DATA, "%s: the signing key does not match "
 		    "its public key: restore the profile from a backup", path);
 		goto out;
 	}
@@ -185,7 +166,7 @@ profile_unlock(const char *dir, const char *pass, struct profile **out,
 	p->sign_sk = sodium_malloc(PROFILE_SIGN_SK_BYTES);
 	p->draft_key = sodium_malloc(PROFILE_DRAFT_KEY_BYTES);
 	if (p->sign_sk == NULL || p->draft_key == NULL) {
-		rc = perr(e, KEY_EIO, "cannot allocate protected memory");
+		rc = err_setc(e, ERR_IO, "cannot allocate protected memory");
 		goto out;
 	}
 	memcpy(p->hr_pk, pub, KEY_PK_BYTES);
@@ -214,7 +195,7 @@ profile_rewrap(const char *dir, const struct profile *p, const char *newpass,
 	int rc;
 
 	if ((sec = sodium_malloc(PROFILE_SEC_LEN)) == NULL)
-		return perr(e, KEY_EIO, "cannot allocate protected memory");
+		return err_setc(e, ERR_IO, "cannot allocate protected memory");
 	memcpy(pub, p->hr_pk, KEY_PK_BYTES);
 	memcpy(pub + KEY_PK_BYTES, p->sign_pk, PROFILE_SIGN_PK_BYTES);
 	memcpy(sec, p->sign_sk, PROFILE_SIGN_SK_BYTES);

@@ -28,27 +28,27 @@ struct profile {
 	int kdf_test;		/* made with --kdf test */
 };
 
-/* Results are 0 or a KEY_E* value (crypto/key.h; key_exit_code). Every
+/* Results are 0, or -1 with e's class as in crypto/key.h. Every
  * function takes the data directory, e.g. paths_data_dir("avslut"). */
 
 /* 1 if dir holds a profile file (whatever its state). */
 int profile_exists(const char *dir);
 /* Create the profile: dir made 0700, dir/profile (0600) pinning hr_pk with
  * a new signing key pair and a new random draft key, and dir/
- * interviewer.pub. Refuses (KEY_EEXIST) if a profile exists. Fills sign_pk
+ * interviewer.pub. Refuses (ERR_EXISTS) if a profile exists. Fills sign_pk
  * when not NULL. */
 int profile_create(const char *dir, const uint8_t hr_pk[KEY_PK_BYTES],
     const char *pass, enum key_kdf kdf,
     uint8_t sign_pk[PROFILE_SIGN_PK_BYTES], struct err *e);
 /* Unlock: check the file and its limits, run the KDF exactly once, open
  * the secrets and verify the whole profile (a swapped HR key or signing
- * public key is refused with KEY_EDATA). *out: profile_free it. */
+ * public key is refused, ERR_DATA). *out: profile_free it. */
 int profile_unlock(const char *dir, const char *pass, struct profile **out,
     struct err *e) __attribute__((warn_unused_result));
 void profile_free(struct profile *p);
 /* Re-wrap under newpass with a fresh salt and nonce; the draft key and
  * the signing key stay the same, so drafts and registration survive. The
- * KDF mode is kept unless kdf is not NULL. KEY_EPASS if oldpass is wrong,
+ * KDF mode is kept unless kdf is not NULL. ERR_PERM if oldpass is wrong,
  * and then nothing changed. */
 int profile_passwd(const char *dir, const char *oldpass, const char *newpass,
     const enum key_kdf *kdf, struct err *e);

@@ -56,8 +56,10 @@ struct app {
 	const char *want_unit, *want_form;	/* avslut interview --... */
 	const char *passfile;		/* --passphrase-file, or NULL */
 	int start_new;			/* avslut interview: skip home */
-	int exit_code;
-	char fatal[ERR_MAX];		/* printed once curses has ended */
+	int exit_code;			/* 0, or -1: see fatal */
+	struct err fatal;		/* why (its class gives the exit
+					 * status); the message, if any, is
+					 * printed once curses has ended */
 	uint16_t year;			/* the period, from the clock */
 	uint8_t quarter;
 };
@@ -75,7 +77,7 @@ const struct screen *screen_review(void);
  * going to help keeps it, and help returns to it as it was). */
 void screen_go(struct app *a, const struct screen *sc);
 /* Run screens from first until one quits or a stop signal; ends curses.
- * Returns the exit code (a->exit_code). */
+ * Returns a->exit_code (0, or -1 with a->fatal filled). */
 int screen_run(struct app *a, const struct screen *first);
 /* Look k up in table t (ended by a NULL action): -1 if not there, else
  * the action's result. */

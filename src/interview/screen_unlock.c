@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sysexits.h>
 
 #include <sodium.h>
 
@@ -95,15 +94,15 @@ unlock_try(struct app *a)
 		screen_go(a, a->start_new ? screen_new() : screen_home());
 		return SCREEN_OK;
 	}
-	if (rc != KEY_EPASS) {
-		snprintf(a->fatal, sizeof a->fatal, "%s", e.msg);
-		a->exit_code = key_exit_code(rc);
+	if (e.cls != ERR_PERM) {
+		a->fatal = e;
+		a->exit_code = -1;
 		return SCREEN_QUIT;
 	}
 	if (++u->tries >= UNLOCK_TRIES) {
-		snprintf(a->fatal, sizeof a->fatal, "%s", _("wrong passphrase "
+		err_setc(&a->fatal, ERR_PERM, "%s", _("wrong passphrase "
 		    "three times: try again, or see avslut passwd"));
-		a->exit_code = EX_NOPERM;
+		a->exit_code = -1;
 		return SCREEN_QUIT;
 	}
 	tui_msg(TUI_ERROR, "%s", _("Wrong passphrase."));
@@ -113,7 +112,9 @@ unlock_try(struct app *a)
 static int
 unlock_quit(struct app *a)
 {
-	a->exit_code = EX_NOPERM;
+	/* Leaving without the passphrase: 77, as a refused one. */
+	err_setc(&a->fatal, ERR_PERM, "%s", "");
+	a->exit_code = -1;
 	return SCREEN_QUIT;
 }
 

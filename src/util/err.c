@@ -1,6 +1,7 @@
 /* err: caller-owned error messages with a class (util/err.h). */
 #include "util/err.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,6 +71,24 @@ err_clear(struct err *e)
 	if (e != NULL) {
 		e->cls = ERR_SOFTWARE;
 		e->msg[0] = '\0';
+	}
+}
+
+enum err_class
+err_class_errno(int errnum)
+{
+	switch (errnum) {
+	case ENOENT:
+		return ERR_NOINPUT;
+	case ENOSPC:
+#ifdef EDQUOT
+	case EDQUOT:
+#endif
+		return ERR_FULL;
+	case EEXIST:
+		return ERR_EXISTS;
+	default:
+		return ERR_IO;
 	}
 }
 

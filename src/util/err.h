@@ -50,6 +50,11 @@ int err_prefix(struct err *e, const char *fmt, ...)
 /* Change the class, keep the message; returns -1. */
 int err_reclass(struct err *e, enum err_class cls);
 void err_clear(struct err *e);
+/* The class of a failed system call's errno: ENOENT no input, ENOSPC
+ * and EDQUOT full, EEXIST exists, anything else I/O. (A file the file
+ * system refuses, EACCES, is I/O too: sysexits keeps "permission" for
+ * passphrases and keys.) */
+enum err_class err_class_errno(int errnum);
 /* The class name ("data", "full", ...), for tests and logs. */
 const char *err_class_name(enum err_class cls);
 

@@ -38,7 +38,8 @@ pass_from_file(const char *file, int line, struct err *e)
 	}
 	if (s == NULL || (size_t)(s - buf) >= len) {
 		xfree_wipe(buf, len);
-		err_set(e, "%s has no passphrase on line %d", file, line + 1);
+		err_setc(e, ERR_NOINPUT, "%s has no passphrase on line %d",
+		    file, line + 1);
 		return NULL;
 	}
 	for (i = (size_t)(s - buf); i < len && buf[i] != '\n' &&
@@ -47,14 +48,14 @@ pass_from_file(const char *file, int line, struct err *e)
 	n = i - (size_t)(s - buf);
 	if (n == 0 || n > PASS_MAX) {
 		xfree_wipe(buf, len);
-		err_set(e, "%s: line %d must hold a passphrase of 1 to %d "
-		    "bytes", file, line + 1, PASS_MAX);
+		err_setc(e, ERR_DATA, "%s: line %d must hold a passphrase "
+		    "of 1 to %d bytes", file, line + 1, PASS_MAX);
 		return NULL;
 	}
 	out = sodium_malloc(n + 1);
 	if (out == NULL) {
 		xfree_wipe(buf, len);
-		err_set(e, "cannot allocate protected memory");
+		err_setc(e, ERR_IO, "cannot allocate protected memory");
 		return NULL;
 	}
 	memcpy(out, s, n);
@@ -80,7 +81,7 @@ pass_from_tty(int fd, const char *prompt, struct err *e)
 	cc_t verase = 0x7f, vkill = 0x15, veof = 0x04;
 
 	if ((buf = sodium_malloc(PASS_MAX + 1)) == NULL) {
-		err_set(e, "cannot allocate protected memory");
+		err_setc(e, ERR_IO, "cannot allocate protected memory");
 		return NULL;
 	}
 	if (write(fd, prompt, strlen(prompt)) == -1)
@@ -132,22 +133,23 @@ pass_from_tty(int fd, const char *prompt, struct err *e)
 		goto io;
 	if (cancel) {
 		sodium_free(buf);
-		err_set(e, "cancelled: no passphrase given");
+		err_setc(e, ERR_NOINPUT, "cancelled: no passphrase given");
 		return NULL;
 	}
 	if (r < 0) {
 		sodium_free(buf);
-		err_set(e, "cannot read the passphrase from the terminal");
+		err_setc(e, ERR_NOINPUT,
+		    "cannot read the passphrase from the terminal");
 		return NULL;
 	}
 	if (r == 0 && n == 0) {
 		sodium_free(buf);
-		err_set(e, "no passphrase given");
+		err_setc(e, ERR_NOINPUT, "no passphrase given");
 		return NULL;
 	}
 	if (n == 0) {
 		sodium_free(buf);
-		err_set(e, "the passphrase must not be empty");
+		err_setc(e, ERR_NOINPUT, "the passphrase must not be empty");
 		return NULL;
 	}
 	return buf;
@@ -155,7 +157,8 @@ io:
 	if (restore)
 		tcsetattr(fd, TCSAFLUSH, &old);
 	sodium_free(buf);
-	err_set(e, "cannot write to the terminal: %s", strerror(errno));
+	err_setc(e, ERR_IO, "cannot write to the terminal: %s",
+	    strerror(errno));
 	return NULL;
 }
 
@@ -171,7 +174,8 @@ pass_read(const char *prompt, const char *file, int line, int confirm,
 	if (file != NULL && file[0] != '\0')
 		return pass_from_file(file, line, e);
 	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) == -1) {
-		err_set(e, "no terminal to ask for the passphrase: use "
+		err_setc(e, ERR_NOINPUT, "no terminal to ask for the "
+		    "passphrase: use "
 		    "--passphrase-file FILE");
 		return NULL;
 	}
@@ -180,7 +184,8 @@ pass_read(const char *prompt, const char *file, int line, int confirm,
 		q = pass_from_tty(fd, "Repeat: ", e);
 		if (q == NULL || strcmp(p, q) != 0) {
 			if (q != NULL)
-				err_set(e, "the passphrases do not match");
+				err_setc(e, ERR_USAGE,
+				    "the passphrases do not match");
 			pass_free(q);
 			pass_free(p);
 			close(fd);

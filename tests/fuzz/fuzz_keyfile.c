@@ -48,7 +48,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    memcmp(again, text, size - 1) == 0))
 				abort();
 			free(again);
-		} else if (rc != KEY_EDATA || e.msg[0] == '\0')
+		} else if (rc != -1 || e.cls != ERR_DATA || e.msg[0] == '\0')
 			abort();
 		free(text);
 		break;
@@ -63,7 +63,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		else
 			rc = profile_file_check("fuzz.profile", img, size - 1,
 			    &e);
-		if (rc != 0 && (rc != KEY_EDATA || e.msg[0] == '\0'))
+		if (rc != 0 && (rc != -1 || e.cls != ERR_DATA || e.msg[0] == '\0'))
 			abort();
 		free(img);
 		break;

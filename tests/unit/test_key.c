@@ -33,6 +33,15 @@
 
 static const uint8_t masks[] = { 0x01, 0x80, 0xff };
 
+/* A refusal is -1 with a class: klass gives the class (-1 for success),
+ * assert_fails checks both against the caller's struct err e. */
+static int
+klass(int rc, const struct err *e)
+{
+	return rc == 0 ? -1 : rc == -1 ? (int)e->cls : -2;
+}
+#define assert_fails(call, c) assert_int_equal(klass((call), &e), (int)(c))
+
 static int
 rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
 {
@@ -115,10 +124,6 @@ test_fingerprint(void **state)
 	key_fingerprint(pk, f);
 	assert_string_equal(f, "ff0f 2249 2f44 bac4 c4b3 0ae5 8d0e 8daa");
 	assert_int_equal(strlen(f), KEY_FPR_TEXT - 1);
-	assert_int_equal(key_exit_code(KEY_EPASS), 77);
-	assert_int_equal(key_exit_code(KEY_EDATA), 65);
-	assert_int_equal(key_exit_code(KEY_ENOENT), 66);
-	assert_int_equal(key_exit_code(KEY_EIO), 74);
 }
 
 static void
@@ -140,30 +145,30 @@ test_pub_line(void **state)
 	/* The newline may be missing; nothing else may differ. */
 	assert_int_equal(key_pub_parse(KEY_PUB_HR, "hr.pub", line, len - 1,
 	    got, &e), 0);
-	assert_int_equal(key_pub_parse(KEY_PUB_INTERVIEWER, "i.pub", line,
-	    len, got, &e), KEY_EDATA);
+	assert_fails(key_pub_parse(KEY_PUB_INTERVIEWER, "i.pub", line,
+	    len, got, &e), ERR_DATA);
 	assert_non_null(strstr(e.msg, "is an HR public key file, not an "
 	    "interviewer"));
 	bad = xasprintf("%.*s\r\n", (int)len - 1, line);
-	assert_int_equal(key_pub_parse(KEY_PUB_HR, "hr.pub", bad, len + 1,
-	    got, &e), KEY_EDATA);
+	assert_fails(key_pub_parse(KEY_PUB_HR, "hr.pub", bad, len + 1,
+	    got, &e), ERR_DATA);
 	free(bad);
 	bad = xasprintf("%s\n", line);
-	assert_int_equal(key_pub_parse(KEY_PUB_HR, "hr.pub", bad, len + 1,
-	    got, &e), KEY_EDATA);
+	assert_fails(key_pub_parse(KEY_PUB_HR, "hr.pub", bad, len + 1,
+	    got, &e), ERR_DATA);
 	free(bad);
 	bad = xstrdup(line);
 	bad[15] = '2';
-	assert_int_equal(key_pub_parse(KEY_PUB_HR, "hr.pub", bad, len, got,
-	    &e), KEY_EDATA);
+	assert_fails(key_pub_parse(KEY_PUB_HR, "hr.pub", bad, len, got,
+	    &e), ERR_DATA);
 	assert_non_null(strstr(e.msg, "version 2, newer"));
 	/* A low-order point (all zeros) cannot be sealed to: refused. */
 	{
 		uint8_t zero[KEY_PK_BYTES] = { 0 };
 		char *z = key_pub_format(KEY_PUB_HR, zero);
 
-		assert_int_equal(key_pub_parse(KEY_PUB_HR, "hr.pub", z,
-		    strlen(z), got, &e), KEY_EDATA);
+		assert_fails(key_pub_parse(KEY_PUB_HR, "hr.pub", z,
+		    strlen(z), got, &e), ERR_DATA);
 		assert_non_null(strstr(e.msg, "low-order"));
 		free(z);
 	}
@@ -173,8 +178,8 @@ test_pub_line(void **state)
 			memcpy(bad, line, len);
 			bad[i] = (char)(bad[i] ^ masks[m]);
 			e.msg[0] = '\0';
-			if (key_pub_parse(KEY_PUB_HR, "hr.pub", bad, len, got,
-			    &e) != KEY_EDATA)
+			if (klass(key_pub_parse(KEY_PUB_HR, "hr.pub", bad,
+			    len, got, &e), &e) != ERR_DATA)
 				fail_msg("hr.pub byte %zu ^ 0x%02x accepted",
 				    i, masks[m]);
 			assert_non_null(strstr(e.msg, "hr.pub"));
@@ -182,8 +187,8 @@ test_pub_line(void **state)
 	/* Truncated anywhere but at the newline: refused. */
 	for (i = 0; i + 1 < len; i++) {
 		e.msg[0] = '\0';
-		if (key_pub_parse(KEY_PUB_HR, "hr.pub", line, i, got, &e) !=
-		    KEY_EDATA)
+		if (klass(key_pub_parse(KEY_PUB_HR, "hr.pub", line, i, got,
+		    &e), &e) != ERR_DATA)
 			fail_msg("hr.pub cut to %zu bytes accepted", i);
 		assert_non_null(strstr(e.msg, "hr.pub"));
 	}
@@ -195,8 +200,8 @@ test_pub_line(void **state)
 	    strlen(line), got, &e), 0);
 	assert_memory_equal(got, pk, sizeof pk);
 	free(line);
-	assert_int_equal(key_pub_parse(KEY_PUB_HR, "x", "", 0, got, &e),
-	    KEY_EDATA);
+	assert_fails(key_pub_parse(KEY_PUB_HR, "x", "", 0, got, &e),
+	    ERR_DATA);
 	assert_non_null(strstr(e.msg, "x is not an HR public key file"));
 }
 
@@ -230,20 +235,20 @@ test_key_roundtrip(void **state)
 	assert_memory_equal(chk, pk, sizeof pk);
 	assert_int_equal(k->kdf_test, 1);
 	key_hr_free(k);
-	assert_int_equal(key_unlock(kpath, "wrong horse", &k, &e), KEY_EPASS);
+	assert_fails(key_unlock(kpath, "wrong horse", &k, &e), ERR_PERM);
 	assert_null(k);
 	assert_non_null(strstr(e.msg, "wrong passphrase for"));
 	assert_non_null(strstr(e.msg, kpath));
 	/* Never overwritten, neither file. */
-	assert_int_equal(key_generate(dir, "x", KEY_KDF_TEST, pk2, &e),
-	    KEY_EEXIST);
+	assert_fails(key_generate(dir, "x", KEY_KDF_TEST, pk2, &e),
+	    ERR_EXISTS);
 	assert_non_null(strstr(e.msg, "refusing to overwrite"));
 	unlink(kpath);
-	assert_int_equal(key_generate(dir, "x", KEY_KDF_TEST, pk2, &e),
-	    KEY_EEXIST);
+	assert_fails(key_generate(dir, "x", KEY_KDF_TEST, pk2, &e),
+	    ERR_EXISTS);
 	assert_false(fsx_exists(kpath));
 	unlink(ppath);
-	assert_int_equal(key_unlock(kpath, "x", &k, &e), KEY_ENOENT);
+	assert_fails(key_unlock(kpath, "x", &k, &e), ERR_NOINPUT);
 	assert_non_null(strstr(e.msg, kpath));
 	free(kpath);
 	free(ppath);
@@ -281,8 +286,8 @@ flip_all(const char *path, int (*unlock)(const char *, const char *,
 			b[i] ^= masks[m];
 			spit(path, b, len);
 			e.msg[0] = '\0';
-			rc = unlock(path, "correct horse", &e);
-			if (rc != KEY_EDATA)
+			rc = klass(unlock(path, "correct horse", &e), &e);
+			if (rc != (int)ERR_DATA)
 				fail_msg("%s: byte %zu ^ 0x%02x: rc %d: %s",
 				    path, i, masks[m], rc, e.msg);
 			if (strstr(e.msg, path) == NULL)
@@ -346,7 +351,7 @@ truncate_all(const char *path, int (*unlock)(const char *, const char *,
 	for (n = 0; n < len; n++) {
 		spit(path, orig, n);
 		e.msg[0] = '\0';
-		assert_int_equal(unlock(path, "correct horse", &e), KEY_EDATA);
+		assert_fails(unlock(path, "correct horse", &e), ERR_DATA);
 		assert_non_null(strstr(e.msg, path));
 		if (n >= 8)
 			assert_non_null(strstr(e.msg, "truncated"));
@@ -355,7 +360,7 @@ truncate_all(const char *path, int (*unlock)(const char *, const char *,
 	memcpy(b, orig, len);
 	b[len] = '\n';
 	spit(path, b, len + 1);
-	assert_int_equal(unlock(path, "correct horse", &e), KEY_EDATA);
+	assert_fails(unlock(path, "correct horse", &e), ERR_DATA);
 	assert_non_null(strstr(e.msg, "1 bytes after the end"));
 	assert_int_equal(key_kdf_runs(), runs);
 	spit(path, orig, len);
@@ -379,13 +384,13 @@ test_key_truncated(void **state)
 	/* Far too large, or not a file at all: bad data, not I/O. */
 	memcpy(big, "avslutHK", 8);
 	spit(kpath, big, sizeof big);
-	assert_int_equal(hr_unlock(kpath, "correct horse", &e), KEY_EDATA);
+	assert_fails(hr_unlock(kpath, "correct horse", &e), ERR_DATA);
 	assert_non_null(strstr(e.msg, "too large"));
 	sub = paths_join(dir, "sub");
 	assert_int_equal(mkdir(sub, 0700), 0);
-	assert_int_equal(hr_unlock(sub, "correct horse", &e), KEY_EDATA);
+	assert_fails(hr_unlock(sub, "correct horse", &e), ERR_DATA);
 	assert_non_null(strstr(e.msg, "not a regular file"));
-	assert_int_equal(key_pub_load(KEY_PUB_HR, sub, pk, &e), KEY_EDATA);
+	assert_fails(key_pub_load(KEY_PUB_HR, sub, pk, &e), ERR_DATA);
 	free(sub);
 	free(kpath);
 }
@@ -409,7 +414,7 @@ forge(const char *path, size_t off, const uint8_t *val, size_t n,
 	rechecksum(b, len);
 	spit(path, b, len);
 	e.msg[0] = '\0';
-	assert_int_equal(unlock(path, "correct horse", &e), rc);
+	assert_int_equal(klass(unlock(path, "correct horse", &e), &e), rc);
 	if (strstr(e.msg, msg) == NULL)
 		fail_msg("expected \"%s\" in \"%s\"", msg, e.msg);
 	assert_non_null(strstr(e.msg, path));
@@ -426,36 +431,36 @@ forge_headers(const char *path, int (*unlock)(const char *, const char *,
 	uint8_t v[8];
 
 	put32(v, 2);
-	forge(path, OFF_VERSION, v, 4, unlock, KEY_EDATA, "format version 2, "
+	forge(path, OFF_VERSION, v, 4, unlock, ERR_DATA, "format version 2, "
 	    "newer than this program reads (1): upgrade", 0);
 	put32(v, 0);
-	forge(path, OFF_VERSION, v, 4, unlock, KEY_EDATA, "unsupported", 0);
+	forge(path, OFF_VERSION, v, 4, unlock, ERR_DATA, "unsupported", 0);
 	put32(v, 1000);
-	forge(path, OFF_OPS, v, 4, unlock, KEY_EDATA, "above the cap", 0);
+	forge(path, OFF_OPS, v, 4, unlock, ERR_DATA, "above the cap", 0);
 	put32(v, 0xffffffffu);
-	forge(path, OFF_OPS, v, 4, unlock, KEY_EDATA, "above the cap", 0);
+	forge(path, OFF_OPS, v, 4, unlock, ERR_DATA, "above the cap", 0);
 	memset(v, 0xff, 8);
-	forge(path, OFF_MEM, v, 8, unlock, KEY_EDATA, "above the cap", 0);
+	forge(path, OFF_MEM, v, 8, unlock, ERR_DATA, "above the cap", 0);
 	put32(v, 0);
 	put32(v + 4, (1u << 30) + 1024);
-	forge(path, OFF_MEM, v, 8, unlock, KEY_EDATA, "above the cap", 0);
+	forge(path, OFF_MEM, v, 8, unlock, ERR_DATA, "above the cap", 0);
 	put32(v, 0);
-	forge(path, OFF_OPS, v, 4, unlock, KEY_EDATA, "below the floor", 0);
+	forge(path, OFF_OPS, v, 4, unlock, ERR_DATA, "below the floor", 0);
 	put32(v, 0);
 	put32(v + 4, 1024);
-	forge(path, OFF_MEM, v, 8, unlock, KEY_EDATA, "below the floor", 0);
+	forge(path, OFF_MEM, v, 8, unlock, ERR_DATA, "below the floor", 0);
 	/* Dropping the test flag leaves test limits below the real floor. */
 	put32(v, 0);
-	forge(path, OFF_FLAGS, v, 4, unlock, KEY_EDATA, "below the floor", 0);
+	forge(path, OFF_FLAGS, v, 4, unlock, ERR_DATA, "below the floor", 0);
 	put32(v, 3);
-	forge(path, OFF_FLAGS, v, 4, unlock, KEY_EDATA, "unknown flags", 0);
+	forge(path, OFF_FLAGS, v, 4, unlock, ERR_DATA, "unknown flags", 0);
 	put32(v, 2);
-	forge(path, OFF_ALG, v, 4, unlock, KEY_EDATA, "unknown key derivation",
+	forge(path, OFF_ALG, v, 4, unlock, ERR_DATA, "unknown key derivation",
 	    0);
 	/* Limits within range but not the sealed ones: another key comes out
 	 * of Argon2id, so the passphrase looks wrong. */
 	put32(v, 2);
-	forge(path, OFF_OPS, v, 4, unlock, KEY_EPASS, "wrong passphrase", 1);
+	forge(path, OFF_OPS, v, 4, unlock, ERR_PERM, "wrong passphrase", 1);
 }
 
 static void
@@ -469,7 +474,7 @@ test_key_forged(void **state)
 	forge_headers(kpath, hr_unlock);
 	/* A different public key in hr.key: the passphrase tag catches it. */
 	randombytes_buf(other, sizeof other);
-	forge(kpath, OFF_PUB, other, sizeof other, hr_unlock, KEY_EDATA,
+	forge(kpath, OFF_PUB, other, sizeof other, hr_unlock, ERR_DATA,
 	    "has been altered", 1);
 	free(kpath);
 }
@@ -490,8 +495,8 @@ test_key_passwd(void **state)
 	memcpy(sk, k->sk, sizeof sk);
 	key_hr_free(k);
 	slurp(kpath, &before, &blen);
-	assert_int_equal(key_passwd(kpath, "wrong", "new one", NULL, &e),
-	    KEY_EPASS);
+	assert_fails(key_passwd(kpath, "wrong", "new one", NULL, &e),
+	    ERR_PERM);
 	assert_non_null(strstr(e.msg, "wrong passphrase"));
 	slurp(kpath, &after, &alen);
 	assert_int_equal(alen, blen);
@@ -499,8 +504,8 @@ test_key_passwd(void **state)
 	free(after);
 	assert_int_equal(key_passwd(kpath, "correct horse", "new one", &kdf,
 	    &e), 0);
-	assert_int_equal(key_unlock(kpath, "correct horse", &k, &e),
-	    KEY_EPASS);
+	assert_fails(key_unlock(kpath, "correct horse", &k, &e),
+	    ERR_PERM);
 	assert_int_equal(key_unlock(kpath, "new one", &k, &e), 0);
 	assert_memory_equal(k->pk, pk, sizeof pk);
 	assert_memory_equal(k->sk, sk, sizeof sk);
@@ -542,7 +547,7 @@ test_profile_roundtrip(void **state)
 	struct err e;
 
 	assert_false(profile_exists(dir));
-	assert_int_equal(profile_unlock(dir, "x", &p, &e), KEY_ENOENT);
+	assert_fails(profile_unlock(dir, "x", &p, &e), ERR_NOINPUT);
 	assert_non_null(strstr(e.msg, "avslut init"));
 	make_profile(dir, hr, spk);
 	assert_true(profile_exists(dir));
@@ -569,12 +574,12 @@ test_profile_roundtrip(void **state)
 	profile_free(p);
 	assert_int_equal(profile_peek(dir, got, NULL, &e), 0);
 	assert_memory_equal(got, hr, sizeof hr);
-	assert_int_equal(profile_unlock(dir, "wrong", &p, &e), KEY_EPASS);
+	assert_fails(profile_unlock(dir, "wrong", &p, &e), ERR_PERM);
 	assert_null(p);
 	assert_non_null(strstr(e.msg, "wrong passphrase for"));
 	assert_non_null(strstr(e.msg, path));
-	assert_int_equal(profile_create(dir, hr, "x", KEY_KDF_TEST, NULL, &e),
-	    KEY_EEXIST);
+	assert_fails(profile_create(dir, hr, "x", KEY_KDF_TEST, NULL, &e),
+	    ERR_EXISTS);
 	assert_non_null(strstr(e.msg, "refusing to overwrite"));
 	assert_int_equal(profile_unlock(dir, "correct horse", &p, &e), 0);
 	assert_memory_equal(p->sign_pk, spk, sizeof spk);
@@ -600,19 +605,19 @@ test_shared_dir(void **state)
 	randombytes_buf(hr, sizeof hr);
 	snprintf(want, sizeof want, "%s can be written by other users (mode "
 	    "777): refusing to keep keys there; run chmod 700 %s", dir, dir);
-	assert_int_equal(profile_create(dir, hr, "correct horse",
-	    KEY_KDF_TEST, NULL, &e), KEY_EIO);
+	assert_fails(profile_create(dir, hr, "correct horse",
+	    KEY_KDF_TEST, NULL, &e), ERR_PERM);
 	assert_string_equal(e.msg, want);
 	assert_false(profile_exists(dir));
 	assert_false(fsx_exists(ppath));
-	assert_int_equal(key_generate(dir, "correct horse", KEY_KDF_TEST, pk,
-	    &e), KEY_EIO);
+	assert_fails(key_generate(dir, "correct horse", KEY_KDF_TEST, pk,
+	    &e), ERR_PERM);
 	assert_string_equal(e.msg, want);
 	assert_false(fsx_exists(kpath));
 	/* Group-writable is as bad; private is fine. */
 	assert_int_equal(chmod(dir, 0770), 0);
-	assert_int_equal(key_generate(dir, "correct horse", KEY_KDF_TEST, pk,
-	    &e), KEY_EIO);
+	assert_fails(key_generate(dir, "correct horse", KEY_KDF_TEST, pk,
+	    &e), ERR_PERM);
 	assert_int_equal(chmod(dir, 0755), 0);
 	assert_int_equal(key_generate(dir, "correct horse", KEY_KDF_TEST, pk,
 	    &e), 0);
@@ -646,12 +651,12 @@ test_profile_forged(void **state)
 	forge_headers(path, prof_unlock);
 	/* A swapped HR key (checksum fixed up) is caught at unlock. */
 	make_hr(dir, other);
-	forge(path, OFF_PUB, other, sizeof other, prof_unlock, KEY_EDATA,
+	forge(path, OFF_PUB, other, sizeof other, prof_unlock, ERR_DATA,
 	    "has been altered", 1);
 	/* So is a swapped signing public key. */
 	randombytes_buf(other, sizeof other);
 	forge(path, OFF_PUB + KEY_PK_BYTES, other, sizeof other, prof_unlock,
-	    KEY_EDATA, "has been altered", 1);
+	    ERR_DATA, "has been altered", 1);
 	free(path);
 }
 
@@ -673,16 +678,16 @@ test_profile_passwd(void **state)
 	memcpy(ssk, p->sign_sk, sizeof ssk);
 	profile_free(p);
 	slurp(path, &before, &blen);
-	assert_int_equal(profile_passwd(dir, "wrong", "new one", NULL, &e),
-	    KEY_EPASS);
+	assert_fails(profile_passwd(dir, "wrong", "new one", NULL, &e),
+	    ERR_PERM);
 	slurp(path, &after, &alen);
 	assert_int_equal(alen, blen);
 	assert_memory_equal(after, before, blen);
 	free(after);
 	assert_int_equal(profile_passwd(dir, "correct horse", "new one", NULL,
 	    &e), 0);
-	assert_int_equal(profile_unlock(dir, "correct horse", &p, &e),
-	    KEY_EPASS);
+	assert_fails(profile_unlock(dir, "correct horse", &p, &e),
+	    ERR_PERM);
 	assert_int_equal(profile_unlock(dir, "new one", &p, &e), 0);
 	assert_memory_equal(p->draft_key, dk, sizeof dk);
 	assert_memory_equal(p->sign_sk, ssk, sizeof ssk);
@@ -714,13 +719,13 @@ test_file_check(void **state)
 	make_profile(dir, hr, spk);
 	slurp(kpath, &b, &len);
 	assert_int_equal(key_file_check("k", b, len, &e), 0);
-	assert_int_equal(profile_file_check("p", b, len, &e), KEY_EDATA);
+	assert_fails(profile_file_check("p", b, len, &e), ERR_DATA);
 	assert_non_null(strstr(e.msg, "p is not an avslut interviewer "
 	    "profile"));
 	free(b);
 	slurp(path, &b, &len);
 	assert_int_equal(profile_file_check("p", b, len, &e), 0);
-	assert_int_equal(key_file_check("k", b, len, &e), KEY_EDATA);
+	assert_fails(key_file_check("k", b, len, &e), ERR_DATA);
 	free(b);
 	free(kpath);
 	free(path);

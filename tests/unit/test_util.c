@@ -7,10 +7,13 @@
 
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
+#include "util/err.h"
 #include "util/fsx.h"
 #include "util/paths.h"
 #include "util/utf8.h"
@@ -91,6 +94,7 @@ test_fsx_atomic(void **state)
 	free(buf);
 	assert_int_equal(fsx_read_file(path, 2, &buf, &len, &e), -1);
 	assert_non_null(strstr(e.msg, "too large"));
+	assert_int_equal(e.cls, ERR_DATA);
 	free(path);	/* An empty name: refused, without reading past it (ASan). */
 	assert_int_equal(fsx_mkdir_p("", 0700, &e), -1);
 	assert_string_equal(e.msg, "cannot create a directory with an empty "
@@ -112,9 +116,48 @@ test_fsx_fifo(void **state)
 	assert_int_equal(mkfifo(path, 0600), 0);
 	assert_int_equal(fsx_read_file(path, 100, &buf, &len, &e), -1);
 	assert_non_null(strstr(e.msg, "not a regular file"));
+	assert_int_equal(e.cls, ERR_DATA);
+	unlink(path);
+	assert_int_equal(fsx_read_file(path, 100, &buf, &len, &e), -1);
+	assert_int_equal(e.cls, ERR_NOINPUT);
 	unlink(path);
 	rmdir(dir);
 	free(path);
+}
+
+/* Every class maps to its sysexits code, once, in cli. */
+static void
+test_err_exit_code(void **state)
+{
+	static const struct { enum err_class c; int code; const char *n; }
+	    t[] = {
+		{ ERR_SOFTWARE, 70, "software" }, { ERR_USAGE, 64, "usage" },
+		{ ERR_DATA, 65, "data" }, { ERR_NOINPUT, 66, "noinput" },
+		{ ERR_UNAVAILABLE, 69, "unavailable" },
+		{ ERR_EXISTS, 73, "exists" }, { ERR_IO, 74, "io" },
+		{ ERR_FULL, 74, "full" }, { ERR_BUSY, 75, "busy" },
+		{ ERR_PERM, 77, "perm" }, { ERR_CONFIG, 78, "config" },
+	};
+	struct err e;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(sizeof t / sizeof t[0], ERR_NCLASS);
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		assert_int_equal(err_setc(&e, t[i].c, "x %d", 1), -1);
+		assert_string_equal(e.msg, "x 1");
+		assert_int_equal(cli_exit_code(&e), t[i].code);
+		assert_string_equal(err_class_name(t[i].c), t[i].n);
+	}
+	assert_int_equal(err_set(&e, "y"), -1);
+	assert_int_equal(cli_exit_code(&e), 70);
+	assert_int_equal(err_reclass(&e, ERR_FULL), -1);
+	assert_string_equal(e.msg, "y");
+	assert_int_equal(cli_exit_code(&e), 74);
+	assert_int_equal(err_class_errno(ENOENT), ERR_NOINPUT);
+	assert_int_equal(err_class_errno(ENOSPC), ERR_FULL);
+	assert_int_equal(err_class_errno(EEXIST), ERR_EXISTS);
+	assert_int_equal(err_class_errno(EIO), ERR_IO);
 }
 
 static void
@@ -149,6 +192,7 @@ main(void)
 		cmocka_unit_test(test_fsx_atomic),
 		cmocka_unit_test(test_fsx_fifo),
 		cmocka_unit_test(test_paths_home),
+		cmocka_unit_test(test_err_exit_code),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
