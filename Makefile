@@ -59,7 +59,7 @@ MO   = $(PO:po/%.po=$(B)/locale/%/LC_MESSAGES/avslut.mo)
 # Files the programs carry inside so they run with no set-up at all.
 EMBED = config/avslut.yaml forms/exit-interview.yaml
 
-.PHONY: all deps demo check unit unit-asan e2e fuzz fuzz-check bench \
+.PHONY: all deps demo demo-hr check unit unit-asan e2e fuzz fuzz-check bench \
 	install uninstall clean lint-man
 
 all: $(B)/avslut $(B)/avslut-hr $(MO)
@@ -141,6 +141,13 @@ deps:
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh tests/demo.sh $(B)
+
+# make demo-hr: avslut-hr demo, a throwaway sample region (EXEMPELDATA)
+# with three years of made-up interviews, opened in the dashboard.
+demo-hr: deps
+	@$(MAKE) --no-print-directory all
+	@LC_ALL=$${LC_ALL:-C.UTF-8} AVSLUT_LOCALEDIR=$(CURDIR)/$(B)/locale \
+	  $(B)/avslut-hr demo --lang sv
 
 # make check: set-up, build, unit tests plain and under ASan+UBSan, a short
 # fuzz run, then the end-to-end tests through real ptys. Never interactive.

@@ -13,6 +13,7 @@
 #include "dashboard/dash.h"
 #include "util/i18n.h"
 #include "util/msg.h"
+#include "util/xmem.h"
 
 static void
 dashboard_usage(FILE *f)
@@ -51,7 +52,7 @@ cmd_dashboard(int argc, char **argv)
 	struct dash_input in;
 	struct dash_app a;
 	struct err e;
-	char msg[256], *end;
+	char msg[256], *end, *sample_region = NULL;
 	unsigned long year = 0;
 	int c, rc;
 
@@ -110,7 +111,12 @@ cmd_dashboard(int argc, char **argv)
 	in.nturnover = hd.nturnover;
 	in.staff = hd.hme;
 	in.nstaff = hd.nhme;
-	in.region = hd.cfg->region;
+	/* Every screen's title carries the region: a demo says so there. */
+	if (hd.cfg->sample)
+		in.region = sample_region = xasprintf("EXEMPELDATA · %s",
+		    hd.cfg->region);
+	else
+		in.region = hd.cfg->region;
 	in.threshold = hd.cfg->turnover_threshold;
 	in.tyears = hd.cfg->turnover_years;
 	gate_params_default(&in.gp);
@@ -123,6 +129,7 @@ cmd_dashboard(int argc, char **argv)
 	if (dash_new(&a.d, &in, &e) != 0) {
 		msg_warn("%s", e.msg);
 		cli_hr_data_free(&hd);
+		free(sample_region);
 		return EX_SOFTWARE;
 	}
 	if (year == 0)
@@ -132,11 +139,13 @@ cmd_dashboard(int argc, char **argv)
 		    "ingest", central_path(hd.c));
 		dash_free(a.d);
 		cli_hr_data_free(&hd);
+		free(sample_region);
 		return EX_NOINPUT;
 	}
 	if (tui_start(msg) == -1) {
 		dash_free(a.d);
 		cli_hr_data_free(&hd);
+		free(sample_region);
 		msg_warn("%s", msg);
 		return EX_UNAVAILABLE;
 	}
@@ -146,5 +155,6 @@ cmd_dashboard(int argc, char **argv)
 	dash_ov_free(&a.ov);
 	dash_free(a.d);
 	cli_hr_data_free(&hd);
+	free(sample_region);
 	return rc;
 }

@@ -108,6 +108,7 @@ report_run(struct cli_hr_data *d, unsigned year, int have_year,
 	in.tyears = d->cfg->turnover_years;
 	in.lang = lang != NULL ? lang : i18n_lang();
 	in.rejected = hrload_rejected(&d->res);
+	in.sample = d->cfg->sample;
 	if ((tmp = tmpfile()) == NULL) {
 		msg_warn("report: cannot make a temporary file: check TMPDIR");
 		rc = EX_IOERR;

@@ -24,6 +24,8 @@ static const struct cli_cmd hr_cmds[] = {
 	{ "dashboard", cmd_dashboard, "the per-unit dashboard (a terminal "
 	    "screen)" },
 	{ "report", cmd_report, "write the yearly report (md, csv, html)" },
+	{ "demo", cmd_demo, "a throwaway sample region (EXEMPELDATA) and "
+	    "its dashboard" },
 	{ NULL, NULL, NULL },
 };
 

@@ -728,11 +728,12 @@ static void
 cfg_build(struct cld *ld, const struct cnode *root, struct config *c)
 {
 	static const char *const known[] = { "region", "anonymity",
-		"turnover", "period", "sync", "forms", "units", NULL };
+		"turnover", "period", "sync", "forms", "units", "sample",
+		NULL };
 	static const char *const anon_keys[] = { "k", "text_k", NULL };
 	static const char *const turn_keys[] = { "threshold", "years",
 		NULL };
-	const struct cnode *f[7], *g[2];
+	const struct cnode *f[8], *g[2];
 	int have_text_k = 0, have_min = 0;
 
 	if (cfg_fields(ld, root, "the config", known, f) == -1)
@@ -795,6 +796,16 @@ cfg_build(struct cld *ld, const struct cnode *root, struct config *c)
 		cfg_missing(ld, root, "the config", "units");
 	else
 		cfg_units(ld, f[6], c);
+	/* sample: true marks avslut-hr demo's made-up region: every view
+	 * and report page then says EXEMPELDATA. */
+	if (f[7] != NULL) {
+		if (f[7]->kind == CN_SCALAR && strcmp(f[7]->s, "true") == 0)
+			c->sample = 1;
+		else if (!(f[7]->kind == CN_SCALAR &&
+		    strcmp(f[7]->s, "false") == 0))
+			cfg_diag(ld, f[7]->line, f[7]->col, "sample must be "
+			    "true or false");
+	}
 }
 
 static struct config *

@@ -30,6 +30,7 @@ struct config {
 	double turnover_threshold;	/* fraction, 0.10 = 10 % */
 	unsigned turnover_years;	/* run of years at or above it */
 	int quarterly;			/* period: 0 = year, 1 = quarter */
+	int sample;			/* sample: true: made-up data (demo) */
 	unsigned sync_min;		/* sealed interviews before a sync */
 	char *sync_to;			/* default destination, or NULL */
 	char *ssh_program;		/* "ssh" */

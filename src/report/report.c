@@ -640,6 +640,9 @@ report_walk(FILE *f, const struct report_emit *em,
 	title = xasprintf(_("Exit interviews %u: %s"), in->year,
 	    in->region != NULL ? in->region : _("the region"));
 	em->begin(f, title);
+	if (in->sample)
+		em->banner(f, _("EXEMPELDATA: made-up figures from avslut-hr "
+		    "demo, not a real region."));
 	em->heading(f, 1, title);
 	free(title);
 	for (r = 0; r < t->nrows; r++)

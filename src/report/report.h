@@ -34,6 +34,8 @@ struct report_input {
 	unsigned tyears;		/* years in a row at or above it */
 	const char *lang;		/* form language for labels, NULL: first */
 	size_t rejected;		/* envelopes not used (for the method) */
+	int sample;			/* made-up data (config sample: true):
+					 * EXEMPELDATA on every page */
 };
 
 /* "md", "csv", "html" -> fmt; -1 if none of them. */
@@ -50,6 +52,8 @@ int report_csv(FILE *f, const struct report_input *in, struct err *e);
  * escapes it. */
 struct report_emit {
 	void (*begin)(FILE *f, const char *title);
+	/* A notice that belongs on every page (EXEMPELDATA). */
+	void (*banner)(FILE *f, const char *text);
 	void (*end)(FILE *f);
 	void (*heading)(FILE *f, int level, const char *text);
 	void (*para)(FILE *f, const char *text);

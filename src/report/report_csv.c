@@ -136,6 +136,11 @@ report_csv(FILE *f, const struct report_input *in, struct err *e)
 	    "measure;value;status\r\n", f);
 	r.f = f;
 	r.year = in->year;
+	if (in->sample) {
+		r.level = "region";
+		r.area = r.unit = "";
+		csv_line(&r, "", "", "", "sample_data", "1", "EXEMPELDATA");
+	}
 	for (row = 0; row < t->nrows; row++) {
 		const struct gate_row *gr = &t->rows[row];
 		const struct agg_staff_hme *s;

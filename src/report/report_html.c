@@ -51,8 +51,14 @@ static const char html_css[] =
     "svg .bar{fill:#2b6cb0}svg .track{fill:#e6e6e6}\n"
     "svg text{font-size:12px;fill:#1a1a1a}\n"
     "ul.texts li{margin:.3em 0;white-space:pre-wrap}\n"
+    ".sample{background:#fff3cd;border:2px solid #b7791f;color:#5c3d00;"
+    "font-weight:700;padding:.3em .6em;margin:.5em 0}\n"
     "@media print{body{margin:0;max-width:none}"
-    "svg .bar{fill:#555}}\n";
+    "svg .bar{fill:#555}"
+    /* fixed: Chromium repeats it at the top of every printed page */
+    ".sample{position:fixed;top:0;left:0;right:0;margin:0;"
+    "font-size:9pt;padding:.1em .4em}"
+    "body.has-sample{padding-top:2.2em}}\n";
 
 static void
 html_begin(FILE *f, const char *title)
@@ -65,6 +71,15 @@ html_begin(FILE *f, const char *title)
 	html_text(f, title);
 	fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n",
 	    html_css);
+}
+
+static void
+html_banner(FILE *f, const char *text)
+{
+	fputs("<script>document.body.className+=' has-sample'</script>\n"
+	    "<div class=\"sample\" role=\"note\">", f);
+	html_text(f, text);
+	fputs("</div>\n", f);
 }
 
 static void
@@ -171,6 +186,7 @@ html_bars(FILE *f, const char *title, const char *const *labels,
 
 static const struct report_emit html_emit = {
 	.begin = html_begin,
+	.banner = html_banner,
 	.end = html_end,
 	.heading = html_heading,
 	.para = html_para,

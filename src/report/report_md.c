@@ -27,6 +27,14 @@ md_begin(FILE *f, const char *title)
 }
 
 static void
+md_banner(FILE *f, const char *text)
+{
+	fputs("> **", f);
+	md_text(f, text);
+	fputs("**\n\n", f);
+}
+
+static void
 md_end(FILE *f)
 {
 	(void)f;
@@ -119,6 +127,7 @@ md_bars(FILE *f, const char *title, const char *const *labels,
 
 static const struct report_emit md_emit = {
 	.begin = md_begin,
+	.banner = md_banner,
 	.end = md_end,
 	.heading = md_heading,
 	.para = md_para,

@@ -223,7 +223,13 @@ test_defaults(void **state)
 	config_free(c);
 	c = load_ok("region: R\nsync:\n  to:\n" UNITS);
 	assert_null(c->sync_to);
+	assert_int_equal(c->sample, 0);
 	config_free(c);
+	c = load_ok("region: R\nsample: true\n" UNITS);
+	assert_int_equal(c->sample, 1);
+	config_free(c);
+	expect_error("region: R\nsample: yes\n" UNITS,
+	    "t.yaml:2:9: sample must be true or false");
 }
 
 /* Relative form paths are taken from the config file's directory. */
@@ -278,7 +284,7 @@ test_err_keys(void **state)
 	(void)state;
 	expect_error("region: R\n" UNITS "colour: blue\n",
 	    "t.yaml:4:1: unknown key \"colour\" in the config (expected "
-	    "region, anonymity, turnover, period, sync, forms, units)");
+	    "region, anonymity, turnover, period, sync, forms, units, sample)");
 	expect_error("region: R\nunits:\n  - code: A1\n    name: Alfa\n"
 	    "    area: Norra\n    boss: Nils\n",
 	    "t.yaml:6:5: unknown key \"boss\" in units[1] (expected code, "
