@@ -40,7 +40,7 @@ static void
 test_round_trip(void **state)
 {
 	struct record r, d;
-	struct err e = {""};
+	struct err e = { .msg = "" };
 	uint8_t id[ENV_ID_BYTES], id2[ENV_ID_BYTES], *env, *env2;
 	size_t len, len2;
 	char hex[2 * ENV_ID_BYTES + 1];

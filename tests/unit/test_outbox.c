@@ -76,7 +76,7 @@ static struct outbox *
 open_ok(struct fx *fx)
 {
 	struct outbox *ob = NULL;
-	struct err e = {""};
+	struct err e = { .msg = "" };
 
 	if (outbox_open(fx->dir, &ob, &e) == -1)
 		fail_msg("outbox_open: %s", e.msg);
@@ -153,7 +153,7 @@ static void
 assert_loads(struct outbox *ob, const uint8_t *master, const uint8_t *id,
     const char *want)
 {
-	struct err e = {""};
+	struct err e = { .msg = "" };
 	uint8_t *p;
 	size_t n;
 
@@ -201,7 +201,7 @@ test_draft_round_trip(void **state)
 {
 	struct fx *fx = *state;
 	struct outbox *ob = open_ok(fx);
-	struct err e = {""};
+	struct err e = { .msg = "" };
 	uint8_t a[OUTBOX_ID_BYTES], b[OUTBOX_ID_BYTES], (*ids)[OUTBOX_ID_BYTES];
 	uint8_t *p;
 	char hex[2 * OUTBOX_ID_BYTES + 1], want[200];
@@ -609,7 +609,7 @@ static int
 child_open_ro(struct fx *fx)
 {
 	struct outbox *ob;
-	struct err e = {""};
+	struct err e = { .msg = "" };
 	char want[400];
 
 	if (outbox_open(fx->dir, &ob, &e) == 0)
@@ -630,7 +630,7 @@ static int
 child_open_ro_dir(struct fx *fx)
 {
 	struct outbox *ob;
-	struct err e = {""};
+	struct err e = { .msg = "" };
 
 	if (outbox_open(fx->dir, &ob, &e) == 0)
 		return 1;
@@ -696,7 +696,7 @@ test_full_disk(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		struct outbox *cob;
-		struct err ce = {""};
+		struct err ce = { .msg = "" };
 
 		signal(SIGXFSZ, SIG_IGN);
 		if (outbox_open(fx->dir, &cob, &ce) == -1)

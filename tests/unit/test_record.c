@@ -57,7 +57,7 @@ static void
 encode_sample(uint8_t **buf, size_t *len)
 {
 	struct record r;
-	struct err e = {""};
+	struct err e = { .msg = "" };
 
 	sample(&r);
 	assert_int_equal(record_encode(&r, buf, len, &e), 0);
@@ -96,7 +96,7 @@ static void
 test_round_trip(void **state)
 {
 	struct record r, d;
-	struct err e = {""};
+	struct err e = { .msg = "" };
 	uint8_t *buf, *buf2;
 	size_t len, len2;
 
@@ -136,7 +136,7 @@ static void
 test_unanswered_carries_nothing(void **state)
 {
 	struct record r, d;
-	struct err e = {""};
+	struct err e = { .msg = "" };
 	uint8_t *buf;
 	size_t len, len_clean;
 
