@@ -336,7 +336,7 @@ cmd_demo(int argc, char **argv)
 	if ((rc = key_generate(keydir, DEMO_PASS, KEY_KDF_TEST, pk, &e)) !=
 	    0) {
 		msg_warn("%s", e.msg);
-		rc = key_exit_code(rc);
+		rc = cli_exit_code(&e);
 		goto out;
 	}
 	memset(&d, 0, sizeof d);
