@@ -871,17 +871,17 @@ ld_languages(struct ld *l, const struct ynode *n)
 enum {
 	QK_ID, QK_TYPE, QK_LABEL, QK_HELP, QK_REQUIRED, QK_SHOW_IF, QK_THEME,
 	QK_REPORT, QK_CHOICES, QK_OTHER, QK_MAX, QK_MIN, QK_MIN_LABEL,
-	QK_MAX_LABEL, QK_MAX_LENGTH, QK_SHORT, QK_N
+	QK_MAX_LABEL, QK_MAX_LENGTH, QK_SHORT, QK_SENSITIVE, QK_N
 };
 
 static const char *const qkeys[] = {
 	"id", "type", "label", "help", "required", "show_if", "theme",
 	"report", "choices", "other", "max", "min", "min_label", "max_label",
-	"max_length", "short", NULL
+	"max_length", "short", "sensitive", NULL
 };
 static const char qkeys_expected[] = "id, type, label, help, required, "
     "show_if, theme, report, choices, other, max, min, min_label, "
-    "max_label, max_length, short";
+    "max_label, max_length, short, sensitive";
 
 #define T(x) (1u << (x))
 /* Which types each question key applies to (0: all). */
@@ -893,6 +893,7 @@ static const unsigned qkey_types[QK_N] = {
 	[QK_MIN_LABEL] = T(FORM_SCALE) | T(FORM_NPS),
 	[QK_MAX_LABEL] = T(FORM_SCALE) | T(FORM_NPS),
 	[QK_MAX_LENGTH] = T(FORM_TEXT),
+	[QK_SENSITIVE] = T(FORM_YESNO) | T(FORM_SINGLE) | T(FORM_MULTI),
 };
 /* Which types need each key. */
 static const unsigned qkey_needed[QK_N] = {
@@ -975,6 +976,47 @@ ld_choices(struct ld *l, struct form_question *q, const struct ynode *n)
 			ld_text(l, "label", v[1], 0, &ch->label);
 	}
 	free(idn);
+}
+
+/* sensitive: true or false (yesno: the answer yes; single, multi: every
+ * choice), or for single and multi a list of choice ids. */
+static void
+ld_sensitive(struct ld *l, struct form_question *q, const struct ynode *n)
+{
+	char b[160];
+	size_t i, j;
+	int on;
+
+	if (n->kind != YN_SEQ) {
+		if (ld_bool(l, "sensitive", n, &on) != 0 || !on)
+			return;
+		if (q->type == FORM_YESNO)
+			q->sensitive = (uint64_t)1 << FORM_YES;
+		else
+			q->sensitive = q->nchoices >= 64 ? ~(uint64_t)0 :
+			    ((uint64_t)1 << q->nchoices) - 1;
+		return;
+	}
+	if (q->type == FORM_YESNO) {
+		ld_at(l, n, "sensitive: expected true or false, found %s",
+		    yn_desc(n, b, sizeof b));
+		return;
+	}
+	for (i = 0; i < n->n; i++) {
+		const struct ynode *c = n->kids[i];
+
+		for (j = 0; c->kind == YN_SCALAR && j < q->nchoices; j++)
+			if (q->choices[j].id != NULL &&
+			    strcmp(q->choices[j].id, c->s) == 0)
+				break;
+		if (c->kind != YN_SCALAR || j == q->nchoices) {
+			ld_at(l, c, "sensitive: expected a choice id of "
+			    "question '%s', found %s", q->id ? q->id : "?",
+			    yn_desc(c, b, sizeof b));
+			continue;
+		}
+		q->sensitive |= (uint64_t)1 << j;
+	}
 }
 
 static void
@@ -1144,6 +1186,8 @@ ld_question(struct ld *l, size_t sec, const struct ynode *n)
 		q->max = 1;
 		break;
 	}
+	if (v[QK_SENSITIVE] != NULL)
+		ld_sensitive(l, q, v[QK_SENSITIVE]);
 	if (v[QK_MIN_LABEL] != NULL)
 		ld_text(l, "min_label", v[QK_MIN_LABEL], 0, &q->min_label);
 	if (v[QK_MAX_LABEL] != NULL)

@@ -62,6 +62,10 @@ struct form_question {
 	struct form_expr *show_if;	/* NULL: always shown */
 	char *theme;			/* NULL if none */
 	enum form_scope report;
+	/* sensitive: the answers no published group may show all (or all
+	 * but a few) of its members gave. yesno: bit FORM_YES; single and
+	 * multi: bit i = choices[i]; 0: not sensitive. See avslut-form(5). */
+	uint64_t sensitive;
 	size_t section;			/* index into form->sections */
 	size_t line;			/* 1-based source line of the id */
 

@@ -80,6 +80,31 @@ cb_expr(struct cbuf *b, const struct form *f, const char *name,
 	free(s);
 }
 
+/* sensitive: "yes" (yesno) or the sensitive choice ids in choice order,
+ * comma-separated; absent when the question is not sensitive, so that
+ * forms without the key keep their hash. */
+static void
+cb_sensitive(struct cbuf *b, const struct form_question *q)
+{
+	struct cbuf v = { NULL, 0, 0 };
+	size_t i;
+
+	if (q->type == FORM_YESNO) {
+		cb_field(b, "sensitive", "yes");
+		return;
+	}
+	cb_put(&v, "", 0);
+	for (i = 0; i < q->nchoices && i < 64; i++) {
+		if (!(q->sensitive & ((uint64_t)1 << i)))
+			continue;
+		if (v.len > 0)
+			cb_put(&v, ",", 1);
+		cb_put(&v, q->choices[i].id, strlen(q->choices[i].id));
+	}
+	cb_field(b, "sensitive", v.p);
+	free(v.p);
+}
+
 static void
 cb_question(struct cbuf *b, const struct form *f,
     const struct form_question *q)
@@ -98,6 +123,8 @@ cb_question(struct cbuf *b, const struct form *f,
 		cb_field(b, "theme", q->theme);
 	cb_field(b, "report", q->report == FORM_SCOPE_REGION ? "region" :
 	    "unit");
+	if (q->sensitive != 0)
+		cb_sensitive(b, q);
 	switch (q->type) {
 	case FORM_SINGLE:
 	case FORM_MULTI:

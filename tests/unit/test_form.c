@@ -260,7 +260,8 @@ test_err_unknown_key(void **state)
 	    "        theme: leadership\n        colour: red\n",
 	    "t.yaml:22:9: unknown key 'colour' in a question: expected id, "
 	    "type, label, help, required, show_if, theme, report, choices, "
-	    "other, max, min, min_label, max_label, max_length, short", NULL);
+	    "other, max, min, min_label, max_label, max_length, short, "
+	    "sensitive", NULL);
 	expect_edit("          - id: pay\n            label: {sv: Lön, en: Pay}"
 	    "\n        other",
 	    "          - id: pay\n            lable: {sv: Lön, en: Pay}"
@@ -644,7 +645,7 @@ test_err_characters(void **state)
 	    "t.yaml:27:9: unknown key 'a\xef\xbf\xbd" "b' (quoted, so a "
 	    "string) in a question: expected id, type, label, help, required, "
 	    "show_if, theme, report, choices, other, max, min, min_label, "
-	    "max_label, max_length, short", NULL);
+	    "max_label, max_length, short, sensitive", NULL);
 }
 
 static void
@@ -678,7 +679,8 @@ test_err_all_in_one_run(void **state)
 	    "t.yaml:29:19: show_if: unknown question 'q9'",
 	    "t.yaml:30:9: unknown key 'colour' in a question: expected id, "
 	    "type, label, help, required, show_if, theme, report, choices, "
-	    "other, max, min, min_label, max_label, max_length, short",
+	    "other, max, min, min_label, max_label, max_length, short, "
+	    "sensitive",
 	    "t.yaml:31:13: duplicate question id 'q3' (first at line 24)",
 	    NULL);
 }
@@ -1411,6 +1413,11 @@ test_hash_changes(void **state)
 		  "conversation?}\n", "        label: {sv: Avslutningssamtal?, "
 		  "en: Exit conversation?}\n        short: {sv: Samtal, en: "
 		  "Talk}\n" },
+		{ "        label: {sv: Avslutningssamtal?, en: Exit "
+		  "conversation?}\n", "        label: {sv: Avslutningssamtal?, "
+		  "en: Exit conversation?}\n        sensitive: true\n" },
+		{ "    max: 2\n", "    max: 2\n        sensitive: [workload]\n" },
+		{ "    max: 2\n", "    max: 2\n        sensitive: [schedule]\n" },
 		{ "offered", "conversation" },	/* every occurrence */
 	};
 	size_t n = sizeof ch / sizeof ch[0], i, j;
@@ -1432,6 +1439,50 @@ test_hash_changes(void **state)
 				fail_msg("changes %zu and %zu hash the same", i,
 				    j);
 	free(h);
+}
+
+/* sensitive: yesno true marks yes; a list marks those choices; true on a
+ * multi marks every choice; false marks none and hashes as absent; bad
+ * ids and types are load errors. */
+static void
+test_sensitive(void **state)
+{
+	struct form *f;
+	char *y;
+	uint8_t h0[FORM_HASH_BYTES], h1[FORM_HASH_BYTES];
+	long q;
+
+	(void)state;
+	y = edit("    max: 2\n", "    max: 2\n        sensitive: [schedule, "
+	    "workload]\n");
+	f = form_load_buf("t.yaml", y, strlen(y), NULL);
+	free(y);
+	assert_non_null(f);
+	q = form_find(f, "factors");
+	assert_true(q >= 0);
+	assert_int_equal(f->questions[q].sensitive, 3);	/* workload, schedule */
+	form_free(f);
+	y = edit("    max: 2\n", "    max: 2\n        sensitive: true\n");
+	f = form_load_buf("t.yaml", y, strlen(y), NULL);
+	free(y);
+	assert_non_null(f);
+	q = form_find(f, "factors");
+	assert_int_equal(f->questions[q].sensitive,
+	    ((uint64_t)1 << f->questions[q].nchoices) - 1);
+	form_free(f);
+	hash_of(good_yaml, h0);
+	y = edit("    max: 2\n", "    max: 2\n        sensitive: false\n");
+	hash_of(y, h1);
+	free(y);
+	assert_memory_equal(h0, h1, FORM_HASH_BYTES);
+	expect_mini(YESNO("q3") "        sensitive: [yes]\n",
+	    "t.yaml:27:20: sensitive: expected true or false, found a list",
+	    NULL);
+	expect_mini("      - id: q3\n        type: scale\n        label: "
+	    "{sv: S, en: S}\n        min_label: {sv: a, en: a}\n"
+	    "        max_label: {sv: b, en: b}\n        sensitive: true\n",
+	    "t.yaml:29:9: key 'sensitive' does not apply to scale questions",
+	    NULL);
 }
 
 /* The canonical text of a small form, byte for byte as specified in
@@ -1548,6 +1599,7 @@ main(void)
 		cmocka_unit_test(test_hash_stable),
 		cmocka_unit_test(test_hash_changes),
 		cmocka_unit_test(test_canonical_exact),
+		cmocka_unit_test(test_sensitive),
 		cmocka_unit_test(test_shipped_form),
 	};
 
