@@ -193,7 +193,7 @@ cli_hr_load(const char *db, const char *keyopt, const char *passfile,
 	memset(d, 0, sizeof *d);
 	if ((d->cfg = config_load("avslut-hr", &e)) == NULL) {
 		msg_warn("%s", e.msg);
-		return EX_CONFIG;
+		return cli_exit_code(&e);
 	}
 	if ((rc = cli_hr_open_unlock(db, keyopt, passfile, what, &d->c,
 	    &d->k)) != 0)

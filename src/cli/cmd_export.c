@@ -79,7 +79,7 @@ cmd_export(int argc, char **argv)
 	file = argv[optind];
 	if ((cfg = config_load("avslut", &e)) == NULL) {
 		msg_warn("%s", e.msg);
-		return EX_DATAERR;
+		return cli_exit_code(&e);
 	}
 	min = now ? 1 : cfg->sync_min;
 	dir = paths_data_dir("avslut");

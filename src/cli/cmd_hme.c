@@ -49,7 +49,7 @@ hme_import(const char *db, const char *path)
 
 	if ((cfg = config_load("avslut-hr", &e)) == NULL) {
 		msg_warn("hme import: %s", e.msg);
-		return EX_CONFIG;
+		return cli_exit_code(&e);
 	}
 	if (fsx_read_file(path, CSVIN_MAX_BYTES, &buf, &len, &e) != 0) {
 		msg_warn("hme import: %s: check the path", e.msg);

@@ -148,7 +148,7 @@ interview_run(int argc, char **argv, int home)
 		msg_die(EX_NOINPUT, _("no interviewer profile in %s: run "
 		    "avslut init --hr-key FILE first"), a.datadir);
 	if ((a.cfg = config_load("avslut", &e)) == NULL)
-		msg_die(EX_CONFIG, "%s", e.msg);
+		msg_die(cli_exit_code(&e), "%s", e.msg);
 	if (interview_forms(&a) == -1)
 		msg_die(EX_SOFTWARE, "the built-in form does not load");
 	if (outbox_open(a.datadir, &a.ob, &e) == -1) {

@@ -85,7 +85,7 @@ cmd_status(int argc, char **argv)
 	}
 	if ((cfg = config_load("avslut", &e)) == NULL) {
 		msg_warn("%s", e.msg);
-		return EX_DATAERR;
+		return cli_exit_code(&e);
 	}
 	dir = paths_data_dir("avslut");
 	if (!profile_exists(dir)) {

@@ -120,7 +120,7 @@ cmd_sync(int argc, char **argv)
 	}
 	if ((cfg = config_load("avslut", &e)) == NULL) {
 		msg_warn("%s", e.msg);
-		return EX_DATAERR;
+		return cli_exit_code(&e);
 	}
 	if (to == NULL)
 		to = cfg->sync_to;

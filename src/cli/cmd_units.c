@@ -126,7 +126,7 @@ cmd_units(int argc, char **argv)
 	}
 	if ((cfg = config_load("avslut-hr", &e)) == NULL) {
 		msg_warn("units: %s", e.msg);
-		return EX_CONFIG;
+		return cli_exit_code(&e);
 	}
 	/* No store yet is fine: no unit has data then. */
 	rc = central_open(&c, db, CENTRAL_RDONLY, &e);

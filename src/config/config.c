@@ -935,12 +935,13 @@ config_load(const char *prog, struct err *e)
 		size_t more = d.n + d.dropped - 1;
 
 		if (d.n == 0)
-			err_set(e, "%s: cannot load the config", path);
+			err_setc(e, ERR_CONFIG, "%s: cannot load the config",
+			    path);
 		else if (more > 0)
-			err_set(e, "%s (and %zu more problem%s)", d.msg[0],
-			    more, more == 1 ? "" : "s");
+			err_setc(e, ERR_CONFIG, "%s (and %zu more problem%s)",
+			    d.msg[0], more, more == 1 ? "" : "s");
 		else
-			err_set(e, "%s", d.msg[0]);
+			err_setc(e, ERR_CONFIG, "%s", d.msg[0]);
 	}
 	form_diags_free(&d);
 	free(path);

@@ -40,7 +40,8 @@ struct config {
 };
 
 /* CONFIGDIR/avslut.yaml (paths_config_dir(prog)) if it exists, else the
- * embedded default. On error e holds the first problem and a count. */
+ * embedded default. On error e holds the first problem and a count,
+ * class ERR_CONFIG (unreadable or invalid alike: exit 78). */
 struct config *config_load(const char *prog, struct err *e);
 /* Load and validate one file. On any problem returns NULL and fills d
  * with every problem found, each "FILE:LINE:COL: message". Relative form
