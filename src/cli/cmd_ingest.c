@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "store/bundle.h"
 #include "store/central.h"
+#include "sync/sync.h"
 #include "util/crash.h"
 #include "util/fsx.h"
 #include "util/msg.h"
@@ -22,12 +23,16 @@
 
 #define BUNDLE_EXT ".bundle"
 #define RECEIPT_EXT ".receipt"
+/* How old a temporary receipt must be before a sweep looks at it: a
+ * live ingest's is locked (sync_tmp_hold), so no grace is needed. */
+#define RECEIPT_GRACE 0
 
 static void
 ingest_usage(FILE *f)
 {
 	fputs("usage: avslut-hr ingest [--db FILE] [--receipt FILE] "
-	    "FILE|DIR|-\n"
+	    "[--verbose]\n"
+	    "                        FILE|DIR|-\n"
 	    "Check a whole signed bundle (its signature by a registered,\n"
 	    "unrevoked interviewer, every length, the version), then store\n"
 	    "its sealed interviews in one transaction, each once, and answer\n"
@@ -39,6 +44,8 @@ ingest_usage(FILE *f)
 	    "                  central.db)\n"
 	    "  --receipt FILE  write the receipt to FILE instead of standard\n"
 	    "                  output (FILE and - only)\n"
+	    "  -v, --verbose   also say which bundles of a folder were\n"
+	    "                  skipped because a laptop removed them\n"
 	    "  --help          show this help\n"
 	    "Exit 0 on success, 64 usage, 65 a bundle refused (damaged,\n"
 	    "truncated, bad version), 66 no such file or store, 74 I/O or a\n"
@@ -56,7 +63,7 @@ write_all(int fd, const uint8_t *p, size_t n, struct err *e)
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w == -1)
-			return err_set(e, "%s", strerror(errno));
+			return sync_errno(e, errno, "cannot write the receipt");
 		p += w;
 		n -= (size_t)w;
 	}
@@ -75,7 +82,9 @@ receipt_put(int fd, const uint8_t *p, size_t len, struct err *e)
 }
 
 /* A receipt file: a temporary name beginning with a dot (never read by
- * either side), fsync, rename, fsync of the directory. */
+ * either side), locked while written (sync_tmp_hold: a killed ingest's
+ * is swept by the next, see sync_tmp_sweep), fsync, rename, fsync of
+ * the directory. */
 static int
 receipt_file(const char *path, const uint8_t *p, size_t len, struct err *e)
 {
@@ -89,22 +98,37 @@ receipt_file(const char *path, const uint8_t *p, size_t len, struct err *e)
 	} else
 		tmp = xasprintf(".%s.XXXXXX", copy);
 	free(copy);
-	if ((fd = mkstemp(tmp)) == -1) {
-		err_set(e, "cannot create a file beside %s: %s", path,
-		    strerror(errno));
-		free(tmp);
-		return -1;
+	for (;;) {
+		if ((fd = mkstemp(tmp)) == -1) {
+			sync_errno(e, errno, "cannot create a file beside %s",
+			    path);
+			free(tmp);
+			return -1;
+		}
+		if (sync_tmp_hold(fd) == 0)
+			break;
+		close(fd);	/* swept before it was locked: again */
+		memcpy(tmp + strlen(tmp) - 6, "XXXXXX", 6);
 	}
 	/* Receipts hold ids and hashes, nothing secret; the laptop's user
 	 * must be able to read them on the share. */
-	if (fchmod(fd, 0644) == -1 || receipt_put(fd, p, len, e) != 0 ||
-	    fsync(fd) == -1) {
-		err_set(e, "cannot write %s: %s", tmp, strerror(errno));
+	if (fchmod(fd, 0644) == -1) {
+		sync_errno(e, errno, "cannot write %s", tmp);
+		close(fd);
+		goto out;
+	}
+	if (receipt_put(fd, p, len, e) != 0) {
+		err_prefix(e, "%s", tmp);
+		close(fd);
+		goto out;
+	}
+	if (fsync(fd) == -1) {
+		sync_errno(e, errno, "cannot write %s", tmp);
 		close(fd);
 		goto out;
 	}
 	if (close(fd) == -1 || rename(tmp, path) == -1) {
-		err_set(e, "cannot write %s: %s", path, strerror(errno));
+		sync_errno(e, errno, "cannot write %s", path);
 		goto out;
 	}
 	rc = fsx_sync_dir_of(path, e);
@@ -149,6 +173,22 @@ ingest_fd(struct central *c, int fd, const char *name, uint8_t **rcpt,
 	return 0;
 }
 
+/* What a killed ingest --receipt FILE left beside FILE. */
+static void
+receipt_sweep(const char *path)
+{
+	char *copy = xstrdup(path), *slash = strrchr(copy, '/');
+
+	if (slash == NULL)
+		sync_tmp_sweep(".", sync_tmp_is_receipt, copy, RECEIPT_GRACE);
+	else {
+		*slash = '\0';
+		sync_tmp_sweep(slash == copy ? "/" : copy, sync_tmp_is_receipt,
+		    slash + 1, RECEIPT_GRACE);
+	}
+	free(copy);
+}
+
 static int
 ingest_stream(struct central *c, const char *src, const char *receipt)
 {
@@ -169,6 +209,7 @@ ingest_stream(struct central *c, const char *src, const char *receipt)
 	if (rc != 0)
 		return rc;
 	if (receipt != NULL) {
+		receipt_sweep(receipt);
 		if (receipt_file(receipt, r, rlen, &e) != 0) {
 			msg_warn("ingest: %s", e.msg);
 			rc = EX_IOERR;
@@ -195,7 +236,7 @@ name_cmp(const void *a, const void *b)
  * One refused bundle does not stop the others; the first failure's code
  * is the exit code. */
 static int
-ingest_dir(struct central *c, const char *dir)
+ingest_dir(struct central *c, const char *dir, int verbose)
 {
 	struct dirent *de;
 	DIR *d;
@@ -221,6 +262,8 @@ ingest_dir(struct central *c, const char *dir)
 		names[n++] = xstrndup(de->d_name, len - strlen(BUNDLE_EXT));
 	}
 	closedir(d);
+	/* Half-written receipts of killed ingests: ours to remove. */
+	sync_tmp_sweep(dir, sync_tmp_is_receipt, NULL, RECEIPT_GRACE);
 	if (n > 1)
 		qsort(names, n, sizeof *names, name_cmp);
 	for (i = 0; i < n; i++) {
@@ -230,6 +273,16 @@ ingest_dir(struct central *c, const char *dir)
 		if (fsx_exists(rpath))
 			goto next;	/* answered before */
 		if ((fd = open(bpath, O_RDONLY | O_CLOEXEC)) == -1) {
+			/* The laptop's sync removed it after it read an
+			 * earlier receipt: nothing to do. */
+			if (errno == ENOENT) {
+				if (verbose)
+					fprintf(stderr, "%s: %s: gone (its "
+					    "receipt was read and the laptop "
+					    "removed both): skipped\n",
+					    msg_prog(), bpath);
+				goto next;
+			}
 			msg_warn("ingest: cannot open %s: %s", bpath,
 			    strerror(errno));
 			rc = EX_IOERR;
@@ -264,6 +317,7 @@ cmd_ingest(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "receipt", required_argument, NULL, 'r' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -271,16 +325,19 @@ cmd_ingest(int argc, char **argv)
 	struct central *c;
 	struct stat st;
 	struct err e;
-	int ch, rc, isdir;
+	int ch, rc, isdir, verbose = 0;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hv", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
 			db = optarg;
 			break;
 		case 'r':
 			receipt = optarg;
+			break;
+		case 'v':
+			verbose = 1;
 			break;
 		case 'h':
 			ingest_usage(stdout);
@@ -311,7 +368,8 @@ cmd_ingest(int argc, char **argv)
 		msg_warn("ingest: %s", e.msg);
 		return central_exit_code(rc);
 	}
-	rc = isdir ? ingest_dir(c, src) : ingest_stream(c, src, receipt);
+	rc = isdir ? ingest_dir(c, src, verbose) :
+	    ingest_stream(c, src, receipt);
 	central_close(c);
 	return rc;
 }

@@ -61,8 +61,13 @@ write_all(int fd, const uint8_t *p, size_t n, struct err *e)
 		w = write(fd, p, n);
 		if (w == -1 && errno == EINTR)
 			continue;
+		if (w == -1 && (errno == ENOSPC || errno == EDQUOT))
+			return err_setc(e, ERR_FULL, "cannot write: the disk is "
+			    "full (%s): free some space on it, then try again",
+			    strerror(errno));
 		if (w == -1)
-			return err_set(e, "cannot write: %s", strerror(errno));
+			return err_setc(e, ERR_IO, "cannot write: %s",
+			    strerror(errno));
 		p += w;
 		n -= (size_t)w;
 	}

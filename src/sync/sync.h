@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "util/err.h"
 
@@ -152,6 +153,40 @@ int sync_apply_acks(struct outbox *ob, const struct bundle_ack *acks,
 /* avslut receipt: read a receipt file and apply it. */
 int sync_receipt_file(struct outbox *ob, const char *file,
     struct sync_result *r, struct err *e);
+
+/* --- temporary files (sync_tmp.c) ---
+ *
+ * Every temporary file has one owner whose next run removes what a
+ * killed run left (man avslut-bundle(5), FILES):
+ *   laptop data dir  ".bundle-XXXXXX" (sync), "NAME.tmp.XXXXXX" (profile
+ *                    writes): swept by sync, export and receipt under the
+ *                    sync lock;
+ *   drop folder      ".TAG-HEX.bundle.tmp" (sync: its own tag),
+ *                    ".NAME.receipt.XXXXXX" (ingest);
+ *   beside FILE      "FILE.tmp.HEX" (export: remembered in the outbox),
+ *                    ".FILE.XXXXXX" (ingest --receipt FILE).
+ * A file is stale when it is ours (same owner), at least min_age seconds
+ * old and no live writer holds its lock (sync_tmp_hold). */
+
+/* Name tests for sync_tmp_sweep: ".NAME.receipt.XXXXXX" (base NULL) or
+ * ".BASE.XXXXXX"; ".bundle-XXXXXX"; "NAME.tmp.XXXXXX". */
+int sync_tmp_is_receipt(const char *name, const char *base);
+int sync_tmp_is_bundle(const char *name, const char *unused);
+int sync_tmp_is_atomic(const char *name, const char *unused);
+/* The writer's lock on a temporary file it just created; 1 when a
+ * sweep removed the file before the lock was taken (make another). */
+int sync_tmp_hold(int fd);
+/* Remove the stale files of dir whose names match(name, arg); returns
+ * how many went. Errors are silent: a sweep never fails a run. */
+size_t sync_tmp_sweep(const char *dir,
+    int (*match)(const char *name, const char *arg), const char *arg,
+    time_t min_age);
+
+/* Fill e for a failed system call: "what: reason", classed ERR_FULL with
+ * what to do when errnum is ENOSPC or EDQUOT, ERR_PERM for EACCES,
+ * EPERM and EROFS, else ERR_IO. Returns -1. */
+int sync_errno(struct err *e, int errnum, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* The sysexits code for a SYNC_E* result (0 -> 0). For SYNC_EREMOTE and
  * SYNC_ECENTRAL the caller passes the code it got (remote exit status or

@@ -29,6 +29,8 @@
 #define SYNC_BUNDLE_EXT ".bundle"
 #define SYNC_RECEIPT_EXT ".receipt"
 #define SYNC_TMP_EXT ".tmp"
+/* outbox meta: the temporary file an export is writing, if any */
+#define SYNC_META_EXPORT_TMP "export_tmp"
 
 int
 sync_lock(const char *data_dir, struct err *e)
@@ -47,11 +49,17 @@ sync_lock(const char *data_dir, struct err *e)
 	}
 	free(path);
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		err_set(e, "another sync, export or receipt is running on this "
-		    "laptop: wait for it to finish, then try again");
+		err_setc(e, ERR_BUSY, "another sync, export or receipt is "
+		    "running on this laptop: wait for it to finish, then try "
+		    "again");
 		close(fd);
 		return -1;
 	}
+	/* Holding the lock, nothing of ours writes a bundle here: any
+	 * ".bundle-XXXXXX" is a killed sync's. An atomic write's temporary
+	 * file (avslut passwd, init) gets a minute. */
+	sync_tmp_sweep(data_dir, sync_tmp_is_bundle, NULL, 0);
+	sync_tmp_sweep(data_dir, sync_tmp_is_atomic, NULL, 60);
 	return fd;
 }
 
@@ -80,8 +88,7 @@ sync_dir_fsync(const char *path, struct err *e)
 	fd = open(copy, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd == -1 || (fsync(fd) == -1 && errno != EINVAL &&
 	    errno != ENOTSUP && errno != EROFS))
-		rc = err_set(e, "cannot flush the folder %s: %s", copy,
-		    strerror(errno));
+		rc = sync_errno(e, errno, "cannot flush the folder %s", copy);
 	if (fd != -1)
 		close(fd);
 	free(copy);
@@ -90,6 +97,8 @@ sync_dir_fsync(const char *path, struct err *e)
 
 /* An unlinked temporary file in the data directory for the bundle: it
  * holds only sealed envelopes, but stays in the laptop's private dir. */
+static void sync_forget_tmp(struct outbox *ob);
+
 static int
 sync_tmpfd(const char *dir, struct err *e)
 {
@@ -97,8 +106,8 @@ sync_tmpfd(const char *dir, struct err *e)
 	int fd = mkstemp(path);
 
 	if (fd == -1)
-		err_set(e, "cannot create a temporary file in %s: %s", dir,
-		    strerror(errno));
+		sync_errno(e, errno, "cannot create a temporary file in %s",
+		    dir);
 	else {
 		unlink(path);
 		/* Not for the ssh child. */
@@ -392,19 +401,21 @@ sync_dir_write(const char *dir, const char *tag,
 	fin = xasprintf("%s/%s-%s%s", dir, tag, hex, SYNC_BUNDLE_EXT);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd == -1) {
-		err_set(e, "cannot write in the drop folder %s: %s", dir,
-		    strerror(errno));
+		sync_errno(e, errno, "cannot write in the drop folder %s",
+		    dir);
 		rc = SYNC_EIO;
 		goto out;
 	}
 	crash_point("sync-before-transfer");
 	rc = sync_write_bundle(fd, envs, idx, n, o, "sync-mid-transfer", e);
+	if (rc != 0)
+		err_prefix(e, "%s", tmp);
 	if (rc == 0 && fsync(fd) == -1)
-		rc = err_set(e, "cannot write %s: %s", tmp, strerror(errno));
+		rc = sync_errno(e, errno, "cannot write %s", tmp);
 	if (close(fd) == -1 && rc == 0)
-		rc = err_set(e, "cannot write %s: %s", tmp, strerror(errno));
+		rc = sync_errno(e, errno, "cannot write %s", tmp);
 	if (rc == 0 && rename(tmp, fin) == -1)
-		rc = err_set(e, "cannot rename %s: %s", tmp, strerror(errno));
+		rc = sync_errno(e, errno, "cannot rename %s", tmp);
 	if (rc == 0 && sync_dir_fsync(fin, e) != 0)
 		rc = -1;
 	if (rc != 0) {
@@ -528,6 +539,7 @@ sync_run(struct outbox *ob, const struct sync_opts *o,
 	int fd = -1, rc;
 
 	memset(r, 0, sizeof *r);
+	sync_forget_tmp(ob);
 	if (o->dest->kind == SYNC_DIR) {
 		if ((rc = outbox_env_count(ob, &r->waiting, e)) != 0)
 			return SYNC_EIO;
@@ -546,8 +558,10 @@ sync_run(struct outbox *ob, const struct sync_opts *o,
 		rc = SYNC_EIO;
 		goto out;
 	}
-	if ((rc = sync_write_bundle(fd, envs, NULL, n, o, NULL, e)) != 0)
+	if ((rc = sync_write_bundle(fd, envs, NULL, n, o, NULL, e)) != 0) {
+		err_prefix(e, "the bundle in %s", o->data_dir);
 		goto out;
+	}
 	crash_point("sync-before-transfer");
 	if (o->dest->kind == SYNC_PATH)
 		rc = sync_path(fd, o, &acks, &nacks, r, e);
@@ -571,16 +585,59 @@ out:
 	return rc;
 }
 
+/* An export killed before its link leaves FILE.tmp.HEX in a folder of
+ * the user's choosing: the path is written to the outbox first, so the
+ * next sync, export or receipt removes it (sync_forget_tmp). */
+static void
+sync_forget_tmp(struct outbox *ob)
+{
+	char *p = NULL;
+	struct err e;
+
+	if (outbox_meta_get(ob, SYNC_META_EXPORT_TMP, &p, &e) != 0 ||
+	    p == NULL)
+		return;
+	if (*p != '\0' && (unlink(p) == 0 || errno == ENOENT))
+		(void)outbox_meta_set(ob, SYNC_META_EXPORT_TMP, "", &e);
+	free(p);
+}
+
+/* FILE.tmp.HEX as an absolute path (the next run may start elsewhere). */
+static char *
+sync_export_tmp_name(const char *file)
+{
+	char *copy = xstrdup(file), *slash = strrchr(copy, '/'), *dir, *out;
+	const char *base = slash ? slash + 1 : copy;
+	uint8_t rnd[6];
+	char hex[13];
+
+	if (slash == copy)
+		dir = xstrdup("/");
+	else {
+		if (slash != NULL)
+			*slash = '\0';
+		dir = realpath(slash != NULL ? copy : ".", NULL);
+	}
+	randombytes_buf(rnd, sizeof rnd);
+	sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
+	out = dir == NULL ? NULL : xasprintf("%s/%s.tmp.%s",
+	    strcmp(dir, "/") == 0 ? "" : dir, base, hex);
+	free(dir);
+	free(copy);
+	return out;
+}
+
 int
 sync_export(struct outbox *ob, const struct sync_opts *o, const char *file,
     size_t *count, struct err *e)
 {
 	struct outbox_env *envs = NULL;
-	char *tmp = xasprintf("%s.tmp.XXXXXX", file);
+	char *tmp = NULL;
 	size_t n = 0, i;
-	int fd = -1, rc = SYNC_EIO, linked = 0;
+	int fd = -1, rc = SYNC_EIO, made = 0;
 
 	*count = 0;
+	sync_forget_tmp(ob);
 	if (outbox_env_list(ob, &envs, &n, e) != 0)
 		goto out;
 	if (n == 0) {
@@ -588,33 +645,45 @@ sync_export(struct outbox *ob, const struct sync_opts *o, const char *file,
 		goto out;
 	}
 	if (fsx_exists(file)) {
-		err_set(e, "%s already exists: choose another name, or remove "
-		    "it if it was delivered", file);
+		err_setc(e, ERR_EXISTS, "%s already exists: choose another "
+		    "name, or remove it if it was delivered", file);
 		rc = SYNC_EUSAGE;
 		goto out;
 	}
-	if ((fd = mkstemp(tmp)) == -1) {
-		err_set(e, "cannot create %s: %s", file, strerror(errno));
+	if ((tmp = sync_export_tmp_name(file)) == NULL) {
+		sync_errno(e, errno, "cannot create %s", file);
 		goto out;
 	}
-	if (fchmod(fd, 0600) == -1) {
-		err_set(e, "cannot create %s: %s", file, strerror(errno));
+	if (outbox_meta_set(ob, SYNC_META_EXPORT_TMP, tmp, e) != 0)
+		goto out;
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1) {
+		sync_errno(e, errno, "cannot create %s", file);
 		goto out;
 	}
-	if (sync_write_bundle(fd, envs, NULL, n, o, NULL, e) != 0)
-		goto out;
-	if (fsync(fd) == -1 || close(fd) == -1) {
-		fd = -1;
-		err_set(e, "cannot write %s: %s", file, strerror(errno));
+	made = 1;
+	if (sync_write_bundle(fd, envs, NULL, n, o, "export-mid-write",
+	    e) != 0) {
+		err_prefix(e, "%s", file);
 		goto out;
 	}
+	if (fsync(fd) == -1) {
+		sync_errno(e, errno, "cannot write %s", file);
+		goto out;
+	}
+	i = (size_t)close(fd);
 	fd = -1;
+	if (i != 0) {
+		sync_errno(e, errno, "cannot write %s", file);
+		goto out;
+	}
 	/* link() refuses an existing file: no race with another writer. */
 	if (link(tmp, file) == -1) {
-		err_set(e, "cannot create %s: %s", file, strerror(errno));
+		sync_errno(e, errno, "cannot create %s", file);
 		goto out;
 	}
-	linked = 1;
+	if (unlink(tmp) == 0)
+		made = 0;
 	if (sync_dir_fsync(file, e) != 0)
 		goto out;
 	for (i = 0; i < n; i++)
@@ -625,8 +694,10 @@ sync_export(struct outbox *ob, const struct sync_opts *o, const char *file,
 out:
 	if (fd != -1)
 		close(fd);
-	if (fd != -1 || linked || rc != 0)
-		unlink(tmp);
+	if (made && unlink(tmp) == 0)
+		made = 0;
+	if (tmp != NULL && !made)
+		(void)outbox_meta_set(ob, SYNC_META_EXPORT_TMP, "", NULL);
 	free(tmp);
 	outbox_env_list_free(envs, n);
 	return rc;
@@ -642,6 +713,7 @@ sync_receipt_file(struct outbox *ob, const char *file,
 	int rc;
 
 	memset(r, 0, sizeof *r);
+	sync_forget_tmp(ob);
 	if (fsx_read_file(file, SYNC_RECEIPT_MAX, &buf, &len, e) != 0)
 		return SYNC_EIO;
 	if (bundle_receipt_read_buf((uint8_t *)buf, len, &acks, &n, e) != 0) {
