@@ -25,7 +25,7 @@ cli_hr_open_unlock(const char *db, const char *keyopt, const char *passfile,
 	*k = NULL;
 	if ((rc = central_open(c, db, 0, &e)) != 0) {
 		msg_warn("%s", e.msg);
-		return central_exit_code(rc);
+		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	rc = cli_hr_unlock(keyopt, passfile, k);
 	if (rc == 0)
@@ -42,7 +42,8 @@ cli_hr_open_unlock(const char *db, const char *keyopt, const char *passfile,
 			msg_warn("%s: nothing is done without the access log",
 			    e.msg);
 			if (rc == 0)
-				rc = central_exit_code(lrc);
+				rc = cli_exit_code_or(&e,
+				    central_exit_code(lrc));
 		}
 	}
 	if (rc != 0) {
@@ -69,7 +70,7 @@ cli_hr_log_if_store(const char *db, const char *what)
 	}
 	if (rc != 0) {
 		msg_warn("%s: nothing is done without the access log", e.msg);
-		return central_exit_code(rc);
+		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	return 0;
 }
@@ -150,7 +151,7 @@ cli_hr_tables(struct cli_hr_data *d)
 
 	if ((rc = central_turnover_list(d->c, &t, &n, &e)) != 0) {
 		msg_warn("%s", e.msg);
-		return central_exit_code(rc);
+		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	d->turnover = xcalloc(n > 0 ? n : 1, sizeof *d->turnover);
 	for (i = 0; i < n; i++) {
@@ -163,7 +164,7 @@ cli_hr_tables(struct cli_hr_data *d)
 	central_turnover_list_free(t, n);
 	if ((rc = central_hme_list(d->c, &h, &n, &e)) != 0) {
 		msg_warn("%s", e.msg);
-		return central_exit_code(rc);
+		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	d->hme = xcalloc(n > 0 ? n : 1, sizeof *d->hme);
 	for (i = 0; i < n; i++) {
@@ -201,7 +202,7 @@ cli_hr_load(const char *db, const char *keyopt, const char *passfile,
 	if ((rc = hrload_forms(d->c, &d->forms, &d->nforms, &skipped,
 	    &e)) != 0) {
 		msg_warn("%s", e.msg);
-		rc = central_exit_code(rc);
+		rc = cli_exit_code_or(&e, central_exit_code(rc));
 		goto fail;
 	}
 	units = xcalloc(d->cfg->nunits > 0 ? d->cfg->nunits : 1,
@@ -225,7 +226,7 @@ cli_hr_load(const char *db, const char *keyopt, const char *passfile,
 	d->k = NULL;
 	if (rc != 0) {
 		msg_warn("%s", e.msg);
-		rc = rc == -1 ? EX_SOFTWARE : central_exit_code(rc);
+		rc = cli_exit_code_or(&e, central_exit_code(rc));
 		goto fail;
 	}
 	cli_hr_rejected(&d->res, skipped);

@@ -120,7 +120,7 @@ cmd_export(int argc, char **argv)
 	o.sign_pk = prof->sign_pk;
 	if ((rc = sync_export(ob, &o, file, &n, &e)) != 0) {
 		msg_warn("export: %s", e.msg);
-		ex = sync_exit_code(rc, 0);
+		ex = cli_exit_code_or(&e, sync_exit_code(rc, 0));
 		goto out;
 	}
 	printf("%zu sealed interview%s exported to %s; they stay on this "

@@ -60,7 +60,7 @@ forms_add(const char *db, const char *path)
 	/* Validate and store the very same bytes. */
 	if (fsx_read_file(path, FORM_MAX_BYTES, &buf, &len, &e) != 0) {
 		msg_warn("forms add: %s: check the path", e.msg);
-		return fsx_exists(path) ? EX_DATAERR : EX_NOINPUT;
+		return cli_exit_code(&e);
 	}
 	memset(&d, 0, sizeof d);
 	if ((f = form_load_buf(path, buf, len, &d)) == NULL) {
@@ -92,7 +92,7 @@ forms_add(const char *db, const char *path)
 out:
 	form_free(f);
 	free(buf);
-	return central_exit_code(rc);
+	return rc == 0 ? 0 : cli_exit_code_or(&e, central_exit_code(rc));
 }
 
 static int
@@ -106,13 +106,13 @@ forms_list(const char *db)
 
 	if ((rc = central_open(&c, db, CENTRAL_RDONLY, &e)) != 0) {
 		msg_warn("forms list: %s", e.msg);
-		return central_exit_code(rc);
+		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	rc = central_form_list(c, &f, &n, &e);
 	central_close(c);
 	if (rc != 0) {
 		msg_warn("forms list: %s", e.msg);
-		return central_exit_code(rc);
+		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	if (n == 0)
 		fputs("no approved forms: add one with avslut-hr forms add\n",

@@ -54,7 +54,7 @@ hme_import(const char *db, const char *path)
 	if (fsx_read_file(path, CSVIN_MAX_BYTES, &buf, &len, &e) != 0) {
 		msg_warn("hme import: %s: check the path", e.msg);
 		config_free(cfg);
-		return fsx_exists(path) ? EX_DATAERR : EX_NOINPUT;
+		return cli_exit_code(&e);
 	}
 	units = xcalloc(cfg->nunits + 1, sizeof *units);
 	for (i = 0; i < cfg->nunits; i++)
@@ -93,7 +93,7 @@ hme_import(const char *db, const char *path)
 	csvin_hme_free(h, n);
 	if (rc != 0) {
 		msg_warn("hme import: %s", e.msg);
-		return central_exit_code(rc);
+		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	printf("imported staff-survey HME from %s: %zu rows\n", path, n);
 	return 0;

@@ -159,7 +159,7 @@ ingest_fd(struct central *c, int fd, const char *name, uint8_t **rcpt,
 	bundle_free(&b);
 	if (rc != 0) {
 		msg_warn("ingest: %s: %s", name, e.msg);
-		return central_exit_code(rc);
+		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	crash_point("ingest-after-commit");
 	rc = bundle_receipt_encode(acks, n, rcpt, rlen, &e);
@@ -366,7 +366,7 @@ cmd_ingest(int argc, char **argv)
 	}
 	if ((rc = central_open(&c, db, 0, &e)) != 0) {
 		msg_warn("ingest: %s", e.msg);
-		return central_exit_code(rc);
+		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	rc = isdir ? ingest_dir(c, src, verbose) :
 	    ingest_stream(c, src, receipt);

@@ -112,7 +112,7 @@ purge_run(const char *db, const char *keyopt, const char *passfile,
 	key_hr_free(k);
 	if (rc != 0) {
 		msg_warn("purge: %s", e.msg);
-		rc = central_exit_code(rc);
+		rc = cli_exit_code_or(&e, central_exit_code(rc));
 		goto out;
 	}
 	printf("%zu of %zu interviews are from before %u\n", p.n, res.total,
@@ -142,7 +142,7 @@ purge_run(const char *db, const char *keyopt, const char *passfile,
 	free(what);
 	if (rc != 0) {
 		msg_warn("purge: %s", e.msg);
-		rc = central_exit_code(rc);
+		rc = cli_exit_code_or(&e, central_exit_code(rc));
 		goto out;
 	}
 	/* the record cache still holds the purged interviews */

@@ -79,7 +79,7 @@ cmd_receipt(int argc, char **argv)
 	}
 	if ((rc = sync_receipt_file(ob, argv[optind], &r, &e)) != 0) {
 		msg_warn("receipt: %s", e.msg);
-		ex = rc == SYNC_EIO ? EX_NOINPUT : sync_exit_code(rc, 0);
+		ex = cli_exit_code_or(&e, sync_exit_code(rc, 0));
 		goto out;
 	}
 	if (r.refused > 0)

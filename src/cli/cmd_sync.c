@@ -132,7 +132,7 @@ cmd_sync(int argc, char **argv)
 	}
 	if ((rc = sync_dest_parse(&dest, to, &e)) != 0) {
 		msg_warn("sync: %s", e.msg);
-		ex = sync_exit_code(rc, 0);
+		ex = cli_exit_code_or(&e, sync_exit_code(rc, 0));
 		goto out;
 	}
 	where = sync_dest_str(&dest);
@@ -197,7 +197,7 @@ cmd_sync(int argc, char **argv)
 		msg_warn("sync to %s: %s", where, e.msg);
 		msg_warn("nothing was removed from this laptop: %zu sealed "
 		    "interview%s still waiting", waiting, sync_plural(waiting));
-		ex = sync_exit_code(rc, r.detail);
+		ex = cli_exit_code_or(&e, sync_exit_code(rc, r.detail));
 		goto out;
 	}
 	if (r.bad_receipts > 0)

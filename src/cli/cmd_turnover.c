@@ -66,7 +66,7 @@ turnover_import(const char *db, const char *path)
 	if (fsx_read_file(path, CSVIN_MAX_BYTES, &buf, &len, &e) != 0) {
 		msg_warn("turnover import: %s: check the path", e.msg);
 		config_free(cfg);
-		return fsx_exists(path) ? EX_DATAERR : EX_NOINPUT;
+		return cli_exit_code(&e);
 	}
 	units = xcalloc(cfg->nunits + 1, sizeof *units);
 	for (i = 0; i < cfg->nunits; i++)
@@ -103,7 +103,7 @@ turnover_import(const char *db, const char *path)
 	csvin_turnover_free(t, n);
 	if (rc != 0) {
 		msg_warn("turnover import: %s", e.msg);
-		return central_exit_code(rc);
+		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	printf("imported turnover from %s: %zu rows\n", path, n);
 	return 0;
