@@ -1198,13 +1198,17 @@ static void
 ld_section(struct ld *l, const struct ynode *n)
 {
 	static const char *const skeys[] = {
-		"id", "title", "show_if", "questions", NULL
+		"id", "title", "show_if", "questions", "mode", NULL
+	};
+	static const char *const mode_names[] = {
+		"interviewer", "self", NULL
 	};
 	struct form *f = l->f;
 	struct form_section *s;
-	const struct ynode *v[4];
+	const struct ynode *v[5];
 	char b[160];
 	size_t si, i, j;
+	int mode;
 
 	if (f->nsections == FORM_MAX_QUESTIONS) {
 		if (!l->too_many_s)
@@ -1229,8 +1233,11 @@ ld_section(struct ld *l, const struct ynode *n)
 		    "title and questions), found %s", yn_desc(n, b, sizeof b));
 		return;
 	}
-	ld_keys(l, n, "a section", skeys, "id, title, show_if, questions", v,
-	    NULL);
+	ld_keys(l, n, "a section", skeys,
+	    "id, title, show_if, questions, mode", v, NULL);
+	if (v[4] != NULL && ld_enum(l, "mode", v[4], mode_names,
+	    "interviewer or self", &mode) == 0)
+		s->self = mode == 1;
 	if (v[0] == NULL)
 		ld_at(l, n, "missing key 'id' in a section");
 	else if (ld_id(l, "id", v[0], ID_NAME, &s->id) == 0) {
@@ -1279,6 +1286,71 @@ ld_show_if(struct ld *l, const struct ynode *n, size_t before,
 		ld_scalar_pos(l, n, pos, &line, &col);
 		ld_diag(l, line, col, "show_if: %s", e.msg);
 	}
+}
+
+/* 1 if question q lies in a self section. */
+static int
+ld_in_self(const struct form *f, size_t q)
+{
+	return f->questions[q].section < f->nsections &&
+	    f->sections[f->questions[q].section].self;
+}
+
+/* mode: self promises that the interviewer never learns those answers.
+ * Whether a later interviewer-led question or section is shown is on the
+ * interviewer's screen, so its show_if may not look at a self answer: it
+ * would tell the answer (a follow-up inside the same self section may). */
+static void
+ld_self_leaks(struct ld *l)
+{
+	struct form *f = l->f;
+	uint8_t *refs;
+	size_t i, j, si;
+
+	if (f->nquestions == 0)
+		return;
+	refs = xcalloc(f->nquestions, 1);
+	for (i = 0; i < f->nsections; i++) {
+		if (f->sections[i].self || f->sections[i].show_if == NULL)
+			continue;
+		memset(refs, 0, f->nquestions);
+		form_expr_refs(f->sections[i].show_if, refs, f->nquestions);
+		for (j = 0; j < f->nquestions; j++)
+			if (refs[j] && ld_in_self(f, j) && l->sshow[i])
+				ld_at(l, l->sshow[i], "show_if: section '%s' "
+				    "is led by the interviewer but depends "
+				    "on '%s', which the leaver answers alone "
+				    "(mode: self): whether it is shown would "
+				    "tell the interviewer the answer",
+				    f->sections[i].id ? f->sections[i].id :
+				    "?", f->questions[j].id ?
+				    f->questions[j].id : "?");
+	}
+	for (i = 0; i < f->nquestions; i++) {
+		if (f->questions[i].show_if == NULL)
+			continue;
+		si = f->questions[i].section;
+		memset(refs, 0, f->nquestions);
+		form_expr_refs(f->questions[i].show_if, refs, f->nquestions);
+		for (j = 0; j < f->nquestions; j++) {
+			if (!refs[j] || !ld_in_self(f, j))
+				continue;
+			if (ld_in_self(f, i) && f->questions[j].section == si)
+				continue;
+			if (l->qshow[i])
+				ld_at(l, l->qshow[i], "show_if: question '%s' "
+				    "depends on '%s', which the leaver "
+				    "answers alone (mode: self) in %s: "
+				    "whether it is shown would tell the "
+				    "interviewer the answer",
+				    f->questions[i].id ? f->questions[i].id :
+				    "?", f->questions[j].id ?
+				    f->questions[j].id : "?",
+				    ld_in_self(f, i) ? "another section" :
+				    "a self section");
+		}
+	}
+	free(refs);
 }
 
 static void
@@ -1337,6 +1409,7 @@ ld_form(struct ld *l, const struct ynode *root)
 		if (l->qshow[i] != NULL)
 			ld_show_if(l, l->qshow[i], i,
 			    &f->questions[i].show_if);
+	ld_self_leaks(l);
 }
 
 /* Refuse what libyaml would misreport or accept: size, BOM, bad UTF-8,

@@ -88,6 +88,10 @@ struct form_section {
 	char *id;
 	struct form_text title;
 	struct form_expr *show_if;	/* NULL: always shown */
+	/* mode: self: the leaver answers this section alone on the laptop
+	 * and the interviewer's screens never show its answers (see
+	 * avslut-form(5)); 0: interviewer-led (the default). */
+	int self;
 	size_t first, count;		/* its questions in form->questions */
 };
 
@@ -188,6 +192,27 @@ void form_hash_hex(const struct form *f, char *out);
 char *form_canonical(const struct form *f, size_t *len);
 /* BLAKE2b-256 of form_canonical(f) into out (the loader sets f->hash). */
 void form_hash_compute(const struct form *f, uint8_t out[FORM_HASH_BYTES]);
+
+/* Mark refs[q] = 1 for every question q < n that x compares; returns
+ * how many were newly marked. */
+int form_expr_refs(const struct form_expr *x, uint8_t *refs, size_t n);
+
+/* The words form_expr_words writes, in one language (the caller gives
+ * them translated): question is a printf format with one %zu (the
+ * question's number in form order, 1-based), "question 3"; the others
+ * are written as they are, with their own spaces (" is ", " or "). */
+struct form_words {
+	const char *question;
+	const char *is, *is_not, *includes, *excludes;
+	const char *lt, *le, *gt, *ge, *in;
+	const char *and_, *or_, *not_;
+	const char *yes, *no, *other;
+};
+/* The expression in words for a reader ("question 3 is Yes and question
+ * 5 is 4 or more"), choices by their labels in language li. Caller
+ * frees. */
+char *form_expr_words(const struct form_expr *x, const struct form *f,
+    int li, const struct form_words *w);
 
 /* "single", "multi", ... as written in the YAML. */
 const char *form_type_name(enum form_type t);

@@ -675,3 +675,122 @@ form_expr_str(const struct form_expr *x, const struct form *f)
 	xp_print(&b, x, f);
 	return b.p;
 }
+
+int
+form_expr_refs(const struct form_expr *x, uint8_t *refs, size_t n)
+{
+	int k = 0;
+
+	if (x == NULL)
+		return 0;
+	switch (x->op) {
+	case X_OR:
+	case X_AND:
+		k = form_expr_refs(x->a, refs, n);
+		return k + form_expr_refs(x->b, refs, n);
+	case X_NOT:
+		return form_expr_refs(x->a, refs, n);
+	default:
+		if (x->q < n && !refs[x->q]) {
+			refs[x->q] = 1;
+			return 1;
+		}
+		return 0;
+	}
+}
+
+/* A value in words in the form's language li: a choice's label, Yes or
+ * No (the interface language, which print sets to li), a number. */
+static void
+xw_value(struct sbuf *b, const struct form_question *q, int32_t v, int li,
+    const struct form_words *w)
+{
+	char num[16];
+
+	if ((q->type == FORM_SINGLE || q->type == FORM_MULTI) &&
+	    v == X_OTHER)
+		sb_add(b, w->other);
+	else if ((q->type == FORM_SINGLE || q->type == FORM_MULTI) &&
+	    v >= 0 && (size_t)v < q->nchoices)
+		sb_add(b, form_text_get(&q->choices[v].label, li));
+	else if (q->type == FORM_YESNO)
+		sb_add(b, v == FORM_YES ? w->yes : w->no);
+	else {
+		snprintf(num, sizeof num, "%ld", (long)v);
+		sb_add(b, num);
+	}
+}
+
+static void
+xw_print(struct sbuf *b, const struct form_expr *x, const struct form *f,
+    int li, const struct form_words *w, int top)
+{
+	const struct form_question *q;
+	char num[32];
+	size_t i;
+
+	switch (x->op) {
+	case X_OR:
+	case X_AND:
+		if (!top)
+			sb_add(b, "(");
+		xw_print(b, x->a, f, li, w, 0);
+		sb_add(b, x->op == X_OR ? w->or_ : w->and_);
+		xw_print(b, x->b, f, li, w, 0);
+		if (!top)
+			sb_add(b, ")");
+		return;
+	case X_NOT:
+		sb_add(b, w->not_);
+		sb_add(b, "(");
+		xw_print(b, x->a, f, li, w, 1);
+		sb_add(b, ")");
+		return;
+	default:
+		break;
+	}
+	q = &f->questions[x->q];
+	snprintf(num, sizeof num, w->question, x->q + 1);
+	sb_add(b, num);
+	switch (x->op) {
+	case X_EQ:
+		sb_add(b, q->type == FORM_MULTI ? w->includes : w->is);
+		break;
+	case X_NE:
+		sb_add(b, q->type == FORM_MULTI ? w->excludes : w->is_not);
+		break;
+	case X_LT:
+		sb_add(b, w->lt);
+		break;
+	case X_LE:
+		sb_add(b, w->le);
+		break;
+	case X_GT:
+		sb_add(b, w->gt);
+		break;
+	case X_GE:
+		sb_add(b, w->ge);
+		break;
+	default:
+		sb_add(b, x->nvals == 1 ? w->is : w->in);
+		break;
+	}
+	for (i = 0; i < x->nvals; i++) {
+		if (i > 0)
+			sb_add(b, i + 1 == x->nvals ? w->or_ : ", ");
+		xw_value(b, q, x->vals[i], li, w);
+	}
+}
+
+char *
+form_expr_words(const struct form_expr *x, const struct form *f, int li,
+    const struct form_words *w)
+{
+	struct sbuf b = { NULL, 0, 0 };
+
+	if (x == NULL)
+		return xstrdup("");
+	sb_add(&b, "");
+	xw_print(&b, x, f, li, w, 1);
+	return b.p;
+}

@@ -179,6 +179,10 @@ form_canonical(const struct form *f, size_t *len)
 		cb_field(&b, "section", s->id);
 		cb_text(&b, f, "section.title", &s->title);
 		cb_expr(&b, f, "section.show_if", s->show_if);
+		/* Only when self, so that the hash of every form written
+		 * before the key existed stays what it was. */
+		if (s->self)
+			cb_field(&b, "section.mode", "self");
 		for (j = s->first; j < s->first + s->count; j++)
 			cb_question(&b, f, &f->questions[j]);
 	}

@@ -360,7 +360,7 @@ test_err_unknown_key_section(void **state)
 	    YESNO("q3"),
 	    "t.yaml:24:5: missing key 'title' in section 's2'",
 	    "t.yaml:25:5: unknown key 'titel' in a section: expected id, "
-	    "title, show_if, questions", NULL);
+	    "title, show_if, questions, mode", NULL);
 }
 
 static void
@@ -1485,6 +1485,108 @@ test_sensitive(void **state)
 	    NULL);
 }
 
+/* mode: self: parsed, in the hash only when self, and a show_if outside
+ * the self section that would reveal a self answer is refused. */
+static void
+test_mode_self(void **state)
+{
+	static const char selfsec[] =
+	    "  - id: alone\n    title: {sv: A, en: A}\n    mode: self\n"
+	    "    questions:\n"
+	    "      - {id: harass, type: yesno, label: {sv: H, en: H}}\n"
+	    "      - {id: how, type: text, label: {sv: Hur, en: How},\n"
+	    "         show_if: harass == yes}\n";
+	struct form *f;
+	char *y;
+	uint8_t h0[FORM_HASH_BYTES], h1[FORM_HASH_BYTES];
+	char *canon;
+	size_t len;
+
+	(void)state;
+	y = xasprintf("%s%s", mini_yaml, selfsec);
+	f = form_load_buf("t.yaml", y, strlen(y), NULL);
+	free(y);
+	assert_non_null(f);
+	assert_int_equal(f->nsections, 2);
+	assert_false(f->sections[0].self);
+	assert_true(f->sections[1].self);
+	canon = form_canonical(f, &len);
+	assert_non_null(strstr(canon, "section.mode 4:self\n"));
+	free(canon);
+	form_free(f);
+	/* mode: interviewer is the default and leaves the hash alone */
+	hash_of(good_yaml, h0);
+	y = edit("    title: {sv: Betyg, en: Ratings}\n",
+	    "    title: {sv: Betyg, en: Ratings}\n    mode: interviewer\n");
+	hash_of(y, h1);
+	free(y);
+	assert_memory_equal(h0, h1, FORM_HASH_BYTES);
+	y = edit("    title: {sv: Betyg, en: Ratings}\n",
+	    "    title: {sv: Betyg, en: Ratings}\n    mode: self\n");
+	hash_of(y, h1);
+	free(y);
+	assert_memory_not_equal(h0, h1, FORM_HASH_BYTES);
+	expect_edit("    title: {sv: Betyg, en: Ratings}\n",
+	    "    title: {sv: Betyg, en: Ratings}\n    mode: alone\n",
+	    "t.yaml:43:11: mode: expected interviewer or self, found 'alone'",
+	    NULL);
+	/* an interviewer-led question after it may not depend on it */
+	y = xasprintf("%s%s%s", mini_yaml, selfsec,
+	    "  - id: after\n    title: {sv: E, en: E}\n    questions:\n"
+	    "      - {id: more, type: yesno, label: {sv: M, en: M},\n"
+	    "         show_if: harass == yes}\n");
+	f = form_load_buf("t.yaml", y, strlen(y), NULL);
+	assert_null(f);
+	{
+		struct form_diags d;
+
+		memset(&d, 0, sizeof d);
+		f = form_load_buf("t.yaml", y, strlen(y), &d);
+		assert_null(f);
+		assert_int_equal(d.n, 1);
+		assert_non_null(strstr(d.msg[0], "question 'more' depends on "
+		    "'harass', which the leaver answers alone"));
+		form_diags_free(&d);
+	}
+	free(y);
+	/* nor may a section's show_if */
+	y = xasprintf("%s%s%s", mini_yaml, selfsec,
+	    "  - id: after\n    title: {sv: E, en: E}\n"
+	    "    show_if: harass == no\n    questions:\n"
+	    "      - {id: more, type: yesno, label: {sv: M, en: M}}\n");
+	f = form_load_buf("t.yaml", y, strlen(y), NULL);
+	free(y);
+	assert_null(f);
+}
+
+/* show_if in words, as avslut print writes it. */
+static void
+test_expr_words(void **state)
+{
+	static const struct form_words w = {
+		"question %zu", " is ", " is not ", " includes ", " excludes ",
+		" is less than ", " is at most ", " is more than ",
+		" is at least ", " is ", " and ", " or ", "not ", "Yes",
+		"No", "Other"
+	};
+	struct form *f;
+	char *s;
+	long q;
+
+	(void)state;
+	f = form_load_buf("t.yaml", good_yaml, strlen(good_yaml), NULL);
+	assert_non_null(f);
+	q = form_find(f, "factors");
+	s = form_expr_words(f->questions[q].show_if, f, 1, &w);
+	assert_string_equal(s, "question 1 is Leadership or question 1 is "
+	    "Other");
+	free(s);
+	s = form_expr_words(f->sections[1].show_if, f, 0, &w);
+	assert_string_equal(s, "not (question 1 is Lön)");
+	free(s);
+	form_free(f);
+}
+
 /* The canonical text of a small form, byte for byte as specified in
  * avslut-form(5). */
 static void
@@ -1600,6 +1702,8 @@ main(void)
 		cmocka_unit_test(test_hash_changes),
 		cmocka_unit_test(test_canonical_exact),
 		cmocka_unit_test(test_sensitive),
+		cmocka_unit_test(test_mode_self),
+		cmocka_unit_test(test_expr_words),
 		cmocka_unit_test(test_shipped_form),
 	};
 
