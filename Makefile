@@ -17,7 +17,7 @@ PKGS = ncursesw yaml-0.1 libsodium sqlite3
 DEB_PKGS = libncurses-dev libyaml-dev libsodium-dev libsqlite3-dev \
 	libcmocka-dev pkg-config clang libclang-rt-14-dev make gcc \
 	python3 python3-pexpect python3-pyte tmux openssh-server \
-	openssh-client mandoc gettext sqlite3 procps
+	openssh-client mandoc gettext sqlite3 procps libglpk-dev
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
@@ -31,7 +31,9 @@ CPPFLAGS += -Isrc -DAVSLUT_VERSION='"$(VERSION)"' \
 CFLAGS  ?=
 ALL_CFLAGS = $(WARN) $(OPT) $(HARDEN) $(EXTRA_CFLAGS) $(CFLAGS)
 LDFLAGS += -pie -Wl,-z,relro,-z,now $(EXTRA_LDFLAGS)
-LIBS     = $(PKG_LIBS) -lpthread -lm
+# GLPK (the disclosure audit) has no pkg-config file on Debian.
+GLPK_LIBS ?= -lglpk
+LIBS     = $(PKG_LIBS) $(GLPK_LIBS) -lpthread -lm
 
 # Every .c under src/ is part of the library except the two main()s;
 # a new module needs no Makefile change.

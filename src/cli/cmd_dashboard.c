@@ -122,6 +122,8 @@ cmd_dashboard(int argc, char **argv)
 	gate_params_default(&in.gp);
 	in.gp.k = hd.cfg->k;
 	in.gp.text_k = hd.cfg->text_k;
+	in.gp.turnover = hd.turnover;
+	in.gp.nturnover = hd.nturnover;
 	memset(&a, 0, sizeof(a));
 	a.lang = i18n_lang();
 	a.ascii = tui_locale_problem() != NULL;

@@ -73,6 +73,8 @@ report_run(struct cli_hr_data *d, unsigned year, int have_year,
 	gate_params_default(&gp);
 	gp.k = d->cfg->k;
 	gp.text_k = d->cfg->text_k;
+	gp.turnover = d->turnover;
+	gp.nturnover = d->nturnover;
 	if (!have_year) {
 		year = gp.now_year - 1;
 		while (!gate_closed(&gp, year))

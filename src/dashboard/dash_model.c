@@ -996,6 +996,10 @@ reason_note(enum gate_reason r, unsigned k, char *buf, size_t n)
 		snprintf(buf, n, "%s", _("the year is still running: only "
 		    "the number of interviews is shown"));
 		break;
+	case GATE_BAND:
+	case GATE_IMPLAUSIBLE:
+		snprintf(buf, n, "%s", _(gate_reason_text(r)));
+		break;
 	default:
 		snprintf(buf, n, "%s", _("no answers"));
 	}

@@ -15,8 +15,17 @@
  * a hidden total. A safe residual is shown as "other units". Only single
  * years are published (no all-years totals), so no year can be taken from
  * a total; derived figures (HME) come only from shown statement figures.
- * Known limit: the number shown a follow-up question says how many gave
- * the answer that opened it; each question is protected on its own. */
+ *
+ * One linked system (issue 10): each choice of a multiple-choice question
+ * is a yes/no cell of its own, so a residual is not safe when all its
+ * members ticked one choice; a follow-up is shown only in rows where every
+ * question that opens it is shown (the number shown a follow-up is a count
+ * of its opener); a group whose members all, or all but at most
+ * sensitive_t, gave a sensitive answer is hidden as GATE_BAND and counts
+ * as needing protection in every residual; unit-years with more
+ * interviews than imported leavers are in no figure. What this greedy
+ * construction cannot see, the LP audit (audit.c) checks before anything
+ * is shown. */
 #include "report/gate.h"
 
 #include <stdlib.h>
@@ -33,6 +42,8 @@
 struct gate_vec {
 	uint32_t asked, answered, declined, skipped, notshown;
 	uint32_t *counts;
+	uint32_t *lo;		/* per category: the least its banded members
+				 * are known to hold (counts + ncat) */
 	double sum, sumsq;
 	size_t members;		/* cells in it that have answers */
 	size_t few;		/* cells in it with 1..k-1 answers */
@@ -46,14 +57,16 @@ struct gate_work {
 	size_t *area_of;	/* unit -> area group */
 	const char **area_name;	/* NULL for the no-area group */
 	size_t row_area0, row_unit0, row_pool0, row_rpool;
-	unsigned k, text_k;
+	unsigned k, text_k, sens_t;
+	int *implausible;	/* per unit */
 };
 
 static void
 gate_vec_init(struct gate_vec *v, size_t ncat)
 {
 	memset(v, 0, sizeof(*v));
-	v->counts = xcalloc(ncat ? ncat : 1, sizeof(*v->counts));
+	v->counts = xcalloc(ncat ? 2 * ncat : 1, sizeof(*v->counts));
+	v->lo = v->counts + ncat;
 }
 
 static void
@@ -63,7 +76,8 @@ gate_vec_zero(struct gate_vec *v, size_t ncat)
 
 	memset(v, 0, sizeof(*v));
 	v->counts = c;
-	memset(c, 0, (ncat ? ncat : 1) * sizeof(*c));
+	v->lo = c + ncat;
+	memset(c, 0, (ncat ? 2 * ncat : 1) * sizeof(*c));
 }
 
 static void
@@ -111,10 +125,12 @@ gate_alike(const struct agg_question *q, const struct gate_vec *v)
 
 	switch (q->type) {
 	case FORM_MULTI:
+		/* Each choice is a yes/no cell: one ticked by every member
+		 * says each member ticked it. */
 		for (i = 0; i < q->ncat; i++)
-			if (v->counts[i] != 0 && v->counts[i] != v->answered)
-				return 0;
-		return 1;
+			if (v->answered > 0 && v->counts[i] == v->answered)
+				return 1;
+		return 0;
 	case FORM_NUMBER:
 		/* Integers: exact in a double at these sizes. */
 		return v->sumsq * v->answered == v->sum * v->sum;
@@ -127,11 +143,80 @@ gate_alike(const struct agg_question *q, const struct gate_vec *v)
 	}
 }
 
+uint64_t
+gate_sensitive_cats(const struct agg_question *q)
+{
+	const struct form_question *fq;
+	uint64_t bits = 0;
+	size_t i, c;
+
+	if (q->form == NULL || q->fq >= q->form->nquestions)
+		return 0;
+	fq = &q->form->questions[q->fq];
+	if (fq->sensitive == 0)
+		return 0;
+	if (q->type == FORM_YESNO)
+		return (fq->sensitive & ((uint64_t)1 << FORM_YES)) ?
+		    (uint64_t)1 << 1 : 0;	/* counts[1]: yes */
+	if (q->type != FORM_SINGLE && q->type != FORM_MULTI)
+		return 0;
+	/* choice i of the newest version is category i */
+	for (i = 0; i < fq->nchoices && i < 64; i++)
+		if (fq->sensitive & ((uint64_t)1 << i)) {
+			c = i;
+			if (c < q->ncat)
+				bits |= (uint64_t)1 << c;
+		}
+	return bits;
+}
+
+/* A sensitive answer given by all members, or all but at most t: the
+ * group may not be shown (GATE_BAND says only that much). */
+static int
+gate_sens_band(const struct agg_question *q, const struct gate_vec *v,
+    unsigned t)
+{
+	uint64_t bits = gate_sensitive_cats(q);
+	size_t c;
+
+	if (bits == 0 || v->answered == 0)
+		return 0;
+	for (c = 0; c < q->ncat && c < 64; c++)
+		if ((bits & ((uint64_t)1 << c)) &&
+		    v->answered - v->counts[c] <= t)
+			return 1;
+	return 0;
+}
+
+/* The sensitive category a GATE_BAND reason speaks of, when there is
+ * only one (yesno); else AGG_NONE: the reason then bounds no one cell. */
+static size_t
+gate_band_cat(const struct agg_question *q)
+{
+	uint64_t bits = gate_sensitive_cats(q);
+	size_t c;
+
+	if (bits == 0 || (bits & (bits - 1)) != 0)
+		return AGG_NONE;
+	for (c = 0; !(bits & ((uint64_t)1 << c)); c++)
+		;
+	return c;
+}
+
+/* Safe to show a residual: k answers; not all alike when it holds a
+ * member with fewer than k (or a banded one); no band of its own; and
+ * its sensitive count above what its banded members are known to hold
+ * at least (at exactly that sum every member's count would be pinned). */
 static int
 gate_safe(const struct agg_question *q, const struct gate_vec *r,
-    unsigned k)
+    unsigned k, unsigned t)
 {
-	return r->answered >= k && (r->few == 0 || !gate_alike(q, r));
+	size_t c = gate_band_cat(q);
+
+	if (c != AGG_NONE && r->lo[c] > 0 && r->counts[c] <= r->lo[c])
+		return 0;
+	return r->answered >= k && (r->few == 0 || !gate_alike(q, r)) &&
+	    !gate_sens_band(q, r, t);
 }
 
 static void
@@ -182,6 +267,12 @@ gate_texts(struct gate_fig *f, char *const *texts, size_t n)
 	}
 }
 
+int
+gate_hidden(enum gate_reason r)
+{
+	return r != GATE_SHOWN && r != GATE_NO_DATA;
+}
+
 static int
 gate_has_texts(const struct agg_question *q)
 {
@@ -221,16 +312,23 @@ gate_pick(struct gate_work *w, const struct gate_vec *uv,
 
 /* Hidden units of area ar summed into r; returns 1 if there are any. */
 static int
-gate_residual(struct gate_work *w, const struct gate_vec *uv,
+gate_residual(struct gate_work *w, size_t q, const struct gate_vec *uv,
     const enum gate_reason *ur, size_t ar, struct gate_vec *r, size_t ncat)
 {
-	size_t u;
+	size_t u, bc = gate_band_cat(agg_question(w->a, q));
 	int any = 0;
 
 	for (u = 0; u < w->nunits; u++)
-		if (w->area_of[u] == ar && ur[u] != GATE_SHOWN &&
-		    ur[u] != GATE_NO_DATA) {
+		if (w->area_of[u] == ar && gate_hidden(ur[u]) &&
+		    ur[u] != GATE_IMPLAUSIBLE) {
 			gate_vec_add(r, &uv[u], ncat, w->k);
+			/* a banded unit needs protection whatever its size,
+			 * and its band says its count is at least n - t */
+			if (ur[u] == GATE_BAND && uv[u].answered >= w->k)
+				r->few++;
+			if (ur[u] == GATE_BAND && bc != AGG_NONE &&
+			    uv[u].answered > w->sens_t)
+				r->lo[bc] += uv[u].answered - w->sens_t;
 			any = 1;
 		}
 	return any;
@@ -256,7 +354,9 @@ gate_question_texts(struct gate_work *w, size_t q,
 	if (aq->report == FORM_SCOPE_REGION) {
 		agg_cell_init(&all, aq);
 		for (u = 0; u < w->nunits; u++)
-			agg_cell_add(&all, agg_cell(w->a, u, t->year, q), aq);
+			if (!w->implausible[u])
+				agg_cell_add(&all, agg_cell(w->a, u, t->year,
+				    q), aq);
 		if (all.ntexts >= w->text_k)
 			gate_texts(gate_at(w, 0, q), all.texts, all.ntexts);
 		else
@@ -271,6 +371,10 @@ gate_question_texts(struct gate_work *w, size_t q,
 	for (u = 0; u < w->nunits; u++) {
 		struct gate_fig *f = gate_at(w, w->row_unit0 + u, q);
 
+		if (w->implausible[u]) {
+			f->text_reason = GATE_IMPLAUSIBLE;
+			continue;
+		}
 		c = agg_cell(w->a, u, t->year, q);
 		if (c != NULL && c->ntexts >= w->text_k) {
 			gate_texts(f, c->texts, c->ntexts);
@@ -302,6 +406,58 @@ gate_primary(const struct gate_vec *v, unsigned k)
 	return v->answered < k ? GATE_FEW : GATE_SHOWN;
 }
 
+size_t
+gate_openers(const struct agg *a, size_t q, size_t *out, size_t max)
+{
+	const struct agg_question *aq = agg_question(a, q), *o;
+	const struct form_question *fq;
+	size_t refs[64], n = 0, nr, i, j;
+
+	if (aq == NULL || aq->form == NULL || aq->fq >= aq->form->nquestions)
+		return 0;
+	fq = &aq->form->questions[aq->fq];
+	nr = form_expr_refs(fq->show_if, refs, 64);
+	if (fq->section < aq->form->nsections)
+		nr += form_expr_refs(aq->form->sections[fq->section].show_if,
+		    refs + nr, 64 - nr);
+	/* every variant of each referred question (same form and id) */
+	for (i = 0; i < nr; i++) {
+		const char *id = aq->form->questions[refs[i]].id;
+
+		for (j = 0; j < agg_nquestions(a) && n < max; j++) {
+			o = agg_question(a, j);
+			if (j != q && strcmp(o->form_id, aq->form_id) == 0 &&
+			    strcmp(o->id, id) == 0)
+				out[n++] = j;
+		}
+	}
+	return n;
+}
+
+/* Rows where an opener of q is hidden: q may not be shown there either,
+ * or its "shown" count would give the opener's hidden count. */
+static void
+gate_forced(struct gate_work *w, size_t q, int *fu, int *fa, int *fr)
+{
+	size_t op[64], n, i, u, ar;
+
+	n = gate_openers(w->a, q, op, 64);
+	for (i = 0; i < n; i++) {
+		if (op[i] >= q)
+			continue;	/* not yet published: forms refer back */
+		for (u = 0; u < w->nunits; u++)
+			if (gate_hidden(gate_at(w, w->row_unit0 + u,
+			    op[i])->reason))
+				fu[u] = 1;
+		for (ar = 0; ar < w->nareas; ar++)
+			if (gate_hidden(gate_at(w, w->row_area0 + ar,
+			    op[i])->reason))
+				fa[ar] = 1;
+		if (gate_hidden(gate_at(w, 0, op[i])->reason))
+			*fr = 1;
+	}
+}
+
 static void
 gate_question(struct gate_work *w, size_t q)
 {
@@ -310,40 +466,56 @@ gate_question(struct gate_work *w, size_t q)
 	size_t ncat = aq->ncat, u, ar, r;
 	struct gate_vec *uv, *av, region, res;
 	enum gate_reason *ur, *areason, rreason;
-	int *ahid, rhid = 0;
+	int *ahid, *aband, *fu, rhid = 0, rband = 0;
 
 	if (gate_has_texts(aq))
 		gate_question_texts(w, q, aq);
 	else
 		for (r = 0; r < t->nrows; r++)
 			gate_at(w, r, q)->text_reason = GATE_NO_DATA;
-	if (t->open) {
-		for (r = 0; r < t->nrows; r++)
-			gate_fig_hide(gate_at(w, r, q), GATE_OPEN);
-		return;
-	}
 	uv = xcalloc(w->nunits ? w->nunits : 1, sizeof(*uv));
 	ur = xcalloc(w->nunits ? w->nunits : 1, sizeof(*ur));
+	fu = xcalloc(w->nunits ? w->nunits : 1, sizeof(*fu));
 	av = xcalloc(w->nareas ? w->nareas : 1, sizeof(*av));
 	areason = xcalloc(w->nareas ? w->nareas : 1, sizeof(*areason));
 	ahid = xcalloc(w->nareas ? w->nareas : 1, sizeof(*ahid));
+	aband = xcalloc(w->nareas ? w->nareas : 1, sizeof(*aband));
 	gate_vec_init(&region, ncat);
 	gate_vec_init(&res, ncat);
 	for (ar = 0; ar < w->nareas; ar++)
 		gate_vec_init(&av[ar], ncat);
 	for (u = 0; u < w->nunits; u++) {
+		const struct agg_cell *c = agg_cell(w->a, u, t->year, q);
+
 		gate_vec_init(&uv[u], ncat);
-		gate_vec_from_cell(&uv[u], agg_cell(w->a, u, t->year, q),
-		    ncat);
+		if (w->implausible[u]) {
+			ur[u] = GATE_IMPLAUSIBLE;
+			continue;	/* in no sum */
+		}
+		gate_vec_from_cell(&uv[u], c, ncat);
 		gate_vec_add(&av[w->area_of[u]], &uv[u], ncat, w->k);
 		gate_vec_add(&region, &uv[u], ncat, w->k);
 		ur[u] = gate_primary(&uv[u], w->k);
+	}
+	/* the group sizes, for the audit */
+	for (u = 0; u < w->nunits; u++)
+		t->asked[(w->row_unit0 + u) * t->ncols + q] = uv[u].asked;
+	for (ar = 0; ar < w->nareas; ar++)
+		t->asked[(w->row_area0 + ar) * t->ncols + q] = av[ar].asked;
+	t->asked[q] = region.asked;
+	if (t->open) {
+		for (r = 0; r < t->nrows; r++)
+			gate_fig_hide(gate_at(w, r, q), GATE_OPEN);
+		goto out;
 	}
 	rreason = gate_primary(&region, w->k);
 
 	if (aq->report == FORM_SCOPE_REGION) {
 		for (r = 0; r < t->nrows; r++)
 			gate_fig_hide(gate_at(w, r, q), GATE_REGION_ONLY);
+		if (rreason == GATE_SHOWN &&
+		    gate_sens_band(aq, &region, w->sens_t))
+			rreason = GATE_BAND;
 		if (rreason == GATE_SHOWN)
 			gate_fig_show(gate_at(w, 0, q), &region, aq);
 		else
@@ -351,13 +523,30 @@ gate_question(struct gate_work *w, size_t q)
 		goto out;
 	}
 
+	/* Where an opener is hidden, so is this question; a group showing
+	 * a sensitive answer of (nearly) all its members is banded. */
+	gate_forced(w, q, fu, ahid, &rhid);
+	for (u = 0; u < w->nunits; u++) {
+		if (ur[u] != GATE_SHOWN)
+			continue;
+		if (gate_sens_band(aq, &uv[u], w->sens_t))
+			ur[u] = GATE_BAND;
+		else if (fu[u])
+			ur[u] = GATE_COMPLEMENT;
+	}
+	for (ar = 0; ar < w->nareas; ar++)
+		if (gate_sens_band(aq, &av[ar], w->sens_t))
+			ahid[ar] = aband[ar] = 1;
+	if (gate_sens_band(aq, &region, w->sens_t))
+		rhid = rband = 1;
+
 	/* Areas: hide more units until the hidden ones are safe together,
 	 * or hide the area total. */
 	for (ar = 0; ar < w->nareas; ar++) {
-		for (;;) {
+		while (!ahid[ar]) {
 			gate_vec_zero(&res, ncat);
-			if (!gate_residual(w, uv, ur, ar, &res, ncat) ||
-			    gate_safe(aq, &res, w->k))
+			if (!gate_residual(w, q, uv, ur, ar, &res, ncat) ||
+			    gate_safe(aq, &res, w->k, w->sens_t))
 				break;
 			u = gate_pick(w, uv, ur, ahid, ar, &res);
 			if (u == AGG_NONE) {
@@ -369,14 +558,15 @@ gate_question(struct gate_work *w, size_t q)
 	}
 	/* Region: the hidden areas' hidden units together, likewise; to
 	 * widen, hide another area's total with its smallest unit. */
-	for (;;) {
+	while (!rhid) {
 		int any = 0;
 
 		gate_vec_zero(&res, ncat);
 		for (ar = 0; ar < w->nareas; ar++)
 			if (ahid[ar])
-				any |= gate_residual(w, uv, ur, ar, &res, ncat);
-		if (!any || gate_safe(aq, &res, w->k))
+				any |= gate_residual(w, q, uv, ur, ar, &res,
+				    ncat);
+		if (!any || gate_safe(aq, &res, w->k, w->sens_t))
 			break;
 		u = gate_pick(w, uv, ur, ahid, AGG_NONE, &res);
 		if (u == AGG_NONE) {
@@ -404,23 +594,24 @@ gate_question(struct gate_work *w, size_t q)
 
 		areason[ar] = gate_primary(&av[ar], w->k);
 		if (ahid[ar]) {
-			gate_fig_hide(f, areason[ar] == GATE_SHOWN ?
-			    GATE_COMPLEMENT : areason[ar]);
+			gate_fig_hide(f, areason[ar] != GATE_SHOWN ?
+			    areason[ar] : aband[ar] ? GATE_BAND :
+			    GATE_COMPLEMENT);
 			gate_fig_hide(p, GATE_COMPLEMENT);
 			continue;
 		}
 		gate_fig_show(f, &av[ar], aq);
 		f->reason = av[ar].asked ? GATE_SHOWN : GATE_NO_DATA;
 		gate_vec_zero(&res, ncat);
-		any = gate_residual(w, uv, ur, ar, &res, ncat);
+		any = gate_residual(w, q, uv, ur, ar, &res, ncat);
 		if (any)
 			gate_fig_show(p, &res, aq);
 		else
 			gate_fig_hide(p, GATE_NO_DATA);
 	}
 	if (rhid) {
-		gate_fig_hide(gate_at(w, 0, q), rreason == GATE_SHOWN ?
-		    GATE_COMPLEMENT : rreason);
+		gate_fig_hide(gate_at(w, 0, q), rreason != GATE_SHOWN ?
+		    rreason : rband ? GATE_BAND : GATE_COMPLEMENT);
 		gate_fig_hide(gate_at(w, w->row_rpool, q), GATE_COMPLEMENT);
 	} else {
 		int any = 0;
@@ -431,7 +622,8 @@ gate_question(struct gate_work *w, size_t q)
 		gate_vec_zero(&res, ncat);
 		for (ar = 0; ar < w->nareas; ar++)
 			if (ahid[ar])
-				any |= gate_residual(w, uv, ur, ar, &res, ncat);
+				any |= gate_residual(w, q, uv, ur, ar, &res,
+				    ncat);
 		if (any)
 			gate_fig_show(gate_at(w, w->row_rpool, q), &res, aq);
 		else
@@ -445,9 +637,11 @@ out:
 		free(av[ar].counts);
 	free(uv);
 	free(ur);
+	free(fu);
 	free(av);
 	free(areason);
 	free(ahid);
+	free(aband);
 	free(region.counts);
 	free(res.counts);
 }
@@ -463,7 +657,8 @@ gate_hme_reason(const struct gate_table *t, size_t row, size_t first,
 		if (t->hme_q[i] == AGG_NONE)
 			return GATE_NO_DATA;
 		r = gate_fig(t, row, t->hme_q[i])->reason;
-		if (r == GATE_OPEN || r == GATE_REGION_ONLY)
+		if (r == GATE_OPEN || r == GATE_REGION_ONLY ||
+		    r == GATE_IMPLAUSIBLE)
 			return r;
 		if (r == GATE_NO_DATA)
 			nodata++;
@@ -529,10 +724,26 @@ gate_params_default(struct gate_params *p)
 	p->k = GATE_DEFAULT_K;
 	p->text_k = GATE_DEFAULT_TEXT_K;
 	p->grace_months = GATE_DEFAULT_GRACE;
+	p->sensitive_t = GATE_DEFAULT_SENS_T;
 	if (gmtime_r(&now, &tm) != NULL) {
 		p->now_year = (unsigned)tm.tm_year + 1900;
 		p->now_month = (unsigned)tm.tm_mon + 1;
 	}
+}
+
+/* More interviews than the imported leavers of the unit-year: someone
+ * may have padded it to isolate a real leaver; publish none of it. */
+static int
+gate_implausible(const struct gate_params *p, const char *unit,
+    unsigned year, uint32_t interviews)
+{
+	size_t i;
+
+	for (i = 0; i < p->nturnover && p->turnover != NULL; i++)
+		if (p->turnover[i].year == year &&
+		    strcmp(p->turnover[i].unit, unit) == 0)
+			return (double)interviews > p->turnover[i].leavers;
+	return 0;
 }
 
 static size_t
@@ -570,6 +781,8 @@ gate_publish(struct gate_table **out, const struct agg *a, unsigned year,
 	w.t = t;
 	w.k = p->k < GATE_MIN_K ? GATE_MIN_K : p->k;
 	w.text_k = p->text_k < w.k ? w.k : p->text_k;
+	w.sens_t = p->sensitive_t;
+	t->sens_t = w.sens_t;
 	t->year = year;
 	t->open = !gate_closed(p, year);
 	t->k = w.k;
@@ -578,8 +791,13 @@ gate_publish(struct gate_table **out, const struct agg *a, unsigned year,
 	t->ncols = agg_nquestions(a);
 	w.nunits = agg_nunits(a);
 	w.area_of = xcalloc(w.nunits ? w.nunits : 1, sizeof(*w.area_of));
-	for (u = 0; u < w.nunits; u++)
+	w.implausible = xcalloc(w.nunits ? w.nunits : 1,
+	    sizeof(*w.implausible));
+	for (u = 0; u < w.nunits; u++) {
 		w.area_of[u] = gate_area_index(&w, agg_unit(a, u)->area);
+		w.implausible[u] = gate_implausible(p, agg_unit(a, u)->code,
+		    year, agg_interviews(a, u, year));
+	}
 
 	/* Rows: region, areas, units, area pools, region pool. */
 	t->nrows = 1 + w.nareas + w.nunits + w.nareas + 1;
@@ -616,6 +834,8 @@ gate_publish(struct gate_table **out, const struct agg *a, unsigned year,
 		ru->unit = u;
 		ru->area_ix = w.area_of[u];
 		ru->interviews = n;
+		ru->implausible = w.implausible[u];
+		t->nimplausible += w.implausible[u] != 0;
 		t->rows[w.row_area0 + w.area_of[u]].interviews += n;
 	}
 	t->rows[w.row_rpool].kind = GATE_ROW_POOL;
@@ -624,6 +844,8 @@ gate_publish(struct gate_table **out, const struct agg *a, unsigned year,
 
 	t->figs = xcalloc(t->nrows * (t->ncols ? t->ncols : 1),
 	    sizeof(*t->figs));
+	t->asked = xcalloc(t->nrows * (t->ncols ? t->ncols : 1),
+	    sizeof(*t->asked));
 	for (q = 0; q < t->ncols; q++)
 		gate_question(&w, q);
 	t->reasons_q = agg_reasons(a);
@@ -633,6 +855,7 @@ gate_publish(struct gate_table **out, const struct agg *a, unsigned year,
 		gate_hme_row(t, r);
 	free(w.area_of);
 	free(w.area_name);
+	free(w.implausible);
 	*out = t;
 	return 0;
 }
@@ -651,6 +874,7 @@ gate_table_free(struct gate_table *t)
 		free(t->figs[i].texts);
 	}
 	free(t->figs);
+	free(t->asked);
 	free(t->hme);
 	free(t->rows);
 	free(t);
@@ -678,6 +902,17 @@ gate_row_unit(const struct gate_table *t, size_t unit)
 
 	for (r = 0; r < t->nrows; r++)
 		if (t->rows[r].kind == GATE_ROW_UNIT && t->rows[r].unit == unit)
+			return r;
+	return AGG_NONE;
+}
+
+static size_t
+gate_row_area_ix(const struct gate_table *t, size_t ar)
+{
+	size_t r;
+
+	for (r = 0; r < t->nrows; r++)
+		if (t->rows[r].kind == GATE_ROW_AREA && t->rows[r].area_ix == ar)
 			return r;
 	return AGG_NONE;
 }
@@ -719,6 +954,49 @@ gate_row_pool(const struct gate_table *t, const char *area)
 	return AGG_NONE;
 }
 
+size_t
+gate_fig_members(const struct gate_table *t, size_t row, size_t col,
+    size_t *units)
+{
+	const struct gate_row *rw;
+	size_t r, n = 0, ar;
+
+	if (row >= t->nrows || col >= t->ncols)
+		return 0;
+	rw = &t->rows[row];
+	if (rw->kind == GATE_ROW_UNIT) {
+		if (!rw->implausible)
+			units[n++] = rw->unit;
+		return n;
+	}
+	for (r = 0; r < t->nrows; r++) {
+		const struct gate_row *u = &t->rows[r];
+
+		if (u->kind != GATE_ROW_UNIT || u->implausible)
+			continue;
+		switch (rw->kind) {
+		case GATE_ROW_REGION:
+			break;
+		case GATE_ROW_AREA:
+			if (u->area_ix != rw->area_ix)
+				continue;
+			break;
+		default:	/* pools */
+			if (!gate_hidden(t->figs[r * t->ncols + col].reason))
+				continue;
+			ar = u->area_ix;
+			if (rw->area_ix != AGG_NONE && ar != rw->area_ix)
+				continue;
+			if (rw->area_ix == AGG_NONE && !gate_hidden(
+			    gate_fig(t, gate_row_area_ix(t, ar), col)->reason))
+				continue;
+			break;
+		}
+		units[n++] = u->unit;
+	}
+	return n;
+}
+
 const char *
 gate_reason_text(enum gate_reason r)
 {
@@ -737,6 +1015,11 @@ gate_reason_text(enum gate_reason r)
 		return N_("period not closed: interview count only");
 	case GATE_PARTS:
 		return N_("a statement it needs is hidden");
+	case GATE_BAND:
+		return N_("a sensitive answer given by nearly all: hidden");
+	case GATE_IMPLAUSIBLE:
+		return N_("more interviews than leavers: check for fabricated "
+		    "interviews");
 	}
 	return "hidden";
 }

@@ -14,6 +14,7 @@
 #define GATE_DEFAULT_K 5
 #define GATE_DEFAULT_TEXT_K 8
 #define GATE_DEFAULT_GRACE 2	/* months after the year ends */
+#define GATE_DEFAULT_SENS_T 1	/* see gate_params.sensitive_t */
 
 /* Why a figure is not shown. GATE_SHOWN: it is. */
 enum gate_reason {
@@ -24,7 +25,12 @@ enum gate_reason {
 				 * worked out by subtraction */
 	GATE_REGION_ONLY,	/* report: region question, per-unit or area */
 	GATE_OPEN,		/* the running period: its count only */
-	GATE_PARTS		/* derived (HME) from a hidden figure */
+	GATE_PARTS,		/* derived (HME) from a hidden figure */
+	GATE_BAND,		/* a sensitive answer given by all but at most
+				 * sensitive_t of the group: that band is all
+				 * the reason says; the figure is hidden */
+	GATE_IMPLAUSIBLE	/* the unit-year has more interviews than
+				 * leavers: not published, in no sum */
 };
 
 enum gate_row_kind {
@@ -46,6 +52,7 @@ struct gate_row {
 				 * and region pool: AGG_NONE */
 	size_t unit;		/* agg unit index or AGG_NONE */
 	uint32_t interviews;	/* always shown; 0 for pool rows */
+	int implausible;	/* unit rows: more interviews than leavers */
 };
 
 /* One question in one row. When reason is GATE_SHOWN every field is set;
@@ -78,12 +85,21 @@ struct gate_params {
 	 * month 1 + grace_months of year Y + 1. */
 	unsigned now_year, now_month;
 	unsigned grace_months;
+	/* Group disclosure: no shown group of a sensitive answer (form key
+	 * sensitive) may have fewer than t + 1 members who did not give
+	 * it; such a group is hidden as GATE_BAND. Default 1. */
+	unsigned sensitive_t;
+	/* Imported turnover (borrowed, may be NULL): a unit-year with more
+	 * interviews than leavers is GATE_IMPLAUSIBLE. */
+	const struct agg_turnover *turnover;
+	size_t nturnover;
 };
 
 struct gate_table {
 	unsigned year;
 	int open;			/* the running period: counts only */
 	unsigned k, text_k;
+	unsigned sens_t;		/* gate_params.sensitive_t used */
 	const struct agg *agg;		/* columns: agg questions 0..ncols-1 */
 	size_t ncols;
 	struct gate_row *rows;
@@ -93,6 +109,10 @@ struct gate_table {
 	size_t hme_q[AGG_HME_N];	/* the statements' columns */
 	int has_hme;
 	size_t reasons_q;		/* column of reasons, AGG_NONE */
+	/* Not published: records asked each question per row (the group
+	 * sizes, [row * ncols + col]); the audit's bounds. */
+	uint32_t *asked;
+	size_t nimplausible;		/* unit rows flagged implausible */
 };
 
 /* Defaults: k 5, text_k 8, grace 2 months, today from the clock. */
@@ -114,6 +134,20 @@ size_t gate_row_region(const struct gate_table *t);
 size_t gate_row_unit(const struct gate_table *t, size_t unit);
 size_t gate_row_area(const struct gate_table *t, const char *area);
 size_t gate_row_pool(const struct gate_table *t, const char *area);
+
+/* The agg units whose records figure (row, col) counts, into units
+ * (room for agg_nunits); returns how many. A pool counts the hidden units
+ * it pools; implausible unit-years are in no sum. */
+size_t gate_fig_members(const struct gate_table *t, size_t row, size_t col,
+    size_t *units);
+/* 1 if reason r hides a figure that has data (not NO_DATA, not SHOWN). */
+int gate_hidden(enum gate_reason r);
+/* The agg categories of question q that are sensitive answers, as a bit
+ * set (bit c = category c); 0 if none. */
+uint64_t gate_sensitive_cats(const struct agg_question *q);
+/* The agg questions whose answers decide whether q is shown (its and its
+ * section's show_if), into out (room for max); returns how many. */
+size_t gate_openers(const struct agg *a, size_t q, size_t *out, size_t max);
 
 /* Short English reason for a suppressed figure ("fewer than k answers"). */
 const char *gate_reason_text(enum gate_reason r);
