@@ -230,10 +230,6 @@ int form_expr_parse(struct form_expr **out, const struct form *f,
     size_t before, const char *s, size_t len, size_t *errpos,
     struct err *e);
 void form_expr_free(struct form_expr *x);
-/* The question indices x compares (each once at most, max of them);
- * returns how many were found (0 for NULL). For the report's links of a
- * follow-up question to the questions that open it. */
-size_t form_expr_refs(const struct form_expr *x, size_t *out, size_t max);
 /* The expression printed canonically: every comparison and every and, or,
  * not fully parenthesised, single spaces (see avslut-form(5)). Caller
  * frees. */

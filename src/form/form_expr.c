@@ -577,34 +577,6 @@ form_expr_eval(const struct form_expr *x, const struct form *f,
 	}
 }
 
-static void
-xp_refs(const struct form_expr *x, size_t *out, size_t max, size_t *n)
-{
-	size_t i;
-
-	if (x == NULL)
-		return;
-	if (x->op == X_OR || x->op == X_AND || x->op == X_NOT) {
-		xp_refs(x->a, out, max, n);
-		xp_refs(x->b, out, max, n);
-		return;
-	}
-	for (i = 0; i < *n; i++)
-		if (out[i] == x->q)
-			return;
-	if (*n < max)
-		out[(*n)++] = x->q;
-}
-
-size_t
-form_expr_refs(const struct form_expr *x, size_t *out, size_t max)
-{
-	size_t n = 0;
-
-	xp_refs(x, out, max, &n);
-	return n;
-}
-
 int
 form_visible(const struct form *f, size_t q,
     const struct form_answer *answers)

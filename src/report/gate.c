@@ -411,26 +411,31 @@ gate_openers(const struct agg *a, size_t q, size_t *out, size_t max)
 {
 	const struct agg_question *aq = agg_question(a, q), *o;
 	const struct form_question *fq;
-	size_t refs[64], n = 0, nr, i, j;
+	const struct form *f;
+	uint8_t *refs;
+	size_t n = 0, i, j;
 
 	if (aq == NULL || aq->form == NULL || aq->fq >= aq->form->nquestions)
 		return 0;
-	fq = &aq->form->questions[aq->fq];
-	nr = form_expr_refs(fq->show_if, refs, 64);
-	if (fq->section < aq->form->nsections)
-		nr += form_expr_refs(aq->form->sections[fq->section].show_if,
-		    refs + nr, 64 - nr);
+	f = aq->form;
+	fq = &f->questions[aq->fq];
+	refs = xcalloc(f->nquestions, 1);
+	form_expr_refs(fq->show_if, refs, f->nquestions);
+	if (fq->section < f->nsections)
+		form_expr_refs(f->sections[fq->section].show_if, refs,
+		    f->nquestions);
 	/* every variant of each referred question (same form and id) */
-	for (i = 0; i < nr; i++) {
-		const char *id = aq->form->questions[refs[i]].id;
-
+	for (i = 0; i < f->nquestions; i++) {
+		if (!refs[i])
+			continue;
 		for (j = 0; j < agg_nquestions(a) && n < max; j++) {
 			o = agg_question(a, j);
 			if (j != q && strcmp(o->form_id, aq->form_id) == 0 &&
-			    strcmp(o->id, id) == 0)
+			    strcmp(o->id, f->questions[i].id) == 0)
 				out[n++] = j;
 		}
 	}
+	free(refs);
 	return n;
 }
 
