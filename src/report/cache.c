@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <sodium.h>
-#include <sqlite3.h>
 
 #include "report/cache.h"
 #include "util/fsx.h"
@@ -266,6 +265,21 @@ cmp_hash(const void *x, const void *y)
 	    FORM_HASH_BYTES);
 }
 
+struct digest_ctx {
+	crypto_generichash_state *st;
+	uint64_t n;
+};
+
+static int
+cache_digest_id(void *arg, const uint8_t *id)
+{
+	struct digest_ctx *ctx = arg;
+
+	crypto_generichash_update(ctx->st, id, ENV_ID_BYTES);
+	ctx->n++;
+	return 0;
+}
+
 /* What the cache is bound to: the approved forms' hashes (sorted) and
  * every envelope id in id order. Ids only: no envelope is read. */
 static int
@@ -273,12 +287,11 @@ cache_digest(struct central *c, const struct form *const *forms,
     size_t nforms, uint8_t out[CACHE_DIGEST_BYTES], struct err *e)
 {
 	crypto_generichash_state st;
+	struct digest_ctx ctx;
 	const uint8_t **h;
-	sqlite3_stmt *s;
-	uint64_t n = 0;
+	uint64_t n;
 	uint8_t cnt[8];
 	size_t i;
-	int rc;
 
 	crypto_generichash_init(&st, NULL, 0, CACHE_DIGEST_BYTES);
 	crypto_generichash_update(&st, (const uint8_t *)CACHE_KEY_CONTEXT,
@@ -290,19 +303,11 @@ cache_digest(struct central *c, const struct form *const *forms,
 	for (i = 0; i < nforms; i++)
 		crypto_generichash_update(&st, h[i], FORM_HASH_BYTES);
 	free(h);
-	if (sqlite3_prepare_v2(central_db(c), "SELECT id FROM envelopes "
-	    "ORDER BY id", -1, &s, NULL) != SQLITE_OK)
-		return err_set(e, "%s: %s", central_path(c),
-		    sqlite3_errmsg(central_db(c)));
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		crypto_generichash_update(&st, sqlite3_column_blob(s, 0),
-		    (size_t)sqlite3_column_bytes(s, 0));
-		n++;
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return err_set(e, "%s: %s", central_path(c),
-		    sqlite3_errmsg(central_db(c)));
+	ctx.st = &st;
+	ctx.n = 0;
+	if (central_env_id_foreach(c, cache_digest_id, &ctx, e) != 0)
+		return -1;
+	n = ctx.n;
 	for (i = 0; i < 8; i++)
 		cnt[i] = (uint8_t)(n >> (56 - 8 * i));
 	crypto_generichash_update(&st, cnt, sizeof cnt);

@@ -17,15 +17,19 @@
 
 #include <sqlite3.h>
 
+#include "store/db.h"
+
 #include "util/crash.h"
 #include "util/fsx.h"
+#include "util/i18n.h"
 #include "util/paths.h"
 #include "util/xmem.h"
 
 #define BUSY_MS 30000
 
 struct central {
-	sqlite3 *db;
+	struct db *d;
+	sqlite3 *db;		/* db_handle(d) */
 	char *path;
 	int rdonly;
 };
@@ -122,7 +126,8 @@ central_fs_refuse(unsigned long f_type, const char *path, struct err *e)
 
 	if (name == NULL)
 		return 0;
-	err_set(e, "%s is on a network file system (%s), where SQLite's WAL "
+	err_setc(e, ERR_IO, "%s is on a network file system (%s), where "
+	    "SQLite's WAL "
 	    "mode cannot work safely: keep central.db on a local disk and "
 	    "send bundles through a drop folder (sync --to dir:/path) or "
 	    "over ssh (sync --to ssh://host/path)", path, name);
@@ -137,7 +142,8 @@ central_fs_check(const char *path, struct err *e)
 	struct statfs sf;
 
 	if (statfs(dir, &sf) == -1) {
-		err_set(e, "cannot check the file system of %s: %s", dir,
+		err_setc(e, ERR_IO, "cannot check the file system of %s: %s",
+		    dir,
 		    strerror(errno));
 		free(copy);
 		return CENTRAL_EIO;
@@ -175,174 +181,90 @@ central_exit_code(int rc)
 	}
 }
 
-#define RETRY_MS 50
-
-/* Sleep RETRY_MS before trying a busy step again. */
-static void
-central_nap(void)
+/* The legacy result code of an error class, until cli maps classes. */
+static int
+central_rc(const struct err *e)
 {
-	struct timespec ts = { 0, RETRY_MS * 1000000L };
-
-	nanosleep(&ts, NULL);
+	if (e == NULL)
+		return CENTRAL_EIO;
+	switch (e->cls) {
+	case ERR_BUSY:
+		return CENTRAL_ELOCKED;
+	case ERR_PERM:
+		return CENTRAL_EPERM;
+	case ERR_DATA:
+		return CENTRAL_ENOTOURS;
+	case ERR_NOINPUT:
+		return CENTRAL_ENOENT;
+	case ERR_USAGE:
+		return CENTRAL_EBAD;
+	default:
+		return CENTRAL_EIO;
+	}
 }
 
-/* Turn the connection's last SQLite error into a result code and a
- * message that says what to do. */
+/* Turn the connection's last SQLite error into a classed message (see
+ * db_fail) and its legacy result code. */
 static int
 central_sqlerr(const struct central *c, const char *doing, struct err *e)
 {
-	int code = sqlite3_errcode(c->db) & 0xff;
+	struct err tmp;
 
-	switch (code) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		err_set(e, "%s: %s is locked by another program: try again "
-		    "when it has finished", doing, c->path);
-		return CENTRAL_ELOCKED;
-	case SQLITE_READONLY:
-		err_set(e, "%s: %s is read-only: check the permissions of the "
-		    "file and of its directory", doing, c->path);
-		return CENTRAL_EPERM;
-	case SQLITE_PERM:
-	case SQLITE_AUTH:
-		err_set(e, "%s: permission denied on %s", doing, c->path);
-		return CENTRAL_EPERM;
-	case SQLITE_NOTADB:
-		err_set(e, "%s is not an avslut central store (not a SQLite "
-		    "database): check the --db path", c->path);
-		return CENTRAL_ENOTOURS;
-	case SQLITE_CORRUPT:
-		err_set(e, "%s: %s is damaged: restore it from a backup",
-		    doing, c->path);
-		return CENTRAL_EIO;
-	case SQLITE_FULL:
-		err_set(e, "%s: the disk holding %s is full", doing, c->path);
-		return CENTRAL_EIO;
-	case SQLITE_CANTOPEN:
-		err_set(e, "%s: cannot open %s or its journal: check the "
-		    "permissions of its directory", doing, c->path);
-		return CENTRAL_EPERM;
-	default:
-		err_set(e, "%s: %s: %s", doing, c->path,
-		    sqlite3_errmsg(c->db));
-		return CENTRAL_EIO;
-	}
+	if (e == NULL)
+		e = &tmp;
+	db_fail(c->d, doing, e);
+	return central_rc(e);
 }
 
 static int
 central_exec(struct central *c, const char *sql, const char *doing,
     struct err *e)
 {
-	if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return central_sqlerr(c, doing, e);
-	return 0;
+	struct err tmp;
+
+	if (e == NULL)
+		e = &tmp;
+	return db_exec(c->d, sql, doing, e) == 0 ? 0 : central_rc(e);
 }
 
 static int
 central_prepare(struct central *c, sqlite3_stmt **st, const char *sql,
     const char *doing, struct err *e)
 {
-	if (sqlite3_prepare_v2(c->db, sql, -1, st, NULL) != SQLITE_OK) {
-		*st = NULL;
-		return central_sqlerr(c, doing, e);
-	}
-	return 0;
+	struct err tmp;
+
+	if (e == NULL)
+		e = &tmp;
+	return db_prepare(c->d, st, sql, doing, e) == 0 ? 0 : central_rc(e);
 }
 
 /* One integer from a one-row query (a PRAGMA or a count). */
 static int
 central_int(struct central *c, const char *sql, int64_t *v, struct err *e)
 {
-	sqlite3_stmt *st;
-	int rc;
+	struct err tmp;
 
-	if ((rc = central_prepare(c, &st, sql, "cannot read", e)) != 0)
-		return rc;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = central_sqlerr(c, "cannot read", e);
-		sqlite3_finalize(st);
-		return rc;
-	}
-	*v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return 0;
+	if (e == NULL)
+		e = &tmp;
+	return db_int(c->d, sql, v, "cannot read", e) == 0 ? 0 :
+	    central_rc(e);
 }
 
 static void
 central_rollback(struct central *c)
 {
-	if (!sqlite3_get_autocommit(c->db))
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	db_rollback(c->d);
 }
 
-/* What kind of file this is: 0 an empty database (ours to set up), 1 an
- * avslut central store at *version, < 0 refused with a message. */
-static int
-central_identify(struct central *c, int64_t *version, struct err *e)
-{
-	int64_t app, objects;
-	int rc;
-
-	if ((rc = central_int(c, "PRAGMA application_id", &app, e)) != 0 ||
-	    (rc = central_int(c, "PRAGMA user_version", version, e)) != 0 ||
-	    (rc = central_int(c, "SELECT count(*) FROM sqlite_master",
-	    &objects, e)) != 0)
-		return rc;
-	if (app == 0 && *version == 0 && objects == 0)
-		return 0;
-	if (app != CENTRAL_APP_ID) {
-		err_set(e, "%s is not an avslut central store: check the --db "
-		    "path", c->path);
-		return CENTRAL_ENOTOURS;
-	}
-	if (*version > CENTRAL_SCHEMA_VERSION) {
-		err_set(e, "%s was made by a newer avslut-hr (schema %lld, "
-		    "this one knows %d): update avslut-hr", c->path,
-		    (long long)*version, CENTRAL_SCHEMA_VERSION);
-		return CENTRAL_ENOTOURS;
-	}
-	if (*version < 1) {
-		err_set(e, "%s is not an avslut central store (no schema): "
-		    "check the --db path", c->path);
-		return CENTRAL_ENOTOURS;
-	}
-	return 1;
-}
-
-/* Bring the schema up to date inside one BEGIN IMMEDIATE transaction,
- * looking again once the lock is held: another process may have done it
- * meanwhile. */
-static int
-central_migrate(struct central *c, struct err *e)
-{
-	int64_t version = 0;
-	char *sql;
-	int rc;
-
-	if ((rc = central_exec(c, "BEGIN IMMEDIATE", "cannot set up the store",
-	    e)) != 0)
-		return rc;
-	if ((rc = central_identify(c, &version, e)) < 0)
-		goto fail;
-	for (; version < CENTRAL_SCHEMA_VERSION; version++) {
-		if ((rc = central_exec(c, central_schema[version],
-		    "cannot set up the store", e)) != 0)
-			goto fail;
-	}
-	sql = xasprintf("PRAGMA application_id = %d; PRAGMA user_version = "
-	    "%d", CENTRAL_APP_ID, CENTRAL_SCHEMA_VERSION);
-	rc = central_exec(c, sql, "cannot set up the store", e);
-	free(sql);
-	if (rc != 0)
-		goto fail;
-	if ((rc = central_exec(c, "COMMIT", "cannot set up the store",
-	    e)) != 0)
-		goto fail;
-	return 0;
-fail:
-	central_rollback(c);
-	return rc;
-}
+static const struct db_schema central_db_schema = {
+	.app_id = CENTRAL_APP_ID,
+	.version = CENTRAL_SCHEMA_VERSION,
+	.steps = central_schema,
+	.what = N_("an avslut central store"),
+	.program = "avslut-hr",
+	.notours_hint = N_("check the --db path"),
+	.damaged_hint = N_("restore it from a backup"),
+};
 
 /* Create the file 0600 (and its directory 0700) before SQLite sees it,
  * so it never exists with the umask's mode. */
@@ -360,9 +282,17 @@ central_create_file(const char *path, struct err *e)
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd == -1 && errno != EEXIST) {
 		int saved = errno;
-		err_set(e, "cannot create %s: %s", path, strerror(saved));
-		return saved == EACCES || saved == EROFS ? CENTRAL_EPERM :
-		    CENTRAL_EIO;
+		if (saved == ENOSPC || saved == EDQUOT) {
+			err_setc(e, ERR_FULL, "cannot create %s: the disk "
+			    "holding it is full: free some space on it, then "
+			    "try again", path);
+			return CENTRAL_EIO;
+		}
+		err_setc(e, saved == EACCES || saved == EROFS ||
+		    saved == EPERM ? ERR_PERM : ERR_IO, "cannot create %s: %s",
+		    path, strerror(saved));
+		return saved == EACCES || saved == EROFS || saved == EPERM ?
+		    CENTRAL_EPERM : CENTRAL_EIO;
 	}
 	if (fd != -1)
 		close(fd);
@@ -375,8 +305,7 @@ central_open(struct central **out, const char *path, int flags,
 {
 	struct central *c;
 	struct stat st;
-	int64_t version = 0;
-	int rc, oflags, tries;
+	int rc;
 
 	*out = NULL;
 	c = xcalloc(1, sizeof *c);
@@ -387,79 +316,33 @@ central_open(struct central **out, const char *path, int flags,
 		    c->rdonly) {
 			rc = errno == ENOENT ? CENTRAL_ENOENT : CENTRAL_EIO;
 			if (rc == CENTRAL_ENOENT)
-				err_set(e, "there is no central store at %s "
+				err_setc(e, ERR_NOINPUT, "there is no central "
+				    "store at %s "
 				    "yet: register a form or an interviewer "
 				    "first (avslut-hr forms add, interviewers "
 				    "add), or check --db", c->path);
 			else
-				err_set(e, "cannot open %s: %s", c->path,
-				    strerror(errno));
+				err_setc(e, ERR_IO, "cannot open %s: %s",
+				    c->path, strerror(errno));
 			goto fail;
 		}
 		if ((rc = central_create_file(c->path, e)) != 0)
 			goto fail;
 	} else if (!S_ISREG(st.st_mode)) {
-		err_set(e, "%s is not an avslut central store (not a regular "
+		err_setc(e, ERR_DATA, "%s is not an avslut central store (not "
+		    "a regular "
 		    "file): check the --db path", c->path);
 		rc = CENTRAL_ENOTOURS;
 		goto fail;
 	}
 	if ((rc = central_fs_check(c->path, e)) != 0)
 		goto fail;
-	oflags = c->rdonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-	if (sqlite3_open_v2(c->path, &c->db, oflags | SQLITE_OPEN_NOMUTEX,
-	    NULL) != SQLITE_OK) {
-		rc = c->db != NULL ? central_sqlerr(c, "cannot open", e) :
-		    (err_set(e, "cannot open %s: out of memory", c->path),
-		    CENTRAL_EIO);
+	if (db_open(&c->d, c->path, &central_db_schema, &(struct db_opts){
+	    .flags = c->rdonly ? DB_RDONLY : 0, .busy_ms = BUSY_MS }, e) != 0) {
+		rc = central_rc(e);
 		goto fail;
 	}
-	sqlite3_extended_result_codes(c->db, 1);
-	sqlite3_busy_timeout(c->db, BUSY_MS);
-	if (!c->rdonly && sqlite3_db_readonly(c->db, "main") == 1) {
-		err_set(e, "%s is read-only: check the permissions of the "
-		    "file and of its directory", c->path);
-		rc = CENTRAL_EPERM;
-		goto fail;
-	}
-	/* One read transaction, so the three values come from one snapshot
-	 * even while another process sets the store up. While another
-	 * process turns a new store to WAL, SQLite can answer "busy" without
-	 * calling the busy handler; retry then, within the busy timeout. */
-	for (tries = 0; ; tries++) {
-		rc = central_exec(c, "BEGIN", "cannot open", e);
-		if (rc == 0) {
-			rc = central_identify(c, &version, e);
-			central_rollback(c);
-		}
-		if (rc != CENTRAL_ELOCKED || tries >= BUSY_MS / RETRY_MS)
-			break;
-		central_nap();
-	}
-	if (rc < 0)
-		goto fail;
-	if (rc == 0 && c->rdonly) {
-		err_set(e, "%s is an empty database, not an avslut central "
-		    "store: check the --db path", c->path);
-		rc = CENTRAL_ENOTOURS;
-		goto fail;
-	}
-	if (!c->rdonly) {
-		for (tries = 0; ; tries++) {
-			rc = central_exec(c, "PRAGMA journal_mode = WAL; "
-			    "PRAGMA synchronous = FULL; PRAGMA secure_delete = "
-			    "ON; PRAGMA foreign_keys = ON", "cannot open", e);
-			if (rc != CENTRAL_ELOCKED ||
-			    tries >= BUSY_MS / RETRY_MS)
-				break;
-			central_nap();
-		}
-		if (rc != 0)
-			goto fail;
-		if (version < CENTRAL_SCHEMA_VERSION &&
-		    (rc = central_migrate(c, e)) != 0)
-			goto fail;
-	}
+	c->db = db_handle(c->d);
 	*out = c;
 	return 0;
 fail:
@@ -472,8 +355,7 @@ central_close(struct central *c)
 {
 	if (c == NULL)
 		return;
-	if (c->db != NULL)
-		sqlite3_close_v2(c->db);
+	db_close(c->d);
 	free(c->path);
 	free(c);
 }
@@ -488,12 +370,6 @@ void
 central_set_busy_timeout(struct central *c, int ms)
 {
 	sqlite3_busy_timeout(c->db, ms);
-}
-
-void *
-central_db(struct central *c)
-{
-	return c->db;
 }
 
 /* --- envelopes ----------------------------------------------------------- */
@@ -569,13 +445,15 @@ central_ingest(struct central *c, const struct bundle *b,
 		rc = 0;
 		break;
 	case 0:
-		err_set(e, "the bundle is signed by an interviewer key that "
+		err_setc(e, ERR_PERM, "the bundle is signed by an interviewer "
+		    "key that "
 		    "is not registered: register it with avslut-hr "
 		    "interviewers add, then ingest again");
 		rc = CENTRAL_ESIGNER;
 		goto out;
 	case 2:
-		err_set(e, "the bundle is signed by a revoked interviewer "
+		err_setc(e, ERR_PERM, "the bundle is signed by a revoked "
+		    "interviewer "
 		    "key: nothing was stored");
 		rc = CENTRAL_ESIGNER;
 		goto out;
@@ -669,6 +547,28 @@ central_env_foreach(struct central *c,
 	return rc;
 }
 
+int
+central_env_id_foreach(struct central *c,
+    int (*fn)(void *ctx, const uint8_t *id), void *ctx, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc, s;
+
+	if ((rc = central_prepare(c, &st, "SELECT id FROM envelopes ORDER BY "
+	    "id", "cannot read the envelopes", e)) != 0)
+		return rc;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) != BUNDLE_ID_BYTES)
+			continue;	/* the CHECK constraint prevents it */
+		if (fn(ctx, sqlite3_column_blob(st, 0)) != 0)
+			break;
+	}
+	if (s != SQLITE_ROW && s != SQLITE_DONE)
+		rc = central_sqlerr(c, "cannot read the envelopes", e);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* --- forms ---------------------------------------------------------------- */
 
 int
@@ -696,7 +596,8 @@ central_form_add(struct central *c, const char *id, uint32_t version,
 		if (sqlite3_column_int(st, 0))
 			rc = 1;
 		else {
-			err_set(e, "form %s version %lu is already approved "
+			err_setc(e, ERR_DATA, "form %s version %lu is already "
+			    "approved "
 			    "with a different text: give the changed form a "
 			    "new version number", id, (unsigned long)version);
 			rc = CENTRAL_EBAD;
@@ -821,7 +722,7 @@ central_form_yaml(struct central *c, const uint8_t hash[BUNDLE_HASH_BYTES],
 		    *len);
 		break;
 	case SQLITE_DONE:
-		err_set(e, "no approved form has that hash");
+		err_setc(e, ERR_DATA, "no approved form has that hash");
 		rc = CENTRAL_EBAD;
 		break;
 	default:
@@ -849,7 +750,8 @@ central_interviewer_add(struct central *c,
 	case 1:
 		goto out;
 	case 2:
-		err_set(e, "this interviewer key was revoked and cannot be "
+		err_setc(e, ERR_DATA, "this interviewer key was revoked and "
+		    "cannot be "
 		    "registered again: the interviewer needs a new profile");
 		rc = CENTRAL_EBAD;
 		goto out;
@@ -931,7 +833,8 @@ central_interviewer_revoke(struct central *c,
 		return rc;
 	switch ((rc = central_signer_status(c, pk, e))) {
 	case 0:
-		err_set(e, "no registered interviewer has that key: see "
+		err_setc(e, ERR_DATA, "no registered interviewer has that "
+		    "key: see "
 		    "avslut-hr interviewers list");
 		rc = CENTRAL_EBAD;
 		goto out;

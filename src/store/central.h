@@ -69,6 +69,11 @@ int central_env_foreach(struct central *c,
 	size_t len),
     void *ctx, struct err *e);
 
+/* Call fn for every envelope id in id order, reading no envelope (the
+ * record cache binds itself to the id set); a non-zero return stops. */
+int central_env_id_foreach(struct central *c,
+    int (*fn)(void *ctx, const uint8_t *id), void *ctx, struct err *e);
+
 /* Approved forms, keyed by their hash. */
 struct central_form {
 	char *id;
@@ -163,8 +168,5 @@ void central_hme_list_free(struct central_hme *rows, size_t n);
 int central_env_delete(struct central *c, const uint8_t (*ids)[BUNDLE_ID_BYTES],
     size_t n, const char *what, size_t *deleted, struct err *e);
 
-/* The raw SQLite handle (sqlite3 *) for the HR modules that own the
- * units, turnover and hme tables (schema in central.c). */
-void *central_db(struct central *c);
 
 #endif

@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #include "crypto/env.h"
+#include "store/db.h"
 #include "util/crash.h"
 #include "util/fsx.h"
+#include "util/i18n.h"
 #include "util/paths.h"
 #include "util/xmem.h"
 
@@ -40,7 +42,8 @@ _Static_assert(OUTBOX_KEY_BYTES == crypto_aead_xchacha20poly1305_ietf_KEYBYTES,
 #define AD_MAX (32 + OUTBOX_ID_BYTES)
 
 struct outbox {
-	sqlite3 *db;
+	struct db *d;
+	sqlite3 *db;		/* db_handle(d) */
 	char *path;
 };
 
@@ -67,43 +70,45 @@ static const char *const migrations[] = {
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 _Static_assert(NMIGRATIONS == OUTBOX_SCHEMA, "one migration per version");
 
+static const struct db_schema outbox_schema = {
+	.app_id = APP_ID,
+	.version = OUTBOX_SCHEMA,
+	.steps = migrations,
+	.what = N_("an avslut outbox"),
+	.program = "avslut",
+	.notours_hint = N_("move it away; the outbox is created anew"),
+	.damaged_hint = N_("restore it from a backup, or move it away to start "
+	    "a new, empty outbox"),
+};
+
+/* A classed message from the connection's last error (store/db.h). */
 static int
 db_err(struct outbox *ob, struct err *e, const char *what)
 {
-	return err_set(e, "%s: %s: %s", ob->path, what, sqlite3_errmsg(ob->db));
+	return db_fail(ob->d, what, e);
 }
 
 static int
 exec(struct outbox *ob, const char *sql, const char *what, struct err *e)
 {
-	if (sqlite3_exec(ob->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return db_err(ob, e, what);
-	return 0;
+	return db_exec(ob->d, sql, what, e);
 }
 
 static int
 prepare(struct outbox *ob, const char *sql, sqlite3_stmt **st, struct err *e)
 {
-	if (sqlite3_prepare_v2(ob->db, sql, -1, st, NULL) != SQLITE_OK)
-		return db_err(ob, e, "cannot prepare a statement");
-	return 0;
+	return db_prepare(ob->d, st, sql, "cannot prepare a statement", e);
 }
 
-/* Run a one-value query such as "PRAGMA user_version". */
+/* Run a one-value query such as "SELECT count(*) FROM envelopes". */
 static int
 query_int(struct outbox *ob, const char *sql, sqlite3_int64 *v, struct err *e)
 {
-	sqlite3_stmt *st;
-	int rc;
+	int64_t x;
 
-	if (sqlite3_prepare_v2(ob->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return err_set(e, "%s: %s", ob->path, sqlite3_errmsg(ob->db));
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return err_set(e, "%s: %s", ob->path, sqlite3_errmsg(ob->db));
+	if (db_int(ob->d, sql, &x, "cannot read", e) != 0)
+		return -1;
+	*v = x;
 	return 0;
 }
 
@@ -112,12 +117,8 @@ query_int(struct outbox *ob, const char *sql, sqlite3_int64 *v, struct err *e)
 static int
 checkpoint(struct outbox *ob, struct err *e)
 {
-	int rc = sqlite3_wal_checkpoint_v2(
-	    ob->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-
-	if (rc != SQLITE_OK)
-		return db_err(ob, e, "cannot checkpoint the write-ahead log");
-	return 0;
+	return db_checkpoint(ob->d, "cannot checkpoint the write-ahead log",
+	    e);
 }
 
 /* Create the file 0600 before SQLite sees it (the -wal and -shm files
@@ -132,27 +133,33 @@ prepare_files(const char *dir, const char *path, struct err *e)
 		return -1;
 	if (stat(dir, &st) == 0 && (st.st_mode & 077) != 0 &&
 	    chmod(dir, 0700) == -1)
-		return err_set(e,
+		return err_setc(e, ERR_PERM,
 		    "%s is readable by others and cannot be made "
 		    "private: %s",
 		    dir, strerror(errno));
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd == -1) {
 		if (errno == EACCES || errno == EROFS || errno == EPERM)
-			return err_set(e,
+			return err_setc(e, ERR_PERM,
 			    "%s is read-only (%s): the outbox "
 			    "must be writable: check the file's owner and "
 			    "permissions, or the disk",
 			    path, strerror(errno));
-		return err_set(e, "cannot open %s: %s", path, strerror(errno));
+		if (errno == ENOSPC || errno == EDQUOT)
+			return err_setc(e, ERR_FULL, "cannot create %s: the "
+			    "disk holding it is full: free some space on it, "
+			    "then try again", path);
+		return err_setc(e, ERR_IO, "cannot open %s: %s", path,
+		    strerror(errno));
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return err_set(e, "%s is not a regular file", path);
+		return err_setc(e, ERR_DATA, "%s is not a regular file",
+		    path);
 	}
 	if ((st.st_mode & 077) != 0 && fchmod(fd, 0600) == -1) {
 		close(fd);
-		return err_set(e,
+		return err_setc(e, ERR_PERM,
 		    "%s is readable by others and cannot be made "
 		    "private: %s",
 		    path, strerror(errno));
@@ -161,151 +168,36 @@ prepare_files(const char *dir, const char *path, struct err *e)
 	return 0;
 }
 
-/* Is this file ours? A brand-new empty file gets the schema. */
-static int
-check_and_migrate(struct outbox *ob, struct err *e)
-{
-	sqlite3_int64 app = 0, ver = 0, nobj = 0;
-	char *sql;
-	size_t i;
-
-	if (query_int(ob, "PRAGMA application_id", &app, e) == -1 ||
-	    query_int(ob, "PRAGMA user_version", &ver, e) == -1 ||
-	    query_int(ob, "SELECT count(*) FROM sqlite_schema", &nobj, e) ==
-	    -1) {
-		if (sqlite3_errcode(ob->db) == SQLITE_NOTADB)
-			return err_set(e,
-			    "%s is not an avslut outbox (not an "
-			    "SQLite database): move it away; the outbox is "
-			    "created anew",
-			    ob->path);
-		/* Every statement reads the schema first: damage shows here. */
-		if (sqlite3_errcode(ob->db) == SQLITE_CORRUPT)
-			return err_set(e,
-			    "%s is damaged (%s): restore it from a backup, "
-			    "or move it away to start a new, empty outbox",
-			    ob->path, sqlite3_errmsg(ob->db));
-		return -1;
-	}
-	if (app == 0 && ver == 0 && nobj == 0)
-		app = APP_ID; /* empty: ours to set up */
-	if (app != APP_ID)
-		return err_set(e,
-		    "%s is not an avslut outbox (another "
-		    "program's SQLite database): move it away; the outbox is "
-		    "created anew",
-		    ob->path);
-	if (ver > OUTBOX_SCHEMA)
-		return err_set(e,
-		    "%s has schema version %lld, newer than this "
-		    "program understands: upgrade avslut",
-		    ob->path, (long long)ver);
-	if (ver < 0 || (ver == 0 && nobj != 0))
-		return err_set(e,
-		    "%s is not an avslut outbox (schema version "
-		    "%lld)",
-		    ob->path, (long long)ver);
-	for (i = (size_t)ver; i < NMIGRATIONS; i++) {
-		if (exec(ob, "BEGIN IMMEDIATE", "cannot start a transaction",
-			e) == -1)
-			return -1;
-		sql = xasprintf("%s PRAGMA application_id = %d; "
-				"PRAGMA user_version = %zu;",
-		    migrations[i], APP_ID, i + 1);
-		if (exec(ob, sql, "cannot set up the outbox", e) == -1 ||
-		    exec(ob, "COMMIT", "cannot set up the outbox", e) == -1) {
-			free(sql);
-			sqlite3_exec(ob->db, "ROLLBACK", NULL, NULL, NULL);
-			return -1;
-		}
-		free(sql);
-	}
-	return 0;
-}
-
 int
 outbox_open(const char *dir, struct outbox **obp, struct err *e)
 {
 	struct outbox *ob;
-	sqlite3_stmt *st;
-	sqlite3_int64 on = 0, sync = 0;
-	const char *mode;
-	int rc;
 
 	*obp = NULL;
 	ob = xcalloc(1, sizeof *ob);
 	ob->path = paths_join(dir, OUTBOX_FILE);
 	if (prepare_files(dir, ob->path, e) == -1)
 		goto fail;
-	rc = sqlite3_open_v2(ob->path, &ob->db,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
-	if (rc != SQLITE_OK) {
-		db_err(ob, e, "cannot open");
-		goto fail;
-	}
-	sqlite3_extended_result_codes(ob->db, 0);
-	sqlite3_db_config(ob->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	sqlite3_db_config(ob->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-	sqlite3_busy_timeout(ob->db, 5000);
-	if (sqlite3_db_readonly(ob->db, "main") == 1) {
-		err_set(e,
-		    "%s is read-only: the outbox must be writable: "
-		    "check the file's owner and permissions, or the disk",
-		    ob->path);
-		goto fail;
-	}
-	if (check_and_migrate(ob, e) == -1)
-		goto fail;
-	if (prepare(ob, "PRAGMA journal_mode = WAL", &st, e) == -1)
-		goto fail;
-	rc = sqlite3_step(st);
-	mode =
-	    rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
-	if (mode == NULL || strcmp(mode, "wal") != 0) {
-		sqlite3_finalize(st);
-		err_set(e,
-		    "%s: cannot switch to write-ahead logging: %s: check "
-		    "that %s is writable and on a local disk",
-		    ob->path, sqlite3_errmsg(ob->db), dir);
-		goto fail;
-	}
-	sqlite3_finalize(st);
 	/* temp_store: no temporary file, so a sort or a big statement never
 	 * spills anything to $TMPDIR. */
-	if (exec(ob,
-		"PRAGMA synchronous = FULL; PRAGMA secure_delete = ON; "
-		"PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON",
-		"cannot configure", e) == -1)
-		goto fail;
-	/* What submit promises rests on these two: check they took. */
-	if (query_int(ob, "PRAGMA secure_delete", &on, e) == -1 ||
-	    query_int(ob, "PRAGMA synchronous", &sync, e) == -1)
-		goto fail;
-	if (on != 1 || sync != 2) {
-		err_set(e, "%s: this SQLite does not apply secure_delete and "
-		    "synchronous=FULL: the outbox cannot be used safely; "
-		    "install a standard SQLite build", ob->path);
+	if (db_open(&ob->d, ob->path, &outbox_schema, &(struct db_opts){
+	    .flags = DB_NOFOLLOW | DB_TEMP_MEMORY, .busy_ms = 5000 }, e) != 0) {
+		/* SQLite says "readonly" also when only the directory is, for
+		 * the -wal and -shm files it must create next to the file. */
+		if (e != NULL && e->cls == ERR_PERM)
+			err_setc(e, ERR_PERM, "%s: cannot write: the outbox "
+			    "and its directory %s must be writable: check "
+			    "their owner and permissions, or the disk",
+			    ob->path, dir);
 		goto fail;
 	}
+	ob->db = db_handle(ob->d);
 	/* A WAL left by a crash may hold old drafts: fold it in now. Only
 	 * best effort: another avslut may be reading; close repeats it. */
 	checkpoint(ob, NULL);
 	*obp = ob;
 	return 0;
 fail:
-	if (ob->db != NULL) {
-		rc = sqlite3_errcode(ob->db);
-		/* SQLite says "readonly" also when only the directory is, for
-		 * the -wal and -shm files it must create next to the file. */
-		if (rc == SQLITE_READONLY || rc == SQLITE_CANTOPEN ||
-		    rc == SQLITE_PERM)
-			err_set(e,
-			    "%s: cannot write (%s): the outbox and its "
-			    "directory %s must be writable: check their owner "
-			    "and permissions, or the disk",
-			    ob->path, sqlite3_errmsg(ob->db), dir);
-		sqlite3_close(ob->db);
-	}
 	free(ob->path);
 	free(ob);
 	return -1;
@@ -317,7 +209,7 @@ outbox_close(struct outbox *ob)
 	if (ob == NULL)
 		return;
 	checkpoint(ob, NULL);
-	sqlite3_close(ob->db);
+	db_close(ob->d);
 	free(ob->path);
 	free(ob);
 }
@@ -677,14 +569,9 @@ outbox_submit(struct outbox *ob, const uint8_t draft_id[OUTBOX_ID_BYTES],
 		return -1;
 	}
 	crash_point("outbox-submit-before-commit");
-	if (sqlite3_exec(ob->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		err_set(e,
-		    "%s: cannot submit (%s): nothing was changed and "
-		    "the draft is kept: check that the disk has room",
-		    ob->path, sqlite3_errmsg(ob->db));
-		sqlite3_exec(ob->db, "ROLLBACK", NULL, NULL, NULL);
+	if (db_commit(ob->d, "cannot submit (nothing was changed and the "
+	    "draft is kept)", e) != 0)
 		return -1;
-	}
 	crash_point("outbox-submit-after-commit");
 	/* Submitted. Should the checkpoint fail (a reader holds the WAL),
 	 * outbox_open and outbox_close repeat it; the submit stands. */

@@ -543,9 +543,9 @@ test_not_avslut(void **state)
 	sqlite3_close(db);
 	assert_int_equal(outbox_open(fx->dir, &ob, &e), -1);
 	snprintf(want, sizeof want,
-	    "%s has schema version 9, newer than this "
-	    "program understands: upgrade avslut",
-	    fx->db);
+	    "%s was made by a newer avslut (schema 9, this one knows %d): "
+	    "update avslut",
+	    fx->db, OUTBOX_SCHEMA);
 	assert_string_equal(e.msg, want);
 
 	/* Ours, but damaged where SQLite keeps the schema: named, with
@@ -565,7 +565,8 @@ test_not_avslut(void **state)
 	assert_int_equal(outbox_open(fx->dir, &ob, &e), -1);
 	assert_null(ob);
 	snprintf(want, sizeof want,
-	    "%s is damaged (database disk image is malformed): restore it "
+	    "cannot open: %s is damaged (database disk image is malformed): "
+	    "restore it "
 	    "from a backup, or move it away to start a new, empty outbox",
 	    fx->db);
 	assert_string_equal(e.msg, want);
@@ -707,8 +708,8 @@ test_full_disk(void **state)
 			_exit(12);
 		if (strstr(ce.msg, fx->db) == NULL ||
 		    strstr(ce.msg,
-			"nothing was changed and the draft is kept: check that "
-			"the disk has room") == NULL) {
+			"cannot submit (nothing was changed and the draft is "
+			"kept): ") == NULL) {
 			fprintf(stderr, "got: %s\n", ce.msg);
 			_exit(13);
 		}
