@@ -48,14 +48,15 @@ env_seal(const struct record *r, const uint8_t hr_pk[ENV_PK_BYTES],
 	xfree_wipe(rec, rlen);
 	if (sodium_pad(&padded, plain, plen, ENV_PAD_BLOCK, cap) != 0) {
 		xfree_wipe(plain, cap);
-		return err_set(e, "envelope: cannot pad the record");
+		return err_setc(e, ERR_SOFTWARE,
+		    "envelope: cannot pad the record");
 	}
 	box = xmalloc(padded + ENV_SEAL_BYTES);
 	if (crypto_box_seal(box, plain, padded, hr_pk) != 0) {
 		xfree_wipe(plain, cap);
 		free(box);
-		return err_set(e, "envelope: cannot seal to the HR public key: "
-				  "check hr.pub");
+		return err_setc(e, ERR_DATA, "envelope: cannot seal to the HR "
+		    "public key: check hr.pub");
 	}
 	xfree_wipe(plain, cap);
 	*env = box;
@@ -77,7 +78,7 @@ env_open(struct record *r, const uint8_t id[ENV_ID_BYTES], const uint8_t *env,
 	env_id_hex(id, hex);
 	if (len < ENV_SEAL_BYTES + ENV_PAD_BLOCK || len > ENV_MAX_BYTES ||
 	    (len - ENV_SEAL_BYTES) % ENV_PAD_BLOCK != 0)
-		return err_set(e,
+		return err_setc(e, ERR_DATA,
 		    "envelope %s: %zu bytes is not the size of a "
 		    "sealed envelope: it is truncated or damaged",
 		    hex, len);
@@ -85,35 +86,37 @@ env_open(struct record *r, const uint8_t id[ENV_ID_BYTES], const uint8_t *env,
 	plain = xmalloc(plen);
 	if (crypto_box_seal_open(plain, env, len, hr_pk, hr_sk) != 0) {
 		free(plain);
-		return err_set(e,
+		return err_setc(e, ERR_DATA,
 		    "envelope %s cannot be opened with this HR "
 		    "key: it is damaged or was sealed to another key",
 		    hex);
 	}
 	if (sodium_unpad(&unpadded, plain, plen, ENV_PAD_BLOCK) != 0) {
-		rc = err_set(e, "envelope %s: the padding is damaged", hex);
+		rc = err_setc(e, ERR_DATA, "envelope %s: the padding is "
+		    "damaged", hex);
 		goto out;
 	}
 	if (unpadded < HEAD_BYTES) {
-		rc = err_set(e, "envelope %s: too short to hold a record", hex);
+		rc = err_setc(e, ERR_DATA, "envelope %s: too short to hold a "
+		    "record", hex);
 		goto out;
 	}
 	if (plain[0] != ENV_VERSION) {
 		if (plain[0] > ENV_VERSION)
-			rc = err_set(e,
+			rc = err_setc(e, ERR_DATA,
 			    "envelope %s: envelope version %u is "
 			    "newer than this program understands: upgrade "
 			    "avslut-hr",
 			    hex, (unsigned)plain[0]);
 		else
-			rc = err_set(e,
+			rc = err_setc(e, ERR_DATA,
 			    "envelope %s: envelope version 0 is not "
 			    "valid",
 			    hex);
 		goto out;
 	}
 	if (sodium_memcmp(plain + 1, id, ENV_ID_BYTES) != 0) {
-		rc = err_set(e,
+		rc = err_setc(e, ERR_DATA,
 		    "envelope %s was sealed under another id: a "
 		    "copy stored under a new id is refused",
 		    hex);

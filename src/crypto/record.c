@@ -78,30 +78,33 @@ static int
 check_header(const struct record *r, struct err *e)
 {
 	if (r->unit == NULL || !valid_unit(r->unit, strlen(r->unit)))
-		return err_set(e,
+		return err_setc(e, ERR_DATA,
 		    "record: the unit code is missing or not "
 		    "valid (1..%d bytes of printable UTF-8)",
 		    RECORD_MAX_UNIT);
 	if (r->year < RECORD_YEAR_MIN || r->year > RECORD_YEAR_MAX)
-		return err_set(e, "record: year %u is outside %d..%d",
+		return err_setc(e, ERR_DATA, "record: year %u is outside "
+		    "%d..%d",
 		    (unsigned)r->year, RECORD_YEAR_MIN, RECORD_YEAR_MAX);
 	if (r->quarter > 4)
-		return err_set(
-		    e, "record: quarter %u is not 0..4", (unsigned)r->quarter);
+		return err_setc(e, ERR_DATA,
+		    "record: quarter %u is not 0..4", (unsigned)r->quarter);
 	if (r->form_id == NULL ||
 	    !valid_form_id(r->form_id, strlen(r->form_id)))
-		return err_set(
-		    e, "record: the form id is missing or not valid");
+		return err_setc(e, ERR_DATA,
+		    "record: the form id is missing or not valid");
 	if (r->form_version < 1)
-		return err_set(e, "record: form version 0 is not valid");
+		return err_setc(e, ERR_DATA, "record: form version 0 is not "
+		    "valid");
 	if (r->lang == NULL || !valid_lang(r->lang, strlen(r->lang)))
-		return err_set(e, "record: the language code is missing or not "
-				  "valid");
+		return err_setc(e, ERR_DATA, "record: the language code is "
+		    "missing or not valid");
 	if (r->nanswers > FORM_MAX_QUESTIONS)
-		return err_set(e, "record: %zu answers, at most %d allowed",
+		return err_setc(e, ERR_DATA, "record: %zu answers, at most %d "
+		    "allowed",
 		    r->nanswers, FORM_MAX_QUESTIONS);
 	if (r->nanswers > 0 && r->answers == NULL)
-		return err_set(e, "record: answers missing");
+		return err_setc(e, ERR_DATA, "record: answers missing");
 	return 0;
 }
 
@@ -193,7 +196,8 @@ record_encode(const struct record *r, uint8_t **out, size_t *len, struct err *e)
 		uint8_t flags = 0;
 
 		if (a->state > FORM_ANSWERED) {
-			err_set(e, "record: answer %zu: state %u is not valid",
+			err_setc(e, ERR_DATA, "record: answer %zu: state %u "
+			    "is not valid",
 			    i + 1, (unsigned)a->state);
 			goto fail;
 		}
@@ -201,14 +205,14 @@ record_encode(const struct record *r, uint8_t **out, size_t *len, struct err *e)
 		if (a->state != FORM_ANSWERED)
 			continue;
 		if (a->other > 1) {
-			err_set(e,
+			err_setc(e, ERR_DATA,
 			    "record: answer %zu: other flag %u is not "
 			    "0 or 1",
 			    i + 1, (unsigned)a->other);
 			goto fail;
 		}
 		if (a->text != NULL && !valid_text(a->text, tl)) {
-			err_set(e,
+			err_setc(e, ERR_DATA,
 			    "record: answer %zu: the text is longer than "
 			    "%d bytes or not valid UTF-8",
 			    i + 1, RECORD_MAX_TEXT);
@@ -226,7 +230,7 @@ record_encode(const struct record *r, uint8_t **out, size_t *len, struct err *e)
 			w_put(&w, a->text, tl);
 		}
 		if (w.len > RECORD_MAX_BYTES) {
-			err_set(e,
+			err_setc(e, ERR_DATA,
 			    "record: longer than %d bytes: shorten the "
 			    "text answers",
 			    RECORD_MAX_BYTES);
@@ -255,7 +259,7 @@ static int
 r_take(struct rbuf *b, size_t n, const char *what, const uint8_t **out)
 {
 	if (b->len - b->off < n)
-		return err_set(b->e,
+		return err_setc(b->e, ERR_DATA,
 		    "record: truncated: %s needs %zu bytes at "
 		    "offset %zu, only %zu left",
 		    what, n, b->off, b->len - b->off);
@@ -333,7 +337,7 @@ decode_answer(struct rbuf *b, size_t i, struct form_answer *a)
 	if (r_u8(b, "answer state", &a->state) == -1)
 		return -1;
 	if (a->state > FORM_ANSWERED)
-		return err_set(b->e,
+		return err_setc(b->e, ERR_DATA,
 		    "record: answer %zu: state %u is not valid", i + 1,
 		    (unsigned)a->state);
 	if (a->state != FORM_ANSWERED)
@@ -341,7 +345,8 @@ decode_answer(struct rbuf *b, size_t i, struct form_answer *a)
 	if (r_u8(b, "answer flags", &flags) == -1)
 		return -1;
 	if (flags & ~FLAGS_KNOWN)
-		return err_set(b->e, "record: answer %zu: unknown flags 0x%02x",
+		return err_setc(b->e, ERR_DATA, "record: answer %zu: unknown "
+		    "flags 0x%02x",
 		    i + 1, (unsigned)flags);
 	a->other = (flags & FLAG_OTHER) != 0;
 	if (r_u32(b, "answer value", &num) == -1)
@@ -356,7 +361,7 @@ decode_answer(struct rbuf *b, size_t i, struct form_answer *a)
 	if (r_u32(b, "text length", &tl) == -1)
 		return -1;
 	if (tl > RECORD_MAX_TEXT)
-		return err_set(b->e,
+		return err_setc(b->e, ERR_DATA,
 		    "record: answer %zu: text of %lu bytes, at "
 		    "most %d allowed",
 		    i + 1, (unsigned long)tl, RECORD_MAX_TEXT);
@@ -366,8 +371,8 @@ decode_answer(struct rbuf *b, size_t i, struct form_answer *a)
 		/* strlen would stop at a NUL: wipe all of it here. */
 		xfree_wipe(a->text, (size_t)tl + 1);
 		a->text = NULL;
-		return err_set(b->e, "record: answer %zu: the text is not valid "
-		    "UTF-8 or holds a NUL byte", i + 1);
+		return err_setc(b->e, ERR_DATA, "record: answer %zu: the text "
+		    "is not valid UTF-8 or holds a NUL byte", i + 1);
 	}
 	return 0;
 }
@@ -382,45 +387,53 @@ decode(struct record *r, struct rbuf *b)
 
 	if (b->len < sizeof record_magic ||
 	    memcmp(b->p, record_magic, sizeof record_magic) != 0)
-		return err_set(b->e, "not an avslut record (bad magic)");
+		return err_setc(b->e, ERR_DATA, "not an avslut record (bad "
+		    "magic)");
 	b->off = sizeof record_magic;
 	if (r_u16(b, "version", &version) == -1)
 		return -1;
 	if (version > RECORD_VERSION)
-		return err_set(b->e,
+		return err_setc(b->e, ERR_DATA,
 		    "record version %u is newer than this "
 		    "program understands: upgrade avslut-hr",
 		    (unsigned)version);
 	if (version < 1)
-		return err_set(b->e, "record version 0 is not valid");
+		return err_setc(b->e, ERR_DATA, "record version 0 is not "
+		    "valid");
 	if (b->len > RECORD_MAX_BYTES)
-		return err_set(b->e, "record: %zu bytes, at most %d allowed",
+		return err_setc(b->e, ERR_DATA, "record: %zu bytes, at most "
+		    "%d allowed",
 		    b->len, RECORD_MAX_BYTES);
 
 	if (r_u8(b, "unit length", &n8) == -1 ||
 	    r_str(b, n8, "unit code", &r->unit) == -1)
 		return -1;
 	if (!valid_unit(r->unit, n8))
-		return err_set(b->e, "record: the unit code is not valid");
+		return err_setc(b->e, ERR_DATA, "record: the unit code is not "
+		    "valid");
 	if (r_u16(b, "year", &r->year) == -1)
 		return -1;
 	if (r->year < RECORD_YEAR_MIN || r->year > RECORD_YEAR_MAX)
-		return err_set(b->e, "record: year %u is outside %d..%d",
+		return err_setc(b->e, ERR_DATA, "record: year %u is outside "
+		    "%d..%d",
 		    (unsigned)r->year, RECORD_YEAR_MIN, RECORD_YEAR_MAX);
 	if (r_u8(b, "quarter", &r->quarter) == -1)
 		return -1;
 	if (r->quarter > 4)
-		return err_set(b->e, "record: quarter %u is not 0..4",
+		return err_setc(b->e, ERR_DATA, "record: quarter %u is not "
+		    "0..4",
 		    (unsigned)r->quarter);
 	if (r_u8(b, "form id length", &n8) == -1 ||
 	    r_str(b, n8, "form id", &r->form_id) == -1)
 		return -1;
 	if (!valid_form_id(r->form_id, n8))
-		return err_set(b->e, "record: the form id is not valid");
+		return err_setc(b->e, ERR_DATA, "record: the form id is not "
+		    "valid");
 	if (r_u32(b, "form version", &r->form_version) == -1)
 		return -1;
 	if (r->form_version < 1)
-		return err_set(b->e, "record: form version 0 is not valid");
+		return err_setc(b->e, ERR_DATA, "record: form version 0 is "
+		    "not valid");
 	if (r_take(b, FORM_HASH_BYTES, "form hash", &q) == -1)
 		return -1;
 	memcpy(r->form_hash, q, FORM_HASH_BYTES);
@@ -428,16 +441,18 @@ decode(struct record *r, struct rbuf *b)
 	    r_str(b, n8, "language", &r->lang) == -1)
 		return -1;
 	if (!valid_lang(r->lang, n8))
-		return err_set(b->e, "record: the language code is not valid");
+		return err_setc(b->e, ERR_DATA, "record: the language code is "
+		    "not valid");
 	if (r_u16(b, "answer count", &n16) == -1)
 		return -1;
 	if (n16 > FORM_MAX_QUESTIONS)
-		return err_set(b->e, "record: %u answers, at most %d allowed",
+		return err_setc(b->e, ERR_DATA, "record: %u answers, at most "
+		    "%d allowed",
 		    (unsigned)n16, FORM_MAX_QUESTIONS);
 	/* Each answer takes at least one byte: a count the input cannot
 	 * hold is refused before allocating for it. */
 	if (n16 > b->len - b->off)
-		return err_set(b->e,
+		return err_setc(b->e, ERR_DATA,
 		    "record: truncated: %u answers cannot fit "
 		    "in the %zu bytes left",
 		    (unsigned)n16, b->len - b->off);
@@ -448,7 +463,7 @@ decode(struct record *r, struct rbuf *b)
 		if (decode_answer(b, i, &r->answers[i]) == -1)
 			return -1;
 	if (b->off != b->len)
-		return err_set(b->e,
+		return err_setc(b->e, ERR_DATA,
 		    "record: %zu trailing byte%s after the "
 		    "last answer",
 		    b->len - b->off, b->len - b->off == 1 ? "" : "s");
@@ -476,24 +491,25 @@ record_check(const struct record *r, const struct form *f, struct err *e)
 	size_t i;
 
 	if (strcmp(r->form_id, f->id) != 0)
-		return err_set(
-		    e, "record is for form %s, not %s", r->form_id, f->id);
+		return err_setc(e, ERR_DATA,
+		    "record is for form %s, not %s", r->form_id, f->id);
 	if (r->form_version != f->version)
-		return err_set(e, "record is for %s version %lu, not %lu",
+		return err_setc(e, ERR_DATA, "record is for %s version %lu, "
+		    "not %lu",
 		    f->id, (unsigned long)r->form_version,
 		    (unsigned long)f->version);
 	if (memcmp(r->form_hash, f->hash, FORM_HASH_BYTES) != 0)
-		return err_set(e,
+		return err_setc(e, ERR_DATA,
 		    "record's form hash does not match %s "
 		    "version %lu: the form was changed without a new version",
 		    f->id, (unsigned long)f->version);
 	if (form_lang_index(f, r->lang) < 0)
-		return err_set(e,
+		return err_setc(e, ERR_DATA,
 		    "record is in language %s, which form %s "
 		    "does not have",
 		    r->lang, f->id);
 	if (r->nanswers != f->nquestions)
-		return err_set(e,
+		return err_setc(e, ERR_DATA,
 		    "record has %zu answers, form %s has %zu "
 		    "questions",
 		    r->nanswers, f->id, f->nquestions);
@@ -505,8 +521,8 @@ record_check(const struct record *r, const struct form *f, struct err *e)
 	for (i = 0; i < r->nanswers; i++)
 		if (r->answers[i].state != FORM_NOT_SHOWN &&
 		    !form_visible(f, i, r->answers))
-			return err_set(e, "record: question '%s' has an answer "
-			    "but the other answers hide it",
+			return err_setc(e, ERR_DATA, "record: question '%s' "
+			    "has an answer but the other answers hide it",
 			    f->questions[i].id);
 	return 0;
 }

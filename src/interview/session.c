@@ -71,17 +71,19 @@ session_new(const struct form *f, int lang, const char *unit,
 	size_t n = strlen(unit);
 
 	if (lang < 0 || (size_t)lang >= f->nlangs) {
-		err_set(e, "form %s has no language %d", f->id, lang);
+		err_setc(e, ERR_DATA, "form %s has no language %d", f->id,
+		    lang);
 		return NULL;
 	}
 	if (n == 0 || n > SESSION_UNIT_MAX || !utf8_clean(unit, n, 0, NULL,
 	    NULL)) {
-		err_set(e, "unit codes are 1 to %d bytes of text",
+		err_setc(e, ERR_USAGE, "unit codes are 1 to %d bytes of text",
 		    SESSION_UNIT_MAX);
 		return NULL;
 	}
 	if (quarter > 4) {
-		err_set(e, "quarter %u is not 0 (the year) or 1 to 4",
+		err_setc(e, ERR_DATA, "quarter %u is not 0 (the year) or 1 to "
+		    "4",
 		    quarter);
 		return NULL;
 	}
@@ -208,7 +210,7 @@ session_put(struct session *s, size_t q, const struct form_answer *a,
 	struct form_answer *dst;
 
 	if (q >= s->f->nquestions)
-		return err_set(e, "no question %zu", q);
+		return err_setc(e, ERR_DATA, "no question %zu", q);
 	qu = &s->f->questions[q];
 	dst = &s->ans[q];
 	if (a->state == FORM_DECLINED) {
@@ -285,12 +287,14 @@ session_next(struct session *s, struct err *e)
 	a = &s->ans[s->pos];
 	if (!answer_given(a)) {
 		if (qu->required == FORM_REQUIRED) {
-			err_set(e, "question %s needs an answer", qu->id);
+			err_setc(e, ERR_DATA, "question %s needs an answer",
+			    qu->id);
 			return SESSION_BLOCKED;
 		}
 		if (qu->required == FORM_SOFT && !s->warned[s->pos]) {
 			s->warned[s->pos] = 1;
-			err_set(e, "question %s has no answer", qu->id);
+			err_setc(e, ERR_DATA, "question %s has no answer",
+			    qu->id);
 			return SESSION_WARNED;
 		}
 		if (a->state == FORM_NOT_SHOWN)
@@ -402,7 +406,8 @@ session_submit_check(struct session *s, size_t *qp, struct err *e)
 		if (s->vis[q] && qu->required == FORM_REQUIRED &&
 		    !answer_given(&s->ans[q])) {
 			*qp = q;
-			err_set(e, "question %s needs an answer", qu->id);
+			err_setc(e, ERR_DATA, "question %s needs an answer",
+			    qu->id);
 			return SESSION_BLOCKED;
 		}
 	}
@@ -413,7 +418,8 @@ session_submit_check(struct session *s, size_t *qp, struct err *e)
 		    !answer_given(&s->ans[q]) && !s->warned[q]) {
 			s->warned[q] = 1;
 			*qp = q;
-			err_set(e, "question %s has no answer", qu->id);
+			err_setc(e, ERR_DATA, "question %s has no answer",
+			    qu->id);
 			step = SESSION_WARNED;
 		}
 	}
@@ -682,29 +688,30 @@ draft_header(struct rbuf *r, struct session_info *in, struct err *e)
 	memset(in, 0, sizeof *in);
 	if ((p = rb_get(r, 4)) == NULL ||
 	    memcmp(p, SESSION_DRAFT_MAGIC, 4) != 0)
-		return err_set(e, "draft: not a draft");
+		return err_setc(e, ERR_DATA, "draft: not a draft");
 	if (rb_u8(r) != SESSION_DRAFT_VERSION)
-		return err_set(e, "draft: unknown draft version");
+		return err_setc(e, ERR_DATA, "draft: unknown draft version");
 	if (rb_str8(r, in->form_id, 1, 64, 0) == -1)
-		return err_set(e, "draft: bad form id");
+		return err_setc(e, ERR_DATA, "draft: bad form id");
 	in->form_version = rb_u32(r);
 	if ((p = rb_get(r, FORM_HASH_BYTES)) == NULL)
-		return err_set(e, "draft: truncated");
+		return err_setc(e, ERR_DATA, "draft: truncated");
 	memcpy(in->form_hash, p, FORM_HASH_BYTES);
 	if (rb_str8(r, in->unit, 1, SESSION_UNIT_MAX, 1) == -1)
-		return err_set(e, "draft: bad unit code");
+		return err_setc(e, ERR_DATA, "draft: bad unit code");
 	if (rb_str8(r, in->lang, 2, 3, 0) == -1)
-		return err_set(e, "draft: bad language");
+		return err_setc(e, ERR_DATA, "draft: bad language");
 	in->year = rb_u16(r);
 	in->quarter = rb_u8(r);
 	in->answered = rb_u32(r);
 	in->total = rb_u32(r);
 	if (r->bad)
-		return err_set(e, "draft: truncated");
+		return err_setc(e, ERR_DATA, "draft: truncated");
 	if (in->quarter > 4)
-		return err_set(e, "draft: bad quarter %u", in->quarter);
+		return err_setc(e, ERR_DATA, "draft: bad quarter %u",
+		    in->quarter);
 	if (in->answered > in->total)
-		return err_set(e, "draft: bad progress");
+		return err_setc(e, ERR_DATA, "draft: bad progress");
 	return 0;
 }
 
@@ -734,27 +741,31 @@ draft_answer(struct rbuf *r, const struct form *f, size_t q,
 	a->choices = rb_u64(r);
 	n = rb_u32(r);
 	if (r->bad)
-		return err_set(e, "draft: truncated");
+		return err_setc(e, ERR_DATA, "draft: truncated");
 	if (a->state > FORM_ANSWERED || other > 1 || *warned > 1)
-		return err_set(e, "draft: question %s: bad state", qu->id);
+		return err_setc(e, ERR_DATA, "draft: question %s: bad state",
+		    qu->id);
 	a->other = other;
 	if (n > SESSION_TEXT_MAX || (p = rb_get(r, n)) == NULL)
-		return err_set(e, "draft: question %s: bad text", qu->id);
+		return err_setc(e, ERR_DATA, "draft: question %s: bad text",
+		    qu->id);
 	if (n > 0) {
 		if (memchr(p, '\0', n) != NULL ||
 		    !utf8_clean((const char *)p, n, 1, NULL, NULL))
-			return err_set(e, "draft: question %s: bad text",
+			return err_setc(e, ERR_DATA, "draft: question %s: bad "
+			    "text",
 			    qu->id);
 		a->text = xstrndup((const char *)p, n);
 	}
 	if (a->state != FORM_ANSWERED) {
 		if (a->other || a->num || a->choices || a->text)
-			return err_set(e, "draft: question %s: value "
-			    "without an answer", qu->id);
+			return err_setc(e, ERR_DATA, "draft: question %s: "
+			    "value without an answer", qu->id);
 		return 0;
 	}
 	if (answer_empty(qu, a))
-		return err_set(e, "draft: question %s: empty answer", qu->id);
+		return err_setc(e, ERR_DATA, "draft: question %s: empty answer",
+		    qu->id);
 	if (form_answer_check(f, q, a, e) == -1)
 		return err_prefix(e, "draft: question %s", qu->id);
 	return 0;
@@ -776,12 +787,13 @@ session_decode(const struct form *f, const uint8_t *buf, size_t len,
 		return NULL;
 	if (strcmp(in.form_id, f->id) != 0 || in.form_version !=
 	    f->version || memcmp(in.form_hash, f->hash, FORM_HASH_BYTES)) {
-		err_set(e, "draft: made with form %s version %u, not with "
-		    "this form", in.form_id, in.form_version);
+		err_setc(e, ERR_DATA, "draft: made with form %s version %u, "
+		    "not with this form", in.form_id, in.form_version);
 		return NULL;
 	}
 	if ((lang = form_lang_index(f, in.lang)) < 0) {
-		err_set(e, "draft: form %s has no language %s", f->id,
+		err_setc(e, ERR_DATA, "draft: form %s has no language %s",
+		    f->id,
 		    in.lang);
 		return NULL;
 	}
@@ -790,13 +802,13 @@ session_decode(const struct form *f, const uint8_t *buf, size_t len,
 	reviewed = rb_u8(&r);
 	nq = rb_u32(&r);
 	if (r.bad) {
-		err_set(e, "draft: truncated");
+		err_setc(e, ERR_DATA, "draft: truncated");
 		return NULL;
 	}
 	if (where > SESSION_REVIEW || reviewed > 1 || nq != f->nquestions ||
 	    (f->nquestions > 0 && pos >= f->nquestions) ||
 	    (f->nquestions == 0 && pos != 0)) {
-		err_set(e, "draft: bad position");
+		err_setc(e, ERR_DATA, "draft: bad position");
 		return NULL;
 	}
 	s = session_alloc(f, lang, in.unit, in.year, in.quarter);
@@ -807,17 +819,19 @@ session_decode(const struct form *f, const uint8_t *buf, size_t len,
 		if (draft_answer(&r, f, q, &s->ans[q], &s->warned[q], e) == -1)
 			goto fail;
 	if (r.off != r.len) {
-		err_set(e, "draft: %zu bytes after the end", r.len - r.off);
+		err_setc(e, ERR_DATA, "draft: %zu bytes after the end",
+		    r.len - r.off);
 		goto fail;
 	}
 	session_update(s);
 	session_progress(s, &idx, &total);
 	if (s->where == SESSION_QUESTION && !s->vis[s->pos]) {
-		err_set(e, "draft: position on a hidden question");
+		err_setc(e, ERR_DATA, "draft: position on a hidden question");
 		goto fail;
 	}
 	if (in.total != total || in.answered != session_answered(s)) {
-		err_set(e, "draft: progress does not match the answers");
+		err_setc(e, ERR_DATA, "draft: progress does not match the "
+		    "answers");
 		goto fail;
 	}
 	return s;
