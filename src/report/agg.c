@@ -562,19 +562,21 @@ agg_add(struct agg *a, const struct agg_rec *r, struct err *e)
 	af = agg_form_by_hash(a, r->form_hash);
 	if (af == NULL) {
 		a->rejected++;
-		return err_set(e, "record of a form that is not approved");
+		return err_setc(e, ERR_DATA, "record of a form that is not "
+		    "approved");
 	}
 	if (r->nanswers != af->f->nquestions || r->unit == NULL ||
 	    r->unit[0] == '\0') {
 		a->rejected++;
-		return err_set(e, "record does not fit form %s version %u",
+		return err_setc(e, ERR_DATA, "record does not fit form %s "
+		    "version %u",
 		    af->f->id, (unsigned)af->f->version);
 	}
 	for (i = 0; i < r->nanswers; i++)
 		if (!agg_answer_fits(&af->f->questions[i], &r->answers[i])) {
 			a->rejected++;
-			return err_set(e, "record does not fit form %s "
-			    "version %u: question %s", af->f->id,
+			return err_setc(e, ERR_DATA, "record does not fit "
+			    "form %s version %u: question %s", af->f->id,
 			    (unsigned)af->f->version, af->f->questions[i].id);
 		}
 	g = agg_group_get(a, agg_unit_get(a, r->unit), r->year);

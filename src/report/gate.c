@@ -779,7 +779,8 @@ gate_publish(struct gate_table **out, const struct agg *a, unsigned year,
 
 	*out = NULL;
 	if (p->now_year == 0)
-		return err_set(e, "no date to tell closed periods by");
+		return err_setc(e, ERR_USAGE,
+		    "no date to tell closed periods by");
 	t = xcalloc(1, sizeof(*t));
 	memset(&w, 0, sizeof(w));
 	w.a = a;

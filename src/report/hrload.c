@@ -124,8 +124,9 @@ hrload_forms(struct central *c, struct form ***out, size_t *nout,
 		 * text, another hash) must not count records as its own. */
 		if (f == NULL || memcmp(f->hash, list[i].hash,
 		    FORM_HASH_BYTES) != 0) {
-			err_set(e, "%s no longer loads to its approved hash: "
-			    "its interviews are counted as rejected", name);
+			err_setc(e, ERR_DATA, "%s no longer loads to its "
+			    "approved hash: its interviews are counted as "
+			    "rejected", name);
 			form_free(f);
 			if (skipped != NULL)
 				(*skipped)++;
@@ -404,8 +405,8 @@ hrload_go(struct central *c, const uint8_t *pk, const uint8_t *sk,
 		    &h) == 0)
 			started++;
 	if (started == 0) {
-		rc = err_set(e, "cannot start a thread to open the "
-		    "envelopes");
+		rc = err_setc(e, ERR_SOFTWARE, "cannot start a thread to open "
+		    "the envelopes");
 		goto out;
 	}
 	hrload_progress(&h, 0);

@@ -697,7 +697,8 @@ report_walk(FILE *f, const struct report_emit *em,
 	report_method(in, em, f);
 	em->end(f);
 	if (fflush(f) != 0 || ferror(f))
-		return err_set(e, "cannot write the report: %s",
+		return err_setc(e, err_class_errno(errno) == ERR_FULL ?
+		    ERR_FULL : ERR_IO, "cannot write the report: %s",
 		    strerror(errno));
 	return 0;
 }
@@ -714,5 +715,5 @@ report_write(FILE *f, enum report_format fmt, const struct report_input *in,
 	case REPORT_CSV:
 		return report_csv(f, in, e);
 	}
-	return err_set(e, "unknown report format");
+	return err_setc(e, ERR_USAGE, "unknown report format");
 }

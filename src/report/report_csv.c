@@ -179,7 +179,8 @@ report_csv(FILE *f, const struct report_input *in, struct err *e)
 			csv_hme(&r, &t->hme[row]);
 	}
 	if (fflush(f) != 0 || ferror(f))
-		return err_set(e, "cannot write the report: %s",
+		return err_setc(e, err_class_errno(errno) == ERR_FULL ?
+		    ERR_FULL : ERR_IO, "cannot write the report: %s",
 		    strerror(errno));
 	return 0;
 }
