@@ -17,7 +17,8 @@ PKGS = ncursesw yaml-0.1 libsodium sqlite3
 DEB_PKGS = libncurses-dev libyaml-dev libsodium-dev libsqlite3-dev \
 	libcmocka-dev pkg-config clang libclang-rt-14-dev make gcc \
 	python3 python3-pexpect python3-pyte tmux openssh-server \
-	openssh-client mandoc gettext sqlite3 procps libglpk-dev
+	openssh-client mandoc gettext sqlite3 procps libglpk-dev chromium \
+	poppler-utils
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)

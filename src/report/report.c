@@ -4,6 +4,7 @@
 #include "report/report.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,20 @@ report_catlabel(const struct agg_question *q, size_t i, const char *lang,
 		return q->cat_ids[i];
 	case FORM_YESNO:
 		return i == 1 ? _("Yes") : _("No");
+	case FORM_SCALE:
+	case FORM_NPS:
+		/* the ends with their words: "1 Stämmer inte alls" */
+		if (i == 0 || i + 1 == q->ncat) {
+			const char *w = form_text_get(i == 0 ? &fq->min_label :
+			    &fq->max_label, report_li(q->form, lang));
+
+			if (w != NULL) {
+				snprintf(buf, n, "%d %s", q->min + (int)i, w);
+				return buf;
+			}
+		}
+		snprintf(buf, n, "%d", q->min + (int)i);
+		return buf;
 	default:
 		snprintf(buf, n, "%d", q->min + (int)i);
 		return buf;
@@ -180,7 +195,7 @@ rtab_emit(const struct report_emit *em, FILE *f, struct rtab *t,
 #define NUM(buf, v, d) report_num(buf, sizeof(buf), v, d, comma)
 
 /* "45 %" */
-static void
+void
 report_pct(char *buf, size_t n, double share, int comma)
 {
 	size_t l;
@@ -191,13 +206,44 @@ report_pct(char *buf, size_t n, double share, int comma)
 		memcpy(buf + l, " %", 3);
 }
 
+char *
+report_top(const struct agg_question *q, const struct gate_fig *g,
+    const char *lang, int comma)
+{
+	size_t order[FORM_MAX_CHOICES + 1], ntie = 1, i;
+	char pct[32], lb[REPORT_LB], *names, *s;
+
+	if (g->reason != GATE_SHOWN || g->answered == 0 || q->ncat == 0)
+		return NULL;
+	agg_rank(q, g->counts, order);
+	report_pct(pct, sizeof(pct), (double)g->counts[order[0]] /
+	    g->answered, comma);
+	while (ntie < q->ncat && g->counts[order[ntie]] ==
+	    g->counts[order[0]])
+		ntie++;
+	if (ntie == 1 || g->counts[order[0]] == 0)
+		return xasprintf("%s %s", report_catlabel(q, order[0], lang,
+		    lb, sizeof(lb)), pct);
+	if (ntie > 3)
+		return xasprintf(_("%zu answers tied at %s each"), ntie, pct);
+	names = xstrdup(report_catlabel(q, order[0], lang, lb, sizeof(lb)));
+	for (i = 1; i < ntie; i++) {
+		s = xasprintf(i + 1 < ntie ? "%s, %s" : _("%s and %s"), names,
+		    report_catlabel(q, order[i], lang, lb, sizeof(lb)));
+		free(names);
+		names = s;
+	}
+	s = xasprintf(_("tied: %s, %s each"), names, pct);
+	free(names);
+	return s;
+}
+
 /* A figure in one line: "mean 3,4 (sd 1,1)", "eNPS +12", "Yes 64 %". */
 static char *
 report_summary(const struct agg_question *q, const struct gate_fig *g,
     const char *lang, int comma)
 {
-	char a[32], b[32], lb[16];
-	size_t order[FORM_MAX_CHOICES + 1];
+	char a[32], b[32];
 
 	if (g->reason != GATE_SHOWN)
 		return xasprintf("– (%s)", _(gate_reason_text(g->reason)));
@@ -219,11 +265,7 @@ report_summary(const struct agg_question *q, const struct gate_fig *g,
 	case FORM_YESNO:
 		if (g->answered == 0 || q->ncat == 0)
 			return xstrdup("");
-		agg_rank(q, g->counts, order);
-		report_pct(a, sizeof(a), (double)g->counts[order[0]] /
-		    g->answered, comma);
-		return xasprintf("%s %s", report_catlabel(q, order[0], lang,
-		    lb, sizeof(lb)), a);
+		return report_top(q, g, lang, comma);
 	case FORM_TEXT:
 		return xasprintf(_("%u answers"), (unsigned)g->answered);
 	}
@@ -254,7 +296,7 @@ report_dist(const struct report_emit *em, FILE *f, const char *title,
     const char *lang, int comma)
 {
 	const char **labels;
-	char **figs, lb[16], pct[32];
+	char **figs, lb[REPORT_LB], pct[32];
 	double *shares;
 	size_t i;
 
@@ -298,16 +340,21 @@ report_rate(const struct report_input *in, const char *unit, unsigned y)
 	return agg_turnover_rate(in->turnover, in->nturnover, unit, y);
 }
 
+/* The years of a sparkline: up to 6 ending with the report's year. */
+#define SPARK_YEARS 6
+
 static void
 report_flagged_section(const struct report_input *in,
     const struct report_emit *em, FILE *f, int comma)
 {
 	const struct gate_table *t = in->cur;
-	const char *head[8];
+	const char *head[9];
 	struct rtab tab;
-	char ty[3][32], cov[32], lv[32], n[16], yh[3][16];
-	size_t r, i;
-	unsigned y;
+	char ty[3][32], cov[32], lv[32], n[16], yh[3][16], sh[32];
+	double *series = NULL;
+	char **alts = NULL;
+	size_t r, i, nalts = 0, ns = 0;
+	unsigned y, y0 = 0, y1 = 0;
 
 	em->heading(f, 2, _("Units with high turnover"));
 	report_num(lv, sizeof(lv), in->threshold * 100, 0, comma);
@@ -315,20 +362,30 @@ report_flagged_section(const struct report_input *in,
 	    "of the %u years up to %u, with the coverage of the exit "
 	    "interviews (interviews held / leavers)."), lv, in->tyears,
 	    in->year);
+	for (i = 0; i < in->nturnover; i++)
+		if (in->turnover[i].year <= in->year && (y0 == 0 ||
+		    in->turnover[i].year < y0))
+			y0 = in->turnover[i].year;
+	if (y0 == 0 || in->year + 1 - y0 > SPARK_YEARS)
+		y0 = in->year + 1 - SPARK_YEARS;
+	y1 = in->year;
+	ns = y1 - y0 + 1;
 	for (i = 0; i < 3; i++)
 		snprintf(yh[i], sizeof(yh[i]), "%u", in->year - 2 + (unsigned)i);
+	snprintf(sh, sizeof(sh), "%u-%u", y0, y1);
 	head[0] = _("Unit");
-	head[1] = _("Area");
-	head[2] = yh[0];
-	head[3] = yh[1];
-	head[4] = yh[2];
-	head[5] = _("Leavers");
-	head[6] = _("Interviews");
-	head[7] = _("Coverage");
-	rtab_init(&tab, 8);
+	head[1] = yh[0];
+	head[2] = yh[1];
+	head[3] = yh[2];
+	head[4] = _("Leavers");
+	head[5] = _("Interviews");
+	head[6] = _("Coverage");
+	head[7] = sh;
+	rtab_init(&tab, 7);
 	for (r = 0; r < t->nrows; r++) {
 		const struct gate_row *row = &t->rows[r];
 		const struct agg_turnover *tr = NULL;
+		char **parts, *uname;
 		double c;
 
 		if (row->kind != GATE_ROW_UNIT ||
@@ -357,12 +414,247 @@ report_flagged_section(const struct report_input *in,
 		else
 			report_pct(cov, sizeof(cov), c, comma);
 		snprintf(n, sizeof(n), "%u", (unsigned)row->interviews);
-		rtab_row(&tab, row->name, row->area != NULL ? row->area : "",
-		    ty[0], ty[1], ty[2], lv, n, cov);
+		uname = row->area != NULL ? xasprintf("%s (%s)", row->name,
+		    row->area) : xstrdup(row->name);
+		rtab_row(&tab, uname, ty[0], ty[1], ty[2], lv, n, cov);
+		free(uname);
+		series = xreallocarray(series, (nalts + 1) * ns,
+		    sizeof(*series));
+		alts = xreallocarray(alts, nalts + 1, sizeof(*alts));
+		parts = xcalloc(ns + 1, sizeof(*parts));
+		for (y = y0; y <= y1; y++) {
+			double v = report_rate(in, row->code, y);
+			char pc[32];
+
+			series[nalts * ns + (y - y0)] = v < 0 ? NAN : v;
+			if (v < 0)
+				snprintf(pc, sizeof(pc), "–");
+			else
+				report_pct(pc, sizeof(pc), v, comma);
+			parts[y - y0] = xasprintf("%u: %s", y, pc);
+		}
+		alts[nalts] = xstrdup("");
+		for (y = y0; y <= y1; y++) {
+			char *a2 = xasprintf("%s%s%s", alts[nalts],
+			    y > y0 ? ", " : "", parts[y - y0]);
+
+			free(alts[nalts]);
+			free(parts[y - y0]);
+			alts[nalts] = a2;
+		}
+		free(parts);
+		nalts++;
 	}
-	if (tab.nrows == 0)
+	if (tab.nrows == 0) {
 		em->para(f, _("No unit is flagged."));
-	rtab_emit(em, f, &tab, head);
+	} else {
+		em->table_spark(f, 7, head, (const char *const *)tab.cells,
+		    tab.nrows, series, ns, (const char *const *)alts);
+	}
+	for (i = 0; i < tab.nrows * tab.ncols; i++)
+		free(tab.cells[i]);
+	free(tab.cells);
+	for (i = 0; i < nalts; i++)
+		free(alts[i]);
+	free(alts);
+	free(series);
+}
+
+/* A theme's name for people; unknown themes keep their id. */
+static const char *
+report_theme_name(const char *theme)
+{
+	static const struct { const char *id, *name; } names[] = {
+		{ "leadership", N_("Leadership") },
+		{ "workload", N_("Workload") },
+		{ "schedule", N_("Schedule") },
+		{ "pay", N_("Pay") },
+		{ "competence", N_("Development") },
+		{ "influence", N_("Influence") },
+		{ "values", N_("Respect, values") },
+		{ "work_environment", N_("Work environment") },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (strcmp(names[i].id, theme) == 0)
+			return _(names[i].name);
+	return theme;
+}
+
+/* Unit x theme: the mean of a theme's scale questions in a row, only
+ * where every one of them is shown there (HME statements have their own
+ * table). */
+static void
+report_heat_section(const struct report_input *in,
+    const struct report_emit *em, FILE *f, int comma)
+{
+	const struct gate_table *t = in->cur;
+	const char *themes[64];
+	size_t nth = 0, q, r, c, nr = 0, *rows;
+	struct report_heat h;
+	double *v, *ref;
+	char **alt, **rnames;
+	const char **cols;
+
+	for (q = 0; q < t->ncols && nth < 64; q++) {
+		const struct agg_question *aq = agg_question(t->agg, q);
+
+		if (aq->type != FORM_SCALE || aq->theme == NULL ||
+		    aq->report == FORM_SCOPE_REGION ||
+		    strncmp(aq->theme, "hme", 3) == 0)
+			continue;
+		for (c = 0; c < nth; c++)
+			if (strcmp(themes[c], aq->theme) == 0)
+				break;
+		if (c == nth)
+			themes[nth++] = aq->theme;
+	}
+	if (nth == 0)
+		return;
+	rows = xcalloc(t->nrows + 1, sizeof(*rows));
+	rows[nr++] = gate_row_region(t);
+	for (r = 0; r < t->nrows; r++)
+		if (t->rows[r].kind == GATE_ROW_UNIT &&
+		    t->rows[r].interviews > 0)
+			rows[nr++] = r;
+	for (r = 0; r < t->nrows; r++)
+		if (t->rows[r].kind == GATE_ROW_POOL)
+			rows[nr++] = r;
+	v = xcalloc(nr * nth, sizeof(*v));
+	alt = xcalloc(nr * nth, sizeof(*alt));
+	rnames = xcalloc(nr, sizeof(*rnames));
+	for (r = 0; r < nr; r++) {
+		for (c = 0; c < nth; c++) {
+			double sum = 0;
+			size_t k = 0, hid = 0;
+
+			for (q = 0; q < t->ncols; q++) {
+				const struct agg_question *aq =
+				    agg_question(t->agg, q);
+				const struct gate_fig *g;
+
+				if (aq->type != FORM_SCALE || aq->theme ==
+				    NULL || strcmp(aq->theme, themes[c]) != 0)
+					continue;
+				g = gate_fig(t, rows[r], q);
+				if (g->reason != GATE_SHOWN ||
+				    !g->st.has_mean) {
+					hid++;
+					continue;
+				}
+				sum += g->st.mean;
+				k++;
+			}
+			if (k == 0 || hid > 0) {
+				v[r * nth + c] = NAN;
+				alt[r * nth + c] = xstrdup("–");
+			} else {
+				char b[32];
+
+				v[r * nth + c] = sum / (double)k;
+				report_num(b, sizeof(b), sum / (double)k, 1,
+				    comma);
+				alt[r * nth + c] = xstrdup(b);
+			}
+		}
+		rnames[r] = report_rowname(t, rows[r], in->region);
+	}
+	/* drop the rows with nothing shown: they are explained under Units */
+	{
+		size_t w = 1;
+
+		for (r = 1; r < nr; r++) {
+			int any = 0;
+
+			for (c = 0; c < nth; c++)
+				any |= !isnan(v[r * nth + c]);
+			if (!any) {
+				for (c = 0; c < nth; c++)
+					free(alt[r * nth + c]);
+				free(rnames[r]);
+				continue;
+			}
+			if (w != r) {
+				memmove(&v[w * nth], &v[r * nth],
+				    nth * sizeof(*v));
+				memmove(&alt[w * nth], &alt[r * nth],
+				    nth * sizeof(*alt));
+				rnames[w] = rnames[r];
+			}
+			w++;
+		}
+		nr = w;
+	}
+	/* drop the themes with nothing shown in any row */
+	{
+		size_t w = 0, k;
+
+		for (c = 0; c < nth; c++) {
+			int any = 0;
+
+			for (r = 0; r < nr; r++)
+				any |= !isnan(v[r * nth + c]);
+			if (!any) {
+				for (r = 0; r < nr; r++)
+					free(alt[r * nth + c]);
+				continue;
+			}
+			for (r = 0; r < nr; r++) {
+				v[r * nth + w] = v[r * nth + c];
+				alt[r * nth + w] = alt[r * nth + c];
+			}
+			themes[w++] = themes[c];
+		}
+		/* re-pack rows to the new width */
+		for (r = 1; r < nr && w < nth; r++)
+			for (k = 0; k < w; k++) {
+				v[r * w + k] = v[r * nth + k];
+				alt[r * w + k] = alt[r * nth + k];
+			}
+		nth = w;
+	}
+	if (nth == 0) {
+		for (r = 0; r < nr; r++)
+			free(rnames[r]);
+		free(alt);
+		free(rnames);
+		free(v);
+		free(rows);
+		return;
+	}
+	ref = xcalloc(nth, sizeof(*ref));
+	cols = xcalloc(nth, sizeof(*cols));
+	for (c = 0; c < nth; c++) {
+		ref[c] = v[c];
+		cols[c] = report_theme_name(themes[c]);
+	}
+	em->heading(f, 2, _("Units and themes"));
+	memset(&h, 0, sizeof(h));
+	h.title = _("Mean per theme (scale 1-5), against the region");
+	h.desc = _("Each cell is the mean of the theme's statements among the "
+	    "unit's leavers (1 = disagree, 5 = agree). Red: lower than the "
+	    "region, blue: higher, white: within 0.1. A dash: hidden by the "
+	    "anonymity rules. Units with no figure of their own are left "
+	    "out (see Units).");
+	h.nrows = nr;
+	h.ncols = nth;
+	h.rows = (const char *const *)rnames;
+	h.cols = cols;
+	h.v = v;
+	h.ref = ref;
+	h.alt = (const char *const *)alt;
+	em->heatmap(f, &h);
+	for (r = 0; r < nr; r++) {
+		for (c = 0; c < nth; c++)
+			free(alt[r * nth + c]);
+		free(rnames[r]);
+	}
+	free(alt);
+	free(rnames);
+	free(v);
+	free(ref);
+	free(cols);
+	free(rows);
 }
 
 static void
@@ -393,6 +685,16 @@ report_hme_section(const struct report_input *in,
 	if (!t->has_hme)
 		return;
 	em->heading(f, 2, _("Sustainable employee engagement (HME)"));
+	for (r = 0, i = 0; r < t->nrows; r++)
+		i |= t->hme[r].reason == GATE_SHOWN ||
+		    t->hme[r].sub_reason[0] == GATE_SHOWN ||
+		    t->hme[r].sub_reason[1] == GATE_SHOWN ||
+		    t->hme[r].sub_reason[2] == GATE_SHOWN;
+	if (!i) {
+		em->para(f, _("Too few leavers answered the HME statements for "
+		    "an index this year."));
+		return;
+	}
 	em->para(f, _("The leavers' answers to SKR's nine HME statements, as "
 	    "an index 0-100, beside the unit's staff-survey HME where it "
 	    "was imported."));
@@ -414,6 +716,12 @@ report_hme_section(const struct report_input *in,
 		    GATE_ROW_POOL))
 			continue;
 		if (row->kind == GATE_ROW_UNIT && row->interviews == 0)
+			continue;
+		/* a row with no shown index is explained under Units */
+		if (row->kind != GATE_ROW_REGION && t->hme[r].reason !=
+		    GATE_SHOWN && t->hme[r].sub_reason[0] != GATE_SHOWN &&
+		    t->hme[r].sub_reason[1] != GATE_SHOWN &&
+		    t->hme[r].sub_reason[2] != GATE_SHOWN)
 			continue;
 		report_hme_cell(c[0], sizeof(c[0]), &t->hme[r], 3, comma);
 		for (i = 0; i < 3; i++)
@@ -442,7 +750,9 @@ report_reasons(const struct report_input *in, const struct report_emit *em,
 	const struct agg_question *q;
 	const struct gate_fig *g;
 	size_t order[FORM_MAX_CHOICES + 1], i;
-	char **items, pct[32], lb[16];
+	const char *head[3];
+	struct rtab tab;
+	char pct[32], lb[REPORT_LB], n[16], *top;
 
 	if (t->reasons_q == AGG_NONE)
 		return;
@@ -458,19 +768,27 @@ report_reasons(const struct report_input *in, const struct report_emit *em,
 	report_para(em, f, _("%s (the whole region, %u answers; several "
 	    "reasons could be given):"), report_qlabel(q, in->lang),
 	    (unsigned)g->answered);
+	top = report_top(q, g, in->lang, comma);
+	if (top != NULL && strncmp(top, _("tied: "), strlen(_("tied: ")))
+	    == 0)
+		report_para(em, f, _("No single reason comes first: %s."),
+		    top);
+	free(top);
 	agg_rank(q, g->counts, order);
-	items = xcalloc(q->ncat, sizeof(*items));
+	head[0] = _("Reason");
+	head[1] = _("Share");
+	head[2] = _("Answers");
+	rtab_init(&tab, 3);
 	for (i = 0; i < q->ncat; i++) {
+		if (g->counts[order[i]] == 0)
+			continue;
 		report_pct(pct, sizeof(pct), (double)g->counts[order[i]] /
 		    g->answered, comma);
-		items[i] = xasprintf("%s: %s (%u)", report_catlabel(q,
-		    order[i], in->lang, lb, sizeof(lb)), pct,
-		    (unsigned)g->counts[order[i]]);
+		snprintf(n, sizeof(n), "%u", (unsigned)g->counts[order[i]]);
+		rtab_row(&tab, report_catlabel(q, order[i], in->lang, lb,
+		    sizeof(lb)), pct, n);
 	}
-	em->list(f, (const char *const *)items, q->ncat, 1);
-	for (i = 0; i < q->ncat; i++)
-		free(items[i]);
-	free(items);
+	rtab_emit(em, f, &tab, head);
 }
 
 /* Region figures over the years: scale means, eNPS, HME. */
@@ -483,6 +801,7 @@ report_trend(const struct report_input *in, const struct report_emit *em,
 	const char *head[17];
 	char yh[16][8], **cells;
 	size_t ny = 0, i, q, rows = 0, c;
+	int any;
 
 	for (i = 0; i < in->ntabs && ny < 15; i++)
 		if (!in->tabs[i]->open && in->tabs[i]->year <= in->year)
@@ -506,6 +825,7 @@ report_trend(const struct report_input *in, const struct report_emit *em,
 			continue;
 		if (aq == NULL && !t->has_hme)
 			continue;
+		any = 0;
 		cells[rows * (ny + 1)] = xstrdup(aq != NULL ?
 		    report_qlabel(aq, in->lang) : "HME");
 		for (i = 0; i < ny; i++) {
@@ -524,8 +844,14 @@ report_trend(const struct report_input *in, const struct report_emit *em,
 			else
 				report_num(v, sizeof(v), g->st.mean, 1, comma);
 			cells[rows * (ny + 1) + i + 1] = xstrdup(v);
+			any |= strcmp(v, "–") != 0;
 		}
-		rows++;
+		if (any) {
+			rows++;
+		} else {	/* nothing shown in any year: leave it out */
+			for (i = 0; i <= ny; i++)
+				free(cells[rows * (ny + 1) + i]);
+		}
 	}
 	em->table(f, ny + 1, head, (const char *const *)cells, rows);
 	for (c = 0; c < rows * (ny + 1); c++)
@@ -542,7 +868,7 @@ report_row(const struct report_input *in, const struct report_emit *em,
 	const struct gate_table *t = in->cur;
 	const char *head[3];
 	struct rtab tab;
-	size_t q;
+	size_t q, nhid = 0;
 	char n[16];
 
 	head[0] = _("Question");
@@ -556,15 +882,23 @@ report_row(const struct report_input *in, const struct report_emit *em,
 
 		if (g->reason == GATE_NO_DATA || g->reason == GATE_REGION_ONLY)
 			continue;
+		/* a hidden figure is counted below, not shown as a dash */
+		if (g->reason != GATE_SHOWN) {
+			nhid++;
+			continue;
+		}
 		s = report_summary(aq, g, in->lang, comma);
-		if (g->reason == GATE_SHOWN)
-			snprintf(n, sizeof(n), "%u", (unsigned)g->answered);
-		else
-			snprintf(n, sizeof(n), "–");
+		snprintf(n, sizeof(n), "%u", (unsigned)g->answered);
 		rtab_row(&tab, report_qlabel(aq, in->lang), n, s);
 		free(s);
 	}
 	rtab_emit(em, f, &tab, head);
+	if (nhid > 0)
+		report_para(em, f, nhid == 1 ? _("1 more question is not "
+		    "shown here: too few answered it, or its figure could "
+		    "reveal a hidden one.") : _("%zu more questions are not "
+		    "shown here: too few answered them, or their figures could "
+		    "reveal hidden ones."), nhid);
 	for (q = 0; q < t->ncols; q++) {
 		const struct agg_question *aq = agg_question(t->agg, q);
 		const struct gate_fig *g = gate_fig(t, r, q);
@@ -628,14 +962,80 @@ report_method(const struct report_input *in, const struct report_emit *em,
 		    "minimum number of statements per leaver."));
 }
 
+/* A unit whose figures are all hidden: one line saying why and where its
+ * answers are counted, instead of a section of dashes. */
+static char *
+report_hidden_line(const struct report_input *in, size_t r)
+{
+	const struct gate_table *t = in->cur;
+	const struct gate_row *row = &t->rows[r];
+	size_t q, few = 0, comp = 0, pool, pshown = 0;
+	const char *why, *where;
+	char *pname = NULL, *wh, *s;
+
+	for (q = 0; q < t->ncols; q++) {
+		enum gate_reason g = gate_fig(t, r, q)->reason;
+
+		few += g == GATE_FEW;
+		comp += g == GATE_COMPLEMENT;
+	}
+	why = few >= comp ? _("too few answers for figures of its own") :
+	    _("its figures are hidden so that another unit's hidden figures "
+	    "cannot be worked out from them");
+	pool = gate_row_pool(t, row->area != NULL ? row->area : "");
+	if (pool != AGG_NONE)
+		for (q = 0; q < t->ncols; q++)
+			pshown += gate_fig(t, pool, q)->reason == GATE_SHOWN;
+	if (pool == AGG_NONE || pshown == 0) {
+		pool = gate_row_pool(t, NULL);
+		pshown = 0;
+		if (pool != AGG_NONE)
+			for (q = 0; q < t->ncols; q++)
+				pshown += gate_fig(t, pool, q)->reason ==
+				    GATE_SHOWN;
+	}
+	if (pool != AGG_NONE && pshown > 0) {
+		pname = report_rowname(t, pool, in->region);
+		wh = xasprintf(_("its answers are counted in \"%s\" and in the "
+		    "region"), pname);
+	} else {
+		wh = xstrdup(_("its answers are counted in the region's "
+		    "figures only"));
+	}
+	where = wh;
+	s = xasprintf(_("%s (%u interviews): %s; %s."), row->name,
+	    (unsigned)row->interviews, why, where);
+	free(pname);
+	free(wh);
+	return s;
+}
+
+/* How turnover is defined, and what the imported file says it counts. */
+static void
+report_turnover_note(const struct report_input *in,
+    const struct report_emit *em, FILE *f)
+{
+	if (in->nturnover == 0)
+		return;
+	em->heading(f, 3, _("Turnover"));
+	em->para(f, _("Turnover is the number of employees who left the unit "
+	    "during the year divided by the unit's average headcount that "
+	    "year, both as HR imported them (avslut-hr turnover import). "
+	    "Whether retirements, the end of fixed-term contracts and moves "
+	    "to another unit of the region count as leaving follows the "
+	    "imported file; the region's definition should say so. Coverage "
+	    "is the number of exit interviews held at the unit divided by "
+	    "its leavers."));
+}
+
 static int
 report_walk(FILE *f, const struct report_emit *em,
     const struct report_input *in, struct err *e)
 {
 	const struct gate_table *t = in->cur;
 	int comma = in->lang == NULL || strcmp(in->lang, "sv") == 0;
-	char *title, *name;
-	size_t r, units = 0;
+	char *title, *name, **find, **hidden;
+	size_t r, nfind, nhidden = 0;
 
 	title = xasprintf(_("Exit interviews %u: %s"), in->year,
 	    in->region != NULL ? in->region : _("the region"));
@@ -645,17 +1045,16 @@ report_walk(FILE *f, const struct report_emit *em,
 		    "demo, not a real region."));
 	em->heading(f, 1, title);
 	free(title);
-	for (r = 0; r < t->nrows; r++)
-		if (t->rows[r].kind == GATE_ROW_UNIT && t->rows[r].interviews)
-			units++;
 	em->heading(f, 2, _("Summary"));
-	report_para(em, f, _("%u interviews in %u, at %zu units."),
-	    (unsigned)t->rows[0].interviews, in->year, units);
+	nfind = report_findings(in, &find);
+	em->list(f, (const char *const *)find, nfind, 2);
+	report_strings_free(find, nfind);
 	if (t->open) {
 		report_para(em, f, _("%u is not closed yet: the report shows "
 		    "the number of interviews only."), in->year);
 	} else {
 		report_flagged_section(in, em, f, comma);
+		report_heat_section(in, em, f, comma);
 		report_reasons(in, em, f, comma);
 		report_hme_section(in, em, f, comma);
 		report_trend(in, em, f, comma);
@@ -664,6 +1063,7 @@ report_walk(FILE *f, const struct report_emit *em,
 		free(name);
 		report_row(in, em, f, 0, 1, comma);
 		em->heading(f, 2, _("Units"));
+		hidden = xcalloc(t->nrows + 1, sizeof(*hidden));
 		for (r = 0; r < t->nrows; r++) {
 			const struct gate_row *row = &t->rows[r];
 			size_t q, shown = 0;
@@ -680,21 +1080,37 @@ report_walk(FILE *f, const struct report_emit *em,
 				continue;
 			if (row->kind == GATE_ROW_UNIT && row->interviews == 0)
 				continue;
+			if (row->kind == GATE_ROW_UNIT && shown == 0) {
+				hidden[nhidden++] = report_hidden_line(in, r);
+				continue;
+			}
 			name = report_rowname(t, r, in->region);
 			if (row->kind == GATE_ROW_UNIT) {
 				title = xasprintf(_("%s (%s): %u interviews"),
 				    name, row->area != NULL ? row->area :
 				    _("no area"), (unsigned)row->interviews);
 			} else {
-				title = xstrdup(name);
+				title = xasprintf(_("%s: the hidden units' "
+				    "answers together"), name);
 			}
 			em->heading(f, 3, title);
 			free(title);
 			free(name);
 			report_row(in, em, f, r, 0, comma);
 		}
+		if (nhidden > 0) {
+			em->heading(f, 3, _("Units without figures of their "
+			    "own"));
+			report_para(em, f, _("A figure is shown only where at "
+			    "least %u leavers answered. These units had fewer; "
+			    "their answers are not lost but counted where they "
+			    "cannot be told apart:"), t->k);
+			em->list(f, (const char *const *)hidden, nhidden, 2);
+		}
+		report_strings_free(hidden, nhidden);
 	}
 	report_method(in, em, f);
+	report_turnover_note(in, em, f);
 	em->end(f);
 	if (fflush(f) != 0 || ferror(f))
 		return err_setc(e, err_class_errno(errno) == ERR_FULL ?

@@ -50,6 +50,17 @@ int report_csv(FILE *f, const struct report_input *in, struct err *e);
 /* Markdown and HTML share one walk over the tables (report.c) that calls
  * an emitter; every string handed to one is plain UTF-8, the emitter
  * escapes it. */
+/* A unit x theme heat map: v[r * ncols + c] is a mean (scale 1..5) or NAN
+ * where it is hidden; ref[c] the region's; alt[r * ncols + c] the cell as
+ * text ("3,4", "–"). */
+struct report_heat {
+	const char *title, *desc;
+	size_t nrows, ncols;
+	const char *const *rows, *const *cols;
+	const double *v, *ref;
+	const char *const *alt;
+};
+
 struct report_emit {
 	void (*begin)(FILE *f, const char *title);
 	/* A notice that belongs on every page (EXEMPELDATA). */
@@ -59,8 +70,15 @@ struct report_emit {
 	void (*para)(FILE *f, const char *text);
 	void (*table)(FILE *f, size_t ncols, const char *const *head,
 	    const char *const *cells, size_t nrows);
+	/* ordered: 0 free-text answers, 1 a numbered list, 2 findings */
 	void (*list)(FILE *f, const char *const *items, size_t n,
 	    int ordered);
+	/* A table whose last column is a sparkline of series[r * nseries ..]
+	 * (NAN: no value) with alt[r] as its text. */
+	void (*table_spark)(FILE *f, size_t ncols, const char *const *head,
+	    const char *const *cells, size_t nrows, const double *series,
+	    size_t nseries, const char *const *alt);
+	void (*heatmap)(FILE *f, const struct report_heat *h);
 	/* A bar chart of shares (0..1), labels and their figures. */
 	void (*bars)(FILE *f, const char *title, const char *const *labels,
 	    const double *shares, const char *const *figures, size_t n);
@@ -69,8 +87,18 @@ const struct report_emit *report_md_emit(void);	/* report_md.c */
 const struct report_emit *report_html_emit(void);	/* report_html.c */
 
 /* Helpers the writers share. */
+#define REPORT_LB 256	/* a category label ("5 Stämmer helt") */
 /* v with d decimals, decimal comma if comma; no "-0". */
 void report_num(char *buf, size_t n, double v, int d, int comma);
+/* share (0..1) as "45 %" (no decimals). */
+void report_pct(char *buf, size_t n, double share, int comma);
+/* The summary of findings: plain sentences built from the gate tables
+ * only (report_find.c). *out is an array of n strings; caller frees with
+ * report_strings_free. */
+size_t report_findings(const struct report_input *in, char ***out);
+void report_strings_free(char **s, size_t n);
+/* The previous closed year's table in in->tabs, or NULL. */
+const struct gate_table *report_prev(const struct report_input *in);
 /* The question's label in lang (NULL: the form's first language). */
 const char *report_qlabel(const struct agg_question *q, const char *lang);
 /* Label of category i of q ("Yes", a choice label, "3"). buf for
@@ -81,6 +109,12 @@ const char *report_catlabel(const struct agg_question *q, size_t i,
  * frees. */
 char *report_rowname(const struct gate_table *t, size_t row,
     const char *region);
+/* The most common answer of a shown figure with its share ("Pay 23 %");
+ * a tie is named as one ("tied: Pay and Schedule, 20 % each", or "5
+ * answers tied at 20 % each"), never as a winner. NULL if nothing is
+ * shown; caller frees. */
+char *report_top(const struct agg_question *q, const struct gate_fig *g,
+    const char *lang, int comma);
 /* 1 if the row flags high turnover (tyears in a row ending with year). */
 int report_flagged(const struct report_input *in, const char *unit);
 /* The staff-survey HME row of unit and year, or NULL. */

@@ -97,6 +97,8 @@ sample_count(const struct sample_params *p, const struct config *c,
 		return 2 + below(&r, 3);
 	if (busy(u))
 		return 18 + below(&r, 11);
+	if (profile(u) == P_BETTER)
+		return 10 + below(&r, 5);
 	return 6 + below(&r, 7);
 }
 
@@ -290,13 +292,16 @@ sample_turnover(const struct sample_params *p, const struct config *c,
 	size_t u, n = 0;
 	unsigned y;
 
-	rows = xcalloc(c->nunits * p->nyears + 1, sizeof *rows);
+	/* two earlier years too (before any interview), so that a unit can
+	 * be flagged in the first year with interviews */
+	rows = xcalloc(c->nunits * (p->nyears + 2) + 1, sizeof *rows);
 	for (u = 0; u < c->nunits; u++)
-		for (y = p->year0; y < p->year0 + p->nyears; y++) {
+		for (y = p->year0 - 2; y < p->year0 + p->nyears; y++) {
 			struct rng r;
-			unsigned held = sample_count(p, c, u, y);
+			unsigned held = y < p->year0 ? 4 + (unsigned)(u % 5) :
+			    sample_count(p, c, u, y);
 			double rate, leavers;
-			int k = (int)(y - p->year0);
+			int k = (int)y - (int)p->year0;
 
 			rng_init(&r, p->seed, u, y, 2);
 			switch (profile(u)) {
@@ -305,6 +310,9 @@ sample_turnover(const struct sample_params *p, const struct config *c,
 				break;
 			case P_BETTER:	/* high, then below, then high */
 				rate = k == 1 ? 0.08 : 0.12;
+				break;
+			case P_SMALL:
+				rate = 0.04 + 0.01 * below(&r, 3);
 				break;
 			default:
 				rate = 0.05 + 0.01 * below(&r, 4);

@@ -32,9 +32,9 @@ void sample_record(const struct sample_params *p, const struct config *c,
     const struct form *f, size_t u, unsigned year, unsigned i,
     struct record *r);
 
-/* Turnover rows for every unit and closed year (leavers always at least
- * the interviews held), and the staff survey's HME; caller frees with
- * sample_free_*. */
+/* Turnover rows for every unit, the closed years and the two before them
+ * (leavers always at least the interviews held), and the staff survey's
+ * HME; caller frees with sample_free_*. */
 size_t sample_turnover(const struct sample_params *p, const struct config *c,
     struct agg_turnover **out);
 size_t sample_staff_hme(const struct sample_params *p, const struct config *c,

@@ -67,7 +67,8 @@ setup(void **state)
 	x->f = fx_form("exit", 1);
 	q = fx_q(x->f, "why", FORM_MULTI, "lead pay", 0, 0);
 	q->theme = xstrdup("reasons");
-	fx_q(x->f, "sat", FORM_SCALE, NULL, 1, 5);
+	q = fx_q(x->f, "sat", FORM_SCALE, NULL, 1, 5);
+	q->theme = xstrdup("leadership");
 	fx_q(x->f, "rec", FORM_NPS, NULL, 0, 10);
 	fx_q(x->f, "txt", FORM_TEXT, NULL, 0, 0);
 	forms[0] = x->f;
@@ -157,17 +158,38 @@ test_md(void **state)
 		fputs(s, stderr);
 
 	assert_non_null(strstr(s, "# Exit interviews 2024: Region Test\n"));
-	assert_non_null(strstr(s, "26 interviews in 2024, at 4 units"));
+	assert_non_null(strstr(s, "- 26 exit interviews were held in 2024, "
+	    "at 4 units.\n"));
+	/* the summary's sentences, from the gated figures */
+	assert_non_null(strstr(s, "- 1 unit had a turnover of 10 % or more "
+	    "in each of the 3 years up to 2024: Unit A (12 %, 11 % and "
+	    "13 %).\n"));
+	assert_non_null(strstr(s, "- At Unit A: Choice lead and Choice pay "
+	    "(67 % each).\n"));
+	/* a tie in a table is named as one, never as a winner */
+	assert_non_null(strstr(s, "| Label why | 9 | tied: Choice lead and "
+	    "Choice pay, 67 % each |"));
+	/* plain text: no needless backslashes */
+	assert_non_null(strstr(s, "| Label rec | -58 | -46 |"));
+	assert_non_null(strstr(s, "eNPS -46, mean 4,8"));
+	assert_null(strstr(s, "\\-"));
+	assert_null(strstr(s, "\\."));
+	assert_null(strstr(s, "\\("));
 	/* A is flagged (12 %, 11 %, 13 %): 12 leavers, 9 interviews, 75 % */
-	assert_non_null(strstr(s, "| Unit A | North | 12 % | 11 % | 13 % | "
-	    "12 | 9 | 75 % |"));
-	assert_null(strstr(s, "| Unit B | North | "));
-	/* B is hidden: only reasons, never a figure */
-	assert_non_null(strstr(s, "### Unit B \\(North\\): 2 interviews"));
-	assert_non_null(strstr(s, "| Label sat | – | – \\(too few answers\\) |"));
+	assert_non_null(strstr(s, "| Unit A (North) | 12 % | 11 % | 13 % | "
+	    "12 | 9 | 75 % | 2022: 12 %, 2023: 11 %, 2024: 13 % |"));
+	assert_null(strstr(s, "| Unit B (North) | "));
+	/* B is hidden: one line why and where its answers count, no
+	 * section of dashes */
+	assert_null(strstr(s, "### Unit B"));
+	assert_null(strstr(s, "| – |"));
+	assert_non_null(strstr(s, "- Unit B (2 interviews): too few answers "
+	    "for figures of its own; its answers are counted in \"Other "
+	    "units in North\" and in the region.\n"));
 	/* free text escaped, control characters replaced */
-	assert_non_null(strstr(s, "\\<b\\>\\|x \\& \xef\xbf\xbd\\[2J"));
-	assert_null(strstr(s, "<b>"));
+	assert_non_null(strstr(s, "\\<b>\\|x & \xef\xbf\xbd\\[2J"));
+	for (const char *p = s; (p = strstr(p, "<b>")) != NULL; p++)
+		assert_true(p > s && p[-1] == '\\');
 	assert_null(strstr(s, "\x1b"));
 	assert_non_null(strstr(s, "## Method and anonymity"));
 	assert_non_null(strstr(s, "## Trend"));
@@ -226,7 +248,14 @@ test_html(void **state)
 	assert_non_null(strstr(s, "<desc>"));
 	assert_non_null(strstr(s, "&lt;b&gt;|x &amp; \xef\xbf\xbd[2J"));
 	assert_null(strstr(s, "<b>"));
-	assert_non_null(strstr(s, "<th scope=\"row\">Unit A</th><td>North"));
+	assert_non_null(strstr(s, "<th scope=\"row\">Unit A (North)</th>"
+	    "<td>12 %</td>"));
+	/* the sparkline: an SVG with its figures as its title */
+	assert_non_null(strstr(s, "<title>2022: 12 %, 2023: 11 %, 2024: "
+	    "13 %</title><polyline class=\"spark\""));
+	/* the heat map: every cell's figure as a title and as text */
+	assert_non_null(strstr(s, "<title>Unit A, Leadership: "));
+	assert_non_null(strstr(s, "A4"));
 	free(s);
 }
 
@@ -280,6 +309,122 @@ test_open_year(void **state)
 	free(s);
 }
 
+/* Known figures: five leavers at one unit with five different main
+ * reasons (a tie, never a winner), and two units whose leavers' HME is
+ * 25 and 75 against the staff survey's 70 and 80. */
+static void
+test_findings(void **state)
+{
+	static const struct agg_unit u2[] = {
+		{"A", "Unit A", "North"},
+		{"B", "Unit B", "North"},
+	};
+	struct agg_staff_hme staff[2] = {
+		{"A", 2024, 70, 70, 70, 70}, {"B", 2024, 80, 80, 80, 80},
+	};
+	struct agg_turnover to[6] = {
+		{"A", 2022, 50, 6}, {"A", 2023, 50, 6}, {"A", 2024, 50, 10},
+		{"B", 2022, 50, 2}, {"B", 2023, 50, 6}, {"B", 2024, 50, 5},
+	};
+	const struct form *forms[1];
+	const struct gate_table *tabs[2];
+	struct gate_table *t23, *t24;
+	struct report_input in;
+	struct gate_params p;
+	struct form *f;
+	struct agg *a;
+	char **s, id[8];
+	int v[10], i, j;
+	size_t n;
+
+	(void)state;
+	f = fx_form("exit", 1);
+	fx_q(f, "main", FORM_MULTI, "lead pay hours load move", 0, 0)->theme =
+	    xstrdup("reasons");
+	for (i = 1; i <= 9; i++) {
+		snprintf(id, sizeof(id), "hme_%d", i);
+		fx_q(f, id, FORM_SCALE, NULL, 1, 5);
+	}
+	forms[0] = f;
+	a = agg_new(forms, 1, u2, 2, "reasons");
+	for (i = 0; i < 5; i++) {	/* A: five different reasons, HME 25 */
+		v[0] = 1 << i;
+		for (j = 1; j <= 9; j++)
+			v[j] = 2;
+		assert_int_equal(fx_add(a, f, "A", 2024, v, NULL), 0);
+		v[0] = 2;		/* B: pay every time, HME 75 */
+		for (j = 1; j <= 9; j++)
+			v[j] = 4;
+		assert_int_equal(fx_add(a, f, "B", 2024, v, NULL), 0);
+		assert_int_equal(fx_add(a, f, "B", 2023, v, NULL), 0);
+	}
+	memset(&p, 0, sizeof(p));
+	p.k = 5;
+	p.text_k = 8;
+	p.now_year = 2025;
+	p.now_month = 6;
+	p.grace_months = 2;
+	assert_int_equal(gate_publish(&t23, a, 2023, &p, NULL), 0);
+	assert_int_equal(gate_publish(&t24, a, 2024, &p, NULL), 0);
+	tabs[0] = t23;
+	tabs[1] = t24;
+	memset(&in, 0, sizeof(in));
+	in.region = "Region Test";
+	in.year = 2024;
+	in.cur = t24;
+	in.tabs = tabs;
+	in.ntabs = 2;
+	in.turnover = to;
+	in.nturnover = 6;
+	in.staff = staff;
+	in.nstaff = 2;
+	in.threshold = 0.10;
+	in.tyears = 3;
+	in.lang = "sv";
+	n = report_findings(&in, &s);
+	if (getenv("DUMP") != NULL)
+		for (size_t k = 0; k < n; k++)
+			fprintf(stderr, "%s\n", s[k]);
+	assert_true(n >= 6);
+	assert_string_equal(s[0], "10 exit interviews were held in 2024, "
+	    "at 2 units.");
+	assert_string_equal(s[1], "At the units with turnover figures, 10 "
+	    "of the 15 who left were interviewed (coverage 67 %).");
+	/* A: 12 %, 12 %, 20 %; B: 4 % in 2022 */
+	assert_string_equal(s[2], "1 unit had a turnover of 10 % or more in "
+	    "each of the 3 years up to 2024: Unit A (12 %, 12 % and 20 %).");
+	/* region: pay 6 of 10; the other four tie at 1 each (10 %): a long
+	 * tie below the top is left out whole, none of it named first */
+	assert_string_equal(s[3], "The reasons for leaving named most often "
+	    "in the region: Choice pay (60 %).");
+	/* the flagged unit: five reasons, five leavers: a tie of five */
+	assert_string_equal(s[4], "At Unit A: Choice lead, Choice pay, Choice "
+	    "hours, Choice load and Choice move (20 % each).");
+	assert_string_equal(s[5], "Of the 2 units with both, the leavers' HME "
+	    "differs most from the staff survey's at Unit A: 25 against 70, "
+	    "lower among those who left.");
+	assert_string_equal(s[6], "Compared with 2023: 10 interviews against "
+	    "5.");
+	assert_string_equal(s[7], "The largest change in the region: \"Label "
+	    "hme_1\", from 4,0 to 3,0 (scale 1-5).");
+	assert_string_equal(s[8], "Flagged this year, not the year before: "
+	    "Unit A.");
+	report_strings_free(s, n);
+	/* the same tie in a unit's table line */
+	{
+		const struct gate_fig *g = gate_fig(t24, gate_row_unit(t24, 0),
+		    0);
+		char *top = report_top(agg_question(a, 0), g, "sv", 1);
+
+		assert_string_equal(top, "5 answers tied at 20 % each");
+		free(top);
+	}
+	gate_table_free(t23);
+	gate_table_free(t24);
+	agg_free(a);
+	fx_form_free(f);
+}
+
 static void
 test_num(void **state)
 {
@@ -306,6 +451,7 @@ main(void)
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_open_year),
+		cmocka_unit_test(test_findings),
 		cmocka_unit_test(test_num),
 	};
 
