@@ -11,6 +11,7 @@ struct cli_cmd {
 
 /* avslut */
 int cmd_check(int argc, char **argv);
+int cmd_print(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_passwd(int argc, char **argv);
 int cmd_sync(int argc, char **argv);

@@ -12,6 +12,7 @@
 
 static const struct cli_cmd avslut_cmds[] = {
 	{ "check", cmd_check, "validate form files (avslut-form(5))" },
+	{ "print", cmd_print, "print a form for approval, or its codebook" },
 	{ "init", cmd_init, "set up the interviewer profile" },
 	{ "passwd", cmd_passwd, "change the profile passphrase" },
 	{ "sync", cmd_sync, "send sealed interviews to HR" },
