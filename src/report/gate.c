@@ -334,6 +334,43 @@ gate_residual(struct gate_work *w, size_t q, const struct gate_vec *uv,
 	return any;
 }
 
+/* The hidden units of a hidden area ar, added to r for the region's
+ * residual. A banded area (band != NULL: its sums) says its sensitive
+ * count is at least its answered minus t: what its hidden units hold at
+ * least is then that less what its shown units hold. */
+static int
+gate_residual_area(struct gate_work *w, size_t q, const struct gate_vec *uv,
+    const enum gate_reason *ur, size_t ar, const struct gate_vec *band,
+    struct gate_vec *r, struct gate_vec *tmp, size_t ncat)
+{
+	size_t c, bc = gate_band_cat(agg_question(w->a, q));
+	int any;
+
+	gate_vec_zero(tmp, ncat);
+	any = gate_residual(w, q, uv, ur, ar, tmp, ncat);
+	if (band != NULL && bc != AGG_NONE) {
+		uint32_t shown = band->counts[bc] - tmp->counts[bc];
+		long lo = (long)band->answered - (long)w->sens_t - shown;
+
+		if (lo > (long)tmp->lo[bc])
+			tmp->lo[bc] = (uint32_t)lo;
+	}
+	r->asked += tmp->asked;
+	r->answered += tmp->answered;
+	r->declined += tmp->declined;
+	r->skipped += tmp->skipped;
+	r->notshown += tmp->notshown;
+	for (c = 0; c < ncat; c++) {
+		r->counts[c] += tmp->counts[c];
+		r->lo[c] += tmp->lo[c];
+	}
+	r->sum += tmp->sum;
+	r->sumsq += tmp->sumsq;
+	r->members += tmp->members;
+	r->few += tmp->few;
+	return any;
+}
+
 static void
 gate_question_texts(struct gate_work *w, size_t q,
     const struct agg_question *aq)
@@ -449,7 +486,7 @@ gate_forced(struct gate_work *w, size_t q, int *fu, int *fa, int *fr)
 	n = gate_openers(w->a, q, op, 64);
 	for (i = 0; i < n; i++) {
 		if (op[i] >= q)
-			continue;	/* not yet published: forms refer back */
+			continue;	/* not yet published */
 		for (u = 0; u < w->nunits; u++)
 			if (gate_hidden(gate_at(w, w->row_unit0 + u,
 			    op[i])->reason))
@@ -469,7 +506,7 @@ gate_question(struct gate_work *w, size_t q)
 	struct gate_table *t = w->t;
 	const struct agg_question *aq = agg_question(w->a, q);
 	size_t ncat = aq->ncat, u, ar, r;
-	struct gate_vec *uv, *av, region, res;
+	struct gate_vec *uv, *av, region, res, tmp;
 	enum gate_reason *ur, *areason, rreason;
 	int *ahid, *aband, *fu, rhid = 0, rband = 0;
 
@@ -487,6 +524,7 @@ gate_question(struct gate_work *w, size_t q)
 	aband = xcalloc(w->nareas ? w->nareas : 1, sizeof(*aband));
 	gate_vec_init(&region, ncat);
 	gate_vec_init(&res, ncat);
+	gate_vec_init(&tmp, ncat);
 	for (ar = 0; ar < w->nareas; ar++)
 		gate_vec_init(&av[ar], ncat);
 	for (u = 0; u < w->nunits; u++) {
@@ -569,7 +607,8 @@ gate_question(struct gate_work *w, size_t q)
 		gate_vec_zero(&res, ncat);
 		for (ar = 0; ar < w->nareas; ar++)
 			if (ahid[ar])
-				any |= gate_residual(w, q, uv, ur, ar, &res,
+				any |= gate_residual_area(w, q, uv, ur, ar,
+				    aband[ar] ? &av[ar] : NULL, &res, &tmp,
 				    ncat);
 		if (!any || gate_safe(aq, &res, w->k, w->sens_t))
 			break;
@@ -627,7 +666,8 @@ gate_question(struct gate_work *w, size_t q)
 		gate_vec_zero(&res, ncat);
 		for (ar = 0; ar < w->nareas; ar++)
 			if (ahid[ar])
-				any |= gate_residual(w, q, uv, ur, ar, &res,
+				any |= gate_residual_area(w, q, uv, ur, ar,
+				    aband[ar] ? &av[ar] : NULL, &res, &tmp,
 				    ncat);
 		if (any)
 			gate_fig_show(gate_at(w, w->row_rpool, q), &res, aq);
@@ -649,6 +689,7 @@ out:
 	free(aband);
 	free(region.counts);
 	free(res.counts);
+	free(tmp.counts);
 }
 
 static enum gate_reason
@@ -918,7 +959,8 @@ gate_row_area_ix(const struct gate_table *t, size_t ar)
 	size_t r;
 
 	for (r = 0; r < t->nrows; r++)
-		if (t->rows[r].kind == GATE_ROW_AREA && t->rows[r].area_ix == ar)
+		if (t->rows[r].kind == GATE_ROW_AREA &&
+		    t->rows[r].area_ix == ar)
 			return r;
 	return AGG_NONE;
 }

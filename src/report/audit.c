@@ -1,0 +1,1159 @@
+/* audit: for every suppressed cell of every published table, the interval
+ * an attacker holding all of them can still place it in, by linear
+ * programming (GLPK); and every group whose sensitive answer the tables
+ * determine.
+ *
+ * The model. An atom is the records of one unit, one year and one batch
+ * (a release's records are batch 0; interviews that arrived after it and
+ * entered a revision are batch 1, and so on). For each atom and question
+ * the unknowns are the numbers not shown, skipped, declined and answered
+ * (they add up to the number asked, a group size the attacker is given)
+ * and the count of each category (single-choice kinds: they add up to
+ * the answered; multi: each choice a yes/no cell, at most the answered).
+ * Every shown figure says its members' unknowns add up to what it shows;
+ * a banded figure (GATE_BAND) says its sensitive count is at least its
+ * answered minus t; a follow-up whose show_if is a plain "or" of
+ * "question == value" terms is shown to at least each term's count and
+ * at most their sum. Atoms shown in a table of their own batch alone are
+ * known constants. The LP relaxation is what an attacker can prove; an
+ * integer attacker can only do better by rounding, which the pinned test
+ * (width below one) already counts as pinned.
+ *
+ * Protected cells are those of figures hidden as GATE_FEW or GATE_BAND:
+ * a category count pinned to a value above zero is a disclosure (pinned
+ * at zero says that nobody in the group gave it, which is what the gate
+ * allows: it protects that someone gave an answer, not that nobody did).
+ * A figure hidden as a complement has k answers or more: working it out
+ * is no more than showing it, and any hidden figure it would give away is
+ * protected itself. Decomposed by year and by question group (a question
+ * with the questions that open it), so that each LP stays small. */
+#include "report/audit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glpk.h>
+
+#include "util/xmem.h"
+
+#define AU_STATES 4		/* not shown, skipped, declined, answered */
+enum { AU_NS, AU_SK, AU_DE, AU_AN };
+#define AU_MAXTERMS 16
+
+struct au_tab {
+	const struct gate_table *t;
+	char *label;
+	int base;		/* index of the base table, -1 */
+	int batch;		/* the batch of records new in this table */
+	size_t *qk;		/* col -> question key index */
+};
+
+/* One question across tables, by form id, id, type and categories. */
+struct au_q {
+	char *key;
+	const struct agg_question *aq;	/* metadata, of the first table */
+	const struct gate_table *t0;
+	size_t col0;
+	size_t group;			/* link group (union-find root) */
+	uint64_t sens;			/* sensitive categories */
+	size_t band_cat;		/* the one a band speaks of, or -1 */
+	size_t nterm;			/* show_if terms: opener q, category */
+	size_t term_q[AU_MAXTERMS], term_c[AU_MAXTERMS];
+};
+
+struct audit {
+	struct au_tab *tabs;
+	size_t ntabs;
+	struct au_q *qs;
+	size_t nqs;
+	int nbatch;
+	size_t max_list;
+};
+
+/* An atom: unit code, batch; the table that brought its records. */
+struct au_atom {
+	const char *code;
+	int batch;
+	size_t tab;
+};
+
+/* The LP of one year and question group. */
+struct au_lp {
+	glp_prob *lp;
+	struct audit *au;
+	unsigned year;
+	struct au_atom *atoms;
+	size_t natoms;
+	size_t *gq;			/* questions of the group */
+	size_t ngq;
+	int *col;			/* [atom * ngq + i]: first column, 0:
+					 * known */
+	double *known;			/* [(atom * ngq + i) * stride + v] */
+	size_t stride;			/* AU_STATES + max ncat */
+	int *ind;
+	double *val;
+	size_t cap;
+	int *objset;
+	size_t nobjset;
+};
+
+struct audit *
+audit_new(const struct audit_params *p)
+{
+	struct audit *au = xcalloc(1, sizeof(*au));
+
+	au->max_list = p != NULL && p->max_list ? p->max_list :
+	    AUDIT_DEFAULT_LIST;
+	return au;
+}
+
+void
+audit_free(struct audit *au)
+{
+	size_t i;
+
+	if (au == NULL)
+		return;
+	for (i = 0; i < au->ntabs; i++) {
+		free(au->tabs[i].label);
+		free(au->tabs[i].qk);
+	}
+	for (i = 0; i < au->nqs; i++)
+		free(au->qs[i].key);
+	free(au->tabs);
+	free(au->qs);
+	free(au);
+}
+
+static char *
+au_qkey(const struct agg_question *q)
+{
+	return xasprintf("%s\037%s\037%d\037%zu", q->form_id, q->id,
+	    (int)q->type, q->ncat);
+}
+
+static size_t
+au_find_q(struct audit *au, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < au->nqs; i++)
+		if (strcmp(au->qs[i].key, key) == 0)
+			return i;
+	return AGG_NONE;
+}
+
+/* Category of value text v of question q, or AGG_NONE. */
+static size_t
+au_cat_of(const struct agg_question *q, const char *v)
+{
+	size_t c;
+	long n;
+	char *end;
+
+	switch (q->type) {
+	case FORM_SINGLE:
+	case FORM_MULTI:
+		for (c = 0; c < q->ncat; c++)
+			if (q->cat_ids != NULL && strcmp(q->cat_ids[c], v) == 0)
+				return c;
+		return AGG_NONE;
+	case FORM_YESNO:
+		return strcmp(v, "yes") == 0 ? 1 : strcmp(v, "no") == 0 ? 0 :
+		    AGG_NONE;
+	case FORM_SCALE:
+	case FORM_NPS:
+		n = strtol(v, &end, 10);
+		if (*end != '\0' || n < q->min || n > q->max)
+			return AGG_NONE;
+		return (size_t)(n - q->min);
+	default:
+		return AGG_NONE;
+	}
+}
+
+/* The terms of a show_if that is a plain "or" of "id == v" and "id in
+ * [v, ...]": found from its canonical text; anything else links nothing
+ * (the gate still hides the follow-up wherever an opener is hidden). */
+static void
+au_terms(struct audit *au, struct au_q *fq)
+{
+	const struct agg_question *aq = fq->aq;
+	const struct form *f = aq->form;
+	const struct form_question *q;
+	const struct form_expr *x;
+	char *s, *p, *w, *save = NULL;
+	size_t i, n = 0;
+	int ok = 1;
+
+	if (f == NULL || aq->fq >= f->nquestions)
+		return;
+	q = &f->questions[aq->fq];
+	x = q->show_if;
+	if (q->section < f->nsections && f->sections[q->section].show_if) {
+		if (x != NULL)
+			return;
+		x = f->sections[q->section].show_if;
+	}
+	if (x == NULL)
+		return;
+	s = form_expr_str(x, f);
+	if (strstr(s, " and ") || strstr(s, "not ") || strstr(s, "!=") ||
+	    strchr(s, '<') || strchr(s, '>')) {
+		free(s);
+		return;
+	}
+	/* "((a == x) or (b in [y, z]))" -> "a == x or b in y z" */
+	for (p = w = s; *p; p++)
+		if (*p != '(' && *p != ')' && *p != '[' && *p != ']' &&
+		    *p != ',')
+			*w++ = *p;
+	*w = '\0';
+	p = s;
+	while (ok && p != NULL && *p != '\0') {
+		char *term = p, *id, *op, *v;
+		const struct agg_question *oq;
+		size_t oi, c;
+
+		p = strstr(p, " or ");
+		if (p != NULL) {
+			*p = '\0';
+			p += 4;
+		}
+		id = strtok_r(term, " ", &save);
+		op = strtok_r(NULL, " ", &save);
+		if (id == NULL || op == NULL || (strcmp(op, "==") != 0 &&
+		    strcmp(op, "in") != 0)) {
+			ok = 0;
+			break;
+		}
+		oi = AGG_NONE;
+		for (i = 0; i < agg_nquestions(fq->t0->agg); i++) {
+			oq = agg_question(fq->t0->agg, i);
+			if (strcmp(oq->form_id, aq->form_id) == 0 &&
+			    strcmp(oq->id, id) == 0) {
+				char *k = au_qkey(oq);
+
+				oi = au_find_q(au, k);
+				free(k);
+				break;
+			}
+		}
+		if (oi == AGG_NONE) {
+			ok = 0;
+			break;
+		}
+		while ((v = strtok_r(NULL, " ", &save)) != NULL) {
+			c = au_cat_of(au->qs[oi].aq, v);
+			if (c == AGG_NONE || n == AU_MAXTERMS) {
+				ok = 0;
+				break;
+			}
+			fq->term_q[n] = oi;
+			fq->term_c[n++] = c;
+		}
+	}
+	free(s);
+	fq->nterm = ok ? n : 0;
+}
+
+int
+audit_add(struct audit *au, const struct gate_table *t, const char *label,
+    const struct gate_table *base, struct err *e)
+{
+	struct au_tab *at;
+	size_t c, i;
+
+	if (t == NULL || t->agg == NULL)
+		return err_setc(e, ERR_USAGE, "a table without its questions "
+		    "cannot be audited");
+	au->tabs = xreallocarray(au->tabs, au->ntabs + 1, sizeof(*au->tabs));
+	at = &au->tabs[au->ntabs];
+	memset(at, 0, sizeof(*at));
+	at->t = t;
+	at->label = xstrdup(label != NULL ? label : "");
+	at->base = -1;
+	for (i = 0; base != NULL && i < au->ntabs; i++)
+		if (au->tabs[i].t == base)
+			at->base = (int)i;
+	if (base != NULL && at->base < 0)
+		return err_setc(e, ERR_USAGE, "the base of a revision must be "
+		    "added to the audit first");
+	at->batch = au->nbatch++;
+	at->qk = xcalloc(t->ncols ? t->ncols : 1, sizeof(*at->qk));
+	for (c = 0; c < t->ncols; c++) {
+		const struct agg_question *aq = agg_question(t->agg, c);
+		char *k = au_qkey(aq);
+		size_t qi = au_find_q(au, k);
+
+		if (qi == AGG_NONE) {
+			struct au_q *q;
+
+			au->qs = xreallocarray(au->qs, au->nqs + 1,
+			    sizeof(*au->qs));
+			q = &au->qs[au->nqs];
+			memset(q, 0, sizeof(*q));
+			q->key = k;
+			q->aq = aq;
+			q->t0 = t;
+			q->col0 = c;
+			q->group = au->nqs;
+			q->sens = gate_sensitive_cats(aq);
+			q->band_cat = AGG_NONE;
+			if (q->sens != 0 && (q->sens & (q->sens - 1)) == 0)
+				for (q->band_cat = 0; !(q->sens &
+				    ((uint64_t)1 << q->band_cat));
+				    q->band_cat++)
+					;
+			qi = au->nqs++;
+		} else {
+			free(k);
+		}
+		at->qk[c] = qi;
+	}
+	au->ntabs++;
+	return 0;
+}
+
+static size_t
+au_root(struct audit *au, size_t q)
+{
+	while (au->qs[q].group != q)
+		q = au->qs[q].group = au->qs[au->qs[q].group].group;
+	return q;
+}
+
+/* ---- one LP ------------------------------------------------------------ */
+
+static size_t
+au_nvar(const struct au_q *q)
+{
+	return AU_STATES + q->aq->ncat;
+}
+
+static size_t
+au_row_of(const struct gate_table *t, const char *code)
+{
+	size_t r;
+
+	for (r = 0; r < t->nrows; r++)
+		if (t->rows[r].kind == GATE_ROW_UNIT &&
+		    strcmp(t->rows[r].code, code) == 0)
+			return r;
+	return AGG_NONE;
+}
+
+/* Column of table tab for question key qi, or AGG_NONE. */
+static size_t
+au_col(const struct au_tab *at, size_t qi)
+{
+	size_t c;
+
+	for (c = 0; c < at->t->ncols; c++)
+		if (at->qk[c] == qi)
+			return c;
+	return AGG_NONE;
+}
+
+static size_t
+au_atom(struct au_lp *L, const char *code, int batch, size_t tab)
+{
+	size_t i;
+
+	for (i = 0; i < L->natoms; i++)
+		if (L->atoms[i].batch == batch &&
+		    strcmp(L->atoms[i].code, code) == 0)
+			return i;
+	L->atoms = xreallocarray(L->atoms, L->natoms + 1, sizeof(*L->atoms));
+	L->atoms[L->natoms].code = code;
+	L->atoms[L->natoms].batch = batch;
+	L->atoms[L->natoms].tab = tab;
+	return L->natoms++;
+}
+
+/* The batches table tab counts: its own and its bases'. */
+static size_t
+au_batches(const struct audit *au, size_t tab, int *out)
+{
+	size_t n = 0;
+	int i = (int)tab;
+
+	while (i >= 0) {
+		out[n++] = au->tabs[i].batch;
+		i = au->tabs[i].base;
+	}
+	return n;
+}
+
+static void
+au_reserve(struct au_lp *L, size_t n)
+{
+	if (n + 1 <= L->cap)
+		return;
+	L->cap = (n + 1) * 2;
+	L->ind = xreallocarray(L->ind, L->cap, sizeof(*L->ind));
+	L->val = xreallocarray(L->val, L->cap, sizeof(*L->val));
+}
+
+/* Atom a's asked count of group question i (its size). */
+static double
+au_asked(struct au_lp *L, size_t a, size_t i)
+{
+	const struct au_atom *at = &L->atoms[a];
+	const struct au_tab *tb = &L->au->tabs[at->tab];
+	size_t qi = L->gq[i], c = au_col(tb, qi), r;
+	double n;
+
+	if (c == AGG_NONE || (r = au_row_of(tb->t, at->code)) == AGG_NONE)
+		return 0;
+	n = tb->t->asked[r * tb->t->ncols + c];
+	if (tb->base >= 0) {
+		const struct au_tab *bt = &L->au->tabs[tb->base];
+		size_t bc = au_col(bt, qi), br = au_row_of(bt->t, at->code);
+
+		if (bc != AGG_NONE && br != AGG_NONE)
+			n -= bt->t->asked[br * bt->t->ncols + bc];
+	}
+	return n > 0 ? n : 0;
+}
+
+/* Unknowns of each atom and question, or constants where the atom's own
+ * table shows it and nothing else counts its records. */
+static void
+au_vars(struct au_lp *L)
+{
+	size_t a, i, v, c;
+	int ind[3];
+	double val[3];
+
+	L->col = xcalloc(L->natoms * L->ngq + 1, sizeof(*L->col));
+	L->known = xcalloc((L->natoms * L->ngq + 1) * L->stride,
+	    sizeof(*L->known));
+	for (a = 0; a < L->natoms; a++) {
+		const struct au_tab *tb = &L->au->tabs[L->atoms[a].tab];
+
+		for (i = 0; i < L->ngq; i++) {
+			const struct au_q *q = &L->au->qs[L->gq[i]];
+			size_t col = au_col(tb, L->gq[i]);
+			size_t r = au_row_of(tb->t, L->atoms[a].code);
+			double n = au_asked(L, a, i), *k;
+			int first, row;
+
+			k = &L->known[(a * L->ngq + i) * L->stride];
+			if (col != AGG_NONE && r != AGG_NONE && tb->base < 0) {
+				const struct gate_fig *f =
+				    gate_fig(tb->t, r, col);
+
+				if (f->reason == GATE_SHOWN ||
+				    f->reason == GATE_NO_DATA) {
+					k[AU_NS] = f->notshown;
+					k[AU_SK] = f->skipped;
+					k[AU_DE] = f->declined;
+					k[AU_AN] = f->answered;
+					for (c = 0; c < q->aq->ncat &&
+					    f->counts != NULL; c++)
+						k[AU_STATES + c] = f->counts[c];
+					continue;
+				}
+			}
+			first = glp_add_cols(L->lp, (int)au_nvar(q));
+			L->col[a * L->ngq + i] = first;
+			for (v = 0; v < au_nvar(q); v++)
+				glp_set_col_bnds(L->lp, first + (int)v,
+				    n > 0 ? GLP_DB : GLP_FX, 0, n);
+			/* states add up to the number asked */
+			au_reserve(L, AU_STATES + q->aq->ncat);
+			for (v = 0; v < AU_STATES; v++) {
+				L->ind[v + 1] = first + (int)v;
+				L->val[v + 1] = 1;
+			}
+			row = glp_add_rows(L->lp, 1);
+			glp_set_mat_row(L->lp, row, AU_STATES, L->ind, L->val);
+			glp_set_row_bnds(L->lp, row, GLP_FX, n, n);
+			if (q->aq->ncat == 0)
+				continue;
+			if (q->aq->type != FORM_MULTI) {
+				/* categories add up to the answered */
+				for (c = 0; c < q->aq->ncat; c++) {
+					L->ind[c + 1] = first + AU_STATES +
+					    (int)c;
+					L->val[c + 1] = 1;
+				}
+				L->ind[c + 1] = first + AU_AN;
+				L->val[c + 1] = -1;
+				row = glp_add_rows(L->lp, 1);
+				glp_set_mat_row(L->lp, row,
+				    (int)q->aq->ncat + 1, L->ind, L->val);
+				glp_set_row_bnds(L->lp, row, GLP_FX, 0, 0);
+				continue;
+			}
+			/* multi: each choice at most the answered */
+			for (c = 0; c < q->aq->ncat; c++) {
+				ind[1] = first + AU_STATES + (int)c;
+				val[1] = 1;
+				ind[2] = first + AU_AN;
+				val[2] = -1;
+				row = glp_add_rows(L->lp, 1);
+				glp_set_mat_row(L->lp, row, 2, ind, val);
+				glp_set_row_bnds(L->lp, row, GLP_UP, 0, 0);
+			}
+		}
+	}
+}
+
+/* A linear form over the atoms of a figure: sum of unknown v (or of an
+ * and minus cat when band) of question i; the known part goes to *k. */
+static int
+au_form(struct au_lp *L, const size_t *atoms, size_t na, size_t i,
+    size_t v, size_t vneg, double *k)
+{
+	size_t j;
+	int n = 0;
+
+	au_reserve(L, 2 * na);
+	*k = 0;
+	for (j = 0; j < na; j++) {
+		size_t a = atoms[j];
+		int c0 = L->col[a * L->ngq + i];
+		const double *kn = &L->known[(a * L->ngq + i) * L->stride];
+
+		if (c0 == 0) {
+			*k += kn[v] - (vneg != AGG_NONE ? kn[vneg] : 0);
+			continue;
+		}
+		L->ind[++n] = c0 + (int)v;
+		L->val[n] = 1;
+		if (vneg != AGG_NONE) {
+			L->ind[++n] = c0 + (int)vneg;
+			L->val[n] = -1;
+		}
+	}
+	return n;
+}
+
+static void
+au_fix(struct au_lp *L, const size_t *atoms, size_t na, size_t i, size_t v,
+    double value)
+{
+	double k;
+	int n = au_form(L, atoms, na, i, v, AGG_NONE, &k), row;
+
+	if (n == 0)
+		return;
+	row = glp_add_rows(L->lp, 1);
+	glp_set_mat_row(L->lp, row, n, L->ind, L->val);
+	glp_set_row_bnds(L->lp, row, GLP_FX, value - k, value - k);
+}
+
+/* The atoms of figure (row, col) of table tab. */
+static size_t
+au_fig_atoms(struct au_lp *L, size_t tab, size_t row, size_t col,
+    size_t *out, size_t *units)
+{
+	const struct gate_table *t = L->au->tabs[tab].t;
+	int batches[64];
+	size_t nu = gate_fig_members(t, row, col, units), nb, j, b, n = 0;
+
+	nb = au_batches(L->au, tab, batches);
+	for (j = 0; j < nu; j++) {
+		size_t r = gate_row_unit(t, units[j]);
+
+		for (b = 0; b < nb; b++)
+			out[n++] = au_atom(L, t->rows[r].code, batches[b],
+			    tab);
+	}
+	return n;
+}
+
+/* ---- findings ---------------------------------------------------------- */
+
+static char *
+au_rowname(const struct gate_table *t, size_t r)
+{
+	const struct gate_row *w = &t->rows[r];
+
+	switch (w->kind) {
+	case GATE_ROW_REGION:
+		return xstrdup("region");
+	case GATE_ROW_AREA:
+		return w->area != NULL ? xasprintf("area %s", w->area) :
+		    xstrdup("units without an area");
+	case GATE_ROW_UNIT:
+		return xstrdup(w->code);
+	default:
+		if (w->area_ix == AGG_NONE)
+			return xstrdup("other units");
+		return w->area != NULL ? xasprintf("other units of %s",
+		    w->area) : xstrdup("other units without an area");
+	}
+}
+
+static char *
+au_catname(const struct agg_question *q, size_t c)
+{
+	if (c == AGG_NONE)
+		return NULL;
+	switch (q->type) {
+	case FORM_SINGLE:
+	case FORM_MULTI:
+		return xstrdup(q->cat_ids[c]);
+	case FORM_YESNO:
+		return xstrdup(c ? "yes" : "no");
+	default:
+		return xasprintf("%ld", (long)q->min + (long)c);
+	}
+}
+
+static void
+au_cell(struct audit_cell *out, enum audit_kind kind, const struct au_tab *tb,
+    size_t r, const struct agg_question *q, size_t c, double width)
+{
+	memset(out, 0, sizeof(*out));
+	out->kind = kind;
+	out->year = tb->t->year;
+	out->release = xstrdup(tb->label);
+	out->row = au_rowname(tb->t, r);
+	out->question = q != NULL ? xstrdup(q->id) : NULL;
+	out->category = q != NULL ? au_catname(q, c) : NULL;
+	out->width = width;
+}
+
+static void
+au_cell_free(struct audit_cell *c)
+{
+	free(c->release);
+	free(c->row);
+	free(c->question);
+	free(c->category);
+}
+
+static void
+au_bad(struct audit_result *res, const struct audit_cell *c)
+{
+	res->bad = xreallocarray(res->bad, res->nbad + 1, sizeof(*res->bad));
+	res->bad[res->nbad++] = *c;
+}
+
+/* Keep the max narrowest, widest last. */
+static void
+au_narrow(struct audit_result *res, size_t max, struct audit_cell *c)
+{
+	size_t i;
+
+	if (res->nnarrow == max && max > 0 &&
+	    c->width >= res->narrow[max - 1].width) {
+		au_cell_free(c);
+		return;
+	}
+	if (res->nnarrow == max) {
+		au_cell_free(&res->narrow[max - 1]);
+		res->nnarrow--;
+	}
+	res->narrow = xreallocarray(res->narrow, res->nnarrow + 1,
+	    sizeof(*res->narrow));
+	for (i = res->nnarrow; i > 0 && res->narrow[i - 1].width > c->width;
+	    i--)
+		res->narrow[i] = res->narrow[i - 1];
+	res->narrow[i] = *c;
+	res->nnarrow++;
+}
+
+/* A suppressed cell's interval found: pinned (width below one, above
+ * zero) goes to bad, else to the narrowest. Takes the cell. */
+static void
+au_record(struct audit *au, struct audit_result *res, struct audit_cell *c,
+    double hi)
+{
+	res->suppressed++;
+	if (c->width < 0.5 && hi >= 0.5) {
+		res->pinned++;
+		c->kind = AUDIT_PINNED;
+		c->width = 0;
+		au_bad(res, c);
+	} else {
+		au_narrow(res, au->max_list, c);
+	}
+}
+
+static int
+au_solve(struct au_lp *L, int dir, const int *ind, const double *val,
+    int n, double *out, struct audit_result *res, struct err *e)
+{
+	glp_smcp parm;
+	int j, rc;
+
+	for (j = 0; j < (int)L->nobjset; j++)
+		glp_set_obj_coef(L->lp, L->objset[j], 0);
+	L->objset = xreallocarray(L->objset, (size_t)n + 1,
+	    sizeof(*L->objset));
+	L->nobjset = 0;
+	for (j = 1; j <= n; j++) {
+		glp_set_obj_coef(L->lp, ind[j], glp_get_obj_coef(L->lp,
+		    ind[j]) + val[j]);
+		L->objset[L->nobjset++] = ind[j];
+	}
+	glp_set_obj_dir(L->lp, dir);
+	glp_init_smcp(&parm);
+	parm.msg_lev = GLP_MSG_OFF;
+	rc = glp_simplex(L->lp, &parm);
+	if (rc == GLP_EBADB || rc == GLP_ESING || rc == GLP_ECOND) {
+		glp_adv_basis(L->lp, 0);
+		rc = glp_simplex(L->lp, &parm);
+	}
+	res->lps++;
+	if (rc != 0 || glp_get_status(L->lp) != GLP_OPT)
+		return err_setc(e, ERR_SOFTWARE, "the disclosure audit could "
+		    "not solve its model of the published tables (GLPK %d, "
+		    "status %d): report this as a bug", rc,
+		    glp_get_status(L->lp));
+	*out = glp_get_obj_val(L->lp);
+	return 0;
+}
+
+/* Interval of a linear form: [lo, hi] (the known part added). */
+static int
+au_interval(struct au_lp *L, int n, double k, double *lo, double *hi,
+    struct audit_result *res, struct err *e)
+{
+	int *ind;
+	double *val;
+	int rc;
+
+	if (n == 0) {
+		*lo = *hi = k;
+		return 0;
+	}
+	ind = xcalloc((size_t)n + 1, sizeof(*ind));
+	val = xcalloc((size_t)n + 1, sizeof(*val));
+	memcpy(ind, L->ind, ((size_t)n + 1) * sizeof(*ind));
+	memcpy(val, L->val, ((size_t)n + 1) * sizeof(*val));
+	rc = au_solve(L, GLP_MIN, ind, val, n, lo, res, e);
+	if (rc == 0)
+		rc = au_solve(L, GLP_MAX, ind, val, n, hi, res, e);
+	free(ind);
+	free(val);
+	*lo += k;
+	*hi += k;
+	return rc;
+}
+
+static int
+au_protected(enum gate_reason r)
+{
+	return r == GATE_FEW || r == GATE_BAND;
+}
+
+/* Build and solve the LP of year y and question group g. */
+static int
+au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
+    struct err *e)
+{
+	struct au_lp L;
+	size_t tab, r, i, c, q, na, *atoms = NULL, *units = NULL, maxa = 0;
+	int rc = 0, any = 0;
+
+	memset(&L, 0, sizeof(L));
+	L.au = au;
+	L.year = y;
+	L.gq = xcalloc(au->nqs, sizeof(*L.gq));
+	for (q = 0; q < au->nqs; q++)
+		if (au_root(au, q) == g) {
+			L.gq[L.ngq++] = q;
+			if (AU_STATES + au->qs[q].aq->ncat > L.stride)
+				L.stride = AU_STATES + au->qs[q].aq->ncat;
+		}
+	/* Anything to protect here? Else no LP at all. */
+	for (tab = 0; tab < au->ntabs && !any; tab++) {
+		const struct gate_table *t = au->tabs[tab].t;
+
+		if (t->year != y)
+			continue;
+		if (au->tabs[tab].base >= 0)
+			any = 1;
+		for (i = 0; i < L.ngq && !any; i++) {
+			size_t col = au_col(&au->tabs[tab], L.gq[i]);
+
+			for (r = 0; col != AGG_NONE && r < t->nrows; r++)
+				if (au_protected(gate_fig(t, r, col)->reason) ||
+				    (au->qs[L.gq[i]].sens != 0 &&
+				    gate_hidden(gate_fig(t, r, col)->reason)))
+					any = 1;
+		}
+	}
+	if (!any) {
+		free(L.gq);
+		return 0;
+	}
+	L.lp = glp_create_prob();
+	/* the atoms: every unit of every table of the year */
+	for (tab = 0; tab < au->ntabs; tab++) {
+		const struct gate_table *t = au->tabs[tab].t;
+		int batches[64];
+		size_t nb, b;
+
+		if (t->year != y)
+			continue;
+		nb = au_batches(au, tab, batches);
+		if (t->nrows > maxa)
+			maxa = t->nrows;
+		for (r = 0; r < t->nrows; r++)
+			if (t->rows[r].kind == GATE_ROW_UNIT &&
+			    !t->rows[r].implausible)
+				for (b = 0; b < nb; b++)
+					au_atom(&L, t->rows[r].code,
+					    batches[b], tab);
+	}
+	/* the table whose new batch an atom is */
+	for (i = 0; i < L.natoms; i++)
+		for (tab = 0; tab < au->ntabs; tab++)
+			if (au->tabs[tab].batch == L.atoms[i].batch)
+				L.atoms[i].tab = tab;
+	au_vars(&L);
+	atoms = xcalloc(maxa * 64 + 1, sizeof(*atoms));
+	units = xcalloc(maxa + 1, sizeof(*units));
+
+	/* published figures */
+	for (tab = 0; tab < au->ntabs; tab++) {
+		const struct gate_table *t = au->tabs[tab].t;
+
+		if (t->year != y)
+			continue;
+		for (i = 0; i < L.ngq; i++) {
+			const struct au_q *aq = &au->qs[L.gq[i]];
+			size_t col = au_col(&au->tabs[tab], L.gq[i]);
+
+			for (r = 0; col != AGG_NONE && r < t->nrows; r++) {
+				const struct gate_fig *f = gate_fig(t, r, col);
+				double k;
+				int n, row;
+
+				if (f->reason != GATE_SHOWN &&
+				    f->reason != GATE_BAND)
+					continue;
+				na = au_fig_atoms(&L, tab, r, col, atoms,
+				    units);
+				if (na == 0)
+					continue;
+				if (f->reason == GATE_BAND) {
+					if (aq->band_cat == AGG_NONE)
+						continue;
+					/* cat - an >= -t */
+					n = au_form(&L, atoms, na, i,
+					    AU_STATES + aq->band_cat, AU_AN,
+					    &k);
+					if (n == 0)
+						continue;
+					row = glp_add_rows(L.lp, 1);
+					glp_set_mat_row(L.lp, row, n, L.ind,
+					    L.val);
+					glp_set_row_bnds(L.lp, row, GLP_LO,
+					    -(double)t->sens_t - k, 0);
+					continue;
+				}
+				au_fix(&L, atoms, na, i, AU_NS, f->notshown);
+				au_fix(&L, atoms, na, i, AU_SK, f->skipped);
+				au_fix(&L, atoms, na, i, AU_DE, f->declined);
+				au_fix(&L, atoms, na, i, AU_AN, f->answered);
+				for (c = 0; c < aq->aq->ncat; c++)
+					au_fix(&L, atoms, na, i, AU_STATES + c,
+					    f->counts[c]);
+			}
+		}
+	}
+	/* follow-ups: shown >= each term's count, <= their sum, per atom */
+	for (i = 0; i < L.ngq; i++) {
+		const struct au_q *fq = &au->qs[L.gq[i]];
+		size_t a, tm, oi;
+
+		for (a = 0; fq->nterm > 0 && a < L.natoms; a++) {
+			int f0 = L.col[a * L.ngq + i], n = 0, row, ok = 1;
+			double kf;
+			const double *kn =
+			    &L.known[(a * L.ngq + i) * L.stride];
+
+			/* shown = asked - not shown */
+			kf = f0 ? 0 : kn[AU_SK] + kn[AU_DE] + kn[AU_AN];
+			au_reserve(&L, AU_MAXTERMS + 4);
+			for (tm = 0; tm < fq->nterm; tm++) {
+				for (oi = 0; oi < L.ngq; oi++)
+					if (L.gq[oi] == fq->term_q[tm])
+						break;
+				if (oi == L.ngq || au_asked(&L, a, oi) !=
+				    au_asked(&L, a, i))
+					ok = 0;
+			}
+			if (!ok)
+				continue;
+			for (tm = 0; tm < fq->nterm; tm++) {
+				int o0;
+				const double *ko;
+
+				for (oi = 0; L.gq[oi] != fq->term_q[tm]; oi++)
+					;
+				o0 = L.col[a * L.ngq + oi];
+				ko = &L.known[(a * L.ngq + oi) * L.stride];
+				/* shown - term >= 0 */
+				n = 0;
+				if (f0) {
+					L.ind[++n] = f0 + AU_SK;
+					L.val[n] = 1;
+					L.ind[++n] = f0 + AU_DE;
+					L.val[n] = 1;
+					L.ind[++n] = f0 + AU_AN;
+					L.val[n] = 1;
+				}
+				if (o0) {
+					L.ind[++n] = o0 + AU_STATES +
+					    (int)fq->term_c[tm];
+					L.val[n] = -1;
+				}
+				if (n == 0)
+					continue;
+				row = glp_add_rows(L.lp, 1);
+				glp_set_mat_row(L.lp, row, n, L.ind, L.val);
+				glp_set_row_bnds(L.lp, row, GLP_LO, o0 ? -kf :
+				    ko[AU_STATES + fq->term_c[tm]] - kf, 0);
+			}
+		}
+	}
+
+	/* protected cells and sensitive groups */
+	for (tab = 0; tab < au->ntabs && rc == 0; tab++) {
+		const struct gate_table *t = au->tabs[tab].t;
+
+		if (t->year != y)
+			continue;
+		for (i = 0; i < L.ngq && rc == 0; i++) {
+			const struct au_q *aq = &au->qs[L.gq[i]];
+			size_t col = au_col(&au->tabs[tab], L.gq[i]);
+
+			for (r = 0; col != AGG_NONE && r < t->nrows &&
+			    rc == 0; r++) {
+				const struct gate_fig *f = gate_fig(t, r, col);
+				int prot = au_protected(f->reason);
+
+				if (!gate_hidden(f->reason) ||
+				    f->reason == GATE_IMPLAUSIBLE ||
+				    f->reason == GATE_OPEN ||
+				    f->reason == GATE_REGION_ONLY)
+					continue;
+				if (!prot && aq->sens == 0)
+					continue;
+				na = au_fig_atoms(&L, tab, r, col, atoms,
+				    units);
+				if (na == 0)
+					continue;
+				for (c = 0; c < aq->aq->ncat && rc == 0; c++) {
+					struct audit_cell cell;
+					double k, lo, hi;
+					int n;
+
+					if (prot) {
+						n = au_form(&L, atoms, na, i,
+						    AU_STATES + c, AGG_NONE,
+						    &k);
+						rc = au_interval(&L, n, k, &lo,
+						    &hi, res, e);
+						if (rc != 0)
+							break;
+						au_cell(&cell, AUDIT_INTERVAL,
+						    &au->tabs[tab], r, aq->aq,
+						    c, hi - lo);
+						au_record(au, res, &cell, hi);
+					}
+					if (!(aq->sens & ((uint64_t)1 << c)))
+						continue;
+					/* max(an - cat) < t: determined (for a
+					 * group that has answers at all) */
+					n = au_form(&L, atoms, na, i, AU_AN,
+					    AU_STATES + c, &k);
+					rc = au_interval(&L, n, k, &lo, &hi,
+					    res, e);
+					if (rc != 0 || hi > t->sens_t - 0.5)
+						continue;
+					n = au_form(&L, atoms, na, i, AU_AN,
+					    AGG_NONE, &k);
+					rc = au_interval(&L, n, k, &lo, &hi,
+					    res, e);
+					if (rc != 0 || hi < 0.5)
+						continue;
+					res->determined++;
+					au_cell(&cell, AUDIT_DETERMINED,
+					    &au->tabs[tab], r, aq->aq, c, 0);
+					au_bad(res, &cell);
+				}
+			}
+		}
+	}
+	/* late arrivals: cells of their own, even though no table shows
+	 * them alone */
+	for (i = 0; i < L.natoms && rc == 0; i++) {
+		const struct au_tab *tb = &au->tabs[L.atoms[i].tab];
+		size_t r0 = au_row_of(tb->t, L.atoms[i].code);
+
+		if (tb->base < 0 || r0 == AGG_NONE)
+			continue;
+		for (q = 0; q < L.ngq && rc == 0; q++) {
+			const struct au_q *aq = &au->qs[L.gq[q]];
+			int c0 = L.col[i * L.ngq + q];
+
+			if (au_asked(&L, i, q) < 0.5)
+				continue;	/* nothing arrived late */
+			for (c = 0; c0 && c < aq->aq->ncat && rc == 0; c++) {
+				struct audit_cell cell;
+				double lo, hi;
+
+				L.ind[1] = c0 + AU_STATES + (int)c;
+				L.val[1] = 1;
+				rc = au_interval(&L, 1, 0, &lo, &hi, res, e);
+				if (rc != 0)
+					break;
+				au_cell(&cell, AUDIT_INTERVAL, tb, r0, aq->aq,
+				    c, hi - lo);
+				free(cell.row);
+				cell.row = xasprintf("%s, arrived after %s",
+				    L.atoms[i].code, au->tabs[tb->base].label);
+				au_record(au, res, &cell, hi);
+			}
+		}
+	}
+	free(atoms);
+	free(units);
+	free(L.ind);
+	free(L.val);
+	free(L.objset);
+	free(L.col);
+	free(L.known);
+	free(L.atoms);
+	free(L.gq);
+	glp_delete_prob(L.lp);
+	return rc;
+}
+
+int
+audit_run(struct audit *au, struct audit_result *res, struct err *e)
+{
+	unsigned *years = NULL;
+	size_t ny = 0, i, j, tab, r, c, q;
+
+	memset(res, 0, sizeof(*res));
+	glp_term_out(GLP_OFF);
+	/* links: a question with the questions that open it */
+	for (q = 0; q < au->nqs; q++)
+		au_terms(au, &au->qs[q]);
+	for (tab = 0; tab < au->ntabs; tab++) {
+		const struct gate_table *t = au->tabs[tab].t;
+		size_t op[64], n;
+
+		for (c = 0; c < t->ncols; c++) {
+			n = gate_openers(t->agg, c, op, 64);
+			for (j = 0; j < n; j++) {
+				size_t a = au_root(au, au->tabs[tab].qk[c]);
+				size_t b = au_root(au, au->tabs[tab].qk[op[j]]);
+
+				au->qs[a].group = b;
+			}
+		}
+	}
+	for (tab = 0; tab < au->ntabs; tab++) {
+		const struct gate_table *t = au->tabs[tab].t;
+
+		res->tables++;
+		res->figures += t->nrows * t->ncols;
+		for (r = 0; r < t->nrows; r++) {
+			for (c = 0; c < t->ncols; c++) {
+				const struct agg_question *aq =
+				    agg_question(t->agg, c);
+				const struct gate_fig *f = gate_fig(t, r, c);
+
+				res->cells += aq->ncat ? aq->ncat : 1;
+				/* a shown group must not show it either */
+				for (j = 0; f->reason == GATE_SHOWN &&
+				    j < aq->ncat && j < 64; j++) {
+					struct audit_cell cell;
+
+					if (!(gate_sensitive_cats(aq) &
+					    ((uint64_t)1 << j)) ||
+					    f->answered == 0 ||
+					    f->answered - f->counts[j] >=
+					    t->sens_t)
+						continue;
+					res->determined++;
+					au_cell(&cell, AUDIT_DETERMINED,
+					    &au->tabs[tab], r, aq, j, 0);
+					au_bad(res, &cell);
+				}
+			}
+			if (t->rows[r].kind == GATE_ROW_UNIT &&
+			    t->rows[r].implausible) {
+				struct audit_cell cell;
+
+				res->implausible++;
+				au_cell(&cell, AUDIT_IMPLAUSIBLE,
+				    &au->tabs[tab], r, NULL, AGG_NONE, 0);
+				au_bad(res, &cell);
+			}
+		}
+		for (i = 0; i < ny && years[i] != t->year; i++)
+			;
+		if (i == ny) {
+			years = xreallocarray(years, ny + 1, sizeof(*years));
+			years[ny++] = t->year;
+		}
+	}
+	for (i = 0; i < ny; i++)
+		for (q = 0; q < au->nqs; q++)
+			if (au_root(au, q) == q &&
+			    au_group(au, years[i], q, res, e) != 0) {
+				free(years);
+				return -1;
+			}
+	free(years);
+	return 0;
+}
+
+void
+audit_result_free(struct audit_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nnarrow; i++)
+		au_cell_free(&r->narrow[i]);
+	for (i = 0; i < r->nbad; i++)
+		au_cell_free(&r->bad[i]);
+	free(r->narrow);
+	free(r->bad);
+	memset(r, 0, sizeof(*r));
+}
+
+int
+audit_verdict(const struct audit_result *r, struct err *e)
+{
+	char buf[512];
+	size_t i, n = 0, len = 0;
+
+	if (r->pinned == 0 && r->determined == 0)
+		return 0;
+	buf[0] = '\0';
+	for (i = 0; i < r->nbad && n < 3; i++) {
+		const struct audit_cell *c = &r->bad[i];
+
+		if (c->kind != AUDIT_PINNED && c->kind != AUDIT_DETERMINED)
+			continue;
+		len += (size_t)snprintf(buf + len, len < sizeof(buf) ?
+		    sizeof(buf) - len : 0, "%s%s, %u, %s%s%s", n ? "; " : "",
+		    c->row, c->year, c->question, c->category ? " = " : "",
+		    c->category ? c->category : "");
+		if (len >= sizeof(buf))
+			len = sizeof(buf) - 1;
+		n++;
+	}
+	return err_setc(e, ERR_DATA, "the disclosure audit found %zu hidden "
+	    "figure%s that the published tables pin and %zu group%s whose "
+	    "sensitive answer they give away (%s%s): nothing is shown; run "
+	    "avslut-hr audit and report this as a bug in the publish gate",
+	    r->pinned, r->pinned == 1 ? "" : "s", r->determined,
+	    r->determined == 1 ? "" : "s", buf,
+	    r->pinned + r->determined > n ? "; ..." : "");
+}
