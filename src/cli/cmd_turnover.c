@@ -12,6 +12,7 @@
 #include "report/csvin.h"
 #include "store/central.h"
 #include "util/fsx.h"
+#include "util/i18n.h"
 #include "util/msg.h"
 #include "util/xmem.h"
 
@@ -54,7 +55,7 @@ turnover_import(const char *db, const char *path)
 	struct config *cfg;
 	struct central *c;
 	struct err e;
-	const char **units;
+	const char **units, **names, *enc;
 	char *buf, *what;
 	size_t len, n = 0, i;
 	int rc;
@@ -69,11 +70,16 @@ turnover_import(const char *db, const char *path)
 		return cli_exit_code(&e);
 	}
 	units = xcalloc(cfg->nunits + 1, sizeof *units);
-	for (i = 0; i < cfg->nunits; i++)
+	names = xcalloc(cfg->nunits + 1, sizeof *names);
+	for (i = 0; i < cfg->nunits; i++) {
 		units[i] = cfg->units[i].code;
-	rc = csvin_turnover(path, buf, len, units, cfg->nunits, &t, &n, &errs,
+		names[i] = cfg->units[i].name;
+	}
+	enc = csvin_encoding(buf, len);
+	rc = csvin_turnover(path, buf, len, units, names, cfg->nunits, &t, &n, &errs,
 	    &warns);
 	free(units);
+	free(names);
 	free(buf);
 	config_free(cfg);
 	turnover_diags(&warns, "warning: ");
@@ -105,6 +111,8 @@ turnover_import(const char *db, const char *path)
 		msg_warn("turnover import: %s", e.msg);
 		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
+	if (strcmp(enc, "UTF-8") != 0)
+		printf(_("read the file as %s\n"), enc);
 	printf("imported turnover from %s: %zu rows\n", path, n);
 	return 0;
 }

@@ -3,6 +3,8 @@
 #include "report/csvin.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <iconv.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -258,13 +260,83 @@ csvin_blank(const struct csvin_line *l)
 
 /* The common part: walks the lines and calls row() for each data line
  * with the right number of fields. */
+/* --- encodings ----------------------------------------------------------- */
+
+const char *
+csvin_encoding(const char *buf, size_t len)
+{
+	size_t bad;
+
+	if (len >= 2 && ((unsigned char)buf[0] == 0xff &&
+	    (unsigned char)buf[1] == 0xfe))
+		return "UTF-16LE";
+	if (len >= 2 && ((unsigned char)buf[0] == 0xfe &&
+	    (unsigned char)buf[1] == 0xff))
+		return "UTF-16BE";
+	if (utf8_valid(buf, len, &bad))
+		return "UTF-8";
+	return "Windows-1252";
+}
+
+/* The file as UTF-8 (caller frees): UTF-16 with a BOM and Windows-1252
+ * (what Excel writes as "Unicode text" and as "CSV (semicolon
+ * separated)" in Swedish) through iconv. NULL with a message if it is
+ * neither. */
+static char *
+csvin_to_utf8(const char *name, const char *buf, size_t len, size_t *outlen,
+    struct csvin_diags *errs)
+{
+	const char *enc = csvin_encoding(buf, len);
+	const char *from;
+	iconv_t cd;
+	char *out, *in = (char *)buf, *o;
+	size_t il = len, ol, cap;
+
+	if (strcmp(enc, "UTF-8") == 0) {
+		*outlen = len;
+		return xstrndup(buf, len);
+	}
+	from = strcmp(enc, "Windows-1252") == 0 ? "CP1252" : enc;
+	if (strncmp(enc, "UTF-16", 6) == 0) {
+		in += 2;	/* the BOM */
+		il -= 2;
+	}
+	if ((cd = iconv_open("UTF-8", from)) == (iconv_t)-1) {
+		csvin_diag(errs, name, 0, "cannot convert from %s on this "
+		    "system: save the file as UTF-8", enc);
+		return NULL;
+	}
+	cap = il * 3 / 2 + 16;
+	out = xmalloc(cap + 1);
+	o = out;
+	ol = cap;
+	if (iconv(cd, &in, &il, &o, &ol) == (size_t)-1) {
+		size_t at = (size_t)(in - buf) + 1;
+
+		iconv_close(cd);
+		free(out);
+		if (strcmp(enc, "Windows-1252") == 0)
+			csvin_diag(errs, name, 0, "neither UTF-8 nor "
+			    "Windows-1252 (byte %zu): save the file as UTF-8 "
+			    "(\"CSV UTF-8\")", at);
+		else
+			csvin_diag(errs, name, 0, "damaged %s (byte %zu): save "
+			    "the file as UTF-8 (\"CSV UTF-8\")", enc, at);
+		return NULL;
+	}
+	iconv_close(cd);
+	*outlen = (size_t)(o - out);
+	out[*outlen] = '\0';
+	return out;
+}
+
 typedef void (*csvin_row_fn)(void *ctx, size_t line, struct csvin_line *l);
 
 static void
 csvin_walk(const char *name, const char *buf, size_t len, size_t nfields,
     struct csvin_diags *errs, csvin_row_fn row, void *ctx)
 {
-	char *text = NULL, *s;
+	char *text = NULL, *s, *conv;
 	const char *nl;
 	size_t line = 0, bad, i, pos, end;
 	char delim = 0;
@@ -277,6 +349,9 @@ csvin_walk(const char *name, const char *buf, size_t len, size_t nfields,
 		    CSVIN_MAX_BYTES / (1024 * 1024));
 		return;
 	}
+	if ((conv = csvin_to_utf8(name, buf, len, &len, errs)) == NULL)
+		return;
+	buf = conv;
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
 		buf += 3;
 		len -= 3;
@@ -330,11 +405,13 @@ csvin_walk(const char *name, const char *buf, size_t len, size_t nfields,
 		row(ctx, line, &l);
 	}
 	free(text);
+	free(conv);
 }
 
 struct csvin_ctx {
 	const char *name;
 	const char *const *units;
+	const char *const *names;	/* may be NULL */
 	size_t nunits;
 	struct csvin_diags *errs, *warns;
 	struct agg_turnover *t;
@@ -343,28 +420,175 @@ struct csvin_ctx {
 	size_t n;
 };
 
-/* Unit and year, checked; 0 or -1 (reported). */
+/* A name folded for matching: lower case, the accents and å, ä, ö as
+ * their base letters (a file may have lost them on the way), runs of
+ * space, '-', '_' and '.' as one space. Caller frees. */
+static char *
+csvin_fold(const char *s)
+{
+	char *out = xmalloc(strlen(s) + 1), *o = out;
+	uint32_t cp;
+	size_t n;
+	int sp = 0;
+
+	while (*s != '\0') {
+		n = utf8_decode(s, strlen(s), &cp);
+		s += n ? n : 1;
+		if (cp == ' ' || cp == '-' || cp == '_' || cp == '.' ||
+		    cp == 0xa0) {
+			sp = o > out;
+			continue;
+		}
+		if (sp)
+			*o++ = ' ';
+		sp = 0;
+		if (cp < 0x80) {
+			*o++ = (char)tolower((int)cp);
+			continue;
+		}
+		switch (cp | 0x20) {	/* Latin-1: upper | 0x20 = lower */
+		case 0xe0: case 0xe1: case 0xe2: case 0xe3: case 0xe4:
+		case 0xe5: case 0xe6:
+			*o++ = 'a';
+			break;
+		case 0xe7:
+			*o++ = 'c';
+			break;
+		case 0xe8: case 0xe9: case 0xea: case 0xeb:
+			*o++ = 'e';
+			break;
+		case 0xec: case 0xed: case 0xee: case 0xef:
+			*o++ = 'i';
+			break;
+		case 0xf1:
+			*o++ = 'n';
+			break;
+		case 0xf2: case 0xf3: case 0xf4: case 0xf5: case 0xf6:
+		case 0xf8:
+			*o++ = 'o';
+			break;
+		case 0xf9: case 0xfa: case 0xfb: case 0xfc:
+			*o++ = 'u';
+			break;
+		case 0xfd: case 0xff:
+			*o++ = 'y';
+			break;
+		default:
+			*o++ = '?';
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Levenshtein distance of two short strings (capped at 99). */
+static size_t
+csvin_dist(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, *d, r;
+
+	if (la > 98 || lb > 98)
+		return 99;
+	d = xcalloc((la + 1) * (lb + 1), sizeof(*d));
+	for (i = 0; i <= la; i++)
+		d[i * (lb + 1)] = i;
+	for (j = 0; j <= lb; j++)
+		d[j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			size_t x = d[(i - 1) * (lb + 1) + j] + 1;
+			size_t y = d[i * (lb + 1) + j - 1] + 1;
+			size_t z = d[(i - 1) * (lb + 1) + j - 1] +
+			    (a[i - 1] != b[j - 1]);
+
+			d[i * (lb + 1) + j] = x < y ? (x < z ? x : z) :
+			    (y < z ? y : z);
+		}
+	r = d[la * (lb + 1) + lb];
+	free(d);
+	return r;
+}
+
+/* The unit a field names: its code exactly, its code in another case, or
+ * its configured name ignoring case and accents. AGG_NONE if none; then
+ * *hint is the closest unit, or AGG_NONE if none is close. */
+static size_t
+csvin_unit(const struct csvin_ctx *c, const char *field, size_t *hint)
+{
+	char *f = csvin_fold(field), *g;
+	size_t i, best = AGG_NONE, bd = 99, d, lim;
+
+	*hint = AGG_NONE;
+	for (i = 0; i < c->nunits; i++)
+		if (strcmp(c->units[i], field) == 0)
+			goto found;
+	for (i = 0; i < c->nunits; i++) {
+		g = csvin_fold(c->units[i]);
+		d = strcmp(f, g) == 0 ? 0 : csvin_dist(f, g);
+		free(g);
+		if (d == 0)
+			goto found;
+		if (d < bd) {
+			bd = d;
+			best = i;
+		}
+		if (c->names == NULL || c->names[i] == NULL)
+			continue;
+		g = csvin_fold(c->names[i]);
+		d = strcmp(f, g) == 0 ? 0 : csvin_dist(f, g);
+		/* "Alby" for "Alby vårdcentral": a start of the name */
+		if (d != 0 && strlen(f) >= 3 && strncmp(g, f, strlen(f)) == 0 &&
+		    d > 1)
+			d = 2;
+		free(g);
+		if (d == 0)
+			goto found;
+		if (d < bd) {
+			bd = d;
+			best = i;
+		}
+	}
+	lim = strlen(f) / 4 > 2 ? strlen(f) / 4 : 2;
+	if (bd <= lim)
+		*hint = best;
+	free(f);
+	return AGG_NONE;
+found:
+	free(f);
+	return i;
+}
+
+/* Unit and year, checked; 0 or -1 (reported). A unit given by its name
+ * is replaced by its code in l->f[0]. */
 static int
 csvin_key(struct csvin_ctx *c, size_t line, struct csvin_line *l,
     unsigned *year)
 {
-	size_t i;
+	size_t i, hint;
 	char *s;
 	int rc = 0;
 
-	for (i = 0; i < c->nunits; i++)
-		if (strcmp(c->units[i], l->f[0]) == 0)
-			break;
 	if (l->f[0][0] == '\0') {
 		csvin_diag(c->errs, c->name, line, "unit is empty");
 		rc = -1;
-	} else if (i == c->nunits) {
+	} else if ((i = csvin_unit(c, l->f[0], &hint)) == AGG_NONE) {
 		s = csvin_show(l->f[0]);
-		csvin_diag(c->errs, c->name, line,
-		    "unknown unit \"%s\": add it to the config or correct "
-		    "the code", s);
+		if (hint != AGG_NONE && c->names != NULL)
+			csvin_diag(c->errs, c->name, line,
+			    "unknown unit \"%s\": did you mean %s (%s)?", s,
+			    c->units[hint], c->names[hint]);
+		else if (hint != AGG_NONE)
+			csvin_diag(c->errs, c->name, line,
+			    "unknown unit \"%s\": did you mean %s?", s,
+			    c->units[hint]);
+		else
+			csvin_diag(c->errs, c->name, line,
+			    "unknown unit \"%s\": add it to the config or "
+			    "correct the code", s);
 		free(s);
 		rc = -1;
+	} else {
+		l->f[0] = (char *)c->units[i];
 	}
 	if (csvin_year(l->f[1], year) < 0) {
 		s = csvin_show(l->f[1]);
@@ -446,8 +670,9 @@ csvin_turnover_row(void *ctx, size_t line, struct csvin_line *l)
 
 int
 csvin_turnover(const char *name, const char *buf, size_t len,
-    const char *const *units, size_t nunits, struct agg_turnover **rows,
-    size_t *nrows, struct csvin_diags *errs, struct csvin_diags *warns)
+    const char *const *units, const char *const *names, size_t nunits,
+    struct agg_turnover **rows, size_t *nrows, struct csvin_diags *errs,
+    struct csvin_diags *warns)
 {
 	struct csvin_ctx c;
 
@@ -456,6 +681,7 @@ csvin_turnover(const char *name, const char *buf, size_t len,
 	memset(&c, 0, sizeof(c));
 	c.name = name;
 	c.units = units;
+	c.names = names;
 	c.nunits = nunits;
 	c.errs = errs;
 	c.warns = warns;
@@ -527,8 +753,8 @@ csvin_hme_row(void *ctx, size_t line, struct csvin_line *l)
 
 int
 csvin_hme(const char *name, const char *buf, size_t len,
-    const char *const *units, size_t nunits, struct agg_staff_hme **rows,
-    size_t *nrows, struct csvin_diags *errs)
+    const char *const *units, const char *const *names, size_t nunits,
+    struct agg_staff_hme **rows, size_t *nrows, struct csvin_diags *errs)
 {
 	struct csvin_diags warns;
 	struct csvin_ctx c;
@@ -538,6 +764,7 @@ csvin_hme(const char *name, const char *buf, size_t len,
 	memset(&c, 0, sizeof(c));
 	c.name = name;
 	c.units = units;
+	c.names = names;
 	c.nunits = nunits;
 	c.errs = errs;
 	c.warns = &warns;

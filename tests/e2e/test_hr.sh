@@ -111,6 +111,29 @@ check turnover_above_100_warns "rc=$rc $(cat "$T/err")" sh -c \
 v=$(value VC-ALBY 2025)
 check turnover_replaces "got $v, $(count "$DB" turnover) rows" sh -c \
     "test '$v' = 10/12 && test $(count "$DB" turnover) = 3"
+# Straight from Swedish Excel: "CSV (semikolonavgränsad)" is Windows-1252,
+# "Unicode-text" is UTF-16 with a BOM; names instead of codes, å ä ö.
+printf 'Enhet;År;Medelantal anställda;Avgångar\r\nÅbacka vårdcentral;2022;30;3\r\nÖSTERBY VÅRDCENTRAL;2022;20;2\r\n' |
+	iconv -f UTF-8 -t WINDOWS-1252 >"$T/excel.csv"
+"$HR" turnover import "$T/excel.csv" >"$T/out" 2>"$T/err"
+rc=$?
+check turnover_windows_1252 "rc=$rc $(cat "$T/out") $(cat "$T/err")" sh -c \
+    "test $rc = 0 && grep -q '^read the file as Windows-1252\$' '$T/out' &&
+    test '$(value VC-ABACKA 2022)' = 30/3"
+check turnover_name_for_code "$(value VC-OSTERBY 2022)" test \
+    "$(value VC-OSTERBY 2022)" = 20/2
+printf 'Enhet;År;Medelantal;Avgångar\r\nBjörkhaga vårdcentral;2022;25,5;4\r\n' |
+	iconv -f UTF-8 -t UTF-16 >"$T/unicode.csv"
+"$HR" turnover import "$T/unicode.csv" >"$T/out" 2>"$T/err"
+rc=$?
+check turnover_utf16 "rc=$rc $(cat "$T/out") $(cat "$T/err")" sh -c \
+    "test $rc = 0 && grep -q '^read the file as UTF-16LE\$' '$T/out' &&
+    test '$(value VC-BJORKHAGA 2022)' = 25.5/4"
+printf 'Alby vardcentralen;2022;30;3\n' >"$T/typo.csv"
+"$HR" turnover import "$T/typo.csv" >"$T/out" 2>"$T/err"
+check turnover_did_you_mean "$(cat "$T/err")" grep -q \
+    'typo.csv:1: unknown unit "Alby vardcentralen": did you mean VC-ALBY (Alby vårdcentral)?' \
+    "$T/err"
 "$HR" turnover import "$T/missing.csv" >/dev/null 2>&1
 check turnover_missing_66 "rc=$?" test "$?" = 66
 "$HR" turnover >/dev/null 2>&1

@@ -20,7 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct csvin_diags errs, warns;
 	size_t n, i, j;
 
-	if (csvin_turnover("f.csv", (const char *)data, size, units, 3, &t, &n,
+	if (csvin_turnover("f.csv", (const char *)data, size, units, NULL, 3, &t, &n,
 	    &errs, &warns) != 0) {
 		if (errs.n == 0 || t != NULL)
 			abort();
@@ -38,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	csvin_diags_free(&errs);
 	csvin_diags_free(&warns);
-	if (csvin_hme("f.csv", (const char *)data, size, units, 3, &h, &n,
+	if (csvin_hme("f.csv", (const char *)data, size, units, NULL, 3, &h, &n,
 	    &errs) != 0) {
 		if (errs.n == 0 || h != NULL)
 			abort();

@@ -13,6 +13,8 @@
 #include "report/csvin.h"
 
 static const char *const units[] = {"VC-ALBY", "AKUT-S", "Östra"};
+static const char *const names[] = {"Alby vårdcentral", "Akuten Södra",
+    "Östra enheten"};
 #define NU 3
 #define EPS 1e-9
 
@@ -20,7 +22,7 @@ static int
 turnover(const char *text, struct agg_turnover **rows, size_t *n,
     struct csvin_diags *errs, struct csvin_diags *warns)
 {
-	return csvin_turnover("t.csv", text, strlen(text), units, NU, rows, n,
+	return csvin_turnover("t.csv", text, strlen(text), units, names, NU, rows, n,
 	    errs, warns);
 }
 
@@ -94,7 +96,7 @@ test_errors(void **state)
 	    "AKUT-S;2028;4,5,5;1\n"		/* 11 two marks */
 	    "AKUT-S;2029;40;\n"			/* 12 empty */
 	    "AKUT\x1b[2J;2030;40;4\n"		/* 13 unknown, escaped */
-	    "AKUT-S;2031;4\xff;4\n";		/* 14 not UTF-8 */
+	    "AKUT-S;2031;4\xff;4\n";		/* 14 Windows-1252: 4ÿ */
 	struct agg_turnover *rows = (void *)1;
 	struct csvin_diags errs, warns;
 	size_t n = 99;
@@ -124,8 +126,9 @@ test_errors(void **state)
 	assert_string_equal(errs.msg[9], "t.csv:12: leavers \"\" is empty");
 	assert_non_null(strstr(errs.msg[10], "t.csv:13: unknown unit \"AKUT"
 	    "\xef\xbf\xbd[2J\""));
+	/* not UTF-8: read as Windows-1252, so the byte is a letter */
 	assert_string_equal(errs.msg[11],
-	    "t.csv:14: not UTF-8 (byte 14): save the file as UTF-8");
+	    "t.csv:14: average headcount \"4\xc3\xbf\" is not a number");
 	assert_int_equal(warns.n, 0);
 	csvin_diags_free(&errs);
 }
@@ -144,8 +147,115 @@ test_empty(void **state)
 	assert_string_equal(errs.msg[0], "t.csv: no rows");
 	csvin_diags_free(&errs);
 	assert_int_equal(csvin_turnover("t.csv", "VC-ALBY;2023;1;0\0x", 18,
-	    units, NU, &rows, &n, &errs, &warns), -1);
+	    units, names, NU, &rows, &n, &errs, &warns), -1);
 	assert_string_equal(errs.msg[0], "t.csv:1: a NUL byte");
+	csvin_diags_free(&errs);
+}
+
+/* Excel's Swedish "CSV (semikolonavgränsad)": Windows-1252, with unit
+ * names instead of codes, in other cases and without accents. */
+static void
+test_windows_1252_names(void **state)
+{
+	/* "Enhet;År;Medelantal;Avgångar", Alby vårdcentral, ÖSTRA ENHETEN */
+	const char text[] = "Enhet;\xc5r;Medelantal;Avg\xe5ngar\r\n"
+	    "Alby v\xe5rdcentral;2023;42,5;6\r\n"
+	    "\xd6STRA ENHETEN;2023;10;1\r\n"
+	    "alby vardcentral;2024;40;4\r\n"
+	    "akut-s;2024;30;3\r\n";
+	struct agg_turnover *rows;
+	struct csvin_diags errs, warns;
+	size_t n;
+
+	(void)state;
+	assert_string_equal(csvin_encoding(text, strlen(text)),
+	    "Windows-1252");
+	assert_int_equal(turnover(text, &rows, &n, &errs, &warns), 0);
+	assert_int_equal(n, 4);
+	assert_string_equal(rows[0].unit, "VC-ALBY");
+	assert_string_equal(rows[1].unit, "\xc3\x96stra");	/* Östra */
+	assert_string_equal(rows[2].unit, "VC-ALBY");
+	assert_int_equal(rows[2].year, 2024);
+	assert_string_equal(rows[3].unit, "AKUT-S");
+	assert_true(fabs(rows[0].headcount - 42.5) < EPS);
+	csvin_turnover_free(rows, n);
+	csvin_diags_free(&errs);
+	csvin_diags_free(&warns);
+}
+
+/* "Unicode text" from Excel: UTF-16 little endian with a BOM (and big
+ * endian), with å, ä, ö in the header and a name. */
+static void
+test_utf16(void **state)
+{
+	const char *u8 = "Enhet;År;Medelantal;Avgångar\r\n"
+	    "Östra enheten;2024;10;2\r\n";
+	char buf[256];
+	size_t i = 0, k;
+	struct agg_turnover *rows;
+	struct csvin_diags errs, warns;
+	size_t n;
+	int be;
+
+	(void)state;
+	for (be = 0; be <= 1; be++) {
+		i = 0;
+		buf[i++] = be ? (char)0xfe : (char)0xff;
+		buf[i++] = be ? (char)0xff : (char)0xfe;
+		for (k = 0; u8[k] != '\0';) {
+			unsigned cp = (unsigned char)u8[k];
+
+			if (cp >= 0xc0) {	/* two-byte sequences only here */
+				cp = (cp & 0x1f) << 6 |
+				    ((unsigned char)u8[k + 1] & 0x3f);
+				k += 2;
+			} else {
+				k++;
+			}
+			buf[i++] = (char)(be ? cp >> 8 : cp & 0xff);
+			buf[i++] = (char)(be ? cp & 0xff : cp >> 8);
+		}
+		assert_string_equal(csvin_encoding(buf, i), be ? "UTF-16BE" :
+		    "UTF-16LE");
+		assert_int_equal(csvin_turnover("t.csv", buf, i, units, names,
+		    NU, &rows, &n, &errs, &warns), 0);
+		assert_int_equal(n, 1);
+		assert_string_equal(rows[0].unit, "\xc3\x96stra");
+		assert_true(fabs(rows[0].leavers - 2) < EPS);
+		csvin_turnover_free(rows, n);
+		csvin_diags_free(&errs);
+		csvin_diags_free(&warns);
+	}
+}
+
+/* An unknown unit close to a code or a name gets a suggestion; bytes
+ * that are neither UTF-8 nor Windows-1252 are refused. */
+static void
+test_did_you_mean(void **state)
+{
+	const char *text = "VC-ALBI;2023;40;4\n"
+	    "Alby vårdcentralen;2023;40;4\n"
+	    "Helt okänd;2023;40;4\n";
+	struct agg_turnover *rows;
+	struct csvin_diags errs, warns;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(turnover(text, &rows, &n, &errs, &warns), -1);
+	assert_int_equal(errs.n, 3);
+	assert_string_equal(errs.msg[0], "t.csv:1: unknown unit \"VC-ALBI\": "
+	    "did you mean VC-ALBY (Alby vårdcentral)?");
+	assert_string_equal(errs.msg[1], "t.csv:2: unknown unit \"Alby "
+	    "vårdcentralen\": did you mean VC-ALBY (Alby vårdcentral)?");
+	assert_string_equal(errs.msg[2], "t.csv:3: unknown unit \"Helt "
+	    "okänd\": add it to the config or correct the code");
+	csvin_diags_free(&errs);
+	/* 0x81 is not a character in Windows-1252 */
+	assert_int_equal(turnover("VC-ALBY;2023;40;4\n\x81;2023;1;1\n",
+	    &rows, &n, &errs, &warns), -1);
+	assert_int_equal(errs.n, 1);
+	assert_string_equal(errs.msg[0], "t.csv: neither UTF-8 nor "
+	    "Windows-1252 (byte 19): save the file as UTF-8 (\"CSV UTF-8\")");
 	csvin_diags_free(&errs);
 }
 
@@ -165,7 +275,7 @@ test_hme(void **state)
 	size_t n;
 
 	(void)state;
-	assert_int_equal(csvin_hme("h.csv", ok, strlen(ok), units, NU, &rows,
+	assert_int_equal(csvin_hme("h.csv", ok, strlen(ok), units, names, NU, &rows,
 	    &n, &errs), 0);
 	assert_int_equal(n, 2);
 	assert_true(fabs(rows[0].hme - 78.4) < EPS);
@@ -174,7 +284,7 @@ test_hme(void **state)
 	assert_true(fabs(rows[0].styrning - 75.7) < EPS);
 	assert_int_equal(rows[1].year, 2024);
 	csvin_hme_free(rows, n);
-	assert_int_equal(csvin_hme("h.csv", bad, strlen(bad), units, NU, &rows,
+	assert_int_equal(csvin_hme("h.csv", bad, strlen(bad), units, names, NU, &rows,
 	    &n, &errs), -1);
 	assert_int_equal(errs.n, 3);
 	assert_string_equal(errs.msg[0], "h.csv:1: styrning 175 is above 100");
@@ -193,6 +303,9 @@ main(void)
 		cmocka_unit_test(test_comma),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_windows_1252_names),
+		cmocka_unit_test(test_utf16),
+		cmocka_unit_test(test_did_you_mean),
 		cmocka_unit_test(test_hme),
 	};
 
