@@ -14,7 +14,7 @@
 #define OUTBOX_KEY_BYTES 32	/* the master draft key */
 #define OUTBOX_HASH_BYTES 32	/* BLAKE2b-256 of an envelope */
 #define OUTBOX_DRAFT_MAX (4 * 1024 * 1024)	/* plaintext bytes */
-#define OUTBOX_SCHEMA 1		/* PRAGMA user_version this program writes */
+#define OUTBOX_SCHEMA 2		/* PRAGMA user_version this program writes */
 #define OUTBOX_META_LAST_SYNC "last_sync"	/* seconds since the epoch */
 
 struct outbox;

@@ -26,6 +26,7 @@
 
 #include "crypto/env.h"
 #include "store/outbox.h"
+#include "store/slot.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
 
@@ -108,12 +109,64 @@ raw_blob(
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		n = (size_t)sqlite3_column_bytes(st, 0);
 		assert_true(n <= max);
-		memcpy(out, sqlite3_column_blob(st, 0), n);
+		if (n > 0)
+			memcpy(out, sqlite3_column_blob(st, 0), n);
 	}
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	free(sql);
 	return n;
+}
+
+/* The slot file behind the outbox's back: draft id's slot, and its
+ * wrapped key there (72 bytes: nonce, key, tag). */
+static unsigned
+raw_slot(struct fx *fx, const uint8_t *id)
+{
+	sqlite3 *db = raw(fx);
+	sqlite3_stmt *st;
+	int slot = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT slot FROM drafts "
+	    "WHERE id = ?", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_blob(st, 1, id, OUTBOX_ID_BYTES, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) == SQLITE_INTEGER)
+		slot = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	assert_true(slot >= 0 && slot < SLOT_COUNT);
+	return (unsigned)slot;
+}
+
+static void
+slot_io(struct fx *fx, unsigned slot, uint8_t *buf, size_t len, int wr)
+{
+	char *path = xasprintf("%s/%s", fx->dir, SLOT_FILE);
+	int fd = open(path, O_RDWR);
+
+	assert_true(fd >= 0);
+	if (wr)
+		assert_int_equal(pwrite(fd, buf, len,
+		    (off_t)(slot + 1) * SLOT_BYTES), (ssize_t)len);
+	else
+		assert_int_equal(pread(fd, buf, len,
+		    (off_t)(slot + 1) * SLOT_BYTES), (ssize_t)len);
+	close(fd);
+	free(path);
+}
+
+static size_t
+raw_key(struct fx *fx, const uint8_t *id, uint8_t *out)
+{
+	slot_io(fx, raw_slot(fx, id), out, 72, 0);
+	return 72;
+}
+
+static void
+raw_set_key(struct fx *fx, const uint8_t *id, uint8_t *in)
+{
+	slot_io(fx, raw_slot(fx, id), in, 72, 1);
 }
 
 static void
@@ -260,12 +313,13 @@ test_fresh_nonce(void **state)
 	    outbox_draft_save(ob, fx->master, id, "same", 4, &e), 0);
 	assert_int_equal(raw_blob(fx, "nonce", id, n1, sizeof n1), 24);
 	l1 = raw_blob(fx, "ciphertext", id, c1, sizeof c1);
-	assert_int_equal(raw_blob(fx, "wrapped_key", id, k1, sizeof k1), 72);
+	assert_int_equal(raw_key(fx, id, k1), 72);
+	assert_int_equal(raw_blob(fx, "wrapped_key", id, k2, sizeof k2), 0);
 	assert_int_equal(
 	    outbox_draft_save(ob, fx->master, id, "same", 4, &e), 0);
 	assert_int_equal(raw_blob(fx, "nonce", id, n2, sizeof n2), 24);
 	l2 = raw_blob(fx, "ciphertext", id, c2, sizeof c2);
-	assert_int_equal(raw_blob(fx, "wrapped_key", id, k2, sizeof k2), 72);
+	assert_int_equal(raw_key(fx, id, k2), 72);
 	assert_int_equal(l1, 4 + 16);
 	assert_int_equal(l1, l2);
 	assert_true(memcmp(n1, n2, 24) != 0);
@@ -292,9 +346,9 @@ test_wrong_master(void **state)
 	env_id_hex(id, hex);
 	snprintf(want, sizeof want,
 	    "%s: the key of draft %s does not open "
-	    "with this profile's draft key: the draft is damaged or belongs "
-	    "to another profile",
-	    fx->db, hex);
+	    "with this profile's draft key: the draft is damaged, its key "
+	    "was lost with %s/draftkeys, or it belongs to another profile",
+	    fx->db, hex, fx->dir);
 	assert_int_equal(outbox_draft_load(ob, other, id, &p, &n, &e), -1);
 	assert_string_equal(e.msg, want);
 	assert_null(p);
@@ -326,11 +380,15 @@ test_flipped_draft(void **state)
 	    outbox_draft_save(ob, fx->master, b, "draft B", 7, &e), 0);
 	env_id_hex(a, hex);
 	for (c = 0; c < 3; c++) {
-		len = raw_blob(fx, cols[c], a, v, sizeof v);
+		len = c == 2 ? raw_key(fx, a, v) :
+		    raw_blob(fx, cols[c], a, v, sizeof v);
 		assert_true(len > 0);
 		for (i = 0; i < len; i++) {
 			v[i] ^= 0x01;
-			raw_set_blob(fx, cols[c], a, v, len);
+			if (c == 2)
+				raw_set_key(fx, a, v);
+			else
+				raw_set_blob(fx, cols[c], a, v, len);
 			err_clear(&e);
 			assert_int_equal(
 			    outbox_draft_load(ob, fx->master, a, &p, &n, &e),
@@ -344,6 +402,11 @@ test_flipped_draft(void **state)
 				    "affected"));
 			assert_loads(ob, fx->master, b, "draft B");
 			v[i] ^= 0x01;
+		}
+		if (c == 2) { /* the key, in its slot: no length to cut */
+			raw_set_key(fx, a, v);
+			assert_loads(ob, fx->master, a, "draft A");
+			continue;
 		}
 		/* Truncated by one byte. */
 		raw_set_blob(fx, cols[c], a, v, len - 1);
@@ -360,8 +423,8 @@ test_flipped_draft(void **state)
 	len = raw_blob(fx, "nonce", b, v, sizeof v);
 	raw_set_blob(fx, "nonce", a, v, len);
 	assert_int_equal(outbox_draft_load(ob, fx->master, a, &p, &n, &e), -1);
-	len = raw_blob(fx, "wrapped_key", b, v, sizeof v);
-	raw_set_blob(fx, "wrapped_key", a, v, len);
+	raw_key(fx, b, v);
+	raw_set_key(fx, a, v);
 	assert_int_equal(outbox_draft_load(ob, fx->master, a, &p, &n, &e), -1);
 	assert_loads(ob, fx->master, b, "draft B");
 	outbox_close(ob);
@@ -947,7 +1010,7 @@ test_canary(void **state)
 		    outbox_draft_save(ob, fx->master, sub, bigdraft, 12000, &e),
 		    0);
 	}
-	wlen = raw_blob(fx, "wrapped_key", sub, wrapped, sizeof wrapped);
+	wlen = raw_key(fx, sub, wrapped);
 	assert_int_equal(raw_blob(fx, "nonce", sub, nonce, sizeof nonce), 24);
 	clen = raw_blob(fx, "ciphertext", sub, ct, sizeof ct);
 	assert_int_equal(clen, 12000 + 16);
