@@ -135,7 +135,7 @@ class Laptop:
 # The files a laptop's data directory may hold in a steady state
 # (avslut(1) FILES; outbox.db-wal/-shm only while a program runs).
 DATA_FILES = {"profile", "interviewer.pub", "outbox.db", "sync.lock",
-              "outbox.db-wal", "outbox.db-shm"}
+              "outbox.db-wal", "outbox.db-shm", "draftkeys"}
 
 
 def debris_data(lap):
