@@ -3,12 +3,17 @@
  * error classes (store/db.h). */
 #include "store/db.h"
 
+#include <sys/mman.h>
+#include <sys/statvfs.h>
+
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util/i18n.h"
 #include "util/xmem.h"
@@ -30,6 +35,7 @@ static pthread_once_t db_vfs_once = PTHREAD_ONCE_INIT;
 struct db_file {
 	sqlite3_file base;
 	sqlite3_file *real;	/* follows this struct */
+	const char *path;	/* the file's name (valid until close) */
 };
 
 #define DBF(f) (((struct db_file *)(f))->real)
@@ -118,10 +124,97 @@ dbf_devchar(sqlite3_file *f)
 	return DBF(f)->pMethods->xDeviceCharacteristics(DBF(f));
 }
 
+/*
+ * No SIGBUS on a full disk (faults). In WAL mode SQLite maps the -shm
+ * file. When it grows that file it writes one byte per 4 KiB page, which
+ * on a file system with 1 KiB blocks (what mkfs.ext4 picks for small
+ * file systems, many USB sticks) leaves three blocks of each page
+ * unallocated; the first store into such a block needs a new block, and
+ * on a full disk the kernel answers that page fault with SIGBUS: the
+ * program dies without a word. So every region SQLite maps is faulted in
+ * writable at once with madvise(MADV_POPULATE_WRITE) (Linux 5.14), which
+ * allocates or reserves every block and reports a failure as an error,
+ * not a signal; SQLite then gets SQLITE_FULL and says so. Later stores
+ * hit allocated blocks. Where the kernel lacks it, a region is mapped
+ * only while more than DB_SHM_SLACK bytes are free (a check, not a
+ * guarantee). Exclusive locking mode (DB_EXCLUSIVE: the WAL index in
+ * heap memory) would avoid the map too, but it would lock out a second
+ * avslut (a sync while an interview is open) and concurrent ingests.
+ */
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+#define DB_SHM_SLACK (1024 * 1024)
+static int db_populate = -1;	/* the kernel has MADV_POPULATE_WRITE */
+
+/* Enough free space beside path for need bytes? Unknown counts as yes. */
+static int
+db_room(const char *path, size_t need)
+{
+	struct statvfs sv;
+
+	if (path == NULL || statvfs(path, &sv) == -1)
+		return 1;
+	return (uint64_t)sv.f_bavail * sv.f_frsize >= need;
+}
+
+static int
+db_prefault(const struct db_file *df, volatile void *addr, int size)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	uintptr_t a = (uintptr_t)addr, start, end;
+	void *probe;
+
+	if (pg <= 0)
+		pg = 4096;
+	if (db_populate == -1) {	/* ask the kernel once, on one page */
+		probe = mmap(NULL, (size_t)pg, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		db_populate = probe != MAP_FAILED && madvise(probe,
+		    (size_t)pg, MADV_POPULATE_WRITE) == 0;
+		if (probe != MAP_FAILED)
+			munmap(probe, (size_t)pg);
+	}
+	if (!db_populate)
+		return db_room(df->path, DB_SHM_SLACK + (size_t)size) ?
+		    SQLITE_OK : SQLITE_FULL;
+	start = a & ~((uintptr_t)pg - 1);
+	end = (a + (uintptr_t)size + (uintptr_t)pg - 1) &
+	    ~((uintptr_t)pg - 1);
+	while (madvise((void *)start, end - start, MADV_POPULATE_WRITE) ==
+	    -1) {
+		if (errno == EINTR)
+			continue;
+		if (errno == EINVAL)	/* a read-only map: nothing to fill */
+			return SQLITE_OK;
+		if (errno == ENOMEM)
+			return SQLITE_NOMEM;
+		/* EFAULT: a store would have raised SIGBUS: on a full disk
+		 * for want of a block, else an I/O error. */
+		db_last_errno = db_room(df->path, DB_SHM_SLACK +
+		    (size_t)size) ? EIO : ENOSPC;
+		return db_last_errno == ENOSPC ? SQLITE_FULL :
+		    SQLITE_IOERR_SHMMAP;
+	}
+	return SQLITE_OK;
+}
+
 static int
 dbf_shm_map(sqlite3_file *f, int pg, int sz, int ext, void volatile **pp)
 {
-	return db_keep(DBF(f)->pMethods->xShmMap(DBF(f), pg, sz, ext, pp));
+	struct db_file *df = (struct db_file *)f;
+	int rc, err;
+
+	rc = db_keep(df->real->pMethods->xShmMap(df->real, pg, sz, ext, pp));
+	if (rc != SQLITE_OK || *pp == NULL || sz <= 0)
+		return rc;
+	if ((err = db_prefault(df, *pp, sz)) != SQLITE_OK) {
+		/* SQLite keeps *pp as the region's address whenever it is
+		 * set: clear it, or it would store into the region anyway. */
+		*pp = NULL;
+		return err;
+	}
+	return rc;
 }
 
 static int
@@ -176,6 +269,7 @@ dbv_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags,
 
 	(void)v;
 	df->real = (sqlite3_file *)(df + 1);
+	df->path = name;
 	df->base.pMethods = NULL;
 	rc = db_keep(db_real->xOpen(db_real, name, df->real, flags, out));
 	if (df->real->pMethods != NULL)

@@ -645,7 +645,7 @@ sync_export(struct outbox *ob, const struct sync_opts *o, const char *file,
 		goto out;
 	}
 	if (fsx_exists(file)) {
-		err_setc(e, ERR_EXISTS, "%s already exists: choose another "
+		err_setc(e, ERR_USAGE, "%s already exists: choose another "
 		    "name, or remove it if it was delivered", file);
 		rc = SYNC_EUSAGE;
 		goto out;
@@ -714,8 +714,10 @@ sync_receipt_file(struct outbox *ob, const char *file,
 
 	memset(r, 0, sizeof *r);
 	sync_forget_tmp(ob);
-	if (fsx_read_file(file, SYNC_RECEIPT_MAX, &buf, &len, e) != 0)
+	if (fsx_read_file(file, SYNC_RECEIPT_MAX, &buf, &len, e) != 0) {
+		err_reclass(e, fsx_exists(file) ? ERR_IO : ERR_NOINPUT);
 		return SYNC_EIO;
+	}
 	if (bundle_receipt_read_buf((uint8_t *)buf, len, &acks, &n, e) != 0) {
 		err_prefix(e, "%s", file);
 		free(buf);

@@ -94,7 +94,9 @@ def case(name, fn):
     try:
         fn()
     except Exception as ex:  # one case never stops the others
-        report(name, False, "%s: %s" % (type(ex).__name__, ex))
+        import traceback
+        report(name, False, "%s: %s %s" % (type(ex).__name__, ex,
+                                           traceback.format_exc()[-600:]))
 
 
 class Laptop:
@@ -221,8 +223,169 @@ def t_export_tmp():
                T, "b.bundle")), "%s %s" % (os.listdir(out), why(r2)))
 
 
+
+# --- full disks ------------------------------------------------------------
+class Image:
+    """A small ext4 file system in a file, loop-mounted (root only)."""
+
+    def __init__(self, name, bs, size_kib):
+        self.img = os.path.join(T, name + ".img")
+        self.mnt = os.path.join(T, name)
+        os.makedirs(self.mnt)
+        with open(self.img, "wb") as f:
+            f.truncate(size_kib * 1024)
+        subprocess.run(["mkfs.ext4", "-q", "-F", "-m", "0", "-b", str(bs),
+                        self.img], check=True, capture_output=True)
+        subprocess.run(["mount", "-o", "loop", self.img, self.mnt],
+                       check=True, capture_output=True)
+        self.filler = os.path.join(self.mnt, "filler")
+
+    def avail_kib(self):
+        st = os.statvfs(self.mnt)
+        return st.f_bavail * st.f_frsize // 1024
+
+    def fill(self, leave_kib):
+        """Fill the file system until leave_kib KiB stay free (0: to the
+        last block)."""
+        n = self.avail_kib() - leave_kib
+        chunk = b"\0" * 1024
+        fd = os.open(self.filler, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+        try:
+            if n > 0:
+                os.write(fd, chunk * n)
+            os.fsync(fd)
+            while leave_kib == 0:
+                os.write(fd, chunk)
+                os.fsync(fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+    def free(self):
+        if os.path.exists(self.filler):
+            os.unlink(self.filler)
+
+    def close(self):
+        subprocess.run(["umount", self.mnt], capture_output=True)
+
+
+def full_ok(r):
+    """A run on a full disk: done, or exit 74 saying "full"; never a
+    signal."""
+    if r.returncode < 0:
+        return "killed by signal %d" % -r.returncode
+    if r.returncode not in (0, 74):
+        return "exit %d" % r.returncode
+    if r.returncode == 74 and "full" not in r.stderr:
+        return "exit 74 without 'full'"
+    return None
+
+
+# KiB left free. With 1 KiB blocks SQLite's -shm map used to raise SIGBUS
+# at about 50 to 80 KiB free; below that the -shm could not be made.
+FULL_LEVELS = {1024: (0, 8, 32, 56, 64, 72), 4096: (0, 32, 64)}
+
+
+def t_full_disk(bs):
+    """The laptop's data and central.db each on their own small ext4 with
+    bs-byte blocks, filled to 0..96 KiB free: every sync, export,
+    receipt and ingest ends normally or with 74 and "full"; after freeing
+    the space everything arrives once."""
+    lapimg = Image("lap%d" % bs, bs, 8192)
+    cenimg = Image("cen%d" % bs, bs, 8192)
+    bad = []
+    try:
+        for level in FULL_LEVELS[bs]:
+            for which in ("laptop", "central"):
+                home = os.path.join(lapimg.mnt, "h%d%s" % (level, which))
+                db = os.path.join(cenimg.mnt, "c%d%s" % (level, which),
+                                  "central.db")
+                os.makedirs(os.path.dirname(db))
+                drop = os.path.join(T, "fdrop%d-%d%s" % (bs, level, which))
+                os.makedirs(drop)
+                lap = Laptop("full", home=home)
+                lap.register(db)
+                lap.seal(8)
+                out = os.path.join(lapimg.mnt if which == "laptop" else T,
+                                   "x%d%s-%d.bundle" % (level, which, bs))
+                img = lapimg if which == "laptop" else cenimg
+                img.fill(level)
+                runs = [
+                    ("sync path", lap.avslut("sync", "--to", db, "--now")),
+                    ("export", lap.avslut("export", out)),
+                    ("sync dir", lap.avslut("sync", "--to", "dir:" + drop,
+                                            "--now")),
+                    ("ingest dir", run([HR, "ingest", "--db", db, drop],
+                                       HRHOME)),
+                    ("sync dir 2", lap.avslut("sync", "--to", "dir:" + drop,
+                                              "--now")),
+                ]
+                rcpt = os.path.join(T, "r.receipt")
+                if os.path.exists(rcpt):
+                    os.unlink(rcpt)
+                if os.path.exists(out):
+                    runs.append(("ingest file", run(
+                        [HR, "ingest", "--db", db, "--receipt", rcpt, out],
+                        HRHOME)))
+                if os.path.exists(rcpt):
+                    runs.append(("receipt", lap.avslut("receipt", rcpt)))
+                for what, r in runs:
+                    w = full_ok(r)
+                    if w:
+                        bad.append("%s, %s full to %d KiB: %s: %s" % (
+                            what, which, level, w, why(r)))
+                img.free()
+                # Space again: everything arrives, once, intact.
+                r = lap.avslut("sync", "--to", db, "--now")
+                h = run([HR, "ingest", "--db", db, drop], HRHOME)
+                r2 = lap.avslut("sync", "--to", "dir:" + drop, "--now")
+                r3 = lap.avslut("sync", "--to", db, "--now")
+                ids = ids_of(db)
+                if (r.returncode or h.returncode or r2.returncode or
+                        r3.returncode or lap.ids() or
+                        len(ids) != len(set(ids)) or
+                        not lap.sealed <= set(ids) or
+                        integrity(db) != "ok" or
+                        integrity(lap.outbox) != "ok"):
+                    bad.append("after freeing (%s, %d KiB): %s %s %s %s, "
+                               "%d left" % (which, level, why(r), why(h),
+                                            why(r2), why(r3),
+                                            len(lap.ids())))
+                if debris_data(lap) or debris_drop(drop):
+                    bad.append("debris (%s, %d KiB): %s %s" % (
+                        which, level, debris_data(lap), debris_drop(drop)))
+    finally:
+        lapimg.close()
+        cenimg.close()
+    sig = [b for b in bad if "signal" in b]
+    report("full_disk_%dk_blocks" % (bs // 1024), not bad,
+           "%d signal deaths; " % len(sig) + "; ".join(bad[:4]) +
+           (" (and %d more)" % (len(bad) - 4) if len(bad) > 4 else ""))
+
+
+def can_mount():
+    if os.geteuid() != 0:
+        return "not root: loop mounts need root"
+    if not shutil.which("mkfs.ext4") or not shutil.which("mount"):
+        return "no mkfs.ext4 or mount"
+    probe = Image("probe", 1024, 1024)
+    ok = os.path.ismount(probe.mnt)
+    probe.close()
+    return None if ok else "cannot loop-mount an ext4 image here"
+
 case("debris_swept", t_debris_swept)
 case("export_tmp", t_export_tmp)
+try:
+    nomount = can_mount()
+except Exception as ex:
+    nomount = "cannot loop-mount: %s" % ex
+if nomount:
+    skip("full_disk", nomount)
+else:
+    for bs in (1024, 4096):
+        case("full_disk_%dk_blocks" % (bs // 1024),
+             lambda b=bs: t_full_disk(b))
 if not os.environ.get("AVSLUT_KEEP"):
     shutil.rmtree(T, ignore_errors=True)
 sys.exit(1 if failed else 0)
