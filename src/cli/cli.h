@@ -30,6 +30,7 @@ int cmd_ingest(int argc, char **argv);
 int cmd_interviewers(int argc, char **argv);
 int cmd_units(int argc, char **argv);
 int cmd_log(int argc, char **argv);
+int cmd_releases(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
 int cmd_dashboard(int argc, char **argv);
 int cmd_report(int argc, char **argv);

@@ -214,11 +214,22 @@ cli_hr_load(const char *db, const char *keyopt, const char *passfile,
 	}
 	d->agg = agg_new((const struct form *const *)d->forms, d->nforms,
 	    units, d->cfg->nunits, NULL);
+	memcpy(d->pk, d->k->pk, sizeof d->pk);
+	rc = release_set_open(&d->rel, d->c, d->k->pk, d->k->sk,
+	    (const struct form *const *)d->forms, d->nforms, units,
+	    d->cfg->nunits, &e);
 	free(units);
+	if (rc != 0) {
+		msg_warn("%s", e.msg);
+		rc = cli_exit_code(&e);
+		goto fail;
+	}
 	memset(&prog, 0, sizeof prog);
 	memset(&o, 0, sizeof o);
 	o.progress = cli_progress;
 	o.progress_ctx = &prog;
+	o.tap = release_set_tap;
+	o.tap_ctx = d->rel;
 	rc = cache_run(d->c, d->k->pk, d->k->sk,
 	    (const struct form *const *)d->forms, d->nforms, d->agg, &o,
 	    &d->res, &e);
@@ -243,6 +254,7 @@ cli_hr_data_free(struct cli_hr_data *d)
 {
 	size_t i;
 
+	release_set_free(d->rel);
 	agg_free(d->agg);
 	hrload_forms_free(d->forms, d->nforms);
 	hrload_result_free(&d->res);
@@ -256,4 +268,18 @@ cli_hr_data_free(struct cli_hr_data *d)
 		free(d->hme[i].unit);
 	free(d->hme);
 	memset(d, 0, sizeof *d);
+}
+
+int
+cli_hr_table(struct cli_hr_data *d, unsigned y, const struct gate_params *gp,
+    struct gate_table **t, struct release_info *info)
+{
+	struct err e;
+
+	if (release_view(d->rel, d->c, d->pk, d->agg, y, gp, t, info,
+	    &e) != 0) {
+		msg_warn("%s", e.msg);
+		return cli_exit_code(&e);
+	}
+	return 0;
 }

@@ -10,6 +10,7 @@
 #include "crypto/key.h"
 #include "report/agg.h"
 #include "report/hrload.h"
+#include "report/release.h"
 #include "store/central.h"
 
 /* Open the store read-write (it must exist), unlock the HR key and write
@@ -50,14 +51,23 @@ struct cli_hr_data {
 	size_t nturnover;
 	struct agg_staff_hme *hme;	/* from hme import */
 	size_t nhme;
+	struct release_set *rel;	/* the frozen releases (opened) */
+	uint8_t pk[ENV_PK_BYTES];	/* to seal new releases to */
 };
 /* Load the config, open the store and unlock (cli_hr_open_unlock with
- * what), load the approved forms, open every envelope into d->agg with a
+ * what), load the approved forms and the releases, open every envelope
+ * into d->agg with a
  * progress bar, say on stderr how many were rejected and why, and read
  * turnover and HME. The key is wiped once the envelopes are read. Returns
  * the exit code; d is freed on failure. */
 int cli_hr_load(const char *db, const char *keyopt, const char *passfile,
     const char *what, struct cli_hr_data *d);
 void cli_hr_data_free(struct cli_hr_data *d);
+
+/* The table a view shows of year y (release_view over d): prints what
+ * went wrong and returns the exit code, or 0. */
+int cli_hr_table(struct cli_hr_data *d, unsigned y,
+    const struct gate_params *gp, struct gate_table **t,
+    struct release_info *info);
 
 #endif

@@ -15,6 +15,21 @@
 #include "util/msg.h"
 #include "util/xmem.h"
 
+/* The dashboard's years come from the releases (release_view). */
+static int
+dashboard_publish(void *ctx, unsigned year, const struct gate_params *gp,
+    struct gate_table **out, uint32_t *held, struct err *e)
+{
+	struct cli_hr_data *hd = ctx;
+	struct release_info ri;
+
+	if (release_view(hd->rel, hd->c, hd->pk, hd->agg, year, gp, out,
+	    &ri, e) != 0)
+		return -1;
+	*held = ri.held;
+	return 0;
+}
+
 static void
 dashboard_usage(FILE *f)
 {
@@ -124,6 +139,8 @@ cmd_dashboard(int argc, char **argv)
 	in.gp.text_k = hd.cfg->text_k;
 	in.gp.turnover = hd.turnover;
 	in.gp.nturnover = hd.nturnover;
+	in.publish = dashboard_publish;
+	in.publish_ctx = &hd;
 	memset(&a, 0, sizeof(a));
 	a.lang = i18n_lang();
 	a.ascii = tui_locale_problem() != NULL;

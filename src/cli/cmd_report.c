@@ -63,6 +63,7 @@ report_run(struct cli_hr_data *d, unsigned year, int have_year,
 	struct gate_params gp;
 	struct gate_table **tabs;
 	struct report_input in;
+	struct release_info ri, cri;
 	struct err e;
 	size_t ny = agg_nyears(d->agg), nt = 0, i;
 	FILE *tmp;
@@ -82,22 +83,33 @@ report_run(struct cli_hr_data *d, unsigned year, int have_year,
 	}
 	tabs = xcalloc(ny + 1, sizeof(*tabs));
 	memset(&in, 0, sizeof(in));
+	memset(&cri, 0, sizeof(cri));
+	/* Every year the report shows (the trend too) is a view of it: its
+	 * release, made now if it has none. */
 	for (i = 0; i < ny; i++) {
 		unsigned y = agg_year(d->agg, i);
 
 		if (y > year)
 			continue;
-		if (gate_publish(&tabs[nt], d->agg, y, &gp, &e) != 0)
-			goto fail;
-		if (y == year)
+		if ((rc = cli_hr_table(d, y, &gp, &tabs[nt], &ri)) != 0)
+			goto out;
+		if (y == year) {
 			in.cur = tabs[nt];
+			cri = ri;
+		}
 		nt++;
 	}
 	if (in.cur == NULL) {
-		if (gate_publish(&tabs[nt], d->agg, year, &gp, &e) != 0)
-			goto fail;
+		if ((rc = cli_hr_table(d, year, &gp, &tabs[nt], &cri)) != 0)
+			goto out;
 		in.cur = tabs[nt++];
 	}
+	in.release = cri.revision;
+	in.release_date = cri.date;
+	in.held = cri.held;
+	if (cri.held > 0 && cri.why[0] != '\0')
+		msg_warn(_("report: %u interviews of %u held back: %s"),
+		    (unsigned)cri.held, year, cri.why);
 	in.region = d->cfg->region;
 	in.year = year;
 	in.tabs = (const struct gate_table *const *)tabs;

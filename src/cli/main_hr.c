@@ -26,6 +26,8 @@ static const struct cli_cmd hr_cmds[] = {
 	{ "report", cmd_report, "write the yearly report (md, csv, html)" },
 	{ "demo", cmd_demo, "a throwaway sample region (EXEMPELDATA) and "
 	    "its dashboard" },
+	{ "releases", cmd_releases, "list the frozen releases of closed "
+	    "years" },
 	{ NULL, NULL, NULL },
 };
 

@@ -29,10 +29,13 @@ dash_new(struct dash **out, const struct dash_input *in, struct err *e)
 	d->nyears = agg_nyears(in->agg);
 	d->years = xcalloc(d->nyears ? d->nyears : 1, sizeof(*d->years));
 	d->tabs = xcalloc(d->nyears ? d->nyears : 1, sizeof(*d->tabs));
+	d->held = xcalloc(d->nyears ? d->nyears : 1, sizeof(*d->held));
 	for (i = 0; i < d->nyears; i++) {
 		d->years[i] = agg_year(in->agg, i);
-		if (gate_publish(&d->tabs[i], in->agg, d->years[i], &in->gp,
-		    e) != 0) {
+		if ((in->publish != NULL ? in->publish(in->publish_ctx,
+		    d->years[i], &in->gp, &d->tabs[i], &d->held[i], e) :
+		    gate_publish(&d->tabs[i], in->agg, d->years[i], &in->gp,
+		    e)) != 0) {
 			dash_free(d);
 			return -1;
 		}
@@ -63,9 +66,21 @@ dash_free(struct dash *d)
 	for (i = 0; i < d->nyears; i++)
 		gate_table_free(d->tabs[i]);
 	free(d->tabs);
+	free(d->held);
 	free(d->years);
 	free(d->scale_q);
 	free(d);
+}
+
+uint32_t
+dash_held(const struct dash *d, unsigned y)
+{
+	size_t i;
+
+	for (i = 0; i < d->nyears; i++)
+		if (d->years[i] == y)
+			return d->held[i];
+	return 0;
 }
 
 const struct gate_table *

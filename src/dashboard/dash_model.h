@@ -26,6 +26,13 @@ struct dash_input {
 	double threshold;		/* turnover flag, fraction */
 	unsigned tyears;		/* years in a row at or above it */
 	struct gate_params gp;		/* k, text_k, today */
+	/* Where a year's table comes from: NULL publishes it through the
+	 * gate; the program passes the releases (release_view), which also
+	 * say how many late interviews are held back. */
+	int (*publish)(void *ctx, unsigned year,
+	    const struct gate_params *gp, struct gate_table **out,
+	    uint32_t *held, struct err *e);
+	void *publish_ctx;
 };
 
 /* Every year's published table. Owns the tables. */
@@ -34,6 +41,7 @@ struct dash {
 	unsigned *years;		/* ascending */
 	size_t nyears;
 	struct gate_table **tabs;	/* one per year */
+	uint32_t *held;			/* per year: held back (releases) */
 	size_t enps_q;			/* first nps question, AGG_NONE */
 	size_t *scale_q;		/* the scale questions shown by
 					 * mean in the overview, form order */
@@ -43,6 +51,8 @@ struct dash {
 /* Publish every year of in->agg. Returns -1 with e set on failure. */
 int dash_new(struct dash **out, const struct dash_input *in, struct err *e);
 void dash_free(struct dash *d);
+/* Interviews of year y that arrived after its release, held back. */
+uint32_t dash_held(const struct dash *d, unsigned y);
 /* The table of year y, or NULL if no interview was held in it. */
 const struct gate_table *dash_table(const struct dash *d, unsigned y);
 /* The year the dashboard opens on: the newest closed year with

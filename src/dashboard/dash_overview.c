@@ -252,6 +252,15 @@ ov_draw(struct dash_app *a)
 		dash_put(a, OV_TOP + 1, 2, COLS - 4, TUI_DIM,
 		    _("No unit matches: Esc clears the search and the area."));
 	dash_legend(a, LINES - 3);
+	if (dash_held(a->d, a->ov.year) > 0) {
+		uint32_t n = dash_held(a->d, a->ov.year);
+
+		snprintf(line, sizeof(line), ngettext("%u interview arrived "
+		    "after the release: held back", "%u interviews arrived "
+		    "after the release: held back", n), (unsigned)n);
+		/* the free row between the units and the legend */
+		dash_put(a, LINES - 4, 1, COLS - 2, TUI_WARNING, line);
+	}
 	memcpy(kb, keys, sizeof(keys));
 	if (a->ascii)
 		kb[2] = akeys[0];

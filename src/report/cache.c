@@ -120,7 +120,8 @@ cr_bytes(struct crd *r, size_t n)
 	return x;
 }
 
-/* A record in the cache: unit (u8 length, bytes, NUL), year u16, the
+/* A record in the cache: its envelope id (16 bytes, for the releases'
+ * sets of ids), unit (u8 length, bytes, NUL), year u16, the
  * form's index in the hash table (u8), then per question its state and,
  * when answered, what its type holds; texts as u32 length, bytes, NUL so
  * that the reader can point into the buffer instead of copying. */
@@ -136,11 +137,12 @@ cb_text(struct cbuf *b, const char *t)
 
 static void
 cache_encode(struct cbuf *b, const struct form *f, uint8_t fi,
-    const struct record *r)
+    const uint8_t id[ENV_ID_BYTES], const struct record *r)
 {
 	size_t q, ul = strlen(r->unit);
 	uint8_t x[3] = { (uint8_t)ul, 0, 0 };
 
+	cb_put(b, id, ENV_ID_BYTES);
 	cb_put(b, x, 1);
 	cb_put(b, r->unit, ul + 1);
 	x[0] = (uint8_t)(r->year >> 8);
@@ -190,13 +192,15 @@ cr_text(struct crd *r)
  * (room for the largest form). 0, or -1 if the bytes do not parse. */
 static int
 cache_decode(struct crd *r, const struct form *const *byix, size_t nix,
-    struct form_answer *ans, struct agg_rec *ar)
+    struct form_answer *ans, struct agg_rec *ar, const uint8_t **id)
 {
 	const struct form *f;
 	const uint8_t *x;
 	uint8_t ul;
 	size_t q;
 
+	if ((*id = cr_bytes(r, ENV_ID_BYTES)) == NULL)
+		return -1;
 	if ((x = cr_bytes(r, 1)) == NULL)
 		return -1;
 	ul = x[0];
@@ -339,7 +343,8 @@ cache_note(struct hrload_result *r, const char *msg)
 /* A used record into the aggregation, as hrload_run counts it. */
 static void
 cache_agg(struct agg *a, struct hrload_result *res, const uint8_t *id,
-    const struct agg_rec *ar)
+    const struct agg_rec *ar, const struct hrload_opts *opts,
+    const uint8_t *tapid)
 {
 	struct err ae;
 	char hex[2 * ENV_ID_BYTES + 1], *note;
@@ -354,7 +359,8 @@ cache_agg(struct agg *a, struct hrload_result *res, const uint8_t *id,
 			note = xasprintf("cached record: %s", ae.msg);
 		cache_note(res, note);
 		free(note);
-	}
+	} else if (opts != NULL && opts->tap != NULL)
+		opts->tap(opts->tap_ctx, tapid, ar);
 }
 
 /* The file, read and opened in place: *mem is the buffer to wipe and
@@ -403,8 +409,10 @@ cache_open_file(const char *path, const uint8_t *sk,
  * is untouched: the header is checked before the first agg_add). */
 static int
 cache_feed(const uint8_t *plain, size_t plen, const struct form *const *forms,
-    size_t nforms, struct agg *a, struct hrload_result *res)
+    size_t nforms, struct agg *a, struct hrload_result *res,
+    const struct hrload_opts *opts)
 {
+	const uint8_t *rid;
 	const struct form *byix[256];
 	struct hrload_result got;
 	struct form_answer *ans;
@@ -475,7 +483,8 @@ cache_feed(const uint8_t *plain, size_t plen, const struct form *const *forms,
 		agg_reject(a);
 	ans = xcalloc(maxq, sizeof *ans);
 	for (i = 0; i < nrec; i++) {
-		if (rd.bad || cache_decode(&rd, byix, nix, ans, &ar) != 0) {
+		if (rd.bad || cache_decode(&rd, byix, nix, ans, &ar,
+		    &rid) != 0) {
 			got.used--;
 			got.invalid++;
 			agg_reject(a);
@@ -485,7 +494,7 @@ cache_feed(const uint8_t *plain, size_t plen, const struct form *const *forms,
 			rd.bad = 1;
 			continue;
 		}
-		cache_agg(a, &got, NULL, &ar);
+		cache_agg(a, &got, NULL, &ar, opts, rid);
 	}
 	if (rd.bad)
 		cache_note(&got, "the record cache is damaged: run again");
@@ -496,6 +505,7 @@ cache_feed(const uint8_t *plain, size_t plen, const struct form *const *forms,
 }
 
 struct cache_fill {
+	const struct hrload_opts *opts;
 	struct agg *a;
 	struct hrload_result *res;
 	const struct form *const *forms;
@@ -524,7 +534,7 @@ cache_fill_fn(void *ctx, const uint8_t id[ENV_ID_BYTES],
 	ar.form_hash = r->form_hash;
 	ar.answers = r->answers;
 	ar.nanswers = r->nanswers;
-	cache_agg(f->a, f->res, id, &ar);
+	cache_agg(f->a, f->res, id, &ar, f->opts, id);
 	if (f->res->invalid != invalid || f->failed)
 		return 0;	/* not used after all: not in the cache */
 	for (fi = 0; fi < f->nforms; fi++)
@@ -536,7 +546,7 @@ cache_fill_fn(void *ctx, const uint8_t id[ENV_ID_BYTES],
 		f->failed = 1;
 		return 0;
 	}
-	cache_encode(&f->recs, f->forms[fi], (uint8_t)fi, r);
+	cache_encode(&f->recs, f->forms[fi], (uint8_t)fi, id, r);
 	f->nrec++;
 	return 0;
 }
@@ -660,7 +670,7 @@ cache_run(struct central *c, const uint8_t pk[ENV_PK_BYTES],
 	if (mem != NULL) {
 		rc = sodium_memcmp(claimed, d.digest, sizeof claimed) == 0 &&
 		    cache_feed(mem + CACHE_HEAD_BYTES, plen, forms, nforms, a,
-		    res);
+		    res, opts);
 		xfree_wipe(mem, memlen);
 		if (rc) {
 			if (opts != NULL && opts->progress != NULL)
@@ -671,6 +681,7 @@ cache_run(struct central *c, const uint8_t pk[ENV_PK_BYTES],
 		}
 	}
 	memset(&f, 0, sizeof f);
+	f.opts = opts;
 	f.a = a;
 	f.res = res;
 	f.forms = forms;

@@ -17,7 +17,7 @@
 
 #define CACHE_SUFFIX "-cache"		/* the file: central.db-cache, 0600 */
 #define CACHE_MAGIC "AVSLUTC\n"		/* 8 bytes */
-#define CACHE_VERSION 1
+#define CACHE_VERSION 2		/* 2: each record after its id */
 #define CACHE_MAX_BYTES (2048ULL << 20)	/* a bigger file is not read */
 
 /* hrload_run with the cache: if the cache file matches the store (the

@@ -460,6 +460,7 @@ hrload_foreach(struct central *c, const uint8_t pk[ENV_PK_BYTES],
 struct hrload_agg {
 	struct agg *a;
 	struct hrload_result *res;
+	const struct hrload_opts *opts;
 };
 
 /* Runs under fnmu, so the agg needs no lock of its own. */
@@ -490,7 +491,8 @@ hrload_agg_fn(void *ctx, const uint8_t id[ENV_ID_BYTES],
 		note = xasprintf("envelope %s: %s", hex, ae.msg);
 		hrload_note(x->res, note);
 		free(note);
-	}
+	} else if (x->opts != NULL && x->opts->tap != NULL)
+		x->opts->tap(x->opts->tap_ctx, id, &ar);
 	return 0;
 }
 
@@ -504,6 +506,7 @@ hrload_run(struct central *c, const uint8_t pk[ENV_PK_BYTES],
 
 	x.a = a;
 	x.res = res;
+	x.opts = opts;
 	return hrload_go(c, pk, sk, forms, nforms, 1, opts, hrload_agg_fn, &x,
 	    res, e);
 }

@@ -30,10 +30,19 @@ enum hrload_status {
  * per batch and once at the end with done == total. */
 typedef void (*hrload_progress_fn)(void *ctx, size_t done, size_t total);
 
+/* Called once for every record hrload_run (or cache_run) counted into
+ * the aggregation, with its envelope id, serialised like hrload_fn; r is
+ * wiped after the call. For the releases: which interviews of a year a
+ * release included. */
+typedef void (*hrload_tap_fn)(void *ctx, const uint8_t id[ENV_ID_BYTES],
+    const struct agg_rec *r);
+
 struct hrload_opts {
 	unsigned threads;		/* 0: one per online core */
 	hrload_progress_fn progress;	/* NULL: none */
 	void *progress_ctx;
+	hrload_tap_fn tap;		/* NULL: none */
+	void *tap_ctx;
 };
 
 /* What a run saw. notes[] name the envelope by id and say why it was

@@ -1049,6 +1049,18 @@ report_walk(FILE *f, const struct report_emit *em,
 	nfind = report_findings(in, &find);
 	em->list(f, (const char *const *)find, nfind, 2);
 	report_strings_free(find, nfind);
+	if (in->release > 0)
+		report_para(em, f, _("Release %u of %u, made %s: every view of "
+		    "%u shows these figures."), in->release, in->year,
+		    in->release_date != NULL ? in->release_date : "",
+		    in->year);
+	if (in->held > 0)
+		report_para(em, f, ngettext("%u interview arrived after the "
+		    "release and is held back: it enters a revision only when "
+		    "that reveals nothing about it.", "%u interviews arrived "
+		    "after the release and are held back: they enter a "
+		    "revision only when that reveals nothing about them.",
+		    in->held), (unsigned)in->held);
 	if (t->open) {
 		report_para(em, f, _("%u is not closed yet: the report shows "
 		    "the number of interviews only."), in->year);

@@ -5,6 +5,7 @@
 #define AVSLUT_REPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "report/agg.h"
@@ -36,6 +37,10 @@ struct report_input {
 	size_t rejected;		/* envelopes not used (for the method) */
 	int sample;			/* made-up data (config sample: true):
 					 * EXEMPELDATA on every page */
+	/* The release cur is (release_view): 0 for the running year. */
+	unsigned release;
+	const char *release_date;	/* YYYY-MM-DD */
+	uint32_t held;			/* late interviews held back */
 };
 
 /* "md", "csv", "html" -> fmt; -1 if none of them. */

@@ -152,6 +152,10 @@ report_csv(FILE *f, const struct report_input *in, struct err *e)
 		if (gr->kind != GATE_ROW_POOL)
 			csv_num(&r, "", "", "", "interviews", gr->interviews,
 			    0);
+		if (gr->kind == GATE_ROW_REGION && in->release > 0)
+			csv_num(&r, "", "", "", "release", in->release, 0);
+		if (gr->kind == GATE_ROW_REGION && in->held > 0)
+			csv_num(&r, "", "", "", "held_back", in->held, 0);
 		if (gr->kind == GATE_ROW_UNIT) {
 			double v = agg_turnover_rate(in->turnover,
 			    in->nturnover, gr->code, in->year);

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -79,6 +80,16 @@ static const char *const central_schema[CENTRAL_SCHEMA_VERSION] = {
 	"  user TEXT NOT NULL,"
 	"  what TEXT NOT NULL"
 	");",
+	/* 2: the frozen releases of closed years (report/release.h). */
+	"CREATE TABLE releases ("
+	"  year INTEGER NOT NULL,"
+	"  revision INTEGER NOT NULL CHECK (revision >= 1),"
+	"  date TEXT NOT NULL,"
+	"  interviews INTEGER NOT NULL,"
+	"  mapdigest TEXT NOT NULL,"
+	"  blob BLOB NOT NULL,"
+	"  PRIMARY KEY (year, revision)"
+	") WITHOUT ROWID;",
 };
 
 /* Network file systems by statfs f_type (linux/magic.h and the kernel
@@ -1150,4 +1161,90 @@ out:
 		return rc;
 	return central_exec(c, "PRAGMA wal_checkpoint(TRUNCATE)", "deleted, "
 	    "but cannot checkpoint the WAL", e);
+}
+
+/* --- releases ------------------------------------------------------------ */
+
+int
+central_release_list(struct central *c, struct central_release **rows,
+    size_t *n, struct err *e)
+{
+	sqlite3_stmt *st;
+	struct central_release *v = NULL, *r;
+	size_t k = 0;
+	const void *b;
+	const char *s;
+	int rc, x;
+
+	*rows = NULL;
+	*n = 0;
+	if ((rc = central_prepare(c, &st, "SELECT year, revision, date, "
+	    "interviews, mapdigest, blob FROM releases ORDER BY year, "
+	    "revision", "cannot read the releases", e)) != 0)
+		return rc;
+	while ((x = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, k + 1, sizeof *v);
+		r = &v[k++];
+		memset(r, 0, sizeof *r);
+		r->year = (unsigned)sqlite3_column_int64(st, 0);
+		r->revision = (unsigned)sqlite3_column_int64(st, 1);
+		s = (const char *)sqlite3_column_text(st, 2);
+		snprintf(r->date, sizeof r->date, "%s", s != NULL ? s : "");
+		r->interviews = (uint32_t)sqlite3_column_int64(st, 3);
+		s = (const char *)sqlite3_column_text(st, 4);
+		snprintf(r->mapdigest, sizeof r->mapdigest, "%s",
+		    s != NULL ? s : "");
+		b = sqlite3_column_blob(st, 5);
+		r->bloblen = (size_t)sqlite3_column_bytes(st, 5);
+		r->blob = xmalloc(r->bloblen ? r->bloblen : 1);
+		if (r->bloblen > 0)
+			memcpy(r->blob, b, r->bloblen);
+	}
+	if (x != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot read the releases", e);
+		sqlite3_finalize(st);
+		central_release_list_free(v, k);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	*rows = v;
+	*n = k;
+	return 0;
+}
+
+void
+central_release_list_free(struct central_release *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(rows[i].blob);
+	free(rows);
+}
+
+int
+central_release_add(struct central *c, const struct central_release *r,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc, x;
+
+	if ((rc = central_prepare(c, &st, "INSERT OR IGNORE INTO releases "
+	    "(year, revision, date, interviews, mapdigest, blob) VALUES (?, "
+	    "?, ?, ?, ?, ?)", "cannot record the release", e)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, r->year);
+	sqlite3_bind_int64(st, 2, r->revision);
+	sqlite3_bind_text(st, 3, r->date, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, r->interviews);
+	sqlite3_bind_text(st, 5, r->mapdigest, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 6, r->blob, (int)r->bloblen, SQLITE_STATIC);
+	x = sqlite3_step(st);
+	if (x != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot record the release", e);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	return sqlite3_changes(c->db) == 0 ? 1 : 0;
 }

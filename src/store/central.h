@@ -10,7 +10,7 @@
 #include "store/bundle.h"
 #include "util/err.h"
 
-#define CENTRAL_SCHEMA_VERSION 1
+#define CENTRAL_SCHEMA_VERSION 2	/* 2: releases */
 #define CENTRAL_APP_ID 0x41564843	/* PRAGMA application_id, "AVHC" */
 #define CENTRAL_PK_BYTES BUNDLE_PK_BYTES	/* interviewer Ed25519 key */
 
@@ -168,5 +168,28 @@ void central_hme_list_free(struct central_hme *rows, size_t n);
 int central_env_delete(struct central *c, const uint8_t (*ids)[BUNDLE_ID_BYTES],
     size_t n, const char *what, size_t *deleted, struct err *e);
 
+
+/* Releases (report/release.h): one closed year's published tables,
+ * sealed to the HR public key (the blob), with the revision number, the
+ * date it was made, its interview count and the digest of the unit-to-area
+ * map it was made with (shown by every view anyway, so kept in the clear
+ * for `avslut-hr releases`). */
+struct central_release {
+	unsigned year;
+	unsigned revision;		/* 1, 2, ... */
+	char date[11];			/* YYYY-MM-DD, UTC */
+	uint32_t interviews;		/* in the release */
+	char mapdigest[33];		/* hex */
+	uint8_t *blob;			/* sealed */
+	size_t bloblen;
+};
+/* Every release, by year and revision. Returns 0 or < 0. */
+int central_release_list(struct central *c, struct central_release **rows,
+    size_t *n, struct err *e);
+void central_release_list_free(struct central_release *rows, size_t n);
+/* Add one release. Returns 0, 1 if that year and revision exist already
+ * (another view made it at the same moment: nothing is written), < 0. */
+int central_release_add(struct central *c, const struct central_release *r,
+    struct err *e);
 
 #endif

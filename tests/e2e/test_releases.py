@@ -177,9 +177,16 @@ HELD = re.compile(r"arrived after the release")
 
 
 def strip_held(text):
-    """The report without the lines that count held-back interviews."""
-    return [l for l in text.splitlines() if not HELD.search(l) and
-            ";held_back;" not in l]
+    """The report without the lines that count held-back interviews (and
+    the blank line that set them apart)."""
+    out = []
+    for l in text.splitlines():
+        if HELD.search(l) or ";held_back;" in l:
+            continue
+        if l.strip() == "" and out and out[-1].strip() == "":
+            continue
+        out.append(l)
+    return out
 
 
 def cells(text):

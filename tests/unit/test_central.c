@@ -188,7 +188,8 @@ test_migrate_empty(void **state)
 	raw_exec(dbpath, "PRAGMA user_version = 0");
 	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
 	central_close(c);
-	assert_int_equal(pragma(dbpath, "PRAGMA user_version"), 1);
+	assert_int_equal(pragma(dbpath, "PRAGMA user_version"),
+	    CENTRAL_SCHEMA_VERSION);
 }
 
 static void
@@ -456,7 +457,8 @@ test_concurrent_create(void **state)
 		assert_int_equal(waitpid(pid[i], &st, 0), pid[i]);
 		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	}
-	assert_int_equal(pragma(dbpath, "PRAGMA user_version"), 1);
+	assert_int_equal(pragma(dbpath, "PRAGMA user_version"),
+	    CENTRAL_SCHEMA_VERSION);
 }
 
 static void

@@ -1,0 +1,95 @@
+/* release: frozen releases of closed years. The first time any view (a
+ * report of any format, the dashboard, a CSV) shows a closed year, the
+ * gate's tables of that year are its release: sealed to the HR public key
+ * and kept in central.db with the unit-to-area map and the set of
+ * envelope ids they were computed from. Every later view shows the
+ * release. Interviews of that year that arrive later are held back and
+ * counted; they enter a revision only when release_check finds that the
+ * revision lets nothing be derived that the earlier releases and a gate
+ * over the late interviews alone would not show (attack classes 3 and 4
+ * of issue 10). No SQL here (central_release_*), no ncurses. */
+#ifndef AVSLUT_RELEASE_H
+#define AVSLUT_RELEASE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/env.h"
+#include "form/form.h"
+#include "report/agg.h"
+#include "report/gate.h"
+#include "store/central.h"
+#include "util/err.h"
+
+#define RELEASE_MAGIC "AVSLUTR1"	/* 8 bytes, first in every blob */
+#define RELEASE_MAX_BYTES (512u << 20)	/* a bigger blob is not opened */
+
+/* Every release of one store, opened, and what the load saw of the years
+ * that have one. */
+struct release_set;
+
+/* What a view of one year shows besides the tables. */
+struct release_info {
+	unsigned revision;	/* 0: not released (the running year) */
+	char date[11];		/* of that revision, YYYY-MM-DD */
+	uint32_t held;		/* interviews of the year after it, held
+				 * back */
+	char why[256];		/* held > 0: why no revision was made */
+};
+
+/* Read and open every release of c with the key pair (before the load:
+ * the key is wiped after it). forms and units as the load's agg_new
+ * got them; units is the configuration's map now. On a blob that does
+ * not open (another key, damaged) the whole call fails: nothing may be
+ * shown as if unreleased. */
+int release_set_open(struct release_set **out, struct central *c,
+    const uint8_t pk[ENV_PK_BYTES], const uint8_t sk[ENV_SK_BYTES],
+    const struct form *const *forms, size_t nforms,
+    const struct agg_unit *units, size_t nunits, struct err *e);
+void release_set_free(struct release_set *rs);
+
+/* For hrload_opts.tap: every record the load counted, with its envelope
+ * id (serialised calls). Late records of a released year are counted
+ * into the difference aggregates here. */
+void release_set_tap(void *ctx, const uint8_t id[ENV_ID_BYTES],
+    const struct agg_rec *r);
+
+/* The table a view shows of year y of a (the whole load): the newest
+ * release of y; or, for a closed year without one, the gate's table,
+ * recorded now as release 1; or a revision when late interviews pass
+ * release_check. Open years are published as they are (counts only) and
+ * never recorded. The table borrows a and rs: free it with
+ * gate_table_free before either. */
+int release_view(struct release_set *rs, struct central *c,
+    const uint8_t pk[ENV_PK_BYTES], const struct agg *a, unsigned y,
+    const struct gate_params *gp, struct gate_table **out,
+    struct release_info *info, struct err *e);
+
+/* One line per release for `avslut-hr releases`. */
+struct release_entry {
+	unsigned year, revision;
+	char date[11];
+	uint32_t interviews;
+	uint32_t held;		/* newest revision of its year only */
+	char mapdigest[33];
+};
+size_t release_list(const struct release_set *rs,
+    const struct release_entry **list);
+
+/* The narrow check a revision must pass (swapped for the LP audit of
+ * report/audit.h once it lands): cand is the gate's table over every
+ * record of the year; prev the earlier releases' tables; late[i] the
+ * records of the year that release i did not include (as an agg made
+ * with the same forms and units). Returns 1 if cand may be published,
+ * 0 with why filled if not. */
+int release_check(const struct gate_table *cand,
+    const struct gate_table *const *prev, const struct agg *const *late,
+    size_t nprev, const struct gate_params *gp, char *why, size_t whylen);
+
+/* Serialise a table (with its map and ids) and read it back; for tests. */
+int release_encode(const struct gate_table *t, unsigned revision,
+    const struct agg_unit *units, size_t nunits,
+    const uint8_t (*ids)[ENV_ID_BYTES], size_t nids, uint8_t **out,
+    size_t *outlen);
+
+#endif
