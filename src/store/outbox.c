@@ -452,9 +452,9 @@ unwrap_key(const struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
 		sodium_free(*key);
 		*key = NULL;
 		return err_setc(e, ERR_DATA,
-		    "%s: the key of draft %s does not open with "
+		    _("%s: the key of draft %s does not open with "
 		    "this profile's draft key: the draft is damaged, its key "
-		    "was lost with %s, or it belongs to another profile",
+		    "was lost with %s, or it belongs to another profile"),
 		    ob->path, hex, slot_path(ob->slots));
 	}
 	return 0;
@@ -479,8 +479,8 @@ row_key(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
 		    (size_t)sqlite3_column_bytes(st, col + 1), key, e);
 	slot = sqlite3_column_int64(st, col);
 	if (slot < 0 || slot >= SLOT_COUNT)
-		return err_setc(e, ERR_DATA, "%s: a draft names slot %lld, "
-		    "which %s does not have", ob->path, (long long)slot,
+		return err_setc(e, ERR_DATA, _("%s: a draft names slot %lld, "
+		    "which %s does not have"), ob->path, (long long)slot,
 		    slot_path(ob->slots));
 	if (slot_read(ob->slots, (unsigned)slot, w, e) == -1)
 		return -1;
@@ -589,8 +589,8 @@ outbox_draft_new(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
 	if (slots_named(ob, 0, used, e) == -1)
 		goto fail;
 	if (pick_slot(used, &slot) == -1) {
-		err_setc(e, ERR_FULL, "%s is full: %d drafts are open, as many "
-		    "as it holds: seal or delete a draft first",
+		err_setc(e, ERR_FULL, _("%s is full: %d drafts are open, as "
+		    "many as it holds: seal or delete a draft first"),
 		    slot_path(ob->slots), SLOT_COUNT);
 		goto fail;
 	}
@@ -830,8 +830,8 @@ outbox_draft_delete(
 	}
 	crash_point("outbox-delete-after-mark");
 	if (forget(ob, id, e) == -1)
-		return err_prefix(e, "the draft is deleted, but its key is "
-		    "wiped only when avslut next starts");
+		return err_prefix(e, "%s", _("the draft is deleted, but its "
+		    "key is wiped only when avslut next starts"));
 	return 0;
 }
 

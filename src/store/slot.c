@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "util/fsx.h"
+#include "util/i18n.h"
 #include "util/paths.h"
 #include "util/xmem.h"
 
@@ -86,9 +87,9 @@ static int
 damaged(struct slot *s, const char *why, struct err *e)
 {
 	return err_setc(e, ERR_DATA,
-	    "%s is not a valid draft-key file (%s): move it away; the "
+	    _("%s is not a valid draft-key file (%s): move it away; the "
 	    "drafts in progress cannot be opened without it, sealed "
-	    "interviews are not affected",
+	    "interviews are not affected"),
 	    s->path, why);
 }
 
@@ -100,15 +101,15 @@ check_header(struct slot *s, struct err *e)
 
 	n = pread(s->fd, h, sizeof h, 0);
 	if (n == -1)
-		return err_setc(e, ERR_IO, "cannot read %s: %s", s->path,
+		return err_setc(e, ERR_IO, _("cannot read %s: %s"), s->path,
 		    strerror(errno));
 	if (n != (ssize_t)sizeof h || memcmp(h, MAGIC, 8) != 0)
-		return damaged(s, "no header", e);
+		return damaged(s, _("no header"), e);
 	if (get32(h + 8) != SLOT_VERSION)
-		return damaged(s, "unknown version", e);
+		return damaged(s, _("unknown version"), e);
 	make_header(want);
 	if (sodium_memcmp(h, want, SLOT_BYTES) != 0)
-		return damaged(s, "the header does not check", e);
+		return damaged(s, _("the header does not check"), e);
 	return 0;
 }
 
@@ -127,21 +128,21 @@ slot_open(const char *dir, struct slot **out, struct err *e)
 	if (s->fd == -1) {
 		err_setc(e, errno == EACCES || errno == EROFS ||
 		    errno == EPERM ? ERR_PERM : ERR_IO,
-		    "cannot open %s: %s: it must be a writable file",
+		    _("cannot open %s: %s: it must be a writable file"),
 		    s->path, strerror(errno));
 		goto fail;
 	}
 	if (fstat(s->fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		err_setc(e, ERR_DATA, "%s is not a regular file", s->path);
+		err_setc(e, ERR_DATA, _("%s is not a regular file"), s->path);
 		goto fail;
 	}
 	if ((st.st_mode & 077) != 0 && fchmod(s->fd, 0600) == -1) {
-		err_setc(e, ERR_PERM, "%s is readable by others and cannot "
-		    "be made private: %s", s->path, strerror(errno));
+		err_setc(e, ERR_PERM, _("%s is readable by others and cannot "
+		    "be made private: %s"), s->path, strerror(errno));
 		goto fail;
 	}
 	if (st.st_size != SLOT_FILE_BYTES) {
-		damaged(s, "wrong size", e);
+		damaged(s, _("wrong size"), e);
 		goto fail;
 	}
 	if (check_header(s, e) == -1)
@@ -177,10 +178,10 @@ offset_of(unsigned i)
 }
 
 static int
-io_err(struct slot *s, const char *what, int saved, struct err *e)
+io_err(struct slot *s, int saved, struct err *e)
 {
 	return err_setc(e, saved == ENOSPC || saved == EDQUOT ? ERR_FULL :
-	    ERR_IO, "cannot %s %s: %s", what, s->path, strerror(saved));
+	    ERR_IO, _("cannot write %s: %s"), s->path, strerror(saved));
 }
 
 /* pwrite all of buf at off (no sync). */
@@ -196,7 +197,7 @@ put(struct slot *s, const uint8_t *buf, size_t len, off_t off,
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			return io_err(s, "write", w == 0 ? EIO : errno, e);
+			return io_err(s, w == 0 ? EIO : errno, e);
 		done += (size_t)w;
 	}
 	return 0;
@@ -206,7 +207,7 @@ static int
 sync_data(struct slot *s, struct err *e)
 {
 	if (fdatasync(s->fd) == -1)
-		return io_err(s, "write", errno, e);
+		return io_err(s, errno, e);
 	return 0;
 }
 
@@ -217,15 +218,15 @@ slot_read(struct slot *s, unsigned i, uint8_t out[SLOT_BYTES],
 	ssize_t n;
 
 	if (i >= SLOT_COUNT)
-		return err_setc(e, ERR_DATA, "%s: no slot %u", s->path, i);
+		return err_setc(e, ERR_DATA, _("%s: no slot %u"), s->path, i);
 	do
 		n = pread(s->fd, out, SLOT_BYTES, offset_of(i));
 	while (n == -1 && errno == EINTR);
 	if (n == -1)
-		return err_setc(e, ERR_IO, "cannot read %s: %s", s->path,
+		return err_setc(e, ERR_IO, _("cannot read %s: %s"), s->path,
 		    strerror(errno));
 	if (n != SLOT_BYTES)
-		return damaged(s, "cut short", e);
+		return damaged(s, _("cut short"), e);
 	return 0;
 }
 
@@ -237,7 +238,7 @@ slot_write(struct slot *s, unsigned i, const void *data, size_t len,
 	int rc;
 
 	if (i >= SLOT_COUNT || len > SLOT_BYTES)
-		return err_setc(e, ERR_SOFTWARE, "%s: no slot %u of %zu bytes",
+		return err_setc(e, ERR_SOFTWARE, _("%s: no slot %u of %zu bytes"),
 		    s->path, i, len);
 	if (len > 0)
 		memcpy(buf, data, len);
