@@ -34,6 +34,7 @@ int cmd_releases(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
 int cmd_dashboard(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 int cmd_turnover(int argc, char **argv);
 int cmd_hme(int argc, char **argv);
 int cmd_demo(int argc, char **argv);

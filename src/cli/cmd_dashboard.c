@@ -149,7 +149,7 @@ cmd_dashboard(int argc, char **argv)
 		msg_warn("%s", e.msg);
 		cli_hr_data_free(&hd);
 		free(sample_region);
-		return EX_SOFTWARE;
+		return cli_exit_code(&e);
 	}
 	if (year == 0)
 		year = dash_default_year(a.d);

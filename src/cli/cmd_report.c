@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_hr.h"
+#include "report/audit.h"
 #include "report/gate.h"
 #include "report/report.h"
 #include "util/fsx.h"
@@ -39,8 +40,10 @@ report_usage(FILE *f)
 	    "  --key FILE       the HR key file\n"
 	    "  --passphrase-file FILE  read the passphrase from line 1\n"
 	    "  --help           show this help\n"
-	    "Exit 0 on success, 64 usage, 66 no store, 74 I/O, 77 wrong\n"
-	    "passphrase, 78 bad config.\n", f);
+	    "Before anything is written the disclosure audit checks every\n"
+	    "hidden figure against all the tables (see avslut-hr audit).\n"
+	    "Exit 0 on success, 64 usage, 65 refused by the audit, 66 no\n"
+	    "store, 74 I/O, 77 wrong passphrase, 78 bad config.\n", f);
 }
 
 static int
@@ -110,6 +113,14 @@ report_run(struct cli_hr_data *d, unsigned year, int have_year,
 	if (cri.held > 0 && cri.why[0] != '\0')
 		msg_warn(_("report: %u interviews of %u held back: %s"),
 		    (unsigned)cri.held, year, cri.why);
+	/* Nothing is shown before the audit has found every hidden figure
+	 * safe against all of the tables together. */
+	if (audit_check_tables((const struct gate_table *const *)tabs, nt,
+	    NULL, &e) != 0) {
+		msg_warn("report: %s", e.msg);
+		rc = cli_exit_code(&e);
+		goto out;
+	}
 	in.region = d->cfg->region;
 	in.year = year;
 	in.tabs = (const struct gate_table *const *)tabs;

@@ -24,6 +24,7 @@ static const struct cli_cmd hr_cmds[] = {
 	{ "dashboard", cmd_dashboard, "the per-unit dashboard (a terminal "
 	    "screen)" },
 	{ "report", cmd_report, "write the yearly report (md, csv, html)" },
+	{ "audit", cmd_audit, "the disclosure audit of what reports show" },
 	{ "demo", cmd_demo, "a throwaway sample region (EXEMPELDATA) and "
 	    "its dashboard" },
 	{ "releases", cmd_releases, "list the frozen releases of closed "

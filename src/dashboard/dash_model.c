@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/audit.h"
 #include "tui/tui_edit.h"
 #include "util/collate.h"
 #include "util/i18n.h"
@@ -39,6 +40,12 @@ dash_new(struct dash **out, const struct dash_input *in, struct err *e)
 			dash_free(d);
 			return -1;
 		}
+	}
+	/* the disclosure audit, before the dashboard shows anything */
+	if (audit_check_tables((const struct gate_table *const *)d->tabs,
+	    d->nyears, NULL, e) != 0) {
+		dash_free(d);
+		return -1;
 	}
 	nq = agg_nquestions(in->agg);
 	d->enps_q = AGG_NONE;

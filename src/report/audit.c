@@ -1157,3 +1157,30 @@ audit_verdict(const struct audit_result *r, struct err *e)
 	    r->determined == 1 ? "" : "s", buf,
 	    r->pinned + r->determined > n ? "; ..." : "");
 }
+
+int
+audit_check_tables(const struct gate_table *const *t, size_t n,
+    struct audit_result *r, struct err *e)
+{
+	struct audit *au = audit_new(NULL);
+	struct audit_result mine;
+	char label[16];
+	size_t i;
+	int rc = 0;
+
+	if (r == NULL)
+		r = &mine;
+	memset(r, 0, sizeof(*r));
+	for (i = 0; i < n && rc == 0; i++) {
+		snprintf(label, sizeof(label), "%u", t[i]->year);
+		rc = audit_add(au, t[i], label, NULL, e);
+	}
+	if (rc == 0)
+		rc = audit_run(au, r, e);
+	if (rc == 0)
+		rc = audit_verdict(r, e);
+	audit_free(au);
+	if (r == &mine)
+		audit_result_free(&mine);
+	return rc;
+}

@@ -96,4 +96,11 @@ void audit_result_free(struct audit_result *r);
  * never publishes them. */
 int audit_verdict(const struct audit_result *r, struct err *e);
 
+/* The audit every view runs before it shows anything: the n tables (one
+ * release each, labelled by year) audited together; r (may be NULL)
+ * receives the result. Returns audit_verdict's answer, or -1 if the
+ * audit could not run. */
+int audit_check_tables(const struct gate_table *const *t, size_t n,
+    struct audit_result *r, struct err *e);
+
 #endif

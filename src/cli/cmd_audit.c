@@ -1,0 +1,210 @@
+/* cmd_audit: `avslut-hr audit [--year Y]`: the disclosure audit, the one
+ * every report and the dashboard run before they show anything, printed:
+ * how many cells it checked and suppressed, the narrowest intervals, and
+ * every finding (named, never a hidden value). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cli/cli.h"
+#include "cli/cli_hr.h"
+#include "report/audit.h"
+#include "report/gate.h"
+#include "util/i18n.h"
+#include "util/msg.h"
+#include "util/xmem.h"
+
+static void
+audit_usage(FILE *f)
+{
+	fputs("usage: avslut-hr audit [--year YEAR] [--db FILE] [--key FILE]\n"
+	    "           [--passphrase-file FILE]\n"
+	    "Run the disclosure audit: for every figure the publish gate\n"
+	    "hides, the interval an attacker holding every published table\n"
+	    "can still place it in (linear programming), and every group\n"
+	    "whose sensitive answer the tables give away. Prints the cells\n"
+	    "checked, the suppressed cells, the narrowest intervals and the\n"
+	    "unit-years with more interviews than leavers. Never prints a\n"
+	    "hidden value. Reports and the dashboard run the same audit.\n\n"
+	    "  --year YEAR      audit that year's table only (default: every\n"
+	    "                   year)\n"
+	    "  --db FILE        the central store\n"
+	    "  --key FILE       the HR key file\n"
+	    "  --passphrase-file FILE  read the passphrase from line 1\n"
+	    "  --help           show this help\n"
+	    "Exit 0 if nothing is pinned or determined, 65 if something is,\n"
+	    "64 usage, 66 no store, 74 I/O, 77 wrong passphrase, 78 bad\n"
+	    "config.\n", f);
+}
+
+static const char *
+audit_kind(enum audit_kind k)
+{
+	switch (k) {
+	case AUDIT_PINNED:
+		return _("pinned");
+	case AUDIT_DETERMINED:
+		return _("sensitive answer determined");
+	case AUDIT_IMPLAUSIBLE:
+		return _("more interviews than leavers: check for fabricated "
+		    "interviews");
+	default:
+		return "";
+	}
+}
+
+static void
+audit_print(const struct audit_result *r)
+{
+	size_t i;
+
+	printf(_("tables                 %zu\n"), r->tables);
+	printf(_("figures                %zu\n"), r->figures);
+	printf(_("cells checked          %zu\n"), r->cells);
+	printf(_("suppressed cells       %zu\n"), r->suppressed);
+	printf(_("linear programs        %zu\n"), r->lps);
+	printf(_("pinned                 %zu\n"), r->pinned);
+	printf(_("sensitive determined   %zu\n"), r->determined);
+	printf(_("implausible unit-years %zu\n"), r->implausible);
+	if (r->nnarrow > 0) {
+		printf("\n%s\n", _("Narrowest intervals of suppressed cells "
+		    "(width: the values it can still take, less one):"));
+		printf("  %5s  %4s  %-26s %-16s %s\n", _("width"), _("year"),
+		    _("row"), _("question"), _("answer"));
+		for (i = 0; i < r->nnarrow; i++) {
+			const struct audit_cell *c = &r->narrow[i];
+
+			printf("  %5.1f  %4u  %-26s %-16s %s\n", c->width,
+			    c->year, c->row, c->question,
+			    c->category != NULL ? c->category : "");
+		}
+	}
+	if (r->nbad > 0)
+		printf("\n%s\n", _("Findings:"));
+	for (i = 0; i < r->nbad; i++) {
+		const struct audit_cell *c = &r->bad[i];
+
+		printf("  %u  %s%s%s%s%s: %s\n", c->year, c->row,
+		    c->question != NULL ? ", " : "",
+		    c->question != NULL ? c->question : "",
+		    c->category != NULL ? " = " : "",
+		    c->category != NULL ? c->category : "", audit_kind(c->kind));
+	}
+}
+
+static int
+audit_parse_year(const char *s, unsigned *y)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < 1900 || v > 2999)
+		return -1;
+	*y = (unsigned)v;
+	return 0;
+}
+
+static int
+audit_cmd_run(struct cli_hr_data *d, unsigned year)
+{
+	struct gate_params gp;
+	struct gate_table **tabs;
+	struct audit_result r;
+	struct err e = { .msg = "" };
+	size_t ny = agg_nyears(d->agg), nt = 0, i;
+	int rc;
+
+	gate_params_default(&gp);
+	gp.k = d->cfg->k;
+	gp.text_k = d->cfg->text_k;
+	gp.turnover = d->turnover;
+	gp.nturnover = d->nturnover;
+	tabs = xcalloc(ny + 1, sizeof(*tabs));
+	for (i = 0; i < ny; i++) {
+		unsigned y = agg_year(d->agg, i);
+
+		if (year != 0 && y != year)
+			continue;
+		if (gate_publish(&tabs[nt], d->agg, y, &gp, &e) != 0) {
+			msg_warn("audit: %s", e.msg);
+			rc = cli_exit_code(&e);
+			goto out;
+		}
+		nt++;
+	}
+	rc = audit_check_tables((const struct gate_table *const *)tabs, nt,
+	    &r, &e);
+	if (rc == 0 || e.cls == ERR_DATA)
+		audit_print(&r);
+	if (rc != 0) {
+		msg_warn("audit: %s", e.msg);
+		rc = cli_exit_code(&e);
+	}
+	audit_result_free(&r);
+out:
+	for (i = 0; i < nt; i++)
+		gate_table_free(tabs[i]);
+	free(tabs);
+	return rc;
+}
+
+int
+cmd_audit(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "year", required_argument, NULL, 'y' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "passphrase-file", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *db = NULL, *key = NULL, *pass = NULL;
+	struct cli_hr_data d;
+	unsigned year = 0;
+	int ch, rc;
+	char *what;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'y':
+			if (audit_parse_year(optarg, &year) != 0) {
+				msg_warn("audit: --year %s is not a year",
+				    optarg);
+				return EX_USAGE;
+			}
+			break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'k':
+			key = optarg;
+			break;
+		case 'p':
+			pass = optarg;
+			break;
+		case 'h':
+			audit_usage(stdout);
+			return 0;
+		default:
+			audit_usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		msg_warn("audit: unexpected '%s': see avslut-hr audit --help",
+		    argv[optind]);
+		return EX_USAGE;
+	}
+	what = year != 0 ? xasprintf("audit %u", year) : xstrdup("audit");
+	rc = cli_hr_load(db, key, pass, what, &d);
+	free(what);
+	if (rc != 0)
+		return rc;
+	rc = audit_cmd_run(&d, year);
+	cli_hr_data_free(&d);
+	return rc;
+}
