@@ -4,7 +4,11 @@
 # end-to-end tests. Ends with one line: "check: N passed, N failed".
 B=${1:-build}
 root=$(pwd)
-export AVSLUT_SRCDIR="$root" AVSLUT_BUILD="$root/$B"
+case $B in
+/*) build=$B ;;
+*) build=$root/$B ;;
+esac
+export AVSLUT_SRCDIR="$root" AVSLUT_BUILD="$build"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=
@@ -12,7 +16,15 @@ export CMOCKA_MESSAGE_OUTPUT=STDOUT
 pass=0
 fail=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# The end-to-end tests reach the source and the build through a directory
+# only its owner may enter, as a clone in root's home (0700) does: a test
+# that runs a program as another user must copy it where that user can
+# reach it (issue 16), and this makes every run check that.
+priv=$(mktemp -d)
+chmod 700 "$priv"
+ln -s "$root" "$priv/src"
+ln -s "$build" "$priv/build"
+trap 'rm -f "$log" "$priv/src" "$priv/build"; rmdir "$priv"' EXIT
 
 # run_unit LABEL BINARY: cmocka binary; counts its tests.
 run_unit() {
@@ -74,6 +86,7 @@ for f in "$B"/fuzz/fuzzers/fuzz_*; do
 	    echo "PASS $4" || { "$1" -runs=0 "$2" $3 2>&1 | tail -30; \
 	    echo "FAIL $4"; }' sh "$f" "$c" "$seeds" "$n"
 done
+export AVSLUT_SRCDIR="$priv/src" AVSLUT_BUILD="$priv/build"
 for t in tests/e2e/test_*.py; do
 	[ -f "$t" ] && run_proto "e2e/${t##*/}" /usr/bin/python3 "$t"
 done

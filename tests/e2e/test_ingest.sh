@@ -52,10 +52,11 @@ else
 	fail forms-add-again "exit $rc: $out"
 fi
 printf 'id: broken\nversion: 0\n' >"$T/bad.yaml"
+n0=$(sqlite3 "$DB" "SELECT count(*) FROM forms")
 out=$("$HR" forms add --db "$DB" "$T/bad.yaml" 2>&1)
 rc=$?
 n=$(sqlite3 "$DB" "SELECT count(*) FROM forms")
-if [ $rc -eq 65 ] && [ "$n" = 1 ] && echo "$out" | grep -q 'bad.yaml:'; then
+if [ $rc -eq 65 ] && [ "$n" = "$n0" ] && echo "$out" | grep -q 'bad.yaml:'; then
 	pass forms-add-invalid
 else
 	fail forms-add-invalid "exit $rc, $n forms: $out"
@@ -121,13 +122,17 @@ if [ $rc -eq 0 ] && cmp -s "$T/a0.rcpt" "$T/a0.rcpt2" &&
 else
 	fail ingest-twice-counts-once "exit $rc, count $(count "$DB"): $(cat "$T/err")"
 fi
-"$MK" bundle a 5 10 | "$HR" ingest --db "$DB" - >"$T/pipe.rcpt" 2>"$T/err"
+# From stdin, overlapping a0 by half: a store of its own that holds a0.
+sdb=$T/stdin.db
+"$HR" interviewers add --db "$sdb" "$T/a.pub" >/dev/null 2>&1 &&
+    "$HR" ingest --db "$sdb" "$T/a0.bundle" >/dev/null 2>&1
+"$MK" bundle a 5 10 | "$HR" ingest --db "$sdb" - >"$T/pipe.rcpt" 2>"$T/err"
 rc=$?
 v=$("$MK" verify 5 10 <"$T/pipe.rcpt")
-if [ $rc -eq 0 ] && [ "$v" = "ok 10" ] && [ "$(count "$DB")" = 15 ]; then
+if [ $rc -eq 0 ] && [ "$v" = "ok 10" ] && [ "$(count "$sdb")" = 15 ]; then
 	pass ingest-stdin
 else
-	fail ingest-stdin "exit $rc, $v, count $(count "$DB"): $(cat "$T/err")"
+	fail ingest-stdin "exit $rc, $v, count $(count "$sdb"): $(cat "$T/err")"
 fi
 "$HR" ingest --db "$DB" --receipt "$T/out.rcpt" "$T/a0.bundle" 2>"$T/err"
 rc=$?

@@ -3,6 +3,9 @@ the real binaries with real homes: the path, drop-folder and ssh
 transports (ssh against a real OpenSSH server on loopback, tests/e2e/
 sshd.py), kill -9 at every named crash point then sync again, the
 failures that must leave the outbox untouched, two laptops at once.
+
+Every case has a central store and laptops of its own (class Store), so
+one failure is reported once and never shifts another case's figures.
 Prints "PASS name" / "FAIL name: why" per case; exits non-zero on failure.
 """
 import fcntl
@@ -10,6 +13,7 @@ import os
 import re
 import shutil
 import sqlite3
+import stat
 import subprocess
 import sys
 import tempfile
@@ -24,16 +28,15 @@ AVSLUT = os.path.join(B, "avslut")
 HR = os.path.join(B, "avslut-hr")
 SEAL = os.path.join(B, "tools", "avslut-testseal")
 KILLED = -9
+NOBODY = 65534
 
 T = tempfile.mkdtemp(prefix="avslut-e2e-sync-")
 os.chmod(T, 0o755)
 PASSFILE = os.path.join(T, "pass")
 with open(PASSFILE, "w") as f:
     f.write("correct horse battery\n")
-DB = os.path.join(T, "hr", "central.db")
 HRHOME = os.path.join(T, "hrhome")
 failed = 0
-sealed_total = 0
 
 
 def report(name, ok, why=""):
@@ -68,7 +71,7 @@ def why(r):
                                         r.stderr[-600:])
 
 
-def central_ids(db=DB):
+def central_ids(db):
     c = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=30)
     try:
         return [row[0] for row in c.execute("SELECT hex(id) FROM envelopes")]
@@ -76,10 +79,31 @@ def central_ids(db=DB):
         c.close()
 
 
+class Store:
+    """One case's own world: a central store in DIR/hr/central.db (made by
+    the first register) and the laptops registered with it."""
+
+    def __init__(self, name):
+        self.dir = os.path.join(T, name)
+        os.makedirs(os.path.join(self.dir, "hr"))
+        self.db = os.path.join(self.dir, "hr", "central.db")
+        self.laptops = []
+
+    def laptop(self, name, register=True):
+        lap = Laptop(self, name)
+        if register:
+            lap.register()
+        return lap
+
+    def ids(self):
+        return central_ids(self.db)
+
+
 class Laptop:
-    def __init__(self, name, config_extra=None):
+    def __init__(self, store, name):
+        self.store = store
         self.name = name
-        self.home = os.path.join(T, name)
+        self.home = os.path.join(store.dir, name)
         os.makedirs(self.home)
         self.sealed = set()
         r = run([AVSLUT, "init", "--hr-key",
@@ -91,11 +115,12 @@ class Laptop:
                                 "interviewer.pub")
         self.outbox = os.path.join(self.home, "data", "avslut", "outbox.db")
 
-    def register(self, db=DB):
-        r = run([HR, "interviewers", "add", "--db", db, "--label",
-                 self.name, self.pub], HRHOME)
+    def register(self):
+        r = run([HR, "interviewers", "add", "--db", self.store.db,
+                 "--label", self.name, self.pub], HRHOME)
         if r.returncode != 0:
             raise RuntimeError("interviewers add: " + why(r))
+        self.store.laptops.append(self)
 
     def config(self, **sync):
         """Write the laptop's avslut.yaml: the shipped one, sync changed."""
@@ -113,7 +138,6 @@ class Laptop:
             f.write(text)
 
     def seal(self, n):
-        global sealed_total
         before = set(self.ids())
         r = run([SEAL, str(n)], self.home)
         if r.returncode != 0:
@@ -123,7 +147,6 @@ class Laptop:
             raise RuntimeError("sealed %d, %d new in the outbox"
                                % (n, len(new)))
         self.sealed |= new
-        sealed_total += n
 
     def ids(self):
         if not os.path.exists(self.outbox):
@@ -135,9 +158,10 @@ class Laptop:
         finally:
             c.close()
 
-    def avslut(self, *args, extra=None, timeout=120, preexec=None):
-        return run([AVSLUT] + list(args), self.home, extra, timeout,
-                   preexec)
+    def avslut(self, *args, extra=None, timeout=120, preexec=None,
+               program=None):
+        return run([program or AVSLUT] + list(args), self.home, extra,
+                   timeout, preexec)
 
     def waiting(self):
         r = self.avslut("status")
@@ -146,24 +170,27 @@ class Laptop:
 
 
 def all_home(lap):
-    """Everything this laptop sealed is central exactly once, none left."""
-    ids = central_ids()
+    """Everything the store's laptops sealed is central exactly once,
+    nothing else is, and nothing is left in LAP's outbox."""
+    ids = lap.store.ids()
     if len(ids) != len(set(ids)):
         return "duplicate ids in central.db"
-    if len(ids) != sealed_total:
-        return "central holds %d, %d were sealed" % (len(ids), sealed_total)
-    missing = lap.sealed - set(ids)
-    if missing:
-        return "%d sealed interviews missing centrally" % len(missing)
+    sealed = set()
+    for other in lap.store.laptops:
+        sealed |= other.sealed
+    if set(ids) != sealed:
+        return "central holds %d, %d were sealed (%d of them missing)" % (
+            len(ids), len(sealed), len(sealed - set(ids)))
     left = lap.ids()
     if left:
         return "%d still in the outbox" % len(left)
     return None
 
 
-def case(name, fn):
+def case(name, fn, *args):
+    """Run FN(Store(NAME), *ARGS): its own store and laptops."""
     try:
-        fn()
+        fn(Store(name), *args)
     except Exception as ex:  # one case never stops the others
         report(name, False, "%s: %s" % (type(ex).__name__, ex))
 
@@ -179,19 +206,62 @@ def untouched(lap, before, r, code, text):
     return None
 
 
+def others_can_enter(path):
+    """True if a user who owns none of PATH's directories reaches it."""
+    path = os.path.realpath(path)
+    while True:
+        st = os.stat(path)
+        if not st.st_mode & stat.S_IXOTH:
+            return False
+        if path == "/":
+            return True
+        path = os.path.dirname(path)
+
+
+def as_nobody(lap):
+    """For a case run as root, which writes any file: the laptop's home
+    given to nobody, and a copy of avslut (with its catalogue) in a fresh
+    0755 directory nobody can reach, since the build may lie in a private
+    directory (root's home is 0700). Returns (program, preexec, extra
+    environment); as another user, the build as it is."""
+    if os.getuid() != 0:
+        return AVSLUT, None, {}
+    if not others_can_enter(T):
+        raise RuntimeError("nobody cannot reach %s: set TMPDIR to a "
+                           "directory others may enter" % T)
+    d = tempfile.mkdtemp(prefix="nobody-", dir=T)
+    os.chmod(d, 0o755)
+    program = os.path.join(d, "avslut")
+    shutil.copy2(AVSLUT, program)
+    os.chmod(program, 0o755)
+    if os.path.isdir(os.path.join(B, "locale")):
+        shutil.copytree(os.path.join(B, "locale"),
+                        os.path.join(d, "locale"))
+    passfile = os.path.join(lap.home, "pass")
+    shutil.copy2(PASSFILE, passfile)
+    for dp, dn, fn in os.walk(lap.home):
+        for x in dn + fn:
+            os.lchown(os.path.join(dp, x), NOBODY, NOBODY)
+    os.lchown(lap.home, NOBODY, NOBODY)
+
+    def preexec():
+        os.setgroups([])
+        os.setgid(NOBODY)
+        os.setuid(NOBODY)
+    return program, preexec, {"AVSLUT_PASSPHRASE_FILE": passfile}
+
+
 # --- set-up --------------------------------------------------------------
 r = run([HR, "keygen", "--out", HRHOME, "--kdf", "test"], HRHOME)
 if r.returncode != 0:
     print("FAIL setup: avslut-hr keygen: " + why(r))
     sys.exit(1)
-os.makedirs(os.path.dirname(DB))
-A = Laptop("a")
-A.register()
 
 
-def t_path_basic():
+def t_path_basic(w):
+    A = w.laptop("a")
     A.seal(6)
-    r = A.avslut("sync", "--to", DB)
+    r = A.avslut("sync", "--to", w.db)
     err = all_home(A)
     ok = (r.returncode == 0 and r.stdout.strip() ==
           "6 sealed interviews sent, 6 confirmed" and err is None)
@@ -203,34 +273,43 @@ def t_path_basic():
            is not None, why(r))
 
 
-def t_hold():
+def t_hold(w):
+    A = w.laptop("a")
     A.seal(2)
-    r = A.avslut("sync", "--to", DB)
+    r = A.avslut("sync", "--to", w.db)
     ok = (r.returncode == 0 and "2 waiting; sync waits until 5 are"
           in r.stdout and len(A.ids()) == 2)
     report("sync_holds_below_min", ok, why(r))
-    r = A.avslut("sync", "--to", DB, "--now")
+    r = A.avslut("sync", "--to", w.db, "--now")
     err = all_home(A)
     report("sync_now", r.returncode == 0 and r.stdout.strip() ==
            "2 sealed interviews sent, 2 confirmed" and err is None,
            err or why(r))
 
 
-def t_default_dest():
-    A.config(to=DB, min_waiting=3)
+def t_default_dest(w):
+    A = w.laptop("a")
+    A.config(to=w.db, min_waiting=3)
     A.seal(3)
     r = A.avslut("sync")
     err = all_home(A)
     report("sync_default_dest_from_config", r.returncode == 0 and
            r.stdout.strip() == "3 sealed interviews sent, 3 confirmed"
            and err is None, err or why(r))
-    os.unlink(os.path.join(A.home, "config", "avslut", "avslut.yaml"))
+
+
+def t_no_dest(w):
+    A = w.laptop("a")
+    A.seal(5)
+    before = A.ids()
     r = A.avslut("sync")
-    report("sync_no_dest_usage", r.returncode == 64 and
-           "no destination" in r.stderr, why(r))
+    report("sync_no_dest_usage", untouched(A, before, r, 64,
+                                           "no destination") is None,
+           why(r))
 
 
-def t_usage():
+def t_usage(w):
+    A = w.laptop("a")
     A.seal(5)
     before = A.ids()
     r = A.avslut("sync", "--to", "sftp://host/x")
@@ -250,23 +329,24 @@ def t_usage():
     # Another sync, export or receipt holds the laptop's lock.
     lockf = open(os.path.join(A.home, "data", "avslut", "sync.lock"), "a")
     fcntl.flock(lockf, fcntl.LOCK_EX)
-    r = A.avslut("sync", "--to", DB)
+    r = A.avslut("sync", "--to", w.db)
     lockf.close()
     report("sync_locked_laptop", untouched(A, before, r, 75,
                                            "another sync") is None, why(r))
-    r = A.avslut("sync", "--to", DB)
+    r = A.avslut("sync", "--to", w.db)
     err = all_home(A)
     report("sync_after_refusals", r.returncode == 0 and err is None,
            err or why(r))
 
 
-def t_locked_central():
+def t_locked_central(w):
+    A = w.laptop("a")
     A.seal(5)
     before = A.ids()
-    c = sqlite3.connect(DB, timeout=30, isolation_level=None)
+    c = sqlite3.connect(w.db, timeout=30, isolation_level=None)
     c.execute("BEGIN IMMEDIATE")
     try:
-        r = A.avslut("sync", "--to", DB,
+        r = A.avslut("sync", "--to", w.db,
                      extra={"AVSLUT_SYNC_TIMEOUT": "1"})
     finally:
         c.execute("ROLLBACK")
@@ -276,52 +356,36 @@ def t_locked_central():
           re.search(r"locked|busy", r.stderr) is not None and
           "nothing was removed from this laptop" in r.stderr)
     report("sync_central_locked", ok, err or why(r))
-    r = A.avslut("sync", "--to", DB)
+    r = A.avslut("sync", "--to", w.db)
     err = all_home(A)
     report("sync_after_locked", r.returncode == 0 and err is None,
            err or why(r))
 
 
-def t_readonly_central():
-    """A central.db the laptop's user cannot write (as root: run the
-    laptop as nobody, since root writes any file)."""
-    d = os.path.join(T, "ro")
-    os.makedirs(d)
-    db = os.path.join(d, "central.db")
-    r = run([HR, "interviewers", "add", "--db", db, A.pub], HRHOME)
-    if r.returncode != 0:
-        report("sync_central_readonly", False, "setup: " + why(r))
-        return
-    L = Laptop("ro-laptop")
+def t_readonly_central(w):
+    """A central.db the laptop's user cannot write (as root: the laptop
+    runs as nobody, see as_nobody)."""
+    L = w.laptop("ro-laptop")
     L.seal(5)
     before = L.ids()
-    preexec = None
-    if os.getuid() == 0:
-        for dp, dn, fn in os.walk(L.home):
-            for x in dn + fn:
-                os.lchown(os.path.join(dp, x), 65534, 65534)
-        os.lchown(L.home, 65534, 65534)
-        os.chmod(PASSFILE, 0o644)
-
-        def preexec():
-            os.setgroups([])
-            os.setgid(65534)
-            os.setuid(65534)
-    os.chmod(db, 0o444)
+    program, preexec, extra = as_nobody(L)
+    d = os.path.dirname(w.db)
+    os.chmod(w.db, 0o444)
     os.chmod(d, 0o555)
     try:
-        r = L.avslut("sync", "--to", db, preexec=preexec)
+        r = L.avslut("sync", "--to", w.db, preexec=preexec, extra=extra,
+                     program=program)
     finally:
         os.chmod(d, 0o755)
-        os.chmod(PASSFILE, 0o600)
     err = untouched(L, before, r, 77, "is read-only: check the permissions")
+    if err is None and w.ids():
+        err = "central.db changed"
     report("sync_central_readonly", err is None, err or why(r))
-    global sealed_total
-    sealed_total -= 5       # never meant to reach DB
 
 
-def t_dir():
-    drop = os.path.join(T, "drop")
+def t_dir(w):
+    A = w.laptop("a")
+    drop = os.path.join(w.dir, "drop")
     os.makedirs(drop)
     A.seal(5)
     r = A.avslut("sync", "--to", "dir:" + drop)
@@ -335,7 +399,7 @@ def t_dir():
           "5 waiting for HR's receipt" in r.stdout and
           len(os.listdir(drop)) == 1)
     report("sync_dir_no_resend", ok, why(r))
-    h = run([HR, "ingest", "--db", DB, drop], HRHOME)
+    h = run([HR, "ingest", "--db", w.db, drop], HRHOME)
     files = sorted(os.listdir(drop))
     report("sync_dir_ingest_receipt", h.returncode == 0 and
            len([x for x in files if x.endswith(".receipt")]) == 1,
@@ -345,14 +409,19 @@ def t_dir():
     report("sync_dir_confirms", r.returncode == 0 and r.stdout.strip() ==
            "0 sealed interviews sent, 5 confirmed" and err is None and
            os.listdir(drop) == [], "%s %s" % (err, why(r)))
-    # Another laptop's bundle in the same folder is left alone.
-    Bl = Laptop("dir-b")
-    Bl.register()
+
+
+def t_dir_shared(w):
+    """Another laptop's bundle in the same folder is left alone."""
+    A = w.laptop("a")
+    Bl = w.laptop("dir-b")
+    drop = os.path.join(w.dir, "drop")
+    os.makedirs(drop)
     Bl.seal(5)
     A.seal(5)
     rb = Bl.avslut("sync", "--to", "dir:" + drop)
     ra = A.avslut("sync", "--to", "dir:" + drop)
-    h = run([HR, "ingest", "--db", DB, drop], HRHOME)
+    h = run([HR, "ingest", "--db", w.db, drop], HRHOME)
     ra2 = A.avslut("sync", "--to", "dir:" + drop)
     left = sorted(os.listdir(drop))
     ok = (rb.returncode == ra.returncode == h.returncode ==
@@ -363,37 +432,49 @@ def t_dir():
     err = all_home(Bl)
     report("sync_dir_shared_folder_other", rb2.returncode == 0 and
            err is None and os.listdir(drop) == [], err or why(rb2))
-    # A receipt that does not read: warned about, left alone, and its
-    # interviews sent again rather than lost.
-    drop2 = os.path.join(T, "drop2")
-    os.makedirs(drop2)
+
+
+def t_dir_bad_receipt(w):
+    """A receipt that does not read: warned about, left alone, and its
+    interviews sent again rather than lost."""
+    A = w.laptop("a")
+    drop = os.path.join(w.dir, "drop")
+    os.makedirs(drop)
     A.seal(5)
-    A.avslut("sync", "--to", "dir:" + drop2)
-    run([HR, "ingest", "--db", DB, drop2], HRHOME)
-    rc = [x for x in os.listdir(drop2) if x.endswith(".receipt")]
-    with open(os.path.join(drop2, rc[0]), "r+b") as f:
+    A.avslut("sync", "--to", "dir:" + drop)
+    run([HR, "ingest", "--db", w.db, drop], HRHOME)
+    rc = [x for x in os.listdir(drop) if x.endswith(".receipt")]
+    with open(os.path.join(drop, rc[0]), "r+b") as f:
         f.truncate(20)
-    r = A.avslut("sync", "--to", "dir:" + drop2)
+    r = A.avslut("sync", "--to", "dir:" + drop)
     ok = (r.returncode == 0 and "could not be read" in r.stderr and
           r.stdout.strip() == "5 sealed interviews sent, 0 confirmed")
-    run([HR, "ingest", "--db", DB, drop2], HRHOME)
-    r2 = A.avslut("sync", "--to", "dir:" + drop2)
+    run([HR, "ingest", "--db", w.db, drop], HRHOME)
+    r2 = A.avslut("sync", "--to", "dir:" + drop)
     err = all_home(A)
     report("sync_dir_bad_receipt", ok and r2.returncode == 0 and
-           err is None and len(os.listdir(drop2)) == 2,
+           err is None and len(os.listdir(drop)) == 2,
            "%s %s %s" % (err, why(r), why(r2)))
-    r = A.avslut("sync", "--to", "dir:" + os.path.join(T, "nodrop"),
+
+
+def t_dir_missing(w):
+    A = w.laptop("a")
+    A.seal(1)
+    before = A.ids()
+    r = A.avslut("sync", "--to", "dir:" + os.path.join(w.dir, "nodrop"),
                  "--now")
-    report("sync_dir_missing", r.returncode == 74 and
-           "check that the share is mounted" in r.stderr, why(r))
+    report("sync_dir_missing", untouched(
+        A, before, r, 74, "check that the share is mounted") is None,
+        why(r))
 
 
-def t_progress_bar():
+def t_progress_bar(w):
     """On a terminal: a bar on stderr, redrawn in place, then cleared."""
     import pexpect
+    A = w.laptop("a")
     A.seal(5)
     env = base_env(A.home)
-    child = pexpect.spawn(AVSLUT, ["sync", "--to", DB], env=env,
+    child = pexpect.spawn(AVSLUT, ["sync", "--to", w.db], env=env,
                           timeout=60, encoding="utf-8")
     out = child.read()
     child.close()
@@ -403,14 +484,20 @@ def t_progress_bar():
     err = all_home(A)
     report("sync_progress_bar_on_tty", ok and err is None,
            "%s exit %s %r" % (err, child.exitstatus, out[-300:]))
-    r = A.avslut("sync", "--to", DB)
-    report("sync_no_bar_without_tty", "sending [" not in r.stderr,
-           why(r))
 
 
-def t_export():
+def t_no_bar(w):
+    A = w.laptop("a")
     A.seal(5)
-    bundle = os.path.join(T, "export.bundle")
+    r = A.avslut("sync", "--to", w.db)
+    report("sync_no_bar_without_tty", r.returncode == 0 and
+           "sending [" not in r.stderr and all_home(A) is None, why(r))
+
+
+def t_export(w):
+    A = w.laptop("a")
+    A.seal(5)
+    bundle = os.path.join(w.dir, "export.bundle")
     r = A.avslut("export", bundle)
     st = A.avslut("status")
     ok = (r.returncode == 0 and r.stdout.startswith(
@@ -420,11 +507,12 @@ def t_export():
     r = A.avslut("export", bundle)
     report("export_refuses_existing", r.returncode == 64 and
            "already exists" in r.stderr, why(r))
-    rcpt = os.path.join(T, "export.receipt")
-    h = run([HR, "ingest", "--db", DB, "--receipt", rcpt, bundle], HRHOME)
+    rcpt = os.path.join(w.dir, "export.receipt")
+    h = run([HR, "ingest", "--db", w.db, "--receipt", rcpt, bundle],
+            HRHOME)
     with open(rcpt, "rb") as f:
         good = f.read()
-    bad = os.path.join(T, "bad.receipt")
+    bad = os.path.join(w.dir, "bad.receipt")
     with open(bad, "wb") as f:
         f.write(good[:-5])
     before = A.ids()
@@ -436,10 +524,15 @@ def t_export():
     report("receipt_confirms", h.returncode == 0 and r.returncode == 0 and
            r.stdout.strip() == "5 sealed interviews confirmed, 0 still "
            "waiting" and err is None, err or why(h) + why(r))
-    r = A.avslut("export", bundle + "2")
+
+
+def t_export_nothing(w):
+    A = w.laptop("a")
+    bundle = os.path.join(w.dir, "export.bundle")
+    r = A.avslut("export", bundle)
     report("export_nothing_waiting", r.returncode == 0 and
            "none are waiting" in r.stdout and
-           not os.path.exists(bundle + "2"), why(r))
+           not os.path.exists(bundle), why(r))
 
 
 S = None
@@ -450,46 +543,49 @@ def ssh_config(lap, program=None, remote=None, **kw):
                remote_command=remote or HR + " ingest -", **kw)
 
 
-def ssh_dest(port=None, db=DB):
-    return "ssh://127.0.0.1:%d%s" % (port or S.port, db)
+def ssh_dest(w, port=None):
+    return "ssh://127.0.0.1:%d%s" % (port or S.port, w.db)
 
 
-def t_ssh():
+def t_ssh(w):
+    A = w.laptop("a")
     ssh_config(A)
     A.seal(7)
-    r = A.avslut("sync", "--to", ssh_dest())
+    r = A.avslut("sync", "--to", ssh_dest(w))
     err = all_home(A)
     report("sync_ssh_basic", r.returncode == 0 and r.stdout.strip() ==
            "7 sealed interviews sent, 7 confirmed" and err is None,
            err or why(r))
 
 
-def t_ssh_failures():
+def t_ssh_failures(w):
+    A = w.laptop("a")
+    ssh_config(A)
     A.seal(5)
     before = A.ids()
-    r = A.avslut("sync", "--to", ssh_dest(port=sshd_mod.free_port()))
+    r = A.avslut("sync", "--to", ssh_dest(w, port=sshd_mod.free_port()))
     report("sync_ssh_unreachable", untouched(
         A, before, r, 69, "cannot reach 127.0.0.1") is None, why(r))
-    r = A.avslut("sync", "--to", "ssh://no-such-host.invalid" + DB)
+    r = A.avslut("sync", "--to", "ssh://no-such-host.invalid" + w.db)
     report("sync_ssh_unknown_host", untouched(
         A, before, r, 69, "no-such-host.invalid") is None, why(r))
     # A key the server does not know.
-    other = os.path.join(T, "otherkey")
+    other = os.path.join(w.dir, "otherkey")
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
                     other], check=True)
-    wrap = os.path.join(T, "ssh-other")
+    wrap = os.path.join(w.dir, "ssh-other")
     with open(S.ssh_program) as f:
         text = f.read().replace(S.client_key, other)
     with open(wrap, "w") as f:
         f.write(text)
     os.chmod(wrap, 0o755)
     ssh_config(A, program=wrap)
-    r = A.avslut("sync", "--to", ssh_dest())
+    r = A.avslut("sync", "--to", ssh_dest(w))
     report("sync_ssh_login_refused", untouched(
         A, before, r, 77, "refused the ssh login") is None, why(r))
     # A host key that is not the pinned one.
-    wrap2 = os.path.join(T, "ssh-nohostkey")
-    empty = os.path.join(T, "empty_known_hosts")
+    wrap2 = os.path.join(w.dir, "ssh-nohostkey")
+    empty = os.path.join(w.dir, "empty_known_hosts")
     open(empty, "w").close()
     with open(S.ssh_program) as f:
         text = f.read().replace(S.known_hosts, empty)
@@ -497,41 +593,31 @@ def t_ssh_failures():
         f.write(text)
     os.chmod(wrap2, 0o755)
     ssh_config(A, program=wrap2)
-    r = A.avslut("sync", "--to", ssh_dest())
+    r = A.avslut("sync", "--to", ssh_dest(w))
     report("sync_ssh_host_key", untouched(
         A, before, r, 77, "host key of 127.0.0.1") is None, why(r))
     # No ssh client where the config says.
     ssh_config(A, program="/nonexistent/bin/ssh")
-    r = A.avslut("sync", "--to", ssh_dest())
+    r = A.avslut("sync", "--to", ssh_dest(w))
     report("sync_ssh_no_client", untouched(
         A, before, r, 74, "set sync.ssh_program") is None, why(r))
     # The remote has no avslut-hr.
     ssh_config(A, remote="/nonexistent/bin/avslut-hr ingest -")
-    r = A.avslut("sync", "--to", ssh_dest())
+    r = A.avslut("sync", "--to", ssh_dest(w))
     report("sync_ssh_no_avslut_hr", untouched(
         A, before, r, 69, "has no avslut-hr") is None, why(r))
     # A remote that never answers: stopped after the idle timeout.
     ssh_config(A, remote="sh -c 'sleep 60' sh")
-    r = A.avslut("sync", "--to", ssh_dest(),
+    r = A.avslut("sync", "--to", ssh_dest(w),
                  extra={"AVSLUT_SYNC_TIMEOUT": "2"})
     report("sync_ssh_timeout", untouched(
         A, before, r, 75, "nothing for too long") is None, why(r))
-    # HR refuses the bundle: an unregistered laptop.
-    U = Laptop("unregistered")
-    ssh_config(U)
-    U.seal(5)
-    ub = U.ids()
-    r = U.avslut("sync", "--to", ssh_dest())
-    report("sync_ssh_unknown_signer", untouched(
-        U, ub, r, 77, "not registered") is None, why(r))
-    global sealed_total
-    sealed_total -= 5
     # A locked central store on the far side.
     ssh_config(A, remote="env AVSLUT_SYNC_TIMEOUT=1 %s ingest -" % HR)
-    c = sqlite3.connect(DB, timeout=30, isolation_level=None)
+    c = sqlite3.connect(w.db, timeout=30, isolation_level=None)
     c.execute("BEGIN IMMEDIATE")
     try:
-        r = A.avslut("sync", "--to", ssh_dest())
+        r = A.avslut("sync", "--to", ssh_dest(w))
     finally:
         c.execute("ROLLBACK")
         c.close()
@@ -539,10 +625,24 @@ def t_ssh_failures():
     report("sync_ssh_central_locked", r.returncode != 0 and err is None,
            err or why(r))
     ssh_config(A)
-    r = A.avslut("sync", "--to", ssh_dest())
+    r = A.avslut("sync", "--to", ssh_dest(w))
     err = all_home(A)
     report("sync_ssh_after_failures", r.returncode == 0 and err is None,
            err or why(r))
+
+
+def t_ssh_unknown_signer(w):
+    """HR refuses the bundle of a laptop it has not registered."""
+    w.laptop("a")           # the store exists and knows another laptop
+    U = w.laptop("unregistered", register=False)
+    ssh_config(U)
+    U.seal(5)
+    ub = U.ids()
+    r = U.avslut("sync", "--to", ssh_dest(w))
+    err = untouched(U, ub, r, 77, "not registered")
+    if err is None and w.ids():
+        err = "central.db changed"
+    report("sync_ssh_unknown_signer", err is None, err or why(r))
 
 
 CRASH = [
@@ -567,11 +667,12 @@ CRASH = [
 ]
 
 
-def t_crash(kind, point, where):
+def t_crash(w, kind, point, where):
     name = "crash_%s_%s" % (kind, point)
-    drop = os.path.join(T, "crashdrop")
-    os.makedirs(drop, exist_ok=True)
-    dest = {"path": DB, "ssh": ssh_dest(), "dir": "dir:" + drop}[kind]
+    A = w.laptop("a")
+    drop = os.path.join(w.dir, "crashdrop")
+    os.makedirs(drop)
+    dest = {"path": w.db, "ssh": ssh_dest(w), "dir": "dir:" + drop}[kind]
     ssh_config(A)
     A.seal(6)
     crash = {"AVSLUT_CRASH": point}
@@ -583,12 +684,12 @@ def t_crash(kind, point, where):
         ssh_config(A)
     elif where == "hr":
         r = A.avslut("sync", "--to", dest)
-        h = run([HR, "ingest", "--db", DB, drop], HRHOME, crash)
+        h = run([HR, "ingest", "--db", w.db, drop], HRHOME, crash)
         died = r.returncode == 0 and h.returncode == KILLED
     elif kind == "dir" and point in ("sync-after-ack-before-remove",
                                      "sync-mid-remove"):
         r = A.avslut("sync", "--to", dest)
-        h = run([HR, "ingest", "--db", DB, drop], HRHOME)
+        h = run([HR, "ingest", "--db", w.db, drop], HRHOME)
         r = A.avslut("sync", "--to", dest, extra=crash)
         died = h.returncode == 0 and r.returncode == KILLED
     else:
@@ -603,7 +704,7 @@ def t_crash(kind, point, where):
         if r.returncode != 0:
             break
         if kind == "dir":
-            h = run([HR, "ingest", "--db", DB, drop], HRHOME)
+            h = run([HR, "ingest", "--db", w.db, drop], HRHOME)
             if h.returncode != 0:
                 r = h
                 break
@@ -616,17 +717,14 @@ def t_crash(kind, point, where):
     report(name, r.returncode == 0 and err is None, err or why(r))
 
 
-def t_two_laptops(kind):
-    L1 = Laptop("two-%s-1" % kind)
-    L2 = Laptop("two-%s-2" % kind)
-    L1.register()
-    L2.register()
-    dest = DB if kind == "path" else ssh_dest()
+def t_two_laptops(w, kind):
+    L1 = w.laptop("two-1")
+    L2 = w.laptop("two-2")
+    dest = w.db if kind == "path" else ssh_dest(w)
     for L in (L1, L2):
         if kind == "ssh":
             ssh_config(L)
         L.seal(15)
-    n0 = len(central_ids())
     res = {}
 
     def go(L):
@@ -636,25 +734,31 @@ def t_two_laptops(kind):
         t.start()
     for t in th:
         t.join()
-    n1 = len(central_ids())
+    n1 = len(w.ids())
     ok = all(r.returncode == 0 and r.stdout.strip() ==
              "15 sealed interviews sent, 15 confirmed"
-             for r in res.values()) and n1 == n0 + 30
+             for r in res.values()) and n1 == 30
     report("sync_two_laptops_%s" % kind, ok and all_home(L1) is None and
-           all_home(L2) is None, "%d -> %d %s" % (
-               n0, n1, " | ".join(why(r) for r in res.values())))
+           all_home(L2) is None, "0 -> %d %s" % (
+               n1, " | ".join(why(r) for r in res.values())))
 
 
 case("sync_path_basic", t_path_basic)
 case("sync_hold", t_hold)
 case("sync_default_dest", t_default_dest)
+case("sync_no_dest_usage", t_no_dest)
 case("sync_usage", t_usage)
 case("sync_central_locked", t_locked_central)
 case("sync_central_readonly", t_readonly_central)
 case("sync_dir", t_dir)
+case("sync_dir_shared_folder", t_dir_shared)
+case("sync_dir_bad_receipt", t_dir_bad_receipt)
+case("sync_dir_missing", t_dir_missing)
 case("export", t_export)
+case("export_nothing_waiting", t_export_nothing)
 case("sync_progress_bar", t_progress_bar)
-case("sync_two_laptops_path", lambda: t_two_laptops("path"))
+case("sync_no_bar_without_tty", t_no_bar)
+case("sync_two_laptops_path", t_two_laptops, "path")
 ok, whynot = sshd_mod.available()
 if not ok:
     report("sync_ssh", False, whynot)
@@ -663,10 +767,11 @@ else:
     with sshd_mod.Sshd(T, wrapper_port=False) as S:
         case("sync_ssh", t_ssh)
         case("sync_ssh_failures", t_ssh_failures)
-        case("sync_two_laptops_ssh", lambda: t_two_laptops("ssh"))
+        case("sync_ssh_unknown_signer", t_ssh_unknown_signer)
+        case("sync_two_laptops_ssh", t_two_laptops, "ssh")
         for kind, point, where in CRASH:
-            case("crash_%s_%s" % (kind, point),
-                 lambda k=kind, p=point, w=where: t_crash(k, p, w))
+            case("crash_%s_%s" % (kind, point), t_crash, kind, point,
+                 where)
 if not os.environ.get("AVSLUT_KEEP"):
     shutil.rmtree(T, ignore_errors=True)
 sys.exit(1 if failed else 0)
