@@ -204,7 +204,7 @@ struct rel {
 struct release_set {
 	struct rel *v;
 	size_t n;
-	const struct form *const *forms;
+	const struct form **forms;	/* the array copied, forms borrowed */
 	size_t nforms;
 	struct agg_unit *units;		/* the map now (copied) */
 	size_t nunits;
@@ -608,7 +608,9 @@ release_set_open(struct release_set **out, struct central *c,
 	uint8_t *plain;
 
 	*out = NULL;
-	rs->forms = forms;
+	rs->forms = xcalloc(nforms ? nforms : 1, sizeof *rs->forms);
+	if (nforms > 0)
+		memcpy(rs->forms, forms, nforms * sizeof *rs->forms);
 	rs->nforms = nforms;
 	rs->units = xcalloc(nunits ? nunits : 1, sizeof *rs->units);
 	for (i = 0; i < nunits; i++) {
@@ -681,6 +683,7 @@ release_set_free(struct release_set *rs)
 		free(rs->units[i].area);
 	}
 	free(rs->units);
+	free(rs->forms);
 	for (i = 0; i < rs->nys; i++)
 		free(rs->ys[i].ids);
 	free(rs->ys);
@@ -1201,7 +1204,8 @@ rel_record(struct release_set *rs, struct central *c,
 		    "same moment: run again to see that release", t->year);
 	memcpy(nv.date, row.date, sizeof nv.date);
 	memcpy(nv.mapdigest, row.mapdigest, sizeof nv.mapdigest);
-	nv.late = agg_new(rs->forms, rs->nforms, rs->units, rs->nunits, NULL);
+	nv.late = agg_new((const struct form *const *)rs->forms, rs->nforms,
+	    rs->units, rs->nunits, NULL);
 	rs->v = xreallocarray(rs->v, rs->n + 1, sizeof *rs->v);
 	rs->v[rs->n++] = nv;
 	free(rs->list);

@@ -39,7 +39,8 @@ struct release_info {
 
 /* Read and open every release of c with the key pair (before the load:
  * the key is wiped after it). forms and units as the load's agg_new
- * got them; units is the configuration's map now. On a blob that does
+ * got them (both copied; the forms themselves must outlive the set);
+ * units is the configuration's map now. On a blob that does
  * not open (another key, damaged) the whole call fails: nothing may be
  * shown as if unreleased. */
 int release_set_open(struct release_set **out, struct central *c,
