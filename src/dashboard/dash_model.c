@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "report/audit.h"
+#include "report/report.h"
 #include "tui/tui_edit.h"
 #include "util/collate.h"
 #include "util/i18n.h"
@@ -241,6 +242,24 @@ dash_qlabel(const struct agg_question *q, const char *lang)
 }
 
 const char *
+dash_qshort(const struct agg_question *q, const char *lang)
+{
+	const char *s;
+
+	if (q->form == NULL)
+		return q->id;
+	s = form_text_get(&q->form->questions[q->fq].shortl,
+	    dash_li(q->form, lang));
+	return s != NULL ? s : q->id;
+}
+
+void
+dash_num(char *buf, size_t n, double v, int decimals)
+{
+	report_num(buf, n, v, decimals, strcmp(i18n_lang(), "sv") == 0);
+}
+
+const char *
 dash_catlabel(const struct agg_question *q, size_t c, const char *lang)
 {
 	const struct form_question *fq;
@@ -337,6 +356,7 @@ row_cells(const struct dash_ov *ov, struct dash_ov_row *r)
 	const struct agg_question *q;
 	double lv;
 	uint32_t n = 0;
+	int tie;
 	unsigned y = ov->year;
 
 	for (i = 0; i < ov->ncols; i++)
@@ -393,12 +413,17 @@ row_cells(const struct dash_ov *ov, struct dash_ov_row *r)
 			order = xcalloc(q->ncat, sizeof(*order));
 			agg_rank(q, f->counts, order);
 			c = order[0];
+			tie = q->ncat > 1 && f->counts[order[1]] ==
+			    f->counts[c];
 			free(order);
 			if (f->counts[c] > 0) {
 				r->cells[DASH_COL_TOP] = cell_value(
 				    (double)f->counts[c] /
 				    (f->answered ? f->answered : 1));
-				r->cells[DASH_COL_TOP].text =
+				/* a tie is named as one, never as the first
+				 * in form order */
+				r->cells[DASH_COL_TOP].text = tie ?
+				    _("(tie: several)") :
 				    dash_catlabel(q, c, ov->lang);
 			}
 		}
@@ -624,8 +649,9 @@ dash_col_head(const struct dash_ov *ov, size_t col, char *out, size_t n)
 		snprintf(out, n, "%s", _("Top reason"));
 		break;
 	default:
-		snprintf(out, n, "%s", agg_question(ov->d->in.agg,
-		    ov->d->scale_q[col - DASH_COL_Q0])->id);
+		/* the form's short: label, else the id */
+		snprintf(out, n, "%s", dash_qshort(agg_question(ov->d->in.agg,
+		    ov->d->scale_q[col - DASH_COL_Q0]), ov->lang));
 	}
 }
 
@@ -673,7 +699,8 @@ dash_col_desc(const struct dash_ov *ov, size_t col, char *out, size_t n)
 	default:
 		q = agg_question(ov->d->in.agg,
 		    ov->d->scale_q[col - DASH_COL_Q0]);
-		snprintf(out, n, "%s: %s", q->id, dash_qlabel(q, ov->lang));
+		snprintf(out, n, "%s: %s", dash_qshort(q, ov->lang),
+		    dash_qlabel(q, ov->lang));
 	}
 }
 
@@ -767,7 +794,7 @@ dash_cell_text(const struct dash_cell *c, enum dash_fmt f, unsigned k,
 		snprintf(out, n, fabs(c->v) < 0.5 ? "0" : "%+.0f", c->v);
 		break;
 	case DASH_FMT_MEAN:
-		snprintf(out, n, "%.1f", c->v);
+		dash_num(out, n, c->v, 1);
 		break;
 	}
 }
@@ -1098,7 +1125,7 @@ unit_question(struct dash_doc *doc, const struct dash *d,
 	const struct dash_glyphs *g = dash_glyphs(ascii);
 	struct dash_cell rc;
 	struct dash_line *l;
-	char buf[512], lab[256], reg[32], tr[128], bar[512];
+	char buf[512], lab[256], reg[32], tr[128], bar[512], mean[32];
 	int lw, bw;
 	size_t c;
 
@@ -1125,8 +1152,9 @@ unit_question(struct dash_doc *doc, const struct dash *d,
 			snprintf(lab, sizeof(lab), "  eNPS %+.0f", f->st.enps);
 		else
 			lab[0] = '\0';
-		doc_addf(doc, DASH_L_TEXT, q, "   %s %.1f (%s %s)%s   n %u"
-		    "%s%s", _("Mean"), f->st.mean, _("region"), reg, lab,
+		dash_num(mean, sizeof(mean), f->st.mean, 1);
+		doc_addf(doc, DASH_L_TEXT, q, "   %s %s (%s %s)%s   n %u"
+		    "%s%s", _("Mean"), mean, _("region"), reg, lab,
 		    f->answered, tr[0] ? "   " : "", tr);
 	} else {
 		doc_addf(doc, DASH_L_TEXT, q, "   n %u", f->answered);

@@ -202,6 +202,10 @@ enum dash_fmt dash_qfmt(const struct agg_question *q);
 /* The label of question q and of its category c in lang ("sv", "en");
  * borrowed from the form. */
 const char *dash_qlabel(const struct agg_question *q, const char *lang);
+/* The question's short: label in lang (a column heading), else its id. */
+const char *dash_qshort(const struct agg_question *q, const char *lang);
+/* v with d decimals, a decimal comma when the screens speak Swedish. */
+void dash_num(char *buf, size_t n, double v, int decimals);
 const char *dash_catlabel(const struct agg_question *q, size_t c,
     const char *lang);
 

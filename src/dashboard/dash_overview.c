@@ -62,8 +62,15 @@ col_w(const struct dash_app *a, size_t col)
 		return 5;
 	case DASH_COL_TOP:
 		return top_w(a);
-	default:
-		return OV_Q_W;
+	default: {
+		/* as wide as the short: label and the sort arrow, 6 to 11 */
+		char b[64];
+		int w;
+
+		dash_col_head(&a->ov, col, b, sizeof(b));
+		w = tui_width(b) + 1;
+		return w < OV_Q_W ? OV_Q_W : w > 11 ? 11 : w;
+	}
 	}
 }
 

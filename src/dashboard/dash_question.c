@@ -140,7 +140,7 @@ qv_draw(struct dash_app *a)
 	int x, h = rows_h(), k;
 
 	snprintf(title, sizeof(title), "%s %zu: %s", _("Question"), a->q + 1,
-	    aq->id);
+	    dash_qshort(aq, a->lang));
 	dash_title(a, title, a->d->in.region);
 	dash_put(a, 1, 1, COLS - 2, TUI_STRONG, dash_qlabel(aq, a->lang));
 	dash_qrange(aq, &lo, &hi);

@@ -43,7 +43,7 @@ def main():
     report("demo_exit_0", p.returncode == 0, p.stderr)
     report("demo_says_exempeldata", out.startswith("EXEMPELDATA: en "
            "påhittad region i %s" % d), out[:200])
-    m = re.search(r"(\d+) påhittade avgångssamtal \((\d+)–(\d+), några "
+    m = re.search(r"(\d+) påhittade avgångsintervjuer \((\d+)–(\d+), några "
                   r"få (\d+)\)", out)
     report("demo_counts", m is not None and int(m.group(1)) > 300 and
            int(m.group(3)) - int(m.group(2)) == 2, out)
@@ -84,6 +84,26 @@ def main():
     akut = [l for l in lines if l.startswith(" Akutmottagningen")]
     report("dashboard_filled", len(akut) == 1 and
            len(re.findall(r"\d+", akut[0])) >= 5, repr(akut))
+    # Swedish column labels from the form's short: keys, no raw ids, the
+    # decimal comma, a tie named as one
+    head = [l for l in lines if l.startswith(" Enhet") and " Int " in l]
+    report("dashboard_short_labels", len(head) == 1 and
+           "Chefsstöd" in head[0] and "lead_s" not in t.text() and
+           "Främsta skäl" in head[0], repr(head))
+    region = lines[4] if len(lines) > 4 else ""
+    report("dashboard_decimal_comma", re.search(r" \d,\d( |$)", region)
+           is not None and re.search(r" \d\.\d( |$)", region) is None,
+           region)
+    report("dashboard_tie_named", "(lika: flera)" in t.text(), t.text())
+    # the question view: "Fråga N: Chefsstöd", the short label, no id
+    for _ in range(30):
+        if "Chefsstöd" in t.lines()[2]:
+            break
+        t.send("\x1bOC")
+    t.send("v")
+    top = t.lines()[0]
+    report("question_view_title", re.match(r" Fråga \d+: Chefsstöd ", top)
+           is not None, top)
     t.child.send("q")
     t.child.expect(pexpect_eof(), timeout=15)
     t.child.close()

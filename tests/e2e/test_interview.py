@@ -412,7 +412,7 @@ def main():
 
 # --- expected screens (80x24; TOO_SMALL 60x20), as the program draws them --
 HOME_EMPTY = [
-    ' avslut: avslutningsintervjuer                                   Region Exempel',
+    ' avslut: avgångsintervjuer                                       Region Exempel',
     '',
     '  Inga utkast. Börja en ny intervju:',
     '   Ny intervju',
@@ -493,7 +493,7 @@ NEW_UNIT_EMPTY = [
 ]
 
 INTRO = [
-    ' Avslutningsintervju                                           Alby vårdcentral',
+    ' Avgångsintervju                                               Alby vårdcentral',
     '',
     '   Läs upp detta för den som slutar:',
     '',
@@ -520,7 +520,7 @@ INTRO = [
 ]
 
 Q1 = [
-    ' Avslutningsintervju                                           Alby vårdcentral',
+    ' Avgångsintervju                                               Alby vårdcentral',
     '  Fråga 1 av 35  █░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░',
     '  Skäl till att du slutar',
     '',
@@ -547,7 +547,7 @@ Q1 = [
 ]
 
 QTEXT = [
-    ' Avslutningsintervju                                           Alby vårdcentral',
+    ' Avgångsintervju                                               Alby vårdcentral',
     '  Fråga 6 av 37  █████████░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░',
     '  Ledarskap och närmaste chef',
     '',
@@ -598,7 +598,7 @@ TOO_SMALL = [
 ]
 
 Q8 = [
-    ' Avslutningsintervju                                           Alby vårdcentral',
+    ' Avgångsintervju                                               Alby vårdcentral',
     '  Fråga 8 av 37  █████████████░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░',
     '  Arbetsbelastning och bemanning',
     '',
@@ -625,10 +625,10 @@ Q8 = [
 ]
 
 HOME_DRAFT = [
-    ' avslut: avslutningsintervjuer                                   Region Exempel',
+    ' avslut: avgångsintervjuer                                       Region Exempel',
     '',
     '  Utkast att fortsätta, eller en ny intervju:',
-    '   Alby vårdcentral · Avslutningsintervju · 8 av 37 besvarade',
+    '   Alby vårdcentral · Avgångsintervju · 8 av 37 besvarade',
     '   Ny intervju',
     '   Avsluta',
     '',
@@ -733,7 +733,7 @@ SEAL_CONFIRM = [
 ]
 
 SEALED = [
-    ' avslut: avslutningsintervjuer                                   Region Exempel',
+    ' avslut: avgångsintervjuer                                       Region Exempel',
     '',
     '  Inga utkast. Börja en ny intervju:',
     '   Ny intervju',
@@ -760,7 +760,7 @@ SEALED = [
 ]
 
 HOME_SEALED = [
-    ' avslut: avslutningsintervjuer                                   Region Exempel',
+    ' avslut: avgångsintervjuer                                       Region Exempel',
     '',
     '  Inga utkast. Börja en ny intervju:',
     '   Ny intervju',

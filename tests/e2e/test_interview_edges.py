@@ -107,7 +107,7 @@ def main():
     t.send(KEY["f10"])
     t.wait_for("Utkastet är sparat")
     report("leave_saves_draft", "1 av" not in t.text() and
-           "Alby vårdcentral · Avslutningsintervju · 6 av 37 besvarade" in
+           "Alby vårdcentral · Avgångsintervju · 6 av 37 besvarade" in
            t.text(), t.text())
 
     # --- delete a draft: asked first; "keep" keeps it ---------------------------

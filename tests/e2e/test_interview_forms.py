@@ -60,7 +60,7 @@ def main():
     t.send("akutm\r")
     t.wait_for("Vilket formulär?")
     report("form_list", "Tillägg för akuten  (akuten-tillagg, version 3)"
-           in t.text() and "Avslutningsintervju  (exit-interview, version 1)"
+           in t.text() and "Avgångsintervju  (exit-interview, version 1)"
            in t.text(), t.text())
     t.send(KEY["down"] + "\r")
     t.wait_for("Några extra frågor")

@@ -224,7 +224,7 @@ NEW_LANG = [
     ' Ny intervju',
     '',
     '  Enhet: Alby vårdcentral',
-    '  Formulär: Avslutningsintervju',
+    '  Formulär: Avgångsintervju',
     '',
     '  På vilket språk hålls intervjun?',
     '',

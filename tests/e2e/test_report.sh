@@ -67,7 +67,7 @@ check md_logged "$("$HR" log | tail -1)" sh -c \
 "$HR" report --year 2024 --lang sv --passphrase-file "$T/pass" >"$T/sv" \
     2>"$T/err"
 check md_swedish "$(head -1 "$T/sv")" grep -q \
-    '^# Avgångssamtal 2024: Region Exempel$' "$T/sv"
+    '^# Avgångsintervjuer 2024: Region Exempel$' "$T/sv"
 "$HR" report --lang de >/dev/null 2>&1
 check bad_lang_64 "rc=$?" test "$?" = 64
 
