@@ -20,7 +20,8 @@
 static void
 report_usage(FILE *f)
 {
-	fputs("usage: avslut-hr report [--year YEAR] [--format md|csv|html]\n"
+	fputs("usage: avslut-hr report [--year YEAR]\n"
+	    "           [--format md|csv|html|codebook]\n"
 	    "           [--out FILE] [--lang sv|en] [--db FILE] [--key FILE]\n"
 	    "           [--passphrase-file FILE]\n"
 	    "Write the yearly report for the regional board: the region, the\n"
@@ -31,8 +32,9 @@ report_usage(FILE *f)
 	    "suppression, closed years only, free text from 8 answers).\n\n"
 	    "  --year YEAR      the year (default: the newest closed year)\n"
 	    "  --format FMT     md (default), csv (UTF-8 with BOM, ';',\n"
-	    "                   decimal comma) or html (one self-contained\n"
-	    "                   file)\n"
+	    "                   decimal comma), html (one self-contained\n"
+	    "                   file) or codebook (CSV: each question and\n"
+	    "                   category id with its text)\n"
 	    "  --out FILE       write FILE (mode 0600) instead of stdout\n"
 	    "  --lang sv|en     the report's language (default: the\n"
 	    "                   locale's; question texts from the form)\n"
@@ -192,6 +194,7 @@ cmd_report(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *db = NULL, *key = NULL, *pass = NULL, *out = NULL;
+	const char *fname;
 	const char *lang = NULL;
 	enum report_format fmt = REPORT_MD;
 	struct cli_hr_data d;
@@ -213,7 +216,7 @@ cmd_report(int argc, char **argv)
 		case 'f':
 			if (report_format_parse(optarg, &fmt) != 0) {
 				msg_warn("report: unknown format '%s': use md, "
-				    "csv or html", optarg);
+				    "csv, html or codebook", optarg);
 				return EX_USAGE;
 			}
 			break;
@@ -252,11 +255,11 @@ cmd_report(int argc, char **argv)
 		    argv[optind]);
 		return EX_USAGE;
 	}
-	what = have_year ? xasprintf("report %u (%s)%s%s", year,
-	    fmt == REPORT_MD ? "md" : fmt == REPORT_CSV ? "csv" : "html",
+	fname = fmt == REPORT_MD ? "md" : fmt == REPORT_CSV ? "csv" :
+	    fmt == REPORT_HTML ? "html" : "codebook";
+	what = have_year ? xasprintf("report %u (%s)%s%s", year, fname,
 	    out != NULL ? " to " : "", out != NULL ? out : "") :
-	    xasprintf("report (%s)%s%s", fmt == REPORT_MD ? "md" :
-	    fmt == REPORT_CSV ? "csv" : "html", out != NULL ? " to " : "",
+	    xasprintf("report (%s)%s%s", fname, out != NULL ? " to " : "",
 	    out != NULL ? out : "");
 	rc = cli_hr_load(db, key, pass, what, &d);
 	free(what);

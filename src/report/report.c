@@ -21,6 +21,8 @@ report_format_parse(const char *s, enum report_format *fmt)
 		*fmt = REPORT_CSV;
 	else if (strcmp(s, "html") == 0)
 		*fmt = REPORT_HTML;
+	else if (strcmp(s, "codebook") == 0)
+		*fmt = REPORT_CODEBOOK;
 	else
 		return -1;
 	return 0;
@@ -1142,6 +1144,8 @@ report_write(FILE *f, enum report_format fmt, const struct report_input *in,
 		return report_walk(f, report_html_emit(), in, e);
 	case REPORT_CSV:
 		return report_csv(f, in, e);
+	case REPORT_CODEBOOK:
+		return report_codebook(f, in, e);
 	}
 	return err_setc(e, ERR_USAGE, "unknown report format");
 }

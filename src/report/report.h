@@ -15,7 +15,8 @@
 enum report_format {
 	REPORT_MD,
 	REPORT_CSV,
-	REPORT_HTML
+	REPORT_HTML,
+	REPORT_CODEBOOK		/* CSV: question and category ids, texts */
 };
 
 /* What a report is made of; all borrowed. */
@@ -43,14 +44,17 @@ struct report_input {
 	uint32_t held;			/* late interviews held back */
 };
 
-/* "md", "csv", "html" -> fmt; -1 if none of them. */
+/* "md", "csv", "html", "codebook" -> fmt; -1 if none of them. */
 int report_format_parse(const char *s, enum report_format *fmt);
 /* Write the report to f. Returns -1 with e set on a write error. */
 int report_write(FILE *f, enum report_format fmt,
     const struct report_input *in, struct err *e);
 
-/* One tidy table: UTF-8 with BOM, ';', decimal comma, CRLF. */
+/* One tidy table: UTF-8 with BOM, ';', decimal comma, CRLF; column
+ * names, levels, measures and statuses in Swedish when lang is sv. */
 int report_csv(FILE *f, const struct report_input *in, struct err *e);
+/* The codebook as CSV in the same dialect. */
+int report_codebook(FILE *f, const struct report_input *in, struct err *e);
 
 /* Markdown and HTML share one walk over the tables (report.c) that calls
  * an emitter; every string handed to one is plain UTF-8, the emitter

@@ -6,16 +6,42 @@
 #include <errno.h>
 #include <string.h>
 
+#include "util/i18n.h"
 #include "util/xmem.h"
 
+/* 1 if s is a plain number ("-12", "0,25"): left as it is. */
+static int
+csv_is_number(const char *s)
+{
+	const char *p = s;
+
+	if (*p == '-')
+		p++;
+	if (*p < '0' || *p > '9')
+		return 0;
+	while ((*p >= '0' && *p <= '9') || *p == ',' || *p == '.')
+		p++;
+	return *p == '\0';
+}
+
+/* A field, quoted where needed. A cell a spreadsheet would run as a
+ * formula (starting with = + - @, a tab or a carriage return: OWASP's
+ * list) gets a leading apostrophe, so it is shown as text; numbers are
+ * left alone. Unit, area and choice names come from files HR edits, but
+ * a report is opened by others. */
 static void
 csv_field(FILE *f, const char *s)
 {
-	if (strpbrk(s, ";\"\r\n") == NULL) {
+	int formula = strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0' &&
+	    !csv_is_number(s);
+
+	if (strpbrk(s, ";\"\r\n\t") == NULL && !formula) {
 		fputs(s, f);
 		return;
 	}
 	fputc('"', f);
+	if (formula)
+		fputc('\'', f);
 	for (; *s != '\0'; s++) {
 		if (*s == '"')
 			fputc('"', f);
@@ -24,8 +50,43 @@ csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* A column name, level or measure in the report's language: the English
+ * names are the stable ones (avslut-report(5)), Swedish under --lang sv. */
+static const char *
+csv_word(const char *en, int sv)
+{
+	static const char *const words[][2] = {
+		{ "year", "år" }, { "level", "nivå" }, { "area", "område" },
+		{ "unit", "enhet" }, { "question", "fråga" },
+		{ "versions", "versioner" }, { "category", "kategori" },
+		{ "measure", "mått" }, { "value", "värde" },
+		{ "status", "status" }, { "region", "region" },
+		{ "other_units", "övriga_enheter" },
+		{ "interviews", "intervjuer" }, { "answered", "svarade" },
+		{ "declined", "ville_inte_svara" },
+		{ "skipped", "hoppade_över" }, { "count", "antal" },
+		{ "share", "andel" }, { "mean", "medelvärde" },
+		{ "sd", "standardavvikelse" }, { "enps", "enps" },
+		{ "hme", "hme" }, { "turnover", "personalomsättning" },
+		{ "coverage", "täckning" }, { "turnover_flag", "flaggad" },
+		{ "staff_hme", "hme_medarbetarenkät" },
+		{ "sample_data", "exempeldata" },
+		{ "type", "typ" }, { "theme", "tema" },
+		{ "reported", "redovisas" }, { "text", "text" },
+		{ "category_text", "kategoritext" },
+	};
+
+	if (!sv)
+		return en;
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (strcmp(words[i][0], en) == 0)
+			return words[i][1];
+	return en;
+}
+
 struct csv_row {
 	FILE *f;
+	int sv;			/* Swedish names */
 	unsigned year;
 	const char *level, *area, *unit;
 };
@@ -41,19 +102,20 @@ csv_line(const struct csv_row *r, const char *question,
 
 	snprintf(y, sizeof(y), "%u", r->year);
 	v[0] = y;
-	v[1] = r->level;
+	v[1] = csv_word(r->level, r->sv);
 	v[2] = r->area;
 	v[3] = r->unit;
 	v[4] = question;
 	v[5] = versions;
 	v[6] = category;
-	v[7] = measure;
+	v[7] = csv_word(measure, r->sv);
 	v[8] = value;
 	for (i = 0; i < 9; i++) {
 		csv_field(r->f, v[i] != NULL ? v[i] : "");
 		fputc(';', r->f);
 	}
-	csv_field(r->f, status != NULL ? status : "");
+	csv_field(r->f, status == NULL ? "" : status[0] != '\0' && r->sv ?
+	    _(status) : status);
 	fputs("\r\n", r->f);
 }
 
@@ -132,8 +194,15 @@ report_csv(FILE *f, const struct report_input *in, struct err *e)
 	struct csv_row r;
 	size_t row, q;
 
-	fputs("\xef\xbb\xbfyear;level;area;unit;question;versions;category;"
-	    "measure;value;status\r\n", f);
+	static const char *const cols[] = { "year", "level", "area", "unit",
+	    "question", "versions", "category", "measure", "value", "status" };
+
+	r.sv = in->lang == NULL || strcmp(in->lang, "sv") == 0;
+	fputs("\xef\xbb\xbf", f);
+	for (size_t i = 0; i < 10; i++) {
+		fputs(csv_word(cols[i], r.sv), f);
+		fputs(i < 9 ? ";" : "\r\n", f);
+	}
 	r.f = f;
 	r.year = in->year;
 	if (in->sample) {
@@ -185,6 +254,65 @@ report_csv(FILE *f, const struct report_input *in, struct err *e)
 	if (fflush(f) != 0 || ferror(f))
 		return err_setc(e, err_class_errno(errno) == ERR_FULL ?
 		    ERR_FULL : ERR_IO, "cannot write the report: %s",
+		    strerror(errno));
+	return 0;
+}
+
+/* The codebook: every question of the report's table with its text, type,
+ * theme and scope, and each category with its id and text; what a
+ * spreadsheet user needs to read the CSV's question and category ids. */
+int
+report_codebook(FILE *f, const struct report_input *in, struct err *e)
+{
+	static const char *const cols[] = { "question", "type", "theme",
+	    "reported", "text", "category", "category_text" };
+	const struct gate_table *t = in->cur;
+	int sv = in->lang == NULL || strcmp(in->lang, "sv") == 0;
+	char lb[REPORT_LB], cat[64];
+	size_t q, c, i;
+
+	fputs("\xef\xbb\xbf", f);
+	for (i = 0; i < 7; i++) {
+		fputs(csv_word(cols[i], sv), f);
+		fputs(i < 6 ? ";" : "\r\n", f);
+	}
+	for (q = 0; q < t->ncols; q++) {
+		const struct agg_question *aq = agg_question(t->agg, q);
+		const char *v[7];
+
+		v[0] = aq->id;
+		v[1] = form_type_name(aq->type);
+		v[2] = aq->theme != NULL ? aq->theme : "";
+		v[3] = aq->report == FORM_SCOPE_REGION ? "region" : "unit";
+		v[4] = report_qlabel(aq, in->lang);
+		v[5] = "";
+		v[6] = "";
+		for (i = 0; i < 7; i++) {
+			csv_field(f, v[i]);
+			fputs(i < 6 ? ";" : "\r\n", f);
+		}
+		for (c = 0; c < aq->ncat; c++) {
+			if (aq->cat_ids != NULL)
+				snprintf(cat, sizeof(cat), "%s", aq->cat_ids[c]);
+			else if (aq->type == FORM_YESNO)
+				snprintf(cat, sizeof(cat), "%s", c ? "yes" :
+				    "no");
+			else
+				snprintf(cat, sizeof(cat), "%d", aq->min +
+				    (int)c);
+			v[5] = cat;
+			v[6] = report_catlabel(aq, c, in->lang, lb,
+			    sizeof(lb));
+			for (i = 0; i < 7; i++) {
+				csv_field(f, i < 5 ? (i == 0 ? aq->id : "") :
+				    v[i]);
+				fputs(i < 6 ? ";" : "\r\n", f);
+			}
+		}
+	}
+	if (fflush(f) != 0 || ferror(f))
+		return err_setc(e, err_class_errno(errno) == ERR_FULL ?
+		    ERR_FULL : ERR_IO, "cannot write the codebook: %s",
 		    strerror(errno));
 	return 0;
 }

@@ -64,7 +64,7 @@ def main():
         elif fmt == "html":
             ok = '<div class="sample" role="note">EXEMPELDATA' in body
         else:
-            ok = ";sample_data;1;EXEMPELDATA\n" in body
+            ok = ";exempeldata;1;EXEMPELDATA\n" in body
         report("report_%s_exempeldata" % fmt, r.returncode == 0 and ok,
                "rc=%d %s %s" % (r.returncode, r.stderr[-300:], body[:300]))
     p = run(["demo", "--dir", d, "--no-dashboard"], env)

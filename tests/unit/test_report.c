@@ -263,10 +263,21 @@ static void
 test_csv(void **state)
 {
 	struct fx *x = *state;
-	char *s = render(&x->in, REPORT_CSV);
+	struct report_input en = x->in;
+	char *s;
 	const struct gate_fig *g;
 	char want[128], mean[32];
 
+	/* Swedish names under sv */
+	s = render(&x->in, REPORT_CSV);
+	assert_true(strncmp(s, "\xef\xbb\xbf\xc3\xa5r;niv\xc3\xa5;"
+	    "omr\xc3\xa5" "de;enhet;fr\xc3\xa5ga;versioner;kategori;"
+	    "m\xc3\xa5tt;v\xc3\xa4rde;status\r\n", 70) == 0);
+	assert_non_null(strstr(s, "2024;enhet;North;A;;;;"
+	    "personalomsättning;0,1333;\r\n"));
+	free(s);
+	en.lang = "en";
+	s = render(&en, REPORT_CSV);
 	assert_true(strncmp(s, "\xef\xbb\xbfyear;level;area;unit;question;"
 	    "versions;category;measure;value;status\r\n", 64) == 0);
 	assert_non_null(strstr(s, "2024;unit;North;B;sat;1;;answered;;"
@@ -303,10 +314,87 @@ test_open_year(void **state)
 	assert_null(strstr(s, "Reasons for leaving"));
 	assert_null(strstr(s, "mean"));
 	free(s);
+	in.lang = "en";
 	s = render(&in, REPORT_CSV);
 	assert_non_null(strstr(s, "2025;unit;South;D;;;;interviews;3;"));
 	assert_null(strstr(s, ";sat;"));
 	free(s);
+}
+
+/* Cells a spreadsheet would run as formulas start with an apostrophe:
+ * one area per OWASP trigger (= + - @ tab CR); numbers stay numbers. */
+static void
+test_csv_formula(void **state)
+{
+	static const struct agg_unit u6[] = {
+		{"U1", "Unit 1", "=HYPERLINK(\"http://x\")"},
+		{"U2", "Unit 2", "+SUM(A1)"},
+		{"U3", "Unit 3", "-2+3"},
+		{"U4", "Unit 4", "@SUM(A1)"},
+		{"U5", "Unit 5", "\tcmd"},
+		{"U6", "Unit 6", "\rcmd"},
+	};
+	static const char *const want[] = {
+		";\"'=HYPERLINK(\"\"http://x\"\")\";U1;",
+		";\"'+SUM(A1)\";U2;",
+		";\"'-2+3\";U3;",
+		";\"'@SUM(A1)\";U4;",
+		";\"'\tcmd\";U5;",
+		";\"'\rcmd\";U6;",
+	};
+	const struct form *forms[1];
+	struct gate_table *t;
+	struct report_input in;
+	struct gate_params p;
+	struct form *f;
+	struct agg *a;
+	int v[1];
+	size_t i;
+	char *s;
+
+	(void)state;
+	f = fx_form("exit", 1);
+	fx_q(f, "rec", FORM_NPS, NULL, 0, 10);
+	forms[0] = f;
+	a = agg_new(forms, 1, u6, 6, NULL);
+	for (i = 0; i < 6 * 6; i++) {
+		v[0] = (int)(i % 3);	/* eNPS -100: a negative number */
+		assert_int_equal(fx_add(a, f, u6[i % 6].code, 2024, v, NULL),
+		    0);
+	}
+	memset(&p, 0, sizeof(p));
+	p.k = 5;
+	p.text_k = 8;
+	p.now_year = 2025;
+	p.now_month = 6;
+	p.grace_months = 2;
+	assert_int_equal(gate_publish(&t, a, 2024, &p, NULL), 0);
+	memset(&in, 0, sizeof(in));
+	in.year = 2024;
+	in.cur = t;
+	in.tabs = (const struct gate_table *const *)&t;
+	in.ntabs = 1;
+	in.lang = "en";
+	s = render(&in, REPORT_CSV);
+	for (i = 0; i < 6; i++)
+		if (strstr(s, want[i]) == NULL)
+			fail_msg("no %s in\n%s", want[i], s);
+	/* every line starts with the year; no field starts with = + @ */
+	assert_null(strstr(s, ";="));
+	assert_null(strstr(s, ";+"));
+	assert_null(strstr(s, ";@"));
+	assert_non_null(strstr(s, ";enps;-100,0;"));	/* a number */
+	free(s);
+	/* the codebook: question id, type, text; then each category */
+	s = render(&in, REPORT_CODEBOOK);
+	assert_true(strncmp(s, "\xef\xbb\xbfquestion;type;theme;reported;"
+	    "text;category;category_text\r\n", 60) == 0);
+	assert_non_null(strstr(s, "rec;nps;;unit;Label rec;;\r\n"));
+	assert_non_null(strstr(s, "rec;;;;;10;10\r\n"));
+	free(s);
+	gate_table_free(t);
+	agg_free(a);
+	fx_form_free(f);
 }
 
 /* Known figures: five leavers at one unit with five different main
@@ -452,6 +540,7 @@ main(void)
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_open_year),
 		cmocka_unit_test(test_findings),
+		cmocka_unit_test(test_csv_formula),
 		cmocka_unit_test(test_num),
 	};
 
