@@ -39,7 +39,7 @@ cat >"$T/want" <<'W'
 tests/data/forms/broken.yaml:11:9: missing key 'max_label' in question 'q1' (scale questions need it)
 tests/data/forms/broken.yaml:13:16: label: missing text for language 'en'
 tests/data/forms/broken.yaml:18:24: show_if: '7' is outside the range 1..5 of 'q1'
-tests/data/forms/broken.yaml:19:9: unknown key 'colour' in a question: expected id, type, label, help, required, show_if, theme, report, choices, other, max, min, min_label, max_label, max_length, short
+tests/data/forms/broken.yaml:19:9: unknown key 'colour' in a question: expected id, type, label, help, required, show_if, theme, report, choices, other, max, min, min_label, max_label, max_length, short, sensitive
 W
 run broken "$AV" check tests/data/forms/broken.yaml
 if [ $rc -eq 65 ] && cmp -s "$T/err" "$T/want" && [ ! -s "$T/out" ]
