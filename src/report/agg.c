@@ -43,6 +43,7 @@ struct agg {
 	size_t rejected;
 	size_t records;
 	char *reasons_theme;
+	int strict_units;	/* made with units: others are rejected */
 };
 
 static size_t
@@ -256,6 +257,7 @@ agg_new(const struct form *const *forms, size_t nforms,
 		    xstrdup(units[i].area) : NULL;
 	}
 	a->nunits = nunits;
+	a->strict_units = nunits > 0;
 	a->reasons_theme = xstrdup(reasons_theme != NULL ? reasons_theme :
 	    AGG_DEFAULT_REASONS_THEME);
 	return a;
@@ -579,6 +581,14 @@ agg_add(struct agg *a, const struct agg_rec *r, struct err *e)
 			    "form %s version %u: question %s", af->f->id,
 			    (unsigned)af->f->version, af->f->questions[i].id);
 		}
+	/* A unit the configuration does not name is not published as a row
+	 * of its own (issue 10): the record is rejected. An agg made with
+	 * no units at all (tools, tests) keeps every unit. */
+	if (a->strict_units && agg_unit_find(a, r->unit) == AGG_NONE) {
+		a->rejected++;
+		return err_setc(e, ERR_DATA, "record of unit %s, which the "
+		    "configuration does not name", r->unit);
+	}
 	g = agg_group_get(a, agg_unit_get(a, r->unit), r->year);
 	g->interviews++;
 	a->records++;

@@ -118,8 +118,9 @@ struct agg *agg_new(const struct form *const *forms, size_t nforms,
 void agg_free(struct agg *a);
 
 /* Count one record. Returns -1 (and counts it as rejected) if its form
- * hash is not approved or its answers do not fit the form; the message
- * names no answer. A unit not in the config is added with no area. */
+ * hash is not approved, its answers do not fit the form, or (when the agg
+ * was made with units) its unit is not one of them; the message names no
+ * answer. With no units given, every unit is added with no area. */
 int agg_add(struct agg *a, const struct agg_rec *r, struct err *e);
 /* Count a record that could not be opened (tampered, truncated). */
 void agg_reject(struct agg *a);

@@ -484,7 +484,8 @@ hrload_agg_fn(void *ctx, const uint8_t id[ENV_ID_BYTES],
 	ar.answers = r->answers;
 	ar.nanswers = r->nanswers;
 	if (agg_add(x->a, &ar, &ae) != 0) {
-		/* record_check passed, so this is a bug; count it honestly. */
+		/* record_check passed: a unit the config does not name
+		 * (or a bug); counted as invalid, named in a note. */
 		x->res->used--;
 		x->res->invalid++;
 		env_id_hex(id, hex);

@@ -189,12 +189,11 @@ test_reject(void **state)
 	r.nanswers = 3;
 	assert_int_equal(agg_add(a, &r, &e), -1);
 	assert_non_null(strstr(e.msg, "does not fit form exit version 1"));
-	/* An unknown unit is kept, with no area. */
-	assert_int_equal(fx_add(a, f, "Z9", 2023, ok, NULL), 0);
-	assert_int_equal(agg_nunits(a), 4);
-	assert_string_equal(agg_unit(a, 3)->code, "Z9");
-	assert_null(agg_unit(a, 3)->area);
-	assert_int_equal(agg_interviews(a, 3, 2023), 1);
+	/* A unit the config does not name is rejected, never a row. */
+	assert_int_equal(fx_add(a, f, "Z9", 2023, ok, NULL), -1);
+	assert_int_equal(agg_nunits(a), 3);
+	assert_int_equal(agg_rejected(a), 9);
+	assert_int_equal(agg_unit_find(a, "Z9"), AGG_NONE);
 	/* The reasons question by id when no theme matches. */
 	assert_int_equal(agg_reasons(a), agg_find(a, "reasons"));
 	agg_free(a);
