@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/i18n.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
 
@@ -99,7 +100,7 @@ csvin_split(char *s, char delim, struct csvin_line *l, const char **why)
 	l->n = 0;
 	for (;;) {
 		if (l->n == CSVIN_MAX_FIELDS) {
-			*why = "too many fields";
+			*why = _("too many fields");
 			return -1;
 		}
 		while (*s == ' ' || *s == '\t')
@@ -111,7 +112,7 @@ csvin_split(char *s, char delim, struct csvin_line *l, const char **why)
 			s++;
 			for (;;) {
 				if (*s == '\0') {
-					*why = "a quote is not closed";
+					*why = _("a quote is not closed");
 					return -1;
 				}
 				if (*s == '"' && s[1] == '"') {
@@ -127,13 +128,13 @@ csvin_split(char *s, char delim, struct csvin_line *l, const char **why)
 			while (*s == ' ' || *s == '\t')
 				s++;
 			if (*s != '\0' && *s != delim) {
-				*why = "text after a closing quote";
+				*why = _("text after a closing quote");
 				return -1;
 			}
 		} else {
 			while (*s != '\0' && *s != delim) {
 				if (*s == '"') {
-					*why = "a quote inside a field";
+					*why = _("a quote inside a field");
 					return -1;
 				}
 				*out++ = *s++;
@@ -161,18 +162,18 @@ csvin_number(const char *s, double *v, const char **why)
 	size_t i;
 
 	if (*s == '\0') {
-		*why = "is empty";
+		*why = _("is empty");
 		return -1;
 	}
 	if (*s == '-' || strncmp(s, "\xe2\x88\x92", 3) == 0) {
-		*why = "is negative";
+		*why = _("is negative");
 		return -1;
 	}
 	if (*s == '+')
 		s++;
 	while (*s != '\0') {
 		if (o + 2 >= sizeof(buf)) {
-			*why = "is too long";
+			*why = _("is too long");
 			return -1;
 		}
 		if (isdigit((unsigned char)*s)) {
@@ -190,12 +191,12 @@ csvin_number(const char *s, double *v, const char **why)
 		    !mark) {
 			s += 3;
 		} else {
-			*why = "is not a number";
+			*why = _("is not a number");
 			return -1;
 		}
 	}
 	if (!digits || buf[o - 1] == '.') {
-		*why = "is not a number";
+		*why = _("is not a number");
 		return -1;
 	}
 	buf[o] = '\0';
@@ -302,8 +303,8 @@ csvin_to_utf8(const char *name, const char *buf, size_t len, size_t *outlen,
 		il -= 2;
 	}
 	if ((cd = iconv_open("UTF-8", from)) == (iconv_t)-1) {
-		csvin_diag(errs, name, 0, "cannot convert from %s on this "
-		    "system: save the file as UTF-8", enc);
+		csvin_diag(errs, name, 0, _("cannot convert from %s on this "
+		    "system: save the file as UTF-8"), enc);
 		return NULL;
 	}
 	cap = il * 3 / 2 + 16;
@@ -316,12 +317,12 @@ csvin_to_utf8(const char *name, const char *buf, size_t len, size_t *outlen,
 		iconv_close(cd);
 		free(out);
 		if (strcmp(enc, "Windows-1252") == 0)
-			csvin_diag(errs, name, 0, "neither UTF-8 nor "
+			csvin_diag(errs, name, 0, _("neither UTF-8 nor "
 			    "Windows-1252 (byte %zu): save the file as UTF-8 "
-			    "(\"CSV UTF-8\")", at);
+			    "(\"CSV UTF-8\")"), at);
 		else
-			csvin_diag(errs, name, 0, "damaged %s (byte %zu): save "
-			    "the file as UTF-8 (\"CSV UTF-8\")", enc, at);
+			csvin_diag(errs, name, 0, _("damaged %s (byte %zu): save "
+			    "the file as UTF-8 (\"CSV UTF-8\")"), enc, at);
 		return NULL;
 	}
 	iconv_close(cd);
@@ -345,7 +346,7 @@ csvin_walk(const char *name, const char *buf, size_t len, size_t nfields,
 	struct csvin_line l;
 
 	if (len > CSVIN_MAX_BYTES) {
-		csvin_diag(errs, name, 0, "file larger than %d MiB",
+		csvin_diag(errs, name, 0, _("file larger than %d MiB"),
 		    CSVIN_MAX_BYTES / (1024 * 1024));
 		return;
 	}
@@ -361,7 +362,7 @@ csvin_walk(const char *name, const char *buf, size_t len, size_t nfields,
 		nl = memchr(buf + pos, '\n', len - pos);
 		end = nl != NULL ? (size_t)(nl - buf) : len;
 		if (memchr(buf + pos, '\0', end - pos) != NULL) {
-			csvin_diag(errs, name, line, "a NUL byte");
+			csvin_diag(errs, name, line, _("a NUL byte"));
 			continue;
 		}
 		free(text);
@@ -370,7 +371,7 @@ csvin_walk(const char *name, const char *buf, size_t len, size_t nfields,
 			s[strlen(s) - 1] = '\0';
 		if (!utf8_valid(s, strlen(s), &bad)) {
 			csvin_diag(errs, name, line,
-			    "not UTF-8 (byte %zu): save the file as UTF-8",
+			    _("not UTF-8 (byte %zu): save the file as UTF-8"),
 			    bad + 1);
 			continue;
 		}
@@ -398,7 +399,7 @@ csvin_walk(const char *name, const char *buf, size_t len, size_t nfields,
 			l.n--;
 		if (l.n != nfields) {
 			csvin_diag(errs, name, line,
-			    "%zu fields, expected %zu (separator '%c')", l.n,
+			    _("%zu fields, expected %zu (separator '%c')"), l.n,
 			    nfields, delim);
 			continue;
 		}
@@ -569,22 +570,22 @@ csvin_key(struct csvin_ctx *c, size_t line, struct csvin_line *l,
 	int rc = 0;
 
 	if (l->f[0][0] == '\0') {
-		csvin_diag(c->errs, c->name, line, "unit is empty");
+		csvin_diag(c->errs, c->name, line, _("unit is empty"));
 		rc = -1;
 	} else if ((i = csvin_unit(c, l->f[0], &hint)) == AGG_NONE) {
 		s = csvin_show(l->f[0]);
 		if (hint != AGG_NONE && c->names != NULL)
 			csvin_diag(c->errs, c->name, line,
-			    "unknown unit \"%s\": did you mean %s (%s)?", s,
+			    _("unknown unit \"%s\": did you mean %s (%s)?"), s,
 			    c->units[hint], c->names[hint]);
 		else if (hint != AGG_NONE)
 			csvin_diag(c->errs, c->name, line,
-			    "unknown unit \"%s\": did you mean %s?", s,
+			    _("unknown unit \"%s\": did you mean %s?"), s,
 			    c->units[hint]);
 		else
 			csvin_diag(c->errs, c->name, line,
-			    "unknown unit \"%s\": add it to the config or "
-			    "correct the code", s);
+			    _("unknown unit \"%s\": add it to the config or "
+			    "correct the code"), s);
 		free(s);
 		rc = -1;
 	} else {
@@ -593,7 +594,7 @@ csvin_key(struct csvin_ctx *c, size_t line, struct csvin_line *l,
 	if (csvin_year(l->f[1], year) < 0) {
 		s = csvin_show(l->f[1]);
 		csvin_diag(c->errs, c->name, line,
-		    "year \"%s\" is not a year (1900-2999)", s);
+		    _("year \"%s\" is not a year (1900-2999)"), s);
 		free(s);
 		rc = -1;
 	}
@@ -625,7 +626,8 @@ csvin_value(struct csvin_ctx *c, size_t line, const char *what,
 	if (csvin_number(s, v, &why) == 0)
 		return 0;
 	show = csvin_show(s);
-	csvin_diag(c->errs, c->name, line, "%s \"%s\" %s", what, show, why);
+	csvin_diag(c->errs, c->name, line, _("%s \"%s\" %s"), what, show,
+	    why);
 	free(show);
 	return -1;
 }
@@ -640,24 +642,24 @@ csvin_turnover_row(void *ctx, size_t line, struct csvin_line *l)
 	int bad = 0;
 
 	bad |= csvin_key(c, line, l, &year);
-	bad |= csvin_value(c, line, "average headcount", l->f[2], &head);
-	bad |= csvin_value(c, line, "leavers", l->f[3], &leavers);
+	bad |= csvin_value(c, line, _("average headcount"), l->f[2], &head);
+	bad |= csvin_value(c, line, _("leavers"), l->f[3], &leavers);
 	if (!bad && !(head > 0)) {
 		csvin_diag(c->errs, c->name, line,
-		    "average headcount must be above zero");
+		    _("average headcount must be above zero"));
 		bad = 1;
 	}
 	if (bad)
 		return;
 	if ((first = csvin_dup(c, l->f[0], year)) != 0) {
 		csvin_diag(c->errs, c->name, line,
-		    "duplicate row for %s %u (first on line %zu)", l->f[0],
+		    _("duplicate row for %s %u (first on line %zu)"), l->f[0],
 		    year, first);
 		return;
 	}
 	if (leavers > head)
 		csvin_diag(c->warns, c->name, line,
-		    "turnover for %s in %u is %.0f %%, above 100 %%", l->f[0],
+		    _("turnover for %s in %u is %.0f %%, above 100 %%"), l->f[0],
 		    year, 100 * leavers / head);
 	c->t = xreallocarray(c->t, c->n + 1, sizeof(*c->t));
 	c->lines = xreallocarray(c->lines, c->n + 1, sizeof(*c->lines));
@@ -690,7 +692,7 @@ csvin_turnover(const char *name, const char *buf, size_t len,
 	csvin_walk(name, buf, len, 4, errs, csvin_turnover_row, &c);
 	free(c.lines);
 	if (errs->n == 0 && c.n == 0)
-		csvin_diag(errs, name, 0, "no rows");
+		csvin_diag(errs, name, 0, _("no rows"));
 	if (errs->n > 0) {
 		csvin_turnover_free(c.t, c.n);
 		csvin_diags_free(warns);
@@ -728,7 +730,7 @@ csvin_hme_row(void *ctx, size_t line, struct csvin_line *l)
 			bad = 1;
 		} else if (v[i] > 100) {
 			csvin_diag(c->errs, c->name, line,
-			    "%s %s is above 100", what[i], l->f[2 + i]);
+			    _("%s %s is above 100"), what[i], l->f[2 + i]);
 			bad = 1;
 		}
 	}
@@ -736,7 +738,7 @@ csvin_hme_row(void *ctx, size_t line, struct csvin_line *l)
 		return;
 	if ((first = csvin_dup(c, l->f[0], year)) != 0) {
 		csvin_diag(c->errs, c->name, line,
-		    "duplicate row for %s %u (first on line %zu)", l->f[0],
+		    _("duplicate row for %s %u (first on line %zu)"), l->f[0],
 		    year, first);
 		return;
 	}
@@ -774,7 +776,7 @@ csvin_hme(const char *name, const char *buf, size_t len,
 	free(c.lines);
 	csvin_diags_free(&warns);
 	if (errs->n == 0 && c.n == 0)
-		csvin_diag(errs, name, 0, "no rows");
+		csvin_diag(errs, name, 0, _("no rows"));
 	if (errs->n > 0) {
 		csvin_hme_free(c.h, c.n);
 		return -1;
