@@ -370,6 +370,12 @@ cmd_ingest(int argc, char **argv)
 	}
 	rc = isdir ? ingest_dir(c, src, verbose) :
 	    ingest_stream(c, src, receipt);
+	/* Once per run, after the last receipt: lay the file out in id
+	 * order (central.c, "No order of arrival"). What was stored stays
+	 * stored; a failure here is retried by the next open. */
+	if (central_settle(c, &e) != 0)
+		msg_warn("ingest: stored, but %s: it is done again at the next "
+		    "ingest or open", e.msg);
 	central_close(c);
 	return rc;
 }

@@ -1,5 +1,48 @@
 /* central: central.db, HR's SQLite store: opening and refusing, schema
  * migrations, the file-system check, ingest, forms, interviewers, log. */
+
+/*
+ * No order of arrival (issue 11). Whoever can read central.db or a backup
+ * of it must not learn in which order, or in which batches, envelopes
+ * came: with an interviewer's schedule that would tie an envelope to an
+ * interview. Two things are needed.
+ *
+ * Inline envelopes. An envelope bigger than about a quarter of a page
+ * spills into overflow pages, which SQLite appends in order of arrival:
+ * sorting envelopes by page gave the exact ingest order. At 16 KiB pages
+ * (CENTRAL_PAGE_SIZE) an envelope of up to three pad blocks sits in its
+ * leaf cell. Stores made with 4 KiB pages are converted once, on the
+ * first writable open that has the file to itself (central_relayout).
+ *
+ * A page order that is a function of the set. Even inline, a b-tree
+ * remembers history: leaves split off to the end of the file, freed
+ * pages are reused in order, and within a page new cells are placed
+ * below older ones. After every ingest and purge the store is rewritten
+ * with VACUUM: every table in key order into fresh pages, so that the
+ * file's layout depends only on what it holds (the envelopes by their
+ * random ids), never on when or in which bundle it came. VACUUM in WAL
+ * mode is one atomic write transaction: readers keep their snapshot, a
+ * concurrent ingest waits on the lock (BEGIN IMMEDIATE, busy timeout), a
+ * kill leaves the old file or the new one. A row in store_meta says
+ * "unsettled" between an ingest's commit and its VACUUM; a writable
+ * open that finds it (a killed ingest) settles the store first. Its value
+ * is a generation, so that a settle only clears the mark it has covered.
+ *
+ * Why not VACUUM INTO a new file and rename it over central.db? The -wal
+ * and -shm files are found by name: a dashboard that keeps the old file
+ * open would share them with the new one, and a writer that opened the
+ * old file would commit into an unlinked inode. In-place VACUUM has the
+ * same result without either hazard.
+ *
+ * Cost: VACUUM reads and writes the whole store (about 1.1 KiB per
+ * envelope: 110 MiB at 100 000), plus the WAL copy and its checkpoint,
+ * whatever the size of the bundle. A drop folder of many bundles is
+ * settled once per run (central_settle after the last ingest). Measured
+ * figures are in avslut-hr(1) and tests/bench/RESULTS.md. The cheaper
+ * schemes considered leave a trace: inserting in random order within a
+ * bundle hides order inside the bundle but not the bundle; reusing
+ * random free pages is not something SQLite lets a program choose.
+ */
 #include "store/central.h"
 
 #include <sys/stat.h>
@@ -33,7 +76,11 @@ struct central {
 	sqlite3 *db;		/* db_handle(d) */
 	char *path;
 	int rdonly;
+	int unsettled;		/* this connection ingested, not settled */
 };
+
+static int central_mark_unsettled(struct central *c, const char *doing,
+    struct err *e);
 
 /* Schema steps; step i brings user_version from i to i + 1. The envelopes
  * table holds the random id and the sealed bytes and nothing else: no
@@ -90,7 +137,15 @@ static const char *const central_schema[CENTRAL_SCHEMA_VERSION] = {
 	"  blob BLOB NOT NULL,"
 	"  PRIMARY KEY (year, revision)"
 	") WITHOUT ROWID;",
+	/* 3: the store's own small facts: "unsettled" (see above) and the
+	 * envelope-set digest. Pages become 16 KiB in central_relayout. */
+	"CREATE TABLE store_meta ("
+	"  key TEXT PRIMARY KEY NOT NULL,"
+	"  value BLOB"
+	") WITHOUT ROWID;",
 };
+_Static_assert(sizeof central_schema / sizeof central_schema[0] ==
+    CENTRAL_SCHEMA_VERSION, "one schema step per version");
 
 /* Network file systems by statfs f_type (linux/magic.h and the kernel
  * sources), so the check needs no kernel headers and runs anywhere. */
@@ -310,6 +365,37 @@ central_create_file(const char *path, struct err *e)
 	return 0;
 }
 
+/* Convert a store made with another page size (4 KiB before schema 3).
+ * WAL mode cannot change the page size, so the store goes to a rollback
+ * journal, is rewritten at the new size, and comes back; VACUUM under a
+ * rollback journal is atomic too. That needs the file to itself: while
+ * another program has it open, it stays as it is until a later open. */
+static int
+central_relayout(struct central *c, struct err *e)
+{
+	int64_t ps;
+	int rc, mode;
+
+	if ((rc = central_int(c, "PRAGMA page_size", &ps, e)) != 0)
+		return rc;
+	if (ps == CENTRAL_PAGE_SIZE)
+		return 0;
+	sqlite3_busy_timeout(c->db, 0);
+	mode = db_journal_mode(c->d, "delete", e);
+	sqlite3_busy_timeout(c->db, BUSY_MS);
+	if (mode != 0) {
+		if (mode > 0 || (e != NULL && e->cls == ERR_BUSY))
+			return 0;		/* in use: next time */
+		return central_rc(e);
+	}
+	rc = central_exec(c, "PRAGMA page_size = 16384; VACUUM", "cannot "
+	    "convert the store to 16 KiB pages (VACUUM)", e);
+	_Static_assert(CENTRAL_PAGE_SIZE == 16384, "the SQL above");
+	if (db_journal_mode(c->d, "wal", rc == 0 ? e : NULL) != 0 && rc == 0)
+		rc = central_rc(e);
+	return rc;
+}
+
 int
 central_open(struct central **out, const char *path, int flags,
     struct err *e)
@@ -349,11 +435,15 @@ central_open(struct central **out, const char *path, int flags,
 	if ((rc = central_fs_check(c->path, e)) != 0)
 		goto fail;
 	if (db_open(&c->d, c->path, &central_db_schema, &(struct db_opts){
-	    .flags = c->rdonly ? DB_RDONLY : 0, .busy_ms = BUSY_MS }, e) != 0) {
+	    .flags = c->rdonly ? DB_RDONLY : 0, .busy_ms = BUSY_MS,
+	    .page_size = CENTRAL_PAGE_SIZE }, e) != 0) {
 		rc = central_rc(e);
 		goto fail;
 	}
 	c->db = db_handle(c->d);
+	if (!c->rdonly && ((rc = central_relayout(c, e)) != 0 ||
+	    (rc = central_settle(c, e)) != 0))
+		goto fail;
 	*out = c;
 	return 0;
 fail:
@@ -366,6 +456,8 @@ central_close(struct central *c)
 {
 	if (c == NULL)
 		return;
+	if (c->unsettled)
+		(void)central_settle(c, NULL);
 	db_close(c->d);
 	free(c->path);
 	free(c);
@@ -502,6 +594,9 @@ central_ingest(struct central *c, const struct bundle *b,
 	sqlite3_finalize(ins);
 	sqlite3_finalize(sel);
 	ins = sel = NULL;
+	if (nadded > 0 && (rc = central_mark_unsettled(c, "cannot store the "
+	    "bundle", e)) != 0)
+		goto out;
 	if ((rc = central_exec(c, "COMMIT", "cannot store the bundle",
 	    e)) != 0)
 		goto out;
@@ -517,6 +612,73 @@ out:
 	*nacks = b->n;
 	if (added != NULL)
 		*added = nadded;
+	return 0;
+}
+
+/* Inside a write transaction: the store holds changes that VACUUM has
+ * not yet laid out (see "No order of arrival"). */
+static int
+central_mark_unsettled(struct central *c, const char *doing, struct err *e)
+{
+	int rc;
+
+	rc = central_exec(c, "INSERT INTO store_meta (key, value) VALUES "
+	    "('unsettled', 1) ON CONFLICT (key) DO UPDATE SET value = "
+	    "value + 1", doing, e);
+	if (rc == 0)
+		c->unsettled = 1;
+	return rc;
+}
+
+int
+central_settle(struct central *c, struct err *e)
+{
+	const char *doing = "cannot rewrite the store in id order (VACUUM)";
+	sqlite3_stmt *st;
+	int64_t gen;
+	int rc, s;
+
+	if ((rc = central_prepare(c, &st, "SELECT value FROM store_meta "
+	    "WHERE key = 'unsettled'", doing, e)) != 0)
+		return rc;
+	s = sqlite3_step(st);
+	gen = s == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	if (s != SQLITE_ROW && s != SQLITE_DONE)
+		rc = central_sqlerr(c, doing, e);
+	sqlite3_finalize(st);
+	if (rc != 0 || s == SQLITE_DONE) {
+		if (rc == 0)
+			c->unsettled = 0;
+		return rc;
+	}
+	if ((rc = central_exec(c, "VACUUM", doing, e)) != 0)
+		return rc;
+	/* Clear only the mark this VACUUM covered: an ingest that
+	 * committed meanwhile has raised it and settles again. */
+	if ((rc = central_exec(c, "BEGIN IMMEDIATE", doing, e)) != 0)
+		return rc;
+	if ((rc = central_prepare(c, &st, "DELETE FROM store_meta WHERE "
+	    "key = 'unsettled' AND value = ?", doing, e)) == 0) {
+		sqlite3_bind_int64(st, 1, gen);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = central_sqlerr(c, doing, e);
+		sqlite3_finalize(st);
+	}
+	if (rc == 0)
+		rc = central_exec(c, "COMMIT", doing, e);
+	if (rc != 0) {
+		central_rollback(c);
+		return rc;
+	}
+	c->unsettled = 0;
+	/* The WAL still holds the ingest's pages in the order they were
+	 * written: truncate it. A reader that holds an old snapshot can
+	 * keep it from finishing: then the next settle or open does it. */
+	s = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+	    NULL, NULL);
+	if (s != SQLITE_OK && (s & 0xff) != SQLITE_BUSY &&
+	    (s & 0xff) != SQLITE_LOCKED)
+		return central_sqlerr(c, "cannot checkpoint the WAL", e);
 	return 0;
 }
 
@@ -1144,6 +1306,9 @@ central_env_delete(struct central *c, const uint8_t (*ids)[BUNDLE_ID_BYTES],
 		k += (size_t)sqlite3_changes(c->db);
 		sqlite3_reset(st);
 	}
+	if (k > 0 && (rc = central_mark_unsettled(c, "cannot delete the "
+	    "envelopes", e)) != 0)
+		goto out;
 	if ((rc = central_log(c, what, e)) == 0)
 		rc = central_exec(c, "COMMIT", "cannot delete the envelopes",
 		    e);
@@ -1154,13 +1319,12 @@ out:
 		return rc;
 	}
 	*deleted = k;
-	/* secure_delete zeroed the rows; VACUUM rebuilds the file without
-	 * the freed pages, and the checkpoint leaves no copy in the WAL. */
-	if ((rc = central_exec(c, "VACUUM", "deleted, but cannot compact "
-	    "the store (VACUUM)", e)) != 0)
-		return rc;
-	return central_exec(c, "PRAGMA wal_checkpoint(TRUNCATE)", "deleted, "
-	    "but cannot checkpoint the WAL", e);
+	/* secure_delete zeroed the rows; settling rebuilds the file without
+	 * the freed pages (whose place showed which went), and the
+	 * checkpoint leaves no copy in the WAL. */
+	if ((rc = central_settle(c, e)) != 0)
+		err_prefix(e, "deleted, but");
+	return rc;
 }
 
 /* --- releases ------------------------------------------------------------ */

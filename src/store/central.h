@@ -10,7 +10,12 @@
 #include "store/bundle.h"
 #include "util/err.h"
 
-#define CENTRAL_SCHEMA_VERSION 2	/* 2: releases */
+#define CENTRAL_SCHEMA_VERSION 3	/* 2: releases; 3: store_meta */
+/* Page size of the store: a sealed envelope of up to three 1 KiB pad
+ * blocks (3 * 1024 + 48 bytes) fits in one leaf cell of the envelopes
+ * b-tree (at most 4086 payload bytes at 16 KiB), so it lies inline, not
+ * in overflow pages allocated in order of arrival. */
+#define CENTRAL_PAGE_SIZE 16384
 #define CENTRAL_APP_ID 0x41564843	/* PRAGMA application_id, "AVHC" */
 #define CENTRAL_PK_BYTES BUNDLE_PK_BYTES	/* interviewer Ed25519 key */
 
@@ -63,6 +68,13 @@ int central_fs_check(const char *path, struct err *e);
 int central_ingest(struct central *c, const struct bundle *b,
     struct bundle_ack **acks, size_t *nacks, size_t *added, struct err *e);
 int central_env_count(struct central *c, size_t *n, struct err *e);
+/* Rewrite the file so that no page order shows an order of arrival (see
+ * "No order of arrival" in central.c): VACUUM if an ingest or purge left
+ * the store unsettled, then truncate the WAL. central_ingest leaves it
+ * unsettled, so that a drop folder of many bundles is settled once:
+ * call this after the last ingest (central_close does it too, best
+ * effort; a killed process leaves it to the next writable open). */
+int central_settle(struct central *c, struct err *e);
 /* Call fn for every envelope in id order; a non-zero return stops. */
 int central_env_foreach(struct central *c,
     int (*fn)(void *ctx, const uint8_t *id, const uint8_t *data,

@@ -674,6 +674,21 @@ db_text_is(struct db *d, const char *sql, const char *want, struct err *e)
 	return rc;
 }
 
+int
+db_journal_mode(struct db *d, const char *mode, struct err *e)
+{
+	char sql[64];
+	int rc;
+
+	snprintf(sql, sizeof sql, "PRAGMA journal_mode = %s", mode);
+	if ((rc = db_text_is(d, sql, mode, e)) < 0) {
+		if (e != NULL && e->cls == ERR_BUSY)
+			return 1;
+		return -1;
+	}
+	return rc == 1 ? 0 : 1;
+}
+
 /* The pragmas of a writable store, retried like db_identify_retry. */
 static int
 db_configure(struct db *d, int empty, int page_size, struct err *e)

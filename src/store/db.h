@@ -102,6 +102,9 @@ int db_int(struct db *d, const char *sql, int64_t *v, const char *doing,
 int db_begin(struct db *d, const char *doing, struct err *e);
 int db_commit(struct db *d, const char *doing, struct err *e);
 void db_rollback(struct db *d);
+/* Set PRAGMA journal_mode to mode ("wal", "delete"): 0 if it took, 1 if
+ * SQLite kept another (the file is in use), -1 on an error. */
+int db_journal_mode(struct db *d, const char *mode, struct err *e);
 /* Checkpoint the WAL and truncate it to nothing. */
 int db_checkpoint(struct db *d, const char *doing, struct err *e);
 

@@ -8,3 +8,5 @@ for b in "$B"/bench/bench_*; do
 	echo "== ${b##*/}"
 	"$b" || echo "bench ${b##*/} failed"
 done
+echo "== bench_store.py"
+python3 tests/bench/bench_store.py || echo "bench bench_store.py failed"

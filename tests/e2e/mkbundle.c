@@ -4,6 +4,8 @@
  *   mkbundle bundle SEED FIRST N      a signed bundle to stdout
  *   mkbundle verify FIRST N           check a receipt on stdin acks
  *                                     exactly envelopes FIRST..FIRST+N-1
+ *   mkbundle random SEED N SIZE       a signed bundle of N envelopes with
+ *                                     random ids and SIZE random bytes
  * SEED is one character; envelope k is 100 + k % 50 bytes of k's pattern. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +78,27 @@ main(int argc, char **argv)
 		free(v);
 		return 0;
 	}
+	if (argc == 5 && strcmp(argv[1], "random") == 0) {
+		size_t size = strtoul(argv[4], NULL, 10);
+
+		keys(argv[2], pk, sk);
+		n = strtoul(argv[3], NULL, 10);
+		v = xcalloc(n + 1, sizeof *v);
+		for (i = 0; i < n; i++) {
+			randombytes_buf(v[i].id, sizeof v[i].id);
+			v[i].len = size;
+			v[i].data = xmalloc(size);
+			randombytes_buf(v[i].data, size);
+		}
+		if (bundle_write(STDOUT_FILENO, v, n, sk, &e) != 0) {
+			fprintf(stderr, "mkbundle: %s\n", e.msg);
+			return 1;
+		}
+		for (i = 0; i < n; i++)
+			free(v[i].data);
+		free(v);
+		return 0;
+	}
 	if (argc == 4 && strcmp(argv[1], "verify") == 0) {
 		first = strtoul(argv[2], NULL, 10);
 		n = strtoul(argv[3], NULL, 10);
@@ -104,6 +127,6 @@ main(int argc, char **argv)
 		return 0;
 	}
 	fputs("usage: mkbundle pub SEED | bundle SEED FIRST N | "
-	    "verify FIRST N\n", stderr);
+	    "verify FIRST N | random SEED N SIZE\n", stderr);
 	return 64;
 }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,19 @@ mk_bundle(struct bundle *b, size_t first, size_t n, const uint8_t *key)
 		b->envs[i].data = xmalloc(64);
 		memset(b->envs[i].data, (int)(k & 0xff), 64);
 	}
+}
+
+/* The directory part of path (a static buffer). */
+static const char *
+dirname_of(const char *path)
+{
+	static char buf[256];
+	char *slash;
+
+	snprintf(buf, sizeof buf, "%s", path);
+	if ((slash = strrchr(buf, '/')) != NULL)
+		*slash = '\0';
+	return buf;
 }
 
 static int64_t
@@ -612,6 +626,115 @@ test_foreach(void **state)
 	central_close(c);
 }
 
+/* A store as schema 1 made it: 4 KiB pages, envelopes in overflow. */
+static void
+make_v1(void)
+{
+	raw_exec(dbpath, "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL;"
+	    "CREATE TABLE envelopes (id BLOB PRIMARY KEY NOT NULL CHECK "
+	    "(length(id) = 16), data BLOB NOT NULL) WITHOUT ROWID;"
+	    "CREATE TABLE forms (hash BLOB PRIMARY KEY NOT NULL CHECK "
+	    "(length(hash) = 32), form_id TEXT NOT NULL, version INTEGER NOT "
+	    "NULL CHECK (version >= 1), yaml TEXT NOT NULL, UNIQUE (form_id, "
+	    "version)) WITHOUT ROWID;"
+	    "CREATE TABLE interviewers (pk BLOB PRIMARY KEY NOT NULL CHECK "
+	    "(length(pk) = 32), label TEXT NOT NULL DEFAULT '', revoked "
+	    "INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1))) WITHOUT "
+	    "ROWID;"
+	    "CREATE TABLE units (code TEXT PRIMARY KEY NOT NULL, name TEXT NOT "
+	    "NULL, area TEXT NOT NULL DEFAULT '') WITHOUT ROWID;"
+	    "CREATE TABLE turnover (unit TEXT NOT NULL, year INTEGER NOT NULL, "
+	    "headcount REAL NOT NULL, leavers INTEGER NOT NULL, PRIMARY KEY "
+	    "(unit, year)) WITHOUT ROWID;"
+	    "CREATE TABLE hme (unit TEXT NOT NULL, year INTEGER NOT NULL, hme "
+	    "REAL, motivation REAL, ledarskap REAL, styrning REAL, PRIMARY KEY "
+	    "(unit, year)) WITHOUT ROWID;"
+	    "CREATE TABLE access_log (seq INTEGER PRIMARY KEY, time INTEGER "
+	    "NOT NULL, user TEXT NOT NULL, what TEXT NOT NULL);"
+	    "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k "
+	    "WHERE i < 40) INSERT INTO envelopes SELECT randomblob(16), "
+	    "randomblob(1072) FROM k;"
+	    "PRAGMA application_id = 1096173635; PRAGMA user_version = 1;");
+}
+
+/* Schema 1 is migrated, and converted to 16 KiB pages with the
+ * envelopes inline, once the store is not in use. */
+static void
+test_relayout(void **state)
+{
+	struct central *c;
+	struct err e;
+	sqlite3 *h;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(mkdir(dirname_of(dbpath), 0700) == 0 ||
+	    errno == EEXIST, 1);
+	make_v1();
+	assert_int_equal(pragma(dbpath, "PRAGMA page_size"), 4096);
+	/* In use by another connection: opened, migrated, not converted. */
+	assert_int_equal(sqlite3_open(dbpath, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "SELECT count(*) FROM envelopes",
+	    NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
+	assert_int_equal(central_env_count(c, &n, &e), 0);
+	assert_int_equal(n, 40);
+	central_close(c);
+	sqlite3_close(h);
+	assert_int_equal(pragma(dbpath, "PRAGMA user_version"),
+	    CENTRAL_SCHEMA_VERSION);
+	assert_int_equal(pragma(dbpath, "PRAGMA page_size"), 4096);
+	/* Alone: converted, nothing lost, overflow pages gone. */
+	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
+	central_close(c);
+	assert_int_equal(pragma(dbpath, "PRAGMA page_size"),
+	    CENTRAL_PAGE_SIZE);
+	assert_int_equal(pragma(dbpath, "SELECT journal_mode = 'wal' FROM "
+	    "pragma_journal_mode"), 1);
+	assert_int_equal(pragma(dbpath, "SELECT count(*) FROM envelopes"), 40);
+	assert_int_equal(pragma(dbpath, "SELECT count(*) FROM "
+	    "pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+	assert_int_equal(pragma(dbpath, "SELECT count(*) FROM dbstat WHERE "
+	    "pagetype = 'overflow'"), 0);
+}
+
+/* An ingest killed between its commit and its VACUUM leaves the mark;
+ * the next writable open settles the store. */
+static void
+test_settle(void **state)
+{
+	struct central *c;
+	struct bundle b;
+	struct bundle_ack *acks;
+	struct err e;
+	size_t n, added;
+
+	(void)state;
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_CREATE, &e), 0);
+	assert_int_equal(central_interviewer_add(c, pk, "", &e), 0);
+	mk_bundle(&b, 300, 5, pk);
+	assert_int_equal(central_ingest(c, &b, &acks, &n, &added, &e), 0);
+	free(acks);
+	bundle_free(&b);
+	assert_int_equal(pragma(dbpath, "SELECT count(*) FROM store_meta "
+	    "WHERE key = 'unsettled'"), 1);
+	assert_int_equal(central_settle(c, &e), 0);
+	assert_int_equal(pragma(dbpath, "SELECT count(*) FROM store_meta "
+	    "WHERE key = 'unsettled'"), 0);
+	central_close(c);
+	raw_exec(dbpath, "INSERT INTO store_meta VALUES ('unsettled', 7)");
+	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
+	central_close(c);
+	assert_int_equal(pragma(dbpath, "SELECT count(*) FROM store_meta "
+	    "WHERE key = 'unsettled'"), 0);
+	/* A read-only open leaves it (and does not fail). */
+	raw_exec(dbpath, "INSERT INTO store_meta VALUES ('unsettled', 8)");
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_RDONLY, &e), 0);
+	central_close(c);
+	assert_int_equal(pragma(dbpath, "SELECT count(*) FROM store_meta "
+	    "WHERE key = 'unsettled'"), 1);
+}
+
 int
 main(void)
 {
@@ -632,6 +755,8 @@ main(void)
 		    each_teardown),
 		cmocka_unit_test(test_fs_magic),
 		cmocka_unit_test_teardown(test_foreach, each_teardown),
+		cmocka_unit_test_teardown(test_relayout, each_teardown),
+		cmocka_unit_test_teardown(test_settle, each_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
