@@ -29,6 +29,7 @@
 
 #include <sodium.h>
 
+#include "report/audit.h"
 #include "util/i18n.h"
 #include "util/xmem.h"
 
@@ -1215,6 +1216,45 @@ rel_record(struct release_set *rs, struct central *c,
 	return 0;
 }
 
+/* The disclosure audit over every earlier release of the year (each
+ * revision based on the one before) and the candidate revision: no
+ * suppressed cell of any of them, nor any late arrival, may be pinned. */
+static int
+rel_audit(struct gate_table *const *prev, size_t n,
+    const struct gate_table *cand, char *why, size_t whylen, struct err *e)
+{
+	struct audit *au = audit_new(NULL);
+	struct audit_result r;
+	char label[48];
+	size_t i;
+	int rc = 0;
+
+	memset(&r, 0, sizeof r);
+	for (i = 0; i < n && rc == 0; i++) {
+		snprintf(label, sizeof label, "%u release %zu", prev[i]->year,
+		    i + 1);
+		rc = audit_add(au, prev[i], label, i > 0 ? prev[i - 1] : NULL,
+		    e);
+	}
+	snprintf(label, sizeof label, "%u release %zu", cand->year, n + 1);
+	if (rc == 0)
+		rc = audit_add(au, cand, label, n > 0 ? prev[n - 1] : NULL, e);
+	if (rc == 0)
+		rc = audit_run(au, &r, e);
+	if (rc == 0 && audit_verdict(&r, e) != 0) {
+		size_t l = strlen(e->msg);
+
+		if (l >= whylen)
+			l = whylen - 1;
+		memcpy(why, e->msg, l);	/* cut: the first cells suffice */
+		why[l] = '\0';
+		rc = 1;
+	}
+	audit_result_free(&r);
+	audit_free(au);
+	return rc;
+}
+
 int
 release_view(struct release_set *rs, struct central *c,
     const uint8_t pk[ENV_PK_BYTES], const struct agg *a, unsigned y,
@@ -1279,6 +1319,10 @@ release_view(struct release_set *rs, struct central *c,
 	    prev, late, n, gp, info->why, sizeof info->why)) {
 		gate_table_free(cand);
 		ok = 0;
+	} else if ((ok = rel_audit(prev, n, cand, info->why,
+	    sizeof info->why, e)) != 0) {
+		gate_table_free(cand);
+		ok = ok < 0 ? -1 : 0;
 	} else if (rel_record(rs, c, pk, cand, info->revision + 1, info,
 	    e) != 0) {
 		gate_table_free(cand);
@@ -1330,4 +1374,31 @@ release_list(const struct release_set *rs,
 	}
 	*list = w->list;
 	return w->nlist;
+}
+
+int
+release_tables(const struct release_set *rs, const struct agg *a,
+    unsigned y, struct gate_table ***out, size_t *n)
+{
+	const struct rel **v;
+	size_t i, j, k = 0;
+
+	v = xcalloc(rs->n ? rs->n : 1, sizeof *v);
+	for (i = 0; i < rs->n; i++)
+		if (rs->v[i].year == y)
+			v[k++] = &rs->v[i];
+	/* revision order (a revision made in this run comes last anyway) */
+	for (i = 1; i < k; i++)
+		for (j = i; j > 0 && v[j - 1]->revision > v[j]->revision; j--) {
+			const struct rel *x = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = x;
+		}
+	*out = xcalloc(k ? k : 1, sizeof **out);
+	for (i = 0; i < k; i++)
+		(*out)[i] = rel_table(v[i], a);
+	*n = k;
+	free(v);
+	return k > 0;
 }

@@ -66,6 +66,13 @@ int release_view(struct release_set *rs, struct central *c,
     const struct gate_params *gp, struct gate_table **out,
     struct release_info *info, struct err *e);
 
+/* Every release of year y as a table over a's questions, in revision
+ * order (each revision contains the records of the one before: its base
+ * for audit_add). *out and each table are the caller's (gate_table_free;
+ * they borrow a and rs). Returns 1 if y has a release, else 0 (*n 0). */
+int release_tables(const struct release_set *rs, const struct agg *a,
+    unsigned y, struct gate_table ***out, size_t *n);
+
 /* One line per release for `avslut-hr releases`. */
 struct release_entry {
 	unsigned year, revision;
@@ -77,8 +84,9 @@ struct release_entry {
 size_t release_list(const struct release_set *rs,
     const struct release_entry **list);
 
-/* The narrow check a revision must pass (swapped for the LP audit of
- * report/audit.h once it lands): cand is the gate's table over every
+/* The narrow check a revision must pass before the disclosure audit
+ * (report/audit.h) runs over every release of the year and the revision
+ * together: cand is the gate's table over every
  * record of the year; prev the earlier releases' tables; late[i] the
  * records of the year that release i did not include (as an agg made
  * with the same forms and units). Returns 1 if cand may be published,

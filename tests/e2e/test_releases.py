@@ -348,6 +348,16 @@ def main():
     diff, held = same_but_held(over1, over3)
     report("reorg_dashboard_frozen", not diff, "; ".join(diff[:4]))
 
+    # The audit reads the release (not today's recomputation): one table,
+    # nothing pinned, also after the reorganisation.
+    r = hr(env, "audit", "--year", str(L), "--passphrase-file", pf)
+    out = r.stdout.decode("utf-8", "replace")
+    report("audit_of_release", r.returncode == 0 and
+           re.search(r"^tables +1$", out, re.M) is not None and
+           re.search(r"^pinned +0$", out, re.M) is not None,
+           "rc=%d %r %s" % (r.returncode, out[:300],
+                            r.stderr.decode("utf-8", "replace")[-300:]))
+
     # The list of releases: year L, revision 1, one held back.
     r = hr(env, "releases", "--passphrase-file", pf)
     out = r.stdout.decode("utf-8", "replace")

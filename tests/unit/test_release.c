@@ -238,10 +238,53 @@ test_first_view_and_held(void **state)
 	load_close(&l);
 }
 
-/* Five late interviews in A1 alone pass the gate on their own in every
- * group they touch (A1, North, the region): revision 2 shows them. */
+/* Five late interviews in the two hidden units of North (A2: 3, A3: 2,
+ * answering differently): the pool, North and the region pass the gate on
+ * the late interviews alone, the units stay hidden as before, and the
+ * audit cannot pin either unit's late answers: revision 2 shows them. */
 static void
 test_revision_made(void **state)
+{
+	struct load l;
+	struct gate_table *t;
+	struct release_info ri;
+	struct batch more[7];
+
+	(void)state;
+	load_open(&l, units_a, first, 5);
+	view(&l, &t, &ri);
+	gate_table_free(t);
+	load_close(&l);
+	memcpy(more, first, sizeof first);
+	more[5] = (struct batch){ "A2", 3, 3, 1 };
+	more[6] = (struct batch){ "A3", 2, 4, 0 };
+	load_open(&l, units_a, more, 7);
+	view(&l, &t, &ri);
+	if (ri.revision != 2)
+		print_message("why: %s\n", ri.why);
+	assert_int_equal(ri.revision, 2);
+	assert_int_equal(ri.held, 0);
+	assert_int_equal(t->rows[0].interviews, 38);
+	assert_int_equal(fig(t, NULL, 0)->answered, 38);
+	assert_int_equal(fig(t, "A1", 0)->answered, 10);
+	assert_true(gate_hidden(fig(t, "A2", 0)->reason));
+	gate_table_free(t);
+	load_close(&l);
+	/* the next load reads revision 2 back, nothing held */
+	load_open(&l, units_a, more, 7);
+	view(&l, &t, &ri);
+	assert_int_equal(ri.revision, 2);
+	assert_int_equal(ri.held, 0);
+	assert_int_equal(fig(t, NULL, 0)->answered, 38);
+	gate_table_free(t);
+	load_close(&l);
+}
+
+/* Five late interviews in A1 alone pass the gate on their own in every
+ * group they touch, but A1's shown figure minus release 1's is exactly
+ * their answers: the audit pins them, so no revision. */
+static void
+test_revision_audited(void **state)
 {
 	struct load l;
 	struct gate_table *t;
@@ -254,26 +297,13 @@ test_revision_made(void **state)
 	gate_table_free(t);
 	load_close(&l);
 	memcpy(more, first, sizeof first);
-	more[5].unit = "A1";
-	more[5].n = 5;
-	more[5].v = 3;
-	more[5].yn = 1;
+	more[5] = (struct batch){ "A1", 5, 3, 1 };
 	load_open(&l, units_a, more, 6);
 	view(&l, &t, &ri);
-	if (ri.revision != 2)
-		print_message("why: %s\n", ri.why);
-	assert_int_equal(ri.revision, 2);
-	assert_int_equal(ri.held, 0);
-	assert_int_equal(t->rows[0].interviews, 38);
-	assert_int_equal(fig(t, "A1", 0)->answered, 15);
-	gate_table_free(t);
-	load_close(&l);
-	/* and the next load reads revision 2 back, nothing held */
-	load_open(&l, units_a, more, 6);
-	view(&l, &t, &ri);
-	assert_int_equal(ri.revision, 2);
-	assert_int_equal(ri.held, 0);
-	assert_int_equal(fig(t, "A1", 0)->answered, 15);
+	assert_int_equal(ri.revision, 1);
+	assert_int_equal(ri.held, 5);
+	assert_non_null(strstr(ri.why, "audit"));
+	assert_int_equal(fig(t, "A1", 0)->answered, 10);
 	gate_table_free(t);
 	load_close(&l);
 }
@@ -455,6 +485,8 @@ main(void)
 		cmocka_unit_test_teardown(test_first_view_and_held,
 		    each_teardown),
 		cmocka_unit_test_teardown(test_revision_made, each_teardown),
+		cmocka_unit_test_teardown(test_revision_audited,
+		    each_teardown),
 		cmocka_unit_test_teardown(test_revision_refused,
 		    each_teardown),
 		cmocka_unit_test_teardown(test_reorganisation, each_teardown),
