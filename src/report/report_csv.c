@@ -74,6 +74,7 @@ csv_word(const char *en, int sv)
 		{ "type", "typ" }, { "theme", "tema" },
 		{ "reported", "redovisas" }, { "text", "text" },
 		{ "category_text", "kategoritext" },
+		{ "release", "utgåva" }, { "held_back", "tillbakahållna" },
 	};
 
 	if (!sv)
