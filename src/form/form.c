@@ -1311,17 +1311,17 @@ ld_self_leaks(struct ld *l)
 		return;
 	refs = xcalloc(f->nquestions, 1);
 	for (i = 0; i < f->nsections; i++) {
-		if (f->sections[i].self || f->sections[i].show_if == NULL)
+		if (f->sections[i].show_if == NULL)
 			continue;
 		memset(refs, 0, f->nquestions);
 		form_expr_refs(f->sections[i].show_if, refs, f->nquestions);
 		for (j = 0; j < f->nquestions; j++)
 			if (refs[j] && ld_in_self(f, j) && l->sshow[i])
 				ld_at(l, l->sshow[i], "show_if: section '%s' "
-				    "is led by the interviewer but depends "
-				    "on '%s', which the leaver answers alone "
-				    "(mode: self): whether it is shown would "
-				    "tell the interviewer the answer",
+				    "depends on '%s', which the leaver "
+				    "answers alone (mode: self): whether it "
+				    "is shown would tell the interviewer the "
+				    "answer",
 				    f->sections[i].id ? f->sections[i].id :
 				    "?", f->questions[j].id ?
 				    f->questions[j].id : "?");

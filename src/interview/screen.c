@@ -159,6 +159,18 @@ screen_form_word(const struct app *a, const char *word)
 	return gettext(word);
 }
 
+const char *
+screen_qlabel(const struct app *a, size_t q)
+{
+	const struct form *f = session_form(a->s);
+	const struct form_question *qu = &f->questions[q];
+
+	if (session_self(a->s, q))
+		return form_text_get(&f->sections[qu->section].title,
+		    session_lang(a->s));
+	return form_text_get(&qu->label, session_lang(a->s));
+}
+
 char *
 screen_answer_str(const struct app *a, size_t q)
 {
@@ -169,6 +181,11 @@ screen_answer_str(const struct app *a, size_t q)
 	char *out, *t;
 	size_t i;
 
+	/* never a self answer, nor whether it was given */
+	if (session_self(a->s, q))
+		return xstrdup(session_self_visited(a->s, q) ?
+		    _("(answered by the leaver alone)") :
+		    _("(the leaver answers this part alone)"));
 	switch (an->state) {
 	case FORM_NOT_SHOWN:
 		return xstrdup(_("(not asked yet)"));

@@ -56,6 +56,10 @@ struct app {
 	const char *want_unit, *want_form;	/* avslut interview --... */
 	const char *passfile;		/* --passphrase-file, or NULL */
 	int start_new;			/* avslut interview: skip home */
+	int leaver;			/* the leaver holds the laptop (a
+					 * self section); never saved, so a
+					 * resumed draft starts at the
+					 * handover */
 	int exit_code;			/* 0, or -1: see fatal */
 	struct err fatal;		/* why (its class gives the exit
 					 * status); the message, if any, is
@@ -72,6 +76,15 @@ const struct screen *screen_question(void);
 const struct screen *screen_overview(void);
 const struct screen *screen_help(void);
 const struct screen *screen_review(void);
+/* screen_self.c: the part the leaver answers alone (mode: self) */
+const struct screen *screen_handover(void);
+const struct screen *screen_self_intro(void);
+const struct screen *screen_self_question(void);
+const struct screen *screen_self_done(void);
+/* Go to the screen for the session's position: intro, review, question,
+ * or the handover (the leaver's question while a->leaver) when the
+ * position lies in a self section. Every way to a question goes here. */
+void screen_to_question(struct app *a);
 
 /* Switch to screen sc after the current key (the old one is freed;
  * going to help keeps it, and help returns to it as it was). */
@@ -98,7 +111,12 @@ const char *screen_form_title(const struct form *f, int lang);
 /* The form with this id, version and hash, or NULL. */
 struct form *screen_find_form(const struct app *a, const char *id,
     uint32_t version, const uint8_t *hash);
-/* The answer to q as the review shows it, in the interview's language:
+/* The label the interviewer's lists show for q: a self section's title
+ * for every question in it (session_list gives one row for it). */
+const char *screen_qlabel(const struct app *a, size_t q);
+/* The answer to q as the review shows it, in the interview's language
+ * (for a question of a self section only whether the leaver has been
+ * through it):
  * newly allocated, free with xfree_str_wipe (it may hold answer text). */
 char *screen_answer_str(const struct app *a, size_t q);
 /* Words the leaver hears that the form itself does not carry ("Yes",

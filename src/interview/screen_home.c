@@ -193,7 +193,7 @@ home_resume(struct app *a, const uint8_t *id)
 		screen_go(a, screen_review());
 		break;
 	default:
-		screen_go(a, screen_question());
+		screen_to_question(a);
 		break;
 	}
 	return SCREEN_OK;

@@ -55,8 +55,7 @@ intro_start(struct app *a)
 		session_start(a->s);
 	if (screen_save(a) == -1)
 		return SCREEN_OK;
-	screen_go(a, session_where(a->s) == SESSION_REVIEW ?
-	    screen_review() : screen_question());
+	screen_to_question(a);
 	return SCREEN_OK;
 }
 

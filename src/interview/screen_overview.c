@@ -79,7 +79,6 @@ overview_init(struct app *a)
 {
 	struct overview *o = xcalloc(1, sizeof *o);
 	const struct form *f = session_form(a->s);
-	int li = session_lang(a->s);
 	size_t i;
 
 	a->st = o;
@@ -89,8 +88,10 @@ overview_init(struct app *a)
 	o->rows = xcalloc(o->n ? o->n : 1, sizeof *o->rows);
 	for (i = 0; i < o->n; i++)
 		o->full[i] = xasprintf("%3zu. %s %s", i + 1,
-		    state_mark(session_answer(a->s, o->qs[i])),
-		    form_text_get(&f->questions[o->qs[i]].label, li));
+		    session_self(a->s, o->qs[i]) ?
+		    (session_self_visited(a->s, o->qs[i]) ? "\xe2\x9c\x93" :
+		    " ") : state_mark(session_answer(a->s, o->qs[i])),
+		    screen_qlabel(a, o->qs[i]));
 	overview_crop(o);
 	o->list = tui_list_new((const char **)o->rows, NULL, o->n, 0);
 	if (session_where(a->s) == SESSION_QUESTION)
@@ -124,11 +125,19 @@ overview_draw(struct app *a)
 		{ "Enter", N_("Go to the question") }, { "F5", N_("Review") },
 		{ "Esc", N_("Back") }, { "F1", N_("Help") } };
 	char line[200];
+	size_t i, reached = 0;
 
+	/* over the rows: a self section is one row, reached once the
+	 * leaver has been through it */
+	for (i = 0; i < o->n; i++)
+		if (session_self(a->s, o->qs[i]) ?
+		    session_self_visited(a->s, o->qs[i]) :
+		    session_visited(a->s, o->qs[i]))
+			reached++;
 	tui_title(0, _("Overview"), screen_unit_name(a, session_unit(a->s)));
 	snprintf(line, sizeof line, _("%zu of %zu questions reached.  "
 	    "\xe2\x9c\x93 answered  \xe2\x80\x93 prefer not to answer  "
-	    "\xc2\xb7 no answer"), session_answered(a->s), o->n);
+	    "\xc2\xb7 no answer"), reached, o->n);
 	tui_put(1, 2, COLS - 4, TUI_DIM, line);
 	overview_crop(o);
 	tui_list_draw(o->list, 3, 1, COLS - 2, LINES - 6);
@@ -144,7 +153,7 @@ ov_go(struct app *a)
 	if (i < 0 || session_jump(a->s, o->qs[i]) == -1)
 		return SCREEN_OK;
 	screen_save(a);
-	screen_go(a, screen_question());
+	screen_to_question(a);
 	return SCREEN_OK;
 }
 
@@ -160,9 +169,7 @@ ov_review(struct app *a)
 static int
 ov_back(struct app *a)
 {
-	screen_go(a, session_where(a->s) == SESSION_QUESTION ?
-	    screen_question() : session_where(a->s) == SESSION_REVIEW ?
-	    screen_review() : screen_intro());
+	screen_to_question(a);
 	return SCREEN_OK;
 }
 

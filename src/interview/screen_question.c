@@ -454,7 +454,10 @@ quest_after_move(struct app *a)
 		screen_go(a, screen_review());
 		break;
 	default:
-		quest_load(a);
+		if (session_self(a->s, session_pos(a->s)))
+			screen_go(a, screen_handover());
+		else
+			quest_load(a);
 		break;
 	}
 	return SCREEN_OK;

@@ -54,12 +54,11 @@ static int
 block_lines(struct app *a, size_t i, int y, int clip, int maxh)
 {
 	struct review *r = a->st;
-	const struct form *f = session_form(a->s);
 	size_t q = r->qs[i];
-	int li = session_lang(a->s), w = COLS - REVIEW_INDENT - 2, n, m, h;
+	int w = COLS - REVIEW_INDENT - 2, n, m, h;
 	char num[32], *ans;
 	enum tui_role role = i == r->sel ? TUI_SELECTED : TUI_STRONG;
-	const char *label = form_text_get(&f->questions[q].label, li);
+	const char *label = screen_qlabel(a, q);
 
 	if (w > 76)
 		w = 76;		/* lines that can be read back aloud */
@@ -236,7 +235,7 @@ rv_change(struct app *a)
 	if (r->n == 0 || session_jump(a->s, r->qs[r->sel]) == -1)
 		return SCREEN_OK;
 	screen_save(a);
-	screen_go(a, screen_question());
+	screen_to_question(a);
 	return SCREEN_OK;
 }
 
@@ -245,8 +244,7 @@ rv_back(struct app *a)
 {
 	session_back(a->s);
 	screen_save(a);
-	screen_go(a, session_where(a->s) == SESSION_INTRO ? screen_intro() :
-	    screen_question());
+	screen_to_question(a);
 	return SCREEN_OK;
 }
 

@@ -2,6 +2,7 @@
  * strict binary draft encoding the outbox encrypts. */
 #include "interview/session.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -354,13 +355,37 @@ session_review(struct session *s)
 	s->reviewed = 1;
 }
 
+int
+session_self(const struct session *s, size_t q)
+{
+	const struct form *f = s->f;
+
+	return q < f->nquestions && f->questions[q].section < f->nsections &&
+	    f->sections[f->questions[q].section].self;
+}
+
+/* Visibility as the interviewer may know it: a question of a self
+ * section counts as shown whenever its section is (the section's show_if
+ * may not look at self answers: form.c refuses that), so that counts
+ * and lists never depend on what the leaver answered alone. */
+static int
+session_mvis(const struct session *s, size_t q)
+{
+	const struct form *f = s->f;
+
+	if (!session_self(s, q))
+		return s->vis[q];
+	return form_expr_eval(f->sections[f->questions[q].section].show_if,
+	    f, s->eff);
+}
+
 void
 session_progress(const struct session *s, size_t *index, size_t *total)
 {
 	size_t q, n = 0, i = 0;
 
 	for (q = 0; q < s->f->nquestions; q++) {
-		if (!s->vis[q])
+		if (!session_mvis(s, q))
 			continue;
 		n++;
 		if (s->where == SESSION_QUESTION && q <= s->pos)
@@ -372,25 +397,50 @@ session_progress(const struct session *s, size_t *index, size_t *total)
 	*total = n;
 }
 
+int
+session_self_visited(const struct session *s, size_t q)
+{
+	const struct form_section *sec =
+	    &s->f->sections[s->f->questions[q].section];
+	size_t i;
+
+	for (i = sec->first; i < sec->first + sec->count; i++)
+		if (s->vis[i] && session_visited(s, i))
+			return 1;
+	return 0;
+}
+
 size_t
 session_answered(const struct session *s)
 {
 	size_t q, n = 0;
 
-	for (q = 0; q < s->f->nquestions; q++)
-		if (s->vis[q] && session_visited(s, q))
+	for (q = 0; q < s->f->nquestions; q++) {
+		if (!session_self(s, q)) {
+			if (s->vis[q] && session_visited(s, q))
+				n++;
+		} else if (session_mvis(s, q) && session_self_visited(s, q))
 			n++;
+	}
 	return n;
 }
 
 size_t
 session_list(const struct session *s, size_t *out)
 {
-	size_t q, n = 0;
+	size_t q, n = 0, sec = SIZE_MAX;
 
-	for (q = 0; q < s->f->nquestions; q++)
-		if (s->vis[q])
-			out[n++] = q;
+	for (q = 0; q < s->f->nquestions; q++) {
+		if (!s->vis[q])
+			continue;
+		if (session_self(s, q)) {
+			/* one row for the whole self section */
+			if (s->f->questions[q].section == sec)
+				continue;
+			sec = s->f->questions[q].section;
+		}
+		out[n++] = q;
+	}
 	return n;
 }
 
@@ -401,8 +451,13 @@ session_submit_check(struct session *s, size_t *qp, struct err *e)
 	enum session_step step = SESSION_MOVED;
 	size_t q;
 
+	/* A self section's questions were asked of the leaver, who was
+	 * held to required there; the interviewer is never told which of
+	 * them stayed empty. */
 	for (q = 0; q < s->f->nquestions; q++) {
 		qu = &s->f->questions[q];
+		if (session_self(s, q))
+			continue;
 		if (s->vis[q] && qu->required == FORM_REQUIRED &&
 		    !answer_given(&s->ans[q])) {
 			*qp = q;
@@ -414,6 +469,8 @@ session_submit_check(struct session *s, size_t *qp, struct err *e)
 	/* one warning for all of them: the next call seals */
 	for (q = s->f->nquestions; q-- > 0;) {
 		qu = &s->f->questions[q];
+		if (session_self(s, q))
+			continue;
 		if (s->vis[q] && qu->required == FORM_SOFT &&
 		    !answer_given(&s->ans[q]) && !s->warned[q]) {
 			s->warned[q] = 1;

@@ -84,19 +84,32 @@ int session_jump(struct session *s, size_t q);
 /* Go to the review (from the overview). */
 void session_review(struct session *s);
 
-/* "Question *index of *total" over the visible questions: index is
- * 1-based; at the intro 0, at the review total. */
+/* 1 if question q lies in a section the leaver answers alone (mode:
+ * self). The counts and lists below are what the interviewer may see:
+ * they never depend on an answer given in a self section. */
+int session_self(const struct session *s, size_t q);
+
+/* 1 if the leaver has been through q's self section (any of its
+ * questions reached): what the interviewer may know of it. */
+int session_self_visited(const struct session *s, size_t q);
+
+/* "Question *index of *total" over the visible questions (every question
+ * of a shown self section counts): index is 1-based; at the intro 0, at
+ * the review total. */
 void session_progress(const struct session *s, size_t *index,
     size_t *total);
-/* Number of visible questions that have been reached. */
+/* Number of visible questions that have been reached (a shown self
+ * section counts whole once the leaver has been through it, else not). */
 size_t session_answered(const struct session *s);
-/* The visible questions in form order, for the review and the overview.
- * Fills out (room for f->nquestions) and returns how many. */
+/* The visible questions in form order, for the review and the overview;
+ * a self section is one entry, its first visible question. Fills out
+ * (room for f->nquestions) and returns how many. */
 size_t session_list(const struct session *s, size_t *out);
 
 /* Ready to seal? SESSION_BLOCKED with *q = the first visible required
  * question without an answer; SESSION_WARNED once for all the soft ones
- * without an answer, *q the first (the same call again lets them go). */
+ * without an answer, *q the first (the same call again lets them go).
+ * Questions of self sections are not checked here (the leaver was). */
 enum session_step session_submit_check(struct session *s, size_t *q,
     struct err *e);
 

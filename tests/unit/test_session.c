@@ -680,6 +680,66 @@ test_shipped_form(void **state)
 	form_free(f);
 }
 
+/* mode: self: what the interviewer's screens are given (progress, lists,
+ * answered counts, the submit check) never depends on a self answer. */
+static void
+test_self_masked(void **state)
+{
+	static const char yaml[] =
+	    "id: s\nversion: 1\nlanguages: [sv]\ntitle: {sv: T}\n"
+	    "intro: {sv: I}\nsections:\n"
+	    "  - id: a\n    title: {sv: A}\n    questions:\n"
+	    "      - {id: q1, type: yesno, label: {sv: Q1}}\n"
+	    "  - id: b\n    title: {sv: B}\n    mode: self\n    questions:\n"
+	    "      - {id: h, type: yesno, label: {sv: H}, required: soft}\n"
+	    "      - {id: how, type: text, label: {sv: How}, "
+	    "show_if: h == yes, required: true}\n"
+	    "      - {id: w, type: yesno, label: {sv: W}}\n"
+	    "  - id: c\n    title: {sv: C}\n    questions:\n"
+	    "      - {id: q2, type: yesno, label: {sv: Q2}}\n";
+	struct form *f = load(yaml);
+	struct session *s;
+	struct form_answer an;
+	struct err e;
+	size_t i, n, list[8], q;
+	size_t tot[2], lst[2];
+	int v;
+
+	(void)state;
+	assert_non_null(f);
+	for (v = 0; v < 2; v++) {
+		s = session_new(f, 0, "U", 2026, 0, &e);
+		assert_non_null(s);
+		session_start(s);
+		memset(&an, 0, sizeof an);
+		an.state = FORM_ANSWERED;
+		an.num = v ? FORM_YES : FORM_NO;
+		assert_int_equal(session_put(s, 1, &an, &e), 0);
+		/* the follow-up really opens and closes ... */
+		assert_int_equal(session_visible(s, 2), v);
+		/* ... but nothing the interviewer sees changes */
+		session_progress(s, &i, &n);
+		tot[v] = n;
+		lst[v] = session_list(s, list);
+		assert_int_equal(lst[v], 3);
+		assert_int_equal(list[1], 1);
+		assert_true(session_self(s, 2));
+		assert_false(session_self(s, 4));
+		/* the required follow-up is empty, the soft ones too: the
+		 * interviewer's submit check says nothing of them */
+		an.num = FORM_YES;
+		assert_int_equal(session_put(s, 0, &an, &e), 0);
+		assert_int_equal(session_put(s, 4, &an, &e), 0);
+		assert_int_equal(session_submit_check(s, &q, &e),
+		    SESSION_MOVED);
+		session_free(s);
+	}
+	assert_int_equal(tot[0], 5);
+	assert_int_equal(tot[0], tot[1]);
+	assert_int_equal(lst[0], lst[1]);
+	form_free(f);
+}
+
 int
 main(void)
 {
@@ -694,6 +754,7 @@ main(void)
 		cmocka_unit_test(test_draft_strict),
 		cmocka_unit_test(test_to_record),
 		cmocka_unit_test(test_shipped_form),
+		cmocka_unit_test(test_self_masked),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

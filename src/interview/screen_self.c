@@ -1,0 +1,1056 @@
+/* screen_self: the part the leaver answers alone (a section with mode:
+ * self). The interviewer's handover screen, the leaver's introduction,
+ * the leaver's questions in a simpler, roomier view that needs only the
+ * arrow keys and Enter, and the hand-back the leaver confirms. No screen
+ * of the interviewer shows these answers (session.h: the counts and
+ * lists never depend on them); a resumed draft starts at the handover. */
+#include "interview/screen.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/i18n.h"
+#include "util/utf8.h"
+#include "util/xmem.h"
+
+/* What the leaver reads is in the interview's language (sv or en here;
+ * other languages get the interface's words through gettext). */
+static const struct {
+	const char *en, *sv;
+} leaver_words[] = {
+	{ "Questions you answer on your own",
+	  "Frågor som du besvarar själv" },
+	{ "You answer the next questions on your own. The interviewer "
+	  "does not see your answers: they are saved and sealed like all "
+	  "the others, and nobody can tell which answers are yours.",
+	  "De här frågorna besvarar du på egen hand. Intervjuaren ser inte "
+	  "dina svar: de sparas och låses som alla andra svar, och ingen kan "
+	  "se vilka svar som är dina." },
+	{ "Move with the arrow keys \xe2\x86\x91 and \xe2\x86\x93, choose with "
+	  "Enter. To write, just type. Every question can be skipped, or "
+	  "answered with \"Prefer not to answer\".",
+	  "Flytta med piltangenterna \xe2\x86\x91 och \xe2\x86\x93 och välj "
+	  "med Enter. Vill du skriva, skriv bara. Alla frågor går att hoppa "
+	  "över eller besvara med \"Vill inte svara\"." },
+	{ "When you are done, give the laptop back to the interviewer.",
+	  "När du är klar lämnar du tillbaka datorn till intervjuaren." },
+	{ "Start", "Börja" },
+	{ "Next question", "Nästa fråga" },
+	{ "Previous question", "Föregående fråga" },
+	{ "Skip this question", "Hoppa över frågan" },
+	{ "Prefer not to answer", "Vill inte svara" },
+	{ "Yes", "Ja" },
+	{ "No", "Nej" },
+	{ "Other, namely:", "Annat, nämligen:" },
+	{ "Question %zu of %zu", "Fråga %zu av %zu" },
+	{ "Choose one.", "Välj ett svar." },
+	{ "Choose one or more, then \"Next question\".",
+	  "Välj ett eller flera och sedan \"Nästa fråga\"." },
+	{ "Type your answer, then Enter.", "Skriv ditt svar och tryck Enter." },
+	{ "Type a whole number from %ld to %ld, then Enter.",
+	  "Skriv ett heltal från %ld till %ld och tryck Enter." },
+	{ "This question needs an answer, or \"Prefer not to answer\".",
+	  "Den här frågan behöver ett svar, eller \"Vill inte svara\"." },
+	{ "No answer yet. Choose \"Skip this question\" again to go on.",
+	  "Inget svar ännu. Välj \"Hoppa över frågan\" igen för att gå "
+	  "vidare." },
+	{ "Thank you. This part is done.", "Tack! Den här delen är klar." },
+	{ "Give the laptop back to the interviewer. Your answers stay "
+	  "hidden from the interviewer.",
+	  "Lämna tillbaka datorn till intervjuaren. Dina svar förblir dolda "
+	  "för intervjuaren." },
+	{ "Done: give the laptop back", "Klar: lämna tillbaka datorn" },
+	{ "Back to my questions", "Tillbaka till mina frågor" },
+	{ "At most %u choices.", "Högst %u val." },
+	{ "Give a whole number from %ld to %ld.",
+	  "Skriv ett heltal från %ld till %ld." },
+	{ "The answer is full.", "Svaret är fullt." },
+	{ "\xe2\x86\x91\xe2\x86\x93 move   Enter choose",
+	  "\xe2\x86\x91\xe2\x86\x93 flytta   Enter välj" },
+};
+
+static const char *
+lw(const struct app *a, const char *en)
+{
+	const char *lang = session_form(a->s)->langs[session_lang(a->s)];
+	size_t i;
+
+	for (i = 0; i < sizeof leaver_words / sizeof leaver_words[0]; i++) {
+		if (strcmp(leaver_words[i].en, en) != 0)
+			continue;
+		if (strcmp(lang, "sv") == 0)
+			return leaver_words[i].sv;
+		if (strcmp(lang, "en") == 0)
+			return en;
+		break;
+	}
+	return gettext(en);
+}
+
+/* The leaver's key bar: only keys the leaver needs. */
+static void
+leaver_bar(const struct app *a)
+{
+	tui_fill(LINES - 1, TUI_HELP);
+	tui_put(LINES - 1, 1, COLS - 2, TUI_HELP,
+	    lw(a, "\xe2\x86\x91\xe2\x86\x93 move   Enter choose"));
+}
+
+/* Which screen shows the current position: the interviewer's question
+ * screen, or the handover when it lies in a self section. */
+void
+screen_to_question(struct app *a)
+{
+	switch (session_where(a->s)) {
+	case SESSION_INTRO:
+		screen_go(a, screen_intro());
+		break;
+	case SESSION_REVIEW:
+		screen_go(a, screen_review());
+		break;
+	default:
+		if (!session_self(a->s, session_pos(a->s)))
+			screen_go(a, screen_question());
+		else
+			screen_go(a, a->leaver ? screen_self_question() :
+			    screen_handover());
+		break;
+	}
+}
+
+/* --- handover: for the interviewer --------------------------------- */
+
+static void
+nothing_init(struct app *a)
+{
+	a->st = NULL;
+}
+
+static void
+nothing_free(struct app *a)
+{
+	(void)a;
+}
+
+static void
+handover_draw(struct app *a)
+{
+	const struct form *f = session_form(a->s);
+	const struct form_question *qu = &f->questions[session_pos(a->s)];
+	int li = session_lang(a->s), w = COLS - 6, y;
+	char b[512];
+	static const struct tui_keyhelp keys[] = {
+		{ "Enter", N_("Hand the laptop over") },
+		{ "Esc", N_("Not now: overview") },
+		{ "F10", N_("Leave") } };
+
+	if (w > 76)
+		w = 76;
+	tui_title(0, screen_form_title(f, li),
+	    screen_unit_name(a, session_unit(a->s)));
+	y = 3 + tui_text(3, 3, w, 3, 0, TUI_TITLE,
+	    _("Turn the laptop towards the leaver"));
+	snprintf(b, sizeof b, _("The leaver answers the next part, \"%s\", "
+	    "alone. You will not see these answers, now or later. Turn the "
+	    "laptop towards the leaver and press Enter: the next screen is "
+	    "for the leaver, in the interview's language. When the leaver "
+	    "has finished, they give the laptop back."),
+	    form_text_get(&f->sections[qu->section].title, li));
+	tui_text(y + 1, 3, w, LINES - y - 4, 0, TUI_NORMAL, b);
+	tui_keybar(keys, 3);
+}
+
+static int
+handover_go(struct app *a)
+{
+	if (screen_save(a) == -1)
+		return SCREEN_OK;
+	screen_go(a, screen_self_intro());
+	return SCREEN_OK;
+}
+
+static int
+handover_overview(struct app *a)
+{
+	screen_go(a, screen_overview());
+	return SCREEN_OK;
+}
+
+static int
+handover_leave(struct app *a)
+{
+	screen_close(a, 1);
+	tui_msg(TUI_INFO, "%s", _("The draft is saved."));
+	screen_go(a, screen_home());
+	return SCREEN_OK;
+}
+
+static const struct screen_bind handover_keys[] = {
+	{ 0, '\r', handover_go },
+	{ 0, '\n', handover_go },
+	{ 1, KEY_ENTER, handover_go },
+	{ 0, SCREEN_ESC, handover_overview },
+	{ 1, KEY_F(2), handover_overview },
+	{ 1, KEY_F(10), handover_leave },
+	{ 0, 0, NULL },
+};
+
+static int
+handover_key(struct app *a, const struct tui_key *k)
+{
+	int r;
+
+	tui_msg_clear();
+	r = screen_dispatch(a, handover_keys, k);
+	return r == -1 ? SCREEN_OK : r;
+}
+
+static const struct screen handover_screen = {
+	"handover", nothing_init, handover_draw, handover_key, NULL,
+	nothing_free,
+};
+
+const struct screen *
+screen_handover(void)
+{
+	return &handover_screen;
+}
+
+/* --- the leaver's introduction ------------------------------------- */
+
+static void
+self_intro_draw(struct app *a)
+{
+	int w = COLS - 8, y = 2;
+
+	if (w > 70)
+		w = 70;
+	y += 2 * tui_text(y, 4, w, 2, 0, TUI_TITLE,
+	    lw(a, "Questions you answer on your own"));
+	y += 1 + tui_text(y, 4, w, 5, 0, TUI_NORMAL, lw(a, "You answer the "
+	    "next questions on your own. The interviewer does not see your "
+	    "answers: they are saved and sealed like all the others, and "
+	    "nobody can tell which answers are yours."));
+	y += 1 + tui_text(y, 4, w, 5, 0, TUI_NORMAL, lw(a, "Move with the "
+	    "arrow keys \xe2\x86\x91 and \xe2\x86\x93, choose with Enter. To "
+	    "write, just type. Every question can be skipped, or answered "
+	    "with \"Prefer not to answer\"."));
+	y += 1 + tui_text(y, 4, w, 3, 0, TUI_NORMAL, lw(a, "When you are "
+	    "done, give the laptop back to the interviewer."));
+	if (y < LINES - 3) {
+		attrset(tui_attr(TUI_SELECTED));
+		mvhline(y, 4, ' ', w);
+		tui_put(y, 6, w - 4, TUI_SELECTED, lw(a, "Start"));
+	}
+	leaver_bar(a);
+}
+
+static int
+self_intro_start(struct app *a)
+{
+	a->leaver = 1;
+	screen_go(a, screen_self_question());
+	return SCREEN_OK;
+}
+
+static const struct screen_bind self_intro_keys[] = {
+	{ 0, '\r', self_intro_start },
+	{ 0, '\n', self_intro_start },
+	{ 1, KEY_ENTER, self_intro_start },
+	{ 0, 0, NULL },
+};
+
+static int
+self_intro_key(struct app *a, const struct tui_key *k)
+{
+	int r;
+
+	tui_msg_clear();
+	r = screen_dispatch(a, self_intro_keys, k);
+	return r == -1 ? SCREEN_OK : r;
+}
+
+static const struct screen self_intro_screen = {
+	"self-intro", nothing_init, self_intro_draw, self_intro_key, NULL,
+	nothing_free,
+};
+
+const struct screen *
+screen_self_intro(void)
+{
+	return &self_intro_screen;
+}
+
+/* --- the leaver's questions ---------------------------------------- */
+
+enum item_kind {
+	IT_CHOICE,		/* v: choice index */
+	IT_OTHER,		/* "other, namely": typing goes there */
+	IT_VALUE,		/* v: scale, nps or yes/no value */
+	IT_INPUT,		/* the text or number field */
+	IT_NEXT,		/* multi, text, number: go on */
+	IT_DECLINE,
+	IT_SKIP,
+	IT_BACK
+};
+
+struct item {
+	enum item_kind kind;
+	int32_t v;
+};
+
+struct selfq {
+	size_t q;
+	int row;
+	struct tui_edit *ed;	/* text, number or "other" */
+	struct item *items;
+	int n;
+	int skip_warned;
+};
+
+static const struct form_question *
+sq_q(const struct app *a)
+{
+	const struct selfq *st = a->st;
+
+	return &session_form(a->s)->questions[st->q];
+}
+
+/* The previous visible question in the same self section, or -1. */
+static long
+sq_prev(const struct app *a, size_t q)
+{
+	const struct form *f = session_form(a->s);
+	size_t sec = f->questions[q].section, i;
+
+	for (i = q; i-- > f->sections[sec].first;)
+		if (session_visible(a->s, i))
+			return (long)i;
+	return -1;
+}
+
+static void
+sq_add(struct selfq *st, enum item_kind k, int32_t v)
+{
+	st->items[st->n].kind = k;
+	st->items[st->n].v = v;
+	st->n++;
+}
+
+static void
+sq_load(struct app *a)
+{
+	struct selfq *st = a->st;
+	const struct form_question *qu;
+	const struct form_answer *an;
+	char num[32];
+	int32_t v;
+	size_t i;
+
+	st->q = session_pos(a->s);
+	qu = sq_q(a);
+	an = session_answer(a->s, st->q);
+	tui_edit_free(st->ed);
+	st->ed = NULL;
+	free(st->items);
+	st->items = xcalloc(qu->nchoices + 16 + (size_t)(qu->max - qu->min +
+	    1 > 0 && qu->type != FORM_NUMBER ? qu->max - qu->min + 1 : 0),
+	    sizeof *st->items);
+	st->n = 0;
+	st->row = 0;
+	st->skip_warned = 0;
+	switch (qu->type) {
+	case FORM_SINGLE:
+	case FORM_MULTI:
+		for (i = 0; i < qu->nchoices; i++)
+			sq_add(st, IT_CHOICE, (int32_t)i);
+		if (qu->other) {
+			sq_add(st, IT_OTHER, 0);
+			st->ed = tui_edit_new(qu->max_length ? qu->max_length :
+			    200, 0);
+			if (an->state == FORM_ANSWERED && an->other)
+				tui_edit_set(st->ed, an->text);
+		}
+		if (qu->type == FORM_MULTI)
+			sq_add(st, IT_NEXT, 0);
+		if (an->state == FORM_ANSWERED && qu->type == FORM_SINGLE)
+			st->row = an->other ? (int)qu->nchoices : an->num;
+		break;
+	case FORM_SCALE:
+	case FORM_NPS:
+		for (v = qu->min; v <= qu->max; v++) {
+			if (an->state == FORM_ANSWERED && an->num == v)
+				st->row = st->n;
+			sq_add(st, IT_VALUE, v);
+		}
+		break;
+	case FORM_YESNO:
+		sq_add(st, IT_VALUE, FORM_YES);
+		sq_add(st, IT_VALUE, FORM_NO);
+		if (an->state == FORM_ANSWERED && an->num == FORM_NO)
+			st->row = 1;
+		break;
+	case FORM_NUMBER:
+	case FORM_TEXT:
+		sq_add(st, IT_INPUT, 0);
+		sq_add(st, IT_NEXT, 0);
+		st->ed = tui_edit_new(qu->type == FORM_NUMBER ? 11 :
+		    qu->max_length, 0);
+		if (an->state == FORM_ANSWERED && qu->type == FORM_TEXT)
+			tui_edit_set(st->ed, an->text);
+		else if (an->state == FORM_ANSWERED) {
+			snprintf(num, sizeof num, "%ld", (long)an->num);
+			tui_edit_set(st->ed, num);
+		}
+		break;
+	}
+	sq_add(st, IT_DECLINE, 0);
+	if (qu->required != FORM_REQUIRED)
+		sq_add(st, IT_SKIP, 0);
+	if (sq_prev(a, st->q) >= 0)
+		sq_add(st, IT_BACK, 0);
+	if (an->state == FORM_DECLINED)
+		for (i = 0; i < (size_t)st->n; i++)
+			if (st->items[i].kind == IT_DECLINE)
+				st->row = (int)i;
+}
+
+static void
+sq_init(struct app *a)
+{
+	a->st = xcalloc(1, sizeof(struct selfq));
+	sq_load(a);
+}
+
+static void
+sq_free(struct app *a)
+{
+	struct selfq *st = a->st;
+
+	tui_edit_free(st->ed);
+	free(st->items);
+	free(st);
+}
+
+/* Is item i chosen in the stored answer? */
+static int
+sq_on(const struct app *a, const struct item *it)
+{
+	const struct selfq *st = a->st;
+	const struct form_question *qu = sq_q(a);
+	const struct form_answer *an = session_answer(a->s, st->q);
+
+	if (it->kind == IT_DECLINE)
+		return an->state == FORM_DECLINED;
+	if (an->state != FORM_ANSWERED)
+		return 0;
+	switch (it->kind) {
+	case IT_CHOICE:
+		if (qu->type == FORM_SINGLE)
+			return !an->other && an->num == it->v;
+		return (int)(an->choices >> it->v & 1);
+	case IT_OTHER:
+		return an->other;
+	case IT_VALUE:
+		return an->num == it->v;
+	default:
+		return 0;
+	}
+}
+
+static void
+sq_item_text(const struct app *a, const struct item *it, char *b, size_t n)
+{
+	const struct form_question *qu = sq_q(a);
+	int li = session_lang(a->s);
+	const char *l = NULL;
+
+	switch (it->kind) {
+	case IT_CHOICE:
+		snprintf(b, n, "%s", form_text_get(&qu->choices[it->v].label,
+		    li));
+		break;
+	case IT_OTHER:
+		snprintf(b, n, "%s", lw(a, "Other, namely:"));
+		break;
+	case IT_VALUE:
+		if (qu->type == FORM_YESNO) {
+			snprintf(b, n, "%s", lw(a, it->v == FORM_YES ? "Yes" :
+			    "No"));
+			break;
+		}
+		if (it->v == qu->min)
+			l = form_text_get(&qu->min_label, li);
+		else if (it->v == qu->max)
+			l = form_text_get(&qu->max_label, li);
+		snprintf(b, n, "%2ld%s%s", (long)it->v, l ? "   " : "",
+		    l ? l : "");
+		break;
+	case IT_NEXT:
+		snprintf(b, n, "%s \xe2\x86\x92", lw(a, "Next question"));
+		break;
+	case IT_DECLINE:
+		snprintf(b, n, "%s", lw(a, "Prefer not to answer"));
+		break;
+	case IT_SKIP:
+		snprintf(b, n, "%s", lw(a, "Skip this question"));
+		break;
+	case IT_BACK:
+		snprintf(b, n, "\xe2\x86\x90 %s", lw(a, "Previous question"));
+		break;
+	default:
+		b[0] = '\0';
+	}
+}
+
+static void
+sq_draw(struct app *a)
+{
+	struct selfq *st = a->st;
+	const struct form *f = session_form(a->s);
+	const struct form_question *qu = sq_q(a);
+	const struct form_section *sec = &f->sections[qu->section];
+	int li = session_lang(a->s), w = COLS - 8, y, i, gap, room, top = 0;
+	int cy = -1, cx = 0, selected;
+	size_t k, idx = 0, tot = 0;
+	char b[512];
+	const char *help;
+
+	if (w > 72)
+		w = 72;
+	/* the position in this part only, over all its questions */
+	for (k = sec->first; k < sec->first + sec->count; k++) {
+		tot++;
+		if (k <= st->q)
+			idx++;
+	}
+	tui_fill(0, TUI_TITLE);
+	tui_put(0, 2, COLS - 4, TUI_TITLE, form_text_get(&sec->title, li));
+	snprintf(b, sizeof b, lw(a, "Question %zu of %zu"), idx, tot);
+	tui_put(1, 4, COLS - 8, TUI_DIM, b);
+	y = 3;
+	y += tui_text(y, 4, w, 4, 0, TUI_STRONG, form_text_get(&qu->label,
+	    li));
+	if ((help = form_text_get(&qu->help, li)) != NULL)
+		y += tui_text(y, 4, w, 3, 0, TUI_DIM, help);
+	switch (qu->type) {
+	case FORM_SINGLE:
+	case FORM_YESNO:
+	case FORM_SCALE:
+	case FORM_NPS:
+		tui_put(y, 4, w, TUI_DIM, lw(a, "Choose one."));
+		break;
+	case FORM_MULTI:
+		if (qu->max_choices) {
+			snprintf(b, sizeof b, lw(a, "At most %u choices."),
+			    qu->max_choices);
+			tui_put(y, 4, w, TUI_DIM, b);
+		} else
+			tui_put(y, 4, w, TUI_DIM, lw(a, "Choose one or more, "
+			    "then \"Next question\"."));
+		break;
+	case FORM_NUMBER:
+		snprintf(b, sizeof b, lw(a, "Type a whole number from %ld to "
+		    "%ld, then Enter."), (long)qu->min, (long)qu->max);
+		tui_put(y, 4, w, TUI_DIM, b);
+		break;
+	case FORM_TEXT:
+		tui_put(y, 4, w, TUI_DIM, lw(a, "Type your answer, then "
+		    "Enter."));
+		break;
+	}
+	y += 2;
+	/* roomier: a blank line between items where the screen allows */
+	room = LINES - 3 - y;
+	gap = st->n * 2 <= room ? 2 : 1;
+	if (st->row * gap >= room)
+		top = st->row - room / gap + 1;
+	for (i = top; i < st->n && (i - top) * gap < room; i++) {
+		const struct item *it = &st->items[i];
+		int yy = y + (i - top) * gap, x = 6, on = sq_on(a, it);
+
+		selected = i == st->row;
+		if (selected) {
+			attrset(tui_attr(TUI_SELECTED));
+			mvhline(yy, 4, ' ', w);
+		}
+		if (it->kind == IT_CHOICE || it->kind == IT_OTHER ||
+		    it->kind == IT_VALUE || it->kind == IT_DECLINE)
+			x += tui_put(yy, x, 4, selected ? TUI_SELECTED : on ?
+			    TUI_MARK : TUI_NORMAL, qu->type == FORM_MULTI &&
+			    it->kind != IT_DECLINE ? (on ? "[x]" : "[ ]") :
+			    (on ? "(\xe2\x80\xa2)" : "( )")) + 1;
+		if (it->kind == IT_INPUT) {
+			tui_edit_draw(st->ed, yy, x, w - 4, 1, selected);
+			if (selected)
+				getyx(stdscr, cy, cx);
+			continue;
+		}
+		sq_item_text(a, it, b, sizeof b);
+		x += tui_put(yy, x, w - (x - 4) - 1, selected ? TUI_SELECTED :
+		    TUI_NORMAL, b) + 1;
+		if (it->kind == IT_OTHER && st->ed != NULL &&
+		    (selected || st->ed->len > 0)) {
+			tui_edit_draw(st->ed, yy, x, w - (x - 4) - 1, 1,
+			    selected);
+			if (selected)
+				getyx(stdscr, cy, cx);
+		}
+	}
+	leaver_bar(a);
+	if (cy >= 0)
+		move(cy, cx);
+}
+
+/* Put what the field holds into the session (text and "other" as typed,
+ * a number when it parses). */
+static int
+sq_commit(struct app *a)
+{
+	struct selfq *st = a->st;
+	const struct form_question *qu = sq_q(a);
+	const struct form_answer *an = session_answer(a->s, st->q);
+	struct form_answer x;
+	struct err e;
+	char *t, *end;
+	long v;
+	int rc = 0;
+
+	if (st->ed == NULL || (qu->type != FORM_TEXT &&
+	    qu->type != FORM_NUMBER))
+		return 0;
+	t = tui_edit_text(st->ed);
+	memset(&x, 0, sizeof x);
+	if (t[0] == '\0') {
+		if (an->state == FORM_ANSWERED) {
+			x.state = FORM_SKIPPED;
+			session_put(a->s, st->q, &x, NULL);
+		}
+		xfree_str_wipe(t);
+		return 0;
+	}
+	x.state = FORM_ANSWERED;
+	if (qu->type == FORM_TEXT)
+		x.text = t;
+	else {
+		errno = 0;
+		v = strtol(t, &end, 10);
+		if (errno != 0 || *end != '\0' || v < qu->min || v > qu->max) {
+			tui_msg(TUI_ERROR, lw(a, "Give a whole number from %ld "
+			    "to %ld."), (long)qu->min, (long)qu->max);
+			xfree_str_wipe(t);
+			return -1;
+		}
+		x.num = (int32_t)v;
+	}
+	if (session_put(a->s, st->q, &x, &e) == -1) {
+		tui_msg(TUI_ERROR, "%s", e.msg);
+		rc = -1;
+	}
+	xfree_str_wipe(t);
+	return rc;
+}
+
+/* After a move: stay in this part, or hand the laptop back. */
+static int
+sq_after_move(struct app *a)
+{
+	const struct selfq *st = a->st;
+	const struct form *f = session_form(a->s);
+	size_t sec = f->questions[st->q].section;
+
+	screen_save(a);
+	if (session_where(a->s) == SESSION_QUESTION &&
+	    session_self(a->s, session_pos(a->s)) &&
+	    f->questions[session_pos(a->s)].section == sec) {
+		sq_load(a);
+		return SCREEN_OK;
+	}
+	screen_go(a, screen_self_done());
+	return SCREEN_OK;
+}
+
+static int
+sq_next(struct app *a)
+{
+	struct selfq *st = a->st;
+	struct err e;
+
+	if (sq_commit(a) == -1)
+		return SCREEN_OK;
+	switch (session_next(a->s, &e)) {
+	case SESSION_BLOCKED:
+		tui_msg(TUI_ERROR, "%s", lw(a, "This question needs an answer, "
+		    "or \"Prefer not to answer\"."));
+		return SCREEN_OK;
+	case SESSION_WARNED:
+		st->skip_warned = 1;
+		tui_msg(TUI_WARNING, "%s", lw(a, "No answer yet. Choose \"Skip "
+		    "this question\" again to go on."));
+		return SCREEN_OK;
+	default:
+		return sq_after_move(a);
+	}
+}
+
+static int
+sq_put(struct app *a, int32_t v, uint64_t set, int other, const char *t)
+{
+	struct selfq *st = a->st;
+	struct form_answer x;
+	struct err e;
+
+	memset(&x, 0, sizeof x);
+	x.state = FORM_ANSWERED;
+	x.num = v;
+	x.choices = set;
+	x.other = (uint8_t)other;
+	x.text = (char *)t;
+	if (session_put(a->s, st->q, &x, &e) == -1) {
+		tui_msg(TUI_ERROR, "%s", e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+sq_enter(struct app *a)
+{
+	struct selfq *st = a->st;
+	const struct form_question *qu = sq_q(a);
+	const struct form_answer *an = session_answer(a->s, st->q);
+	const struct item *it = &st->items[st->row];
+	uint64_t set = an->state == FORM_ANSWERED ? an->choices : 0;
+	int other = an->state == FORM_ANSWERED && an->other;
+	struct form_answer none;
+	char *t;
+	int rc;
+
+	switch (it->kind) {
+	case IT_CHOICE:
+		if (qu->type == FORM_SINGLE) {
+			if (sq_put(a, it->v, 0, 0, NULL) == -1)
+				return SCREEN_OK;
+			return sq_next(a);
+		}
+		set ^= (uint64_t)1 << it->v;
+		t = other ? tui_edit_text(st->ed) : NULL;
+		sq_put(a, 0, set, other, t != NULL && t[0] ? t : NULL);
+		xfree_str_wipe(t);
+		return SCREEN_OK;
+	case IT_OTHER:
+		t = tui_edit_text(st->ed);
+		if (qu->type == FORM_SINGLE) {
+			rc = sq_put(a, 0, 0, 1, t[0] ? t : NULL);
+			xfree_str_wipe(t);
+			return rc == -1 ? SCREEN_OK : sq_next(a);
+		}
+		sq_put(a, 0, set, !other, !other && t[0] ? t : NULL);
+		xfree_str_wipe(t);
+		return SCREEN_OK;
+	case IT_VALUE:
+		if (sq_put(a, it->v, 0, 0, NULL) == -1)
+			return SCREEN_OK;
+		return sq_next(a);
+	case IT_INPUT:
+	case IT_NEXT:
+		return sq_next(a);
+	case IT_DECLINE:
+		session_decline(a->s, st->q);
+		if (st->ed != NULL)
+			tui_edit_set(st->ed, NULL);
+		return sq_next(a);
+	case IT_SKIP:
+		if (an->state == FORM_DECLINED || an->state == FORM_ANSWERED) {
+			memset(&none, 0, sizeof none);
+			none.state = FORM_SKIPPED;
+			session_put(a->s, st->q, &none, NULL);
+			if (st->ed != NULL)
+				tui_edit_set(st->ed, NULL);
+		}
+		return sq_next(a);
+	case IT_BACK:
+		if (sq_commit(a) == -1)
+			return SCREEN_OK;
+		session_back(a->s);
+		return sq_after_move(a);
+	}
+	return SCREEN_OK;
+}
+
+static int
+sq_up(struct app *a)
+{
+	struct selfq *st = a->st;
+
+	if (sq_commit(a) == 0 && st->row > 0)
+		st->row--;
+	return SCREEN_OK;
+}
+
+static int
+sq_down(struct app *a)
+{
+	struct selfq *st = a->st;
+
+	if (sq_commit(a) == 0 && st->row + 1 < st->n)
+		st->row++;
+	return SCREEN_OK;
+}
+
+/* Typing goes to the field under the cursor, if any. */
+static int
+sq_typing(const struct app *a)
+{
+	const struct selfq *st = a->st;
+
+	return st->ed != NULL && (st->items[st->row].kind == IT_INPUT ||
+	    st->items[st->row].kind == IT_OTHER);
+}
+
+/* The "other" text into the session as it is typed. */
+static void
+sq_other_changed(struct app *a)
+{
+	struct selfq *st = a->st;
+	const struct form_question *qu = sq_q(a);
+	const struct form_answer *an = session_answer(a->s, st->q);
+	char *t = tui_edit_text(st->ed);
+	uint64_t set = an->state == FORM_ANSWERED ? an->choices : 0;
+
+	if (qu->type == FORM_SINGLE)
+		sq_put(a, 0, 0, 1, t[0] ? t : NULL);
+	else
+		sq_put(a, 0, set, 1, t[0] ? t : NULL);
+	xfree_str_wipe(t);
+}
+
+static int
+sq_left(struct app *a)
+{
+	struct selfq *st = a->st;
+
+	if (sq_typing(a))
+		tui_edit_left(st->ed);
+	return SCREEN_OK;
+}
+
+static int
+sq_right(struct app *a)
+{
+	struct selfq *st = a->st;
+
+	if (sq_typing(a))
+		tui_edit_right(st->ed);
+	return SCREEN_OK;
+}
+
+static int
+sq_backspace(struct app *a)
+{
+	struct selfq *st = a->st;
+
+	if (!sq_typing(a))
+		return SCREEN_OK;
+	tui_edit_backspace(st->ed);
+	if (st->items[st->row].kind == IT_OTHER)
+		sq_other_changed(a);
+	return SCREEN_OK;
+}
+
+/* The leaver hands the laptop back from anywhere: F10 or Esc (not shown:
+ * the interviewer may need it if the leaver stops). */
+static int
+sq_stop(struct app *a)
+{
+	if (sq_commit(a) == -1)
+		return SCREEN_OK;
+	screen_save(a);
+	screen_go(a, screen_self_done());
+	return SCREEN_OK;
+}
+
+static const struct screen_bind sq_keys[] = {
+	{ 0, '\r', sq_enter },
+	{ 0, '\n', sq_enter },
+	{ 1, KEY_ENTER, sq_enter },
+	{ 1, KEY_UP, sq_up },
+	{ 1, KEY_DOWN, sq_down },
+	{ 0, '\t', sq_down },
+	{ 1, KEY_LEFT, sq_left },
+	{ 1, KEY_RIGHT, sq_right },
+	{ 1, KEY_BACKSPACE, sq_backspace },
+	{ 0, 127, sq_backspace },
+	{ 0, 8, sq_backspace },
+	{ 1, KEY_F(10), sq_stop },
+	{ 0, SCREEN_ESC, sq_stop },
+	{ 0, 0, NULL },
+};
+
+static int
+sq_key(struct app *a, const struct tui_key *k)
+{
+	struct selfq *st = a->st;
+	const struct form_question *qu = sq_q(a);
+	int r;
+
+	tui_msg_clear();
+	if ((r = screen_dispatch(a, sq_keys, k)) != -1)
+		return r;
+	if (k->fkey || k->ch < 0x20 || utf8_forbidden(k->ch) ||
+	    !sq_typing(a))
+		return SCREEN_OK;
+	if (qu->type == FORM_NUMBER && !(k->ch >= '0' && k->ch <= '9') &&
+	    !(k->ch == '-' && st->ed->cur == 0))
+		return SCREEN_OK;
+	if (tui_edit_insert(st->ed, k->ch) == -1) {
+		tui_msg(TUI_WARNING, "%s", lw(a, "The answer is full."));
+		return SCREEN_OK;
+	}
+	if (st->items[st->row].kind == IT_OTHER)
+		sq_other_changed(a);
+	else if (qu->type == FORM_TEXT)
+		sq_commit(a);
+	return SCREEN_OK;
+}
+
+static const struct screen self_question_screen = {
+	"self-question", sq_init, sq_draw, sq_key, NULL, sq_free,
+};
+
+const struct screen *
+screen_self_question(void)
+{
+	return &self_question_screen;
+}
+
+/* --- the hand-back, confirmed by the leaver ------------------------ */
+
+struct done {
+	int row;		/* 0: give back, 1: back to my questions */
+};
+
+static void
+done_init(struct app *a)
+{
+	a->st = xcalloc(1, sizeof(struct done));
+}
+
+static void
+done_free(struct app *a)
+{
+	free(a->st);
+}
+
+static void
+done_draw(struct app *a)
+{
+	struct done *d = a->st;
+	int w = COLS - 8, y = 3, i;
+	const char *items[2];
+
+	if (w > 70)
+		w = 70;
+	items[0] = lw(a, "Done: give the laptop back");
+	items[1] = lw(a, "Back to my questions");
+	y += 1 + tui_text(y, 4, w, 2, 0, TUI_TITLE,
+	    lw(a, "Thank you. This part is done."));
+	y += 2 + tui_text(y, 4, w, 4, 0, TUI_NORMAL, lw(a, "Give the laptop "
+	    "back to the interviewer. Your answers stay hidden from the "
+	    "interviewer."));
+	for (i = 0; i < 2 && y + 2 * i < LINES - 2; i++) {
+		if (i == d->row) {
+			attrset(tui_attr(TUI_SELECTED));
+			mvhline(y + 2 * i, 4, ' ', w);
+		}
+		tui_put(y + 2 * i, 6, w - 4, i == d->row ? TUI_SELECTED :
+		    TUI_NORMAL, items[i]);
+	}
+	leaver_bar(a);
+}
+
+static int
+done_enter(struct app *a)
+{
+	struct done *d = a->st;
+
+	if (d->row == 1) {
+		/* back into this part: its last question reached */
+		if (!(session_where(a->s) == SESSION_QUESTION &&
+		    session_self(a->s, session_pos(a->s))))
+			session_back(a->s);
+		screen_go(a, screen_self_question());
+		return SCREEN_OK;
+	}
+	a->leaver = 0;
+	/* a self question where the leaver stopped early: skip past this
+	 * part to what the interviewer does next */
+	while (session_where(a->s) == SESSION_QUESTION &&
+	    session_self(a->s, session_pos(a->s))) {
+		struct err e;
+
+		if (session_next(a->s, &e) != SESSION_MOVED &&
+		    session_next(a->s, &e) != SESSION_MOVED) {
+			/* required: the leaver declined to go on: the
+			 * overview lets the interviewer choose */
+			screen_save(a);
+			screen_go(a, screen_overview());
+			return SCREEN_OK;
+		}
+	}
+	screen_save(a);
+	tui_msg(TUI_INFO, "%s", _("The leaver has finished their part."));
+	screen_to_question(a);
+	return SCREEN_OK;
+}
+
+static int
+done_up(struct app *a)
+{
+	struct done *d = a->st;
+
+	d->row = 0;
+	return SCREEN_OK;
+}
+
+static int
+done_down(struct app *a)
+{
+	struct done *d = a->st;
+
+	d->row = 1;
+	return SCREEN_OK;
+}
+
+static const struct screen_bind done_keys[] = {
+	{ 0, '\r', done_enter },
+	{ 0, '\n', done_enter },
+	{ 1, KEY_ENTER, done_enter },
+	{ 1, KEY_UP, done_up },
+	{ 1, KEY_DOWN, done_down },
+	{ 0, '\t', done_down },
+	{ 0, 0, NULL },
+};
+
+static int
+done_key(struct app *a, const struct tui_key *k)
+{
+	int r;
+
+	tui_msg_clear();
+	r = screen_dispatch(a, done_keys, k);
+	return r == -1 ? SCREEN_OK : r;
+}
+
+static const struct screen self_done_screen = {
+	"self-done", done_init, done_draw, done_key, NULL, done_free,
+};
+
+const struct screen *
+screen_self_done(void)
+{
+	return &self_done_screen;
+}
