@@ -180,8 +180,11 @@ offset_of(unsigned i)
 static int
 io_err(struct slot *s, int saved, struct err *e)
 {
-	return err_setc(e, saved == ENOSPC || saved == EDQUOT ? ERR_FULL :
-	    ERR_IO, _("cannot write %s: %s"), s->path, strerror(saved));
+	if (saved == ENOSPC || saved == EDQUOT)
+		return err_setc(e, ERR_FULL, _("cannot write %s: the disk is "
+		    "full: free some space on it, then try again"), s->path);
+	return err_setc(e, ERR_IO, _("cannot write %s: %s"), s->path,
+	    strerror(saved));
 }
 
 /* pwrite all of buf at off (no sync). */

@@ -57,9 +57,10 @@ sync_lock(const char *data_dir, struct err *e)
 	}
 	/* Holding the lock, nothing of ours writes a bundle here: any
 	 * ".bundle-XXXXXX" is a killed sync's. An atomic write's temporary
-	 * file (avslut passwd, init) gets a minute. */
+	 * file (profile, draftkeys: avslut init, passwd, any first open)
+	 * is locked while a live writer writes it (fsx_write_atomic). */
 	sync_tmp_sweep(data_dir, sync_tmp_is_bundle, NULL, 0);
-	sync_tmp_sweep(data_dir, sync_tmp_is_atomic, NULL, 60);
+	sync_tmp_sweep(data_dir, sync_tmp_is_atomic, NULL, 0);
 	return fd;
 }
 

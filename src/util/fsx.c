@@ -1,6 +1,7 @@
 /* fsx: private directories, bounded reads, atomic writes. */
 #include "util/fsx.h"
 
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -144,6 +145,7 @@ fsx_write_atomic(const char *path, const void *data, size_t len,
 {
 	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
 	const char *p = data;
+	struct stat st;
 	size_t off = 0;
 	ssize_t w;
 	int fd, saved;
@@ -152,12 +154,22 @@ fsx_write_atomic(const char *path, const void *data, size_t len,
 		free(tmp);
 		return err_setc(e, ERR_EXISTS, "%s already exists", path);
 	}
-	if ((fd = mkstemp(tmp)) == -1) {
-		saved = errno;
-		free(tmp);
-		return err_setc(e, err_class_errno(saved) == ERR_FULL ?
-		    ERR_FULL : ERR_IO, "cannot create a file next to %s: %s",
-		    path, strerror(saved));
+	for (;;) {
+		if ((fd = mkstemp(tmp)) == -1) {
+			saved = errno;
+			free(tmp);
+			return err_setc(e, err_class_errno(saved) == ERR_FULL ?
+			    ERR_FULL : ERR_IO, "cannot create a file next to "
+			    "%s: %s", path, strerror(saved));
+		}
+		/* Locked while written: a killed writer's temporary file
+		 * is swept by avslut's next sync (sync_tmp_sweep), a live
+		 * one's never. Swept before the lock: make another. */
+		if (flock(fd, LOCK_EX) == -1 || fstat(fd, &st) == -1 ||
+		    st.st_nlink > 0)
+			break;
+		close(fd);
+		memcpy(tmp + strlen(tmp) - 6, "XXXXXX", 6);
 	}
 	if (fchmod(fd, (mode_t)mode) == -1)
 		goto fail;
@@ -191,6 +203,9 @@ fail:
 		close(fd);
 	unlink(tmp);
 	free(tmp);
+	if (err_class_errno(saved) == ERR_FULL)
+		return err_setc(e, ERR_FULL, "cannot write %s: the disk is "
+		    "full: free some space on it, then try again", path);
 	/* link() refuses an existing path: someone was faster. */
 	return err_setc(e, err_class_errno(saved) == ERR_NOINPUT ? ERR_IO :
 	    err_class_errno(saved), "cannot write %s: %s", path,
