@@ -1,12 +1,89 @@
 /* cli: helpers shared by the subcommands. */
 #include "cli/cli.h"
 
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sysexits.h>
 
 #include "util/err.h"
 
 #include "util/msg.h"
+
+/* The option opts lists under exactly the name of arg ("--name" or
+ * "--name=..."), or NULL. */
+static const struct option *
+cli_longopt(const struct option *opts, const char *arg)
+{
+	size_t n = strcspn(arg + 2, "=");
+
+	for (; opts->name != NULL; opts++)
+		if (strlen(opts->name) == n &&
+		    strncmp(opts->name, arg + 2, n) == 0)
+			return opts;
+	return NULL;
+}
+
+/* Check every long option of argv before getopt_long sees any: exact
+ * names only. A refused option is named up to its '=', never with what
+ * follows (it may be a secret). Returns 0, or -1 after a message. */
+static int
+cli_check_longopts(int argc, char **argv, const char *shortopts,
+    const struct option *opts)
+{
+	const struct option *o;
+	const char *a, *s;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		if (strcmp(a, "--") == 0)
+			break;
+		if (a[0] == '-' && a[1] != '-' && a[1] != '\0' && a[2] ==
+		    '\0' && (s = strchr(shortopts, a[1])) != NULL &&
+		    s[1] == ':') {
+			i++;	/* "-t VALUE": the value is no option */
+			continue;
+		}
+		if (strncmp(a, "--", 2) != 0)
+			continue;
+		if (strcmp(a, "--version") == 0)
+			continue;
+		if ((o = cli_longopt(opts, a)) == NULL) {
+			msg_warn("%s: unknown option '%.*s' (options are "
+			    "never abbreviated): see %s %s --help", argv[0],
+			    (int)strcspn(a, "="), a, msg_prog(), argv[0]);
+			return -1;
+		}
+		if (o->has_arg == required_argument && strchr(a, '=') == NULL)
+			i++;	/* its value, whatever it looks like */
+	}
+	return 0;
+}
+
+int
+cli_getopt(int argc, char **argv, const char *shortopts,
+    const struct option *opts)
+{
+	static char **checked;
+	int i;
+
+	if (argv != checked || optind <= 1) {
+		checked = argv;
+		if (cli_check_longopts(argc, argv, shortopts, opts) == -1) {
+			checked = NULL;
+			return '?';
+		}
+		for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+			if (strcmp(argv[i], "--version") == 0 &&
+			    cli_longopt(opts, argv[i]) == NULL) {
+				cli_version();
+				exit(0);
+			}
+	}
+	return getopt_long(argc, argv, shortopts, opts, NULL);
+}
 
 void
 cli_version(void)

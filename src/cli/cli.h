@@ -42,6 +42,17 @@ int cmd_demo(int argc, char **argv);
 /* Print "PROG VERSION" to stdout. */
 void cli_version(void);
 
+/* getopt_long for every command, with the rules both programs share:
+ * long options match exactly (GNU getopt would take "--pass" for
+ * "--passphrase-file" and the secret typed after it for a file name);
+ * an unknown option is named without its value; --version works on
+ * every command (it prints the version and exits 0) whether or not opts
+ * lists it. Returns what getopt_long returns, '?' after a message for a
+ * refused option. Use it exactly as getopt_long, from optind = 1. */
+struct option;
+int cli_getopt(int argc, char **argv, const char *shortopts,
+    const struct option *opts);
+
 /* The one mapping of error classes to sysexits (util/err.h): usage 64,
  * data 65, noinput 66, unavailable 69, software 70, exists 73, io and
  * full 74, busy 75, perm 77, config 78. */

@@ -29,8 +29,17 @@ pass_from_file(const char *file, int line, struct err *e)
 	size_t len, i, n;
 	int l = 0;
 
-	if (fsx_read_file(file, 64 * 1024, &buf, &len, e) == -1)
+	/* The file's name is never repeated: it may be a secret typed in
+	 * the wrong place. The class of the failure stays fsx's. */
+	if (fsx_read_file(file, 64 * 1024, &buf, &len, e) == -1) {
+		enum err_class c = e != NULL ? e->cls : ERR_IO;
+
+		err_setc(e, c, "%s", c == ERR_NOINPUT ?
+		    "the passphrase file does not exist" : c == ERR_DATA ?
+		    "the passphrase file is no regular file of at most 64 KiB" :
+		    "cannot read the passphrase file");
 		return NULL;
+	}
 	s = buf;
 	while (l < line && (s = memchr(s, '\n', len - (size_t)(s - buf)))) {
 		s++;
@@ -38,8 +47,8 @@ pass_from_file(const char *file, int line, struct err *e)
 	}
 	if (s == NULL || (size_t)(s - buf) >= len) {
 		xfree_wipe(buf, len);
-		err_setc(e, ERR_NOINPUT, "%s has no passphrase on line %d",
-		    file, line + 1);
+		err_setc(e, ERR_NOINPUT, "the passphrase file has no "
+		    "passphrase on line %d", line + 1);
 		return NULL;
 	}
 	for (i = (size_t)(s - buf); i < len && buf[i] != '\n' &&
@@ -48,8 +57,8 @@ pass_from_file(const char *file, int line, struct err *e)
 	n = i - (size_t)(s - buf);
 	if (n == 0 || n > PASS_MAX) {
 		xfree_wipe(buf, len);
-		err_setc(e, ERR_DATA, "%s: line %d must hold a passphrase "
-		    "of 1 to %d bytes", file, line + 1, PASS_MAX);
+		err_setc(e, ERR_DATA, "line %d of the passphrase file must "
+		    "hold a passphrase of 1 to %d bytes", line + 1, PASS_MAX);
 		return NULL;
 	}
 	out = sodium_malloc(n + 1);
