@@ -8,6 +8,7 @@
 #include <sysexits.h>
 
 #include "util/err.h"
+#include "util/i18n.h"
 
 #include "util/msg.h"
 
@@ -34,7 +35,9 @@ cli_check_longopts(int argc, char **argv, const char *shortopts,
 {
 	const struct option *o;
 	const char *a, *s;
-	int i;
+	/* argv[0] is the command, or the program itself (the home screen) */
+	int i, top = strchr(argv[0], '/') != NULL ||
+	    strcmp(argv[0], msg_prog()) == 0;
 
 	for (i = 1; i < argc; i++) {
 		a = argv[i];
@@ -50,9 +53,16 @@ cli_check_longopts(int argc, char **argv, const char *shortopts,
 			continue;
 		if (strcmp(a, "--version") == 0)
 			continue;
-		if ((o = cli_longopt(opts, a)) == NULL) {
-			msg_warn("%s: unknown option '%.*s' (options are "
-			    "never abbreviated): see %s %s --help", argv[0],
+		if ((o = cli_longopt(opts, a)) != NULL)
+			;
+		else if (top) {
+			msg_warn(_("unknown option '%.*s' (options are never "
+			    "abbreviated): see %s --help"),
+			    (int)strcspn(a, "="), a, msg_prog());
+			return -1;
+		} else {
+			msg_warn(_("%s: unknown option '%.*s' (options are "
+			    "never abbreviated): see %s %s --help"), argv[0],
 			    (int)strcspn(a, "="), a, msg_prog(), argv[0]);
 			return -1;
 		}

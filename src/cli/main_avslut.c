@@ -75,6 +75,7 @@ main(int argc, char **argv)
 	for (i = 0; avslut_cmds[i].name != NULL; i++)
 		if (strcmp(argv[1], avslut_cmds[i].name) == 0)
 			return avslut_cmds[i].run(argc - 1, argv + 1);
-	msg_warn("unknown command '%s': see avslut --help", argv[1]);
+	msg_warn("unknown command '%.*s': see avslut --help",
+	    (int)strcspn(argv[1], "="), argv[1]);
 	return EX_USAGE;
 }

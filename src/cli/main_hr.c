@@ -71,6 +71,8 @@ main(int argc, char **argv)
 	for (i = 0; hr_cmds[i].name != NULL; i++)
 		if (strcmp(argv[1], hr_cmds[i].name) == 0)
 			return hr_cmds[i].run(argc - 1, argv + 1);
-	msg_warn("unknown command '%s': see avslut-hr --help", argv[1]);
+	/* Never past a '=': "--pass=SECRET" is no command, and no echo. */
+	msg_warn("unknown command '%.*s': see avslut-hr --help",
+	    (int)strcspn(argv[1], "="), argv[1]);
 	return EX_USAGE;
 }

@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "util/fsx.h"
+#include "util/i18n.h"
 #include "util/xmem.h"
 
 void
@@ -35,9 +36,9 @@ pass_from_file(const char *file, int line, struct err *e)
 		enum err_class c = e != NULL ? e->cls : ERR_IO;
 
 		err_setc(e, c, "%s", c == ERR_NOINPUT ?
-		    "the passphrase file does not exist" : c == ERR_DATA ?
-		    "the passphrase file is no regular file of at most 64 KiB" :
-		    "cannot read the passphrase file");
+		    _("the passphrase file does not exist") : c == ERR_DATA ?
+		    _("the passphrase file is no regular file of at most "
+		    "64 KiB") : _("cannot read the passphrase file"));
 		return NULL;
 	}
 	s = buf;
@@ -47,8 +48,8 @@ pass_from_file(const char *file, int line, struct err *e)
 	}
 	if (s == NULL || (size_t)(s - buf) >= len) {
 		xfree_wipe(buf, len);
-		err_setc(e, ERR_NOINPUT, "the passphrase file has no "
-		    "passphrase on line %d", line + 1);
+		err_setc(e, ERR_NOINPUT, _("the passphrase file has no "
+		    "passphrase on line %d"), line + 1);
 		return NULL;
 	}
 	for (i = (size_t)(s - buf); i < len && buf[i] != '\n' &&
@@ -57,8 +58,8 @@ pass_from_file(const char *file, int line, struct err *e)
 	n = i - (size_t)(s - buf);
 	if (n == 0 || n > PASS_MAX) {
 		xfree_wipe(buf, len);
-		err_setc(e, ERR_DATA, "line %d of the passphrase file must "
-		    "hold a passphrase of 1 to %d bytes", line + 1, PASS_MAX);
+		err_setc(e, ERR_DATA, _("line %d of the passphrase file must "
+		    "hold a passphrase of 1 to %d bytes"), line + 1, PASS_MAX);
 		return NULL;
 	}
 	out = sodium_malloc(n + 1);

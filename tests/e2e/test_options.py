@@ -73,6 +73,16 @@ try:
                                           .replace("-", "_")),
                        rc == 64 and SECRET not in out,
                        "exit %d, output %r" % (rc, out[-300:]))
+    # Before any command: avslut alone opens the home screen and takes
+    # --passphrase-file; avslut-hr has none.
+    for prog in (AVSLUT, HR):
+        for spelling in (["--pass", SECRET], ["--pass=" + SECRET]):
+            rc, out = run([prog] + spelling)
+            report("%s_top_refuses_%s" % (os.path.basename(prog),
+                                          "eq" if "=" in spelling[0]
+                                          else "arg"),
+                   rc == 64 and SECRET not in out,
+                   "exit %d, output %r" % (rc, out[-300:]))
     # The file named by --passphrase-file is not repeated either.
     for argv in ([HR, "keygen", "--out", os.path.join(T, "k"),
                   "--passphrase-file", os.path.join(T, SECRET)],
