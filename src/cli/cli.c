@@ -72,8 +72,45 @@ cli_check_longopts(int argc, char **argv, const char *shortopts,
 	return 0;
 }
 
+/* --lang sv|en: set the language; for a command whose opts do not list
+ * it, also take the option out of argv. Returns 0 or -1. */
+static int
+cli_take_lang(int *argc, char **argv, const struct option *opts)
+{
+	const char *v;
+	int i, n, own = cli_longopt(opts, "--lang") != NULL;
+
+	for (i = 1; i < *argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--lang") == 0 && i + 1 < *argc) {
+			v = argv[i + 1];
+			n = 2;
+		} else if (strncmp(argv[i], "--lang=", 7) == 0) {
+			v = argv[i] + 7;
+			n = 1;
+		} else
+			continue;
+		/* A command with its own --lang checks and uses it; its
+		 * refusals of other options speak that language too. */
+		if (own) {
+			if (strcmp(v, "sv") == 0 || strcmp(v, "en") == 0)
+				i18n_init(v);
+			continue;
+		}
+		if (strcmp(v, "sv") != 0 && strcmp(v, "en") != 0) {
+			msg_warn(_("--lang %s: use sv or en"), v);
+			return -1;
+		}
+		i18n_init(v);
+		memmove(argv + i, argv + i + n, (size_t)(*argc - i - n + 1) *
+		    sizeof *argv);
+		*argc -= n;
+		i--;
+	}
+	return 0;
+}
+
 int
-cli_getopt(int argc, char **argv, const char *shortopts,
+cli_getopt(int *argc, char **argv, const char *shortopts,
     const struct option *opts)
 {
 	static char **checked;
@@ -81,18 +118,19 @@ cli_getopt(int argc, char **argv, const char *shortopts,
 
 	if (argv != checked || optind <= 1) {
 		checked = argv;
-		if (cli_check_longopts(argc, argv, shortopts, opts) == -1) {
+		if (cli_take_lang(argc, argv, opts) == -1 ||
+		    cli_check_longopts(*argc, argv, shortopts, opts) == -1) {
 			checked = NULL;
 			return '?';
 		}
-		for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		for (i = 1; i < *argc && strcmp(argv[i], "--") != 0; i++)
 			if (strcmp(argv[i], "--version") == 0 &&
 			    cli_longopt(opts, argv[i]) == NULL) {
 				cli_version();
 				exit(0);
 			}
 	}
-	return getopt_long(argc, argv, shortopts, opts, NULL);
+	return getopt_long(*argc, argv, shortopts, opts, NULL);
 }
 
 void

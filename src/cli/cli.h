@@ -46,11 +46,13 @@ void cli_version(void);
  * long options match exactly (GNU getopt would take "--pass" for
  * "--passphrase-file" and the secret typed after it for a file name);
  * an unknown option is named without its value; --version works on
- * every command (it prints the version and exits 0) whether or not opts
- * lists it. Returns what getopt_long returns, '?' after a message for a
- * refused option. Use it exactly as getopt_long, from optind = 1. */
+ * every command (it prints the version and exits 0) and --lang sv|en
+ * sets the language of its messages, whether or not opts lists them
+ * (--lang is then taken out of argv and *argc). Returns what getopt_long
+ * returns, '?' after a message for a refused option. Use it as
+ * getopt_long, from optind = 1. */
 struct option;
-int cli_getopt(int argc, char **argv, const char *shortopts,
+int cli_getopt(int *argc, char **argv, const char *shortopts,
     const struct option *opts);
 
 /* The one mapping of error classes to sysexits (util/err.h): usage 64,

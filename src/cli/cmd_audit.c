@@ -197,7 +197,7 @@ cmd_audit(int argc, char **argv)
 	char *what;
 
 	optind = 1;
-	while ((ch = cli_getopt(argc, argv, "h", opts)) != -1) {
+	while ((ch = cli_getopt(&argc, argv, "h", opts)) != -1) {
 		switch (ch) {
 		case 'y':
 			if (audit_parse_year(optarg, &year) != 0) {

@@ -47,7 +47,7 @@ cmd_check(int argc, char **argv)
 	size_t j;
 
 	optind = 1;
-	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
+	while ((c = cli_getopt(&argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'c':
 			canonical = 1;

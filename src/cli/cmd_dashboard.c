@@ -72,7 +72,7 @@ cmd_dashboard(int argc, char **argv)
 	int c, rc;
 
 	optind = 1;
-	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
+	while ((c = cli_getopt(&argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'd':
 			db = optarg;

@@ -267,7 +267,7 @@ cmd_demo(int argc, char **argv)
 	long n;
 
 	optind = 1;
-	while ((c_ = cli_getopt(argc, argv, "h", opts)) != -1) {
+	while ((c_ = cli_getopt(&argc, argv, "h", opts)) != -1) {
 		switch (c_) {
 		case 'd':
 			free(dir);

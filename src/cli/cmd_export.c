@@ -52,7 +52,7 @@ cmd_export(int argc, char **argv)
 	struct err e;
 
 	optind = 1;
-	while ((c = cli_getopt(argc, argv, "nh", opts)) != -1) {
+	while ((c = cli_getopt(&argc, argv, "nh", opts)) != -1) {
 		switch (c) {
 		case 'n':
 			now = 1;

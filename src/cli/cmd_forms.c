@@ -140,7 +140,7 @@ cmd_forms(int argc, char **argv)
 	int ch;
 
 	optind = 1;
-	while ((ch = cli_getopt(argc, argv, "h", opts)) != -1) {
+	while ((ch = cli_getopt(&argc, argv, "h", opts)) != -1) {
 		switch (ch) {
 		case 'd':
 			db = optarg;

@@ -328,7 +328,7 @@ cmd_ingest(int argc, char **argv)
 	int ch, rc, isdir, verbose = 0;
 
 	optind = 1;
-	while ((ch = cli_getopt(argc, argv, "hv", opts)) != -1) {
+	while ((ch = cli_getopt(&argc, argv, "hv", opts)) != -1) {
 		switch (ch) {
 		case 'd':
 			db = optarg;

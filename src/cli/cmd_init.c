@@ -98,7 +98,7 @@ cmd_init(int argc, char **argv)
 	int c, rc;
 
 	optind = 1;
-	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+	while ((c = cli_getopt(&argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 'H':
 			hrfile = optarg;

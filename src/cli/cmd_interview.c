@@ -106,7 +106,7 @@ interview_run(int argc, char **argv, int home)
 
 	memset(&a, 0, sizeof a);
 	optind = 1;
-	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
+	while ((c = cli_getopt(&argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'u':
 			a.want_unit = optarg;

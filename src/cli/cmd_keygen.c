@@ -48,7 +48,7 @@ cmd_keygen(int argc, char **argv)
 	int c, rc;
 
 	optind = 1;
-	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+	while ((c = cli_getopt(&argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 'o':
 			/* "" would put the keys in / (paths_join). */

@@ -44,7 +44,7 @@ cmd_log(int argc, char **argv)
 	int ch, rc;
 
 	optind = 1;
-	while ((ch = cli_getopt(argc, argv, "h", opts)) != -1) {
+	while ((ch = cli_getopt(&argc, argv, "h", opts)) != -1) {
 		switch (ch) {
 		case 'd':
 			db = optarg;

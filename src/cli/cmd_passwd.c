@@ -43,7 +43,7 @@ cmd_passwd(int argc, char **argv)
 	struct err e;
 
 	optind = 1;
-	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+	while ((c = cli_getopt(&argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 'p':
 			passfile = optarg;

@@ -58,7 +58,7 @@ cmd_print(int argc, char **argv)
 	int c, li = 0, rc = 0;
 
 	optind = 1;
-	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
+	while ((c = cli_getopt(&argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'f':
 			if (form_print_format_parse(optarg, &fmt) == -1) {

@@ -175,7 +175,7 @@ cmd_purge(int argc, char **argv)
 	int ch, dry = 0, yes = 0;
 
 	optind = 1;
-	while ((ch = cli_getopt(argc, argv, "h", opts)) != -1) {
+	while ((ch = cli_getopt(&argc, argv, "h", opts)) != -1) {
 		switch (ch) {
 		case 'b':
 			before = strtol(optarg, &end, 10);

@@ -42,7 +42,7 @@ cmd_receipt(int argc, char **argv)
 	struct err e;
 
 	optind = 1;
-	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
+	while ((c = cli_getopt(&argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'h':
 			receipt_usage(stdout);

@@ -52,7 +52,7 @@ cmd_releases(int argc, char **argv)
 	int ch, rc;
 
 	optind = 1;
-	while ((ch = cli_getopt(argc, argv, "h", opts)) != -1) {
+	while ((ch = cli_getopt(&argc, argv, "h", opts)) != -1) {
 		switch (ch) {
 		case 'd':
 			db = optarg;

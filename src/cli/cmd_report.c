@@ -203,7 +203,7 @@ cmd_report(int argc, char **argv)
 	char *what;
 
 	optind = 1;
-	while ((ch = cli_getopt(argc, argv, "h", opts)) != -1) {
+	while ((ch = cli_getopt(&argc, argv, "h", opts)) != -1) {
 		switch (ch) {
 		case 'y':
 			if (report_parse_year(optarg, &year) != 0) {

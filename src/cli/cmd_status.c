@@ -65,7 +65,7 @@ cmd_status(int argc, char **argv)
 	struct err e;
 
 	optind = 1;
-	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
+	while ((c = cli_getopt(&argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'h':
 			status_usage(stdout);

@@ -91,7 +91,7 @@ cmd_sync(int argc, char **argv)
 
 	memset(&dest, 0, sizeof dest);
 	optind = 1;
-	while ((c = cli_getopt(argc, argv, "t:nh", opts)) != -1) {
+	while ((c = cli_getopt(&argc, argv, "t:nh", opts)) != -1) {
 		switch (c) {
 		case 't':
 			to = optarg;

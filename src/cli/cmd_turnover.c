@@ -129,7 +129,7 @@ cmd_turnover(int argc, char **argv)
 	int ch;
 
 	optind = 1;
-	while ((ch = cli_getopt(argc, argv, "h", opts)) != -1) {
+	while ((ch = cli_getopt(&argc, argv, "h", opts)) != -1) {
 		switch (ch) {
 		case 'd':
 			db = optarg;

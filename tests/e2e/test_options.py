@@ -6,7 +6,7 @@ The attack first: a secret typed after an abbreviated option
 --passphrase-file's argument and echoed in the error. Long options are
 now matched exactly (no abbreviations), an unknown option is named
 without its value, and no message repeats the argument of
---passphrase-file. Then --version and --help on every command. Written
+--passphrase-file. Then --version, --help and --lang on every command. Written
 against the programs' documented behaviour only, not their code. Prints
 "PASS name" / "FAIL name: why"."""
 import os
@@ -108,6 +108,11 @@ try:
             rc, out = run([prog] + cmd.split() + ["--version"])
             report("%s_version" % name_of(prog, cmd),
                    rc == 0 and out.startswith(want),
+                   "exit %d, output %r" % (rc, out[-300:]))
+            rc, out = run([prog] + cmd.split() + ["--lang", "sv",
+                                                  "--no-such-option"])
+            report("%s_lang" % name_of(prog, cmd),
+                   rc == 64 and "okänd flagga" in out,
                    "exit %d, output %r" % (rc, out[-300:]))
             rc, out = run([prog] + cmd.split() + ["--help"])
             report("%s_help" % name_of(prog, cmd),
