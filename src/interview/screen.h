@@ -66,6 +66,10 @@ struct app {
 					 * printed once curses has ended */
 	uint16_t year;			/* the period, from the clock */
 	uint8_t quarter;
+	/* the question the review selects when it opens again after
+	 * Enter changed it, so that it does not jump back to the top */
+	size_t review_q;
+	int has_review_q;
 };
 
 const struct screen *screen_unlock(void);

@@ -177,7 +177,9 @@ new_enter_step(struct app *a, struct newi *n, enum new_step st)
 			n->lrows[i] = xstrdup(lang_name(n->form->langs[i]));
 		n->langs = tui_list_new((const char **)n->lrows, NULL,
 		    n->form->nlangs, 0);
-		tui_list_select(n->langs, (size_t)screen_ui_lang(n->form));
+		/* the form's first language: the one it is written for, whatever
+		 * the screens speak */
+		tui_list_select(n->langs, 0);
 	}
 }
 

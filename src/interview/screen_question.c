@@ -262,6 +262,11 @@ draw_choices(struct app *a, int y, int h)
 			t = xstrdup(an->text);
 			tui_put(y + r, x, COLS - x - 3, TUI_NORMAL, t);
 			xfree_str_wipe(t);
+		} else if (i == st->row) {
+			/* the cue that the answer is typed here (for the
+			 * interviewer, in the screens' language) */
+			tui_put(y + r, x, COLS - x - 3, TUI_SELECTED,
+			    _("(Space, then type the answer)"));
 		}
 	}
 	if (st->top > 0)

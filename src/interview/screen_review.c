@@ -21,6 +21,16 @@ struct review {
 };
 
 static void
+review_select(struct review *r, size_t q)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->qs[i] == q)
+			r->sel = i;
+}
+
+static void
 review_init(struct app *a)
 {
 	struct review *r = xcalloc(1, sizeof *r);
@@ -29,6 +39,11 @@ review_init(struct app *a)
 	a->st = r;
 	r->qs = xcalloc(f->nquestions ? f->nquestions : 1, sizeof *r->qs);
 	r->n = session_list(a->s, r->qs);
+	/* back from a question: on it, not at the top (drawing scrolls the
+	 * selection into view) */
+	if (a->has_review_q)
+		review_select(r, a->review_q);
+	a->has_review_q = 0;
 }
 
 static void
@@ -234,6 +249,9 @@ rv_change(struct app *a)
 
 	if (r->n == 0 || session_jump(a->s, r->qs[r->sel]) == -1)
 		return SCREEN_OK;
+	/* coming back, the review opens on this question again */
+	a->review_q = r->qs[r->sel];
+	a->has_review_q = 1;
 	screen_save(a);
 	screen_to_question(a);
 	return SCREEN_OK;
@@ -275,16 +293,6 @@ static void
 rv_redraw(void *arg)
 {
 	review_draw(arg);
-}
-
-static void
-review_select(struct review *r, size_t q)
-{
-	size_t i;
-
-	for (i = 0; i < r->n; i++)
-		if (r->qs[i] == q)
-			r->sel = i;
 }
 
 /* Shown questions marked required: soft that have no answer. */
@@ -336,9 +344,13 @@ rv_seal(struct app *a)
 	yes = tui_confirm(_("Seal and submit"), _("Seal the interview now? "
 	    "After this its answers cannot be opened, read or changed on "
 	    "this laptop, not even with your passphrase."), _("Seal"),
-	    _("Cancel"), 0, rv_redraw, a);
-	if (yes != 1)
+	    _("Cancel"), 1, rv_redraw, a);
+	/* F5 asked to seal: Enter does it; Esc or Cancel says it did not */
+	if (yes != 1) {
+		tui_msg(TUI_INFO, "%s", _("Not sealed: the interview is still "
+		    "a draft; F5 seals it."));
 		return SCREEN_OK;
+	}
 	if (screen_seal(a) == -1)
 		return SCREEN_OK;
 	/* said over the start screen, which counts it as waiting: the

@@ -371,6 +371,17 @@ tui_bar(int y, int x, int w, size_t index, size_t total)
 	attrset(A_NORMAL);
 }
 
+static void
+tui_list_more(int y, int x, int w, int selected, const char *more)
+{
+	int mw = tui_width(more);
+
+	if (mw + 4 > w)
+		return;
+	tui_put(y, x + w - mw - 1, mw, selected ? TUI_SELECTED : TUI_DIM,
+	    more);
+}
+
 void
 tui_list_draw(struct tui_list *l, int y, int x, int w, int h)
 {
@@ -397,6 +408,13 @@ tui_list_draw(struct tui_list *l, int y, int x, int w, int h)
 		tui_put(y + r, x + 1, w - 2, i == l->sel ? TUI_SELECTED :
 		    TUI_NORMAL, l->rows[l->shown[i]]);
 	}
+	/* say that the list goes on, at the right end of its first or last
+	 * row (a short label: unit and form names leave room) */
+	if (l->top > 0)
+		tui_list_more(y, x, w, l->sel == l->top, _("(more above)"));
+	if (l->top + (size_t)h < l->nshown)
+		tui_list_more(y + h - 1, x, w, l->sel == l->top + (size_t)h - 1,
+		    _("(more below)"));
 	attrset(A_NORMAL);
 }
 

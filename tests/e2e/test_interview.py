@@ -356,7 +356,7 @@ def main():
     # --- seal ---------------------------------------------------------------------
     t.send(KEY["f5"])
     check_screen("seal_confirm", t, SEAL_CONFIRM)
-    t.send("j")
+    t.send(KEY["enter"])            # F5 asked to seal: Enter does it
     t.wait_for("Förseglad")
     check_screen("sealed_notice", t, SEALED)
     t.send(KEY["enter"])
@@ -486,7 +486,7 @@ NEW_UNIT_EMPTY = [
     '   Zakrisdals vårdcentral  (VC-ZAKRISDAL)',
     '   Åbacka vårdcentral  (VC-ABACKA)',
     '   Äldremedicinska kliniken  (SH-ALDREMED)',
-    '   Älvängens vårdcentral  (VC-ALVANGEN)',
+    '   Älvängens vårdcentral  (VC-ALVANGEN)                        (mer nedanför)',
     '',
     '',
     'Enter Välj  bokstäver Filtrera  Esc Tillbaka  F1 Hjälp',
@@ -672,7 +672,7 @@ OVERVIEW = [
     '   15.   Jag fick möjlighet att utvecklas i min yrkesroll, till exempel genom…',
     '   16.   Jag kunde påverka hur arbetet på min arbetsplats organiserades.',
     '   17.   Jag kunde framföra kritik och synpunkter utan att oroa mig för följd…',
-    '   18.   Jag blev bemött med respekt av chefer och kollegor.',
+    '   18.   Jag blev bemött med respekt av chefer och kollegor.    (mer nedanför)',
     '',
     '',
     'Enter Gå till frågan  F5 Granska  Esc Tillbaka  F1 Hjälp',

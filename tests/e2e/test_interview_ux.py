@@ -3,6 +3,7 @@
 # was odd, each kept from coming back: whole screens at 80x24 through a
 # real pty (the harness of test_interview.py).
 import os
+import re
 import subprocess
 import sys
 
@@ -139,6 +140,42 @@ def main():
     t.send("q")
     ended(t)
 
+    # --- an English screen over the Swedish form: the interview's language
+    # starts on the form's first language; "Annat, nämligen:" says that
+    # the answer is typed there; changing the last answer from the review
+    # comes back to it, not to the top -------------------------------------
+    t = ti.Term(env, ["--lang", "en"])
+    t.wait_for("assphrase")
+    t.child.send(ti.PASS + "\r")
+    t.wait_for("Last sync")
+    t.settle()
+    t.send("n")
+    t.send("alby\r")
+    t.wait_for("which language")
+    t.send("\r")                    # the default
+    report("ux_language_default_form_first", t.wait_for("Tack"), t.text())
+    t.send("\r")                    # the intro
+    t.wait_for("Vilka skäl")
+    t.send(KEY["down"] * 25)        # the last row: "Annat, nämligen:"
+    row = [l for l in t.lines() if "Annat, nämligen:" in l]
+    report("ux_other_typing_cue", len(row) == 1 and
+           "(Space, then type the answer)" in row[0], t.text())
+    t.send(KEY["f2"])
+    t.send(KEY["f5"])
+    t.wait_for("Review")
+    t.send(KEY["down"] * 80)        # the last question of the review
+    last = [l for l in t.lines() if re.match(r"^ +\d+\. ", l)][-1]
+    t.send(KEY["enter"])            # change it
+    t.send("\r")                    # and go on: back to the review
+    t.wait_for("Review")
+    lines = t.lines()
+    report("ux_review_returns_to_changed", last in lines and
+           not any(l.startswith("    1. ") for l in lines), t.text())
+    t.send(KEY["f10"])
+    t.wait_for("Last sync")
+    t.send("q")
+    ended(t)
+
     # --- 200x60: lines short enough to read aloud, "prefer not to answer"
     # right under the input; in an English interview it is in English ---
     t = ti.Term(env, ["--lang", "sv"], cols=200, rows=60)
@@ -187,6 +224,8 @@ def main():
     report("ux_soft_then_seal_asks", "Försegla intervjun nu?" in t.text(),
            t.text())
     t.send("\x1b")                  # cancel
+    report("ux_seal_cancel_said", "Inte förseglad: intervjun är fortfarande "
+           "ett utkast" in t.text(), t.text())
     t.send(KEY["f10"])
     t.wait_for("Senaste synkronisering")
     t.send("q")
