@@ -10,8 +10,8 @@
 #    literal format not inside _() is a message a Swedish user would read
 #    in English. Files not yet converted are listed with their
 #    count in tests/e2e/data/i18n_unmarked.txt; a file may only go down
-#    (a ratchet), a file not listed must have none, and a listed count
-#    that is now lower must be lowered in the list too.
+#    (a ratchet) and a file not listed must have none; a listed count
+#    that is now lower is noted, to be lowered with --write-baseline.
 #  - the checker finds an unmarked message it is shown (so it can fail).
 import os
 import re
@@ -165,8 +165,9 @@ def main():
             better.append("%s: %d, list says %d" % (rel, len(lines),
                                                      allowed))
     report("no_new_unmarked_messages", not worse, "; ".join(worse))
-    report("unmarked_list_up_to_date", not better, "lower the counts in "
-           "tests/e2e/data/i18n_unmarked.txt: " + "; ".join(better))
+    if better:      # good news, not a failure: others work at once
+        print("# lower these in tests/e2e/data/i18n_unmarked.txt "
+              "(--write-baseline): " + "; ".join(better))
     if "--write-baseline" in sys.argv:
         with open(BASELINE, "w") as f:
             f.write("# Messages not yet through gettext, per file (see "
