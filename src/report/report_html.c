@@ -53,7 +53,7 @@ static const char html_css[] =
     "tbody th{font-weight:normal}\n"
     /* a long name or heading may break inside a word rather than run
      * past the page: only where the table has no other room */
-    "th{overflow-wrap:anywhere}\n"
+    "tbody th{overflow-wrap:anywhere}\n"
     "figure{margin:.6em 0 1.2em}\n"
     "figcaption{font-weight:600;margin-bottom:.3em}\n"
     "table.bars{border:0;width:100%}\n"
