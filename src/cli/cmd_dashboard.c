@@ -132,6 +132,7 @@ cmd_dashboard(int argc, char **argv)
 		    hd.cfg->region);
 	else
 		in.region = hd.cfg->region;
+	in.region_row = hd.cfg->region;
 	in.threshold = hd.cfg->turnover_threshold;
 	in.tyears = hd.cfg->turnover_years;
 	gate_params_default(&in.gp);

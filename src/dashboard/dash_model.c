@@ -521,7 +521,8 @@ dash_ov_build(struct dash_ov *ov, const struct dash *d, unsigned year,
 	snprintf(ov->lang, sizeof(ov->lang), "%s", lang ? lang : "en");
 	ov->ncols = DASH_COL_Q0 + d->nscale;
 	ov->region.unit = AGG_NONE;
-	ov->region.name = d->in.region ? d->in.region : _("Region");
+	ov->region.name = d->in.region_row ? d->in.region_row :
+	    d->in.region ? d->in.region : _("Region");
 	ov->region.code = "";
 	ov->region.cells = xcalloc(ov->ncols, sizeof(struct dash_cell));
 	ov->nrows = n;

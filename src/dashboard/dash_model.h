@@ -23,6 +23,8 @@ struct dash_input {
 	const struct agg_staff_hme *staff;
 	size_t nstaff;
 	const char *region;		/* the region's name, for titles */
+	const char *region_row;		/* for the region's row; NULL: region
+					 * (titles may carry EXEMPELDATA) */
 	double threshold;		/* turnover flag, fraction */
 	unsigned tyears;		/* years in a row at or above it */
 	struct gate_params gp;		/* k, text_k, today */
