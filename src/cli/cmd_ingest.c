@@ -12,6 +12,8 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "cli/cli.h"
 #include "store/bundle.h"
 #include "store/central.h"
@@ -37,8 +39,8 @@ ingest_usage(FILE *f)
 	    "unrevoked interviewer, every length, the version), then store\n"
 	    "its sealed interviews in one transaction, each once, and answer\n"
 	    "with a receipt: on standard output for FILE and - (standard\n"
-	    "input, as the ssh transport sends it), or as NAME.receipt beside\n"
-	    "each NAME.bundle of a drop folder DIR not yet answered.\n\n"
+	    "input, as the ssh transport sends it), or beside each bundle of\n"
+	    "a drop folder DIR not yet answered, whose bundle is then removed.\n\n"
 	    "  --db FILE       the central store (default: the data "
 	    "directory's\n"
 	    "                  central.db)\n"
@@ -142,8 +144,8 @@ out:
 /* Read, verify, store one bundle from fd; fills the encoded receipt.
  * Returns a sysexits code; name is for messages. */
 static int
-ingest_fd(struct central *c, int fd, const char *name, uint8_t **rcpt,
-    size_t *rlen)
+ingest_fd(struct central *c, int fd, const char *name, const uint8_t *rkey,
+    uint8_t **rcpt, size_t *rlen)
 {
 	struct bundle b;
 	struct bundle_ack *acks;
@@ -162,7 +164,9 @@ ingest_fd(struct central *c, int fd, const char *name, uint8_t **rcpt,
 		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	crash_point("ingest-after-commit");
-	rc = bundle_receipt_encode(acks, n, rcpt, rlen, &e);
+	rc = rkey != NULL ?
+	    bundle_receipt_encode_keyed(acks, n, rkey, rcpt, rlen, &e) :
+	    bundle_receipt_encode(acks, n, rcpt, rlen, &e);
 	free(acks);
 	if (rc != 0) {
 		msg_warn("ingest: %s: %s", name, e.msg);
@@ -203,7 +207,7 @@ ingest_stream(struct central *c, const char *src, const char *receipt)
 		return errno == ENOENT ? EX_NOINPUT : EX_IOERR;
 	}
 	rc = ingest_fd(c, fd, strcmp(src, "-") == 0 ? "standard input" : src,
-	    &r, &rlen);
+	    NULL, &r, &rlen);
 	if (fd != 0)
 		close(fd);
 	if (rc != 0)
@@ -224,6 +228,23 @@ ingest_stream(struct central *c, const char *src, const char *receipt)
 	}
 	free(r);
 	return rc;
+}
+
+/* The receipt is durable: the bundle, which lists the ids in the clear
+ * beside its signer's key, goes at once (issue 11). Failing that is no
+ * error (the laptop's next sync removes it), but it is said. */
+static void
+ingest_forget(const char *bpath, int verbose)
+{
+	if (unlink(bpath) == 0) {
+		(void)fsx_sync_dir_of(bpath, NULL);
+		if (verbose)
+			fprintf(stderr, "%s: %s: removed, its receipt is "
+			    "written\n", msg_prog(), bpath);
+	} else if (errno != ENOENT)
+		msg_warn("ingest: cannot remove %s after writing its receipt "
+		    "(%s): remove it, it lists the interviews' ids",
+		    bpath, strerror(errno));
 }
 
 static int
@@ -267,11 +288,28 @@ ingest_dir(struct central *c, const char *dir, int verbose)
 	if (n > 1)
 		qsort(names, n, sizeof *names, name_cmp);
 	for (i = 0; i < n; i++) {
+		uint8_t rkey[BUNDLE_RKEY_BYTES], *kp = NULL;
+		size_t blen = strlen(names[i]);
+
 		bpath = xasprintf("%s/%s%s", dir, names[i], BUNDLE_EXT);
-		rpath = xasprintf("%s/%s%s", dir, names[i], RECEIPT_EXT);
+		/* NAME-KEY.bundle (KEY: 64 hex digits) is answered by a
+		 * keyed NAME.receipt (avslut-bundle(5)): the receipt's name
+		 * drops the key, and its digests need it. */
+		if (blen > 65 && names[i][blen - 65] == '-' &&
+		    sodium_hex2bin(rkey, sizeof rkey, names[i] + blen - 64, 64,
+		    NULL, NULL, NULL) == 0) {
+			kp = rkey;
+			rpath = xasprintf("%s/%.*s%s", dir, (int)(blen - 65),
+			    names[i], RECEIPT_EXT);
+		} else
+			rpath = xasprintf("%s/%s%s", dir, names[i], RECEIPT_EXT);
 		rc = 0;
-		if (fsx_exists(rpath))
-			goto next;	/* answered before */
+		if (fsx_exists(rpath)) {
+			/* Answered before; an ingest killed between the
+			 * receipt and the removal left the bundle. */
+			ingest_forget(bpath, verbose);
+			goto next;
+		}
 		if ((fd = open(bpath, O_RDONLY | O_CLOEXEC)) == -1) {
 			/* The laptop's sync removed it after it read an
 			 * earlier receipt: nothing to do. */
@@ -288,15 +326,19 @@ ingest_dir(struct central *c, const char *dir, int verbose)
 			rc = EX_IOERR;
 			goto next;
 		}
-		rc = ingest_fd(c, fd, bpath, &r, &rlen);
+		rc = ingest_fd(c, fd, bpath, kp, &r, &rlen);
 		close(fd);
+		sodium_memzero(rkey, sizeof rkey);
 		if (rc != 0)
 			goto next;
 		if (receipt_file(rpath, r, rlen, &e) != 0) {
 			msg_warn("ingest: %s", e.msg);
-			rc = EX_IOERR;
-		} else
+			rc = cli_exit_code_or(&e, EX_IOERR);
+		} else {
 			done++;
+			crash_point("ingest-after-receipt");
+			ingest_forget(bpath, verbose);
+		}
 		free(r);
 next:
 		if (rc != 0 && first == 0)

@@ -177,10 +177,10 @@ rd_done(struct rd *r)
 /* Magic, version and count, shared by bundles and receipts. */
 static int
 rd_header(struct rd *r, const char *magic, uint8_t hdr[HDR_BYTES],
-    uint32_t *count, struct err *e)
+    uint32_t *count, uint32_t want, struct err *e)
 {
 	uint32_t version;
-	int rc;
+	int rc, max;
 
 	if ((rc = rd_get(r, hdr, BUNDLE_MAGIC_BYTES, "magic", e)) != 0)
 		return rc;
@@ -191,13 +191,15 @@ rd_header(struct rd *r, const char *magic, uint8_t hdr[HDR_BYTES],
 	if ((rc = rd_get(r, hdr + 8, 4, "version", e)) != 0)
 		return rc;
 	version = get32(hdr + 8);
-	if (version > BUNDLE_VERSION) {
-		err_set(e, "%s version %lu is newer than this program "
-		    "understands (%d): update avslut", r->what,
-		    (unsigned long)version, BUNDLE_VERSION);
+	max = strcmp(r->what, "bundle") == 0 ? BUNDLE_VERSION :
+	    RECEIPT_VERSION_KEYED;
+	if (version > (uint32_t)max) {
+		err_setc(e, ERR_DATA, "%s version %lu is newer than this "
+		    "program understands (%d): update avslut", r->what,
+		    (unsigned long)version, max);
 		return BUNDLE_EBAD;
 	}
-	if (version != BUNDLE_VERSION) {
+	if (version != want) {
 		err_set(e, "%s version %lu is not valid", r->what,
 		    (unsigned long)version);
 		return BUNDLE_EBAD;
@@ -256,7 +258,8 @@ bundle_parse(struct rd *r, struct bundle *b, struct err *e)
 
 	memset(&out, 0, sizeof out);
 	crypto_sign_init(&st);
-	if ((rc = rd_header(r, BUNDLE_MAGIC, hdr, &count, e)) != 0)
+	if ((rc = rd_header(r, BUNDLE_MAGIC, hdr, &count, BUNDLE_VERSION,
+	    e)) != 0)
 		return rc;
 	crypto_sign_update(&st, hdr, sizeof hdr);
 	out.envs = xcalloc(count > 0 ? count : 1, sizeof *out.envs);
@@ -556,7 +559,8 @@ receipt_parse(struct rd *r, struct bundle_ack **acks, size_t *n,
 	int rc;
 
 	crypto_generichash_init(&st, NULL, 0, BUNDLE_HASH_BYTES);
-	if ((rc = rd_header(r, RECEIPT_MAGIC, hdr, &count, e)) != 0)
+	if ((rc = rd_header(r, RECEIPT_MAGIC, hdr, &count, BUNDLE_VERSION,
+	    e)) != 0)
 		return rc;
 	crypto_generichash_update(&st, hdr, sizeof hdr);
 	a = xcalloc(count > 0 ? count : 1, sizeof *a);
@@ -608,4 +612,122 @@ bundle_receipt_read_buf(const uint8_t *buf, size_t len,
 
 	rd_init_mem(&r, buf, len, "receipt");
 	return receipt_parse(&r, acks, n, e);
+}
+
+/* --- keyed receipts (version 2, drop folders) ---------------------------- */
+
+#define KACK_BYTES (2 * BUNDLE_HASH_BYTES)
+#define MAC_ID "avslut receipt id v1"
+#define MAC_ENV "avslut receipt envelope v1"
+
+void
+bundle_receipt_mac(const uint8_t key[BUNDLE_RKEY_BYTES],
+    const uint8_t id[BUNDLE_ID_BYTES], const uint8_t hash[BUNDLE_HASH_BYTES],
+    struct bundle_kack *out)
+{
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, key, BUNDLE_RKEY_BYTES,
+	    BUNDLE_HASH_BYTES);
+	crypto_generichash_update(&st, (const uint8_t *)MAC_ID,
+	    sizeof MAC_ID - 1);
+	crypto_generichash_update(&st, id, BUNDLE_ID_BYTES);
+	crypto_generichash_final(&st, out->idmac, BUNDLE_HASH_BYTES);
+	crypto_generichash_init(&st, key, BUNDLE_RKEY_BYTES,
+	    BUNDLE_HASH_BYTES);
+	crypto_generichash_update(&st, (const uint8_t *)MAC_ENV,
+	    sizeof MAC_ENV - 1);
+	crypto_generichash_update(&st, id, BUNDLE_ID_BYTES);
+	crypto_generichash_update(&st, hash, BUNDLE_HASH_BYTES);
+	crypto_generichash_final(&st, out->envmac, BUNDLE_HASH_BYTES);
+}
+
+static int
+kack_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, KACK_BYTES);
+}
+
+int
+bundle_receipt_encode_keyed(const struct bundle_ack *acks, size_t n,
+    const uint8_t key[BUNDLE_RKEY_BYTES], uint8_t **out, size_t *len,
+    struct err *e)
+{
+	struct bundle_kack *k;
+	uint8_t *p;
+	size_t i, sz;
+
+	if (n > BUNDLE_MAX_COUNT)
+		return err_setc(e, ERR_DATA, "too many envelopes for one "
+		    "receipt");
+	k = xcalloc(n ? n : 1, sizeof *k);
+	for (i = 0; i < n; i++)
+		bundle_receipt_mac(key, acks[i].id, acks[i].hash, &k[i]);
+	/* Sorted by digest: not even the order of the ids shows. */
+	qsort(k, n, sizeof *k, kack_cmp);
+	sz = HDR_BYTES + n * KACK_BYTES + BUNDLE_HASH_BYTES;
+	p = xmalloc(sz);
+	memcpy(p, RECEIPT_MAGIC, BUNDLE_MAGIC_BYTES);
+	put32(p + 8, RECEIPT_VERSION_KEYED);
+	put32(p + 12, (uint32_t)n);
+	for (i = 0; i < n; i++)
+		memcpy(p + HDR_BYTES + i * KACK_BYTES, &k[i], KACK_BYTES);
+	crypto_generichash(p + sz - BUNDLE_HASH_BYTES, BUNDLE_HASH_BYTES, p,
+	    sz - BUNDLE_HASH_BYTES, NULL, 0);
+	free(k);
+	*out = p;
+	*len = sz;
+	return 0;
+}
+
+int
+bundle_receipt_version(const uint8_t *buf, size_t len)
+{
+	if (len < HDR_BYTES || memcmp(buf, RECEIPT_MAGIC,
+	    BUNDLE_MAGIC_BYTES) != 0)
+		return 0;
+	return (int)get32(buf + 8);
+}
+
+int
+bundle_receipt_read_keyed(const uint8_t *buf, size_t len,
+    struct bundle_kack **kacks, size_t *n, struct err *e)
+{
+	crypto_generichash_state st;
+	struct bundle_kack *a;
+	uint8_t hdr[HDR_BYTES], sum[BUNDLE_HASH_BYTES];
+	uint8_t want[BUNDLE_HASH_BYTES];
+	uint32_t count, i;
+	struct rd r;
+	int rc;
+
+	rd_init_mem(&r, buf, len, "receipt");
+	crypto_generichash_init(&st, NULL, 0, BUNDLE_HASH_BYTES);
+	if ((rc = rd_header(&r, RECEIPT_MAGIC, hdr, &count,
+	    RECEIPT_VERSION_KEYED, e)) != 0)
+		return rc;
+	crypto_generichash_update(&st, hdr, sizeof hdr);
+	a = xcalloc(count > 0 ? count : 1, sizeof *a);
+	for (i = 0; i < count; i++) {
+		if ((rc = rd_get(&r, &a[i], KACK_BYTES, "digest", e)) != 0)
+			goto fail;
+		crypto_generichash_update(&st, (const uint8_t *)&a[i],
+		    KACK_BYTES);
+	}
+	if ((rc = rd_get(&r, sum, sizeof sum, "checksum", e)) != 0 ||
+	    (rc = rd_end(&r, e)) != 0)
+		goto fail;
+	crypto_generichash_final(&st, want, sizeof want);
+	if (sodium_memcmp(sum, want, sizeof sum) != 0) {
+		err_setc(e, ERR_DATA, "receipt checksum does not match: the "
+		    "receipt was damaged");
+		rc = BUNDLE_EBAD;
+		goto fail;
+	}
+	*kacks = a;
+	*n = count;
+	return 0;
+fail:
+	free(a);
+	return rc;
 }

@@ -99,4 +99,29 @@ int bundle_receipt_read_buf(const uint8_t *buf, size_t len,
     struct bundle_ack **acks, size_t *n, struct err *e)
     __attribute__((warn_unused_result));
 
+/* Keyed receipts (version 2), for drop folders: instead of (id, hash)
+ * each envelope is two BLAKE2b-256 digests keyed with a per-bundle key
+ * that only the laptop can recompute (avslut-bundle(5)), so that a
+ * receipt left in a shared folder links no id in central.db to the
+ * laptop that sent it. Sorted by digest. */
+#define RECEIPT_VERSION_KEYED 2
+#define BUNDLE_RKEY_BYTES 32
+struct bundle_kack {
+	uint8_t idmac[BUNDLE_HASH_BYTES];	/* keyed digest of the id */
+	uint8_t envmac[BUNDLE_HASH_BYTES];	/* of the id and the hash */
+};
+_Static_assert(sizeof(struct bundle_kack) == 2 * BUNDLE_HASH_BYTES,
+    "no padding in bundle_kack");
+void bundle_receipt_mac(const uint8_t key[BUNDLE_RKEY_BYTES],
+    const uint8_t id[BUNDLE_ID_BYTES], const uint8_t hash[BUNDLE_HASH_BYTES],
+    struct bundle_kack *out);
+int bundle_receipt_encode_keyed(const struct bundle_ack *acks, size_t n,
+    const uint8_t key[BUNDLE_RKEY_BYTES], uint8_t **out, size_t *len,
+    struct err *e);
+/* The version of a receipt in memory (0: not a receipt). */
+int bundle_receipt_version(const uint8_t *buf, size_t len);
+int bundle_receipt_read_keyed(const uint8_t *buf, size_t len,
+    struct bundle_kack **kacks, size_t *n, struct err *e)
+    __attribute__((warn_unused_result));
+
 #endif

@@ -31,6 +31,8 @@
 #define SYNC_TMP_EXT ".tmp"
 /* outbox meta: the temporary file an export is writing, if any */
 #define SYNC_META_EXPORT_TMP "export_tmp"
+/* outbox meta: the secret behind drop-folder receipt keys (hex) */
+#define SYNC_META_RECEIPT_SECRET "receipt_secret"
 
 int
 sync_lock(const char *data_dir, struct err *e)
@@ -322,6 +324,93 @@ sync_ids_add(struct sync_ids *s, const uint8_t *id)
 	memcpy(s->id[s->n++], id, BUNDLE_ID_BYTES);
 }
 
+/* The laptop's receipt secret: 32 random bytes in the outbox (never in
+ * the folder, never sent), made on the first sync to a drop folder. A
+ * bundle NAME's receipt key is BLAKE2b-256 keyed with it over NAME's
+ * random part, so this laptop, and no reader of the folder or of
+ * central.db, can tell which ids a keyed receipt confirms. */
+static int
+sync_receipt_secret(struct outbox *ob, int make, uint8_t out[32],
+    struct err *e)
+{
+	char *hex = NULL, buf[65];
+	int rc = -1;
+
+	if (outbox_meta_get(ob, SYNC_META_RECEIPT_SECRET, &hex, e) != 0)
+		return -1;
+	if (hex != NULL && sodium_hex2bin(out, 32, hex, strlen(hex), NULL,
+	    NULL, NULL) == 0 && strlen(hex) == 64)
+		rc = 0;
+	else if (make) {
+		randombytes_buf(out, 32);
+		sodium_bin2hex(buf, sizeof buf, out, 32);
+		rc = outbox_meta_set(ob, SYNC_META_RECEIPT_SECRET, buf, e);
+		sodium_memzero(buf, sizeof buf);
+	} else
+		rc = err_setc(e, ERR_DATA, "this laptop has no receipt key "
+		    "(was the outbox replaced?)");
+	if (hex != NULL)
+		sodium_memzero(hex, strlen(hex));
+	free(hex);
+	return rc;
+}
+
+static void
+sync_receipt_key(const uint8_t secret[32], const char *nonce_hex,
+    uint8_t key[BUNDLE_RKEY_BYTES])
+{
+	crypto_generichash(key, BUNDLE_RKEY_BYTES, (const uint8_t *)nonce_hex,
+	    strlen(nonce_hex), secret, 32);
+}
+
+/* Apply a keyed receipt: each waiting envelope whose two digests it
+ * lists is removed; one whose id digest it lists with another envelope
+ * digest is kept and counted as refused (HR holds other bytes). */
+static int
+sync_apply_keyed(struct outbox *ob, const uint8_t key[BUNDLE_RKEY_BYTES],
+    const struct bundle_kack *k, size_t nk, struct sync_result *r,
+    struct err *e)
+{
+	struct outbox_env *envs = NULL;
+	struct bundle_ack *acks;
+	struct bundle_kack mine;
+	size_t n = 0, i, j, na = 0, refused = 0;
+	int rc;
+
+	if (outbox_env_list(ob, &envs, &n, e) != 0)
+		return SYNC_EIO;
+	acks = xcalloc(n ? n : 1, sizeof *acks);
+	for (i = 0; i < n; i++) {
+		uint8_t h[BUNDLE_HASH_BYTES];
+
+		bundle_env_hash(h, envs[i].blob, envs[i].len);
+		bundle_receipt_mac(key, envs[i].id, h, &mine);
+		for (j = 0; j < nk; j++) {
+			if (sodium_memcmp(mine.idmac, k[j].idmac,
+			    sizeof mine.idmac) != 0)
+				continue;
+			if (sodium_memcmp(mine.envmac, k[j].envmac,
+			    sizeof mine.envmac) == 0) {
+				memcpy(acks[na].id, envs[i].id,
+				    BUNDLE_ID_BYTES);
+				memcpy(acks[na++].hash, h, BUNDLE_HASH_BYTES);
+			} else
+				refused++;
+			break;
+		}
+	}
+	outbox_env_list_free(envs, n);
+	rc = sync_apply_acks(ob, acks, na, r, e);
+	free(acks);
+	if (rc == 0 && refused > 0) {
+		if (r->refused == 0)
+			err_setc(e, ERR_DATA, "HR holds other bytes under the "
+			    "same id");
+		r->refused += refused;
+	}
+	return rc;
+}
+
 /* A receipt of ours: apply it, then remove the bundle and the receipt
  * (in that order, so HR's ingest never sees a bundle without its
  * receipt and ingests it again for nothing). */
@@ -329,37 +418,70 @@ static int
 sync_dir_receipt(struct outbox *ob, const char *dir, const char *name,
     struct sync_result *r, struct err *e)
 {
-	char *rp = xasprintf("%s/%s", dir, name), *bp, *buf = NULL;
+	char *rp = xasprintf("%s/%s", dir, name), *bp, *kbp = NULL, *buf = NULL;
+	size_t stem = strlen(name) - strlen(SYNC_RECEIPT_EXT);
 	struct bundle_ack *acks = NULL;
+	struct bundle_kack *kacks = NULL;
+	uint8_t secret[32], key[BUNDLE_RKEY_BYTES];
+	char nonce[64], khex[2 * BUNDLE_RKEY_BYTES + 1];
 	size_t len = 0, n = 0;
-	int rc;
+	int rc, keyed;
 
-	bp = xasprintf("%.*s%s", (int)(strlen(rp) - strlen(SYNC_RECEIPT_EXT)),
-	    rp, SYNC_BUNDLE_EXT);
+	bp = xasprintf("%s/%.*s%s", dir, (int)stem, name, SYNC_BUNDLE_EXT);
 	if (fsx_read_file(rp, SYNC_RECEIPT_MAX, &buf, &len, e) != 0) {
 		rc = SYNC_EIO;
 		goto out;
 	}
-	if (bundle_receipt_read_buf((uint8_t *)buf, len, &acks, &n, e) != 0) {
+	keyed = bundle_receipt_version((uint8_t *)buf, len) ==
+	    RECEIPT_VERSION_KEYED;
+	/* "TAG-NONCE.receipt" answers "TAG-NONCE-KEY.bundle" */
+	snprintf(nonce, sizeof nonce, "%.*s", (int)(stem - SYNC_TAG_CHARS - 1),
+	    name + SYNC_TAG_CHARS + 1);
+	if (keyed) {
+		if (sync_receipt_secret(ob, 0, secret, e) != 0) {
+			err_prefix(e, "%s", rp);
+			rc = SYNC_EBAD;
+			goto out;
+		}
+		sync_receipt_key(secret, nonce, key);
+		sodium_memzero(secret, sizeof secret);
+		sodium_bin2hex(khex, sizeof khex, key, sizeof key);
+		kbp = xasprintf("%s/%.*s-%s%s", dir, (int)stem, name, khex,
+		    SYNC_BUNDLE_EXT);
+		if (bundle_receipt_read_keyed((uint8_t *)buf, len, &kacks, &n,
+		    e) != 0) {
+			err_prefix(e, "%s", rp);
+			rc = SYNC_EBAD;
+			goto out;
+		}
+	} else if (bundle_receipt_read_buf((uint8_t *)buf, len, &acks, &n,
+	    e) != 0) {
 		err_prefix(e, "%s", rp);
 		rc = SYNC_EBAD;
 		goto out;
 	}
 	crash_point("sync-after-ack-before-remove");
-	if ((rc = sync_apply_acks(ob, acks, n, r, e)) != 0)
+	rc = keyed ? sync_apply_keyed(ob, key, kacks, n, r, e) :
+	    sync_apply_acks(ob, acks, n, r, e);
+	if (rc != 0)
 		goto out;
+	/* The bundle first (HR's ingest removes it itself once the receipt
+	 * is durable; an older one does not), then the receipt. */
 	if ((unlink(bp) == -1 && errno != ENOENT) ||
+	    (kbp != NULL && unlink(kbp) == -1 && errno != ENOENT) ||
 	    sync_dir_fsync(bp, e) != 0 ||
 	    (unlink(rp) == -1 && errno != ENOENT) ||
 	    sync_dir_fsync(rp, e) != 0) {
-		err_set(e, "cannot remove %s and its receipt: %s", bp,
-		    strerror(errno));
+		sync_errno(e, errno, "cannot remove %s and its receipt", bp);
 		rc = SYNC_EIO;
 	}
 out:
+	sodium_memzero(key, sizeof key);
 	free(acks);
+	free(kacks);
 	free(buf);
 	free(bp);
+	free(kbp);
 	free(rp);
 	return rc;
 }
@@ -387,19 +509,28 @@ sync_dir_pending(const char *dir, const char *name, struct sync_ids *ids)
 }
 
 static int
-sync_dir_write(const char *dir, const char *tag,
+sync_dir_write(struct outbox *ob, const char *dir, const char *tag,
     const struct outbox_env *envs, const size_t *idx, size_t n,
     const struct sync_opts *o, struct err *e)
 {
-	uint8_t rnd[8];
-	char hex[17], *tmp, *fin;
+	uint8_t rnd[8], secret[32], key[BUNDLE_RKEY_BYTES];
+	char hex[17], khex[2 * BUNDLE_RKEY_BYTES + 1], *tmp, *fin;
 	int fd, rc;
 
+	/* The receipt key travels in the bundle's name, which HR's ingest
+	 * removes with the bundle; the receipt's name drops it. */
+	if (sync_receipt_secret(ob, 1, secret, e) != 0)
+		return SYNC_EIO;
 	randombytes_buf(rnd, sizeof rnd);
 	sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
+	sync_receipt_key(secret, hex, key);
+	sodium_bin2hex(khex, sizeof khex, key, sizeof key);
+	sodium_memzero(secret, sizeof secret);
+	sodium_memzero(key, sizeof key);
 	tmp = xasprintf("%s/.%s-%s%s%s", dir, tag, hex, SYNC_BUNDLE_EXT,
 	    SYNC_TMP_EXT);
-	fin = xasprintf("%s/%s-%s%s", dir, tag, hex, SYNC_BUNDLE_EXT);
+	fin = xasprintf("%s/%s-%s-%s%s", dir, tag, hex, khex, SYNC_BUNDLE_EXT);
+	sodium_memzero(khex, sizeof khex);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd == -1) {
 		sync_errno(e, errno, "cannot write in the drop folder %s",
@@ -490,13 +621,17 @@ sync_dir(struct outbox *ob, const struct sync_opts *o, struct sync_result *r,
 		}
 	}
 	for (i = 0; i < nn; i++) {
+		size_t stem;
 		char *rp;
 
 		if (!sync_ends(names[i], SYNC_BUNDLE_EXT))
 			continue;
-		rp = xasprintf("%s/%.*s%s", dir,
-		    (int)(strlen(names[i]) - strlen(SYNC_BUNDLE_EXT)),
-		    names[i], SYNC_RECEIPT_EXT);
+		stem = strlen(names[i]) - strlen(SYNC_BUNDLE_EXT);
+		if (stem > 2 * BUNDLE_RKEY_BYTES + 1 &&
+		    names[i][stem - 2 * BUNDLE_RKEY_BYTES - 1] == '-')
+			stem -= 2 * BUNDLE_RKEY_BYTES + 1;	/* -KEY */
+		rp = xasprintf("%s/%.*s%s", dir, (int)stem, names[i],
+		    SYNC_RECEIPT_EXT);
 		if (!fsx_exists(rp))
 			sync_dir_pending(dir, names[i], &ids);
 		free(rp);
@@ -518,7 +653,7 @@ sync_dir(struct outbox *ob, const struct sync_opts *o, struct sync_result *r,
 		r->held = nnew > 0;
 		goto out;
 	}
-	if ((rc = sync_dir_write(dir, tag, envs, idx, nnew, o, e)) == 0)
+	if ((rc = sync_dir_write(ob, dir, tag, envs, idx, nnew, o, e)) == 0)
 		r->sent = nnew;
 out:
 	outbox_env_list_free(envs, n);

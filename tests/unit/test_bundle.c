@@ -373,6 +373,66 @@ test_receipt(void **state)
 	free(buf);
 }
 
+/* A keyed receipt (version 2): no id or hash in it, each envelope's
+ * digests found again with the key, damage and truncation refused, and
+ * neither reader takes the other's version. */
+static void
+test_receipt_keyed(void **state)
+{
+	struct bundle_ack a[3], *got1;
+	struct bundle_kack *got, want;
+	struct err e;
+	uint8_t key[BUNDLE_RKEY_BYTES], other[BUNDLE_RKEY_BYTES], *buf;
+	size_t len, n, i, j, found;
+
+	(void)state;
+	randombytes_buf(key, sizeof key);
+	randombytes_buf(other, sizeof other);
+	for (i = 0; i < 3; i++) {
+		randombytes_buf(a[i].id, 16);
+		randombytes_buf(a[i].hash, 32);
+	}
+	assert_int_equal(bundle_receipt_encode_keyed(a, 3, key, &buf, &len,
+	    &e), 0);
+	assert_int_equal(len, 16 + 3 * 64 + 32);
+	assert_int_equal(bundle_receipt_version(buf, len), 2);
+	for (i = 0; i < 3; i++)
+		for (j = 0; j + 16 <= len; j++) {
+			assert_memory_not_equal(buf + j, a[i].id, 16);
+			if (j + 32 <= len)
+				assert_memory_not_equal(buf + j, a[i].hash,
+				    32);
+		}
+	assert_int_equal(bundle_receipt_read_keyed(buf, len, &got, &n, &e),
+	    0);
+	assert_int_equal(n, 3);
+	for (i = 0, found = 0; i < 3; i++) {
+		bundle_receipt_mac(key, a[i].id, a[i].hash, &want);
+		for (j = 0; j < n; j++)
+			found += memcmp(&got[j], &want, sizeof want) == 0;
+		bundle_receipt_mac(other, a[i].id, a[i].hash, &want);
+		for (j = 0; j < n; j++)
+			assert_memory_not_equal(&got[j], &want, sizeof want);
+	}
+	assert_int_equal(found, 3);
+	free(got);
+	assert_int_equal(bundle_receipt_read_buf(buf, len, &got1, &n, &e),
+	    BUNDLE_EBAD);
+	for (i = 0; i < len; i++) {
+		buf[i] ^= 0x10;
+		assert_int_not_equal(bundle_receipt_read_keyed(buf, len, &got,
+		    &n, &e), 0);
+		buf[i] ^= 0x10;
+		assert_int_not_equal(bundle_receipt_read_keyed(buf, i, &got,
+		    &n, &e), 0);
+	}
+	free(buf);
+	assert_int_equal(bundle_receipt_encode(a, 3, &buf, &len, &e), 0);
+	assert_int_equal(bundle_receipt_read_keyed(buf, len, &got, &n, &e),
+	    BUNDLE_EBAD);
+	free(buf);
+}
+
 static void
 test_receipt_fd(void **state)
 {
@@ -471,6 +531,7 @@ main(void)
 		cmocka_unit_test(test_forged),
 		cmocka_unit_test(test_writer_checks),
 		cmocka_unit_test(test_receipt),
+		cmocka_unit_test(test_receipt_keyed),
 		cmocka_unit_test(test_receipt_fd),
 		cmocka_unit_test(test_env_hash),
 		cmocka_unit_test(test_signer_refused),
