@@ -616,6 +616,80 @@ pty_keys(const struct form_question *fq, const struct form_answer *a,
 	snprintf(buf + n, cap - n, "\t");
 }
 
+/* The keys that give answer a on the leaver's screen of a self section
+ * (screen_self.c: one list of items, Down to an item, Enter), then move
+ * on. The items in order: choices, "other", "next" (multi); values
+ * (scale, nps, yes/no); the field and "next" (text, number); then
+ * "prefer not to answer" and, unless required, "skip". */
+static void
+pty_self_keys(const struct form_question *fq, const struct form_answer *a,
+    char *buf, size_t cap)
+{
+	static const char down[] = "\x1bOB";
+	size_t n = 0, row = 0, target, c, first_common;
+
+	buf[0] = '\0';
+	switch (fq->type) {
+	case FORM_SINGLE:
+	case FORM_MULTI:
+		first_common = fq->nchoices + (fq->other ? 1 : 0) +
+		    (fq->type == FORM_MULTI ? 1 : 0);
+		break;
+	case FORM_SCALE:
+	case FORM_NPS:
+		first_common = (size_t)(fq->max - fq->min + 1);
+		break;
+	case FORM_YESNO:
+		first_common = 2;
+		break;
+	default:
+		first_common = 2;
+		break;
+	}
+#define GO(t) do { target = (t); for (; row < target; row++) \
+	n += (size_t)snprintf(buf + n, cap - n, "%s", down); } while (0)
+	if (a->state == FORM_DECLINED || a->state == FORM_SKIPPED) {
+		GO(first_common + (a->state == FORM_SKIPPED ? 1 : 0));
+		snprintf(buf + n, cap - n, "%s", a->state == FORM_SKIPPED &&
+		    fq->required == FORM_SOFT ? "\r\r" : "\r");
+		return;
+	}
+	switch (fq->type) {
+	case FORM_SINGLE:
+		GO((size_t)a->num);
+		break;
+	case FORM_MULTI:
+		for (c = 0; c < fq->nchoices; c++)
+			if (a->choices >> c & 1) {
+				GO(c);
+				n += (size_t)snprintf(buf + n, cap - n, "\r");
+			}
+		GO(first_common - 1);
+		break;
+	case FORM_SCALE:
+	case FORM_NPS:
+		GO((size_t)(a->num - fq->min));
+		break;
+	case FORM_YESNO:
+		GO(a->num == FORM_YES ? 0 : 1);
+		break;
+	case FORM_TEXT:
+	case FORM_NUMBER:
+		n += (size_t)snprintf(buf + n, cap - n, "%s",
+		    a->text ? a->text : "");
+		break;
+	}
+#undef GO
+	snprintf(buf + n, cap - n, "\r");
+}
+
+/* 1 if question q lies in a section the leaver answers alone. */
+static int
+in_self(const struct form *f, size_t q)
+{
+	return f->sections[f->questions[q].section].self;
+}
+
 /* For each pty interview:
  *   P INDEX INTERVIEWER UNIT STOP MODE   (STOP: step to leave at, 0 none;
  *                                          MODE leave|kill|-)
@@ -646,12 +720,21 @@ write_pty(const struct gen *g, FILE *out)
 		for (step = 0; session_where(s) == SESSION_QUESTION; step++) {
 			size_t q = session_pos(s);
 			const struct form_answer *a = &p.ans[q];
+			const struct form_section *sec =
+			    &g->f->sections[g->f->questions[q].section];
+			int self = in_self(g->f, q), self_next;
 
-			session_progress(s, &idx, &tot);
-			pty_keys(&g->f->questions[q], a, keys, sizeof keys);
-			fprintf(out, "S %zu %zu ", idx, tot);
-			hex_keys(out, keys);
-			fputc('\n', out);
+			/* the leaver's screen counts within the part */
+			if (self) {
+				idx = q - sec->first + 1;
+				tot = sec->count;
+				pty_self_keys(&g->f->questions[q], a, keys,
+				    sizeof keys);
+			} else {
+				session_progress(s, &idx, &tot);
+				pty_keys(&g->f->questions[q], a, keys,
+				    sizeof keys);
+			}
 			if (a->state == FORM_ANSWERED &&
 			    session_put(s, q, a, &e) != 0)
 				msg_die(EX_SOFTWARE, "interview %zu: %s", i,
@@ -660,6 +743,17 @@ write_pty(const struct gen *g, FILE *out)
 				session_decline(s, q);
 			while (session_next(s, &e) == SESSION_WARNED)
 				;
+			self_next = session_where(s) == SESSION_QUESTION &&
+			    in_self(g->f, session_pos(s));
+			if (!self && self_next)	/* handover, leaver's start */
+				strncat(keys, "\r\r", sizeof keys -
+				    strlen(keys) - 1);
+			else if (self && !self_next)	/* "done: give back" */
+				strncat(keys, "\r", sizeof keys -
+				    strlen(keys) - 1);
+			fprintf(out, "S %zu %zu ", idx, tot);
+			hex_keys(out, keys);
+			fputc('\n', out);
 		}
 		fputs("E\n", out);
 		session_free(s);

@@ -225,10 +225,26 @@ def answer_until(t, qid_text, key="3", limit=60):
     for _ in range(limit):
         if qid_text in t.text():
             return True
+        if "Vänd datorn mot den som slutar" in t.text():
+            leaver_part(t)
+            continue
         t.send(key + KEY["tab"])
         if "Tryck Tab igen" in t.text():
             t.send(KEY["tab"])
     return qid_text in t.text()
+
+
+def leaver_part(t, limit=20):
+    """At the handover: hand over, let the leaver answer every question
+    of the self part with its first item, and take the laptop back."""
+    t.send(KEY["enter"])
+    t.wait_for("Intervjuaren ser inte dina")
+    t.send(KEY["enter"])
+    for _ in range(limit):
+        if "Den här delen är klar" in t.text():
+            break
+        t.send(KEY["enter"])
+    t.send(KEY["enter"])
 
 
 def question_no(t):
@@ -259,9 +275,9 @@ def main():
 
     # --- skip logic: leadership reveals two questions, and back ------------
     t.send("1")
-    report("skip_logic_on", question_no(t) == (1, 37), str(question_no(t)))
+    report("skip_logic_on", question_no(t) == (1, 39), str(question_no(t)))
     t.send("1")
-    report("skip_logic_off", question_no(t) == (1, 35), str(question_no(t)))
+    report("skip_logic_off", question_no(t) == (1, 37), str(question_no(t)))
     t.send("1")
     t.send("4")
     t.send(KEY["tab"])
@@ -279,7 +295,7 @@ def main():
     t.settle()
     check_screen("text_question", t, QTEXT)
     t.send(KEY["tab"])
-    report("text_next", question_no(t) == (7, 37), str(question_no(t)))
+    report("text_next", question_no(t) == (7, 39), str(question_no(t)))
 
     # --- back and change an answer -----------------------------------------
     t.send("4")
@@ -287,7 +303,7 @@ def main():
     t.send(KEY["btab"])
     t.send("5")                     # changed to 5
     t.send(KEY["tab"])
-    report("back_and_change", question_no(t) == (8, 37),
+    report("back_and_change", question_no(t) == (8, 39),
            str(question_no(t)))
 
     # --- resize to 60x20 and back --------------------------------------------
@@ -306,7 +322,7 @@ def main():
     t = start(env)
     check_screen("home_draft", t, HOME_DRAFT)
     t.send(KEY["enter"])
-    report("sigterm_resume", question_no(t) == (8, 37) and
+    report("sigterm_resume", question_no(t) == (8, 39) and
            "[ 2]" in t.text(), t.text())
 
     # --- kill -9: every answer up to the last move is intact -----------------
@@ -318,7 +334,7 @@ def main():
     t.child.close()
     t = start(env)
     t.send(KEY["enter"])
-    report("kill9_resume", question_no(t) == (10, 37), str(question_no(t)))
+    report("kill9_resume", question_no(t) == (10, 39), str(question_no(t)))
     t.send(KEY["f2"])
     t.send(KEY["pgup"] * 3)           # page up to the top of the overview
     check_screen("overview_after_kill9", t, OVERVIEW)
@@ -339,13 +355,13 @@ def main():
     t.send(KEY["pgup"] * 3)
     t.send(KEY["enter"])            # question 1
     t.send("1")                     # leadership off: reason_main still on
-    report("skip_logic_still_on", question_no(t) == (1, 37),
+    report("skip_logic_still_on", question_no(t) == (1, 39),
            str(question_no(t)))
     t.send(KEY["f2"])
     t.send(KEY["down"])
     t.send(KEY["enter"])            # question 2
     t.send("2")                     # workload: now both are off
-    report("skip_logic_off_again", question_no(t) == (2, 35), t.text())
+    report("skip_logic_off_again", question_no(t) == (2, 37), t.text())
     t.send(KEY["tab"])              # nothing new to ask: the review
     report("review_after_change", "Granska svaren" in t.text(), t.text())
     check_screen("review", t, REVIEW)
@@ -521,7 +537,7 @@ INTRO = [
 
 Q1 = [
     ' Avgångsintervju                                               Alby vårdcentral',
-    '  Fråga 1 av 35  █░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░',
+    '  Fråga 1 av 37  █░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░',
     '  Skäl till att du slutar',
     '',
     '   Vilka skäl bidrog till att du valde att sluta?',
@@ -548,7 +564,7 @@ Q1 = [
 
 QTEXT = [
     ' Avgångsintervju                                               Alby vårdcentral',
-    '  Fråga 6 av 37  █████████░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░',
+    '  Fråga 6 av 39  █████████░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░',
     '  Ledarskap och närmaste chef',
     '',
     '   Vill du berätta mer om vad som borde ha varit annorlunda i ledarskapet?',
@@ -599,7 +615,7 @@ TOO_SMALL = [
 
 Q8 = [
     ' Avgångsintervju                                               Alby vårdcentral',
-    '  Fråga 8 av 37  █████████████░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░',
+    '  Fråga 8 av 39  ████████████░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░',
     '  Arbetsbelastning och bemanning',
     '',
     '   Bemanningen räckte för att ge en god och säker vård.',
@@ -628,7 +644,7 @@ HOME_DRAFT = [
     ' avslut: avgångsintervjuer                                       Region Exempel',
     '',
     '  Utkast att fortsätta, eller en ny intervju:',
-    '   Alby vårdcentral · Avgångsintervju · 8 av 37 besvarade',
+    '   Alby vårdcentral · Avgångsintervju · 8 av 39 besvarade',
     '   Ny intervju',
     '   Avsluta',
     '',

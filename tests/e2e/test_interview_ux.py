@@ -194,7 +194,7 @@ def main():
     report("ux_wide_decline_under_choices", other and decl and
            decl[0] == other[0] + 2, t.text())
     report("ux_wide_text_width", max(len(l) for l in lines[3:8]) <= 80 and
-           "Fråga 1 av 35" in t.text(), t.text())
+           "Fråga 1 av 37" in t.text(), t.text())
     t.send(KEY["f8"])
     t.send(KEY["f2"])
     t.send(KEY["f5"])
