@@ -12,17 +12,17 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
 
 import pexpect
-import pyte
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import term  # noqa: E402  (the pty + pyte harness)
 
 BUILD = os.environ.get("AVSLUT_BUILD", os.path.join(os.getcwd(), "build"))
 SRC = os.environ.get("AVSLUT_SRCDIR", os.getcwd())
 HR = os.path.join(BUILD, "avslut-hr")
 FILL = os.path.join(BUILD, "tools", "avslut-testfill")
 FORM = os.path.join(SRC, "tests", "e2e", "data", "dash.yaml")
-RECORD = os.environ.get("AVSLUT_E2E_RECORD")  # write screens seen here
 PASS = "korrekt häst batteri"
 
 # The newest closed year (the gate closes a year two months after it
@@ -82,7 +82,6 @@ SPEC = """
 """.format(L=L, P=P, RUN=RUN, h1=hme(1), h2=hme(2), h3=hme(3), h4=hme(4),
            h5=hme(5))
 
-failures = 0
 
 SCREENS = {
     'overview': [
@@ -370,136 +369,14 @@ def want(name):
     return [l.format(**y) for l in SCREENS[name]]
 
 
-def report(name, ok, why=""):
-    global failures
-    if ok:
-        print("PASS %s" % name)
-    else:
-        failures += 1
-        print("FAIL %s: %s" % (name, why))
-    sys.stdout.flush()
+report = term.report
+check_screen = term.check_screen
+KEY = term.KEY
 
 
-class Screen(pyte.Screen):
-    """pyte with the few xterm sequences ncurses uses that pyte lacks:
-    SU and SD (scroll the region) and REP (repeat the last character)."""
-
-    def __init__(self, cols, rows):
-        super().__init__(cols, rows)
-        self.last = " "
-
-    def draw(self, data):
-        if data:
-            self.last = data[-1]
-        super().draw(data)
-
-    def _scroll(self, count, up):
-        top = self.margins.top if self.margins else 0
-        y, x = self.cursor.y, self.cursor.x
-        self.cursor.y = top
-        if up:
-            self.delete_lines(count or 1)
-        else:
-            self.insert_lines(count or 1)
-        self.cursor.y, self.cursor.x = y, x
-
-    def scroll_up(self, count=None, *args, **kwargs):
-        self._scroll(count, True)
-
-    def scroll_down(self, count=None, *args, **kwargs):
-        self._scroll(count, False)
-
-    def repeat_last(self, count=None, *args, **kwargs):
-        self.draw(self.last * (count or 1))
-
-
-class Stream(pyte.ByteStream):
-    csi = dict(pyte.ByteStream.csi, S="scroll_up", T="scroll_down",
-               b="repeat_last")
-
-
-class Term:
-    """avslut-hr in a pty, its output fed into a pyte screen."""
-
-    def __init__(self, env, args, cols=80, rows=24):
-        self.screen = Screen(cols, rows)
-        self.stream = Stream(self.screen)
-        self.raw = b""
-        self.child = pexpect.spawn(HR, args, env=env,
-                                   dimensions=(rows, cols))
-
-    def pump(self, wait=0.05):
-        try:
-            while True:
-                data = self.child.read_nonblocking(65536, timeout=wait)
-                self.raw += data
-                self.stream.feed(data)
-                wait = 0.05
-        except (pexpect.TIMEOUT, pexpect.EOF):
-            pass
-
-    def lines(self):
-        self.pump()
-        return [l.rstrip() for l in self.screen.display]
-
-    def text(self):
-        return "\n".join(self.lines())
-
-    def wait(self, pred, timeout=15.0):
-        end = time.monotonic() + timeout
-        t = self.text()
-        while not pred(t) and time.monotonic() < end:
-            self.pump(0.1)
-            t = self.text()
-        return t
-
-    def wait_for(self, s, timeout=15.0):
-        return s in self.wait(lambda t: s in t, timeout)
-
-    def settle(self):
-        last = None
-        for _ in range(50):
-            self.pump(0.15)
-            t = self.text()
-            if t == last:
-                return t
-            last = t
-        return last
-
-    def send(self, s):
-        self.child.send(s)
-        self.settle()
-
-    def resize(self, cols, rows):
-        self.screen.resize(rows, cols)
-        self.child.setwinsize(rows, cols)
-        self.settle()
-
-
-KEY = {"tab": "\t", "enter": "\r", "f1": "\x1bOP", "esc": "\x1b",
-       "down": "\x1bOB", "up": "\x1bOA", "right": "\x1bOC",
-       "left": "\x1bOD", "pgdn": "\x1b[6~", "bs": "\x7f",
-       "home": "\x1bOH", "end": "\x1bOF"}
-
-recorded = []
-
-
-def check_screen(name, term, want):
-    """Compare the whole screen with want (a list of rstripped lines)."""
-    got = term.lines()
-    if RECORD:
-        recorded.append((name, got))
-    want = [l.rstrip() for l in want]
-    want += [""] * (len(got) - len(want))
-    if got == want:
-        report(name, True)
-        return True
-    diff = []
-    for i, (g, w) in enumerate(zip(got, want)):
-        if g != w:
-            diff.append("line %d: got %r want %r" % (i, g, w))
-    report(name, False, "; ".join(diff[:4]))
-    return False
+def Term(env, args, cols=80, rows=24):
+    """avslut-hr ARGS in a pty (tests/e2e/term.py)."""
+    return term.Term(HR, args, env, cols, rows)
 
 
 def setup(d):
@@ -735,11 +612,8 @@ def main():
     report("wrong_passphrase", c.exitstatus == 77 and
            "wrong passphrase" in out and "Overview" not in out,
            "exit %r: %r" % (c.exitstatus, out[-300:]))
-    if RECORD:
-        with open(RECORD, "w") as f:
-            for n, l in recorded:
-                f.write("== %s\n%s\n" % (n, "\n".join(l)))
-    return 1 if failures else 0
+    term.write_recorded("plain")
+    return 1 if term.failures else 0
 
 if __name__ == "__main__":
     sys.exit(main())

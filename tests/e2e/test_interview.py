@@ -11,172 +11,37 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
 
 import pexpect
-import pyte
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import term  # noqa: E402  (the pty + pyte harness)
 
 BUILD = os.environ.get("AVSLUT_BUILD", os.path.join(os.getcwd(), "build"))
 AVSLUT = os.path.join(BUILD, "avslut")
 AVSLUT_HR = os.path.join(BUILD, "avslut-hr")
-RECORD = os.environ.get("AVSLUT_E2E_RECORD")  # write screens seen here
 PASS = "korrekt häst batteri"
 CANARY1 = "Kanariefågel7Q"          # lead_text: hidden again before sealing
 CANARY2 = "Gråsparv9Z"              # change: sealed
 TEXT1 = "Chefen såg oss inte. Ärligt talat, Östen höll med 😀 " + CANARY1
 TEXT2 = "Fler händer på golvet och mer ork – " + CANARY2 + " ✨"
 
-failures = 0
+report = term.report
+check_screen = term.check_screen
+KEY = term.KEY
 
 
-def report(name, ok, why=""):
-    global failures
-    if ok:
-        print("PASS %s" % name)
-    else:
-        failures += 1
-        print("FAIL %s: %s" % (name, why))
-    sys.stdout.flush()
+def Term(env, args, cols=80, rows=24):
+    """avslut ARGS in a pty (tests/e2e/term.py)."""
+    return term.Term(AVSLUT, args, env, cols, rows)
 
 
-class Screen(pyte.Screen):
-    """pyte with the few xterm sequences ncurses uses that pyte lacks:
-    SU and SD (scroll the region: indn, rin) and REP (repeat the last
-    character: rep)."""
-
-    def __init__(self, cols, rows):
-        super().__init__(cols, rows)
-        self.last = " "
-
-    def draw(self, data):
-        if data:
-            self.last = data[-1]
-        super().draw(data)
-
-    def _scroll(self, count, up):
-        top = self.margins.top if self.margins else 0
-        y, x = self.cursor.y, self.cursor.x
-        self.cursor.y = top
-        if up:
-            self.delete_lines(count or 1)
-        else:
-            self.insert_lines(count or 1)
-        self.cursor.y, self.cursor.x = y, x
-
-    def scroll_up(self, count=None, *args, **kwargs):
-        self._scroll(count, True)
-
-    def scroll_down(self, count=None, *args, **kwargs):
-        self._scroll(count, False)
-
-    def repeat_last(self, count=None, *args, **kwargs):
-        self.draw(self.last * (count or 1))
-
-
-class Stream(pyte.ByteStream):
-    csi = dict(pyte.ByteStream.csi, S="scroll_up", T="scroll_down",
-               b="repeat_last")
-
-
-class Term:
-    """avslut in a pty, its output fed into a pyte screen."""
-
-    def __init__(self, env, args, cols=80, rows=24):
-        self.screen = Screen(cols, rows)
-        self.stream = Stream(self.screen)
-        self.child = pexpect.spawn(AVSLUT, args, env=env,
-                                   dimensions=(rows, cols))
-
-    def pump(self, wait=0.05):
-        try:
-            while True:
-                data = self.child.read_nonblocking(65536, timeout=wait)
-                self.stream.feed(data)
-                wait = 0.05
-        except (pexpect.TIMEOUT, pexpect.EOF):
-            pass
-
-    def lines(self):
-        self.pump()
-        return [l.rstrip() for l in self.screen.display]
-
-    def text(self):
-        return "\n".join(self.lines())
-
-    def wait(self, pred, timeout=10.0):
-        """Poll until pred(text) holds; returns the last text."""
-        end = time.monotonic() + timeout
-        t = self.text()
-        while not pred(t) and time.monotonic() < end:
-            self.pump(0.1)
-            t = self.text()
-        return t
-
-    def wait_for(self, s, timeout=10.0):
-        return s in self.wait(lambda t: s in t, timeout)
-
-    def state(self):
-        """The child's scheduler state: 'S' while it waits for a key."""
-        try:
-            with open("/proc/%d/stat" % self.child.pid) as f:
-                return f.read().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            return "?"
-
-    def settle(self):
-        """Wait until the program is idle: the screen unchanged and the
-        process asleep, twice in a row (no fixed delays: a loaded
-        machine only makes this slower)."""
-        last = None
-        quiet = 0
-        for _ in range(200):
-            self.pump(0.15)
-            t = self.text()
-            idle = t == last and self.state() in ("S", "?")
-            quiet = quiet + 1 if idle else 0
-            if quiet >= 2:
-                return t
-            last = t
-        return last
-
-    def send(self, s):
-        self.child.send(s)
-        self.settle()
-
-    def resize(self, cols, rows):
-        self.screen.resize(rows, cols)
-        self.child.setwinsize(rows, cols)
-        self.settle()
-
-    def alive(self):
-        return self.child.isalive()
-
-
-KEY = {"tab": "\t", "btab": "\x1b[Z", "enter": "\r", "f1": "\x1bOP",
-       "f2": "\x1bOQ", "f5": "\x1b[15~", "f8": "\x1b[19~",
-       "f10": "\x1b[21~", "down": "\x1bOB", "up": "\x1bOA",
-       "right": "\x1bOC", "left": "\x1bOD", "bs": "\x7f",
-       "pgup": "\x1b[5~"}     # xterm in keypad mode (smkx)
-
-recorded = []
-
-
-def check_screen(name, term, want):
-    """Compare the whole screen with want (a list of rstripped lines)."""
-    got = term.lines()
-    if RECORD:
-        recorded.append((name, got))
-    want = [l.rstrip() for l in want]
-    want += [""] * (len(got) - len(want))
-    if got == want:
-        report(name, True)
-        return True
-    diff = []
-    for i, (g, w) in enumerate(zip(got, want)):
-        if g != w:
-            diff.append("line %d: got %r want %r" % (i, g, w))
-    report(name, False, "; ".join(diff[:4]))
-    return False
+def __getattr__(name):
+    """ti.failures, ti.recorded, ti.RECORD: term's, as they are now (the
+    suites that import this one used to read them here)."""
+    if name in ("failures", "recorded", "RECORD"):
+        return getattr(term, name)
+    raise AttributeError(name)
 
 
 def screen_has(term, *parts):
@@ -415,15 +280,9 @@ def main():
     report("canary_scan", not found and os.path.isdir(datadir),
            "; ".join(found))
 
-    if RECORD:
-        with open(RECORD, "w") as f:
-            for name, lines in recorded:
-                f.write("%s = [\n" % name.upper())
-                for l in lines:
-                    f.write("    %r,\n" % l)
-                f.write("]\n\n")
+    term.write_recorded()
     subprocess.run(["rm", "-rf", d])
-    return 1 if failures else 0
+    return 1 if term.failures else 0
 
 
 # --- expected screens (80x24; TOO_SMALL 60x20), as the program draws them --

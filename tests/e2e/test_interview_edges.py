@@ -2,7 +2,8 @@
 # tests/e2e/test_interview_edges.py: the interviewer program's edges
 # through a real pty: a locale that is not UTF-8, three wrong
 # passphrases, `avslut interview --unit`, NO_COLOR, a long paste into a
-# free-text answer, and deleting a draft after a confirmation.
+# free-text answer, and deleting a draft after a confirmation. Each
+# section has a laptop of its own.
 import os
 import re
 import signal
@@ -10,27 +11,31 @@ import sqlite3
 import subprocess
 import sys
 
-import pexpect
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import test_interview as ti  # noqa: E402  (the pty + pyte harness)
+import term  # noqa: E402  (the pty + pyte harness)
+import test_interview as ti  # noqa: E402  (its laptop set-up, screens)
 
-report = ti.report
-KEY = ti.KEY
+report = term.report
+KEY = term.KEY
 
 
 def ended(t):
-    t.child.expect(pexpect.EOF, timeout=15)
-    t.pump()
-    t.child.close()
-    return t.child.exitstatus
+    return t.ended(timeout=15)
+
+
+dirs = []
+
+
+def fresh():
+    """A laptop of its own for one section (ti.setup)."""
+    d, env = ti.setup()
+    dirs.append(d)
+    return env
 
 
 def main():
-    d, env = ti.setup()
-    datadir = os.path.join(env["AVSLUT_HOME"], "data", "avslut")
-
     # --- not UTF-8: say so and how to fix it, draw nothing -----------------
+    env = fresh()
     c = dict(env, LANG="C", LC_ALL="C")
     p = subprocess.run([ti.AVSLUT], env=c, stdin=subprocess.DEVNULL,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -40,6 +45,7 @@ def main():
            "%d %r" % (p.returncode, err))
 
     # --- three wrong passphrases: exit 77 ----------------------------------
+    env = fresh()
     t = ti.Term(env, ["--lang", "sv"])
     t.wait_for("Lösenfras:")
     t.send("fel ett\r")
@@ -51,6 +57,7 @@ def main():
     report("three_wrong_passphrases_exit_77", rc == 77, str(rc))
 
     # --- avslut interview --unit: straight to the language --------------------
+    env = fresh()
     t = ti.Term(env, ["interview", "--unit", "VC-ALBY", "--lang", "sv"])
     t.wait_for("Lösenfras:")
     t.send(ti.PASS + "\r")
@@ -68,7 +75,10 @@ def main():
     t.send("q")
     report("quit_exit_0", ended(t) == 0, "")
 
-    # --- NO_COLOR: no colour sequences at all ----------------------------------
+    # --- NO_COLOR: no colour sequences at all; then, in the same session,
+    # a long paste and deleting the draft it left --------------------------
+    env = fresh()
+    datadir = os.path.join(env["AVSLUT_HOME"], "data", "avslut")
     nc = dict(env, NO_COLOR="1")
     t = ti.Term(nc, ["--lang", "sv"])
     raw = []
@@ -128,6 +138,7 @@ def main():
     report("delete_gone_from_outbox", n == 0, str(n))
 
     # --- SIGINT (Ctrl-C) saves like SIGTERM -------------------------------------
+    env = fresh()
     t = ti.start(env)
     t.send("n")
     t.send("alby\r")
@@ -141,8 +152,9 @@ def main():
     t.send("q")
     ended(t)
 
-    subprocess.run(["rm", "-rf", d])
-    return 1 if ti.failures else 0
+    for d in dirs:
+        subprocess.run(["rm", "-rf", d])
+    return 1 if term.failures else 0
 
 
 class _Sink:

@@ -10,10 +10,11 @@ import sys
 import pexpect
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import test_interview as ti  # noqa: E402  (the pty + pyte harness)
+import term  # noqa: E402  (the pty + pyte harness)
+import test_interview as ti  # noqa: E402  (its laptop set-up, screens)
 
-report = ti.report
-KEY = ti.KEY
+report = term.report
+KEY = term.KEY
 
 EXTRA = """id: akuten-tillagg
 version: 3
@@ -98,7 +99,7 @@ def main():
     t.child.close()
     report("exit_0", t.child.exitstatus == 0, str(t.child.exitstatus))
     shutil.rmtree(d, ignore_errors=True)
-    return 1 if ti.failures else 0
+    return 1 if term.failures else 0
 
 
 if __name__ == "__main__":

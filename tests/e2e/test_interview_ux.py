@@ -7,21 +7,27 @@ import re
 import subprocess
 import sys
 
-import pexpect
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import test_interview as ti  # noqa: E402  (the pty + pyte harness)
+import term  # noqa: E402  (the pty + pyte harness)
+import test_interview as ti  # noqa: E402  (its laptop set-up, screens)
 
-report = ti.report
-KEY = ti.KEY
-check_screen = ti.check_screen
+report = term.report
+KEY = term.KEY
+check_screen = term.check_screen
 
 
 def ended(t):
-    t.child.expect(pexpect.EOF, timeout=15)
-    t.pump()
-    t.child.close()
-    return t.child.exitstatus
+    return t.ended(timeout=15)
+
+
+dirs = []
+
+
+def fresh():
+    """A laptop of its own for one section (ti.setup)."""
+    d, env = ti.setup()
+    dirs.append(d)
+    return env
 
 
 def width(s):
@@ -46,10 +52,8 @@ def check_cursor(t, name, upto, find=None):
 
 
 def main():
-    d, env = ti.setup()
-
     # --- the unit list's key bar is Swedish; help keeps the unit chosen ---
-    t = ti.start(env)
+    t = ti.start(fresh())
     t.send("n")
     check_screen("ux_unit_keybar_swedish", t, ti.NEW_UNIT_EMPTY)
     t.send("alby\r")
@@ -70,8 +74,9 @@ def main():
     t.send("q")
     report("ux_quit", ended(t) == 0, "")
 
-    # --- the cursor is where typing goes, not on the message line --------
-    t = ti.start(env)
+    # --- the cursor is where typing goes, not on the message line; then,
+    # in the same interview, help, a long paste and the review ----------
+    t = ti.start(fresh())
     t.send("n")
     t.send("alby\r")
     t.send("\r")                    # svenska
@@ -178,7 +183,7 @@ def main():
 
     # --- 200x60: lines short enough to read aloud, "prefer not to answer"
     # right under the input; in an English interview it is in English ---
-    t = ti.Term(env, ["--lang", "sv"], cols=200, rows=60)
+    t = ti.Term(fresh(), ["--lang", "sv"], cols=200, rows=60)
     t.wait_for("Lösenfras:")
     t.send(ti.PASS + "\r")
     t.wait_for("Senaste synkronisering")
@@ -209,7 +214,7 @@ def main():
 
     # --- sealing with many soft questions empty: one warning, not one
     # per question ------------------------------------------------------
-    t = ti.start(env)
+    t = ti.start(fresh())
     t.send("n")
     t.send("alby\r")
     t.send("\r")                    # svenska
@@ -232,6 +237,7 @@ def main():
     ended(t)
 
     # --- not UTF-8: the message itself is plain ASCII ---------------------
+    env = fresh()
     c = dict(env, LANG="C", LC_ALL="C")
     p = subprocess.run([ti.AVSLUT, "--lang", "sv"], env=c,
                        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -248,15 +254,10 @@ def main():
            "avslut [--lang sv|en] [--passphrase-file FILE]" in out and
            "avslut [--lang sv|en] COMMAND [ARGS]" in out, out)
 
-    if ti.RECORD:
-        with open(ti.RECORD, "w") as f:
-            for name, lines in ti.recorded:
-                f.write("%s = [\n" % name.upper())
-                for line in lines:
-                    f.write("    %r,\n" % line)
-                f.write("]\n\n")
-    subprocess.run(["rm", "-rf", d])
-    return 1 if ti.failures else 0
+    term.write_recorded()
+    for d in dirs:
+        subprocess.run(["rm", "-rf", d])
+    return 1 if term.failures else 0
 
 
 NEW_LANG = [

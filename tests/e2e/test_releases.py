@@ -19,7 +19,9 @@ import tempfile
 import time
 
 import pexpect
-import pyte
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import term  # noqa: E402  (the pty + pyte harness)
 
 BUILD = os.environ.get("AVSLUT_BUILD", os.path.join(os.getcwd(), "build"))
 SRC = os.environ.get("AVSLUT_SRCDIR", os.getcwd())
@@ -63,91 +65,12 @@ LATE = "1 VC-ALBY {L} reasons=pay lead=1 load=5 enps=0 " \
     "change=Hemligt%20svar%20om%20chefen\n".format(L=L)
 SECRET = "Hemligt svar"
 
-failures = 0
+report = term.report
 
 
-def report(name, ok, why=""):
-    global failures
-    if ok:
-        print("PASS %s" % name)
-    else:
-        failures += 1
-        print("FAIL %s: %s" % (name, why))
-    sys.stdout.flush()
-
-
-class Screen(pyte.Screen):
-    """pyte with SU, SD and REP, which ncurses uses and pyte lacks."""
-
-    def __init__(self, cols, rows):
-        super().__init__(cols, rows)
-        self.last = " "
-
-    def draw(self, data):
-        if data:
-            self.last = data[-1]
-        super().draw(data)
-
-    def _scroll(self, count, up):
-        top = self.margins.top if self.margins else 0
-        y, x = self.cursor.y, self.cursor.x
-        self.cursor.y = top
-        if up:
-            self.delete_lines(count or 1)
-        else:
-            self.insert_lines(count or 1)
-        self.cursor.y, self.cursor.x = y, x
-
-    def scroll_up(self, count=None, *args, **kwargs):
-        self._scroll(count, True)
-
-    def scroll_down(self, count=None, *args, **kwargs):
-        self._scroll(count, False)
-
-    def repeat_last(self, count=None, *args, **kwargs):
-        self.draw(self.last * (count or 1))
-
-
-class Stream(pyte.ByteStream):
-    csi = dict(pyte.ByteStream.csi, S="scroll_up", T="scroll_down",
-               b="repeat_last")
-
-
-class Term:
-    def __init__(self, env, args, cols=80, rows=24):
-        self.screen = Screen(cols, rows)
-        self.stream = Stream(self.screen)
-        self.raw = b""
-        self.child = pexpect.spawn(HR, args, env=env,
-                                   dimensions=(rows, cols))
-
-    def pump(self, wait=0.05):
-        try:
-            while True:
-                data = self.child.read_nonblocking(65536, timeout=wait)
-                self.raw += data
-                self.stream.feed(data)
-                wait = 0.05
-        except (pexpect.TIMEOUT, pexpect.EOF):
-            pass
-
-    def lines(self):
-        self.pump()
-        return [l.rstrip() for l in self.screen.display]
-
-    def settle(self):
-        last = None
-        for _ in range(50):
-            self.pump(0.15)
-            t = "\n".join(self.lines())
-            if t == last:
-                return t
-            last = t
-        return last
-
-    def send(self, s):
-        self.child.send(s)
-        self.settle()
+def Term(env, args, cols=80, rows=24):
+    """avslut-hr ARGS in a pty (tests/e2e/term.py)."""
+    return term.Term(HR, args, env, cols, rows)
 
 
 def hr(env, *args, input=None):
@@ -367,7 +290,7 @@ def main():
            and line[0].split()[4] == "1",
            "rc=%d %r %s" % (r.returncode, out[-400:],
                             r.stderr.decode("utf-8", "replace")[-200:]))
-    return 1 if failures else 0
+    return 1 if term.failures else 0
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ import pexpect
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sshd as sshd_mod  # noqa: E402
-import test_interview as ti  # noqa: E402  (the pty + pyte harness)
+import term  # noqa: E402  (the pty + pyte harness)
 
 SRC = os.environ.get("AVSLUT_SRCDIR", os.getcwd())
 B = os.environ.get("AVSLUT_BUILD", os.path.join(SRC, "build"))
@@ -192,7 +192,7 @@ def read_plan():
 
 def resume(lap, step):
     """Start avslut at its home screen and open the one draft."""
-    t = ti.Term(base_env(lap.home), ["--lang", "sv"])
+    t = term.Term(AVSLUT, ["--lang", "sv"], base_env(lap.home))
     if not wait_for(t, "besvarade"):
         raise RuntimeError("no draft on the home screen: " + screen_text(t))
     t.child.send("\r")
@@ -202,8 +202,8 @@ def resume(lap, step):
 
 
 def pty_interview(lap, p):
-    t = ti.Term(base_env(lap.home), ["interview", "--unit", p["unit"],
-                                     "--lang", "sv"])
+    t = term.Term(AVSLUT, ["interview", "--unit", p["unit"], "--lang",
+                           "sv"], base_env(lap.home))
     if not wait_for(t, "På vilket språk"):
         raise RuntimeError("no language screen: " + screen_text(t))
     t.child.send("\r")                  # svenska
