@@ -13,6 +13,7 @@
 #include "report/cache.h"
 #include "util/msg.h"
 #include "util/xmem.h"
+#include "util/i18n.h"
 
 int
 cli_hr_open_unlock(const char *db, const char *keyopt, const char *passfile,
@@ -39,7 +40,7 @@ cli_hr_open_unlock(const char *db, const char *keyopt, const char *passfile,
 		lrc = central_log(*c, line, &e);
 		free(line);
 		if (lrc != 0) {
-			msg_warn("%s: nothing is done without the access log",
+			msg_warn(_("%s: nothing is done without the access log"),
 			    e.msg);
 			if (rc == 0)
 				rc = cli_exit_code_or(&e,
@@ -69,7 +70,7 @@ cli_hr_log_if_store(const char *db, const char *what)
 		central_close(c);
 	}
 	if (rc != 0) {
-		msg_warn("%s: nothing is done without the access log", e.msg);
+		msg_warn(_("%s: nothing is done without the access log"), e.msg);
 		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	return 0;
@@ -124,19 +125,19 @@ cli_hr_rejected(const struct hrload_result *r, size_t skipped_forms)
 	size_t i;
 
 	if (skipped_forms > 0)
-		msg_warn("warning: %zu approved forms no longer load to their "
-		    "hash; their interviews are counted as rejected",
+		msg_warn(_("warning: %zu approved forms no longer load to their "
+		    "hash; their interviews are counted as rejected"),
 		    skipped_forms);
 	if (hrload_rejected(r) == 0)
 		return;
-	msg_warn("warning: %zu of %zu interviews rejected (%zu unreadable, "
+	msg_warn(_("warning: %zu of %zu interviews rejected (%zu unreadable, "
 	    "%zu of forms not approved, %zu not fitting their form); they "
-	    "are in no figure", hrload_rejected(r), r->total, r->unreadable,
+	    "are in no figure"), hrload_rejected(r), r->total, r->unreadable,
 	    r->unapproved, r->invalid);
 	for (i = 0; i < r->nnotes; i++)
 		fprintf(stderr, "  %s\n", r->notes[i]);
 	if (r->notes_dropped > 0)
-		fprintf(stderr, "  ... and %zu more\n", r->notes_dropped);
+		fprintf(stderr, _("  ... and %zu more\n"), r->notes_dropped);
 }
 
 /* Turnover and HME as the agg module takes them. */

@@ -15,6 +15,7 @@
 #include "util/pass.h"
 #include "util/paths.h"
 #include "util/xmem.h"
+#include "util/i18n.h"
 
 char *
 cli_hr_key_path(const char *opt)
@@ -37,7 +38,7 @@ cli_pass(const char *prompt, const char *file, int line)
 
 	err_clear(&e);
 	if ((p = pass_read(prompt, file, line, 0, &e)) == NULL)
-		msg_warn("cannot read the passphrase: %s", e.msg);
+		msg_warn(_("cannot read the passphrase: %s"), e.msg);
 	return p;
 }
 
@@ -49,12 +50,12 @@ cli_new_pass(const char *prompt, const char *file, int line)
 
 	err_clear(&e);
 	if ((p = pass_read(prompt, file, line, 1, &e)) == NULL) {
-		msg_warn("cannot read the new passphrase: %s", e.msg);
+		msg_warn(_("cannot read the new passphrase: %s"), e.msg);
 		return NULL;
 	}
 	if (strlen(p) < CLI_PASS_MIN) {
-		msg_warn("the new passphrase is too short (%zu bytes): use at "
-		    "least %d, a few words are best", strlen(p), CLI_PASS_MIN);
+		msg_warn(_("the new passphrase is too short (%zu bytes): use at "
+		    "least %d, a few words are best"), strlen(p), CLI_PASS_MIN);
 		pass_free(p);
 		return NULL;
 	}
@@ -69,16 +70,16 @@ cli_perm_warn(const char *path)
 	struct stat st;
 
 	if (stat(path, &st) == 0 && (st.st_mode & 077) != 0)
-		msg_warn("warning: %s can be read by other users (mode %03o): "
-		    "run chmod 600 %s", path, (unsigned)(st.st_mode & 0777),
+		msg_warn(_("warning: %s can be read by other users (mode %03o): "
+		    "run chmod 600 %s"), path, (unsigned)(st.st_mode & 0777),
 		    path);
 }
 
 void
 cli_kdf_warn(const char *what)
 {
-	msg_warn("warning: %s uses --kdf test limits: its passphrase is only "
-	    "weakly protected; use it for tests only", what);
+	msg_warn(_("warning: %s uses --kdf test limits: its passphrase is only "
+	    "weakly protected; use it for tests only"), what);
 }
 
 int
@@ -100,10 +101,10 @@ cli_hr_unlock(const char *keyopt, const char *passfile, struct key_hr **k)
 	if (rc == 0)
 		cli_perm_warn(path);
 	if (rc != 0 && e.cls == ERR_PERM)
-		msg_warn("%s: try again", e.msg);
+		msg_warn(_("%s: try again"), e.msg);
 	else if (rc != 0 && e.cls == ERR_NOINPUT)
-		msg_warn("%s: create it with avslut-hr keygen or name it "
-		    "with --key FILE", e.msg);
+		msg_warn(_("%s: create it with avslut-hr keygen or name it "
+		    "with --key FILE"), e.msg);
 	else if (rc != 0)
 		msg_warn("%s", e.msg);
 	else if ((*k)->kdf_test)
@@ -122,8 +123,8 @@ cli_profile_unlock(const char *passfile, struct profile **p)
 	*p = NULL;
 	err_clear(&e);
 	if (!profile_exists(dir)) {
-		msg_warn("no interviewer profile in %s: set one up with "
-		    "avslut init --hr-key hr.pub", dir);
+		msg_warn(_("no interviewer profile in %s: set one up with "
+		    "avslut init --hr-key hr.pub"), dir);
 		free(dir);
 		return EX_NOINPUT;
 	}
@@ -140,7 +141,7 @@ cli_profile_unlock(const char *passfile, struct profile **p)
 		free(path);
 	}
 	if (rc != 0 && e.cls == ERR_PERM)
-		msg_warn("%s: try again", e.msg);
+		msg_warn(_("%s: try again"), e.msg);
 	else if (rc != 0)
 		msg_warn("%s", e.msg);
 	else if ((*p)->kdf_test)

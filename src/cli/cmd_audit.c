@@ -20,7 +20,7 @@
 static void
 audit_usage(FILE *f)
 {
-	fputs("usage: avslut-hr audit [--year YEAR] [--db FILE] [--key FILE]\n"
+	fputs(_("usage: avslut-hr audit [--year YEAR] [--db FILE] [--key FILE]\n"
 	    "           [--passphrase-file FILE]\n"
 	    "Run the disclosure audit: for every figure the publish gate\n"
 	    "hides, the interval an attacker holding every published table\n"
@@ -37,7 +37,7 @@ audit_usage(FILE *f)
 	    "  --help           show this help\n"
 	    "Exit 0 if nothing is pinned or determined, 65 if something is,\n"
 	    "64 usage, 66 no store, 74 I/O, 77 wrong passphrase, 78 bad\n"
-	    "config.\n", f);
+	    "config.\n"), f);
 }
 
 static const char *
@@ -168,7 +168,7 @@ audit_cmd_run(struct cli_hr_data *d, unsigned year)
 		audit_print(&r);
 	}
 	if (rc != 0) {
-		msg_warn("audit: %s", e.msg);
+		msg_warn(_("audit: %s"), e.msg);
 		rc = cli_exit_code(&e);
 	}
 	audit_result_free(&r);
@@ -201,7 +201,7 @@ cmd_audit(int argc, char **argv)
 		switch (ch) {
 		case 'y':
 			if (audit_parse_year(optarg, &year) != 0) {
-				msg_warn("audit: --year %s is not a year",
+				msg_warn(_("audit: --year %s is not a year"),
 				    optarg);
 				return EX_USAGE;
 			}
@@ -224,7 +224,7 @@ cmd_audit(int argc, char **argv)
 		}
 	}
 	if (optind != argc) {
-		msg_warn("audit: unexpected '%s': see avslut-hr audit --help",
+		msg_warn(_("audit: unexpected '%s': see avslut-hr audit --help"),
 		    argv[optind]);
 		return EX_USAGE;
 	}

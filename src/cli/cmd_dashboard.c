@@ -33,7 +33,7 @@ dashboard_publish(void *ctx, unsigned year, const struct gate_params *gp,
 static void
 dashboard_usage(FILE *f)
 {
-	fputs("usage: avslut-hr dashboard [--db FILE] [--key FILE] "
+	fputs(_("usage: avslut-hr dashboard [--db FILE] [--key FILE] "
 	    "[--year Y] [--lang sv|en]\n"
 	    "                           [--passphrase-file FILE]\n"
 	    "Open the per-unit dashboard: every interview is opened in memory "
@@ -47,7 +47,7 @@ dashboard_usage(FILE *f)
 	    "  --passphrase-file FILE read the passphrase from FILE\n"
 	    "  --help                 show this help\n"
 	    "Keys: F1 in the dashboard. Exit 0, 64 usage, 66 no store or key, "
-	    "74 I/O,\n77 wrong passphrase. See avslut-hr(1).\n", f);
+	    "74 I/O,\n77 wrong passphrase. See avslut-hr(1).\n"), f);
 }
 
 int
@@ -84,7 +84,7 @@ cmd_dashboard(int argc, char **argv)
 			year = strtoul(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || year < 1900 ||
 			    year > 9999) {
-				msg_warn("--year %s: give a year such as 2025",
+				msg_warn(_("--year %s: give a year such as 2025"),
 				    optarg);
 				return EX_USAGE;
 			}
@@ -92,8 +92,8 @@ cmd_dashboard(int argc, char **argv)
 		case 'l':
 			if (strcmp(optarg, "sv") != 0 &&
 			    strcmp(optarg, "en") != 0) {
-				msg_warn("--lang %s: the screens speak sv or "
-				    "en", optarg);
+				msg_warn(_("--lang %s: the screens speak sv or "
+				    "en"), optarg);
 				return EX_USAGE;
 			}
 			i18n_init(optarg);
@@ -114,8 +114,8 @@ cmd_dashboard(int argc, char **argv)
 		return EX_USAGE;
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		msg_warn("the dashboard needs a terminal: run it in one, or "
-		    "write a report with avslut-hr report");
+		msg_warn(_("the dashboard needs a terminal: run it in one, or "
+		    "write a report with avslut-hr report"));
 		return EX_USAGE;
 	}
 	if ((rc = cli_hr_load(db, keyopt, passfile, "dashboard", &hd)) != 0)
@@ -155,8 +155,8 @@ cmd_dashboard(int argc, char **argv)
 	if (year == 0)
 		year = dash_default_year(a.d);
 	if (year == 0) {
-		msg_warn("no interviews in %s yet: ingest some with avslut-hr "
-		    "ingest", central_path(hd.c));
+		msg_warn(_("no interviews in %s yet: ingest some with avslut-hr "
+		    "ingest"), central_path(hd.c));
 		dash_free(a.d);
 		cli_hr_data_free(&hd);
 		free(sample_region);

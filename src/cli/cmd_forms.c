@@ -12,11 +12,12 @@
 #include "util/fsx.h"
 #include "util/msg.h"
 #include "util/xmem.h"
+#include "util/i18n.h"
 
 static void
 forms_usage(FILE *f)
 {
-	fputs("usage: avslut-hr forms add [--db FILE] FORM.yaml\n"
+	fputs(_("usage: avslut-hr forms add [--db FILE] FORM.yaml\n"
 	    "       avslut-hr forms list [--db FILE]\n"
 	    "add: validate the form and approve it: the dashboard and the\n"
 	    "report use only interviews made with an approved form (by its\n"
@@ -26,7 +27,7 @@ forms_usage(FILE *f)
 	    "  --help     show this help\n"
 	    "Exit 0 on success, 64 usage, 65 invalid form or a changed form\n"
 	    "under an approved version, 66 no such file or store, 74 I/O,\n"
-	    "77 permission. See avslut-hr(1).\n", f);
+	    "77 permission. See avslut-hr(1).\n"), f);
 }
 
 /* Print every problem of a failed load; returns the exit code. */
@@ -37,11 +38,11 @@ forms_diags(const char *path, struct form_diags *d)
 
 	for (j = 0; j < d->n; j++)
 		if (d->io)
-			msg_warn("%s: check the path", d->msg[j]);
+			msg_warn(_("%s: check the path"), d->msg[j]);
 		else
 			fprintf(stderr, "%s\n", d->msg[j]);
 	if (d->dropped > 0)
-		fprintf(stderr, "%s: %zu more problems not shown\n", path,
+		fprintf(stderr, _("%s: %zu more problems not shown\n"), path,
 		    d->dropped);
 	return d->io ? EX_NOINPUT : EX_DATAERR;
 }
@@ -59,7 +60,7 @@ forms_add(const char *db, const char *path)
 
 	/* Validate and store the very same bytes. */
 	if (fsx_read_file(path, FORM_MAX_BYTES, &buf, &len, &e) != 0) {
-		msg_warn("forms add: %s: check the path", e.msg);
+		msg_warn(_("forms add: %s: check the path"), e.msg);
 		return cli_exit_code(&e);
 	}
 	memset(&d, 0, sizeof d);
@@ -67,26 +68,26 @@ forms_add(const char *db, const char *path)
 		rc = forms_diags(path, &d);
 		form_diags_free(&d);
 		free(buf);
-		msg_warn("forms add: %s is not a valid form: nothing was "
-		    "approved", path);
+		msg_warn(_("forms add: %s is not a valid form: nothing was "
+		    "approved"), path);
 		return rc;
 	}
 	form_hash_hex(f, hex);
 	if ((rc = central_open(&c, db, CENTRAL_CREATE, &e)) != 0) {
-		msg_warn("forms add: %s", e.msg);
+		msg_warn(_("forms add: %s"), e.msg);
 		goto out;
 	}
 	rc = central_form_add(c, f->id, f->version, f->hash, buf, len, &e);
 	central_close(c);
 	if (rc < 0) {
-		msg_warn("forms add: %s", e.msg);
+		msg_warn(_("forms add: %s"), e.msg);
 		goto out;
 	}
 	if (rc == 1)
-		printf("form %s version %lu is already approved (hash %s)\n",
+		printf(_("form %s version %lu is already approved (hash %s)\n"),
 		    f->id, (unsigned long)f->version, hex);
 	else
-		printf("approved form %s version %lu, hash %s\n", f->id,
+		printf(_("approved form %s version %lu, hash %s\n"), f->id,
 		    (unsigned long)f->version, hex);
 	rc = 0;
 out:
@@ -105,20 +106,20 @@ forms_list(const char *db)
 	int rc;
 
 	if ((rc = central_open(&c, db, CENTRAL_RDONLY, &e)) != 0) {
-		msg_warn("forms list: %s", e.msg);
+		msg_warn(_("forms list: %s"), e.msg);
 		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	rc = central_form_list(c, &f, &n, &e);
 	central_close(c);
 	if (rc != 0) {
-		msg_warn("forms list: %s", e.msg);
+		msg_warn(_("forms list: %s"), e.msg);
 		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	if (n == 0)
-		fputs("no approved forms: add one with avslut-hr forms add\n",
+		fputs(_("no approved forms: add one with avslut-hr forms add\n"),
 		    stderr);
 	for (i = 0; i < n; i++) {
-		printf("%s\tversion %lu\t", f[i].id,
+		printf(_("%s\tversion %lu\t"), f[i].id,
 		    (unsigned long)f[i].version);
 		for (j = 0; j < BUNDLE_HASH_BYTES; j++)
 			printf("%02x", f[i].hash[j]);
@@ -159,7 +160,7 @@ cmd_forms(int argc, char **argv)
 		return forms_add(db, argv[1]);
 	if (argc == 1 && strcmp(argv[0], "list") == 0)
 		return forms_list(db);
-	msg_warn("forms: expected 'add FORM.yaml' or 'list': see avslut-hr "
-	    "forms --help");
+	msg_warn(_("forms: expected 'add FORM.yaml' or 'list': see avslut-hr "
+	    "forms --help"));
 	return EX_USAGE;
 }

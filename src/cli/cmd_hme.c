@@ -18,7 +18,7 @@
 static void
 hme_usage(FILE *f)
 {
-	fputs("usage: avslut-hr hme import [--db FILE] FILE.csv\n"
+	fputs(_("usage: avslut-hr hme import [--db FILE] FILE.csv\n"
 	    "Import the staff survey's HME (Hållbart medarbetarengagemang):\n"
 	    "one line per unit and year with the unit code, the year, the\n"
 	    "HME total and its sub-indices motivation, ledarskap and\n"
@@ -31,7 +31,7 @@ hme_usage(FILE *f)
 	    "             central.db)\n"
 	    "  --help     show this help\n"
 	    "Exit 0 on success, 64 usage, 65 errors in the file, 66 no such\n"
-	    "file, 74 I/O, 77 permission, 78 bad config.\n", f);
+	    "file, 74 I/O, 77 permission, 78 bad config.\n"), f);
 }
 
 static int
@@ -49,11 +49,11 @@ hme_import(const char *db, const char *path)
 	int rc;
 
 	if ((cfg = config_load("avslut-hr", &e)) == NULL) {
-		msg_warn("hme import: %s", e.msg);
+		msg_warn(_("hme import: %s"), e.msg);
 		return cli_exit_code(&e);
 	}
 	if (fsx_read_file(path, CSVIN_MAX_BYTES, &buf, &len, &e) != 0) {
-		msg_warn("hme import: %s: check the path", e.msg);
+		msg_warn(_("hme import: %s: check the path"), e.msg);
 		config_free(cfg);
 		return cli_exit_code(&e);
 	}
@@ -73,9 +73,9 @@ hme_import(const char *db, const char *path)
 		for (i = 0; i < errs.n; i++)
 			msg_warn("%s", errs.msg[i]);
 		if (errs.dropped > 0)
-			msg_warn("%zu more not shown", errs.dropped);
+			msg_warn(_("%zu more not shown"), errs.dropped);
 		csvin_diags_free(&errs);
-		msg_warn("hme import: %s has errors: nothing was imported",
+		msg_warn(_("hme import: %s has errors: nothing was imported"),
 		    path);
 		return EX_DATAERR;
 	}
@@ -98,12 +98,12 @@ hme_import(const char *db, const char *path)
 	free(rows);
 	csvin_hme_free(h, n);
 	if (rc != 0) {
-		msg_warn("hme import: %s", e.msg);
+		msg_warn(_("hme import: %s"), e.msg);
 		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	if (strcmp(enc, "UTF-8") != 0)
 		printf(_("read the file as %s\n"), enc);
-	printf("imported staff-survey HME from %s: %zu rows\n", path, n);
+	printf(_("imported staff-survey HME from %s: %zu rows\n"), path, n);
 	return 0;
 }
 
@@ -136,6 +136,6 @@ cmd_hme(int argc, char **argv)
 	argv += optind;
 	if (argc == 2 && strcmp(argv[0], "import") == 0)
 		return hme_import(db, argv[1]);
-	msg_warn("hme: expected 'import FILE.csv': see avslut-hr hme --help");
+	msg_warn(_("hme: expected 'import FILE.csv': see avslut-hr hme --help"));
 	return EX_USAGE;
 }

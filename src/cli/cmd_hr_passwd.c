@@ -10,11 +10,12 @@
 #include "crypto/key.h"
 #include "util/msg.h"
 #include "util/pass.h"
+#include "util/i18n.h"
 
 static void
 hr_passwd_usage(FILE *f)
 {
-	fputs("usage: avslut-hr passwd [--key FILE] [--passphrase-file FILE] "
+	fputs(_("usage: avslut-hr passwd [--key FILE] [--passphrase-file FILE] "
 	    "[--kdf default|test]\n"
 	    "                       [--db FILE]\n"
 	    "Change the passphrase of the HR secret key; the key itself "
@@ -29,7 +30,7 @@ hr_passwd_usage(FILE *f)
 	    "records the unlock\n"
 	    "                          (default: central.db in the data "
 	    "directory, if it exists)\n"
-	    "  --help                  show this help\n", f);
+	    "  --help                  show this help\n"), f);
 }
 
 int
@@ -65,8 +66,8 @@ cmd_hr_passwd(int argc, char **argv)
 			break;
 		case 'k':
 			if (key_kdf_parse(optarg, &kdf) == -1) {
-				msg_warn("--kdf must be default or test, not "
-				    "'%s'", optarg);
+				msg_warn(_("--kdf must be default or test, not "
+				    "'%s'"), optarg);
 				return EX_USAGE;
 			}
 			setkdf = 1;
@@ -80,8 +81,8 @@ cmd_hr_passwd(int argc, char **argv)
 		}
 	}
 	if (optind != argc) {
-		msg_warn("unexpected argument '%s': see avslut-hr passwd "
-		    "--help", argv[optind]);
+		msg_warn(_("unexpected argument '%s': see avslut-hr passwd "
+		    "--help"), argv[optind]);
 		return EX_USAGE;
 	}
 	path = cli_hr_key_path(keyopt);
@@ -89,8 +90,8 @@ cmd_hr_passwd(int argc, char **argv)
 	/* Check the file before asking for anything. */
 	if ((rc = key_peek(path, pk, &test, &e)) != 0) {
 		if (e.cls == ERR_NOINPUT)
-			msg_warn("%s: create it with avslut-hr keygen or name "
-			    "it with --key FILE", e.msg);
+			msg_warn(_("%s: create it with avslut-hr keygen or name "
+			    "it with --key FILE"), e.msg);
 		else
 			msg_warn("%s", e.msg);
 		rc = cli_exit_code(&e);
@@ -107,7 +108,7 @@ cmd_hr_passwd(int argc, char **argv)
 	rc = key_unlock(path, old, &k, &e);
 	refused = rc != 0 && e.cls == ERR_PERM;
 	if (refused)
-		msg_warn("%s: nothing was changed", e.msg);
+		msg_warn(_("%s: nothing was changed"), e.msg);
 	else if (rc != 0)
 		msg_warn("%s", e.msg);
 	/* Every unlock, and every refused passphrase, is logged. */
@@ -126,9 +127,9 @@ cmd_hr_passwd(int argc, char **argv)
 		goto out;
 	}
 	if ((rc = key_rewrap(path, k, new, setkdf ? &kdf : NULL, &e)) != 0)
-		msg_warn("%s: the old passphrase still applies", e.msg);
+		msg_warn(_("%s: the old passphrase still applies"), e.msg);
 	else
-		printf("The passphrase of %s is changed.\n", path);
+		printf(_("The passphrase of %s is changed.\n"), path);
 	rc = rc == 0 ? 0 : cli_exit_code(&e);
 out:
 	key_hr_free(k);

@@ -22,6 +22,7 @@
 #include "util/fsx.h"
 #include "util/msg.h"
 #include "util/xmem.h"
+#include "util/i18n.h"
 
 #define BUNDLE_EXT ".bundle"
 #define RECEIPT_EXT ".receipt"
@@ -32,7 +33,7 @@
 static void
 ingest_usage(FILE *f)
 {
-	fputs("usage: avslut-hr ingest [--db FILE] [--receipt FILE] "
+	fputs(_("usage: avslut-hr ingest [--db FILE] [--receipt FILE] "
 	    "[--verbose]\n"
 	    "                        FILE|DIR|-\n"
 	    "Check a whole signed bundle (its signature by a registered,\n"
@@ -52,7 +53,7 @@ ingest_usage(FILE *f)
 	    "Exit 0 on success, 64 usage, 65 a bundle refused (damaged,\n"
 	    "truncated, bad version), 66 no such file or store, 74 I/O or a\n"
 	    "locked store, 77 unknown or revoked signer, read-only store.\n"
-	    "See avslut-hr(1) and avslut-bundle(5).\n", f);
+	    "See avslut-hr(1) and avslut-bundle(5).\n"), f);
 }
 
 static int
@@ -154,13 +155,13 @@ ingest_fd(struct central *c, int fd, const char *name, const uint8_t *rkey,
 	int rc;
 
 	if ((rc = bundle_read(fd, &b, &e)) != 0) {
-		msg_warn("ingest: %s: %s: nothing was stored", name, e.msg);
+		msg_warn(_("ingest: %s: %s: nothing was stored"), name, e.msg);
 		return rc == BUNDLE_EIO ? EX_IOERR : EX_DATAERR;
 	}
 	rc = central_ingest(c, &b, &acks, &n, &added, &e);
 	bundle_free(&b);
 	if (rc != 0) {
-		msg_warn("ingest: %s: %s", name, e.msg);
+		msg_warn(_("ingest: %s: %s"), name, e.msg);
 		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	crash_point("ingest-after-commit");
@@ -169,11 +170,11 @@ ingest_fd(struct central *c, int fd, const char *name, const uint8_t *rkey,
 	    bundle_receipt_encode(acks, n, rcpt, rlen, &e);
 	free(acks);
 	if (rc != 0) {
-		msg_warn("ingest: %s: %s", name, e.msg);
+		msg_warn(_("ingest: %s: %s"), name, e.msg);
 		return EX_SOFTWARE;
 	}
-	fprintf(stderr, "%s: %s: %zu sealed interviews, %zu new, %zu "
-	    "already held\n", msg_prog(), name, n, added, n - added);
+	fprintf(stderr, _("%s: %s: %zu sealed interviews, %zu new, %zu "
+	    "already held\n"), msg_prog(), name, n, added, n - added);
 	return 0;
 }
 
@@ -203,7 +204,7 @@ ingest_stream(struct central *c, const char *src, const char *receipt)
 
 	if (strcmp(src, "-") != 0 &&
 	    (fd = open(src, O_RDONLY | O_CLOEXEC)) == -1) {
-		msg_warn("ingest: cannot open %s: %s", src, strerror(errno));
+		msg_warn(_("ingest: cannot open %s: %s"), src, strerror(errno));
 		return errno == ENOENT ? EX_NOINPUT : EX_IOERR;
 	}
 	rc = ingest_fd(c, fd, strcmp(src, "-") == 0 ? "standard input" : src,
@@ -215,15 +216,15 @@ ingest_stream(struct central *c, const char *src, const char *receipt)
 	if (receipt != NULL) {
 		receipt_sweep(receipt);
 		if (receipt_file(receipt, r, rlen, &e) != 0) {
-			msg_warn("ingest: %s", e.msg);
+			msg_warn(_("ingest: %s"), e.msg);
 			rc = EX_IOERR;
 		}
 	} else if (isatty(STDOUT_FILENO)) {
-		msg_warn("ingest: the envelopes are stored, but the receipt is "
+		msg_warn(_("ingest: the envelopes are stored, but the receipt is "
 		    "not written to a terminal: ingest again with --receipt "
-		    "FILE or redirect standard output");
+		    "FILE or redirect standard output"));
 	} else if (receipt_put(STDOUT_FILENO, r, rlen, &e) != 0) {
-		msg_warn("ingest: cannot write the receipt: %s", e.msg);
+		msg_warn(_("ingest: cannot write the receipt: %s"), e.msg);
 		rc = EX_IOERR;
 	}
 	free(r);
@@ -239,11 +240,11 @@ ingest_forget(const char *bpath, int verbose)
 	if (unlink(bpath) == 0) {
 		(void)fsx_sync_dir_of(bpath, NULL);
 		if (verbose)
-			fprintf(stderr, "%s: %s: removed, its receipt is "
-			    "written\n", msg_prog(), bpath);
+			fprintf(stderr, _("%s: %s: removed, its receipt is "
+			    "written\n"), msg_prog(), bpath);
 	} else if (errno != ENOENT)
-		msg_warn("ingest: cannot remove %s after writing its receipt "
-		    "(%s): remove it, it lists the interviews' ids",
+		msg_warn(_("ingest: cannot remove %s after writing its receipt "
+		    "(%s): remove it, it lists the interviews' ids"),
 		    bpath, strerror(errno));
 }
 
@@ -269,7 +270,7 @@ ingest_dir(struct central *c, const char *dir, int verbose)
 	int fd, rc, first = 0;
 
 	if ((d = opendir(dir)) == NULL) {
-		msg_warn("ingest: cannot read the folder %s: %s", dir,
+		msg_warn(_("ingest: cannot read the folder %s: %s"), dir,
 		    strerror(errno));
 		return EX_IOERR;
 	}
@@ -315,13 +316,13 @@ ingest_dir(struct central *c, const char *dir, int verbose)
 			 * earlier receipt: nothing to do. */
 			if (errno == ENOENT) {
 				if (verbose)
-					fprintf(stderr, "%s: %s: gone (its "
+					fprintf(stderr, _("%s: %s: gone (its "
 					    "receipt was read and the laptop "
-					    "removed both): skipped\n",
+					    "removed both): skipped\n"),
 					    msg_prog(), bpath);
 				goto next;
 			}
-			msg_warn("ingest: cannot open %s: %s", bpath,
+			msg_warn(_("ingest: cannot open %s: %s"), bpath,
 			    strerror(errno));
 			rc = EX_IOERR;
 			goto next;
@@ -332,7 +333,7 @@ ingest_dir(struct central *c, const char *dir, int verbose)
 		if (rc != 0)
 			goto next;
 		if (receipt_file(rpath, r, rlen, &e) != 0) {
-			msg_warn("ingest: %s", e.msg);
+			msg_warn(_("ingest: %s"), e.msg);
 			rc = cli_exit_code_or(&e, EX_IOERR);
 		} else {
 			done++;
@@ -349,7 +350,7 @@ next:
 	}
 	free(names);
 	if (done == 0 && first == 0)
-		fprintf(stderr, "%s: %s: no new bundles\n", msg_prog(), dir);
+		fprintf(stderr, _("%s: %s: no new bundles\n"), msg_prog(), dir);
 	return first;
 }
 
@@ -390,24 +391,24 @@ cmd_ingest(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1) {
-		msg_warn("ingest: give one FILE, DIR or -: see avslut-hr ingest "
-		    "--help");
+		msg_warn(_("ingest: give one FILE, DIR or -: see avslut-hr ingest "
+		    "--help"));
 		return EX_USAGE;
 	}
 	src = argv[optind];
 	isdir = strcmp(src, "-") != 0 && stat(src, &st) == 0 &&
 	    S_ISDIR(st.st_mode);
 	if (isdir && receipt != NULL) {
-		msg_warn("ingest: --receipt goes with a FILE or -, not a "
-		    "folder");
+		msg_warn(_("ingest: --receipt goes with a FILE or -, not a "
+		    "folder"));
 		return EX_USAGE;
 	}
 	if (strcmp(src, "-") != 0 && !isdir && !fsx_exists(src)) {
-		msg_warn("ingest: %s does not exist: check the path", src);
+		msg_warn(_("ingest: %s does not exist: check the path"), src);
 		return EX_NOINPUT;
 	}
 	if ((rc = central_open(&c, db, 0, &e)) != 0) {
-		msg_warn("ingest: %s", e.msg);
+		msg_warn(_("ingest: %s"), e.msg);
 		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	rc = isdir ? ingest_dir(c, src, verbose) :
@@ -416,8 +417,8 @@ cmd_ingest(int argc, char **argv)
 	 * order (central.c, "No order of arrival"). What was stored stays
 	 * stored; a failure here is retried by the next open. */
 	if (central_settle(c, &e) != 0)
-		msg_warn("ingest: stored, but %s: it is done again at the next "
-		    "ingest or open", e.msg);
+		msg_warn(_("ingest: stored, but %s: it is done again at the next "
+		    "ingest or open"), e.msg);
 	central_close(c);
 	return rc;
 }

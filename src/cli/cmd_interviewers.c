@@ -16,13 +16,14 @@
 #include "util/msg.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
+#include "util/i18n.h"
 
 #define LABEL_MAX 200		/* bytes */
 
 static void
 iv_usage(FILE *f)
 {
-	fputs("usage: avslut-hr interviewers add [--db FILE] [--label TEXT] "
+	fputs(_("usage: avslut-hr interviewers add [--db FILE] [--label TEXT] "
 	    "FILE.pub\n"
 	    "       avslut-hr interviewers list [--db FILE]\n"
 	    "       avslut-hr interviewers revoke [--db FILE] "
@@ -39,7 +40,7 @@ iv_usage(FILE *f)
 	    "  --help        show this help\n"
 	    "Exit 0 on success, 64 usage, 65 bad key file or unknown key,\n"
 	    "66 no such file or store, 74 I/O, 77 permission. See "
-	    "avslut-hr(1).\n", f);
+	    "avslut-hr(1).\n"), f);
 }
 
 static int
@@ -55,26 +56,26 @@ iv_add(const char *db, const char *path, const char *label)
 
 	if (label != NULL && (strlen(label) > LABEL_MAX ||
 	    !utf8_clean(label, strlen(label), 0, &bad, &cp))) {
-		msg_warn("interviewers add: the label must be at most %d bytes "
-		    "of UTF-8 text without control characters", LABEL_MAX);
+		msg_warn(_("interviewers add: the label must be at most %d bytes "
+		    "of UTF-8 text without control characters"), LABEL_MAX);
 		return EX_USAGE;
 	}
 	if ((rc = key_pub_load(KEY_PUB_INTERVIEWER, path, pk, &e)) != 0) {
-		msg_warn("interviewers add: %s", e.msg);
+		msg_warn(_("interviewers add: %s"), e.msg);
 		return cli_exit_code(&e);
 	}
 	key_fingerprint(pk, fpr);
 	if ((rc = central_open(&c, db, CENTRAL_CREATE, &e)) != 0) {
-		msg_warn("interviewers add: %s", e.msg);
+		msg_warn(_("interviewers add: %s"), e.msg);
 		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	rc = central_interviewer_add(c, pk, label, &e);
 	central_close(c);
 	if (rc < 0) {
-		msg_warn("interviewers add: %s", e.msg);
+		msg_warn(_("interviewers add: %s"), e.msg);
 		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
-	printf("%s interviewer %s\n", rc == 1 ? "already registered:" :
+	printf(_("%s interviewer %s\n"), rc == 1 ? "already registered:" :
 	    "registered", fpr);
 	return 0;
 }
@@ -90,18 +91,18 @@ iv_list(const char *db)
 	int rc;
 
 	if ((rc = central_open(&c, db, CENTRAL_RDONLY, &e)) != 0) {
-		msg_warn("interviewers list: %s", e.msg);
+		msg_warn(_("interviewers list: %s"), e.msg);
 		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	rc = central_interviewer_list(c, &v, &n, &e);
 	central_close(c);
 	if (rc != 0) {
-		msg_warn("interviewers list: %s", e.msg);
+		msg_warn(_("interviewers list: %s"), e.msg);
 		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	if (n == 0)
-		fputs("no registered interviewers: add one with avslut-hr "
-		    "interviewers add\n", stderr);
+		fputs(_("no registered interviewers: add one with avslut-hr "
+		    "interviewers add\n"), stderr);
 	for (i = 0; i < n; i++) {
 		key_fingerprint(v[i].pk, fpr);
 		label = utf8_sanitize(v[i].label, strlen(v[i].label), 0);
@@ -156,8 +157,8 @@ iv_resolve(struct central *c, const char *which, uint8_t pk[KEY_PK_BYTES],
 	if ((want = iv_hexonly(which)) == NULL ||
 	    strlen(want) != 2 * KEY_FPR_BYTES) {
 		free(want);
-		err_set(e, "'%s' is neither a key nor a fingerprint: see "
-		    "avslut-hr interviewers list", which);
+		err_set(e, _("'%s' is neither a key nor a fingerprint: see "
+		    "avslut-hr interviewers list"), which);
 		return CENTRAL_EBAD;
 	}
 	if ((rc = central_interviewer_list(c, &v, &n, e)) != 0) {
@@ -176,8 +177,8 @@ iv_resolve(struct central *c, const char *which, uint8_t pk[KEY_PK_BYTES],
 	central_interviewer_list_free(v, n);
 	free(want);
 	if (!found) {
-		err_set(e, "no registered interviewer has the fingerprint "
-		    "%s: see avslut-hr interviewers list", which);
+		err_set(e, _("no registered interviewer has the fingerprint "
+		    "%s: see avslut-hr interviewers list"), which);
 		return CENTRAL_EBAD;
 	}
 	return 0;
@@ -193,18 +194,18 @@ iv_revoke(const char *db, const char *which)
 	int rc;
 
 	if ((rc = central_open(&c, db, 0, &e)) != 0) {
-		msg_warn("interviewers revoke: %s", e.msg);
+		msg_warn(_("interviewers revoke: %s"), e.msg);
 		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	if ((rc = iv_resolve(c, which, pk, &e)) == 0)
 		rc = central_interviewer_revoke(c, pk, &e);
 	central_close(c);
 	if (rc < 0) {
-		msg_warn("interviewers revoke: %s", e.msg);
+		msg_warn(_("interviewers revoke: %s"), e.msg);
 		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	key_fingerprint(pk, fpr);
-	printf("%s interviewer %s\n", rc == 1 ? "already revoked:" :
+	printf(_("%s interviewer %s\n"), rc == 1 ? "already revoked:" :
 	    "revoked", fpr);
 	return 0;
 }
@@ -243,14 +244,14 @@ cmd_interviewers(int argc, char **argv)
 	if (argc == 2 && strcmp(argv[0], "add") == 0)
 		return iv_add(db, argv[1], label);
 	if (label != NULL) {
-		msg_warn("interviewers: --label goes with add only");
+		msg_warn(_("interviewers: --label goes with add only"));
 		return EX_USAGE;
 	}
 	if (argc == 1 && strcmp(argv[0], "list") == 0)
 		return iv_list(db);
 	if (argc == 2 && strcmp(argv[0], "revoke") == 0)
 		return iv_revoke(db, argv[1]);
-	msg_warn("interviewers: expected 'add FILE.pub', 'list' or 'revoke "
-	    "KEY': see avslut-hr interviewers --help");
+	msg_warn(_("interviewers: expected 'add FILE.pub', 'list' or 'revoke "
+	    "KEY': see avslut-hr interviewers --help"));
 	return EX_USAGE;
 }

@@ -12,11 +12,12 @@
 #include "util/pass.h"
 #include "util/paths.h"
 #include "util/xmem.h"
+#include "util/i18n.h"
 
 static void
 keygen_usage(FILE *f)
 {
-	fputs("usage: avslut-hr keygen [--out DIR] [--passphrase-file FILE] "
+	fputs(_("usage: avslut-hr keygen [--out DIR] [--passphrase-file FILE] "
 	    "[--kdf default|test]\n"
 	    "Create the HR key pair: DIR/hr.pub for the interviewers and "
 	    "DIR/hr.key,\nthe secret key wrapped under a passphrase. "
@@ -27,7 +28,7 @@ keygen_usage(FILE *f)
 	    "FILE\n"
 	    "  --kdf test              weak, fast key derivation for tests "
 	    "only\n"
-	    "  --help                  show this help\n", f);
+	    "  --help                  show this help\n"), f);
 }
 
 int
@@ -53,8 +54,8 @@ cmd_keygen(int argc, char **argv)
 		case 'o':
 			/* "" would put the keys in / (paths_join). */
 			if (optarg[0] == '\0') {
-				msg_warn("--out needs a directory name: see "
-				    "avslut-hr keygen --help");
+				msg_warn(_("--out needs a directory name: see "
+				    "avslut-hr keygen --help"));
 				free(dir);
 				return EX_USAGE;
 			}
@@ -66,8 +67,8 @@ cmd_keygen(int argc, char **argv)
 			break;
 		case 'k':
 			if (key_kdf_parse(optarg, &kdf) == -1) {
-				msg_warn("--kdf must be default or test, not "
-				    "'%s'", optarg);
+				msg_warn(_("--kdf must be default or test, not "
+				    "'%s'"), optarg);
 				free(dir);
 				return EX_USAGE;
 			}
@@ -83,8 +84,8 @@ cmd_keygen(int argc, char **argv)
 		}
 	}
 	if (optind != argc) {
-		msg_warn("unexpected argument '%s': see avslut-hr keygen "
-		    "--help", argv[optind]);
+		msg_warn(_("unexpected argument '%s': see avslut-hr keygen "
+		    "--help"), argv[optind]);
 		free(dir);
 		return EX_USAGE;
 	}
@@ -94,8 +95,8 @@ cmd_keygen(int argc, char **argv)
 	ppath = paths_join(dir, KEY_HR_PUB);
 	/* Refuse before asking for a passphrase that would not be used. */
 	if (fsx_exists(kpath) || fsx_exists(ppath)) {
-		msg_warn("%s already exists: refusing to overwrite an HR key; "
-		    "choose another directory with --out DIR",
+		msg_warn(_("%s already exists: refusing to overwrite an HR key; "
+		    "choose another directory with --out DIR"),
 		    fsx_exists(kpath) ? kpath : ppath);
 		rc = EX_CANTCREAT;
 		goto out;
@@ -116,13 +117,13 @@ cmd_keygen(int argc, char **argv)
 		goto out;
 	}
 	key_fingerprint(pk, fpr);
-	printf("Created the HR key pair:\n"
+	printf(_("Created the HR key pair:\n"
 	    "  public key   %s  (give it to every interviewer)\n"
 	    "  secret key   %s  (keep it and its passphrase safe)\n"
 	    "  fingerprint  %s\n"
 	    "Interviewers see this fingerprint at avslut init: confirm it "
 	    "with them\nover a channel other than the one that carried "
-	    "hr.pub.\n", ppath, kpath, fpr);
+	    "hr.pub.\n"), ppath, kpath, fpr);
 out:
 	free(kpath);
 	free(ppath);

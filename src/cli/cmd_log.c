@@ -9,11 +9,12 @@
 #include "cli/cli.h"
 #include "store/central.h"
 #include "util/msg.h"
+#include "util/i18n.h"
 
 static void
 log_usage(FILE *f)
 {
-	fputs("usage: avslut-hr log [--db FILE]\n"
+	fputs(_("usage: avslut-hr log [--db FILE]\n"
 	    "Show the access log: every unlock of the HR key (and every\n"
 	    "refused passphrase), report, export, import, purge and change to\n"
 	    "forms and interviewers, oldest first: time (UTC), OS user, what.\n"
@@ -22,7 +23,7 @@ log_usage(FILE *f)
 	    "  --db FILE  the central store (default: the data directory's\n"
 	    "             central.db)\n"
 	    "  --help     show this help\n"
-	    "Exit 0 on success, 64 usage, 66 no store, 74 I/O.\n", f);
+	    "Exit 0 on success, 64 usage, 66 no store, 74 I/O.\n"), f);
 }
 
 int
@@ -58,22 +59,22 @@ cmd_log(int argc, char **argv)
 		}
 	}
 	if (optind != argc) {
-		msg_warn("log: unexpected argument '%s': see avslut-hr log "
-		    "--help", argv[optind]);
+		msg_warn(_("log: unexpected argument '%s': see avslut-hr log "
+		    "--help"), argv[optind]);
 		return EX_USAGE;
 	}
 	if ((rc = central_open(&c, db, CENTRAL_RDONLY, &e)) != 0) {
-		msg_warn("log: %s", e.msg);
+		msg_warn(_("log: %s"), e.msg);
 		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	rc = central_log_list(c, &v, &n, &e);
 	central_close(c);
 	if (rc != 0) {
-		msg_warn("log: %s", e.msg);
+		msg_warn(_("log: %s"), e.msg);
 		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	if (n == 0)
-		fputs("the access log is empty\n", stderr);
+		fputs(_("the access log is empty\n"), stderr);
 	for (i = 0; i < n; i++) {
 		t = (time_t)v[i].time;
 		if (gmtime_r(&t, &tm) == NULL ||

@@ -13,11 +13,12 @@
 #include "report/cache.h"
 #include "util/msg.h"
 #include "util/xmem.h"
+#include "util/i18n.h"
 
 static void
 purge_usage(FILE *f)
 {
-	fputs("usage: avslut-hr purge --before YEAR [--db FILE] [--key FILE]\n"
+	fputs(_("usage: avslut-hr purge --before YEAR [--db FILE] [--key FILE]\n"
 	    "           [--passphrase-file FILE] [--dry-run] [--yes]\n"
 	    "Delete for good every interview held before YEAR (its period's\n"
 	    "year is earlier). Each envelope is opened with the HR key to\n"
@@ -34,7 +35,7 @@ purge_usage(FILE *f)
 	    "                          when standard input is no terminal)\n"
 	    "  --help                  show this help\n"
 	    "Exit 0 on success, 64 usage, 66 no store or key, 74 I/O,\n"
-	    "77 wrong passphrase or permission.\n", f);
+	    "77 wrong passphrase or permission.\n"), f);
 }
 
 struct purge {
@@ -71,8 +72,8 @@ purge_confirm(size_t n, unsigned before)
 {
 	char line[16];
 
-	fprintf(stderr, "Delete these %zu interviews from before %u for good? "
-	    "[y/N] ", n, before);
+	fprintf(stderr, _("Delete these %zu interviews from before %u for good? "
+	    "[y/N] "), n, before);
 	fflush(stderr);
 	if (fgets(line, sizeof line, stdin) == NULL)
 		return 0;
@@ -111,27 +112,27 @@ purge_run(const char *db, const char *keyopt, const char *passfile,
 	    &res, &e);
 	key_hr_free(k);
 	if (rc != 0) {
-		msg_warn("purge: %s", e.msg);
+		msg_warn(_("purge: %s"), e.msg);
 		rc = cli_exit_code_or(&e, central_exit_code(rc));
 		goto out;
 	}
-	printf("%zu of %zu interviews are from before %u\n", p.n, res.total,
+	printf(_("%zu of %zu interviews are from before %u\n"), p.n, res.total,
 	    before);
 	if (res.unreadable > 0)
-		msg_warn("warning: %zu envelopes cannot be opened with this "
-		    "key; their period is unknown, so they are kept",
+		msg_warn(_("warning: %zu envelopes cannot be opened with this "
+		    "key; their period is unknown, so they are kept"),
 		    res.unreadable);
 	if (p.n == 0 || dry)
 		goto out;
 	if (!yes) {
 		if (!isatty(STDIN_FILENO)) {
-			msg_warn("purge: nothing deleted: add --yes to delete "
-			    "without asking");
+			msg_warn(_("purge: nothing deleted: add --yes to delete "
+			    "without asking"));
 			rc = EX_USAGE;
 			goto out;
 		}
 		if (!purge_confirm(p.n, before)) {
-			fputs("nothing deleted\n", stderr);
+			fputs(_("nothing deleted\n"), stderr);
 			goto out;
 		}
 	}
@@ -141,14 +142,14 @@ purge_run(const char *db, const char *keyopt, const char *passfile,
 	    what, &deleted, &e);
 	free(what);
 	if (rc != 0) {
-		msg_warn("purge: %s", e.msg);
+		msg_warn(_("purge: %s"), e.msg);
 		rc = cli_exit_code_or(&e, central_exit_code(rc));
 		goto out;
 	}
 	/* the record cache still holds the purged interviews */
 	if (cache_remove(central_path(c), &e) != 0)
-		msg_warn("purge: %s", e.msg);
-	printf("deleted %zu interviews; the store was compacted\n", deleted);
+		msg_warn(_("purge: %s"), e.msg);
+	printf(_("deleted %zu interviews; the store was compacted\n"), deleted);
 out:
 	hrload_result_free(&res);
 	free(p.ids);
@@ -182,8 +183,8 @@ cmd_purge(int argc, char **argv)
 			if (*optarg == '\0' || *end != '\0' ||
 			    before < RECORD_YEAR_MIN ||
 			    before > RECORD_YEAR_MAX + 1) {
-				msg_warn("purge: --before %s: give a year such "
-				    "as 2020", optarg);
+				msg_warn(_("purge: --before %s: give a year such "
+				    "as 2020"), optarg);
 				return EX_USAGE;
 			}
 			break;
@@ -211,13 +212,13 @@ cmd_purge(int argc, char **argv)
 		}
 	}
 	if (optind != argc) {
-		msg_warn("purge: unexpected argument '%s': see avslut-hr purge "
-		    "--help", argv[optind]);
+		msg_warn(_("purge: unexpected argument '%s': see avslut-hr purge "
+		    "--help"), argv[optind]);
 		return EX_USAGE;
 	}
 	if (before < 0) {
-		msg_warn("purge: --before YEAR is required: see avslut-hr "
-		    "purge --help");
+		msg_warn(_("purge: --before YEAR is required: see avslut-hr "
+		    "purge --help"));
 		return EX_USAGE;
 	}
 	return purge_run(db, keyopt, passfile, (unsigned)before, dry, yes);

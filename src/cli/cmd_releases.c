@@ -17,7 +17,7 @@
 static void
 releases_usage(FILE *f)
 {
-	fputs("usage: avslut-hr releases [--db FILE] [--key FILE]\n"
+	fputs(_("usage: avslut-hr releases [--db FILE] [--key FILE]\n"
 	    "           [--passphrase-file FILE]\n"
 	    "List the releases: the first view of a closed year (report,\n"
 	    "dashboard, CSV) freezes its figures as release 1; later views\n"
@@ -32,7 +32,7 @@ releases_usage(FILE *f)
 	    "  --help                 show this help\n"
 	    "Exit 0 on success, 64 usage, 65 a release that does not open,\n"
 	    "66 no store, 74 I/O, 77 wrong passphrase. See avslut-hr(1) and\n"
-	    "avslut-report(5).\n", f);
+	    "avslut-report(5).\n"), f);
 }
 
 int

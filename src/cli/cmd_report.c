@@ -20,7 +20,7 @@
 static void
 report_usage(FILE *f)
 {
-	fputs("usage: avslut-hr report [--year YEAR]\n"
+	fputs(_("usage: avslut-hr report [--year YEAR]\n"
 	    "           [--format md|csv|html|codebook]\n"
 	    "           [--out FILE] [--lang sv|en] [--db FILE] [--key FILE]\n"
 	    "           [--passphrase-file FILE]\n"
@@ -45,7 +45,7 @@ report_usage(FILE *f)
 	    "Before anything is written the disclosure audit checks every\n"
 	    "hidden figure against all the tables (see avslut-hr audit).\n"
 	    "Exit 0 on success, 64 usage, 65 refused by the audit, 66 no\n"
-	    "store, 74 I/O, 77 wrong passphrase, 78 bad config.\n", f);
+	    "store, 74 I/O, 77 wrong passphrase, 78 bad config.\n"), f);
 }
 
 static int
@@ -119,7 +119,7 @@ report_run(struct cli_hr_data *d, unsigned year, int have_year,
 	 * safe against all of the tables together. */
 	if (audit_check_tables((const struct gate_table *const *)tabs, nt,
 	    NULL, &e) != 0) {
-		msg_warn("report: %s", e.msg);
+		msg_warn(_("report: %s"), e.msg);
 		rc = cli_exit_code(&e);
 		goto out;
 	}
@@ -137,7 +137,7 @@ report_run(struct cli_hr_data *d, unsigned year, int have_year,
 	in.rejected = hrload_rejected(&d->res);
 	in.sample = d->cfg->sample;
 	if ((tmp = tmpfile()) == NULL) {
-		msg_warn("report: cannot make a temporary file: check TMPDIR");
+		msg_warn(_("report: cannot make a temporary file: check TMPDIR"));
 		rc = EX_IOERR;
 		goto out;
 	}
@@ -150,27 +150,27 @@ report_run(struct cli_hr_data *d, unsigned year, int have_year,
 	if (fread(buf, 1, (size_t)len, tmp) != (size_t)len) {
 		free(buf);
 		fclose(tmp);
-		err_set(&e, "cannot read the report back");
+		err_set(&e, _("cannot read the report back"));
 		goto fail;
 	}
 	fclose(tmp);
 	if (out == NULL) {
 		if (fwrite(buf, 1, (size_t)len, stdout) != (size_t)len ||
 		    fflush(stdout) != 0) {
-			msg_warn("report: cannot write to stdout");
+			msg_warn(_("report: cannot write to stdout"));
 			rc = EX_IOERR;
 		}
 	} else if (fsx_write_atomic(out, buf, (size_t)len, 0600, 0, &e) != 0) {
-		msg_warn("report: %s: check the path", e.msg);
+		msg_warn(_("report: %s: check the path"), e.msg);
 		rc = EX_IOERR;
 	} else {
-		fprintf(stderr, "%s: wrote the %u report to %s\n", msg_prog(),
+		fprintf(stderr, _("%s: wrote the %u report to %s\n"), msg_prog(),
 		    year, out);
 	}
 	free(buf);
 	goto out;
 fail:
-	msg_warn("report: %s", e.msg);
+	msg_warn(_("report: %s"), e.msg);
 	rc = EX_IOERR;
 out:
 	for (i = 0; i < nt; i++)
@@ -207,7 +207,7 @@ cmd_report(int argc, char **argv)
 		switch (ch) {
 		case 'y':
 			if (report_parse_year(optarg, &year) != 0) {
-				msg_warn("report: --year %s is not a year",
+				msg_warn(_("report: --year %s is not a year"),
 				    optarg);
 				return EX_USAGE;
 			}
@@ -215,8 +215,8 @@ cmd_report(int argc, char **argv)
 			break;
 		case 'f':
 			if (report_format_parse(optarg, &fmt) != 0) {
-				msg_warn("report: unknown format '%s': use md, "
-				    "csv, html or codebook", optarg);
+				msg_warn(_("report: unknown format '%s': use md, "
+				    "csv, html or codebook"), optarg);
 				return EX_USAGE;
 			}
 			break;
@@ -226,7 +226,7 @@ cmd_report(int argc, char **argv)
 		case 'l':
 			if (strcmp(optarg, "sv") != 0 &&
 			    strcmp(optarg, "en") != 0) {
-				msg_warn("report: --lang %s: use sv or en",
+				msg_warn(_("report: --lang %s: use sv or en"),
 				    optarg);
 				return EX_USAGE;
 			}
@@ -251,7 +251,7 @@ cmd_report(int argc, char **argv)
 		}
 	}
 	if (optind != argc) {
-		msg_warn("report: unexpected '%s': see avslut-hr report --help",
+		msg_warn(_("report: unexpected '%s': see avslut-hr report --help"),
 		    argv[optind]);
 		return EX_USAGE;
 	}

@@ -19,7 +19,7 @@
 static void
 turnover_usage(FILE *f)
 {
-	fputs("usage: avslut-hr turnover import [--db FILE] FILE.csv\n"
+	fputs(_("usage: avslut-hr turnover import [--db FILE] FILE.csv\n"
 	    "Import staff turnover: one line per unit and year with the\n"
 	    "unit code, the year, the average headcount and the number of\n"
 	    "leavers, separated by ';' or ','; a decimal comma is fine, and\n"
@@ -32,7 +32,7 @@ turnover_usage(FILE *f)
 	    "             central.db)\n"
 	    "  --help     show this help\n"
 	    "Exit 0 on success, 64 usage, 65 errors in the file, 66 no such\n"
-	    "file, 74 I/O, 77 permission, 78 bad config.\n", f);
+	    "file, 74 I/O, 77 permission, 78 bad config.\n"), f);
 }
 
 static void
@@ -43,7 +43,7 @@ turnover_diags(const struct csvin_diags *d, const char *prefix)
 	for (i = 0; i < d->n; i++)
 		msg_warn("%s%s", prefix, d->msg[i]);
 	if (d->dropped > 0)
-		msg_warn("%s%zu more not shown", prefix, d->dropped);
+		msg_warn(_("%s%zu more not shown"), prefix, d->dropped);
 }
 
 static int
@@ -61,11 +61,11 @@ turnover_import(const char *db, const char *path)
 	int rc;
 
 	if ((cfg = config_load("avslut-hr", &e)) == NULL) {
-		msg_warn("turnover import: %s", e.msg);
+		msg_warn(_("turnover import: %s"), e.msg);
 		return cli_exit_code(&e);
 	}
 	if (fsx_read_file(path, CSVIN_MAX_BYTES, &buf, &len, &e) != 0) {
-		msg_warn("turnover import: %s: check the path", e.msg);
+		msg_warn(_("turnover import: %s: check the path"), e.msg);
 		config_free(cfg);
 		return cli_exit_code(&e);
 	}
@@ -87,8 +87,8 @@ turnover_import(const char *db, const char *path)
 	if (rc != 0) {
 		turnover_diags(&errs, "");
 		csvin_diags_free(&errs);
-		msg_warn("turnover import: %s has errors: nothing was "
-		    "imported", path);
+		msg_warn(_("turnover import: %s has errors: nothing was "
+		    "imported"), path);
 		return EX_DATAERR;
 	}
 	csvin_diags_free(&errs);
@@ -108,12 +108,12 @@ turnover_import(const char *db, const char *path)
 	free(rows);
 	csvin_turnover_free(t, n);
 	if (rc != 0) {
-		msg_warn("turnover import: %s", e.msg);
+		msg_warn(_("turnover import: %s"), e.msg);
 		return cli_exit_code_or(&e, central_exit_code(rc));
 	}
 	if (strcmp(enc, "UTF-8") != 0)
 		printf(_("read the file as %s\n"), enc);
-	printf("imported turnover from %s: %zu rows\n", path, n);
+	printf(_("imported turnover from %s: %zu rows\n"), path, n);
 	return 0;
 }
 
@@ -146,7 +146,7 @@ cmd_turnover(int argc, char **argv)
 	argv += optind;
 	if (argc == 2 && strcmp(argv[0], "import") == 0)
 		return turnover_import(db, argv[1]);
-	msg_warn("turnover: expected 'import FILE.csv': see avslut-hr "
-	    "turnover --help");
+	msg_warn(_("turnover: expected 'import FILE.csv': see avslut-hr "
+	    "turnover --help"));
 	return EX_USAGE;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sysexits.h>
 
 #include "cli/cli.h"
@@ -11,11 +12,14 @@
 #include "store/central.h"
 #include "util/msg.h"
 #include "util/xmem.h"
+#include "util/fsx.h"
+#include "util/utf8.h"
+#include "util/i18n.h"
 
 static void
 units_usage(FILE *f)
 {
-	fputs("usage: avslut-hr units [--db FILE]\n"
+	fputs(_("usage: avslut-hr units [--db FILE]\n"
 	    "List the units of the config (avslut-config(5)): code, name,\n"
 	    "area, and the years with turnover and staff-survey HME in the\n"
 	    "store. Units with such data that the config no longer has are\n"
@@ -23,7 +27,10 @@ units_usage(FILE *f)
 	    "  --db FILE  the central store (default: the data directory's\n"
 	    "             central.db)\n"
 	    "  --help     show this help\n"
-	    "Exit 0 on success, 64 usage, 74 I/O, 78 bad config.\n", f);
+	    "On a terminal the columns are aligned, otherwise separated by\n"
+	    "one tab.\n"
+	    "Exit 0 on success, 64 usage, 66 no store at the --db given,\n"
+	    "74 I/O, 78 bad config.\n"), f);
 }
 
 /* "2023, 2024" for the years rows (sorted by unit, year) hold for unit. */
@@ -51,6 +58,24 @@ struct units_tab {
 	size_t n;
 };
 
+/* Column widths on a terminal; all zero: tab-separated, for scripts. */
+static size_t units_w[4];
+
+/* s and spaces to w characters (å is one), then the gap. */
+static void
+units_cell(const char *s, size_t w)
+{
+	size_t n = utf8_len(s, strlen(s));
+
+	fputs(s, stdout);
+	if (w == 0) {
+		putchar('\t');
+		return;
+	}
+	for (; n < w + 2; n++)
+		putchar(' ');
+}
+
 static void
 units_row(const char *code, const char *name, const char *area,
     const struct units_tab *t, const struct units_tab *h)
@@ -58,9 +83,22 @@ units_row(const char *code, const char *name, const char *area,
 	char *ty = units_years(code, t->unit, t->year, t->n);
 	char *hy = units_years(code, h->unit, h->year, h->n);
 
-	printf("%s\t%s\t%s\t%s\t%s\n", code, name, area, ty, hy);
+	units_cell(code, units_w[0]);
+	units_cell(name, units_w[1]);
+	units_cell(area, units_w[2]);
+	units_cell(ty, units_w[3]);
+	printf("%s\n", hy);
 	free(ty);
 	free(hy);
+}
+
+static void
+units_widen(size_t col, const char *s)
+{
+	size_t n = utf8_len(s, strlen(s));
+
+	if (n > units_w[col])
+		units_w[col] = n;
 }
 
 static int
@@ -120,15 +158,21 @@ cmd_units(int argc, char **argv)
 		}
 	}
 	if (optind != argc) {
-		msg_warn("units: unexpected argument '%s': see avslut-hr units "
-		    "--help", argv[optind]);
+		msg_warn(_("units: unexpected argument '%s': see avslut-hr units "
+		    "--help"), argv[optind]);
 		return EX_USAGE;
 	}
 	if ((cfg = config_load("avslut-hr", &e)) == NULL) {
-		msg_warn("units: %s", e.msg);
+		msg_warn(_("units: %s"), e.msg);
 		return cli_exit_code(&e);
 	}
-	/* No store yet is fine: no unit has data then. */
+	/* No store yet is fine: no unit has data then; but a store named
+	 * with --db must exist (a typo would list every unit as empty). */
+	if (db != NULL && !fsx_exists(db)) {
+		msg_warn(_("units: %s does not exist: check --db"), db);
+		config_free(cfg);
+		return EX_NOINPUT;
+	}
 	rc = central_open(&c, db, CENTRAL_RDONLY, &e);
 	if (rc == 0) {
 		if ((rc = central_turnover_list(c, &tv, &nt, &e)) == 0)
@@ -136,7 +180,7 @@ cmd_units(int argc, char **argv)
 		central_close(c);
 	}
 	if (rc != 0 && rc != CENTRAL_ENOENT) {
-		msg_warn("units: %s", e.msg);
+		msg_warn(_("units: %s"), e.msg);
 		central_turnover_list_free(tv, nt);
 		config_free(cfg);
 		return cli_exit_code_or(&e, central_exit_code(rc));
@@ -155,19 +199,42 @@ cmd_units(int argc, char **argv)
 		h.unit[i] = hv[i].unit;
 		h.year[i] = hv[i].year;
 	}
-	printf("CODE\tNAME\tAREA\tTURNOVER\tHME\n");
+	/* on a terminal, aligned columns; otherwise one tab between */
+	if (isatty(STDOUT_FILENO)) {
+		units_widen(0, _("CODE"));
+		units_widen(1, _("NAME"));
+		units_widen(2, _("AREA"));
+		units_widen(3, _("TURNOVER"));
+		for (i = 0; i < cfg->nunits; i++) {
+			char *ty = units_years(cfg->units[i].code, t.unit,
+			    t.year, t.n);
+
+			units_widen(0, cfg->units[i].code);
+			units_widen(1, cfg->units[i].name);
+			units_widen(2, cfg->units[i].area != NULL ?
+			    cfg->units[i].area : "-");
+			units_widen(3, ty);
+			free(ty);
+		}
+		units_widen(1, _("(not in the config)"));
+	}
+	units_cell(_("CODE"), units_w[0]);
+	units_cell(_("NAME"), units_w[1]);
+	units_cell(_("AREA"), units_w[2]);
+	units_cell(_("TURNOVER"), units_w[3]);
+	printf("HME\n");
 	for (i = 0; i < cfg->nunits; i++)
 		units_row(cfg->units[i].code, cfg->units[i].name,
 		    cfg->units[i].area != NULL && cfg->units[i].area[0] ?
 		    cfg->units[i].area : "-", &t, &h);
 	for (i = 0; i < nt; i++)
 		if (!units_known(cfg, t.unit, i))
-			units_row(t.unit[i], "(not in the config)", "-", &t,
-			    &h);
+			units_row(t.unit[i], _("(not in the config)"), "-",
+			    &t, &h);
 	for (i = 0; i < nh; i++)
 		if (!units_known(cfg, h.unit, i) && !units_in(&t, h.unit[i]))
-			units_row(h.unit[i], "(not in the config)", "-", &t,
-			    &h);
+			units_row(h.unit[i], _("(not in the config)"), "-",
+			    &t, &h);
 	free(t.unit);
 	free(t.year);
 	free(h.unit);

@@ -76,8 +76,10 @@ rc=$?
 check units_lists_config "rc=$rc $(head -3 "$T/out")" sh -c "test $rc = 0 && \
     head -1 '$T/out' | grep -q '^CODE	NAME	AREA	TURNOVER	HME\$' && \
     grep -q '^VC-ALBY	Alby vårdcentral	Norra	-	-\$' '$T/out'"
+# a store named with --db must exist: a typo would list every unit empty
 "$HR" units --db "$T/none.db" >"$T/out" 2>&1
-check units_without_store "rc=$?" grep -q '^VC-ALBY	' "$T/out"
+check units_without_store "rc=$?" sh -c "test $? = 66 &&
+    grep -q 'none.db does not exist: check --db' '$T/out'"
 
 # --- turnover import -------------------------------------------------------
 # As a Swedish spreadsheet saves it: BOM, CRLF, ';', decimal comma, header.
@@ -153,6 +155,16 @@ rc=$?
 check turnover_utf16 "rc=$rc $(cat "$T/out") $(cat "$T/err")" sh -c \
     "test $rc = 0 && grep -q '^read the file as UTF-16LE\$' '$T/out' &&
     test '$(value VC-BJORKHAGA 2022)' = 25.5/4"
+# In Swedish, as HR reads it: --lang sv on the command
+"$HR" turnover import --lang sv "$T/excel.csv" >"$T/out" 2>"$T/err"
+check turnover_swedish "$(cat "$T/out") $(cat "$T/err")" sh -c \
+    "grep -q '^läste filen som Windows-1252\$' '$T/out' &&
+    grep -q '^importerade personalomsättning från .*excel.csv: 2 rader\$' '$T/out'"
+"$HR" units --db "$T/no/such/central.db" >"$T/out" 2>"$T/err"
+rc=$?
+check units_bad_db_66 "rc=$rc $(cat "$T/err")" sh -c "test $rc = 66 &&
+    grep -q 'units: .*no/such/central.db does not exist: check --db' '$T/err' &&
+    test ! -s '$T/out'"
 printf 'Alby vardcentralen;2022;30;3\n' >"$T/typo.csv"
 "$HR" turnover import "$T/typo.csv" >"$T/out" 2>"$T/err"
 check turnover_did_you_mean "$(cat "$T/err")" grep -q \
