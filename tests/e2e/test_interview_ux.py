@@ -149,7 +149,7 @@ def main():
     # starts on the form's first language; "Annat, nämligen:" says that
     # the answer is typed there; changing the last answer from the review
     # comes back to it, not to the top -------------------------------------
-    t = ti.Term(env, ["--lang", "en"])
+    t = ti.Term(fresh(), ["--lang", "en"])
     t.wait_for("assphrase")
     t.child.send(ti.PASS + "\r")
     t.wait_for("Last sync")
