@@ -24,7 +24,9 @@ cli_hr_open_unlock(const char *db, const char *keyopt, const char *passfile,
 	int rc, lrc;
 
 	*k = NULL;
-	if ((rc = central_open(c, db, 0, &e)) != 0) {
+	/* CENTRAL_VERIFY: a store changed outside avslut-hr is refused
+	 * before anything is unlocked or shown (exit 65). */
+	if ((rc = central_open(c, db, CENTRAL_VERIFY, &e)) != 0) {
 		msg_warn("%s", e.msg);
 		return cli_exit_code_or(&e, central_exit_code(rc));
 	}

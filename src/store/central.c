@@ -59,6 +59,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include "store/db.h"
@@ -77,6 +78,8 @@ struct central {
 	char *path;
 	int rdonly;
 	int unsettled;		/* this connection ingested, not settled */
+	uint8_t *dkey;		/* the digest key (sodium_malloc), or NULL
+				 * until first needed */
 };
 
 static int central_mark_unsettled(struct central *c, const char *doing,
@@ -322,6 +325,378 @@ central_rollback(struct central *c)
 	db_rollback(c->d);
 }
 
+
+static int central_step(struct db *d, int to, struct err *e);
+
+/*
+ * The envelope-set digest (issue 11, "nothing enters or leaves the store
+ * around ingest unnoticed"). store_meta 'digest' holds
+ *
+ *	D = sum over the envelopes of BLAKE2b-256(key K,
+ *	    "avslut envelope digest 1" || id || data)  mod 2^256
+ *
+ * (little-endian), which is order-free and incremental: ingest adds the
+ * terms of what it stored and purge subtracts what it deleted, in the
+ * same transaction. Every HR open that shows figures (report, dashboard,
+ * purge, audit, releases: CENTRAL_VERIFY) recomputes it and refuses a
+ * store whose envelopes do not add up to D.
+ *
+ * Where K lives: `avslut-hr ingest` runs without the HR passphrase (an
+ * ssh forced command, a drop folder run by cron), so K cannot come from
+ * the HR key. It is 32 random bytes in a file beside the store,
+ * central.db-key (0600, "avslutDK" and the key), made when the store is
+ * made. Who holds it can change the store undetected, as avslut-hr can:
+ * the accounts that run avslut-hr on this store (HR reviewers, the
+ * ingest account). Who can write central.db, a backup or a restore of
+ * it, but cannot read central.db-key, cannot add, remove or change an
+ * envelope without every HR open refusing. Not covered: someone who
+ * holds K; putting back an older genuine copy of the whole store (its
+ * digest matches its envelopes: keep the access log and backups); the
+ * other tables. Threat model: avslut-hr(1) SECURITY CONSIDERATIONS.
+ *
+ * A missing digest is never started afresh silently: schema step 3 makes
+ * it (with the key file) in the migration's transaction, so a store at
+ * schema 3 without one was changed. A key file without a digest means
+ * that, or a first upgrade killed in mid-flight: the message says how to
+ * start afresh, which only someone who may delete the key can do.
+ */
+#define DIGEST_BYTES 32
+#define DKEY_BYTES 32
+#define DKEY_MAGIC "avslutDK"
+#define DKEY_FILE_BYTES (8 + DKEY_BYTES)
+#define DIGEST_CONTEXT "avslut envelope digest 1"
+
+static char *
+central_key_path(const char *dbpath)
+{
+	return xasprintf("%s-key", dbpath);
+}
+
+/* acc += sign * H_K(id || data), mod 2^256, little-endian. */
+static void
+digest_term(uint8_t acc[DIGEST_BYTES], const uint8_t *key, const uint8_t *id,
+    const uint8_t *data, size_t len, int sign)
+{
+	crypto_generichash_state st;
+	uint8_t h[DIGEST_BYTES];
+	unsigned carry = 0, x;
+	size_t i;
+
+	crypto_generichash_init(&st, key, DKEY_BYTES, DIGEST_BYTES);
+	crypto_generichash_update(&st, (const uint8_t *)DIGEST_CONTEXT,
+	    sizeof DIGEST_CONTEXT);
+	crypto_generichash_update(&st, id, BUNDLE_ID_BYTES);
+	crypto_generichash_update(&st, data, len);
+	crypto_generichash_final(&st, h, sizeof h);
+	if (sign < 0) {		/* two's complement: ~h + 1 */
+		for (i = 0; i < DIGEST_BYTES; i++)
+			h[i] = (uint8_t)~h[i];
+		carry = 1;
+	}
+	for (i = 0; i < DIGEST_BYTES; i++) {
+		x = (unsigned)acc[i] + h[i] + carry;
+		acc[i] = (uint8_t)x;
+		carry = x >> 8;
+	}
+}
+
+/* Write a new key file for the store at dbpath: under a temporary name,
+ * fsynced, then renamed, so the name holds a whole key or none. With
+ * excl, an existing key file is refused (see above). */
+static int
+central_key_create(const char *dbpath, int excl, uint8_t *key,
+    struct err *e)
+{
+	char *path = central_key_path(dbpath), *tmp;
+	uint8_t buf[DKEY_FILE_BYTES];
+	int fd, rc = 0;
+
+	if (excl && access(path, F_OK) == 0) {
+		rc = err_setc(e, ERR_DATA, "%s has no envelope digest, but its "
+		    "key file %s exists: the store was changed outside "
+		    "avslut-hr, or its first upgrade was killed: if you are "
+		    "sure nobody changed it, remove %s and open the store "
+		    "again to start the digest afresh over what it holds now",
+		    dbpath, path, path);
+		free(path);
+		return rc;
+	}
+	tmp = xasprintf("%s.tmp", path);
+	randombytes_buf(key, DKEY_BYTES);
+	memcpy(buf, DKEY_MAGIC, 8);
+	memcpy(buf + 8, key, DKEY_BYTES);
+	(void)unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd == -1 || write(fd, buf, sizeof buf) != (ssize_t)sizeof buf ||
+	    fsync(fd) != 0) {
+		int saved = errno;
+
+		rc = err_setc(e, saved == ENOSPC || saved == EDQUOT ?
+		    ERR_FULL : saved == EACCES || saved == EROFS ? ERR_PERM :
+		    ERR_IO, "cannot write the store's key %s: %s", path,
+		    strerror(saved));
+	}
+	if (fd != -1)
+		close(fd);
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = err_setc(e, ERR_IO, "cannot write the store's key %s: %s",
+		    path, strerror(errno));
+	if (rc == 0)
+		(void)fsx_sync_dir_of(path, NULL);
+	else
+		(void)unlink(tmp);
+	sodium_memzero(buf, sizeof buf);
+	free(tmp);
+	free(path);
+	return rc;
+}
+
+/* Read the key file of the store at dbpath into key. */
+static int
+central_key_read(const char *dbpath, uint8_t *key, struct err *e)
+{
+	char *path = central_key_path(dbpath);
+	uint8_t buf[DKEY_FILE_BYTES + 1];
+	struct stat st;
+	ssize_t n;
+	int fd, rc = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd == -1) {
+		if (errno == ENOENT)
+			rc = err_setc(e, ERR_DATA, "the store's key %s is "
+			    "missing: restore it from the backup of %s (a "
+			    "store and its key go together); without it no "
+			    "change made outside avslut-hr can be told",
+			    path, dbpath);
+		else if (errno == EACCES || errno == EPERM)
+			rc = err_setc(e, ERR_PERM, "cannot read the store's "
+			    "key %s: permission denied: every account that "
+			    "runs avslut-hr on this store needs to read it "
+			    "(avslut-hr(1) SECURITY CONSIDERATIONS)", path);
+		else
+			rc = err_setc(e, ERR_IO, "cannot read the store's key "
+			    "%s: %s", path, strerror(errno));
+		free(path);
+		return rc;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (n = read(fd, buf, sizeof buf)) != DKEY_FILE_BYTES ||
+	    memcmp(buf, DKEY_MAGIC, 8) != 0)
+		rc = err_setc(e, ERR_DATA, "the store's key %s is damaged: "
+		    "restore it from the backup of %s", path, dbpath);
+	else
+		memcpy(key, buf + 8, DKEY_BYTES);
+	close(fd);
+	sodium_memzero(buf, sizeof buf);
+	free(path);
+	return rc;
+}
+
+/* The digest key of this connection's store, read once. */
+static int
+central_dkey(struct central *c, struct err *e)
+{
+	struct err tmp;
+
+	if (c->dkey != NULL)
+		return 0;
+	if (e == NULL)
+		e = &tmp;
+	if ((c->dkey = sodium_malloc(DKEY_BYTES)) == NULL)
+		return err_setc(e, ERR_SOFTWARE, "out of secure memory"),
+		    CENTRAL_EIO;
+	if (central_key_read(c->path, c->dkey, e) != 0) {
+		sodium_free(c->dkey);
+		c->dkey = NULL;
+		return central_rc(e);
+	}
+	return 0;
+}
+
+/* Sum the terms of every envelope of the store behind h into acc. */
+static int
+digest_scan(sqlite3 *h, const uint8_t *key, uint8_t acc[DIGEST_BYTES],
+    size_t *n)
+{
+	sqlite3_stmt *st;
+	int s;
+
+	memset(acc, 0, DIGEST_BYTES);
+	*n = 0;
+	if ((s = sqlite3_prepare_v2(h, "SELECT id, data FROM envelopes", -1,
+	    &st, NULL)) != SQLITE_OK)
+		return s;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) != BUNDLE_ID_BYTES)
+			continue;	/* the CHECK constraint prevents it */
+		digest_term(acc, key, sqlite3_column_blob(st, 0),
+		    sqlite3_column_blob(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1), 1);
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	return s == SQLITE_DONE ? SQLITE_OK : s;
+}
+
+/* The stored digest: 1 if there is one (into d), 0 if none, < 0. */
+static int
+central_digest_get(struct central *c, uint8_t d[DIGEST_BYTES],
+    const char *doing, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc, s;
+
+	if ((rc = central_prepare(c, &st, "SELECT value FROM store_meta WHERE "
+	    "key = 'digest'", doing, e)) != 0)
+		return rc;
+	s = sqlite3_step(st);
+	if (s == SQLITE_ROW && sqlite3_column_bytes(st, 0) == DIGEST_BYTES) {
+		memcpy(d, sqlite3_column_blob(st, 0), DIGEST_BYTES);
+		rc = 1;
+	} else if (s == SQLITE_ROW || s == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = central_sqlerr(c, doing, e);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int
+digest_put(sqlite3 *h, const uint8_t d[DIGEST_BYTES])
+{
+	sqlite3_stmt *st;
+	int s;
+
+	if ((s = sqlite3_prepare_v2(h, "INSERT INTO store_meta (key, value) "
+	    "VALUES ('digest', ?) ON CONFLICT (key) DO UPDATE SET value = "
+	    "excluded.value", -1, &st, NULL)) != SQLITE_OK)
+		return s;
+	sqlite3_bind_blob(st, 1, d, DIGEST_BYTES, SQLITE_STATIC);
+	s = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return s == SQLITE_DONE ? SQLITE_OK : s;
+}
+
+/* Inside the caller's write transaction: D += delta. */
+static int
+central_digest_add(struct central *c, const uint8_t delta[DIGEST_BYTES],
+    const char *doing, struct err *e)
+{
+	uint8_t d[DIGEST_BYTES];
+	unsigned carry = 0, x;
+	size_t i;
+	int rc;
+
+	if ((rc = central_digest_get(c, d, doing, e)) < 0)
+		return rc;
+	if (rc == 0) {
+		err_setc(e, ERR_DATA, "%s: %s was changed outside avslut-hr: "
+		    "its envelope digest is gone: nothing was stored",
+		    doing, c->path);
+		return CENTRAL_ENOTOURS;
+	}
+	for (i = 0; i < DIGEST_BYTES; i++) {
+		x = (unsigned)d[i] + delta[i] + carry;
+		d[i] = (uint8_t)x;
+		carry = x >> 8;
+	}
+	if (digest_put(c->db, d) != SQLITE_OK)
+		return central_sqlerr(c, doing, e);
+	return 0;
+}
+
+/* Schema step 3, inside the migration's transaction: the key file and
+ * the digest over what the store holds. A new store gets a fresh key
+ * (a key file left by a deleted store is replaced); an older store must
+ * not have one yet (see above). The start is written to the log. */
+static int
+central_step(struct db *d, int to, struct err *e)
+{
+	uint8_t *key, acc[DIGEST_BYTES];
+	size_t n;
+	char *what;
+	int s;
+
+	if (to != 3)
+		return 0;
+	if ((key = sodium_malloc(DKEY_BYTES)) == NULL)
+		return err_setc(e, ERR_SOFTWARE, "out of secure memory");
+	if (central_key_create(db_path(d), !db_created(d), key, e) != 0) {
+		sodium_free(key);
+		return -1;
+	}
+	s = digest_scan(db_handle(d), key, acc, &n);
+	sodium_free(key);
+	if (s == SQLITE_OK)
+		s = digest_put(db_handle(d), acc);
+	if (s == SQLITE_OK && !db_created(d)) {
+		sqlite3_stmt *st;
+
+		what = xasprintf("envelope digest started over %zu envelopes "
+		    "(schema 3)", n);
+		s = sqlite3_prepare_v2(db_handle(d), "INSERT INTO access_log "
+		    "(time, user, what) VALUES (?, ?, ?)", -1, &st, NULL);
+		if (s == SQLITE_OK) {
+			sqlite3_bind_int64(st, 1, (int64_t)time(NULL));
+			sqlite3_bind_text(st, 2, "avslut-hr", -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(st, 3, what, -1, SQLITE_STATIC);
+			s = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK :
+			    sqlite3_errcode(db_handle(d));
+			sqlite3_finalize(st);
+		}
+		free(what);
+	}
+	if (s != SQLITE_OK)
+		return db_fail_rc(d, s, "cannot start the envelope digest", e);
+	return 0;
+}
+
+int
+central_verify(struct central *c, struct err *e)
+{
+	uint8_t want[DIGEST_BYTES], got[DIGEST_BYTES];
+	size_t n;
+	int rc, s;
+
+	if ((rc = central_dkey(c, e)) != 0)
+		return rc;
+	if ((rc = central_exec(c, "BEGIN", "cannot check the store", e)) != 0)
+		return rc;
+	if ((rc = central_digest_get(c, want, "cannot check the store",
+	    e)) < 0)
+		goto out;
+	if (rc == 0) {
+		err_setc(e, ERR_DATA, "%s was changed outside avslut-hr: its "
+		    "envelope digest is gone: nothing is shown; find out who "
+		    "can write it, and restore it from a backup (avslut-hr(1) "
+		    "SECURITY CONSIDERATIONS)", c->path);
+		rc = CENTRAL_ENOTOURS;
+		goto out;
+	}
+	if ((s = digest_scan(c->db, c->dkey, got, &n)) != SQLITE_OK) {
+		rc = central_sqlerr(c, "cannot check the store", e);
+		goto out;
+	}
+	if (sodium_memcmp(got, want, DIGEST_BYTES) != 0) {
+		err_setc(e, ERR_DATA, "%s was changed outside avslut-hr: its "
+		    "%zu envelopes do not match the digest that only "
+		    "avslut-hr's ingest and purge keep (an envelope was "
+		    "added, removed or altered by other means): nothing is "
+		    "shown; find out who can write the store, and restore it "
+		    "from a backup (avslut-hr(1) SECURITY CONSIDERATIONS)",
+		    c->path, n);
+		rc = CENTRAL_ENOTOURS;
+		goto out;
+	}
+	rc = 0;
+out:
+	central_rollback(c);
+	return rc;
+}
+
 static const struct db_schema central_db_schema = {
 	.app_id = CENTRAL_APP_ID,
 	.version = CENTRAL_SCHEMA_VERSION,
@@ -330,6 +705,7 @@ static const struct db_schema central_db_schema = {
 	.program = "avslut-hr",
 	.notours_hint = N_("check the --db path"),
 	.damaged_hint = N_("restore it from a backup"),
+	.step_fn = central_step,
 };
 
 /* Create the file 0600 (and its directory 0700) before SQLite sees it,
@@ -444,6 +820,8 @@ central_open(struct central **out, const char *path, int flags,
 	if (!c->rdonly && ((rc = central_relayout(c, e)) != 0 ||
 	    (rc = central_settle(c, e)) != 0))
 		goto fail;
+	if ((flags & CENTRAL_VERIFY) && (rc = central_verify(c, e)) != 0)
+		goto fail;
 	*out = c;
 	return 0;
 fail:
@@ -459,6 +837,8 @@ central_close(struct central *c)
 	if (c->unsettled)
 		(void)central_settle(c, NULL);
 	db_close(c->d);
+	if (c->dkey != NULL)
+		sodium_free(c->dkey);
 	free(c->path);
 	free(c);
 }
@@ -534,11 +914,15 @@ central_ingest(struct central *c, const struct bundle *b,
 {
 	sqlite3_stmt *ins = NULL, *sel = NULL;
 	struct bundle_ack *a;
+	uint8_t delta[DIGEST_BYTES] = { 0 };
 	size_t i, nadded = 0;
 	int rc, s;
 
 	a = xcalloc(b->n > 0 ? b->n : 1, sizeof *a);
-	if ((rc = central_exec(c, "BEGIN IMMEDIATE", "cannot store the "
+	/* Without the digest key nothing is stored: the digest would no
+	 * longer match, and every HR open would refuse the store. */
+	if ((rc = central_dkey(c, e)) != 0 ||
+	    (rc = central_exec(c, "BEGIN IMMEDIATE", "cannot store the "
 	    "bundle", e)) != 0)
 		goto out;
 	/* The signer is checked under the write lock, so a revoke that
@@ -584,6 +968,7 @@ central_ingest(struct central *c, const struct bundle *b,
 		sqlite3_reset(ins);
 		if (s == 1) {
 			bundle_env_hash(a[i].hash, v->data, v->len);
+			digest_term(delta, c->dkey, v->id, v->data, v->len, 1);
 			nadded++;
 		} else if ((rc = central_stored_hash(c, sel, v->id,
 		    a[i].hash, e)) != 0)
@@ -594,8 +979,9 @@ central_ingest(struct central *c, const struct bundle *b,
 	sqlite3_finalize(ins);
 	sqlite3_finalize(sel);
 	ins = sel = NULL;
-	if (nadded > 0 && (rc = central_mark_unsettled(c, "cannot store the "
-	    "bundle", e)) != 0)
+	if (nadded > 0 && ((rc = central_digest_add(c, delta, "cannot store "
+	    "the bundle", e)) != 0 || (rc = central_mark_unsettled(c,
+	    "cannot store the bundle", e)) != 0))
 		goto out;
 	if ((rc = central_exec(c, "COMMIT", "cannot store the bundle",
 	    e)) != 0)
@@ -1284,18 +1670,35 @@ int
 central_env_delete(struct central *c, const uint8_t (*ids)[BUNDLE_ID_BYTES],
     size_t n, const char *what, size_t *deleted, struct err *e)
 {
-	sqlite3_stmt *st = NULL;
+	const char *doing = "cannot delete the envelopes";
+	sqlite3_stmt *st = NULL, *sel = NULL;
+	uint8_t delta[DIGEST_BYTES] = { 0 };
 	size_t i, k = 0;
-	int rc;
+	int rc, s;
 
 	*deleted = 0;
-	if ((rc = central_exec(c, "BEGIN IMMEDIATE", "cannot delete the "
-	    "envelopes", e)) != 0)
+	if ((rc = central_dkey(c, e)) != 0)
+		return rc;
+	if ((rc = central_exec(c, "BEGIN IMMEDIATE", doing, e)) != 0)
 		return rc;
 	if ((rc = central_prepare(c, &st, "DELETE FROM envelopes WHERE id = ?",
-	    "cannot delete the envelopes", e)) != 0)
+	    doing, e)) != 0 || (rc = central_prepare(c, &sel, "SELECT data "
+	    "FROM envelopes WHERE id = ?", doing, e)) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
+		/* What goes leaves the digest: its term is subtracted. */
+		sqlite3_bind_blob(sel, 1, ids[i], BUNDLE_ID_BYTES,
+		    SQLITE_STATIC);
+		s = sqlite3_step(sel);
+		if (s == SQLITE_ROW)
+			digest_term(delta, c->dkey, ids[i],
+			    sqlite3_column_blob(sel, 0),
+			    (size_t)sqlite3_column_bytes(sel, 0), -1);
+		sqlite3_reset(sel);
+		if (s != SQLITE_ROW && s != SQLITE_DONE) {
+			rc = central_sqlerr(c, doing, e);
+			goto out;
+		}
 		sqlite3_bind_blob(st, 1, ids[i], BUNDLE_ID_BYTES,
 		    SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE) {
@@ -1306,14 +1709,14 @@ central_env_delete(struct central *c, const uint8_t (*ids)[BUNDLE_ID_BYTES],
 		k += (size_t)sqlite3_changes(c->db);
 		sqlite3_reset(st);
 	}
-	if (k > 0 && (rc = central_mark_unsettled(c, "cannot delete the "
-	    "envelopes", e)) != 0)
+	if (k > 0 && ((rc = central_digest_add(c, delta, doing, e)) != 0 ||
+	    (rc = central_mark_unsettled(c, doing, e)) != 0))
 		goto out;
 	if ((rc = central_log(c, what, e)) == 0)
-		rc = central_exec(c, "COMMIT", "cannot delete the envelopes",
-		    e);
+		rc = central_exec(c, "COMMIT", doing, e);
 out:
 	sqlite3_finalize(st);
+	sqlite3_finalize(sel);
 	if (rc != 0) {
 		central_rollback(c);
 		return rc;

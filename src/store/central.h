@@ -31,6 +31,8 @@
 
 #define CENTRAL_CREATE 0x1	/* create the file (and its dir, 0700) */
 #define CENTRAL_RDONLY 0x2	/* open read-only */
+#define CENTRAL_VERIFY 0x4	/* check the envelope digest (central_verify):
+				 * every HR open that shows figures */
 
 struct central;
 
@@ -68,6 +70,11 @@ int central_fs_check(const char *path, struct err *e);
 int central_ingest(struct central *c, const struct bundle *b,
     struct bundle_ack **acks, size_t *nacks, size_t *added, struct err *e);
 int central_env_count(struct central *c, size_t *n, struct err *e);
+/* Recompute the envelope-set digest (see central.c) and compare it with
+ * the one ingest and purge keep: 0, or CENTRAL_ENOTOURS (ERR_DATA) with
+ * "PATH was changed outside avslut-hr" if an envelope was added, removed
+ * or altered by other means; needs the store's key file (PATH-key). */
+int central_verify(struct central *c, struct err *e);
 /* Rewrite the file so that no page order shows an order of arrival (see
  * "No order of arrival" in central.c): VACUUM if an ingest or purge left
  * the store unsettled, then truncate the WAL. central_ingest leaves it

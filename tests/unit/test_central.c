@@ -39,6 +39,9 @@ rm_db(void)
 	p = xasprintf("%s-shm", dbpath);
 	unlink(p);
 	free(p);
+	p = xasprintf("%s-key", dbpath);
+	unlink(p);
+	free(p);
 }
 
 static int
@@ -735,6 +738,99 @@ test_settle(void **state)
 	    "WHERE key = 'unsettled'"), 1);
 }
 
+/* The envelope digest: kept by ingest and purge, checked on a verifying
+ * open; a row added or removed behind avslut-hr's back is refused. */
+static void
+test_digest(void **state)
+{
+	struct central *c;
+	struct bundle b;
+	struct bundle_ack *acks;
+	struct err e;
+	size_t n, added, deleted;
+	uint8_t ids[2][BUNDLE_ID_BYTES];
+	char *key;
+
+	(void)state;
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_CREATE, &e), 0);
+	assert_int_equal(central_interviewer_add(c, pk, "", &e), 0);
+	mk_bundle(&b, 500, 6, pk);
+	assert_int_equal(central_ingest(c, &b, &acks, &n, &added, &e), 0);
+	free(acks);
+	/* Again: nothing added, the digest unchanged. */
+	assert_int_equal(central_ingest(c, &b, &acks, &n, &added, &e), 0);
+	free(acks);
+	assert_int_equal(added, 0);
+	assert_int_equal(central_verify(c, &e), 0);
+	memcpy(ids[0], b.envs[0].id, BUNDLE_ID_BYTES);
+	memcpy(ids[1], b.envs[3].id, BUNDLE_ID_BYTES);
+	assert_int_equal(central_env_delete(c,
+	    (const uint8_t (*)[BUNDLE_ID_BYTES])ids, 2, "purge test", &deleted,
+	    &e), 0);
+	assert_int_equal(deleted, 2);
+	assert_int_equal(central_verify(c, &e), 0);
+	central_close(c);
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_VERIFY, &e), 0);
+	central_close(c);
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_RDONLY |
+	    CENTRAL_VERIFY, &e), 0);
+	central_close(c);
+	/* Behind its back: refused, then accepted once put back. */
+	raw_exec(dbpath, "INSERT INTO envelopes SELECT randomblob(16), data "
+	    "FROM envelopes LIMIT 1");
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_VERIFY, &e),
+	    CENTRAL_ENOTOURS);
+	assert_int_equal(e.cls, ERR_DATA);
+	assert_non_null(strstr(e.msg, "was changed outside avslut-hr"));
+	/* Opens that show no figures still work (the log, forms). */
+	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
+	central_close(c);
+	bundle_free(&b);
+	/* A missing key file: named, refused. */
+	key = xasprintf("%s-key", dbpath);
+	assert_int_equal(rename(key, "/tmp/avslut-tc-key-aside"), 0);
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_VERIFY, &e),
+	    CENTRAL_ENOTOURS);
+	assert_non_null(strstr(e.msg, "is missing"));
+	assert_int_equal(rename("/tmp/avslut-tc-key-aside", key), 0);
+	free(key);
+}
+
+/* Schema 1 gets its key and digest in the migration, logged; a key file
+ * already there (a digest removed) is refused, never started afresh. */
+static void
+test_digest_migration(void **state)
+{
+	struct central *c;
+	struct central_log_entry *log;
+	struct err e;
+	size_t n, i;
+	int found = 0;
+	char *key;
+
+	(void)state;
+	assert_int_equal(mkdir(dirname_of(dbpath), 0700) == 0 ||
+	    errno == EEXIST, 1);
+	make_v1();
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_VERIFY, &e), 0);
+	assert_int_equal(central_log_list(c, &log, &n, &e), 0);
+	for (i = 0; i < n; i++)
+		found += strstr(log[i].what, "envelope digest started over "
+		    "40 envelopes") != NULL;
+	central_log_list_free(log, n);
+	assert_int_equal(found, 1);
+	central_close(c);
+	/* Someone takes the digest out and sets the schema back. */
+	raw_exec(dbpath, "DROP TABLE store_meta; DROP TABLE releases; "
+	    "PRAGMA user_version = 1");
+	assert_int_equal(central_open(&c, dbpath, 0, &e), CENTRAL_ENOTOURS);
+	assert_non_null(strstr(e.msg, "has no envelope digest, but its key "
+	    "file"));
+	key = xasprintf("%s-key", dbpath);
+	assert_non_null(strstr(e.msg, key));
+	free(key);
+}
+
 int
 main(void)
 {
@@ -757,6 +853,9 @@ main(void)
 		cmocka_unit_test_teardown(test_foreach, each_teardown),
 		cmocka_unit_test_teardown(test_relayout, each_teardown),
 		cmocka_unit_test_teardown(test_settle, each_teardown),
+		cmocka_unit_test_teardown(test_digest, each_teardown),
+		cmocka_unit_test_teardown(test_digest_migration,
+		    each_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
