@@ -6,49 +6,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include "util/esc.h"
 #include "util/i18n.h"
 #include "util/xmem.h"
-
-/* 1 if s is a plain number ("-12", "0,25"): left as it is. */
-static int
-csv_is_number(const char *s)
-{
-	const char *p = s;
-
-	if (*p == '-')
-		p++;
-	if (*p < '0' || *p > '9')
-		return 0;
-	while ((*p >= '0' && *p <= '9') || *p == ',' || *p == '.')
-		p++;
-	return *p == '\0';
-}
-
-/* A field, quoted where needed. A cell a spreadsheet would run as a
- * formula (starting with = + - @, a tab or a carriage return: OWASP's
- * list) gets a leading apostrophe, so it is shown as text; numbers are
- * left alone. Unit, area and choice names come from files HR edits, but
- * a report is opened by others. */
-static void
-csv_field(FILE *f, const char *s)
-{
-	int formula = strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0' &&
-	    !csv_is_number(s);
-
-	if (strpbrk(s, ";\"\r\n\t") == NULL && !formula) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	if (formula)
-		fputc('\'', f);
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
 
 /* A column name, level or measure in the report's language: the English
  * names are the stable ones (avslut-report(5)), Swedish under --lang sv. */
@@ -112,10 +72,10 @@ csv_line(const struct csv_row *r, const char *question,
 	v[7] = csv_word(measure, r->sv);
 	v[8] = value;
 	for (i = 0; i < 9; i++) {
-		csv_field(r->f, v[i] != NULL ? v[i] : "");
+		esc_csv(r->f, v[i] != NULL ? v[i] : "");
 		fputc(';', r->f);
 	}
-	csv_field(r->f, status == NULL ? "" : status[0] != '\0' && r->sv ?
+	esc_csv(r->f, status == NULL ? "" : status[0] != '\0' && r->sv ?
 	    _(status) : status);
 	fputs("\r\n", r->f);
 }
@@ -289,7 +249,7 @@ report_codebook(FILE *f, const struct report_input *in, struct err *e)
 		v[5] = "";
 		v[6] = "";
 		for (i = 0; i < 7; i++) {
-			csv_field(f, v[i]);
+			esc_csv(f, v[i]);
 			fputs(i < 6 ? ";" : "\r\n", f);
 		}
 		for (c = 0; c < aq->ncat; c++) {
@@ -305,7 +265,7 @@ report_codebook(FILE *f, const struct report_input *in, struct err *e)
 			v[6] = report_catlabel(aq, c, in->lang, lb,
 			    sizeof(lb));
 			for (i = 0; i < 7; i++) {
-				csv_field(f, i < 5 ? (i == 0 ? aq->id : "") :
+				esc_csv(f, i < 5 ? (i == 0 ? aq->id : "") :
 				    v[i]);
 				fputs(i < 6 ? ";" : "\r\n", f);
 			}

@@ -6,33 +6,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "util/esc.h"
 #include "util/i18n.h"
-
-static void
-html_text(FILE *f, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&#39;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
-}
 
 static const char html_css[] =
     "body{font-family:system-ui,-apple-system,\"Segoe UI\",sans-serif;"
@@ -89,7 +64,7 @@ html_begin(FILE *f, const char *title)
 	fputs(
 	    "<meta name=\"viewport\" content=\"width=device-width, "
 	    "initial-scale=1\">\n<title>", f);
-	html_text(f, title);
+	esc_html(f, title);
 	fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n",
 	    html_css);
 }
@@ -100,7 +75,7 @@ html_banner(FILE *f, const char *text)
 	const char *p;
 
 	fputs("<div class=\"sample\" role=\"note\">", f);
-	html_text(f, text);
+	esc_html(f, text);
 	fputs("</div>\n", f);
 	/* and in the top margin of every printed page: a CSS string, so
 	 * only what a string may hold (the text is ours, not a record's) */
@@ -123,7 +98,7 @@ static void
 html_heading(FILE *f, int level, const char *text)
 {
 	fprintf(f, "<h%d>", level);
-	html_text(f, text);
+	esc_html(f, text);
 	fprintf(f, "</h%d>\n", level);
 }
 
@@ -131,7 +106,7 @@ static void
 html_para(FILE *f, const char *text)
 {
 	fputs("<p>", f);
-	html_text(f, text);
+	esc_html(f, text);
 	fputs("</p>\n", f);
 }
 
@@ -144,7 +119,7 @@ html_table(FILE *f, size_t ncols, const char *const *head,
 	fputs("<table>\n<thead><tr>", f);
 	for (c = 0; c < ncols; c++) {
 		fputs("<th scope=\"col\">", f);
-		html_text(f, head[c]);
+		esc_html(f, head[c]);
 		fputs("</th>", f);
 	}
 	fputs("</tr></thead>\n<tbody>\n", f);
@@ -152,7 +127,7 @@ html_table(FILE *f, size_t ncols, const char *const *head,
 		fputs("<tr>", f);
 		for (c = 0; c < ncols; c++) {
 			fputs(c == 0 ? "<th scope=\"row\">" : "<td>", f);
-			html_text(f, cells[r * ncols + c]);
+			esc_html(f, cells[r * ncols + c]);
 			fputs(c == 0 ? "</th>" : "</td>", f);
 		}
 		fputs("</tr>\n", f);
@@ -169,7 +144,7 @@ html_list(FILE *f, const char *const *items, size_t n, int ordered)
 	    "<ul class=\"texts\">\n", f);
 	for (i = 0; i < n; i++) {
 		fputs("<li>", f);
-		html_text(f, items[i]);
+		esc_html(f, items[i]);
 		fputs("</li>\n", f);
 	}
 	fputs(ordered == 1 ? "</ol>\n" : "</ul>\n", f);
@@ -185,18 +160,18 @@ html_bars(FILE *f, const char *title, const char *const *labels,
 	size_t i;
 
 	fputs("<figure>\n<figcaption>", f);
-	html_text(f, title);
+	esc_html(f, title);
 	fputs("</figcaption>\n<table class=\"bars\">\n", f);
 	for (i = 0; i < n; i++) {
 		double s = shares[i] < 0 ? 0 : shares[i] > 1 ? 1 : shares[i];
 
 		fputs("<tr><th scope=\"row\">", f);
-		html_text(f, labels[i]);
+		esc_html(f, labels[i]);
 		fprintf(f, "</th><td class=\"b\"><span class=\"track\" "
 		    "aria-hidden=\"true\"><span class=\"bar\" style=\""
 		    "width:%.1f%%\"></span></span></td><td class=\"f\">",
 		    s * 100);
-		html_text(f, figures[i]);
+		esc_html(f, figures[i]);
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</table>\n</figure>\n", f);
@@ -220,7 +195,7 @@ html_spark(FILE *f, const double *v, size_t n, const char *alt)
 		}
 	fputs("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
 	    "width=\"84\" height=\"22\" viewBox=\"0 0 84 22\"><title>", f);
-	html_text(f, alt);
+	esc_html(f, alt);
 	fputs("</title><polyline class=\"spark\" points=\"", f);
 	for (i = 0; i < n; i++) {
 		double x, y;
@@ -250,7 +225,7 @@ html_table_spark(FILE *f, size_t ncols, const char *const *head,
 	fputs("<table>\n<thead><tr>", f);
 	for (c = 0; c <= ncols; c++) {
 		fputs("<th scope=\"col\">", f);
-		html_text(f, head[c]);
+		esc_html(f, head[c]);
 		fputs("</th>", f);
 	}
 	fputs("</tr></thead>\n<tbody>\n", f);
@@ -258,7 +233,7 @@ html_table_spark(FILE *f, size_t ncols, const char *const *head,
 		fputs("<tr>", f);
 		for (c = 0; c < ncols; c++) {
 			fputs(c == 0 ? "<th scope=\"row\">" : "<td>", f);
-			html_text(f, cells[r * ncols + c]);
+			esc_html(f, cells[r * ncols + c]);
 			fputs(c == 0 ? "</th>" : "</td>", f);
 		}
 		fputs("<td>", f);
@@ -311,18 +286,18 @@ html_heatmap(FILE *f, const struct report_heat *h)
 	w = (int)lw + (int)h->ncols * cw + (int)hh;
 	ht = (int)hh + (int)h->nrows * rh + 4;
 	fputs("<figure>\n<figcaption>", f);
-	html_text(f, h->title);
+	esc_html(f, h->title);
 	fprintf(f, "</figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
 	    "role=\"img\" class=\"heat\" width=\"%d\" height=\"%d\" "
 	    "viewBox=\"0 0 %d %d\"><title>", w, ht, w, ht);
-	html_text(f, h->title);
+	esc_html(f, h->title);
 	fputs("</title>\n<desc>", f);
-	html_text(f, h->desc);
+	esc_html(f, h->desc);
 	fputs("</desc>\n", f);
 	for (c = 0; c < h->ncols; c++) {
 		fprintf(f, "<text transform=\"translate(%d,%d) rotate(-45)\">",
 		    (int)lw + (int)c * cw + cw / 2, (int)hh - 4);
-		html_text(f, h->cols[c]);
+		esc_html(f, h->cols[c]);
 		fputs("</text>\n", f);
 	}
 	for (r = 0; r < h->nrows; r++) {
@@ -330,7 +305,7 @@ html_heatmap(FILE *f, const struct report_heat *h)
 
 		fprintf(f, "<text x=\"0\" y=\"%d\"%s>", y + 14, r == 0 ?
 		    " font-weight=\"bold\"" : "");
-		html_text(f, h->rows[r]);
+		esc_html(f, h->rows[r]);
 		fputs("</text>\n", f);
 		for (c = 0; c < h->ncols; c++) {
 			double v = h->v[r * h->ncols + c];
@@ -342,17 +317,17 @@ html_heatmap(FILE *f, const struct report_heat *h)
 				heat_colour(col, sizeof(col), v,
 				    h->ref[c]);
 			fputs("<g><title>", f);
-			html_text(f, h->rows[r]);
+			esc_html(f, h->rows[r]);
 			fputs(", ", f);
-			html_text(f, h->cols[c]);
+			esc_html(f, h->cols[c]);
 			fputs(": ", f);
-			html_text(f, h->alt[r * h->ncols + c]);
+			esc_html(f, h->alt[r * h->ncols + c]);
 			fprintf(f, "</title><rect x=\"%d\" y=\"%d\" "
 			    "width=\"%d\" height=\"%d\" fill=\"%s\" "
 			    "stroke=\"#ffffff\"/><text x=\"%d\" y=\"%d\" "
 			    "text-anchor=\"middle\">", x, y, cw, rh, col,
 			    x + cw / 2, y + 14);
-			html_text(f, h->alt[r * h->ncols + c]);
+			esc_html(f, h->alt[r * h->ncols + c]);
 			fputs("</text></g>\n", f);
 		}
 	}

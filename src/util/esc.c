@@ -58,12 +58,29 @@ esc_md(FILE *f, const char *s)
 	}
 }
 
+/* 1 if s is a plain number ("-12", "0,25"): a formula-safe cell as it
+ * is, so that eNPS -76 stays a number in a spreadsheet. */
+static int
+esc_is_number(const char *s)
+{
+	const char *p = s;
+
+	if (*p == '-')
+		p++;
+	if (*p < '0' || *p > '9')
+		return 0;
+	while ((*p >= '0' && *p <= '9') || *p == ',' || *p == '.')
+		p++;
+	return *p == '\0';
+}
+
 void
 esc_csv(FILE *f, const char *s)
 {
-	int formula = strchr("=+-@\t\r", *s) != NULL && *s != '\0';
+	int formula = strchr("=+-@\t\r", *s) != NULL && *s != '\0' &&
+	    !esc_is_number(s);
 
-	if (!formula && strpbrk(s, ";\"\r\n") == NULL) {
+	if (!formula && strpbrk(s, ";\"\r\n\t") == NULL) {
 		fputs(s, f);
 		return;
 	}

@@ -12,8 +12,9 @@ void esc_html(FILE *f, const char *s);
  * so that plain text reads as plain text. */
 void esc_md(FILE *f, const char *s);
 /* One CSV field for ';'-separated files: quoted when it holds ; " CR or
- * LF, and a cell a spreadsheet would run as a formula (starting with =,
- * +, -, @, tab or CR; OWASP) is prefixed with ' so it stays text. */
+ * LF or a tab, and a cell a spreadsheet would run as a formula (starting
+ * with =, +, -, @, tab or CR; OWASP) is prefixed with ' so it stays text;
+ * a plain number ("-76", "0,25") is written as it is. */
 void esc_csv(FILE *f, const char *s);
 
 #endif
