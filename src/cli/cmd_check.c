@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "form/form.h"
 #include "util/msg.h"
+#include "util/i18n.h"
 
 static void
 check_usage(FILE *f)
@@ -64,13 +65,13 @@ cmd_check(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		msg_warn("check: no form given: see avslut check --help");
+		msg_warn(_("check: no form given: see avslut check --help"));
 		return EX_USAGE;
 	}
 	for (i = optind; i < argc; i++) {
 		memset(&d, 0, sizeof d);
 		if (stat(argv[i], &st) == -1 || access(argv[i], R_OK) == -1) {
-			msg_warn("cannot read %s: %s: check the path", argv[i],
+			msg_warn(_("cannot read %s: %s: check the path"), argv[i],
 			    strerror(errno));
 			rc = EX_NOINPUT;
 			continue;
@@ -79,8 +80,8 @@ cmd_check(int argc, char **argv)
 			for (j = 0; j < d.n; j++)
 				fprintf(stderr, "%s\n", d.msg[j]);
 			if (d.dropped > 0)
-				fprintf(stderr, "%s: %zu more problems not "
-				    "shown\n", argv[i], d.dropped);
+				fprintf(stderr, _("%s: %zu more problems not "
+				    "shown\n"), argv[i], d.dropped);
 			if (rc == 0)
 				rc = EX_DATAERR;
 			form_diags_free(&d);
@@ -96,16 +97,16 @@ cmd_check(int argc, char **argv)
 			continue;
 		}
 		form_hash_hex(f, hex);
-		printf("%s: %s version %lu, %zu questions, languages ",
+		printf(_("%s: %s version %lu, %zu questions, languages "),
 		    argv[i], f->id, (unsigned long)f->version,
 		    f->nquestions);
 		for (j = 0; j < f->nlangs; j++)
 			printf("%s%s", j ? "," : "", f->langs[j]);
-		printf(", hash %.16s\n", hex);
+		printf(_(", hash %.16s\n"), hex);
 		form_free(f);
 	}
 	if (fflush(stdout) == EOF) {
-		msg_warn("check: cannot write the output");
+		msg_warn(_("check: cannot write the output"));
 		return EX_IOERR;
 	}
 	return rc;

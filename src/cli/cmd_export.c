@@ -13,6 +13,7 @@
 #include "sync/sync.h"
 #include "util/msg.h"
 #include "util/paths.h"
+#include "util/i18n.h"
 
 static void
 export_usage(FILE *f)
@@ -72,8 +73,8 @@ cmd_export(int argc, char **argv)
 		}
 	}
 	if (optind + 1 != argc) {
-		msg_warn("export: give exactly one file to write: see avslut "
-		    "export --help");
+		msg_warn(_("export: give exactly one file to write: see avslut "
+		    "export --help"));
 		return EX_USAGE;
 	}
 	file = argv[optind];
@@ -84,31 +85,31 @@ cmd_export(int argc, char **argv)
 	min = now ? 1 : cfg->sync_min;
 	dir = paths_data_dir("avslut");
 	if (!profile_exists(dir)) {
-		msg_warn("export: this laptop has no interviewer profile yet: "
-		    "run avslut init first");
+		msg_warn(_("export: this laptop has no interviewer profile yet: "
+		    "run avslut init first"));
 		ex = EX_NOINPUT;
 		goto out;
 	}
 	if ((lock = sync_lock(dir, &e)) == -1) {
-		msg_warn("export: %s", e.msg);
+		msg_warn(_("export: %s"), e.msg);
 		ex = EX_TEMPFAIL;
 		goto out;
 	}
 	if (outbox_open(dir, &ob, &e) != 0 ||
 	    outbox_env_count(ob, &waiting, &e) != 0) {
-		msg_warn("export: %s", e.msg);
+		msg_warn(_("export: %s"), e.msg);
 		ex = EX_IOERR;
 		goto out;
 	}
 	if (waiting == 0 || waiting < min) {
 		if (waiting == 0)
-			printf("0 sealed interviews exported: none are "
-			    "waiting; %s was not written\n", file);
+			printf(_("0 sealed interviews exported: none are "
+			    "waiting; %s was not written\n"), file);
 		else
-			printf("0 sealed interviews exported: %zu waiting; "
+			printf(_("0 sealed interviews exported: %zu waiting; "
 			    "export waits until %zu are, so that one bundle "
 			    "rarely carries one interview (--now exports them "
-			    "anyway); %s was not written\n", waiting, min,
+			    "anyway); %s was not written\n"), waiting, min,
 			    file);
 		goto out;
 	}
@@ -119,12 +120,12 @@ cmd_export(int argc, char **argv)
 	o.sign_sk = prof->sign_sk;
 	o.sign_pk = prof->sign_pk;
 	if ((rc = sync_export(ob, &o, file, &n, &e)) != 0) {
-		msg_warn("export: %s", e.msg);
+		msg_warn(_("export: %s"), e.msg);
 		ex = cli_exit_code_or(&e, sync_exit_code(rc, 0));
 		goto out;
 	}
-	printf("%zu sealed interview%s exported to %s; they stay on this "
-	    "laptop until HR's receipt is read (avslut receipt FILE)\n", n,
+	printf(_("%zu sealed interview%s exported to %s; they stay on this "
+	    "laptop until HR's receipt is read (avslut receipt FILE)\n"), n,
 	    n == 1 ? "" : "s", file);
 out:
 	profile_free(prof);

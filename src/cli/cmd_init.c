@@ -16,6 +16,7 @@
 #include "util/pass.h"
 #include "util/paths.h"
 #include "util/xmem.h"
+#include "util/i18n.h"
 
 static void
 init_usage(FILE *f)
@@ -111,8 +112,8 @@ cmd_init(int argc, char **argv)
 			break;
 		case 'k':
 			if (key_kdf_parse(optarg, &kdf) == -1) {
-				msg_warn("--kdf must be default or test, not "
-				    "'%s'", optarg);
+				msg_warn(_("--kdf must be default or test, not "
+				    "'%s'"), optarg);
 				return EX_USAGE;
 			}
 			break;
@@ -125,20 +126,20 @@ cmd_init(int argc, char **argv)
 		}
 	}
 	if (optind != argc) {
-		msg_warn("unexpected argument '%s': see avslut init --help",
+		msg_warn(_("unexpected argument '%s': see avslut init --help"),
 		    argv[optind]);
 		return EX_USAGE;
 	}
 	if (hrfile == NULL) {
-		msg_warn("no HR key given: use avslut init --hr-key hr.pub");
+		msg_warn(_("no HR key given: use avslut init --hr-key hr.pub"));
 		return EX_USAGE;
 	}
 	dir = paths_data_dir("avslut");
 	err_clear(&e);
 	if (profile_exists(dir)) {
-		msg_warn("an interviewer profile already exists in %s: "
+		msg_warn(_("an interviewer profile already exists in %s: "
 		    "refusing to overwrite it (its drafts would be lost); use "
-		    "avslut passwd to change the passphrase", dir);
+		    "avslut passwd to change the passphrase"), dir);
 		free(dir);
 		return EX_CANTCREAT;
 	}
@@ -148,29 +149,29 @@ cmd_init(int argc, char **argv)
 		return cli_exit_code(&e);
 	}
 	key_fingerprint(hr_pk, fpr);
-	printf("HR key fingerprint: %s\n", fpr);
+	printf(_("HR key fingerprint: %s\n"), fpr);
 	fflush(stdout);
 	env = getenv("AVSLUT_PASSPHRASE_FILE");
 	if (typed != NULL) {
 		if (!init_fpr_match(typed, fpr)) {
-			msg_warn("the fingerprint of %s is not the one given "
+			msg_warn(_("the fingerprint of %s is not the one given "
 			    "with --fingerprint: do not use this key; ask HR "
-			    "for hr.pub again", hrfile);
+			    "for hr.pub again"), hrfile);
 			free(dir);
 			return EX_DATAERR;
 		}
 	} else if (passfile == NULL && (env == NULL || env[0] == '\0') &&
 	    isatty(STDIN_FILENO)) {
 		if (!init_confirm()) {
-			msg_warn("fingerprint not confirmed: nothing was set "
+			msg_warn(_("fingerprint not confirmed: nothing was set "
 			    "up; compare it with HR's and run avslut init "
-			    "again");
+			    "again"));
 			free(dir);
 			return EX_DATAERR;
 		}
 	} else
-		printf("Compare it with the fingerprint HR gave you before "
-		    "your first interview.\n");
+		printf(_("Compare it with the fingerprint HR gave you before "
+		    "your first interview.\n"));
 	if (kdf == KEY_KDF_TEST)
 		cli_kdf_warn("the new profile");
 	if ((pass = cli_new_pass("New passphrase for your profile: ",
@@ -187,9 +188,9 @@ cmd_init(int argc, char **argv)
 	}
 	ppath = paths_join(dir, PROFILE_PUB);
 	key_fingerprint(sign_pk, sfpr);
-	printf("Profile created in %s.\n"
+	printf(_("Profile created in %s.\n"
 	    "Give %s to HR (avslut-hr interviewers add);\n"
-	    "its fingerprint is %s\n", dir, ppath, sfpr);
+	    "its fingerprint is %s\n"), dir, ppath, sfpr);
 	free(ppath);
 	free(dir);
 	return 0;

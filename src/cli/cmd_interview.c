@@ -117,8 +117,8 @@ interview_run(int argc, char **argv, int home)
 		case 'l':
 			if (strcmp(optarg, "sv") != 0 &&
 			    strcmp(optarg, "en") != 0) {
-				msg_warn("--lang %s: the screens speak sv or "
-				    "en", optarg);
+				msg_warn(_("--lang %s: the screens speak sv or "
+				    "en"), optarg);
 				return EX_USAGE;
 			}
 			i18n_init(optarg);
@@ -150,7 +150,7 @@ interview_run(int argc, char **argv, int home)
 	if ((a.cfg = config_load("avslut", &e)) == NULL)
 		msg_die(cli_exit_code(&e), "%s", e.msg);
 	if (interview_forms(&a) == -1)
-		msg_die(EX_SOFTWARE, "the built-in form does not load");
+		msg_die(EX_SOFTWARE, _("the built-in form does not load"));
 	if (outbox_open(a.datadir, &a.ob, &e) == -1) {
 		interview_cleanup(&a);
 		msg_die(EX_IOERR, "%s", e.msg);

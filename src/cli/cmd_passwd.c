@@ -11,6 +11,7 @@
 #include "util/msg.h"
 #include "util/pass.h"
 #include "util/paths.h"
+#include "util/i18n.h"
 
 static void
 passwd_usage(FILE *f)
@@ -50,8 +51,8 @@ cmd_passwd(int argc, char **argv)
 			break;
 		case 'k':
 			if (key_kdf_parse(optarg, &kdf) == -1) {
-				msg_warn("--kdf must be default or test, not "
-				    "'%s'", optarg);
+				msg_warn(_("--kdf must be default or test, not "
+				    "'%s'"), optarg);
 				return EX_USAGE;
 			}
 			setkdf = 1;
@@ -65,15 +66,15 @@ cmd_passwd(int argc, char **argv)
 		}
 	}
 	if (optind != argc) {
-		msg_warn("unexpected argument '%s': see avslut passwd --help",
+		msg_warn(_("unexpected argument '%s': see avslut passwd --help"),
 		    argv[optind]);
 		return EX_USAGE;
 	}
 	dir = paths_data_dir("avslut");
 	err_clear(&e);
 	if (!profile_exists(dir)) {
-		msg_warn("no interviewer profile in %s: set one up with "
-		    "avslut init --hr-key hr.pub", dir);
+		msg_warn(_("no interviewer profile in %s: set one up with "
+		    "avslut init --hr-key hr.pub"), dir);
 		free(dir);
 		return EX_NOINPUT;
 	}
@@ -86,7 +87,7 @@ cmd_passwd(int argc, char **argv)
 	/* A wrong passphrase is refused before the new one is asked for. */
 	rc = profile_unlock(dir, old, &p, &e);
 	if (rc != 0 && e.cls == ERR_PERM)
-		msg_warn("%s: nothing was changed", e.msg);
+		msg_warn(_("%s: nothing was changed"), e.msg);
 	else if (rc != 0)
 		msg_warn("%s", e.msg);
 	if (rc != 0) {
@@ -98,9 +99,9 @@ cmd_passwd(int argc, char **argv)
 		goto out;
 	}
 	if ((rc = profile_rewrap(dir, p, new, setkdf ? &kdf : NULL, &e)) != 0)
-		msg_warn("%s: the old passphrase still applies", e.msg);
+		msg_warn(_("%s: the old passphrase still applies"), e.msg);
 	else
-		printf("The passphrase is changed; drafts stay readable.\n");
+		printf(_("The passphrase is changed; drafts stay readable.\n"));
 	rc = rc == 0 ? 0 : cli_exit_code(&e);
 out:
 	profile_free(p);

@@ -130,7 +130,7 @@ cmd_print(int argc, char **argv)
 		msg_warn("%s", e.msg);
 		rc = cli_exit_code(&e);
 	} else if (rc != 0)
-		msg_warn("print: %s", e.msg);
+		msg_warn(_("print: %s"), e.msg);
 	free(buf);
 	return rc;
 }

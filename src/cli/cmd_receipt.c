@@ -12,6 +12,7 @@
 #include "sync/sync.h"
 #include "util/msg.h"
 #include "util/paths.h"
+#include "util/i18n.h"
 
 static void
 receipt_usage(FILE *f)
@@ -56,41 +57,41 @@ cmd_receipt(int argc, char **argv)
 		}
 	}
 	if (optind + 1 != argc) {
-		msg_warn("receipt: give exactly one receipt file: see avslut "
-		    "receipt --help");
+		msg_warn(_("receipt: give exactly one receipt file: see avslut "
+		    "receipt --help"));
 		return EX_USAGE;
 	}
 	dir = paths_data_dir("avslut");
 	if (!profile_exists(dir)) {
-		msg_warn("receipt: this laptop has no interviewer profile yet: "
-		    "run avslut init first");
+		msg_warn(_("receipt: this laptop has no interviewer profile yet: "
+		    "run avslut init first"));
 		ex = EX_NOINPUT;
 		goto out;
 	}
 	if ((lock = sync_lock(dir, &e)) == -1) {
-		msg_warn("receipt: %s", e.msg);
+		msg_warn(_("receipt: %s"), e.msg);
 		ex = EX_TEMPFAIL;
 		goto out;
 	}
 	if (outbox_open(dir, &ob, &e) != 0) {
-		msg_warn("receipt: %s", e.msg);
+		msg_warn(_("receipt: %s"), e.msg);
 		ex = EX_IOERR;
 		goto out;
 	}
 	if ((rc = sync_receipt_file(ob, argv[optind], &r, &e)) != 0) {
-		msg_warn("receipt: %s", e.msg);
+		msg_warn(_("receipt: %s"), e.msg);
 		ex = cli_exit_code_or(&e, sync_exit_code(rc, 0));
 		goto out;
 	}
 	if (r.refused > 0)
-		msg_warn("receipt: %zu kept because HR holds different bytes "
-		    "under the same id (%s): tell HR", r.refused, e.msg);
+		msg_warn(_("receipt: %zu kept because HR holds different bytes "
+		    "under the same id (%s): tell HR"), r.refused, e.msg);
 	if (outbox_env_count(ob, &left, &e) != 0) {
-		msg_warn("receipt: %s", e.msg);
+		msg_warn(_("receipt: %s"), e.msg);
 		ex = EX_IOERR;
 		goto out;
 	}
-	printf("%zu sealed interview%s confirmed, %zu still waiting\n",
+	printf(_("%zu sealed interview%s confirmed, %zu still waiting\n"),
 	    r.confirmed, r.confirmed == 1 ? "" : "s", left);
 out:
 	outbox_close(ob);

@@ -14,6 +14,7 @@
 #include "sync/sync.h"
 #include "util/msg.h"
 #include "util/paths.h"
+#include "util/i18n.h"
 
 static void
 status_usage(FILE *f)
@@ -79,8 +80,8 @@ cmd_status(int argc, char **argv)
 		}
 	}
 	if (optind != argc) {
-		msg_warn("status: unexpected argument '%s': see avslut status "
-		    "--help", argv[optind]);
+		msg_warn(_("status: unexpected argument '%s': see avslut status "
+		    "--help"), argv[optind]);
 		return EX_USAGE;
 	}
 	if ((cfg = config_load("avslut", &e)) == NULL) {
@@ -89,8 +90,8 @@ cmd_status(int argc, char **argv)
 	}
 	dir = paths_data_dir("avslut");
 	if (!profile_exists(dir)) {
-		msg_warn("status: this laptop has no interviewer profile yet: "
-		    "run avslut init first");
+		msg_warn(_("status: this laptop has no interviewer profile yet: "
+		    "run avslut init first"));
 		ex = EX_NOINPUT;
 		goto out;
 	}
@@ -98,22 +99,22 @@ cmd_status(int argc, char **argv)
 	    outbox_env_list(ob, &envs, &n, &e) != 0 ||
 	    outbox_draft_list(ob, &drafts, &ndrafts, &e) != 0 ||
 	    outbox_meta_get(ob, OUTBOX_META_LAST_SYNC, &last, &e) != 0) {
-		msg_warn("status: %s", e.msg);
+		msg_warn(_("status: %s"), e.msg);
 		ex = EX_IOERR;
 		goto out;
 	}
 	for (i = 0; i < n; i++)
 		exported += envs[i].exported != 0;
 	status_time(last, when, sizeof when);
-	printf("sealed interviews waiting: %zu", n);
+	printf(_("sealed interviews waiting: %zu"), n);
 	if (exported > 0)
-		printf(" (%zu exported, waiting for HR's receipt)", exported);
-	printf("\nunfinished drafts:         %zu\n", ndrafts);
-	printf("last successful sync:      %s\n", when);
-	printf("sync sends to:             %s\n", cfg->sync_to ? cfg->sync_to :
+		printf(_(" (%zu exported, waiting for HR's receipt)"), exported);
+	printf(_("\nunfinished drafts:         %zu\n"), ndrafts);
+	printf(_("last successful sync:      %s\n"), when);
+	printf(_("sync sends to:             %s\n"), cfg->sync_to ? cfg->sync_to :
 	    "not set (sync.to in the config, or avslut sync --to DEST)");
-	printf("sync waits for:            %u sealed interviews "
-	    "(sync.min_waiting; --now sends fewer)\n", cfg->sync_min);
+	printf(_("sync waits for:            %u sealed interviews "
+	    "(sync.min_waiting; --now sends fewer)\n"), cfg->sync_min);
 out:
 	outbox_env_list_free(envs, n);
 	free(drafts);

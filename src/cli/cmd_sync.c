@@ -15,6 +15,7 @@
 #include "util/msg.h"
 #include "util/paths.h"
 #include "util/xmem.h"
+#include "util/i18n.h"
 
 #define SYNC_BAR_WIDTH 30
 
@@ -54,7 +55,8 @@ sync_bar(void *arg, size_t done, size_t total)
 		return;
 	*last = pct;
 	fill = pct * SYNC_BAR_WIDTH / 100;
-	fprintf(stderr, "\rsending [%.*s%*s] %3d%%", fill,
+	fputc('\r', stderr);
+	fprintf(stderr, _("sending [%.*s%*s] %3d%%"), fill,
 	    "##############################", SYNC_BAR_WIDTH - fill, "", pct);
 	fflush(stderr);
 }
@@ -114,8 +116,8 @@ cmd_sync(int argc, char **argv)
 		}
 	}
 	if (optind != argc) {
-		msg_warn("sync: unexpected argument '%s': see avslut sync "
-		    "--help", argv[optind]);
+		msg_warn(_("sync: unexpected argument '%s': see avslut sync "
+		    "--help"), argv[optind]);
 		return EX_USAGE;
 	}
 	if ((cfg = config_load("avslut", &e)) == NULL) {
@@ -125,32 +127,32 @@ cmd_sync(int argc, char **argv)
 	if (to == NULL)
 		to = cfg->sync_to;
 	if (to == NULL) {
-		msg_warn("sync: no destination: give --to DEST or set sync.to "
-		    "in the config (see avslut sync --help)");
+		msg_warn(_("sync: no destination: give --to DEST or set sync.to "
+		    "in the config (see avslut sync --help)"));
 		ex = EX_USAGE;
 		goto out;
 	}
 	if ((rc = sync_dest_parse(&dest, to, &e)) != 0) {
-		msg_warn("sync: %s", e.msg);
+		msg_warn(_("sync: %s"), e.msg);
 		ex = cli_exit_code_or(&e, sync_exit_code(rc, 0));
 		goto out;
 	}
 	where = sync_dest_str(&dest);
 	dir = paths_data_dir("avslut");
 	if (!profile_exists(dir)) {
-		msg_warn("sync: this laptop has no interviewer profile yet: "
-		    "run avslut init first");
+		msg_warn(_("sync: this laptop has no interviewer profile yet: "
+		    "run avslut init first"));
 		ex = EX_NOINPUT;
 		goto out;
 	}
 	if ((lock = sync_lock(dir, &e)) == -1) {
-		msg_warn("sync: %s", e.msg);
+		msg_warn(_("sync: %s"), e.msg);
 		ex = EX_TEMPFAIL;
 		goto out;
 	}
 	if (outbox_open(dir, &ob, &e) != 0 ||
 	    outbox_env_count(ob, &waiting, &e) != 0) {
-		msg_warn("sync: %s", e.msg);
+		msg_warn(_("sync: %s"), e.msg);
 		ex = EX_IOERR;
 		goto out;
 	}
@@ -162,13 +164,13 @@ cmd_sync(int argc, char **argv)
 	o.min = now ? 1 : cfg->sync_min;
 	if (waiting < o.min && dest.kind != SYNC_DIR) {
 		if (waiting == 0)
-			printf("0 sealed interviews sent, 0 confirmed: none "
-			    "are waiting\n");
+			printf(_("0 sealed interviews sent, 0 confirmed: none "
+			    "are waiting\n"));
 		else
-			printf("0 sealed interviews sent, 0 confirmed: %zu "
+			printf(_("0 sealed interviews sent, 0 confirmed: %zu "
 			    "waiting; sync waits until %zu are, so that one "
 			    "sync rarely carries one interview (--now sends "
-			    "them anyway)\n", waiting, o.min);
+			    "them anyway)\n"), waiting, o.min);
 		goto out;
 	}
 	if (waiting >= o.min && waiting > 0) {
@@ -180,7 +182,7 @@ cmd_sync(int argc, char **argv)
 		/* A drop folder with too few new: apply HR's receipts, which
 		 * needs only the public key, and send nothing. */
 		if ((rc = profile_peek(dir, hr_pk, sign_pk, &e)) != 0) {
-			msg_warn("sync: %s", e.msg);
+			msg_warn(_("sync: %s"), e.msg);
 			ex = cli_exit_code(&e);
 			goto out;
 		}
@@ -194,28 +196,28 @@ cmd_sync(int argc, char **argv)
 	if (bar != -1)
 		fputs("\r\033[K", stderr);
 	if (rc != 0) {
-		msg_warn("sync to %s: %s", where, e.msg);
-		msg_warn("nothing was removed from this laptop: %zu sealed "
-		    "interview%s still waiting", waiting, sync_plural(waiting));
+		msg_warn(_("sync to %s: %s"), where, e.msg);
+		msg_warn(_("nothing was removed from this laptop: %zu sealed "
+		    "interview%s still waiting"), waiting, sync_plural(waiting));
 		ex = cli_exit_code_or(&e, sync_exit_code(rc, r.detail));
 		goto out;
 	}
 	if (r.bad_receipts > 0)
-		msg_warn("sync: %zu receipt%s in the drop folder could not be "
+		msg_warn(_("sync: %zu receipt%s in the drop folder could not be "
 		    "read and %s left there (%s): their interviews stay on "
-		    "this laptop", r.bad_receipts, sync_plural(r.bad_receipts),
+		    "this laptop"), r.bad_receipts, sync_plural(r.bad_receipts),
 		    r.bad_receipts == 1 ? "is" : "are", r.note);
 	if (r.refused > 0)
-		msg_warn("sync: %zu kept because HR holds different bytes "
-		    "under the same id (%s): tell HR", r.refused, e.msg);
-	printf("%zu sealed interview%s sent, %zu confirmed", r.sent,
+		msg_warn(_("sync: %zu kept because HR holds different bytes "
+		    "under the same id (%s): tell HR"), r.refused, e.msg);
+	printf(_("%zu sealed interview%s sent, %zu confirmed"), r.sent,
 	    sync_plural(r.sent), r.confirmed);
 	if (dest.kind == SYNC_DIR && r.pending > 0)
-		printf(", %zu waiting for HR's receipt in the drop folder",
+		printf(_(", %zu waiting for HR's receipt in the drop folder"),
 		    r.pending);
 	if (r.held)
-		printf("; fewer than %zu new are waiting, so none were sent "
-		    "(--now sends them anyway)", o.min);
+		printf(_("; fewer than %zu new are waiting, so none were sent "
+		    "(--now sends them anyway)"), o.min);
 	putchar('\n');
 out:
 	profile_free(prof);

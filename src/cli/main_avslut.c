@@ -49,7 +49,7 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	msg_set_prog("avslut");
 	if (sec_init() == -1)
-		msg_die(EX_SOFTWARE, "cannot initialise libsodium");
+		msg_die(EX_SOFTWARE, _("cannot initialise libsodium"));
 	i18n_init(NULL);
 	/* avslut [--lang sv|en] COMMAND: the language for every command */
 	while (argc >= 3 && strcmp(argv[1], "--lang") == 0 &&
@@ -75,7 +75,7 @@ main(int argc, char **argv)
 	for (i = 0; avslut_cmds[i].name != NULL; i++)
 		if (strcmp(argv[1], avslut_cmds[i].name) == 0)
 			return avslut_cmds[i].run(argc - 1, argv + 1);
-	msg_warn("unknown command '%.*s': see avslut --help",
+	msg_warn(_("unknown command '%.*s': see avslut --help"),
 	    (int)strcspn(argv[1], "="), argv[1]);
 	return EX_USAGE;
 }
