@@ -542,7 +542,8 @@ def io_verdict(r, errno_name, prog):
 
 def t_io_errors():
     """write/fsync fail with EIO (once) and ENOSPC (from then on) at call
-    N, for every N of one sync (path) and one ingest (drop folder)."""
+    N, for every N of one sync (path) and one ingest (drop folder); then
+    power cuts at call N (writes since each file's last fsync undone)."""
     so, whynot = build_shim()
     if so is None:
         skip("io_errors", whynot)
@@ -603,6 +604,35 @@ def io_errors(so, base):
             if w or h2.returncode or r2.returncode or lap.ids():
                 bad.append("ingest %s at %d: %s; again: %s %s" % (
                     errno_name, n, w or why(h), why(h2), why(r2)))
+    # Power cuts: at call N every write since its file's last fsync is
+    # undone and the program killed; then a clean run must deliver all.
+    # Every third call (every call with AVSLUT_FAULTS_FULL=1), to keep
+    # make check short.
+    step = 1 if os.environ.get("AVSLUT_FAULTS_FULL") else 3
+    cuts = 0
+    for n in range(1, n_sync + 1, step):
+        lap.seal(2)
+        r = lap.avslut("sync", "--to", db, "--now",
+                       extra=shim_env(so, n, "POWER"))
+        cuts += r.returncode == -9
+        r2 = lap.avslut("sync", "--to", db, "--now")
+        if r.returncode not in (0, -9) or r2.returncode or lap.ids():
+            bad.append("sync power cut at %d: %s; again: %s" % (
+                n, why(r), why(r2)))
+    for n in range(1, n_ingest + 1, step):
+        lap.seal(2)
+        lap.avslut("sync", "--to", "dir:" + drop, "--now")
+        h = run([HR, "ingest", "--db", db, drop], HRHOME,
+                shim_env(so, n, "POWER"))
+        cuts += h.returncode == -9
+        h2 = run([HR, "ingest", "--db", db, drop], HRHOME)
+        r2 = lap.avslut("sync", "--to", "dir:" + drop, "--now")
+        if h.returncode not in (0, -9) or h2.returncode or r2.returncode \
+                or lap.ids():
+            bad.append("ingest power cut at %d: %s; again: %s %s" % (
+                n, why(h), why(h2), why(r2)))
+    if cuts < (n_sync + n_ingest) // (2 * step):
+        bad.append("only %d power cuts happened" % cuts)
     ids = ids_of(db)
     if (len(ids) != len(set(ids)) or set(ids) != lap.sealed or
             integrity(db) != "ok" or integrity(lap.outbox) != "ok" or
@@ -613,10 +643,48 @@ def io_errors(so, base):
     report("io_errors_every_call", not bad, "%d sync and %d ingest calls; "
            "%d bad: %s" % (n_sync, n_ingest, len(bad), "; ".join(bad[:3])))
 
+
+def t_ssh_full():
+    """HR's disk is full behind ssh: the laptop passes HR's own message
+    on ("full"), exits 74 and keeps every interview."""
+    so, whynot = build_shim()
+    if so is None:
+        skip("ssh_full", whynot)
+        return
+    db = os.path.join(T, "sshfull", "central.db")
+    os.makedirs(os.path.dirname(db))
+    lap = Laptop("sshfull")
+    lap.register(db)
+    # A stand-in for ssh that runs the remote command here, on a disk
+    # that is full from the first write (the shim).
+    fake = os.path.join(T, "sshfull", "fake-ssh")
+    with open(fake, "w") as f:
+        f.write('#!/bin/sh\nfor a; do last=$a; done\n'
+                'exec env LD_PRELOAD=%s FAULT_AT=1 FAULT_ERRNO=ENOSPC '
+                'AVSLUT_HOME=%s AVSLUT_PASSPHRASE_FILE=%s sh -c "$last"\n'
+                % (so, HRHOME, PASSFILE))
+    os.chmod(fake, 0o755)
+    with open(os.path.join(SRC, "config", "avslut.yaml")) as f:
+        text = f.read()
+    text = re.sub(r"(?m)^sync:\n(?:(?:  .*|)\n)*",
+                  "sync:\n  ssh_program: %s\n  remote_command: %s ingest -"
+                  "\n\n" % (fake, HR), text, count=1)
+    cfg = os.path.join(lap.home, "config", "avslut")
+    os.makedirs(cfg)
+    with open(os.path.join(cfg, "avslut.yaml"), "w") as f:
+        f.write(text)
+    lap.seal(3)
+    before = sorted(lap.ids())
+    r = lap.avslut("sync", "--to", "ssh://hr.example%s" % db, "--now")
+    report("ssh_full_passed_through", r.returncode == 74 and
+           "full" in r.stderr and "free some space" in r.stderr and
+           sorted(lap.ids()) == before, why(r))
+
 case("debris_swept", t_debris_swept)
 case("export_tmp", t_export_tmp)
 case("random_kills", t_random_kills)
 case("io_errors", t_io_errors)
+case("ssh_full", t_ssh_full)
 try:
     nomount = can_mount()
 except Exception as ex:
