@@ -128,6 +128,7 @@ audit_cmd_run(struct cli_hr_data *d, unsigned year)
 	gate_params_default(&gp);
 	gp.k = d->cfg->k;
 	gp.text_k = d->cfg->text_k;
+	gp.sensitive_t = d->cfg->sensitive_t;
 	gp.turnover = d->turnover;
 	gp.nturnover = d->nturnover;
 	tabs = NULL;

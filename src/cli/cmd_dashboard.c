@@ -138,6 +138,7 @@ cmd_dashboard(int argc, char **argv)
 	gate_params_default(&in.gp);
 	in.gp.k = hd.cfg->k;
 	in.gp.text_k = hd.cfg->text_k;
+	in.gp.sensitive_t = hd.cfg->sensitive_t;
 	in.gp.turnover = hd.turnover;
 	in.gp.nturnover = hd.nturnover;
 	in.publish = dashboard_publish;

@@ -79,6 +79,7 @@ report_run(struct cli_hr_data *d, unsigned year, int have_year,
 	gate_params_default(&gp);
 	gp.k = d->cfg->k;
 	gp.text_k = d->cfg->text_k;
+	gp.sensitive_t = d->cfg->sensitive_t;
 	gp.turnover = d->turnover;
 	gp.nturnover = d->nturnover;
 	if (!have_year) {

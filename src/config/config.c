@@ -730,10 +730,11 @@ cfg_build(struct cld *ld, const struct cnode *root, struct config *c)
 	static const char *const known[] = { "region", "anonymity",
 		"turnover", "period", "sync", "forms", "units", "sample",
 		NULL };
-	static const char *const anon_keys[] = { "k", "text_k", NULL };
+	static const char *const anon_keys[] = { "k", "text_k", "sensitive_t",
+		NULL };
 	static const char *const turn_keys[] = { "threshold", "years",
 		NULL };
-	const struct cnode *f[8], *g[2];
+	const struct cnode *f[8], *g[3];
 	int have_text_k = 0, have_min = 0;
 
 	if (cfg_fields(ld, root, "the config", known, f) == -1)
@@ -758,6 +759,9 @@ cfg_build(struct cld *ld, const struct cnode *root, struct config *c)
 				have_text_k = 0;
 			}
 		}
+		if (g[2] != NULL)
+			cfg_uint(ld, g[2], "anonymity.sensitive_t", 1, 10, "",
+			    &c->sensitive_t);
 	}
 	if (!have_text_k && c->text_k < c->k)
 		c->text_k = c->k;
@@ -815,6 +819,7 @@ config_new(void)
 
 	c->k = 5;
 	c->text_k = 8;
+	c->sensitive_t = 1;
 	c->turnover_threshold = 0.10;
 	c->turnover_years = 3;
 	c->ssh_program = xstrdup("ssh");

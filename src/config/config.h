@@ -27,6 +27,8 @@ struct config {
 	size_t nunits;
 	unsigned k;			/* anonymity threshold, >= 3 */
 	unsigned text_k;		/* free-text threshold, >= k */
+	unsigned sensitive_t;		/* group disclosure: all but at
+					 * most t hidden (gate_params) */
 	double turnover_threshold;	/* fraction, 0.10 = 10 % */
 	unsigned turnover_years;	/* run of years at or above it */
 	int quarterly;			/* period: 0 = year, 1 = quarter */

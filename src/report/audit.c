@@ -78,6 +78,26 @@ struct au_atom {
 	size_t tab;
 };
 
+/* What the audit must bound: a protected cell (its interval; pinned
+ * above zero is a finding) or a sensitive group (an - cat: below t at
+ * most is a finding). A linear form sum val * x + k. */
+enum { AU_T_CELL, AU_T_SENS, AU_T_AN };
+
+struct au_target {
+	int kind;
+	size_t tab, row;
+	const struct au_q *q;
+	size_t cat;
+	char *rowname;		/* NULL: the table row's name */
+	int n;
+	int *ind;
+	double *val;
+	double k;
+	double omin, omax;	/* seen in feasible solutions */
+	double lo, hi;		/* exact, when exact */
+	int exact;
+};
+
 /* The LP of one year and question group. */
 struct au_lp {
 	glp_prob *lp;
@@ -96,6 +116,10 @@ struct au_lp {
 	size_t cap;
 	int *objset;
 	size_t nobjset;
+	struct au_target *targets;
+	size_t ntargets;
+	double k;			/* scratch: a form's known part */
+	uint64_t rng;
 };
 
 struct audit *
@@ -659,23 +683,6 @@ au_narrow(struct audit_result *res, size_t max, struct audit_cell *c)
 	res->nnarrow++;
 }
 
-/* A suppressed cell's interval found: pinned (width below one, above
- * zero) goes to bad, else to the narrowest. Takes the cell. */
-static void
-au_record(struct audit *au, struct audit_result *res, struct audit_cell *c,
-    double hi)
-{
-	res->suppressed++;
-	if (c->width < 0.5 && hi >= 0.5) {
-		res->pinned++;
-		c->kind = AUDIT_PINNED;
-		c->width = 0;
-		au_bad(res, c);
-	} else {
-		au_narrow(res, au->max_list, c);
-	}
-}
-
 static int
 au_solve(struct au_lp *L, int dir, const int *ind, const double *val,
     int n, double *out, struct audit_result *res, struct err *e)
@@ -711,37 +718,268 @@ au_solve(struct au_lp *L, int dir, const int *ind, const double *val,
 	return 0;
 }
 
-/* Interval of a linear form: [lo, hi] (the known part added). */
-static int
-au_interval(struct au_lp *L, int n, double k, double *lo, double *hi,
-    struct audit_result *res, struct err *e)
-{
-	int *ind;
-	double *val;
-	int rc;
-
-	if (n == 0) {
-		*lo = *hi = k;
-		return 0;
-	}
-	ind = xcalloc((size_t)n + 1, sizeof(*ind));
-	val = xcalloc((size_t)n + 1, sizeof(*val));
-	memcpy(ind, L->ind, ((size_t)n + 1) * sizeof(*ind));
-	memcpy(val, L->val, ((size_t)n + 1) * sizeof(*val));
-	rc = au_solve(L, GLP_MIN, ind, val, n, lo, res, e);
-	if (rc == 0)
-		rc = au_solve(L, GLP_MAX, ind, val, n, hi, res, e);
-	free(ind);
-	free(val);
-	*lo += k;
-	*hi += k;
-	return rc;
-}
-
 static int
 au_protected(enum gate_reason r)
 {
 	return r == GATE_FEW || r == GATE_BAND;
+}
+
+
+/* Record a target from the form in L->ind/val (n terms) and L->k. */
+static void
+au_target(struct au_lp *L, int kind, size_t tab, size_t row,
+    const struct au_q *q, size_t cat, int n, const char *rowname)
+{
+	struct au_target *t;
+
+	L->targets = xreallocarray(L->targets, L->ntargets + 1,
+	    sizeof(*L->targets));
+	t = &L->targets[L->ntargets++];
+	memset(t, 0, sizeof(*t));
+	t->kind = kind;
+	t->tab = tab;
+	t->row = row;
+	t->q = q;
+	t->cat = cat;
+	t->rowname = rowname != NULL ? xstrdup(rowname) : NULL;
+	t->n = n;
+	t->k = L->k;
+	t->ind = xcalloc((size_t)n + 1, sizeof(*t->ind));
+	t->val = xcalloc((size_t)n + 1, sizeof(*t->val));
+	if (n > 0) {
+		memcpy(t->ind, L->ind, ((size_t)n + 1) * sizeof(*t->ind));
+		memcpy(t->val, L->val, ((size_t)n + 1) * sizeof(*t->val));
+	}
+	t->omin = 1e300;
+	t->omax = -1e300;
+}
+
+static double
+au_eval(const struct au_lp *L, const struct au_target *t)
+{
+	double v = t->k;
+	int j;
+
+	for (j = 1; j <= t->n; j++)
+		v += t->val[j] * glp_get_col_prim(L->lp, t->ind[j]);
+	return v;
+}
+
+static void
+au_observe(struct au_lp *L)
+{
+	size_t i;
+	double v;
+
+	for (i = 0; i < L->ntargets; i++) {
+		v = au_eval(L, &L->targets[i]);
+		if (v < L->targets[i].omin)
+			L->targets[i].omin = v;
+		if (v > L->targets[i].omax)
+			L->targets[i].omax = v;
+	}
+}
+
+/* Minimise sum of sign_i * form_i over the targets picked (sign 0: not
+ * in it); every solution found is observed for all targets. */
+static int
+au_solve_mix(struct au_lp *L, const signed char *sign, int dir, double *out,
+    struct audit_result *res, struct err *e)
+{
+	int ncol = glp_get_num_cols(L->lp), j, *ind;
+	double *coef, *val;
+	size_t i;
+	int n = 0, rc;
+
+	coef = xcalloc((size_t)ncol + 1, sizeof(*coef));
+	for (i = 0; i < L->ntargets; i++)
+		for (j = 1; sign[i] != 0 && j <= L->targets[i].n; j++)
+			coef[L->targets[i].ind[j]] += sign[i] *
+			    L->targets[i].val[j];
+	ind = xcalloc((size_t)ncol + 1, sizeof(*ind));
+	val = xcalloc((size_t)ncol + 1, sizeof(*val));
+	for (j = 1; j <= ncol; j++)
+		if (coef[j] != 0) {
+			ind[++n] = j;
+			val[n] = coef[j];
+		}
+	rc = au_solve(L, dir, ind, val, n, out, res, e);
+	if (rc == 0)
+		au_observe(L);
+	free(coef);
+	free(ind);
+	free(val);
+	return rc;
+}
+
+/* Exact min or max of target i alone. */
+static int
+au_exact(struct au_lp *L, size_t i, int dir, double *out,
+    struct audit_result *res, struct err *e)
+{
+	struct au_target *t = &L->targets[i];
+	int rc;
+
+	if (t->n == 0) {
+		*out = t->k;
+		return 0;
+	}
+	rc = au_solve(L, dir, t->ind, t->val, t->n, out, res, e);
+	if (rc == 0) {
+		au_observe(L);
+		*out += t->k;
+	}
+	return rc;
+}
+
+static int
+au_cmp_spread(const void *x, const void *y)
+{
+	const struct au_target *a = *(const struct au_target *const *)x;
+	const struct au_target *b = *(const struct au_target *const *)y;
+	double wa = a->exact ? a->hi - a->lo : a->omax - a->omin;
+	double wb = b->exact ? b->hi - b->lo : b->omax - b->omin;
+
+	return wa < wb ? -1 : wa > wb;
+}
+
+#define AU_SCREEN 6	/* random objectives before any target alone */
+
+/* Decide every target with as few LPs as can be: a few random mixtures
+ * of all targets show most cells taking two values (not pinned) and most
+ * sensitive groups far from t; the rest are solved alone. Cells seen
+ * only at zero are first maximised together. Then the narrowest are
+ * made exact for the list. */
+static int
+au_decide(struct au_lp *L, struct audit_result *res, struct err *e)
+{
+	struct audit *au = L->au;
+	signed char *sign;
+	struct au_target **order;
+	size_t i, k, nz = 0, no;
+	double v, lo, hi;
+	int rc = 0;
+
+	if (L->ntargets == 0)
+		return 0;
+	sign = xcalloc(L->ntargets, 1);
+	for (k = 0; k < AU_SCREEN && rc == 0; k++) {
+		for (i = 0; i < L->ntargets; i++) {
+			L->rng = L->rng * 6364136223846793005ull +
+			    1442695040888963407ull;
+			sign[i] = (L->rng >> 40) & 1 ? 1 : -1;
+		}
+		rc = au_solve_mix(L, sign, GLP_MIN, &v, res, e);
+	}
+	/* cells seen only at zero: is their sum ever above zero? */
+	for (i = 0; i < L->ntargets; i++) {
+		struct au_target *t = &L->targets[i];
+
+		sign[i] = t->kind == AU_T_CELL && t->omax < 0.5;
+		nz += sign[i] != 0;
+	}
+	if (rc == 0 && nz > 0)
+		rc = au_solve_mix(L, sign, GLP_MAX, &v, res, e);
+	if (rc == 0 && nz > 0 && v < 0.5)
+		for (i = 0; i < L->ntargets; i++)
+			if (sign[i]) {
+				L->targets[i].exact = 1;
+				L->targets[i].lo = L->targets[i].hi = 0;
+			}
+	for (i = 0; i < L->ntargets && rc == 0; i++) {
+		struct au_target *t = &L->targets[i];
+
+		if (t->exact)
+			continue;
+		if (t->kind == AU_T_CELL && t->omax - t->omin < 0.5) {
+			rc = au_exact(L, i, GLP_MIN, &lo, res, e);
+			if (rc == 0)
+				rc = au_exact(L, i, GLP_MAX, &hi, res, e);
+			t->lo = lo;
+			t->hi = hi;
+			t->exact = 1;
+		} else if (t->kind == AU_T_SENS &&
+		    t->omax < (double)au->tabs[t->tab].t->sens_t - 0.5) {
+			rc = au_exact(L, i, GLP_MAX, &hi, res, e);
+			t->hi = hi;
+			t->exact = 1;
+		}
+	}
+	/* findings */
+	for (i = 0; i < L->ntargets && rc == 0; i++) {
+		struct au_target *t = &L->targets[i];
+		const struct au_tab *tb = &au->tabs[t->tab];
+		struct audit_cell cell;
+
+		if (t->kind == AU_T_SENS) {
+			if (!t->exact || t->hi > tb->t->sens_t - 0.5)
+				continue;
+			/* does the group have answers at all? (its answered
+			 * count is the next target) */
+			if (L->targets[i + 1].omax < 0.5) {
+				rc = au_exact(L, i + 1, GLP_MAX, &hi, res, e);
+				if (rc != 0 || hi < 0.5)
+					continue;
+			}
+			res->determined++;
+			au_cell(&cell, AUDIT_DETERMINED, tb, t->row,
+			    t->q->aq, t->cat, 0);
+			au_bad(res, &cell);
+			continue;
+		}
+		if (t->kind != AU_T_CELL)
+			continue;
+		res->suppressed++;
+		if (t->exact && t->hi - t->lo < 0.5 && t->hi >= 0.5) {
+			res->pinned++;
+			au_cell(&cell, AUDIT_PINNED, tb, t->row, t->q->aq,
+			    t->cat, 0);
+			if (t->rowname != NULL) {
+				free(cell.row);
+				cell.row = xstrdup(t->rowname);
+			}
+			au_bad(res, &cell);
+		}
+	}
+	/* the narrowest: exact for the first few by what was seen */
+	order = xcalloc(L->ntargets, sizeof(*order));
+	for (i = no = 0; i < L->ntargets; i++) {
+		struct au_target *t = &L->targets[i];
+
+		if (t->kind == AU_T_CELL && !(t->exact && t->hi < 0.5) &&
+		    !(t->exact && t->hi - t->lo < 0.5))
+			order[no++] = t;
+	}
+	qsort(order, no, sizeof(*order), au_cmp_spread);
+	for (i = 0; i < no && i < 2 * au->max_list && rc == 0; i++) {
+		struct au_target *t = order[i];
+
+		if (t->exact)
+			continue;
+		rc = au_exact(L, (size_t)(t - L->targets), GLP_MIN, &lo, res,
+		    e);
+		if (rc == 0)
+			rc = au_exact(L, (size_t)(t - L->targets), GLP_MAX,
+			    &hi, res, e);
+		t->lo = lo;
+		t->hi = hi;
+		t->exact = 1;
+	}
+	for (i = 0; i < no && i < 2 * au->max_list && rc == 0; i++) {
+		struct au_target *t = order[i];
+		struct audit_cell cell;
+
+		au_cell(&cell, AUDIT_INTERVAL, &au->tabs[t->tab], t->row,
+		    t->q->aq, t->cat, t->hi - t->lo);
+		if (t->rowname != NULL) {
+			free(cell.row);
+			cell.row = xstrdup(t->rowname);
+		}
+		au_narrow(res, au->max_list, &cell);
+	}
+	free(order);
+	free(sign);
+	return rc;
 }
 
 /* Build and solve the LP of year y and question group g. */
@@ -786,6 +1024,7 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
 		return 0;
 	}
 	L.lp = glp_create_prob();
+	L.rng = 0x9e3779b97f4a7c15ull ^ ((uint64_t)y * 1000003u + g);
 	/* the atoms: every unit of every table of the year */
 	for (tab = 0; tab < au->ntabs; tab++) {
 		const struct gate_table *t = au->tabs[tab].t;
@@ -918,18 +1157,17 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
 		}
 	}
 
-	/* protected cells and sensitive groups */
-	for (tab = 0; tab < au->ntabs && rc == 0; tab++) {
+	/* protected cells, sensitive groups and late arrivals: targets */
+	for (tab = 0; tab < au->ntabs; tab++) {
 		const struct gate_table *t = au->tabs[tab].t;
 
 		if (t->year != y)
 			continue;
-		for (i = 0; i < L.ngq && rc == 0; i++) {
+		for (i = 0; i < L.ngq; i++) {
 			const struct au_q *aq = &au->qs[L.gq[i]];
 			size_t col = au_col(&au->tabs[tab], L.gq[i]);
 
-			for (r = 0; col != AGG_NONE && r < t->nrows &&
-			    rc == 0; r++) {
+			for (r = 0; col != AGG_NONE && r < t->nrows; r++) {
 				const struct gate_fig *f = gate_fig(t, r, col);
 				int prot = au_protected(f->reason);
 
@@ -944,80 +1182,57 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
 				    units);
 				if (na == 0)
 					continue;
-				for (c = 0; c < aq->aq->ncat && rc == 0; c++) {
-					struct audit_cell cell;
-					double k, lo, hi;
-					int n;
-
-					if (prot) {
-						n = au_form(&L, atoms, na, i,
-						    AU_STATES + c, AGG_NONE,
-						    &k);
-						rc = au_interval(&L, n, k, &lo,
-						    &hi, res, e);
-						if (rc != 0)
-							break;
-						au_cell(&cell, AUDIT_INTERVAL,
-						    &au->tabs[tab], r, aq->aq,
-						    c, hi - lo);
-						au_record(au, res, &cell, hi);
-					}
+				for (c = 0; c < aq->aq->ncat; c++) {
+					if (prot)
+						au_target(&L, AU_T_CELL, tab, r,
+						    aq, c, au_form(&L, atoms,
+						    na, i, AU_STATES + c,
+						    AGG_NONE, &L.k), NULL);
 					if (!(aq->sens & ((uint64_t)1 << c)))
 						continue;
-					/* max(an - cat) < t: determined (for a
-					 * group that has answers at all) */
-					n = au_form(&L, atoms, na, i, AU_AN,
-					    AU_STATES + c, &k);
-					rc = au_interval(&L, n, k, &lo, &hi,
-					    res, e);
-					if (rc != 0 || hi > t->sens_t - 0.5)
-						continue;
-					n = au_form(&L, atoms, na, i, AU_AN,
-					    AGG_NONE, &k);
-					rc = au_interval(&L, n, k, &lo, &hi,
-					    res, e);
-					if (rc != 0 || hi < 0.5)
-						continue;
-					res->determined++;
-					au_cell(&cell, AUDIT_DETERMINED,
-					    &au->tabs[tab], r, aq->aq, c, 0);
-					au_bad(res, &cell);
+					au_target(&L, AU_T_SENS, tab, r, aq,
+					    c, au_form(&L, atoms, na, i,
+					    AU_AN, AU_STATES + c, &L.k), NULL);
+					au_target(&L, AU_T_AN, tab, r, aq, c,
+					    au_form(&L, atoms, na, i, AU_AN,
+					    AGG_NONE, &L.k), NULL);
 				}
 			}
 		}
 	}
-	/* late arrivals: cells of their own, even though no table shows
-	 * them alone */
-	for (i = 0; i < L.natoms && rc == 0; i++) {
+	for (i = 0; i < L.natoms; i++) {
 		const struct au_tab *tb = &au->tabs[L.atoms[i].tab];
 		size_t r0 = au_row_of(tb->t, L.atoms[i].code);
 
 		if (tb->base < 0 || r0 == AGG_NONE)
 			continue;
-		for (q = 0; q < L.ngq && rc == 0; q++) {
+		for (q = 0; q < L.ngq; q++) {
 			const struct au_q *aq = &au->qs[L.gq[q]];
 			int c0 = L.col[i * L.ngq + q];
+			char *name;
 
-			if (au_asked(&L, i, q) < 0.5)
+			if (c0 == 0 || au_asked(&L, i, q) < 0.5)
 				continue;	/* nothing arrived late */
-			for (c = 0; c0 && c < aq->aq->ncat && rc == 0; c++) {
-				struct audit_cell cell;
-				double lo, hi;
-
+			name = xasprintf("%s, arrived after %s",
+			    L.atoms[i].code, au->tabs[tb->base].label);
+			for (c = 0; c < aq->aq->ncat; c++) {
+				au_reserve(&L, 1);
 				L.ind[1] = c0 + AU_STATES + (int)c;
 				L.val[1] = 1;
-				rc = au_interval(&L, 1, 0, &lo, &hi, res, e);
-				if (rc != 0)
-					break;
-				au_cell(&cell, AUDIT_INTERVAL, tb, r0, aq->aq,
-				    c, hi - lo);
-				free(cell.row);
-				cell.row = xasprintf("%s, arrived after %s",
-				    L.atoms[i].code, au->tabs[tb->base].label);
-				au_record(au, res, &cell, hi);
+				L.k = 0;
+				au_target(&L, AU_T_CELL, L.atoms[i].tab, r0, aq,
+				    c, 1, name);
 			}
+			free(name);
 		}
 	}
+	rc = au_decide(&L, res, e);
+	for (i = 0; i < L.ntargets; i++) {
+		free(L.targets[i].ind);
+		free(L.targets[i].val);
+		free(L.targets[i].rowname);
+	}
+	free(L.targets);
 	free(atoms);
 	free(units);
 	free(L.ind);

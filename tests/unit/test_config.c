@@ -201,13 +201,15 @@ test_defaults(void **state)
 	c = load_ok("region: R\n" UNITS);
 	assert_int_equal(c->k, 5);
 	assert_int_equal(c->text_k, 8);
+	assert_int_equal(c->sensitive_t, 1);
 	assert_int_equal(c->sync_min, 5);
 	assert_int_equal(c->turnover_years, 3);
 	assert_true(fabs(c->turnover_threshold - 0.10) < 1e-12);
 	assert_string_equal(c->ssh_program, "ssh");
 	config_free(c);
 	/* sync.min_waiting follows k; text_k never falls below k. */
-	c = load_ok("region: R\nanonymity: {k: 10}\n" UNITS);
+	c = load_ok("region: R\nanonymity: {k: 10, sensitive_t: 2}\n" UNITS);
+	assert_int_equal(c->sensitive_t, 2);
 	assert_int_equal(c->k, 10);
 	assert_int_equal(c->text_k, 10);
 	assert_int_equal(c->sync_min, 10);
@@ -291,7 +293,7 @@ test_err_keys(void **state)
 	    "name, area)");
 	expect_error("region: R\nanonymity:\n  k: 5\n  kk: 6\n" UNITS,
 	    "t.yaml:4:3: unknown key \"kk\" in anonymity (expected k, "
-	    "text_k)");
+	    "text_k, sensitive_t)");
 	expect_error("region: R\nregion: S\n" UNITS,
 	    "t.yaml:2:1: duplicate key \"region\" in the config (first at "
 	    "line 1)");

@@ -1,0 +1,242 @@
+/* bench_audit: the disclosure audit at national scale. AVSLUT_BENCH_N
+ * interviews (default 100000) of the shipped form over 300 units in 30
+ * areas and 3 closed years, unit sizes skewed so that many units are
+ * small (the audit only works where the gate hides something), answers
+ * random but following the form's skip logic. Times the gate alone (the
+ * three years' tables) against the gate plus the audit of all three
+ * together, and the aggregation for scale. Target: audit + gate <= 2x
+ * the gate and under 5 s. Figures only: nothing is asserted. */
+#include <sys/resource.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "config/embed.h"
+#include "form/form.h"
+#include "report/agg.h"
+#include "report/audit.h"
+#include "report/gate.h"
+#include "util/xmem.h"
+
+#define NUNITS 300
+#define NAREAS 30
+#define RUNS 3
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds of this process: less disturbed by other load than wall. */
+static double
+cpu(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static uint64_t rng = 88172645463325252ull;
+
+static unsigned
+below(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+/* One random answer to question q, given the answers so far. */
+static void
+answer(const struct form *f, size_t q, struct form_answer *all)
+{
+	const struct form_question *fq = &f->questions[q];
+	struct form_answer *a = &all[q];
+
+	memset(a, 0, sizeof(*a));
+	if (!form_visible(f, q, all)) {
+		a->state = FORM_NOT_SHOWN;
+		return;
+	}
+	if (below(20) == 0) {
+		a->state = FORM_DECLINED;
+		return;
+	}
+	a->state = FORM_ANSWERED;
+	switch (fq->type) {
+	case FORM_SINGLE:
+		a->num = (int32_t)below((unsigned)fq->nchoices);
+		break;
+	case FORM_MULTI:
+		a->choices = (uint64_t)1 << below((unsigned)fq->nchoices);
+		if (below(2))
+			a->choices |= (uint64_t)1 <<
+			    below((unsigned)fq->nchoices);
+		break;
+	case FORM_SCALE:
+	case FORM_NPS:
+		a->num = fq->type == FORM_NPS ? (int32_t)below(11) :
+		    fq->min + (int32_t)below((unsigned)(fq->max - fq->min +
+		    1));
+		break;
+	case FORM_YESNO:
+		/* the sensitive yes now and then */
+		a->num = below(6) == 0 ? FORM_YES : FORM_NO;
+		break;
+	case FORM_NUMBER:
+		a->num = fq->min + (int32_t)below((unsigned)(fq->max >
+		    fq->min + 40 ? 40 : fq->max - fq->min + 1));
+		break;
+	case FORM_TEXT:
+		a->state = FORM_SKIPPED;
+		break;
+	}
+}
+
+int
+main(void)
+{
+	struct form_diags d;
+	struct form *f;
+	const struct form *forms[1];
+	struct agg_unit units[NUNITS];
+	char codes[NUNITS][16], areas[NAREAS][16];
+	struct form_answer *ans;
+	struct agg *a;
+	struct gate_params p;
+	struct gate_table *t[3];
+	struct audit_result r;
+	struct err e = { .msg = "" };
+	size_t n = 100000, i, u, q, weight[NUNITS], wsum = 0;
+	double t0, c0, tagg, tg[RUNS], ta[RUNS], best_g = 1e9, best_a = 1e9;
+	double cg[RUNS], ca[RUNS], best_cg = 1e9, best_ca = 1e9;
+	int run, y, hidden = 0;
+
+	if (sodium_init() < 0)
+		return 1;
+	if (getenv("AVSLUT_BENCH_N") != NULL)
+		n = strtoul(getenv("AVSLUT_BENCH_N"), NULL, 10);
+	memset(&d, 0, sizeof(d));
+	f = form_load_buf("exit-interview.yaml",
+	    (const char *)embed_forms_exit_interview_yaml,
+	    embed_forms_exit_interview_yaml_len, &d);
+	if (f == NULL) {
+		fprintf(stderr, "bench_audit: the shipped form does not load\n");
+		return 1;
+	}
+	forms[0] = f;
+	for (i = 0; i < NAREAS; i++)
+		snprintf(areas[i], sizeof(areas[i]), "Area %zu", i);
+	/* a third of the units small (weight 1), the rest larger */
+	for (u = 0; u < NUNITS; u++) {
+		snprintf(codes[u], sizeof(codes[u]), "U%03zu", u);
+		units[u].code = codes[u];
+		units[u].name = codes[u];
+		units[u].area = u % 37 == 0 ? NULL : areas[u % NAREAS];
+		weight[u] = u % 3 == 0 ? 1 : 20 + u % 50;
+		wsum += weight[u];
+	}
+	a = agg_new(forms, 1, units, NUNITS, NULL);
+	ans = xcalloc(f->nquestions, sizeof(*ans));
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		struct agg_rec rec;
+		size_t pick = below((unsigned)wsum), acc = 0;
+
+		for (u = 0; u < NUNITS; u++) {
+			acc += weight[u];
+			if (pick < acc)
+				break;
+		}
+		for (q = 0; q < f->nquestions; q++)
+			answer(f, q, ans);
+		rec.unit = codes[u];
+		rec.year = 2022 + (unsigned)(i % 3);
+		rec.form_hash = f->hash;
+		rec.answers = ans;
+		rec.nanswers = f->nquestions;
+		if (agg_add(a, &rec, &e) != 0) {
+			fprintf(stderr, "bench_audit: %s\n", e.msg);
+			return 1;
+		}
+	}
+	tagg = now() - t0;
+	gate_params_default(&p);
+	p.now_year = 2026;
+	p.now_month = 6;
+	for (run = 0; run < RUNS; run++) {
+		t0 = now();
+		c0 = cpu();
+		for (y = 0; y < 3; y++)
+			if (gate_publish(&t[y], a, 2022 + (unsigned)y, &p,
+			    &e) != 0) {
+				fprintf(stderr, "bench_audit: %s\n", e.msg);
+				return 1;
+			}
+		tg[run] = now() - t0;
+		cg[run] = cpu() - c0;
+		t0 = now();
+		c0 = cpu();
+		if (audit_check_tables((const struct gate_table *const *)t, 3,
+		    &r, &e) != 0)
+			fprintf(stderr, "bench_audit: the audit refuses: %s\n",
+			    e.msg);
+		ta[run] = now() - t0;
+		ca[run] = cpu() - c0;
+		if (cg[run] < best_cg)
+			best_cg = cg[run];
+		if (ca[run] < best_ca)
+			best_ca = ca[run];
+		if (tg[run] < best_g)
+			best_g = tg[run];
+		if (ta[run] < best_a)
+			best_a = ta[run];
+		if (run == RUNS - 1) {
+			for (y = 0; y < 3; y++)
+				for (i = 0; i < t[y]->nrows * t[y]->ncols; i++)
+					hidden += gate_hidden(
+					    t[y]->figs[i].reason) &&
+					    t[y]->figs[i].reason != GATE_OPEN &&
+					    t[y]->figs[i].reason !=
+					    GATE_REGION_ONLY;
+			printf("audit: %zu tables, %zu figures, %zu cells, "
+			    "%zu suppressed cells checked, %zu LPs, %zu "
+			    "pinned, %zu determined; %d hidden figures\n",
+			    r.tables, r.figures, r.cells, r.suppressed, r.lps,
+			    r.pinned, r.determined, hidden);
+		}
+		audit_result_free(&r);
+		for (y = 0; y < 3; y++)
+			gate_table_free(t[y]);
+	}
+	printf("interviews %zu, units %d, areas %d, years 3\n", n, NUNITS,
+	    NAREAS);
+	printf("aggregation (agg_add of every record): %.3f s\n", tagg);
+	printf("gate alone (3 years): best %.3f s (runs %.3f %.3f %.3f)\n",
+	    best_g, tg[0], tg[1], tg[2]);
+	printf("audit: best %.3f s (runs %.3f %.3f %.3f)\n", best_a, ta[0],
+	    ta[1], ta[2]);
+	printf("audit + gate: %.3f s = %.2fx the gate (target <= 2x, "
+	    "< 5 s); %.2fx agg + gate\n", best_g + best_a,
+	    (best_g + best_a) / best_g,
+	    (tagg + best_g + best_a) / (tagg + best_g));
+	printf("CPU: gate %.3f s, audit %.3f s, audit + gate %.2fx the gate\n",
+	    best_cg, best_ca, (best_cg + best_ca) / best_cg);
+	for (q = 0; q < f->nquestions; q++)
+		form_answer_clear(&ans[q]);
+	free(ans);
+	agg_free(a);
+	form_free(f);
+	return 0;
+}
