@@ -123,6 +123,17 @@ def main():
     report("leaver_question", "Ja" in t.text() and "Vill inte svara" in
            t.text() and "Hoppa över frågan" in t.text() and
            "F8" not in t.text(), t.text())
+    # a larger terminal: the same question, roomier; then back
+    t.resize(120, 40)
+    t.settle()
+    lines = t.lines()
+    row = [i for i, l in enumerate(lines) if "Vill inte svara" in l]
+    report("leaver_larger_terminal", len(lines) == 40 and
+           "Blev du trakasserad?" in t.text() and row and
+           lines[row[0] - 1].strip() == "" and "F8" not in t.text(),
+           t.text())
+    t.resize(80, 24)
+    t.settle()
     t.send("\r")                    # Ja: the follow-up opens
     t.wait_for("Berätta vad som hände.")
     for ch in CANARY:
