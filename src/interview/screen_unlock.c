@@ -18,8 +18,7 @@
 #define UNLOCK_TRIES 3
 
 struct unlock {
-	char *pass;		/* PASS_MAX + 1 bytes, sodium_malloc */
-	size_t len;
+	struct pass_line l;	/* PASS_MAX + 1 bytes, sodium_malloc */
 	int tries;
 };
 
@@ -28,10 +27,10 @@ unlock_init(struct app *a)
 {
 	struct unlock *u = xcalloc(1, sizeof *u);
 
-	u->pass = sodium_malloc(PASS_MAX + 1);
-	if (u->pass == NULL)
+	u->l.buf = sodium_malloc(PASS_MAX + 1);
+	if (u->l.buf == NULL)
 		abort();
-	sodium_memzero(u->pass, PASS_MAX + 1);
+	pass_line_wipe(&u->l);
 	a->st = u;
 }
 
@@ -40,7 +39,7 @@ unlock_free(struct app *a)
 {
 	struct unlock *u = a->st;
 
-	sodium_free(u->pass);
+	sodium_free(u->l.buf);
 	free(u);
 }
 
@@ -60,7 +59,7 @@ unlock_draw(struct app *a)
 	tui_put(y + 3, x, 60, TUI_TITLE, _("Passphrase:"));
 	/* echo off: only that something was typed, not how much */
 	tui_put(y + 3, x + tui_width(_("Passphrase:")) + 1, 20, TUI_DIM,
-	    u->len ? "***" : "");
+	    u->l.len ? "***" : "");
 	if (u->tries > 0) {
 		snprintf(left, sizeof left, ngettext("%d try left",
 		    "%d tries left", UNLOCK_TRIES - u->tries),
@@ -78,17 +77,15 @@ unlock_try(struct app *a)
 	struct err e;
 	int rc;
 
-	if (u->len == 0)
+	if (u->l.len == 0)
 		return SCREEN_OK;
-	u->pass[u->len] = '\0';
 	tui_msg(TUI_INFO, "%s", _("Checking the passphrase..."));
 	erase();
 	unlock_draw(a);
 	tui_msg_draw();
 	refresh();
-	rc = profile_unlock(a->datadir, u->pass, &a->prof, &e);
-	sodium_memzero(u->pass, PASS_MAX + 1);
-	u->len = 0;
+	rc = profile_unlock(a->datadir, u->l.buf, &a->prof, &e);
+	pass_line_wipe(&u->l);
 	tui_msg_clear();
 	if (rc == 0) {
 		screen_go(a, a->start_new ? screen_new() : screen_home());
@@ -123,13 +120,7 @@ unlock_back(struct app *a)
 {
 	struct unlock *u = a->st;
 
-	if (u->len > 0) {
-		/* drop the last UTF-8 character */
-		do
-			u->len--;
-		while (u->len > 0 && (u->pass[u->len] & 0xc0) == 0x80);
-		u->pass[u->len] = '\0';
-	}
+	pass_line_back(&u->l);
 	return SCREEN_OK;
 }
 
@@ -156,11 +147,8 @@ unlock_key(struct app *a, const struct tui_key *k)
 		return r;
 	if (k->fkey || k->ch < 0x20 || utf8_forbidden(k->ch))
 		return SCREEN_OK;
-	n = utf8_encode(k->ch, b);
-	if (n == 0 || u->len + n > PASS_MAX)
-		return SCREEN_OK;
-	memcpy(u->pass + u->len, b, n);
-	u->len += n;
+	if ((n = utf8_encode(k->ch, b)) > 0)
+		(void)pass_line_add(&u->l, b, n);
 	sodium_memzero(b, sizeof b);
 	return SCREEN_OK;
 }

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <wchar.h>
 
+#include <sodium.h>
+
 #include "util/i18n.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
@@ -112,6 +114,7 @@ tui_start(char *msg)
 	tui_screen = sp;
 	tui_active = 1;
 	atexit(tui_end);
+	xmem_on_oom(tui_end);
 	cbreak();
 	noecho();
 	nonl();
@@ -158,18 +161,6 @@ tui_keycode(const char *capname)
 		return -1;
 	code = key_defined(seq);
 	return code > 0 ? code : -1;
-}
-
-int
-tui_cols(void)
-{
-	return COLS;
-}
-
-int
-tui_lines(void)
-{
-	return LINES;
 }
 
 int
@@ -236,7 +227,7 @@ tui_put(int y, int x, int w, enum tui_role r, const char *s)
 	attrset(tui_attr(r));
 	mvaddnwstr(y, x, buf, (int)k);
 	attrset(A_NORMAL);
-	memset(buf, 0, sizeof buf);	/* it may have held an answer */
+	sodium_memzero(buf, sizeof buf);	/* it may have held an answer */
 	return c;
 }
 
@@ -284,8 +275,7 @@ tui_text(int y, int x, int w, int h, int skip, enum tui_role r,
 		mvaddnwstr(y + (int)(i - (size_t)skip), x, buf, (int)k);
 	}
 	attrset(A_NORMAL);
-	memset(buf, 0, ((size_t)w + 2) * sizeof *buf);
-	free(buf);
+	xfree_wipe(buf, ((size_t)w + 2) * sizeof *buf);
 	free(v);
 	tui_edit_free(e);
 	return (int)n;
@@ -446,8 +436,7 @@ tui_edit_draw(const struct tui_edit *e, int y, int x, int w, int h,
 	}
 	attrset(A_NORMAL);
 	/* wipe the copy: it held answer text */
-	memset(buf, 0, ((size_t)w + 1) * sizeof *buf);
-	free(buf);
+	xfree_wipe(buf, ((size_t)w + 1) * sizeof *buf);
 	free(v);
 	if (active) {
 		move(y + (int)(row - top), x + col);

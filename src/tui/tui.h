@@ -73,9 +73,6 @@ int tui_read_key(struct tui_key *k, int ms);
  * control-left), or -1 if this terminal has none. Such codes differ
  * between terminals, so they are looked up, never written down. */
 int tui_keycode(const char *capname);
-/* Screen size. */
-int tui_cols(void);
-int tui_lines(void);
 
 /* Draw UTF-8 text at y, x, at most w columns (cropped by display width;
  * bad bytes and control characters shown as U+FFFD). Returns the columns

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <wchar.h>
 
+#include <sodium.h>
+
 #include "util/utf8.h"
 #include "util/xmem.h"
 
@@ -107,7 +109,7 @@ void
 tui_edit_set(struct tui_edit *e, const char *s)
 {
 	if (e->cp != NULL)
-		memset(e->cp, 0, e->cap * sizeof *e->cp);
+		sodium_memzero(e->cp, e->cap * sizeof *e->cp);
 	e->len = e->cur = 0;
 	e->goal = -1;
 	if (s != NULL)

@@ -73,12 +73,6 @@ tui_list_first(struct tui_list *l)
 	l->sel = 0;
 }
 
-void
-tui_list_last(struct tui_list *l)
-{
-	l->sel = l->nshown ? l->nshown - 1 : 0;
-}
-
 /* 1 if the filter occurs in s (collate_contains: case and accents). */
 static int
 matches(const struct tui_list *l, const char *s)

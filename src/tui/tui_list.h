@@ -34,7 +34,6 @@ void tui_list_select(struct tui_list *l, size_t i);
 /* Move the selection by delta, within the shown rows. */
 void tui_list_move(struct tui_list *l, long delta);
 void tui_list_first(struct tui_list *l);
-void tui_list_last(struct tui_list *l);
 /* Add a character to the filter / remove the last; the selection stays
  * on the same row if it still matches (matching: collate_contains, so
  * case and accents are ignored but å, ä and ö are letters). Returns -1

@@ -23,6 +23,37 @@ pass_free(char *p)
 		sodium_free(p);
 }
 
+int
+pass_line_add(struct pass_line *l, const char *b, size_t n)
+{
+	if (n > (size_t)PASS_MAX - l->len)
+		return -1;
+	memcpy(l->buf + l->len, b, n);
+	l->len += n;
+	l->buf[l->len] = '\0';
+	return 0;
+}
+
+void
+pass_line_back(struct pass_line *l)
+{
+	int cont;
+
+	while (l->len > 0) {
+		cont = (l->buf[--l->len] & 0xc0) == 0x80;
+		l->buf[l->len] = '\0';
+		if (!cont)
+			break;
+	}
+}
+
+void
+pass_line_wipe(struct pass_line *l)
+{
+	sodium_memzero(l->buf, PASS_MAX + 1);
+	l->len = 0;
+}
+
 static char *
 pass_from_file(const char *file, int line, struct err *e)
 {
@@ -83,8 +114,8 @@ static char *
 pass_from_tty(int fd, const char *prompt, struct err *e)
 {
 	struct termios old, raw;
+	struct pass_line l = { NULL, 0 };
 	char *buf;
-	size_t n = 0;
 	unsigned char c = 0;
 	ssize_t r;
 	int restore = 0, cancel = 0;
@@ -94,6 +125,8 @@ pass_from_tty(int fd, const char *prompt, struct err *e)
 		err_setc(e, ERR_IO, "cannot allocate protected memory");
 		return NULL;
 	}
+	l.buf = buf;
+	pass_line_wipe(&l);
 	if (write(fd, prompt, strlen(prompt)) == -1)
 		goto io;
 	if (tcgetattr(fd, &old) == 0) {
@@ -118,25 +151,21 @@ pass_from_tty(int fd, const char *prompt, struct err *e)
 			cancel = 1;	/* Ctrl-C, Ctrl-backslash, Ctrl-Z */
 			break;
 		}
-		if (c == veof && n == 0) {
+		if (c == veof && l.len == 0) {
 			r = 0;
 			break;
 		}
 		if (c == verase || c == 0x7f || c == 0x08) {
-			if (n > 0)
-				buf[--n] = 0;
+			pass_line_back(&l);
 			continue;
 		}
 		if (c == vkill) {
-			sodium_memzero(buf, n);
-			n = 0;
+			pass_line_wipe(&l);
 			continue;
 		}
-		if (n < PASS_MAX)
-			buf[n++] = (char)c;
+		(void)pass_line_add(&l, (const char *)&c, 1);
 	}
 	c = 0;
-	buf[n] = '\0';
 	if (restore)
 		tcsetattr(fd, TCSAFLUSH, &old);
 	if (write(fd, "\n", 1) == -1)
@@ -152,12 +181,12 @@ pass_from_tty(int fd, const char *prompt, struct err *e)
 		    "cannot read the passphrase from the terminal");
 		return NULL;
 	}
-	if (r == 0 && n == 0) {
+	if (r == 0 && l.len == 0) {
 		sodium_free(buf);
 		err_setc(e, ERR_NOINPUT, "no passphrase given");
 		return NULL;
 	}
-	if (n == 0) {
+	if (l.len == 0) {
 		sodium_free(buf);
 		err_setc(e, ERR_NOINPUT, "the passphrase must not be empty");
 		return NULL;

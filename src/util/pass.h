@@ -4,6 +4,8 @@
 #ifndef AVSLUT_PASS_H
 #define AVSLUT_PASS_H
 
+#include <stddef.h>
+
 #include "util/err.h"
 
 #define PASS_MAX 1024
@@ -16,5 +18,19 @@
 char *pass_read(const char *prompt, const char *file, int line, int confirm,
     struct err *e);
 void pass_free(char *p);
+
+/* The one passphrase line editor, shared by the terminal prompt and the
+ * interview's unlock screen: bytes in buf (PASS_MAX + 1, sodium_malloc
+ * memory, kept NUL-terminated), backspace removes one UTF-8 character. */
+struct pass_line {
+	char *buf;
+	size_t len;
+};
+/* Append n bytes; 0, or -1 (nothing added) past PASS_MAX. */
+int pass_line_add(struct pass_line *l, const char *b, size_t n);
+/* Remove the last character (all of its UTF-8 bytes). */
+void pass_line_back(struct pass_line *l);
+/* Wipe the whole line (Ctrl-U, after use). */
+void pass_line_wipe(struct pass_line *l);
 
 #endif

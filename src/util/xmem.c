@@ -8,12 +8,29 @@
 
 #include <sodium.h>
 
+#include "util/msg.h"
+
+static void (*xmem_oom_hook)(void);
+
+void
+xmem_on_oom(void (*fn)(void))
+{
+	xmem_oom_hook = fn;
+}
+
+/* End the terminal first (the hook), then say so under the program's own
+ * name and exit 71 (EX_OSERR). No abort(): it would skip the hook and
+ * leave answers on a raw terminal. No gettext: it may allocate. */
 static void
 xmem_oom(void)
 {
-	fputs("avslut: out of memory: free some memory and try again\n",
-	    stderr);
-	abort();
+	void (*fn)(void) = xmem_oom_hook;
+
+	xmem_oom_hook = NULL;
+	if (fn != NULL)
+		fn();
+	msg_warn("out of memory: free some memory and try again");
+	exit(EX_OSERR);
 }
 
 void *

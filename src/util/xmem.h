@@ -17,6 +17,9 @@ char *xasprintf(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap)
     __attribute__((format(printf, 1, 0)));
+/* fn runs once before the out-of-memory message and exit (tui_start
+ * sets tui_end, so that the terminal is cleared and restored first). */
+void xmem_on_oom(void (*fn)(void));
 /* Zero n bytes at p (not optimised away) and free p. For decoded answers. */
 void xfree_wipe(void *p, size_t n);
 /* strlen + xfree_wipe for NUL-terminated strings; NULL is fine. */

@@ -6,15 +6,20 @@
 #include <cmocka.h>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "cli/cli.h"
 #include "util/err.h"
 #include "util/fsx.h"
+#include "util/msg.h"
+#include "util/pass.h"
 #include "util/paths.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
@@ -160,6 +165,79 @@ test_err_exit_code(void **state)
 	assert_int_equal(err_class_errno(EIO), ERR_IO);
 }
 
+/* The one passphrase editor: backspace takes a whole UTF-8 character. */
+static void
+test_pass_line(void **state)
+{
+	struct pass_line l;
+	char big[PASS_MAX + 1];
+
+	(void)state;
+	l.buf = sodium_malloc(PASS_MAX + 1);
+	assert_non_null(l.buf);
+	pass_line_wipe(&l);
+	assert_int_equal(pass_line_add(&l, "a\xc3\xa5\xe2\x82\xac", 6), 0);
+	pass_line_back(&l);			/* the euro sign */
+	assert_string_equal(l.buf, "a\xc3\xa5");
+	pass_line_back(&l);			/* the a-ring */
+	assert_string_equal(l.buf, "a");
+	pass_line_back(&l);
+	pass_line_back(&l);			/* nothing left: no harm */
+	assert_int_equal(l.len, 0);
+	memset(big, 'x', sizeof big);
+	assert_int_equal(pass_line_add(&l, big, PASS_MAX), 0);
+	assert_int_equal(pass_line_add(&l, "y", 1), -1);
+	assert_int_equal(l.len, PASS_MAX);
+	assert_int_equal(l.buf[PASS_MAX], '\0');
+	pass_line_wipe(&l);
+	assert_int_equal(l.len, 0);
+	assert_int_equal(l.buf[0], '\0');
+	sodium_free(l.buf);
+}
+
+static void
+oom_hook(void)
+{
+	fputs("hook ran\n", stderr);
+}
+
+/* Out of memory: the hook (tui_end) first, then the message under the
+ * program's name, exit 71; no abort. */
+static void
+test_xmem_oom(void **state)
+{
+	char buf[256];
+	int fds[2], status;
+	size_t len;
+	ssize_t n;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0) {
+		dup2(fds[1], 2);
+		msg_set_prog("avslut-hr");
+		xmem_on_oom(oom_hook);
+		/* nmemb * size overflows: refused before any malloc */
+		(void)xreallocarray(NULL, SIZE_MAX, 2);
+		_exit(0);
+	}
+	close(fds[1]);
+	len = 0;
+	while (len < sizeof buf - 1 &&
+	    (n = read(fds[0], buf + len, sizeof buf - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fds[0]);
+	buf[len] = '\0';
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 71);
+	assert_string_equal(buf, "hook ran\navslut-hr: out of memory: free "
+	    "some memory and try again\n");
+}
+
 static void
 test_paths_home(void **state)
 {
@@ -193,7 +271,11 @@ main(void)
 		cmocka_unit_test(test_fsx_fifo),
 		cmocka_unit_test(test_paths_home),
 		cmocka_unit_test(test_err_exit_code),
+		cmocka_unit_test(test_pass_line),
+		cmocka_unit_test(test_xmem_oom),
 	};
 
+	if (sodium_init() < 0)
+		return 1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
