@@ -22,6 +22,7 @@
 #include "store/outbox.h"
 #include "util/crash.h"
 #include "util/fsx.h"
+#include "util/i18n.h"
 #include "util/xmem.h"
 
 #define SYNC_LOCK_FILE "sync.lock"
@@ -45,15 +46,15 @@ sync_lock(const char *data_dir, struct err *e)
 	path = xasprintf("%s/%s", data_dir, SYNC_LOCK_FILE);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd == -1) {
-		err_set(e, "cannot open %s: %s", path, strerror(errno));
+		err_set(e, _("cannot open %s: %s"), path, strerror(errno));
 		free(path);
 		return -1;
 	}
 	free(path);
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		err_setc(e, ERR_BUSY, "another sync, export or receipt is "
+		err_setc(e, ERR_BUSY, _("another sync, export or receipt is "
 		    "running on this laptop: wait for it to finish, then try "
-		    "again");
+		    "again"));
 		close(fd);
 		return -1;
 	}
@@ -91,7 +92,7 @@ sync_dir_fsync(const char *path, struct err *e)
 	fd = open(copy, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd == -1 || (fsync(fd) == -1 && errno != EINVAL &&
 	    errno != ENOTSUP && errno != EROFS))
-		rc = sync_errno(e, errno, "cannot flush the folder %s", copy);
+		rc = sync_errno(e, errno, _("cannot flush the folder %s"), copy);
 	if (fd != -1)
 		close(fd);
 	free(copy);
@@ -109,7 +110,7 @@ sync_tmpfd(const char *dir, struct err *e)
 	int fd = mkstemp(path);
 
 	if (fd == -1)
-		sync_errno(e, errno, "cannot create a temporary file in %s",
+		sync_errno(e, errno, _("cannot create a temporary file in %s"),
 		    dir);
 	else {
 		unlink(path);
@@ -206,7 +207,7 @@ sync_rewind(int fd, struct err *e)
 	off_t len = lseek(fd, 0, SEEK_CUR);
 
 	if (len == -1 || lseek(fd, 0, SEEK_SET) == -1) {
-		err_set(e, "cannot rewind the bundle: %s", strerror(errno));
+		err_set(e, _("cannot rewind the bundle: %s"), strerror(errno));
 		return -1;
 	}
 	return len;
@@ -226,14 +227,14 @@ sync_path(int fd, const struct sync_opts *o, struct bundle_ack **acks,
 	int rc;
 
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		err_set(e, "%s is a folder: give the path of central.db, or "
-		    "write dir:%s to use it as a drop folder", path, path);
+		err_set(e, _("%s is a folder: give the path of central.db, or "
+		    "write dir:%s to use it as a drop folder"), path, path);
 		return SYNC_EUSAGE;
 	}
 	if (sync_rewind(fd, e) == -1)
 		return SYNC_EIO;
 	if (bundle_read(fd, &b, e) != 0) {
-		err_prefix(e, "the bundle does not read back");
+		err_prefix(e, _("the bundle does not read back"));
 		return SYNC_EIO;
 	}
 	if ((rc = central_open(&c, path, 0, e)) != 0) {
@@ -272,8 +273,8 @@ sync_ssh(int fd, const struct sync_opts *o, struct bundle_ack **acks,
 	rc = bundle_receipt_read_buf(rcpt, rlen, acks, nacks, e);
 	free(rcpt);
 	if (rc != 0) {
-		err_prefix(e, "HR's ingest on %s answered with a bad receipt "
-		    "(nothing removed)", o->dest->host);
+		err_prefix(e, _("HR's ingest on %s answered with a bad receipt "
+		    "(nothing removed)"), o->dest->host);
 		return SYNC_EBAD;
 	}
 	return 0;
@@ -347,8 +348,8 @@ sync_receipt_secret(struct outbox *ob, int make, uint8_t out[32],
 		rc = outbox_meta_set(ob, SYNC_META_RECEIPT_SECRET, buf, e);
 		sodium_memzero(buf, sizeof buf);
 	} else
-		rc = err_setc(e, ERR_DATA, "this laptop has no receipt key "
-		    "(was the outbox replaced?)");
+		rc = err_setc(e, ERR_DATA, _("this laptop has no receipt key "
+		    "(was the outbox replaced?)"));
 	if (hex != NULL)
 		sodium_memzero(hex, strlen(hex));
 	free(hex);
@@ -404,8 +405,8 @@ sync_apply_keyed(struct outbox *ob, const uint8_t key[BUNDLE_RKEY_BYTES],
 	free(acks);
 	if (rc == 0 && refused > 0) {
 		if (r->refused == 0)
-			err_setc(e, ERR_DATA, "HR holds other bytes under the "
-			    "same id");
+			err_setc(e, ERR_DATA, _("HR holds other bytes under the "
+			    "same id"));
 		r->refused += refused;
 	}
 	return rc;
@@ -472,7 +473,7 @@ sync_dir_receipt(struct outbox *ob, const char *dir, const char *name,
 	    sync_dir_fsync(bp, e) != 0 ||
 	    (unlink(rp) == -1 && errno != ENOENT) ||
 	    sync_dir_fsync(rp, e) != 0) {
-		sync_errno(e, errno, "cannot remove %s and its receipt", bp);
+		sync_errno(e, errno, _("cannot remove %s and its receipt"), bp);
 		rc = SYNC_EIO;
 	}
 out:
@@ -533,7 +534,7 @@ sync_dir_write(struct outbox *ob, const char *dir, const char *tag,
 	sodium_memzero(khex, sizeof khex);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd == -1) {
-		sync_errno(e, errno, "cannot write in the drop folder %s",
+		sync_errno(e, errno, _("cannot write in the drop folder %s"),
 		    dir);
 		rc = SYNC_EIO;
 		goto out;
@@ -543,11 +544,11 @@ sync_dir_write(struct outbox *ob, const char *dir, const char *tag,
 	if (rc != 0)
 		err_prefix(e, "%s", tmp);
 	if (rc == 0 && fsync(fd) == -1)
-		rc = sync_errno(e, errno, "cannot write %s", tmp);
+		rc = sync_errno(e, errno, _("cannot write %s"), tmp);
 	if (close(fd) == -1 && rc == 0)
-		rc = sync_errno(e, errno, "cannot write %s", tmp);
+		rc = sync_errno(e, errno, _("cannot write %s"), tmp);
 	if (rc == 0 && rename(tmp, fin) == -1)
-		rc = sync_errno(e, errno, "cannot rename %s", tmp);
+		rc = sync_errno(e, errno, _("cannot rename %s"), tmp);
 	if (rc == 0 && sync_dir_fsync(fin, e) != 0)
 		rc = -1;
 	if (rc != 0) {
@@ -577,8 +578,8 @@ sync_dir(struct outbox *ob, const struct sync_opts *o, struct sync_result *r,
 
 	sync_tag(o, tag);
 	if ((d = opendir(dir)) == NULL) {
-		err_set(e, "cannot open the drop folder %s: %s: check that "
-		    "the share is mounted", dir, strerror(errno));
+		err_set(e, _("cannot open the drop folder %s: %s: check that "
+		    "the share is mounted"), dir, strerror(errno));
 		return SYNC_EIO;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -695,7 +696,7 @@ sync_run(struct outbox *ob, const struct sync_opts *o,
 		goto out;
 	}
 	if ((rc = sync_write_bundle(fd, envs, NULL, n, o, NULL, e)) != 0) {
-		err_prefix(e, "the bundle in %s", o->data_dir);
+		err_prefix(e, _("the bundle in %s"), o->data_dir);
 		goto out;
 	}
 	crash_point("sync-before-transfer");
@@ -781,20 +782,20 @@ sync_export(struct outbox *ob, const struct sync_opts *o, const char *file,
 		goto out;
 	}
 	if (fsx_exists(file)) {
-		err_setc(e, ERR_USAGE, "%s already exists: choose another "
-		    "name, or remove it if it was delivered", file);
+		err_setc(e, ERR_USAGE, _("%s already exists: choose another "
+		    "name, or remove it if it was delivered"), file);
 		rc = SYNC_EUSAGE;
 		goto out;
 	}
 	if ((tmp = sync_export_tmp_name(file)) == NULL) {
-		sync_errno(e, errno, "cannot create %s", file);
+		sync_errno(e, errno, _("cannot create %s"), file);
 		goto out;
 	}
 	if (outbox_meta_set(ob, SYNC_META_EXPORT_TMP, tmp, e) != 0)
 		goto out;
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0600)) == -1) {
-		sync_errno(e, errno, "cannot create %s", file);
+		sync_errno(e, errno, _("cannot create %s"), file);
 		goto out;
 	}
 	made = 1;
@@ -804,18 +805,18 @@ sync_export(struct outbox *ob, const struct sync_opts *o, const char *file,
 		goto out;
 	}
 	if (fsync(fd) == -1) {
-		sync_errno(e, errno, "cannot write %s", file);
+		sync_errno(e, errno, _("cannot write %s"), file);
 		goto out;
 	}
 	i = (size_t)close(fd);
 	fd = -1;
 	if (i != 0) {
-		sync_errno(e, errno, "cannot write %s", file);
+		sync_errno(e, errno, _("cannot write %s"), file);
 		goto out;
 	}
 	/* link() refuses an existing file: no race with another writer. */
 	if (link(tmp, file) == -1) {
-		sync_errno(e, errno, "cannot create %s", file);
+		sync_errno(e, errno, _("cannot create %s"), file);
 		goto out;
 	}
 	if (unlink(tmp) == 0)

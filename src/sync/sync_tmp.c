@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/i18n.h"
 #include "util/xmem.h"
 
 /* "XXXXXX" as mkstemp fills it: six letters or digits. */
@@ -140,8 +141,8 @@ sync_errno(struct err *e, int errnum, const char *fmt, ...)
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
 	if (errnum == ENOSPC || errnum == EDQUOT)
-		return err_setc(e, ERR_FULL, "%s: the disk is full (%s): free "
-		    "some space on it, then try again", what,
+		return err_setc(e, ERR_FULL, _("%s: the disk is full (%s): free "
+		    "some space on it, then try again"), what,
 		    strerror(errnum));
 	if (errnum == EACCES || errnum == EPERM || errnum == EROFS)
 		return err_setc(e, ERR_PERM, "%s: %s", what, strerror(errnum));
