@@ -199,6 +199,25 @@ cli_hr_load(const char *db, const char *keyopt, const char *passfile,
 		msg_warn("%s", e.msg);
 		return cli_exit_code(&e);
 	}
+	/* an empty store is said before any passphrase is asked for */
+	{
+		struct central *c0;
+		size_t n = 0;
+
+		if (central_open(&c0, db, CENTRAL_RDONLY, &e) == 0) {
+			rc = central_env_count(c0, &n, &e);
+			if (rc == 0 && n == 0)
+				msg_warn(_("%s holds no interviews yet: ingest the "
+				    "laptops' bundles with avslut-hr ingest "
+				    "first"), central_path(c0));
+			central_close(c0);
+			if (rc == 0 && n == 0) {
+				config_free(d->cfg);
+				d->cfg = NULL;
+				return EX_NOINPUT;
+			}
+		}
+	}
 	if ((rc = cli_hr_open_unlock(db, keyopt, passfile, what, &d->c,
 	    &d->k)) != 0)
 		goto fail;

@@ -46,20 +46,47 @@ char *
 cli_new_pass(const char *prompt, const char *file, int line)
 {
 	struct err e;
-	char *p;
+	char *p, *q;
+	int tty = file == NULL && getenv("AVSLUT_PASSPHRASE_FILE") == NULL,
+	    tries;
 
-	err_clear(&e);
-	if ((p = pass_read(prompt, file, line, 1, &e)) == NULL) {
-		msg_warn(_("cannot read the new passphrase: %s"), e.msg);
-		return NULL;
-	}
-	if (strlen(p) < CLI_PASS_MIN) {
-		msg_warn(_("the new passphrase is too short (%zu bytes): use at "
-		    "least %d, a few words are best"), strlen(p), CLI_PASS_MIN);
+	/* On a terminal: the length is checked before "Repeat:", and a
+	 * short or mistyped passphrase is asked for again (three times),
+	 * not a reason to stop. From a file: read once, checked once. */
+	for (tries = 0; tries < 3; tries++) {
+		err_clear(&e);
+		if ((p = pass_read(prompt, file, line, 0, &e)) == NULL) {
+			msg_warn(_("cannot read the new passphrase: %s"),
+			    e.msg);
+			return NULL;
+		}
+		if (strlen(p) < CLI_PASS_MIN) {
+			msg_warn(_("the new passphrase is too short (%zu "
+			    "bytes): use at least %d, a few words are best"),
+			    strlen(p), CLI_PASS_MIN);
+			pass_free(p);
+			if (!tty)
+				return NULL;
+			continue;
+		}
+		if (!tty)
+			return p;
+		if ((q = pass_read(_("Repeat: "), NULL, 0, 0, &e)) == NULL) {
+			pass_free(p);
+			msg_warn(_("cannot read the new passphrase: %s"),
+			    e.msg);
+			return NULL;
+		}
+		if (strcmp(p, q) == 0) {
+			pass_free(q);
+			return p;
+		}
+		pass_free(q);
 		pass_free(p);
-		return NULL;
+		msg_warn("%s", _("the two passphrases differ: type it again"));
 	}
-	return p;
+	msg_warn("%s", _("no passphrase set: run the command again"));
+	return NULL;
 }
 
 /* Like ssh with private keys: say so when others may read a secret file
@@ -86,12 +113,25 @@ int
 cli_hr_unlock(const char *keyopt, const char *passfile, struct key_hr **k)
 {
 	char *path = cli_hr_key_path(keyopt), *pass;
+	uint8_t pk[KEY_PK_BYTES];
 	struct err e;
-	int rc;
+	int rc, kdf_test;
 
 	*k = NULL;
 	err_clear(&e);
-	if ((pass = cli_pass("Passphrase for the HR key: ", passfile,
+	/* a missing or damaged key file is said before any passphrase is
+	 * asked for: there would be nothing to unlock */
+	if (key_peek(path, pk, &kdf_test, &e) != 0) {
+		if (e.cls == ERR_NOINPUT)
+			msg_warn(_("%s: create it with avslut-hr keygen or name "
+			    "it with --key FILE"), e.msg);
+		else
+			msg_warn("%s", e.msg);
+		free(path);
+		return cli_exit_code(&e);
+	}
+	err_clear(&e);
+	if ((pass = cli_pass(_("Passphrase for the HR key: "), passfile,
 	    0)) == NULL) {
 		free(path);
 		return EX_NOINPUT;
@@ -128,7 +168,7 @@ cli_profile_unlock(const char *passfile, struct profile **p)
 		free(dir);
 		return EX_NOINPUT;
 	}
-	if ((pass = cli_pass("Passphrase: ", passfile, 0)) == NULL) {
+	if ((pass = cli_pass(_("Passphrase: "), passfile, 0)) == NULL) {
 		free(dir);
 		return EX_NOINPUT;
 	}

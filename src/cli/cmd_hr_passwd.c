@@ -99,7 +99,7 @@ cmd_hr_passwd(int argc, char **argv)
 	}
 	if ((setkdf && kdf == KEY_KDF_TEST) || (!setkdf && test))
 		cli_kdf_warn(path);
-	if ((old = cli_pass("Current passphrase for the HR key: ", passfile,
+	if ((old = cli_pass(_("Current passphrase for the HR key: "), passfile,
 	    0)) == NULL) {
 		rc = EX_NOINPUT;
 		goto out;
@@ -122,7 +122,7 @@ cmd_hr_passwd(int argc, char **argv)
 		rc = cli_exit_code(&e);
 		goto out;
 	}
-	if ((new = cli_new_pass("New passphrase: ", passfile, 1)) == NULL) {
+	if ((new = cli_new_pass(_("New passphrase: "), passfile, 1)) == NULL) {
 		rc = EX_NOINPUT;
 		goto out;
 	}

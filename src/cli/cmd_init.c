@@ -174,7 +174,7 @@ cmd_init(int argc, char **argv)
 		    "your first interview.\n"));
 	if (kdf == KEY_KDF_TEST)
 		cli_kdf_warn("the new profile");
-	if ((pass = cli_new_pass("New passphrase for your profile: ",
+	if ((pass = cli_new_pass(_("New passphrase for your profile: "),
 	    passfile, 0)) == NULL) {
 		free(dir);
 		return EX_NOINPUT;

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sysexits.h>
 
 #include "cli/cli.h"
@@ -89,6 +90,29 @@ cmd_keygen(int argc, char **argv)
 		free(dir);
 		return EX_USAGE;
 	}
+	if (dir != NULL) {
+		/* --out DIR may be new, but its parent must exist: a typo
+		 * must not quietly make a tree of folders for the key */
+		char *parent = xstrdup(dir), *sl;
+
+		while (strlen(parent) > 1 && parent[strlen(parent) - 1] == '/')
+			parent[strlen(parent) - 1] = '\0';
+		sl = strrchr(parent, '/');
+		if (sl == parent)
+			sl[1] = '\0';
+		else if (sl != NULL)
+			*sl = '\0';
+		else
+			strcpy(parent, ".");
+		if (!fsx_exists(parent)) {
+			msg_warn(_("--out %s: %s does not exist: create it first "
+			    "or choose another directory"), dir, parent);
+			free(parent);
+			free(dir);
+			return EX_CANTCREAT;
+		}
+		free(parent);
+	}
 	if (dir == NULL)
 		dir = paths_data_dir("avslut-hr");
 	kpath = paths_join(dir, KEY_HR_KEY);
@@ -103,7 +127,7 @@ cmd_keygen(int argc, char **argv)
 	}
 	if (kdf == KEY_KDF_TEST)
 		cli_kdf_warn(kpath);
-	if ((pass = cli_new_pass("New passphrase for the HR key: ", passfile,
+	if ((pass = cli_new_pass(_("New passphrase for the HR key: "), passfile,
 	    0)) == NULL) {
 		rc = EX_NOINPUT;
 		goto out;

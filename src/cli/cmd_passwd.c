@@ -80,7 +80,7 @@ cmd_passwd(int argc, char **argv)
 	}
 	if (setkdf && kdf == KEY_KDF_TEST)
 		cli_kdf_warn("the profile");
-	if ((old = cli_pass("Current passphrase: ", passfile, 0)) == NULL) {
+	if ((old = cli_pass(_("Current passphrase: "), passfile, 0)) == NULL) {
 		rc = EX_NOINPUT;
 		goto out;
 	}
@@ -94,7 +94,7 @@ cmd_passwd(int argc, char **argv)
 		rc = cli_exit_code(&e);
 		goto out;
 	}
-	if ((new = cli_new_pass("New passphrase: ", passfile, 1)) == NULL) {
+	if ((new = cli_new_pass(_("New passphrase: "), passfile, 1)) == NULL) {
 		rc = EX_NOINPUT;
 		goto out;
 	}

@@ -170,6 +170,30 @@ check hr_passwd_damaged_65 "rc=$rc $(cat "$T/err")" test "$rc" = 65
 check hr_passwd_damaged_named "$(cat "$T/err")" grep -q \
     "$T/dam.key is damaged" "$T/err"
 
+# Errors that need no passphrase come before any is asked for: with no
+# terminal and no passphrase file, a prompt would be the error instead.
+X=$T/before
+mkdir -p "$X"
+AVSLUT_HOME=$X/home "$HR" keygen --out "$X/no/such/dir" </dev/null \
+    >/dev/null 2>"$T/err"
+rc=$?
+check keygen_out_missing_parent "rc=$rc $(cat "$T/err")" sh -c \
+    "test $rc = 73 && grep -q 'no/such does not exist: create it first' \
+    '$T/err' && test ! -e '$X/no'"
+AVSLUT_HOME=$X/home "$HR" forms add "${AVSLUT_SRCDIR:-.}/forms/exit-interview.yaml" \
+    >/dev/null 2>&1
+AVSLUT_HOME=$X/home "$HR" report </dev/null >/dev/null 2>"$T/err"
+rc=$?
+check report_empty_store_before_passphrase "rc=$rc $(cat "$T/err")" sh -c \
+    "test $rc = 66 && grep -q 'holds no interviews yet' '$T/err' &&
+    ! grep -qi 'passphrase' '$T/err'"
+AVSLUT_HOME=$X/home "$HR" purge --before 2020 </dev/null >/dev/null \
+    2>"$T/err"
+rc=$?
+check purge_no_key_before_passphrase "rc=$rc $(cat "$T/err")" sh -c \
+    "test $rc = 66 && grep -q 'hr.key does not exist: create it with avslut-hr keygen' '$T/err' &&
+    ! grep -qi 'passphrase' '$T/err'"
+
 for c in "$HR keygen" "$HR passwd" "$AV init" "$AV passwd"; do
 	n=$(echo "$c" | sed 's|.*/||; s/ /_/')
 	$c --help >"$T/out" 2>&1

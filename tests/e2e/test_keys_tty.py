@@ -57,13 +57,25 @@ try:
           not os.path.exists(os.path.join(hrd, "hr.key")),
           "rc=%r out=%r" % (rc, out))
 
+    # A mismatch asks again; a short passphrase is refused before
+    # "Repeat:" and asked for again; Ctrl-C then leaves nothing written.
     p = spawn(home, HR, "keygen", "--kdf", "test")
     p.expect("New passphrase for the HR key: ")
     p.sendline(SECRET)
     p.expect("Repeat: ")
     p.sendline(SECRET + "x")
+    i = p.expect(["differ: type it again", pexpect.EOF])
+    check("tty_keygen_mismatch_asks_again", i == 0, p.before)
+    p.expect("New passphrase for the HR key: ")
+    p.sendline("abc")
+    i = p.expect(["too short", "Repeat: ", pexpect.EOF])
+    check("tty_keygen_short_before_repeat", i == 0, p.before)
+    i = p.expect(["New passphrase for the HR key: ", "Repeat: ",
+                  pexpect.EOF])
+    check("tty_keygen_short_asks_again", i == 0, p.before)
+    p.send("\x03")
     rc, out = finish(p)
-    check("tty_keygen_mismatch", rc == 66 and "do not match" in out and
+    check("tty_keygen_mismatch", rc == 66 and
           not os.path.exists(os.path.join(hrd, "hr.key")),
           "rc=%r out=%r" % (rc, out))
 
