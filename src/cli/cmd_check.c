@@ -18,7 +18,7 @@
 static void
 check_usage(FILE *f)
 {
-	fputs("usage: avslut check [--canonical] FORM.yaml...\n"
+	fputs(_("usage: avslut check [--canonical] FORM.yaml...\n"
 	    "Load and validate each form. For a sound form print one line:\n"
 	    "  FILE: ID version N, Q questions, languages L, hash H\n"
 	    "(H: the first 16 hex digits of its BLAKE2b-256 form hash);\n"
@@ -28,7 +28,7 @@ check_usage(FILE *f)
 	    "  --help     show this help\n"
 	    "  --version  show the version\n"
 	    "Exit 0 if every form is sound, 65 if one is not, 66 if a file\n"
-	    "cannot be read. See avslut-form(5).\n", f);
+	    "cannot be read. See avslut-form(5).\n"), f);
 }
 
 int

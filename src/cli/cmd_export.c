@@ -18,7 +18,7 @@
 static void
 export_usage(FILE *f)
 {
-	fputs("usage: avslut export [--now] [--passphrase-file FILE] BUNDLE\n"
+	fputs(_("usage: avslut export [--now] [--passphrase-file FILE] BUNDLE\n"
 	    "Write every sealed interview waiting on this laptop into BUNDLE,\n"
 	    "a new file signed with your interviewer key, for HR to ingest\n"
 	    "(avslut-hr ingest BUNDLE). They stay here, marked exported,\n"
@@ -29,7 +29,7 @@ export_usage(FILE *f)
 	    "  -h, --help                 show this help\n"
 	    "      --version              show the version\n"
 	    "Exit 0 when done (or holding), 64 usage or BUNDLE exists, 74 "
-	    "I/O,\n77 key refused. See avslut(1).\n", f);
+	    "I/O,\n77 key refused. See avslut(1).\n"), f);
 }
 
 int

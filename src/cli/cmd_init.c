@@ -21,7 +21,7 @@
 static void
 init_usage(FILE *f)
 {
-	fputs("usage: avslut init --hr-key FILE [--fingerprint FPR] "
+	fputs(_("usage: avslut init --hr-key FILE [--fingerprint FPR] "
 	    "[--passphrase-file FILE]\n"
 	    "                   [--kdf default|test]\n"
 	    "Set up this laptop's interviewer profile: pin HR's public key, "
@@ -34,7 +34,7 @@ init_usage(FILE *f)
 	    "FILE\n"
 	    "  --kdf test              weak, fast key derivation for tests "
 	    "only\n"
-	    "  --help                  show this help\n", f);
+	    "  --help                  show this help\n"), f);
 }
 
 /* FPR as typed (any case, blanks anywhere) against the computed one. */

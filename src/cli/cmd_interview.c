@@ -22,20 +22,20 @@ static void
 interview_usage(FILE *f, int home)
 {
 	if (home)
-		fputs("usage: avslut [--lang sv|en] [--passphrase-file FILE]\n"
+		fputs(_("usage: avslut [--lang sv|en] [--passphrase-file FILE]\n"
 		    "Open the start screen: drafts to resume, a new "
-		    "interview.\n", f);
+		    "interview.\n"), f);
 	else
-		fputs("usage: avslut interview [--unit CODE] [--form ID] "
+		fputs(_("usage: avslut interview [--unit CODE] [--form ID] "
 		    "[--lang sv|en]\n"
 		    "                        [--passphrase-file FILE]\n"
-		    "Start a new interview at once.\n", f);
-	fputs("\n  --unit CODE            the unit (from the config)\n"
+		    "Start a new interview at once.\n"), f);
+	fputs(_("\n  --unit CODE            the unit (from the config)\n"
 	    "  --form ID              the form, if there are several\n"
 	    "  --lang sv|en           the language of the screens\n"
 	    "  --passphrase-file FILE read the passphrase from FILE\n"
 	    "  --help                 show this help\n"
-	    "See avslut(1).\n", f);
+	    "See avslut(1).\n"), f);
 }
 
 /* The built-in form and the config's extra forms. A form that does not

@@ -16,7 +16,7 @@
 static void
 passwd_usage(FILE *f)
 {
-	fputs("usage: avslut passwd [--passphrase-file FILE] "
+	fputs(_("usage: avslut passwd [--passphrase-file FILE] "
 	    "[--kdf default|test]\n"
 	    "Change the passphrase of the interviewer profile. Drafts and "
 	    "the signing key\nstay as they are.\n\n"
@@ -24,7 +24,7 @@ passwd_usage(FILE *f)
 	    "one on line 2\n"
 	    "  --kdf default|test      change the key derivation limits "
 	    "(default: keep them)\n"
-	    "  --help                  show this help\n", f);
+	    "  --help                  show this help\n"), f);
 }
 
 int

@@ -17,14 +17,14 @@
 static void
 receipt_usage(FILE *f)
 {
-	fputs("usage: avslut receipt FILE\n"
+	fputs(_("usage: avslut receipt FILE\n"
 	    "Read a receipt written by HR's avslut-hr ingest and remove from\n"
 	    "this laptop every sealed interview it confirms (same id and the\n"
 	    "same BLAKE2b hash); the rest stay. Needs no passphrase.\n\n"
 	    "  -h, --help     show this help\n"
 	    "      --version  show the version\n"
 	    "Exit 0 when done, 64 usage, 65 not a sound receipt, 74 I/O.\n"
-	    "See avslut(1).\n", f);
+	    "See avslut(1).\n"), f);
 }
 
 int

@@ -19,13 +19,13 @@
 static void
 status_usage(FILE *f)
 {
-	fputs("usage: avslut status\n"
+	fputs(_("usage: avslut status\n"
 	    "Show how many sealed interviews wait on this laptop (and how\n"
 	    "many of them were exported), unfinished drafts, the last\n"
 	    "successful sync and where sync sends to. Needs no passphrase.\n\n"
 	    "  -h, --help     show this help\n"
 	    "      --version  show the version\n"
-	    "Exit 0, 66 if there is no profile yet, 74 I/O. See avslut(1).\n",
+	    "Exit 0, 66 if there is no profile yet, 74 I/O. See avslut(1).\n"),
 	    f);
 }
 

@@ -22,7 +22,7 @@
 static void
 sync_usage(FILE *f)
 {
-	fputs("usage: avslut sync [--to DEST] [--now] "
+	fputs(_("usage: avslut sync [--to DEST] [--now] "
 	    "[--passphrase-file FILE]\n"
 	    "Send the sealed interviews waiting on this laptop to HR; those\n"
 	    "HR's receipt confirms are removed, the rest stay.\n\n"
@@ -39,7 +39,7 @@ sync_usage(FILE *f)
 	    "Exit 0 when done (or holding), 64 usage, 66 no profile or no\n"
 	    "central.db, 69 host unreachable or no avslut-hr there, 74 I/O,\n"
 	    "75 another sync running or no progress, 77 login, key or\n"
-	    "permission refused. See avslut(1).\n", f);
+	    "permission refused. See avslut(1).\n"), f);
 }
 
 /* One bar on stderr, redrawn in place; only on a terminal. */

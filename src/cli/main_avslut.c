@@ -11,15 +11,15 @@
 #include "util/sec.h"
 
 static const struct cli_cmd avslut_cmds[] = {
-	{ "check", cmd_check, "validate form files (avslut-form(5))" },
-	{ "print", cmd_print, "print a form for approval, or its codebook" },
-	{ "init", cmd_init, "set up the interviewer profile" },
-	{ "passwd", cmd_passwd, "change the profile passphrase" },
-	{ "sync", cmd_sync, "send sealed interviews to HR" },
-	{ "export", cmd_export, "write sealed interviews to a bundle file" },
-	{ "receipt", cmd_receipt, "read HR's receipt for an export" },
-	{ "status", cmd_status, "what waits, was exported, last sync" },
-	{ "interview", cmd_interview, "start a new interview at once" },
+	{ "check", cmd_check, N_("validate form files (avslut-form(5))") },
+	{ "print", cmd_print, N_("print a form for approval, or its codebook") },
+	{ "init", cmd_init, N_("set up the interviewer profile") },
+	{ "passwd", cmd_passwd, N_("change the profile passphrase") },
+	{ "sync", cmd_sync, N_("send sealed interviews to HR") },
+	{ "export", cmd_export, N_("write sealed interviews to a bundle file") },
+	{ "receipt", cmd_receipt, N_("read HR's receipt for an export") },
+	{ "status", cmd_status, N_("what waits, was exported, last sync") },
+	{ "interview", cmd_interview, N_("start a new interview at once") },
 	{ NULL, NULL, NULL },
 };
 
@@ -28,17 +28,17 @@ avslut_usage(FILE *f)
 {
 	size_t i;
 
-	fputs("usage: avslut [--lang sv|en] [--passphrase-file FILE]\n"
+	fputs(_("usage: avslut [--lang sv|en] [--passphrase-file FILE]\n"
 	    "       avslut [--lang sv|en] COMMAND [ARGS]\n"
 	    "Anonymous exit interviews: the interviewer's program. With no\n"
 	    "command, the start screen: drafts to resume, a new interview.\n\n"
-	    "commands:\n", f);
+	    "commands:\n"), f);
 	for (i = 0; avslut_cmds[i].name != NULL; i++)
 		fprintf(f, "  %-10s %s\n", avslut_cmds[i].name,
-		    avslut_cmds[i].summary);
-	fputs("\n  --help     show this help\n"
+		    _(avslut_cmds[i].summary));
+	fputs(_("\n  --help     show this help\n"
 	    "  --version  show the version\n"
-	    "See avslut(1).\n", f);
+	    "See avslut(1).\n"), f);
 }
 
 int
