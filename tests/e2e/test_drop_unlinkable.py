@@ -127,6 +127,29 @@ report("drop_receipt_still_confirms", s2.returncode == 0 and
        "6 confirmed" in s2.stdout and os.listdir(DROP) == [],
        "%s %s %s" % (why(s2), s2.stdout, os.listdir(DROP)))
 
+# A bundle named without a key (an older avslut) is still answered, with
+# a plain receipt the laptop still applies; the bundle goes all the same.
+r = run([SEAL, "5"], lap)
+s3 = run([AVSLUT, "sync", "--to", "dir:" + DROP, "--now"], lap)
+names = os.listdir(DROP)
+for n in names:
+    if n.endswith(".bundle"):
+        tag, nonce = n.split("-")[:2]
+        os.rename(os.path.join(DROP, n), os.path.join(
+            DROP, "%s-%s.bundle" % (tag, nonce)))
+h3 = run([HR, "ingest", "--db", DB, DROP], HRHOME)
+left = os.listdir(DROP)
+plain = False
+for n in left:
+    with open(os.path.join(DROP, n), "rb") as f:
+        plain = f.read(12)[8:12] == b"\0\0\0\1"
+s4 = run([AVSLUT, "sync", "--to", "dir:" + DROP, "--now"], lap)
+report("drop_old_bundle_name_answered", s3.returncode == 0 and
+       len(names) == 1 and h3.returncode == 0 and len(left) == 1 and
+       left[0].endswith(".receipt") and plain and s4.returncode == 0 and
+       "5 confirmed" in s4.stdout and os.listdir(DROP) == [],
+       "%s %s %s %s %s" % (names, left, why(h3), why(s4), s4.stdout))
+
 if not os.environ.get("AVSLUT_KEEP"):
     shutil.rmtree(T, ignore_errors=True)
 sys.exit(1 if failed else 0)

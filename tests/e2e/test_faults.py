@@ -323,6 +323,7 @@ def t_full_disk(bs):
                 img = lapimg if which == "laptop" else cenimg
                 img.fill(level)
                 runs = [
+                    ("status", lap.avslut("status")),
                     ("sync path", lap.avslut("sync", "--to", db, "--now")),
                     ("export", lap.avslut("export", out)),
                     ("sync dir", lap.avslut("sync", "--to", "dir:" + drop,
