@@ -681,9 +681,62 @@ def t_ssh_full():
            "full" in r.stderr and "free some space" in r.stderr and
            sorted(lap.ids()) == before, why(r))
 
+
+def t_concurrent():
+    """Four ingests at once on one drop folder while three laptops sync
+    into it: every run exits 0 (a bundle a laptop removed between an
+    ingest's listing and its open is skipped, not a failure), then all
+    arrive once and nothing is left behind."""
+    import threading
+    db = os.path.join(T, "conc", "central.db")
+    drop = os.path.join(T, "conc", "drop")
+    os.makedirs(drop)
+    laps = [Laptop("conc-%d" % i) for i in range(3)]
+    for lap in laps:
+        lap.register(db)
+    bad = []
+    stop = threading.Event()
+
+    def ingester():
+        while not stop.is_set():
+            h = run([HR, "ingest", "--db", db, "--verbose", drop], HRHOME)
+            if h.returncode != 0:
+                bad.append("ingest: " + why(h))
+
+    def laptop(lap):
+        for _ in range(4):
+            lap.seal(3)
+            r = lap.avslut("sync", "--to", "dir:" + drop, "--now")
+            if r.returncode != 0:
+                bad.append("sync: " + why(r))
+
+    th = [threading.Thread(target=ingester) for _ in range(4)]
+    tl = [threading.Thread(target=laptop, args=(lap,)) for lap in laps]
+    for t in th + tl:
+        t.start()
+    for t in tl:
+        t.join()
+    stop.set()
+    for t in th:
+        t.join()
+    for _ in range(2):
+        h = run([HR, "ingest", "--db", db, drop], HRHOME)
+        for lap in laps:
+            lap.avslut("sync", "--to", "dir:" + drop, "--now")
+    ids = ids_of(db)
+    sealed = set().union(*(lap.sealed for lap in laps))
+    if set(ids) != sealed or len(ids) != len(set(ids)):
+        bad.append("central holds %d of %d" % (len(set(ids)), len(sealed)))
+    if any(lap.ids() for lap in laps) or os.listdir(drop):
+        bad.append("left: %s" % os.listdir(drop))
+    if integrity(db) != "ok":
+        bad.append("integrity")
+    report("concurrent_ingests_and_syncs", not bad, "; ".join(bad[:3]))
+
 case("debris_swept", t_debris_swept)
 case("export_tmp", t_export_tmp)
 case("random_kills", t_random_kills)
+case("concurrent", t_concurrent)
 case("io_errors", t_io_errors)
 case("ssh_full", t_ssh_full)
 try:
