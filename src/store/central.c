@@ -146,6 +146,8 @@ static const char *const central_schema[CENTRAL_SCHEMA_VERSION] = {
 	"  key TEXT PRIMARY KEY NOT NULL,"
 	"  value BLOB"
 	") WITHOUT ROWID;",
+	/* 4: the MAC of the interviewer set (central_step makes it). */
+	"DELETE FROM store_meta WHERE key = 'interviewers';",
 };
 _Static_assert(sizeof central_schema / sizeof central_schema[0] ==
     CENTRAL_SCHEMA_VERSION, "one schema step per version");
@@ -352,7 +354,8 @@ static int central_step(struct db *d, int to, struct err *e);
  * envelope without every HR open refusing. Not covered: someone who
  * holds K; putting back an older genuine copy of the whole store (its
  * digest matches its envelopes: keep the access log and backups); the
- * other tables. Threat model: avslut-hr(1) SECURITY CONSIDERATIONS.
+ * other tables but the interviewers (below). Threat model: avslut-hr(1)
+ * SECURITY CONSIDERATIONS.
  *
  * A missing digest is never started afresh silently: schema step 3 makes
  * it (with the key file) in the migration's transaction, so a store at
@@ -607,6 +610,105 @@ central_digest_add(struct central *c, const uint8_t delta[DIGEST_BYTES],
 	return 0;
 }
 
+/*
+ * The interviewer set is covered too: otherwise whoever can write the
+ * store could register a key of their own with sqlite3 and send bundles
+ * that ingest accepts as genuine. store_meta 'interviewers' holds a
+ * BLAKE2b-256 MAC, under the same key, of every (pk, revoked) in pk
+ * order; interviewers add and revoke check it, change the set and MAC it
+ * again in one transaction; ingest and every verifying open check it.
+ */
+#define IV_CONTEXT "avslut interviewer set 1"
+
+static int
+iv_mac(sqlite3 *h, const uint8_t *key, uint8_t out[DIGEST_BYTES])
+{
+	crypto_generichash_state gs;
+	sqlite3_stmt *st;
+	uint8_t rev;
+	int s;
+
+	crypto_generichash_init(&gs, key, DKEY_BYTES, DIGEST_BYTES);
+	crypto_generichash_update(&gs, (const uint8_t *)IV_CONTEXT,
+	    sizeof IV_CONTEXT);
+	if ((s = sqlite3_prepare_v2(h, "SELECT pk, revoked FROM interviewers "
+	    "ORDER BY pk", -1, &st, NULL)) != SQLITE_OK)
+		return s;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		crypto_generichash_update(&gs, sqlite3_column_blob(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0));
+		rev = sqlite3_column_int(st, 1) != 0;
+		crypto_generichash_update(&gs, &rev, 1);
+	}
+	sqlite3_finalize(st);
+	crypto_generichash_final(&gs, out, DIGEST_BYTES);
+	return s == SQLITE_DONE ? SQLITE_OK : s;
+}
+
+static int
+iv_mac_put(sqlite3 *h, const uint8_t *key)
+{
+	uint8_t mac[DIGEST_BYTES];
+	sqlite3_stmt *st;
+	int s;
+
+	if ((s = iv_mac(h, key, mac)) != SQLITE_OK)
+		return s;
+	if ((s = sqlite3_prepare_v2(h, "INSERT INTO store_meta (key, value) "
+	    "VALUES ('interviewers', ?) ON CONFLICT (key) DO UPDATE SET "
+	    "value = excluded.value", -1, &st, NULL)) != SQLITE_OK)
+		return s;
+	sqlite3_bind_blob(st, 1, mac, DIGEST_BYTES, SQLITE_TRANSIENT);
+	s = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return s == SQLITE_DONE ? SQLITE_OK : s;
+}
+
+/* Inside a transaction: 0 if the interviewer set is as avslut-hr left
+ * it, else CENTRAL_ENOTOURS (ERR_DATA) or another code. */
+static int
+central_iv_check(struct central *c, const char *doing, struct err *e)
+{
+	uint8_t want[DIGEST_BYTES], got[DIGEST_BYTES];
+	sqlite3_stmt *st;
+	int rc, s, have = 0;
+
+	if ((rc = central_dkey(c, e)) != 0)
+		return rc;
+	if ((rc = central_prepare(c, &st, "SELECT value FROM store_meta WHERE "
+	    "key = 'interviewers'", doing, e)) != 0)
+		return rc;
+	s = sqlite3_step(st);
+	if (s == SQLITE_ROW && sqlite3_column_bytes(st, 0) == DIGEST_BYTES) {
+		memcpy(want, sqlite3_column_blob(st, 0), DIGEST_BYTES);
+		have = 1;
+	}
+	sqlite3_finalize(st);
+	if (s != SQLITE_ROW && s != SQLITE_DONE)
+		return central_sqlerr(c, doing, e);
+	if (iv_mac(c->db, c->dkey, got) != SQLITE_OK)
+		return central_sqlerr(c, doing, e);
+	if (!have || sodium_memcmp(got, want, DIGEST_BYTES) != 0) {
+		err_setc(e, ERR_DATA, "%s: %s was changed outside avslut-hr: "
+		    "its interviewers are not the ones avslut-hr registered "
+		    "(a key was added, removed or un-revoked by other means): "
+		    "find out who can write the store, and restore it from a "
+		    "backup (avslut-hr(1) SECURITY CONSIDERATIONS)", doing,
+		    c->path);
+		return CENTRAL_ENOTOURS;
+	}
+	return 0;
+}
+
+/* Inside the caller's transaction, after a change of the set. */
+static int
+central_iv_seal(struct central *c, const char *doing, struct err *e)
+{
+	if (iv_mac_put(c->db, c->dkey) != SQLITE_OK)
+		return central_sqlerr(c, doing, e);
+	return 0;
+}
+
 /* Schema step 3, inside the migration's transaction: the key file and
  * the digest over what the store holds. A new store gets a fresh key
  * (a key file left by a deleted store is replaced); an older store must
@@ -619,10 +721,23 @@ central_step(struct db *d, int to, struct err *e)
 	char *what;
 	int s;
 
-	if (to != 3)
+	if (to != 3 && to != 4)
 		return 0;
 	if ((key = sodium_malloc(DKEY_BYTES)) == NULL)
 		return err_setc(e, ERR_SOFTWARE, "out of secure memory");
+	if (to == 4) {
+		/* The key step 3 made (in this migration or an earlier). */
+		if (central_key_read(db_path(d), key, e) != 0) {
+			sodium_free(key);
+			return -1;
+		}
+		s = iv_mac_put(db_handle(d), key);
+		sodium_free(key);
+		if (s != SQLITE_OK)
+			return db_fail_rc(d, s, "cannot seal the interviewer "
+			    "set", e);
+		return 0;
+	}
 	if (central_key_create(db_path(d), !db_created(d), key, e) != 0) {
 		sodium_free(key);
 		return -1;
@@ -676,6 +791,8 @@ central_verify(struct central *c, struct err *e)
 		rc = CENTRAL_ENOTOURS;
 		goto out;
 	}
+	if ((rc = central_iv_check(c, "cannot check the store", e)) != 0)
+		goto out;
 	if ((s = digest_scan(c->db, c->dkey, got, &n)) != SQLITE_OK) {
 		rc = central_sqlerr(c, "cannot check the store", e);
 		goto out;
@@ -926,7 +1043,9 @@ central_ingest(struct central *c, const struct bundle *b,
 	    "bundle", e)) != 0)
 		goto out;
 	/* The signer is checked under the write lock, so a revoke that
-	 * commits first is honoured. */
+	 * commits first is honoured, against a set avslut-hr made. */
+	if ((rc = central_iv_check(c, "cannot store the bundle", e)) != 0)
+		goto out;
 	switch ((rc = central_signer_status(c, b->signer, e))) {
 	case 1:
 		rc = 0;
@@ -1303,6 +1422,8 @@ central_interviewer_add(struct central *c,
 	if ((rc = central_exec(c, "BEGIN IMMEDIATE", "cannot add the "
 	    "interviewer", e)) != 0)
 		return rc;
+	if ((rc = central_iv_check(c, "cannot add the interviewer", e)) != 0)
+		goto out;
 	switch ((rc = central_signer_status(c, pk, e))) {
 	case 0:
 		break;
@@ -1327,7 +1448,8 @@ central_interviewer_add(struct central *c,
 		rc = central_sqlerr(c, "cannot add the interviewer", e);
 		goto out;
 	}
-	if ((rc = central_log(c, "interviewers add", e)) == 0)
+	if ((rc = central_iv_seal(c, "cannot add the interviewer", e)) == 0 &&
+	    (rc = central_log(c, "interviewers add", e)) == 0)
 		rc = central_exec(c, "COMMIT", "cannot add the interviewer", e);
 out:
 	sqlite3_finalize(st);
@@ -1390,6 +1512,9 @@ central_interviewer_revoke(struct central *c,
 	if ((rc = central_exec(c, "BEGIN IMMEDIATE", "cannot revoke the "
 	    "interviewer", e)) != 0)
 		return rc;
+	if ((rc = central_iv_check(c, "cannot revoke the interviewer",
+	    e)) != 0)
+		goto out;
 	switch ((rc = central_signer_status(c, pk, e))) {
 	case 0:
 		err_setc(e, ERR_DATA, "no registered interviewer has that "
@@ -1413,7 +1538,8 @@ central_interviewer_revoke(struct central *c,
 		rc = central_sqlerr(c, "cannot revoke the interviewer", e);
 		goto out;
 	}
-	if ((rc = central_log(c, "interviewers revoke", e)) == 0)
+	if ((rc = central_iv_seal(c, "cannot revoke the interviewer",
+	    e)) == 0 && (rc = central_log(c, "interviewers revoke", e)) == 0)
 		rc = central_exec(c, "COMMIT", "cannot revoke the interviewer",
 		    e);
 out:

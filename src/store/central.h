@@ -10,7 +10,8 @@
 #include "store/bundle.h"
 #include "util/err.h"
 
-#define CENTRAL_SCHEMA_VERSION 3	/* 2: releases; 3: store_meta */
+#define CENTRAL_SCHEMA_VERSION 4	/* 2: releases; 3: store_meta and the
+					 * envelope digest; 4: interviewer MAC */
 /* Page size of the store: a sealed envelope of up to three 1 KiB pad
  * blocks (3 * 1024 + 48 bytes) fits in one leaf cell of the envelopes
  * b-tree (at most 4086 payload bytes at 16 KiB), so it lies inline, not

@@ -114,6 +114,35 @@ sqlite3 "$DB" "DELETE FROM envelopes WHERE id = (SELECT min(id) FROM
 report
 refused $? digest_removed_refused
 
+# --- an interviewer registered with sqlite3, then a bundle of theirs ---------
+# ingested through avslut-hr: the interviewer set is covered too.
+cp "$T/before.db" "$DB"
+rm -f "$DB-wal" "$DB-shm"
+PKGS="libsodium sqlite3 yaml-0.1"
+if cc -std=c11 -I"$SRC/src" $(pkg-config --cflags $PKGS) -o "$T/mkbundle" \
+    "$SRC/tests/e2e/mkbundle.c" "$B/libavslut.a" $(pkg-config --libs $PKGS) \
+    -lglpk -lm -lpthread 2>"$T/cc.log"; then
+	hex=$("$T/mkbundle" pub x | cut -d' ' -f2 | base64 -d | od -An -tx1 |
+	    tr -d ' \n')
+	"$T/mkbundle" random x 3 1072 >"$T/x.bundle"
+	sqlite3 "$DB" "INSERT INTO interviewers (pk, label) VALUES
+	    (x'$hex', 'mallory')"
+	"$HR" ingest "$T/x.bundle" >/dev/null 2>"$T/err"
+	rc=$?
+	n=$(count "$DB")
+	if [ $rc -eq 65 ] && [ "$n" = 6 ] &&
+	    grep -q 'was changed outside avslut-hr' "$T/err"; then
+		ok forged_interviewer_ingest_refused
+	else
+		no forged_interviewer_ingest_refused \
+		    "exit $rc, $n envelopes: $(cat "$T/err")"
+	fi
+	report
+	refused $? forged_interviewer_report_refused
+else
+	no forged_interviewer_setup "$(cat "$T/cc.log")"
+fi
+
 # What refuses is documented, with its exit status.
 grep -q 'changed outside' "$SRC/man/avslut-hr.1" && ok documented ||
 	no documented "avslut-hr(1) does not say"

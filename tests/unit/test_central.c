@@ -748,7 +748,7 @@ test_digest(void **state)
 	struct bundle_ack *acks;
 	struct err e;
 	size_t n, added, deleted;
-	uint8_t ids[2][BUNDLE_ID_BYTES];
+	uint8_t ids[2][BUNDLE_ID_BYTES], other[CENTRAL_PK_BYTES];
 	char *key;
 
 	(void)state;
@@ -786,6 +786,21 @@ test_digest(void **state)
 	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
 	central_close(c);
 	bundle_free(&b);
+	/* An interviewer registered behind its back: ingest, add and a
+	 * verifying open refuse. */
+	raw_exec(dbpath, "DELETE FROM envelopes WHERE id NOT IN (SELECT id "
+	    "FROM envelopes ORDER BY id LIMIT 4)");
+	raw_exec(dbpath, "INSERT INTO interviewers (pk) VALUES "
+	    "(randomblob(32))");
+	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
+	randombytes_buf(other, sizeof other);
+	assert_int_equal(central_interviewer_add(c, other, "x", &e),
+	    CENTRAL_ENOTOURS);
+	assert_non_null(strstr(e.msg, "its interviewers are not the ones"));
+	central_close(c);
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_VERIFY, &e),
+	    CENTRAL_ENOTOURS);
+	assert_non_null(strstr(e.msg, "its interviewers are not the ones"));
 	/* A missing key file: named, refused. */
 	key = xasprintf("%s-key", dbpath);
 	assert_int_equal(rename(key, "/tmp/avslut-tc-key-aside"), 0);
