@@ -7,7 +7,9 @@
 # unmounting, tests/tools/avslut-testcrack (libsodium and the documented
 # formats only, none of avslut's code) scans the raw image for every
 # profile, wrapped draft key and draft row and tries each with the
-# passphrase: the control must come back, nothing of the other two may.
+# passphrase: the control must come back, nothing of the others may. A
+# fourth interview is sealed with avslut killed -9 right after the commit
+# (AVSLUT_CRASH): its key is gone once the next avslut has started.
 # Needs root (mount); otherwise it prints why it is skipped.
 import os
 import random
@@ -49,6 +51,7 @@ TAG = "%08x" % random.getrandbits(32)
 CANARY_S = "Sigill" + TAG + "Ö"     # sealed
 CANARY_D = "Radera" + TAG + "Å"     # deleted from the home screen
 CANARY_L = "Kvar" + TAG + "Ä"       # left as a draft: the control
+CANARY_K = "Dödad" + TAG + "Ö"      # sealed, killed -9 right after
 
 
 def skip(why):
@@ -73,7 +76,9 @@ def draft_ids(datadir):
     return ids
 
 
-def interview(env):
+def interview(env, crash=None):
+    if crash:
+        env = dict(env, AVSLUT_CRASH=crash)
     t = ti.Term(env, ["--lang", "sv", "interview", "--unit", "VC-ALBY",
                       "--form", "glom"])
     t.wait_for("Lösenfras:")
@@ -191,6 +196,42 @@ def main():
         t.child.expect(pexpect.EOF, timeout=10)
         t.child.close()
 
+        # --- sealed, and killed -9 right after the commit: the draft's
+        # key is still in its slot until the next start overwrites it --
+        t = interview(env, crash="outbox-submit-after-commit")
+        type_text(t, "Sparat men dödat: " + CANARY_K)
+        t.send(KEY["tab"])
+        killed = draft_ids(datadir)
+        t.send("j")
+        t.send(KEY["tab"])
+        t.wait_for("Granska svaren")
+        t.send(KEY["f5"])
+        t.child.send("j")
+        t.child.expect(pexpect.EOF, timeout=20)
+        t.child.close()
+        report("killed_after_commit", t.child.signalstatus == signal.SIGKILL,
+               str(t.child.status))
+        # Before the next start the key is still there: the files, put
+        # end to end, give it to the attacker.
+        pre = os.path.join(d, "pre.img")
+        with open(pre, "wb") as out:
+            for fn in ("profile", "outbox.db", "outbox.db-wal", "draftkeys"):
+                try:
+                    with open(os.path.join(datadir, fn), "rb") as f:
+                        out.write(f.read())
+                except FileNotFoundError:
+                    pass
+        r = run(CRACK, pre, pf)
+        k_id = next(iter(killed))
+        report("killed_key_there_until_next_start",
+               ("key " + k_id + " ") in r.stdout.decode(),
+               r.stdout.decode()[-300:])
+        r = run(ti.AVSLUT, "status", env=env)
+        out = r.stdout.decode()
+        report("killed_seal_kept_and_hidden",
+               "sealed interviews waiting: 2" in out and
+               "unfinished drafts:         0" in out, out)
+
         # --- the control: a draft that stays -----------------------------
         t = interview(env)
         type_text(t, "Det här ligger kvar: " + CANARY_L)
@@ -198,8 +239,9 @@ def main():
         live = draft_ids(datadir)
         stop(t)
         report("ids_known", len(sealed) == 1 and len(deleted) == 1 and
-               len(live) == 1 and not (sealed & deleted) and
-               not (sealed & live), "%r %r %r" % (sealed, deleted, live))
+               len(killed) == 1 and len(live) == 1 and
+               len(sealed | deleted | killed | live) == 4,
+               "%r %r %r %r" % (sealed, deleted, killed, live))
 
         subprocess.run(["sync"])
         r = run("umount", mnt)
@@ -210,7 +252,7 @@ def main():
         with open(img, "rb") as f:
             raw = f.read()
         found = []
-        for c in (CANARY_S, CANARY_D, CANARY_L):
+        for c in (CANARY_S, CANARY_D, CANARY_K, CANARY_L):
             for enc in ("utf-8", "utf-16-le", "utf-32-le", "utf-32-be"):
                 if c.encode(enc) in raw:
                     found.append("%s (%s)" % (c, enc))
@@ -239,8 +281,9 @@ def main():
         s_id = next(iter(sealed))
         d_id = next(iter(deleted))
         print("info: draft rows on the raw disk: sealed %d, deleted %d, "
-              "control %d; wrapped keys that open: %r" %
+              "killed %d, control %d; wrapped keys that open: %r" %
               (rows.get(s_id, 0), rows.get(d_id, 0),
+               rows.get(next(iter(killed)), 0),
                rows.get(next(iter(live)), 0), keys))
         report("sealed_rows_on_disk_are_ciphertext_only",
                rows.get(s_id, 0) >= 1 and s_id not in keys,
@@ -252,8 +295,12 @@ def main():
         report("deleted_key_gone", d_id not in keys,
                "%d wrapped keys of the deleted draft open" %
                keys.get(d_id, 0))
+        report("killed_key_gone_after_next_start", k_id not in keys,
+               "%d wrapped keys of the draft sealed and killed open" %
+               keys.get(k_id, 0))
         leak = [i for i, p in plains if CANARY_S.encode() in p or
-                CANARY_D.encode() in p or i in (s_id, d_id)]
+                CANARY_D.encode() in p or CANARY_K.encode() in p or
+                i in (s_id, d_id, k_id)]
         report("nothing_sealed_or_deleted_decrypts", not leak,
                "%d versions decrypted" % len(leak))
     finally:
