@@ -15,7 +15,7 @@ PKGS = ncursesw yaml-0.1 libsodium sqlite3
 
 # Debian packages for building and for every tool the tests use.
 DEB_PKGS = libncurses-dev libyaml-dev libsodium-dev libsqlite3-dev \
-	libcmocka-dev pkg-config clang libclang-rt-14-dev make gcc \
+	libcmocka-dev pkg-config clang make gcc \
 	python3 python3-pexpect python3-pyte tmux openssh-server \
 	openssh-client mandoc gettext sqlite3 procps libglpk-dev chromium \
 	poppler-utils
@@ -27,11 +27,15 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 WARN     = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Werror
 HARDEN   = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 OPT     ?= -O2 -g
-CPPFLAGS += -Isrc -DAVSLUT_VERSION='"$(VERSION)"' \
-	-DAVSLUT_LOCALEDIR='"$(LOCALEDIR)"' $(PKG_CFLAGS)
+# CPPFLAGS, CFLAGS and LDFLAGS are the user's (make CPPFLAGS=... keeps
+# -Isrc and the rest): ours are in the ALL_ variables.
+CPPFLAGS ?=
+ALL_CPPFLAGS = -Isrc -DAVSLUT_VERSION='"$(VERSION)"' \
+	-DAVSLUT_LOCALEDIR='"$(LOCALEDIR)"' $(PKG_CFLAGS) $(CPPFLAGS)
 CFLAGS  ?=
 ALL_CFLAGS = $(WARN) $(OPT) $(HARDEN) $(EXTRA_CFLAGS) $(CFLAGS)
-LDFLAGS += -pie -Wl,-z,relro,-z,now $(EXTRA_LDFLAGS)
+LDFLAGS ?=
+ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(EXTRA_LDFLAGS) $(LDFLAGS)
 # GLPK (the disclosure audit) has no pkg-config file on Debian.
 GLPK_LIBS ?= -lglpk
 LIBS     = $(PKG_LIBS) $(GLPK_LIBS) -lpthread -lm
@@ -62,14 +66,14 @@ MO   = $(PO:po/%.po=$(B)/locale/%/LC_MESSAGES/avslut.mo)
 # Files the programs carry inside so they run with no set-up at all.
 EMBED = config/avslut.yaml forms/exit-interview.yaml
 
-.PHONY: all deps demo demo-hr check unit unit-asan e2e fuzz fuzz-check bench \
+.PHONY: all deps demo demo-hr check unit-bins fuzz-bins fuzz bench \
 	install uninstall clean lint-man
 
 all: $(B)/avslut $(B)/avslut-hr $(MO)
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 # The embedded files as C arrays (od, sed: nothing outside coreutils).
 $(GEN_SRC): $(EMBED) Makefile
@@ -85,31 +89,31 @@ $(GEN_SRC): $(EMBED) Makefile
 	  done; } > $@.tmp && mv $@.tmp $@
 
 $(GEN_OBJ): $(GEN_SRC)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ) $(GEN_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(B)/avslut: $(B)/src/cli/main_avslut.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/avslut-hr: $(B)/src/cli/main_hr.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< \
+	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
 		$(LIB) $(LIBS) $(CMOCKA_LIBS)
 
 # Test helpers (tests/tools/*.c): used by the e2e tests, never installed.
 $(B)/tools/%: tests/tools/%.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 $(B)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 $(B)/locale/%/LC_MESSAGES/avslut.mo: po/%.po
 	@mkdir -p $(@D)
@@ -119,26 +123,38 @@ $(B)/locale/%/LC_MESSAGES/avslut.mo: po/%.po
 
 # --- set-up ----------------------------------------------------------------
 # Installs what is missing (Debian/Ubuntu, as root), else prints the line.
+# Two rounds: the sanitizer runtime (libclang-rt-N-dev) must match the
+# clang that the first round installed or found, so it is named then.
 deps:
-	@missing=""; \
-	if command -v dpkg-query >/dev/null 2>&1; then \
-	  for p in $(DEB_PKGS); do \
-	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
-	      grep -q 'ok installed' || missing="$$missing $$p"; \
-	  done; \
-	else \
-	  $(PKG_CONFIG) --exists $(PKGS) cmocka || missing="(see README)"; \
-	fi; \
-	if [ -z "$$missing" ]; then exit 0; fi; \
-	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "make deps: installing:$$missing"; \
-	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
-	else \
-	  echo "make deps: missing:$$missing"; \
-	  echo "run: sudo apt-get update && sudo apt-get install -y$$missing"; \
-	  exit 1; \
-	fi
+	@for round in 1 2; do \
+	  if [ $$round = 1 ]; then want="$(DEB_PKGS)"; \
+	  else \
+	    v=$$(clang --version 2>/dev/null | \
+	      sed -n 's/.*clang version \([0-9][0-9]*\)\..*/\1/p' | head -1); \
+	    want=libclang-rt-$${v:-dev}-dev; \
+	    [ -n "$$v" ] || want=libclang-rt-dev; \
+	  fi; \
+	  missing=""; \
+	  if command -v dpkg-query >/dev/null 2>&1; then \
+	    for p in $$want; do \
+	      dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+	        grep -q 'ok installed' || missing="$$missing $$p"; \
+	    done; \
+	  elif [ $$round = 1 ]; then \
+	    $(PKG_CONFIG) --exists $(PKGS) cmocka || missing="(see README)"; \
+	  fi; \
+	  [ -z "$$missing" ] && continue; \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "make deps: installing:$$missing"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    { [ $$round = 2 ] || apt-get update -qq; } && \
+	      apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "make deps: missing:$$missing"; \
+	    echo "run: sudo apt-get update && sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	done
 
 # --- demo and tests ----------------------------------------------------------
 demo: deps
@@ -176,7 +192,7 @@ fuzz-bins:
 
 $(B)/fuzzers/%: tests/fuzz/%.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< \
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -fsanitize=fuzzer $(ALL_LDFLAGS) -o $@ $< \
 		$(LIB) $(LIBS)
 
 # make fuzz: each target for FUZZ_TIME seconds (default 60).

@@ -56,32 +56,16 @@ ingest_usage(FILE *f)
 	    "See avslut-hr(1) and avslut-bundle(5).\n"), f);
 }
 
-static int
-write_all(int fd, const uint8_t *p, size_t n, struct err *e)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w == -1)
-			return sync_errno(e, errno, "cannot write the receipt");
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Write the receipt in two halves with a crash point between them, so
  * tests can show that half a receipt is never taken for one. */
 static int
 receipt_put(int fd, const uint8_t *p, size_t len, struct err *e)
 {
-	if (write_all(fd, p, len / 2, e) != 0)
+	if (fsx_write_all(fd, p, len / 2, "cannot write the receipt", e) != 0)
 		return -1;
 	crash_point("ingest-mid-receipt");
-	return write_all(fd, p + len / 2, len - len / 2, e);
+	return fsx_write_all(fd, p + len / 2, len - len / 2,
+	    "cannot write the receipt", e);
 }
 
 /* A receipt file: a temporary name beginning with a dot (never read by

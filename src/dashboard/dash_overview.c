@@ -476,8 +476,6 @@ static const struct dash_bind ov_keys[] = {
 	{ 0, '/', ov_search },
 	{ 1, KEY_F(3), ov_search },
 	{ 0, DASH_ESC, ov_clear },
-	{ 0, '\r', ov_unit },
-	{ 0, '\n', ov_unit },
 	{ 1, KEY_ENTER, ov_unit },
 	{ 0, 'v', ov_question },
 	{ 1, KEY_F(4), ov_question },
@@ -498,11 +496,7 @@ ov_search_key(struct dash_app *a, const struct tui_key *k)
 	size_t n = strlen(a->ov.search), l;
 
 	snprintf(buf, sizeof(buf), "%s", a->ov.search);
-	if (!k->fkey && (k->ch == '\r' || k->ch == '\n')) {
-		s->searching = 0;
-		return DASH_OK;
-	}
-	if ((k->fkey && k->ch == KEY_ENTER)) {
+	if (k->fkey && k->ch == KEY_ENTER) {
 		s->searching = 0;
 		return DASH_OK;
 	}

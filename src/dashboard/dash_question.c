@@ -333,8 +333,6 @@ static const struct dash_bind qv_keys[] = {
 	{ 1, KEY_BTAB, qv_prev },
 	{ 0, 'n', qv_next },
 	{ 0, 'p', qv_prev },
-	{ 0, '\r', qv_unit },
-	{ 0, '\n', qv_unit },
 	{ 1, KEY_ENTER, qv_unit },
 	{ 0, DASH_ESC, qv_back },
 	{ 1, KEY_BACKSPACE, qv_back },

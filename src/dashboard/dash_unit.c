@@ -336,8 +336,6 @@ static const struct dash_bind unit_keys[] = {
 	{ 1, KEY_END, unit_end },
 	{ 0, '\t', unit_next_q },
 	{ 1, KEY_BTAB, unit_prev_q },
-	{ 0, '\r', unit_question },
-	{ 0, '\n', unit_question },
 	{ 1, KEY_ENTER, unit_question },
 	{ 0, 'v', unit_question },
 	{ 0, '[', unit_year_prev },

@@ -289,8 +289,6 @@ static const struct screen_bind home_keys[] = {
 	{ 1, KEY_DOWN, home_down },
 	{ 0, 'k', home_up },
 	{ 0, 'j', home_down },
-	{ 0, '\r', home_open },
-	{ 0, '\n', home_open },
 	{ 1, KEY_ENTER, home_open },
 	{ 0, 'n', home_newkey },
 	{ 1, KEY_DC, home_delete },

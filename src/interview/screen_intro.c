@@ -96,8 +96,6 @@ intro_help(struct app *a)
 }
 
 static const struct screen_bind intro_keys[] = {
-	{ 0, '\r', intro_start },
-	{ 0, '\n', intro_start },
 	{ 1, KEY_ENTER, intro_start },
 	{ 0, SCREEN_ESC, intro_back },
 	{ 1, KEY_UP, intro_up },

@@ -353,8 +353,6 @@ static const struct screen_bind new_keys[] = {
 	{ 1, KEY_DOWN, new_down },
 	{ 1, KEY_PPAGE, new_pgup },
 	{ 1, KEY_NPAGE, new_pgdn },
-	{ 0, '\r', new_choose },
-	{ 0, '\n', new_choose },
 	{ 1, KEY_ENTER, new_choose },
 	{ 0, SCREEN_ESC, new_back },
 	{ 1, KEY_BACKSPACE, new_filter_back },

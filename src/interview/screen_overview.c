@@ -213,8 +213,6 @@ static const struct screen_bind overview_keys[] = {
 	{ 1, KEY_DOWN, ov_down },
 	{ 1, KEY_PPAGE, ov_pgup },
 	{ 1, KEY_NPAGE, ov_pgdn },
-	{ 0, '\r', ov_go },
-	{ 0, '\n', ov_go },
 	{ 1, KEY_ENTER, ov_go },
 	{ 1, KEY_F(5), ov_review },
 	{ 0, 'r', ov_review },

@@ -856,8 +856,6 @@ static const struct screen_bind quest_keys[] = {
 	{ 0, 127, act_backspace },
 	{ 0, 8, act_backspace },
 	{ 1, KEY_DC, act_delete },
-	{ 0, '\r', act_enter },
-	{ 0, '\n', act_enter },
 	{ 1, KEY_ENTER, act_enter },
 	{ 0, 0, NULL },
 };

@@ -368,8 +368,6 @@ static const struct screen_bind review_keys[] = {
 	{ 1, KEY_DOWN, rv_down },
 	{ 1, KEY_PPAGE, rv_pgup },
 	{ 1, KEY_NPAGE, rv_pgdn },
-	{ 0, '\r', rv_change },
-	{ 0, '\n', rv_change },
 	{ 1, KEY_ENTER, rv_change },
 	{ 1, KEY_F(5), rv_seal },
 	{ 1, KEY_BTAB, rv_back },

@@ -189,8 +189,6 @@ handover_leave(struct app *a)
 }
 
 static const struct screen_bind handover_keys[] = {
-	{ 0, '\r', handover_go },
-	{ 0, '\n', handover_go },
 	{ 1, KEY_ENTER, handover_go },
 	{ 0, SCREEN_ESC, handover_overview },
 	{ 1, KEY_F(2), handover_overview },
@@ -257,8 +255,6 @@ self_intro_start(struct app *a)
 }
 
 static const struct screen_bind self_intro_keys[] = {
-	{ 0, '\r', self_intro_start },
-	{ 0, '\n', self_intro_start },
 	{ 1, KEY_ENTER, self_intro_start },
 	{ 0, 0, NULL },
 };
@@ -874,8 +870,6 @@ sq_stop(struct app *a)
 }
 
 static const struct screen_bind sq_keys[] = {
-	{ 0, '\r', sq_enter },
-	{ 0, '\n', sq_enter },
 	{ 1, KEY_ENTER, sq_enter },
 	{ 1, KEY_UP, sq_up },
 	{ 1, KEY_DOWN, sq_down },
@@ -1026,8 +1020,6 @@ done_down(struct app *a)
 }
 
 static const struct screen_bind done_keys[] = {
-	{ 0, '\r', done_enter },
-	{ 0, '\n', done_enter },
 	{ 1, KEY_ENTER, done_enter },
 	{ 1, KEY_UP, done_up },
 	{ 1, KEY_DOWN, done_down },

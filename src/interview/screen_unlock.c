@@ -125,8 +125,6 @@ unlock_back(struct app *a)
 }
 
 static const struct screen_bind unlock_keys[] = {
-	{ 0, '\r', unlock_try },
-	{ 0, '\n', unlock_try },
 	{ 1, KEY_ENTER, unlock_try },
 	{ 0, SCREEN_ESC, unlock_quit },
 	{ 1, KEY_BACKSPACE, unlock_back },

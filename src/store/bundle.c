@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "util/fsx.h"
 #include "util/xmem.h"
 
 #define IOBUF 65536
@@ -50,28 +51,6 @@ get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
 	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
-
-static int
-write_all(int fd, const uint8_t *p, size_t n, struct err *e)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w == -1 && (errno == ENOSPC || errno == EDQUOT))
-			return err_setc(e, ERR_FULL, "cannot write: the disk is "
-			    "full (%s): free some space on it, then try again",
-			    strerror(errno));
-		if (w == -1)
-			return err_setc(e, ERR_IO, "cannot write: %s",
-			    strerror(errno));
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 /* Fill the buffer; returns bytes now available, 0 at end, -1 on error. */
@@ -364,7 +343,7 @@ bundle_env_hash(uint8_t out[BUNDLE_HASH_BYTES], const uint8_t *data,
 static int
 wr_flush(struct bundle_writer *w, struct err *e)
 {
-	int rc = write_all(w->fd, w->buf, w->blen, e);
+	int rc = fsx_write_all(w->fd, w->buf, w->blen, "cannot write", e);
 
 	w->blen = 0;
 	return rc;
@@ -542,7 +521,7 @@ bundle_receipt_write(int fd, const struct bundle_ack *acks, size_t n,
 
 	if (bundle_receipt_encode(acks, n, &p, &len, e) != 0)
 		return -1;
-	rc = write_all(fd, p, len, e);
+	rc = fsx_write_all(fd, p, len, "cannot write", e);
 	free(p);
 	return rc;
 }

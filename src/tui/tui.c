@@ -181,6 +181,11 @@ tui_read_key(struct tui_key *k, int ms)
 		return -1;
 	k->fkey = r == KEY_CODE_YES;
 	k->ch = (uint32_t)ch;
+	/* Enter is spelled one way for every key table: KEY_ENTER. */
+	if (!k->fkey && (ch == '\r' || ch == '\n')) {
+		k->fkey = 1;
+		k->ch = KEY_ENTER;
+	}
 	return 0;
 }
 
@@ -554,8 +559,8 @@ tui_confirm(const char *title, const char *text, const char *yes,
 			continue;
 		c = key_letter(&k);
 		if (no == NULL) {
-			if ((k.fkey && k.ch == KEY_ENTER) || (!k.fkey &&
-			    (k.ch == '\r' || k.ch == '\n' || k.ch == 27)))
+			if ((k.fkey && k.ch == KEY_ENTER) ||
+			    (!k.fkey && k.ch == 27))
 				return 1;
 			continue;
 		}
@@ -568,8 +573,7 @@ tui_confirm(const char *title, const char *text, const char *yes,
 			return 1;
 		else if (c == 'n' || (!k.fkey && k.ch == 27))
 			return 0;
-		else if ((k.fkey && k.ch == KEY_ENTER) ||
-		    (!k.fkey && (k.ch == '\r' || k.ch == '\n')))
+		else if (k.fkey && k.ch == KEY_ENTER)
 			return sel == 0;
 	}
 }

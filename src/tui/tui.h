@@ -40,7 +40,8 @@ struct tui_keyhelp {
 	const char *what;	/* N_("Help"): translated when drawn */
 };
 
-/* Input as get_wch returns it: a character, or a KEY_* code. */
+/* Input as get_wch returns it: a character, or a KEY_* code (Enter is
+ * always KEY_ENTER: see tui_read_key). */
 struct tui_key {
 	int fkey;		/* 1 if ch is a KEY_* code */
 	uint32_t ch;
@@ -67,7 +68,8 @@ int tui_big_enough(void);
 /* The "make the window larger" screen. */
 void tui_draw_too_small(void);
 /* Wait up to ms for a key. Returns 0 and fills k, or -1 on timeout or
- * signal. KEY_RESIZE is returned like any other key. */
+ * signal. KEY_RESIZE is returned like any other key; Enter ('\r', '\n'
+ * or the keypad's) always as the function key KEY_ENTER. */
 int tui_read_key(struct tui_key *k, int ms);
 /* The key code curses gives the terminfo key capname (e.g. "kLFT5",
  * control-left), or -1 if this terminal has none. Such codes differ

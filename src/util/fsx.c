@@ -123,6 +123,30 @@ fsx_read_file(const char *path, size_t max, char **buf, size_t *len,
 }
 
 int
+fsx_write_all(int fd, const void *p, size_t n, const char *what,
+    struct err *e)
+{
+	const char *b = p;
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, b, n);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1 && err_class_errno(errno) == ERR_FULL)
+			return err_setc(e, ERR_FULL, "%s: the disk is full "
+			    "(%s): free some space on it, then try again", what,
+			    strerror(errno));
+		if (w == -1)
+			return err_setc(e, ERR_IO, "%s: %s", what,
+			    strerror(errno));
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
 fsx_sync_dir_of(const char *path, struct err *e)
 {
 	char *copy = xstrdup(path);

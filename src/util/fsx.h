@@ -23,6 +23,12 @@ int fsx_read_file(const char *path, size_t max, char **buf, size_t *len,
  * path exists. */
 int fsx_write_atomic(const char *path, const void *data, size_t len,
     unsigned mode, int excl, struct err *e);
+/* Write all n bytes to fd (again after EINTR and short writes). On
+ * failure e says "WHAT: the disk is full (...): free some space on it,
+ * then try again" (ERR_FULL) or "WHAT: strerror" (ERR_IO). The one
+ * write loop of the programs. */
+int fsx_write_all(int fd, const void *p, size_t n, const char *what,
+    struct err *e);
 /* fsync the directory holding path. */
 int fsx_sync_dir_of(const char *path, struct err *e);
 /* 1 if path exists (any type). */
