@@ -15,8 +15,12 @@ Not a test itself (run.sh runs only test_*.py). Usage:
 AVSLUT_E2E_RECORD=FILE makes check_screen keep every screen it saw;
 write_recorded() writes them there (to refresh expected screens).
 """
+import fcntl
 import os
+import platform
+import struct
 import sys
+import termios
 import time
 
 import pexpect
@@ -31,6 +35,14 @@ KEY = {"tab": "\t", "btab": "\x1b[Z", "enter": "\r", "esc": "\x1b",
        "up": "\x1bOA", "right": "\x1bOC", "left": "\x1bOD",
        "pgup": "\x1b[5~", "pgdn": "\x1b[6~", "home": "\x1bOH",
        "end": "\x1bOF"}
+
+# The system calls in which a program waits for a key: read (of fd 0 only)
+# and the waits ncurses uses for a key with a timeout, by machine.
+WAIT_SYSCALLS = {
+    "x86_64": {0: "read", 7: "poll", 23: "select", 270: "pselect6",
+               271: "ppoll"},
+    "aarch64": {63: "read", 72: "pselect6", 73: "ppoll"},
+}.get(platform.machine())
 
 failures = 0
 recorded = []
@@ -90,10 +102,13 @@ class Term:
     """PROGRAM ARGS in a pty of COLS x ROWS with environment ENV, its
     output fed into a pyte screen (screen) and kept raw (raw, bytes)."""
 
+    IDLE = 0.12     # seconds a program must wait for a key to be idle
+
     def __init__(self, program, args, env, cols=80, rows=24):
         self.screen = Screen(cols, rows)
         self.stream = Stream(self.screen)
         self.raw = b""
+        self.eof = False                # the program closed the pty
         self.child = pexpect.spawn(program, args, env=env,
                                    dimensions=(rows, cols))
 
@@ -106,8 +121,10 @@ class Term:
                 self.raw += data
                 self.stream.feed(data)
                 wait = 0.05
-        except (pexpect.TIMEOUT, pexpect.EOF):
+        except pexpect.TIMEOUT:
             pass
+        except pexpect.EOF:
+            self.eof = True
 
     def lines(self):
         """The screen now, one rstripped string per row."""
@@ -131,6 +148,38 @@ class Term:
         """True once S is on the screen (within TIMEOUT seconds)."""
         return s in self.wait(lambda t: s in t, timeout)
 
+    def display(self):
+        """The screen as fed so far, without reading more."""
+        return "\n".join(l.rstrip() for l in self.screen.display)
+
+    def waiting_for_key(self):
+        """True if the program is blocked waiting for a key and no key
+        sent to it is still unread; False if not; None if this system
+        cannot tell (no /proc/PID/syscall, another machine)."""
+        if WAIT_SYSCALLS is None:
+            return None
+        try:
+            with open("/proc/%d/syscall" % self.child.pid) as f:
+                w = f.read().split()
+        except OSError:
+            return None
+        if not w or not w[0].isdigit():
+            return False                # "running"
+        name = WAIT_SYSCALLS.get(int(w[0]))
+        if name is None or (name == "read" and int(w[1], 16) != 0):
+            return False
+        try:
+            pts = os.readlink("/proc/%d/fd/0" % self.child.pid)
+            fd = os.open(pts, os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
+        except OSError:
+            return None
+        try:
+            unread = struct.unpack("i", fcntl.ioctl(
+                fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+        finally:
+            os.close(fd)
+        return unread == 0
+
     def state(self):
         """The child's scheduler state: 'S' while it waits for a key."""
         try:
@@ -140,9 +189,35 @@ class Term:
             return "?"
 
     def settle(self):
-        """Wait until the program is idle: the screen unchanged and the
-        process asleep, twice in a row (no fixed delays: a loaded
-        machine only makes this slower)."""
+        """Wait until the program is idle: blocked waiting for a key with
+        every key sent read and nothing more drawn, at every look for
+        IDLE seconds (longer than curses waits after an Esc for the rest
+        of a sequence: avslut sets 50 ms). No fixed delays: a loaded
+        machine only makes this slower. Where that cannot be seen,
+        settle_slow."""
+        last = None
+        since = None
+        for _ in range(2000):
+            self.pump(0.02)
+            t = self.display()
+            if self.eof:
+                return t
+            w = self.waiting_for_key()
+            if w is None:
+                return self.settle_slow()
+            now = time.monotonic()
+            if not w or t != last:
+                since = None
+            elif since is None:
+                since = now
+            elif now - since >= self.IDLE:
+                return t
+            last = t
+        return last
+
+    def settle_slow(self):
+        """Idle by the screen alone: unchanged and the process asleep,
+        twice in a row 150 ms apart."""
         last = None
         quiet = 0
         for _ in range(200):
