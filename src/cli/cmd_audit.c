@@ -91,7 +91,8 @@ audit_print(const struct audit_result *r)
 		    c->question != NULL ? ", " : "",
 		    c->question != NULL ? c->question : "",
 		    c->category != NULL ? " = " : "",
-		    c->category != NULL ? c->category : "", audit_kind(c->kind));
+		    c->category != NULL ? c->category : "",
+		    audit_kind(c->kind));
 	}
 }
 

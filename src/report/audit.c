@@ -843,7 +843,25 @@ au_cmp_spread(const void *x, const void *y)
 	return wa < wb ? -1 : wa > wb;
 }
 
-#define AU_SCREEN 6	/* random objectives before any target alone */
+#define AU_SCREEN 4	/* random objectives before any target alone */
+#define AU_ROUNDS 160	/* pushes of the undecided together */
+#define AU_NARROW 3	/* per LP: the narrowest made exact for the list */
+
+/* Target i still undecided: a cell seen at one value only, or a
+ * sensitive group never seen at t or more. */
+static int
+au_undecided(const struct au_lp *L, size_t i)
+{
+	const struct au_target *t = &L->targets[i];
+
+	if (t->exact)
+		return 0;
+	if (t->kind == AU_T_CELL)
+		return t->omax - t->omin < 0.5;
+	if (t->kind == AU_T_SENS)
+		return t->omax < (double)L->au->tabs[t->tab].t->sens_t - 0.5;
+	return 0;
+}
 
 /* Decide every target with as few LPs as can be: a few random mixtures
  * of all targets show most cells taking two values (not pinned) and most
@@ -856,8 +874,8 @@ au_decide(struct au_lp *L, struct audit_result *res, struct err *e)
 	struct audit *au = L->au;
 	signed char *sign;
 	struct au_target **order;
-	size_t i, k, nz = 0, no;
-	double v, lo, hi;
+	size_t i, k, nz = 0, no, last;
+	double v = 0, lo, hi;
 	int rc = 0;
 
 	if (L->ntargets == 0)
@@ -871,13 +889,53 @@ au_decide(struct au_lp *L, struct audit_result *res, struct err *e)
 		}
 		rc = au_solve_mix(L, sign, GLP_MIN, &v, res, e);
 	}
-	/* cells seen only at zero: is their sum ever above zero? */
-	for (i = 0; i < L->ntargets; i++) {
-		struct au_target *t = &L->targets[i];
+	/* The undecided (cells seen at one value; sensitive groups seen
+	 * below t) are pushed together, up and down, until a round moves
+	 * none of them; what moved is decided. */
+	for (k = 0, last = 0; k < AU_ROUNDS && rc == 0; k++) {
+		size_t before = 0, after = 0;
 
-		sign[i] = t->kind == AU_T_CELL && t->omax < 0.5;
-		nz += sign[i] != 0;
+		/* a cycle: up those seen at zero; down, then up, those seen
+		 * above; random directions for all */
+		for (i = 0; i < L->ntargets; i++) {
+			int und = au_undecided(L, i);
+			int zero = L->targets[i].omax < 0.5;
+
+			before += und;
+			L->rng = L->rng * 6364136223846793005ull +
+			    1442695040888963407ull;
+			switch (k % 4) {
+			case 0:
+				sign[i] = und && zero;
+				break;
+			case 1:
+				sign[i] = und && !zero ? -1 : 0;
+				break;
+			case 2:
+				sign[i] = und && !zero;
+				break;
+			default:
+				sign[i] = !und ? 0 : (L->rng >> 40) & 1 ?
+				    1 : -1;
+			}
+		}
+		if (before == 0)
+			break;
+		rc = au_solve_mix(L, sign, GLP_MAX, &v, res, e);
+		for (i = 0; i < L->ntargets; i++)
+			after += au_undecided(L, i);
+		if (after < before)
+			last = k;
+		else if (k >= last + 4)
+			break;		/* a whole cycle moved none */
 	}
+	/* cells seen only at zero whose sum cannot leave zero: pinned at
+	 * zero together, one LP */
+	for (i = 0; i < L->ntargets; i++)
+		sign[i] = au_undecided(L, i) && L->targets[i].kind ==
+		    AU_T_CELL && L->targets[i].omax < 0.5;
+	for (i = 0, nz = 0; i < L->ntargets; i++)
+		nz += sign[i] != 0;
 	if (rc == 0 && nz > 0)
 		rc = au_solve_mix(L, sign, GLP_MAX, &v, res, e);
 	if (rc == 0 && nz > 0 && v < 0.5)
@@ -886,24 +944,23 @@ au_decide(struct au_lp *L, struct audit_result *res, struct err *e)
 				L->targets[i].exact = 1;
 				L->targets[i].lo = L->targets[i].hi = 0;
 			}
+	/* what is left, alone */
 	for (i = 0; i < L->ntargets && rc == 0; i++) {
 		struct au_target *t = &L->targets[i];
 
-		if (t->exact)
+		if (!au_undecided(L, i))
 			continue;
-		if (t->kind == AU_T_CELL && t->omax - t->omin < 0.5) {
+		if (t->kind == AU_T_CELL) {
 			rc = au_exact(L, i, GLP_MIN, &lo, res, e);
 			if (rc == 0)
 				rc = au_exact(L, i, GLP_MAX, &hi, res, e);
 			t->lo = lo;
 			t->hi = hi;
-			t->exact = 1;
-		} else if (t->kind == AU_T_SENS &&
-		    t->omax < (double)au->tabs[t->tab].t->sens_t - 0.5) {
+		} else {
 			rc = au_exact(L, i, GLP_MAX, &hi, res, e);
 			t->hi = hi;
-			t->exact = 1;
 		}
+		t->exact = 1;
 	}
 	/* findings */
 	for (i = 0; i < L->ntargets && rc == 0; i++) {
@@ -951,7 +1008,7 @@ au_decide(struct au_lp *L, struct audit_result *res, struct err *e)
 			order[no++] = t;
 	}
 	qsort(order, no, sizeof(*order), au_cmp_spread);
-	for (i = 0; i < no && i < 2 * au->max_list && rc == 0; i++) {
+	for (i = 0; i < no && i < AU_NARROW && rc == 0; i++) {
 		struct au_target *t = order[i];
 
 		if (t->exact)
@@ -965,7 +1022,7 @@ au_decide(struct au_lp *L, struct audit_result *res, struct err *e)
 		t->hi = hi;
 		t->exact = 1;
 	}
-	for (i = 0; i < no && i < 2 * au->max_list && rc == 0; i++) {
+	for (i = 0; i < no && i < AU_NARROW && rc == 0; i++) {
 		struct au_target *t = order[i];
 		struct audit_cell cell;
 

@@ -132,7 +132,8 @@ main(void)
 	    (const char *)embed_forms_exit_interview_yaml,
 	    embed_forms_exit_interview_yaml_len, &d);
 	if (f == NULL) {
-		fprintf(stderr, "bench_audit: the shipped form does not load\n");
+		fprintf(stderr, "bench_audit: the shipped form does not "
+		    "load\n");
 		return 1;
 	}
 	forms[0] = f;
