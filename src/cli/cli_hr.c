@@ -28,7 +28,7 @@ cli_hr_open_unlock(const char *db, const char *keyopt, const char *passfile,
 	 * before anything is unlocked or shown (exit 65). */
 	if ((rc = central_open(c, db, CENTRAL_VERIFY, &e)) != 0) {
 		msg_warn("%s", e.msg);
-		return cli_exit_code_or(&e, central_exit_code(rc));
+		return cli_exit_code(&e);
 	}
 	rc = cli_hr_unlock(keyopt, passfile, k);
 	if (rc == 0)
@@ -45,8 +45,7 @@ cli_hr_open_unlock(const char *db, const char *keyopt, const char *passfile,
 			msg_warn(_("%s: nothing is done without the access log"),
 			    e.msg);
 			if (rc == 0)
-				rc = cli_exit_code_or(&e,
-				    central_exit_code(lrc));
+				rc = cli_exit_code(&e);
 		}
 	}
 	if (rc != 0) {
@@ -73,7 +72,7 @@ cli_hr_log_if_store(const char *db, const char *what)
 	}
 	if (rc != 0) {
 		msg_warn(_("%s: nothing is done without the access log"), e.msg);
-		return cli_exit_code_or(&e, central_exit_code(rc));
+		return cli_exit_code(&e);
 	}
 	return 0;
 }
@@ -154,7 +153,7 @@ cli_hr_tables(struct cli_hr_data *d)
 
 	if ((rc = central_turnover_list(d->c, &t, &n, &e)) != 0) {
 		msg_warn("%s", e.msg);
-		return cli_exit_code_or(&e, central_exit_code(rc));
+		return cli_exit_code(&e);
 	}
 	d->turnover = xcalloc(n > 0 ? n : 1, sizeof *d->turnover);
 	for (i = 0; i < n; i++) {
@@ -167,7 +166,7 @@ cli_hr_tables(struct cli_hr_data *d)
 	central_turnover_list_free(t, n);
 	if ((rc = central_hme_list(d->c, &h, &n, &e)) != 0) {
 		msg_warn("%s", e.msg);
-		return cli_exit_code_or(&e, central_exit_code(rc));
+		return cli_exit_code(&e);
 	}
 	d->hme = xcalloc(n > 0 ? n : 1, sizeof *d->hme);
 	for (i = 0; i < n; i++) {
@@ -224,7 +223,7 @@ cli_hr_load(const char *db, const char *keyopt, const char *passfile,
 	if ((rc = hrload_forms(d->c, &d->forms, &d->nforms, &skipped,
 	    &e)) != 0) {
 		msg_warn("%s", e.msg);
-		rc = cli_exit_code_or(&e, central_exit_code(rc));
+		rc = cli_exit_code(&e);
 		goto fail;
 	}
 	units = xcalloc(d->cfg->nunits > 0 ? d->cfg->nunits : 1,
@@ -259,7 +258,7 @@ cli_hr_load(const char *db, const char *keyopt, const char *passfile,
 	d->k = NULL;
 	if (rc != 0) {
 		msg_warn("%s", e.msg);
-		rc = cli_exit_code_or(&e, central_exit_code(rc));
+		rc = cli_exit_code(&e);
 		goto fail;
 	}
 	cli_hr_rejected(&d->res, skipped);

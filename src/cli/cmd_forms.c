@@ -93,7 +93,7 @@ forms_add(const char *db, const char *path)
 out:
 	form_free(f);
 	free(buf);
-	return rc == 0 ? 0 : cli_exit_code_or(&e, central_exit_code(rc));
+	return rc == 0 ? 0 : cli_exit_code(&e);
 }
 
 static int
@@ -107,13 +107,13 @@ forms_list(const char *db)
 
 	if ((rc = central_open(&c, db, CENTRAL_RDONLY, &e)) != 0) {
 		msg_warn(_("forms list: %s"), e.msg);
-		return cli_exit_code_or(&e, central_exit_code(rc));
+		return cli_exit_code(&e);
 	}
 	rc = central_form_list(c, &f, &n, &e);
 	central_close(c);
 	if (rc != 0) {
 		msg_warn(_("forms list: %s"), e.msg);
-		return cli_exit_code_or(&e, central_exit_code(rc));
+		return cli_exit_code(&e);
 	}
 	if (n == 0)
 		fputs(_("no approved forms: add one with avslut-hr forms add\n"),

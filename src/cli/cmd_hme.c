@@ -99,7 +99,7 @@ hme_import(const char *db, const char *path)
 	csvin_hme_free(h, n);
 	if (rc != 0) {
 		msg_warn(_("hme import: %s"), e.msg);
-		return cli_exit_code_or(&e, central_exit_code(rc));
+		return cli_exit_code(&e);
 	}
 	if (strcmp(enc, "UTF-8") != 0)
 		printf(_("read the file as %s\n"), enc);

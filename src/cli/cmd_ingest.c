@@ -146,7 +146,7 @@ ingest_fd(struct central *c, int fd, const char *name, const uint8_t *rkey,
 	bundle_free(&b);
 	if (rc != 0) {
 		msg_warn(_("ingest: %s: %s"), name, e.msg);
-		return cli_exit_code_or(&e, central_exit_code(rc));
+		return cli_exit_code(&e);
 	}
 	crash_point("ingest-after-commit");
 	rc = rkey != NULL ?
@@ -393,7 +393,7 @@ cmd_ingest(int argc, char **argv)
 	}
 	if ((rc = central_open(&c, db, 0, &e)) != 0) {
 		msg_warn(_("ingest: %s"), e.msg);
-		return cli_exit_code_or(&e, central_exit_code(rc));
+		return cli_exit_code(&e);
 	}
 	rc = isdir ? ingest_dir(c, src, verbose) :
 	    ingest_stream(c, src, receipt);

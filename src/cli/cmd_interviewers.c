@@ -67,13 +67,13 @@ iv_add(const char *db, const char *path, const char *label)
 	key_fingerprint(pk, fpr);
 	if ((rc = central_open(&c, db, CENTRAL_CREATE, &e)) != 0) {
 		msg_warn(_("interviewers add: %s"), e.msg);
-		return cli_exit_code_or(&e, central_exit_code(rc));
+		return cli_exit_code(&e);
 	}
 	rc = central_interviewer_add(c, pk, label, &e);
 	central_close(c);
 	if (rc < 0) {
 		msg_warn(_("interviewers add: %s"), e.msg);
-		return cli_exit_code_or(&e, central_exit_code(rc));
+		return cli_exit_code(&e);
 	}
 	printf(_("%s interviewer %s\n"), rc == 1 ? "already registered:" :
 	    "registered", fpr);
@@ -92,13 +92,13 @@ iv_list(const char *db)
 
 	if ((rc = central_open(&c, db, CENTRAL_RDONLY, &e)) != 0) {
 		msg_warn(_("interviewers list: %s"), e.msg);
-		return cli_exit_code_or(&e, central_exit_code(rc));
+		return cli_exit_code(&e);
 	}
 	rc = central_interviewer_list(c, &v, &n, &e);
 	central_close(c);
 	if (rc != 0) {
 		msg_warn(_("interviewers list: %s"), e.msg);
-		return cli_exit_code_or(&e, central_exit_code(rc));
+		return cli_exit_code(&e);
 	}
 	if (n == 0)
 		fputs(_("no registered interviewers: add one with avslut-hr "
@@ -195,14 +195,14 @@ iv_revoke(const char *db, const char *which)
 
 	if ((rc = central_open(&c, db, 0, &e)) != 0) {
 		msg_warn(_("interviewers revoke: %s"), e.msg);
-		return cli_exit_code_or(&e, central_exit_code(rc));
+		return cli_exit_code(&e);
 	}
 	if ((rc = iv_resolve(c, which, pk, &e)) == 0)
 		rc = central_interviewer_revoke(c, pk, &e);
 	central_close(c);
 	if (rc < 0) {
 		msg_warn(_("interviewers revoke: %s"), e.msg);
-		return cli_exit_code_or(&e, central_exit_code(rc));
+		return cli_exit_code(&e);
 	}
 	key_fingerprint(pk, fpr);
 	printf(_("%s interviewer %s\n"), rc == 1 ? "already revoked:" :

@@ -65,13 +65,13 @@ cmd_log(int argc, char **argv)
 	}
 	if ((rc = central_open(&c, db, CENTRAL_RDONLY, &e)) != 0) {
 		msg_warn(_("log: %s"), e.msg);
-		return cli_exit_code_or(&e, central_exit_code(rc));
+		return cli_exit_code(&e);
 	}
 	rc = central_log_list(c, &v, &n, &e);
 	central_close(c);
 	if (rc != 0) {
 		msg_warn(_("log: %s"), e.msg);
-		return cli_exit_code_or(&e, central_exit_code(rc));
+		return cli_exit_code(&e);
 	}
 	if (n == 0)
 		fputs(_("the access log is empty\n"), stderr);

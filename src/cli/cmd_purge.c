@@ -113,7 +113,7 @@ purge_run(const char *db, const char *keyopt, const char *passfile,
 	key_hr_free(k);
 	if (rc != 0) {
 		msg_warn(_("purge: %s"), e.msg);
-		rc = cli_exit_code_or(&e, central_exit_code(rc));
+		rc = cli_exit_code(&e);
 		goto out;
 	}
 	printf(_("%zu of %zu interviews are from before %u\n"), p.n, res.total,
@@ -143,7 +143,7 @@ purge_run(const char *db, const char *keyopt, const char *passfile,
 	free(what);
 	if (rc != 0) {
 		msg_warn(_("purge: %s"), e.msg);
-		rc = cli_exit_code_or(&e, central_exit_code(rc));
+		rc = cli_exit_code(&e);
 		goto out;
 	}
 	/* the record cache still holds the purged interviews */

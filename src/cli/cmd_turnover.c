@@ -109,7 +109,7 @@ turnover_import(const char *db, const char *path)
 	csvin_turnover_free(t, n);
 	if (rc != 0) {
 		msg_warn(_("turnover import: %s"), e.msg);
-		return cli_exit_code_or(&e, central_exit_code(rc));
+		return cli_exit_code(&e);
 	}
 	if (strcmp(enc, "UTF-8") != 0)
 		printf(_("read the file as %s\n"), enc);

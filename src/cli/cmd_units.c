@@ -183,7 +183,7 @@ cmd_units(int argc, char **argv)
 		msg_warn(_("units: %s"), e.msg);
 		central_turnover_list_free(tv, nt);
 		config_free(cfg);
-		return cli_exit_code_or(&e, central_exit_code(rc));
+		return cli_exit_code(&e);
 	}
 	t.n = nt;
 	t.unit = xcalloc(nt + 1, sizeof *t.unit);

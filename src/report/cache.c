@@ -257,7 +257,8 @@ cache_remove(const char *dbpath, struct err *e)
 	int rc = 0;
 
 	if (unlink(p) != 0 && errno != ENOENT)
-		rc = err_set(e, "cannot remove %s: %s", p, strerror(errno));
+		rc = err_setc(e, ERR_IO, "cannot remove %s: %s", p,
+		    strerror(errno));
 	free(p);
 	return rc;
 }

@@ -13,6 +13,7 @@ import pty
 import re
 import select
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -243,6 +244,31 @@ CASES = [
     ("avslut-hr", 78, "invalid_config",
      lambda: run([HR, "units"], hr_badcfg())),
 ]
+
+# A store locked by another program for longer than the busy timeout
+# (30 s, not settable) ends in 75: that case runs in the background while
+# the others run, on a copy of the store so that they are not blocked.
+LOCKH = os.path.join(T, "hr-locked")
+shutil.copytree(HRH, LOCKH)
+lock = sqlite3.connect(os.path.join(LOCKH, "data", "avslut-hr", "central.db"),
+                       timeout=30, isolation_level=None)
+lock.execute("BEGIN EXCLUSIVE")
+locked = subprocess.Popen(
+    [HR, "forms", "add", os.path.join(SRC, "forms", "exit-interview.yaml")],
+    env=env_for(LOCKH), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+    stderr=subprocess.PIPE, text=True)
+
+
+def locked_store():
+    try:
+        err = locked.communicate(timeout=120)[1]
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    return locked.returncode, err
+
+
+CASES.append(("avslut-hr", 75, "store_locked", locked_store))
 
 try:
     for prog, page in (("avslut", "avslut.1"), ("avslut-hr", "avslut-hr.1")):
