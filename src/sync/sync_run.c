@@ -855,6 +855,13 @@ sync_receipt_file(struct outbox *ob, const char *file,
 		err_reclass(e, fsx_exists(file) ? ERR_IO : ERR_NOINPUT);
 		return SYNC_EIO;
 	}
+	if (bundle_receipt_version((uint8_t *)buf, len) ==
+	    RECEIPT_VERSION_KEYED) {
+		err_setc(e, ERR_DATA, _("%s is a drop folder's receipt: avslut "
+		    "sync --to dir:FOLDER applies it where it lies"), file);
+		free(buf);
+		return SYNC_EBAD;
+	}
 	if (bundle_receipt_read_buf((uint8_t *)buf, len, &acks, &n, e) != 0) {
 		err_prefix(e, "%s", file);
 		free(buf);

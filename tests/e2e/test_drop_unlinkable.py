@@ -120,6 +120,15 @@ report("drop_folder_links_no_id_to_a_signer", not found and rows,
 report("drop_no_bundle_after_ingest",
        not any(n.endswith(".bundle") for n in os.listdir(DROP)),
        "left: %s" % os.listdir(DROP))
+# avslut receipt is for exported bundles: a keyed receipt is refused with
+# a pointer to sync, and nothing is removed.
+rc = [n for n in os.listdir(DROP) if n.endswith(".receipt")]
+copy = os.path.join(T, "copy.receipt")
+if rc:
+    shutil.copy(os.path.join(DROP, rc[0]), copy)
+rr = run([AVSLUT, "receipt", copy], lap)
+report("drop_receipt_not_for_avslut_receipt", rr.returncode == 65 and
+       "drop folder" in rr.stderr, why(rr))
 # The laptop can still confirm: its next sync removes all six.
 s2 = run([AVSLUT, "sync", "--to", "dir:" + DROP, "--now"], lap)
 st = run([AVSLUT, "status"], lap)
