@@ -157,8 +157,8 @@ iv_resolve(struct central *c, const char *which, uint8_t pk[KEY_PK_BYTES],
 	if ((want = iv_hexonly(which)) == NULL ||
 	    strlen(want) != 2 * KEY_FPR_BYTES) {
 		free(want);
-		err_set(e, _("'%s' is neither a key nor a fingerprint: see "
-		    "avslut-hr interviewers list"), which);
+		err_setc(e, ERR_DATA, _("'%s' is neither a key nor a "
+		    "fingerprint: see avslut-hr interviewers list"), which);
 		return CENTRAL_EBAD;
 	}
 	if ((rc = central_interviewer_list(c, &v, &n, e)) != 0) {
@@ -177,8 +177,8 @@ iv_resolve(struct central *c, const char *which, uint8_t pk[KEY_PK_BYTES],
 	central_interviewer_list_free(v, n);
 	free(want);
 	if (!found) {
-		err_set(e, _("no registered interviewer has the fingerprint "
-		    "%s: see avslut-hr interviewers list"), which);
+		err_setc(e, ERR_DATA, _("no registered interviewer has the "
+		    "fingerprint %s: see avslut-hr interviewers list"), which);
 		return CENTRAL_EBAD;
 	}
 	return 0;

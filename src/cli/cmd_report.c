@@ -151,7 +151,7 @@ report_run(struct cli_hr_data *d, unsigned year, int have_year,
 	if (fread(buf, 1, (size_t)len, tmp) != (size_t)len) {
 		free(buf);
 		fclose(tmp);
-		err_set(&e, _("cannot read the report back"));
+		err_setc(&e, ERR_IO, _("cannot read the report back"));
 		goto fail;
 	}
 	fclose(tmp);
