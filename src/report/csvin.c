@@ -294,8 +294,12 @@ csvin_to_utf8(const char *name, const char *buf, size_t len, size_t *outlen,
 	size_t il = len, ol, cap;
 
 	if (strcmp(enc, "UTF-8") == 0) {
+		/* a copy of all len bytes: a NUL inside is reported later */
+		out = xmalloc(len + 1);
+		memcpy(out, buf, len);
+		out[len] = '\0';
 		*outlen = len;
-		return xstrndup(buf, len);
+		return out;
 	}
 	from = strcmp(enc, "Windows-1252") == 0 ? "CP1252" : enc;
 	if (strncmp(enc, "UTF-16", 6) == 0) {
