@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/cli_hr.h"
 #include "report/cache.h"
+#include "util/i18n.h"
 #include "util/msg.h"
 #include "util/xmem.h"
 #include "util/i18n.h"
@@ -24,7 +25,8 @@ purge_usage(FILE *f)
 	    "year is earlier). Each envelope is opened with the HR key to\n"
 	    "learn its period; envelopes that cannot be opened are kept and\n"
 	    "counted. The rows are overwritten (secure_delete), the store is\n"
-	    "compacted (VACUUM) and the purge is written to the access log.\n\n"
+	    "compacted (VACUUM) and the purge is written to the access log.\n"
+	    "The releases of those years are deleted with them.\n\n"
 	    "  --before YEAR           delete interviews of years before this\n"
 	    "  --db FILE               the central store\n"
 	    "  --key FILE              the HR key (default: hr.key in the\n"
@@ -93,7 +95,7 @@ purge_run(const char *db, const char *keyopt, const char *passfile,
 	struct key_hr *k;
 	struct err e;
 	char *what;
-	size_t deleted;
+	size_t deleted, deleted_rel = 0;
 	int rc;
 
 	what = xasprintf("purge --before %u%s", before, dry ? " --dry-run" :
@@ -149,6 +151,16 @@ purge_run(const char *db, const char *keyopt, const char *passfile,
 	/* the record cache still holds the purged interviews */
 	if (cache_remove(central_path(c), &e) != 0)
 		msg_warn(_("purge: %s"), e.msg);
+	/* and the releases of those years their figures and texts */
+	if (central_release_purge(c, before, &deleted_rel, &e) != 0) {
+		msg_warn(_("purge: %s"), e.msg);
+		rc = cli_exit_code(&e);
+		goto out;
+	}
+	if (deleted_rel > 0)
+		printf(ngettext("deleted %zu release of years before %u\n",
+		    "deleted %zu releases of years before %u\n",
+		    (unsigned long)deleted_rel), deleted_rel, before);
 	printf(_("deleted %zu interviews; the store was compacted\n"), deleted);
 out:
 	hrload_result_free(&res);

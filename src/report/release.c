@@ -1281,6 +1281,12 @@ release_view(struct release_set *rs, struct central *c,
 	if (last == NULL) {
 		if (gate_publish(&cand, a, y, gp, e) != 0)
 			return -1;
+		/* A year without interviews shows nothing to freeze; a
+		 * release now would hold back every interview to come. */
+		if (agg_interviews(a, AGG_NONE, y) == 0) {
+			*out = cand;
+			return 0;
+		}
 		if (rel_record(rs, c, pk, cand, 1, info, e) != 0) {
 			gate_table_free(cand);
 			return -1;

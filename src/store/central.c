@@ -1964,3 +1964,26 @@ central_release_add(struct central *c, const struct central_release *r,
 	sqlite3_finalize(st);
 	return sqlite3_changes(c->db) == 0 ? 1 : 0;
 }
+
+int
+central_release_purge(struct central *c, unsigned year, size_t *deleted,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc, x;
+
+	*deleted = 0;
+	if ((rc = central_prepare(c, &st, "DELETE FROM releases WHERE year < ?",
+	    "cannot delete the releases", e)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, year);
+	x = sqlite3_step(st);
+	if (x != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot delete the releases", e);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	*deleted = (size_t)sqlite3_changes(c->db);
+	return 0;
+}

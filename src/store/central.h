@@ -211,5 +211,9 @@ void central_release_list_free(struct central_release *rows, size_t n);
  * (another view made it at the same moment: nothing is written), < 0. */
 int central_release_add(struct central *c, const struct central_release *r,
     struct err *e);
+/* Delete the releases of years before year (purge: their figures hold
+ * the purged interviews' texts); *deleted counts them. */
+int central_release_purge(struct central *c, unsigned year, size_t *deleted,
+    struct err *e);
 
 #endif

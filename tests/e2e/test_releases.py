@@ -290,6 +290,18 @@ def main():
            and line[0].split()[4] == "1",
            "rc=%d %r %s" % (r.returncode, out[-400:],
                             r.stderr.decode("utf-8", "replace")[-200:]))
+
+    # Purging the year deletes its release with its interviews.
+    r = hr(env, "purge", "--before", str(L + 1), "--yes",
+           "--passphrase-file", pf)
+    out = r.stdout.decode("utf-8", "replace")
+    r2 = hr(env, "releases", "--passphrase-file", pf)
+    out2 = r2.stdout.decode("utf-8", "replace")
+    report("purge_deletes_release", r.returncode == 0 and
+           "deleted 1 release of years before" in out and r2.returncode == 0 and
+           not any(l.startswith(str(L)) for l in out2.splitlines()),
+           "rc=%d %r / %r %s" % (r.returncode, out[-300:], out2[-200:],
+                                 r.stderr.decode("utf-8", "replace")[-200:]))
     return 1 if term.failures else 0
 
 

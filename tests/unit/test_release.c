@@ -380,6 +380,28 @@ test_reorganisation(void **state)
 	load_close(&l);
 }
 
+/* A closed year without interviews is shown but not released: a release
+ * would hold back every interview still to come. */
+static void
+test_empty_year(void **state)
+{
+	struct load l;
+	struct gate_table *t;
+	struct release_info ri;
+	const struct release_entry *v;
+	struct err e;
+
+	(void)state;
+	load_open(&l, units_a, first, 5);
+	assert_int_equal(release_view(l.rs, l.c, pk, l.a, Y - 1, &l.gp, &t,
+	    &ri, &e), 0);
+	assert_int_equal(ri.revision, 0);
+	assert_int_equal(t->rows[0].interviews, 0);
+	assert_int_equal(release_list(l.rs, &v), 0);
+	gate_table_free(t);
+	load_close(&l);
+}
+
 /* A release sealed to another key stops the view: nothing is shown as if
  * it had not been released. */
 static void
@@ -492,6 +514,7 @@ main(void)
 		cmocka_unit_test_teardown(test_reorganisation, each_teardown),
 		cmocka_unit_test_teardown(test_other_key_refused,
 		    each_teardown),
+		cmocka_unit_test_teardown(test_empty_year, each_teardown),
 		cmocka_unit_test(test_check),
 	};
 
