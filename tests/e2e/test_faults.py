@@ -408,6 +408,7 @@ def t_random_kills():
         lap.register(db)
     killed = 0
     n_exp = 0
+    dur = {}
 
     def start(lap, argv, hr=False):
         env = base_env(HRHOME if hr else lap.home)
@@ -441,11 +442,17 @@ def t_random_kills():
                 op = "ingest"
             else:
                 argv = [AVSLUT, "receipt", r]
+        # The kill falls within how long this operation last took when
+        # it ran to its end, so that kills land on a fast machine too
+        # (a fixed window let most runs finish first: 16 of 80 killed).
+        t0 = time.monotonic()
         p = start(lap, argv, hr=(op == "ingest"))
-        time.sleep(rnd.uniform(0, 0.12))
+        time.sleep(rnd.uniform(0, dur.get(op, 0.12)))
         if p.poll() is None:
             p.send_signal(signal.SIGKILL)
             killed += 1
+        elif p.returncode is not None:
+            dur[op] = max(0.005, 0.9 * (time.monotonic() - t0))
         p.wait()
     # Clean runs: what was killed is finished, nothing is killed now.
     bad = []
