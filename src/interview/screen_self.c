@@ -817,10 +817,7 @@ sq_other_changed(struct app *a)
 	char *t = tui_edit_text(st->ed);
 	uint64_t set = an->state == FORM_ANSWERED ? an->choices : 0;
 
-	if (qu->type == FORM_SINGLE)
-		sq_put(a, 0, 0, 1, t[0] ? t : NULL);
-	else
-		sq_put(a, 0, set, 1, t[0] ? t : NULL);
+	sq_put(a, 0, qu->type == FORM_SINGLE ? 0 : set, 1, t[0] ? t : NULL);
 	xfree_str_wipe(t);
 }
 

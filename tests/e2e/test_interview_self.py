@@ -165,7 +165,7 @@ def main():
     t.send("\r")
     t.wait_for("Betyg?")
     report("interviewer_again", "Den som slutar har besvarat sin del" in
-           t.text() or "Betyg?" in t.text(), t.text())
+           t.text() and "Tab Nästa" in t.text(), t.text())
     # the count the interviewer sees: all five, whatever was answered
     report("count_masked", "Fråga 5 av 5" in t.text(), t.text())
     no_secret("question_after_handback", t)
@@ -186,7 +186,8 @@ def main():
     t.wait_for("Översikt")
     t.send(KEY["down"] + "\r")
     t.wait_for("Vänd datorn mot den som slutar")
-    report("back_in_means_handover", True)
+    report("back_in_means_handover", "Vänd datorn mot den som slutar" in
+           t.text(), t.text())
     t.send("\x1b")
     t.wait_for("Översikt")
     t.send("\x1b")                  # back: the position is in the part
