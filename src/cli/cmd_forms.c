@@ -119,8 +119,9 @@ forms_list(const char *db)
 		fputs(_("no approved forms: add one with avslut-hr forms add\n"),
 		    stderr);
 	for (i = 0; i < n; i++) {
-		printf(_("%s\tversion %lu\t"), f[i].id,
-		    (unsigned long)f[i].version);
+		/* the fields as avslut-hr(1) names them: id, version,
+		 * hash, tab-separated, for scripts */
+		printf("%s\t%lu\t", f[i].id, (unsigned long)f[i].version);
 		for (j = 0; j < BUNDLE_HASH_BYTES; j++)
 			printf("%02x", f[i].hash[j]);
 		putchar('\n');

@@ -222,7 +222,7 @@ cmd_units(int argc, char **argv)
 	units_cell(_("NAME"), units_w[1]);
 	units_cell(_("AREA"), units_w[2]);
 	units_cell(_("TURNOVER"), units_w[3]);
-	printf("HME\n");
+	printf("%s\n", _("HME"));
 	for (i = 0; i < cfg->nunits; i++)
 		units_row(cfg->units[i].code, cfg->units[i].name,
 		    cfg->units[i].area != NULL && cfg->units[i].area[0] ?

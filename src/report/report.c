@@ -1128,7 +1128,7 @@ report_walk(FILE *f, const struct report_emit *em,
 	em->end(f);
 	if (fflush(f) != 0 || ferror(f))
 		return err_setc(e, err_class_errno(errno) == ERR_FULL ?
-		    ERR_FULL : ERR_IO, "cannot write the report: %s",
+		    ERR_FULL : ERR_IO, _("cannot write the report: %s"),
 		    strerror(errno));
 	return 0;
 }
@@ -1147,5 +1147,5 @@ report_write(FILE *f, enum report_format fmt, const struct report_input *in,
 	case REPORT_CODEBOOK:
 		return report_codebook(f, in, e);
 	}
-	return err_setc(e, ERR_USAGE, "unknown report format");
+	return err_setc(e, ERR_USAGE, _("unknown report format"));
 }

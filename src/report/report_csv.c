@@ -214,7 +214,7 @@ report_csv(FILE *f, const struct report_input *in, struct err *e)
 	}
 	if (fflush(f) != 0 || ferror(f))
 		return err_setc(e, err_class_errno(errno) == ERR_FULL ?
-		    ERR_FULL : ERR_IO, "cannot write the report: %s",
+		    ERR_FULL : ERR_IO, _("cannot write the report: %s"),
 		    strerror(errno));
 	return 0;
 }
@@ -273,7 +273,7 @@ report_codebook(FILE *f, const struct report_input *in, struct err *e)
 	}
 	if (fflush(f) != 0 || ferror(f))
 		return err_setc(e, err_class_errno(errno) == ERR_FULL ?
-		    ERR_FULL : ERR_IO, "cannot write the codebook: %s",
+		    ERR_FULL : ERR_IO, _("cannot write the codebook: %s"),
 		    strerror(errno));
 	return 0;
 }

@@ -66,7 +66,7 @@ rc=$?
 [ $rc -eq 66 ] && pass forms-add-missing || fail forms-add-missing "exit $rc: $out"
 out=$("$HR" forms list --db "$DB" 2>&1)
 rc=$?
-if [ $rc -eq 0 ] && echo "$out" | grep -Eq '^exit-interview	version [0-9]+	[0-9a-f]{64}$'; then
+if [ $rc -eq 0 ] && echo "$out" | grep -Eq '^exit-interview	1	[0-9a-f]{64}$'; then
 	pass forms-list
 else
 	fail forms-list "exit $rc: $out"
