@@ -79,8 +79,7 @@ interview_cleanup(struct app *a)
 	for (i = 0; i < a->nforms; i++)
 		form_free(a->forms[i]);
 	free(a->forms);
-	profile_free(a->prof);
-	outbox_close(a->ob);
+	desk_close(&a->desk);
 	config_free(a->cfg);
 	free(a->datadir);
 }
@@ -151,7 +150,9 @@ interview_run(int argc, char **argv, int home)
 		msg_die(cli_exit_code(&e), "%s", e.msg);
 	if (interview_forms(&a) == -1)
 		msg_die(EX_SOFTWARE, _("the built-in form does not load"));
-	if (outbox_open(a.datadir, &a.ob, &e) == -1) {
+	a.desk.forms = a.forms;
+	a.desk.nforms = a.nforms;
+	if (desk_open(&a.desk, a.datadir, &e) == -1) {
 		interview_cleanup(&a);
 		msg_die(EX_IOERR, "%s", e.msg);
 	}
@@ -164,7 +165,7 @@ interview_run(int argc, char **argv, int home)
 			interview_cleanup(&a);
 			msg_die(EX_NOINPUT, "%s", e.msg);
 		}
-		rc = profile_unlock(a.datadir, pass, &a.prof, &e);
+		rc = profile_unlock(a.datadir, pass, &a.desk.prof, &e);
 		pass_free(pass);
 		if (rc != 0) {
 			interview_cleanup(&a);
@@ -176,7 +177,7 @@ interview_run(int argc, char **argv, int home)
 		msg_die(EX_UNAVAILABLE, "%s", msg);
 	}
 	a.start_new = !home;
-	rc = screen_run(&a, a.prof == NULL ? screen_unlock() :
+	rc = screen_run(&a, a.desk.prof == NULL ? screen_unlock() :
 	    a.start_new ? screen_new() : screen_home());
 	/* curses has ended: messages may go to the terminal now */
 	if (rc != 0) {

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/env.h"
-#include "crypto/record.h"
 #include "util/i18n.h"
 #include "util/xmem.h"
 
@@ -32,26 +30,10 @@ int
 screen_save(struct app *a)
 {
 	struct err e;
-	uint8_t *buf;
-	size_t len;
-	int rc;
 
 	if (a->s == NULL)
 		return 0;
-	if (!a->has_draft) {
-		if (outbox_draft_new(a->ob, a->prof->draft_key, a->draft_id,
-		    &e) == -1) {
-			tui_msg(TUI_ERROR, "%s: %s", _("could not save"),
-			    e.msg);
-			return -1;
-		}
-		a->has_draft = 1;
-	}
-	session_encode(a->s, &buf, &len);
-	rc = outbox_draft_save(a->ob, a->prof->draft_key, a->draft_id, buf,
-	    len, &e);
-	xfree_wipe(buf, len);
-	if (rc == -1) {
+	if (desk_save(&a->desk, a->s, &e) == -1) {
 		tui_msg(TUI_ERROR, "%s: %s", _("could not save"), e.msg);
 		return -1;
 	}
@@ -65,35 +47,21 @@ screen_close(struct app *a, int save)
 		screen_save(a);
 	session_free(a->s);
 	a->s = NULL;
-	a->has_draft = 0;
-	memset(a->draft_id, 0, sizeof a->draft_id);
+	desk_end(&a->desk);
 }
 
 int
 screen_seal(struct app *a)
 {
-	struct record r;
 	struct err e;
-	uint8_t id[ENV_ID_BYTES], *env = NULL;
-	size_t len = 0;
-	int rc;
 
-	if (screen_save(a) == -1)
-		return -1;
-	session_to_record(a->s, &r);
-	rc = env_seal(&r, a->prof->hr_pk, id, &env, &len, &e);
-	record_free(&r);
-	if (rc == 0)
-		rc = outbox_submit(a->ob, a->draft_id, id, env, len, &e);
-	free(env);
-	if (rc == -1) {
+	if (desk_seal(&a->desk, a->s, &e) == -1) {
 		tui_msg(TUI_ERROR, "%s: %s", _("could not seal the interview"),
 		    e.msg);
 		return -1;
 	}
 	session_free(a->s);
 	a->s = NULL;
-	a->has_draft = 0;
 	return 0;
 }
 
@@ -115,14 +83,7 @@ struct form *
 screen_find_form(const struct app *a, const char *id, uint32_t version,
     const uint8_t *hash)
 {
-	size_t i;
-
-	for (i = 0; i < a->nforms; i++)
-		if (strcmp(a->forms[i]->id, id) == 0 &&
-		    a->forms[i]->version == version &&
-		    memcmp(a->forms[i]->hash, hash, FORM_HASH_BYTES) == 0)
-			return a->forms[i];
-	return NULL;
+	return desk_form(&a->desk, id, version, hash);
 }
 
 int

@@ -10,8 +10,8 @@
 #include "config/config.h"
 #include "crypto/profile.h"
 #include "form/form.h"
+#include "interview/desk.h"
 #include "interview/session.h"
-#include "store/outbox.h"
 #include "tui/tui.h"
 
 /* What a key action asks the loop to do (a bit mask). */
@@ -40,13 +40,11 @@ struct screen_bind {
 struct app {
 	struct config *cfg;
 	char *datadir;
-	struct profile *prof;
-	struct outbox *ob;
+	struct desk desk;		/* the outbox, the unlocked profile,
+					 * the open interview's draft */
 	struct form **forms;		/* every form this laptop can use */
 	size_t nforms;
 	struct session *s;		/* the open interview, or NULL */
-	uint8_t draft_id[OUTBOX_ID_BYTES];
-	int has_draft;			/* draft_id names a stored draft */
 	const struct screen *cur, *next;
 	const struct screen *back;	/* the screen help returns to */
 	void *st;			/* the current screen's state */

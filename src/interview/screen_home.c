@@ -40,60 +40,44 @@ home_add(struct home *h, enum home_kind k, char *row,
 
 /* One row per draft: unit, form and progress from the draft's header. */
 static char *
-home_draft_row(struct app *a, const uint8_t *id)
+home_draft_row(struct app *a, const struct desk_draft *d)
 {
-	struct session_info in;
-	struct err e;
-	uint8_t *buf;
-	size_t len;
-	struct form *f;
-	char *row;
-
-	if (outbox_draft_load(a->ob, a->prof->draft_key, id, &buf, &len,
-	    &e) == -1)
-		return xasprintf("%s (%s)", _("Damaged draft"), e.msg);
-	if (session_peek(buf, len, &in, &e) == -1) {
-		xfree_wipe(buf, len);
-		return xasprintf("%s (%s)", _("Damaged draft"), e.msg);
-	}
-	xfree_wipe(buf, len);
-	f = screen_find_form(a, in.form_id, in.form_version, in.form_hash);
-	row = xasprintf(_("%s · %s · %u of %u answered"),
-	    screen_unit_name(a, in.unit),
-	    f != NULL ? screen_form_title(f, screen_ui_lang(f)) : in.form_id,
-	    in.answered, in.total);
-	return row;
+	if (!d->ok)
+		return xasprintf("%s (%s)", _("Damaged draft"), d->why.msg);
+	return xasprintf(_("%s · %s · %u of %u answered"),
+	    screen_unit_name(a, d->info.unit),
+	    d->form != NULL ? screen_form_title(d->form,
+	    screen_ui_lang(d->form)) : d->info.form_id,
+	    d->info.answered, d->info.total);
 }
 
 static void
 home_load(struct app *a, struct home *h)
 {
-	uint8_t (*ids)[OUTBOX_ID_BYTES] = NULL;
+	struct desk_draft *d = NULL;
 	size_t n = 0, i;
 	struct err e;
-	char *v = NULL;
+	long long last;
 	time_t t;
 	struct tm tm;
 
-	if (outbox_draft_list(a->ob, &ids, &n, &e) == -1)
+	if (desk_drafts(&a->desk, &d, &n, &e) == -1)
 		tui_msg(TUI_ERROR, "%s", e.msg);
 	for (i = 0; i < n; i++)
-		home_add(h, HOME_DRAFT, home_draft_row(a, ids[i]), ids[i]);
-	free(ids);
+		home_add(h, HOME_DRAFT, home_draft_row(a, &d[i]), d[i].id);
+	free(d);
 	home_add(h, HOME_NEW, xstrdup(_("New interview")), NULL);
 	home_add(h, HOME_QUIT, xstrdup(_("Quit")), NULL);
 	h->list = tui_list_new((const char **)h->rows, NULL, h->n, 0);
-	if (outbox_env_count(a->ob, &h->waiting, &e) == -1)
-		h->waiting = 0;
 	snprintf(h->last_sync, sizeof h->last_sync, "%s", _("never"));
-	if (outbox_meta_get(a->ob, OUTBOX_META_LAST_SYNC, &v, &e) == 0 &&
-	    v != NULL) {
-		t = (time_t)strtoll(v, NULL, 10);
-		if (localtime_r(&t, &tm) != NULL)
-			strftime(h->last_sync, sizeof h->last_sync,
-			    "%Y-%m-%d %H:%M", &tm);
+	if (desk_waiting(&a->desk, &h->waiting, &last, &e) == -1) {
+		h->waiting = 0;
+		return;
 	}
-	free(v);
+	t = (time_t)last;
+	if (last != 0 && localtime_r(&t, &tm) != NULL)
+		strftime(h->last_sync, sizeof h->last_sync, "%Y-%m-%d %H:%M",
+		    &tm);
 }
 
 static void
@@ -154,37 +138,14 @@ home_draw(struct app *a)
 static int
 home_resume(struct app *a, const uint8_t *id)
 {
-	struct session_info in;
-	struct err e;
-	uint8_t *buf;
-	size_t len;
-	struct form *f;
 	struct session *s;
+	struct err e;
 
-	if (outbox_draft_load(a->ob, a->prof->draft_key, id, &buf, &len,
-	    &e) == -1) {
+	if (desk_resume(&a->desk, id, &s, &e) == -1) {
 		tui_msg(TUI_ERROR, "%s", e.msg);
 		return SCREEN_OK;
 	}
-	if (session_peek(buf, len, &in, &e) == -1 ||
-	    (f = screen_find_form(a, in.form_id, in.form_version,
-	    in.form_hash)) == NULL ||
-	    (s = session_decode(f, buf, len, &e)) == NULL) {
-		if (session_peek(buf, len, &in, &e) == 0 &&
-		    screen_find_form(a, in.form_id, in.form_version,
-		    in.form_hash) == NULL)
-			tui_msg(TUI_ERROR, _("The form %s version %u of this "
-			    "draft is not on this laptop."), in.form_id,
-			    in.form_version);
-		else
-			tui_msg(TUI_ERROR, "%s", e.msg);
-		xfree_wipe(buf, len);
-		return SCREEN_OK;
-	}
-	xfree_wipe(buf, len);
 	a->s = s;
-	memcpy(a->draft_id, id, OUTBOX_ID_BYTES);
-	a->has_draft = 1;
 	switch (session_where(s)) {
 	case SESSION_INTRO:
 		screen_go(a, screen_intro());
@@ -253,7 +214,7 @@ home_delete(struct app *a)
 	    home_redraw, a);
 	if (yes != 1)
 		return SCREEN_OK;
-	if (outbox_draft_delete(a->ob, h->ids[i], &e) == -1) {
+	if (desk_discard(&a->desk, h->ids[i], &e) == -1) {
 		tui_msg(TUI_ERROR, "%s", e.msg);
 		return SCREEN_OK;
 	}

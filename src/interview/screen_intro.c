@@ -63,7 +63,7 @@ static int
 intro_back(struct app *a)
 {
 	/* a new interview has no draft yet: nothing to keep */
-	screen_close(a, a->has_draft);
+	screen_close(a, a->desk.has_draft);
 	screen_go(a, screen_home());
 	return SCREEN_OK;
 }

@@ -149,7 +149,7 @@ new_start(struct app *a, struct newi *n, int lang)
 		tui_msg(TUI_ERROR, "%s", e.msg);
 		return;
 	}
-	a->has_draft = 0;
+	desk_begin(&a->desk);
 	screen_go(a, screen_intro());
 }
 

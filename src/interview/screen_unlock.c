@@ -84,7 +84,7 @@ unlock_try(struct app *a)
 	unlock_draw(a);
 	tui_msg_draw();
 	refresh();
-	rc = profile_unlock(a->datadir, u->l.buf, &a->prof, &e);
+	rc = profile_unlock(a->datadir, u->l.buf, &a->desk.prof, &e);
 	pass_line_wipe(&u->l);
 	tui_msg_clear();
 	if (rc == 0) {
