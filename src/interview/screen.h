@@ -83,6 +83,11 @@ const struct screen *screen_handover(void);
 const struct screen *screen_self_intro(void);
 const struct screen *screen_self_question(void);
 const struct screen *screen_self_done(void);
+/* A word the leaver reads (screen_handover.c's table, by its English
+ * text), in the interview's language; gettext's for other languages. */
+const char *screen_lw(const struct app *a, const char *en);
+/* The leaver's key bar: only the keys the leaver needs. */
+void screen_leaver_bar(const struct app *a);
 /* Go to the screen for the session's position: intro, review, question,
  * or the handover (the leaver's question while a->leaver) when the
  * position lies in a self section. Every way to a question goes here. */
