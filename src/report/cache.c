@@ -253,9 +253,11 @@ cache_path(const char *dbpath)
 int
 cache_remove(const char *dbpath, struct err *e)
 {
-	char *p = cache_path(dbpath);
+	char *p;
 	int rc = 0;
 
+	cache_wait();	/* a write under way would bring it back */
+	p = cache_path(dbpath);
 	if (unlink(p) != 0 && errno != ENOENT)
 		rc = err_setc(e, ERR_IO, "cannot remove %s: %s", p,
 		    strerror(errno));
@@ -270,32 +272,51 @@ cmp_hash(const void *x, const void *y)
 	    FORM_HASH_BYTES);
 }
 
-struct digest_ctx {
-	crypto_generichash_state *st;
-	uint64_t n;
+/* Envelope ids, 16 bytes each. */
+struct idlist {
+	uint8_t (*v)[ENV_ID_BYTES];
+	size_t n, cap;
 };
 
-static int
-cache_digest_id(void *arg, const uint8_t *id)
+static void
+ids_push(struct idlist *l, const uint8_t *id)
 {
-	struct digest_ctx *ctx = arg;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 4096;
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
+	}
+	memcpy(l->v[l->n++], id, ENV_ID_BYTES);
+}
 
-	crypto_generichash_update(ctx->st, id, ENV_ID_BYTES);
-	ctx->n++;
+static int
+cache_id_add(void *arg, const uint8_t *id)
+{
+	ids_push(arg, id);
 	return 0;
 }
 
-/* What the cache is bound to: the approved forms' hashes (sorted) and
- * every envelope id in id order. Ids only: no envelope is read. */
+static void
+ids_free(struct idlist *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
 static int
-cache_digest(struct central *c, const struct form *const *forms,
-    size_t nforms, uint8_t out[CACHE_DIGEST_BYTES], struct err *e)
+cmp_id(const void *x, const void *y)
+{
+	return memcmp(x, y, ENV_ID_BYTES);
+}
+
+/* What the file is bound to besides its list of envelope ids: the
+ * approved forms' hashes (sorted). An approval changes it, and so
+ * rebuilds the file: the envelopes of a newly approved form count. */
+static void
+cache_digest(const struct form *const *forms, size_t nforms,
+    uint8_t out[CACHE_DIGEST_BYTES])
 {
 	crypto_generichash_state st;
-	struct digest_ctx ctx;
 	const uint8_t **h;
-	uint64_t n;
-	uint8_t cnt[8];
 	size_t i;
 
 	crypto_generichash_init(&st, NULL, 0, CACHE_DIGEST_BYTES);
@@ -308,16 +329,7 @@ cache_digest(struct central *c, const struct form *const *forms,
 	for (i = 0; i < nforms; i++)
 		crypto_generichash_update(&st, h[i], FORM_HASH_BYTES);
 	free(h);
-	ctx.st = &st;
-	ctx.n = 0;
-	if (central_env_id_foreach(c, cache_digest_id, &ctx, e) != 0)
-		return -1;
-	n = ctx.n;
-	for (i = 0; i < 8; i++)
-		cnt[i] = (uint8_t)(n >> (56 - 8 * i));
-	crypto_generichash_update(&st, cnt, sizeof cnt);
 	crypto_generichash_final(&st, out, CACHE_DIGEST_BYTES);
-	return 0;
 }
 
 /* The file key: keyed BLAKE2b of a fixed context under the HR secret
@@ -335,33 +347,52 @@ cache_key(uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES],
 static void
 cache_note(struct hrload_result *r, const char *msg)
 {
-	if (r->nnotes < HRLOAD_MAX_NOTES)
-		r->notes[r->nnotes++] = xstrdup(msg);
-	else
-		r->notes_dropped++;
+	hrload_result_note(r, msg);
 }
 
-/* A used record into the aggregation, as hrload_run counts it. */
+static int
+cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* from's counts and notes added to to's. */
 static void
-cache_agg(struct agg *a, struct hrload_result *res, const uint8_t *id,
-    const struct agg_rec *ar, const struct hrload_opts *opts,
-    const uint8_t *tapid)
+cache_res_add(struct hrload_result *to, const struct hrload_result *from)
+{
+	size_t i;
+
+	to->total += from->total;
+	to->used += from->used;
+	to->unreadable += from->unreadable;
+	to->unapproved += from->unapproved;
+	to->invalid += from->invalid;
+	for (i = 0; i < from->nnotes; i++)
+		cache_note(to, from->notes[i]);
+	to->notes_dropped += from->notes_dropped;
+}
+
+/* A used record into the aggregation; -1 if agg_add refuses it (a unit
+ * the config does not name), with a note in notes. The caller counts it
+ * as invalid: the cache keeps it, so that a config that names the unit
+ * later counts it without opening it again. */
+static int
+cache_agg(struct agg *a, struct hrload_result *notes, const uint8_t *id,
+    const struct agg_rec *ar, const struct hrload_opts *opts)
 {
 	struct err ae;
 	char hex[2 * ENV_ID_BYTES + 1], *note;
 
 	if (agg_add(a, ar, &ae) != 0) {
-		res->used--;
-		res->invalid++;
-		if (id != NULL) {
-			env_id_hex(id, hex);
-			note = xasprintf("envelope %s: %s", hex, ae.msg);
-		} else
-			note = xasprintf("cached record: %s", ae.msg);
-		cache_note(res, note);
+		env_id_hex(id, hex);
+		note = xasprintf("envelope %s: %s", hex, ae.msg);
+		cache_note(notes, note);
 		free(note);
-	} else if (opts != NULL && opts->tap != NULL)
-		opts->tap(opts->tap_ctx, tapid, ar);
+		return -1;
+	}
+	if (opts != NULL && opts->tap != NULL)
+		opts->tap(opts->tap_ctx, id, ar);
+	return 0;
 }
 
 /* The file, read and opened in place: *mem is the buffer to wipe and
@@ -406,115 +437,214 @@ cache_open_file(const char *path, const uint8_t *sk,
 	return b;
 }
 
-/* Feed a and res from the opened bytes; 0 if they do not parse (then a
- * is untouched: the header is checked before the first agg_add). */
-static int
-cache_feed(const uint8_t *plain, size_t plen, const struct form *const *forms,
-    size_t nforms, struct agg *a, struct hrload_result *res,
-    const struct hrload_opts *opts)
-{
-	const uint8_t *rid;
+/* One record's bytes (its id first). */
+struct cspan {
+	const uint8_t *p;
+	size_t len;
+};
+
+/* The opened file: where its records lie and what its trailer says. */
+struct cache_in {
+	uint8_t *mem;			/* the whole file: wipe and free */
+	size_t memlen;
+	const uint8_t *recs;		/* the records, recslen bytes */
+	size_t recslen;
+	struct hrload_result base;	/* what the loads that made it saw,
+					 * before the aggregation */
 	const struct form *byix[256];
-	struct hrload_result got;
-	struct form_answer *ans;
-	struct agg_rec ar;
-	struct crd rd;
+	size_t nix, maxq;
+	uint64_t nrec;
+	const uint8_t (*ids)[ENV_ID_BYTES];	/* every envelope it covers,
+						 * used or not, in id order */
+	size_t nids;
+	struct cspan *sp;		/* each record, filled by cache_feed */
+	size_t nsp;
+};
+
+static void
+cache_in_free(struct cache_in *in)
+{
+	if (in->mem != NULL)
+		xfree_wipe(in->mem, in->memlen);
+	hrload_result_free(&in->base);
+	free(in->sp);
+	memset(in, 0, sizeof *in);
+}
+
+/* The plaintext: records, then a trailer (the counts and notes of the
+ * loads that made it, the form hashes in the order of forms[], the
+ * number of records, every envelope id covered in id order), then the
+ * trailer's length. 0 if it parses and fits forms[] (same forms in the
+ * same order: the records index them), else -1. */
+static int
+cache_parse(struct cache_in *in, const uint8_t *plain, size_t plen,
+    const struct form *const *forms, size_t nforms)
+{
+	struct hrload_result *g = &in->base;
 	const uint8_t *x;
-	char *note;
-	uint64_t nrec, i;
-	uint32_t nnotes, len, nix, j;
-	size_t k, maxq = 1;
-
 	struct crd tr;
-	uint32_t tl;
+	char *note;
+	uint64_t nids;
+	uint32_t tl, nnotes, len, j;
+	size_t k;
 
-	/* records, then a trailer (counts, notes, form hashes, the number
-	 * of records), then the trailer's length */
 	if (plen < 4)
-		return 0;
+		return -1;
 	tl = (uint32_t)plain[plen - 4] << 24 | (uint32_t)plain[plen - 3] << 16 |
 	    (uint32_t)plain[plen - 2] << 8 | plain[plen - 1];
 	if (tl > plen - 4)
-		return 0;
-	memset(&rd, 0, sizeof rd);
-	rd.p = plain;
-	rd.len = plen - 4 - tl;
+		return -1;
+	in->recs = plain;
+	in->recslen = plen - 4 - tl;
 	memset(&tr, 0, sizeof tr);
-	tr.p = plain + rd.len;
+	tr.p = plain + in->recslen;
 	tr.len = tl;
-	memset(&got, 0, sizeof got);
-	got.total = cr_u64(&tr);
-	got.used = cr_u64(&tr);
-	got.unreadable = cr_u64(&tr);
-	got.unapproved = cr_u64(&tr);
-	got.invalid = cr_u64(&tr);
-	got.notes_dropped = cr_u64(&tr);
+	g->total = cr_u64(&tr);
+	g->used = cr_u64(&tr);
+	g->unreadable = cr_u64(&tr);
+	g->unapproved = cr_u64(&tr);
+	g->invalid = cr_u64(&tr);
+	g->notes_dropped = cr_u64(&tr);
 	nnotes = cr_u32(&tr);
 	for (j = 0; !tr.bad && j < nnotes; j++) {
 		len = cr_u32(&tr);
 		if ((x = cr_bytes(&tr, len)) == NULL)
 			break;
 		note = xstrndup((const char *)x, len);
-		cache_note(&got, note);
+		cache_note(g, note);
 		free(note);
 	}
-	nix = cr_u32(&tr);
-	for (j = 0; !tr.bad && j < nix && j < 256; j++) {
+	in->nix = cr_u32(&tr);
+	in->maxq = 1;
+	if (in->nix != nforms || in->nix > 256)
+		return -1;
+	for (k = 0; !tr.bad && k < in->nix; k++) {
 		if ((x = cr_bytes(&tr, FORM_HASH_BYTES)) == NULL)
 			break;
-		byix[j] = NULL;
-		for (k = 0; k < nforms; k++)
-			if (memcmp(forms[k]->hash, x, FORM_HASH_BYTES) == 0)
-				byix[j] = forms[k];
-		if (byix[j] == NULL)
-			tr.bad = 1;
-		else if (byix[j]->nquestions > maxq)
-			maxq = byix[j]->nquestions;
+		if (memcmp(forms[k]->hash, x, FORM_HASH_BYTES) != 0)
+			return -1;
+		in->byix[k] = forms[k];
+		if (forms[k]->nquestions > in->maxq)
+			in->maxq = forms[k]->nquestions;
 	}
-	nrec = cr_u64(&tr);
-	if (tr.bad || tr.off != tr.len || nix > 256 || nrec != got.used ||
-	    got.used > got.total) {
-		hrload_result_free(&got);
-		return 0;
+	in->nrec = cr_u64(&tr);
+	nids = cr_u64(&tr);
+	if (tr.bad || nids != g->total || nids > (tr.len - tr.off) /
+	    ENV_ID_BYTES)
+		return -1;
+	in->nids = (size_t)nids;
+	in->ids = (const uint8_t (*)[ENV_ID_BYTES])cr_bytes(&tr,
+	    in->nids * ENV_ID_BYTES);
+	if (tr.bad || tr.off != tr.len || in->nrec != g->used ||
+	    g->used > g->total || g->unreadable + g->unapproved + g->invalid !=
+	    g->total - g->used)
+		return -1;
+	for (k = 1; k < in->nids; k++)
+		if (memcmp(in->ids[k - 1], in->ids[k], ENV_ID_BYTES) >= 0)
+			return -1;
+	return 0;
+}
+
+/* The store's ids (in id order) against the file's: -1 if the file
+ * covers an envelope the store no longer holds (a purge, or a store
+ * changed by other means: rebuild), else 0 with the store's envelopes
+ * the file lacks in fresh. */
+static int
+cache_fresh(const struct cache_in *in, const struct idlist *store,
+    struct idlist *fresh)
+{
+	size_t i, j = 0;
+	int c;
+
+	for (i = 0; i < store->n; i++) {
+		c = j < in->nids ? memcmp(in->ids[j], store->v[i],
+		    ENV_ID_BYTES) : 1;
+		if (c < 0)
+			return -1;
+		if (c == 0)
+			j++;
+		else
+			ids_push(fresh, store->v[i]);
 	}
+	return j == in->nids ? 0 : -1;
+}
+
+/* Feed a and res from the parsed file; 1 if a record does not parse
+ * (the file is then damaged: counted, noted, and not built on). */
+static int
+cache_feed(struct cache_in *in, struct agg *a, struct hrload_result *res,
+    const struct hrload_opts *opts)
+{
+	const uint8_t *rid;
+	struct form_answer *ans;
+	struct agg_rec ar;
+	struct crd rd;
+	uint64_t i;
+	size_t at;
+
+	memset(res, 0, sizeof *res);
+	cache_res_add(res, &in->base);
+	memset(&rd, 0, sizeof rd);
+	rd.p = in->recs;
+	rd.len = in->recslen;
 	/* From here on the bytes are authentic: only the HR secret key made
 	 * them. A record that does not parse would be a bug: it is counted
 	 * as invalid, never trusted. */
-	for (i = 0; i < got.total - got.used; i++)
+	for (i = 0; i < res->total - res->used; i++)
 		agg_reject(a);
-	ans = xcalloc(maxq, sizeof *ans);
-	for (i = 0; i < nrec; i++) {
-		if (rd.bad || cache_decode(&rd, byix, nix, ans, &ar,
+	ans = xcalloc(in->maxq, sizeof *ans);
+	in->sp = xcalloc(in->nrec ? in->nrec : 1, sizeof *in->sp);
+	for (i = 0; i < in->nrec; i++) {
+		at = rd.off;
+		if (rd.bad || cache_decode(&rd, in->byix, in->nix, ans, &ar,
 		    &rid) != 0) {
-			got.used--;
-			got.invalid++;
+			res->used--;
+			res->invalid++;
 			agg_reject(a);
 			if (!rd.bad)
-				cache_note(&got, "a cached record does not "
+				cache_note(res, "a cached record does not "
 				    "parse");
 			rd.bad = 1;
 			continue;
 		}
-		cache_agg(a, &got, NULL, &ar, opts, rid);
+		in->sp[in->nsp].p = rd.p + at;
+		in->sp[in->nsp++].len = rd.off - at;
+		if (cache_agg(a, res, rid, &ar, opts) != 0) {
+			res->used--;
+			res->invalid++;
+		}
 	}
+	if (!rd.bad && rd.off != rd.len)
+		rd.bad = 1;
 	if (rd.bad)
-		cache_note(&got, "the record cache is damaged: run again");
-	sodium_memzero(ans, maxq * sizeof *ans);	/* pointers only */
+		cache_note(res, "the record cache is damaged: run again");
+	sodium_memzero(ans, in->maxq * sizeof *ans);	/* pointers only */
 	free(ans);
-	*res = got;
-	return 1;
+	return rd.bad;
 }
 
+/* Records opened in this run, for the file. */
 struct cache_fill {
 	const struct hrload_opts *opts;
 	struct agg *a;
-	struct hrload_result *res;
+	struct hrload_result adj;	/* agg_add refused: invalid, notes */
 	const struct form *const *forms;
 	size_t nforms;
 	struct cbuf recs;
-	uint64_t nrec;
+	size_t (*sp)[2];		/* each record's offset and length */
+	size_t nsp, capsp;
+	struct idlist ids;		/* every envelope read, used or not */
 	int failed;
 };
+
+static void
+cache_fill_free(struct cache_fill *f)
+{
+	cb_free(&f->recs);
+	free(f->sp);
+	ids_free(&f->ids);
+	hrload_result_free(&f->adj);
+}
 
 /* Runs serialised (hrload_foreach), like hrload_run's own callback. */
 static int
@@ -523,9 +653,10 @@ cache_fill_fn(void *ctx, const uint8_t id[ENV_ID_BYTES],
 {
 	struct cache_fill *f = ctx;
 	struct agg_rec ar;
-	size_t invalid = f->res->invalid, fi;
+	size_t fi, at;
 
 	(void)e;
+	ids_push(&f->ids, id);
 	if (st != HRLOAD_USED) {
 		agg_reject(f->a);
 		return 0;
@@ -535,9 +666,10 @@ cache_fill_fn(void *ctx, const uint8_t id[ENV_ID_BYTES],
 	ar.form_hash = r->form_hash;
 	ar.answers = r->answers;
 	ar.nanswers = r->nanswers;
-	cache_agg(f->a, f->res, id, &ar, f->opts, id);
-	if (f->res->invalid != invalid || f->failed)
-		return 0;	/* not used after all: not in the cache */
+	if (cache_agg(f->a, &f->adj, id, &ar, f->opts) != 0)
+		f->adj.invalid++;
+	if (f->failed)
+		return 0;
 	for (fi = 0; fi < f->nforms; fi++)
 		if (memcmp(f->forms[fi]->hash, r->form_hash,
 		    FORM_HASH_BYTES) == 0)
@@ -547,91 +679,234 @@ cache_fill_fn(void *ctx, const uint8_t id[ENV_ID_BYTES],
 		f->failed = 1;
 		return 0;
 	}
+	if (f->nsp == f->capsp) {
+		f->capsp = f->capsp ? 2 * f->capsp : 4096;
+		f->sp = xreallocarray(f->sp, f->capsp, sizeof *f->sp);
+	}
+	at = f->recs.len;
 	cache_encode(&f->recs, f->forms[fi], (uint8_t)fi, id, r);
-	f->nrec++;
+	f->sp[f->nsp][0] = at;
+	f->sp[f->nsp++][1] = f->recs.len - at;
 	return 0;
 }
 
-/* f->recs already holds the header and the records: add the trailer,
- * encrypt in place and write the file. */
+/* hrload's counts (before the aggregation) of res, made the caller's:
+ * res with the records agg_add refused counted as invalid. */
 static void
-cache_store(const char *path, const uint8_t *sk, struct cache_fill *f)
+cache_fill_settle(struct cache_fill *f, struct hrload_result *res)
 {
+	res->used -= f->adj.invalid;
+	res->invalid += f->adj.invalid;
+	f->adj.invalid = 0;
+	cache_res_add(res, &f->adj);
+}
+
+/* What the background writer makes the file from; it owns all of it. */
+struct cache_job {
+	char *path;
 	uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
-	uint8_t tag[CACHE_TAG_BYTES];
-	const struct hrload_result *res = f->res;
+	uint8_t digest[CACHE_DIGEST_BYTES];
+	struct cache_in old;		/* the file this run read, if any */
+	struct cache_fill fill;		/* what this run opened */
+	struct hrload_result base;	/* the trailer's counts and notes */
+	uint8_t (*hashes)[FORM_HASH_BYTES];	/* forms[]' hashes, in order:
+						 * the caller frees forms */
+	size_t nforms;
+};
+
+static void
+cache_job_free(struct cache_job *j)
+{
+	cache_in_free(&j->old);
+	cache_fill_free(&j->fill);
+	hrload_result_free(&j->base);
+	sodium_memzero(j->key, sizeof j->key);
+	free(j->hashes);
+	free(j->path);
+	free(j);
+}
+
+static int
+cmp_span(const void *x, const void *y)
+{
+	return memcmp(((const struct cspan *)x)->p,
+	    ((const struct cspan *)y)->p, ENV_ID_BYTES);
+}
+
+/* Every record in id order, then the trailer; encrypted and written.
+ * Id order: the file is a function of the envelope set, not of the
+ * order in which envelopes arrived or were opened (the store's promise,
+ * see "No order of arrival" in central.c, kept by its cache too). */
+static void
+cache_write(struct cache_job *j)
+{
+	uint8_t nonce[CACHE_NONCE_BYTES], tag[CACHE_TAG_BYTES];
+	const struct hrload_result *res = &j->base;
+	struct cache_fill *f = &j->fill;
+	struct cspan *sp;
+	struct idlist ids;
 	unsigned long long clen;
-	struct cbuf *b = &f->recs;
+	struct cbuf b;
 	struct err e;
-	size_t i, t0;
+	size_t n, i, t0, size;
 	uint32_t tl;
 
-	t0 = b->len;
-	cb_u64(b, res->total);
-	cb_u64(b, res->used);
-	cb_u64(b, res->unreadable);
-	cb_u64(b, res->unapproved);
-	cb_u64(b, res->invalid);
-	cb_u64(b, res->notes_dropped);
-	cb_u32(b, (uint32_t)res->nnotes);
-	for (i = 0; i < res->nnotes; i++) {
-		cb_u32(b, (uint32_t)strlen(res->notes[i]));
-		cb_put(b, res->notes[i], strlen(res->notes[i]));
+	n = j->old.nsp + f->nsp;
+	sp = xcalloc(n ? n : 1, sizeof *sp);
+	size = CACHE_HEAD_BYTES + CACHE_TAG_BYTES + 4 + 65536;
+	for (i = 0; i < j->old.nsp; i++) {
+		sp[i] = j->old.sp[i];
+		size += sp[i].len;
 	}
-	cb_u32(b, (uint32_t)f->nforms);
-	for (i = 0; i < f->nforms; i++)
-		cb_put(b, f->forms[i]->hash, FORM_HASH_BYTES);
-	cb_u64(b, f->nrec);
-	tl = (uint32_t)(b->len - t0);
-	cb_u32(b, tl);
-	memset(tag, 0, sizeof tag);
-	cb_put(b, tag, sizeof tag);	/* room for the tag */
-	b->len -= sizeof tag;
-	cache_key(key, sk);
-	crypto_aead_xchacha20poly1305_ietf_encrypt(b->p + CACHE_HEAD_BYTES,
-	    &clen, b->p + CACHE_HEAD_BYTES, b->len - CACHE_HEAD_BYTES, b->p,
-	    CACHE_HEAD_BYTES, NULL, b->p + 12 + CACHE_DIGEST_BYTES, key);
-	sodium_memzero(key, sizeof key);
-	b->len = CACHE_HEAD_BYTES + (size_t)clen;
-	/* best effort: without a cache the next run loads in full */
-	(void)fsx_write_atomic(path, b->p, b->len, 0600, 0, &e);
-}
-
-/* The header; and room for about every record at once, so the buffer
- * is not copied as it grows (untouched pages cost no memory). */
-static void
-cache_begin(struct cbuf *b, struct central *c, const uint8_t *digest)
-{
-	uint8_t nonce[CACHE_NONCE_BYTES];
-	struct err e;
-	size_t n = 0;
-
-	if (central_env_count(c, &n, &e) == 0 && n < (SIZE_MAX >> 12)) {
-		b->cap = CACHE_HEAD_BYTES + n * 1024 + 65536;
-		b->p = xmalloc(b->cap);
+	for (i = 0; i < f->nsp; i++) {
+		sp[j->old.nsp + i].p = f->recs.p + f->sp[i][0];
+		sp[j->old.nsp + i].len = f->sp[i][1];
+		size += f->sp[i][1];
 	}
-	cb_put(b, CACHE_MAGIC, 8);
-	cb_u32(b, CACHE_VERSION);
-	cb_put(b, digest, CACHE_DIGEST_BYTES);
+	qsort(sp, n, sizeof *sp, cmp_span);
+	memset(&ids, 0, sizeof ids);
+	ids.cap = j->old.nids + f->ids.n;
+	ids.v = xcalloc(ids.cap ? ids.cap : 1, sizeof *ids.v);
+	if (j->old.nids > 0)
+		memcpy(ids.v, j->old.ids, j->old.nids * ENV_ID_BYTES);
+	if (f->ids.n > 0)
+		memcpy(ids.v + j->old.nids, f->ids.v, f->ids.n * ENV_ID_BYTES);
+	ids.n = ids.cap;
+	qsort(ids.v, ids.n, ENV_ID_BYTES, cmp_id);
+	size += ids.n * ENV_ID_BYTES;
+
+	memset(&b, 0, sizeof b);
+	b.cap = size;			/* one allocation: no copies */
+	b.p = xmalloc(b.cap);
+	cb_put(&b, CACHE_MAGIC, 8);
+	cb_u32(&b, CACHE_VERSION);
+	cb_put(&b, j->digest, CACHE_DIGEST_BYTES);
 	randombytes_buf(nonce, sizeof nonce);
-	cb_put(b, nonce, sizeof nonce);
+	cb_put(&b, nonce, sizeof nonce);
+	for (i = 0; i < n; i++)
+		cb_put(&b, sp[i].p, sp[i].len);
+	free(sp);
+	/* the sources are copied: wipe them before the rest is made */
+	cache_in_free(&j->old);
+	cb_free(&f->recs);
+	t0 = b.len;
+	qsort(j->base.notes, j->base.nnotes, sizeof *j->base.notes, cmp_str);
+	cb_u64(&b, res->total);
+	cb_u64(&b, res->used);
+	cb_u64(&b, res->unreadable);
+	cb_u64(&b, res->unapproved);
+	cb_u64(&b, res->invalid);
+	cb_u64(&b, res->notes_dropped);
+	cb_u32(&b, (uint32_t)res->nnotes);
+	for (i = 0; i < res->nnotes; i++) {
+		cb_u32(&b, (uint32_t)strlen(res->notes[i]));
+		cb_put(&b, res->notes[i], strlen(res->notes[i]));
+	}
+	cb_u32(&b, (uint32_t)j->nforms);
+	cb_put(&b, j->hashes, j->nforms * FORM_HASH_BYTES);
+	cb_u64(&b, res->used);
+	cb_u64(&b, ids.n);
+	cb_put(&b, ids.v, ids.n * ENV_ID_BYTES);
+	ids_free(&ids);
+	tl = (uint32_t)(b.len - t0);
+	cb_u32(&b, tl);
+	memset(tag, 0, sizeof tag);
+	cb_put(&b, tag, sizeof tag);	/* room for the tag */
+	b.len -= sizeof tag;
+	crypto_aead_xchacha20poly1305_ietf_encrypt(b.p + CACHE_HEAD_BYTES,
+	    &clen, b.p + CACHE_HEAD_BYTES, b.len - CACHE_HEAD_BYTES, b.p,
+	    CACHE_HEAD_BYTES, NULL, b.p + 12 + CACHE_DIGEST_BYTES, j->key);
+	b.len = CACHE_HEAD_BYTES + (size_t)clen;
+	/* best effort: without a cache the next run loads in full */
+	(void)fsx_write_atomic(j->path, b.p, b.len, 0600, 0, &e);
+	cb_free(&b);
+	cache_job_free(j);
 }
 
-struct cache_dig {
+static void *
+cache_write_thread(void *arg)
+{
+	cache_write(arg);
+	return NULL;
+}
+
+/* The writer of this process: one at a time, started and joined from
+ * the thread that calls cache_run (the program's main thread). */
+static pthread_t cache_writer;
+static int cache_writing, cache_atexit;
+
+void
+cache_wait(void)
+{
+	if (cache_writing) {
+		pthread_join(cache_writer, NULL);
+		cache_writing = 0;
+	}
+}
+
+/* Write the file off the caller's path: the dashboard draws meanwhile;
+ * exit (atexit) waits for it, so `report` leaves a whole file. */
+static void
+cache_spawn(struct cache_job *j)
+{
+	cache_wait();
+	if (!cache_atexit)
+		cache_atexit = atexit(cache_wait) == 0;
+	if (cache_atexit && pthread_create(&cache_writer, NULL,
+	    cache_write_thread, j) == 0)
+		cache_writing = 1;
+	else
+		cache_write(j);
+}
+
+static struct cache_job *
+cache_job_new(const char *path, const uint8_t *sk, const uint8_t *digest,
+    const struct form *const *forms, size_t nforms)
+{
+	struct cache_job *j = xcalloc(1, sizeof *j);
+	size_t i;
+
+	j->hashes = xcalloc(nforms ? nforms : 1, sizeof *j->hashes);
+	for (i = 0; i < nforms; i++)
+		memcpy(j->hashes[i], forms[i]->hash, FORM_HASH_BYTES);
+	j->nforms = nforms;
+	j->path = xstrdup(path);
+	cache_key(j->key, sk);
+	memcpy(j->digest, digest, CACHE_DIGEST_BYTES);
+	return j;
+}
+
+static void
+cache_fill_init(struct cache_fill *f, struct agg *a,
+    const struct form *const *forms, size_t nforms,
+    const struct hrload_opts *opts, size_t expect)
+{
+	memset(f, 0, sizeof *f);
+	f->opts = opts;
+	f->a = a;
+	f->forms = forms;
+	f->nforms = nforms;
+	/* room for about every record at once, so the buffer is not copied
+	 * as it grows (untouched pages cost no memory) */
+	if (expect < (SIZE_MAX >> 12)) {
+		f->recs.cap = expect * 1024 + 65536;
+		f->recs.p = xmalloc(f->recs.cap);
+	}
+}
+
+struct cache_ids {
 	struct central *c;
-	const struct form *const *forms;
-	size_t nforms;
-	uint8_t digest[CACHE_DIGEST_BYTES];
+	struct idlist ids;
 	struct err e;
 	int rc;
 };
 
 static void *
-cache_dig_thread(void *arg)
+cache_ids_thread(void *arg)
 {
-	struct cache_dig *d = arg;
+	struct cache_ids *d = arg;
 
-	d->rc = cache_digest(d->c, d->forms, d->nforms, d->digest, &d->e);
+	d->rc = central_env_id_foreach(d->c, cache_id_add, &d->ids, &d->e);
 	return NULL;
 }
 
@@ -641,58 +916,92 @@ cache_run(struct central *c, const uint8_t pk[ENV_PK_BYTES],
     size_t nforms, struct agg *a, const struct hrload_opts *opts,
     struct hrload_result *res, struct err *e)
 {
-	uint8_t claimed[CACHE_DIGEST_BYTES], *mem = NULL;
-	struct cache_fill f;
-	struct cache_dig d;
+	uint8_t digest[CACHE_DIGEST_BYTES], claimed[CACHE_DIGEST_BYTES];
+	struct hrload_result hr;
+	struct cache_job *j;
+	struct cache_in in;
+	struct cache_ids d;
+	struct idlist fresh;
 	pthread_t t;
-	size_t plen = 0, memlen = 0;
+	size_t plen = 0;
 	char *path;
-	int rc, threaded;
+	int rc, threaded, damaged;
 
+	cache_wait();
 	memset(res, 0, sizeof *res);
+	memset(&in, 0, sizeof in);
 	memset(&d, 0, sizeof d);
+	memset(&fresh, 0, sizeof fresh);
 	d.c = c;
-	d.forms = forms;
-	d.nforms = nforms;
+	cache_digest(forms, nforms, digest);
 	path = cache_path(central_path(c));
 	/* The id set is read while the file is opened: two cores. */
-	threaded = pthread_create(&t, NULL, cache_dig_thread, &d) == 0;
-	mem = cache_open_file(path, sk, claimed, &plen, &memlen);
+	threaded = pthread_create(&t, NULL, cache_ids_thread, &d) == 0;
+	in.mem = cache_open_file(path, sk, claimed, &plen, &in.memlen);
 	if (threaded)
 		pthread_join(t, NULL);
 	else
-		cache_dig_thread(&d);
+		cache_ids_thread(&d);
 	if (d.rc != 0) {
-		if (mem != NULL)
-			xfree_wipe(mem, memlen);
+		cache_in_free(&in);
+		ids_free(&d.ids);
 		free(path);
 		return hrload_run(c, pk, sk, forms, nforms, a, opts, res, e);
 	}
-	if (mem != NULL) {
-		rc = sodium_memcmp(claimed, d.digest, sizeof claimed) == 0 &&
-		    cache_feed(mem + CACHE_HEAD_BYTES, plen, forms, nforms, a,
-		    res, opts);
-		xfree_wipe(mem, memlen);
-		if (rc) {
+	if (in.mem != NULL && sodium_memcmp(claimed, digest,
+	    sizeof claimed) == 0 && cache_parse(&in, in.mem +
+	    CACHE_HEAD_BYTES, plen, forms, nforms) == 0 &&
+	    cache_fresh(&in, &d.ids, &fresh) == 0) {
+		ids_free(&d.ids);
+		damaged = cache_feed(&in, a, res, opts);
+		if (damaged)
+			(void)unlink(path);	/* the next run rebuilds it */
+		if (fresh.n == 0) {
+			cache_in_free(&in);
+			ids_free(&fresh);
+			free(path);
 			if (opts != NULL && opts->progress != NULL)
 				opts->progress(opts->progress_ctx,
 				    res->total, res->total);
-			free(path);
 			return 0;
 		}
+		/* Only what is new since the file was written is opened. */
+		j = cache_job_new(path, sk, digest, forms, nforms);
+		free(path);
+		cache_fill_init(&j->fill, a, forms, nforms, opts, fresh.n);
+		rc = hrload_foreach_ids(c, pk, sk, forms, nforms,
+		    (const uint8_t (*)[ENV_ID_BYTES])fresh.v, fresh.n, opts,
+		    cache_fill_fn, &j->fill, &hr, e);
+		ids_free(&fresh);
+		cache_res_add(&j->base, &in.base);
+		cache_res_add(&j->base, &hr);
+		cache_res_add(res, &hr);
+		hrload_result_free(&hr);
+		cache_fill_settle(&j->fill, res);
+		j->old = in;
+		if (rc != 0 || j->fill.failed || damaged)
+			cache_job_free(j);
+		else
+			cache_spawn(j);
+		if (rc == 0 && opts != NULL && opts->progress != NULL)
+			opts->progress(opts->progress_ctx, res->total,
+			    res->total);
+		return rc;
 	}
-	memset(&f, 0, sizeof f);
-	f.opts = opts;
-	f.a = a;
-	f.res = res;
-	f.forms = forms;
-	f.nforms = nforms;
-	cache_begin(&f.recs, c, d.digest);
-	rc = hrload_foreach(c, pk, sk, forms, nforms, opts, cache_fill_fn, &f,
-	    res, e);
-	if (rc == 0 && !f.failed)
-		cache_store(path, sk, &f);
-	cb_free(&f.recs);
+	/* No usable file: open everything, and make one. */
+	cache_in_free(&in);
+	ids_free(&fresh);
+	j = cache_job_new(path, sk, digest, forms, nforms);
 	free(path);
+	cache_fill_init(&j->fill, a, forms, nforms, opts, d.ids.n);
+	ids_free(&d.ids);
+	rc = hrload_foreach(c, pk, sk, forms, nforms, opts, cache_fill_fn,
+	    &j->fill, res, e);
+	cache_res_add(&j->base, res);
+	cache_fill_settle(&j->fill, res);
+	if (rc != 0 || j->fill.failed)
+		cache_job_free(j);
+	else
+		cache_spawn(j);
 	return rc;
 }

@@ -68,14 +68,32 @@ hrload_rejected(const struct hrload_result *r)
 	return r->unreadable + r->unapproved + r->invalid;
 }
 
-/* Keep the first few messages; count the rest. Called under fnmu. */
+/* Keep the HRLOAD_MAX_NOTES smallest messages (in strcmp order), count
+ * the rest: which ones are kept depends on the set of envelopes, not on
+ * the order in which they were opened or arrived. Called under fnmu. */
+void
+hrload_result_note(struct hrload_result *r, const char *msg)
+{
+	size_t i, max = 0;
+
+	if (r->nnotes < HRLOAD_MAX_NOTES) {
+		r->notes[r->nnotes++] = xstrdup(msg);
+		return;
+	}
+	r->notes_dropped++;
+	for (i = 1; i < r->nnotes; i++)
+		if (strcmp(r->notes[i], r->notes[max]) > 0)
+			max = i;
+	if (r->nnotes > 0 && strcmp(msg, r->notes[max]) < 0) {
+		free(r->notes[max]);
+		r->notes[max] = xstrdup(msg);
+	}
+}
+
 static void
 hrload_note(struct hrload_result *r, const char *msg)
 {
-	if (r->nnotes < HRLOAD_MAX_NOTES)
-		r->notes[r->nnotes++] = xstrdup(msg);
-	else
-		r->notes_dropped++;
+	hrload_result_note(r, msg);
 }
 
 void
@@ -368,9 +386,11 @@ hrload_batches_free(struct hrload *h)
 	}
 }
 
+/* ids NULL: every envelope of the store; else only these nids. */
 static int
 hrload_go(struct central *c, const uint8_t *pk, const uint8_t *sk,
     const struct form *const *forms, size_t nforms, int check,
+    const uint8_t (*ids)[ENV_ID_BYTES], size_t nids,
     const struct hrload_opts *opts, hrload_fn fn, void *ctx,
     struct hrload_result *res, struct err *e)
 {
@@ -391,7 +411,9 @@ hrload_go(struct central *c, const uint8_t *pk, const uint8_t *sk,
 	h.ctx = ctx;
 	h.opts = opts;
 	h.res = res;
-	if ((rc = central_env_count(c, &h.expected, e)) != 0)
+	if (ids != NULL)
+		h.expected = nids;
+	else if ((rc = central_env_count(c, &h.expected, e)) != 0)
 		return rc;
 	nt = hrload_nthreads(opts);
 	h.qcap = 2 * (size_t)nt + 2;
@@ -410,7 +432,8 @@ hrload_go(struct central *c, const uint8_t *pk, const uint8_t *sk,
 		goto out;
 	}
 	hrload_progress(&h, 0);
-	rc = central_env_foreach(c, hrload_read, &h, e);
+	rc = ids != NULL ? central_env_foreach_ids(c, ids, nids,
+	    hrload_read, &h, e) : central_env_foreach(c, hrload_read, &h, e);
 	if (rc == 0 && h.cur != NULL && h.cur->n > 0)
 		hrload_submit(&h);
 	pthread_mutex_lock(&h.mu);
@@ -453,8 +476,19 @@ hrload_foreach(struct central *c, const uint8_t pk[ENV_PK_BYTES],
     size_t nforms, const struct hrload_opts *opts, hrload_fn fn, void *ctx,
     struct hrload_result *res, struct err *e)
 {
-	return hrload_go(c, pk, sk, forms, nforms, forms != NULL, opts, fn,
-	    ctx, res, e);
+	return hrload_go(c, pk, sk, forms, nforms, forms != NULL, NULL, 0,
+	    opts, fn, ctx, res, e);
+}
+
+int
+hrload_foreach_ids(struct central *c, const uint8_t pk[ENV_PK_BYTES],
+    const uint8_t sk[ENV_SK_BYTES], const struct form *const *forms,
+    size_t nforms, const uint8_t (*ids)[ENV_ID_BYTES], size_t nids,
+    const struct hrload_opts *opts, hrload_fn fn, void *ctx,
+    struct hrload_result *res, struct err *e)
+{
+	return hrload_go(c, pk, sk, forms, nforms, forms != NULL, ids, nids,
+	    opts, fn, ctx, res, e);
 }
 
 struct hrload_agg {
@@ -508,6 +542,6 @@ hrload_run(struct central *c, const uint8_t pk[ENV_PK_BYTES],
 	x.a = a;
 	x.res = res;
 	x.opts = opts;
-	return hrload_go(c, pk, sk, forms, nforms, 1, opts, hrload_agg_fn, &x,
-	    res, e);
+	return hrload_go(c, pk, sk, forms, nforms, 1, NULL, 0, opts,
+	    hrload_agg_fn, &x, res, e);
 }

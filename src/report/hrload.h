@@ -56,6 +56,10 @@ struct hrload_result {
 	size_t notes_dropped;	/* rejections beyond HRLOAD_MAX_NOTES */
 };
 void hrload_result_free(struct hrload_result *r);
+/* Add a note: the HRLOAD_MAX_NOTES smallest (strcmp) are kept, the
+ * rest counted in notes_dropped, so which are kept is a function of the
+ * set of envelopes, not of their order. */
+void hrload_result_note(struct hrload_result *r, const char *msg);
 /* Rejected envelopes: unreadable + unapproved + invalid. */
 size_t hrload_rejected(const struct hrload_result *r);
 
@@ -86,6 +90,15 @@ typedef int (*hrload_fn)(void *ctx, const uint8_t id[ENV_ID_BYTES],
 int hrload_foreach(struct central *c, const uint8_t pk[ENV_PK_BYTES],
     const uint8_t sk[ENV_SK_BYTES], const struct form *const *forms,
     size_t nforms, const struct hrload_opts *opts, hrload_fn fn, void *ctx,
+    struct hrload_result *res, struct err *e);
+
+/* hrload_foreach over only the nids envelopes with these ids (ids the
+ * store does not hold are skipped: res->total counts those it read). The
+ * record cache opens what is new since it was written. */
+int hrload_foreach_ids(struct central *c, const uint8_t pk[ENV_PK_BYTES],
+    const uint8_t sk[ENV_SK_BYTES], const struct form *const *forms,
+    size_t nforms, const uint8_t (*ids)[ENV_ID_BYTES], size_t nids,
+    const struct hrload_opts *opts, hrload_fn fn, void *ctx,
     struct hrload_result *res, struct err *e);
 
 /* hrload_foreach into the aggregation: a used record goes to agg_add, a

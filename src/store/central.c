@@ -1270,6 +1270,41 @@ central_env_id_foreach(struct central *c,
 	return rc;
 }
 
+int
+central_env_foreach_ids(struct central *c,
+    const uint8_t (*ids)[BUNDLE_ID_BYTES], size_t n,
+    int (*fn)(void *ctx, const uint8_t *id, const uint8_t *data,
+	size_t len),
+    void *ctx, struct err *e)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc, s = SQLITE_DONE;
+
+	if ((rc = central_prepare(c, &st, "SELECT data FROM envelopes "
+	    "WHERE id = ?", "cannot read the envelopes", e)) != 0)
+		return rc;
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_blob(st, 1, ids[i], BUNDLE_ID_BYTES,
+		    SQLITE_STATIC);
+		s = sqlite3_step(st);
+		if (s == SQLITE_ROW && fn(ctx, ids[i],
+		    sqlite3_column_blob(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0)) != 0) {
+			s = SQLITE_DONE;
+			break;
+		}
+		if (s != SQLITE_ROW && s != SQLITE_DONE)
+			break;
+		s = SQLITE_DONE;
+		sqlite3_reset(st);
+	}
+	if (s != SQLITE_DONE)
+		rc = central_sqlerr(c, "cannot read the envelopes", e);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* --- forms ---------------------------------------------------------------- */
 
 int

@@ -94,6 +94,15 @@ int central_env_foreach(struct central *c,
 int central_env_id_foreach(struct central *c,
     int (*fn)(void *ctx, const uint8_t *id), void *ctx, struct err *e);
 
+/* Call fn for each of the n envelopes with these ids that the store
+ * holds, in the order given (an id it does not hold is skipped); a
+ * non-zero return stops. For the record cache: the envelopes it lacks. */
+int central_env_foreach_ids(struct central *c,
+    const uint8_t (*ids)[BUNDLE_ID_BYTES], size_t n,
+    int (*fn)(void *ctx, const uint8_t *id, const uint8_t *data,
+	size_t len),
+    void *ctx, struct err *e);
+
 /* Approved forms, keyed by their hash. */
 struct central_form {
 	char *id;

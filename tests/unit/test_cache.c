@@ -45,12 +45,16 @@ teardown(void **state)
 	return 0;
 }
 
+/* The calls, and the total of the first: how many envelopes the run
+ * set out to open (the store's size, or only those new to the cache). */
+static size_t first_total;
+
 static void
 progress(void *ctx, size_t done, size_t total)
 {
 	(void)done;
-	(void)total;
-	(*(size_t *)ctx)++;
+	if ((*(size_t *)ctx)++ == 0)
+		first_total = total;
 }
 
 /* One open through the cache: the agg (caller frees), res, and how many
@@ -73,6 +77,7 @@ open_store(const uint8_t *k_pk, const uint8_t *k_sk,
 	a = agg_new(forms, 1, NULL, 0, NULL);
 	assert_int_equal(cache_run(c, k_pk, k_sk, forms, 1, a, &o, res, &e),
 	    0);
+	cache_wait();		/* the file is written in the background */
 	central_close(c);
 	return a;
 }
@@ -98,6 +103,77 @@ static int
 cmp_str(const void *x, const void *y)
 {
 	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* The cache file decrypted as its format says (cache.h): the key is
+ * keyed BLAKE2b of the context under sk; the header (magic, version,
+ * digest, nonce) is the associated data. Caller frees *plain. */
+#define HEAD (8 + 4 + 32 + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES)
+static void
+read_plain(uint8_t **plain, size_t *plen)
+{
+	static const char ctx[] = "avslut-hr record cache v1";
+	uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+	unsigned long long n;
+	char *p = cache_path(dbpath), *buf;
+	size_t len;
+
+	assert_int_equal(fsx_read_file(p, 1 << 24, &buf, &len, NULL), 0);
+	free(p);
+	assert_true(len > HEAD);
+	crypto_generichash(key, sizeof key, (const uint8_t *)ctx, sizeof ctx,
+	    sk, sizeof sk);
+	*plain = xmalloc(len);
+	assert_int_equal(crypto_aead_xchacha20poly1305_ietf_decrypt(*plain,
+	    &n, NULL, (uint8_t *)buf + HEAD, len - HEAD, (uint8_t *)buf, HEAD,
+	    (uint8_t *)buf + 12 + 32, key), 0);
+	*plen = (size_t)n;
+	free(buf);
+}
+
+/* Envelopes read back, to take some out of the store and bring them
+ * back later. */
+struct saved {
+	struct bundle_env *v;
+	size_t n;
+};
+
+static int
+save_env(void *ctx, const uint8_t *id, const uint8_t *data, size_t len)
+{
+	struct saved *s = ctx;
+
+	if (id[0] >= 0x80)
+		return 0;	/* about half */
+	s->v = xreallocarray(s->v, s->n + 1, sizeof *s->v);
+	memcpy(s->v[s->n].id, id, ENV_ID_BYTES);
+	s->v[s->n].data = xmalloc(len);
+	memcpy(s->v[s->n].data, data, len);
+	s->v[s->n++].len = len;
+	return 0;
+}
+
+static void
+ingest(struct bundle_env *v, size_t n)
+{
+	struct central_interviewer *iv;
+	struct bundle_ack *acks;
+	struct central *c;
+	struct bundle b;
+	struct err e;
+	size_t ni, nacks, added;
+
+	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
+	assert_int_equal(central_interviewer_list(c, &iv, &ni, &e), 0);
+	memset(&b, 0, sizeof b);
+	memcpy(b.signer, iv[0].pk, sizeof b.signer);
+	central_interviewer_list_free(iv, ni);
+	b.envs = v;
+	b.n = n;
+	assert_int_equal(central_ingest(c, &b, &acks, &nacks, &added, &e), 0);
+	assert_int_equal(added, n);
+	free(acks);
+	central_close(c);
 }
 
 static void
@@ -326,6 +402,105 @@ test_stale(void **state)
 	free(p);
 }
 
+/* An ingest extends the file: the next open opens only the new
+ * envelopes (good and rejected ones), gives what a full load gives, and
+ * the open after it opens nothing. */
+static void
+test_incremental(void **state)
+{
+	struct hrload_result r0, r1, r2;
+	struct agg *a0, *a1, *a2;
+	struct bundle_env v[3];
+	struct record r;
+	size_t calls, i;
+
+	(void)state;
+	drop_cache();
+	a0 = open_store(pk, sk, &r0, &calls);
+	assert_true(calls >= 2);
+	agg_free(a0);
+	hrload_result_free(&r0);
+	memset(v, 0, sizeof v);
+	for (i = 0; i < 3; i++) {
+		struct bundle b;
+
+		memset(&b, 0, sizeof b);
+		make_record(&r, i == 2 ? f2 : f1, (int)i);  /* f2: unapproved */
+		add_env(&b, &r);
+		record_free(&r);
+		v[i] = b.envs[0];
+		free(b.envs);
+	}
+	ingest(v, 3);
+	a1 = open_store(pk, sk, &r1, &calls);
+	assert_true(calls >= 2);
+	assert_int_equal(first_total, 3);	/* only the new ones */
+	a0 = open_plain(&r0);
+	assert_same(a0, &r0, a1, &r1);
+	assert_int_equal(r1.used, NREC + 2);
+	a2 = open_store(pk, sk, &r2, &calls);
+	assert_int_equal(calls, 1);		/* all from the file */
+	assert_same(a0, &r0, a2, &r2);
+	for (i = 0; i < 3; i++)
+		free(v[i].data);
+	agg_free(a0);
+	agg_free(a1);
+	agg_free(a2);
+	hrload_result_free(&r0);
+	hrload_result_free(&r1);
+	hrload_result_free(&r2);
+}
+
+/* The file is a function of the envelope set: built at once, or built
+ * from half of it and extended by the other half, it holds the same
+ * bytes (no order of arrival; only the nonce differs). */
+static void
+test_order_free(void **state)
+{
+	struct hrload_result r0, r1;
+	struct agg *a0, *a1;
+	struct central *c;
+	struct saved sv;
+	struct err e;
+	uint8_t *p1, *p2;
+	size_t calls, l1, l2, del, i;
+
+	(void)state;
+	drop_cache();
+	a0 = open_store(pk, sk, &r0, &calls);
+	read_plain(&p1, &l1);
+	memset(&sv, 0, sizeof sv);
+	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
+	assert_int_equal(central_env_foreach(c, save_env, &sv, &e), 0);
+	assert_true(sv.n > 5);
+	for (i = 0; i < sv.n; i++)
+		assert_int_equal(central_env_delete(c,
+		    (const uint8_t (*)[BUNDLE_ID_BYTES])&sv.v[i].id, 1, "test",
+		    &del, &e), 0);
+	central_close(c);
+	a1 = open_store(pk, sk, &r1, &calls);	/* rebuilt: it lost some */
+	assert_true(calls >= 2);
+	assert_true(first_total < r0.total);
+	agg_free(a1);
+	hrload_result_free(&r1);
+	ingest(sv.v, sv.n);
+	a1 = open_store(pk, sk, &r1, &calls);
+	assert_int_equal(first_total, sv.n);
+	assert_same(a0, &r0, a1, &r1);
+	read_plain(&p2, &l2);
+	assert_int_equal(l1, l2);
+	assert_memory_equal(p1, p2, l1);
+	for (i = 0; i < sv.n; i++)
+		free(sv.v[i].data);
+	free(sv.v);
+	free(p1);
+	free(p2);
+	agg_free(a0);
+	agg_free(a1);
+	hrload_result_free(&r0);
+	hrload_result_free(&r1);
+}
+
 int
 main(void)
 {
@@ -334,6 +509,8 @@ main(void)
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_other_key),
 		cmocka_unit_test(test_stale),
+		cmocka_unit_test(test_incremental),
+		cmocka_unit_test(test_order_free),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
