@@ -11,6 +11,7 @@
 #include "util/i18n.h"
 
 #include "util/msg.h"
+#include "util/xmem.h"
 
 /* The option opts lists under exactly the name of arg ("--name" or
  * "--name=..."), or NULL. */
@@ -158,4 +159,305 @@ int
 cli_exit_code_or(const struct err *e, int legacy)
 {
 	return e->cls != ERR_SOFTWARE ? cli_exit_code(e) : legacy;
+}
+
+/* The shared options, their values' names and their help. */
+static const struct {
+	unsigned flag;
+	const char *name;
+	const char *metavar;
+	const char *help;
+} cli_shared[] = {
+	{ CLI_LANG, "lang", "sv|en", N_("the language (default: the "
+	    "locale's)") },
+	{ CLI_DB, "db", N_("FILE"), N_("the central store (default: "
+	    "central.db in the data directory)") },
+	{ CLI_KEY, "key", N_("FILE"), N_("the HR key (default: hr.key in "
+	    "the data directory)") },
+	{ CLI_PASS, "passphrase-file", N_("FILE"), N_("read the passphrase "
+	    "from line 1 of FILE") },
+};
+#define CLI_NSHARED (sizeof cli_shared / sizeof cli_shared[0])
+#define CLI_SHARED_CH 0x100	/* getopt value of cli_shared[0] */
+
+const char *
+cli_arg(const struct cli_args *a, int ch)
+{
+	size_t i;
+
+	for (i = 0; i < CLI_MAXOPT && a->cmd->opts[i].name != NULL; i++)
+		if (a->cmd->opts[i].ch == ch)
+			return a->val[i];
+	return NULL;
+}
+
+/* Characters on screen of a UTF-8 string (no wide ones in our texts). */
+static size_t
+cli_width(const char *s, size_t n)
+{
+	size_t w = 0, i;
+
+	for (i = 0; i < n && s[i] != '\0'; i++)
+		w += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return w;
+}
+
+/* Print the n-byte token s at *col, wrapping before column 79 to
+ * indent. */
+static void
+cli_word(FILE *f, const char *s, size_t n, size_t *col, size_t indent)
+{
+	size_t w = cli_width(s, n);
+
+	if (*col > indent && *col + 1 + w > 78) {
+		fprintf(f, "\n%*s", (int)indent, "");
+		*col = indent;
+	} else if (*col > 0) {
+		fputc(' ', f);
+		(*col)++;
+	}
+	fprintf(f, "%.*s", (int)n, s);
+	*col += w;
+}
+
+/* The next word of s (up to a '\n'), a bracketed group as one word:
+ * its length, with *s moved to it; 0 at the end of the line. */
+static size_t
+cli_next_word(const char **s)
+{
+	const char *t;
+	int depth = 0;
+
+	while (**s == ' ')
+		(*s)++;
+	for (t = *s; *t != '\0' && *t != '\n' && (*t != ' ' || depth > 0);
+	    t++)
+		depth += (*t == '[') - (*t == ']');
+	return (size_t)(t - *s);
+}
+
+/* The shared options cmd takes, as "[--db FILE]" words. */
+static void
+cli_shared_words(FILE *f, const struct cli_cmd *cmd, size_t *col,
+    size_t indent)
+{
+	size_t i;
+	char *opt;
+
+	for (i = 0; i < CLI_NSHARED; i++) {
+		if (!(cmd->shared & cli_shared[i].flag))
+			continue;
+		opt = xasprintf("[--%s %s]", cli_shared[i].name,
+		    _(cli_shared[i].metavar));
+		cli_word(f, opt, strlen(opt), col, indent);
+		free(opt);
+	}
+}
+
+void
+cli_usage_lines(FILE *f, const struct cli_cmd *cmd)
+{
+	const char *lead = _("usage:"), *syn, *line, *w;
+	size_t col, indent, lw = cli_width(lead, strlen(lead)), n;
+	int shared, value;
+
+	syn = cmd->synopsis != NULL && cmd->synopsis[0] != '\0' ?
+	    _(cmd->synopsis) : "";
+	line = syn;
+	do {
+		fprintf(f, "%*s", (int)lw, line == syn ? lead : "");
+		col = lw;
+		cli_word(f, msg_prog(), strlen(msg_prog()), &col, 0);
+		if (cmd->name[0] != '\0')
+			cli_word(f, cmd->name, strlen(cmd->name), &col, 0);
+		indent = col + 1;
+		/* the verb ("add", "import"), the command's own options,
+		 * the shared ones, then the operands */
+		w = line;
+		if ((n = cli_next_word(&w)) > 0 && w[0] >= 'a' &&
+		    w[0] <= 'z') {
+			cli_word(f, w, n, &col, 0);
+			w += n;
+		}
+		shared = 0;
+		value = 0;
+		while ((n = cli_next_word(&w)) > 0) {
+			if (!shared && !value && w[0] != '[' && w[0] != '-') {
+				cli_shared_words(f, cmd, &col, indent);
+				shared = 1;
+			}
+			value = w[0] == '-';	/* "--before YEAR" */
+			cli_word(f, w, n, &col, indent);
+			w += n;
+		}
+		if (!shared)
+			cli_shared_words(f, cmd, &col, indent);
+		fputc('\n', f);
+		line = strchr(w, '\n');
+	} while (line != NULL && *++line != '\0');
+}
+
+/* One entry of the option list: "  --name METAVAR" and its help,
+ * wrapped under itself. */
+static void
+cli_opt_line(FILE *f, const char *name, const char *metavar,
+    const char *help)
+{
+	char *o = xasprintf("--%s%s%s", name, metavar != NULL ? " " : "",
+	    metavar != NULL ? metavar : "");
+	size_t w = cli_width(o, strlen(o)), col, n;
+
+	fprintf(f, "  %s%*s", o, w < 22 ? (int)(22 - w) : 0, "");
+	col = 2 + (w < 22 ? 22 : w);
+	while ((n = cli_next_word(&help)) > 0) {
+		cli_word(f, help, n, &col, 25);
+		help += n;
+	}
+	fputc('\n', f);
+	free(o);
+}
+
+void
+cli_usage(FILE *f, const struct cli_cmd *cmd)
+{
+	size_t i;
+
+	cli_usage_lines(f, cmd);
+	if (cmd->help != NULL)
+		fputs(_(cmd->help), f);
+	fputc('\n', f);
+	for (i = 0; i < CLI_NSHARED; i++)
+		if (cmd->shared & cli_shared[i].flag)
+			cli_opt_line(f, cli_shared[i].name,
+			    _(cli_shared[i].metavar), _(cli_shared[i].help));
+	cli_opt_line(f, "help", NULL, _("show this help"));
+	cli_opt_line(f, "version", NULL, _("show the version"));
+	fprintf(f, _("Exit statuses: see EXIT STATUS in %s(1).\n"),
+	    msg_prog());
+}
+
+void
+cli_prog_usage(FILE *f, const char *about, const struct cli_cmd *cmds)
+{
+	size_t i, w = 0;
+
+	for (i = 0; cmds[i].name != NULL; i++)
+		if (strlen(cmds[i].name) > w)
+			w = strlen(cmds[i].name);
+	fputs(_(about), f);
+	fputs(_("\ncommands:\n"), f);
+	for (i = 0; cmds[i].name != NULL; i++)
+		if (cmds[i].name[0] != '\0')
+			fprintf(f, "  %-*s %s\n", (int)w, cmds[i].name,
+			    _(cmds[i].summary));
+	fputc('\n', f);
+	cli_opt_line(f, "help", NULL, _("show this help"));
+	cli_opt_line(f, "version", NULL, _("show the version"));
+	fprintf(f, _("Each command has its own --help. See %s(1).\n"),
+	    msg_prog());
+}
+
+int
+cli_cmd_run(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	struct option lo[CLI_MAXOPT + CLI_NSHARED + 2];
+	char so[2 * CLI_MAXOPT + 2];
+	struct cli_args a;
+	const char **sv;
+	size_t n = 0, ns = 0, i;
+	int ch;
+
+	memset(&a, 0, sizeof a);
+	a.cmd = cmd;
+	so[ns++] = 'h';
+	for (i = 0; i < CLI_MAXOPT && cmd->opts[i].name != NULL; i++) {
+		lo[n++] = (struct option){ cmd->opts[i].name,
+		    cmd->opts[i].metavar != NULL ? required_argument :
+		    no_argument, NULL, cmd->opts[i].ch };
+		if (cmd->opts[i].shortopt) {
+			so[ns++] = (char)cmd->opts[i].ch;
+			if (cmd->opts[i].metavar != NULL)
+				so[ns++] = ':';
+		}
+	}
+	for (i = 0; i < CLI_NSHARED; i++)
+		if (cmd->shared & cli_shared[i].flag)
+			lo[n++] = (struct option){ cli_shared[i].name,
+			    required_argument, NULL, CLI_SHARED_CH + (int)i };
+	lo[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	lo[n] = (struct option){ NULL, 0, NULL, 0 };
+	so[ns] = '\0';
+	optind = 1;
+	while ((ch = cli_getopt(&argc, argv, so, lo)) != -1) {
+		if (ch == 'h') {
+			cli_usage(stdout, cmd);
+			return 0;
+		}
+		if (ch >= CLI_SHARED_CH &&
+		    ch < CLI_SHARED_CH + (int)CLI_NSHARED) {
+			switch (cli_shared[ch - CLI_SHARED_CH].flag) {
+			case CLI_DB:
+				sv = &a.db;
+				break;
+			case CLI_KEY:
+				sv = &a.key;
+				break;
+			case CLI_PASS:
+				sv = &a.passfile;
+				break;
+			default:
+				if (strcmp(optarg, "sv") != 0 &&
+				    strcmp(optarg, "en") != 0) {
+					msg_warn(_("--lang %s: use sv or en"),
+					    optarg);
+					return EX_USAGE;
+				}
+				i18n_init(optarg);
+				sv = &a.lang;
+				break;
+			}
+			*sv = optarg;
+			continue;
+		}
+		for (i = 0; i < CLI_MAXOPT && cmd->opts[i].name != NULL; i++)
+			if (cmd->opts[i].ch == ch)
+				break;
+		if (i == CLI_MAXOPT || cmd->opts[i].name == NULL) {
+			cli_usage_lines(stderr, cmd);
+			return EX_USAGE;
+		}
+		a.val[i] = optarg != NULL ? optarg : "";
+	}
+	a.argc = argc - optind;
+	a.argv = argv + optind;
+	return cmd->run(&a);
+}
+
+int
+cli_dispatch(const struct cli_cmd *cmds, int argc, char **argv)
+{
+	size_t i;
+
+	for (i = 0; cmds[i].name != NULL; i++)
+		if (cmds[i].name[0] != '\0' && strcmp(argv[1],
+		    cmds[i].name) == 0)
+			return cli_cmd_run(&cmds[i], argc - 1, argv + 1);
+	/* Never past a '=': "--pass=SECRET" is no command, and no echo. */
+	msg_warn(_("unknown command '%.*s': see %s --help"),
+	    (int)strcspn(argv[1], "="), argv[1], msg_prog());
+	return EX_USAGE;
+}
+
+int
+cli_year(const char *cmd, const char *s, unsigned *y)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < 1900 || v > 2999) {
+		msg_warn(_("%s: --year %s is not a year such as 2025"), cmd, s);
+		return -1;
+	}
+	*y = (unsigned)v;
+	return 0;
 }

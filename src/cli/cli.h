@@ -3,41 +3,103 @@
 #ifndef AVSLUT_CLI_H
 #define AVSLUT_CLI_H
 
-struct cli_cmd {
+#include <stdio.h>
+
+/* Options several commands take, parsed, checked and explained in one
+ * place (cli.c): a command's table entry names the ones it takes. */
+#define CLI_DB		0x1	/* --db FILE: the central store */
+#define CLI_KEY		0x2	/* --key FILE: the HR key file */
+#define CLI_PASS	0x4	/* --passphrase-file FILE */
+#define CLI_LANG	0x8	/* --lang sv|en, checked and set */
+
+#define CLI_MAXOPT 8
+
+/* One option of the command's own: --name (and -ch when shortopt). */
+struct cli_opt {
 	const char *name;
-	int (*run)(int argc, char **argv);	/* argv[0] is the name */
-	const char *summary;			/* one line for --help */
+	int ch;			/* the key for cli_arg(), a letter */
+	const char *metavar;	/* N_("FILE"): takes a value; NULL: a flag */
+	int shortopt;		/* -ch works too */
 };
 
+struct cli_args;
+
+/* A subcommand, as one entry of its program's table (main_avslut.c,
+ * main_hr.c). The usage and --help text are made from the entry, so
+ * they name exactly the options the parser takes. */
+struct cli_cmd {
+	const char *name;	/* NULL ends a table; "" the bare program */
+	int (*run)(const struct cli_args *a);
+	/* N_(): what follows the name in usage, one form a line; a form's
+	 * leading verb ("add", "import") comes before the shared options */
+	const char *synopsis;
+	const char *summary;	/* N_(): one line for the program's --help */
+	const char *help;	/* N_(): what it does, then its own options */
+	unsigned shared;	/* CLI_DB | CLI_KEY | CLI_PASS | CLI_LANG */
+	struct cli_opt opts[CLI_MAXOPT];	/* own options, to { NULL } */
+};
+
+/* What cli_cmd_run parsed for a command's run(). */
+struct cli_args {
+	const struct cli_cmd *cmd;
+	const char *db, *key, *passfile, *lang;	/* NULL: not given */
+	const char *val[CLI_MAXOPT];	/* own options: the value, "" for a
+					 * flag given, NULL if not given */
+	int argc;			/* the operands */
+	char **argv;
+};
+
+/* The value of the command's own option ch (see struct cli_args). */
+const char *cli_arg(const struct cli_args *a, int ch);
+/* Parse argv (argv[0] the command's name) by cmd's entry and run it:
+ * --help prints the usage (exit 0); a refused option prints the usage
+ * lines on stderr (64). Returns the exit code. */
+int cli_cmd_run(const struct cli_cmd *cmd, int argc, char **argv);
+/* The usage of cmd: its usage lines, its help, the shared options it
+ * takes, --help, --version and where the exit statuses are. */
+void cli_usage(FILE *f, const struct cli_cmd *cmd);
+/* The usage lines only ("usage: avslut-hr report [--db FILE] ..."). */
+void cli_usage_lines(FILE *f, const struct cli_cmd *cmd);
+/* A program's --help: about (N_()), then each command with its summary. */
+void cli_prog_usage(FILE *f, const char *about, const struct cli_cmd *cmds);
+/* --year's value: 0, or -1 after "CMD: --year S is not a year". */
+int cli_year(const char *cmd, const char *s, unsigned *y);
+/* The programs' tables (cli_cmds.c), each ending with { NULL }; the
+ * entry named "" is avslut without a command (the home screen). */
+const struct cli_cmd *cli_avslut_cmds(void);
+const struct cli_cmd *cli_hr_cmds(void);
+/* Dispatch argv[1] to its entry of cmds; an unknown name is 64. */
+int cli_dispatch(const struct cli_cmd *cmds, int argc, char **argv);
+
 /* avslut */
-int cmd_check(int argc, char **argv);
-int cmd_print(int argc, char **argv);
-int cmd_init(int argc, char **argv);
-int cmd_passwd(int argc, char **argv);
-int cmd_sync(int argc, char **argv);
-int cmd_export(int argc, char **argv);
-int cmd_receipt(int argc, char **argv);
-int cmd_status(int argc, char **argv);
-int cmd_interview(int argc, char **argv);
+int cmd_check(const struct cli_args *a);
+int cmd_print(const struct cli_args *a);
+int cmd_init(const struct cli_args *a);
+int cmd_passwd(const struct cli_args *a);
+int cmd_sync(const struct cli_args *a);
+int cmd_export(const struct cli_args *a);
+int cmd_receipt(const struct cli_args *a);
+int cmd_status(const struct cli_args *a);
+int cmd_interview(const struct cli_args *a);
 /* avslut with no command (or only options): the home screen. */
-int cmd_home(int argc, char **argv);
+int cmd_home(const struct cli_args *a);
 
 /* avslut-hr */
-int cmd_keygen(int argc, char **argv);
-int cmd_hr_passwd(int argc, char **argv);
-int cmd_forms(int argc, char **argv);
-int cmd_ingest(int argc, char **argv);
-int cmd_interviewers(int argc, char **argv);
-int cmd_units(int argc, char **argv);
-int cmd_log(int argc, char **argv);
-int cmd_releases(int argc, char **argv);
-int cmd_purge(int argc, char **argv);
-int cmd_dashboard(int argc, char **argv);
-int cmd_report(int argc, char **argv);
-int cmd_audit(int argc, char **argv);
-int cmd_turnover(int argc, char **argv);
-int cmd_hme(int argc, char **argv);
-int cmd_demo(int argc, char **argv);
+int cmd_keygen(const struct cli_args *a);
+int cmd_hr_passwd(const struct cli_args *a);
+int cmd_forms(const struct cli_args *a);
+int cmd_ingest(const struct cli_args *a);
+int cmd_interviewers(const struct cli_args *a);
+int cmd_units(const struct cli_args *a);
+int cmd_log(const struct cli_args *a);
+int cmd_releases(const struct cli_args *a);
+int cmd_purge(const struct cli_args *a);
+int cmd_dashboard(const struct cli_args *a);
+int cmd_report(const struct cli_args *a);
+int cmd_audit(const struct cli_args *a);
+/* turnover import, hme import: by the entry's name */
+int cmd_import(const struct cli_args *a);
+int cmd_demo(const struct cli_args *a);
 
 /* Print "PROG VERSION" to stdout. */
 void cli_version(void);

@@ -304,3 +304,14 @@ cli_hr_table(struct cli_hr_data *d, unsigned y, const struct gate_params *gp,
 	}
 	return 0;
 }
+
+void
+cli_hr_gate_params(const struct cli_hr_data *d, struct gate_params *gp)
+{
+	gate_params_default(gp);
+	gp->k = d->cfg->k;
+	gp->text_k = d->cfg->text_k;
+	gp->sensitive_t = d->cfg->sensitive_t;
+	gp->turnover = d->turnover;
+	gp->nturnover = d->nturnover;
+}

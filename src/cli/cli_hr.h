@@ -70,4 +70,9 @@ int cli_hr_table(struct cli_hr_data *d, unsigned y,
     const struct gate_params *gp, struct gate_table **t,
     struct release_info *info);
 
+/* The publish gate's parameters as the config sets them, with d's
+ * turnover: what every view of d (report, audit, dashboard) uses. */
+void cli_hr_gate_params(const struct cli_hr_data *d,
+    struct gate_params *gp);
+
 #endif

@@ -2,7 +2,6 @@
  * every report and the dashboard run before they show anything, printed:
  * how many cells it checked and suppressed, the narrowest intervals, and
  * every finding (named, never a hidden value). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,29 +15,6 @@
 #include "util/i18n.h"
 #include "util/msg.h"
 #include "util/xmem.h"
-
-static void
-audit_usage(FILE *f)
-{
-	fputs(_("usage: avslut-hr audit [--year YEAR] [--db FILE] [--key FILE]\n"
-	    "           [--passphrase-file FILE]\n"
-	    "Run the disclosure audit: for every figure the publish gate\n"
-	    "hides, the interval an attacker holding every published table\n"
-	    "can still place it in (linear programming), and every group\n"
-	    "whose sensitive answer the tables give away. Prints the cells\n"
-	    "checked, the suppressed cells, the narrowest intervals and the\n"
-	    "unit-years with more interviews than leavers. Never prints a\n"
-	    "hidden value. Reports and the dashboard run the same audit.\n\n"
-	    "  --year YEAR      audit that year's table only (default: every\n"
-	    "                   year)\n"
-	    "  --db FILE        the central store\n"
-	    "  --key FILE       the HR key file\n"
-	    "  --passphrase-file FILE  read the passphrase from line 1\n"
-	    "  --help           show this help\n"
-	    "Exit 0 if nothing is pinned or determined, 65 if something is,\n"
-	    "64 usage, 66 no store, 74 I/O, 77 wrong passphrase, 78 bad\n"
-	    "config.\n"), f);
-}
 
 static const char *
 audit_kind(enum audit_kind k)
@@ -96,18 +72,6 @@ audit_print(const struct audit_result *r)
 	}
 }
 
-static int
-audit_parse_year(const char *s, unsigned *y)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
-
-	if (*s == '\0' || *end != '\0' || v < 1900 || v > 2999)
-		return -1;
-	*y = (unsigned)v;
-	return 0;
-}
-
 /* Every year's tables as published: a released year with all its
  * revisions (each based on the one before, so the audit links their
  * records and checks what arrived between them), a year without a
@@ -126,12 +90,7 @@ audit_cmd_run(struct cli_hr_data *d, unsigned year)
 	int rc = 0;
 
 	memset(&r, 0, sizeof r);
-	gate_params_default(&gp);
-	gp.k = d->cfg->k;
-	gp.text_k = d->cfg->text_k;
-	gp.sensitive_t = d->cfg->sensitive_t;
-	gp.turnover = d->turnover;
-	gp.nturnover = d->nturnover;
+	cli_hr_gate_params(d, &gp);
 	tabs = NULL;
 	for (i = 0; i < ny && rc == 0; i++) {
 		unsigned y = agg_year(d->agg, i);
@@ -182,56 +141,23 @@ audit_cmd_run(struct cli_hr_data *d, unsigned year)
 }
 
 int
-cmd_audit(int argc, char **argv)
+cmd_audit(const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "year", required_argument, NULL, 'y' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "passphrase-file", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *db = NULL, *key = NULL, *pass = NULL;
 	struct cli_hr_data d;
 	unsigned year = 0;
-	int ch, rc;
+	int rc;
 	char *what;
 
-	optind = 1;
-	while ((ch = cli_getopt(&argc, argv, "h", opts)) != -1) {
-		switch (ch) {
-		case 'y':
-			if (audit_parse_year(optarg, &year) != 0) {
-				msg_warn(_("audit: --year %s is not a year"),
-				    optarg);
-				return EX_USAGE;
-			}
-			break;
-		case 'd':
-			db = optarg;
-			break;
-		case 'k':
-			key = optarg;
-			break;
-		case 'p':
-			pass = optarg;
-			break;
-		case 'h':
-			audit_usage(stdout);
-			return 0;
-		default:
-			audit_usage(stderr);
-			return EX_USAGE;
-		}
-	}
-	if (optind != argc) {
+	if (cli_arg(a, 'y') != NULL && cli_year("audit", cli_arg(a, 'y'),
+	    &year) != 0)
+		return EX_USAGE;
+	if (a->argc != 0) {
 		msg_warn(_("audit: unexpected '%s': see avslut-hr audit --help"),
-		    argv[optind]);
+		    a->argv[0]);
 		return EX_USAGE;
 	}
 	what = year != 0 ? xasprintf("audit %u", year) : xstrdup("audit");
-	rc = cli_hr_load(db, key, pass, what, &d);
+	rc = cli_hr_load(a->db, a->key, a->passfile, what, &d);
 	free(what);
 	if (rc != 0)
 		return rc;

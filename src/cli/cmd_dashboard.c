@@ -1,7 +1,6 @@
 /* cmd_dashboard: `avslut-hr dashboard`: unlock the HR key once, open every
  * envelope into the aggregation (progress on stderr), publish every year
  * through the gate, then run the dashboard's screens. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,87 +29,22 @@ dashboard_publish(void *ctx, unsigned year, const struct gate_params *gp,
 	return 0;
 }
 
-static void
-dashboard_usage(FILE *f)
-{
-	fputs(_("usage: avslut-hr dashboard [--db FILE] [--key FILE] "
-	    "[--year Y] [--lang sv|en]\n"
-	    "                           [--passphrase-file FILE]\n"
-	    "Open the per-unit dashboard: every interview is opened in memory "
-	    "with the\nHR key and every figure passes the publish gate.\n\n"
-	    "  --db FILE              the central store\n"
-	    "  --key FILE             the HR key (default: the data "
-	    "directory's hr.key)\n"
-	    "  --year Y               the year to open on (default: the "
-	    "newest closed one)\n"
-	    "  --lang sv|en           the language of the screens\n"
-	    "  --passphrase-file FILE read the passphrase from FILE\n"
-	    "  --help                 show this help\n"
-	    "Keys: F1 in the dashboard. Exit 0, 64 usage, 66 no store or key, "
-	    "74 I/O,\n77 wrong passphrase. See avslut-hr(1).\n"), f);
-}
-
 int
-cmd_dashboard(int argc, char **argv)
+cmd_dashboard(const struct cli_args *args)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "year", required_argument, NULL, 'y' },
-		{ "lang", required_argument, NULL, 'l' },
-		{ "passphrase-file", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *db = NULL, *keyopt = NULL, *passfile = NULL;
 	struct cli_hr_data hd;
 	struct dash_input in;
 	struct dash_app a;
 	struct err e;
-	char msg[256], *end, *sample_region = NULL;
-	unsigned long year = 0;
-	int c, rc;
+	char msg[256], *sample_region = NULL;
+	unsigned year = 0;
+	int rc;
 
-	optind = 1;
-	while ((c = cli_getopt(&argc, argv, "h", opts)) != -1) {
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'k':
-			keyopt = optarg;
-			break;
-		case 'y':
-			year = strtoul(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || year < 1900 ||
-			    year > 9999) {
-				msg_warn(_("--year %s: give a year such as 2025"),
-				    optarg);
-				return EX_USAGE;
-			}
-			break;
-		case 'l':
-			if (strcmp(optarg, "sv") != 0 &&
-			    strcmp(optarg, "en") != 0) {
-				msg_warn(_("--lang %s: the screens speak sv or "
-				    "en"), optarg);
-				return EX_USAGE;
-			}
-			i18n_init(optarg);
-			break;
-		case 'p':
-			passfile = optarg;
-			break;
-		case 'h':
-			dashboard_usage(stdout);
-			return 0;
-		default:
-			dashboard_usage(stderr);
-			return EX_USAGE;
-		}
-	}
-	if (optind < argc) {
-		dashboard_usage(stderr);
+	if (cli_arg(args, 'y') != NULL && cli_year("dashboard",
+	    cli_arg(args, 'y'), &year) != 0)
+		return EX_USAGE;
+	if (args->argc != 0) {
+		cli_usage_lines(stderr, args->cmd);
 		return EX_USAGE;
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -118,7 +52,8 @@ cmd_dashboard(int argc, char **argv)
 		    "write a report with avslut-hr report"));
 		return EX_USAGE;
 	}
-	if ((rc = cli_hr_load(db, keyopt, passfile, "dashboard", &hd)) != 0)
+	if ((rc = cli_hr_load(args->db, args->key, args->passfile,
+	    "dashboard", &hd)) != 0)
 		return rc;
 	memset(&in, 0, sizeof(in));
 	in.agg = hd.agg;
@@ -135,12 +70,7 @@ cmd_dashboard(int argc, char **argv)
 	in.region_row = hd.cfg->region;
 	in.threshold = hd.cfg->turnover_threshold;
 	in.tyears = hd.cfg->turnover_years;
-	gate_params_default(&in.gp);
-	in.gp.k = hd.cfg->k;
-	in.gp.text_k = hd.cfg->text_k;
-	in.gp.sensitive_t = hd.cfg->sensitive_t;
-	in.gp.turnover = hd.turnover;
-	in.gp.nturnover = hd.nturnover;
+	cli_hr_gate_params(&hd, &in.gp);
 	in.publish = dashboard_publish;
 	in.publish_ctx = &hd;
 	memset(&a, 0, sizeof(a));

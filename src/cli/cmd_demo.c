@@ -7,7 +7,6 @@
  * HME; then it opens the dashboard. Nothing outside the directory is
  * touched. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,22 +36,6 @@
 /* Printed for the user to type; the key is a throwaway. */
 #define DEMO_PASS "exempeldata"
 #define DEMO_YEARS 3
-
-static void
-demo_usage(FILE *f)
-{
-	fprintf(f, "%s", _("usage: avslut-hr demo [--dir DIR] [--no-dashboard] "
-	    "[--lang sv|en]\n"
-	    "Build a throwaway sample region (EXEMPELDATA): three closed years "
-	    "of made-up\ninterviews, turnover and staff-survey HME, a demo HR "
-	    "key; then open the\ndashboard on it.\n\n"
-	    "  --dir DIR       build it in DIR (new or empty; default: a new "
-	    "directory\n                  under $TMPDIR or /tmp)\n"
-	    "  --no-dashboard  build it and say how to open it, nothing more\n"
-	    "  --lang sv|en    the language of the messages and the dashboard\n"
-	    "  --help          show this help\n"
-	    "Exit 0, 64 usage, 73 cannot create, 74 I/O. See avslut-hr(1).\n"));
-}
 
 /* An empty or new directory, made 0700. */
 static int
@@ -244,16 +227,9 @@ demo_years(struct sample_params *sp)
 }
 
 int
-cmd_demo(int argc, char **argv)
+cmd_demo(const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ "no-dashboard", no_argument, NULL, 'n' },
-		{ "lang", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *lang = NULL;
+	const char *lang = a->lang;
 	char *dir = NULL, *home = NULL, *passfile = NULL, *keydir = NULL;
 	char *pass_nl = NULL;
 	struct config *cfg = NULL;
@@ -263,46 +239,16 @@ cmd_demo(int argc, char **argv)
 	struct sample_params sp;
 	struct err e;
 	uint8_t pk[KEY_PK_BYTES];
-	int c_, rc, open_dash = 1;
+	int rc, open_dash = cli_arg(a, 'n') == NULL;
 	long n;
 
-	optind = 1;
-	while ((c_ = cli_getopt(&argc, argv, "h", opts)) != -1) {
-		switch (c_) {
-		case 'd':
-			free(dir);
-			dir = xstrdup(optarg);
-			break;
-		case 'n':
-			open_dash = 0;
-			break;
-		case 'l':
-			if (strcmp(optarg, "sv") != 0 &&
-			    strcmp(optarg, "en") != 0) {
-				msg_warn(_("--lang %s: the screens speak sv or "
-				    "en"), optarg);
-				free(dir);
-				return EX_USAGE;
-			}
-			lang = optarg;
-			i18n_init(optarg);
-			break;
-		case 'h':
-			demo_usage(stdout);
-			free(dir);
-			return 0;
-		default:
-			demo_usage(stderr);
-			free(dir);
-			return EX_USAGE;
-		}
-	}
-	if (optind != argc) {
+	if (a->argc != 0) {
 		msg_warn(_("unexpected argument '%s': see avslut-hr demo "
-		    "--help"), argv[optind]);
-		free(dir);
+		    "--help"), a->argv[0]);
 		return EX_USAGE;
 	}
+	if (cli_arg(a, 'd') != NULL)
+		dir = xstrdup(cli_arg(a, 'd'));
 	if (dir == NULL) {
 		const char *tmp = getenv("TMPDIR");
 		char *tmpl = xasprintf("%s/avslut-hr-demo.XXXXXX",
@@ -382,9 +328,11 @@ cmd_demo(int argc, char **argv)
 	    sp.year0 + sp.nyears - 1, passfile);
 	fflush(stdout);
 	if (open_dash && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
-		char *dargv[6];
+		char *dargv[7];
 		int k = 0;
 
+		/* the dashboard as HR would open it, from the same table */
+		dargv[k++] = (char *)"avslut-hr";
 		dargv[k++] = (char *)"dashboard";
 		dargv[k++] = (char *)"--passphrase-file";
 		dargv[k++] = passfile;
@@ -393,7 +341,7 @@ cmd_demo(int argc, char **argv)
 			dargv[k++] = (char *)lang;
 		}
 		dargv[k] = NULL;
-		rc = cmd_dashboard(k, dargv);
+		rc = cli_dispatch(cli_hr_cmds(), k, dargv);
 	}
 out:
 	if (c != NULL)

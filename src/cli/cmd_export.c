@@ -1,6 +1,5 @@
 /* cmd_export: `avslut export FILE`, the waiting sealed interviews as one
  * signed bundle for any channel, confirmed later with `avslut receipt`. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,69 +14,25 @@
 #include "util/paths.h"
 #include "util/i18n.h"
 
-static void
-export_usage(FILE *f)
-{
-	fputs(_("usage: avslut export [--now] [--passphrase-file FILE] BUNDLE\n"
-	    "Write every sealed interview waiting on this laptop into BUNDLE,\n"
-	    "a new file signed with your interviewer key, for HR to ingest\n"
-	    "(avslut-hr ingest BUNDLE). They stay here, marked exported,\n"
-	    "until you read HR's receipt with avslut receipt.\n\n"
-	    "  -n, --now                  export even if fewer than "
-	    "sync.min_waiting wait\n"
-	    "      --passphrase-file FILE read the passphrase from FILE\n"
-	    "  -h, --help                 show this help\n"
-	    "      --version              show the version\n"
-	    "Exit 0 when done (or holding), 64 usage or BUNDLE exists, 74 "
-	    "I/O,\n77 key refused. See avslut(1).\n"), f);
-}
-
 int
-cmd_export(int argc, char **argv)
+cmd_export(const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "now", no_argument, NULL, 'n' },
-		{ "passphrase-file", required_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *passfile = NULL, *file;
+	const char *passfile = a->passfile, *file;
 	struct profile *prof = NULL;
 	struct outbox *ob = NULL;
 	struct config *cfg = NULL;
 	struct sync_opts o;
 	size_t waiting = 0, n = 0, min;
 	char *dir = NULL;
-	int c, now = 0, ex = 0, lock = -1, rc;
+	int now = cli_arg(a, 'n') != NULL, ex = 0, lock = -1, rc;
 	struct err e;
 
-	optind = 1;
-	while ((c = cli_getopt(&argc, argv, "nh", opts)) != -1) {
-		switch (c) {
-		case 'n':
-			now = 1;
-			break;
-		case 'P':
-			passfile = optarg;
-			break;
-		case 'h':
-			export_usage(stdout);
-			return 0;
-		case 'V':
-			cli_version();
-			return 0;
-		default:
-			export_usage(stderr);
-			return EX_USAGE;
-		}
-	}
-	if (optind + 1 != argc) {
+	if (a->argc != 1) {
 		msg_warn(_("export: give exactly one file to write: see avslut "
 		    "export --help"));
 		return EX_USAGE;
 	}
-	file = argv[optind];
+	file = a->argv[0];
 	if ((cfg = config_load("avslut", &e)) == NULL) {
 		msg_warn("%s", e.msg);
 		return cli_exit_code(&e);

@@ -1,6 +1,5 @@
 /* cmd_forms: `avslut-hr forms add FILE.yaml` approves a form (validated,
  * hashed, its text kept in central.db); `forms list` shows the approved. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,22 +12,6 @@
 #include "util/msg.h"
 #include "util/xmem.h"
 #include "util/i18n.h"
-
-static void
-forms_usage(FILE *f)
-{
-	fputs(_("usage: avslut-hr forms add [--db FILE] FORM.yaml\n"
-	    "       avslut-hr forms list [--db FILE]\n"
-	    "add: validate the form and approve it: the dashboard and the\n"
-	    "report use only interviews made with an approved form (by its\n"
-	    "hash). list: the approved forms, their versions and hashes.\n\n"
-	    "  --db FILE  the central store (default: the data directory's\n"
-	    "             central.db)\n"
-	    "  --help     show this help\n"
-	    "Exit 0 on success, 64 usage, 65 invalid form or a changed form\n"
-	    "under an approved version, 66 no such file or store, 74 I/O,\n"
-	    "77 permission. See avslut-hr(1).\n"), f);
-}
 
 /* Print every problem of a failed load; returns the exit code. */
 static int
@@ -131,36 +114,12 @@ forms_list(const char *db)
 }
 
 int
-cmd_forms(int argc, char **argv)
+cmd_forms(const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *db = NULL;
-	int ch;
-
-	optind = 1;
-	while ((ch = cli_getopt(&argc, argv, "h", opts)) != -1) {
-		switch (ch) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'h':
-			forms_usage(stdout);
-			return 0;
-		default:
-			forms_usage(stderr);
-			return EX_USAGE;
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc == 2 && strcmp(argv[0], "add") == 0)
-		return forms_add(db, argv[1]);
-	if (argc == 1 && strcmp(argv[0], "list") == 0)
-		return forms_list(db);
+	if (a->argc == 2 && strcmp(a->argv[0], "add") == 0)
+		return forms_add(a->db, a->argv[1]);
+	if (a->argc == 1 && strcmp(a->argv[0], "list") == 0)
+		return forms_list(a->db);
 	msg_warn(_("forms: expected 'add FORM.yaml' or 'list': see avslut-hr "
 	    "forms --help"));
 	return EX_USAGE;

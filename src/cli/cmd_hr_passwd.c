@@ -1,6 +1,5 @@
 /* cmd_hr_passwd: avslut-hr passwd, a new passphrase for hr.key. The key
  * pair itself stays, so sealed interviews and hr.pub remain valid. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sysexits.h>
@@ -12,77 +11,26 @@
 #include "util/pass.h"
 #include "util/i18n.h"
 
-static void
-hr_passwd_usage(FILE *f)
-{
-	fputs(_("usage: avslut-hr passwd [--key FILE] [--passphrase-file FILE] "
-	    "[--kdf default|test]\n"
-	    "                       [--db FILE]\n"
-	    "Change the passphrase of the HR secret key; the key itself "
-	    "stays the same.\n\n"
-	    "  --key FILE              the HR key (default: hr.key in the "
-	    "avslut-hr data directory)\n"
-	    "  --passphrase-file FILE  the old passphrase on line 1, the new "
-	    "one on line 2\n"
-	    "  --kdf default|test      change the key derivation limits "
-	    "(default: keep them)\n"
-	    "  --db FILE               the central store whose access log "
-	    "records the unlock\n"
-	    "                          (default: central.db in the data "
-	    "directory, if it exists)\n"
-	    "  --help                  show this help\n"), f);
-}
-
 int
-cmd_hr_passwd(int argc, char **argv)
+cmd_hr_passwd(const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "key", required_argument, NULL, 'K' },
-		{ "passphrase-file", required_argument, NULL, 'p' },
-		{ "kdf", required_argument, NULL, 'k' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *keyopt = NULL, *passfile = NULL, *db = NULL;
+	const char *keyopt = a->key, *passfile = cli_arg(a, 'p');
+	const char *db = a->db;
 	enum key_kdf kdf;
-	int c, rc, setkdf = 0, test = 0, refused;
+	int c, rc, setkdf = cli_arg(a, 'k') != NULL, test = 0, refused;
 	uint8_t pk[KEY_PK_BYTES];
 	char *path, *old = NULL, *new = NULL;
 	struct key_hr *k = NULL;
 	struct err e;
 
-	optind = 1;
-	while ((c = cli_getopt(&argc, argv, "", opts)) != -1) {
-		switch (c) {
-		case 'K':
-			keyopt = optarg;
-			break;
-		case 'p':
-			passfile = optarg;
-			break;
-		case 'd':
-			db = optarg;
-			break;
-		case 'k':
-			if (key_kdf_parse(optarg, &kdf) == -1) {
-				msg_warn(_("--kdf must be default or test, not "
-				    "'%s'"), optarg);
-				return EX_USAGE;
-			}
-			setkdf = 1;
-			break;
-		case 'h':
-			hr_passwd_usage(stdout);
-			return 0;
-		default:
-			hr_passwd_usage(stderr);
-			return EX_USAGE;
-		}
+	if (setkdf && key_kdf_parse(cli_arg(a, 'k'), &kdf) == -1) {
+		msg_warn(_("--kdf must be default or test, not '%s'"),
+		    cli_arg(a, 'k'));
+		return EX_USAGE;
 	}
-	if (optind != argc) {
+	if (a->argc != 0) {
 		msg_warn(_("unexpected argument '%s': see avslut-hr passwd "
-		    "--help"), argv[optind]);
+		    "--help"), a->argv[0]);
 		return EX_USAGE;
 	}
 	path = cli_hr_key_path(keyopt);

@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,32 +28,6 @@
 /* How old a temporary receipt must be before a sweep looks at it: a
  * live ingest's is locked (sync_tmp_hold), so no grace is needed. */
 #define RECEIPT_GRACE 0
-
-static void
-ingest_usage(FILE *f)
-{
-	fputs(_("usage: avslut-hr ingest [--db FILE] [--receipt FILE] "
-	    "[--verbose]\n"
-	    "                        FILE|DIR|-\n"
-	    "Check a whole signed bundle (its signature by a registered,\n"
-	    "unrevoked interviewer, every length, the version), then store\n"
-	    "its sealed interviews in one transaction, each once, and answer\n"
-	    "with a receipt: on standard output for FILE and - (standard\n"
-	    "input, as the ssh transport sends it), or beside each bundle of\n"
-	    "a drop folder DIR not yet answered, whose bundle is then removed.\n\n"
-	    "  --db FILE       the central store (default: the data "
-	    "directory's\n"
-	    "                  central.db)\n"
-	    "  --receipt FILE  write the receipt to FILE instead of standard\n"
-	    "                  output (FILE and - only)\n"
-	    "  -v, --verbose   also say which bundles of a folder were\n"
-	    "                  skipped because a laptop removed them\n"
-	    "  --help          show this help\n"
-	    "Exit 0 on success, 64 usage, 65 a bundle refused (damaged,\n"
-	    "truncated, bad version), 66 no such file or store, 74 I/O or a\n"
-	    "locked store, 77 unknown or revoked signer, read-only store.\n"
-	    "See avslut-hr(1) and avslut-bundle(5).\n"), f);
-}
 
 /* Write the receipt in two halves with a crash point between them, so
  * tests can show that half a receipt is never taken for one. */
@@ -339,47 +312,20 @@ next:
 }
 
 int
-cmd_ingest(int argc, char **argv)
+cmd_ingest(const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "receipt", required_argument, NULL, 'r' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *db = NULL, *receipt = NULL, *src;
+	const char *db = a->db, *receipt = cli_arg(a, 'r'), *src;
 	struct central *c;
 	struct stat st;
 	struct err e;
-	int ch, rc, isdir, verbose = 0;
+	int rc, isdir, verbose = cli_arg(a, 'v') != NULL;
 
-	optind = 1;
-	while ((ch = cli_getopt(&argc, argv, "hv", opts)) != -1) {
-		switch (ch) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'r':
-			receipt = optarg;
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case 'h':
-			ingest_usage(stdout);
-			return 0;
-		default:
-			ingest_usage(stderr);
-			return EX_USAGE;
-		}
-	}
-	if (argc - optind != 1) {
+	if (a->argc != 1) {
 		msg_warn(_("ingest: give one FILE, DIR or -: see avslut-hr ingest "
 		    "--help"));
 		return EX_USAGE;
 	}
-	src = argv[optind];
+	src = a->argv[0];
 	isdir = strcmp(src, "-") != 0 && stat(src, &st) == 0 &&
 	    S_ISDIR(st.st_mode);
 	if (isdir && receipt != NULL) {

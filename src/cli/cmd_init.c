@@ -2,7 +2,6 @@
  * key (after its fingerprint is confirmed) and makes the signing key. */
 #include <ctype.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,25 +16,6 @@
 #include "util/paths.h"
 #include "util/xmem.h"
 #include "util/i18n.h"
-
-static void
-init_usage(FILE *f)
-{
-	fputs(_("usage: avslut init --hr-key FILE [--fingerprint FPR] "
-	    "[--passphrase-file FILE]\n"
-	    "                   [--kdf default|test]\n"
-	    "Set up this laptop's interviewer profile: pin HR's public key, "
-	    "make a signing\nkey for HR to register, protect both with a "
-	    "passphrase.\n\n"
-	    "  --hr-key FILE           hr.pub as HR gave it to you\n"
-	    "  --fingerprint FPR       the fingerprint HR told you; refuse "
-	    "if it differs\n"
-	    "  --passphrase-file FILE  read the passphrase from line 1 of "
-	    "FILE\n"
-	    "  --kdf test              weak, fast key derivation for tests "
-	    "only\n"
-	    "  --help                  show this help\n"), f);
-}
 
 /* FPR as typed (any case, blanks anywhere) against the computed one. */
 static int
@@ -80,54 +60,26 @@ init_confirm(void)
 }
 
 int
-cmd_init(int argc, char **argv)
+cmd_init(const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "hr-key", required_argument, NULL, 'H' },
-		{ "fingerprint", required_argument, NULL, 'f' },
-		{ "passphrase-file", required_argument, NULL, 'p' },
-		{ "kdf", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *hrfile = NULL, *typed = NULL, *passfile = NULL;
+	const char *hrfile = cli_arg(a, 'H'), *typed = cli_arg(a, 'f');
+	const char *passfile = a->passfile;
 	enum key_kdf kdf = KEY_KDF_DEFAULT;
 	uint8_t hr_pk[KEY_PK_BYTES], sign_pk[PROFILE_SIGN_PK_BYTES];
 	char fpr[KEY_FPR_TEXT], sfpr[KEY_FPR_TEXT], *dir, *pass, *ppath;
 	const char *env;
 	struct err e;
-	int c, rc;
+	int rc;
 
-	optind = 1;
-	while ((c = cli_getopt(&argc, argv, "", opts)) != -1) {
-		switch (c) {
-		case 'H':
-			hrfile = optarg;
-			break;
-		case 'f':
-			typed = optarg;
-			break;
-		case 'p':
-			passfile = optarg;
-			break;
-		case 'k':
-			if (key_kdf_parse(optarg, &kdf) == -1) {
-				msg_warn(_("--kdf must be default or test, not "
-				    "'%s'"), optarg);
-				return EX_USAGE;
-			}
-			break;
-		case 'h':
-			init_usage(stdout);
-			return 0;
-		default:
-			init_usage(stderr);
-			return EX_USAGE;
-		}
+	if (cli_arg(a, 'k') != NULL &&
+	    key_kdf_parse(cli_arg(a, 'k'), &kdf) == -1) {
+		msg_warn(_("--kdf must be default or test, not '%s'"),
+		    cli_arg(a, 'k'));
+		return EX_USAGE;
 	}
-	if (optind != argc) {
+	if (a->argc != 0) {
 		msg_warn(_("unexpected argument '%s': see avslut init --help"),
-		    argv[optind]);
+		    a->argv[0]);
 		return EX_USAGE;
 	}
 	if (hrfile == NULL) {

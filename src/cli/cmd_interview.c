@@ -1,7 +1,6 @@
 /* cmd_interview: `avslut` (the home screen) and `avslut interview
  * [--unit CODE] [--form ID]` (straight to a new interview): set up the
  * config, forms, outbox and profile, then run the screens. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,26 +16,6 @@
 #include "util/pass.h"
 #include "util/paths.h"
 #include "util/xmem.h"
-
-static void
-interview_usage(FILE *f, int home)
-{
-	if (home)
-		fputs(_("usage: avslut [--lang sv|en] [--passphrase-file FILE]\n"
-		    "Open the start screen: drafts to resume, a new "
-		    "interview.\n"), f);
-	else
-		fputs(_("usage: avslut interview [--unit CODE] [--form ID] "
-		    "[--lang sv|en]\n"
-		    "                        [--passphrase-file FILE]\n"
-		    "Start a new interview at once.\n"), f);
-	fputs(_("\n  --unit CODE            the unit (from the config)\n"
-	    "  --form ID              the form, if there are several\n"
-	    "  --lang sv|en           the language of the screens\n"
-	    "  --passphrase-file FILE read the passphrase from FILE\n"
-	    "  --help                 show this help\n"
-	    "See avslut(1).\n"), f);
-}
 
 /* The built-in form and the config's extra forms. A form that does not
  * load is reported and left out; the built-in one always loads. */
@@ -85,56 +64,22 @@ interview_cleanup(struct app *a)
 }
 
 static int
-interview_run(int argc, char **argv, int home)
+interview_run(const struct cli_args *args, int home)
 {
-	static const struct option opts[] = {
-		{ "unit", required_argument, NULL, 'u' },
-		{ "form", required_argument, NULL, 'f' },
-		{ "lang", required_argument, NULL, 'l' },
-		{ "passphrase-file", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct app a;
 	struct err e;
 	const char *problem;
 	char msg[256], *pass;
 	time_t now;
 	struct tm tm;
-	int c, rc;
+	int rc;
 
 	memset(&a, 0, sizeof a);
-	optind = 1;
-	while ((c = cli_getopt(&argc, argv, "h", opts)) != -1) {
-		switch (c) {
-		case 'u':
-			a.want_unit = optarg;
-			break;
-		case 'f':
-			a.want_form = optarg;
-			break;
-		case 'l':
-			if (strcmp(optarg, "sv") != 0 &&
-			    strcmp(optarg, "en") != 0) {
-				msg_warn(_("--lang %s: the screens speak sv or "
-				    "en"), optarg);
-				return EX_USAGE;
-			}
-			i18n_init(optarg);
-			break;
-		case 'p':
-			a.passfile = optarg;
-			break;
-		case 'h':
-			interview_usage(stdout, home);
-			return 0;
-		default:
-			interview_usage(stderr, home);
-			return EX_USAGE;
-		}
-	}
-	if (optind < argc || (home && (a.want_unit || a.want_form))) {
-		interview_usage(stderr, home);
+	a.want_unit = cli_arg(args, 'u');
+	a.want_form = cli_arg(args, 'f');
+	a.passfile = args->passfile;
+	if (args->argc != 0) {
+		cli_usage_lines(stderr, args->cmd);
 		return EX_USAGE;
 	}
 	if ((problem = tui_locale_problem()) != NULL)
@@ -193,13 +138,13 @@ interview_run(int argc, char **argv, int home)
 }
 
 int
-cmd_interview(int argc, char **argv)
+cmd_interview(const struct cli_args *a)
 {
-	return interview_run(argc, argv, 0);
+	return interview_run(a, 0);
 }
 
 int
-cmd_home(int argc, char **argv)
+cmd_home(const struct cli_args *a)
 {
-	return interview_run(argc, argv, 1);
+	return interview_run(a, 1);
 }

@@ -1,7 +1,6 @@
 /* cmd_interviewers: `avslut-hr interviewers add|list|revoke`, the
  * Ed25519 keys whose signed bundles ingest accepts. */
 #include <ctype.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,29 +18,6 @@
 #include "util/i18n.h"
 
 #define LABEL_MAX 200		/* bytes */
-
-static void
-iv_usage(FILE *f)
-{
-	fputs(_("usage: avslut-hr interviewers add [--db FILE] [--label TEXT] "
-	    "FILE.pub\n"
-	    "       avslut-hr interviewers list [--db FILE]\n"
-	    "       avslut-hr interviewers revoke [--db FILE] "
-	    "KEY|FINGERPRINT|FILE.pub\n"
-	    "add: register an interviewer's public key (the file avslut init\n"
-	    "wrote); ingest accepts bundles signed by registered keys only.\n"
-	    "list: fingerprint, state and label of every key. revoke: refuse\n"
-	    "the key's bundles from now on (its envelopes already stored\n"
-	    "stay); a revoked key cannot be registered again.\n\n"
-	    "  --db FILE     the central store (default: the data "
-	    "directory's\n"
-	    "                central.db)\n"
-	    "  --label TEXT  a note to tell keys apart (at most 200 bytes)\n"
-	    "  --help        show this help\n"
-	    "Exit 0 on success, 64 usage, 65 bad key file or unknown key,\n"
-	    "66 no such file or store, 74 I/O, 77 permission. See "
-	    "avslut-hr(1).\n"), f);
-}
 
 static int
 iv_add(const char *db, const char *path, const char *label)
@@ -211,36 +187,12 @@ iv_revoke(const char *db, const char *which)
 }
 
 int
-cmd_interviewers(int argc, char **argv)
+cmd_interviewers(const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "label", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *db = NULL, *label = NULL;
-	int ch;
+	const char *db = a->db, *label = cli_arg(a, 'l');
+	int argc = a->argc;
+	char **argv = a->argv;
 
-	optind = 1;
-	while ((ch = cli_getopt(&argc, argv, "h", opts)) != -1) {
-		switch (ch) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'l':
-			label = optarg;
-			break;
-		case 'h':
-			iv_usage(stdout);
-			return 0;
-		default:
-			iv_usage(stderr);
-			return EX_USAGE;
-		}
-	}
-	argc -= optind;
-	argv += optind;
 	if (argc == 2 && strcmp(argv[0], "add") == 0)
 		return iv_add(db, argv[1], label);
 	if (label != NULL) {

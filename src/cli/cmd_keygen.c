@@ -1,6 +1,5 @@
 /* cmd_keygen: avslut-hr keygen, the HR key pair every sealed interview is
  * addressed to. Prints the fingerprint interviewers compare at init. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,81 +14,35 @@
 #include "util/xmem.h"
 #include "util/i18n.h"
 
-static void
-keygen_usage(FILE *f)
-{
-	fputs(_("usage: avslut-hr keygen [--out DIR] [--passphrase-file FILE] "
-	    "[--kdf default|test]\n"
-	    "Create the HR key pair: DIR/hr.pub for the interviewers and "
-	    "DIR/hr.key,\nthe secret key wrapped under a passphrase. "
-	    "Existing keys are never overwritten.\n\n"
-	    "  --out DIR               where to write (default: the "
-	    "avslut-hr data directory)\n"
-	    "  --passphrase-file FILE  read the passphrase from line 1 of "
-	    "FILE\n"
-	    "  --kdf test              weak, fast key derivation for tests "
-	    "only\n"
-	    "  --help                  show this help\n"), f);
-}
-
 int
-cmd_keygen(int argc, char **argv)
+cmd_keygen(const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "passphrase-file", required_argument, NULL, 'p' },
-		{ "kdf", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *passfile = NULL;
+	const char *passfile = a->passfile;
 	enum key_kdf kdf = KEY_KDF_DEFAULT;
 	uint8_t pk[KEY_PK_BYTES];
 	char fpr[KEY_FPR_TEXT], *dir = NULL, *kpath, *ppath, *pass;
 	struct err e;
-	int c, rc;
+	int rc;
 
-	optind = 1;
-	while ((c = cli_getopt(&argc, argv, "", opts)) != -1) {
-		switch (c) {
-		case 'o':
-			/* "" would put the keys in / (paths_join). */
-			if (optarg[0] == '\0') {
-				msg_warn(_("--out needs a directory name: see "
-				    "avslut-hr keygen --help"));
-				free(dir);
-				return EX_USAGE;
-			}
-			free(dir);
-			dir = xstrdup(optarg);
-			break;
-		case 'p':
-			passfile = optarg;
-			break;
-		case 'k':
-			if (key_kdf_parse(optarg, &kdf) == -1) {
-				msg_warn(_("--kdf must be default or test, not "
-				    "'%s'"), optarg);
-				free(dir);
-				return EX_USAGE;
-			}
-			break;
-		case 'h':
-			keygen_usage(stdout);
-			free(dir);
-			return 0;
-		default:
-			keygen_usage(stderr);
-			free(dir);
-			return EX_USAGE;
-		}
-	}
-	if (optind != argc) {
-		msg_warn(_("unexpected argument '%s': see avslut-hr keygen "
-		    "--help"), argv[optind]);
-		free(dir);
+	/* "" would put the keys in / (paths_join). */
+	if (cli_arg(a, 'o') != NULL && cli_arg(a, 'o')[0] == '\0') {
+		msg_warn(_("--out needs a directory name: see avslut-hr keygen "
+		    "--help"));
 		return EX_USAGE;
 	}
+	if (cli_arg(a, 'k') != NULL &&
+	    key_kdf_parse(cli_arg(a, 'k'), &kdf) == -1) {
+		msg_warn(_("--kdf must be default or test, not '%s'"),
+		    cli_arg(a, 'k'));
+		return EX_USAGE;
+	}
+	if (a->argc != 0) {
+		msg_warn(_("unexpected argument '%s': see avslut-hr keygen "
+		    "--help"), a->argv[0]);
+		return EX_USAGE;
+	}
+	if (cli_arg(a, 'o') != NULL)
+		dir = xstrdup(cli_arg(a, 'o'));
 	if (dir != NULL) {
 		/* --out DIR may be new, but its parent must exist: a typo
 		 * must not quietly make a tree of folders for the key */

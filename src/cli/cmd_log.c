@@ -1,6 +1,5 @@
 /* cmd_log: `avslut-hr log` shows the access log of central.db: when (UTC),
  * which OS user, and what (key unlocks, reports, exports, imports, purges). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sysexits.h>
@@ -11,56 +10,22 @@
 #include "util/msg.h"
 #include "util/i18n.h"
 
-static void
-log_usage(FILE *f)
-{
-	fputs(_("usage: avslut-hr log [--db FILE]\n"
-	    "Show the access log: every unlock of the HR key (and every\n"
-	    "refused passphrase), report, export, import, purge and change to\n"
-	    "forms and interviewers, oldest first: time (UTC), OS user, what.\n"
-	    "Ingests are not logged: a time beside a count would tell when\n"
-	    "interviews arrived.\n\n"
-	    "  --db FILE  the central store (default: the data directory's\n"
-	    "             central.db)\n"
-	    "  --help     show this help\n"
-	    "Exit 0 on success, 64 usage, 66 no store, 74 I/O.\n"), f);
-}
-
 int
-cmd_log(int argc, char **argv)
+cmd_log(const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct central_log_entry *v;
 	struct central *c;
 	struct err e;
-	const char *db = NULL;
+	const char *db = a->db;
 	char when[32];
 	size_t n, i;
 	time_t t;
 	struct tm tm;
-	int ch, rc;
+	int rc;
 
-	optind = 1;
-	while ((ch = cli_getopt(&argc, argv, "h", opts)) != -1) {
-		switch (ch) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'h':
-			log_usage(stdout);
-			return 0;
-		default:
-			log_usage(stderr);
-			return EX_USAGE;
-		}
-	}
-	if (optind != argc) {
+	if (a->argc != 0) {
 		msg_warn(_("log: unexpected argument '%s': see avslut-hr log "
-		    "--help"), argv[optind]);
+		    "--help"), a->argv[0]);
 		return EX_USAGE;
 	}
 	if ((rc = central_open(&c, db, CENTRAL_RDONLY, &e)) != 0) {

@@ -1,6 +1,5 @@
 /* cmd_passwd: avslut passwd, a new passphrase for the interviewer's
  * profile. The draft key stays, so saved drafts remain readable. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sysexits.h>
@@ -13,61 +12,24 @@
 #include "util/paths.h"
 #include "util/i18n.h"
 
-static void
-passwd_usage(FILE *f)
-{
-	fputs(_("usage: avslut passwd [--passphrase-file FILE] "
-	    "[--kdf default|test]\n"
-	    "Change the passphrase of the interviewer profile. Drafts and "
-	    "the signing key\nstay as they are.\n\n"
-	    "  --passphrase-file FILE  the old passphrase on line 1, the new "
-	    "one on line 2\n"
-	    "  --kdf default|test      change the key derivation limits "
-	    "(default: keep them)\n"
-	    "  --help                  show this help\n"), f);
-}
-
 int
-cmd_passwd(int argc, char **argv)
+cmd_passwd(const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "passphrase-file", required_argument, NULL, 'p' },
-		{ "kdf", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *passfile = NULL;
+	const char *passfile = cli_arg(a, 'p');
 	enum key_kdf kdf;
-	int c, rc, setkdf = 0;
+	int rc, setkdf = cli_arg(a, 'k') != NULL;
 	char *dir, *old = NULL, *new = NULL;
 	struct profile *p = NULL;
 	struct err e;
 
-	optind = 1;
-	while ((c = cli_getopt(&argc, argv, "", opts)) != -1) {
-		switch (c) {
-		case 'p':
-			passfile = optarg;
-			break;
-		case 'k':
-			if (key_kdf_parse(optarg, &kdf) == -1) {
-				msg_warn(_("--kdf must be default or test, not "
-				    "'%s'"), optarg);
-				return EX_USAGE;
-			}
-			setkdf = 1;
-			break;
-		case 'h':
-			passwd_usage(stdout);
-			return 0;
-		default:
-			passwd_usage(stderr);
-			return EX_USAGE;
-		}
+	if (setkdf && key_kdf_parse(cli_arg(a, 'k'), &kdf) == -1) {
+		msg_warn(_("--kdf must be default or test, not '%s'"),
+		    cli_arg(a, 'k'));
+		return EX_USAGE;
 	}
-	if (optind != argc) {
+	if (a->argc != 0) {
 		msg_warn(_("unexpected argument '%s': see avslut passwd --help"),
-		    argv[optind]);
+		    a->argv[0]);
 		return EX_USAGE;
 	}
 	dir = paths_data_dir("avslut");

@@ -1,7 +1,6 @@
 /* cmd_purge: `avslut-hr purge --before YEAR` deletes the interviews of
  * earlier periods for the region's retention rules. A sealed envelope
  * does not show its period, so each is opened with the HR key first. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,30 +14,6 @@
 #include "util/msg.h"
 #include "util/xmem.h"
 #include "util/i18n.h"
-
-static void
-purge_usage(FILE *f)
-{
-	fputs(_("usage: avslut-hr purge --before YEAR [--db FILE] [--key FILE]\n"
-	    "           [--passphrase-file FILE] [--dry-run] [--yes]\n"
-	    "Delete for good every interview held before YEAR (its period's\n"
-	    "year is earlier). Each envelope is opened with the HR key to\n"
-	    "learn its period; envelopes that cannot be opened are kept and\n"
-	    "counted. The rows are overwritten (secure_delete), the store is\n"
-	    "compacted (VACUUM) and the purge is written to the access log.\n"
-	    "The releases of those years are deleted with them.\n\n"
-	    "  --before YEAR           delete interviews of years before this\n"
-	    "  --db FILE               the central store\n"
-	    "  --key FILE              the HR key (default: hr.key in the\n"
-	    "                          avslut-hr data directory)\n"
-	    "  --passphrase-file FILE  read the passphrase from line 1\n"
-	    "  --dry-run               count only, delete nothing\n"
-	    "  --yes                   do not ask before deleting (needed\n"
-	    "                          when standard input is no terminal)\n"
-	    "  --help                  show this help\n"
-	    "Exit 0 on success, 64 usage, 66 no store or key, 74 I/O,\n"
-	    "77 wrong passphrase or permission.\n"), f);
-}
 
 struct purge {
 	unsigned before;
@@ -170,62 +145,24 @@ out:
 }
 
 int
-cmd_purge(int argc, char **argv)
+cmd_purge(const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "before", required_argument, NULL, 'b' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "key", required_argument, NULL, 'K' },
-		{ "passphrase-file", required_argument, NULL, 'p' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "yes", no_argument, NULL, 'y' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *db = NULL, *keyopt = NULL, *passfile = NULL;
+	const char *b = cli_arg(a, 'b');
 	char *end;
 	long before = -1;
-	int ch, dry = 0, yes = 0;
 
-	optind = 1;
-	while ((ch = cli_getopt(&argc, argv, "h", opts)) != -1) {
-		switch (ch) {
-		case 'b':
-			before = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' ||
-			    before < RECORD_YEAR_MIN ||
-			    before > RECORD_YEAR_MAX + 1) {
-				msg_warn(_("purge: --before %s: give a year such "
-				    "as 2020"), optarg);
-				return EX_USAGE;
-			}
-			break;
-		case 'd':
-			db = optarg;
-			break;
-		case 'K':
-			keyopt = optarg;
-			break;
-		case 'p':
-			passfile = optarg;
-			break;
-		case 'n':
-			dry = 1;
-			break;
-		case 'y':
-			yes = 1;
-			break;
-		case 'h':
-			purge_usage(stdout);
-			return 0;
-		default:
-			purge_usage(stderr);
+	if (b != NULL) {
+		before = strtol(b, &end, 10);
+		if (*b == '\0' || *end != '\0' || before < RECORD_YEAR_MIN ||
+		    before > RECORD_YEAR_MAX + 1) {
+			msg_warn(_("purge: --before %s: give a year such as "
+			    "2020"), b);
 			return EX_USAGE;
 		}
 	}
-	if (optind != argc) {
+	if (a->argc != 0) {
 		msg_warn(_("purge: unexpected argument '%s': see avslut-hr purge "
-		    "--help"), argv[optind]);
+		    "--help"), a->argv[0]);
 		return EX_USAGE;
 	}
 	if (before < 0) {
@@ -233,5 +170,6 @@ cmd_purge(int argc, char **argv)
 		    "purge --help"));
 		return EX_USAGE;
 	}
-	return purge_run(db, keyopt, passfile, (unsigned)before, dry, yes);
+	return purge_run(a->db, a->key, a->passfile, (unsigned)before,
+	    cli_arg(a, 'n') != NULL, cli_arg(a, 'y') != NULL);
 }

@@ -1,6 +1,5 @@
 /* cmd_receipt: `avslut receipt FILE`, read the receipt HR's ingest wrote
  * and remove from the outbox what it confirms. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,49 +13,17 @@
 #include "util/paths.h"
 #include "util/i18n.h"
 
-static void
-receipt_usage(FILE *f)
-{
-	fputs(_("usage: avslut receipt FILE\n"
-	    "Read a receipt written by HR's avslut-hr ingest and remove from\n"
-	    "this laptop every sealed interview it confirms (same id and the\n"
-	    "same BLAKE2b hash); the rest stay. Needs no passphrase.\n\n"
-	    "  -h, --help     show this help\n"
-	    "      --version  show the version\n"
-	    "Exit 0 when done, 64 usage, 65 not a sound receipt, 74 I/O.\n"
-	    "See avslut(1).\n"), f);
-}
-
 int
-cmd_receipt(int argc, char **argv)
+cmd_receipt(const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct outbox *ob = NULL;
 	struct sync_result r;
 	size_t left = 0;
 	char *dir = NULL;
-	int c, ex = 0, lock = -1, rc;
+	int ex = 0, lock = -1, rc;
 	struct err e;
 
-	optind = 1;
-	while ((c = cli_getopt(&argc, argv, "h", opts)) != -1) {
-		switch (c) {
-		case 'h':
-			receipt_usage(stdout);
-			return 0;
-		case 'V':
-			cli_version();
-			return 0;
-		default:
-			receipt_usage(stderr);
-			return EX_USAGE;
-		}
-	}
-	if (optind + 1 != argc) {
+	if (a->argc != 1) {
 		msg_warn(_("receipt: give exactly one receipt file: see avslut "
 		    "receipt --help"));
 		return EX_USAGE;
@@ -78,7 +45,7 @@ cmd_receipt(int argc, char **argv)
 		ex = EX_IOERR;
 		goto out;
 	}
-	if ((rc = sync_receipt_file(ob, argv[optind], &r, &e)) != 0) {
+	if ((rc = sync_receipt_file(ob, a->argv[0], &r, &e)) != 0) {
 		msg_warn(_("receipt: %s"), e.msg);
 		ex = cli_exit_code_or(&e, sync_exit_code(rc, 0));
 		goto out;

@@ -2,7 +2,6 @@
  * (year, revision, date, interviews, interviews held back since, the
  * digest of the unit-to-area map). Held-back counts need every envelope
  * opened, so the key is unlocked and the unlock logged. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,69 +13,21 @@
 #include "util/i18n.h"
 #include "util/msg.h"
 
-static void
-releases_usage(FILE *f)
-{
-	fputs(_("usage: avslut-hr releases [--db FILE] [--key FILE]\n"
-	    "           [--passphrase-file FILE]\n"
-	    "List the releases: the first view of a closed year (report,\n"
-	    "dashboard, CSV) freezes its figures as release 1; later views\n"
-	    "show that release. Interviews of the year that arrive after it\n"
-	    "are held back until a revision reveals nothing about them.\n"
-	    "One line per release, tab-separated: year, revision, date\n"
-	    "(UTC), interviews, held back (newest revision of a year only),\n"
-	    "digest of the unit-to-area map it was made with.\n\n"
-	    "  --db FILE              the central store\n"
-	    "  --key FILE             the HR key file\n"
-	    "  --passphrase-file FILE read the passphrase from line 1\n"
-	    "  --help                 show this help\n"
-	    "Exit 0 on success, 64 usage, 65 a release that does not open,\n"
-	    "66 no store, 74 I/O, 77 wrong passphrase. See avslut-hr(1) and\n"
-	    "avslut-report(5).\n"), f);
-}
-
 int
-cmd_releases(int argc, char **argv)
+cmd_releases(const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "passphrase-file", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *db = NULL, *key = NULL, *pass = NULL;
 	const struct release_entry *v;
 	struct cli_hr_data d;
 	size_t n, i;
-	int ch, rc;
+	int rc;
 
-	optind = 1;
-	while ((ch = cli_getopt(&argc, argv, "h", opts)) != -1) {
-		switch (ch) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'k':
-			key = optarg;
-			break;
-		case 'p':
-			pass = optarg;
-			break;
-		case 'h':
-			releases_usage(stdout);
-			return 0;
-		default:
-			releases_usage(stderr);
-			return EX_USAGE;
-		}
-	}
-	if (optind != argc) {
+	if (a->argc != 0) {
 		msg_warn(_("releases: unexpected argument '%s': see avslut-hr "
-		    "releases --help"), argv[optind]);
+		    "releases --help"), a->argv[0]);
 		return EX_USAGE;
 	}
-	if ((rc = cli_hr_load(db, key, pass, "releases", &d)) != 0)
+	if ((rc = cli_hr_load(a->db, a->key, a->passfile, "releases",
+	    &d)) != 0)
 		return rc;
 	n = release_list(d.rel, &v);
 	if (n == 0)

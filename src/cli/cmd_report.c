@@ -1,7 +1,6 @@
 /* cmd_report: `avslut-hr report --year Y --format md|csv|html [--out
  * FILE]`: the yearly report, every interview figure through the gate;
  * the unlock is logged with what was reported. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,49 +15,6 @@
 #include "util/i18n.h"
 #include "util/msg.h"
 #include "util/xmem.h"
-
-static void
-report_usage(FILE *f)
-{
-	fputs(_("usage: avslut-hr report [--year YEAR]\n"
-	    "           [--format md|csv|html|codebook]\n"
-	    "           [--out FILE] [--lang sv|en] [--db FILE] [--key FILE]\n"
-	    "           [--passphrase-file FILE]\n"
-	    "Write the yearly report for the regional board: the region, the\n"
-	    "units with high turnover and their coverage, reasons for leaving,\n"
-	    "HME beside the staff survey, the trend, each unit as far as the\n"
-	    "anonymity rules allow, and a note on method. Every figure passes\n"
-	    "the publish gate (k answers per figure, complementary\n"
-	    "suppression, closed years only, free text from 8 answers).\n\n"
-	    "  --year YEAR      the year (default: the newest closed year)\n"
-	    "  --format FMT     md (default), csv (UTF-8 with BOM, ';',\n"
-	    "                   decimal comma), html (one self-contained\n"
-	    "                   file) or codebook (CSV: each question and\n"
-	    "                   category id with its text)\n"
-	    "  --out FILE       write FILE (mode 0600) instead of stdout\n"
-	    "  --lang sv|en     the report's language (default: the\n"
-	    "                   locale's; question texts from the form)\n"
-	    "  --db FILE        the central store\n"
-	    "  --key FILE       the HR key file\n"
-	    "  --passphrase-file FILE  read the passphrase from line 1\n"
-	    "  --help           show this help\n"
-	    "Before anything is written the disclosure audit checks every\n"
-	    "hidden figure against all the tables (see avslut-hr audit).\n"
-	    "Exit 0 on success, 64 usage, 65 refused by the audit, 66 no\n"
-	    "store, 74 I/O, 77 wrong passphrase, 78 bad config.\n"), f);
-}
-
-static int
-report_parse_year(const char *s, unsigned *y)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
-
-	if (*s == '\0' || *end != '\0' || v < 1900 || v > 2999)
-		return -1;
-	*y = (unsigned)v;
-	return 0;
-}
 
 /* Render into memory, then to stdout or atomically to the file. */
 static int
@@ -76,12 +32,7 @@ report_run(struct cli_hr_data *d, unsigned year, int have_year,
 	long len;
 	int rc = 0;
 
-	gate_params_default(&gp);
-	gp.k = d->cfg->k;
-	gp.text_k = d->cfg->text_k;
-	gp.sensitive_t = d->cfg->sensitive_t;
-	gp.turnover = d->turnover;
-	gp.nturnover = d->nturnover;
+	cli_hr_gate_params(d, &gp);
 	if (!have_year) {
 		year = gp.now_year - 1;
 		while (!gate_closed(&gp, year))
@@ -181,79 +132,26 @@ out:
 }
 
 int
-cmd_report(int argc, char **argv)
+cmd_report(const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "year", required_argument, NULL, 'y' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "lang", required_argument, NULL, 'l' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "passphrase-file", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *db = NULL, *key = NULL, *pass = NULL, *out = NULL;
-	const char *fname;
-	const char *lang = NULL;
+	const char *out = cli_arg(a, 'o'), *fname;
 	enum report_format fmt = REPORT_MD;
 	struct cli_hr_data d;
 	unsigned year = 0;
-	int ch, have_year = 0, rc;
+	int have_year = cli_arg(a, 'y') != NULL, rc;
 	char *what;
 
-	optind = 1;
-	while ((ch = cli_getopt(&argc, argv, "h", opts)) != -1) {
-		switch (ch) {
-		case 'y':
-			if (report_parse_year(optarg, &year) != 0) {
-				msg_warn(_("report: --year %s is not a year"),
-				    optarg);
-				return EX_USAGE;
-			}
-			have_year = 1;
-			break;
-		case 'f':
-			if (report_format_parse(optarg, &fmt) != 0) {
-				msg_warn(_("report: unknown format '%s': use md, "
-				    "csv, html or codebook"), optarg);
-				return EX_USAGE;
-			}
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'l':
-			if (strcmp(optarg, "sv") != 0 &&
-			    strcmp(optarg, "en") != 0) {
-				msg_warn(_("report: --lang %s: use sv or en"),
-				    optarg);
-				return EX_USAGE;
-			}
-			lang = optarg;
-			i18n_init(lang);
-			break;
-		case 'd':
-			db = optarg;
-			break;
-		case 'k':
-			key = optarg;
-			break;
-		case 'p':
-			pass = optarg;
-			break;
-		case 'h':
-			report_usage(stdout);
-			return 0;
-		default:
-			report_usage(stderr);
-			return EX_USAGE;
-		}
+	if (have_year && cli_year("report", cli_arg(a, 'y'), &year) != 0)
+		return EX_USAGE;
+	if (cli_arg(a, 'f') != NULL &&
+	    report_format_parse(cli_arg(a, 'f'), &fmt) != 0) {
+		msg_warn(_("report: unknown format '%s': use md, csv, html or "
+		    "codebook"), cli_arg(a, 'f'));
+		return EX_USAGE;
 	}
-	if (optind != argc) {
+	if (a->argc != 0) {
 		msg_warn(_("report: unexpected '%s': see avslut-hr report --help"),
-		    argv[optind]);
+		    a->argv[0]);
 		return EX_USAGE;
 	}
 	fname = fmt == REPORT_MD ? "md" : fmt == REPORT_CSV ? "csv" :
@@ -262,11 +160,11 @@ cmd_report(int argc, char **argv)
 	    out != NULL ? " to " : "", out != NULL ? out : "") :
 	    xasprintf("report (%s)%s%s", fname, out != NULL ? " to " : "",
 	    out != NULL ? out : "");
-	rc = cli_hr_load(db, key, pass, what, &d);
+	rc = cli_hr_load(a->db, a->key, a->passfile, what, &d);
 	free(what);
 	if (rc != 0)
 		return rc;
-	rc = report_run(&d, year, have_year, fmt, out, lang);
+	rc = report_run(&d, year, have_year, fmt, out, a->lang);
 	cli_hr_data_free(&d);
 	return rc;
 }

@@ -1,6 +1,5 @@
 /* cmd_status: `avslut status`, what waits on this laptop, what was
  * exported and when the last sync succeeded. Needs no passphrase. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,19 +14,6 @@
 #include "util/msg.h"
 #include "util/paths.h"
 #include "util/i18n.h"
-
-static void
-status_usage(FILE *f)
-{
-	fputs(_("usage: avslut status\n"
-	    "Show how many sealed interviews wait on this laptop (and how\n"
-	    "many of them were exported), unfinished drafts, the last\n"
-	    "successful sync and where sync sends to. Needs no passphrase.\n\n"
-	    "  -h, --help     show this help\n"
-	    "      --version  show the version\n"
-	    "Exit 0, 66 if there is no profile yet, 74 I/O. See avslut(1).\n"),
-	    f);
-}
 
 /* The stored epoch seconds as local time, or "never". */
 static void
@@ -49,39 +35,20 @@ status_time(const char *v, char *out, size_t cap)
 }
 
 int
-cmd_status(int argc, char **argv)
+cmd_status(const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct outbox_env *envs = NULL;
 	uint8_t (*drafts)[OUTBOX_ID_BYTES] = NULL;
 	struct outbox *ob = NULL;
 	struct config *cfg = NULL;
 	size_t n = 0, ndrafts = 0, exported = 0, i;
 	char *dir = NULL, *last = NULL, when[64];
-	int c, ex = 0;
+	int ex = 0;
 	struct err e;
 
-	optind = 1;
-	while ((c = cli_getopt(&argc, argv, "h", opts)) != -1) {
-		switch (c) {
-		case 'h':
-			status_usage(stdout);
-			return 0;
-		case 'V':
-			cli_version();
-			return 0;
-		default:
-			status_usage(stderr);
-			return EX_USAGE;
-		}
-	}
-	if (optind != argc) {
+	if (a->argc != 0) {
 		msg_warn(_("status: unexpected argument '%s': see avslut status "
-		    "--help"), argv[optind]);
+		    "--help"), a->argv[0]);
 		return EX_USAGE;
 	}
 	if ((cfg = config_load("avslut", &e)) == NULL) {

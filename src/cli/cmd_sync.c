@@ -1,6 +1,5 @@
 /* cmd_sync: `avslut sync [--to DEST] [--now]`, send the sealed interviews
  * to HR and remove those HR's receipt confirms. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,29 +17,6 @@
 #include "util/i18n.h"
 
 #define SYNC_BAR_WIDTH 30
-
-static void
-sync_usage(FILE *f)
-{
-	fputs(_("usage: avslut sync [--to DEST] [--now] "
-	    "[--passphrase-file FILE]\n"
-	    "Send the sealed interviews waiting on this laptop to HR; those\n"
-	    "HR's receipt confirms are removed, the rest stay.\n\n"
-	    "  -t, --to DEST              where to (default: sync.to in the "
-	    "config):\n"
-	    "       /path/to/central.db   central.db on a local disk\n"
-	    "       dir:/path/to/folder   a drop folder (a mounted share)\n"
-	    "       ssh://[user@]host[:port]/path/to/central.db\n"
-	    "  -n, --now                  send even if fewer than "
-	    "sync.min_waiting wait\n"
-	    "      --passphrase-file FILE read the passphrase from FILE\n"
-	    "  -h, --help                 show this help\n"
-	    "      --version              show the version\n"
-	    "Exit 0 when done (or holding), 64 usage, 66 no profile or no\n"
-	    "central.db, 69 host unreachable or no avslut-hr there, 74 I/O,\n"
-	    "75 another sync running or no progress, 77 login, key or\n"
-	    "permission refused. See avslut(1).\n"), f);
-}
 
 /* One bar on stderr, redrawn in place; only on a terminal. */
 static void
@@ -68,17 +44,9 @@ sync_plural(size_t n)
 }
 
 int
-cmd_sync(int argc, char **argv)
+cmd_sync(const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "to", required_argument, NULL, 't' },
-		{ "now", no_argument, NULL, 'n' },
-		{ "passphrase-file", required_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *to = NULL, *passfile = NULL;
+	const char *to = cli_arg(a, 't'), *passfile = a->passfile;
 	struct profile *prof = NULL;
 	struct outbox *ob = NULL;
 	struct config *cfg = NULL;
@@ -87,37 +55,14 @@ cmd_sync(int argc, char **argv)
 	struct sync_opts o;
 	uint8_t hr_pk[KEY_PK_BYTES], sign_pk[PROFILE_SIGN_PK_BYTES];
 	char *dir = NULL, *where = NULL;
-	int c, now = 0, ex = 0, lock = -1, rc, bar = -1;
+	int now = cli_arg(a, 'n') != NULL, ex = 0, lock = -1, rc, bar = -1;
 	size_t waiting = 0;
 	struct err e;
 
 	memset(&dest, 0, sizeof dest);
-	optind = 1;
-	while ((c = cli_getopt(&argc, argv, "t:nh", opts)) != -1) {
-		switch (c) {
-		case 't':
-			to = optarg;
-			break;
-		case 'n':
-			now = 1;
-			break;
-		case 'P':
-			passfile = optarg;
-			break;
-		case 'h':
-			sync_usage(stdout);
-			return 0;
-		case 'V':
-			cli_version();
-			return 0;
-		default:
-			sync_usage(stderr);
-			return EX_USAGE;
-		}
-	}
-	if (optind != argc) {
+	if (a->argc != 0) {
 		msg_warn(_("sync: unexpected argument '%s': see avslut sync "
-		    "--help"), argv[optind]);
+		    "--help"), a->argv[0]);
 		return EX_USAGE;
 	}
 	if ((cfg = config_load("avslut", &e)) == NULL) {

@@ -1,6 +1,5 @@
 /* cmd_units: `avslut-hr units` lists the config's units with their area
  * and the years the store holds turnover and staff-survey HME for. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,23 +14,6 @@
 #include "util/fsx.h"
 #include "util/utf8.h"
 #include "util/i18n.h"
-
-static void
-units_usage(FILE *f)
-{
-	fputs(_("usage: avslut-hr units [--db FILE]\n"
-	    "List the units of the config (avslut-config(5)): code, name,\n"
-	    "area, and the years with turnover and staff-survey HME in the\n"
-	    "store. Units with such data that the config no longer has are\n"
-	    "listed last.\n\n"
-	    "  --db FILE  the central store (default: the data directory's\n"
-	    "             central.db)\n"
-	    "  --help     show this help\n"
-	    "On a terminal the columns are aligned, otherwise separated by\n"
-	    "one tab.\n"
-	    "Exit 0 on success, 64 usage, 66 no store at the --db given,\n"
-	    "74 I/O, 78 bad config.\n"), f);
-}
 
 /* "2023, 2024" for the years rows (sorted by unit, year) hold for unit. */
 static char *
@@ -126,40 +108,21 @@ units_known(const struct config *cfg, const char *const *list, size_t i)
 }
 
 int
-cmd_units(int argc, char **argv)
+cmd_units(const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct central_turnover *tv = NULL;
 	struct central_hme *hv = NULL;
 	struct units_tab t, h;
 	struct config *cfg;
 	struct central *c;
 	struct err e;
-	const char *db = NULL;
+	const char *db = a->db;
 	size_t nt = 0, nh = 0, i;
-	int ch, rc;
+	int rc;
 
-	optind = 1;
-	while ((ch = cli_getopt(&argc, argv, "h", opts)) != -1) {
-		switch (ch) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'h':
-			units_usage(stdout);
-			return 0;
-		default:
-			units_usage(stderr);
-			return EX_USAGE;
-		}
-	}
-	if (optind != argc) {
+	if (a->argc != 0) {
 		msg_warn(_("units: unexpected argument '%s': see avslut-hr units "
-		    "--help"), argv[optind]);
+		    "--help"), a->argv[0]);
 		return EX_USAGE;
 	}
 	if ((cfg = config_load("avslut-hr", &e)) == NULL) {

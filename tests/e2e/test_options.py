@@ -7,9 +7,13 @@ The attack first: a secret typed after an abbreviated option
 now matched exactly (no abbreviations), an unknown option is named
 without its value, and no message repeats the argument of
 --passphrase-file. Then --version, --help and --lang on every command. Written
-against the programs' documented behaviour only, not their code. Prints
+against the programs' documented behaviour only, not their code. Last, each
+command's --help against its man page: the usage lines name exactly the
+long options of the command's SYNOPSIS in avslut(1) / avslut-hr(1), and
+the option list explains exactly those (and --help, --version). Prints
 "PASS name" / "FAIL name: why"."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -57,6 +61,80 @@ def run(argv):
 
 def name_of(prog, cmd):
     return "%s_%s" % (os.path.basename(prog), cmd.replace(" ", "_"))
+
+
+
+def man_synopsis(page):
+    """{(command, verb): set of long options} from the SYNOPSIS of
+    man/PAGE; the bare program (no .Cm) is ("", "")."""
+    with open(os.path.join(SRC, "man", page), encoding="utf-8") as f:
+        text = f.read()
+    syn = re.search(r"(?ms)^\.Sh SYNOPSIS\n(.*?)^\.Sh ", text).group(1)
+    out = {}
+    for block in syn.split(".Nm\n")[1:]:
+        if "Ar command" in block or "Fl -help | -version" in block:
+            continue
+        m = re.search(r"(?m)^\.Cm (\S+)(?: (\S+))?$", block)
+        key = (m.group(1), m.group(2) or "") if m else ("", "")
+        out[key] = set(re.findall(r"Fl (?:\w \| )?--?([a-z][a-z-]+)",
+                                  block))
+    return out
+
+
+def help_usage(out, prog, cmd):
+    """{verb: set of long options} of the usage lines of a --help."""
+    forms, cur = {}, None
+    name = os.path.basename(prog)
+    for line in out.split("\n"):
+        m = re.match(r"^(?:usage:)?\s*%s(?: (.*))?$" % re.escape(name),
+                     line)
+        if m and (line.startswith("usage:") or cur is not None):
+            rest = (m.group(1) or "").split()
+            if cmd and rest and rest[0] == cmd:
+                rest = rest[1:]
+            verb = rest[0] if rest and re.match(r"^[a-z]+$", rest[0]) \
+                else ""
+            cur = forms.setdefault(verb, set())
+            cur |= set(re.findall(r"--([a-z][a-z-]*)", " ".join(rest)))
+        elif cur is not None and line.startswith(" ") and \
+                line.lstrip().startswith("["):
+            cur |= set(re.findall(r"--([a-z][a-z-]*)", line))
+        else:
+            break
+    return forms
+
+
+def help_listed(out):
+    """The long options the option list of a --help explains."""
+    return set(re.findall(r"(?m)^ {2}(?:-\w, | {4})?--([a-z][a-z-]*)",
+                          out))
+
+
+def check_help_against_man():
+    for prog, page in ((AVSLUT, "avslut.1"), (HR, "avslut-hr.1")):
+        syn = man_synopsis(page)
+        report("%s_man_synopsis_read" % os.path.basename(prog),
+               len(syn) >= 9, repr(sorted(syn)))
+        for (cmd, verb), want in sorted(syn.items()):
+            argv = [prog] + ([cmd] if cmd else ["--lang", "en"]) + \
+                ["--help"]
+            rc, out = run(argv)
+            label = "%s_%s%s_help_matches_man" % (
+                os.path.basename(prog), cmd or "home",
+                "_" + verb if verb else "")
+            forms = help_usage(out, prog, cmd)
+            got = forms.get(verb)
+            listed = help_listed(out) - {"help", "version"}
+            every = set().union(*forms.values()) if forms else set()
+            report(label, rc == 0 and got == want,
+                   "exit %d; usage has %r, man/%s has %r" % (
+                       rc, sorted(got or []), page, sorted(want)))
+            report(label + "_list", listed == every,
+                   "options explained %r, in usage %r" % (
+                       sorted(listed), sorted(every)))
+            report(label + "_help_version",
+                   {"help", "version"} <= help_listed(out),
+                   "--help/--version not in the list: %r" % out[-300:])
 
 
 try:
@@ -118,6 +196,7 @@ try:
             report("%s_help" % name_of(prog, cmd),
                    rc == 0 and "usage:" in out,
                    "exit %d, output %r" % (rc, out[-300:]))
+    check_help_against_man()
 finally:
     shutil.rmtree(T, ignore_errors=True)
 sys.exit(1 if failed else 0)
