@@ -78,6 +78,12 @@ struct dash_cell {
 	const char *text;		/* text cells: borrowed label */
 };
 
+/* Cells: nothing to show; a shown value; hidden by the gate for r
+ * (GATE_NO_DATA is nothing to show). */
+struct dash_cell dash_cell_none(void);
+struct dash_cell dash_cell_value(double v);
+struct dash_cell dash_cell_hidden(enum gate_reason r);
+
 /* The overview's columns; DASH_COL_Q0 + i is d->scale_q[i]'s mean. */
 enum dash_col {
 	DASH_COL_NAME,

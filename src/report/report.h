@@ -126,6 +126,28 @@ char *report_top(const struct agg_question *q, const struct gate_fig *g,
     const char *lang, int comma);
 /* 1 if the row flags high turnover (tyears in a row ending with year). */
 int report_flagged(const struct report_input *in, const char *unit);
+/* A growing table of strings, emitted (and freed) as one table. */
+struct report_tab {
+	size_t ncols, nrows;
+	char **cells;
+};
+void report_tab_init(struct report_tab *t, size_t ncols);
+/* One row: t->ncols strings (NULL: empty), copied. */
+void report_tab_row(struct report_tab *t, ...);
+void report_tab_emit(const struct report_emit *em, FILE *f,
+    struct report_tab *t, const char *const *head);
+/* A paragraph from a printf format. */
+void report_para(const struct report_emit *em, FILE *f, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The board's sections (report_board.c). */
+void report_hme_cell(char *buf, size_t n, const struct gate_hme *h,
+    int which, int comma);
+void report_flagged_section(const struct report_input *in,
+    const struct report_emit *em, FILE *f, int comma);
+void report_heat_section(const struct report_input *in,
+    const struct report_emit *em, FILE *f, int comma);
+void report_hme_section(const struct report_input *in,
+    const struct report_emit *em, FILE *f, int comma);
 /* The staff-survey HME row of unit and year, or NULL. */
 const struct agg_staff_hme *report_staff(const struct report_input *in,
     const char *unit, unsigned year);
