@@ -113,7 +113,7 @@ ingest_fd(struct central *c, int fd, const char *name, const uint8_t *rkey,
 
 	if ((rc = bundle_read(fd, &b, &e)) != 0) {
 		msg_warn(_("ingest: %s: %s: nothing was stored"), name, e.msg);
-		return rc == BUNDLE_EIO ? EX_IOERR : EX_DATAERR;
+		return cli_exit_code(&e);
 	}
 	rc = central_ingest(c, &b, &acks, &n, &added, &e);
 	bundle_free(&b);

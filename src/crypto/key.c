@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "util/buf.h"
 #include "util/fsx.h"
 #include "util/paths.h"
 #include "util/xmem.h"
@@ -41,33 +42,20 @@ struct wrap_head {
 	const uint8_t *salt;
 };
 
+/* The fixed header after the magic; the caller has checked that buf
+ * holds WRAP_HEAD bytes. */
 static void
-put32(uint8_t *p, uint32_t v)
+wrap_head_read(const uint8_t *buf, struct wrap_head *h)
 {
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
+	struct buf_rd r;
 
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
-
-static void
-put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)(v >> 32));
-	put32(p + 4, (uint32_t)v);
-}
-
-static uint64_t
-get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) << 32 | get32(p + 4);
+	buf_rd_init(&r, buf + 8, WRAP_HEAD - 8);
+	(void)buf_get_u32(&r, &h->version);
+	(void)buf_get_u32(&r, &h->flags);
+	(void)buf_get_u32(&r, &h->alg);
+	(void)buf_get_u32(&r, &h->ops);
+	(void)buf_get_u64(&r, &h->mem);
+	(void)buf_get_ptr(&r, KEY_SALT_BYTES, &h->salt);
 }
 
 int
@@ -353,7 +341,7 @@ key_wrap_check(const struct key_wrap_spec *s, const char *name,
 	}
 	if (len < 12)
 		goto truncated;
-	h.version = get32(buf + 8);
+	h.version = buf_load_u32(buf + 8);
 	/* With the right length, damage shows as a bad checksum first, so a
 	 * flipped version byte is not reported as a newer version. */
 	if (len == size) {
@@ -377,11 +365,7 @@ key_wrap_check(const struct key_wrap_spec *s, const char *name,
 		return err_setc(e, ERR_DATA,
 		    "%s: %zu bytes after the end of the %s: the "
 		    "file is damaged", name, len - size, s->what);
-	h.flags = get32(buf + 12);
-	h.alg = get32(buf + 16);
-	h.ops = get32(buf + 20);
-	h.mem = get64(buf + 24);
-	h.salt = buf + 32;
+	wrap_head_read(buf, &h);
 	if ((h.flags & ~WRAP_FLAG_TEST) != 0)
 		return err_setc(e, ERR_DATA,
 		    "%s: unknown flags 0x%" PRIx32 " in the %s",
@@ -438,10 +422,10 @@ key_wrap_seal(const struct key_wrap_spec *s, const uint8_t *pub,
     size_t *len, struct err *e)
 {
 	size_t size = key_wrap_size(s);
-	size_t off_nonce = WRAP_HEAD + s->pub_len;
-	size_t off_box = off_nonce + WRAP_NONCE;
-	size_t off_tag = off_box + s->sec_len + WRAP_MAC;
-	uint8_t *b, *keys;
+	size_t off_tag = WRAP_HEAD + s->pub_len + WRAP_NONCE + s->sec_len +
+	    WRAP_MAC;
+	struct buf w = BUF_INIT;
+	uint8_t *keys, *salt, *nonce;
 	uint32_t ops;
 	uint64_t mem;
 	int rc;
@@ -449,30 +433,30 @@ key_wrap_seal(const struct key_wrap_spec *s, const uint8_t *pub,
 	if ((keys = guarded(3 * WRAP_MASTER, e)) == NULL)
 		return -1;
 	kdf_params(kdf, &ops, &mem);
-	b = xcalloc(1, size);
-	memcpy(b, s->magic, 8);
-	put32(b + 8, s->version);
-	put32(b + 12, kdf == KEY_KDF_TEST ? WRAP_FLAG_TEST : 0);
-	put32(b + 16, WRAP_ALG_ARGON2ID13);
-	put32(b + 20, ops);
-	put64(b + 24, mem);
-	randombytes_buf(b + 32, KEY_SALT_BYTES);
-	memcpy(b + WRAP_HEAD, pub, s->pub_len);
-	randombytes_buf(b + off_nonce, WRAP_NONCE);
-	if ((rc = wrap_derive(keys, pass, b + 32, ops, mem, s->magic,
+	buf_reserve(&w, size);	/* no growth: the pointers below stay */
+	buf_put(&w, s->magic, 8);
+	buf_put_u32(&w, s->version);
+	buf_put_u32(&w, kdf == KEY_KDF_TEST ? WRAP_FLAG_TEST : 0);
+	buf_put_u32(&w, WRAP_ALG_ARGON2ID13);
+	buf_put_u32(&w, ops);
+	buf_put_u64(&w, mem);
+	randombytes_buf(salt = buf_append(&w, KEY_SALT_BYTES), KEY_SALT_BYTES);
+	buf_put(&w, pub, s->pub_len);
+	randombytes_buf(nonce = buf_append(&w, WRAP_NONCE), WRAP_NONCE);
+	if ((rc = wrap_derive(keys, pass, salt, ops, mem, s->magic,
 	    e)) != 0) {
 		sodium_free(keys);
-		free(b);
+		buf_free(&w);
 		return rc;
 	}
-	crypto_secretbox_easy(b + off_box, sec, s->sec_len, b + off_nonce,
-	    keys);
-	crypto_auth(b + off_tag, b, off_tag, keys + WRAP_MASTER);
-	crypto_generichash(b + size - WRAP_CHECK, WRAP_CHECK, b,
-	    size - WRAP_CHECK, NULL, 0);
+	crypto_secretbox_easy(buf_append(&w, s->sec_len + WRAP_MAC), sec,
+	    s->sec_len, nonce, keys);
+	crypto_auth(buf_append(&w, WRAP_TAG), buf_data(&w), off_tag,
+	    keys + WRAP_MASTER);
+	crypto_generichash(buf_append(&w, WRAP_CHECK), WRAP_CHECK,
+	    buf_data(&w), size - WRAP_CHECK, NULL, 0);
 	sodium_free(keys);
-	*out = b;
-	*len = size;
+	*out = buf_steal(&w, len);
 	return 0;
 }
 
@@ -484,6 +468,7 @@ key_wrap_open(const struct key_wrap_spec *s, const char *name,
 	size_t off_nonce = WRAP_HEAD + s->pub_len;
 	size_t off_box = off_nonce + WRAP_NONCE;
 	size_t off_tag = off_box + s->sec_len + WRAP_MAC;
+	struct wrap_head h;
 	uint8_t *keys;
 	int rc;
 
@@ -491,8 +476,9 @@ key_wrap_open(const struct key_wrap_spec *s, const char *name,
 		return rc;
 	if ((keys = guarded(3 * WRAP_MASTER, e)) == NULL)
 		return -1;
-	if ((rc = wrap_derive(keys, pass, buf + 32, get32(buf + 20),
-	    get64(buf + 24), s->magic, e)) != 0)
+	wrap_head_read(buf, &h);
+	if ((rc = wrap_derive(keys, pass, h.salt, h.ops, h.mem, s->magic,
+	    e)) != 0)
 		goto out;
 	if (crypto_secretbox_open_easy(sec, buf + off_box, s->sec_len +
 	    WRAP_MAC, buf + off_nonce, keys) != 0) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
 
@@ -110,86 +111,27 @@ check_header(const struct record *r, struct err *e)
 
 /* --- encoder -------------------------------------------------------------- */
 
-struct wbuf {
-	uint8_t *p;
-	size_t len, cap;
-};
-
-/* Grow by doubling; the old buffer holds answers, so it is wiped. */
-static void
-w_put(struct wbuf *w, const void *src, size_t n)
-{
-	if (w->cap - w->len < n) {
-		size_t cap = w->cap ? w->cap : 256;
-		uint8_t *np;
-
-		while (cap - w->len < n)
-			cap *= 2;
-		np = xmalloc(cap);
-		if (w->len > 0)
-			memcpy(np, w->p, w->len);
-		if (w->p != NULL)
-			xfree_wipe(w->p, w->cap);
-		w->p = np;
-		w->cap = cap;
-	}
-	memcpy(w->p + w->len, src, n);
-	w->len += n;
-}
-
-static void
-w_u8(struct wbuf *w, uint8_t v)
-{
-	w_put(w, &v, 1);
-}
-
-static void
-w_u16(struct wbuf *w, uint16_t v)
-{
-	uint8_t b[2] = {(uint8_t)(v >> 8), (uint8_t)v};
-
-	w_put(w, b, 2);
-}
-
-static void
-w_u32(struct wbuf *w, uint32_t v)
-{
-	uint8_t b[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16),
-	    (uint8_t)(v >> 8), (uint8_t)v};
-
-	w_put(w, b, 4);
-}
-
-static void
-w_u64(struct wbuf *w, uint64_t v)
-{
-	w_u32(w, (uint32_t)(v >> 32));
-	w_u32(w, (uint32_t)v);
-}
-
 int
 record_encode(const struct record *r, uint8_t **out, size_t *len, struct err *e)
 {
-	struct wbuf w = {NULL, 0, 0};
+	struct buf w = BUF_INIT;
 	size_t i;
 
 	*out = NULL;
 	*len = 0;
 	if (check_header(r, e) == -1)
 		return -1;
-	w_put(&w, record_magic, sizeof record_magic);
-	w_u16(&w, RECORD_VERSION);
-	w_u8(&w, (uint8_t)strlen(r->unit));
-	w_put(&w, r->unit, strlen(r->unit));
-	w_u16(&w, r->year);
-	w_u8(&w, r->quarter);
-	w_u8(&w, (uint8_t)strlen(r->form_id));
-	w_put(&w, r->form_id, strlen(r->form_id));
-	w_u32(&w, r->form_version);
-	w_put(&w, r->form_hash, FORM_HASH_BYTES);
-	w_u8(&w, (uint8_t)strlen(r->lang));
-	w_put(&w, r->lang, strlen(r->lang));
-	w_u16(&w, (uint16_t)r->nanswers);
+	/* check_header bounds every string below its u8 length */
+	buf_put(&w, record_magic, sizeof record_magic);
+	buf_put_u16(&w, RECORD_VERSION);
+	(void)!buf_put_str8(&w, r->unit, strlen(r->unit));
+	buf_put_u16(&w, r->year);
+	buf_put_u8(&w, r->quarter);
+	(void)!buf_put_str8(&w, r->form_id, strlen(r->form_id));
+	buf_put_u32(&w, r->form_version);
+	buf_put(&w, r->form_hash, FORM_HASH_BYTES);
+	(void)!buf_put_str8(&w, r->lang, strlen(r->lang));
+	buf_put_u16(&w, (uint16_t)r->nanswers);
 	for (i = 0; i < r->nanswers; i++) {
 		const struct form_answer *a = &r->answers[i];
 		size_t tl = a->text != NULL ? strlen(a->text) : 0;
@@ -201,7 +143,7 @@ record_encode(const struct record *r, uint8_t **out, size_t *len, struct err *e)
 			    i + 1, (unsigned)a->state);
 			goto fail;
 		}
-		w_u8(&w, a->state);
+		buf_put_u8(&w, a->state);
 		if (a->state != FORM_ANSWERED)
 			continue;
 		if (a->other > 1) {
@@ -222,14 +164,12 @@ record_encode(const struct record *r, uint8_t **out, size_t *len, struct err *e)
 			flags |= FLAG_OTHER;
 		if (a->text != NULL)
 			flags |= FLAG_TEXT;
-		w_u8(&w, flags);
-		w_u32(&w, (uint32_t)a->num);
-		w_u64(&w, a->choices);
-		if (a->text != NULL) {
-			w_u32(&w, (uint32_t)tl);
-			w_put(&w, a->text, tl);
-		}
-		if (w.len > RECORD_MAX_BYTES) {
+		buf_put_u8(&w, flags);
+		buf_put_u32(&w, (uint32_t)a->num);
+		buf_put_u64(&w, a->choices);
+		if (a->text != NULL)
+			(void)!buf_put_str32(&w, a->text, tl);
+		if (buf_len(&w) > RECORD_MAX_BYTES) {
 			err_setc(e, ERR_DATA,
 			    "record: longer than %d bytes: shorten the "
 			    "text answers",
@@ -237,80 +177,28 @@ record_encode(const struct record *r, uint8_t **out, size_t *len, struct err *e)
 			goto fail;
 		}
 	}
-	*out = w.p;
-	*len = w.len;
+	*out = buf_steal(&w, len);
 	return 0;
 fail:
-	if (w.p != NULL)
-		xfree_wipe(w.p, w.cap);
+	buf_free(&w);
 	return -1;
 }
 
 /* --- decoder -------------------------------------------------------------- */
 
 struct rbuf {
-	const uint8_t *p;
-	size_t len, off;
+	struct buf_rd r;
 	struct err *e;
 };
 
-/* Take n bytes, or fail naming the field and where the input ended. */
+/* The reader failed: name the field and where the input ended. */
 static int
-r_take(struct rbuf *b, size_t n, const char *what, const uint8_t **out)
+truncated(struct rbuf *b, const char *what)
 {
-	if (b->len - b->off < n)
-		return err_setc(b->e, ERR_DATA,
-		    "record: truncated: %s needs %zu bytes at "
-		    "offset %zu, only %zu left",
-		    what, n, b->off, b->len - b->off);
-	*out = b->p + b->off;
-	b->off += n;
-	return 0;
-}
-
-static int
-r_u8(struct rbuf *b, const char *what, uint8_t *v)
-{
-	const uint8_t *q = NULL;
-
-	if (r_take(b, 1, what, &q) == -1)
-		return -1;
-	*v = q[0];
-	return 0;
-}
-
-static int
-r_u16(struct rbuf *b, const char *what, uint16_t *v)
-{
-	const uint8_t *q = NULL;
-
-	if (r_take(b, 2, what, &q) == -1)
-		return -1;
-	*v = (uint16_t)((unsigned)q[0] << 8 | q[1]);
-	return 0;
-}
-
-static int
-r_u32(struct rbuf *b, const char *what, uint32_t *v)
-{
-	const uint8_t *q = NULL;
-
-	if (r_take(b, 4, what, &q) == -1)
-		return -1;
-	*v = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 |
-	     q[3];
-	return 0;
-}
-
-static int
-r_u64(struct rbuf *b, const char *what, uint64_t *v)
-{
-	uint32_t hi, lo;
-
-	if (r_u32(b, what, &hi) == -1 || r_u32(b, what, &lo) == -1)
-		return -1;
-	*v = (uint64_t)hi << 32 | lo;
-	return 0;
+	return err_setc(b->e, ERR_DATA,
+	    "record: truncated: %s needs %zu bytes at "
+	    "offset %zu, only %zu left",
+	    what, b->r.need, buf_rd_off(&b->r), buf_rd_left(&b->r));
 }
 
 /* A string of n bytes from the input, copied and NUL-terminated. */
@@ -319,8 +207,8 @@ r_str(struct rbuf *b, size_t n, const char *what, char **out)
 {
 	const uint8_t *q = NULL;
 
-	if (r_take(b, n, what, &q) == -1)
-		return -1;
+	if (buf_get_ptr(&b->r, n, &q) == -1)
+		return truncated(b, what);
 	/* All n bytes, NULs included, so the checks see what was sent. */
 	*out = xmalloc(n + 1);
 	memcpy(*out, q, n);
@@ -328,38 +216,49 @@ r_str(struct rbuf *b, size_t n, const char *what, char **out)
 	return 0;
 }
 
+/* A u8 length, then that string. */
+static int
+r_str8(struct rbuf *b, const char *lwhat, const char *what, char **out,
+    uint8_t *n)
+{
+	if (buf_get_u8(&b->r, n) == -1)
+		return truncated(b, lwhat);
+	return r_str(b, *n, what, out);
+}
+
 static int
 decode_answer(struct rbuf *b, size_t i, struct form_answer *a)
 {
+	struct buf_rd *r = &b->r;
 	uint8_t flags;
 	uint32_t num, tl;
 
-	if (r_u8(b, "answer state", &a->state) == -1)
-		return -1;
+	if (buf_get_u8(r, &a->state) == -1)
+		return truncated(b, "answer state");
 	if (a->state > FORM_ANSWERED)
 		return err_setc(b->e, ERR_DATA,
 		    "record: answer %zu: state %u is not valid", i + 1,
 		    (unsigned)a->state);
 	if (a->state != FORM_ANSWERED)
 		return 0;
-	if (r_u8(b, "answer flags", &flags) == -1)
-		return -1;
+	if (buf_get_u8(r, &flags) == -1)
+		return truncated(b, "answer flags");
 	if (flags & ~FLAGS_KNOWN)
 		return err_setc(b->e, ERR_DATA, "record: answer %zu: unknown "
 		    "flags 0x%02x",
 		    i + 1, (unsigned)flags);
 	a->other = (flags & FLAG_OTHER) != 0;
-	if (r_u32(b, "answer value", &num) == -1)
-		return -1;
+	if (buf_get_u32(r, &num) == -1)
+		return truncated(b, "answer value");
 	/* Two's complement back to int32 without implementation-defined
 	 * conversion. */
 	a->num = num <= INT32_MAX ? (int32_t)num : -(int32_t)(~num) - 1;
-	if (r_u64(b, "answer choices", &a->choices) == -1)
-		return -1;
+	if (buf_get_u64(r, &a->choices) == -1)
+		return truncated(b, "answer choices");
 	if (!(flags & FLAG_TEXT))
 		return 0;
-	if (r_u32(b, "text length", &tl) == -1)
-		return -1;
+	if (buf_get_u32(r, &tl) == -1)
+		return truncated(b, "text length");
 	if (tl > RECORD_MAX_TEXT)
 		return err_setc(b->e, ERR_DATA,
 		    "record: answer %zu: text of %lu bytes, at "
@@ -380,18 +279,18 @@ decode_answer(struct rbuf *b, size_t i, struct form_answer *a)
 static int
 decode(struct record *r, struct rbuf *b)
 {
-	const uint8_t *q = NULL;
+	struct buf_rd *rd = &b->r;
 	uint16_t version, n16;
 	uint8_t n8;
 	size_t i;
 
-	if (b->len < sizeof record_magic ||
-	    memcmp(b->p, record_magic, sizeof record_magic) != 0)
+	if (buf_rd_left(rd) < sizeof record_magic ||
+	    memcmp(rd->p, record_magic, sizeof record_magic) != 0)
 		return err_setc(b->e, ERR_DATA, "not an avslut record (bad "
 		    "magic)");
-	b->off = sizeof record_magic;
-	if (r_u16(b, "version", &version) == -1)
-		return -1;
+	(void)buf_skip(rd, sizeof record_magic);
+	if (buf_get_u16(rd, &version) == -1)
+		return truncated(b, "version");
 	if (version > RECORD_VERSION)
 		return err_setc(b->e, ERR_DATA,
 		    "record version %u is newer than this "
@@ -400,81 +299,79 @@ decode(struct record *r, struct rbuf *b)
 	if (version < 1)
 		return err_setc(b->e, ERR_DATA, "record version 0 is not "
 		    "valid");
-	if (b->len > RECORD_MAX_BYTES)
+	if (rd->len > RECORD_MAX_BYTES)
 		return err_setc(b->e, ERR_DATA, "record: %zu bytes, at most "
 		    "%d allowed",
-		    b->len, RECORD_MAX_BYTES);
+		    rd->len, RECORD_MAX_BYTES);
 
-	if (r_u8(b, "unit length", &n8) == -1 ||
-	    r_str(b, n8, "unit code", &r->unit) == -1)
+	if (r_str8(b, "unit length", "unit code", &r->unit, &n8) == -1)
 		return -1;
 	if (!valid_unit(r->unit, n8))
 		return err_setc(b->e, ERR_DATA, "record: the unit code is not "
 		    "valid");
-	if (r_u16(b, "year", &r->year) == -1)
-		return -1;
+	if (buf_get_u16(rd, &r->year) == -1)
+		return truncated(b, "year");
 	if (r->year < RECORD_YEAR_MIN || r->year > RECORD_YEAR_MAX)
 		return err_setc(b->e, ERR_DATA, "record: year %u is outside "
 		    "%d..%d",
 		    (unsigned)r->year, RECORD_YEAR_MIN, RECORD_YEAR_MAX);
-	if (r_u8(b, "quarter", &r->quarter) == -1)
-		return -1;
+	if (buf_get_u8(rd, &r->quarter) == -1)
+		return truncated(b, "quarter");
 	if (r->quarter > 4)
 		return err_setc(b->e, ERR_DATA, "record: quarter %u is not "
 		    "0..4",
 		    (unsigned)r->quarter);
-	if (r_u8(b, "form id length", &n8) == -1 ||
-	    r_str(b, n8, "form id", &r->form_id) == -1)
+	if (r_str8(b, "form id length", "form id", &r->form_id, &n8) == -1)
 		return -1;
 	if (!valid_form_id(r->form_id, n8))
 		return err_setc(b->e, ERR_DATA, "record: the form id is not "
 		    "valid");
-	if (r_u32(b, "form version", &r->form_version) == -1)
-		return -1;
+	if (buf_get_u32(rd, &r->form_version) == -1)
+		return truncated(b, "form version");
 	if (r->form_version < 1)
 		return err_setc(b->e, ERR_DATA, "record: form version 0 is "
 		    "not valid");
-	if (r_take(b, FORM_HASH_BYTES, "form hash", &q) == -1)
-		return -1;
-	memcpy(r->form_hash, q, FORM_HASH_BYTES);
-	if (r_u8(b, "language length", &n8) == -1 ||
-	    r_str(b, n8, "language", &r->lang) == -1)
+	if (buf_get(rd, r->form_hash, FORM_HASH_BYTES) == -1)
+		return truncated(b, "form hash");
+	if (r_str8(b, "language length", "language", &r->lang, &n8) == -1)
 		return -1;
 	if (!valid_lang(r->lang, n8))
 		return err_setc(b->e, ERR_DATA, "record: the language code is "
 		    "not valid");
-	if (r_u16(b, "answer count", &n16) == -1)
-		return -1;
+	if (buf_get_u16(rd, &n16) == -1)
+		return truncated(b, "answer count");
 	if (n16 > FORM_MAX_QUESTIONS)
 		return err_setc(b->e, ERR_DATA, "record: %u answers, at most "
 		    "%d allowed",
 		    (unsigned)n16, FORM_MAX_QUESTIONS);
 	/* Each answer takes at least one byte: a count the input cannot
 	 * hold is refused before allocating for it. */
-	if (n16 > b->len - b->off)
+	if (n16 > buf_rd_left(rd))
 		return err_setc(b->e, ERR_DATA,
 		    "record: truncated: %u answers cannot fit "
 		    "in the %zu bytes left",
-		    (unsigned)n16, b->len - b->off);
+		    (unsigned)n16, buf_rd_left(rd));
 	r->nanswers = n16;
 	if (n16 > 0)
 		r->answers = xcalloc(n16, sizeof *r->answers);
 	for (i = 0; i < r->nanswers; i++)
 		if (decode_answer(b, i, &r->answers[i]) == -1)
 			return -1;
-	if (b->off != b->len)
+	if (buf_rd_left(rd) != 0)
 		return err_setc(b->e, ERR_DATA,
 		    "record: %zu trailing byte%s after the "
 		    "last answer",
-		    b->len - b->off, b->len - b->off == 1 ? "" : "s");
+		    buf_rd_left(rd), buf_rd_left(rd) == 1 ? "" : "s");
 	return 0;
 }
 
 int
 record_decode(struct record *r, const uint8_t *buf, size_t len, struct err *e)
 {
-	struct rbuf b = {buf, len, 0, e};
+	struct rbuf b;
 
+	buf_rd_init(&b.r, buf, len);
+	b.e = e;
 	memset(r, 0, sizeof *r);
 	if (decode(r, &b) == -1) {
 		record_free(r);

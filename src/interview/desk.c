@@ -130,6 +130,13 @@ desk_resume(struct desk *d, const uint8_t id[OUTBOX_ID_BYTES],
 		return -1;
 	memcpy(d->draft_id, id, OUTBOX_ID_BYTES);
 	d->has_draft = 1;
+	/* A draft of an older layout (version 1, little-endian) is written
+	 * back in today's at once; if that fails, the next save does it. */
+	if (in.version < SESSION_DRAFT_VERSION) {
+		struct err e2;
+
+		(void)desk_save(d, *s, &e2);
+	}
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
 
@@ -518,84 +519,11 @@ session_to_record(const struct session *s, struct record *r)
 
 /* --- the draft ------------------------------------------------------- */
 
-struct wbuf {
-	uint8_t *p;
-	size_t len, cap;
-};
-
-/* Grow by copying into fresh memory and wiping the old: drafts hold
- * answers, and realloc would leave copies behind in freed memory. */
-static void
-wb_put(struct wbuf *w, const void *src, size_t n)
-{
-	uint8_t *np;
-	size_t cap;
-
-	if (w->len + n > w->cap) {
-		cap = w->cap ? w->cap : 256;
-		while (cap < w->len + n)
-			cap *= 2;
-		np = xmalloc(cap);
-		if (w->len)
-			memcpy(np, w->p, w->len);
-		xfree_wipe(w->p, w->cap);
-		w->p = np;
-		w->cap = cap;
-	}
-	memcpy(w->p + w->len, src, n);
-	w->len += n;
-}
-
-static void
-wb_u8(struct wbuf *w, uint8_t v)
-{
-	wb_put(w, &v, 1);
-}
-
-static void
-wb_u16(struct wbuf *w, uint16_t v)
-{
-	uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
-
-	wb_put(w, b, 2);
-}
-
-static void
-wb_u32(struct wbuf *w, uint32_t v)
-{
-	uint8_t b[4];
-	int i;
-
-	for (i = 0; i < 4; i++)
-		b[i] = (uint8_t)(v >> (8 * i));
-	wb_put(w, b, 4);
-}
-
-static void
-wb_u64(struct wbuf *w, uint64_t v)
-{
-	uint8_t b[8];
-	int i;
-
-	for (i = 0; i < 8; i++)
-		b[i] = (uint8_t)(v >> (8 * i));
-	wb_put(w, b, 8);
-}
-
-/* A short string: one length byte, then the bytes. */
-static void
-wb_str8(struct wbuf *w, const char *s)
-{
-	size_t n = strlen(s);
-
-	wb_u8(w, (uint8_t)n);
-	wb_put(w, s, n);
-}
-
-/* The draft, version 1. Integers little-endian; str8 is one length byte
- * then that many bytes. Only this file reads and writes it (the outbox
- * encrypts it whole), so it is documented here, not in a man page.
- *   "AVSD"  u8 version (1)
+/* The draft, version 2. Integers big-endian (util/buf, like every other
+ * format); str8 is one length byte then that many bytes. Only this file
+ * reads and writes it (the outbox encrypts it whole), so it is documented
+ * here, not in a man page.
+ *   "AVSD"  u8 version (2)
  *   str8 form id   u32 form version   32 bytes form hash
  *   str8 unit   str8 language   u16 year   u8 quarter (0 = the year)
  *   u32 answered   u32 total            (what the start screen shows)
@@ -603,137 +531,117 @@ wb_str8(struct wbuf *w, const char *s)
  *   u32 number of questions (= the form's), then per question:
  *     u8 state   u8 other   u8 warned   u32 num   u64 choices
  *     u32 text length, then the UTF-8 text
+ * Version 1 is the same layout with little-endian integers (drafts saved
+ * before the one codec): it is still read, and written back as version 2
+ * when it is opened (session_info.version tells the caller).
  * session_decode refuses anything else, including trailing bytes. */
 void
 session_encode(const struct session *s, uint8_t **out, size_t *len)
 {
 	const struct form *f = s->f;
-	struct wbuf w = { NULL, 0, 0 };
+	struct buf w = BUF_INIT;
 	size_t q, idx, total, n;
 	const struct form_answer *a;
-	uint8_t *res;
 
 	session_progress(s, &idx, &total);
-	wb_put(&w, SESSION_DRAFT_MAGIC, 4);
-	wb_u8(&w, SESSION_DRAFT_VERSION);
-	wb_str8(&w, f->id);
-	wb_u32(&w, f->version);
-	wb_put(&w, f->hash, FORM_HASH_BYTES);
-	wb_str8(&w, s->unit);
-	wb_str8(&w, f->langs[s->lang]);
-	wb_u16(&w, s->year);
-	wb_u8(&w, s->quarter);
-	wb_u32(&w, (uint32_t)session_answered(s));
-	wb_u32(&w, (uint32_t)total);
-	wb_u8(&w, (uint8_t)s->where);
-	wb_u32(&w, (uint32_t)s->pos);
-	wb_u8(&w, (uint8_t)s->reviewed);
-	wb_u32(&w, (uint32_t)f->nquestions);
+	buf_put(&w, SESSION_DRAFT_MAGIC, 4);
+	buf_put_u8(&w, SESSION_DRAFT_VERSION);
+	/* ids, units and language tags are at most 64 bytes (form.c,
+	 * session_new): they fit str8 */
+	(void)!buf_put_str8(&w, f->id, strlen(f->id));
+	buf_put_u32(&w, f->version);
+	buf_put(&w, f->hash, FORM_HASH_BYTES);
+	(void)!buf_put_str8(&w, s->unit, strlen(s->unit));
+	(void)!buf_put_str8(&w, f->langs[s->lang], strlen(f->langs[s->lang]));
+	buf_put_u16(&w, s->year);
+	buf_put_u8(&w, s->quarter);
+	buf_put_u32(&w, (uint32_t)session_answered(s));
+	buf_put_u32(&w, (uint32_t)total);
+	buf_put_u8(&w, (uint8_t)s->where);
+	buf_put_u32(&w, (uint32_t)s->pos);
+	buf_put_u8(&w, (uint8_t)s->reviewed);
+	buf_put_u32(&w, (uint32_t)f->nquestions);
 	for (q = 0; q < f->nquestions; q++) {
 		a = &s->ans[q];
-		wb_u8(&w, a->state);
-		wb_u8(&w, a->other);
-		wb_u8(&w, s->warned[q]);
-		wb_u32(&w, (uint32_t)a->num);
-		wb_u64(&w, a->choices);
+		buf_put_u8(&w, a->state);
+		buf_put_u8(&w, a->other);
+		buf_put_u8(&w, s->warned[q]);
+		buf_put_u32(&w, (uint32_t)a->num);
+		buf_put_u64(&w, a->choices);
 		n = a->text ? strlen(a->text) : 0;
-		wb_u32(&w, (uint32_t)n);
-		if (n)
-			wb_put(&w, a->text, n);
+		(void)!buf_put_str32(&w, a->text, n);
 	}
-	/* Hand back an exact-size copy so that len is what the caller
-	 * wipes; the working buffer is wiped here. */
-	res = xmalloc(w.len);
-	memcpy(res, w.p, w.len);
-	*out = res;
-	*len = w.len;
-	xfree_wipe(w.p, w.cap);
+	/* An exact-size copy, so that len is what the caller wipes; the
+	 * working buffer is wiped here. */
+	*out = buf_steal(&w, len);
 }
 
+/* A draft reader: big-endian (version 2) or, for a version 1 draft,
+ * the same numbers with their bytes the other way round. A failed read
+ * gives 0 and leaves the reader failed (tested once per group). */
 struct rbuf {
-	const uint8_t *p;
-	size_t len, off;
-	int bad;
+	struct buf_rd r;
+	int le;
 };
 
-static const uint8_t *
-rb_get(struct rbuf *r, size_t n)
-{
-	const uint8_t *p;
-
-	if (r->bad || r->len - r->off < n) {
-		r->bad = 1;
-		return NULL;
-	}
-	p = r->p + r->off;
-	r->off += n;
-	return p;
-}
-
 static uint8_t
-rb_u8(struct rbuf *r)
+rb_u8(struct rbuf *d)
 {
-	const uint8_t *p = rb_get(r, 1);
+	uint8_t v = 0;
 
-	return p ? p[0] : 0;
+	(void)buf_get_u8(&d->r, &v);
+	return v;
 }
 
 static uint16_t
-rb_u16(struct rbuf *r)
+rb_u16(struct rbuf *d)
 {
-	const uint8_t *p = rb_get(r, 2);
+	uint16_t v = 0;
 
-	return p ? (uint16_t)(p[0] | (p[1] << 8)) : 0;
+	(void)buf_get_u16(&d->r, &v);
+	return d->le ? (uint16_t)(v >> 8 | v << 8) : v;
 }
 
 static uint32_t
-rb_u32(struct rbuf *r)
+rb_u32(struct rbuf *d)
 {
-	const uint8_t *p = rb_get(r, 4);
+	uint32_t v = 0;
 
-	return p ? (uint32_t)p[0] | (uint32_t)p[1] << 8 |
-	    (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24 : 0;
+	(void)buf_get_u32(&d->r, &v);
+	return d->le ? __builtin_bswap32(v) : v;
 }
 
 static uint64_t
-rb_u64(struct rbuf *r)
+rb_u64(struct rbuf *d)
 {
-	const uint8_t *p = rb_get(r, 8);
 	uint64_t v = 0;
-	int i;
 
-	if (p == NULL)
-		return 0;
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
+	(void)buf_get_u64(&d->r, &v);
+	return d->le ? __builtin_bswap64(v) : v;
 }
 
 /* A short string of lo..hi bytes into out (hi + 1 bytes): printable
  * ASCII for ids and language tags, clean UTF-8 for unit codes. */
 static int
-rb_str8(struct rbuf *r, char *out, size_t lo, size_t hi, int utf8)
+rb_str8(struct rbuf *d, char *out, size_t lo, size_t hi, int utf8)
 {
-	size_t n = rb_u8(r), i;
 	const uint8_t *p;
+	size_t n, i;
 
-	if (r->bad || n < lo || n > hi || (p = rb_get(r, n)) == NULL) {
-		r->bad = 1;
-		return -1;
-	}
+	if (buf_get_str8(&d->r, hi, &p, &n) == -1 || n < lo)
+		goto bad;
 	if (utf8 && (memchr(p, '\0', n) != NULL ||
-	    !utf8_clean((const char *)p, n, 0, NULL, NULL))) {
-		r->bad = 1;
-		return -1;
-	}
+	    !utf8_clean((const char *)p, n, 0, NULL, NULL)))
+		goto bad;
 	for (i = 0; !utf8 && i < n; i++)
-		if (p[i] <= 0x20 || p[i] >= 0x7f) {
-			r->bad = 1;
-			return -1;
-		}
+		if (p[i] <= 0x20 || p[i] >= 0x7f)
+			goto bad;
 	memcpy(out, p, n);
 	out[n] = '\0';
 	return 0;
+bad:
+	buf_rd_fail(&d->r);
+	return -1;
 }
 
 /* The header shared by session_peek and session_decode. */
@@ -743,17 +651,18 @@ draft_header(struct rbuf *r, struct session_info *in, struct err *e)
 	const uint8_t *p;
 
 	memset(in, 0, sizeof *in);
-	if ((p = rb_get(r, 4)) == NULL ||
+	if (buf_get_ptr(&r->r, 4, &p) == -1 ||
 	    memcmp(p, SESSION_DRAFT_MAGIC, 4) != 0)
 		return err_setc(e, ERR_DATA, "draft: not a draft");
-	if (rb_u8(r) != SESSION_DRAFT_VERSION)
+	in->version = rb_u8(r);
+	if (in->version < 1 || in->version > SESSION_DRAFT_VERSION)
 		return err_setc(e, ERR_DATA, "draft: unknown draft version");
+	r->le = in->version == 1;
 	if (rb_str8(r, in->form_id, 1, 64, 0) == -1)
 		return err_setc(e, ERR_DATA, "draft: bad form id");
 	in->form_version = rb_u32(r);
-	if ((p = rb_get(r, FORM_HASH_BYTES)) == NULL)
+	if (buf_get(&r->r, in->form_hash, FORM_HASH_BYTES) == -1)
 		return err_setc(e, ERR_DATA, "draft: truncated");
-	memcpy(in->form_hash, p, FORM_HASH_BYTES);
 	if (rb_str8(r, in->unit, 1, SESSION_UNIT_MAX, 1) == -1)
 		return err_setc(e, ERR_DATA, "draft: bad unit code");
 	if (rb_str8(r, in->lang, 2, 3, 0) == -1)
@@ -762,7 +671,7 @@ draft_header(struct rbuf *r, struct session_info *in, struct err *e)
 	in->quarter = rb_u8(r);
 	in->answered = rb_u32(r);
 	in->total = rb_u32(r);
-	if (r->bad)
+	if (buf_rd_failed(&r->r))
 		return err_setc(e, ERR_DATA, "draft: truncated");
 	if (in->quarter > 4)
 		return err_setc(e, ERR_DATA, "draft: bad quarter %u",
@@ -776,8 +685,9 @@ int
 session_peek(const uint8_t *buf, size_t len, struct session_info *info,
     struct err *e)
 {
-	struct rbuf r = { buf, len, 0, 0 };
+	struct rbuf r;
 
+	buf_rd_init(&r.r, buf, len);
 	return draft_header(&r, info, e);
 }
 
@@ -797,13 +707,13 @@ draft_answer(struct rbuf *r, const struct form *f, size_t q,
 	a->num = (int32_t)rb_u32(r);
 	a->choices = rb_u64(r);
 	n = rb_u32(r);
-	if (r->bad)
+	if (buf_rd_failed(&r->r))
 		return err_setc(e, ERR_DATA, "draft: truncated");
 	if (a->state > FORM_ANSWERED || other > 1 || *warned > 1)
 		return err_setc(e, ERR_DATA, "draft: question %s: bad state",
 		    qu->id);
 	a->other = other;
-	if (n > SESSION_TEXT_MAX || (p = rb_get(r, n)) == NULL)
+	if (n > SESSION_TEXT_MAX || buf_get_ptr(&r->r, n, &p) == -1)
 		return err_setc(e, ERR_DATA, "draft: question %s: bad text",
 		    qu->id);
 	if (n > 0) {
@@ -832,7 +742,7 @@ struct session *
 session_decode(const struct form *f, const uint8_t *buf, size_t len,
     struct err *e)
 {
-	struct rbuf r = { buf, len, 0, 0 };
+	struct rbuf r;
 	struct session_info in;
 	struct session *s;
 	size_t q, idx, total;
@@ -840,6 +750,7 @@ session_decode(const struct form *f, const uint8_t *buf, size_t len,
 	uint8_t where, reviewed;
 	uint32_t pos, nq;
 
+	buf_rd_init(&r.r, buf, len);
 	if (draft_header(&r, &in, e) == -1)
 		return NULL;
 	if (strcmp(in.form_id, f->id) != 0 || in.form_version !=
@@ -858,7 +769,7 @@ session_decode(const struct form *f, const uint8_t *buf, size_t len,
 	pos = rb_u32(&r);
 	reviewed = rb_u8(&r);
 	nq = rb_u32(&r);
-	if (r.bad) {
+	if (buf_rd_failed(&r.r)) {
 		err_setc(e, ERR_DATA, "draft: truncated");
 		return NULL;
 	}
@@ -875,9 +786,9 @@ session_decode(const struct form *f, const uint8_t *buf, size_t len,
 	for (q = 0; q < f->nquestions; q++)
 		if (draft_answer(&r, f, q, &s->ans[q], &s->warned[q], e) == -1)
 			goto fail;
-	if (r.off != r.len) {
+	if (buf_rd_left(&r.r) != 0) {
 		err_setc(e, ERR_DATA, "draft: %zu bytes after the end",
-		    r.len - r.off);
+		    buf_rd_left(&r.r));
 		goto fail;
 	}
 	session_update(s);

@@ -28,7 +28,7 @@ enum session_step {
 
 /* Magic and version at the start of an encoded draft. */
 #define SESSION_DRAFT_MAGIC "AVSD"
-#define SESSION_DRAFT_VERSION 1
+#define SESSION_DRAFT_VERSION 2	/* 1: little-endian, still read */
 #define SESSION_UNIT_MAX 64	/* bytes of a unit code */
 
 struct session;
@@ -132,6 +132,8 @@ struct session *session_decode(const struct form *f, const uint8_t *buf,
 
 /* What the home screen shows about a draft before loading its form. */
 struct session_info {
+	uint8_t version;	/* of the draft: below SESSION_DRAFT_VERSION,
+				 * save it again to write it in today's form */
 	char form_id[65];
 	uint32_t form_version;
 	uint8_t form_hash[FORM_HASH_BYTES];

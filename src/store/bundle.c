@@ -9,7 +9,9 @@
 
 #include <sodium.h>
 
+#include "util/buf.h"
 #include "util/fsx.h"
+#include "util/i18n.h"
 #include "util/xmem.h"
 
 #define IOBUF 65536
@@ -24,7 +26,8 @@ struct rd {
 	uint8_t *buf;
 	size_t bpos, blen;
 	uint64_t off;			/* bytes consumed so far */
-	const char *what;		/* "bundle" or "receipt" */
+	int receipt;			/* a receipt, not a bundle */
+	const char *what;		/* "bundle" or "receipt", translated */
 };
 
 struct bundle_writer {
@@ -36,22 +39,6 @@ struct bundle_writer {
 	size_t blen;
 	uint8_t buf[IOBUF];
 };
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
 
 /* Fill the buffer; returns bytes now available, 0 at end, -1 on error. */
 static ssize_t
@@ -73,8 +60,8 @@ rd_fill(struct rd *r, struct err *e)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			err_set(e, "cannot read the %s: %s", r->what,
-			    strerror(errno));
+			err_setc(e, ERR_IO, _("cannot read the %s: %s"),
+			    r->what, strerror(errno));
 			return -1;
 		}
 		r->bpos = 0;
@@ -83,7 +70,8 @@ rd_fill(struct rd *r, struct err *e)
 	}
 }
 
-/* Read exactly n bytes; end of input first is a truncated stream. */
+/* Read exactly n bytes; end of input first is a truncated stream. field
+ * is marked with N_ and translated here. */
 static int
 rd_get(struct rd *r, void *out, size_t n, const char *field, struct err *e)
 {
@@ -93,13 +81,11 @@ rd_get(struct rd *r, void *out, size_t n, const char *field, struct err *e)
 
 	while (n > 0) {
 		if ((have = rd_fill(r, e)) < 0)
-			return BUNDLE_EIO;
-		if (have == 0) {
-			err_set(e, "%s is truncated: it ends at byte %llu, "
-			    "inside the %s", r->what,
-			    (unsigned long long)r->off, field);
-			return BUNDLE_EBAD;
-		}
+			return -1;
+		if (have == 0)
+			return err_setc(e, ERR_DATA, _("%s is truncated: it "
+			    "ends at byte %llu, inside the %s"), r->what,
+			    (unsigned long long)r->off, _(field));
 		take = (size_t)have < n ? (size_t)have : n;
 		memcpy(o, r->buf + r->bpos, take);
 		r->bpos += take;
@@ -117,33 +103,33 @@ rd_end(struct rd *r, struct err *e)
 	ssize_t have;
 
 	if ((have = rd_fill(r, e)) < 0)
-		return BUNDLE_EIO;
-	if (have > 0) {
-		err_set(e, "%s has trailing bytes after byte %llu: it was "
-		    "damaged or altered", r->what,
+		return -1;
+	if (have > 0)
+		return err_setc(e, ERR_DATA, _("%s has trailing bytes after "
+		    "byte %llu: it was damaged or altered"), r->what,
 		    (unsigned long long)r->off);
-		return BUNDLE_EBAD;
-	}
 	return 0;
 }
 
 static void
-rd_init_fd(struct rd *r, int fd, const char *what)
+rd_init_fd(struct rd *r, int fd, int receipt)
 {
 	memset(r, 0, sizeof *r);
 	r->fd = fd;
 	r->buf = xmalloc(IOBUF);
-	r->what = what;
+	r->receipt = receipt;
+	r->what = receipt ? _("receipt") : _("bundle");
 }
 
 static void
-rd_init_mem(struct rd *r, const uint8_t *buf, size_t len, const char *what)
+rd_init_mem(struct rd *r, const uint8_t *buf, size_t len, int receipt)
 {
 	memset(r, 0, sizeof *r);
 	r->fd = -1;
 	r->mem = buf != NULL ? buf : (const uint8_t *)"";
 	r->memlen = len;
-	r->what = what;
+	r->receipt = receipt;
+	r->what = receipt ? _("receipt") : _("bundle");
 }
 
 static void
@@ -159,38 +145,31 @@ rd_header(struct rd *r, const char *magic, uint8_t hdr[HDR_BYTES],
     uint32_t *count, uint32_t want, struct err *e)
 {
 	uint32_t version;
-	int rc, max;
+	int max;
 
-	if ((rc = rd_get(r, hdr, BUNDLE_MAGIC_BYTES, "magic", e)) != 0)
-		return rc;
-	if (memcmp(hdr, magic, BUNDLE_MAGIC_BYTES) != 0) {
-		err_set(e, "not an avslut %s (wrong magic number)", r->what);
-		return BUNDLE_EBAD;
-	}
-	if ((rc = rd_get(r, hdr + 8, 4, "version", e)) != 0)
-		return rc;
-	version = get32(hdr + 8);
-	max = strcmp(r->what, "bundle") == 0 ? BUNDLE_VERSION :
-	    RECEIPT_VERSION_KEYED;
-	if (version > (uint32_t)max) {
-		err_setc(e, ERR_DATA, "%s version %lu is newer than this "
-		    "program understands (%d): update avslut", r->what,
+	if (rd_get(r, hdr, BUNDLE_MAGIC_BYTES, N_("magic"), e) != 0)
+		return -1;
+	if (memcmp(hdr, magic, BUNDLE_MAGIC_BYTES) != 0)
+		return err_setc(e, ERR_DATA, _("not an avslut %s (wrong magic "
+		    "number)"), r->what);
+	if (rd_get(r, hdr + 8, 4, N_("version number"), e) != 0)
+		return -1;
+	version = buf_load_u32(hdr + 8);
+	max = r->receipt ? RECEIPT_VERSION_KEYED : BUNDLE_VERSION;
+	if (version > (uint32_t)max)
+		return err_setc(e, ERR_DATA, _("%s version %lu is newer than "
+		    "this program understands (%d): update avslut"), r->what,
 		    (unsigned long)version, max);
-		return BUNDLE_EBAD;
-	}
-	if (version != want) {
-		err_set(e, "%s version %lu is not valid", r->what,
-		    (unsigned long)version);
-		return BUNDLE_EBAD;
-	}
-	if ((rc = rd_get(r, hdr + 12, 4, "count", e)) != 0)
-		return rc;
-	*count = get32(hdr + 12);
-	if (*count > BUNDLE_MAX_COUNT) {
-		err_set(e, "%s claims %lu envelopes, more than the %d allowed",
-		    r->what, (unsigned long)*count, BUNDLE_MAX_COUNT);
-		return BUNDLE_EBAD;
-	}
+	if (version != want)
+		return err_setc(e, ERR_DATA, _("%s version %lu is not valid"),
+		    r->what, (unsigned long)version);
+	if (rd_get(r, hdr + 12, 4, N_("count"), e) != 0)
+		return -1;
+	*count = buf_load_u32(hdr + 12);
+	if (*count > BUNDLE_MAX_COUNT)
+		return err_setc(e, ERR_DATA, _("%s claims %lu envelopes, more "
+		    "than the %d allowed"), r->what, (unsigned long)*count,
+		    BUNDLE_MAX_COUNT);
 	return 0;
 }
 
@@ -218,9 +197,10 @@ check_unique(const struct bundle *b, struct err *e)
 	for (i = 1; i < b->n && rc == 0; i++)
 		if (memcmp(ids + (i - 1) * BUNDLE_ID_BYTES,
 		    ids + i * BUNDLE_ID_BYTES, BUNDLE_ID_BYTES) == 0)
-			rc = err_set(e, "bundle repeats an envelope id");
+			rc = err_setc(e, ERR_DATA, _("bundle repeats an "
+			    "envelope id"));
 	free(ids);
-	return rc == 0 ? 0 : BUNDLE_EBAD;
+	return rc;
 }
 
 /* Parse and verify; *b is filled only on success. */
@@ -245,24 +225,23 @@ bundle_parse(struct rd *r, struct bundle *b, struct err *e)
 	for (i = 0; i < count; i++) {
 		struct bundle_env *v = &out.envs[i];
 
-		if ((rc = rd_get(r, v->id, BUNDLE_ID_BYTES, "envelope id",
-		    e)) != 0 ||
-		    (rc = rd_get(r, lenb, 4, "envelope length", e)) != 0)
+		if ((rc = rd_get(r, v->id, BUNDLE_ID_BYTES,
+		    N_("envelope id"), e)) != 0 ||
+		    (rc = rd_get(r, lenb, 4, N_("envelope length"), e)) != 0)
 			goto fail;
-		len = get32(lenb);
+		len = buf_load_u32(lenb);
 		if (len == 0 || len > BUNDLE_MAX_ENVELOPE) {
-			err_set(e, "envelope %zu of the bundle claims %lu bytes "
-			    "(allowed 1 to %lu)", i + 1, (unsigned long)len,
+			rc = err_setc(e, ERR_DATA, _("envelope %zu of the "
+			    "bundle claims %lu bytes (allowed 1 to %lu)"),
+			    i + 1, (unsigned long)len,
 			    (unsigned long)BUNDLE_MAX_ENVELOPE);
-			rc = BUNDLE_EBAD;
 			goto fail;
 		}
 		total += BUNDLE_ID_BYTES + 4 + (uint64_t)len;
 		if (total + BUNDLE_PK_BYTES + BUNDLE_SIG_BYTES >
 		    BUNDLE_MAX_BYTES) {
-			err_set(e, "bundle is larger than %u bytes",
-			    BUNDLE_MAX_BYTES);
-			rc = BUNDLE_EBAD;
+			rc = err_setc(e, ERR_DATA, _("bundle is larger than "
+			    "%u bytes"), BUNDLE_MAX_BYTES);
 			goto fail;
 		}
 		crypto_sign_update(&st, v->id, BUNDLE_ID_BYTES);
@@ -270,21 +249,20 @@ bundle_parse(struct rd *r, struct bundle *b, struct err *e)
 		v->data = xmalloc(len);
 		v->len = len;
 		out.n = i + 1;
-		if ((rc = rd_get(r, v->data, len, "envelope", e)) != 0)
+		if ((rc = rd_get(r, v->data, len, N_("envelope"), e)) != 0)
 			goto fail;
 		crypto_sign_update(&st, v->data, len);
 	}
-	if ((rc = rd_get(r, out.signer, BUNDLE_PK_BYTES, "signer's key",
-	    e)) != 0)
+	if ((rc = rd_get(r, out.signer, BUNDLE_PK_BYTES,
+	    N_("signer's key"), e)) != 0)
 		goto fail;
 	crypto_sign_update(&st, out.signer, BUNDLE_PK_BYTES);
-	if ((rc = rd_get(r, sig, sizeof sig, "signature", e)) != 0 ||
+	if ((rc = rd_get(r, sig, sizeof sig, N_("signature"), e)) != 0 ||
 	    (rc = rd_end(r, e)) != 0)
 		goto fail;
 	if (crypto_sign_final_verify(&st, sig, out.signer) != 0) {
-		err_set(e, "bundle signature does not verify: the bundle was "
-		    "damaged or altered");
-		rc = BUNDLE_EBAD;
+		rc = err_setc(e, ERR_DATA, _("bundle signature does not "
+		    "verify: the bundle was damaged or altered"));
 		goto fail;
 	}
 	if ((rc = check_unique(&out, e)) != 0)
@@ -302,7 +280,7 @@ bundle_read(int fd, struct bundle *b, struct err *e)
 	struct rd r;
 	int rc;
 
-	rd_init_fd(&r, fd, "bundle");
+	rd_init_fd(&r, fd, 0);
 	rc = bundle_parse(&r, b, e);
 	rd_done(&r);
 	return rc;
@@ -314,7 +292,7 @@ bundle_read_buf(const uint8_t *buf, size_t len, struct bundle *b,
 {
 	struct rd r;
 
-	rd_init_mem(&r, buf, len, "bundle");
+	rd_init_mem(&r, buf, len, 0);
 	return bundle_parse(&r, b, e);
 }
 
@@ -378,14 +356,14 @@ bundle_writer_new(int fd, size_t count, const uint8_t sk[BUNDLE_SK_BYTES],
 	uint8_t hdr[HDR_BYTES];
 
 	if (count > BUNDLE_MAX_COUNT) {
-		err_set(e, "too many envelopes for one bundle (%zu, at most "
-		    "%d)", count, BUNDLE_MAX_COUNT);
+		err_setc(e, ERR_DATA, _("too many envelopes for one bundle "
+		    "(%zu, at most %d)"), count, BUNDLE_MAX_COUNT);
 		return NULL;
 	}
 	w = xcalloc(1, sizeof *w);
 	if ((w->sk = sodium_malloc(BUNDLE_SK_BYTES)) == NULL) {
 		free(w);
-		err_set(e, "out of secure memory");
+		err_setc(e, ERR_SOFTWARE, _("out of secure memory"));
 		return NULL;
 	}
 	memcpy(w->sk, sk, BUNDLE_SK_BYTES);
@@ -394,8 +372,8 @@ bundle_writer_new(int fd, size_t count, const uint8_t sk[BUNDLE_SK_BYTES],
 	w->total = HDR_BYTES;
 	crypto_sign_init(&w->st);
 	memcpy(hdr, BUNDLE_MAGIC, BUNDLE_MAGIC_BYTES);
-	put32(hdr + 8, BUNDLE_VERSION);
-	put32(hdr + 12, (uint32_t)count);
+	buf_store_u32(hdr + 8, BUNDLE_VERSION);
+	buf_store_u32(hdr + 12, (uint32_t)count);
 	if (wr_put(w, hdr, sizeof hdr, 1, e) != 0) {
 		bundle_writer_abort(w);
 		return NULL;
@@ -410,17 +388,18 @@ bundle_writer_add(struct bundle_writer *w, const uint8_t *id,
 	uint8_t lenb[4];
 
 	if (w->added == w->count)
-		return err_set(e, "bundle writer: more envelopes than the "
-		    "count (%zu)", w->count);
+		return err_setc(e, ERR_SOFTWARE, _("bundle writer: more "
+		    "envelopes than the count (%zu)"), w->count);
 	if (len == 0 || len > BUNDLE_MAX_ENVELOPE)
-		return err_set(e, "envelope of %zu bytes cannot go in a "
-		    "bundle (1 to %lu)", len,
+		return err_setc(e, ERR_DATA, _("envelope of %zu bytes cannot "
+		    "go in a bundle (1 to %lu)"), len,
 		    (unsigned long)BUNDLE_MAX_ENVELOPE);
 	w->total += BUNDLE_ID_BYTES + 4 + (uint64_t)len;
 	if (w->total + BUNDLE_PK_BYTES + BUNDLE_SIG_BYTES > BUNDLE_MAX_BYTES)
-		return err_set(e, "bundle would be larger than %u bytes: send "
-		    "fewer envelopes at a time", BUNDLE_MAX_BYTES);
-	put32(lenb, (uint32_t)len);
+		return err_setc(e, ERR_DATA, _("bundle would be larger than %u "
+		    "bytes: send fewer envelopes at a time"),
+		    BUNDLE_MAX_BYTES);
+	buf_store_u32(lenb, (uint32_t)len);
 	if (wr_put(w, id, BUNDLE_ID_BYTES, 1, e) != 0 ||
 	    wr_put(w, lenb, 4, 1, e) != 0 || wr_put(w, data, len, 1, e) != 0)
 		return -1;
@@ -436,14 +415,14 @@ bundle_writer_finish(struct bundle_writer *w, struct err *e)
 	int rc = -1;
 
 	if (w->added != w->count) {
-		err_set(e, "bundle writer: %zu envelopes added, %zu announced",
-		    w->added, w->count);
+		err_setc(e, ERR_SOFTWARE, _("bundle writer: %zu envelopes "
+		    "added, %zu announced"), w->added, w->count);
 		goto out;
 	}
 	if (wr_put(w, pk, BUNDLE_PK_BYTES, 1, e) != 0)
 		goto out;
 	if (crypto_sign_final_create(&w->st, sig, NULL, w->sk) != 0) {
-		err_set(e, "cannot sign the bundle");
+		err_setc(e, ERR_SOFTWARE, _("cannot sign the bundle"));
 		goto out;
 	}
 	if (wr_put(w, sig, sizeof sig, 0, e) != 0 || wr_flush(w, e) != 0)
@@ -484,30 +463,38 @@ bundle_write(int fd, const struct bundle_env *envs, size_t n,
 
 /* --- receipts ------------------------------------------------------------ */
 
+/* The checksum after everything written so far (room reserved, so the
+ * data does not move while it is hashed). */
+static void
+receipt_sum(struct buf *w)
+{
+	size_t n = buf_len(w);
+
+	buf_reserve(w, BUNDLE_HASH_BYTES);
+	crypto_generichash(buf_append(w, BUNDLE_HASH_BYTES),
+	    BUNDLE_HASH_BYTES, buf_data(w), n, NULL, 0);
+}
+
 int
 bundle_receipt_encode(const struct bundle_ack *acks, size_t n,
     uint8_t **out, size_t *len, struct err *e)
 {
-	uint8_t *p;
-	size_t i, sz;
+	struct buf w = BUF_INIT;
+	size_t i;
 
 	if (n > BUNDLE_MAX_COUNT)
-		return err_set(e, "too many envelopes for one receipt");
-	sz = HDR_BYTES + n * ACK_BYTES + BUNDLE_HASH_BYTES;
-	p = xmalloc(sz);
-	memcpy(p, RECEIPT_MAGIC, BUNDLE_MAGIC_BYTES);
-	put32(p + 8, BUNDLE_VERSION);
-	put32(p + 12, (uint32_t)n);
+		return err_setc(e, ERR_DATA, _("too many envelopes for one "
+		    "receipt"));
+	buf_reserve(&w, HDR_BYTES + n * ACK_BYTES + BUNDLE_HASH_BYTES);
+	buf_put(&w, RECEIPT_MAGIC, BUNDLE_MAGIC_BYTES);
+	buf_put_u32(&w, BUNDLE_VERSION);
+	buf_put_u32(&w, (uint32_t)n);
 	for (i = 0; i < n; i++) {
-		memcpy(p + HDR_BYTES + i * ACK_BYTES, acks[i].id,
-		    BUNDLE_ID_BYTES);
-		memcpy(p + HDR_BYTES + i * ACK_BYTES + BUNDLE_ID_BYTES,
-		    acks[i].hash, BUNDLE_HASH_BYTES);
+		buf_put(&w, acks[i].id, BUNDLE_ID_BYTES);
+		buf_put(&w, acks[i].hash, BUNDLE_HASH_BYTES);
 	}
-	crypto_generichash(p + sz - BUNDLE_HASH_BYTES, BUNDLE_HASH_BYTES, p,
-	    sz - BUNDLE_HASH_BYTES, NULL, 0);
-	*out = p;
-	*len = sz;
+	receipt_sum(&w);
+	*out = buf_steal(&w, len);
 	return 0;
 }
 
@@ -544,22 +531,21 @@ receipt_parse(struct rd *r, struct bundle_ack **acks, size_t *n,
 	crypto_generichash_update(&st, hdr, sizeof hdr);
 	a = xcalloc(count > 0 ? count : 1, sizeof *a);
 	for (i = 0; i < count; i++) {
-		if ((rc = rd_get(r, a[i].id, BUNDLE_ID_BYTES, "envelope id",
-		    e)) != 0 ||
+		if ((rc = rd_get(r, a[i].id, BUNDLE_ID_BYTES,
+		    N_("envelope id"), e)) != 0 ||
 		    (rc = rd_get(r, a[i].hash, BUNDLE_HASH_BYTES,
-		    "envelope hash", e)) != 0)
+		    N_("envelope hash"), e)) != 0)
 			goto fail;
 		crypto_generichash_update(&st, a[i].id, BUNDLE_ID_BYTES);
 		crypto_generichash_update(&st, a[i].hash, BUNDLE_HASH_BYTES);
 	}
-	if ((rc = rd_get(r, sum, sizeof sum, "checksum", e)) != 0 ||
+	if ((rc = rd_get(r, sum, sizeof sum, N_("checksum"), e)) != 0 ||
 	    (rc = rd_end(r, e)) != 0)
 		goto fail;
 	crypto_generichash_final(&st, want, sizeof want);
 	if (sodium_memcmp(sum, want, sizeof sum) != 0) {
-		err_set(e, "receipt checksum does not match: the receipt was "
-		    "damaged");
-		rc = BUNDLE_EBAD;
+		rc = err_setc(e, ERR_DATA, _("receipt checksum does not match: "
+		    "the receipt was damaged"));
 		goto fail;
 	}
 	*acks = a;
@@ -577,7 +563,7 @@ bundle_receipt_read(int fd, struct bundle_ack **acks, size_t *n,
 	struct rd r;
 	int rc;
 
-	rd_init_fd(&r, fd, "receipt");
+	rd_init_fd(&r, fd, 1);
 	rc = receipt_parse(&r, acks, n, e);
 	rd_done(&r);
 	return rc;
@@ -589,7 +575,7 @@ bundle_receipt_read_buf(const uint8_t *buf, size_t len,
 {
 	struct rd r;
 
-	rd_init_mem(&r, buf, len, "receipt");
+	rd_init_mem(&r, buf, len, 1);
 	return receipt_parse(&r, acks, n, e);
 }
 
@@ -633,29 +619,28 @@ bundle_receipt_encode_keyed(const struct bundle_ack *acks, size_t n,
     struct err *e)
 {
 	struct bundle_kack *k;
-	uint8_t *p;
-	size_t i, sz;
+	struct buf w = BUF_INIT;
+	size_t i;
 
 	if (n > BUNDLE_MAX_COUNT)
-		return err_setc(e, ERR_DATA, "too many envelopes for one "
-		    "receipt");
+		return err_setc(e, ERR_DATA, _("too many envelopes for one "
+		    "receipt"));
 	k = xcalloc(n ? n : 1, sizeof *k);
 	for (i = 0; i < n; i++)
 		bundle_receipt_mac(key, acks[i].id, acks[i].hash, &k[i]);
 	/* Sorted by digest: not even the order of the ids shows. */
 	qsort(k, n, sizeof *k, kack_cmp);
-	sz = HDR_BYTES + n * KACK_BYTES + BUNDLE_HASH_BYTES;
-	p = xmalloc(sz);
-	memcpy(p, RECEIPT_MAGIC, BUNDLE_MAGIC_BYTES);
-	put32(p + 8, RECEIPT_VERSION_KEYED);
-	put32(p + 12, (uint32_t)n);
-	for (i = 0; i < n; i++)
-		memcpy(p + HDR_BYTES + i * KACK_BYTES, &k[i], KACK_BYTES);
-	crypto_generichash(p + sz - BUNDLE_HASH_BYTES, BUNDLE_HASH_BYTES, p,
-	    sz - BUNDLE_HASH_BYTES, NULL, 0);
+	buf_reserve(&w, HDR_BYTES + n * KACK_BYTES + BUNDLE_HASH_BYTES);
+	buf_put(&w, RECEIPT_MAGIC, BUNDLE_MAGIC_BYTES);
+	buf_put_u32(&w, RECEIPT_VERSION_KEYED);
+	buf_put_u32(&w, (uint32_t)n);
+	for (i = 0; i < n; i++) {
+		buf_put(&w, k[i].idmac, BUNDLE_HASH_BYTES);
+		buf_put(&w, k[i].envmac, BUNDLE_HASH_BYTES);
+	}
+	receipt_sum(&w);
 	free(k);
-	*out = p;
-	*len = sz;
+	*out = buf_steal(&w, len);
 	return 0;
 }
 
@@ -665,7 +650,7 @@ bundle_receipt_version(const uint8_t *buf, size_t len)
 	if (len < HDR_BYTES || memcmp(buf, RECEIPT_MAGIC,
 	    BUNDLE_MAGIC_BYTES) != 0)
 		return 0;
-	return (int)get32(buf + 8);
+	return (int)buf_load_u32(buf + 8);
 }
 
 int
@@ -680,7 +665,7 @@ bundle_receipt_read_keyed(const uint8_t *buf, size_t len,
 	struct rd r;
 	int rc;
 
-	rd_init_mem(&r, buf, len, "receipt");
+	rd_init_mem(&r, buf, len, 1);
 	crypto_generichash_init(&st, NULL, 0, BUNDLE_HASH_BYTES);
 	if ((rc = rd_header(&r, RECEIPT_MAGIC, hdr, &count,
 	    RECEIPT_VERSION_KEYED, e)) != 0)
@@ -688,19 +673,18 @@ bundle_receipt_read_keyed(const uint8_t *buf, size_t len,
 	crypto_generichash_update(&st, hdr, sizeof hdr);
 	a = xcalloc(count > 0 ? count : 1, sizeof *a);
 	for (i = 0; i < count; i++) {
-		if ((rc = rd_get(&r, &a[i], KACK_BYTES, "digest", e)) != 0)
+		if ((rc = rd_get(&r, &a[i], KACK_BYTES, N_("digest"), e)) != 0)
 			goto fail;
 		crypto_generichash_update(&st, (const uint8_t *)&a[i],
 		    KACK_BYTES);
 	}
-	if ((rc = rd_get(&r, sum, sizeof sum, "checksum", e)) != 0 ||
+	if ((rc = rd_get(&r, sum, sizeof sum, N_("checksum"), e)) != 0 ||
 	    (rc = rd_end(&r, e)) != 0)
 		goto fail;
 	crypto_generichash_final(&st, want, sizeof want);
 	if (sodium_memcmp(sum, want, sizeof sum) != 0) {
-		err_setc(e, ERR_DATA, "receipt checksum does not match: the "
-		    "receipt was damaged");
-		rc = BUNDLE_EBAD;
+		rc = err_setc(e, ERR_DATA, _("receipt checksum does not match: "
+		    "the receipt was damaged"));
 		goto fail;
 	}
 	*kacks = a;

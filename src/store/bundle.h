@@ -22,10 +22,9 @@
 #define BUNDLE_MAX_COUNT 100000		/* envelopes in one bundle */
 #define BUNDLE_MAX_BYTES (256u * 1024 * 1024)	/* a whole bundle */
 
-/* Result codes besides 0: bad data (tampered, truncated, unsigned, too
- * large) versus an I/O error of the stream itself. */
-#define BUNDLE_EBAD (-1)
-#define BUNDLE_EIO (-2)
+/* Every function that can fail returns 0 or -1 with e's class: ERR_DATA
+ * for bad data (tampered, truncated, unsigned, too large), ERR_IO for an
+ * I/O error of the stream itself (util/err.h). */
 
 struct bundle_env {
 	uint8_t id[BUNDLE_ID_BYTES];
@@ -70,8 +69,8 @@ void bundle_writer_abort(struct bundle_writer *w);
 
 /* Read a whole bundle from fd until end of file, check every length, the
  * magic, the version, that no bytes follow the signature, and verify the
- * signature; fills *b only if all of that holds. Returns 0, BUNDLE_EBAD
- * or BUNDLE_EIO; e says what and where (byte offset). */
+ * signature; fills *b only if all of that holds. Returns 0 or -1 (class
+ * ERR_DATA or ERR_IO); e says what and where (byte offset). */
 int bundle_read(int fd, struct bundle *b, struct err *e)
     __attribute__((warn_unused_result));
 /* The same from memory (tests, fuzzing). */
@@ -91,8 +90,8 @@ int bundle_receipt_write(int fd, const struct bundle_ack *acks, size_t n,
 /* The same bytes in memory (*out newly allocated, caller frees). */
 int bundle_receipt_encode(const struct bundle_ack *acks, size_t n,
     uint8_t **out, size_t *len, struct err *e);
-/* Reads until end of file; *acks newly allocated (caller frees). Same
- * return codes as bundle_read. */
+/* Reads until end of file; *acks newly allocated (caller frees). 0 or
+ * -1 as bundle_read. */
 int bundle_receipt_read(int fd, struct bundle_ack **acks, size_t *n,
     struct err *e) __attribute__((warn_unused_result));
 int bundle_receipt_read_buf(const uint8_t *buf, size_t len,

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/buf.h"
 #include "util/fsx.h"
 #include "util/i18n.h"
 #include "util/paths.h"
@@ -37,29 +38,13 @@ struct slot {
 };
 
 static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static void
 make_header(uint8_t h[SLOT_BYTES])
 {
 	memset(h, 0, SLOT_BYTES);
 	memcpy(h, MAGIC, 8);
-	put32(h + 8, SLOT_VERSION);
-	put32(h + 12, SLOT_BYTES);
-	put32(h + 16, SLOT_COUNT);
+	buf_store_u32(h + 8, SLOT_VERSION);
+	buf_store_u32(h + 12, SLOT_BYTES);
+	buf_store_u32(h + 16, SLOT_COUNT);
 	crypto_generichash(h + CHECK_AT, 16, h, CHECK_AT, NULL, 0);
 }
 
@@ -105,7 +90,7 @@ check_header(struct slot *s, struct err *e)
 		    strerror(errno));
 	if (n != (ssize_t)sizeof h || memcmp(h, MAGIC, 8) != 0)
 		return damaged(s, _("no header"), e);
-	if (get32(h + 8) != SLOT_VERSION)
+	if (buf_load_u32(h + 8) != SLOT_VERSION)
 		return damaged(s, _("unknown version"), e);
 	make_header(want);
 	if (sodium_memcmp(h, want, SLOT_BYTES) != 0)

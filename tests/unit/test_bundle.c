@@ -8,6 +8,7 @@
 
 #include <sys/wait.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,7 +177,7 @@ test_flip_every_byte(void **state)
 		for (bit = 0; bit < 8; bit += 7) {
 			buf[i] ^= (uint8_t)(1u << bit);
 			assert_int_equal(bundle_read_buf(buf, len, &b, &e),
-			    BUNDLE_EBAD);
+			    -1);
 			buf[i] ^= (uint8_t)(1u << bit);
 		}
 	assert_int_equal(bundle_read_buf(buf, len, &b, &e), 0);
@@ -197,13 +198,14 @@ test_truncate_every_length(void **state)
 	(void)state;
 	buf = encode(v, 2, sk, &len);
 	for (i = 0; i < len; i++) {
-		assert_int_equal(bundle_read_buf(buf, i, &b, &e), BUNDLE_EBAD);
+		assert_int_equal(bundle_read_buf(buf, i, &b, &e), -1);
 		assert_non_null(strstr(e.msg, "truncated"));
+		assert_int_equal(e.cls, ERR_DATA);
 	}
 	/* Without its signature, the message says where it ended. */
-	assert_int_equal(bundle_read_buf(buf, len - 64, &b, &e), BUNDLE_EBAD);
+	assert_int_equal(bundle_read_buf(buf, len - 64, &b, &e), -1);
 	assert_non_null(strstr(e.msg, "inside the signature"));
-	assert_int_equal(bundle_read_buf(buf, len - 96, &b, &e), BUNDLE_EBAD);
+	assert_int_equal(bundle_read_buf(buf, len - 96, &b, &e), -1);
 	assert_non_null(strstr(e.msg, "signer's key"));
 	free(buf);
 	free_envs(v, 2);
@@ -222,7 +224,7 @@ test_trailing_bytes(void **state)
 	buf = encode(v, 1, sk, &len);
 	buf = xrealloc(buf, len + 1);
 	buf[len] = 0;
-	assert_int_equal(bundle_read_buf(buf, len + 1, &b, &e), BUNDLE_EBAD);
+	assert_int_equal(bundle_read_buf(buf, len + 1, &b, &e), -1);
 	assert_non_null(strstr(e.msg, "trailing bytes"));
 	free(buf);
 	free_envs(v, 1);
@@ -240,20 +242,20 @@ test_magic_and_version(void **state)
 	(void)state;
 	buf = encode(v, 1, sk, &len);
 	buf[0] = 'X';
-	assert_int_equal(bundle_read_buf(buf, len, &b, &e), BUNDLE_EBAD);
+	assert_int_equal(bundle_read_buf(buf, len, &b, &e), -1);
 	assert_string_equal(e.msg, "not an avslut bundle (wrong magic number)");
 	buf[0] = BUNDLE_MAGIC[0];
 	put32(buf + 8, 2);
-	assert_int_equal(bundle_read_buf(buf, len, &b, &e), BUNDLE_EBAD);
+	assert_int_equal(bundle_read_buf(buf, len, &b, &e), -1);
 	assert_string_equal(e.msg, "bundle version 2 is newer than this "
 	    "program understands (1): update avslut");
 	put32(buf + 8, 0);
-	assert_int_equal(bundle_read_buf(buf, len, &b, &e), BUNDLE_EBAD);
+	assert_int_equal(bundle_read_buf(buf, len, &b, &e), -1);
 	assert_non_null(strstr(e.msg, "version 0 is not valid"));
 	/* A receipt is not a bundle and the other way round. */
 	put32(buf + 8, 1);
 	memcpy(buf, RECEIPT_MAGIC, 8);
-	assert_int_equal(bundle_read_buf(buf, len, &b, &e), BUNDLE_EBAD);
+	assert_int_equal(bundle_read_buf(buf, len, &b, &e), -1);
 	free(buf);
 	free_envs(v, 1);
 }
@@ -270,28 +272,28 @@ test_absurd_lengths(void **state)
 	(void)state;
 	buf = encode(v, 1, sk, &len);
 	put32(buf + 12, 0xffffffffu);		/* count */
-	assert_int_equal(bundle_read_buf(buf, len, &b, &e), BUNDLE_EBAD);
+	assert_int_equal(bundle_read_buf(buf, len, &b, &e), -1);
 	assert_non_null(strstr(e.msg, "claims 4294967295 envelopes"));
 	put32(buf + 12, BUNDLE_MAX_COUNT + 1);
-	assert_int_equal(bundle_read_buf(buf, len, &b, &e), BUNDLE_EBAD);
+	assert_int_equal(bundle_read_buf(buf, len, &b, &e), -1);
 	put32(buf + 12, 1);
 	put32(buf + 16 + 16, 0xffffffffu);	/* envelope length */
-	assert_int_equal(bundle_read_buf(buf, len, &b, &e), BUNDLE_EBAD);
+	assert_int_equal(bundle_read_buf(buf, len, &b, &e), -1);
 	assert_non_null(strstr(e.msg, "envelope 1 of the bundle claims "
 	    "4294967295 bytes"));
 	put32(buf + 16 + 16, 0);
-	assert_int_equal(bundle_read_buf(buf, len, &b, &e), BUNDLE_EBAD);
+	assert_int_equal(bundle_read_buf(buf, len, &b, &e), -1);
 	assert_non_null(strstr(e.msg, "claims 0 bytes"));
 	put32(buf + 16 + 16, BUNDLE_MAX_ENVELOPE + 1);
-	assert_int_equal(bundle_read_buf(buf, len, &b, &e), BUNDLE_EBAD);
+	assert_int_equal(bundle_read_buf(buf, len, &b, &e), -1);
 	/* A length that is within bounds but larger than what follows. */
 	put32(buf + 16 + 16, 1000);
-	assert_int_equal(bundle_read_buf(buf, len, &b, &e), BUNDLE_EBAD);
+	assert_int_equal(bundle_read_buf(buf, len, &b, &e), -1);
 	assert_non_null(strstr(e.msg, "truncated"));
 	/* A count larger than what follows. */
 	put32(buf + 16 + 16, 10);
 	put32(buf + 12, 5);
-	assert_int_equal(bundle_read_buf(buf, len, &b, &e), BUNDLE_EBAD);
+	assert_int_equal(bundle_read_buf(buf, len, &b, &e), -1);
 	free(buf);
 	free_envs(v, 1);
 }
@@ -312,12 +314,12 @@ test_forged(void **state)
 	crypto_sign_keypair(pk2, sk2);
 	buf = encode(v, 2, sk2, &len);
 	memcpy(buf + len - 96, pk, 32);		/* claim to be pk */
-	assert_int_equal(bundle_read_buf(buf, len, &b, &e), BUNDLE_EBAD);
+	assert_int_equal(bundle_read_buf(buf, len, &b, &e), -1);
 	assert_non_null(strstr(e.msg, "signature does not verify"));
 	free(buf);
 	memcpy(v[1].id, v[0].id, 16);
 	buf = encode(v, 2, sk, &len);
-	assert_int_equal(bundle_read_buf(buf, len, &b, &e), BUNDLE_EBAD);
+	assert_int_equal(bundle_read_buf(buf, len, &b, &e), -1);
 	assert_non_null(strstr(e.msg, "repeats an envelope id"));
 	free(buf);
 	free_envs(v, 2);
@@ -365,10 +367,10 @@ test_receipt(void **state)
 	for (i = 0; i < len; i++) {
 		buf[i] ^= 0x10;
 		assert_int_equal(bundle_receipt_read_buf(buf, len, &got, &n,
-		    &e), BUNDLE_EBAD);
+		    &e), -1);
 		buf[i] ^= 0x10;
 		assert_int_equal(bundle_receipt_read_buf(buf, i, &got, &n,
-		    &e), BUNDLE_EBAD);
+		    &e), -1);
 	}
 	free(buf);
 }
@@ -417,7 +419,7 @@ test_receipt_keyed(void **state)
 	assert_int_equal(found, 3);
 	free(got);
 	assert_int_equal(bundle_receipt_read_buf(buf, len, &got1, &n, &e),
-	    BUNDLE_EBAD);
+	    -1);
 	for (i = 0; i < len; i++) {
 		buf[i] ^= 0x10;
 		assert_int_not_equal(bundle_receipt_read_keyed(buf, len, &got,
@@ -429,7 +431,7 @@ test_receipt_keyed(void **state)
 	free(buf);
 	assert_int_equal(bundle_receipt_encode(a, 3, &buf, &len, &e), 0);
 	assert_int_equal(bundle_receipt_read_keyed(buf, len, &got, &n, &e),
-	    BUNDLE_EBAD);
+	    -1);
 	free(buf);
 }
 
@@ -453,8 +455,31 @@ test_receipt_fd(void **state)
 	assert_int_equal(ftruncate(fileno(f), 0), 0);
 	lseek(fileno(f), 0, SEEK_SET);
 	assert_int_equal(bundle_receipt_read(fileno(f), &got, &n, &e),
-	    BUNDLE_EBAD);
+	    -1);
+	assert_int_equal(e.cls, ERR_DATA);
 	fclose(f);
+}
+
+/* A stream that cannot be read is an I/O error, not bad data: the
+ * class tells ingest to exit 74, not 65. */
+static void
+test_read_error_class(void **state)
+{
+	struct bundle b;
+	struct bundle_ack *got;
+	struct err e;
+	size_t n;
+	int fd = open(".", O_RDONLY);	/* read(2) on a folder: EISDIR */
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(bundle_read(fd, &b, &e), -1);
+	assert_int_equal(e.cls, ERR_IO);
+	assert_non_null(strstr(e.msg, "cannot read the bundle"));
+	assert_int_equal(bundle_receipt_read(fd, &got, &n, &e), -1);
+	assert_int_equal(e.cls, ERR_IO);
+	assert_non_null(strstr(e.msg, "cannot read the receipt"));
+	close(fd);
 }
 
 static void
@@ -533,6 +558,7 @@ main(void)
 		cmocka_unit_test(test_receipt),
 		cmocka_unit_test(test_receipt_keyed),
 		cmocka_unit_test(test_receipt_fd),
+		cmocka_unit_test(test_read_error_class),
 		cmocka_unit_test(test_env_hash),
 		cmocka_unit_test(test_signer_refused),
 	};

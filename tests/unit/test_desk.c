@@ -356,6 +356,92 @@ test_no_plaintext(void **state)
 	assert_int_equal(desk_open(&fx->d, fx->dir, &e), 0);
 }
 
+/* Reverse n bytes at p (a big-endian integer to little-endian). */
+static void
+flip(uint8_t *p, size_t n)
+{
+	size_t i;
+	uint8_t t;
+
+	for (i = 0; i < n / 2; i++) {
+		t = p[i];
+		p[i] = p[n - 1 - i];
+		p[n - 1 - i] = t;
+	}
+}
+
+/* A version 2 draft turned into version 1 (the same layout with
+ * little-endian integers, as avslut wrote drafts before util/buf),
+ * following the layout described above session_encode. */
+static void
+to_v1(uint8_t *b, size_t len)
+{
+	size_t o = 5, q, nq, tl;
+
+	b[4] = 1;
+	o += 1 + b[o];				/* form id */
+	flip(b + o, 4);
+	o += 4 + 32;				/* form version, hash */
+	o += 1 + b[o];				/* unit */
+	o += 1 + b[o];				/* language */
+	flip(b + o, 2);
+	o += 2 + 1;				/* year, quarter */
+	flip(b + o, 4);
+	flip(b + o + 4, 4);
+	o += 8 + 1;				/* answered, total, where */
+	flip(b + o, 4);
+	o += 4 + 1;				/* position, reviewed */
+	nq = (size_t)b[o] << 24 | (size_t)b[o + 1] << 16 |
+	    (size_t)b[o + 2] << 8 | b[o + 3];
+	flip(b + o, 4);
+	o += 4;
+	for (q = 0; q < nq; q++) {
+		o += 3;				/* state, other, warned */
+		flip(b + o, 4);
+		flip(b + o + 4, 8);
+		o += 12;			/* num, choices */
+		tl = (size_t)b[o] << 24 | (size_t)b[o + 1] << 16 |
+		    (size_t)b[o + 2] << 8 | b[o + 3];
+		flip(b + o, 4);
+		o += 4 + tl;
+	}
+	assert_int_equal(o, len);
+}
+
+/* A draft saved by an earlier avslut (version 1, little-endian) resumes
+ * with its answers, and is written back as version 2 on resuming. */
+static void
+test_resume_v1_rewritten(void **state)
+{
+	struct fx *fx = *state;
+	struct session *s = answered(fx), *back;
+	uint8_t id[OUTBOX_ID_BYTES], *buf, *v1;
+	size_t len, v1len;
+	struct err e;
+
+	session_encode(s, &v1, &v1len);
+	assert_int_equal(v1[4], 2);
+	to_v1(v1, v1len);
+	assert_int_equal(outbox_draft_new(fx->d.ob, fx->d.prof->draft_key, id,
+	    &e), 0);
+	assert_int_equal(outbox_draft_save(fx->d.ob, fx->d.prof->draft_key,
+	    id, v1, v1len, &e), 0);
+	session_free(s);
+
+	assert_int_equal(desk_resume(&fx->d, id, &back, &e), 0);
+	assert_string_equal(session_answer(back, 0)->text, CANARY);
+	assert_int_equal(session_answer(back, 1)->num, 4);
+	session_free(back);
+	assert_int_equal(outbox_draft_load(fx->d.ob, fx->d.prof->draft_key,
+	    id, &buf, &len, &e), 0);
+	assert_int_equal(len, v1len);
+	assert_int_equal(buf[4], 2);		/* written back as version 2 */
+	assert_memory_not_equal(buf, v1, len);
+	xfree_wipe(buf, len);
+	xfree_wipe(v1, v1len);
+	desk_end(&fx->d);
+}
+
 int
 main(void)
 {
@@ -370,6 +456,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_no_plaintext, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_resume_v1_rewritten,
+		    setup, teardown),
 	};
 
 	if (sodium_init() < 0)
