@@ -41,8 +41,17 @@
 enum { AU_NS, AU_SK, AU_DE, AU_AN };
 #define AU_MAXTERMS 16
 
+struct au_code {
+	const char *code;
+	size_t row;
+};
+
 struct au_tab {
 	const struct gate_table *t;
+	struct au_code *codes;	/* unit rows by code, sorted */
+	size_t ncodes;
+	size_t *colof;		/* question key -> col, AGG_NONE */
+	size_t ncolof;
 	char *label;
 	int base;		/* index of the base table, -1 */
 	int batch;		/* the batch of records new in this table */
@@ -69,6 +78,7 @@ struct audit {
 	size_t nqs;
 	int nbatch;
 	size_t max_list;
+	int no_list, no_certificates;
 };
 
 /* An atom: unit code, batch; the table that brought its records. */
@@ -96,6 +106,8 @@ struct au_target {
 	double omin, omax;	/* seen in feasible solutions */
 	double lo, hi;		/* exact, when exact */
 	int exact;
+	int zero;		/* a cell at 0 in a feasible point: never
+				 * pinned above zero */
 };
 
 /* The LP of one year and question group. */
@@ -105,6 +117,7 @@ struct au_lp {
 	unsigned year;
 	struct au_atom *atoms;
 	size_t natoms;
+	size_t *ah, ahcap;		/* atoms by code and batch: index + 1 */
 	size_t *gq;			/* questions of the group */
 	size_t ngq;
 	int *col;			/* [atom * ngq + i]: first column, 0:
@@ -120,6 +133,23 @@ struct au_lp {
 	size_t ntargets;
 	double k;			/* scratch: a form's known part */
 	uint64_t rng;
+	/* Certificates (see au_certify): a feasible integer point x of the
+	 * whole model and the matrix by columns. */
+	uint64_t *sig;			/* [atom * ngq + i]: the published
+					 * figures counting it, hashed */
+	int has_x;
+	size_t ncols, nrows;
+	double *x;			/* [col] */
+	int *catom, *cq, *cv;		/* [col]: atom, group q, variable */
+	double *cub;			/* [col]: upper bound */
+	int *cst, *crow;		/* by columns: rows of col j are
+					 * crow[cst[j] .. cst[j + 1]) */
+	double *cval;
+	double *act, *rlo, *rhi;	/* [row]: activity at x, bounds */
+	double *rdelta, *tcoef;		/* scratch, zero between uses */
+	int *rtouch;
+	unsigned char *rmark;
+	size_t ntouch;
 };
 
 struct audit *
@@ -129,6 +159,8 @@ audit_new(const struct audit_params *p)
 
 	au->max_list = p != NULL && p->max_list ? p->max_list :
 	    AUDIT_DEFAULT_LIST;
+	au->no_list = p != NULL && p->no_list;
+	au->no_certificates = p != NULL && p->no_certificates;
 	return au;
 }
 
@@ -142,6 +174,8 @@ audit_free(struct audit *au)
 	for (i = 0; i < au->ntabs; i++) {
 		free(au->tabs[i].label);
 		free(au->tabs[i].qk);
+		free(au->tabs[i].codes);
+		free(au->tabs[i].colof);
 	}
 	for (i = 0; i < au->nqs; i++)
 		free(au->qs[i].key);
@@ -356,39 +390,93 @@ au_nvar(const struct au_q *q)
 	return AU_STATES + q->aq->ncat;
 }
 
-static size_t
-au_row_of(const struct gate_table *t, const char *code)
+static int
+au_cmp_code(const void *x, const void *y)
 {
-	size_t r;
+	const struct au_code *a = x, *b = y;
 
-	for (r = 0; r < t->nrows; r++)
-		if (t->rows[r].kind == GATE_ROW_UNIT &&
-		    strcmp(t->rows[r].code, code) == 0)
-			return r;
-	return AGG_NONE;
+	return strcmp(a->code, b->code);
+}
+
+/* The unit row of code in table at, or AGG_NONE (binary search). */
+static size_t
+au_row_of(const struct au_tab *at, const char *code)
+{
+	struct au_code key, *hit;
+
+	key.code = code;
+	hit = bsearch(&key, at->codes, at->ncodes, sizeof(*at->codes),
+	    au_cmp_code);
+	return hit != NULL ? hit->row : AGG_NONE;
 }
 
 /* Column of table tab for question key qi, or AGG_NONE. */
 static size_t
 au_col(const struct au_tab *at, size_t qi)
 {
-	size_t c;
+	return qi < at->ncolof ? at->colof[qi] : AGG_NONE;
+}
 
-	for (c = 0; c < at->t->ncols; c++)
-		if (at->qk[c] == qi)
-			return c;
-	return AGG_NONE;
+/* Lookups of table tab: unit rows by code, columns by question key. */
+static void
+au_tab_index(struct audit *au, struct au_tab *at)
+{
+	size_t r, c;
+
+	free(at->codes);
+	free(at->colof);
+	at->codes = xcalloc(at->t->nrows + 1, sizeof(*at->codes));
+	at->ncodes = 0;
+	for (r = 0; r < at->t->nrows; r++)
+		if (at->t->rows[r].kind == GATE_ROW_UNIT) {
+			at->codes[at->ncodes].code = at->t->rows[r].code;
+			at->codes[at->ncodes++].row = r;
+		}
+	qsort(at->codes, at->ncodes, sizeof(*at->codes), au_cmp_code);
+	at->ncolof = au->nqs;
+	at->colof = xcalloc(au->nqs + 1, sizeof(*at->colof));
+	for (c = 0; c < au->nqs; c++)
+		at->colof[c] = AGG_NONE;
+	for (c = at->t->ncols; c-- > 0;)
+		at->colof[at->qk[c]] = c;
+}
+
+static uint64_t
+au_hash(const char *s, int batch)
+{
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)(unsigned)batch;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
 }
 
 static size_t
 au_atom(struct au_lp *L, const char *code, int batch, size_t tab)
 {
-	size_t i;
+	size_t i, m;
 
-	for (i = 0; i < L->natoms; i++)
+	if (L->natoms * 2 + 2 > L->ahcap) {
+		free(L->ah);
+		L->ahcap = L->ahcap ? L->ahcap * 4 : 256;
+		L->ah = xcalloc(L->ahcap, sizeof(*L->ah));
+		for (i = 0; i < L->natoms; i++) {
+			m = (size_t)au_hash(L->atoms[i].code,
+			    L->atoms[i].batch) & (L->ahcap - 1);
+			while (L->ah[m] != 0)
+				m = (m + 1) & (L->ahcap - 1);
+			L->ah[m] = i + 1;
+		}
+	}
+	m = (size_t)au_hash(code, batch) & (L->ahcap - 1);
+	while (L->ah[m] != 0) {
+		i = L->ah[m] - 1;
 		if (L->atoms[i].batch == batch &&
 		    strcmp(L->atoms[i].code, code) == 0)
 			return i;
+		m = (m + 1) & (L->ahcap - 1);
+	}
+	L->ah[m] = L->natoms + 1;
 	L->atoms = xreallocarray(L->atoms, L->natoms + 1, sizeof(*L->atoms));
 	L->atoms[L->natoms].code = code;
 	L->atoms[L->natoms].batch = batch;
@@ -429,12 +517,12 @@ au_asked(struct au_lp *L, size_t a, size_t i)
 	size_t qi = L->gq[i], c = au_col(tb, qi), r;
 	double n;
 
-	if (c == AGG_NONE || (r = au_row_of(tb->t, at->code)) == AGG_NONE)
+	if (c == AGG_NONE || (r = au_row_of(tb, at->code)) == AGG_NONE)
 		return 0;
 	n = tb->t->asked[r * tb->t->ncols + c];
 	if (tb->base >= 0) {
 		const struct au_tab *bt = &L->au->tabs[tb->base];
-		size_t bc = au_col(bt, qi), br = au_row_of(bt->t, at->code);
+		size_t bc = au_col(bt, qi), br = au_row_of(bt, at->code);
 
 		if (bc != AGG_NONE && br != AGG_NONE)
 			n -= bt->t->asked[br * bt->t->ncols + bc];
@@ -460,7 +548,7 @@ au_vars(struct au_lp *L)
 		for (i = 0; i < L->ngq; i++) {
 			const struct au_q *q = &L->au->qs[L->gq[i]];
 			size_t col = au_col(tb, L->gq[i]);
-			size_t r = au_row_of(tb->t, L->atoms[a].code);
+			size_t r = au_row_of(tb, L->atoms[a].code);
 			double n = au_asked(L, a, i), *k;
 			int first, row;
 
@@ -843,6 +931,562 @@ au_cmp_spread(const void *x, const void *y)
 	return wa < wb ? -1 : wa > wb;
 }
 
+/* ---- certificates -------------------------------------------------------
+ *
+ * Most suppressed cells are decided without an LP. The records' own
+ * figures are a feasible integer point x of the model (read from the agg
+ * of a first release; checked against every row and bound of the LP, so
+ * a point that is not feasible, as when the load holds late arrivals,
+ * is never used: that year and group then go to GLPK as before). A cell
+ * that is 0 at x can never be pinned above zero. A cell above zero is
+ * not pinned if a move d of integers keeps x + d feasible (every row and
+ * bound checked) and changes the cell: one unit of a category moved to
+ * another category or state inside one atom, and the reverse inside a
+ * partner atom counted by the same published figures (a "twin", found by
+ * a hash of the figures that count it; the check decides, not the
+ * hash). x and x + d are two feasible integer points with different
+ * values of the cell: not pinned, exactly, without rounding. A sensitive
+ * group is not determined if x, or x moved step by step, has t members
+ * or more without the sensitive answer. What no move decides goes to the
+ * LP below. */
+
+#define AU_MOVE_MAX 16
+#define AU_CERT_TRIES 4096	/* move checks per target at most */
+
+struct au_move {
+	int n;
+	int col[AU_MOVE_MAX];
+	double d[AU_MOVE_MAX];
+};
+
+static uint64_t
+au_mix(uint64_t z)
+{
+	z += 0x9e3779b97f4a7c15ull;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static void
+au_truth_free(struct au_lp *L)
+{
+	free(L->x);
+	free(L->catom);
+	free(L->cq);
+	free(L->cv);
+	free(L->cub);
+	free(L->cst);
+	free(L->crow);
+	free(L->cval);
+	free(L->act);
+	free(L->rlo);
+	free(L->rhi);
+	free(L->rdelta);
+	free(L->tcoef);
+	free(L->rtouch);
+	free(L->rmark);
+	L->x = L->cub = L->cval = L->act = L->rlo = L->rhi = L->rdelta =
+	    L->tcoef = NULL;
+	L->catom = L->cq = L->cv = L->cst = L->crow = L->rtouch = NULL;
+	L->rmark = NULL;
+	L->has_x = 0;
+}
+
+/* Value v of the agg cell c (NULL: no records). */
+static double
+au_cellval(const struct agg_cell *c, size_t v)
+{
+	if (c == NULL)
+		return 0;
+	switch (v) {
+	case AU_NS:
+		return c->notshown;
+	case AU_SK:
+		return c->skipped;
+	case AU_DE:
+		return c->declined;
+	case AU_AN:
+		return c->answered;
+	default:
+		return c->counts != NULL ? c->counts[v - AU_STATES] : 0;
+	}
+}
+
+/* x from the records, the matrix by columns, and the check that x is
+ * feasible. Sets L->has_x. */
+static void
+au_truth(struct au_lp *L)
+{
+	struct audit *au = L->au;
+	int nc = glp_get_num_cols(L->lp), nr = glp_get_num_rows(L->lp);
+	int j, p, n, *ind, ok = 1;
+	double *val;
+	size_t a, i, v, nnz = 0, cap;
+
+	L->has_x = 0;
+	if (nc == 0)
+		return;
+	L->ncols = (size_t)nc;
+	L->nrows = (size_t)nr;
+	L->x = xcalloc((size_t)nc + 1, sizeof(*L->x));
+	L->catom = xcalloc((size_t)nc + 1, sizeof(*L->catom));
+	L->cq = xcalloc((size_t)nc + 1, sizeof(*L->cq));
+	L->cv = xcalloc((size_t)nc + 1, sizeof(*L->cv));
+	L->cub = xcalloc((size_t)nc + 1, sizeof(*L->cub));
+	for (a = 0; a < L->natoms && ok; a++) {
+		const struct au_tab *tb = &au->tabs[L->atoms[a].tab];
+		size_t u = tb->base < 0 ? agg_unit_find(tb->t->agg,
+		    L->atoms[a].code) : AGG_NONE;
+
+		for (i = 0; i < L->ngq && ok; i++) {
+			int c0 = L->col[a * L->ngq + i];
+			size_t col = au_col(tb, L->gq[i]);
+			const struct agg_cell *cell = NULL;
+
+			if (c0 == 0)
+				continue;
+			if (u == AGG_NONE) {
+				ok = 0;
+				break;
+			}
+			if (col != AGG_NONE)
+				cell = agg_cell(tb->t->agg, u, L->year, col);
+			for (v = 0; v < au_nvar(&au->qs[L->gq[i]]); v++) {
+				L->catom[c0 + (int)v] = (int)a;
+				L->cq[c0 + (int)v] = (int)i;
+				L->cv[c0 + (int)v] = (int)v;
+				L->x[c0 + (int)v] = au_cellval(cell, v);
+			}
+		}
+	}
+	if (!ok) {
+		au_truth_free(L);
+		return;
+	}
+	ind = xcalloc((size_t)nr + 1, sizeof(*ind));
+	val = xcalloc((size_t)nr + 1, sizeof(*val));
+	cap = (size_t)nc * 8 + 16;
+	L->cst = xcalloc((size_t)nc + 2, sizeof(*L->cst));
+	L->crow = xcalloc(cap, sizeof(*L->crow));
+	L->cval = xcalloc(cap, sizeof(*L->cval));
+	L->act = xcalloc((size_t)nr + 1, sizeof(*L->act));
+	L->rlo = xcalloc((size_t)nr + 1, sizeof(*L->rlo));
+	L->rhi = xcalloc((size_t)nr + 1, sizeof(*L->rhi));
+	for (j = 1; j <= nc; j++) {
+		L->cst[j] = (int)nnz;
+		L->cub[j] = glp_get_col_ub(L->lp, j);
+		if (glp_get_col_type(L->lp, j) == GLP_FX)
+			L->cub[j] = glp_get_col_lb(L->lp, j);
+		if (L->x[j] < -1e-9 || L->x[j] > L->cub[j] + 1e-9)
+			ok = 0;
+		n = glp_get_mat_col(L->lp, j, ind, val);
+		if (nnz + (size_t)n > cap) {
+			cap = (nnz + (size_t)n) * 2;
+			L->crow = xreallocarray(L->crow, cap,
+			    sizeof(*L->crow));
+			L->cval = xreallocarray(L->cval, cap,
+			    sizeof(*L->cval));
+		}
+		for (p = 1; p <= n; p++) {
+			L->crow[nnz] = ind[p];
+			L->cval[nnz++] = val[p];
+			L->act[ind[p]] += val[p] * L->x[j];
+		}
+	}
+	L->cst[nc + 1] = (int)nnz;
+	for (j = 1; j <= nr; j++) {
+		int type = glp_get_row_type(L->lp, j);
+
+		L->rlo[j] = type == GLP_FR || type == GLP_UP ? -1e300 :
+		    glp_get_row_lb(L->lp, j);
+		L->rhi[j] = type == GLP_FR || type == GLP_LO ? 1e300 :
+		    glp_get_row_ub(L->lp, j);
+		if (L->act[j] < L->rlo[j] - 1e-6 ||
+		    L->act[j] > L->rhi[j] + 1e-6)
+			ok = 0;
+	}
+	free(ind);
+	free(val);
+	L->rdelta = xcalloc((size_t)nr + 1, sizeof(*L->rdelta));
+	L->rtouch = xcalloc((size_t)nr + 1, sizeof(*L->rtouch));
+	L->rmark = xcalloc((size_t)nr + 1, 1);
+	L->tcoef = xcalloc((size_t)nc + 1, sizeof(*L->tcoef));
+	if (!ok) {
+		au_truth_free(L);
+		return;
+	}
+	L->has_x = 1;
+}
+
+/* 1 if x + m is feasible: every bound and every row m touches. */
+static int
+au_move_ok(struct au_lp *L, const struct au_move *m)
+{
+	int k, p, r, ok = 1;
+	size_t t;
+
+	for (k = 0; k < m->n; k++) {
+		double nx = L->x[m->col[k]] + m->d[k];
+
+		if (nx < -1e-9 || nx > L->cub[m->col[k]] + 1e-9)
+			return 0;
+	}
+	L->ntouch = 0;
+	for (k = 0; k < m->n; k++)
+		for (p = L->cst[m->col[k]]; p < L->cst[m->col[k] + 1]; p++) {
+			r = L->crow[p];
+			if (!L->rmark[r]) {
+				L->rmark[r] = 1;
+				L->rtouch[L->ntouch++] = r;
+			}
+			L->rdelta[r] += L->cval[p] * m->d[k];
+		}
+	for (t = 0; t < L->ntouch; t++) {
+		double nv;
+
+		r = L->rtouch[t];
+		nv = L->act[r] + L->rdelta[r];
+		if (nv < L->rlo[r] - 1e-6 || nv > L->rhi[r] + 1e-6)
+			ok = 0;
+		L->rdelta[r] = 0;
+		L->rmark[r] = 0;
+	}
+	return ok;
+}
+
+static void
+au_move_apply(struct au_lp *L, const struct au_move *m, double sign)
+{
+	int k, p;
+
+	for (k = 0; k < m->n; k++) {
+		L->x[m->col[k]] += sign * m->d[k];
+		for (p = L->cst[m->col[k]]; p < L->cst[m->col[k] + 1]; p++)
+			L->act[L->crow[p]] += sign * L->cval[p] * m->d[k];
+	}
+}
+
+static void
+au_move_add(struct au_move *m, int col, double d)
+{
+	int k;
+
+	for (k = 0; k < m->n; k++)
+		if (m->col[k] == col) {
+			m->d[k] += d;
+			return;
+		}
+	if (m->n < AU_MOVE_MAX) {
+		m->col[m->n] = col;
+		m->d[m->n++] = d;
+	}
+}
+
+/* The patterns inside one atom that change variable v of question q by
+ * D and keep the atom's own sums: into pat (variables, deltas), at most
+ * max; returns how many. Each pattern is up to 3 (var, delta) pairs. */
+static size_t
+au_patterns(const struct au_q *q, int v, double D, int pv[][3],
+    double pd[][3], int pn[], size_t max)
+{
+	size_t n = 0, ncat = q->aq->ncat;
+	int multi = q->aq->type == FORM_MULTI, w, s;
+
+#define AU_PAT(a, da, b, db, c, dc, k) do { if (n < max) { \
+	pv[n][0] = (a); pd[n][0] = (da); pv[n][1] = (b); pd[n][1] = (db); \
+	pv[n][2] = (c); pd[n][2] = (dc); pn[n++] = (k); } } while (0)
+	if (v >= AU_STATES) {
+		if (multi)
+			AU_PAT(v, D, 0, 0, 0, 0, 1);
+		for (w = AU_STATES; w < AU_STATES + (int)ncat; w++)
+			if (w != v)
+				AU_PAT(v, D, w, -D, 0, 0, 2);
+		for (s = 0; !multi && s < AU_AN; s++)
+			AU_PAT(v, D, AU_AN, D, s, -D, 3);
+		if (multi)
+			for (s = 0; s < AU_AN; s++)
+				AU_PAT(v, D, AU_AN, D, s, -D, 3);
+		return n;
+	}
+	for (s = 0; s < AU_STATES; s++) {
+		if (s == v)
+			continue;
+		if (v == AU_AN && !multi && ncat > 0) {
+			for (w = AU_STATES; w < AU_STATES + (int)ncat; w++)
+				AU_PAT(v, D, s, -D, w, D, 3);
+		} else if (s == AU_AN && !multi && ncat > 0) {
+			for (w = AU_STATES; w < AU_STATES + (int)ncat; w++)
+				AU_PAT(v, D, s, -D, w, -D, 3);
+		} else {
+			AU_PAT(v, D, s, -D, 0, 0, 2);
+		}
+	}
+#undef AU_PAT
+	return n;
+}
+
+/* Atoms by (question, hash of the figures counting them): twins side
+ * by side. */
+struct au_sa {
+	uint64_t sig;
+	size_t atom;
+};
+
+static int
+au_cmp_sa(const void *x, const void *y)
+{
+	const struct au_sa *a = x, *b = y;
+
+	if (a->sig != b->sig)
+		return a->sig < b->sig ? -1 : 1;
+	return a->atom < b->atom ? -1 : a->atom > b->atom;
+}
+
+/* A move inside one atom: (group question, variable, delta) triples. */
+#define AU_PAT_MAX 6
+struct au_pat {
+	int n;
+	int q[AU_PAT_MAX], v[AU_PAT_MAX];
+	double d[AU_PAT_MAX];
+};
+
+/* The moves inside atom a1 that change variable v of group question i by
+ * D: alone, or with a linked question (its opener's term category, or a
+ * follow-up's "not shown") moved along so that the follow-up rows can
+ * hold. Into out (at most max); returns how many. */
+static size_t
+au_pats(const struct au_lp *L, int i, int v, double D, struct au_pat *out,
+    size_t max)
+{
+	int pv[64][3], pn[64], qv[64][3], qn[64];
+	double pd[64][3], qd[64][3];
+	const struct au_q *q = &L->au->qs[L->gq[i]];
+	size_t np, n = 0, p, r, tm, nq2;
+	int i2, k, v2[AU_MAXTERMS + 1], nv2, j;
+	double D2;
+
+	np = au_patterns(q, v, D, pv, pd, pn, 64);
+	for (p = 0; p < np && n < max; p++, n++) {
+		out[n].n = pn[p];
+		for (k = 0; k < pn[p]; k++) {
+			out[n].q[k] = i;
+			out[n].v[k] = pv[p][k];
+			out[n].d[k] = pd[p][k];
+		}
+	}
+	for (i2 = 0; i2 < (int)L->ngq; i2++) {
+		const struct au_q *q2 = &L->au->qs[L->gq[i2]];
+
+		if (i2 == i)
+			continue;
+		nv2 = 0;
+		for (tm = 0; tm < q->nterm; tm++)	/* i2 opens i */
+			if (q->term_q[tm] == L->gq[i2] && nv2 < AU_MAXTERMS)
+				v2[nv2++] = AU_STATES + (int)q->term_c[tm];
+		for (tm = 0; tm < q2->nterm && nv2 == 0; tm++)	/* i opens i2 */
+			if (q2->term_q[tm] == L->gq[i])
+				v2[nv2++] = AU_NS;
+		for (j = 0; j < nv2; j++)
+			for (D2 = -1; D2 <= 1; D2 += 2) {
+				nq2 = au_patterns(q2, v2[j], D2, qv, qd, qn,
+				    64);
+				for (p = 0; p < np; p++)
+					for (r = 0; r < nq2 && n < max; r++) {
+						struct au_pat *o = &out[n++];
+
+						o->n = 0;
+						for (k = 0; k < pn[p]; k++) {
+							o->q[o->n] = i;
+							o->v[o->n] = pv[p][k];
+							o->d[o->n++] = pd[p][k];
+						}
+						for (k = 0; k < qn[r]; k++) {
+							o->q[o->n] = i2;
+							o->v[o->n] = qv[r][k];
+							o->d[o->n++] = qd[r][k];
+						}
+					}
+			}
+	}
+	return n;
+}
+
+#define AU_PATS 2048
+
+/* Try to change target t by dir (+1 or -1) with one move; on success
+ * apply it (x moves; *out is the move, to take back) and return 1. */
+static int
+au_step(struct au_lp *L, const struct au_target *t, double dir,
+    const struct au_sa *tw, const size_t *twn, const size_t *twpos,
+    size_t *budget, struct au_move *out, struct au_pat *pats)
+{
+	int j, k;
+	size_t np, pi, lo, hi, c;
+	int found = 0;
+
+	for (j = 1; j <= t->n; j++)
+		L->tcoef[t->ind[j]] += t->val[j];
+	for (j = 1; j <= t->n && !found && *budget > 0; j++) {
+		int col = t->ind[j], a1 = L->catom[col], i = L->cq[col];
+		double D = dir * (t->val[j] > 0 ? 1 : -1);
+		size_t base = (size_t)i * L->natoms, me;
+
+		if (L->tcoef[col] == 0)
+			continue;
+		np = au_pats(L, i, L->cv[col], D, pats, AU_PATS);
+		me = twpos[(size_t)a1 * L->ngq + (size_t)i];
+		/* the twins of a1: the run of equal hashes around it */
+		for (lo = me; lo > 0 && tw[base + lo - 1].sig ==
+		    tw[base + me].sig; lo--)
+			;
+		for (hi = me + 1; hi < twn[i] && tw[base + hi].sig ==
+		    tw[base + me].sig; hi++)
+			;
+		for (pi = 0; pi < np && !found && *budget > 0; pi++) {
+			const struct au_pat *P = &pats[pi];
+
+			/* c == hi: no partner */
+			for (c = lo; c <= hi && !found && *budget > 0; c++) {
+				struct au_move m;
+				double ch = 0;
+				size_t a2 = c < hi ? tw[base + c].atom : 0;
+				int ok = 1;
+
+				if (c == me)
+					continue;
+				m.n = 0;
+				for (k = 0; k < P->n && ok; k++) {
+					int c1 = L->col[(size_t)a1 * L->ngq +
+					    (size_t)P->q[k]], c2;
+
+					if (c1 == 0) {
+						ok = 0;
+						break;
+					}
+					au_move_add(&m, c1 + P->v[k], P->d[k]);
+					if (c == hi)
+						continue;
+					c2 = L->col[a2 * L->ngq +
+					    (size_t)P->q[k]];
+					if (c2 == 0) {
+						ok = 0;
+						break;
+					}
+					au_move_add(&m, c2 + P->v[k], -P->d[k]);
+				}
+				if (!ok)
+					continue;
+				for (k = 0; k < m.n; k++)
+					ch += L->tcoef[m.col[k]] * m.d[k];
+				if (ch * dir < 0.5)
+					continue;
+				(*budget)--;
+				if (au_move_ok(L, &m)) {
+					au_move_apply(L, &m, 1);
+					*out = m;
+					found = 1;
+				}
+			}
+		}
+	}
+	for (j = 1; j <= t->n; j++)
+		L->tcoef[t->ind[j]] = 0;
+	return found;
+}
+
+static double
+au_xeval(const struct au_lp *L, const struct au_target *t)
+{
+	double v = t->k;
+	int j;
+
+	for (j = 1; j <= t->n; j++)
+		v += t->val[j] * L->x[t->ind[j]];
+	return v;
+}
+
+static void
+au_seen(struct au_target *t, double v)
+{
+	if (v < t->omin)
+		t->omin = v;
+	if (v > t->omax)
+		t->omax = v;
+}
+
+#define AU_MAX_STEPS 16
+
+/* Decide what moves can: see the comment above. */
+static void
+au_certify(struct au_lp *L, struct audit_result *res)
+{
+	struct au_sa *tw;
+	struct au_pat *pats;
+	size_t *twn, *twpos, i, a, k, n;
+
+	au_truth(L);
+	if (!L->has_x)
+		return;
+	pats = xcalloc(AU_PATS, sizeof(*pats));
+	tw = xcalloc(L->ngq * L->natoms + 1, sizeof(*tw));
+	twn = xcalloc(L->ngq + 1, sizeof(*twn));
+	twpos = xcalloc(L->ngq * L->natoms + 1, sizeof(*twpos));
+	for (i = 0; i < L->ngq; i++) {
+		struct au_sa *w = &tw[i * L->natoms];
+
+		for (a = n = 0; a < L->natoms; a++)
+			if (L->col[a * L->ngq + i] != 0) {
+				w[n].sig = L->sig[a * L->ngq + i];
+				w[n++].atom = a;
+			}
+		qsort(w, n, sizeof(*w), au_cmp_sa);
+		twn[i] = n;
+		for (k = 0; k < n; k++)
+			twpos[w[k].atom * L->ngq + i] = k;
+	}
+	for (i = 0; i < L->ntargets; i++) {
+		struct au_target *t = &L->targets[i];
+		struct au_move m[AU_MAX_STEPS];
+		double v = au_xeval(L, t), thr;
+		size_t budget = AU_CERT_TRIES, ns = 0;
+
+		au_seen(t, v);
+		if (t->kind == AU_T_CELL) {
+			if (v < 0.5) {
+				t->zero = 1;
+				res->certified++;
+				continue;
+			}
+			if (au_step(L, t, -1, tw, twn, twpos, &budget, m, pats) ||
+			    au_step(L, t, 1, tw, twn, twpos, &budget, m, pats)) {
+				au_seen(t, au_xeval(L, t));
+				au_move_apply(L, m, -1);
+				res->certified++;
+			}
+			continue;
+		}
+		if (t->kind != AU_T_SENS)
+			continue;
+		thr = (double)L->au->tabs[t->tab].t->sens_t;
+		while (v < thr - 0.5 && ns < AU_MAX_STEPS &&
+		    au_step(L, t, 1, tw, twn, twpos, &budget, &m[ns],
+		    pats)) {
+			ns++;
+			v = au_xeval(L, t);
+		}
+		au_seen(t, v);
+		while (ns > 0)
+			au_move_apply(L, &m[--ns], -1);
+		if (v >= thr - 0.5)
+			res->certified++;
+	}
+	free(tw);
+	free(twn);
+	free(twpos);
+	free(pats);
+}
+
 #define AU_SCREEN 4	/* random objectives before any target alone */
 #define AU_ROUNDS 160	/* pushes of the undecided together */
 #define AU_NARROW 3	/* per LP: the narrowest made exact for the list */
@@ -855,6 +1499,8 @@ au_undecided(const struct au_lp *L, size_t i)
 	const struct au_target *t = &L->targets[i];
 
 	if (t->exact)
+		return 0;
+	if (t->kind == AU_T_CELL && t->zero)
 		return 0;
 	if (t->kind == AU_T_CELL)
 		return t->omax - t->omin < 0.5;
@@ -874,14 +1520,18 @@ au_decide(struct au_lp *L, struct audit_result *res, struct err *e)
 	struct audit *au = L->au;
 	signed char *sign;
 	struct au_target **order;
-	size_t i, k, nz = 0, no, last;
+	size_t i, k, nz = 0, no, last, nund = 0;
 	double v = 0, lo, hi;
 	int rc = 0;
 
 	if (L->ntargets == 0)
 		return 0;
+	if (!au->no_certificates)
+		au_certify(L, res);
+	for (i = 0; i < L->ntargets; i++)
+		nund += au_undecided(L, i);
 	sign = xcalloc(L->ntargets, 1);
-	for (k = 0; k < AU_SCREEN && rc == 0; k++) {
+	for (k = 0; k < AU_SCREEN && rc == 0 && nund > 0; k++) {
 		for (i = 0; i < L->ntargets; i++) {
 			L->rng = L->rng * 6364136223846793005ull +
 			    1442695040888963407ull;
@@ -1000,7 +1650,7 @@ au_decide(struct au_lp *L, struct audit_result *res, struct err *e)
 	}
 	/* the narrowest: exact for the first few by what was seen */
 	order = xcalloc(L->ntargets, sizeof(*order));
-	for (i = no = 0; i < L->ntargets; i++) {
+	for (i = no = 0; i < L->ntargets && !au->no_list; i++) {
 		struct au_target *t = &L->targets[i];
 
 		if (t->kind == AU_T_CELL && !(t->exact && t->hi < 0.5) &&
@@ -1045,7 +1695,8 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
     struct err *e)
 {
 	struct au_lp L;
-	size_t tab, r, i, c, q, na, *atoms = NULL, *units = NULL, maxa = 0;
+	size_t tab, r, i, j, c, q, na, *atoms = NULL, *units = NULL, maxa = 0;
+	size_t lps0;
 	int rc = 0, any = 0;
 
 	memset(&L, 0, sizeof(L));
@@ -1106,6 +1757,7 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
 			if (au->tabs[tab].batch == L.atoms[i].batch)
 				L.atoms[i].tab = tab;
 	au_vars(&L);
+	L.sig = xcalloc(L.natoms * L.ngq + 1, sizeof(*L.sig));
 	atoms = xcalloc(maxa * 64 + 1, sizeof(*atoms));
 	units = xcalloc(maxa + 1, sizeof(*units));
 
@@ -1131,6 +1783,11 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
 				    units);
 				if (na == 0)
 					continue;
+				for (j = 0; j < na; j++)
+					if (atoms[j] < L.natoms)
+						L.sig[atoms[j] * L.ngq + i] +=
+						    au_mix(((uint64_t)tab <<
+						    32) ^ r);
 				if (f->reason == GATE_BAND) {
 					if (aq->band_cat == AGG_NONE)
 						continue;
@@ -1259,7 +1916,7 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
 	}
 	for (i = 0; i < L.natoms; i++) {
 		const struct au_tab *tb = &au->tabs[L.atoms[i].tab];
-		size_t r0 = au_row_of(tb->t, L.atoms[i].code);
+		size_t r0 = au_row_of(tb, L.atoms[i].code);
 
 		if (tb->base < 0 || r0 == AGG_NONE)
 			continue;
@@ -1283,7 +1940,12 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
 			free(name);
 		}
 	}
+	lps0 = res->lps;
 	rc = au_decide(&L, res, e);
+	res->groups++;
+	res->groups_lp += res->lps > lps0;
+	au_truth_free(&L);
+	free(L.sig);
 	for (i = 0; i < L.ntargets; i++) {
 		free(L.targets[i].ind);
 		free(L.targets[i].val);
@@ -1298,6 +1960,7 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
 	free(L.col);
 	free(L.known);
 	free(L.atoms);
+	free(L.ah);
 	free(L.gq);
 	glp_delete_prob(L.lp);
 	return rc;
@@ -1311,6 +1974,8 @@ audit_run(struct audit *au, struct audit_result *res, struct err *e)
 
 	memset(res, 0, sizeof(*res));
 	glp_term_out(GLP_OFF);
+	for (tab = 0; tab < au->ntabs; tab++)
+		au_tab_index(au, &au->tabs[tab]);
 	/* links: a question with the questions that open it */
 	for (q = 0; q < au->nqs; q++)
 		au_terms(au, &au->qs[q]);
@@ -1434,7 +2099,8 @@ int
 audit_check_tables(const struct gate_table *const *t, size_t n,
     struct audit_result *r, struct err *e)
 {
-	struct audit *au = audit_new(NULL);
+	struct audit_params ap = { .no_list = 1 };
+	struct audit *au = audit_new(&ap);
 	struct audit_result mine;
 	char label[16];
 	size_t i;

@@ -55,6 +55,12 @@ struct audit_result {
 	size_t cells;		/* cells checked (figure x category) */
 	size_t suppressed;	/* of them suppressed */
 	size_t lps;		/* linear programs solved */
+	size_t certified;	/* suppressed cells and sensitive groups
+				 * decided without an LP: a second feasible
+				 * integer point found by a move (or zero
+				 * feasible: never pinned above zero) */
+	size_t groups, groups_lp;	/* question groups x years audited;
+					 * of them needing an LP */
 	size_t pinned;		/* suppressed cells pinned */
 	size_t determined;	/* groups with a determined sensitive answer */
 	size_t implausible;	/* unit-years flagged */
@@ -68,6 +74,9 @@ struct audit_result {
 
 struct audit_params {
 	size_t max_list;	/* narrowest cells kept; 0: default 10 */
+	int no_list;		/* no list of the narrowest cells (its exact
+				 * intervals cost LPs); every view's audit */
+	int no_certificates;	/* every cell by LP (tests compare) */
 };
 
 struct audit *audit_new(const struct audit_params *p);

@@ -488,6 +488,151 @@ test_gate_passes(void **state)
 	audit_form_free(f);
 }
 
+/* Show figure (r, c) of a gate table with its true counts (as a weak
+ * gate would): members' cells summed from the agg. */
+static void
+reveal(struct gate_table *t, size_t r, size_t c)
+{
+	struct gate_fig *f = &t->figs[r * t->ncols + c];
+	const struct agg_question *q = agg_question(t->agg, c);
+	size_t mem[NU], n = gate_fig_members(t, r, c, mem), j, k;
+	struct agg_cell sum;
+
+	agg_cell_init(&sum, q);
+	for (j = 0; j < n; j++)
+		agg_cell_add(&sum, agg_cell(t->agg, mem[j], t->year, c), q);
+	f->reason = GATE_SHOWN;
+	f->answered = sum.answered;
+	f->declined = sum.declined;
+	f->skipped = sum.skipped;
+	f->notshown = sum.notshown;
+	free(f->counts);
+	f->counts = xcalloc(q->ncat ? q->ncat : 1, sizeof(*f->counts));
+	for (k = 0; k < q->ncat; k++)
+		f->counts[k] = sum.counts[k];
+	agg_cell_free(&sum);
+}
+
+/* The certificates (moves between feasible integer points, no LP) against
+ * the LP alone: on random regions whose tables have complements shown
+ * (a weak gate: cells get pinned), both find the same pinned cells and
+ * determined groups, cell by cell; most cells are decided without an
+ * LP. */
+static void
+test_certificates(void **state)
+{
+	struct form *f = audit_form();
+	const struct form *forms[1] = {f};
+	struct gate_params p;
+	uint32_t rng = 7;
+	size_t regions = 0, pinned = 0, certified = 0, suppressed = 0;
+	size_t lp_cert = 0, lp_alone = 0;
+	int iter, i, n, u, v[NQ], iters = 40;
+
+	(void)state;
+	if (getenv("RANDOM_REGIONS") != NULL)
+		iters = atoi(getenv("RANDOM_REGIONS"));
+	memset(&p, 0, sizeof(p));
+	p.k = 3;
+	p.text_k = 3;
+	p.now_year = 2026;
+	p.now_month = 6;
+	p.grace_months = 2;
+	p.sensitive_t = 1;
+	for (iter = 0; iter < iters; iter++) {
+		struct agg *a = agg_new(forms, 1, units, NU, NULL);
+		struct gate_table *t;
+		const struct gate_table *base[1] = {NULL};
+		const char *label[1] = {"2024"};
+		struct audit_params ap;
+		struct audit_result r[2];
+		struct err e = { .msg = "" };
+		size_t j, k, rr, cc;
+		int mode;
+
+		for (u = 0; u < NU; u++) {
+			rng = rng * 1103515245u + 12345u;
+			n = (int)((rng >> 16) % 9);
+			for (i = 0; i < n; i++) {
+				rng = rng * 1103515245u + 12345u;
+				v[Q_WHY] = 1 + (int)((rng >> 16) % 3);
+				v[Q_OPEN] = (int)((rng >> 19) % 2);
+				v[Q_FOLLOW] = v[Q_OPEN] ? (int)((rng >> 21) %
+				    2) : NS;
+				v[Q_HAR] = (rng >> 23) % 3 != 0;
+				assert_int_equal(fx_add(a, f, units[u].code,
+				    2024, v, NULL), 0);
+			}
+		}
+		assert_int_equal(gate_publish(&t, a, 2024, &p, NULL), 0);
+		/* the weak gate: two complements in three shown; then every
+		 * shown figure counted again over its members (a pool's
+		 * members change when a unit is shown) */
+		for (rr = 0; rr < t->nrows; rr++)
+			for (cc = 0; cc < t->ncols; cc++) {
+				rng = rng * 1103515245u + 12345u;
+				if (t->figs[rr * t->ncols + cc].reason ==
+				    GATE_COMPLEMENT && (rng >> 20) % 3 != 0)
+					t->figs[rr * t->ncols + cc].reason =
+					    GATE_SHOWN;
+			}
+		for (rr = 0; rr < t->nrows; rr++)
+			for (cc = 0; cc < t->ncols; cc++)
+				if (t->figs[rr * t->ncols + cc].reason ==
+				    GATE_SHOWN)
+					reveal(t, rr, cc);
+		for (mode = 0; mode < 2; mode++) {
+			struct audit *au;
+
+			memset(&ap, 0, sizeof(ap));
+			ap.no_list = 1;
+			ap.no_certificates = mode;
+			au = audit_new(&ap);
+			assert_int_equal(audit_add(au, t, label[0], base[0],
+			    &e), 0);
+			if (audit_run(au, &r[mode], &e) != 0)
+				fail_msg("%s", e.msg);
+			audit_free(au);
+		}
+		/* the same findings, one by one */
+		assert_int_equal(r[0].pinned, r[1].pinned);
+		assert_int_equal(r[0].determined, r[1].determined);
+		assert_int_equal(r[0].nbad, r[1].nbad);
+		for (j = 0; j < r[0].nbad; j++) {
+			for (k = 0; k < r[1].nbad; k++)
+				if (r[0].bad[j].kind == r[1].bad[k].kind &&
+				    strcmp(r[0].bad[j].row, r[1].bad[k].row) ==
+				    0 && (r[0].bad[j].question == NULL ||
+				    (strcmp(r[0].bad[j].question,
+				    r[1].bad[k].question) == 0 &&
+				    strcmp(r[0].bad[j].category,
+				    r[1].bad[k].category) == 0)))
+					break;
+			assert_true(k < r[1].nbad);
+		}
+		assert_int_equal(r[1].certified, 0);
+		pinned += r[0].pinned + r[0].determined;
+		certified += r[0].certified;
+		suppressed += r[0].suppressed;
+		lp_cert += r[0].lps;
+		lp_alone += r[1].lps;
+		regions++;
+		audit_result_free(&r[0]);
+		audit_result_free(&r[1]);
+		gate_table_free(t);
+		agg_free(a);
+	}
+	print_message("certificates: %zu regions, %zu suppressed cells, %zu "
+	    "findings (both ways), %zu decided without an LP; %zu LPs with "
+	    "certificates, %zu without\n", regions, suppressed, pinned,
+	    certified, lp_cert, lp_alone);
+	/* the weak gate gives findings to agree on; moves decide most */
+	assert_true(pinned > 5);
+	assert_true(certified > suppressed / 2);
+	assert_true(lp_cert < lp_alone);
+	audit_form_free(f);
+}
+
 int
 main(void)
 {
@@ -498,6 +643,7 @@ main(void)
 		cmocka_unit_test(test_reorganisation),
 		cmocka_unit_test(test_sensitive),
 		cmocka_unit_test(test_gate_passes),
+		cmocka_unit_test(test_certificates),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
