@@ -343,6 +343,13 @@ cmd_ingest(const struct cli_args *a)
 	}
 	rc = isdir ? ingest_dir(c, src, verbose) :
 	    ingest_stream(c, src, receipt);
+	/* A bundle on standard input with the receipt on standard output
+	 * is the ssh transport: the receipt is out, so the store is laid
+	 * out by a detached process and the laptop's sync ends now. */
+	if (strcmp(src, "-") == 0 && receipt == NULL) {
+		(void)central_close_detached(c);
+		return rc;
+	}
 	/* Once per run, after the last receipt: lay the file out in id
 	 * order (central.c, "No order of arrival"). What was stored stays
 	 * stored; a failure here is retried by the next open. */

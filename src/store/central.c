@@ -47,11 +47,13 @@
 
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -981,6 +983,78 @@ central_close(struct central *c)
 		sodium_free(c->dkey);
 	free(c->path);
 	free(c);
+}
+
+/* The grandchild of central_close_detached: no terminal, no pipe of the
+ * caller's (an ssh session ends when its pipes close), no descriptor of
+ * the caller's; a writable open settles the store. */
+static void
+central_settle_child(const char *path)
+{
+	struct central *c;
+	struct err e;
+	long fd, max;
+	int nul;
+
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	if ((nul = open("/dev/null", O_RDWR)) != -1) {
+		dup2(nul, 0);
+		dup2(nul, 1);
+		dup2(nul, 2);
+	}
+	max = sysconf(_SC_OPEN_MAX);
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (fd = 3; fd < max; fd++)
+		(void)close((int)fd);
+	crash_point("settle-detached");
+	if (central_open(&c, path, 0, &e) == 0)
+		central_close(c);
+}
+
+int
+central_close_detached(struct central *c)
+{
+	char *path;
+	pid_t pid;
+	int st;
+
+	if (c == NULL)
+		return 0;
+	if (!c->unsettled) {
+		central_close(c);
+		return 0;
+	}
+	/* The mark stays in store_meta: whatever happens to the child, the
+	 * next writable open settles the store. */
+	c->unsettled = 0;
+	path = xstrdup(c->path);
+	central_close(c);
+	fflush(NULL);
+	if ((pid = fork()) == -1) {
+		/* no process to spare: settle here */
+		struct central *c2;
+		struct err e;
+
+		if (central_open(&c2, path, 0, &e) == 0)
+			central_close(c2);
+		free(path);
+		return -1;
+	}
+	if (pid == 0) {
+		/* a session of its own, and an orphan: init reaps it */
+		(void)setsid();
+		if (fork() == 0) {
+			central_settle_child(path);
+			_exit(0);
+		}
+		_exit(0);
+	}
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	free(path);
+	return 0;
 }
 
 const char *

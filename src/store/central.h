@@ -83,6 +83,16 @@ int central_verify(struct central *c, struct err *e);
  * call this after the last ingest (central_close does it too, best
  * effort; a killed process leaves it to the next writable open). */
 int central_settle(struct central *c, struct err *e);
+/* Close c, and if it left the store unsettled (an ingest), settle it in
+ * a detached process (a new session, its standard streams on /dev/null,
+ * none of the caller's descriptors), so that the caller can exit before
+ * the VACUUM: `avslut-hr ingest -` under ssh answers with its receipt,
+ * and the laptop's sync ends without waiting for the rewrite of the
+ * store. Until that process is done the store is unsettled, as between
+ * any ingest's commit and its VACUUM; if it dies, the next writable open
+ * settles. 0, or -1 if no process could be started (then it was settled
+ * here). */
+int central_close_detached(struct central *c);
 /* Call fn for every envelope in id order; a non-zero return stops. */
 int central_env_foreach(struct central *c,
     int (*fn)(void *ctx, const uint8_t *id, const uint8_t *data,

@@ -738,6 +738,40 @@ test_settle(void **state)
 	    "WHERE key = 'unsettled'"), 1);
 }
 
+/* central_close_detached: the caller returns at once, a detached
+ * process settles the store (the ssh transport's ingest). */
+static void
+test_settle_detached(void **state)
+{
+	struct central *c;
+	struct bundle b;
+	struct bundle_ack *acks;
+	struct err e;
+	size_t n, added;
+	int i;
+
+	(void)state;
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_CREATE, &e), 0);
+	assert_int_equal(central_interviewer_add(c, pk, "", &e), 0);
+	central_close(c);
+	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
+	assert_int_equal(central_close_detached(c), 0);	/* nothing to do */
+	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
+	mk_bundle(&b, 700, 5, pk);
+	assert_int_equal(central_ingest(c, &b, &acks, &n, &added, &e), 0);
+	free(acks);
+	bundle_free(&b);
+	assert_int_equal(central_close_detached(c), 0);
+	for (i = 0; i < 300 && pragma(dbpath, "SELECT count(*) FROM "
+	    "store_meta WHERE key = 'unsettled'") != 0; i++)
+		usleep(100000);
+	assert_int_equal(pragma(dbpath, "SELECT count(*) FROM store_meta "
+	    "WHERE key = 'unsettled'"), 0);
+	assert_int_equal(pragma(dbpath, "SELECT count(*) FROM envelopes"), 5);
+	assert_int_equal(pragma(dbpath, "SELECT count(*) FROM "
+	    "pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+}
+
 /* The envelope digest: kept by ingest and purge, checked on a verifying
  * open; a row added or removed behind avslut-hr's back is refused. */
 static void
@@ -868,6 +902,8 @@ main(void)
 		cmocka_unit_test_teardown(test_foreach, each_teardown),
 		cmocka_unit_test_teardown(test_relayout, each_teardown),
 		cmocka_unit_test_teardown(test_settle, each_teardown),
+		cmocka_unit_test_teardown(test_settle_detached,
+		    each_teardown),
 		cmocka_unit_test_teardown(test_digest, each_teardown),
 		cmocka_unit_test_teardown(test_digest_migration,
 		    each_teardown),
