@@ -199,11 +199,11 @@ central_fs_refuse(unsigned long f_type, const char *path, struct err *e)
 
 	if (name == NULL)
 		return 0;
-	err_setc(e, ERR_IO, "%s is on a network file system (%s), where "
+	err_setc(e, ERR_IO, _("%s is on a network file system (%s), where "
 	    "SQLite's WAL "
 	    "mode cannot work safely: keep central.db on a local disk and "
 	    "send bundles through a drop folder (sync --to dir:/path) or "
-	    "over ssh (sync --to ssh://host/path)", path, name);
+	    "over ssh (sync --to ssh://host/path)"), path, name);
 	return CENTRAL_ENETFS;
 }
 
@@ -215,7 +215,7 @@ central_fs_check(const char *path, struct err *e)
 	struct statfs sf;
 
 	if (statfs(dir, &sf) == -1) {
-		err_setc(e, ERR_IO, "cannot check the file system of %s: %s",
+		err_setc(e, ERR_IO, _("cannot check the file system of %s: %s"),
 		    dir,
 		    strerror(errno));
 		free(copy);
@@ -435,11 +435,11 @@ central_key_create(const char *dbpath, int excl, uint8_t *key,
 	int fd, rc = 0;
 
 	if (excl && access(path, F_OK) == 0) {
-		rc = err_setc(e, ERR_DATA, "%s has no envelope digest, but its "
-		    "key file %s exists: the store was changed outside "
+		rc = err_setc(e, ERR_DATA, _("%s has no envelope digest, but "
+		    "its key file %s exists: the store was changed outside "
 		    "avslut-hr, or its first upgrade was killed: if you are "
 		    "sure nobody changed it, remove %s and open the store "
-		    "again to start the digest afresh over what it holds now",
+		    "again to start the digest afresh over what it holds now"),
 		    dbpath, path, path);
 		free(path);
 		return rc;
@@ -457,14 +457,15 @@ central_key_create(const char *dbpath, int excl, uint8_t *key,
 
 		rc = err_setc(e, saved == ENOSPC || saved == EDQUOT ?
 		    ERR_FULL : saved == EACCES || saved == EROFS ? ERR_PERM :
-		    ERR_IO, "cannot write the store's key %s: %s", path,
+		    ERR_IO, _("cannot write the store's key %s: %s"), path,
 		    strerror(saved));
 	}
 	if (fd != -1)
 		close(fd);
 	if (rc == 0 && rename(tmp, path) != 0)
-		rc = err_setc(e, ERR_IO, "cannot write the store's key %s: %s",
-		    path, strerror(errno));
+		rc = err_setc(e, ERR_IO,
+		    _("cannot write the store's key %s: %s"), path,
+		    strerror(errno));
 	if (rc == 0)
 		(void)fsx_sync_dir_of(path, NULL);
 	else
@@ -488,27 +489,27 @@ central_key_read(const char *dbpath, uint8_t *key, struct err *e)
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd == -1) {
 		if (errno == ENOENT)
-			rc = err_setc(e, ERR_DATA, "the store's key %s is "
+			rc = err_setc(e, ERR_DATA, _("the store's key %s is "
 			    "missing: restore it from the backup of %s (a "
 			    "store and its key go together); without it no "
-			    "change made outside avslut-hr can be told",
+			    "change made outside avslut-hr can be told"),
 			    path, dbpath);
 		else if (errno == EACCES || errno == EPERM)
-			rc = err_setc(e, ERR_PERM, "cannot read the store's "
+			rc = err_setc(e, ERR_PERM, _("cannot read the store's "
 			    "key %s: permission denied: every account that "
 			    "runs avslut-hr on this store needs to read it "
-			    "(avslut-hr(1) SECURITY CONSIDERATIONS)", path);
+			    "(avslut-hr(1) SECURITY CONSIDERATIONS)"), path);
 		else
-			rc = err_setc(e, ERR_IO, "cannot read the store's key "
-			    "%s: %s", path, strerror(errno));
+			rc = err_setc(e, ERR_IO, _("cannot read the store's "
+			    "key %s: %s"), path, strerror(errno));
 		free(path);
 		return rc;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    (n = read(fd, buf, sizeof buf)) != DKEY_FILE_BYTES ||
 	    memcmp(buf, DKEY_MAGIC, 8) != 0)
-		rc = err_setc(e, ERR_DATA, "the store's key %s is damaged: "
-		    "restore it from the backup of %s", path, dbpath);
+		rc = err_setc(e, ERR_DATA, _("the store's key %s is damaged: "
+		    "restore it from the backup of %s"), path, dbpath);
 	else
 		memcpy(key, buf + 8, DKEY_BYTES);
 	close(fd);
@@ -528,7 +529,7 @@ central_dkey(struct central *c, struct err *e)
 	if (e == NULL)
 		e = &tmp;
 	if ((c->dkey = sodium_malloc(DKEY_BYTES)) == NULL)
-		return err_setc(e, ERR_SOFTWARE, "out of secure memory"),
+		return err_setc(e, ERR_SOFTWARE, _("out of secure memory")),
 		    CENTRAL_EIO;
 	if (central_key_read(c->path, c->dkey, e) != 0) {
 		sodium_free(c->dkey);
@@ -620,8 +621,8 @@ central_digest_add(struct central *c, const uint8_t delta[DIGEST_BYTES],
 	if ((rc = central_digest_get(c, d, doing, e)) < 0)
 		return rc;
 	if (rc == 0) {
-		err_setc(e, ERR_DATA, "%s: %s was changed outside avslut-hr: "
-		    "its envelope digest is gone: nothing was stored",
+		err_setc(e, ERR_DATA, _("%s: %s was changed outside avslut-hr: "
+		    "its envelope digest is gone: nothing was stored"),
 		    doing, c->path);
 		return CENTRAL_ENOTOURS;
 	}
@@ -714,11 +715,11 @@ central_iv_check(struct central *c, const char *doing, struct err *e)
 	if (iv_mac(c->db, c->dkey, got) != SQLITE_OK)
 		return central_sqlerr(c, doing, e);
 	if (!have || sodium_memcmp(got, want, DIGEST_BYTES) != 0) {
-		err_setc(e, ERR_DATA, "%s: %s was changed outside avslut-hr: "
+		err_setc(e, ERR_DATA, _("%s: %s was changed outside avslut-hr: "
 		    "its interviewers are not the ones avslut-hr registered "
 		    "(a key was added, removed or un-revoked by other means): "
 		    "find out who can write the store, and restore it from a "
-		    "backup (avslut-hr(1) SECURITY CONSIDERATIONS)", doing,
+		    "backup (avslut-hr(1) SECURITY CONSIDERATIONS)"), doing,
 		    c->path);
 		return CENTRAL_ENOTOURS;
 	}
@@ -749,7 +750,7 @@ central_step(struct db *d, int to, struct err *e)
 	if (to != 3 && to != 4)
 		return 0;
 	if ((key = sodium_malloc(DKEY_BYTES)) == NULL)
-		return err_setc(e, ERR_SOFTWARE, "out of secure memory");
+		return err_setc(e, ERR_SOFTWARE, _("out of secure memory"));
 	if (to == 4) {
 		/* The key step 3 made (in this migration or an earlier). */
 		if (central_key_read(db_path(d), key, e) != 0) {
@@ -809,10 +810,10 @@ central_verify(struct central *c, struct err *e)
 	    e)) < 0)
 		goto out;
 	if (rc == 0) {
-		err_setc(e, ERR_DATA, "%s was changed outside avslut-hr: its "
+		err_setc(e, ERR_DATA, _("%s was changed outside avslut-hr: its "
 		    "envelope digest is gone: nothing is shown; find out who "
 		    "can write it, and restore it from a backup (avslut-hr(1) "
-		    "SECURITY CONSIDERATIONS)", c->path);
+		    "SECURITY CONSIDERATIONS)"), c->path);
 		rc = CENTRAL_ENOTOURS;
 		goto out;
 	}
@@ -823,12 +824,12 @@ central_verify(struct central *c, struct err *e)
 		goto out;
 	}
 	if (sodium_memcmp(got, want, DIGEST_BYTES) != 0) {
-		err_setc(e, ERR_DATA, "%s was changed outside avslut-hr: its "
+		err_setc(e, ERR_DATA, _("%s was changed outside avslut-hr: its "
 		    "%zu envelopes do not match the digest that only "
 		    "avslut-hr's ingest and purge keep (an envelope was "
 		    "added, removed or altered by other means): nothing is "
 		    "shown; find out who can write the store, and restore it "
-		    "from a backup (avslut-hr(1) SECURITY CONSIDERATIONS)",
+		    "from a backup (avslut-hr(1) SECURITY CONSIDERATIONS)"),
 		    c->path, n);
 		rc = CENTRAL_ENOTOURS;
 		goto out;
@@ -867,14 +868,14 @@ central_create_file(const char *path, struct err *e)
 	if (fd == -1 && errno != EEXIST) {
 		int saved = errno;
 		if (saved == ENOSPC || saved == EDQUOT) {
-			err_setc(e, ERR_FULL, "cannot create %s: the disk "
+			err_setc(e, ERR_FULL, _("cannot create %s: the disk "
 			    "holding it is full: free some space on it, then "
-			    "try again", path);
+			    "try again"), path);
 			return CENTRAL_EIO;
 		}
 		err_setc(e, saved == EACCES || saved == EROFS ||
-		    saved == EPERM ? ERR_PERM : ERR_IO, "cannot create %s: %s",
-		    path, strerror(saved));
+		    saved == EPERM ? ERR_PERM : ERR_IO,
+		    _("cannot create %s: %s"), path, strerror(saved));
 		return saved == EACCES || saved == EROFS || saved == EPERM ?
 		    CENTRAL_EPERM : CENTRAL_EIO;
 	}
@@ -931,22 +932,22 @@ central_open(struct central **out, const char *path, int flags,
 		    c->rdonly) {
 			rc = errno == ENOENT ? CENTRAL_ENOENT : CENTRAL_EIO;
 			if (rc == CENTRAL_ENOENT)
-				err_setc(e, ERR_NOINPUT, "there is no central "
-				    "store at %s "
+				err_setc(e, ERR_NOINPUT, _("there is no "
+				    "central store at %s "
 				    "yet: register a form or an interviewer "
 				    "first (avslut-hr forms add, interviewers "
-				    "add), or check --db", c->path);
+				    "add), or check --db"), c->path);
 			else
-				err_setc(e, ERR_IO, "cannot open %s: %s",
+				err_setc(e, ERR_IO, _("cannot open %s: %s"),
 				    c->path, strerror(errno));
 			goto fail;
 		}
 		if ((rc = central_create_file(c->path, e)) != 0)
 			goto fail;
 	} else if (!S_ISREG(st.st_mode)) {
-		err_setc(e, ERR_DATA, "%s is not an avslut central store (not "
-		    "a regular "
-		    "file): check the --db path", c->path);
+		err_setc(e, ERR_DATA, _("%s is not an avslut central store "
+		    "(not a regular "
+		    "file): check the --db path"), c->path);
 		rc = CENTRAL_ENOTOURS;
 		goto fail;
 	}
@@ -1148,16 +1149,16 @@ central_ingest(struct central *c, const struct bundle *b,
 		rc = 0;
 		break;
 	case 0:
-		err_setc(e, ERR_PERM, "the bundle is signed by an interviewer "
-		    "key that "
+		err_setc(e, ERR_PERM, _("the bundle is signed by an "
+		    "interviewer key that "
 		    "is not registered: register it with avslut-hr "
-		    "interviewers add, then ingest again");
+		    "interviewers add, then ingest again"));
 		rc = CENTRAL_ESIGNER;
 		goto out;
 	case 2:
-		err_setc(e, ERR_PERM, "the bundle is signed by a revoked "
+		err_setc(e, ERR_PERM, _("the bundle is signed by a revoked "
 		    "interviewer "
-		    "key: nothing was stored");
+		    "key: nothing was stored"));
 		rc = CENTRAL_ESIGNER;
 		goto out;
 	default:
@@ -1406,10 +1407,10 @@ central_form_add(struct central *c, const char *id, uint32_t version,
 		if (sqlite3_column_int(st, 0))
 			rc = 1;
 		else {
-			err_setc(e, ERR_DATA, "form %s version %lu is already "
-			    "approved "
+			err_setc(e, ERR_DATA, _("form %s version %lu is "
+			    "already approved "
 			    "with a different text: give the changed form a "
-			    "new version number", id, (unsigned long)version);
+			    "new version number"), id, (unsigned long)version);
 			rc = CENTRAL_EBAD;
 		}
 		goto out;
@@ -1532,7 +1533,7 @@ central_form_yaml(struct central *c, const uint8_t hash[BUNDLE_HASH_BYTES],
 		    *len);
 		break;
 	case SQLITE_DONE:
-		err_setc(e, ERR_DATA, "no approved form has that hash");
+		err_setc(e, ERR_DATA, _("no approved form has that hash"));
 		rc = CENTRAL_EBAD;
 		break;
 	default:
@@ -1562,9 +1563,9 @@ central_interviewer_add(struct central *c,
 	case 1:
 		goto out;
 	case 2:
-		err_setc(e, ERR_DATA, "this interviewer key was revoked and "
+		err_setc(e, ERR_DATA, _("this interviewer key was revoked and "
 		    "cannot be "
-		    "registered again: the interviewer needs a new profile");
+		    "registered again: the interviewer needs a new profile"));
 		rc = CENTRAL_EBAD;
 		goto out;
 	default:
@@ -1649,9 +1650,9 @@ central_interviewer_revoke(struct central *c,
 		goto out;
 	switch ((rc = central_signer_status(c, pk, e))) {
 	case 0:
-		err_setc(e, ERR_DATA, "no registered interviewer has that "
+		err_setc(e, ERR_DATA, _("no registered interviewer has that "
 		    "key: see "
-		    "avslut-hr interviewers list");
+		    "avslut-hr interviewers list"));
 		rc = CENTRAL_EBAD;
 		goto out;
 	case 1:
@@ -1984,7 +1985,7 @@ out:
 	 * the freed pages (whose place showed which went), and the
 	 * checkpoint leaves no copy in the WAL. */
 	if ((rc = central_settle(c, e)) != 0)
-		err_prefix(e, "deleted, but");
+		err_prefix(e, _("deleted, but"));
 	return rc;
 }
 

@@ -72,6 +72,7 @@ struct sync_exchange {
 	size_t out_len;
 	char errtail[1024];		/* the child's last stderr bytes */
 	int status;			/* waitpid status */
+	int exec_failed;		/* argv[0] could not be run */
 };
 /* Run it. 0 once the child has ended (whatever its status: the caller
  * judges it), SYNC_ETIMEOUT after the child had to be killed, SYNC_EIO

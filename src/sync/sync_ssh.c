@@ -17,6 +17,7 @@
 
 #include "store/bundle.h"
 #include "util/crash.h"
+#include "util/i18n.h"
 #include "util/xmem.h"
 
 #define SYNC_CHUNK 65536
@@ -129,13 +130,13 @@ sync_pump(struct sync_exchange *x, pid_t pid, int in, int out, int errfd,
 		if (k == -1 && errno == EINTR)
 			continue;
 		if (k == -1) {
-			err_set(e, "poll: %s", strerror(errno));
+			err_set(e, _("poll: %s"), strerror(errno));
 			rc = SYNC_EIO;
 			break;
 		}
 		if (k == 0) {
-			err_set(e, "%s sent and received nothing for %u "
-			    "seconds and was stopped", x->argv[0], idle);
+			err_set(e, _("%s sent and received nothing for %u "
+			    "seconds and was stopped"), x->argv[0], idle);
 			rc = SYNC_ETIMEOUT;
 			break;
 		}
@@ -146,9 +147,10 @@ sync_pump(struct sync_exchange *x, pid_t pid, int in, int out, int errfd,
 					want = SYNC_CHUNK;
 				r = read(x->in_fd, buf, want);
 				if (r <= 0) {
-					err_set(e, "cannot read the bundle: %s",
-					    r == 0 ? "it is shorter than "
-					    "expected" : strerror(errno));
+					err_set(e,
+					    _("cannot read the bundle: %s"),
+					    r == 0 ? _("it is shorter than "
+					    "expected") : strerror(errno));
 					rc = SYNC_EIO;
 					break;
 				}
@@ -186,8 +188,8 @@ sync_pump(struct sync_exchange *x, pid_t pid, int in, int out, int errfd,
 			if (r <= 0)
 				sync_close(&out);
 			else if ((x->out_len += (size_t)r) > x->out_max) {
-				err_set(e, "%s sent more than a receipt can "
-				    "hold", x->argv[0]);
+				err_set(e, _("%s sent more than a receipt can "
+				    "hold"), x->argv[0]);
 				rc = SYNC_EBAD;
 				break;
 			}
@@ -230,7 +232,7 @@ sync_exchange_run(struct sync_exchange *x, struct err *e)
 	x->status = 0;
 	if (sync_cloexec_pipe(pin) == -1 || sync_cloexec_pipe(pout) == -1 ||
 	    sync_cloexec_pipe(perr) == -1 || sync_cloexec_pipe(rep) == -1) {
-		err_set(e, "cannot create a pipe: %s", strerror(errno));
+		err_set(e, _("cannot create a pipe: %s"), strerror(errno));
 		rc = SYNC_EIO;
 		goto out;
 	}
@@ -240,7 +242,8 @@ sync_exchange_run(struct sync_exchange *x, struct err *e)
 	sigaction(SIGPIPE, &ign, &old);
 	fflush(NULL);
 	if ((pid = fork()) == -1) {
-		err_set(e, "cannot start %s: %s", x->argv[0], strerror(errno));
+		err_set(e, _("cannot start %s: %s"), x->argv[0],
+		    strerror(errno));
 		rc = SYNC_EIO;
 		goto restore;
 	}
@@ -256,8 +259,9 @@ sync_exchange_run(struct sync_exchange *x, struct err *e)
 	if (r == (ssize_t)sizeof child_errno) {
 		while (waitpid(pid, &x->status, 0) == -1 && errno == EINTR)
 			;
-		err_set(e, "cannot run %s: %s", x->argv[0],
+		err_set(e, _("cannot run %s: %s"), x->argv[0],
 		    strerror(child_errno));
+		x->exec_failed = 1;
 		rc = SYNC_EIO;
 		goto restore;
 	}
@@ -318,8 +322,8 @@ sync_ssh_failure(const struct sync_dest *d, const char *tail,
 
 	if (sync_has(tail, "Could not resolve hostname") ||
 	    sync_has(tail, "Name or service not known")) {
-		err_set(e, "cannot find the host %s: check the name in the "
-		    "destination or the ssh configuration (%s)", h, line);
+		err_set(e, _("cannot find the host %s: check the name in the "
+		    "destination or the ssh configuration (%s)"), h, line);
 		return SYNC_EUNREACH;
 	}
 	if (sync_has(tail, "Connection refused") ||
@@ -327,27 +331,33 @@ sync_ssh_failure(const struct sync_dest *d, const char *tail,
 	    sync_has(tail, "unreachable") ||
 	    sync_has(tail, "Connection closed by remote host") ||
 	    sync_has(tail, "Connection reset")) {
-		err_set(e, "cannot reach %s (%s): check the network or "
+		err_set(e, _("cannot reach %s (%s): check the network or "
 		    "the VPN and try again; the sealed interviews stay "
-		    "on this laptop", h, line);
+		    "on this laptop"), h, line);
 		return SYNC_EUNREACH;
 	}
 	if (sync_has(tail, "Host key verification failed") ||
 	    sync_has(tail, "REMOTE HOST IDENTIFICATION HAS CHANGED")) {
-		err_set(e, "the host key of %s is unknown or has changed: "
+		err_set(e, _("the host key of %s is unknown or has changed: "
 		    "connect once with ssh %s and compare the key with what "
-		    "HR gave you", h, h);
+		    "HR gave you"), h, h);
 		return SYNC_ELOGIN;
 	}
 	if (sync_has(tail, "Permission denied") ||
 	    sync_has(tail, "Too many authentication failures")) {
-		err_set(e, "%s refused the ssh login%s%s: check that your ssh "
-		    "key is loaded (ssh-add) and that HR authorised it; sync "
-		    "never asks for a password", h, d->user ? " as " : "",
-		    d->user ? d->user : "");
+		if (d->user != NULL)
+			err_set(e, _("%s refused the ssh login as %s: check "
+			    "that your ssh key is loaded (ssh-add) and that HR "
+			    "authorised it; sync never asks for a password"), h,
+			    d->user);
+		else
+			err_set(e, _("%s refused the ssh login: check that "
+			    "your ssh key is loaded (ssh-add) and that HR "
+			    "authorised it; sync never asks for a password"),
+			    h);
 		return SYNC_ELOGIN;
 	}
-	err_set(e, "ssh to %s failed: %s", h, *line ? line :
+	err_set(e, _("ssh to %s failed: %s"), h, *line ? line :
 	    "no message (exit 255)");
 	return SYNC_EUNREACH;
 }
@@ -416,21 +426,20 @@ sync_ssh_send(const struct sync_dest *d, const char *ssh_program,
 	rc = sync_exchange_run(&x, e);
 	sync_last_line(x.errtail, line, sizeof line);
 	if (rc == SYNC_ETIMEOUT)
-		err_set(e, "ssh to %s sent and received nothing for too long "
-		    "and was stopped: check the network and try again",
+		err_set(e, _("ssh to %s sent and received nothing for too long "
+		    "and was stopped: check the network and try again"),
 		    d->host);
-	else if (rc == SYNC_EIO && e != NULL &&
-	    strncmp(e->msg, "cannot run ", 11) == 0) {
+	else if (rc == SYNC_EIO && e != NULL && x.exec_failed) {
 		char copy[ERR_MAX];
 
 		memcpy(copy, e->msg, sizeof copy);
-		err_set(e, "%s: install the OpenSSH client, or set "
-		    "sync.ssh_program in the config", copy);
+		err_set(e, _("%s: install the OpenSSH client, or set "
+		    "sync.ssh_program in the config"), copy);
 	}
 	if (rc != 0)
 		goto done;
 	if (WIFSIGNALED(x.status)) {
-		err_set(e, "ssh to %s ended by signal %d", d->host,
+		err_set(e, _("ssh to %s ended by signal %d"), d->host,
 		    WTERMSIG(x.status));
 		rc = SYNC_EIO;
 		goto done;
@@ -439,19 +448,19 @@ sync_ssh_send(const struct sync_dest *d, const char *ssh_program,
 	if (code == 255)
 		rc = sync_ssh_failure(d, x.errtail, line, e);
 	else if (code == 127 || code == 126) {
-		err_set(e, "%s has no avslut-hr to run (\"%s\": %s): install "
+		err_set(e, _("%s has no avslut-hr to run (\"%s\": %s): install "
 		    "it there, or set remote_command in the config to its "
-		    "full path", d->host, cmd, *line ? line : "not found");
+		    "full path"), d->host, cmd, *line ? line : "not found");
 		rc = SYNC_ENOREMOTE;
 	} else if (code != 0) {
-		err_set(e, "HR's ingest on %s failed (exit %d): %s", d->host,
+		err_set(e, _("HR's ingest on %s failed (exit %d): %s"), d->host,
 		    code, *line ? line : "no message");
 		rc = SYNC_EREMOTE;
 		if (remote_status != NULL)
 			*remote_status = code;
 	} else if (x.out_len == 0) {
-		err_set(e, "HR's ingest on %s sent no receipt; nothing is "
-		    "removed from this laptop", d->host);
+		err_set(e, _("HR's ingest on %s sent no receipt; nothing is "
+		    "removed from this laptop"), d->host);
 		rc = SYNC_EBAD;
 	}
 done:
