@@ -950,8 +950,8 @@ au_cmp_spread(const void *x, const void *y)
  * or more without the sensitive answer. What no move decides goes to the
  * LP below. */
 
-#define AU_MOVE_MAX 16
-#define AU_CERT_TRIES 4096	/* move checks per target at most */
+#define AU_MOVE_MAX 24
+#define AU_CERT_TRIES 20000	/* move checks per target at most */
 
 struct au_move {
 	int n;
@@ -1244,17 +1244,83 @@ au_cmp_sa(const void *x, const void *y)
 }
 
 /* A move inside one atom: (group question, variable, delta) triples. */
-#define AU_PAT_MAX 6
+#define AU_PAT_MAX 12
 struct au_pat {
 	int n;
 	int q[AU_PAT_MAX], v[AU_PAT_MAX];
 	double d[AU_PAT_MAX];
 };
 
+/* Append the triples of au_patterns' pattern k to o. */
+static void
+au_pat_cat(struct au_pat *o, int q, int pv[][3], double pd[][3],
+    const int pn[], size_t k)
+{
+	int j;
+
+	for (j = 0; j < pn[k] && o->n < AU_PAT_MAX; j++) {
+		o->q[o->n] = q;
+		o->v[o->n] = pv[k][j];
+		o->d[o->n++] = pd[k][j];
+	}
+}
+
+/* Every follow-up (but skip) of a category of opener io that base moves,
+ * moved by one of its "not shown" patterns (against the opener's net
+ * change; both ways if that is none) or left alone, appended to base:
+ * into out from *n (at most max). */
+static void
+au_pat_follow(const struct au_lp *L, const struct au_pat *base, int from,
+    int io, int skip, struct au_pat *out, size_t *n, size_t max)
+{
+	int pv[64][3], pn[64];
+	double pd[64][3], net, D;
+	size_t np, k, tm;
+	int f, j, touched;
+
+	for (f = from; f < (int)L->ngq; f++) {
+		const struct au_q *qf = &L->au->qs[L->gq[f]];
+
+		if (f == skip || f == io)
+			continue;
+		net = 0;
+		touched = 0;
+		for (tm = 0; tm < qf->nterm; tm++)
+			for (j = 0; j < base->n; j++)
+				if (qf->term_q[tm] == L->gq[io] &&
+				    base->q[j] == io && base->v[j] ==
+				    AU_STATES + (int)qf->term_c[tm]) {
+					net += base->d[j];
+					touched = 1;
+				}
+		if (!touched)
+			continue;
+		/* f moved along, then the later follow-ups */
+		for (D = -1; D <= 1; D += 2) {
+			if ((net > 0 && D > 0) || (net < 0 && D < 0))
+				continue;
+			np = au_patterns(qf, AU_NS, D, pv, pd, pn, 64);
+			for (k = 0; k < np && *n < max; k++) {
+				struct au_pat o = *base;
+
+				au_pat_cat(&o, f, pv, pd, pn, k);
+				au_pat_follow(L, &o, f + 1, io, skip, out, n,
+				    max);
+			}
+		}
+		/* or f left alone: the later follow-ups */
+		au_pat_follow(L, base, f + 1, io, skip, out, n, max);
+		return;
+	}
+	if (*n < max)
+		out[(*n)++] = *base;
+}
+
 /* The moves inside atom a1 that change variable v of group question i by
- * D: alone, or with a linked question (its opener's term category, or a
- * follow-up's "not shown") moved along so that the follow-up rows can
- * hold. Into out (at most max); returns how many. */
+ * D: alone, or with an opener's term category moved along (when i is a
+ * follow-up), and with the follow-ups of a moved opener category moved
+ * between "not shown" and shown, so that the follow-up rows can hold.
+ * Into out (at most max); returns how many. */
 static size_t
 au_pats(const struct au_lp *L, int i, int v, double D, struct au_pat *out,
     size_t max)
@@ -1263,56 +1329,44 @@ au_pats(const struct au_lp *L, int i, int v, double D, struct au_pat *out,
 	double pd[64][3], qd[64][3];
 	const struct au_q *q = &L->au->qs[L->gq[i]];
 	size_t np, n = 0, p, r, tm, nq2;
-	int i2, k, v2[AU_MAXTERMS + 1], nv2, j;
+	int i2;
 	double D2;
 
 	np = au_patterns(q, v, D, pv, pd, pn, 64);
-	for (p = 0; p < np && n < max; p++, n++) {
-		out[n].n = pn[p];
-		for (k = 0; k < pn[p]; k++) {
-			out[n].q[k] = i;
-			out[n].v[k] = pv[p][k];
-			out[n].d[k] = pd[p][k];
-		}
+	for (p = 0; p < np && n < max; p++) {
+		struct au_pat o;
+
+		o.n = 0;
+		au_pat_cat(&o, i, pv, pd, pn, p);
+		/* alone, and with the follow-ups its categories open */
+		au_pat_follow(L, &o, 0, i, -1, out, &n, max);
 	}
-	for (i2 = 0; i2 < (int)L->ngq; i2++) {
-		const struct au_q *q2 = &L->au->qs[L->gq[i2]];
-
-		if (i2 == i)
+	/* i is a follow-up: one of its openers' term categories along */
+	for (tm = 0; tm < q->nterm && n < max; tm++) {
+		for (i2 = 0; i2 < (int)L->ngq; i2++)
+			if (L->gq[i2] == q->term_q[tm])
+				break;
+		if (i2 == (int)L->ngq || i2 == i)
 			continue;
-		nv2 = 0;
-		for (tm = 0; tm < q->nterm; tm++)	/* i2 opens i */
-			if (q->term_q[tm] == L->gq[i2] && nv2 < AU_MAXTERMS)
-				v2[nv2++] = AU_STATES + (int)q->term_c[tm];
-		for (tm = 0; tm < q2->nterm && nv2 == 0; tm++)	/* i opens i2 */
-			if (q2->term_q[tm] == L->gq[i])
-				v2[nv2++] = AU_NS;
-		for (j = 0; j < nv2; j++)
-			for (D2 = -1; D2 <= 1; D2 += 2) {
-				nq2 = au_patterns(q2, v2[j], D2, qv, qd, qn,
-				    64);
-				for (p = 0; p < np; p++)
-					for (r = 0; r < nq2 && n < max; r++) {
-						struct au_pat *o = &out[n++];
+		for (D2 = -1; D2 <= 1; D2 += 2) {
+			nq2 = au_patterns(&L->au->qs[L->gq[i2]], AU_STATES +
+			    (int)q->term_c[tm], D2, qv, qd, qn, 64);
+			for (p = 0; p < np && n < max; p++)
+				for (r = 0; r < nq2 && n < max; r++) {
+					struct au_pat o;
 
-						o->n = 0;
-						for (k = 0; k < pn[p]; k++) {
-							o->q[o->n] = i;
-							o->v[o->n] = pv[p][k];
-							o->d[o->n++] = pd[p][k];
-						}
-						for (k = 0; k < qn[r]; k++) {
-							o->q[o->n] = i2;
-							o->v[o->n] = qv[r][k];
-							o->d[o->n++] = qd[r][k];
-						}
-					}
-			}
+					o.n = 0;
+					au_pat_cat(&o, i, pv, pd, pn, p);
+					au_pat_cat(&o, i2, qv, qd, qn, r);
+					au_pat_follow(L, &o, 0, i2, i, out,
+					    &n, max);
+				}
+		}
 	}
 	return n;
 }
 
-#define AU_PATS 2048
+#define AU_PATS 4096
 
 /* Try to change target t by dir (+1 or -1) with one move; on success
  * apply it (x moves; *out is the move, to take back) and return 1. */
