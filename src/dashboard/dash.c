@@ -1,11 +1,12 @@
-/* dash: the dashboard's loop (one KEY_RESIZE path, the size check, stop
- * signals) and what its screens draw alike: cells, the legend, heat. */
+/* dash: the dashboard's screens in the one loop (tui_loop.h) and what
+ * they draw alike: cells, the legend, heat. */
 #include "dashboard/dash.h"
 
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "tui/tui_loop.h"
 #include "util/i18n.h"
 
 #define DASH_HEAT_PAIR0 40	/* colour pairs after tui's roles */
@@ -150,54 +151,59 @@ dash_heat_attr(int level)
 	return mono[level];
 }
 
-static void
-dash_draw(struct dash_app *a)
+static int
+dash_settle(void *arg)
 {
-	curs_set(0);
-	if (!tui_big_enough()) {
-		tui_draw_too_small();
-		return;
-	}
-	erase();
+	struct dash_app *a = arg;
+
+	if (a->next == NULL)
+		return 0;
+	a->cur->free(a);
+	a->st = NULL;
+	a->prev = a->cur;
+	a->cur = a->next;
+	a->next = NULL;
+	a->cur->init(a);
+	return 1;
+}
+
+static void
+dash_draw(void *arg)
+{
+	struct dash_app *a = arg;
+
 	a->cur->draw(a);
-	tui_msg_draw();
-	refresh();
+}
+
+static void
+dash_resize(void *arg)
+{
+	struct dash_app *a = arg;
+
+	if (a->cur->resize != NULL)
+		a->cur->resize(a);
+}
+
+/* Messages last until the next key, on every screen of the dashboard. */
+static int
+dash_key(void *arg, const struct tui_key *k)
+{
+	struct dash_app *a = arg;
+
+	tui_msg_clear();
+	return (a->cur->key(a, k) & DASH_QUIT) != 0;
 }
 
 int
 dash_run(struct dash_app *a, const struct dash_screen *first)
 {
-	struct tui_key k;
-	int r;
+	const struct tui_loop loop = {
+		a, dash_settle, NULL, dash_draw, dash_resize, dash_key,
+	};
 
 	a->cur = first;
 	a->cur->init(a);
-	for (;;) {
-		while (a->next != NULL) {	/* an init may switch again */
-			a->cur->free(a);
-			a->st = NULL;
-			a->prev = a->cur;
-			a->cur = a->next;
-			a->next = NULL;
-			a->cur->init(a);
-		}
-		if (tui_stop_signal())
-			break;
-		dash_draw(a);
-		if (tui_read_key(&k, 1000) == -1)
-			continue;
-		if (k.fkey && k.ch == KEY_RESIZE) {
-			if (a->cur->resize != NULL)
-				a->cur->resize(a);
-			continue;
-		}
-		if (!tui_big_enough())
-			continue;	/* keys wait until it is readable */
-		tui_msg_clear();
-		r = a->cur->key(a, &k);
-		if (r & DASH_QUIT)
-			break;
-	}
+	tui_loop_run(&loop);
 	a->cur->free(a);
 	a->st = NULL;
 	tui_end();

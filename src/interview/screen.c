@@ -1,12 +1,14 @@
-/* screen: the loop every screen runs in (one KEY_RESIZE path, the size
- * check, stop signals that save the draft) and what screens share:
- * saving, closing and sealing the open interview. */
+/* screen: the interviewer's screens in the one loop (tui_loop.h): the
+ * switch between screens (help keeps the screen behind it), notices, the
+ * draft saved on a stop signal; and what screens share: saving, closing
+ * and sealing the open interview (through the desk), names and labels. */
 #include "interview/screen.h"
 
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tui/tui_loop.h"
 #include "util/i18n.h"
 #include "util/xmem.h"
 
@@ -196,25 +198,6 @@ screen_answer_str(const struct app *a, size_t q)
 	}
 }
 
-static void
-screen_draw(struct app *a)
-{
-	int y, x;
-
-	curs_set(0);
-	if (!tui_big_enough()) {
-		tui_draw_too_small();
-		return;
-	}
-	erase();
-	a->cur->draw(a);
-	/* the cursor stays where a screen put it (an editor's) */
-	getyx(stdscr, y, x);
-	tui_msg_draw();
-	move(y, x);
-	refresh();
-}
-
 /* Free the state kept for the screen behind help, if any. */
 static void
 screen_drop_kept(struct app *a)
@@ -268,51 +251,67 @@ screen_behind(void *arg)
 	tui_msg_draw();
 }
 
+static int
+screen_settle(void *arg)
+{
+	struct app *a = arg;
+
+	if (a->next == NULL)
+		return 0;
+	screen_switch(a);
+	return 1;
+}
+
+/* A notice asked for by a screen, as a dialog over the next one. */
+static int
+screen_notice(void *arg)
+{
+	struct app *a = arg;
+	const char *title = a->notice_title, *text = a->notice_text;
+
+	if (text == NULL)
+		return 0;
+	a->notice_title = a->notice_text = NULL;
+	tui_confirm(title, text, _("OK"), NULL, 1, screen_behind, a);
+	return 1;
+}
+
+static void
+screen_draw(void *arg)
+{
+	struct app *a = arg;
+
+	a->cur->draw(a);
+}
+
+static void
+screen_resize(void *arg)
+{
+	struct app *a = arg;
+
+	if (a->cur->resize != NULL)
+		a->cur->resize(a);
+}
+
+static int
+screen_key(void *arg, const struct tui_key *k)
+{
+	struct app *a = arg;
+
+	return (a->cur->key(a, k) & SCREEN_QUIT) != 0;
+}
+
 int
 screen_run(struct app *a, const struct screen *first)
 {
-	struct tui_key k;
-	int r = 0, batch = 0;
+	const struct tui_loop loop = {
+		a, screen_settle, screen_notice, screen_draw, screen_resize,
+		screen_key,
+	};
 
 	a->cur = first;
 	a->cur->init(a);
-	for (;;) {
-		while (a->next != NULL) {	/* an init may switch again */
-			batch = 0;
-			screen_switch(a);
-		}
-		if (tui_stop_signal())
-			break;
-		if (a->notice_text != NULL) {
-			const char *title = a->notice_title, *text =
-			    a->notice_text;
-
-			a->notice_title = a->notice_text = NULL;
-			tui_confirm(title, text, _("OK"), NULL, 1,
-			    screen_behind, a);
-			continue;
-		}
-		/* Keys already waiting (a paste) are handled before the next
-		 * draw, so that a long paste does not redraw per character. */
-		if (batch == 0)
-			screen_draw(a);
-		if (tui_read_key(&k, batch ? 0 : 1000) == -1) {
-			batch = 0;
-			continue;
-		}
-		batch = batch < 4096 ? batch + 1 : 0;
-		if (k.fkey && k.ch == KEY_RESIZE) {
-			if (a->cur->resize != NULL)
-				a->cur->resize(a);
-			batch = 0;
-			continue;
-		}
-		if (!tui_big_enough())
-			continue;	/* keys wait until it is readable */
-		r = a->cur->key(a, &k);
-		if (r & SCREEN_QUIT)
-			break;
-	}
+	tui_loop_run(&loop);
 	/* On a stop signal the screen's free saves what is being typed. */
 	a->cur->free(a);
 	a->st = NULL;

@@ -29,11 +29,15 @@ struct screen {
 	void (*free)(struct app *);	/* free app->st */
 };
 
-/* One row of a screen's key table. fkey 1: ch is a KEY_* code. */
+/* One row of a screen's key table. fkey 1: ch is a KEY_* code. help:
+ * what the key does (N_), for the help screen, which lists the question
+ * screen's keys from its table (rows with the same text on one line), so
+ * that help and keys cannot drift apart; NULL: not listed. */
 struct screen_bind {
 	int fkey;
 	uint32_t ch;
 	int (*action)(struct app *);
+	const char *help;
 };
 
 /* Everything the screens share. Owned by the loop's caller. */
@@ -75,6 +79,8 @@ const struct screen *screen_home(void);
 const struct screen *screen_new(void);
 const struct screen *screen_intro(void);
 const struct screen *screen_question(void);
+/* The question screen's key table, ended by a NULL action (for help). */
+const struct screen_bind *screen_question_keys(void);
 const struct screen *screen_overview(void);
 const struct screen *screen_help(void);
 const struct screen *screen_review(void);

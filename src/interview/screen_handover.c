@@ -194,11 +194,11 @@ handover_leave(struct app *a)
 }
 
 static const struct screen_bind handover_keys[] = {
-	{ 1, KEY_ENTER, handover_go },
-	{ 0, SCREEN_ESC, handover_overview },
-	{ 1, KEY_F(2), handover_overview },
-	{ 1, KEY_F(10), handover_leave },
-	{ 0, 0, NULL },
+	{ 1, KEY_ENTER, handover_go, NULL },
+	{ 0, SCREEN_ESC, handover_overview, NULL },
+	{ 1, KEY_F(2), handover_overview, NULL },
+	{ 1, KEY_F(10), handover_leave, NULL },
+	{ 0, 0, NULL, NULL },
 };
 
 static int
@@ -260,8 +260,8 @@ self_intro_start(struct app *a)
 }
 
 static const struct screen_bind self_intro_keys[] = {
-	{ 1, KEY_ENTER, self_intro_start },
-	{ 0, 0, NULL },
+	{ 1, KEY_ENTER, self_intro_start, NULL },
+	{ 0, 0, NULL, NULL },
 };
 
 static int
@@ -384,11 +384,11 @@ done_down(struct app *a)
 }
 
 static const struct screen_bind done_keys[] = {
-	{ 1, KEY_ENTER, done_enter },
-	{ 1, KEY_UP, done_up },
-	{ 1, KEY_DOWN, done_down },
-	{ 0, '\t', done_down },
-	{ 0, 0, NULL },
+	{ 1, KEY_ENTER, done_enter, NULL },
+	{ 1, KEY_UP, done_up, NULL },
+	{ 1, KEY_DOWN, done_down, NULL },
+	{ 0, '\t', done_down, NULL },
+	{ 0, 0, NULL, NULL },
 };
 
 static int

@@ -3,29 +3,64 @@
 #include "interview/screen.h"
 
 #include <curses.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "util/i18n.h"
 
+/* Help's rows after the question screen's keys: keys read outside a
+ * key table (digits), and the other screens in a line each. */
 static const struct {
 	const char *keys;
 	const char *what;
-} help_rows[] = {
-	{ "Tab, PgDn, Ctrl-N", N_("next question (the answer is saved)") },
-	{ "Shift-Tab, PgUp, Ctrl-P", N_("previous question") },
-	{ "\xe2\x86\x91 \xe2\x86\x93", N_("move in a list of choices") },
-	{ "\xe2\x86\x90 \xe2\x86\x92", N_("move on a scale or yes/no") },
+} help_more[] = {
 	{ N_("1-9, 0"), N_("choose by number (on 0-10: 1 then 0 is 10)") },
-	{ N_("Space"), N_("choose; tick or untick in a multiple choice") },
-	{ "Enter", N_("choose and go on; in free text a new line") },
-	{ "F8, Ctrl-X", N_("prefer not to answer (again: undo)") },
-	{ "F2, Ctrl-O", N_("overview: jump to any question, F5 review") },
-	{ "F10, Esc", N_("save the draft and go back to the start") },
-	{ "F1, ?", N_("this help") },
 	{ N_("Review"), N_("Enter changes an answer, F5 seals and submits") },
 	{ N_("Start"), N_("Enter opens a draft, n new, Del deletes, q quit") },
 	{ N_("New interview"), N_("type to filter the units, Backspace "
 	    "takes a letter back, Esc clears") },
 };
+
+/* The names of every key of t bound to help text what, "Tab, PgDn". */
+static void
+help_keys(const struct screen_bind *t, const char *what, char *out,
+    size_t n)
+{
+	char name[32];
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (; t->action != NULL; t++) {
+		if (t->help == NULL || strcmp(t->help, what) != 0)
+			continue;
+		tui_key_name(t->fkey, t->ch, name, sizeof name);
+		len += (size_t)snprintf(out + len, len < n ? n - len : 0,
+		    "%s%s", len > 0 ? ", " : "", name);
+	}
+}
+
+/* 1 if an earlier row of t than r has r's help text. */
+static int
+help_seen(const struct screen_bind *t, const struct screen_bind *r)
+{
+	for (; t != r; t++)
+		if (t->help != NULL && strcmp(t->help, r->help) == 0)
+			return 1;
+	return 0;
+}
+
+/* One row of help, what wrapping under itself; returns the next y, or
+ * -1 when it does not fit above the note at the bottom. */
+static int
+help_row(int y, int w, const char *keys, const char *what)
+{
+	int n = tui_text(0, 0, w, 0, 0, TUI_NORMAL, what);
+
+	if (y + n > LINES - 5)
+		return -1;
+	tui_put(y, 2, 26, TUI_STRONG, keys);
+	return y + tui_text(y, 29, w, n, 0, TUI_NORMAL, what);
+}
 
 static void
 help_init(struct app *a)
@@ -44,20 +79,22 @@ help_draw(struct app *a)
 {
 	static const struct tui_keyhelp keys[] = {
 		{ N_("any key"), N_("Back") } };
+	const struct screen_bind *t = screen_question_keys(), *r;
+	char names[128];
 	size_t i;
-	int y = 2, n, w = COLS - 31 > 72 ? 72 : COLS - 31;
+	int y = 2, w = COLS - 31 > 72 ? 72 : COLS - 31;
 
 	(void)a;
 	tui_title(0, _("Help: keys"), NULL);
-	/* what a key does wraps under itself, never cut off */
-	for (i = 0; i < sizeof help_rows / sizeof help_rows[0]; i++) {
-		n = tui_text(0, 0, w, 0, 0, TUI_NORMAL, _(help_rows[i].what));
-		if (y + n > LINES - 5)
-			break;
-		tui_put(y, 2, 26, TUI_STRONG, _(help_rows[i].keys));
-		y += tui_text(y, 29, w, n, 0, TUI_NORMAL,
-		    _(help_rows[i].what));
+	/* the question screen's keys, from its own table */
+	for (r = t; r->action != NULL && y >= 0; r++) {
+		if (r->help == NULL || help_seen(t, r))
+			continue;
+		help_keys(t, r->help, names, sizeof names);
+		y = help_row(y, w, names, _(r->help));
 	}
+	for (i = 0; i < sizeof help_more / sizeof help_more[0] && y >= 0; i++)
+		y = help_row(y, w, _(help_more[i].keys), _(help_more[i].what));
 	tui_text(LINES - 4, 2, COLS - 4, 2, 0, TUI_DIM, _("Every answer is "
 	    "saved encrypted as you move on; after a crash, open the draft "
 	    "from the start screen."));

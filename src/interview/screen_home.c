@@ -246,19 +246,19 @@ home_help(struct app *a)
 }
 
 static const struct screen_bind home_keys[] = {
-	{ 1, KEY_UP, home_up },
-	{ 1, KEY_DOWN, home_down },
-	{ 0, 'k', home_up },
-	{ 0, 'j', home_down },
-	{ 1, KEY_ENTER, home_open },
-	{ 0, 'n', home_newkey },
-	{ 1, KEY_DC, home_delete },
-	{ 0, 'd', home_delete },
-	{ 1, KEY_F(1), home_help },
-	{ 0, '?', home_help },
-	{ 0, 'q', home_quit },
-	{ 1, KEY_F(10), home_quit },
-	{ 0, 0, NULL },
+	{ 1, KEY_UP, home_up, NULL },
+	{ 1, KEY_DOWN, home_down, NULL },
+	{ 0, 'k', home_up, NULL },
+	{ 0, 'j', home_down, NULL },
+	{ 1, KEY_ENTER, home_open, NULL },
+	{ 0, 'n', home_newkey, NULL },
+	{ 1, KEY_DC, home_delete, NULL },
+	{ 0, 'd', home_delete, NULL },
+	{ 1, KEY_F(1), home_help, NULL },
+	{ 0, '?', home_help, NULL },
+	{ 0, 'q', home_quit, NULL },
+	{ 1, KEY_F(10), home_quit, NULL },
+	{ 0, 0, NULL, NULL },
 };
 
 static int

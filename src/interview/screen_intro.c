@@ -96,13 +96,13 @@ intro_help(struct app *a)
 }
 
 static const struct screen_bind intro_keys[] = {
-	{ 1, KEY_ENTER, intro_start },
-	{ 0, SCREEN_ESC, intro_back },
-	{ 1, KEY_UP, intro_up },
-	{ 1, KEY_DOWN, intro_down },
-	{ 1, KEY_F(1), intro_help },
-	{ 0, '?', intro_help },
-	{ 0, 0, NULL },
+	{ 1, KEY_ENTER, intro_start, NULL },
+	{ 0, SCREEN_ESC, intro_back, NULL },
+	{ 1, KEY_UP, intro_up, NULL },
+	{ 1, KEY_DOWN, intro_down, NULL },
+	{ 1, KEY_F(1), intro_help, NULL },
+	{ 0, '?', intro_help, NULL },
+	{ 0, 0, NULL, NULL },
 };
 
 static int

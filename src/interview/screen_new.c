@@ -349,17 +349,17 @@ new_filter_back(struct app *a)
 }
 
 static const struct screen_bind new_keys[] = {
-	{ 1, KEY_UP, new_up },
-	{ 1, KEY_DOWN, new_down },
-	{ 1, KEY_PPAGE, new_pgup },
-	{ 1, KEY_NPAGE, new_pgdn },
-	{ 1, KEY_ENTER, new_choose },
-	{ 0, SCREEN_ESC, new_back },
-	{ 1, KEY_BACKSPACE, new_filter_back },
-	{ 0, 127, new_filter_back },
-	{ 0, 8, new_filter_back },
-	{ 1, KEY_F(1), new_help },
-	{ 0, 0, NULL },
+	{ 1, KEY_UP, new_up, NULL },
+	{ 1, KEY_DOWN, new_down, NULL },
+	{ 1, KEY_PPAGE, new_pgup, NULL },
+	{ 1, KEY_NPAGE, new_pgdn, NULL },
+	{ 1, KEY_ENTER, new_choose, NULL },
+	{ 0, SCREEN_ESC, new_back, NULL },
+	{ 1, KEY_BACKSPACE, new_filter_back, NULL },
+	{ 0, 127, new_filter_back, NULL },
+	{ 0, 8, new_filter_back, NULL },
+	{ 1, KEY_F(1), new_help, NULL },
+	{ 0, 0, NULL, NULL },
 };
 
 static int

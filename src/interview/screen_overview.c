@@ -209,18 +209,18 @@ ov_help(struct app *a)
 }
 
 static const struct screen_bind overview_keys[] = {
-	{ 1, KEY_UP, ov_up },
-	{ 1, KEY_DOWN, ov_down },
-	{ 1, KEY_PPAGE, ov_pgup },
-	{ 1, KEY_NPAGE, ov_pgdn },
-	{ 1, KEY_ENTER, ov_go },
-	{ 1, KEY_F(5), ov_review },
-	{ 0, 'r', ov_review },
-	{ 0, SCREEN_ESC, ov_back },
-	{ 1, KEY_F(2), ov_back },
-	{ 1, KEY_F(1), ov_help },
-	{ 0, '?', ov_help },
-	{ 0, 0, NULL },
+	{ 1, KEY_UP, ov_up, NULL },
+	{ 1, KEY_DOWN, ov_down, NULL },
+	{ 1, KEY_PPAGE, ov_pgup, NULL },
+	{ 1, KEY_NPAGE, ov_pgdn, NULL },
+	{ 1, KEY_ENTER, ov_go, NULL },
+	{ 1, KEY_F(5), ov_review, NULL },
+	{ 0, 'r', ov_review, NULL },
+	{ 0, SCREEN_ESC, ov_back, NULL },
+	{ 1, KEY_F(2), ov_back, NULL },
+	{ 1, KEY_F(1), ov_help, NULL },
+	{ 0, '?', ov_help, NULL },
+	{ 0, 0, NULL, NULL },
 };
 
 static int

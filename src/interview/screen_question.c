@@ -347,35 +347,72 @@ act_word_right(struct app *a)
 	return SCREEN_OK;
 }
 
+static int quest_char(struct app *a, uint32_t c);
+
+/* '?' and space mean something only when nothing is being typed, so
+ * they go the way of every printable key (but are in the table, which
+ * help lists). */
+static int
+act_qmark(struct app *a)
+{
+	return quest_char(a, '?');
+}
+
+static int
+act_spacebar(struct app *a)
+{
+	return quest_char(a, ' ');
+}
+
+#define H_NEXT N_("next question (the answer is saved)")
+#define H_BACK N_("previous question")
+#define H_LIST N_("move in a list of choices")
+#define H_ROW N_("move on a scale or yes/no")
+#define H_SPACE N_("choose; tick or untick in a multiple choice")
+#define H_ENTER N_("choose and go on; in free text a new line")
+#define H_DECLINE N_("prefer not to answer (again: undo)")
+#define H_OVERVIEW N_("overview: jump to any question, F5 review")
+#define H_LEAVE N_("save the draft and go back to the start")
+#define H_HELP N_("this help")
+
+/* In the order help lists them; the editing keys last, unlisted. */
 static const struct screen_bind quest_keys[] = {
-	{ 0, '\t', act_next },
-	{ 1, KEY_NPAGE, act_next },
-	{ 0, SCREEN_CTRL('n'), act_next },
-	{ 1, KEY_BTAB, act_back },
-	{ 1, KEY_PPAGE, act_back },
-	{ 0, SCREEN_CTRL('p'), act_back },
-	{ 1, KEY_F(8), act_decline },
-	{ 0, SCREEN_CTRL('x'), act_decline },
-	{ 1, KEY_F(2), act_overview },
-	{ 0, SCREEN_CTRL('o'), act_overview },
-	{ 1, KEY_F(1), act_help },
-	{ 1, KEY_F(10), act_leave },
-	{ 0, SCREEN_ESC, act_leave },
-	{ 1, KEY_UP, act_up },
-	{ 1, KEY_DOWN, act_down },
-	{ 1, KEY_LEFT, act_left },
-	{ 1, KEY_RIGHT, act_right },
-	{ 1, KEY_HOME, act_home },
-	{ 1, KEY_END, act_end },
-	{ 0, SCREEN_CTRL('a'), act_home },
-	{ 0, SCREEN_CTRL('e'), act_end },
-	{ 1, KEY_BACKSPACE, act_backspace },
-	{ 0, 127, act_backspace },
-	{ 0, 8, act_backspace },
-	{ 1, KEY_DC, act_delete },
-	{ 1, KEY_ENTER, act_enter },
-	{ 0, 0, NULL },
+	{ 0, '\t', act_next, H_NEXT },
+	{ 1, KEY_NPAGE, act_next, H_NEXT },
+	{ 0, SCREEN_CTRL('n'), act_next, H_NEXT },
+	{ 1, KEY_BTAB, act_back, H_BACK },
+	{ 1, KEY_PPAGE, act_back, H_BACK },
+	{ 0, SCREEN_CTRL('p'), act_back, H_BACK },
+	{ 1, KEY_UP, act_up, H_LIST },
+	{ 1, KEY_DOWN, act_down, H_LIST },
+	{ 1, KEY_LEFT, act_left, H_ROW },
+	{ 1, KEY_RIGHT, act_right, H_ROW },
+	{ 0, ' ', act_spacebar, H_SPACE },
+	{ 1, KEY_ENTER, act_enter, H_ENTER },
+	{ 1, KEY_F(8), act_decline, H_DECLINE },
+	{ 0, SCREEN_CTRL('x'), act_decline, H_DECLINE },
+	{ 1, KEY_F(2), act_overview, H_OVERVIEW },
+	{ 0, SCREEN_CTRL('o'), act_overview, H_OVERVIEW },
+	{ 1, KEY_F(10), act_leave, H_LEAVE },
+	{ 0, SCREEN_ESC, act_leave, H_LEAVE },
+	{ 1, KEY_F(1), act_help, H_HELP },
+	{ 0, '?', act_qmark, H_HELP },
+	{ 1, KEY_HOME, act_home, NULL },
+	{ 1, KEY_END, act_end, NULL },
+	{ 0, SCREEN_CTRL('a'), act_home, NULL },
+	{ 0, SCREEN_CTRL('e'), act_end, NULL },
+	{ 1, KEY_BACKSPACE, act_backspace, NULL },
+	{ 0, 127, act_backspace, NULL },
+	{ 0, 8, act_backspace, NULL },
+	{ 1, KEY_DC, act_delete, NULL },
+	{ 0, 0, NULL, NULL },
 };
+
+const struct screen_bind *
+screen_question_keys(void)
+{
+	return quest_keys;
+}
 
 /* Printable keys: typing, '?', space, and the type's own (digits, y/n). */
 static int

@@ -364,21 +364,21 @@ rv_seal(struct app *a)
 }
 
 static const struct screen_bind review_keys[] = {
-	{ 1, KEY_UP, rv_up },
-	{ 1, KEY_DOWN, rv_down },
-	{ 1, KEY_PPAGE, rv_pgup },
-	{ 1, KEY_NPAGE, rv_pgdn },
-	{ 1, KEY_ENTER, rv_change },
-	{ 1, KEY_F(5), rv_seal },
-	{ 1, KEY_BTAB, rv_back },
-	{ 0, SCREEN_CTRL('p'), rv_back },
-	{ 1, KEY_F(2), rv_overview },
-	{ 0, SCREEN_CTRL('o'), rv_overview },
-	{ 1, KEY_F(1), rv_help },
-	{ 0, '?', rv_help },
-	{ 1, KEY_F(10), rv_leave },
-	{ 0, SCREEN_ESC, rv_leave },
-	{ 0, 0, NULL },
+	{ 1, KEY_UP, rv_up, NULL },
+	{ 1, KEY_DOWN, rv_down, NULL },
+	{ 1, KEY_PPAGE, rv_pgup, NULL },
+	{ 1, KEY_NPAGE, rv_pgdn, NULL },
+	{ 1, KEY_ENTER, rv_change, NULL },
+	{ 1, KEY_F(5), rv_seal, NULL },
+	{ 1, KEY_BTAB, rv_back, NULL },
+	{ 0, SCREEN_CTRL('p'), rv_back, NULL },
+	{ 1, KEY_F(2), rv_overview, NULL },
+	{ 0, SCREEN_CTRL('o'), rv_overview, NULL },
+	{ 1, KEY_F(1), rv_help, NULL },
+	{ 0, '?', rv_help, NULL },
+	{ 1, KEY_F(10), rv_leave, NULL },
+	{ 0, SCREEN_ESC, rv_leave, NULL },
+	{ 0, 0, NULL, NULL },
 };
 
 static int

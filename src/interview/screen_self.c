@@ -608,18 +608,18 @@ sq_stop(struct app *a)
 }
 
 static const struct screen_bind sq_keys[] = {
-	{ 1, KEY_ENTER, sq_enter },
-	{ 1, KEY_UP, sq_up },
-	{ 1, KEY_DOWN, sq_down },
-	{ 0, '\t', sq_down },
-	{ 1, KEY_LEFT, sq_left },
-	{ 1, KEY_RIGHT, sq_right },
-	{ 1, KEY_BACKSPACE, sq_backspace },
-	{ 0, 127, sq_backspace },
-	{ 0, 8, sq_backspace },
-	{ 1, KEY_F(10), sq_stop },
-	{ 0, SCREEN_ESC, sq_stop },
-	{ 0, 0, NULL },
+	{ 1, KEY_ENTER, sq_enter, NULL },
+	{ 1, KEY_UP, sq_up, NULL },
+	{ 1, KEY_DOWN, sq_down, NULL },
+	{ 0, '\t', sq_down, NULL },
+	{ 1, KEY_LEFT, sq_left, NULL },
+	{ 1, KEY_RIGHT, sq_right, NULL },
+	{ 1, KEY_BACKSPACE, sq_backspace, NULL },
+	{ 0, 127, sq_backspace, NULL },
+	{ 0, 8, sq_backspace, NULL },
+	{ 1, KEY_F(10), sq_stop, NULL },
+	{ 0, SCREEN_ESC, sq_stop, NULL },
+	{ 0, 0, NULL, NULL },
 };
 
 static int

@@ -125,12 +125,12 @@ unlock_back(struct app *a)
 }
 
 static const struct screen_bind unlock_keys[] = {
-	{ 1, KEY_ENTER, unlock_try },
-	{ 0, SCREEN_ESC, unlock_quit },
-	{ 1, KEY_BACKSPACE, unlock_back },
-	{ 0, 127, unlock_back },
-	{ 0, 8, unlock_back },
-	{ 0, 0, NULL },
+	{ 1, KEY_ENTER, unlock_try, NULL },
+	{ 0, SCREEN_ESC, unlock_quit, NULL },
+	{ 1, KEY_BACKSPACE, unlock_back, NULL },
+	{ 0, 127, unlock_back, NULL },
+	{ 0, 8, unlock_back, NULL },
+	{ 0, 0, NULL, NULL },
 };
 
 static int

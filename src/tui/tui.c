@@ -294,6 +294,43 @@ tui_fill(int y, enum tui_role r)
 	attrset(A_NORMAL);
 }
 
+const char *
+tui_key_name(int fkey, uint32_t ch, char *buf, size_t n)
+{
+	static const struct {
+		int fkey;
+		uint32_t ch;
+		const char *name;
+	} names[] = {
+		{ 0, '\t', "Tab" }, { 1, KEY_BTAB, "Shift-Tab" },
+		{ 1, KEY_NPAGE, "PgDn" }, { 1, KEY_PPAGE, "PgUp" },
+		{ 1, KEY_UP, "\xe2\x86\x91" }, { 1, KEY_DOWN, "\xe2\x86\x93" },
+		{ 1, KEY_LEFT, "\xe2\x86\x90" },
+		{ 1, KEY_RIGHT, "\xe2\x86\x92" },
+		{ 1, KEY_HOME, "Home" }, { 1, KEY_END, "End" },
+		{ 1, KEY_ENTER, "Enter" }, { 1, KEY_DC, "Del" },
+		{ 1, KEY_BACKSPACE, N_("Backspace") },
+		{ 0, 127, N_("Backspace") }, { 0, 27, "Esc" },
+		{ 0, ' ', N_("Space") },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].fkey == fkey && names[i].ch == ch) {
+			snprintf(buf, n, "%s", _(names[i].name));
+			return buf;
+		}
+	if (fkey && ch >= (uint32_t)KEY_F(1) && ch <= (uint32_t)KEY_F(24))
+		snprintf(buf, n, "F%u", (unsigned)(ch - (uint32_t)KEY_F(0)));
+	else if (!fkey && ch >= 1 && ch < 32)
+		snprintf(buf, n, "Ctrl-%c", (char)('A' + ch - 1));
+	else if (!fkey && ch < 127)
+		snprintf(buf, n, "%c", (char)ch);
+	else
+		snprintf(buf, n, "?");
+	return buf;
+}
+
 void
 tui_keybar(const struct tui_keyhelp *keys, size_t n)
 {

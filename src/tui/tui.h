@@ -90,6 +90,9 @@ int tui_text(int y, int x, int w, int h, int skip, enum tui_role r,
 void tui_fill(int y, enum tui_role r);
 /* The key help bar on the last line. */
 void tui_keybar(const struct tui_keyhelp *keys, size_t n);
+/* The name help shows for a key ("Tab", "PgDn", "Ctrl-N", "F8", "â",
+ * "Space" translated), written into buf; returns buf. */
+const char *tui_key_name(int fkey, uint32_t ch, char *buf, size_t n);
 /* The message line (second to last): set, draw, clear. The message is
  * shown until tui_msg_clear (the screens clear it on the next key). */
 void tui_msg(enum tui_role r, const char *fmt, ...)

@@ -287,20 +287,22 @@ NEW_LANG = [
     'Enter Välj  Esc Tillbaka  F1 Hjälp',
 ]
 
+# The question screen's rows come from its key table (screen_question.c),
+# the last four from screen_help.c.
 HELP = [
     ' Hjälp: tangenter',
     '',
     '  Tab, PgDn, Ctrl-N          nästa fråga (svaret sparas)',
     '  Shift-Tab, PgUp, Ctrl-P    föregående fråga',
-    '  ↑ ↓                        flytta i en lista med svarsalternativ',
-    '  ← →                        flytta på en skala eller ja/nej',
-    '  1-9, 0                     välj med siffra (på 0-10: 1 och sedan 0 är 10)',
+    '  ↑, ↓                       flytta i en lista med svarsalternativ',
+    '  ←, →                       flytta på en skala eller ja/nej',
     '  Mellanslag                 välj; kryssa i eller ur vid flera svar',
     '  Enter                      välj och gå vidare; i fritext ny rad',
     '  F8, Ctrl-X                 vill inte svara (igen: ångra)',
     '  F2, Ctrl-O                 översikt: gå till valfri fråga, F5 granska',
     '  F10, Esc                   spara utkastet och gå till startsidan',
     '  F1, ?                      den här hjälpen',
+    '  1-9, 0                     välj med siffra (på 0-10: 1 och sedan 0 är 10)',
     '  Granska                    Enter ändrar ett svar, F5 förseglar och skickar',
     '                             in',
     '  Start                      Enter öppnar ett utkast, n ny, Del tar bort, q',
