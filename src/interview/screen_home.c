@@ -146,17 +146,7 @@ home_resume(struct app *a, const uint8_t *id)
 		return SCREEN_OK;
 	}
 	a->s = s;
-	switch (session_where(s)) {
-	case SESSION_INTRO:
-		screen_go(a, screen_intro());
-		break;
-	case SESSION_REVIEW:
-		screen_go(a, screen_review());
-		break;
-	default:
-		screen_to_question(a);
-		break;
-	}
+	screen_to_question(a);
 	return SCREEN_OK;
 }
 

@@ -130,20 +130,12 @@ static int
 quest_after_move(struct app *a)
 {
 	screen_save(a);
-	switch (session_where(a->s)) {
-	case SESSION_INTRO:
-		screen_go(a, screen_intro());
-		break;
-	case SESSION_REVIEW:
-		screen_go(a, screen_review());
-		break;
-	default:
-		if (session_self(a->s, session_pos(a->s)))
-			screen_go(a, screen_handover());
-		else
-			quest_load(a);
-		break;
-	}
+	/* another question of this screen: no need to leave it */
+	if (session_where(a->s) == SESSION_QUESTION &&
+	    !session_self(a->s, session_pos(a->s)))
+		quest_load(a);
+	else
+		screen_to_question(a);
 	return SCREEN_OK;
 }
 
