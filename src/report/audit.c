@@ -374,6 +374,26 @@ audit_add(struct audit *au, const struct gate_table *t, const char *label,
 	return 0;
 }
 
+int
+audit_add_late(struct audit *au, const struct gate_table *g,
+    const char *label, const struct gate_table *of, struct err *e)
+{
+	size_t i;
+	int batch = -1;
+
+	for (i = 0; of != NULL && i < au->ntabs; i++)
+		if (au->tabs[i].t == of && au->tabs[i].base >= 0)
+			batch = au->tabs[i].batch;
+	if (batch < 0 || g == NULL || g->year != of->year)
+		return err_setc(e, ERR_USAGE, "the difference of a revision "
+		    "must follow the revision, added with its base");
+	if (audit_add(au, g, label, NULL, e) != 0)
+		return -1;
+	au->nbatch--;
+	au->tabs[au->ntabs - 1].batch = batch;
+	return 0;
+}
+
 static size_t
 au_root(struct audit *au, size_t q)
 {

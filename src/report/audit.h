@@ -94,6 +94,16 @@ void audit_free(struct audit *au);
 int audit_add(struct audit *au, const struct gate_table *t,
     const char *label, const struct gate_table *base, struct err *e);
 
+/* The difference of revision `of` (added with a base) from its base, as
+ * the gate publishes it over the interviews that arrived in between
+ * alone (a release of its own, g over an agg of those interviews): its
+ * shown figures are known to the attacker (the difference gives them),
+ * and its hidden ones (fewer than k, banded) and sensitive groups are the
+ * late arrivals' cells to protect, instead of every late cell of every
+ * unit. Returns 0, or -1 (ERR_USAGE). */
+int audit_add_late(struct audit *au, const struct gate_table *g,
+    const char *label, const struct gate_table *of, struct err *e);
+
 /* Solve: fills r (zeroed first; free with audit_result_free). -1 with e
  * (ERR_SOFTWARE) only if GLPK fails; findings are not errors. */
 int audit_run(struct audit *au, struct audit_result *r, struct err *e);

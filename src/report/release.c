@@ -16,7 +16,12 @@
  * the gate run over the late interviews alone. Then every figure of the
  * revision is the sum of a figure already published and one the gate
  * would publish on its own, over disjoint sets of interviews: the
- * difference of two releases is a release that passed the gate. A
+ * difference of two releases is a release that passed the gate. The
+ * audit then runs over the releases, the revision and that difference
+ * (audit_add_late): the late interviews' cells it must keep are the
+ * ones the gate hides in the difference, not every late cell (a unit
+ * with k late interviews is shown by the difference, as by a release of
+ * its own). A
  * revision is refused outright when the unit-to-area map changed for a
  * unit with interviews that year (a reorganisation would change the
  * groups: attack class 4); the older release is then shown as it was. */
@@ -1221,11 +1226,14 @@ rel_record(struct release_set *rs, struct central *c,
  * suppressed cell of any of them, nor any late arrival, may be pinned. */
 static int
 rel_audit(struct gate_table *const *prev, size_t n,
-    const struct gate_table *cand, char *why, size_t whylen, struct err *e)
+    const struct gate_table *cand, const struct agg *late,
+    const struct gate_params *gp, char *why, size_t whylen, struct err *e)
 {
-	struct audit *au = audit_new(NULL);
+	struct audit_params ap = { .no_list = 1 };
+	struct audit *au = audit_new(&ap);
 	struct audit_result r;
-	char label[48];
+	struct gate_table *g = NULL;
+	char label[96];
 	size_t i;
 	int rc = 0;
 
@@ -1239,6 +1247,15 @@ rel_audit(struct gate_table *const *prev, size_t n,
 	snprintf(label, sizeof label, "%u release %zu", cand->year, n + 1);
 	if (rc == 0)
 		rc = audit_add(au, cand, label, n > 0 ? prev[n - 1] : NULL, e);
+	/* the difference from the newest release, as a release of its own:
+	 * its hidden figures are what the late interviews must keep */
+	if (rc == 0 && n > 0 && late != NULL) {
+		snprintf(label, sizeof label, "%u release %zu, arrived after "
+		    "release %zu", cand->year, n + 1, n);
+		rc = gate_publish(&g, late, cand->year, gp, e);
+		if (rc == 0)
+			rc = audit_add_late(au, g, label, cand, e);
+	}
 	if (rc == 0)
 		rc = audit_run(au, &r, e);
 	if (rc == 0 && audit_verdict(&r, e) != 0) {
@@ -1252,6 +1269,7 @@ rel_audit(struct gate_table *const *prev, size_t n,
 	}
 	audit_result_free(&r);
 	audit_free(au);
+	gate_table_free(g);
 	return rc;
 }
 
@@ -1325,7 +1343,7 @@ release_view(struct release_set *rs, struct central *c,
 	    prev, late, n, gp, info->why, sizeof info->why)) {
 		gate_table_free(cand);
 		ok = 0;
-	} else if ((ok = rel_audit(prev, n, cand, info->why,
+	} else if ((ok = rel_audit(prev, n, cand, late[n - 1], gp, info->why,
 	    sizeof info->why, e)) != 0) {
 		gate_table_free(cand);
 		ok = ok < 0 ? -1 : 0;

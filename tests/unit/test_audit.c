@@ -318,6 +318,46 @@ test_late_arrival(void **state)
 	assert_int_not_equal(x.verdict, 0);
 	audit_result_free(&x.r);
 
+	/* The difference as a release of its own (audit_add_late): the
+	 * gate over the one late interview hides B's figure (fewer than k):
+	 * B's late a is protected there and pinned (6 - 5 = 1): refused.
+	 * Had the difference shown B's late figure (as it would for k late
+	 * interviews), it is published and nothing is protected: no
+	 * finding. */
+	{
+		const uint32_t sl[NU] = {0, 1, 0, 0};
+		struct gate_table *g = tb_new(a, 2024, sl);
+		struct audit *au = audit_new(NULL);
+		struct err e = { .msg = "" };
+
+		tb_reason(g, R_B, Q_WHY, GATE_FEW);
+		assert_int_equal(audit_add(au, t[0], "2024", NULL, &e), 0);
+		assert_int_equal(audit_add(au, t[1], "2024 revision 1", t[0],
+		    &e), 0);
+		assert_int_equal(audit_add_late(au, g, "2024 difference", t[1],
+		    &e), 0);
+		assert_int_equal(audit_run(au, &x.r, &e), 0);
+		assert_true(width_of(&x.r, "B", "why", "a") == -1);
+		assert_int_not_equal(audit_verdict(&x.r, &e), 0);
+		audit_result_free(&x.r);
+		audit_free(au);
+		tb_show(g, R_B, Q_WHY, 1, 0, 1, 0);
+		au = audit_new(NULL);
+		assert_int_equal(audit_add(au, t[0], "2024", NULL, &e), 0);
+		assert_int_equal(audit_add(au, t[1], "2024 revision 1", t[0],
+		    &e), 0);
+		assert_int_equal(audit_add_late(au, g, "2024 difference", t[1],
+		    &e), 0);
+		/* not after a revision: refused */
+		assert_int_equal(audit_add_late(au, g, "x", t[0], &e), -1);
+		assert_int_equal(audit_run(au, &x.r, &e), 0);
+		assert_int_equal(x.r.pinned, 0);
+		assert_int_equal(audit_verdict(&x.r, &e), 0);
+		audit_result_free(&x.r);
+		audit_free(au);
+		tb_free(g);
+	}
+
 	tb_reason(t[1], R_PN, Q_WHY, GATE_COMPLEMENT);
 	run_audit(&x, t, base, label, 2);
 	assert_int_equal(x.r.pinned, 0);
