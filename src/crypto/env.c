@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/xmem.h"
+#include "util/i18n.h"
 
 _Static_assert(ENV_PK_BYTES == crypto_box_PUBLICKEYBYTES, "pk size");
 _Static_assert(ENV_SK_BYTES == crypto_box_SECRETKEYBYTES, "sk size");
@@ -49,14 +50,14 @@ env_seal(const struct record *r, const uint8_t hr_pk[ENV_PK_BYTES],
 	if (sodium_pad(&padded, plain, plen, ENV_PAD_BLOCK, cap) != 0) {
 		xfree_wipe(plain, cap);
 		return err_setc(e, ERR_SOFTWARE,
-		    "envelope: cannot pad the record");
+		    _("envelope: cannot pad the record"));
 	}
 	box = xmalloc(padded + ENV_SEAL_BYTES);
 	if (crypto_box_seal(box, plain, padded, hr_pk) != 0) {
 		xfree_wipe(plain, cap);
 		free(box);
-		return err_setc(e, ERR_DATA, "envelope: cannot seal to the HR "
-		    "public key: check hr.pub");
+		return err_setc(e, ERR_DATA, _("envelope: cannot seal to the HR "
+		    "public key: check hr.pub"));
 	}
 	xfree_wipe(plain, cap);
 	*env = box;
@@ -79,52 +80,52 @@ env_open(struct record *r, const uint8_t id[ENV_ID_BYTES], const uint8_t *env,
 	if (len < ENV_SEAL_BYTES + ENV_PAD_BLOCK || len > ENV_MAX_BYTES ||
 	    (len - ENV_SEAL_BYTES) % ENV_PAD_BLOCK != 0)
 		return err_setc(e, ERR_DATA,
-		    "envelope %s: %zu bytes is not the size of a "
-		    "sealed envelope: it is truncated or damaged",
+		    _("envelope %s: %zu bytes is not the size of a "
+		    "sealed envelope: it is truncated or damaged"),
 		    hex, len);
 	plen = len - ENV_SEAL_BYTES;
 	plain = xmalloc(plen);
 	if (crypto_box_seal_open(plain, env, len, hr_pk, hr_sk) != 0) {
 		free(plain);
 		return err_setc(e, ERR_DATA,
-		    "envelope %s cannot be opened with this HR "
-		    "key: it is damaged or was sealed to another key",
+		    _("envelope %s cannot be opened with this HR "
+		    "key: it is damaged or was sealed to another key"),
 		    hex);
 	}
 	if (sodium_unpad(&unpadded, plain, plen, ENV_PAD_BLOCK) != 0) {
-		rc = err_setc(e, ERR_DATA, "envelope %s: the padding is "
-		    "damaged", hex);
+		rc = err_setc(e, ERR_DATA, _("envelope %s: the padding is "
+		    "damaged"), hex);
 		goto out;
 	}
 	if (unpadded < HEAD_BYTES) {
-		rc = err_setc(e, ERR_DATA, "envelope %s: too short to hold a "
-		    "record", hex);
+		rc = err_setc(e, ERR_DATA, _("envelope %s: too short to hold a "
+		    "record"), hex);
 		goto out;
 	}
 	if (plain[0] != ENV_VERSION) {
 		if (plain[0] > ENV_VERSION)
 			rc = err_setc(e, ERR_DATA,
-			    "envelope %s: envelope version %u is "
+			    _("envelope %s: envelope version %u is "
 			    "newer than this program understands: upgrade "
-			    "avslut-hr",
+			    "avslut-hr"),
 			    hex, (unsigned)plain[0]);
 		else
 			rc = err_setc(e, ERR_DATA,
-			    "envelope %s: envelope version 0 is not "
-			    "valid",
+			    _("envelope %s: envelope version 0 is not "
+			    "valid"),
 			    hex);
 		goto out;
 	}
 	if (sodium_memcmp(plain + 1, id, ENV_ID_BYTES) != 0) {
 		rc = err_setc(e, ERR_DATA,
-		    "envelope %s was sealed under another id: a "
-		    "copy stored under a new id is refused",
+		    _("envelope %s was sealed under another id: a "
+		    "copy stored under a new id is refused"),
 		    hex);
 		goto out;
 	}
 	rc = record_decode(r, plain + HEAD_BYTES, unpadded - HEAD_BYTES, e);
 	if (rc == -1)
-		err_prefix(e, "envelope %s", hex);
+		err_prefix(e, _("envelope %s"), hex);
 out:
 	xfree_wipe(plain, plen);
 	return rc;

@@ -17,6 +17,7 @@
 #include "util/fsx.h"
 #include "util/paths.h"
 #include "util/xmem.h"
+#include "util/i18n.h"
 
 #define WRAP_HEAD 48	/* magic .. salt */
 #define WRAP_NONCE crypto_secretbox_NONCEBYTES
@@ -32,7 +33,7 @@
 static unsigned long key_kdf_count;
 
 static const struct key_wrap_spec key_hr_spec = {
-	"avslutHK", KEY_VERSION, KEY_PK_BYTES, KEY_SK_BYTES, "HR key file"
+	"avslutHK", KEY_VERSION, KEY_PK_BYTES, KEY_SK_BYTES, N_("HR key file")
 };
 
 /* The decoded fixed header of a wrapped file. */
@@ -105,8 +106,8 @@ pub_tag(enum key_pub_kind kind)
 static const char *
 pub_what(enum key_pub_kind kind)
 {
-	return kind == KEY_PUB_HR ? "HR public key file" :
-	    "interviewer public key file";
+	return kind == KEY_PUB_HR ? _("HR public key file") :
+	    _("interviewer public key file");
 }
 
 static void
@@ -167,18 +168,18 @@ key_pub_parse(enum key_pub_kind kind, const char *name, const char *text,
 
 	memset(pk, 0, KEY_PK_BYTES);
 	if (len > strlen(otag) && memcmp(text, otag, strlen(otag)) == 0)
-		return err_setc(e, ERR_DATA, "%s is an %s, not an %s", name,
+		return err_setc(e, ERR_DATA, _("%s is an %s, not an %s"), name,
 		    pub_what(okind), pub_what(kind));
 	/* "avslut-hr-pub-v" and a version number; a newer one says so. */
 	if (len < pl || memcmp(text, tag, pl) != 0)
-		return err_setc(e, ERR_DATA, "%s is not an %s (it does not "
-		    "start with \"%s\")", name, pub_what(kind), tag);
+		return err_setc(e, ERR_DATA, _("%s is not an %s (it does not "
+		    "start with \"%s\")"), name, pub_what(kind), tag);
 	for (i = pl; i < len && i < pl + 6 && text[i] >= '0' &&
 	    text[i] <= '9'; i++)
 		v = v * 10 + (unsigned long)(text[i] - '0');
 	if (i > pl && v > KEY_VERSION && text[pl] != '0')
-		return err_setc(e, ERR_DATA, "%s is an %s of version %lu, "
-		    "newer than this program reads (1): upgrade avslut", name,
+		return err_setc(e, ERR_DATA, _("%s is an %s of version %lu, "
+		    "newer than this program reads (1): upgrade avslut"), name,
 		    pub_what(kind), v);
 	/* Decode, then insist the text is exactly what we would write: this
 	 * refuses every non-canonical spelling, stray blank and CR. */
@@ -192,23 +193,23 @@ key_pub_parse(enum key_pub_kind kind, const char *name, const char *text,
 	if (!ok && len >= wl - 1 && memcmp(text, want, tl + 1 + 44 + 1) == 0) {
 		free(want);
 		memset(pk, 0, KEY_PK_BYTES);
-		return err_setc(e, ERR_DATA, "%s: the key does not match its "
-		    "check digits: the file is damaged; ask for a fresh copy",
+		return err_setc(e, ERR_DATA, _("%s: the key does not match its "
+		    "check digits: the file is damaged; ask for a fresh copy"),
 		    name);
 	}
 	free(want);
 	if (ok && kind == KEY_PUB_HR && !pub_usable(pk)) {
 		memset(pk, 0, KEY_PK_BYTES);
-		return err_setc(e, ERR_DATA, "%s holds a key that nothing "
+		return err_setc(e, ERR_DATA, _("%s holds a key that nothing "
 		    "can be sealed to (a low-order point): ask HR for its "
-		    "real hr.pub", name);
+		    "real hr.pub"), name);
 	}
 	if (ok)
 		return 0;
 bad:
 	memset(pk, 0, KEY_PK_BYTES);
-	return err_setc(e, ERR_DATA, "%s: not a valid %s (expected one line "
-	    "\"%s BASE64 CHECK\"): the file is damaged; ask for a fresh copy",
+	return err_setc(e, ERR_DATA, _("%s: not a valid %s (expected one line "
+	    "\"%s BASE64 CHECK\"): the file is damaged; ask for a fresh copy"),
 	    name, pub_what(kind), tag);
 }
 
@@ -220,17 +221,18 @@ key_read_file(const char *path, size_t max, char **buf, size_t *len,
 
 	if (stat(path, &st) == -1) {
 		if (errno == ENOENT)
-			return err_setc(e, ERR_NOINPUT, "%s does not exist",
+			return err_setc(e, ERR_NOINPUT, _("%s does not exist"),
 			    path);
-		return err_setc(e, ERR_IO, "cannot read %s: %s", path,
+		return err_setc(e, ERR_IO, _("cannot read %s: %s"), path,
 		    strerror(errno));
 	}
 	/* Too large or not a file is bad data, not an I/O failure. */
 	if (!S_ISREG(st.st_mode))
-		return err_setc(e, ERR_DATA, "%s is not a regular file", path);
+		return err_setc(e, ERR_DATA, _("%s is not a regular file"),
+		    path);
 	if ((unsigned long long)st.st_size > max)
-		return err_setc(e, ERR_DATA, "%s is too large (%lld bytes) to "
-		    "be an avslut key file", path, (long long)st.st_size);
+		return err_setc(e, ERR_DATA, _("%s is too large (%lld bytes) to "
+		    "be an avslut key file"), path, (long long)st.st_size);
 	if (fsx_read_file(path, max, buf, len, e) == -1)
 		return -1;
 	return 0;
@@ -261,8 +263,8 @@ key_pub_save(enum key_pub_kind kind, const char *path,
 
 	if (excl && fsx_exists(path))
 		return err_setc(e, ERR_EXISTS,
-		    "%s already exists: refusing to overwrite "
-		    "it", path);
+		    _("%s already exists: refusing to overwrite "
+		    "it"), path);
 	line = key_pub_format(kind, pk);
 	if (fsx_write_atomic(path, line, strlen(line), 0600, excl, e) == -1)
 		rc = -1;
@@ -304,21 +306,21 @@ kdf_check(const char *name, const struct wrap_head *h, struct err *e)
 
 	if (h->alg != WRAP_ALG_ARGON2ID13)
 		return err_setc(e, ERR_DATA,
-		    "%s: unknown key derivation algorithm %"
-		    PRIu32 " (only 1, Argon2id, is known)", name, h->alg);
+		    _("%s: unknown key derivation algorithm %"
+		    PRIu32 " (only 1, Argon2id, is known)"), name, h->alg);
 	if (h->ops > KEY_OPS_MAX || h->mem > KEY_MEM_MAX)
 		return err_setc(e, ERR_DATA,
-		    "%s asks for Argon2id limits above the cap "
+		    _("%s asks for Argon2id limits above the cap "
 		    "(%" PRIu32 " passes, %" PRIu64 " KiB; at most %d passes, "
 		    "%llu KiB): refusing to run the key derivation; the file "
-		    "was not written by avslut", name, h->ops, h->mem >> 10,
+		    "was not written by avslut"), name, h->ops, h->mem >> 10,
 		    KEY_OPS_MAX, KEY_MEM_MAX >> 10);
 	if (h->ops < omin || h->mem < mmin)
 		return err_setc(e, ERR_DATA,
-		    "%s asks for Argon2id limits below the "
+		    _("%s asks for Argon2id limits below the "
 		    "floor (%" PRIu32 " passes, %" PRIu64 " KiB; at least %"
 		    PRIu32 " passes, %" PRIu64 " KiB%s): refusing a weakened "
-		    "key", name, h->ops, h->mem >> 10, omin, mmin >> 10,
+		    "key"), name, h->ops, h->mem >> 10, omin, mmin >> 10,
 		    test ? "" : " unless made with --kdf test");
 	return 0;
 }
@@ -337,7 +339,7 @@ key_wrap_check(const struct key_wrap_spec *s, const char *name,
 		if (len < 8 && len > 0 && memcmp(buf, s->magic, len) == 0)
 			goto truncated;
 		return err_setc(e, ERR_DATA,
-		    "%s is not an avslut %s", name, s->what);
+		    _("%s is not an avslut %s"), name, _(s->what));
 	}
 	if (len < 12)
 		goto truncated;
@@ -352,24 +354,24 @@ key_wrap_check(const struct key_wrap_spec *s, const char *name,
 	}
 	if (h.version > s->version)
 		return err_setc(e, ERR_DATA,
-		    "%s is a %s of format version %" PRIu32
+		    _("%s is a %s of format version %" PRIu32
 		    ", newer than this program reads (%" PRIu32 "): upgrade "
-		    "avslut", name, s->what, h.version, s->version);
+		    "avslut"), name, _(s->what), h.version, s->version);
 	if (h.version != s->version)
 		return err_setc(e, ERR_DATA,
-		    "%s: unsupported %s format version %" PRIu32,
-		    name, s->what, h.version);
+		    _("%s: unsupported %s format version %" PRIu32),
+		    name, _(s->what), h.version);
 	if (len < size)
 		goto truncated;
 	if (len > size)
 		return err_setc(e, ERR_DATA,
-		    "%s: %zu bytes after the end of the %s: the "
-		    "file is damaged", name, len - size, s->what);
+		    _("%s: %zu bytes after the end of the %s: the "
+		    "file is damaged"), name, len - size, _(s->what));
 	wrap_head_read(buf, &h);
 	if ((h.flags & ~WRAP_FLAG_TEST) != 0)
 		return err_setc(e, ERR_DATA,
-		    "%s: unknown flags 0x%" PRIx32 " in the %s",
-		    name, h.flags, s->what);
+		    _("%s: unknown flags 0x%" PRIx32 " in the %s"),
+		    name, h.flags, _(s->what));
 	if ((rc = kdf_check(name, &h, e)) != 0)
 		return rc;
 	if (pub != NULL)
@@ -379,12 +381,12 @@ key_wrap_check(const struct key_wrap_spec *s, const char *name,
 	return 0;
 truncated:
 	return err_setc(e, ERR_DATA,
-	    "%s is truncated (%zu bytes, a %s has %zu)", name,
-	    len, s->what, size);
+	    _("%s is truncated (%zu bytes, a %s has %zu)"), name,
+	    len, _(s->what), size);
 damaged:
 	return err_setc(e, ERR_DATA,
-	    "%s is damaged (its checksum does not match): "
-	    "restore the %s from a backup", name, s->what);
+	    _("%s is damaged (its checksum does not match): "
+	    "restore the %s from a backup"), name, _(s->what));
 }
 
 /* Argon2id into master, then the two subkeys: box (1) and tag (2). */
@@ -397,8 +399,8 @@ wrap_derive(uint8_t *keys, const char *pass, const uint8_t *salt,
 	key_kdf_count++;
 	if (crypto_pwhash(master, WRAP_MASTER, pass, strlen(pass), salt, ops,
 	    (size_t)mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
-		return err_setc(e, ERR_IO, "the key derivation ran out of "
-		    "memory (%" PRIu64 " MiB)", mem >> 20);
+		return err_setc(e, ERR_IO, _("the key derivation ran out of "
+		    "memory (%" PRIu64 " MiB)"), mem >> 20);
 	crypto_kdf_derive_from_key(keys, WRAP_MASTER, 1, magic, master);
 	crypto_kdf_derive_from_key(keys + WRAP_MASTER, WRAP_MASTER, 2, magic,
 	    master);
@@ -412,7 +414,7 @@ guarded(size_t n, struct err *e)
 	uint8_t *p = sodium_malloc(n);
 
 	if (p == NULL)
-		err_setc(e, ERR_IO, "cannot allocate protected memory");
+		err_setc(e, ERR_IO, _("cannot allocate protected memory"));
 	return p;
 }
 
@@ -482,17 +484,17 @@ key_wrap_open(const struct key_wrap_spec *s, const char *name,
 		goto out;
 	if (crypto_secretbox_open_easy(sec, buf + off_box, s->sec_len +
 	    WRAP_MAC, buf + off_nonce, keys) != 0) {
-		rc = err_setc(e, ERR_PERM, "wrong passphrase for %s", name);
+		rc = err_setc(e, ERR_PERM, _("wrong passphrase for %s"), name);
 		goto out;
 	}
 	/* The passphrase is right; now the header must be what was sealed. */
 	if (crypto_auth_verify(buf + off_tag, buf, off_tag,
 	    keys + WRAP_MASTER) != 0) {
 		rc = err_setc(e, ERR_DATA,
-		    "%s has been altered: its public keys or "
+		    _("%s has been altered: its public keys or "
 		    "settings are not the ones sealed with the passphrase; "
-		    "do not use it, restore the %s from a backup", name,
-		    s->what);
+		    "do not use it, restore the %s from a backup"), name,
+		    _(s->what));
 		goto out;
 	}
 	if (pub != NULL)
@@ -538,8 +540,8 @@ key_generate(const char *dir, const char *pass, enum key_kdf kdf,
 
 	if (fsx_exists(kpath) || fsx_exists(ppath)) {
 		rc = err_setc(e, ERR_EXISTS,
-		    "%s already exists: refusing to overwrite "
-		    "an HR key (use --out DIR for a new one)",
+		    _("%s already exists: refusing to overwrite "
+		    "an HR key (use --out DIR for a new one)"),
 		    fsx_exists(kpath) ? kpath : ppath);
 		goto out;
 	}
@@ -621,8 +623,8 @@ key_unlock(const char *keyfile, const char *pass, struct key_hr **out,
 	crypto_scalarmult_base(check, k->sk);
 	if (sodium_memcmp(check, k->pk, KEY_PK_BYTES) != 0) {
 		rc = err_setc(e, ERR_DATA,
-		    "%s: the secret key does not belong to its "
-		    "public key: restore the HR key file from a backup",
+		    _("%s: the secret key does not belong to its "
+		    "public key: restore the HR key file from a backup"),
 		    keyfile);
 		goto out;
 	}

@@ -12,6 +12,7 @@
 #include "util/fsx.h"
 #include "util/paths.h"
 #include "util/xmem.h"
+#include "util/i18n.h"
 
 #define PROFILE_PUB_LEN (KEY_PK_BYTES + PROFILE_SIGN_PK_BYTES)
 #define PROFILE_SEC_LEN (PROFILE_SIGN_SK_BYTES + PROFILE_DRAFT_KEY_BYTES)
@@ -21,7 +22,7 @@
  * master draft key. Both publics are covered by the passphrase tag. */
 static const struct key_wrap_spec profile_spec = {
 	"avslutIP", PROFILE_VERSION, PROFILE_PUB_LEN, PROFILE_SEC_LEN,
-	"interviewer profile"
+	N_("interviewer profile")
 };
 
 int
@@ -52,8 +53,8 @@ profile_read(const char *dir, char **path, uint8_t **buf, size_t *len,
 	*path = paths_join(dir, PROFILE_FILE);
 	*buf = NULL;
 	if (!fsx_exists(*path))
-		return err_setc(e, ERR_NOINPUT, "no interviewer profile in "
-		    "%s: run avslut init --hr-key hr.pub", dir);
+		return err_setc(e, ERR_NOINPUT, _("no interviewer profile in "
+		    "%s: run avslut init --hr-key hr.pub"), dir);
 	if ((rc = key_read_file(*path, PROFILE_MAX_FILE, &b, len, e)) != 0)
 		return rc;
 	*buf = (uint8_t *)b;
@@ -89,9 +90,9 @@ profile_create(const char *dir, const uint8_t hr_pk[KEY_PK_BYTES],
 	int rc;
 
 	if (fsx_exists(path)) {
-		rc = err_setc(e, ERR_EXISTS, "%s already exists: refusing to "
+		rc = err_setc(e, ERR_EXISTS, _("%s already exists: refusing to "
 		    "overwrite the interviewer profile (its drafts would be "
-		    "lost)", path);
+		    "lost)"), path);
 		goto out;
 	}
 	if (fsx_mkdir_p(dir, 0700, e) == -1 || fsx_dir_safe(dir, e) == -1) {
@@ -99,7 +100,7 @@ profile_create(const char *dir, const uint8_t hr_pk[KEY_PK_BYTES],
 		goto out;
 	}
 	if ((sec = sodium_malloc(PROFILE_SEC_LEN)) == NULL) {
-		rc = err_setc(e, ERR_IO, "cannot allocate protected memory");
+		rc = err_setc(e, ERR_IO, _("cannot allocate protected memory"));
 		goto out;
 	}
 	memcpy(pub, hr_pk, KEY_PK_BYTES);
@@ -150,7 +151,7 @@ profile_unlock(const char *dir, const char *pass, struct profile **out,
 	if ((rc = profile_read(dir, &path, &buf, &len, e)) != 0)
 		goto out;
 	if ((sec = sodium_malloc(PROFILE_SEC_LEN)) == NULL) {
-		rc = err_setc(e, ERR_IO, "cannot allocate protected memory");
+		rc = err_setc(e, ERR_IO, _("cannot allocate protected memory"));
 		goto out;
 	}
 	if ((rc = key_wrap_open(&profile_spec, path, buf, len, pass, pub, sec,
@@ -158,15 +159,16 @@ profile_unlock(const char *dir, const char *pass, struct profile **out,
 		goto out;
 	/* libsodium's Ed25519 secret key ends with its public key. */
 	if (sodium_memcmp(sec + 32, pub + KEY_PK_BYTES, 32) != 0) {
-		rc = err_setc(e, ERR_DATA, "%s: the signing key does not match "
-		    "its public key: restore the profile from a backup", path);
+		rc = err_setc(e, ERR_DATA, _("%s: the signing key does not "
+		    "match its public key: restore the profile from a "
+		    "backup"), path);
 		goto out;
 	}
 	p = xcalloc(1, sizeof *p);
 	p->sign_sk = sodium_malloc(PROFILE_SIGN_SK_BYTES);
 	p->draft_key = sodium_malloc(PROFILE_DRAFT_KEY_BYTES);
 	if (p->sign_sk == NULL || p->draft_key == NULL) {
-		rc = err_setc(e, ERR_IO, "cannot allocate protected memory");
+		rc = err_setc(e, ERR_IO, _("cannot allocate protected memory"));
 		goto out;
 	}
 	memcpy(p->hr_pk, pub, KEY_PK_BYTES);
@@ -195,7 +197,8 @@ profile_rewrap(const char *dir, const struct profile *p, const char *newpass,
 	int rc;
 
 	if ((sec = sodium_malloc(PROFILE_SEC_LEN)) == NULL)
-		return err_setc(e, ERR_IO, "cannot allocate protected memory");
+		return err_setc(e, ERR_IO, _("cannot allocate protected "
+		    "memory"));
 	memcpy(pub, p->hr_pk, KEY_PK_BYTES);
 	memcpy(pub + KEY_PK_BYTES, p->sign_pk, PROFILE_SIGN_PK_BYTES);
 	memcpy(sec, p->sign_sk, PROFILE_SIGN_SK_BYTES);

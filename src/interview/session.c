@@ -9,6 +9,7 @@
 #include "util/buf.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
+#include "util/i18n.h"
 
 struct session {
 	const struct form *f;
@@ -73,19 +74,19 @@ session_new(const struct form *f, int lang, const char *unit,
 	size_t n = strlen(unit);
 
 	if (lang < 0 || (size_t)lang >= f->nlangs) {
-		err_setc(e, ERR_DATA, "form %s has no language %d", f->id,
+		err_setc(e, ERR_DATA, _("form %s has no language %d"), f->id,
 		    lang);
 		return NULL;
 	}
 	if (n == 0 || n > SESSION_UNIT_MAX || !utf8_clean(unit, n, 0, NULL,
 	    NULL)) {
-		err_setc(e, ERR_USAGE, "unit codes are 1 to %d bytes of text",
+		err_setc(e, ERR_USAGE, _("unit codes are 1 to %d bytes of text"),
 		    SESSION_UNIT_MAX);
 		return NULL;
 	}
 	if (quarter > 4) {
-		err_setc(e, ERR_DATA, "quarter %u is not 0 (the year) or 1 to "
-		    "4",
+		err_setc(e, ERR_DATA, _("quarter %u is not 0 (the year) or 1 to "
+		    "4"),
 		    quarter);
 		return NULL;
 	}
@@ -212,7 +213,7 @@ session_put(struct session *s, size_t q, const struct form_answer *a,
 	struct form_answer *dst;
 
 	if (q >= s->f->nquestions)
-		return err_setc(e, ERR_DATA, "no question %zu", q);
+		return err_setc(e, ERR_DATA, _("no question %zu"), q);
 	qu = &s->f->questions[q];
 	dst = &s->ans[q];
 	if (a->state == FORM_DECLINED) {
@@ -289,13 +290,13 @@ session_next(struct session *s, struct err *e)
 	a = &s->ans[s->pos];
 	if (!answer_given(a)) {
 		if (qu->required == FORM_REQUIRED) {
-			err_setc(e, ERR_DATA, "question %s needs an answer",
+			err_setc(e, ERR_DATA, _("question %s needs an answer"),
 			    qu->id);
 			return SESSION_BLOCKED;
 		}
 		if (qu->required == FORM_SOFT && !s->warned[s->pos]) {
 			s->warned[s->pos] = 1;
-			err_setc(e, ERR_DATA, "question %s has no answer",
+			err_setc(e, ERR_DATA, _("question %s has no answer"),
 			    qu->id);
 			return SESSION_WARNED;
 		}
@@ -462,7 +463,7 @@ session_submit_check(struct session *s, size_t *qp, struct err *e)
 		if (s->vis[q] && qu->required == FORM_REQUIRED &&
 		    !answer_given(&s->ans[q])) {
 			*qp = q;
-			err_setc(e, ERR_DATA, "question %s needs an answer",
+			err_setc(e, ERR_DATA, _("question %s needs an answer"),
 			    qu->id);
 			return SESSION_BLOCKED;
 		}
@@ -476,7 +477,7 @@ session_submit_check(struct session *s, size_t *qp, struct err *e)
 		    !answer_given(&s->ans[q]) && !s->warned[q]) {
 			s->warned[q] = 1;
 			*qp = q;
-			err_setc(e, ERR_DATA, "question %s has no answer",
+			err_setc(e, ERR_DATA, _("question %s has no answer"),
 			    qu->id);
 			step = SESSION_WARNED;
 		}
@@ -653,31 +654,31 @@ draft_header(struct rbuf *r, struct session_info *in, struct err *e)
 	memset(in, 0, sizeof *in);
 	if (buf_get_ptr(&r->r, 4, &p) == -1 ||
 	    memcmp(p, SESSION_DRAFT_MAGIC, 4) != 0)
-		return err_setc(e, ERR_DATA, "draft: not a draft");
+		return err_setc(e, ERR_DATA, _("draft: not a draft"));
 	in->version = rb_u8(r);
 	if (in->version < 1 || in->version > SESSION_DRAFT_VERSION)
-		return err_setc(e, ERR_DATA, "draft: unknown draft version");
+		return err_setc(e, ERR_DATA, _("draft: unknown draft version"));
 	r->le = in->version == 1;
 	if (rb_str8(r, in->form_id, 1, 64, 0) == -1)
-		return err_setc(e, ERR_DATA, "draft: bad form id");
+		return err_setc(e, ERR_DATA, _("draft: bad form id"));
 	in->form_version = rb_u32(r);
 	if (buf_get(&r->r, in->form_hash, FORM_HASH_BYTES) == -1)
-		return err_setc(e, ERR_DATA, "draft: truncated");
+		return err_setc(e, ERR_DATA, _("draft: truncated"));
 	if (rb_str8(r, in->unit, 1, SESSION_UNIT_MAX, 1) == -1)
-		return err_setc(e, ERR_DATA, "draft: bad unit code");
+		return err_setc(e, ERR_DATA, _("draft: bad unit code"));
 	if (rb_str8(r, in->lang, 2, 3, 0) == -1)
-		return err_setc(e, ERR_DATA, "draft: bad language");
+		return err_setc(e, ERR_DATA, _("draft: bad language"));
 	in->year = rb_u16(r);
 	in->quarter = rb_u8(r);
 	in->answered = rb_u32(r);
 	in->total = rb_u32(r);
 	if (buf_rd_failed(&r->r))
-		return err_setc(e, ERR_DATA, "draft: truncated");
+		return err_setc(e, ERR_DATA, _("draft: truncated"));
 	if (in->quarter > 4)
-		return err_setc(e, ERR_DATA, "draft: bad quarter %u",
+		return err_setc(e, ERR_DATA, _("draft: bad quarter %u"),
 		    in->quarter);
 	if (in->answered > in->total)
-		return err_setc(e, ERR_DATA, "draft: bad progress");
+		return err_setc(e, ERR_DATA, _("draft: bad progress"));
 	return 0;
 }
 
@@ -708,33 +709,34 @@ draft_answer(struct rbuf *r, const struct form *f, size_t q,
 	a->choices = rb_u64(r);
 	n = rb_u32(r);
 	if (buf_rd_failed(&r->r))
-		return err_setc(e, ERR_DATA, "draft: truncated");
+		return err_setc(e, ERR_DATA, _("draft: truncated"));
 	if (a->state > FORM_ANSWERED || other > 1 || *warned > 1)
-		return err_setc(e, ERR_DATA, "draft: question %s: bad state",
+		return err_setc(e, ERR_DATA, _("draft: question %s: bad state"),
 		    qu->id);
 	a->other = other;
 	if (n > SESSION_TEXT_MAX || buf_get_ptr(&r->r, n, &p) == -1)
-		return err_setc(e, ERR_DATA, "draft: question %s: bad text",
+		return err_setc(e, ERR_DATA, _("draft: question %s: bad text"),
 		    qu->id);
 	if (n > 0) {
 		if (memchr(p, '\0', n) != NULL ||
 		    !utf8_clean((const char *)p, n, 1, NULL, NULL))
-			return err_setc(e, ERR_DATA, "draft: question %s: bad "
-			    "text",
+			return err_setc(e, ERR_DATA, _("draft: question %s: bad "
+			    "text"),
 			    qu->id);
 		a->text = xstrndup((const char *)p, n);
 	}
 	if (a->state != FORM_ANSWERED) {
 		if (a->other || a->num || a->choices || a->text)
-			return err_setc(e, ERR_DATA, "draft: question %s: "
-			    "value without an answer", qu->id);
+			return err_setc(e, ERR_DATA, _("draft: question %s: "
+			    "value without an answer"), qu->id);
 		return 0;
 	}
 	if (answer_empty(qu, a))
-		return err_setc(e, ERR_DATA, "draft: question %s: empty answer",
+		return err_setc(e, ERR_DATA, _("draft: question %s: empty "
+		    "answer"),
 		    qu->id);
 	if (form_answer_check(f, q, a, e) == -1)
-		return err_prefix(e, "draft: question %s", qu->id);
+		return err_prefix(e, _("draft: question %s"), qu->id);
 	return 0;
 }
 
@@ -755,12 +757,12 @@ session_decode(const struct form *f, const uint8_t *buf, size_t len,
 		return NULL;
 	if (strcmp(in.form_id, f->id) != 0 || in.form_version !=
 	    f->version || memcmp(in.form_hash, f->hash, FORM_HASH_BYTES)) {
-		err_setc(e, ERR_DATA, "draft: made with form %s version %u, "
-		    "not with this form", in.form_id, in.form_version);
+		err_setc(e, ERR_DATA, _("draft: made with form %s version %u, "
+		    "not with this form"), in.form_id, in.form_version);
 		return NULL;
 	}
 	if ((lang = form_lang_index(f, in.lang)) < 0) {
-		err_setc(e, ERR_DATA, "draft: form %s has no language %s",
+		err_setc(e, ERR_DATA, _("draft: form %s has no language %s"),
 		    f->id,
 		    in.lang);
 		return NULL;
@@ -770,13 +772,13 @@ session_decode(const struct form *f, const uint8_t *buf, size_t len,
 	reviewed = rb_u8(&r);
 	nq = rb_u32(&r);
 	if (buf_rd_failed(&r.r)) {
-		err_setc(e, ERR_DATA, "draft: truncated");
+		err_setc(e, ERR_DATA, _("draft: truncated"));
 		return NULL;
 	}
 	if (where > SESSION_REVIEW || reviewed > 1 || nq != f->nquestions ||
 	    (f->nquestions > 0 && pos >= f->nquestions) ||
 	    (f->nquestions == 0 && pos != 0)) {
-		err_setc(e, ERR_DATA, "draft: bad position");
+		err_setc(e, ERR_DATA, _("draft: bad position"));
 		return NULL;
 	}
 	s = session_alloc(f, lang, in.unit, in.year, in.quarter);
@@ -787,19 +789,19 @@ session_decode(const struct form *f, const uint8_t *buf, size_t len,
 		if (draft_answer(&r, f, q, &s->ans[q], &s->warned[q], e) == -1)
 			goto fail;
 	if (buf_rd_left(&r.r) != 0) {
-		err_setc(e, ERR_DATA, "draft: %zu bytes after the end",
+		err_setc(e, ERR_DATA, _("draft: %zu bytes after the end"),
 		    buf_rd_left(&r.r));
 		goto fail;
 	}
 	session_update(s);
 	session_progress(s, &idx, &total);
 	if (s->where == SESSION_QUESTION && !s->vis[s->pos]) {
-		err_setc(e, ERR_DATA, "draft: position on a hidden question");
+		err_setc(e, ERR_DATA, _("draft: position on a hidden question"));
 		goto fail;
 	}
 	if (in.total != total || in.answered != session_answered(s)) {
-		err_setc(e, ERR_DATA, "draft: progress does not match the "
-		    "answers");
+		err_setc(e, ERR_DATA, _("draft: progress does not match the "
+		    "answers"));
 		goto fail;
 	}
 	return s;

@@ -147,34 +147,34 @@ prepare_files(const char *dir, const char *path, struct err *e)
 	if (stat(dir, &st) == 0 && (st.st_mode & 077) != 0 &&
 	    chmod(dir, 0700) == -1)
 		return err_setc(e, ERR_PERM,
-		    "%s is readable by others and cannot be made "
-		    "private: %s",
+		    _("%s is readable by others and cannot be made "
+		    "private: %s"),
 		    dir, strerror(errno));
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd == -1) {
 		if (errno == EACCES || errno == EROFS || errno == EPERM)
 			return err_setc(e, ERR_PERM,
-			    "%s is read-only (%s): the outbox "
+			    _("%s is read-only (%s): the outbox "
 			    "must be writable: check the file's owner and "
-			    "permissions, or the disk",
+			    "permissions, or the disk"),
 			    path, strerror(errno));
 		if (errno == ENOSPC || errno == EDQUOT)
-			return err_setc(e, ERR_FULL, "cannot create %s: the "
+			return err_setc(e, ERR_FULL, _("cannot create %s: the "
 			    "disk holding it is full: free some space on it, "
-			    "then try again", path);
-		return err_setc(e, ERR_IO, "cannot open %s: %s", path,
+			    "then try again"), path);
+		return err_setc(e, ERR_IO, _("cannot open %s: %s"), path,
 		    strerror(errno));
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return err_setc(e, ERR_DATA, "%s is not a regular file",
+		return err_setc(e, ERR_DATA, _("%s is not a regular file"),
 		    path);
 	}
 	if ((st.st_mode & 077) != 0 && fchmod(fd, 0600) == -1) {
 		close(fd);
 		return err_setc(e, ERR_PERM,
-		    "%s is readable by others and cannot be made "
-		    "private: %s",
+		    _("%s is readable by others and cannot be made "
+		    "private: %s"),
 		    path, strerror(errno));
 	}
 	close(fd);
@@ -198,9 +198,9 @@ outbox_open(const char *dir, struct outbox **obp, struct err *e)
 		/* SQLite says "readonly" also when only the directory is, for
 		 * the -wal and -shm files it must create next to the file. */
 		if (e != NULL && e->cls == ERR_PERM)
-			err_setc(e, ERR_PERM, "%s: cannot write: the outbox "
+			err_setc(e, ERR_PERM, _("%s: cannot write: the outbox "
 			    "and its directory %s must be writable: check "
-			    "their owner and permissions, or the disk",
+			    "their owner and permissions, or the disk"),
 			    ob->path, dir);
 		goto fail;
 	}
@@ -440,11 +440,11 @@ unwrap_key(const struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
 	*key = NULL;
 	if (wrapped == NULL || wlen != WRAPPED_BYTES)
 		return err_setc(e, ERR_DATA,
-		    "%s: draft %s is damaged (its key has the "
-		    "wrong size): it cannot be recovered",
+		    _("%s: draft %s is damaged (its key has the "
+		    "wrong size): it cannot be recovered"),
 		    ob->path, hex);
 	if ((*key = sodium_malloc(OUTBOX_KEY_BYTES)) == NULL)
-		return err_setc(e, ERR_SOFTWARE, "out of secure memory");
+		return err_setc(e, ERR_SOFTWARE, _("out of secure memory"));
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(*key, &klen, NULL,
 		w + NONCE_BYTES, wlen - NONCE_BYTES, ad, adlen, w,
 		master) != 0 ||
@@ -508,7 +508,7 @@ draft_key(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
 		rc = row_key(ob, master, id, st, 0, key, e);
 	else if (rc == SQLITE_DONE) {
 		id_hex(id, hex);
-		rc = err_setc(e, ERR_DATA, "%s: there is no draft %s",
+		rc = err_setc(e, ERR_DATA, _("%s: there is no draft %s"),
 		    ob->path, hex);
 	} else
 		rc = db_err(ob, e, "cannot read a draft");
@@ -549,7 +549,7 @@ store_content(struct outbox *ob, const uint8_t *key,
 		rc = db_err(ob, e, "cannot save the draft");
 	else if (sqlite3_changes(ob->db) != 1) {
 		id_hex(id, hex);
-		rc = err_setc(e, ERR_DATA, "%s: there is no draft %s",
+		rc = err_setc(e, ERR_DATA, _("%s: there is no draft %s"),
 		    ob->path, hex);
 	} else
 		rc = 0;
@@ -571,7 +571,7 @@ outbox_draft_new(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
 	int written = 0;
 
 	if ((key = sodium_malloc(OUTBOX_KEY_BYTES)) == NULL)
-		return err_setc(e, ERR_SOFTWARE, "out of secure memory");
+		return err_setc(e, ERR_SOFTWARE, _("out of secure memory"));
 	crypto_aead_xchacha20poly1305_ietf_keygen(key);
 	randombytes_buf(id, OUTBOX_ID_BYTES);
 	adlen = make_ad(ad, AD_KEY, id);
@@ -636,7 +636,7 @@ outbox_draft_save(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
 
 	if (len > OUTBOX_DRAFT_MAX)
 		return err_setc(e, ERR_DATA,
-		    "draft too large (%zu bytes, at most %d)", len,
+		    _("draft too large (%zu bytes, at most %d)"), len,
 		    OUTBOX_DRAFT_MAX);
 	if (draft_key(ob, master, id, &key, e) == -1)
 		return -1;
@@ -670,7 +670,7 @@ outbox_draft_load(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
 		sqlite3_finalize(st);
-		return err_setc(e, ERR_DATA, "%s: there is no draft %s",
+		return err_setc(e, ERR_DATA, _("%s: there is no draft %s"),
 		    ob->path, hex);
 	}
 	if (rc != SQLITE_ROW) {
@@ -689,8 +689,8 @@ outbox_draft_load(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
 	    ct == NULL || clen < TAG_BYTES ||
 	    clen > OUTBOX_DRAFT_MAX + TAG_BYTES) {
 		rc = err_setc(e, ERR_DATA,
-		    "%s: draft %s is damaged (wrong sizes): it "
-		    "cannot be recovered",
+		    _("%s: draft %s is damaged (wrong sizes): it "
+		    "cannot be recovered"),
 		    ob->path, hex);
 		goto out;
 	}
@@ -699,9 +699,9 @@ outbox_draft_load(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
 		out, &plen, NULL, ct, clen, ad, adlen, nonce, key) != 0) {
 		free(out);
 		rc = err_setc(e, ERR_DATA,
-		    "%s: draft %s is damaged (it does not "
+		    _("%s: draft %s is damaged (it does not "
 		    "authenticate): it cannot be recovered; other drafts are "
-		    "not affected",
+		    "not affected"),
 		    ob->path, hex);
 		goto out;
 	}
@@ -763,7 +763,7 @@ mark_gone(struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES],
 		return db_err(ob, e, "cannot delete the draft");
 	if (sqlite3_changes(ob->db) != 1) {
 		id_hex(id, hex);
-		return err_setc(e, ERR_DATA, "%s: there is no draft %s",
+		return err_setc(e, ERR_DATA, _("%s: there is no draft %s"),
 		    ob->path, hex);
 	}
 	return 0;
@@ -863,7 +863,8 @@ outbox_submit(struct outbox *ob, const uint8_t draft_id[OUTBOX_ID_BYTES],
     struct err *e)
 {
 	if (len == 0 || len > ENV_MAX_BYTES)
-		return err_set(e, "not a sealed envelope (%zu bytes)", len);
+		return err_setc(e, ERR_DATA, _("not a sealed envelope (%zu "
+		    "bytes)"), len);
 	if (exec(ob, "BEGIN IMMEDIATE", "cannot start a transaction", e) == -1)
 		return -1;
 	if (submit_tx(ob, draft_id, env_id, env, len, e) == -1) {
@@ -979,9 +980,9 @@ outbox_env_ack(struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES],
 	    h, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
 	sqlite3_finalize(st);
 	if (sodium_memcmp(h, hash, sizeof h) != 0) {
-		err_set(e,
-		    "%s: the acknowledgement for envelope %s does not "
-		    "match what was sent: it is kept for the next sync",
+		err_setc(e, ERR_DATA,
+		    _("%s: the acknowledgement for envelope %s does not "
+		    "match what was sent: it is kept for the next sync"),
 		    ob->path, hex);
 		goto fail;
 	}
@@ -1047,9 +1048,10 @@ outbox_env_ack_many(struct outbox *ob, const struct outbox_ack *acks,
 		if (sodium_memcmp(h, acks[i].hash, sizeof h) != 0) {
 			if (nref++ == 0) {
 				id_hex(acks[i].id, hex);
-				err_set(e, "%s: the acknowledgement for envelope "
+				err_setc(e, ERR_DATA, _("%s: the "
+				    "acknowledgement for envelope "
 				    "%s does not match what was sent: it is kept "
-				    "for the next sync", ob->path, hex);
+				    "for the next sync"), ob->path, hex);
 			}
 			continue;
 		}
@@ -1101,7 +1103,8 @@ outbox_env_mark_exported(
 		return db_err(ob, e, "cannot mark an envelope as exported");
 	if (sqlite3_changes(ob->db) != 1) {
 		id_hex(id, hex);
-		return err_set(e, "%s: there is no envelope %s", ob->path, hex);
+		return err_setc(e, ERR_DATA, _("%s: there is no envelope %s"),
+		    ob->path, hex);
 	}
 	return 0;
 }

@@ -96,7 +96,7 @@ pass_from_file(const char *file, int line, struct err *e)
 	out = sodium_malloc(n + 1);
 	if (out == NULL) {
 		xfree_wipe(buf, len);
-		err_setc(e, ERR_IO, "cannot allocate protected memory");
+		err_setc(e, ERR_IO, _("cannot allocate protected memory"));
 		return NULL;
 	}
 	memcpy(out, s, n);
@@ -122,7 +122,7 @@ pass_from_tty(int fd, const char *prompt, struct err *e)
 	cc_t verase = 0x7f, vkill = 0x15, veof = 0x04;
 
 	if ((buf = sodium_malloc(PASS_MAX + 1)) == NULL) {
-		err_setc(e, ERR_IO, "cannot allocate protected memory");
+		err_setc(e, ERR_IO, _("cannot allocate protected memory"));
 		return NULL;
 	}
 	l.buf = buf;
@@ -172,23 +172,23 @@ pass_from_tty(int fd, const char *prompt, struct err *e)
 		goto io;
 	if (cancel) {
 		sodium_free(buf);
-		err_setc(e, ERR_NOINPUT, "cancelled: no passphrase given");
+		err_setc(e, ERR_NOINPUT, _("cancelled: no passphrase given"));
 		return NULL;
 	}
 	if (r < 0) {
 		sodium_free(buf);
 		err_setc(e, ERR_NOINPUT,
-		    "cannot read the passphrase from the terminal");
+		    _("cannot read the passphrase from the terminal"));
 		return NULL;
 	}
 	if (r == 0 && l.len == 0) {
 		sodium_free(buf);
-		err_setc(e, ERR_NOINPUT, "no passphrase given");
+		err_setc(e, ERR_NOINPUT, _("no passphrase given"));
 		return NULL;
 	}
 	if (l.len == 0) {
 		sodium_free(buf);
-		err_setc(e, ERR_NOINPUT, "the passphrase must not be empty");
+		err_setc(e, ERR_NOINPUT, _("the passphrase must not be empty"));
 		return NULL;
 	}
 	return buf;
@@ -196,7 +196,7 @@ io:
 	if (restore)
 		tcsetattr(fd, TCSAFLUSH, &old);
 	sodium_free(buf);
-	err_setc(e, ERR_IO, "cannot write to the terminal: %s",
+	err_setc(e, ERR_IO, _("cannot write to the terminal: %s"),
 	    strerror(errno));
 	return NULL;
 }
@@ -213,18 +213,18 @@ pass_read(const char *prompt, const char *file, int line, int confirm,
 	if (file != NULL && file[0] != '\0')
 		return pass_from_file(file, line, e);
 	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) == -1) {
-		err_setc(e, ERR_NOINPUT, "no terminal to ask for the "
+		err_setc(e, ERR_NOINPUT, _("no terminal to ask for the "
 		    "passphrase: use "
-		    "--passphrase-file FILE");
+		    "--passphrase-file FILE"));
 		return NULL;
 	}
 	p = pass_from_tty(fd, prompt, e);
 	if (p != NULL && confirm) {
-		q = pass_from_tty(fd, "Repeat: ", e);
+		q = pass_from_tty(fd, _("Repeat: "), e);
 		if (q == NULL || strcmp(p, q) != 0) {
 			if (q != NULL)
 				err_setc(e, ERR_USAGE,
-				    "the passphrases do not match");
+				    _("the passphrases do not match"));
 			pass_free(q);
 			pass_free(p);
 			close(fd);
