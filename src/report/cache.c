@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "report/cache.h"
+#include "util/buf.h"
 #include "util/fsx.h"
 #include "util/xmem.h"
 
@@ -19,170 +20,70 @@
 #define CACHE_HEAD_BYTES (8 + 4 + CACHE_DIGEST_BYTES + CACHE_NONCE_BYTES)
 #define CACHE_KEY_CONTEXT "avslut-hr record cache v1"
 
-/* A growing buffer; wiped when freed: it holds records. */
-struct cbuf {
-	uint8_t *p;
-	size_t len, cap;
-	size_t hw;		/* bytes ever written: what to wipe */
-};
-
-static void
-cb_put(struct cbuf *b, const void *src, size_t n)
-{
-	uint8_t *np;
-	size_t cap;
-
-	if (n == 0)
-		return;
-	if (b->len + n > b->cap) {
-		cap = b->cap ? b->cap : 1 << 20;
-		while (cap < b->len + n)
-			cap *= 2;
-		/* fresh memory and a wipe: realloc would leave copies */
-		np = xmalloc(cap);
-		if (b->len > 0)
-			memcpy(np, b->p, b->len);
-		if (b->p != NULL)
-			xfree_wipe(b->p, b->hw);
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, src, n);
-	b->len += n;
-	if (b->len > b->hw)
-		b->hw = b->len;
-}
-
-static void
-cb_u32(struct cbuf *b, uint32_t v)
-{
-	uint8_t x[4] = { v >> 24, v >> 16, v >> 8, v };
-
-	cb_put(b, x, 4);
-}
-
-static void
-cb_u64(struct cbuf *b, uint64_t v)
-{
-	cb_u32(b, (uint32_t)(v >> 32));
-	cb_u32(b, (uint32_t)v);
-}
-
-static void
-cb_free(struct cbuf *b)
-{
-	if (b->p != NULL)
-		xfree_wipe(b->p, b->hw);
-	memset(b, 0, sizeof *b);
-}
-
-/* A bounded reader over the decrypted bytes. */
-struct crd {
-	const uint8_t *p;
-	size_t len, off;
-	int bad;
-};
-
-static uint32_t
-cr_u32(struct crd *r)
-{
-	const uint8_t *x;
-
-	if (r->bad || r->len - r->off < 4) {
-		r->bad = 1;
-		return 0;
-	}
-	x = r->p + r->off;
-	r->off += 4;
-	return (uint32_t)x[0] << 24 | (uint32_t)x[1] << 16 |
-	    (uint32_t)x[2] << 8 | x[3];
-}
-
-static uint64_t
-cr_u64(struct crd *r)
-{
-	uint64_t hi = cr_u32(r);
-
-	return hi << 32 | cr_u32(r);
-}
-
-static const uint8_t *
-cr_bytes(struct crd *r, size_t n)
-{
-	const uint8_t *x;
-
-	if (r->bad || r->len - r->off < n) {
-		r->bad = 1;
-		return NULL;
-	}
-	x = r->p + r->off;
-	r->off += n;
-	return x;
-}
-
 /* A record in the cache: its envelope id (16 bytes, for the releases'
  * sets of ids), unit (u8 length, bytes, NUL), year u16, the
  * form's index in the hash table (u8), then per question its state and,
  * when answered, what its type holds; texts as u32 length, bytes, NUL so
  * that the reader can point into the buffer instead of copying. */
 static void
-cb_text(struct cbuf *b, const char *t)
+cache_put_text(struct buf *b, const char *t)
 {
 	size_t n = t ? strlen(t) : 0;
 
-	cb_u32(b, t ? (uint32_t)n : UINT32_MAX);
+	buf_put_u32(b, t ? (uint32_t)n : UINT32_MAX);
 	if (t != NULL)
-		cb_put(b, t, n + 1);
+		buf_put(b, t, n + 1);
 }
 
 static void
-cache_encode(struct cbuf *b, const struct form *f, uint8_t fi,
+cache_encode(struct buf *b, const struct form *f, uint8_t fi,
     const uint8_t id[ENV_ID_BYTES], const struct record *r)
 {
 	size_t q, ul = strlen(r->unit);
-	uint8_t x[3] = { (uint8_t)ul, 0, 0 };
 
-	cb_put(b, id, ENV_ID_BYTES);
-	cb_put(b, x, 1);
-	cb_put(b, r->unit, ul + 1);
-	x[0] = (uint8_t)(r->year >> 8);
-	x[1] = (uint8_t)r->year;
-	x[2] = fi;
-	cb_put(b, x, 3);
+	buf_put(b, id, ENV_ID_BYTES);
+	buf_put_u8(b, (uint8_t)ul);
+	buf_put(b, r->unit, ul + 1);
+	buf_put_u16(b, (uint16_t)r->year);
+	buf_put_u8(b, fi);
 	for (q = 0; q < f->nquestions; q++) {
 		const struct form_answer *a = &r->answers[q];
 
-		cb_put(b, &a->state, 1);
+		buf_put_u8(b, (uint8_t)a->state);
 		if (a->state != FORM_ANSWERED)
 			continue;
 		switch (f->questions[q].type) {
 		case FORM_SINGLE:
 		case FORM_MULTI:
-			cb_put(b, &a->other, 1);
-			cb_u32(b, (uint32_t)a->num);
-			cb_u64(b, a->choices);
-			cb_text(b, a->other ? a->text : NULL);
+			buf_put_u8(b, (uint8_t)a->other);
+			buf_put_u32(b, (uint32_t)a->num);
+			buf_put_u64(b, a->choices);
+			cache_put_text(b, a->other ? a->text : NULL);
 			break;
 		case FORM_TEXT:
-			cb_text(b, a->text);
+			cache_put_text(b, a->text);
 			break;
 		default:
-			cb_u32(b, (uint32_t)a->num);
+			buf_put_u32(b, (uint32_t)a->num);
 			break;
 		}
 	}
 }
 
+/* A text as cache_put_text wrote it, in place; NULL for none (or when
+ * the reader failed: the caller tests it). */
 static const char *
-cr_text(struct crd *r)
+cache_get_text(struct buf_rd *r)
 {
-	uint32_t n = cr_u32(r);
 	const uint8_t *x;
+	uint32_t n;
 
-	if (n == UINT32_MAX || r->bad)
+	if (buf_get_u32(r, &n) != 0 || n == UINT32_MAX)
 		return NULL;
-	if ((x = cr_bytes(r, (size_t)n + 1)) == NULL || x[n] != '\0') {
-		r->bad = 1;
+	if (buf_get_ptr(r, (size_t)n + 1, &x) != 0)
+		return NULL;
+	if (x[n] != '\0') {
+		buf_rd_fail(r);
 		return NULL;
 	}
 	return (const char *)x;
@@ -191,57 +92,57 @@ cr_text(struct crd *r)
 /* Decode one record in place: ar points into the buffer and into ans
  * (room for the largest form). 0, or -1 if the bytes do not parse. */
 static int
-cache_decode(struct crd *r, const struct form *const *byix, size_t nix,
+cache_decode(struct buf_rd *r, const struct form *const *byix, size_t nix,
     struct form_answer *ans, struct agg_rec *ar, const uint8_t **id)
 {
 	const struct form *f;
 	const uint8_t *x;
-	uint8_t ul;
+	uint32_t num;
+	uint16_t year;
+	uint8_t ul, fi, st, other;
 	size_t q;
 
-	if ((*id = cr_bytes(r, ENV_ID_BYTES)) == NULL)
-		return -1;
-	if ((x = cr_bytes(r, 1)) == NULL)
-		return -1;
-	ul = x[0];
-	if ((x = cr_bytes(r, (size_t)ul + 1)) == NULL || x[ul] != '\0')
+	if (buf_get_ptr(r, ENV_ID_BYTES, id) != 0 || buf_get_u8(r, &ul) != 0 ||
+	    buf_get_ptr(r, (size_t)ul + 1, &x) != 0 || x[ul] != '\0')
 		return -1;
 	ar->unit = (const char *)x;
-	if ((x = cr_bytes(r, 3)) == NULL || x[2] >= nix)
+	if (buf_get_u16(r, &year) != 0 || buf_get_u8(r, &fi) != 0 ||
+	    fi >= nix)
 		return -1;
-	ar->year = (unsigned)x[0] << 8 | x[1];
-	f = byix[x[2]];
+	ar->year = year;
+	f = byix[fi];
 	ar->form_hash = f->hash;
 	ar->answers = ans;
 	ar->nanswers = f->nquestions;
-	for (q = 0; q < f->nquestions && !r->bad; q++) {
+	for (q = 0; q < f->nquestions && !buf_rd_failed(r); q++) {
 		struct form_answer *a = &ans[q];
 
 		memset(a, 0, sizeof *a);
-		if ((x = cr_bytes(r, 1)) == NULL || x[0] > FORM_ANSWERED)
+		if (buf_get_u8(r, &st) != 0 || st > FORM_ANSWERED)
 			return -1;
-		a->state = x[0];
+		a->state = st;
 		if (a->state != FORM_ANSWERED)
 			continue;
 		switch (f->questions[q].type) {
 		case FORM_SINGLE:
 		case FORM_MULTI:
-			if ((x = cr_bytes(r, 1)) == NULL)
-				return -1;
-			a->other = x[0];
-			a->num = (int32_t)cr_u32(r);
-			a->choices = cr_u64(r);
-			a->text = (char *)(uintptr_t)cr_text(r);
+			buf_get_u8(r, &other);
+			a->other = other;
+			buf_get_u32(r, &num);
+			a->num = (int32_t)num;
+			buf_get_u64(r, &a->choices);
+			a->text = (char *)(uintptr_t)cache_get_text(r);
 			break;
 		case FORM_TEXT:
-			a->text = (char *)(uintptr_t)cr_text(r);
+			a->text = (char *)(uintptr_t)cache_get_text(r);
 			break;
 		default:
-			a->num = (int32_t)cr_u32(r);
+			buf_get_u32(r, &num);
+			a->num = (int32_t)num;
 			break;
 		}
 	}
-	return r->bad ? -1 : 0;
+	return buf_rd_failed(r) ? -1 : 0;
 }
 
 char *
@@ -415,8 +316,7 @@ cache_open_file(const char *path, const uint8_t *sk,
 		return NULL;
 	b = (uint8_t *)buf;
 	if (flen < CACHE_HEAD_BYTES + CACHE_TAG_BYTES ||
-	    memcmp(b, CACHE_MAGIC, 8) != 0 || ((uint32_t)b[8] << 24 |
-	    (uint32_t)b[9] << 16 | (uint32_t)b[10] << 8 | b[11]) !=
+	    memcmp(b, CACHE_MAGIC, 8) != 0 || buf_load_u32(b + 8) !=
 	    CACHE_VERSION) {
 		free(buf);
 		return NULL;
@@ -482,62 +382,61 @@ cache_parse(struct cache_in *in, const uint8_t *plain, size_t plen,
 {
 	struct hrload_result *g = &in->base;
 	const uint8_t *x;
-	struct crd tr;
+	struct buf_rd tr;
 	char *note;
-	uint64_t nids;
-	uint32_t tl, nnotes, len, j;
+	uint64_t v[6], nrec, nids;
+	uint32_t tl, nnotes, nix, len, j;
 	size_t k;
 
 	if (plen < 4)
 		return -1;
-	tl = (uint32_t)plain[plen - 4] << 24 | (uint32_t)plain[plen - 3] << 16 |
-	    (uint32_t)plain[plen - 2] << 8 | plain[plen - 1];
+	tl = buf_load_u32(plain + plen - 4);
 	if (tl > plen - 4)
 		return -1;
 	in->recs = plain;
 	in->recslen = plen - 4 - tl;
-	memset(&tr, 0, sizeof tr);
-	tr.p = plain + in->recslen;
-	tr.len = tl;
-	g->total = cr_u64(&tr);
-	g->used = cr_u64(&tr);
-	g->unreadable = cr_u64(&tr);
-	g->unapproved = cr_u64(&tr);
-	g->invalid = cr_u64(&tr);
-	g->notes_dropped = cr_u64(&tr);
-	nnotes = cr_u32(&tr);
-	for (j = 0; !tr.bad && j < nnotes; j++) {
-		len = cr_u32(&tr);
-		if ((x = cr_bytes(&tr, len)) == NULL)
-			break;
+	buf_rd_init(&tr, plain + in->recslen, tl);
+	for (k = 0; k < 6; k++)
+		buf_get_u64(&tr, &v[k]);
+	buf_get_u32(&tr, &nnotes);
+	if (buf_rd_failed(&tr))
+		return -1;
+	g->total = v[0];
+	g->used = v[1];
+	g->unreadable = v[2];
+	g->unapproved = v[3];
+	g->invalid = v[4];
+	g->notes_dropped = v[5];
+	for (j = 0; j < nnotes; j++) {
+		if (buf_get_u32(&tr, &len) != 0 ||
+		    buf_get_ptr(&tr, len, &x) != 0)
+			return -1;
 		note = xstrndup((const char *)x, len);
 		cache_note(g, note);
 		free(note);
 	}
-	in->nix = cr_u32(&tr);
-	in->maxq = 1;
-	if (in->nix != nforms || in->nix > 256)
+	if (buf_get_u32(&tr, &nix) != 0 || nix != nforms || nix > 256)
 		return -1;
-	for (k = 0; !tr.bad && k < in->nix; k++) {
-		if ((x = cr_bytes(&tr, FORM_HASH_BYTES)) == NULL)
-			break;
-		if (memcmp(forms[k]->hash, x, FORM_HASH_BYTES) != 0)
+	in->nix = nix;
+	in->maxq = 1;
+	for (k = 0; k < in->nix; k++) {
+		if (buf_get_ptr(&tr, FORM_HASH_BYTES, &x) != 0 ||
+		    memcmp(forms[k]->hash, x, FORM_HASH_BYTES) != 0)
 			return -1;
 		in->byix[k] = forms[k];
 		if (forms[k]->nquestions > in->maxq)
 			in->maxq = forms[k]->nquestions;
 	}
-	in->nrec = cr_u64(&tr);
-	nids = cr_u64(&tr);
-	if (tr.bad || nids != g->total || nids > (tr.len - tr.off) /
-	    ENV_ID_BYTES)
+	if (buf_get_u64(&tr, &nrec) != 0 || buf_get_u64(&tr, &nids) != 0 ||
+	    nids != g->total || nids != buf_rd_left(&tr) / ENV_ID_BYTES ||
+	    buf_get_ptr(&tr, (size_t)nids * ENV_ID_BYTES, &x) != 0 ||
+	    buf_rd_left(&tr) != 0)
 		return -1;
+	in->nrec = nrec;
 	in->nids = (size_t)nids;
-	in->ids = (const uint8_t (*)[ENV_ID_BYTES])cr_bytes(&tr,
-	    in->nids * ENV_ID_BYTES);
-	if (tr.bad || tr.off != tr.len || in->nrec != g->used ||
-	    g->used > g->total || g->unreadable + g->unapproved + g->invalid !=
-	    g->total - g->used)
+	in->ids = (const uint8_t (*)[ENV_ID_BYTES])x;
+	if (in->nrec != g->used || g->used > g->total ||
+	    g->unreadable + g->unapproved + g->invalid != g->total - g->used)
 		return -1;
 	for (k = 1; k < in->nids; k++)
 		if (memcmp(in->ids[k - 1], in->ids[k], ENV_ID_BYTES) >= 0)
@@ -578,15 +477,14 @@ cache_feed(struct cache_in *in, struct agg *a, struct hrload_result *res,
 	const uint8_t *rid;
 	struct form_answer *ans;
 	struct agg_rec ar;
-	struct crd rd;
+	struct buf_rd rd;
 	uint64_t i;
 	size_t at;
+	int bad = 0;
 
 	memset(res, 0, sizeof *res);
 	cache_res_add(res, &in->base);
-	memset(&rd, 0, sizeof rd);
-	rd.p = in->recs;
-	rd.len = in->recslen;
+	buf_rd_init(&rd, in->recs, in->recslen);
 	/* From here on the bytes are authentic: only the HR secret key made
 	 * them. A record that does not parse would be a bug: it is counted
 	 * as invalid, never trusted. */
@@ -595,32 +493,32 @@ cache_feed(struct cache_in *in, struct agg *a, struct hrload_result *res,
 	ans = xcalloc(in->maxq, sizeof *ans);
 	in->sp = xcalloc(in->nrec ? in->nrec : 1, sizeof *in->sp);
 	for (i = 0; i < in->nrec; i++) {
-		at = rd.off;
-		if (rd.bad || cache_decode(&rd, in->byix, in->nix, ans, &ar,
+		at = buf_rd_off(&rd);
+		if (bad || cache_decode(&rd, in->byix, in->nix, ans, &ar,
 		    &rid) != 0) {
 			res->used--;
 			res->invalid++;
 			agg_reject(a);
-			if (!rd.bad)
+			if (!bad)
 				cache_note(res, "a cached record does not "
 				    "parse");
-			rd.bad = 1;
+			bad = 1;
 			continue;
 		}
-		in->sp[in->nsp].p = rd.p + at;
-		in->sp[in->nsp++].len = rd.off - at;
+		in->sp[in->nsp].p = in->recs + at;
+		in->sp[in->nsp++].len = buf_rd_off(&rd) - at;
 		if (cache_agg(a, res, rid, &ar, opts) != 0) {
 			res->used--;
 			res->invalid++;
 		}
 	}
-	if (!rd.bad && rd.off != rd.len)
-		rd.bad = 1;
-	if (rd.bad)
+	if (!bad && buf_rd_left(&rd) != 0)
+		bad = 1;
+	if (bad)
 		cache_note(res, "the record cache is damaged: run again");
 	sodium_memzero(ans, in->maxq * sizeof *ans);	/* pointers only */
 	free(ans);
-	return rd.bad;
+	return bad;
 }
 
 /* Records opened in this run, for the file. */
@@ -630,7 +528,7 @@ struct cache_fill {
 	struct hrload_result adj;	/* agg_add refused: invalid, notes */
 	const struct form *const *forms;
 	size_t nforms;
-	struct cbuf recs;
+	struct buf recs;
 	size_t (*sp)[2];		/* each record's offset and length */
 	size_t nsp, capsp;
 	struct idlist ids;		/* every envelope read, used or not */
@@ -640,7 +538,7 @@ struct cache_fill {
 static void
 cache_fill_free(struct cache_fill *f)
 {
-	cb_free(&f->recs);
+	buf_free(&f->recs);
 	free(f->sp);
 	ids_free(&f->ids);
 	hrload_result_free(&f->adj);
@@ -683,10 +581,10 @@ cache_fill_fn(void *ctx, const uint8_t id[ENV_ID_BYTES],
 		f->capsp = f->capsp ? 2 * f->capsp : 4096;
 		f->sp = xreallocarray(f->sp, f->capsp, sizeof *f->sp);
 	}
-	at = f->recs.len;
+	at = buf_len(&f->recs);
 	cache_encode(&f->recs, f->forms[fi], (uint8_t)fi, id, r);
 	f->sp[f->nsp][0] = at;
-	f->sp[f->nsp++][1] = f->recs.len - at;
+	f->sp[f->nsp++][1] = buf_len(&f->recs) - at;
 	return 0;
 }
 
@@ -740,16 +638,15 @@ cmp_span(const void *x, const void *y)
 static void
 cache_write(struct cache_job *j)
 {
-	uint8_t nonce[CACHE_NONCE_BYTES], tag[CACHE_TAG_BYTES];
+	uint8_t nonce[CACHE_NONCE_BYTES];
 	const struct hrload_result *res = &j->base;
 	struct cache_fill *f = &j->fill;
 	struct cspan *sp;
 	struct idlist ids;
 	unsigned long long clen;
-	struct cbuf b;
+	struct buf b;
 	struct err e;
-	size_t n, i, t0, size;
-	uint32_t tl;
+	size_t n, i, t0, size, plen;
 
 	n = j->old.nsp + f->nsp;
 	sp = xcalloc(n ? n : 1, sizeof *sp);
@@ -759,7 +656,7 @@ cache_write(struct cache_job *j)
 		size += sp[i].len;
 	}
 	for (i = 0; i < f->nsp; i++) {
-		sp[j->old.nsp + i].p = f->recs.p + f->sp[i][0];
+		sp[j->old.nsp + i].p = buf_data(&f->recs) + f->sp[i][0];
 		sp[j->old.nsp + i].len = f->sp[i][1];
 		size += f->sp[i][1];
 	}
@@ -775,51 +672,49 @@ cache_write(struct cache_job *j)
 	qsort(ids.v, ids.n, ENV_ID_BYTES, cmp_id);
 	size += ids.n * ENV_ID_BYTES;
 
-	memset(&b, 0, sizeof b);
-	b.cap = size;			/* one allocation: no copies */
-	b.p = xmalloc(b.cap);
-	cb_put(&b, CACHE_MAGIC, 8);
-	cb_u32(&b, CACHE_VERSION);
-	cb_put(&b, j->digest, CACHE_DIGEST_BYTES);
+	buf_init(&b);
+	buf_reserve(&b, size);		/* one allocation: no copies */
+	buf_put(&b, CACHE_MAGIC, 8);
+	buf_put_u32(&b, CACHE_VERSION);
+	buf_put(&b, j->digest, CACHE_DIGEST_BYTES);
 	randombytes_buf(nonce, sizeof nonce);
-	cb_put(&b, nonce, sizeof nonce);
+	buf_put(&b, nonce, sizeof nonce);
 	for (i = 0; i < n; i++)
-		cb_put(&b, sp[i].p, sp[i].len);
+		buf_put(&b, sp[i].p, sp[i].len);
 	free(sp);
 	/* the sources are copied: wipe them before the rest is made */
 	cache_in_free(&j->old);
-	cb_free(&f->recs);
-	t0 = b.len;
+	buf_free(&f->recs);
+	t0 = buf_len(&b);
 	qsort(j->base.notes, j->base.nnotes, sizeof *j->base.notes, cmp_str);
-	cb_u64(&b, res->total);
-	cb_u64(&b, res->used);
-	cb_u64(&b, res->unreadable);
-	cb_u64(&b, res->unapproved);
-	cb_u64(&b, res->invalid);
-	cb_u64(&b, res->notes_dropped);
-	cb_u32(&b, (uint32_t)res->nnotes);
+	buf_put_u64(&b, res->total);
+	buf_put_u64(&b, res->used);
+	buf_put_u64(&b, res->unreadable);
+	buf_put_u64(&b, res->unapproved);
+	buf_put_u64(&b, res->invalid);
+	buf_put_u64(&b, res->notes_dropped);
+	buf_put_u32(&b, (uint32_t)res->nnotes);
 	for (i = 0; i < res->nnotes; i++) {
-		cb_u32(&b, (uint32_t)strlen(res->notes[i]));
-		cb_put(&b, res->notes[i], strlen(res->notes[i]));
+		buf_put_u32(&b, (uint32_t)strlen(res->notes[i]));
+		buf_put(&b, res->notes[i], strlen(res->notes[i]));
 	}
-	cb_u32(&b, (uint32_t)j->nforms);
-	cb_put(&b, j->hashes, j->nforms * FORM_HASH_BYTES);
-	cb_u64(&b, res->used);
-	cb_u64(&b, ids.n);
-	cb_put(&b, ids.v, ids.n * ENV_ID_BYTES);
+	buf_put_u32(&b, (uint32_t)j->nforms);
+	buf_put(&b, j->hashes, j->nforms * FORM_HASH_BYTES);
+	buf_put_u64(&b, res->used);
+	buf_put_u64(&b, ids.n);
+	buf_put(&b, ids.v, ids.n * ENV_ID_BYTES);
 	ids_free(&ids);
-	tl = (uint32_t)(b.len - t0);
-	cb_u32(&b, tl);
-	memset(tag, 0, sizeof tag);
-	cb_put(&b, tag, sizeof tag);	/* room for the tag */
-	b.len -= sizeof tag;
+	buf_put_u32(&b, (uint32_t)(buf_len(&b) - t0));
+	/* in place: the tag goes after the ciphertext */
+	plen = buf_len(&b) - CACHE_HEAD_BYTES;
+	(void)buf_append(&b, CACHE_TAG_BYTES);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(b.p + CACHE_HEAD_BYTES,
-	    &clen, b.p + CACHE_HEAD_BYTES, b.len - CACHE_HEAD_BYTES, b.p,
-	    CACHE_HEAD_BYTES, NULL, b.p + 12 + CACHE_DIGEST_BYTES, j->key);
-	b.len = CACHE_HEAD_BYTES + (size_t)clen;
+	    &clen, b.p + CACHE_HEAD_BYTES, plen, b.p, CACHE_HEAD_BYTES, NULL,
+	    b.p + 12 + CACHE_DIGEST_BYTES, j->key);
 	/* best effort: without a cache the next run loads in full */
-	(void)fsx_write_atomic(j->path, b.p, b.len, 0600, 0, &e);
-	cb_free(&b);
+	(void)fsx_write_atomic(j->path, buf_data(&b), CACHE_HEAD_BYTES +
+	    (size_t)clen, 0600, 0, &e);
+	buf_free(&b);
 	cache_job_free(j);
 }
 
@@ -888,10 +783,9 @@ cache_fill_init(struct cache_fill *f, struct agg *a,
 	f->nforms = nforms;
 	/* room for about every record at once, so the buffer is not copied
 	 * as it grows (untouched pages cost no memory) */
-	if (expect < (SIZE_MAX >> 12)) {
-		f->recs.cap = expect * 1024 + 65536;
-		f->recs.p = xmalloc(f->recs.cap);
-	}
+	buf_init(&f->recs);
+	if (expect < (SIZE_MAX >> 12))
+		buf_reserve(&f->recs, expect * 1024 + 65536);
 }
 
 struct cache_ids {
