@@ -141,6 +141,30 @@ cli_hr_rejected(const struct hrload_result *r, size_t skipped_forms)
 		fprintf(stderr, _("  ... and %zu more\n"), r->notes_dropped);
 }
 
+/* The leavers of row t that the region's turnover definition counts
+ * (avslut-config(5): turnover.count_retirements, count_internal_moves);
+ * def records which parts the rows gave and whether they count. */
+static double
+cli_hr_counted(const struct config *cfg, const struct central_turnover *t,
+    struct cli_turnover_def *def)
+{
+	double n = t->leavers;
+
+	def->count_retirements = cfg->turnover_count_retirements;
+	def->count_internal = cfg->turnover_count_internal;
+	if (t->retirements >= 0) {
+		def->has_retirements = 1;
+		if (!cfg->turnover_count_retirements)
+			n -= t->retirements;
+	}
+	if (t->internal >= 0) {
+		def->has_internal = 1;
+		if (!cfg->turnover_count_internal)
+			n -= t->internal;
+	}
+	return n > 0 ? n : 0;
+}
+
 /* Turnover and HME as the agg module takes them. */
 static int
 cli_hr_tables(struct cli_hr_data *d)
@@ -156,11 +180,15 @@ cli_hr_tables(struct cli_hr_data *d)
 		return cli_exit_code(&e);
 	}
 	d->turnover = xcalloc(n > 0 ? n : 1, sizeof *d->turnover);
+	d->turnover_all = xcalloc(n > 0 ? n : 1, sizeof *d->turnover_all);
 	for (i = 0; i < n; i++) {
 		d->turnover[i].unit = xstrdup(t[i].unit);
 		d->turnover[i].year = t[i].year;
 		d->turnover[i].headcount = t[i].headcount;
-		d->turnover[i].leavers = t[i].leavers;
+		d->turnover_all[i] = d->turnover[i];
+		d->turnover_all[i].leavers = t[i].leavers;
+		d->turnover[i].leavers = cli_hr_counted(d->cfg, &t[i],
+		    &d->tdef);
 	}
 	d->nturnover = n;
 	central_turnover_list_free(t, n);
@@ -285,6 +313,7 @@ cli_hr_data_free(struct cli_hr_data *d)
 	for (i = 0; i < d->nturnover; i++)
 		free(d->turnover[i].unit);
 	free(d->turnover);
+	free(d->turnover_all);	/* its units are d->turnover's */
 	for (i = 0; i < d->nhme; i++)
 		free(d->hme[i].unit);
 	free(d->hme);
@@ -312,6 +341,8 @@ cli_hr_gate_params(const struct cli_hr_data *d, struct gate_params *gp)
 	gp->k = d->cfg->k;
 	gp->text_k = d->cfg->text_k;
 	gp->sensitive_t = d->cfg->sensitive_t;
-	gp->turnover = d->turnover;
+	/* every leaver, whatever the definition counts: the gate holds a
+	 * unit-year with more interviews than leavers implausible */
+	gp->turnover = d->turnover_all;
 	gp->nturnover = d->nturnover;
 }

@@ -38,6 +38,12 @@ struct cli_progress {
 };
 void cli_progress(void *ctx, size_t done, size_t total);
 
+/* What the turnover rows gave and what the definition counts. */
+struct cli_turnover_def {
+	int has_retirements, has_internal;	/* some row gave them */
+	int count_retirements, count_internal;	/* the config's choice */
+};
+
 /* Everything a report or the dashboard starts from. */
 struct cli_hr_data {
 	struct central *c;
@@ -47,8 +53,12 @@ struct cli_hr_data {
 	size_t nforms;
 	struct agg *agg;		/* every usable interview counted */
 	struct hrload_result res;
-	struct agg_turnover *turnover;	/* from turnover import */
+	/* from turnover import: leavers as the definition counts them
+	 * (tdef), and turnover_all with every leaver (for the gate) */
+	struct agg_turnover *turnover;
+	struct agg_turnover *turnover_all;
 	size_t nturnover;
+	struct cli_turnover_def tdef;
 	struct agg_staff_hme *hme;	/* from hme import */
 	size_t nhme;
 	struct release_set *rel;	/* the frozen releases (opened) */

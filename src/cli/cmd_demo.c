@@ -185,6 +185,7 @@ store_turnover_hme(struct central *c, const struct config *cfg,
 		ct[i].year = t[i].year;
 		ct[i].headcount = t[i].headcount;
 		ct[i].leavers = t[i].leavers;
+		ct[i].retirements = ct[i].internal = -1;	/* not given */
 	}
 	for (i = 0; i < nh; i++) {
 		ch[i].unit = h[i].unit;

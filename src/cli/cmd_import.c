@@ -36,7 +36,7 @@ import_turnover_parse(const char *path, const char *buf, size_t len,
     void **rows, size_t *n, struct csvin_diags *errs,
     struct csvin_diags *warns)
 {
-	struct agg_turnover *t = NULL;
+	struct csvin_turnover *t = NULL;
 	int rc;
 
 	rc = csvin_turnover(path, buf, len, units, names, nunits, &t, n,
@@ -49,7 +49,7 @@ static int
 import_turnover_store(struct central *c, const void *rows, size_t n,
     const char *what, struct err *e)
 {
-	const struct agg_turnover *t = rows;
+	const struct csvin_turnover *t = rows;
 	struct central_turnover *r = xcalloc(n + 1, sizeof *r);
 	size_t i;
 	int rc;
@@ -59,6 +59,8 @@ import_turnover_store(struct central *c, const void *rows, size_t n,
 		r[i].year = t[i].year;
 		r[i].headcount = t[i].headcount;
 		r[i].leavers = t[i].leavers;
+		r[i].retirements = t[i].retirements;
+		r[i].internal = t[i].internal;
 	}
 	rc = central_turnover_import(c, r, n, what, e);
 	free(r);

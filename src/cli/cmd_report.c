@@ -83,6 +83,10 @@ report_run(struct cli_hr_data *d, unsigned year, int have_year,
 	in.nturnover = d->nturnover;
 	in.staff = d->hme;
 	in.nstaff = d->nhme;
+	in.count_retirements = d->tdef.count_retirements;
+	in.count_internal = d->tdef.count_internal;
+	in.has_retirements = d->tdef.has_retirements;
+	in.has_internal = d->tdef.has_internal;
 	in.threshold = d->cfg->turnover_threshold;
 	in.tyears = d->cfg->turnover_years;
 	in.lang = lang != NULL ? lang : i18n_lang();

@@ -724,6 +724,19 @@ cfg_sync(struct cld *ld, const struct cnode *map, struct config *c,
 	}
 }
 
+/* true or false into *v; anything else is reported. */
+static void
+cfg_yesno(struct cld *ld, const struct cnode *n, const char *what, int *v)
+{
+	if (n->kind == CN_SCALAR && strcmp(n->s, "true") == 0)
+		*v = 1;
+	else if (n->kind == CN_SCALAR && strcmp(n->s, "false") == 0)
+		*v = 0;
+	else
+		cfg_diag(ld, n->line, n->col, "%s must be true or false",
+		    what);
+}
+
 static void
 cfg_build(struct cld *ld, const struct cnode *root, struct config *c)
 {
@@ -733,8 +746,8 @@ cfg_build(struct cld *ld, const struct cnode *root, struct config *c)
 	static const char *const anon_keys[] = { "k", "text_k", "sensitive_t",
 		NULL };
 	static const char *const turn_keys[] = { "threshold", "years",
-		NULL };
-	const struct cnode *f[8], *g[3];
+		"count_retirements", "count_internal_moves", NULL };
+	const struct cnode *f[8], *g[4];
 	int have_text_k = 0, have_min = 0;
 
 	if (cfg_fields(ld, root, "the config", known, f) == -1)
@@ -773,6 +786,13 @@ cfg_build(struct cld *ld, const struct cnode *root, struct config *c)
 		if (g[1] != NULL)
 			cfg_uint(ld, g[1], "turnover.years", 1, 20, "",
 			    &c->turnover_years);
+		/* the turnover import's optional columns: do they count */
+		if (g[2] != NULL)
+			cfg_yesno(ld, g[2], "turnover.count_retirements",
+			    &c->turnover_count_retirements);
+		if (g[3] != NULL)
+			cfg_yesno(ld, g[3], "turnover.count_internal_moves",
+			    &c->turnover_count_internal);
 	}
 	if (f[3] != NULL) {
 		if (f[3]->kind == CN_SCALAR && strcmp(f[3]->s, "year") == 0)
@@ -822,6 +842,7 @@ config_new(void)
 	c->sensitive_t = 1;
 	c->turnover_threshold = 0.10;
 	c->turnover_years = 3;
+	c->turnover_count_internal = 1;
 	c->ssh_program = xstrdup("ssh");
 	c->remote_command = xstrdup("avslut-hr ingest -");
 	return c;

@@ -31,6 +31,9 @@ struct config {
 					 * most t hidden (gate_params) */
 	double turnover_threshold;	/* fraction, 0.10 = 10 % */
 	unsigned turnover_years;	/* run of years at or above it */
+	/* whether the turnover rate counts retirements (default no) and
+	 * moves to another unit of the region (default yes) as leaving */
+	int turnover_count_retirements, turnover_count_internal;
 	int quarterly;			/* period: 0 = year, 1 = quarter */
 	int sample;			/* sample: true: made-up data (demo) */
 	unsigned sync_min;		/* sealed interviews before a sync */

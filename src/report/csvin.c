@@ -337,9 +337,12 @@ csvin_to_utf8(const char *name, const char *buf, size_t len, size_t *outlen,
 
 typedef void (*csvin_row_fn)(void *ctx, size_t line, struct csvin_line *l);
 
+/* Each line of buf with nmin..nmax fields to row; a header line (its
+ * first field names the unit column) to header, if not NULL. */
 static void
-csvin_walk(const char *name, const char *buf, size_t len, size_t nfields,
-    struct csvin_diags *errs, csvin_row_fn row, void *ctx)
+csvin_walk(const char *name, const char *buf, size_t len, size_t nmin,
+    size_t nmax, struct csvin_diags *errs, csvin_row_fn header,
+    csvin_row_fn row, void *ctx)
 {
 	char *text = NULL, *s, *conv;
 	const char *nl;
@@ -393,18 +396,26 @@ csvin_walk(const char *name, const char *buf, size_t len, size_t nfields,
 		}
 		if (csvin_blank(&l))
 			continue;
+		/* Spreadsheets add empty columns at the end: allowed. */
+		while (l.n > nmin && l.f[l.n - 1][0] == '\0')
+			l.n--;
 		if (first) {
 			first = 0;
-			if (csvin_header(l.f[0]))
+			if (csvin_header(l.f[0])) {
+				if (header != NULL)
+					header(ctx, line, &l);
 				continue;
+			}
 		}
-		/* Spreadsheets add empty columns at the end: allowed. */
-		while (l.n > nfields && l.f[l.n - 1][0] == '\0')
-			l.n--;
-		if (l.n != nfields) {
-			csvin_diag(errs, name, line,
-			    _("%zu fields, expected %zu (separator '%c')"), l.n,
-			    nfields, delim);
+		if (l.n < nmin || l.n > nmax) {
+			if (nmin == nmax)
+				csvin_diag(errs, name, line, _("%zu fields, "
+				    "expected %zu (separator '%c')"), l.n,
+				    nmin, delim);
+			else
+				csvin_diag(errs, name, line, _("%zu fields, "
+				    "expected %zu to %zu (separator '%c')"),
+				    l.n, nmin, nmax, delim);
 			continue;
 		}
 		row(ctx, line, &l);
@@ -419,7 +430,10 @@ struct csvin_ctx {
 	const char *const *names;	/* may be NULL */
 	size_t nunits;
 	struct csvin_diags *errs, *warns;
-	struct agg_turnover *t;
+	struct csvin_turnover *t;
+	/* turnover: the columns of retirements and internal moves (0: the
+	 * file has none), and how many columns the header named */
+	size_t col_ret, col_int, ncols;
 	struct agg_staff_hme *h;
 	size_t *lines;		/* line of each row, for duplicates */
 	size_t n;
@@ -636,21 +650,94 @@ csvin_value(struct csvin_ctx *c, size_t line, const char *what,
 	return -1;
 }
 
+/* The optional columns by their header: "retirements" or "internal
+ * moves", in Swedish or English; unknown names are errors. */
+static void
+csvin_turnover_header(void *ctx, size_t line, struct csvin_line *l)
+{
+	static const char *const ret[] = { "retirements", "retired",
+	    "pension", "pensions", "pensionsavgangar", "pensionsavgang",
+	    "pensioneringar", "pensionerade", "varav pension",
+	    "varav pensionsavgangar", NULL };
+	static const char *const in[] = { "internal moves", "internal",
+	    "internal transfers", "moves within the region", "interna byten",
+	    "interna flyttar", "intern rorlighet", "byten inom regionen",
+	    "varav interna byten", "internt", NULL };
+	struct csvin_ctx *c = ctx;
+	size_t i, j;
+	char *f, *show;
+	int known;
+
+	c->ncols = l->n;
+	for (i = 4; i < l->n; i++) {
+		f = csvin_fold(l->f[i]);
+		known = 0;
+		for (j = 0; ret[j] != NULL && c->col_ret == 0; j++)
+			if (strcmp(f, ret[j]) == 0) {
+				c->col_ret = i;
+				known = 1;
+			}
+		for (j = 0; !known && in[j] != NULL && c->col_int == 0; j++)
+			if (strcmp(f, in[j]) == 0) {
+				c->col_int = i;
+				known = 1;
+			}
+		free(f);
+		if (known)
+			continue;
+		show = csvin_show(l->f[i]);
+		csvin_diag(c->errs, c->name, line, _("column %zu \"%s\": "
+		    "expected retirements (pensionsavgångar) or internal "
+		    "moves (interna byten)"), i + 1, show);
+		free(show);
+	}
+}
+
+/* An optional count of the leavers: -1 when the file has no such
+ * column or the cell is empty; 0 or -1 (reported). */
+static int
+csvin_part(struct csvin_ctx *c, size_t line, const struct csvin_line *l,
+    size_t col, const char *what, double *v)
+{
+	*v = -1;
+	if (col == 0 || col >= l->n || l->f[col][0] == '\0')
+		return 0;
+	return csvin_value(c, line, what, l->f[col], v);
+}
+
 static void
 csvin_turnover_row(void *ctx, size_t line, struct csvin_line *l)
 {
 	struct csvin_ctx *c = ctx;
 	unsigned year = 0;
-	double head = 0, leavers = 0;
+	double head = 0, leavers = 0, ret = -1, in = -1;
 	size_t first;
 	int bad = 0;
 
+	/* without a header: 5th column retirements, 6th internal moves */
+	if (c->ncols == 0) {
+		c->col_ret = 4;
+		c->col_int = 5;
+	} else if (l->n > c->ncols) {
+		csvin_diag(c->errs, c->name, line, _("%zu fields, the header "
+		    "names %zu"), l->n, c->ncols);
+		return;
+	}
 	bad |= csvin_key(c, line, l, &year);
 	bad |= csvin_value(c, line, _("average headcount"), l->f[2], &head);
 	bad |= csvin_value(c, line, _("leavers"), l->f[3], &leavers);
+	bad |= csvin_part(c, line, l, c->col_ret, _("retirements"), &ret);
+	bad |= csvin_part(c, line, l, c->col_int, _("internal moves"), &in);
 	if (!bad && !(head > 0)) {
 		csvin_diag(c->errs, c->name, line,
 		    _("average headcount must be above zero"));
+		bad = 1;
+	}
+	if (!bad && (ret > 0 ? ret : 0) + (in > 0 ? in : 0) > leavers) {
+		csvin_diag(c->errs, c->name, line, _("retirements and internal "
+		    "moves (%g + %g) are more than the leavers (%g): they are "
+		    "counted among them"), ret > 0 ? ret : 0, in > 0 ? in : 0,
+		    leavers);
 		bad = 1;
 	}
 	if (bad)
@@ -671,13 +758,15 @@ csvin_turnover_row(void *ctx, size_t line, struct csvin_line *l)
 	c->t[c->n].year = year;
 	c->t[c->n].headcount = head;
 	c->t[c->n].leavers = leavers;
+	c->t[c->n].retirements = ret;
+	c->t[c->n].internal = in;
 	c->lines[c->n++] = line;
 }
 
 int
 csvin_turnover(const char *name, const char *buf, size_t len,
     const char *const *units, const char *const *names, size_t nunits,
-    struct agg_turnover **rows, size_t *nrows, struct csvin_diags *errs,
+    struct csvin_turnover **rows, size_t *nrows, struct csvin_diags *errs,
     struct csvin_diags *warns)
 {
 	struct csvin_ctx c;
@@ -693,7 +782,8 @@ csvin_turnover(const char *name, const char *buf, size_t len,
 	c.warns = warns;
 	*rows = NULL;
 	*nrows = 0;
-	csvin_walk(name, buf, len, 4, errs, csvin_turnover_row, &c);
+	csvin_walk(name, buf, len, 4, 6, errs, csvin_turnover_header,
+	    csvin_turnover_row, &c);
 	free(c.lines);
 	if (errs->n == 0 && c.n == 0)
 		csvin_diag(errs, name, 0, _("no rows"));
@@ -708,7 +798,7 @@ csvin_turnover(const char *name, const char *buf, size_t len,
 }
 
 void
-csvin_turnover_free(struct agg_turnover *rows, size_t n)
+csvin_turnover_free(struct csvin_turnover *rows, size_t n)
 {
 	size_t i;
 
@@ -776,7 +866,7 @@ csvin_hme(const char *name, const char *buf, size_t len,
 	c.warns = &warns;
 	*rows = NULL;
 	*nrows = 0;
-	csvin_walk(name, buf, len, 6, errs, csvin_hme_row, &c);
+	csvin_walk(name, buf, len, 6, 6, errs, NULL, csvin_hme_row, &c);
 	free(c.lines);
 	csvin_diags_free(&warns);
 	if (errs->n == 0 && c.n == 0)

@@ -27,22 +27,39 @@ void csvin_diags_free(struct csvin_diags *d);
  * says when it did. */
 const char *csvin_encoding(const char *buf, size_t len);
 
-/* Turnover: unit, year, average headcount, leavers; an optional header
- * line whose first field is "unit", "enhet", "kod" or "code". Every unit
+/* A turnover row. retirements and internal (moves to another unit of
+ * the region) are counted among the leavers; -1 where the file does not
+ * give them. */
+struct csvin_turnover {
+	char *unit;
+	unsigned year;
+	double headcount;	/* average headcount, > 0 */
+	double leavers;		/* everyone who left the unit, >= 0 */
+	double retirements;	/* of the leavers, or -1 */
+	double internal;	/* of the leavers, or -1 */
+};
+
+/* Turnover: unit, year, average headcount, leavers, and optionally
+ * retirements and internal moves (both among the leavers; without a
+ * header in that order, with one by their names: "retirements",
+ * "pensionsavgångar", "internal moves", "interna byten", ...; an empty
+ * cell is not given); an optional header line whose first field is
+ * "unit", "enhet", "kod" or "code". Every unit
  * must be one of units[0..nunits): its code, the code in another case, or
  * its name names[i] (may be NULL) ignoring case and accents; a row names
  * its unit by code afterwards. An unknown unit close to a code or name
  * gets "did you mean CODE (Name)?". Any error (unknown unit, duplicate
  * unit and year, a negative, empty or non-numeric value, a headcount of
- * zero, a wrong number of fields, bad UTF-8) is reported with its line
+ * zero, retirements and internal moves above the leavers, an unknown
+ * column, a wrong number of fields, bad UTF-8) is reported with its line
  * in errs, every one of them, and then nothing is returned: -1. Turnover
  * above 100 % is accepted with a warning in warns. On 0 the caller owns
  * *rows (csvin_turnover_free). errs and warns are zeroed first. */
 int csvin_turnover(const char *name, const char *buf, size_t len,
     const char *const *units, const char *const *names, size_t nunits,
-    struct agg_turnover **rows, size_t *nrows, struct csvin_diags *errs,
+    struct csvin_turnover **rows, size_t *nrows, struct csvin_diags *errs,
     struct csvin_diags *warns);
-void csvin_turnover_free(struct agg_turnover *rows, size_t n);
+void csvin_turnover_free(struct csvin_turnover *rows, size_t n);
 
 /* Staff-survey HME: unit, year, HME, motivation, ledarskap, styrning,
  * each index 0..100; the same rules as csvin_turnover. */

@@ -601,15 +601,30 @@ report_turnover_note(const struct report_input *in,
 {
 	if (in->nturnover == 0)
 		return;
+	const char *ret, *mov;
+	char *s;
+
 	em->heading(f, 3, _("Turnover"));
-	em->para(f, _("Turnover is the number of employees who left the unit "
-	    "during the year divided by the unit's average headcount that "
-	    "year, both as HR imported them (avslut-hr turnover import). "
-	    "Whether retirements, the end of fixed-term contracts and moves "
-	    "to another unit of the region count as leaving follows the "
-	    "imported file; the region's definition should say so. Coverage "
-	    "is the number of exit interviews held at the unit divided by "
-	    "its leavers."));
+	ret = !in->has_retirements ? _("The imported file does not say how "
+	    "many of the leavers retired: they count as leaving.") :
+	    in->count_retirements ? _("Retirements count as leaving.") :
+	    _("Retirements do not count as leaving: they say little about "
+	    "the workplace.");
+	mov = !in->has_internal ? _("The imported file does not say how "
+	    "many moved to another unit of the region: they count as "
+	    "leaving.") : in->count_internal ? _("Moves to another unit of "
+	    "the region count as leaving the unit.") : _("Moves to another "
+	    "unit of the region do not count as leaving.");
+	s = xasprintf(_("Turnover is the number of employees who left the "
+	    "unit during the year divided by the unit's average headcount "
+	    "that year, both as HR imported them (avslut-hr turnover "
+	    "import). %s %s The region sets what counts in its "
+	    "configuration (turnover.count_retirements, "
+	    "turnover.count_internal_moves). Coverage is the number of exit "
+	    "interviews held at the unit divided by the leavers counted "
+	    "here."), ret, mov);
+	em->para(f, s);
+	free(s);
 }
 
 static int

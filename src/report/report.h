@@ -32,6 +32,11 @@ struct report_input {
 	size_t nturnover;
 	const struct agg_staff_hme *staff;
 	size_t nstaff;
+	/* The turnover definition: whether the rate counts retirements
+	 * and moves to another unit of the region (avslut-config(5)), and
+	 * whether the imported rows said how many there were. */
+	int count_retirements, count_internal;
+	int has_retirements, has_internal;
 	double threshold;		/* turnover flag, fraction */
 	unsigned tyears;		/* years in a row at or above it */
 	const char *lang;		/* form language for labels, NULL: first */

@@ -150,6 +150,13 @@ static const char *const central_schema[CENTRAL_SCHEMA_VERSION] = {
 	") WITHOUT ROWID;",
 	/* 4: the MAC of the interviewer set (central_step makes it). */
 	"DELETE FROM store_meta WHERE key = 'interviewers';",
+	/* 5: of the leavers, the retirements and the moves to another unit
+	 * of the region (the turnover import's optional columns; NULL where
+	 * a file did not give them, as for every row stored before). */
+	"ALTER TABLE turnover ADD COLUMN retirements REAL"
+	"  CHECK (retirements >= 0);"
+	"ALTER TABLE turnover ADD COLUMN internal_moves REAL"
+	"  CHECK (internal_moves >= 0);",
 };
 _Static_assert(sizeof central_schema / sizeof central_schema[0] ==
     CENTRAL_SCHEMA_VERSION, "one schema step per version");
@@ -1800,6 +1807,10 @@ central_turnover_bind(sqlite3_stmt *st, const void *rows, size_t i)
 	sqlite3_bind_int64(st, 2, r->year);
 	sqlite3_bind_double(st, 3, r->headcount);
 	sqlite3_bind_double(st, 4, r->leavers);
+	if (r->retirements >= 0)
+		sqlite3_bind_double(st, 5, r->retirements);
+	if (r->internal >= 0)
+		sqlite3_bind_double(st, 6, r->internal);
 }
 
 int
@@ -1808,7 +1819,8 @@ central_turnover_import(struct central *c,
     struct err *e)
 {
 	return central_import(c, "INSERT OR REPLACE INTO turnover (unit, "
-	    "year, headcount, leavers) VALUES (?, ?, ?, ?)", n,
+	    "year, headcount, leavers, retirements, internal_moves) VALUES "
+	    "(?, ?, ?, ?, ?, ?)", n,
 	    central_turnover_bind, rows, what, "cannot import the turnover",
 	    e);
 }
@@ -1823,7 +1835,8 @@ central_turnover_list(struct central *c, struct central_turnover **out,
 	int rc, s;
 
 	if ((rc = central_prepare(c, &st, "SELECT unit, year, headcount, "
-	    "leavers FROM turnover ORDER BY unit, year",
+	    "leavers, retirements, internal_moves FROM turnover ORDER BY "
+	    "unit, year",
 	    "cannot read the turnover", e)) != 0)
 		return rc;
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1832,6 +1845,10 @@ central_turnover_list(struct central *c, struct central_turnover **out,
 		v[k].year = (unsigned)sqlite3_column_int64(st, 1);
 		v[k].headcount = sqlite3_column_double(st, 2);
 		v[k].leavers = sqlite3_column_double(st, 3);
+		v[k].retirements = sqlite3_column_type(st, 4) == SQLITE_NULL ?
+		    -1 : sqlite3_column_double(st, 4);
+		v[k].internal = sqlite3_column_type(st, 5) == SQLITE_NULL ?
+		    -1 : sqlite3_column_double(st, 5);
 		k++;
 	}
 	if (s != SQLITE_DONE) {

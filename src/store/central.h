@@ -10,8 +10,10 @@
 #include "store/bundle.h"
 #include "util/err.h"
 
-#define CENTRAL_SCHEMA_VERSION 4	/* 2: releases; 3: store_meta and the
-					 * envelope digest; 4: interviewer MAC */
+#define CENTRAL_SCHEMA_VERSION 5	/* 2: releases; 3: store_meta and the
+					 * envelope digest; 4: interviewer MAC;
+					 * 5: turnover's retirements and
+					 * internal moves */
 /* Page size of the store: a sealed envelope of up to three 1 KiB pad
  * blocks (3 * 1024 + 48 bytes) fits in one leaf cell of the envelopes
  * b-tree (at most 4086 payload bytes at 16 KiB), so it lies inline, not
@@ -171,14 +173,17 @@ int central_log_list(struct central *c, struct central_log_entry **list,
 void central_log_list_free(struct central_log_entry *list, size_t n);
 
 /* Turnover (`avslut-hr turnover import`): per unit and year the average
- * headcount and the leavers. An import replaces the rows of the same unit
- * and year and leaves the others; all rows or none (one transaction), and
- * it is logged as what. */
+ * headcount and the leavers, and of those the retirements and the moves
+ * to another unit of the region where the file gave them. An import
+ * replaces the rows of the same unit and year and leaves the others; all
+ * rows or none (one transaction), and it is logged as what. */
 struct central_turnover {
 	char *unit;
 	unsigned year;
 	double headcount;
 	double leavers;
+	double retirements;	/* of the leavers; -1: not given (NULL) */
+	double internal;	/* of the leavers; -1: not given (NULL) */
 };
 int central_turnover_import(struct central *c,
     const struct central_turnover *rows, size_t n, const char *what,

@@ -175,6 +175,66 @@ check turnover_missing_66 "rc=$?" test "$?" = 66
 "$HR" turnover >/dev/null 2>&1
 check turnover_usage_64 "rc=$?" test "$?" = 64
 
+# --- turnover: retirements and internal moves --------------------------------
+# The optional columns (Swedish headers), stored; the report's rate counts
+# what the config says (default: no retirements, internal moves) and its
+# turnover note says so.
+fresh columns
+{
+	printf 'Enhet;\303\205r;Medelantal anst\303\244llda;Slutat;'
+	printf 'Varav pensionsavg\303\245ngar;Varav interna byten\n'
+	printf 'VC-ALBY;2024;40;8;4;2\nSH-AKUT;2024;50;5;;1\n'
+} >"$T/cols.csv"
+"$HR" turnover import "$T/cols.csv" >"$T/out" 2>"$T/err"
+rc=$?
+v=$(sqlite3 "$DB" "SELECT group_concat(printf('%s %g %g %g', unit, leavers,
+    ifnull(retirements, -1), ifnull(internal_moves, -1)), ',') FROM
+    (SELECT * FROM turnover ORDER BY unit)")
+check turnover_columns_stored "rc=$rc got $v $(cat "$T/err")" test \
+    "$rc/$v" = "0/SH-AKUT 5 -1 1,VC-ALBY 8 4 2"
+printf 'unit;year;headcount;leavers;internal moves;retirements\n' \
+    >"$T/cols-en.csv"
+printf 'VC-ALBY;2023;40;8;3;1\n' >>"$T/cols-en.csv"
+"$HR" turnover import "$T/cols-en.csv" >/dev/null 2>&1
+v=$(sqlite3 "$DB" "SELECT printf('%g %g', retirements, internal_moves) FROM
+    turnover WHERE year = 2023")
+check turnover_columns_english "got $v" test "$v" = "1 3"
+printf 'VC-ALBY;2024;40;3;2;2\n' >"$T/cols-bad.csv"
+"$HR" turnover import "$T/cols-bad.csv" >"$T/out" 2>"$T/err"
+rc=$?
+check turnover_columns_above_leavers "rc=$rc $(cat "$T/err")" sh -c \
+    "test $rc = 65 && grep -q 'cols-bad.csv:1: retirements and internal \
+moves (2 + 2) are more than the leavers (3)' '$T/err'"
+"$TC" "$DB" "$HRD/hr.pub" VC-ALBY 2024 6 >/dev/null 2>&1 ||
+	no columns_setup "avslut-testcentral failed"
+"$HR" report --year 2024 --format csv --passphrase-file "$T/pass" \
+    --out "$T/cols.csv.out" >/dev/null 2>&1
+check turnover_columns_rate_default "$(grep 'VC-ALBY;;;;turnover;' \
+    "$T/cols.csv.out")" grep -q 'VC-ALBY;;;;turnover;0,1000;' "$T/cols.csv.out"
+"$HR" report --year 2024 --lang en --passphrase-file "$T/pass" \
+    --out "$T/cols.md" >/dev/null 2>&1
+check turnover_columns_note "$(grep 'Turnover is' "$T/cols.md")" sh -c \
+    "grep -q 'Retirements do not count as leaving' '$T/cols.md' &&
+    grep -q 'Moves to another unit of the region count as leaving the unit' \
+    '$T/cols.md'"
+mkdir -p "$AVSLUT_HOME/config/avslut-hr"
+sed 's/^  count_retirements: false$/  count_retirements: true/;
+    s/^  count_internal_moves: true$/  count_internal_moves: false/' \
+    "$SRC/config/avslut.yaml" >"$AVSLUT_HOME/config/avslut-hr/avslut.yaml"
+check turnover_columns_config_edited "$(grep count_ \
+    "$AVSLUT_HOME/config/avslut-hr/avslut.yaml")" sh -c "grep -q \
+    '^  count_retirements: true' '$AVSLUT_HOME/config/avslut-hr/avslut.yaml'"
+"$HR" report --year 2024 --format csv --passphrase-file "$T/pass" \
+    --out "$T/cols2.csv.out" >/dev/null 2>&1
+check turnover_columns_rate_config "$(grep 'VC-ALBY;;;;turnover;' \
+    "$T/cols2.csv.out")" grep -q 'VC-ALBY;;;;turnover;0,1500;' \
+    "$T/cols2.csv.out"
+"$HR" report --year 2024 --lang en --passphrase-file "$T/pass" \
+    --out "$T/cols2.md" >/dev/null 2>&1
+check turnover_columns_note_config "$(grep 'Turnover is' "$T/cols2.md")" \
+    sh -c "grep -q 'Retirements count as leaving\.' '$T/cols2.md' &&
+    grep -q 'Moves to another unit of the region do not count' '$T/cols2.md'"
+
 # --- hme import ------------------------------------------------------------
 fresh hme
 hme_good >"$T/out" 2>"$T/err"

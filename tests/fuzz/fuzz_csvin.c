@@ -15,7 +15,7 @@ static const char *const units[] = {"VC-ALBY", "AKUT-S", "Östra"};
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct agg_turnover *t;
+	struct csvin_turnover *t;
 	struct agg_staff_hme *h;
 	struct csvin_diags errs, warns;
 	size_t n, i, j;

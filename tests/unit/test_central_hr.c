@@ -85,13 +85,13 @@ static void
 test_turnover(void **state)
 {
 	struct central_turnover rows[] = {
-		{ "B", 2025, 20.5, 3 },
-		{ "A", 2024, 40, 4 },
-		{ "A", 2025, 41.5, 6 },
+		{ "B", 2025, 20.5, 3, -1, -1 },
+		{ "A", 2024, 40, 4, 1, -1 },
+		{ "A", 2025, 41.5, 6, 2, 3 },
 	};
 	struct central_turnover again[] = {
-		{ "A", 2025, 39, 7 },
-		{ "C", 2025, 10, 1 },
+		{ "A", 2025, 39, 7, -1, -1 },
+		{ "C", 2025, 10, 1, -1, -1 },
 	};
 	struct central_turnover *v;
 	struct central *c;
@@ -115,6 +115,10 @@ test_turnover(void **state)
 	assert_int_equal(v[1].year, 2025);
 	assert_true(v[1].headcount == 41.5);
 	assert_true(v[1].leavers == 6);
+	/* retirements and internal moves (schema 5): NULL reads -1 */
+	assert_true(v[0].retirements == 1 && v[0].internal == -1);
+	assert_true(v[1].retirements == 2 && v[1].internal == 3);
+	assert_true(v[2].retirements == -1 && v[2].internal == -1);
 	assert_string_equal(v[2].unit, "B");
 	central_turnover_list_free(v, n);
 	/* Same unit and year replaced, the others kept, one new. */
@@ -123,6 +127,7 @@ test_turnover(void **state)
 	assert_int_equal(central_turnover_list(c, &v, &n, &e), 0);
 	assert_int_equal(n, 4);
 	assert_true(v[1].headcount == 39 && v[1].leavers == 7);
+	assert_true(v[1].retirements == -1 && v[1].internal == -1);
 	assert_string_equal(v[3].unit, "C");
 	central_turnover_list_free(v, n);
 	central_close(c);
@@ -134,8 +139,8 @@ static void
 test_turnover_all_or_nothing(void **state)
 {
 	struct central_turnover rows[] = {
-		{ "A", 2024, 40, 4 },
-		{ "B", 2024, -1, 4 },
+		{ "A", 2024, 40, 4, -1, -1 },
+		{ "B", 2024, -1, 4, -1, -1 },
 	};
 	struct central_turnover *v;
 	struct central *c;

@@ -19,7 +19,7 @@ static const char *const names[] = {"Alby vårdcentral", "Akuten Södra",
 #define EPS 1e-9
 
 static int
-turnover(const char *text, struct agg_turnover **rows, size_t *n,
+turnover(const char *text, struct csvin_turnover **rows, size_t *n,
     struct csvin_diags *errs, struct csvin_diags *warns)
 {
 	return csvin_turnover("t.csv", text, strlen(text), units, names, NU, rows, n,
@@ -37,7 +37,7 @@ test_swedish(void **state)
 	    "AKUT-S;2023;1\xc2\xa0" "200;130;\r\n"
 	    "\r\n"
 	    "Östra;2024;10;12,0\r\n";
-	struct agg_turnover *rows;
+	struct csvin_turnover *rows;
 	struct csvin_diags errs, warns;
 	size_t n;
 
@@ -66,7 +66,7 @@ test_comma(void **state)
 {
 	const char *text = "VC-ALBY,2022,40.25,4\n"
 	    "\"AKUT-S\",2022,\"80,5\",\"8\"\n";
-	struct agg_turnover *rows;
+	struct csvin_turnover *rows;
 	struct csvin_diags errs, warns;
 	size_t n;
 
@@ -97,7 +97,7 @@ test_errors(void **state)
 	    "AKUT-S;2029;40;\n"			/* 12 empty */
 	    "AKUT\x1b[2J;2030;40;4\n"		/* 13 unknown, escaped */
 	    "AKUT-S;2031;4\xff;4\n";		/* 14 Windows-1252: 4ÿ */
-	struct agg_turnover *rows = (void *)1;
+	struct csvin_turnover *rows = (void *)1;
 	struct csvin_diags errs, warns;
 	size_t n = 99;
 
@@ -119,7 +119,7 @@ test_errors(void **state)
 	assert_string_equal(errs.msg[5],
 	    "t.csv:8: average headcount must be above zero");
 	assert_string_equal(errs.msg[6],
-	    "t.csv:9: 3 fields, expected 4 (separator ';')");
+	    "t.csv:9: 3 fields, expected 4 to 6 (separator ';')");
 	assert_string_equal(errs.msg[7], "t.csv:10: a quote is not closed");
 	assert_string_equal(errs.msg[8],
 	    "t.csv:11: average headcount \"4,5,5\" is not a number");
@@ -136,7 +136,7 @@ test_errors(void **state)
 static void
 test_empty(void **state)
 {
-	struct agg_turnover *rows;
+	struct csvin_turnover *rows;
 	struct csvin_diags errs, warns;
 	size_t n;
 
@@ -163,7 +163,7 @@ test_windows_1252_names(void **state)
 	    "\xd6STRA ENHETEN;2023;10;1\r\n"
 	    "alby vardcentral;2024;40;4\r\n"
 	    "akut-s;2024;30;3\r\n";
-	struct agg_turnover *rows;
+	struct csvin_turnover *rows;
 	struct csvin_diags errs, warns;
 	size_t n;
 
@@ -192,7 +192,7 @@ test_utf16(void **state)
 	    "Östra enheten;2024;10;2\r\n";
 	char buf[256];
 	size_t i = 0, k;
-	struct agg_turnover *rows;
+	struct csvin_turnover *rows;
 	struct csvin_diags errs, warns;
 	size_t n;
 	int be;
@@ -236,7 +236,7 @@ test_did_you_mean(void **state)
 	const char *text = "VC-ALBI;2023;40;4\n"
 	    "Alby vårdcentralen;2023;40;4\n"
 	    "Helt okänd;2023;40;4\n";
-	struct agg_turnover *rows;
+	struct csvin_turnover *rows;
 	struct csvin_diags errs, warns;
 	size_t n;
 
@@ -295,12 +295,93 @@ test_hme(void **state)
 	csvin_diags_free(&errs);
 }
 
+/* The optional columns: retirements and internal moves among the
+ * leavers, by their Swedish or English header in either order, or 5th and
+ * 6th without a header; an empty cell or a missing column is -1. */
+static void
+test_optional_columns(void **state)
+{
+	const char *sv = "Enhet;År;Medelantal anställda;Avslutade;"
+	    "Varav pensionsavgångar;Varav interna byten\n"
+	    "VC-ALBY;2023;40;6;1;2\n"
+	    "AKUT-S;2023;80;8;;3\n"
+	    "Östra;2023;10;2\n";
+	const char *en = "unit;year;headcount;leavers;internal moves;"
+	    "retirements\n"
+	    "VC-ALBY;2024;40;6;2;1\n";
+	const char *bare = "VC-ALBY;2022;40;6;1;2\n"
+	    "AKUT-S;2022;80;8;4\n"
+	    "Östra;2022;10;2\n";
+	struct csvin_turnover *rows;
+	struct csvin_diags errs, warns;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(turnover(sv, &rows, &n, &errs, &warns), 0);
+	assert_int_equal(n, 3);
+	assert_true(rows[0].retirements == 1 && rows[0].internal == 2);
+	assert_true(rows[1].retirements == -1 && rows[1].internal == 3);
+	assert_true(rows[2].retirements == -1 && rows[2].internal == -1);
+	csvin_turnover_free(rows, n);
+	assert_int_equal(turnover(en, &rows, &n, &errs, &warns), 0);
+	assert_int_equal(n, 1);
+	assert_true(rows[0].retirements == 1 && rows[0].internal == 2);
+	csvin_turnover_free(rows, n);
+	assert_int_equal(turnover(bare, &rows, &n, &errs, &warns), 0);
+	assert_int_equal(n, 3);
+	assert_true(rows[0].retirements == 1 && rows[0].internal == 2);
+	assert_true(rows[1].retirements == 4 && rows[1].internal == -1);
+	assert_true(rows[2].retirements == -1 && rows[2].internal == -1);
+	csvin_turnover_free(rows, n);
+}
+
+/* The optional columns' errors, each with its line; nothing returned. */
+static void
+test_optional_errors(void **state)
+{
+	const char *text = "unit;year;headcount;leavers;retirements\n"
+	    "VC-ALBY;2023;40;4;5\n"		/* 2 more than the leavers */
+	    "AKUT-S;2023;40;4;-1\n"		/* 3 negative */
+	    "Östra;2023;40;4;1;1\n";		/* 4 beyond the header */
+	const char *both = "VC-ALBY;2023;40;4;3;2\n";	/* 3 + 2 > 4 */
+	const char *col = "unit;year;headcount;leavers;sick leave\n"
+	    "VC-ALBY;2023;40;4;1\n";
+	struct csvin_turnover *rows;
+	struct csvin_diags errs, warns;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(turnover(text, &rows, &n, &errs, &warns), -1);
+	assert_null(rows);
+	assert_int_equal(errs.n, 3);
+	assert_string_equal(errs.msg[0], "t.csv:2: retirements and internal "
+	    "moves (5 + 0) are more than the leavers (4): they are counted "
+	    "among them");
+	assert_non_null(strstr(errs.msg[1], "t.csv:3: retirements \"-1\""));
+	assert_string_equal(errs.msg[2], "t.csv:4: 6 fields, the header "
+	    "names 5");
+	csvin_diags_free(&errs);
+	assert_int_equal(turnover(both, &rows, &n, &errs, &warns), -1);
+	assert_int_equal(errs.n, 1);
+	assert_non_null(strstr(errs.msg[0], "(3 + 2) are more than the "
+	    "leavers (4)"));
+	csvin_diags_free(&errs);
+	assert_int_equal(turnover(col, &rows, &n, &errs, &warns), -1);
+	assert_true(errs.n >= 1);
+	assert_string_equal(errs.msg[0], "t.csv:1: column 5 \"sick leave\": "
+	    "expected retirements (pensionsavgångar) or internal moves "
+	    "(interna byten)");
+	csvin_diags_free(&errs);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_swedish),
 		cmocka_unit_test(test_comma),
+		cmocka_unit_test(test_optional_columns),
+		cmocka_unit_test(test_optional_errors),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_windows_1252_names),
