@@ -53,7 +53,7 @@ cmd_export(const struct cli_args *a)
 	if (outbox_open(dir, &ob, &e) != 0 ||
 	    outbox_env_count(ob, &waiting, &e) != 0) {
 		msg_warn(_("export: %s"), e.msg);
-		ex = EX_IOERR;
+		ex = cli_exit_code(&e);
 		goto out;
 	}
 	if (waiting == 0 || waiting < min) {

@@ -42,7 +42,7 @@ cmd_receipt(const struct cli_args *a)
 	}
 	if (outbox_open(dir, &ob, &e) != 0) {
 		msg_warn(_("receipt: %s"), e.msg);
-		ex = EX_IOERR;
+		ex = cli_exit_code(&e);
 		goto out;
 	}
 	if ((rc = sync_receipt_file(ob, a->argv[0], &r, &e)) != 0) {
@@ -55,7 +55,7 @@ cmd_receipt(const struct cli_args *a)
 		    "under the same id (%s): tell HR"), r.refused, e.msg);
 	if (outbox_env_count(ob, &left, &e) != 0) {
 		msg_warn(_("receipt: %s"), e.msg);
-		ex = EX_IOERR;
+		ex = cli_exit_code(&e);
 		goto out;
 	}
 	printf(_("%zu sealed interview%s confirmed, %zu still waiting\n"),

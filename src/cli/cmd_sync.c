@@ -98,7 +98,7 @@ cmd_sync(const struct cli_args *a)
 	if (outbox_open(dir, &ob, &e) != 0 ||
 	    outbox_env_count(ob, &waiting, &e) != 0) {
 		msg_warn(_("sync: %s"), e.msg);
-		ex = EX_IOERR;
+		ex = cli_exit_code(&e);
 		goto out;
 	}
 	memset(&o, 0, sizeof o);

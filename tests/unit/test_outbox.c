@@ -576,6 +576,7 @@ test_not_avslut(void **state)
 	    "database): move it away; the outbox is created anew",
 	    fx->db);
 	assert_string_equal(e.msg, want);
+	assert_int_equal(e.cls, ERR_DATA);	/* avslut sync exits 65 */
 
 	/* Another program's database. */
 	assert_int_equal(unlink(fx->db), 0);
@@ -593,6 +594,7 @@ test_not_avslut(void **state)
 	    "anew",
 	    fx->db);
 	assert_string_equal(e.msg, want);
+	assert_int_equal(e.cls, ERR_DATA);
 	assert_int_equal(raw_int(fx, "SELECT count(*) FROM photos"), 1);
 
 	/* Ours, from a newer version. */
