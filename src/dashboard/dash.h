@@ -26,11 +26,39 @@ struct dash_screen {
 	void (*free)(struct dash_app *);	/* free app->st */
 };
 
-/* One row of a screen's key table. fkey 1: ch is a KEY_* code. */
+/* What keys do, as help lists them (N_: translated when drawn). */
+#define DASH_H_UNIT N_("choose a unit")
+#define DASH_H_COLUMN N_("choose a column (its meaning is shown above " \
+	"the table)")
+#define DASH_H_SORT N_("sort by the column; again: the other way round")
+#define DASH_H_YEAR_PREV N_("the year before")
+#define DASH_H_YEAR_NEXT N_("the year after")
+#define DASH_H_AREA N_("the next area (all areas after the last)")
+#define DASH_H_SEARCH N_("search units by name or code; Enter keeps it, " \
+	"Esc drops it")
+#define DASH_H_CLEAR N_("clear the search, then the area")
+#define DASH_H_UNITVIEW N_("the unit view")
+#define DASH_H_QVIEW N_("the question view of the column")
+#define DASH_H_QVIEW1 N_("the question view")
+#define DASH_H_SCROLL N_("scroll")
+#define DASH_H_NEXTQ N_("next question")
+#define DASH_H_PREVQ N_("previous question")
+#define DASH_H_NEXTUNIT N_("next unit")
+#define DASH_H_PREVUNIT N_("previous unit")
+#define DASH_H_ANSWER N_("another answer (choice questions)")
+#define DASH_H_THEUNIT N_("the unit")
+#define DASH_H_BACK N_("back")
+#define DASH_H_HELP N_("this help")
+#define DASH_H_QUIT N_("quit")
+
+/* One row of a screen's key table. fkey 1: ch is a KEY_* code. help:
+ * what the key does (N_), which help lists from this table (rows with
+ * the same text on one line); NULL: not listed. */
 struct dash_bind {
 	int fkey;
 	uint32_t ch;
 	int (*action)(struct dash_app *);
+	const char *help;
 };
 
 /* Everything the screens share. The overview table lives here so that
@@ -57,6 +85,10 @@ const struct dash_screen *dash_overview(void);
 const struct dash_screen *dash_unit(void);
 const struct dash_screen *dash_question(void);
 const struct dash_screen *dash_help(void);
+/* The screens' key tables, ended by a NULL action (for help). */
+const struct dash_bind *dash_overview_keys(void);
+const struct dash_bind *dash_unit_keys(void);
+const struct dash_bind *dash_question_keys(void);
 
 /* Switch to screen sc after the current key (the old one is freed). */
 void dash_go(struct dash_app *a, const struct dash_screen *sc);

@@ -3,6 +3,7 @@
 #include "dashboard/dash.h"
 
 #include <curses.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,47 +16,74 @@ struct help_state {
 	int skip;
 };
 
+/* Append to *text (a growing string). */
+static void
+help_add(char **text, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+help_add(char **text, const char *fmt, ...)
+{
+	va_list ap;
+	char *more, *all;
+
+	va_start(ap, fmt);
+	more = xvasprintf(fmt, ap);
+	va_end(ap);
+	all = xasprintf("%s%s", *text, more);
+	free(more);
+	free(*text);
+	*text = all;
+}
+
+static void
+help_key_row(void *arg, const char *names, const char *what)
+{
+	help_add(arg, "  %s  %s\n", names, what);
+}
+
+/* A screen's keys, from the table that dispatches them. */
+static void
+help_list(char **text, const struct dash_bind *t)
+{
+	struct tui_keydoc d[64];
+	size_t n;
+
+	for (n = 0; t[n].action != NULL && n < sizeof d / sizeof d[0]; n++) {
+		d[n].fkey = t[n].fkey;
+		d[n].ch = t[n].ch;
+		d[n].help = t[n].help;
+	}
+	tui_keydoc_rows(d, n, help_key_row, text);
+}
+
 static void
 help_init(struct dash_app *a)
 {
 	struct help_state *s = xcalloc(1, sizeof(*s));
 	const struct dash_glyphs *g = dash_glyphs(a->ascii);
 	unsigned k = a->d->in.gp.k < 3 ? 3 : a->d->in.gp.k;
+	char **t = &s->text;
 
 	a->st = s;
-	s->text = xasprintf(_(
-	    "OVERVIEW: one row per unit for the chosen year, the region on "
-	    "top.\n"
-	    "  Up Down PgUp PgDn Home End  choose a unit\n"
-	    "  Left Right  choose a column (its meaning is shown above "
-	    "the table)\n"
-	    "  s F6  sort by the column; again: the other way round\n"
-	    "  [ ]  the year before, the year after (also - and +)\n"
-	    "  a  the next area (all areas after the last)\n"
-	    "  / F3  search units by name or code; Enter keeps it, Esc "
-	    "drops it\n"
-	    "  Esc  clear the search, then the area\n"
-	    "  Enter  the unit view    v F4  the question view of the "
-	    "column\n"
-	    "Columns: Int interviews held; T'yy turnover in that year; %s "
-	    "flagged; Cov coverage (interviews / leavers); HME the "
+	s->text = xstrdup("");
+	help_add(t, "%s\n", _("OVERVIEW: one row per unit for the chosen "
+	    "year, the region on top."));
+	help_list(t, dash_overview_keys());
+	help_add(t, _("Columns: Int interviews held; T'yy turnover in that "
+	    "year; %s flagged; Cov coverage (interviews / leavers); HME the "
 	    "leavers' HME index; Staff the unit's staff-survey HME; eNPS; "
-	    "Top reason; then the mean of each scale question.\n\n"
-	    "UNIT VIEW: every question as bars, the unit's mean beside the "
-	    "region's, the trend over the years, free text where allowed.\n"
-	    "  Up Down PgUp PgDn Space  scroll    Tab Shift-Tab  next, "
-	    "previous question\n"
-	    "  n p Right Left  next, previous unit    [ ]  year\n"
-	    "  Enter v  the question view    Esc Backspace  back\n\n"
-	    "QUESTION VIEW: one question across all units and years as a "
-	    "heat map.\n"
-	    "  Up Down PgUp PgDn  choose a unit    Left Right  another "
-	    "answer (choice questions)\n"
-	    "  Tab n, Shift-Tab p  next, previous question    Enter  the "
-	    "unit    Esc  back\n\n"
-	    "Everywhere: F1 ? this help    q F10 quit\n\n"
-	    "MARKS: a figure is shown only where at least %u people "
-	    "answered.\n"
+	    "Top reason; then the mean of each scale question."), g->flag);
+	help_add(t, "\n\n%s\n", _("UNIT VIEW: every question as bars, the "
+	    "unit's mean beside the region's, the trend over the years, free "
+	    "text where allowed."));
+	help_list(t, dash_unit_keys());
+	help_add(t, "\n%s\n", _("QUESTION VIEW: one question across all "
+	    "units and years as a heat map."));
+	help_list(t, dash_question_keys());
+	help_add(t, "\n");
+	help_add(t, _("MARKS: a figure is shown only where at least %u "
+	    "people answered.\n"
 	    "  <%u  fewer than %u answers\n"
 	    "  %s  hidden so that no hidden figure can be worked out from "
 	    "the others\n"
@@ -64,7 +92,7 @@ help_init(struct dash_app *a)
 	    "  %s  no answers, or no figure of this kind\n"
 	    "Free text is shown only where a unit has at least %u answers, "
 	    "in random order. No view shows single interviews."),
-	    g->flag, k, k, k, g->hidden, g->open, g->none,
+	    k, k, k, g->hidden, g->open, g->none,
 	    a->d->in.gp.text_k < k ? k : a->d->in.gp.text_k);
 }
 
@@ -118,13 +146,13 @@ help_quit(struct dash_app *a)
 }
 
 static const struct dash_bind help_keys[] = {
-	{ 1, KEY_UP, help_up },
-	{ 1, KEY_DOWN, help_down },
-	{ 0, 'k', help_up },
-	{ 0, 'j', help_down },
-	{ 0, 'q', help_quit },
-	{ 1, KEY_F(10), help_quit },
-	{ 0, 0, NULL },
+	{ 1, KEY_UP, help_up, NULL },
+	{ 1, KEY_DOWN, help_down, NULL },
+	{ 0, 'k', help_up, NULL },
+	{ 0, 'j', help_down, NULL },
+	{ 0, 'q', help_quit, NULL },
+	{ 1, KEY_F(10), help_quit, NULL },
+	{ 0, 0, NULL, NULL },
 };
 
 static int

@@ -175,7 +175,8 @@ dash_qcell(const struct gate_table *t, size_t row, size_t q, size_t cat)
 	case FORM_SCALE:
 	case FORM_NPS:
 	case FORM_NUMBER:
-		return f->st.has_mean ? dash_cell_value(f->st.mean) : dash_cell_none();
+		return f->st.has_mean ? dash_cell_value(f->st.mean) :
+		    dash_cell_none();
 	case FORM_YESNO:
 		return f->answered ? dash_cell_value((double)f->counts[1] /
 		    f->answered) : dash_cell_none();
@@ -314,7 +315,8 @@ turnover_cell(const struct dash *d, const char *unit, unsigned y)
 		return r < 0 ? dash_cell_none() : dash_cell_value(r);
 	}
 	h = turnover_sum(d, y, 0);
-	return h > 0 ? dash_cell_value(turnover_sum(d, y, 1) / h) : dash_cell_none();
+	return h > 0 ? dash_cell_value(turnover_sum(d, y, 1) / h) :
+	    dash_cell_none();
 }
 
 static int

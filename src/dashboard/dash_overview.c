@@ -454,37 +454,43 @@ ov_quit(struct dash_app *a)
 }
 
 static const struct dash_bind ov_keys[] = {
-	{ 1, KEY_UP, ov_up },
-	{ 1, KEY_DOWN, ov_down },
-	{ 0, 'k', ov_up },
-	{ 0, 'j', ov_down },
-	{ 1, KEY_PPAGE, ov_pgup },
-	{ 1, KEY_NPAGE, ov_pgdn },
-	{ 1, KEY_HOME, ov_home },
-	{ 1, KEY_END, ov_end },
-	{ 1, KEY_LEFT, ov_left },
-	{ 1, KEY_RIGHT, ov_right },
-	{ 0, 'h', ov_left },
-	{ 0, 'l', ov_right },
-	{ 0, 's', ov_sort },
-	{ 1, KEY_F(6), ov_sort },
-	{ 0, '[', ov_year_prev },
-	{ 0, ']', ov_year_next },
-	{ 0, '-', ov_year_prev },
-	{ 0, '+', ov_year_next },
-	{ 0, 'a', ov_area },
-	{ 0, '/', ov_search },
-	{ 1, KEY_F(3), ov_search },
-	{ 0, DASH_ESC, ov_clear },
-	{ 1, KEY_ENTER, ov_unit },
-	{ 0, 'v', ov_question },
-	{ 1, KEY_F(4), ov_question },
-	{ 1, KEY_F(1), dash_show_help },
-	{ 0, '?', dash_show_help },
-	{ 0, 'q', ov_quit },
-	{ 1, KEY_F(10), ov_quit },
-	{ 0, 0, NULL },
+	{ 1, KEY_UP, ov_up, DASH_H_UNIT },
+	{ 1, KEY_DOWN, ov_down, DASH_H_UNIT },
+	{ 0, 'k', ov_up, DASH_H_UNIT },
+	{ 0, 'j', ov_down, DASH_H_UNIT },
+	{ 1, KEY_PPAGE, ov_pgup, DASH_H_UNIT },
+	{ 1, KEY_NPAGE, ov_pgdn, DASH_H_UNIT },
+	{ 1, KEY_HOME, ov_home, DASH_H_UNIT },
+	{ 1, KEY_END, ov_end, DASH_H_UNIT },
+	{ 1, KEY_LEFT, ov_left, DASH_H_COLUMN },
+	{ 1, KEY_RIGHT, ov_right, DASH_H_COLUMN },
+	{ 0, 'h', ov_left, DASH_H_COLUMN },
+	{ 0, 'l', ov_right, DASH_H_COLUMN },
+	{ 0, 's', ov_sort, DASH_H_SORT },
+	{ 1, KEY_F(6), ov_sort, DASH_H_SORT },
+	{ 0, '[', ov_year_prev, DASH_H_YEAR_PREV },
+	{ 0, ']', ov_year_next, DASH_H_YEAR_NEXT },
+	{ 0, '-', ov_year_prev, DASH_H_YEAR_PREV },
+	{ 0, '+', ov_year_next, DASH_H_YEAR_NEXT },
+	{ 0, 'a', ov_area, DASH_H_AREA },
+	{ 0, '/', ov_search, DASH_H_SEARCH },
+	{ 1, KEY_F(3), ov_search, DASH_H_SEARCH },
+	{ 0, DASH_ESC, ov_clear, DASH_H_CLEAR },
+	{ 1, KEY_ENTER, ov_unit, DASH_H_UNITVIEW },
+	{ 0, 'v', ov_question, DASH_H_QVIEW },
+	{ 1, KEY_F(4), ov_question, DASH_H_QVIEW },
+	{ 1, KEY_F(1), dash_show_help, DASH_H_HELP },
+	{ 0, '?', dash_show_help, DASH_H_HELP },
+	{ 0, 'q', ov_quit, DASH_H_QUIT },
+	{ 1, KEY_F(10), ov_quit, DASH_H_QUIT },
+	{ 0, 0, NULL, NULL },
 };
+
+const struct dash_bind *
+dash_overview_keys(void)
+{
+	return ov_keys;
+}
 
 /* Typing into the search: characters add, Backspace removes, Enter
  * keeps the search, Esc drops it. Movement keys still move. */

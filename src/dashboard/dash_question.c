@@ -321,28 +321,34 @@ qv_quit(struct dash_app *a)
 }
 
 static const struct dash_bind qv_keys[] = {
-	{ 1, KEY_UP, qv_up },
-	{ 1, KEY_DOWN, qv_down },
-	{ 0, 'k', qv_up },
-	{ 0, 'j', qv_down },
-	{ 1, KEY_PPAGE, qv_pgup },
-	{ 1, KEY_NPAGE, qv_pgdn },
-	{ 1, KEY_LEFT, qv_left },
-	{ 1, KEY_RIGHT, qv_right },
-	{ 0, '\t', qv_next },
-	{ 1, KEY_BTAB, qv_prev },
-	{ 0, 'n', qv_next },
-	{ 0, 'p', qv_prev },
-	{ 1, KEY_ENTER, qv_unit },
-	{ 0, DASH_ESC, qv_back },
-	{ 1, KEY_BACKSPACE, qv_back },
-	{ 0, 127, qv_back },
-	{ 1, KEY_F(1), dash_show_help },
-	{ 0, '?', dash_show_help },
-	{ 0, 'q', qv_quit },
-	{ 1, KEY_F(10), qv_quit },
-	{ 0, 0, NULL },
+	{ 1, KEY_UP, qv_up, DASH_H_UNIT },
+	{ 1, KEY_DOWN, qv_down, DASH_H_UNIT },
+	{ 0, 'k', qv_up, DASH_H_UNIT },
+	{ 0, 'j', qv_down, DASH_H_UNIT },
+	{ 1, KEY_PPAGE, qv_pgup, DASH_H_UNIT },
+	{ 1, KEY_NPAGE, qv_pgdn, DASH_H_UNIT },
+	{ 1, KEY_LEFT, qv_left, DASH_H_ANSWER },
+	{ 1, KEY_RIGHT, qv_right, DASH_H_ANSWER },
+	{ 0, '\t', qv_next, DASH_H_NEXTQ },
+	{ 1, KEY_BTAB, qv_prev, DASH_H_PREVQ },
+	{ 0, 'n', qv_next, DASH_H_NEXTQ },
+	{ 0, 'p', qv_prev, DASH_H_PREVQ },
+	{ 1, KEY_ENTER, qv_unit, DASH_H_THEUNIT },
+	{ 0, DASH_ESC, qv_back, DASH_H_BACK },
+	{ 1, KEY_BACKSPACE, qv_back, DASH_H_BACK },
+	{ 0, 127, qv_back, NULL },
+	{ 1, KEY_F(1), dash_show_help, DASH_H_HELP },
+	{ 0, '?', dash_show_help, DASH_H_HELP },
+	{ 0, 'q', qv_quit, DASH_H_QUIT },
+	{ 1, KEY_F(10), qv_quit, DASH_H_QUIT },
+	{ 0, 0, NULL, NULL },
 };
+
+const struct dash_bind *
+dash_question_keys(void)
+{
+	return qv_keys;
+}
 
 static int
 qv_key(struct dash_app *a, const struct tui_key *k)

@@ -325,36 +325,42 @@ unit_quit(struct dash_app *a)
 }
 
 static const struct dash_bind unit_keys[] = {
-	{ 1, KEY_UP, unit_up },
-	{ 1, KEY_DOWN, unit_down },
-	{ 0, 'k', unit_up },
-	{ 0, 'j', unit_down },
-	{ 1, KEY_PPAGE, unit_pgup },
-	{ 1, KEY_NPAGE, unit_pgdn },
-	{ 0, ' ', unit_pgdn },
-	{ 1, KEY_HOME, unit_home },
-	{ 1, KEY_END, unit_end },
-	{ 0, '\t', unit_next_q },
-	{ 1, KEY_BTAB, unit_prev_q },
-	{ 1, KEY_ENTER, unit_question },
-	{ 0, 'v', unit_question },
-	{ 0, '[', unit_year_prev },
-	{ 0, ']', unit_year_next },
-	{ 0, '-', unit_year_prev },
-	{ 0, '+', unit_year_next },
-	{ 0, 'n', unit_next },
-	{ 0, 'p', unit_prev },
-	{ 1, KEY_RIGHT, unit_next },
-	{ 1, KEY_LEFT, unit_prev },
-	{ 0, DASH_ESC, unit_back },
-	{ 1, KEY_BACKSPACE, unit_back },
-	{ 0, 127, unit_back },
-	{ 1, KEY_F(1), dash_show_help },
-	{ 0, '?', dash_show_help },
-	{ 0, 'q', unit_quit },
-	{ 1, KEY_F(10), unit_quit },
-	{ 0, 0, NULL },
+	{ 1, KEY_UP, unit_up, DASH_H_SCROLL },
+	{ 1, KEY_DOWN, unit_down, DASH_H_SCROLL },
+	{ 0, 'k', unit_up, DASH_H_SCROLL },
+	{ 0, 'j', unit_down, DASH_H_SCROLL },
+	{ 1, KEY_PPAGE, unit_pgup, DASH_H_SCROLL },
+	{ 1, KEY_NPAGE, unit_pgdn, DASH_H_SCROLL },
+	{ 0, ' ', unit_pgdn, DASH_H_SCROLL },
+	{ 1, KEY_HOME, unit_home, DASH_H_SCROLL },
+	{ 1, KEY_END, unit_end, DASH_H_SCROLL },
+	{ 0, '\t', unit_next_q, DASH_H_NEXTQ },
+	{ 1, KEY_BTAB, unit_prev_q, DASH_H_PREVQ },
+	{ 1, KEY_ENTER, unit_question, DASH_H_QVIEW1 },
+	{ 0, 'v', unit_question, DASH_H_QVIEW1 },
+	{ 0, '[', unit_year_prev, DASH_H_YEAR_PREV },
+	{ 0, ']', unit_year_next, DASH_H_YEAR_NEXT },
+	{ 0, '-', unit_year_prev, DASH_H_YEAR_PREV },
+	{ 0, '+', unit_year_next, DASH_H_YEAR_NEXT },
+	{ 0, 'n', unit_next, DASH_H_NEXTUNIT },
+	{ 0, 'p', unit_prev, DASH_H_PREVUNIT },
+	{ 1, KEY_RIGHT, unit_next, DASH_H_NEXTUNIT },
+	{ 1, KEY_LEFT, unit_prev, DASH_H_PREVUNIT },
+	{ 0, DASH_ESC, unit_back, DASH_H_BACK },
+	{ 1, KEY_BACKSPACE, unit_back, DASH_H_BACK },
+	{ 0, 127, unit_back, NULL },
+	{ 1, KEY_F(1), dash_show_help, DASH_H_HELP },
+	{ 0, '?', dash_show_help, DASH_H_HELP },
+	{ 0, 'q', unit_quit, DASH_H_QUIT },
+	{ 1, KEY_F(10), unit_quit, DASH_H_QUIT },
+	{ 0, 0, NULL, NULL },
 };
+
+const struct dash_bind *
+dash_unit_keys(void)
+{
+	return unit_keys;
+}
 
 static int
 unit_key(struct dash_app *a, const struct tui_key *k)

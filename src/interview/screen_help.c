@@ -3,8 +3,6 @@
 #include "interview/screen.h"
 
 #include <curses.h>
-#include <stdio.h>
-#include <string.h>
 
 #include "util/i18n.h"
 
@@ -21,34 +19,6 @@ static const struct {
 	    "takes a letter back, Esc clears") },
 };
 
-/* The names of every key of t bound to help text what, "Tab, PgDn". */
-static void
-help_keys(const struct screen_bind *t, const char *what, char *out,
-    size_t n)
-{
-	char name[32];
-	size_t len = 0;
-
-	out[0] = '\0';
-	for (; t->action != NULL; t++) {
-		if (t->help == NULL || strcmp(t->help, what) != 0)
-			continue;
-		tui_key_name(t->fkey, t->ch, name, sizeof name);
-		len += (size_t)snprintf(out + len, len < n ? n - len : 0,
-		    "%s%s", len > 0 ? ", " : "", name);
-	}
-}
-
-/* 1 if an earlier row of t than r has r's help text. */
-static int
-help_seen(const struct screen_bind *t, const struct screen_bind *r)
-{
-	for (; t != r; t++)
-		if (t->help != NULL && strcmp(t->help, r->help) == 0)
-			return 1;
-	return 0;
-}
-
 /* One row of help, what wrapping under itself; returns the next y, or
  * -1 when it does not fit above the note at the bottom. */
 static int
@@ -60,6 +30,20 @@ help_row(int y, int w, const char *keys, const char *what)
 		return -1;
 	tui_put(y, 2, 26, TUI_STRONG, keys);
 	return y + tui_text(y, 29, w, n, 0, TUI_NORMAL, what);
+}
+
+struct help_at {
+	int y;			/* the next row, -1 when full */
+	int w;			/* the width of what keys do */
+};
+
+static void
+help_key_row(void *arg, const char *names, const char *what)
+{
+	struct help_at *h = arg;
+
+	if (h->y >= 0)
+		h->y = help_row(h->y, h->w, names, what);
 }
 
 static void
@@ -79,22 +63,26 @@ help_draw(struct app *a)
 {
 	static const struct tui_keyhelp keys[] = {
 		{ N_("any key"), N_("Back") } };
-	const struct screen_bind *t = screen_question_keys(), *r;
-	char names[128];
-	size_t i;
-	int y = 2, w = COLS - 31 > 72 ? 72 : COLS - 31;
+	const struct screen_bind *t = screen_question_keys();
+	struct tui_keydoc d[64];
+	struct help_at h;
+	size_t i, n;
 
 	(void)a;
+	h.y = 2;
+	h.w = COLS - 31 > 72 ? 72 : COLS - 31;
 	tui_title(0, _("Help: keys"), NULL);
-	/* the question screen's keys, from its own table */
-	for (r = t; r->action != NULL && y >= 0; r++) {
-		if (r->help == NULL || help_seen(t, r))
-			continue;
-		help_keys(t, r->help, names, sizeof names);
-		y = help_row(y, w, names, _(r->help));
+	/* the question screen's keys, from the table that dispatches them */
+	for (n = 0; t[n].action != NULL && n < sizeof d / sizeof d[0]; n++) {
+		d[n].fkey = t[n].fkey;
+		d[n].ch = t[n].ch;
+		d[n].help = t[n].help;
 	}
-	for (i = 0; i < sizeof help_more / sizeof help_more[0] && y >= 0; i++)
-		y = help_row(y, w, _(help_more[i].keys), _(help_more[i].what));
+	tui_keydoc_rows(d, n, help_key_row, &h);
+	for (i = 0; i < sizeof help_more / sizeof help_more[0] && h.y >= 0;
+	    i++)
+		h.y = help_row(h.y, h.w, _(help_more[i].keys),
+		    _(help_more[i].what));
 	tui_text(LINES - 4, 2, COLS - 4, 2, 0, TUI_DIM, _("Every answer is "
 	    "saved encrypted as you move on; after a crash, open the draft "
 	    "from the start screen."));

@@ -522,7 +522,7 @@ def main():
     check_screen("area_norra", t, want("area"))
     t.send(KEY["f1"])
     report("help_lists_keys", "OVERVIEW:" in t.text() and
-           "s F6  sort by the column" in t.text(), t.lines()[2])
+           "s, F6  sort by the column" in t.text(), t.lines()[2])
     t.send(KEY["esc"])
     t.send("q")
     t.child.expect(pexpect.EOF, timeout=10)

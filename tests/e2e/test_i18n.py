@@ -111,8 +111,12 @@ def main():
                   if f.endswith(".c"))
     tmp = tempfile.mkdtemp(prefix="avslut-i18n-")
     pot = os.path.join(tmp, "all.pot")
+    # headers too: a header may name texts with N_ (dashboard/dash.h)
+    hdrs = sorted(os.path.join(d, f) for d, _, fs in
+                  os.walk(os.path.join(SRC, "src")) for f in fs
+                  if f.endswith(".h"))
     p = subprocess.run(["xgettext", "-k_", "-kN_", "-kngettext:1,2",
-                        "--from-code=UTF-8", "-o", pot] + srcs,
+                        "--from-code=UTF-8", "-o", pot] + srcs + hdrs,
                        capture_output=True, text=True)
     report("xgettext", p.returncode == 0, p.stderr[-300:])
     merged = os.path.join(tmp, "merged.po")
