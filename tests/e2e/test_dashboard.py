@@ -410,7 +410,8 @@ def setup(d):
                    stdout=subprocess.DEVNULL)
     c = sqlite3.connect(db)
     # Alby: 12 %, 14 %, 11 % of 100: flagged; Åbacka 5 % in L only.
-    c.executemany("INSERT INTO turnover VALUES (?, ?, ?, ?)", [
+    c.executemany("INSERT INTO turnover (unit, year, headcount, leavers) "
+                  "VALUES (?, ?, ?, ?)", [
         ("VC-ALBY", L - 2, 100, 12), ("VC-ALBY", P, 100, 14),
         ("VC-ALBY", L, 100, 11), ("VC-ABACKA", L, 80, 4),
         ("SH-AKUT", L, 40, 20)])

@@ -58,6 +58,7 @@ import_turnover(const char *db, const char *file)
 		rows[n].year = year;
 		rows[n].headcount = strtod(hc, NULL);
 		rows[n].leavers = lv;
+		rows[n].retirements = rows[n].internal = -1;
 		n++;
 	}
 	fclose(f);
