@@ -149,9 +149,15 @@ void form_diags_free(struct form_diags *d);
 void form_diags_add(struct form_diags *d, const char *name, size_t line,
     size_t col, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* Hand every problem of a YAML document (util/yaml.h) to d, in source
+ * order, as "NAME:LINE:COL: message". For the config loader too. */
+struct ydoc;
+void form_diags_take(struct form_diags *d, struct ydoc *y);
+
 /* Hostile-input limits of the loader (see avslut-form(5)). */
 #define FORM_MAX_DEPTH 10	/* nested YAML collections */
 #define FORM_MAX_NODES 250000	/* YAML nodes in one file */
+#define FORM_MAX_SCALAR 65536	/* bytes of one YAML value */
 
 /* Load and validate a form. On any problem returns NULL and fills d with
  * every problem found, sorted by position (name is used as FILE in

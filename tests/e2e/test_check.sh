@@ -69,7 +69,7 @@ fi
 
 printf 'id: x\n\tversion: 1\n' >"$T/tab.yaml"
 run tab "$AV" check "$T/tab.yaml"
-if [ $rc -eq 65 ] && grep -q "^$T/tab.yaml:2:1: YAML syntax error: .*tabs are not allowed for indentation, use spaces\$" "$T/err"
+if [ $rc -eq 65 ] && grep -q "^$T/tab.yaml:2:1: tab character: use spaces (a tab is not allowed anywhere in the file)\$" "$T/err"
 then pass tab_indentation
 else fail tab_indentation "rc=$rc err=$(cat "$T/err")"
 fi

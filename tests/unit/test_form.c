@@ -372,7 +372,8 @@ test_err_duplicates(void **state)
 	    NULL);
 	expect_mini("      - id: q3\n        type: yesno\n"
 	    "        label: {sv: Q, en: Q}\n        type: text\n",
-	    "t.yaml:27:9: duplicate key 'type' in a question", NULL);
+	    "t.yaml:27:9: duplicate key 'type' in a question (first at line "
+	    "25)", NULL);
 	expect_mini("      - id: q3\n        type: multi\n"
 	    "        label: {sv: Q, en: Q}\n        choices:\n"
 	    "          - {id: x, label: {sv: X, en: X}}\n"
@@ -615,20 +616,32 @@ static void
 test_err_characters(void **state)
 {
 	(void)state;
-	/* Right-to-left override, written as is: its exact column. */
+	/* Right-to-left override, written as is: the prescan refuses it
+	 * anywhere in the file (the rule the config obeys too), at its
+	 * exact column. */
 	expect_mini("      - id: q3\n        type: yesno\n"
 	    "        label: {sv: \"Ja \xe2\x80\xae nej\", en: Q}\n",
-	    "t.yaml:26:25: label: forbidden character U+202E in the 'sv' "
-	    "text: no control or bidi-override characters", NULL);
+	    "t.yaml:26:25: control or bidi character U+202E is not allowed",
+	    NULL);
+	expect_mini("      - id: q3\n        type: yesno\n"
+	    "        # \xe2\x80\xae in a comment\n"
+	    "        label: {sv: Q, en: Q}\n",
+	    "t.yaml:26:11: control or bidi character U+202E is not allowed",
+	    NULL);
 	/* An escape sequence: the scalar's start. */
 	expect_mini("      - id: q3\n        type: yesno\n"
 	    "        label: {sv: \"Ja \\e[2J\", en: Q}\n",
 	    "t.yaml:26:21: label: forbidden character U+001B in the 'sv' "
 	    "text: no control or bidi-override characters", NULL);
-	/* A tab inside a plain scalar (not indentation). */
+	/* A tab inside a plain scalar (not indentation): refused by the
+	 * prescan like every tab; written as an escape, by the text check. */
 	expect_mini("      - id: q3\n        type: yesno\n"
 	    "        label: {sv: Ja\tnej, en: Q}\n",
-	    "t.yaml:26:23: label: forbidden character U+0009 in the 'sv' "
+	    "t.yaml:26:23: tab character: use spaces (a tab is not allowed "
+	    "anywhere in the file)", NULL);
+	expect_mini("      - id: q3\n        type: yesno\n"
+	    "        label: {sv: \"Ja\\tnej\", en: Q}\n",
+	    "t.yaml:26:21: label: forbidden character U+0009 in the 'sv' "
 	    "text: no control or bidi-override characters", NULL);
 	/* Newlines only in intro and help: ">" keeps a final newline. */
 	expect_mini("      - id: q3\n        type: yesno\n        label:\n"
@@ -637,8 +650,8 @@ test_err_characters(void **state)
 	    "and help may have several lines (use >- to fold)", NULL);
 	expect_mini("      - id: q3\n        type: yesno\n"
 	    "        label: {sv: Q, en: Q}\n"
-	    "        help: {sv: \"Rad 1\\nRad 2\", en: \"\xe2\x81\xa6x\"}\n",
-	    "t.yaml:27:41: help: forbidden character U+2066 in the 'en' text:"
+	    "        help: {sv: \"Rad 1\\nRad 2\", en: \"x\\u2066x\"}\n",
+	    "t.yaml:27:40: help: forbidden character U+2066 in the 'en' text:"
 	    " no control or bidi-override characters", NULL);
 	/* A key with a control character is shown sanitised. */
 	expect_mini(YESNO("q3") "        \"a\\eb\": 1\n",
@@ -659,10 +672,10 @@ test_err_yaml_syntax(void **state)
 	expect_diags("id: t\nversion: 1: 2\n",
 	    "t.yaml:2:11: YAML syntax error: mapping values are not allowed "
 	    "in this context", NULL);
+	/* Tabs are refused before libyaml sees them (one message for all). */
 	expect_diags("id: x\n\tversion: 1\n",
-	    "t.yaml:2:1: YAML syntax error: found a tab character that "
-	    "violates indentation (while scanning a plain scalar): tabs are "
-	    "not allowed for indentation, use spaces", NULL);
+	    "t.yaml:2:1: tab character: use spaces (a tab is not allowed "
+	    "anywhere in the file)", NULL);
 }
 
 /* Several problems of different kinds: all in one run, in order. */
