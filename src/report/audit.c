@@ -1491,6 +1491,196 @@ au_seen(struct au_target *t, double v)
 
 #define AU_MAX_STEPS 16
 
+/* What no single move decides: a small integer program (GLPK's
+ * branch and cut) over the target's atoms and their twins, every other
+ * column held at x. Its rows are those that touch a free column, their
+ * bounds less the held part. A solution is rounded and checked against
+ * every row and bound of the whole model like a move before it counts:
+ * then x and it are two feasible integer points. Returns 1 if the target
+ * took value *got != its value at x in the direction asked (dir +1: at
+ * least want; -1: below x's; 0: either). */
+#define AU_SUB_ATOMS 16
+#define AU_SUB_MS 200
+
+static int
+au_sub(struct au_lp *L, const struct au_target *t, const struct au_sa *tw,
+    const size_t *twn, const size_t *twpos, int dir, double want,
+    double *got)
+{
+	size_t atoms[AU_SUB_ATOMS], na = 0, j, k, lo, hi, nf = 0;
+	int *fcol, *rowof, *frow, p, r, nr = 0, col, rc, found = 0;
+	glp_prob *sp;
+	glp_iocp parm;
+	double *fx, x0 = au_xeval(L, t);
+	int pass;
+
+	/* the atoms: the target's, and their twins */
+	for (j = 1; j <= (size_t)t->n; j++) {
+		size_t a1 = (size_t)L->catom[t->ind[j]];
+		size_t i = (size_t)L->cq[t->ind[j]], base = i * L->natoms;
+		size_t me = twpos[a1 * L->ngq + i];
+
+		for (lo = me; lo > 0 && tw[base + lo - 1].sig ==
+		    tw[base + me].sig; lo--)
+			;
+		for (hi = me + 1; hi < twn[i] && tw[base + hi].sig ==
+		    tw[base + me].sig; hi++)
+			;
+		for (k = lo; k < hi; k++) {
+			size_t a = tw[base + k].atom, q;
+
+			for (q = 0; q < na && atoms[q] != a; q++)
+				;
+			if (q == na) {
+				if (na == AU_SUB_ATOMS)
+					return 0;
+				atoms[na++] = a;
+			}
+		}
+	}
+	fcol = xcalloc(L->ncols + 1, sizeof(*fcol));	/* col -> sub col */
+	rowof = xcalloc(L->nrows + 1, sizeof(*rowof));	/* row -> sub row */
+	frow = xcalloc(L->ncols + 1, sizeof(*frow));	/* free cols */
+	fx = xcalloc(L->ncols + 1, sizeof(*fx));
+	sp = glp_create_prob();
+	for (j = 0; j < na; j++)
+		for (k = 0; k < L->ngq; k++) {
+			int c0 = L->col[atoms[j] * L->ngq + k], v;
+
+			for (v = 0; c0 != 0 && v < (int)au_nvar(
+			    &L->au->qs[L->gq[k]]); v++) {
+				col = glp_add_cols(sp, 1);
+				fcol[c0 + v] = col;
+				frow[nf++] = c0 + v;
+				glp_set_col_kind(sp, col, GLP_IV);
+				if (L->cub[c0 + v] > 0)
+					glp_set_col_bnds(sp, col, GLP_DB, 0,
+					    L->cub[c0 + v]);
+				else
+					glp_set_col_bnds(sp, col, GLP_FX, 0, 0);
+			}
+		}
+	/* rows touching a free column: bounds less the held part */
+	for (j = 0; j < nf; j++)
+		for (p = L->cst[frow[j]]; p < L->cst[frow[j] + 1]; p++) {
+			r = L->crow[p];
+			if (rowof[r] == 0)
+				rowof[r] = ++nr;
+		}
+	glp_add_rows(sp, nr);
+	{
+		double *held = xcalloc((size_t)nr + 1, sizeof(*held));
+		int *rn = xcalloc((size_t)nr + 1, sizeof(*rn));
+		int **ri = xcalloc((size_t)nr + 1, sizeof(*ri));
+		double **rv = xcalloc((size_t)nr + 1, sizeof(*rv));
+
+		for (r = 1; r <= (int)L->nrows; r++)
+			if (rowof[r])
+				held[rowof[r]] = L->act[r];
+		for (j = 0; j < nf; j++)
+			for (p = L->cst[frow[j]]; p < L->cst[frow[j] + 1];
+			    p++) {
+				int s = rowof[L->crow[p]];
+
+				held[s] -= L->cval[p] * L->x[frow[j]];
+				ri[s] = xreallocarray(ri[s], (size_t)rn[s] + 2,
+				    sizeof(**ri));
+				rv[s] = xreallocarray(rv[s], (size_t)rn[s] + 2,
+				    sizeof(**rv));
+				ri[s][++rn[s]] = fcol[frow[j]];
+				rv[s][rn[s]] = L->cval[p];
+			}
+		for (r = 1; r <= (int)L->nrows; r++) {
+			int s = rowof[r];
+			double rl, rh;
+
+			if (!s)
+				continue;
+			glp_set_mat_row(sp, s, rn[s], ri[s], rv[s]);
+			rl = L->rlo[r] - held[s];
+			rh = L->rhi[r] - held[s];
+			if (L->rlo[r] < -1e299 && L->rhi[r] > 1e299)
+				glp_set_row_bnds(sp, s, GLP_FR, 0, 0);
+			else if (L->rlo[r] < -1e299)
+				glp_set_row_bnds(sp, s, GLP_UP, 0, rh);
+			else if (L->rhi[r] > 1e299)
+				glp_set_row_bnds(sp, s, GLP_LO, rl, 0);
+			else if (rh - rl < 1e-9)
+				glp_set_row_bnds(sp, s, GLP_FX, rl, rl);
+			else
+				glp_set_row_bnds(sp, s, GLP_DB, rl, rh);
+		}
+		for (r = 0; r <= nr; r++) {
+			free(ri[r]);
+			free(rv[r]);
+		}
+		free(ri);
+		free(rv);
+		free(rn);
+		free(held);
+	}
+	/* the target as the objective (its held part does not move) */
+	for (j = 1; j <= (size_t)t->n; j++)
+		if (fcol[t->ind[j]])
+			glp_set_obj_coef(sp, fcol[t->ind[j]],
+			    glp_get_obj_coef(sp, fcol[t->ind[j]]) + t->val[j]);
+	for (pass = 0; pass < 2 && !found; pass++) {
+		int d = pass == 0 ? (dir < 0 ? -1 : 1) : -1;
+		double v;
+		size_t bad = 0;
+
+		if (pass == 1 && dir != 0)
+			break;
+		glp_set_obj_dir(sp, d > 0 ? GLP_MAX : GLP_MIN);
+		glp_init_iocp(&parm);
+		parm.msg_lev = GLP_MSG_OFF;
+		parm.presolve = GLP_ON;
+		parm.tm_lim = AU_SUB_MS;
+		rc = glp_intopt(sp, &parm);
+		if ((rc != 0 && rc != GLP_ETMLIM) || (glp_mip_status(sp) !=
+		    GLP_OPT && glp_mip_status(sp) != GLP_FEAS))
+			continue;
+		/* x moved to the solution, checked on the whole model */
+		for (j = 0; j < nf; j++) {
+			fx[frow[j]] = L->x[frow[j]];
+			L->x[frow[j]] = (double)(long)(glp_mip_col_val(sp,
+			    fcol[frow[j]]) + 0.5);
+		}
+		/* the rows' activity at the solution */
+		for (j = 0; j < nf; j++)
+			for (p = L->cst[frow[j]]; p < L->cst[frow[j] + 1]; p++)
+				L->act[L->crow[p]] += L->cval[p] *
+				    (L->x[frow[j]] - fx[frow[j]]);
+		for (j = 0; j < nf; j++)
+			if (L->x[frow[j]] < -1e-9 || L->x[frow[j]] >
+			    L->cub[frow[j]] + 1e-9)
+				bad++;
+		for (r = 1; r <= (int)L->nrows; r++)
+			if (rowof[r] && (L->act[r] < L->rlo[r] - 1e-6 ||
+			    L->act[r] > L->rhi[r] + 1e-6))
+				bad++;
+		v = au_xeval(L, t);
+		if (bad == 0 && ((d > 0 && v >= want - 0.5 && v > x0 + 0.5) ||
+		    (d < 0 && v < x0 - 0.5))) {
+			*got = v;
+			found = 1;
+		}
+		/* x back */
+		for (j = 0; j < nf; j++)
+			for (p = L->cst[frow[j]]; p < L->cst[frow[j] + 1]; p++)
+				L->act[L->crow[p]] -= L->cval[p] *
+				    (L->x[frow[j]] - fx[frow[j]]);
+		for (j = 0; j < nf; j++)
+			L->x[frow[j]] = fx[frow[j]];
+	}
+	glp_delete_prob(sp);
+	free(fcol);
+	free(rowof);
+	free(frow);
+	free(fx);
+	return found;
+}
+
 /* Decide what moves can: see the comment above. */
 static void
 au_certify(struct au_lp *L, struct audit_result *res)
@@ -1522,7 +1712,7 @@ au_certify(struct au_lp *L, struct audit_result *res)
 	for (i = 0; i < L->ntargets; i++) {
 		struct au_target *t = &L->targets[i];
 		struct au_move m[AU_MAX_STEPS];
-		double v = au_xeval(L, t), thr;
+		double v = au_xeval(L, t), thr, got;
 		size_t budget = AU_CERT_TRIES, ns = 0;
 
 		au_seen(t, v);
@@ -1537,6 +1727,10 @@ au_certify(struct au_lp *L, struct audit_result *res)
 				au_seen(t, au_xeval(L, t));
 				au_move_apply(L, m, -1);
 				res->certified++;
+			} else if (au_sub(L, t, tw, twn, twpos, 0, v + 1,
+			    &got)) {
+				au_seen(t, got);
+				res->certified++;
 			}
 			continue;
 		}
@@ -1549,9 +1743,12 @@ au_certify(struct au_lp *L, struct audit_result *res)
 			ns++;
 			v = au_xeval(L, t);
 		}
-		au_seen(t, v);
 		while (ns > 0)
 			au_move_apply(L, &m[--ns], -1);
+		if (v < thr - 0.5 && au_sub(L, t, tw, twn, twpos, 1, thr,
+		    &got))
+			v = got;
+		au_seen(t, v);
 		if (v >= thr - 0.5)
 			res->certified++;
 	}
