@@ -10,6 +10,7 @@
 
 #include "config/embed.h"
 #include "util/fsx.h"
+#include "util/i18n.h"
 #include "util/paths.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
@@ -686,11 +687,12 @@ config_load(const char *prog, struct err *e)
 		size_t more = d.n + d.dropped - 1;
 
 		if (d.n == 0)
-			err_setc(e, ERR_CONFIG, "%s: cannot load the config",
-			    path);
+			err_setc(e, ERR_CONFIG, _("%s: cannot load the "
+			    "config"), path);
 		else if (more > 0)
-			err_setc(e, ERR_CONFIG, "%s (and %zu more problem%s)",
-			    d.msg[0], more, more == 1 ? "" : "s");
+			err_setc(e, ERR_CONFIG, ngettext("%s (and %zu more "
+			    "problem)", "%s (and %zu more problems)", more),
+			    d.msg[0], more);
 		else
 			err_setc(e, ERR_CONFIG, "%s", d.msg[0]);
 	}

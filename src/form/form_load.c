@@ -458,7 +458,8 @@ ld_question(struct ld *l, size_t sec, const struct ynode *n)
 	q->max_length = FORM_DEFAULT_MAX_LENGTH;
 	if (n->kind != YN_MAP) {
 		ld_at(l, n, "questions: expected a question (a mapping with "
-		    "id, type and label), found %s", ynode_desc(n, b, sizeof b));
+		    "id, type and label), found %s",
+		    ynode_desc(n, b, sizeof b));
 		return;
 	}
 	ydoc_keys(&l->y, n, "a question", qkeys, qkeys_expected, v, k);
@@ -630,7 +631,8 @@ ld_section(struct ld *l, const struct ynode *n)
 	s->first = f->nquestions;
 	if (n->kind != YN_MAP) {
 		ld_at(l, n, "sections: expected a section (a mapping with id, "
-		    "title and questions), found %s", ynode_desc(n, b, sizeof b));
+		    "title and questions), found %s",
+		    ynode_desc(n, b, sizeof b));
 		return;
 	}
 	ydoc_keys(&l->y, n, "a section", skeys,

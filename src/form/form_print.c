@@ -527,6 +527,6 @@ form_print(FILE *out, const struct form *f, int li,
 		print_doc(&p);
 	if (fflush(out) == EOF || ferror(out))
 		return err_setc(e, errno == ENOSPC ? ERR_FULL : ERR_IO,
-		    "cannot write: %s", strerror(errno));
+		    _("cannot write: %s"), strerror(errno));
 	return 0;
 }

@@ -178,7 +178,7 @@ ydoc_scalar_pos(const struct ydoc *d, const struct ynode *n, size_t off,
 	ydoc_linecol(d, a + off, line, col);
 }
 
-/* --- the prescan ------------------------------------------------------------ */
+/* --- the prescan -------------------------------------------------------- */
 
 /* Refuse, anywhere in the file (comments included), what libyaml would
  * misread or accept: a BOM, invalid UTF-8, NUL, tabs, and control or
@@ -526,7 +526,7 @@ ydoc_free(struct ydoc *d)
 	memset(d, 0, sizeof *d);
 }
 
-/* --- getters --------------------------------------------------------------- */
+/* --- getters ------------------------------------------------------------ */
 
 void
 ydoc_keys(struct ydoc *d, const struct ynode *m, const char *what,
