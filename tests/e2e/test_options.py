@@ -115,6 +115,15 @@ def check_help_against_man():
         syn = man_synopsis(page)
         report("%s_man_synopsis_read" % os.path.basename(prog),
                len(syn) >= 9, repr(sorted(syn)))
+        # the program's --help lists exactly the commands of the page
+        rc, out = run([prog, "--help"])
+        listed = set(re.findall(r"(?m)^  ([a-z]+) ", out.split(
+            "commands:", 1)[-1]))
+        want = {c for c, _ in syn if c}
+        report("%s_commands_match_man" % os.path.basename(prog),
+               rc == 0 and listed == want,
+               "--help lists %r, man/%s has %r" % (
+                   sorted(listed), page, sorted(want)))
         for (cmd, verb), want in sorted(syn.items()):
             argv = [prog] + ([cmd] if cmd else ["--lang", "en"]) + \
                 ["--help"]
