@@ -54,6 +54,7 @@ i18n_init(const char *lang)
 	bindtextdomain("avslut", i18n_dir);
 	bind_textdomain_codeset("avslut", "UTF-8");
 	textdomain("avslut");
+	xmem_i18n();
 }
 
 const char *

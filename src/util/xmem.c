@@ -8,9 +8,22 @@
 
 #include <sodium.h>
 
+#include "util/i18n.h"
 #include "util/msg.h"
 
 static void (*xmem_oom_hook)(void);
+
+/* Translated once, when the language is set (xmem_i18n): by the time
+ * memory runs out, gettext may need memory itself. */
+static const char *const xmem_oom_en =
+    N_("out of memory: free some memory and try again");
+static const char *xmem_oom_msg = xmem_oom_en;
+
+void
+xmem_i18n(void)
+{
+	xmem_oom_msg = _(xmem_oom_en);
+}
 
 void
 xmem_on_oom(void (*fn)(void))
@@ -20,7 +33,8 @@ xmem_on_oom(void (*fn)(void))
 
 /* End the terminal first (the hook), then say so under the program's own
  * name and exit 71 (EX_OSERR). No abort(): it would skip the hook and
- * leave answers on a raw terminal. No gettext: it may allocate. */
+ * leave answers on a raw terminal. No gettext here: it may allocate (the
+ * message was translated by xmem_i18n). */
 static void
 xmem_oom(void)
 {
@@ -29,7 +43,7 @@ xmem_oom(void)
 	xmem_oom_hook = NULL;
 	if (fn != NULL)
 		fn();
-	msg_warn("out of memory: free some memory and try again");
+	msg_warn("%s", xmem_oom_msg);
 	exit(EX_OSERR);
 }
 

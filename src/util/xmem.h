@@ -20,6 +20,8 @@ char *xvasprintf(const char *fmt, va_list ap)
 /* fn runs once before the out-of-memory message and exit (tui_start
  * sets tui_end, so that the terminal is cleared and restored first). */
 void xmem_on_oom(void (*fn)(void));
+/* Translate the out-of-memory message now (i18n_init calls it). */
+void xmem_i18n(void);
 /* Zero n bytes at p (not optimised away) and free p. For decoded answers. */
 void xfree_wipe(void *p, size_t n);
 /* strlen + xfree_wipe for NUL-terminated strings; NULL is fine. */

@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <limits.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,6 +20,7 @@
 #include "cli/cli.h"
 #include "util/err.h"
 #include "util/fsx.h"
+#include "util/i18n.h"
 #include "util/msg.h"
 #include "util/pass.h"
 #include "util/paths.h"
@@ -238,6 +241,58 @@ test_xmem_oom(void **state)
 	    "some memory and try again\n");
 }
 
+/* The same in Swedish: the message is translated when the language is
+ * set, not when memory has run out. Needs the built catalogue beside the
+ * test's folder (build/locale); skipped where there is none. */
+static void
+test_xmem_oom_sv(void **state)
+{
+	char buf[256], exe[PATH_MAX], *dir;
+	int fds[2], status;
+	size_t len;
+	ssize_t n;
+	pid_t pid;
+
+	(void)state;
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	assert_true(n > 0);
+	exe[n] = '\0';
+	*strrchr(exe, '/') = '\0';		/* build/tests */
+	*strrchr(exe, '/') = '\0';		/* build */
+	dir = xasprintf("%s/locale", exe);
+	snprintf(buf, sizeof buf, "%s/sv/LC_MESSAGES/avslut.mo", dir);
+	if (access(buf, R_OK) != 0) {
+		free(dir);
+		skip();
+	}
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0) {
+		dup2(fds[1], 2);
+		setenv("AVSLUT_LOCALEDIR", dir, 1);
+		setenv("LC_ALL", "C.UTF-8", 1);
+		setlocale(LC_ALL, "");
+		i18n_init("sv");
+		msg_set_prog("avslut");
+		(void)xreallocarray(NULL, SIZE_MAX, 2);
+		_exit(0);
+	}
+	free(dir);
+	close(fds[1]);
+	len = 0;
+	while (len < sizeof buf - 1 &&
+	    (n = read(fds[0], buf + len, sizeof buf - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fds[0]);
+	buf[len] = '\0';
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 71);
+	assert_string_equal(buf, "avslut: slut på minne: frigör minne och "
+	    "försök igen\n");
+}
+
 static void
 test_paths_home(void **state)
 {
@@ -273,6 +328,7 @@ main(void)
 		cmocka_unit_test(test_err_exit_code),
 		cmocka_unit_test(test_pass_line),
 		cmocka_unit_test(test_xmem_oom),
+		cmocka_unit_test(test_xmem_oom_sv),
 	};
 
 	if (sodium_init() < 0)
