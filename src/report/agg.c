@@ -44,7 +44,87 @@ struct agg {
 	size_t records;
 	char *reasons_theme;
 	int strict_units;	/* made with units: others are rejected */
+	/* Indexes (open addressing, index + 1 per slot, 0 empty, at most
+	 * half full): units by code, groups by unit and year. agg_add
+	 * looks both up for every record, agg_cell for every figure. */
+	size_t *uix, uixcap;
+	size_t *gix, gixcap;
 };
+
+static size_t
+agg_hash_str(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (uint8_t)*s) * 0x100000001b3ULL;
+	return (size_t)(h ^ h >> 29);
+}
+
+static size_t
+agg_hash_group(size_t u, unsigned year)
+{
+	uint64_t h = ((uint64_t)u << 16 ^ year) * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(h ^ h >> 31);
+}
+
+/* The slot of unit code: where it is, or the empty slot for it. */
+static size_t
+agg_uix_slot(const struct agg *a, const char *code)
+{
+	size_t m = a->uixcap - 1, i = agg_hash_str(code) & m;
+
+	while (a->uix[i] != 0 &&
+	    strcmp(a->units[a->uix[i] - 1].code, code) != 0)
+		i = (i + 1) & m;
+	return i;
+}
+
+static size_t
+agg_gix_slot(const struct agg *a, size_t u, unsigned year)
+{
+	size_t m = a->gixcap - 1, i = agg_hash_group(u, year) & m;
+
+	while (a->gix[i] != 0 && (a->groups[a->gix[i] - 1].unit != u ||
+	    a->groups[a->gix[i] - 1].year != year))
+		i = (i + 1) & m;
+	return i;
+}
+
+/* Units 0..nunits-1 into the index, grown first if need be (the first
+ * of two units with one code wins, as a linear search would). */
+static void
+agg_uix_fit(struct agg *a)
+{
+	size_t i, k;
+
+	if (a->uixcap >= 2 * (a->nunits + 1))
+		return;
+	free(a->uix);
+	for (a->uixcap = 16; a->uixcap < 2 * (a->nunits + 1);)
+		a->uixcap *= 2;
+	a->uix = xcalloc(a->uixcap, sizeof *a->uix);
+	for (i = 0; i < a->nunits; i++)
+		if (a->uix[k = agg_uix_slot(a, a->units[i].code)] == 0)
+			a->uix[k] = i + 1;
+}
+
+static void
+agg_gix_fit(struct agg *a)
+{
+	size_t i;
+
+	if (a->gixcap >= 2 * (a->ngroups + 1))
+		return;
+	free(a->gix);
+	for (a->gixcap = 64; a->gixcap < 2 * (a->ngroups + 1);)
+		a->gixcap *= 2;
+	a->gix = xcalloc(a->gixcap, sizeof *a->gix);
+	for (i = 0; i < a->ngroups; i++)
+		a->gix[agg_gix_slot(a, a->groups[i].unit,
+		    a->groups[i].year)] = i + 1;
+}
 
 static size_t
 agg_cat_count(const struct form_question *fq)
@@ -257,6 +337,8 @@ agg_new(const struct form *const *forms, size_t nforms,
 		    xstrdup(units[i].area) : NULL;
 	}
 	a->nunits = nunits;
+	agg_uix_fit(a);
+	agg_gix_fit(a);
 	a->strict_units = nunits > 0;
 	a->reasons_theme = xstrdup(reasons_theme != NULL ? reasons_theme :
 	    AGG_DEFAULT_REASONS_THEME);
@@ -352,6 +434,8 @@ agg_free(struct agg *a)
 		free(a->units[i].area);
 	}
 	free(a->units);
+	free(a->uix);
+	free(a->gix);
 	free(a->years);
 	free(a->reasons_theme);
 	free(a);
@@ -423,12 +507,9 @@ agg_answer_fits(const struct form_question *fq, const struct form_answer *x)
 size_t
 agg_unit_find(const struct agg *a, const char *code)
 {
-	size_t i;
+	size_t k = agg_uix_slot(a, code);
 
-	for (i = 0; i < a->nunits; i++)
-		if (strcmp(a->units[i].code, code) == 0)
-			return i;
-	return AGG_NONE;
+	return a->uix[k] != 0 ? a->uix[k] - 1 : AGG_NONE;
 }
 
 static size_t
@@ -442,18 +523,18 @@ agg_unit_get(struct agg *a, const char *code)
 	a->units[a->nunits].code = xstrdup(code);
 	a->units[a->nunits].name = xstrdup(code);
 	a->units[a->nunits].area = NULL;
-	return a->nunits++;
+	a->nunits++;
+	agg_uix_fit(a);
+	a->uix[agg_uix_slot(a, code)] = a->nunits;
+	return a->nunits - 1;
 }
 
 static struct agg_group *
 agg_group_find(const struct agg *a, size_t u, unsigned year)
 {
-	size_t i;
+	size_t k = agg_gix_slot(a, u, year);
 
-	for (i = 0; i < a->ngroups; i++)
-		if (a->groups[i].unit == u && a->groups[i].year == year)
-			return &a->groups[i];
-	return NULL;
+	return a->gix[k] != 0 ? &a->groups[a->gix[k] - 1] : NULL;
 }
 
 static void
@@ -489,6 +570,8 @@ agg_group_get(struct agg *a, size_t u, unsigned year)
 	g->cells = xcalloc(a->nqs ? a->nqs : 1, sizeof(*g->cells));
 	for (i = 0; i < a->nqs; i++)
 		agg_cell_init(&g->cells[i], &a->qs[i]);
+	agg_gix_fit(a);
+	a->gix[agg_gix_slot(a, u, year)] = a->ngroups;
 	agg_year_note(a, year);
 	return g;
 }
@@ -688,12 +771,15 @@ agg_year(const struct agg *a, size_t i)
 uint32_t
 agg_interviews(const struct agg *a, size_t u, unsigned year)
 {
+	const struct agg_group *g;
 	uint32_t n = 0;
 	size_t i;
 
+	if (u != AGG_NONE)
+		return (g = agg_group_find(a, u, year)) != NULL ?
+		    g->interviews : 0;
 	for (i = 0; i < a->ngroups; i++)
-		if (a->groups[i].year == year &&
-		    (u == AGG_NONE || a->groups[i].unit == u))
+		if (a->groups[i].year == year)
 			n += a->groups[i].interviews;
 	return n;
 }

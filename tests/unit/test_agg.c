@@ -393,6 +393,48 @@ test_cell_sum(void **state)
 	fx_form_free(f);
 }
 
+/* Many units and years, with no configured units (every unit kept):
+ * the indexes of units and of (unit, year) groups grow several times and
+ * every lookup still finds what was added, and only that. */
+static void
+test_many_units(void **state)
+{
+	struct form *f = basic_form();
+	const struct form *forms[1] = {f};
+	struct agg *a = agg_new(forms, 1, NULL, 0, "why");
+	const int r[5] = {1, 5, 10, 1, 0};
+	const char *t[5] = {NULL, NULL, NULL, NULL, "text"};
+	char code[16];
+	size_t u, i;
+	unsigned y;
+
+	(void)state;
+	for (i = 0; i < 700; i++) {
+		snprintf(code, sizeof code, "U%zu", i);
+		for (y = 2020; y < 2020 + 1 + i % 4; y++)
+			assert_int_equal(fx_add(a, f, code, y, r, t), 0);
+	}
+	assert_int_equal(fx_add(a, f, "U7", 2020, r, t), 0);
+	assert_int_equal(agg_nunits(a), 700);
+	for (i = 0; i < 700; i++) {
+		snprintf(code, sizeof code, "U%zu", i);
+		u = agg_unit_find(a, code);
+		assert_int_not_equal(u, AGG_NONE);
+		assert_string_equal(agg_unit(a, u)->code, code);
+		for (y = 2020; y < 2025; y++) {
+			assert_int_equal(agg_cell(a, u, y, 1) != NULL,
+			    y < 2020 + 1 + i % 4);
+			assert_int_equal(agg_interviews(a, u, y),
+			    y >= 2020 + 1 + i % 4 ? 0 : i == 7 && y == 2020 ?
+			    2 : 1);
+		}
+	}
+	assert_int_equal(agg_unit_find(a, "U700"), AGG_NONE);
+	assert_int_equal(agg_unit_find(a, "U"), AGG_NONE);
+	agg_free(a);
+	fx_form_free(f);
+}
+
 int
 main(void)
 {
@@ -403,6 +445,7 @@ main(void)
 		cmocka_unit_test(test_hme),
 		cmocka_unit_test(test_turnover),
 		cmocka_unit_test(test_cell_sum),
+		cmocka_unit_test(test_many_units),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
