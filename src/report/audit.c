@@ -1033,6 +1033,41 @@ au_cellval(const struct agg_cell *c, size_t v)
 	}
 }
 
+/* Value v of question key qk in unit code as table tab counts it: its
+ * agg less its minus, less its base's (a revision's new records). 0 and
+ * *ok cleared if that cannot be read. */
+static double
+au_tval(const struct audit *au, int tab, const char *code, unsigned year,
+    size_t qk, size_t v, int *ok)
+{
+	const struct au_tab *tb = &au->tabs[tab];
+	const struct agg *m = tb->t->minus;
+	size_t col = au_col(tb, qk), u, um;
+	double x;
+
+	if (col == AGG_NONE)
+		return 0;	/* not asked there: fixed at 0 */
+	u = agg_unit_find(tb->t->agg, code);
+	if (u == AGG_NONE) {
+		*ok = 0;
+		return 0;
+	}
+	x = au_cellval(agg_cell(tb->t->agg, u, year, col), v);
+	if (m != NULL) {
+		if (agg_nquestions(m) != agg_nquestions(tb->t->agg) ||
+		    strcmp(agg_question(m, col)->id,
+		    agg_question(tb->t->agg, col)->id) != 0 ||
+		    (um = agg_unit_find(m, code)) == AGG_NONE) {
+			*ok = 0;
+			return 0;
+		}
+		x -= au_cellval(agg_cell(m, um, year, col), v);
+	}
+	if (tb->base >= 0)
+		x -= au_tval(au, tb->base, code, year, qk, v, ok);
+	return x;
+}
+
 /* x from the records, the matrix by columns, and the check that x is
  * feasible. Sets L->has_x. */
 static void
@@ -1055,28 +1090,18 @@ au_truth(struct au_lp *L)
 	L->cv = xcalloc((size_t)nc + 1, sizeof(*L->cv));
 	L->cub = xcalloc((size_t)nc + 1, sizeof(*L->cub));
 	for (a = 0; a < L->natoms && ok; a++) {
-		const struct au_tab *tb = &au->tabs[L->atoms[a].tab];
-		size_t u = tb->base < 0 ? agg_unit_find(tb->t->agg,
-		    L->atoms[a].code) : AGG_NONE;
-
 		for (i = 0; i < L->ngq && ok; i++) {
 			int c0 = L->col[a * L->ngq + i];
-			size_t col = au_col(tb, L->gq[i]);
-			const struct agg_cell *cell = NULL;
 
 			if (c0 == 0)
 				continue;
-			if (u == AGG_NONE) {
-				ok = 0;
-				break;
-			}
-			if (col != AGG_NONE)
-				cell = agg_cell(tb->t->agg, u, L->year, col);
 			for (v = 0; v < au_nvar(&au->qs[L->gq[i]]); v++) {
 				L->catom[c0 + (int)v] = (int)a;
 				L->cq[c0 + (int)v] = (int)i;
 				L->cv[c0 + (int)v] = (int)v;
-				L->x[c0 + (int)v] = au_cellval(cell, v);
+				L->x[c0 + (int)v] = au_tval(au,
+				    (int)L->atoms[a].tab, L->atoms[a].code,
+				    L->year, L->gq[i], v, &ok);
 			}
 		}
 	}

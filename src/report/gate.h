@@ -113,6 +113,11 @@ struct gate_table {
 	 * sizes, [row * ncols + col]); the audit's bounds. */
 	uint32_t *asked;
 	size_t nimplausible;		/* unit rows flagged implausible */
+	/* Not published: the records of agg that this table does not count
+	 * (a frozen release's late arrivals; same forms and units as agg),
+	 * or NULL. The audit reads agg minus it as a feasible point of its
+	 * model (checked there, never shown). */
+	const struct agg *minus;
 };
 
 /* Defaults: k 5, text_k 8, grace 2 months, today from the clock. */

@@ -800,6 +800,7 @@ rel_table(const struct rel *v, const struct agg *a)
 	t->sens_t = v->sens_t;
 	t->nimplausible = v->nimplausible;
 	t->agg = a;
+	t->minus = v->late;
 	t->ncols = nq;
 	t->nrows = v->nrows + extra;
 	t->rows = xcalloc(t->nrows, sizeof *t->rows);

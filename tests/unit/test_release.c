@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "report/audit.h"
 #include "report/release.h"
 #include "report_fixture.h"
 #include "store/central.h"
@@ -234,6 +235,44 @@ test_first_view_and_held(void **state)
 	assert_int_equal(v[0].revision, 1);
 	assert_int_equal(v[0].interviews, 33);
 	assert_int_equal(v[0].held, 1);
+	gate_table_free(t);
+	load_close(&l);
+}
+
+/* One late interview in A3, a hidden unit: held back, and the audit of
+ * the release reads the load less it (the release's late agg) as its
+ * feasible point, so that hidden cells are decided without an LP (the
+ * load itself counts A3 one more and is no point of the release's
+ * model). */
+static void
+test_held_audit(void **state)
+{
+	struct load l;
+	struct gate_table *t;
+	struct release_info ri;
+	struct batch more[6];
+	struct audit_result r;
+	const struct gate_table *tt[1];
+	struct err e;
+
+	(void)state;
+	load_open(&l, units_a, first, 5);
+	view(&l, &t, &ri);
+	gate_table_free(t);
+	load_close(&l);
+	memcpy(more, first, sizeof first);
+	more[5] = (struct batch){ "A3", 1, 1, 1 };
+	load_open(&l, units_a, more, 6);
+	view(&l, &t, &ri);
+	assert_int_equal(ri.revision, 1);
+	assert_int_equal(ri.held, 1);
+	assert_true(gate_hidden(fig(t, "A3", 0)->reason));
+	tt[0] = t;
+	assert_int_equal(audit_check_tables(tt, 1, &r, &e), 0);
+	assert_true(r.suppressed > 0);
+	assert_true(r.certified >= r.suppressed);
+	assert_int_equal(r.pinned, 0);
+	audit_result_free(&r);
 	gate_table_free(t);
 	load_close(&l);
 }
@@ -516,6 +555,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_held_audit, each_teardown),
 		cmocka_unit_test_teardown(test_first_view_and_held,
 		    each_teardown),
 		cmocka_unit_test_teardown(test_revision_made, each_teardown),
