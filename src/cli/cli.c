@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "crypto/key.h"
 #include "util/err.h"
 #include "util/i18n.h"
 
@@ -430,6 +431,13 @@ cli_cmd_run(const struct cli_cmd *cmd, int argc, char **argv)
 	}
 	a.argc = argc - optind;
 	a.argv = argv + optind;
+	if (a.argc > 0 && cmd->operands != CLI_ARGS) {
+		msg_warn(_("%s%sunexpected argument '%.*s': see %s%s%s --help"),
+		    cmd->name, cmd->name[0] != '\0' ? ": " : "",
+		    (int)strcspn(a.argv[0], "="), a.argv[0], msg_prog(),
+		    cmd->name[0] != '\0' ? " " : "", cmd->name);
+		return EX_USAGE;
+	}
 	return cmd->run(&a);
 }
 
@@ -460,4 +468,18 @@ cli_year(const char *cmd, const char *s, unsigned *y)
 	}
 	*y = (unsigned)v;
 	return 0;
+}
+
+int
+cli_kdf(const struct cli_args *a, int ch, enum key_kdf *kdf)
+{
+	const char *v = cli_arg(a, ch);
+
+	if (v == NULL)
+		return 0;
+	if (key_kdf_parse(v, kdf) == -1) {
+		msg_warn(_("--kdf must be default or test, not '%s'"), v);
+		return -1;
+	}
+	return 1;
 }

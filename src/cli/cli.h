@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 
+#include "crypto/key.h"
+
 /* Options several commands take, parsed, checked and explained in one
  * place (cli.c): a command's table entry names the ones it takes. */
 #define CLI_DB		0x1	/* --db FILE: the central store */
@@ -36,8 +38,12 @@ struct cli_cmd {
 	const char *summary;	/* N_(): one line for the program's --help */
 	const char *help;	/* N_(): what it does, then its own options */
 	unsigned shared;	/* CLI_DB | CLI_KEY | CLI_PASS | CLI_LANG */
+	/* CLI_ARGS: the command checks its operands (verbs, files); else
+	 * none is taken and cli_cmd_run refuses one */
+	int operands;
 	struct cli_opt opts[CLI_MAXOPT];	/* own options, to { NULL } */
 };
+#define CLI_ARGS 1
 
 /* What cli_cmd_run parsed for a command's run(). */
 struct cli_args {
@@ -62,6 +68,9 @@ void cli_usage(FILE *f, const struct cli_cmd *cmd);
 void cli_usage_lines(FILE *f, const struct cli_cmd *cmd);
 /* A program's --help: about (N_()), then each command with its summary. */
 void cli_prog_usage(FILE *f, const char *about, const struct cli_cmd *cmds);
+/* --kdf's value: 1 and *kdf set, 0 if not given, or -1 after a
+ * message (a usage error). */
+int cli_kdf(const struct cli_args *a, int ch, enum key_kdf *kdf);
 /* --year's value: 0, or -1 after "CMD: --year S is not a year". */
 int cli_year(const char *cmd, const char *s, unsigned *y);
 /* The programs' tables (cli_cmds.c), each ending with { NULL }; the

@@ -22,6 +22,7 @@ static const struct cli_cmd cli_avslut[] = {
 	      "covers\n"
 	      "               instead (see avslut-form(5))\n"),
 	  .shared = 0,
+	  .operands = CLI_ARGS,
 	  .opts = { { "canonical", 'c', NULL, 0 } } },
 	{ .name = "print", .run = cmd_print,
 	  .synopsis = N_("[--lang L] [--format html|md|codebook] [--out FILE] "
@@ -46,6 +47,7 @@ static const struct cli_cmd cli_avslut[] = {
 	      "first)\n"
 	      "  --out FILE  write FILE instead of standard output\n"),
 	  .shared = 0,
+	  .operands = CLI_ARGS,
 	  .opts = { { "format", 'f', "F", 0 },
 	      { "lang", 'l', "L", 0 },
 	      { "out", 'o', "FILE", 0 } } },
@@ -111,6 +113,7 @@ static const struct cli_cmd cli_avslut[] = {
 	      "  -n, --now                  export even if fewer than "
 	      "sync.min_waiting wait\n"),
 	  .shared = CLI_PASS,
+	  .operands = CLI_ARGS,
 	  .opts = { { "now", 'n', NULL, 1 } } },
 	{ .name = "receipt", .run = cmd_receipt,
 	  .synopsis = N_("FILE"),
@@ -120,7 +123,8 @@ static const struct cli_cmd cli_avslut[] = {
 	      "this laptop every sealed interview it confirms (same id and "
 	      "the\n"
 	      "same BLAKE2b hash); the rest stay. Needs no passphrase.\n"),
-	  .shared = 0 },
+	  .shared = 0,
+	  .operands = CLI_ARGS },
 	{ .name = "status", .run = cmd_status,
 	  .summary = N_("what waits, was exported, last sync"),
 	  .help = N_("Show how many sealed interviews wait on this laptop (and "
@@ -181,7 +185,8 @@ static const struct cli_cmd cli_hr[] = {
 	      "its\n"
 	      "hash). list: the approved forms, their versions and "
 	      "hashes.\n"),
-	  .shared = CLI_DB },
+	  .shared = CLI_DB,
+	  .operands = CLI_ARGS },
 	{ .name = "ingest", .run = cmd_ingest,
 	  .synopsis = N_("[--receipt FILE] [--verbose] FILE|DIR|-"),
 	  .summary = N_("store a signed bundle, answer with a receipt"),
@@ -204,6 +209,7 @@ static const struct cli_cmd cli_hr[] = {
 	      "  -v, --verbose   also say which bundles of a folder were\n"
 	      "                  skipped because a laptop removed them\n"),
 	  .shared = CLI_DB,
+	  .operands = CLI_ARGS,
 	  .opts = { { "receipt", 'r', "FILE", 0 },
 	      { "verbose", 'v', NULL, 1 } } },
 	{ .name = "interviewers", .run = cmd_interviewers,
@@ -224,6 +230,7 @@ static const struct cli_cmd cli_hr[] = {
 	      "  --label TEXT  a note to tell keys apart (at most 200 "
 	      "bytes)\n"),
 	  .shared = CLI_DB,
+	  .operands = CLI_ARGS,
 	  .opts = { { "label", 'l', "TEXT", 0 } } },
 	{ .name = "turnover", .run = cmd_import,
 	  .synopsis = N_("import FILE.csv"),
@@ -242,7 +249,8 @@ static const struct cli_cmd cli_hr[] = {
 	      "non-numeric value) imports nothing; every error is shown "
 	      "with\n"
 	      "its line. Turnover above 100 % is imported with a warning.\n"),
-	  .shared = CLI_DB },
+	  .shared = CLI_DB,
+	  .operands = CLI_ARGS },
 	{ .name = "hme", .run = cmd_import,
 	  .synopsis = N_("import FILE.csv"),
 	  .summary = N_("import the staff survey's HME (import FILE.csv)"),
@@ -258,7 +266,8 @@ static const struct cli_cmd cli_hr[] = {
 	      "A file with any error imports nothing; every error is "
 	      "shown\n"
 	      "with its line.\n"),
-	  .shared = CLI_DB },
+	  .shared = CLI_DB,
+	  .operands = CLI_ARGS },
 	{ .name = "units", .run = cmd_units,
 	  .summary = N_("list the units, their areas and data"),
 	  .help = N_("List the units of the config (avslut-config(5)): code, "

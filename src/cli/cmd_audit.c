@@ -151,11 +151,6 @@ cmd_audit(const struct cli_args *a)
 	if (cli_arg(a, 'y') != NULL && cli_year("audit", cli_arg(a, 'y'),
 	    &year) != 0)
 		return EX_USAGE;
-	if (a->argc != 0) {
-		msg_warn(_("audit: unexpected '%s': see avslut-hr audit --help"),
-		    a->argv[0]);
-		return EX_USAGE;
-	}
 	what = year != 0 ? xasprintf("audit %u", year) : xstrdup("audit");
 	rc = cli_hr_load(a->db, a->key, a->passfile, what, &d);
 	free(what);

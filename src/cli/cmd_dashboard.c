@@ -43,10 +43,6 @@ cmd_dashboard(const struct cli_args *args)
 	if (cli_arg(args, 'y') != NULL && cli_year("dashboard",
 	    cli_arg(args, 'y'), &year) != 0)
 		return EX_USAGE;
-	if (args->argc != 0) {
-		cli_usage_lines(stderr, args->cmd);
-		return EX_USAGE;
-	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		msg_warn(_("the dashboard needs a terminal: run it in one, or "
 		    "write a report with avslut-hr report"));

@@ -243,11 +243,6 @@ cmd_demo(const struct cli_args *a)
 	int rc, open_dash = cli_arg(a, 'n') == NULL;
 	long n;
 
-	if (a->argc != 0) {
-		msg_warn(_("unexpected argument '%s': see avslut-hr demo "
-		    "--help"), a->argv[0]);
-		return EX_USAGE;
-	}
 	if (cli_arg(a, 'd') != NULL)
 		dir = xstrdup(cli_arg(a, 'd'));
 	if (dir == NULL) {

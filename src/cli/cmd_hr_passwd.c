@@ -17,22 +17,14 @@ cmd_hr_passwd(const struct cli_args *a)
 	const char *keyopt = a->key, *passfile = cli_arg(a, 'p');
 	const char *db = a->db;
 	enum key_kdf kdf;
-	int c, rc, setkdf = cli_arg(a, 'k') != NULL, test = 0, refused;
+	int c, rc, setkdf, test = 0, refused;
 	uint8_t pk[KEY_PK_BYTES];
 	char *path, *old = NULL, *new = NULL;
 	struct key_hr *k = NULL;
 	struct err e;
 
-	if (setkdf && key_kdf_parse(cli_arg(a, 'k'), &kdf) == -1) {
-		msg_warn(_("--kdf must be default or test, not '%s'"),
-		    cli_arg(a, 'k'));
+	if ((setkdf = cli_kdf(a, 'k', &kdf)) == -1)
 		return EX_USAGE;
-	}
-	if (a->argc != 0) {
-		msg_warn(_("unexpected argument '%s': see avslut-hr passwd "
-		    "--help"), a->argv[0]);
-		return EX_USAGE;
-	}
 	path = cli_hr_key_path(keyopt);
 	err_clear(&e);
 	/* Check the file before asking for anything. */

@@ -71,17 +71,8 @@ cmd_init(const struct cli_args *a)
 	struct err e;
 	int rc;
 
-	if (cli_arg(a, 'k') != NULL &&
-	    key_kdf_parse(cli_arg(a, 'k'), &kdf) == -1) {
-		msg_warn(_("--kdf must be default or test, not '%s'"),
-		    cli_arg(a, 'k'));
+	if (cli_kdf(a, 'k', &kdf) == -1)
 		return EX_USAGE;
-	}
-	if (a->argc != 0) {
-		msg_warn(_("unexpected argument '%s': see avslut init --help"),
-		    a->argv[0]);
-		return EX_USAGE;
-	}
 	if (hrfile == NULL) {
 		msg_warn(_("no HR key given: use avslut init --hr-key hr.pub"));
 		return EX_USAGE;

@@ -78,10 +78,6 @@ interview_run(const struct cli_args *args, int home)
 	a.want_unit = cli_arg(args, 'u');
 	a.want_form = cli_arg(args, 'f');
 	a.passfile = args->passfile;
-	if (args->argc != 0) {
-		cli_usage_lines(stderr, args->cmd);
-		return EX_USAGE;
-	}
 	if ((problem = tui_locale_problem()) != NULL)
 		msg_die(EX_CONFIG, "%s", problem);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))

@@ -30,17 +30,8 @@ cmd_keygen(const struct cli_args *a)
 		    "--help"));
 		return EX_USAGE;
 	}
-	if (cli_arg(a, 'k') != NULL &&
-	    key_kdf_parse(cli_arg(a, 'k'), &kdf) == -1) {
-		msg_warn(_("--kdf must be default or test, not '%s'"),
-		    cli_arg(a, 'k'));
+	if (cli_kdf(a, 'k', &kdf) == -1)
 		return EX_USAGE;
-	}
-	if (a->argc != 0) {
-		msg_warn(_("unexpected argument '%s': see avslut-hr keygen "
-		    "--help"), a->argv[0]);
-		return EX_USAGE;
-	}
 	if (cli_arg(a, 'o') != NULL)
 		dir = xstrdup(cli_arg(a, 'o'));
 	if (dir != NULL) {

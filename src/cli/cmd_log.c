@@ -23,11 +23,6 @@ cmd_log(const struct cli_args *a)
 	struct tm tm;
 	int rc;
 
-	if (a->argc != 0) {
-		msg_warn(_("log: unexpected argument '%s': see avslut-hr log "
-		    "--help"), a->argv[0]);
-		return EX_USAGE;
-	}
 	if ((rc = central_open(&c, db, CENTRAL_RDONLY, &e)) != 0) {
 		msg_warn(_("log: %s"), e.msg);
 		return cli_exit_code(&e);

@@ -17,21 +17,13 @@ cmd_passwd(const struct cli_args *a)
 {
 	const char *passfile = cli_arg(a, 'p');
 	enum key_kdf kdf;
-	int rc, setkdf = cli_arg(a, 'k') != NULL;
+	int rc, setkdf;
 	char *dir, *old = NULL, *new = NULL;
 	struct profile *p = NULL;
 	struct err e;
 
-	if (setkdf && key_kdf_parse(cli_arg(a, 'k'), &kdf) == -1) {
-		msg_warn(_("--kdf must be default or test, not '%s'"),
-		    cli_arg(a, 'k'));
+	if ((setkdf = cli_kdf(a, 'k', &kdf)) == -1)
 		return EX_USAGE;
-	}
-	if (a->argc != 0) {
-		msg_warn(_("unexpected argument '%s': see avslut passwd --help"),
-		    a->argv[0]);
-		return EX_USAGE;
-	}
 	dir = paths_data_dir("avslut");
 	err_clear(&e);
 	if (!profile_exists(dir)) {

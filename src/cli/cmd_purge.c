@@ -160,11 +160,6 @@ cmd_purge(const struct cli_args *a)
 			return EX_USAGE;
 		}
 	}
-	if (a->argc != 0) {
-		msg_warn(_("purge: unexpected argument '%s': see avslut-hr purge "
-		    "--help"), a->argv[0]);
-		return EX_USAGE;
-	}
 	if (before < 0) {
 		msg_warn(_("purge: --before YEAR is required: see avslut-hr "
 		    "purge --help"));

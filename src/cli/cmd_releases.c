@@ -21,11 +21,6 @@ cmd_releases(const struct cli_args *a)
 	size_t n, i;
 	int rc;
 
-	if (a->argc != 0) {
-		msg_warn(_("releases: unexpected argument '%s': see avslut-hr "
-		    "releases --help"), a->argv[0]);
-		return EX_USAGE;
-	}
 	if ((rc = cli_hr_load(a->db, a->key, a->passfile, "releases",
 	    &d)) != 0)
 		return rc;

@@ -153,11 +153,6 @@ cmd_report(const struct cli_args *a)
 		    "codebook"), cli_arg(a, 'f'));
 		return EX_USAGE;
 	}
-	if (a->argc != 0) {
-		msg_warn(_("report: unexpected '%s': see avslut-hr report --help"),
-		    a->argv[0]);
-		return EX_USAGE;
-	}
 	fname = fmt == REPORT_MD ? "md" : fmt == REPORT_CSV ? "csv" :
 	    fmt == REPORT_HTML ? "html" : "codebook";
 	what = have_year ? xasprintf("report %u (%s)%s%s", year, fname,

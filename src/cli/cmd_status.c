@@ -37,6 +37,7 @@ status_time(const char *v, char *out, size_t cap)
 int
 cmd_status(const struct cli_args *a)
 {
+	(void)a;	/* no options of its own, no operands */
 	struct outbox_env *envs = NULL;
 	uint8_t (*drafts)[OUTBOX_ID_BYTES] = NULL;
 	struct outbox *ob = NULL;
@@ -46,11 +47,6 @@ cmd_status(const struct cli_args *a)
 	int ex = 0;
 	struct err e;
 
-	if (a->argc != 0) {
-		msg_warn(_("status: unexpected argument '%s': see avslut status "
-		    "--help"), a->argv[0]);
-		return EX_USAGE;
-	}
 	if ((cfg = config_load("avslut", &e)) == NULL) {
 		msg_warn("%s", e.msg);
 		return cli_exit_code(&e);

@@ -60,11 +60,6 @@ cmd_sync(const struct cli_args *a)
 	struct err e;
 
 	memset(&dest, 0, sizeof dest);
-	if (a->argc != 0) {
-		msg_warn(_("sync: unexpected argument '%s': see avslut sync "
-		    "--help"), a->argv[0]);
-		return EX_USAGE;
-	}
 	if ((cfg = config_load("avslut", &e)) == NULL) {
 		msg_warn("%s", e.msg);
 		return cli_exit_code(&e);

@@ -120,11 +120,6 @@ cmd_units(const struct cli_args *a)
 	size_t nt = 0, nh = 0, i;
 	int rc;
 
-	if (a->argc != 0) {
-		msg_warn(_("units: unexpected argument '%s': see avslut-hr units "
-		    "--help"), a->argv[0]);
-		return EX_USAGE;
-	}
 	if ((cfg = config_load("avslut-hr", &e)) == NULL) {
 		msg_warn(_("units: %s"), e.msg);
 		return cli_exit_code(&e);

@@ -205,6 +205,17 @@ try:
             report("%s_help" % name_of(prog, cmd),
                    rc == 0 and "usage:" in out,
                    "exit %d, output %r" % (rc, out[-300:]))
+    # A command that takes no operands refuses one, naming it.
+    for prog, cmd in ((AVSLUT, "status"), (AVSLUT, "sync"),
+                      (AVSLUT, "passwd"), (AVSLUT, "init"),
+                      (AVSLUT, "interview"), (HR, "units"), (HR, "log"),
+                      (HR, "report"), (HR, "audit"), (HR, "releases"),
+                      (HR, "keygen"), (HR, "passwd"), (HR, "purge"),
+                      (HR, "dashboard"), (HR, "demo")):
+        rc, out = run([prog, cmd, "stray-operand"])
+        report("%s_refuses_operand" % name_of(prog, cmd),
+               rc == 64 and "unexpected argument 'stray-operand'" in out,
+               "exit %d, output %r" % (rc, out[-300:]))
     check_help_against_man()
 finally:
     shutil.rmtree(T, ignore_errors=True)
