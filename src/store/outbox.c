@@ -1,6 +1,7 @@
 /* outbox: outbox.db on the interviewer's laptop: encrypted drafts, sealed
  * envelopes waiting for sync, laptop-local metadata. SQLite in WAL mode. */
 #include "store/outbox.h"
+#include "store/outbox_int.h"
 
 #include <sys/stat.h>
 
@@ -41,13 +42,6 @@ _Static_assert(OUTBOX_KEY_BYTES == crypto_aead_xchacha20poly1305_ietf_KEYBYTES,
 #define AD_KEY "avslut draft key 1"
 #define AD_DATA "avslut draft data 1"
 #define AD_MAX (32 + OUTBOX_ID_BYTES)
-
-struct outbox {
-	struct db *d;
-	sqlite3 *db;		/* db_handle(d) */
-	char *path;
-	struct slot *slots;	/* DIR/draftkeys: the wrapped draft keys */
-};
 
 /* Schema migrations: step i takes user_version i to i + 1. Drafts and
  * envelopes are WITHOUT ROWID and keyed by random ids, so the file keeps
@@ -91,46 +85,6 @@ static const struct db_schema outbox_schema = {
 	.damaged_hint = N_("restore it from a backup, or move it away to start "
 	    "a new, empty outbox"),
 };
-
-/* A classed message from the connection's last error (store/db.h). */
-static int
-db_err(struct outbox *ob, struct err *e, const char *what)
-{
-	return db_fail(ob->d, what, e);
-}
-
-static int
-exec(struct outbox *ob, const char *sql, const char *what, struct err *e)
-{
-	return db_exec(ob->d, sql, what, e);
-}
-
-static int
-prepare(struct outbox *ob, const char *sql, sqlite3_stmt **st, struct err *e)
-{
-	return db_prepare(ob->d, st, sql, "cannot prepare a statement", e);
-}
-
-/* Run a one-value query such as "SELECT count(*) FROM envelopes". */
-static int
-query_int(struct outbox *ob, const char *sql, sqlite3_int64 *v, struct err *e)
-{
-	int64_t x;
-
-	if (db_int(ob->d, sql, &x, "cannot read", e) != 0)
-		return -1;
-	*v = x;
-	return 0;
-}
-
-/* Shrink the WAL to nothing, so that no older page version (an earlier
- * draft, a deleted key) stays behind in it. */
-static int
-checkpoint(struct outbox *ob, struct err *e)
-{
-	return db_checkpoint(ob->d, "cannot checkpoint the write-ahead log",
-	    e);
-}
 
 static int keys_sweep(struct outbox *ob, struct err *e);
 
@@ -253,8 +207,8 @@ make_ad(
 	return n + OUTBOX_ID_BYTES;
 }
 
-static void
-id_hex(const uint8_t id[OUTBOX_ID_BYTES], char out[2 * OUTBOX_ID_BYTES + 1])
+void
+ob_id_hex(const uint8_t id[OUTBOX_ID_BYTES], char out[2 * OUTBOX_ID_BYTES + 1])
 {
 	env_id_hex(id, out);
 }
@@ -436,7 +390,7 @@ unwrap_key(const struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
 	size_t adlen = make_ad(ad, AD_KEY, id);
 	unsigned long long klen;
 
-	id_hex(id, hex);
+	ob_id_hex(id, hex);
 	*key = NULL;
 	if (wrapped == NULL || wlen != WRAPPED_BYTES)
 		return err_setc(e, ERR_DATA,
@@ -507,7 +461,7 @@ draft_key(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
 	if (rc == SQLITE_ROW)
 		rc = row_key(ob, master, id, st, 0, key, e);
 	else if (rc == SQLITE_DONE) {
-		id_hex(id, hex);
+		ob_id_hex(id, hex);
 		rc = err_setc(e, ERR_DATA, _("%s: there is no draft %s"),
 		    ob->path, hex);
 	} else
@@ -548,7 +502,7 @@ store_content(struct outbox *ob, const uint8_t *key,
 	if (rc != SQLITE_DONE)
 		rc = db_err(ob, e, "cannot save the draft");
 	else if (sqlite3_changes(ob->db) != 1) {
-		id_hex(id, hex);
+		ob_id_hex(id, hex);
 		rc = err_setc(e, ERR_DATA, _("%s: there is no draft %s"),
 		    ob->path, hex);
 	} else
@@ -660,7 +614,7 @@ outbox_draft_load(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
 
 	*plain = NULL;
 	*len = 0;
-	id_hex(id, hex);
+	ob_id_hex(id, hex);
 	if (prepare(ob,
 		"SELECT slot, wrapped_key, nonce, ciphertext FROM drafts "
 		"WHERE id = ? AND gone = 0",
@@ -745,8 +699,8 @@ outbox_draft_list(struct outbox *ob, uint8_t (**ids)[OUTBOX_ID_BYTES],
 }
 
 /* Inside a transaction: mark a live draft gone (sealed or deleted). */
-static int
-mark_gone(struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES],
+int
+ob_mark_gone(struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES],
     struct err *e)
 {
 	char hex[2 * OUTBOX_ID_BYTES + 1];
@@ -762,7 +716,7 @@ mark_gone(struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES],
 	if (rc != SQLITE_DONE)
 		return db_err(ob, e, "cannot delete the draft");
 	if (sqlite3_changes(ob->db) != 1) {
-		id_hex(id, hex);
+		ob_id_hex(id, hex);
 		return err_setc(e, ERR_DATA, _("%s: there is no draft %s"),
 		    ob->path, hex);
 	}
@@ -771,8 +725,8 @@ mark_gone(struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES],
 
 /* Forget a draft marked gone: overwrite its slot, then delete the row,
  * then truncate the WAL. On failure the sweep at the next start does it. */
-static int
-forget(struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES], struct err *e)
+int
+ob_forget(struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES], struct err *e)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -823,335 +777,15 @@ outbox_draft_delete(
 {
 	if (exec(ob, "BEGIN IMMEDIATE", "cannot start a transaction", e) == -1)
 		return -1;
-	if (mark_gone(ob, id, e) == -1 ||
+	if (ob_mark_gone(ob, id, e) == -1 ||
 	    exec(ob, "COMMIT", "cannot delete the draft", e) == -1) {
 		sqlite3_exec(ob->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
 	crash_point("outbox-delete-after-mark");
-	if (forget(ob, id, e) == -1)
+	if (ob_forget(ob, id, e) == -1)
 		return err_prefix(e, "%s", _("the draft is deleted, but its "
 		    "key is wiped only when avslut next starts"));
 	return 0;
 }
 
-/* --- submit --------------------------------------------------------------- */
-
-static int
-submit_tx(struct outbox *ob, const uint8_t draft_id[OUTBOX_ID_BYTES],
-    const uint8_t env_id[OUTBOX_ID_BYTES], const uint8_t *env, size_t len,
-    struct err *e)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (prepare(ob, "INSERT INTO envelopes (id, blob) VALUES (?, ?)", &st,
-		e) == -1)
-		return -1;
-	sqlite3_bind_blob(st, 1, env_id, OUTBOX_ID_BYTES, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, env, (int)len, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_err(ob, e, "cannot store the sealed interview");
-	return mark_gone(ob, draft_id, e);
-}
-
-int
-outbox_submit(struct outbox *ob, const uint8_t draft_id[OUTBOX_ID_BYTES],
-    const uint8_t env_id[OUTBOX_ID_BYTES], const uint8_t *env, size_t len,
-    struct err *e)
-{
-	if (len == 0 || len > ENV_MAX_BYTES)
-		return err_setc(e, ERR_DATA, _("not a sealed envelope (%zu "
-		    "bytes)"), len);
-	if (exec(ob, "BEGIN IMMEDIATE", "cannot start a transaction", e) == -1)
-		return -1;
-	if (submit_tx(ob, draft_id, env_id, env, len, e) == -1) {
-		/* Full disk: the envelope's pages cannot be written. */
-		sqlite3_exec(ob->db, "ROLLBACK", NULL, NULL, NULL);
-		return -1;
-	}
-	crash_point("outbox-submit-before-commit");
-	if (db_commit(ob->d, "cannot submit (nothing was changed and the "
-	    "draft is kept)", e) != 0)
-		return -1;
-	crash_point("outbox-submit-after-commit");
-	/* Submitted. Should forgetting fail (a reader holds the WAL, the
-	 * slot cannot be written), the sweep at the next start repeats it;
-	 * the submit stands. */
-	forget(ob, draft_id, NULL);
-	return 0;
-}
-
-/* --- envelopes ------------------------------------------------------------ */
-
-int
-outbox_env_list(
-    struct outbox *ob, struct outbox_env **envs, size_t *n, struct err *e)
-{
-	struct outbox_env *v = NULL;
-	size_t cnt = 0;
-	sqlite3_stmt *st;
-	int rc;
-
-	*envs = NULL;
-	*n = 0;
-	if (prepare(ob, "SELECT id, blob, exported FROM envelopes ORDER BY id",
-		&st, e) == -1)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct outbox_env *x;
-		size_t bl = (size_t)sqlite3_column_bytes(st, 1);
-
-		if (sqlite3_column_bytes(st, 0) != OUTBOX_ID_BYTES)
-			continue;
-		v = xreallocarray(v, cnt + 1, sizeof *v);
-		x = &v[cnt++];
-		memcpy(x->id, sqlite3_column_blob(st, 0), OUTBOX_ID_BYTES);
-		x->len = bl;
-		x->blob = xmalloc(bl ? bl : 1);
-		if (bl > 0)
-			memcpy(x->blob, sqlite3_column_blob(st, 1), bl);
-		x->exported = sqlite3_column_int(st, 2) != 0;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		outbox_env_list_free(v, cnt);
-		return db_err(ob, e, "cannot list the sealed interviews");
-	}
-	*envs = v;
-	*n = cnt;
-	return 0;
-}
-
-void
-outbox_env_list_free(struct outbox_env *envs, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(envs[i].blob);
-	free(envs);
-}
-
-int
-outbox_env_count(struct outbox *ob, size_t *n, struct err *e)
-{
-	sqlite3_int64 v = 0;
-
-	*n = 0;
-	if (query_int(ob, "SELECT count(*) FROM envelopes", &v, e) == -1)
-		return -1;
-	*n = (size_t)v;
-	return 0;
-}
-
-int
-outbox_env_ack(struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES],
-    const uint8_t hash[OUTBOX_HASH_BYTES], int *removed, struct err *e)
-{
-	char hex[2 * OUTBOX_ID_BYTES + 1];
-	uint8_t h[ENV_HASH_BYTES];
-	sqlite3_stmt *st;
-	int rc;
-
-	if (removed != NULL)
-		*removed = 0;
-	id_hex(id, hex);
-	if (exec(ob, "BEGIN IMMEDIATE", "cannot start a transaction", e) == -1)
-		return -1;
-	if (prepare(ob, "SELECT blob FROM envelopes WHERE id = ?", &st, e) ==
-	    -1)
-		goto fail;
-	sqlite3_bind_blob(st, 1, id, OUTBOX_ID_BYTES, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_finalize(st);
-		sqlite3_exec(ob->db, "ROLLBACK", NULL, NULL, NULL);
-		return 0; /* acknowledged before */
-	}
-	if (rc != SQLITE_ROW) {
-		db_err(ob, e, "cannot read a sealed interview");
-		sqlite3_finalize(st);
-		goto fail;
-	}
-	env_hash(
-	    h, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
-	sqlite3_finalize(st);
-	if (sodium_memcmp(h, hash, sizeof h) != 0) {
-		err_setc(e, ERR_DATA,
-		    _("%s: the acknowledgement for envelope %s does not "
-		    "match what was sent: it is kept for the next sync"),
-		    ob->path, hex);
-		goto fail;
-	}
-	if (prepare(ob, "DELETE FROM envelopes WHERE id = ?", &st, e) == -1)
-		goto fail;
-	sqlite3_bind_blob(st, 1, id, OUTBOX_ID_BYTES, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_err(ob, e, "cannot remove an acknowledged interview");
-		goto fail;
-	}
-	if (sqlite3_exec(ob->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		db_err(ob, e, "cannot remove an acknowledged interview");
-		goto fail;
-	}
-	if (removed != NULL)
-		*removed = 1;
-	return 0;
-fail:
-	sqlite3_exec(ob->db, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
-}
-
-int
-outbox_env_ack_many(struct outbox *ob, const struct outbox_ack *acks,
-    size_t n, size_t *removed, size_t *refused, struct err *e)
-{
-	char hex[2 * OUTBOX_ID_BYTES + 1];
-	uint8_t h[ENV_HASH_BYTES];
-	sqlite3_stmt *sel = NULL, *del = NULL;
-	size_t i, nrm = 0, nref = 0;
-	int rc;
-
-	*removed = *refused = 0;
-	/* Acknowledged envelopes are sealed to HR: zeroing their freed pages
-	 * protects nothing and doubles the writes of a large sync. Drafts
-	 * keep the full secure_delete: it is switched back below. */
-	if (exec(ob, "PRAGMA secure_delete = FAST", "cannot remove "
-	    "acknowledged interviews", e) == -1)
-		return -1;
-	if (exec(ob, "BEGIN IMMEDIATE", "cannot start a transaction", e) == -1)
-		goto restore;
-	if (prepare(ob, "SELECT blob FROM envelopes WHERE id = ?", &sel, e) ==
-	    -1 || prepare(ob, "DELETE FROM envelopes WHERE id = ?", &del, e) ==
-	    -1)
-		goto fail;
-	for (i = 0; i < n; i++) {
-		sqlite3_bind_blob(sel, 1, acks[i].id, OUTBOX_ID_BYTES,
-		    SQLITE_STATIC);
-		rc = sqlite3_step(sel);
-		if (rc == SQLITE_DONE) {
-			sqlite3_reset(sel);
-			continue; /* acknowledged before */
-		}
-		if (rc != SQLITE_ROW) {
-			db_err(ob, e, "cannot read a sealed interview");
-			goto fail;
-		}
-		env_hash(h, sqlite3_column_blob(sel, 0),
-		    (size_t)sqlite3_column_bytes(sel, 0));
-		sqlite3_reset(sel);
-		if (sodium_memcmp(h, acks[i].hash, sizeof h) != 0) {
-			if (nref++ == 0) {
-				id_hex(acks[i].id, hex);
-				err_setc(e, ERR_DATA, _("%s: the "
-				    "acknowledgement for envelope "
-				    "%s does not match what was sent: it is kept "
-				    "for the next sync"), ob->path, hex);
-			}
-			continue;
-		}
-		sqlite3_bind_blob(del, 1, acks[i].id, OUTBOX_ID_BYTES,
-		    SQLITE_STATIC);
-		rc = sqlite3_step(del);
-		sqlite3_reset(del);
-		if (rc != SQLITE_DONE) {
-			db_err(ob, e, "cannot remove an acknowledged interview");
-			goto fail;
-		}
-		nrm++;
-	}
-	sqlite3_finalize(sel);
-	sqlite3_finalize(del);
-	sel = del = NULL;
-	if (sqlite3_exec(ob->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		db_err(ob, e, "cannot remove an acknowledged interview");
-		goto fail;
-	}
-	*removed = nrm;
-	*refused = nref;
-	return exec(ob, "PRAGMA secure_delete = ON", "cannot remove "
-	    "acknowledged interviews", e);
-fail:
-	sqlite3_finalize(sel);
-	sqlite3_finalize(del);
-	sqlite3_exec(ob->db, "ROLLBACK", NULL, NULL, NULL);
-restore:
-	sqlite3_exec(ob->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL);
-	return -1;
-}
-
-int
-outbox_env_mark_exported(
-    struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES], struct err *e)
-{
-	char hex[2 * OUTBOX_ID_BYTES + 1];
-	sqlite3_stmt *st;
-	int rc;
-
-	if (prepare(ob, "UPDATE envelopes SET exported = 1 WHERE id = ?", &st,
-		e) == -1)
-		return -1;
-	sqlite3_bind_blob(st, 1, id, OUTBOX_ID_BYTES, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_err(ob, e, "cannot mark an envelope as exported");
-	if (sqlite3_changes(ob->db) != 1) {
-		id_hex(id, hex);
-		return err_setc(e, ERR_DATA, _("%s: there is no envelope %s"),
-		    ob->path, hex);
-	}
-	return 0;
-}
-
-/* --- metadata ------------------------------------------------------------- */
-
-int
-outbox_meta_get(struct outbox *ob, const char *key, char **value, struct err *e)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	*value = NULL;
-	if (prepare(ob, "SELECT value FROM meta WHERE key = ?", &st, e) == -1)
-		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const char *v = (const char *)sqlite3_column_text(st, 0);
-
-		*value = xstrdup(v != NULL ? v : "");
-		rc = 0;
-	} else if (rc == SQLITE_DONE)
-		rc = 0;
-	else
-		rc = db_err(ob, e, "cannot read the outbox metadata");
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int
-outbox_meta_set(
-    struct outbox *ob, const char *key, const char *value, struct err *e)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (prepare(ob,
-		"INSERT INTO meta (key, value) VALUES (?, ?) "
-		"ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-		&st, e) == -1)
-		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE
-		 ? 0
-		 : db_err(ob, e, "cannot write the outbox metadata");
-	sqlite3_finalize(st);
-	return rc;
-}
