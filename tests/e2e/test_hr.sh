@@ -199,6 +199,16 @@ printf 'VC-ALBY;2023;40;8;3;1\n' >>"$T/cols-en.csv"
 v=$(sqlite3 "$DB" "SELECT printf('%g %g', retirements, internal_moves) FROM
     turnover WHERE year = 2023")
 check turnover_columns_english "got $v" test "$v" = "1 3"
+# as Swedish Excel saves it: Windows-1252 (\345 is å), CRLF
+{
+	printf 'Enhet;\305r;Medelantal;Slutat;Interna byten;'
+	printf 'Pensionsavg\345ngar\r\nSH-AKUT;2023;50;6;2;1\r\n'
+} >"$T/cols-1252.csv"
+"$HR" turnover import "$T/cols-1252.csv" >"$T/out" 2>&1
+v=$(sqlite3 "$DB" "SELECT printf('%g %g', retirements, internal_moves) FROM
+    turnover WHERE unit = 'SH-AKUT' AND year = 2023")
+check turnover_columns_windows_1252 "got $v $(cat "$T/out")" sh -c \
+    "test '$v' = '1 2' && grep -q 'Windows-1252' '$T/out'"
 printf 'VC-ALBY;2024;40;3;2;2\n' >"$T/cols-bad.csv"
 "$HR" turnover import "$T/cols-bad.csv" >"$T/out" 2>"$T/err"
 rc=$?
