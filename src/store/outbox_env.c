@@ -14,6 +14,9 @@
 #include "util/i18n.h"
 #include "util/xmem.h"
 
+/* Refused envelopes named in one message: 5 ids fit ERR_MAX. */
+#define ACK_NAMED 5
+
 /* --- submit --------------------------------------------------------------- */
 
 static int
@@ -191,12 +194,14 @@ outbox_env_ack_many(struct outbox *ob, const struct outbox_ack *acks,
     size_t n, size_t *removed, size_t *refused, struct err *e)
 {
 	char hex[2 * OUTBOX_ID_BYTES + 1];
+	char named[ACK_NAMED * (2 * OUTBOX_ID_BYTES + 2) + 1];
 	uint8_t h[ENV_HASH_BYTES];
 	sqlite3_stmt *sel = NULL, *del = NULL;
 	size_t i, nrm = 0, nref = 0;
 	int rc;
 
 	*removed = *refused = 0;
+	named[0] = '\0';
 	/* Acknowledged envelopes are sealed to HR: zeroing their freed pages
 	 * protects nothing and doubles the writes of a large sync. Drafts
 	 * keep the full secure_delete: it is switched back below. */
@@ -225,12 +230,11 @@ outbox_env_ack_many(struct outbox *ob, const struct outbox_ack *acks,
 		    (size_t)sqlite3_column_bytes(sel, 0));
 		sqlite3_reset(sel);
 		if (sodium_memcmp(h, acks[i].hash, sizeof h) != 0) {
-			if (nref++ == 0) {
+			if (nref++ < ACK_NAMED) {
 				ob_id_hex(acks[i].id, hex);
-				err_setc(e, ERR_DATA, _("%s: the "
-				    "acknowledgement for envelope "
-				    "%s does not match what was sent: it is kept "
-				    "for the next sync"), ob->path, hex);
+				if (named[0] != '\0')
+					strcat(named, ", ");
+				strcat(named, hex);
 			}
 			continue;
 		}
@@ -253,8 +257,18 @@ outbox_env_ack_many(struct outbox *ob, const struct outbox_ack *acks,
 	}
 	*removed = nrm;
 	*refused = nref;
+	/* Every refused envelope named (up to ACK_NAMED), not the first. */
+	if (nref == 1)
+		err_setc(e, ERR_DATA, _("%s: the acknowledgement for envelope "
+		    "%s does not match what was sent: it is kept for the next "
+		    "sync"), ob->path, named);
+	else if (nref > 1)
+		err_setc(e, ERR_DATA, _("%s: the acknowledgements for %zu "
+		    "envelopes (%s%s) do not match what was sent: they are "
+		    "kept for the next sync"), ob->path, nref, named,
+		    nref > ACK_NAMED ? ", ..." : "");
 	return exec(ob, "PRAGMA secure_delete = ON", "cannot remove "
-	    "acknowledged interviews", e);
+	    "acknowledged interviews", e) == -1 ? -1 : 0;
 fail:
 	sqlite3_finalize(sel);
 	sqlite3_finalize(del);

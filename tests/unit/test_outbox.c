@@ -496,6 +496,60 @@ test_submit(void **state)
 	outbox_close(ob);
 }
 
+/* A receipt that HR answers with other bytes for several envelopes
+ * names every one of them (up to five), not only the first. */
+static void
+test_ack_many_names_all(void **state)
+{
+	struct fx *fx = *state;
+	struct outbox *ob = open_ok(fx);
+	struct outbox_ack acks[7];
+	struct err e;
+	uint8_t d[OUTBOX_ID_BYTES], *blob;
+	char hex[2 * OUTBOX_ID_BYTES + 1];
+	size_t i, rm, ref;
+
+	for (i = 0; i < 7; i++) {
+		assert_int_equal(outbox_draft_new(ob, fx->master, d, &e), 0);
+		make_env(acks[i].id, &blob, 2096);
+		assert_int_equal(outbox_submit(ob, d, acks[i].id, blob, 2096,
+		    &e), 0);
+		env_hash(acks[i].hash, blob, 2096);
+		free(blob);
+	}
+	acks[1].hash[0] ^= 1;
+	acks[4].hash[0] ^= 1;
+	assert_int_equal(outbox_env_ack_many(ob, acks, 7, &rm, &ref, &e), 0);
+	assert_int_equal(rm, 5);
+	assert_int_equal(ref, 2);
+	env_id_hex(acks[1].id, hex);
+	assert_non_null(strstr(e.msg, hex));
+	env_id_hex(acks[4].id, hex);
+	assert_non_null(strstr(e.msg, hex));
+	assert_non_null(strstr(e.msg, "the acknowledgements for 2 envelopes"));
+	assert_int_equal(e.cls, ERR_DATA);
+	/* seven refused: five named, and a sign that there are more */
+	for (i = 0; i < 7; i++) {
+		assert_int_equal(outbox_draft_new(ob, fx->master, d, &e), 0);
+		make_env(acks[i].id, &blob, 2096);
+		assert_int_equal(outbox_submit(ob, d, acks[i].id, blob, 2096,
+		    &e), 0);
+		env_hash(acks[i].hash, blob, 2096);
+		acks[i].hash[0] ^= 1;
+		free(blob);
+	}
+	assert_int_equal(outbox_env_ack_many(ob, acks, 7, &rm, &ref, &e), 0);
+	assert_int_equal(rm, 0);
+	assert_int_equal(ref, 7);
+	env_id_hex(acks[4].id, hex);
+	assert_non_null(strstr(e.msg, hex));
+	env_id_hex(acks[5].id, hex);
+	assert_null(strstr(e.msg, hex));
+	assert_non_null(strstr(e.msg, "for 7 envelopes ("));
+	assert_non_null(strstr(e.msg, ", ...) do not match"));
+	outbox_close(ob);
+}
+
 static void
 test_envelopes(void **state)
 {
@@ -1092,6 +1146,8 @@ main(void)
 		test_flipped_draft, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_submit, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_envelopes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ack_many_names_all, setup,
+		teardown),
 	    cmocka_unit_test_setup_teardown(test_not_avslut, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_read_only, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_full_disk, setup, teardown),
