@@ -298,20 +298,26 @@ cli_usage_lines(FILE *f, const struct cli_cmd *cmd)
 	} while (line != NULL && *++line != '\0');
 }
 
-/* One entry of the option list: "  --name METAVAR" and its help,
- * wrapped under itself. */
+/* One entry of the option list: "  -c, --name METAVAR" (short is 0
+ * when there is no -c) and its help, wrapped under itself. */
 static void
-cli_opt_line(FILE *f, const char *name, const char *metavar,
+cli_opt_line(FILE *f, int short_ch, const char *name, const char *metavar,
     const char *help)
 {
-	char *o = xasprintf("--%s%s%s", name, metavar != NULL ? " " : "",
-	    metavar != NULL ? metavar : "");
-	size_t w = cli_width(o, strlen(o)), col, n;
+	char sh[8] = "    ";
+	char *o;
+	size_t w, col, n;
 
-	fprintf(f, "  %s%*s", o, w < 22 ? (int)(22 - w) : 0, "");
-	col = 2 + (w < 22 ? 22 : w);
+	if (short_ch != 0)
+		snprintf(sh, sizeof sh, "-%c, ", short_ch);
+	o = xasprintf("%s--%s%s%s", sh, name, metavar != NULL ? " " : "",
+	    metavar != NULL ? metavar : "");
+	w = cli_width(o, strlen(o));
+	/* the help from column 29, as GNU programs align it */
+	fprintf(f, "  %s%*s", o, w < 26 ? (int)(26 - w) : 0, "");
+	col = 2 + (w < 26 ? 26 : w);
 	while ((n = cli_next_word(&help)) > 0) {
-		cli_word(f, help, n, &col, 25);
+		cli_word(f, help, n, &col, 29);
 		help += n;
 	}
 	fputc('\n', f);
@@ -323,16 +329,24 @@ cli_usage(FILE *f, const struct cli_cmd *cmd)
 {
 	size_t i;
 
+	const struct cli_opt *o;
+
 	cli_usage_lines(f, cmd);
 	if (cmd->help != NULL)
 		fputs(_(cmd->help), f);
 	fputc('\n', f);
+	for (i = 0; i < CLI_MAXOPT && cmd->opts[i].name != NULL; i++) {
+		o = &cmd->opts[i];
+		cli_opt_line(f, o->shortopt ? o->ch : 0, o->name,
+		    o->metavar != NULL ? _(o->metavar) : NULL,
+		    o->help != NULL ? _(o->help) : "");
+	}
 	for (i = 0; i < CLI_NSHARED; i++)
 		if (cmd->shared & cli_shared[i].flag)
-			cli_opt_line(f, cli_shared[i].name,
+			cli_opt_line(f, 0, cli_shared[i].name,
 			    _(cli_shared[i].metavar), _(cli_shared[i].help));
-	cli_opt_line(f, "help", NULL, _("show this help"));
-	cli_opt_line(f, "version", NULL, _("show the version"));
+	cli_opt_line(f, 'h', "help", NULL, _("show this help"));
+	cli_opt_line(f, 0, "version", NULL, _("show the version"));
 	fprintf(f, _("Exit statuses: see EXIT STATUS in %s(1).\n"),
 	    msg_prog());
 }
@@ -352,8 +366,8 @@ cli_prog_usage(FILE *f, const char *about, const struct cli_cmd *cmds)
 			fprintf(f, "  %-*s %s\n", (int)w, cmds[i].name,
 			    _(cmds[i].summary));
 	fputc('\n', f);
-	cli_opt_line(f, "help", NULL, _("show this help"));
-	cli_opt_line(f, "version", NULL, _("show the version"));
+	cli_opt_line(f, 'h', "help", NULL, _("show this help"));
+	cli_opt_line(f, 0, "version", NULL, _("show the version"));
 	fprintf(f, _("Each command has its own --help. See %s(1).\n"),
 	    msg_prog());
 }

@@ -22,6 +22,7 @@ struct cli_opt {
 	int ch;			/* the key for cli_arg(), a letter */
 	const char *metavar;	/* N_("FILE"): takes a value; NULL: a flag */
 	int shortopt;		/* -ch works too */
+	const char *help;	/* N_(): one line of --help, wrapped */
 };
 
 struct cli_args;
@@ -36,7 +37,7 @@ struct cli_cmd {
 	 * leading verb ("add", "import") comes before the shared options */
 	const char *synopsis;
 	const char *summary;	/* N_(): one line for the program's --help */
-	const char *help;	/* N_(): what it does, then its own options */
+	const char *help;	/* N_(): what it does (its options: opts) */
 	unsigned shared;	/* CLI_DB | CLI_KEY | CLI_PASS | CLI_LANG */
 	/* CLI_ARGS: the command checks its operands (verbs, files); else
 	 * none is taken and cli_cmd_run refuses one */

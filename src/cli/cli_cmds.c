@@ -16,14 +16,12 @@ static const struct cli_cmd cli_avslut[] = {
 	      "line:\n"
 	      "  FILE: ID version N, Q questions, languages L, hash H\n"
 	      "(H: the first 16 hex digits of its BLAKE2b-256 form hash);\n"
-	      "otherwise print every problem as FILE:LINE:COL: message.\n"
-	      "\n"
-	      "  --canonical  print the canonical serialisation the hash "
-	      "covers\n"
-	      "               instead (see avslut-form(5))\n"),
+	      "otherwise print every problem as FILE:LINE:COL: message.\n"),
 	  .shared = 0,
 	  .operands = CLI_ARGS,
-	  .opts = { { "canonical", 'c', NULL, 0 } } },
+	  .opts = { { "canonical", 'c', NULL, 0,
+		  N_("print the canonical serialisation the hash covers instead "
+		      "(see avslut-form(5))") } } },
 	{ .name = "print", .run = cmd_print,
 	  .synopsis = N_("[--lang L] [--format html|md|codebook] [--out FILE] "
 	      "FORM.yaml"),
@@ -38,49 +36,40 @@ static const struct cli_cmd cli_avslut[] = {
 	      "Or\n"
 	      "its codebook: question and category ids as the CSV report "
 	      "uses\n"
-	      "them, with their texts.\n"
-	      "\n"
-	      "  --format F  html (the default; prints on A4), md or "
-	      "codebook\n"
-	      "              (CSV: ';', UTF-8)\n"
-	      "  --lang L    the form language to print (default: its "
-	      "first)\n"
-	      "  --out FILE  write FILE instead of standard output\n"),
+	      "them, with their texts.\n"),
 	  .shared = 0,
 	  .operands = CLI_ARGS,
-	  .opts = { { "format", 'f', "F", 0 },
-	      { "lang", 'l', "L", 0 },
-	      { "out", 'o', "FILE", 0 } } },
+	  .opts = { { "format", 'f', N_("F"), 0,
+		  N_("html (the default; prints on A4), md or codebook (CSV: ';', "
+		      "UTF-8)") },
+	      { "lang", 'l', N_("L"), 0,
+		  N_("the form language to print (default: its first)") },
+	      { "out", 'o', N_("FILE"), 0,
+		  N_("write FILE instead of standard output") } } },
 	{ .name = "init", .run = cmd_init,
 	  .synopsis = N_("--hr-key FILE [--fingerprint FPR] [--kdf default|test]"),
 	  .summary = N_("set up the interviewer profile"),
 	  .help = N_("Set up this laptop's interviewer profile: pin HR's public "
 	      "key, make a signing\n"
-	      "key for HR to register, protect both with a passphrase.\n"
-	      "\n"
-	      "  --hr-key FILE           hr.pub as HR gave it to you\n"
-	      "  --fingerprint FPR       the fingerprint HR told you; "
-	      "refuse if it differs\n"
-	      "  --kdf test              weak, fast key derivation for "
-	      "tests only\n"),
+	      "key for HR to register, protect both with a passphrase.\n"),
 	  .shared = CLI_PASS,
-	  .opts = { { "hr-key", 'H', "FILE", 0 },
-	      { "fingerprint", 'f', "FPR", 0 },
-	      { "kdf", 'k', "default|test", 0 } } },
+	  .opts = { { "hr-key", 'H', N_("FILE"), 0,
+		  N_("hr.pub as HR gave it to you") },
+	      { "fingerprint", 'f', N_("FPR"), 0,
+		  N_("the fingerprint HR told you; refuse if it differs") },
+	      { "kdf", 'k', "default|test", 0,
+		  N_("weak, fast key derivation for tests only") } } },
 	{ .name = "passwd", .run = cmd_passwd,
 	  .synopsis = N_("[--passphrase-file FILE] [--kdf default|test]"),
 	  .summary = N_("change the profile passphrase"),
 	  .help = N_("Change the passphrase of the interviewer profile. Drafts "
 	      "and the signing key\n"
-	      "stay as they are.\n"
-	      "\n"
-	      "  --passphrase-file FILE  the old passphrase on line 1, the "
-	      "new one on line 2\n"
-	      "  --kdf default|test      change the key derivation limits "
-	      "(default: keep them)\n"),
+	      "stay as they are.\n"),
 	  .shared = 0,
-	  .opts = { { "passphrase-file", 'p', "FILE", 0 },
-	      { "kdf", 'k', "default|test", 0 } } },
+	  .opts = { { "passphrase-file", 'p', N_("FILE"), 0,
+		  N_("the old passphrase on line 1, the new one on line 2") },
+	      { "kdf", 'k', "default|test", 0,
+		  N_("change the key derivation limits (default: keep them)") } } },
 	{ .name = "sync", .run = cmd_sync,
 	  .synopsis = N_("[--to DEST] [--now]"),
 	  .summary = N_("send sealed interviews to HR"),
@@ -88,17 +77,16 @@ static const struct cli_cmd cli_avslut[] = {
 	      "those\n"
 	      "HR's receipt confirms are removed, the rest stay.\n"
 	      "\n"
-	      "  -t, --to DEST              where to (default: sync.to in "
-	      "the config):\n"
-	      "       /path/to/central.db   central.db on a local disk\n"
-	      "       dir:/path/to/folder   a drop folder (a mounted "
-	      "share)\n"
-	      "       ssh://[user@]host[:port]/path/to/central.db\n"
-	      "  -n, --now                  send even if fewer than "
-	      "sync.min_waiting wait\n"),
+	      "DEST is /path/to/central.db (central.db on a local disk),\n"
+	      "dir:/path/to/folder (a drop folder, a mounted share) or\n"
+	      "ssh://[user@]host[:port]/path/to/central.db; default: "
+	      "sync.to in\n"
+	      "the config.\n"),
 	  .shared = CLI_PASS,
-	  .opts = { { "to", 't', "DEST", 1 },
-	      { "now", 'n', NULL, 1 } } },
+	  .opts = { { "to", 't', N_("DEST"), 1,
+		  N_("where to send them (see DEST above)") },
+	      { "now", 'n', NULL, 1,
+		  N_("send even if fewer than sync.min_waiting wait") } } },
 	{ .name = "export", .run = cmd_export,
 	  .synopsis = N_("[--now] BUNDLE"),
 	  .summary = N_("write sealed interviews to a bundle file"),
@@ -108,13 +96,11 @@ static const struct cli_cmd cli_avslut[] = {
 	      "ingest\n"
 	      "(avslut-hr ingest BUNDLE). They stay here, marked "
 	      "exported,\n"
-	      "until you read HR's receipt with avslut receipt.\n"
-	      "\n"
-	      "  -n, --now                  export even if fewer than "
-	      "sync.min_waiting wait\n"),
+	      "until you read HR's receipt with avslut receipt.\n"),
 	  .shared = CLI_PASS,
 	  .operands = CLI_ARGS,
-	  .opts = { { "now", 'n', NULL, 1 } } },
+	  .opts = { { "now", 'n', NULL, 1,
+		  N_("export even if fewer than sync.min_waiting wait") } } },
 	{ .name = "receipt", .run = cmd_receipt,
 	  .synopsis = N_("FILE"),
 	  .summary = N_("read HR's receipt for an export"),
@@ -136,13 +122,12 @@ static const struct cli_cmd cli_avslut[] = {
 	{ .name = "interview", .run = cmd_interview,
 	  .synopsis = N_("[--unit CODE] [--form ID]"),
 	  .summary = N_("start a new interview at once"),
-	  .help = N_("Start a new interview at once.\n"
-	      "\n"
-	      "  --unit CODE            the unit (from the config)\n"
-	      "  --form ID              the form, if there are several\n"),
+	  .help = N_("Start a new interview at once.\n"),
 	  .shared = CLI_LANG | CLI_PASS,
-	  .opts = { { "unit", 'u', "CODE", 0 },
-	      { "form", 'f', "ID", 0 } } },
+	  .opts = { { "unit", 'u', N_("CODE"), 0,
+		  N_("the unit (from the config)") },
+	      { "form", 'f', N_("ID"), 0,
+		  N_("the form, if there are several") } } },
 	{ .name = NULL },
 };
 
@@ -153,28 +138,22 @@ static const struct cli_cmd cli_hr[] = {
 	  .help = N_("Create the HR key pair: DIR/hr.pub for the interviewers and "
 	      "DIR/hr.key,\n"
 	      "the secret key wrapped under a passphrase. Existing keys "
-	      "are never overwritten.\n"
-	      "\n"
-	      "  --out DIR               where to write (default: the "
-	      "avslut-hr data directory)\n"
-	      "  --kdf test              weak, fast key derivation for "
-	      "tests only\n"),
+	      "are never overwritten.\n"),
 	  .shared = CLI_PASS,
-	  .opts = { { "out", 'o', "DIR", 0 },
-	      { "kdf", 'k', "default|test", 0 } } },
+	  .opts = { { "out", 'o', N_("DIR"), 0,
+		  N_("where to write (default: the avslut-hr data directory)") },
+	      { "kdf", 'k', "default|test", 0,
+		  N_("weak, fast key derivation for tests only") } } },
 	{ .name = "passwd", .run = cmd_hr_passwd,
 	  .synopsis = N_("[--passphrase-file FILE] [--kdf default|test]"),
 	  .summary = N_("change the HR key passphrase"),
 	  .help = N_("Change the passphrase of the HR secret key; the key itself "
-	      "stays the same.\n"
-	      "\n"
-	      "  --passphrase-file FILE  the old passphrase on line 1, the "
-	      "new one on line 2\n"
-	      "  --kdf default|test      change the key derivation limits "
-	      "(default: keep them)\n"),
+	      "stays the same.\n"),
 	  .shared = CLI_DB | CLI_KEY,
-	  .opts = { { "passphrase-file", 'p', "FILE", 0 },
-	      { "kdf", 'k', "default|test", 0 } } },
+	  .opts = { { "passphrase-file", 'p', N_("FILE"), 0,
+		  N_("the old passphrase on line 1, the new one on line 2") },
+	      { "kdf", 'k', "default|test", 0,
+		  N_("change the key derivation limits (default: keep them)") } } },
 	{ .name = "forms", .run = cmd_forms,
 	  .synopsis = N_("add FORM.yaml\n"
 	      "list"),
@@ -201,17 +180,15 @@ static const struct cli_cmd cli_hr[] = {
 	      "input, as the ssh transport sends it), or beside each "
 	      "bundle of\n"
 	      "a drop folder DIR not yet answered, whose bundle is then "
-	      "removed.\n"
-	      "\n"
-	      "  --receipt FILE  write the receipt to FILE instead of "
-	      "standard\n"
-	      "                  output (FILE and - only)\n"
-	      "  -v, --verbose   also say which bundles of a folder were\n"
-	      "                  skipped because a laptop removed them\n"),
+	      "removed.\n"),
 	  .shared = CLI_DB,
 	  .operands = CLI_ARGS,
-	  .opts = { { "receipt", 'r', "FILE", 0 },
-	      { "verbose", 'v', NULL, 1 } } },
+	  .opts = { { "receipt", 'r', N_("FILE"), 0,
+		  N_("write the receipt to FILE instead of standard output (FILE "
+		      "and - only)") },
+	      { "verbose", 'v', NULL, 1,
+		  N_("also say which bundles of a folder were skipped because a "
+		      "laptop removed them") } } },
 	{ .name = "interviewers", .run = cmd_interviewers,
 	  .synopsis = N_("add [--label TEXT] FILE.pub\n"
 	      "list\n"
@@ -225,13 +202,11 @@ static const struct cli_cmd cli_hr[] = {
 	      "refuse\n"
 	      "the key's bundles from now on (its envelopes already "
 	      "stored\n"
-	      "stay); a revoked key cannot be registered again.\n"
-	      "\n"
-	      "  --label TEXT  a note to tell keys apart (at most 200 "
-	      "bytes)\n"),
+	      "stay); a revoked key cannot be registered again.\n"),
 	  .shared = CLI_DB,
 	  .operands = CLI_ARGS,
-	  .opts = { { "label", 'l', "TEXT", 0 } } },
+	  .opts = { { "label", 'l', N_("TEXT"), 0,
+		  N_("a note to tell keys apart (at most 200 bytes)") } } },
 	{ .name = "turnover", .run = cmd_import,
 	  .synopsis = N_("import FILE.csv"),
 	  .summary = N_("import staff turnover (import FILE.csv)"),
@@ -305,31 +280,25 @@ static const struct cli_cmd cli_hr[] = {
 	      "store is\n"
 	      "compacted (VACUUM) and the purge is written to the access "
 	      "log.\n"
-	      "The releases of those years are deleted with them.\n"
-	      "\n"
-	      "  --before YEAR           delete interviews of years before "
-	      "this\n"
-	      "  --dry-run               count only, delete nothing\n"
-	      "  --yes                   do not ask before deleting "
-	      "(needed\n"
-	      "                          when standard input is no "
-	      "terminal)\n"),
+	      "The releases of those years are deleted with them.\n"),
 	  .shared = CLI_DB | CLI_KEY | CLI_PASS,
-	  .opts = { { "before", 'b', "YEAR", 0 },
-	      { "dry-run", 'n', NULL, 0 },
-	      { "yes", 'y', NULL, 0 } } },
+	  .opts = { { "before", 'b', N_("YEAR"), 0,
+		  N_("delete interviews of years before this") },
+	      { "dry-run", 'n', NULL, 0,
+		  N_("count only, delete nothing") },
+	      { "yes", 'y', NULL, 0,
+		  N_("do not ask before deleting (needed when standard input is "
+		      "no terminal)") } } },
 	{ .name = "dashboard", .run = cmd_dashboard,
 	  .synopsis = N_("[--year YEAR]"),
 	  .summary = N_("the per-unit dashboard (a terminal screen)"),
 	  .help = N_("Open the per-unit dashboard: every interview is opened in "
 	      "memory with the\n"
 	      "HR key and every figure passes the publish gate.\n"
-	      "Keys: F1 in the dashboard.\n"
-	      "\n"
-	      "  --year Y               the year to open on (default: the "
-	      "newest closed one)\n"),
+	      "Keys: F1 in the dashboard.\n"),
 	  .shared = CLI_LANG | CLI_DB | CLI_KEY | CLI_PASS,
-	  .opts = { { "year", 'y', "YEAR", 0 } } },
+	  .opts = { { "year", 'y', N_("YEAR"), 0,
+		  N_("the year to open on (default: the newest closed one)") } } },
 	{ .name = "report", .run = cmd_report,
 	  .synopsis = N_("[--year YEAR] [--format md|csv|html|codebook] [--out FILE]"),
 	  .summary = N_("write the yearly report (md, csv, html)"),
@@ -346,22 +315,16 @@ static const struct cli_cmd cli_hr[] = {
 	      "Before anything is written the disclosure audit checks "
 	      "every\n"
 	      "hidden figure against all the tables (see avslut-hr "
-	      "audit).\n"
-	      "\n"
-	      "  --year YEAR      the year (default: the newest closed "
-	      "year)\n"
-	      "  --format FMT     md (default), csv (UTF-8 with BOM, ';',\n"
-	      "                   decimal comma), html (one "
-	      "self-contained\n"
-	      "                   file) or codebook (CSV: each question "
-	      "and\n"
-	      "                   category id with its text)\n"
-	      "  --out FILE       write FILE (mode 0600) instead of "
-	      "stdout\n"),
+	      "audit).\n"),
 	  .shared = CLI_LANG | CLI_DB | CLI_KEY | CLI_PASS,
-	  .opts = { { "year", 'y', "YEAR", 0 },
-	      { "format", 'f', "FMT", 0 },
-	      { "out", 'o', "FILE", 0 } } },
+	  .opts = { { "year", 'y', N_("YEAR"), 0,
+		  N_("the year (default: the newest closed year)") },
+	      { "format", 'f', N_("FMT"), 0,
+		  N_("md (default), csv (UTF-8 with BOM, ';', decimal comma), "
+		      "html (one self-contained file) or codebook (CSV: each "
+		      "question and category id with its text)") },
+	      { "out", 'o', N_("FILE"), 0,
+		  N_("write FILE (mode 0600) instead of stdout") } } },
 	{ .name = "audit", .run = cmd_audit,
 	  .synopsis = N_("[--year YEAR]"),
 	  .summary = N_("the disclosure audit of what reports show"),
@@ -378,13 +341,10 @@ static const struct cli_cmd cli_hr[] = {
 	      "unit-years with more interviews than leavers. Never prints "
 	      "a\n"
 	      "hidden value. Reports and the dashboard run the same "
-	      "audit.\n"
-	      "\n"
-	      "  --year YEAR      audit that year's table only (default: "
-	      "every\n"
-	      "                   year)\n"),
+	      "audit.\n"),
 	  .shared = CLI_DB | CLI_KEY | CLI_PASS,
-	  .opts = { { "year", 'y', "YEAR", 0 } } },
+	  .opts = { { "year", 'y', N_("YEAR"), 0,
+		  N_("audit that year's table only (default: every year)") } } },
 	{ .name = "demo", .run = cmd_demo,
 	  .synopsis = N_("[--dir DIR] [--no-dashboard]"),
 	  .summary = N_("a throwaway sample region (EXEMPELDATA) and its dashboard"),
@@ -392,16 +352,13 @@ static const struct cli_cmd cli_hr[] = {
 	      "years of made-up\n"
 	      "interviews, turnover and staff-survey HME, a demo HR key; "
 	      "then open the\n"
-	      "dashboard on it.\n"
-	      "\n"
-	      "  --dir DIR       build it in DIR (new or empty; default: a "
-	      "new directory\n"
-	      "                  under $TMPDIR or /tmp)\n"
-	      "  --no-dashboard  build it and say how to open it, nothing "
-	      "more\n"),
+	      "dashboard on it.\n"),
 	  .shared = CLI_LANG,
-	  .opts = { { "dir", 'd', "DIR", 0 },
-	      { "no-dashboard", 'n', NULL, 0 } } },
+	  .opts = { { "dir", 'd', N_("DIR"), 0,
+		  N_("build it in DIR (new or empty; default: a new directory "
+		      "under $TMPDIR or /tmp)") },
+	      { "no-dashboard", 'n', NULL, 0,
+		  N_("build it and say how to open it, nothing more") } } },
 	{ .name = "releases", .run = cmd_releases,
 	  .summary = N_("list the frozen releases of closed years"),
 	  .help = N_("List the releases: the first view of a closed year "
