@@ -147,6 +147,9 @@ struct profile;
 char *cli_hr_key_path(const char *opt);
 int cli_hr_unlock(const char *keyopt, const char *passfile,
     struct key_hr **k);
+/* paths_data_dir("avslut") if it holds a profile (caller frees), else
+ * NULL after saying how to make one (exit 66). */
+char *cli_profile_dir(void);
 /* Unlock the profile in paths_data_dir("avslut"); profile_free it. */
 int cli_profile_unlock(const char *passfile, struct profile **p);
 /* A passphrase (pass_free it) or NULL after a message. cli_new_pass asks

@@ -153,21 +153,30 @@ cli_hr_unlock(const char *keyopt, const char *passfile, struct key_hr **k)
 	return rc == 0 ? 0 : cli_exit_code(&e);
 }
 
+char *
+cli_profile_dir(void)
+{
+	char *dir = paths_data_dir("avslut");
+
+	if (profile_exists(dir))
+		return dir;
+	msg_warn(_("no interviewer profile in %s: set one up with avslut "
+	    "init --hr-key hr.pub"), dir);
+	free(dir);
+	return NULL;
+}
+
 int
 cli_profile_unlock(const char *passfile, struct profile **p)
 {
-	char *dir = paths_data_dir("avslut"), *pass;
+	char *dir, *pass;
 	struct err e;
 	int rc;
 
 	*p = NULL;
 	err_clear(&e);
-	if (!profile_exists(dir)) {
-		msg_warn(_("no interviewer profile in %s: set one up with "
-		    "avslut init --hr-key hr.pub"), dir);
-		free(dir);
+	if ((dir = cli_profile_dir()) == NULL)
 		return EX_NOINPUT;
-	}
 	if ((pass = cli_pass(_("Passphrase: "), passfile, 0)) == NULL) {
 		free(dir);
 		return EX_NOINPUT;

@@ -24,14 +24,9 @@ cmd_passwd(const struct cli_args *a)
 
 	if ((setkdf = cli_kdf(a, 'k', &kdf)) == -1)
 		return EX_USAGE;
-	dir = paths_data_dir("avslut");
 	err_clear(&e);
-	if (!profile_exists(dir)) {
-		msg_warn(_("no interviewer profile in %s: set one up with "
-		    "avslut init --hr-key hr.pub"), dir);
-		free(dir);
+	if ((dir = cli_profile_dir()) == NULL)
 		return EX_NOINPUT;
-	}
 	if (setkdf && kdf == KEY_KDF_TEST)
 		cli_kdf_warn("the profile");
 	if ((old = cli_pass(_("Current passphrase: "), passfile, 0)) == NULL) {
