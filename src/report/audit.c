@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include <glpk.h>
+#include <sodium.h>
 
 #include "util/xmem.h"
 
@@ -78,7 +79,7 @@ struct audit {
 	size_t nqs;
 	int nbatch;
 	size_t max_list;
-	int no_list, no_certificates;
+	int no_list, no_certificates, no_cache;
 };
 
 /* An atom: unit code, batch; the table that brought its records. */
@@ -161,6 +162,7 @@ audit_new(const struct audit_params *p)
 	    AUDIT_DEFAULT_LIST;
 	au->no_list = p != NULL && p->no_list;
 	au->no_certificates = p != NULL && p->no_certificates;
+	au->no_cache = p != NULL && p->no_cache;
 	return au;
 }
 
@@ -1985,6 +1987,138 @@ au_decide(struct au_lp *L, struct audit_result *res, struct err *e)
 	return rc;
 }
 
+/* ---- verdicts kept ---------------------------------------------------
+ *
+ * A question group's verdict for a year depends on nothing but what is
+ * hashed here: for every table of the year its batch, base and sensitive
+ * t; its rows (kind, code, area, implausible); and, for every question of
+ * the group (its key, sensitive answers and show_if terms), every figure
+ * as published (reason, states, counts) and every group size. A clean
+ * verdict (nothing pinned or determined) of a view's audit (no list) is
+ * kept in this process under that digest, so the same tables (a frozen
+ * release shown again, a dashboard opened again) are not audited twice.
+ * A finding is never kept: it is found again. */
+#define AU_CACHE 4096
+
+struct au_kept {
+	unsigned char d[32];
+	size_t suppressed, certified;
+};
+
+static struct au_kept au_kept[AU_CACHE];
+static size_t au_nkept, au_nextkept;
+
+static void
+au_h(crypto_generichash_state *h, const void *p, size_t n)
+{
+	crypto_generichash_update(h, p, n);
+}
+
+static void
+au_hs(crypto_generichash_state *h, const char *s)
+{
+	uint32_t n = s != NULL ? (uint32_t)strlen(s) + 1 : 0;
+
+	au_h(h, &n, sizeof(n));
+	if (s != NULL)
+		au_h(h, s, n);
+}
+
+static void
+au_digest(const struct audit *au, unsigned y, const size_t *gq, size_t ngq,
+    unsigned char out[32])
+{
+	crypto_generichash_state h;
+	size_t tab, r, i, c;
+	uint64_t w;
+
+	crypto_generichash_init(&h, (const unsigned char *)"avslut audit 1",
+	    14, 32);
+	au_h(&h, &y, sizeof(y));
+	au_h(&h, &au->no_certificates, sizeof(au->no_certificates));
+	for (i = 0; i < ngq; i++) {
+		const struct au_q *q = &au->qs[gq[i]];
+		size_t tm;
+
+		au_hs(&h, q->key);
+		au_h(&h, &q->sens, sizeof(q->sens));
+		for (tm = 0; tm < q->nterm; tm++) {
+			au_hs(&h, au->qs[q->term_q[tm]].key);
+			w = q->term_c[tm];
+			au_h(&h, &w, sizeof(w));
+		}
+	}
+	for (tab = 0; tab < au->ntabs; tab++) {
+		const struct au_tab *tb = &au->tabs[tab];
+		const struct gate_table *t = tb->t;
+
+		if (t->year != y)
+			continue;
+		au_h(&h, &tab, sizeof(tab));
+		au_h(&h, &tb->batch, sizeof(tb->batch));
+		au_h(&h, &tb->base, sizeof(tb->base));
+		au_h(&h, &t->sens_t, sizeof(t->sens_t));
+		au_hs(&h, tb->label);
+		for (r = 0; r < t->nrows; r++) {
+			const struct gate_row *w0 = &t->rows[r];
+
+			au_h(&h, &w0->kind, sizeof(w0->kind));
+			au_hs(&h, w0->code);
+			au_hs(&h, w0->area);
+			au_h(&h, &w0->area_ix, sizeof(w0->area_ix));
+			au_h(&h, &w0->implausible, sizeof(w0->implausible));
+		}
+		for (i = 0; i < ngq; i++) {
+			size_t col = au_col(tb, gq[i]);
+
+			w = col;
+			au_h(&h, &w, sizeof(w));
+			for (r = 0; col != AGG_NONE && r < t->nrows; r++) {
+				const struct gate_fig *f = gate_fig(t, r, col);
+				uint32_t s[5];
+
+				s[0] = (uint32_t)f->reason;
+				s[1] = f->answered;
+				s[2] = f->declined;
+				s[3] = f->skipped;
+				s[4] = f->notshown;
+				au_h(&h, s, sizeof(s));
+				au_h(&h, &t->asked[r * t->ncols + col],
+				    sizeof(*t->asked));
+				for (c = 0; f->counts != NULL &&
+				    c < au->qs[gq[i]].aq->ncat; c++)
+					au_h(&h, &f->counts[c],
+					    sizeof(*f->counts));
+			}
+		}
+	}
+	crypto_generichash_final(&h, out, 32);
+}
+
+static const struct au_kept *
+au_kept_find(const unsigned char d[32])
+{
+	size_t i;
+
+	for (i = 0; i < au_nkept; i++)
+		if (memcmp(au_kept[i].d, d, 32) == 0)
+			return &au_kept[i];
+	return NULL;
+}
+
+static void
+au_keep(const unsigned char d[32], size_t suppressed, size_t certified)
+{
+	struct au_kept *k = &au_kept[au_nextkept];
+
+	memcpy(k->d, d, 32);
+	k->suppressed = suppressed;
+	k->certified = certified;
+	au_nextkept = (au_nextkept + 1) % AU_CACHE;
+	if (au_nkept < AU_CACHE)
+		au_nkept++;
+}
+
 /* Build and solve the LP of year y and question group g. */
 static int
 au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
@@ -1992,7 +2126,8 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
 {
 	struct au_lp L;
 	size_t tab, r, i, j, c, q, na, *atoms = NULL, *units = NULL, maxa = 0;
-	size_t lps0;
+	size_t lps0, sup0, cert0, bad0;
+	unsigned char digest[32];
 	int rc = 0, any = 0;
 
 	memset(&L, 0, sizeof(L));
@@ -2027,6 +2162,22 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
 		free(L.gq);
 		return 0;
 	}
+	if (au->no_list && !au->no_cache) {
+		const struct au_kept *k;
+
+		au_digest(au, y, L.gq, L.ngq, digest);
+		if ((k = au_kept_find(digest)) != NULL) {
+			res->suppressed += k->suppressed;
+			res->certified += k->certified;
+			res->groups++;
+			res->groups_kept++;
+			free(L.gq);
+			return 0;
+		}
+	}
+	sup0 = res->suppressed;
+	cert0 = res->certified;
+	bad0 = res->nbad;
 	L.lp = glp_create_prob();
 	L.rng = 0x9e3779b97f4a7c15ull ^ ((uint64_t)y * 1000003u + g);
 	/* the atoms: every unit of every table of the year */
@@ -2240,6 +2391,8 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
 	rc = au_decide(&L, res, e);
 	res->groups++;
 	res->groups_lp += res->lps > lps0;
+	if (rc == 0 && au->no_list && !au->no_cache && res->nbad == bad0)
+		au_keep(digest, res->suppressed - sup0, res->certified - cert0);
 	au_truth_free(&L);
 	free(L.sig);
 	for (i = 0; i < L.ntargets; i++) {

@@ -61,6 +61,9 @@ struct audit_result {
 				 * feasible: never pinned above zero) */
 	size_t groups, groups_lp;	/* question groups x years audited;
 					 * of them needing an LP */
+	size_t groups_kept;		/* of them a clean verdict kept from
+					 * an earlier audit of the same
+					 * tables in this process */
 	size_t pinned;		/* suppressed cells pinned */
 	size_t determined;	/* groups with a determined sensitive answer */
 	size_t implausible;	/* unit-years flagged */
@@ -77,6 +80,8 @@ struct audit_params {
 	int no_list;		/* no list of the narrowest cells (its exact
 				 * intervals cost LPs); every view's audit */
 	int no_certificates;	/* every cell by LP (tests compare) */
+	int no_cache;		/* no verdict kept from an earlier audit in
+				 * this process (kept only with no_list) */
 };
 
 struct audit *audit_new(const struct audit_params *p);

@@ -626,6 +626,7 @@ test_certificates(void **state)
 
 			memset(&ap, 0, sizeof(ap));
 			ap.no_list = 1;
+			ap.no_cache = 1;
 			ap.no_certificates = mode;
 			au = audit_new(&ap);
 			assert_int_equal(audit_add(au, t, label[0], base[0],
@@ -673,6 +674,93 @@ test_certificates(void **state)
 	audit_form_free(f);
 }
 
+/* Verdicts kept: the same tables audited again (a view's audit, no
+ * list) take every clean verdict from the first, with no LP; a changed
+ * published figure is audited again; a finding is never kept. */
+static void
+test_kept(void **state)
+{
+	struct form *f = audit_form();
+	const struct form *forms[1] = {f};
+	struct agg *a = agg_new(forms, 1, units, NU, NULL);
+	struct gate_params p;
+	struct gate_table *t;
+	struct audit_result r[3];
+	struct audit_params ap;
+	struct err e = { .msg = "" };
+	const uint32_t size[NU] = {6, 1, 9, 9};
+	struct gate_table *h;
+	int i, u, v[NQ], k;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	p.k = 5;
+	p.text_k = 8;
+	p.now_year = 2026;
+	p.now_month = 6;
+	p.grace_months = 2;
+	p.sensitive_t = 1;
+	for (u = 0; u < NU; u++)
+		for (i = 0; i < (u == 1 ? 2 : 7); i++) {
+			v[Q_WHY] = 1 + (i + u) % 3;
+			v[Q_OPEN] = i % 2;
+			v[Q_FOLLOW] = v[Q_OPEN] ? (i / 2) % 2 : NS;
+			v[Q_HAR] = (i + u) % 4 != 0;
+			assert_int_equal(fx_add(a, f, units[u].code, 2024, v,
+			    NULL), 0);
+		}
+	assert_int_equal(gate_publish(&t, a, 2024, &p, NULL), 0);
+	memset(&ap, 0, sizeof(ap));
+	ap.no_list = 1;
+	for (k = 0; k < 2; k++) {
+		struct audit *au = audit_new(&ap);
+
+		assert_int_equal(audit_add(au, t, "2024", NULL, &e), 0);
+		assert_int_equal(audit_run(au, &r[k], &e), 0);
+		audit_free(au);
+	}
+	assert_true(r[0].groups > 0);
+	assert_int_equal(r[0].groups_kept, 0);
+	assert_int_equal(r[1].groups_kept, r[0].groups);
+	assert_int_equal(r[1].lps, 0);
+	assert_int_equal(r[1].suppressed, r[0].suppressed);
+	/* a published figure changes: its group is audited again */
+	for (i = 0; i < (int)(t->nrows * t->ncols); i++)
+		if (t->figs[i].reason == GATE_SHOWN && t->figs[i].answered > 0)
+			break;
+	assert_true(i < (int)(t->nrows * t->ncols));
+	t->figs[i].notshown++;
+	{
+		struct audit *au = audit_new(&ap);
+
+		assert_int_equal(audit_add(au, t, "2024", NULL, &e), 0);
+		(void)audit_run(au, &r[2], &e);
+		audit_free(au);
+	}
+	assert_true(r[2].groups_kept < r[0].groups);
+	t->figs[i].notshown--;
+	for (k = 0; k < 3; k++)
+		audit_result_free(&r[k]);
+	gate_table_free(t);
+	/* a finding (test_multi_pool's pinned B) is found every time */
+	h = tb_new(a, 2025, size);
+	tb_show(h, R_C, Q_WHY, 9, 0, 4, 5);
+	tb_reason(h, R_B, Q_WHY, GATE_FEW);
+	tb_show(h, R_PN, Q_WHY, 7, 0, 7, 3);
+	for (k = 0; k < 2; k++) {
+		struct audit *au = audit_new(&ap);
+
+		assert_int_equal(audit_add(au, h, "2025", NULL, &e), 0);
+		assert_int_equal(audit_run(au, &r[k], &e), 0);
+		assert_int_equal(r[k].pinned, 1);
+		audit_free(au);
+		audit_result_free(&r[k]);
+	}
+	tb_free(h);
+	agg_free(a);
+	audit_form_free(f);
+}
+
 int
 main(void)
 {
@@ -684,6 +772,7 @@ main(void)
 		cmocka_unit_test(test_sensitive),
 		cmocka_unit_test(test_gate_passes),
 		cmocka_unit_test(test_certificates),
+		cmocka_unit_test(test_kept),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
