@@ -36,6 +36,7 @@
 #include <glpk.h>
 #include <sodium.h>
 
+#include "util/i18n.h"
 #include "util/xmem.h"
 
 #define AU_STATES 4		/* not shown, skipped, declined, answered */
@@ -387,8 +388,8 @@ audit_add_late(struct audit *au, const struct gate_table *g,
 		if (au->tabs[i].t == of && au->tabs[i].base >= 0)
 			batch = au->tabs[i].batch;
 	if (batch < 0 || g == NULL || g->year != of->year)
-		return err_setc(e, ERR_USAGE, "the difference of a revision "
-		    "must follow the revision, added with its base");
+		return err_setc(e, ERR_USAGE, _("the difference of a "
+		    "revision must follow the revision, added with its base"));
 	if (audit_add(au, g, label, NULL, e) != 0)
 		return -1;
 	au->nbatch--;
