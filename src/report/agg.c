@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/i18n.h"
 #include "util/xmem.h"
 
 /* Where a question of one approved form version lands. */
@@ -647,21 +648,21 @@ agg_add(struct agg *a, const struct agg_rec *r, struct err *e)
 	af = agg_form_by_hash(a, r->form_hash);
 	if (af == NULL) {
 		a->rejected++;
-		return err_setc(e, ERR_DATA, "record of a form that is not "
-		    "approved");
+		return err_setc(e, ERR_DATA, _("record of a form that is not "
+		    "approved"));
 	}
 	if (r->nanswers != af->f->nquestions || r->unit == NULL ||
 	    r->unit[0] == '\0') {
 		a->rejected++;
-		return err_setc(e, ERR_DATA, "record does not fit form %s "
-		    "version %u",
+		return err_setc(e, ERR_DATA, _("record does not fit form %s "
+		    "version %u"),
 		    af->f->id, (unsigned)af->f->version);
 	}
 	for (i = 0; i < r->nanswers; i++)
 		if (!agg_answer_fits(&af->f->questions[i], &r->answers[i])) {
 			a->rejected++;
-			return err_setc(e, ERR_DATA, "record does not fit "
-			    "form %s version %u: question %s", af->f->id,
+			return err_setc(e, ERR_DATA, _("record does not fit "
+			    "form %s version %u: question %s"), af->f->id,
 			    (unsigned)af->f->version, af->f->questions[i].id);
 		}
 	/* A unit the configuration does not name is not published as a row
@@ -669,8 +670,8 @@ agg_add(struct agg *a, const struct agg_rec *r, struct err *e)
 	 * no units at all (tools, tests) keeps every unit. */
 	if (a->strict_units && agg_unit_find(a, r->unit) == AGG_NONE) {
 		a->rejected++;
-		return err_setc(e, ERR_DATA, "record of unit %s, which the "
-		    "configuration does not name", r->unit);
+		return err_setc(e, ERR_DATA, _("record of unit %s, which the "
+		    "configuration does not name"), r->unit);
 	}
 	g = agg_group_get(a, agg_unit_get(a, r->unit), r->year);
 	g->interviews++;

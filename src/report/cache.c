@@ -12,6 +12,7 @@
 #include "report/cache.h"
 #include "util/buf.h"
 #include "util/fsx.h"
+#include "util/i18n.h"
 #include "util/xmem.h"
 
 #define CACHE_DIGEST_BYTES 32
@@ -160,7 +161,7 @@ cache_remove(const char *dbpath, struct err *e)
 	cache_wait();	/* a write under way would bring it back */
 	p = cache_path(dbpath);
 	if (unlink(p) != 0 && errno != ENOENT)
-		rc = err_setc(e, ERR_IO, "cannot remove %s: %s", p,
+		rc = err_setc(e, ERR_IO, _("cannot remove %s: %s"), p,
 		    strerror(errno));
 	free(p);
 	return rc;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/i18n.h"
 #include "util/xmem.h"
 
 #define HRLOAD_BATCH 128	/* envelopes per batch */
@@ -142,9 +143,9 @@ hrload_forms(struct central *c, struct form ***out, size_t *nout,
 		 * text, another hash) must not count records as its own. */
 		if (f == NULL || memcmp(f->hash, list[i].hash,
 		    FORM_HASH_BYTES) != 0) {
-			err_setc(e, ERR_DATA, "%s no longer loads to its "
+			err_setc(e, ERR_DATA, _("%s no longer loads to its "
 			    "approved hash: its interviews are counted as "
-			    "rejected", name);
+			    "rejected"), name);
 			form_free(f);
 			if (skipped != NULL)
 				(*skipped)++;
@@ -427,8 +428,8 @@ hrload_go(struct central *c, const uint8_t *pk, const uint8_t *sk,
 		    &h) == 0)
 			started++;
 	if (started == 0) {
-		rc = err_setc(e, ERR_SOFTWARE, "cannot start a thread to open "
-		    "the envelopes");
+		rc = err_setc(e, ERR_SOFTWARE, _("cannot start a thread to "
+		    "open the envelopes"));
 		goto out;
 	}
 	hrload_progress(&h, 0);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "util/i18n.h"
 #include "util/xmem.h"
 
 #define SYNC_SSH_PREFIX "ssh://"
@@ -44,9 +45,9 @@ sync_name_ok(const char *s, size_t n, const char *extra)
 static int
 sync_usage_err(struct err *e, const char *s, const char *why)
 {
-	err_set(e, "cannot use '%s' as a destination: %s; write a path to "
+	err_set(e, _("cannot use '%s' as a destination: %s; write a path to "
 	    "central.db, dir:/path/to/folder or "
-	    "ssh://[user@]host[:port]/path/to/central.db", s, why);
+	    "ssh://[user@]host[:port]/path/to/central.db"), s, why);
 	return SYNC_EUSAGE;
 }
 
@@ -64,8 +65,8 @@ sync_parse_ssh(struct sync_dest *d, const char *s, struct err *e)
 	h = a;
 	if (at != NULL) {
 		if (!sync_name_ok(a, (size_t)(at - a), ""))
-			return sync_usage_err(e, s, "the user name is not "
-			    "a plain name");
+			return sync_usage_err(e, s, _("the user name is not "
+			    "a plain name"));
 		d->user = xstrndup(a, (size_t)(at - a));
 		h = at + 1;
 	}
@@ -73,28 +74,29 @@ sync_parse_ssh(struct sync_dest *d, const char *s, struct err *e)
 		const char *close = memchr(h, ']', (size_t)(hend - h));
 		if (close == NULL ||
 		    !sync_name_ok(h + 1, (size_t)(close - h - 1), ":"))
-			return sync_usage_err(e, s, "the address in [] is "
-			    "not an IPv6 address");
+			return sync_usage_err(e, s, _("the address in [] is "
+			    "not an IPv6 address"));
 		d->host = xstrndup(h + 1, (size_t)(close - h - 1));
 		if (close + 1 < hend) {
 			if (close[1] != ':')
-				return sync_usage_err(e, s, "text after ]");
+				return sync_usage_err(e, s, _("text after ]"));
 			colon = close + 1;
 		}
 	} else {
 		colon = memchr(h, ':', (size_t)(hend - h));
 		if (!sync_name_ok(h, (size_t)((colon ? colon : hend) - h), ""))
-			return sync_usage_err(e, s, "no host name, or one "
-			    "that is not a plain name");
+			return sync_usage_err(e, s, _("no host name, or one "
+			    "that is not a plain name"));
 		d->host = xstrndup(h, (size_t)((colon ? colon : hend) - h));
 	}
 	if (colon != NULL) {
 		if (colon + 1 == hend || colon[1] < '0' || colon[1] > '9')
-			return sync_usage_err(e, s, "the port is not a number");
+			return sync_usage_err(e, s,
+			    _("the port is not a number"));
 		port = strtoul(colon + 1, &end, 10);
 		if (end != hend || port < 1 || port > 65535)
-			return sync_usage_err(e, s, "the port is not a number "
-			    "from 1 to 65535");
+			return sync_usage_err(e, s, _("the port is not a "
+			    "number from 1 to 65535"));
 		d->port = (unsigned)port;
 	}
 	if (slash == NULL || strcmp(slash, "/") == 0)
@@ -125,9 +127,9 @@ sync_dest_parse(struct sync_dest *d, const char *s, struct err *e)
 
 	memset(d, 0, sizeof *d);
 	if (s == NULL || *s == '\0')
-		return sync_usage_err(e, "", "it is empty");
+		return sync_usage_err(e, "", _("it is empty"));
 	if (sync_has_control(s))
-		return sync_usage_err(e, "?", "it holds control characters");
+		return sync_usage_err(e, "?", _("it holds control characters"));
 	if (strncmp(s, SYNC_SSH_PREFIX, strlen(SYNC_SSH_PREFIX)) == 0) {
 		d->kind = SYNC_SSH;
 		if ((rc = sync_parse_ssh(d, s, e)) != 0)
@@ -137,7 +139,7 @@ sync_dest_parse(struct sync_dest *d, const char *s, struct err *e)
 	if (strncmp(s, SYNC_DIR_PREFIX, strlen(SYNC_DIR_PREFIX)) == 0) {
 		p = s + strlen(SYNC_DIR_PREFIX);
 		if (*p == '\0')
-			return sync_usage_err(e, s, "no folder after dir:");
+			return sync_usage_err(e, s, _("no folder after dir:"));
 		d->kind = SYNC_DIR;
 		d->path = sync_home_path(p);
 		return 0;
@@ -148,7 +150,7 @@ sync_dest_parse(struct sync_dest *d, const char *s, struct err *e)
 	    *p == '+'; p++)
 		;
 	if (p != s && strncmp(p, "://", 3) == 0)
-		return sync_usage_err(e, s, "unknown transport");
+		return sync_usage_err(e, s, _("unknown transport"));
 	d->kind = SYNC_PATH;
 	d->path = sync_home_path(s);
 	return 0;
