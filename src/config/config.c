@@ -24,7 +24,7 @@
 #define CFG_MAX_SCALAR 65536	/* bytes of one YAML value */
 
 static const struct ylimits config_limits = {
-	"the config", CONFIG_MAX_BYTES, CFG_MAX_DEPTH, CFG_MAX_NODES,
+	N_("the config"), CONFIG_MAX_BYTES, CFG_MAX_DEPTH, CFG_MAX_NODES,
 	CFG_MAX_SCALAR
 };
 
@@ -75,11 +75,11 @@ cnode_kind_name(const struct ynode *n)
 {
 	switch (n->kind) {
 	case YN_MAP:
-		return "a mapping";
+		return _("a mapping");
 	case YN_SEQ:
-		return "a list";
+		return _("a list");
 	default:
-		return "text";
+		return _("text");
 	}
 }
 
@@ -96,8 +96,8 @@ cfg_fields(struct ydoc *d, const struct ynode *map, const char *what,
 	for (nknown = 0; known[nknown] != NULL; nknown++)
 		out[nknown] = NULL;
 	if (map->kind != YN_MAP) {
-		cfg_diag(d, map->line, map->col, "%s must be a mapping "
-		    "(key: value lines), not %s", what, cnode_kind_name(map));
+		cfg_diag(d, map->line, map->col, _("%s must be a mapping "
+		    "(key: value lines), not %s"), what, cnode_kind_name(map));
 		return -1;
 	}
 	for (j = 0; j < nknown; j++)
@@ -116,7 +116,7 @@ static void
 cfg_missing(struct ydoc *d, const struct ynode *map, const char *what,
     const char *key)
 {
-	cfg_diag(d, map->line, map->col, "missing key \"%s\" in %s", key,
+	cfg_diag(d, map->line, map->col, _("missing key \"%s\" in %s"), key,
 	    what);
 }
 
@@ -131,7 +131,7 @@ cfg_text(struct ydoc *d, const struct ynode *n, const char *what,
 
 	if (n->kind == YN_SCALAR && ynode_is_null(n)) {
 		if (!optional)
-			cfg_diag(d, n->line, n->col, "%s must not be empty",
+			cfg_diag(d, n->line, n->col, _("%s must not be empty"),
 			    what);
 		return NULL;
 	}
@@ -139,29 +139,29 @@ cfg_text(struct ydoc *d, const struct ynode *n, const char *what,
 	case YG_OK:
 		return xstrndup(n->s, n->len);
 	case YG_TYPE:
-		cfg_diag(d, n->line, n->col, "%s must be text, not %s", what,
+		cfg_diag(d, n->line, n->col, _("%s must be text, not %s"), what,
 		    cnode_kind_name(n));
 		break;
 	case YG_EMPTY:
 		if (!optional)
-			cfg_diag(d, n->line, n->col, "%s must not be empty",
+			cfg_diag(d, n->line, n->col, _("%s must not be empty"),
 			    what);
 		break;
 	case YG_CHAR:
 		if (badcp == 0xffffffffu)
-			cfg_diag(d, n->line, n->col, "%s is not valid "
-			    "UTF-8", what);
+			cfg_diag(d, n->line, n->col, _("%s is not valid "
+			    "UTF-8"), what);
 		else if (badcp == '\n')
-			cfg_diag(d, n->line, n->col, "%s must be one line",
+			cfg_diag(d, n->line, n->col, _("%s must be one line"),
 			    what);
 		else
-			cfg_diag(d, n->line, n->col, "%s contains the "
-			    "control or bidi character U+%04X", what,
+			cfg_diag(d, n->line, n->col, _("%s contains the "
+			    "control or bidi character U+%04X"), what,
 			    (unsigned)badcp);
 		break;
 	default:
-		cfg_diag(d, n->line, n->col, "%s is too long (at most %zu "
-		    "characters)", what, maxchars);
+		cfg_diag(d, n->line, n->col, _("%s is too long (at most %zu "
+		    "characters)"), what, maxchars);
 		break;
 	}
 	return NULL;
@@ -180,21 +180,21 @@ cfg_uint(struct ydoc *d, const struct ynode *n, const char *what,
 		*out = (unsigned)v;
 		return 0;
 	case YG_TYPE:
-		cfg_diag(d, n->line, n->col, "%s must be a whole number, "
-		    "not %s", what, cnode_kind_name(n));
+		cfg_diag(d, n->line, n->col, _("%s must be a whole number, "
+		    "not %s"), what, cnode_kind_name(n));
 		break;
 	case YG_LOW:
-		cfg_diag(d, n->line, n->col, "%s must be at least %u%s, not "
-		    "%s", what, min, why, n->s);
+		cfg_diag(d, n->line, n->col, _("%s must be at least %u%s, not "
+		    "%s"), what, min, why, n->s);
 		break;
 	case YG_HIGH:
-		cfg_diag(d, n->line, n->col, "%s must be at most %u, not %s",
+		cfg_diag(d, n->line, n->col, _("%s must be at most %u, not %s"),
 		    what, max, n->s);
 		break;
 	default:
 		q = cfg_quote(n->s, n->len);
-		cfg_diag(d, n->line, n->col, "%s must be a whole number "
-		    "written without quotes, not %s", what, q);
+		cfg_diag(d, n->line, n->col, _("%s must be a whole number "
+		    "written without quotes, not %s"), what, q);
 		free(q);
 		break;
 	}
@@ -213,14 +213,14 @@ cfg_fraction(struct ydoc *d, const struct ynode *n, const char *what,
 	char *q;
 
 	if (n->kind != YN_SCALAR) {
-		cfg_diag(d, n->line, n->col, "%s must be a number such as "
-		    "0.10 or 10 %%, not %s", what, cnode_kind_name(n));
+		cfg_diag(d, n->line, n->col, _("%s must be a number such as "
+		    "0.10 or 10 %%, not %s"), what, cnode_kind_name(n));
 		return -1;
 	}
 	end = s + n->len;
 	if (n->style == YS_PLAIN && memchr(s, ',', n->len) != NULL) {
-		cfg_diag(d, n->line, n->col, "%s: write the decimals with "
-		    "a point, as in 0.10, not a comma", what);
+		cfg_diag(d, n->line, n->col, _("%s: write the decimals with "
+		    "a point, as in 0.10, not a comma"), what);
 		return -1;
 	}
 	for (; s < end && cfg_isdigit((unsigned char)*s) && digits < 12; s++) {
@@ -243,16 +243,16 @@ cfg_fraction(struct ydoc *d, const struct ynode *n, const char *what,
 	}
 	if (n->style != YS_PLAIN || digits == 0 || s != end) {
 		q = cfg_quote(n->s, n->len);
-		cfg_diag(d, n->line, n->col, "%s must be a number such as "
-		    "0.10 or 10 %% written without quotes, not %s", what, q);
+		cfg_diag(d, n->line, n->col, _("%s must be a number such as "
+		    "0.10 or 10 %% written without quotes, not %s"), what, q);
 		free(q);
 		return -1;
 	}
 	if (percent)
 		v /= 100;
 	if (v <= 0 || v > 1) {
-		cfg_diag(d, n->line, n->col, "%s must be above 0 and at "
-		    "most 1 (100 %%), not %s", what, n->s);
+		cfg_diag(d, n->line, n->col, _("%s must be above 0 and at "
+		    "most 1 (100 %%), not %s"), what, n->s);
 		return -1;
 	}
 	*out = v;
@@ -296,19 +296,19 @@ cfg_units(struct ydoc *d, const struct ynode *seq, struct config *c)
 	char what[64];
 
 	if (seq->kind != YN_SEQ) {
-		cfg_diag(d, seq->line, seq->col, "units must be a list of "
-		    "units (lines starting with \"- \"), not %s",
+		cfg_diag(d, seq->line, seq->col, _("units must be a list of "
+		    "units (lines starting with \"- \"), not %s"),
 		    cnode_kind_name(seq));
 		return;
 	}
 	if (seq->n == 0) {
-		cfg_diag(d, seq->line, seq->col, "units must list at least "
-		    "one unit");
+		cfg_diag(d, seq->line, seq->col, _("units must list at least "
+		    "one unit"));
 		return;
 	}
 	if (seq->n > CONFIG_MAX_UNITS) {
-		cfg_diag(d, seq->line, seq->col, "units lists %zu units, at "
-		    "most %d are allowed", seq->n, CONFIG_MAX_UNITS);
+		cfg_diag(d, seq->line, seq->col, _("units lists %zu units, at "
+		    "most %d are allowed"), seq->n, CONFIG_MAX_UNITS);
 		return;
 	}
 	c->units = xcalloc(seq->n, sizeof *c->units);
@@ -337,9 +337,9 @@ cfg_units(struct ydoc *d, const struct ynode *seq, struct config *c)
 		if (u->code != NULL && !cfg_code_ok(u->code)) {
 			char *q = cfg_quote(f[0]->s, f[0]->len);
 
-			cfg_diag(d, f[0]->line, f[0]->col, "units[%zu].code "
+			cfg_diag(d, f[0]->line, f[0]->col, _("units[%zu].code "
 			    "%s: use letters A-Z, digits, '-', '_' or '.', "
-			    "starting with a letter or digit", i + 1, q);
+			    "starting with a letter or digit"), i + 1, q);
 			free(q);
 			free(u->code);
 			u->code = NULL;
@@ -355,12 +355,12 @@ cfg_units(struct ydoc *d, const struct ynode *seq, struct config *c)
 		for (j = 0; j < c->nunits; j++) {
 			if (cfg_ascii_casecmp(c->units[j].code, u->code) == 0)
 				cfg_diag(d, f[0]->line, f[0]->col,
-				    "duplicate unit code \"%s\" (first at "
-				    "line %zu)", u->code, line[j]);
+				    _("duplicate unit code \"%s\" (first at "
+				    "line %zu)"), u->code, line[j]);
 			if (strcmp(c->units[j].name, u->name) == 0)
 				cfg_diag(d, f[1]->line, f[1]->col,
-				    "duplicate unit name \"%s\" (first at "
-				    "line %zu)", u->name, line[j]);
+				    _("duplicate unit name \"%s\" (first at "
+				    "line %zu)"), u->name, line[j]);
 		}
 		line[c->nunits++] = f[0]->line;
 	}
@@ -374,13 +374,13 @@ cfg_forms(struct ydoc *d, const struct ynode *seq, struct config *c)
 	char what[64], *p;
 
 	if (seq->kind != YN_SEQ) {
-		cfg_diag(d, seq->line, seq->col, "forms must be a list of "
-		    "file paths, not %s", cnode_kind_name(seq));
+		cfg_diag(d, seq->line, seq->col, _("forms must be a list of "
+		    "file paths, not %s"), cnode_kind_name(seq));
 		return;
 	}
 	if (seq->n > CONFIG_MAX_FORMS) {
-		cfg_diag(d, seq->line, seq->col, "forms lists %zu files, at "
-		    "most %d are allowed", seq->n, CONFIG_MAX_FORMS);
+		cfg_diag(d, seq->line, seq->col, _("forms lists %zu files, at "
+		    "most %d are allowed"), seq->n, CONFIG_MAX_FORMS);
 		return;
 	}
 	c->form_paths = xcalloc(seq->n + 1, sizeof *c->form_paths);
@@ -394,7 +394,7 @@ cfg_forms(struct ydoc *d, const struct ynode *seq, struct config *c)
 				break;
 		if (j < c->nform_paths) {
 			cfg_diag(d, seq->kids[i]->line, seq->kids[i]->col,
-			    "%s: \"%s\" is listed twice", what, p);
+			    _("%s: \"%s\" is listed twice"), what, p);
 			free(p);
 			continue;
 		}
@@ -410,7 +410,7 @@ cfg_argument(struct ydoc *d, const struct ynode *n, const char *what,
 	char *s = cfg_text(d, n, what, CFG_MAX_PATH, optional);
 
 	if (s != NULL && s[0] == '-') {
-		cfg_diag(d, n->line, n->col, "%s must not start with '-'",
+		cfg_diag(d, n->line, n->col, _("%s must not start with '-'"),
 		    what);
 		free(s);
 		return NULL;
@@ -435,9 +435,9 @@ cfg_sync_to(struct ydoc *d, const struct ynode *n)
 	if (memchr(s, '@', first) == NULL && memchr(s, ':', first) == NULL)
 		return s;
 	q = cfg_quote(s, strlen(s));
-	cfg_diag(d, n->line, n->col, "sync.to %s would be taken for a "
+	cfg_diag(d, n->line, n->col, _("sync.to %s would be taken for a "
 	    "file name: for ssh write ssh://[user@]host/path/to/central.db, "
-	    "for a file start it with ./", q);
+	    "for a file start it with ./"), q);
 	free(q);
 	free(s);
 	return NULL;
@@ -477,7 +477,7 @@ static void
 cfg_yesno(struct ydoc *d, const struct ynode *n, const char *what, int *v)
 {
 	if (ynode_bool(n, v) != YG_OK)
-		cfg_diag(d, n->line, n->col, "%s must be true or false",
+		cfg_diag(d, n->line, n->col, _("%s must be true or false"),
 		    what);
 }
 
@@ -494,25 +494,25 @@ cfg_build(struct ydoc *d, const struct ynode *root, struct config *c)
 	const struct ynode *f[8], *g[4];
 	int have_text_k = 0, have_min = 0;
 
-	if (cfg_fields(d, root, "the config", known, f) == -1)
+	if (cfg_fields(d, root, _("the config"), known, f) == -1)
 		return;
 	if (f[0] == NULL)
-		cfg_missing(d, root, "the config", "region");
+		cfg_missing(d, root, _("the config"), "region");
 	else
 		c->region = cfg_text(d, f[0], "region", CFG_MAX_TEXT, 0);
 	if (f[1] != NULL &&
 	    cfg_fields(d, f[1], "anonymity", anon_keys, g) == 0) {
 		if (g[0] != NULL)
 			cfg_uint(d, g[0], "anonymity.k", CONFIG_MIN_K, 100,
-			    " (fewer answers could identify a leaver)",
+			    _(" (fewer answers could identify a leaver)"),
 			    &c->k);
 		if (g[1] != NULL && cfg_uint(d, g[1], "anonymity.text_k",
 		    1, 1000, "", &c->text_k) == 0) {
 			have_text_k = 1;
 			if (c->text_k < c->k) {
 				cfg_diag(d, g[1]->line, g[1]->col,
-				    "anonymity.text_k must be at least k "
-				    "(%u), not %u", c->k, c->text_k);
+				    _("anonymity.text_k must be at least k "
+				    "(%u), not %u"), c->k, c->text_k);
 				have_text_k = 0;
 			}
 		}
@@ -549,8 +549,8 @@ cfg_build(struct ydoc *d, const struct ynode *root, struct config *c)
 			    cfg_quote(f[3]->s, f[3]->len) :
 			    xstrdup(cnode_kind_name(f[3]));
 
-			cfg_diag(d, f[3]->line, f[3]->col, "period must be "
-			    "\"year\" or \"quarter\", not %s", q);
+			cfg_diag(d, f[3]->line, f[3]->col, _("period must be "
+			    "\"year\" or \"quarter\", not %s"), q);
 			free(q);
 		}
 	}
@@ -561,7 +561,7 @@ cfg_build(struct ydoc *d, const struct ynode *root, struct config *c)
 	if (f[5] != NULL && !ynode_is_null(f[5]))
 		cfg_forms(d, f[5], c);
 	if (f[6] == NULL)
-		cfg_missing(d, root, "the config", "units");
+		cfg_missing(d, root, _("the config"), "units");
 	else
 		cfg_units(d, f[6], c);
 	/* sample: true marks avslut-hr demo's made-up region: every view
@@ -595,8 +595,8 @@ config_load_buf(const char *name, const char *buf, size_t len,
 
 	if (ydoc_load(&y, name, buf, len, &config_limits) == 0) {
 		if (y.root == NULL)
-			cfg_diag(&y, 1, 1, "the file is empty: it must set "
-			    "at least region and units");
+			cfg_diag(&y, 1, 1, _("the file is empty: it must set "
+			    "at least region and units"));
 		else {
 			c = config_new();
 			cfg_build(&y, y.root, c);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/i18n.h"
 #include "util/xmem.h"
 
 #define X_OTHER INT32_MIN	/* the value "other" (other, namely) */
@@ -75,7 +76,7 @@ xp_tokstr(const struct xp *p, char *buf, size_t sz)
 	size_t n = p->tlen;
 
 	if (p->t == T_END)
-		return "the end";
+		return _("the end");
 	if (n > 40)
 		n = 40;
 	snprintf(buf, sz, "'%.*s'", (int)n, p->s + p->tpos);
@@ -141,21 +142,21 @@ xp_next(struct xp *p)
 		int eq = i + 1 < p->len && s[i + 1] == '=';
 
 		if ((c == '=' || c == '!') && !eq)
-			return xp_fail(p, i, "expected '%c=', found '%c'", c,
+			return xp_fail(p, i, _("expected '%c=', found '%c'"), c,
 			    c);
 		p->t = T_OP;
 		p->op = c == '=' ? X_EQ : c == '!' ? X_NE :
 		    c == '<' ? (eq ? X_LE : X_LT) : (eq ? X_GE : X_GT);
 		i += eq ? 2 : 1;
 	} else if (c >= 0x21 && c < 0x7f)
-		return xp_fail(p, i, "unexpected character '%c'", c);
+		return xp_fail(p, i, _("unexpected character '%c'"), c);
 	else
-		return xp_fail(p, i, "unexpected character (byte 0x%02x): "
-		    "use only a-z, 0-9, _, spaces and operators", c);
+		return xp_fail(p, i, _("unexpected character (byte 0x%02x): "
+		    "use only a-z, 0-9, _, spaces and operators"), c);
 	p->pos = i;
 	p->tlen = i - p->tpos;
 	if (p->t == T_ID && p->tlen > X_MAX_IDENT)
-		return xp_fail(p, p->tpos, "name longer than %d characters",
+		return xp_fail(p, p->tpos, _("name longer than %d characters"),
 		    X_MAX_IDENT);
 	return 0;
 }
@@ -184,7 +185,7 @@ xp_check_height(struct xp *p, struct form_expr *x)
 {
 	if (x->height <= FORM_EXPR_MAX_DEPTH)
 		return x;
-	xp_fail(p, p->tpos, "expression nested deeper than %d levels",
+	xp_fail(p, p->tpos, _("expression nested deeper than %d levels"),
 	    FORM_EXPR_MAX_DEPTH);
 	form_expr_free(x);
 	return NULL;
@@ -208,14 +209,14 @@ xp_value(struct xp *p, const struct form_question *q, int32_t *out)
 	case FORM_SINGLE:
 	case FORM_MULTI:
 		if (p->t != T_ID)
-			return xp_fail(p, p->tpos, "expected a choice id of "
-			    "'%s', found %s", q->id, xp_tokstr(p, tb,
+			return xp_fail(p, p->tpos, _("expected a choice id of "
+			    "'%s', found %s"), q->id, xp_tokstr(p, tb,
 			    sizeof tb));
 		if (xp_is(p, "other")) {
 			if (!q->other)
-				return xp_fail(p, p->tpos, "'%s' has no "
+				return xp_fail(p, p->tpos, _("'%s' has no "
 				    "choice 'other' (it does not set "
-				    "other: true)", q->id);
+				    "other: true)"), q->id);
 			*out = X_OTHER;
 			return xp_next(p);
 		}
@@ -227,26 +228,26 @@ xp_value(struct xp *p, const struct form_question *q, int32_t *out)
 				*out = (int32_t)i;
 				return xp_next(p);
 			}
-		return xp_fail(p, p->tpos, "'%s' has no choice %s", q->id,
+		return xp_fail(p, p->tpos, _("'%s' has no choice %s"), q->id,
 		    xp_tokstr(p, tb, sizeof tb));
 	case FORM_YESNO:
 		if (xp_is(p, "yes") || xp_is(p, "no")) {
 			*out = xp_is(p, "yes") ? FORM_YES : FORM_NO;
 			return xp_next(p);
 		}
-		return xp_fail(p, p->tpos, "'%s' is a yesno question: "
-		    "expected yes or no, found %s", q->id,
+		return xp_fail(p, p->tpos, _("'%s' is a yesno question: "
+		    "expected yes or no, found %s"), q->id,
 		    xp_tokstr(p, tb, sizeof tb));
 	case FORM_SCALE:
 	case FORM_NPS:
 	case FORM_NUMBER:
 		if (p->t != T_INT)
-			return xp_fail(p, p->tpos, "expected an integer for "
-			    "'%s', found %s", q->id,
+			return xp_fail(p, p->tpos, _("expected an integer for "
+			    "'%s', found %s"), q->id,
 			    xp_tokstr(p, tb, sizeof tb));
 		if (p->ival < q->min || p->ival > q->max)
-			return xp_fail(p, p->tpos, "%s is outside the range "
-			    "%ld..%ld of '%s'", xp_tokstr(p, tb, sizeof tb),
+			return xp_fail(p, p->tpos, _("%s is outside the range "
+			    "%ld..%ld of '%s'"), xp_tokstr(p, tb, sizeof tb),
 			    (long)q->min, (long)q->max, q->id);
 		*out = (int32_t)p->ival;
 		return xp_next(p);
@@ -280,34 +281,35 @@ xp_compare(struct xp *p)
 		}
 	}
 	if (qi < 0) {
-		xp_fail(p, idpos, "unknown question %s",
+		xp_fail(p, idpos, _("unknown question %s"),
 		    xp_tokstr(p, tb, sizeof tb));
 		return NULL;
 	}
 	q = &p->f->questions[qi];
 	if ((size_t)qi >= p->before) {
-		xp_fail(p, idpos, "'%s' is not an earlier question: show_if "
-		    "may only refer to questions before it", q->id);
+		xp_fail(p, idpos, _("'%s' is not an earlier question: show_if "
+		    "may only refer to questions before it"), q->id);
 		return NULL;
 	}
 	if (xp_next(p) == -1)
 		return NULL;
 	if (p->t != T_OP && !xp_is(p, "in")) {
-		xp_fail(p, p->tpos, "expected ==, !=, <, <=, >, >= or in "
-		    "after '%s', found %s", q->id, xp_tokstr(p, tb, sizeof tb));
+		xp_fail(p, p->tpos, _("expected ==, !=, <, <=, >, >= or in "
+		    "after '%s', found "
+		    "%s"), q->id, xp_tokstr(p, tb, sizeof tb));
 		return NULL;
 	}
 	if (q->type == FORM_TEXT) {
-		xp_fail(p, idpos, "'%s' is a text question and cannot be "
-		    "compared", q->id);
+		xp_fail(p, idpos, _("'%s' is a text question and cannot be "
+		    "compared"), q->id);
 		return NULL;
 	}
 	x = xp_node(p->t == T_OP ? p->op : X_IN, NULL, NULL);
 	x->q = (size_t)qi;
 	if (x->op >= X_LT && x->op <= X_GE && !xp_numeric(q->type) &&
 	    q->type <= FORM_TEXT) {
-		xp_fail(p, p->tpos, "'%s' needs a scale, nps or number "
-		    "question; '%s' is %s", xop_names[x->op], q->id,
+		xp_fail(p, p->tpos, _("'%s' needs a scale, nps or number "
+		    "question; '%s' is %s"), xop_names[x->op], q->id,
 		    form_type_name(q->type));
 		form_expr_free(x);
 		return NULL;
@@ -323,7 +325,7 @@ xp_compare(struct xp *p)
 		return x;
 	}
 	if (p->t != T_LB) {
-		xp_fail(p, p->tpos, "expected '[' after 'in', found %s",
+		xp_fail(p, p->tpos, _("expected '[' after 'in', found %s"),
 		    xp_tokstr(p, tb, sizeof tb));
 		goto fail;
 	}
@@ -340,7 +342,7 @@ xp_compare(struct xp *p)
 		if (p->t == T_RB)
 			break;
 		if (p->t != T_COMMA) {
-			xp_fail(p, p->tpos, "expected ',' or ']', found %s",
+			xp_fail(p, p->tpos, _("expected ',' or ']', found %s"),
 			    xp_tokstr(p, tb, sizeof tb));
 			goto fail;
 		}
@@ -365,15 +367,15 @@ xp_primary(struct xp *p)
 		size_t lp = p->tpos;
 
 		if (++p->depth > XP_MAX_RECURSION) {
-			xp_fail(p, p->tpos, "expression nested deeper than "
-			    "%d levels", FORM_EXPR_MAX_DEPTH);
+			xp_fail(p, p->tpos, _("expression nested deeper than "
+			    "%d levels"), FORM_EXPR_MAX_DEPTH);
 			return NULL;
 		}
 		if (xp_next(p) == -1 || (x = xp_or(p)) == NULL)
 			return NULL;
 		if (p->t != T_RP) {
-			xp_fail(p, p->tpos, "expected ')' to match the '(' "
-			    "%zu characters earlier, found %s", p->tpos - lp,
+			xp_fail(p, p->tpos, _("expected ')' to match the '(' "
+			    "%zu characters earlier, found %s"), p->tpos - lp,
 			    xp_tokstr(p, tb, sizeof tb));
 			form_expr_free(x);
 			return NULL;
@@ -387,7 +389,7 @@ xp_primary(struct xp *p)
 	}
 	if (p->t == T_ID && !xp_keyword(p))
 		return xp_compare(p);
-	xp_fail(p, p->tpos, "expected a question id, 'not' or '(', found %s",
+	xp_fail(p, p->tpos, _("expected a question id, 'not' or '(', found %s"),
 	    xp_tokstr(p, tb, sizeof tb));
 	return NULL;
 }
@@ -400,7 +402,8 @@ xp_not(struct xp *p)
 	if (!xp_is(p, "not"))
 		return xp_primary(p);
 	if (++p->depth > XP_MAX_RECURSION) {
-		xp_fail(p, p->tpos, "expression nested deeper than %d levels",
+		xp_fail(p, p->tpos, _("expression nested deeper than %d "
+		    "levels"),
 		    FORM_EXPR_MAX_DEPTH);
 		return NULL;
 	}
@@ -462,27 +465,27 @@ form_expr_parse(struct form_expr **out, const struct form *f, size_t before,
 	p.len = len;
 	p.e = e;
 	if (len > FORM_EXPR_MAX_LEN) {
-		xp_fail(&p, 0, "expression longer than %d bytes",
+		xp_fail(&p, 0, _("expression longer than %d bytes"),
 		    FORM_EXPR_MAX_LEN);
 		goto fail;
 	}
 	if (memchr(s, '\0', len) != NULL) {
 		xp_fail(&p, (size_t)((const char *)memchr(s, '\0', len) - s),
-		    "NUL byte in the expression");
+		    _("NUL byte in the expression"));
 		goto fail;
 	}
 	if (xp_next(&p) == -1)
 		goto fail;
 	if (p.t == T_END) {
-		xp_fail(&p, 0, "empty expression: expected a comparison "
-		    "such as 'q == choice'");
+		xp_fail(&p, 0, _("empty expression: expected a comparison "
+		    "such as 'q == choice'"));
 		goto fail;
 	}
 	if ((x = xp_or(&p)) == NULL)
 		goto fail;
 	if (p.t != T_END) {
-		xp_fail(&p, p.tpos, "expected 'and', 'or' or the end, found "
-		    "%s", xp_tokstr(&p, tb, sizeof tb));
+		xp_fail(&p, p.tpos, _("expected 'and', 'or' or the end, found "
+		    "%s"), xp_tokstr(&p, tb, sizeof tb));
 		form_expr_free(x);
 		goto fail;
 	}

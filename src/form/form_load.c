@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/i18n.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
 #include "util/yaml.h"
@@ -15,7 +16,7 @@
 #define FORM_MAX_MAX_LENGTH 10000
 
 static const struct ylimits form_limits = {
-	"a form", FORM_MAX_BYTES, FORM_MAX_DEPTH, FORM_MAX_NODES,
+	N_("a form"), FORM_MAX_BYTES, FORM_MAX_DEPTH, FORM_MAX_NODES,
 	FORM_MAX_SCALAR
 };
 
@@ -77,9 +78,9 @@ id_ok(const char *s, size_t len, enum idkind k)
 }
 
 static const char *const id_desc[] = {
-	"an id of a-z, 0-9 and '-' (up to 64, not starting with '-')",
-	"an id of a-z, 0-9 and '_' (up to 64, starting with a letter)",
-	"a language code of 2 or 3 letters a-z",
+	N_("an id of a-z, 0-9 and '-' (up to 64, not starting with '-')"),
+	N_("an id of a-z, 0-9 and '_' (up to 64, starting with a letter)"),
+	N_("a language code of 2 or 3 letters a-z"),
 };
 
 static int
@@ -89,7 +90,7 @@ ld_id(struct ld *l, const char *key, const struct ynode *n, enum idkind k,
 	char b[160];
 
 	if (n->kind != YN_SCALAR || !id_ok(n->s, n->len, k)) {
-		ld_at(l, n, "%s: expected %s, found %s", key, id_desc[k],
+		ld_at(l, n, _("%s: expected %s, found %s"), key, _(id_desc[k]),
 		    ynode_desc(n, b, sizeof b));
 		return -1;
 	}
@@ -106,7 +107,7 @@ ld_int(struct ld *l, const char *key, const struct ynode *n, long long lo,
 
 	if (ynode_int(n, lo, hi, out) == YG_OK)
 		return 0;
-	ld_at(l, n, "%s: expected an integer from %lld to %lld, found %s",
+	ld_at(l, n, _("%s: expected an integer from %lld to %lld, found %s"),
 	    key, lo, hi, ynode_desc(n, b, sizeof b));
 	return -1;
 }
@@ -118,7 +119,7 @@ ld_bool(struct ld *l, const char *key, const struct ynode *n, int *out)
 
 	if (ynode_bool(n, out) == YG_OK)
 		return 0;
-	ld_at(l, n, "%s: expected true or false, found %s", key,
+	ld_at(l, n, _("%s: expected true or false, found %s"), key,
 	    ynode_desc(n, b, sizeof b));
 	return -1;
 }
@@ -137,7 +138,7 @@ ld_enum(struct ld *l, const char *key, const struct ynode *n,
 				*out = i;
 				return 0;
 			}
-	ld_at(l, n, "%s: expected %s, found %s", key, expected,
+	ld_at(l, n, _("%s: expected %s, found %s"), key, expected,
 	    ynode_desc(n, b, sizeof b));
 	return -1;
 }
@@ -170,8 +171,8 @@ ld_text(struct ld *l, const char *key, const struct ynode *n, int multiline,
 	size_t j;
 
 	if (n->kind != YN_MAP) {
-		ld_at(l, n, "%s: expected a mapping of language to text "
-		    "(such as {%s: ...}), found %s", key,
+		ld_at(l, n, _("%s: expected a mapping of language to text "
+		    "(such as {%s: ...}), found %s"), key,
 		    f->nlangs ? f->langs[0] : "en", ynode_desc(n, b, sizeof b));
 		return -1;
 	}
@@ -179,8 +180,8 @@ ld_text(struct ld *l, const char *key, const struct ynode *n, int multiline,
 		const struct ynode *k = n->kids[i], *v = n->kids[i + 1];
 
 		if (k->kind != YN_SCALAR || !id_ok(k->s, k->len, ID_LANG)) {
-			ld_at(l, k, "%s: expected a language code as key, "
-			    "found %s", key, ynode_desc(k, b, sizeof b));
+			ld_at(l, k, _("%s: expected a language code as key, "
+			    "found %s"), key, ynode_desc(k, b, sizeof b));
 			rc = -1;
 			continue;
 		}
@@ -188,40 +189,41 @@ ld_text(struct ld *l, const char *key, const struct ynode *n, int multiline,
 		li = form_lang_index(f, lang);
 		if (li < 0) {
 			if (f->nlangs > 0)
-				ld_at(l, k, "%s: language '%s' is not declared "
-				    "in languages", key, lang);
+				ld_at(l, k, _("%s: language '%s' is not "
+				    "declared in languages"), key, lang);
 			rc = -1;
 		} else if (out->s[li] != NULL) {
-			ld_at(l, k, "%s: duplicate language '%s'", key, lang);
+			ld_at(l, k, _("%s: duplicate language '%s'"), key,
+			    lang);
 			rc = -1;
 			continue;
 		}
 		g = ynode_text(v, multiline, SIZE_MAX, &bad, &cp);
 		if (g == YG_TYPE || (g == YG_EMPTY && v->style == YS_PLAIN)) {
-			ld_at(l, v, "%s: expected the '%s' text as a string, "
-			    "found %s", key, lang, ynode_desc(v, b, sizeof b));
+			ld_at(l, v, _("%s: expected the '%s' text as a string, "
+			    "found %s"), key, lang, ynode_desc(v, b, sizeof b));
 			rc = -1;
 			continue;
 		}
 		if (g == YG_EMPTY) {
-			ld_at(l, v, "%s: the '%s' text is empty", key, lang);
+			ld_at(l, v, _("%s: the '%s' text is empty"), key, lang);
 			rc = -1;
 			continue;
 		}
 		if (g == YG_CHAR) {
 			ydoc_scalar_pos(&l->y, v, bad, &line, &col);
 			if (cp == '\n')
-				ld_diag(l, line, col, "%s: line break in the "
+				ld_diag(l, line, col, _("%s: line break in the "
 				    "'%s' text: only intro and help may have "
-				    "several lines (use >- to fold)", key,
+				    "several lines (use >- to fold)"), key,
 				    lang);
 			else if (cp == 0xffffffffu)
-				ld_diag(l, line, col, "%s: invalid UTF-8 in "
-				    "the '%s' text", key, lang);
+				ld_diag(l, line, col, _("%s: invalid UTF-8 in "
+				    "the '%s' text"), key, lang);
 			else
-				ld_diag(l, line, col, "%s: forbidden "
+				ld_diag(l, line, col, _("%s: forbidden "
 				    "character U+%04lX in the '%s' text: no "
-				    "control or bidi-override characters",
+				    "control or bidi-override characters"),
 				    key, (unsigned long)cp, lang);
 			rc = -1;
 			continue;
@@ -232,8 +234,8 @@ ld_text(struct ld *l, const char *key, const struct ynode *n, int multiline,
 	/* A language written with a bad value was reported above. */
 	for (j = 0; j < f->nlangs; j++)
 		if (out->s[j] == NULL && !ld_text_has_key(n, f->langs[j])) {
-			ld_at(l, n, "%s: missing text for language '%s'", key,
-			    f->langs[j]);
+			ld_at(l, n, _("%s: missing text for language "
+			    "'%s'"), key, f->langs[j]);
 			rc = -1;
 		}
 	return rc;
@@ -249,18 +251,18 @@ ld_languages(struct ld *l, const struct ynode *n)
 	size_t i;
 
 	if (n->kind != YN_SEQ || n->n == 0 || n->n > FORM_MAX_LANGS) {
-		ld_at(l, n, "languages: expected a list of 1 to %d language "
-		    "codes such as [sv, en], found %s", FORM_MAX_LANGS,
-		    n->kind == YN_SEQ ? (n->n == 0 ? "an empty list" :
-		    "more") : ynode_desc(n, b, sizeof b));
+		ld_at(l, n, _("languages: expected a list of 1 to %d language "
+		    "codes such as [sv, en], found %s"), FORM_MAX_LANGS,
+		    n->kind == YN_SEQ ? (n->n == 0 ? _("an empty list") :
+		    _("more")) : ynode_desc(n, b, sizeof b));
 		return;
 	}
 	for (i = 0; i < n->n; i++) {
 		if (ld_id(l, "languages", n->kids[i], ID_LANG, &code) == -1)
 			continue;
 		if (form_lang_index(f, code) >= 0) {
-			ld_at(l, n->kids[i], "languages: duplicate language "
-			    "'%s'", code);
+			ld_at(l, n->kids[i], _("languages: duplicate language "
+			    "'%s'"), code);
 			free(code);
 			continue;
 		}
@@ -322,18 +324,18 @@ ld_choices(struct ld *l, struct form_question *q, const struct ynode *n)
 	size_t i, j;
 
 	if (n->kind != YN_SEQ) {
-		ld_at(l, n, "choices: expected a list of 1 to %d choices, "
-		    "found %s", FORM_MAX_CHOICES, ynode_desc(n, b, sizeof b));
+		ld_at(l, n, _("choices: expected a list of 1 to %d choices, "
+		    "found %s"), FORM_MAX_CHOICES, ynode_desc(n, b, sizeof b));
 		return;
 	}
 	if (n->n == 0) {
-		ld_at(l, n, "choices: expected a list of 1 to %d choices, "
-		    "found an empty list", FORM_MAX_CHOICES);
+		ld_at(l, n, _("choices: expected a list of 1 to %d choices, "
+		    "found an empty list"), FORM_MAX_CHOICES);
 		return;
 	}
 	if (n->n > FORM_MAX_CHOICES) {
-		ld_at(l, n, "choices: expected a list of 1 to %d choices, "
-		    "found %zu", FORM_MAX_CHOICES, n->n);
+		ld_at(l, n, _("choices: expected a list of 1 to %d choices, "
+		    "found %zu"), FORM_MAX_CHOICES, n->n);
 		return;
 	}
 	q->choices = xcalloc(n->n, sizeof *q->choices);
@@ -343,27 +345,27 @@ ld_choices(struct ld *l, struct form_question *q, const struct ynode *n)
 		struct form_choice *ch = &q->choices[q->nchoices++];
 
 		if (c->kind != YN_MAP) {
-			ld_at(l, c, "choices: expected a choice (a mapping "
-			    "with id and label), found %s",
+			ld_at(l, c, _("choices: expected a choice (a mapping "
+			    "with id and label), found %s"),
 			    ynode_desc(c, b, sizeof b));
 			continue;
 		}
-		ydoc_keys(&l->y, c, "a choice", ckeys, "id, label", v, NULL);
+		ydoc_keys(&l->y, c, _("a choice"), ckeys, "id, label", v, NULL);
 		if (v[0] == NULL)
-			ld_at(l, c, "missing key 'id' in a choice");
+			ld_at(l, c, _("missing key 'id' in a choice"));
 		else if (ld_id(l, "id", v[0], ID_NAME, &id) == 0) {
 			for (j = 0; j < i; j++)
 				if (q->choices[j].id != NULL &&
 				    strcmp(q->choices[j].id, id) == 0)
 					break;
 			if (j < i) {
-				ld_at(l, v[0], "duplicate choice id '%s' in "
-				    "question '%s' (first at line %zu)", id,
+				ld_at(l, v[0], _("duplicate choice id '%s' in "
+				    "question '%s' (first at line %zu)"), id,
 				    q->id ? q->id : "?", idn[j]->line);
 				free(id);
 			} else if (strcmp(id, "other") == 0) {
-				ld_at(l, v[0], "id: 'other' is reserved for "
-				    "the choice that other: true adds");
+				ld_at(l, v[0], _("id: 'other' is reserved for "
+				    "the choice that other: true adds"));
 				free(id);
 			} else {
 				ch->id = id;
@@ -371,7 +373,7 @@ ld_choices(struct ld *l, struct form_question *q, const struct ynode *n)
 			}
 		}
 		if (v[1] == NULL)
-			ld_at(l, c, "missing key 'label' in a choice");
+			ld_at(l, c, _("missing key 'label' in a choice"));
 		else
 			ld_text(l, "label", v[1], 0, &ch->label);
 	}
@@ -398,7 +400,7 @@ ld_sensitive(struct ld *l, struct form_question *q, const struct ynode *n)
 		return;
 	}
 	if (q->type == FORM_YESNO) {
-		ld_at(l, n, "sensitive: expected true or false, found %s",
+		ld_at(l, n, _("sensitive: expected true or false, found %s"),
 		    ynode_desc(n, b, sizeof b));
 		return;
 	}
@@ -410,8 +412,8 @@ ld_sensitive(struct ld *l, struct form_question *q, const struct ynode *n)
 			    strcmp(q->choices[j].id, c->s) == 0)
 				break;
 		if (c->kind != YN_SCALAR || j == q->nchoices) {
-			ld_at(l, c, "sensitive: expected a choice id of "
-			    "question '%s', found %s", q->id ? q->id : "?",
+			ld_at(l, c, _("sensitive: expected a choice id of "
+			    "question '%s', found %s"), q->id ? q->id : "?",
 			    ynode_desc(c, b, sizeof b));
 			continue;
 		}
@@ -436,7 +438,7 @@ ld_question(struct ld *l, size_t sec, const struct ynode *n)
 
 	if (f->nquestions == FORM_MAX_QUESTIONS) {
 		if (!l->too_many_q)
-			ld_at(l, n, "more than %d questions in the form",
+			ld_at(l, n, _("more than %d questions in the form"),
 			    FORM_MAX_QUESTIONS);
 		l->too_many_q = 1;
 		return;
@@ -457,28 +459,29 @@ ld_question(struct ld *l, size_t sec, const struct ynode *n)
 	q->type = (enum form_type)-1;
 	q->max_length = FORM_DEFAULT_MAX_LENGTH;
 	if (n->kind != YN_MAP) {
-		ld_at(l, n, "questions: expected a question (a mapping with "
-		    "id, type and label), found %s",
+		ld_at(l, n, _("questions: expected a question (a mapping with "
+		    "id, type and label), found %s"),
 		    ynode_desc(n, b, sizeof b));
 		return;
 	}
-	ydoc_keys(&l->y, n, "a question", qkeys, qkeys_expected, v, k);
+	ydoc_keys(&l->y, n, _("a question"), qkeys, qkeys_expected, v, k);
 	if (v[QK_TYPE] != NULL && ld_enum(l, "type", v[QK_TYPE], type_names,
-	    "single, multi, scale, nps, yesno, number or text", &type) == 0)
+	    _("single, multi, scale, nps, yesno, number or text"), &type) == 0)
 		q->type = (enum form_type)type;
 	if (v[QK_ID] != NULL && ld_id(l, "id", v[QK_ID], ID_NAME,
 	    &q->id) == 0) {
 		q->line = v[QK_ID]->line;
 		if (reserved_word(q->id)) {
-			ld_at(l, v[QK_ID], "id: '%s' is a word of the show_if "
-			    "language (and, or, not, in): choose another id",
+			ld_at(l, v[QK_ID], _("id: '%s' is a word of the "
+			    "show_if "
+			    "language (and, or, not, in): choose another id"),
 			    q->id);
 		}
 		for (j = 0; j < qi; j++)
 			if (f->questions[j].id != NULL &&
 			    strcmp(f->questions[j].id, q->id) == 0) {
-				ld_at(l, v[QK_ID], "duplicate question id '%s' "
-				    "(first at line %zu)", q->id,
+				ld_at(l, v[QK_ID], _("duplicate question id "
+				    "'%s' (first at line %zu)"), q->id,
 				    f->questions[j].line);
 				break;
 			}
@@ -486,19 +489,20 @@ ld_question(struct ld *l, size_t sec, const struct ynode *n)
 	for (i = 0; i < QK_N; i++) {
 		if (v[i] == NULL && type >= 0 &&
 		    (qkey_needed[i] & T(type)) != 0)
-			ld_at(l, n, "missing key '%s' in question '%s'%s%s%s",
+			ld_at(l, n, _("missing key '%s' in question "
+			    "'%s'%s%s%s"),
 			    qkeys[i], q->id ? q->id : "?",
 			    qkey_needed[i] == ~0u ? "" : " (",
 			    qkey_needed[i] == ~0u ? "" : type_names[type],
 			    qkey_needed[i] == ~0u ? "" :
-			    " questions need it)");
+			    _(" questions need it)"));
 		else if (v[i] == NULL && type < 0 && qkey_needed[i] == ~0u)
-			ld_at(l, n, "missing key '%s' in question '%s'",
+			ld_at(l, n, _("missing key '%s' in question '%s'"),
 			    qkeys[i], q->id ? q->id : "?");
 		if (v[i] != NULL && type >= 0 && qkey_types[i] != 0 &&
 		    (qkey_types[i] & T(type)) == 0) {
-			ld_at(l, k[i], "key '%s' does not apply to %s "
-			    "questions", qkeys[i], type_names[type]);
+			ld_at(l, k[i], _("key '%s' does not apply to %s "
+			    "questions"), qkeys[i], type_names[type]);
 			v[i] = NULL;
 		}
 	}
@@ -512,19 +516,19 @@ ld_question(struct ld *l, size_t sec, const struct ynode *n)
 			if (q->shortl.s[si] != NULL &&
 			    utf8_len(q->shortl.s[si], strlen(q->shortl.s[si]))
 			    > FORM_SHORT_MAX)
-				ld_at(l, v[QK_SHORT], "short: the '%s' text "
+				ld_at(l, v[QK_SHORT], _("short: the '%s' text "
 				    "is longer than %d characters (it heads a "
-				    "dashboard column)", l->f->langs[si],
+				    "dashboard column)"), l->f->langs[si],
 				    FORM_SHORT_MAX);
 	if (v[QK_REQUIRED] != NULL && ld_enum(l, "required", v[QK_REQUIRED],
-	    required_names, "true, soft or false", &e) == 0)
+	    required_names, _("true, soft or false"), &e) == 0)
 		q->required = e == 2 ? FORM_REQUIRED : e == 1 ? FORM_SOFT :
 		    FORM_OPTIONAL;
 	l->qshow[qi] = v[QK_SHOW_IF];
 	if (v[QK_THEME] != NULL)
 		ld_id(l, "theme", v[QK_THEME], ID_NAME, &q->theme);
 	if (v[QK_REPORT] != NULL && ld_enum(l, "report", v[QK_REPORT],
-	    report_names, "unit or region", &e) == 0)
+	    report_names, _("unit or region"), &e) == 0)
 		q->report = e == 1 ? FORM_SCOPE_REGION : FORM_SCOPE_UNIT;
 	if (type < 0)
 		return;
@@ -539,8 +543,8 @@ ld_question(struct ld *l, size_t sec, const struct ynode *n)
 		    FORM_MAX_CHOICES + 1, &x) == 0) {
 			if (q->nchoices > 0 &&
 			    (size_t)x > q->nchoices + (q->other ? 1 : 0))
-				ld_at(l, v[QK_MAX], "max: %lld is more than "
-				    "the number of choices (%zu)", x,
+				ld_at(l, v[QK_MAX], _("max: %lld is more than "
+				    "the number of choices (%zu)"), x,
 				    q->nchoices + (q->other ? 1 : 0));
 			else
 				q->max_choices = (unsigned)x;
@@ -571,8 +575,8 @@ ld_question(struct ld *l, size_t sec, const struct ynode *n)
 			okmax = ld_int(l, "max", v[QK_MAX], INT32_MIN,
 			    INT32_MAX, &mx) == 0;
 		if (okmin && okmax && mn > mx)
-			ld_at(l, v[QK_MIN], "min: %lld is greater than max "
-			    "%lld", mn, mx);
+			ld_at(l, v[QK_MIN], _("min: %lld is greater than max "
+			    "%lld"), mn, mx);
 		q->min = (int32_t)mn;
 		q->max = (int32_t)mx;
 		break;
@@ -613,7 +617,7 @@ ld_section(struct ld *l, const struct ynode *n)
 
 	if (f->nsections == FORM_MAX_QUESTIONS) {
 		if (!l->too_many_s)
-			ld_at(l, n, "more than %d sections in the form",
+			ld_at(l, n, _("more than %d sections in the form"),
 			    FORM_MAX_QUESTIONS);
 		l->too_many_s = 1;
 		return;
@@ -630,39 +634,39 @@ ld_section(struct ld *l, const struct ynode *n)
 	l->sshow[si] = NULL;
 	s->first = f->nquestions;
 	if (n->kind != YN_MAP) {
-		ld_at(l, n, "sections: expected a section (a mapping with id, "
-		    "title and questions), found %s",
+		ld_at(l, n, _("sections: expected a section (a mapping with "
+		    "id, title and questions), found %s"),
 		    ynode_desc(n, b, sizeof b));
 		return;
 	}
-	ydoc_keys(&l->y, n, "a section", skeys,
+	ydoc_keys(&l->y, n, _("a section"), skeys,
 	    "id, title, show_if, questions, mode", v, NULL);
 	if (v[4] != NULL && ld_enum(l, "mode", v[4], mode_names,
-	    "interviewer or self", &mode) == 0)
+	    _("interviewer or self"), &mode) == 0)
 		s->self = mode == 1;
 	if (v[0] == NULL)
-		ld_at(l, n, "missing key 'id' in a section");
+		ld_at(l, n, _("missing key 'id' in a section"));
 	else if (ld_id(l, "id", v[0], ID_NAME, &s->id) == 0) {
 		for (j = 0; j < si; j++)
 			if (f->sections[j].id != NULL &&
 			    strcmp(f->sections[j].id, s->id) == 0) {
-				ld_at(l, v[0], "duplicate section id '%s'",
+				ld_at(l, v[0], _("duplicate section id '%s'"),
 				    s->id);
 				break;
 			}
 	}
 	if (v[1] == NULL)
-		ld_at(l, n, "missing key 'title' in section '%s'",
+		ld_at(l, n, _("missing key 'title' in section '%s'"),
 		    s->id ? s->id : "?");
 	else
 		ld_text(l, "title", v[1], 0, &s->title);
 	l->sshow[si] = v[2];
 	if (v[3] == NULL)
-		ld_at(l, n, "missing key 'questions' in section '%s'",
+		ld_at(l, n, _("missing key 'questions' in section '%s'"),
 		    s->id ? s->id : "?");
 	else if (v[3]->kind != YN_SEQ || v[3]->n == 0)
-		ld_at(l, v[3], "questions: expected a list of questions, found "
-		    "%s", v[3]->kind == YN_SEQ ? "an empty list" :
+		ld_at(l, v[3], _("questions: expected a list of questions, "
+		    "found %s"), v[3]->kind == YN_SEQ ? _("an empty list") :
 		    ynode_desc(v[3], b, sizeof b));
 	else
 		for (i = 0; i < v[3]->n && !l->too_many_q; i++)
@@ -679,14 +683,14 @@ ld_show_if(struct ld *l, const struct ynode *n, size_t before,
 	size_t pos = 0, line, col;
 
 	if (n->kind != YN_SCALAR || n->len == 0) {
-		ld_at(l, n, "show_if: expected an expression such as "
-		    "\"q == choice\", found %s", ynode_desc(n, b, sizeof b));
+		ld_at(l, n, _("show_if: expected an expression such as "
+		    "\"q == choice\", found %s"), ynode_desc(n, b, sizeof b));
 		return;
 	}
 	if (form_expr_parse(out, l->f, before, n->s, n->len, &pos,
 	    &e) == -1) {
 		ydoc_scalar_pos(&l->y, n, pos, &line, &col);
-		ld_diag(l, line, col, "show_if: %s", e.msg);
+		ld_diag(l, line, col, _("show_if: %s"), e.msg);
 	}
 }
 
@@ -719,11 +723,11 @@ ld_self_leaks(struct ld *l)
 		form_expr_refs(f->sections[i].show_if, refs, f->nquestions);
 		for (j = 0; j < f->nquestions; j++)
 			if (refs[j] && ld_in_self(f, j) && l->sshow[i])
-				ld_at(l, l->sshow[i], "show_if: section '%s' "
+				ld_at(l, l->sshow[i], _("show_if: section '%s' "
 				    "depends on '%s', which the leaver "
 				    "answers alone (mode: self): whether it "
 				    "is shown would tell the interviewer the "
-				    "answer",
+				    "answer"),
 				    f->sections[i].id ? f->sections[i].id :
 				    "?", f->questions[j].id ?
 				    f->questions[j].id : "?");
@@ -740,16 +744,16 @@ ld_self_leaks(struct ld *l)
 			if (ld_in_self(f, i) && f->questions[j].section == si)
 				continue;
 			if (l->qshow[i])
-				ld_at(l, l->qshow[i], "show_if: question '%s' "
-				    "depends on '%s', which the leaver "
+				ld_at(l, l->qshow[i], _("show_if: question "
+				    "'%s' depends on '%s', which the leaver "
 				    "answers alone (mode: self) in %s: "
 				    "whether it is shown would tell the "
-				    "interviewer the answer",
+				    "interviewer the answer"),
 				    f->questions[i].id ? f->questions[i].id :
 				    "?", f->questions[j].id ?
 				    f->questions[j].id : "?",
-				    ld_in_self(f, i) ? "another section" :
-				    "a self section");
+				    ld_in_self(f, i) ? _("another section") :
+				    _("a self section"));
 		}
 	}
 	free(refs);
@@ -769,16 +773,16 @@ ld_form(struct ld *l, const struct ynode *root)
 	size_t i;
 
 	if (root->kind != YN_MAP) {
-		ld_at(l, root, "expected a form (a mapping with id, version, "
-		    "languages, title, intro and sections), found %s",
+		ld_at(l, root, _("expected a form (a mapping with id, version, "
+		    "languages, title, intro and sections), found %s"),
 		    ynode_desc(root, b, sizeof b));
 		return;
 	}
-	ydoc_keys(&l->y, root, "the form", fkeys,
+	ydoc_keys(&l->y, root, _("the form"), fkeys,
 	    "id, version, languages, title, intro, sections", v, NULL);
 	for (i = 0; fkeys[i] != NULL; i++)
 		if (v[i] == NULL)
-			ld_at(l, root, "missing key '%s' in the form",
+			ld_at(l, root, _("missing key '%s' in the form"),
 			    fkeys[i]);
 	if (v[2] != NULL)
 		ld_languages(l, v[2]);
@@ -793,9 +797,9 @@ ld_form(struct ld *l, const struct ynode *root)
 		ld_text(l, "intro", v[4], 1, &f->intro);
 	if (v[5] != NULL) {
 		if (v[5]->kind != YN_SEQ || v[5]->n == 0)
-			ld_at(l, v[5], "sections: expected a list of sections, "
-			    "found %s", v[5]->kind == YN_SEQ ?
-			    "an empty list" : ynode_desc(v[5], b, sizeof b));
+			ld_at(l, v[5], _("sections: expected a list of "
+			    "sections, found %s"), v[5]->kind == YN_SEQ ?
+			    _("an empty list") : ynode_desc(v[5], b, sizeof b));
 		else
 			for (i = 0; i < v[5]->n && !l->too_many_s &&
 			    !l->too_many_q; i++)
@@ -839,9 +843,9 @@ form_load_buf(const char *name, const char *buf, size_t len,
 	f = l.f = xcalloc(1, sizeof *f);
 	if (ydoc_load(&l.y, name, buf, len, &form_limits) == 0) {
 		if (l.y.root == NULL)
-			ld_diag(&l, 1, 1, "empty file: expected a form (a "
+			ld_diag(&l, 1, 1, _("empty file: expected a form (a "
 			    "mapping with id, version, languages, title, "
-			    "intro and sections)");
+			    "intro and sections)"));
 		else
 			ld_form(&l, l.y.root);
 	}

@@ -13,6 +13,7 @@
 #include <yaml.h>
 
 #include "util/fsx.h"
+#include "util/i18n.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
 
@@ -192,14 +193,14 @@ ydoc_prescan(struct ydoc *d)
 	uint32_t cp;
 
 	if (d->len >= 3 && memcmp(d->buf, "\xef\xbb\xbf", 3) == 0) {
-		ydoc_diag(d, 1, 1, "byte order mark (BOM) at the start: "
-		    "save the file as UTF-8 without BOM");
+		ydoc_diag(d, 1, 1, _("byte order mark (BOM) at the start: "
+		    "save the file as UTF-8 without BOM"));
 		i = 3;
 	}
 	while (i < d->len) {
 		if ((l = utf8_decode(d->buf + i, d->len - i, &cp)) == 0) {
-			ydoc_diag(d, line, col, "invalid UTF-8 (byte 0x%02x): "
-			    "save the file as UTF-8", s[i]);
+			ydoc_diag(d, line, col, _("invalid UTF-8 (byte "
+			    "0x%02x): save the file as UTF-8"), s[i]);
 			/* One message for one bad sequence. */
 			for (i++, col++; i < d->len && (s[i] & 0xc0) == 0x80;
 			    i++)
@@ -208,22 +209,22 @@ ydoc_prescan(struct ydoc *d)
 		}
 		if ((brk = ybreak(s, d->len, i)) != 0 && cp != 0x85) {
 			if (brk == 1 && cp == '\r')
-				ydoc_diag(d, line, col, "control or bidi "
-				    "character U+000D is not allowed");
+				ydoc_diag(d, line, col, _("control or bidi "
+				    "character U+000D is not allowed"));
 			i += brk;
 			line++;
 			col = 1;
 			continue;
 		}
 		if (cp == 0)
-			ydoc_diag(d, line, col, "NUL byte: %s is a text file",
-			    d->lim->what);
+			ydoc_diag(d, line, col, _("NUL byte: %s is a text "
+			    "file"), _(d->lim->what));
 		else if (cp == '\t')
-			ydoc_diag(d, line, col, "tab character: use spaces "
-			    "(a tab is not allowed anywhere in the file)");
+			ydoc_diag(d, line, col, _("tab character: use spaces "
+			    "(a tab is not allowed anywhere in the file)"));
 		else if (utf8_forbidden(cp))
-			ydoc_diag(d, line, col, "control or bidi character "
-			    "U+%04X is not allowed", (unsigned)cp);
+			ydoc_diag(d, line, col, _("control or bidi character "
+			    "U+%04X is not allowed"), (unsigned)cp);
 		if (cp == 0x85) {	/* NEL: refused, and a line break */
 			i += l;
 			line++;
@@ -282,17 +283,17 @@ ydoc_syntax(struct ydoc *d, const yaml_parser_t *p)
 
 	if (p->error == YAML_READER_ERROR) {
 		ydoc_linecol(d, p->problem_offset, &line, &col);
-		ydoc_diag(d, line, col, "YAML error: %s",
-		    p->problem ? p->problem : "cannot read");
+		ydoc_diag(d, line, col, _("YAML error: %s"),
+		    p->problem ? p->problem : _("cannot read"));
 	} else if (p->error == YAML_MEMORY_ERROR)
-		ydoc_diag(d, 1, 1, "YAML error: out of memory");
+		ydoc_diag(d, 1, 1, _("YAML error: out of memory"));
 	else if (p->context != NULL)
 		ydoc_diag(d, p->problem_mark.line + 1,
-		    p->problem_mark.column + 1, "YAML syntax error: %s (%s)",
+		    p->problem_mark.column + 1, _("YAML syntax error: %s (%s)"),
 		    p->problem ? p->problem : "?", p->context);
 	else
 		ydoc_diag(d, p->problem_mark.line + 1,
-		    p->problem_mark.column + 1, "YAML syntax error: %s",
+		    p->problem_mark.column + 1, _("YAML syntax error: %s"),
 		    p->problem ? p->problem : "?");
 }
 
@@ -328,11 +329,11 @@ ydoc_props(struct ydoc *d, const yaml_event_t *ev)
 	/* Tags may carry %-escaped bytes: never echo them raw. */
 	s = yclip(anchor != NULL ? anchor : tag);
 	if (anchor != NULL)
-		ydoc_diag(d, line, col, "anchor '&%s': anchors and aliases "
-		    "are not allowed in %s", s, d->lim->what);
+		ydoc_diag(d, line, col, _("anchor '&%s': anchors and aliases "
+		    "are not allowed in %s"), s, _(d->lim->what));
 	else
-		ydoc_diag(d, line, col, "tag '%s': YAML tags are not allowed "
-		    "in %s", s, d->lim->what);
+		ydoc_diag(d, line, col, _("tag '%s': YAML tags are not allowed "
+		    "in %s"), s, _(d->lim->what));
 	free(s);
 	return -1;
 }
@@ -365,17 +366,17 @@ ydoc_event(struct ydoc *d, const yaml_event_t *ev, struct ynode **out)
 	switch (ev->type) {
 	case YAML_ALIAS_EVENT:
 		an = yclip(ev->data.alias.anchor);
-		ydoc_diag(d, line, col, "alias '*%s': anchors and aliases are "
-		    "not allowed in %s", an, d->lim->what);
+		ydoc_diag(d, line, col, _("alias '*%s': anchors and aliases "
+		    "are not allowed in %s"), an, _(d->lim->what));
 		free(an);
 		return -1;
 	case YAML_SCALAR_EVENT:
 		if (ydoc_props(d, ev) == -1)
 			return -1;
 		if (ev->data.scalar.length > d->lim->max_scalar) {
-			ydoc_diag(d, line, col, "a value of %zu bytes: %s may "
-			    "have at most %zu in one value",
-			    ev->data.scalar.length, d->lim->what,
+			ydoc_diag(d, line, col, _("a value of %zu bytes: %s "
+			    "may have at most %zu in one value"),
+			    ev->data.scalar.length, _(d->lim->what),
 			    d->lim->max_scalar);
 			return -1;
 		}
@@ -397,8 +398,8 @@ ydoc_event(struct ydoc *d, const yaml_event_t *ev, struct ynode **out)
 		return 0;
 	}
 	if (++d->nnodes > d->lim->max_nodes) {
-		ydoc_diag(d, line, col, "more than %zu YAML nodes: too large "
-		    "for %s", d->lim->max_nodes, d->lim->what);
+		ydoc_diag(d, line, col, _("more than %zu YAML nodes: too large "
+		    "for %s"), d->lim->max_nodes, _(d->lim->what));
 		ynode_free(n);
 		return -1;
 	}
@@ -417,7 +418,7 @@ ydoc_parse(struct ydoc *d)
 	int done = 0, ok = 1;
 
 	if (!yaml_parser_initialize(&p)) {
-		ydoc_diag(d, 1, 1, "YAML error: out of memory");
+		ydoc_diag(d, 1, 1, _("YAML error: out of memory"));
 		return -1;
 	}
 	stack = xcalloc(d->lim->max_depth + 1, sizeof *stack);
@@ -434,8 +435,8 @@ ydoc_parse(struct ydoc *d)
 			done = 1;
 		else if (ev.type == YAML_DOCUMENT_START_EVENT && ++ndocs > 1) {
 			ydoc_diag(d, ev.start_mark.line + 1,
-			    ev.start_mark.column + 1, "a second YAML document: "
-			    "%s file holds one", d->lim->what);
+			    ev.start_mark.column + 1, _("a second YAML "
+			    "document: %s file holds one"), _(d->lim->what));
 			ok = 0;
 		} else if (ev.type == YAML_SEQUENCE_END_EVENT ||
 		    ev.type == YAML_MAPPING_END_EVENT) {
@@ -448,9 +449,9 @@ ydoc_parse(struct ydoc *d)
 			ok = 0;
 		else if (n != NULL && n->kind != YN_SCALAR &&
 		    sp == d->lim->max_depth) {
-			ydoc_at(d, n, "nesting deeper than %zu levels: %s "
-			    "needs far fewer", d->lim->max_depth,
-			    d->lim->what);
+			ydoc_at(d, n, _("nesting deeper than %zu levels: %s "
+			    "needs far fewer"), d->lim->max_depth,
+			    _(d->lim->what));
 			ynode_free(n);
 			ok = 0;
 		} else if (n != NULL) {
@@ -503,8 +504,8 @@ ydoc_load(struct ydoc *d, const char *name, const char *buf, size_t len,
 	d->len = len;
 	d->lim = lim;
 	if (len > lim->max_bytes || buf == NULL) {
-		ydoc_diag(d, 1, 1, "file too large: %zu bytes, %s may have "
-		    "at most %zu (1 MiB)", len, lim->what, lim->max_bytes);
+		ydoc_diag(d, 1, 1, _("file too large: %zu bytes, %s may have "
+		    "at most %zu (1 MiB)"), len, _(lim->what), lim->max_bytes);
 		return -1;
 	}
 	ydoc_lines(d);
@@ -547,7 +548,7 @@ ydoc_keys(struct ydoc *d, const struct ynode *m, const char *what,
 		const struct ynode *k = m->kids[i];
 
 		if (k->kind != YN_SCALAR) {
-			ydoc_at(d, k, "expected a key in %s, found %s", what,
+			ydoc_at(d, k, _("expected a key in %s, found %s"), what,
 			    ynode_desc(k, b, sizeof b));
 			continue;
 		}
@@ -555,11 +556,11 @@ ydoc_keys(struct ydoc *d, const struct ynode *m, const char *what,
 			if (ynode_is(k, keys[j]))
 				break;
 		if (j == nk)
-			ydoc_at(d, k, "unknown key %s in %s: expected %s",
+			ydoc_at(d, k, _("unknown key %s in %s: expected %s"),
 			    ynode_desc(k, b, sizeof b), what, expected);
 		else if (vals[j] != NULL)
-			ydoc_at(d, k, "duplicate key '%s' in %s (first at "
-			    "line %zu)", keys[j], what, kn[j]->line);
+			ydoc_at(d, k, _("duplicate key '%s' in %s (first at "
+			    "line %zu)"), keys[j], what, kn[j]->line);
 		else {
 			vals[j] = m->kids[i + 1];
 			kn[j] = k;
@@ -652,13 +653,13 @@ ynode_desc(const struct ynode *n, char *buf, size_t sz)
 	uint32_t cp;
 
 	if (n == NULL)
-		return "nothing";
+		return _("nothing");
 	if (n->kind == YN_SEQ)
-		return "a list";
+		return _("a list");
 	if (n->kind == YN_MAP)
-		return "a mapping";
+		return _("a mapping");
 	if (n->len == 0 && n->style == YS_PLAIN)
-		return "nothing";
+		return _("nothing");
 	s = utf8_sanitize(n->s, n->len, 0);
 	for (i = 0; s[i] != '\0' && cps < 30; cps++) {
 		k = utf8_decode(s + i, strlen(s + i), &cp);
@@ -666,7 +667,7 @@ ynode_desc(const struct ynode *n, char *buf, size_t sz)
 	}
 	snprintf(buf, sz, "'%.*s%s'%s", (int)i, s, s[i] ? "..." : "",
 	    n->style == YS_SQUOTED || n->style == YS_DQUOTED ?
-	    " (quoted, so a string)" : "");
+	    _(" (quoted, so a string)") : "");
 	free(s);
 	return buf;
 }

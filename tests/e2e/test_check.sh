@@ -47,6 +47,21 @@ then pass broken_form_all_messages
 else fail broken_form_all_messages "rc=$rc err=$(cat "$T/err")"
 fi
 
+# The same problems in Swedish (issue 12), at the same FILE:LINE:COL: the
+# form validator, the show_if parser and the YAML reader's key check.
+cat >"$T/want_sv" <<'W'
+tests/data/forms/broken.yaml:11:9: nyckeln 'max_label' saknas i frågan 'q1' (scale-frågor behöver den)
+tests/data/forms/broken.yaml:13:16: label: text saknas för språket 'en'
+tests/data/forms/broken.yaml:18:24: show_if: '7' ligger utanför intervallet 1..5 för 'q1'
+tests/data/forms/broken.yaml:19:9: okänd nyckel 'colour' i en fråga: väntade id, type, label, help, required, show_if, theme, report, choices, other, max, min, min_label, max_label, max_length, short, sensitive
+W
+run broken_sv env LC_ALL=C.UTF-8 "$AV" --lang sv check \
+    tests/data/forms/broken.yaml
+if [ $rc -eq 65 ] && cmp -s "$T/err" "$T/want_sv" && [ ! -s "$T/out" ]
+then pass broken_form_swedish
+else fail broken_form_swedish "rc=$rc err=$(cat "$T/err")"
+fi
+
 run mixed "$AV" check tests/data/forms/good.yaml tests/data/forms/broken.yaml
 if [ $rc -eq 65 ] && [ "$(wc -l <"$T/out")" -eq 1 ] &&
     [ "$(wc -l <"$T/err")" -eq 4 ]
@@ -72,6 +87,12 @@ run tab "$AV" check "$T/tab.yaml"
 if [ $rc -eq 65 ] && grep -q "^$T/tab.yaml:2:1: tab character: use spaces (a tab is not allowed anywhere in the file)\$" "$T/err"
 then pass tab_indentation
 else fail tab_indentation "rc=$rc err=$(cat "$T/err")"
+fi
+
+run tab_sv env LC_ALL=C.UTF-8 "$AV" --lang sv check "$T/tab.yaml"
+if [ $rc -eq 65 ] && grep -q "^$T/tab.yaml:2:1: tabbtecken: använd mellanslag (tabb är inte tillåtet någonstans i filen)\$" "$T/err"
+then pass tab_indentation_swedish
+else fail tab_indentation_swedish "rc=$rc err=$(cat "$T/err")"
 fi
 
 run usage "$AV" check

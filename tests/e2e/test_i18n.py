@@ -5,7 +5,9 @@
 #    (xgettext + msgmerge, as a translator would see them), and msgfmt -c
 #    accepts the catalogue;
 #  - messages handed to msg_warn, msg_die, err_set, err_setc, err_prefix,
-#    csvin_diag, and the printf family writing to stdout or stderr, are
+#    csvin_diag, the loaders' FILE:LINE:COL problems (ydoc_diag, ydoc_at
+#    and their wrappers ld_at, ld_diag, cfg_diag; xp_fail for show_if),
+#    and the printf family writing to stdout or stderr, are
 #    marked (in src/cli also every --help text written to any stream): a
 #    literal format not inside _() is a message a Swedish user would read
 #    in English. Files not yet converted are listed with their
@@ -25,7 +27,9 @@ failures = 0
 
 # calls whose format is shown to a person, and which argument it is
 CALLS = {"msg_warn": 0, "msg_die": 1, "err_set": 1, "err_setc": 2,
-         "err_prefix": 1, "csvin_diag": 3, "printf": 0}
+         "err_prefix": 1, "csvin_diag": 3, "printf": 0,
+         "ydoc_diag": 3, "ydoc_at": 2, "ld_at": 2, "ld_diag": 3,
+         "cfg_diag": 3, "xp_fail": 2}
 STREAM_CALLS = {"fprintf": 1, "fputs": 0}     # when writing to a stream
 LIT = r'"(?:[^"\\\n]|\\.)*"'
 
@@ -144,6 +148,13 @@ def main():
              'p); msg_warn(_("fine")); fprintf(stderr, "Really bad\\n"); '
              'fprintf(f, "<td>"); err_setc(e, ERR_IO, "%s: %s", a, b); }')
     report("checker_finds_unmarked", unmarked(probe) == [1, 1],
+           repr(unmarked(probe)))
+    # ... and a loader diagnostic left in English (not its definition)
+    probe = ('void ydoc_at(struct ydoc *d, const struct ynode *n, '
+             'const char *fmt, ...);\nstatic void g(void) {\n'
+             'ld_at(l, n, "missing key \'%s\'", k);\n'
+             'cfg_diag(d, 1, 1, _("fine %s"), w); }')
+    report("checker_finds_unmarked_diag", unmarked(probe) == [3],
            repr(unmarked(probe)))
 
     base = {}
