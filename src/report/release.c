@@ -1046,14 +1046,29 @@ cell_ok(const struct gate_table *cand, size_t r, size_t q, int texts,
 		return 0;
 	if (late_in(late, cand, bc, cand->year) == 0)
 		return 1;
-	if ((gr = row_find(g, &cand->rows[r])) == AGG_NONE)
-		return 0;
-	rs = texts ? gate_fig(g, gr, q)->text_reason : gate_fig(g, gr,
-	    q)->reason;
-	if (rs != GATE_SHOWN)
-		return 0;
-	cell_members(g, gr, q, texts, bg);
-	return same_members(cand, bc, g, bg, late, cand->year, 1);
+	if ((gr = row_find(g, &cand->rows[r])) != AGG_NONE) {
+		rs = texts ? gate_fig(g, gr, q)->text_reason : gate_fig(g, gr,
+		    q)->reason;
+		cell_members(g, gr, q, texts, bg);
+		if (rs == GATE_SHOWN && same_members(cand, bc, g, bg, late,
+		    cand->year, 1))
+			return 1;
+	}
+	/* The difference may be shown by another row of the late gate: a
+	 * pool of a shown unit and a hidden one without late interviews
+	 * differs by the shown unit's late figure, which the gate over the
+	 * late interviews shows as a unit row. Any shown figure of it over
+	 * exactly the group's late members will do. */
+	for (gr = 0; gr < g->nrows; gr++) {
+		rs = texts ? gate_fig(g, gr, q)->text_reason : gate_fig(g, gr,
+		    q)->reason;
+		if (rs != GATE_SHOWN)
+			continue;
+		cell_members(g, gr, q, texts, bg);
+		if (same_members(cand, bc, g, bg, late, cand->year, 1))
+			return 1;
+	}
+	return 0;
 }
 
 int
