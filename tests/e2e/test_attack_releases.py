@@ -83,6 +83,8 @@ sections:
         label: {sv: Vad borde ändras?, en: What should change?}
 """
 MULTI = {"reasons"}
+SENSITIVE = {"harass": "yes"}   # the question and its sensitive answer
+T_SENS = 1                      # anonymity.sensitive_t, the default
 # The form without its text question: late interviews that all answer
 # every question can then enter a revision (a text list the late ones
 # alone could not show blocks every revision).
@@ -311,6 +313,7 @@ class Attack:
                 self.n[(u, s)] = max(d, 0)
         self.rels = list(range(len(vecs)))
         self.eqs = []
+        self.bands = []    # (sensitive counts, answered, what): ys >= an-1
         self.vars = {}
 
     def var(self, key, ub):
@@ -350,6 +353,21 @@ class Attack:
             implaus = {u for (lv, a, u, q, c, m, v, s) in rows
                        if lv == "unit" and "more interviews than" in s}
             for lv, a, u, q, c, m, v, s in rows:
+                if "nearly all" in s and q in SENSITIVE:
+                    # a band: all but at most t (1) of those who
+                    # answered gave the sensitive answer
+                    g = [u] if lv == "unit" else \
+                        self.members(rows, r, lv, a, q, implaus)
+                    ys = [self.var((g1, s1, q, SENSITIVE[q], "count"),
+                                   self.n[(g1, s1)])
+                          for g1 in g for s1 in segs
+                          if self.n.get((g1, s1), 0) > 0]
+                    an = [self.var((g1, s1, q, "", "answered"),
+                                   self.n[(g1, s1)])
+                          for g1 in g for s1 in segs
+                          if self.n.get((g1, s1), 0) > 0]
+                    self.bands.append((ys, an, "%s/%s/%s p%d" %
+                                       (lv, a, u, r)))
                 if v == "" or q == "" or m not in ("answered", "declined",
                                                    "skipped", "count"):
                     continue
@@ -413,6 +431,22 @@ class Attack:
                     if nv != vb:
                         self.vars[t] = nv
                         changed = True
+            for ys, an, what in self.bands:
+                # sum(ys) >= sum(an) - T_SENS, ys <= an
+                for t in ys:
+                    vb = self.vars[t]
+                    lo = sum(self.vars[x][0] for x in an) - T_SENS - \
+                        sum(self.vars[x][1] for x in ys if x != t)
+                    if lo > vb[0]:
+                        self.vars[t] = [lo, vb[1]]
+                        changed = True
+                for t in an:
+                    vb = self.vars[t]
+                    hi = sum(self.vars[x][1] for x in ys) + T_SENS - \
+                        sum(self.vars[x][0] for x in an if x != t)
+                    if hi < vb[1]:
+                        self.vars[t] = [vb[0], hi]
+                        changed = True
             if not changed:
                 break
         for key, (lo, hi) in self.vars.items():
@@ -429,6 +463,14 @@ class Attack:
                     self.n[(u, s)] < K:
                 out.append("%s seg %d (%d interviews) %s=%s: %d" %
                            (u, s, self.n[(u, s)], q, c, lo))
+            # group disclosure: all who answered gave the sensitive
+            # answer (or all but fewer than t), proven by the tables
+            ans = self.vars.get((u, s, q, "", "answered"))
+            if m == "count" and SENSITIVE.get(q) == c and ans and \
+                    ans[0] > 0 and lo >= ans[1] - (T_SENS - 1):
+                out.append("%s seg %d (%d interviews): all %d who "
+                           "answered %s gave %s" %
+                           (u, s, self.n[(u, s)], ans[1], q, c))
         return out
 
 
@@ -681,6 +723,29 @@ def scenario_revision():
     return a
 
 
+def scenario_band():
+    """Group disclosure across releases: Epsilon's six all said yes to
+    the sensitive question (banded in release 1); late interviews in it,
+    some yes, some no, then k more: a revision must not turn the band
+    into a figure from which the first six follow by subtraction."""
+    st = Store("band", FORM_NOTEXT)
+    st.fill(BASE.replace("harass=no\n5 B2", "harass=no\n5 B2").replace(
+        "5 B2 {L} reasons=lead lead=2 harass=no",
+        "5 B2 {L} reasons=lead lead=2 harass=yes"))
+    st.publish("band_base")
+    rows = csv_rows(st.pubs[-1][1])
+    report("band_banded", any("nearly all" in s for (lv, a, u, q, c, m, v, s)
+                              in rows if u == "B2" and q == "harass"),
+           "B2's harass is not banded in release 1")
+    st.fill(late(K, "B2", "bd1"))
+    st.publish("band_late_k")
+    st.fill("%d B2 {L} reasons=pay lead=3 harass=no\n" % K)
+    st.publish("band_late_no")
+    st.fill(late(K, "A1", "bd2") + late(K, "B1", "bd3"))
+    st.publish("band_late_more")
+    attack_cells(st, "band")
+
+
 def scenario_trend():
     """The trend of a later year's report shows the earlier closed year's
     release, not today's figures of it: a late interview of year L-1 must
@@ -717,6 +782,7 @@ def main():
     t0 = time.monotonic()
     scenario_late()
     scenario_revision()
+    scenario_band()
     scenario_padding()
     scenario_fresh_padding()
     scenario_trend()
