@@ -81,12 +81,12 @@ static int
 audit_cmd_run(struct cli_hr_data *d, unsigned year)
 {
 	struct gate_params gp;
-	struct gate_table **tabs, **rt;
+	struct gate_table **tabs, **rt, **diffs = NULL, *g;
 	struct audit_result r;
 	struct audit *au = audit_new(NULL);
 	struct err e = { .msg = "" };
-	size_t ny = agg_nyears(d->agg), nt = 0, i, j, nr;
-	char label[48];
+	size_t ny = agg_nyears(d->agg), nt = 0, i, j, nr, nd = 0;
+	char label[96];
 	int rc = 0;
 
 	memset(&r, 0, sizeof r);
@@ -118,6 +118,16 @@ audit_cmd_run(struct cli_hr_data *d, unsigned year)
 			if (rc == 0)
 				rc = audit_add(au, rt[j], label, j > 0 ?
 				    rt[j - 1] : NULL, &e);
+			/* a revision's difference, as it was gated */
+			if (rc == 0 && j > 0 && (rc = release_difference(
+			    d->rel, y, j, &gp, &g, &e)) == 0 && g != NULL) {
+				snprintf(label, sizeof label, "%u release %zu, "
+				    "arrived after release %zu", y, j + 1, j);
+				diffs = xreallocarray(diffs, nd + 1,
+				    sizeof *diffs);
+				diffs[nd++] = g;
+				rc = audit_add_late(au, g, label, rt[j], &e);
+			}
 		}
 		nt += nr;
 		free(rt);
@@ -137,6 +147,9 @@ audit_cmd_run(struct cli_hr_data *d, unsigned year)
 	for (i = 0; i < nt; i++)
 		gate_table_free(tabs[i]);
 	free(tabs);
+	for (i = 0; i < nd; i++)
+		gate_table_free(diffs[i]);
+	free(diffs);
 	return rc;
 }
 

@@ -205,6 +205,8 @@ struct rel {
 	size_t hme_q[AGG_HME_N];	/* blob columns */
 	size_t reasons_q;
 	struct agg *late;		/* the year's records not in ids */
+	struct agg *fresh;		/* records in ids not in the revision
+					 * before (revision 2 on) */
 };
 
 struct release_set {
@@ -274,6 +276,7 @@ rel_free(struct rel *r)
 	free(r->asked);
 	free(r->hme);
 	agg_free(r->late);
+	agg_free(r->fresh);
 	memset(r, 0, sizeof *r);
 }
 
@@ -662,6 +665,7 @@ release_set_open(struct release_set **out, struct central *c,
 		memcpy(v->date, rows[i].date, sizeof v->date);
 		memcpy(v->mapdigest, rows[i].mapdigest, sizeof v->mapdigest);
 		v->late = agg_new(forms, nforms, units, nunits, NULL);
+		v->fresh = agg_new(forms, nforms, units, nunits, NULL);
 		rs->n++;
 	}
 	central_release_list_free(rows, n);
@@ -725,9 +729,22 @@ release_set_tap(void *ctx, const uint8_t id[ENV_ID_BYTES],
 	y = rs_year(rs, r->year, 1);
 	y->ids = xreallocarray(y->ids, y->n + 1, ENV_ID_BYTES);
 	memcpy(y->ids[y->n++], id, ENV_ID_BYTES);
-	for (i = 0; i < rs->n; i++)
-		if (rs->v[i].year == r->year && !rel_has_id(&rs->v[i], id))
-			(void)agg_add(rs->v[i].late, r, &e);
+	for (i = 0; i < rs->n; i++) {
+		const struct rel *v = &rs->v[i];
+		size_t j;
+
+		if (v->year != r->year)
+			continue;
+		if (!rel_has_id(v, id)) {
+			(void)agg_add(v->late, r, &e);
+			continue;
+		}
+		/* new in revision v: not in the revision before it */
+		for (j = 0; v->revision > 1 && j < rs->n; j++)
+			if (rs->v[j].year == v->year && rs->v[j].revision + 1 ==
+			    v->revision && !rel_has_id(&rs->v[j], id))
+				(void)agg_add(v->fresh, r, &e);
+	}
 }
 
 /* ---- a release onto the current questions ------------------------------ */
@@ -1241,24 +1258,34 @@ rel_record(struct release_set *rs, struct central *c,
  * revision based on the one before) and the candidate revision: no
  * suppressed cell of any of them, nor any late arrival, may be pinned. */
 static int
-rel_audit(struct gate_table *const *prev, size_t n,
-    const struct gate_table *cand, const struct agg *late,
+rel_audit(const struct release_set *rs, struct gate_table *const *prev,
+    size_t n, const struct gate_table *cand, const struct agg *late,
     const struct gate_params *gp, char *why, size_t whylen, struct err *e)
 {
 	struct audit_params ap = { .no_list = 1 };
 	struct audit *au = audit_new(&ap);
 	struct audit_result r;
-	struct gate_table *g = NULL;
+	struct gate_table *g = NULL, **gi;
 	char label[96];
 	size_t i;
 	int rc = 0;
 
 	memset(&r, 0, sizeof r);
+	gi = xcalloc(n + 1, sizeof(*gi));
 	for (i = 0; i < n && rc == 0; i++) {
 		snprintf(label, sizeof label, "%u release %zu", prev[i]->year,
 		    i + 1);
 		rc = audit_add(au, prev[i], label, i > 0 ? prev[i - 1] : NULL,
 		    e);
+		/* an earlier revision's own difference, as it was gated */
+		if (rc == 0 && i > 0)
+			rc = release_difference(rs, prev[i]->year, i, gp,
+			    &gi[i], e);
+		if (rc == 0 && gi[i] != NULL) {
+			snprintf(label, sizeof label, "%u release %zu, arrived "
+			    "after release %zu", prev[i]->year, i + 1, i);
+			rc = audit_add_late(au, gi[i], label, prev[i], e);
+		}
 	}
 	snprintf(label, sizeof label, "%u release %zu", cand->year, n + 1);
 	if (rc == 0)
@@ -1286,6 +1313,9 @@ rel_audit(struct gate_table *const *prev, size_t n,
 	audit_result_free(&r);
 	audit_free(au);
 	gate_table_free(g);
+	for (i = 0; i < n; i++)
+		gate_table_free(gi[i]);
+	free(gi);
 	return rc;
 }
 
@@ -1359,7 +1389,8 @@ release_view(struct release_set *rs, struct central *c,
 	    prev, late, n, gp, info->why, sizeof info->why)) {
 		gate_table_free(cand);
 		ok = 0;
-	} else if ((ok = rel_audit(prev, n, cand, late[n - 1], gp, info->why,
+	} else if ((ok = rel_audit(rs, prev, n, cand, late[n - 1], gp,
+	    info->why,
 	    sizeof info->why, e)) != 0) {
 		gate_table_free(cand);
 		ok = ok < 0 ? -1 : 0;
@@ -1414,6 +1445,35 @@ release_list(const struct release_set *rs,
 	}
 	*list = w->list;
 	return w->nlist;
+}
+
+int
+release_difference(const struct release_set *rs, unsigned y, size_t i,
+    const struct gate_params *gp, struct gate_table **out, struct err *e)
+{
+	const struct rel *v = NULL;
+	struct gate_params p;
+	size_t j, rank;
+
+	*out = NULL;
+	for (j = 0; j < rs->n; j++) {
+		size_t k;
+
+		if (rs->v[j].year != y)
+			continue;
+		for (k = 0, rank = 0; k < rs->n; k++)
+			rank += rs->v[k].year == y && rs->v[k].revision <
+			    rs->v[j].revision;
+		if (rank == i)
+			v = &rs->v[j];
+	}
+	if (v == NULL || i == 0 || v->fresh == NULL)
+		return 0;
+	p = *gp;
+	p.k = v->k;
+	p.text_k = v->text_k;
+	p.sensitive_t = v->sens_t;
+	return gate_publish(out, v->fresh, y, &p, e);
 }
 
 int

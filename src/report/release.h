@@ -73,6 +73,14 @@ int release_view(struct release_set *rs, struct central *c,
 int release_tables(const struct release_set *rs, const struct agg *a,
     unsigned y, struct gate_table ***out, size_t *n);
 
+/* The difference of the i-th release of year y (revision order, i >= 1)
+ * from the one before, as the gate (with that release's k, text_k and
+ * sensitive t) publishes the interviews it added alone: for
+ * audit_add_late. *out NULL if there is none (i 0, no such release).
+ * Returns 0, or -1 if the gate fails. */
+int release_difference(const struct release_set *rs, unsigned y, size_t i,
+    const struct gate_params *gp, struct gate_table **out, struct err *e);
+
 /* One line per release for `avslut-hr releases`. */
 struct release_entry {
 	unsigned year, revision;

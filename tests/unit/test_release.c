@@ -357,6 +357,34 @@ test_revision_audited(void **state)
 	gate_table_free(g);
 	gate_table_free(t);
 	load_close(&l);
+
+	/* Five more, in B1, later: revision 3. The audit reads revision 2's
+	 * own difference (release_difference: A1's five, shown by the gate
+	 * on their own), so A1's late answers, which revisions 1 to 3 pin,
+	 * are no finding: without it every late answer of revision 2 would
+	 * have to stay unpinned and no third revision could be made. */
+	{
+		struct batch more3[7];
+
+		memcpy(more3, more, sizeof more);
+		more3[6] = (struct batch){ "B1", 5, 2, 1 };
+		load_open(&l, units_a, more3, 7);
+		view(&l, &t, &ri);
+		if (ri.revision != 3)
+			print_message("why: %s\n", ri.why);
+		assert_int_equal(ri.revision, 3);
+		assert_int_equal(ri.held, 0);
+		assert_int_equal(fig(t, "B1", 0)->answered, 13);
+		assert_int_equal(fig(t, "A1", 0)->answered, 15);
+		assert_int_equal(release_difference(l.rs, Y, 1, &l.gp, &g,
+		    &e), 0);
+		assert_non_null(g);
+		assert_int_equal(fig(g, "A1", 0)->answered, 5);
+		assert_int_equal(fig(g, "B1", 0)->reason, GATE_NO_DATA);
+		gate_table_free(g);
+		gate_table_free(t);
+		load_close(&l);
+	}
 }
 
 /* Five late interviews spread over two units: each unit's difference has
