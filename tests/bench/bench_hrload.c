@@ -372,6 +372,21 @@ peak_rss_kib(void)
 	return ru.ru_maxrss;
 }
 
+/* The load average now: the machine is shared, the figures say how. */
+static void
+loadavg(const char *when)
+{
+	char buf[128] = "?\n";
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	if (f != NULL) {
+		if (fgets(buf, sizeof buf, f) == NULL)
+			strcpy(buf, "?\n");
+		fclose(f);
+	}
+	printf("load average %s: %s", when, buf);
+}
+
 int
 main(void)
 {
@@ -413,6 +428,7 @@ main(void)
 	generate(c, n);
 	central_close(c);
 	printf("%-28s %.1f s\n", "generated and ingested", now() - t0);
+	loadavg("at the start");
 	fflush(stdout);
 
 	tl = xcalloc(runs, sizeof *tl);
@@ -464,5 +480,6 @@ main(void)
 	free(p);
 	rmdir(dir);
 	free(db);
+	loadavg("at the end");
 	return 0;
 }

@@ -488,6 +488,21 @@ bench_save(void)
 	free(dir);
 }
 
+/* The load average now: the machine is shared, the figures say how. */
+static void
+loadavg(const char *when)
+{
+	char buf[128] = "?\n";
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	if (f != NULL) {
+		if (fgets(buf, sizeof buf, f) == NULL)
+			strcpy(buf, "?\n");
+		fclose(f);
+	}
+	printf("load average %s: %s", when, buf);
+}
+
 int
 main(void)
 {
@@ -502,9 +517,11 @@ main(void)
 	setup();
 	printf("interviewer program, %d-question form, %d runs each\n", NQ,
 	    RUNS);
+	loadavg("at the start");
 	bench_paint();
 	bench_memory();
 	bench_save();
+	loadavg("at the end");
 	cmd = xasprintf("rm -rf '%s'", home);
 	if (system(cmd) != 0)
 		fprintf(stderr, "bench_interview: could not remove %s\n", home);
