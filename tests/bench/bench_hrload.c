@@ -478,6 +478,9 @@ main(void)
 	p = xasprintf("%s-shm", db);
 	unlink(p);
 	free(p);
+	p = xasprintf("%s-key", db);	/* the envelope digest's key */
+	unlink(p);
+	free(p);
 	rmdir(dir);
 	free(db);
 	loadavg("at the end");
