@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "report/cache.h"
+#include "report/cache_rec.h"
 #include "util/buf.h"
 #include "util/fsx.h"
 #include "util/i18n.h"
@@ -20,131 +21,6 @@
 #define CACHE_TAG_BYTES crypto_aead_xchacha20poly1305_ietf_ABYTES
 #define CACHE_HEAD_BYTES (8 + 4 + CACHE_DIGEST_BYTES + CACHE_NONCE_BYTES)
 #define CACHE_KEY_CONTEXT "avslut-hr record cache v1"
-
-/* A record in the cache: its envelope id (16 bytes, for the releases'
- * sets of ids), unit (u8 length, bytes, NUL), year u16, the
- * form's index in the hash table (u8), then per question its state and,
- * when answered, what its type holds; texts as u32 length, bytes, NUL so
- * that the reader can point into the buffer instead of copying. */
-static void
-cache_put_text(struct buf *b, const char *t)
-{
-	size_t n = t ? strlen(t) : 0;
-
-	buf_put_u32(b, t ? (uint32_t)n : UINT32_MAX);
-	if (t != NULL)
-		buf_put(b, t, n + 1);
-}
-
-static void
-cache_encode(struct buf *b, const struct form *f, uint8_t fi,
-    const uint8_t id[ENV_ID_BYTES], const struct record *r)
-{
-	size_t q, ul = strlen(r->unit);
-
-	buf_put(b, id, ENV_ID_BYTES);
-	buf_put_u8(b, (uint8_t)ul);
-	buf_put(b, r->unit, ul + 1);
-	buf_put_u16(b, (uint16_t)r->year);
-	buf_put_u8(b, fi);
-	for (q = 0; q < f->nquestions; q++) {
-		const struct form_answer *a = &r->answers[q];
-
-		buf_put_u8(b, (uint8_t)a->state);
-		if (a->state != FORM_ANSWERED)
-			continue;
-		switch (f->questions[q].type) {
-		case FORM_SINGLE:
-		case FORM_MULTI:
-			buf_put_u8(b, (uint8_t)a->other);
-			buf_put_u32(b, (uint32_t)a->num);
-			buf_put_u64(b, a->choices);
-			cache_put_text(b, a->other ? a->text : NULL);
-			break;
-		case FORM_TEXT:
-			cache_put_text(b, a->text);
-			break;
-		default:
-			buf_put_u32(b, (uint32_t)a->num);
-			break;
-		}
-	}
-}
-
-/* A text as cache_put_text wrote it, in place; NULL for none (or when
- * the reader failed: the caller tests it). */
-static const char *
-cache_get_text(struct buf_rd *r)
-{
-	const uint8_t *x;
-	uint32_t n;
-
-	if (buf_get_u32(r, &n) != 0 || n == UINT32_MAX)
-		return NULL;
-	if (buf_get_ptr(r, (size_t)n + 1, &x) != 0)
-		return NULL;
-	if (x[n] != '\0') {
-		buf_rd_fail(r);
-		return NULL;
-	}
-	return (const char *)x;
-}
-
-/* Decode one record in place: ar points into the buffer and into ans
- * (room for the largest form). 0, or -1 if the bytes do not parse. */
-static int
-cache_decode(struct buf_rd *r, const struct form *const *byix, size_t nix,
-    struct form_answer *ans, struct agg_rec *ar, const uint8_t **id)
-{
-	const struct form *f;
-	const uint8_t *x;
-	uint32_t num;
-	uint16_t year;
-	uint8_t ul, fi, st, other;
-	size_t q;
-
-	if (buf_get_ptr(r, ENV_ID_BYTES, id) != 0 || buf_get_u8(r, &ul) != 0 ||
-	    buf_get_ptr(r, (size_t)ul + 1, &x) != 0 || x[ul] != '\0')
-		return -1;
-	ar->unit = (const char *)x;
-	if (buf_get_u16(r, &year) != 0 || buf_get_u8(r, &fi) != 0 ||
-	    fi >= nix)
-		return -1;
-	ar->year = year;
-	f = byix[fi];
-	ar->form_hash = f->hash;
-	ar->answers = ans;
-	ar->nanswers = f->nquestions;
-	for (q = 0; q < f->nquestions && !buf_rd_failed(r); q++) {
-		struct form_answer *a = &ans[q];
-
-		memset(a, 0, sizeof *a);
-		if (buf_get_u8(r, &st) != 0 || st > FORM_ANSWERED)
-			return -1;
-		a->state = st;
-		if (a->state != FORM_ANSWERED)
-			continue;
-		switch (f->questions[q].type) {
-		case FORM_SINGLE:
-		case FORM_MULTI:
-			buf_get_u8(r, &other);
-			a->other = other;
-			buf_get_u32(r, &num);
-			a->num = (int32_t)num;
-			buf_get_u64(r, &a->choices);
-			a->text = (char *)(uintptr_t)cache_get_text(r);
-			break;
-		case FORM_TEXT:
-			a->text = (char *)(uintptr_t)cache_get_text(r);
-			break;
-		default:
-			buf_get_u32(r, &num);
-			a->num = (int32_t)num;
-			break;
-		}
-	}
-	return buf_rd_failed(r) ? -1 : 0;
-}
 
 char *
 cache_path(const char *dbpath)
@@ -495,7 +371,7 @@ cache_feed(struct cache_in *in, struct agg *a, struct hrload_result *res,
 	in->sp = xcalloc(in->nrec ? in->nrec : 1, sizeof *in->sp);
 	for (i = 0; i < in->nrec; i++) {
 		at = buf_rd_off(&rd);
-		if (bad || cache_decode(&rd, in->byix, in->nix, ans, &ar,
+		if (bad || cache_rec_decode(&rd, in->byix, in->nix, ans, &ar,
 		    &rid) != 0) {
 			res->used--;
 			res->invalid++;
@@ -583,7 +459,7 @@ cache_fill_fn(void *ctx, const uint8_t id[ENV_ID_BYTES],
 		f->sp = xreallocarray(f->sp, f->capsp, sizeof *f->sp);
 	}
 	at = buf_len(&f->recs);
-	cache_encode(&f->recs, f->forms[fi], (uint8_t)fi, id, r);
+	cache_rec_encode(&f->recs, f->forms[fi], (uint8_t)fi, id, r);
 	f->sp[f->nsp][0] = at;
 	f->sp[f->nsp++][1] = buf_len(&f->recs) - at;
 	return 0;

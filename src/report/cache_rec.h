@@ -1,0 +1,27 @@
+/* cache_rec: one record as the record cache holds it (see cache_rec.c).
+ * Internal to src/report/cache*.c. */
+#ifndef AVSLUT_CACHE_REC_H
+#define AVSLUT_CACHE_REC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/env.h"
+#include "crypto/record.h"
+#include "form/form.h"
+#include "report/agg.h"
+#include "util/buf.h"
+
+/* Append r (of form f, index fi in the file's form table, envelope id)
+ * to b. */
+void cache_rec_encode(struct buf *b, const struct form *f, uint8_t fi,
+    const uint8_t id[ENV_ID_BYTES], const struct record *r);
+/* Read the next record from r into ar (its texts point into r's bytes),
+ * using ans for its answers (room for the largest form) and byix to find
+ * its form; *id points at its envelope id. 0, or -1 if the bytes do not
+ * parse. */
+int cache_rec_decode(struct buf_rd *r, const struct form *const *byix,
+    size_t nix, struct form_answer *ans, struct agg_rec *ar,
+    const uint8_t **id);
+
+#endif
