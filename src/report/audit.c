@@ -974,7 +974,7 @@ au_cmp_spread(const void *x, const void *y)
  * LP below. */
 
 #define AU_MOVE_MAX 24
-#define AU_CERT_TRIES 20000	/* move checks per target at most */
+#define AU_CERT_TRIES 1000	/* move checks per target at most */
 
 struct au_move {
 	int n;
@@ -1343,7 +1343,9 @@ au_pat_follow(const struct au_lp *L, const struct au_pat *base, int from,
 				}
 		if (!touched)
 			continue;
-		/* f moved along, then the later follow-ups */
+		/* f left alone first (the plainest move), then f moved
+		 * along; and the later follow-ups */
+		au_pat_follow(L, base, f + 1, io, skip, out, n, max);
 		for (D = -1; D <= 1; D += 2) {
 			if ((net > 0 && D > 0) || (net < 0 && D < 0))
 				continue;
@@ -1356,8 +1358,6 @@ au_pat_follow(const struct au_lp *L, const struct au_pat *base, int from,
 				    max);
 			}
 		}
-		/* or f left alone: the later follow-ups */
-		au_pat_follow(L, base, f + 1, io, skip, out, n, max);
 		return;
 	}
 	if (*n < max)
@@ -1835,6 +1835,8 @@ au_decide(struct au_lp *L, struct audit_result *res, struct err *e)
 			L->rng = L->rng * 6364136223846793005ull +
 			    1442695040888963407ull;
 			sign[i] = (L->rng >> 40) & 1 ? 1 : -1;
+			if (!au_undecided(L, i) && !L->au->no_certificates)
+				sign[i] = 0;	/* settled already */
 		}
 		rc = au_solve_mix(L, sign, GLP_MIN, &v, res, e);
 	}
