@@ -16,8 +16,11 @@
 #  - the same figures and texts in CSV, Markdown, HTML and the dashboard.
 # Scenarios in a region of 5 units (k 5, text_k 8): late interviews in a
 # shown unit, in a hidden unit, split over two hidden units of an area,
-# k late in one unit (a revision), with free text; a reorganisation; a
-# unit made implausible by turnover (padding) between releases.
+# k late in one unit (a revision), with free text; a reorganisation (and
+# back); a banded unit; a unit made implausible by turnover (padding)
+# between releases; the trend of a later year; the running year.
+# RED_BYPASS=1 is the weakened run (releases deleted before every view):
+# the attacks then find the late leavers (see the comment at BYPASS).
 import collections
 import datetime
 import itertools
@@ -723,6 +726,27 @@ def scenario_revision():
     return a
 
 
+def scenario_reorg_back():
+    """(b) k late interviews in a shown unit arrive while a unit with
+    interviews sits in another area than in release 1: held back; the
+    configuration moved back, the revision is made, and the attacker,
+    holding the publications from both maps, pins nothing."""
+    st = Store("back", FORM_NOTEXT)
+    st.fill(BASE)
+    st.publish("back_base")
+    st.set_config({"A3": "Syd"})
+    st.fill(late(K, "A1", "bk"))
+    st.publish("back_moved")
+    st.set_config()
+    st.publish("back_back")
+    got = [(release_of(csv_rows(c)), held_of(csv_rows(c)))
+           for (_l, c, _m, _h) in st.pubs]
+    report("back_held_while_moved", got[1] == (1, K), repr(got))
+    report("back_revision_after_moving_back",
+           BYPASS or got[2] == (2, 0), repr(got))
+    attack_cells(st, "back")
+
+
 def scenario_band():
     """Group disclosure across releases: Epsilon's six all said yes to
     the sensitive question (banded in release 1); late interviews in it,
@@ -782,6 +806,7 @@ def main():
     t0 = time.monotonic()
     scenario_late()
     scenario_revision()
+    scenario_reorg_back()
     scenario_band()
     scenario_padding()
     scenario_fresh_padding()
