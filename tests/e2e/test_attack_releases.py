@@ -457,6 +457,60 @@ class Attack:
                 self.bad.append("model inconsistent at %r" % (key,))
                 return
 
+    def brute(self, limit=200000):
+        """Exact integer attack on what propagation left open: for each
+        figure kind (question, answer, measure), the unknowns that share
+        its equations are enumerated within their intervals (when there
+        are at most `limit` combinations) and each keeps only the values
+        some solution of all those equations gives it. Fewer equations
+        than the whole model: the sets found are supersets of the true
+        ones, so a value pinned here is pinned."""
+        kinds = collections.defaultdict(list)
+        for terms, rhs, _w in self.eqs:
+            if rhs is None or not terms:
+                continue
+            ks = {t[2:] for t in terms}
+            if len(ks) == 1:
+                kinds[ks.pop()].append((terms, rhs))
+        for kind, eqs in kinds.items():
+            free = sorted({t for terms, _r in eqs for t in terms
+                           if self.vars[t][0] < self.vars[t][1]})
+            if not free:
+                continue
+            size = 1
+            for t in free:
+                size *= self.vars[t][1] - self.vars[t][0] + 1
+            if size > limit:
+                continue
+            idx = {t: i for i, t in enumerate(free)}
+            # each equation checked once its last free unknown is set
+            last = collections.defaultdict(list)
+            for terms, rhs in eqs:
+                fx = sum(self.vars[t][0] for t in terms if t not in idx)
+                fr = [idx[t] for t in terms if t in idx]
+                if not fr:
+                    continue
+                last[max(fr)].append((fr, rhs - fx))
+            seen = [set() for _ in free]
+            val = [0] * len(free)
+
+            def dfs(i):
+                if i == len(free):
+                    for j, v in enumerate(val):
+                        seen[j].add(v)
+                    return
+                lo, hi = self.vars[free[i]]
+                for v in range(lo, hi + 1):
+                    val[i] = v
+                    if all(sum(val[j] for j in fr) == r
+                           for fr, r in last[i]):
+                        dfs(i + 1)
+
+            dfs(0)
+            for j, t in enumerate(free):
+                if seen[j]:
+                    self.vars[t] = [min(seen[j]), max(seen[j])]
+
     def pinned(self):
         """Category counts of segments with fewer than k interviews that
         the equations pin above zero."""
@@ -480,6 +534,8 @@ class Attack:
 def attack_cells(store, label):
     a = Attack(store.pubs)
     a.build()
+    a.propagate()
+    a.brute()
     a.propagate()
     p = a.pinned()
     report("%s_no_figure_pinned" % label, not a.bad and not p,
