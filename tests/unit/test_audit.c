@@ -435,6 +435,36 @@ test_sensitive(void **state)
 	assert_int_not_equal(x.verdict, 0);
 	audit_result_free(&x.r);
 
+	/* the region row is a group like any other (a region-only
+	 * question is shown there alone): 24 of 24 said yes is determined,
+	 * and with it every hidden group that has members (A, C, D, both
+	 * areas, their pools, the region pool: 8 more); 23 of 24 (t 1: one
+	 * without, who may be in any of them) determines none */
+	tb_reason(t, R_A, Q_HAR, GATE_COMPLEMENT);
+	free(t->figs[R_A * t->ncols + Q_HAR].counts);
+	t->figs[R_A * t->ncols + Q_HAR].counts = NULL;
+	tb_show(t, R_REG, Q_HAR, 24, 0, 0, 24);
+	run_audit(&x, &t, base, label, 1);
+	assert_int_equal(x.r.determined, 9);
+	{
+		size_t j;
+		int reg = 0;
+
+		for (j = 0; j < x.r.nbad; j++)
+			reg += strcmp(x.r.bad[j].row, "region") == 0;
+		assert_int_equal(reg, 1);
+	}
+	audit_result_free(&x.r);
+	t->figs[R_REG * t->ncols + Q_HAR].counts[0] = 1;
+	t->figs[R_REG * t->ncols + Q_HAR].counts[1] = 23;
+	run_audit(&x, &t, base, label, 1);
+	assert_int_equal(x.r.determined, 0);
+	audit_result_free(&x.r);
+	tb_reason(t, R_REG, Q_HAR, GATE_COMPLEMENT);
+	free(t->figs[R_REG * t->ncols + Q_HAR].counts);
+	t->figs[R_REG * t->ncols + Q_HAR].counts = NULL;
+	tb_show(t, R_A, Q_HAR, 6, 0, 0, 6);
+
 	tb_reason(t, R_A, Q_HAR, GATE_BAND);
 	free(t->figs[R_A * t->ncols + Q_HAR].counts);
 	t->figs[R_A * t->ncols + Q_HAR].counts = NULL;
