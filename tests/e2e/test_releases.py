@@ -242,6 +242,14 @@ def revision():
         ("",))[0] == "18", "SH-AKUT reasons answered is not 18")
     rc, md3, err = md(env, pf)
     report("revision_stays", rc == 0 and md3 == md2, "rc=%d" % rc)
+    # the audit reads both releases and the revision's difference
+    r = hr(env, "audit", "--year", str(L), "--passphrase-file", pf)
+    out = r.stdout.decode("utf-8", "replace")
+    report("revision_audit", r.returncode == 0 and
+           re.search(r"^tables +3$", out, re.M) is not None and
+           re.search(r"^pinned +0$", out, re.M) is not None,
+           "rc=%d %r %s" % (r.returncode, out[:400],
+                            r.stderr.decode("utf-8", "replace")[-300:]))
 
 
 def main():
