@@ -782,6 +782,42 @@ def scenario_revision():
     return a
 
 
+def scenario_many_revisions():
+    """Several revisions of one year: k late in a shown unit (revision
+    2), k in another (3), k split over the two hidden units of an area,
+    then single late ones; `avslut-hr audit` agrees with every revision
+    made (exit 0, nothing pinned), and the attacker holding every
+    revision pins nothing."""
+    st = Store("many", FORM_NOTEXT)
+    st.fill(BASE)
+    st.publish("many_base")
+    st.fill(late(K, "A1", "m1"))
+    st.publish("many_a1")
+    r = st.hr("audit", "--year", str(L), "--passphrase-file", st.pf)
+    out = r.stdout.decode("utf-8", "replace")
+    report("many_audit_agrees_with_revision",
+           r.returncode == 0 and re.search(r"^pinned +0$", out, re.M),
+           "rc=%d %s" % (r.returncode, "; ".join(
+               l.strip() for l in out.splitlines() if "pinned" in l)[:300]))
+    st.fill(late(K, "B1", "m2"))
+    st.publish("many_b1")
+    st.fill(late(3, "A2", "m3") + late(2, "A3", "m4"))
+    st.publish("many_split")
+    st.fill(late(1, "B2", "m5"))
+    st.publish("many_one")
+    st.fill(late(K, "B2", "m6"))
+    st.publish("many_b2")
+    revs = [release_of(csv_rows(c)) for (_l, c, _m, _h) in st.pubs]
+    report("many_revisions_made", BYPASS or max(revs) >= 3, repr(revs))
+    r = st.hr("audit", "--year", str(L), "--passphrase-file", st.pf)
+    out = r.stdout.decode("utf-8", "replace")
+    report("many_audit_clean",
+           r.returncode == 0 and re.search(r"^pinned +0$", out, re.M),
+           "rc=%d releases %r %s" % (r.returncode, revs, "; ".join(
+               l.strip() for l in out.splitlines() if "pinned" in l)[:300]))
+    attack_cells(st, "many")
+
+
 def scenario_reorg_back():
     """(b) k late interviews in a shown unit arrive while a unit with
     interviews sits in another area than in release 1: held back; the
@@ -862,6 +898,7 @@ def main():
     t0 = time.monotonic()
     scenario_late()
     scenario_revision()
+    scenario_many_revisions()
     scenario_reorg_back()
     scenario_band()
     scenario_padding()
