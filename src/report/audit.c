@@ -327,8 +327,8 @@ audit_add(struct audit *au, const struct gate_table *t, const char *label,
 	size_t c, i;
 
 	if (t == NULL || t->agg == NULL)
-		return err_setc(e, ERR_USAGE, "a table without its questions "
-		    "cannot be audited");
+		return err_setc(e, ERR_USAGE, _("a table without its questions "
+		    "cannot be audited"));
 	au->tabs = xreallocarray(au->tabs, au->ntabs + 1, sizeof(*au->tabs));
 	at = &au->tabs[au->ntabs];
 	memset(at, 0, sizeof(*at));
@@ -339,8 +339,8 @@ audit_add(struct audit *au, const struct gate_table *t, const char *label,
 		if (au->tabs[i].t == base)
 			at->base = (int)i;
 	if (base != NULL && at->base < 0)
-		return err_setc(e, ERR_USAGE, "the base of a revision must be "
-		    "added to the audit first");
+		return err_setc(e, ERR_USAGE, _("the base of a revision must "
+		    "be added to the audit first"));
 	at->batch = au->nbatch++;
 	at->qk = xcalloc(t->ncols ? t->ncols : 1, sizeof(*at->qk));
 	for (c = 0; c < t->ncols; c++) {
@@ -821,9 +821,9 @@ au_solve(struct au_lp *L, int dir, const int *ind, const double *val,
 	}
 	res->lps++;
 	if (rc != 0 || glp_get_status(L->lp) != GLP_OPT)
-		return err_setc(e, ERR_SOFTWARE, "the disclosure audit could "
+		return err_setc(e, ERR_SOFTWARE, _("the disclosure audit could "
 		    "not solve its model of the published tables (GLPK %d, "
-		    "status %d): report this as a bug", rc,
+		    "status %d): report this as a bug"), rc,
 		    glp_get_status(L->lp));
 	*out = glp_get_obj_val(L->lp);
 	return 0;
@@ -2538,12 +2538,11 @@ audit_verdict(const struct audit_result *r, struct err *e)
 			len = sizeof(buf) - 1;
 		n++;
 	}
-	return err_setc(e, ERR_DATA, "the disclosure audit found %zu hidden "
-	    "figure%s that the published tables pin and %zu group%s whose "
-	    "sensitive answer they give away (%s%s): nothing is shown; run "
-	    "avslut-hr audit and report this as a bug in the publish gate",
-	    r->pinned, r->pinned == 1 ? "" : "s", r->determined,
-	    r->determined == 1 ? "" : "s", buf,
+	return err_setc(e, ERR_DATA, _("the disclosure audit found hidden "
+	    "figures that the published tables pin (%zu) and groups whose "
+	    "sensitive answer they give away (%zu) (%s%s): nothing is shown; "
+	    "run avslut-hr audit and report this as a bug in the publish "
+	    "gate"), r->pinned, r->determined, buf,
 	    r->pinned + r->determined > n ? "; ..." : "");
 }
 

@@ -641,8 +641,8 @@ release_set_open(struct release_set **out, struct central *c,
 
 		if (rows[i].bloblen < crypto_box_SEALBYTES + 8 ||
 		    rows[i].bloblen > RELEASE_MAX_BYTES) {
-			err_setc(e, ERR_DATA, "release %u of %u is damaged: "
-			    "restore central.db from a backup",
+			err_setc(e, ERR_DATA, _("release %u of %u is damaged: "
+			    "restore central.db from a backup"),
 			    rows[i].revision, rows[i].year);
 			goto fail;
 		}
@@ -655,9 +655,9 @@ release_set_open(struct release_set **out, struct central *c,
 		    v->revision != rows[i].revision) {
 			xfree_wipe(plain, plen);
 			rel_free(v);
-			err_setc(e, ERR_DATA, "release %u of %u does not open "
-			    "with this HR key, or is damaged: restore "
-			    "central.db from a backup", rows[i].revision,
+			err_setc(e, ERR_DATA, _("release %u of %u does not "
+			    "open with this HR key, or is damaged: restore "
+			    "central.db from a backup"), rows[i].revision,
 			    rows[i].year);
 			goto fail;
 		}
@@ -1220,8 +1220,8 @@ rel_record(struct release_set *rs, struct central *c,
 	if (rc != 0) {
 		rel_free(&nv);
 		free(sealed);
-		return err_setc(e, ERR_SOFTWARE, "the %u release does not "
-		    "read back", t->year);
+		return err_setc(e, ERR_SOFTWARE, _("the %u release does not "
+		    "read back"), t->year);
 	}
 	memset(&row, 0, sizeof row);
 	row.year = t->year;
@@ -1236,11 +1236,11 @@ rel_record(struct release_set *rs, struct central *c,
 	if (rc != 0)
 		rel_free(&nv);
 	if (rc < 0)
-		return err_prefix(e, "the %u release is not recorded, so it is "
-		    "not shown", t->year);
+		return err_prefix(e, _("the %u release is not recorded, so it "
+		    "is not shown"), t->year);
 	if (rc == 1)
-		return err_setc(e, ERR_BUSY, "another view released %u at the "
-		    "same moment: run again to see that release", t->year);
+		return err_setc(e, ERR_BUSY, _("another view released %u at "
+		    "the same moment: run again to see that release"), t->year);
 	memcpy(nv.date, row.date, sizeof nv.date);
 	memcpy(nv.mapdigest, row.mapdigest, sizeof nv.mapdigest);
 	nv.late = agg_new((const struct form *const *)rs->forms, rs->nforms,
