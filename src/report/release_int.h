@@ -1,0 +1,73 @@
+/* release_int: what release.c, release_codec.c and release_check.c
+ * share. Internal to src/report/release*.c; the API is release.h. */
+#ifndef AVSLUT_RELEASE_INT_H
+#define AVSLUT_RELEASE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/env.h"
+#include "report/agg.h"
+#include "report/gate.h"
+#include "report/release.h"
+
+struct rel_col {
+	char *form_id, *id;
+	uint32_t type, other;
+	int32_t min, max;
+	size_t ncat;
+	char **cat;
+};
+
+struct rel {
+	unsigned year, revision;
+	char date[11];
+	uint32_t interviews;
+	char mapdigest[33];
+	unsigned k, text_k, sens_t;
+	size_t nmap;
+	char **map_code, **map_area;	/* area "" for none */
+	size_t nids;
+	uint8_t (*ids)[ENV_ID_BYTES];	/* sorted */
+	size_t ncols;
+	struct rel_col *cols;
+	size_t nrows;
+	struct gate_row *rows;		/* strings owned */
+	struct gate_fig *figs;		/* nrows * ncols, owned */
+	uint32_t *asked;		/* nrows * ncols */
+	size_t nimplausible;
+	struct gate_hme *hme;
+	int has_hme;
+	size_t hme_q[AGG_HME_N];	/* blob columns */
+	size_t reasons_q;
+	struct agg *late;		/* the year's records not in ids */
+	struct agg *fresh;		/* records in ids not in the revision
+					 * before (revision 2 on) */
+};
+
+struct release_set {
+	struct rel *v;
+	size_t n;
+	const struct form **forms;	/* the array copied, forms borrowed */
+	size_t nforms;
+	struct agg_unit *units;		/* the map now (copied) */
+	size_t nunits;
+	char mapdigest[33];
+	/* the load: ids of the years that have a release, per year */
+	struct rs_year {
+		unsigned year;
+		uint8_t (*ids)[ENV_ID_BYTES];
+		size_t n;
+	} *ys;
+	size_t nys;
+	struct release_entry *list;
+	size_t nlist;
+};
+
+/* Envelope ids in byte order (qsort, bsearch). */
+int rel_id_cmp(const void *a, const void *b);
+/* Decode a release's blob into *v (zeroed first); 0, or -1 if the
+ * bytes do not parse (nothing is left allocated). */
+int rel_decode(struct rel *v, const uint8_t *p, size_t len);
+
+#endif
