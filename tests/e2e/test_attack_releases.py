@@ -615,6 +615,17 @@ def dashboard(store):
     return lines, t.raw
 
 
+def dash_means(lines):
+    """{row name: the overview's last column (the first scale's mean, or
+    a mark)} for the region and the units."""
+    out = {}
+    for l in lines:
+        for name in ["Region Test"] + [u[1] for u in UNITS]:
+            if re.match(r"\s+%s\s+\d" % name, l):
+                out[name] = l.split()[-1]
+    return out
+
+
 def dash_units(lines):
     """{unit name: interviews} from the overview's unit rows."""
     out = {}
@@ -674,6 +685,26 @@ def scenario_late():
                           if k in got):
             bad.append("%s: dashboard %r csv %r" % (st.pubs[idx][0], got,
                                                    want))
+        # the mean of "lead" on the overview, against the CSV's
+        csvmean = {}
+        for lv, a, u, q, c, m, v, s in rows:
+            if q == "lead" and m == "mean" and lv in ("unit", "region"):
+                name = "Region Test" if lv == "region" else \
+                    dict((x[0], x[1]) for x in UNITS)[u]
+                csvmean[name] = float(v.replace(",", "."))
+        dm = dash_means(lines)
+        for name in dm:
+            try:
+                dv = float(dm[name])
+            except ValueError:
+                dv = None
+            cv = csvmean.get(name)
+            if (dv is None) != (cv is None) or \
+                    (dv is not None and abs(dv - cv) > 0.051):
+                bad.append("%s: %s's lead mean: dashboard %s, csv %s" %
+                           (st.pubs[idx][0], name, dm[name], cv))
+        if len(dm) != len(UNITS) + 1:
+            bad.append("%s: overview rows %r" % (st.pubs[idx][0], dm))
         shown_md = md_texts(st.pubs[idx][2])
         for sec in st.secrets:
             t = "Hemligt " + sec
