@@ -137,6 +137,9 @@ def config(moves=None):
     return s
 
 
+STORES = []     # temporary directories, removed at the end
+
+
 class Store:
     """One central.db with its key, form and config, and every
     publication made from it (the attacker's archive)."""
@@ -144,6 +147,7 @@ class Store:
     def __init__(self, name, form=None):
         d = tempfile.mkdtemp(prefix="avslut-e2e-red-%s-" % name)
         self.d = d
+        STORES.append(d)
         self.env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": os.path.join(d, "home"),
@@ -1015,6 +1019,9 @@ def main():
     scenario_open_year()
     scenario_random()
     print("# %.1f s" % (time.monotonic() - t0))
+    if not term.failures:
+        for d in STORES:
+            shutil.rmtree(d, ignore_errors=True)
     return 1 if term.failures else 0
 
 
