@@ -10,108 +10,56 @@
 
 #include <sodium.h>
 
+#include "util/buf.h"
 #include "util/i18n.h"
 #include "util/xmem.h"
 
 #define NONE32 0xffffffffu
 
-/* ---- the codec -------------------------------------------------------- */
+/* ---- the codec: util/buf, with the blob's own two kinds -------------- */
 
-struct wbuf {
-	uint8_t *p;
-	size_t len, cap;
-};
-
+/* A double as its IEEE 754 bits, big-endian. */
 static void
-w_put(struct wbuf *b, const void *s, size_t n)
-{
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-
-		while (cap < b->len + n)
-			cap *= 2;
-		b->p = xrealloc(b->p, cap);
-		b->cap = cap;
-	}
-	if (n > 0)
-		memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-static void
-w_u32(struct wbuf *b, uint32_t v)
-{
-	uint8_t x[4] = { v >> 24, v >> 16, v >> 8, v };
-
-	w_put(b, x, 4);
-}
-
-static void
-w_u64(struct wbuf *b, uint64_t v)
-{
-	w_u32(b, (uint32_t)(v >> 32));
-	w_u32(b, (uint32_t)v);
-}
-
-static void
-w_f64(struct wbuf *b, double d)
+w_f64(struct buf *b, double d)
 {
 	uint64_t v;
 
 	memcpy(&v, &d, sizeof v);
-	w_u64(b, v);
+	buf_put_u64(b, v);
 }
 
+/* A string: u32 length and bytes; NONE32 for none. */
 static void
-w_str(struct wbuf *b, const char *s)
+w_str(struct buf *b, const char *s)
 {
 	size_t n = s != NULL ? strlen(s) : 0;
 
-	w_u32(b, s != NULL ? (uint32_t)n : NONE32);
-	w_put(b, s, n);
+	buf_put_u32(b, s != NULL ? (uint32_t)n : NONE32);
+	buf_put(b, s, n);
 }
 
-struct rbuf {
-	const uint8_t *p;
-	size_t len, off;
-	int bad;
-};
-
-static const uint8_t *
-r_get(struct rbuf *r, size_t n)
-{
-	const uint8_t *x;
-
-	if (r->bad || n > r->len - r->off) {
-		r->bad = 1;
-		return NULL;
-	}
-	x = r->p + r->off;
-	r->off += n;
-	return x;
-}
-
+/* The reader's gets as values: a failed get reads as 0 and leaves the
+ * reader failed (buf_rd_failed), so that a run of fields is tested once. */
 static uint32_t
-r_u32(struct rbuf *r)
+r_u32(struct buf_rd *r)
 {
-	const uint8_t *x = r_get(r, 4);
+	uint32_t v = 0;
 
-	if (x == NULL)
-		return 0;
-	return (uint32_t)x[0] << 24 | (uint32_t)x[1] << 16 |
-	    (uint32_t)x[2] << 8 | x[3];
+	buf_get_u32(r, &v);
+	return v;
 }
 
 static uint64_t
-r_u64(struct rbuf *r)
+r_u64(struct buf_rd *r)
 {
-	uint64_t h = r_u32(r);
+	uint64_t v = 0;
 
-	return h << 32 | r_u32(r);
+	buf_get_u64(r, &v);
+	return v;
 }
 
 static double
-r_f64(struct rbuf *r)
+r_f64(struct buf_rd *r)
 {
 	uint64_t v = r_u64(r);
 	double d;
@@ -121,14 +69,14 @@ r_f64(struct rbuf *r)
 }
 
 static char *
-r_str(struct rbuf *r)
+r_str(struct buf_rd *r)
 {
 	uint32_t n = r_u32(r);
 	const uint8_t *x;
 
-	if (n == NONE32 || r->bad)
+	if (n == NONE32 || buf_rd_failed(r))
 		return NULL;
-	if ((x = r_get(r, n)) == NULL)
+	if (buf_get_ptr(r, n, &x) != 0)
 		return NULL;
 	return xstrndup((const char *)x, n);
 }
@@ -137,12 +85,12 @@ r_str(struct rbuf *r)
  * takes at least min bytes), so that a bad count cannot make us allocate
  * more than the blob could hold. */
 static size_t
-r_count(struct rbuf *r, size_t min)
+r_count(struct buf_rd *r, size_t min)
 {
 	uint32_t n = r_u32(r);
 
-	if (r->bad || (min > 0 && n > (r->len - r->off) / min)) {
-		r->bad = 1;
+	if (buf_rd_failed(r) || (min > 0 && n > buf_rd_left(r) / min)) {
+		buf_rd_fail(r);
 		return 0;
 	}
 	return n;
@@ -151,50 +99,50 @@ r_count(struct rbuf *r, size_t min)
 /* ---- encode ----------------------------------------------------------- */
 
 static void
-enc_fig(struct wbuf *b, const struct gate_fig *f, size_t ncat)
+enc_fig(struct buf *b, const struct gate_fig *f, size_t ncat)
 {
 	size_t i;
 
-	w_u32(b, f->reason);
-	w_u32(b, f->answered);
-	w_u32(b, f->declined);
-	w_u32(b, f->skipped);
-	w_u32(b, f->notshown);
-	w_u32(b, f->counts != NULL ? (uint32_t)ncat : 0);
+	buf_put_u32(b, f->reason);
+	buf_put_u32(b, f->answered);
+	buf_put_u32(b, f->declined);
+	buf_put_u32(b, f->skipped);
+	buf_put_u32(b, f->notshown);
+	buf_put_u32(b, f->counts != NULL ? (uint32_t)ncat : 0);
 	for (i = 0; f->counts != NULL && i < ncat; i++)
-		w_u32(b, f->counts[i]);
-	w_u32(b, f->st.n);
+		buf_put_u32(b, f->counts[i]);
+	buf_put_u32(b, f->st.n);
 	w_f64(b, f->st.mean);
 	w_f64(b, f->st.sd);
-	w_u32(b, (uint32_t)f->st.has_mean);
-	w_u32(b, (uint32_t)f->st.has_sd);
+	buf_put_u32(b, (uint32_t)f->st.has_mean);
+	buf_put_u32(b, (uint32_t)f->st.has_sd);
 	w_f64(b, f->st.enps);
-	w_u32(b, (uint32_t)f->st.has_enps);
-	w_u32(b, f->text_reason);
-	w_u32(b, (uint32_t)f->ntexts);
+	buf_put_u32(b, (uint32_t)f->st.has_enps);
+	buf_put_u32(b, f->text_reason);
+	buf_put_u32(b, (uint32_t)f->ntexts);
 	for (i = 0; i < f->ntexts; i++)
 		w_str(b, f->texts[i]);
 }
 
 static void
-enc_hme(struct wbuf *b, const struct gate_hme *h)
+enc_hme(struct buf *b, const struct gate_hme *h)
 {
 	size_t i;
 
-	w_u32(b, h->reason);
+	buf_put_u32(b, h->reason);
 	for (i = 0; i < 3; i++)
-		w_u32(b, h->sub_reason[i]);
+		buf_put_u32(b, h->sub_reason[i]);
 	for (i = 0; i < AGG_HME_N; i++) {
-		w_u32(b, h->h.n[i]);
+		buf_put_u32(b, h->h.n[i]);
 		w_f64(b, h->h.stmt[i]);
-		w_u32(b, (uint32_t)h->h.has_stmt[i]);
+		buf_put_u32(b, (uint32_t)h->h.has_stmt[i]);
 	}
 	for (i = 0; i < 3; i++) {
 		w_f64(b, h->h.sub[i]);
-		w_u32(b, (uint32_t)h->h.has_sub[i]);
+		buf_put_u32(b, (uint32_t)h->h.has_sub[i]);
 	}
 	w_f64(b, h->h.total);
-	w_u32(b, (uint32_t)h->h.has_total);
+	buf_put_u32(b, (uint32_t)h->h.has_total);
 }
 
 int
@@ -203,49 +151,49 @@ release_encode(const struct gate_table *t, unsigned revision,
     const uint8_t (*ids)[ENV_ID_BYTES], size_t nids, uint8_t **out,
     size_t *outlen)
 {
-	struct wbuf b;
+	struct buf b;
 	size_t i, j;
 
-	memset(&b, 0, sizeof b);
-	w_put(&b, RELEASE_MAGIC, 8);
-	w_u32(&b, t->year);
-	w_u32(&b, revision);
-	w_u32(&b, t->k);
-	w_u32(&b, t->text_k);
-	w_u32(&b, t->sens_t);
-	w_u32(&b, (uint32_t)nunits);
+	buf_init(&b);
+	buf_put(&b, RELEASE_MAGIC, 8);
+	buf_put_u32(&b, t->year);
+	buf_put_u32(&b, revision);
+	buf_put_u32(&b, t->k);
+	buf_put_u32(&b, t->text_k);
+	buf_put_u32(&b, t->sens_t);
+	buf_put_u32(&b, (uint32_t)nunits);
 	for (i = 0; i < nunits; i++) {
 		w_str(&b, units[i].code);
 		w_str(&b, units[i].area != NULL ? units[i].area : "");
 	}
-	w_u32(&b, (uint32_t)nids);
+	buf_put_u32(&b, (uint32_t)nids);
 	for (i = 0; i < nids; i++)
-		w_put(&b, ids[i], ENV_ID_BYTES);
-	w_u32(&b, (uint32_t)t->ncols);
+		buf_put(&b, ids[i], ENV_ID_BYTES);
+	buf_put_u32(&b, (uint32_t)t->ncols);
 	for (i = 0; i < t->ncols; i++) {
 		const struct agg_question *q = agg_question(t->agg, i);
 
 		w_str(&b, q->form_id);
 		w_str(&b, q->id);
-		w_u32(&b, q->type);
-		w_u32(&b, (uint32_t)q->other);
-		w_u32(&b, (uint32_t)q->min);
-		w_u32(&b, (uint32_t)q->max);
-		w_u32(&b, (uint32_t)q->ncat);
+		buf_put_u32(&b, q->type);
+		buf_put_u32(&b, (uint32_t)q->other);
+		buf_put_u32(&b, (uint32_t)q->min);
+		buf_put_u32(&b, (uint32_t)q->max);
+		buf_put_u32(&b, (uint32_t)q->ncat);
 		for (j = 0; j < q->ncat; j++)
 			w_str(&b, q->cat_ids != NULL ? q->cat_ids[j] : NULL);
 	}
-	w_u32(&b, (uint32_t)t->nrows);
+	buf_put_u32(&b, (uint32_t)t->nrows);
 	for (i = 0; i < t->nrows; i++) {
 		const struct gate_row *r = &t->rows[i];
 
-		w_u32(&b, r->kind);
+		buf_put_u32(&b, r->kind);
 		w_str(&b, r->code);
 		w_str(&b, r->name);
 		w_str(&b, r->area);
-		w_u64(&b, r->area_ix);
-		w_u32(&b, r->interviews);
-		w_u32(&b, (uint32_t)r->implausible);
+		buf_put_u64(&b, r->area_ix);
+		buf_put_u32(&b, r->interviews);
+		buf_put_u32(&b, (uint32_t)r->implausible);
 	}
 	for (i = 0; i < t->nrows; i++)
 		for (j = 0; j < t->ncols; j++) {
@@ -253,24 +201,23 @@ release_encode(const struct gate_table *t, unsigned revision,
 			    agg_question(t->agg, j)->ncat);
 			/* the group sizes: not published, the audit's
 			 * bounds when later releases are checked */
-			w_u32(&b, t->asked != NULL ?
+			buf_put_u32(&b, t->asked != NULL ?
 			    t->asked[i * t->ncols + j] : 0);
 		}
 	for (i = 0; i < t->nrows; i++)
 		enc_hme(&b, &t->hme[i]);
-	w_u32(&b, (uint32_t)t->has_hme);
+	buf_put_u32(&b, (uint32_t)t->has_hme);
 	for (i = 0; i < AGG_HME_N; i++)
-		w_u64(&b, t->hme_q[i]);
-	w_u64(&b, t->reasons_q);
-	*out = b.p;
-	*outlen = b.len;
+		buf_put_u64(&b, t->hme_q[i]);
+	buf_put_u64(&b, t->reasons_q);
+	*out = buf_steal(&b, outlen);
 	return 0;
 }
 
 /* ---- decode ----------------------------------------------------------- */
 
 static void
-dec_fig(struct rbuf *r, struct gate_fig *f, size_t ncat)
+dec_fig(struct buf_rd *r, struct gate_fig *f, size_t ncat)
 {
 	size_t i, n;
 
@@ -281,8 +228,8 @@ dec_fig(struct rbuf *r, struct gate_fig *f, size_t ncat)
 	f->notshown = r_u32(r);
 	n = r_count(r, 4);
 	if (n != 0 && n != ncat)
-		r->bad = 1;
-	if (n > 0 && !r->bad) {
+		buf_rd_fail(r);
+	if (n > 0 && !buf_rd_failed(r)) {
 		f->counts = xcalloc(n, sizeof *f->counts);
 		for (i = 0; i < n; i++)
 			f->counts[i] = r_u32(r);
@@ -296,22 +243,22 @@ dec_fig(struct rbuf *r, struct gate_fig *f, size_t ncat)
 	f->st.has_enps = (int)r_u32(r);
 	f->text_reason = r_u32(r);
 	n = r_count(r, 4);
-	if (n > 0 && !r->bad) {
+	if (n > 0 && !buf_rd_failed(r)) {
 		f->texts = xcalloc(n, sizeof *f->texts);
-		for (i = 0; i < n && !r->bad; i++) {
+		for (i = 0; i < n && !buf_rd_failed(r); i++) {
 			f->texts[i] = r_str(r);
 			if (f->texts[i] == NULL)
-				r->bad = 1;
+				buf_rd_fail(r);
 			else
 				f->ntexts++;
 		}
 	}
 	if (f->reason > GATE_IMPLAUSIBLE || f->text_reason > GATE_IMPLAUSIBLE)
-		r->bad = 1;
+		buf_rd_fail(r);
 }
 
 static void
-dec_hme(struct rbuf *r, struct gate_hme *h)
+dec_hme(struct buf_rd *r, struct gate_hme *h)
 {
 	size_t i;
 
@@ -332,28 +279,26 @@ dec_hme(struct rbuf *r, struct gate_hme *h)
 }
 
 static size_t
-r_ix(struct rbuf *r, size_t n)
+r_ix(struct buf_rd *r, size_t n)
 {
 	uint64_t v = r_u64(r);
 
 	if (v == (uint64_t)AGG_NONE)
 		return AGG_NONE;
 	if (v >= n)
-		r->bad = 1;
+		buf_rd_fail(r);
 	return v >= n ? AGG_NONE : (size_t)v;
 }
 
 int
 rel_decode(struct rel *v, const uint8_t *p, size_t len)
 {
-	struct rbuf r;
+	struct buf_rd r;
 	size_t i, j;
 	const uint8_t *x;
 
-	memset(&r, 0, sizeof r);
-	r.p = p;
-	r.len = len;
-	if ((x = r_get(&r, 8)) == NULL || memcmp(x, RELEASE_MAGIC, 8) != 0)
+	buf_rd_init(&r, p, len);
+	if (buf_get_ptr(&r, 8, &x) != 0 || memcmp(x, RELEASE_MAGIC, 8) != 0)
 		return -1;
 	v->year = r_u32(&r);
 	v->revision = r_u32(&r);
@@ -363,21 +308,21 @@ rel_decode(struct rel *v, const uint8_t *p, size_t len)
 	v->nmap = r_count(&r, 8);
 	v->map_code = xcalloc(v->nmap ? v->nmap : 1, sizeof *v->map_code);
 	v->map_area = xcalloc(v->nmap ? v->nmap : 1, sizeof *v->map_area);
-	for (i = 0; i < v->nmap && !r.bad; i++) {
+	for (i = 0; i < v->nmap && !buf_rd_failed(&r); i++) {
 		v->map_code[i] = r_str(&r);
 		v->map_area[i] = r_str(&r);
 		if (v->map_code[i] == NULL || v->map_area[i] == NULL)
-			r.bad = 1;
+			buf_rd_fail(&r);
 	}
 	v->nids = r_count(&r, ENV_ID_BYTES);
 	v->ids = xcalloc(v->nids ? v->nids : 1, ENV_ID_BYTES);
-	for (i = 0; i < v->nids && !r.bad; i++)
-		if ((x = r_get(&r, ENV_ID_BYTES)) != NULL)
+	for (i = 0; i < v->nids && !buf_rd_failed(&r); i++)
+		if (buf_get_ptr(&r, ENV_ID_BYTES, &x) == 0)
 			memcpy(v->ids[i], x, ENV_ID_BYTES);
 	qsort(v->ids, v->nids, ENV_ID_BYTES, rel_id_cmp);
 	v->ncols = r_count(&r, 28);
 	v->cols = xcalloc(v->ncols ? v->ncols : 1, sizeof *v->cols);
-	for (i = 0; i < v->ncols && !r.bad; i++) {
+	for (i = 0; i < v->ncols && !buf_rd_failed(&r); i++) {
 		struct rel_col *c = &v->cols[i];
 
 		c->form_id = r_str(&r);
@@ -388,14 +333,14 @@ rel_decode(struct rel *v, const uint8_t *p, size_t len)
 		c->max = (int32_t)r_u32(&r);
 		c->ncat = r_count(&r, 4);
 		c->cat = xcalloc(c->ncat ? c->ncat : 1, sizeof *c->cat);
-		for (j = 0; j < c->ncat && !r.bad; j++)
+		for (j = 0; j < c->ncat && !buf_rd_failed(&r); j++)
 			c->cat[j] = r_str(&r);
 		if (c->form_id == NULL || c->id == NULL)
-			r.bad = 1;
+			buf_rd_fail(&r);
 	}
 	v->nrows = r_count(&r, 32);
 	v->rows = xcalloc(v->nrows ? v->nrows : 1, sizeof *v->rows);
-	for (i = 0; i < v->nrows && !r.bad; i++) {
+	for (i = 0; i < v->nrows && !buf_rd_failed(&r); i++) {
 		struct gate_row *w = &v->rows[i];
 
 		w->kind = r_u32(&r);
@@ -409,9 +354,9 @@ rel_decode(struct rel *v, const uint8_t *p, size_t len)
 		v->nimplausible += (size_t)w->implausible;
 		if (w->kind > GATE_ROW_POOL ||
 		    (w->kind == GATE_ROW_UNIT && w->code == NULL))
-			r.bad = 1;
+			buf_rd_fail(&r);
 	}
-	if (r.bad || v->nrows == 0 || v->rows[0].kind != GATE_ROW_REGION)
+	if (buf_rd_failed(&r) || v->nrows == 0 || v->rows[0].kind != GATE_ROW_REGION)
 		return -1;
 	if (v->ncols > 0 && v->nrows > SIZE_MAX / v->ncols / 64)
 		return -1;
@@ -419,20 +364,20 @@ rel_decode(struct rel *v, const uint8_t *p, size_t len)
 	    sizeof *v->figs);
 	v->asked = xcalloc(v->ncols > 0 ? v->nrows * v->ncols : 1,
 	    sizeof *v->asked);
-	for (i = 0; i < v->nrows && !r.bad; i++)
-		for (j = 0; j < v->ncols && !r.bad; j++) {
+	for (i = 0; i < v->nrows && !buf_rd_failed(&r); i++)
+		for (j = 0; j < v->ncols && !buf_rd_failed(&r); j++) {
 			dec_fig(&r, &v->figs[i * v->ncols + j],
 			    v->cols[j].ncat);
 			v->asked[i * v->ncols + j] = r_u32(&r);
 		}
 	v->hme = xcalloc(v->nrows, sizeof *v->hme);
-	for (i = 0; i < v->nrows && !r.bad; i++)
+	for (i = 0; i < v->nrows && !buf_rd_failed(&r); i++)
 		dec_hme(&r, &v->hme[i]);
 	v->has_hme = (int)r_u32(&r);
 	for (i = 0; i < AGG_HME_N; i++)
 		v->hme_q[i] = r_ix(&r, v->ncols);
 	v->reasons_q = r_ix(&r, v->ncols);
 	v->interviews = v->rows[0].interviews;
-	return r.bad || r.off != r.len ? -1 : 0;
+	return buf_rd_failed(&r) || buf_rd_left(&r) != 0 ? -1 : 0;
 }
 
