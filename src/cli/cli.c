@@ -156,12 +156,6 @@ cli_exit_code(const struct err *e)
 	return (unsigned)e->cls < ERR_NCLASS ? code[e->cls] : EX_SOFTWARE;
 }
 
-int
-cli_exit_code_or(const struct err *e, int legacy)
-{
-	return e->cls != ERR_SOFTWARE ? cli_exit_code(e) : legacy;
-}
-
 /* The shared options, their values' names and their help. */
 static const struct {
 	unsigned flag;

@@ -132,9 +132,6 @@ int cli_getopt(int *argc, char **argv, const char *shortopts,
  * full 74, busy 75, perm 77, config 78. */
 struct err;
 int cli_exit_code(const struct err *e);
-/* For modules not yet migrated (store/central, sync): e's class when the
- * module set one, else legacy, the code its old mapping gave. */
-int cli_exit_code_or(const struct err *e, int legacy);
 
 /* Keys (cli_keys.c). The unlock helpers ask for the passphrase (terminal,
  * or line 1 of passfile / $AVSLUT_PASSPHRASE_FILE), print what went wrong

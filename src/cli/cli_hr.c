@@ -64,7 +64,7 @@ cli_hr_log_if_store(const char *db, const char *what)
 	struct err e;
 	int rc;
 
-	if ((rc = central_open(&c, db, 0, &e)) == CENTRAL_ENOENT)
+	if ((rc = central_open(&c, db, 0, &e)) != 0 && e.cls == ERR_NOINPUT)
 		return 0;
 	if (rc == 0) {
 		rc = central_log(c, what, &e);

@@ -76,7 +76,7 @@ cmd_export(const struct cli_args *a)
 	o.sign_pk = prof->sign_pk;
 	if ((rc = sync_export(ob, &o, file, &n, &e)) != 0) {
 		msg_warn(_("export: %s"), e.msg);
-		ex = cli_exit_code_or(&e, sync_exit_code(rc, 0));
+		ex = cli_exit_code(&e);
 		goto out;
 	}
 	printf(_("%zu sealed interview%s exported to %s; they stay on this "

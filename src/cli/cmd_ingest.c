@@ -93,8 +93,10 @@ receipt_file(const char *path, const uint8_t *p, size_t len, struct err *e)
 	}
 	rc = fsx_sync_dir_of(path, e);
 out:
-	if (rc != 0)
+	if (rc != 0) {
 		unlink(tmp);
+		sync_fail(e, ERR_IO);
+	}
 	free(tmp);
 	return rc;
 }
@@ -291,7 +293,7 @@ ingest_dir(struct central *c, const char *dir, int verbose)
 			goto next;
 		if (receipt_file(rpath, r, rlen, &e) != 0) {
 			msg_warn(_("ingest: %s"), e.msg);
-			rc = cli_exit_code_or(&e, EX_IOERR);
+			rc = cli_exit_code(&e);
 		} else {
 			done++;
 			crash_point("ingest-after-receipt");

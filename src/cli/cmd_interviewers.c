@@ -122,10 +122,10 @@ iv_resolve(struct central *c, const char *which, uint8_t pk[KEY_PK_BYTES],
 
 	if (fsx_exists(which))
 		return key_pub_load(KEY_PUB_INTERVIEWER, which, pk, e) == 0 ?
-		    0 : CENTRAL_EBAD;
+		    0 : -1;
 	if (strncmp(which, "avslut-interviewer-v1 ", 22) == 0)
 		return key_pub_parse(KEY_PUB_INTERVIEWER, "the argument",
-		    which, strlen(which), pk, e) == 0 ? 0 : CENTRAL_EBAD;
+		    which, strlen(which), pk, e) == 0 ? 0 : -1;
 	if (sodium_base642bin(pk, KEY_PK_BYTES, which, strlen(which), NULL,
 	    &len, NULL, sodium_base64_VARIANT_ORIGINAL) == 0 &&
 	    len == KEY_PK_BYTES)
@@ -135,7 +135,7 @@ iv_resolve(struct central *c, const char *which, uint8_t pk[KEY_PK_BYTES],
 		free(want);
 		err_setc(e, ERR_DATA, _("'%s' is neither a key nor a "
 		    "fingerprint: see avslut-hr interviewers list"), which);
-		return CENTRAL_EBAD;
+		return -1;
 	}
 	if ((rc = central_interviewer_list(c, &v, &n, e)) != 0) {
 		free(want);
@@ -155,7 +155,7 @@ iv_resolve(struct central *c, const char *which, uint8_t pk[KEY_PK_BYTES],
 	if (!found) {
 		err_setc(e, ERR_DATA, _("no registered interviewer has the "
 		    "fingerprint %s: see avslut-hr interviewers list"), which);
-		return CENTRAL_EBAD;
+		return -1;
 	}
 	return 0;
 }

@@ -86,7 +86,7 @@ cmd_receipt(const struct cli_args *a)
 	}
 	if ((rc = sync_receipt_file(ob, a->argv[0], &r, &e)) != 0) {
 		msg_warn(_("receipt: %s"), e.msg);
-		ex = cli_exit_code_or(&e, sync_exit_code(rc, 0));
+		ex = cli_exit_code(&e);
 		goto out;
 	}
 	if (r.refused > 0) {

@@ -74,7 +74,7 @@ cmd_sync(const struct cli_args *a)
 	}
 	if ((rc = sync_dest_parse(&dest, to, &e)) != 0) {
 		msg_warn(_("sync: %s"), e.msg);
-		ex = cli_exit_code_or(&e, sync_exit_code(rc, 0));
+		ex = cli_exit_code(&e);
 		goto out;
 	}
 	where = sync_dest_str(&dest);
@@ -139,7 +139,9 @@ cmd_sync(const struct cli_args *a)
 		msg_warn(_("sync to %s: %s"), where, e.msg);
 		msg_warn(_("nothing was removed from this laptop: %zu sealed "
 		    "interview%s still waiting"), waiting, sync_plural(waiting));
-		ex = cli_exit_code_or(&e, sync_exit_code(rc, r.detail));
+		/* HR's ingest failed over ssh: its own status, passed on. */
+		ex = r.remote_status > 0 && r.remote_status < 128 ?
+		    r.remote_status : cli_exit_code(&e);
 		goto out;
 	}
 	if (r.bad_receipts > 0)

@@ -137,7 +137,7 @@ cmd_units(const struct cli_args *a)
 			rc = central_hme_list(c, &hv, &nh, &e);
 		central_close(c);
 	}
-	if (rc != 0 && rc != CENTRAL_ENOENT) {
+	if (rc != 0 && e.cls != ERR_NOINPUT) {
 		msg_warn(_("units: %s"), e.msg);
 		central_turnover_list_free(tv, nt);
 		config_free(cfg);

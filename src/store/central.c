@@ -57,7 +57,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -211,7 +210,7 @@ central_fs_refuse(unsigned long f_type, const char *path, struct err *e)
 	    "mode cannot work safely: keep central.db on a local disk and "
 	    "send bundles through a drop folder (sync --to dir:/path) or "
 	    "over ssh (sync --to ssh://host/path)"), path, name);
-	return CENTRAL_ENETFS;
+	return -1;
 }
 
 int
@@ -226,7 +225,7 @@ central_fs_check(const char *path, struct err *e)
 		    dir,
 		    strerror(errno));
 		free(copy);
-		return CENTRAL_EIO;
+		return -1;
 	}
 	free(copy);
 	return central_fs_refuse((unsigned long)sf.f_type, path, e);
@@ -242,49 +241,8 @@ central_default_path(void)
 	return p;
 }
 
-int
-central_exit_code(int rc)
-{
-	switch (rc) {
-	case 0:
-		return 0;
-	case CENTRAL_ENOTOURS:
-	case CENTRAL_EBAD:
-		return EX_DATAERR;
-	case CENTRAL_ENOENT:
-		return EX_NOINPUT;
-	case CENTRAL_EPERM:
-	case CENTRAL_ESIGNER:
-		return EX_NOPERM;
-	default:
-		return EX_IOERR;
-	}
-}
-
-/* The legacy result code of an error class, until cli maps classes. */
-static int
-central_rc(const struct err *e)
-{
-	if (e == NULL)
-		return CENTRAL_EIO;
-	switch (e->cls) {
-	case ERR_BUSY:
-		return CENTRAL_ELOCKED;
-	case ERR_PERM:
-		return CENTRAL_EPERM;
-	case ERR_DATA:
-		return CENTRAL_ENOTOURS;
-	case ERR_NOINPUT:
-		return CENTRAL_ENOENT;
-	case ERR_USAGE:
-		return CENTRAL_EBAD;
-	default:
-		return CENTRAL_EIO;
-	}
-}
-
 /* Turn the connection's last SQLite error into a classed message (see
- * db_fail) and its legacy result code. */
+ * db_fail); returns -1. */
 static int
 central_sqlerr(const struct central *c, const char *doing, struct err *e)
 {
@@ -293,7 +251,7 @@ central_sqlerr(const struct central *c, const char *doing, struct err *e)
 	if (e == NULL)
 		e = &tmp;
 	db_fail(c->d, doing, e);
-	return central_rc(e);
+	return -1;
 }
 
 static int
@@ -304,7 +262,7 @@ central_exec(struct central *c, const char *sql, const char *doing,
 
 	if (e == NULL)
 		e = &tmp;
-	return db_exec(c->d, sql, doing, e) == 0 ? 0 : central_rc(e);
+	return db_exec(c->d, sql, doing, e) == 0 ? 0 : -1;
 }
 
 static int
@@ -315,7 +273,7 @@ central_prepare(struct central *c, sqlite3_stmt **st, const char *sql,
 
 	if (e == NULL)
 		e = &tmp;
-	return db_prepare(c->d, st, sql, doing, e) == 0 ? 0 : central_rc(e);
+	return db_prepare(c->d, st, sql, doing, e) == 0 ? 0 : -1;
 }
 
 /* One integer from a one-row query (a PRAGMA or a count). */
@@ -327,7 +285,7 @@ central_int(struct central *c, const char *sql, int64_t *v, struct err *e)
 	if (e == NULL)
 		e = &tmp;
 	return db_int(c->d, sql, v, "cannot read", e) == 0 ? 0 :
-	    central_rc(e);
+	    -1;
 }
 
 static void
@@ -536,12 +494,11 @@ central_dkey(struct central *c, struct err *e)
 	if (e == NULL)
 		e = &tmp;
 	if ((c->dkey = sodium_malloc(DKEY_BYTES)) == NULL)
-		return err_setc(e, ERR_SOFTWARE, _("out of secure memory")),
-		    CENTRAL_EIO;
+		return err_setc(e, ERR_SOFTWARE, _("out of secure memory"));
 	if (central_key_read(c->path, c->dkey, e) != 0) {
 		sodium_free(c->dkey);
 		c->dkey = NULL;
-		return central_rc(e);
+		return -1;
 	}
 	return 0;
 }
@@ -631,7 +588,7 @@ central_digest_add(struct central *c, const uint8_t delta[DIGEST_BYTES],
 		err_setc(e, ERR_DATA, _("%s: %s was changed outside avslut-hr: "
 		    "its envelope digest is gone: nothing was stored"),
 		    doing, c->path);
-		return CENTRAL_ENOTOURS;
+		return -1;
 	}
 	for (i = 0; i < DIGEST_BYTES; i++) {
 		x = (unsigned)d[i] + delta[i] + carry;
@@ -698,7 +655,8 @@ iv_mac_put(sqlite3 *h, const uint8_t *key)
 }
 
 /* Inside a transaction: 0 if the interviewer set is as avslut-hr left
- * it, else CENTRAL_ENOTOURS (ERR_DATA) or another code. */
+ * it, else -1 (ERR_DATA when it is not, another class when it cannot
+ * be read). */
 static int
 central_iv_check(struct central *c, const char *doing, struct err *e)
 {
@@ -728,7 +686,7 @@ central_iv_check(struct central *c, const char *doing, struct err *e)
 		    "find out who can write the store, and restore it from a "
 		    "backup (avslut-hr(1) SECURITY CONSIDERATIONS)"), doing,
 		    c->path);
-		return CENTRAL_ENOTOURS;
+		return -1;
 	}
 	return 0;
 }
@@ -821,7 +779,7 @@ central_verify(struct central *c, struct err *e)
 		    "envelope digest is gone: nothing is shown; find out who "
 		    "can write it, and restore it from a backup (avslut-hr(1) "
 		    "SECURITY CONSIDERATIONS)"), c->path);
-		rc = CENTRAL_ENOTOURS;
+		rc = -1;
 		goto out;
 	}
 	if ((rc = central_iv_check(c, "cannot check the store", e)) != 0)
@@ -838,7 +796,7 @@ central_verify(struct central *c, struct err *e)
 		    "shown; find out who can write the store, and restore it "
 		    "from a backup (avslut-hr(1) SECURITY CONSIDERATIONS)"),
 		    c->path, n);
-		rc = CENTRAL_ENOTOURS;
+		rc = -1;
 		goto out;
 	}
 	rc = 0;
@@ -867,7 +825,7 @@ central_create_file(const char *path, struct err *e)
 	int fd, rc = 0;
 
 	if (fsx_mkdir_p(dirname(copy), 0700, e) != 0)
-		rc = CENTRAL_EIO;
+		rc = -1;
 	free(copy);
 	if (rc != 0)
 		return rc;
@@ -878,13 +836,12 @@ central_create_file(const char *path, struct err *e)
 			err_setc(e, ERR_FULL, _("cannot create %s: the disk "
 			    "holding it is full: free some space on it, then "
 			    "try again"), path);
-			return CENTRAL_EIO;
+			return -1;
 		}
 		err_setc(e, saved == EACCES || saved == EROFS ||
 		    saved == EPERM ? ERR_PERM : ERR_IO,
 		    _("cannot create %s: %s"), path, strerror(saved));
-		return saved == EACCES || saved == EROFS || saved == EPERM ?
-		    CENTRAL_EPERM : CENTRAL_EIO;
+		return -1;
 	}
 	if (fd != -1)
 		close(fd);
@@ -912,13 +869,13 @@ central_relayout(struct central *c, struct err *e)
 	if (mode != 0) {
 		if (mode > 0 || (e != NULL && e->cls == ERR_BUSY))
 			return 0;		/* in use: next time */
-		return central_rc(e);
+		return -1;
 	}
 	rc = central_exec(c, "PRAGMA page_size = 16384; VACUUM", "cannot "
 	    "convert the store to 16 KiB pages (VACUUM)", e);
 	_Static_assert(CENTRAL_PAGE_SIZE == 16384, "the SQL above");
 	if (db_journal_mode(c->d, "wal", rc == 0 ? e : NULL) != 0 && rc == 0)
-		rc = central_rc(e);
+		rc = -1;
 	return rc;
 }
 
@@ -937,8 +894,8 @@ central_open(struct central **out, const char *path, int flags,
 	if (stat(c->path, &st) == -1) {
 		if (errno != ENOENT || !(flags & CENTRAL_CREATE) ||
 		    c->rdonly) {
-			rc = errno == ENOENT ? CENTRAL_ENOENT : CENTRAL_EIO;
-			if (rc == CENTRAL_ENOENT)
+			rc = -1;
+			if (errno == ENOENT)
 				err_setc(e, ERR_NOINPUT, _("there is no "
 				    "central store at %s "
 				    "yet: register a form or an interviewer "
@@ -955,7 +912,7 @@ central_open(struct central **out, const char *path, int flags,
 		err_setc(e, ERR_DATA, _("%s is not an avslut central store "
 		    "(not a regular "
 		    "file): check the --db path"), c->path);
-		rc = CENTRAL_ENOTOURS;
+		rc = -1;
 		goto fail;
 	}
 	if ((rc = central_fs_check(c->path, e)) != 0)
@@ -963,7 +920,7 @@ central_open(struct central **out, const char *path, int flags,
 	if (db_open(&c->d, c->path, &central_db_schema, &(struct db_opts){
 	    .flags = c->rdonly ? DB_RDONLY : 0, .busy_ms = BUSY_MS,
 	    .page_size = CENTRAL_PAGE_SIZE }, e) != 0) {
-		rc = central_rc(e);
+		rc = -1;
 		goto fail;
 	}
 	c->db = db_handle(c->d);
@@ -1160,13 +1117,13 @@ central_ingest(struct central *c, const struct bundle *b,
 		    "interviewer key that "
 		    "is not registered: register it with avslut-hr "
 		    "interviewers add, then ingest again"));
-		rc = CENTRAL_ESIGNER;
+		rc = -1;
 		goto out;
 	case 2:
 		err_setc(e, ERR_PERM, _("the bundle is signed by a revoked "
 		    "interviewer "
 		    "key: nothing was stored"));
-		rc = CENTRAL_ESIGNER;
+		rc = -1;
 		goto out;
 	default:
 		goto out;
@@ -1418,7 +1375,7 @@ central_form_add(struct central *c, const char *id, uint32_t version,
 			    "already approved "
 			    "with a different text: give the changed form a "
 			    "new version number"), id, (unsigned long)version);
-			rc = CENTRAL_EBAD;
+			rc = -1;
 		}
 		goto out;
 	}
@@ -1541,7 +1498,7 @@ central_form_yaml(struct central *c, const uint8_t hash[BUNDLE_HASH_BYTES],
 		break;
 	case SQLITE_DONE:
 		err_setc(e, ERR_DATA, _("no approved form has that hash"));
-		rc = CENTRAL_EBAD;
+		rc = -1;
 		break;
 	default:
 		rc = central_sqlerr(c, "cannot read the form", e);
@@ -1573,7 +1530,7 @@ central_interviewer_add(struct central *c,
 		err_setc(e, ERR_DATA, _("this interviewer key was revoked and "
 		    "cannot be "
 		    "registered again: the interviewer needs a new profile"));
-		rc = CENTRAL_EBAD;
+		rc = -1;
 		goto out;
 	default:
 		goto out;
@@ -1660,7 +1617,7 @@ central_interviewer_revoke(struct central *c,
 		err_setc(e, ERR_DATA, _("no registered interviewer has that "
 		    "key: see "
 		    "avslut-hr interviewers list"));
-		rc = CENTRAL_EBAD;
+		rc = -1;
 		goto out;
 	case 1:
 		break;

@@ -22,16 +22,14 @@
 #define CENTRAL_APP_ID 0x41564843	/* PRAGMA application_id, "AVHC" */
 #define CENTRAL_PK_BYTES BUNDLE_PK_BYTES	/* interviewer Ed25519 key */
 
-/* Result codes (central_exit_code maps them to sysexits). */
-#define CENTRAL_EIO (-1)	/* SQLite or file-system failure */
-#define CENTRAL_ENOTOURS (-2)	/* not a central store, or too new */
-#define CENTRAL_ENOENT (-3)	/* no such database (without CREATE) */
-#define CENTRAL_EPERM (-4)	/* read-only database or file */
-#define CENTRAL_ESIGNER (-5)	/* unknown or revoked interviewer */
-#define CENTRAL_ELOCKED (-6)	/* busy beyond the busy timeout */
-#define CENTRAL_ENETFS (-7)	/* on a network file system */
-#define CENTRAL_EBAD (-8)	/* bad input (duplicate, unknown key...) */
-
+/* A function that can fail returns -1 (besides its other results) and
+ * fills e with a class (util/err.h), never a code of its own: ERR_NOINPUT
+ * no store at the path (without CENTRAL_CREATE); ERR_DATA not a central
+ * store, a newer schema, a store changed outside avslut-hr, or input
+ * refused (a duplicate, an unknown key); ERR_PERM a read-only file, an
+ * unknown or revoked interviewer; ERR_BUSY locked beyond the busy
+ * timeout; ERR_FULL a full disk; ERR_IO any other I/O or SQLite failure
+ * and a network file system; ERR_SOFTWARE what cannot fail. */
 #define CENTRAL_CREATE 0x1	/* create the file (and its dir, 0700) */
 #define CENTRAL_RDONLY 0x2	/* open read-only */
 #define CENTRAL_VERIFY 0x4	/* check the envelope digest (central_verify):
@@ -48,8 +46,6 @@ int central_open(struct central **c, const char *path, int flags,
     struct err *e);
 void central_close(struct central *c);
 const char *central_path(const struct central *c);
-/* The sysexits code for a result code above (0 -> 0). */
-int central_exit_code(int rc);
 /* Override the busy timeout (default 30 s); tests use a short one. */
 void central_set_busy_timeout(struct central *c, int ms);
 
@@ -57,7 +53,7 @@ void central_set_busy_timeout(struct central *c, int ms);
  * locks, which NFS, SMB/CIFS, 9p, FUSE (sshfs) and the like do not give.
  * central_fs_magic returns NULL for a local statfs f_type, else the file
  * system's name. central_fs_refuse is the pure decision: 0, or
- * CENTRAL_ENETFS with a message about path naming the drop-folder and
+ * -1 (ERR_IO) with a message about path naming the drop-folder and
  * ssh transports. central_fs_check statfs()es the directory of path. */
 const char *central_fs_magic(unsigned long f_type);
 int central_fs_refuse(unsigned long f_type, const char *path,
@@ -74,7 +70,7 @@ int central_ingest(struct central *c, const struct bundle *b,
     struct bundle_ack **acks, size_t *nacks, size_t *added, struct err *e);
 int central_env_count(struct central *c, size_t *n, struct err *e);
 /* Recompute the envelope-set digest (see central.c) and compare it with
- * the one ingest and purge keep: 0, or CENTRAL_ENOTOURS (ERR_DATA) with
+ * the one ingest and purge keep: 0, or -1 (ERR_DATA) with
  * "PATH was changed outside avslut-hr" if an envelope was added, removed
  * or altered by other means; needs the store's key file (PATH-key). */
 int central_verify(struct central *c, struct err *e);
@@ -121,7 +117,7 @@ struct central_form {
 	uint32_t version;
 	uint8_t hash[BUNDLE_HASH_BYTES];
 };
-/* Returns 0 (added), 1 (that hash is already approved) or < 0. A
+/* Returns 0 (added), 1 (that hash is already approved) or -1. A
  * different text for an id and version already approved is refused. */
 int central_form_add(struct central *c, const char *id, uint32_t version,
     const uint8_t hash[BUNDLE_HASH_BYTES], const char *yaml, size_t len,
@@ -129,7 +125,7 @@ int central_form_add(struct central *c, const char *id, uint32_t version,
 int central_form_list(struct central *c, struct central_form **forms,
     size_t *n, struct err *e);
 void central_form_list_free(struct central_form *forms, size_t n);
-/* 1 if approved, 0 if not, < 0 on error. */
+/* 1 if approved, 0 if not, -1 on error. */
 int central_form_approved(struct central *c,
     const uint8_t hash[BUNDLE_HASH_BYTES], struct err *e);
 /* The YAML text of an approved form (caller frees). */
@@ -143,7 +139,7 @@ struct central_interviewer {
 	char *label;			/* "" if none */
 	int revoked;
 };
-/* Returns 0 (added), 1 (already registered: label kept) or < 0. A
+/* Returns 0 (added), 1 (already registered: label kept) or -1. A
  * revoked key stays revoked: it cannot be added back. */
 int central_interviewer_add(struct central *c,
     const uint8_t pk[CENTRAL_PK_BYTES], const char *label, struct err *e);
@@ -151,11 +147,11 @@ int central_interviewer_list(struct central *c,
     struct central_interviewer **list, size_t *n, struct err *e);
 void central_interviewer_list_free(struct central_interviewer *list,
     size_t n);
-/* Returns 0 (revoked), 1 (was already revoked) or < 0 (CENTRAL_EBAD if
+/* Returns 0 (revoked), 1 (was already revoked) or -1 (ERR_DATA if
  * the key is not registered). Its envelopes already stored stay. */
 int central_interviewer_revoke(struct central *c,
     const uint8_t pk[CENTRAL_PK_BYTES], struct err *e);
-/* 1 registered and active, 0 unknown, 2 revoked, < 0 on error. */
+/* 1 registered and active, 0 unknown, 2 revoked, -1 on error. */
 int central_interviewer_status(struct central *c,
     const uint8_t pk[CENTRAL_PK_BYTES], struct err *e);
 
@@ -227,12 +223,12 @@ struct central_release {
 	uint8_t *blob;			/* sealed */
 	size_t bloblen;
 };
-/* Every release, by year and revision. Returns 0 or < 0. */
+/* Every release, by year and revision. Returns 0 or -1. */
 int central_release_list(struct central *c, struct central_release **rows,
     size_t *n, struct err *e);
 void central_release_list_free(struct central_release *rows, size_t n);
 /* Add one release. Returns 0, 1 if that year and revision exist already
- * (another view made it at the same moment: nothing is written), < 0. */
+ * (another view made it at the same moment: nothing is written), -1. */
 int central_release_add(struct central *c, const struct central_release *r,
     struct err *e);
 /* Delete the releases of years before year (purge: their figures hold

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sysexits.h>
 
 #include "util/i18n.h"
 #include "util/xmem.h"
@@ -45,10 +44,9 @@ sync_name_ok(const char *s, size_t n, const char *extra)
 static int
 sync_usage_err(struct err *e, const char *s, const char *why)
 {
-	err_set(e, _("cannot use '%s' as a destination: %s; write a path to "
-	    "central.db, dir:/path/to/folder or "
+	return err_setc(e, ERR_USAGE, _("cannot use '%s' as a destination: "
+	    "%s; write a path to central.db, dir:/path/to/folder or "
 	    "ssh://[user@]host[:port]/path/to/central.db"), s, why);
-	return SYNC_EUSAGE;
 }
 
 static int
@@ -247,29 +245,4 @@ sync_ssh_command(const struct sync_dest *d, const char *remote_command)
 	b = xrealloc(b, len + 3);
 	memcpy(b + len, " -", 3);
 	return b;
-}
-
-int
-sync_exit_code(int rc, int detail)
-{
-	switch (rc) {
-	case 0:
-		return 0;
-	case SYNC_EUSAGE:
-		return EX_USAGE;
-	case SYNC_EUNREACH:
-	case SYNC_ENOREMOTE:
-		return EX_UNAVAILABLE;
-	case SYNC_ELOGIN:
-		return EX_NOPERM;
-	case SYNC_ETIMEOUT:
-		return EX_TEMPFAIL;
-	case SYNC_EBAD:
-		return EX_DATAERR;
-	case SYNC_EREMOTE:
-	case SYNC_ECENTRAL:
-		return detail > 0 && detail < 128 ? detail : EX_SOFTWARE;
-	default:
-		return EX_IOERR;
-	}
 }

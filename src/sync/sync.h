@@ -9,17 +9,15 @@
 
 #include "util/err.h"
 
-/* Result codes besides 0 and what the programs exit with for each
- * (sync_exit_code). Every failure leaves the outbox as it was. */
-#define SYNC_EUSAGE (-1)	/* bad DEST or option: EX_USAGE */
-#define SYNC_EIO (-2)		/* local I/O: EX_IOERR */
-#define SYNC_EUNREACH (-3)	/* host unknown, unreachable: EX_UNAVAILABLE */
-#define SYNC_ELOGIN (-4)	/* ssh login or host key refused: EX_NOPERM */
-#define SYNC_ENOREMOTE (-5)	/* no avslut-hr on the host: EX_UNAVAILABLE */
-#define SYNC_EREMOTE (-6)	/* HR's ingest refused or failed: its code */
-#define SYNC_ETIMEOUT (-7)	/* no progress for too long: EX_TEMPFAIL */
-#define SYNC_EBAD (-8)		/* a receipt that does not parse: EX_DATAERR */
-#define SYNC_ECENTRAL (-9)	/* central.db refused (path): its code */
+/* A function that can fail returns 0 or -1 and fills e with a class
+ * (util/err.h), which cli maps to the exit status: ERR_USAGE a bad DEST
+ * or option; ERR_IO (ERR_FULL, ERR_PERM) local I/O; ERR_UNAVAILABLE a
+ * host unknown or unreachable, or no avslut-hr there; ERR_PERM an ssh
+ * login or host key refused; ERR_BUSY no progress for too long; ERR_DATA
+ * a receipt that does not parse; central.db's own class at a path DEST.
+ * When HR's ingest over ssh fails, its exit status comes back too
+ * (sync_ssh_send's remote_status, sync_result's remote_status). Every
+ * failure leaves the outbox as it was. */
 
 /* The largest receipt HR can send: one (id, hash) per envelope of the
  * largest bundle (100 000), and room for the header and checksum. */
@@ -75,8 +73,9 @@ struct sync_exchange {
 	int exec_failed;		/* argv[0] could not be run */
 };
 /* Run it. 0 once the child has ended (whatever its status: the caller
- * judges it), SYNC_ETIMEOUT after the child had to be killed, SYNC_EIO
- * if it could not start or its pipes failed. Honours the crash point
+ * judges it), -1 with ERR_BUSY after the child had to be killed for
+ * making no progress, ERR_DATA when it sent more than out_max, ERR_IO if
+ * it could not start or its pipes failed. Honours the crash point
  * sync-mid-transfer (half the input written). */
 int sync_exchange_run(struct sync_exchange *x, struct err *e);
 
@@ -84,9 +83,11 @@ int sync_exchange_run(struct sync_exchange *x, struct err *e);
  * command line when it holds a space) with BatchMode and the user's own
  * ssh configuration, sends in_len bytes of the bundle from in_fd and
  * returns the receipt bytes HR's ingest printed (caller frees). Failures
- * become the SYNC_E* codes above with a message that says what to do;
- * for SYNC_EREMOTE, *remote_status (may be NULL) gets ingest's exit
- * status. AVSLUT_SYNC_TIMEOUT (seconds) overrides the idle timeout. */
+ * get the classes above with a message that says what to do; when HR's
+ * ingest ran and failed, *remote_status (may be NULL) gets its exit
+ * status (1..254; e's class is what that status means in sysexits, else
+ * ERR_SOFTWARE) and is left alone otherwise. AVSLUT_SYNC_TIMEOUT
+ * (seconds) overrides the idle timeout. */
 int sync_ssh_send(const struct sync_dest *d, const char *ssh_program,
     const char *remote_command, int in_fd, size_t in_len,
     void (*progress)(void *, size_t, size_t), void *progress_arg,
@@ -123,7 +124,8 @@ struct sync_result {
 				 * left in place; note says the first */
 	char note[ERR_MAX];
 	int held;		/* fewer than min new: nothing sent */
-	int detail;		/* SYNC_EREMOTE/ECENTRAL: the exit code */
+	int remote_status;	/* HR's ingest over ssh failed: its exit
+				 * status; else 0 */
 };
 
 /* Take the laptop's sync lock (DIR/sync.lock, flock): one sync, export
@@ -189,9 +191,9 @@ size_t sync_tmp_sweep(const char *dir,
 int sync_errno(struct err *e, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* The sysexits code for a SYNC_E* result (0 -> 0). For SYNC_EREMOTE and
- * SYNC_ECENTRAL the caller passes the code it got (remote exit status or
- * central_exit_code) as detail. */
-int sync_exit_code(int rc, int detail);
+/* Give e the class cls unless the module that filled it gave it one
+ * (a class other than ERR_SOFTWARE): for the failures of what sync calls
+ * (outbox, bundle, central), whose own class decides. Returns -1. */
+int sync_fail(struct err *e, enum err_class cls);
 
 #endif

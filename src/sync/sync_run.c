@@ -132,13 +132,13 @@ sync_write_bundle(int fd, const struct outbox_env *envs, const size_t *idx,
 	size_t i;
 
 	if ((w = bundle_writer_new(fd, n, o->sign_sk, e)) == NULL)
-		return SYNC_EIO;
+		return sync_fail(e, ERR_IO);
 	for (i = 0; i < n; i++) {
 		const struct outbox_env *v = &envs[idx ? idx[i] : i];
 
 		if (bundle_writer_add(w, v->id, v->blob, v->len, e) != 0) {
 			bundle_writer_abort(w);
-			return SYNC_EIO;
+			return sync_fail(e, ERR_IO);
 		}
 		if (mid_point != NULL && i == n / 2)
 			crash_point(mid_point);
@@ -146,7 +146,7 @@ sync_write_bundle(int fd, const struct outbox_env *envs, const size_t *idx,
 			o->progress(o->progress_arg, i + 1, n);
 	}
 	if (bundle_writer_finish(w, e) != 0)
-		return SYNC_EIO;
+		return sync_fail(e, ERR_IO);
 	return 0;
 }
 
@@ -168,7 +168,7 @@ sync_apply_acks(struct outbox *ob, const struct bundle_ack *acks,
 	err_clear(&e2);
 	if (outbox_env_ack_many(ob, a, half, &rm, &ref, &e2) != 0) {
 		memcpy(e, &e2, sizeof e2);
-		rc = SYNC_EIO;
+		rc = sync_fail(e, ERR_IO);
 		goto out;
 	}
 	r->confirmed += rm;
@@ -179,7 +179,7 @@ sync_apply_acks(struct outbox *ob, const struct bundle_ack *acks,
 		crash_point("sync-mid-remove");
 	if (outbox_env_ack_many(ob, a + half, n - half, &rm, &ref, &e2) != 0) {
 		memcpy(e, &e2, sizeof e2);
-		rc = SYNC_EIO;
+		rc = sync_fail(e, ERR_IO);
 		goto out;
 	}
 	r->confirmed += rm;
@@ -207,7 +207,8 @@ sync_rewind(int fd, struct err *e)
 	off_t len = lseek(fd, 0, SEEK_CUR);
 
 	if (len == -1 || lseek(fd, 0, SEEK_SET) == -1) {
-		err_set(e, _("cannot rewind the bundle: %s"), strerror(errno));
+		err_setc(e, ERR_IO, _("cannot rewind the bundle: %s"),
+		    strerror(errno));
 		return -1;
 	}
 	return len;
@@ -227,31 +228,28 @@ sync_path(int fd, const struct sync_opts *o, struct bundle_ack **acks,
 	int rc;
 
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		err_set(e, _("%s is a folder: give the path of central.db, or "
-		    "write dir:%s to use it as a drop folder"), path, path);
-		return SYNC_EUSAGE;
+		return err_setc(e, ERR_USAGE, _("%s is a folder: give the path "
+		    "of central.db, or write dir:%s to use it as a drop "
+		    "folder"), path, path);
 	}
 	if (sync_rewind(fd, e) == -1)
-		return SYNC_EIO;
+		return sync_fail(e, ERR_IO);
 	if (bundle_read(fd, &b, e) != 0) {
 		err_prefix(e, _("the bundle does not read back"));
-		return SYNC_EIO;
+		return sync_fail(e, ERR_IO);
 	}
-	if ((rc = central_open(&c, path, 0, e)) != 0) {
-		r->detail = central_exit_code(rc);
+	/* central.db's own class decides (a full disk, a read-only file, an
+	 * unknown signer...); what central leaves unclassed is I/O. */
+	if (central_open(&c, path, 0, e) != 0) {
 		bundle_free(&b);
-		return SYNC_ECENTRAL;
+		return sync_fail(e, ERR_IO);
 	}
 	if ((tmo = getenv("AVSLUT_SYNC_TIMEOUT")) != NULL && atoi(tmo) > 0)
 		central_set_busy_timeout(c, atoi(tmo) * 1000);
 	rc = central_ingest(c, &b, acks, nacks, &r->added, e);
 	central_close(c);
 	bundle_free(&b);
-	if (rc != 0) {
-		r->detail = central_exit_code(rc);
-		return SYNC_ECENTRAL;
-	}
-	return 0;
+	return rc != 0 ? sync_fail(e, ERR_IO) : 0;
 }
 
 static int
@@ -264,10 +262,10 @@ sync_ssh(int fd, const struct sync_opts *o, struct bundle_ack **acks,
 	int rc;
 
 	if ((len = sync_rewind(fd, e)) == -1)
-		return SYNC_EIO;
+		return sync_fail(e, ERR_IO);
 	rc = sync_ssh_send(o->dest, o->ssh_program, o->remote_command, fd,
 	    (size_t)len, o->progress, o->progress_arg, &rcpt, &rlen,
-	    &r->detail, e);
+	    &r->remote_status, e);
 	if (rc != 0)
 		return rc;
 	rc = bundle_receipt_read_buf(rcpt, rlen, acks, nacks, e);
@@ -275,7 +273,7 @@ sync_ssh(int fd, const struct sync_opts *o, struct bundle_ack **acks,
 	if (rc != 0) {
 		err_prefix(e, _("HR's ingest on %s answered with a bad receipt "
 		    "(nothing removed)"), o->dest->host);
-		return SYNC_EBAD;
+		return sync_fail(e, ERR_DATA);
 	}
 	return 0;
 }
@@ -379,7 +377,7 @@ sync_apply_keyed(struct outbox *ob, const uint8_t key[BUNDLE_RKEY_BYTES],
 	int rc;
 
 	if (outbox_env_list(ob, &envs, &n, e) != 0)
-		return SYNC_EIO;
+		return sync_fail(e, ERR_IO);
 	acks = xcalloc(n ? n : 1, sizeof *acks);
 	for (i = 0; i < n; i++) {
 		uint8_t h[BUNDLE_HASH_BYTES];
@@ -414,7 +412,8 @@ sync_apply_keyed(struct outbox *ob, const uint8_t key[BUNDLE_RKEY_BYTES],
 
 /* A receipt of ours: apply it, then remove the bundle and the receipt
  * (in that order, so HR's ingest never sees a bundle without its
- * receipt and ingests it again for nothing). */
+ * receipt and ingests it again for nothing). 0; 1 when the receipt does
+ * not read (left in place, e says why); -1 when the sync must stop. */
 static int
 sync_dir_receipt(struct outbox *ob, const char *dir, const char *name,
     struct sync_result *r, struct err *e)
@@ -430,7 +429,7 @@ sync_dir_receipt(struct outbox *ob, const char *dir, const char *name,
 
 	bp = xasprintf("%s/%.*s%s", dir, (int)stem, name, SYNC_BUNDLE_EXT);
 	if (fsx_read_file(rp, SYNC_RECEIPT_MAX, &buf, &len, e) != 0) {
-		rc = SYNC_EIO;
+		rc = sync_fail(e, ERR_IO);
 		goto out;
 	}
 	keyed = bundle_receipt_version((uint8_t *)buf, len) ==
@@ -441,7 +440,7 @@ sync_dir_receipt(struct outbox *ob, const char *dir, const char *name,
 	if (keyed) {
 		if (sync_receipt_secret(ob, 0, secret, e) != 0) {
 			err_prefix(e, "%s", rp);
-			rc = SYNC_EBAD;
+			rc = 1;
 			goto out;
 		}
 		sync_receipt_key(secret, nonce, key);
@@ -452,13 +451,13 @@ sync_dir_receipt(struct outbox *ob, const char *dir, const char *name,
 		if (bundle_receipt_read_keyed((uint8_t *)buf, len, &kacks, &n,
 		    e) != 0) {
 			err_prefix(e, "%s", rp);
-			rc = SYNC_EBAD;
+			rc = 1;
 			goto out;
 		}
 	} else if (bundle_receipt_read_buf((uint8_t *)buf, len, &acks, &n,
 	    e) != 0) {
 		err_prefix(e, "%s", rp);
-		rc = SYNC_EBAD;
+		rc = 1;
 		goto out;
 	}
 	crash_point("sync-after-ack-before-remove");
@@ -473,8 +472,8 @@ sync_dir_receipt(struct outbox *ob, const char *dir, const char *name,
 	    sync_dir_fsync(bp, e) != 0 ||
 	    (unlink(rp) == -1 && errno != ENOENT) ||
 	    sync_dir_fsync(rp, e) != 0) {
-		sync_errno(e, errno, _("cannot remove %s and its receipt"), bp);
-		rc = SYNC_EIO;
+		rc = sync_errno(e, errno, _("cannot remove %s and its receipt"),
+		    bp);
 	}
 out:
 	sodium_memzero(key, sizeof key);
@@ -521,7 +520,7 @@ sync_dir_write(struct outbox *ob, const char *dir, const char *tag,
 	/* The receipt key travels in the bundle's name, which HR's ingest
 	 * removes with the bundle; the receipt's name drops it. */
 	if (sync_receipt_secret(ob, 1, secret, e) != 0)
-		return SYNC_EIO;
+		return sync_fail(e, ERR_IO);
 	randombytes_buf(rnd, sizeof rnd);
 	sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
 	sync_receipt_key(secret, hex, key);
@@ -534,9 +533,8 @@ sync_dir_write(struct outbox *ob, const char *dir, const char *tag,
 	sodium_memzero(khex, sizeof khex);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd == -1) {
-		sync_errno(e, errno, _("cannot write in the drop folder %s"),
-		    dir);
-		rc = SYNC_EIO;
+		rc = sync_errno(e, errno, _("cannot write in the drop folder "
+		    "%s"), dir);
 		goto out;
 	}
 	crash_point("sync-before-transfer");
@@ -553,7 +551,7 @@ sync_dir_write(struct outbox *ob, const char *dir, const char *tag,
 		rc = -1;
 	if (rc != 0) {
 		unlink(tmp);
-		rc = SYNC_EIO;
+		rc = sync_fail(e, ERR_IO);
 	}
 out:
 	free(tmp);
@@ -578,9 +576,9 @@ sync_dir(struct outbox *ob, const struct sync_opts *o, struct sync_result *r,
 
 	sync_tag(o, tag);
 	if ((d = opendir(dir)) == NULL) {
-		err_set(e, _("cannot open the drop folder %s: %s: check that "
-		    "the share is mounted"), dir, strerror(errno));
-		return SYNC_EIO;
+		return err_setc(e, ERR_IO, _("cannot open the drop folder %s: "
+		    "%s: check that the share is mounted"), dir,
+		    strerror(errno));
 	}
 	while ((de = readdir(d)) != NULL) {
 		const char *s = de->d_name;
@@ -610,7 +608,7 @@ sync_dir(struct outbox *ob, const struct sync_opts *o, struct sync_result *r,
 			free(p);
 		} else if (sync_ends(names[i], SYNC_RECEIPT_EXT)) {
 			rc = sync_dir_receipt(ob, dir, names[i], r, &e2);
-			if (rc == SYNC_EBAD) {
+			if (rc == 1) {
 				if (r->bad_receipts++ == 0)
 					snprintf(r->note, sizeof r->note, "%s",
 					    e2.msg);
@@ -639,7 +637,7 @@ sync_dir(struct outbox *ob, const struct sync_opts *o, struct sync_result *r,
 	}
 	/* What the receipts confirmed has left the outbox: list it now. */
 	if (outbox_env_list(ob, &envs, &n, e) != 0) {
-		rc = SYNC_EIO;
+		rc = sync_fail(e, ERR_IO);
 		goto out;
 	}
 	if (ids.n > 0)
@@ -678,13 +676,13 @@ sync_run(struct outbox *ob, const struct sync_opts *o,
 	memset(r, 0, sizeof *r);
 	sync_forget_tmp(ob);
 	if (o->dest->kind == SYNC_DIR) {
-		if ((rc = outbox_env_count(ob, &r->waiting, e)) != 0)
-			return SYNC_EIO;
+		if (outbox_env_count(ob, &r->waiting, e) != 0)
+			return sync_fail(e, ERR_IO);
 		rc = sync_dir(ob, o, r, e);
 		goto done;
 	}
 	if (outbox_env_list(ob, &envs, &n, e) != 0)
-		return SYNC_EIO;
+		return sync_fail(e, ERR_IO);
 	r->waiting = n;
 	if (n == 0 || n < o->min) {
 		r->held = n > 0;
@@ -692,7 +690,7 @@ sync_run(struct outbox *ob, const struct sync_opts *o,
 		goto out;
 	}
 	if ((fd = sync_tmpfd(o->data_dir, e)) == -1) {
-		rc = SYNC_EIO;
+		rc = -1;
 		goto out;
 	}
 	if ((rc = sync_write_bundle(fd, envs, NULL, n, o, NULL, e)) != 0) {
@@ -771,7 +769,7 @@ sync_export(struct outbox *ob, const struct sync_opts *o, const char *file,
 	struct outbox_env *envs = NULL;
 	char *tmp = NULL;
 	size_t n = 0, i;
-	int fd = -1, rc = SYNC_EIO, made = 0;
+	int fd = -1, rc = -1, made = 0;
 
 	*count = 0;
 	sync_forget_tmp(ob);
@@ -784,7 +782,6 @@ sync_export(struct outbox *ob, const struct sync_opts *o, const char *file,
 	if (fsx_exists(file)) {
 		err_setc(e, ERR_USAGE, _("%s already exists: choose another "
 		    "name, or remove it if it was delivered"), file);
-		rc = SYNC_EUSAGE;
 		goto out;
 	}
 	if ((tmp = sync_export_tmp_name(file)) == NULL) {
@@ -829,6 +826,8 @@ sync_export(struct outbox *ob, const struct sync_opts *o, const char *file,
 	*count = n;
 	rc = 0;
 out:
+	if (rc != 0)
+		sync_fail(e, ERR_IO);
 	if (fd != -1)
 		close(fd);
 	if (made && unlink(tmp) == 0)
@@ -852,20 +851,20 @@ sync_receipt_file(struct outbox *ob, const char *file,
 	memset(r, 0, sizeof *r);
 	sync_forget_tmp(ob);
 	if (fsx_read_file(file, SYNC_RECEIPT_MAX, &buf, &len, e) != 0) {
-		err_reclass(e, fsx_exists(file) ? ERR_IO : ERR_NOINPUT);
-		return SYNC_EIO;
+		return err_reclass(e, fsx_exists(file) ? ERR_IO :
+		    ERR_NOINPUT);
 	}
 	if (bundle_receipt_version((uint8_t *)buf, len) ==
 	    RECEIPT_VERSION_KEYED) {
 		err_setc(e, ERR_DATA, _("%s is a drop folder's receipt: avslut "
 		    "sync --to dir:FOLDER applies it where it lies"), file);
 		free(buf);
-		return SYNC_EBAD;
+		return -1;
 	}
 	if (bundle_receipt_read_buf((uint8_t *)buf, len, &acks, &n, e) != 0) {
 		err_prefix(e, "%s", file);
 		free(buf);
-		return SYNC_EBAD;
+		return sync_fail(e, ERR_DATA);
 	}
 	free(buf);
 	crash_point("sync-after-ack-before-remove");

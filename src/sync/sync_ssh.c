@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -130,14 +131,14 @@ sync_pump(struct sync_exchange *x, pid_t pid, int in, int out, int errfd,
 		if (k == -1 && errno == EINTR)
 			continue;
 		if (k == -1) {
-			err_set(e, _("poll: %s"), strerror(errno));
-			rc = SYNC_EIO;
+			rc = err_setc(e, ERR_IO, _("poll: %s"),
+			    strerror(errno));
 			break;
 		}
 		if (k == 0) {
-			err_set(e, _("%s sent and received nothing for %u "
-			    "seconds and was stopped"), x->argv[0], idle);
-			rc = SYNC_ETIMEOUT;
+			rc = err_setc(e, ERR_BUSY, _("%s sent and received "
+			    "nothing for %u seconds and was stopped"),
+			    x->argv[0], idle);
 			break;
 		}
 		if (ii != -1 && p[ii].revents != 0) {
@@ -147,11 +148,10 @@ sync_pump(struct sync_exchange *x, pid_t pid, int in, int out, int errfd,
 					want = SYNC_CHUNK;
 				r = read(x->in_fd, buf, want);
 				if (r <= 0) {
-					err_set(e,
+					rc = err_setc(e, ERR_IO,
 					    _("cannot read the bundle: %s"),
 					    r == 0 ? _("it is shorter than "
 					    "expected") : strerror(errno));
-					rc = SYNC_EIO;
 					break;
 				}
 				have = (size_t)r;
@@ -188,9 +188,8 @@ sync_pump(struct sync_exchange *x, pid_t pid, int in, int out, int errfd,
 			if (r <= 0)
 				sync_close(&out);
 			else if ((x->out_len += (size_t)r) > x->out_max) {
-				err_set(e, _("%s sent more than a receipt can "
-				    "hold"), x->argv[0]);
-				rc = SYNC_EBAD;
+				rc = err_setc(e, ERR_DATA, _("%s sent more "
+				    "than a receipt can hold"), x->argv[0]);
 				break;
 			}
 		}
@@ -232,8 +231,8 @@ sync_exchange_run(struct sync_exchange *x, struct err *e)
 	x->status = 0;
 	if (sync_cloexec_pipe(pin) == -1 || sync_cloexec_pipe(pout) == -1 ||
 	    sync_cloexec_pipe(perr) == -1 || sync_cloexec_pipe(rep) == -1) {
-		err_set(e, _("cannot create a pipe: %s"), strerror(errno));
-		rc = SYNC_EIO;
+		rc = err_setc(e, ERR_IO, _("cannot create a pipe: %s"),
+		    strerror(errno));
 		goto out;
 	}
 	/* A child that stops reading must not kill us with SIGPIPE. */
@@ -242,9 +241,8 @@ sync_exchange_run(struct sync_exchange *x, struct err *e)
 	sigaction(SIGPIPE, &ign, &old);
 	fflush(NULL);
 	if ((pid = fork()) == -1) {
-		err_set(e, _("cannot start %s: %s"), x->argv[0],
+		rc = err_setc(e, ERR_IO, _("cannot start %s: %s"), x->argv[0],
 		    strerror(errno));
-		rc = SYNC_EIO;
 		goto restore;
 	}
 	if (pid == 0)
@@ -259,10 +257,9 @@ sync_exchange_run(struct sync_exchange *x, struct err *e)
 	if (r == (ssize_t)sizeof child_errno) {
 		while (waitpid(pid, &x->status, 0) == -1 && errno == EINTR)
 			;
-		err_set(e, _("cannot run %s: %s"), x->argv[0],
+		rc = err_setc(e, ERR_IO, _("cannot run %s: %s"), x->argv[0],
 		    strerror(child_errno));
 		x->exec_failed = 1;
-		rc = SYNC_EIO;
 		goto restore;
 	}
 	fcntl(pin[1], F_SETFL, fcntl(pin[1], F_GETFL) | O_NONBLOCK);
@@ -313,6 +310,35 @@ sync_has(const char *tail, const char *what)
 	return strstr(tail, what) != NULL;
 }
 
+/* What HR's ingest's exit status (sysexits) says went wrong; a status
+ * outside sysexits is ERR_SOFTWARE (the caller keeps the status). */
+static enum err_class
+sync_remote_class(int status)
+{
+	switch (status) {
+	case EX_USAGE:
+		return ERR_USAGE;
+	case EX_DATAERR:
+		return ERR_DATA;
+	case EX_NOINPUT:
+		return ERR_NOINPUT;
+	case EX_UNAVAILABLE:
+		return ERR_UNAVAILABLE;
+	case EX_CANTCREAT:
+		return ERR_EXISTS;
+	case EX_IOERR:
+		return ERR_IO;
+	case EX_TEMPFAIL:
+		return ERR_BUSY;
+	case EX_NOPERM:
+		return ERR_PERM;
+	case EX_CONFIG:
+		return ERR_CONFIG;
+	default:
+		return ERR_SOFTWARE;
+	}
+}
+
 /* ssh exits 255 for its own failures; its stderr says which. */
 static int
 sync_ssh_failure(const struct sync_dest *d, const char *tail,
@@ -322,44 +348,38 @@ sync_ssh_failure(const struct sync_dest *d, const char *tail,
 
 	if (sync_has(tail, "Could not resolve hostname") ||
 	    sync_has(tail, "Name or service not known")) {
-		err_set(e, _("cannot find the host %s: check the name in the "
-		    "destination or the ssh configuration (%s)"), h, line);
-		return SYNC_EUNREACH;
+		return err_setc(e, ERR_UNAVAILABLE, _("cannot find the host "
+		    "%s: check the name in the destination or the ssh "
+		    "configuration (%s)"), h, line);
 	}
 	if (sync_has(tail, "Connection refused") ||
 	    sync_has(tail, "timed out") || sync_has(tail, "No route") ||
 	    sync_has(tail, "unreachable") ||
 	    sync_has(tail, "Connection closed by remote host") ||
 	    sync_has(tail, "Connection reset")) {
-		err_set(e, _("cannot reach %s (%s): check the network or "
-		    "the VPN and try again; the sealed interviews stay "
-		    "on this laptop"), h, line);
-		return SYNC_EUNREACH;
+		return err_setc(e, ERR_UNAVAILABLE, _("cannot reach %s (%s): "
+		    "check the network or the VPN and try again; the sealed "
+		    "interviews stay on this laptop"), h, line);
 	}
 	if (sync_has(tail, "Host key verification failed") ||
 	    sync_has(tail, "REMOTE HOST IDENTIFICATION HAS CHANGED")) {
-		err_set(e, _("the host key of %s is unknown or has changed: "
-		    "connect once with ssh %s and compare the key with what "
-		    "HR gave you"), h, h);
-		return SYNC_ELOGIN;
+		return err_setc(e, ERR_PERM, _("the host key of %s is unknown "
+		    "or has changed: connect once with ssh %s and compare the "
+		    "key with what HR gave you"), h, h);
 	}
 	if (sync_has(tail, "Permission denied") ||
 	    sync_has(tail, "Too many authentication failures")) {
 		if (d->user != NULL)
-			err_set(e, _("%s refused the ssh login as %s: check "
-			    "that your ssh key is loaded (ssh-add) and that HR "
-			    "authorised it; sync never asks for a password"), h,
-			    d->user);
-		else
-			err_set(e, _("%s refused the ssh login: check that "
-			    "your ssh key is loaded (ssh-add) and that HR "
-			    "authorised it; sync never asks for a password"),
-			    h);
-		return SYNC_ELOGIN;
+			return err_setc(e, ERR_PERM, _("%s refused the ssh "
+			    "login as %s: check that your ssh key is loaded "
+			    "(ssh-add) and that HR authorised it; sync never "
+			    "asks for a password"), h, d->user);
+		return err_setc(e, ERR_PERM, _("%s refused the ssh login: "
+		    "check that your ssh key is loaded (ssh-add) and that HR "
+		    "authorised it; sync never asks for a password"), h);
 	}
-	err_set(e, _("ssh to %s failed: %s"), h, *line ? line :
-	    "no message (exit 255)");
-	return SYNC_EUNREACH;
+	return err_setc(e, ERR_UNAVAILABLE, _("ssh to %s failed: %s"), h,
+	    *line ? line : "no message (exit 255)");
 }
 
 int
@@ -373,9 +393,12 @@ sync_ssh_send(const struct sync_dest *d, const char *ssh_program,
 	char *cmd = sync_ssh_command(d, remote_command), *wrap = NULL;
 	char port[16], line[300];
 	struct sync_exchange x;
+	struct err tmp;
 	const char *tmo;
 	int n = 0, rc, code;
 
+	if (e == NULL)
+		e = &tmp;	/* the class says what failed */
 	if (strpbrk(prog, " \t'\"$;|&<>") != NULL) {
 		/* A command line ("ssh -F cfg"): the shell splits it. */
 		wrap = xasprintf("exec %s \"$@\"", prog);
@@ -425,43 +448,41 @@ sync_ssh_send(const struct sync_dest *d, const char *ssh_program,
 	x.progress_arg = progress_arg;
 	rc = sync_exchange_run(&x, e);
 	sync_last_line(x.errtail, line, sizeof line);
-	if (rc == SYNC_ETIMEOUT)
-		err_set(e, _("ssh to %s sent and received nothing for too long "
-		    "and was stopped: check the network and try again"),
-		    d->host);
-	else if (rc == SYNC_EIO && e != NULL && x.exec_failed) {
+	if (rc != 0 && e->cls == ERR_BUSY)
+		err_setc(e, ERR_BUSY, _("ssh to %s sent and received nothing "
+		    "for too long and was stopped: check the network and try "
+		    "again"), d->host);
+	else if (rc != 0 && x.exec_failed) {
 		char copy[ERR_MAX];
 
 		memcpy(copy, e->msg, sizeof copy);
-		err_set(e, _("%s: install the OpenSSH client, or set "
+		err_setc(e, ERR_IO, _("%s: install the OpenSSH client, or set "
 		    "sync.ssh_program in the config"), copy);
 	}
 	if (rc != 0)
 		goto done;
 	if (WIFSIGNALED(x.status)) {
-		err_set(e, _("ssh to %s ended by signal %d"), d->host,
-		    WTERMSIG(x.status));
-		rc = SYNC_EIO;
+		rc = err_setc(e, ERR_IO, _("ssh to %s ended by signal %d"),
+		    d->host, WTERMSIG(x.status));
 		goto done;
 	}
 	code = WEXITSTATUS(x.status);
 	if (code == 255)
 		rc = sync_ssh_failure(d, x.errtail, line, e);
 	else if (code == 127 || code == 126) {
-		err_set(e, _("%s has no avslut-hr to run (\"%s\": %s): install "
-		    "it there, or set remote_command in the config to its "
-		    "full path"), d->host, cmd, *line ? line : "not found");
-		rc = SYNC_ENOREMOTE;
+		rc = err_setc(e, ERR_UNAVAILABLE, _("%s has no avslut-hr to "
+		    "run (\"%s\": %s): install it there, or set "
+		    "remote_command in the config to its full path"), d->host,
+		    cmd, *line ? line : "not found");
 	} else if (code != 0) {
-		err_set(e, _("HR's ingest on %s failed (exit %d): %s"), d->host,
-		    code, *line ? line : "no message");
-		rc = SYNC_EREMOTE;
+		rc = err_setc(e, sync_remote_class(code), _("HR's ingest on %s "
+		    "failed (exit %d): %s"), d->host, code, *line ? line :
+		    "no message");
 		if (remote_status != NULL)
 			*remote_status = code;
 	} else if (x.out_len == 0) {
-		err_set(e, _("HR's ingest on %s sent no receipt; nothing is "
-		    "removed from this laptop"), d->host);
-		rc = SYNC_EBAD;
+		rc = err_setc(e, ERR_DATA, _("HR's ingest on %s sent no "
+		    "receipt; nothing is removed from this laptop"), d->host);
 	}
 done:
 	if (rc == 0) {

@@ -148,3 +148,11 @@ sync_errno(struct err *e, int errnum, const char *fmt, ...)
 		return err_setc(e, ERR_PERM, "%s: %s", what, strerror(errnum));
 	return err_setc(e, ERR_IO, "%s: %s", what, strerror(errnum));
 }
+
+int
+sync_fail(struct err *e, enum err_class cls)
+{
+	if (e != NULL && e->cls == ERR_SOFTWARE)
+		e->cls = cls;
+	return -1;
+}

@@ -150,9 +150,9 @@ test_create(void **state)
 	char *sub;
 
 	(void)state;
-	assert_int_equal(central_open(&c, dbpath, 0, &e), CENTRAL_ENOENT);
+	assert_int_equal(central_open(&c, dbpath, 0, &e), -1);
+	assert_int_equal(e.cls, ERR_NOINPUT);
 	assert_non_null(strstr(e.msg, "no central store"));
-	assert_int_equal(central_exit_code(CENTRAL_ENOENT), 66);
 	assert_int_equal(central_open(&c, dbpath, CENTRAL_CREATE, &e), 0);
 	assert_string_equal(central_path(c), dbpath);
 	central_close(c);
@@ -220,14 +220,15 @@ test_not_ours(void **state)
 	/* Someone else's database. */
 	raw_exec(dbpath, "CREATE TABLE t (x)");
 	assert_int_equal(central_open(&c, dbpath, CENTRAL_CREATE, &e),
-	    CENTRAL_ENOTOURS);
+	    -1);
+	assert_int_equal(e.cls, ERR_DATA);
 	assert_non_null(strstr(e.msg, "not an avslut central store"));
-	assert_int_equal(central_exit_code(CENTRAL_ENOTOURS), 65);
 	rm_db();
 	/* Another avslut database (another application id). */
 	raw_exec(dbpath, "PRAGMA application_id = 1094995791; "
 	    "PRAGMA user_version = 1; CREATE TABLE t (x)");
-	assert_int_equal(central_open(&c, dbpath, 0, &e), CENTRAL_ENOTOURS);
+	assert_int_equal(central_open(&c, dbpath, 0, &e), -1);
+	assert_int_equal(e.cls, ERR_DATA);
 	rm_db();
 	/* Not a database at all. */
 	f = fopen(dbpath, "w");
@@ -236,12 +237,14 @@ test_not_ours(void **state)
 	    "by SQLite, which will not find its magic string in it at all\n",
 	    f);
 	fclose(f);
-	assert_int_equal(central_open(&c, dbpath, 0, &e), CENTRAL_ENOTOURS);
+	assert_int_equal(central_open(&c, dbpath, 0, &e), -1);
+	assert_int_equal(e.cls, ERR_DATA);
 	assert_non_null(strstr(e.msg, "not an avslut central store"));
 	rm_db();
 	/* A directory. */
 	assert_int_equal(mkdir(dbpath, 0700), 0);
-	assert_int_equal(central_open(&c, dbpath, 0, &e), CENTRAL_ENOTOURS);
+	assert_int_equal(central_open(&c, dbpath, 0, &e), -1);
+	assert_int_equal(e.cls, ERR_DATA);
 	rmdir(dbpath);
 }
 
@@ -255,7 +258,8 @@ test_future_schema(void **state)
 	assert_int_equal(central_open(&c, dbpath, CENTRAL_CREATE, &e), 0);
 	central_close(c);
 	raw_exec(dbpath, "PRAGMA user_version = 99");
-	assert_int_equal(central_open(&c, dbpath, 0, &e), CENTRAL_ENOTOURS);
+	assert_int_equal(central_open(&c, dbpath, 0, &e), -1);
+	assert_int_equal(e.cls, ERR_DATA);
 	assert_non_null(strstr(e.msg, "newer avslut-hr (schema 99"));
 }
 
@@ -267,11 +271,12 @@ readonly_check(void)
 	struct central *c;
 	struct err e;
 
-	if (central_open(&c, dbpath, 0, &e) != CENTRAL_EPERM)
+	if (central_open(&c, dbpath, 0, &e) != -1 || e.cls != ERR_PERM)
 		return 1;
 	if (strstr(e.msg, "is read-only") == NULL)
 		return 2;
-	if (central_open(&c, dbpath, CENTRAL_CREATE, &e) != CENTRAL_EPERM)
+	if (central_open(&c, dbpath, CENTRAL_CREATE, &e) != -1 ||
+	    e.cls != ERR_PERM)
 		return 3;
 	return 0;
 }
@@ -288,7 +293,6 @@ test_readonly(void **state)
 	(void)state;
 	assert_int_equal(central_open(&c, dbpath, CENTRAL_CREATE, &e), 0);
 	central_close(c);
-	assert_int_equal(central_exit_code(CENTRAL_EPERM), 77);
 	if (geteuid() != 0) {
 		assert_int_equal(chmod(dbpath, 0400), 0);
 		assert_int_equal(readonly_check(), 0);
@@ -333,7 +337,8 @@ test_locked(void **state)
 	central_set_busy_timeout(c, 10);
 	mk_bundle(&b, 0, 2, pk);
 	assert_int_equal(central_ingest(c, &b, &acks, &n, &added, &e),
-	    CENTRAL_ELOCKED);
+	    -1);
+	assert_int_equal(e.cls, ERR_BUSY);
 	assert_non_null(strstr(e.msg, "is locked by another program"));
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(db);
@@ -498,7 +503,8 @@ test_forms(void **state)
 	assert_int_equal(central_form_add(c, "exit", 1, h1, "id: exit\n", 9,
 	    &e), 1);
 	assert_int_equal(central_form_add(c, "exit", 1, h2, "id: exit2\n",
-	    10, &e), CENTRAL_EBAD);
+	    10, &e), -1);
+	assert_int_equal(e.cls, ERR_DATA);
 	assert_non_null(strstr(e.msg, "already approved with a different"));
 	assert_int_equal(central_form_add(c, "exit", 2, h2, "id: exit2\n",
 	    10, &e), 0);
@@ -538,9 +544,11 @@ test_interviewers_and_log(void **state)
 	assert_int_equal(central_interviewer_revoke(c, pk, &e), 1);
 	assert_int_equal(central_interviewer_status(c, pk, &e), 2);
 	assert_int_equal(central_interviewer_add(c, pk, "Anna", &e),
-	    CENTRAL_EBAD);
+	    -1);
+	assert_int_equal(e.cls, ERR_DATA);
 	memset(pk2, 8, 32);
-	assert_int_equal(central_interviewer_revoke(c, pk2, &e), CENTRAL_EBAD);
+	assert_int_equal(central_interviewer_revoke(c, pk2, &e), -1);
+	assert_int_equal(e.cls, ERR_DATA);
 	assert_int_equal(central_interviewer_list(c, &v, &n, &e), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(v[0].label, "");
@@ -584,14 +592,16 @@ test_fs_magic(void **state)
 	assert_null(central_fs_magic(0x2fc12fc1));	/* zfs */
 	assert_int_equal(central_fs_refuse(0xef53, "/x/central.db", &e), 0);
 	assert_int_equal(central_fs_refuse(0x6969, "/mnt/hr/central.db", &e),
-	    CENTRAL_ENETFS);
+	    -1);
+	assert_int_equal(e.cls, ERR_IO);
 	assert_string_equal(e.msg, "/mnt/hr/central.db is on a network file "
 	    "system (NFS), where SQLite's WAL mode cannot work safely: keep "
 	    "central.db on a local disk and send bundles through a drop "
 	    "folder (sync --to dir:/path) or over ssh (sync --to "
 	    "ssh://host/path)");
 	assert_int_equal(central_fs_refuse(0xff534d42UL, "/s/c.db", &e),
-	    CENTRAL_ENETFS);
+	    -1);
+	assert_int_equal(e.cls, ERR_IO);
 	assert_non_null(strstr(e.msg, "(SMB/CIFS)"));
 	/* The directory this test runs in is local. */
 	assert_int_equal(central_fs_check(dbpath, &e), 0);
@@ -813,7 +823,7 @@ test_digest(void **state)
 	raw_exec(dbpath, "INSERT INTO envelopes SELECT randomblob(16), data "
 	    "FROM envelopes LIMIT 1");
 	assert_int_equal(central_open(&c, dbpath, CENTRAL_VERIFY, &e),
-	    CENTRAL_ENOTOURS);
+	    -1);
 	assert_int_equal(e.cls, ERR_DATA);
 	assert_non_null(strstr(e.msg, "was changed outside avslut-hr"));
 	/* Opens that show no figures still work (the log, forms). */
@@ -829,17 +839,20 @@ test_digest(void **state)
 	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
 	randombytes_buf(other, sizeof other);
 	assert_int_equal(central_interviewer_add(c, other, "x", &e),
-	    CENTRAL_ENOTOURS);
+	    -1);
+	assert_int_equal(e.cls, ERR_DATA);
 	assert_non_null(strstr(e.msg, "its interviewers are not the ones"));
 	central_close(c);
 	assert_int_equal(central_open(&c, dbpath, CENTRAL_VERIFY, &e),
-	    CENTRAL_ENOTOURS);
+	    -1);
+	assert_int_equal(e.cls, ERR_DATA);
 	assert_non_null(strstr(e.msg, "its interviewers are not the ones"));
 	/* A missing key file: named, refused. */
 	key = xasprintf("%s-key", dbpath);
 	assert_int_equal(rename(key, "/tmp/avslut-tc-key-aside"), 0);
 	assert_int_equal(central_open(&c, dbpath, CENTRAL_VERIFY, &e),
-	    CENTRAL_ENOTOURS);
+	    -1);
+	assert_int_equal(e.cls, ERR_DATA);
 	assert_non_null(strstr(e.msg, "is missing"));
 	assert_int_equal(rename("/tmp/avslut-tc-key-aside", key), 0);
 	free(key);
@@ -872,7 +885,8 @@ test_digest_migration(void **state)
 	/* Someone takes the digest out and sets the schema back. */
 	raw_exec(dbpath, "DROP TABLE store_meta; DROP TABLE releases; "
 	    "PRAGMA user_version = 1");
-	assert_int_equal(central_open(&c, dbpath, 0, &e), CENTRAL_ENOTOURS);
+	assert_int_equal(central_open(&c, dbpath, 0, &e), -1);
+	assert_int_equal(e.cls, ERR_DATA);
 	assert_non_null(strstr(e.msg, "has no envelope digest, but its key "
 	    "file"));
 	key = xasprintf("%s-key", dbpath);

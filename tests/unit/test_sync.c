@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sysexits.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -54,15 +53,19 @@ test_dest_path_and_dir(void **state)
 	assert_string_equal(d.path, "/home/intervjuare/drop");
 	sync_dest_free(&d);
 
-	assert_int_equal(sync_dest_parse(&d, "dir:", &e), SYNC_EUSAGE);
+	assert_int_equal(sync_dest_parse(&d, "dir:", &e), -1);
+	assert_int_equal(e.cls, ERR_USAGE);
 	assert_non_null(strstr(e.msg, "no folder after dir:"));
-	assert_int_equal(sync_dest_parse(&d, "", &e), SYNC_EUSAGE);
+	assert_int_equal(sync_dest_parse(&d, "", &e), -1);
+	assert_int_equal(e.cls, ERR_USAGE);
 	assert_non_null(strstr(e.msg, "it is empty"));
 	assert_int_equal(sync_dest_parse(&d, "sftp://host/x", &e),
-	    SYNC_EUSAGE);
+	    -1);
+	assert_int_equal(e.cls, ERR_USAGE);
 	assert_non_null(strstr(e.msg, "unknown transport"));
 	assert_non_null(strstr(e.msg, "ssh://[user@]host[:port]"));
-	assert_int_equal(sync_dest_parse(&d, "/tmp/a\nb", &e), SYNC_EUSAGE);
+	assert_int_equal(sync_dest_parse(&d, "/tmp/a\nb", &e), -1);
+	assert_int_equal(e.cls, ERR_USAGE);
 	assert_non_null(strstr(e.msg, "control characters"));
 }
 
@@ -105,26 +108,35 @@ test_dest_ssh(void **state)
 
 	/* Anything ssh could read as an option is refused. */
 	assert_int_equal(sync_dest_parse(&d,
-	    "ssh://-oProxyCommand=touch%20x/db", &e), SYNC_EUSAGE);
+	    "ssh://-oProxyCommand=touch%20x/db", &e), -1);
+	assert_int_equal(e.cls, ERR_USAGE);
 	assert_non_null(strstr(e.msg, "host name"));
 	assert_int_equal(sync_dest_parse(&d, "ssh://-l@host/db", &e),
-	    SYNC_EUSAGE);
+	    -1);
+	assert_int_equal(e.cls, ERR_USAGE);
 	assert_non_null(strstr(e.msg, "user name"));
 	assert_int_equal(sync_dest_parse(&d, "ssh://host:0/db", &e),
-	    SYNC_EUSAGE);
+	    -1);
+	assert_int_equal(e.cls, ERR_USAGE);
 	assert_non_null(strstr(e.msg, "1 to 65535"));
 	assert_int_equal(sync_dest_parse(&d, "ssh://host:65536/db", &e),
-	    SYNC_EUSAGE);
+	    -1);
+	assert_int_equal(e.cls, ERR_USAGE);
 	assert_int_equal(sync_dest_parse(&d, "ssh://host:22x/db", &e),
-	    SYNC_EUSAGE);
+	    -1);
+	assert_int_equal(e.cls, ERR_USAGE);
 	assert_int_equal(sync_dest_parse(&d, "ssh://host:/db", &e),
-	    SYNC_EUSAGE);
+	    -1);
+	assert_int_equal(e.cls, ERR_USAGE);
 	assert_non_null(strstr(e.msg, "port"));
-	assert_int_equal(sync_dest_parse(&d, "ssh:///db", &e), SYNC_EUSAGE);
+	assert_int_equal(sync_dest_parse(&d, "ssh:///db", &e), -1);
+	assert_int_equal(e.cls, ERR_USAGE);
 	assert_int_equal(sync_dest_parse(&d, "ssh://a b/db", &e),
-	    SYNC_EUSAGE);
+	    -1);
+	assert_int_equal(e.cls, ERR_USAGE);
 	assert_int_equal(sync_dest_parse(&d, "ssh://[::1/db", &e),
-	    SYNC_EUSAGE);
+	    -1);
+	assert_int_equal(e.cls, ERR_USAGE);
 }
 
 static void
@@ -164,21 +176,6 @@ test_ssh_command(void **state)
 	sync_dest_free(&d);
 }
 
-static void
-test_exit_codes(void **state)
-{
-	(void)state;
-	assert_int_equal(sync_exit_code(0, 0), 0);
-	assert_int_equal(sync_exit_code(SYNC_EUSAGE, 0), EX_USAGE);
-	assert_int_equal(sync_exit_code(SYNC_EUNREACH, 0), EX_UNAVAILABLE);
-	assert_int_equal(sync_exit_code(SYNC_ELOGIN, 0), EX_NOPERM);
-	assert_int_equal(sync_exit_code(SYNC_ENOREMOTE, 0), EX_UNAVAILABLE);
-	assert_int_equal(sync_exit_code(SYNC_EREMOTE, EX_DATAERR),
-	    EX_DATAERR);
-	assert_int_equal(sync_exit_code(SYNC_EREMOTE, 255), EX_SOFTWARE);
-	assert_int_equal(sync_exit_code(SYNC_EIO, 0), EX_IOERR);
-}
-
 /* The path transport opens central.db only on a local disk; on a share
  * the message names the two transports that work there. */
 static void
@@ -188,19 +185,21 @@ test_nfs_refused(void **state)
 
 	(void)state;
 	assert_int_equal(central_fs_refuse(0x6969, "/mnt/hr/central.db", &e),
-	    CENTRAL_ENETFS);
+	    -1);
+	assert_int_equal(e.cls, ERR_IO);
 	assert_non_null(strstr(e.msg, "/mnt/hr/central.db"));
 	assert_non_null(strstr(e.msg, "(NFS)"));
 	assert_non_null(strstr(e.msg, "sync --to dir:"));
 	assert_non_null(strstr(e.msg, "sync --to ssh://"));
 	assert_int_equal(central_fs_refuse(0xff534d42UL, "c.db", &e),
-	    CENTRAL_ENETFS);
+	    -1);
+	assert_int_equal(e.cls, ERR_IO);
 	assert_non_null(strstr(e.msg, "SMB/CIFS"));
 	assert_int_equal(central_fs_refuse(0xfe534d42UL, "c.db", &e),
-	    CENTRAL_ENETFS);
+	    -1);
+	assert_int_equal(e.cls, ERR_IO);
 	assert_int_equal(central_fs_refuse(0xef53, "c.db", &e), 0); /* ext4 */
 	assert_int_equal(central_fs_refuse(0x01021994, "c.db", &e), 0);
-	assert_int_equal(central_exit_code(CENTRAL_ENETFS) != 0, 1);
 }
 
 /* Acknowledgements in one transaction: matching hashes removed, a
@@ -340,7 +339,8 @@ test_exchange_failures(void **state)
 	memset(&x, 0, sizeof x);
 	x.argv = missing;
 	x.in_fd = fd;
-	assert_int_equal(sync_exchange_run(&x, &e), SYNC_EIO);
+	assert_int_equal(sync_exchange_run(&x, &e), -1);
+	assert_int_equal(e.cls, ERR_IO);
 	assert_non_null(strstr(e.msg, "cannot run /nonexistent/avslut-ssh"));
 	assert_non_null(strstr(e.msg, "No such file"));
 
@@ -348,7 +348,8 @@ test_exchange_failures(void **state)
 	x.argv = chatty;
 	x.in_fd = fd;
 	x.out_max = 1000;
-	assert_int_equal(sync_exchange_run(&x, &e), SYNC_EBAD);
+	assert_int_equal(sync_exchange_run(&x, &e), -1);
+	assert_int_equal(e.cls, ERR_DATA);
 	assert_non_null(strstr(e.msg, "more than a receipt"));
 	assert_null(x.out);
 
@@ -357,10 +358,96 @@ test_exchange_failures(void **state)
 	x.argv = slow;
 	x.in_fd = fd;
 	x.idle_timeout = 1;
-	assert_int_equal(sync_exchange_run(&x, &e), SYNC_ETIMEOUT);
+	assert_int_equal(sync_exchange_run(&x, &e), -1);
+	assert_int_equal(e.cls, ERR_BUSY);
 	assert_true(WIFSIGNALED(x.status));
 	free(in);
 	close(fd);
+}
+
+/* What each way the ssh transport can fail is classed as (cli maps the
+ * class to the exit status), and HR's ingest's own exit status comes
+ * back beside it: a stand-in for ssh that reads the bundle, writes to
+ * stderr and exits as told (script: no single quotes). */
+static int
+ssh_as(const char *script, int *remote_status, struct err *e)
+{
+	struct sync_dest d;
+	static uint8_t unset;
+	uint8_t *in, *rcpt = &unset;
+	size_t rlen = 1;
+	char *prog;
+	int fd, rc;
+
+	assert_int_equal(sync_dest_parse(&d, "ssh://hr.example/c.db", e), 0);
+	prog = xasprintf("sh -c 'cat >/dev/null; %s' sh", script);
+	fd = make_input(100, &in);
+	*remote_status = 0;
+	rc = sync_ssh_send(&d, prog, NULL, fd, 100, NULL, NULL, &rcpt, &rlen,
+	    remote_status, e);
+	if (rc == 0)
+		free(rcpt);
+	else {
+		assert_null(rcpt);
+		assert_int_equal(rlen, 0);
+	}
+	close(fd);
+	free(in);
+	free(prog);
+	sync_dest_free(&d);
+	return rc;
+}
+
+static void
+test_ssh_classes(void **state)
+{
+	static const struct {
+		const char *script;
+		enum err_class cls;
+		int status;		/* remote_status after */
+		const char *msg;
+	} t[] = {
+		{ "echo receipt", ERR_SOFTWARE, 0, NULL },
+		{ "echo no >&2; exit 65", ERR_DATA, 65, "(exit 65): no" },
+		{ "exit 66", ERR_NOINPUT, 66, "failed (exit 66)" },
+		{ "echo full >&2; exit 74", ERR_IO, 74, "full" },
+		{ "exit 75", ERR_BUSY, 75, "exit 75" },
+		{ "exit 77", ERR_PERM, 77, "exit 77" },
+		{ "exit 78", ERR_CONFIG, 78, "exit 78" },
+		{ "exit 3", ERR_SOFTWARE, 3, "exit 3" },
+		{ "exit 200", ERR_SOFTWARE, 200, "exit 200" },
+		{ "exit 127", ERR_UNAVAILABLE, 0, "has no avslut-hr" },
+		{ "echo \"ssh: Could not resolve hostname hr.example\" >&2; "
+		    "exit 255", ERR_UNAVAILABLE, 0, "cannot find the host" },
+		{ "echo \"Connection refused\" >&2; exit 255", ERR_UNAVAILABLE,
+		    0, "cannot reach" },
+		{ "echo \"Host key verification failed.\" >&2; exit 255",
+		    ERR_PERM, 0, "host key" },
+		{ "echo \"Permission denied (publickey).\" >&2; exit 255",
+		    ERR_PERM, 0, "refused the ssh login" },
+		{ "exit 255", ERR_UNAVAILABLE, 0, "exit 255" },
+		{ "exit 0", ERR_DATA, 0, "sent no receipt" },
+		{ "kill -TERM $$", ERR_IO, 0, "ended by signal 15" },
+	};
+	struct err e;
+	size_t i;
+	int status;
+
+	(void)state;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		int rc = ssh_as(t[i].script, &status, &e);
+
+		if (t[i].msg == NULL) {
+			assert_int_equal(rc, 0);
+			continue;
+		}
+		if (rc != -1)
+			fail_msg("%s: returned %d", t[i].script, rc);
+		if (e.cls != t[i].cls || status != t[i].status ||
+		    strstr(e.msg, t[i].msg) == NULL)
+			fail_msg("%s: class %s, status %d: %s", t[i].script,
+			    err_class_name(e.cls), status, e.msg);
+	}
 }
 
 int
@@ -370,11 +457,11 @@ main(void)
 		cmocka_unit_test(test_dest_path_and_dir),
 		cmocka_unit_test(test_dest_ssh),
 		cmocka_unit_test(test_ssh_command),
-		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_nfs_refused),
 		cmocka_unit_test(test_ack_many),
 		cmocka_unit_test(test_exchange_cat),
 		cmocka_unit_test(test_exchange_failures),
+		cmocka_unit_test(test_ssh_classes),
 	};
 
 	if (sodium_init() < 0)
