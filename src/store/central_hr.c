@@ -1,0 +1,712 @@
+/* central_hr: what HR registers and reads beside the envelopes:
+ * approved forms, interviewers, the access log, turnover and
+ * staff-survey HME, releases. */
+#include "store/central.h"
+
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "store/central_int.h"
+
+#include "util/i18n.h"
+#include "util/xmem.h"
+
+/* --- forms ---------------------------------------------------------------- */
+
+int
+central_form_add(struct central *c, const char *id, uint32_t version,
+    const uint8_t hash[BUNDLE_HASH_BYTES], const char *yaml, size_t len,
+    struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, s;
+	char *what;
+
+	if ((rc = central_exec(c, "BEGIN IMMEDIATE", "cannot add the form",
+	    e)) != 0)
+		return rc;
+	if ((rc = central_prepare(c, &st, "SELECT hash = ? FROM forms WHERE "
+	    "hash = ? OR (form_id = ? AND version = ?)",
+	    "cannot add the form", e)) != 0)
+		goto out;
+	sqlite3_bind_blob(st, 1, hash, BUNDLE_HASH_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, hash, BUNDLE_HASH_BYTES, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, version);
+	s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		if (sqlite3_column_int(st, 0))
+			rc = 1;
+		else {
+			err_setc(e, ERR_DATA, _("form %s version %lu is "
+			    "already approved "
+			    "with a different text: give the changed form a "
+			    "new version number"), id, (unsigned long)version);
+			rc = -1;
+		}
+		goto out;
+	}
+	if (s != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot add the form", e);
+		goto out;
+	}
+	sqlite3_finalize(st);
+	if ((rc = central_prepare(c, &st, "INSERT INTO forms (hash, form_id, "
+	    "version, yaml) VALUES (?, ?, ?, ?)", "cannot add the form",
+	    e)) != 0)
+		goto out;
+	sqlite3_bind_blob(st, 1, hash, BUNDLE_HASH_BYTES, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, version);
+	sqlite3_bind_text(st, 4, yaml, (int)len, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot add the form", e);
+		goto out;
+	}
+	what = xasprintf("forms add %s version %lu", id,
+	    (unsigned long)version);
+	rc = central_log(c, what, e);
+	free(what);
+	if (rc == 0)
+		rc = central_exec(c, "COMMIT", "cannot add the form", e);
+out:
+	sqlite3_finalize(st);
+	if (rc < 0 || rc == 1)
+		central_rollback(c);
+	return rc;
+}
+
+int
+central_form_list(struct central *c, struct central_form **forms,
+    size_t *n, struct err *e)
+{
+	sqlite3_stmt *st;
+	struct central_form *f = NULL;
+	size_t k = 0;
+	int rc, s;
+
+	if ((rc = central_prepare(c, &st, "SELECT form_id, version, hash FROM "
+	    "forms ORDER BY form_id, version", "cannot list the forms",
+	    e)) != 0)
+		return rc;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		f = xreallocarray(f, k + 1, sizeof *f);
+		f[k].id = xstrdup((const char *)sqlite3_column_text(st, 0));
+		f[k].version = (uint32_t)sqlite3_column_int64(st, 1);
+		memset(f[k].hash, 0, BUNDLE_HASH_BYTES);
+		if (sqlite3_column_bytes(st, 2) == BUNDLE_HASH_BYTES)
+			memcpy(f[k].hash, sqlite3_column_blob(st, 2),
+			    BUNDLE_HASH_BYTES);
+		k++;
+	}
+	if (s != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot list the forms", e);
+		central_form_list_free(f, k);
+		f = NULL;
+		k = 0;
+	}
+	sqlite3_finalize(st);
+	*forms = f;
+	*n = k;
+	return rc;
+}
+
+void
+central_form_list_free(struct central_form *forms, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(forms[i].id);
+	free(forms);
+}
+
+int
+central_form_approved(struct central *c,
+    const uint8_t hash[BUNDLE_HASH_BYTES], struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = central_prepare(c, &st, "SELECT 1 FROM forms WHERE hash = ?",
+	    "cannot look up the form", e)) != 0)
+		return rc;
+	sqlite3_bind_blob(st, 1, hash, BUNDLE_HASH_BYTES, SQLITE_STATIC);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		rc = 1;
+		break;
+	case SQLITE_DONE:
+		rc = 0;
+		break;
+	default:
+		rc = central_sqlerr(c, "cannot look up the form", e);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+central_form_yaml(struct central *c, const uint8_t hash[BUNDLE_HASH_BYTES],
+    char **yaml, size_t *len, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = central_prepare(c, &st, "SELECT yaml FROM forms WHERE "
+	    "hash = ?", "cannot read the form", e)) != 0)
+		return rc;
+	sqlite3_bind_blob(st, 1, hash, BUNDLE_HASH_BYTES, SQLITE_STATIC);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		*len = (size_t)sqlite3_column_bytes(st, 0);
+		*yaml = xstrndup((const char *)sqlite3_column_text(st, 0),
+		    *len);
+		break;
+	case SQLITE_DONE:
+		err_setc(e, ERR_DATA, _("no approved form has that hash"));
+		rc = -1;
+		break;
+	default:
+		rc = central_sqlerr(c, "cannot read the form", e);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* --- interviewers --------------------------------------------------------- */
+
+int
+cs_signer_status(struct central *c, const uint8_t pk[CENTRAL_PK_BYTES],
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = central_prepare(c, &st, "SELECT revoked FROM interviewers "
+	    "WHERE pk = ?", "cannot look up the interviewer", e)) != 0)
+		return rc;
+	sqlite3_bind_blob(st, 1, pk, CENTRAL_PK_BYTES, SQLITE_STATIC);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		rc = sqlite3_column_int(st, 0) ? 2 : 1;
+		break;
+	case SQLITE_DONE:
+		rc = 0;
+		break;
+	default:
+		rc = central_sqlerr(c, "cannot look up the interviewer", e);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+central_interviewer_status(struct central *c,
+    const uint8_t pk[CENTRAL_PK_BYTES], struct err *e)
+{
+	return central_signer_status(c, pk, e);
+}
+
+int
+central_interviewer_add(struct central *c,
+    const uint8_t pk[CENTRAL_PK_BYTES], const char *label, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = central_exec(c, "BEGIN IMMEDIATE", "cannot add the "
+	    "interviewer", e)) != 0)
+		return rc;
+	if ((rc = central_iv_check(c, "cannot add the interviewer", e)) != 0)
+		goto out;
+	switch ((rc = central_signer_status(c, pk, e))) {
+	case 0:
+		break;
+	case 1:
+		goto out;
+	case 2:
+		err_setc(e, ERR_DATA, _("this interviewer key was revoked and "
+		    "cannot be "
+		    "registered again: the interviewer needs a new profile"));
+		rc = -1;
+		goto out;
+	default:
+		goto out;
+	}
+	if ((rc = central_prepare(c, &st, "INSERT INTO interviewers (pk, "
+	    "label) VALUES (?, ?)", "cannot add the interviewer", e)) != 0)
+		goto out;
+	sqlite3_bind_blob(st, 1, pk, CENTRAL_PK_BYTES, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, label != NULL ? label : "", -1,
+	    SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot add the interviewer", e);
+		goto out;
+	}
+	if ((rc = central_iv_seal(c, "cannot add the interviewer", e)) == 0 &&
+	    (rc = central_log(c, "interviewers add", e)) == 0)
+		rc = central_exec(c, "COMMIT", "cannot add the interviewer", e);
+out:
+	sqlite3_finalize(st);
+	if (rc != 0)
+		central_rollback(c);
+	return rc;
+}
+
+int
+central_interviewer_list(struct central *c,
+    struct central_interviewer **list, size_t *n, struct err *e)
+{
+	sqlite3_stmt *st;
+	struct central_interviewer *v = NULL;
+	size_t k = 0;
+	int rc, s;
+
+	if ((rc = central_prepare(c, &st, "SELECT pk, label, revoked FROM "
+	    "interviewers ORDER BY revoked, label, pk",
+	    "cannot list the interviewers", e)) != 0)
+		return rc;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) != CENTRAL_PK_BYTES)
+			continue;
+		v = xreallocarray(v, k + 1, sizeof *v);
+		memcpy(v[k].pk, sqlite3_column_blob(st, 0), CENTRAL_PK_BYTES);
+		v[k].label = xstrdup((const char *)sqlite3_column_text(st, 1));
+		v[k].revoked = sqlite3_column_int(st, 2);
+		k++;
+	}
+	if (s != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot list the interviewers", e);
+		central_interviewer_list_free(v, k);
+		v = NULL;
+		k = 0;
+	}
+	sqlite3_finalize(st);
+	*list = v;
+	*n = k;
+	return rc;
+}
+
+void
+central_interviewer_list_free(struct central_interviewer *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(list[i].label);
+	free(list);
+}
+
+int
+central_interviewer_revoke(struct central *c,
+    const uint8_t pk[CENTRAL_PK_BYTES], struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = central_exec(c, "BEGIN IMMEDIATE", "cannot revoke the "
+	    "interviewer", e)) != 0)
+		return rc;
+	if ((rc = central_iv_check(c, "cannot revoke the interviewer",
+	    e)) != 0)
+		goto out;
+	switch ((rc = central_signer_status(c, pk, e))) {
+	case 0:
+		err_setc(e, ERR_DATA, _("no registered interviewer has that "
+		    "key: see "
+		    "avslut-hr interviewers list"));
+		rc = -1;
+		goto out;
+	case 1:
+		break;
+	case 2:
+		rc = 1;
+		goto out;
+	default:
+		goto out;
+	}
+	if ((rc = central_prepare(c, &st, "UPDATE interviewers SET revoked = 1 "
+	    "WHERE pk = ?", "cannot revoke the interviewer", e)) != 0)
+		goto out;
+	sqlite3_bind_blob(st, 1, pk, CENTRAL_PK_BYTES, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot revoke the interviewer", e);
+		goto out;
+	}
+	if ((rc = central_iv_seal(c, "cannot revoke the interviewer",
+	    e)) == 0 && (rc = central_log(c, "interviewers revoke", e)) == 0)
+		rc = central_exec(c, "COMMIT", "cannot revoke the interviewer",
+		    e);
+out:
+	sqlite3_finalize(st);
+	if (rc != 0)
+		central_rollback(c);
+	return rc;
+}
+
+/* --- access log ----------------------------------------------------------- */
+
+int
+central_log(struct central *c, const char *what, struct err *e)
+{
+	sqlite3_stmt *st;
+	struct passwd *pw = getpwuid(getuid());
+	char *user;
+	int rc;
+
+	if (pw != NULL && pw->pw_name != NULL)
+		user = xstrdup(pw->pw_name);
+	else
+		user = xasprintf("uid %lu", (unsigned long)getuid());
+	if ((rc = central_prepare(c, &st, "INSERT INTO access_log (time, "
+	    "user, what) VALUES (?, ?, ?)", "cannot write the access log",
+	    e)) != 0) {
+		free(user);
+		return rc;
+	}
+	sqlite3_bind_int64(st, 1, (int64_t)time(NULL));
+	sqlite3_bind_text(st, 2, user, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, what, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = central_sqlerr(c, "cannot write the access log", e);
+	sqlite3_finalize(st);
+	free(user);
+	return rc;
+}
+
+int
+central_log_list(struct central *c, struct central_log_entry **list,
+    size_t *n, struct err *e)
+{
+	sqlite3_stmt *st;
+	struct central_log_entry *v = NULL;
+	size_t k = 0;
+	int rc, s;
+
+	if ((rc = central_prepare(c, &st, "SELECT time, user, what FROM "
+	    "access_log ORDER BY seq", "cannot read the access log", e)) != 0)
+		return rc;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, k + 1, sizeof *v);
+		v[k].time = sqlite3_column_int64(st, 0);
+		v[k].user = xstrdup((const char *)sqlite3_column_text(st, 1));
+		v[k].what = xstrdup((const char *)sqlite3_column_text(st, 2));
+		k++;
+	}
+	if (s != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot read the access log", e);
+		central_log_list_free(v, k);
+		v = NULL;
+		k = 0;
+	}
+	sqlite3_finalize(st);
+	*list = v;
+	*n = k;
+	return rc;
+}
+
+void
+central_log_list_free(struct central_log_entry *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(list[i].user);
+		free(list[i].what);
+	}
+	free(list);
+}
+
+/* --- turnover and staff-survey HME ---------------------------------------- */
+
+/* Run one prepared INSERT OR REPLACE per row inside BEGIN IMMEDIATE, then
+ * log what and commit: all rows or none. bind fills row i's values. */
+static int
+central_import(struct central *c, const char *sql, size_t n,
+    void (*bind)(sqlite3_stmt *st, const void *rows, size_t i),
+    const void *rows, const char *what, const char *doing, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc;
+
+	if ((rc = central_exec(c, "BEGIN IMMEDIATE", doing, e)) != 0)
+		return rc;
+	if ((rc = central_prepare(c, &st, sql, doing, e)) != 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		bind(st, rows, i);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = central_sqlerr(c, doing, e);
+			goto out;
+		}
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+	if ((rc = central_log(c, what, e)) == 0)
+		rc = central_exec(c, "COMMIT", doing, e);
+out:
+	sqlite3_finalize(st);
+	if (rc != 0)
+		central_rollback(c);
+	return rc;
+}
+
+static void
+central_turnover_bind(sqlite3_stmt *st, const void *rows, size_t i)
+{
+	const struct central_turnover *r =
+	    (const struct central_turnover *)rows + i;
+
+	sqlite3_bind_text(st, 1, r->unit, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, r->year);
+	sqlite3_bind_double(st, 3, r->headcount);
+	sqlite3_bind_double(st, 4, r->leavers);
+	if (r->retirements >= 0)
+		sqlite3_bind_double(st, 5, r->retirements);
+	if (r->internal >= 0)
+		sqlite3_bind_double(st, 6, r->internal);
+}
+
+int
+central_turnover_import(struct central *c,
+    const struct central_turnover *rows, size_t n, const char *what,
+    struct err *e)
+{
+	return central_import(c, "INSERT OR REPLACE INTO turnover (unit, "
+	    "year, headcount, leavers, retirements, internal_moves) VALUES "
+	    "(?, ?, ?, ?, ?, ?)", n,
+	    central_turnover_bind, rows, what, "cannot import the turnover",
+	    e);
+}
+
+int
+central_turnover_list(struct central *c, struct central_turnover **out,
+    size_t *nout, struct err *e)
+{
+	sqlite3_stmt *st;
+	struct central_turnover *v = NULL;
+	size_t k = 0;
+	int rc, s;
+
+	if ((rc = central_prepare(c, &st, "SELECT unit, year, headcount, "
+	    "leavers, retirements, internal_moves FROM turnover ORDER BY "
+	    "unit, year",
+	    "cannot read the turnover", e)) != 0)
+		return rc;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, k + 1, sizeof *v);
+		v[k].unit = xstrdup((const char *)sqlite3_column_text(st, 0));
+		v[k].year = (unsigned)sqlite3_column_int64(st, 1);
+		v[k].headcount = sqlite3_column_double(st, 2);
+		v[k].leavers = sqlite3_column_double(st, 3);
+		v[k].retirements = sqlite3_column_type(st, 4) == SQLITE_NULL ?
+		    -1 : sqlite3_column_double(st, 4);
+		v[k].internal = sqlite3_column_type(st, 5) == SQLITE_NULL ?
+		    -1 : sqlite3_column_double(st, 5);
+		k++;
+	}
+	if (s != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot read the turnover", e);
+		central_turnover_list_free(v, k);
+		v = NULL;
+		k = 0;
+	}
+	sqlite3_finalize(st);
+	*out = v;
+	*nout = k;
+	return rc;
+}
+
+void
+central_turnover_list_free(struct central_turnover *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(rows[i].unit);
+	free(rows);
+}
+
+static void
+central_hme_bind(sqlite3_stmt *st, const void *rows, size_t i)
+{
+	const struct central_hme *r = (const struct central_hme *)rows + i;
+
+	sqlite3_bind_text(st, 1, r->unit, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, r->year);
+	sqlite3_bind_double(st, 3, r->hme);
+	sqlite3_bind_double(st, 4, r->motivation);
+	sqlite3_bind_double(st, 5, r->ledarskap);
+	sqlite3_bind_double(st, 6, r->styrning);
+}
+
+int
+central_hme_import(struct central *c, const struct central_hme *rows,
+    size_t n, const char *what, struct err *e)
+{
+	return central_import(c, "INSERT OR REPLACE INTO hme (unit, year, "
+	    "hme, motivation, ledarskap, styrning) VALUES (?, ?, ?, ?, ?, ?)",
+	    n, central_hme_bind, rows, what, "cannot import the HME", e);
+}
+
+int
+central_hme_list(struct central *c, struct central_hme **out, size_t *nout,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	struct central_hme *v = NULL;
+	size_t k = 0;
+	int rc, s;
+
+	if ((rc = central_prepare(c, &st, "SELECT unit, year, hme, "
+	    "motivation, ledarskap, styrning FROM hme ORDER BY unit, year",
+	    "cannot read the HME", e)) != 0)
+		return rc;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, k + 1, sizeof *v);
+		v[k].unit = xstrdup((const char *)sqlite3_column_text(st, 0));
+		v[k].year = (unsigned)sqlite3_column_int64(st, 1);
+		v[k].hme = sqlite3_column_double(st, 2);
+		v[k].motivation = sqlite3_column_double(st, 3);
+		v[k].ledarskap = sqlite3_column_double(st, 4);
+		v[k].styrning = sqlite3_column_double(st, 5);
+		k++;
+	}
+	if (s != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot read the HME", e);
+		central_hme_list_free(v, k);
+		v = NULL;
+		k = 0;
+	}
+	sqlite3_finalize(st);
+	*out = v;
+	*nout = k;
+	return rc;
+}
+
+void
+central_hme_list_free(struct central_hme *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(rows[i].unit);
+	free(rows);
+}
+
+/* --- releases ------------------------------------------------------------ */
+
+int
+central_release_list(struct central *c, struct central_release **rows,
+    size_t *n, struct err *e)
+{
+	sqlite3_stmt *st;
+	struct central_release *v = NULL, *r;
+	size_t k = 0;
+	const void *b;
+	const char *s;
+	int rc, x;
+
+	*rows = NULL;
+	*n = 0;
+	if ((rc = central_prepare(c, &st, "SELECT year, revision, date, "
+	    "interviews, mapdigest, blob FROM releases ORDER BY year, "
+	    "revision", "cannot read the releases", e)) != 0)
+		return rc;
+	while ((x = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, k + 1, sizeof *v);
+		r = &v[k++];
+		memset(r, 0, sizeof *r);
+		r->year = (unsigned)sqlite3_column_int64(st, 0);
+		r->revision = (unsigned)sqlite3_column_int64(st, 1);
+		s = (const char *)sqlite3_column_text(st, 2);
+		snprintf(r->date, sizeof r->date, "%s", s != NULL ? s : "");
+		r->interviews = (uint32_t)sqlite3_column_int64(st, 3);
+		s = (const char *)sqlite3_column_text(st, 4);
+		snprintf(r->mapdigest, sizeof r->mapdigest, "%s",
+		    s != NULL ? s : "");
+		b = sqlite3_column_blob(st, 5);
+		r->bloblen = (size_t)sqlite3_column_bytes(st, 5);
+		r->blob = xmalloc(r->bloblen ? r->bloblen : 1);
+		if (r->bloblen > 0)
+			memcpy(r->blob, b, r->bloblen);
+	}
+	if (x != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot read the releases", e);
+		sqlite3_finalize(st);
+		central_release_list_free(v, k);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	*rows = v;
+	*n = k;
+	return 0;
+}
+
+void
+central_release_list_free(struct central_release *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(rows[i].blob);
+	free(rows);
+}
+
+int
+central_release_add(struct central *c, const struct central_release *r,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc, x;
+
+	if ((rc = central_prepare(c, &st, "INSERT OR IGNORE INTO releases "
+	    "(year, revision, date, interviews, mapdigest, blob) VALUES (?, "
+	    "?, ?, ?, ?, ?)", "cannot record the release", e)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, r->year);
+	sqlite3_bind_int64(st, 2, r->revision);
+	sqlite3_bind_text(st, 3, r->date, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, r->interviews);
+	sqlite3_bind_text(st, 5, r->mapdigest, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 6, r->blob, (int)r->bloblen, SQLITE_STATIC);
+	x = sqlite3_step(st);
+	if (x != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot record the release", e);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	return sqlite3_changes(c->db) == 0 ? 1 : 0;
+}
+
+int
+central_release_purge(struct central *c, unsigned year, size_t *deleted,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc, x;
+
+	*deleted = 0;
+	if ((rc = central_prepare(c, &st, "DELETE FROM releases WHERE year < ?",
+	    "cannot delete the releases", e)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, year);
+	x = sqlite3_step(st);
+	if (x != SQLITE_DONE) {
+		rc = central_sqlerr(c, "cannot delete the releases", e);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	*deleted = (size_t)sqlite3_changes(c->db);
+	return 0;
+}

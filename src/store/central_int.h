@@ -1,0 +1,144 @@
+/* central_int: what the parts of the central store share (central.c,
+ * central_digest.c, central_env.c, central_hr.c); not for other modules.
+ * The shared helpers are defined as cs_* and called through the static
+ * inline central_* and digest_term below, the names they had when they
+ * were static in one file. */
+#ifndef AVSLUT_CENTRAL_INT_H
+#define AVSLUT_CENTRAL_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "store/central.h"
+
+#define BUSY_MS 30000
+#define DIGEST_BYTES 32		/* the envelope-set digest, a term of it */
+
+struct db;
+
+struct central {
+	struct db *d;
+	sqlite3 *db;		/* db_handle(d) */
+	char *path;
+	int rdonly;
+	int unsettled;		/* this connection ingested, not settled */
+	uint8_t *dkey;		/* the digest key (sodium_malloc), or NULL
+				 * until first needed */
+};
+
+/* central.c: the connection's last SQLite error as a classed message
+ * (-1); SQL without rows, a prepared statement, one integer (0 or -1,
+ * e may be NULL); ROLLBACK; the "unsettled" mark inside a write
+ * transaction (see "No order of arrival"). */
+int cs_sqlerr(const struct central *c, const char *doing, struct err *e);
+int cs_exec(struct central *c, const char *sql, const char *doing,
+    struct err *e);
+int cs_prepare(struct central *c, sqlite3_stmt **st, const char *sql,
+    const char *doing, struct err *e);
+int cs_int(struct central *c, const char *sql, int64_t *v, struct err *e);
+void cs_rollback(struct central *c);
+int cs_mark_unsettled(struct central *c, const char *doing, struct err *e);
+
+/* central_digest.c: add (sign 1) or subtract (-1) one envelope's term
+ * to acc; load the digest key; add delta to the stored digest (inside a
+ * write transaction); check and re-seal the interviewers' MAC; schema
+ * step 3 (db_schema's step_fn). */
+void cs_digest_term(uint8_t acc[DIGEST_BYTES], const uint8_t *key,
+    const uint8_t *id, const uint8_t *data, size_t len, int sign);
+int cs_dkey(struct central *c, struct err *e);
+int cs_digest_add(struct central *c, const uint8_t delta[DIGEST_BYTES],
+    const char *doing, struct err *e);
+int cs_iv_check(struct central *c, const char *doing, struct err *e);
+int cs_iv_seal(struct central *c, const char *doing, struct err *e);
+int cs_step(struct db *d, int to, struct err *e);
+
+/* central_hr.c: 1 registered and active, 0 unknown, 2 revoked, -1. */
+int cs_signer_status(struct central *c, const uint8_t pk[CENTRAL_PK_BYTES],
+    struct err *e);
+
+static inline int
+central_sqlerr(const struct central *c, const char *doing, struct err *e)
+{
+	return cs_sqlerr(c, doing, e);
+}
+
+static inline int
+central_exec(struct central *c, const char *sql, const char *doing,
+    struct err *e)
+{
+	return cs_exec(c, sql, doing, e);
+}
+
+static inline int
+central_prepare(struct central *c, sqlite3_stmt **st, const char *sql,
+    const char *doing, struct err *e)
+{
+	return cs_prepare(c, st, sql, doing, e);
+}
+
+static inline int
+central_int(struct central *c, const char *sql, int64_t *v, struct err *e)
+{
+	return cs_int(c, sql, v, e);
+}
+
+static inline void
+central_rollback(struct central *c)
+{
+	cs_rollback(c);
+}
+
+static inline int
+central_mark_unsettled(struct central *c, const char *doing, struct err *e)
+{
+	return cs_mark_unsettled(c, doing, e);
+}
+
+static inline void
+digest_term(uint8_t acc[DIGEST_BYTES], const uint8_t *key, const uint8_t *id,
+    const uint8_t *data, size_t len, int sign)
+{
+	cs_digest_term(acc, key, id, data, len, sign);
+}
+
+static inline int
+central_dkey(struct central *c, struct err *e)
+{
+	return cs_dkey(c, e);
+}
+
+static inline int
+central_digest_add(struct central *c, const uint8_t delta[DIGEST_BYTES],
+    const char *doing, struct err *e)
+{
+	return cs_digest_add(c, delta, doing, e);
+}
+
+static inline int
+central_iv_check(struct central *c, const char *doing, struct err *e)
+{
+	return cs_iv_check(c, doing, e);
+}
+
+static inline int
+central_iv_seal(struct central *c, const char *doing, struct err *e)
+{
+	return cs_iv_seal(c, doing, e);
+}
+
+static inline int
+central_step(struct db *d, int to, struct err *e)
+{
+	return cs_step(d, to, e);
+}
+
+static inline int
+central_signer_status(struct central *c, const uint8_t pk[CENTRAL_PK_BYTES],
+    struct err *e)
+{
+	return cs_signer_status(c, pk, e);
+}
+
+#endif
