@@ -127,7 +127,8 @@ purge_run(const char *db, const char *keyopt, const char *passfile,
 	if (cache_remove(central_path(c), &e) != 0)
 		msg_warn(_("purge: %s"), e.msg);
 	/* and the releases of those years their figures and texts */
-	if (central_release_purge(c, before, &deleted_rel, &e) != 0) {
+	if (central_release_purge(c, before, &deleted_rel, &e) != 0 ||
+	    release_ledger_purge(central_path(c), before, &e) != 0) {
 		msg_warn(_("purge: %s"), e.msg);
 		rc = cli_exit_code(&e);
 		goto out;

@@ -131,6 +131,52 @@ map_digest(const struct agg_unit *units, size_t n, char out[33])
 
 /* ---- the set ---------------------------------------------------------- */
 
+/* Every release this account's ledger knows must be in the store, with
+ * the same blob; then the store's releases not yet in the ledger join
+ * it. A store that lacks one was restored from an older copy or altered:
+ * a new release of that year could tell leavers apart from the old. */
+static int
+ledger_check(struct central *c, const struct central_release *rows,
+    size_t n, struct err *e)
+{
+	struct rel_ledger l;
+	char d[65];
+	size_t i, j, had;
+	int rc = 0;
+
+	if (rel_ledger_read(central_path(c), &l, e) != 0)
+		return -1;
+	had = l.n;
+	for (i = 0; i < had && rc == 0; i++) {
+		for (j = 0; j < n; j++)
+			if (rows[j].year == l.v[i].year &&
+			    rows[j].revision == l.v[i].revision)
+				break;
+		if (j < n)
+			rel_blob_digest(rows[j].blob, rows[j].bloblen, d);
+		if (j == n || strcmp(d, l.v[i].digest) != 0)
+			rc = err_setc(e, ERR_DATA, _("%s lacks release %u of "
+			    "%u, or holds another one, that this account has "
+			    "shown before: the store was restored from an "
+			    "older copy or changed outside avslut-hr. Nothing "
+			    "is shown: a new release of that year would tell "
+			    "leavers apart from the old one. Restore a copy of "
+			    "the store made after that release "
+			    "(avslut-report(5), RELEASES)"), central_path(c),
+			    l.v[i].revision,
+			    l.v[i].year);
+	}
+	for (j = 0; j < n && rc == 0; j++)
+		if (rel_ledger_find(&l, rows[j].year, rows[j].revision) < 0) {
+			rel_blob_digest(rows[j].blob, rows[j].bloblen, d);
+			rel_ledger_add(&l, rows[j].year, rows[j].revision, d);
+		}
+	if (rc == 0 && l.n > had)
+		rc = rel_ledger_write(central_path(c), &l, e);
+	rel_ledger_free(&l);
+	return rc;
+}
+
 int
 release_set_open(struct release_set **out, struct central *c,
     const uint8_t pk[ENV_PK_BYTES], const uint8_t sk[ENV_SK_BYTES],
@@ -194,6 +240,8 @@ release_set_open(struct release_set **out, struct central *c,
 		v->fresh = agg_new(forms, nforms, units, nunits, NULL);
 		rs->n++;
 	}
+	if (ledger_check(c, rows, n, e) != 0)
+		goto fail;
 	central_release_list_free(rows, n);
 	*out = rs;
 	return 0;
@@ -476,6 +524,25 @@ map_same(const struct rel *v, const struct agg *a, unsigned y)
 	return 1;
 }
 
+/* The new release joins the ledger at once: a store restored before the
+ * next view is noticed by it. */
+static int
+ledger_add(struct central *c, const struct central_release *row,
+    struct err *e)
+{
+	struct rel_ledger l;
+	char d[65];
+	int rc;
+
+	if (rel_ledger_read(central_path(c), &l, e) != 0)
+		return -1;
+	rel_blob_digest(row->blob, row->bloblen, d);
+	rel_ledger_add(&l, row->year, row->revision, d);
+	rc = rel_ledger_write(central_path(c), &l, e);
+	rel_ledger_free(&l);
+	return rc;
+}
+
 static int
 rel_record(struct release_set *rs, struct central *c,
     const uint8_t pk[ENV_PK_BYTES], const struct gate_table *t,
@@ -512,6 +579,11 @@ rel_record(struct release_set *rs, struct central *c,
 	row.blob = sealed;
 	row.bloblen = plen + crypto_box_SEALBYTES;
 	rc = central_release_add(c, &row, e);
+	if (rc == 0 && ledger_add(c, &row, e) != 0) {
+		free(sealed);
+		rel_free(&nv);
+		return -1;
+	}
 	free(sealed);
 	if (rc != 0)
 		rel_free(&nv);

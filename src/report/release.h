@@ -103,6 +103,11 @@ int release_check(const struct gate_table *cand,
     const struct gate_table *const *prev, const struct agg *const *late,
     size_t nprev, const struct gate_params *gp, char *why, size_t whylen);
 
+/* Purge: forget the releases of years before year in this account's
+ * ledger of the store at dbpath (release_ledger.c), as central.db
+ * forgets them. */
+int release_ledger_purge(const char *dbpath, unsigned year, struct err *e);
+
 /* Serialise a table (with its map and ids) and read it back; for tests. */
 int release_encode(const struct gate_table *t, unsigned revision,
     const struct agg_unit *units, size_t nunits,

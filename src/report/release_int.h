@@ -70,4 +70,25 @@ int rel_id_cmp(const void *a, const void *b);
  * bytes do not parse (nothing is left allocated). */
 int rel_decode(struct rel *v, const uint8_t *p, size_t len);
 
+/* The ledger of releases seen, outside central.db (release_ledger.c). */
+struct rel_ledger {
+	struct rel_seen {
+		unsigned year, revision;
+		char digest[65];	/* BLAKE2b-256 of the sealed blob,
+					 * in hex */
+	} *v;
+	size_t n;
+};
+void rel_blob_digest(const uint8_t *blob, size_t len, char out[65]);
+/* Read the ledger of the store at dbpath (none yet: empty). */
+int rel_ledger_read(const char *dbpath, struct rel_ledger *l,
+    struct err *e);
+int rel_ledger_write(const char *dbpath, const struct rel_ledger *l,
+    struct err *e);
+/* The index of (year, rev) in l, or -1. */
+int rel_ledger_find(const struct rel_ledger *l, unsigned year, unsigned rev);
+void rel_ledger_add(struct rel_ledger *l, unsigned year, unsigned rev,
+    const char digest[65]);
+void rel_ledger_free(struct rel_ledger *l);
+
 #endif

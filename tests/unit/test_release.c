@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,8 @@ setup(void **state)
 	if (mkdtemp(dir) == NULL)
 		return -1;
 	dbpath = xasprintf("%s/central.db", dir);
+	/* the ledger of releases seen (release_ledger.c) goes under dir */
+	setenv("AVSLUT_HOME", dir, 1);
 	crypto_box_keypair(pk, sk);
 	form = fx_form("f", 1);
 	fx_q(form, "lead", FORM_SCALE, NULL, 1, 5);
@@ -63,6 +66,11 @@ rm_db(void)
 	free(p);
 	p = xasprintf("%s-shm", dbpath);
 	unlink(p);
+	free(p);
+	/* a new store at the same path: this account has seen none of its
+	 * releases */
+	p = xasprintf("rm -rf '%s/config'", dir);
+	assert_int_equal(system(p), 0);
 	free(p);
 }
 
@@ -579,6 +587,49 @@ test_check(void **state)
 	check_case(split, 2, 1);	/* k in each group they touch */
 }
 
+/* The red team's rollback (tests/attacks/restore_backup.py, case 3): a
+ * release row deleted outside avslut-hr, or the store restored from a
+ * copy made before the release, is refused by the next view (the ledger
+ * of releases this account has seen names it) instead of released again;
+ * purge forgets the ledger's releases with the store's. */
+static void
+test_rollback_refused(void **state)
+{
+	const struct form *fs[1] = { form };
+	struct release_set *rs;
+	struct gate_table *t;
+	struct release_info ri;
+	struct central *c;
+	struct load l;
+	struct err e;
+	sqlite3 *db;
+	size_t n;
+
+	(void)state;
+	load_open(&l, units_a, first, 5);
+	view(&l, &t, &ri);
+	assert_int_equal(ri.revision, 1);
+	gate_table_free(t);
+	load_close(&l);
+
+	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DELETE FROM releases", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
+	assert_int_equal(release_set_open(&rs, c, pk, sk, fs, 1, units_a, 5,
+	    &e), -1);
+	assert_int_equal(e.cls, ERR_DATA);
+	assert_non_null(strstr(e.msg, "lacks release 1 of"));
+	/* a purge of that year takes the release out of the ledger too */
+	assert_int_equal(central_release_purge(c, Y + 1, &n, &e), 0);
+	assert_int_equal(release_ledger_purge(dbpath, Y + 1, &e), 0);
+	assert_int_equal(release_set_open(&rs, c, pk, sk, fs, 1, units_a, 5,
+	    &e), 0);
+	release_set_free(rs);
+	central_close(c);
+}
+
 int
 main(void)
 {
@@ -596,6 +647,8 @@ main(void)
 		    each_teardown),
 		cmocka_unit_test_teardown(test_empty_year, each_teardown),
 		cmocka_unit_test(test_check),
+		cmocka_unit_test_teardown(test_rollback_refused,
+		    each_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
