@@ -17,6 +17,53 @@
 #include "util/i18n.h"
 #include "util/xmem.h"
 
+/* Free an array of n elements of size bytes, clear freeing what each
+ * holds. */
+static void
+central_rows_free(void *rows, size_t n, size_t size, void (*clear)(void *))
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		clear((unsigned char *)rows + i * size);
+	free(rows);
+}
+
+/* --- lists ---------------------------------------------------------------- */
+
+/* The rows of sql as one array of elements of size bytes, each filled by
+ * row (which returns 0 to skip the row); *out is NULL and *n 0 after an
+ * error, clear having freed what each element read held. */
+static int
+central_rows(struct central *c, const char *sql, const char *doing,
+    size_t size, int (*row)(sqlite3_stmt *st, void *elem),
+    void (*clear)(void *elem), void **out, size_t *n, struct err *e)
+{
+	sqlite3_stmt *st;
+	unsigned char *v = NULL;
+	size_t k = 0;
+	int rc, s;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = central_prepare(c, &st, sql, doing, e)) != 0)
+		return rc;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, k + 1, size);
+		k += row(st, v + k * size) != 0;
+	}
+	if (s != SQLITE_DONE) {
+		rc = central_sqlerr(c, doing, e);
+		central_rows_free(v, k, size, clear);
+		v = NULL;
+		k = 0;
+	}
+	sqlite3_finalize(st);
+	*out = v;
+	*n = k;
+	return rc;
+}
+
 /* --- forms ---------------------------------------------------------------- */
 
 int
@@ -82,49 +129,43 @@ out:
 	return rc;
 }
 
+static int
+form_row(sqlite3_stmt *st, void *elem)
+{
+	struct central_form *f = elem;
+
+	f->id = xstrdup((const char *)sqlite3_column_text(st, 0));
+	f->version = (uint32_t)sqlite3_column_int64(st, 1);
+	memset(f->hash, 0, BUNDLE_HASH_BYTES);
+	if (sqlite3_column_bytes(st, 2) == BUNDLE_HASH_BYTES)
+		memcpy(f->hash, sqlite3_column_blob(st, 2), BUNDLE_HASH_BYTES);
+	return 1;
+}
+
+static void
+form_clear(void *elem)
+{
+	free(((struct central_form *)elem)->id);
+}
+
 int
 central_form_list(struct central *c, struct central_form **forms,
     size_t *n, struct err *e)
 {
-	sqlite3_stmt *st;
-	struct central_form *f = NULL;
-	size_t k = 0;
-	int rc, s;
+	void *v;
+	int rc;
 
-	if ((rc = central_prepare(c, &st, "SELECT form_id, version, hash FROM "
-	    "forms ORDER BY form_id, version", "cannot list the forms",
-	    e)) != 0)
-		return rc;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		f = xreallocarray(f, k + 1, sizeof *f);
-		f[k].id = xstrdup((const char *)sqlite3_column_text(st, 0));
-		f[k].version = (uint32_t)sqlite3_column_int64(st, 1);
-		memset(f[k].hash, 0, BUNDLE_HASH_BYTES);
-		if (sqlite3_column_bytes(st, 2) == BUNDLE_HASH_BYTES)
-			memcpy(f[k].hash, sqlite3_column_blob(st, 2),
-			    BUNDLE_HASH_BYTES);
-		k++;
-	}
-	if (s != SQLITE_DONE) {
-		rc = central_sqlerr(c, "cannot list the forms", e);
-		central_form_list_free(f, k);
-		f = NULL;
-		k = 0;
-	}
-	sqlite3_finalize(st);
-	*forms = f;
-	*n = k;
+	rc = central_rows(c, "SELECT form_id, version, hash FROM forms ORDER "
+	    "BY form_id, version", "cannot list the forms", sizeof **forms,
+	    form_row, form_clear, &v, n, e);
+	*forms = v;
 	return rc;
 }
 
 void
 central_form_list_free(struct central_form *forms, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(forms[i].id);
-	free(forms);
+	central_rows_free(forms, n, sizeof *forms, form_clear);
 }
 
 int
@@ -260,48 +301,43 @@ out:
 	return rc;
 }
 
+static int
+interviewer_row(sqlite3_stmt *st, void *elem)
+{
+	struct central_interviewer *v = elem;
+
+	if (sqlite3_column_bytes(st, 0) != CENTRAL_PK_BYTES)
+		return 0;
+	memcpy(v->pk, sqlite3_column_blob(st, 0), CENTRAL_PK_BYTES);
+	v->label = xstrdup((const char *)sqlite3_column_text(st, 1));
+	v->revoked = sqlite3_column_int(st, 2);
+	return 1;
+}
+
+static void
+interviewer_clear(void *elem)
+{
+	free(((struct central_interviewer *)elem)->label);
+}
+
 int
 central_interviewer_list(struct central *c,
     struct central_interviewer **list, size_t *n, struct err *e)
 {
-	sqlite3_stmt *st;
-	struct central_interviewer *v = NULL;
-	size_t k = 0;
-	int rc, s;
+	void *v;
+	int rc;
 
-	if ((rc = central_prepare(c, &st, "SELECT pk, label, revoked FROM "
-	    "interviewers ORDER BY revoked, label, pk",
-	    "cannot list the interviewers", e)) != 0)
-		return rc;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_bytes(st, 0) != CENTRAL_PK_BYTES)
-			continue;
-		v = xreallocarray(v, k + 1, sizeof *v);
-		memcpy(v[k].pk, sqlite3_column_blob(st, 0), CENTRAL_PK_BYTES);
-		v[k].label = xstrdup((const char *)sqlite3_column_text(st, 1));
-		v[k].revoked = sqlite3_column_int(st, 2);
-		k++;
-	}
-	if (s != SQLITE_DONE) {
-		rc = central_sqlerr(c, "cannot list the interviewers", e);
-		central_interviewer_list_free(v, k);
-		v = NULL;
-		k = 0;
-	}
-	sqlite3_finalize(st);
+	rc = central_rows(c, "SELECT pk, label, revoked FROM interviewers "
+	    "ORDER BY revoked, label, pk", "cannot list the interviewers",
+	    sizeof **list, interviewer_row, interviewer_clear, &v, n, e);
 	*list = v;
-	*n = k;
 	return rc;
 }
 
 void
 central_interviewer_list_free(struct central_interviewer *list, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(list[i].label);
-	free(list);
+	central_rows_free(list, n, sizeof *list, interviewer_clear);
 }
 
 int
@@ -381,47 +417,44 @@ central_log(struct central *c, const char *what, struct err *e)
 	return rc;
 }
 
+static int
+log_row(sqlite3_stmt *st, void *elem)
+{
+	struct central_log_entry *v = elem;
+
+	v->time = sqlite3_column_int64(st, 0);
+	v->user = xstrdup((const char *)sqlite3_column_text(st, 1));
+	v->what = xstrdup((const char *)sqlite3_column_text(st, 2));
+	return 1;
+}
+
+static void
+log_clear(void *elem)
+{
+	struct central_log_entry *v = elem;
+
+	free(v->user);
+	free(v->what);
+}
+
 int
 central_log_list(struct central *c, struct central_log_entry **list,
     size_t *n, struct err *e)
 {
-	sqlite3_stmt *st;
-	struct central_log_entry *v = NULL;
-	size_t k = 0;
-	int rc, s;
+	void *v;
+	int rc;
 
-	if ((rc = central_prepare(c, &st, "SELECT time, user, what FROM "
-	    "access_log ORDER BY seq", "cannot read the access log", e)) != 0)
-		return rc;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		v = xreallocarray(v, k + 1, sizeof *v);
-		v[k].time = sqlite3_column_int64(st, 0);
-		v[k].user = xstrdup((const char *)sqlite3_column_text(st, 1));
-		v[k].what = xstrdup((const char *)sqlite3_column_text(st, 2));
-		k++;
-	}
-	if (s != SQLITE_DONE) {
-		rc = central_sqlerr(c, "cannot read the access log", e);
-		central_log_list_free(v, k);
-		v = NULL;
-		k = 0;
-	}
-	sqlite3_finalize(st);
+	rc = central_rows(c, "SELECT time, user, what FROM access_log ORDER "
+	    "BY seq", "cannot read the access log", sizeof **list, log_row,
+	    log_clear, &v, n, e);
 	*list = v;
-	*n = k;
 	return rc;
 }
 
 void
 central_log_list_free(struct central_log_entry *list, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(list[i].user);
-		free(list[i].what);
-	}
-	free(list);
+	central_rows_free(list, n, sizeof *list, log_clear);
 }
 
 /* --- turnover and staff-survey HME ---------------------------------------- */
@@ -487,52 +520,47 @@ central_turnover_import(struct central *c,
 	    e);
 }
 
+static int
+turnover_row(sqlite3_stmt *st, void *elem)
+{
+	struct central_turnover *v = elem;
+
+	v->unit = xstrdup((const char *)sqlite3_column_text(st, 0));
+	v->year = (unsigned)sqlite3_column_int64(st, 1);
+	v->headcount = sqlite3_column_double(st, 2);
+	v->leavers = sqlite3_column_double(st, 3);
+	v->retirements = sqlite3_column_type(st, 4) == SQLITE_NULL ?
+	    -1 : sqlite3_column_double(st, 4);
+	v->internal = sqlite3_column_type(st, 5) == SQLITE_NULL ?
+	    -1 : sqlite3_column_double(st, 5);
+	return 1;
+}
+
+static void
+turnover_clear(void *elem)
+{
+	free(((struct central_turnover *)elem)->unit);
+}
+
 int
 central_turnover_list(struct central *c, struct central_turnover **out,
     size_t *nout, struct err *e)
 {
-	sqlite3_stmt *st;
-	struct central_turnover *v = NULL;
-	size_t k = 0;
-	int rc, s;
+	void *v;
+	int rc;
 
-	if ((rc = central_prepare(c, &st, "SELECT unit, year, headcount, "
-	    "leavers, retirements, internal_moves FROM turnover ORDER BY "
-	    "unit, year",
-	    "cannot read the turnover", e)) != 0)
-		return rc;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		v = xreallocarray(v, k + 1, sizeof *v);
-		v[k].unit = xstrdup((const char *)sqlite3_column_text(st, 0));
-		v[k].year = (unsigned)sqlite3_column_int64(st, 1);
-		v[k].headcount = sqlite3_column_double(st, 2);
-		v[k].leavers = sqlite3_column_double(st, 3);
-		v[k].retirements = sqlite3_column_type(st, 4) == SQLITE_NULL ?
-		    -1 : sqlite3_column_double(st, 4);
-		v[k].internal = sqlite3_column_type(st, 5) == SQLITE_NULL ?
-		    -1 : sqlite3_column_double(st, 5);
-		k++;
-	}
-	if (s != SQLITE_DONE) {
-		rc = central_sqlerr(c, "cannot read the turnover", e);
-		central_turnover_list_free(v, k);
-		v = NULL;
-		k = 0;
-	}
-	sqlite3_finalize(st);
+	rc = central_rows(c, "SELECT unit, year, headcount, leavers, "
+	    "retirements, internal_moves FROM turnover ORDER BY unit, year",
+	    "cannot read the turnover", sizeof **out, turnover_row,
+	    turnover_clear, &v, nout, e);
 	*out = v;
-	*nout = k;
 	return rc;
 }
 
 void
 central_turnover_list_free(struct central_turnover *rows, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(rows[i].unit);
-	free(rows);
+	central_rows_free(rows, n, sizeof *rows, turnover_clear);
 }
 
 static void
@@ -557,49 +585,44 @@ central_hme_import(struct central *c, const struct central_hme *rows,
 	    n, central_hme_bind, rows, what, "cannot import the HME", e);
 }
 
+static int
+hme_row(sqlite3_stmt *st, void *elem)
+{
+	struct central_hme *v = elem;
+
+	v->unit = xstrdup((const char *)sqlite3_column_text(st, 0));
+	v->year = (unsigned)sqlite3_column_int64(st, 1);
+	v->hme = sqlite3_column_double(st, 2);
+	v->motivation = sqlite3_column_double(st, 3);
+	v->ledarskap = sqlite3_column_double(st, 4);
+	v->styrning = sqlite3_column_double(st, 5);
+	return 1;
+}
+
+static void
+hme_clear(void *elem)
+{
+	free(((struct central_hme *)elem)->unit);
+}
+
 int
 central_hme_list(struct central *c, struct central_hme **out, size_t *nout,
     struct err *e)
 {
-	sqlite3_stmt *st;
-	struct central_hme *v = NULL;
-	size_t k = 0;
-	int rc, s;
+	void *v;
+	int rc;
 
-	if ((rc = central_prepare(c, &st, "SELECT unit, year, hme, "
-	    "motivation, ledarskap, styrning FROM hme ORDER BY unit, year",
-	    "cannot read the HME", e)) != 0)
-		return rc;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		v = xreallocarray(v, k + 1, sizeof *v);
-		v[k].unit = xstrdup((const char *)sqlite3_column_text(st, 0));
-		v[k].year = (unsigned)sqlite3_column_int64(st, 1);
-		v[k].hme = sqlite3_column_double(st, 2);
-		v[k].motivation = sqlite3_column_double(st, 3);
-		v[k].ledarskap = sqlite3_column_double(st, 4);
-		v[k].styrning = sqlite3_column_double(st, 5);
-		k++;
-	}
-	if (s != SQLITE_DONE) {
-		rc = central_sqlerr(c, "cannot read the HME", e);
-		central_hme_list_free(v, k);
-		v = NULL;
-		k = 0;
-	}
-	sqlite3_finalize(st);
+	rc = central_rows(c, "SELECT unit, year, hme, motivation, ledarskap, "
+	    "styrning FROM hme ORDER BY unit, year", "cannot read the HME",
+	    sizeof **out, hme_row, hme_clear, &v, nout, e);
 	*out = v;
-	*nout = k;
 	return rc;
 }
 
 void
 central_hme_list_free(struct central_hme *rows, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(rows[i].unit);
-	free(rows);
+	central_rows_free(rows, n, sizeof *rows, hme_clear);
 }
 
 /* --- releases ------------------------------------------------------------ */

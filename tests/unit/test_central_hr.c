@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,6 +247,42 @@ test_env_delete(void **state)
 	central_close(c);
 }
 
+/* A list that cannot be read: -1, the class and what was being done,
+ * and nothing handed back (the list helper frees what it read). */
+static void
+test_list_fails(void **state)
+{
+	struct central_hme rows[] = { { "A", 2025, 78.5, 80, 76, 79.5 } };
+	struct central_hme *v = rows;
+	static struct central_form unset;
+	struct central_form *f = &unset;
+	struct central *c;
+	struct err e;
+	sqlite3 *db;
+	size_t n = 7;
+
+	(void)state;
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_CREATE, &e), 0);
+	assert_int_equal(central_hme_import(c, rows, 1, "hme x", &e), 0);
+	central_close(c);
+	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE hme; DROP TABLE forms",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
+	err_clear(&e);
+	assert_int_equal(central_hme_list(c, &v, &n, &e), -1);
+	assert_null(v);
+	assert_int_equal(n, 0);
+	assert_non_null(strstr(e.msg, "cannot read the HME"));
+	n = 7;
+	assert_int_equal(central_form_list(c, &f, &n, &e), -1);
+	assert_null(f);
+	assert_int_equal(n, 0);
+	assert_non_null(strstr(e.msg, "cannot list the forms"));
+	central_close(c);
+}
+
 int
 main(void)
 {
@@ -254,6 +291,7 @@ main(void)
 		cmocka_unit_test_teardown(test_turnover_all_or_nothing,
 		    each_teardown),
 		cmocka_unit_test_teardown(test_hme, each_teardown),
+		cmocka_unit_test_teardown(test_list_fails, each_teardown),
 		cmocka_unit_test_teardown(test_env_delete, each_teardown),
 	};
 
