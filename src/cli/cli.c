@@ -38,17 +38,18 @@ cli_check_longopts(int argc, char **argv, const char *shortopts,
 	const struct option *o;
 	const char *a, *s;
 	/* argv[0] is the command, or the program itself (the home screen) */
-	int i, top = strchr(argv[0], '/') != NULL ||
+	int i,
+	    top = strchr(argv[0], '/') != NULL ||
 	    strcmp(argv[0], msg_prog()) == 0;
 
 	for (i = 1; i < argc; i++) {
 		a = argv[i];
 		if (strcmp(a, "--") == 0)
 			break;
-		if (a[0] == '-' && a[1] != '-' && a[1] != '\0' && a[2] ==
-		    '\0' && (s = strchr(shortopts, a[1])) != NULL &&
+		if (a[0] == '-' && a[1] != '-' && a[1] != '\0' &&
+		    a[2] == '\0' && (s = strchr(shortopts, a[1])) != NULL &&
 		    s[1] == ':') {
-			i++;	/* "-t VALUE": the value is no option */
+			i++; /* "-t VALUE": the value is no option */
 			continue;
 		}
 		if (strncmp(a, "--", 2) != 0)
@@ -59,17 +60,18 @@ cli_check_longopts(int argc, char **argv, const char *shortopts,
 			;
 		else if (top) {
 			msg_warn(_("unknown option '%.*s' (options are never "
-			    "abbreviated): see %s --help"),
+				   "abbreviated): see %s --help"),
 			    (int)strcspn(a, "="), a, msg_prog());
 			return -1;
 		} else {
 			msg_warn(_("%s: unknown option '%.*s' (options are "
-			    "never abbreviated): see %s %s --help"), argv[0],
-			    (int)strcspn(a, "="), a, msg_prog(), argv[0]);
+				   "never abbreviated): see %s %s --help"),
+			    argv[0], (int)strcspn(a, "="), a, msg_prog(),
+			    argv[0]);
 			return -1;
 		}
 		if (o->has_arg == required_argument && strchr(a, '=') == NULL)
-			i++;	/* its value, whatever it looks like */
+			i++; /* its value, whatever it looks like */
 	}
 	return 0;
 }
@@ -103,8 +105,8 @@ cli_take_lang(int *argc, char **argv, const struct option *opts)
 			return -1;
 		}
 		i18n_init(v);
-		memmove(argv + i, argv + i + n, (size_t)(*argc - i - n + 1) *
-		    sizeof *argv);
+		memmove(argv + i, argv + i + n,
+		    (size_t)(*argc - i - n + 1) * sizeof *argv);
 		*argc -= n;
 		i--;
 	}
@@ -145,12 +147,17 @@ int
 cli_exit_code(const struct err *e)
 {
 	static const int code[ERR_NCLASS] = {
-		[ERR_SOFTWARE] = EX_SOFTWARE, [ERR_USAGE] = EX_USAGE,
-		[ERR_DATA] = EX_DATAERR, [ERR_NOINPUT] = EX_NOINPUT,
+		[ERR_SOFTWARE] = EX_SOFTWARE,
+		[ERR_USAGE] = EX_USAGE,
+		[ERR_DATA] = EX_DATAERR,
+		[ERR_NOINPUT] = EX_NOINPUT,
 		[ERR_UNAVAILABLE] = EX_UNAVAILABLE,
-		[ERR_EXISTS] = EX_CANTCREAT, [ERR_IO] = EX_IOERR,
-		[ERR_FULL] = EX_IOERR, [ERR_BUSY] = EX_TEMPFAIL,
-		[ERR_PERM] = EX_NOPERM, [ERR_CONFIG] = EX_CONFIG,
+		[ERR_EXISTS] = EX_CANTCREAT,
+		[ERR_IO] = EX_IOERR,
+		[ERR_FULL] = EX_IOERR,
+		[ERR_BUSY] = EX_TEMPFAIL,
+		[ERR_PERM] = EX_NOPERM,
+		[ERR_CONFIG] = EX_CONFIG,
 	};
 
 	return (unsigned)e->cls < ERR_NCLASS ? code[e->cls] : EX_SOFTWARE;
@@ -163,17 +170,21 @@ static const struct {
 	const char *metavar;
 	const char *help;
 } cli_shared[] = {
-	{ CLI_LANG, "lang", "sv|en", N_("the language (default: the "
-	    "locale's)") },
-	{ CLI_DB, "db", N_("FILE"), N_("the central store (default: "
-	    "central.db in the data directory)") },
-	{ CLI_KEY, "key", N_("FILE"), N_("the HR key (default: hr.key in "
-	    "the data directory)") },
-	{ CLI_PASS, "passphrase-file", N_("FILE"), N_("read the passphrase "
-	    "from line 1 of FILE") },
+	{ CLI_LANG, "lang", "sv|en",
+	    N_("the language (default: the "
+	       "locale's)") },
+	{ CLI_DB, "db", N_("FILE"),
+	    N_("the central store (default: "
+	       "central.db in the data directory)") },
+	{ CLI_KEY, "key", N_("FILE"),
+	    N_("the HR key (default: hr.key in "
+	       "the data directory)") },
+	{ CLI_PASS, "passphrase-file", N_("FILE"),
+	    N_("read the passphrase "
+	       "from line 1 of FILE") },
 };
 #define CLI_NSHARED (sizeof cli_shared / sizeof cli_shared[0])
-#define CLI_SHARED_CH 0x100	/* getopt value of cli_shared[0] */
+#define CLI_SHARED_CH 0x100 /* getopt value of cli_shared[0] */
 
 const char *
 cli_arg(const struct cli_args *a, int ch)
@@ -225,16 +236,14 @@ cli_next_word(const char **s)
 
 	while (**s == ' ')
 		(*s)++;
-	for (t = *s; *t != '\0' && *t != '\n' && (*t != ' ' || depth > 0);
-	    t++)
+	for (t = *s; *t != '\0' && *t != '\n' && (*t != ' ' || depth > 0); t++)
 		depth += (*t == '[') - (*t == ']');
 	return (size_t)(t - *s);
 }
 
 /* The shared options cmd takes, as "[--db FILE]" words. */
 static void
-cli_shared_words(FILE *f, const struct cli_cmd *cmd, size_t *col,
-    size_t indent)
+cli_shared_words(FILE *f, const struct cli_cmd *cmd, size_t *col, size_t indent)
 {
 	size_t i;
 	char *opt;
@@ -257,7 +266,8 @@ cli_usage_lines(FILE *f, const struct cli_cmd *cmd)
 	int shared, value;
 
 	syn = cmd->synopsis != NULL && cmd->synopsis[0] != '\0' ?
-	    _(cmd->synopsis) : "";
+	    _(cmd->synopsis) :
+	    "";
 	line = syn;
 	do {
 		fprintf(f, "%*s", (int)lw, line == syn ? lead : "");
@@ -269,8 +279,7 @@ cli_usage_lines(FILE *f, const struct cli_cmd *cmd)
 		/* the verb ("add", "import"), the command's own options,
 		 * the shared ones, then the operands */
 		w = line;
-		if ((n = cli_next_word(&w)) > 0 && w[0] >= 'a' &&
-		    w[0] <= 'z') {
+		if ((n = cli_next_word(&w)) > 0 && w[0] >= 'a' && w[0] <= 'z') {
 			cli_word(f, w, n, &col, 0);
 			w += n;
 		}
@@ -281,7 +290,7 @@ cli_usage_lines(FILE *f, const struct cli_cmd *cmd)
 				cli_shared_words(f, cmd, &col, indent);
 				shared = 1;
 			}
-			value = w[0] == '-';	/* "--before YEAR" */
+			value = w[0] == '-'; /* "--before YEAR" */
 			cli_word(f, w, n, &col, indent);
 			w += n;
 		}
@@ -341,8 +350,7 @@ cli_usage(FILE *f, const struct cli_cmd *cmd)
 			    _(cli_shared[i].metavar), _(cli_shared[i].help));
 	cli_opt_line(f, 'h', "help", NULL, _("show this help"));
 	cli_opt_line(f, 0, "version", NULL, _("show the version"));
-	fprintf(f, _("Exit statuses: see EXIT STATUS in %s(1).\n"),
-	    msg_prog());
+	fprintf(f, _("Exit statuses: see EXIT STATUS in %s(1).\n"), msg_prog());
 }
 
 void
@@ -381,8 +389,9 @@ cli_cmd_run(const struct cli_cmd *cmd, int argc, char **argv)
 	so[ns++] = 'h';
 	for (i = 0; i < CLI_MAXOPT && cmd->opts[i].name != NULL; i++) {
 		lo[n++] = (struct option){ cmd->opts[i].name,
-		    cmd->opts[i].metavar != NULL ? required_argument :
-		    no_argument, NULL, cmd->opts[i].ch };
+			cmd->opts[i].metavar != NULL ? required_argument :
+						       no_argument,
+			NULL, cmd->opts[i].ch };
 		if (cmd->opts[i].shortopt) {
 			so[ns++] = (char)cmd->opts[i].ch;
 			if (cmd->opts[i].metavar != NULL)
@@ -392,7 +401,8 @@ cli_cmd_run(const struct cli_cmd *cmd, int argc, char **argv)
 	for (i = 0; i < CLI_NSHARED; i++)
 		if (cmd->shared & cli_shared[i].flag)
 			lo[n++] = (struct option){ cli_shared[i].name,
-			    required_argument, NULL, CLI_SHARED_CH + (int)i };
+				required_argument, NULL,
+				CLI_SHARED_CH + (int)i };
 	lo[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	lo[n] = (struct option){ NULL, 0, NULL, 0 };
 	so[ns] = '\0';
@@ -455,8 +465,8 @@ cli_dispatch(const struct cli_cmd *cmds, int argc, char **argv)
 	size_t i;
 
 	for (i = 0; cmds[i].name != NULL; i++)
-		if (cmds[i].name[0] != '\0' && strcmp(argv[1],
-		    cmds[i].name) == 0)
+		if (cmds[i].name[0] != '\0' &&
+		    strcmp(argv[1], cmds[i].name) == 0)
 			return cli_cmd_run(&cmds[i], argc - 1, argv + 1);
 	/* Never past a '=': "--pass=SECRET" is no command, and no echo. */
 	msg_warn(_("unknown command '%.*s': see %s --help"),

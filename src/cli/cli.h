@@ -9,20 +9,20 @@
 
 /* Options several commands take, parsed, checked and explained in one
  * place (cli.c): a command's table entry names the ones it takes. */
-#define CLI_DB		0x1	/* --db FILE: the central store */
-#define CLI_KEY		0x2	/* --key FILE: the HR key file */
-#define CLI_PASS	0x4	/* --passphrase-file FILE */
-#define CLI_LANG	0x8	/* --lang sv|en, checked and set */
+#define CLI_DB 0x1   /* --db FILE: the central store */
+#define CLI_KEY 0x2  /* --key FILE: the HR key file */
+#define CLI_PASS 0x4 /* --passphrase-file FILE */
+#define CLI_LANG 0x8 /* --lang sv|en, checked and set */
 
 #define CLI_MAXOPT 8
 
 /* One option of the command's own: --name (and -ch when shortopt). */
 struct cli_opt {
 	const char *name;
-	int ch;			/* the key for cli_arg(), a letter */
-	const char *metavar;	/* N_("FILE"): takes a value; NULL: a flag */
-	int shortopt;		/* -ch works too */
-	const char *help;	/* N_(): one line of --help, wrapped */
+	int ch;		     /* the key for cli_arg(), a letter */
+	const char *metavar; /* N_("FILE"): takes a value; NULL: a flag */
+	int shortopt;	     /* -ch works too */
+	const char *help;    /* N_(): one line of --help, wrapped */
 };
 
 struct cli_args;
@@ -31,28 +31,28 @@ struct cli_args;
  * main_hr.c). The usage and --help text are made from the entry, so
  * they name exactly the options the parser takes. */
 struct cli_cmd {
-	const char *name;	/* NULL ends a table; "" the bare program */
+	const char *name; /* NULL ends a table; "" the bare program */
 	int (*run)(const struct cli_args *a);
 	/* N_(): what follows the name in usage, one form a line; a form's
 	 * leading verb ("add", "import") comes before the shared options */
 	const char *synopsis;
-	const char *summary;	/* N_(): one line for the program's --help */
-	const char *help;	/* N_(): what it does (its options: opts) */
-	unsigned shared;	/* CLI_DB | CLI_KEY | CLI_PASS | CLI_LANG */
+	const char *summary; /* N_(): one line for the program's --help */
+	const char *help;    /* N_(): what it does (its options: opts) */
+	unsigned shared;     /* CLI_DB | CLI_KEY | CLI_PASS | CLI_LANG */
 	/* CLI_ARGS: the command checks its operands (verbs, files); else
 	 * none is taken and cli_cmd_run refuses one */
 	int operands;
-	struct cli_opt opts[CLI_MAXOPT];	/* own options, to { NULL } */
+	struct cli_opt opts[CLI_MAXOPT]; /* own options, to { NULL } */
 };
 #define CLI_ARGS 1
 
 /* What cli_cmd_run parsed for a command's run(). */
 struct cli_args {
 	const struct cli_cmd *cmd;
-	const char *db, *key, *passfile, *lang;	/* NULL: not given */
-	const char *val[CLI_MAXOPT];	/* own options: the value, "" for a
+	const char *db, *key, *passfile, *lang; /* NULL: not given */
+	const char *val[CLI_MAXOPT]; /* own options: the value, "" for a
 					 * flag given, NULL if not given */
-	int argc;			/* the operands */
+	int argc;		     /* the operands */
 	char **argv;
 };
 
@@ -139,11 +139,10 @@ int cli_exit_code(const struct err *e);
  * passphrase, 65 for a damaged file, 66 when there is none, 74 for I/O. */
 struct key_hr;
 struct profile;
-#define CLI_PASS_MIN 8	/* bytes a new passphrase needs at least */
+#define CLI_PASS_MIN 8 /* bytes a new passphrase needs at least */
 /* --key, or paths_data_dir("avslut-hr")/hr.key; caller frees. */
 char *cli_hr_key_path(const char *opt);
-int cli_hr_unlock(const char *keyopt, const char *passfile,
-    struct key_hr **k);
+int cli_hr_unlock(const char *keyopt, const char *passfile, struct key_hr **k);
 /* paths_data_dir("avslut") if it holds a profile (caller frees), else
  * NULL after saying how to make one (exit 66). */
 char *cli_profile_dir(void);

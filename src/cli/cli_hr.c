@@ -42,7 +42,8 @@ cli_hr_open_unlock(const char *db, const char *keyopt, const char *passfile,
 		lrc = central_log(*c, line, &e);
 		free(line);
 		if (lrc != 0) {
-			msg_warn(_("%s: nothing is done without the access log"),
+			msg_warn(
+			    _("%s: nothing is done without the access log"),
 			    e.msg);
 			if (rc == 0)
 				rc = cli_exit_code(&e);
@@ -71,7 +72,8 @@ cli_hr_log_if_store(const char *db, const char *what)
 		central_close(c);
 	}
 	if (rc != 0) {
-		msg_warn(_("%s: nothing is done without the access log"), e.msg);
+		msg_warn(_("%s: nothing is done without the access log"),
+		    e.msg);
 		return cli_exit_code(&e);
 	}
 	return 0;
@@ -126,15 +128,18 @@ cli_hr_rejected(const struct hrload_result *r, size_t skipped_forms)
 	size_t i;
 
 	if (skipped_forms > 0)
-		msg_warn(_("warning: %zu approved forms no longer load to their "
-		    "hash; their interviews are counted as rejected"),
+		msg_warn(
+		    _("warning: %zu approved forms no longer load to their "
+		      "hash; their interviews are counted as rejected"),
 		    skipped_forms);
 	if (hrload_rejected(r) == 0)
 		return;
-	msg_warn(_("warning: %zu of %zu interviews rejected (%zu unreadable, "
-	    "%zu of forms not approved, %zu not fitting their form); they "
-	    "are in no figure"), hrload_rejected(r), r->total, r->unreadable,
-	    r->unapproved, r->invalid);
+	msg_warn(
+	    _("warning: %zu of %zu interviews rejected (%zu unreadable, "
+	      "%zu of forms not approved, %zu not fitting their form); they "
+	      "are in no figure"),
+	    hrload_rejected(r), r->total, r->unreadable, r->unapproved,
+	    r->invalid);
 	for (i = 0; i < r->nnotes; i++)
 		fprintf(stderr, "  %s\n", r->notes[i]);
 	if (r->notes_dropped > 0)
@@ -234,9 +239,11 @@ cli_hr_load(const char *db, const char *keyopt, const char *passfile,
 		if (central_open(&c0, db, CENTRAL_RDONLY, &e) == 0) {
 			rc = central_env_count(c0, &n, &e);
 			if (rc == 0 && n == 0)
-				msg_warn(_("%s holds no interviews yet: ingest the "
-				    "laptops' bundles with avslut-hr ingest "
-				    "first"), central_path(c0));
+				msg_warn(
+				    _("%s holds no interviews yet: ingest the "
+				      "laptops' bundles with avslut-hr ingest "
+				      "first"),
+				    central_path(c0));
 			central_close(c0);
 			if (rc == 0 && n == 0) {
 				config_free(d->cfg);
@@ -246,23 +253,22 @@ cli_hr_load(const char *db, const char *keyopt, const char *passfile,
 		}
 	}
 	if ((rc = cli_hr_open_unlock(db, keyopt, passfile, what, &d->c,
-	    &d->k)) != 0)
+		 &d->k)) != 0)
 		goto fail;
-	if ((rc = hrload_forms(d->c, &d->forms, &d->nforms, &skipped,
-	    &e)) != 0) {
+	if ((rc = hrload_forms(d->c, &d->forms, &d->nforms, &skipped, &e)) !=
+	    0) {
 		msg_warn("%s", e.msg);
 		rc = cli_exit_code(&e);
 		goto fail;
 	}
-	units = xcalloc(d->cfg->nunits > 0 ? d->cfg->nunits : 1,
-	    sizeof *units);
+	units = xcalloc(d->cfg->nunits > 0 ? d->cfg->nunits : 1, sizeof *units);
 	for (i = 0; i < d->cfg->nunits; i++) {
 		units[i].code = d->cfg->units[i].code;
 		units[i].name = d->cfg->units[i].name;
 		units[i].area = d->cfg->units[i].area;
 	}
-	d->agg = agg_new((const struct form *const *)d->forms, d->nforms,
-	    units, d->cfg->nunits, NULL);
+	d->agg = agg_new((const struct form *const *)d->forms, d->nforms, units,
+	    d->cfg->nunits, NULL);
 	memcpy(d->pk, d->k->pk, sizeof d->pk);
 	rc = release_set_open(&d->rel, d->c, d->k->pk, d->k->sk,
 	    (const struct form *const *)d->forms, d->nforms, units,
@@ -313,7 +319,7 @@ cli_hr_data_free(struct cli_hr_data *d)
 	for (i = 0; i < d->nturnover; i++)
 		free(d->turnover[i].unit);
 	free(d->turnover);
-	free(d->turnover_all);	/* its units are d->turnover's */
+	free(d->turnover_all); /* its units are d->turnover's */
 	for (i = 0; i < d->nhme; i++)
 		free(d->hme[i].unit);
 	free(d->hme);
@@ -326,8 +332,8 @@ cli_hr_table(struct cli_hr_data *d, unsigned y, const struct gate_params *gp,
 {
 	struct err e;
 
-	if (release_view(d->rel, d->c, d->pk, d->agg, y, gp, t, info,
-	    &e) != 0) {
+	if (release_view(d->rel, d->c, d->pk, d->agg, y, gp, t, info, &e) !=
+	    0) {
 		msg_warn("%s", e.msg);
 		return cli_exit_code(&e);
 	}

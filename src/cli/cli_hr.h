@@ -18,9 +18,8 @@
  * too. No unlock goes unlogged: if the log cannot be written, the key is
  * wiped and the command stops. Prints what went wrong; returns the exit
  * code (0, 66 no store, 77 wrong passphrase, ...). */
-int cli_hr_open_unlock(const char *db, const char *keyopt,
-    const char *passfile, const char *what, struct central **c,
-    struct key_hr **k);
+int cli_hr_open_unlock(const char *db, const char *keyopt, const char *passfile,
+    const char *what, struct central **c, struct key_hr **k);
 
 /* Write what to the access log of db (NULL: the default store) if that
  * store exists: for commands that unlock the key but need no store
@@ -32,7 +31,7 @@ int cli_hr_log_if_store(const char *db, const char *what);
  * line is cleared at the end. Pass as hrload_opts.progress with a
  * zeroed struct cli_progress as its context. */
 struct cli_progress {
-	const char *label;	/* "opening interviews" if NULL */
+	const char *label; /* "opening interviews" if NULL */
 	double start, last;
 	int drawn;
 };
@@ -40,8 +39,8 @@ void cli_progress(void *ctx, size_t done, size_t total);
 
 /* What the turnover rows gave and what the definition counts. */
 struct cli_turnover_def {
-	int has_retirements, has_internal;	/* some row gave them */
-	int count_retirements, count_internal;	/* the config's choice */
+	int has_retirements, has_internal;     /* some row gave them */
+	int count_retirements, count_internal; /* the config's choice */
 };
 
 /* Everything a report or the dashboard starts from. */
@@ -49,9 +48,9 @@ struct cli_hr_data {
 	struct central *c;
 	struct key_hr *k;
 	struct config *cfg;
-	struct form **forms;		/* the approved forms */
+	struct form **forms; /* the approved forms */
 	size_t nforms;
-	struct agg *agg;		/* every usable interview counted */
+	struct agg *agg; /* every usable interview counted */
 	struct hrload_result res;
 	/* from turnover import: leavers as the definition counts them
 	 * (tdef), and turnover_all with every leaver (for the gate) */
@@ -59,10 +58,10 @@ struct cli_hr_data {
 	struct agg_turnover *turnover_all;
 	size_t nturnover;
 	struct cli_turnover_def tdef;
-	struct agg_staff_hme *hme;	/* from hme import */
+	struct agg_staff_hme *hme; /* from hme import */
 	size_t nhme;
-	struct release_set *rel;	/* the frozen releases (opened) */
-	uint8_t pk[ENV_PK_BYTES];	/* to seal new releases to */
+	struct release_set *rel;  /* the frozen releases (opened) */
+	uint8_t pk[ENV_PK_BYTES]; /* to seal new releases to */
 };
 /* Load the config, open the store and unlock (cli_hr_open_unlock with
  * what), load the approved forms and the releases, open every envelope
@@ -82,7 +81,6 @@ int cli_hr_table(struct cli_hr_data *d, unsigned y,
 
 /* The publish gate's parameters as the config sets them, with d's
  * turnover: what every view of d (report, audit, dashboard) uses. */
-void cli_hr_gate_params(const struct cli_hr_data *d,
-    struct gate_params *gp);
+void cli_hr_gate_params(const struct cli_hr_data *d, struct gate_params *gp);
 
 #endif

@@ -61,8 +61,9 @@ cli_new_pass(const char *prompt, const char *file, int line)
 			return NULL;
 		}
 		if (strlen(p) < CLI_PASS_MIN) {
-			msg_warn(_("the new passphrase is too short (%zu "
-			    "bytes): use at least %d, a few words are best"),
+			msg_warn(
+			    _("the new passphrase is too short (%zu "
+			      "bytes): use at least %d, a few words are best"),
 			    strlen(p), CLI_PASS_MIN);
 			pass_free(p);
 			if (!tty)
@@ -97,16 +98,18 @@ cli_perm_warn(const char *path)
 	struct stat st;
 
 	if (stat(path, &st) == 0 && (st.st_mode & 077) != 0)
-		msg_warn(_("warning: %s can be read by other users (mode %03o): "
-		    "run chmod 600 %s"), path, (unsigned)(st.st_mode & 0777),
-		    path);
+		msg_warn(
+		    _("warning: %s can be read by other users (mode %03o): "
+		      "run chmod 600 %s"),
+		    path, (unsigned)(st.st_mode & 0777), path);
 }
 
 void
 cli_kdf_warn(const char *what)
 {
 	msg_warn(_("warning: %s uses --kdf test limits: its passphrase is only "
-	    "weakly protected; use it for tests only"), what);
+		   "weakly protected; use it for tests only"),
+	    what);
 }
 
 int
@@ -123,16 +126,18 @@ cli_hr_unlock(const char *keyopt, const char *passfile, struct key_hr **k)
 	 * asked for: there would be nothing to unlock */
 	if (key_peek(path, pk, &kdf_test, &e) != 0) {
 		if (e.cls == ERR_NOINPUT)
-			msg_warn(_("%s: create it with avslut-hr keygen or name "
-			    "it with --key FILE"), e.msg);
+			msg_warn(
+			    _("%s: create it with avslut-hr keygen or name "
+			      "it with --key FILE"),
+			    e.msg);
 		else
 			msg_warn("%s", e.msg);
 		free(path);
 		return cli_exit_code(&e);
 	}
 	err_clear(&e);
-	if ((pass = cli_pass(_("Passphrase for the HR key: "), passfile,
-	    0)) == NULL) {
+	if ((pass = cli_pass(_("Passphrase for the HR key: "), passfile, 0)) ==
+	    NULL) {
 		free(path);
 		return EX_NOINPUT;
 	}
@@ -144,7 +149,8 @@ cli_hr_unlock(const char *keyopt, const char *passfile, struct key_hr **k)
 		msg_warn(_("%s: try again"), e.msg);
 	else if (rc != 0 && e.cls == ERR_NOINPUT)
 		msg_warn(_("%s: create it with avslut-hr keygen or name it "
-		    "with --key FILE"), e.msg);
+			   "with --key FILE"),
+		    e.msg);
 	else if (rc != 0)
 		msg_warn("%s", e.msg);
 	else if ((*k)->kdf_test)
@@ -161,7 +167,8 @@ cli_profile_dir(void)
 	if (profile_exists(dir))
 		return dir;
 	msg_warn(_("no interviewer profile in %s: set one up with avslut "
-	    "init --hr-key hr.pub"), dir);
+		   "init --hr-key hr.pub"),
+	    dir);
 	free(dir);
 	return NULL;
 }

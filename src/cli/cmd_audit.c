@@ -26,7 +26,7 @@ audit_kind(enum audit_kind k)
 		return _("sensitive answer determined");
 	case AUDIT_IMPLAUSIBLE:
 		return _("more interviews than leavers: check for fabricated "
-		    "interviews");
+			 "interviews");
 	default:
 		return "";
 	}
@@ -46,8 +46,9 @@ audit_print(const struct audit_result *r)
 	printf(_("sensitive determined   %zu\n"), r->determined);
 	printf(_("implausible unit-years %zu\n"), r->implausible);
 	if (r->nnarrow > 0) {
-		printf("\n%s\n", _("Narrowest intervals of suppressed cells "
-		    "(width: the values it can still take, less one):"));
+		printf("\n%s\n",
+		    _("Narrowest intervals of suppressed cells "
+		      "(width: the values it can still take, less one):"));
 		printf("  %5s  %4s  %-26s %-16s %s\n", _("width"), _("year"),
 		    _("row"), _("question"), _("answer"));
 		for (i = 0; i < r->nnarrow; i++) {
@@ -116,13 +117,17 @@ audit_cmd_run(struct cli_hr_data *d, unsigned year)
 			else
 				snprintf(label, sizeof label, "%u", y);
 			if (rc == 0)
-				rc = audit_add(au, rt[j], label, j > 0 ?
-				    rt[j - 1] : NULL, &e);
+				rc = audit_add(au, rt[j], label,
+				    j > 0 ? rt[j - 1] : NULL, &e);
 			/* a revision's difference, as it was gated */
-			if (rc == 0 && j > 0 && (rc = release_difference(
-			    d->rel, y, j, &gp, &g, &e)) == 0 && g != NULL) {
-				snprintf(label, sizeof label, "%u release %zu, "
-				    "arrived after release %zu", y, j + 1, j);
+			if (rc == 0 && j > 0 &&
+			    (rc = release_difference(d->rel, y, j, &gp, &g,
+				 &e)) == 0 &&
+			    g != NULL) {
+				snprintf(label, sizeof label,
+				    "%u release %zu, "
+				    "arrived after release %zu",
+				    y, j + 1, j);
 				diffs = xreallocarray(diffs, nd + 1,
 				    sizeof *diffs);
 				diffs[nd++] = g;
@@ -161,8 +166,8 @@ cmd_audit(const struct cli_args *a)
 	int rc;
 	char *what;
 
-	if (cli_arg(a, 'y') != NULL && cli_year("audit", cli_arg(a, 'y'),
-	    &year) != 0)
+	if (cli_arg(a, 'y') != NULL &&
+	    cli_year("audit", cli_arg(a, 'y'), &year) != 0)
 		return EX_USAGE;
 	what = year != 0 ? xasprintf("audit %u", year) : xstrdup("audit");
 	rc = cli_hr_load(a->db, a->key, a->passfile, what, &d);

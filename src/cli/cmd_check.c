@@ -32,8 +32,8 @@ cmd_check(const struct cli_args *a)
 	for (i = 0; i < a->argc; i++) {
 		memset(&d, 0, sizeof d);
 		if (stat(argv[i], &st) == -1 || access(argv[i], R_OK) == -1) {
-			msg_warn(_("cannot read %s: %s: check the path"), argv[i],
-			    strerror(errno));
+			msg_warn(_("cannot read %s: %s: check the path"),
+			    argv[i], strerror(errno));
 			rc = EX_NOINPUT;
 			continue;
 		}
@@ -41,8 +41,10 @@ cmd_check(const struct cli_args *a)
 			for (j = 0; j < d.n; j++)
 				fprintf(stderr, "%s\n", d.msg[j]);
 			if (d.dropped > 0)
-				fprintf(stderr, _("%s: %zu more problems not "
-				    "shown\n"), argv[i], d.dropped);
+				fprintf(stderr,
+				    _("%s: %zu more problems not "
+				      "shown\n"),
+				    argv[i], d.dropped);
 			if (rc == 0)
 				rc = EX_DATAERR;
 			form_diags_free(&d);
@@ -59,8 +61,7 @@ cmd_check(const struct cli_args *a)
 		}
 		form_hash_hex(f, hex);
 		printf(_("%s: %s version %lu, %zu questions, languages "),
-		    argv[i], f->id, (unsigned long)f->version,
-		    f->nquestions);
+		    argv[i], f->id, (unsigned long)f->version, f->nquestions);
 		for (j = 0; j < f->nlangs; j++)
 			printf("%s%s", j ? "," : "", f->langs[j]);
 		printf(_(", hash %.16s\n"), hex);

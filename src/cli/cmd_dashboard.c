@@ -22,8 +22,8 @@ dashboard_publish(void *ctx, unsigned year, const struct gate_params *gp,
 	struct cli_hr_data *hd = ctx;
 	struct release_info ri;
 
-	if (release_view(hd->rel, hd->c, hd->pk, hd->agg, year, gp, out,
-	    &ri, e) != 0)
+	if (release_view(hd->rel, hd->c, hd->pk, hd->agg, year, gp, out, &ri,
+		e) != 0)
 		return -1;
 	*held = ri.held;
 	return 0;
@@ -40,16 +40,16 @@ cmd_dashboard(const struct cli_args *args)
 	unsigned year = 0;
 	int rc;
 
-	if (cli_arg(args, 'y') != NULL && cli_year("dashboard",
-	    cli_arg(args, 'y'), &year) != 0)
+	if (cli_arg(args, 'y') != NULL &&
+	    cli_year("dashboard", cli_arg(args, 'y'), &year) != 0)
 		return EX_USAGE;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		msg_warn(_("the dashboard needs a terminal: run it in one, or "
-		    "write a report with avslut-hr report"));
+			   "write a report with avslut-hr report"));
 		return EX_USAGE;
 	}
-	if ((rc = cli_hr_load(args->db, args->key, args->passfile,
-	    "dashboard", &hd)) != 0)
+	if ((rc = cli_hr_load(args->db, args->key, args->passfile, "dashboard",
+		 &hd)) != 0)
 		return rc;
 	memset(&in, 0, sizeof(in));
 	in.agg = hd.agg;
@@ -82,8 +82,10 @@ cmd_dashboard(const struct cli_args *args)
 	if (year == 0)
 		year = dash_default_year(a.d);
 	if (year == 0) {
-		msg_warn(_("no interviews in %s yet: ingest some with avslut-hr "
-		    "ingest"), central_path(hd.c));
+		msg_warn(
+		    _("no interviews in %s yet: ingest some with avslut-hr "
+		      "ingest"),
+		    central_path(hd.c));
 		dash_free(a.d);
 		cli_hr_data_free(&hd);
 		free(sample_region);

@@ -56,7 +56,8 @@ demo_dir(const char *dir)
 	free(probe);
 	if (!empty) {
 		msg_warn(_("%s already holds a demo: remove it or choose "
-		    "another directory with --dir"), dir);
+			   "another directory with --dir"),
+		    dir);
 		return EX_CANTCREAT;
 	}
 	return 0;
@@ -92,7 +93,7 @@ write_config(struct config **out)
 	}
 	path = paths_join(dir, "avslut.yaml");
 	text = xasprintf("%s\n# avslut-hr demo: made-up data, marked "
-	    "EXEMPELDATA everywhere.\nsample: true\n",
+			 "EXEMPELDATA everywhere.\nsample: true\n",
 	    (const char *)embed_config_avslut_yaml);
 	rc = write_text(path, text, strlen(text));
 	free(text);
@@ -139,8 +140,8 @@ store_interviews(struct central *c, const struct config *cfg,
 			for (i = 0; i < n; i++) {
 				sample_record(sp, cfg, f, u, y, i, &r);
 				if (env_seal(&r, pk, b.envs[b.n].id,
-				    &b.envs[b.n].data, &b.envs[b.n].len,
-				    &e) != 0) {
+					&b.envs[b.n].data, &b.envs[b.n].len,
+					&e) != 0) {
 					record_free(&r);
 					goto fail;
 				}
@@ -185,7 +186,7 @@ store_turnover_hme(struct central *c, const struct config *cfg,
 		ct[i].year = t[i].year;
 		ct[i].headcount = t[i].headcount;
 		ct[i].leavers = t[i].leavers;
-		ct[i].retirements = ct[i].internal = -1;	/* not given */
+		ct[i].retirements = ct[i].internal = -1; /* not given */
 	}
 	for (i = 0; i < nh; i++) {
 		ch[i].unit = h[i].unit;
@@ -196,9 +197,9 @@ store_turnover_hme(struct central *c, const struct config *cfg,
 		ch[i].styrning = h[i].styrning;
 	}
 	err_clear(&e);
-	if (central_turnover_import(c, ct, nt, "turnover import (demo)",
-	    &e) != 0 || central_hme_import(c, ch, nh, "hme import (demo)",
-	    &e) != 0) {
+	if (central_turnover_import(c, ct, nt, "turnover import (demo)", &e) !=
+		0 ||
+	    central_hme_import(c, ch, nh, "hme import (demo)", &e) != 0) {
 		msg_warn(_("the sample turnover could not be stored: %s"),
 		    e.msg);
 		rc = EX_IOERR;
@@ -252,7 +253,8 @@ cmd_demo(const struct cli_args *a)
 
 		if (mkdtemp(tmpl) == NULL) {
 			msg_warn(_("cannot create %s: %s: choose a directory "
-			    "with --dir"), tmpl, strerror(errno));
+				   "with --dir"),
+			    tmpl, strerror(errno));
 			free(tmpl);
 			return EX_CANTCREAT;
 		}
@@ -266,7 +268,8 @@ cmd_demo(const struct cli_args *a)
 		goto out;
 	}
 	printf(_("EXEMPELDATA: a made-up region in %s (delete it when you "
-	    "are done)\n"), dir);
+		 "are done)\n"),
+	    dir);
 	if ((rc = write_config(&cfg)) != 0)
 		goto out;
 	passfile = paths_join(dir, "passphrase");
@@ -275,8 +278,7 @@ cmd_demo(const struct cli_args *a)
 		goto out;
 	keydir = paths_data_dir("avslut-hr");
 	err_clear(&e);
-	if ((rc = key_generate(keydir, DEMO_PASS, KEY_KDF_TEST, pk, &e)) !=
-	    0) {
+	if ((rc = key_generate(keydir, DEMO_PASS, KEY_KDF_TEST, pk, &e)) != 0) {
 		msg_warn("%s", e.msg);
 		rc = cli_exit_code(&e);
 		goto out;
@@ -297,8 +299,8 @@ cmd_demo(const struct cli_args *a)
 		goto out;
 	}
 	if (central_form_add(c, f->id, f->version, f->hash,
-	    (const char *)embed_forms_exit_interview_yaml,
-	    embed_forms_exit_interview_yaml_len, &e) < 0) {
+		(const char *)embed_forms_exit_interview_yaml,
+		embed_forms_exit_interview_yaml_len, &e) < 0) {
 		msg_warn("%s", e.msg);
 		rc = EX_IOERR;
 		goto out;
@@ -313,15 +315,15 @@ cmd_demo(const struct cli_args *a)
 	central_close(c);
 	c = NULL;
 	printf(_("%ld made-up interviews (%u-%u, a few in %u), turnover and "
-	    "HME for %zu units.\n"), n, sp.year0, sp.year0 + sp.nyears - 1,
-	    sp.open_year, cfg->nunits);
+		 "HME for %zu units.\n"),
+	    n, sp.year0, sp.year0 + sp.nyears - 1, sp.open_year, cfg->nunits);
 	printf(_("The demo HR key's passphrase is: %s\n"
-	    "Open the dashboard again, or write a report, with:\n"
-	    "  export AVSLUT_HOME=%s\n"
-	    "  avslut-hr dashboard --passphrase-file %s\n"
-	    "  avslut-hr report --year %u --format html --out report.html "
-	    "--passphrase-file %s\n"), DEMO_PASS, home, passfile,
-	    sp.year0 + sp.nyears - 1, passfile);
+		 "Open the dashboard again, or write a report, with:\n"
+		 "  export AVSLUT_HOME=%s\n"
+		 "  avslut-hr dashboard --passphrase-file %s\n"
+		 "  avslut-hr report --year %u --format html --out report.html "
+		 "--passphrase-file %s\n"),
+	    DEMO_PASS, home, passfile, sp.year0 + sp.nyears - 1, passfile);
 	fflush(stdout);
 	if (open_dash && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		char *dargv[7];

@@ -29,7 +29,7 @@ cmd_export(const struct cli_args *a)
 
 	if (a->argc != 1) {
 		msg_warn(_("export: give exactly one file to write: see avslut "
-		    "export --help"));
+			   "export --help"));
 		return EX_USAGE;
 	}
 	file = a->argv[0];
@@ -40,8 +40,9 @@ cmd_export(const struct cli_args *a)
 	min = now ? 1 : cfg->sync_min;
 	dir = paths_data_dir("avslut");
 	if (!profile_exists(dir)) {
-		msg_warn(_("export: this laptop has no interviewer profile yet: "
-		    "run avslut init first"));
+		msg_warn(
+		    _("export: this laptop has no interviewer profile yet: "
+		      "run avslut init first"));
 		ex = EX_NOINPUT;
 		goto out;
 	}
@@ -59,13 +60,15 @@ cmd_export(const struct cli_args *a)
 	if (waiting == 0 || waiting < min) {
 		if (waiting == 0)
 			printf(_("0 sealed interviews exported: none are "
-			    "waiting; %s was not written\n"), file);
-		else
-			printf(_("0 sealed interviews exported: %zu waiting; "
-			    "export waits until %zu are, so that one bundle "
-			    "rarely carries one interview (--now exports them "
-			    "anyway); %s was not written\n"), waiting, min,
+				 "waiting; %s was not written\n"),
 			    file);
+		else
+			printf(
+			    _("0 sealed interviews exported: %zu waiting; "
+			      "export waits until %zu are, so that one bundle "
+			      "rarely carries one interview (--now exports them "
+			      "anyway); %s was not written\n"),
+			    waiting, min, file);
 		goto out;
 	}
 	if ((ex = cli_profile_unlock(passfile, &prof)) != 0)
@@ -80,8 +83,8 @@ cmd_export(const struct cli_args *a)
 		goto out;
 	}
 	printf(_("%zu sealed interview%s exported to %s; they stay on this "
-	    "laptop until HR's receipt is read (avslut receipt FILE)\n"), n,
-	    n == 1 ? "" : "s", file);
+		 "laptop until HR's receipt is read (avslut receipt FILE)\n"),
+	    n, n == 1 ? "" : "s", file);
 out:
 	profile_free(prof);
 	outbox_close(ob);

@@ -52,7 +52,8 @@ forms_add(const char *db, const char *path)
 		form_diags_free(&d);
 		free(buf);
 		msg_warn(_("forms add: %s is not a valid form: nothing was "
-		    "approved"), path);
+			   "approved"),
+		    path);
 		return rc;
 	}
 	form_hash_hex(f, hex);
@@ -99,7 +100,8 @@ forms_list(const char *db)
 		return cli_exit_code(&e);
 	}
 	if (n == 0)
-		fputs(_("no approved forms: add one with avslut-hr forms add\n"),
+		fputs(
+		    _("no approved forms: add one with avslut-hr forms add\n"),
 		    stderr);
 	for (i = 0; i < n; i++) {
 		/* the fields as avslut-hr(1) names them: id, version,
@@ -121,6 +123,6 @@ cmd_forms(const struct cli_args *a)
 	if (a->argc == 1 && strcmp(a->argv[0], "list") == 0)
 		return forms_list(a->db);
 	msg_warn(_("forms: expected 'add FORM.yaml' or 'list': see avslut-hr "
-	    "forms --help"));
+		   "forms --help"));
 	return EX_USAGE;
 }

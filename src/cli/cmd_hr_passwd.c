@@ -30,8 +30,10 @@ cmd_hr_passwd(const struct cli_args *a)
 	/* Check the file before asking for anything. */
 	if ((rc = key_peek(path, pk, &test, &e)) != 0) {
 		if (e.cls == ERR_NOINPUT)
-			msg_warn(_("%s: create it with avslut-hr keygen or name "
-			    "it with --key FILE"), e.msg);
+			msg_warn(
+			    _("%s: create it with avslut-hr keygen or name "
+			      "it with --key FILE"),
+			    e.msg);
 		else
 			msg_warn("%s", e.msg);
 		rc = cli_exit_code(&e);
@@ -40,7 +42,7 @@ cmd_hr_passwd(const struct cli_args *a)
 	if ((setkdf && kdf == KEY_KDF_TEST) || (!setkdf && test))
 		cli_kdf_warn(path);
 	if ((old = cli_pass(_("Current passphrase for the HR key: "), passfile,
-	    0)) == NULL) {
+		 0)) == NULL) {
 		rc = EX_NOINPUT;
 		goto out;
 	}
@@ -52,9 +54,11 @@ cmd_hr_passwd(const struct cli_args *a)
 	else if (rc != 0)
 		msg_warn("%s", e.msg);
 	/* Every unlock, and every refused passphrase, is logged. */
-	if ((rc == 0 || refused) && (c = cli_hr_log_if_store(db,
-	    rc == 0 ? "unlock HR key: passwd" : "HR key unlock refused "
-	    "(wrong passphrase): passwd")) != 0) {
+	if ((rc == 0 || refused) &&
+	    (c = cli_hr_log_if_store(db,
+		 rc == 0 ? "unlock HR key: passwd" :
+			   "HR key unlock refused "
+			   "(wrong passphrase): passwd")) != 0) {
 		rc = c;
 		goto out;
 	}

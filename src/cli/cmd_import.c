@@ -18,8 +18,8 @@
 
 /* What the two imports do differently. */
 struct import_kind {
-	const char *name;	/* the command: "turnover", "hme" */
-	const char *done;	/* N_(): "imported ... from %s: %zu rows\n" */
+	const char *name; /* the command: "turnover", "hme" */
+	const char *done; /* N_(): "imported ... from %s: %zu rows\n" */
 	/* csvin's reader: rows (the kind's own type) or -1 with errs */
 	int (*parse)(const char *path, const char *buf, size_t len,
 	    const char *const *units, const char *const *names, size_t nunits,
@@ -33,14 +33,13 @@ struct import_kind {
 static int
 import_turnover_parse(const char *path, const char *buf, size_t len,
     const char *const *units, const char *const *names, size_t nunits,
-    void **rows, size_t *n, struct csvin_diags *errs,
-    struct csvin_diags *warns)
+    void **rows, size_t *n, struct csvin_diags *errs, struct csvin_diags *warns)
 {
 	struct csvin_turnover *t = NULL;
 	int rc;
 
-	rc = csvin_turnover(path, buf, len, units, names, nunits, &t, n,
-	    errs, warns);
+	rc = csvin_turnover(path, buf, len, units, names, nunits, &t, n, errs,
+	    warns);
 	*rows = t;
 	return rc;
 }
@@ -76,8 +75,7 @@ import_turnover_free(void *rows, size_t n)
 static int
 import_hme_parse(const char *path, const char *buf, size_t len,
     const char *const *units, const char *const *names, size_t nunits,
-    void **rows, size_t *n, struct csvin_diags *errs,
-    struct csvin_diags *warns)
+    void **rows, size_t *n, struct csvin_diags *errs, struct csvin_diags *warns)
 {
 	struct agg_staff_hme *h = NULL;
 	int rc;

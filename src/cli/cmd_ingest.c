@@ -67,7 +67,7 @@ receipt_file(const char *path, const uint8_t *p, size_t len, struct err *e)
 		}
 		if (sync_tmp_hold(fd) == 0)
 			break;
-		close(fd);	/* swept before it was locked: again */
+		close(fd); /* swept before it was locked: again */
 		memcpy(tmp + strlen(tmp) - 6, "XXXXXX", 6);
 	}
 	/* Receipts hold ids and hashes, nothing secret; the laptop's user
@@ -132,8 +132,10 @@ ingest_fd(struct central *c, int fd, const char *name, const uint8_t *rkey,
 		msg_warn(_("ingest: %s: %s"), name, e.msg);
 		return EX_SOFTWARE;
 	}
-	fprintf(stderr, _("%s: %s: %zu sealed interviews, %zu new, %zu "
-	    "already held\n"), msg_prog(), name, n, added, n - added);
+	fprintf(stderr,
+	    _("%s: %s: %zu sealed interviews, %zu new, %zu "
+	      "already held\n"),
+	    msg_prog(), name, n, added, n - added);
 	return 0;
 }
 
@@ -179,9 +181,10 @@ ingest_stream(struct central *c, const char *src, const char *receipt)
 			rc = EX_IOERR;
 		}
 	} else if (isatty(STDOUT_FILENO)) {
-		msg_warn(_("ingest: the envelopes are stored, but the receipt is "
-		    "not written to a terminal: ingest again with --receipt "
-		    "FILE or redirect standard output"));
+		msg_warn(
+		    _("ingest: the envelopes are stored, but the receipt is "
+		      "not written to a terminal: ingest again with --receipt "
+		      "FILE or redirect standard output"));
 	} else if (receipt_put(STDOUT_FILENO, r, rlen, &e) != 0) {
 		msg_warn(_("ingest: cannot write the receipt: %s"), e.msg);
 		rc = EX_IOERR;
@@ -199,11 +202,13 @@ ingest_forget(const char *bpath, int verbose)
 	if (unlink(bpath) == 0) {
 		(void)fsx_sync_dir_of(bpath, NULL);
 		if (verbose)
-			fprintf(stderr, _("%s: %s: removed, its receipt is "
-			    "written\n"), msg_prog(), bpath);
+			fprintf(stderr,
+			    _("%s: %s: removed, its receipt is "
+			      "written\n"),
+			    msg_prog(), bpath);
 	} else if (errno != ENOENT)
 		msg_warn(_("ingest: cannot remove %s after writing its receipt "
-		    "(%s): remove it, it lists the interviews' ids"),
+			   "(%s): remove it, it lists the interviews' ids"),
 		    bpath, strerror(errno));
 }
 
@@ -236,8 +241,8 @@ ingest_dir(struct central *c, const char *dir, int verbose)
 	while ((de = readdir(d)) != NULL) {
 		len = strlen(de->d_name);
 		if (de->d_name[0] == '.' || len <= strlen(BUNDLE_EXT) ||
-		    strcmp(de->d_name + len - strlen(BUNDLE_EXT),
-		    BUNDLE_EXT) != 0)
+		    strcmp(de->d_name + len - strlen(BUNDLE_EXT), BUNDLE_EXT) !=
+			0)
 			continue;
 		names = xreallocarray(names, n + 1, sizeof *names);
 		names[n++] = xstrndup(de->d_name, len - strlen(BUNDLE_EXT));
@@ -257,12 +262,13 @@ ingest_dir(struct central *c, const char *dir, int verbose)
 		 * drops the key, and its digests need it. */
 		if (blen > 65 && names[i][blen - 65] == '-' &&
 		    sodium_hex2bin(rkey, sizeof rkey, names[i] + blen - 64, 64,
-		    NULL, NULL, NULL) == 0) {
+			NULL, NULL, NULL) == 0) {
 			kp = rkey;
 			rpath = xasprintf("%s/%.*s%s", dir, (int)(blen - 65),
 			    names[i], RECEIPT_EXT);
 		} else
-			rpath = xasprintf("%s/%s%s", dir, names[i], RECEIPT_EXT);
+			rpath = xasprintf("%s/%s%s", dir, names[i],
+			    RECEIPT_EXT);
 		rc = 0;
 		if (fsx_exists(rpath)) {
 			/* Answered before; an ingest killed between the
@@ -275,9 +281,10 @@ ingest_dir(struct central *c, const char *dir, int verbose)
 			 * earlier receipt: nothing to do. */
 			if (errno == ENOENT) {
 				if (verbose)
-					fprintf(stderr, _("%s: %s: gone (its "
-					    "receipt was read and the laptop "
-					    "removed both): skipped\n"),
+					fprintf(stderr,
+					    _("%s: %s: gone (its "
+					      "receipt was read and the laptop "
+					      "removed both): skipped\n"),
 					    msg_prog(), bpath);
 				goto next;
 			}
@@ -300,7 +307,7 @@ ingest_dir(struct central *c, const char *dir, int verbose)
 			ingest_forget(bpath, verbose);
 		}
 		free(r);
-next:
+	next:
 		if (rc != 0 && first == 0)
 			first = rc;
 		free(bpath);
@@ -323,8 +330,9 @@ cmd_ingest(const struct cli_args *a)
 	int rc, isdir, verbose = cli_arg(a, 'v') != NULL;
 
 	if (a->argc != 1) {
-		msg_warn(_("ingest: give one FILE, DIR or -: see avslut-hr ingest "
-		    "--help"));
+		msg_warn(
+		    _("ingest: give one FILE, DIR or -: see avslut-hr ingest "
+		      "--help"));
 		return EX_USAGE;
 	}
 	src = a->argv[0];
@@ -332,7 +340,7 @@ cmd_ingest(const struct cli_args *a)
 	    S_ISDIR(st.st_mode);
 	if (isdir && receipt != NULL) {
 		msg_warn(_("ingest: --receipt goes with a FILE or -, not a "
-		    "folder"));
+			   "folder"));
 		return EX_USAGE;
 	}
 	if (strcmp(src, "-") != 0 && !isdir && !fsx_exists(src)) {
@@ -344,7 +352,7 @@ cmd_ingest(const struct cli_args *a)
 		return cli_exit_code(&e);
 	}
 	rc = isdir ? ingest_dir(c, src, verbose) :
-	    ingest_stream(c, src, receipt);
+		     ingest_stream(c, src, receipt);
 	/* A bundle on standard input with the receipt on standard output
 	 * is the ssh transport: the receipt is out, so the store is laid
 	 * out by a detached process and the laptop's sync ends now. */
@@ -356,8 +364,10 @@ cmd_ingest(const struct cli_args *a)
 	 * order (central.c, "No order of arrival"). What was stored stays
 	 * stored; a failure here is retried by the next open. */
 	if (central_settle(c, &e) != 0)
-		msg_warn(_("ingest: stored, but %s: it is done again at the next "
-		    "ingest or open"), e.msg);
+		msg_warn(
+		    _("ingest: stored, but %s: it is done again at the next "
+		      "ingest or open"),
+		    e.msg);
 	central_close(c);
 	return rc;
 }

@@ -42,7 +42,7 @@ static int
 init_confirm(void)
 {
 	static const char q[] = "Is this the fingerprint HR gave you? "
-	    "[y/N] ";
+				"[y/N] ";
 	char c = 0, first = 0;
 	int fd, n = 0;
 
@@ -80,9 +80,11 @@ cmd_init(const struct cli_args *a)
 	dir = paths_data_dir("avslut");
 	err_clear(&e);
 	if (profile_exists(dir)) {
-		msg_warn(_("an interviewer profile already exists in %s: "
-		    "refusing to overwrite it (its drafts would be lost); use "
-		    "avslut passwd to change the passphrase"), dir);
+		msg_warn(
+		    _("an interviewer profile already exists in %s: "
+		      "refusing to overwrite it (its drafts would be lost); use "
+		      "avslut passwd to change the passphrase"),
+		    dir);
 		free(dir);
 		return EX_CANTCREAT;
 	}
@@ -97,28 +99,31 @@ cmd_init(const struct cli_args *a)
 	env = getenv("AVSLUT_PASSPHRASE_FILE");
 	if (typed != NULL) {
 		if (!init_fpr_match(typed, fpr)) {
-			msg_warn(_("the fingerprint of %s is not the one given "
-			    "with --fingerprint: do not use this key; ask HR "
-			    "for hr.pub again"), hrfile);
+			msg_warn(
+			    _("the fingerprint of %s is not the one given "
+			      "with --fingerprint: do not use this key; ask HR "
+			      "for hr.pub again"),
+			    hrfile);
 			free(dir);
 			return EX_DATAERR;
 		}
 	} else if (passfile == NULL && (env == NULL || env[0] == '\0') &&
 	    isatty(STDIN_FILENO)) {
 		if (!init_confirm()) {
-			msg_warn(_("fingerprint not confirmed: nothing was set "
-			    "up; compare it with HR's and run avslut init "
-			    "again"));
+			msg_warn(
+			    _("fingerprint not confirmed: nothing was set "
+			      "up; compare it with HR's and run avslut init "
+			      "again"));
 			free(dir);
 			return EX_DATAERR;
 		}
 	} else
 		printf(_("Compare it with the fingerprint HR gave you before "
-		    "your first interview.\n"));
+			 "your first interview.\n"));
 	if (kdf == KEY_KDF_TEST)
 		cli_kdf_warn("the new profile");
 	if ((pass = cli_new_pass(_("New passphrase for your profile: "),
-	    passfile, 0)) == NULL) {
+		 passfile, 0)) == NULL) {
 		free(dir);
 		return EX_NOINPUT;
 	}
@@ -132,8 +137,9 @@ cmd_init(const struct cli_args *a)
 	ppath = paths_join(dir, PROFILE_PUB);
 	key_fingerprint(sign_pk, sfpr);
 	printf(_("Profile created in %s.\n"
-	    "Give %s to HR (avslut-hr interviewers add);\n"
-	    "its fingerprint is %s\n"), dir, ppath, sfpr);
+		 "Give %s to HR (avslut-hr interviewers add);\n"
+		 "its fingerprint is %s\n"),
+	    dir, ppath, sfpr);
 	free(ppath);
 	free(dir);
 	return 0;

@@ -81,12 +81,15 @@ interview_run(const struct cli_args *args, int home)
 	if ((problem = tui_locale_problem()) != NULL)
 		msg_die(EX_CONFIG, "%s", problem);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		msg_die(EX_USAGE, "%s", _("the interview needs a terminal: "
-		    "run avslut in one"));
+		msg_die(EX_USAGE, "%s",
+		    _("the interview needs a terminal: "
+		      "run avslut in one"));
 	a.datadir = paths_data_dir("avslut");
 	if (!profile_exists(a.datadir))
-		msg_die(EX_NOINPUT, _("no interviewer profile in %s: run "
-		    "avslut init --hr-key FILE first"), a.datadir);
+		msg_die(EX_NOINPUT,
+		    _("no interviewer profile in %s: run "
+		      "avslut init --hr-key FILE first"),
+		    a.datadir);
 	if ((a.cfg = config_load("avslut", &e)) == NULL)
 		msg_die(cli_exit_code(&e), "%s", e.msg);
 	if (interview_forms(&a) == -1)
@@ -118,8 +121,10 @@ interview_run(const struct cli_args *args, int home)
 		msg_die(EX_UNAVAILABLE, "%s", msg);
 	}
 	a.start_new = !home;
-	rc = screen_run(&a, a.desk.prof == NULL ? screen_unlock() :
-	    a.start_new ? screen_new() : screen_home());
+	rc = screen_run(&a,
+	    a.desk.prof == NULL ? screen_unlock() :
+		a.start_new	? screen_new() :
+				  screen_home());
 	/* curses has ended: messages may go to the terminal now */
 	if (rc != 0) {
 		if (a.fatal.msg[0] != '\0')
@@ -127,8 +132,9 @@ interview_run(const struct cli_args *args, int home)
 		rc = cli_exit_code(&a.fatal);
 	}
 	if (tui_stop_signal())
-		msg_warn("%s", _("stopped; the draft is saved, run avslut to "
-		    "resume"));
+		msg_warn("%s",
+		    _("stopped; the draft is saved, run avslut to "
+		      "resume"));
 	interview_cleanup(&a);
 	return rc;
 }

@@ -17,7 +17,7 @@
 #include "util/xmem.h"
 #include "util/i18n.h"
 
-#define LABEL_MAX 200		/* bytes */
+#define LABEL_MAX 200 /* bytes */
 
 static int
 iv_add(const char *db, const char *path, const char *label)
@@ -30,10 +30,13 @@ iv_add(const char *db, const char *path, const char *label)
 	uint32_t cp;
 	int rc;
 
-	if (label != NULL && (strlen(label) > LABEL_MAX ||
-	    !utf8_clean(label, strlen(label), 0, &bad, &cp))) {
-		msg_warn(_("interviewers add: the label must be at most %d bytes "
-		    "of UTF-8 text without control characters"), LABEL_MAX);
+	if (label != NULL &&
+	    (strlen(label) > LABEL_MAX ||
+		!utf8_clean(label, strlen(label), 0, &bad, &cp))) {
+		msg_warn(
+		    _("interviewers add: the label must be at most %d bytes "
+		      "of UTF-8 text without control characters"),
+		    LABEL_MAX);
 		return EX_USAGE;
 	}
 	if ((rc = key_pub_load(KEY_PUB_INTERVIEWER, path, pk, &e)) != 0) {
@@ -51,8 +54,8 @@ iv_add(const char *db, const char *path, const char *label)
 		msg_warn(_("interviewers add: %s"), e.msg);
 		return cli_exit_code(&e);
 	}
-	printf(_("%s interviewer %s\n"), rc == 1 ? "already registered:" :
-	    "registered", fpr);
+	printf(_("%s interviewer %s\n"),
+	    rc == 1 ? "already registered:" : "registered", fpr);
 	return 0;
 }
 
@@ -78,12 +81,13 @@ iv_list(const char *db)
 	}
 	if (n == 0)
 		fputs(_("no registered interviewers: add one with avslut-hr "
-		    "interviewers add\n"), stderr);
+			"interviewers add\n"),
+		    stderr);
 	for (i = 0; i < n; i++) {
 		key_fingerprint(v[i].pk, fpr);
 		label = utf8_sanitize(v[i].label, strlen(v[i].label), 0);
-		printf("%s\t%s\t%s\n", fpr, v[i].revoked ? "revoked" :
-		    "active", label);
+		printf("%s\t%s\t%s\n", fpr, v[i].revoked ? "revoked" : "active",
+		    label);
 		free(label);
 	}
 	central_interviewer_list_free(v, n);
@@ -122,19 +126,24 @@ iv_resolve(struct central *c, const char *which, uint8_t pk[KEY_PK_BYTES],
 
 	if (fsx_exists(which))
 		return key_pub_load(KEY_PUB_INTERVIEWER, which, pk, e) == 0 ?
-		    0 : -1;
+		    0 :
+		    -1;
 	if (strncmp(which, "avslut-interviewer-v1 ", 22) == 0)
-		return key_pub_parse(KEY_PUB_INTERVIEWER, "the argument",
-		    which, strlen(which), pk, e) == 0 ? 0 : -1;
+		return key_pub_parse(KEY_PUB_INTERVIEWER, "the argument", which,
+			   strlen(which), pk, e) == 0 ?
+		    0 :
+		    -1;
 	if (sodium_base642bin(pk, KEY_PK_BYTES, which, strlen(which), NULL,
-	    &len, NULL, sodium_base64_VARIANT_ORIGINAL) == 0 &&
+		&len, NULL, sodium_base64_VARIANT_ORIGINAL) == 0 &&
 	    len == KEY_PK_BYTES)
 		return 0;
 	if ((want = iv_hexonly(which)) == NULL ||
 	    strlen(want) != 2 * KEY_FPR_BYTES) {
 		free(want);
-		err_setc(e, ERR_DATA, _("'%s' is neither a key nor a "
-		    "fingerprint: see avslut-hr interviewers list"), which);
+		err_setc(e, ERR_DATA,
+		    _("'%s' is neither a key nor a "
+		      "fingerprint: see avslut-hr interviewers list"),
+		    which);
 		return -1;
 	}
 	if ((rc = central_interviewer_list(c, &v, &n, e)) != 0) {
@@ -153,8 +162,10 @@ iv_resolve(struct central *c, const char *which, uint8_t pk[KEY_PK_BYTES],
 	central_interviewer_list_free(v, n);
 	free(want);
 	if (!found) {
-		err_setc(e, ERR_DATA, _("no registered interviewer has the "
-		    "fingerprint %s: see avslut-hr interviewers list"), which);
+		err_setc(e, ERR_DATA,
+		    _("no registered interviewer has the "
+		      "fingerprint %s: see avslut-hr interviewers list"),
+		    which);
 		return -1;
 	}
 	return 0;
@@ -181,8 +192,8 @@ iv_revoke(const char *db, const char *which)
 		return cli_exit_code(&e);
 	}
 	key_fingerprint(pk, fpr);
-	printf(_("%s interviewer %s\n"), rc == 1 ? "already revoked:" :
-	    "revoked", fpr);
+	printf(_("%s interviewer %s\n"),
+	    rc == 1 ? "already revoked:" : "revoked", fpr);
 	return 0;
 }
 
@@ -204,6 +215,6 @@ cmd_interviewers(const struct cli_args *a)
 	if (argc == 2 && strcmp(argv[0], "revoke") == 0)
 		return iv_revoke(db, argv[1]);
 	msg_warn(_("interviewers: expected 'add FILE.pub', 'list' or 'revoke "
-	    "KEY': see avslut-hr interviewers --help"));
+		   "KEY': see avslut-hr interviewers --help"));
 	return EX_USAGE;
 }

@@ -27,7 +27,7 @@ cmd_keygen(const struct cli_args *a)
 	/* "" would put the keys in / (paths_join). */
 	if (cli_arg(a, 'o') != NULL && cli_arg(a, 'o')[0] == '\0') {
 		msg_warn(_("--out needs a directory name: see avslut-hr keygen "
-		    "--help"));
+			   "--help"));
 		return EX_USAGE;
 	}
 	if (cli_kdf(a, 'k', &kdf) == -1)
@@ -49,8 +49,10 @@ cmd_keygen(const struct cli_args *a)
 		else
 			strcpy(parent, ".");
 		if (!fsx_exists(parent)) {
-			msg_warn(_("--out %s: %s does not exist: create it first "
-			    "or choose another directory"), dir, parent);
+			msg_warn(
+			    _("--out %s: %s does not exist: create it first "
+			      "or choose another directory"),
+			    dir, parent);
 			free(parent);
 			free(dir);
 			return EX_CANTCREAT;
@@ -63,8 +65,9 @@ cmd_keygen(const struct cli_args *a)
 	ppath = paths_join(dir, KEY_HR_PUB);
 	/* Refuse before asking for a passphrase that would not be used. */
 	if (fsx_exists(kpath) || fsx_exists(ppath)) {
-		msg_warn(_("%s already exists: refusing to overwrite an HR key; "
-		    "choose another directory with --out DIR"),
+		msg_warn(
+		    _("%s already exists: refusing to overwrite an HR key; "
+		      "choose another directory with --out DIR"),
 		    fsx_exists(kpath) ? kpath : ppath);
 		rc = EX_CANTCREAT;
 		goto out;
@@ -72,7 +75,7 @@ cmd_keygen(const struct cli_args *a)
 	if (kdf == KEY_KDF_TEST)
 		cli_kdf_warn(kpath);
 	if ((pass = cli_new_pass(_("New passphrase for the HR key: "), passfile,
-	    0)) == NULL) {
+		 0)) == NULL) {
 		rc = EX_NOINPUT;
 		goto out;
 	}
@@ -86,12 +89,13 @@ cmd_keygen(const struct cli_args *a)
 	}
 	key_fingerprint(pk, fpr);
 	printf(_("Created the HR key pair:\n"
-	    "  public key   %s  (give it to every interviewer)\n"
-	    "  secret key   %s  (keep it and its passphrase safe)\n"
-	    "  fingerprint  %s\n"
-	    "Interviewers see this fingerprint at avslut init: confirm it "
-	    "with them\nover a channel other than the one that carried "
-	    "hr.pub.\n"), ppath, kpath, fpr);
+		 "  public key   %s  (give it to every interviewer)\n"
+		 "  secret key   %s  (keep it and its passphrase safe)\n"
+		 "  fingerprint  %s\n"
+		 "Interviewers see this fingerprint at avslut init: confirm it "
+		 "with them\nover a channel other than the one that carried "
+		 "hr.pub.\n"),
+	    ppath, kpath, fpr);
 out:
 	free(kpath);
 	free(ppath);

@@ -38,8 +38,8 @@ cmd_log(const struct cli_args *a)
 	for (i = 0; i < n; i++) {
 		t = (time_t)v[i].time;
 		if (gmtime_r(&t, &tm) == NULL ||
-		    strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC",
-		    &tm) == 0)
+		    strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm) ==
+			0)
 			snprintf(when, sizeof when, "%lld",
 			    (long long)v[i].time);
 		printf("%s\t%s\t%s\n", when, v[i].user, v[i].what);

@@ -29,13 +29,15 @@ cmd_print(const struct cli_args *a)
 	if (cli_arg(a, 'f') != NULL &&
 	    form_print_format_parse(cli_arg(a, 'f'), &fmt) == -1) {
 		msg_warn(_("print: unknown format '%s': use html, md or "
-		    "codebook"), cli_arg(a, 'f'));
+			   "codebook"),
+		    cli_arg(a, 'f'));
 		return EX_USAGE;
 	}
 	if (a->argc != 1) {
 		msg_warn(a->argc == 0 ? _("print: no form given: see avslut "
-		    "print --help") : _("print: one form at a time: see "
-		    "avslut print --help"));
+					  "print --help") :
+					_("print: one form at a time: see "
+					  "avslut print --help"));
 		return EX_USAGE;
 	}
 	memset(&d, 0, sizeof d);
@@ -50,7 +52,8 @@ cmd_print(const struct cli_args *a)
 		return rc;
 	}
 	if (lang != NULL && (li = form_lang_index(f, lang)) < 0) {
-		msg_warn(_("print: the form has no language '%s': it has %s%s%s"),
+		msg_warn(
+		    _("print: the form has no language '%s': it has %s%s%s"),
 		    lang, f->langs[0], f->nlangs > 1 ? ", " : "",
 		    f->nlangs > 1 ? f->langs[1] : "");
 		form_free(f);
@@ -73,8 +76,8 @@ cmd_print(const struct cli_args *a)
 			msg_warn(_("print: cannot write to standard output"));
 			rc = EX_IOERR;
 		}
-	} else if (rc == 0 && fsx_write_atomic(out, buf, len, 0644, 0,
-	    &e) != 0) {
+	} else if (rc == 0 &&
+	    fsx_write_atomic(out, buf, len, 0644, 0, &e) != 0) {
 		msg_warn("%s", e.msg);
 		rc = cli_exit_code(&e);
 	} else if (rc != 0)

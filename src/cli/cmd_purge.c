@@ -49,8 +49,10 @@ purge_confirm(size_t n, unsigned before)
 {
 	char line[16];
 
-	fprintf(stderr, _("Delete these %zu interviews from before %u for good? "
-	    "[y/N] "), n, before);
+	fprintf(stderr,
+	    _("Delete these %zu interviews from before %u for good? "
+	      "[y/N] "),
+	    n, before);
 	fflush(stderr);
 	if (fgets(line, sizeof line, stdin) == NULL)
 		return 0;
@@ -73,8 +75,8 @@ purge_run(const char *db, const char *keyopt, const char *passfile,
 	size_t deleted, deleted_rel = 0;
 	int rc;
 
-	what = xasprintf("purge --before %u%s", before, dry ? " --dry-run" :
-	    "");
+	what = xasprintf("purge --before %u%s", before,
+	    dry ? " --dry-run" : "");
 	rc = cli_hr_open_unlock(db, keyopt, passfile, what, &c, &k);
 	free(what);
 	if (rc != 0)
@@ -85,8 +87,8 @@ purge_run(const char *db, const char *keyopt, const char *passfile,
 	p.before = before;
 	o.progress = cli_progress;
 	o.progress_ctx = &prog;
-	rc = hrload_foreach(c, k->pk, k->sk, NULL, 0, &o, purge_pick, &p,
-	    &res, &e);
+	rc = hrload_foreach(c, k->pk, k->sk, NULL, 0, &o, purge_pick, &p, &res,
+	    &e);
 	key_hr_free(k);
 	if (rc != 0) {
 		msg_warn(_("purge: %s"), e.msg);
@@ -97,14 +99,15 @@ purge_run(const char *db, const char *keyopt, const char *passfile,
 	    before);
 	if (res.unreadable > 0)
 		msg_warn(_("warning: %zu envelopes cannot be opened with this "
-		    "key; their period is unknown, so they are kept"),
+			   "key; their period is unknown, so they are kept"),
 		    res.unreadable);
 	if (p.n == 0 || dry)
 		goto out;
 	if (!yes) {
 		if (!isatty(STDIN_FILENO)) {
-			msg_warn(_("purge: nothing deleted: add --yes to delete "
-			    "without asking"));
+			msg_warn(
+			    _("purge: nothing deleted: add --yes to delete "
+			      "without asking"));
 			rc = EX_USAGE;
 			goto out;
 		}
@@ -135,8 +138,9 @@ purge_run(const char *db, const char *keyopt, const char *passfile,
 	}
 	if (deleted_rel > 0)
 		printf(ngettext("deleted %zu release of years before %u\n",
-		    "deleted %zu releases of years before %u\n",
-		    (unsigned long)deleted_rel), deleted_rel, before);
+			   "deleted %zu releases of years before %u\n",
+			   (unsigned long)deleted_rel),
+		    deleted_rel, before);
 	printf(_("deleted %zu interviews; the store was compacted\n"), deleted);
 out:
 	hrload_result_free(&res);
@@ -157,13 +161,14 @@ cmd_purge(const struct cli_args *a)
 		if (*b == '\0' || *end != '\0' || before < RECORD_YEAR_MIN ||
 		    before > RECORD_YEAR_MAX + 1) {
 			msg_warn(_("purge: --before %s: give a year such as "
-			    "2020"), b);
+				   "2020"),
+			    b);
 			return EX_USAGE;
 		}
 	}
 	if (before < 0) {
 		msg_warn(_("purge: --before YEAR is required: see avslut-hr "
-		    "purge --help"));
+			   "purge --help"));
 		return EX_USAGE;
 	}
 	return purge_run(a->db, a->key, a->passfile, (unsigned)before,

@@ -38,13 +38,15 @@ receipt_name_refused(struct outbox *ob, const char *file)
 		for (i = 0; i < ne; i++)
 			for (j = 0; j < n; j++) {
 				if (memcmp(envs[i].id, acks[j].id,
-				    OUTBOX_ID_BYTES) != 0)
+					OUTBOX_ID_BYTES) != 0)
 					continue;
 				for (k = 0; k < OUTBOX_ID_BYTES; k++)
 					snprintf(hex + 2 * k, 3, "%02x",
 					    envs[i].id[k]);
-				msg_warn(_("receipt: envelope %s: HR holds other "
-				    "bytes under its id; it stays here"), hex);
+				msg_warn(
+				    _("receipt: envelope %s: HR holds other "
+				      "bytes under its id; it stays here"),
+				    hex);
 				break;
 			}
 		outbox_env_list_free(envs, ne);
@@ -64,13 +66,14 @@ cmd_receipt(const struct cli_args *a)
 
 	if (a->argc != 1) {
 		msg_warn(_("receipt: give exactly one receipt file: see avslut "
-		    "receipt --help"));
+			   "receipt --help"));
 		return EX_USAGE;
 	}
 	dir = paths_data_dir("avslut");
 	if (!profile_exists(dir)) {
-		msg_warn(_("receipt: this laptop has no interviewer profile yet: "
-		    "run avslut init first"));
+		msg_warn(
+		    _("receipt: this laptop has no interviewer profile yet: "
+		      "run avslut init first"));
 		ex = EX_NOINPUT;
 		goto out;
 	}
@@ -91,7 +94,8 @@ cmd_receipt(const struct cli_args *a)
 	}
 	if (r.refused > 0) {
 		msg_warn(_("receipt: %zu kept because HR holds different bytes "
-		    "under the same id (%s): tell HR"), r.refused, e.msg);
+			   "under the same id (%s): tell HR"),
+		    r.refused, e.msg);
 		receipt_name_refused(ob, a->argv[0]);
 	}
 	if (outbox_env_count(ob, &left, &e) != 0) {

@@ -21,20 +21,21 @@ cmd_releases(const struct cli_args *a)
 	size_t n, i;
 	int rc;
 
-	if ((rc = cli_hr_load(a->db, a->key, a->passfile, "releases",
-	    &d)) != 0)
+	if ((rc = cli_hr_load(a->db, a->key, a->passfile, "releases", &d)) != 0)
 		return rc;
 	n = release_list(d.rel, &v);
 	if (n == 0)
 		fputs(_("no releases yet: the first report or dashboard of a "
-		    "closed year makes one\n"), stderr);
+			"closed year makes one\n"),
+		    stderr);
 	else
-		printf("%s\n", _("year\trevision\tdate\tinterviews\theld "
-		    "back\tarea map"));
+		printf("%s\n",
+		    _("year\trevision\tdate\tinterviews\theld "
+		      "back\tarea map"));
 	for (i = 0; i < n; i++)
 		printf("%u\t%u\t%s\t%u\t%u\t%.16s\n", v[i].year, v[i].revision,
-		    v[i].date, (unsigned)v[i].interviews,
-		    (unsigned)v[i].held, v[i].mapdigest);
+		    v[i].date, (unsigned)v[i].interviews, (unsigned)v[i].held,
+		    v[i].mapdigest);
 	if (fflush(stdout) != 0) {
 		msg_warn(_("releases: cannot write to stdout"));
 		rc = EX_IOERR;

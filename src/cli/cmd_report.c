@@ -69,8 +69,8 @@ report_run(struct cli_hr_data *d, unsigned year, int have_year,
 		    (unsigned)cri.held, year, cri.why);
 	/* Nothing is shown before the audit has found every hidden figure
 	 * safe against all of the tables together. */
-	if (audit_check_tables((const struct gate_table *const *)tabs, nt,
-	    NULL, &e) != 0) {
+	if (audit_check_tables((const struct gate_table *const *)tabs, nt, NULL,
+		&e) != 0) {
 		msg_warn(_("report: %s"), e.msg);
 		rc = cli_exit_code(&e);
 		goto out;
@@ -93,7 +93,8 @@ report_run(struct cli_hr_data *d, unsigned year, int have_year,
 	in.rejected = hrload_rejected(&d->res);
 	in.sample = d->cfg->sample;
 	if ((tmp = tmpfile()) == NULL) {
-		msg_warn(_("report: cannot make a temporary file: check TMPDIR"));
+		msg_warn(
+		    _("report: cannot make a temporary file: check TMPDIR"));
 		rc = EX_IOERR;
 		goto out;
 	}
@@ -120,8 +121,8 @@ report_run(struct cli_hr_data *d, unsigned year, int have_year,
 		msg_warn(_("report: %s: check the path"), e.msg);
 		rc = EX_IOERR;
 	} else {
-		fprintf(stderr, _("%s: wrote the %u report to %s\n"), msg_prog(),
-		    year, out);
+		fprintf(stderr, _("%s: wrote the %u report to %s\n"),
+		    msg_prog(), year, out);
 	}
 	free(buf);
 	goto out;
@@ -150,15 +151,19 @@ cmd_report(const struct cli_args *a)
 	if (cli_arg(a, 'f') != NULL &&
 	    report_format_parse(cli_arg(a, 'f'), &fmt) != 0) {
 		msg_warn(_("report: unknown format '%s': use md, csv, html or "
-		    "codebook"), cli_arg(a, 'f'));
+			   "codebook"),
+		    cli_arg(a, 'f'));
 		return EX_USAGE;
 	}
-	fname = fmt == REPORT_MD ? "md" : fmt == REPORT_CSV ? "csv" :
-	    fmt == REPORT_HTML ? "html" : "codebook";
-	what = have_year ? xasprintf("report %u (%s)%s%s", year, fname,
-	    out != NULL ? " to " : "", out != NULL ? out : "") :
+	fname = fmt == REPORT_MD ? "md" :
+	    fmt == REPORT_CSV	 ? "csv" :
+	    fmt == REPORT_HTML	 ? "html" :
+				   "codebook";
+	what = have_year ?
+	    xasprintf("report %u (%s)%s%s", year, fname,
+		out != NULL ? " to " : "", out != NULL ? out : "") :
 	    xasprintf("report (%s)%s%s", fname, out != NULL ? " to " : "",
-	    out != NULL ? out : "");
+		out != NULL ? out : "");
 	rc = cli_hr_load(a->db, a->key, a->passfile, what, &d);
 	free(what);
 	if (rc != 0)

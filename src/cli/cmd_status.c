@@ -37,9 +37,9 @@ status_time(const char *v, char *out, size_t cap)
 int
 cmd_status(const struct cli_args *a)
 {
-	(void)a;	/* no options of its own, no operands */
+	(void)a; /* no options of its own, no operands */
 	struct outbox_env *envs = NULL;
-	uint8_t (*drafts)[OUTBOX_ID_BYTES] = NULL;
+	uint8_t(*drafts)[OUTBOX_ID_BYTES] = NULL;
 	struct outbox *ob = NULL;
 	struct config *cfg = NULL;
 	size_t n = 0, ndrafts = 0, exported = 0, i;
@@ -53,8 +53,9 @@ cmd_status(const struct cli_args *a)
 	}
 	dir = paths_data_dir("avslut");
 	if (!profile_exists(dir)) {
-		msg_warn(_("status: this laptop has no interviewer profile yet: "
-		    "run avslut init first"));
+		msg_warn(
+		    _("status: this laptop has no interviewer profile yet: "
+		      "run avslut init first"));
 		ex = EX_NOINPUT;
 		goto out;
 	}
@@ -71,13 +72,17 @@ cmd_status(const struct cli_args *a)
 	status_time(last, when, sizeof when);
 	printf(_("sealed interviews waiting: %zu"), n);
 	if (exported > 0)
-		printf(_(" (%zu exported, waiting for HR's receipt)"), exported);
+		printf(_(" (%zu exported, waiting for HR's receipt)"),
+		    exported);
 	printf(_("\nunfinished drafts:         %zu\n"), ndrafts);
 	printf(_("last successful sync:      %s\n"), when);
-	printf(_("sync sends to:             %s\n"), cfg->sync_to ? cfg->sync_to :
-	    "not set (sync.to in the config, or avslut sync --to DEST)");
+	printf(_("sync sends to:             %s\n"),
+	    cfg->sync_to ?
+		cfg->sync_to :
+		"not set (sync.to in the config, or avslut sync --to DEST)");
 	printf(_("sync waits for:            %u sealed interviews "
-	    "(sync.min_waiting; --now sends fewer)\n"), cfg->sync_min);
+		 "(sync.min_waiting; --now sends fewer)\n"),
+	    cfg->sync_min);
 out:
 	outbox_env_list_free(envs, n);
 	free(drafts);

@@ -67,8 +67,9 @@ cmd_sync(const struct cli_args *a)
 	if (to == NULL)
 		to = cfg->sync_to;
 	if (to == NULL) {
-		msg_warn(_("sync: no destination: give --to DEST or set sync.to "
-		    "in the config (see avslut sync --help)"));
+		msg_warn(
+		    _("sync: no destination: give --to DEST or set sync.to "
+		      "in the config (see avslut sync --help)"));
 		ex = EX_USAGE;
 		goto out;
 	}
@@ -81,7 +82,7 @@ cmd_sync(const struct cli_args *a)
 	dir = paths_data_dir("avslut");
 	if (!profile_exists(dir)) {
 		msg_warn(_("sync: this laptop has no interviewer profile yet: "
-		    "run avslut init first"));
+			   "run avslut init first"));
 		ex = EX_NOINPUT;
 		goto out;
 	}
@@ -105,12 +106,14 @@ cmd_sync(const struct cli_args *a)
 	if (waiting < o.min && dest.kind != SYNC_DIR) {
 		if (waiting == 0)
 			printf(_("0 sealed interviews sent, 0 confirmed: none "
-			    "are waiting\n"));
+				 "are waiting\n"));
 		else
-			printf(_("0 sealed interviews sent, 0 confirmed: %zu "
-			    "waiting; sync waits until %zu are, so that one "
-			    "sync rarely carries one interview (--now sends "
-			    "them anyway)\n"), waiting, o.min);
+			printf(
+			    _("0 sealed interviews sent, 0 confirmed: %zu "
+			      "waiting; sync waits until %zu are, so that one "
+			      "sync rarely carries one interview (--now sends "
+			      "them anyway)\n"),
+			    waiting, o.min);
 		goto out;
 	}
 	if (waiting >= o.min && waiting > 0) {
@@ -138,20 +141,25 @@ cmd_sync(const struct cli_args *a)
 	if (rc != 0) {
 		msg_warn(_("sync to %s: %s"), where, e.msg);
 		msg_warn(_("nothing was removed from this laptop: %zu sealed "
-		    "interview%s still waiting"), waiting, sync_plural(waiting));
+			   "interview%s still waiting"),
+		    waiting, sync_plural(waiting));
 		/* HR's ingest failed over ssh: its own status, passed on. */
 		ex = r.remote_status > 0 && r.remote_status < 128 ?
-		    r.remote_status : cli_exit_code(&e);
+		    r.remote_status :
+		    cli_exit_code(&e);
 		goto out;
 	}
 	if (r.bad_receipts > 0)
-		msg_warn(_("sync: %zu receipt%s in the drop folder could not be "
-		    "read and %s left there (%s): their interviews stay on "
-		    "this laptop"), r.bad_receipts, sync_plural(r.bad_receipts),
+		msg_warn(
+		    _("sync: %zu receipt%s in the drop folder could not be "
+		      "read and %s left there (%s): their interviews stay on "
+		      "this laptop"),
+		    r.bad_receipts, sync_plural(r.bad_receipts),
 		    r.bad_receipts == 1 ? "is" : "are", r.note);
 	if (r.refused > 0)
 		msg_warn(_("sync: %zu kept because HR holds different bytes "
-		    "under the same id (%s): tell HR"), r.refused, e.msg);
+			   "under the same id (%s): tell HR"),
+		    r.refused, e.msg);
 	printf(_("%zu sealed interview%s sent, %zu confirmed"), r.sent,
 	    sync_plural(r.sent), r.confirmed);
 	if (dest.kind == SYNC_DIR && r.pending > 0)
@@ -159,7 +167,8 @@ cmd_sync(const struct cli_args *a)
 		    r.pending);
 	if (r.held)
 		printf(_("; fewer than %zu new are waiting, so none were sent "
-		    "(--now sends them anyway)"), o.min);
+			 "(--now sends them anyway)"),
+		    o.min);
 	putchar('\n');
 out:
 	profile_free(prof);

@@ -27,7 +27,7 @@ units_years(const char *unit, const char *const *units, const unsigned *years,
 		if (strcmp(units[i], unit) != 0)
 			continue;
 		t = s == NULL ? xasprintf("%u", years[i]) :
-		    xasprintf("%s, %u", s, years[i]);
+				xasprintf("%s, %u", s, years[i]);
 		free(s);
 		s = t;
 	}
@@ -103,7 +103,7 @@ units_known(const struct config *cfg, const char *const *list, size_t i)
 		return 1;
 	for (j = 0; j < i; j++)
 		if (strcmp(list[j], list[i]) == 0)
-			return 1;	/* listed already */
+			return 1; /* listed already */
 	return 0;
 }
 
@@ -169,8 +169,9 @@ cmd_units(const struct cli_args *a)
 
 			units_widen(0, cfg->units[i].code);
 			units_widen(1, cfg->units[i].name);
-			units_widen(2, cfg->units[i].area != NULL ?
-			    cfg->units[i].area : "-");
+			units_widen(2,
+			    cfg->units[i].area != NULL ? cfg->units[i].area :
+							 "-");
 			units_widen(3, ty);
 			free(ty);
 		}
@@ -184,15 +185,17 @@ cmd_units(const struct cli_args *a)
 	for (i = 0; i < cfg->nunits; i++)
 		units_row(cfg->units[i].code, cfg->units[i].name,
 		    cfg->units[i].area != NULL && cfg->units[i].area[0] ?
-		    cfg->units[i].area : "-", &t, &h);
+			cfg->units[i].area :
+			"-",
+		    &t, &h);
 	for (i = 0; i < nt; i++)
 		if (!units_known(cfg, t.unit, i))
-			units_row(t.unit[i], _("(not in the config)"), "-",
-			    &t, &h);
+			units_row(t.unit[i], _("(not in the config)"), "-", &t,
+			    &h);
 	for (i = 0; i < nh; i++)
 		if (!units_known(cfg, h.unit, i) && !units_in(&t, h.unit[i]))
-			units_row(h.unit[i], _("(not in the config)"), "-",
-			    &t, &h);
+			units_row(h.unit[i], _("(not in the config)"), "-", &t,
+			    &h);
 	free(t.unit);
 	free(t.year);
 	free(h.unit);

@@ -11,7 +11,8 @@
 #include "util/msg.h"
 #include "util/sec.h"
 
-static const char *const avslut_about = N_("usage: avslut [--lang sv|en] "
+static const char *const avslut_about = N_(
+    "usage: avslut [--lang sv|en] "
     "[--passphrase-file FILE]\n"
     "       avslut [--lang sv|en] COMMAND [ARGS]\n"
     "Anonymous exit interviews: the interviewer's program. With no\n"
@@ -38,8 +39,9 @@ main(int argc, char **argv)
 		argv += 2;
 	}
 	/* no command, or only options: the home screen (the "" entry) */
-	if (argc < 2 || (argv[1][0] == '-' && strcmp(argv[1], "--help") &&
-	    strcmp(argv[1], "-h") && strcmp(argv[1], "--version")))
+	if (argc < 2 ||
+	    (argv[1][0] == '-' && strcmp(argv[1], "--help") &&
+		strcmp(argv[1], "-h") && strcmp(argv[1], "--version")))
 		return cli_cmd_run(&cmds[0], argc, argv);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		cli_prog_usage(stdout, avslut_about, cmds);

@@ -10,14 +10,15 @@
 #include "util/sec.h"
 #include "util/i18n.h"
 
-static const char *const hr_about = N_("usage: avslut-hr COMMAND [ARGS]\n"
+static const char *const hr_about = N_(
+    "usage: avslut-hr COMMAND [ARGS]\n"
     "Anonymous exit interviews: the HR reviewer's program.\n");
 
 int
 main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
-	i18n_init(NULL);	/* the locale's language; --lang overrides */
+	i18n_init(NULL); /* the locale's language; --lang overrides */
 	msg_set_prog("avslut-hr");
 	if (sec_init() == -1)
 		msg_die(EX_SOFTWARE, _("cannot initialise libsodium"));

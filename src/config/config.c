@@ -18,18 +18,15 @@
 
 #define CFG_MAX_DEPTH 16
 #define CFG_MAX_NODES 100000
-#define CFG_MAX_TEXT 200	/* characters in a name, region, area */
+#define CFG_MAX_TEXT 200 /* characters in a name, region, area */
 #define CFG_MAX_CODE 32
-#define CFG_MAX_PATH 4096	/* bytes in a path or command */
-#define CFG_MAX_SCALAR 65536	/* bytes of one YAML value */
+#define CFG_MAX_PATH 4096    /* bytes in a path or command */
+#define CFG_MAX_SCALAR 65536 /* bytes of one YAML value */
 
-static const struct ylimits config_limits = {
-	N_("the config"), CONFIG_MAX_BYTES, CFG_MAX_DEPTH, CFG_MAX_NODES,
-	CFG_MAX_SCALAR
-};
+static const struct ylimits config_limits = { N_("the config"),
+	CONFIG_MAX_BYTES, CFG_MAX_DEPTH, CFG_MAX_NODES, CFG_MAX_SCALAR };
 
-#define cfg_diag(d, line, col, ...) ydoc_diag((d), (line), (col), \
-    __VA_ARGS__)
+#define cfg_diag(d, line, col, ...) ydoc_diag((d), (line), (col), __VA_ARGS__)
 
 /* Text from the file quoted for a message: sanitized and cut short, so a
  * hostile file cannot put escapes or a megabyte into the terminal. */
@@ -96,8 +93,10 @@ cfg_fields(struct ydoc *d, const struct ynode *map, const char *what,
 	for (nknown = 0; known[nknown] != NULL; nknown++)
 		out[nknown] = NULL;
 	if (map->kind != YN_MAP) {
-		cfg_diag(d, map->line, map->col, _("%s must be a mapping "
-		    "(key: value lines), not %s"), what, cnode_kind_name(map));
+		cfg_diag(d, map->line, map->col,
+		    _("%s must be a mapping "
+		      "(key: value lines), not %s"),
+		    what, cnode_kind_name(map));
 		return -1;
 	}
 	for (j = 0; j < nknown; j++)
@@ -149,19 +148,24 @@ cfg_text(struct ydoc *d, const struct ynode *n, const char *what,
 		break;
 	case YG_CHAR:
 		if (badcp == 0xffffffffu)
-			cfg_diag(d, n->line, n->col, _("%s is not valid "
-			    "UTF-8"), what);
+			cfg_diag(d, n->line, n->col,
+			    _("%s is not valid "
+			      "UTF-8"),
+			    what);
 		else if (badcp == '\n')
 			cfg_diag(d, n->line, n->col, _("%s must be one line"),
 			    what);
 		else
-			cfg_diag(d, n->line, n->col, _("%s contains the "
-			    "control or bidi character U+%04X"), what,
-			    (unsigned)badcp);
+			cfg_diag(d, n->line, n->col,
+			    _("%s contains the "
+			      "control or bidi character U+%04X"),
+			    what, (unsigned)badcp);
 		break;
 	default:
-		cfg_diag(d, n->line, n->col, _("%s is too long (at most %zu "
-		    "characters)"), what, maxchars);
+		cfg_diag(d, n->line, n->col,
+		    _("%s is too long (at most %zu "
+		      "characters)"),
+		    what, maxchars);
 		break;
 	}
 	return NULL;
@@ -169,8 +173,8 @@ cfg_text(struct ydoc *d, const struct ynode *n, const char *what,
 
 /* A whole number written without quotes, within min..max. */
 static int
-cfg_uint(struct ydoc *d, const struct ynode *n, const char *what,
-    unsigned min, unsigned max, const char *why, unsigned *out)
+cfg_uint(struct ydoc *d, const struct ynode *n, const char *what, unsigned min,
+    unsigned max, const char *why, unsigned *out)
 {
 	long long v = 0;
 	char *q;
@@ -180,12 +184,16 @@ cfg_uint(struct ydoc *d, const struct ynode *n, const char *what,
 		*out = (unsigned)v;
 		return 0;
 	case YG_TYPE:
-		cfg_diag(d, n->line, n->col, _("%s must be a whole number, "
-		    "not %s"), what, cnode_kind_name(n));
+		cfg_diag(d, n->line, n->col,
+		    _("%s must be a whole number, "
+		      "not %s"),
+		    what, cnode_kind_name(n));
 		break;
 	case YG_LOW:
-		cfg_diag(d, n->line, n->col, _("%s must be at least %u%s, not "
-		    "%s"), what, min, why, n->s);
+		cfg_diag(d, n->line, n->col,
+		    _("%s must be at least %u%s, not "
+		      "%s"),
+		    what, min, why, n->s);
 		break;
 	case YG_HIGH:
 		cfg_diag(d, n->line, n->col, _("%s must be at most %u, not %s"),
@@ -193,8 +201,10 @@ cfg_uint(struct ydoc *d, const struct ynode *n, const char *what,
 		break;
 	default:
 		q = cfg_quote(n->s, n->len);
-		cfg_diag(d, n->line, n->col, _("%s must be a whole number "
-		    "written without quotes, not %s"), what, q);
+		cfg_diag(d, n->line, n->col,
+		    _("%s must be a whole number "
+		      "written without quotes, not %s"),
+		    what, q);
 		free(q);
 		break;
 	}
@@ -213,14 +223,18 @@ cfg_fraction(struct ydoc *d, const struct ynode *n, const char *what,
 	char *q;
 
 	if (n->kind != YN_SCALAR) {
-		cfg_diag(d, n->line, n->col, _("%s must be a number such as "
-		    "0.10 or 10 %%, not %s"), what, cnode_kind_name(n));
+		cfg_diag(d, n->line, n->col,
+		    _("%s must be a number such as "
+		      "0.10 or 10 %%, not %s"),
+		    what, cnode_kind_name(n));
 		return -1;
 	}
 	end = s + n->len;
 	if (n->style == YS_PLAIN && memchr(s, ',', n->len) != NULL) {
-		cfg_diag(d, n->line, n->col, _("%s: write the decimals with "
-		    "a point, as in 0.10, not a comma"), what);
+		cfg_diag(d, n->line, n->col,
+		    _("%s: write the decimals with "
+		      "a point, as in 0.10, not a comma"),
+		    what);
 		return -1;
 	}
 	for (; s < end && cfg_isdigit((unsigned char)*s) && digits < 12; s++) {
@@ -228,8 +242,9 @@ cfg_fraction(struct ydoc *d, const struct ynode *n, const char *what,
 		digits++;
 	}
 	if (s < end && *s == '.') {
-		for (s++; s < end && cfg_isdigit((unsigned char)*s) &&
-		    digits < 12; s++) {
+		for (s++;
+		     s < end && cfg_isdigit((unsigned char)*s) && digits < 12;
+		     s++) {
 			scale /= 10;
 			v += (*s - '0') * scale;
 			digits++;
@@ -243,16 +258,20 @@ cfg_fraction(struct ydoc *d, const struct ynode *n, const char *what,
 	}
 	if (n->style != YS_PLAIN || digits == 0 || s != end) {
 		q = cfg_quote(n->s, n->len);
-		cfg_diag(d, n->line, n->col, _("%s must be a number such as "
-		    "0.10 or 10 %% written without quotes, not %s"), what, q);
+		cfg_diag(d, n->line, n->col,
+		    _("%s must be a number such as "
+		      "0.10 or 10 %% written without quotes, not %s"),
+		    what, q);
 		free(q);
 		return -1;
 	}
 	if (percent)
 		v /= 100;
 	if (v <= 0 || v > 1) {
-		cfg_diag(d, n->line, n->col, _("%s must be above 0 and at "
-		    "most 1 (100 %%), not %s"), what, n->s);
+		cfg_diag(d, n->line, n->col,
+		    _("%s must be above 0 and at "
+		      "most 1 (100 %%), not %s"),
+		    what, n->s);
 		return -1;
 	}
 	*out = v;
@@ -296,19 +315,23 @@ cfg_units(struct ydoc *d, const struct ynode *seq, struct config *c)
 	char what[64];
 
 	if (seq->kind != YN_SEQ) {
-		cfg_diag(d, seq->line, seq->col, _("units must be a list of "
-		    "units (lines starting with \"- \"), not %s"),
+		cfg_diag(d, seq->line, seq->col,
+		    _("units must be a list of "
+		      "units (lines starting with \"- \"), not %s"),
 		    cnode_kind_name(seq));
 		return;
 	}
 	if (seq->n == 0) {
-		cfg_diag(d, seq->line, seq->col, _("units must list at least "
-		    "one unit"));
+		cfg_diag(d, seq->line, seq->col,
+		    _("units must list at least "
+		      "one unit"));
 		return;
 	}
 	if (seq->n > CONFIG_MAX_UNITS) {
-		cfg_diag(d, seq->line, seq->col, _("units lists %zu units, at "
-		    "most %d are allowed"), seq->n, CONFIG_MAX_UNITS);
+		cfg_diag(d, seq->line, seq->col,
+		    _("units lists %zu units, at "
+		      "most %d are allowed"),
+		    seq->n, CONFIG_MAX_UNITS);
 		return;
 	}
 	c->units = xcalloc(seq->n, sizeof *c->units);
@@ -337,9 +360,11 @@ cfg_units(struct ydoc *d, const struct ynode *seq, struct config *c)
 		if (u->code != NULL && !cfg_code_ok(u->code)) {
 			char *q = cfg_quote(f[0]->s, f[0]->len);
 
-			cfg_diag(d, f[0]->line, f[0]->col, _("units[%zu].code "
-			    "%s: use letters A-Z, digits, '-', '_' or '.', "
-			    "starting with a letter or digit"), i + 1, q);
+			cfg_diag(d, f[0]->line, f[0]->col,
+			    _("units[%zu].code "
+			      "%s: use letters A-Z, digits, '-', '_' or '.', "
+			      "starting with a letter or digit"),
+			    i + 1, q);
 			free(q);
 			free(u->code);
 			u->code = NULL;
@@ -356,11 +381,13 @@ cfg_units(struct ydoc *d, const struct ynode *seq, struct config *c)
 			if (cfg_ascii_casecmp(c->units[j].code, u->code) == 0)
 				cfg_diag(d, f[0]->line, f[0]->col,
 				    _("duplicate unit code \"%s\" (first at "
-				    "line %zu)"), u->code, line[j]);
+				      "line %zu)"),
+				    u->code, line[j]);
 			if (strcmp(c->units[j].name, u->name) == 0)
 				cfg_diag(d, f[1]->line, f[1]->col,
 				    _("duplicate unit name \"%s\" (first at "
-				    "line %zu)"), u->name, line[j]);
+				      "line %zu)"),
+				    u->name, line[j]);
 		}
 		line[c->nunits++] = f[0]->line;
 	}
@@ -374,13 +401,17 @@ cfg_forms(struct ydoc *d, const struct ynode *seq, struct config *c)
 	char what[64], *p;
 
 	if (seq->kind != YN_SEQ) {
-		cfg_diag(d, seq->line, seq->col, _("forms must be a list of "
-		    "file paths, not %s"), cnode_kind_name(seq));
+		cfg_diag(d, seq->line, seq->col,
+		    _("forms must be a list of "
+		      "file paths, not %s"),
+		    cnode_kind_name(seq));
 		return;
 	}
 	if (seq->n > CONFIG_MAX_FORMS) {
-		cfg_diag(d, seq->line, seq->col, _("forms lists %zu files, at "
-		    "most %d are allowed"), seq->n, CONFIG_MAX_FORMS);
+		cfg_diag(d, seq->line, seq->col,
+		    _("forms lists %zu files, at "
+		      "most %d are allowed"),
+		    seq->n, CONFIG_MAX_FORMS);
 		return;
 	}
 	c->form_paths = xcalloc(seq->n + 1, sizeof *c->form_paths);
@@ -435,9 +466,11 @@ cfg_sync_to(struct ydoc *d, const struct ynode *n)
 	if (memchr(s, '@', first) == NULL && memchr(s, ':', first) == NULL)
 		return s;
 	q = cfg_quote(s, strlen(s));
-	cfg_diag(d, n->line, n->col, _("sync.to %s would be taken for a "
-	    "file name: for ssh write ssh://[user@]host/path/to/central.db, "
-	    "for a file start it with ./"), q);
+	cfg_diag(d, n->line, n->col,
+	    _("sync.to %s would be taken for a "
+	      "file name: for ssh write ssh://[user@]host/path/to/central.db, "
+	      "for a file start it with ./"),
+	    q);
 	free(q);
 	free(s);
 	return NULL;
@@ -447,15 +480,16 @@ static void
 cfg_sync(struct ydoc *d, const struct ynode *map, struct config *c,
     int *have_min)
 {
-	static const char *const known[] = { "min_waiting", "to",
-		"ssh_program", "remote_command", NULL };
+	static const char *const known[] = { "min_waiting", "to", "ssh_program",
+		"remote_command", NULL };
 	const struct ynode *f[4];
 	char *s;
 
 	if (cfg_fields(d, map, "sync", known, f) == -1)
 		return;
-	if (f[0] != NULL && cfg_uint(d, f[0], "sync.min_waiting", 1, 1000,
-	    "", &c->sync_min) == 0)
+	if (f[0] != NULL &&
+	    cfg_uint(d, f[0], "sync.min_waiting", 1, 1000, "", &c->sync_min) ==
+		0)
 		*have_min = 1;
 	if (f[1] != NULL)
 		c->sync_to = cfg_sync_to(d, f[1]);
@@ -465,8 +499,8 @@ cfg_sync(struct ydoc *d, const struct ynode *map, struct config *c,
 		c->ssh_program = s;
 	}
 	if (f[3] != NULL &&
-	    (s = cfg_text(d, f[3], "sync.remote_command", CFG_MAX_PATH,
-	    0)) != NULL) {
+	    (s = cfg_text(d, f[3], "sync.remote_command", CFG_MAX_PATH, 0)) !=
+		NULL) {
 		free(c->remote_command);
 		c->remote_command = s;
 	}
@@ -484,9 +518,8 @@ cfg_yesno(struct ydoc *d, const struct ynode *n, const char *what, int *v)
 static void
 cfg_build(struct ydoc *d, const struct ynode *root, struct config *c)
 {
-	static const char *const known[] = { "region", "anonymity",
-		"turnover", "period", "sync", "forms", "units", "sample",
-		NULL };
+	static const char *const known[] = { "region", "anonymity", "turnover",
+		"period", "sync", "forms", "units", "sample", NULL };
 	static const char *const anon_keys[] = { "k", "text_k", "sensitive_t",
 		NULL };
 	static const char *const turn_keys[] = { "threshold", "years",
@@ -506,13 +539,15 @@ cfg_build(struct ydoc *d, const struct ynode *root, struct config *c)
 			cfg_uint(d, g[0], "anonymity.k", CONFIG_MIN_K, 100,
 			    _(" (fewer answers could identify a leaver)"),
 			    &c->k);
-		if (g[1] != NULL && cfg_uint(d, g[1], "anonymity.text_k",
-		    1, 1000, "", &c->text_k) == 0) {
+		if (g[1] != NULL &&
+		    cfg_uint(d, g[1], "anonymity.text_k", 1, 1000, "",
+			&c->text_k) == 0) {
 			have_text_k = 1;
 			if (c->text_k < c->k) {
 				cfg_diag(d, g[1]->line, g[1]->col,
 				    _("anonymity.text_k must be at least k "
-				    "(%u), not %u"), c->k, c->text_k);
+				      "(%u), not %u"),
+				    c->k, c->text_k);
 				have_text_k = 0;
 			}
 		}
@@ -549,8 +584,10 @@ cfg_build(struct ydoc *d, const struct ynode *root, struct config *c)
 			    cfg_quote(f[3]->s, f[3]->len) :
 			    xstrdup(cnode_kind_name(f[3]));
 
-			cfg_diag(d, f[3]->line, f[3]->col, _("period must be "
-			    "\"year\" or \"quarter\", not %s"), q);
+			cfg_diag(d, f[3]->line, f[3]->col,
+			    _("period must be "
+			      "\"year\" or \"quarter\", not %s"),
+			    q);
 			free(q);
 		}
 	}
@@ -595,8 +632,9 @@ config_load_buf(const char *name, const char *buf, size_t len,
 
 	if (ydoc_load(&y, name, buf, len, &config_limits) == 0) {
 		if (y.root == NULL)
-			cfg_diag(&y, 1, 1, _("the file is empty: it must set "
-			    "at least region and units"));
+			cfg_diag(&y, 1, 1,
+			    _("the file is empty: it must set "
+			      "at least region and units"));
 		else {
 			c = config_new();
 			cfg_build(&y, y.root, c);
@@ -687,11 +725,15 @@ config_load(const char *prog, struct err *e)
 		size_t more = d.n + d.dropped - 1;
 
 		if (d.n == 0)
-			err_setc(e, ERR_CONFIG, _("%s: cannot load the "
-			    "config"), path);
+			err_setc(e, ERR_CONFIG,
+			    _("%s: cannot load the "
+			      "config"),
+			    path);
 		else if (more > 0)
-			err_setc(e, ERR_CONFIG, ngettext("%s (and %zu more "
-			    "problem)", "%s (and %zu more problems)", more),
+			err_setc(e, ERR_CONFIG,
+			    ngettext("%s (and %zu more "
+				     "problem)",
+				"%s (and %zu more problems)", more),
 			    d.msg[0], more);
 		else
 			err_setc(e, ERR_CONFIG, "%s", d.msg[0]);

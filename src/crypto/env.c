@@ -13,7 +13,7 @@ _Static_assert(ENV_PK_BYTES == crypto_box_PUBLICKEYBYTES, "pk size");
 _Static_assert(ENV_SK_BYTES == crypto_box_SECRETKEYBYTES, "sk size");
 _Static_assert(ENV_SEAL_BYTES == crypto_box_SEALBYTES, "seal size");
 _Static_assert(ENV_HASH_BYTES >= crypto_generichash_BYTES_MIN &&
-		   ENV_HASH_BYTES <= crypto_generichash_BYTES_MAX,
+	ENV_HASH_BYTES <= crypto_generichash_BYTES_MAX,
     "hash size");
 
 /* Sealed plaintext: version byte, envelope id, encoded record, padding. */
@@ -56,8 +56,9 @@ env_seal(const struct record *r, const uint8_t hr_pk[ENV_PK_BYTES],
 	if (crypto_box_seal(box, plain, padded, hr_pk) != 0) {
 		xfree_wipe(plain, cap);
 		free(box);
-		return err_setc(e, ERR_DATA, _("envelope: cannot seal to the HR "
-		    "public key: check hr.pub"));
+		return err_setc(e, ERR_DATA,
+		    _("envelope: cannot seal to the HR "
+		      "public key: check hr.pub"));
 	}
 	xfree_wipe(plain, cap);
 	*env = box;
@@ -81,7 +82,7 @@ env_open(struct record *r, const uint8_t id[ENV_ID_BYTES], const uint8_t *env,
 	    (len - ENV_SEAL_BYTES) % ENV_PAD_BLOCK != 0)
 		return err_setc(e, ERR_DATA,
 		    _("envelope %s: %zu bytes is not the size of a "
-		    "sealed envelope: it is truncated or damaged"),
+		      "sealed envelope: it is truncated or damaged"),
 		    hex, len);
 	plen = len - ENV_SEAL_BYTES;
 	plain = xmalloc(plen);
@@ -89,37 +90,41 @@ env_open(struct record *r, const uint8_t id[ENV_ID_BYTES], const uint8_t *env,
 		free(plain);
 		return err_setc(e, ERR_DATA,
 		    _("envelope %s cannot be opened with this HR "
-		    "key: it is damaged or was sealed to another key"),
+		      "key: it is damaged or was sealed to another key"),
 		    hex);
 	}
 	if (sodium_unpad(&unpadded, plain, plen, ENV_PAD_BLOCK) != 0) {
-		rc = err_setc(e, ERR_DATA, _("envelope %s: the padding is "
-		    "damaged"), hex);
+		rc = err_setc(e, ERR_DATA,
+		    _("envelope %s: the padding is "
+		      "damaged"),
+		    hex);
 		goto out;
 	}
 	if (unpadded < HEAD_BYTES) {
-		rc = err_setc(e, ERR_DATA, _("envelope %s: too short to hold a "
-		    "record"), hex);
+		rc = err_setc(e, ERR_DATA,
+		    _("envelope %s: too short to hold a "
+		      "record"),
+		    hex);
 		goto out;
 	}
 	if (plain[0] != ENV_VERSION) {
 		if (plain[0] > ENV_VERSION)
 			rc = err_setc(e, ERR_DATA,
 			    _("envelope %s: envelope version %u is "
-			    "newer than this program understands: upgrade "
-			    "avslut-hr"),
+			      "newer than this program understands: upgrade "
+			      "avslut-hr"),
 			    hex, (unsigned)plain[0]);
 		else
 			rc = err_setc(e, ERR_DATA,
 			    _("envelope %s: envelope version 0 is not "
-			    "valid"),
+			      "valid"),
 			    hex);
 		goto out;
 	}
 	if (sodium_memcmp(plain + 1, id, ENV_ID_BYTES) != 0) {
 		rc = err_setc(e, ERR_DATA,
 		    _("envelope %s was sealed under another id: a "
-		    "copy stored under a new id is refused"),
+		      "copy stored under a new id is refused"),
 		    hex);
 		goto out;
 	}
@@ -155,8 +160,8 @@ env_id_parse(uint8_t id[ENV_ID_BYTES], const char *s)
 			(s[i] >= 'a' && s[i] <= 'f') ||
 			(s[i] >= 'A' && s[i] <= 'F')))
 			return -1;
-	if (sodium_hex2bin(
-		id, ENV_ID_BYTES, s, 2 * ENV_ID_BYTES, NULL, &n, NULL) != 0 ||
+	if (sodium_hex2bin(id, ENV_ID_BYTES, s, 2 * ENV_ID_BYTES, NULL, &n,
+		NULL) != 0 ||
 	    n != ENV_ID_BYTES)
 		return -1;
 	return 0;

@@ -19,7 +19,7 @@
 #include "util/xmem.h"
 #include "util/i18n.h"
 
-#define WRAP_HEAD 48	/* magic .. salt */
+#define WRAP_HEAD 48 /* magic .. salt */
 #define WRAP_NONCE crypto_secretbox_NONCEBYTES
 #define WRAP_MAC crypto_secretbox_MACBYTES
 #define WRAP_TAG crypto_auth_BYTES
@@ -28,13 +28,12 @@
 #define WRAP_FLAG_TEST 1u
 #define WRAP_MASTER 32
 #define WRAP_MAX_FILE 4096
-#define PUB_CHECK 8	/* bytes of BLAKE2b in a public key line */
+#define PUB_CHECK 8 /* bytes of BLAKE2b in a public key line */
 
 static unsigned long key_kdf_count;
 
-static const struct key_wrap_spec key_hr_spec = {
-	"avslutHK", KEY_VERSION, KEY_PK_BYTES, KEY_SK_BYTES, N_("HR key file")
-};
+static const struct key_wrap_spec key_hr_spec = { "avslutHK", KEY_VERSION,
+	KEY_PK_BYTES, KEY_SK_BYTES, N_("HR key file") };
 
 /* The decoded fixed header of a wrapped file. */
 struct wrap_head {
@@ -100,14 +99,14 @@ static const char *
 pub_tag(enum key_pub_kind kind)
 {
 	return kind == KEY_PUB_HR ? "avslut-hr-pub-v1" :
-	    "avslut-interviewer-v1";
+				    "avslut-interviewer-v1";
 }
 
 static const char *
 pub_what(enum key_pub_kind kind)
 {
 	return kind == KEY_PUB_HR ? _("HR public key file") :
-	    _("interviewer public key file");
+				    _("interviewer public key file");
 }
 
 static void
@@ -159,7 +158,7 @@ key_pub_parse(enum key_pub_kind kind, const char *name, const char *text,
     size_t len, uint8_t pk[KEY_PK_BYTES], struct err *e)
 {
 	enum key_pub_kind okind = kind == KEY_PUB_HR ? KEY_PUB_INTERVIEWER :
-	    KEY_PUB_HR;
+						       KEY_PUB_HR;
 	const char *tag = pub_tag(kind), *otag = pub_tag(okind);
 	size_t tl = strlen(tag), pl = tl - 1, i, wl;
 	unsigned long v = 0;
@@ -172,20 +171,23 @@ key_pub_parse(enum key_pub_kind kind, const char *name, const char *text,
 		    pub_what(okind), pub_what(kind));
 	/* "avslut-hr-pub-v" and a version number; a newer one says so. */
 	if (len < pl || memcmp(text, tag, pl) != 0)
-		return err_setc(e, ERR_DATA, _("%s is not an %s (it does not "
-		    "start with \"%s\")"), name, pub_what(kind), tag);
-	for (i = pl; i < len && i < pl + 6 && text[i] >= '0' &&
-	    text[i] <= '9'; i++)
+		return err_setc(e, ERR_DATA,
+		    _("%s is not an %s (it does not "
+		      "start with \"%s\")"),
+		    name, pub_what(kind), tag);
+	for (i = pl; i < len && i < pl + 6 && text[i] >= '0' && text[i] <= '9';
+	     i++)
 		v = v * 10 + (unsigned long)(text[i] - '0');
 	if (i > pl && v > KEY_VERSION && text[pl] != '0')
-		return err_setc(e, ERR_DATA, _("%s is an %s of version %lu, "
-		    "newer than this program reads (1): upgrade avslut"), name,
-		    pub_what(kind), v);
+		return err_setc(e, ERR_DATA,
+		    _("%s is an %s of version %lu, "
+		      "newer than this program reads (1): upgrade avslut"),
+		    name, pub_what(kind), v);
 	/* Decode, then insist the text is exactly what we would write: this
 	 * refuses every non-canonical spelling, stray blank and CR. */
 	if (len < tl + 1 + 44 || len > tl + 1 + 44 + 1 + 2 * PUB_CHECK + 1 ||
 	    sodium_base642bin(pk, KEY_PK_BYTES, text + tl + 1, 44, NULL, NULL,
-	    NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
+		NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
 		goto bad;
 	want = key_pub_format(kind, pk);
 	wl = strlen(want);
@@ -193,23 +195,27 @@ key_pub_parse(enum key_pub_kind kind, const char *name, const char *text,
 	if (!ok && len >= wl - 1 && memcmp(text, want, tl + 1 + 44 + 1) == 0) {
 		free(want);
 		memset(pk, 0, KEY_PK_BYTES);
-		return err_setc(e, ERR_DATA, _("%s: the key does not match its "
-		    "check digits: the file is damaged; ask for a fresh copy"),
+		return err_setc(e, ERR_DATA,
+		    _("%s: the key does not match its "
+		      "check digits: the file is damaged; ask for a fresh copy"),
 		    name);
 	}
 	free(want);
 	if (ok && kind == KEY_PUB_HR && !pub_usable(pk)) {
 		memset(pk, 0, KEY_PK_BYTES);
-		return err_setc(e, ERR_DATA, _("%s holds a key that nothing "
-		    "can be sealed to (a low-order point): ask HR for its "
-		    "real hr.pub"), name);
+		return err_setc(e, ERR_DATA,
+		    _("%s holds a key that nothing "
+		      "can be sealed to (a low-order point): ask HR for its "
+		      "real hr.pub"),
+		    name);
 	}
 	if (ok)
 		return 0;
 bad:
 	memset(pk, 0, KEY_PK_BYTES);
-	return err_setc(e, ERR_DATA, _("%s: not a valid %s (expected one line "
-	    "\"%s BASE64 CHECK\"): the file is damaged; ask for a fresh copy"),
+	return err_setc(e, ERR_DATA,
+	    _("%s: not a valid %s (expected one line "
+	      "\"%s BASE64 CHECK\"): the file is damaged; ask for a fresh copy"),
 	    name, pub_what(kind), tag);
 }
 
@@ -231,16 +237,18 @@ key_read_file(const char *path, size_t max, char **buf, size_t *len,
 		return err_setc(e, ERR_DATA, _("%s is not a regular file"),
 		    path);
 	if ((unsigned long long)st.st_size > max)
-		return err_setc(e, ERR_DATA, _("%s is too large (%lld bytes) to "
-		    "be an avslut key file"), path, (long long)st.st_size);
+		return err_setc(e, ERR_DATA,
+		    _("%s is too large (%lld bytes) to "
+		      "be an avslut key file"),
+		    path, (long long)st.st_size);
 	if (fsx_read_file(path, max, buf, len, e) == -1)
 		return -1;
 	return 0;
 }
 
 int
-key_pub_load(enum key_pub_kind kind, const char *path,
-    uint8_t pk[KEY_PK_BYTES], struct err *e)
+key_pub_load(enum key_pub_kind kind, const char *path, uint8_t pk[KEY_PK_BYTES],
+    struct err *e)
 {
 	char *buf;
 	size_t len;
@@ -264,7 +272,8 @@ key_pub_save(enum key_pub_kind kind, const char *path,
 	if (excl && fsx_exists(path))
 		return err_setc(e, ERR_EXISTS,
 		    _("%s already exists: refusing to overwrite "
-		    "it"), path);
+		      "it"),
+		    path);
 	line = key_pub_format(kind, pk);
 	if (fsx_write_atomic(path, line, strlen(line), 0600, excl, e) == -1)
 		rc = -1;
@@ -300,35 +309,38 @@ kdf_check(const char *name, const struct wrap_head *h, struct err *e)
 {
 	int test = (h->flags & WRAP_FLAG_TEST) != 0;
 	uint32_t omin = test ? crypto_pwhash_argon2id_OPSLIMIT_MIN :
-	    KEY_OPS_MIN;
+			       KEY_OPS_MIN;
 	uint64_t mmin = test ? crypto_pwhash_argon2id_MEMLIMIT_MIN :
-	    KEY_MEM_MIN;
+			       KEY_MEM_MIN;
 
 	if (h->alg != WRAP_ALG_ARGON2ID13)
 		return err_setc(e, ERR_DATA,
-		    _("%s: unknown key derivation algorithm %"
-		    PRIu32 " (only 1, Argon2id, is known)"), name, h->alg);
+		    _("%s: unknown key derivation algorithm %" PRIu32
+		      " (only 1, Argon2id, is known)"),
+		    name, h->alg);
 	if (h->ops > KEY_OPS_MAX || h->mem > KEY_MEM_MAX)
 		return err_setc(e, ERR_DATA,
 		    _("%s asks for Argon2id limits above the cap "
-		    "(%" PRIu32 " passes, %" PRIu64 " KiB; at most %d passes, "
-		    "%llu KiB): refusing to run the key derivation; the file "
-		    "was not written by avslut"), name, h->ops, h->mem >> 10,
-		    KEY_OPS_MAX, KEY_MEM_MAX >> 10);
+		      "(%" PRIu32 " passes, %" PRIu64
+		      " KiB; at most %d passes, "
+		      "%llu KiB): refusing to run the key derivation; the file "
+		      "was not written by avslut"),
+		    name, h->ops, h->mem >> 10, KEY_OPS_MAX, KEY_MEM_MAX >> 10);
 	if (h->ops < omin || h->mem < mmin)
 		return err_setc(e, ERR_DATA,
 		    _("%s asks for Argon2id limits below the "
-		    "floor (%" PRIu32 " passes, %" PRIu64 " KiB; at least %"
-		    PRIu32 " passes, %" PRIu64 " KiB%s): refusing a weakened "
-		    "key"), name, h->ops, h->mem >> 10, omin, mmin >> 10,
+		      "floor (%" PRIu32 " passes, %" PRIu64
+		      " KiB; at least %" PRIu32 " passes, %" PRIu64
+		      " KiB%s): refusing a weakened "
+		      "key"),
+		    name, h->ops, h->mem >> 10, omin, mmin >> 10,
 		    test ? "" : " unless made with --kdf test");
 	return 0;
 }
 
 int
 key_wrap_check(const struct key_wrap_spec *s, const char *name,
-    const uint8_t *buf, size_t len, uint8_t *pub, int *kdf_test,
-    struct err *e)
+    const uint8_t *buf, size_t len, uint8_t *pub, int *kdf_test, struct err *e)
 {
 	size_t size = key_wrap_size(s);
 	uint8_t chk[WRAP_CHECK];
@@ -338,8 +350,8 @@ key_wrap_check(const struct key_wrap_spec *s, const char *name,
 	if (len < 8 || memcmp(buf, s->magic, 8) != 0) {
 		if (len < 8 && len > 0 && memcmp(buf, s->magic, len) == 0)
 			goto truncated;
-		return err_setc(e, ERR_DATA,
-		    _("%s is not an avslut %s"), name, _(s->what));
+		return err_setc(e, ERR_DATA, _("%s is not an avslut %s"), name,
+		    _(s->what));
 	}
 	if (len < 12)
 		goto truncated;
@@ -347,31 +359,33 @@ key_wrap_check(const struct key_wrap_spec *s, const char *name,
 	/* With the right length, damage shows as a bad checksum first, so a
 	 * flipped version byte is not reported as a newer version. */
 	if (len == size) {
-		crypto_generichash(chk, sizeof chk, buf, len - WRAP_CHECK,
-		    NULL, 0);
+		crypto_generichash(chk, sizeof chk, buf, len - WRAP_CHECK, NULL,
+		    0);
 		if (sodium_memcmp(chk, buf + len - WRAP_CHECK, WRAP_CHECK) != 0)
 			goto damaged;
 	}
 	if (h.version > s->version)
 		return err_setc(e, ERR_DATA,
 		    _("%s is a %s of format version %" PRIu32
-		    ", newer than this program reads (%" PRIu32 "): upgrade "
-		    "avslut"), name, _(s->what), h.version, s->version);
+		      ", newer than this program reads (%" PRIu32 "): upgrade "
+		      "avslut"),
+		    name, _(s->what), h.version, s->version);
 	if (h.version != s->version)
 		return err_setc(e, ERR_DATA,
-		    _("%s: unsupported %s format version %" PRIu32),
-		    name, _(s->what), h.version);
+		    _("%s: unsupported %s format version %" PRIu32), name,
+		    _(s->what), h.version);
 	if (len < size)
 		goto truncated;
 	if (len > size)
 		return err_setc(e, ERR_DATA,
 		    _("%s: %zu bytes after the end of the %s: the "
-		    "file is damaged"), name, len - size, _(s->what));
+		      "file is damaged"),
+		    name, len - size, _(s->what));
 	wrap_head_read(buf, &h);
 	if ((h.flags & ~WRAP_FLAG_TEST) != 0)
 		return err_setc(e, ERR_DATA,
-		    _("%s: unknown flags 0x%" PRIx32 " in the %s"),
-		    name, h.flags, _(s->what));
+		    _("%s: unknown flags 0x%" PRIx32 " in the %s"), name,
+		    h.flags, _(s->what));
 	if ((rc = kdf_check(name, &h, e)) != 0)
 		return rc;
 	if (pub != NULL)
@@ -381,26 +395,29 @@ key_wrap_check(const struct key_wrap_spec *s, const char *name,
 	return 0;
 truncated:
 	return err_setc(e, ERR_DATA,
-	    _("%s is truncated (%zu bytes, a %s has %zu)"), name,
-	    len, _(s->what), size);
+	    _("%s is truncated (%zu bytes, a %s has %zu)"), name, len,
+	    _(s->what), size);
 damaged:
 	return err_setc(e, ERR_DATA,
 	    _("%s is damaged (its checksum does not match): "
-	    "restore the %s from a backup"), name, _(s->what));
+	      "restore the %s from a backup"),
+	    name, _(s->what));
 }
 
 /* Argon2id into master, then the two subkeys: box (1) and tag (2). */
 static int
-wrap_derive(uint8_t *keys, const char *pass, const uint8_t *salt,
-    uint32_t ops, uint64_t mem, const char *magic, struct err *e)
+wrap_derive(uint8_t *keys, const char *pass, const uint8_t *salt, uint32_t ops,
+    uint64_t mem, const char *magic, struct err *e)
 {
 	uint8_t *master = keys + 2 * WRAP_MASTER;
 
 	key_kdf_count++;
 	if (crypto_pwhash(master, WRAP_MASTER, pass, strlen(pass), salt, ops,
-	    (size_t)mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
-		return err_setc(e, ERR_IO, _("the key derivation ran out of "
-		    "memory (%" PRIu64 " MiB)"), mem >> 20);
+		(size_t)mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
+		return err_setc(e, ERR_IO,
+		    _("the key derivation ran out of "
+		      "memory (%" PRIu64 " MiB)"),
+		    mem >> 20);
 	crypto_kdf_derive_from_key(keys, WRAP_MASTER, 1, magic, master);
 	crypto_kdf_derive_from_key(keys + WRAP_MASTER, WRAP_MASTER, 2, magic,
 	    master);
@@ -435,7 +452,7 @@ key_wrap_seal(const struct key_wrap_spec *s, const uint8_t *pub,
 	if ((keys = guarded(3 * WRAP_MASTER, e)) == NULL)
 		return -1;
 	kdf_params(kdf, &ops, &mem);
-	buf_reserve(&w, size);	/* no growth: the pointers below stay */
+	buf_reserve(&w, size); /* no growth: the pointers below stay */
 	buf_put(&w, s->magic, 8);
 	buf_put_u32(&w, s->version);
 	buf_put_u32(&w, kdf == KEY_KDF_TEST ? WRAP_FLAG_TEST : 0);
@@ -445,8 +462,7 @@ key_wrap_seal(const struct key_wrap_spec *s, const uint8_t *pub,
 	randombytes_buf(salt = buf_append(&w, KEY_SALT_BYTES), KEY_SALT_BYTES);
 	buf_put(&w, pub, s->pub_len);
 	randombytes_buf(nonce = buf_append(&w, WRAP_NONCE), WRAP_NONCE);
-	if ((rc = wrap_derive(keys, pass, salt, ops, mem, s->magic,
-	    e)) != 0) {
+	if ((rc = wrap_derive(keys, pass, salt, ops, mem, s->magic, e)) != 0) {
 		sodium_free(keys);
 		buf_free(&w);
 		return rc;
@@ -455,8 +471,8 @@ key_wrap_seal(const struct key_wrap_spec *s, const uint8_t *pub,
 	    s->sec_len, nonce, keys);
 	crypto_auth(buf_append(&w, WRAP_TAG), buf_data(&w), off_tag,
 	    keys + WRAP_MASTER);
-	crypto_generichash(buf_append(&w, WRAP_CHECK), WRAP_CHECK,
-	    buf_data(&w), size - WRAP_CHECK, NULL, 0);
+	crypto_generichash(buf_append(&w, WRAP_CHECK), WRAP_CHECK, buf_data(&w),
+	    size - WRAP_CHECK, NULL, 0);
 	sodium_free(keys);
 	*out = buf_steal(&w, len);
 	return 0;
@@ -479,22 +495,22 @@ key_wrap_open(const struct key_wrap_spec *s, const char *name,
 	if ((keys = guarded(3 * WRAP_MASTER, e)) == NULL)
 		return -1;
 	wrap_head_read(buf, &h);
-	if ((rc = wrap_derive(keys, pass, h.salt, h.ops, h.mem, s->magic,
-	    e)) != 0)
+	if ((rc = wrap_derive(keys, pass, h.salt, h.ops, h.mem, s->magic, e)) !=
+	    0)
 		goto out;
-	if (crypto_secretbox_open_easy(sec, buf + off_box, s->sec_len +
-	    WRAP_MAC, buf + off_nonce, keys) != 0) {
+	if (crypto_secretbox_open_easy(sec, buf + off_box,
+		s->sec_len + WRAP_MAC, buf + off_nonce, keys) != 0) {
 		rc = err_setc(e, ERR_PERM, _("wrong passphrase for %s"), name);
 		goto out;
 	}
 	/* The passphrase is right; now the header must be what was sealed. */
 	if (crypto_auth_verify(buf + off_tag, buf, off_tag,
-	    keys + WRAP_MASTER) != 0) {
+		keys + WRAP_MASTER) != 0) {
 		rc = err_setc(e, ERR_DATA,
 		    _("%s has been altered: its public keys or "
-		    "settings are not the ones sealed with the passphrase; "
-		    "do not use it, restore the %s from a backup"), name,
-		    _(s->what));
+		      "settings are not the ones sealed with the passphrase; "
+		      "do not use it, restore the %s from a backup"),
+		    name, _(s->what));
 		goto out;
 	}
 	if (pub != NULL)
@@ -509,15 +525,13 @@ out:
 /* --- hr.key -------------------------------------------------------------- */
 
 int
-key_file_check(const char *name, const uint8_t *buf, size_t len,
-    struct err *e)
+key_file_check(const char *name, const uint8_t *buf, size_t len, struct err *e)
 {
 	return key_wrap_check(&key_hr_spec, name, buf, len, NULL, NULL, e);
 }
 
 static int
-key_load_image(const char *keyfile, uint8_t **buf, size_t *len,
-    struct err *e)
+key_load_image(const char *keyfile, uint8_t **buf, size_t *len, struct err *e)
 {
 	char *b;
 	int rc;
@@ -541,7 +555,7 @@ key_generate(const char *dir, const char *pass, enum key_kdf kdf,
 	if (fsx_exists(kpath) || fsx_exists(ppath)) {
 		rc = err_setc(e, ERR_EXISTS,
 		    _("%s already exists: refusing to overwrite "
-		    "an HR key (use --out DIR for a new one)"),
+		      "an HR key (use --out DIR for a new one)"),
 		    fsx_exists(kpath) ? kpath : ppath);
 		goto out;
 	}
@@ -555,7 +569,7 @@ key_generate(const char *dir, const char *pass, enum key_kdf kdf,
 	}
 	crypto_box_keypair(pk, sk);
 	if ((rc = key_wrap_seal(&key_hr_spec, pk, sk, pass, kdf, &img, &len,
-	    e)) != 0)
+		 e)) != 0)
 		goto out;
 	if (fsx_write_atomic(kpath, img, len, 0600, 1, e) == -1) {
 		rc = -1;
@@ -618,13 +632,13 @@ key_unlock(const char *keyfile, const char *pass, struct key_hr **out,
 		goto out;
 	}
 	if ((rc = key_wrap_open(&key_hr_spec, keyfile, buf, len, pass, k->pk,
-	    k->sk, &k->kdf_test, e)) != 0)
+		 k->sk, &k->kdf_test, e)) != 0)
 		goto out;
 	crypto_scalarmult_base(check, k->sk);
 	if (sodium_memcmp(check, k->pk, KEY_PK_BYTES) != 0) {
 		rc = err_setc(e, ERR_DATA,
 		    _("%s: the secret key does not belong to its "
-		    "public key: restore the HR key file from a backup"),
+		      "public key: restore the HR key file from a backup"),
 		    keyfile);
 		goto out;
 	}
@@ -646,7 +660,9 @@ key_rewrap(const char *keyfile, const struct key_hr *k, const char *newpass,
 	int rc;
 
 	rc = key_wrap_seal(&key_hr_spec, k->pk, k->sk, newpass,
-	    kdf != NULL ? *kdf : k->kdf_test ? KEY_KDF_TEST : KEY_KDF_DEFAULT,
+	    kdf != NULL	    ? *kdf :
+		k->kdf_test ? KEY_KDF_TEST :
+			      KEY_KDF_DEFAULT,
 	    &img, &len, e);
 	if (rc != 0)
 		return rc;

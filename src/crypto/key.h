@@ -9,12 +9,12 @@
 
 #include "util/err.h"
 
-#define KEY_PK_BYTES 32		/* X25519 (crypto_box) and Ed25519 public */
-#define KEY_SK_BYTES 32		/* X25519 secret key */
-#define KEY_FPR_BYTES 16	/* BLAKE2b-128 of a public key */
-#define KEY_FPR_TEXT 40		/* "xxxx xxxx ... xxxx" (8 groups) + NUL */
-#define KEY_SALT_BYTES 16	/* crypto_pwhash_SALTBYTES */
-#define KEY_VERSION 1		/* the hr.key / hr.pub layout written */
+#define KEY_PK_BYTES 32	  /* X25519 (crypto_box) and Ed25519 public */
+#define KEY_SK_BYTES 32	  /* X25519 secret key */
+#define KEY_FPR_BYTES 16  /* BLAKE2b-128 of a public key */
+#define KEY_FPR_TEXT 40	  /* "xxxx xxxx ... xxxx" (8 groups) + NUL */
+#define KEY_SALT_BYTES 16 /* crypto_pwhash_SALTBYTES */
+#define KEY_VERSION 1	  /* the hr.key / hr.pub layout written */
 #define KEY_HR_PUB "hr.pub"
 #define KEY_HR_KEY "hr.key"
 
@@ -38,16 +38,16 @@
 
 /* How strongly a new file's passphrase key is derived. */
 enum key_kdf {
-	KEY_KDF_DEFAULT,	/* KEY_OPS_DEFAULT, KEY_MEM_DEFAULT */
-	KEY_KDF_TEST		/* KEY_OPS_TEST, KEY_MEM_TEST: tests only; the
+	KEY_KDF_DEFAULT, /* KEY_OPS_DEFAULT, KEY_MEM_DEFAULT */
+	KEY_KDF_TEST	 /* KEY_OPS_TEST, KEY_MEM_TEST: tests only; the
 				 * file records it, commands warn */
 };
 
 /* The unlocked HR key pair. sk is in sodium_malloc memory. */
 struct key_hr {
 	uint8_t pk[KEY_PK_BYTES];
-	uint8_t *sk;		/* KEY_SK_BYTES, guarded; key_hr_free wipes */
-	int kdf_test;		/* the file was made with --kdf test */
+	uint8_t *sk;  /* KEY_SK_BYTES, guarded; key_hr_free wipes */
+	int kdf_test; /* the file was made with --kdf test */
 };
 
 /* Parse "default" or "test" (the --kdf option). Returns 0 or -1. */
@@ -62,7 +62,10 @@ void key_fingerprint(const uint8_t pk[KEY_PK_BYTES], char out[KEY_FPR_TEXT]);
  * key (standard alphabet, padded), CHECK 16 hex digits of BLAKE2b-64 over
  * TAG and key, so a damaged file is refused rather than read as another
  * key. The check is no authentication: compare fingerprints for that. */
-enum key_pub_kind { KEY_PUB_HR, KEY_PUB_INTERVIEWER };
+enum key_pub_kind {
+	KEY_PUB_HR,
+	KEY_PUB_INTERVIEWER
+};
 /* The line for pk, newly allocated (caller frees). */
 char *key_pub_format(enum key_pub_kind kind, const uint8_t pk[KEY_PK_BYTES]);
 /* Strict parser; name is used in messages. Anything but exactly one such
@@ -98,8 +101,8 @@ void key_hr_free(struct key_hr *k);
 int key_passwd(const char *keyfile, const char *oldpass, const char *newpass,
     const enum key_kdf *kdf, struct err *e);
 /* The second half of key_passwd, for a key already unlocked. */
-int key_rewrap(const char *keyfile, const struct key_hr *k,
-    const char *newpass, const enum key_kdf *kdf, struct err *e);
+int key_rewrap(const char *keyfile, const struct key_hr *k, const char *newpass,
+    const enum key_kdf *kdf, struct err *e);
 
 /* Read a whole key file of at most max bytes (caller frees): ERR_NOINPUT
  * if it is missing, ERR_DATA if it is no regular file or too large. */
@@ -122,10 +125,10 @@ int key_file_check(const char *name, const uint8_t *buf, size_t len,
  * unnoticed. CHECK is an unkeyed BLAKE2b-128 of everything before it: it
  * tells a damaged file from a wrong passphrase before any KDF runs. */
 struct key_wrap_spec {
-	const char *magic;	/* exactly 8 characters */
+	const char *magic; /* exactly 8 characters */
 	uint32_t version;
 	size_t pub_len, sec_len;
-	const char *what;	/* "HR key file", "interviewer profile" */
+	const char *what; /* "HR key file", "interviewer profile" */
 };
 size_t key_wrap_size(const struct key_wrap_spec *s);
 /* Seal pub and sec under pass into a newly allocated image (caller frees). */
@@ -136,8 +139,8 @@ int key_wrap_seal(const struct key_wrap_spec *s, const uint8_t *pub,
  * never runs the KDF. Copies PUBLIC to pub and the test flag to kdf_test
  * when they are not NULL, unauthenticated. */
 int key_wrap_check(const struct key_wrap_spec *s, const char *name,
-    const uint8_t *buf, size_t len, uint8_t *pub, int *kdf_test,
-    struct err *e) __attribute__((warn_unused_result));
+    const uint8_t *buf, size_t len, uint8_t *pub, int *kdf_test, struct err *e)
+    __attribute__((warn_unused_result));
 /* key_wrap_check, the KDF once, then open and verify. sec (sec_len bytes)
  * should be sodium_malloc memory; it is wiped on failure. */
 int key_wrap_open(const struct key_wrap_spec *s, const char *name,

@@ -20,10 +20,8 @@
 
 /* PUBLIC = pinned HR key, signing public key; SECRET = signing secret key,
  * master draft key. Both publics are covered by the passphrase tag. */
-static const struct key_wrap_spec profile_spec = {
-	"avslutIP", PROFILE_VERSION, PROFILE_PUB_LEN, PROFILE_SEC_LEN,
-	N_("interviewer profile")
-};
+static const struct key_wrap_spec profile_spec = { "avslutIP", PROFILE_VERSION,
+	PROFILE_PUB_LEN, PROFILE_SEC_LEN, N_("interviewer profile") };
 
 int
 profile_exists(const char *dir)
@@ -53,8 +51,10 @@ profile_read(const char *dir, char **path, uint8_t **buf, size_t *len,
 	*path = paths_join(dir, PROFILE_FILE);
 	*buf = NULL;
 	if (!fsx_exists(*path))
-		return err_setc(e, ERR_NOINPUT, _("no interviewer profile in "
-		    "%s: run avslut init --hr-key hr.pub"), dir);
+		return err_setc(e, ERR_NOINPUT,
+		    _("no interviewer profile in "
+		      "%s: run avslut init --hr-key hr.pub"),
+		    dir);
 	if ((rc = key_read_file(*path, PROFILE_MAX_FILE, &b, len, e)) != 0)
 		return rc;
 	*buf = (uint8_t *)b;
@@ -81,8 +81,8 @@ profile_write(const char *dir, const uint8_t *pub, const uint8_t *sec,
 
 int
 profile_create(const char *dir, const uint8_t hr_pk[KEY_PK_BYTES],
-    const char *pass, enum key_kdf kdf,
-    uint8_t sign_pk[PROFILE_SIGN_PK_BYTES], struct err *e)
+    const char *pass, enum key_kdf kdf, uint8_t sign_pk[PROFILE_SIGN_PK_BYTES],
+    struct err *e)
 {
 	char *path = paths_join(dir, PROFILE_FILE);
 	char *ppath = paths_join(dir, PROFILE_PUB);
@@ -90,9 +90,11 @@ profile_create(const char *dir, const uint8_t hr_pk[KEY_PK_BYTES],
 	int rc;
 
 	if (fsx_exists(path)) {
-		rc = err_setc(e, ERR_EXISTS, _("%s already exists: refusing to "
-		    "overwrite the interviewer profile (its drafts would be "
-		    "lost)"), path);
+		rc = err_setc(e, ERR_EXISTS,
+		    _("%s already exists: refusing to "
+		      "overwrite the interviewer profile (its drafts would be "
+		      "lost)"),
+		    path);
 		goto out;
 	}
 	if (fsx_mkdir_p(dir, 0700, e) == -1 || fsx_dir_safe(dir, e) == -1) {
@@ -110,7 +112,7 @@ profile_create(const char *dir, const uint8_t hr_pk[KEY_PK_BYTES],
 		goto out;
 	/* The public half is public: an old copy is simply replaced. */
 	if ((rc = key_pub_save(KEY_PUB_INTERVIEWER, ppath, pub + KEY_PK_BYTES,
-	    0, e)) != 0) {
+		 0, e)) != 0) {
 		unlink(path);
 		goto out;
 	}
@@ -155,13 +157,15 @@ profile_unlock(const char *dir, const char *pass, struct profile **out,
 		goto out;
 	}
 	if ((rc = key_wrap_open(&profile_spec, path, buf, len, pass, pub, sec,
-	    &test, e)) != 0)
+		 &test, e)) != 0)
 		goto out;
 	/* libsodium's Ed25519 secret key ends with its public key. */
 	if (sodium_memcmp(sec + 32, pub + KEY_PK_BYTES, 32) != 0) {
-		rc = err_setc(e, ERR_DATA, _("%s: the signing key does not "
-		    "match its public key: restore the profile from a "
-		    "backup"), path);
+		rc = err_setc(e, ERR_DATA,
+		    _("%s: the signing key does not "
+		      "match its public key: restore the profile from a "
+		      "backup"),
+		    path);
 		goto out;
 	}
 	p = xcalloc(1, sizeof *p);
@@ -197,15 +201,19 @@ profile_rewrap(const char *dir, const struct profile *p, const char *newpass,
 	int rc;
 
 	if ((sec = sodium_malloc(PROFILE_SEC_LEN)) == NULL)
-		return err_setc(e, ERR_IO, _("cannot allocate protected "
-		    "memory"));
+		return err_setc(e, ERR_IO,
+		    _("cannot allocate protected "
+		      "memory"));
 	memcpy(pub, p->hr_pk, KEY_PK_BYTES);
 	memcpy(pub + KEY_PK_BYTES, p->sign_pk, PROFILE_SIGN_PK_BYTES);
 	memcpy(sec, p->sign_sk, PROFILE_SIGN_SK_BYTES);
 	memcpy(sec + PROFILE_SIGN_SK_BYTES, p->draft_key,
 	    PROFILE_DRAFT_KEY_BYTES);
-	rc = profile_write(dir, pub, sec, newpass, kdf != NULL ? *kdf :
-	    p->kdf_test ? KEY_KDF_TEST : KEY_KDF_DEFAULT, 0, e);
+	rc = profile_write(dir, pub, sec, newpass,
+	    kdf != NULL	    ? *kdf :
+		p->kdf_test ? KEY_KDF_TEST :
+			      KEY_KDF_DEFAULT,
+	    0, e);
 	sodium_free(sec);
 	return rc;
 }
@@ -235,7 +243,7 @@ profile_peek(const char *dir, uint8_t hr_pk[KEY_PK_BYTES],
 
 	if ((rc = profile_read(dir, &path, &buf, &len, e)) == 0 &&
 	    (rc = key_wrap_check(&profile_spec, path, buf, len, pub, NULL,
-	    e)) == 0) {
+		 e)) == 0) {
 		if (hr_pk != NULL)
 			memcpy(hr_pk, pub, KEY_PK_BYTES);
 		if (sign_pk != NULL)

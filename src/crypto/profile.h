@@ -10,22 +10,22 @@
 #include "crypto/key.h"
 #include "util/err.h"
 
-#define PROFILE_FILE "profile"		/* in the data directory, 0600 */
-#define PROFILE_PUB "interviewer.pub"	/* the signing public key, text */
-#define PROFILE_SIGN_PK_BYTES 32	/* crypto_sign_PUBLICKEYBYTES */
-#define PROFILE_SIGN_SK_BYTES 64	/* crypto_sign_SECRETKEYBYTES */
-#define PROFILE_DRAFT_KEY_BYTES 32	/* wraps each draft's own key */
+#define PROFILE_FILE "profile"	      /* in the data directory, 0600 */
+#define PROFILE_PUB "interviewer.pub" /* the signing public key, text */
+#define PROFILE_SIGN_PK_BYTES 32      /* crypto_sign_PUBLICKEYBYTES */
+#define PROFILE_SIGN_SK_BYTES 64      /* crypto_sign_SECRETKEYBYTES */
+#define PROFILE_DRAFT_KEY_BYTES 32    /* wraps each draft's own key */
 #define PROFILE_VERSION 1
 
 /* An unlocked profile. The secret parts are in sodium_malloc memory and
  * wiped by profile_free. */
 struct profile {
-	uint8_t hr_pk[KEY_PK_BYTES];		/* pinned at init */
+	uint8_t hr_pk[KEY_PK_BYTES]; /* pinned at init */
 	uint8_t sign_pk[PROFILE_SIGN_PK_BYTES];
-	uint8_t *sign_sk;	/* PROFILE_SIGN_SK_BYTES, guarded */
-	uint8_t *draft_key;	/* PROFILE_DRAFT_KEY_BYTES, guarded; the same
+	uint8_t *sign_sk;   /* PROFILE_SIGN_SK_BYTES, guarded */
+	uint8_t *draft_key; /* PROFILE_DRAFT_KEY_BYTES, guarded; the same
 				 * for the profile's whole life */
-	int kdf_test;		/* made with --kdf test */
+	int kdf_test;	    /* made with --kdf test */
 };
 
 /* Results are 0, or -1 with e's class as in crypto/key.h. Every
@@ -38,8 +38,8 @@ int profile_exists(const char *dir);
  * interviewer.pub. Refuses (ERR_EXISTS) if a profile exists. Fills sign_pk
  * when not NULL. */
 int profile_create(const char *dir, const uint8_t hr_pk[KEY_PK_BYTES],
-    const char *pass, enum key_kdf kdf,
-    uint8_t sign_pk[PROFILE_SIGN_PK_BYTES], struct err *e);
+    const char *pass, enum key_kdf kdf, uint8_t sign_pk[PROFILE_SIGN_PK_BYTES],
+    struct err *e);
 /* Unlock: check the file and its limits, run the KDF exactly once, open
  * the secrets and verify the whole profile (a swapped HR key or signing
  * public key is refused, ERR_DATA). *out: profile_free it. */

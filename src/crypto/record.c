@@ -11,7 +11,7 @@
 #include "util/xmem.h"
 #include "util/i18n.h"
 
-static const uint8_t record_magic[4] = {'A', 'V', 'R', 'C'};
+static const uint8_t record_magic[4] = { 'A', 'V', 'R', 'C' };
 
 #define FLAG_OTHER 0x01
 #define FLAG_TEXT 0x02
@@ -82,11 +82,12 @@ check_header(const struct record *r, struct err *e)
 	if (r->unit == NULL || !valid_unit(r->unit, strlen(r->unit)))
 		return err_setc(e, ERR_DATA,
 		    _("record: the unit code is missing or not "
-		    "valid (1..%d bytes of printable UTF-8)"),
+		      "valid (1..%d bytes of printable UTF-8)"),
 		    RECORD_MAX_UNIT);
 	if (r->year < RECORD_YEAR_MIN || r->year > RECORD_YEAR_MAX)
-		return err_setc(e, ERR_DATA, _("record: year %u is outside "
-		    "%d..%d"),
+		return err_setc(e, ERR_DATA,
+		    _("record: year %u is outside "
+		      "%d..%d"),
 		    (unsigned)r->year, RECORD_YEAR_MIN, RECORD_YEAR_MAX);
 	if (r->quarter > 4)
 		return err_setc(e, ERR_DATA,
@@ -96,14 +97,17 @@ check_header(const struct record *r, struct err *e)
 		return err_setc(e, ERR_DATA,
 		    _("record: the form id is missing or not valid"));
 	if (r->form_version < 1)
-		return err_setc(e, ERR_DATA, _("record: form version 0 is not "
-		    "valid"));
+		return err_setc(e, ERR_DATA,
+		    _("record: form version 0 is not "
+		      "valid"));
 	if (r->lang == NULL || !valid_lang(r->lang, strlen(r->lang)))
-		return err_setc(e, ERR_DATA, _("record: the language code is "
-		    "missing or not valid"));
+		return err_setc(e, ERR_DATA,
+		    _("record: the language code is "
+		      "missing or not valid"));
 	if (r->nanswers > FORM_MAX_QUESTIONS)
-		return err_setc(e, ERR_DATA, _("record: %zu answers, at most %d "
-		    "allowed"),
+		return err_setc(e, ERR_DATA,
+		    _("record: %zu answers, at most %d "
+		      "allowed"),
 		    r->nanswers, FORM_MAX_QUESTIONS);
 	if (r->nanswers > 0 && r->answers == NULL)
 		return err_setc(e, ERR_DATA, _("record: answers missing"));
@@ -139,8 +143,9 @@ record_encode(const struct record *r, uint8_t **out, size_t *len, struct err *e)
 		uint8_t flags = 0;
 
 		if (a->state > FORM_ANSWERED) {
-			err_setc(e, ERR_DATA, _("record: answer %zu: state %u "
-			    "is not valid"),
+			err_setc(e, ERR_DATA,
+			    _("record: answer %zu: state %u "
+			      "is not valid"),
 			    i + 1, (unsigned)a->state);
 			goto fail;
 		}
@@ -150,14 +155,14 @@ record_encode(const struct record *r, uint8_t **out, size_t *len, struct err *e)
 		if (a->other > 1) {
 			err_setc(e, ERR_DATA,
 			    _("record: answer %zu: other flag %u is not "
-			    "0 or 1"),
+			      "0 or 1"),
 			    i + 1, (unsigned)a->other);
 			goto fail;
 		}
 		if (a->text != NULL && !valid_text(a->text, tl)) {
 			err_setc(e, ERR_DATA,
 			    _("record: answer %zu: the text is longer than "
-			    "%d bytes or not valid UTF-8"),
+			      "%d bytes or not valid UTF-8"),
 			    i + 1, RECORD_MAX_TEXT);
 			goto fail;
 		}
@@ -173,7 +178,7 @@ record_encode(const struct record *r, uint8_t **out, size_t *len, struct err *e)
 		if (buf_len(&w) > RECORD_MAX_BYTES) {
 			err_setc(e, ERR_DATA,
 			    _("record: longer than %d bytes: shorten the "
-			    "text answers"),
+			      "text answers"),
 			    RECORD_MAX_BYTES);
 			goto fail;
 		}
@@ -198,7 +203,7 @@ truncated(struct rbuf *b, const char *what)
 {
 	return err_setc(b->e, ERR_DATA,
 	    _("record: truncated: %s needs %zu bytes at "
-	    "offset %zu, only %zu left"),
+	      "offset %zu, only %zu left"),
 	    what, b->r.need, buf_rd_off(&b->r), buf_rd_left(&b->r));
 }
 
@@ -245,8 +250,9 @@ decode_answer(struct rbuf *b, size_t i, struct form_answer *a)
 	if (buf_get_u8(r, &flags) == -1)
 		return truncated(b, "answer flags");
 	if (flags & ~FLAGS_KNOWN)
-		return err_setc(b->e, ERR_DATA, _("record: answer %zu: unknown "
-		    "flags 0x%02x"),
+		return err_setc(b->e, ERR_DATA,
+		    _("record: answer %zu: unknown "
+		      "flags 0x%02x"),
 		    i + 1, (unsigned)flags);
 	a->other = (flags & FLAG_OTHER) != 0;
 	if (buf_get_u32(r, &num) == -1)
@@ -263,7 +269,7 @@ decode_answer(struct rbuf *b, size_t i, struct form_answer *a)
 	if (tl > RECORD_MAX_TEXT)
 		return err_setc(b->e, ERR_DATA,
 		    _("record: answer %zu: text of %lu bytes, at "
-		    "most %d allowed"),
+		      "most %d allowed"),
 		    i + 1, (unsigned long)tl, RECORD_MAX_TEXT);
 	if (r_str(b, tl, "answer text", &a->text) == -1)
 		return -1;
@@ -271,8 +277,10 @@ decode_answer(struct rbuf *b, size_t i, struct form_answer *a)
 		/* strlen would stop at a NUL: wipe all of it here. */
 		xfree_wipe(a->text, (size_t)tl + 1);
 		a->text = NULL;
-		return err_setc(b->e, ERR_DATA, _("record: answer %zu: the text "
-		    "is not valid UTF-8 or holds a NUL byte"), i + 1);
+		return err_setc(b->e, ERR_DATA,
+		    _("record: answer %zu: the text "
+		      "is not valid UTF-8 or holds a NUL byte"),
+		    i + 1);
 	}
 	return 0;
 }
@@ -287,70 +295,80 @@ decode(struct record *r, struct rbuf *b)
 
 	if (buf_rd_left(rd) < sizeof record_magic ||
 	    memcmp(rd->p, record_magic, sizeof record_magic) != 0)
-		return err_setc(b->e, ERR_DATA, _("not an avslut record (bad "
-		    "magic)"));
+		return err_setc(b->e, ERR_DATA,
+		    _("not an avslut record (bad "
+		      "magic)"));
 	(void)buf_skip(rd, sizeof record_magic);
 	if (buf_get_u16(rd, &version) == -1)
 		return truncated(b, "version");
 	if (version > RECORD_VERSION)
 		return err_setc(b->e, ERR_DATA,
 		    _("record version %u is newer than this "
-		    "program understands: upgrade avslut-hr"),
+		      "program understands: upgrade avslut-hr"),
 		    (unsigned)version);
 	if (version < 1)
-		return err_setc(b->e, ERR_DATA, _("record version 0 is not "
-		    "valid"));
+		return err_setc(b->e, ERR_DATA,
+		    _("record version 0 is not "
+		      "valid"));
 	if (rd->len > RECORD_MAX_BYTES)
-		return err_setc(b->e, ERR_DATA, _("record: %zu bytes, at most "
-		    "%d allowed"),
+		return err_setc(b->e, ERR_DATA,
+		    _("record: %zu bytes, at most "
+		      "%d allowed"),
 		    rd->len, RECORD_MAX_BYTES);
 
 	if (r_str8(b, "unit length", "unit code", &r->unit, &n8) == -1)
 		return -1;
 	if (!valid_unit(r->unit, n8))
-		return err_setc(b->e, ERR_DATA, _("record: the unit code is not "
-		    "valid"));
+		return err_setc(b->e, ERR_DATA,
+		    _("record: the unit code is not "
+		      "valid"));
 	if (buf_get_u16(rd, &r->year) == -1)
 		return truncated(b, "year");
 	if (r->year < RECORD_YEAR_MIN || r->year > RECORD_YEAR_MAX)
-		return err_setc(b->e, ERR_DATA, _("record: year %u is outside "
-		    "%d..%d"),
+		return err_setc(b->e, ERR_DATA,
+		    _("record: year %u is outside "
+		      "%d..%d"),
 		    (unsigned)r->year, RECORD_YEAR_MIN, RECORD_YEAR_MAX);
 	if (buf_get_u8(rd, &r->quarter) == -1)
 		return truncated(b, "quarter");
 	if (r->quarter > 4)
-		return err_setc(b->e, ERR_DATA, _("record: quarter %u is not "
-		    "0..4"),
+		return err_setc(b->e, ERR_DATA,
+		    _("record: quarter %u is not "
+		      "0..4"),
 		    (unsigned)r->quarter);
 	if (r_str8(b, "form id length", "form id", &r->form_id, &n8) == -1)
 		return -1;
 	if (!valid_form_id(r->form_id, n8))
-		return err_setc(b->e, ERR_DATA, _("record: the form id is not "
-		    "valid"));
+		return err_setc(b->e, ERR_DATA,
+		    _("record: the form id is not "
+		      "valid"));
 	if (buf_get_u32(rd, &r->form_version) == -1)
 		return truncated(b, "form version");
 	if (r->form_version < 1)
-		return err_setc(b->e, ERR_DATA, _("record: form version 0 is "
-		    "not valid"));
+		return err_setc(b->e, ERR_DATA,
+		    _("record: form version 0 is "
+		      "not valid"));
 	if (buf_get(rd, r->form_hash, FORM_HASH_BYTES) == -1)
 		return truncated(b, "form hash");
 	if (r_str8(b, "language length", "language", &r->lang, &n8) == -1)
 		return -1;
 	if (!valid_lang(r->lang, n8))
-		return err_setc(b->e, ERR_DATA, _("record: the language code is "
-		    "not valid"));
+		return err_setc(b->e, ERR_DATA,
+		    _("record: the language code is "
+		      "not valid"));
 	if (buf_get_u16(rd, &n16) == -1)
 		return truncated(b, "answer count");
 	if (n16 > FORM_MAX_QUESTIONS)
-		return err_setc(b->e, ERR_DATA, _("record: %u answers, at most "
-		    "%d allowed"),
+		return err_setc(b->e, ERR_DATA,
+		    _("record: %u answers, at most "
+		      "%d allowed"),
 		    (unsigned)n16, FORM_MAX_QUESTIONS);
 	/* Each answer takes at least one byte: a count the input cannot
 	 * hold is refused before allocating for it. */
 	if (n16 > buf_rd_left(rd))
 		return err_setc(b->e, ERR_DATA,
 		    _("record: truncated: %u answers cannot fit "
-		    "in the %zu bytes left"),
+		      "in the %zu bytes left"),
 		    (unsigned)n16, buf_rd_left(rd));
 	r->nanswers = n16;
 	if (n16 > 0)
@@ -361,7 +379,7 @@ decode(struct record *r, struct rbuf *b)
 	if (buf_rd_left(rd) != 0)
 		return err_setc(b->e, ERR_DATA,
 		    _("record: %zu trailing byte%s after the "
-		    "last answer"),
+		      "last answer"),
 		    buf_rd_left(rd), buf_rd_left(rd) == 1 ? "" : "s");
 	return 0;
 }
@@ -389,27 +407,28 @@ record_check(const struct record *r, const struct form *f, struct err *e)
 	size_t i;
 
 	if (strcmp(r->form_id, f->id) != 0)
-		return err_setc(e, ERR_DATA,
-		    _("record is for form %s, not %s"), r->form_id, f->id);
+		return err_setc(e, ERR_DATA, _("record is for form %s, not %s"),
+		    r->form_id, f->id);
 	if (r->form_version != f->version)
-		return err_setc(e, ERR_DATA, _("record is for %s version %lu, "
-		    "not %lu"),
+		return err_setc(e, ERR_DATA,
+		    _("record is for %s version %lu, "
+		      "not %lu"),
 		    f->id, (unsigned long)r->form_version,
 		    (unsigned long)f->version);
 	if (memcmp(r->form_hash, f->hash, FORM_HASH_BYTES) != 0)
 		return err_setc(e, ERR_DATA,
 		    _("record's form hash does not match %s "
-		    "version %lu: the form was changed without a new version"),
+		      "version %lu: the form was changed without a new version"),
 		    f->id, (unsigned long)f->version);
 	if (form_lang_index(f, r->lang) < 0)
 		return err_setc(e, ERR_DATA,
 		    _("record is in language %s, which form %s "
-		    "does not have"),
+		      "does not have"),
 		    r->lang, f->id);
 	if (r->nanswers != f->nquestions)
 		return err_setc(e, ERR_DATA,
 		    _("record has %zu answers, form %s has %zu "
-		    "questions"),
+		      "questions"),
 		    r->nanswers, f->id, f->nquestions);
 	for (i = 0; i < r->nanswers; i++)
 		if (form_answer_check(f, i, &r->answers[i], e) == -1)
@@ -419,8 +438,9 @@ record_check(const struct record *r, const struct form *f, struct err *e)
 	for (i = 0; i < r->nanswers; i++)
 		if (r->answers[i].state != FORM_NOT_SHOWN &&
 		    !form_visible(f, i, r->answers))
-			return err_setc(e, ERR_DATA, _("record: question '%s' "
-			    "has an answer but the other answers hide it"),
+			return err_setc(e, ERR_DATA,
+			    _("record: question '%s' "
+			      "has an answer but the other answers hide it"),
 			    f->questions[i].id);
 	return 0;
 }

@@ -11,23 +11,23 @@
 #include "form/form.h"
 #include "util/err.h"
 
-#define RECORD_VERSION 1		/* the encoding this program writes */
-#define RECORD_MAX_BYTES (1024 * 1024)	/* a whole encoded record */
-#define RECORD_MAX_UNIT 64		/* bytes of the unit code */
-#define RECORD_MAX_TEXT 40000		/* bytes of one text: 10000 chars */
+#define RECORD_VERSION 1	       /* the encoding this program writes */
+#define RECORD_MAX_BYTES (1024 * 1024) /* a whole encoded record */
+#define RECORD_MAX_UNIT 64	       /* bytes of the unit code */
+#define RECORD_MAX_TEXT 40000	       /* bytes of one text: 10000 chars */
 #define RECORD_YEAR_MIN 2000
 #define RECORD_YEAR_MAX 2999
 
 struct record {
-	char *unit;		/* unit code from the config */
-	uint16_t year;		/* calendar year of the interview */
-	uint8_t quarter;	/* 1..4, or 0 when the period is the year */
+	char *unit;	 /* unit code from the config */
+	uint16_t year;	 /* calendar year of the interview */
+	uint8_t quarter; /* 1..4, or 0 when the period is the year */
 	char *form_id;
 	uint32_t form_version;
 	uint8_t form_hash[FORM_HASH_BYTES];
-	char *lang;		/* the language the interview was held in */
+	char *lang; /* the language the interview was held in */
 	size_t nanswers;
-	struct form_answer *answers;	/* answers[i] answers question i,
+	struct form_answer *answers; /* answers[i] answers question i,
 					 * in form order; owned */
 };
 
@@ -44,8 +44,8 @@ int record_decode(struct record *r, const uint8_t *buf, size_t len,
     struct err *e) __attribute__((warn_unused_result));
 /* Check a decoded record against the form it claims: id, version and
  * hash match, one answer per question, each passes form_answer_check. */
-int record_check(const struct record *r, const struct form *f,
-    struct err *e) __attribute__((warn_unused_result));
+int record_check(const struct record *r, const struct form *f, struct err *e)
+    __attribute__((warn_unused_result));
 /* Free everything r owns, wiping answer texts; r is left zeroed.
  * NULL and an already freed record are fine. */
 void record_free(struct record *r);

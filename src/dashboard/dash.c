@@ -9,7 +9,7 @@
 #include "tui/tui_loop.h"
 #include "util/i18n.h"
 
-#define DASH_HEAT_PAIR0 40	/* colour pairs after tui's roles */
+#define DASH_HEAT_PAIR0 40 /* colour pairs after tui's roles */
 
 void
 dash_go(struct dash_app *a, const struct dash_screen *sc)
@@ -112,8 +112,9 @@ dash_legend(struct dash_app *a, int y)
 	const struct gate_table *t = dash_table(a->d, a->ov.year);
 	char buf[512];
 
-	snprintf(buf, sizeof(buf), _("Marks: <%u too few  %s protects another"
-	    "  %s open year  %s no data  %s flagged"),
+	snprintf(buf, sizeof(buf),
+	    _("Marks: <%u too few  %s protects another"
+	      "  %s open year  %s no data  %s flagged"),
 	    t ? t->k : a->d->in.gp.k, g->hidden, g->open, g->none, g->flag);
 	tui_put(y, 1, COLS - 2, TUI_DIM, buf);
 }
@@ -124,7 +125,7 @@ dash_heat_colours(void)
 {
 	static int done, ok;
 	static const short bg[5] = { COLOR_RED, COLOR_MAGENTA, COLOR_YELLOW,
-	    COLOR_CYAN, COLOR_GREEN };
+		COLOR_CYAN, COLOR_GREEN };
 	short i;
 
 	if (done)
@@ -143,7 +144,7 @@ int
 dash_heat_attr(int level)
 {
 	static const int mono[5] = { A_DIM, A_DIM, A_NORMAL, A_BOLD,
-	    A_BOLD | A_REVERSE };
+		A_BOLD | A_REVERSE };
 
 	level = level < 0 ? 0 : level > 4 ? 4 : level;
 	if (dash_heat_colours())
@@ -198,7 +199,12 @@ int
 dash_run(struct dash_app *a, const struct dash_screen *first)
 {
 	const struct tui_loop loop = {
-		a, dash_settle, NULL, dash_draw, dash_resize, dash_key,
+		a,
+		dash_settle,
+		NULL,
+		dash_draw,
+		dash_resize,
+		dash_key,
 	};
 
 	a->cur = first;

@@ -12,30 +12,32 @@
 #include "tui/tui.h"
 
 /* What a key action asks the loop to do (a bit mask). */
-#define DASH_OK 0		/* nothing more: the loop redraws */
-#define DASH_QUIT 1		/* leave the program */
+#define DASH_OK 0   /* nothing more: the loop redraws */
+#define DASH_QUIT 1 /* leave the program */
 
 struct dash_app;
 
 struct dash_screen {
 	const char *name;
-	void (*init)(struct dash_app *);	/* allocate app->st */
-	void (*draw)(struct dash_app *);	/* the screen is erased */
+	void (*init)(struct dash_app *); /* allocate app->st */
+	void (*draw)(struct dash_app *); /* the screen is erased */
 	int (*key)(struct dash_app *, const struct tui_key *);
-	void (*resize)(struct dash_app *);	/* may be NULL */
-	void (*free)(struct dash_app *);	/* free app->st */
+	void (*resize)(struct dash_app *); /* may be NULL */
+	void (*free)(struct dash_app *);   /* free app->st */
 };
 
 /* What keys do, as help lists them (N_: translated when drawn). */
 #define DASH_H_UNIT N_("choose a unit")
-#define DASH_H_COLUMN N_("choose a column (its meaning is shown above " \
-	"the table)")
+#define DASH_H_COLUMN \
+	N_("choose a column (its meaning is shown above " \
+	   "the table)")
 #define DASH_H_SORT N_("sort by the column; again: the other way round")
 #define DASH_H_YEAR_PREV N_("the year before")
 #define DASH_H_YEAR_NEXT N_("the year after")
 #define DASH_H_AREA N_("the next area (all areas after the last)")
-#define DASH_H_SEARCH N_("search units by name or code; Enter keeps it, " \
-	"Esc drops it")
+#define DASH_H_SEARCH \
+	N_("search units by name or code; Enter keeps it, " \
+	   "Esc drops it")
 #define DASH_H_CLEAR N_("clear the search, then the area")
 #define DASH_H_UNITVIEW N_("the unit view")
 #define DASH_H_QVIEW N_("the question view of the column")
@@ -66,18 +68,18 @@ struct dash_bind {
 struct dash_app {
 	struct dash *d;
 	struct dash_ov ov;
-	const char *lang;		/* "sv" or "en": form labels */
-	int ascii;			/* the locale is not UTF-8 */
-	size_t col;			/* overview: the chosen column */
-	size_t sel;			/* overview: index into ov.shown */
-	size_t unit;			/* unit view: agg unit */
-	size_t q;			/* question view: agg question */
-	size_t rejected;		/* envelopes not counted */
+	const char *lang; /* "sv" or "en": form labels */
+	int ascii;	  /* the locale is not UTF-8 */
+	size_t col;	  /* overview: the chosen column */
+	size_t sel;	  /* overview: index into ov.shown */
+	size_t unit;	  /* unit view: agg unit */
+	size_t q;	  /* question view: agg question */
+	size_t rejected;  /* envelopes not counted */
 	const struct dash_screen *cur, *next, *back;
-	const struct dash_screen *prev;	/* the screen before cur */
-	const struct dash_screen *q_from;	/* where Esc in the question
+	const struct dash_screen *prev;	  /* the screen before cur */
+	const struct dash_screen *q_from; /* where Esc in the question
 					 * view goes back to */
-	void *st;			/* the current screen's state */
+	void *st;			  /* the current screen's state */
 	int exit_code;
 };
 
@@ -107,10 +109,9 @@ int dash_dispatch(struct dash_app *a, const struct dash_bind *t,
 void dash_put_cell(struct dash_app *a, int y, int x, int w,
     const struct dash_cell *c, enum dash_fmt f, enum tui_role r);
 /* tui_put and tui_title, in ASCII when the locale is not UTF-8. */
-int dash_put(const struct dash_app *a, int y, int x, int w,
-    enum tui_role r, const char *s);
-void dash_title(const struct dash_app *a, const char *left,
-    const char *right);
+int dash_put(const struct dash_app *a, int y, int x, int w, enum tui_role r,
+    const char *s);
+void dash_title(const struct dash_app *a, const char *left, const char *right);
 /* The marks legend on line y. */
 void dash_legend(struct dash_app *a, int y);
 /* Attributes for heat level 0..4: colours, or monochrome shades. */
@@ -121,7 +122,7 @@ const struct dash_ov_row *dash_app_row(const struct dash_app *a, size_t unit);
 void dash_set_year(struct dash_app *a, unsigned year);
 
 /* Key codes the tables use. */
-#define DASH_CTRL(c) ((uint32_t)((c) & 0x1f))
+#define DASH_CTRL(c) ((uint32_t)((c)&0x1f))
 #define DASH_ESC 27u
 
 #endif

@@ -16,21 +16,19 @@
 #include "util/utf8.h"
 #include "util/xmem.h"
 
-#define DASH_TREND_MAX 10	/* years in a sparkline */
-#define DASH_BAR_MAX 50		/* columns of a bar at most */
+#define DASH_TREND_MAX 10 /* years in a sparkline */
+#define DASH_BAR_MAX 50	  /* columns of a bar at most */
 
 /* --- texts and glyphs -------------------------------------------------- */
 
 const struct dash_glyphs *
 dash_glyphs(int ascii)
 {
-	static const struct dash_glyphs utf = {
-		"\xe2\x80\x93", "\xc3\x97", "\xe2\x80\xa6", "R", "\xe2\x96\xb2",
-		" ", "\xe2\x80\xa2", "\xe2\x80\x93", 0
-	};
-	static const struct dash_glyphs asc = {
-		"-", "x", "..", "R", "!", " ", "*", "-", 1
-	};
+	static const struct dash_glyphs utf = { "\xe2\x80\x93", "\xc3\x97",
+		"\xe2\x80\xa6", "R", "\xe2\x96\xb2", " ", "\xe2\x80\xa2",
+		"\xe2\x80\x93", 0 };
+	static const struct dash_glyphs asc = { "-", "x", "..", "R", "!", " ",
+		"*", "-", 1 };
 
 	return ascii ? &asc : &utf;
 }
@@ -92,9 +90,10 @@ void
 dash_ascii(const char *s, char *out, size_t n)
 {
 	/* U+00C0..U+00FF by their base letter; '?' where there is none */
-	static const char latin1[] =
-	    "AAAAAAACEEEEIIII" "DNOOOOO?OUUUUYTs"
-	    "aaaaaaaceeeeiiii" "dnooooo?ouuuuyty";
+	static const char latin1[] = "AAAAAAACEEEEIIII"
+				     "DNOOOOO?OUUUUYTs"
+				     "aaaaaaaceeeeiiii"
+				     "dnooooo?ouuuuyty";
 	size_t i = 0, len = strlen(s), l, o = 0;
 	uint32_t cp;
 	char c;
@@ -123,10 +122,9 @@ dash_ascii(const char *s, char *out, size_t n)
 void
 dash_bar(double share, int w, int ascii, char *out, size_t n)
 {
-	static const char *const part[8] = {
-		"", "\xe2\x96\x8f", "\xe2\x96\x8e", "\xe2\x96\x8d",
-		"\xe2\x96\x8c", "\xe2\x96\x8b", "\xe2\x96\x8a", "\xe2\x96\x89"
-	};
+	static const char *const part[8] = { "", "\xe2\x96\x8f", "\xe2\x96\x8e",
+		"\xe2\x96\x8d", "\xe2\x96\x8c", "\xe2\x96\x8b", "\xe2\x96\x8a",
+		"\xe2\x96\x89" };
 	size_t o = 0;
 	long eighths, full, i, used;
 
@@ -139,8 +137,14 @@ dash_bar(double share, int w, int ascii, char *out, size_t n)
 		share = 0;
 	if (share > 1)
 		share = 1;
-#define PUT(s) do { size_t l_ = strlen(s); \
-	if (o + l_ < n) { memcpy(out + o, (s), l_); o += l_; } } while (0)
+#define PUT(s) \
+	do { \
+		size_t l_ = strlen(s); \
+		if (o + l_ < n) { \
+			memcpy(out + o, (s), l_); \
+			o += l_; \
+		} \
+	} while (0)
 	if (ascii) {
 		full = lround(share * w);
 		for (i = 0; i < full; i++)
@@ -175,13 +179,12 @@ dash_heat_level(double v, double lo, double hi)
 }
 
 void
-dash_spark(const double *v, const int *has, size_t nv, double lo,
-    double hi, int ascii, char *out, size_t n)
+dash_spark(const double *v, const int *has, size_t nv, double lo, double hi,
+    int ascii, char *out, size_t n)
 {
-	static const char *const utf[8] = {
-		"\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
-		"\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88"
-	};
+	static const char *const utf[8] = { "\xe2\x96\x81", "\xe2\x96\x82",
+		"\xe2\x96\x83", "\xe2\x96\x84", "\xe2\x96\x85", "\xe2\x96\x86",
+		"\xe2\x96\x87", "\xe2\x96\x88" };
 	static const char asc[] = "_.-=*#";
 	const char *s;
 	char one[2];
@@ -195,7 +198,7 @@ dash_spark(const double *v, const int *has, size_t nv, double lo,
 			s = " ";
 		} else {
 			lv = hi > lo ? lround((v[i] - lo) / (hi - lo) * top) :
-			    top / 2;
+				       top / 2;
 			lv = lv < 0 ? 0 : lv > top ? top : lv;
 			if (ascii) {
 				one[0] = asc[lv];
@@ -217,8 +220,7 @@ dash_spark(const double *v, const int *has, size_t nv, double lo,
 /* --- the unit view ------------------------------------------------------ */
 
 static struct dash_line *
-doc_add(struct dash_doc *doc, enum dash_line_kind kind, size_t q,
-    char *text)
+doc_add(struct dash_doc *doc, enum dash_line_kind kind, size_t q, char *text)
 {
 	struct dash_line *l;
 
@@ -234,8 +236,7 @@ doc_add(struct dash_doc *doc, enum dash_line_kind kind, size_t q,
 	return l;
 }
 
-static void
-doc_addf(struct dash_doc *doc, enum dash_line_kind kind, size_t q,
+static void doc_addf(struct dash_doc *doc, enum dash_line_kind kind, size_t q,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static void
@@ -274,8 +275,8 @@ doc_wrap(struct dash_doc *doc, enum dash_line_kind kind, size_t q,
 	pad = xcalloc((size_t)pw + 1, 1);
 	memset(pad, ' ', (size_t)pw);
 	for (i = 0; i < nl; i++) {
-		buf = xcalloc(strlen(prefix) + 4 * (v[i].end - v[i].start) +
-		    1, 1);
+		buf = xcalloc(strlen(prefix) + 4 * (v[i].end - v[i].start) + 1,
+		    1);
 		o = (size_t)sprintf(buf, "%s", i == 0 ? prefix : pad);
 		for (j = v[i].start; j < v[i].end; j++)
 			if (e->cp[j] != '\n')
@@ -323,16 +324,19 @@ reason_note(enum gate_reason r, unsigned k, char *buf, size_t n)
 		break;
 	case GATE_COMPLEMENT:
 	case GATE_PARTS:
-		snprintf(buf, n, "%s", _("hidden so that no hidden figure "
-		    "can be worked out from the others"));
+		snprintf(buf, n, "%s",
+		    _("hidden so that no hidden figure "
+		      "can be worked out from the others"));
 		break;
 	case GATE_REGION_ONLY:
-		snprintf(buf, n, "%s", _("reported for the whole region "
-		    "only"));
+		snprintf(buf, n, "%s",
+		    _("reported for the whole region "
+		      "only"));
 		break;
 	case GATE_OPEN:
-		snprintf(buf, n, "%s", _("the year is still running: only "
-		    "the number of interviews is shown"));
+		snprintf(buf, n, "%s",
+		    _("the year is still running: only "
+		      "the number of interviews is shown"));
 		break;
 	case GATE_BAND:
 	case GATE_IMPLAUSIBLE:
@@ -365,7 +369,7 @@ trend(const struct dash *d, size_t u, size_t q, unsigned year, int ascii,
 	first = last > DASH_TREND_MAX ? last - DASH_TREND_MAX : 0;
 	for (i = first; i < last; i++) {
 		row = u == AGG_NONE ? gate_row_region(d->tabs[i]) :
-		    gate_row_unit(d->tabs[i], u);
+				      gate_row_unit(d->tabs[i], u);
 		c = dash_qcell(d->tabs[i], row, q, 0);
 		has[nv] = c.state == DASH_SHOWN;
 		v[nv] = c.v;
@@ -376,8 +380,8 @@ trend(const struct dash *d, size_t u, size_t q, unsigned year, int ascii,
 		return;
 	dash_qrange(aq, &lo, &hi);
 	dash_spark(v, has, nv, lo, hi, ascii, sp, sizeof(sp));
-	snprintf(out, n, "%u%s%u %s", d->years[first],
-	    dash_glyphs(ascii)->dash, d->years[last - 1], sp);
+	snprintf(out, n, "%u%s%u %s", d->years[first], dash_glyphs(ascii)->dash,
+	    d->years[last - 1], sp);
 }
 
 /* The free-text answers of a cell, where the gate lets them through. */
@@ -427,8 +431,8 @@ unit_question(struct dash_doc *doc, const struct dash *d,
 	if (f->reason != GATE_SHOWN) {
 		/* a text question's answers have their own rule */
 		if (aq->type != FORM_TEXT || f->text_reason != GATE_SHOWN)
-			doc_addf(doc, DASH_L_DIM, q, "   %s", reason_note(
-			    f->reason, t->k, buf, sizeof(buf)));
+			doc_addf(doc, DASH_L_DIM, q, "   %s",
+			    reason_note(f->reason, t->k, buf, sizeof(buf)));
 		unit_texts(doc, t, f, aq, q, g);
 		doc_add(doc, DASH_L_BLANK, q, xstrdup(""));
 		return;
@@ -442,19 +446,22 @@ unit_question(struct dash_doc *doc, const struct dash *d,
 		else
 			lab[0] = '\0';
 		dash_num(mean, sizeof(mean), f->st.mean, 1);
-		doc_addf(doc, DASH_L_TEXT, q, "   %s %s (%s %s)%s   n %u"
-		    "%s%s", _("Mean"), mean, _("region"), reg, lab,
-		    f->answered, tr[0] ? "   " : "", tr);
+		doc_addf(doc, DASH_L_TEXT, q,
+		    "   %s %s (%s %s)%s   n %u"
+		    "%s%s",
+		    _("Mean"), mean, _("region"), reg, lab, f->answered,
+		    tr[0] ? "   " : "", tr);
 	} else {
 		doc_addf(doc, DASH_L_TEXT, q, "   n %u", f->answered);
 	}
 	lw = w / 3 > 28 ? 28 : w / 3;
 	bw = w - lw - 16;
 	if (bw > DASH_BAR_MAX)
-		bw = DASH_BAR_MAX;	/* long bars read badly */
+		bw = DASH_BAR_MAX; /* long bars read badly */
 	for (c = 0; c < aq->ncat && bw > 0; c++) {
-		double share = f->answered ? (double)f->counts[c] /
-		    f->answered : 0;
+		double share = f->answered ?
+		    (double)f->counts[c] / f->answered :
+		    0;
 
 		fit(dash_catlabel(aq, c, lang), lw, lab, sizeof(lab));
 		dash_bar(share, bw, ascii, bar, sizeof(bar));
@@ -477,8 +484,8 @@ static void
 unit_hme(struct dash_doc *doc, const struct gate_table *t, size_t row,
     int ascii)
 {
-	static const char *const sub[3] = { N_("motivation"),
-	    N_("leadership"), N_("governance") };
+	static const char *const sub[3] = { N_("motivation"), N_("leadership"),
+		N_("governance") };
 	const struct gate_hme *h = &t->hme[row];
 	const struct dash_glyphs *g = dash_glyphs(ascii);
 	struct dash_cell c;
@@ -487,18 +494,20 @@ unit_hme(struct dash_doc *doc, const struct gate_table *t, size_t row,
 
 	for (i = 0; i < 4; i++) {
 		enum gate_reason why = i == 0 ? h->reason :
-		    h->sub_reason[i - 1];
+						h->sub_reason[i - 1];
 		int has = i == 0 ? h->h.has_total : h->h.has_sub[i - 1];
 
-		c = why != GATE_SHOWN ? dash_cell_hidden(why) : has ?
+		c = why != GATE_SHOWN ?
+		    dash_cell_hidden(why) :
+		    has ?
 		    dash_cell_value(i == 0 ? h->h.total : h->h.sub[i - 1]) :
 		    dash_cell_none();
 		dash_cell_text(&c, DASH_FMT_INDEX, t->k, g, v[i], sizeof(v[i]));
 	}
 	/* the total and the region's are on the unit view's summary line */
 	snprintf(line, sizeof(line), "%s   %s %s   %s %s   %s %s",
-	    _("HME sub-indices"), _(sub[0]), v[1], _(sub[1]), v[2],
-	    _(sub[2]), v[3]);
+	    _("HME sub-indices"), _(sub[0]), v[1], _(sub[1]), v[2], _(sub[2]),
+	    v[3]);
 	doc_add(doc, DASH_L_TEXT, AGG_NONE, xstrdup(line));
 	doc_add(doc, DASH_L_BLANK, AGG_NONE, xstrdup(""));
 }
@@ -512,8 +521,9 @@ dash_unit_doc(struct dash_doc *doc, const struct dash *d, size_t u,
 
 	memset(doc, 0, sizeof(*doc));
 	doc->w = w;
-	if (t == NULL || (row = u == AGG_NONE ? gate_row_region(t) :
-	    gate_row_unit(t, u)) == AGG_NONE) {
+	if (t == NULL ||
+	    (row = u == AGG_NONE ? gate_row_region(t) : gate_row_unit(t, u)) ==
+		AGG_NONE) {
 		doc_addf(doc, DASH_L_DIM, AGG_NONE, "%s",
 		    _("No interviews in this year."));
 		return;

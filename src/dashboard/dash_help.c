@@ -17,8 +17,7 @@ struct help_state {
 };
 
 /* Append to *text (a growing string). */
-static void
-help_add(char **text, const char *fmt, ...)
+static void help_add(char **text, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -67,31 +66,37 @@ help_init(struct dash_app *a)
 
 	a->st = s;
 	s->text = xstrdup("");
-	help_add(t, "%s\n", _("OVERVIEW: one row per unit for the chosen "
-	    "year, the region on top."));
+	help_add(t, "%s\n",
+	    _("OVERVIEW: one row per unit for the chosen "
+	      "year, the region on top."));
 	help_list(t, dash_overview_keys());
-	help_add(t, _("Columns: Int interviews held; T'yy turnover in that "
-	    "year; %s flagged; Cov coverage (interviews / leavers); HME the "
-	    "leavers' HME index; Staff the unit's staff-survey HME; eNPS; "
-	    "Top reason; then the mean of each scale question."), g->flag);
-	help_add(t, "\n\n%s\n", _("UNIT VIEW: every question as bars, the "
-	    "unit's mean beside the region's, the trend over the years, free "
-	    "text where allowed."));
+	help_add(t,
+	    _("Columns: Int interviews held; T'yy turnover in that "
+	      "year; %s flagged; Cov coverage (interviews / leavers); HME the "
+	      "leavers' HME index; Staff the unit's staff-survey HME; eNPS; "
+	      "Top reason; then the mean of each scale question."),
+	    g->flag);
+	help_add(t, "\n\n%s\n",
+	    _("UNIT VIEW: every question as bars, the "
+	      "unit's mean beside the region's, the trend over the years, free "
+	      "text where allowed."));
 	help_list(t, dash_unit_keys());
-	help_add(t, "\n%s\n", _("QUESTION VIEW: one question across all "
-	    "units and years as a heat map."));
+	help_add(t, "\n%s\n",
+	    _("QUESTION VIEW: one question across all "
+	      "units and years as a heat map."));
 	help_list(t, dash_question_keys());
 	help_add(t, "\n");
-	help_add(t, _("MARKS: a figure is shown only where at least %u "
-	    "people answered.\n"
-	    "  <%u  fewer than %u answers\n"
-	    "  %s  hidden so that no hidden figure can be worked out from "
-	    "the others\n"
-	    "  %s  the running year: only the number of interviews\n"
-	    "  R  a question reported for the whole region only\n"
-	    "  %s  no answers, or no figure of this kind\n"
-	    "Free text is shown only where a unit has at least %u answers, "
-	    "in random order. No view shows single interviews."),
+	help_add(t,
+	    _("MARKS: a figure is shown only where at least %u "
+	      "people answered.\n"
+	      "  <%u  fewer than %u answers\n"
+	      "  %s  hidden so that no hidden figure can be worked out from "
+	      "the others\n"
+	      "  %s  the running year: only the number of interviews\n"
+	      "  R  a question reported for the whole region only\n"
+	      "  %s  no answers, or no figure of this kind\n"
+	      "Free text is shown only where a unit has at least %u answers, "
+	      "in random order. No view shows single interviews."),
 	    k, k, k, g->hidden, g->open, g->none,
 	    a->d->in.gp.text_k < k ? k : a->d->in.gp.text_k);
 }
@@ -109,9 +114,8 @@ static void
 help_draw(struct dash_app *a)
 {
 	struct help_state *s = a->st;
-	static const struct tui_keyhelp keys[] = {
-		{ "Up Down", N_("Scroll") }, { "Esc", N_("Back") },
-		{ "q", N_("Quit") } };
+	static const struct tui_keyhelp keys[] = { { "Up Down", N_("Scroll") },
+		{ "Esc", N_("Back") }, { "q", N_("Quit") } };
 	int n;
 
 	dash_title(a, _("Help"), a->d->in.region);
@@ -166,9 +170,8 @@ help_key(struct dash_app *a, const struct tui_key *k)
 	return DASH_OK;
 }
 
-static const struct dash_screen help_screen = {
-	"help", help_init, help_draw, help_key, NULL, help_free,
-};
+static const struct dash_screen help_screen = { "help", help_init, help_draw,
+	help_key, NULL, help_free };
 
 const struct dash_screen *
 dash_help(void)

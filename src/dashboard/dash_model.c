@@ -13,7 +13,6 @@
 #include "util/i18n.h"
 #include "util/xmem.h"
 
-
 int
 dash_new(struct dash **out, const struct dash_input *in, struct err *e)
 {
@@ -29,17 +28,18 @@ dash_new(struct dash **out, const struct dash_input *in, struct err *e)
 	d->held = xcalloc(d->nyears ? d->nyears : 1, sizeof(*d->held));
 	for (i = 0; i < d->nyears; i++) {
 		d->years[i] = agg_year(in->agg, i);
-		if ((in->publish != NULL ? in->publish(in->publish_ctx,
-		    d->years[i], &in->gp, &d->tabs[i], &d->held[i], e) :
-		    gate_publish(&d->tabs[i], in->agg, d->years[i], &in->gp,
-		    e)) != 0) {
+		if ((in->publish != NULL ?
+			    in->publish(in->publish_ctx, d->years[i], &in->gp,
+				&d->tabs[i], &d->held[i], e) :
+			    gate_publish(&d->tabs[i], in->agg, d->years[i],
+				&in->gp, e)) != 0) {
 			dash_free(d);
 			return -1;
 		}
 	}
 	/* the disclosure audit, before the dashboard shows anything */
 	if (audit_check_tables((const struct gate_table *const *)d->tabs,
-	    d->nyears, NULL, e) != 0) {
+		d->nyears, NULL, e) != 0) {
 		dash_free(d);
 		return -1;
 	}
@@ -176,10 +176,11 @@ dash_qcell(const struct gate_table *t, size_t row, size_t q, size_t cat)
 	case FORM_NPS:
 	case FORM_NUMBER:
 		return f->st.has_mean ? dash_cell_value(f->st.mean) :
-		    dash_cell_none();
+					dash_cell_none();
 	case FORM_YESNO:
-		return f->answered ? dash_cell_value((double)f->counts[1] /
-		    f->answered) : dash_cell_none();
+		return f->answered ?
+		    dash_cell_value((double)f->counts[1] / f->answered) :
+		    dash_cell_none();
 	case FORM_SINGLE:
 	case FORM_MULTI:
 		if (cat >= aq->ncat || f->answered == 0)
@@ -259,7 +260,7 @@ const char *
 dash_catlabel(const struct agg_question *q, size_t c, const char *lang)
 {
 	const struct form_question *fq;
-	static char num[12][4];	/* "0".."10": constant texts */
+	static char num[12][4]; /* "0".."10": constant texts */
 	size_t i;
 
 	if (c >= q->ncat)
@@ -301,7 +302,7 @@ turnover_sum(const struct dash *d, unsigned y, int leavers)
 	for (i = 0; i < d->in.nturnover; i++)
 		if (d->in.turnover[i].year == y)
 			s += leavers ? d->in.turnover[i].leavers :
-			    d->in.turnover[i].headcount;
+				       d->in.turnover[i].headcount;
 	return s;
 }
 
@@ -316,14 +317,13 @@ turnover_cell(const struct dash *d, const char *unit, unsigned y)
 	}
 	h = turnover_sum(d, y, 0);
 	return h > 0 ? dash_cell_value(turnover_sum(d, y, 1) / h) :
-	    dash_cell_none();
+		       dash_cell_none();
 }
 
 static int
 has_turnover(const struct dash *d, const char *unit, unsigned y)
 {
-	return agg_turnover_rate(d->in.turnover, d->in.nturnover, unit, y) >=
-	    0;
+	return agg_turnover_rate(d->in.turnover, d->in.nturnover, unit, y) >= 0;
 }
 
 /* Interviews of year y in the units that have turnover figures for it:
@@ -360,7 +360,7 @@ row_cells(const struct dash_ov *ov, struct dash_ov_row *r)
 		r->cells[i] = dash_cell_none();
 	if (t != NULL) {
 		grow = r->unit == AGG_NONE ? gate_row_region(t) :
-		    gate_row_unit(t, r->unit);
+					     gate_row_unit(t, r->unit);
 		if (grow != AGG_NONE)
 			n = t->rows[grow].interviews;
 	}
@@ -369,9 +369,10 @@ row_cells(const struct dash_ov *ov, struct dash_ov_row *r)
 	r->cells[DASH_COL_TO1] = turnover_cell(d, code, y - 1);
 	r->cells[DASH_COL_TO0] = turnover_cell(d, code, y);
 	if (code != NULL && has_turnover(d, code, y))
-		r->cells[DASH_COL_FLAG] = dash_cell_value(agg_turnover_flag(
-		    d->in.turnover, d->in.nturnover, code, y, d->in.threshold,
-		    d->in.tyears ? d->in.tyears : DASH_TO_YEARS));
+		r->cells[DASH_COL_FLAG] = dash_cell_value(
+		    agg_turnover_flag(d->in.turnover, d->in.nturnover, code, y,
+			d->in.threshold,
+			d->in.tyears ? d->in.tyears : DASH_TO_YEARS));
 	if (code != NULL) {
 		lv = agg_coverage(d->in.turnover, d->in.nturnover, code, y, n);
 		if (lv >= 0)
@@ -379,8 +380,8 @@ row_cells(const struct dash_ov *ov, struct dash_ov_row *r)
 		for (i = 0; i < d->in.nstaff; i++)
 			if (d->in.staff[i].year == y &&
 			    strcmp(d->in.staff[i].unit, code) == 0)
-				r->cells[DASH_COL_STAFF] =
-				    dash_cell_value(d->in.staff[i].hme);
+				r->cells[DASH_COL_STAFF] = dash_cell_value(
+				    d->in.staff[i].hme);
 	} else if ((lv = turnover_sum(d, y, 1)) > 0) {
 		r->cells[DASH_COL_COV] = dash_cell_value(covered(d, t, y) / lv);
 	}
@@ -389,11 +390,11 @@ row_cells(const struct dash_ov *ov, struct dash_ov_row *r)
 	if (t->has_hme) {
 		if (t->hme[grow].reason == GATE_SHOWN &&
 		    t->hme[grow].h.has_total)
-			r->cells[DASH_COL_HME] =
-			    dash_cell_value(t->hme[grow].h.total);
+			r->cells[DASH_COL_HME] = dash_cell_value(
+			    t->hme[grow].h.total);
 		else if (t->hme[grow].reason != GATE_SHOWN)
-			r->cells[DASH_COL_HME] =
-			    dash_cell_hidden(t->hme[grow].reason);
+			r->cells[DASH_COL_HME] = dash_cell_hidden(
+			    t->hme[grow].reason);
 	}
 	if (d->enps_q != AGG_NONE && (f = gate_fig(t, grow, d->enps_q))) {
 		if (f->reason != GATE_SHOWN)
@@ -410,8 +411,8 @@ row_cells(const struct dash_ov *ov, struct dash_ov_row *r)
 			order = xcalloc(q->ncat, sizeof(*order));
 			agg_rank(q, f->counts, order);
 			c = order[0];
-			tie = q->ncat > 1 && f->counts[order[1]] ==
-			    f->counts[c];
+			tie = q->ncat > 1 &&
+			    f->counts[order[1]] == f->counts[c];
 			free(order);
 			if (f->counts[c] > 0) {
 				r->cells[DASH_COL_TOP] = dash_cell_value(
@@ -430,7 +431,7 @@ row_cells(const struct dash_ov *ov, struct dash_ov_row *r)
 		    0);
 }
 
-static const struct dash_ov *sort_ov;	/* qsort has no context argument */
+static const struct dash_ov *sort_ov; /* qsort has no context argument */
 
 static int
 cmp_cells(const struct dash_ov_row *a, const struct dash_ov_row *b)
@@ -448,7 +449,7 @@ cmp_cells(const struct dash_ov_row *a, const struct dash_ov_row *b)
 			return -1;
 		if (y->state == DASH_SHOWN)
 			return 1;
-		return 0;	/* neither: by name, below */
+		return 0; /* neither: by name, below */
 	}
 	if (dash_col_fmt(sort_ov->sort) == DASH_FMT_TEXT)
 		r = collate_cmp(x->text, y->text);
@@ -481,8 +482,10 @@ ov_refresh(struct dash_ov *ov)
 	ov->nshown = 0;
 	for (i = 0; i < ov->nrows; i++) {
 		r = &ov->rows[i];
-		if (ov->area != NULL && (ov->area[0] == '\0' ? r->area != NULL :
-		    r->area == NULL || strcmp(r->area, ov->area) != 0))
+		if (ov->area != NULL &&
+		    (ov->area[0] == '\0' ?
+			    r->area != NULL :
+			    r->area == NULL || strcmp(r->area, ov->area) != 0))
 			continue;
 		if (ov->search[0] != '\0' &&
 		    !collate_contains(r->name, ov->search) &&
@@ -519,7 +522,8 @@ dash_ov_build(struct dash_ov *ov, const struct dash *d, unsigned year,
 	ov->ncols = DASH_COL_Q0 + d->nscale;
 	ov->region.unit = AGG_NONE;
 	ov->region.name = d->in.region_row ? d->in.region_row :
-	    d->in.region ? d->in.region : _("Region");
+	    d->in.region		   ? d->in.region :
+					     _("Region");
 	ov->region.code = "";
 	ov->region.cells = xcalloc(ov->ncols, sizeof(struct dash_cell));
 	ov->nrows = n;
@@ -625,8 +629,8 @@ dash_col_head(const struct dash_ov *ov, size_t col, char *out, size_t n)
 	case DASH_COL_TO1:
 	case DASH_COL_TO0:
 		/* turnover columns are headed by their year: "T'23" */
-		snprintf(out, n, "T'%02u", (ov->year - 2 +
-		    (unsigned)(col - DASH_COL_TO2)) % 100);
+		snprintf(out, n, "T'%02u",
+		    (ov->year - 2 + (unsigned)(col - DASH_COL_TO2)) % 100);
 		break;
 	case DASH_COL_FLAG:
 		snprintf(out, n, "!");
@@ -648,8 +652,10 @@ dash_col_head(const struct dash_ov *ov, size_t col, char *out, size_t n)
 		break;
 	default:
 		/* the form's short: label, else the id */
-		snprintf(out, n, "%s", dash_qshort(agg_question(ov->d->in.agg,
-		    ov->d->scale_q[col - DASH_COL_Q0]), ov->lang));
+		snprintf(out, n, "%s",
+		    dash_qshort(agg_question(ov->d->in.agg,
+				    ov->d->scale_q[col - DASH_COL_Q0]),
+			ov->lang));
 	}
 }
 
@@ -668,13 +674,16 @@ dash_col_desc(const struct dash_ov *ov, size_t col, char *out, size_t n)
 	case DASH_COL_TO2:
 	case DASH_COL_TO1:
 	case DASH_COL_TO0:
-		snprintf(out, n, _("Staff turnover in %u (leavers / average "
-		    "headcount)"), ov->year - 2 + (unsigned)(col -
-		    DASH_COL_TO2));
+		snprintf(out, n,
+		    _("Staff turnover in %u (leavers / average "
+		      "headcount)"),
+		    ov->year - 2 + (unsigned)(col - DASH_COL_TO2));
 		break;
 	case DASH_COL_FLAG:
-		snprintf(out, n, _("Flagged: turnover at or above %.0f %% in "
-		    "each of %u years up to %u"), ov->d->in.threshold * 100,
+		snprintf(out, n,
+		    _("Flagged: turnover at or above %.0f %% in "
+		      "each of %u years up to %u"),
+		    ov->d->in.threshold * 100,
 		    ov->d->in.tyears ? ov->d->in.tyears : DASH_TO_YEARS,
 		    ov->year);
 		break;
@@ -685,8 +694,9 @@ dash_col_desc(const struct dash_ov *ov, size_t col, char *out, size_t n)
 		snprintf(out, n, "%s", _("Leavers' HME index (0-100)"));
 		break;
 	case DASH_COL_STAFF:
-		snprintf(out, n, "%s", _("HME index of the unit's staff "
-		    "survey"));
+		snprintf(out, n, "%s",
+		    _("HME index of the unit's staff "
+		      "survey"));
 		break;
 	case DASH_COL_ENPS:
 		snprintf(out, n, "%s", _("eNPS: promoters minus detractors"));
@@ -727,4 +737,3 @@ dash_areas(const struct dash *d, const char ***areas)
 		(*areas)[n++] = "";
 	return n;
 }
-

@@ -12,8 +12,8 @@
 #include "report/gate.h"
 #include "util/err.h"
 
-#define DASH_SEARCH_MAX 64	/* bytes of search text */
-#define DASH_TO_YEARS 3		/* turnover columns in the overview */
+#define DASH_SEARCH_MAX 64 /* bytes of search text */
+#define DASH_TO_YEARS 3	   /* turnover columns in the overview */
 
 /* What the dashboard is built from; all borrowed, must outlive it. */
 struct dash_input {
@@ -22,30 +22,29 @@ struct dash_input {
 	size_t nturnover;
 	const struct agg_staff_hme *staff;
 	size_t nstaff;
-	const char *region;		/* the region's name, for titles */
-	const char *region_row;		/* for the region's row; NULL: region
+	const char *region;	/* the region's name, for titles */
+	const char *region_row; /* for the region's row; NULL: region
 					 * (titles may carry EXEMPELDATA) */
-	double threshold;		/* turnover flag, fraction */
-	unsigned tyears;		/* years in a row at or above it */
-	struct gate_params gp;		/* k, text_k, today */
+	double threshold;	/* turnover flag, fraction */
+	unsigned tyears;	/* years in a row at or above it */
+	struct gate_params gp;	/* k, text_k, today */
 	/* Where a year's table comes from: NULL publishes it through the
 	 * gate; the program passes the releases (release_view), which also
 	 * say how many late interviews are held back. */
-	int (*publish)(void *ctx, unsigned year,
-	    const struct gate_params *gp, struct gate_table **out,
-	    uint32_t *held, struct err *e);
+	int (*publish)(void *ctx, unsigned year, const struct gate_params *gp,
+	    struct gate_table **out, uint32_t *held, struct err *e);
 	void *publish_ctx;
 };
 
 /* Every year's published table. Owns the tables. */
 struct dash {
 	struct dash_input in;
-	unsigned *years;		/* ascending */
+	unsigned *years; /* ascending */
 	size_t nyears;
-	struct gate_table **tabs;	/* one per year */
-	uint32_t *held;			/* per year: held back (releases) */
-	size_t enps_q;			/* first nps question, AGG_NONE */
-	size_t *scale_q;		/* the scale questions shown by
+	struct gate_table **tabs; /* one per year */
+	uint32_t *held;		  /* per year: held back (releases) */
+	size_t enps_q;		  /* first nps question, AGG_NONE */
+	size_t *scale_q;	  /* the scale questions shown by
 					 * mean in the overview, form order */
 	size_t nscale;
 };
@@ -66,16 +65,16 @@ unsigned dash_year_step(const struct dash *d, unsigned y, int dir);
 /* A cell as shown: a figure, a hidden figure (with the gate's reason),
  * or nothing to show. */
 enum dash_state {
-	DASH_NONE,		/* no data, or not applicable */
+	DASH_NONE, /* no data, or not applicable */
 	DASH_SHOWN,
-	DASH_HIDDEN		/* suppressed by the gate: see reason */
+	DASH_HIDDEN /* suppressed by the gate: see reason */
 };
 
 struct dash_cell {
 	enum dash_state state;
-	enum gate_reason reason;	/* DASH_HIDDEN: why */
-	double v;			/* DASH_SHOWN: the value */
-	const char *text;		/* text cells: borrowed label */
+	enum gate_reason reason; /* DASH_HIDDEN: why */
+	double v;		 /* DASH_SHOWN: the value */
+	const char *text;	 /* text cells: borrowed label */
 };
 
 /* Cells: nothing to show; a shown value; hidden by the gate for r
@@ -87,16 +86,16 @@ struct dash_cell dash_cell_hidden(enum gate_reason r);
 /* The overview's columns; DASH_COL_Q0 + i is d->scale_q[i]'s mean. */
 enum dash_col {
 	DASH_COL_NAME,
-	DASH_COL_N,		/* interviews in the year */
-	DASH_COL_TO2,		/* turnover two years before */
-	DASH_COL_TO1,		/* the year before */
-	DASH_COL_TO0,		/* the chosen year */
-	DASH_COL_FLAG,		/* flagged: high turnover tyears in a row */
-	DASH_COL_COV,		/* coverage: interviews / leavers */
-	DASH_COL_HME,		/* leavers' HME */
-	DASH_COL_STAFF,		/* the unit's staff-survey HME */
+	DASH_COL_N,	/* interviews in the year */
+	DASH_COL_TO2,	/* turnover two years before */
+	DASH_COL_TO1,	/* the year before */
+	DASH_COL_TO0,	/* the chosen year */
+	DASH_COL_FLAG,	/* flagged: high turnover tyears in a row */
+	DASH_COL_COV,	/* coverage: interviews / leavers */
+	DASH_COL_HME,	/* leavers' HME */
+	DASH_COL_STAFF, /* the unit's staff-survey HME */
 	DASH_COL_ENPS,
-	DASH_COL_TOP,		/* the top reason for leaving */
+	DASH_COL_TOP, /* the top reason for leaving */
 	DASH_COL_Q0
 };
 
@@ -104,16 +103,16 @@ enum dash_col {
 enum dash_fmt {
 	DASH_FMT_TEXT,
 	DASH_FMT_INT,
-	DASH_FMT_PCT,		/* fraction shown as whole percent */
+	DASH_FMT_PCT, /* fraction shown as whole percent */
 	DASH_FMT_FLAG,
-	DASH_FMT_INDEX,		/* 0..100, whole */
-	DASH_FMT_SIGNED,	/* eNPS: +12, -40 */
-	DASH_FMT_MEAN		/* one decimal */
+	DASH_FMT_INDEX,	 /* 0..100, whole */
+	DASH_FMT_SIGNED, /* eNPS: +12, -40 */
+	DASH_FMT_MEAN	 /* one decimal */
 };
 
 struct dash_ov_row {
 	size_t unit;			/* agg unit, AGG_NONE: the region */
-	const char *code, *name, *area;	/* borrowed; region: name only */
+	const char *code, *name, *area; /* borrowed; region: name only */
 	struct dash_cell *cells;	/* ncols */
 };
 
@@ -122,17 +121,17 @@ struct dash_ov_row {
 struct dash_ov {
 	const struct dash *d;
 	unsigned year;
-	int li;				/* language index wanted, "sv"/"en" */
+	int li; /* language index wanted, "sv"/"en" */
 	char lang[4];
 	size_t ncols;
 	struct dash_ov_row region;
 	struct dash_ov_row *rows;
 	size_t nrows;
-	size_t *shown;			/* indices into rows */
+	size_t *shown; /* indices into rows */
 	size_t nshown;
-	size_t sort;			/* column */
+	size_t sort; /* column */
 	int desc;
-	char *area;			/* filter: NULL all, "" no area */
+	char *area; /* filter: NULL all, "" no area */
 	char search[DASH_SEARCH_MAX + 1];
 };
 
@@ -154,11 +153,9 @@ void dash_ov_filter(struct dash_ov *ov, const char *area, const char *search);
 enum dash_fmt dash_col_fmt(size_t col);
 /* The header of col at most w columns wide (a question column gives its
  * id); year labels the turnover columns. */
-void dash_col_head(const struct dash_ov *ov, size_t col, char *out,
-    size_t n);
+void dash_col_head(const struct dash_ov *ov, size_t col, char *out, size_t n);
 /* A one-line description of col (question label, what the figure is). */
-void dash_col_desc(const struct dash_ov *ov, size_t col, char *out,
-    size_t n);
+void dash_col_desc(const struct dash_ov *ov, size_t col, char *out, size_t n);
 /* The areas of the units, sorted (Swedish order); "" stands for units
  * with no area if there are any. Returns the count; *areas borrowed
  * strings in a new array (caller frees the array). */
@@ -166,14 +163,14 @@ size_t dash_areas(const struct dash *d, const char ***areas);
 
 /* The marks for cells that show no figure. */
 struct dash_glyphs {
-	const char *none;		/* no data */
-	const char *hidden;		/* complementary or derived */
-	const char *open;		/* the running period */
-	const char *region;		/* region-only question */
-	const char *flag;		/* turnover flag */
-	const char *bar_empty;		/* one column of an empty bar */
+	const char *none;      /* no data */
+	const char *hidden;    /* complementary or derived */
+	const char *open;      /* the running period */
+	const char *region;    /* region-only question */
+	const char *flag;      /* turnover flag */
+	const char *bar_empty; /* one column of an empty bar */
 	const char *bullet;
-	const char *dash;		/* ranges: 2023–2025 */
+	const char *dash; /* ranges: 2023–2025 */
 	int ascii;
 };
 const struct dash_glyphs *dash_glyphs(int ascii);
@@ -220,23 +217,23 @@ const char *dash_catlabel(const struct agg_question *q, size_t c,
 /* A document of lines for a scrolling view (the unit view). */
 enum dash_line_kind {
 	DASH_L_BLANK,
-	DASH_L_HEAD,		/* a question's label */
-	DASH_L_TEXT,		/* figures */
-	DASH_L_DIM,		/* notes, marks */
-	DASH_L_BAR,		/* category label, bar, share */
-	DASH_L_FREE		/* a free-text answer (sanitised) */
+	DASH_L_HEAD, /* a question's label */
+	DASH_L_TEXT, /* figures */
+	DASH_L_DIM,  /* notes, marks */
+	DASH_L_BAR,  /* category label, bar, share */
+	DASH_L_FREE  /* a free-text answer (sanitised) */
 };
 struct dash_line {
 	enum dash_line_kind kind;
-	char *text;		/* whole line */
-	int bar_x;		/* DASH_L_BAR: columns before the bar */
-	char *bar;		/* DASH_L_BAR: the bar alone */
-	size_t q;		/* the question the line belongs to */
+	char *text; /* whole line */
+	int bar_x;  /* DASH_L_BAR: columns before the bar */
+	char *bar;  /* DASH_L_BAR: the bar alone */
+	size_t q;   /* the question the line belongs to */
 };
 struct dash_doc {
 	struct dash_line *v;
 	size_t n, cap;
-	int w;			/* columns it was laid out for */
+	int w; /* columns it was laid out for */
 };
 /* The unit view of unit u (agg index) in year, w columns wide: every
  * question with its distribution as bars, the unit's mean beside the

@@ -11,16 +11,16 @@
 #include "util/utf8.h"
 #include "util/xmem.h"
 
-#define OV_TOP 4		/* first line of the table (the header) */
-#define OV_Q_W 6		/* a question column */
+#define OV_TOP 4 /* first line of the table (the header) */
+#define OV_Q_W 6 /* a question column */
 
 struct ov_state {
-	size_t left;		/* first column shown after the name */
-	size_t top;		/* first shown row on screen */
-	int searching;		/* typing goes to the search */
+	size_t left;   /* first column shown after the name */
+	size_t top;    /* first shown row on screen */
+	int searching; /* typing goes to the search */
 	const char **areas;
 	size_t nareas;
-	long area;		/* -1: all, else index into areas */
+	long area; /* -1: all, else index into areas */
 };
 
 static int col_w(const struct dash_app *a, size_t col);
@@ -107,7 +107,7 @@ ov_scroll(struct dash_app *a)
 static int
 rows_h(void)
 {
-	return LINES - OV_TOP - 5;	/* header, region, legend, msg, keys */
+	return LINES - OV_TOP - 5; /* header, region, legend, msg, keys */
 }
 
 static void
@@ -189,7 +189,8 @@ draw_header(struct dash_app *a, int y)
 		}
 		dash_col_head(&a->ov, c, buf, sizeof(buf));
 		if (c == a->ov.sort) {
-			arrow = a->ascii ? (a->ov.desc ? "v" : "^") :
+			arrow = a->ascii ?
+			    (a->ov.desc ? "v" : "^") :
 			    (a->ov.desc ? "\xe2\x96\xbe" : "\xe2\x96\xb4");
 			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
 			    "%s", arrow);
@@ -197,9 +198,9 @@ draw_header(struct dash_app *a, int y)
 		tw = tui_width(buf);
 		if (tw > w)
 			tw = w;
-		dash_put(a, y, dash_col_fmt(c) == DASH_FMT_TEXT ? x :
-		    x + w - tw,
-		    w, c == a->col ? TUI_SELECTED : TUI_STRONG, buf);
+		dash_put(a, y,
+		    dash_col_fmt(c) == DASH_FMT_TEXT ? x : x + w - tw, w,
+		    c == a->col ? TUI_SELECTED : TUI_STRONG, buf);
 		x += w;
 	}
 }
@@ -208,14 +209,13 @@ static void
 ov_draw(struct dash_app *a)
 {
 	struct ov_state *s = a->st;
-	static const struct tui_keyhelp keys[] = {
-		{ "Enter", N_("Unit") }, { "v", N_("Question") },
+	static const struct tui_keyhelp keys[] = { { "Enter", N_("Unit") },
+		{ "v", N_("Question") },
 		{ "\xe2\x86\x90\xe2\x86\x92", N_("Column") },
-		{ "s", N_("Sort") }, { "[ ]", N_("Year") },
-		{ "a", N_("Area") }, { "/", N_("Search") },
-		{ "F1", N_("Help") }, { "q", N_("Quit") } };
-	static const struct tui_keyhelp akeys[] = {
-		{ "<-->", N_("Column") } };
+		{ "s", N_("Sort") }, { "[ ]", N_("Year") }, { "a", N_("Area") },
+		{ "/", N_("Search") }, { "F1", N_("Help") },
+		{ "q", N_("Quit") } };
+	static const struct tui_keyhelp akeys[] = { { "<-->", N_("Column") } };
 	struct tui_keyhelp kb[9];
 	const struct gate_table *t = dash_table(a->d, a->ov.year);
 	char title[256], right[128], line[512], desc[256];
@@ -226,13 +226,16 @@ ov_draw(struct dash_app *a)
 	if (t != NULL && t->open)
 		snprintf(title + strlen(title), sizeof(title) - strlen(title),
 		    " (%s)", _("running year: counts only"));
-	snprintf(right, sizeof(right), "%s", a->d->in.region ?
-	    a->d->in.region : "");
+	snprintf(right, sizeof(right), "%s",
+	    a->d->in.region ? a->d->in.region : "");
 	dash_title(a, title, right);
-	snprintf(line, sizeof(line), _("Area: %s   Search: %s%s   %zu of %zu "
-	    "units"), s->area < 0 ? _("all") : s->areas[s->area][0] ?
-	    s->areas[s->area] : _("(none)"), a->ov.search,
-	    s->searching ? "_" : "", a->ov.nshown, a->ov.nrows);
+	snprintf(line, sizeof(line),
+	    _("Area: %s   Search: %s%s   %zu of %zu "
+	      "units"),
+	    s->area < 0		     ? _("all") :
+		s->areas[s->area][0] ? s->areas[s->area] :
+				       _("(none)"),
+	    a->ov.search, s->searching ? "_" : "", a->ov.nshown, a->ov.nrows);
 	if (a->rejected > 0)
 		snprintf(line + strlen(line), sizeof(line) - strlen(line),
 		    _("   %zu envelopes not counted"), a->rejected);
@@ -262,9 +265,13 @@ ov_draw(struct dash_app *a)
 	if (dash_held(a->d, a->ov.year) > 0) {
 		uint32_t n = dash_held(a->d, a->ov.year);
 
-		snprintf(line, sizeof(line), ngettext("%u interview arrived "
-		    "after the release: held back", "%u interviews arrived "
-		    "after the release: held back", n), (unsigned)n);
+		snprintf(line, sizeof(line),
+		    ngettext("%u interview arrived "
+			     "after the release: held back",
+			"%u interviews arrived "
+			"after the release: held back",
+			n),
+		    (unsigned)n);
 		/* the free row between the units and the legend */
 		dash_put(a, LINES - 4, 1, COLS - 2, TUI_WARNING, line);
 	}
@@ -511,8 +518,8 @@ ov_search_key(struct dash_app *a, const struct tui_key *k)
 		dash_ov_filter(&a->ov, a->ov.area, NULL);
 		return DASH_OK;
 	}
-	if ((k->fkey && k->ch == KEY_BACKSPACE) || (!k->fkey &&
-	    (k->ch == 127 || k->ch == 8))) {
+	if ((k->fkey && k->ch == KEY_BACKSPACE) ||
+	    (!k->fkey && (k->ch == 127 || k->ch == 8))) {
 		while (n > 0 && ((unsigned char)buf[n - 1] & 0xc0) == 0x80)
 			n--;
 		if (n > 0)
@@ -547,9 +554,8 @@ ov_key(struct dash_app *a, const struct tui_key *k)
 	return r == -1 ? DASH_OK : r;
 }
 
-static const struct dash_screen ov_screen = {
-	"overview", ov_init, ov_draw, ov_key, ov_resize, ov_free,
-};
+static const struct dash_screen ov_screen = { "overview", ov_init, ov_draw,
+	ov_key, ov_resize, ov_free };
 
 const struct dash_screen *
 dash_overview(void)

@@ -11,18 +11,18 @@
 #include "util/i18n.h"
 #include "util/xmem.h"
 
-#define QV_TOP 4		/* the header line */
-#define QV_CELL 7		/* " ▓ 3.4" */
+#define QV_TOP 4  /* the header line */
+#define QV_CELL 7 /* " ▓ 3.4" */
 
 struct qv_state {
-	size_t cat;		/* single, multi: the category shown */
-	size_t sel, top;	/* index into the overview's shown rows */
+	size_t cat;	 /* single, multi: the category shown */
+	size_t sel, top; /* index into the overview's shown rows */
 };
 
 static int
 rows_h(void)
 {
-	return LINES - QV_TOP - 5;	/* header, region, legend, msg, keys */
+	return LINES - QV_TOP - 5; /* header, region, legend, msg, keys */
 }
 
 static int
@@ -49,7 +49,7 @@ qv_init(struct dash_app *a)
 	s->sel = a->sel;
 	if (a->prev != dash_help())
 		a->q_from = a->prev == dash_unit() ? dash_unit() :
-		    dash_overview();
+						     dash_overview();
 }
 
 static void
@@ -62,7 +62,7 @@ static const char *
 shade(const struct dash_app *a, int level)
 {
 	static const char *const utf[5] = { "\xc2\xb7", "\xe2\x96\x91",
-	    "\xe2\x96\x92", "\xe2\x96\x93", "\xe2\x96\x88" };
+		"\xe2\x96\x92", "\xe2\x96\x93", "\xe2\x96\x88" };
 	static const char *const asc[5] = { ".", ":", "-", "+", "#" };
 
 	return a->ascii ? asc[level] : utf[level];
@@ -75,7 +75,7 @@ draw_cell(struct dash_app *a, int y, int x, size_t yi, size_t unit,
 	struct qv_state *s = a->st;
 	const struct gate_table *t = a->d->tabs[yi];
 	size_t row = unit == AGG_NONE ? gate_row_region(t) :
-	    gate_row_unit(t, unit);
+					gate_row_unit(t, unit);
 	struct dash_cell c = dash_qcell(t, row, a->q, s->cat);
 	char buf[64], cell[64];
 	wchar_t w[32];
@@ -87,8 +87,8 @@ draw_cell(struct dash_app *a, int y, int x, size_t yi, size_t unit,
 	    sizeof(buf));
 	if (c.state != DASH_SHOWN) {
 		tw = tui_width(buf);
-		dash_put(a, y, x + QV_CELL - 1 - tw, tw, role == TUI_NORMAL ?
-		    TUI_DIM : role, buf);
+		dash_put(a, y, x + QV_CELL - 1 - tw, tw,
+		    role == TUI_NORMAL ? TUI_DIM : role, buf);
 		return;
 	}
 	dash_qrange(aq, &lo, &hi);
@@ -96,8 +96,7 @@ draw_cell(struct dash_app *a, int y, int x, size_t yi, size_t unit,
 	/* the shade says the level without colour too; the text is ours
 	 * (a glyph and a number), so it is written directly */
 	snprintf(cell, sizeof(cell), "%s%*s", shade(a, lv), QV_CELL - 2, buf);
-	if ((n = mbstowcs(w, cell, sizeof(w) / sizeof(w[0]) - 1)) ==
-	    (size_t)-1)
+	if ((n = mbstowcs(w, cell, sizeof(w) / sizeof(w[0]) - 1)) == (size_t)-1)
 		return;
 	attrset(dash_heat_attr(lv));
 	mvaddnwstr(y, x, w, (int)n);
@@ -128,9 +127,9 @@ static void
 qv_draw(struct dash_app *a)
 {
 	struct qv_state *s = a->st;
-	struct tui_keyhelp keys[] = {
-		{ "Tab", N_("Next question") }, { "\xe2\x86\x90\xe2\x86\x92",
-		N_("Answer") }, { "Enter", N_("Unit") }, { "Esc", N_("Back") },
+	struct tui_keyhelp keys[] = { { "Tab", N_("Next question") },
+		{ "\xe2\x86\x90\xe2\x86\x92", N_("Answer") },
+		{ "Enter", N_("Unit") }, { "Esc", N_("Back") },
 		{ "F1", N_("Help") }, { "q", N_("Quit") } };
 	const struct agg_question *aq = agg_question(a->d->in.agg, a->q);
 	const struct dash_ov_row *r;
@@ -148,21 +147,25 @@ qv_draw(struct dash_app *a)
 	case FORM_SCALE:
 	case FORM_NPS:
 	case FORM_NUMBER:
-		snprintf(line, sizeof(line), _("Mean, %.0f to %.0f; "
-		    "low (red) to high (green)"), lo, hi);
+		snprintf(line, sizeof(line),
+		    _("Mean, %.0f to %.0f; "
+		      "low (red) to high (green)"),
+		    lo, hi);
 		break;
 	case FORM_YESNO:
 		snprintf(line, sizeof(line), "%s", _("Share answering yes"));
 		break;
 	case FORM_SINGLE:
 	case FORM_MULTI:
-		snprintf(line, sizeof(line), _("Share choosing: %s "
-		    "(%zu of %zu; left and right for another)"),
+		snprintf(line, sizeof(line),
+		    _("Share choosing: %s "
+		      "(%zu of %zu; left and right for another)"),
 		    dash_catlabel(aq, s->cat, a->lang), s->cat + 1, aq->ncat);
 		break;
 	default:
-		snprintf(line, sizeof(line), "%s", _("Free text has no "
-		    "figures here: see the unit view."));
+		snprintf(line, sizeof(line), "%s",
+		    _("Free text has no "
+		      "figures here: see the unit view."));
 	}
 	dash_put(a, 2, 1, COLS - 2, TUI_DIM, line);
 	/* header: years, and the shades' scale */
@@ -358,9 +361,8 @@ qv_key(struct dash_app *a, const struct tui_key *k)
 	return r == -1 ? DASH_OK : r;
 }
 
-static const struct dash_screen qv_screen = {
-	"question", qv_init, qv_draw, qv_key, NULL, qv_free,
-};
+static const struct dash_screen qv_screen = { "question", qv_init, qv_draw,
+	qv_key, NULL, qv_free };
 
 const struct dash_screen *
 dash_question(void)

@@ -10,17 +10,17 @@
 #include "util/i18n.h"
 #include "util/xmem.h"
 
-#define UNIT_TOP 3		/* first line of the document */
+#define UNIT_TOP 3 /* first line of the document */
 
 struct unit_state {
 	struct dash_doc doc;
-	size_t top;		/* first document line on screen */
+	size_t top; /* first document line on screen */
 };
 
 static int
 doc_h(void)
 {
-	return LINES - UNIT_TOP - 3;	/* legend, message, keys */
+	return LINES - UNIT_TOP - 3; /* legend, message, keys */
 }
 
 static void
@@ -81,8 +81,11 @@ put_pair(struct dash_app *a, int y, int x, const char *label,
 	}
 	dash_cell_text(c, f, t ? t->k : a->d->in.gp.k, dash_glyphs(a->ascii),
 	    buf, sizeof(buf));
-	x += dash_put(a, y, x, COLS - 1 - x, c->state == DASH_SHOWN ?
-	    (f == DASH_FMT_FLAG ? TUI_WARNING : TUI_STRONG) : TUI_DIM, buf);
+	x += dash_put(a, y, x, COLS - 1 - x,
+	    c->state == DASH_SHOWN ?
+		(f == DASH_FMT_FLAG ? TUI_WARNING : TUI_STRONG) :
+		TUI_DIM,
+	    buf);
 	return x + 2;
 }
 
@@ -106,8 +109,7 @@ unit_summary(struct dash_app *a, int y)
 	    r->cells[DASH_COL_FLAG].v != 0)
 		x = put_pair(a, y, x - 1, "", &r->cells[DASH_COL_FLAG],
 		    DASH_FMT_FLAG);
-	put_pair(a, y, x, _("Coverage"), &r->cells[DASH_COL_COV],
-	    DASH_FMT_PCT);
+	put_pair(a, y, x, _("Coverage"), &r->cells[DASH_COL_COV], DASH_FMT_PCT);
 	x = 1;
 	x = put_pair(a, y + 1, x, "HME", &r->cells[DASH_COL_HME],
 	    DASH_FMT_INDEX);
@@ -127,11 +129,11 @@ static void
 unit_draw(struct dash_app *a)
 {
 	struct unit_state *s = a->st;
-	static const struct tui_keyhelp keys[] = {
-		{ "Tab", N_("Next") }, { "Enter", N_("Question") },
-		{ "PgDn", N_("Page") }, { "[ ]", N_("Year") },
-		{ "n p", N_("Unit") }, { "Esc", N_("Back") },
-		{ "F1", N_("Help") }, { "q", N_("Quit") } };
+	static const struct tui_keyhelp keys[] = { { "Tab", N_("Next") },
+		{ "Enter", N_("Question") }, { "PgDn", N_("Page") },
+		{ "[ ]", N_("Year") }, { "n p", N_("Unit") },
+		{ "Esc", N_("Back") }, { "F1", N_("Help") },
+		{ "q", N_("Quit") } };
 	const struct dash_ov_row *r = dash_app_row(a, a->unit);
 	const struct dash_line *l;
 	char title[256];
@@ -147,12 +149,12 @@ unit_draw(struct dash_app *a)
 	for (i = 0; i < h && s->top + (size_t)i < s->doc.n; i++) {
 		l = &s->doc.v[s->top + (size_t)i];
 		role = l->kind == DASH_L_HEAD ? TUI_STRONG :
-		    l->kind == DASH_L_DIM ? TUI_DIM : TUI_NORMAL;
+		    l->kind == DASH_L_DIM     ? TUI_DIM :
+						TUI_NORMAL;
 		dash_put(a, UNIT_TOP + i, 1, COLS - 2, role, l->text);
 		if (l->kind == DASH_L_BAR && l->bar != NULL)
 			dash_put(a, UNIT_TOP + i, 1 + l->bar_x,
-			    COLS - 2 - l->bar_x,
-			    TUI_BAR, l->bar);
+			    COLS - 2 - l->bar_x, TUI_BAR, l->bar);
 	}
 	if (s->top + (size_t)h < s->doc.n)
 		dash_put(a, LINES - 4, COLS - 1, 1, TUI_DIM,
@@ -370,9 +372,8 @@ unit_key(struct dash_app *a, const struct tui_key *k)
 	return r == -1 ? DASH_OK : r;
 }
 
-static const struct dash_screen unit_screen = {
-	"unit", unit_init, unit_draw, unit_key, unit_resize, unit_free,
-};
+static const struct dash_screen unit_screen = { "unit", unit_init, unit_draw,
+	unit_key, unit_resize, unit_free };
 
 const struct dash_screen *
 dash_unit(void)

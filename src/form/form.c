@@ -26,8 +26,8 @@ form_diags_free(struct form_diags *d)
 }
 
 void
-form_diags_add(struct form_diags *d, const char *name, size_t line,
-    size_t col, const char *fmt, ...)
+form_diags_add(struct form_diags *d, const char *name, size_t line, size_t col,
+    const char *fmt, ...)
 {
 	va_list ap;
 	char *m;
@@ -143,22 +143,26 @@ answer_text_check(const struct form_question *q, const char *t,
 	size_t len = strlen(t), bad;
 	uint32_t cp;
 
-	if (len > (size_t)q->max_length * 4 ||
-	    utf8_len(t, len) > q->max_length)
-		return err_setc(e, ERR_DATA, _("question '%s': %s longer than "
-		    "%lu characters"), q->id, what,
-		    (unsigned long)q->max_length);
+	if (len > (size_t)q->max_length * 4 || utf8_len(t, len) > q->max_length)
+		return err_setc(e, ERR_DATA,
+		    _("question '%s': %s longer than "
+		      "%lu characters"),
+		    q->id, what, (unsigned long)q->max_length);
 	if (!utf8_clean(t, len, 1, &bad, &cp))
-		return err_setc(e, ERR_DATA, _("question '%s': %s has %s at "
-		    "byte %zu"),
-		    q->id, what, cp == 0xffffffffu ? _("invalid UTF-8") :
-		    _("a control or bidi-override character"), bad);
+		return err_setc(e, ERR_DATA,
+		    _("question '%s': %s has %s at "
+		      "byte %zu"),
+		    q->id, what,
+		    cp == 0xffffffffu ?
+			_("invalid UTF-8") :
+			_("a control or bidi-override character"),
+		    bad);
 	return 0;
 }
 
 int
-form_answer_check(const struct form *f, size_t qi,
-    const struct form_answer *a, struct err *e)
+form_answer_check(const struct form *f, size_t qi, const struct form_answer *a,
+    struct err *e)
 {
 	const struct form_question *q;
 	unsigned n;
@@ -169,73 +173,88 @@ form_answer_check(const struct form *f, size_t qi,
 		    qi, f->id);
 	q = &f->questions[qi];
 	if (a->state > FORM_ANSWERED)
-		return err_setc(e, ERR_DATA, _("question '%s': unknown answer "
-		    "state %u"),
+		return err_setc(e, ERR_DATA,
+		    _("question '%s': unknown answer "
+		      "state %u"),
 		    q->id, (unsigned)a->state);
 	if (a->state != FORM_ANSWERED) {
 		if (a->text != NULL || a->other || a->choices != 0)
-			return err_setc(e, ERR_DATA, _("question '%s': an "
-			    "answer that is not given holds a value"), q->id);
+			return err_setc(e, ERR_DATA,
+			    _("question '%s': an "
+			      "answer that is not given holds a value"),
+			    q->id);
 		return 0;
 	}
-	if (a->other && !((q->type == FORM_SINGLE || q->type == FORM_MULTI) &&
-	    q->other))
-		return err_setc(e, ERR_DATA, _("question '%s' has no 'other' "
-		    "choice"),
+	if (a->other &&
+	    !((q->type == FORM_SINGLE || q->type == FORM_MULTI) && q->other))
+		return err_setc(e, ERR_DATA,
+		    _("question '%s' has no 'other' "
+		      "choice"),
 		    q->id);
 	if (a->text != NULL && !a->other && q->type != FORM_TEXT)
-		return err_setc(e, ERR_DATA, _("question '%s': text without "
-		    "'other'"),
+		return err_setc(e, ERR_DATA,
+		    _("question '%s': text without "
+		      "'other'"),
 		    q->id);
 	if (a->choices != 0 && q->type != FORM_MULTI)
-		return err_setc(e, ERR_DATA, _("question '%s': a choice set on "
-		    "a %s question"), q->id, form_type_name(q->type));
+		return err_setc(e, ERR_DATA,
+		    _("question '%s': a choice set on "
+		      "a %s question"),
+		    q->id, form_type_name(q->type));
 	/* Fields a type does not use must be zero (avslut-record(5)), or a
 	 * record could carry a mark that no view shows. */
 	if (a->num != 0 && (q->type == FORM_MULTI || q->type == FORM_TEXT))
-		return err_setc(e, ERR_DATA, _("question '%s': a value on a %s "
-		    "question"),
+		return err_setc(e, ERR_DATA,
+		    _("question '%s': a value on a %s "
+		      "question"),
 		    q->id, form_type_name(q->type));
 	switch (q->type) {
 	case FORM_SINGLE:
 		if (!a->other && (a->num < 0 || (size_t)a->num >= q->nchoices))
-			return err_setc(e, ERR_DATA, _("question '%s': no "
-			    "choice %ld"),
+			return err_setc(e, ERR_DATA,
+			    _("question '%s': no "
+			      "choice %ld"),
 			    q->id, (long)a->num);
 		break;
 	case FORM_MULTI:
 		if (q->nchoices < 64 && (a->choices >> q->nchoices) != 0)
-			return err_setc(e, ERR_DATA, _("question '%s': a "
-			    "choice beyond its %zu"), q->id, q->nchoices);
+			return err_setc(e, ERR_DATA,
+			    _("question '%s': a "
+			      "choice beyond its %zu"),
+			    q->id, q->nchoices);
 		for (n = a->other ? 1 : 0, i = 0; i < 64; i++)
 			n += (a->choices >> i) & 1;
 		if (n == 0)
-			return err_setc(e, ERR_DATA, _("question '%s': nothing "
-			    "chosen"),
+			return err_setc(e, ERR_DATA,
+			    _("question '%s': nothing "
+			      "chosen"),
 			    q->id);
 		if (q->max_choices != 0 && n > q->max_choices)
-			return err_setc(e, ERR_DATA, _("question '%s': %u "
-			    "chosen, at most %u"), q->id, n, q->max_choices);
+			return err_setc(e, ERR_DATA,
+			    _("question '%s': %u "
+			      "chosen, at most %u"),
+			    q->id, n, q->max_choices);
 		break;
 	case FORM_SCALE:
 	case FORM_NPS:
 	case FORM_NUMBER:
 	case FORM_YESNO:
 		if (a->num < q->min || a->num > q->max)
-			return err_setc(e, ERR_DATA, _("question '%s': %ld is "
-			    "outside %ld..%ld"), q->id, (long)a->num,
-			    (long)q->min,
-			    (long)q->max);
+			return err_setc(e, ERR_DATA,
+			    _("question '%s': %ld is "
+			      "outside %ld..%ld"),
+			    q->id, (long)a->num, (long)q->min, (long)q->max);
 		break;
 	case FORM_TEXT:
 		if (a->text == NULL || a->text[0] == '\0')
-			return err_setc(e, ERR_DATA, _("question '%s': "
-			    "answered without text"), q->id);
+			return err_setc(e, ERR_DATA,
+			    _("question '%s': "
+			      "answered without text"),
+			    q->id);
 		return answer_text_check(q, a->text, _("the text"), e);
 	}
 	if (a->other && a->text != NULL)
-		return answer_text_check(q, a->text, _("the 'other' text"),
-		    e);
+		return answer_text_check(q, a->text, _("the 'other' text"), e);
 	return 0;
 }
 

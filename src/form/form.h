@@ -10,11 +10,11 @@
 #include "util/err.h"
 
 #define FORM_MAX_LANGS 8
-#define FORM_MAX_CHOICES 64	/* multi answers are a 64-bit set */
+#define FORM_MAX_CHOICES 64 /* multi answers are a 64-bit set */
 #define FORM_MAX_QUESTIONS 1000
 #define FORM_MAX_BYTES (1024 * 1024)
-#define FORM_SHORT_MAX 10	/* characters of a short: label */
-#define FORM_HASH_BYTES 32	/* BLAKE2b-256 of the canonical form */
+#define FORM_SHORT_MAX 10  /* characters of a short: label */
+#define FORM_HASH_BYTES 32 /* BLAKE2b-256 of the canonical form */
 
 enum form_type {
 	FORM_SINGLE,
@@ -27,14 +27,14 @@ enum form_type {
 };
 
 enum form_required {
-	FORM_OPTIONAL,		/* required: false */
-	FORM_SOFT,		/* required: soft: warn once, then go on */
-	FORM_REQUIRED		/* required: true */
+	FORM_OPTIONAL, /* required: false */
+	FORM_SOFT,     /* required: soft: warn once, then go on */
+	FORM_REQUIRED  /* required: true */
 };
 
 enum form_scope {
-	FORM_SCOPE_UNIT,	/* default: reported per unit */
-	FORM_SCOPE_REGION	/* report: region: only region-wide */
+	FORM_SCOPE_UNIT,  /* default: reported per unit */
+	FORM_SCOPE_REGION /* report: region: only region-wide */
 };
 
 /* A text in each of the form's languages: s[i] is in form->langs[i].
@@ -44,11 +44,11 @@ struct form_text {
 };
 
 struct form_choice {
-	char *id;			/* stable id, [a-z0-9_] */
+	char *id; /* stable id, [a-z0-9_] */
 	struct form_text label;
 };
 
-struct form_expr;			/* parsed show_if; see below */
+struct form_expr; /* parsed show_if; see below */
 
 struct form_question {
 	char *id;
@@ -59,25 +59,25 @@ struct form_question {
 	 * (dashboard); every s[i] NULL when absent: use the id. */
 	struct form_text shortl;
 	enum form_required required;
-	struct form_expr *show_if;	/* NULL: always shown */
-	char *theme;			/* NULL if none */
+	struct form_expr *show_if; /* NULL: always shown */
+	char *theme;		   /* NULL if none */
 	enum form_scope report;
 	/* sensitive: the answers no published group may show all (or all
 	 * but a few) of its members gave. yesno: bit FORM_YES; single and
 	 * multi: bit i = choices[i]; 0: not sensitive. See avslut-form(5). */
 	uint64_t sensitive;
-	size_t section;			/* index into form->sections */
-	size_t line;			/* 1-based source line of the id */
+	size_t section; /* index into form->sections */
+	size_t line;	/* 1-based source line of the id */
 
 	/* single, multi */
 	struct form_choice *choices;
 	size_t nchoices;
-	int other;			/* other: true adds "other, namely" */
-	unsigned max_choices;		/* multi: max, 0 = no limit */
+	int other;	      /* other: true adds "other, namely" */
+	unsigned max_choices; /* multi: max, 0 = no limit */
 
 	/* scale (default 1..5), nps (always 0..10), number (min..max) */
 	int32_t min, max;
-	struct form_text min_label;	/* scale, nps: end labels */
+	struct form_text min_label; /* scale, nps: end labels */
 	struct form_text max_label;
 
 	/* text, and the "other, namely" field: characters, not bytes */
@@ -87,24 +87,24 @@ struct form_question {
 struct form_section {
 	char *id;
 	struct form_text title;
-	struct form_expr *show_if;	/* NULL: always shown */
+	struct form_expr *show_if; /* NULL: always shown */
 	/* mode: self: the leaver answers this section alone on the laptop
 	 * and the interviewer's screens never show its answers (see
 	 * avslut-form(5)); 0: interviewer-led (the default). */
 	int self;
-	size_t first, count;		/* its questions in form->questions */
+	size_t first, count; /* its questions in form->questions */
 };
 
 struct form {
 	char *id;
 	uint32_t version;
-	char *langs[FORM_MAX_LANGS];	/* e.g. "sv", "en" */
+	char *langs[FORM_MAX_LANGS]; /* e.g. "sv", "en" */
 	size_t nlangs;
 	struct form_text title;
-	struct form_text intro;		/* read to the leaver before Q1 */
+	struct form_text intro; /* read to the leaver before Q1 */
 	struct form_section *sections;
 	size_t nsections;
-	struct form_question *questions;	/* all, in form order */
+	struct form_question *questions; /* all, in form order */
 	size_t nquestions;
 	uint8_t hash[FORM_HASH_BYTES];
 };
@@ -112,9 +112,9 @@ struct form {
 /* An answer to one question, as the session holds it and as a record
  * carries it. "Not shown" and "prefer not to answer" are distinct. */
 enum form_state {
-	FORM_NOT_SHOWN = 0,	/* hidden by show_if, or never reached */
-	FORM_SKIPPED,		/* shown, left empty (not required) */
-	FORM_DECLINED,		/* "prefer not to answer" */
+	FORM_NOT_SHOWN = 0, /* hidden by show_if, or never reached */
+	FORM_SKIPPED,	    /* shown, left empty (not required) */
+	FORM_DECLINED,	    /* "prefer not to answer" */
 	FORM_ANSWERED
 };
 
@@ -122,13 +122,13 @@ enum form_state {
 #define FORM_NO 0
 
 struct form_answer {
-	uint8_t state;		/* enum form_state */
-	uint8_t other;		/* single/multi: "other, namely" chosen
+	uint8_t state;	  /* enum form_state */
+	uint8_t other;	  /* single/multi: "other, namely" chosen
 				 * (single: then num is ignored) */
-	int32_t num;		/* single: choice index; scale, nps,
+	int32_t num;	  /* single: choice index; scale, nps,
 				 * number: the value; yesno: FORM_YES/NO */
-	uint64_t choices;	/* multi: bit i = choices[i] chosen */
-	char *text;		/* text answer, or the "other" text; owned,
+	uint64_t choices; /* multi: bit i = choices[i] chosen */
+	char *text;	  /* text answer, or the "other" text; owned,
 				 * wiped when freed; NULL if none */
 };
 
@@ -138,8 +138,8 @@ struct form_answer {
 struct form_diags {
 	char *msg[FORM_MAX_DIAGS];
 	size_t n;
-	size_t dropped;		/* problems beyond FORM_MAX_DIAGS */
-	int io;			/* form_load_file could not read it */
+	size_t dropped; /* problems beyond FORM_MAX_DIAGS */
+	int io;		/* form_load_file could not read it */
 };
 
 /* Free the messages and zero d, ready for reuse. */
@@ -155,9 +155,9 @@ struct ydoc;
 void form_diags_take(struct form_diags *d, struct ydoc *y);
 
 /* Hostile-input limits of the loader (see avslut-form(5)). */
-#define FORM_MAX_DEPTH 10	/* nested YAML collections */
-#define FORM_MAX_NODES 250000	/* YAML nodes in one file */
-#define FORM_MAX_SCALAR 65536	/* bytes of one YAML value */
+#define FORM_MAX_DEPTH 10     /* nested YAML collections */
+#define FORM_MAX_NODES 250000 /* YAML nodes in one file */
+#define FORM_MAX_SCALAR 65536 /* bytes of one YAML value */
 
 /* Load and validate a form. On any problem returns NULL and fills d with
  * every problem found, sorted by position (name is used as FILE in
@@ -217,24 +217,23 @@ struct form_words {
 /* The expression in words for a reader ("question 3 is Yes and question
  * 5 is 4 or more"), choices by their labels in language li. Caller
  * frees. */
-char *form_expr_words(const struct form_expr *x, const struct form *f,
-    int li, const struct form_words *w);
+char *form_expr_words(const struct form_expr *x, const struct form *f, int li,
+    const struct form_words *w);
 
 /* "single", "multi", ... as written in the YAML. */
 const char *form_type_name(enum form_type t);
 
 /* show_if expressions. Limits keep parsing and evaluation bounded. */
-#define FORM_EXPR_MAX_LEN 1024	/* bytes of one expression */
-#define FORM_EXPR_MAX_DEPTH 32	/* height of the parsed tree */
+#define FORM_EXPR_MAX_LEN 1024 /* bytes of one expression */
+#define FORM_EXPR_MAX_DEPTH 32 /* height of the parsed tree */
 
 /* Parse s[0..len) as a show_if over the questions of f that come before
  * question index `before` (only earlier questions may be referred to;
  * their id, type, choices and range must be set). Returns 0 and *out, or
  * -1 with e set (message without the key) and *errpos = the byte offset
  * in s the problem is at. */
-int form_expr_parse(struct form_expr **out, const struct form *f,
-    size_t before, const char *s, size_t len, size_t *errpos,
-    struct err *e);
+int form_expr_parse(struct form_expr **out, const struct form *f, size_t before,
+    const char *s, size_t len, size_t *errpos, struct err *e);
 void form_expr_free(struct form_expr *x);
 /* The expression printed canonically: every comparison and every and, or,
  * not fully parenthesised, single spaces (see avslut-form(5)). Caller

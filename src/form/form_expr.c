@@ -11,38 +11,58 @@
 #include "util/i18n.h"
 #include "util/xmem.h"
 
-#define X_OTHER INT32_MIN	/* the value "other" (other, namely) */
+#define X_OTHER INT32_MIN /* the value "other" (other, namely) */
 #define X_MAX_IDENT 64
 /* Recursion guard: the printed form of a tree of the allowed height
  * nests parentheses and "not" at most twice as deep. */
 #define XP_MAX_RECURSION (2 * FORM_EXPR_MAX_DEPTH + 2)
 
-enum xop { X_OR, X_AND, X_NOT, X_EQ, X_NE, X_LT, X_LE, X_GT, X_GE, X_IN };
-
-static const char *const xop_names[] = {
-	"or", "and", "not", "==", "!=", "<", "<=", ">", ">=", "in"
+enum xop {
+	X_OR,
+	X_AND,
+	X_NOT,
+	X_EQ,
+	X_NE,
+	X_LT,
+	X_LE,
+	X_GT,
+	X_GE,
+	X_IN
 };
+
+static const char *const xop_names[] = { "or", "and", "not", "==", "!=", "<",
+	"<=", ">", ">=", "in" };
 
 struct form_expr {
 	enum xop op;
-	struct form_expr *a, *b;	/* and, or: both; not: a */
-	size_t q;			/* comparisons: question index */
-	int32_t *vals;		/* ==..>=: one value; in: a list */
+	struct form_expr *a, *b; /* and, or: both; not: a */
+	size_t q;		 /* comparisons: question index */
+	int32_t *vals;		 /* ==..>=: one value; in: a list */
 	size_t nvals;
-	int height;			/* 1 for a comparison */
+	int height; /* 1 for a comparison */
 };
 
-enum tok { T_END, T_ID, T_INT, T_LP, T_RP, T_LB, T_RB, T_COMMA, T_OP };
+enum tok {
+	T_END,
+	T_ID,
+	T_INT,
+	T_LP,
+	T_RP,
+	T_LB,
+	T_RB,
+	T_COMMA,
+	T_OP
+};
 
 struct xp {
 	const struct form *f;
 	size_t before;
 	const char *s;
 	size_t len, pos;
-	enum tok t;		/* current token */
+	enum tok t; /* current token */
 	size_t tpos, tlen;
-	enum xop op;		/* T_OP */
-	long long ival;		/* T_INT, clamped */
+	enum xop op;	/* T_OP */
+	long long ival; /* T_INT, clamped */
 	int depth;
 	struct err *e;
 	size_t errpos;
@@ -50,8 +70,7 @@ struct xp {
 
 static struct form_expr *xp_or(struct xp *);
 
-static int
-xp_fail(struct xp *p, size_t pos, const char *fmt, ...)
+static int xp_fail(struct xp *p, size_t pos, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static int
@@ -116,12 +135,14 @@ xp_next(struct xp *p)
 	c = (unsigned char)s[p->pos];
 	i = p->pos;
 	if (c >= 'a' && c <= 'z') {
-		while (i < p->len && ((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+		while (i < p->len &&
+		    ((s[i] >= 'a' && s[i] <= 'z') ||
+			(s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
 			i++;
 		p->t = T_ID;
-	} else if ((c >= '0' && c <= '9') || (c == '-' && i + 1 < p->len &&
-	    s[i + 1] >= '0' && s[i + 1] <= '9')) {
+	} else if ((c >= '0' && c <= '9') ||
+	    (c == '-' && i + 1 < p->len && s[i + 1] >= '0' &&
+		s[i + 1] <= '9')) {
 		p->ival = 0;
 		if (c == '-')
 			i++;
@@ -133,10 +154,12 @@ xp_next(struct xp *p)
 		if (c == '-')
 			p->ival = -p->ival;
 		p->t = T_INT;
-	} else if (c == '(' || c == ')' || c == '[' || c == ']' ||
-	    c == ',') {
-		p->t = c == '(' ? T_LP : c == ')' ? T_RP : c == '[' ? T_LB :
-		    c == ']' ? T_RB : T_COMMA;
+	} else if (c == '(' || c == ')' || c == '[' || c == ']' || c == ',') {
+		p->t = c == '(' ? T_LP :
+		    c == ')'	? T_RP :
+		    c == '['	? T_LB :
+		    c == ']'	? T_RB :
+				  T_COMMA;
 		i++;
 	} else if (c == '=' || c == '!' || c == '<' || c == '>') {
 		int eq = i + 1 < p->len && s[i + 1] == '=';
@@ -145,14 +168,18 @@ xp_next(struct xp *p)
 			return xp_fail(p, i, _("expected '%c=', found '%c'"), c,
 			    c);
 		p->t = T_OP;
-		p->op = c == '=' ? X_EQ : c == '!' ? X_NE :
-		    c == '<' ? (eq ? X_LE : X_LT) : (eq ? X_GE : X_GT);
+		p->op = c == '=' ? X_EQ :
+		    c == '!'	 ? X_NE :
+		    c == '<'	 ? (eq ? X_LE : X_LT) :
+				   (eq ? X_GE : X_GT);
 		i += eq ? 2 : 1;
 	} else if (c >= 0x21 && c < 0x7f)
 		return xp_fail(p, i, _("unexpected character '%c'"), c);
 	else
-		return xp_fail(p, i, _("unexpected character (byte 0x%02x): "
-		    "use only a-z, 0-9, _, spaces and operators"), c);
+		return xp_fail(p, i,
+		    _("unexpected character (byte 0x%02x): "
+		      "use only a-z, 0-9, _, spaces and operators"),
+		    c);
 	p->pos = i;
 	p->tlen = i - p->tpos;
 	if (p->t == T_ID && p->tlen > X_MAX_IDENT)
@@ -209,22 +236,25 @@ xp_value(struct xp *p, const struct form_question *q, int32_t *out)
 	case FORM_SINGLE:
 	case FORM_MULTI:
 		if (p->t != T_ID)
-			return xp_fail(p, p->tpos, _("expected a choice id of "
-			    "'%s', found %s"), q->id, xp_tokstr(p, tb,
-			    sizeof tb));
+			return xp_fail(p, p->tpos,
+			    _("expected a choice id of "
+			      "'%s', found %s"),
+			    q->id, xp_tokstr(p, tb, sizeof tb));
 		if (xp_is(p, "other")) {
 			if (!q->other)
-				return xp_fail(p, p->tpos, _("'%s' has no "
-				    "choice 'other' (it does not set "
-				    "other: true)"), q->id);
+				return xp_fail(p, p->tpos,
+				    _("'%s' has no "
+				      "choice 'other' (it does not set "
+				      "other: true)"),
+				    q->id);
 			*out = X_OTHER;
 			return xp_next(p);
 		}
 		for (i = 0; i < q->nchoices; i++)
 			if (q->choices[i].id != NULL &&
 			    strlen(q->choices[i].id) == p->tlen &&
-			    memcmp(q->choices[i].id, p->s + p->tpos,
-			    p->tlen) == 0) {
+			    memcmp(q->choices[i].id, p->s + p->tpos, p->tlen) ==
+				0) {
 				*out = (int32_t)i;
 				return xp_next(p);
 			}
@@ -235,20 +265,24 @@ xp_value(struct xp *p, const struct form_question *q, int32_t *out)
 			*out = xp_is(p, "yes") ? FORM_YES : FORM_NO;
 			return xp_next(p);
 		}
-		return xp_fail(p, p->tpos, _("'%s' is a yesno question: "
-		    "expected yes or no, found %s"), q->id,
-		    xp_tokstr(p, tb, sizeof tb));
+		return xp_fail(p, p->tpos,
+		    _("'%s' is a yesno question: "
+		      "expected yes or no, found %s"),
+		    q->id, xp_tokstr(p, tb, sizeof tb));
 	case FORM_SCALE:
 	case FORM_NPS:
 	case FORM_NUMBER:
 		if (p->t != T_INT)
-			return xp_fail(p, p->tpos, _("expected an integer for "
-			    "'%s', found %s"), q->id,
-			    xp_tokstr(p, tb, sizeof tb));
+			return xp_fail(p, p->tpos,
+			    _("expected an integer for "
+			      "'%s', found %s"),
+			    q->id, xp_tokstr(p, tb, sizeof tb));
 		if (p->ival < q->min || p->ival > q->max)
-			return xp_fail(p, p->tpos, _("%s is outside the range "
-			    "%ld..%ld of '%s'"), xp_tokstr(p, tb, sizeof tb),
-			    (long)q->min, (long)q->max, q->id);
+			return xp_fail(p, p->tpos,
+			    _("%s is outside the range "
+			      "%ld..%ld of '%s'"),
+			    xp_tokstr(p, tb, sizeof tb), (long)q->min,
+			    (long)q->max, q->id);
 		*out = (int32_t)p->ival;
 		return xp_next(p);
 	case FORM_TEXT:
@@ -287,30 +321,37 @@ xp_compare(struct xp *p)
 	}
 	q = &p->f->questions[qi];
 	if ((size_t)qi >= p->before) {
-		xp_fail(p, idpos, _("'%s' is not an earlier question: show_if "
-		    "may only refer to questions before it"), q->id);
+		xp_fail(p, idpos,
+		    _("'%s' is not an earlier question: show_if "
+		      "may only refer to questions before it"),
+		    q->id);
 		return NULL;
 	}
 	if (xp_next(p) == -1)
 		return NULL;
 	if (p->t != T_OP && !xp_is(p, "in")) {
-		xp_fail(p, p->tpos, _("expected ==, !=, <, <=, >, >= or in "
-		    "after '%s', found "
-		    "%s"), q->id, xp_tokstr(p, tb, sizeof tb));
+		xp_fail(p, p->tpos,
+		    _("expected ==, !=, <, <=, >, >= or in "
+		      "after '%s', found "
+		      "%s"),
+		    q->id, xp_tokstr(p, tb, sizeof tb));
 		return NULL;
 	}
 	if (q->type == FORM_TEXT) {
-		xp_fail(p, idpos, _("'%s' is a text question and cannot be "
-		    "compared"), q->id);
+		xp_fail(p, idpos,
+		    _("'%s' is a text question and cannot be "
+		      "compared"),
+		    q->id);
 		return NULL;
 	}
 	x = xp_node(p->t == T_OP ? p->op : X_IN, NULL, NULL);
 	x->q = (size_t)qi;
 	if (x->op >= X_LT && x->op <= X_GE && !xp_numeric(q->type) &&
 	    q->type <= FORM_TEXT) {
-		xp_fail(p, p->tpos, _("'%s' needs a scale, nps or number "
-		    "question; '%s' is %s"), xop_names[x->op], q->id,
-		    form_type_name(q->type));
+		xp_fail(p, p->tpos,
+		    _("'%s' needs a scale, nps or number "
+		      "question; '%s' is %s"),
+		    xop_names[x->op], q->id, form_type_name(q->type));
 		form_expr_free(x);
 		return NULL;
 	}
@@ -367,16 +408,19 @@ xp_primary(struct xp *p)
 		size_t lp = p->tpos;
 
 		if (++p->depth > XP_MAX_RECURSION) {
-			xp_fail(p, p->tpos, _("expression nested deeper than "
-			    "%d levels"), FORM_EXPR_MAX_DEPTH);
+			xp_fail(p, p->tpos,
+			    _("expression nested deeper than "
+			      "%d levels"),
+			    FORM_EXPR_MAX_DEPTH);
 			return NULL;
 		}
 		if (xp_next(p) == -1 || (x = xp_or(p)) == NULL)
 			return NULL;
 		if (p->t != T_RP) {
-			xp_fail(p, p->tpos, _("expected ')' to match the '(' "
-			    "%zu characters earlier, found %s"), p->tpos - lp,
-			    xp_tokstr(p, tb, sizeof tb));
+			xp_fail(p, p->tpos,
+			    _("expected ')' to match the '(' "
+			      "%zu characters earlier, found %s"),
+			    p->tpos - lp, xp_tokstr(p, tb, sizeof tb));
 			form_expr_free(x);
 			return NULL;
 		}
@@ -402,8 +446,9 @@ xp_not(struct xp *p)
 	if (!xp_is(p, "not"))
 		return xp_primary(p);
 	if (++p->depth > XP_MAX_RECURSION) {
-		xp_fail(p, p->tpos, _("expression nested deeper than %d "
-		    "levels"),
+		xp_fail(p, p->tpos,
+		    _("expression nested deeper than %d "
+		      "levels"),
 		    FORM_EXPR_MAX_DEPTH);
 		return NULL;
 	}
@@ -477,15 +522,18 @@ form_expr_parse(struct form_expr **out, const struct form *f, size_t before,
 	if (xp_next(&p) == -1)
 		goto fail;
 	if (p.t == T_END) {
-		xp_fail(&p, 0, _("empty expression: expected a comparison "
-		    "such as 'q == choice'"));
+		xp_fail(&p, 0,
+		    _("empty expression: expected a comparison "
+		      "such as 'q == choice'"));
 		goto fail;
 	}
 	if ((x = xp_or(&p)) == NULL)
 		goto fail;
 	if (p.t != T_END) {
-		xp_fail(&p, p.tpos, _("expected 'and', 'or' or the end, found "
-		    "%s"), xp_tokstr(&p, tb, sizeof tb));
+		xp_fail(&p, p.tpos,
+		    _("expected 'and', 'or' or the end, found "
+		      "%s"),
+		    xp_tokstr(&p, tb, sizeof tb));
 		form_expr_free(x);
 		goto fail;
 	}
@@ -510,8 +558,7 @@ form_expr_free(struct form_expr *x)
 
 /* Does the answer hold value v? "Holds" is membership for multi. */
 static int
-xp_holds(const struct form_question *q, const struct form_answer *a,
-    int32_t v)
+xp_holds(const struct form_question *q, const struct form_answer *a, int32_t v)
 {
 	switch (q->type) {
 	case FORM_SINGLE:
@@ -581,8 +628,7 @@ form_expr_eval(const struct form_expr *x, const struct form *f,
 }
 
 int
-form_visible(const struct form *f, size_t q,
-    const struct form_answer *answers)
+form_visible(const struct form *f, size_t q, const struct form_answer *answers)
 {
 	const struct form_question *qq;
 
@@ -618,11 +664,10 @@ xp_print_value(struct sbuf *b, const struct form_question *q, int32_t v)
 {
 	char num[16];
 
-	if ((q->type == FORM_SINGLE || q->type == FORM_MULTI) &&
-	    v == X_OTHER)
+	if ((q->type == FORM_SINGLE || q->type == FORM_MULTI) && v == X_OTHER)
 		sb_add(b, "other");
-	else if ((q->type == FORM_SINGLE || q->type == FORM_MULTI) &&
-	    v >= 0 && (size_t)v < q->nchoices && q->choices[v].id != NULL)
+	else if ((q->type == FORM_SINGLE || q->type == FORM_MULTI) && v >= 0 &&
+	    (size_t)v < q->nchoices && q->choices[v].id != NULL)
 		sb_add(b, q->choices[v].id);
 	else if (q->type == FORM_YESNO)
 		sb_add(b, v == FORM_YES ? "yes" : "no");
@@ -710,11 +755,10 @@ xw_value(struct sbuf *b, const struct form_question *q, int32_t v, int li,
 {
 	char num[16];
 
-	if ((q->type == FORM_SINGLE || q->type == FORM_MULTI) &&
-	    v == X_OTHER)
+	if ((q->type == FORM_SINGLE || q->type == FORM_MULTI) && v == X_OTHER)
 		sb_add(b, w->other);
-	else if ((q->type == FORM_SINGLE || q->type == FORM_MULTI) &&
-	    v >= 0 && (size_t)v < q->nchoices)
+	else if ((q->type == FORM_SINGLE || q->type == FORM_MULTI) && v >= 0 &&
+	    (size_t)v < q->nchoices)
 		sb_add(b, form_text_get(&q->choices[v].label, li));
 	else if (q->type == FORM_YESNO)
 		sb_add(b, v == FORM_YES ? w->yes : w->no);

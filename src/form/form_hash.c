@@ -106,8 +106,7 @@ cb_sensitive(struct cbuf *b, const struct form_question *q)
 }
 
 static void
-cb_question(struct cbuf *b, const struct form *f,
-    const struct form_question *q)
+cb_question(struct cbuf *b, const struct form *f, const struct form_question *q)
 {
 	static const char *const req[] = { "false", "soft", "true" };
 	size_t i;
@@ -121,8 +120,8 @@ cb_question(struct cbuf *b, const struct form *f,
 	cb_expr(b, f, "show_if", q->show_if);
 	if (q->theme != NULL)
 		cb_field(b, "theme", q->theme);
-	cb_field(b, "report", q->report == FORM_SCOPE_REGION ? "region" :
-	    "unit");
+	cb_field(b, "report",
+	    q->report == FORM_SCOPE_REGION ? "region" : "unit");
 	if (q->sensitive != 0)
 		cb_sensitive(b, q);
 	switch (q->type) {
@@ -197,14 +196,13 @@ form_hash_compute(const struct form *f, uint8_t out[FORM_HASH_BYTES])
 	size_t len;
 	char *c = form_canonical(f, &len);
 
-	crypto_generichash(out, FORM_HASH_BYTES, (const unsigned char *)c,
-	    len, NULL, 0);
+	crypto_generichash(out, FORM_HASH_BYTES, (const unsigned char *)c, len,
+	    NULL, 0);
 	free(c);
 }
 
 void
 form_hash_hex(const struct form *f, char *out)
 {
-	sodium_bin2hex(out, FORM_HASH_BYTES * 2 + 1, f->hash,
-	    FORM_HASH_BYTES);
+	sodium_bin2hex(out, FORM_HASH_BYTES * 2 + 1, f->hash, FORM_HASH_BYTES);
 }

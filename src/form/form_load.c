@@ -15,29 +15,26 @@
 #define FORM_DEFAULT_MAX_LENGTH 2000
 #define FORM_MAX_MAX_LENGTH 10000
 
-static const struct ylimits form_limits = {
-	N_("a form"), FORM_MAX_BYTES, FORM_MAX_DEPTH, FORM_MAX_NODES,
-	FORM_MAX_SCALAR
-};
+static const struct ylimits form_limits = { N_("a form"), FORM_MAX_BYTES,
+	FORM_MAX_DEPTH, FORM_MAX_NODES, FORM_MAX_SCALAR };
 
 /* Load state: the YAML document, the form being built and the show_if
  * nodes kept for last. */
 struct ld {
 	struct ydoc y;
 	struct form *f;
-	const struct ynode **qshow;	/* show_if node of each question */
-	const struct ynode **sshow;	/* show_if node of each section */
+	const struct ynode **qshow; /* show_if node of each question */
+	const struct ynode **sshow; /* show_if node of each section */
 	size_t capq, caps;
 	int too_many_q, too_many_s;
 };
 
 #define ld_at(l, n, ...) ydoc_at(&(l)->y, (n), __VA_ARGS__)
-#define ld_diag(l, line, col, ...) ydoc_diag(&(l)->y, (line), (col), \
-    __VA_ARGS__)
+#define ld_diag(l, line, col, ...) \
+	ydoc_diag(&(l)->y, (line), (col), __VA_ARGS__)
 
-static const char *const type_names[] = {
-	"single", "multi", "scale", "nps", "yesno", "number", "text", NULL
-};
+static const char *const type_names[] = { "single", "multi", "scale", "nps",
+	"yesno", "number", "text", NULL };
 
 const char *
 form_type_name(enum form_type t)
@@ -47,7 +44,11 @@ form_type_name(enum form_type t)
 	return type_names[t];
 }
 
-enum idkind { ID_FORM, ID_NAME, ID_LANG };
+enum idkind {
+	ID_FORM,
+	ID_NAME,
+	ID_LANG
+};
 
 static int
 id_ok(const char *s, size_t len, enum idkind k)
@@ -65,13 +66,13 @@ id_ok(const char *s, size_t len, enum idkind k)
 	if (len < 1 || len > 64)
 		return 0;
 	if (!((s[0] >= 'a' && s[0] <= 'z') ||
-	    (k == ID_FORM && s[0] >= '0' && s[0] <= '9')))
+		(k == ID_FORM && s[0] >= '0' && s[0] <= '9')))
 		return 0;
 	for (i = 1; i < len; i++) {
 		char c = s[i];
 
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    (k == ID_FORM ? c == '-' : c == '_')))
+			(k == ID_FORM ? c == '-' : c == '_')))
 			return 0;
 	}
 	return 1;
@@ -171,17 +172,21 @@ ld_text(struct ld *l, const char *key, const struct ynode *n, int multiline,
 	size_t j;
 
 	if (n->kind != YN_MAP) {
-		ld_at(l, n, _("%s: expected a mapping of language to text "
-		    "(such as {%s: ...}), found %s"), key,
-		    f->nlangs ? f->langs[0] : "en", ynode_desc(n, b, sizeof b));
+		ld_at(l, n,
+		    _("%s: expected a mapping of language to text "
+		      "(such as {%s: ...}), found %s"),
+		    key, f->nlangs ? f->langs[0] : "en",
+		    ynode_desc(n, b, sizeof b));
 		return -1;
 	}
 	for (i = 0; i + 1 < n->n; i += 2) {
 		const struct ynode *k = n->kids[i], *v = n->kids[i + 1];
 
 		if (k->kind != YN_SCALAR || !id_ok(k->s, k->len, ID_LANG)) {
-			ld_at(l, k, _("%s: expected a language code as key, "
-			    "found %s"), key, ynode_desc(k, b, sizeof b));
+			ld_at(l, k,
+			    _("%s: expected a language code as key, "
+			      "found %s"),
+			    key, ynode_desc(k, b, sizeof b));
 			rc = -1;
 			continue;
 		}
@@ -189,8 +194,10 @@ ld_text(struct ld *l, const char *key, const struct ynode *n, int multiline,
 		li = form_lang_index(f, lang);
 		if (li < 0) {
 			if (f->nlangs > 0)
-				ld_at(l, k, _("%s: language '%s' is not "
-				    "declared in languages"), key, lang);
+				ld_at(l, k,
+				    _("%s: language '%s' is not "
+				      "declared in languages"),
+				    key, lang);
 			rc = -1;
 		} else if (out->s[li] != NULL) {
 			ld_at(l, k, _("%s: duplicate language '%s'"), key,
@@ -200,8 +207,10 @@ ld_text(struct ld *l, const char *key, const struct ynode *n, int multiline,
 		}
 		g = ynode_text(v, multiline, SIZE_MAX, &bad, &cp);
 		if (g == YG_TYPE || (g == YG_EMPTY && v->style == YS_PLAIN)) {
-			ld_at(l, v, _("%s: expected the '%s' text as a string, "
-			    "found %s"), key, lang, ynode_desc(v, b, sizeof b));
+			ld_at(l, v,
+			    _("%s: expected the '%s' text as a string, "
+			      "found %s"),
+			    key, lang, ynode_desc(v, b, sizeof b));
 			rc = -1;
 			continue;
 		}
@@ -213,17 +222,21 @@ ld_text(struct ld *l, const char *key, const struct ynode *n, int multiline,
 		if (g == YG_CHAR) {
 			ydoc_scalar_pos(&l->y, v, bad, &line, &col);
 			if (cp == '\n')
-				ld_diag(l, line, col, _("%s: line break in the "
-				    "'%s' text: only intro and help may have "
-				    "several lines (use >- to fold)"), key,
-				    lang);
+				ld_diag(l, line, col,
+				    _("%s: line break in the "
+				      "'%s' text: only intro and help may have "
+				      "several lines (use >- to fold)"),
+				    key, lang);
 			else if (cp == 0xffffffffu)
-				ld_diag(l, line, col, _("%s: invalid UTF-8 in "
-				    "the '%s' text"), key, lang);
+				ld_diag(l, line, col,
+				    _("%s: invalid UTF-8 in "
+				      "the '%s' text"),
+				    key, lang);
 			else
-				ld_diag(l, line, col, _("%s: forbidden "
-				    "character U+%04lX in the '%s' text: no "
-				    "control or bidi-override characters"),
+				ld_diag(l, line, col,
+				    _("%s: forbidden "
+				      "character U+%04lX in the '%s' text: no "
+				      "control or bidi-override characters"),
 				    key, (unsigned long)cp, lang);
 			rc = -1;
 			continue;
@@ -234,8 +247,10 @@ ld_text(struct ld *l, const char *key, const struct ynode *n, int multiline,
 	/* A language written with a bad value was reported above. */
 	for (j = 0; j < f->nlangs; j++)
 		if (out->s[j] == NULL && !ld_text_has_key(n, f->langs[j])) {
-			ld_at(l, n, _("%s: missing text for language "
-			    "'%s'"), key, f->langs[j]);
+			ld_at(l, n,
+			    _("%s: missing text for language "
+			      "'%s'"),
+			    key, f->langs[j]);
 			rc = -1;
 		}
 	return rc;
@@ -251,18 +266,23 @@ ld_languages(struct ld *l, const struct ynode *n)
 	size_t i;
 
 	if (n->kind != YN_SEQ || n->n == 0 || n->n > FORM_MAX_LANGS) {
-		ld_at(l, n, _("languages: expected a list of 1 to %d language "
-		    "codes such as [sv, en], found %s"), FORM_MAX_LANGS,
-		    n->kind == YN_SEQ ? (n->n == 0 ? _("an empty list") :
-		    _("more")) : ynode_desc(n, b, sizeof b));
+		ld_at(l, n,
+		    _("languages: expected a list of 1 to %d language "
+		      "codes such as [sv, en], found %s"),
+		    FORM_MAX_LANGS,
+		    n->kind == YN_SEQ ?
+			(n->n == 0 ? _("an empty list") : _("more")) :
+			ynode_desc(n, b, sizeof b));
 		return;
 	}
 	for (i = 0; i < n->n; i++) {
 		if (ld_id(l, "languages", n->kids[i], ID_LANG, &code) == -1)
 			continue;
 		if (form_lang_index(f, code) >= 0) {
-			ld_at(l, n->kids[i], _("languages: duplicate language "
-			    "'%s'"), code);
+			ld_at(l, n->kids[i],
+			    _("languages: duplicate language "
+			      "'%s'"),
+			    code);
 			free(code);
 			continue;
 		}
@@ -271,17 +291,31 @@ ld_languages(struct ld *l, const struct ynode *n)
 }
 
 enum {
-	QK_ID, QK_TYPE, QK_LABEL, QK_HELP, QK_REQUIRED, QK_SHOW_IF, QK_THEME,
-	QK_REPORT, QK_CHOICES, QK_OTHER, QK_MAX, QK_MIN, QK_MIN_LABEL,
-	QK_MAX_LABEL, QK_MAX_LENGTH, QK_SHORT, QK_SENSITIVE, QK_N
+	QK_ID,
+	QK_TYPE,
+	QK_LABEL,
+	QK_HELP,
+	QK_REQUIRED,
+	QK_SHOW_IF,
+	QK_THEME,
+	QK_REPORT,
+	QK_CHOICES,
+	QK_OTHER,
+	QK_MAX,
+	QK_MIN,
+	QK_MIN_LABEL,
+	QK_MAX_LABEL,
+	QK_MAX_LENGTH,
+	QK_SHORT,
+	QK_SENSITIVE,
+	QK_N
 };
 
-static const char *const qkeys[] = {
-	"id", "type", "label", "help", "required", "show_if", "theme",
-	"report", "choices", "other", "max", "min", "min_label", "max_label",
-	"max_length", "short", "sensitive", NULL
-};
-static const char qkeys_expected[] = "id, type, label, help, required, "
+static const char *const qkeys[] = { "id", "type", "label", "help", "required",
+	"show_if", "theme", "report", "choices", "other", "max", "min",
+	"min_label", "max_label", "max_length", "short", "sensitive", NULL };
+static const char qkeys_expected[] =
+    "id, type, label, help, required, "
     "show_if, theme, report, choices, other, max, min, min_label, "
     "max_label, max_length, short, sensitive";
 
@@ -299,7 +333,9 @@ static const unsigned qkey_types[QK_N] = {
 };
 /* Which types need each key. */
 static const unsigned qkey_needed[QK_N] = {
-	[QK_ID] = ~0u, [QK_TYPE] = ~0u, [QK_LABEL] = ~0u,
+	[QK_ID] = ~0u,
+	[QK_TYPE] = ~0u,
+	[QK_LABEL] = ~0u,
 	[QK_CHOICES] = T(FORM_SINGLE) | T(FORM_MULTI),
 	[QK_MIN] = T(FORM_NUMBER),
 	[QK_MAX] = T(FORM_NUMBER),
@@ -324,18 +360,24 @@ ld_choices(struct ld *l, struct form_question *q, const struct ynode *n)
 	size_t i, j;
 
 	if (n->kind != YN_SEQ) {
-		ld_at(l, n, _("choices: expected a list of 1 to %d choices, "
-		    "found %s"), FORM_MAX_CHOICES, ynode_desc(n, b, sizeof b));
+		ld_at(l, n,
+		    _("choices: expected a list of 1 to %d choices, "
+		      "found %s"),
+		    FORM_MAX_CHOICES, ynode_desc(n, b, sizeof b));
 		return;
 	}
 	if (n->n == 0) {
-		ld_at(l, n, _("choices: expected a list of 1 to %d choices, "
-		    "found an empty list"), FORM_MAX_CHOICES);
+		ld_at(l, n,
+		    _("choices: expected a list of 1 to %d choices, "
+		      "found an empty list"),
+		    FORM_MAX_CHOICES);
 		return;
 	}
 	if (n->n > FORM_MAX_CHOICES) {
-		ld_at(l, n, _("choices: expected a list of 1 to %d choices, "
-		    "found %zu"), FORM_MAX_CHOICES, n->n);
+		ld_at(l, n,
+		    _("choices: expected a list of 1 to %d choices, "
+		      "found %zu"),
+		    FORM_MAX_CHOICES, n->n);
 		return;
 	}
 	q->choices = xcalloc(n->n, sizeof *q->choices);
@@ -345,8 +387,9 @@ ld_choices(struct ld *l, struct form_question *q, const struct ynode *n)
 		struct form_choice *ch = &q->choices[q->nchoices++];
 
 		if (c->kind != YN_MAP) {
-			ld_at(l, c, _("choices: expected a choice (a mapping "
-			    "with id and label), found %s"),
+			ld_at(l, c,
+			    _("choices: expected a choice (a mapping "
+			      "with id and label), found %s"),
 			    ynode_desc(c, b, sizeof b));
 			continue;
 		}
@@ -359,13 +402,15 @@ ld_choices(struct ld *l, struct form_question *q, const struct ynode *n)
 				    strcmp(q->choices[j].id, id) == 0)
 					break;
 			if (j < i) {
-				ld_at(l, v[0], _("duplicate choice id '%s' in "
-				    "question '%s' (first at line %zu)"), id,
-				    q->id ? q->id : "?", idn[j]->line);
+				ld_at(l, v[0],
+				    _("duplicate choice id '%s' in "
+				      "question '%s' (first at line %zu)"),
+				    id, q->id ? q->id : "?", idn[j]->line);
 				free(id);
 			} else if (strcmp(id, "other") == 0) {
-				ld_at(l, v[0], _("id: 'other' is reserved for "
-				    "the choice that other: true adds"));
+				ld_at(l, v[0],
+				    _("id: 'other' is reserved for "
+				      "the choice that other: true adds"));
 				free(id);
 			} else {
 				ch->id = id;
@@ -395,7 +440,8 @@ ld_sensitive(struct ld *l, struct form_question *q, const struct ynode *n)
 		if (q->type == FORM_YESNO)
 			q->sensitive = (uint64_t)1 << FORM_YES;
 		else
-			q->sensitive = q->nchoices >= 64 ? ~(uint64_t)0 :
+			q->sensitive = q->nchoices >= 64 ?
+			    ~(uint64_t)0 :
 			    ((uint64_t)1 << q->nchoices) - 1;
 		return;
 	}
@@ -412,9 +458,10 @@ ld_sensitive(struct ld *l, struct form_question *q, const struct ynode *n)
 			    strcmp(q->choices[j].id, c->s) == 0)
 				break;
 		if (c->kind != YN_SCALAR || j == q->nchoices) {
-			ld_at(l, c, _("sensitive: expected a choice id of "
-			    "question '%s', found %s"), q->id ? q->id : "?",
-			    ynode_desc(c, b, sizeof b));
+			ld_at(l, c,
+			    _("sensitive: expected a choice id of "
+			      "question '%s', found %s"),
+			    q->id ? q->id : "?", ynode_desc(c, b, sizeof b));
 			continue;
 		}
 		q->sensitive |= (uint64_t)1 << j;
@@ -424,9 +471,8 @@ ld_sensitive(struct ld *l, struct form_question *q, const struct ynode *n)
 static void
 ld_question(struct ld *l, size_t sec, const struct ynode *n)
 {
-	static const char *const required_names[] = {
-		"false", "soft", "true", NULL
-	};
+	static const char *const required_names[] = { "false", "soft", "true",
+		NULL };
 	static const char *const report_names[] = { "unit", "region", NULL };
 	struct form *f = l->f;
 	struct form_question *q;
@@ -447,8 +493,7 @@ ld_question(struct ld *l, size_t sec, const struct ynode *n)
 		l->capq = l->capq ? l->capq * 2 : 32;
 		f->questions = xreallocarray(f->questions, l->capq,
 		    sizeof *f->questions);
-		l->qshow = xreallocarray(l->qshow, l->capq,
-		    sizeof *l->qshow);
+		l->qshow = xreallocarray(l->qshow, l->capq, sizeof *l->qshow);
 	}
 	qi = f->nquestions++;
 	q = &f->questions[qi];
@@ -456,53 +501,61 @@ ld_question(struct ld *l, size_t sec, const struct ynode *n)
 	l->qshow[qi] = NULL;
 	q->section = sec;
 	q->line = n->line;
-	q->type = (enum form_type)-1;
+	q->type = (enum form_type) - 1;
 	q->max_length = FORM_DEFAULT_MAX_LENGTH;
 	if (n->kind != YN_MAP) {
-		ld_at(l, n, _("questions: expected a question (a mapping with "
-		    "id, type and label), found %s"),
+		ld_at(l, n,
+		    _("questions: expected a question (a mapping with "
+		      "id, type and label), found %s"),
 		    ynode_desc(n, b, sizeof b));
 		return;
 	}
 	ydoc_keys(&l->y, n, _("a question"), qkeys, qkeys_expected, v, k);
-	if (v[QK_TYPE] != NULL && ld_enum(l, "type", v[QK_TYPE], type_names,
-	    _("single, multi, scale, nps, yesno, number or text"), &type) == 0)
+	if (v[QK_TYPE] != NULL &&
+	    ld_enum(l, "type", v[QK_TYPE], type_names,
+		_("single, multi, scale, nps, yesno, number or text"),
+		&type) == 0)
 		q->type = (enum form_type)type;
-	if (v[QK_ID] != NULL && ld_id(l, "id", v[QK_ID], ID_NAME,
-	    &q->id) == 0) {
+	if (v[QK_ID] != NULL &&
+	    ld_id(l, "id", v[QK_ID], ID_NAME, &q->id) == 0) {
 		q->line = v[QK_ID]->line;
 		if (reserved_word(q->id)) {
-			ld_at(l, v[QK_ID], _("id: '%s' is a word of the "
-			    "show_if "
-			    "language (and, or, not, in): choose another id"),
+			ld_at(l, v[QK_ID],
+			    _("id: '%s' is a word of the "
+			      "show_if "
+			      "language (and, or, not, in): choose another id"),
 			    q->id);
 		}
 		for (j = 0; j < qi; j++)
 			if (f->questions[j].id != NULL &&
 			    strcmp(f->questions[j].id, q->id) == 0) {
-				ld_at(l, v[QK_ID], _("duplicate question id "
-				    "'%s' (first at line %zu)"), q->id,
-				    f->questions[j].line);
+				ld_at(l, v[QK_ID],
+				    _("duplicate question id "
+				      "'%s' (first at line %zu)"),
+				    q->id, f->questions[j].line);
 				break;
 			}
 	}
 	for (i = 0; i < QK_N; i++) {
 		if (v[i] == NULL && type >= 0 &&
 		    (qkey_needed[i] & T(type)) != 0)
-			ld_at(l, n, _("missing key '%s' in question "
-			    "'%s'%s%s%s"),
+			ld_at(l, n,
+			    _("missing key '%s' in question "
+			      "'%s'%s%s%s"),
 			    qkeys[i], q->id ? q->id : "?",
 			    qkey_needed[i] == ~0u ? "" : " (",
 			    qkey_needed[i] == ~0u ? "" : type_names[type],
 			    qkey_needed[i] == ~0u ? "" :
-			    _(" questions need it)"));
+						    _(" questions need it)"));
 		else if (v[i] == NULL && type < 0 && qkey_needed[i] == ~0u)
 			ld_at(l, n, _("missing key '%s' in question '%s'"),
 			    qkeys[i], q->id ? q->id : "?");
 		if (v[i] != NULL && type >= 0 && qkey_types[i] != 0 &&
 		    (qkey_types[i] & T(type)) == 0) {
-			ld_at(l, k[i], _("key '%s' does not apply to %s "
-			    "questions"), qkeys[i], type_names[type]);
+			ld_at(l, k[i],
+			    _("key '%s' does not apply to %s "
+			      "questions"),
+			    qkeys[i], type_names[type]);
 			v[i] = NULL;
 		}
 	}
@@ -514,21 +567,25 @@ ld_question(struct ld *l, size_t sec, const struct ynode *n)
 	    ld_text(l, "short", v[QK_SHORT], 0, &q->shortl) == 0)
 		for (size_t si = 0; si < l->f->nlangs; si++)
 			if (q->shortl.s[si] != NULL &&
-			    utf8_len(q->shortl.s[si], strlen(q->shortl.s[si]))
-			    > FORM_SHORT_MAX)
-				ld_at(l, v[QK_SHORT], _("short: the '%s' text "
-				    "is longer than %d characters (it heads a "
-				    "dashboard column)"), l->f->langs[si],
-				    FORM_SHORT_MAX);
-	if (v[QK_REQUIRED] != NULL && ld_enum(l, "required", v[QK_REQUIRED],
-	    required_names, _("true, soft or false"), &e) == 0)
-		q->required = e == 2 ? FORM_REQUIRED : e == 1 ? FORM_SOFT :
-		    FORM_OPTIONAL;
+			    utf8_len(q->shortl.s[si], strlen(q->shortl.s[si])) >
+				FORM_SHORT_MAX)
+				ld_at(l, v[QK_SHORT],
+				    _("short: the '%s' text "
+				      "is longer than %d characters (it heads a "
+				      "dashboard column)"),
+				    l->f->langs[si], FORM_SHORT_MAX);
+	if (v[QK_REQUIRED] != NULL &&
+	    ld_enum(l, "required", v[QK_REQUIRED], required_names,
+		_("true, soft or false"), &e) == 0)
+		q->required = e == 2 ? FORM_REQUIRED :
+		    e == 1	     ? FORM_SOFT :
+				       FORM_OPTIONAL;
 	l->qshow[qi] = v[QK_SHOW_IF];
 	if (v[QK_THEME] != NULL)
 		ld_id(l, "theme", v[QK_THEME], ID_NAME, &q->theme);
-	if (v[QK_REPORT] != NULL && ld_enum(l, "report", v[QK_REPORT],
-	    report_names, _("unit or region"), &e) == 0)
+	if (v[QK_REPORT] != NULL &&
+	    ld_enum(l, "report", v[QK_REPORT], report_names,
+		_("unit or region"), &e) == 0)
 		q->report = e == 1 ? FORM_SCOPE_REGION : FORM_SCOPE_UNIT;
 	if (type < 0)
 		return;
@@ -539,13 +596,15 @@ ld_question(struct ld *l, size_t sec, const struct ynode *n)
 			ld_choices(l, q, v[QK_CHOICES]);
 		if (v[QK_OTHER] != NULL)
 			ld_bool(l, "other", v[QK_OTHER], &q->other);
-		if (v[QK_MAX] != NULL && ld_int(l, "max", v[QK_MAX], 1,
-		    FORM_MAX_CHOICES + 1, &x) == 0) {
+		if (v[QK_MAX] != NULL &&
+		    ld_int(l, "max", v[QK_MAX], 1, FORM_MAX_CHOICES + 1, &x) ==
+			0) {
 			if (q->nchoices > 0 &&
 			    (size_t)x > q->nchoices + (q->other ? 1 : 0))
-				ld_at(l, v[QK_MAX], _("max: %lld is more than "
-				    "the number of choices (%zu)"), x,
-				    q->nchoices + (q->other ? 1 : 0));
+				ld_at(l, v[QK_MAX],
+				    _("max: %lld is more than "
+				      "the number of choices (%zu)"),
+				    x, q->nchoices + (q->other ? 1 : 0));
 			else
 				q->max_choices = (unsigned)x;
 		}
@@ -553,11 +612,11 @@ ld_question(struct ld *l, size_t sec, const struct ynode *n)
 	case FORM_SCALE:
 		q->min = 1;
 		q->max = 5;
-		if (v[QK_MIN] != NULL && ld_int(l, "min", v[QK_MIN], 0, 1,
-		    &x) == 0)
+		if (v[QK_MIN] != NULL &&
+		    ld_int(l, "min", v[QK_MIN], 0, 1, &x) == 0)
 			q->min = (int32_t)x;
-		if (v[QK_MAX] != NULL && ld_int(l, "max", v[QK_MAX], 2, 10,
-		    &x) == 0)
+		if (v[QK_MAX] != NULL &&
+		    ld_int(l, "max", v[QK_MAX], 2, 10, &x) == 0)
 			q->max = (int32_t)x;
 		break;
 	case FORM_NPS:
@@ -570,20 +629,23 @@ ld_question(struct ld *l, size_t sec, const struct ynode *n)
 
 		if (v[QK_MIN] != NULL)
 			okmin = ld_int(l, "min", v[QK_MIN], INT32_MIN,
-			    INT32_MAX, &mn) == 0;
+				    INT32_MAX, &mn) == 0;
 		if (v[QK_MAX] != NULL)
 			okmax = ld_int(l, "max", v[QK_MAX], INT32_MIN,
-			    INT32_MAX, &mx) == 0;
+				    INT32_MAX, &mx) == 0;
 		if (okmin && okmax && mn > mx)
-			ld_at(l, v[QK_MIN], _("min: %lld is greater than max "
-			    "%lld"), mn, mx);
+			ld_at(l, v[QK_MIN],
+			    _("min: %lld is greater than max "
+			      "%lld"),
+			    mn, mx);
 		q->min = (int32_t)mn;
 		q->max = (int32_t)mx;
 		break;
 	}
 	case FORM_TEXT:
-		if (v[QK_MAX_LENGTH] != NULL && ld_int(l, "max_length",
-		    v[QK_MAX_LENGTH], 1, FORM_MAX_MAX_LENGTH, &x) == 0)
+		if (v[QK_MAX_LENGTH] != NULL &&
+		    ld_int(l, "max_length", v[QK_MAX_LENGTH], 1,
+			FORM_MAX_MAX_LENGTH, &x) == 0)
 			q->max_length = (uint32_t)x;
 		break;
 	case FORM_YESNO:
@@ -602,12 +664,9 @@ ld_question(struct ld *l, size_t sec, const struct ynode *n)
 static void
 ld_section(struct ld *l, const struct ynode *n)
 {
-	static const char *const skeys[] = {
-		"id", "title", "show_if", "questions", "mode", NULL
-	};
-	static const char *const mode_names[] = {
-		"interviewer", "self", NULL
-	};
+	static const char *const skeys[] = { "id", "title", "show_if",
+		"questions", "mode", NULL };
+	static const char *const mode_names[] = { "interviewer", "self", NULL };
 	struct form *f = l->f;
 	struct form_section *s;
 	const struct ynode *v[5];
@@ -634,15 +693,17 @@ ld_section(struct ld *l, const struct ynode *n)
 	l->sshow[si] = NULL;
 	s->first = f->nquestions;
 	if (n->kind != YN_MAP) {
-		ld_at(l, n, _("sections: expected a section (a mapping with "
-		    "id, title and questions), found %s"),
+		ld_at(l, n,
+		    _("sections: expected a section (a mapping with "
+		      "id, title and questions), found %s"),
 		    ynode_desc(n, b, sizeof b));
 		return;
 	}
 	ydoc_keys(&l->y, n, _("a section"), skeys,
 	    "id, title, show_if, questions, mode", v, NULL);
-	if (v[4] != NULL && ld_enum(l, "mode", v[4], mode_names,
-	    _("interviewer or self"), &mode) == 0)
+	if (v[4] != NULL &&
+	    ld_enum(l, "mode", v[4], mode_names, _("interviewer or self"),
+		&mode) == 0)
 		s->self = mode == 1;
 	if (v[0] == NULL)
 		ld_at(l, n, _("missing key 'id' in a section"));
@@ -665,9 +726,11 @@ ld_section(struct ld *l, const struct ynode *n)
 		ld_at(l, n, _("missing key 'questions' in section '%s'"),
 		    s->id ? s->id : "?");
 	else if (v[3]->kind != YN_SEQ || v[3]->n == 0)
-		ld_at(l, v[3], _("questions: expected a list of questions, "
-		    "found %s"), v[3]->kind == YN_SEQ ? _("an empty list") :
-		    ynode_desc(v[3], b, sizeof b));
+		ld_at(l, v[3],
+		    _("questions: expected a list of questions, "
+		      "found %s"),
+		    v[3]->kind == YN_SEQ ? _("an empty list") :
+					   ynode_desc(v[3], b, sizeof b));
 	else
 		for (i = 0; i < v[3]->n && !l->too_many_q; i++)
 			ld_question(l, si, v[3]->kids[i]);
@@ -683,12 +746,13 @@ ld_show_if(struct ld *l, const struct ynode *n, size_t before,
 	size_t pos = 0, line, col;
 
 	if (n->kind != YN_SCALAR || n->len == 0) {
-		ld_at(l, n, _("show_if: expected an expression such as "
-		    "\"q == choice\", found %s"), ynode_desc(n, b, sizeof b));
+		ld_at(l, n,
+		    _("show_if: expected an expression such as "
+		      "\"q == choice\", found %s"),
+		    ynode_desc(n, b, sizeof b));
 		return;
 	}
-	if (form_expr_parse(out, l->f, before, n->s, n->len, &pos,
-	    &e) == -1) {
+	if (form_expr_parse(out, l->f, before, n->s, n->len, &pos, &e) == -1) {
 		ydoc_scalar_pos(&l->y, n, pos, &line, &col);
 		ld_diag(l, line, col, _("show_if: %s"), e.msg);
 	}
@@ -723,14 +787,15 @@ ld_self_leaks(struct ld *l)
 		form_expr_refs(f->sections[i].show_if, refs, f->nquestions);
 		for (j = 0; j < f->nquestions; j++)
 			if (refs[j] && ld_in_self(f, j) && l->sshow[i])
-				ld_at(l, l->sshow[i], _("show_if: section '%s' "
-				    "depends on '%s', which the leaver "
-				    "answers alone (mode: self): whether it "
-				    "is shown would tell the interviewer the "
-				    "answer"),
-				    f->sections[i].id ? f->sections[i].id :
-				    "?", f->questions[j].id ?
-				    f->questions[j].id : "?");
+				ld_at(l, l->sshow[i],
+				    _("show_if: section '%s' "
+				      "depends on '%s', which the leaver "
+				      "answers alone (mode: self): whether it "
+				      "is shown would tell the interviewer the "
+				      "answer"),
+				    f->sections[i].id ? f->sections[i].id : "?",
+				    f->questions[j].id ? f->questions[j].id :
+							 "?");
 	}
 	for (i = 0; i < f->nquestions; i++) {
 		if (f->questions[i].show_if == NULL)
@@ -744,16 +809,18 @@ ld_self_leaks(struct ld *l)
 			if (ld_in_self(f, i) && f->questions[j].section == si)
 				continue;
 			if (l->qshow[i])
-				ld_at(l, l->qshow[i], _("show_if: question "
-				    "'%s' depends on '%s', which the leaver "
-				    "answers alone (mode: self) in %s: "
-				    "whether it is shown would tell the "
-				    "interviewer the answer"),
+				ld_at(l, l->qshow[i],
+				    _("show_if: question "
+				      "'%s' depends on '%s', which the leaver "
+				      "answers alone (mode: self) in %s: "
+				      "whether it is shown would tell the "
+				      "interviewer the answer"),
 				    f->questions[i].id ? f->questions[i].id :
-				    "?", f->questions[j].id ?
-				    f->questions[j].id : "?",
+							 "?",
+				    f->questions[j].id ? f->questions[j].id :
+							 "?",
 				    ld_in_self(f, i) ? _("another section") :
-				    _("a self section"));
+						       _("a self section"));
 		}
 	}
 	free(refs);
@@ -762,10 +829,8 @@ ld_self_leaks(struct ld *l)
 static void
 ld_form(struct ld *l, const struct ynode *root)
 {
-	static const char *const fkeys[] = {
-		"id", "version", "languages", "title", "intro", "sections",
-		NULL
-	};
+	static const char *const fkeys[] = { "id", "version", "languages",
+		"title", "intro", "sections", NULL };
 	struct form *f = l->f;
 	const struct ynode *v[6];
 	char b[160];
@@ -773,8 +838,9 @@ ld_form(struct ld *l, const struct ynode *root)
 	size_t i;
 
 	if (root->kind != YN_MAP) {
-		ld_at(l, root, _("expected a form (a mapping with id, version, "
-		    "languages, title, intro and sections), found %s"),
+		ld_at(l, root,
+		    _("expected a form (a mapping with id, version, "
+		      "languages, title, intro and sections), found %s"),
 		    ynode_desc(root, b, sizeof b));
 		return;
 	}
@@ -788,8 +854,7 @@ ld_form(struct ld *l, const struct ynode *root)
 		ld_languages(l, v[2]);
 	if (v[0] != NULL)
 		ld_id(l, "id", v[0], ID_FORM, &f->id);
-	if (v[1] != NULL && ld_int(l, "version", v[1], 1, INT32_MAX,
-	    &x) == 0)
+	if (v[1] != NULL && ld_int(l, "version", v[1], 1, INT32_MAX, &x) == 0)
 		f->version = (uint32_t)x;
 	if (v[3] != NULL)
 		ld_text(l, "title", v[3], 0, &f->title);
@@ -797,12 +862,16 @@ ld_form(struct ld *l, const struct ynode *root)
 		ld_text(l, "intro", v[4], 1, &f->intro);
 	if (v[5] != NULL) {
 		if (v[5]->kind != YN_SEQ || v[5]->n == 0)
-			ld_at(l, v[5], _("sections: expected a list of "
-			    "sections, found %s"), v[5]->kind == YN_SEQ ?
-			    _("an empty list") : ynode_desc(v[5], b, sizeof b));
+			ld_at(l, v[5],
+			    _("sections: expected a list of "
+			      "sections, found %s"),
+			    v[5]->kind == YN_SEQ ?
+				_("an empty list") :
+				ynode_desc(v[5], b, sizeof b));
 		else
-			for (i = 0; i < v[5]->n && !l->too_many_s &&
-			    !l->too_many_q; i++)
+			for (i = 0;
+			     i < v[5]->n && !l->too_many_s && !l->too_many_q;
+			     i++)
 				ld_section(l, v[5]->kids[i]);
 	}
 	/* show_if last: it may refer to any earlier question, wherever its
@@ -813,8 +882,7 @@ ld_form(struct ld *l, const struct ynode *root)
 			    &f->sections[i].show_if);
 	for (i = 0; i < f->nquestions; i++)
 		if (l->qshow[i] != NULL)
-			ld_show_if(l, l->qshow[i], i,
-			    &f->questions[i].show_if);
+			ld_show_if(l, l->qshow[i], i, &f->questions[i].show_if);
 	ld_self_leaks(l);
 }
 
@@ -843,9 +911,10 @@ form_load_buf(const char *name, const char *buf, size_t len,
 	f = l.f = xcalloc(1, sizeof *f);
 	if (ydoc_load(&l.y, name, buf, len, &form_limits) == 0) {
 		if (l.y.root == NULL)
-			ld_diag(&l, 1, 1, _("empty file: expected a form (a "
-			    "mapping with id, version, languages, title, "
-			    "intro and sections)"));
+			ld_diag(&l, 1, 1,
+			    _("empty file: expected a form (a "
+			      "mapping with id, version, languages, title, "
+			      "intro and sections)"));
 		else
 			ld_form(&l, l.y.root);
 	}

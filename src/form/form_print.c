@@ -92,12 +92,12 @@ pw_note(const struct pw *p, const char *s)
 
 /* A box to tick or a line to write on, then the text. */
 static void
-pw_option(const struct pw *p, const char *label, const char *value,
-    int blank)
+pw_option(const struct pw *p, const char *label, const char *value, int blank)
 {
 	if (p->fmt == FORM_PRINT_HTML) {
 		fputs("<li><span class=\"box\" aria-hidden=\"true\">"
-		    "\xe2\x98\x90</span> ", p->f);
+		      "\xe2\x98\x90</span> ",
+		    p->f);
 		if (value != NULL) {
 			fputs("<span class=\"val\">", p->f);
 			pw_text(p, value);
@@ -140,8 +140,10 @@ pw_answers(const struct pw *p, const struct form_question *q)
 		if (q->type == FORM_SINGLE)
 			pw_note(p, _("Choose one answer."));
 		else if (q->max_choices > 0) {
-			snprintf(b, sizeof b, _("Choose one or more answers "
-			    "(at most %u)."), q->max_choices);
+			snprintf(b, sizeof b,
+			    _("Choose one or more answers "
+			      "(at most %u)."),
+			    q->max_choices);
 			pw_note(p, b);
 		} else
 			pw_note(p, _("Choose one or more answers."));
@@ -181,8 +183,10 @@ pw_answers(const struct pw *p, const struct form_question *q)
 		pw_list(p, 0);
 		break;
 	case FORM_NUMBER:
-		snprintf(b, sizeof b, _("A whole number from %ld to %ld: "
-		    "________"), (long)q->min, (long)q->max);
+		snprintf(b, sizeof b,
+		    _("A whole number from %ld to %ld: "
+		      "________"),
+		    (long)q->min, (long)q->max);
 		pw_note(p, b);
 		break;
 	case FORM_TEXT:
@@ -193,7 +197,8 @@ pw_answers(const struct pw *p, const struct form_question *q)
 			fputs("<div class=\"lines\"></div>\n", p->f);
 		else
 			fputs("\n> ______________________________\n>\n"
-			    "> ______________________________\n\n", p->f);
+			      "> ______________________________\n\n",
+			    p->f);
 		break;
 	}
 }
@@ -205,9 +210,11 @@ pw_question(const struct pw *p, size_t qi)
 	const char *help = form_text_get(&q->help, p->li);
 
 	if (p->fmt == FORM_PRINT_HTML) {
-		fprintf(p->f, "<div class=\"q%s\" id=\"q%zu\">\n<h3><span "
-		    "class=\"num\">%zu.</span> ", q->nchoices > 8 ||
-		    (q->type == FORM_NPS) ? " long" : "", qi + 1, qi + 1);
+		fprintf(p->f,
+		    "<div class=\"q%s\" id=\"q%zu\">\n<h3><span "
+		    "class=\"num\">%zu.</span> ",
+		    q->nchoices > 8 || (q->type == FORM_NPS) ? " long" : "",
+		    qi + 1, qi + 1);
 		pw_text(p, form_text_get(&q->label, p->li));
 		fputs("</h3>\n", p->f);
 		if (help != NULL) {
@@ -227,17 +234,21 @@ pw_question(const struct pw *p, size_t qi)
 	pw_show_if(p, q->show_if);
 	pw_answers(p, q);
 	if (q->required == FORM_REQUIRED)
-		pw_note(p, _("Required: the interview cannot be sealed without "
-		    "an answer (\"prefer not to answer\" counts as one)."));
+		pw_note(p,
+		    _("Required: the interview cannot be sealed without "
+		      "an answer (\"prefer not to answer\" counts as one)."));
 	else if (q->required == FORM_SOFT)
-		pw_note(p, _("Should be answered: the interviewer is reminded "
-		    "once if it is left empty."));
+		pw_note(p,
+		    _("Should be answered: the interviewer is reminded "
+		      "once if it is left empty."));
 	if (q->report == FORM_SCOPE_REGION)
-		pw_note(p, _("Reported for the whole region only, never per "
-		    "unit."));
+		pw_note(p,
+		    _("Reported for the whole region only, never per "
+		      "unit."));
 	if (q->sensitive != 0)
-		pw_note(p, _("Sensitive: no report shows a group in which "
-		    "(almost) everyone gave the sensitive answer."));
+		pw_note(p,
+		    _("Sensitive: no report shows a group in which "
+		      "(almost) everyone gave the sensitive answer."));
 	if (p->fmt == FORM_PRINT_HTML)
 		fputs("</div>\n", p->f);
 	else
@@ -245,45 +256,45 @@ pw_question(const struct pw *p, size_t qi)
 }
 
 static const char html_style[] =
-"<style>\n"
-"@page { size: A4; margin: 20mm 18mm 22mm 18mm; }\n"
-"body { font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif;\n"
-"  font-size: 10.5pt; line-height: 1.4; color: #111; max-width: 174mm;\n"
-"  margin: 0 auto; overflow-wrap: break-word; }\n"
-"h1 { font-size: 18pt; margin: 0 0 4mm; }\n"
-"h2 { font-size: 13.5pt; margin: 8mm 0 3mm; border-bottom: 1px solid #999;\n"
-"  break-after: avoid; page-break-after: avoid; }\n"
-"h3 { font-size: 11pt; margin: 0 0 1.5mm; break-after: avoid;\n"
-"  page-break-after: avoid; }\n"
-".num { color: #555; }\n"
-".q { margin: 0 0 5mm; break-inside: avoid; page-break-inside: avoid; }\n"
-".q.long { break-inside: auto; page-break-inside: auto; }\n"
-".help { font-style: italic; margin: 0 0 1.5mm; }\n"
-".cond { margin: 0 0 1.5mm; color: #333; border-left: 3px solid #888;\n"
-"  padding-left: 2mm; }\n"
-".note { margin: 1mm 0; font-size: 9.5pt; color: #333; }\n"
-".self { border: 2px solid #333; padding: 2mm 3mm; margin: 0 0 4mm;\n"
-"  break-inside: avoid; }\n"
-".script { white-space: pre-wrap; border-left: 3px solid #999;\n"
-"  padding-left: 3mm; }\n"
-"ul.opts { list-style: none; padding-left: 4mm; margin: 1mm 0; }\n"
-"ul.opts li { margin: 0.6mm 0; }\n"
-".box { font-size: 12pt; }\n"
-".blank { display: inline-block; width: 60mm; border-bottom: 1px solid #555;\n"
-"  height: 1em; vertical-align: bottom; }\n"
-".val { display: inline-block; min-width: 6mm; font-weight: bold; }\n"
-".lines { height: 18mm; border-bottom: 1px solid #999;\n"
-"  background: repeating-linear-gradient(transparent 0, transparent 5.5mm,\n"
-"  #bbb 5.5mm, #bbb 6mm); }\n"
-"dl.meta { display: grid; grid-template-columns: max-content 1fr;\n"
-"  gap: 0.5mm 4mm; font-size: 9.5pt; }\n"
-"dl.meta dt { font-weight: bold; } dl.meta dd { margin: 0;\n"
-"  overflow-wrap: anywhere; }\n"
-"footer { font-size: 8pt; color: #444; border-top: 1px solid #bbb;\n"
-"  padding-top: 1mm; margin-top: 10mm; overflow-wrap: anywhere; }\n"
-"@media print { footer { display: none; } }\n"
-"@page { @bottom-right { content: counter(page) \" / \" counter(pages);\n  font-family: sans-serif;"
-"  font-size: 8pt; color: #444; } }\n";
+    "<style>\n"
+    "@page { size: A4; margin: 20mm 18mm 22mm 18mm; }\n"
+    "body { font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif;\n"
+    "  font-size: 10.5pt; line-height: 1.4; color: #111; max-width: 174mm;\n"
+    "  margin: 0 auto; overflow-wrap: break-word; }\n"
+    "h1 { font-size: 18pt; margin: 0 0 4mm; }\n"
+    "h2 { font-size: 13.5pt; margin: 8mm 0 3mm; border-bottom: 1px solid #999;\n"
+    "  break-after: avoid; page-break-after: avoid; }\n"
+    "h3 { font-size: 11pt; margin: 0 0 1.5mm; break-after: avoid;\n"
+    "  page-break-after: avoid; }\n"
+    ".num { color: #555; }\n"
+    ".q { margin: 0 0 5mm; break-inside: avoid; page-break-inside: avoid; }\n"
+    ".q.long { break-inside: auto; page-break-inside: auto; }\n"
+    ".help { font-style: italic; margin: 0 0 1.5mm; }\n"
+    ".cond { margin: 0 0 1.5mm; color: #333; border-left: 3px solid #888;\n"
+    "  padding-left: 2mm; }\n"
+    ".note { margin: 1mm 0; font-size: 9.5pt; color: #333; }\n"
+    ".self { border: 2px solid #333; padding: 2mm 3mm; margin: 0 0 4mm;\n"
+    "  break-inside: avoid; }\n"
+    ".script { white-space: pre-wrap; border-left: 3px solid #999;\n"
+    "  padding-left: 3mm; }\n"
+    "ul.opts { list-style: none; padding-left: 4mm; margin: 1mm 0; }\n"
+    "ul.opts li { margin: 0.6mm 0; }\n"
+    ".box { font-size: 12pt; }\n"
+    ".blank { display: inline-block; width: 60mm; border-bottom: 1px solid #555;\n"
+    "  height: 1em; vertical-align: bottom; }\n"
+    ".val { display: inline-block; min-width: 6mm; font-weight: bold; }\n"
+    ".lines { height: 18mm; border-bottom: 1px solid #999;\n"
+    "  background: repeating-linear-gradient(transparent 0, transparent 5.5mm,\n"
+    "  #bbb 5.5mm, #bbb 6mm); }\n"
+    "dl.meta { display: grid; grid-template-columns: max-content 1fr;\n"
+    "  gap: 0.5mm 4mm; font-size: 9.5pt; }\n"
+    "dl.meta dt { font-weight: bold; } dl.meta dd { margin: 0;\n"
+    "  overflow-wrap: anywhere; }\n"
+    "footer { font-size: 8pt; color: #444; border-top: 1px solid #bbb;\n"
+    "  padding-top: 1mm; margin-top: 10mm; overflow-wrap: anywhere; }\n"
+    "@media print { footer { display: none; } }\n"
+    "@page { @bottom-right { content: counter(page) \" / \" counter(pages);\n  font-family: sans-serif;"
+    "  font-size: 8pt; color: #444; } }\n";
 
 /* Text inside a CSS string: quotes, backslashes and line ends escaped
  * (\\22, \\5C, a space for any control character). */
@@ -361,26 +372,33 @@ print_doc(struct pw *p)
 
 	form_hash_hex(f, hex);
 	if (p->fmt == FORM_PRINT_HTML) {
-		fprintf(p->f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
-		    "<meta charset=\"utf-8\">\n<title>", f->langs[p->li]);
+		fprintf(p->f,
+		    "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
+		    "<meta charset=\"utf-8\">\n<title>",
+		    f->langs[p->li]);
 		pw_text(p, title);
 		fputs("</title>\n", p->f);
 		fputs(html_style, p->f);
 		/* the same line at the foot of every printed page */
-		fputs("@page { @bottom-left { font: 7.5pt sans-serif; color: #444; "
-		    "content: \"", p->f);
+		fputs(
+		    "@page { @bottom-left { font: 7.5pt sans-serif; color: #444; "
+		    "content: \"",
+		    p->f);
 		pw_css_string(p->f, title);
-		fprintf(p->f, " \\B7  %s %s, %s %lu \\B7  %s %s\"; } }\n"
-		    "</style>\n</head>\n<body>\n", _("form"), f->id,
-		    _("version"), (unsigned long)f->version, _("hash"), hex);
+		fprintf(p->f,
+		    " \\B7  %s %s, %s %lu \\B7  %s %s\"; } }\n"
+		    "</style>\n</head>\n<body>\n",
+		    _("form"), f->id, _("version"), (unsigned long)f->version,
+		    _("hash"), hex);
 		fputs("<main>\n", p->f);
 	}
 	pw_heading(p, 1, title);
 	pw_meta(p, hex);
-	pw_para(p, "lead", _("This is the questionnaire of the exit "
-	    "interview as the interviewer walks through it. Every question "
-	    "can also be answered with \"prefer not to answer\". Questions "
-	    "with a condition are asked only when it holds."));
+	pw_para(p, "lead",
+	    _("This is the questionnaire of the exit "
+	      "interview as the interviewer walks through it. Every question "
+	      "can also be answered with \"prefer not to answer\". Questions "
+	      "with a condition are asked only when it holds."));
 	pw_heading(p, 2, _("Read to the leaver first"));
 	pw_para(p, "script", form_text_get(&f->intro, p->li));
 	for (s = 0; s < f->nsections; s++) {
@@ -390,34 +408,38 @@ print_doc(struct pw *p)
 		    form_text_get(&sec->title, p->li));
 		pw_heading(p, 2, b);
 		if (sec->self)
-			pw_para(p, "self", _("The leaver answers this part "
-			    "alone on the laptop. The interviewer hands the "
-			    "laptop over, does not see these answers, and "
-			    "takes the laptop back when the leaver has "
-			    "confirmed."));
+			pw_para(p, "self",
+			    _("The leaver answers this part "
+			      "alone on the laptop. The interviewer hands the "
+			      "laptop over, does not see these answers, and "
+			      "takes the laptop back when the leaver has "
+			      "confirmed."));
 		pw_show_if(p, sec->show_if);
 		for (q = sec->first; q < sec->first + sec->count; q++)
 			pw_question(p, q);
 	}
 	pw_heading(p, 2, _("At the end"));
-	pw_para(p, "script", _("The interviewer reads the free-text answers "
-	    "back to the leaver and removes names and other details that "
-	    "could point to a person. Then the interview is sealed: after "
-	    "that nobody can open, read or change it on the laptop, not even "
-	    "the interviewer. Only HR's central store can open it, and "
-	    "reports show figures only for groups large enough that no one "
-	    "can be recognised."));
+	pw_para(p, "script",
+	    _("The interviewer reads the free-text answers "
+	      "back to the leaver and removes names and other details that "
+	      "could point to a person. Then the interview is sealed: after "
+	      "that nobody can open, read or change it on the laptop, not even "
+	      "the interviewer. Only HR's central store can open it, and "
+	      "reports show figures only for groups large enough that no one "
+	      "can be recognised."));
 	if (p->fmt == FORM_PRINT_HTML) {
 		/* on screen; on paper the page foot (@page) says it */
 		fputs("</main>\n<footer>", p->f);
 		pw_text(p, title);
-		fprintf(p->f, " \xc2\xb7 %s %s, %s %lu \xc2\xb7 %s <code>%s"
-		    "</code></footer>\n</body>\n</html>\n", _("form"), f->id,
-		    _("version"), (unsigned long)f->version, _("hash"), hex);
-	}
-	else
-		fprintf(p->f, "---\n\n%s %s, %s %lu, %s `%s`\n", _("form"), f->id,
-		    _("version"), (unsigned long)f->version, _("hash"), hex);
+		fprintf(p->f,
+		    " \xc2\xb7 %s %s, %s %lu \xc2\xb7 %s <code>%s"
+		    "</code></footer>\n</body>\n</html>\n",
+		    _("form"), f->id, _("version"), (unsigned long)f->version,
+		    _("hash"), hex);
+	} else
+		fprintf(p->f, "---\n\n%s %s, %s %lu, %s `%s`\n", _("form"),
+		    f->id, _("version"), (unsigned long)f->version, _("hash"),
+		    hex);
 	return 0;
 }
 
@@ -432,36 +454,46 @@ print_codebook(struct pw *p)
 	int32_t v;
 
 	fputs("\xef\xbb\xbf", p->f);
-	fprintf(p->f, "%s;%s;%s;%s;%s;%s;%s;%s\r\n", _("number"),
-	    _("question"), _("part"), _("type"), _("text"), _("category"),
-	    _("category text"), _("reported"));
-#define CB(n, id, sec, type, text, cat, cattext, rep) do { \
-	esc_csv(p->f, n); fputc(';', p->f); \
-	esc_csv(p->f, id); fputc(';', p->f); \
-	esc_csv(p->f, sec); fputc(';', p->f); \
-	esc_csv(p->f, type); fputc(';', p->f); \
-	esc_csv(p->f, text); fputc(';', p->f); \
-	esc_csv(p->f, cat); fputc(';', p->f); \
-	esc_csv(p->f, cattext); fputc(';', p->f); \
-	esc_csv(p->f, rep); fputs("\r\n", p->f); } while (0)
+	fprintf(p->f, "%s;%s;%s;%s;%s;%s;%s;%s\r\n", _("number"), _("question"),
+	    _("part"), _("type"), _("text"), _("category"), _("category text"),
+	    _("reported"));
+#define CB(n, id, sec, type, text, cat, cattext, rep) \
+	do { \
+		esc_csv(p->f, n); \
+		fputc(';', p->f); \
+		esc_csv(p->f, id); \
+		fputc(';', p->f); \
+		esc_csv(p->f, sec); \
+		fputc(';', p->f); \
+		esc_csv(p->f, type); \
+		fputc(';', p->f); \
+		esc_csv(p->f, text); \
+		fputc(';', p->f); \
+		esc_csv(p->f, cat); \
+		fputc(';', p->f); \
+		esc_csv(p->f, cattext); \
+		fputc(';', p->f); \
+		esc_csv(p->f, rep); \
+		fputs("\r\n", p->f); \
+	} while (0)
 	for (q = 0; q < f->nquestions; q++) {
 		const struct form_question *fq = &f->questions[q];
 		const char *sec = f->sections[fq->section].id;
-		const char *rep = fq->report == FORM_SCOPE_REGION ?
-		    "region" : "unit";
+		const char *rep = fq->report == FORM_SCOPE_REGION ? "region" :
+								    "unit";
 		const char *type = form_type_name(fq->type);
 
 		snprintf(num, sizeof num, "%zu", q + 1);
-		CB(num, fq->id, sec, type, form_text_get(&fq->label, p->li),
-		    "", "", rep);
+		CB(num, fq->id, sec, type, form_text_get(&fq->label, p->li), "",
+		    "", rep);
 		switch (fq->type) {
 		case FORM_SINGLE:
 		case FORM_MULTI:
 			for (i = 0; i < fq->nchoices; i++)
 				CB(num, fq->id, sec, type, "",
 				    fq->choices[i].id,
-				    form_text_get(&fq->choices[i].label,
-				    p->li), rep);
+				    form_text_get(&fq->choices[i].label, p->li),
+				    rep);
 			if (fq->other)
 				CB(num, fq->id, sec, type, "", "other",
 				    _("Other, namely"), rep);
@@ -510,8 +542,8 @@ form_print_format_parse(const char *s, enum form_print_format *out)
 }
 
 int
-form_print(FILE *out, const struct form *f, int li,
-    enum form_print_format fmt, struct err *e)
+form_print(FILE *out, const struct form *f, int li, enum form_print_format fmt,
+    struct err *e)
 {
 	struct pw p;
 

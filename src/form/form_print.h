@@ -12,7 +12,7 @@
 enum form_print_format {
 	FORM_PRINT_HTML,
 	FORM_PRINT_MD,
-	FORM_PRINT_CODEBOOK	/* CSV: ';', UTF-8 with BOM, CRLF */
+	FORM_PRINT_CODEBOOK /* CSV: ';', UTF-8 with BOM, CRLF */
 };
 
 /* "html", "md", "codebook"; -1 for anything else. */

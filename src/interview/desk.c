@@ -49,8 +49,7 @@ static int
 desk_load(struct desk *d, const uint8_t id[OUTBOX_ID_BYTES], uint8_t **buf,
     size_t *len, struct session_info *in, struct err *e)
 {
-	if (outbox_draft_load(d->ob, d->prof->draft_key, id, buf, len,
-	    e) == -1)
+	if (outbox_draft_load(d->ob, d->prof->draft_key, id, buf, len, e) == -1)
 		return -1;
 	if (session_peek(*buf, *len, in, e) == -1) {
 		xfree_wipe(*buf, *len);
@@ -61,10 +60,9 @@ desk_load(struct desk *d, const uint8_t id[OUTBOX_ID_BYTES], uint8_t **buf,
 }
 
 int
-desk_drafts(struct desk *d, struct desk_draft **out, size_t *n,
-    struct err *e)
+desk_drafts(struct desk *d, struct desk_draft **out, size_t *n, struct err *e)
 {
-	uint8_t (*ids)[OUTBOX_ID_BYTES] = NULL;
+	uint8_t(*ids)[OUTBOX_ID_BYTES] = NULL;
 	struct desk_draft *r;
 	uint8_t *buf;
 	size_t len, i;
@@ -76,8 +74,8 @@ desk_drafts(struct desk *d, struct desk_draft **out, size_t *n,
 	r = *n > 0 ? xcalloc(*n, sizeof *r) : NULL;
 	for (i = 0; i < *n; i++) {
 		memcpy(r[i].id, ids[i], OUTBOX_ID_BYTES);
-		if (desk_load(d, ids[i], &buf, &len, &r[i].info,
-		    &r[i].why) == -1)
+		if (desk_load(d, ids[i], &buf, &len, &r[i].info, &r[i].why) ==
+		    -1)
 			continue;
 		xfree_wipe(buf, len);
 		r[i].ok = 1;
@@ -120,9 +118,10 @@ desk_resume(struct desk *d, const uint8_t id[OUTBOX_ID_BYTES],
 	f = desk_form(d, in.form_id, in.form_version, in.form_hash);
 	if (f == NULL) {
 		xfree_wipe(buf, len);
-		return err_setc(e, ERR_DATA, _("The form %s version %u of "
-		    "this draft is not on this laptop."), in.form_id,
-		    in.form_version);
+		return err_setc(e, ERR_DATA,
+		    _("The form %s version %u of "
+		      "this draft is not on this laptop."),
+		    in.form_id, in.form_version);
 	}
 	*s = session_decode(f, buf, len, e);
 	xfree_wipe(buf, len);
@@ -156,13 +155,13 @@ desk_save(struct desk *d, const struct session *s, struct err *e)
 
 	if (!d->has_draft) {
 		if (outbox_draft_new(d->ob, d->prof->draft_key, d->draft_id,
-		    e) == -1)
+			e) == -1)
 			return -1;
 		d->has_draft = 1;
 	}
 	session_encode(s, &buf, &len);
-	rc = outbox_draft_save(d->ob, d->prof->draft_key, d->draft_id, buf,
-	    len, e);
+	rc = outbox_draft_save(d->ob, d->prof->draft_key, d->draft_id, buf, len,
+	    e);
 	xfree_wipe(buf, len);
 	return rc;
 }
@@ -196,8 +195,7 @@ desk_end(struct desk *d)
 }
 
 int
-desk_discard(struct desk *d, const uint8_t id[OUTBOX_ID_BYTES],
-    struct err *e)
+desk_discard(struct desk *d, const uint8_t id[OUTBOX_ID_BYTES], struct err *e)
 {
 	if (outbox_draft_delete(d->ob, id, e) == -1)
 		return -1;

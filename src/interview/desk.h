@@ -20,23 +20,23 @@
 #include "util/err.h"
 
 struct desk {
-	struct outbox *ob;		/* open; owned (desk_close) */
-	struct profile *prof;		/* unlocked; owned (desk_close) */
-	struct form **forms;		/* borrowed: every form this laptop
+	struct outbox *ob;    /* open; owned (desk_close) */
+	struct profile *prof; /* unlocked; owned (desk_close) */
+	struct form **forms;  /* borrowed: every form this laptop
 					 * can use */
 	size_t nforms;
 	uint8_t draft_id[OUTBOX_ID_BYTES];
-	int has_draft;			/* draft_id names the stored draft of
+	int has_draft; /* draft_id names the stored draft of
 					 * the open interview */
 };
 
 /* One stored draft, as the home screen lists it. */
 struct desk_draft {
 	uint8_t id[OUTBOX_ID_BYTES];
-	int ok;				/* info holds its header; else why */
+	int ok; /* info holds its header; else why */
 	struct session_info info;
-	const struct form *form;	/* NULL: not on this laptop */
-	struct err why;			/* what is wrong with it, if !ok */
+	const struct form *form; /* NULL: not on this laptop */
+	struct err why;		 /* what is wrong with it, if !ok */
 };
 
 /* Open the outbox in datadir (the profile is set later, by unlock). */
@@ -45,8 +45,8 @@ int desk_open(struct desk *d, const char *datadir, struct err *e);
 void desk_close(struct desk *d);
 
 /* The form with this id, version and hash among d->forms, or NULL. */
-struct form *desk_form(const struct desk *d, const char *id,
-    uint32_t version, const uint8_t *hash);
+struct form *desk_form(const struct desk *d, const char *id, uint32_t version,
+    const uint8_t *hash);
 
 /* Every stored draft, oldest first (*out is NULL when there are none);
  * a draft that cannot be read is listed with ok 0 and why. */

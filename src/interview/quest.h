@@ -13,14 +13,14 @@
 #define QUEST_NUMBER_CHARS 11
 
 struct quest {
-	size_t q;		/* the question shown */
-	int row;		/* single, multi: cursor row (nchoices = other) */
-	int col;		/* scale, nps, yesno: cursor value */
-	int top;		/* first choice row on screen */
-	int cy, cx;		/* the cursor in the "other" field */
-	struct tui_edit *ed;	/* text, number, or the "other" text */
-	int in_other;		/* typing goes to the "other" field */
-	uint32_t last;		/* previous key, for "1" "0" = 10 on nps */
+	size_t q;	     /* the question shown */
+	int row;	     /* single, multi: cursor row (nchoices = other) */
+	int col;	     /* scale, nps, yesno: cursor value */
+	int top;	     /* first choice row on screen */
+	int cy, cx;	     /* the cursor in the "other" field */
+	struct tui_edit *ed; /* text, number, or the "other" text */
+	int in_other;	     /* typing goes to the "other" field */
+	uint32_t last;	     /* previous key, for "1" "0" = 10 on nps */
 };
 
 /* One question type's input. Keys that edit text (left, right, home,
@@ -35,8 +35,8 @@ struct quest_type {
 	int (*draw)(struct app *, int y, int bottom);
 	/* put the terminal's cursor where typing goes (after all else) */
 	void (*cursor)(struct app *, int y, int bottom);
-	void (*vertical)(struct app *, int dir);	/* up -1, down +1 */
-	void (*horizontal)(struct app *, int dir);	/* left -1, right +1 */
+	void (*vertical)(struct app *, int dir);   /* up -1, down +1 */
+	void (*horizontal)(struct app *, int dir); /* left -1, right +1 */
 	void (*space)(struct app *);
 	/* Enter: 1 to go on to the next question, 0 to stay */
 	int (*enter)(struct app *);

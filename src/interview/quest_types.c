@@ -89,8 +89,8 @@ quest_text_changed(struct app *a)
 		if (qu->type == FORM_SINGLE)
 			put_value(a, 0, 1, t[0] ? t : NULL);
 		else
-			put_multi(a, an->state == FORM_ANSWERED ?
-			    an->choices : 0, 1);
+			put_multi(a,
+			    an->state == FORM_ANSWERED ? an->choices : 0, 1);
 	}
 	xfree_str_wipe(t);
 }
@@ -99,8 +99,10 @@ void
 quest_text_full(const struct quest *st)
 {
 	if (st->ed->len >= st->ed->max)
-		tui_msg(TUI_WARNING, _("The answer is full: at most %zu "
-		    "characters."), st->ed->max);
+		tui_msg(TUI_WARNING,
+		    _("The answer is full: at most %zu "
+		      "characters."),
+		    st->ed->max);
 }
 
 /* --- choices: single and multi ------------------------------------------ */
@@ -113,8 +115,7 @@ choices_load(struct app *a, struct quest *st)
 	size_t i;
 
 	if (qu->other) {
-		st->ed = tui_edit_new(qu->max_length ? qu->max_length : 200,
-		    0);
+		st->ed = tui_edit_new(qu->max_length ? qu->max_length : 200, 0);
 		if (an->state == FORM_ANSWERED && an->other)
 			tui_edit_set(st->ed, an->text);
 	}
@@ -137,8 +138,8 @@ choices_rows(struct app *a, int y, int h)
 	struct quest *st = a->st;
 	const struct form_question *qu = quest_cur(a);
 	const struct form_answer *an = session_answer(a->s, st->q);
-	int li = session_lang(a->s), n = (int)qu->nchoices + (qu->other ? 1 :
-	    0), i, x, on, r;
+	int li = session_lang(a->s),
+	    n = (int)qu->nchoices + (qu->other ? 1 : 0), i, x, on, r;
 	char mark[32], *t;
 
 	if (st->row < st->top)
@@ -156,8 +157,8 @@ choices_rows(struct app *a, int y, int h)
 		else
 			on = (int)(an->choices >> i & 1);
 		if (qu->type == FORM_SINGLE)
-			snprintf(mark, sizeof mark, "%s", on ? "(\xe2\x80\xa2)" :
-			    "( )");
+			snprintf(mark, sizeof mark, "%s",
+			    on ? "(\xe2\x80\xa2)" : "( )");
 		else
 			snprintf(mark, sizeof mark, "%s", on ? "[x]" : "[ ]");
 		x = 4;
@@ -169,18 +170,21 @@ choices_rows(struct app *a, int y, int h)
 			attrset(tui_attr(TUI_SELECTED));
 			mvhline(y + r, 2, ' ', COLS - 4);
 		}
-		x += tui_put(y + r, x, 10, i == st->row ? TUI_SELECTED :
-		    on ? TUI_MARK : TUI_NORMAL, mark);
+		x += tui_put(y + r, x, 10,
+		    i == st->row ? TUI_SELECTED :
+			on	 ? TUI_MARK :
+				   TUI_NORMAL,
+		    mark);
 		x++;
 		if (i < (int)qu->nchoices) {
-			tui_put(y + r, x, COLS - x - 3, i == st->row ?
-			    TUI_SELECTED : TUI_NORMAL,
+			tui_put(y + r, x, COLS - x - 3,
+			    i == st->row ? TUI_SELECTED : TUI_NORMAL,
 			    form_text_get(&qu->choices[i].label, li));
 			continue;
 		}
-		x += tui_put(y + r, x, COLS - x - 3, i == st->row ?
-		    TUI_SELECTED : TUI_NORMAL, screen_form_word(a,
-		    N_("Other, namely:")));
+		x += tui_put(y + r, x, COLS - x - 3,
+		    i == st->row ? TUI_SELECTED : TUI_NORMAL,
+		    screen_form_word(a, N_("Other, namely:")));
 		x++;
 		if (st->in_other || (on && st->ed->len > 0)) {
 			tui_edit_draw(st->ed, y + r, x, COLS - x - 3, 1,
@@ -285,13 +289,15 @@ multi_choose(struct app *a, int i)
 	} else {
 		set ^= (uint64_t)1 << i;
 	}
-	if (qu->max_choices != 0 && (i == (int)qu->nchoices ? other :
-	    (int)(set >> i & 1))) {
+	if (qu->max_choices != 0 &&
+	    (i == (int)qu->nchoices ? other : (int)(set >> i & 1))) {
 		for (n = other ? 1 : 0, b = 0; b < 64; b++)
 			n += (unsigned)(set >> b & 1);
 		if (n > qu->max_choices) {
-			tui_msg(TUI_WARNING, _("At most %u choices: take one "
-			    "away first."), qu->max_choices);
+			tui_msg(TUI_WARNING,
+			    _("At most %u choices: take one "
+			      "away first."),
+			    qu->max_choices);
 			st->in_other = 0;
 			return;
 		}
@@ -331,7 +337,7 @@ static int
 multi_enter(struct app *a)
 {
 	(void)a;
-	return 1;			/* space ticks; Enter goes on */
+	return 1; /* space ticks; Enter goes on */
 }
 
 static void
@@ -386,8 +392,11 @@ scale_draw(struct app *a, int y0, int bottom)
 	for (v = qu->min; v <= qu->max; v++) {
 		on = an->state == FORM_ANSWERED && an->num == v;
 		snprintf(b, sizeof b, on ? "[%2d]" : " %2d ", v);
-		tui_put(y, x + (v - qu->min) * cell, 4, st->col == v ?
-		    TUI_SELECTED : on ? TUI_MARK : TUI_NORMAL, b);
+		tui_put(y, x + (v - qu->min) * cell, 4,
+		    st->col == v ? TUI_SELECTED :
+			on	 ? TUI_MARK :
+				   TUI_NORMAL,
+		    b);
 	}
 	w = steps * cell + 4;
 	if (l != NULL)
@@ -416,8 +425,12 @@ yesno_draw(struct app *a, int y, int bottom)
 		on = an->state == FORM_ANSWERED && an->num == v;
 		snprintf(b, sizeof b, " %s %s ", on ? "(\xe2\x80\xa2)" : "( )",
 		    screen_form_word(a, v == FORM_YES ? N_("Yes") : N_("No")));
-		x += tui_put(y + 1, x, 30, st->col == v ? TUI_SELECTED :
-		    on ? TUI_MARK : TUI_NORMAL, b) + 4;
+		x += tui_put(y + 1, x, 30,
+			 st->col == v ? TUI_SELECTED :
+			     on	      ? TUI_MARK :
+					TUI_NORMAL,
+			 b) +
+		    4;
 	}
 	return y + 3;
 }
@@ -646,30 +659,21 @@ number_commit(struct app *a)
 
 /* --- the table ------------------------------------------------------------ */
 
-static const struct quest_type single_type = {
-	choices_load, choices_draw, choices_cursor, choices_vertical, NULL,
-	choices_space, single_enter, choices_key, NULL, NULL,
-};
-static const struct quest_type multi_type = {
-	choices_load, choices_draw, choices_cursor, choices_vertical, NULL,
-	choices_space, multi_enter, choices_key, NULL, NULL,
-};
-static const struct quest_type scale_type = {
-	row_load, scale_draw, NULL, NULL, scale_horizontal, row_space,
-	row_enter, scale_key, NULL, NULL,
-};
-static const struct quest_type yesno_type = {
-	row_load, yesno_draw, NULL, NULL, yesno_horizontal, row_space,
-	row_enter, yesno_key, NULL, NULL,
-};
-static const struct quest_type text_type = {
-	text_load, text_draw, text_cursor, text_vertical, NULL, NULL,
-	text_enter, NULL, NULL, NULL,
-};
-static const struct quest_type number_type = {
-	number_load, number_draw, number_cursor, NULL, NULL, NULL,
-	number_enter, NULL, number_accepts, number_commit,
-};
+static const struct quest_type single_type = { choices_load, choices_draw,
+	choices_cursor, choices_vertical, NULL, choices_space, single_enter,
+	choices_key, NULL, NULL };
+static const struct quest_type multi_type = { choices_load, choices_draw,
+	choices_cursor, choices_vertical, NULL, choices_space, multi_enter,
+	choices_key, NULL, NULL };
+static const struct quest_type scale_type = { row_load, scale_draw, NULL, NULL,
+	scale_horizontal, row_space, row_enter, scale_key, NULL, NULL };
+static const struct quest_type yesno_type = { row_load, yesno_draw, NULL, NULL,
+	yesno_horizontal, row_space, row_enter, yesno_key, NULL, NULL };
+static const struct quest_type text_type = { text_load, text_draw, text_cursor,
+	text_vertical, NULL, NULL, text_enter, NULL, NULL, NULL };
+static const struct quest_type number_type = { number_load, number_draw,
+	number_cursor, NULL, NULL, NULL, number_enter, NULL, number_accepts,
+	number_commit };
 
 const struct quest_type *
 quest_type(const struct form_question *qu)

@@ -102,15 +102,17 @@ screen_form_word(const struct app *a, const char *word)
 	static const struct {
 		const char *en, *sv;
 	} words[] = {
-		{ "Yes", "Ja" }, { "No", "Nej" },
-		{ "Other, namely:", "Annat, nämligen:" }, { "Other", "Annat" },
+		{ "Yes", "Ja" },
+		{ "No", "Nej" },
+		{ "Other, namely:", "Annat, nämligen:" },
+		{ "Other", "Annat" },
 		{ "Prefer not to answer", "Vill inte svara" },
 	};
 	const char *lang;
 	size_t i;
 
 	lang = a->s != NULL ? session_form(a->s)->langs[session_lang(a->s)] :
-	    "";
+			      "";
 	for (i = 0; i < sizeof words / sizeof words[0]; i++) {
 		if (strcmp(words[i].en, word) != 0)
 			continue;
@@ -147,8 +149,8 @@ screen_answer_str(const struct app *a, size_t q)
 	/* never a self answer, nor whether it was given */
 	if (session_self(a->s, q))
 		return xstrdup(session_self_visited(a->s, q) ?
-		    _("(answered by the leaver alone)") :
-		    _("(the leaver answers this part alone)"));
+			_("(answered by the leaver alone)") :
+			_("(the leaver answers this part alone)"));
 	switch (an->state) {
 	case FORM_NOT_SHOWN:
 		return xstrdup(_("(not asked yet)"));
@@ -162,7 +164,8 @@ screen_answer_str(const struct app *a, size_t q)
 	switch (qu->type) {
 	case FORM_SINGLE:
 		if (an->other)
-			return xasprintf("%s: %s", screen_form_word(a, N_("Other")),
+			return xasprintf("%s: %s",
+			    screen_form_word(a, N_("Other")),
 			    an->text ? an->text : "");
 		return xstrdup(form_text_get(&qu->choices[an->num].label, li));
 	case FORM_MULTI:
@@ -177,8 +180,8 @@ screen_answer_str(const struct app *a, size_t q)
 		}
 		if (an->other) {
 			t = xasprintf("%s%s%s: %s", out, out[0] ? "; " : "",
-			    screen_form_word(a, N_("Other")), an->text ? an->text :
-			    "");
+			    screen_form_word(a, N_("Other")),
+			    an->text ? an->text : "");
 			xfree_str_wipe(out);
 			out = t;
 		}
@@ -189,8 +192,8 @@ screen_answer_str(const struct app *a, size_t q)
 		    (long)qu->min, form_text_get(&qu->min_label, li),
 		    (long)qu->max, form_text_get(&qu->max_label, li));
 	case FORM_YESNO:
-		return xstrdup(screen_form_word(a, an->num == FORM_YES ? N_("Yes") :
-		    N_("No")));
+		return xstrdup(screen_form_word(a,
+		    an->num == FORM_YES ? N_("Yes") : N_("No")));
 	case FORM_NUMBER:
 		return xasprintf("%ld", (long)an->num);
 	default:
@@ -305,7 +308,11 @@ int
 screen_run(struct app *a, const struct screen *first)
 {
 	const struct tui_loop loop = {
-		a, screen_settle, screen_notice, screen_draw, screen_resize,
+		a,
+		screen_settle,
+		screen_notice,
+		screen_draw,
+		screen_resize,
 		screen_key,
 	};
 

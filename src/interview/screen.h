@@ -15,18 +15,18 @@
 #include "tui/tui.h"
 
 /* What a key action asks the loop to do (a bit mask). */
-#define SCREEN_OK 0		/* nothing more: the loop redraws */
-#define SCREEN_QUIT 1		/* leave the program */
+#define SCREEN_OK 0   /* nothing more: the loop redraws */
+#define SCREEN_QUIT 1 /* leave the program */
 
 struct app;
 
 struct screen {
 	const char *name;
-	void (*init)(struct app *);	/* allocate app->st */
-	void (*draw)(struct app *);	/* the screen is erased before */
+	void (*init)(struct app *); /* allocate app->st */
+	void (*draw)(struct app *); /* the screen is erased before */
 	int (*key)(struct app *, const struct tui_key *);
-	void (*resize)(struct app *);	/* may be NULL */
-	void (*free)(struct app *);	/* free app->st */
+	void (*resize)(struct app *); /* may be NULL */
+	void (*free)(struct app *);   /* free app->st */
 };
 
 /* One row of a screen's key table. fkey 1: ch is a KEY_* code. help:
@@ -44,29 +44,29 @@ struct screen_bind {
 struct app {
 	struct config *cfg;
 	char *datadir;
-	struct desk desk;		/* the outbox, the unlocked profile,
+	struct desk desk;    /* the outbox, the unlocked profile,
 					 * the open interview's draft */
-	struct form **forms;		/* every form this laptop can use */
+	struct form **forms; /* every form this laptop can use */
 	size_t nforms;
-	struct session *s;		/* the open interview, or NULL */
+	struct session *s; /* the open interview, or NULL */
 	const struct screen *cur, *next;
-	const struct screen *back;	/* the screen help returns to */
-	void *st;			/* the current screen's state */
-	void *kept;			/* back's state while help is shown */
-	const char *notice_title;	/* a notice shown as a dialog over */
-	const char *notice_text;	/*   the next screen, then cleared */
-	const char *want_unit, *want_form;	/* avslut interview --... */
-	const char *passfile;		/* --passphrase-file, or NULL */
-	int start_new;			/* avslut interview: skip home */
-	int leaver;			/* the leaver holds the laptop (a
+	const struct screen *back; /* the screen help returns to */
+	void *st;		   /* the current screen's state */
+	void *kept;		   /* back's state while help is shown */
+	const char *notice_title;  /* a notice shown as a dialog over */
+	const char *notice_text;   /*   the next screen, then cleared */
+	const char *want_unit, *want_form; /* avslut interview --... */
+	const char *passfile;		   /* --passphrase-file, or NULL */
+	int start_new;			   /* avslut interview: skip home */
+	int leaver;			   /* the leaver holds the laptop (a
 					 * self section); never saved, so a
 					 * resumed draft starts at the
 					 * handover */
-	int exit_code;			/* 0, or -1: see fatal */
-	struct err fatal;		/* why (its class gives the exit
+	int exit_code;			   /* 0, or -1: see fatal */
+	struct err fatal;		   /* why (its class gives the exit
 					 * status); the message, if any, is
 					 * printed once curses has ended */
-	uint16_t year;			/* the period, from the clock */
+	uint16_t year;			   /* the period, from the clock */
 	uint8_t quarter;
 	/* the question the review selects when it opens again after
 	 * Enter changed it, so that it does not jump back to the top */
@@ -140,7 +140,7 @@ const char *screen_form_word(const struct app *a, const char *word);
 int screen_ui_lang(const struct form *f);
 
 /* Key codes the tables use for Enter, Esc and control keys. */
-#define SCREEN_CTRL(c) ((uint32_t)((c) & 0x1f))
+#define SCREEN_CTRL(c) ((uint32_t)((c)&0x1f))
 #define SCREEN_ESC 27u
 
 #endif

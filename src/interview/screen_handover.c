@@ -20,22 +20,21 @@
 static const struct {
 	const char *en, *sv;
 } leaver_words[] = {
-	{ "Questions you answer on your own",
-	  "Frågor som du besvarar själv" },
+	{ "Questions you answer on your own", "Frågor som du besvarar själv" },
 	{ "You answer the next questions on your own. The interviewer "
 	  "does not see your answers: they are saved and sealed like all "
 	  "the others, and nobody can tell which answers are yours.",
-	  "De här frågorna besvarar du på egen hand. Intervjuaren ser inte "
-	  "dina svar: de sparas och låses som alla andra svar, och ingen kan "
-	  "se vilka svar som är dina." },
+	    "De här frågorna besvarar du på egen hand. Intervjuaren ser inte "
+	    "dina svar: de sparas och låses som alla andra svar, och ingen kan "
+	    "se vilka svar som är dina." },
 	{ "Move with the arrow keys \xe2\x86\x91 and \xe2\x86\x93, choose with "
 	  "Enter. To write, just type. Every question can be skipped, or "
 	  "answered with \"Prefer not to answer\".",
-	  "Flytta med piltangenterna \xe2\x86\x91 och \xe2\x86\x93 och välj "
-	  "med Enter. Vill du skriva, skriv bara. Alla frågor går att hoppa "
-	  "över eller besvara med \"Vill inte svara\"." },
+	    "Flytta med piltangenterna \xe2\x86\x91 och \xe2\x86\x93 och välj "
+	    "med Enter. Vill du skriva, skriv bara. Alla frågor går att hoppa "
+	    "över eller besvara med \"Vill inte svara\"." },
 	{ "When you are done, give the laptop back to the interviewer.",
-	  "När du är klar lämnar du tillbaka datorn till intervjuaren." },
+	    "När du är klar lämnar du tillbaka datorn till intervjuaren." },
 	{ "Start", "Börja" },
 	{ "Next question", "Nästa fråga" },
 	{ "Previous question", "Föregående fråga" },
@@ -47,28 +46,28 @@ static const struct {
 	{ "Question %zu of %zu", "Fråga %zu av %zu" },
 	{ "Choose one.", "Välj ett svar." },
 	{ "Choose one or more, then \"Next question\".",
-	  "Välj ett eller flera och sedan \"Nästa fråga\"." },
+	    "Välj ett eller flera och sedan \"Nästa fråga\"." },
 	{ "Type your answer, then Enter.", "Skriv ditt svar och tryck Enter." },
 	{ "Type a whole number from %ld to %ld, then Enter.",
-	  "Skriv ett heltal från %ld till %ld och tryck Enter." },
+	    "Skriv ett heltal från %ld till %ld och tryck Enter." },
 	{ "This question needs an answer, or \"Prefer not to answer\".",
-	  "Den här frågan behöver ett svar, eller \"Vill inte svara\"." },
+	    "Den här frågan behöver ett svar, eller \"Vill inte svara\"." },
 	{ "No answer yet. Choose \"Skip this question\" again to go on.",
-	  "Inget svar ännu. Välj \"Hoppa över frågan\" igen för att gå "
-	  "vidare." },
+	    "Inget svar ännu. Välj \"Hoppa över frågan\" igen för att gå "
+	    "vidare." },
 	{ "Thank you. This part is done.", "Tack! Den här delen är klar." },
 	{ "Give the laptop back to the interviewer. Your answers stay "
 	  "hidden from the interviewer.",
-	  "Lämna tillbaka datorn till intervjuaren. Dina svar förblir dolda "
-	  "för intervjuaren." },
+	    "Lämna tillbaka datorn till intervjuaren. Dina svar förblir dolda "
+	    "för intervjuaren." },
 	{ "Done: give the laptop back", "Klar: lämna tillbaka datorn" },
 	{ "Back to my questions", "Tillbaka till mina frågor" },
 	{ "At most %u choices.", "Högst %u val." },
 	{ "Give a whole number from %ld to %ld.",
-	  "Skriv ett heltal från %ld till %ld." },
+	    "Skriv ett heltal från %ld till %ld." },
 	{ "The answer is full.", "Svaret är fullt." },
 	{ "\xe2\x86\x91\xe2\x86\x93 move   Enter choose",
-	  "\xe2\x86\x91\xe2\x86\x93 flytta   Enter välj" },
+	    "\xe2\x86\x91\xe2\x86\x93 flytta   Enter välj" },
 };
 
 static const char *
@@ -120,8 +119,9 @@ screen_to_question(struct app *a)
 		if (!session_self(a->s, session_pos(a->s)))
 			screen_go(a, screen_question());
 		else
-			screen_go(a, a->leaver ? screen_self_question() :
-			    screen_handover());
+			screen_go(a,
+			    a->leaver ? screen_self_question() :
+					screen_handover());
 		break;
 	}
 }
@@ -149,20 +149,22 @@ handover_draw(struct app *a)
 	char b[512];
 	static const struct tui_keyhelp keys[] = {
 		{ "Enter", N_("Hand the laptop over") },
-		{ "Esc", N_("Not now: overview") },
-		{ "F10", N_("Leave") } };
+		{ "Esc", N_("Not now: overview") }, { "F10", N_("Leave") }
+	};
 
 	if (w > 76)
 		w = 76;
 	tui_title(0, screen_form_title(f, li),
 	    screen_unit_name(a, session_unit(a->s)));
-	y = 3 + tui_text(3, 3, w, 3, 0, TUI_TITLE,
-	    _("Turn the laptop towards the leaver"));
-	snprintf(b, sizeof b, _("The leaver answers the next part, \"%s\", "
-	    "alone. You will not see these answers, now or later. Turn the "
-	    "laptop towards the leaver and press Enter: the next screen is "
-	    "for the leaver, in the interview's language. When the leaver "
-	    "has finished, they give the laptop back."),
+	y = 3 +
+	    tui_text(3, 3, w, 3, 0, TUI_TITLE,
+		_("Turn the laptop towards the leaver"));
+	snprintf(b, sizeof b,
+	    _("The leaver answers the next part, \"%s\", "
+	      "alone. You will not see these answers, now or later. Turn the "
+	      "laptop towards the leaver and press Enter: the next screen is "
+	      "for the leaver, in the interview's language. When the leaver "
+	      "has finished, they give the laptop back."),
 	    form_text_get(&f->sections[qu->section].title, li));
 	tui_text(y + 1, 3, w, LINES - y - 4, 0, TUI_NORMAL, b);
 	tui_keybar(keys, 3);
@@ -211,10 +213,8 @@ handover_key(struct app *a, const struct tui_key *k)
 	return r == -1 ? SCREEN_OK : r;
 }
 
-static const struct screen handover_screen = {
-	"handover", nothing_init, handover_draw, handover_key, NULL,
-	nothing_free,
-};
+static const struct screen handover_screen = { "handover", nothing_init,
+	handover_draw, handover_key, NULL, nothing_free };
 
 const struct screen *
 screen_handover(void)
@@ -231,18 +231,28 @@ self_intro_draw(struct app *a)
 
 	if (w > 70)
 		w = 70;
-	y += 2 * tui_text(y, 4, w, 2, 0, TUI_TITLE,
-	    lw(a, "Questions you answer on your own"));
-	y += 1 + tui_text(y, 4, w, 5, 0, TUI_NORMAL, lw(a, "You answer the "
-	    "next questions on your own. The interviewer does not see your "
-	    "answers: they are saved and sealed like all the others, and "
-	    "nobody can tell which answers are yours."));
-	y += 1 + tui_text(y, 4, w, 5, 0, TUI_NORMAL, lw(a, "Move with the "
-	    "arrow keys \xe2\x86\x91 and \xe2\x86\x93, choose with Enter. To "
-	    "write, just type. Every question can be skipped, or answered "
-	    "with \"Prefer not to answer\"."));
-	y += 1 + tui_text(y, 4, w, 3, 0, TUI_NORMAL, lw(a, "When you are "
-	    "done, give the laptop back to the interviewer."));
+	y += 2 *
+	    tui_text(y, 4, w, 2, 0, TUI_TITLE,
+		lw(a, "Questions you answer on your own"));
+	y += 1 +
+	    tui_text(y, 4, w, 5, 0, TUI_NORMAL,
+		lw(a,
+		    "You answer the "
+		    "next questions on your own. The interviewer does not see your "
+		    "answers: they are saved and sealed like all the others, and "
+		    "nobody can tell which answers are yours."));
+	y += 1 +
+	    tui_text(y, 4, w, 5, 0, TUI_NORMAL,
+		lw(a,
+		    "Move with the "
+		    "arrow keys \xe2\x86\x91 and \xe2\x86\x93, choose with Enter. To "
+		    "write, just type. Every question can be skipped, or answered "
+		    "with \"Prefer not to answer\"."));
+	y += 1 +
+	    tui_text(y, 4, w, 3, 0, TUI_NORMAL,
+		lw(a,
+		    "When you are "
+		    "done, give the laptop back to the interviewer."));
 	if (y < LINES - 3) {
 		attrset(tui_attr(TUI_SELECTED));
 		mvhline(y, 4, ' ', w);
@@ -274,10 +284,8 @@ self_intro_key(struct app *a, const struct tui_key *k)
 	return r == -1 ? SCREEN_OK : r;
 }
 
-static const struct screen self_intro_screen = {
-	"self-intro", nothing_init, self_intro_draw, self_intro_key, NULL,
-	nothing_free,
-};
+static const struct screen self_intro_screen = { "self-intro", nothing_init,
+	self_intro_draw, self_intro_key, NULL, nothing_free };
 
 const struct screen *
 screen_self_intro(void)
@@ -288,7 +296,7 @@ screen_self_intro(void)
 /* --- the hand-back, confirmed by the leaver ------------------------ */
 
 struct done {
-	int row;		/* 0: give back, 1: back to my questions */
+	int row; /* 0: give back, 1: back to my questions */
 };
 
 static void
@@ -314,18 +322,22 @@ done_draw(struct app *a)
 		w = 70;
 	items[0] = lw(a, "Done: give the laptop back");
 	items[1] = lw(a, "Back to my questions");
-	y += 1 + tui_text(y, 4, w, 2, 0, TUI_TITLE,
-	    lw(a, "Thank you. This part is done."));
-	y += 2 + tui_text(y, 4, w, 4, 0, TUI_NORMAL, lw(a, "Give the laptop "
-	    "back to the interviewer. Your answers stay hidden from the "
-	    "interviewer."));
+	y += 1 +
+	    tui_text(y, 4, w, 2, 0, TUI_TITLE,
+		lw(a, "Thank you. This part is done."));
+	y += 2 +
+	    tui_text(y, 4, w, 4, 0, TUI_NORMAL,
+		lw(a,
+		    "Give the laptop "
+		    "back to the interviewer. Your answers stay hidden from the "
+		    "interviewer."));
 	for (i = 0; i < 2 && y + 2 * i < LINES - 2; i++) {
 		if (i == d->row) {
 			attrset(tui_attr(TUI_SELECTED));
 			mvhline(y + 2 * i, 4, ' ', w);
 		}
-		tui_put(y + 2 * i, 6, w - 4, i == d->row ? TUI_SELECTED :
-		    TUI_NORMAL, items[i]);
+		tui_put(y + 2 * i, 6, w - 4,
+		    i == d->row ? TUI_SELECTED : TUI_NORMAL, items[i]);
 	}
 	screen_leaver_bar(a);
 }
@@ -338,7 +350,7 @@ done_enter(struct app *a)
 	if (d->row == 1) {
 		/* back into this part: its last question reached */
 		if (!(session_where(a->s) == SESSION_QUESTION &&
-		    session_self(a->s, session_pos(a->s))))
+			session_self(a->s, session_pos(a->s))))
 			session_back(a->s);
 		screen_go(a, screen_self_question());
 		return SCREEN_OK;
@@ -401,9 +413,8 @@ done_key(struct app *a, const struct tui_key *k)
 	return r == -1 ? SCREEN_OK : r;
 }
 
-static const struct screen self_done_screen = {
-	"self-done", done_init, done_draw, done_key, NULL, done_free,
-};
+static const struct screen self_done_screen = { "self-done", done_init,
+	done_draw, done_key, NULL, done_free };
 
 const struct screen *
 screen_self_done(void)

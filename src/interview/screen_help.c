@@ -15,8 +15,9 @@ static const struct {
 	{ N_("1-9, 0"), N_("choose by number (on 0-10: 1 then 0 is 10)") },
 	{ N_("Review"), N_("Enter changes an answer, F5 seals and submits") },
 	{ N_("Start"), N_("Enter opens a draft, n new, Del deletes, q quit") },
-	{ N_("New interview"), N_("type to filter the units, Backspace "
-	    "takes a letter back, Esc clears") },
+	{ N_("New interview"),
+	    N_("type to filter the units, Backspace "
+	       "takes a letter back, Esc clears") },
 };
 
 /* One row of help, what wrapping under itself; returns the next y, or
@@ -33,8 +34,8 @@ help_row(int y, int w, const char *keys, const char *what)
 }
 
 struct help_at {
-	int y;			/* the next row, -1 when full */
-	int w;			/* the width of what keys do */
+	int y; /* the next row, -1 when full */
+	int w; /* the width of what keys do */
 };
 
 static void
@@ -61,8 +62,8 @@ help_free(struct app *a)
 static void
 help_draw(struct app *a)
 {
-	static const struct tui_keyhelp keys[] = {
-		{ N_("any key"), N_("Back") } };
+	static const struct tui_keyhelp keys[] = { { N_("any key"),
+	    N_("Back") } };
 	const struct screen_bind *t = screen_question_keys();
 	struct tui_keydoc d[64];
 	struct help_at h;
@@ -79,13 +80,13 @@ help_draw(struct app *a)
 		d[n].help = t[n].help;
 	}
 	tui_keydoc_rows(d, n, help_key_row, &h);
-	for (i = 0; i < sizeof help_more / sizeof help_more[0] && h.y >= 0;
-	    i++)
+	for (i = 0; i < sizeof help_more / sizeof help_more[0] && h.y >= 0; i++)
 		h.y = help_row(h.y, h.w, _(help_more[i].keys),
 		    _(help_more[i].what));
-	tui_text(LINES - 4, 2, COLS - 4, 2, 0, TUI_DIM, _("Every answer is "
-	    "saved encrypted as you move on; after a crash, open the draft "
-	    "from the start screen."));
+	tui_text(LINES - 4, 2, COLS - 4, 2, 0, TUI_DIM,
+	    _("Every answer is "
+	      "saved encrypted as you move on; after a crash, open the draft "
+	      "from the start screen."));
 	tui_keybar(keys, 1);
 }
 
@@ -97,9 +98,8 @@ help_key(struct app *a, const struct tui_key *k)
 	return SCREEN_OK;
 }
 
-static const struct screen help_screen = {
-	"help", help_init, help_draw, help_key, NULL, help_free,
-};
+static const struct screen help_screen = { "help", help_init, help_draw,
+	help_key, NULL, help_free };
 
 const struct screen *
 screen_help(void)

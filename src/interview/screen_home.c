@@ -11,12 +11,16 @@
 #include "util/i18n.h"
 #include "util/xmem.h"
 
-enum home_kind { HOME_DRAFT, HOME_NEW, HOME_QUIT };
+enum home_kind {
+	HOME_DRAFT,
+	HOME_NEW,
+	HOME_QUIT
+};
 
 struct home {
 	char **rows;
 	enum home_kind *kind;
-	uint8_t (*ids)[OUTBOX_ID_BYTES];	/* drafts, by row */
+	uint8_t (*ids)[OUTBOX_ID_BYTES]; /* drafts, by row */
 	size_t n;
 	struct tui_list *list;
 	size_t waiting;
@@ -24,8 +28,7 @@ struct home {
 };
 
 static void
-home_add(struct home *h, enum home_kind k, char *row,
-    const uint8_t *id)
+home_add(struct home *h, enum home_kind k, char *row, const uint8_t *id)
 {
 	h->rows = xreallocarray(h->rows, h->n + 1, sizeof *h->rows);
 	h->kind = xreallocarray(h->kind, h->n + 1, sizeof *h->kind);
@@ -46,8 +49,9 @@ home_draft_row(struct app *a, const struct desk_draft *d)
 		return xasprintf("%s (%s)", _("Damaged draft"), d->why.msg);
 	return xasprintf(_("%s · %s · %u of %u answered"),
 	    screen_unit_name(a, d->info.unit),
-	    d->form != NULL ? screen_form_title(d->form,
-	    screen_ui_lang(d->form)) : d->info.form_id,
+	    d->form != NULL ?
+		screen_form_title(d->form, screen_ui_lang(d->form)) :
+		d->info.form_id,
 	    d->info.answered, d->info.total);
 }
 
@@ -114,20 +118,21 @@ static void
 home_draw(struct app *a)
 {
 	struct home *h = a->st;
-	static const struct tui_keyhelp keys[] = {
-		{ "Enter", N_("Open") }, { "n", N_("New") },
-		{ "Del", N_("Delete draft") }, { "F1", N_("Help") },
-		{ "q", N_("Quit") } };
+	static const struct tui_keyhelp keys[] = { { "Enter", N_("Open") },
+		{ "n", N_("New") }, { "Del", N_("Delete draft") },
+		{ "F1", N_("Help") }, { "q", N_("Quit") } };
 	char line[160];
 	int rows = LINES - 9;
 
 	tui_title(0, _("avslut: exit interviews"), a->cfg->region);
-	tui_put(2, 2, COLS - 4, TUI_TITLE, h->n > 2 ?
-	    _("Drafts to resume, or a new interview:") :
-	    _("No drafts. Start a new interview:"));
+	tui_put(2, 2, COLS - 4, TUI_TITLE,
+	    h->n > 2 ? _("Drafts to resume, or a new interview:") :
+		       _("No drafts. Start a new interview:"));
 	tui_list_draw(h->list, 3, 2, COLS - 4, rows);
-	snprintf(line, sizeof line, _("Sealed interviews waiting for "
-	    "sync: %zu"), h->waiting);
+	snprintf(line, sizeof line,
+	    _("Sealed interviews waiting for "
+	      "sync: %zu"),
+	    h->waiting);
 	tui_put(LINES - 5, 2, COLS - 4, TUI_NORMAL, line);
 	snprintf(line, sizeof line, _("Last sync: %s"), h->last_sync);
 	tui_put(LINES - 4, 2, COLS - 4, TUI_NORMAL, line);
@@ -199,9 +204,10 @@ home_delete(struct app *a)
 
 	if (i < 0 || h->kind[i] != HOME_DRAFT)
 		return SCREEN_OK;
-	yes = tui_confirm(_("Delete draft"), _("Delete this draft for good? "
-	    "Its answers cannot be recovered."), _("Delete"), _("Keep"), 0,
-	    home_redraw, a);
+	yes = tui_confirm(_("Delete draft"),
+	    _("Delete this draft for good? "
+	      "Its answers cannot be recovered."),
+	    _("Delete"), _("Keep"), 0, home_redraw, a);
 	if (yes != 1)
 		return SCREEN_OK;
 	if (desk_discard(&a->desk, h->ids[i], &e) == -1) {
@@ -268,9 +274,8 @@ home_clear_then_key(struct app *a, const struct tui_key *k)
 	return home_key(a, k);
 }
 
-static const struct screen home_screen = {
-	"home", home_init, home_draw, home_clear_then_key, NULL, home_free,
-};
+static const struct screen home_screen = { "home", home_init, home_draw,
+	home_clear_then_key, NULL, home_free };
 
 const struct screen *
 screen_home(void)

@@ -9,8 +9,8 @@
 #include "util/xmem.h"
 
 struct intro {
-	int skip;		/* lines scrolled */
-	int need;		/* lines the text needs */
+	int skip; /* lines scrolled */
+	int need; /* lines the text needs */
 };
 
 static void
@@ -34,7 +34,8 @@ intro_draw(struct app *a)
 	static const struct tui_keyhelp keys[] = {
 		{ "Enter", N_("Start the interview") },
 		{ "\xe2\x86\x91\xe2\x86\x93", N_("Scroll") },
-		{ "Esc", N_("Back") }, { "F1", N_("Help") } };
+		{ "Esc", N_("Back") }, { "F1", N_("Help") }
+	};
 
 	if (w > 76)
 		w = 76;
@@ -123,9 +124,8 @@ intro_resize(struct app *a)
 	in->skip = 0;
 }
 
-static const struct screen intro_screen = {
-	"intro", intro_init, intro_draw, intro_key, intro_resize, intro_free,
-};
+static const struct screen intro_screen = { "intro", intro_init, intro_draw,
+	intro_key, intro_resize, intro_free };
 
 const struct screen *
 screen_intro(void)

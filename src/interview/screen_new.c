@@ -11,7 +11,11 @@
 #include "util/utf8.h"
 #include "util/xmem.h"
 
-enum new_step { NEW_UNIT, NEW_FORM, NEW_LANG };
+enum new_step {
+	NEW_UNIT,
+	NEW_FORM,
+	NEW_LANG
+};
 
 struct newi {
 	enum new_step step;
@@ -85,18 +89,22 @@ new_init(struct app *a)
 		if ((u = config_unit(a->cfg, a->want_unit)) != NULL) {
 			n->unit = u->code;
 		} else {
-			tui_msg(TUI_ERROR, _("There is no unit %s: pick one "
-			    "from the list."), a->want_unit);
+			tui_msg(TUI_ERROR,
+			    _("There is no unit %s: pick one "
+			      "from the list."),
+			    a->want_unit);
 		}
 		a->want_unit = NULL;
 	}
 	if (a->want_form != NULL) {
 		for (i = 0; i < a->nforms; i++)
 			if (strcmp(a->forms[i]->id, a->want_form) == 0)
-				n->form = a->forms[i];	/* the last: newest */
+				n->form = a->forms[i]; /* the last: newest */
 		if (n->form == NULL)
-			tui_msg(TUI_ERROR, _("There is no form %s: pick one "
-			    "from the list."), a->want_form);
+			tui_msg(TUI_ERROR,
+			    _("There is no form %s: pick one "
+			      "from the list."),
+			    a->want_form);
 		a->want_form = NULL;
 	}
 	new_enter_step(a, n, n->unit == NULL ? NEW_UNIT : NEW_FORM);
@@ -200,12 +208,11 @@ static void
 new_draw(struct app *a)
 {
 	struct newi *n = a->st;
-	static const struct tui_keyhelp ukeys[] = {
-		{ "Enter", N_("Choose") }, { N_("letters"), N_("Filter") },
-		{ "Esc", N_("Back") }, { "F1", N_("Help") } };
-	static const struct tui_keyhelp keys[] = {
-		{ "Enter", N_("Choose") }, { "Esc", N_("Back") },
+	static const struct tui_keyhelp ukeys[] = { { "Enter", N_("Choose") },
+		{ N_("letters"), N_("Filter") }, { "Esc", N_("Back") },
 		{ "F1", N_("Help") } };
+	static const struct tui_keyhelp keys[] = { { "Enter", N_("Choose") },
+		{ "Esc", N_("Back") }, { "F1", N_("Help") } };
 	char filter[TUI_FILTER_MAX * 4 + 1], line[300];
 	struct tui_list *l = new_list(n);
 	int y = 2;
@@ -225,8 +232,9 @@ new_draw(struct app *a)
 		y++;
 	switch (n->step) {
 	case NEW_UNIT:
-		tui_put(y, 2, COLS - 4, TUI_TITLE, _("Which unit did the "
-		    "leaver work at? Type to filter."));
+		tui_put(y, 2, COLS - 4, TUI_TITLE,
+		    _("Which unit did the "
+		      "leaver work at? Type to filter."));
 		tui_list_filter_text(l, filter);
 		snprintf(line, sizeof line, "%s %s", _("Filter:"), filter);
 		tui_put(y + 1, 2, COLS - 4, TUI_MARK, line);
@@ -240,8 +248,9 @@ new_draw(struct app *a)
 		tui_put(y, 2, COLS - 4, TUI_TITLE, _("Which form?"));
 		break;
 	default:
-		tui_put(y, 2, COLS - 4, TUI_TITLE, _("In which language is "
-		    "the interview held?"));
+		tui_put(y, 2, COLS - 4, TUI_TITLE,
+		    _("In which language is "
+		      "the interview held?"));
 		break;
 	}
 	tui_list_draw(l, y + 2, 2, COLS - 4, LINES - y - 5);
@@ -382,9 +391,8 @@ new_key(struct app *a, const struct tui_key *k)
 	return SCREEN_OK;
 }
 
-static const struct screen new_screen = {
-	"new", new_init, new_draw, new_key, NULL, new_free,
-};
+static const struct screen new_screen = { "new", new_init, new_draw, new_key,
+	NULL, new_free };
 
 const struct screen *
 screen_new(void)

@@ -12,10 +12,10 @@
 #include "util/xmem.h"
 
 struct overview {
-	size_t *qs;		/* visible questions */
-	char **full;		/* number, state and the whole label */
-	char **rows;		/* the same cropped to the screen, with "…" */
-	int cols;		/* the width rows were cropped for */
+	size_t *qs;  /* visible questions */
+	char **full; /* number, state and the whole label */
+	char **rows; /* the same cropped to the screen, with "…" */
+	int cols;    /* the width rows were cropped for */
 	size_t n;
 	struct tui_list *list;
 };
@@ -25,11 +25,11 @@ state_mark(const struct form_answer *an)
 {
 	switch (an->state) {
 	case FORM_ANSWERED:
-		return "\xe2\x9c\x93";		/* check mark */
+		return "\xe2\x9c\x93"; /* check mark */
 	case FORM_DECLINED:
-		return "\xe2\x80\x93";		/* en dash */
+		return "\xe2\x80\x93"; /* en dash */
 	case FORM_SKIPPED:
-		return "\xc2\xb7";		/* middle dot */
+		return "\xc2\xb7"; /* middle dot */
 	default:
 		return " ";
 	}
@@ -89,8 +89,9 @@ overview_init(struct app *a)
 	for (i = 0; i < o->n; i++)
 		o->full[i] = xasprintf("%3zu. %s %s", i + 1,
 		    session_self(a->s, o->qs[i]) ?
-		    (session_self_visited(a->s, o->qs[i]) ? "\xe2\x9c\x93" :
-		    " ") : state_mark(session_answer(a->s, o->qs[i])),
+			(session_self_visited(a->s, o->qs[i]) ? "\xe2\x9c\x93" :
+								" ") :
+			state_mark(session_answer(a->s, o->qs[i])),
 		    screen_qlabel(a, o->qs[i]));
 	overview_crop(o);
 	o->list = tui_list_new((const char **)o->rows, NULL, o->n, 0);
@@ -123,7 +124,8 @@ overview_draw(struct app *a)
 	struct overview *o = a->st;
 	static const struct tui_keyhelp keys[] = {
 		{ "Enter", N_("Go to the question") }, { "F5", N_("Review") },
-		{ "Esc", N_("Back") }, { "F1", N_("Help") } };
+		{ "Esc", N_("Back") }, { "F1", N_("Help") }
+	};
 	char line[200];
 	size_t i, reached = 0;
 
@@ -131,13 +133,15 @@ overview_draw(struct app *a)
 	 * leaver has been through it */
 	for (i = 0; i < o->n; i++)
 		if (session_self(a->s, o->qs[i]) ?
-		    session_self_visited(a->s, o->qs[i]) :
-		    session_visited(a->s, o->qs[i]))
+			session_self_visited(a->s, o->qs[i]) :
+			session_visited(a->s, o->qs[i]))
 			reached++;
 	tui_title(0, _("Overview"), screen_unit_name(a, session_unit(a->s)));
-	snprintf(line, sizeof line, _("%zu of %zu questions reached.  "
-	    "\xe2\x9c\x93 answered  \xe2\x80\x93 prefer not to answer  "
-	    "\xc2\xb7 no answer"), reached, o->n);
+	snprintf(line, sizeof line,
+	    _("%zu of %zu questions reached.  "
+	      "\xe2\x9c\x93 answered  \xe2\x80\x93 prefer not to answer  "
+	      "\xc2\xb7 no answer"),
+	    reached, o->n);
 	tui_put(1, 2, COLS - 4, TUI_DIM, line);
 	overview_crop(o);
 	tui_list_draw(o->list, 3, 1, COLS - 2, LINES - 6);
@@ -233,10 +237,8 @@ overview_key(struct app *a, const struct tui_key *k)
 	return r == -1 ? SCREEN_OK : r;
 }
 
-static const struct screen overview_screen = {
-	"overview", overview_init, overview_draw, overview_key, NULL,
-	overview_free,
-};
+static const struct screen overview_screen = { "overview", overview_init,
+	overview_draw, overview_key, NULL, overview_free };
 
 const struct screen *
 screen_overview(void)

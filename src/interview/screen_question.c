@@ -27,8 +27,7 @@ quest_typing(const struct app *a)
 	const struct quest *st = a->st;
 	const struct form_question *qu = quest_cur(a);
 
-	return qu->type == FORM_TEXT || qu->type == FORM_NUMBER ||
-	    st->in_other;
+	return qu->type == FORM_TEXT || qu->type == FORM_NUMBER || st->in_other;
 }
 
 /* Set up the input from the stored answer of the current question. */
@@ -85,9 +84,8 @@ quest_draw(struct app *a)
 	size_t idx, total;
 	char line[200];
 	const char *help;
-	static const struct tui_keyhelp keys[] = {
-		{ "Tab", N_("Next") }, { "S-Tab", N_("Back") },
-		{ "F8", N_("Prefer not to answer") },
+	static const struct tui_keyhelp keys[] = { { "Tab", N_("Next") },
+		{ "S-Tab", N_("Back") }, { "F8", N_("Prefer not to answer") },
 		{ "F2", N_("Overview") }, { "F1", N_("Help") },
 		{ "F10", N_("Leave") } };
 
@@ -101,10 +99,9 @@ quest_draw(struct app *a)
 	tui_put(2, 2, COLS - 4, TUI_DIM,
 	    form_text_get(&f->sections[qu->section].title, li));
 	if (w > 76)
-		w = 76;		/* lines that can still be read aloud */
+		w = 76; /* lines that can still be read aloud */
 	y = 4;
-	y += tui_text(y, 3, w, 4, 0, TUI_STRONG,
-	    form_text_get(&qu->label, li));
+	y += tui_text(y, 3, w, 4, 0, TUI_STRONG, form_text_get(&qu->label, li));
 	if ((help = form_text_get(&qu->help, li)) != NULL)
 		y += tui_text(y, 3, w, 3, 0, TUI_DIM, help);
 	y++;
@@ -148,12 +145,14 @@ act_next(struct app *a)
 		return SCREEN_OK;
 	switch (session_next(a->s, &e)) {
 	case SESSION_BLOCKED:
-		tui_msg(TUI_ERROR, "%s", _("This question needs an answer, "
-		    "or F8: prefer not to answer."));
+		tui_msg(TUI_ERROR, "%s",
+		    _("This question needs an answer, "
+		      "or F8: prefer not to answer."));
 		return SCREEN_OK;
 	case SESSION_WARNED:
-		tui_msg(TUI_WARNING, "%s", _("No answer yet. Press Tab "
-		    "again to go on without one."));
+		tui_msg(TUI_WARNING, "%s",
+		    _("No answer yet. Press Tab "
+		      "again to go on without one."));
 		return SCREEN_OK;
 	default:
 		return quest_after_move(a);
@@ -451,9 +450,8 @@ quest_key(struct app *a, const struct tui_key *k)
 	return quest_char(a, k->ch);
 }
 
-static const struct screen quest_screen = {
-	"question", quest_init, quest_draw, quest_key, NULL, quest_free,
-};
+static const struct screen quest_screen = { "question", quest_init, quest_draw,
+	quest_key, NULL, quest_free };
 
 const struct screen *
 screen_question(void)

@@ -11,13 +11,13 @@
 #include "util/xmem.h"
 
 #define REVIEW_INDENT 7
-#define REVIEW_TOP 4		/* the first row of the answers */
+#define REVIEW_TOP 4 /* the first row of the answers */
 
 struct review {
 	size_t *qs;
 	size_t n;
 	size_t sel;
-	int off;		/* lines of the answers scrolled off the top */
+	int off; /* lines of the answers scrolled off the top */
 };
 
 static void
@@ -76,7 +76,7 @@ block_lines(struct app *a, size_t i, int y, int clip, int maxh)
 	const char *label = screen_qlabel(a, q);
 
 	if (w > 76)
-		w = 76;		/* lines that can be read back aloud */
+		w = 76; /* lines that can be read back aloud */
 	n = tui_text(0, 0, w, 0, 0, role, label);
 	if (n > 2)
 		n = 2;
@@ -98,7 +98,8 @@ block_lines(struct app *a, size_t i, int y, int clip, int maxh)
 	ans = screen_answer_str(a, q);
 	m = tui_text(y, REVIEW_INDENT, w, maxh, clip > n ? clip - n : 0,
 	    session_answer(a->s, q)->state == FORM_ANSWERED ? TUI_MARK :
-	    TUI_DIM, ans);
+							      TUI_DIM,
+	    ans);
 	xfree_str_wipe(ans);
 	return n + m;
 }
@@ -136,25 +137,26 @@ static void
 review_draw(struct app *a)
 {
 	struct review *r = a->st;
-	static const struct tui_keyhelp keys[] = {
-		{ "Enter", N_("Change") }, { "F5", N_("Seal and submit") },
-		{ "F2", N_("Overview") }, { "F1", N_("Help") },
-		{ "F10", N_("Leave") } };
+	static const struct tui_keyhelp keys[] = { { "Enter", N_("Change") },
+		{ "F5", N_("Seal and submit") }, { "F2", N_("Overview") },
+		{ "F1", N_("Help") }, { "F10", N_("Leave") } };
 	int y, bottom = LINES - 3, h = review_rows(), *at, y0, clip;
-	int edge = COLS - 1 < REVIEW_INDENT + 78 ? COLS - 1 :
-	    REVIEW_INDENT + 78;	/* the right edge of the text */
+	int edge = COLS - 1 < REVIEW_INDENT + 78 ?
+	    COLS - 1 :
+	    REVIEW_INDENT + 78; /* the right edge of the text */
 	size_t i;
 	const char *more;
 
 	tui_title(0, _("Review the answers"),
 	    screen_unit_name(a, session_unit(a->s)));
-	tui_text(1, 2, COLS - 4, 2, 0, TUI_WARNING, _("Read the free-text "
-	    "answers back to the leaver. Remove names and other details that "
-	    "could point to a person before you seal."));
+	tui_text(1, 2, COLS - 4, 2, 0, TUI_WARNING,
+	    _("Read the free-text "
+	      "answers back to the leaver. Remove names and other details that "
+	      "could point to a person before you seal."));
 	at = review_layout(a);
 	/* after a resize the selected block may be out of view */
-	if (r->n > 0 && (at[r->sel] >= r->off + h || at[r->sel + 1] - 1 <=
-	    r->off))
+	if (r->n > 0 &&
+	    (at[r->sel] >= r->off + h || at[r->sel + 1] - 1 <= r->off))
 		r->off = at[r->sel];
 	for (i = 0; i < r->n; i++) {
 		y0 = REVIEW_TOP + at[i] - r->off;
@@ -166,8 +168,8 @@ review_draw(struct app *a)
 	}
 	if (r->off > 0) {
 		more = _("(more above)");
-		tui_put(REVIEW_TOP - 1, edge - tui_width(more),
-		    tui_width(more), TUI_DIM, more);
+		tui_put(REVIEW_TOP - 1, edge - tui_width(more), tui_width(more),
+		    TUI_DIM, more);
 	}
 	if (at[r->n] - 1 > r->off + h) {
 		more = _("(more below)");
@@ -324,31 +326,38 @@ rv_seal(struct app *a)
 	switch (session_submit_check(a->s, &q, &e)) {
 	case SESSION_BLOCKED:
 		review_select(r, q);
-		tui_msg(TUI_ERROR, _("Question %zu needs an answer, or prefer "
-		    "not to answer."), r->sel + 1);
+		tui_msg(TUI_ERROR,
+		    _("Question %zu needs an answer, or prefer "
+		      "not to answer."),
+		    r->sel + 1);
 		return SCREEN_OK;
 	case SESSION_WARNED:
 		review_select(r, q);
 		n = review_soft_missing(a);
 		if (n > 1)
-			tui_msg(TUI_WARNING, _("Question %zu and %zu more have "
-			    "no answer. Press F5 again to seal anyway."),
+			tui_msg(TUI_WARNING,
+			    _("Question %zu and %zu more have "
+			      "no answer. Press F5 again to seal anyway."),
 			    r->sel + 1, n - 1);
 		else
-			tui_msg(TUI_WARNING, _("Question %zu has no answer. "
-			    "Press F5 again to seal anyway."), r->sel + 1);
+			tui_msg(TUI_WARNING,
+			    _("Question %zu has no answer. "
+			      "Press F5 again to seal anyway."),
+			    r->sel + 1);
 		return SCREEN_OK;
 	default:
 		break;
 	}
-	yes = tui_confirm(_("Seal and submit"), _("Seal the interview now? "
-	    "After this its answers cannot be opened, read or changed on "
-	    "this laptop, not even with your passphrase."), _("Seal"),
-	    _("Cancel"), 1, rv_redraw, a);
+	yes = tui_confirm(_("Seal and submit"),
+	    _("Seal the interview now? "
+	      "After this its answers cannot be opened, read or changed on "
+	      "this laptop, not even with your passphrase."),
+	    _("Seal"), _("Cancel"), 1, rv_redraw, a);
 	/* F5 asked to seal: Enter does it; Esc or Cancel says it did not */
 	if (yes != 1) {
-		tui_msg(TUI_INFO, "%s", _("Not sealed: the interview is still "
-		    "a draft; F5 seals it."));
+		tui_msg(TUI_INFO, "%s",
+		    _("Not sealed: the interview is still "
+		      "a draft; F5 seals it."));
 		return SCREEN_OK;
 	}
 	if (screen_seal(a) == -1)
@@ -356,7 +365,8 @@ rv_seal(struct app *a)
 	/* said over the start screen, which counts it as waiting: the
 	 * answers are gone from this laptop, so they are not drawn again */
 	a->notice_title = _("Sealed");
-	a->notice_text = _("The interview is sealed and cannot be opened on "
+	a->notice_text = _(
+	    "The interview is sealed and cannot be opened on "
 	    "this laptop again. It goes to HR with the next sync.");
 	tui_msg(TUI_INFO, "%s", _("The interview is sealed."));
 	screen_go(a, screen_home());
@@ -391,9 +401,8 @@ review_key(struct app *a, const struct tui_key *k)
 	return r == -1 ? SCREEN_OK : r;
 }
 
-static const struct screen review_screen = {
-	"review", review_init, review_draw, review_key, NULL, review_free,
-};
+static const struct screen review_screen = { "review", review_init, review_draw,
+	review_key, NULL, review_free };
 
 const struct screen *
 screen_review(void)

@@ -24,11 +24,11 @@ lw(const struct app *a, const char *en)
 /* --- the leaver's questions ---------------------------------------- */
 
 enum item_kind {
-	IT_CHOICE,		/* v: choice index */
-	IT_OTHER,		/* "other, namely": typing goes there */
-	IT_VALUE,		/* v: scale, nps or yes/no value */
-	IT_INPUT,		/* the text or number field */
-	IT_NEXT,		/* multi, text, number: go on */
+	IT_CHOICE, /* v: choice index */
+	IT_OTHER,  /* "other, namely": typing goes there */
+	IT_VALUE,  /* v: scale, nps or yes/no value */
+	IT_INPUT,  /* the text or number field */
+	IT_NEXT,   /* multi, text, number: go on */
 	IT_DECLINE,
 	IT_SKIP,
 	IT_BACK
@@ -42,7 +42,7 @@ struct item {
 struct selfq {
 	size_t q;
 	int row;
-	struct tui_edit *ed;	/* text, number or "other" */
+	struct tui_edit *ed; /* text, number or "other" */
 	struct item *items;
 	int n;
 	int skip_warned;
@@ -93,8 +93,10 @@ sq_load(struct app *a)
 	tui_edit_free(st->ed);
 	st->ed = NULL;
 	free(st->items);
-	st->items = xcalloc(qu->nchoices + 16 + (size_t)(qu->max - qu->min +
-	    1 > 0 && qu->type != FORM_NUMBER ? qu->max - qu->min + 1 : 0),
+	st->items = xcalloc(qu->nchoices + 16 +
+		(size_t)(qu->max - qu->min + 1 > 0 && qu->type != FORM_NUMBER ?
+			qu->max - qu->min + 1 :
+			0),
 	    sizeof *st->items);
 	st->n = 0;
 	st->row = 0;
@@ -107,7 +109,8 @@ sq_load(struct app *a)
 		if (qu->other) {
 			sq_add(st, IT_OTHER, 0);
 			st->ed = tui_edit_new(qu->max_length ? qu->max_length :
-			    200, 0);
+							       200,
+			    0);
 			if (an->state == FORM_ANSWERED && an->other)
 				tui_edit_set(st->ed, an->text);
 		}
@@ -135,7 +138,8 @@ sq_load(struct app *a)
 		sq_add(st, IT_INPUT, 0);
 		sq_add(st, IT_NEXT, 0);
 		st->ed = tui_edit_new(qu->type == FORM_NUMBER ? 11 :
-		    qu->max_length, 0);
+								qu->max_length,
+		    0);
 		if (an->state == FORM_ANSWERED && qu->type == FORM_TEXT)
 			tui_edit_set(st->ed, an->text);
 		else if (an->state == FORM_ANSWERED) {
@@ -207,16 +211,16 @@ sq_item_text(const struct app *a, const struct item *it, char *b, size_t n)
 
 	switch (it->kind) {
 	case IT_CHOICE:
-		snprintf(b, n, "%s", form_text_get(&qu->choices[it->v].label,
-		    li));
+		snprintf(b, n, "%s",
+		    form_text_get(&qu->choices[it->v].label, li));
 		break;
 	case IT_OTHER:
 		snprintf(b, n, "%s", lw(a, "Other, namely:"));
 		break;
 	case IT_VALUE:
 		if (qu->type == FORM_YESNO) {
-			snprintf(b, n, "%s", lw(a, it->v == FORM_YES ? "Yes" :
-			    "No"));
+			snprintf(b, n, "%s",
+			    lw(a, it->v == FORM_YES ? "Yes" : "No"));
 			break;
 		}
 		if (it->v == qu->min)
@@ -269,8 +273,7 @@ sq_draw(struct app *a)
 	snprintf(b, sizeof b, lw(a, "Question %zu of %zu"), idx, tot);
 	tui_put(1, 4, COLS - 8, TUI_DIM, b);
 	y = 3;
-	y += tui_text(y, 4, w, 4, 0, TUI_STRONG, form_text_get(&qu->label,
-	    li));
+	y += tui_text(y, 4, w, 4, 0, TUI_STRONG, form_text_get(&qu->label, li));
 	if ((help = form_text_get(&qu->help, li)) != NULL)
 		y += tui_text(y, 4, w, 3, 0, TUI_DIM, help);
 	switch (qu->type) {
@@ -286,17 +289,24 @@ sq_draw(struct app *a)
 			    qu->max_choices);
 			tui_put(y, 4, w, TUI_DIM, b);
 		} else
-			tui_put(y, 4, w, TUI_DIM, lw(a, "Choose one or more, "
-			    "then \"Next question\"."));
+			tui_put(y, 4, w, TUI_DIM,
+			    lw(a,
+				"Choose one or more, "
+				"then \"Next question\"."));
 		break;
 	case FORM_NUMBER:
-		snprintf(b, sizeof b, lw(a, "Type a whole number from %ld to "
-		    "%ld, then Enter."), (long)qu->min, (long)qu->max);
+		snprintf(b, sizeof b,
+		    lw(a,
+			"Type a whole number from %ld to "
+			"%ld, then Enter."),
+		    (long)qu->min, (long)qu->max);
 		tui_put(y, 4, w, TUI_DIM, b);
 		break;
 	case FORM_TEXT:
-		tui_put(y, 4, w, TUI_DIM, lw(a, "Type your answer, then "
-		    "Enter."));
+		tui_put(y, 4, w, TUI_DIM,
+		    lw(a,
+			"Type your answer, then "
+			"Enter."));
 		break;
 	}
 	y += 2;
@@ -316,10 +326,15 @@ sq_draw(struct app *a)
 		}
 		if (it->kind == IT_CHOICE || it->kind == IT_OTHER ||
 		    it->kind == IT_VALUE || it->kind == IT_DECLINE)
-			x += tui_put(yy, x, 4, selected ? TUI_SELECTED : on ?
-			    TUI_MARK : TUI_NORMAL, qu->type == FORM_MULTI &&
-			    it->kind != IT_DECLINE ? (on ? "[x]" : "[ ]") :
-			    (on ? "(\xe2\x80\xa2)" : "( )")) + 1;
+			x += tui_put(yy, x, 4,
+				 selected ? TUI_SELECTED :
+				     on	  ? TUI_MARK :
+					    TUI_NORMAL,
+				 qu->type == FORM_MULTI &&
+					 it->kind != IT_DECLINE ?
+				     (on ? "[x]" : "[ ]") :
+				     (on ? "(\xe2\x80\xa2)" : "( )")) +
+			    1;
 		if (it->kind == IT_INPUT) {
 			tui_edit_draw(st->ed, yy, x, w - 4, 1, selected);
 			if (selected)
@@ -327,8 +342,9 @@ sq_draw(struct app *a)
 			continue;
 		}
 		sq_item_text(a, it, b, sizeof b);
-		x += tui_put(yy, x, w - (x - 4) - 1, selected ? TUI_SELECTED :
-		    TUI_NORMAL, b) + 1;
+		x += tui_put(yy, x, w - (x - 4) - 1,
+			 selected ? TUI_SELECTED : TUI_NORMAL, b) +
+		    1;
 		if (it->kind == IT_OTHER && st->ed != NULL &&
 		    (selected || st->ed->len > 0)) {
 			tui_edit_draw(st->ed, yy, x, w - (x - 4) - 1, 1,
@@ -356,8 +372,8 @@ sq_commit(struct app *a)
 	long v;
 	int rc = 0;
 
-	if (st->ed == NULL || (qu->type != FORM_TEXT &&
-	    qu->type != FORM_NUMBER))
+	if (st->ed == NULL ||
+	    (qu->type != FORM_TEXT && qu->type != FORM_NUMBER))
 		return 0;
 	t = tui_edit_text(st->ed);
 	memset(&x, 0, sizeof x);
@@ -376,8 +392,11 @@ sq_commit(struct app *a)
 		errno = 0;
 		v = strtol(t, &end, 10);
 		if (errno != 0 || *end != '\0' || v < qu->min || v > qu->max) {
-			tui_msg(TUI_ERROR, lw(a, "Give a whole number from %ld "
-			    "to %ld."), (long)qu->min, (long)qu->max);
+			tui_msg(TUI_ERROR,
+			    lw(a,
+				"Give a whole number from %ld "
+				"to %ld."),
+			    (long)qu->min, (long)qu->max);
 			xfree_str_wipe(t);
 			return -1;
 		}
@@ -420,13 +439,17 @@ sq_next(struct app *a)
 		return SCREEN_OK;
 	switch (session_next(a->s, &e)) {
 	case SESSION_BLOCKED:
-		tui_msg(TUI_ERROR, "%s", lw(a, "This question needs an answer, "
-		    "or \"Prefer not to answer\"."));
+		tui_msg(TUI_ERROR, "%s",
+		    lw(a,
+			"This question needs an answer, "
+			"or \"Prefer not to answer\"."));
 		return SCREEN_OK;
 	case SESSION_WARNED:
 		st->skip_warned = 1;
-		tui_msg(TUI_WARNING, "%s", lw(a, "No answer yet. Choose \"Skip "
-		    "this question\" again to go on."));
+		tui_msg(TUI_WARNING, "%s",
+		    lw(a,
+			"No answer yet. Choose \"Skip "
+			"this question\" again to go on."));
 		return SCREEN_OK;
 	default:
 		return sq_after_move(a);
@@ -544,8 +567,9 @@ sq_typing(const struct app *a)
 {
 	const struct selfq *st = a->st;
 
-	return st->ed != NULL && (st->items[st->row].kind == IT_INPUT ||
-	    st->items[st->row].kind == IT_OTHER);
+	return st->ed != NULL &&
+	    (st->items[st->row].kind == IT_INPUT ||
+		st->items[st->row].kind == IT_OTHER);
 }
 
 /* The "other" text into the session as it is typed. */
@@ -632,8 +656,7 @@ sq_key(struct app *a, const struct tui_key *k)
 	tui_msg_clear();
 	if ((r = screen_dispatch(a, sq_keys, k)) != -1)
 		return r;
-	if (k->fkey || k->ch < 0x20 || utf8_forbidden(k->ch) ||
-	    !sq_typing(a))
+	if (k->fkey || k->ch < 0x20 || utf8_forbidden(k->ch) || !sq_typing(a))
 		return SCREEN_OK;
 	if (qu->type == FORM_NUMBER && !(k->ch >= '0' && k->ch <= '9') &&
 	    !(k->ch == '-' && st->ed->cur == 0))
@@ -649,13 +672,11 @@ sq_key(struct app *a, const struct tui_key *k)
 	return SCREEN_OK;
 }
 
-static const struct screen self_question_screen = {
-	"self-question", sq_init, sq_draw, sq_key, NULL, sq_free,
-};
+static const struct screen self_question_screen = { "self-question", sq_init,
+	sq_draw, sq_key, NULL, sq_free };
 
 const struct screen *
 screen_self_question(void)
 {
 	return &self_question_screen;
 }
-

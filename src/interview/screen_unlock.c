@@ -18,7 +18,7 @@
 #define UNLOCK_TRIES 3
 
 struct unlock {
-	struct pass_line l;	/* PASS_MAX + 1 bytes, sodium_malloc */
+	struct pass_line l; /* PASS_MAX + 1 bytes, sodium_malloc */
 	int tries;
 };
 
@@ -49,20 +49,21 @@ unlock_draw(struct app *a)
 	struct unlock *u = a->st;
 	int y = LINES / 2 - 4, x = (COLS - 60) / 2;
 	char left[128];
-	static const struct tui_keyhelp keys[] = {
-		{ "Enter", N_("Unlock") }, { "Esc", N_("Quit") } };
+	static const struct tui_keyhelp keys[] = { { "Enter", N_("Unlock") },
+		{ "Esc", N_("Quit") } };
 
 	tui_title(0, _("avslut: exit interviews"), NULL);
 	tui_text(y, x, 60, 3, 0, TUI_NORMAL,
 	    _("Type your passphrase to open your interviewer profile. "
-	    "It is not shown while you type."));
+	      "It is not shown while you type."));
 	tui_put(y + 3, x, 60, TUI_TITLE, _("Passphrase:"));
 	/* echo off: only that something was typed, not how much */
 	tui_put(y + 3, x + tui_width(_("Passphrase:")) + 1, 20, TUI_DIM,
 	    u->l.len ? "***" : "");
 	if (u->tries > 0) {
-		snprintf(left, sizeof left, ngettext("%d try left",
-		    "%d tries left", UNLOCK_TRIES - u->tries),
+		snprintf(left, sizeof left,
+		    ngettext("%d try left", "%d tries left",
+			UNLOCK_TRIES - u->tries),
 		    UNLOCK_TRIES - u->tries);
 		tui_put(y + 5, x, 60, TUI_WARNING, left);
 	}
@@ -97,8 +98,9 @@ unlock_try(struct app *a)
 		return SCREEN_QUIT;
 	}
 	if (++u->tries >= UNLOCK_TRIES) {
-		err_setc(&a->fatal, ERR_PERM, "%s", _("wrong passphrase "
-		    "three times: try again, or see avslut passwd"));
+		err_setc(&a->fatal, ERR_PERM, "%s",
+		    _("wrong passphrase "
+		      "three times: try again, or see avslut passwd"));
 		a->exit_code = -1;
 		return SCREEN_QUIT;
 	}
@@ -151,9 +153,8 @@ unlock_key(struct app *a, const struct tui_key *k)
 	return SCREEN_OK;
 }
 
-static const struct screen unlock_screen = {
-	"unlock", unlock_init, unlock_draw, unlock_key, NULL, unlock_free,
-};
+static const struct screen unlock_screen = { "unlock", unlock_init, unlock_draw,
+	unlock_key, NULL, unlock_free };
 
 const struct screen *
 screen_unlock(void)

@@ -19,15 +19,15 @@ struct session {
 	uint8_t quarter;
 	enum session_where where;
 	size_t pos;
-	int reviewed;		/* the review has been reached once */
-	struct form_answer *ans;	/* stored answers, owned */
-	struct form_answer *eff;	/* as seen: hidden ones zeroed;
+	int reviewed;		 /* the review has been reached once */
+	struct form_answer *ans; /* stored answers, owned */
+	struct form_answer *eff; /* as seen: hidden ones zeroed;
 					 * texts alias ans, never freed */
-	uint8_t *vis;		/* 1 if shown */
-	uint8_t *warned;	/* soft warning given */
+	uint8_t *vis;		 /* 1 if shown */
+	uint8_t *warned;	 /* soft warning given */
 };
 
-#define SESSION_TEXT_MAX (4 * 10000)	/* bytes of one stored text */
+#define SESSION_TEXT_MAX (4 * 10000) /* bytes of one stored text */
 
 /* Recompute visibility in form order. show_if refers only to earlier
  * questions, so one forward pass over the effective answers suffices. */
@@ -46,8 +46,8 @@ session_update(struct session *s)
 }
 
 static struct session *
-session_alloc(const struct form *f, int lang, const char *unit,
-    uint16_t year, uint8_t quarter)
+session_alloc(const struct form *f, int lang, const char *unit, uint16_t year,
+    uint8_t quarter)
 {
 	struct session *s;
 	size_t n = f->nquestions;
@@ -67,8 +67,8 @@ session_alloc(const struct form *f, int lang, const char *unit,
 }
 
 struct session *
-session_new(const struct form *f, int lang, const char *unit,
-    uint16_t year, uint8_t quarter, struct err *e)
+session_new(const struct form *f, int lang, const char *unit, uint16_t year,
+    uint8_t quarter, struct err *e)
 {
 	struct session *s;
 	size_t n = strlen(unit);
@@ -78,15 +78,17 @@ session_new(const struct form *f, int lang, const char *unit,
 		    lang);
 		return NULL;
 	}
-	if (n == 0 || n > SESSION_UNIT_MAX || !utf8_clean(unit, n, 0, NULL,
-	    NULL)) {
-		err_setc(e, ERR_USAGE, _("unit codes are 1 to %d bytes of text"),
+	if (n == 0 || n > SESSION_UNIT_MAX ||
+	    !utf8_clean(unit, n, 0, NULL, NULL)) {
+		err_setc(e, ERR_USAGE,
+		    _("unit codes are 1 to %d bytes of text"),
 		    SESSION_UNIT_MAX);
 		return NULL;
 	}
 	if (quarter > 4) {
-		err_setc(e, ERR_DATA, _("quarter %u is not 0 (the year) or 1 to "
-		    "4"),
+		err_setc(e, ERR_DATA,
+		    _("quarter %u is not 0 (the year) or 1 to "
+		      "4"),
 		    quarter);
 		return NULL;
 	}
@@ -233,8 +235,8 @@ session_put(struct session *s, size_t q, const struct form_answer *a,
 	dst->other = a->other ? 1 : 0;
 	dst->num = a->num;
 	dst->choices = a->choices;
-	dst->text = a->text != NULL && a->text[0] != '\0' ?
-	    xstrdup(a->text) : NULL;
+	dst->text = a->text != NULL && a->text[0] != '\0' ? xstrdup(a->text) :
+							    NULL;
 	session_update(s);
 	return 0;
 }
@@ -377,8 +379,8 @@ session_mvis(const struct session *s, size_t q)
 
 	if (!session_self(s, q))
 		return s->vis[q];
-	return form_expr_eval(f->sections[f->questions[q].section].show_if,
-	    f, s->eff);
+	return form_expr_eval(f->sections[f->questions[q].section].show_if, f,
+	    s->eff);
 }
 
 void
@@ -508,7 +510,7 @@ session_to_record(const struct session *s, struct record *r)
 		a = &s->ans[q];
 		d = &r->answers[q];
 		if (!s->vis[q])
-			continue;		/* FORM_NOT_SHOWN, dropped */
+			continue; /* FORM_NOT_SHOWN, dropped */
 		if (a->state == FORM_NOT_SHOWN) {
 			d->state = FORM_SKIPPED;
 			continue;
@@ -631,8 +633,9 @@ rb_str8(struct rbuf *d, char *out, size_t lo, size_t hi, int utf8)
 
 	if (buf_get_str8(&d->r, hi, &p, &n) == -1 || n < lo)
 		goto bad;
-	if (utf8 && (memchr(p, '\0', n) != NULL ||
-	    !utf8_clean((const char *)p, n, 0, NULL, NULL)))
+	if (utf8 &&
+	    (memchr(p, '\0', n) != NULL ||
+		!utf8_clean((const char *)p, n, 0, NULL, NULL)))
 		goto bad;
 	for (i = 0; !utf8 && i < n; i++)
 		if (p[i] <= 0x20 || p[i] >= 0x7f)
@@ -720,20 +723,24 @@ draft_answer(struct rbuf *r, const struct form *f, size_t q,
 	if (n > 0) {
 		if (memchr(p, '\0', n) != NULL ||
 		    !utf8_clean((const char *)p, n, 1, NULL, NULL))
-			return err_setc(e, ERR_DATA, _("draft: question %s: bad "
-			    "text"),
+			return err_setc(e, ERR_DATA,
+			    _("draft: question %s: bad "
+			      "text"),
 			    qu->id);
 		a->text = xstrndup((const char *)p, n);
 	}
 	if (a->state != FORM_ANSWERED) {
 		if (a->other || a->num || a->choices || a->text)
-			return err_setc(e, ERR_DATA, _("draft: question %s: "
-			    "value without an answer"), qu->id);
+			return err_setc(e, ERR_DATA,
+			    _("draft: question %s: "
+			      "value without an answer"),
+			    qu->id);
 		return 0;
 	}
 	if (answer_empty(qu, a))
-		return err_setc(e, ERR_DATA, _("draft: question %s: empty "
-		    "answer"),
+		return err_setc(e, ERR_DATA,
+		    _("draft: question %s: empty "
+		      "answer"),
 		    qu->id);
 	if (form_answer_check(f, q, a, e) == -1)
 		return err_prefix(e, _("draft: question %s"), qu->id);
@@ -755,16 +762,17 @@ session_decode(const struct form *f, const uint8_t *buf, size_t len,
 	buf_rd_init(&r.r, buf, len);
 	if (draft_header(&r, &in, e) == -1)
 		return NULL;
-	if (strcmp(in.form_id, f->id) != 0 || in.form_version !=
-	    f->version || memcmp(in.form_hash, f->hash, FORM_HASH_BYTES)) {
-		err_setc(e, ERR_DATA, _("draft: made with form %s version %u, "
-		    "not with this form"), in.form_id, in.form_version);
+	if (strcmp(in.form_id, f->id) != 0 || in.form_version != f->version ||
+	    memcmp(in.form_hash, f->hash, FORM_HASH_BYTES)) {
+		err_setc(e, ERR_DATA,
+		    _("draft: made with form %s version %u, "
+		      "not with this form"),
+		    in.form_id, in.form_version);
 		return NULL;
 	}
 	if ((lang = form_lang_index(f, in.lang)) < 0) {
 		err_setc(e, ERR_DATA, _("draft: form %s has no language %s"),
-		    f->id,
-		    in.lang);
+		    f->id, in.lang);
 		return NULL;
 	}
 	where = rb_u8(&r);
@@ -796,12 +804,14 @@ session_decode(const struct form *f, const uint8_t *buf, size_t len,
 	session_update(s);
 	session_progress(s, &idx, &total);
 	if (s->where == SESSION_QUESTION && !s->vis[s->pos]) {
-		err_setc(e, ERR_DATA, _("draft: position on a hidden question"));
+		err_setc(e, ERR_DATA,
+		    _("draft: position on a hidden question"));
 		goto fail;
 	}
 	if (in.total != total || in.answered != session_answered(s)) {
-		err_setc(e, ERR_DATA, _("draft: progress does not match the "
-		    "answers"));
+		err_setc(e, ERR_DATA,
+		    _("draft: progress does not match the "
+		      "answers"));
 		goto fail;
 	}
 	return s;

@@ -13,22 +13,22 @@
 
 /* Where the interview stands. */
 enum session_where {
-	SESSION_INTRO,		/* the information text, before Q1 */
-	SESSION_QUESTION,	/* at question session_pos() */
-	SESSION_REVIEW		/* every visible question reached */
+	SESSION_INTRO,	  /* the information text, before Q1 */
+	SESSION_QUESTION, /* at question session_pos() */
+	SESSION_REVIEW	  /* every visible question reached */
 };
 
 /* What session_next and session_submit_check decided. */
 enum session_step {
-	SESSION_MOVED,		/* moved on (or: fine to submit) */
-	SESSION_BLOCKED,	/* required: true and no answer; e says why */
-	SESSION_WARNED		/* required: soft and no answer: warned once,
+	SESSION_MOVED,	 /* moved on (or: fine to submit) */
+	SESSION_BLOCKED, /* required: true and no answer; e says why */
+	SESSION_WARNED	 /* required: soft and no answer: warned once,
 				 * the same call again goes on */
 };
 
 /* Magic and version at the start of an encoded draft. */
 #define SESSION_DRAFT_MAGIC "AVSD"
-#define SESSION_DRAFT_VERSION 2	/* 1: little-endian, still read */
+#define SESSION_DRAFT_VERSION 2 /* 1: little-endian, still read */
 #define SESSION_UNIT_MAX 64	/* bytes of a unit code */
 
 struct session;
@@ -37,8 +37,8 @@ struct session;
  * must outlive it) and copies unit (1..SESSION_UNIT_MAX bytes of text).
  * lang is an index into f->langs. quarter is 1..4, or 0 when the period
  * is the calendar year. NULL with e set on a bad argument. */
-struct session *session_new(const struct form *f, int lang,
-    const char *unit, uint16_t year, uint8_t quarter, struct err *e);
+struct session *session_new(const struct form *f, int lang, const char *unit,
+    uint16_t year, uint8_t quarter, struct err *e);
 /* Free the session; every answer text is wiped. NULL is fine. */
 void session_free(struct session *s);
 
@@ -96,8 +96,7 @@ int session_self_visited(const struct session *s, size_t q);
 /* "Question *index of *total" over the visible questions (every question
  * of a shown self section counts): index is 1-based; at the intro 0, at
  * the review total. */
-void session_progress(const struct session *s, size_t *index,
-    size_t *total);
+void session_progress(const struct session *s, size_t *index, size_t *total);
 /* Number of visible questions that have been reached (a shown self
  * section counts whole once the leaver has been through it, else not). */
 size_t session_answered(const struct session *s);
@@ -132,7 +131,7 @@ struct session *session_decode(const struct form *f, const uint8_t *buf,
 
 /* What the home screen shows about a draft before loading its form. */
 struct session_info {
-	uint8_t version;	/* of the draft: below SESSION_DRAFT_VERSION,
+	uint8_t version; /* of the draft: below SESSION_DRAFT_VERSION,
 				 * save it again to write it in today's form */
 	char form_id[65];
 	uint32_t form_version;
@@ -141,8 +140,8 @@ struct session_info {
 	char lang[4];
 	uint16_t year;
 	uint8_t quarter;
-	uint32_t answered;	/* visible questions reached, at save time */
-	uint32_t total;		/* visible questions, at save time */
+	uint32_t answered; /* visible questions reached, at save time */
+	uint32_t total;	   /* visible questions, at save time */
 };
 
 /* Read the header of a draft (no form needed). */

@@ -12,20 +12,20 @@
 
 /* Where a question of one approved form version lands. */
 struct agg_qmap {
-	size_t aq;		/* agg question */
-	size_t *cat;		/* single, multi: choice index -> category */
+	size_t aq;   /* agg question */
+	size_t *cat; /* single, multi: choice index -> category */
 };
 
 struct agg_form {
 	const struct form *f;
-	struct agg_qmap *map;	/* f->nquestions */
+	struct agg_qmap *map; /* f->nquestions */
 };
 
 struct agg_group {
 	size_t unit;
 	unsigned year;
 	uint32_t interviews;
-	struct agg_cell *cells;	/* one per agg question */
+	struct agg_cell *cells; /* one per agg question */
 };
 
 struct agg {
@@ -33,7 +33,7 @@ struct agg {
 	size_t nforms;
 	struct agg_question *qs;
 	size_t nqs;
-	uint32_t **qversions;	/* per question: versions merged into it */
+	uint32_t **qversions; /* per question: versions merged into it */
 	size_t *nqversions;
 	struct agg_unit *units;
 	size_t nunits;
@@ -44,7 +44,7 @@ struct agg {
 	size_t rejected;
 	size_t records;
 	char *reasons_theme;
-	int strict_units;	/* made with units: others are rejected */
+	int strict_units; /* made with units: others are rejected */
 	/* Indexes (open addressing, index + 1 per slot, 0 empty, at most
 	 * half full): units by code, groups by unit and year. agg_add
 	 * looks both up for every record, agg_cell for every figure. */
@@ -55,7 +55,7 @@ struct agg {
 static size_t
 agg_hash_str(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
 
 	for (; *s != '\0'; s++)
 		h = (h ^ (uint8_t)*s) * 0x100000001b3ULL;
@@ -76,8 +76,8 @@ agg_uix_slot(const struct agg *a, const char *code)
 {
 	size_t m = a->uixcap - 1, i = agg_hash_str(code) & m;
 
-	while (a->uix[i] != 0 &&
-	    strcmp(a->units[a->uix[i] - 1].code, code) != 0)
+	while (
+	    a->uix[i] != 0 && strcmp(a->units[a->uix[i] - 1].code, code) != 0)
 		i = (i + 1) & m;
 	return i;
 }
@@ -87,8 +87,9 @@ agg_gix_slot(const struct agg *a, size_t u, unsigned year)
 {
 	size_t m = a->gixcap - 1, i = agg_hash_group(u, year) & m;
 
-	while (a->gix[i] != 0 && (a->groups[a->gix[i] - 1].unit != u ||
-	    a->groups[a->gix[i] - 1].year != year))
+	while (a->gix[i] != 0 &&
+	    (a->groups[a->gix[i] - 1].unit != u ||
+		a->groups[a->gix[i] - 1].year != year))
 		i = (i + 1) & m;
 	return i;
 }
@@ -123,8 +124,8 @@ agg_gix_fit(struct agg *a)
 		a->gixcap *= 2;
 	a->gix = xcalloc(a->gixcap, sizeof *a->gix);
 	for (i = 0; i < a->ngroups; i++)
-		a->gix[agg_gix_slot(a, a->groups[i].unit,
-		    a->groups[i].year)] = i + 1;
+		a->gix[agg_gix_slot(a, a->groups[i].unit, a->groups[i].year)] =
+		    i + 1;
 }
 
 static size_t
@@ -332,17 +333,18 @@ agg_new(const struct form *const *forms, size_t nforms,
 	a->units = xcalloc(nunits ? nunits : 1, sizeof(*a->units));
 	for (i = 0; i < nunits; i++) {
 		a->units[i].code = xstrdup(units[i].code);
-		a->units[i].name = xstrdup(units[i].name != NULL ?
-		    units[i].name : units[i].code);
+		a->units[i].name = xstrdup(
+		    units[i].name != NULL ? units[i].name : units[i].code);
 		a->units[i].area = units[i].area != NULL ?
-		    xstrdup(units[i].area) : NULL;
+		    xstrdup(units[i].area) :
+		    NULL;
 	}
 	a->nunits = nunits;
 	agg_uix_fit(a);
 	agg_gix_fit(a);
 	a->strict_units = nunits > 0;
-	a->reasons_theme = xstrdup(reasons_theme != NULL ? reasons_theme :
-	    AGG_DEFAULT_REASONS_THEME);
+	a->reasons_theme = xstrdup(
+	    reasons_theme != NULL ? reasons_theme : AGG_DEFAULT_REASONS_THEME);
 	return a;
 }
 
@@ -491,7 +493,7 @@ agg_answer_fits(const struct form_question *fq, const struct form_answer *x)
 		if (x->other && !fq->other)
 			return 0;
 		mask = fq->nchoices >= 64 ? ~(uint64_t)0 :
-		    (((uint64_t)1 << fq->nchoices) - 1);
+					    (((uint64_t)1 << fq->nchoices) - 1);
 		return (x->choices & ~mask) == 0;
 	case FORM_SCALE:
 	case FORM_NPS:
@@ -648,30 +650,36 @@ agg_add(struct agg *a, const struct agg_rec *r, struct err *e)
 	af = agg_form_by_hash(a, r->form_hash);
 	if (af == NULL) {
 		a->rejected++;
-		return err_setc(e, ERR_DATA, _("record of a form that is not "
-		    "approved"));
+		return err_setc(e, ERR_DATA,
+		    _("record of a form that is not "
+		      "approved"));
 	}
 	if (r->nanswers != af->f->nquestions || r->unit == NULL ||
 	    r->unit[0] == '\0') {
 		a->rejected++;
-		return err_setc(e, ERR_DATA, _("record does not fit form %s "
-		    "version %u"),
+		return err_setc(e, ERR_DATA,
+		    _("record does not fit form %s "
+		      "version %u"),
 		    af->f->id, (unsigned)af->f->version);
 	}
 	for (i = 0; i < r->nanswers; i++)
 		if (!agg_answer_fits(&af->f->questions[i], &r->answers[i])) {
 			a->rejected++;
-			return err_setc(e, ERR_DATA, _("record does not fit "
-			    "form %s version %u: question %s"), af->f->id,
-			    (unsigned)af->f->version, af->f->questions[i].id);
+			return err_setc(e, ERR_DATA,
+			    _("record does not fit "
+			      "form %s version %u: question %s"),
+			    af->f->id, (unsigned)af->f->version,
+			    af->f->questions[i].id);
 		}
 	/* A unit the configuration does not name is not published as a row
 	 * of its own (issue 10): the record is rejected. An agg made with
 	 * no units at all (tools, tests) keeps every unit. */
 	if (a->strict_units && agg_unit_find(a, r->unit) == AGG_NONE) {
 		a->rejected++;
-		return err_setc(e, ERR_DATA, _("record of unit %s, which the "
-		    "configuration does not name"), r->unit);
+		return err_setc(e, ERR_DATA,
+		    _("record of unit %s, which the "
+		      "configuration does not name"),
+		    r->unit);
 	}
 	g = agg_group_get(a, agg_unit_get(a, r->unit), r->year);
 	g->interviews++;
@@ -735,8 +743,8 @@ agg_hme_questions(const struct agg *a, size_t idx[AGG_HME_N])
 		snprintf(id, sizeof(id), "hme_%zu", i + 1);
 		for (j = 0; j < a->nqs; j++)
 			if (strcmp(a->qs[j].id, id) == 0 &&
-			    a->qs[j].type == FORM_SCALE &&
-			    a->qs[j].min == 1 && a->qs[j].max == 5) {
+			    a->qs[j].type == FORM_SCALE && a->qs[j].min == 1 &&
+			    a->qs[j].max == 5) {
 				idx[i] = j;
 				found++;
 				break;
@@ -778,7 +786,8 @@ agg_interviews(const struct agg *a, size_t u, unsigned year)
 
 	if (u != AGG_NONE)
 		return (g = agg_group_find(a, u, year)) != NULL ?
-		    g->interviews : 0;
+		    g->interviews :
+		    0;
 	for (i = 0; i < a->ngroups; i++)
 		if (a->groups[i].year == year)
 			n += a->groups[i].interviews;

@@ -11,7 +11,7 @@
 #include "util/err.h"
 
 #define AGG_NONE ((size_t)-1)
-#define AGG_HME_N 9		/* statements hme_1 .. hme_9 */
+#define AGG_HME_N 9 /* statements hme_1 .. hme_9 */
 #define AGG_DEFAULT_REASONS_THEME "reasons"
 
 /* A unit as the config names it; area NULL if it belongs to none. */
@@ -26,7 +26,7 @@ struct agg_unit {
 struct agg_rec {
 	const char *unit;
 	unsigned year;
-	const uint8_t *form_hash;	/* FORM_HASH_BYTES */
+	const uint8_t *form_hash; /* FORM_HASH_BYTES */
 	const struct form_answer *answers;
 	size_t nanswers;
 };
@@ -39,31 +39,31 @@ struct agg_question {
 	char *form_id;
 	char *id;
 	enum form_type type;
-	enum form_scope report;		/* region if any merged version says so */
-	char *theme;			/* of the newest version; NULL if none */
-	const struct form *form;	/* newest merged version: labels */
-	size_t fq;			/* index of the question in form */
-	char *versions;			/* "1, 2, 4" */
+	enum form_scope report;	 /* region if any merged version says so */
+	char *theme;		 /* of the newest version; NULL if none */
+	const struct form *form; /* newest merged version: labels */
+	size_t fq;		 /* index of the question in form */
+	char *versions;		 /* "1, 2, 4" */
 	/* Categories of counts[]: single and multi: the choices in the newest
 	 * version's order, then "other" if other is set; scale and nps: the
 	 * values min..max; yesno: [0] no, [1] yes; number and text: none. */
 	size_t ncat;
-	char **cat_ids;			/* single, multi: choice ids, "other" */
-	int32_t min, max;		/* scale, nps, number */
+	char **cat_ids;	  /* single, multi: choice ids, "other" */
+	int32_t min, max; /* scale, nps, number */
 	int other;
 };
 
 /* Counts of one question for one group of records. All counts add, so a
  * sum over units or areas is the sum of cells (agg_cell_add). */
 struct agg_cell {
-	uint32_t asked;		/* records whose form version has the question */
+	uint32_t asked; /* records whose form version has the question */
 	uint32_t answered;
-	uint32_t declined;	/* "prefer not to answer" */
-	uint32_t skipped;	/* shown, left empty */
-	uint32_t notshown;	/* hidden by show_if or never reached */
-	uint32_t *counts;	/* ncat; multi: respondents who chose each */
-	double sum, sumsq;	/* scale, nps, number: over answered values */
-	char **texts;		/* text: the non-empty answers; single/multi:
+	uint32_t declined; /* "prefer not to answer" */
+	uint32_t skipped;  /* shown, left empty */
+	uint32_t notshown; /* hidden by show_if or never reached */
+	uint32_t *counts;  /* ncat; multi: respondents who chose each */
+	double sum, sumsq; /* scale, nps, number: over answered values */
+	char **texts;	   /* text: the non-empty answers; single/multi:
 				 * the "other, namely" texts. Owned, wiped. */
 	size_t ntexts;
 };
@@ -75,7 +75,7 @@ struct agg_stats {
 	uint32_t n;
 	double mean, sd;
 	int has_mean, has_sd;
-	double enps;		/* nps: promoters (9-10) minus detractors (0-6),
+	double enps; /* nps: promoters (9-10) minus detractors (0-6),
 				 * in percentage points, -100..100 */
 	int has_enps;
 };
@@ -84,7 +84,7 @@ struct agg_stats {
  * the three sub-indices (motivation, ledarskap, styrning) and the total,
  * each 0..100; has_* is 0 where a statement had no answer. */
 struct agg_hme {
-	uint32_t n[AGG_HME_N];		/* answers per statement */
+	uint32_t n[AGG_HME_N]; /* answers per statement */
 	double stmt[AGG_HME_N];
 	int has_stmt[AGG_HME_N];
 	double sub[3];
@@ -97,8 +97,8 @@ struct agg_hme {
 struct agg_turnover {
 	char *unit;
 	unsigned year;
-	double headcount;	/* average headcount, > 0 */
-	double leavers;		/* >= 0 */
+	double headcount; /* average headcount, > 0 */
+	double leavers;	  /* >= 0 */
 };
 
 /* The unit's staff-survey HME, from `hme import` (each 0..100). */
@@ -180,7 +180,7 @@ double agg_turnover_rate(const struct agg_turnover *rows, size_t n,
 int agg_turnover_flag(const struct agg_turnover *rows, size_t n,
     const char *unit, unsigned year, double threshold, unsigned nyears);
 /* Coverage = interviews / leavers; -1 if no row or no leavers. */
-double agg_coverage(const struct agg_turnover *rows, size_t n,
-    const char *unit, unsigned year, uint32_t interviews);
+double agg_coverage(const struct agg_turnover *rows, size_t n, const char *unit,
+    unsigned year, uint32_t interviews);
 
 #endif

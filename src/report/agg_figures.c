@@ -17,8 +17,9 @@ agg_stats(const struct agg_question *q, const struct agg_cell *c,
 
 	memset(out, 0, sizeof(*out));
 	out->n = c->answered;
-	if (c->answered == 0 || (q->type != FORM_SCALE &&
-	    q->type != FORM_NPS && q->type != FORM_NUMBER))
+	if (c->answered == 0 ||
+	    (q->type != FORM_SCALE && q->type != FORM_NPS &&
+		q->type != FORM_NUMBER))
 		return;
 	n = c->answered;
 	out->mean = c->sum / n;
@@ -47,7 +48,7 @@ agg_rank(const struct agg_question *q, const uint32_t *counts, size_t *order)
 	/* Insertion sort: stable, so ties keep the form's order. */
 	for (i = 1; i < q->ncat; i++)
 		for (j = i; j > 0 && counts[order[j]] > counts[order[j - 1]];
-		    j--) {
+		     j--) {
 			t = order[j];
 			order[j] = order[j - 1];
 			order[j - 1] = t;
@@ -103,8 +104,8 @@ agg_turnover_row(const struct agg_turnover *rows, size_t n, const char *unit,
 }
 
 double
-agg_turnover_rate(const struct agg_turnover *rows, size_t n,
-    const char *unit, unsigned year)
+agg_turnover_rate(const struct agg_turnover *rows, size_t n, const char *unit,
+    unsigned year)
 {
 	const struct agg_turnover *r = agg_turnover_row(rows, n, unit, year);
 
@@ -114,8 +115,8 @@ agg_turnover_rate(const struct agg_turnover *rows, size_t n,
 }
 
 int
-agg_turnover_flag(const struct agg_turnover *rows, size_t n,
-    const char *unit, unsigned year, double threshold, unsigned nyears)
+agg_turnover_flag(const struct agg_turnover *rows, size_t n, const char *unit,
+    unsigned year, double threshold, unsigned nyears)
 {
 	unsigned i;
 	double t;

@@ -46,7 +46,7 @@ audit_new(const struct audit_params *p)
 	struct audit *au = xcalloc(1, sizeof(*au));
 
 	au->max_list = p != NULL && p->max_list ? p->max_list :
-	    AUDIT_DEFAULT_LIST;
+						  AUDIT_DEFAULT_LIST;
 	au->no_list = p != NULL && p->no_list;
 	au->no_certificates = p != NULL && p->no_certificates;
 	au->no_cache = p != NULL && p->no_cache;
@@ -107,8 +107,9 @@ au_cat_of(const struct agg_question *q, const char *v)
 				return c;
 		return AGG_NONE;
 	case FORM_YESNO:
-		return strcmp(v, "yes") == 0 ? 1 : strcmp(v, "no") == 0 ? 0 :
-		    AGG_NONE;
+		return strcmp(v, "yes") == 0 ? 1 :
+		    strcmp(v, "no") == 0     ? 0 :
+					       AGG_NONE;
 	case FORM_SCALE:
 	case FORM_NPS:
 		n = strtol(v, &end, 10);
@@ -170,8 +171,8 @@ au_terms(struct audit *au, struct au_q *fq)
 		}
 		id = strtok_r(term, " ", &save);
 		op = strtok_r(NULL, " ", &save);
-		if (id == NULL || op == NULL || (strcmp(op, "==") != 0 &&
-		    strcmp(op, "in") != 0)) {
+		if (id == NULL || op == NULL ||
+		    (strcmp(op, "==") != 0 && strcmp(op, "in") != 0)) {
 			ok = 0;
 			break;
 		}
@@ -213,8 +214,9 @@ audit_add(struct audit *au, const struct gate_table *t, const char *label,
 	size_t c, i;
 
 	if (t == NULL || t->agg == NULL)
-		return err_setc(e, ERR_USAGE, _("a table without its questions "
-		    "cannot be audited"));
+		return err_setc(e, ERR_USAGE,
+		    _("a table without its questions "
+		      "cannot be audited"));
 	au->tabs = xreallocarray(au->tabs, au->ntabs + 1, sizeof(*au->tabs));
 	at = &au->tabs[au->ntabs];
 	memset(at, 0, sizeof(*at));
@@ -225,8 +227,9 @@ audit_add(struct audit *au, const struct gate_table *t, const char *label,
 		if (au->tabs[i].t == base)
 			at->base = (int)i;
 	if (base != NULL && at->base < 0)
-		return err_setc(e, ERR_USAGE, _("the base of a revision must "
-		    "be added to the audit first"));
+		return err_setc(e, ERR_USAGE,
+		    _("the base of a revision must "
+		      "be added to the audit first"));
 	at->batch = au->nbatch++;
 	at->qk = xcalloc(t->ncols ? t->ncols : 1, sizeof(*at->qk));
 	for (c = 0; c < t->ncols; c++) {
@@ -249,9 +252,9 @@ audit_add(struct audit *au, const struct gate_table *t, const char *label,
 			q->sens = gate_sensitive_cats(aq);
 			q->band_cat = AGG_NONE;
 			if (q->sens != 0 && (q->sens & (q->sens - 1)) == 0)
-				for (q->band_cat = 0; !(q->sens &
-				    ((uint64_t)1 << q->band_cat));
-				    q->band_cat++)
+				for (q->band_cat = 0;
+				     !(q->sens & ((uint64_t)1 << q->band_cat));
+				     q->band_cat++)
 					;
 			qi = au->nqs++;
 		} else {
@@ -264,8 +267,8 @@ audit_add(struct audit *au, const struct gate_table *t, const char *label,
 }
 
 int
-audit_add_late(struct audit *au, const struct gate_table *g,
-    const char *label, const struct gate_table *of, struct err *e)
+audit_add_late(struct audit *au, const struct gate_table *g, const char *label,
+    const struct gate_table *of, struct err *e)
 {
 	size_t i;
 	int batch = -1;
@@ -274,8 +277,9 @@ audit_add_late(struct audit *au, const struct gate_table *g,
 		if (au->tabs[i].t == of && au->tabs[i].base >= 0)
 			batch = au->tabs[i].batch;
 	if (batch < 0 || g == NULL || g->year != of->year)
-		return err_setc(e, ERR_USAGE, _("the difference of a "
-		    "revision must follow the revision, added with its base"));
+		return err_setc(e, ERR_USAGE,
+		    _("the difference of a "
+		      "revision must follow the revision, added with its base"));
 	if (audit_add(au, g, label, NULL, e) != 0)
 		return -1;
 	au->nbatch--;
@@ -331,8 +335,8 @@ au_digest(const struct audit *au, unsigned y, const size_t *gq, size_t ngq,
 	size_t tab, r, i, c;
 	uint64_t w;
 
-	crypto_generichash_init(&h, (const unsigned char *)"avslut audit 1",
-	    14, 32);
+	crypto_generichash_init(&h, (const unsigned char *)"avslut audit 1", 14,
+	    32);
 	au_h(&h, &y, sizeof(y));
 	au_h(&h, &au->no_certificates, sizeof(au->no_certificates));
 	for (i = 0; i < ngq; i++) {
@@ -385,7 +389,8 @@ au_digest(const struct audit *au, unsigned y, const size_t *gq, size_t ngq,
 				au_h(&h, &t->asked[r * t->ncols + col],
 				    sizeof(*t->asked));
 				for (c = 0; f->counts != NULL &&
-				    c < au->qs[gq[i]].aq->ncat; c++)
+				     c < au->qs[gq[i]].aq->ncat;
+				     c++)
 					au_h(&h, &f->counts[c],
 					    sizeof(*f->counts));
 			}
@@ -459,14 +464,15 @@ audit_run(struct audit *au, struct audit_result *res, struct err *e)
 				res->cells += aq->ncat ? aq->ncat : 1;
 				/* a shown group must not show it either */
 				for (j = 0; f->reason == GATE_SHOWN &&
-				    j < aq->ncat && j < 64; j++) {
+				     j < aq->ncat && j < 64;
+				     j++) {
 					struct audit_cell cell;
 
 					if (!(gate_sensitive_cats(aq) &
-					    ((uint64_t)1 << j)) ||
+						((uint64_t)1 << j)) ||
 					    f->answered == 0 ||
 					    f->answered - f->counts[j] >=
-					    t->sens_t)
+						t->sens_t)
 						continue;
 					res->determined++;
 					au_cell(&cell, AUDIT_DETERMINED,
@@ -530,19 +536,22 @@ audit_verdict(const struct audit_result *r, struct err *e)
 
 		if (c->kind != AUDIT_PINNED && c->kind != AUDIT_DETERMINED)
 			continue;
-		len += (size_t)snprintf(buf + len, len < sizeof(buf) ?
-		    sizeof(buf) - len : 0, "%s%s, %u, %s%s%s", n ? "; " : "",
-		    c->row, c->year, c->question, c->category ? " = " : "",
+		len += (size_t)snprintf(buf + len,
+		    len < sizeof(buf) ? sizeof(buf) - len : 0,
+		    "%s%s, %u, %s%s%s", n ? "; " : "", c->row, c->year,
+		    c->question, c->category ? " = " : "",
 		    c->category ? c->category : "");
 		if (len >= sizeof(buf))
 			len = sizeof(buf) - 1;
 		n++;
 	}
-	return err_setc(e, ERR_DATA, _("the disclosure audit found hidden "
-	    "figures that the published tables pin (%zu) and groups whose "
-	    "sensitive answer they give away (%zu) (%s%s): nothing is shown; "
-	    "run avslut-hr audit and report this as a bug in the publish "
-	    "gate"), r->pinned, r->determined, buf,
+	return err_setc(e, ERR_DATA,
+	    _("the disclosure audit found hidden "
+	      "figures that the published tables pin (%zu) and groups whose "
+	      "sensitive answer they give away (%zu) (%s%s): nothing is shown; "
+	      "run avslut-hr audit and report this as a bug in the publish "
+	      "gate"),
+	    r->pinned, r->determined, buf,
 	    r->pinned + r->determined > n ? "; ..." : "");
 }
 

@@ -27,11 +27,11 @@ struct audit;
 
 /* What kind of finding an audit_cell is. */
 enum audit_kind {
-	AUDIT_INTERVAL,		/* a suppressed cell and its interval width */
-	AUDIT_PINNED,		/* a suppressed cell pinned to one value */
-	AUDIT_DETERMINED,	/* a group whose sensitive answer is known for
+	AUDIT_INTERVAL,	  /* a suppressed cell and its interval width */
+	AUDIT_PINNED,	  /* a suppressed cell pinned to one value */
+	AUDIT_DETERMINED, /* a group whose sensitive answer is known for
 				 * all its members, or all but fewer than t */
-	AUDIT_IMPLAUSIBLE	/* a unit-year with more interviews than
+	AUDIT_IMPLAUSIBLE /* a unit-year with more interviews than
 				 * leavers: not published, check it */
 };
 
@@ -39,48 +39,48 @@ enum audit_kind {
 struct audit_cell {
 	enum audit_kind kind;
 	unsigned year;
-	char *release;		/* the label given to audit_add */
-	char *row;		/* "VC-ALBY", "area Nord", "other units of
+	char *release;	/* the label given to audit_add */
+	char *row;	/* "VC-ALBY", "area Nord", "other units of
 				 * Nord", "region", "other units" */
-	char *question;		/* question id; NULL for AUDIT_IMPLAUSIBLE */
-	char *category;		/* choice id or value ("3"), "shown" for the
+	char *question; /* question id; NULL for AUDIT_IMPLAUSIBLE */
+	char *category; /* choice id or value ("3"), "shown" for the
 				 * number shown a follow-up; NULL: none */
-	double width;		/* hi - lo of the feasible interval; 0 when
+	double width;	/* hi - lo of the feasible interval; 0 when
 				 * pinned. Never the value itself. */
 };
 
 struct audit_result {
-	size_t tables;		/* tables read */
-	size_t figures;		/* published figures (row x question) read */
-	size_t cells;		/* cells checked (figure x category) */
-	size_t suppressed;	/* of them suppressed */
-	size_t lps;		/* linear programs solved */
-	size_t certified;	/* suppressed cells and sensitive groups
+	size_t tables;		  /* tables read */
+	size_t figures;		  /* published figures (row x question) read */
+	size_t cells;		  /* cells checked (figure x category) */
+	size_t suppressed;	  /* of them suppressed */
+	size_t lps;		  /* linear programs solved */
+	size_t certified;	  /* suppressed cells and sensitive groups
 				 * decided without an LP: a second feasible
 				 * integer point found by a move (or zero
 				 * feasible: never pinned above zero) */
-	size_t groups, groups_lp;	/* question groups x years audited;
+	size_t groups, groups_lp; /* question groups x years audited;
 					 * of them needing an LP */
-	size_t groups_kept;		/* of them a clean verdict kept from
+	size_t groups_kept;	  /* of them a clean verdict kept from
 					 * an earlier audit of the same
 					 * tables in this process */
-	size_t pinned;		/* suppressed cells pinned */
-	size_t determined;	/* groups with a determined sensitive answer */
-	size_t implausible;	/* unit-years flagged */
-	struct audit_cell *narrow;	/* the narrowest suppressed cells,
+	size_t pinned;		  /* suppressed cells pinned */
+	size_t determined;  /* groups with a determined sensitive answer */
+	size_t implausible; /* unit-years flagged */
+	struct audit_cell *narrow; /* the narrowest suppressed cells,
 					 * widest last, at most max_list */
 	size_t nnarrow;
-	struct audit_cell *bad;		/* every pinned cell, determined
+	struct audit_cell *bad; /* every pinned cell, determined
 					 * group and implausible unit-year */
 	size_t nbad;
 };
 
 struct audit_params {
-	size_t max_list;	/* narrowest cells kept; 0: default 10 */
-	int no_list;		/* no list of the narrowest cells (its exact
+	size_t max_list;     /* narrowest cells kept; 0: default 10 */
+	int no_list;	     /* no list of the narrowest cells (its exact
 				 * intervals cost LPs); every view's audit */
-	int no_certificates;	/* every cell by LP (tests compare) */
-	int no_cache;		/* no verdict kept from an earlier audit in
+	int no_certificates; /* every cell by LP (tests compare) */
+	int no_cache;	     /* no verdict kept from an earlier audit in
 				 * this process (kept only with no_list) */
 };
 
@@ -96,8 +96,8 @@ void audit_free(struct audit *au);
  * own that must not be pinned either. Tables of different years are
  * linked where a figure spans years. Returns 0, or -1 (ERR_USAGE) if
  * the table cannot be read (no agg for its questions). */
-int audit_add(struct audit *au, const struct gate_table *t,
-    const char *label, const struct gate_table *base, struct err *e);
+int audit_add(struct audit *au, const struct gate_table *t, const char *label,
+    const struct gate_table *base, struct err *e);
 
 /* The difference of revision `of` (added with a base) from its base, as
  * the gate publishes it over the interviews that arrived in between

@@ -34,7 +34,6 @@
  * or more without the sensitive answer. What no move decides goes to the
  * LP below. */
 
-
 uint64_t
 au_mix(uint64_t z)
 {
@@ -102,7 +101,7 @@ au_tval(const struct audit *au, int tab, const char *code, unsigned year,
 	double x;
 
 	if (col == AGG_NONE)
-		return 0;	/* not asked there: fixed at 0 */
+		return 0; /* not asked there: fixed at 0 */
 	u = agg_unit_find(tb->t->agg, code);
 	if (u == AGG_NONE) {
 		*ok = 0;
@@ -112,7 +111,7 @@ au_tval(const struct audit *au, int tab, const char *code, unsigned year,
 	if (m != NULL) {
 		if (agg_nquestions(m) != agg_nquestions(tb->t->agg) ||
 		    strcmp(agg_question(m, col)->id,
-		    agg_question(tb->t->agg, col)->id) != 0 ||
+			agg_question(tb->t->agg, col)->id) != 0 ||
 		    (um = agg_unit_find(m, code)) == AGG_NONE) {
 			*ok = 0;
 			return 0;
@@ -184,10 +183,8 @@ au_truth(struct au_lp *L)
 		n = glp_get_mat_col(L->lp, j, ind, val);
 		if (nnz + (size_t)n > cap) {
 			cap = (nnz + (size_t)n) * 2;
-			L->crow = xreallocarray(L->crow, cap,
-			    sizeof(*L->crow));
-			L->cval = xreallocarray(L->cval, cap,
-			    sizeof(*L->cval));
+			L->crow = xreallocarray(L->crow, cap, sizeof(*L->crow));
+			L->cval = xreallocarray(L->cval, cap, sizeof(*L->cval));
 		}
 		for (p = 1; p <= n; p++) {
 			L->crow[nnz] = ind[p];
@@ -199,9 +196,11 @@ au_truth(struct au_lp *L)
 	for (j = 1; j <= nr; j++) {
 		int type = glp_get_row_type(L->lp, j);
 
-		L->rlo[j] = type == GLP_FR || type == GLP_UP ? -1e300 :
+		L->rlo[j] = type == GLP_FR || type == GLP_UP ?
+		    -1e300 :
 		    glp_get_row_lb(L->lp, j);
-		L->rhi[j] = type == GLP_FR || type == GLP_LO ? 1e300 :
+		L->rhi[j] = type == GLP_FR || type == GLP_LO ?
+		    1e300 :
 		    glp_get_row_ub(L->lp, j);
 		if (L->act[j] < L->rlo[j] - 1e-6 ||
 		    L->act[j] > L->rhi[j] + 1e-6)
@@ -288,15 +287,24 @@ au_move_add(struct au_move *m, int col, double d)
  * D and keep the atom's own sums: into pat (variables, deltas), at most
  * max; returns how many. Each pattern is up to 3 (var, delta) pairs. */
 static size_t
-au_patterns(const struct au_q *q, int v, double D, int pv[][3],
-    double pd[][3], int pn[], size_t max)
+au_patterns(const struct au_q *q, int v, double D, int pv[][3], double pd[][3],
+    int pn[], size_t max)
 {
 	size_t n = 0, ncat = q->aq->ncat;
 	int multi = q->aq->type == FORM_MULTI, w, s;
 
-#define AU_PAT(a, da, b, db, c, dc, k) do { if (n < max) { \
-	pv[n][0] = (a); pd[n][0] = (da); pv[n][1] = (b); pd[n][1] = (db); \
-	pv[n][2] = (c); pd[n][2] = (dc); pn[n++] = (k); } } while (0)
+#define AU_PAT(a, da, b, db, c, dc, k) \
+	do { \
+		if (n < max) { \
+			pv[n][0] = (a); \
+			pd[n][0] = (da); \
+			pv[n][1] = (b); \
+			pd[n][1] = (db); \
+			pv[n][2] = (c); \
+			pd[n][2] = (dc); \
+			pn[n++] = (k); \
+		} \
+	} while (0)
 	if (v >= AU_STATES) {
 		if (multi)
 			AU_PAT(v, D, 0, 0, 0, 0, 1);
@@ -339,8 +347,8 @@ au_cmp_sa(const void *x, const void *y)
 
 /* Append the triples of au_patterns' pattern k to o. */
 static void
-au_pat_cat(struct au_pat *o, int q, int pv[][3], double pd[][3],
-    const int pn[], size_t k)
+au_pat_cat(struct au_pat *o, int q, int pv[][3], double pd[][3], const int pn[],
+    size_t k)
 {
 	int j;
 
@@ -374,8 +382,9 @@ au_pat_follow(const struct au_lp *L, const struct au_pat *base, int from,
 		for (tm = 0; tm < qf->nterm; tm++)
 			for (j = 0; j < base->n; j++)
 				if (qf->term_q[tm] == L->gq[io] &&
-				    base->q[j] == io && base->v[j] ==
-				    AU_STATES + (int)qf->term_c[tm]) {
+				    base->q[j] == io &&
+				    base->v[j] ==
+					AU_STATES + (int)qf->term_c[tm]) {
 					net += base->d[j];
 					touched = 1;
 				}
@@ -435,8 +444,8 @@ au_pats(const struct au_lp *L, int i, int v, double D, struct au_pat *out,
 		if (i2 == (int)L->ngq || i2 == i)
 			continue;
 		for (D2 = -1; D2 <= 1; D2 += 2) {
-			nq2 = au_patterns(&L->au->qs[L->gq[i2]], AU_STATES +
-			    (int)q->term_c[tm], D2, qv, qd, qn, 64);
+			nq2 = au_patterns(&L->au->qs[L->gq[i2]],
+			    AU_STATES + (int)q->term_c[tm], D2, qv, qd, qn, 64);
 			for (p = 0; p < np && n < max; p++)
 				for (r = 0; r < nq2 && n < max; r++) {
 					struct au_pat o;
@@ -444,14 +453,13 @@ au_pats(const struct au_lp *L, int i, int v, double D, struct au_pat *out,
 					o.n = 0;
 					au_pat_cat(&o, i, pv, pd, pn, p);
 					au_pat_cat(&o, i2, qv, qd, qn, r);
-					au_pat_follow(L, &o, 0, i2, i, out,
-					    &n, max);
+					au_pat_follow(L, &o, 0, i2, i, out, &n,
+					    max);
 				}
 		}
 	}
 	return n;
 }
-
 
 /* Try to change target t by dir (+1 or -1) with one move; on success
  * apply it (x moves; *out is the move, to take back) and return 1. */
@@ -476,11 +484,12 @@ au_step(struct au_lp *L, const struct au_target *t, double dir,
 		np = au_pats(L, i, L->cv[col], D, pats, AU_PATS);
 		me = twpos[(size_t)a1 * L->ngq + (size_t)i];
 		/* the twins of a1: the run of equal hashes around it */
-		for (lo = me; lo > 0 && tw[base + lo - 1].sig ==
-		    tw[base + me].sig; lo--)
+		for (lo = me;
+		     lo > 0 && tw[base + lo - 1].sig == tw[base + me].sig; lo--)
 			;
-		for (hi = me + 1; hi < twn[i] && tw[base + hi].sig ==
-		    tw[base + me].sig; hi++)
+		for (hi = me + 1;
+		     hi < twn[i] && tw[base + hi].sig == tw[base + me].sig;
+		     hi++)
 			;
 		for (pi = 0; pi < np && !found && *budget > 0; pi++) {
 			const struct au_pat *P = &pats[pi];
@@ -497,7 +506,8 @@ au_step(struct au_lp *L, const struct au_target *t, double dir,
 				m.n = 0;
 				for (k = 0; k < P->n && ok; k++) {
 					int c1 = L->col[(size_t)a1 * L->ngq +
-					    (size_t)P->q[k]], c2;
+						(size_t)P->q[k]],
+					    c2;
 
 					if (c1 == 0) {
 						ok = 0;
@@ -554,7 +564,6 @@ au_seen(struct au_target *t, double v)
 		t->omax = v;
 }
 
-
 /* What no single move decides: a small integer program (GLPK's
  * branch and cut) over the target's atoms and their twins, every other
  * column held at x. Its rows are those that touch a free column, their
@@ -568,8 +577,7 @@ au_seen(struct au_target *t, double v)
 
 int
 au_sub(struct au_lp *L, const struct au_target *t, const struct au_sa *tw,
-    const size_t *twn, const size_t *twpos, int dir, double want,
-    double *got)
+    const size_t *twn, const size_t *twpos, int dir, double want, double *got)
 {
 	size_t atoms[AU_SUB_ATOMS], na = 0, j, k, lo, hi, nf = 0;
 	int *fcol, *rowof, *frow, p, r, nr = 0, col, rc, found = 0;
@@ -584,11 +592,12 @@ au_sub(struct au_lp *L, const struct au_target *t, const struct au_sa *tw,
 		size_t i = (size_t)L->cq[t->ind[j]], base = i * L->natoms;
 		size_t me = twpos[a1 * L->ngq + i];
 
-		for (lo = me; lo > 0 && tw[base + lo - 1].sig ==
-		    tw[base + me].sig; lo--)
+		for (lo = me;
+		     lo > 0 && tw[base + lo - 1].sig == tw[base + me].sig; lo--)
 			;
-		for (hi = me + 1; hi < twn[i] && tw[base + hi].sig ==
-		    tw[base + me].sig; hi++)
+		for (hi = me + 1;
+		     hi < twn[i] && tw[base + hi].sig == tw[base + me].sig;
+		     hi++)
 			;
 		for (k = lo; k < hi; k++) {
 			size_t a = tw[base + k].atom, q;
@@ -602,17 +611,18 @@ au_sub(struct au_lp *L, const struct au_target *t, const struct au_sa *tw,
 			}
 		}
 	}
-	fcol = xcalloc(L->ncols + 1, sizeof(*fcol));	/* col -> sub col */
-	rowof = xcalloc(L->nrows + 1, sizeof(*rowof));	/* row -> sub row */
-	frow = xcalloc(L->ncols + 1, sizeof(*frow));	/* free cols */
+	fcol = xcalloc(L->ncols + 1, sizeof(*fcol));   /* col -> sub col */
+	rowof = xcalloc(L->nrows + 1, sizeof(*rowof)); /* row -> sub row */
+	frow = xcalloc(L->ncols + 1, sizeof(*frow));   /* free cols */
 	fx = xcalloc(L->ncols + 1, sizeof(*fx));
 	sp = glp_create_prob();
 	for (j = 0; j < na; j++)
 		for (k = 0; k < L->ngq; k++) {
 			int c0 = L->col[atoms[j] * L->ngq + k], v;
 
-			for (v = 0; c0 != 0 && v < (int)au_nvar(
-			    &L->au->qs[L->gq[k]]); v++) {
+			for (v = 0;
+			     c0 != 0 && v < (int)au_nvar(&L->au->qs[L->gq[k]]);
+			     v++) {
 				col = glp_add_cols(sp, 1);
 				fcol[c0 + v] = col;
 				frow[nf++] = c0 + v;
@@ -643,7 +653,7 @@ au_sub(struct au_lp *L, const struct au_target *t, const struct au_sa *tw,
 				held[rowof[r]] = L->act[r];
 		for (j = 0; j < nf; j++)
 			for (p = L->cst[frow[j]]; p < L->cst[frow[j] + 1];
-			    p++) {
+			     p++) {
 				int s = rowof[L->crow[p]];
 
 				held[s] -= L->cval[p] * L->x[frow[j]];
@@ -701,14 +711,16 @@ au_sub(struct au_lp *L, const struct au_target *t, const struct au_sa *tw,
 		parm.presolve = GLP_ON;
 		parm.tm_lim = AU_SUB_MS;
 		rc = glp_intopt(sp, &parm);
-		if ((rc != 0 && rc != GLP_ETMLIM) || (glp_mip_status(sp) !=
-		    GLP_OPT && glp_mip_status(sp) != GLP_FEAS))
+		if ((rc != 0 && rc != GLP_ETMLIM) ||
+		    (glp_mip_status(sp) != GLP_OPT &&
+			glp_mip_status(sp) != GLP_FEAS))
 			continue;
 		/* x moved to the solution, checked on the whole model */
 		for (j = 0; j < nf; j++) {
 			fx[frow[j]] = L->x[frow[j]];
 			L->x[frow[j]] = (double)(long)(glp_mip_col_val(sp,
-			    fcol[frow[j]]) + 0.5);
+							   fcol[frow[j]]) +
+			    0.5);
 		}
 		/* the rows' activity at the solution */
 		for (j = 0; j < nf; j++)
@@ -716,16 +728,18 @@ au_sub(struct au_lp *L, const struct au_target *t, const struct au_sa *tw,
 				L->act[L->crow[p]] += L->cval[p] *
 				    (L->x[frow[j]] - fx[frow[j]]);
 		for (j = 0; j < nf; j++)
-			if (L->x[frow[j]] < -1e-9 || L->x[frow[j]] >
-			    L->cub[frow[j]] + 1e-9)
+			if (L->x[frow[j]] < -1e-9 ||
+			    L->x[frow[j]] > L->cub[frow[j]] + 1e-9)
 				bad++;
 		for (r = 1; r <= (int)L->nrows; r++)
-			if (rowof[r] && (L->act[r] < L->rlo[r] - 1e-6 ||
-			    L->act[r] > L->rhi[r] + 1e-6))
+			if (rowof[r] &&
+			    (L->act[r] < L->rlo[r] - 1e-6 ||
+				L->act[r] > L->rhi[r] + 1e-6))
 				bad++;
 		v = au_xeval(L, t);
-		if (bad == 0 && ((d > 0 && v >= want - 0.5 && v > x0 + 0.5) ||
-		    (d < 0 && v < x0 - 0.5))) {
+		if (bad == 0 &&
+		    ((d > 0 && v >= want - 0.5 && v > x0 + 0.5) ||
+			(d < 0 && v < x0 - 0.5))) {
 			*got = v;
 			found = 1;
 		}
@@ -744,4 +758,3 @@ au_sub(struct au_lp *L, const struct au_target *t, const struct au_sa *tw,
 	free(fx);
 	return found;
 }
-

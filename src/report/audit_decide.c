@@ -56,14 +56,14 @@ au_certify(struct au_lp *L, struct audit_result *res)
 				continue;
 			}
 			if (au_step(L, t, -1, tw, twn, twpos, &budget, m,
-			    pats) ||
+				pats) ||
 			    au_step(L, t, 1, tw, twn, twpos, &budget, m,
-			    pats)) {
+				pats)) {
 				au_seen(t, au_xeval(L, t));
 				au_move_apply(L, m, -1);
 				res->certified++;
 			} else if (au_sub(L, t, tw, twn, twpos, 0, v + 1,
-			    &got)) {
+				       &got)) {
 				au_seen(t, got);
 				res->certified++;
 			}
@@ -73,15 +73,13 @@ au_certify(struct au_lp *L, struct audit_result *res)
 			continue;
 		thr = (double)L->au->tabs[t->tab].t->sens_t;
 		while (v < thr - 0.5 && ns < AU_MAX_STEPS &&
-		    au_step(L, t, 1, tw, twn, twpos, &budget, &m[ns],
-		    pats)) {
+		    au_step(L, t, 1, tw, twn, twpos, &budget, &m[ns], pats)) {
 			ns++;
 			v = au_xeval(L, t);
 		}
 		while (ns > 0)
 			au_move_apply(L, &m[--ns], -1);
-		if (v < thr - 0.5 && au_sub(L, t, tw, twn, twpos, 1, thr,
-		    &got))
+		if (v < thr - 0.5 && au_sub(L, t, tw, twn, twpos, 1, thr, &got))
 			v = got;
 		au_seen(t, v);
 		if (v >= thr - 0.5)
@@ -93,9 +91,9 @@ au_certify(struct au_lp *L, struct audit_result *res)
 	free(pats);
 }
 
-#define AU_SCREEN 4	/* random objectives before any target alone */
-#define AU_ROUNDS 160	/* pushes of the undecided together */
-#define AU_NARROW 3	/* per LP: the narrowest made exact for the list */
+#define AU_SCREEN 4   /* random objectives before any target alone */
+#define AU_ROUNDS 160 /* pushes of the undecided together */
+#define AU_NARROW 3   /* per LP: the narrowest made exact for the list */
 
 /* Target i still undecided: a cell seen at one value only, or a
  * sensitive group never seen at t or more. */
@@ -143,7 +141,7 @@ au_decide(struct au_lp *L, struct audit_result *res, struct err *e)
 			    1442695040888963407ull;
 			sign[i] = (L->rng >> 40) & 1 ? 1 : -1;
 			if (!au_undecided(L, i) && !L->au->no_certificates)
-				sign[i] = 0;	/* settled already */
+				sign[i] = 0; /* settled already */
 		}
 		rc = au_solve_mix(L, sign, GLP_MIN, &v, res, e);
 	}
@@ -173,8 +171,9 @@ au_decide(struct au_lp *L, struct audit_result *res, struct err *e)
 				sign[i] = und && !zero;
 				break;
 			default:
-				sign[i] = !und ? 0 : (L->rng >> 40) & 1 ?
-				    1 : -1;
+				sign[i] = !und	       ? 0 :
+				    (L->rng >> 40) & 1 ? 1 :
+							 -1;
 			}
 		}
 		if (before == 0)
@@ -185,13 +184,13 @@ au_decide(struct au_lp *L, struct audit_result *res, struct err *e)
 		if (after < before)
 			last = k;
 		else if (k >= last + 4)
-			break;		/* a whole cycle moved none */
+			break; /* a whole cycle moved none */
 	}
 	/* cells seen only at zero whose sum cannot leave zero: pinned at
 	 * zero together, one LP */
 	for (i = 0; i < L->ntargets; i++)
-		sign[i] = au_undecided(L, i) && L->targets[i].kind ==
-		    AU_T_CELL && L->targets[i].omax < 0.5;
+		sign[i] = au_undecided(L, i) &&
+		    L->targets[i].kind == AU_T_CELL && L->targets[i].omax < 0.5;
 	for (i = 0, nz = 0; i < L->ntargets; i++)
 		nz += sign[i] != 0;
 	if (rc == 0 && nz > 0)
@@ -237,8 +236,8 @@ au_decide(struct au_lp *L, struct audit_result *res, struct err *e)
 					continue;
 			}
 			res->determined++;
-			au_cell(&cell, AUDIT_DETERMINED, tb, t->row,
-			    t->q->aq, t->cat, 0);
+			au_cell(&cell, AUDIT_DETERMINED, tb, t->row, t->q->aq,
+			    t->cat, 0);
 			au_bad(res, &cell);
 			continue;
 		}
@@ -274,8 +273,8 @@ au_decide(struct au_lp *L, struct audit_result *res, struct err *e)
 		rc = au_exact(L, (size_t)(t - L->targets), GLP_MIN, &lo, res,
 		    e);
 		if (rc == 0)
-			rc = au_exact(L, (size_t)(t - L->targets), GLP_MAX,
-			    &hi, res, e);
+			rc = au_exact(L, (size_t)(t - L->targets), GLP_MAX, &hi,
+			    res, e);
 		t->lo = lo;
 		t->hi = hi;
 		t->exact = 1;
@@ -296,4 +295,3 @@ au_decide(struct au_lp *L, struct audit_result *res, struct err *e)
 	free(sign);
 	return rc;
 }
-

@@ -13,8 +13,13 @@
 
 #include "report/audit.h"
 
-#define AU_STATES 4		/* not shown, skipped, declined, answered */
-enum { AU_NS, AU_SK, AU_DE, AU_AN };
+#define AU_STATES 4 /* not shown, skipped, declined, answered */
+enum {
+	AU_NS,
+	AU_SK,
+	AU_DE,
+	AU_AN
+};
 #define AU_MAXTERMS 16
 
 struct au_code {
@@ -24,26 +29,26 @@ struct au_code {
 
 struct au_tab {
 	const struct gate_table *t;
-	struct au_code *codes;	/* unit rows by code, sorted */
+	struct au_code *codes; /* unit rows by code, sorted */
 	size_t ncodes;
-	size_t *colof;		/* question key -> col, AGG_NONE */
+	size_t *colof; /* question key -> col, AGG_NONE */
 	size_t ncolof;
 	char *label;
-	int base;		/* index of the base table, -1 */
-	int batch;		/* the batch of records new in this table */
-	size_t *qk;		/* col -> question key index */
+	int base;   /* index of the base table, -1 */
+	int batch;  /* the batch of records new in this table */
+	size_t *qk; /* col -> question key index */
 };
 
 /* One question across tables, by form id, id, type and categories. */
 struct au_q {
 	char *key;
-	const struct agg_question *aq;	/* metadata, of the first table */
+	const struct agg_question *aq; /* metadata, of the first table */
 	const struct gate_table *t0;
 	size_t col0;
-	size_t group;			/* link group (union-find root) */
-	uint64_t sens;			/* sensitive categories */
-	size_t band_cat;		/* the one a band speaks of, or -1 */
-	size_t nterm;			/* show_if terms: opener q, category */
+	size_t group;	 /* link group (union-find root) */
+	uint64_t sens;	 /* sensitive categories */
+	size_t band_cat; /* the one a band speaks of, or -1 */
+	size_t nterm;	 /* show_if terms: opener q, category */
 	size_t term_q[AU_MAXTERMS], term_c[AU_MAXTERMS];
 };
 
@@ -67,22 +72,26 @@ struct au_atom {
 /* What the audit must bound: a protected cell (its interval; pinned
  * above zero is a finding) or a sensitive group (an - cat: below t at
  * most is a finding). A linear form sum val * x + k. */
-enum { AU_T_CELL, AU_T_SENS, AU_T_AN };
+enum {
+	AU_T_CELL,
+	AU_T_SENS,
+	AU_T_AN
+};
 
 struct au_target {
 	int kind;
 	size_t tab, row;
 	const struct au_q *q;
 	size_t cat;
-	char *rowname;		/* NULL: the table row's name */
+	char *rowname; /* NULL: the table row's name */
 	int n;
 	int *ind;
 	double *val;
 	double k;
-	double omin, omax;	/* seen in feasible solutions */
-	double lo, hi;		/* exact, when exact */
+	double omin, omax; /* seen in feasible solutions */
+	double lo, hi;	   /* exact, when exact */
 	int exact;
-	int zero;		/* a cell at 0 in a feasible point: never
+	int zero; /* a cell at 0 in a feasible point: never
 				 * pinned above zero */
 };
 
@@ -93,13 +102,13 @@ struct au_lp {
 	unsigned year;
 	struct au_atom *atoms;
 	size_t natoms;
-	size_t *ah, ahcap;		/* atoms by code and batch: index + 1 */
-	size_t *gq;			/* questions of the group */
+	size_t *ah, ahcap; /* atoms by code and batch: index + 1 */
+	size_t *gq;	   /* questions of the group */
 	size_t ngq;
-	int *col;			/* [atom * ngq + i]: first column, 0:
+	int *col;      /* [atom * ngq + i]: first column, 0:
 					 * known */
-	double *known;			/* [(atom * ngq + i) * stride + v] */
-	size_t stride;			/* AU_STATES + max ncat */
+	double *known; /* [(atom * ngq + i) * stride + v] */
+	size_t stride; /* AU_STATES + max ncat */
 	int *ind;
 	double *val;
 	size_t cap;
@@ -107,30 +116,29 @@ struct au_lp {
 	size_t nobjset;
 	struct au_target *targets;
 	size_t ntargets;
-	double k;			/* scratch: a form's known part */
+	double k; /* scratch: a form's known part */
 	uint64_t rng;
 	/* Certificates (see au_certify): a feasible integer point x of the
 	 * whole model and the matrix by columns. */
-	uint64_t *sig;			/* [atom * ngq + i]: the published
+	uint64_t *sig; /* [atom * ngq + i]: the published
 					 * figures counting it, hashed */
 	int has_x;
 	size_t ncols, nrows;
-	double *x;			/* [col] */
-	int *catom, *cq, *cv;		/* [col]: atom, group q, variable */
-	double *cub;			/* [col]: upper bound */
-	int *cst, *crow;		/* by columns: rows of col j are
+	double *x;	      /* [col] */
+	int *catom, *cq, *cv; /* [col]: atom, group q, variable */
+	double *cub;	      /* [col]: upper bound */
+	int *cst, *crow;      /* by columns: rows of col j are
 					 * crow[cst[j] .. cst[j + 1]) */
 	double *cval;
-	double *act, *rlo, *rhi;	/* [row]: activity at x, bounds */
-	double *rdelta, *tcoef;		/* scratch, zero between uses */
+	double *act, *rlo, *rhi; /* [row]: activity at x, bounds */
+	double *rdelta, *tcoef;	 /* scratch, zero between uses */
 	int *rtouch;
 	unsigned char *rmark;
 	size_t ntouch;
 };
 
-
 #define AU_MOVE_MAX 24
-#define AU_CERT_TRIES 1000	/* move checks per target at most */
+#define AU_CERT_TRIES 1000 /* move checks per target at most */
 #define AU_PAT_MAX 12
 #define AU_PATS 4096
 #define AU_MAX_STEPS 16

@@ -95,7 +95,8 @@ au_atom(struct au_lp *L, const char *code, int batch, size_t tab)
 		L->ah = xcalloc(L->ahcap, sizeof(*L->ah));
 		for (i = 0; i < L->natoms; i++) {
 			m = (size_t)au_hash(L->atoms[i].code,
-			    L->atoms[i].batch) & (L->ahcap - 1);
+				L->atoms[i].batch) &
+			    (L->ahcap - 1);
 			while (L->ah[m] != 0)
 				m = (m + 1) & (L->ahcap - 1);
 			L->ah[m] = i + 1;
@@ -187,8 +188,8 @@ au_vars(struct au_lp *L)
 
 			k = &L->known[(a * L->ngq + i) * L->stride];
 			if (col != AGG_NONE && r != AGG_NONE && tb->base < 0) {
-				const struct gate_fig *f =
-				    gate_fig(tb->t, r, col);
+				const struct gate_fig *f = gate_fig(tb->t, r,
+				    col);
 
 				if (f->reason == GATE_SHOWN ||
 				    f->reason == GATE_NO_DATA) {
@@ -197,7 +198,8 @@ au_vars(struct au_lp *L)
 					k[AU_DE] = f->declined;
 					k[AU_AN] = f->answered;
 					for (c = 0; c < q->aq->ncat &&
-					    f->counts != NULL; c++)
+					     f->counts != NULL;
+					     c++)
 						k[AU_STATES + c] = f->counts[c];
 					continue;
 				}
@@ -250,8 +252,8 @@ au_vars(struct au_lp *L)
 /* A linear form over the atoms of a figure: sum of unknown v (or of an
  * and minus cat when band) of question i; the known part goes to *k. */
 static int
-au_form(struct au_lp *L, const size_t *atoms, size_t na, size_t i,
-    size_t v, size_t vneg, double *k)
+au_form(struct au_lp *L, const size_t *atoms, size_t na, size_t i, size_t v,
+    size_t vneg, double *k)
 {
 	size_t j;
 	int n = 0;
@@ -293,8 +295,8 @@ au_fix(struct au_lp *L, const size_t *atoms, size_t na, size_t i, size_t v,
 
 /* The atoms of figure (row, col) of table tab. */
 static size_t
-au_fig_atoms(struct au_lp *L, size_t tab, size_t row, size_t col,
-    size_t *out, size_t *units)
+au_fig_atoms(struct au_lp *L, size_t tab, size_t row, size_t col, size_t *out,
+    size_t *units)
 {
 	const struct gate_table *t = L->au->tabs[tab].t;
 	int batches[64];
@@ -305,8 +307,7 @@ au_fig_atoms(struct au_lp *L, size_t tab, size_t row, size_t col,
 		size_t r = gate_row_unit(t, units[j]);
 
 		for (b = 0; b < nb; b++)
-			out[n++] = au_atom(L, t->rows[r].code, batches[b],
-			    tab);
+			out[n++] = au_atom(L, t->rows[r].code, batches[b], tab);
 	}
 	return n;
 }
@@ -323,14 +324,15 @@ au_rowname(const struct gate_table *t, size_t r)
 		return xstrdup("region");
 	case GATE_ROW_AREA:
 		return w->area != NULL ? xasprintf("area %s", w->area) :
-		    xstrdup("units without an area");
+					 xstrdup("units without an area");
 	case GATE_ROW_UNIT:
 		return xstrdup(w->code);
 	default:
 		if (w->area_ix == AGG_NONE)
 			return xstrdup("other units");
-		return w->area != NULL ? xasprintf("other units of %s",
-		    w->area) : xstrdup("other units without an area");
+		return w->area != NULL ?
+		    xasprintf("other units of %s", w->area) :
+		    xstrdup("other units without an area");
 	}
 }
 
@@ -398,27 +400,26 @@ au_narrow(struct audit_result *res, size_t max, struct audit_cell *c)
 	res->narrow = xreallocarray(res->narrow, res->nnarrow + 1,
 	    sizeof(*res->narrow));
 	for (i = res->nnarrow; i > 0 && res->narrow[i - 1].width > c->width;
-	    i--)
+	     i--)
 		res->narrow[i] = res->narrow[i - 1];
 	res->narrow[i] = *c;
 	res->nnarrow++;
 }
 
 static int
-au_solve(struct au_lp *L, int dir, const int *ind, const double *val,
-    int n, double *out, struct audit_result *res, struct err *e)
+au_solve(struct au_lp *L, int dir, const int *ind, const double *val, int n,
+    double *out, struct audit_result *res, struct err *e)
 {
 	glp_smcp parm;
 	int j, rc;
 
 	for (j = 0; j < (int)L->nobjset; j++)
 		glp_set_obj_coef(L->lp, L->objset[j], 0);
-	L->objset = xreallocarray(L->objset, (size_t)n + 1,
-	    sizeof(*L->objset));
+	L->objset = xreallocarray(L->objset, (size_t)n + 1, sizeof(*L->objset));
 	L->nobjset = 0;
 	for (j = 1; j <= n; j++) {
-		glp_set_obj_coef(L->lp, ind[j], glp_get_obj_coef(L->lp,
-		    ind[j]) + val[j]);
+		glp_set_obj_coef(L->lp, ind[j],
+		    glp_get_obj_coef(L->lp, ind[j]) + val[j]);
 		L->objset[L->nobjset++] = ind[j];
 	}
 	glp_set_obj_dir(L->lp, dir);
@@ -431,10 +432,11 @@ au_solve(struct au_lp *L, int dir, const int *ind, const double *val,
 	}
 	res->lps++;
 	if (rc != 0 || glp_get_status(L->lp) != GLP_OPT)
-		return err_setc(e, ERR_SOFTWARE, _("the disclosure audit could "
-		    "not solve its model of the published tables (GLPK %d, "
-		    "status %d): report this as a bug"), rc,
-		    glp_get_status(L->lp));
+		return err_setc(e, ERR_SOFTWARE,
+		    _("the disclosure audit could "
+		      "not solve its model of the published tables (GLPK %d, "
+		      "status %d): report this as a bug"),
+		    rc, glp_get_status(L->lp));
 	*out = glp_get_obj_val(L->lp);
 	return 0;
 }
@@ -444,7 +446,6 @@ au_protected(enum gate_reason r)
 {
 	return r == GATE_FEW || r == GATE_BAND;
 }
-
 
 /* Record a target from the form in L->ind/val (n terms) and L->k. */
 void
@@ -599,7 +600,8 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
 			for (r = 0; col != AGG_NONE && r < t->nrows; r++)
 				if (au_protected(gate_fig(t, r, col)->reason) ||
 				    (au->qs[L.gq[i]].sens != 0 &&
-				    gate_hidden(gate_fig(t, r, col)->reason)))
+					gate_hidden(
+					    gate_fig(t, r, col)->reason)))
 					any = 1;
 		}
 	}
@@ -640,8 +642,8 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
 			if (t->rows[r].kind == GATE_ROW_UNIT &&
 			    !t->rows[r].implausible)
 				for (b = 0; b < nb; b++)
-					au_atom(&L, t->rows[r].code,
-					    batches[b], tab);
+					au_atom(&L, t->rows[r].code, batches[b],
+					    tab);
 	}
 	/* the table whose new batch an atom is */
 	for (i = 0; i < L.natoms; i++)
@@ -678,8 +680,9 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
 				for (j = 0; j < na; j++)
 					if (atoms[j] < L.natoms)
 						L.sig[atoms[j] * L.ngq + i] +=
-						    au_mix(((uint64_t)tab <<
-						    32) ^ r);
+						    au_mix(
+							((uint64_t)tab << 32) ^
+							r);
 				if (f->reason == GATE_BAND) {
 					if (aq->band_cat == AGG_NONE)
 						continue;
@@ -714,8 +717,7 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
 		for (a = 0; fq->nterm > 0 && a < L.natoms; a++) {
 			int f0 = L.col[a * L.ngq + i], n = 0, row, ok = 1;
 			double kf;
-			const double *kn =
-			    &L.known[(a * L.ngq + i) * L.stride];
+			const double *kn = &L.known[(a * L.ngq + i) * L.stride];
 
 			/* shown = asked - not shown */
 			kf = f0 ? 0 : kn[AU_SK] + kn[AU_DE] + kn[AU_AN];
@@ -724,8 +726,8 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
 				for (oi = 0; oi < L.ngq; oi++)
 					if (L.gq[oi] == fq->term_q[tm])
 						break;
-				if (oi == L.ngq || au_asked(&L, a, oi) !=
-				    au_asked(&L, a, i))
+				if (oi == L.ngq ||
+				    au_asked(&L, a, oi) != au_asked(&L, a, i))
 					ok = 0;
 			}
 			if (!ok)
@@ -757,8 +759,10 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
 					continue;
 				row = glp_add_rows(L.lp, 1);
 				glp_set_mat_row(L.lp, row, n, L.ind, L.val);
-				glp_set_row_bnds(L.lp, row, GLP_LO, o0 ? -kf :
-				    ko[AU_STATES + fq->term_c[tm]] - kf, 0);
+				glp_set_row_bnds(L.lp, row, GLP_LO,
+				    o0 ? -kf :
+					 ko[AU_STATES + fq->term_c[tm]] - kf,
+				    0);
 			}
 		}
 	}
@@ -791,17 +795,21 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
 				for (c = 0; c < aq->aq->ncat; c++) {
 					if (prot)
 						au_target(&L, AU_T_CELL, tab, r,
-						    aq, c, au_form(&L, atoms,
-						    na, i, AU_STATES + c,
-						    AGG_NONE, &L.k), NULL);
+						    aq, c,
+						    au_form(&L, atoms, na, i,
+							AU_STATES + c, AGG_NONE,
+							&L.k),
+						    NULL);
 					if (!(aq->sens & ((uint64_t)1 << c)))
 						continue;
-					au_target(&L, AU_T_SENS, tab, r, aq,
-					    c, au_form(&L, atoms, na, i,
-					    AU_AN, AU_STATES + c, &L.k), NULL);
+					au_target(&L, AU_T_SENS, tab, r, aq, c,
+					    au_form(&L, atoms, na, i, AU_AN,
+						AU_STATES + c, &L.k),
+					    NULL);
 					au_target(&L, AU_T_AN, tab, r, aq, c,
 					    au_form(&L, atoms, na, i, AU_AN,
-					    AGG_NONE, &L.k), NULL);
+						AGG_NONE, &L.k),
+					    NULL);
 				}
 			}
 		}
@@ -818,7 +826,7 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
 			char *name;
 
 			if (c0 == 0 || au_asked(&L, i, q) < 0.5)
-				continue;	/* nothing arrived late */
+				continue; /* nothing arrived late */
 			name = xasprintf("%s, arrived after %s",
 			    L.atoms[i].code, au->tabs[tb->base].label);
 			for (c = 0; c < aq->aq->ncat; c++) {
@@ -859,4 +867,3 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
 	glp_delete_prob(L.lp);
 	return rc;
 }
-

@@ -34,7 +34,7 @@ cache_remove(const char *dbpath, struct err *e)
 	char *p;
 	int rc = 0;
 
-	cache_wait();	/* a write under way would bring it back */
+	cache_wait(); /* a write under way would bring it back */
 	p = cache_path(dbpath);
 	if (unlink(p) != 0 && errno != ENOENT)
 		rc = err_setc(e, ERR_IO, _("cannot remove %s: %s"), p,
@@ -193,8 +193,8 @@ cache_open_file(const char *path, const uint8_t *sk,
 		return NULL;
 	b = (uint8_t *)buf;
 	if (flen < CACHE_HEAD_BYTES + CACHE_TAG_BYTES ||
-	    memcmp(b, CACHE_MAGIC, 8) != 0 || buf_load_u32(b + 8) !=
-	    CACHE_VERSION) {
+	    memcmp(b, CACHE_MAGIC, 8) != 0 ||
+	    buf_load_u32(b + 8) != CACHE_VERSION) {
 		free(buf);
 		return NULL;
 	}
@@ -222,19 +222,19 @@ struct cspan {
 
 /* The opened file: where its records lie and what its trailer says. */
 struct cache_in {
-	uint8_t *mem;			/* the whole file: wipe and free */
+	uint8_t *mem; /* the whole file: wipe and free */
 	size_t memlen;
-	const uint8_t *recs;		/* the records, recslen bytes */
+	const uint8_t *recs; /* the records, recslen bytes */
 	size_t recslen;
-	struct hrload_result base;	/* what the loads that made it saw,
+	struct hrload_result base; /* what the loads that made it saw,
 					 * before the aggregation */
 	const struct form *byix[256];
 	size_t nix, maxq;
 	uint64_t nrec;
-	const uint8_t (*ids)[ENV_ID_BYTES];	/* every envelope it covers,
+	const uint8_t (*ids)[ENV_ID_BYTES]; /* every envelope it covers,
 						 * used or not, in id order */
 	size_t nids;
-	struct cspan *sp;		/* each record, filled by cache_feed */
+	struct cspan *sp; /* each record, filled by cache_feed */
 	size_t nsp;
 };
 
@@ -311,7 +311,7 @@ cache_parse(struct cache_in *in, const uint8_t *plain, size_t plen,
 		return -1;
 	in->nrec = nrec;
 	in->nids = (size_t)nids;
-	in->ids = (const uint8_t (*)[ENV_ID_BYTES])x;
+	in->ids = (const uint8_t(*)[ENV_ID_BYTES])x;
 	if (in->nrec != g->used || g->used > g->total ||
 	    g->unreadable + g->unapproved + g->invalid != g->total - g->used)
 		return -1;
@@ -333,8 +333,9 @@ cache_fresh(const struct cache_in *in, const struct idlist *store,
 	int c;
 
 	for (i = 0; i < store->n; i++) {
-		c = j < in->nids ? memcmp(in->ids[j], store->v[i],
-		    ENV_ID_BYTES) : 1;
+		c = j < in->nids ?
+		    memcmp(in->ids[j], store->v[i], ENV_ID_BYTES) :
+		    1;
 		if (c < 0)
 			return -1;
 		if (c == 0)
@@ -371,13 +372,15 @@ cache_feed(struct cache_in *in, struct agg *a, struct hrload_result *res,
 	in->sp = xcalloc(in->nrec ? in->nrec : 1, sizeof *in->sp);
 	for (i = 0; i < in->nrec; i++) {
 		at = buf_rd_off(&rd);
-		if (bad || cache_rec_decode(&rd, in->byix, in->nix, ans, &ar,
-		    &rid) != 0) {
+		if (bad ||
+		    cache_rec_decode(&rd, in->byix, in->nix, ans, &ar, &rid) !=
+			0) {
 			res->used--;
 			res->invalid++;
 			agg_reject(a);
 			if (!bad)
-				cache_note(res, "a cached record does not "
+				cache_note(res,
+				    "a cached record does not "
 				    "parse");
 			bad = 1;
 			continue;
@@ -393,7 +396,7 @@ cache_feed(struct cache_in *in, struct agg *a, struct hrload_result *res,
 		bad = 1;
 	if (bad)
 		cache_note(res, "the record cache is damaged: run again");
-	sodium_memzero(ans, in->maxq * sizeof *ans);	/* pointers only */
+	sodium_memzero(ans, in->maxq * sizeof *ans); /* pointers only */
 	free(ans);
 	return bad;
 }
@@ -402,13 +405,13 @@ cache_feed(struct cache_in *in, struct agg *a, struct hrload_result *res,
 struct cache_fill {
 	const struct hrload_opts *opts;
 	struct agg *a;
-	struct hrload_result adj;	/* agg_add refused: invalid, notes */
+	struct hrload_result adj; /* agg_add refused: invalid, notes */
 	const struct form *const *forms;
 	size_t nforms;
 	struct buf recs;
-	size_t (*sp)[2];		/* each record's offset and length */
+	size_t (*sp)[2]; /* each record's offset and length */
 	size_t nsp, capsp;
-	struct idlist ids;		/* every envelope read, used or not */
+	struct idlist ids; /* every envelope read, used or not */
 	int failed;
 };
 
@@ -423,8 +426,8 @@ cache_fill_free(struct cache_fill *f)
 
 /* Runs serialised (hrload_foreach), like hrload_run's own callback. */
 static int
-cache_fill_fn(void *ctx, const uint8_t id[ENV_ID_BYTES],
-    enum hrload_status st, const struct record *r, struct err *e)
+cache_fill_fn(void *ctx, const uint8_t id[ENV_ID_BYTES], enum hrload_status st,
+    const struct record *r, struct err *e)
 {
 	struct cache_fill *f = ctx;
 	struct agg_rec ar;
@@ -446,8 +449,8 @@ cache_fill_fn(void *ctx, const uint8_t id[ENV_ID_BYTES],
 	if (f->failed)
 		return 0;
 	for (fi = 0; fi < f->nforms; fi++)
-		if (memcmp(f->forms[fi]->hash, r->form_hash,
-		    FORM_HASH_BYTES) == 0)
+		if (memcmp(f->forms[fi]->hash, r->form_hash, FORM_HASH_BYTES) ==
+		    0)
 			break;
 	if (fi >= f->nforms || fi > 255 || strlen(r->unit) > 255 ||
 	    r->nanswers != f->forms[fi]->nquestions) {
@@ -481,10 +484,10 @@ struct cache_job {
 	char *path;
 	uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
 	uint8_t digest[CACHE_DIGEST_BYTES];
-	struct cache_in old;		/* the file this run read, if any */
-	struct cache_fill fill;		/* what this run opened */
-	struct hrload_result base;	/* the trailer's counts and notes */
-	uint8_t (*hashes)[FORM_HASH_BYTES];	/* forms[]' hashes, in order:
+	struct cache_in old;		    /* the file this run read, if any */
+	struct cache_fill fill;		    /* what this run opened */
+	struct hrload_result base;	    /* the trailer's counts and notes */
+	uint8_t (*hashes)[FORM_HASH_BYTES]; /* forms[]' hashes, in order:
 						 * the caller frees forms */
 	size_t nforms;
 };
@@ -550,7 +553,7 @@ cache_write(struct cache_job *j)
 	size += ids.n * ENV_ID_BYTES;
 
 	buf_init(&b);
-	buf_reserve(&b, size);		/* one allocation: no copies */
+	buf_reserve(&b, size); /* one allocation: no copies */
 	buf_put(&b, CACHE_MAGIC, 8);
 	buf_put_u32(&b, CACHE_VERSION);
 	buf_put(&b, j->digest, CACHE_DIGEST_BYTES);
@@ -589,8 +592,8 @@ cache_write(struct cache_job *j)
 	    &clen, b.p + CACHE_HEAD_BYTES, plen, b.p, CACHE_HEAD_BYTES, NULL,
 	    b.p + 12 + CACHE_DIGEST_BYTES, j->key);
 	/* best effort: without a cache the next run loads in full */
-	(void)fsx_write_atomic(j->path, buf_data(&b), CACHE_HEAD_BYTES +
-	    (size_t)clen, 0600, 0, &e);
+	(void)fsx_write_atomic(j->path, buf_data(&b),
+	    CACHE_HEAD_BYTES + (size_t)clen, 0600, 0, &e);
 	buf_free(&b);
 	cache_job_free(j);
 }
@@ -624,8 +627,8 @@ cache_spawn(struct cache_job *j)
 	cache_wait();
 	if (!cache_atexit)
 		cache_atexit = atexit(cache_wait) == 0;
-	if (cache_atexit && pthread_create(&cache_writer, NULL,
-	    cache_write_thread, j) == 0)
+	if (cache_atexit &&
+	    pthread_create(&cache_writer, NULL, cache_write_thread, j) == 0)
 		cache_writing = 1;
 	else
 		cache_write(j);
@@ -719,21 +722,22 @@ cache_run(struct central *c, const uint8_t pk[ENV_PK_BYTES],
 		free(path);
 		return hrload_run(c, pk, sk, forms, nforms, a, opts, res, e);
 	}
-	if (in.mem != NULL && sodium_memcmp(claimed, digest,
-	    sizeof claimed) == 0 && cache_parse(&in, in.mem +
-	    CACHE_HEAD_BYTES, plen, forms, nforms) == 0 &&
+	if (in.mem != NULL &&
+	    sodium_memcmp(claimed, digest, sizeof claimed) == 0 &&
+	    cache_parse(&in, in.mem + CACHE_HEAD_BYTES, plen, forms, nforms) ==
+		0 &&
 	    cache_fresh(&in, &d.ids, &fresh) == 0) {
 		ids_free(&d.ids);
 		damaged = cache_feed(&in, a, res, opts);
 		if (damaged)
-			(void)unlink(path);	/* the next run rebuilds it */
+			(void)unlink(path); /* the next run rebuilds it */
 		if (fresh.n == 0) {
 			cache_in_free(&in);
 			ids_free(&fresh);
 			free(path);
 			if (opts != NULL && opts->progress != NULL)
-				opts->progress(opts->progress_ctx,
-				    res->total, res->total);
+				opts->progress(opts->progress_ctx, res->total,
+				    res->total);
 			return 0;
 		}
 		/* Only what is new since the file was written is opened. */
@@ -741,7 +745,7 @@ cache_run(struct central *c, const uint8_t pk[ENV_PK_BYTES],
 		free(path);
 		cache_fill_init(&j->fill, a, forms, nforms, opts, fresh.n);
 		rc = hrload_foreach_ids(c, pk, sk, forms, nforms,
-		    (const uint8_t (*)[ENV_ID_BYTES])fresh.v, fresh.n, opts,
+		    (const uint8_t(*)[ENV_ID_BYTES])fresh.v, fresh.n, opts,
 		    cache_fill_fn, &j->fill, &hr, e);
 		ids_free(&fresh);
 		cache_res_add(&j->base, &in.base);

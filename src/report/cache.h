@@ -15,11 +15,12 @@
 #include "store/central.h"
 #include "util/err.h"
 
-#define CACHE_SUFFIX "-cache"		/* the file: central.db-cache, 0600 */
-#define CACHE_MAGIC "AVSLUTC\n"		/* 8 bytes */
-#define CACHE_VERSION 3		/* 2: each record after its id; 3: in
+#define CACHE_SUFFIX "-cache"	/* the file: central.db-cache, 0600 */
+#define CACHE_MAGIC "AVSLUTC\n" /* 8 bytes */
+#define CACHE_VERSION \
+	3				/* 2: each record after its id; 3: in
 				 * id order, the ids covered, extended */
-#define CACHE_MAX_BYTES (2048ULL << 20)	/* a bigger file is not read */
+#define CACHE_MAX_BYTES (2048ULL << 20) /* a bigger file is not read */
 
 /* hrload_run with the cache. The file covers a set of envelopes (their
  * ids are in it) under the approved forms: if it opens with a key derived

@@ -77,9 +77,8 @@ cache_get_text(struct buf_rd *r)
 /* Decode one record in place: ar points into the buffer and into ans
  * (room for the largest form). 0, or -1 if the bytes do not parse. */
 int
-cache_rec_decode(struct buf_rd *r, const struct form *const *byix,
-    size_t nix, struct form_answer *ans, struct agg_rec *ar,
-    const uint8_t **id)
+cache_rec_decode(struct buf_rd *r, const struct form *const *byix, size_t nix,
+    struct form_answer *ans, struct agg_rec *ar, const uint8_t **id)
 {
 	const struct form *f;
 	const uint8_t *x;
@@ -92,8 +91,7 @@ cache_rec_decode(struct buf_rd *r, const struct form *const *byix,
 	    buf_get_ptr(r, (size_t)ul + 1, &x) != 0 || x[ul] != '\0')
 		return -1;
 	ar->unit = (const char *)x;
-	if (buf_get_u16(r, &year) != 0 || buf_get_u8(r, &fi) != 0 ||
-	    fi >= nix)
+	if (buf_get_u16(r, &year) != 0 || buf_get_u8(r, &fi) != 0 || fi >= nix)
 		return -1;
 	ar->year = year;
 	f = byix[fi];
@@ -130,4 +128,3 @@ cache_rec_decode(struct buf_rd *r, const struct form *const *byix,
 	}
 	return buf_rd_failed(r) ? -1 : 0;
 }
-

@@ -21,8 +21,7 @@ struct csvin_line {
 	size_t n;
 };
 
-static void
-csvin_diag(struct csvin_diags *d, const char *name, size_t line,
+static void csvin_diag(struct csvin_diags *d, const char *name, size_t line,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static void
@@ -234,8 +233,8 @@ csvin_year(const char *s, unsigned *year)
 static int
 csvin_header(const char *f0)
 {
-	static const char *const names[] = {"unit", "enhet", "kod", "code",
-	    "unit code", "enhetskod"};
+	static const char *const names[] = { "unit", "enhet", "kod", "code",
+		"unit code", "enhetskod" };
 	char low[32];
 	size_t i;
 
@@ -268,11 +267,11 @@ csvin_encoding(const char *buf, size_t len)
 {
 	size_t bad;
 
-	if (len >= 2 && ((unsigned char)buf[0] == 0xff &&
-	    (unsigned char)buf[1] == 0xfe))
+	if (len >= 2 &&
+	    ((unsigned char)buf[0] == 0xff && (unsigned char)buf[1] == 0xfe))
 		return "UTF-16LE";
-	if (len >= 2 && ((unsigned char)buf[0] == 0xfe &&
-	    (unsigned char)buf[1] == 0xff))
+	if (len >= 2 &&
+	    ((unsigned char)buf[0] == 0xfe && (unsigned char)buf[1] == 0xff))
 		return "UTF-16BE";
 	if (utf8_valid(buf, len, &bad))
 		return "UTF-8";
@@ -303,12 +302,14 @@ csvin_to_utf8(const char *name, const char *buf, size_t len, size_t *outlen,
 	}
 	from = strcmp(enc, "Windows-1252") == 0 ? "CP1252" : enc;
 	if (strncmp(enc, "UTF-16", 6) == 0) {
-		in += 2;	/* the BOM */
+		in += 2; /* the BOM */
 		il -= 2;
 	}
 	if ((cd = iconv_open("UTF-8", from)) == (iconv_t)-1) {
-		csvin_diag(errs, name, 0, _("cannot convert from %s on this "
-		    "system: save the file as UTF-8"), enc);
+		csvin_diag(errs, name, 0,
+		    _("cannot convert from %s on this "
+		      "system: save the file as UTF-8"),
+		    enc);
 		return NULL;
 	}
 	cap = il * 3 / 2 + 16;
@@ -321,12 +322,16 @@ csvin_to_utf8(const char *name, const char *buf, size_t len, size_t *outlen,
 		iconv_close(cd);
 		free(out);
 		if (strcmp(enc, "Windows-1252") == 0)
-			csvin_diag(errs, name, 0, _("neither UTF-8 nor "
-			    "Windows-1252 (byte %zu): save the file as UTF-8 "
-			    "(\"CSV UTF-8\")"), at);
+			csvin_diag(errs, name, 0,
+			    _("neither UTF-8 nor "
+			      "Windows-1252 (byte %zu): save the file as UTF-8 "
+			      "(\"CSV UTF-8\")"),
+			    at);
 		else
-			csvin_diag(errs, name, 0, _("damaged %s (byte %zu): save "
-			    "the file as UTF-8 (\"CSV UTF-8\")"), enc, at);
+			csvin_diag(errs, name, 0,
+			    _("damaged %s (byte %zu): save "
+			      "the file as UTF-8 (\"CSV UTF-8\")"),
+			    enc, at);
 		return NULL;
 	}
 	iconv_close(cd);
@@ -409,12 +414,14 @@ csvin_walk(const char *name, const char *buf, size_t len, size_t nmin,
 		}
 		if (l.n < nmin || l.n > nmax) {
 			if (nmin == nmax)
-				csvin_diag(errs, name, line, _("%zu fields, "
-				    "expected %zu (separator '%c')"), l.n,
-				    nmin, delim);
+				csvin_diag(errs, name, line,
+				    _("%zu fields, "
+				      "expected %zu (separator '%c')"),
+				    l.n, nmin, delim);
 			else
-				csvin_diag(errs, name, line, _("%zu fields, "
-				    "expected %zu to %zu (separator '%c')"),
+				csvin_diag(errs, name, line,
+				    _("%zu fields, "
+				      "expected %zu to %zu (separator '%c')"),
 				    l.n, nmin, nmax, delim);
 			continue;
 		}
@@ -427,7 +434,7 @@ csvin_walk(const char *name, const char *buf, size_t len, size_t nmin,
 struct csvin_ctx {
 	const char *name;
 	const char *const *units;
-	const char *const *names;	/* may be NULL */
+	const char *const *names; /* may be NULL */
 	size_t nunits;
 	struct csvin_diags *errs, *warns;
 	struct csvin_turnover *t;
@@ -435,7 +442,7 @@ struct csvin_ctx {
 	 * file has none), and how many columns the header named */
 	size_t col_ret, col_int, ncols;
 	struct agg_staff_hme *h;
-	size_t *lines;		/* line of each row, for duplicates */
+	size_t *lines; /* line of each row, for duplicates */
 	size_t n;
 };
 
@@ -465,31 +472,50 @@ csvin_fold(const char *s)
 			*o++ = (char)tolower((int)cp);
 			continue;
 		}
-		switch (cp | 0x20) {	/* Latin-1: upper | 0x20 = lower */
-		case 0xe0: case 0xe1: case 0xe2: case 0xe3: case 0xe4:
-		case 0xe5: case 0xe6:
+		switch (cp | 0x20) { /* Latin-1: upper | 0x20 = lower */
+		case 0xe0:
+		case 0xe1:
+		case 0xe2:
+		case 0xe3:
+		case 0xe4:
+		case 0xe5:
+		case 0xe6:
 			*o++ = 'a';
 			break;
 		case 0xe7:
 			*o++ = 'c';
 			break;
-		case 0xe8: case 0xe9: case 0xea: case 0xeb:
+		case 0xe8:
+		case 0xe9:
+		case 0xea:
+		case 0xeb:
 			*o++ = 'e';
 			break;
-		case 0xec: case 0xed: case 0xee: case 0xef:
+		case 0xec:
+		case 0xed:
+		case 0xee:
+		case 0xef:
 			*o++ = 'i';
 			break;
 		case 0xf1:
 			*o++ = 'n';
 			break;
-		case 0xf2: case 0xf3: case 0xf4: case 0xf5: case 0xf6:
+		case 0xf2:
+		case 0xf3:
+		case 0xf4:
+		case 0xf5:
+		case 0xf6:
 		case 0xf8:
 			*o++ = 'o';
 			break;
-		case 0xf9: case 0xfa: case 0xfb: case 0xfc:
+		case 0xf9:
+		case 0xfa:
+		case 0xfb:
+		case 0xfc:
 			*o++ = 'u';
 			break;
-		case 0xfd: case 0xff:
+		case 0xfd:
+		case 0xff:
 			*o++ = 'y';
 			break;
 		default:
@@ -521,7 +547,7 @@ csvin_dist(const char *a, const char *b)
 			    (a[i - 1] != b[j - 1]);
 
 			d[i * (lb + 1) + j] = x < y ? (x < z ? x : z) :
-			    (y < z ? y : z);
+						      (y < z ? y : z);
 		}
 	r = d[la * (lb + 1) + lb];
 	free(d);
@@ -603,7 +629,8 @@ csvin_key(struct csvin_ctx *c, size_t line, struct csvin_line *l,
 		else
 			csvin_diag(c->errs, c->name, line,
 			    _("unknown unit \"%s\": add it to the config or "
-			    "correct the code"), s);
+			      "correct the code"),
+			    s);
 		free(s);
 		rc = -1;
 	} else {
@@ -635,8 +662,8 @@ csvin_dup(const struct csvin_ctx *c, const char *unit, unsigned year)
 }
 
 static int
-csvin_value(struct csvin_ctx *c, size_t line, const char *what,
-    const char *s, double *v)
+csvin_value(struct csvin_ctx *c, size_t line, const char *what, const char *s,
+    double *v)
 {
 	const char *why;
 	char *show;
@@ -644,8 +671,7 @@ csvin_value(struct csvin_ctx *c, size_t line, const char *what,
 	if (csvin_number(s, v, &why) == 0)
 		return 0;
 	show = csvin_show(s);
-	csvin_diag(c->errs, c->name, line, _("%s \"%s\" %s"), what, show,
-	    why);
+	csvin_diag(c->errs, c->name, line, _("%s \"%s\" %s"), what, show, why);
 	free(show);
 	return -1;
 }
@@ -655,14 +681,14 @@ csvin_value(struct csvin_ctx *c, size_t line, const char *what,
 static void
 csvin_turnover_header(void *ctx, size_t line, struct csvin_line *l)
 {
-	static const char *const ret[] = { "retirements", "retired",
-	    "pension", "pensions", "pensionsavgangar", "pensionsavgang",
-	    "pensioneringar", "pensionerade", "varav pension",
-	    "varav pensionsavgangar", NULL };
+	static const char *const ret[] = { "retirements", "retired", "pension",
+		"pensions", "pensionsavgangar", "pensionsavgang",
+		"pensioneringar", "pensionerade", "varav pension",
+		"varav pensionsavgangar", NULL };
 	static const char *const in[] = { "internal moves", "internal",
-	    "internal transfers", "moves within the region", "interna byten",
-	    "interna flyttar", "intern rorlighet", "byten inom regionen",
-	    "varav interna byten", "internt", NULL };
+		"internal transfers", "moves within the region",
+		"interna byten", "interna flyttar", "intern rorlighet",
+		"byten inom regionen", "varav interna byten", "internt", NULL };
 	struct csvin_ctx *c = ctx;
 	size_t i, j;
 	char *f, *show;
@@ -686,9 +712,11 @@ csvin_turnover_header(void *ctx, size_t line, struct csvin_line *l)
 		if (known)
 			continue;
 		show = csvin_show(l->f[i]);
-		csvin_diag(c->errs, c->name, line, _("column %zu \"%s\": "
-		    "expected retirements (pensionsavgångar) or internal "
-		    "moves (interna byten)"), i + 1, show);
+		csvin_diag(c->errs, c->name, line,
+		    _("column %zu \"%s\": "
+		      "expected retirements (pensionsavgångar) or internal "
+		      "moves (interna byten)"),
+		    i + 1, show);
 		free(show);
 	}
 }
@@ -719,8 +747,10 @@ csvin_turnover_row(void *ctx, size_t line, struct csvin_line *l)
 		c->col_ret = 4;
 		c->col_int = 5;
 	} else if (l->n > c->ncols) {
-		csvin_diag(c->errs, c->name, line, _("%zu fields, the header "
-		    "names %zu"), l->n, c->ncols);
+		csvin_diag(c->errs, c->name, line,
+		    _("%zu fields, the header "
+		      "names %zu"),
+		    l->n, c->ncols);
 		return;
 	}
 	bad |= csvin_key(c, line, l, &year);
@@ -734,10 +764,11 @@ csvin_turnover_row(void *ctx, size_t line, struct csvin_line *l)
 		bad = 1;
 	}
 	if (!bad && (ret > 0 ? ret : 0) + (in > 0 ? in : 0) > leavers) {
-		csvin_diag(c->errs, c->name, line, _("retirements and internal "
-		    "moves (%g + %g) are more than the leavers (%g): they are "
-		    "counted among them"), ret > 0 ? ret : 0, in > 0 ? in : 0,
-		    leavers);
+		csvin_diag(c->errs, c->name, line,
+		    _("retirements and internal "
+		      "moves (%g + %g) are more than the leavers (%g): they are "
+		      "counted among them"),
+		    ret > 0 ? ret : 0, in > 0 ? in : 0, leavers);
 		bad = 1;
 	}
 	if (bad)
@@ -750,8 +781,8 @@ csvin_turnover_row(void *ctx, size_t line, struct csvin_line *l)
 	}
 	if (leavers > head)
 		csvin_diag(c->warns, c->name, line,
-		    _("turnover for %s in %u is %.0f %%, above 100 %%"), l->f[0],
-		    year, 100 * leavers / head);
+		    _("turnover for %s in %u is %.0f %%, above 100 %%"),
+		    l->f[0], year, 100 * leavers / head);
 	c->t = xreallocarray(c->t, c->n + 1, sizeof(*c->t));
 	c->lines = xreallocarray(c->lines, c->n + 1, sizeof(*c->lines));
 	c->t[c->n].unit = xstrdup(l->f[0]);
@@ -810,11 +841,11 @@ csvin_turnover_free(struct csvin_turnover *rows, size_t n)
 static void
 csvin_hme_row(void *ctx, size_t line, struct csvin_line *l)
 {
-	static const char *const what[4] = {"HME", "motivation", "ledarskap",
-	    "styrning"};
+	static const char *const what[4] = { "HME", "motivation", "ledarskap",
+		"styrning" };
 	struct csvin_ctx *c = ctx;
 	unsigned year = 0;
-	double v[4] = {0, 0, 0, 0};
+	double v[4] = { 0, 0, 0, 0 };
 	size_t first, i;
 	int bad = 0;
 

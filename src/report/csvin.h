@@ -15,7 +15,7 @@
 struct csvin_diags {
 	char *msg[CSVIN_MAX_DIAGS];
 	size_t n;
-	size_t dropped;		/* beyond CSVIN_MAX_DIAGS */
+	size_t dropped; /* beyond CSVIN_MAX_DIAGS */
 };
 
 void csvin_diags_free(struct csvin_diags *d);
@@ -33,10 +33,10 @@ const char *csvin_encoding(const char *buf, size_t len);
 struct csvin_turnover {
 	char *unit;
 	unsigned year;
-	double headcount;	/* average headcount, > 0 */
-	double leavers;		/* everyone who left the unit, >= 0 */
-	double retirements;	/* of the leavers, or -1 */
-	double internal;	/* of the leavers, or -1 */
+	double headcount;   /* average headcount, > 0 */
+	double leavers;	    /* everyone who left the unit, >= 0 */
+	double retirements; /* of the leavers, or -1 */
+	double internal;    /* of the leavers, or -1 */
 };
 
 /* Turnover: unit, year, average headcount, leavers, and optionally

@@ -42,11 +42,11 @@
 struct gate_vec {
 	uint32_t asked, answered, declined, skipped, notshown;
 	uint32_t *counts;
-	uint32_t *lo;		/* per category: the least its banded members
+	uint32_t *lo; /* per category: the least its banded members
 				 * are known to hold (counts + ncat) */
 	double sum, sumsq;
-	size_t members;		/* cells in it that have answers */
-	size_t few;		/* cells in it with 1..k-1 answers */
+	size_t members; /* cells in it that have answers */
+	size_t few;	/* cells in it with 1..k-1 answers */
 };
 
 /* Per-table working state. */
@@ -55,10 +55,10 @@ struct gate_work {
 	struct gate_table *t;
 	size_t nunits, nareas;
 	size_t *area_of;	/* unit -> area group */
-	const char **area_name;	/* NULL for the no-area group */
+	const char **area_name; /* NULL for the no-area group */
 	size_t row_area0, row_unit0, row_pool0, row_rpool;
 	unsigned k, text_k, sens_t;
-	int *implausible;	/* per unit */
+	int *implausible; /* per unit */
 };
 
 static void
@@ -100,8 +100,7 @@ gate_vec_add(struct gate_vec *acc, const struct gate_vec *v, size_t ncat,
 }
 
 static void
-gate_vec_from_cell(struct gate_vec *v, const struct agg_cell *c,
-    size_t ncat)
+gate_vec_from_cell(struct gate_vec *v, const struct agg_cell *c, size_t ncat)
 {
 	gate_vec_zero(v, ncat);
 	if (c == NULL)
@@ -135,7 +134,7 @@ gate_alike(const struct agg_question *q, const struct gate_vec *v)
 		/* Integers: exact in a double at these sizes. */
 		return v->sumsq * v->answered == v->sum * v->sum;
 	case FORM_TEXT:
-		return 0;	/* counts only: no values to pin */
+		return 0; /* counts only: no values to pin */
 	default:
 		for (i = 0; i < q->ncat; i++)
 			nz += v->counts[i] != 0;
@@ -157,7 +156,8 @@ gate_sensitive_cats(const struct agg_question *q)
 		return 0;
 	if (q->type == FORM_YESNO)
 		return (fq->sensitive & ((uint64_t)1 << FORM_YES)) ?
-		    (uint64_t)1 << 1 : 0;	/* counts[1]: yes */
+		    (uint64_t)1 << 1 :
+		    0; /* counts[1]: yes */
 	if (q->type != FORM_SINGLE && q->type != FORM_MULTI)
 		return 0;
 	/* choice i of the newest version is category i */
@@ -208,8 +208,8 @@ gate_band_cat(const struct agg_question *q)
  * its sensitive count above what its banded members are known to hold
  * at least (at exactly that sum every member's count would be pinned). */
 static int
-gate_safe(const struct agg_question *q, const struct gate_vec *r,
-    unsigned k, unsigned t)
+gate_safe(const struct agg_question *q, const struct gate_vec *r, unsigned k,
+    unsigned t)
 {
 	size_t c = gate_band_cat(q);
 
@@ -384,21 +384,23 @@ gate_question_texts(struct gate_work *w, size_t q,
 	for (r = 0; r < t->nrows; r++)
 		gate_at(w, r, q)->text_reason = t->open ? GATE_OPEN :
 		    aq->report == FORM_SCOPE_REGION &&
-		    t->rows[r].kind != GATE_ROW_REGION ? GATE_REGION_ONLY :
-		    GATE_COMPLEMENT;
+			t->rows[r].kind != GATE_ROW_REGION ?
+							  GATE_REGION_ONLY :
+							  GATE_COMPLEMENT;
 	if (t->open)
 		return;
 	if (aq->report == FORM_SCOPE_REGION) {
 		agg_cell_init(&all, aq);
 		for (u = 0; u < w->nunits; u++)
 			if (!w->implausible[u])
-				agg_cell_add(&all, agg_cell(w->a, u, t->year,
-				    q), aq);
+				agg_cell_add(&all,
+				    agg_cell(w->a, u, t->year, q), aq);
 		if (all.ntexts >= w->text_k)
 			gate_texts(gate_at(w, 0, q), all.texts, all.ntexts);
 		else
 			gate_at(w, 0, q)->text_reason = all.ntexts ?
-			    GATE_FEW : GATE_NO_DATA;
+			    GATE_FEW :
+			    GATE_NO_DATA;
 		agg_cell_free(&all);
 		return;
 	}
@@ -418,7 +420,7 @@ gate_question_texts(struct gate_work *w, size_t q,
 			continue;
 		}
 		f->text_reason = c != NULL && c->ntexts ? GATE_FEW :
-		    GATE_NO_DATA;
+							  GATE_NO_DATA;
 		for (i = 0; c != NULL && i < c->ntexts; i++) {
 			pool = xreallocarray(pool, npool + 1, sizeof(*pool));
 			pool[npool++] = c->texts[i];
@@ -428,8 +430,8 @@ gate_question_texts(struct gate_work *w, size_t q,
 		gate_texts(gate_at(w, w->row_rpool, q), pool, npool);
 	else
 		gate_at(w, w->row_rpool, q)->text_reason = npool ? GATE_FEW :
-		    GATE_NO_DATA;
-	free(pool);		/* borrowed strings */
+								   GATE_NO_DATA;
+	free(pool); /* borrowed strings */
 }
 
 static enum gate_reason
@@ -486,14 +488,14 @@ gate_forced(struct gate_work *w, size_t q, int *fu, int *fa, int *fr)
 	n = gate_openers(w->a, q, op, 64);
 	for (i = 0; i < n; i++) {
 		if (op[i] >= q)
-			continue;	/* not yet published */
+			continue; /* not yet published */
 		for (u = 0; u < w->nunits; u++)
-			if (gate_hidden(gate_at(w, w->row_unit0 + u,
-			    op[i])->reason))
+			if (gate_hidden(
+				gate_at(w, w->row_unit0 + u, op[i])->reason))
 				fu[u] = 1;
 		for (ar = 0; ar < w->nareas; ar++)
-			if (gate_hidden(gate_at(w, w->row_area0 + ar,
-			    op[i])->reason))
+			if (gate_hidden(
+				gate_at(w, w->row_area0 + ar, op[i])->reason))
 				fa[ar] = 1;
 		if (gate_hidden(gate_at(w, 0, op[i])->reason))
 			*fr = 1;
@@ -533,7 +535,7 @@ gate_question(struct gate_work *w, size_t q)
 		gate_vec_init(&uv[u], ncat);
 		if (w->implausible[u]) {
 			ur[u] = GATE_IMPLAUSIBLE;
-			continue;	/* in no sum */
+			continue; /* in no sum */
 		}
 		gate_vec_from_cell(&uv[u], c, ncat);
 		gate_vec_add(&av[w->area_of[u]], &uv[u], ncat, w->k);
@@ -638,9 +640,10 @@ gate_question(struct gate_work *w, size_t q)
 
 		areason[ar] = gate_primary(&av[ar], w->k);
 		if (ahid[ar]) {
-			gate_fig_hide(f, areason[ar] != GATE_SHOWN ?
-			    areason[ar] : aband[ar] ? GATE_BAND :
-			    GATE_COMPLEMENT);
+			gate_fig_hide(f,
+			    areason[ar] != GATE_SHOWN ? areason[ar] :
+				aband[ar]	      ? GATE_BAND :
+							GATE_COMPLEMENT);
 			gate_fig_hide(p, GATE_COMPLEMENT);
 			continue;
 		}
@@ -654,15 +657,17 @@ gate_question(struct gate_work *w, size_t q)
 			gate_fig_hide(p, GATE_NO_DATA);
 	}
 	if (rhid) {
-		gate_fig_hide(gate_at(w, 0, q), rreason != GATE_SHOWN ?
-		    rreason : rband ? GATE_BAND : GATE_COMPLEMENT);
+		gate_fig_hide(gate_at(w, 0, q),
+		    rreason != GATE_SHOWN ? rreason :
+			rband		  ? GATE_BAND :
+					    GATE_COMPLEMENT);
 		gate_fig_hide(gate_at(w, w->row_rpool, q), GATE_COMPLEMENT);
 	} else {
 		int any = 0;
 
 		gate_fig_show(gate_at(w, 0, q), &region, aq);
 		gate_at(w, 0, q)->reason = region.asked ? GATE_SHOWN :
-		    GATE_NO_DATA;
+							  GATE_NO_DATA;
 		gate_vec_zero(&res, ncat);
 		for (ar = 0; ar < w->nareas; ar++)
 			if (ahid[ar])
@@ -693,8 +698,7 @@ out:
 }
 
 static enum gate_reason
-gate_hme_reason(const struct gate_table *t, size_t row, size_t first,
-    size_t n)
+gate_hme_reason(const struct gate_table *t, size_t row, size_t first, size_t n)
 {
 	enum gate_reason r;
 	size_t i, nodata = 0;
@@ -754,8 +758,8 @@ gate_hme_row(struct gate_table *t, size_t row)
 /* More interviews than the imported leavers of the unit-year: someone
  * may have padded it to isolate a real leaver; publish none of it. */
 static int
-gate_implausible(const struct gate_params *p, const char *unit,
-    unsigned year, uint32_t interviews)
+gate_implausible(const struct gate_params *p, const char *unit, unsigned year,
+    uint32_t interviews)
 {
 	size_t i;
 

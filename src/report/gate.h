@@ -13,46 +13,46 @@
 #define GATE_MIN_K 3
 #define GATE_DEFAULT_K 5
 #define GATE_DEFAULT_TEXT_K 8
-#define GATE_DEFAULT_GRACE 2	/* months after the year ends */
-#define GATE_DEFAULT_SENS_T 1	/* see gate_params.sensitive_t */
+#define GATE_DEFAULT_GRACE 2  /* months after the year ends */
+#define GATE_DEFAULT_SENS_T 1 /* see gate_params.sensitive_t */
 
 /* Why a figure is not shown. GATE_SHOWN: it is. */
 enum gate_reason {
 	GATE_SHOWN = 0,
-	GATE_NO_DATA,		/* nobody was asked: nothing to show */
-	GATE_FEW,		/* fewer than k answers (or texts) */
-	GATE_COMPLEMENT,	/* hidden so that no other hidden figure can be
+	GATE_NO_DATA,	  /* nobody was asked: nothing to show */
+	GATE_FEW,	  /* fewer than k answers (or texts) */
+	GATE_COMPLEMENT,  /* hidden so that no other hidden figure can be
 				 * worked out by subtraction */
-	GATE_REGION_ONLY,	/* report: region question, per-unit or area */
-	GATE_OPEN,		/* the running period: its count only */
-	GATE_PARTS,		/* derived (HME) from a hidden figure */
-	GATE_BAND,		/* a sensitive answer given by all but at most
+	GATE_REGION_ONLY, /* report: region question, per-unit or area */
+	GATE_OPEN,	  /* the running period: its count only */
+	GATE_PARTS,	  /* derived (HME) from a hidden figure */
+	GATE_BAND,	  /* a sensitive answer given by all but at most
 				 * sensitive_t of the group: that band is all
 				 * the reason says; the figure is hidden */
-	GATE_IMPLAUSIBLE	/* the unit-year has more interviews than
+	GATE_IMPLAUSIBLE  /* the unit-year has more interviews than
 				 * leavers: not published, in no sum */
 };
 
 enum gate_row_kind {
 	GATE_ROW_REGION,
-	GATE_ROW_AREA,		/* name NULL: units with no area */
+	GATE_ROW_AREA, /* name NULL: units with no area */
 	GATE_ROW_UNIT,
-	GATE_ROW_POOL		/* "other units": the hidden units of an area
+	GATE_ROW_POOL /* "other units": the hidden units of an area
 				 * (area set) or of the hidden areas (region) */
 };
 
 struct gate_row {
 	enum gate_row_kind kind;
-	const char *code;	/* unit code; NULL otherwise */
-	const char *name;	/* unit name or area name; NULL: region, pool,
+	const char *code;    /* unit code; NULL otherwise */
+	const char *name;    /* unit name or area name; NULL: region, pool,
 				 * no area */
-	const char *area;	/* unit's area, pool's area; NULL if none */
-	size_t area_ix;		/* area, pool, unit: index of its area group
+	const char *area;    /* unit's area, pool's area; NULL if none */
+	size_t area_ix;	     /* area, pool, unit: index of its area group
 				 * (the units with no area form one); region
 				 * and region pool: AGG_NONE */
-	size_t unit;		/* agg unit index or AGG_NONE */
-	uint32_t interviews;	/* always shown; 0 for pool rows */
-	int implausible;	/* unit rows: more interviews than leavers */
+	size_t unit;	     /* agg unit index or AGG_NONE */
+	uint32_t interviews; /* always shown; 0 for pool rows */
+	int implausible;     /* unit rows: more interviews than leavers */
 };
 
 /* One question in one row. When reason is GATE_SHOWN every field is set;
@@ -60,8 +60,8 @@ struct gate_row {
 struct gate_fig {
 	enum gate_reason reason;
 	uint32_t answered, declined, skipped, notshown;
-	uint32_t *counts;		/* agg_question ncat categories */
-	struct agg_stats st;		/* mean, sd, eNPS where they apply */
+	uint32_t *counts;    /* agg_question ncat categories */
+	struct agg_stats st; /* mean, sd, eNPS where they apply */
 	/* Free text (text questions; single/multi: the "other" texts): shown
 	 * only in unit rows, the region pool (unit questions) and the region
 	 * row (region questions), at least text_k of them, in random order,
@@ -73,14 +73,14 @@ struct gate_fig {
 
 /* The leavers' HME of one row, from the shown statement figures only. */
 struct gate_hme {
-	enum gate_reason reason;	/* of the total */
+	enum gate_reason reason; /* of the total */
 	enum gate_reason sub_reason[3];
-	struct agg_hme h;		/* has_* set only for shown parts */
+	struct agg_hme h; /* has_* set only for shown parts */
 };
 
 struct gate_params {
-	unsigned k;		/* >= GATE_MIN_K (raised if lower) */
-	unsigned text_k;	/* >= k (raised if lower) */
+	unsigned k;	 /* >= GATE_MIN_K (raised if lower) */
+	unsigned text_k; /* >= k (raised if lower) */
 	/* Today, for closed periods: year Y is closed from the first day of
 	 * month 1 + grace_months of year Y + 1. */
 	unsigned now_year, now_month;
@@ -97,22 +97,22 @@ struct gate_params {
 
 struct gate_table {
 	unsigned year;
-	int open;			/* the running period: counts only */
+	int open; /* the running period: counts only */
 	unsigned k, text_k;
-	unsigned sens_t;		/* gate_params.sensitive_t used */
-	const struct agg *agg;		/* columns: agg questions 0..ncols-1 */
+	unsigned sens_t;       /* gate_params.sensitive_t used */
+	const struct agg *agg; /* columns: agg questions 0..ncols-1 */
 	size_t ncols;
 	struct gate_row *rows;
 	size_t nrows;
-	struct gate_fig *figs;		/* figs[row * ncols + col] */
-	struct gate_hme *hme;		/* per row */
-	size_t hme_q[AGG_HME_N];	/* the statements' columns */
+	struct gate_fig *figs;	 /* figs[row * ncols + col] */
+	struct gate_hme *hme;	 /* per row */
+	size_t hme_q[AGG_HME_N]; /* the statements' columns */
 	int has_hme;
-	size_t reasons_q;		/* column of reasons, AGG_NONE */
+	size_t reasons_q; /* column of reasons, AGG_NONE */
 	/* Not published: records asked each question per row (the group
 	 * sizes, [row * ncols + col]); the audit's bounds. */
 	uint32_t *asked;
-	size_t nimplausible;		/* unit rows flagged implausible */
+	size_t nimplausible; /* unit rows flagged implausible */
 	/* Not published: the records of agg that this table does not count
 	 * (a frozen release's late arrivals; same forms and units as agg),
 	 * or NULL. The audit reads agg minus it as a feasible point of its

@@ -159,14 +159,16 @@ gate_fig_members(const struct gate_table *t, size_t row, size_t col,
 			if (u->area_ix != rw->area_ix)
 				continue;
 			break;
-		default:	/* pools */
+		default: /* pools */
 			if (!gate_hidden(t->figs[r * t->ncols + col].reason))
 				continue;
 			ar = u->area_ix;
 			if (rw->area_ix != AGG_NONE && ar != rw->area_ix)
 				continue;
-			if (rw->area_ix == AGG_NONE && !gate_hidden(
-			    gate_fig(t, gate_row_area_ix(t, ar), col)->reason))
+			if (rw->area_ix == AGG_NONE &&
+			    !gate_hidden(
+				gate_fig(t, gate_row_area_ix(t, ar), col)
+				    ->reason))
 				continue;
 			break;
 		}
@@ -197,7 +199,7 @@ gate_reason_text(enum gate_reason r)
 		return N_("a sensitive answer given by nearly all: hidden");
 	case GATE_IMPLAUSIBLE:
 		return N_("more interviews than leavers: check for fabricated "
-		    "interviews");
+			  "interviews");
 	}
 	return "hidden";
 }

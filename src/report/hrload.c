@@ -11,7 +11,7 @@
 #include "util/i18n.h"
 #include "util/xmem.h"
 
-#define HRLOAD_BATCH 128	/* envelopes per batch */
+#define HRLOAD_BATCH 128 /* envelopes per batch */
 #define HRLOAD_MAX_THREADS 64
 
 /* Envelopes copied out of SQLite: ids, and the bytes one after another
@@ -22,7 +22,7 @@ struct hrload_batch {
 	size_t off[HRLOAD_BATCH], len[HRLOAD_BATCH];
 	uint8_t *buf;
 	size_t used, cap;
-	struct hrload_batch *next;	/* on the free list */
+	struct hrload_batch *next; /* on the free list */
 };
 
 struct hrload {
@@ -37,14 +37,14 @@ struct hrload {
 
 	/* The queue, under mu. */
 	pthread_mutex_t mu;
-	pthread_cond_t work;		/* a batch is queued, or the end */
-	pthread_cond_t main;		/* a batch was taken or finished */
+	pthread_cond_t work; /* a batch is queued, or the end */
+	pthread_cond_t main; /* a batch was taken or finished */
 	struct hrload_batch **queue;
 	size_t qcap, qhead, qlen;
 	struct hrload_batch *free;
 	int eof, stop;
 	size_t done, submitted, expected;
-	struct hrload_batch *cur;	/* filled by the calling thread */
+	struct hrload_batch *cur; /* filled by the calling thread */
 
 	/* Results and fn, under fnmu. */
 	pthread_mutex_t fnmu;
@@ -127,8 +127,8 @@ hrload_forms(struct central *c, struct form ***out, size_t *nout,
 		return rc;
 	forms = xcalloc(n > 0 ? n : 1, sizeof *forms);
 	for (i = 0; i < n; i++) {
-		if ((rc = central_form_yaml(c, list[i].hash, &yaml, &len,
-		    e)) != 0) {
+		if ((rc = central_form_yaml(c, list[i].hash, &yaml, &len, e)) !=
+		    0) {
 			hrload_forms_free(forms, k);
 			central_form_list_free(list, n);
 			return rc;
@@ -141,11 +141,13 @@ hrload_forms(struct central *c, struct form ***out, size_t *nout,
 		free(yaml);
 		/* A form this program reads differently (an older loader's
 		 * text, another hash) must not count records as its own. */
-		if (f == NULL || memcmp(f->hash, list[i].hash,
-		    FORM_HASH_BYTES) != 0) {
-			err_setc(e, ERR_DATA, _("%s no longer loads to its "
-			    "approved hash: its interviews are counted as "
-			    "rejected"), name);
+		if (f == NULL ||
+		    memcmp(f->hash, list[i].hash, FORM_HASH_BYTES) != 0) {
+			err_setc(e, ERR_DATA,
+			    _("%s no longer loads to its "
+			      "approved hash: its interviews are counted as "
+			      "rejected"),
+			    name);
 			form_free(f);
 			if (skipped != NULL)
 				(*skipped)++;
@@ -172,8 +174,7 @@ hrload_form(const struct hrload *h, const uint8_t *hash)
 
 /* Open and check one envelope, then hand it to fn under fnmu. */
 static void
-hrload_one(struct hrload *h, const uint8_t *id, const uint8_t *data,
-    size_t len)
+hrload_one(struct hrload *h, const uint8_t *id, const uint8_t *data, size_t len)
 {
 	enum hrload_status st = HRLOAD_USED;
 	const struct form *f;
@@ -190,9 +191,10 @@ hrload_one(struct hrload *h, const uint8_t *id, const uint8_t *data,
 	} else if (h->check && (f = hrload_form(h, r.form_hash)) == NULL) {
 		st = HRLOAD_UNAPPROVED;
 		env_id_hex(id, hex);
-		note = xasprintf("envelope %s: form %s version %lu is not "
-		    "approved (approve it with avslut-hr forms add)", hex,
-		    r.form_id, (unsigned long)r.form_version);
+		note =
+		    xasprintf("envelope %s: form %s version %lu is not "
+			      "approved (approve it with avslut-hr forms add)",
+			hex, r.form_id, (unsigned long)r.form_version);
 	} else if (h->check && record_check(&r, f, &e) != 0) {
 		st = HRLOAD_INVALID;
 		env_id_hex(id, hex);
@@ -217,8 +219,7 @@ hrload_one(struct hrload *h, const uint8_t *id, const uint8_t *data,
 		hrload_note(h->res, note);
 	if (!h->failed) {
 		err_clear(&e);
-		if ((rc = h->fn(h->ctx, id, st, opened ? &r : NULL,
-		    &e)) != 0) {
+		if ((rc = h->fn(h->ctx, id, st, opened ? &r : NULL, &e)) != 0) {
 			h->failed = 1;
 			h->err = e;
 		}
@@ -275,8 +276,7 @@ hrload_worker(void *arg)
 static void
 hrload_progress(struct hrload *h, size_t done)
 {
-	size_t total = h->expected > h->submitted ? h->expected :
-	    h->submitted;
+	size_t total = h->expected > h->submitted ? h->expected : h->submitted;
 
 	if (h->opts != NULL && h->opts->progress != NULL)
 		h->opts->progress(h->opts->progress_ctx, done, total);
@@ -338,7 +338,7 @@ hrload_read(void *ctx, const uint8_t *id, const uint8_t *data, size_t len)
 	b = h->cur;
 	if (b->used + len > b->cap) {
 		b->cap = b->used + len > 2 * b->cap ? b->used + len :
-		    2 * b->cap;
+						      2 * b->cap;
 		b->buf = xrealloc(b->buf, b->cap);
 	}
 	memcpy(b->id[b->n], id, ENV_ID_BYTES);
@@ -424,17 +424,19 @@ hrload_go(struct central *c, const uint8_t *pk, const uint8_t *sk,
 	pthread_cond_init(&h.work, NULL);
 	pthread_cond_init(&h.main, NULL);
 	for (i = 0; i < nt; i++)
-		if (pthread_create(&tids[started], NULL, hrload_worker,
-		    &h) == 0)
+		if (pthread_create(&tids[started], NULL, hrload_worker, &h) ==
+		    0)
 			started++;
 	if (started == 0) {
-		rc = err_setc(e, ERR_SOFTWARE, _("cannot start a thread to "
-		    "open the envelopes"));
+		rc = err_setc(e, ERR_SOFTWARE,
+		    _("cannot start a thread to "
+		      "open the envelopes"));
 		goto out;
 	}
 	hrload_progress(&h, 0);
-	rc = ids != NULL ? central_env_foreach_ids(c, ids, nids,
-	    hrload_read, &h, e) : central_env_foreach(c, hrload_read, &h, e);
+	rc = ids != NULL ?
+	    central_env_foreach_ids(c, ids, nids, hrload_read, &h, e) :
+	    central_env_foreach(c, hrload_read, &h, e);
 	if (rc == 0 && h.cur != NULL && h.cur->n > 0)
 		hrload_submit(&h);
 	pthread_mutex_lock(&h.mu);
@@ -477,8 +479,8 @@ hrload_foreach(struct central *c, const uint8_t pk[ENV_PK_BYTES],
     size_t nforms, const struct hrload_opts *opts, hrload_fn fn, void *ctx,
     struct hrload_result *res, struct err *e)
 {
-	return hrload_go(c, pk, sk, forms, nforms, forms != NULL, NULL, 0,
-	    opts, fn, ctx, res, e);
+	return hrload_go(c, pk, sk, forms, nforms, forms != NULL, NULL, 0, opts,
+	    fn, ctx, res, e);
 }
 
 int
@@ -500,8 +502,8 @@ struct hrload_agg {
 
 /* Runs under fnmu, so the agg needs no lock of its own. */
 static int
-hrload_agg_fn(void *ctx, const uint8_t id[ENV_ID_BYTES],
-    enum hrload_status st, const struct record *r, struct err *e)
+hrload_agg_fn(void *ctx, const uint8_t id[ENV_ID_BYTES], enum hrload_status st,
+    const struct record *r, struct err *e)
 {
 	struct hrload_agg *x = ctx;
 	struct agg_rec ar;

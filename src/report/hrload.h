@@ -14,15 +14,15 @@
 #include "store/central.h"
 #include "util/err.h"
 
-#define HRLOAD_MAX_NOTES 10	/* messages kept about rejected envelopes */
+#define HRLOAD_MAX_NOTES 10 /* messages kept about rejected envelopes */
 
 /* Why an envelope was or was not used. */
 enum hrload_status {
-	HRLOAD_USED,		/* opened, approved form, fits it */
-	HRLOAD_UNREADABLE,	/* tampered, truncated, another key, bad
+	HRLOAD_USED,	   /* opened, approved form, fits it */
+	HRLOAD_UNREADABLE, /* tampered, truncated, another key, bad
 				 * record encoding */
-	HRLOAD_UNAPPROVED,	/* its form hash is not approved */
-	HRLOAD_INVALID		/* does not fit its form (record_check) */
+	HRLOAD_UNAPPROVED, /* its form hash is not approved */
+	HRLOAD_INVALID	   /* does not fit its form (record_check) */
 };
 
 /* Called with done envelopes of total, from the thread that called
@@ -38,22 +38,22 @@ typedef void (*hrload_tap_fn)(void *ctx, const uint8_t id[ENV_ID_BYTES],
     const struct agg_rec *r);
 
 struct hrload_opts {
-	unsigned threads;		/* 0: one per online core */
-	hrload_progress_fn progress;	/* NULL: none */
+	unsigned threads;	     /* 0: one per online core */
+	hrload_progress_fn progress; /* NULL: none */
 	void *progress_ctx;
-	hrload_tap_fn tap;		/* NULL: none */
+	hrload_tap_fn tap; /* NULL: none */
 	void *tap_ctx;
 };
 
 /* What a run saw. notes[] name the envelope by id and say why it was
  * rejected; they never hold an answer. */
 struct hrload_result {
-	size_t total;		/* envelopes in the store */
+	size_t total; /* envelopes in the store */
 	size_t used;
 	size_t unreadable, unapproved, invalid;
 	char *notes[HRLOAD_MAX_NOTES];
 	size_t nnotes;
-	size_t notes_dropped;	/* rejections beyond HRLOAD_MAX_NOTES */
+	size_t notes_dropped; /* rejections beyond HRLOAD_MAX_NOTES */
 };
 void hrload_result_free(struct hrload_result *r);
 /* Add a note: the HRLOAD_MAX_NOTES smallest (strcmp) are kept, the

@@ -136,8 +136,8 @@ map_digest(const struct agg_unit *units, size_t n, char out[33])
  * it. A store that lacks one was restored from an older copy or altered:
  * a new release of that year could tell leavers apart from the old. */
 static int
-ledger_check(struct central *c, const struct central_release *rows,
-    size_t n, struct err *e)
+ledger_check(struct central *c, const struct central_release *rows, size_t n,
+    struct err *e)
 {
 	struct rel_ledger l;
 	char d[65];
@@ -155,16 +155,16 @@ ledger_check(struct central *c, const struct central_release *rows,
 		if (j < n)
 			rel_blob_digest(rows[j].blob, rows[j].bloblen, d);
 		if (j == n || strcmp(d, l.v[i].digest) != 0)
-			rc = err_setc(e, ERR_DATA, _("%s lacks release %u of "
-			    "%u, or holds another one, that this account has "
-			    "shown before: the store was restored from an "
-			    "older copy or changed outside avslut-hr. Nothing "
-			    "is shown: a new release of that year would tell "
-			    "leavers apart from the old one. Restore a copy of "
-			    "the store made after that release "
-			    "(avslut-report(5), RELEASES)"), central_path(c),
-			    l.v[i].revision,
-			    l.v[i].year);
+			rc = err_setc(e, ERR_DATA,
+			    _("%s lacks release %u of "
+			      "%u, or holds another one, that this account has "
+			      "shown before: the store was restored from an "
+			      "older copy or changed outside avslut-hr. Nothing "
+			      "is shown: a new release of that year would tell "
+			      "leavers apart from the old one. Restore a copy of "
+			      "the store made after that release "
+			      "(avslut-report(5), RELEASES)"),
+			    central_path(c), l.v[i].revision, l.v[i].year);
 	}
 	for (j = 0; j < n && rc == 0; j++)
 		if (rel_ledger_find(&l, rows[j].year, rows[j].revision) < 0) {
@@ -198,7 +198,8 @@ release_set_open(struct release_set **out, struct central *c,
 		rs->units[i].code = xstrdup(units[i].code);
 		rs->units[i].name = xstrdup(units[i].name);
 		rs->units[i].area = units[i].area != NULL ?
-		    xstrdup(units[i].area) : NULL;
+		    xstrdup(units[i].area) :
+		    NULL;
 	}
 	rs->nunits = nunits;
 	map_digest(units, nunits, rs->mapdigest);
@@ -213,24 +214,26 @@ release_set_open(struct release_set **out, struct central *c,
 
 		if (rows[i].bloblen < crypto_box_SEALBYTES + 8 ||
 		    rows[i].bloblen > RELEASE_MAX_BYTES) {
-			err_setc(e, ERR_DATA, _("release %u of %u is damaged: "
-			    "restore central.db from a backup"),
+			err_setc(e, ERR_DATA,
+			    _("release %u of %u is damaged: "
+			      "restore central.db from a backup"),
 			    rows[i].revision, rows[i].year);
 			goto fail;
 		}
 		plen = rows[i].bloblen - crypto_box_SEALBYTES;
 		plain = xmalloc(plen);
-		if (crypto_box_seal_open(plain, rows[i].blob,
-		    rows[i].bloblen, pk, sk) != 0 ||
+		if (crypto_box_seal_open(plain, rows[i].blob, rows[i].bloblen,
+			pk, sk) != 0 ||
 		    rel_decode(v, plain, plen) != 0 ||
 		    v->year != rows[i].year ||
 		    v->revision != rows[i].revision) {
 			xfree_wipe(plain, plen);
 			rel_free(v);
-			err_setc(e, ERR_DATA, _("release %u of %u does not "
-			    "open with this HR key, or is damaged: restore "
-			    "central.db from a backup"), rows[i].revision,
-			    rows[i].year);
+			err_setc(e, ERR_DATA,
+			    _("release %u of %u does not "
+			      "open with this HR key, or is damaged: restore "
+			      "central.db from a backup"),
+			    rows[i].revision, rows[i].year);
 			goto fail;
 		}
 		xfree_wipe(plain, plen);
@@ -315,8 +318,9 @@ release_set_tap(void *ctx, const uint8_t id[ENV_ID_BYTES],
 		}
 		/* new in revision v: not in the revision before it */
 		for (j = 0; v->revision > 1 && j < rs->n; j++)
-			if (rs->v[j].year == v->year && rs->v[j].revision + 1 ==
-			    v->revision && !rel_has_id(&rs->v[j], id))
+			if (rs->v[j].year == v->year &&
+			    rs->v[j].revision + 1 == v->revision &&
+			    !rel_has_id(&rs->v[j], id))
 				(void)agg_add(v->fresh, r, &e);
 	}
 }
@@ -379,8 +383,8 @@ rel_table(const struct rel *v, const struct agg *a)
 	}
 	for (u = 0; u < nu; u++) {
 		for (r = 0; r < v->nrows; r++)
-			if (v->rows[r].kind == GATE_ROW_UNIT && strcmp(
-			    v->rows[r].code, agg_unit(a, u)->code) == 0)
+			if (v->rows[r].kind == GATE_ROW_UNIT &&
+			    strcmp(v->rows[r].code, agg_unit(a, u)->code) == 0)
 				break;
 		extra += r == v->nrows;
 	}
@@ -439,12 +443,12 @@ rel_table(const struct rel *v, const struct agg *a)
 				f->counts = xcalloc(aq->ncat ? aq->ncat : 1,
 				    sizeof *f->counts);
 				for (i = 0; i < aq->ncat; i++)
-					f->counts[i] = s->counts[col_cat(
-					    &v->cols[map[q]], aq, i)];
+					f->counts[i] =
+					    s->counts[col_cat(&v->cols[map[q]],
+						aq, i)];
 			}
 			if (s->ntexts > 0) {
-				f->texts = xcalloc(s->ntexts,
-				    sizeof *f->texts);
+				f->texts = xcalloc(s->ntexts, sizeof *f->texts);
 				for (i = 0; i < s->ntexts; i++)
 					f->texts[i] = xstrdup(s->texts[i]);
 			}
@@ -453,8 +457,8 @@ rel_table(const struct rel *v, const struct agg *a)
 			t->hme[r] = v->hme[r];
 		else
 			t->hme[r].reason = t->hme[r].sub_reason[0] =
-			    t->hme[r].sub_reason[1] =
-			    t->hme[r].sub_reason[2] = GATE_NO_DATA;
+			    t->hme[r].sub_reason[1] = t->hme[r].sub_reason[2] =
+				GATE_NO_DATA;
 	}
 	t->has_hme = v->has_hme;
 	t->reasons_q = AGG_NONE;
@@ -527,8 +531,7 @@ map_same(const struct rel *v, const struct agg *a, unsigned y)
 /* The new release joins the ledger at once: a store restored before the
  * next view is noticed by it. */
 static int
-ledger_add(struct central *c, const struct central_release *row,
-    struct err *e)
+ledger_add(struct central *c, const struct central_release *row, struct err *e)
 {
 	struct rel_ledger l;
 	char d[65];
@@ -557,7 +560,7 @@ rel_record(struct release_set *rs, struct central *c,
 	struct rel nv;
 
 	release_encode(t, revision, rs->units, rs->nunits,
-	    ys != NULL ? (const uint8_t (*)[ENV_ID_BYTES])ys->ids : NULL,
+	    ys != NULL ? (const uint8_t(*)[ENV_ID_BYTES])ys->ids : NULL,
 	    ys != NULL ? ys->n : 0, &plain, &plen);
 	sealed = xmalloc(plen + crypto_box_SEALBYTES);
 	crypto_box_seal(sealed, plain, plen, pk);
@@ -567,8 +570,10 @@ rel_record(struct release_set *rs, struct central *c,
 	if (rc != 0) {
 		rel_free(&nv);
 		free(sealed);
-		return err_setc(e, ERR_SOFTWARE, _("the %u release does not "
-		    "read back"), t->year);
+		return err_setc(e, ERR_SOFTWARE,
+		    _("the %u release does not "
+		      "read back"),
+		    t->year);
 	}
 	memset(&row, 0, sizeof row);
 	row.year = t->year;
@@ -588,11 +593,15 @@ rel_record(struct release_set *rs, struct central *c,
 	if (rc != 0)
 		rel_free(&nv);
 	if (rc < 0)
-		return err_prefix(e, _("the %u release is not recorded, so it "
-		    "is not shown"), t->year);
+		return err_prefix(e,
+		    _("the %u release is not recorded, so it "
+		      "is not shown"),
+		    t->year);
 	if (rc == 1)
-		return err_setc(e, ERR_BUSY, _("another view released %u at "
-		    "the same moment: run again to see that release"), t->year);
+		return err_setc(e, ERR_BUSY,
+		    _("another view released %u at "
+		      "the same moment: run again to see that release"),
+		    t->year);
 	memcpy(nv.date, row.date, sizeof nv.date);
 	memcpy(nv.mapdigest, row.mapdigest, sizeof nv.mapdigest);
 	nv.late = agg_new((const struct form *const *)rs->forms, rs->nforms,
@@ -634,8 +643,10 @@ rel_audit(const struct release_set *rs, struct gate_table *const *prev,
 			rc = release_difference(rs, prev[i]->year, i, gp,
 			    &gi[i], e);
 		if (rc == 0 && gi[i] != NULL) {
-			snprintf(label, sizeof label, "%u release %zu, arrived "
-			    "after release %zu", prev[i]->year, i + 1, i);
+			snprintf(label, sizeof label,
+			    "%u release %zu, arrived "
+			    "after release %zu",
+			    prev[i]->year, i + 1, i);
 			rc = audit_add_late(au, gi[i], label, prev[i], e);
 		}
 	}
@@ -645,8 +656,10 @@ rel_audit(const struct release_set *rs, struct gate_table *const *prev,
 	/* the difference from the newest release, as a release of its own:
 	 * its hidden figures are what the late interviews must keep */
 	if (rc == 0 && n > 0 && late != NULL) {
-		snprintf(label, sizeof label, "%u release %zu, arrived after "
-		    "release %zu", cand->year, n + 1, n);
+		snprintf(label, sizeof label,
+		    "%u release %zu, arrived after "
+		    "release %zu",
+		    cand->year, n + 1, n);
 		rc = gate_publish(&g, late, cand->year, gp, e);
 		if (rc == 0)
 			rc = audit_add_late(au, g, label, cand, e);
@@ -658,7 +671,7 @@ rel_audit(const struct release_set *rs, struct gate_table *const *prev,
 
 		if (l >= whylen)
 			l = whylen - 1;
-		memcpy(why, e->msg, l);	/* cut: the first cells suffice */
+		memcpy(why, e->msg, l); /* cut: the first cells suffice */
 		why[l] = '\0';
 		rc = 1;
 	}
@@ -733,21 +746,21 @@ release_view(struct release_set *rs, struct central *c,
 		late[n++] = rs->v[i].late;
 	}
 	if (!ok) {
-		snprintf(info->why, sizeof info->why, "%s", _("units have "
-		    "moved to other areas since the release"));
+		snprintf(info->why, sizeof info->why, "%s",
+		    _("units have "
+		      "moved to other areas since the release"));
 	} else if (gate_publish(&cand, a, y, gp, e) != 0) {
 		ok = -1;
-	} else if (!release_check(cand, (const struct gate_table *const *)
-	    prev, late, n, gp, info->why, sizeof info->why)) {
+	} else if (!release_check(cand, (const struct gate_table *const *)prev,
+		       late, n, gp, info->why, sizeof info->why)) {
 		gate_table_free(cand);
 		ok = 0;
 	} else if ((ok = rel_audit(rs, prev, n, cand, late[n - 1], gp,
-	    info->why,
-	    sizeof info->why, e)) != 0) {
+			info->why, sizeof info->why, e)) != 0) {
 		gate_table_free(cand);
 		ok = ok < 0 ? -1 : 0;
-	} else if (rel_record(rs, c, pk, cand, info->revision + 1, info,
-	    e) != 0) {
+	} else if (rel_record(rs, c, pk, cand, info->revision + 1, info, e) !=
+	    0) {
 		gate_table_free(cand);
 		ok = -1;
 	} else {
@@ -762,13 +775,12 @@ release_view(struct release_set *rs, struct central *c,
 		return -1;
 	info->held = (uint32_t)held;
 	if (*out == NULL)
-		*out = rel_table(last, a);	/* rs->v unchanged: no record */
+		*out = rel_table(last, a); /* rs->v unchanged: no record */
 	return 0;
 }
 
 size_t
-release_list(const struct release_set *rs,
-    const struct release_entry **list)
+release_list(const struct release_set *rs, const struct release_entry **list)
 {
 	struct release_set *w = (struct release_set *)rs;
 	struct rs_year *ys;
@@ -784,8 +796,7 @@ release_list(const struct release_set *rs,
 			x->revision = v->revision;
 			memcpy(x->date, v->date, sizeof x->date);
 			x->interviews = v->interviews;
-			memcpy(x->mapdigest, v->mapdigest,
-			    sizeof x->mapdigest);
+			memcpy(x->mapdigest, v->mapdigest, sizeof x->mapdigest);
 			if (i + 1 < rs->n && rs->v[i + 1].year == v->year)
 				continue;
 			ys = rs_year(w, v->year, 0);
@@ -814,8 +825,8 @@ release_difference(const struct release_set *rs, unsigned y, size_t i,
 		if (rs->v[j].year != y)
 			continue;
 		for (k = 0, rank = 0; k < rs->n; k++)
-			rank += rs->v[k].year == y && rs->v[k].revision <
-			    rs->v[j].revision;
+			rank += rs->v[k].year == y &&
+			    rs->v[k].revision < rs->v[j].revision;
 		if (rank == i)
 			v = &rs->v[j];
 	}
@@ -829,8 +840,8 @@ release_difference(const struct release_set *rs, unsigned y, size_t i,
 }
 
 int
-release_tables(const struct release_set *rs, const struct agg *a,
-    unsigned y, struct gate_table ***out, size_t *n)
+release_tables(const struct release_set *rs, const struct agg *a, unsigned y,
+    struct gate_table ***out, size_t *n)
 {
 	const struct rel **v;
 	size_t i, j, k = 0;

@@ -21,8 +21,8 @@
 #include "store/central.h"
 #include "util/err.h"
 
-#define RELEASE_MAGIC "AVSLUTR1"	/* 8 bytes, first in every blob */
-#define RELEASE_MAX_BYTES (512u << 20)	/* a bigger blob is not opened */
+#define RELEASE_MAGIC "AVSLUTR1"       /* 8 bytes, first in every blob */
+#define RELEASE_MAX_BYTES (512u << 20) /* a bigger blob is not opened */
 
 /* Every release of one store, opened, and what the load saw of the years
  * that have one. */
@@ -30,11 +30,11 @@ struct release_set;
 
 /* What a view of one year shows besides the tables. */
 struct release_info {
-	unsigned revision;	/* 0: not released (the running year) */
-	char date[11];		/* of that revision, YYYY-MM-DD */
-	uint32_t held;		/* interviews of the year after it, held
+	unsigned revision; /* 0: not released (the running year) */
+	char date[11];	   /* of that revision, YYYY-MM-DD */
+	uint32_t held;	   /* interviews of the year after it, held
 				 * back */
-	char why[256];		/* held > 0: why no revision was made */
+	char why[256];	   /* held > 0: why no revision was made */
 };
 
 /* Read and open every release of c with the key pair (before the load:
@@ -86,7 +86,7 @@ struct release_entry {
 	unsigned year, revision;
 	char date[11];
 	uint32_t interviews;
-	uint32_t held;		/* newest revision of its year only */
+	uint32_t held; /* newest revision of its year only */
 	char mapdigest[33];
 };
 size_t release_list(const struct release_set *rs,

@@ -46,16 +46,17 @@ cell_members(const struct gate_table *t, size_t r, size_t q, int texts,
 			break;
 		case GATE_ROW_AREA:
 			in[u] = (row->area == NULL) ? ur->area == NULL :
-			    ur->area != NULL &&
-			    strcmp(ur->area, row->area) == 0;
+						      ur->area != NULL &&
+				strcmp(ur->area, row->area) == 0;
 			break;
 		case GATE_ROW_POOL:
 			if (!gate_hidden(ur_r))
 				break;
 			if (row->area_ix != AGG_NONE) {
 				in[u] = (row->area == NULL) ?
-				    ur->area == NULL : ur->area != NULL &&
-				    strcmp(ur->area, row->area) == 0;
+				    ur->area == NULL :
+				    ur->area != NULL &&
+					strcmp(ur->area, row->area) == 0;
 				break;
 			}
 			if (texts) {
@@ -65,8 +66,10 @@ cell_members(const struct gate_table *t, size_t r, size_t q, int texts,
 			for (a = 0; a < t->nrows; a++)
 				if (t->rows[a].kind == GATE_ROW_AREA &&
 				    ((t->rows[a].area == NULL) ?
-				    ur->area == NULL : ur->area != NULL &&
-				    strcmp(t->rows[a].area, ur->area) == 0))
+					    ur->area == NULL :
+					    ur->area != NULL &&
+						strcmp(t->rows[a].area,
+						    ur->area) == 0))
 					break;
 			in[u] = a < t->nrows &&
 			    gate_hidden(gate_fig(t, a, q)->reason);
@@ -95,12 +98,12 @@ row_find(const struct gate_table *t, const struct gate_row *row)
 			break;
 		case GATE_ROW_AREA:
 		case GATE_ROW_POOL:
-			if ((x->area_ix == AGG_NONE) != (row->area_ix ==
-			    AGG_NONE))
+			if ((x->area_ix == AGG_NONE) !=
+			    (row->area_ix == AGG_NONE))
 				break;
 			if ((x->area == NULL && row->area == NULL) ||
 			    (x->area != NULL && row->area != NULL &&
-			    strcmp(x->area, row->area) == 0))
+				strcmp(x->area, row->area) == 0))
 				return r;
 			break;
 		}
@@ -119,8 +122,9 @@ same_members(const struct gate_table *a, const unsigned char *ina,
 	for (i = 0; i < a->nrows; i++) {
 		if (a->rows[i].kind != GATE_ROW_UNIT)
 			continue;
-		if (only_late && agg_interviews(late, agg_unit_find(late,
-		    a->rows[i].code), year) == 0)
+		if (only_late &&
+		    agg_interviews(late, agg_unit_find(late, a->rows[i].code),
+			year) == 0)
 			continue;
 		for (j = 0; j < b->nrows; j++)
 			if (b->rows[j].kind == GATE_ROW_UNIT &&
@@ -170,8 +174,8 @@ cell_ok(const struct gate_table *cand, size_t r, size_t q, int texts,
 	cell_members(cand, r, q, texts, bc);
 	if ((pr = row_find(p, &cand->rows[r])) == AGG_NONE)
 		return 0;
-	rs = texts ? gate_fig(p, pr, q)->text_reason : gate_fig(p, pr,
-	    q)->reason;
+	rs = texts ? gate_fig(p, pr, q)->text_reason :
+		     gate_fig(p, pr, q)->reason;
 	if (rs != GATE_SHOWN)
 		return 0;
 	cell_members(p, pr, q, texts, bp);
@@ -180,11 +184,11 @@ cell_ok(const struct gate_table *cand, size_t r, size_t q, int texts,
 	if (late_in(late, cand, bc, cand->year) == 0)
 		return 1;
 	if ((gr = row_find(g, &cand->rows[r])) != AGG_NONE) {
-		rs = texts ? gate_fig(g, gr, q)->text_reason : gate_fig(g, gr,
-		    q)->reason;
+		rs = texts ? gate_fig(g, gr, q)->text_reason :
+			     gate_fig(g, gr, q)->reason;
 		cell_members(g, gr, q, texts, bg);
-		if (rs == GATE_SHOWN && same_members(cand, bc, g, bg, late,
-		    cand->year, 1))
+		if (rs == GATE_SHOWN &&
+		    same_members(cand, bc, g, bg, late, cand->year, 1))
 			return 1;
 	}
 	/* The difference may be shown by another row of the late gate: a
@@ -193,8 +197,8 @@ cell_ok(const struct gate_table *cand, size_t r, size_t q, int texts,
 	 * late interviews shows as a unit row. Any shown figure of it over
 	 * exactly the group's late members will do. */
 	for (gr = 0; gr < g->nrows; gr++) {
-		rs = texts ? gate_fig(g, gr, q)->text_reason : gate_fig(g, gr,
-		    q)->reason;
+		rs = texts ? gate_fig(g, gr, q)->text_reason :
+			     gate_fig(g, gr, q)->reason;
 		if (rs != GATE_SHOWN)
 			continue;
 		cell_members(g, gr, q, texts, bg);
@@ -232,23 +236,28 @@ release_check(const struct gate_table *cand,
 					    gate_fig(cand, r, q);
 
 					if ((texts ? f->text_reason :
-					    f->reason) != GATE_SHOWN)
+						     f->reason) != GATE_SHOWN)
 						continue;
-					if (!cell_ok(cand, r, q, texts,
-					    prev[i], g, late[i], bc, bp, bg)) {
-						char *name = cand->rows[r].kind
-						    == GATE_ROW_UNIT ? xstrdup(
-						    cand->rows[r].code) :
-						    xstrdup(cand->rows[r].area
-						    != NULL ? cand->rows[r].area
-						    : "region");
+					if (!cell_ok(cand, r, q, texts, prev[i],
+						g, late[i], bc, bp, bg)) {
+						char *name =
+						    cand->rows[r].kind ==
+							GATE_ROW_UNIT ?
+						    xstrdup(
+							cand->rows[r].code) :
+						    xstrdup(
+							cand->rows[r].area !=
+								NULL ?
+							    cand->rows[r].area :
+							    "region");
 
-						snprintf(why, whylen, _("a "
-						    "revision would show %s "
-						    "of %s beside release %u"),
-						    agg_question(cand->agg,
-						    q)->id, name, (unsigned)(i
-						    + 1));
+						snprintf(why, whylen,
+						    _("a "
+						      "revision would show %s "
+						      "of %s beside release %u"),
+						    agg_question(cand->agg, q)
+							->id,
+						    name, (unsigned)(i + 1));
 						free(name);
 						ok = 0;
 					}
@@ -260,4 +269,3 @@ release_check(const struct gate_table *cand,
 	}
 	return ok;
 }
-

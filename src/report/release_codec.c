@@ -201,8 +201,8 @@ release_encode(const struct gate_table *t, unsigned revision,
 			    agg_question(t->agg, j)->ncat);
 			/* the group sizes: not published, the audit's
 			 * bounds when later releases are checked */
-			buf_put_u32(&b, t->asked != NULL ?
-			    t->asked[i * t->ncols + j] : 0);
+			buf_put_u32(&b,
+			    t->asked != NULL ? t->asked[i * t->ncols + j] : 0);
 		}
 	for (i = 0; i < t->nrows; i++)
 		enc_hme(&b, &t->hme[i]);
@@ -356,7 +356,8 @@ rel_decode(struct rel *v, const uint8_t *p, size_t len)
 		    (w->kind == GATE_ROW_UNIT && w->code == NULL))
 			buf_rd_fail(&r);
 	}
-	if (buf_rd_failed(&r) || v->nrows == 0 || v->rows[0].kind != GATE_ROW_REGION)
+	if (buf_rd_failed(&r) || v->nrows == 0 ||
+	    v->rows[0].kind != GATE_ROW_REGION)
 		return -1;
 	if (v->ncols > 0 && v->nrows > SIZE_MAX / v->ncols / 64)
 		return -1;
@@ -380,4 +381,3 @@ rel_decode(struct rel *v, const uint8_t *p, size_t len)
 	v->interviews = v->rows[0].interviews;
 	return buf_rd_failed(&r) || buf_rd_left(&r) != 0 ? -1 : 0;
 }
-

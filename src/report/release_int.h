@@ -26,31 +26,31 @@ struct rel {
 	char mapdigest[33];
 	unsigned k, text_k, sens_t;
 	size_t nmap;
-	char **map_code, **map_area;	/* area "" for none */
+	char **map_code, **map_area; /* area "" for none */
 	size_t nids;
-	uint8_t (*ids)[ENV_ID_BYTES];	/* sorted */
+	uint8_t (*ids)[ENV_ID_BYTES]; /* sorted */
 	size_t ncols;
 	struct rel_col *cols;
 	size_t nrows;
-	struct gate_row *rows;		/* strings owned */
-	struct gate_fig *figs;		/* nrows * ncols, owned */
-	uint32_t *asked;		/* nrows * ncols */
+	struct gate_row *rows; /* strings owned */
+	struct gate_fig *figs; /* nrows * ncols, owned */
+	uint32_t *asked;       /* nrows * ncols */
 	size_t nimplausible;
 	struct gate_hme *hme;
 	int has_hme;
-	size_t hme_q[AGG_HME_N];	/* blob columns */
+	size_t hme_q[AGG_HME_N]; /* blob columns */
 	size_t reasons_q;
-	struct agg *late;		/* the year's records not in ids */
-	struct agg *fresh;		/* records in ids not in the revision
+	struct agg *late;  /* the year's records not in ids */
+	struct agg *fresh; /* records in ids not in the revision
 					 * before (revision 2 on) */
 };
 
 struct release_set {
 	struct rel *v;
 	size_t n;
-	const struct form **forms;	/* the array copied, forms borrowed */
+	const struct form **forms; /* the array copied, forms borrowed */
 	size_t nforms;
-	struct agg_unit *units;		/* the map now (copied) */
+	struct agg_unit *units; /* the map now (copied) */
 	size_t nunits;
 	char mapdigest[33];
 	/* the load: ids of the years that have a release, per year */
@@ -58,7 +58,7 @@ struct release_set {
 		unsigned year;
 		uint8_t (*ids)[ENV_ID_BYTES];
 		size_t n;
-	} *ys;
+	} * ys;
 	size_t nys;
 	struct release_entry *list;
 	size_t nlist;
@@ -74,15 +74,14 @@ int rel_decode(struct rel *v, const uint8_t *p, size_t len);
 struct rel_ledger {
 	struct rel_seen {
 		unsigned year, revision;
-		char digest[65];	/* BLAKE2b-256 of the sealed blob,
+		char digest[65]; /* BLAKE2b-256 of the sealed blob,
 					 * in hex */
-	} *v;
+	} * v;
 	size_t n;
 };
 void rel_blob_digest(const uint8_t *blob, size_t len, char out[65]);
 /* Read the ledger of the store at dbpath (none yet: empty). */
-int rel_ledger_read(const char *dbpath, struct rel_ledger *l,
-    struct err *e);
+int rel_ledger_read(const char *dbpath, struct rel_ledger *l, struct err *e);
 int rel_ledger_write(const char *dbpath, const struct rel_ledger *l,
     struct err *e);
 /* The index of (year, rev) in l, or -1. */

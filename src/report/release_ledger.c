@@ -34,8 +34,9 @@ ledger_path(const char *dbpath, char **dir)
 	uint8_t h[8];
 	char hex[17], *real = realpath(dbpath, NULL), *name, *p;
 
-	crypto_generichash(h, sizeof h, (const uint8_t *)(real != NULL ?
-	    real : dbpath), strlen(real != NULL ? real : dbpath), NULL, 0);
+	crypto_generichash(h, sizeof h,
+	    (const uint8_t *)(real != NULL ? real : dbpath),
+	    strlen(real != NULL ? real : dbpath), NULL, 0);
 	free(real);
 	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
 	*dir = paths_config_dir("avslut-hr");
@@ -74,12 +75,14 @@ rel_ledger_read(const char *dbpath, struct rel_ledger *l, struct err *e)
 		return -1;
 	}
 	for (line = strtok_r(buf, "\n", &s); line != NULL;
-	    line = strtok_r(NULL, "\n", &s)) {
+	     line = strtok_r(NULL, "\n", &s)) {
 		if (sscanf(line, "%u %u %64s", &y, &r, d) != 3 ||
 		    strlen(d) != 64) {
-			err_setc(e, ERR_DATA, _("%s: damaged: move it away "
-			    "only if you are sure that central.db holds every "
-			    "release it names"), path);
+			err_setc(e, ERR_DATA,
+			    _("%s: damaged: move it away "
+			      "only if you are sure that central.db holds every "
+			      "release it names"),
+			    path);
 			free(buf);
 			free(path);
 			free(dir);
@@ -117,11 +120,10 @@ rel_ledger_add(struct rel_ledger *l, unsigned year, unsigned rev,
 }
 
 int
-rel_ledger_write(const char *dbpath, const struct rel_ledger *l,
-    struct err *e)
+rel_ledger_write(const char *dbpath, const struct rel_ledger *l, struct err *e)
 {
 	char *dir, *path = ledger_path(dbpath, &dir), *text = xstrdup(""),
-	    *more;
+		   *more;
 	size_t i;
 	int rc;
 

@@ -88,7 +88,8 @@ report_catlabel(const struct agg_question *q, size_t i, const char *lang,
 		/* the ends with their words: "1 Stämmer inte alls" */
 		if (i == 0 || i + 1 == q->ncat) {
 			const char *w = form_text_get(i == 0 ? &fq->min_label :
-			    &fq->max_label, report_li(q->form, lang));
+							       &fq->max_label,
+			    report_li(q->form, lang));
 
 			if (w != NULL) {
 				snprintf(buf, n, "%d %s", q->min + (int)i, w);
@@ -118,8 +119,8 @@ report_rowname(const struct gate_table *t, size_t row, const char *region)
 	case GATE_ROW_POOL:
 		if (r->area_ix == AGG_NONE)
 			return xstrdup(_("Other units"));
-		return xasprintf(_("Other units in %s"), r->area != NULL ?
-		    r->area : _("no area"));
+		return xasprintf(_("Other units in %s"),
+		    r->area != NULL ? r->area : _("no area"));
 	}
 	return xstrdup("");
 }
@@ -165,8 +166,7 @@ report_tab_row(struct report_tab *t, ...)
 	va_start(ap, t);
 	for (i = 0; i < t->ncols; i++) {
 		s = va_arg(ap, const char *);
-		t->cells[t->nrows * t->ncols + i] = xstrdup(s != NULL ? s :
-		    "");
+		t->cells[t->nrows * t->ncols + i] = xstrdup(s != NULL ? s : "");
 	}
 	va_end(ap);
 	t->nrows++;
@@ -212,14 +212,13 @@ report_top(const struct agg_question *q, const struct gate_fig *g,
 	if (g->reason != GATE_SHOWN || g->answered == 0 || q->ncat == 0)
 		return NULL;
 	agg_rank(q, g->counts, order);
-	report_pct(pct, sizeof(pct), (double)g->counts[order[0]] /
-	    g->answered, comma);
-	while (ntie < q->ncat && g->counts[order[ntie]] ==
-	    g->counts[order[0]])
+	report_pct(pct, sizeof(pct), (double)g->counts[order[0]] / g->answered,
+	    comma);
+	while (ntie < q->ncat && g->counts[order[ntie]] == g->counts[order[0]])
 		ntie++;
 	if (ntie == 1 || g->counts[order[0]] == 0)
-		return xasprintf("%s %s", report_catlabel(q, order[0], lang,
-		    lb, sizeof(lb)), pct);
+		return xasprintf("%s %s",
+		    report_catlabel(q, order[0], lang, lb, sizeof(lb)), pct);
 	if (ntie > 3)
 		return xasprintf(_("%zu answers tied at %s each"), ntie, pct);
 	names = xstrdup(report_catlabel(q, order[0], lang, lb, sizeof(lb)));
@@ -284,8 +283,8 @@ report_para(const struct report_emit *em, FILE *f, const char *fmt, ...)
 /* The full distribution of one shown figure, as bars. */
 static void
 report_dist(const struct report_emit *em, FILE *f, const char *title,
-    const struct agg_question *q, const struct gate_fig *g,
-    const char *lang, int comma)
+    const struct agg_question *q, const struct gate_fig *g, const char *lang,
+    int comma)
 {
 	const char **labels;
 	char **figs, lb[REPORT_LB], pct[32];
@@ -305,8 +304,7 @@ report_dist(const struct report_emit *em, FILE *f, const char *title,
 		report_pct(pct, sizeof(pct), shares[i], comma);
 		figs[i] = xasprintf("%u (%s)", (unsigned)g->counts[i], pct);
 	}
-	em->bars(f, title, labels, shares, (const char *const *)figs,
-	    q->ncat);
+	em->bars(f, title, labels, shares, (const char *const *)figs, q->ncat);
 	for (i = 0; i < q->ncat; i++) {
 		free((char *)labels[i]);
 		free(figs[i]);
@@ -346,17 +344,16 @@ report_reasons(const struct report_input *in, const struct report_emit *em,
 	if (g->reason != GATE_SHOWN || g->answered == 0) {
 		report_para(em, f, "%s: %s", report_qlabel(q, in->lang),
 		    g->reason == GATE_SHOWN ? _("no answers") :
-		    _(gate_reason_text(g->reason)));
+					      _(gate_reason_text(g->reason)));
 		return;
 	}
-	report_para(em, f, _("%s (the whole region, %u answers; several "
-	    "reasons could be given):"), report_qlabel(q, in->lang),
-	    (unsigned)g->answered);
+	report_para(em, f,
+	    _("%s (the whole region, %u answers; several "
+	      "reasons could be given):"),
+	    report_qlabel(q, in->lang), (unsigned)g->answered);
 	top = report_top(q, g, in->lang, comma);
-	if (top != NULL && strncmp(top, _("tied: "), strlen(_("tied: ")))
-	    == 0)
-		report_para(em, f, _("No single reason comes first: %s."),
-		    top);
+	if (top != NULL && strncmp(top, _("tied: "), strlen(_("tied: "))) == 0)
+		report_para(em, f, _("No single reason comes first: %s."), top);
 	free(top);
 	agg_rank(q, g->counts, order);
 	head[0] = _("Reason");
@@ -366,11 +363,12 @@ report_reasons(const struct report_input *in, const struct report_emit *em,
 	for (i = 0; i < q->ncat; i++) {
 		if (g->counts[order[i]] == 0)
 			continue;
-		report_pct(pct, sizeof(pct), (double)g->counts[order[i]] /
-		    g->answered, comma);
+		report_pct(pct, sizeof(pct),
+		    (double)g->counts[order[i]] / g->answered, comma);
 		snprintf(n, sizeof(n), "%u", (unsigned)g->counts[order[i]]);
-		report_tab_row(&tab, report_catlabel(q, order[i], in->lang, lb,
-		    sizeof(lb)), pct, n);
+		report_tab_row(&tab,
+		    report_catlabel(q, order[i], in->lang, lb, sizeof(lb)), pct,
+		    n);
 	}
 	report_tab_emit(em, f, &tab, head);
 }
@@ -402,7 +400,8 @@ report_trend(const struct report_input *in, const struct report_emit *em,
 	cells = xcalloc((t->ncols + 1) * (ny + 1), sizeof(*cells));
 	for (q = 0; q <= t->ncols; q++) {
 		const struct agg_question *aq = q < t->ncols ?
-		    agg_question(t->agg, q) : NULL;
+		    agg_question(t->agg, q) :
+		    NULL;
 
 		if (aq != NULL && aq->type != FORM_SCALE &&
 		    aq->type != FORM_NPS)
@@ -410,16 +409,17 @@ report_trend(const struct report_input *in, const struct report_emit *em,
 		if (aq == NULL && !t->has_hme)
 			continue;
 		any = 0;
-		cells[rows * (ny + 1)] = xstrdup(aq != NULL ?
-		    report_qlabel(aq, in->lang) : "HME");
+		cells[rows * (ny + 1)] = xstrdup(
+		    aq != NULL ? report_qlabel(aq, in->lang) : "HME");
 		for (i = 0; i < ny; i++) {
 			char v[32];
 			const struct gate_fig *g = aq != NULL ?
-			    gate_fig(ys[i], 0, q) : NULL;
+			    gate_fig(ys[i], 0, q) :
+			    NULL;
 
 			if (aq == NULL)
-				report_hme_cell(v, sizeof(v), &ys[i]->hme[0],
-				    3, comma);
+				report_hme_cell(v, sizeof(v), &ys[i]->hme[0], 3,
+				    comma);
 			else if (g == NULL || g->reason != GATE_SHOWN ||
 			    !g->st.has_mean)
 				snprintf(v, sizeof(v), "–");
@@ -432,7 +432,7 @@ report_trend(const struct report_input *in, const struct report_emit *em,
 		}
 		if (any) {
 			rows++;
-		} else {	/* nothing shown in any year: leave it out */
+		} else { /* nothing shown in any year: leave it out */
 			for (i = 0; i <= ny; i++)
 				free(cells[rows * (ny + 1) + i]);
 		}
@@ -446,8 +446,8 @@ report_trend(const struct report_input *in, const struct report_emit *em,
 /* One row (region, unit, pool): each question in one line of a table,
  * then the full distributions (region only) and the free texts. */
 static void
-report_row(const struct report_input *in, const struct report_emit *em,
-    FILE *f, size_t r, int full, int comma)
+report_row(const struct report_input *in, const struct report_emit *em, FILE *f,
+    size_t r, int full, int comma)
 {
 	const struct gate_table *t = in->cur;
 	const char *head[3];
@@ -478,11 +478,15 @@ report_row(const struct report_input *in, const struct report_emit *em,
 	}
 	report_tab_emit(em, f, &tab, head);
 	if (nhid > 0)
-		report_para(em, f, nhid == 1 ? _("1 more question is not "
-		    "shown here: too few answered it, or its figure could "
-		    "reveal a hidden one.") : _("%zu more questions are not "
-		    "shown here: too few answered them, or their figures could "
-		    "reveal hidden ones."), nhid);
+		report_para(em, f,
+		    nhid == 1 ?
+			_("1 more question is not "
+			  "shown here: too few answered it, or its figure could "
+			  "reveal a hidden one.") :
+			_("%zu more questions are not "
+			  "shown here: too few answered them, or their figures could "
+			  "reveal hidden ones."),
+		    nhid);
 	for (q = 0; q < t->ncols; q++) {
 		const struct agg_question *aq = agg_question(t->agg, q);
 		const struct gate_fig *g = gate_fig(t, r, q);
@@ -500,8 +504,10 @@ report_row(const struct report_input *in, const struct report_emit *em,
 				    (unsigned)g->declined);
 				snprintf(s, sizeof(s), "%u",
 				    (unsigned)g->skipped);
-				report_para(em, f, _("Preferred not to answer: "
-				    "%s. Skipped: %s."), d, s);
+				report_para(em, f,
+				    _("Preferred not to answer: "
+				      "%s. Skipped: %s."),
+				    d, s);
 			}
 		}
 		title = xasprintf(_("%s: free-text answers, in random order"),
@@ -518,32 +524,36 @@ report_method(const struct report_input *in, const struct report_emit *em,
 	const struct gate_table *t = in->cur;
 
 	em->heading(f, 2, _("Method and anonymity"));
-	report_para(em, f, _("Leavers were interviewed by an external "
-	    "interviewer; each interview was sealed on the interviewer's "
-	    "laptop to the HR key and carries no name, no interviewer and no "
-	    "date finer than the year. Interviews of forms HR has not "
-	    "approved, and damaged ones, are not counted (%zu this time)."),
+	report_para(em, f,
+	    _("Leavers were interviewed by an external "
+	      "interviewer; each interview was sealed on the interviewer's "
+	      "laptop to the HR key and carries no name, no interviewer and no "
+	      "date finer than the year. Interviews of forms HR has not "
+	      "approved, and damaged ones, are not counted (%zu this time)."),
 	    in->rejected);
-	report_para(em, f, _("A figure for a unit, area or the region is "
-	    "shown only when at least %u leavers answered the question "
-	    "(after skip logic and \"prefer not to answer\"). Where a hidden "
-	    "figure could be worked out by subtracting shown ones from a "
-	    "total, more figures are hidden, and the hidden units of an area "
-	    "are shown together as \"other units\" when they are enough, "
-	    "answered differently, and more than one. Questions marked for "
-	    "the region are shown only for the whole region. Free-text "
-	    "answers are shown only where there are at least %u, in random "
-	    "order and apart from the other answers. Only closed years are "
-	    "reported; the running year shows the number of interviews "
-	    "only."), t->k, t->text_k);
+	report_para(em, f,
+	    _("A figure for a unit, area or the region is "
+	      "shown only when at least %u leavers answered the question "
+	      "(after skip logic and \"prefer not to answer\"). Where a hidden "
+	      "figure could be worked out by subtracting shown ones from a "
+	      "total, more figures are hidden, and the hidden units of an area "
+	      "are shown together as \"other units\" when they are enough, "
+	      "answered differently, and more than one. Questions marked for "
+	      "the region are shown only for the whole region. Free-text "
+	      "answers are shown only where there are at least %u, in random "
+	      "order and apart from the other answers. Only closed years are "
+	      "reported; the running year shows the number of interviews "
+	      "only."),
+	    t->k, t->text_k);
 	if (t->has_hme)
-		em->para(f, _("HME: each answer 1-5 is mapped to 0-100 ((value "
-		    "- 1) x 25); each statement's index is the mean over those "
-		    "who answered it (\"prefer not to answer\" left out); a "
-		    "sub-index is the mean of its three statements and HME the "
-		    "mean of all nine, computed from each statement's answers "
-		    "as SKR's calculation template does, so there is no "
-		    "minimum number of statements per leaver."));
+		em->para(f,
+		    _("HME: each answer 1-5 is mapped to 0-100 ((value "
+		      "- 1) x 25); each statement's index is the mean over those "
+		      "who answered it (\"prefer not to answer\" left out); a "
+		      "sub-index is the mean of its three statements and HME the "
+		      "mean of all nine, computed from each statement's answers "
+		      "as SKR's calculation template does, so there is no "
+		      "minimum number of statements per leaver."));
 }
 
 /* A unit whose figures are all hidden: one line saying why and where its
@@ -563,9 +573,10 @@ report_hidden_line(const struct report_input *in, size_t r)
 		few += g == GATE_FEW;
 		comp += g == GATE_COMPLEMENT;
 	}
-	why = few >= comp ? _("too few answers for figures of its own") :
+	why = few >= comp ?
+	    _("too few answers for figures of its own") :
 	    _("its figures are hidden so that another unit's hidden figures "
-	    "cannot be worked out from them");
+	      "cannot be worked out from them");
 	pool = gate_row_pool(t, row->area != NULL ? row->area : "");
 	if (pool != AGG_NONE)
 		for (q = 0; q < t->ncols; q++)
@@ -581,10 +592,11 @@ report_hidden_line(const struct report_input *in, size_t r)
 	if (pool != AGG_NONE && pshown > 0) {
 		pname = report_rowname(t, pool, in->region);
 		wh = xasprintf(_("its answers are counted in \"%s\" and in the "
-		    "region"), pname);
+				 "region"),
+		    pname);
 	} else {
 		wh = xstrdup(_("its answers are counted in the region's "
-		    "figures only"));
+			       "figures only"));
 	}
 	where = wh;
 	s = xasprintf(_("%s (%u interviews): %s; %s."), row->name,
@@ -605,24 +617,32 @@ report_turnover_note(const struct report_input *in,
 	char *s;
 
 	em->heading(f, 3, _("Turnover"));
-	ret = !in->has_retirements ? _("The imported file does not say how "
-	    "many of the leavers retired: they count as leaving.") :
-	    in->count_retirements ? _("Retirements count as leaving.") :
+	ret = !in->has_retirements ?
+	    _("The imported file does not say how "
+	      "many of the leavers retired: they count as leaving.") :
+	    in->count_retirements ?
+	    _("Retirements count as leaving.") :
 	    _("Retirements do not count as leaving: they say little about "
-	    "the workplace.");
-	mov = !in->has_internal ? _("The imported file does not say how "
-	    "many moved to another unit of the region: they count as "
-	    "leaving.") : in->count_internal ? _("Moves to another unit of "
-	    "the region count as leaving the unit.") : _("Moves to another "
-	    "unit of the region do not count as leaving.");
-	s = xasprintf(_("Turnover is the number of employees who left the "
-	    "unit during the year divided by the unit's average headcount "
-	    "that year, both as HR imported them (avslut-hr turnover "
-	    "import). %s %s The region sets what counts in its "
-	    "configuration (turnover.count_retirements, "
-	    "turnover.count_internal_moves). Coverage is the number of exit "
-	    "interviews held at the unit divided by the leavers counted "
-	    "here."), ret, mov);
+	      "the workplace.");
+	mov = !in->has_internal ?
+	    _("The imported file does not say how "
+	      "many moved to another unit of the region: they count as "
+	      "leaving.") :
+	    in->count_internal ?
+	    _("Moves to another unit of "
+	      "the region count as leaving the unit.") :
+	    _("Moves to another "
+	      "unit of the region do not count as leaving.");
+	s = xasprintf(
+	    _("Turnover is the number of employees who left the "
+	      "unit during the year divided by the unit's average headcount "
+	      "that year, both as HR imported them (avslut-hr turnover "
+	      "import). %s %s The region sets what counts in its "
+	      "configuration (turnover.count_retirements, "
+	      "turnover.count_internal_moves). Coverage is the number of exit "
+	      "interviews held at the unit divided by the leavers counted "
+	      "here."),
+	    ret, mov);
 	em->para(f, s);
 	free(s);
 }
@@ -640,8 +660,9 @@ report_walk(FILE *f, const struct report_emit *em,
 	    in->region != NULL ? in->region : _("the region"));
 	em->begin(f, title);
 	if (in->sample)
-		em->banner(f, _("EXEMPELDATA: made-up figures from avslut-hr "
-		    "demo, not a real region."));
+		em->banner(f,
+		    _("EXEMPELDATA: made-up figures from avslut-hr "
+		      "demo, not a real region."));
 	em->heading(f, 1, title);
 	free(title);
 	em->heading(f, 2, _("Summary"));
@@ -649,20 +670,27 @@ report_walk(FILE *f, const struct report_emit *em,
 	em->list(f, (const char *const *)find, nfind, 2);
 	report_strings_free(find, nfind);
 	if (in->release > 0)
-		report_para(em, f, _("Release %u of %u, made %s: every view of "
-		    "%u shows these figures."), in->release, in->year,
-		    in->release_date != NULL ? in->release_date : "",
-		    in->year);
+		report_para(em, f,
+		    _("Release %u of %u, made %s: every view of "
+		      "%u shows these figures."),
+		    in->release, in->year,
+		    in->release_date != NULL ? in->release_date : "", in->year);
 	if (in->held > 0)
-		report_para(em, f, ngettext("%u interview arrived after the "
-		    "release and is held back: it enters a revision only when "
-		    "that reveals nothing about it.", "%u interviews arrived "
-		    "after the release and are held back: they enter a "
-		    "revision only when that reveals nothing about them.",
-		    in->held), (unsigned)in->held);
+		report_para(em, f,
+		    ngettext(
+			"%u interview arrived after the "
+			"release and is held back: it enters a revision only when "
+			"that reveals nothing about it.",
+			"%u interviews arrived "
+			"after the release and are held back: they enter a "
+			"revision only when that reveals nothing about them.",
+			in->held),
+		    (unsigned)in->held);
 	if (t->open) {
-		report_para(em, f, _("%u is not closed yet: the report shows "
-		    "the number of interviews only."), in->year);
+		report_para(em, f,
+		    _("%u is not closed yet: the report shows "
+		      "the number of interviews only."),
+		    in->year);
 	} else {
 		report_flagged_section(in, em, f, comma);
 		report_heat_section(in, em, f, comma);
@@ -684,9 +712,9 @@ report_walk(FILE *f, const struct report_emit *em,
 				continue;
 			for (q = 0; q < t->ncols; q++)
 				shown += gate_fig(t, r, q)->reason ==
-				    GATE_SHOWN ||
+					GATE_SHOWN ||
 				    gate_fig(t, r, q)->text_reason ==
-				    GATE_SHOWN;
+					GATE_SHOWN;
 			if (row->kind == GATE_ROW_POOL && shown == 0)
 				continue;
 			if (row->kind == GATE_ROW_UNIT && row->interviews == 0)
@@ -698,11 +726,14 @@ report_walk(FILE *f, const struct report_emit *em,
 			name = report_rowname(t, r, in->region);
 			if (row->kind == GATE_ROW_UNIT) {
 				title = xasprintf(_("%s (%s): %u interviews"),
-				    name, row->area != NULL ? row->area :
-				    _("no area"), (unsigned)row->interviews);
+				    name,
+				    row->area != NULL ? row->area :
+							_("no area"),
+				    (unsigned)row->interviews);
 			} else {
 				title = xasprintf(_("%s: the hidden units' "
-				    "answers together"), name);
+						    "answers together"),
+				    name);
 			}
 			em->heading(f, 3, title);
 			free(title);
@@ -710,12 +741,15 @@ report_walk(FILE *f, const struct report_emit *em,
 			report_row(in, em, f, r, 0, comma);
 		}
 		if (nhidden > 0) {
-			em->heading(f, 3, _("Units without figures of their "
-			    "own"));
-			report_para(em, f, _("A figure is shown only where at "
-			    "least %u leavers answered. These units had fewer; "
-			    "their answers are not lost but counted where they "
-			    "cannot be told apart:"), t->k);
+			em->heading(f, 3,
+			    _("Units without figures of their "
+			      "own"));
+			report_para(em, f,
+			    _("A figure is shown only where at "
+			      "least %u leavers answered. These units had fewer; "
+			      "their answers are not lost but counted where they "
+			      "cannot be told apart:"),
+			    t->k);
 			em->list(f, (const char *const *)hidden, nhidden, 2);
 		}
 		report_strings_free(hidden, nhidden);
@@ -724,9 +758,9 @@ report_walk(FILE *f, const struct report_emit *em,
 	report_turnover_note(in, em, f);
 	em->end(f);
 	if (fflush(f) != 0 || ferror(f))
-		return err_setc(e, err_class_errno(errno) == ERR_FULL ?
-		    ERR_FULL : ERR_IO, _("cannot write the report: %s"),
-		    strerror(errno));
+		return err_setc(e,
+		    err_class_errno(errno) == ERR_FULL ? ERR_FULL : ERR_IO,
+		    _("cannot write the report: %s"), strerror(errno));
 	return 0;
 }
 

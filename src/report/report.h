@@ -16,14 +16,14 @@ enum report_format {
 	REPORT_MD,
 	REPORT_CSV,
 	REPORT_HTML,
-	REPORT_CODEBOOK		/* CSV: question and category ids, texts */
+	REPORT_CODEBOOK /* CSV: question and category ids, texts */
 };
 
 /* What a report is made of; all borrowed. */
 struct report_input {
-	const char *region;		/* the region's name */
+	const char *region; /* the region's name */
 	unsigned year;
-	const struct gate_table *cur;	/* the year's table */
+	const struct gate_table *cur; /* the year's table */
 	/* Tables of the years for the trend, ascending (cur among them);
 	 * open years are skipped. */
 	const struct gate_table *const *tabs;
@@ -37,23 +37,23 @@ struct report_input {
 	 * whether the imported rows said how many there were. */
 	int count_retirements, count_internal;
 	int has_retirements, has_internal;
-	double threshold;		/* turnover flag, fraction */
-	unsigned tyears;		/* years in a row at or above it */
-	const char *lang;		/* form language for labels, NULL: first */
-	size_t rejected;		/* envelopes not used (for the method) */
-	int sample;			/* made-up data (config sample: true):
+	double threshold; /* turnover flag, fraction */
+	unsigned tyears;  /* years in a row at or above it */
+	const char *lang; /* form language for labels, NULL: first */
+	size_t rejected;  /* envelopes not used (for the method) */
+	int sample;	  /* made-up data (config sample: true):
 					 * EXEMPELDATA on every page */
 	/* The release cur is (release_view): 0 for the running year. */
 	unsigned release;
-	const char *release_date;	/* YYYY-MM-DD */
-	uint32_t held;			/* late interviews held back */
+	const char *release_date; /* YYYY-MM-DD */
+	uint32_t held;		  /* late interviews held back */
 };
 
 /* "md", "csv", "html", "codebook" -> fmt; -1 if none of them. */
 int report_format_parse(const char *s, enum report_format *fmt);
 /* Write the report to f. Returns -1 with e set on a write error. */
-int report_write(FILE *f, enum report_format fmt,
-    const struct report_input *in, struct err *e);
+int report_write(FILE *f, enum report_format fmt, const struct report_input *in,
+    struct err *e);
 
 /* One tidy table: UTF-8 with BOM, ';', decimal comma, CRLF; column
  * names, levels, measures and statuses in Swedish when lang is sv. */
@@ -85,8 +85,7 @@ struct report_emit {
 	void (*table)(FILE *f, size_t ncols, const char *const *head,
 	    const char *const *cells, size_t nrows);
 	/* ordered: 0 free-text answers, 1 a numbered list, 2 findings */
-	void (*list)(FILE *f, const char *const *items, size_t n,
-	    int ordered);
+	void (*list)(FILE *f, const char *const *items, size_t n, int ordered);
 	/* A table whose last column is a sparkline of series[r * nseries ..]
 	 * (NAN: no value) with alt[r] as its text. */
 	void (*table_spark)(FILE *f, size_t ncols, const char *const *head,
@@ -97,11 +96,11 @@ struct report_emit {
 	void (*bars)(FILE *f, const char *title, const char *const *labels,
 	    const double *shares, const char *const *figures, size_t n);
 };
-const struct report_emit *report_md_emit(void);	/* report_md.c */
-const struct report_emit *report_html_emit(void);	/* report_html.c */
+const struct report_emit *report_md_emit(void);	  /* report_md.c */
+const struct report_emit *report_html_emit(void); /* report_html.c */
 
 /* Helpers the writers share. */
-#define REPORT_LB 256	/* a category label ("5 Stämmer helt") */
+#define REPORT_LB 256 /* a category label ("5 Stämmer helt") */
 /* v with d decimals, decimal comma if comma; no "-0". */
 void report_num(char *buf, size_t n, double v, int d, int comma);
 /* share (0..1) as "45 %" (no decimals). */
@@ -145,8 +144,8 @@ void report_tab_emit(const struct report_emit *em, FILE *f,
 void report_para(const struct report_emit *em, FILE *f, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* The board's sections (report_board.c). */
-void report_hme_cell(char *buf, size_t n, const struct gate_hme *h,
-    int which, int comma);
+void report_hme_cell(char *buf, size_t n, const struct gate_hme *h, int which,
+    int comma);
 void report_flagged_section(const struct report_input *in,
     const struct report_emit *em, FILE *f, int comma);
 void report_heat_section(const struct report_input *in,

@@ -35,20 +35,22 @@ report_flagged_section(const struct report_input *in,
 
 	em->heading(f, 2, _("Units with high turnover"));
 	report_num(lv, sizeof(lv), in->threshold * 100, 0, comma);
-	report_para(em, f, _("Units whose turnover was %s %% or more in each "
-	    "of the %u years up to %u, with the coverage of the exit "
-	    "interviews (interviews held / leavers)."), lv, in->tyears,
-	    in->year);
+	report_para(em, f,
+	    _("Units whose turnover was %s %% or more in each "
+	      "of the %u years up to %u, with the coverage of the exit "
+	      "interviews (interviews held / leavers)."),
+	    lv, in->tyears, in->year);
 	for (i = 0; i < in->nturnover; i++)
-		if (in->turnover[i].year <= in->year && (y0 == 0 ||
-		    in->turnover[i].year < y0))
+		if (in->turnover[i].year <= in->year &&
+		    (y0 == 0 || in->turnover[i].year < y0))
 			y0 = in->turnover[i].year;
 	if (y0 == 0 || in->year + 1 - y0 > SPARK_YEARS)
 		y0 = in->year + 1 - SPARK_YEARS;
 	y1 = in->year;
 	ns = y1 - y0 + 1;
 	for (i = 0; i < 3; i++)
-		snprintf(yh[i], sizeof(yh[i]), "%u", in->year - 2 + (unsigned)i);
+		snprintf(yh[i], sizeof(yh[i]), "%u",
+		    in->year - 2 + (unsigned)i);
 	snprintf(sh, sizeof(sh), "%u-%u", y0, y1);
 	head[0] = _("Unit");
 	head[1] = yh[0];
@@ -91,8 +93,9 @@ report_flagged_section(const struct report_input *in,
 		else
 			report_pct(cov, sizeof(cov), c, comma);
 		snprintf(n, sizeof(n), "%u", (unsigned)row->interviews);
-		uname = row->area != NULL ? xasprintf("%s (%s)", row->name,
-		    row->area) : xstrdup(row->name);
+		uname = row->area != NULL ?
+		    xasprintf("%s (%s)", row->name, row->area) :
+		    xstrdup(row->name);
 		report_tab_row(&tab, uname, ty[0], ty[1], ty[2], lv, n, cov);
 		free(uname);
 		series = xreallocarray(series, (nalts + 1) * ns,
@@ -141,7 +144,9 @@ report_flagged_section(const struct report_input *in,
 static const char *
 report_theme_name(const char *theme)
 {
-	static const struct { const char *id, *name; } names[] = {
+	static const struct {
+		const char *id, *name;
+	} names[] = {
 		{ "leadership", N_("Leadership") },
 		{ "workload", N_("Workload") },
 		{ "schedule", N_("Schedule") },
@@ -162,8 +167,8 @@ report_theme_name(const char *theme)
  * where every one of them is shown there (HME statements have their own
  * table). */
 void
-report_heat_section(const struct report_input *in,
-    const struct report_emit *em, FILE *f, int comma)
+report_heat_section(const struct report_input *in, const struct report_emit *em,
+    FILE *f, int comma)
 {
 	const struct gate_table *t = in->cur;
 	const char *themes[64];
@@ -210,8 +215,9 @@ report_heat_section(const struct report_input *in,
 				    agg_question(t->agg, q);
 				const struct gate_fig *g;
 
-				if (aq->type != FORM_SCALE || aq->theme ==
-				    NULL || strcmp(aq->theme, themes[c]) != 0)
+				if (aq->type != FORM_SCALE ||
+				    aq->theme == NULL ||
+				    strcmp(aq->theme, themes[c]) != 0)
 					continue;
 				g = gate_fig(t, rows[r], q);
 				if (g->reason != GATE_SHOWN ||
@@ -308,7 +314,8 @@ report_heat_section(const struct report_input *in,
 	em->heading(f, 2, _("Units and themes"));
 	memset(&h, 0, sizeof(h));
 	h.title = _("Mean per theme (scale 1-5), against the region");
-	h.desc = _("Each cell is the mean of the theme's statements among the "
+	h.desc = _(
+	    "Each cell is the mean of the theme's statements among the "
 	    "unit's leavers (1 = disagree, 5 = agree). Red: lower than the "
 	    "region, blue: higher, white: within 0.1. A dash: hidden by the "
 	    "anonymity rules. Units with no figure of their own are left "
@@ -350,8 +357,8 @@ report_hme_cell(char *buf, size_t n, const struct gate_hme *h, int which,
 }
 
 void
-report_hme_section(const struct report_input *in,
-    const struct report_emit *em, FILE *f, int comma)
+report_hme_section(const struct report_input *in, const struct report_emit *em,
+    FILE *f, int comma)
 {
 	const struct gate_table *t = in->cur;
 	const char *head[7];
@@ -369,13 +376,15 @@ report_hme_section(const struct report_input *in,
 		    t->hme[r].sub_reason[1] == GATE_SHOWN ||
 		    t->hme[r].sub_reason[2] == GATE_SHOWN;
 	if (!i) {
-		em->para(f, _("Too few leavers answered the HME statements for "
-		    "an index this year."));
+		em->para(f,
+		    _("Too few leavers answered the HME statements for "
+		      "an index this year."));
 		return;
 	}
-	em->para(f, _("The leavers' answers to SKR's nine HME statements, as "
-	    "an index 0-100, beside the unit's staff-survey HME where it "
-	    "was imported."));
+	em->para(f,
+	    _("The leavers' answers to SKR's nine HME statements, as "
+	      "an index 0-100, beside the unit's staff-survey HME where it "
+	      "was imported."));
 	head[0] = _("Unit");
 	head[1] = "HME";
 	head[2] = _("Motivation");
@@ -389,15 +398,17 @@ report_hme_section(const struct report_input *in,
 		const struct agg_staff_hme *s = NULL;
 		char *name, n[16];
 
-		if (row->kind == GATE_ROW_AREA || (row->kind != GATE_ROW_REGION
-		    && t->hme[r].reason != GATE_SHOWN && row->kind ==
-		    GATE_ROW_POOL))
+		if (row->kind == GATE_ROW_AREA ||
+		    (row->kind != GATE_ROW_REGION &&
+			t->hme[r].reason != GATE_SHOWN &&
+			row->kind == GATE_ROW_POOL))
 			continue;
 		if (row->kind == GATE_ROW_UNIT && row->interviews == 0)
 			continue;
 		/* a row with no shown index is explained under Units */
-		if (row->kind != GATE_ROW_REGION && t->hme[r].reason !=
-		    GATE_SHOWN && t->hme[r].sub_reason[0] != GATE_SHOWN &&
+		if (row->kind != GATE_ROW_REGION &&
+		    t->hme[r].reason != GATE_SHOWN &&
+		    t->hme[r].sub_reason[0] != GATE_SHOWN &&
 		    t->hme[r].sub_reason[1] != GATE_SHOWN &&
 		    t->hme[r].sub_reason[2] != GATE_SHOWN)
 			continue;
@@ -419,4 +430,3 @@ report_hme_section(const struct report_input *in,
 	}
 	report_tab_emit(em, f, &tab, head);
 }
-

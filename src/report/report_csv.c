@@ -16,25 +16,40 @@ static const char *
 csv_word(const char *en, int sv)
 {
 	static const char *const words[][2] = {
-		{ "year", "år" }, { "level", "nivå" }, { "area", "område" },
-		{ "unit", "enhet" }, { "question", "fråga" },
-		{ "versions", "versioner" }, { "category", "kategori" },
-		{ "measure", "mått" }, { "value", "värde" },
-		{ "status", "status" }, { "region", "region" },
+		{ "year", "år" },
+		{ "level", "nivå" },
+		{ "area", "område" },
+		{ "unit", "enhet" },
+		{ "question", "fråga" },
+		{ "versions", "versioner" },
+		{ "category", "kategori" },
+		{ "measure", "mått" },
+		{ "value", "värde" },
+		{ "status", "status" },
+		{ "region", "region" },
 		{ "other_units", "övriga_enheter" },
-		{ "interviews", "intervjuer" }, { "answered", "svarade" },
+		{ "interviews", "intervjuer" },
+		{ "answered", "svarade" },
 		{ "declined", "ville_inte_svara" },
-		{ "skipped", "hoppade_över" }, { "count", "antal" },
-		{ "share", "andel" }, { "mean", "medelvärde" },
-		{ "sd", "standardavvikelse" }, { "enps", "enps" },
-		{ "hme", "hme" }, { "turnover", "personalomsättning" },
-		{ "coverage", "täckning" }, { "turnover_flag", "flaggad" },
+		{ "skipped", "hoppade_över" },
+		{ "count", "antal" },
+		{ "share", "andel" },
+		{ "mean", "medelvärde" },
+		{ "sd", "standardavvikelse" },
+		{ "enps", "enps" },
+		{ "hme", "hme" },
+		{ "turnover", "personalomsättning" },
+		{ "coverage", "täckning" },
+		{ "turnover_flag", "flaggad" },
 		{ "staff_hme", "hme_medarbetarenkät" },
 		{ "sample_data", "exempeldata" },
-		{ "type", "typ" }, { "theme", "tema" },
-		{ "reported", "redovisas" }, { "text", "text" },
+		{ "type", "typ" },
+		{ "theme", "tema" },
+		{ "reported", "redovisas" },
+		{ "text", "text" },
 		{ "category_text", "kategoritext" },
-		{ "release", "utgåva" }, { "held_back", "tillbakahållna" },
+		{ "release", "utgåva" },
+		{ "held_back", "tillbakahållna" },
 	};
 
 	if (!sv)
@@ -47,15 +62,15 @@ csv_word(const char *en, int sv)
 
 struct csv_row {
 	FILE *f;
-	int sv;			/* Swedish names */
+	int sv; /* Swedish names */
 	unsigned year;
 	const char *level, *area, *unit;
 };
 
 static void
-csv_line(const struct csv_row *r, const char *question,
-    const char *versions, const char *category, const char *measure,
-    const char *value, const char *status)
+csv_line(const struct csv_row *r, const char *question, const char *versions,
+    const char *category, const char *measure, const char *value,
+    const char *status)
 {
 	char y[16];
 	const char *v[9];
@@ -75,8 +90,10 @@ csv_line(const struct csv_row *r, const char *question,
 		esc_csv(r->f, v[i] != NULL ? v[i] : "");
 		fputc(';', r->f);
 	}
-	esc_csv(r->f, status == NULL ? "" : status[0] != '\0' && r->sv ?
-	    _(status) : status);
+	esc_csv(r->f,
+	    status == NULL		   ? "" :
+		status[0] != '\0' && r->sv ? _(status) :
+					     status);
 	fputs("\r\n", r->f);
 }
 
@@ -130,8 +147,8 @@ csv_fig(const struct csv_row *r, const struct agg_question *q,
 static void
 csv_hme(const struct csv_row *r, const struct gate_hme *h)
 {
-	static const char *const sub[3] = {"hme_motivation",
-	    "hme_ledarskap", "hme_styrning"};
+	static const char *const sub[3] = { "hme_motivation", "hme_ledarskap",
+		"hme_styrning" };
 	size_t s;
 
 	if (h->reason == GATE_SHOWN && h->h.has_total)
@@ -150,13 +167,14 @@ int
 report_csv(FILE *f, const struct report_input *in, struct err *e)
 {
 	const struct gate_table *t = in->cur;
-	static const char *const levels[] = {"region", "area", "unit",
-	    "other_units"};
+	static const char *const levels[] = { "region", "area", "unit",
+		"other_units" };
 	struct csv_row r;
 	size_t row, q;
 
 	static const char *const cols[] = { "year", "level", "area", "unit",
-	    "question", "versions", "category", "measure", "value", "status" };
+		"question", "versions", "category", "measure", "value",
+		"status" };
 
 	r.sv = in->lang == NULL || strcmp(in->lang, "sv") == 0;
 	fputs("\xef\xbb\xbf", f);
@@ -177,7 +195,8 @@ report_csv(FILE *f, const struct report_input *in, struct err *e)
 
 		r.level = levels[gr->kind];
 		r.area = gr->kind == GATE_ROW_REGION ? "" :
-		    gr->area != NULL ? gr->area : "";
+		    gr->area != NULL		     ? gr->area :
+						       "";
 		r.unit = gr->kind == GATE_ROW_UNIT ? gr->code : "";
 		if (gr->kind != GATE_ROW_POOL)
 			csv_num(&r, "", "", "", "interviews", gr->interviews,
@@ -201,21 +220,20 @@ report_csv(FILE *f, const struct report_input *in, struct err *e)
 				    report_flagged(in, gr->code), 0);
 			s = report_staff(in, gr->code, in->year);
 			if (s != NULL)
-				csv_num(&r, "", "", "", "staff_hme", s->hme,
-				    1);
+				csv_num(&r, "", "", "", "staff_hme", s->hme, 1);
 		}
 		if (t->open)
 			continue;
 		for (q = 0; q < t->ncols; q++)
-			csv_fig(&r, agg_question(t->agg, q), gate_fig(t, row,
-			    q));
+			csv_fig(&r, agg_question(t->agg, q),
+			    gate_fig(t, row, q));
 		if (t->has_hme)
 			csv_hme(&r, &t->hme[row]);
 	}
 	if (fflush(f) != 0 || ferror(f))
-		return err_setc(e, err_class_errno(errno) == ERR_FULL ?
-		    ERR_FULL : ERR_IO, _("cannot write the report: %s"),
-		    strerror(errno));
+		return err_setc(e,
+		    err_class_errno(errno) == ERR_FULL ? ERR_FULL : ERR_IO,
+		    _("cannot write the report: %s"), strerror(errno));
 	return 0;
 }
 
@@ -226,7 +244,7 @@ int
 report_codebook(FILE *f, const struct report_input *in, struct err *e)
 {
 	static const char *const cols[] = { "question", "type", "theme",
-	    "reported", "text", "category", "category_text" };
+		"reported", "text", "category", "category_text" };
 	const struct gate_table *t = in->cur;
 	int sv = in->lang == NULL || strcmp(in->lang, "sv") == 0;
 	char lb[REPORT_LB], cat[64];
@@ -254,26 +272,26 @@ report_codebook(FILE *f, const struct report_input *in, struct err *e)
 		}
 		for (c = 0; c < aq->ncat; c++) {
 			if (aq->cat_ids != NULL)
-				snprintf(cat, sizeof(cat), "%s", aq->cat_ids[c]);
+				snprintf(cat, sizeof(cat), "%s",
+				    aq->cat_ids[c]);
 			else if (aq->type == FORM_YESNO)
-				snprintf(cat, sizeof(cat), "%s", c ? "yes" :
-				    "no");
+				snprintf(cat, sizeof(cat), "%s",
+				    c ? "yes" : "no");
 			else
-				snprintf(cat, sizeof(cat), "%d", aq->min +
-				    (int)c);
+				snprintf(cat, sizeof(cat), "%d",
+				    aq->min + (int)c);
 			v[5] = cat;
-			v[6] = report_catlabel(aq, c, in->lang, lb,
-			    sizeof(lb));
+			v[6] = report_catlabel(aq, c, in->lang, lb, sizeof(lb));
 			for (i = 0; i < 7; i++) {
-				esc_csv(f, i < 5 ? (i == 0 ? aq->id : "") :
-				    v[i]);
+				esc_csv(f,
+				    i < 5 ? (i == 0 ? aq->id : "") : v[i]);
 				fputs(i < 6 ? ";" : "\r\n", f);
 			}
 		}
 	}
 	if (fflush(f) != 0 || ferror(f))
-		return err_setc(e, err_class_errno(errno) == ERR_FULL ?
-		    ERR_FULL : ERR_IO, _("cannot write the codebook: %s"),
-		    strerror(errno));
+		return err_setc(e,
+		    err_class_errno(errno) == ERR_FULL ? ERR_FULL : ERR_IO,
+		    _("cannot write the codebook: %s"), strerror(errno));
 	return 0;
 }

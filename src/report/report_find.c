@@ -96,21 +96,29 @@ find_count(const struct report_input *in, struct sl *l, int comma)
 		held += row->interviews;
 		silent += row->interviews == 0 && tr->leavers > 0;
 	}
-	sl_add(l, xasprintf(units == 1 ? _("%u exit interviews were held in "
-	    "%u, at 1 unit.") : _("%u exit interviews were held in %u, at "
-	    "%zu units."), (unsigned)t->rows[gate_row_region(t)].interviews,
-	    in->year, units));
+	sl_add(l,
+	    xasprintf(units == 1 ? _("%u exit interviews were held in "
+				     "%u, at 1 unit.") :
+				   _("%u exit interviews were held in %u, at "
+				     "%zu units."),
+		(unsigned)t->rows[gate_row_region(t)].interviews, in->year,
+		units));
 	if (leavers > 0) {
 		report_pct(pct, sizeof(pct), held / leavers, comma);
 		report_num(lv, sizeof(lv), leavers, 0, comma);
-		sl_add(l, xasprintf(_("At the units with turnover figures, %u "
-		    "of the %s who left were interviewed (coverage %s)."),
-		    (unsigned)held, lv, pct));
+		sl_add(l,
+		    xasprintf(
+			_("At the units with turnover figures, %u "
+			  "of the %s who left were interviewed (coverage %s)."),
+			(unsigned)held, lv, pct));
 	}
 	if (silent > 0)
-		sl_add(l, xasprintf(silent == 1 ? _("1 unit had leavers but "
-		    "no exit interview.") : _("%zu units had leavers but no "
-		    "exit interview."), silent));
+		sl_add(l,
+		    xasprintf(silent == 1 ? _("1 unit had leavers but "
+					      "no exit interview.") :
+					    _("%zu units had leavers but no "
+					      "exit interview."),
+			silent));
 }
 
 /* "16 %, 19 % and 16 %": the unit's turnover in the flag's years. */
@@ -122,8 +130,8 @@ rates(const struct report_input *in, const char *unit, int comma)
 	unsigned y;
 
 	for (y = in->year + 1 - in->tyears; y <= in->year; y++) {
-		double v = agg_turnover_rate(in->turnover, in->nturnover,
-		    unit, y);
+		double v = agg_turnover_rate(in->turnover, in->nturnover, unit,
+		    y);
 
 		if (v < 0)
 			continue;
@@ -150,29 +158,32 @@ find_flagged(const struct report_input *in, struct sl *l, int comma)
 	for (r = 0; r < t->nrows; r++) {
 		const struct gate_row *row = &t->rows[r];
 
-		if (row->kind != GATE_ROW_UNIT || !report_flagged(in,
-		    row->code))
+		if (row->kind != GATE_ROW_UNIT ||
+		    !report_flagged(in, row->code))
 			continue;
 		s = rates(in, row->code, comma);
 		names[n++] = xasprintf("%s (%s)", row->name, s);
 		free(s);
 	}
 	if (n == 0) {
-		sl_add(l, xasprintf(_("No unit had a turnover of %s %% or more "
-		    "in each of the %u years up to %u."), th, in->tyears,
-		    in->year));
+		sl_add(l,
+		    xasprintf(_("No unit had a turnover of %s %% or more "
+				"in each of the %u years up to %u."),
+			th, in->tyears, in->year));
 		free(names);
 		return;
 	}
 	s = join_and(names, n);
 	if (n == 1)
-		sl_add(l, xasprintf(_("1 unit had a turnover of %s %% or more "
-		    "in each of the %u years up to %u: %s."), th, in->tyears,
-		    in->year, s));
+		sl_add(l,
+		    xasprintf(_("1 unit had a turnover of %s %% or more "
+				"in each of the %u years up to %u: %s."),
+			th, in->tyears, in->year, s));
 	else
-		sl_add(l, xasprintf(_("%zu units had a turnover of %s %% or "
-		    "more in each of the %u years up to %u: %s."), n, th,
-		    in->tyears, in->year, s));
+		sl_add(l,
+		    xasprintf(_("%zu units had a turnover of %s %% or "
+				"more in each of the %u years up to %u: %s."),
+			n, th, in->tyears, in->year, s));
 	free(s);
 	free(names);
 }
@@ -192,20 +203,22 @@ top_levels(const struct agg_question *q, const struct gate_fig *g,
 	while (i < q->ncat && i < 3 && g->counts[order[i]] > 0) {
 		char **names;
 
-		for (j = i; j < q->ncat && g->counts[order[j]] ==
-		    g->counts[order[i]]; j++)
+		for (j = i;
+		     j < q->ncat && g->counts[order[j]] == g->counts[order[i]];
+		     j++)
 			;
 		if (i > 0 && j - i > 3)
-			break;	/* a long tie below the top: leave it out */
-		report_pct(pct, sizeof(pct), (double)g->counts[order[i]] /
-		    g->answered, comma);
+			break; /* a long tie below the top: leave it out */
+		report_pct(pct, sizeof(pct),
+		    (double)g->counts[order[i]] / g->answered, comma);
 		names = xcalloc(j - i + 1, sizeof(*names));
 		for (k = i; k < j; k++)
-			names[k - i] = xstrdup(report_catlabel(q, order[k],
-			    lang, lb, sizeof(lb)));
+			names[k - i] = xstrdup(
+			    report_catlabel(q, order[k], lang, lb, sizeof(lb)));
 		s = join_and(names, j - i);
 		free(names);
-		groups[ngroups++] = j - i == 1 ? xasprintf("%s (%s)", s, pct) :
+		groups[ngroups++] = j - i == 1 ?
+		    xasprintf("%s (%s)", s, pct) :
 		    xasprintf(_("%s (%s each)"), s, pct);
 		free(s);
 		i = j;
@@ -232,14 +245,16 @@ find_reasons(const struct report_input *in, struct sl *l, int comma)
 	if (g->reason != GATE_SHOWN || g->answered == 0 || q->ncat == 0)
 		return;
 	s = top_levels(q, g, in->lang, comma);
-	sl_add(l, xasprintf(_("The reasons for leaving named most often in "
-	    "the region: %s."), s));
+	sl_add(l,
+	    xasprintf(_("The reasons for leaving named most often in "
+			"the region: %s."),
+		s));
 	free(s);
 	for (r = 0; r < t->nrows; r++) {
 		const struct gate_row *row = &t->rows[r];
 
-		if (row->kind != GATE_ROW_UNIT || !report_flagged(in,
-		    row->code))
+		if (row->kind != GATE_ROW_UNIT ||
+		    !report_flagged(in, row->code))
 			continue;
 		g = gate_fig(t, r, t->reasons_q);
 		if (g->reason != GATE_SHOWN || g->answered == 0)
@@ -265,14 +280,14 @@ find_hme(const struct report_input *in, struct sl *l, int comma)
 		const struct gate_row *row = &t->rows[r];
 		const struct agg_staff_hme *st;
 
-		if (row->kind != GATE_ROW_UNIT || t->hme[r].reason !=
-		    GATE_SHOWN || !t->hme[r].h.has_total)
+		if (row->kind != GATE_ROW_UNIT ||
+		    t->hme[r].reason != GATE_SHOWN || !t->hme[r].h.has_total)
 			continue;
 		if ((st = report_staff(in, row->code, in->year)) == NULL)
 			continue;
 		n++;
-		if (best == AGG_NONE || fabs(t->hme[r].h.total - st->hme) >
-		    fabs(gap)) {
+		if (best == AGG_NONE ||
+		    fabs(t->hme[r].h.total - st->hme) > fabs(gap)) {
 			best = r;
 			gap = t->hme[r].h.total - st->hme;
 			bl = t->hme[r].h.total;
@@ -280,18 +295,22 @@ find_hme(const struct report_input *in, struct sl *l, int comma)
 		}
 	}
 	if (best == AGG_NONE) {
-		sl_add(l, xstrdup(_("No unit has both the leavers' HME and the "
-		    "staff survey's HME to compare this year.")));
+		sl_add(l,
+		    xstrdup(_("No unit has both the leavers' HME and the "
+			      "staff survey's HME to compare this year.")));
 		return;
 	}
 	report_num(a, sizeof(a), bl, 0, comma);
 	report_num(b, sizeof(b), bs, 0, comma);
-	sl_add(l, xasprintf(gap < 0 ? _("Of the %zu units with both, the "
-	    "leavers' HME differs most from the staff survey's at %s: %s "
-	    "against %s, lower among those who left.") : _("Of the %zu units "
-	    "with both, the leavers' HME differs most from the staff "
-	    "survey's at %s: %s against %s, higher among those who left."),
-	    n, t->rows[best].name, a, b));
+	sl_add(l,
+	    xasprintf(gap < 0 ?
+		    _("Of the %zu units with both, the "
+		      "leavers' HME differs most from the staff survey's at %s: %s "
+		      "against %s, lower among those who left.") :
+		    _("Of the %zu units "
+		      "with both, the leavers' HME differs most from the staff "
+		      "survey's at %s: %s against %s, higher among those who left."),
+		n, t->rows[best].name, a, b));
 }
 
 /* 5: what changed since the year before, on the region's figures. */
@@ -304,13 +323,16 @@ find_change(const struct report_input *in, struct sl *l, int comma)
 	char a[16], b[16], **names;
 
 	if (p == NULL) {
-		sl_add(l, xasprintf(_("There is no closed year before %u to "
-		    "compare with."), in->year));
+		sl_add(l,
+		    xasprintf(_("There is no closed year before %u to "
+				"compare with."),
+			in->year));
 		return;
 	}
-	sl_add(l, xasprintf(_("Compared with %u: %u interviews against %u."),
-	    p->year, (unsigned)t->rows[gate_row_region(t)].interviews,
-	    (unsigned)p->rows[gate_row_region(p)].interviews));
+	sl_add(l,
+	    xasprintf(_("Compared with %u: %u interviews against %u."), p->year,
+		(unsigned)t->rows[gate_row_region(t)].interviews,
+		(unsigned)p->rows[gate_row_region(p)].interviews));
 	for (q = 0; q < t->ncols; q++) {
 		const struct agg_question *aq = agg_question(t->agg, q);
 		const struct gate_fig *g1 = gate_fig(t, gate_row_region(t), q);
@@ -320,8 +342,8 @@ find_change(const struct report_input *in, struct sl *l, int comma)
 		    g0->reason != GATE_SHOWN || !g1->st.has_mean ||
 		    !g0->st.has_mean)
 			continue;
-		if (best == AGG_NONE || fabs(g1->st.mean - g0->st.mean) >
-		    fabs(d)) {
+		if (best == AGG_NONE ||
+		    fabs(g1->st.mean - g0->st.mean) > fabs(d)) {
 			best = q;
 			d = g1->st.mean - g0->st.mean;
 			from = g0->st.mean;
@@ -332,13 +354,17 @@ find_change(const struct report_input *in, struct sl *l, int comma)
 		report_num(a, sizeof(a), from, 1, comma);
 		report_num(b, sizeof(b), to, 1, comma);
 		if (fabs(d) < 0.2)
-			sl_add(l, xstrdup(_("No statement's mean in the region "
-			    "changed by 0.2 or more.")));
+			sl_add(l,
+			    xstrdup(_("No statement's mean in the region "
+				      "changed by 0.2 or more.")));
 		else
-			sl_add(l, xasprintf(_("The largest change in the "
-			    "region: \"%s\", from %s to %s (scale 1-5)."),
-			    report_qlabel(agg_question(t->agg, best),
-			    in->lang), a, b));
+			sl_add(l,
+			    xasprintf(
+				_("The largest change in the "
+				  "region: \"%s\", from %s to %s (scale 1-5)."),
+				report_qlabel(agg_question(t->agg, best),
+				    in->lang),
+				a, b));
 	}
 	if (in->nturnover == 0)
 		return;
@@ -346,17 +372,19 @@ find_change(const struct report_input *in, struct sl *l, int comma)
 	for (r = 0; r < t->nrows; r++) {
 		const struct gate_row *row = &t->rows[r];
 
-		if (row->kind == GATE_ROW_UNIT && report_flagged(in,
-		    row->code) && !agg_turnover_flag(in->turnover,
-		    in->nturnover, row->code, p->year, in->threshold,
-		    in->tyears))
+		if (row->kind == GATE_ROW_UNIT &&
+		    report_flagged(in, row->code) &&
+		    !agg_turnover_flag(in->turnover, in->nturnover, row->code,
+			p->year, in->threshold, in->tyears))
 			names[nnew++] = xstrdup(row->name);
 	}
 	if (nnew > 0) {
 		char *s = join_and(names, nnew);
 
-		sl_add(l, xasprintf(_("Flagged this year, not the year "
-		    "before: %s."), s));
+		sl_add(l,
+		    xasprintf(_("Flagged this year, not the year "
+				"before: %s."),
+			s));
 		free(s);
 	}
 	free(names);
@@ -380,11 +408,15 @@ find_hidden(const struct report_input *in, struct sl *l)
 		n += shown == 0;
 	}
 	if (n > 0)
-		sl_add(l, xasprintf(n == 1 ? _("1 unit had too few answers "
-		    "for figures of its own; its answers count in its area's "
-		    "and the region's (see Units).") : _("%zu units had too "
-		    "few answers for figures of their own; their answers count "
-		    "in their area's and the region's (see Units)."), n));
+		sl_add(l,
+		    xasprintf(n == 1 ?
+			    _("1 unit had too few answers "
+			      "for figures of its own; its answers count in its area's "
+			      "and the region's (see Units).") :
+			    _("%zu units had too "
+			      "few answers for figures of their own; their answers count "
+			      "in their area's and the region's (see Units)."),
+			n));
 }
 
 size_t

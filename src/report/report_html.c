@@ -59,11 +59,13 @@ static const char html_css[] =
 static void
 html_begin(FILE *f, const char *title)
 {
-	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
-	    "<meta charset=\"utf-8\">\n", i18n_lang());
-	fputs(
-	    "<meta name=\"viewport\" content=\"width=device-width, "
-	    "initial-scale=1\">\n<title>", f);
+	fprintf(f,
+	    "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n",
+	    i18n_lang());
+	fputs("<meta name=\"viewport\" content=\"width=device-width, "
+	      "initial-scale=1\">\n<title>",
+	    f);
 	esc_html(f, title);
 	fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n",
 	    html_css);
@@ -85,7 +87,8 @@ html_banner(FILE *f, const char *text)
 		    (unsigned char)*p >= 0x20)
 			fputc(*p, f);
 	fputs("\";font:bold 9pt system-ui,sans-serif;color:#5c3d00;"
-	    "background:#fff3cd}}</style>\n", f);
+	      "background:#fff3cd}}</style>\n",
+	    f);
 }
 
 static void
@@ -140,8 +143,10 @@ html_list(FILE *f, const char *const *items, size_t n, int ordered)
 {
 	size_t i;
 
-	fputs(ordered == 2 ? "<ul class=\"findings\">\n" : ordered ? "<ol>\n" :
-	    "<ul class=\"texts\">\n", f);
+	fputs(ordered == 2 ? "<ul class=\"findings\">\n" :
+		ordered	   ? "<ol>\n" :
+			     "<ul class=\"texts\">\n",
+	    f);
 	for (i = 0; i < n; i++) {
 		fputs("<li>", f);
 		esc_html(f, items[i]);
@@ -167,7 +172,8 @@ html_bars(FILE *f, const char *title, const char *const *labels,
 
 		fputs("<tr><th scope=\"row\">", f);
 		esc_html(f, labels[i]);
-		fprintf(f, "</th><td class=\"b\"><span class=\"track\" "
+		fprintf(f,
+		    "</th><td class=\"b\"><span class=\"track\" "
 		    "aria-hidden=\"true\"><span class=\"bar\" style=\""
 		    "width:%.1f%%\"></span></span></td><td class=\"f\">",
 		    s * 100);
@@ -194,7 +200,8 @@ html_spark(FILE *f, const double *v, size_t n, const char *alt)
 			first = 0;
 		}
 	fputs("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
-	    "width=\"84\" height=\"22\" viewBox=\"0 0 84 22\"><title>", f);
+	      "width=\"84\" height=\"22\" viewBox=\"0 0 84 22\"><title>",
+	    f);
 	esc_html(f, alt);
 	fputs("</title><polyline class=\"spark\" points=\"", f);
 	for (i = 0; i < n; i++) {
@@ -209,9 +216,10 @@ html_spark(FILE *f, const double *v, size_t n, const char *alt)
 	fputs("\"/>", f);
 	for (i = 0; i < n; i++)
 		if (!isnan(v[i]) && i + 1 == n)
-			fprintf(f, "<circle cx=\"80\" cy=\"%.1f\" r=\"2\" "
-			    "fill=\"#c53030\"/>", hi > lo ? 18 - 14 * (v[i] -
-			    lo) / (hi - lo) : 11);
+			fprintf(f,
+			    "<circle cx=\"80\" cy=\"%.1f\" r=\"2\" "
+			    "fill=\"#c53030\"/>",
+			    hi > lo ? 18 - 14 * (v[i] - lo) / (hi - lo) : 11);
 	fputs("</svg>", f);
 }
 
@@ -281,15 +289,17 @@ html_heatmap(FILE *f, const struct report_heat *h)
 
 		hh = l > hh ? l : hh;
 	}
-	lw = lw * 6 + 10;		/* about 6 px a character at 11 px */
-	hh = (size_t)((double)hh * 6 * 0.71) + 16;	/* rotated 45 deg */
+	lw = lw * 6 + 10; /* about 6 px a character at 11 px */
+	hh = (size_t)((double)hh * 6 * 0.71) + 16; /* rotated 45 deg */
 	w = (int)lw + (int)h->ncols * cw + (int)hh;
 	ht = (int)hh + (int)h->nrows * rh + 4;
 	fputs("<figure>\n<figcaption>", f);
 	esc_html(f, h->title);
-	fprintf(f, "</figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
+	fprintf(f,
+	    "</figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
 	    "role=\"img\" class=\"heat\" width=\"%d\" height=\"%d\" "
-	    "viewBox=\"0 0 %d %d\"><title>", w, ht, w, ht);
+	    "viewBox=\"0 0 %d %d\"><title>",
+	    w, ht, w, ht);
 	esc_html(f, h->title);
 	fputs("</title>\n<desc>", f);
 	esc_html(f, h->desc);
@@ -303,8 +313,8 @@ html_heatmap(FILE *f, const struct report_heat *h)
 	for (r = 0; r < h->nrows; r++) {
 		int y = (int)hh + (int)r * rh;
 
-		fprintf(f, "<text x=\"0\" y=\"%d\"%s>", y + 14, r == 0 ?
-		    " font-weight=\"bold\"" : "");
+		fprintf(f, "<text x=\"0\" y=\"%d\"%s>", y + 14,
+		    r == 0 ? " font-weight=\"bold\"" : "");
 		esc_html(f, h->rows[r]);
 		fputs("</text>\n", f);
 		for (c = 0; c < h->ncols; c++) {
@@ -314,19 +324,19 @@ html_heatmap(FILE *f, const struct report_heat *h)
 			if (isnan(v))
 				snprintf(col, sizeof(col), "#eeeeee");
 			else
-				heat_colour(col, sizeof(col), v,
-				    h->ref[c]);
+				heat_colour(col, sizeof(col), v, h->ref[c]);
 			fputs("<g><title>", f);
 			esc_html(f, h->rows[r]);
 			fputs(", ", f);
 			esc_html(f, h->cols[c]);
 			fputs(": ", f);
 			esc_html(f, h->alt[r * h->ncols + c]);
-			fprintf(f, "</title><rect x=\"%d\" y=\"%d\" "
+			fprintf(f,
+			    "</title><rect x=\"%d\" y=\"%d\" "
 			    "width=\"%d\" height=\"%d\" fill=\"%s\" "
 			    "stroke=\"#ffffff\"/><text x=\"%d\" y=\"%d\" "
-			    "text-anchor=\"middle\">", x, y, cw, rh, col,
-			    x + cw / 2, y + 14);
+			    "text-anchor=\"middle\">",
+			    x, y, cw, rh, col, x + cw / 2, y + 14);
 			esc_html(f, h->alt[r * h->ncols + c]);
 			fputs("</text></g>\n", f);
 		}
@@ -334,8 +344,7 @@ html_heatmap(FILE *f, const struct report_heat *h)
 	fputs("</svg>\n</figure>\n", f);
 }
 
-static const struct report_emit html_emit = {
-	.begin = html_begin,
+static const struct report_emit html_emit = { .begin = html_begin,
 	.table_spark = html_table_spark,
 	.heatmap = html_heatmap,
 	.banner = html_banner,
@@ -344,8 +353,7 @@ static const struct report_emit html_emit = {
 	.para = html_para,
 	.table = html_table,
 	.list = html_list,
-	.bars = html_bars,
-};
+	.bars = html_bars };
 
 const struct report_emit *
 report_html_emit(void)

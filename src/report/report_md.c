@@ -25,14 +25,19 @@ md_text_ls(FILE *f, const char *s, int linestart)
 			fputc(' ', f);
 			continue;
 		}
-		alnum_before = p > start && (((unsigned char)p[-1] & 0x80) ||
-		    strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "0123456789", p[-1]) != NULL);
-		alnum_after = ((unsigned char)p[1] & 0x80) || (p[1] != '\0' &&
-		    strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "0123456789", p[1]) != NULL);
-		if (strchr("\\`*|<[", c) != NULL ||
-		    (c == '~' && p[1] == '~') ||
+		alnum_before = p > start &&
+		    (((unsigned char)p[-1] & 0x80) ||
+			strchr(
+			    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789",
+			    p[-1]) != NULL);
+		alnum_after = ((unsigned char)p[1] & 0x80) ||
+		    (p[1] != '\0' &&
+			strchr(
+			    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789",
+			    p[1]) != NULL);
+		if (strchr("\\`*|<[", c) != NULL || (c == '~' && p[1] == '~') ||
 		    (c == '_' && !(alnum_before && alnum_after)) ||
 		    (c == '&' && alnum_after) ||
 		    (linestart && p == start && strchr("#>-+", c) != NULL))
@@ -215,8 +220,7 @@ md_heatmap(FILE *f, const struct report_heat *h)
 	free(cells);
 }
 
-static const struct report_emit md_emit = {
-	.begin = md_begin,
+static const struct report_emit md_emit = { .begin = md_begin,
 	.table_spark = md_table_spark,
 	.heatmap = md_heatmap,
 	.banner = md_banner,
@@ -225,8 +229,7 @@ static const struct report_emit md_emit = {
 	.para = md_para,
 	.table = md_table,
 	.list = md_list,
-	.bars = md_bars,
-};
+	.bars = md_bars };
 
 const struct report_emit *
 report_md_emit(void)

@@ -14,19 +14,24 @@
  * works; the shipped one has 20 units). */
 enum profile {
 	P_NORMAL,
-	P_FLAGGED,	/* high turnover every year, poor leadership */
-	P_SMALL,	/* a few interviews a year: hidden or pooled */
-	P_PAY,		/* pay stands out */
-	P_BETTER	/* leadership poor, then better in the last year */
+	P_FLAGGED, /* high turnover every year, poor leadership */
+	P_SMALL,   /* a few interviews a year: hidden or pooled */
+	P_PAY,	   /* pay stands out */
+	P_BETTER   /* leadership poor, then better in the last year */
 };
 
 static enum profile
 profile(size_t u)
 {
 	switch (u % 20) {
-	case 0: case 10: case 16:
+	case 0:
+	case 10:
+	case 16:
 		return P_FLAGGED;
-	case 4: case 8: case 18: case 19:
+	case 4:
+	case 8:
+	case 18:
+	case 19:
 		return P_SMALL;
 	case 13:
 		return P_PAY;
@@ -82,8 +87,8 @@ rng_init(struct rng *r, uint64_t seed, uint64_t a, uint64_t b, uint64_t c)
 /* --- counts ------------------------------------------------------------ */
 
 unsigned
-sample_count(const struct sample_params *p, const struct config *c,
-    size_t u, unsigned year)
+sample_count(const struct sample_params *p, const struct config *c, size_t u,
+    unsigned year)
 {
 	struct rng r;
 
@@ -194,11 +199,13 @@ pick(struct rng *r, const struct form_question *q, enum profile pr, int last)
 
 	for (i = 0; i < q->nchoices; i++)
 		tot += theme_is(q, "reasons") ?
-		    reason_weight(pr, q->choices[i].id, last) : 1;
+		    reason_weight(pr, q->choices[i].id, last) :
+		    1;
 	x = below(r, tot);
 	for (i = 0; i < q->nchoices; i++) {
 		unsigned w = theme_is(q, "reasons") ?
-		    reason_weight(pr, q->choices[i].id, last) : 1;
+		    reason_weight(pr, q->choices[i].id, last) :
+		    1;
 
 		if (x < w)
 			return i;
@@ -208,8 +215,8 @@ pick(struct rng *r, const struct form_question *q, enum profile pr, int last)
 }
 
 static void
-answer(struct rng *r, const struct form_question *q, enum profile pr,
-    int last, struct form_answer *a)
+answer(struct rng *r, const struct form_question *q, enum profile pr, int last,
+    struct form_answer *a)
 {
 	unsigned want, k;
 
@@ -227,8 +234,9 @@ answer(struct rng *r, const struct form_question *q, enum profile pr,
 		want = 1 + below(r, 3);
 		if (q->max_choices && want > q->max_choices)
 			want = q->max_choices;
-		for (k = 0; k < 12 && (unsigned)__builtin_popcountll(
-		    a->choices) < want; k++)
+		for (k = 0; k < 12 &&
+		     (unsigned)__builtin_popcountll(a->choices) < want;
+		     k++)
 			a->choices |= (uint64_t)1 << pick(r, q, pr, last);
 		break;
 	case FORM_SCALE:
@@ -240,11 +248,13 @@ answer(struct rng *r, const struct form_question *q, enum profile pr,
 		break;
 	case FORM_YESNO:
 		a->num = chance(r, pr == P_FLAGGED ? 35 : 65) ? FORM_YES :
-		    FORM_NO;
+								FORM_NO;
 		break;
 	case FORM_NUMBER:
-		a->num = q->min + (int32_t)below(r, (unsigned)(q->max > q->min +
-		    15 ? 16 : q->max - q->min + 1));
+		a->num = q->min +
+		    (int32_t)below(r,
+			(unsigned)(q->max > q->min + 15 ? 16 :
+							  q->max - q->min + 1));
 		break;
 	case FORM_TEXT:
 		if (chance(r, 20)) {
@@ -299,7 +309,7 @@ sample_turnover(const struct sample_params *p, const struct config *c,
 		for (y = p->year0 - 2; y < p->year0 + p->nyears; y++) {
 			struct rng r;
 			unsigned held = y < p->year0 ? 4 + (unsigned)(u % 5) :
-			    sample_count(p, c, u, y);
+						       sample_count(p, c, u, y);
 			double rate, leavers;
 			int k = (int)y - (int)p->year0;
 
@@ -308,7 +318,7 @@ sample_turnover(const struct sample_params *p, const struct config *c,
 			case P_FLAGGED:
 				rate = 0.14 + 0.01 * below(&r, 6);
 				break;
-			case P_BETTER:	/* high, then below, then high */
+			case P_BETTER: /* high, then below, then high */
 				rate = k == 1 ? 0.08 : 0.12;
 				break;
 			case P_SMALL:
@@ -355,8 +365,11 @@ sample_staff_hme(const struct sample_params *p, const struct config *c,
 			rows[n].ledarskap = (pr == P_FLAGGED ? 66 : 77) +
 			    below(&r, 6);
 			rows[n].styrning = 74 + below(&r, 7);
-			rows[n].hme = floor((rows[n].motivation +
-			    rows[n].ledarskap + rows[n].styrning) / 3 + 0.5);
+			rows[n].hme = floor(
+			    (rows[n].motivation + rows[n].ledarskap +
+				rows[n].styrning) /
+				3 +
+			    0.5);
 			n++;
 		}
 	*out = rows;

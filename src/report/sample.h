@@ -16,13 +16,13 @@
 
 struct sample_params {
 	uint64_t seed;
-	unsigned year0, nyears;	/* the closed years: full figures */
+	unsigned year0, nyears; /* the closed years: full figures */
 	unsigned open_year;	/* a few interviews in it; 0: none */
 };
 
 /* Interviews held for unit u in year y (the open year: a few). */
-unsigned sample_count(const struct sample_params *p,
-    const struct config *c, size_t u, unsigned year);
+unsigned sample_count(const struct sample_params *p, const struct config *c,
+    size_t u, unsigned year);
 
 /* Make interview i of unit u and year into r (record_free it). The
  * answers follow the unit's profile: some units are flagged for high

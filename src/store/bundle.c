@@ -25,15 +25,15 @@ struct rd {
 	size_t memlen;
 	uint8_t *buf;
 	size_t bpos, blen;
-	uint64_t off;			/* bytes consumed so far */
-	int receipt;			/* a receipt, not a bundle */
-	const char *what;		/* "bundle" or "receipt", translated */
+	uint64_t off;	  /* bytes consumed so far */
+	int receipt;	  /* a receipt, not a bundle */
+	const char *what; /* "bundle" or "receipt", translated */
 };
 
 struct bundle_writer {
 	int fd;
 	crypto_sign_state st;
-	uint8_t *sk;			/* sodium_malloc'd copy */
+	uint8_t *sk; /* sodium_malloc'd copy */
 	size_t count, added;
 	uint64_t total;
 	size_t blen;
@@ -83,9 +83,10 @@ rd_get(struct rd *r, void *out, size_t n, const char *field, struct err *e)
 		if ((have = rd_fill(r, e)) < 0)
 			return -1;
 		if (have == 0)
-			return err_setc(e, ERR_DATA, _("%s is truncated: it "
-			    "ends at byte %llu, inside the %s"), r->what,
-			    (unsigned long long)r->off, _(field));
+			return err_setc(e, ERR_DATA,
+			    _("%s is truncated: it "
+			      "ends at byte %llu, inside the %s"),
+			    r->what, (unsigned long long)r->off, _(field));
 		take = (size_t)have < n ? (size_t)have : n;
 		memcpy(o, r->buf + r->bpos, take);
 		r->bpos += take;
@@ -105,9 +106,10 @@ rd_end(struct rd *r, struct err *e)
 	if ((have = rd_fill(r, e)) < 0)
 		return -1;
 	if (have > 0)
-		return err_setc(e, ERR_DATA, _("%s has trailing bytes after "
-		    "byte %llu: it was damaged or altered"), r->what,
-		    (unsigned long long)r->off);
+		return err_setc(e, ERR_DATA,
+		    _("%s has trailing bytes after "
+		      "byte %llu: it was damaged or altered"),
+		    r->what, (unsigned long long)r->off);
 	return 0;
 }
 
@@ -150,16 +152,19 @@ rd_header(struct rd *r, const char *magic, uint8_t hdr[HDR_BYTES],
 	if (rd_get(r, hdr, BUNDLE_MAGIC_BYTES, N_("magic"), e) != 0)
 		return -1;
 	if (memcmp(hdr, magic, BUNDLE_MAGIC_BYTES) != 0)
-		return err_setc(e, ERR_DATA, _("not an avslut %s (wrong magic "
-		    "number)"), r->what);
+		return err_setc(e, ERR_DATA,
+		    _("not an avslut %s (wrong magic "
+		      "number)"),
+		    r->what);
 	if (rd_get(r, hdr + 8, 4, N_("version number"), e) != 0)
 		return -1;
 	version = buf_load_u32(hdr + 8);
 	max = r->receipt ? RECEIPT_VERSION_KEYED : BUNDLE_VERSION;
 	if (version > (uint32_t)max)
-		return err_setc(e, ERR_DATA, _("%s version %lu is newer than "
-		    "this program understands (%d): update avslut"), r->what,
-		    (unsigned long)version, max);
+		return err_setc(e, ERR_DATA,
+		    _("%s version %lu is newer than "
+		      "this program understands (%d): update avslut"),
+		    r->what, (unsigned long)version, max);
 	if (version != want)
 		return err_setc(e, ERR_DATA, _("%s version %lu is not valid"),
 		    r->what, (unsigned long)version);
@@ -167,9 +172,10 @@ rd_header(struct rd *r, const char *magic, uint8_t hdr[HDR_BYTES],
 		return -1;
 	*count = buf_load_u32(hdr + 12);
 	if (*count > BUNDLE_MAX_COUNT)
-		return err_setc(e, ERR_DATA, _("%s claims %lu envelopes, more "
-		    "than the %d allowed"), r->what, (unsigned long)*count,
-		    BUNDLE_MAX_COUNT);
+		return err_setc(e, ERR_DATA,
+		    _("%s claims %lu envelopes, more "
+		      "than the %d allowed"),
+		    r->what, (unsigned long)*count, BUNDLE_MAX_COUNT);
 	return 0;
 }
 
@@ -196,9 +202,10 @@ check_unique(const struct bundle *b, struct err *e)
 	qsort(ids, b->n, BUNDLE_ID_BYTES, id_cmp);
 	for (i = 1; i < b->n && rc == 0; i++)
 		if (memcmp(ids + (i - 1) * BUNDLE_ID_BYTES,
-		    ids + i * BUNDLE_ID_BYTES, BUNDLE_ID_BYTES) == 0)
-			rc = err_setc(e, ERR_DATA, _("bundle repeats an "
-			    "envelope id"));
+			ids + i * BUNDLE_ID_BYTES, BUNDLE_ID_BYTES) == 0)
+			rc = err_setc(e, ERR_DATA,
+			    _("bundle repeats an "
+			      "envelope id"));
 	free(ids);
 	return rc;
 }
@@ -217,22 +224,23 @@ bundle_parse(struct rd *r, struct bundle *b, struct err *e)
 
 	memset(&out, 0, sizeof out);
 	crypto_sign_init(&st);
-	if ((rc = rd_header(r, BUNDLE_MAGIC, hdr, &count, BUNDLE_VERSION,
-	    e)) != 0)
+	if ((rc = rd_header(r, BUNDLE_MAGIC, hdr, &count, BUNDLE_VERSION, e)) !=
+	    0)
 		return rc;
 	crypto_sign_update(&st, hdr, sizeof hdr);
 	out.envs = xcalloc(count > 0 ? count : 1, sizeof *out.envs);
 	for (i = 0; i < count; i++) {
 		struct bundle_env *v = &out.envs[i];
 
-		if ((rc = rd_get(r, v->id, BUNDLE_ID_BYTES,
-		    N_("envelope id"), e)) != 0 ||
+		if ((rc = rd_get(r, v->id, BUNDLE_ID_BYTES, N_("envelope id"),
+			 e)) != 0 ||
 		    (rc = rd_get(r, lenb, 4, N_("envelope length"), e)) != 0)
 			goto fail;
 		len = buf_load_u32(lenb);
 		if (len == 0 || len > BUNDLE_MAX_ENVELOPE) {
-			rc = err_setc(e, ERR_DATA, _("envelope %zu of the "
-			    "bundle claims %lu bytes (allowed 1 to %lu)"),
+			rc = err_setc(e, ERR_DATA,
+			    _("envelope %zu of the "
+			      "bundle claims %lu bytes (allowed 1 to %lu)"),
 			    i + 1, (unsigned long)len,
 			    (unsigned long)BUNDLE_MAX_ENVELOPE);
 			goto fail;
@@ -240,8 +248,10 @@ bundle_parse(struct rd *r, struct bundle *b, struct err *e)
 		total += BUNDLE_ID_BYTES + 4 + (uint64_t)len;
 		if (total + BUNDLE_PK_BYTES + BUNDLE_SIG_BYTES >
 		    BUNDLE_MAX_BYTES) {
-			rc = err_setc(e, ERR_DATA, _("bundle is larger than "
-			    "%u bytes"), BUNDLE_MAX_BYTES);
+			rc = err_setc(e, ERR_DATA,
+			    _("bundle is larger than "
+			      "%u bytes"),
+			    BUNDLE_MAX_BYTES);
 			goto fail;
 		}
 		crypto_sign_update(&st, v->id, BUNDLE_ID_BYTES);
@@ -253,16 +263,17 @@ bundle_parse(struct rd *r, struct bundle *b, struct err *e)
 			goto fail;
 		crypto_sign_update(&st, v->data, len);
 	}
-	if ((rc = rd_get(r, out.signer, BUNDLE_PK_BYTES,
-	    N_("signer's key"), e)) != 0)
+	if ((rc = rd_get(r, out.signer, BUNDLE_PK_BYTES, N_("signer's key"),
+		 e)) != 0)
 		goto fail;
 	crypto_sign_update(&st, out.signer, BUNDLE_PK_BYTES);
 	if ((rc = rd_get(r, sig, sizeof sig, N_("signature"), e)) != 0 ||
 	    (rc = rd_end(r, e)) != 0)
 		goto fail;
 	if (crypto_sign_final_verify(&st, sig, out.signer) != 0) {
-		rc = err_setc(e, ERR_DATA, _("bundle signature does not "
-		    "verify: the bundle was damaged or altered"));
+		rc = err_setc(e, ERR_DATA,
+		    _("bundle signature does not "
+		      "verify: the bundle was damaged or altered"));
 		goto fail;
 	}
 	if ((rc = check_unique(&out, e)) != 0)
@@ -287,8 +298,7 @@ bundle_read(int fd, struct bundle *b, struct err *e)
 }
 
 int
-bundle_read_buf(const uint8_t *buf, size_t len, struct bundle *b,
-    struct err *e)
+bundle_read_buf(const uint8_t *buf, size_t len, struct bundle *b, struct err *e)
 {
 	struct rd r;
 
@@ -310,8 +320,7 @@ bundle_free(struct bundle *b)
 }
 
 void
-bundle_env_hash(uint8_t out[BUNDLE_HASH_BYTES], const uint8_t *data,
-    size_t len)
+bundle_env_hash(uint8_t out[BUNDLE_HASH_BYTES], const uint8_t *data, size_t len)
 {
 	crypto_generichash(out, BUNDLE_HASH_BYTES, data, len, NULL, 0);
 }
@@ -356,8 +365,10 @@ bundle_writer_new(int fd, size_t count, const uint8_t sk[BUNDLE_SK_BYTES],
 	uint8_t hdr[HDR_BYTES];
 
 	if (count > BUNDLE_MAX_COUNT) {
-		err_setc(e, ERR_DATA, _("too many envelopes for one bundle "
-		    "(%zu, at most %d)"), count, BUNDLE_MAX_COUNT);
+		err_setc(e, ERR_DATA,
+		    _("too many envelopes for one bundle "
+		      "(%zu, at most %d)"),
+		    count, BUNDLE_MAX_COUNT);
 		return NULL;
 	}
 	w = xcalloc(1, sizeof *w);
@@ -388,16 +399,20 @@ bundle_writer_add(struct bundle_writer *w, const uint8_t *id,
 	uint8_t lenb[4];
 
 	if (w->added == w->count)
-		return err_setc(e, ERR_SOFTWARE, _("bundle writer: more "
-		    "envelopes than the count (%zu)"), w->count);
+		return err_setc(e, ERR_SOFTWARE,
+		    _("bundle writer: more "
+		      "envelopes than the count (%zu)"),
+		    w->count);
 	if (len == 0 || len > BUNDLE_MAX_ENVELOPE)
-		return err_setc(e, ERR_DATA, _("envelope of %zu bytes cannot "
-		    "go in a bundle (1 to %lu)"), len,
-		    (unsigned long)BUNDLE_MAX_ENVELOPE);
+		return err_setc(e, ERR_DATA,
+		    _("envelope of %zu bytes cannot "
+		      "go in a bundle (1 to %lu)"),
+		    len, (unsigned long)BUNDLE_MAX_ENVELOPE);
 	w->total += BUNDLE_ID_BYTES + 4 + (uint64_t)len;
 	if (w->total + BUNDLE_PK_BYTES + BUNDLE_SIG_BYTES > BUNDLE_MAX_BYTES)
-		return err_setc(e, ERR_DATA, _("bundle would be larger than %u "
-		    "bytes: send fewer envelopes at a time"),
+		return err_setc(e, ERR_DATA,
+		    _("bundle would be larger than %u "
+		      "bytes: send fewer envelopes at a time"),
 		    BUNDLE_MAX_BYTES);
 	buf_store_u32(lenb, (uint32_t)len);
 	if (wr_put(w, id, BUNDLE_ID_BYTES, 1, e) != 0 ||
@@ -415,8 +430,10 @@ bundle_writer_finish(struct bundle_writer *w, struct err *e)
 	int rc = -1;
 
 	if (w->added != w->count) {
-		err_setc(e, ERR_SOFTWARE, _("bundle writer: %zu envelopes "
-		    "added, %zu announced"), w->added, w->count);
+		err_setc(e, ERR_SOFTWARE,
+		    _("bundle writer: %zu envelopes "
+		      "added, %zu announced"),
+		    w->added, w->count);
 		goto out;
 	}
 	if (wr_put(w, pk, BUNDLE_PK_BYTES, 1, e) != 0)
@@ -453,8 +470,8 @@ bundle_write(int fd, const struct bundle_env *envs, size_t n,
 	if ((w = bundle_writer_new(fd, n, sk, e)) == NULL)
 		return -1;
 	for (i = 0; i < n; i++)
-		if (bundle_writer_add(w, envs[i].id, envs[i].data,
-		    envs[i].len, e) != 0) {
+		if (bundle_writer_add(w, envs[i].id, envs[i].data, envs[i].len,
+			e) != 0) {
 			bundle_writer_abort(w);
 			return -1;
 		}
@@ -471,20 +488,21 @@ receipt_sum(struct buf *w)
 	size_t n = buf_len(w);
 
 	buf_reserve(w, BUNDLE_HASH_BYTES);
-	crypto_generichash(buf_append(w, BUNDLE_HASH_BYTES),
-	    BUNDLE_HASH_BYTES, buf_data(w), n, NULL, 0);
+	crypto_generichash(buf_append(w, BUNDLE_HASH_BYTES), BUNDLE_HASH_BYTES,
+	    buf_data(w), n, NULL, 0);
 }
 
 int
-bundle_receipt_encode(const struct bundle_ack *acks, size_t n,
-    uint8_t **out, size_t *len, struct err *e)
+bundle_receipt_encode(const struct bundle_ack *acks, size_t n, uint8_t **out,
+    size_t *len, struct err *e)
 {
 	struct buf w = BUF_INIT;
 	size_t i;
 
 	if (n > BUNDLE_MAX_COUNT)
-		return err_setc(e, ERR_DATA, _("too many envelopes for one "
-		    "receipt"));
+		return err_setc(e, ERR_DATA,
+		    _("too many envelopes for one "
+		      "receipt"));
 	buf_reserve(&w, HDR_BYTES + n * ACK_BYTES + BUNDLE_HASH_BYTES);
 	buf_put(&w, RECEIPT_MAGIC, BUNDLE_MAGIC_BYTES);
 	buf_put_u32(&w, BUNDLE_VERSION);
@@ -514,8 +532,7 @@ bundle_receipt_write(int fd, const struct bundle_ack *acks, size_t n,
 }
 
 static int
-receipt_parse(struct rd *r, struct bundle_ack **acks, size_t *n,
-    struct err *e)
+receipt_parse(struct rd *r, struct bundle_ack **acks, size_t *n, struct err *e)
 {
 	crypto_generichash_state st;
 	struct bundle_ack *a;
@@ -526,15 +543,15 @@ receipt_parse(struct rd *r, struct bundle_ack **acks, size_t *n,
 
 	crypto_generichash_init(&st, NULL, 0, BUNDLE_HASH_BYTES);
 	if ((rc = rd_header(r, RECEIPT_MAGIC, hdr, &count, BUNDLE_VERSION,
-	    e)) != 0)
+		 e)) != 0)
 		return rc;
 	crypto_generichash_update(&st, hdr, sizeof hdr);
 	a = xcalloc(count > 0 ? count : 1, sizeof *a);
 	for (i = 0; i < count; i++) {
-		if ((rc = rd_get(r, a[i].id, BUNDLE_ID_BYTES,
-		    N_("envelope id"), e)) != 0 ||
+		if ((rc = rd_get(r, a[i].id, BUNDLE_ID_BYTES, N_("envelope id"),
+			 e)) != 0 ||
 		    (rc = rd_get(r, a[i].hash, BUNDLE_HASH_BYTES,
-		    N_("envelope hash"), e)) != 0)
+			 N_("envelope hash"), e)) != 0)
 			goto fail;
 		crypto_generichash_update(&st, a[i].id, BUNDLE_ID_BYTES);
 		crypto_generichash_update(&st, a[i].hash, BUNDLE_HASH_BYTES);
@@ -544,8 +561,9 @@ receipt_parse(struct rd *r, struct bundle_ack **acks, size_t *n,
 		goto fail;
 	crypto_generichash_final(&st, want, sizeof want);
 	if (sodium_memcmp(sum, want, sizeof sum) != 0) {
-		rc = err_setc(e, ERR_DATA, _("receipt checksum does not match: "
-		    "the receipt was damaged"));
+		rc = err_setc(e, ERR_DATA,
+		    _("receipt checksum does not match: "
+		      "the receipt was damaged"));
 		goto fail;
 	}
 	*acks = a;
@@ -557,8 +575,7 @@ fail:
 }
 
 int
-bundle_receipt_read(int fd, struct bundle_ack **acks, size_t *n,
-    struct err *e)
+bundle_receipt_read(int fd, struct bundle_ack **acks, size_t *n, struct err *e)
 {
 	struct rd r;
 	int rc;
@@ -592,14 +609,12 @@ bundle_receipt_mac(const uint8_t key[BUNDLE_RKEY_BYTES],
 {
 	crypto_generichash_state st;
 
-	crypto_generichash_init(&st, key, BUNDLE_RKEY_BYTES,
-	    BUNDLE_HASH_BYTES);
+	crypto_generichash_init(&st, key, BUNDLE_RKEY_BYTES, BUNDLE_HASH_BYTES);
 	crypto_generichash_update(&st, (const uint8_t *)MAC_ID,
 	    sizeof MAC_ID - 1);
 	crypto_generichash_update(&st, id, BUNDLE_ID_BYTES);
 	crypto_generichash_final(&st, out->idmac, BUNDLE_HASH_BYTES);
-	crypto_generichash_init(&st, key, BUNDLE_RKEY_BYTES,
-	    BUNDLE_HASH_BYTES);
+	crypto_generichash_init(&st, key, BUNDLE_RKEY_BYTES, BUNDLE_HASH_BYTES);
 	crypto_generichash_update(&st, (const uint8_t *)MAC_ENV,
 	    sizeof MAC_ENV - 1);
 	crypto_generichash_update(&st, id, BUNDLE_ID_BYTES);
@@ -623,8 +638,9 @@ bundle_receipt_encode_keyed(const struct bundle_ack *acks, size_t n,
 	size_t i;
 
 	if (n > BUNDLE_MAX_COUNT)
-		return err_setc(e, ERR_DATA, _("too many envelopes for one "
-		    "receipt"));
+		return err_setc(e, ERR_DATA,
+		    _("too many envelopes for one "
+		      "receipt"));
 	k = xcalloc(n ? n : 1, sizeof *k);
 	for (i = 0; i < n; i++)
 		bundle_receipt_mac(key, acks[i].id, acks[i].hash, &k[i]);
@@ -647,8 +663,8 @@ bundle_receipt_encode_keyed(const struct bundle_ack *acks, size_t n,
 int
 bundle_receipt_version(const uint8_t *buf, size_t len)
 {
-	if (len < HDR_BYTES || memcmp(buf, RECEIPT_MAGIC,
-	    BUNDLE_MAGIC_BYTES) != 0)
+	if (len < HDR_BYTES ||
+	    memcmp(buf, RECEIPT_MAGIC, BUNDLE_MAGIC_BYTES) != 0)
 		return 0;
 	return (int)buf_load_u32(buf + 8);
 }
@@ -668,7 +684,7 @@ bundle_receipt_read_keyed(const uint8_t *buf, size_t len,
 	rd_init_mem(&r, buf, len, 1);
 	crypto_generichash_init(&st, NULL, 0, BUNDLE_HASH_BYTES);
 	if ((rc = rd_header(&r, RECEIPT_MAGIC, hdr, &count,
-	    RECEIPT_VERSION_KEYED, e)) != 0)
+		 RECEIPT_VERSION_KEYED, e)) != 0)
 		return rc;
 	crypto_generichash_update(&st, hdr, sizeof hdr);
 	a = xcalloc(count > 0 ? count : 1, sizeof *a);
@@ -683,8 +699,9 @@ bundle_receipt_read_keyed(const uint8_t *buf, size_t len,
 		goto fail;
 	crypto_generichash_final(&st, want, sizeof want);
 	if (sodium_memcmp(sum, want, sizeof sum) != 0) {
-		rc = err_setc(e, ERR_DATA, _("receipt checksum does not match: "
-		    "the receipt was damaged"));
+		rc = err_setc(e, ERR_DATA,
+		    _("receipt checksum does not match: "
+		      "the receipt was damaged"));
 		goto fail;
 	}
 	*kacks = a;

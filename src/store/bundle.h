@@ -9,18 +9,18 @@
 #include "crypto/env.h"
 #include "util/err.h"
 
-#define BUNDLE_MAGIC "AVSLUTB\n"	/* 8 bytes, no NUL */
-#define RECEIPT_MAGIC "AVSLUTR\n"	/* 8 bytes, no NUL */
+#define BUNDLE_MAGIC "AVSLUTB\n"  /* 8 bytes, no NUL */
+#define RECEIPT_MAGIC "AVSLUTR\n" /* 8 bytes, no NUL */
 #define BUNDLE_MAGIC_BYTES 8
 #define BUNDLE_VERSION 1
-#define BUNDLE_ID_BYTES ENV_ID_BYTES	/* 16 */
-#define BUNDLE_HASH_BYTES ENV_HASH_BYTES	/* 32, BLAKE2b-256 */
-#define BUNDLE_PK_BYTES 32		/* Ed25519 public key */
-#define BUNDLE_SK_BYTES 64		/* libsodium Ed25519 secret key */
-#define BUNDLE_SIG_BYTES 64		/* Ed25519ph signature */
-#define BUNDLE_MAX_ENVELOPE ENV_MAX_BYTES	/* one envelope */
-#define BUNDLE_MAX_COUNT 100000		/* envelopes in one bundle */
-#define BUNDLE_MAX_BYTES (256u * 1024 * 1024)	/* a whole bundle */
+#define BUNDLE_ID_BYTES ENV_ID_BYTES	      /* 16 */
+#define BUNDLE_HASH_BYTES ENV_HASH_BYTES      /* 32, BLAKE2b-256 */
+#define BUNDLE_PK_BYTES 32		      /* Ed25519 public key */
+#define BUNDLE_SK_BYTES 64		      /* libsodium Ed25519 secret key */
+#define BUNDLE_SIG_BYTES 64		      /* Ed25519ph signature */
+#define BUNDLE_MAX_ENVELOPE ENV_MAX_BYTES     /* one envelope */
+#define BUNDLE_MAX_COUNT 100000		      /* envelopes in one bundle */
+#define BUNDLE_MAX_BYTES (256u * 1024 * 1024) /* a whole bundle */
 
 /* Every function that can fail returns 0 or -1 with e's class: ERR_DATA
  * for bad data (tampered, truncated, unsigned, too large), ERR_IO for an
@@ -28,7 +28,7 @@
 
 struct bundle_env {
 	uint8_t id[BUNDLE_ID_BYTES];
-	uint8_t *data;			/* owned by the bundle */
+	uint8_t *data; /* owned by the bundle */
 	size_t len;
 };
 
@@ -106,8 +106,8 @@ int bundle_receipt_read_buf(const uint8_t *buf, size_t len,
 #define RECEIPT_VERSION_KEYED 2
 #define BUNDLE_RKEY_BYTES 32
 struct bundle_kack {
-	uint8_t idmac[BUNDLE_HASH_BYTES];	/* keyed digest of the id */
-	uint8_t envmac[BUNDLE_HASH_BYTES];	/* of the id and the hash */
+	uint8_t idmac[BUNDLE_HASH_BYTES];  /* keyed digest of the id */
+	uint8_t envmac[BUNDLE_HASH_BYTES]; /* of the id and the hash */
 };
 _Static_assert(sizeof(struct bundle_kack) == 2 * BUNDLE_HASH_BYTES,
     "no padding in bundle_kack");

@@ -142,7 +142,8 @@ static const char *const central_schema[CENTRAL_SCHEMA_VERSION] = {
 	"  CHECK (internal_moves >= 0);",
 };
 _Static_assert(sizeof central_schema / sizeof central_schema[0] ==
-    CENTRAL_SCHEMA_VERSION, "one schema step per version");
+	CENTRAL_SCHEMA_VERSION,
+    "one schema step per version");
 
 /* Network file systems by statfs f_type (linux/magic.h and the kernel
  * sources), so the check needs no kernel headers and runs anywhere. */
@@ -189,11 +190,13 @@ central_fs_refuse(unsigned long f_type, const char *path, struct err *e)
 
 	if (name == NULL)
 		return 0;
-	err_setc(e, ERR_IO, _("%s is on a network file system (%s), where "
-	    "SQLite's WAL "
-	    "mode cannot work safely: keep central.db on a local disk and "
-	    "send bundles through a drop folder (sync --to dir:/path) or "
-	    "over ssh (sync --to ssh://host/path)"), path, name);
+	err_setc(e, ERR_IO,
+	    _("%s is on a network file system (%s), where "
+	      "SQLite's WAL "
+	      "mode cannot work safely: keep central.db on a local disk and "
+	      "send bundles through a drop folder (sync --to dir:/path) or "
+	      "over ssh (sync --to ssh://host/path)"),
+	    path, name);
 	return -1;
 }
 
@@ -206,8 +209,7 @@ central_fs_check(const char *path, struct err *e)
 
 	if (statfs(dir, &sf) == -1) {
 		err_setc(e, ERR_IO, _("cannot check the file system of %s: %s"),
-		    dir,
-		    strerror(errno));
+		    dir, strerror(errno));
 		free(copy);
 		return -1;
 	}
@@ -239,8 +241,7 @@ cs_sqlerr(const struct central *c, const char *doing, struct err *e)
 }
 
 int
-cs_exec(struct central *c, const char *sql, const char *doing,
-    struct err *e)
+cs_exec(struct central *c, const char *sql, const char *doing, struct err *e)
 {
 	struct err tmp;
 
@@ -268,8 +269,7 @@ cs_int(struct central *c, const char *sql, int64_t *v, struct err *e)
 
 	if (e == NULL)
 		e = &tmp;
-	return db_int(c->d, sql, v, "cannot read", e) == 0 ? 0 :
-	    -1;
+	return db_int(c->d, sql, v, "cannot read", e) == 0 ? 0 : -1;
 }
 
 void
@@ -278,16 +278,14 @@ cs_rollback(struct central *c)
 	db_rollback(c->d);
 }
 
-static const struct db_schema central_db_schema = {
-	.app_id = CENTRAL_APP_ID,
+static const struct db_schema central_db_schema = { .app_id = CENTRAL_APP_ID,
 	.version = CENTRAL_SCHEMA_VERSION,
 	.steps = central_schema,
 	.what = N_("an avslut central store"),
 	.program = "avslut-hr",
 	.notours_hint = N_("check the --db path"),
 	.damaged_hint = N_("restore it from a backup"),
-	.step_fn = central_step,
-};
+	.step_fn = central_step };
 
 /* Create the file 0600 (and its directory 0700) before SQLite sees it,
  * so it never exists with the umask's mode. */
@@ -306,13 +304,17 @@ central_create_file(const char *path, struct err *e)
 	if (fd == -1 && errno != EEXIST) {
 		int saved = errno;
 		if (saved == ENOSPC || saved == EDQUOT) {
-			err_setc(e, ERR_FULL, _("cannot create %s: the disk "
-			    "holding it is full: free some space on it, then "
-			    "try again"), path);
+			err_setc(e, ERR_FULL,
+			    _("cannot create %s: the disk "
+			      "holding it is full: free some space on it, then "
+			      "try again"),
+			    path);
 			return -1;
 		}
-		err_setc(e, saved == EACCES || saved == EROFS ||
-		    saved == EPERM ? ERR_PERM : ERR_IO,
+		err_setc(e,
+		    saved == EACCES || saved == EROFS || saved == EPERM ?
+			ERR_PERM :
+			ERR_IO,
 		    _("cannot create %s: %s"), path, strerror(saved));
 		return -1;
 	}
@@ -341,11 +343,13 @@ central_relayout(struct central *c, struct err *e)
 	sqlite3_busy_timeout(c->db, BUSY_MS);
 	if (mode != 0) {
 		if (mode > 0 || (e != NULL && e->cls == ERR_BUSY))
-			return 0;		/* in use: next time */
+			return 0; /* in use: next time */
 		return -1;
 	}
-	rc = central_exec(c, "PRAGMA page_size = 16384; VACUUM", "cannot "
-	    "convert the store to 16 KiB pages (VACUUM)", e);
+	rc = central_exec(c, "PRAGMA page_size = 16384; VACUUM",
+	    "cannot "
+	    "convert the store to 16 KiB pages (VACUUM)",
+	    e);
 	_Static_assert(CENTRAL_PAGE_SIZE == 16384, "the SQL above");
 	if (db_journal_mode(c->d, "wal", rc == 0 ? e : NULL) != 0 && rc == 0)
 		rc = -1;
@@ -353,8 +357,7 @@ central_relayout(struct central *c, struct err *e)
 }
 
 int
-central_open(struct central **out, const char *path, int flags,
-    struct err *e)
+central_open(struct central **out, const char *path, int flags, struct err *e)
 {
 	struct central *c;
 	struct stat st;
@@ -365,15 +368,16 @@ central_open(struct central **out, const char *path, int flags,
 	c->path = path != NULL ? xstrdup(path) : central_default_path();
 	c->rdonly = (flags & CENTRAL_RDONLY) != 0;
 	if (stat(c->path, &st) == -1) {
-		if (errno != ENOENT || !(flags & CENTRAL_CREATE) ||
-		    c->rdonly) {
+		if (errno != ENOENT || !(flags & CENTRAL_CREATE) || c->rdonly) {
 			rc = -1;
 			if (errno == ENOENT)
-				err_setc(e, ERR_NOINPUT, _("there is no "
-				    "central store at %s "
-				    "yet: register a form or an interviewer "
-				    "first (avslut-hr forms add, interviewers "
-				    "add), or check --db"), c->path);
+				err_setc(e, ERR_NOINPUT,
+				    _("there is no "
+				      "central store at %s "
+				      "yet: register a form or an interviewer "
+				      "first (avslut-hr forms add, interviewers "
+				      "add), or check --db"),
+				    c->path);
 			else
 				err_setc(e, ERR_IO, _("cannot open %s: %s"),
 				    c->path, strerror(errno));
@@ -382,23 +386,28 @@ central_open(struct central **out, const char *path, int flags,
 		if ((rc = central_create_file(c->path, e)) != 0)
 			goto fail;
 	} else if (!S_ISREG(st.st_mode)) {
-		err_setc(e, ERR_DATA, _("%s is not an avslut central store "
-		    "(not a regular "
-		    "file): check the --db path"), c->path);
+		err_setc(e, ERR_DATA,
+		    _("%s is not an avslut central store "
+		      "(not a regular "
+		      "file): check the --db path"),
+		    c->path);
 		rc = -1;
 		goto fail;
 	}
 	if ((rc = central_fs_check(c->path, e)) != 0)
 		goto fail;
-	if (db_open(&c->d, c->path, &central_db_schema, &(struct db_opts){
-	    .flags = c->rdonly ? DB_RDONLY : 0, .busy_ms = BUSY_MS,
-	    .page_size = CENTRAL_PAGE_SIZE }, e) != 0) {
+	if (db_open(&c->d, c->path, &central_db_schema,
+		&(struct db_opts){ .flags = c->rdonly ? DB_RDONLY : 0,
+		    .busy_ms = BUSY_MS,
+		    .page_size = CENTRAL_PAGE_SIZE },
+		e) != 0) {
 		rc = -1;
 		goto fail;
 	}
 	c->db = db_handle(c->d);
-	if (!c->rdonly && ((rc = central_relayout(c, e)) != 0 ||
-	    (rc = central_settle(c, e)) != 0))
+	if (!c->rdonly &&
+	    ((rc = central_relayout(c, e)) != 0 ||
+		(rc = central_settle(c, e)) != 0))
 		goto fail;
 	if ((flags & CENTRAL_VERIFY) && (rc = central_verify(c, e)) != 0)
 		goto fail;
@@ -514,9 +523,11 @@ cs_mark_unsettled(struct central *c, const char *doing, struct err *e)
 {
 	int rc;
 
-	rc = central_exec(c, "INSERT INTO store_meta (key, value) VALUES "
+	rc = central_exec(c,
+	    "INSERT INTO store_meta (key, value) VALUES "
 	    "('unsettled', 1) ON CONFLICT (key) DO UPDATE SET value = "
-	    "value + 1", doing, e);
+	    "value + 1",
+	    doing, e);
 	if (rc == 0)
 		c->unsettled = 1;
 	return rc;
@@ -530,8 +541,10 @@ central_settle(struct central *c, struct err *e)
 	int64_t gen;
 	int rc, s;
 
-	if ((rc = central_prepare(c, &st, "SELECT value FROM store_meta "
-	    "WHERE key = 'unsettled'", doing, e)) != 0)
+	if ((rc = central_prepare(c, &st,
+		 "SELECT value FROM store_meta "
+		 "WHERE key = 'unsettled'",
+		 doing, e)) != 0)
 		return rc;
 	s = sqlite3_step(st);
 	gen = s == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
@@ -549,8 +562,10 @@ central_settle(struct central *c, struct err *e)
 	 * committed meanwhile has raised it and settles again. */
 	if ((rc = central_exec(c, "BEGIN IMMEDIATE", doing, e)) != 0)
 		return rc;
-	if ((rc = central_prepare(c, &st, "DELETE FROM store_meta WHERE "
-	    "key = 'unsettled' AND value = ?", doing, e)) == 0) {
+	if ((rc = central_prepare(c, &st,
+		 "DELETE FROM store_meta WHERE "
+		 "key = 'unsettled' AND value = ?",
+		 doing, e)) == 0) {
 		sqlite3_bind_int64(st, 1, gen);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			rc = central_sqlerr(c, doing, e);

@@ -10,7 +10,8 @@
 #include "store/bundle.h"
 #include "util/err.h"
 
-#define CENTRAL_SCHEMA_VERSION 5	/* 2: releases; 3: store_meta and the
+#define CENTRAL_SCHEMA_VERSION \
+	5 /* 2: releases; 3: store_meta and the
 					 * envelope digest; 4: interviewer MAC;
 					 * 5: turnover's retirements and
 					 * internal moves */
@@ -19,8 +20,8 @@
  * b-tree (at most 4086 payload bytes at 16 KiB), so it lies inline, not
  * in overflow pages allocated in order of arrival. */
 #define CENTRAL_PAGE_SIZE 16384
-#define CENTRAL_APP_ID 0x41564843	/* PRAGMA application_id, "AVHC" */
-#define CENTRAL_PK_BYTES BUNDLE_PK_BYTES	/* interviewer Ed25519 key */
+#define CENTRAL_APP_ID 0x41564843	 /* PRAGMA application_id, "AVHC" */
+#define CENTRAL_PK_BYTES BUNDLE_PK_BYTES /* interviewer Ed25519 key */
 
 /* A function that can fail returns -1 (besides its other results) and
  * fills e with a class (util/err.h), never a code of its own: ERR_NOINPUT
@@ -30,9 +31,10 @@
  * unknown or revoked interviewer; ERR_BUSY locked beyond the busy
  * timeout; ERR_FULL a full disk; ERR_IO any other I/O or SQLite failure
  * and a network file system; ERR_SOFTWARE what cannot fail. */
-#define CENTRAL_CREATE 0x1	/* create the file (and its dir, 0700) */
-#define CENTRAL_RDONLY 0x2	/* open read-only */
-#define CENTRAL_VERIFY 0x4	/* check the envelope digest (central_verify):
+#define CENTRAL_CREATE 0x1 /* create the file (and its dir, 0700) */
+#define CENTRAL_RDONLY 0x2 /* open read-only */
+#define CENTRAL_VERIFY \
+	0x4 /* check the envelope digest (central_verify):
 				 * every HR open that shows figures */
 
 struct central;
@@ -56,8 +58,7 @@ void central_set_busy_timeout(struct central *c, int ms);
  * -1 (ERR_IO) with a message about path naming the drop-folder and
  * ssh transports. central_fs_check statfs()es the directory of path. */
 const char *central_fs_magic(unsigned long f_type);
-int central_fs_refuse(unsigned long f_type, const char *path,
-    struct err *e);
+int central_fs_refuse(unsigned long f_type, const char *path, struct err *e);
 int central_fs_check(const char *path, struct err *e);
 
 /* Envelopes. central_ingest first checks (inside the same BEGIN IMMEDIATE
@@ -93,8 +94,7 @@ int central_settle(struct central *c, struct err *e);
 int central_close_detached(struct central *c);
 /* Call fn for every envelope in id order; a non-zero return stops. */
 int central_env_foreach(struct central *c,
-    int (*fn)(void *ctx, const uint8_t *id, const uint8_t *data,
-	size_t len),
+    int (*fn)(void *ctx, const uint8_t *id, const uint8_t *data, size_t len),
     void *ctx, struct err *e);
 
 /* Call fn for every envelope id in id order, reading no envelope (the
@@ -107,8 +107,7 @@ int central_env_id_foreach(struct central *c,
  * non-zero return stops. For the record cache: the envelopes it lacks. */
 int central_env_foreach_ids(struct central *c,
     const uint8_t (*ids)[BUNDLE_ID_BYTES], size_t n,
-    int (*fn)(void *ctx, const uint8_t *id, const uint8_t *data,
-	size_t len),
+    int (*fn)(void *ctx, const uint8_t *id, const uint8_t *data, size_t len),
     void *ctx, struct err *e);
 
 /* Approved forms, keyed by their hash. */
@@ -122,21 +121,20 @@ struct central_form {
 int central_form_add(struct central *c, const char *id, uint32_t version,
     const uint8_t hash[BUNDLE_HASH_BYTES], const char *yaml, size_t len,
     struct err *e);
-int central_form_list(struct central *c, struct central_form **forms,
-    size_t *n, struct err *e);
+int central_form_list(struct central *c, struct central_form **forms, size_t *n,
+    struct err *e);
 void central_form_list_free(struct central_form *forms, size_t n);
 /* 1 if approved, 0 if not, -1 on error. */
 int central_form_approved(struct central *c,
     const uint8_t hash[BUNDLE_HASH_BYTES], struct err *e);
 /* The YAML text of an approved form (caller frees). */
-int central_form_yaml(struct central *c,
-    const uint8_t hash[BUNDLE_HASH_BYTES], char **yaml, size_t *len,
-    struct err *e);
+int central_form_yaml(struct central *c, const uint8_t hash[BUNDLE_HASH_BYTES],
+    char **yaml, size_t *len, struct err *e);
 
 /* Interviewers: their Ed25519 public keys. */
 struct central_interviewer {
 	uint8_t pk[CENTRAL_PK_BYTES];
-	char *label;			/* "" if none */
+	char *label; /* "" if none */
 	int revoked;
 };
 /* Returns 0 (added), 1 (already registered: label kept) or -1. A
@@ -145,8 +143,7 @@ int central_interviewer_add(struct central *c,
     const uint8_t pk[CENTRAL_PK_BYTES], const char *label, struct err *e);
 int central_interviewer_list(struct central *c,
     struct central_interviewer **list, size_t *n, struct err *e);
-void central_interviewer_list_free(struct central_interviewer *list,
-    size_t n);
+void central_interviewer_list_free(struct central_interviewer *list, size_t n);
 /* Returns 0 (revoked), 1 (was already revoked) or -1 (ERR_DATA if
  * the key is not registered). Its envelopes already stored stay. */
 int central_interviewer_revoke(struct central *c,
@@ -178,8 +175,8 @@ struct central_turnover {
 	unsigned year;
 	double headcount;
 	double leavers;
-	double retirements;	/* of the leavers; -1: not given (NULL) */
-	double internal;	/* of the leavers; -1: not given (NULL) */
+	double retirements; /* of the leavers; -1: not given (NULL) */
+	double internal;    /* of the leavers; -1: not given (NULL) */
 };
 int central_turnover_import(struct central *c,
     const struct central_turnover *rows, size_t n, const char *what,
@@ -208,7 +205,6 @@ void central_hme_list_free(struct central_hme *rows, size_t n);
 int central_env_delete(struct central *c, const uint8_t (*ids)[BUNDLE_ID_BYTES],
     size_t n, const char *what, size_t *deleted, struct err *e);
 
-
 /* Releases (report/release.h): one closed year's published tables,
  * sealed to the HR public key (the blob), with the revision number, the
  * date it was made, its interview count and the digest of the unit-to-area
@@ -216,11 +212,11 @@ int central_env_delete(struct central *c, const uint8_t (*ids)[BUNDLE_ID_BYTES],
  * for `avslut-hr releases`). */
 struct central_release {
 	unsigned year;
-	unsigned revision;		/* 1, 2, ... */
-	char date[11];			/* YYYY-MM-DD, UTC */
-	uint32_t interviews;		/* in the release */
-	char mapdigest[33];		/* hex */
-	uint8_t *blob;			/* sealed */
+	unsigned revision;   /* 1, 2, ... */
+	char date[11];	     /* YYYY-MM-DD, UTC */
+	uint32_t interviews; /* in the release */
+	char mapdigest[33];  /* hex */
+	uint8_t *blob;	     /* sealed */
 	size_t bloblen;
 };
 /* Every release, by year and revision. Returns 0 or -1. */

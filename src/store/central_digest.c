@@ -70,7 +70,7 @@
 #define DKEY_MAGIC "avslutDK"
 #define DKEY_FILE_BYTES (8 + DKEY_BYTES)
 #define DIGEST_CONTEXT "avslut envelope digest 2"
-#define DIGEST_HEAD 48		/* crypto_box_SEALBYTES: epk and MAC */
+#define DIGEST_HEAD 48 /* crypto_box_SEALBYTES: epk and MAC */
 _Static_assert(DIGEST_HEAD == ENV_SEAL_BYTES, "the sealed box's head");
 
 static char *
@@ -82,8 +82,8 @@ central_key_path(const char *dbpath)
 /* acc += sign * H_K(id || len || head), mod 2^256, little-endian; data
  * holds at least the envelope's first min(len, DIGEST_HEAD) bytes. */
 void
-cs_digest_term(uint8_t acc[DIGEST_BYTES], const uint8_t *key,
-    const uint8_t *id, const uint8_t *data, size_t len, int sign)
+cs_digest_term(uint8_t acc[DIGEST_BYTES], const uint8_t *key, const uint8_t *id,
+    const uint8_t *data, size_t len, int sign)
 {
 	crypto_generichash_state st;
 	uint8_t h[DIGEST_BYTES], lb[8];
@@ -97,10 +97,10 @@ cs_digest_term(uint8_t acc[DIGEST_BYTES], const uint8_t *key,
 	    sizeof DIGEST_CONTEXT);
 	crypto_generichash_update(&st, id, BUNDLE_ID_BYTES);
 	crypto_generichash_update(&st, lb, sizeof lb);
-	crypto_generichash_update(&st, data, len < DIGEST_HEAD ? len :
-	    DIGEST_HEAD);
+	crypto_generichash_update(&st, data,
+	    len < DIGEST_HEAD ? len : DIGEST_HEAD);
 	crypto_generichash_final(&st, h, sizeof h);
-	if (sign < 0) {		/* two's complement: ~h + 1 */
+	if (sign < 0) { /* two's complement: ~h + 1 */
 		for (i = 0; i < DIGEST_BYTES; i++)
 			h[i] = (uint8_t)~h[i];
 		carry = 1;
@@ -116,19 +116,19 @@ cs_digest_term(uint8_t acc[DIGEST_BYTES], const uint8_t *key,
  * fsynced, then renamed, so the name holds a whole key or none. With
  * excl, an existing key file is refused (see above). */
 static int
-central_key_create(const char *dbpath, int excl, uint8_t *key,
-    struct err *e)
+central_key_create(const char *dbpath, int excl, uint8_t *key, struct err *e)
 {
 	char *path = central_key_path(dbpath), *tmp;
 	uint8_t buf[DKEY_FILE_BYTES];
 	int fd, rc = 0;
 
 	if (excl && access(path, F_OK) == 0) {
-		rc = err_setc(e, ERR_DATA, _("%s has no envelope digest, but "
-		    "its key file %s exists: the store was changed outside "
-		    "avslut-hr, or its first upgrade was killed: if you are "
-		    "sure nobody changed it, remove %s and open the store "
-		    "again to start the digest afresh over what it holds now"),
+		rc = err_setc(e, ERR_DATA,
+		    _("%s has no envelope digest, but "
+		      "its key file %s exists: the store was changed outside "
+		      "avslut-hr, or its first upgrade was killed: if you are "
+		      "sure nobody changed it, remove %s and open the store "
+		      "again to start the digest afresh over what it holds now"),
 		    dbpath, path, path);
 		free(path);
 		return rc;
@@ -144,9 +144,11 @@ central_key_create(const char *dbpath, int excl, uint8_t *key,
 	    fsync(fd) != 0) {
 		int saved = errno;
 
-		rc = err_setc(e, saved == ENOSPC || saved == EDQUOT ?
-		    ERR_FULL : saved == EACCES || saved == EROFS ? ERR_PERM :
-		    ERR_IO, _("cannot write the store's key %s: %s"), path,
+		rc = err_setc(e,
+		    saved == ENOSPC || saved == EDQUOT	  ? ERR_FULL :
+			saved == EACCES || saved == EROFS ? ERR_PERM :
+							    ERR_IO,
+		    _("cannot write the store's key %s: %s"), path,
 		    strerror(saved));
 	}
 	if (fd != -1)
@@ -178,27 +180,34 @@ central_key_read(const char *dbpath, uint8_t *key, struct err *e)
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd == -1) {
 		if (errno == ENOENT)
-			rc = err_setc(e, ERR_DATA, _("the store's key %s is "
-			    "missing: restore it from the backup of %s (a "
-			    "store and its key go together); without it no "
-			    "change made outside avslut-hr can be told"),
+			rc = err_setc(e, ERR_DATA,
+			    _("the store's key %s is "
+			      "missing: restore it from the backup of %s (a "
+			      "store and its key go together); without it no "
+			      "change made outside avslut-hr can be told"),
 			    path, dbpath);
 		else if (errno == EACCES || errno == EPERM)
-			rc = err_setc(e, ERR_PERM, _("cannot read the store's "
-			    "key %s: permission denied: every account that "
-			    "runs avslut-hr on this store needs to read it "
-			    "(avslut-hr(1) SECURITY CONSIDERATIONS)"), path);
+			rc = err_setc(e, ERR_PERM,
+			    _("cannot read the store's "
+			      "key %s: permission denied: every account that "
+			      "runs avslut-hr on this store needs to read it "
+			      "(avslut-hr(1) SECURITY CONSIDERATIONS)"),
+			    path);
 		else
-			rc = err_setc(e, ERR_IO, _("cannot read the store's "
-			    "key %s: %s"), path, strerror(errno));
+			rc = err_setc(e, ERR_IO,
+			    _("cannot read the store's "
+			      "key %s: %s"),
+			    path, strerror(errno));
 		free(path);
 		return rc;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    (n = read(fd, buf, sizeof buf)) != DKEY_FILE_BYTES ||
 	    memcmp(buf, DKEY_MAGIC, 8) != 0)
-		rc = err_setc(e, ERR_DATA, _("the store's key %s is damaged: "
-		    "restore it from the backup of %s"), path, dbpath);
+		rc = err_setc(e, ERR_DATA,
+		    _("the store's key %s is damaged: "
+		      "restore it from the backup of %s"),
+		    path, dbpath);
 	else
 		memcpy(key, buf + 8, DKEY_BYTES);
 	close(fd);
@@ -238,8 +247,10 @@ digest_scan(sqlite3 *h, const uint8_t *key, uint8_t acc[DIGEST_BYTES],
 	memset(acc, 0, DIGEST_BYTES);
 	*n = 0;
 	/* Only the head is read out of each record (see above). */
-	if ((s = sqlite3_prepare_v2(h, "SELECT id, substr(data, 1, 48), "
-	    "length(data) FROM envelopes", -1, &st, NULL)) != SQLITE_OK)
+	if ((s = sqlite3_prepare_v2(h,
+		 "SELECT id, substr(data, 1, 48), "
+		 "length(data) FROM envelopes",
+		 -1, &st, NULL)) != SQLITE_OK)
 		return s;
 	_Static_assert(DIGEST_HEAD == 48, "the SQL above");
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -247,8 +258,8 @@ digest_scan(sqlite3 *h, const uint8_t *key, uint8_t acc[DIGEST_BYTES],
 
 		if (sqlite3_column_bytes(st, 0) != BUNDLE_ID_BYTES ||
 		    (size_t)sqlite3_column_bytes(st, 1) !=
-		    (len < DIGEST_HEAD ? len : DIGEST_HEAD))
-			continue;	/* the CHECK constraint prevents it */
+			(len < DIGEST_HEAD ? len : DIGEST_HEAD))
+			continue; /* the CHECK constraint prevents it */
 		digest_term(acc, key, sqlite3_column_blob(st, 0),
 		    sqlite3_column_blob(st, 1), len, 1);
 		(*n)++;
@@ -265,8 +276,10 @@ central_digest_get(struct central *c, uint8_t d[DIGEST_BYTES],
 	sqlite3_stmt *st;
 	int rc, s;
 
-	if ((rc = central_prepare(c, &st, "SELECT value FROM store_meta WHERE "
-	    "key = 'digest'", doing, e)) != 0)
+	if ((rc = central_prepare(c, &st,
+		 "SELECT value FROM store_meta WHERE "
+		 "key = 'digest'",
+		 doing, e)) != 0)
 		return rc;
 	s = sqlite3_step(st);
 	if (s == SQLITE_ROW && sqlite3_column_bytes(st, 0) == DIGEST_BYTES) {
@@ -286,9 +299,11 @@ digest_put(sqlite3 *h, const uint8_t d[DIGEST_BYTES])
 	sqlite3_stmt *st;
 	int s;
 
-	if ((s = sqlite3_prepare_v2(h, "INSERT INTO store_meta (key, value) "
-	    "VALUES ('digest', ?) ON CONFLICT (key) DO UPDATE SET value = "
-	    "excluded.value", -1, &st, NULL)) != SQLITE_OK)
+	if ((s = sqlite3_prepare_v2(h,
+		 "INSERT INTO store_meta (key, value) "
+		 "VALUES ('digest', ?) ON CONFLICT (key) DO UPDATE SET value = "
+		 "excluded.value",
+		 -1, &st, NULL)) != SQLITE_OK)
 		return s;
 	sqlite3_bind_blob(st, 1, d, DIGEST_BYTES, SQLITE_STATIC);
 	s = sqlite3_step(st);
@@ -309,8 +324,9 @@ cs_digest_add(struct central *c, const uint8_t delta[DIGEST_BYTES],
 	if ((rc = central_digest_get(c, d, doing, e)) < 0)
 		return rc;
 	if (rc == 0) {
-		err_setc(e, ERR_DATA, _("%s: %s was changed outside avslut-hr: "
-		    "its envelope digest is gone: nothing was stored"),
+		err_setc(e, ERR_DATA,
+		    _("%s: %s was changed outside avslut-hr: "
+		      "its envelope digest is gone: nothing was stored"),
 		    doing, c->path);
 		return -1;
 	}
@@ -345,8 +361,10 @@ iv_mac(sqlite3 *h, const uint8_t *key, uint8_t out[DIGEST_BYTES])
 	crypto_generichash_init(&gs, key, DKEY_BYTES, DIGEST_BYTES);
 	crypto_generichash_update(&gs, (const uint8_t *)IV_CONTEXT,
 	    sizeof IV_CONTEXT);
-	if ((s = sqlite3_prepare_v2(h, "SELECT pk, revoked FROM interviewers "
-	    "ORDER BY pk", -1, &st, NULL)) != SQLITE_OK)
+	if ((s = sqlite3_prepare_v2(h,
+		 "SELECT pk, revoked FROM interviewers "
+		 "ORDER BY pk",
+		 -1, &st, NULL)) != SQLITE_OK)
 		return s;
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		crypto_generichash_update(&gs, sqlite3_column_blob(st, 0),
@@ -368,9 +386,11 @@ iv_mac_put(sqlite3 *h, const uint8_t *key)
 
 	if ((s = iv_mac(h, key, mac)) != SQLITE_OK)
 		return s;
-	if ((s = sqlite3_prepare_v2(h, "INSERT INTO store_meta (key, value) "
-	    "VALUES ('interviewers', ?) ON CONFLICT (key) DO UPDATE SET "
-	    "value = excluded.value", -1, &st, NULL)) != SQLITE_OK)
+	if ((s = sqlite3_prepare_v2(h,
+		 "INSERT INTO store_meta (key, value) "
+		 "VALUES ('interviewers', ?) ON CONFLICT (key) DO UPDATE SET "
+		 "value = excluded.value",
+		 -1, &st, NULL)) != SQLITE_OK)
 		return s;
 	sqlite3_bind_blob(st, 1, mac, DIGEST_BYTES, SQLITE_TRANSIENT);
 	s = sqlite3_step(st);
@@ -390,8 +410,10 @@ cs_iv_check(struct central *c, const char *doing, struct err *e)
 
 	if ((rc = central_dkey(c, e)) != 0)
 		return rc;
-	if ((rc = central_prepare(c, &st, "SELECT value FROM store_meta WHERE "
-	    "key = 'interviewers'", doing, e)) != 0)
+	if ((rc = central_prepare(c, &st,
+		 "SELECT value FROM store_meta WHERE "
+		 "key = 'interviewers'",
+		 doing, e)) != 0)
 		return rc;
 	s = sqlite3_step(st);
 	if (s == SQLITE_ROW && sqlite3_column_bytes(st, 0) == DIGEST_BYTES) {
@@ -404,12 +426,13 @@ cs_iv_check(struct central *c, const char *doing, struct err *e)
 	if (iv_mac(c->db, c->dkey, got) != SQLITE_OK)
 		return central_sqlerr(c, doing, e);
 	if (!have || sodium_memcmp(got, want, DIGEST_BYTES) != 0) {
-		err_setc(e, ERR_DATA, _("%s: %s was changed outside avslut-hr: "
-		    "its interviewers are not the ones avslut-hr registered "
-		    "(a key was added, removed or un-revoked by other means): "
-		    "find out who can write the store, and restore it from a "
-		    "backup (avslut-hr(1) SECURITY CONSIDERATIONS)"), doing,
-		    c->path);
+		err_setc(e, ERR_DATA,
+		    _("%s: %s was changed outside avslut-hr: "
+		      "its interviewers are not the ones avslut-hr registered "
+		      "(a key was added, removed or un-revoked by other means): "
+		      "find out who can write the store, and restore it from a "
+		      "backup (avslut-hr(1) SECURITY CONSIDERATIONS)"),
+		    doing, c->path);
 		return -1;
 	}
 	return 0;
@@ -449,8 +472,10 @@ cs_step(struct db *d, int to, struct err *e)
 		s = iv_mac_put(db_handle(d), key);
 		sodium_free(key);
 		if (s != SQLITE_OK)
-			return db_fail_rc(d, s, "cannot seal the interviewer "
-			    "set", e);
+			return db_fail_rc(d, s,
+			    "cannot seal the interviewer "
+			    "set",
+			    e);
 		return 0;
 	}
 	if (central_key_create(db_path(d), !db_created(d), key, e) != 0) {
@@ -465,15 +490,19 @@ cs_step(struct db *d, int to, struct err *e)
 		sqlite3_stmt *st;
 
 		what = xasprintf("envelope digest started over %zu envelopes "
-		    "(schema 3)", n);
-		s = sqlite3_prepare_v2(db_handle(d), "INSERT INTO access_log "
-		    "(time, user, what) VALUES (?, ?, ?)", -1, &st, NULL);
+				 "(schema 3)",
+		    n);
+		s = sqlite3_prepare_v2(db_handle(d),
+		    "INSERT INTO access_log "
+		    "(time, user, what) VALUES (?, ?, ?)",
+		    -1, &st, NULL);
 		if (s == SQLITE_OK) {
 			sqlite3_bind_int64(st, 1, (int64_t)time(NULL));
 			sqlite3_bind_text(st, 2, "avslut-hr", -1,
 			    SQLITE_STATIC);
 			sqlite3_bind_text(st, 3, what, -1, SQLITE_STATIC);
-			s = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK :
+			s = sqlite3_step(st) == SQLITE_DONE ?
+			    SQLITE_OK :
 			    sqlite3_errcode(db_handle(d));
 			sqlite3_finalize(st);
 		}
@@ -495,14 +524,15 @@ central_verify(struct central *c, struct err *e)
 		return rc;
 	if ((rc = central_exec(c, "BEGIN", "cannot check the store", e)) != 0)
 		return rc;
-	if ((rc = central_digest_get(c, want, "cannot check the store",
-	    e)) < 0)
+	if ((rc = central_digest_get(c, want, "cannot check the store", e)) < 0)
 		goto out;
 	if (rc == 0) {
-		err_setc(e, ERR_DATA, _("%s was changed outside avslut-hr: its "
-		    "envelope digest is gone: nothing is shown; find out who "
-		    "can write it, and restore it from a backup (avslut-hr(1) "
-		    "SECURITY CONSIDERATIONS)"), c->path);
+		err_setc(e, ERR_DATA,
+		    _("%s was changed outside avslut-hr: its "
+		      "envelope digest is gone: nothing is shown; find out who "
+		      "can write it, and restore it from a backup (avslut-hr(1) "
+		      "SECURITY CONSIDERATIONS)"),
+		    c->path);
 		rc = -1;
 		goto out;
 	}
@@ -513,12 +543,13 @@ central_verify(struct central *c, struct err *e)
 		goto out;
 	}
 	if (sodium_memcmp(got, want, DIGEST_BYTES) != 0) {
-		err_setc(e, ERR_DATA, _("%s was changed outside avslut-hr: its "
-		    "%zu envelopes do not match the digest that only "
-		    "avslut-hr's ingest and purge keep (an envelope was "
-		    "added, removed or altered by other means): nothing is "
-		    "shown; find out who can write the store, and restore it "
-		    "from a backup (avslut-hr(1) SECURITY CONSIDERATIONS)"),
+		err_setc(e, ERR_DATA,
+		    _("%s was changed outside avslut-hr: its "
+		      "%zu envelopes do not match the digest that only "
+		      "avslut-hr's ingest and purge keep (an envelope was "
+		      "added, removed or altered by other means): nothing is "
+		      "shown; find out who can write the store, and restore it "
+		      "from a backup (avslut-hr(1) SECURITY CONSIDERATIONS)"),
 		    c->path, n);
 		rc = -1;
 		goto out;

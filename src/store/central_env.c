@@ -18,8 +18,8 @@
 /* Ack for an id already held: the hash of what the store holds, which
  * differs from the bundle's if someone reused the id. */
 static int
-central_stored_hash(struct central *c, sqlite3_stmt *sel,
-    const uint8_t *id, uint8_t hash[BUNDLE_HASH_BYTES], struct err *e)
+central_stored_hash(struct central *c, sqlite3_stmt *sel, const uint8_t *id,
+    uint8_t hash[BUNDLE_HASH_BYTES], struct err *e)
 {
 	int rc = 0;
 
@@ -48,8 +48,10 @@ central_ingest(struct central *c, const struct bundle *b,
 	/* Without the digest key nothing is stored: the digest would no
 	 * longer match, and every HR open would refuse the store. */
 	if ((rc = central_dkey(c, e)) != 0 ||
-	    (rc = central_exec(c, "BEGIN IMMEDIATE", "cannot store the "
-	    "bundle", e)) != 0)
+	    (rc = central_exec(c, "BEGIN IMMEDIATE",
+		 "cannot store the "
+		 "bundle",
+		 e)) != 0)
 		goto out;
 	/* The signer is checked under the write lock, so a revoke that
 	 * commits first is honoured, against a set avslut-hr made. */
@@ -60,25 +62,31 @@ central_ingest(struct central *c, const struct bundle *b,
 		rc = 0;
 		break;
 	case 0:
-		err_setc(e, ERR_PERM, _("the bundle is signed by an "
-		    "interviewer key that "
-		    "is not registered: register it with avslut-hr "
-		    "interviewers add, then ingest again"));
+		err_setc(e, ERR_PERM,
+		    _("the bundle is signed by an "
+		      "interviewer key that "
+		      "is not registered: register it with avslut-hr "
+		      "interviewers add, then ingest again"));
 		rc = -1;
 		goto out;
 	case 2:
-		err_setc(e, ERR_PERM, _("the bundle is signed by a revoked "
-		    "interviewer "
-		    "key: nothing was stored"));
+		err_setc(e, ERR_PERM,
+		    _("the bundle is signed by a revoked "
+		      "interviewer "
+		      "key: nothing was stored"));
 		rc = -1;
 		goto out;
 	default:
 		goto out;
 	}
-	if ((rc = central_prepare(c, &ins, "INSERT OR IGNORE INTO envelopes "
-	    "(id, data) VALUES (?, ?)", "cannot store the bundle", e)) != 0 ||
-	    (rc = central_prepare(c, &sel, "SELECT data FROM envelopes "
-	    "WHERE id = ?", "cannot store the bundle", e)) != 0)
+	if ((rc = central_prepare(c, &ins,
+		 "INSERT OR IGNORE INTO envelopes "
+		 "(id, data) VALUES (?, ?)",
+		 "cannot store the bundle", e)) != 0 ||
+	    (rc = central_prepare(c, &sel,
+		 "SELECT data FROM envelopes "
+		 "WHERE id = ?",
+		 "cannot store the bundle", e)) != 0)
 		goto out;
 	for (i = 0; i < b->n; i++) {
 		const struct bundle_env *v = &b->envs[i];
@@ -86,8 +94,7 @@ central_ingest(struct central *c, const struct bundle *b,
 		memcpy(a[i].id, v->id, BUNDLE_ID_BYTES);
 		sqlite3_bind_blob(ins, 1, v->id, BUNDLE_ID_BYTES,
 		    SQLITE_STATIC);
-		sqlite3_bind_blob(ins, 2, v->data, (int)v->len,
-		    SQLITE_STATIC);
+		sqlite3_bind_blob(ins, 2, v->data, (int)v->len, SQLITE_STATIC);
 		if (sqlite3_step(ins) != SQLITE_DONE) {
 			rc = central_sqlerr(c, "cannot store the bundle", e);
 			goto out;
@@ -98,8 +105,8 @@ central_ingest(struct central *c, const struct bundle *b,
 			bundle_env_hash(a[i].hash, v->data, v->len);
 			digest_term(delta, c->dkey, v->id, v->data, v->len, 1);
 			nadded++;
-		} else if ((rc = central_stored_hash(c, sel, v->id,
-		    a[i].hash, e)) != 0)
+		} else if ((rc = central_stored_hash(c, sel, v->id, a[i].hash,
+				e)) != 0)
 			goto out;
 		if (i == b->n / 2)
 			crash_point("ingest-mid-transaction");
@@ -107,12 +114,15 @@ central_ingest(struct central *c, const struct bundle *b,
 	sqlite3_finalize(ins);
 	sqlite3_finalize(sel);
 	ins = sel = NULL;
-	if (nadded > 0 && ((rc = central_digest_add(c, delta, "cannot store "
-	    "the bundle", e)) != 0 || (rc = central_mark_unsettled(c,
-	    "cannot store the bundle", e)) != 0))
+	if (nadded > 0 &&
+	    ((rc = central_digest_add(c, delta,
+		  "cannot store "
+		  "the bundle",
+		  e)) != 0 ||
+		(rc = central_mark_unsettled(c, "cannot store the bundle",
+		     e)) != 0))
 		goto out;
-	if ((rc = central_exec(c, "COMMIT", "cannot store the bundle",
-	    e)) != 0)
+	if ((rc = central_exec(c, "COMMIT", "cannot store the bundle", e)) != 0)
 		goto out;
 out:
 	sqlite3_finalize(ins);
@@ -143,22 +153,23 @@ central_env_count(struct central *c, size_t *n, struct err *e)
 
 int
 central_env_foreach(struct central *c,
-    int (*fn)(void *ctx, const uint8_t *id, const uint8_t *data,
-	size_t len),
+    int (*fn)(void *ctx, const uint8_t *id, const uint8_t *data, size_t len),
     void *ctx, struct err *e)
 {
 	sqlite3_stmt *st;
 	int rc, s;
 
-	if ((rc = central_prepare(c, &st, "SELECT id, data FROM envelopes "
-	    "ORDER BY id", "cannot read the envelopes", e)) != 0)
+	if ((rc = central_prepare(c, &st,
+		 "SELECT id, data FROM envelopes "
+		 "ORDER BY id",
+		 "cannot read the envelopes", e)) != 0)
 		return rc;
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		if (sqlite3_column_bytes(st, 0) != BUNDLE_ID_BYTES)
-			continue;	/* the CHECK constraint prevents it */
+			continue; /* the CHECK constraint prevents it */
 		if (fn(ctx, sqlite3_column_blob(st, 0),
-		    sqlite3_column_blob(st, 1),
-		    (size_t)sqlite3_column_bytes(st, 1)) != 0)
+			sqlite3_column_blob(st, 1),
+			(size_t)sqlite3_column_bytes(st, 1)) != 0)
 			break;
 	}
 	if (s != SQLITE_ROW && s != SQLITE_DONE)
@@ -174,12 +185,14 @@ central_env_id_foreach(struct central *c,
 	sqlite3_stmt *st;
 	int rc, s;
 
-	if ((rc = central_prepare(c, &st, "SELECT id FROM envelopes ORDER BY "
-	    "id", "cannot read the envelopes", e)) != 0)
+	if ((rc = central_prepare(c, &st,
+		 "SELECT id FROM envelopes ORDER BY "
+		 "id",
+		 "cannot read the envelopes", e)) != 0)
 		return rc;
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		if (sqlite3_column_bytes(st, 0) != BUNDLE_ID_BYTES)
-			continue;	/* the CHECK constraint prevents it */
+			continue; /* the CHECK constraint prevents it */
 		if (fn(ctx, sqlite3_column_blob(st, 0)) != 0)
 			break;
 	}
@@ -192,24 +205,25 @@ central_env_id_foreach(struct central *c,
 int
 central_env_foreach_ids(struct central *c,
     const uint8_t (*ids)[BUNDLE_ID_BYTES], size_t n,
-    int (*fn)(void *ctx, const uint8_t *id, const uint8_t *data,
-	size_t len),
+    int (*fn)(void *ctx, const uint8_t *id, const uint8_t *data, size_t len),
     void *ctx, struct err *e)
 {
 	sqlite3_stmt *st;
 	size_t i;
 	int rc, s = SQLITE_DONE;
 
-	if ((rc = central_prepare(c, &st, "SELECT data FROM envelopes "
-	    "WHERE id = ?", "cannot read the envelopes", e)) != 0)
+	if ((rc = central_prepare(c, &st,
+		 "SELECT data FROM envelopes "
+		 "WHERE id = ?",
+		 "cannot read the envelopes", e)) != 0)
 		return rc;
 	for (i = 0; i < n; i++) {
 		sqlite3_bind_blob(st, 1, ids[i], BUNDLE_ID_BYTES,
 		    SQLITE_STATIC);
 		s = sqlite3_step(st);
-		if (s == SQLITE_ROW && fn(ctx, ids[i],
-		    sqlite3_column_blob(st, 0),
-		    (size_t)sqlite3_column_bytes(st, 0)) != 0) {
+		if (s == SQLITE_ROW &&
+		    fn(ctx, ids[i], sqlite3_column_blob(st, 0),
+			(size_t)sqlite3_column_bytes(st, 0)) != 0) {
 			s = SQLITE_DONE;
 			break;
 		}
@@ -242,8 +256,11 @@ central_env_delete(struct central *c, const uint8_t (*ids)[BUNDLE_ID_BYTES],
 	if ((rc = central_exec(c, "BEGIN IMMEDIATE", doing, e)) != 0)
 		return rc;
 	if ((rc = central_prepare(c, &st, "DELETE FROM envelopes WHERE id = ?",
-	    doing, e)) != 0 || (rc = central_prepare(c, &sel, "SELECT data "
-	    "FROM envelopes WHERE id = ?", doing, e)) != 0)
+		 doing, e)) != 0 ||
+	    (rc = central_prepare(c, &sel,
+		 "SELECT data "
+		 "FROM envelopes WHERE id = ?",
+		 doing, e)) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
 		/* What goes leaves the digest: its term is subtracted. */
@@ -269,8 +286,9 @@ central_env_delete(struct central *c, const uint8_t (*ids)[BUNDLE_ID_BYTES],
 		k += (size_t)sqlite3_changes(c->db);
 		sqlite3_reset(st);
 	}
-	if (k > 0 && ((rc = central_digest_add(c, delta, doing, e)) != 0 ||
-	    (rc = central_mark_unsettled(c, doing, e)) != 0))
+	if (k > 0 &&
+	    ((rc = central_digest_add(c, delta, doing, e)) != 0 ||
+		(rc = central_mark_unsettled(c, doing, e)) != 0))
 		goto out;
 	if ((rc = central_log(c, what, e)) == 0)
 		rc = central_exec(c, "COMMIT", doing, e);

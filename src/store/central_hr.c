@@ -35,9 +35,9 @@ central_rows_free(void *rows, size_t n, size_t size, void (*clear)(void *))
  * row (which returns 0 to skip the row); *out is NULL and *n 0 after an
  * error, clear having freed what each element read held. */
 static int
-central_rows(struct central *c, const char *sql, const char *doing,
-    size_t size, int (*row)(sqlite3_stmt *st, void *elem),
-    void (*clear)(void *elem), void **out, size_t *n, struct err *e)
+central_rows(struct central *c, const char *sql, const char *doing, size_t size,
+    int (*row)(sqlite3_stmt *st, void *elem), void (*clear)(void *elem),
+    void **out, size_t *n, struct err *e)
 {
 	sqlite3_stmt *st;
 	unsigned char *v = NULL;
@@ -76,11 +76,12 @@ central_form_add(struct central *c, const char *id, uint32_t version,
 	char *what;
 
 	if ((rc = central_exec(c, "BEGIN IMMEDIATE", "cannot add the form",
-	    e)) != 0)
+		 e)) != 0)
 		return rc;
-	if ((rc = central_prepare(c, &st, "SELECT hash = ? FROM forms WHERE "
-	    "hash = ? OR (form_id = ? AND version = ?)",
-	    "cannot add the form", e)) != 0)
+	if ((rc = central_prepare(c, &st,
+		 "SELECT hash = ? FROM forms WHERE "
+		 "hash = ? OR (form_id = ? AND version = ?)",
+		 "cannot add the form", e)) != 0)
 		goto out;
 	sqlite3_bind_blob(st, 1, hash, BUNDLE_HASH_BYTES, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, hash, BUNDLE_HASH_BYTES, SQLITE_STATIC);
@@ -91,10 +92,12 @@ central_form_add(struct central *c, const char *id, uint32_t version,
 		if (sqlite3_column_int(st, 0))
 			rc = 1;
 		else {
-			err_setc(e, ERR_DATA, _("form %s version %lu is "
-			    "already approved "
-			    "with a different text: give the changed form a "
-			    "new version number"), id, (unsigned long)version);
+			err_setc(e, ERR_DATA,
+			    _("form %s version %lu is "
+			      "already approved "
+			      "with a different text: give the changed form a "
+			      "new version number"),
+			    id, (unsigned long)version);
 			rc = -1;
 		}
 		goto out;
@@ -104,9 +107,10 @@ central_form_add(struct central *c, const char *id, uint32_t version,
 		goto out;
 	}
 	sqlite3_finalize(st);
-	if ((rc = central_prepare(c, &st, "INSERT INTO forms (hash, form_id, "
-	    "version, yaml) VALUES (?, ?, ?, ?)", "cannot add the form",
-	    e)) != 0)
+	if ((rc = central_prepare(c, &st,
+		 "INSERT INTO forms (hash, form_id, "
+		 "version, yaml) VALUES (?, ?, ?, ?)",
+		 "cannot add the form", e)) != 0)
 		goto out;
 	sqlite3_bind_blob(st, 1, hash, BUNDLE_HASH_BYTES, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
@@ -149,15 +153,17 @@ form_clear(void *elem)
 }
 
 int
-central_form_list(struct central *c, struct central_form **forms,
-    size_t *n, struct err *e)
+central_form_list(struct central *c, struct central_form **forms, size_t *n,
+    struct err *e)
 {
 	void *v;
 	int rc;
 
-	rc = central_rows(c, "SELECT form_id, version, hash FROM forms ORDER "
-	    "BY form_id, version", "cannot list the forms", sizeof **forms,
-	    form_row, form_clear, &v, n, e);
+	rc = central_rows(c,
+	    "SELECT form_id, version, hash FROM forms ORDER "
+	    "BY form_id, version",
+	    "cannot list the forms", sizeof **forms, form_row, form_clear, &v,
+	    n, e);
 	*forms = v;
 	return rc;
 }
@@ -169,14 +175,14 @@ central_form_list_free(struct central_form *forms, size_t n)
 }
 
 int
-central_form_approved(struct central *c,
-    const uint8_t hash[BUNDLE_HASH_BYTES], struct err *e)
+central_form_approved(struct central *c, const uint8_t hash[BUNDLE_HASH_BYTES],
+    struct err *e)
 {
 	sqlite3_stmt *st;
 	int rc;
 
 	if ((rc = central_prepare(c, &st, "SELECT 1 FROM forms WHERE hash = ?",
-	    "cannot look up the form", e)) != 0)
+		 "cannot look up the form", e)) != 0)
 		return rc;
 	sqlite3_bind_blob(st, 1, hash, BUNDLE_HASH_BYTES, SQLITE_STATIC);
 	switch (sqlite3_step(st)) {
@@ -200,8 +206,10 @@ central_form_yaml(struct central *c, const uint8_t hash[BUNDLE_HASH_BYTES],
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = central_prepare(c, &st, "SELECT yaml FROM forms WHERE "
-	    "hash = ?", "cannot read the form", e)) != 0)
+	if ((rc = central_prepare(c, &st,
+		 "SELECT yaml FROM forms WHERE "
+		 "hash = ?",
+		 "cannot read the form", e)) != 0)
 		return rc;
 	sqlite3_bind_blob(st, 1, hash, BUNDLE_HASH_BYTES, SQLITE_STATIC);
 	switch (sqlite3_step(st)) {
@@ -230,8 +238,10 @@ cs_signer_status(struct central *c, const uint8_t pk[CENTRAL_PK_BYTES],
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = central_prepare(c, &st, "SELECT revoked FROM interviewers "
-	    "WHERE pk = ?", "cannot look up the interviewer", e)) != 0)
+	if ((rc = central_prepare(c, &st,
+		 "SELECT revoked FROM interviewers "
+		 "WHERE pk = ?",
+		 "cannot look up the interviewer", e)) != 0)
 		return rc;
 	sqlite3_bind_blob(st, 1, pk, CENTRAL_PK_BYTES, SQLITE_STATIC);
 	switch (sqlite3_step(st)) {
@@ -256,14 +266,16 @@ central_interviewer_status(struct central *c,
 }
 
 int
-central_interviewer_add(struct central *c,
-    const uint8_t pk[CENTRAL_PK_BYTES], const char *label, struct err *e)
+central_interviewer_add(struct central *c, const uint8_t pk[CENTRAL_PK_BYTES],
+    const char *label, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if ((rc = central_exec(c, "BEGIN IMMEDIATE", "cannot add the "
-	    "interviewer", e)) != 0)
+	if ((rc = central_exec(c, "BEGIN IMMEDIATE",
+		 "cannot add the "
+		 "interviewer",
+		 e)) != 0)
 		return rc;
 	if ((rc = central_iv_check(c, "cannot add the interviewer", e)) != 0)
 		goto out;
@@ -273,20 +285,22 @@ central_interviewer_add(struct central *c,
 	case 1:
 		goto out;
 	case 2:
-		err_setc(e, ERR_DATA, _("this interviewer key was revoked and "
-		    "cannot be "
-		    "registered again: the interviewer needs a new profile"));
+		err_setc(e, ERR_DATA,
+		    _("this interviewer key was revoked and "
+		      "cannot be "
+		      "registered again: the interviewer needs a new profile"));
 		rc = -1;
 		goto out;
 	default:
 		goto out;
 	}
-	if ((rc = central_prepare(c, &st, "INSERT INTO interviewers (pk, "
-	    "label) VALUES (?, ?)", "cannot add the interviewer", e)) != 0)
+	if ((rc = central_prepare(c, &st,
+		 "INSERT INTO interviewers (pk, "
+		 "label) VALUES (?, ?)",
+		 "cannot add the interviewer", e)) != 0)
 		goto out;
 	sqlite3_bind_blob(st, 1, pk, CENTRAL_PK_BYTES, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, label != NULL ? label : "", -1,
-	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, label != NULL ? label : "", -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = central_sqlerr(c, "cannot add the interviewer", e);
 		goto out;
@@ -321,15 +335,17 @@ interviewer_clear(void *elem)
 }
 
 int
-central_interviewer_list(struct central *c,
-    struct central_interviewer **list, size_t *n, struct err *e)
+central_interviewer_list(struct central *c, struct central_interviewer **list,
+    size_t *n, struct err *e)
 {
 	void *v;
 	int rc;
 
-	rc = central_rows(c, "SELECT pk, label, revoked FROM interviewers "
-	    "ORDER BY revoked, label, pk", "cannot list the interviewers",
-	    sizeof **list, interviewer_row, interviewer_clear, &v, n, e);
+	rc = central_rows(c,
+	    "SELECT pk, label, revoked FROM interviewers "
+	    "ORDER BY revoked, label, pk",
+	    "cannot list the interviewers", sizeof **list, interviewer_row,
+	    interviewer_clear, &v, n, e);
 	*list = v;
 	return rc;
 }
@@ -347,17 +363,19 @@ central_interviewer_revoke(struct central *c,
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if ((rc = central_exec(c, "BEGIN IMMEDIATE", "cannot revoke the "
-	    "interviewer", e)) != 0)
+	if ((rc = central_exec(c, "BEGIN IMMEDIATE",
+		 "cannot revoke the "
+		 "interviewer",
+		 e)) != 0)
 		return rc;
-	if ((rc = central_iv_check(c, "cannot revoke the interviewer",
-	    e)) != 0)
+	if ((rc = central_iv_check(c, "cannot revoke the interviewer", e)) != 0)
 		goto out;
 	switch ((rc = central_signer_status(c, pk, e))) {
 	case 0:
-		err_setc(e, ERR_DATA, _("no registered interviewer has that "
-		    "key: see "
-		    "avslut-hr interviewers list"));
+		err_setc(e, ERR_DATA,
+		    _("no registered interviewer has that "
+		      "key: see "
+		      "avslut-hr interviewers list"));
 		rc = -1;
 		goto out;
 	case 1:
@@ -368,16 +386,19 @@ central_interviewer_revoke(struct central *c,
 	default:
 		goto out;
 	}
-	if ((rc = central_prepare(c, &st, "UPDATE interviewers SET revoked = 1 "
-	    "WHERE pk = ?", "cannot revoke the interviewer", e)) != 0)
+	if ((rc = central_prepare(c, &st,
+		 "UPDATE interviewers SET revoked = 1 "
+		 "WHERE pk = ?",
+		 "cannot revoke the interviewer", e)) != 0)
 		goto out;
 	sqlite3_bind_blob(st, 1, pk, CENTRAL_PK_BYTES, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = central_sqlerr(c, "cannot revoke the interviewer", e);
 		goto out;
 	}
-	if ((rc = central_iv_seal(c, "cannot revoke the interviewer",
-	    e)) == 0 && (rc = central_log(c, "interviewers revoke", e)) == 0)
+	if ((rc = central_iv_seal(c, "cannot revoke the interviewer", e)) ==
+		0 &&
+	    (rc = central_log(c, "interviewers revoke", e)) == 0)
 		rc = central_exec(c, "COMMIT", "cannot revoke the interviewer",
 		    e);
 out:
@@ -401,9 +422,10 @@ central_log(struct central *c, const char *what, struct err *e)
 		user = xstrdup(pw->pw_name);
 	else
 		user = xasprintf("uid %lu", (unsigned long)getuid());
-	if ((rc = central_prepare(c, &st, "INSERT INTO access_log (time, "
-	    "user, what) VALUES (?, ?, ?)", "cannot write the access log",
-	    e)) != 0) {
+	if ((rc = central_prepare(c, &st,
+		 "INSERT INTO access_log (time, "
+		 "user, what) VALUES (?, ?, ?)",
+		 "cannot write the access log", e)) != 0) {
 		free(user);
 		return rc;
 	}
@@ -438,15 +460,17 @@ log_clear(void *elem)
 }
 
 int
-central_log_list(struct central *c, struct central_log_entry **list,
-    size_t *n, struct err *e)
+central_log_list(struct central *c, struct central_log_entry **list, size_t *n,
+    struct err *e)
 {
 	void *v;
 	int rc;
 
-	rc = central_rows(c, "SELECT time, user, what FROM access_log ORDER "
-	    "BY seq", "cannot read the access log", sizeof **list, log_row,
-	    log_clear, &v, n, e);
+	rc = central_rows(c,
+	    "SELECT time, user, what FROM access_log ORDER "
+	    "BY seq",
+	    "cannot read the access log", sizeof **list, log_row, log_clear, &v,
+	    n, e);
 	*list = v;
 	return rc;
 }
@@ -509,14 +533,14 @@ central_turnover_bind(sqlite3_stmt *st, const void *rows, size_t i)
 }
 
 int
-central_turnover_import(struct central *c,
-    const struct central_turnover *rows, size_t n, const char *what,
-    struct err *e)
+central_turnover_import(struct central *c, const struct central_turnover *rows,
+    size_t n, const char *what, struct err *e)
 {
-	return central_import(c, "INSERT OR REPLACE INTO turnover (unit, "
+	return central_import(c,
+	    "INSERT OR REPLACE INTO turnover (unit, "
 	    "year, headcount, leavers, retirements, internal_moves) VALUES "
-	    "(?, ?, ?, ?, ?, ?)", n,
-	    central_turnover_bind, rows, what, "cannot import the turnover",
+	    "(?, ?, ?, ?, ?, ?)",
+	    n, central_turnover_bind, rows, what, "cannot import the turnover",
 	    e);
 }
 
@@ -530,9 +554,11 @@ turnover_row(sqlite3_stmt *st, void *elem)
 	v->headcount = sqlite3_column_double(st, 2);
 	v->leavers = sqlite3_column_double(st, 3);
 	v->retirements = sqlite3_column_type(st, 4) == SQLITE_NULL ?
-	    -1 : sqlite3_column_double(st, 4);
+	    -1 :
+	    sqlite3_column_double(st, 4);
 	v->internal = sqlite3_column_type(st, 5) == SQLITE_NULL ?
-	    -1 : sqlite3_column_double(st, 5);
+	    -1 :
+	    sqlite3_column_double(st, 5);
 	return 1;
 }
 
@@ -549,7 +575,8 @@ central_turnover_list(struct central *c, struct central_turnover **out,
 	void *v;
 	int rc;
 
-	rc = central_rows(c, "SELECT unit, year, headcount, leavers, "
+	rc = central_rows(c,
+	    "SELECT unit, year, headcount, leavers, "
 	    "retirements, internal_moves FROM turnover ORDER BY unit, year",
 	    "cannot read the turnover", sizeof **out, turnover_row,
 	    turnover_clear, &v, nout, e);
@@ -577,10 +604,11 @@ central_hme_bind(sqlite3_stmt *st, const void *rows, size_t i)
 }
 
 int
-central_hme_import(struct central *c, const struct central_hme *rows,
-    size_t n, const char *what, struct err *e)
+central_hme_import(struct central *c, const struct central_hme *rows, size_t n,
+    const char *what, struct err *e)
 {
-	return central_import(c, "INSERT OR REPLACE INTO hme (unit, year, "
+	return central_import(c,
+	    "INSERT OR REPLACE INTO hme (unit, year, "
 	    "hme, motivation, ledarskap, styrning) VALUES (?, ?, ?, ?, ?, ?)",
 	    n, central_hme_bind, rows, what, "cannot import the HME", e);
 }
@@ -612,9 +640,11 @@ central_hme_list(struct central *c, struct central_hme **out, size_t *nout,
 	void *v;
 	int rc;
 
-	rc = central_rows(c, "SELECT unit, year, hme, motivation, ledarskap, "
-	    "styrning FROM hme ORDER BY unit, year", "cannot read the HME",
-	    sizeof **out, hme_row, hme_clear, &v, nout, e);
+	rc = central_rows(c,
+	    "SELECT unit, year, hme, motivation, ledarskap, "
+	    "styrning FROM hme ORDER BY unit, year",
+	    "cannot read the HME", sizeof **out, hme_row, hme_clear, &v, nout,
+	    e);
 	*out = v;
 	return rc;
 }
@@ -640,9 +670,11 @@ central_release_list(struct central *c, struct central_release **rows,
 
 	*rows = NULL;
 	*n = 0;
-	if ((rc = central_prepare(c, &st, "SELECT year, revision, date, "
-	    "interviews, mapdigest, blob FROM releases ORDER BY year, "
-	    "revision", "cannot read the releases", e)) != 0)
+	if ((rc = central_prepare(c, &st,
+		 "SELECT year, revision, date, "
+		 "interviews, mapdigest, blob FROM releases ORDER BY year, "
+		 "revision",
+		 "cannot read the releases", e)) != 0)
 		return rc;
 	while ((x = sqlite3_step(st)) == SQLITE_ROW) {
 		v = xreallocarray(v, k + 1, sizeof *v);
@@ -691,9 +723,11 @@ central_release_add(struct central *c, const struct central_release *r,
 	sqlite3_stmt *st;
 	int rc, x;
 
-	if ((rc = central_prepare(c, &st, "INSERT OR IGNORE INTO releases "
-	    "(year, revision, date, interviews, mapdigest, blob) VALUES (?, "
-	    "?, ?, ?, ?, ?)", "cannot record the release", e)) != 0)
+	if ((rc = central_prepare(c, &st,
+		 "INSERT OR IGNORE INTO releases "
+		 "(year, revision, date, interviews, mapdigest, blob) VALUES (?, "
+		 "?, ?, ?, ?, ?)",
+		 "cannot record the release", e)) != 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, r->year);
 	sqlite3_bind_int64(st, 2, r->revision);
@@ -720,7 +754,7 @@ central_release_purge(struct central *c, unsigned year, size_t *deleted,
 
 	*deleted = 0;
 	if ((rc = central_prepare(c, &st, "DELETE FROM releases WHERE year < ?",
-	    "cannot delete the releases", e)) != 0)
+		 "cannot delete the releases", e)) != 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, year);
 	x = sqlite3_step(st);

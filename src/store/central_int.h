@@ -14,17 +14,17 @@
 #include "store/central.h"
 
 #define BUSY_MS 30000
-#define DIGEST_BYTES 32		/* the envelope-set digest, a term of it */
+#define DIGEST_BYTES 32 /* the envelope-set digest, a term of it */
 
 struct db;
 
 struct central {
 	struct db *d;
-	sqlite3 *db;		/* db_handle(d) */
+	sqlite3 *db; /* db_handle(d) */
 	char *path;
 	int rdonly;
-	int unsettled;		/* this connection ingested, not settled */
-	uint8_t *dkey;		/* the digest key (sodium_malloc), or NULL
+	int unsettled; /* this connection ingested, not settled */
+	uint8_t *dkey; /* the digest key (sodium_malloc), or NULL
 				 * until first needed */
 };
 

@@ -34,8 +34,8 @@ static pthread_once_t db_vfs_once = PTHREAD_ONCE_INIT;
 
 struct db_file {
 	sqlite3_file base;
-	sqlite3_file *real;	/* follows this struct */
-	const char *path;	/* the file's name (valid until close) */
+	sqlite3_file *real; /* follows this struct */
+	const char *path;   /* the file's name (valid until close) */
 };
 
 #define DBF(f) (((struct db_file *)(f))->real)
@@ -145,7 +145,7 @@ dbf_devchar(sqlite3_file *f)
 #define MADV_POPULATE_WRITE 23
 #endif
 #define DB_SHM_SLACK (1024 * 1024)
-static int db_populate = -1;	/* the kernel has MADV_POPULATE_WRITE */
+static int db_populate = -1; /* the kernel has MADV_POPULATE_WRITE */
 
 /* Enough free space beside path for need bytes? Unknown counts as yes. */
 static int
@@ -167,34 +167,34 @@ db_prefault(const struct db_file *df, volatile void *addr, int size)
 
 	if (pg <= 0)
 		pg = 4096;
-	if (db_populate == -1) {	/* ask the kernel once, on one page */
+	if (db_populate == -1) { /* ask the kernel once, on one page */
 		probe = mmap(NULL, (size_t)pg, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		db_populate = probe != MAP_FAILED && madvise(probe,
-		    (size_t)pg, MADV_POPULATE_WRITE) == 0;
+		db_populate = probe != MAP_FAILED &&
+		    madvise(probe, (size_t)pg, MADV_POPULATE_WRITE) == 0;
 		if (probe != MAP_FAILED)
 			munmap(probe, (size_t)pg);
 	}
 	if (!db_populate)
 		return db_room(df->path, DB_SHM_SLACK + (size_t)size) ?
-		    SQLITE_OK : SQLITE_FULL;
+		    SQLITE_OK :
+		    SQLITE_FULL;
 	start = a & ~((uintptr_t)pg - 1);
-	end = (a + (uintptr_t)size + (uintptr_t)pg - 1) &
-	    ~((uintptr_t)pg - 1);
-	while (madvise((void *)start, end - start, MADV_POPULATE_WRITE) ==
-	    -1) {
+	end = (a + (uintptr_t)size + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
+	while (madvise((void *)start, end - start, MADV_POPULATE_WRITE) == -1) {
 		if (errno == EINTR)
 			continue;
-		if (errno == EINVAL)	/* a read-only map: nothing to fill */
+		if (errno == EINVAL) /* a read-only map: nothing to fill */
 			return SQLITE_OK;
 		if (errno == ENOMEM)
 			return SQLITE_NOMEM;
 		/* EFAULT: a store would have raised SIGBUS: on a full disk
 		 * for want of a block, else an I/O error. */
-		db_last_errno = db_room(df->path, DB_SHM_SLACK +
-		    (size_t)size) ? EIO : ENOSPC;
+		db_last_errno = db_room(df->path, DB_SHM_SLACK + (size_t)size) ?
+		    EIO :
+		    ENOSPC;
 		return db_last_errno == ENOSPC ? SQLITE_FULL :
-		    SQLITE_IOERR_SHMMAP;
+						 SQLITE_IOERR_SHMMAP;
 	}
 	return SQLITE_OK;
 }
@@ -253,16 +253,13 @@ dbf_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
 	return DBF(f)->pMethods->xUnfetch(DBF(f), off, p);
 }
 
-static const sqlite3_io_methods dbf_methods = {
-	3, dbf_close, dbf_read, dbf_write, dbf_truncate, dbf_sync, dbf_size,
-	dbf_lock, dbf_unlock, dbf_check_lock, dbf_fcntl, dbf_sector,
-	dbf_devchar, dbf_shm_map, dbf_shm_lock, dbf_shm_barrier,
-	dbf_shm_unmap, dbf_fetch, dbf_unfetch,
-};
+static const sqlite3_io_methods dbf_methods = { 3, dbf_close, dbf_read,
+	dbf_write, dbf_truncate, dbf_sync, dbf_size, dbf_lock, dbf_unlock,
+	dbf_check_lock, dbf_fcntl, dbf_sector, dbf_devchar, dbf_shm_map,
+	dbf_shm_lock, dbf_shm_barrier, dbf_shm_unmap, dbf_fetch, dbf_unfetch };
 
 static int
-dbv_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags,
-    int *out)
+dbv_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags, int *out)
 {
 	struct db_file *df = (struct db_file *)f;
 	int rc;
@@ -401,46 +398,54 @@ db_sys_errno(struct db *d, int rc)
 static int
 db_full(struct db *d, const char *doing, struct err *e)
 {
-	return err_setc(e, ERR_FULL, _("%s: the disk holding %s is full: "
-	    "free some space on it, then try again"), doing, d->path);
+	return err_setc(e, ERR_FULL,
+	    _("%s: the disk holding %s is full: "
+	      "free some space on it, then try again"),
+	    doing, d->path);
 }
 
 int
 db_fail_rc(struct db *d, int rc, const char *doing, struct err *e)
 {
 	const char *detail = d->h != NULL ? sqlite3_errmsg(d->h) :
-	    sqlite3_errstr(rc);
+					    sqlite3_errstr(rc);
 	int sys = db_sys_errno(d, rc);
 	const struct db_schema *s = d->s;
 
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		return err_setc(e, ERR_BUSY, _("%s: %s is locked by another "
-		    "program: try again when it has finished"), doing,
-		    d->path);
+		return err_setc(e, ERR_BUSY,
+		    _("%s: %s is locked by another "
+		      "program: try again when it has finished"),
+		    doing, d->path);
 	case SQLITE_FULL:
 		return db_full(d, doing, e);
 	case SQLITE_IOERR:
 		if (rc == SQLITE_IOERR_NOMEM)
-			return err_setc(e, ERR_SOFTWARE, _("%s: %s: out of "
-			    "memory"), doing, d->path);
+			return err_setc(e, ERR_SOFTWARE,
+			    _("%s: %s: out of "
+			      "memory"),
+			    doing, d->path);
 		if (sys == ENOSPC || sys == EDQUOT)
 			return db_full(d, doing, e);
-		return err_setc(e, ERR_IO, _("%s: input/output error on %s "
-		    "(%s): check the disk"), doing, d->path,
-		    sys != 0 ? strerror(sys) : detail);
+		return err_setc(e, ERR_IO,
+		    _("%s: input/output error on %s "
+		      "(%s): check the disk"),
+		    doing, d->path, sys != 0 ? strerror(sys) : detail);
 	case SQLITE_CORRUPT:
 		return err_setc(e, ERR_DATA, _("%s: %s is damaged (%s): %s"),
 		    doing, d->path, detail, _(s->damaged_hint));
 	case SQLITE_NOTADB:
-		return err_setc(e, ERR_DATA, _("%s is not %s (not an SQLite "
-		    "database): %s"), d->path, _(s->what),
-		    _(s->notours_hint));
+		return err_setc(e, ERR_DATA,
+		    _("%s is not %s (not an SQLite "
+		      "database): %s"),
+		    d->path, _(s->what), _(s->notours_hint));
 	case SQLITE_READONLY:
-		return err_setc(e, ERR_PERM, _("%s: %s is read-only: check "
-		    "the permissions of the file and of its directory"), doing,
-		    d->path);
+		return err_setc(e, ERR_PERM,
+		    _("%s: %s is read-only: check "
+		      "the permissions of the file and of its directory"),
+		    doing, d->path);
 	case SQLITE_PERM:
 	case SQLITE_AUTH:
 		return err_setc(e, ERR_PERM, _("%s: permission denied on %s"),
@@ -449,11 +454,15 @@ db_fail_rc(struct db *d, int rc, const char *doing, struct err *e)
 		if (sys == ENOSPC || sys == EDQUOT)
 			return db_full(d, doing, e);
 		if (sys == EACCES || sys == EPERM || sys == EROFS || sys == 0)
-			return err_setc(e, ERR_PERM, _("%s: cannot open %s or "
-			    "its journal: check the permissions of its "
-			    "directory"), doing, d->path);
-		return err_setc(e, ERR_IO, _("%s: cannot open %s or its "
-		    "journal: %s"), doing, d->path, strerror(sys));
+			return err_setc(e, ERR_PERM,
+			    _("%s: cannot open %s or "
+			      "its journal: check the permissions of its "
+			      "directory"),
+			    doing, d->path);
+		return err_setc(e, ERR_IO,
+		    _("%s: cannot open %s or its "
+		      "journal: %s"),
+		    doing, d->path, strerror(sys));
 	case SQLITE_NOMEM:
 		return err_setc(e, ERR_SOFTWARE, _("%s: %s: out of memory"),
 		    doing, d->path);
@@ -469,8 +478,9 @@ db_fail_rc(struct db *d, int rc, const char *doing, struct err *e)
 int
 db_fail(struct db *d, const char *doing, struct err *e)
 {
-	return db_fail_rc(d, d->h != NULL ? sqlite3_extended_errcode(d->h) :
-	    SQLITE_NOMEM, doing, e);
+	return db_fail_rc(d,
+	    d->h != NULL ? sqlite3_extended_errcode(d->h) : SQLITE_NOMEM, doing,
+	    e);
 }
 
 int
@@ -482,8 +492,8 @@ db_exec(struct db *d, const char *sql, const char *doing, struct err *e)
 }
 
 int
-db_prepare(struct db *d, sqlite3_stmt **st, const char *sql,
-    const char *doing, struct err *e)
+db_prepare(struct db *d, sqlite3_stmt **st, const char *sql, const char *doing,
+    struct err *e)
 {
 	int rc = sqlite3_prepare_v2(d->h, sql, -1, st, NULL);
 
@@ -495,8 +505,7 @@ db_prepare(struct db *d, sqlite3_stmt **st, const char *sql,
 }
 
 int
-db_step_done(struct db *d, sqlite3_stmt *st, const char *doing,
-    struct err *e)
+db_step_done(struct db *d, sqlite3_stmt *st, const char *doing, struct err *e)
 {
 	int rc = sqlite3_step(st);
 
@@ -517,8 +526,7 @@ db_int(struct db *d, const char *sql, int64_t *v, const char *doing,
 	if (rc == SQLITE_ROW)
 		*v = sqlite3_column_int64(st, 0);
 	else
-		db_fail_rc(d, rc == SQLITE_DONE ? SQLITE_ERROR : rc, doing,
-		    e);
+		db_fail_rc(d, rc == SQLITE_DONE ? SQLITE_ERROR : rc, doing, e);
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : -1;
 }
@@ -577,18 +585,21 @@ db_identify(struct db *d, int64_t *version, struct err *e)
 	if (db_int(d, "PRAGMA application_id", &app, _("cannot open"), e) ||
 	    db_int(d, "PRAGMA user_version", version, _("cannot open"), e) ||
 	    db_int(d, "SELECT count(*) FROM sqlite_schema", &objects,
-	    _("cannot open"), e))
+		_("cannot open"), e))
 		return -1;
 	if (app == 0 && *version == 0 && objects == 0)
 		return 0;
 	if (app != (int64_t)(int32_t)s->app_id)
-		return err_setc(e, ERR_DATA, _("%s is not %s (another "
-		    "program's SQLite database): %s"), d->path, _(s->what),
-		    _(s->notours_hint));
+		return err_setc(e, ERR_DATA,
+		    _("%s is not %s (another "
+		      "program's SQLite database): %s"),
+		    d->path, _(s->what), _(s->notours_hint));
 	if (*version > s->version)
-		return err_setc(e, ERR_DATA, _("%s was made by a newer %s "
-		    "(schema %lld, this one knows %d): update %s"), d->path,
-		    s->program, (long long)*version, s->version, s->program);
+		return err_setc(e, ERR_DATA,
+		    _("%s was made by a newer %s "
+		      "(schema %lld, this one knows %d): update %s"),
+		    d->path, s->program, (long long)*version, s->version,
+		    s->program);
 	if (*version < 1)
 		return err_setc(e, ERR_DATA, _("%s is not %s (no schema): %s"),
 		    d->path, _(s->what), _(s->notours_hint));
@@ -618,7 +629,8 @@ db_migrate(struct db *d, struct err *e)
 			goto fail;
 	}
 	sql = xasprintf("PRAGMA application_id = %d; PRAGMA user_version = "
-	    "%d", (int)(int32_t)s->app_id, s->version);
+			"%d",
+	    (int)(int32_t)s->app_id, s->version);
 	rc = db_exec(d, sql, doing, e);
 	free(sql);
 	if (rc != 0 || db_commit(d, doing, e) != 0)
@@ -638,7 +650,7 @@ db_identify_retry(struct db *d, int64_t *version, struct err *e)
 {
 	int rc, tries;
 
-	for (tries = 0; ; tries++) {
+	for (tries = 0;; tries++) {
 		rc = db_exec(d, "BEGIN", _("cannot open"), e);
 		if (rc == 0) {
 			rc = db_identify(d, version, e);
@@ -700,16 +712,16 @@ db_configure(struct db *d, int empty, int page_size, struct err *e)
 	/* The page size only takes on a file with no page written yet,
 	 * and before the switch to WAL. */
 	if (empty && page_size > 0)
-		snprintf(pfx, sizeof pfx, "PRAGMA page_size = %d; ",
-		    page_size);
+		snprintf(pfx, sizeof pfx, "PRAGMA page_size = %d; ", page_size);
 	else
 		pfx[0] = '\0';
-	snprintf(sql, sizeof sql, "%sPRAGMA journal_mode = WAL; "
+	snprintf(sql, sizeof sql,
+	    "%sPRAGMA journal_mode = WAL; "
 	    "PRAGMA synchronous = FULL; PRAGMA secure_delete = ON; "
-	    "PRAGMA foreign_keys = ON;%s", pfx,
-	    (d->flags & DB_TEMP_MEMORY) ? " PRAGMA temp_store = MEMORY;" :
-	    "");
-	for (tries = 0; ; tries++) {
+	    "PRAGMA foreign_keys = ON;%s",
+	    pfx,
+	    (d->flags & DB_TEMP_MEMORY) ? " PRAGMA temp_store = MEMORY;" : "");
+	for (tries = 0;; tries++) {
 		rc = db_exec(d, sql, _("cannot open"), e);
 		if (rc == 0 || e == NULL || e->cls != ERR_BUSY ||
 		    tries >= d->busy_ms / DB_RETRY_MS)
@@ -719,22 +731,29 @@ db_configure(struct db *d, int empty, int page_size, struct err *e)
 	if (rc != 0)
 		return -1;
 	if ((rc = db_text_is(d, "PRAGMA journal_mode", "wal", e)) != 1)
-		return rc < 0 ? -1 : err_setc(e, ERR_IO, _("%s: cannot "
-		    "switch to write-ahead logging: check that its directory "
-		    "is writable and on a local disk"), d->path);
+		return rc < 0 ?
+		    -1 :
+		    err_setc(e, ERR_IO,
+			_("%s: cannot "
+			  "switch to write-ahead logging: check that its directory "
+			  "is writable and on a local disk"),
+			d->path);
 	/* What the stores promise rests on these: check they took. */
 	if (db_int(d, "PRAGMA secure_delete", &v, _("cannot open"), e) != 0)
 		return -1;
 	if (v != 1)
-		return err_setc(e, ERR_SOFTWARE, _("%s: this SQLite does not "
-		    "apply secure_delete: install a standard SQLite build"),
+		return err_setc(e, ERR_SOFTWARE,
+		    _("%s: this SQLite does not "
+		      "apply secure_delete: install a standard SQLite build"),
 		    d->path);
 	if (db_int(d, "PRAGMA synchronous", &v, _("cannot open"), e) != 0)
 		return -1;
 	if (v != 2)
-		return err_setc(e, ERR_SOFTWARE, _("%s: this SQLite does not "
-		    "apply synchronous=FULL: install a standard SQLite "
-		    "build"), d->path);
+		return err_setc(e, ERR_SOFTWARE,
+		    _("%s: this SQLite does not "
+		      "apply synchronous=FULL: install a standard SQLite "
+		      "build"),
+		    d->path);
 	return 0;
 }
 
@@ -753,7 +772,7 @@ db_open(struct db **out, const char *path, const struct db_schema *s,
 	d->flags = o != NULL ? o->flags : 0;
 	d->busy_ms = o != NULL && o->busy_ms > 0 ? o->busy_ms : DB_BUSY_MS;
 	oflags = (d->flags & DB_RDONLY) ? SQLITE_OPEN_READONLY :
-	    SQLITE_OPEN_READWRITE;
+					  SQLITE_OPEN_READWRITE;
 	if (d->flags & DB_NOFOLLOW)
 		oflags |= SQLITE_OPEN_NOFOLLOW;
 	pthread_once(&db_vfs_once, db_vfs_init);
@@ -769,21 +788,27 @@ db_open(struct db **out, const char *path, const struct db_schema *s,
 	sqlite3_busy_timeout(d->h, d->busy_ms);
 	/* Before the first read: only then does SQLite keep the WAL index
 	 * in heap memory instead of mapping the -shm file. */
-	if ((d->flags & DB_EXCLUSIVE) && db_exec(d, "PRAGMA locking_mode = "
-	    "EXCLUSIVE", _("cannot open"), e) != 0)
+	if ((d->flags & DB_EXCLUSIVE) &&
+	    db_exec(d,
+		"PRAGMA locking_mode = "
+		"EXCLUSIVE",
+		_("cannot open"), e) != 0)
 		goto fail;
 	if (!(d->flags & DB_RDONLY) && sqlite3_db_readonly(d->h, "main") == 1) {
-		err_setc(e, ERR_PERM, _("%s is read-only: check the "
-		    "permissions of the file and of its directory"), d->path);
+		err_setc(e, ERR_PERM,
+		    _("%s is read-only: check the "
+		      "permissions of the file and of its directory"),
+		    d->path);
 		goto fail;
 	}
 	if ((kind = db_identify_retry(d, &version, e)) < 0)
 		goto fail;
 	if (d->flags & DB_RDONLY) {
 		if (kind == 0) {
-			err_setc(e, ERR_DATA, _("%s is an empty database, not "
-			    "%s: %s"), d->path, _(s->what),
-			    _(s->notours_hint));
+			err_setc(e, ERR_DATA,
+			    _("%s is an empty database, not "
+			      "%s: %s"),
+			    d->path, _(s->what), _(s->notours_hint));
 			goto fail;
 		}
 		*out = d;

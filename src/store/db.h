@@ -30,25 +30,28 @@ struct db;
 
 /* What a store is, for the checks and messages of db_open. */
 struct db_schema {
-	uint32_t app_id;		/* PRAGMA application_id */
-	int version;			/* user_version this program writes */
-	const char *const *steps;	/* version strings: see above */
+	uint32_t app_id;	  /* PRAGMA application_id */
+	int version;		  /* user_version this program writes */
+	const char *const *steps; /* version strings: see above */
 	/* Optional: C work after steps[to - 1], inside the transaction. */
 	int (*step_fn)(struct db *d, int to, struct err *e);
-	const char *what;		/* "an avslut central store" */
-	const char *program;		/* "avslut-hr": what to update */
-	const char *notours_hint;	/* "check the --db path" */
-	const char *damaged_hint;	/* "restore it from a backup" */
+	const char *what;	  /* "an avslut central store" */
+	const char *program;	  /* "avslut-hr": what to update */
+	const char *notours_hint; /* "check the --db path" */
+	const char *damaged_hint; /* "restore it from a backup" */
 };
 
-#define DB_RDONLY 0x1		/* read-only: no pragma writes, no migration;
+#define DB_RDONLY \
+	0x1		/* read-only: no pragma writes, no migration;
 				 * an empty file is refused */
-#define DB_NOFOLLOW 0x2		/* refuse a symbolic link */
-#define DB_EXCLUSIVE 0x4	/* locking_mode=EXCLUSIVE: one connection at
+#define DB_NOFOLLOW 0x2 /* refuse a symbolic link */
+#define DB_EXCLUSIVE \
+	0x4 /* locking_mode=EXCLUSIVE: one connection at
 				 * a time, the WAL index in heap memory (no
 				 * -shm file is mapped: no SIGBUS on a full
 				 * disk) */
-#define DB_TEMP_MEMORY 0x8	/* temp_store=MEMORY: sorts never spill to
+#define DB_TEMP_MEMORY \
+	0x8 /* temp_store=MEMORY: sorts never spill to
 				 * $TMPDIR */
 
 /* How to open. Every writable store gets journal_mode=WAL,
@@ -57,9 +60,9 @@ struct db_schema {
  * result codes. The kind of setting one store needs (exclusive locking
  * for the laptop's outbox) is a flag here, so it has one home. */
 struct db_opts {
-	int flags;			/* DB_* */
-	int busy_ms;			/* busy timeout; 0 = 5000 */
-	int page_size;			/* for a new, empty file; 0: SQLite's */
+	int flags;     /* DB_* */
+	int busy_ms;   /* busy timeout; 0 = 5000 */
+	int page_size; /* for a new, empty file; 0: SQLite's */
 };
 
 /* Open path (which must exist: the store creates it 0600 first). Refuses
@@ -86,8 +89,7 @@ int db_fail(struct db *d, const char *doing, struct err *e);
 int db_fail_rc(struct db *d, int rc, const char *doing, struct err *e);
 
 /* sqlite3_exec without callbacks; -1 and db_fail on error. */
-int db_exec(struct db *d, const char *sql, const char *doing,
-    struct err *e);
+int db_exec(struct db *d, const char *sql, const char *doing, struct err *e);
 /* Prepare sql (*st is NULL on failure). */
 int db_prepare(struct db *d, sqlite3_stmt **st, const char *sql,
     const char *doing, struct err *e);

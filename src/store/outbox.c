@@ -47,30 +47,30 @@ _Static_assert(OUTBOX_KEY_BYTES == crypto_aead_xchacha20poly1305_ietf_KEYBYTES,
  * envelopes are WITHOUT ROWID and keyed by random ids, so the file keeps
  * no order of creation; neither holds a time. */
 static const char *const migrations[] = {
-    "CREATE TABLE drafts ("
-    " id BLOB PRIMARY KEY NOT NULL CHECK (length(id) = 16),"
-    " wrapped_key BLOB NOT NULL,"
-    " nonce BLOB NOT NULL,"
-    " ciphertext BLOB NOT NULL"
-    ") WITHOUT ROWID;"
-    "CREATE TABLE envelopes ("
-    " id BLOB PRIMARY KEY NOT NULL CHECK (length(id) = 16),"
-    " blob BLOB NOT NULL,"
-    " exported INTEGER NOT NULL DEFAULT 0 CHECK (exported IN (0, 1))"
-    ") WITHOUT ROWID;"
-    "CREATE TABLE meta ("
-    " key TEXT PRIMARY KEY NOT NULL,"
-    " value TEXT NOT NULL"
-    ") WITHOUT ROWID;",
-    /* 2: draft keys move to the slot file (see "draft keys" below).
+	"CREATE TABLE drafts ("
+	" id BLOB PRIMARY KEY NOT NULL CHECK (length(id) = 16),"
+	" wrapped_key BLOB NOT NULL,"
+	" nonce BLOB NOT NULL,"
+	" ciphertext BLOB NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE envelopes ("
+	" id BLOB PRIMARY KEY NOT NULL CHECK (length(id) = 16),"
+	" blob BLOB NOT NULL,"
+	" exported INTEGER NOT NULL DEFAULT 0 CHECK (exported IN (0, 1))"
+	") WITHOUT ROWID;"
+	"CREATE TABLE meta ("
+	" key TEXT PRIMARY KEY NOT NULL,"
+	" value TEXT NOT NULL"
+	") WITHOUT ROWID;",
+	/* 2: draft keys move to the slot file (see "draft keys" below).
      * slot: the draft's slot there; wrapped_key stays empty (X'') except
      * in a draft of version 1 not yet moved. gone: sealed or deleted,
      * its slot being wiped before the row goes. */
-    "ALTER TABLE drafts ADD COLUMN slot INTEGER"
-    " CHECK (slot IS NULL OR slot BETWEEN 0 AND 65535);"
-    "ALTER TABLE drafts ADD COLUMN gone INTEGER NOT NULL DEFAULT 0"
-    " CHECK (gone IN (0, 1));"
-    "CREATE UNIQUE INDEX drafts_slot ON drafts (slot);",
+	"ALTER TABLE drafts ADD COLUMN slot INTEGER"
+	" CHECK (slot IS NULL OR slot BETWEEN 0 AND 65535);"
+	"ALTER TABLE drafts ADD COLUMN gone INTEGER NOT NULL DEFAULT 0"
+	" CHECK (gone IN (0, 1));"
+	"CREATE UNIQUE INDEX drafts_slot ON drafts (slot);",
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 _Static_assert(NMIGRATIONS == OUTBOX_SCHEMA, "one migration per version");
@@ -83,7 +83,7 @@ static const struct db_schema outbox_schema = {
 	.program = "avslut",
 	.notours_hint = N_("move it away; the outbox is created anew"),
 	.damaged_hint = N_("restore it from a backup, or move it away to start "
-	    "a new, empty outbox"),
+			   "a new, empty outbox"),
 };
 
 static int keys_sweep(struct outbox *ob, struct err *e);
@@ -102,20 +102,22 @@ prepare_files(const char *dir, const char *path, struct err *e)
 	    chmod(dir, 0700) == -1)
 		return err_setc(e, ERR_PERM,
 		    _("%s is readable by others and cannot be made "
-		    "private: %s"),
+		      "private: %s"),
 		    dir, strerror(errno));
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd == -1) {
 		if (errno == EACCES || errno == EROFS || errno == EPERM)
 			return err_setc(e, ERR_PERM,
 			    _("%s is read-only (%s): the outbox "
-			    "must be writable: check the file's owner and "
-			    "permissions, or the disk"),
+			      "must be writable: check the file's owner and "
+			      "permissions, or the disk"),
 			    path, strerror(errno));
 		if (errno == ENOSPC || errno == EDQUOT)
-			return err_setc(e, ERR_FULL, _("cannot create %s: the "
-			    "disk holding it is full: free some space on it, "
-			    "then try again"), path);
+			return err_setc(e, ERR_FULL,
+			    _("cannot create %s: the "
+			      "disk holding it is full: free some space on it, "
+			      "then try again"),
+			    path);
 		return err_setc(e, ERR_IO, _("cannot open %s: %s"), path,
 		    strerror(errno));
 	}
@@ -128,7 +130,7 @@ prepare_files(const char *dir, const char *path, struct err *e)
 		close(fd);
 		return err_setc(e, ERR_PERM,
 		    _("%s is readable by others and cannot be made "
-		    "private: %s"),
+		      "private: %s"),
 		    path, strerror(errno));
 	}
 	close(fd);
@@ -147,14 +149,17 @@ outbox_open(const char *dir, struct outbox **obp, struct err *e)
 		goto fail;
 	/* temp_store: no temporary file, so a sort or a big statement never
 	 * spills anything to $TMPDIR. */
-	if (db_open(&ob->d, ob->path, &outbox_schema, &(struct db_opts){
-	    .flags = DB_NOFOLLOW | DB_TEMP_MEMORY, .busy_ms = 5000 }, e) != 0) {
+	if (db_open(&ob->d, ob->path, &outbox_schema,
+		&(struct db_opts){ .flags = DB_NOFOLLOW | DB_TEMP_MEMORY,
+		    .busy_ms = 5000 },
+		e) != 0) {
 		/* SQLite says "readonly" also when only the directory is, for
 		 * the -wal and -shm files it must create next to the file. */
 		if (e != NULL && e->cls == ERR_PERM)
-			err_setc(e, ERR_PERM, _("%s: cannot write: the outbox "
-			    "and its directory %s must be writable: check "
-			    "their owner and permissions, or the disk"),
+			err_setc(e, ERR_PERM,
+			    _("%s: cannot write: the outbox "
+			      "and its directory %s must be writable: check "
+			      "their owner and permissions, or the disk"),
 			    ob->path, dir);
 		goto fail;
 	}
@@ -197,8 +202,8 @@ outbox_path(const struct outbox *ob)
 /* --- drafts ------------------------------------------------------------- */
 
 static size_t
-make_ad(
-    uint8_t ad[AD_MAX], const char *domain, const uint8_t id[OUTBOX_ID_BYTES])
+make_ad(uint8_t ad[AD_MAX], const char *domain,
+    const uint8_t id[OUTBOX_ID_BYTES])
 {
 	size_t n = strlen(domain);
 
@@ -258,9 +263,11 @@ slots_named(struct outbox *ob, int live_only, uint8_t keep[SLOT_COUNT],
 	int rc;
 
 	memset(keep, 0, SLOT_COUNT);
-	if (prepare(ob, live_only ?
-	    "SELECT slot FROM drafts WHERE slot IS NOT NULL AND gone = 0" :
-	    "SELECT slot FROM drafts WHERE slot IS NOT NULL", &st, e) == -1)
+	if (prepare(ob,
+		live_only ?
+		    "SELECT slot FROM drafts WHERE slot IS NOT NULL AND gone = 0" :
+		    "SELECT slot FROM drafts WHERE slot IS NOT NULL",
+		&st, e) == -1)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		v = sqlite3_column_int64(st, 0);
@@ -307,8 +314,10 @@ move_old_keys(struct outbox *ob, struct err *e)
 	unsigned slot;
 	int rc;
 
-	if (prepare(ob, "SELECT id, wrapped_key FROM drafts WHERE gone = 0 "
-	    "AND slot IS NULL AND length(wrapped_key) = ?", &st, e) == -1)
+	if (prepare(ob,
+		"SELECT id, wrapped_key FROM drafts WHERE gone = 0 "
+		"AND slot IS NULL AND length(wrapped_key) = ?",
+		&st, e) == -1)
 		return -1;
 	sqlite3_bind_int(st, 1, WRAPPED_BYTES);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -329,16 +338,19 @@ move_old_keys(struct outbox *ob, struct err *e)
 		    pick_slot(used, &slot) == -1)
 			break; /* full: the rest stay where they are */
 		if ((rc = slot_write(ob->slots, slot, v[i].w, WRAPPED_BYTES,
-		    e)) == -1)
+			 e)) == -1)
 			break;
 		crash_point("outbox-migrate-after-slot");
-		if ((rc = prepare(ob, "UPDATE drafts SET slot = ?, "
-		    "wrapped_key = X'' WHERE id = ?", &st, e)) == -1)
+		if ((rc = prepare(ob,
+			 "UPDATE drafts SET slot = ?, "
+			 "wrapped_key = X'' WHERE id = ?",
+			 &st, e)) == -1)
 			break;
 		sqlite3_bind_int(st, 1, (int)slot);
 		sqlite3_bind_blob(st, 2, v[i].id, OUTBOX_ID_BYTES,
 		    SQLITE_STATIC);
-		rc = sqlite3_step(st) == SQLITE_DONE ? 0 :
+		rc = sqlite3_step(st) == SQLITE_DONE ?
+		    0 :
 		    db_err(ob, e, "cannot move a draft's key");
 		sqlite3_finalize(st);
 		if (rc == -1)
@@ -369,7 +381,7 @@ keys_sweep(struct outbox *ob, struct err *e)
 		goto fail;
 	crash_point("outbox-sweep-after-wipe");
 	if (exec(ob, "DELETE FROM drafts WHERE gone = 1",
-	    "cannot remove sealed drafts", e) == -1 ||
+		"cannot remove sealed drafts", e) == -1 ||
 	    exec(ob, "COMMIT", "cannot finish the draft keys", e) == -1)
 		goto fail;
 	return 0;
@@ -395,7 +407,7 @@ unwrap_key(const struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
 	if (wrapped == NULL || wlen != WRAPPED_BYTES)
 		return err_setc(e, ERR_DATA,
 		    _("%s: draft %s is damaged (its key has the "
-		    "wrong size): it cannot be recovered"),
+		      "wrong size): it cannot be recovered"),
 		    ob->path, hex);
 	if ((*key = sodium_malloc(OUTBOX_KEY_BYTES)) == NULL)
 		return err_setc(e, ERR_SOFTWARE, _("out of secure memory"));
@@ -407,8 +419,8 @@ unwrap_key(const struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
 		*key = NULL;
 		return err_setc(e, ERR_DATA,
 		    _("%s: the key of draft %s does not open with "
-		    "this profile's draft key: the draft is damaged, its key "
-		    "was lost with %s, or it belongs to another profile"),
+		      "this profile's draft key: the draft is damaged, its key "
+		      "was lost with %s, or it belongs to another profile"),
 		    ob->path, hex, slot_path(ob->slots));
 	}
 	return 0;
@@ -419,8 +431,8 @@ unwrap_key(const struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
  * schema 1 not yet moved, from the row. */
 static int
 row_key(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
-    const uint8_t id[OUTBOX_ID_BYTES], sqlite3_stmt *st, int col,
-    uint8_t **key, struct err *e)
+    const uint8_t id[OUTBOX_ID_BYTES], sqlite3_stmt *st, int col, uint8_t **key,
+    struct err *e)
 {
 	uint8_t w[SLOT_BYTES];
 	sqlite3_int64 slot;
@@ -433,9 +445,10 @@ row_key(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
 		    (size_t)sqlite3_column_bytes(st, col + 1), key, e);
 	slot = sqlite3_column_int64(st, col);
 	if (slot < 0 || slot >= SLOT_COUNT)
-		return err_setc(e, ERR_DATA, _("%s: a draft names slot %lld, "
-		    "which %s does not have"), ob->path, (long long)slot,
-		    slot_path(ob->slots));
+		return err_setc(e, ERR_DATA,
+		    _("%s: a draft names slot %lld, "
+		      "which %s does not have"),
+		    ob->path, (long long)slot, slot_path(ob->slots));
 	if (slot_read(ob->slots, (unsigned)slot, w, e) == -1)
 		return -1;
 	rc = unwrap_key(ob, master, id, w, WRAPPED_BYTES, key, e);
@@ -453,8 +466,10 @@ draft_key(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
 	int rc;
 
 	*key = NULL;
-	if (prepare(ob, "SELECT slot, wrapped_key FROM drafts "
-	    "WHERE id = ? AND gone = 0", &st, e) == -1)
+	if (prepare(ob,
+		"SELECT slot, wrapped_key FROM drafts "
+		"WHERE id = ? AND gone = 0",
+		&st, e) == -1)
 		return -1;
 	sqlite3_bind_blob(st, 1, id, OUTBOX_ID_BYTES, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -485,8 +500,8 @@ store_content(struct outbox *ob, const uint8_t *key,
 
 	randombytes_buf(nonce, sizeof nonce);
 	ct = xmalloc(len + TAG_BYTES);
-	crypto_aead_xchacha20poly1305_ietf_encrypt(
-	    ct, &clen, plain, len, ad, adlen, NULL, nonce, key);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(ct, &clen, plain, len, ad,
+	    adlen, NULL, nonce, key);
 	if (prepare(ob,
 		"UPDATE drafts SET nonce = ?, ciphertext = ? "
 		"WHERE id = ? AND gone = 0",
@@ -535,16 +550,17 @@ outbox_draft_new(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
 	/* The row is never without content: an empty draft to start. */
 	adlen = make_ad(ad, AD_DATA, id);
 	randombytes_buf(nonce, sizeof nonce);
-	crypto_aead_xchacha20poly1305_ietf_encrypt(
-	    ct0, NULL, NULL, 0, ad, adlen, NULL, nonce, key);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(ct0, NULL, NULL, 0, ad,
+	    adlen, NULL, nonce, key);
 	sodium_free(key);
 	if (exec(ob, "BEGIN IMMEDIATE", "cannot start a transaction", e) == -1)
 		return -1;
 	if (slots_named(ob, 0, used, e) == -1)
 		goto fail;
 	if (pick_slot(used, &slot) == -1) {
-		err_setc(e, ERR_FULL, _("%s is full: %d drafts are open, as "
-		    "many as it holds: seal or delete a draft first"),
+		err_setc(e, ERR_FULL,
+		    _("%s is full: %d drafts are open, as "
+		      "many as it holds: seal or delete a draft first"),
 		    slot_path(ob->slots), SLOT_COUNT);
 		goto fail;
 	}
@@ -644,18 +660,18 @@ outbox_draft_load(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
 	    clen > OUTBOX_DRAFT_MAX + TAG_BYTES) {
 		rc = err_setc(e, ERR_DATA,
 		    _("%s: draft %s is damaged (wrong sizes): it "
-		    "cannot be recovered"),
+		      "cannot be recovered"),
 		    ob->path, hex);
 		goto out;
 	}
 	out = xmalloc(clen - TAG_BYTES + 1);
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-		out, &plen, NULL, ct, clen, ad, adlen, nonce, key) != 0) {
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(out, &plen, NULL, ct,
+		clen, ad, adlen, nonce, key) != 0) {
 		free(out);
 		rc = err_setc(e, ERR_DATA,
 		    _("%s: draft %s is damaged (it does not "
-		    "authenticate): it cannot be recovered; other drafts are "
-		    "not affected"),
+		      "authenticate): it cannot be recovered; other drafts are "
+		      "not affected"),
 		    ob->path, hex);
 		goto out;
 	}
@@ -679,8 +695,8 @@ outbox_draft_list(struct outbox *ob, uint8_t (**ids)[OUTBOX_ID_BYTES],
 
 	*ids = NULL;
 	*n = 0;
-	if (prepare(ob, "SELECT id FROM drafts WHERE gone = 0 ORDER BY id",
-	    &st, e) == -1)
+	if (prepare(ob, "SELECT id FROM drafts WHERE gone = 0 ORDER BY id", &st,
+		e) == -1)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (sqlite3_column_bytes(st, 0) != OUTBOX_ID_BYTES)
@@ -707,8 +723,10 @@ ob_mark_gone(struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES],
 	sqlite3_stmt *st;
 	int rc;
 
-	if (prepare(ob, "UPDATE drafts SET gone = 1 WHERE id = ? AND "
-	    "gone = 0", &st, e) == -1)
+	if (prepare(ob,
+		"UPDATE drafts SET gone = 1 WHERE id = ? AND "
+		"gone = 0",
+		&st, e) == -1)
 		return -1;
 	sqlite3_bind_blob(st, 1, id, OUTBOX_ID_BYTES, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -734,7 +752,7 @@ ob_forget(struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES], struct err *e)
 	if (exec(ob, "BEGIN IMMEDIATE", "cannot start a transaction", e) == -1)
 		return -1;
 	if (prepare(ob, "SELECT slot FROM drafts WHERE id = ? AND gone = 1",
-	    &st, e) == -1)
+		&st, e) == -1)
 		goto fail;
 	sqlite3_bind_blob(st, 1, id, OUTBOX_ID_BYTES, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -754,7 +772,7 @@ ob_forget(struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES], struct err *e)
 	}
 	crash_point("outbox-forget-after-wipe");
 	if (prepare(ob, "DELETE FROM drafts WHERE id = ? AND gone = 1", &st,
-	    e) == -1)
+		e) == -1)
 		goto fail;
 	sqlite3_bind_blob(st, 1, id, OUTBOX_ID_BYTES, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -772,8 +790,8 @@ fail:
 }
 
 int
-outbox_draft_delete(
-    struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES], struct err *e)
+outbox_draft_delete(struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES],
+    struct err *e)
 {
 	if (exec(ob, "BEGIN IMMEDIATE", "cannot start a transaction", e) == -1)
 		return -1;
@@ -784,8 +802,8 @@ outbox_draft_delete(
 	}
 	crash_point("outbox-delete-after-mark");
 	if (ob_forget(ob, id, e) == -1)
-		return err_prefix(e, "%s", _("the draft is deleted, but its "
-		    "key is wiped only when avslut next starts"));
+		return err_prefix(e, "%s",
+		    _("the draft is deleted, but its "
+		      "key is wiped only when avslut next starts"));
 	return 0;
 }
-

@@ -10,12 +10,12 @@
 #include "util/err.h"
 
 #define OUTBOX_FILE "outbox.db"
-#define OUTBOX_ID_BYTES 16	/* draft ids and envelope ids */
-#define OUTBOX_KEY_BYTES 32	/* the master draft key */
-#define OUTBOX_HASH_BYTES 32	/* BLAKE2b-256 of an envelope */
-#define OUTBOX_DRAFT_MAX (4 * 1024 * 1024)	/* plaintext bytes */
-#define OUTBOX_SCHEMA 2		/* PRAGMA user_version this program writes */
-#define OUTBOX_META_LAST_SYNC "last_sync"	/* seconds since the epoch */
+#define OUTBOX_ID_BYTES 16		   /* draft ids and envelope ids */
+#define OUTBOX_KEY_BYTES 32		   /* the master draft key */
+#define OUTBOX_HASH_BYTES 32		   /* BLAKE2b-256 of an envelope */
+#define OUTBOX_DRAFT_MAX (4 * 1024 * 1024) /* plaintext bytes */
+#define OUTBOX_SCHEMA 2 /* PRAGMA user_version this program writes */
+#define OUTBOX_META_LAST_SYNC "last_sync" /* seconds since the epoch */
 
 struct outbox;
 
@@ -33,16 +33,15 @@ int outbox_draft_new(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
     uint8_t id[OUTBOX_ID_BYTES], struct err *e);
 /* Replace the draft's content: encrypted under its key with a fresh nonce,
  * one statement, on disk (fsynced) when this returns. */
-int outbox_draft_save(struct outbox *ob,
-    const uint8_t master[OUTBOX_KEY_BYTES], const uint8_t id[OUTBOX_ID_BYTES],
-    const void *plain, size_t len, struct err *e);
+int outbox_draft_save(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
+    const uint8_t id[OUTBOX_ID_BYTES], const void *plain, size_t len,
+    struct err *e);
 /* Decrypt a draft into a newly allocated *plain (free it with
  * xfree_wipe(*plain, *len)). A damaged draft is refused and named; other
  * drafts are unaffected. */
-int outbox_draft_load(struct outbox *ob,
-    const uint8_t master[OUTBOX_KEY_BYTES], const uint8_t id[OUTBOX_ID_BYTES],
-    uint8_t **plain, size_t *len, struct err *e)
-    __attribute__((warn_unused_result));
+int outbox_draft_load(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
+    const uint8_t id[OUTBOX_ID_BYTES], uint8_t **plain, size_t *len,
+    struct err *e) __attribute__((warn_unused_result));
 /* The ids of every draft, in id order (random, so no order of creation);
  * *ids is newly allocated, caller frees. */
 int outbox_draft_list(struct outbox *ob, uint8_t (**ids)[OUTBOX_ID_BYTES],
@@ -60,9 +59,9 @@ int outbox_submit(struct outbox *ob, const uint8_t draft_id[OUTBOX_ID_BYTES],
 
 struct outbox_env {
 	uint8_t id[OUTBOX_ID_BYTES];
-	uint8_t *blob;		/* the sealed envelope; owned */
+	uint8_t *blob; /* the sealed envelope; owned */
 	size_t len;
-	int exported;		/* written by avslut export, not receipted */
+	int exported; /* written by avslut export, not receipted */
 };
 
 /* Every waiting envelope, in id order; free with outbox_env_list_free. */

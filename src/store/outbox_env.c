@@ -45,8 +45,10 @@ outbox_submit(struct outbox *ob, const uint8_t draft_id[OUTBOX_ID_BYTES],
     struct err *e)
 {
 	if (len == 0 || len > ENV_MAX_BYTES)
-		return err_setc(e, ERR_DATA, _("not a sealed envelope (%zu "
-		    "bytes)"), len);
+		return err_setc(e, ERR_DATA,
+		    _("not a sealed envelope (%zu "
+		      "bytes)"),
+		    len);
 	if (exec(ob, "BEGIN IMMEDIATE", "cannot start a transaction", e) == -1)
 		return -1;
 	if (submit_tx(ob, draft_id, env_id, env, len, e) == -1) {
@@ -55,8 +57,10 @@ outbox_submit(struct outbox *ob, const uint8_t draft_id[OUTBOX_ID_BYTES],
 		return -1;
 	}
 	crash_point("outbox-submit-before-commit");
-	if (db_commit(ob->d, "cannot submit (nothing was changed and the "
-	    "draft is kept)", e) != 0)
+	if (db_commit(ob->d,
+		"cannot submit (nothing was changed and the "
+		"draft is kept)",
+		e) != 0)
 		return -1;
 	crash_point("outbox-submit-after-commit");
 	/* Submitted. Should forgetting fail (a reader holds the WAL, the
@@ -69,8 +73,8 @@ outbox_submit(struct outbox *ob, const uint8_t draft_id[OUTBOX_ID_BYTES],
 /* --- envelopes ------------------------------------------------------------ */
 
 int
-outbox_env_list(
-    struct outbox *ob, struct outbox_env **envs, size_t *n, struct err *e)
+outbox_env_list(struct outbox *ob, struct outbox_env **envs, size_t *n,
+    struct err *e)
 {
 	struct outbox_env *v = NULL;
 	size_t cnt = 0;
@@ -158,13 +162,13 @@ outbox_env_ack(struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES],
 		sqlite3_finalize(st);
 		goto fail;
 	}
-	env_hash(
-	    h, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+	env_hash(h, sqlite3_column_blob(st, 0),
+	    (size_t)sqlite3_column_bytes(st, 0));
 	sqlite3_finalize(st);
 	if (sodium_memcmp(h, hash, sizeof h) != 0) {
 		err_setc(e, ERR_DATA,
 		    _("%s: the acknowledgement for envelope %s does not "
-		    "match what was sent: it is kept for the next sync"),
+		      "match what was sent: it is kept for the next sync"),
 		    ob->path, hex);
 		goto fail;
 	}
@@ -190,8 +194,8 @@ fail:
 }
 
 int
-outbox_env_ack_many(struct outbox *ob, const struct outbox_ack *acks,
-    size_t n, size_t *removed, size_t *refused, struct err *e)
+outbox_env_ack_many(struct outbox *ob, const struct outbox_ack *acks, size_t n,
+    size_t *removed, size_t *refused, struct err *e)
 {
 	char hex[2 * OUTBOX_ID_BYTES + 1];
 	char named[ACK_NAMED * (2 * OUTBOX_ID_BYTES + 2) + 1];
@@ -205,14 +209,16 @@ outbox_env_ack_many(struct outbox *ob, const struct outbox_ack *acks,
 	/* Acknowledged envelopes are sealed to HR: zeroing their freed pages
 	 * protects nothing and doubles the writes of a large sync. Drafts
 	 * keep the full secure_delete: it is switched back below. */
-	if (exec(ob, "PRAGMA secure_delete = FAST", "cannot remove "
-	    "acknowledged interviews", e) == -1)
+	if (exec(ob, "PRAGMA secure_delete = FAST",
+		"cannot remove "
+		"acknowledged interviews",
+		e) == -1)
 		return -1;
 	if (exec(ob, "BEGIN IMMEDIATE", "cannot start a transaction", e) == -1)
 		goto restore;
 	if (prepare(ob, "SELECT blob FROM envelopes WHERE id = ?", &sel, e) ==
-	    -1 || prepare(ob, "DELETE FROM envelopes WHERE id = ?", &del, e) ==
-	    -1)
+		-1 ||
+	    prepare(ob, "DELETE FROM envelopes WHERE id = ?", &del, e) == -1)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		sqlite3_bind_blob(sel, 1, acks[i].id, OUTBOX_ID_BYTES,
@@ -243,7 +249,8 @@ outbox_env_ack_many(struct outbox *ob, const struct outbox_ack *acks,
 		rc = sqlite3_step(del);
 		sqlite3_reset(del);
 		if (rc != SQLITE_DONE) {
-			db_err(ob, e, "cannot remove an acknowledged interview");
+			db_err(ob, e,
+			    "cannot remove an acknowledged interview");
 			goto fail;
 		}
 		nrm++;
@@ -259,16 +266,23 @@ outbox_env_ack_many(struct outbox *ob, const struct outbox_ack *acks,
 	*refused = nref;
 	/* Every refused envelope named (up to ACK_NAMED), not the first. */
 	if (nref == 1)
-		err_setc(e, ERR_DATA, _("%s: the acknowledgement for envelope "
-		    "%s does not match what was sent: it is kept for the next "
-		    "sync"), ob->path, named);
+		err_setc(e, ERR_DATA,
+		    _("%s: the acknowledgement for envelope "
+		      "%s does not match what was sent: it is kept for the next "
+		      "sync"),
+		    ob->path, named);
 	else if (nref > 1)
-		err_setc(e, ERR_DATA, _("%s: the acknowledgements for %zu "
-		    "envelopes (%s%s) do not match what was sent: they are "
-		    "kept for the next sync"), ob->path, nref, named,
-		    nref > ACK_NAMED ? ", ..." : "");
-	return exec(ob, "PRAGMA secure_delete = ON", "cannot remove "
-	    "acknowledged interviews", e) == -1 ? -1 : 0;
+		err_setc(e, ERR_DATA,
+		    _("%s: the acknowledgements for %zu "
+		      "envelopes (%s%s) do not match what was sent: they are "
+		      "kept for the next sync"),
+		    ob->path, nref, named, nref > ACK_NAMED ? ", ..." : "");
+	return exec(ob, "PRAGMA secure_delete = ON",
+		   "cannot remove "
+		   "acknowledged interviews",
+		   e) == -1 ?
+	    -1 :
+	    0;
 fail:
 	sqlite3_finalize(sel);
 	sqlite3_finalize(del);
@@ -279,8 +293,8 @@ restore:
 }
 
 int
-outbox_env_mark_exported(
-    struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES], struct err *e)
+outbox_env_mark_exported(struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES],
+    struct err *e)
 {
 	char hex[2 * OUTBOX_ID_BYTES + 1];
 	sqlite3_stmt *st;
@@ -329,8 +343,8 @@ outbox_meta_get(struct outbox *ob, const char *key, char **value, struct err *e)
 }
 
 int
-outbox_meta_set(
-    struct outbox *ob, const char *key, const char *value, struct err *e)
+outbox_meta_set(struct outbox *ob, const char *key, const char *value,
+    struct err *e)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -342,9 +356,9 @@ outbox_meta_set(
 		return -1;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE
-		 ? 0
-		 : db_err(ob, e, "cannot write the outbox metadata");
+	rc = sqlite3_step(st) == SQLITE_DONE ?
+	    0 :
+	    db_err(ob, e, "cannot write the outbox metadata");
 	sqlite3_finalize(st);
 	return rc;
 }

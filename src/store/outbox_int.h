@@ -13,9 +13,9 @@
 
 struct outbox {
 	struct db *d;
-	sqlite3 *db;		/* db_handle(d) */
+	sqlite3 *db; /* db_handle(d) */
 	char *path;
-	struct slot *slots;	/* DIR/draftkeys: the wrapped draft keys */
+	struct slot *slots; /* DIR/draftkeys: the wrapped draft keys */
 };
 
 /* A classed message from the connection's last error (store/db.h). */
@@ -54,8 +54,7 @@ query_int(struct outbox *ob, const char *sql, sqlite3_int64 *v, struct err *e)
 static inline int
 checkpoint(struct outbox *ob, struct err *e)
 {
-	return db_checkpoint(ob->d, "cannot checkpoint the write-ahead log",
-	    e);
+	return db_checkpoint(ob->d, "cannot checkpoint the write-ahead log", e);
 }
 
 /* The id in hex, for messages. */

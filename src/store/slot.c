@@ -73,8 +73,8 @@ damaged(struct slot *s, const char *why, struct err *e)
 {
 	return err_setc(e, ERR_DATA,
 	    _("%s is not a valid draft-key file (%s): move it away; the "
-	    "drafts in progress cannot be opened without it, sealed "
-	    "interviews are not affected"),
+	      "drafts in progress cannot be opened without it, sealed "
+	      "interviews are not affected"),
 	    s->path, why);
 }
 
@@ -111,8 +111,10 @@ slot_open(const char *dir, struct slot **out, struct err *e)
 		goto fail;
 	s->fd = open(s->path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (s->fd == -1) {
-		err_setc(e, errno == EACCES || errno == EROFS ||
-		    errno == EPERM ? ERR_PERM : ERR_IO,
+		err_setc(e,
+		    errno == EACCES || errno == EROFS || errno == EPERM ?
+			ERR_PERM :
+			ERR_IO,
 		    _("cannot open %s: %s: it must be a writable file"),
 		    s->path, strerror(errno));
 		goto fail;
@@ -122,8 +124,10 @@ slot_open(const char *dir, struct slot **out, struct err *e)
 		goto fail;
 	}
 	if ((st.st_mode & 077) != 0 && fchmod(s->fd, 0600) == -1) {
-		err_setc(e, ERR_PERM, _("%s is readable by others and cannot "
-		    "be made private: %s"), s->path, strerror(errno));
+		err_setc(e, ERR_PERM,
+		    _("%s is readable by others and cannot "
+		      "be made private: %s"),
+		    s->path, strerror(errno));
 		goto fail;
 	}
 	if (st.st_size != SLOT_FILE_BYTES) {
@@ -166,16 +170,17 @@ static int
 io_err(struct slot *s, int saved, struct err *e)
 {
 	if (saved == ENOSPC || saved == EDQUOT)
-		return err_setc(e, ERR_FULL, _("cannot write %s: the disk is "
-		    "full: free some space on it, then try again"), s->path);
+		return err_setc(e, ERR_FULL,
+		    _("cannot write %s: the disk is "
+		      "full: free some space on it, then try again"),
+		    s->path);
 	return err_setc(e, ERR_IO, _("cannot write %s: %s"), s->path,
 	    strerror(saved));
 }
 
 /* pwrite all of buf at off (no sync). */
 static int
-put(struct slot *s, const uint8_t *buf, size_t len, off_t off,
-    struct err *e)
+put(struct slot *s, const uint8_t *buf, size_t len, off_t off, struct err *e)
 {
 	size_t done = 0;
 	ssize_t w;
@@ -200,8 +205,7 @@ sync_data(struct slot *s, struct err *e)
 }
 
 int
-slot_read(struct slot *s, unsigned i, uint8_t out[SLOT_BYTES],
-    struct err *e)
+slot_read(struct slot *s, unsigned i, uint8_t out[SLOT_BYTES], struct err *e)
 {
 	ssize_t n;
 
@@ -226,8 +230,8 @@ slot_write(struct slot *s, unsigned i, const void *data, size_t len,
 	int rc;
 
 	if (i >= SLOT_COUNT || len > SLOT_BYTES)
-		return err_setc(e, ERR_SOFTWARE, _("%s: no slot %u of %zu bytes"),
-		    s->path, i, len);
+		return err_setc(e, ERR_SOFTWARE,
+		    _("%s: no slot %u of %zu bytes"), s->path, i, len);
 	if (len > 0)
 		memcpy(buf, data, len);
 	randombytes_buf(buf + len, SLOT_BYTES - len);
@@ -245,8 +249,7 @@ slot_wipe(struct slot *s, unsigned i, struct err *e)
 }
 
 int
-slot_wipe_all_but(struct slot *s, const uint8_t keep[SLOT_COUNT],
-    struct err *e)
+slot_wipe_all_but(struct slot *s, const uint8_t keep[SLOT_COUNT], struct err *e)
 {
 	uint8_t buf[SLOT_COUNT * SLOT_BYTES];
 	unsigned i, j;
@@ -262,7 +265,7 @@ slot_wipe_all_but(struct slot *s, const uint8_t keep[SLOT_COUNT],
 			;
 		randombytes_buf(buf, (size_t)(j - i) * SLOT_BYTES);
 		if (put(s, buf, (size_t)(j - i) * SLOT_BYTES, offset_of(i),
-		    e) == -1)
+			e) == -1)
 			return -1;
 	}
 	return sync_data(s, e);

@@ -12,9 +12,9 @@
 
 #include "util/err.h"
 
-#define SLOT_FILE "draftkeys"	/* in the data directory, 0600 */
-#define SLOT_BYTES 128		/* one slot; the header is one slot too */
-#define SLOT_COUNT 255		/* slots: the file is 32 KiB */
+#define SLOT_FILE "draftkeys" /* in the data directory, 0600 */
+#define SLOT_BYTES 128	      /* one slot; the header is one slot too */
+#define SLOT_COUNT 255	      /* slots: the file is 32 KiB */
 #define SLOT_FILE_BYTES ((SLOT_COUNT + 1) * SLOT_BYTES)
 #define SLOT_VERSION 1
 

@@ -44,9 +44,11 @@ sync_name_ok(const char *s, size_t n, const char *extra)
 static int
 sync_usage_err(struct err *e, const char *s, const char *why)
 {
-	return err_setc(e, ERR_USAGE, _("cannot use '%s' as a destination: "
-	    "%s; write a path to central.db, dir:/path/to/folder or "
-	    "ssh://[user@]host[:port]/path/to/central.db"), s, why);
+	return err_setc(e, ERR_USAGE,
+	    _("cannot use '%s' as a destination: "
+	      "%s; write a path to central.db, dir:/path/to/folder or "
+	      "ssh://[user@]host[:port]/path/to/central.db"),
+	    s, why);
 }
 
 static int
@@ -63,17 +65,19 @@ sync_parse_ssh(struct sync_dest *d, const char *s, struct err *e)
 	h = a;
 	if (at != NULL) {
 		if (!sync_name_ok(a, (size_t)(at - a), ""))
-			return sync_usage_err(e, s, _("the user name is not "
-			    "a plain name"));
+			return sync_usage_err(e, s,
+			    _("the user name is not "
+			      "a plain name"));
 		d->user = xstrndup(a, (size_t)(at - a));
 		h = at + 1;
 	}
-	if (*h == '[') {	/* [IPv6 address] */
+	if (*h == '[') { /* [IPv6 address] */
 		const char *close = memchr(h, ']', (size_t)(hend - h));
 		if (close == NULL ||
 		    !sync_name_ok(h + 1, (size_t)(close - h - 1), ":"))
-			return sync_usage_err(e, s, _("the address in [] is "
-			    "not an IPv6 address"));
+			return sync_usage_err(e, s,
+			    _("the address in [] is "
+			      "not an IPv6 address"));
 		d->host = xstrndup(h + 1, (size_t)(close - h - 1));
 		if (close + 1 < hend) {
 			if (close[1] != ':')
@@ -83,8 +87,9 @@ sync_parse_ssh(struct sync_dest *d, const char *s, struct err *e)
 	} else {
 		colon = memchr(h, ':', (size_t)(hend - h));
 		if (!sync_name_ok(h, (size_t)((colon ? colon : hend) - h), ""))
-			return sync_usage_err(e, s, _("no host name, or one "
-			    "that is not a plain name"));
+			return sync_usage_err(e, s,
+			    _("no host name, or one "
+			      "that is not a plain name"));
 		d->host = xstrndup(h, (size_t)((colon ? colon : hend) - h));
 	}
 	if (colon != NULL) {
@@ -93,14 +98,15 @@ sync_parse_ssh(struct sync_dest *d, const char *s, struct err *e)
 			    _("the port is not a number"));
 		port = strtoul(colon + 1, &end, 10);
 		if (end != hend || port < 1 || port > 65535)
-			return sync_usage_err(e, s, _("the port is not a "
-			    "number from 1 to 65535"));
+			return sync_usage_err(e, s,
+			    _("the port is not a "
+			      "number from 1 to 65535"));
 		d->port = (unsigned)port;
 	}
 	if (slash == NULL || strcmp(slash, "/") == 0)
 		d->path = xstrdup("");
 	else if (strncmp(slash, "/~/", 3) == 0)
-		d->path = xstrdup(slash + 1);	/* "~/x": in the home */
+		d->path = xstrdup(slash + 1); /* "~/x": in the home */
 	else
 		d->path = xstrdup(slash);
 	return 0;
@@ -144,8 +150,9 @@ sync_dest_parse(struct sync_dest *d, const char *s, struct err *e)
 	}
 	/* "sftp://", "file://" and the like: say so rather than treat them
 	 * as a relative path. */
-	for (p = s; (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-	    *p == '+'; p++)
+	for (p = s;
+	     (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '+';
+	     p++)
 		;
 	if (p != s && strncmp(p, "://", 3) == 0)
 		return sync_usage_err(e, s, _("unknown transport"));
@@ -185,9 +192,8 @@ sync_dest_str(const struct sync_dest *d)
 	v6 = strchr(d->host, ':') != NULL;
 	path = d->path;
 	return xasprintf("%s%s%s%s%s%s%s%s%s", SYNC_SSH_PREFIX,
-	    d->user ? d->user : "", d->user ? "@" : "", v6 ? "[" : "",
-	    d->host, v6 ? "]" : "", port,
-	    path[0] == '~' ? "/" : "", path);
+	    d->user ? d->user : "", d->user ? "@" : "", v6 ? "[" : "", d->host,
+	    v6 ? "]" : "", port, path[0] == '~' ? "/" : "", path);
 }
 
 /* Single-quote s for a POSIX shell: 'it'\''s'. */
@@ -218,8 +224,7 @@ sync_shquote(char **buf, size_t *len, size_t *cap, const char *s)
 char *
 sync_ssh_command(const struct sync_dest *d, const char *remote_command)
 {
-	const char *rc = remote_command ? remote_command :
-	    "avslut-hr ingest -";
+	const char *rc = remote_command ? remote_command : "avslut-hr ingest -";
 	size_t n = strlen(rc), len, cap;
 	const char *path = d->path ? d->path : "";
 	char *b;

@@ -24,18 +24,18 @@
 #define SYNC_RECEIPT_MAX ((size_t)100000 * (16 + 32) + 4096)
 
 enum sync_kind {
-	SYNC_PATH,	/* central.db on a local disk, opened directly */
-	SYNC_DIR,	/* "dir:/path": a drop folder, bundles and receipts */
-	SYNC_SSH,	/* "ssh://[user@]host[:port][/path]": remote ingest */
+	SYNC_PATH, /* central.db on a local disk, opened directly */
+	SYNC_DIR,  /* "dir:/path": a drop folder, bundles and receipts */
+	SYNC_SSH,  /* "ssh://[user@]host[:port][/path]": remote ingest */
 };
 
 struct sync_dest {
 	enum sync_kind kind;
-	char *path;	/* central.db, the folder, or the remote db ("" =
+	char *path;    /* central.db, the folder, or the remote db ("" =
 			 * the remote default; "~/x" = x in the home) */
-	char *user;	/* ssh: NULL = the ssh configuration's */
-	char *host;	/* ssh: name or address, brackets removed */
-	unsigned port;	/* ssh: 0 = the ssh configuration's */
+	char *user;    /* ssh: NULL = the ssh configuration's */
+	char *host;    /* ssh: name or address, brackets removed */
+	unsigned port; /* ssh: 0 = the ssh configuration's */
 };
 
 /* Parse DEST. Refuses an empty DEST, a host or user that could be taken
@@ -57,20 +57,20 @@ char *sync_ssh_command(const struct sync_dest *d, const char *remote_command);
  * (from its current offset) go to the child's stdin, its stdout is
  * collected (at most out_max bytes). */
 struct sync_exchange {
-	const char *const *argv;	/* argv[0] looked up in PATH */
+	const char *const *argv; /* argv[0] looked up in PATH */
 	int in_fd;
 	size_t in_len;
 	size_t out_max;
-	unsigned idle_timeout;		/* seconds without any progress */
+	unsigned idle_timeout; /* seconds without any progress */
 	/* Called as bytes go out; may be NULL. */
 	void (*progress)(void *arg, size_t done, size_t total);
 	void *progress_arg;
 	/* Results. */
-	uint8_t *out;			/* caller frees */
+	uint8_t *out; /* caller frees */
 	size_t out_len;
-	char errtail[1024];		/* the child's last stderr bytes */
-	int status;			/* waitpid status */
-	int exec_failed;		/* argv[0] could not be run */
+	char errtail[1024]; /* the child's last stderr bytes */
+	int status;	    /* waitpid status */
+	int exec_failed;    /* argv[0] could not be run */
 };
 /* Run it. 0 once the child has ended (whatever its status: the caller
  * judges it), -1 with ERR_BUSY after the child had to be killed for
@@ -91,8 +91,7 @@ int sync_exchange_run(struct sync_exchange *x, struct err *e);
 int sync_ssh_send(const struct sync_dest *d, const char *ssh_program,
     const char *remote_command, int in_fd, size_t in_len,
     void (*progress)(void *, size_t, size_t), void *progress_arg,
-    uint8_t **receipt, size_t *receipt_len, int *remote_status,
-    struct err *e);
+    uint8_t **receipt, size_t *receipt_len, int *remote_status, struct err *e);
 
 /* --- one sync, export and receipt (sync_run.c) --- */
 
@@ -101,30 +100,30 @@ struct bundle_ack;
 
 struct sync_opts {
 	const struct sync_dest *dest;
-	const char *data_dir;		/* the laptop's: temp files, lock */
-	const char *ssh_program;	/* NULL: "ssh" */
-	const char *remote_command;	/* NULL: "avslut-hr ingest -" */
-	const uint8_t *sign_sk;		/* 64-byte Ed25519 secret key; NULL:
+	const char *data_dir;	    /* the laptop's: temp files, lock */
+	const char *ssh_program;    /* NULL: "ssh" */
+	const char *remote_command; /* NULL: "avslut-hr ingest -" */
+	const uint8_t *sign_sk;	    /* 64-byte Ed25519 secret key; NULL:
 				 * a drop folder only applies receipts */
-	const uint8_t *sign_pk;		/* its 32-byte public half */
-	size_t min;			/* send only with this many new */
+	const uint8_t *sign_pk;	    /* its 32-byte public half */
+	size_t min;		    /* send only with this many new */
 	/* done/total as a fraction of the transfer; may be NULL. */
 	void (*progress)(void *arg, size_t done, size_t total);
 	void *progress_arg;
 };
 
 struct sync_result {
-	size_t waiting;		/* in the outbox before */
-	size_t sent;		/* envelopes sent this time */
-	size_t confirmed;	/* removed on HR's receipts */
-	size_t added;		/* new in central.db (path transport) */
-	size_t pending;		/* drop folder: in a bundle there, no receipt */
-	size_t refused;		/* acks whose hash did not match: kept */
-	size_t bad_receipts;	/* drop folder: receipts that do not parse,
+	size_t waiting;	     /* in the outbox before */
+	size_t sent;	     /* envelopes sent this time */
+	size_t confirmed;    /* removed on HR's receipts */
+	size_t added;	     /* new in central.db (path transport) */
+	size_t pending;	     /* drop folder: in a bundle there, no receipt */
+	size_t refused;	     /* acks whose hash did not match: kept */
+	size_t bad_receipts; /* drop folder: receipts that do not parse,
 				 * left in place; note says the first */
 	char note[ERR_MAX];
-	int held;		/* fewer than min new: nothing sent */
-	int remote_status;	/* HR's ingest over ssh failed: its exit
+	int held;	   /* fewer than min new: nothing sent */
+	int remote_status; /* HR's ingest over ssh failed: its exit
 				 * status; else 0 */
 };
 
@@ -146,13 +145,13 @@ int sync_run(struct outbox *ob, const struct sync_opts *o,
 /* avslut export: every waiting envelope as a signed bundle in file
  * (which must not exist), fsynced, then marked exported. *n: how many
  * (0: nothing waits, no file written). o->min is the caller's to check. */
-int sync_export(struct outbox *ob, const struct sync_opts *o,
-    const char *file, size_t *n, struct err *e);
+int sync_export(struct outbox *ob, const struct sync_opts *o, const char *file,
+    size_t *n, struct err *e);
 /* Remove every envelope whose id and hash the receipt lists; the rest
  * stay. r->confirmed and r->refused say what happened; when refused is
  * not 0, e holds the first reason. */
-int sync_apply_acks(struct outbox *ob, const struct bundle_ack *acks,
-    size_t n, struct sync_result *r, struct err *e);
+int sync_apply_acks(struct outbox *ob, const struct bundle_ack *acks, size_t n,
+    struct sync_result *r, struct err *e);
 /* avslut receipt: read a receipt file and apply it. */
 int sync_receipt_file(struct outbox *ob, const char *file,
     struct sync_result *r, struct err *e);

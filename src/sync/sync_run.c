@@ -26,7 +26,7 @@
 #include "util/xmem.h"
 
 #define SYNC_LOCK_FILE "sync.lock"
-#define SYNC_TAG_CHARS 16		/* hex: names this laptop's bundles */
+#define SYNC_TAG_CHARS 16 /* hex: names this laptop's bundles */
 #define SYNC_BUNDLE_EXT ".bundle"
 #define SYNC_RECEIPT_EXT ".receipt"
 #define SYNC_TMP_EXT ".tmp"
@@ -52,9 +52,10 @@ sync_lock(const char *data_dir, struct err *e)
 	}
 	free(path);
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		err_setc(e, ERR_BUSY, _("another sync, export or receipt is "
-		    "running on this laptop: wait for it to finish, then try "
-		    "again"));
+		err_setc(e, ERR_BUSY,
+		    _("another sync, export or receipt is "
+		      "running on this laptop: wait for it to finish, then try "
+		      "again"));
 		close(fd);
 		return -1;
 	}
@@ -71,7 +72,7 @@ void
 sync_unlock(int fd)
 {
 	if (fd != -1)
-		close(fd);		/* releases the flock */
+		close(fd); /* releases the flock */
 }
 
 /* fsync the directory holding path, so a rename or unlink there is on
@@ -90,9 +91,11 @@ sync_dir_fsync(const char *path, struct err *e)
 	else
 		strcpy(copy, ".");
 	fd = open(copy, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd == -1 || (fsync(fd) == -1 && errno != EINVAL &&
-	    errno != ENOTSUP && errno != EROFS))
-		rc = sync_errno(e, errno, _("cannot flush the folder %s"), copy);
+	if (fd == -1 ||
+	    (fsync(fd) == -1 && errno != EINVAL && errno != ENOTSUP &&
+		errno != EROFS))
+		rc = sync_errno(e, errno, _("cannot flush the folder %s"),
+		    copy);
 	if (fd != -1)
 		close(fd);
 	free(copy);
@@ -125,8 +128,7 @@ sync_tmpfd(const char *dir, struct err *e)
  * Calls the crash point mid_point once half of them are written. */
 static int
 sync_write_bundle(int fd, const struct outbox_env *envs, const size_t *idx,
-    size_t n, const struct sync_opts *o, const char *mid_point,
-    struct err *e)
+    size_t n, const struct sync_opts *o, const char *mid_point, struct err *e)
 {
 	struct bundle_writer *w;
 	size_t i;
@@ -153,8 +155,8 @@ sync_write_bundle(int fd, const struct outbox_env *envs, const size_t *idx,
 /* Applied in two transactions, with the crash point sync-mid-remove
  * between them, so a test can kill a sync that removed half. */
 int
-sync_apply_acks(struct outbox *ob, const struct bundle_ack *acks,
-    size_t n, struct sync_result *r, struct err *e)
+sync_apply_acks(struct outbox *ob, const struct bundle_ack *acks, size_t n,
+    struct sync_result *r, struct err *e)
 {
 	struct outbox_ack *a = xcalloc(n ? n : 1, sizeof *a);
 	size_t i, half = n / 2, rm = 0, ref = 0;
@@ -228,9 +230,11 @@ sync_path(int fd, const struct sync_opts *o, struct bundle_ack **acks,
 	int rc;
 
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		return err_setc(e, ERR_USAGE, _("%s is a folder: give the path "
-		    "of central.db, or write dir:%s to use it as a drop "
-		    "folder"), path, path);
+		return err_setc(e, ERR_USAGE,
+		    _("%s is a folder: give the path "
+		      "of central.db, or write dir:%s to use it as a drop "
+		      "folder"),
+		    path, path);
 	}
 	if (sync_rewind(fd, e) == -1)
 		return sync_fail(e, ERR_IO);
@@ -271,8 +275,10 @@ sync_ssh(int fd, const struct sync_opts *o, struct bundle_ack **acks,
 	rc = bundle_receipt_read_buf(rcpt, rlen, acks, nacks, e);
 	free(rcpt);
 	if (rc != 0) {
-		err_prefix(e, _("HR's ingest on %s answered with a bad receipt "
-		    "(nothing removed)"), o->dest->host);
+		err_prefix(e,
+		    _("HR's ingest on %s answered with a bad receipt "
+		      "(nothing removed)"),
+		    o->dest->host);
 		return sync_fail(e, ERR_DATA);
 	}
 	return 0;
@@ -329,16 +335,16 @@ sync_ids_add(struct sync_ids *s, const uint8_t *id)
  * random part, so this laptop, and no reader of the folder or of
  * central.db, can tell which ids a keyed receipt confirms. */
 static int
-sync_receipt_secret(struct outbox *ob, int make, uint8_t out[32],
-    struct err *e)
+sync_receipt_secret(struct outbox *ob, int make, uint8_t out[32], struct err *e)
 {
 	char *hex = NULL, buf[65];
 	int rc = -1;
 
 	if (outbox_meta_get(ob, SYNC_META_RECEIPT_SECRET, &hex, e) != 0)
 		return -1;
-	if (hex != NULL && sodium_hex2bin(out, 32, hex, strlen(hex), NULL,
-	    NULL, NULL) == 0 && strlen(hex) == 64)
+	if (hex != NULL &&
+	    sodium_hex2bin(out, 32, hex, strlen(hex), NULL, NULL, NULL) == 0 &&
+	    strlen(hex) == 64)
 		rc = 0;
 	else if (make) {
 		randombytes_buf(out, 32);
@@ -346,8 +352,9 @@ sync_receipt_secret(struct outbox *ob, int make, uint8_t out[32],
 		rc = outbox_meta_set(ob, SYNC_META_RECEIPT_SECRET, buf, e);
 		sodium_memzero(buf, sizeof buf);
 	} else
-		rc = err_setc(e, ERR_DATA, _("this laptop has no receipt key "
-		    "(was the outbox replaced?)"));
+		rc = err_setc(e, ERR_DATA,
+		    _("this laptop has no receipt key "
+		      "(was the outbox replaced?)"));
 	if (hex != NULL)
 		sodium_memzero(hex, strlen(hex));
 	free(hex);
@@ -386,10 +393,10 @@ sync_apply_keyed(struct outbox *ob, const uint8_t key[BUNDLE_RKEY_BYTES],
 		bundle_receipt_mac(key, envs[i].id, h, &mine);
 		for (j = 0; j < nk; j++) {
 			if (sodium_memcmp(mine.idmac, k[j].idmac,
-			    sizeof mine.idmac) != 0)
+				sizeof mine.idmac) != 0)
 				continue;
 			if (sodium_memcmp(mine.envmac, k[j].envmac,
-			    sizeof mine.envmac) == 0) {
+				sizeof mine.envmac) == 0) {
 				memcpy(acks[na].id, envs[i].id,
 				    BUNDLE_ID_BYTES);
 				memcpy(acks[na++].hash, h, BUNDLE_HASH_BYTES);
@@ -403,8 +410,9 @@ sync_apply_keyed(struct outbox *ob, const uint8_t key[BUNDLE_RKEY_BYTES],
 	free(acks);
 	if (rc == 0 && refused > 0) {
 		if (r->refused == 0)
-			err_setc(e, ERR_DATA, _("HR holds other bytes under the "
-			    "same id"));
+			err_setc(e, ERR_DATA,
+			    _("HR holds other bytes under the "
+			      "same id"));
 		r->refused += refused;
 	}
 	return rc;
@@ -449,20 +457,20 @@ sync_dir_receipt(struct outbox *ob, const char *dir, const char *name,
 		kbp = xasprintf("%s/%.*s-%s%s", dir, (int)stem, name, khex,
 		    SYNC_BUNDLE_EXT);
 		if (bundle_receipt_read_keyed((uint8_t *)buf, len, &kacks, &n,
-		    e) != 0) {
+			e) != 0) {
 			err_prefix(e, "%s", rp);
 			rc = 1;
 			goto out;
 		}
-	} else if (bundle_receipt_read_buf((uint8_t *)buf, len, &acks, &n,
-	    e) != 0) {
+	} else if (bundle_receipt_read_buf((uint8_t *)buf, len, &acks, &n, e) !=
+	    0) {
 		err_prefix(e, "%s", rp);
 		rc = 1;
 		goto out;
 	}
 	crash_point("sync-after-ack-before-remove");
 	rc = keyed ? sync_apply_keyed(ob, key, kacks, n, r, e) :
-	    sync_apply_acks(ob, acks, n, r, e);
+		     sync_apply_acks(ob, acks, n, r, e);
 	if (rc != 0)
 		goto out;
 	/* The bundle first (HR's ingest removes it itself once the receipt
@@ -533,8 +541,10 @@ sync_dir_write(struct outbox *ob, const char *dir, const char *tag,
 	sodium_memzero(khex, sizeof khex);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd == -1) {
-		rc = sync_errno(e, errno, _("cannot write in the drop folder "
-		    "%s"), dir);
+		rc = sync_errno(e, errno,
+		    _("cannot write in the drop folder "
+		      "%s"),
+		    dir);
 		goto out;
 	}
 	crash_point("sync-before-transfer");
@@ -576,16 +586,18 @@ sync_dir(struct outbox *ob, const struct sync_opts *o, struct sync_result *r,
 
 	sync_tag(o, tag);
 	if ((d = opendir(dir)) == NULL) {
-		return err_setc(e, ERR_IO, _("cannot open the drop folder %s: "
-		    "%s: check that the share is mounted"), dir,
-		    strerror(errno));
+		return err_setc(e, ERR_IO,
+		    _("cannot open the drop folder %s: "
+		      "%s: check that the share is mounted"),
+		    dir, strerror(errno));
 	}
 	while ((de = readdir(d)) != NULL) {
 		const char *s = de->d_name;
 		int ours = strncmp(s, tag, SYNC_TAG_CHARS) == 0 &&
 		    s[SYNC_TAG_CHARS] == '-';
-		int tmp = s[0] == '.' && strncmp(s + 1, tag,
-		    SYNC_TAG_CHARS) == 0 && sync_ends(s, SYNC_TMP_EXT);
+		int tmp = s[0] == '.' &&
+		    strncmp(s + 1, tag, SYNC_TAG_CHARS) == 0 &&
+		    sync_ends(s, SYNC_TMP_EXT);
 
 		if (!ours && !tmp)
 			continue;
@@ -628,7 +640,7 @@ sync_dir(struct outbox *ob, const struct sync_opts *o, struct sync_result *r,
 		stem = strlen(names[i]) - strlen(SYNC_BUNDLE_EXT);
 		if (stem > 2 * BUNDLE_RKEY_BYTES + 1 &&
 		    names[i][stem - 2 * BUNDLE_RKEY_BYTES - 1] == '-')
-			stem -= 2 * BUNDLE_RKEY_BYTES + 1;	/* -KEY */
+			stem -= 2 * BUNDLE_RKEY_BYTES + 1; /* -KEY */
 		rp = xasprintf("%s/%.*s%s", dir, (int)stem, names[i],
 		    SYNC_RECEIPT_EXT);
 		if (!fsx_exists(rp))
@@ -644,8 +656,9 @@ sync_dir(struct outbox *ob, const struct sync_opts *o, struct sync_result *r,
 		qsort(ids.id, ids.n, sizeof *ids.id, sync_id_cmp);
 	idx = xcalloc(n ? n : 1, sizeof *idx);
 	for (i = 0; i < n; i++)
-		if (ids.n == 0 || bsearch(envs[i].id, ids.id, ids.n,
-		    sizeof *ids.id, sync_id_cmp) == NULL)
+		if (ids.n == 0 ||
+		    bsearch(envs[i].id, ids.id, ids.n, sizeof *ids.id,
+			sync_id_cmp) == NULL)
 			idx[nnew++] = i;
 	r->pending = n - nnew;
 	if (nnew == 0 || nnew < o->min || o->sign_sk == NULL) {
@@ -665,8 +678,8 @@ out:
 }
 
 int
-sync_run(struct outbox *ob, const struct sync_opts *o,
-    struct sync_result *r, struct err *e)
+sync_run(struct outbox *ob, const struct sync_opts *o, struct sync_result *r,
+    struct err *e)
 {
 	struct outbox_env *envs = NULL;
 	struct bundle_ack *acks = NULL;
@@ -729,8 +742,7 @@ sync_forget_tmp(struct outbox *ob)
 	char *p = NULL;
 	struct err e;
 
-	if (outbox_meta_get(ob, SYNC_META_EXPORT_TMP, &p, &e) != 0 ||
-	    p == NULL)
+	if (outbox_meta_get(ob, SYNC_META_EXPORT_TMP, &p, &e) != 0 || p == NULL)
 		return;
 	if (*p != '\0' && (unlink(p) == 0 || errno == ENOENT))
 		(void)outbox_meta_set(ob, SYNC_META_EXPORT_TMP, "", &e);
@@ -755,8 +767,9 @@ sync_export_tmp_name(const char *file)
 	}
 	randombytes_buf(rnd, sizeof rnd);
 	sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
-	out = dir == NULL ? NULL : xasprintf("%s/%s.tmp.%s",
-	    strcmp(dir, "/") == 0 ? "" : dir, base, hex);
+	out = dir == NULL ? NULL :
+			    xasprintf("%s/%s.tmp.%s",
+				strcmp(dir, "/") == 0 ? "" : dir, base, hex);
 	free(dir);
 	free(copy);
 	return out;
@@ -780,8 +793,10 @@ sync_export(struct outbox *ob, const struct sync_opts *o, const char *file,
 		goto out;
 	}
 	if (fsx_exists(file)) {
-		err_setc(e, ERR_USAGE, _("%s already exists: choose another "
-		    "name, or remove it if it was delivered"), file);
+		err_setc(e, ERR_USAGE,
+		    _("%s already exists: choose another "
+		      "name, or remove it if it was delivered"),
+		    file);
 		goto out;
 	}
 	if ((tmp = sync_export_tmp_name(file)) == NULL) {
@@ -790,14 +805,15 @@ sync_export(struct outbox *ob, const struct sync_opts *o, const char *file,
 	}
 	if (outbox_meta_set(ob, SYNC_META_EXPORT_TMP, tmp, e) != 0)
 		goto out;
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0600)) == -1) {
+	if ((fd = open(tmp,
+		 O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) ==
+	    -1) {
 		sync_errno(e, errno, _("cannot create %s"), file);
 		goto out;
 	}
 	made = 1;
-	if (sync_write_bundle(fd, envs, NULL, n, o, "export-mid-write",
-	    e) != 0) {
+	if (sync_write_bundle(fd, envs, NULL, n, o, "export-mid-write", e) !=
+	    0) {
 		err_prefix(e, "%s", file);
 		goto out;
 	}
@@ -840,8 +856,8 @@ out:
 }
 
 int
-sync_receipt_file(struct outbox *ob, const char *file,
-    struct sync_result *r, struct err *e)
+sync_receipt_file(struct outbox *ob, const char *file, struct sync_result *r,
+    struct err *e)
 {
 	struct bundle_ack *acks = NULL;
 	size_t len = 0, n = 0;
@@ -851,13 +867,14 @@ sync_receipt_file(struct outbox *ob, const char *file,
 	memset(r, 0, sizeof *r);
 	sync_forget_tmp(ob);
 	if (fsx_read_file(file, SYNC_RECEIPT_MAX, &buf, &len, e) != 0) {
-		return err_reclass(e, fsx_exists(file) ? ERR_IO :
-		    ERR_NOINPUT);
+		return err_reclass(e, fsx_exists(file) ? ERR_IO : ERR_NOINPUT);
 	}
 	if (bundle_receipt_version((uint8_t *)buf, len) ==
 	    RECEIPT_VERSION_KEYED) {
-		err_setc(e, ERR_DATA, _("%s is a drop folder's receipt: avslut "
-		    "sync --to dir:FOLDER applies it where it lies"), file);
+		err_setc(e, ERR_DATA,
+		    _("%s is a drop folder's receipt: avslut "
+		      "sync --to dir:FOLDER applies it where it lies"),
+		    file);
 		free(buf);
 		return -1;
 	}

@@ -22,7 +22,7 @@
 #include "util/xmem.h"
 
 #define SYNC_CHUNK 65536
-#define SYNC_IDLE_DEFAULT 120	/* seconds without a byte moving */
+#define SYNC_IDLE_DEFAULT 120 /* seconds without a byte moving */
 #define SYNC_CONNECT_TIMEOUT "ConnectTimeout=30"
 
 static int
@@ -136,8 +136,9 @@ sync_pump(struct sync_exchange *x, pid_t pid, int in, int out, int errfd,
 			break;
 		}
 		if (k == 0) {
-			rc = err_setc(e, ERR_BUSY, _("%s sent and received "
-			    "nothing for %u seconds and was stopped"),
+			rc = err_setc(e, ERR_BUSY,
+			    _("%s sent and received "
+			      "nothing for %u seconds and was stopped"),
 			    x->argv[0], idle);
 			break;
 		}
@@ -151,7 +152,8 @@ sync_pump(struct sync_exchange *x, pid_t pid, int in, int out, int errfd,
 					rc = err_setc(e, ERR_IO,
 					    _("cannot read the bundle: %s"),
 					    r == 0 ? _("it is shorter than "
-					    "expected") : strerror(errno));
+						       "expected") :
+						     strerror(errno));
 					break;
 				}
 				have = (size_t)r;
@@ -188,8 +190,10 @@ sync_pump(struct sync_exchange *x, pid_t pid, int in, int out, int errfd,
 			if (r <= 0)
 				sync_close(&out);
 			else if ((x->out_len += (size_t)r) > x->out_max) {
-				rc = err_setc(e, ERR_DATA, _("%s sent more "
-				    "than a receipt can hold"), x->argv[0]);
+				rc = err_setc(e, ERR_DATA,
+				    _("%s sent more "
+				      "than a receipt can hold"),
+				    x->argv[0]);
 				break;
 			}
 		}
@@ -200,8 +204,8 @@ sync_pump(struct sync_exchange *x, pid_t pid, int in, int out, int errfd,
 			if (r <= 0)
 				sync_close(&errfd);
 			else
-				sync_tail_add(x->errtail, sizeof x->errtail,
-				    eb, (size_t)r);
+				sync_tail_add(x->errtail, sizeof x->errtail, eb,
+				    (size_t)r);
 		}
 	}
 	free(buf);
@@ -264,7 +268,7 @@ sync_exchange_run(struct sync_exchange *x, struct err *e)
 	}
 	fcntl(pin[1], F_SETFL, fcntl(pin[1], F_GETFL) | O_NONBLOCK);
 	rc = sync_pump(x, pid, pin[1], pout[0], perr[0], e);
-	pin[1] = pout[0] = perr[0] = -1;	/* closed by sync_pump */
+	pin[1] = pout[0] = perr[0] = -1; /* closed by sync_pump */
 restore:
 	sigaction(SIGPIPE, &old, NULL);
 out:
@@ -292,8 +296,8 @@ sync_last_line(const char *tail, char *out, size_t cap)
 	const char *end = tail + strlen(tail), *start;
 	size_t n = 0;
 
-	while (end > tail && (end[-1] == '\n' || end[-1] == '\r' ||
-	    end[-1] == ' '))
+	while (end > tail &&
+	    (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
 		end--;
 	start = end;
 	while (start > tail && start[-1] != '\n')
@@ -341,42 +345,52 @@ sync_remote_class(int status)
 
 /* ssh exits 255 for its own failures; its stderr says which. */
 static int
-sync_ssh_failure(const struct sync_dest *d, const char *tail,
-    const char *line, struct err *e)
+sync_ssh_failure(const struct sync_dest *d, const char *tail, const char *line,
+    struct err *e)
 {
 	const char *h = d->host;
 
 	if (sync_has(tail, "Could not resolve hostname") ||
 	    sync_has(tail, "Name or service not known")) {
-		return err_setc(e, ERR_UNAVAILABLE, _("cannot find the host "
-		    "%s: check the name in the destination or the ssh "
-		    "configuration (%s)"), h, line);
+		return err_setc(e, ERR_UNAVAILABLE,
+		    _("cannot find the host "
+		      "%s: check the name in the destination or the ssh "
+		      "configuration (%s)"),
+		    h, line);
 	}
 	if (sync_has(tail, "Connection refused") ||
 	    sync_has(tail, "timed out") || sync_has(tail, "No route") ||
 	    sync_has(tail, "unreachable") ||
 	    sync_has(tail, "Connection closed by remote host") ||
 	    sync_has(tail, "Connection reset")) {
-		return err_setc(e, ERR_UNAVAILABLE, _("cannot reach %s (%s): "
-		    "check the network or the VPN and try again; the sealed "
-		    "interviews stay on this laptop"), h, line);
+		return err_setc(e, ERR_UNAVAILABLE,
+		    _("cannot reach %s (%s): "
+		      "check the network or the VPN and try again; the sealed "
+		      "interviews stay on this laptop"),
+		    h, line);
 	}
 	if (sync_has(tail, "Host key verification failed") ||
 	    sync_has(tail, "REMOTE HOST IDENTIFICATION HAS CHANGED")) {
-		return err_setc(e, ERR_PERM, _("the host key of %s is unknown "
-		    "or has changed: connect once with ssh %s and compare the "
-		    "key with what HR gave you"), h, h);
+		return err_setc(e, ERR_PERM,
+		    _("the host key of %s is unknown "
+		      "or has changed: connect once with ssh %s and compare the "
+		      "key with what HR gave you"),
+		    h, h);
 	}
 	if (sync_has(tail, "Permission denied") ||
 	    sync_has(tail, "Too many authentication failures")) {
 		if (d->user != NULL)
-			return err_setc(e, ERR_PERM, _("%s refused the ssh "
-			    "login as %s: check that your ssh key is loaded "
-			    "(ssh-add) and that HR authorised it; sync never "
-			    "asks for a password"), h, d->user);
-		return err_setc(e, ERR_PERM, _("%s refused the ssh login: "
-		    "check that your ssh key is loaded (ssh-add) and that HR "
-		    "authorised it; sync never asks for a password"), h);
+			return err_setc(e, ERR_PERM,
+			    _("%s refused the ssh "
+			      "login as %s: check that your ssh key is loaded "
+			      "(ssh-add) and that HR authorised it; sync never "
+			      "asks for a password"),
+			    h, d->user);
+		return err_setc(e, ERR_PERM,
+		    _("%s refused the ssh login: "
+		      "check that your ssh key is loaded (ssh-add) and that HR "
+		      "authorised it; sync never asks for a password"),
+		    h);
 	}
 	return err_setc(e, ERR_UNAVAILABLE, _("ssh to %s failed: %s"), h,
 	    *line ? line : "no message (exit 255)");
@@ -386,8 +400,7 @@ int
 sync_ssh_send(const struct sync_dest *d, const char *ssh_program,
     const char *remote_command, int in_fd, size_t in_len,
     void (*progress)(void *, size_t, size_t), void *progress_arg,
-    uint8_t **receipt, size_t *receipt_len, int *remote_status,
-    struct err *e)
+    uint8_t **receipt, size_t *receipt_len, int *remote_status, struct err *e)
 {
 	const char *argv[40], *prog = ssh_program ? ssh_program : "ssh";
 	char *cmd = sync_ssh_command(d, remote_command), *wrap = NULL;
@@ -398,7 +411,7 @@ sync_ssh_send(const struct sync_dest *d, const char *ssh_program,
 	int n = 0, rc, code;
 
 	if (e == NULL)
-		e = &tmp;	/* the class says what failed */
+		e = &tmp; /* the class says what failed */
 	if (strpbrk(prog, " \t'\"$;|&<>") != NULL) {
 		/* A command line ("ssh -F cfg"): the shell splits it. */
 		wrap = xasprintf("exec %s \"$@\"", prog);
@@ -449,15 +462,19 @@ sync_ssh_send(const struct sync_dest *d, const char *ssh_program,
 	rc = sync_exchange_run(&x, e);
 	sync_last_line(x.errtail, line, sizeof line);
 	if (rc != 0 && e->cls == ERR_BUSY)
-		err_setc(e, ERR_BUSY, _("ssh to %s sent and received nothing "
-		    "for too long and was stopped: check the network and try "
-		    "again"), d->host);
+		err_setc(e, ERR_BUSY,
+		    _("ssh to %s sent and received nothing "
+		      "for too long and was stopped: check the network and try "
+		      "again"),
+		    d->host);
 	else if (rc != 0 && x.exec_failed) {
 		char copy[ERR_MAX];
 
 		memcpy(copy, e->msg, sizeof copy);
-		err_setc(e, ERR_IO, _("%s: install the OpenSSH client, or set "
-		    "sync.ssh_program in the config"), copy);
+		err_setc(e, ERR_IO,
+		    _("%s: install the OpenSSH client, or set "
+		      "sync.ssh_program in the config"),
+		    copy);
 	}
 	if (rc != 0)
 		goto done;
@@ -470,19 +487,23 @@ sync_ssh_send(const struct sync_dest *d, const char *ssh_program,
 	if (code == 255)
 		rc = sync_ssh_failure(d, x.errtail, line, e);
 	else if (code == 127 || code == 126) {
-		rc = err_setc(e, ERR_UNAVAILABLE, _("%s has no avslut-hr to "
-		    "run (\"%s\": %s): install it there, or set "
-		    "remote_command in the config to its full path"), d->host,
-		    cmd, *line ? line : "not found");
+		rc = err_setc(e, ERR_UNAVAILABLE,
+		    _("%s has no avslut-hr to "
+		      "run (\"%s\": %s): install it there, or set "
+		      "remote_command in the config to its full path"),
+		    d->host, cmd, *line ? line : "not found");
 	} else if (code != 0) {
-		rc = err_setc(e, sync_remote_class(code), _("HR's ingest on %s "
-		    "failed (exit %d): %s"), d->host, code, *line ? line :
-		    "no message");
+		rc = err_setc(e, sync_remote_class(code),
+		    _("HR's ingest on %s "
+		      "failed (exit %d): %s"),
+		    d->host, code, *line ? line : "no message");
 		if (remote_status != NULL)
 			*remote_status = code;
 	} else if (x.out_len == 0) {
-		rc = err_setc(e, ERR_DATA, _("HR's ingest on %s sent no "
-		    "receipt; nothing is removed from this laptop"), d->host);
+		rc = err_setc(e, ERR_DATA,
+		    _("HR's ingest on %s sent no "
+		      "receipt; nothing is removed from this laptop"),
+		    d->host);
 	}
 done:
 	if (rc == 0) {

@@ -29,7 +29,7 @@ sync_tmp_six(const char *s)
 	for (i = 0; i < 6; i++) {
 		char c = s[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9')))
+			(c >= '0' && c <= '9')))
 			return 0;
 	}
 	return s[6] == '\0';
@@ -42,7 +42,7 @@ sync_tmp_is_receipt(const char *name, const char *base)
 
 	if (name[0] != '.' || n < 8)
 		return 0;
-	if (base != NULL) {		/* ".BASE.XXXXXX" */
+	if (base != NULL) { /* ".BASE.XXXXXX" */
 		b = strlen(base);
 		return n == b + 8 && strncmp(name + 1, base, b) == 0 &&
 		    name[b + 1] == '.' && sync_tmp_six(name + b + 2);
@@ -141,9 +141,10 @@ sync_errno(struct err *e, int errnum, const char *fmt, ...)
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
 	if (errnum == ENOSPC || errnum == EDQUOT)
-		return err_setc(e, ERR_FULL, _("%s: the disk is full (%s): free "
-		    "some space on it, then try again"), what,
-		    strerror(errnum));
+		return err_setc(e, ERR_FULL,
+		    _("%s: the disk is full (%s): free "
+		      "some space on it, then try again"),
+		    what, strerror(errnum));
 	if (errnum == EACCES || errnum == EPERM || errnum == EROFS)
 		return err_setc(e, ERR_PERM, "%s: %s", what, strerror(errnum));
 	return err_setc(e, ERR_IO, "%s: %s", what, strerror(errnum));

@@ -32,20 +32,20 @@ static const struct {
 	int attr;
 	int mono;
 } tui_roles[TUI_NROLES] = {
-	[TUI_NORMAL] =	  { -1, -1, 0, 0 },
-	[TUI_TITLE] =	  { COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE },
-	[TUI_SELECTED] =  { COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
-	[TUI_MARK] =	  { COLOR_GREEN, -1, A_BOLD, A_BOLD },
-	[TUI_WARNING] =	  { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
-	[TUI_ERROR] =	  { COLOR_RED, -1, A_BOLD, A_BOLD | A_UNDERLINE },
-	[TUI_INFO] =	  { COLOR_GREEN, -1, 0, 0 },
-	[TUI_BAR] =	  { COLOR_GREEN, -1, 0, 0 },
+	[TUI_NORMAL] = { -1, -1, 0, 0 },
+	[TUI_TITLE] = { COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE },
+	[TUI_SELECTED] = { COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
+	[TUI_MARK] = { COLOR_GREEN, -1, A_BOLD, A_BOLD },
+	[TUI_WARNING] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
+	[TUI_ERROR] = { COLOR_RED, -1, A_BOLD, A_BOLD | A_UNDERLINE },
+	[TUI_INFO] = { COLOR_GREEN, -1, 0, 0 },
+	[TUI_BAR] = { COLOR_GREEN, -1, 0, 0 },
 	[TUI_BAR_EMPTY] = { -1, -1, A_DIM, 0 },
-	[TUI_HELPKEY] =	  { COLOR_BLACK, COLOR_CYAN, A_BOLD, A_BOLD },
-	[TUI_HELP] =	  { -1, -1, 0, 0 },
-	[TUI_DIM] =	  { -1, -1, A_DIM, A_DIM },
-	[TUI_FRAME] =	  { COLOR_CYAN, -1, 0, 0 },
-	[TUI_STRONG] =	  { -1, -1, A_BOLD, A_BOLD },
+	[TUI_HELPKEY] = { COLOR_BLACK, COLOR_CYAN, A_BOLD, A_BOLD },
+	[TUI_HELP] = { -1, -1, 0, 0 },
+	[TUI_DIM] = { -1, -1, A_DIM, A_DIM },
+	[TUI_FRAME] = { COLOR_CYAN, -1, 0, 0 },
+	[TUI_STRONG] = { -1, -1, A_BOLD, A_BOLD },
 };
 
 static void
@@ -66,17 +66,17 @@ tui_locale_problem(void)
 	static char msg[512];
 	const char *cs = nl_langinfo(CODESET);
 
-	if (cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
-	    strcmp(cs, "utf8") == 0))
+	if (cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0))
 		return NULL;
 	/* This one message is for a terminal that is not UTF-8: in its
 	 * own character set, and plain ASCII in English. */
 	if (cs != NULL)
 		bind_textdomain_codeset("avslut", cs);
-	snprintf(msg, sizeof msg, "%s", _("the terminal's locale is not "
-	    "UTF-8, so Swedish letters cannot be shown: start it with a "
-	    "UTF-8 locale, for example LANG=sv_SE.UTF-8 avslut (if that "
-	    "locale is installed; see locale -a) or LANG=C.UTF-8 avslut"));
+	snprintf(msg, sizeof msg, "%s",
+	    _("the terminal's locale is not "
+	      "UTF-8, so Swedish letters cannot be shown: start it with a "
+	      "UTF-8 locale, for example LANG=sv_SE.UTF-8 avslut (if that "
+	      "locale is installed; see locale -a) or LANG=C.UTF-8 avslut"));
 	bind_textdomain_codeset("avslut", "UTF-8");
 	return msg;
 }
@@ -106,8 +106,9 @@ tui_start(char *msg)
 	short i;
 
 	if ((sp = newterm(NULL, stdout, stdin)) == NULL) {
-		snprintf(msg, 256, "%s", _("cannot use this terminal: set "
-		    "TERM to its type, e.g. TERM=xterm-256color"));
+		snprintf(msg, 256, "%s",
+		    _("cannot use this terminal: set "
+		      "TERM to its type, e.g. TERM=xterm-256color"));
 		return -1;
 	}
 	set_term(sp);
@@ -132,7 +133,7 @@ tui_start(char *msg)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = tui_on_signal;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0;	/* no SA_RESTART: a read returns at once */
+	sa.sa_flags = 0; /* no SA_RESTART: a read returns at once */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
@@ -232,7 +233,7 @@ tui_put(int y, int x, int w, enum tui_role r, const char *s)
 	attrset(tui_attr(r));
 	mvaddnwstr(y, x, buf, (int)k);
 	attrset(A_NORMAL);
-	sodium_memzero(buf, sizeof buf);	/* it may have held an answer */
+	sodium_memzero(buf, sizeof buf); /* it may have held an answer */
 	return c;
 }
 
@@ -255,8 +256,7 @@ tui_width(const char *s)
 }
 
 int
-tui_text(int y, int x, int w, int h, int skip, enum tui_role r,
-    const char *s)
+tui_text(int y, int x, int w, int h, int skip, enum tui_role r, const char *s)
 {
 	struct tui_edit *e;
 	struct tui_edit_line *v;
@@ -302,15 +302,21 @@ tui_key_name(int fkey, uint32_t ch, char *buf, size_t n)
 		uint32_t ch;
 		const char *name;
 	} names[] = {
-		{ 0, '\t', "Tab" }, { 1, KEY_BTAB, "Shift-Tab" },
-		{ 1, KEY_NPAGE, "PgDn" }, { 1, KEY_PPAGE, "PgUp" },
-		{ 1, KEY_UP, "\xe2\x86\x91" }, { 1, KEY_DOWN, "\xe2\x86\x93" },
+		{ 0, '\t', "Tab" },
+		{ 1, KEY_BTAB, "Shift-Tab" },
+		{ 1, KEY_NPAGE, "PgDn" },
+		{ 1, KEY_PPAGE, "PgUp" },
+		{ 1, KEY_UP, "\xe2\x86\x91" },
+		{ 1, KEY_DOWN, "\xe2\x86\x93" },
 		{ 1, KEY_LEFT, "\xe2\x86\x90" },
 		{ 1, KEY_RIGHT, "\xe2\x86\x92" },
-		{ 1, KEY_HOME, "Home" }, { 1, KEY_END, "End" },
-		{ 1, KEY_ENTER, "Enter" }, { 1, KEY_DC, "Del" },
+		{ 1, KEY_HOME, "Home" },
+		{ 1, KEY_END, "End" },
+		{ 1, KEY_ENTER, "Enter" },
+		{ 1, KEY_DC, "Del" },
 		{ 1, KEY_BACKSPACE, N_("Backspace") },
-		{ 0, 127, N_("Backspace") }, { 0, 27, "Esc" },
+		{ 0, 127, N_("Backspace") },
+		{ 0, 27, "Esc" },
 		{ 0, ' ', N_("Space") },
 	};
 	size_t i;
@@ -346,7 +352,7 @@ tui_keydoc_rows(const struct tui_keydoc *d, size_t n,
 			    strcmp(d[j].help, d[i].help) == 0)
 				break;
 		if (j < i)
-			continue;	/* listed with its first key */
+			continue; /* listed with its first key */
 		names[0] = '\0';
 		for (len = 0, j = i; j < n; j++) {
 			if (d[j].help == NULL ||
@@ -354,8 +360,8 @@ tui_keydoc_rows(const struct tui_keydoc *d, size_t n,
 				continue;
 			tui_key_name(d[j].fkey, d[j].ch, name, sizeof name);
 			len += (size_t)snprintf(names + len,
-			    len < sizeof names ? sizeof names - len : 0,
-			    "%s%s", len > 0 ? ", " : "", name);
+			    len < sizeof names ? sizeof names - len : 0, "%s%s",
+			    len > 0 ? ", " : "", name);
 		}
 		row(arg, names, _(d[i].help));
 	}
@@ -376,7 +382,7 @@ tui_keybar(const struct tui_keyhelp *keys, size_t n)
 		x += tui_put(y, x, COLS - x, TUI_HELPKEY, _(keys[i].key));
 		x += tui_put(y, x, COLS - x, TUI_HELP, " ");
 		x += tui_put(y, x, COLS - x, TUI_HELP, _(keys[i].what));
-		x += 2;		/* the gap: not needed after the last */
+		x += 2; /* the gap: not needed after the last */
 	}
 }
 
@@ -440,8 +446,7 @@ tui_list_more(int y, int x, int w, int selected, const char *more)
 
 	if (mw + 4 > w)
 		return;
-	tui_put(y, x + w - mw - 1, mw, selected ? TUI_SELECTED : TUI_DIM,
-	    more);
+	tui_put(y, x + w - mw - 1, mw, selected ? TUI_SELECTED : TUI_DIM, more);
 }
 
 void
@@ -467,8 +472,9 @@ tui_list_draw(struct tui_list *l, int y, int x, int w, int h)
 			attrset(tui_attr(TUI_SELECTED));
 			mvhline(y + r, x, ' ', w);
 		}
-		tui_put(y + r, x + 1, w - 2, i == l->sel ? TUI_SELECTED :
-		    TUI_NORMAL, l->rows[l->shown[i]]);
+		tui_put(y + r, x + 1, w - 2,
+		    i == l->sel ? TUI_SELECTED : TUI_NORMAL,
+		    l->rows[l->shown[i]]);
 	}
 	/* say that the list goes on, at the right end of its first or last
 	 * row (a short label: unit and form names leave room) */
@@ -481,8 +487,7 @@ tui_list_draw(struct tui_list *l, int y, int x, int w, int h)
 }
 
 void
-tui_edit_draw(const struct tui_edit *e, int y, int x, int w, int h,
-    int active)
+tui_edit_draw(const struct tui_edit *e, int y, int x, int w, int h, int active)
 {
 	struct tui_edit_line *v;
 	wchar_t *buf;
@@ -561,8 +566,8 @@ tui_draw_too_small(void)
 	char need[64];
 
 	erase();
-	snprintf(need, sizeof need, _("now %dx%d, at least %dx%d"), COLS,
-	    LINES, TUI_MIN_COLS, TUI_MIN_LINES);
+	snprintf(need, sizeof need, _("now %dx%d, at least %dx%d"), COLS, LINES,
+	    TUI_MIN_COLS, TUI_MIN_LINES);
 	tui_text(LINES / 2 - 1, 1, COLS - 2, 2, 0, TUI_WARNING,
 	    _("Make the window larger."));
 	tui_put(LINES / 2, 1, COLS - 2, TUI_NORMAL, need);
@@ -585,10 +590,9 @@ tui_confirm(const char *title, const char *text, const char *yes,
 	struct tui_key k;
 	int sel = yes_first ? 0 : 1, row, x, c;
 	/* the dialog's own keys replace the screen's behind it */
-	const struct tui_keyhelp ask[] = {
-		{ "Enter", N_("Choose") },
-		{ "\xe2\x86\x90\xe2\x86\x92", N_("Switch") },
-		{ N_("y"), yes }, { "Esc", no != NULL ? no : "" } };
+	const struct tui_keyhelp ask[] = { { "Enter", N_("Choose") },
+		{ "\xe2\x86\x90\xe2\x86\x92", N_("Switch") }, { N_("y"), yes },
+		{ "Esc", no != NULL ? no : "" } };
 	const struct tui_keyhelp tell[] = { { "Enter", N_("OK") } };
 	char *b;
 
@@ -607,13 +611,13 @@ tui_confirm(const char *title, const char *text, const char *yes,
 				x = 3;
 			/* brackets, so the buttons read without colour */
 			b = xasprintf("[ %s ]", yes);
-			x += tui_put(row, x, 30, sel == 0 ? TUI_SELECTED :
-			    TUI_NORMAL, b);
+			x += tui_put(row, x, 30,
+			    sel == 0 ? TUI_SELECTED : TUI_NORMAL, b);
 			free(b);
 			if (no != NULL) {
 				b = xasprintf("[ %s ]", no);
-				tui_put(row, x + 3, 30, sel == 1 ?
-				    TUI_SELECTED : TUI_NORMAL, b);
+				tui_put(row, x + 3, 30,
+				    sel == 1 ? TUI_SELECTED : TUI_NORMAL, b);
 				free(b);
 				tui_keybar(ask, 4);
 			} else {
@@ -631,8 +635,9 @@ tui_confirm(const char *title, const char *text, const char *yes,
 				return 1;
 			continue;
 		}
-		if (k.fkey && (k.ch == KEY_LEFT || k.ch == KEY_RIGHT ||
-		    k.ch == KEY_UP || k.ch == KEY_DOWN))
+		if (k.fkey &&
+		    (k.ch == KEY_LEFT || k.ch == KEY_RIGHT || k.ch == KEY_UP ||
+			k.ch == KEY_DOWN))
 			sel = !sel;
 		else if (!k.fkey && k.ch == '\t')
 			sel = !sel;

@@ -17,33 +17,33 @@
 /* Semantic colour roles; tui_attr maps them to colour or monochrome. */
 enum tui_role {
 	TUI_NORMAL,
-	TUI_TITLE,		/* screen titles */
-	TUI_SELECTED,		/* the highlighted row */
-	TUI_MARK,		/* chosen values, checked boxes */
-	TUI_WARNING,		/* soft warnings, "cannot be undone" */
-	TUI_ERROR,		/* errors in the message line */
-	TUI_INFO,		/* confirmations in the message line */
-	TUI_BAR,		/* progress bar, filled part */
-	TUI_BAR_EMPTY,		/* progress bar, empty part */
-	TUI_HELPKEY,		/* key names in the help bar */
-	TUI_HELP,		/* the help bar */
-	TUI_DIM,		/* help texts, hints, counters */
-	TUI_FRAME,		/* dialog frames, rules */
-	TUI_STRONG,		/* question labels */
+	TUI_TITLE,     /* screen titles */
+	TUI_SELECTED,  /* the highlighted row */
+	TUI_MARK,      /* chosen values, checked boxes */
+	TUI_WARNING,   /* soft warnings, "cannot be undone" */
+	TUI_ERROR,     /* errors in the message line */
+	TUI_INFO,      /* confirmations in the message line */
+	TUI_BAR,       /* progress bar, filled part */
+	TUI_BAR_EMPTY, /* progress bar, empty part */
+	TUI_HELPKEY,   /* key names in the help bar */
+	TUI_HELP,      /* the help bar */
+	TUI_DIM,       /* help texts, hints, counters */
+	TUI_FRAME,     /* dialog frames, rules */
+	TUI_STRONG,    /* question labels */
 	TUI_NROLES
 };
 
 /* A key and what it does, for the key help bar. */
 struct tui_keyhelp {
-	const char *key;	/* "F1", "Tab", or N_("letters"): translated
+	const char *key;  /* "F1", "Tab", or N_("letters"): translated
 				 * when drawn, like what */
-	const char *what;	/* N_("Help"): translated when drawn */
+	const char *what; /* N_("Help"): translated when drawn */
 };
 
 /* Input as get_wch returns it: a character, or a KEY_* code (Enter is
  * always KEY_ENTER: see tui_read_key). */
 struct tui_key {
-	int fkey;		/* 1 if ch is a KEY_* code */
+	int fkey; /* 1 if ch is a KEY_* code */
 	uint32_t ch;
 };
 

@@ -93,12 +93,12 @@ tui_edit_paste(struct tui_edit *e, const char *s, size_t n)
 
 	while (i < n) {
 		if ((l = utf8_decode(s + i, n - i, &cp)) == 0) {
-			i++;		/* a bad byte: left out */
+			i++; /* a bad byte: left out */
 			continue;
 		}
 		i += l;
 		if (cp == '\r' && i < n && s[i] == '\n')
-			continue;	/* CRLF: the LF makes the newline */
+			continue; /* CRLF: the LF makes the newline */
 		if (tui_edit_insert(e, cp) == 0)
 			count++;
 	}
@@ -209,13 +209,14 @@ add_line(struct tui_edit_line **v, size_t *n, size_t *cap, size_t start,
 }
 
 size_t
-tui_edit_layout(const struct tui_edit *e, int cols, struct tui_edit_line **lines)
+tui_edit_layout(const struct tui_edit *e, int cols,
+    struct tui_edit_line **lines)
 {
 	struct tui_edit_line *v = NULL;
 	size_t n = 0, cap = 0, start = 0, i, brk;
 	int w, col = 0, avail = cols > 2 ? cols - 1 : 1;
 
-	brk = 0;		/* index after the last space on this line */
+	brk = 0; /* index after the last space on this line */
 	for (i = 0; i < e->len; i++) {
 		if (e->cp[i] == '\n') {
 			add_line(&v, &n, &cap, start, i, 1);
@@ -262,8 +263,8 @@ line_of(const struct tui_edit_line *v, size_t n, size_t pos)
 	size_t r;
 
 	for (r = 0; r < n; r++)
-		if (pos >= v[r].start && (pos < v[r].end ||
-		    (pos == v[r].end && v[r].hard)))
+		if (pos >= v[r].start &&
+		    (pos < v[r].end || (pos == v[r].end && v[r].hard)))
 			return r;
 	return n - 1;
 }

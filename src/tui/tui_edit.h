@@ -10,16 +10,16 @@
 /* One display line of the wrapped text: characters [start, end). */
 struct tui_edit_line {
 	size_t start, end;
-	int hard;		/* ends at a newline or at the end of text */
+	int hard; /* ends at a newline or at the end of text */
 };
 
 struct tui_edit {
-	uint32_t *cp;		/* the text; wiped when it moves or is freed */
+	uint32_t *cp; /* the text; wiped when it moves or is freed */
 	size_t len, cap;
-	size_t cur;		/* cursor: 0..len, before character cur */
-	size_t max;		/* at most this many characters */
-	int multiline;		/* newlines allowed */
-	int goal;		/* column kept while moving up and down; -1 */
+	size_t cur;    /* cursor: 0..len, before character cur */
+	size_t max;    /* at most this many characters */
+	int multiline; /* newlines allowed */
+	int goal;      /* column kept while moving up and down; -1 */
 };
 
 /* A new, empty buffer for at most max characters. */
@@ -64,7 +64,6 @@ int tui_edit_width(uint32_t cp);
 size_t tui_edit_layout(const struct tui_edit *e, int cols,
     struct tui_edit_line **lines);
 /* The cursor's display line and column at width cols. */
-void tui_edit_cursor(const struct tui_edit *e, int cols, size_t *row,
-    int *col);
+void tui_edit_cursor(const struct tui_edit *e, int cols, size_t *row, int *col);
 
 #endif

@@ -7,25 +7,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TUI_FILTER_MAX 64	/* characters of filter text */
+#define TUI_FILTER_MAX 64 /* characters of filter text */
 
 struct tui_list {
-	const char **rows;	/* borrowed, UTF-8, shown as they are */
-	const char **keys;	/* borrowed: extra text the filter matches
+	const char **rows; /* borrowed, UTF-8, shown as they are */
+	const char **keys; /* borrowed: extra text the filter matches
 				 * (e.g. a unit code); NULL or NULL rows */
 	size_t n;
-	size_t *shown;		/* rows that match the filter, in order */
+	size_t *shown; /* rows that match the filter, in order */
 	size_t nshown;
-	size_t sel;		/* index into shown */
-	size_t top;		/* first shown row on screen */
+	size_t sel; /* index into shown */
+	size_t top; /* first shown row on screen */
 	uint32_t filter[TUI_FILTER_MAX];
 	size_t nfilter;
-	int filtering;		/* typing goes to the filter */
+	int filtering; /* typing goes to the filter */
 };
 
 /* A list of n rows (and optional keys), all shown, the first selected. */
-struct tui_list *tui_list_new(const char **rows, const char **keys,
-    size_t n, int filtering);
+struct tui_list *tui_list_new(const char **rows, const char **keys, size_t n,
+    int filtering);
 void tui_list_free(struct tui_list *l);
 /* The selected row (index into rows), or -1 if none matches. */
 long tui_list_selected(const struct tui_list *l);

@@ -52,7 +52,7 @@ tui_loop_run(const struct tui_loop *l)
 			continue;
 		}
 		if (!tui_big_enough())
-			continue;	/* keys wait until it is readable */
+			continue; /* keys wait until it is readable */
 		if (l->key(l->app, &k))
 			return 1;
 	}

@@ -12,18 +12,18 @@
 #include "tui/tui.h"
 
 struct tui_loop {
-	void *app;			/* handed to every callback */
+	void *app; /* handed to every callback */
 	/* carry out a switch of screens the last key asked for (an init may
 	 * ask again: called until it returns 0); 1 if it switched */
 	int (*settle)(void *app);
 	/* show something before the next draw (a dialog); 1 if it did, and
 	 * the loop settles and asks again. May be NULL. */
 	int (*notice)(void *app);
-	void (*draw)(void *app);	/* the current screen, on an erased
+	void (*draw)(void *app);   /* the current screen, on an erased
 					 * screen; the cursor stays where it
 					 * leaves it */
-	void (*resize)(void *app);	/* may be NULL */
-	int (*key)(void *app, const struct tui_key *k);	/* 1: leave */
+	void (*resize)(void *app); /* may be NULL */
+	int (*key)(void *app, const struct tui_key *k); /* 1: leave */
 };
 
 /* Run until a key asks to leave or a stop signal arrives (then

@@ -45,7 +45,7 @@ buf_reserve(struct buf *b, size_t n)
 	if (b->cap - b->len >= n)
 		return;
 	if (n > SIZE_MAX / 2 - b->len)
-		xmalloc(SIZE_MAX);	/* ends the program: out of memory */
+		xmalloc(SIZE_MAX); /* ends the program: out of memory */
 	cap = b->cap ? b->cap : 256;
 	while (cap - b->len < n)
 		cap *= 2;
@@ -140,7 +140,7 @@ void
 buf_set_u32(struct buf *b, size_t off, uint32_t v)
 {
 	if (off > b->len || b->len - off < 4)
-		abort();	/* a bug in the caller, never input */
+		abort(); /* a bug in the caller, never input */
 	buf_store_u32(b->p + off, v);
 }
 
@@ -266,16 +266,16 @@ buf_skip(struct buf_rd *r, size_t n)
 
 /* The string after a length of w bytes: nothing is consumed on failure. */
 static int
-get_str(struct buf_rd *r, size_t w, size_t max, const uint8_t **p,
-    size_t *n)
+get_str(struct buf_rd *r, size_t w, size_t max, const uint8_t **p, size_t *n)
 {
 	size_t off = r->off, len;
 	const uint8_t *q;
 
 	if ((q = take(r, w)) == NULL)
 		return -1;
-	len = w == 1 ? q[0] : w == 2 ? (size_t)q[0] << 8 | q[1] :
-	    (size_t)buf_load_u32(q);
+	len = w == 1 ? q[0] :
+	    w == 2   ? (size_t)q[0] << 8 | q[1] :
+		       (size_t)buf_load_u32(q);
 	if (len > max) {
 		r->off = off;
 		r->need = w + len;

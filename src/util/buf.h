@@ -17,12 +17,15 @@
  * memory ends the program as xmalloc does. */
 struct buf {
 	uint8_t *p;
-	size_t len;		/* bytes written */
-	size_t cap;		/* bytes allocated */
-	size_t hw;		/* high water: bytes ever written (to wipe) */
+	size_t len; /* bytes written */
+	size_t cap; /* bytes allocated */
+	size_t hw;  /* high water: bytes ever written (to wipe) */
 };
 
-#define BUF_INIT { NULL, 0, 0, 0 }
+#define BUF_INIT \
+	{ \
+		NULL, 0, 0, 0 \
+	}
 
 void buf_init(struct buf *b);
 /* Wipe everything ever written (sodium_memzero) and free; b is then
@@ -80,8 +83,8 @@ uint8_t *buf_steal(struct buf *b, size_t *len);
 struct buf_rd {
 	const uint8_t *p;
 	size_t len;
-	size_t off;		/* bytes consumed */
-	size_t need;		/* after a failure: what the failed get needed */
+	size_t off;  /* bytes consumed */
+	size_t need; /* after a failure: what the failed get needed */
 	int failed;
 };
 
@@ -118,10 +121,8 @@ int buf_skip(struct buf_rd *r, size_t n);
  * *p points into the input (not NUL-terminated), *n is its length. A
  * length over max fails like a truncation, before any byte is taken. */
 int buf_get_str8(struct buf_rd *r, size_t max, const uint8_t **p, size_t *n);
-int buf_get_str16(struct buf_rd *r, size_t max, const uint8_t **p,
-    size_t *n);
-int buf_get_str32(struct buf_rd *r, size_t max, const uint8_t **p,
-    size_t *n);
+int buf_get_str16(struct buf_rd *r, size_t max, const uint8_t **p, size_t *n);
+int buf_get_str32(struct buf_rd *r, size_t max, const uint8_t **p, size_t *n);
 /* Fail the reader by hand (a field out of range): later gets fail. */
 void buf_rd_fail(struct buf_rd *r);
 

@@ -16,8 +16,7 @@
 
 /* Base letters: 'a'..'z', '1' = å, '2' = ä, '3' = ö, '.' = not a letter.
  * U+00E0..U+00FF (upper case U+00C0..U+00DE maps onto it). */
-static const char collate_latin1[33] =
-    "aaaa212ceeeeiiiidnoo3o3.3uuuyyty";
+static const char collate_latin1[33] = "aaaa212ceeeeiiiidnoo3o3.3uuuyyty";
 /* U+0100..U+017F. */
 static const char collate_exta[129] =
     "aaaaaaccccccccddddeeeeee22eegggggggghhhhiiiiiiiiiiiijjkkk"
@@ -69,7 +68,7 @@ collate_weigh(uint32_t cp, struct collate_ch *c)
 		base = (char)(cp - 'A' + 'a');
 		c->upper = 1;
 	} else if (cp == 0xdf)
-		base = 's';		/* ß */
+		base = 's'; /* ß */
 	else if (cp >= 0xe0 && cp <= 0xff)
 		base = collate_latin1[cp - 0xe0];
 	else if (cp >= 0xc0 && cp <= 0xde) {
@@ -88,7 +87,8 @@ collate_weigh(uint32_t cp, struct collate_ch *c)
 		c->w = W_OTHER + cp;
 	/* ü and ű sort as y but are typed as u. */
 	c->alt = (cp == 0xfc || cp == 0xdc || cp == 0x170 || cp == 0x171) ?
-	    collate_letter('u') : c->w;
+	    collate_letter('u') :
+	    c->w;
 }
 
 /* Next character of *p with its weights; 0 at the end. Combining marks
@@ -147,7 +147,7 @@ collate_cmp(const char *a, const char *b)
 			casediff = ca.upper ? 1 : -1;
 	}
 	if (ha != hb)
-		return ha ? 1 : -1;	/* the shorter sorts first */
+		return ha ? 1 : -1; /* the shorter sorts first */
 	if (casediff != 0)
 		return casediff;
 	return strcmp(a, b) < 0 ? -1 : strcmp(a, b) > 0;

@@ -96,11 +96,17 @@ const char *
 err_class_name(enum err_class cls)
 {
 	static const char *const names[ERR_NCLASS] = {
-		[ERR_SOFTWARE] = "software", [ERR_USAGE] = "usage",
-		[ERR_DATA] = "data", [ERR_NOINPUT] = "noinput",
-		[ERR_UNAVAILABLE] = "unavailable", [ERR_EXISTS] = "exists",
-		[ERR_IO] = "io", [ERR_FULL] = "full", [ERR_BUSY] = "busy",
-		[ERR_PERM] = "perm", [ERR_CONFIG] = "config",
+		[ERR_SOFTWARE] = "software",
+		[ERR_USAGE] = "usage",
+		[ERR_DATA] = "data",
+		[ERR_NOINPUT] = "noinput",
+		[ERR_UNAVAILABLE] = "unavailable",
+		[ERR_EXISTS] = "exists",
+		[ERR_IO] = "io",
+		[ERR_FULL] = "full",
+		[ERR_BUSY] = "busy",
+		[ERR_PERM] = "perm",
+		[ERR_CONFIG] = "config",
 	};
 
 	return (unsigned)cls < ERR_NCLASS ? names[cls] : "?";

@@ -11,23 +11,23 @@
 
 /* What went wrong, as the caller must act on it. Ordered by nothing. */
 enum err_class {
-	ERR_SOFTWARE = 0,	/* a bug or an unexpected library failure
+	ERR_SOFTWARE = 0, /* a bug or an unexpected library failure
 				 * (70); also the class of a plain err_set */
-	ERR_USAGE,		/* bad option or argument (64) */
-	ERR_DATA,		/* damaged, altered, truncated or invalid
+	ERR_USAGE,	  /* bad option or argument (64) */
+	ERR_DATA,	  /* damaged, altered, truncated or invalid
 				 * input; not ours; too new (65) */
-	ERR_NOINPUT,		/* no such file, no store yet, no
+	ERR_NOINPUT,	  /* no such file, no store yet, no
 				 * passphrase could be read (66) */
-	ERR_UNAVAILABLE,	/* host unknown or unreachable, no avslut-hr
+	ERR_UNAVAILABLE,  /* host unknown or unreachable, no avslut-hr
 				 * there, terminal unusable (69) */
-	ERR_EXISTS,		/* refusing to overwrite (73) */
-	ERR_IO,			/* input or output error (74) */
-	ERR_FULL,		/* the disk is full (74; says "full") */
-	ERR_BUSY,		/* locked or busy beyond the timeout, or no
+	ERR_EXISTS,	  /* refusing to overwrite (73) */
+	ERR_IO,		  /* input or output error (74) */
+	ERR_FULL,	  /* the disk is full (74; says "full") */
+	ERR_BUSY,	  /* locked or busy beyond the timeout, or no
 				 * progress for too long: try again (75) */
-	ERR_PERM,		/* wrong passphrase, refused key or login,
+	ERR_PERM,	  /* wrong passphrase, refused key or login,
 				 * read-only file (77) */
-	ERR_CONFIG,		/* invalid configuration, locale (78) */
+	ERR_CONFIG,	  /* invalid configuration, locale (78) */
 	ERR_NCLASS
 };
 

@@ -24,18 +24,21 @@ fsx_mkdir_p(const char *dir, unsigned mode, struct err *e)
 
 	/* An empty name is no directory (and p + 1 would be past its end). */
 	if (dir[0] == '\0')
-		return err_setc(e, ERR_USAGE, _("cannot create a directory "
-		    "with an empty name: name one"));
+		return err_setc(e, ERR_USAGE,
+		    _("cannot create a directory "
+		      "with an empty name: name one"));
 	p = xstrdup(dir);
-	for (s = p + 1; ; s++) {
+	for (s = p + 1;; s++) {
 		if (*s != '/' && *s != '\0')
 			continue;
 		char c = *s;
 		*s = '\0';
 		if (mkdir(p, (mode_t)mode) == -1 && errno != EEXIST) {
-			rc = err_setc(e, err_class_errno(errno) == ERR_FULL ?
-			    ERR_FULL : ERR_IO, _("cannot create directory %s: %s"),
-			    p, strerror(errno));
+			rc = err_setc(e,
+			    err_class_errno(errno) == ERR_FULL ? ERR_FULL :
+								 ERR_IO,
+			    _("cannot create directory %s: %s"), p,
+			    strerror(errno));
 			break;
 		}
 		*s = c;
@@ -54,16 +57,20 @@ fsx_dir_safe(const char *dir, struct err *e)
 	struct stat st;
 
 	if (stat(dir, &st) == -1)
-		return err_setc(e, ERR_IO, _("cannot use directory %s: %s"), dir,
-		    strerror(errno));
+		return err_setc(e, ERR_IO, _("cannot use directory %s: %s"),
+		    dir, strerror(errno));
 	if (st.st_uid != geteuid())
-		return err_setc(e, ERR_PERM, _("%s belongs to another user: "
-		    "refusing to keep keys there; choose a directory of your "
-		    "own"), dir);
+		return err_setc(e, ERR_PERM,
+		    _("%s belongs to another user: "
+		      "refusing to keep keys there; choose a directory of your "
+		      "own"),
+		    dir);
 	if ((st.st_mode & 022) != 0)
-		return err_setc(e, ERR_PERM, _("%s can be written by other "
-		    "users (mode %03o): refusing to keep keys there; run "
-		    "chmod 700 %s"), dir, (unsigned)(st.st_mode & 0777), dir);
+		return err_setc(e, ERR_PERM,
+		    _("%s can be written by other "
+		      "users (mode %03o): refusing to keep keys there; run "
+		      "chmod 700 %s"),
+		    dir, (unsigned)(st.st_mode & 0777), dir);
 	return 0;
 }
 
@@ -79,11 +86,12 @@ fsx_read_file(const char *path, size_t max, char **buf, size_t *len,
 
 	/* O_NONBLOCK: opening a FIFO must not hang before fstat refuses it. */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
-		return err_setc(e, err_class_errno(errno), _("cannot open %s: %s"),
-		    path, strerror(errno));
+		return err_setc(e, err_class_errno(errno),
+		    _("cannot open %s: %s"), path, strerror(errno));
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return err_setc(e, ERR_DATA, _("%s is not a regular file"), path);
+		return err_setc(e, ERR_DATA, _("%s is not a regular file"),
+		    path);
 	}
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1) {
 		close(fd);
@@ -92,8 +100,10 @@ fsx_read_file(const char *path, size_t max, char **buf, size_t *len,
 	}
 	if ((unsigned long long)st.st_size > max) {
 		close(fd);
-		return err_setc(e, ERR_DATA, _("%s is too large (%lld bytes, "
-		    "at most %zu)"), path, (long long)st.st_size, max);
+		return err_setc(e, ERR_DATA,
+		    _("%s is too large (%lld bytes, "
+		      "at most %zu)"),
+		    path, (long long)st.st_size, max);
 	}
 	b = xmalloc((size_t)st.st_size + 1);
 	/* The file may grow while we read; never read past its stat size. */
@@ -124,8 +134,7 @@ fsx_read_file(const char *path, size_t max, char **buf, size_t *len,
 }
 
 int
-fsx_write_all(int fd, const void *p, size_t n, const char *what,
-    struct err *e)
+fsx_write_all(int fd, const void *p, size_t n, const char *what, struct err *e)
 {
 	const char *b = p;
 	ssize_t w;
@@ -135,9 +144,10 @@ fsx_write_all(int fd, const void *p, size_t n, const char *what,
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w == -1 && err_class_errno(errno) == ERR_FULL)
-			return err_setc(e, ERR_FULL, _("%s: the disk is full "
-			    "(%s): free some space on it, then try again"), what,
-			    strerror(errno));
+			return err_setc(e, ERR_FULL,
+			    _("%s: the disk is full "
+			      "(%s): free some space on it, then try again"),
+			    what, strerror(errno));
 		if (w == -1)
 			return err_setc(e, ERR_IO, "%s: %s", what,
 			    strerror(errno));
@@ -155,8 +165,9 @@ fsx_sync_dir_of(const char *path, struct err *e)
 
 	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd == -1 || fsync(fd) == -1)
-		rc = err_setc(e, err_class_errno(errno) == ERR_FULL ? ERR_FULL
-		    : ERR_IO, _("cannot sync directory of %s: %s"), path,
+		rc = err_setc(e,
+		    err_class_errno(errno) == ERR_FULL ? ERR_FULL : ERR_IO,
+		    _("cannot sync directory of %s: %s"), path,
 		    strerror(errno));
 	if (fd != -1)
 		close(fd);
@@ -165,8 +176,8 @@ fsx_sync_dir_of(const char *path, struct err *e)
 }
 
 int
-fsx_write_atomic(const char *path, const void *data, size_t len,
-    unsigned mode, int excl, struct err *e)
+fsx_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
+    int excl, struct err *e)
 {
 	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
 	const char *p = data;
@@ -183,9 +194,12 @@ fsx_write_atomic(const char *path, const void *data, size_t len,
 		if ((fd = mkstemp(tmp)) == -1) {
 			saved = errno;
 			free(tmp);
-			return err_setc(e, err_class_errno(saved) == ERR_FULL ?
-			    ERR_FULL : ERR_IO, _("cannot create a file next to "
-			    "%s: %s"), path, strerror(saved));
+			return err_setc(e,
+			    err_class_errno(saved) == ERR_FULL ? ERR_FULL :
+								 ERR_IO,
+			    _("cannot create a file next to "
+			      "%s: %s"),
+			    path, strerror(saved));
 		}
 		/* Locked while written: a killed writer's temporary file
 		 * is swept by avslut's next sync (sync_tmp_sweep), a live
@@ -229,12 +243,15 @@ fail:
 	unlink(tmp);
 	free(tmp);
 	if (err_class_errno(saved) == ERR_FULL)
-		return err_setc(e, ERR_FULL, _("cannot write %s: the disk is "
-		    "full: free some space on it, then try again"), path);
+		return err_setc(e, ERR_FULL,
+		    _("cannot write %s: the disk is "
+		      "full: free some space on it, then try again"),
+		    path);
 	/* link() refuses an existing path: someone was faster. */
-	return err_setc(e, err_class_errno(saved) == ERR_NOINPUT ? ERR_IO :
-	    err_class_errno(saved), _("cannot write %s: %s"), path,
-	    strerror(saved));
+	return err_setc(e,
+	    err_class_errno(saved) == ERR_NOINPUT ? ERR_IO :
+						    err_class_errno(saved),
+	    _("cannot write %s: %s"), path, strerror(saved));
 }
 
 int

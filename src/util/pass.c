@@ -66,10 +66,13 @@ pass_from_file(const char *file, int line, struct err *e)
 	if (fsx_read_file(file, 64 * 1024, &buf, &len, e) == -1) {
 		enum err_class c = e != NULL ? e->cls : ERR_IO;
 
-		err_setc(e, c, "%s", c == ERR_NOINPUT ?
-		    _("the passphrase file does not exist") : c == ERR_DATA ?
-		    _("the passphrase file is no regular file of at most "
-		    "64 KiB") : _("cannot read the passphrase file"));
+		err_setc(e, c, "%s",
+		    c == ERR_NOINPUT ?
+			_("the passphrase file does not exist") :
+			c == ERR_DATA ?
+			_("the passphrase file is no regular file of at most "
+			  "64 KiB") :
+			_("cannot read the passphrase file"));
 		return NULL;
 	}
 	s = buf;
@@ -79,18 +82,22 @@ pass_from_file(const char *file, int line, struct err *e)
 	}
 	if (s == NULL || (size_t)(s - buf) >= len) {
 		xfree_wipe(buf, len);
-		err_setc(e, ERR_NOINPUT, _("the passphrase file has no "
-		    "passphrase on line %d"), line + 1);
+		err_setc(e, ERR_NOINPUT,
+		    _("the passphrase file has no "
+		      "passphrase on line %d"),
+		    line + 1);
 		return NULL;
 	}
-	for (i = (size_t)(s - buf); i < len && buf[i] != '\n' &&
-	    buf[i] != '\r'; i++)
+	for (i = (size_t)(s - buf); i < len && buf[i] != '\n' && buf[i] != '\r';
+	     i++)
 		;
 	n = i - (size_t)(s - buf);
 	if (n == 0 || n > PASS_MAX) {
 		xfree_wipe(buf, len);
-		err_setc(e, ERR_DATA, _("line %d of the passphrase file must "
-		    "hold a passphrase of 1 to %d bytes"), line + 1, PASS_MAX);
+		err_setc(e, ERR_DATA,
+		    _("line %d of the passphrase file must "
+		      "hold a passphrase of 1 to %d bytes"),
+		    line + 1, PASS_MAX);
 		return NULL;
 	}
 	out = sodium_malloc(n + 1);
@@ -134,8 +141,8 @@ pass_from_tty(int fd, const char *prompt, struct err *e)
 		verase = old.c_cc[VERASE];
 		vkill = old.c_cc[VKILL];
 		veof = old.c_cc[VEOF];
-		raw.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | ISIG |
-		    IEXTEN);
+		raw.c_lflag &= ~(
+		    tcflag_t)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
 		raw.c_cc[VMIN] = 1;
 		raw.c_cc[VTIME] = 0;
 		if (tcsetattr(fd, TCSAFLUSH, &raw) == 0)
@@ -148,7 +155,7 @@ pass_from_tty(int fd, const char *prompt, struct err *e)
 		if (r <= 0 || c == '\n' || c == '\r')
 			break;
 		if (c == 0x03 || c == 0x1c || c == 0x1a) {
-			cancel = 1;	/* Ctrl-C, Ctrl-backslash, Ctrl-Z */
+			cancel = 1; /* Ctrl-C, Ctrl-backslash, Ctrl-Z */
 			break;
 		}
 		if (c == veof && l.len == 0) {
@@ -213,9 +220,10 @@ pass_read(const char *prompt, const char *file, int line, int confirm,
 	if (file != NULL && file[0] != '\0')
 		return pass_from_file(file, line, e);
 	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) == -1) {
-		err_setc(e, ERR_NOINPUT, _("no terminal to ask for the "
-		    "passphrase: use "
-		    "--passphrase-file FILE"));
+		err_setc(e, ERR_NOINPUT,
+		    _("no terminal to ask for the "
+		      "passphrase: use "
+		      "--passphrase-file FILE"));
 		return NULL;
 	}
 	p = pass_from_tty(fd, prompt, e);

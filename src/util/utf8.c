@@ -153,8 +153,8 @@ utf8_sanitize(const char *s, size_t n, int keep_newline)
 
 	while (i < n) {
 		l = utf8_decode(s + i, n - i, &cp);
-		if (l == 0 || (utf8_forbidden(cp) &&
-		    !(keep_newline && cp == '\n'))) {
+		if (l == 0 ||
+		    (utf8_forbidden(cp) && !(keep_newline && cp == '\n'))) {
 			if (l == 0)
 				l = 1;
 			memcpy(out + o, "\xef\xbf\xbd", 3);

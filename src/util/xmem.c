@@ -15,8 +15,8 @@ static void (*xmem_oom_hook)(void);
 
 /* Translated once, when the language is set (xmem_i18n): by the time
  * memory runs out, gettext may need memory itself. */
-static const char *const xmem_oom_en =
-    N_("out of memory: free some memory and try again");
+static const char *const xmem_oom_en = N_(
+    "out of memory: free some memory and try again");
 static const char *xmem_oom_msg = xmem_oom_en;
 
 void

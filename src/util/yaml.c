@@ -20,8 +20,7 @@
 /* --- problems ----------------------------------------------------------- */
 
 static void
-ydoc_vdiag(struct ydoc *d, size_t line, size_t col, const char *fmt,
-    va_list ap)
+ydoc_vdiag(struct ydoc *d, size_t line, size_t col, const char *fmt, va_list ap)
 {
 	if (d->ndg >= YDOC_MAX_DIAGS) {
 		d->dropped++;
@@ -193,39 +192,48 @@ ydoc_prescan(struct ydoc *d)
 	uint32_t cp;
 
 	if (d->len >= 3 && memcmp(d->buf, "\xef\xbb\xbf", 3) == 0) {
-		ydoc_diag(d, 1, 1, _("byte order mark (BOM) at the start: "
-		    "save the file as UTF-8 without BOM"));
+		ydoc_diag(d, 1, 1,
+		    _("byte order mark (BOM) at the start: "
+		      "save the file as UTF-8 without BOM"));
 		i = 3;
 	}
 	while (i < d->len) {
 		if ((l = utf8_decode(d->buf + i, d->len - i, &cp)) == 0) {
-			ydoc_diag(d, line, col, _("invalid UTF-8 (byte "
-			    "0x%02x): save the file as UTF-8"), s[i]);
+			ydoc_diag(d, line, col,
+			    _("invalid UTF-8 (byte "
+			      "0x%02x): save the file as UTF-8"),
+			    s[i]);
 			/* One message for one bad sequence. */
 			for (i++, col++; i < d->len && (s[i] & 0xc0) == 0x80;
-			    i++)
+			     i++)
 				col++;
 			continue;
 		}
 		if ((brk = ybreak(s, d->len, i)) != 0 && cp != 0x85) {
 			if (brk == 1 && cp == '\r')
-				ydoc_diag(d, line, col, _("control or bidi "
-				    "character U+000D is not allowed"));
+				ydoc_diag(d, line, col,
+				    _("control or bidi "
+				      "character U+000D is not allowed"));
 			i += brk;
 			line++;
 			col = 1;
 			continue;
 		}
 		if (cp == 0)
-			ydoc_diag(d, line, col, _("NUL byte: %s is a text "
-			    "file"), _(d->lim->what));
+			ydoc_diag(d, line, col,
+			    _("NUL byte: %s is a text "
+			      "file"),
+			    _(d->lim->what));
 		else if (cp == '\t')
-			ydoc_diag(d, line, col, _("tab character: use spaces "
-			    "(a tab is not allowed anywhere in the file)"));
+			ydoc_diag(d, line, col,
+			    _("tab character: use spaces "
+			      "(a tab is not allowed anywhere in the file)"));
 		else if (utf8_forbidden(cp))
-			ydoc_diag(d, line, col, _("control or bidi character "
-			    "U+%04X is not allowed"), (unsigned)cp);
-		if (cp == 0x85) {	/* NEL: refused, and a line break */
+			ydoc_diag(d, line, col,
+			    _("control or bidi character "
+			      "U+%04X is not allowed"),
+			    (unsigned)cp);
+		if (cp == 0x85) { /* NEL: refused, and a line break */
 			i += l;
 			line++;
 			col = 1;
@@ -329,11 +337,15 @@ ydoc_props(struct ydoc *d, const yaml_event_t *ev)
 	/* Tags may carry %-escaped bytes: never echo them raw. */
 	s = yclip(anchor != NULL ? anchor : tag);
 	if (anchor != NULL)
-		ydoc_diag(d, line, col, _("anchor '&%s': anchors and aliases "
-		    "are not allowed in %s"), s, _(d->lim->what));
+		ydoc_diag(d, line, col,
+		    _("anchor '&%s': anchors and aliases "
+		      "are not allowed in %s"),
+		    s, _(d->lim->what));
 	else
-		ydoc_diag(d, line, col, _("tag '%s': YAML tags are not allowed "
-		    "in %s"), s, _(d->lim->what));
+		ydoc_diag(d, line, col,
+		    _("tag '%s': YAML tags are not allowed "
+		      "in %s"),
+		    s, _(d->lim->what));
 	free(s);
 	return -1;
 }
@@ -366,16 +378,19 @@ ydoc_event(struct ydoc *d, const yaml_event_t *ev, struct ynode **out)
 	switch (ev->type) {
 	case YAML_ALIAS_EVENT:
 		an = yclip(ev->data.alias.anchor);
-		ydoc_diag(d, line, col, _("alias '*%s': anchors and aliases "
-		    "are not allowed in %s"), an, _(d->lim->what));
+		ydoc_diag(d, line, col,
+		    _("alias '*%s': anchors and aliases "
+		      "are not allowed in %s"),
+		    an, _(d->lim->what));
 		free(an);
 		return -1;
 	case YAML_SCALAR_EVENT:
 		if (ydoc_props(d, ev) == -1)
 			return -1;
 		if (ev->data.scalar.length > d->lim->max_scalar) {
-			ydoc_diag(d, line, col, _("a value of %zu bytes: %s "
-			    "may have at most %zu in one value"),
+			ydoc_diag(d, line, col,
+			    _("a value of %zu bytes: %s "
+			      "may have at most %zu in one value"),
 			    ev->data.scalar.length, _(d->lim->what),
 			    d->lim->max_scalar);
 			return -1;
@@ -392,14 +407,17 @@ ydoc_event(struct ydoc *d, const yaml_event_t *ev, struct ynode **out)
 		if (ydoc_props(d, ev) == -1)
 			return -1;
 		n = ynode_new(ev->type == YAML_SEQUENCE_START_EVENT ? YN_SEQ :
-		    YN_MAP, ev);
+								      YN_MAP,
+		    ev);
 		break;
 	default:
 		return 0;
 	}
 	if (++d->nnodes > d->lim->max_nodes) {
-		ydoc_diag(d, line, col, _("more than %zu YAML nodes: too large "
-		    "for %s"), d->lim->max_nodes, _(d->lim->what));
+		ydoc_diag(d, line, col,
+		    _("more than %zu YAML nodes: too large "
+		      "for %s"),
+		    d->lim->max_nodes, _(d->lim->what));
 		ynode_free(n);
 		return -1;
 	}
@@ -422,8 +440,7 @@ ydoc_parse(struct ydoc *d)
 		return -1;
 	}
 	stack = xcalloc(d->lim->max_depth + 1, sizeof *stack);
-	yaml_parser_set_input_string(&p, (const unsigned char *)d->buf,
-	    d->len);
+	yaml_parser_set_input_string(&p, (const unsigned char *)d->buf, d->len);
 	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
 	while (!done) {
 		if (!yaml_parser_parse(&p, &ev)) {
@@ -435,8 +452,10 @@ ydoc_parse(struct ydoc *d)
 			done = 1;
 		else if (ev.type == YAML_DOCUMENT_START_EVENT && ++ndocs > 1) {
 			ydoc_diag(d, ev.start_mark.line + 1,
-			    ev.start_mark.column + 1, _("a second YAML "
-			    "document: %s file holds one"), _(d->lim->what));
+			    ev.start_mark.column + 1,
+			    _("a second YAML "
+			      "document: %s file holds one"),
+			    _(d->lim->what));
 			ok = 0;
 		} else if (ev.type == YAML_SEQUENCE_END_EVENT ||
 		    ev.type == YAML_MAPPING_END_EVENT) {
@@ -449,9 +468,10 @@ ydoc_parse(struct ydoc *d)
 			ok = 0;
 		else if (n != NULL && n->kind != YN_SCALAR &&
 		    sp == d->lim->max_depth) {
-			ydoc_at(d, n, _("nesting deeper than %zu levels: %s "
-			    "needs far fewer"), d->lim->max_depth,
-			    _(d->lim->what));
+			ydoc_at(d, n,
+			    _("nesting deeper than %zu levels: %s "
+			      "needs far fewer"),
+			    d->lim->max_depth, _(d->lim->what));
 			ynode_free(n);
 			ok = 0;
 		} else if (n != NULL) {
@@ -460,7 +480,7 @@ ydoc_parse(struct ydoc *d)
 			else if (d->root == NULL)
 				d->root = n;
 			else
-				ynode_free(n);	/* one document: cannot be */
+				ynode_free(n); /* one document: cannot be */
 			if (n->kind != YN_SCALAR)
 				stack[sp++] = n;
 		}
@@ -504,8 +524,10 @@ ydoc_load(struct ydoc *d, const char *name, const char *buf, size_t len,
 	d->len = len;
 	d->lim = lim;
 	if (len > lim->max_bytes || buf == NULL) {
-		ydoc_diag(d, 1, 1, _("file too large: %zu bytes, %s may have "
-		    "at most %zu (1 MiB)"), len, _(lim->what), lim->max_bytes);
+		ydoc_diag(d, 1, 1,
+		    _("file too large: %zu bytes, %s may have "
+		      "at most %zu (1 MiB)"),
+		    len, _(lim->what), lim->max_bytes);
 		return -1;
 	}
 	ydoc_lines(d);
@@ -531,8 +553,8 @@ ydoc_free(struct ydoc *d)
 
 void
 ydoc_keys(struct ydoc *d, const struct ynode *m, const char *what,
-    const char *const *keys, const char *expected,
-    const struct ynode **vals, const struct ynode **knodes)
+    const char *const *keys, const char *expected, const struct ynode **vals,
+    const struct ynode **knodes)
 {
 	const struct ynode *kn[YDOC_MAX_KEYS];
 	size_t i, j, nk;
@@ -540,7 +562,7 @@ ydoc_keys(struct ydoc *d, const struct ynode *m, const char *what,
 
 	for (nk = 0; keys[nk] != NULL; nk++) {
 		if (nk == YDOC_MAX_KEYS)
-			abort();	/* a table of ours: a bug */
+			abort(); /* a table of ours: a bug */
 		vals[nk] = NULL;
 		kn[nk] = NULL;
 	}
@@ -559,8 +581,10 @@ ydoc_keys(struct ydoc *d, const struct ynode *m, const char *what,
 			ydoc_at(d, k, _("unknown key %s in %s: expected %s"),
 			    ynode_desc(k, b, sizeof b), what, expected);
 		else if (vals[j] != NULL)
-			ydoc_at(d, k, _("duplicate key '%s' in %s (first at "
-			    "line %zu)"), keys[j], what, kn[j]->line);
+			ydoc_at(d, k,
+			    _("duplicate key '%s' in %s (first at "
+			      "line %zu)"),
+			    keys[j], what, kn[j]->line);
 		else {
 			vals[j] = m->kids[i + 1];
 			kn[j] = k;
@@ -592,7 +616,7 @@ ynode_int(const struct ynode *n, long long lo, long long hi, long long *out)
 	for (; i < n->len; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return YG_FORMAT;
-		if (v <= (LLONG_MAX - 9) / 10)	/* beyond: out of range */
+		if (v <= (LLONG_MAX - 9) / 10) /* beyond: out of range */
 			v = v * 10 + (s[i] - '0');
 	}
 	*out = neg ? -v : v;
@@ -608,16 +632,16 @@ ynode_bool(const struct ynode *n, int *out)
 {
 	if (n->kind != YN_SCALAR)
 		return YG_TYPE;
-	if (n->style != YS_PLAIN || !(ynode_is(n, "true") ||
-	    ynode_is(n, "false")))
+	if (n->style != YS_PLAIN ||
+	    !(ynode_is(n, "true") || ynode_is(n, "false")))
 		return YG_FORMAT;
 	*out = ynode_is(n, "true");
 	return YG_OK;
 }
 
 enum yget
-ynode_text(const struct ynode *n, int multiline, size_t maxchars,
-    size_t *bad, uint32_t *cp)
+ynode_text(const struct ynode *n, int multiline, size_t maxchars, size_t *bad,
+    uint32_t *cp)
 {
 	if (n->kind != YN_SCALAR)
 		return YG_TYPE;
@@ -640,9 +664,9 @@ ynode_is(const struct ynode *n, const char *s)
 int
 ynode_is_null(const struct ynode *n)
 {
-	return n->kind == YN_SCALAR && n->style == YS_PLAIN && (n->len == 0 ||
-	    ynode_is(n, "~") || ynode_is(n, "null") || ynode_is(n, "Null") ||
-	    ynode_is(n, "NULL"));
+	return n->kind == YN_SCALAR && n->style == YS_PLAIN &&
+	    (n->len == 0 || ynode_is(n, "~") || ynode_is(n, "null") ||
+		ynode_is(n, "Null") || ynode_is(n, "NULL"));
 }
 
 const char *
@@ -667,7 +691,8 @@ ynode_desc(const struct ynode *n, char *buf, size_t sz)
 	}
 	snprintf(buf, sz, "'%.*s%s'%s", (int)i, s, s[i] ? "..." : "",
 	    n->style == YS_SQUOTED || n->style == YS_DQUOTED ?
-	    _(" (quoted, so a string)") : "");
+		_(" (quoted, so a string)") :
+		"");
 	free(s);
 	return buf;
 }

@@ -14,18 +14,27 @@
 
 #include "util/err.h"
 
-enum ynode_kind { YN_SCALAR, YN_SEQ, YN_MAP };
+enum ynode_kind {
+	YN_SCALAR,
+	YN_SEQ,
+	YN_MAP
+};
 
 /* How a scalar was written: quoted ones are strings, never numbers. */
-enum ynode_style { YS_PLAIN, YS_SQUOTED, YS_DQUOTED, YS_BLOCK };
+enum ynode_style {
+	YS_PLAIN,
+	YS_SQUOTED,
+	YS_DQUOTED,
+	YS_BLOCK
+};
 
 /* One node. A mapping's kids alternate key, value, key, value. */
 struct ynode {
 	enum ynode_kind kind;
-	size_t line, col;	/* 1-based start */
-	size_t eline, ecol;	/* 1-based end */
+	size_t line, col;   /* 1-based start */
+	size_t eline, ecol; /* 1-based end */
 	enum ynode_style style;
-	char *s;		/* scalar value, NUL-terminated */
+	char *s; /* scalar value, NUL-terminated */
 	size_t len;
 	struct ynode **kids;
 	size_t n, cap;
@@ -34,10 +43,10 @@ struct ynode {
 /* The caps of one kind of file; what names it in messages ("a form"). */
 struct ylimits {
 	const char *what;
-	size_t max_bytes;	/* the whole file */
-	size_t max_depth;	/* nested collections */
-	size_t max_nodes;	/* scalars and collections */
-	size_t max_scalar;	/* bytes of one scalar */
+	size_t max_bytes;  /* the whole file */
+	size_t max_depth;  /* nested collections */
+	size_t max_nodes;  /* scalars and collections */
+	size_t max_scalar; /* bytes of one scalar */
 };
 
 struct ydiag {
@@ -50,17 +59,17 @@ struct ydoc {
 	const char *name, *buf;
 	size_t len;
 	const struct ylimits *lim;
-	size_t *lines;		/* byte offset where each line starts */
+	size_t *lines; /* byte offset where each line starts */
 	size_t nlines;
-	struct ynode *root;	/* NULL: nothing read, or an empty file */
+	struct ynode *root; /* NULL: nothing read, or an empty file */
 	struct ydiag *dg;
 	size_t ndg, capdg;
-	size_t dropped;		/* problems beyond YDOC_MAX_DIAGS */
+	size_t dropped; /* problems beyond YDOC_MAX_DIAGS */
 	size_t nnodes;
 };
 
-#define YDOC_MAX_DIAGS 400	/* kept before sorting; the rest counted */
-#define YDOC_MAX_KEYS 32	/* keys ydoc_keys can match in one mapping */
+#define YDOC_MAX_DIAGS 400 /* kept before sorting; the rest counted */
+#define YDOC_MAX_KEYS 32   /* keys ydoc_keys can match in one mapping */
 
 /* Read path for ydoc_load: 0, *buf (caller frees) and *len. A file larger
  * than max gives 0 with *buf NULL and *len its size, so that ydoc_load
@@ -71,13 +80,13 @@ int ydoc_read_file(const char *path, size_t max, char **buf, size_t *len,
  * cap) into d->root; buf must outlive d. Returns 0 when a tree was read
  * (d->root NULL for an empty file: the caller says what it expected), -1
  * after a refusal, reported in d. ydoc_free d in both cases. */
-int ydoc_load(struct ydoc *d, const char *name, const char *buf,
-    size_t len, const struct ylimits *lim);
+int ydoc_load(struct ydoc *d, const char *name, const char *buf, size_t len,
+    const struct ylimits *lim);
 void ydoc_free(struct ydoc *d);
 
 /* Record a problem at 1-based line, col (or at node n's start). */
-void ydoc_diag(struct ydoc *d, size_t line, size_t col, const char *fmt,
-    ...) __attribute__((format(printf, 4, 5)));
+void ydoc_diag(struct ydoc *d, size_t line, size_t col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 void ydoc_at(struct ydoc *d, const struct ynode *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Sort the problems by position (stable): every problem in source order. */
@@ -85,8 +94,8 @@ void ydoc_sort(struct ydoc *d);
 /* Position of byte off of scalar n's value in the source: exact when the
  * value is written as it is (plain or quoted on one line, no escapes),
  * else the scalar's start. */
-void ydoc_scalar_pos(const struct ydoc *d, const struct ynode *n,
-    size_t off, size_t *line, size_t *col);
+void ydoc_scalar_pos(const struct ydoc *d, const struct ynode *n, size_t off,
+    size_t *line, size_t *col);
 
 /* Match mapping m's keys against keys[] (NULL-terminated, at most
  * YDOC_MAX_KEYS): vals[i] is the value of keys[i] or NULL, knodes[i] (if
@@ -94,19 +103,19 @@ void ydoc_scalar_pos(const struct ydoc *d, const struct ynode *n,
  * keys are reported, naming the mapping as what ("a question") and the
  * keys it takes as expected. m must be a mapping. */
 void ydoc_keys(struct ydoc *d, const struct ynode *m, const char *what,
-    const char *const *keys, const char *expected,
-    const struct ynode **vals, const struct ynode **knodes);
+    const char *const *keys, const char *expected, const struct ynode **vals,
+    const struct ynode **knodes);
 
 /* What a getter found. */
 enum yget {
 	YG_OK,
-	YG_TYPE,	/* not a scalar */
-	YG_FORMAT,	/* not written as the type is */
-	YG_LOW,		/* below the range (the value is set) */
-	YG_HIGH,	/* above the range (the value is set) */
-	YG_EMPTY,	/* an empty string */
-	YG_CHAR,	/* invalid UTF-8 or a forbidden character */
-	YG_LONG		/* more characters than allowed */
+	YG_TYPE,   /* not a scalar */
+	YG_FORMAT, /* not written as the type is */
+	YG_LOW,	   /* below the range (the value is set) */
+	YG_HIGH,   /* above the range (the value is set) */
+	YG_EMPTY,  /* an empty string */
+	YG_CHAR,   /* invalid UTF-8 or a forbidden character */
+	YG_LONG	   /* more characters than allowed */
 };
 
 /* A plain decimal integer: "5", "-3"; not "05", "+5", "5.0", "'5'". */
