@@ -175,7 +175,7 @@ static int
 cli_hr_tables(struct cli_hr_data *d)
 {
 	struct central_turnover *t;
-	struct central_hme *h;
+	struct hme_row *h;
 	struct err e;
 	size_t n, i;
 	int rc;
@@ -201,17 +201,8 @@ cli_hr_tables(struct cli_hr_data *d)
 		msg_warn("%s", e.msg);
 		return cli_exit_code(&e);
 	}
-	d->hme = xcalloc(n > 0 ? n : 1, sizeof *d->hme);
-	for (i = 0; i < n; i++) {
-		d->hme[i].unit = xstrdup(h[i].unit);
-		d->hme[i].year = h[i].year;
-		d->hme[i].hme = h[i].hme;
-		d->hme[i].motivation = h[i].motivation;
-		d->hme[i].ledarskap = h[i].ledarskap;
-		d->hme[i].styrning = h[i].styrning;
-	}
+	d->hme = h; /* the store's rows, as the reports read them */
 	d->nhme = n;
-	central_hme_list_free(h, n);
 	return 0;
 }
 
@@ -320,9 +311,7 @@ cli_hr_data_free(struct cli_hr_data *d)
 		free(d->turnover[i].unit);
 	free(d->turnover);
 	free(d->turnover_all); /* its units are d->turnover's */
-	for (i = 0; i < d->nhme; i++)
-		free(d->hme[i].unit);
-	free(d->hme);
+	central_hme_list_free(d->hme, d->nhme);
 	memset(d, 0, sizeof *d);
 }
 

@@ -58,7 +58,7 @@ struct cli_hr_data {
 	struct agg_turnover *turnover_all;
 	size_t nturnover;
 	struct cli_turnover_def tdef;
-	struct agg_staff_hme *hme; /* from hme import */
+	struct hme_row *hme; /* from hme import */
 	size_t nhme;
 	struct release_set *rel;  /* the frozen releases (opened) */
 	uint8_t pk[ENV_PK_BYTES]; /* to seal new releases to */

@@ -170,9 +170,9 @@ store_turnover_hme(struct central *c, const struct config *cfg,
     const struct sample_params *sp)
 {
 	struct agg_turnover *t;
-	struct agg_staff_hme *h;
+	struct hme_row *h;
 	struct central_turnover *ct;
-	struct central_hme *ch;
+	struct hme_row *ch;
 	struct err e;
 	size_t nt, nh, i;
 	int rc = 0;

@@ -48,7 +48,7 @@ cmd_export(const struct cli_args *a)
 	}
 	if ((lock = sync_lock(dir, &e)) == -1) {
 		msg_warn(_("export: %s"), e.msg);
-		ex = EX_TEMPFAIL;
+		ex = cli_exit_code(&e); /* busy: 75 */
 		goto out;
 	}
 	if (outbox_open(dir, &ob, &e) != 0 ||

@@ -77,7 +77,7 @@ import_hme_parse(const char *path, const char *buf, size_t len,
     const char *const *units, const char *const *names, size_t nunits,
     void **rows, size_t *n, struct csvin_diags *errs, struct csvin_diags *warns)
 {
-	struct agg_staff_hme *h = NULL;
+	struct hme_row *h = NULL;
 	int rc;
 
 	memset(warns, 0, sizeof *warns);
@@ -90,22 +90,7 @@ static int
 import_hme_store(struct central *c, const void *rows, size_t n,
     const char *what, struct err *e)
 {
-	const struct agg_staff_hme *h = rows;
-	struct central_hme *r = xcalloc(n + 1, sizeof *r);
-	size_t i;
-	int rc;
-
-	for (i = 0; i < n; i++) {
-		r[i].unit = h[i].unit;
-		r[i].year = h[i].year;
-		r[i].hme = h[i].hme;
-		r[i].motivation = h[i].motivation;
-		r[i].ledarskap = h[i].ledarskap;
-		r[i].styrning = h[i].styrning;
-	}
-	rc = central_hme_import(c, r, n, what, e);
-	free(r);
-	return rc;
+	return central_hme_import(c, rows, n, what, e);
 }
 
 static void

@@ -88,7 +88,7 @@ cmd_sync(const struct cli_args *a)
 	}
 	if ((lock = sync_lock(dir, &e)) == -1) {
 		msg_warn(_("sync: %s"), e.msg);
-		ex = EX_TEMPFAIL;
+		ex = cli_exit_code(&e); /* busy: 75 */
 		goto out;
 	}
 	if (outbox_open(dir, &ob, &e) != 0 ||

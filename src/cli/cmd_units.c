@@ -111,7 +111,7 @@ int
 cmd_units(const struct cli_args *a)
 {
 	struct central_turnover *tv = NULL;
-	struct central_hme *hv = NULL;
+	struct hme_row *hv = NULL;
 	struct units_tab t, h;
 	struct config *cfg;
 	struct central *c;

@@ -20,7 +20,7 @@ struct dash_input {
 	const struct agg *agg;
 	const struct agg_turnover *turnover;
 	size_t nturnover;
-	const struct agg_staff_hme *staff;
+	const struct hme_row *staff;
 	size_t nstaff;
 	const char *region;	/* the region's name, for titles */
 	const char *region_row; /* for the region's row; NULL: region

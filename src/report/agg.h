@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/hmerow.h"
+
 #include "form/form.h"
 #include "util/err.h"
 
@@ -101,12 +103,8 @@ struct agg_turnover {
 	double leavers;	  /* >= 0 */
 };
 
-/* The unit's staff-survey HME, from `hme import` (each 0..100). */
-struct agg_staff_hme {
-	char *unit;
-	unsigned year;
-	double hme, motivation, ledarskap, styrning;
-};
+/* The unit's staff-survey HME, from `hme import`: struct hme_row
+ * (store/hmerow.h). */
 
 struct agg;
 

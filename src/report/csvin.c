@@ -441,7 +441,7 @@ struct csvin_ctx {
 	/* turnover: the columns of retirements and internal moves (0: the
 	 * file has none), and how many columns the header named */
 	size_t col_ret, col_int, ncols;
-	struct agg_staff_hme *h;
+	struct hme_row *h;
 	size_t *lines; /* line of each row, for duplicates */
 	size_t n;
 };
@@ -881,7 +881,7 @@ csvin_hme_row(void *ctx, size_t line, struct csvin_line *l)
 int
 csvin_hme(const char *name, const char *buf, size_t len,
     const char *const *units, const char *const *names, size_t nunits,
-    struct agg_staff_hme **rows, size_t *nrows, struct csvin_diags *errs)
+    struct hme_row **rows, size_t *nrows, struct csvin_diags *errs)
 {
 	struct csvin_diags warns;
 	struct csvin_ctx c;
@@ -912,7 +912,7 @@ csvin_hme(const char *name, const char *buf, size_t len,
 }
 
 void
-csvin_hme_free(struct agg_staff_hme *rows, size_t n)
+csvin_hme_free(struct hme_row *rows, size_t n)
 {
 	size_t i;
 

@@ -65,7 +65,7 @@ void csvin_turnover_free(struct csvin_turnover *rows, size_t n);
  * each index 0..100; the same rules as csvin_turnover. */
 int csvin_hme(const char *name, const char *buf, size_t len,
     const char *const *units, const char *const *names, size_t nunits,
-    struct agg_staff_hme **rows, size_t *nrows, struct csvin_diags *errs);
-void csvin_hme_free(struct agg_staff_hme *rows, size_t n);
+    struct hme_row **rows, size_t *nrows, struct csvin_diags *errs);
+void csvin_hme_free(struct hme_row *rows, size_t n);
 
 #endif

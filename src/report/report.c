@@ -132,7 +132,7 @@ report_flagged(const struct report_input *in, const char *unit)
 	    in->threshold, in->tyears);
 }
 
-const struct agg_staff_hme *
+const struct hme_row *
 report_staff(const struct report_input *in, const char *unit, unsigned year)
 {
 	size_t i;

@@ -30,7 +30,7 @@ struct report_input {
 	size_t ntabs;
 	const struct agg_turnover *turnover;
 	size_t nturnover;
-	const struct agg_staff_hme *staff;
+	const struct hme_row *staff;
 	size_t nstaff;
 	/* The turnover definition: whether the rate counts retirements
 	 * and moves to another unit of the region (avslut-config(5)), and
@@ -153,7 +153,7 @@ void report_heat_section(const struct report_input *in,
 void report_hme_section(const struct report_input *in,
     const struct report_emit *em, FILE *f, int comma);
 /* The staff-survey HME row of unit and year, or NULL. */
-const struct agg_staff_hme *report_staff(const struct report_input *in,
+const struct hme_row *report_staff(const struct report_input *in,
     const char *unit, unsigned year);
 
 #endif

@@ -395,7 +395,7 @@ report_hme_section(const struct report_input *in, const struct report_emit *em,
 	report_tab_init(&tab, 7);
 	for (r = 0; r < t->nrows; r++) {
 		const struct gate_row *row = &t->rows[r];
-		const struct agg_staff_hme *s = NULL;
+		const struct hme_row *s = NULL;
 		char *name, n[16];
 
 		if (row->kind == GATE_ROW_AREA ||

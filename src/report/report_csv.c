@@ -191,7 +191,7 @@ report_csv(FILE *f, const struct report_input *in, struct err *e)
 	}
 	for (row = 0; row < t->nrows; row++) {
 		const struct gate_row *gr = &t->rows[row];
-		const struct agg_staff_hme *s;
+		const struct hme_row *s;
 
 		r.level = levels[gr->kind];
 		r.area = gr->kind == GATE_ROW_REGION ? "" :

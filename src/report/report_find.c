@@ -278,7 +278,7 @@ find_hme(const struct report_input *in, struct sl *l, int comma)
 		return;
 	for (r = 0; r < t->nrows; r++) {
 		const struct gate_row *row = &t->rows[r];
-		const struct agg_staff_hme *st;
+		const struct hme_row *st;
 
 		if (row->kind != GATE_ROW_UNIT ||
 		    t->hme[r].reason != GATE_SHOWN || !t->hme[r].h.has_total)

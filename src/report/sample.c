@@ -346,9 +346,9 @@ sample_turnover(const struct sample_params *p, const struct config *c,
 
 size_t
 sample_staff_hme(const struct sample_params *p, const struct config *c,
-    struct agg_staff_hme **out)
+    struct hme_row **out)
 {
-	struct agg_staff_hme *rows;
+	struct hme_row *rows;
 	size_t u, n = 0;
 	unsigned y;
 
@@ -385,7 +385,7 @@ sample_free_turnover(struct agg_turnover *rows, size_t n)
 }
 
 void
-sample_free_staff_hme(struct agg_staff_hme *rows, size_t n)
+sample_free_staff_hme(struct hme_row *rows, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(rows[i].unit);

@@ -38,8 +38,8 @@ void sample_record(const struct sample_params *p, const struct config *c,
 size_t sample_turnover(const struct sample_params *p, const struct config *c,
     struct agg_turnover **out);
 size_t sample_staff_hme(const struct sample_params *p, const struct config *c,
-    struct agg_staff_hme **out);
+    struct hme_row **out);
 void sample_free_turnover(struct agg_turnover *rows, size_t n);
-void sample_free_staff_hme(struct agg_staff_hme *rows, size_t n);
+void sample_free_staff_hme(struct hme_row *rows, size_t n);
 
 #endif

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/hmerow.h"
+
 #include "store/bundle.h"
 #include "util/err.h"
 
@@ -187,17 +189,12 @@ int central_turnover_list(struct central *c, struct central_turnover **rows,
 void central_turnover_list_free(struct central_turnover *rows, size_t n);
 
 /* The units' staff-survey HME (`avslut-hr hme import`), each 0..100;
- * imported like turnover. */
-struct central_hme {
-	char *unit;
-	unsigned year;
-	double hme, motivation, ledarskap, styrning;
-};
-int central_hme_import(struct central *c, const struct central_hme *rows,
-    size_t n, const char *what, struct err *e);
-int central_hme_list(struct central *c, struct central_hme **rows, size_t *n,
+ * imported like turnover. Rows: struct hme_row (store/hmerow.h). */
+int central_hme_import(struct central *c, const struct hme_row *rows, size_t n,
+    const char *what, struct err *e);
+int central_hme_list(struct central *c, struct hme_row **rows, size_t *n,
     struct err *e);
-void central_hme_list_free(struct central_hme *rows, size_t n);
+void central_hme_list_free(struct hme_row *rows, size_t n);
 
 /* Delete the envelopes with these ids (purge), log what, all in one
  * transaction; then VACUUM and truncate the WAL so that no deleted byte

@@ -593,7 +593,7 @@ central_turnover_list_free(struct central_turnover *rows, size_t n)
 static void
 central_hme_bind(sqlite3_stmt *st, const void *rows, size_t i)
 {
-	const struct central_hme *r = (const struct central_hme *)rows + i;
+	const struct hme_row *r = (const struct hme_row *)rows + i;
 
 	sqlite3_bind_text(st, 1, r->unit, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, r->year);
@@ -604,7 +604,7 @@ central_hme_bind(sqlite3_stmt *st, const void *rows, size_t i)
 }
 
 int
-central_hme_import(struct central *c, const struct central_hme *rows, size_t n,
+central_hme_import(struct central *c, const struct hme_row *rows, size_t n,
     const char *what, struct err *e)
 {
 	return central_import(c,
@@ -616,7 +616,7 @@ central_hme_import(struct central *c, const struct central_hme *rows, size_t n,
 static int
 hme_row(sqlite3_stmt *st, void *elem)
 {
-	struct central_hme *v = elem;
+	struct hme_row *v = elem;
 
 	v->unit = xstrdup((const char *)sqlite3_column_text(st, 0));
 	v->year = (unsigned)sqlite3_column_int64(st, 1);
@@ -630,11 +630,11 @@ hme_row(sqlite3_stmt *st, void *elem)
 static void
 hme_clear(void *elem)
 {
-	free(((struct central_hme *)elem)->unit);
+	free(((struct hme_row *)elem)->unit);
 }
 
 int
-central_hme_list(struct central *c, struct central_hme **out, size_t *nout,
+central_hme_list(struct central *c, struct hme_row **out, size_t *nout,
     struct err *e)
 {
 	void *v;
@@ -650,7 +650,7 @@ central_hme_list(struct central *c, struct central_hme **out, size_t *nout,
 }
 
 void
-central_hme_list_free(struct central_hme *rows, size_t n)
+central_hme_list_free(struct hme_row *rows, size_t n)
 {
 	central_rows_free(rows, n, sizeof *rows, hme_clear);
 }

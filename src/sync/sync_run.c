@@ -46,7 +46,8 @@ sync_lock(const char *data_dir, struct err *e)
 	path = xasprintf("%s/%s", data_dir, SYNC_LOCK_FILE);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd == -1) {
-		err_set(e, _("cannot open %s: %s"), path, strerror(errno));
+		err_setc(e, err_class_errno(errno), _("cannot open %s: %s"),
+		    path, strerror(errno));
 		free(path);
 		return -1;
 	}

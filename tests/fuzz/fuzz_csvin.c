@@ -16,7 +16,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct csvin_turnover *t;
-	struct agg_staff_hme *h;
+	struct hme_row *h;
 	struct csvin_diags errs, warns;
 	size_t n, i, j;
 

@@ -162,11 +162,11 @@ test_turnover_all_or_nothing(void **state)
 static void
 test_hme(void **state)
 {
-	struct central_hme rows[] = {
+	struct hme_row rows[] = {
 		{ "A", 2025, 78.5, 80, 76, 79.5 },
 		{ "A", 2024, 70, 71, 72, 73 },
 	};
-	struct central_hme *v;
+	struct hme_row *v;
 	struct central *c;
 	struct err e;
 	size_t n;
@@ -252,8 +252,8 @@ test_env_delete(void **state)
 static void
 test_list_fails(void **state)
 {
-	struct central_hme rows[] = { { "A", 2025, 78.5, 80, 76, 79.5 } };
-	struct central_hme *v = rows;
+	struct hme_row rows[] = { { "A", 2025, 78.5, 80, 76, 79.5 } };
+	struct hme_row *v = rows;
 	static struct central_form unset;
 	struct central_form *f = &unset;
 	struct central *c;

@@ -270,7 +270,7 @@ test_hme(void **state)
 	    "VC-ALBY;2024;78;80;79;75\n"
 	    "VC-ALBY;2024;78;80;79;75\n"
 	    "AKUT-S;2024;70;71;72\n";
-	struct agg_staff_hme *rows;
+	struct hme_row *rows;
 	struct csvin_diags errs;
 	size_t n;
 

@@ -36,7 +36,7 @@ struct fx {
 	struct form *f;
 	struct agg *a;
 	struct agg_turnover to[4];
-	struct agg_staff_hme staff[1];
+	struct hme_row staff[1];
 	struct dash *d;
 };
 
@@ -95,7 +95,7 @@ setup(void **state)
 	x->to[1] = (struct agg_turnover){ "VC-A", 2023, 100, 15 };
 	x->to[2] = (struct agg_turnover){ "VC-A", 2024, 100, 10 };
 	x->to[3] = (struct agg_turnover){ "VC-C", 2024, 50, 2 };
-	x->staff[0] = (struct agg_staff_hme){ "VC-C", 2024, 71.4, 0, 0, 0 };
+	x->staff[0] = (struct hme_row){ "VC-C", 2024, 71.4, 0, 0, 0 };
 	memset(&in, 0, sizeof(in));
 	in.agg = x->a;
 	in.turnover = x->to;

@@ -32,7 +32,7 @@ struct fx {
 	struct agg *a;
 	struct gate_table *t24, *t23, *t25;
 	struct agg_turnover to[4];
-	struct agg_staff_hme staff[1];
+	struct hme_row staff[1];
 	struct report_input in;
 	const struct gate_table *tabs[3];
 };
@@ -93,7 +93,7 @@ setup(void **state)
 	x->to[1] = (struct agg_turnover){"A", 2023, 100, 11};
 	x->to[2] = (struct agg_turnover){"A", 2024, 90, 12};
 	x->to[3] = (struct agg_turnover){"B", 2024, 100, 3};
-	x->staff[0] = (struct agg_staff_hme){"A", 2024, 78.4, 80, 75, 79};
+	x->staff[0] = (struct hme_row){"A", 2024, 78.4, 80, 75, 79};
 	x->tabs[0] = x->t23;
 	x->tabs[1] = x->t24;
 	x->tabs[2] = x->t25;
@@ -407,7 +407,7 @@ test_findings(void **state)
 		{"A", "Unit A", "North"},
 		{"B", "Unit B", "North"},
 	};
-	struct agg_staff_hme staff[2] = {
+	struct hme_row staff[2] = {
 		{"A", 2024, 70, 70, 70, 70}, {"B", 2024, 80, 80, 80, 80},
 	};
 	struct agg_turnover to[6] = {
