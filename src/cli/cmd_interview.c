@@ -109,7 +109,7 @@ interview_run(const struct cli_args *args, int home)
 			interview_cleanup(&a);
 			msg_die(EX_NOINPUT, "%s", e.msg);
 		}
-		rc = profile_unlock(a.datadir, pass, &a.desk.prof, &e);
+		rc = desk_unlock(&a.desk, a.datadir, pass, &e);
 		pass_free(pass);
 		if (rc != 0) {
 			interview_cleanup(&a);

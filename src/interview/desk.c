@@ -19,6 +19,13 @@ desk_open(struct desk *d, const char *datadir, struct err *e)
 	return outbox_open(datadir, &d->ob, e);
 }
 
+int
+desk_unlock(struct desk *d, const char *datadir, const char *pass,
+    struct err *e)
+{
+	return profile_unlock(datadir, pass, &d->prof, e);
+}
+
 void
 desk_close(struct desk *d)
 {

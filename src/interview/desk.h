@@ -41,6 +41,10 @@ struct desk_draft {
 
 /* Open the outbox in datadir (the profile is set later, by unlock). */
 int desk_open(struct desk *d, const char *datadir, struct err *e);
+/* Unlock the interviewer's profile in datadir with pass (a wrong one is
+ * ERR_PERM); the desk holds it from then on. */
+int desk_unlock(struct desk *d, const char *datadir, const char *pass,
+    struct err *e);
 /* Free the outbox and the profile (the draft keys are wiped). */
 void desk_close(struct desk *d);
 

@@ -85,7 +85,7 @@ unlock_try(struct app *a)
 	unlock_draw(a);
 	tui_msg_draw();
 	refresh();
-	rc = profile_unlock(a->datadir, u->l.buf, &a->desk.prof, &e);
+	rc = desk_unlock(&a->desk, a->datadir, u->l.buf, &e);
 	pass_line_wipe(&u->l);
 	tui_msg_clear();
 	if (rc == 0) {

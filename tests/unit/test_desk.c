@@ -88,7 +88,7 @@ setup(void **state)
 	fx->d.forms = fx->forms;
 	fx->d.nforms = 1;
 	if (desk_open(&fx->d, fx->dir, &e) == -1 ||
-	    profile_unlock(fx->dir, "lösenord-för-test", &fx->d.prof,
+	    desk_unlock(&fx->d, fx->dir, "lösenord-för-test",
 	    &e) == -1)
 		return -1;
 	*state = fx;
@@ -168,8 +168,8 @@ test_save_resume(void **state)
 
 	desk_close(&fx->d);
 	assert_int_equal(desk_open(&fx->d, fx->dir, &e), 0);
-	assert_int_equal(profile_unlock(fx->dir, "lösenord-för-test",
-	    &fx->d.prof, &e), 0);
+	assert_int_equal(desk_unlock(&fx->d, fx->dir, "lösenord-för-test",
+	    &e), 0);
 	assert_int_equal(desk_drafts(&fx->d, &d, &n, &e), 0);
 	assert_int_equal(n, 1);
 	assert_true(d[0].ok);
