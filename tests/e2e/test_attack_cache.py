@@ -1,0 +1,206 @@
+#!/usr/bin/python3
+# tests/e2e/test_attack_cache.py: attacks on the record cache
+# (central.db-cache) through the real binaries, in code of its own (it
+# knows the file only as bytes beside central.db). The cache may speed up
+# an open; it must never make a view show what the store does not hold:
+#  - purge_replay: a copy of the cache made before a purge, put back
+#    after it, must not bring the purged year back (retention: a purged
+#    leaver's answers are gone for good);
+#  - row_deleted: envelopes deleted from central.db with sqlite3 (not
+#    through the program) while the cache covers them are not counted;
+#  - foreign: the cache of another store under the same HR key, put beside
+#    this one, adds nothing of the other store's;
+#  - tampered: a cache flipped, truncated, extended or emptied gives the
+#    same figures as no cache at all, with exit 0.
+# Figures are compared through `audit` (it loads every envelope and
+# prints the disclosure audit's counts, and freezes no release) and the
+# first report of a year (which does freeze one: each store is reported
+# once per year). The canary is a free text written by 8 leavers of one
+# unit, enough for the gate to print it if the records are counted.
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import test_attack_releases as T  # noqa: E402
+import term  # noqa: E402
+
+report = term.report
+CANARY = "Kanariefågel%20purged"
+CANARY_TEXT = "Kanariefågel purged"
+BASE_N = 25     # interviews in T.BASE
+
+
+def canaries(year, n=8):
+    s = ""
+    for i in range(n):
+        s += "1 A1 %d reasons=pay lead=%d harass=no change=%s-%d\n" % (
+            year, 1 + i % 5, CANARY, i)
+    return s
+
+
+def ids(db):
+    c = sqlite3.connect(db)
+    v = set(r[0] for r in c.execute("SELECT id FROM envelopes"))
+    c.close()
+    return v
+
+
+def cache(st):
+    return st.db + "-cache"
+
+
+def audit(st, year, db=None):
+    args = ["audit", "--year", str(year), "--passphrase-file", st.pf]
+    if db is not None:
+        args += ["--db", db]
+    r = st.hr(*args)
+    return r.returncode, r.stdout.decode("utf-8", "replace"), \
+        r.stderr.decode("utf-8", "replace")
+
+
+def region_interviews(csv):
+    for row in T.csv_rows(csv):
+        lv, _a, _u, _q, _c, m, v, _s = row
+        if lv == "region" and m == "interviews":
+            return int(v)
+    return -1
+
+
+def shows_canary(st, year, name, want_n):
+    """The first report of year: csv (region interviews == want_n) and
+    md (no canary text)."""
+    rc, csv, err = st.rep("csv", year)
+    n = region_interviews(csv)
+    report(name + "_count", rc == 0 and n == want_n,
+           "exit %d, region interviews %d, want %d: %s" %
+           (rc, n, want_n, err[-200:]))
+    rc, md, err = st.rep("md", year)
+    report(name + "_no_canary", rc == 0 and CANARY_TEXT not in md and
+           "Kanarief" not in md,
+           "exit %d, canary %s in the report: %s" %
+           (rc, "is" if "Kanarief" in md else "not", err[-200:]))
+
+
+def purge_replay():
+    st = T.Store("cache-purge")
+    old = T.L - 1
+    st.fill(T.BASE.replace("{L}", str(old)) + canaries(old))
+    st.fill(T.BASE)
+    rc, _o, err = audit(st, T.L)
+    report("purge_cache_made", rc == 0 and os.path.exists(cache(st)),
+           "exit %d, cache %s: %s" % (rc, os.path.exists(cache(st)),
+                                      err[-200:]))
+    saved = os.path.join(st.d, "cache-before-purge")
+    shutil.copy2(cache(st), saved)
+    r = st.hr("purge", "--before", str(T.L), "--yes",
+              "--passphrase-file", st.pf)
+    report("purge_ok", r.returncode == 0, r.stderr.decode()[-200:])
+    shutil.copy2(saved, cache(st))
+    shows_canary(st, old, "purge_replay", 0)
+    # the year that stays is whole
+    shows_canary(st, T.L, "purge_replay_kept", BASE_N)
+
+
+def row_deleted():
+    st = T.Store("cache-rowdel")
+    st.fill(T.BASE)
+    before = ids(st.db)
+    st.fill(canaries(T.L))
+    added = ids(st.db) - before
+    report("rowdel_added", len(added) == 8, "%d new envelopes" % len(added))
+    rc, _o, err = audit(st, T.L)
+    report("rowdel_cache_made", rc == 0 and os.path.exists(cache(st)),
+           err[-200:])
+    c = sqlite3.connect(st.db)
+    c.executemany("DELETE FROM envelopes WHERE id = ?",
+                  [(i,) for i in added])
+    c.commit()
+    c.close()
+    rc, csv, err = st.rep("csv")
+    n = region_interviews(csv)
+    if rc != 0:
+        # refusing a store changed behind the program's back is safe too
+        report("rowdel_not_counted", csv.strip() == "" and
+               "Kanarief" not in err, "exit %d: %s" % (rc, err[-200:]))
+        return
+    report("rowdel_not_counted", n == BASE_N,
+           "region interviews %d, want %d" % (n, BASE_N))
+    rc, md, err = st.rep("md")
+    report("rowdel_no_canary", rc == 0 and "Kanarief" not in md,
+           "exit %d: %s" % (rc, err[-200:]))
+
+
+def foreign():
+    st = T.Store("cache-foreign")
+    st.fill(T.BASE + canaries(T.L))
+    rc, _o, _e = audit(st, T.L)
+    report("foreign_cache_made", rc == 0 and os.path.exists(cache(st)),
+           "exit %d" % rc)
+    # a second store of the same region under the same HR key
+    other = os.path.join(os.path.dirname(st.db), "other.db")
+    r = st.hr("forms", "add", "--db", other, st.form)
+    report("foreign_store_made", r.returncode == 0, r.stderr.decode()[-200:])
+    subprocess.run([T.FILL, other, st.pub, st.form],
+                   input=T.BASE.format(L=T.L).encode(), env=st.env,
+                   check=True, stdout=subprocess.DEVNULL)
+    shutil.copy2(cache(st), other + "-cache")
+    r = st.hr("report", "--db", other, "--year", str(T.L), "--format",
+              "csv", "--lang", "en", "--passphrase-file", st.pf)
+    n = region_interviews(r.stdout.decode("utf-8-sig", "replace"))
+    report("foreign_not_counted", r.returncode == 0 and n == BASE_N,
+           "exit %d, region interviews %d, want %d" %
+           (r.returncode, n, BASE_N))
+    r = st.hr("report", "--db", other, "--year", str(T.L), "--format",
+              "md", "--lang", "en", "--passphrase-file", st.pf)
+    report("foreign_no_canary", r.returncode == 0 and
+           "Kanarief" not in r.stdout.decode("utf-8", "replace"),
+           "exit %d" % r.returncode)
+
+
+def tampered():
+    st = T.Store("cache-tamper")
+    st.fill(T.BASE + canaries(T.L))
+    if os.path.exists(cache(st)):
+        os.unlink(cache(st))
+    rc, want, err = audit(st, T.L)
+    report("tamper_baseline", rc == 0 and "figures" in want, err[-200:])
+    rc, again, _e = audit(st, T.L)     # from the cache the first made
+    report("tamper_cached_same", rc == 0 and again == want,
+           "the cached open differs from the cold one")
+    with open(cache(st), "rb") as f:
+        good = f.read()
+    n = len(good)
+    cases = {
+        "flip_head": good[:9] + bytes([good[9] ^ 1]) + good[10:],
+        "flip_middle": good[:n // 2] + bytes([good[n // 2] ^ 0x80]) +
+        good[n // 2 + 1:],
+        "flip_last": good[:-1] + bytes([good[-1] ^ 1]),
+        "truncated": good[:n // 2],
+        "extended": good + good[-64:],
+        "empty": b"",
+    }
+    for name, data in sorted(cases.items()):
+        with open(cache(st), "wb") as f:
+            f.write(data)
+        rc, out, err = audit(st, T.L)
+        report("tamper_%s" % name, rc == 0 and out == want,
+               "exit %d, %s: %s" % (rc, "same figures" if out == want
+                                    else "other figures", err[-200:]))
+
+
+def main():
+    purge_replay()
+    row_deleted()
+    foreign()
+    tampered()
+    if not term.failures:
+        for d in T.STORES:
+            shutil.rmtree(d, ignore_errors=True)
+    return 1 if term.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
