@@ -143,6 +143,10 @@ struct profile;
 /* --key, or paths_data_dir("avslut-hr")/hr.key; caller frees. */
 char *cli_hr_key_path(const char *opt);
 int cli_hr_unlock(const char *keyopt, const char *passfile, struct key_hr **k);
+/* Is hr.key at path there and whole (key_peek)? Said before any
+ * passphrase is asked for: 0 and *kdf_test set, or the exit code after
+ * a message (with how to make a missing one). */
+int cli_hr_key_check(const char *path, int *kdf_test);
 /* paths_data_dir("avslut") if it holds a profile (caller frees), else
  * NULL after saying how to make one (exit 66). */
 char *cli_profile_dir(void);

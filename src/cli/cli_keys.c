@@ -112,28 +112,44 @@ cli_kdf_warn(const char *what)
 	    what);
 }
 
+/* What is wrong with hr.key, and for a missing one how to make it. */
+static void
+cli_hr_key_warn(const struct err *e)
+{
+	if (e->cls == ERR_NOINPUT)
+		msg_warn(_("%s: create it with avslut-hr keygen or name it "
+			   "with --key FILE"),
+		    e->msg);
+	else
+		msg_warn("%s", e->msg);
+}
+
+int
+cli_hr_key_check(const char *path, int *kdf_test)
+{
+	uint8_t pk[KEY_PK_BYTES];
+	struct err e;
+
+	err_clear(&e);
+	if (key_peek(path, pk, kdf_test, &e) == 0)
+		return 0;
+	cli_hr_key_warn(&e);
+	return cli_exit_code(&e);
+}
+
 int
 cli_hr_unlock(const char *keyopt, const char *passfile, struct key_hr **k)
 {
 	char *path = cli_hr_key_path(keyopt), *pass;
-	uint8_t pk[KEY_PK_BYTES];
 	struct err e;
 	int rc, kdf_test;
 
 	*k = NULL;
-	err_clear(&e);
 	/* a missing or damaged key file is said before any passphrase is
 	 * asked for: there would be nothing to unlock */
-	if (key_peek(path, pk, &kdf_test, &e) != 0) {
-		if (e.cls == ERR_NOINPUT)
-			msg_warn(
-			    _("%s: create it with avslut-hr keygen or name "
-			      "it with --key FILE"),
-			    e.msg);
-		else
-			msg_warn("%s", e.msg);
+	if ((rc = cli_hr_key_check(path, &kdf_test)) != 0) {
 		free(path);
-		return cli_exit_code(&e);
+		return rc;
 	}
 	err_clear(&e);
 	if ((pass = cli_pass(_("Passphrase for the HR key: "), passfile, 0)) ==
@@ -147,12 +163,8 @@ cli_hr_unlock(const char *keyopt, const char *passfile, struct key_hr **k)
 		cli_perm_warn(path);
 	if (rc != 0 && e.cls == ERR_PERM)
 		msg_warn(_("%s: try again"), e.msg);
-	else if (rc != 0 && e.cls == ERR_NOINPUT)
-		msg_warn(_("%s: create it with avslut-hr keygen or name it "
-			   "with --key FILE"),
-		    e.msg);
 	else if (rc != 0)
-		msg_warn("%s", e.msg);
+		cli_hr_key_warn(&e);
 	else if ((*k)->kdf_test)
 		cli_kdf_warn(path);
 	free(path);
