@@ -6,8 +6,11 @@
  * SPEC: one interview per line: "N UNIT YEAR id=value ..." stores N
  * identical interviews. A value is a number (scale, nps, number), a
  * choice id (single), choice ids joined by "," (multi), yes or no, or
- * text with %XX escapes (so "%1b[2J" is ESC [2J). "-" declines. A
- * question not named is skipped. Lines starting with # are ignored. */
+ * text with %XX escapes (so "%1b[2J" is ESC [2J). In a single or multi
+ * value, "other" or "other:TEXT" (escaped likewise) is the "other,
+ * namely" choice. "-" declines, "!" is "not shown" (a question its
+ * show_if hides). A question not named is skipped. Lines starting with #
+ * are ignored. */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +56,20 @@ choice_ix(const struct form_question *q, const char *id)
 	return -1;
 }
 
+/* "other" or "other:TEXT": the "other, namely" choice; 0 if v is not. */
+static int
+set_other(struct form_answer *an, char *v)
+{
+	if (strncmp(v, "other", 5) != 0 || (v[5] != '\0' && v[5] != ':'))
+		return 0;
+	an->other = 1;
+	if (v[5] == ':') {
+		unescape(v + 6);
+		an->text = xstrdup(v + 6);
+	}
+	return 1;
+}
+
 static void
 set_answer(const struct form *f, struct form_answer *an, const char *id,
     char *val)
@@ -69,6 +86,10 @@ set_answer(const struct form *f, struct form_answer *an, const char *id,
 		an->state = FORM_DECLINED;
 		return;
 	}
+	if (strcmp(val, "!") == 0) {
+		an->state = FORM_NOT_SHOWN;
+		return;
+	}
 	an->state = FORM_ANSWERED;
 	switch (q->type) {
 	case FORM_SCALE:
@@ -80,6 +101,8 @@ set_answer(const struct form *f, struct form_answer *an, const char *id,
 		an->num = strcmp(val, "yes") == 0 ? FORM_YES : FORM_NO;
 		break;
 	case FORM_SINGLE:
+		if (set_other(an, val))
+			break;
 		if ((c = choice_ix(q, val)) < 0)
 			msg_die(EX_DATAERR, "%s: no choice %s", id, val);
 		an->num = (int32_t)c;
@@ -87,6 +110,8 @@ set_answer(const struct form *f, struct form_answer *an, const char *id,
 	case FORM_MULTI:
 		for (tok = strtok_r(val, ",", &save); tok != NULL;
 		    tok = strtok_r(NULL, ",", &save)) {
+			if (set_other(an, tok))
+				continue;
 			if ((c = choice_ix(q, tok)) < 0)
 				msg_die(EX_DATAERR, "%s: no choice %s", id,
 				    tok);
