@@ -150,7 +150,7 @@ cli_hr_rejected(const struct hrload_result *r, size_t skipped_forms)
  * (avslut-config(5): turnover.count_retirements, count_internal_moves);
  * def records which parts the rows gave and whether they count. */
 static double
-cli_hr_counted(const struct config *cfg, const struct central_turnover *t,
+cli_hr_counted(const struct config *cfg, const struct turnover_row *t,
     struct cli_turnover_def *def)
 {
 	double n = t->leavers;
@@ -174,7 +174,7 @@ cli_hr_counted(const struct config *cfg, const struct central_turnover *t,
 static int
 cli_hr_tables(struct cli_hr_data *d)
 {
-	struct central_turnover *t;
+	struct turnover_row *t;
 	struct hme_row *h;
 	struct err e;
 	size_t n, i;

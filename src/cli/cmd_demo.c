@@ -169,43 +169,22 @@ static int
 store_turnover_hme(struct central *c, const struct config *cfg,
     const struct sample_params *sp)
 {
-	struct agg_turnover *t;
+	struct turnover_row *t;
 	struct hme_row *h;
-	struct central_turnover *ct;
-	struct hme_row *ch;
 	struct err e;
-	size_t nt, nh, i;
+	size_t nt, nh;
 	int rc = 0;
 
 	nt = sample_turnover(sp, cfg, &t);
 	nh = sample_staff_hme(sp, cfg, &h);
-	ct = xcalloc(nt + 1, sizeof *ct);
-	ch = xcalloc(nh + 1, sizeof *ch);
-	for (i = 0; i < nt; i++) {
-		ct[i].unit = t[i].unit;
-		ct[i].year = t[i].year;
-		ct[i].headcount = t[i].headcount;
-		ct[i].leavers = t[i].leavers;
-		ct[i].retirements = ct[i].internal = -1; /* not given */
-	}
-	for (i = 0; i < nh; i++) {
-		ch[i].unit = h[i].unit;
-		ch[i].year = h[i].year;
-		ch[i].hme = h[i].hme;
-		ch[i].motivation = h[i].motivation;
-		ch[i].ledarskap = h[i].ledarskap;
-		ch[i].styrning = h[i].styrning;
-	}
 	err_clear(&e);
-	if (central_turnover_import(c, ct, nt, "turnover import (demo)", &e) !=
+	if (central_turnover_import(c, t, nt, "turnover import (demo)", &e) !=
 		0 ||
-	    central_hme_import(c, ch, nh, "hme import (demo)", &e) != 0) {
+	    central_hme_import(c, h, nh, "hme import (demo)", &e) != 0) {
 		msg_warn(_("the sample turnover could not be stored: %s"),
 		    e.msg);
 		rc = EX_IOERR;
 	}
-	free(ct);
-	free(ch);
 	sample_free_turnover(t, nt);
 	sample_free_staff_hme(h, nh);
 	return rc;

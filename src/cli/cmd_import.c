@@ -35,7 +35,7 @@ import_turnover_parse(const char *path, const char *buf, size_t len,
     const char *const *units, const char *const *names, size_t nunits,
     void **rows, size_t *n, struct csvin_diags *errs, struct csvin_diags *warns)
 {
-	struct csvin_turnover *t = NULL;
+	struct turnover_row *t = NULL;
 	int rc;
 
 	rc = csvin_turnover(path, buf, len, units, names, nunits, &t, n, errs,
@@ -48,22 +48,7 @@ static int
 import_turnover_store(struct central *c, const void *rows, size_t n,
     const char *what, struct err *e)
 {
-	const struct csvin_turnover *t = rows;
-	struct central_turnover *r = xcalloc(n + 1, sizeof *r);
-	size_t i;
-	int rc;
-
-	for (i = 0; i < n; i++) {
-		r[i].unit = t[i].unit;
-		r[i].year = t[i].year;
-		r[i].headcount = t[i].headcount;
-		r[i].leavers = t[i].leavers;
-		r[i].retirements = t[i].retirements;
-		r[i].internal = t[i].internal;
-	}
-	rc = central_turnover_import(c, r, n, what, e);
-	free(r);
-	return rc;
+	return central_turnover_import(c, rows, n, what, e);
 }
 
 static void

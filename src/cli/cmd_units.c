@@ -110,7 +110,7 @@ units_known(const struct config *cfg, const char *const *list, size_t i)
 int
 cmd_units(const struct cli_args *a)
 {
-	struct central_turnover *tv = NULL;
+	struct turnover_row *tv = NULL;
 	struct hme_row *hv = NULL;
 	struct units_tab t, h;
 	struct config *cfg;

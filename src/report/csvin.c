@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/agg.h"
 #include "util/i18n.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
@@ -437,7 +438,7 @@ struct csvin_ctx {
 	const char *const *names; /* may be NULL */
 	size_t nunits;
 	struct csvin_diags *errs, *warns;
-	struct csvin_turnover *t;
+	struct turnover_row *t;
 	/* turnover: the columns of retirements and internal moves (0: the
 	 * file has none), and how many columns the header named */
 	size_t col_ret, col_int, ncols;
@@ -797,7 +798,7 @@ csvin_turnover_row(void *ctx, size_t line, struct csvin_line *l)
 int
 csvin_turnover(const char *name, const char *buf, size_t len,
     const char *const *units, const char *const *names, size_t nunits,
-    struct csvin_turnover **rows, size_t *nrows, struct csvin_diags *errs,
+    struct turnover_row **rows, size_t *nrows, struct csvin_diags *errs,
     struct csvin_diags *warns)
 {
 	struct csvin_ctx c;
@@ -829,7 +830,7 @@ csvin_turnover(const char *name, const char *buf, size_t len,
 }
 
 void
-csvin_turnover_free(struct csvin_turnover *rows, size_t n)
+csvin_turnover_free(struct turnover_row *rows, size_t n)
 {
 	size_t i;
 

@@ -6,7 +6,8 @@
 
 #include <stddef.h>
 
-#include "report/agg.h"
+#include "store/hmerow.h"
+#include "store/turnrow.h"
 
 #define CSVIN_MAX_DIAGS 100
 #define CSVIN_MAX_BYTES (16 * 1024 * 1024)
@@ -27,18 +28,6 @@ void csvin_diags_free(struct csvin_diags *d);
  * says when it did. */
 const char *csvin_encoding(const char *buf, size_t len);
 
-/* A turnover row. retirements and internal (moves to another unit of
- * the region) are counted among the leavers; -1 where the file does not
- * give them. */
-struct csvin_turnover {
-	char *unit;
-	unsigned year;
-	double headcount;   /* average headcount, > 0 */
-	double leavers;	    /* everyone who left the unit, >= 0 */
-	double retirements; /* of the leavers, or -1 */
-	double internal;    /* of the leavers, or -1 */
-};
-
 /* Turnover: unit, year, average headcount, leavers, and optionally
  * retirements and internal moves (both among the leavers; without a
  * header in that order, with one by their names: "retirements",
@@ -57,9 +46,9 @@ struct csvin_turnover {
  * *rows (csvin_turnover_free). errs and warns are zeroed first. */
 int csvin_turnover(const char *name, const char *buf, size_t len,
     const char *const *units, const char *const *names, size_t nunits,
-    struct csvin_turnover **rows, size_t *nrows, struct csvin_diags *errs,
+    struct turnover_row **rows, size_t *nrows, struct csvin_diags *errs,
     struct csvin_diags *warns);
-void csvin_turnover_free(struct csvin_turnover *rows, size_t n);
+void csvin_turnover_free(struct turnover_row *rows, size_t n);
 
 /* Staff-survey HME: unit, year, HME, motivation, ledarskap, styrning,
  * each index 0..100; the same rules as csvin_turnover. */

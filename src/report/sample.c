@@ -296,9 +296,9 @@ sample_record(const struct sample_params *p, const struct config *c,
 
 size_t
 sample_turnover(const struct sample_params *p, const struct config *c,
-    struct agg_turnover **out)
+    struct turnover_row **out)
 {
-	struct agg_turnover *rows;
+	struct turnover_row *rows;
 	size_t u, n = 0;
 	unsigned y;
 
@@ -334,6 +334,7 @@ sample_turnover(const struct sample_params *p, const struct config *c,
 			rows[n].unit = xstrdup(c->units[u].code);
 			rows[n].year = y;
 			rows[n].leavers = leavers;
+			rows[n].retirements = rows[n].internal = -1;
 			/* a headcount that gives the rate (rounded to 0.5) */
 			rows[n].headcount = floor(leavers / rate * 2) / 2;
 			if (rows[n].headcount < leavers)
@@ -377,7 +378,7 @@ sample_staff_hme(const struct sample_params *p, const struct config *c,
 }
 
 void
-sample_free_turnover(struct agg_turnover *rows, size_t n)
+sample_free_turnover(struct turnover_row *rows, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(rows[i].unit);

@@ -13,6 +13,7 @@
 #include "crypto/record.h"
 #include "form/form.h"
 #include "report/agg.h"
+#include "store/turnrow.h"
 
 struct sample_params {
 	uint64_t seed;
@@ -33,13 +34,14 @@ void sample_record(const struct sample_params *p, const struct config *c,
     struct record *r);
 
 /* Turnover rows for every unit, the closed years and the two before them
- * (leavers always at least the interviews held), and the staff survey's
- * HME; caller frees with sample_free_*. */
+ * (leavers always at least the interviews held; retirements and
+ * internal moves not given), and the staff survey's HME, as `turnover
+ * import` and `hme import` would store them; caller frees with sample_free_*. */
 size_t sample_turnover(const struct sample_params *p, const struct config *c,
-    struct agg_turnover **out);
+    struct turnover_row **out);
 size_t sample_staff_hme(const struct sample_params *p, const struct config *c,
     struct hme_row **out);
-void sample_free_turnover(struct agg_turnover *rows, size_t n);
+void sample_free_turnover(struct turnover_row *rows, size_t n);
 void sample_free_staff_hme(struct hme_row *rows, size_t n);
 
 #endif

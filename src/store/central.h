@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "store/hmerow.h"
+#include "store/turnrow.h"
 
 #include "store/bundle.h"
 #include "util/err.h"
@@ -171,22 +172,14 @@ void central_log_list_free(struct central_log_entry *list, size_t n);
  * headcount and the leavers, and of those the retirements and the moves
  * to another unit of the region where the file gave them. An import
  * replaces the rows of the same unit and year and leaves the others; all
- * rows or none (one transaction), and it is logged as what. */
-struct central_turnover {
-	char *unit;
-	unsigned year;
-	double headcount;
-	double leavers;
-	double retirements; /* of the leavers; -1: not given (NULL) */
-	double internal;    /* of the leavers; -1: not given (NULL) */
-};
-int central_turnover_import(struct central *c,
-    const struct central_turnover *rows, size_t n, const char *what,
-    struct err *e);
+ * rows or none (one transaction), and it is logged as what. Rows:
+ * struct turnover_row (store/turnrow.h). */
+int central_turnover_import(struct central *c, const struct turnover_row *rows,
+    size_t n, const char *what, struct err *e);
 /* Every row, by unit and year. */
-int central_turnover_list(struct central *c, struct central_turnover **rows,
+int central_turnover_list(struct central *c, struct turnover_row **rows,
     size_t *n, struct err *e);
-void central_turnover_list_free(struct central_turnover *rows, size_t n);
+void central_turnover_list_free(struct turnover_row *rows, size_t n);
 
 /* The units' staff-survey HME (`avslut-hr hme import`), each 0..100;
  * imported like turnover. Rows: struct hme_row (store/hmerow.h). */

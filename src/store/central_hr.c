@@ -519,8 +519,7 @@ out:
 static void
 central_turnover_bind(sqlite3_stmt *st, const void *rows, size_t i)
 {
-	const struct central_turnover *r =
-	    (const struct central_turnover *)rows + i;
+	const struct turnover_row *r = (const struct turnover_row *)rows + i;
 
 	sqlite3_bind_text(st, 1, r->unit, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, r->year);
@@ -533,7 +532,7 @@ central_turnover_bind(sqlite3_stmt *st, const void *rows, size_t i)
 }
 
 int
-central_turnover_import(struct central *c, const struct central_turnover *rows,
+central_turnover_import(struct central *c, const struct turnover_row *rows,
     size_t n, const char *what, struct err *e)
 {
 	return central_import(c,
@@ -547,7 +546,7 @@ central_turnover_import(struct central *c, const struct central_turnover *rows,
 static int
 turnover_row(sqlite3_stmt *st, void *elem)
 {
-	struct central_turnover *v = elem;
+	struct turnover_row *v = elem;
 
 	v->unit = xstrdup((const char *)sqlite3_column_text(st, 0));
 	v->year = (unsigned)sqlite3_column_int64(st, 1);
@@ -565,11 +564,11 @@ turnover_row(sqlite3_stmt *st, void *elem)
 static void
 turnover_clear(void *elem)
 {
-	free(((struct central_turnover *)elem)->unit);
+	free(((struct turnover_row *)elem)->unit);
 }
 
 int
-central_turnover_list(struct central *c, struct central_turnover **out,
+central_turnover_list(struct central *c, struct turnover_row **out,
     size_t *nout, struct err *e)
 {
 	void *v;
@@ -585,7 +584,7 @@ central_turnover_list(struct central *c, struct central_turnover **out,
 }
 
 void
-central_turnover_list_free(struct central_turnover *rows, size_t n)
+central_turnover_list_free(struct turnover_row *rows, size_t n)
 {
 	central_rows_free(rows, n, sizeof *rows, turnover_clear);
 }

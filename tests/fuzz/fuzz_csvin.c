@@ -15,7 +15,7 @@ static const char *const units[] = {"VC-ALBY", "AKUT-S", "Östra"};
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct csvin_turnover *t;
+	struct turnover_row *t;
 	struct hme_row *h;
 	struct csvin_diags errs, warns;
 	size_t n, i, j;

@@ -36,7 +36,7 @@ print_counts(const uint32_t *c, size_t n)
 static int
 import_turnover(const char *db, const char *file)
 {
-	struct central_turnover rows[4096];
+	struct turnover_row rows[4096];
 	struct central *c;
 	struct err e;
 	char line[512], unit[128], hc[64], *p;

@@ -85,16 +85,16 @@ last_log(struct central *c)
 static void
 test_turnover(void **state)
 {
-	struct central_turnover rows[] = {
+	struct turnover_row rows[] = {
 		{ "B", 2025, 20.5, 3, -1, -1 },
 		{ "A", 2024, 40, 4, 1, -1 },
 		{ "A", 2025, 41.5, 6, 2, 3 },
 	};
-	struct central_turnover again[] = {
+	struct turnover_row again[] = {
 		{ "A", 2025, 39, 7, -1, -1 },
 		{ "C", 2025, 10, 1, -1, -1 },
 	};
-	struct central_turnover *v;
+	struct turnover_row *v;
 	struct central *c;
 	struct err e;
 	size_t n;
@@ -139,11 +139,11 @@ test_turnover(void **state)
 static void
 test_turnover_all_or_nothing(void **state)
 {
-	struct central_turnover rows[] = {
+	struct turnover_row rows[] = {
 		{ "A", 2024, 40, 4, -1, -1 },
 		{ "B", 2024, -1, 4, -1, -1 },
 	};
-	struct central_turnover *v;
+	struct turnover_row *v;
 	struct central *c;
 	struct err e;
 	size_t n;

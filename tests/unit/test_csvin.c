@@ -19,7 +19,7 @@ static const char *const names[] = {"Alby vårdcentral", "Akuten Södra",
 #define EPS 1e-9
 
 static int
-turnover(const char *text, struct csvin_turnover **rows, size_t *n,
+turnover(const char *text, struct turnover_row **rows, size_t *n,
     struct csvin_diags *errs, struct csvin_diags *warns)
 {
 	return csvin_turnover("t.csv", text, strlen(text), units, names, NU, rows, n,
@@ -37,7 +37,7 @@ test_swedish(void **state)
 	    "AKUT-S;2023;1\xc2\xa0" "200;130;\r\n"
 	    "\r\n"
 	    "Östra;2024;10;12,0\r\n";
-	struct csvin_turnover *rows;
+	struct turnover_row *rows;
 	struct csvin_diags errs, warns;
 	size_t n;
 
@@ -66,7 +66,7 @@ test_comma(void **state)
 {
 	const char *text = "VC-ALBY,2022,40.25,4\n"
 	    "\"AKUT-S\",2022,\"80,5\",\"8\"\n";
-	struct csvin_turnover *rows;
+	struct turnover_row *rows;
 	struct csvin_diags errs, warns;
 	size_t n;
 
@@ -97,7 +97,7 @@ test_errors(void **state)
 	    "AKUT-S;2029;40;\n"			/* 12 empty */
 	    "AKUT\x1b[2J;2030;40;4\n"		/* 13 unknown, escaped */
 	    "AKUT-S;2031;4\xff;4\n";		/* 14 Windows-1252: 4ÿ */
-	struct csvin_turnover *rows = (void *)1;
+	struct turnover_row *rows = (void *)1;
 	struct csvin_diags errs, warns;
 	size_t n = 99;
 
@@ -136,7 +136,7 @@ test_errors(void **state)
 static void
 test_empty(void **state)
 {
-	struct csvin_turnover *rows;
+	struct turnover_row *rows;
 	struct csvin_diags errs, warns;
 	size_t n;
 
@@ -163,7 +163,7 @@ test_windows_1252_names(void **state)
 	    "\xd6STRA ENHETEN;2023;10;1\r\n"
 	    "alby vardcentral;2024;40;4\r\n"
 	    "akut-s;2024;30;3\r\n";
-	struct csvin_turnover *rows;
+	struct turnover_row *rows;
 	struct csvin_diags errs, warns;
 	size_t n;
 
@@ -192,7 +192,7 @@ test_utf16(void **state)
 	    "Östra enheten;2024;10;2\r\n";
 	char buf[256];
 	size_t i = 0, k;
-	struct csvin_turnover *rows;
+	struct turnover_row *rows;
 	struct csvin_diags errs, warns;
 	size_t n;
 	int be;
@@ -236,7 +236,7 @@ test_did_you_mean(void **state)
 	const char *text = "VC-ALBI;2023;40;4\n"
 	    "Alby vårdcentralen;2023;40;4\n"
 	    "Helt okänd;2023;40;4\n";
-	struct csvin_turnover *rows;
+	struct turnover_row *rows;
 	struct csvin_diags errs, warns;
 	size_t n;
 
@@ -312,7 +312,7 @@ test_optional_columns(void **state)
 	const char *bare = "VC-ALBY;2022;40;6;1;2\n"
 	    "AKUT-S;2022;80;8;4\n"
 	    "Östra;2022;10;2\n";
-	struct csvin_turnover *rows;
+	struct turnover_row *rows;
 	struct csvin_diags errs, warns;
 	size_t n;
 
@@ -346,7 +346,7 @@ test_optional_errors(void **state)
 	const char *both = "VC-ALBY;2023;40;4;3;2\n";	/* 3 + 2 > 4 */
 	const char *col = "unit;year;headcount;leavers;sick leave\n"
 	    "VC-ALBY;2023;40;4;1\n";
-	struct csvin_turnover *rows;
+	struct turnover_row *rows;
 	struct csvin_diags errs, warns;
 	size_t n;
 
