@@ -17,6 +17,8 @@
 #define IOBUF 65536
 #define HDR_BYTES (BUNDLE_MAGIC_BYTES + 4 + 4)
 #define ACK_BYTES (BUNDLE_ID_BYTES + BUNDLE_HASH_BYTES)
+_Static_assert(sizeof(struct bundle_ack) == ACK_BYTES,
+    "no padding in bundle_ack: receipts read and write it whole");
 
 /* A byte source: a file descriptor (buffered) or a memory buffer. */
 struct rd {
@@ -492,28 +494,43 @@ receipt_sum(struct buf *w)
 	    buf_data(w), n, NULL, 0);
 }
 
-int
-bundle_receipt_encode(const struct bundle_ack *acks, size_t n, uint8_t **out,
-    size_t *len, struct err *e)
+/* More envelopes than one receipt may name. */
+static int
+receipt_count_check(size_t n, struct err *e)
 {
-	struct buf w = BUF_INIT;
-	size_t i;
-
 	if (n > BUNDLE_MAX_COUNT)
 		return err_setc(e, ERR_DATA,
 		    _("too many envelopes for one "
 		      "receipt"));
-	buf_reserve(&w, HDR_BYTES + n * ACK_BYTES + BUNDLE_HASH_BYTES);
+	return 0;
+}
+
+/* A receipt of version: the header, the n entries of size bytes each as
+ * they lie in items, then the checksum. Both versions are written here. */
+static int
+receipt_encode(uint32_t version, const void *items, size_t n, size_t size,
+    uint8_t **out, size_t *len, struct err *e)
+{
+	struct buf w = BUF_INIT;
+
+	if (receipt_count_check(n, e) != 0)
+		return -1;
+	buf_reserve(&w, HDR_BYTES + n * size + BUNDLE_HASH_BYTES);
 	buf_put(&w, RECEIPT_MAGIC, BUNDLE_MAGIC_BYTES);
-	buf_put_u32(&w, BUNDLE_VERSION);
+	buf_put_u32(&w, version);
 	buf_put_u32(&w, (uint32_t)n);
-	for (i = 0; i < n; i++) {
-		buf_put(&w, acks[i].id, BUNDLE_ID_BYTES);
-		buf_put(&w, acks[i].hash, BUNDLE_HASH_BYTES);
-	}
+	buf_put(&w, items, n * size);
 	receipt_sum(&w);
 	*out = buf_steal(&w, len);
 	return 0;
+}
+
+int
+bundle_receipt_encode(const struct bundle_ack *acks, size_t n, uint8_t **out,
+    size_t *len, struct err *e)
+{
+	return receipt_encode(BUNDLE_VERSION, acks, n, sizeof *acks, out, len,
+	    e);
 }
 
 int
@@ -531,30 +548,45 @@ bundle_receipt_write(int fd, const struct bundle_ack *acks, size_t n,
 	return rc;
 }
 
+/* One field of a receipt's entry: its size, and its name (marked with
+ * N_) for the message when the receipt ends inside it. */
+struct receipt_field {
+	size_t len;
+	const char *name;
+};
+
+static const struct receipt_field ack_fields[] = {
+	{ BUNDLE_ID_BYTES, N_("envelope id") },
+	{ BUNDLE_HASH_BYTES, N_("envelope hash") },
+};
+
+/* A receipt of version: its count of entries, each the fields f[0..nf)
+ * in order (size bytes in all, as they lie in the entry's struct), then
+ * the checksum. *items (caller frees) and *n are set only on success.
+ * Both versions are read here. */
 static int
-receipt_parse(struct rd *r, struct bundle_ack **acks, size_t *n, struct err *e)
+receipt_parse(struct rd *r, uint32_t version, const struct receipt_field *f,
+    size_t nf, size_t size, void **items, size_t *n, struct err *e)
 {
 	crypto_generichash_state st;
-	struct bundle_ack *a;
 	uint8_t hdr[HDR_BYTES], sum[BUNDLE_HASH_BYTES];
-	uint8_t want[BUNDLE_HASH_BYTES];
+	uint8_t want[BUNDLE_HASH_BYTES], *a, *p;
 	uint32_t count, i;
+	size_t k;
 	int rc;
 
 	crypto_generichash_init(&st, NULL, 0, BUNDLE_HASH_BYTES);
-	if ((rc = rd_header(r, RECEIPT_MAGIC, hdr, &count, BUNDLE_VERSION,
-		 e)) != 0)
+	if ((rc = rd_header(r, RECEIPT_MAGIC, hdr, &count, version, e)) != 0)
 		return rc;
 	crypto_generichash_update(&st, hdr, sizeof hdr);
-	a = xcalloc(count > 0 ? count : 1, sizeof *a);
+	a = xcalloc(count > 0 ? count : 1, size);
 	for (i = 0; i < count; i++) {
-		if ((rc = rd_get(r, a[i].id, BUNDLE_ID_BYTES, N_("envelope id"),
-			 e)) != 0 ||
-		    (rc = rd_get(r, a[i].hash, BUNDLE_HASH_BYTES,
-			 N_("envelope hash"), e)) != 0)
-			goto fail;
-		crypto_generichash_update(&st, a[i].id, BUNDLE_ID_BYTES);
-		crypto_generichash_update(&st, a[i].hash, BUNDLE_HASH_BYTES);
+		p = a + (size_t)i * size;
+		for (k = 0; k < nf; p += f[k++].len) {
+			if ((rc = rd_get(r, p, f[k].len, f[k].name, e)) != 0)
+				goto fail;
+			crypto_generichash_update(&st, p, f[k].len);
+		}
 	}
 	if ((rc = rd_get(r, sum, sizeof sum, N_("checksum"), e)) != 0 ||
 	    (rc = rd_end(r, e)) != 0)
@@ -566,11 +598,26 @@ receipt_parse(struct rd *r, struct bundle_ack **acks, size_t *n, struct err *e)
 		      "the receipt was damaged"));
 		goto fail;
 	}
-	*acks = a;
+	*items = a;
 	*n = count;
 	return 0;
 fail:
 	free(a);
+	return rc;
+}
+
+/* A receipt of version 1 (envelope ids and hashes in the clear). */
+static int
+receipt_parse_acks(struct rd *r, struct bundle_ack **acks, size_t *n,
+    struct err *e)
+{
+	void *a;
+	int rc;
+
+	rc = receipt_parse(r, BUNDLE_VERSION, ack_fields,
+	    sizeof ack_fields / sizeof ack_fields[0], sizeof **acks, &a, n, e);
+	if (rc == 0)
+		*acks = a;
 	return rc;
 }
 
@@ -581,7 +628,7 @@ bundle_receipt_read(int fd, struct bundle_ack **acks, size_t *n, struct err *e)
 	int rc;
 
 	rd_init_fd(&r, fd, 1);
-	rc = receipt_parse(&r, acks, n, e);
+	rc = receipt_parse_acks(&r, acks, n, e);
 	rd_done(&r);
 	return rc;
 }
@@ -593,7 +640,7 @@ bundle_receipt_read_buf(const uint8_t *buf, size_t len,
 	struct rd r;
 
 	rd_init_mem(&r, buf, len, 1);
-	return receipt_parse(&r, acks, n, e);
+	return receipt_parse_acks(&r, acks, n, e);
 }
 
 /* --- keyed receipts (version 2, drop folders) ---------------------------- */
@@ -634,30 +681,20 @@ bundle_receipt_encode_keyed(const struct bundle_ack *acks, size_t n,
     struct err *e)
 {
 	struct bundle_kack *k;
-	struct buf w = BUF_INIT;
 	size_t i;
+	int rc;
 
-	if (n > BUNDLE_MAX_COUNT)
-		return err_setc(e, ERR_DATA,
-		    _("too many envelopes for one "
-		      "receipt"));
+	if (receipt_count_check(n, e) != 0)
+		return -1;
 	k = xcalloc(n ? n : 1, sizeof *k);
 	for (i = 0; i < n; i++)
 		bundle_receipt_mac(key, acks[i].id, acks[i].hash, &k[i]);
 	/* Sorted by digest: not even the order of the ids shows. */
 	qsort(k, n, sizeof *k, kack_cmp);
-	buf_reserve(&w, HDR_BYTES + n * KACK_BYTES + BUNDLE_HASH_BYTES);
-	buf_put(&w, RECEIPT_MAGIC, BUNDLE_MAGIC_BYTES);
-	buf_put_u32(&w, RECEIPT_VERSION_KEYED);
-	buf_put_u32(&w, (uint32_t)n);
-	for (i = 0; i < n; i++) {
-		buf_put(&w, k[i].idmac, BUNDLE_HASH_BYTES);
-		buf_put(&w, k[i].envmac, BUNDLE_HASH_BYTES);
-	}
-	receipt_sum(&w);
+	rc = receipt_encode(RECEIPT_VERSION_KEYED, k, n, sizeof *k, out, len,
+	    e);
 	free(k);
-	*out = buf_steal(&w, len);
-	return 0;
+	return rc;
 }
 
 int
@@ -673,41 +710,16 @@ int
 bundle_receipt_read_keyed(const uint8_t *buf, size_t len,
     struct bundle_kack **kacks, size_t *n, struct err *e)
 {
-	crypto_generichash_state st;
-	struct bundle_kack *a;
-	uint8_t hdr[HDR_BYTES], sum[BUNDLE_HASH_BYTES];
-	uint8_t want[BUNDLE_HASH_BYTES];
-	uint32_t count, i;
+	static const struct receipt_field kack_field = { KACK_BYTES,
+		N_("digest") };
 	struct rd r;
+	void *a;
 	int rc;
 
 	rd_init_mem(&r, buf, len, 1);
-	crypto_generichash_init(&st, NULL, 0, BUNDLE_HASH_BYTES);
-	if ((rc = rd_header(&r, RECEIPT_MAGIC, hdr, &count,
-		 RECEIPT_VERSION_KEYED, e)) != 0)
-		return rc;
-	crypto_generichash_update(&st, hdr, sizeof hdr);
-	a = xcalloc(count > 0 ? count : 1, sizeof *a);
-	for (i = 0; i < count; i++) {
-		if ((rc = rd_get(&r, &a[i], KACK_BYTES, N_("digest"), e)) != 0)
-			goto fail;
-		crypto_generichash_update(&st, (const uint8_t *)&a[i],
-		    KACK_BYTES);
-	}
-	if ((rc = rd_get(&r, sum, sizeof sum, N_("checksum"), e)) != 0 ||
-	    (rc = rd_end(&r, e)) != 0)
-		goto fail;
-	crypto_generichash_final(&st, want, sizeof want);
-	if (sodium_memcmp(sum, want, sizeof sum) != 0) {
-		rc = err_setc(e, ERR_DATA,
-		    _("receipt checksum does not match: "
-		      "the receipt was damaged"));
-		goto fail;
-	}
-	*kacks = a;
-	*n = count;
-	return 0;
-fail:
-	free(a);
+	rc = receipt_parse(&r, RECEIPT_VERSION_KEYED, &kack_field, 1,
+	    sizeof **kacks, &a, n, e);
+	if (rc == 0)
+		*kacks = a;
 	return rc;
 }

@@ -371,6 +371,13 @@ test_receipt(void **state)
 		buf[i] ^= 0x10;
 		assert_int_equal(bundle_receipt_read_buf(buf, i, &got, &n,
 		    &e), -1);
+		/* a cut names the field it falls in */
+		if (i >= 16 && i < len - 32)
+			assert_non_null(strstr(e.msg,
+			    (i - 16) % 48 < 16 ? "inside the envelope id" :
+						 "inside the envelope hash"));
+		else if (i >= len - 32)
+			assert_non_null(strstr(e.msg, "inside the checksum"));
 	}
 	free(buf);
 }
@@ -427,6 +434,8 @@ test_receipt_keyed(void **state)
 		buf[i] ^= 0x10;
 		assert_int_not_equal(bundle_receipt_read_keyed(buf, i, &got,
 		    &n, &e), 0);
+		if (i >= 16 && i < len - 32)
+			assert_non_null(strstr(e.msg, "inside the digest"));
 	}
 	free(buf);
 	assert_int_equal(bundle_receipt_encode(a, 3, &buf, &len, &e), 0);
