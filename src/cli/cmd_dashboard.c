@@ -34,7 +34,7 @@ cmd_dashboard(const struct cli_args *args)
 {
 	struct cli_hr_data hd;
 	struct dash_input in;
-	struct dash_app a;
+	struct app a;
 	struct err e;
 	char msg[256], *sample_region = NULL;
 	unsigned year = 0;

@@ -12,31 +12,21 @@
 #define DASH_HEAT_PAIR0 40 /* colour pairs after tui's roles */
 
 void
-dash_go(struct dash_app *a, const struct dash_screen *sc)
+dash_go(struct app *a, const struct dash_screen *sc)
 {
 	a->next = sc;
 }
 
 int
-dash_show_help(struct dash_app *a)
+dash_show_help(struct app *a)
 {
 	a->back = a->cur;
 	dash_go(a, dash_help());
-	return DASH_OK;
-}
-
-int
-dash_dispatch(struct dash_app *a, const struct dash_bind *t,
-    const struct tui_key *k)
-{
-	for (; t->action != NULL; t++)
-		if (t->fkey == k->fkey && t->ch == k->ch)
-			return t->action(a);
-	return -1;
+	return TUI_OK;
 }
 
 const struct dash_ov_row *
-dash_app_row(const struct dash_app *a, size_t unit)
+dash_app_row(const struct app *a, size_t unit)
 {
 	size_t i;
 
@@ -49,7 +39,7 @@ dash_app_row(const struct dash_app *a, size_t unit)
 }
 
 void
-dash_set_year(struct dash_app *a, unsigned year)
+dash_set_year(struct app *a, unsigned year)
 {
 	if (year == a->ov.year)
 		return;
@@ -58,7 +48,7 @@ dash_set_year(struct dash_app *a, unsigned year)
 }
 
 int
-dash_put(const struct dash_app *a, int y, int x, int w, enum tui_role r,
+dash_put(const struct app *a, int y, int x, int w, enum tui_role r,
     const char *s)
 {
 	char buf[1024];
@@ -70,7 +60,7 @@ dash_put(const struct dash_app *a, int y, int x, int w, enum tui_role r,
 }
 
 void
-dash_title(const struct dash_app *a, const char *left, const char *right)
+dash_title(const struct app *a, const char *left, const char *right)
 {
 	char l[512], r[256];
 
@@ -84,8 +74,8 @@ dash_title(const struct dash_app *a, const char *left, const char *right)
 }
 
 void
-dash_put_cell(struct dash_app *a, int y, int x, int w,
-    const struct dash_cell *c, enum dash_fmt f, enum tui_role r)
+dash_put_cell(struct app *a, int y, int x, int w, const struct dash_cell *c,
+    enum dash_fmt f, enum tui_role r)
 {
 	const struct gate_table *t = dash_table(a->d, a->ov.year);
 	char buf[256];
@@ -106,7 +96,7 @@ dash_put_cell(struct dash_app *a, int y, int x, int w,
 }
 
 void
-dash_legend(struct dash_app *a, int y)
+dash_legend(struct app *a, int y)
 {
 	const struct dash_glyphs *g = dash_glyphs(a->ascii);
 	const struct gate_table *t = dash_table(a->d, a->ov.year);
@@ -155,7 +145,7 @@ dash_heat_attr(int level)
 static int
 dash_settle(void *arg)
 {
-	struct dash_app *a = arg;
+	struct app *a = arg;
 
 	if (a->next == NULL)
 		return 0;
@@ -171,7 +161,7 @@ dash_settle(void *arg)
 static void
 dash_draw(void *arg)
 {
-	struct dash_app *a = arg;
+	struct app *a = arg;
 
 	a->cur->draw(a);
 }
@@ -179,7 +169,7 @@ dash_draw(void *arg)
 static void
 dash_resize(void *arg)
 {
-	struct dash_app *a = arg;
+	struct app *a = arg;
 
 	if (a->cur->resize != NULL)
 		a->cur->resize(a);
@@ -189,14 +179,14 @@ dash_resize(void *arg)
 static int
 dash_key(void *arg, const struct tui_key *k)
 {
-	struct dash_app *a = arg;
+	struct app *a = arg;
 
 	tui_msg_clear();
-	return (a->cur->key(a, k) & DASH_QUIT) != 0;
+	return (a->cur->key(a, k) & TUI_QUIT) != 0;
 }
 
 int
-dash_run(struct dash_app *a, const struct dash_screen *first)
+dash_run(struct app *a, const struct dash_screen *first)
 {
 	const struct tui_loop loop = {
 		a,

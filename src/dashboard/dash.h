@@ -10,20 +10,15 @@
 
 #include "dashboard/dash_model.h"
 #include "tui/tui.h"
-
-/* What a key action asks the loop to do (a bit mask). */
-#define DASH_OK 0   /* nothing more: the loop redraws */
-#define DASH_QUIT 1 /* leave the program */
-
-struct dash_app;
+#include "tui/tui_screen.h"
 
 struct dash_screen {
 	const char *name;
-	void (*init)(struct dash_app *); /* allocate app->st */
-	void (*draw)(struct dash_app *); /* the screen is erased */
-	int (*key)(struct dash_app *, const struct tui_key *);
-	void (*resize)(struct dash_app *); /* may be NULL */
-	void (*free)(struct dash_app *);   /* free app->st */
+	void (*init)(struct app *); /* allocate app->st */
+	void (*draw)(struct app *); /* the screen is erased */
+	int (*key)(struct app *, const struct tui_key *);
+	void (*resize)(struct app *); /* may be NULL */
+	void (*free)(struct app *);   /* free app->st */
 };
 
 /* What keys do, as help lists them (N_: translated when drawn). */
@@ -53,19 +48,9 @@ struct dash_screen {
 #define DASH_H_HELP N_("this help")
 #define DASH_H_QUIT N_("quit")
 
-/* One row of a screen's key table. fkey 1: ch is a KEY_* code. help:
- * what the key does (N_), which help lists from this table (rows with
- * the same text on one line); NULL: not listed. */
-struct dash_bind {
-	int fkey;
-	uint32_t ch;
-	int (*action)(struct dash_app *);
-	const char *help;
-};
-
 /* Everything the screens share. The overview table lives here so that
  * the unit and question views follow its order, filter and year. */
-struct dash_app {
+struct app {
 	struct dash *d;
 	struct dash_ov ov;
 	const char *lang; /* "sv" or "en": form labels */
@@ -88,41 +73,33 @@ const struct dash_screen *dash_unit(void);
 const struct dash_screen *dash_question(void);
 const struct dash_screen *dash_help(void);
 /* The screens' key tables, ended by a NULL action (for help). */
-const struct dash_bind *dash_overview_keys(void);
-const struct dash_bind *dash_unit_keys(void);
-const struct dash_bind *dash_question_keys(void);
+const struct tui_bind *dash_overview_keys(void);
+const struct tui_bind *dash_unit_keys(void);
+const struct tui_bind *dash_question_keys(void);
 
 /* Switch to screen sc after the current key (the old one is freed). */
-void dash_go(struct dash_app *a, const struct dash_screen *sc);
+void dash_go(struct app *a, const struct dash_screen *sc);
 /* Help, then back to the current screen. */
-int dash_show_help(struct dash_app *a);
+int dash_show_help(struct app *a);
 /* Run screens from first until one quits or a stop signal; ends curses
  * (the screen is cleared). Returns a->exit_code. */
-int dash_run(struct dash_app *a, const struct dash_screen *first);
-/* Look k up in table t (ended by a NULL action): -1 if not there, else
- * the action's result. */
-int dash_dispatch(struct dash_app *a, const struct dash_bind *t,
-    const struct tui_key *k);
+int dash_run(struct app *a, const struct dash_screen *first);
 
 /* Shared drawing: a cell right-aligned (left for text) in w columns at
  * y, x; hidden and empty cells dim. */
-void dash_put_cell(struct dash_app *a, int y, int x, int w,
+void dash_put_cell(struct app *a, int y, int x, int w,
     const struct dash_cell *c, enum dash_fmt f, enum tui_role r);
 /* tui_put and tui_title, in ASCII when the locale is not UTF-8. */
-int dash_put(const struct dash_app *a, int y, int x, int w, enum tui_role r,
+int dash_put(const struct app *a, int y, int x, int w, enum tui_role r,
     const char *s);
-void dash_title(const struct dash_app *a, const char *left, const char *right);
+void dash_title(const struct app *a, const char *left, const char *right);
 /* The marks legend on line y. */
-void dash_legend(struct dash_app *a, int y);
+void dash_legend(struct app *a, int y);
 /* Attributes for heat level 0..4: colours, or monochrome shades. */
 int dash_heat_attr(int level);
 /* The unit's overview row (AGG_NONE: the region). */
-const struct dash_ov_row *dash_app_row(const struct dash_app *a, size_t unit);
+const struct dash_ov_row *dash_app_row(const struct app *a, size_t unit);
 /* Change the year of every view. */
-void dash_set_year(struct dash_app *a, unsigned year);
-
-/* Key codes the tables use. */
-#define DASH_CTRL(c) ((uint32_t)((c)&0x1f))
-#define DASH_ESC 27u
+void dash_set_year(struct app *a, unsigned year);
 
 #endif

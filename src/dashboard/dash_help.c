@@ -35,29 +35,15 @@ help_add(char **text, const char *fmt, ...)
 	*text = all;
 }
 
+/* A row of keys, from the table that dispatches them. */
 static void
 help_key_row(void *arg, const char *names, const char *what)
 {
 	help_add(arg, "  %s  %s\n", names, what);
 }
 
-/* A screen's keys, from the table that dispatches them. */
 static void
-help_list(char **text, const struct dash_bind *t)
-{
-	struct tui_keydoc d[64];
-	size_t n;
-
-	for (n = 0; t[n].action != NULL && n < sizeof d / sizeof d[0]; n++) {
-		d[n].fkey = t[n].fkey;
-		d[n].ch = t[n].ch;
-		d[n].help = t[n].help;
-	}
-	tui_keydoc_rows(d, n, help_key_row, text);
-}
-
-static void
-help_init(struct dash_app *a)
+help_init(struct app *a)
 {
 	struct help_state *s = xcalloc(1, sizeof(*s));
 	const struct dash_glyphs *g = dash_glyphs(a->ascii);
@@ -69,7 +55,7 @@ help_init(struct dash_app *a)
 	help_add(t, "%s\n",
 	    _("OVERVIEW: one row per unit for the chosen "
 	      "year, the region on top."));
-	help_list(t, dash_overview_keys());
+	tui_help_rows(dash_overview_keys(), help_key_row, t);
 	help_add(t,
 	    _("Columns: Int interviews held; T'yy turnover in that "
 	      "year; %s flagged; Cov coverage (interviews / leavers); HME the "
@@ -80,11 +66,11 @@ help_init(struct dash_app *a)
 	    _("UNIT VIEW: every question as bars, the "
 	      "unit's mean beside the region's, the trend over the years, free "
 	      "text where allowed."));
-	help_list(t, dash_unit_keys());
+	tui_help_rows(dash_unit_keys(), help_key_row, t);
 	help_add(t, "\n%s\n",
 	    _("QUESTION VIEW: one question across all "
 	      "units and years as a heat map."));
-	help_list(t, dash_question_keys());
+	tui_help_rows(dash_question_keys(), help_key_row, t);
 	help_add(t, "\n");
 	help_add(t,
 	    _("MARKS: a figure is shown only where at least %u "
@@ -102,7 +88,7 @@ help_init(struct dash_app *a)
 }
 
 static void
-help_free(struct dash_app *a)
+help_free(struct app *a)
 {
 	struct help_state *s = a->st;
 
@@ -111,7 +97,7 @@ help_free(struct dash_app *a)
 }
 
 static void
-help_draw(struct dash_app *a)
+help_draw(struct app *a)
 {
 	struct help_state *s = a->st;
 	static const struct tui_keyhelp keys[] = { { "Up Down", N_("Scroll") },
@@ -126,30 +112,30 @@ help_draw(struct dash_app *a)
 }
 
 static int
-help_up(struct dash_app *a)
+help_up(struct app *a)
 {
 	struct help_state *s = a->st;
 
 	if (s->skip > 0)
 		s->skip--;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-help_down(struct dash_app *a)
+help_down(struct app *a)
 {
 	((struct help_state *)a->st)->skip++;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-help_quit(struct dash_app *a)
+help_quit(struct app *a)
 {
 	(void)a;
-	return DASH_QUIT;
+	return TUI_QUIT;
 }
 
-static const struct dash_bind help_keys[] = {
+static const struct tui_bind help_keys[] = {
 	{ 1, KEY_UP, help_up, NULL },
 	{ 1, KEY_DOWN, help_down, NULL },
 	{ 0, 'k', help_up, NULL },
@@ -160,14 +146,14 @@ static const struct dash_bind help_keys[] = {
 };
 
 static int
-help_key(struct dash_app *a, const struct tui_key *k)
+help_key(struct app *a, const struct tui_key *k)
 {
-	int r = dash_dispatch(a, help_keys, k);
+	int r = tui_dispatch(a, help_keys, k);
 
 	if (r != -1)
 		return r;
 	dash_go(a, a->back != NULL ? a->back : dash_overview());
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static const struct dash_screen help_screen = { "help", help_init, help_draw,

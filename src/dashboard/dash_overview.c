@@ -23,11 +23,11 @@ struct ov_state {
 	long area; /* -1: all, else index into areas */
 };
 
-static int col_w(const struct dash_app *a, size_t col);
+static int col_w(const struct app *a, size_t col);
 
 /* The top reason's width: 16, and up to 24 more when every column fits. */
 static int
-top_w(const struct dash_app *a)
+top_w(const struct app *a)
 {
 	int x = 1 + 16;
 	size_t c;
@@ -42,7 +42,7 @@ top_w(const struct dash_app *a)
 
 /* Width of each column, by the screen's width. */
 static int
-col_w(const struct dash_app *a, size_t col)
+col_w(const struct app *a, size_t col)
 {
 	switch (col) {
 	case DASH_COL_NAME:
@@ -76,7 +76,7 @@ col_w(const struct dash_app *a, size_t col)
 
 /* The last column that fits when the table starts at column left. */
 static size_t
-last_fit(const struct dash_app *a, size_t left)
+last_fit(const struct app *a, size_t left)
 {
 	int x = 1 + col_w(a, DASH_COL_NAME);
 	size_t c, last = left;
@@ -92,7 +92,7 @@ last_fit(const struct dash_app *a, size_t left)
 
 /* Keep the chosen column on screen. */
 static void
-ov_scroll(struct dash_app *a)
+ov_scroll(struct app *a)
 {
 	struct ov_state *s = a->st;
 
@@ -111,7 +111,7 @@ rows_h(void)
 }
 
 static void
-ov_init(struct dash_app *a)
+ov_init(struct app *a)
 {
 	struct ov_state *s = xcalloc(1, sizeof(*s));
 
@@ -127,7 +127,7 @@ ov_init(struct dash_app *a)
 }
 
 static void
-ov_free(struct dash_app *a)
+ov_free(struct app *a)
 {
 	struct ov_state *s = a->st;
 
@@ -136,14 +136,13 @@ ov_free(struct dash_app *a)
 }
 
 static void
-ov_resize(struct dash_app *a)
+ov_resize(struct app *a)
 {
 	ov_scroll(a);
 }
 
 static void
-draw_row(struct dash_app *a, int y, const struct dash_ov_row *r,
-    enum tui_role role)
+draw_row(struct app *a, int y, const struct dash_ov_row *r, enum tui_role role)
 {
 	struct ov_state *s = a->st;
 	int x = 1, w;
@@ -167,7 +166,7 @@ draw_row(struct dash_app *a, int y, const struct dash_ov_row *r,
 }
 
 static void
-draw_header(struct dash_app *a, int y)
+draw_header(struct app *a, int y)
 {
 	struct ov_state *s = a->st;
 	const char *arrow;
@@ -206,7 +205,7 @@ draw_header(struct dash_app *a, int y)
 }
 
 static void
-ov_draw(struct dash_app *a)
+ov_draw(struct app *a)
 {
 	struct ov_state *s = a->st;
 	static const struct tui_keyhelp keys[] = { { "Enter", N_("Unit") },
@@ -282,77 +281,77 @@ ov_draw(struct dash_app *a)
 }
 
 static int
-ov_up(struct dash_app *a)
+ov_up(struct app *a)
 {
 	if (a->sel > 0)
 		a->sel--;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-ov_down(struct dash_app *a)
+ov_down(struct app *a)
 {
 	if (a->sel + 1 < a->ov.nshown)
 		a->sel++;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-ov_pgup(struct dash_app *a)
+ov_pgup(struct app *a)
 {
 	size_t h = rows_h() > 1 ? (size_t)rows_h() - 1 : 1;
 
 	a->sel = a->sel > h ? a->sel - h : 0;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-ov_pgdn(struct dash_app *a)
+ov_pgdn(struct app *a)
 {
 	size_t h = rows_h() > 1 ? (size_t)rows_h() - 1 : 1;
 
 	a->sel += h;
 	if (a->sel >= a->ov.nshown)
 		a->sel = a->ov.nshown ? a->ov.nshown - 1 : 0;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-ov_home(struct dash_app *a)
+ov_home(struct app *a)
 {
 	a->sel = 0;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-ov_end(struct dash_app *a)
+ov_end(struct app *a)
 {
 	a->sel = a->ov.nshown ? a->ov.nshown - 1 : 0;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-ov_left(struct dash_app *a)
+ov_left(struct app *a)
 {
 	if (a->col > 0)
 		a->col--;
 	ov_scroll(a);
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-ov_right(struct dash_app *a)
+ov_right(struct app *a)
 {
 	if (a->col + 1 < a->ov.ncols)
 		a->col++;
 	ov_scroll(a);
-	return DASH_OK;
+	return TUI_OK;
 }
 
 /* Sort by the chosen column: figures highest first, names A to Ö; the
  * same key again turns the order round. */
 static int
-ov_sort(struct dash_app *a)
+ov_sort(struct app *a)
 {
 	int desc;
 
@@ -362,25 +361,25 @@ ov_sort(struct dash_app *a)
 		desc = dash_col_fmt(a->col) != DASH_FMT_TEXT;
 	dash_ov_sort(&a->ov, a->col, desc);
 	a->sel = 0;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-ov_year_prev(struct dash_app *a)
+ov_year_prev(struct app *a)
 {
 	dash_set_year(a, dash_year_step(a->d, a->ov.year, -1));
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-ov_year_next(struct dash_app *a)
+ov_year_next(struct app *a)
 {
 	dash_set_year(a, dash_year_step(a->d, a->ov.year, 1));
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-ov_area(struct dash_app *a)
+ov_area(struct app *a)
 {
 	struct ov_state *s = a->st;
 
@@ -388,19 +387,19 @@ ov_area(struct dash_app *a)
 	dash_ov_filter(&a->ov, s->area < 0 ? NULL : s->areas[s->area],
 	    a->ov.search);
 	a->sel = 0;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-ov_search(struct dash_app *a)
+ov_search(struct app *a)
 {
 	((struct ov_state *)a->st)->searching = 1;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 /* Esc: clear the search, then the area filter. */
 static int
-ov_clear(struct dash_app *a)
+ov_clear(struct app *a)
 {
 	struct ov_state *s = a->st;
 
@@ -411,23 +410,23 @@ ov_clear(struct dash_app *a)
 		dash_ov_filter(&a->ov, NULL, NULL);
 	}
 	a->sel = 0;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-ov_unit(struct dash_app *a)
+ov_unit(struct app *a)
 {
 	if (a->ov.nshown == 0)
-		return DASH_OK;
+		return TUI_OK;
 	a->unit = a->ov.rows[a->ov.shown[a->sel]].unit;
 	dash_go(a, dash_unit());
-	return DASH_OK;
+	return TUI_OK;
 }
 
 /* The question view for the chosen column's question (the first scale
  * question for columns that are not one). */
 static int
-ov_question(struct dash_app *a)
+ov_question(struct app *a)
 {
 	const struct gate_table *t = dash_table(a->d, a->ov.year);
 	size_t q = AGG_NONE;
@@ -446,21 +445,21 @@ ov_question(struct dash_app *a)
 		q = 0;
 	if (q == AGG_NONE) {
 		tui_msg(TUI_WARNING, "%s", _("There are no questions yet."));
-		return DASH_OK;
+		return TUI_OK;
 	}
 	a->q = q;
 	dash_go(a, dash_question());
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-ov_quit(struct dash_app *a)
+ov_quit(struct app *a)
 {
 	(void)a;
-	return DASH_QUIT;
+	return TUI_QUIT;
 }
 
-static const struct dash_bind ov_keys[] = {
+static const struct tui_bind ov_keys[] = {
 	{ 1, KEY_UP, ov_up, DASH_H_UNIT },
 	{ 1, KEY_DOWN, ov_down, DASH_H_UNIT },
 	{ 0, 'k', ov_up, DASH_H_UNIT },
@@ -482,7 +481,7 @@ static const struct dash_bind ov_keys[] = {
 	{ 0, 'a', ov_area, DASH_H_AREA },
 	{ 0, '/', ov_search, DASH_H_SEARCH },
 	{ 1, KEY_F(3), ov_search, DASH_H_SEARCH },
-	{ 0, DASH_ESC, ov_clear, DASH_H_CLEAR },
+	{ 0, TUI_ESC, ov_clear, DASH_H_CLEAR },
 	{ 1, KEY_ENTER, ov_unit, DASH_H_UNITVIEW },
 	{ 0, 'v', ov_question, DASH_H_QVIEW },
 	{ 1, KEY_F(4), ov_question, DASH_H_QVIEW },
@@ -493,7 +492,7 @@ static const struct dash_bind ov_keys[] = {
 	{ 0, 0, NULL, NULL },
 };
 
-const struct dash_bind *
+const struct tui_bind *
 dash_overview_keys(void)
 {
 	return ov_keys;
@@ -502,7 +501,7 @@ dash_overview_keys(void)
 /* Typing into the search: characters add, Backspace removes, Enter
  * keeps the search, Esc drops it. Movement keys still move. */
 static int
-ov_search_key(struct dash_app *a, const struct tui_key *k)
+ov_search_key(struct app *a, const struct tui_key *k)
 {
 	struct ov_state *s = a->st;
 	char buf[DASH_SEARCH_MAX + 1];
@@ -511,12 +510,12 @@ ov_search_key(struct dash_app *a, const struct tui_key *k)
 	snprintf(buf, sizeof(buf), "%s", a->ov.search);
 	if (k->fkey && k->ch == KEY_ENTER) {
 		s->searching = 0;
-		return DASH_OK;
+		return TUI_OK;
 	}
-	if (!k->fkey && k->ch == DASH_ESC) {
+	if (!k->fkey && k->ch == TUI_ESC) {
 		s->searching = 0;
 		dash_ov_filter(&a->ov, a->ov.area, NULL);
-		return DASH_OK;
+		return TUI_OK;
 	}
 	if ((k->fkey && k->ch == KEY_BACKSPACE) ||
 	    (!k->fkey && (k->ch == 127 || k->ch == 8))) {
@@ -530,28 +529,28 @@ ov_search_key(struct dash_app *a, const struct tui_key *k)
 
 		if ((l = utf8_encode(k->ch, enc)) == 0 ||
 		    n + l > DASH_SEARCH_MAX)
-			return DASH_OK;
+			return TUI_OK;
 		memcpy(buf + n, enc, l);
 		buf[n + l] = '\0';
 	} else {
-		int r = dash_dispatch(a, ov_keys, k);
+		int r = tui_dispatch(a, ov_keys, k);
 
-		return r == -1 ? DASH_OK : r;
+		return r == -1 ? TUI_OK : r;
 	}
 	dash_ov_filter(&a->ov, a->ov.area, buf);
 	a->sel = 0;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-ov_key(struct dash_app *a, const struct tui_key *k)
+ov_key(struct app *a, const struct tui_key *k)
 {
 	int r;
 
 	if (((struct ov_state *)a->st)->searching)
 		return ov_search_key(a, k);
-	r = dash_dispatch(a, ov_keys, k);
-	return r == -1 ? DASH_OK : r;
+	r = tui_dispatch(a, ov_keys, k);
+	return r == -1 ? TUI_OK : r;
 }
 
 static const struct dash_screen ov_screen = { "overview", ov_init, ov_draw,

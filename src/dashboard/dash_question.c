@@ -33,7 +33,7 @@ name_w(void)
 
 /* The years that fit, the newest last: the first index into d->years. */
 static size_t
-first_year(const struct dash_app *a)
+first_year(const struct app *a)
 {
 	size_t fit = (size_t)((COLS - 2 - name_w()) / QV_CELL);
 
@@ -41,7 +41,7 @@ first_year(const struct dash_app *a)
 }
 
 static void
-qv_init(struct dash_app *a)
+qv_init(struct app *a)
 {
 	struct qv_state *s = xcalloc(1, sizeof(*s));
 
@@ -53,13 +53,13 @@ qv_init(struct dash_app *a)
 }
 
 static void
-qv_free(struct dash_app *a)
+qv_free(struct app *a)
 {
 	free(a->st);
 }
 
 static const char *
-shade(const struct dash_app *a, int level)
+shade(const struct app *a, int level)
 {
 	static const char *const utf[5] = { "\xc2\xb7", "\xe2\x96\x91",
 		"\xe2\x96\x92", "\xe2\x96\x93", "\xe2\x96\x88" };
@@ -69,7 +69,7 @@ shade(const struct dash_app *a, int level)
 }
 
 static void
-draw_cell(struct dash_app *a, int y, int x, size_t yi, size_t unit,
+draw_cell(struct app *a, int y, int x, size_t yi, size_t unit,
     const struct agg_question *aq, enum tui_role role)
 {
 	struct qv_state *s = a->st;
@@ -104,7 +104,7 @@ draw_cell(struct dash_app *a, int y, int x, size_t yi, size_t unit,
 }
 
 static void
-draw_row(struct dash_app *a, int y, const char *name, size_t unit,
+draw_row(struct app *a, int y, const char *name, size_t unit,
     const struct agg_question *aq, enum tui_role role)
 {
 	size_t yi;
@@ -124,7 +124,7 @@ draw_row(struct dash_app *a, int y, const char *name, size_t unit,
 }
 
 static void
-qv_draw(struct dash_app *a)
+qv_draw(struct app *a)
 {
 	struct qv_state *s = a->st;
 	struct tui_keyhelp keys[] = { { "Tab", N_("Next question") },
@@ -203,37 +203,37 @@ qv_draw(struct dash_app *a)
 }
 
 static int
-qv_up(struct dash_app *a)
+qv_up(struct app *a)
 {
 	struct qv_state *s = a->st;
 
 	if (s->sel > 0)
 		s->sel--;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-qv_down(struct dash_app *a)
+qv_down(struct app *a)
 {
 	struct qv_state *s = a->st;
 
 	if (s->sel + 1 < a->ov.nshown)
 		s->sel++;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-qv_pgup(struct dash_app *a)
+qv_pgup(struct app *a)
 {
 	struct qv_state *s = a->st;
 	size_t h = rows_h() > 1 ? (size_t)rows_h() - 1 : 1;
 
 	s->sel = s->sel > h ? s->sel - h : 0;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-qv_pgdn(struct dash_app *a)
+qv_pgdn(struct app *a)
 {
 	struct qv_state *s = a->st;
 	size_t h = rows_h() > 1 ? (size_t)rows_h() - 1 : 1;
@@ -241,38 +241,38 @@ qv_pgdn(struct dash_app *a)
 	s->sel += h;
 	if (s->sel >= a->ov.nshown)
 		s->sel = a->ov.nshown ? a->ov.nshown - 1 : 0;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-qv_cat(struct dash_app *a, int dir)
+qv_cat(struct app *a, int dir)
 {
 	struct qv_state *s = a->st;
 	const struct agg_question *aq = agg_question(a->d->in.agg, a->q);
 
 	if (aq->type != FORM_SINGLE && aq->type != FORM_MULTI)
-		return DASH_OK;
+		return TUI_OK;
 	if (dir < 0 && s->cat > 0)
 		s->cat--;
 	else if (dir > 0 && s->cat + 1 < aq->ncat)
 		s->cat++;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-qv_left(struct dash_app *a)
+qv_left(struct app *a)
 {
 	return qv_cat(a, -1);
 }
 
 static int
-qv_right(struct dash_app *a)
+qv_right(struct app *a)
 {
 	return qv_cat(a, 1);
 }
 
 static int
-qv_step(struct dash_app *a, int dir)
+qv_step(struct app *a, int dir)
 {
 	size_t n = agg_nquestions(a->d->in.agg);
 
@@ -281,49 +281,49 @@ qv_step(struct dash_app *a, int dir)
 	else if (dir < 0 && a->q > 0)
 		a->q--;
 	((struct qv_state *)a->st)->cat = 0;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-qv_next(struct dash_app *a)
+qv_next(struct app *a)
 {
 	return qv_step(a, 1);
 }
 
 static int
-qv_prev(struct dash_app *a)
+qv_prev(struct app *a)
 {
 	return qv_step(a, -1);
 }
 
 static int
-qv_unit(struct dash_app *a)
+qv_unit(struct app *a)
 {
 	struct qv_state *s = a->st;
 
 	if (a->ov.nshown == 0)
-		return DASH_OK;
+		return TUI_OK;
 	a->sel = s->sel;
 	a->unit = a->ov.rows[a->ov.shown[s->sel]].unit;
 	dash_go(a, dash_unit());
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-qv_back(struct dash_app *a)
+qv_back(struct app *a)
 {
 	dash_go(a, a->q_from != NULL ? a->q_from : dash_overview());
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-qv_quit(struct dash_app *a)
+qv_quit(struct app *a)
 {
 	(void)a;
-	return DASH_QUIT;
+	return TUI_QUIT;
 }
 
-static const struct dash_bind qv_keys[] = {
+static const struct tui_bind qv_keys[] = {
 	{ 1, KEY_UP, qv_up, DASH_H_UNIT },
 	{ 1, KEY_DOWN, qv_down, DASH_H_UNIT },
 	{ 0, 'k', qv_up, DASH_H_UNIT },
@@ -337,9 +337,9 @@ static const struct dash_bind qv_keys[] = {
 	{ 0, 'n', qv_next, DASH_H_NEXTQ },
 	{ 0, 'p', qv_prev, DASH_H_PREVQ },
 	{ 1, KEY_ENTER, qv_unit, DASH_H_THEUNIT },
-	{ 0, DASH_ESC, qv_back, DASH_H_BACK },
+	{ 0, TUI_ESC, qv_back, DASH_H_BACK },
 	{ 1, KEY_BACKSPACE, qv_back, DASH_H_BACK },
-	{ 0, 127, qv_back, NULL },
+	{ 0, 127, qv_back, TUI_UNLISTED },
 	{ 1, KEY_F(1), dash_show_help, DASH_H_HELP },
 	{ 0, '?', dash_show_help, DASH_H_HELP },
 	{ 0, 'q', qv_quit, DASH_H_QUIT },
@@ -347,18 +347,18 @@ static const struct dash_bind qv_keys[] = {
 	{ 0, 0, NULL, NULL },
 };
 
-const struct dash_bind *
+const struct tui_bind *
 dash_question_keys(void)
 {
 	return qv_keys;
 }
 
 static int
-qv_key(struct dash_app *a, const struct tui_key *k)
+qv_key(struct app *a, const struct tui_key *k)
 {
-	int r = dash_dispatch(a, qv_keys, k);
+	int r = tui_dispatch(a, qv_keys, k);
 
-	return r == -1 ? DASH_OK : r;
+	return r == -1 ? TUI_OK : r;
 }
 
 static const struct dash_screen qv_screen = { "question", qv_init, qv_draw,

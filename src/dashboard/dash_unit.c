@@ -24,7 +24,7 @@ doc_h(void)
 }
 
 static void
-unit_layout(struct dash_app *a)
+unit_layout(struct app *a)
 {
 	struct unit_state *s = a->st;
 	size_t q = AGG_NONE;
@@ -44,14 +44,14 @@ unit_layout(struct dash_app *a)
 }
 
 static void
-unit_init(struct dash_app *a)
+unit_init(struct app *a)
 {
 	a->st = xcalloc(1, sizeof(struct unit_state));
 	unit_layout(a);
 }
 
 static void
-unit_free(struct dash_app *a)
+unit_free(struct app *a)
 {
 	struct unit_state *s = a->st;
 
@@ -60,14 +60,14 @@ unit_free(struct dash_app *a)
 }
 
 static void
-unit_resize(struct dash_app *a)
+unit_resize(struct app *a)
 {
 	unit_layout(a);
 }
 
 /* "label value" pairs on one line, each cell through the gate's marks. */
 static int
-put_pair(struct dash_app *a, int y, int x, const char *label,
+put_pair(struct app *a, int y, int x, const char *label,
     const struct dash_cell *c, enum dash_fmt f)
 {
 	const struct gate_table *t = dash_table(a->d, a->ov.year);
@@ -90,7 +90,7 @@ put_pair(struct dash_app *a, int y, int x, const char *label,
 }
 
 static void
-unit_summary(struct dash_app *a, int y)
+unit_summary(struct app *a, int y)
 {
 	const struct dash_ov_row *r = dash_app_row(a, a->unit);
 	const struct dash_ov_row *g = &a->ov.region;
@@ -126,7 +126,7 @@ unit_summary(struct dash_app *a, int y)
 }
 
 static void
-unit_draw(struct dash_app *a)
+unit_draw(struct app *a)
 {
 	struct unit_state *s = a->st;
 	static const struct tui_keyhelp keys[] = { { "Tab", N_("Next") },
@@ -164,123 +164,123 @@ unit_draw(struct dash_app *a)
 }
 
 static int
-unit_up(struct dash_app *a)
+unit_up(struct app *a)
 {
 	struct unit_state *s = a->st;
 
 	if (s->top > 0)
 		s->top--;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-unit_down(struct dash_app *a)
+unit_down(struct app *a)
 {
 	struct unit_state *s = a->st;
 
 	if (s->top + (size_t)doc_h() < s->doc.n)
 		s->top++;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-unit_pgup(struct dash_app *a)
+unit_pgup(struct app *a)
 {
 	struct unit_state *s = a->st;
 	size_t h = doc_h() > 1 ? (size_t)doc_h() - 1 : 1;
 
 	s->top = s->top > h ? s->top - h : 0;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-unit_pgdn(struct dash_app *a)
+unit_pgdn(struct app *a)
 {
 	struct unit_state *s = a->st;
 	size_t h = doc_h() > 1 ? (size_t)doc_h() - 1 : 1;
 
 	if (s->top + (size_t)doc_h() < s->doc.n)
 		s->top += h;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-unit_home(struct dash_app *a)
+unit_home(struct app *a)
 {
 	((struct unit_state *)a->st)->top = 0;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-unit_end(struct dash_app *a)
+unit_end(struct app *a)
 {
 	struct unit_state *s = a->st;
 
 	s->top = s->doc.n > (size_t)doc_h() ? s->doc.n - (size_t)doc_h() : 0;
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-unit_next_q(struct dash_app *a)
+unit_next_q(struct app *a)
 {
 	struct unit_state *s = a->st;
 
 	s->top = dash_doc_step(&s->doc, s->top, 1);
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-unit_prev_q(struct dash_app *a)
+unit_prev_q(struct app *a)
 {
 	struct unit_state *s = a->st;
 
 	s->top = dash_doc_step(&s->doc, s->top, -1);
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-unit_question(struct dash_app *a)
+unit_question(struct app *a)
 {
 	struct unit_state *s = a->st;
 
 	if (s->top >= s->doc.n || s->doc.v[s->top].q == AGG_NONE) {
 		if (agg_nquestions(a->d->in.agg) == 0)
-			return DASH_OK;
+			return TUI_OK;
 		a->q = 0;
 	} else {
 		a->q = s->doc.v[s->top].q;
 	}
 	dash_go(a, dash_question());
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-unit_year(struct dash_app *a, int dir)
+unit_year(struct app *a, int dir)
 {
 	unsigned y = dash_year_step(a->d, a->ov.year, dir);
 
 	if (y == a->ov.year)
-		return DASH_OK;
+		return TUI_OK;
 	dash_set_year(a, y);
 	unit_layout(a);
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-unit_year_prev(struct dash_app *a)
+unit_year_prev(struct app *a)
 {
 	return unit_year(a, -1);
 }
 
 static int
-unit_year_next(struct dash_app *a)
+unit_year_next(struct app *a)
 {
 	return unit_year(a, 1);
 }
 
 /* The next or previous unit in the overview's order and filter. */
 static int
-unit_step(struct dash_app *a, int dir)
+unit_step(struct app *a, int dir)
 {
 	size_t i;
 
@@ -288,45 +288,45 @@ unit_step(struct dash_app *a, int dir)
 		if (a->ov.rows[a->ov.shown[i]].unit == a->unit)
 			break;
 	if (i == a->ov.nshown)
-		return DASH_OK;
+		return TUI_OK;
 	if (dir < 0 && i == 0)
-		return DASH_OK;
+		return TUI_OK;
 	if (dir > 0 && i + 1 >= a->ov.nshown)
-		return DASH_OK;
+		return TUI_OK;
 	i = dir < 0 ? i - 1 : i + 1;
 	a->sel = i;
 	a->unit = a->ov.rows[a->ov.shown[i]].unit;
 	unit_layout(a);
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-unit_next(struct dash_app *a)
+unit_next(struct app *a)
 {
 	return unit_step(a, 1);
 }
 
 static int
-unit_prev(struct dash_app *a)
+unit_prev(struct app *a)
 {
 	return unit_step(a, -1);
 }
 
 static int
-unit_back(struct dash_app *a)
+unit_back(struct app *a)
 {
 	dash_go(a, dash_overview());
-	return DASH_OK;
+	return TUI_OK;
 }
 
 static int
-unit_quit(struct dash_app *a)
+unit_quit(struct app *a)
 {
 	(void)a;
-	return DASH_QUIT;
+	return TUI_QUIT;
 }
 
-static const struct dash_bind unit_keys[] = {
+static const struct tui_bind unit_keys[] = {
 	{ 1, KEY_UP, unit_up, DASH_H_SCROLL },
 	{ 1, KEY_DOWN, unit_down, DASH_H_SCROLL },
 	{ 0, 'k', unit_up, DASH_H_SCROLL },
@@ -348,9 +348,9 @@ static const struct dash_bind unit_keys[] = {
 	{ 0, 'p', unit_prev, DASH_H_PREVUNIT },
 	{ 1, KEY_RIGHT, unit_next, DASH_H_NEXTUNIT },
 	{ 1, KEY_LEFT, unit_prev, DASH_H_PREVUNIT },
-	{ 0, DASH_ESC, unit_back, DASH_H_BACK },
+	{ 0, TUI_ESC, unit_back, DASH_H_BACK },
 	{ 1, KEY_BACKSPACE, unit_back, DASH_H_BACK },
-	{ 0, 127, unit_back, NULL },
+	{ 0, 127, unit_back, TUI_UNLISTED },
 	{ 1, KEY_F(1), dash_show_help, DASH_H_HELP },
 	{ 0, '?', dash_show_help, DASH_H_HELP },
 	{ 0, 'q', unit_quit, DASH_H_QUIT },
@@ -358,18 +358,18 @@ static const struct dash_bind unit_keys[] = {
 	{ 0, 0, NULL, NULL },
 };
 
-const struct dash_bind *
+const struct tui_bind *
 dash_unit_keys(void)
 {
 	return unit_keys;
 }
 
 static int
-unit_key(struct dash_app *a, const struct tui_key *k)
+unit_key(struct app *a, const struct tui_key *k)
 {
-	int r = dash_dispatch(a, unit_keys, k);
+	int r = tui_dispatch(a, unit_keys, k);
 
-	return r == -1 ? DASH_OK : r;
+	return r == -1 ? TUI_OK : r;
 }
 
 static const struct dash_screen unit_screen = { "unit", unit_init, unit_draw,

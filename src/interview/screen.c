@@ -19,16 +19,6 @@ screen_go(struct app *a, const struct screen *sc)
 }
 
 int
-screen_dispatch(struct app *a, const struct screen_bind *t,
-    const struct tui_key *k)
-{
-	for (; t->action != NULL; t++)
-		if (t->fkey == k->fkey && t->ch == k->ch)
-			return t->action(a);
-	return -1;
-}
-
-int
 screen_save(struct app *a)
 {
 	struct err e;
@@ -301,7 +291,7 @@ screen_key(void *arg, const struct tui_key *k)
 {
 	struct app *a = arg;
 
-	return (a->cur->key(a, k) & SCREEN_QUIT) != 0;
+	return (a->cur->key(a, k) & TUI_QUIT) != 0;
 }
 
 int

@@ -13,12 +13,7 @@
 #include "interview/desk.h"
 #include "interview/session.h"
 #include "tui/tui.h"
-
-/* What a key action asks the loop to do (a bit mask). */
-#define SCREEN_OK 0   /* nothing more: the loop redraws */
-#define SCREEN_QUIT 1 /* leave the program */
-
-struct app;
+#include "tui/tui_screen.h"
 
 struct screen {
 	const char *name;
@@ -27,17 +22,6 @@ struct screen {
 	int (*key)(struct app *, const struct tui_key *);
 	void (*resize)(struct app *); /* may be NULL */
 	void (*free)(struct app *);   /* free app->st */
-};
-
-/* One row of a screen's key table. fkey 1: ch is a KEY_* code. help:
- * what the key does (N_), for the help screen, which lists the question
- * screen's keys from its table (rows with the same text on one line), so
- * that help and keys cannot drift apart; NULL: not listed. */
-struct screen_bind {
-	int fkey;
-	uint32_t ch;
-	int (*action)(struct app *);
-	const char *help;
 };
 
 /* Everything the screens share. Owned by the loop's caller. */
@@ -80,7 +64,7 @@ const struct screen *screen_new(void);
 const struct screen *screen_intro(void);
 const struct screen *screen_question(void);
 /* The question screen's key table, ended by a NULL action (for help). */
-const struct screen_bind *screen_question_keys(void);
+const struct tui_bind *screen_question_keys(void);
 const struct screen *screen_overview(void);
 const struct screen *screen_help(void);
 const struct screen *screen_review(void);
@@ -105,10 +89,6 @@ void screen_go(struct app *a, const struct screen *sc);
 /* Run screens from first until one quits or a stop signal; ends curses.
  * Returns a->exit_code (0, or -1 with a->fatal filled). */
 int screen_run(struct app *a, const struct screen *first);
-/* Look k up in table t (ended by a NULL action): -1 if not there, else
- * the action's result. */
-int screen_dispatch(struct app *a, const struct screen_bind *t,
-    const struct tui_key *k);
 
 /* Save the open session as its encrypted draft (a new draft the first
  * time). Shows a message on failure and returns -1. */
@@ -138,9 +118,5 @@ char *screen_answer_str(const struct app *a, size_t q);
 const char *screen_form_word(const struct app *a, const char *word);
 /* The interface language's index in f (its first if it has none). */
 int screen_ui_lang(const struct form *f);
-
-/* Key codes the tables use for Enter, Esc and control keys. */
-#define SCREEN_CTRL(c) ((uint32_t)((c)&0x1f))
-#define SCREEN_ESC 27u
 
 #endif

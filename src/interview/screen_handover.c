@@ -174,16 +174,16 @@ static int
 handover_go(struct app *a)
 {
 	if (screen_save(a) == -1)
-		return SCREEN_OK;
+		return TUI_OK;
 	screen_go(a, screen_self_intro());
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
 handover_overview(struct app *a)
 {
 	screen_go(a, screen_overview());
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -192,12 +192,12 @@ handover_leave(struct app *a)
 	screen_close(a, 1);
 	tui_msg(TUI_INFO, "%s", _("The draft is saved."));
 	screen_go(a, screen_home());
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
-static const struct screen_bind handover_keys[] = {
+static const struct tui_bind handover_keys[] = {
 	{ 1, KEY_ENTER, handover_go, NULL },
-	{ 0, SCREEN_ESC, handover_overview, NULL },
+	{ 0, TUI_ESC, handover_overview, NULL },
 	{ 1, KEY_F(2), handover_overview, NULL },
 	{ 1, KEY_F(10), handover_leave, NULL },
 	{ 0, 0, NULL, NULL },
@@ -209,8 +209,8 @@ handover_key(struct app *a, const struct tui_key *k)
 	int r;
 
 	tui_msg_clear();
-	r = screen_dispatch(a, handover_keys, k);
-	return r == -1 ? SCREEN_OK : r;
+	r = tui_dispatch(a, handover_keys, k);
+	return r == -1 ? TUI_OK : r;
 }
 
 static const struct screen handover_screen = { "handover", nothing_init,
@@ -266,10 +266,10 @@ self_intro_start(struct app *a)
 {
 	a->leaver = 1;
 	screen_go(a, screen_self_question());
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
-static const struct screen_bind self_intro_keys[] = {
+static const struct tui_bind self_intro_keys[] = {
 	{ 1, KEY_ENTER, self_intro_start, NULL },
 	{ 0, 0, NULL, NULL },
 };
@@ -280,8 +280,8 @@ self_intro_key(struct app *a, const struct tui_key *k)
 	int r;
 
 	tui_msg_clear();
-	r = screen_dispatch(a, self_intro_keys, k);
-	return r == -1 ? SCREEN_OK : r;
+	r = tui_dispatch(a, self_intro_keys, k);
+	return r == -1 ? TUI_OK : r;
 }
 
 static const struct screen self_intro_screen = { "self-intro", nothing_init,
@@ -353,7 +353,7 @@ done_enter(struct app *a)
 			session_self(a->s, session_pos(a->s))))
 			session_back(a->s);
 		screen_go(a, screen_self_question());
-		return SCREEN_OK;
+		return TUI_OK;
 	}
 	a->leaver = 0;
 	/* a self question where the leaver stopped early: skip past this
@@ -368,13 +368,13 @@ done_enter(struct app *a)
 			 * overview lets the interviewer choose */
 			screen_save(a);
 			screen_go(a, screen_overview());
-			return SCREEN_OK;
+			return TUI_OK;
 		}
 	}
 	screen_save(a);
 	tui_msg(TUI_INFO, "%s", _("The leaver has finished their part."));
 	screen_to_question(a);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -383,7 +383,7 @@ done_up(struct app *a)
 	struct done *d = a->st;
 
 	d->row = 0;
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -392,10 +392,10 @@ done_down(struct app *a)
 	struct done *d = a->st;
 
 	d->row = 1;
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
-static const struct screen_bind done_keys[] = {
+static const struct tui_bind done_keys[] = {
 	{ 1, KEY_ENTER, done_enter, NULL },
 	{ 1, KEY_UP, done_up, NULL },
 	{ 1, KEY_DOWN, done_down, NULL },
@@ -409,8 +409,8 @@ done_key(struct app *a, const struct tui_key *k)
 	int r;
 
 	tui_msg_clear();
-	r = screen_dispatch(a, done_keys, k);
-	return r == -1 ? SCREEN_OK : r;
+	r = tui_dispatch(a, done_keys, k);
+	return r == -1 ? TUI_OK : r;
 }
 
 static const struct screen self_done_screen = { "self-done", done_init,

@@ -64,22 +64,15 @@ help_draw(struct app *a)
 {
 	static const struct tui_keyhelp keys[] = { { N_("any key"),
 	    N_("Back") } };
-	const struct screen_bind *t = screen_question_keys();
-	struct tui_keydoc d[64];
 	struct help_at h;
-	size_t i, n;
+	size_t i;
 
 	(void)a;
 	h.y = 2;
 	h.w = COLS - 31 > 72 ? 72 : COLS - 31;
 	tui_title(0, _("Help: keys"), NULL);
 	/* the question screen's keys, from the table that dispatches them */
-	for (n = 0; t[n].action != NULL && n < sizeof d / sizeof d[0]; n++) {
-		d[n].fkey = t[n].fkey;
-		d[n].ch = t[n].ch;
-		d[n].help = t[n].help;
-	}
-	tui_keydoc_rows(d, n, help_key_row, &h);
+	tui_help_rows(screen_question_keys(), help_key_row, &h);
 	for (i = 0; i < sizeof help_more / sizeof help_more[0] && h.y >= 0; i++)
 		h.y = help_row(h.y, h.w, _(help_more[i].keys),
 		    _(help_more[i].what));
@@ -95,7 +88,7 @@ help_key(struct app *a, const struct tui_key *k)
 {
 	(void)k;
 	screen_go(a, a->back != NULL ? a->back : screen_home());
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static const struct screen help_screen = { "help", help_init, help_draw,

@@ -148,11 +148,11 @@ home_resume(struct app *a, const uint8_t *id)
 
 	if (desk_resume(&a->desk, id, &s, &e) == -1) {
 		tui_msg(TUI_ERROR, "%s", e.msg);
-		return SCREEN_OK;
+		return TUI_OK;
 	}
 	a->s = s;
 	screen_to_question(a);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -162,15 +162,15 @@ home_open(struct app *a)
 	long i = tui_list_selected(h->list);
 
 	if (i < 0)
-		return SCREEN_OK;
+		return TUI_OK;
 	switch (h->kind[i]) {
 	case HOME_DRAFT:
 		return home_resume(a, h->ids[i]);
 	case HOME_NEW:
 		screen_go(a, screen_new());
-		return SCREEN_OK;
+		return TUI_OK;
 	default:
-		return SCREEN_QUIT;
+		return TUI_QUIT;
 	}
 }
 
@@ -178,14 +178,14 @@ static int
 home_newkey(struct app *a)
 {
 	screen_go(a, screen_new());
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
 home_quit(struct app *a)
 {
 	(void)a;
-	return SCREEN_QUIT;
+	return TUI_QUIT;
 }
 
 static void
@@ -203,45 +203,45 @@ home_delete(struct app *a)
 	int yes;
 
 	if (i < 0 || h->kind[i] != HOME_DRAFT)
-		return SCREEN_OK;
+		return TUI_OK;
 	yes = tui_confirm(_("Delete draft"),
 	    _("Delete this draft for good? "
 	      "Its answers cannot be recovered."),
 	    _("Delete"), _("Keep"), 0, home_redraw, a);
 	if (yes != 1)
-		return SCREEN_OK;
+		return TUI_OK;
 	if (desk_discard(&a->desk, h->ids[i], &e) == -1) {
 		tui_msg(TUI_ERROR, "%s", e.msg);
-		return SCREEN_OK;
+		return TUI_OK;
 	}
 	home_unload(h);
 	home_load(a, h);
 	tui_msg(TUI_INFO, "%s", _("The draft was deleted."));
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
 home_up(struct app *a)
 {
 	tui_list_move(((struct home *)a->st)->list, -1);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
 home_down(struct app *a)
 {
 	tui_list_move(((struct home *)a->st)->list, 1);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
 home_help(struct app *a)
 {
 	screen_go(a, screen_help());
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
-static const struct screen_bind home_keys[] = {
+static const struct tui_bind home_keys[] = {
 	{ 1, KEY_UP, home_up, NULL },
 	{ 1, KEY_DOWN, home_down, NULL },
 	{ 0, 'k', home_up, NULL },
@@ -260,10 +260,10 @@ static const struct screen_bind home_keys[] = {
 static int
 home_key(struct app *a, const struct tui_key *k)
 {
-	int r = screen_dispatch(a, home_keys, k);
+	int r = tui_dispatch(a, home_keys, k);
 
 	if (r == -1)
-		return SCREEN_OK;
+		return TUI_OK;
 	return r;
 }
 

@@ -55,9 +55,9 @@ intro_start(struct app *a)
 	if (session_where(a->s) == SESSION_INTRO)
 		session_start(a->s);
 	if (screen_save(a) == -1)
-		return SCREEN_OK;
+		return TUI_OK;
 	screen_to_question(a);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -66,7 +66,7 @@ intro_back(struct app *a)
 	/* a new interview has no draft yet: nothing to keep */
 	screen_close(a, a->desk.has_draft);
 	screen_go(a, screen_home());
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -76,7 +76,7 @@ intro_up(struct app *a)
 
 	if (in->skip > 0)
 		in->skip--;
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -86,19 +86,19 @@ intro_down(struct app *a)
 
 	if (in->skip + (LINES - 8) < in->need)
 		in->skip++;
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
 intro_help(struct app *a)
 {
 	screen_go(a, screen_help());
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
-static const struct screen_bind intro_keys[] = {
+static const struct tui_bind intro_keys[] = {
 	{ 1, KEY_ENTER, intro_start, NULL },
-	{ 0, SCREEN_ESC, intro_back, NULL },
+	{ 0, TUI_ESC, intro_back, NULL },
 	{ 1, KEY_UP, intro_up, NULL },
 	{ 1, KEY_DOWN, intro_down, NULL },
 	{ 1, KEY_F(1), intro_help, NULL },
@@ -112,8 +112,8 @@ intro_key(struct app *a, const struct tui_key *k)
 	int r;
 
 	tui_msg_clear();
-	r = screen_dispatch(a, intro_keys, k);
-	return r == -1 ? SCREEN_OK : r;
+	r = tui_dispatch(a, intro_keys, k);
+	return r == -1 ? TUI_OK : r;
 }
 
 static void

@@ -264,7 +264,7 @@ new_choose(struct app *a)
 	long i = tui_list_selected(new_list(n));
 
 	if (i < 0)
-		return SCREEN_OK;
+		return TUI_OK;
 	switch (n->step) {
 	case NEW_UNIT:
 		n->unit = a->cfg->units[n->uorder[i]].code;
@@ -278,7 +278,7 @@ new_choose(struct app *a)
 		new_start(a, n, (int)i);
 		break;
 	}
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -309,42 +309,42 @@ new_back(struct app *a)
 		}
 		break;
 	}
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
 new_up(struct app *a)
 {
 	tui_list_move(new_list(a->st), -1);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
 new_down(struct app *a)
 {
 	tui_list_move(new_list(a->st), 1);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
 new_pgup(struct app *a)
 {
 	tui_list_move(new_list(a->st), -(LINES - 10));
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
 new_pgdn(struct app *a)
 {
 	tui_list_move(new_list(a->st), LINES - 10);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
 new_help(struct app *a)
 {
 	screen_go(a, screen_help());
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -354,16 +354,16 @@ new_filter_back(struct app *a)
 
 	if (n->step == NEW_UNIT)
 		tui_list_filter_back(n->units);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
-static const struct screen_bind new_keys[] = {
+static const struct tui_bind new_keys[] = {
 	{ 1, KEY_UP, new_up, NULL },
 	{ 1, KEY_DOWN, new_down, NULL },
 	{ 1, KEY_PPAGE, new_pgup, NULL },
 	{ 1, KEY_NPAGE, new_pgdn, NULL },
 	{ 1, KEY_ENTER, new_choose, NULL },
-	{ 0, SCREEN_ESC, new_back, NULL },
+	{ 0, TUI_ESC, new_back, NULL },
 	{ 1, KEY_BACKSPACE, new_filter_back, NULL },
 	{ 0, 127, new_filter_back, NULL },
 	{ 0, 8, new_filter_back, NULL },
@@ -378,7 +378,7 @@ new_key(struct app *a, const struct tui_key *k)
 	int r;
 
 	tui_msg_clear();
-	if ((r = screen_dispatch(a, new_keys, k)) != -1)
+	if ((r = tui_dispatch(a, new_keys, k)) != -1)
 		return r;
 	if (!k->fkey && n->step == NEW_UNIT)
 		tui_list_filter_add(n->units, k->ch);
@@ -388,7 +388,7 @@ new_key(struct app *a, const struct tui_key *k)
 		tui_list_move(new_list(n), (long)(k->ch - '1'));
 		return new_choose(a);
 	}
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static const struct screen new_screen = { "new", new_init, new_draw, new_key,

@@ -155,10 +155,10 @@ ov_go(struct app *a)
 	long i = tui_list_selected(o->list);
 
 	if (i < 0 || session_jump(a->s, o->qs[i]) == -1)
-		return SCREEN_OK;
+		return TUI_OK;
 	screen_save(a);
 	screen_to_question(a);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -167,52 +167,52 @@ ov_review(struct app *a)
 	session_review(a->s);
 	screen_save(a);
 	screen_go(a, screen_review());
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
 ov_back(struct app *a)
 {
 	screen_to_question(a);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
 ov_up(struct app *a)
 {
 	tui_list_move(((struct overview *)a->st)->list, -1);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
 ov_down(struct app *a)
 {
 	tui_list_move(((struct overview *)a->st)->list, 1);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
 ov_pgup(struct app *a)
 {
 	tui_list_move(((struct overview *)a->st)->list, -(LINES - 7));
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
 ov_pgdn(struct app *a)
 {
 	tui_list_move(((struct overview *)a->st)->list, LINES - 7);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
 ov_help(struct app *a)
 {
 	screen_go(a, screen_help());
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
-static const struct screen_bind overview_keys[] = {
+static const struct tui_bind overview_keys[] = {
 	{ 1, KEY_UP, ov_up, NULL },
 	{ 1, KEY_DOWN, ov_down, NULL },
 	{ 1, KEY_PPAGE, ov_pgup, NULL },
@@ -220,7 +220,7 @@ static const struct screen_bind overview_keys[] = {
 	{ 1, KEY_ENTER, ov_go, NULL },
 	{ 1, KEY_F(5), ov_review, NULL },
 	{ 0, 'r', ov_review, NULL },
-	{ 0, SCREEN_ESC, ov_back, NULL },
+	{ 0, TUI_ESC, ov_back, NULL },
 	{ 1, KEY_F(2), ov_back, NULL },
 	{ 1, KEY_F(1), ov_help, NULL },
 	{ 0, '?', ov_help, NULL },
@@ -233,8 +233,8 @@ overview_key(struct app *a, const struct tui_key *k)
 	int r;
 
 	tui_msg_clear();
-	r = screen_dispatch(a, overview_keys, k);
-	return r == -1 ? SCREEN_OK : r;
+	r = tui_dispatch(a, overview_keys, k);
+	return r == -1 ? TUI_OK : r;
 }
 
 static const struct screen overview_screen = { "overview", overview_init,

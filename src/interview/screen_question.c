@@ -133,7 +133,7 @@ quest_after_move(struct app *a)
 		quest_load(a);
 	else
 		screen_to_question(a);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -142,18 +142,18 @@ act_next(struct app *a)
 	struct err e;
 
 	if (quest_commit(a) == -1)
-		return SCREEN_OK;
+		return TUI_OK;
 	switch (session_next(a->s, &e)) {
 	case SESSION_BLOCKED:
 		tui_msg(TUI_ERROR, "%s",
 		    _("This question needs an answer, "
 		      "or F8: prefer not to answer."));
-		return SCREEN_OK;
+		return TUI_OK;
 	case SESSION_WARNED:
 		tui_msg(TUI_WARNING, "%s",
 		    _("No answer yet. Press Tab "
 		      "again to go on without one."));
-		return SCREEN_OK;
+		return TUI_OK;
 	default:
 		return quest_after_move(a);
 	}
@@ -163,7 +163,7 @@ static int
 act_back(struct app *a)
 {
 	if (quest_commit(a) == -1)
-		return SCREEN_OK;
+		return TUI_OK;
 	session_back(a->s);
 	return quest_after_move(a);
 }
@@ -179,44 +179,44 @@ act_decline(struct app *a)
 		memset(&none, 0, sizeof none);
 		none.state = FORM_SKIPPED;
 		session_put(a->s, st->q, &none, &e);
-		return SCREEN_OK;
+		return TUI_OK;
 	}
 	session_decline(a->s, st->q);
 	if (st->ed != NULL)
 		tui_edit_set(st->ed, NULL);
 	st->in_other = 0;
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
 act_overview(struct app *a)
 {
 	if (quest_commit(a) == -1)
-		return SCREEN_OK;
+		return TUI_OK;
 	screen_save(a);
 	screen_go(a, screen_overview());
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
 act_help(struct app *a)
 {
 	if (quest_commit(a) == -1)
-		return SCREEN_OK;
+		return TUI_OK;
 	screen_save(a);
 	screen_go(a, screen_help());
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
 act_leave(struct app *a)
 {
 	if (quest_commit(a) == -1)
-		return SCREEN_OK;
+		return TUI_OK;
 	screen_close(a, 1);
 	tui_msg(TUI_INFO, "%s", _("The draft is saved."));
 	screen_go(a, screen_home());
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -226,7 +226,7 @@ act_up(struct app *a)
 
 	if (t->vertical != NULL)
 		t->vertical(a, -1);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -236,7 +236,7 @@ act_down(struct app *a)
 
 	if (t->vertical != NULL)
 		t->vertical(a, 1);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -248,7 +248,7 @@ act_left(struct app *a)
 		tui_edit_left(((struct quest *)a->st)->ed);
 	else if (t->horizontal != NULL)
 		t->horizontal(a, -1);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -260,7 +260,7 @@ act_right(struct app *a)
 		tui_edit_right(((struct quest *)a->st)->ed);
 	else if (t->horizontal != NULL)
 		t->horizontal(a, 1);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 /* The width the editor lays text out in (Home and End of a line). */
@@ -275,7 +275,7 @@ act_home(struct app *a)
 {
 	if (quest_typing(a))
 		tui_edit_home(((struct quest *)a->st)->ed, edit_width(a));
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -283,7 +283,7 @@ act_end(struct app *a)
 {
 	if (quest_typing(a))
 		tui_edit_end(((struct quest *)a->st)->ed, edit_width(a));
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 /* Backspace or Delete (del) in the editor; text goes into the session
@@ -295,11 +295,11 @@ edit_erase(struct app *a, int del)
 	int rc;
 
 	if (!quest_typing(a))
-		return SCREEN_OK;
+		return TUI_OK;
 	rc = del ? tui_edit_delete(st->ed) : tui_edit_backspace(st->ed);
 	if (rc == 0 && quest_type(quest_cur(a))->commit == NULL)
 		quest_text_changed(a);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -318,7 +318,7 @@ static int
 act_enter(struct app *a)
 {
 	if (quest_type(quest_cur(a))->enter(a) == 0)
-		return SCREEN_OK;
+		return TUI_OK;
 	return act_next(a);
 }
 
@@ -327,7 +327,7 @@ act_word_left(struct app *a)
 {
 	if (quest_typing(a))
 		tui_edit_word_left(((struct quest *)a->st)->ed);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -335,7 +335,7 @@ act_word_right(struct app *a)
 {
 	if (quest_typing(a))
 		tui_edit_word_right(((struct quest *)a->st)->ed);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int quest_char(struct app *a, uint32_t c);
@@ -367,13 +367,13 @@ act_spacebar(struct app *a)
 #define H_HELP N_("this help")
 
 /* In the order help lists them; the editing keys last, unlisted. */
-static const struct screen_bind quest_keys[] = {
+static const struct tui_bind quest_keys[] = {
 	{ 0, '\t', act_next, H_NEXT },
 	{ 1, KEY_NPAGE, act_next, H_NEXT },
-	{ 0, SCREEN_CTRL('n'), act_next, H_NEXT },
+	{ 0, TUI_CTRL('n'), act_next, H_NEXT },
 	{ 1, KEY_BTAB, act_back, H_BACK },
 	{ 1, KEY_PPAGE, act_back, H_BACK },
-	{ 0, SCREEN_CTRL('p'), act_back, H_BACK },
+	{ 0, TUI_CTRL('p'), act_back, H_BACK },
 	{ 1, KEY_UP, act_up, H_LIST },
 	{ 1, KEY_DOWN, act_down, H_LIST },
 	{ 1, KEY_LEFT, act_left, H_ROW },
@@ -381,25 +381,25 @@ static const struct screen_bind quest_keys[] = {
 	{ 0, ' ', act_spacebar, H_SPACE },
 	{ 1, KEY_ENTER, act_enter, H_ENTER },
 	{ 1, KEY_F(8), act_decline, H_DECLINE },
-	{ 0, SCREEN_CTRL('x'), act_decline, H_DECLINE },
+	{ 0, TUI_CTRL('x'), act_decline, H_DECLINE },
 	{ 1, KEY_F(2), act_overview, H_OVERVIEW },
-	{ 0, SCREEN_CTRL('o'), act_overview, H_OVERVIEW },
+	{ 0, TUI_CTRL('o'), act_overview, H_OVERVIEW },
 	{ 1, KEY_F(10), act_leave, H_LEAVE },
-	{ 0, SCREEN_ESC, act_leave, H_LEAVE },
+	{ 0, TUI_ESC, act_leave, H_LEAVE },
 	{ 1, KEY_F(1), act_help, H_HELP },
 	{ 0, '?', act_qmark, H_HELP },
-	{ 1, KEY_HOME, act_home, NULL },
-	{ 1, KEY_END, act_end, NULL },
-	{ 0, SCREEN_CTRL('a'), act_home, NULL },
-	{ 0, SCREEN_CTRL('e'), act_end, NULL },
-	{ 1, KEY_BACKSPACE, act_backspace, NULL },
-	{ 0, 127, act_backspace, NULL },
-	{ 0, 8, act_backspace, NULL },
-	{ 1, KEY_DC, act_delete, NULL },
+	{ 1, KEY_HOME, act_home, TUI_UNLISTED },
+	{ 1, KEY_END, act_end, TUI_UNLISTED },
+	{ 0, TUI_CTRL('a'), act_home, TUI_UNLISTED },
+	{ 0, TUI_CTRL('e'), act_end, TUI_UNLISTED },
+	{ 1, KEY_BACKSPACE, act_backspace, TUI_UNLISTED },
+	{ 0, 127, act_backspace, TUI_UNLISTED },
+	{ 0, 8, act_backspace, TUI_UNLISTED },
+	{ 1, KEY_DC, act_delete, TUI_UNLISTED },
 	{ 0, 0, NULL, NULL },
 };
 
-const struct screen_bind *
+const struct tui_bind *
 screen_question_keys(void)
 {
 	return quest_keys;
@@ -416,12 +416,12 @@ quest_char(struct app *a, uint32_t c)
 	st->last = c;
 	if (quest_typing(a)) {
 		if (t->accepts != NULL && !t->accepts(st, c))
-			return SCREEN_OK;
+			return TUI_OK;
 		if (tui_edit_insert(st->ed, c) == -1)
 			quest_text_full(st);
 		else if (t->commit == NULL)
 			quest_text_changed(a);
-		return SCREEN_OK;
+		return TUI_OK;
 	}
 	if (c == '?')
 		return act_help(a);
@@ -429,7 +429,7 @@ quest_char(struct app *a, uint32_t c)
 		t->space(a);
 	else if (t->key != NULL)
 		t->key(a, c, last);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -438,7 +438,7 @@ quest_key(struct app *a, const struct tui_key *k)
 	int r;
 
 	tui_msg_clear();
-	if ((r = screen_dispatch(a, quest_keys, k)) != -1)
+	if ((r = tui_dispatch(a, quest_keys, k)) != -1)
 		return r;
 	/* control-left and -right have no fixed codes: ask the terminal */
 	if (k->fkey && (int)k->ch == tui_keycode("kLFT5"))
@@ -446,7 +446,7 @@ quest_key(struct app *a, const struct tui_key *k)
 	if (k->fkey && (int)k->ch == tui_keycode("kRIT5"))
 		return act_word_right(a);
 	if (k->fkey || k->ch < 0x20 || utf8_forbidden(k->ch))
-		return SCREEN_OK;
+		return TUI_OK;
 	return quest_char(a, k->ch);
 }
 

@@ -195,7 +195,7 @@ rv_down(struct app *a)
 		review_show_sel(r, at);
 	}
 	free(at);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -214,7 +214,7 @@ rv_up(struct app *a)
 			r->off = at[r->sel];
 	}
 	free(at);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -228,7 +228,7 @@ rv_pgup(struct app *a)
 	if (r->off > at[r->sel])
 		r->off = at[r->sel];
 	free(at);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -241,7 +241,7 @@ rv_pgdn(struct app *a)
 	at = review_layout(a);
 	review_show_sel(r, at);
 	free(at);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -250,13 +250,13 @@ rv_change(struct app *a)
 	struct review *r = a->st;
 
 	if (r->n == 0 || session_jump(a->s, r->qs[r->sel]) == -1)
-		return SCREEN_OK;
+		return TUI_OK;
 	/* coming back, the review opens on this question again */
 	a->review_q = r->qs[r->sel];
 	a->has_review_q = 1;
 	screen_save(a);
 	screen_to_question(a);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -265,21 +265,21 @@ rv_back(struct app *a)
 	session_back(a->s);
 	screen_save(a);
 	screen_to_question(a);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
 rv_overview(struct app *a)
 {
 	screen_go(a, screen_overview());
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
 rv_help(struct app *a)
 {
 	screen_go(a, screen_help());
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -288,7 +288,7 @@ rv_leave(struct app *a)
 	screen_close(a, 1);
 	tui_msg(TUI_INFO, "%s", _("The draft is saved."));
 	screen_go(a, screen_home());
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static void
@@ -330,7 +330,7 @@ rv_seal(struct app *a)
 		    _("Question %zu needs an answer, or prefer "
 		      "not to answer."),
 		    r->sel + 1);
-		return SCREEN_OK;
+		return TUI_OK;
 	case SESSION_WARNED:
 		review_select(r, q);
 		n = review_soft_missing(a);
@@ -344,7 +344,7 @@ rv_seal(struct app *a)
 			    _("Question %zu has no answer. "
 			      "Press F5 again to seal anyway."),
 			    r->sel + 1);
-		return SCREEN_OK;
+		return TUI_OK;
 	default:
 		break;
 	}
@@ -358,10 +358,10 @@ rv_seal(struct app *a)
 		tui_msg(TUI_INFO, "%s",
 		    _("Not sealed: the interview is still "
 		      "a draft; F5 seals it."));
-		return SCREEN_OK;
+		return TUI_OK;
 	}
 	if (screen_seal(a) == -1)
-		return SCREEN_OK;
+		return TUI_OK;
 	/* said over the start screen, which counts it as waiting: the
 	 * answers are gone from this laptop, so they are not drawn again */
 	a->notice_title = _("Sealed");
@@ -370,10 +370,10 @@ rv_seal(struct app *a)
 	    "this laptop again. It goes to HR with the next sync.");
 	tui_msg(TUI_INFO, "%s", _("The interview is sealed."));
 	screen_go(a, screen_home());
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
-static const struct screen_bind review_keys[] = {
+static const struct tui_bind review_keys[] = {
 	{ 1, KEY_UP, rv_up, NULL },
 	{ 1, KEY_DOWN, rv_down, NULL },
 	{ 1, KEY_PPAGE, rv_pgup, NULL },
@@ -381,13 +381,13 @@ static const struct screen_bind review_keys[] = {
 	{ 1, KEY_ENTER, rv_change, NULL },
 	{ 1, KEY_F(5), rv_seal, NULL },
 	{ 1, KEY_BTAB, rv_back, NULL },
-	{ 0, SCREEN_CTRL('p'), rv_back, NULL },
+	{ 0, TUI_CTRL('p'), rv_back, NULL },
 	{ 1, KEY_F(2), rv_overview, NULL },
-	{ 0, SCREEN_CTRL('o'), rv_overview, NULL },
+	{ 0, TUI_CTRL('o'), rv_overview, NULL },
 	{ 1, KEY_F(1), rv_help, NULL },
 	{ 0, '?', rv_help, NULL },
 	{ 1, KEY_F(10), rv_leave, NULL },
-	{ 0, SCREEN_ESC, rv_leave, NULL },
+	{ 0, TUI_ESC, rv_leave, NULL },
 	{ 0, 0, NULL, NULL },
 };
 
@@ -397,8 +397,8 @@ review_key(struct app *a, const struct tui_key *k)
 	int r;
 
 	tui_msg_clear();
-	r = screen_dispatch(a, review_keys, k);
-	return r == -1 ? SCREEN_OK : r;
+	r = tui_dispatch(a, review_keys, k);
+	return r == -1 ? TUI_OK : r;
 }
 
 static const struct screen review_screen = { "review", review_init, review_draw,

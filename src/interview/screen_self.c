@@ -423,10 +423,10 @@ sq_after_move(struct app *a)
 	    session_self(a->s, session_pos(a->s)) &&
 	    f->questions[session_pos(a->s)].section == sec) {
 		sq_load(a);
-		return SCREEN_OK;
+		return TUI_OK;
 	}
 	screen_go(a, screen_self_done());
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -436,21 +436,21 @@ sq_next(struct app *a)
 	struct err e;
 
 	if (sq_commit(a) == -1)
-		return SCREEN_OK;
+		return TUI_OK;
 	switch (session_next(a->s, &e)) {
 	case SESSION_BLOCKED:
 		tui_msg(TUI_ERROR, "%s",
 		    lw(a,
 			"This question needs an answer, "
 			"or \"Prefer not to answer\"."));
-		return SCREEN_OK;
+		return TUI_OK;
 	case SESSION_WARNED:
 		st->skip_warned = 1;
 		tui_msg(TUI_WARNING, "%s",
 		    lw(a,
 			"No answer yet. Choose \"Skip "
 			"this question\" again to go on."));
-		return SCREEN_OK;
+		return TUI_OK;
 	default:
 		return sq_after_move(a);
 	}
@@ -493,27 +493,27 @@ sq_enter(struct app *a)
 	case IT_CHOICE:
 		if (qu->type == FORM_SINGLE) {
 			if (sq_put(a, it->v, 0, 0, NULL) == -1)
-				return SCREEN_OK;
+				return TUI_OK;
 			return sq_next(a);
 		}
 		set ^= (uint64_t)1 << it->v;
 		t = other ? tui_edit_text(st->ed) : NULL;
 		sq_put(a, 0, set, other, t != NULL && t[0] ? t : NULL);
 		xfree_str_wipe(t);
-		return SCREEN_OK;
+		return TUI_OK;
 	case IT_OTHER:
 		t = tui_edit_text(st->ed);
 		if (qu->type == FORM_SINGLE) {
 			rc = sq_put(a, 0, 0, 1, t[0] ? t : NULL);
 			xfree_str_wipe(t);
-			return rc == -1 ? SCREEN_OK : sq_next(a);
+			return rc == -1 ? TUI_OK : sq_next(a);
 		}
 		sq_put(a, 0, set, !other, !other && t[0] ? t : NULL);
 		xfree_str_wipe(t);
-		return SCREEN_OK;
+		return TUI_OK;
 	case IT_VALUE:
 		if (sq_put(a, it->v, 0, 0, NULL) == -1)
-			return SCREEN_OK;
+			return TUI_OK;
 		return sq_next(a);
 	case IT_INPUT:
 	case IT_NEXT:
@@ -534,11 +534,11 @@ sq_enter(struct app *a)
 		return sq_next(a);
 	case IT_BACK:
 		if (sq_commit(a) == -1)
-			return SCREEN_OK;
+			return TUI_OK;
 		session_back(a->s);
 		return sq_after_move(a);
 	}
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -548,7 +548,7 @@ sq_up(struct app *a)
 
 	if (sq_commit(a) == 0 && st->row > 0)
 		st->row--;
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -558,7 +558,7 @@ sq_down(struct app *a)
 
 	if (sq_commit(a) == 0 && st->row + 1 < st->n)
 		st->row++;
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 /* Typing goes to the field under the cursor, if any. */
@@ -593,7 +593,7 @@ sq_left(struct app *a)
 
 	if (sq_typing(a))
 		tui_edit_left(st->ed);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -603,7 +603,7 @@ sq_right(struct app *a)
 
 	if (sq_typing(a))
 		tui_edit_right(st->ed);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -612,11 +612,11 @@ sq_backspace(struct app *a)
 	struct selfq *st = a->st;
 
 	if (!sq_typing(a))
-		return SCREEN_OK;
+		return TUI_OK;
 	tui_edit_backspace(st->ed);
 	if (st->items[st->row].kind == IT_OTHER)
 		sq_other_changed(a);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 /* The leaver hands the laptop back from anywhere: F10 or Esc (not shown:
@@ -625,13 +625,13 @@ static int
 sq_stop(struct app *a)
 {
 	if (sq_commit(a) == -1)
-		return SCREEN_OK;
+		return TUI_OK;
 	screen_save(a);
 	screen_go(a, screen_self_done());
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
-static const struct screen_bind sq_keys[] = {
+static const struct tui_bind sq_keys[] = {
 	{ 1, KEY_ENTER, sq_enter, NULL },
 	{ 1, KEY_UP, sq_up, NULL },
 	{ 1, KEY_DOWN, sq_down, NULL },
@@ -642,7 +642,7 @@ static const struct screen_bind sq_keys[] = {
 	{ 0, 127, sq_backspace, NULL },
 	{ 0, 8, sq_backspace, NULL },
 	{ 1, KEY_F(10), sq_stop, NULL },
-	{ 0, SCREEN_ESC, sq_stop, NULL },
+	{ 0, TUI_ESC, sq_stop, NULL },
 	{ 0, 0, NULL, NULL },
 };
 
@@ -654,22 +654,22 @@ sq_key(struct app *a, const struct tui_key *k)
 	int r;
 
 	tui_msg_clear();
-	if ((r = screen_dispatch(a, sq_keys, k)) != -1)
+	if ((r = tui_dispatch(a, sq_keys, k)) != -1)
 		return r;
 	if (k->fkey || k->ch < 0x20 || utf8_forbidden(k->ch) || !sq_typing(a))
-		return SCREEN_OK;
+		return TUI_OK;
 	if (qu->type == FORM_NUMBER && !(k->ch >= '0' && k->ch <= '9') &&
 	    !(k->ch == '-' && st->ed->cur == 0))
-		return SCREEN_OK;
+		return TUI_OK;
 	if (tui_edit_insert(st->ed, k->ch) == -1) {
 		tui_msg(TUI_WARNING, "%s", lw(a, "The answer is full."));
-		return SCREEN_OK;
+		return TUI_OK;
 	}
 	if (st->items[st->row].kind == IT_OTHER)
 		sq_other_changed(a);
 	else if (qu->type == FORM_TEXT)
 		sq_commit(a);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static const struct screen self_question_screen = { "self-question", sq_init,

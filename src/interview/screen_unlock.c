@@ -79,7 +79,7 @@ unlock_try(struct app *a)
 	int rc;
 
 	if (u->l.len == 0)
-		return SCREEN_OK;
+		return TUI_OK;
 	tui_msg(TUI_INFO, "%s", _("Checking the passphrase..."));
 	erase();
 	unlock_draw(a);
@@ -90,22 +90,22 @@ unlock_try(struct app *a)
 	tui_msg_clear();
 	if (rc == 0) {
 		screen_go(a, a->start_new ? screen_new() : screen_home());
-		return SCREEN_OK;
+		return TUI_OK;
 	}
 	if (e.cls != ERR_PERM) {
 		a->fatal = e;
 		a->exit_code = -1;
-		return SCREEN_QUIT;
+		return TUI_QUIT;
 	}
 	if (++u->tries >= UNLOCK_TRIES) {
 		err_setc(&a->fatal, ERR_PERM, "%s",
 		    _("wrong passphrase "
 		      "three times: try again, or see avslut passwd"));
 		a->exit_code = -1;
-		return SCREEN_QUIT;
+		return TUI_QUIT;
 	}
 	tui_msg(TUI_ERROR, "%s", _("Wrong passphrase."));
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static int
@@ -114,7 +114,7 @@ unlock_quit(struct app *a)
 	/* Leaving without the passphrase: 77, as a refused one. */
 	err_setc(&a->fatal, ERR_PERM, "%s", "");
 	a->exit_code = -1;
-	return SCREEN_QUIT;
+	return TUI_QUIT;
 }
 
 static int
@@ -123,12 +123,12 @@ unlock_back(struct app *a)
 	struct unlock *u = a->st;
 
 	pass_line_back(&u->l);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
-static const struct screen_bind unlock_keys[] = {
+static const struct tui_bind unlock_keys[] = {
 	{ 1, KEY_ENTER, unlock_try, NULL },
-	{ 0, SCREEN_ESC, unlock_quit, NULL },
+	{ 0, TUI_ESC, unlock_quit, NULL },
 	{ 1, KEY_BACKSPACE, unlock_back, NULL },
 	{ 0, 127, unlock_back, NULL },
 	{ 0, 8, unlock_back, NULL },
@@ -143,14 +143,14 @@ unlock_key(struct app *a, const struct tui_key *k)
 	size_t n;
 	int r;
 
-	if ((r = screen_dispatch(a, unlock_keys, k)) != -1)
+	if ((r = tui_dispatch(a, unlock_keys, k)) != -1)
 		return r;
 	if (k->fkey || k->ch < 0x20 || utf8_forbidden(k->ch))
-		return SCREEN_OK;
+		return TUI_OK;
 	if ((n = utf8_encode(k->ch, b)) > 0)
 		(void)pass_line_add(&u->l, b, n);
 	sodium_memzero(b, sizeof b);
-	return SCREEN_OK;
+	return TUI_OK;
 }
 
 static const struct screen unlock_screen = { "unlock", unlock_init, unlock_draw,

@@ -338,36 +338,6 @@ tui_key_name(int fkey, uint32_t ch, char *buf, size_t n)
 }
 
 void
-tui_keydoc_rows(const struct tui_keydoc *d, size_t n,
-    void (*row)(void *arg, const char *names, const char *what), void *arg)
-{
-	char names[160], name[32];
-	size_t i, j, len;
-
-	for (i = 0; i < n; i++) {
-		if (d[i].help == NULL)
-			continue;
-		for (j = 0; j < i; j++)
-			if (d[j].help != NULL &&
-			    strcmp(d[j].help, d[i].help) == 0)
-				break;
-		if (j < i)
-			continue; /* listed with its first key */
-		names[0] = '\0';
-		for (len = 0, j = i; j < n; j++) {
-			if (d[j].help == NULL ||
-			    strcmp(d[j].help, d[i].help) != 0)
-				continue;
-			tui_key_name(d[j].fkey, d[j].ch, name, sizeof name);
-			len += (size_t)snprintf(names + len,
-			    len < sizeof names ? sizeof names - len : 0, "%s%s",
-			    len > 0 ? ", " : "", name);
-		}
-		row(arg, names, _(d[i].help));
-	}
-}
-
-void
 tui_keybar(const struct tui_keyhelp *keys, size_t n)
 {
 	int y = LINES - 1, x = 0, w;

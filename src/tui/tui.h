@@ -46,6 +46,9 @@ struct tui_key {
 	int fkey; /* 1 if ch is a KEY_* code */
 	uint32_t ch;
 };
+/* Codes key tables use for Esc and control keys (fkey 0). */
+#define TUI_ESC 27u
+#define TUI_CTRL(c) ((uint32_t)((c)&0x1f))
 
 /* NULL if the locale's character set is UTF-8, else a translated message
  * saying how to fix it (e.g. LANG=C.UTF-8). Call after setlocale. */
@@ -90,19 +93,6 @@ int tui_text(int y, int x, int w, int h, int skip, enum tui_role r,
 void tui_fill(int y, enum tui_role r);
 /* The key help bar on the last line. */
 void tui_keybar(const struct tui_keyhelp *keys, size_t n);
-/* A key table as help sees it: a key and what it does (N_), NULL for a
- * key help does not list. */
-struct tui_keydoc {
-	int fkey;
-	uint32_t ch;
-	const char *help;
-};
-/* Help's rows from a key table of n keys: for each help text, in the
- * order of its first key, row(arg, names, what) with the names of all its
- * keys ("Tab, PgDn, Ctrl-N") and what translated. Help generated from the
- * tables the keys are dispatched by cannot drift from them. */
-void tui_keydoc_rows(const struct tui_keydoc *d, size_t n,
-    void (*row)(void *arg, const char *names, const char *what), void *arg);
 /* The name help shows for a key ("Tab", "PgDn", "Ctrl-N", "F8", "â",
  * "Space" translated), written into buf; returns buf. */
 const char *tui_key_name(int fkey, uint32_t ch, char *buf, size_t n);
