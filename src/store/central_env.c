@@ -151,25 +151,40 @@ central_env_count(struct central *c, size_t *n, struct err *e)
 	return 0;
 }
 
-int
-central_env_foreach(struct central *c,
+/* The one loop of the three listings below. Without ids: every row of
+ * sql ("SELECT id[, data] ... ORDER BY id"); with ids: sql ("... WHERE
+ * id = ?") once for each of the n ids, an id the store lacks skipped. fn
+ * gets each envelope (data NULL and len 0 if sql selects only the id);
+ * its nonzero ends the loop, and is no error. */
+static int
+central_env_rows(struct central *c, const char *sql,
+    const uint8_t (*ids)[BUNDLE_ID_BYTES], size_t n,
     int (*fn)(void *ctx, const uint8_t *id, const uint8_t *data, size_t len),
     void *ctx, struct err *e)
 {
 	sqlite3_stmt *st;
-	int rc, s;
+	size_t i;
+	int rc, s = SQLITE_DONE, data;
 
-	if ((rc = central_prepare(c, &st,
-		 "SELECT id, data FROM envelopes "
-		 "ORDER BY id",
-		 "cannot read the envelopes", e)) != 0)
+	if ((rc = central_prepare(c, &st, sql, "cannot read the envelopes",
+		 e)) != 0)
 		return rc;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+	data = sqlite3_column_count(st) > 1;
+	for (i = 0; ids == NULL || i < n; i++) {
+		if (ids != NULL) {
+			sqlite3_reset(st);
+			sqlite3_bind_blob(st, 1, ids[i], BUNDLE_ID_BYTES,
+			    SQLITE_STATIC);
+		}
+		if ((s = sqlite3_step(st)) == SQLITE_DONE && ids != NULL)
+			continue; /* not in the store */
+		if (s != SQLITE_ROW)
+			break;
 		if (sqlite3_column_bytes(st, 0) != BUNDLE_ID_BYTES)
 			continue; /* the CHECK constraint prevents it */
 		if (fn(ctx, sqlite3_column_blob(st, 0),
-			sqlite3_column_blob(st, 1),
-			(size_t)sqlite3_column_bytes(st, 1)) != 0)
+			data ? sqlite3_column_blob(st, 1) : NULL,
+			data ? (size_t)sqlite3_column_bytes(st, 1) : 0) != 0)
 			break;
 	}
 	if (s != SQLITE_ROW && s != SQLITE_DONE)
@@ -179,27 +194,39 @@ central_env_foreach(struct central *c,
 }
 
 int
+central_env_foreach(struct central *c,
+    int (*fn)(void *ctx, const uint8_t *id, const uint8_t *data, size_t len),
+    void *ctx, struct err *e)
+{
+	return central_env_rows(c, "SELECT id, data FROM envelopes ORDER BY id",
+	    NULL, 0, fn, ctx, e);
+}
+
+/* central_env_id_foreach's callback and its argument, for
+ * central_env_rows. */
+struct central_env_idfn {
+	int (*fn)(void *ctx, const uint8_t *id);
+	void *ctx;
+};
+
+static int
+central_env_idfn(void *ctx, const uint8_t *id, const uint8_t *data, size_t len)
+{
+	const struct central_env_idfn *f = ctx;
+
+	(void)data;
+	(void)len;
+	return f->fn(f->ctx, id);
+}
+
+int
 central_env_id_foreach(struct central *c,
     int (*fn)(void *ctx, const uint8_t *id), void *ctx, struct err *e)
 {
-	sqlite3_stmt *st;
-	int rc, s;
+	struct central_env_idfn f = { fn, ctx };
 
-	if ((rc = central_prepare(c, &st,
-		 "SELECT id FROM envelopes ORDER BY "
-		 "id",
-		 "cannot read the envelopes", e)) != 0)
-		return rc;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_bytes(st, 0) != BUNDLE_ID_BYTES)
-			continue; /* the CHECK constraint prevents it */
-		if (fn(ctx, sqlite3_column_blob(st, 0)) != 0)
-			break;
-	}
-	if (s != SQLITE_ROW && s != SQLITE_DONE)
-		rc = central_sqlerr(c, "cannot read the envelopes", e);
-	sqlite3_finalize(st);
-	return rc;
+	return central_env_rows(c, "SELECT id FROM envelopes ORDER BY id", NULL,
+	    0, central_env_idfn, &f, e);
 }
 
 int
@@ -208,34 +235,8 @@ central_env_foreach_ids(struct central *c,
     int (*fn)(void *ctx, const uint8_t *id, const uint8_t *data, size_t len),
     void *ctx, struct err *e)
 {
-	sqlite3_stmt *st;
-	size_t i;
-	int rc, s = SQLITE_DONE;
-
-	if ((rc = central_prepare(c, &st,
-		 "SELECT data FROM envelopes "
-		 "WHERE id = ?",
-		 "cannot read the envelopes", e)) != 0)
-		return rc;
-	for (i = 0; i < n; i++) {
-		sqlite3_bind_blob(st, 1, ids[i], BUNDLE_ID_BYTES,
-		    SQLITE_STATIC);
-		s = sqlite3_step(st);
-		if (s == SQLITE_ROW &&
-		    fn(ctx, ids[i], sqlite3_column_blob(st, 0),
-			(size_t)sqlite3_column_bytes(st, 0)) != 0) {
-			s = SQLITE_DONE;
-			break;
-		}
-		if (s != SQLITE_ROW && s != SQLITE_DONE)
-			break;
-		s = SQLITE_DONE;
-		sqlite3_reset(st);
-	}
-	if (s != SQLITE_DONE)
-		rc = central_sqlerr(c, "cannot read the envelopes", e);
-	sqlite3_finalize(st);
-	return rc;
+	return central_env_rows(c,
+	    "SELECT id, data FROM envelopes WHERE id = ?", ids, n, fn, ctx, e);
 }
 
 /* --- purge ---------------------------------------------------------------- */

@@ -617,14 +617,40 @@ count_env(void *ctx, const uint8_t *id, const uint8_t *data, size_t len)
 	return 0;
 }
 
+/* The ids a listing gave, in order; a nonzero stop ends it there. */
+struct seen_ids {
+	uint8_t v[8][BUNDLE_ID_BYTES];
+	size_t n, stop;
+};
+
+static int
+seen_id(void *ctx, const uint8_t *id)
+{
+	struct seen_ids *l = ctx;
+
+	assert_true(l->n < 8);
+	memcpy(l->v[l->n++], id, BUNDLE_ID_BYTES);
+	return l->n == l->stop;
+}
+
+static int
+seen_env(void *ctx, const uint8_t *id, const uint8_t *data, size_t len)
+{
+	assert_non_null(data);
+	assert_int_equal(len, 64);
+	return seen_id(ctx, id);
+}
+
 static void
 test_foreach(void **state)
 {
 	struct central *c;
 	struct bundle b;
 	struct bundle_ack *acks;
+	struct seen_ids all, ids, some;
 	struct err e;
-	size_t n, added;
+	uint8_t ask[3][BUNDLE_ID_BYTES];
+	size_t n, added, i;
 	int seen = 0;
 
 	(void)state;
@@ -635,6 +661,41 @@ test_foreach(void **state)
 	free(acks);
 	assert_int_equal(central_env_foreach(c, count_env, &seen, &e), 0);
 	assert_int_equal(seen, 5);
+	/* Every listing in id order, the ids alone as with the data. */
+	memset(&all, 0, sizeof all);
+	memset(&ids, 0, sizeof ids);
+	assert_int_equal(central_env_foreach(c, seen_env, &all, &e), 0);
+	assert_int_equal(central_env_id_foreach(c, seen_id, &ids, &e), 0);
+	assert_int_equal(all.n, 5);
+	assert_int_equal(ids.n, 5);
+	assert_memory_equal(all.v, ids.v, 5 * BUNDLE_ID_BYTES);
+	for (i = 1; i < 5; i++)
+		assert_true(memcmp(ids.v[i - 1], ids.v[i], BUNDLE_ID_BYTES) <
+		    0);
+	/* By ids: in the order asked, an id the store lacks skipped. */
+	memcpy(ask[0], ids.v[3], BUNDLE_ID_BYTES);
+	memset(ask[1], 0xff, BUNDLE_ID_BYTES);
+	memcpy(ask[2], ids.v[1], BUNDLE_ID_BYTES);
+	memset(&some, 0, sizeof some);
+	assert_int_equal(central_env_foreach_ids(c,
+	    (const uint8_t(*)[BUNDLE_ID_BYTES])ask, 3, seen_env, &some, &e), 0);
+	assert_int_equal(some.n, 2);
+	assert_memory_equal(some.v[0], ids.v[3], BUNDLE_ID_BYTES);
+	assert_memory_equal(some.v[1], ids.v[1], BUNDLE_ID_BYTES);
+	/* A callback's nonzero ends each listing, and is no error. */
+	memset(&some, 0, sizeof some);
+	some.stop = 1;
+	assert_int_equal(central_env_foreach_ids(c,
+	    (const uint8_t(*)[BUNDLE_ID_BYTES])ask, 3, seen_env, &some, &e), 0);
+	assert_int_equal(some.n, 1);
+	memset(&some, 0, sizeof some);
+	some.stop = 2;
+	assert_int_equal(central_env_id_foreach(c, seen_id, &some, &e), 0);
+	assert_int_equal(some.n, 2);
+	memset(&some, 0, sizeof some);
+	some.stop = 3;
+	assert_int_equal(central_env_foreach(c, seen_env, &some, &e), 0);
+	assert_int_equal(some.n, 3);
 	bundle_free(&b);
 	central_close(c);
 }
