@@ -13,55 +13,22 @@
 #include <sodium.h>
 
 #include "store/central_int.h"
+#include "store/db.h"
 
 #include "util/i18n.h"
 #include "util/xmem.h"
 
-/* Free an array of n elements of size bytes, clear freeing what each
- * holds. */
-static void
-central_rows_free(void *rows, size_t n, size_t size, void (*clear)(void *))
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		clear((unsigned char *)rows + i * size);
-	free(rows);
-}
-
-/* --- lists ---------------------------------------------------------------- */
-
-/* The rows of sql as one array of elements of size bytes, each filled by
- * row (which returns 0 to skip the row); *out is NULL and *n 0 after an
- * error, clear having freed what each element read held. */
+/* Lists are db_rows's (store/db.h); e may be NULL, as everywhere in
+ * central. */
 static int
 central_rows(struct central *c, const char *sql, const char *doing, size_t size,
     int (*row)(sqlite3_stmt *st, void *elem), void (*clear)(void *elem),
     void **out, size_t *n, struct err *e)
 {
-	sqlite3_stmt *st;
-	unsigned char *v = NULL;
-	size_t k = 0;
-	int rc, s;
+	struct err tmp;
 
-	*out = NULL;
-	*n = 0;
-	if ((rc = central_prepare(c, &st, sql, doing, e)) != 0)
-		return rc;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		v = xreallocarray(v, k + 1, size);
-		k += row(st, v + k * size) != 0;
-	}
-	if (s != SQLITE_DONE) {
-		rc = central_sqlerr(c, doing, e);
-		central_rows_free(v, k, size, clear);
-		v = NULL;
-		k = 0;
-	}
-	sqlite3_finalize(st);
-	*out = v;
-	*n = k;
-	return rc;
+	return db_rows(c->d, sql, doing, size, row, clear, out, n,
+	    e != NULL ? e : &tmp);
 }
 
 /* --- forms ---------------------------------------------------------------- */
@@ -171,7 +138,7 @@ central_form_list(struct central *c, struct central_form **forms, size_t *n,
 void
 central_form_list_free(struct central_form *forms, size_t n)
 {
-	central_rows_free(forms, n, sizeof *forms, form_clear);
+	db_rows_free(forms, n, sizeof *forms, form_clear);
 }
 
 int
@@ -353,7 +320,7 @@ central_interviewer_list(struct central *c, struct central_interviewer **list,
 void
 central_interviewer_list_free(struct central_interviewer *list, size_t n)
 {
-	central_rows_free(list, n, sizeof *list, interviewer_clear);
+	db_rows_free(list, n, sizeof *list, interviewer_clear);
 }
 
 int
@@ -478,7 +445,7 @@ central_log_list(struct central *c, struct central_log_entry **list, size_t *n,
 void
 central_log_list_free(struct central_log_entry *list, size_t n)
 {
-	central_rows_free(list, n, sizeof *list, log_clear);
+	db_rows_free(list, n, sizeof *list, log_clear);
 }
 
 /* --- turnover and staff-survey HME ---------------------------------------- */
@@ -586,7 +553,7 @@ central_turnover_list(struct central *c, struct turnover_row **out,
 void
 central_turnover_list_free(struct turnover_row *rows, size_t n)
 {
-	central_rows_free(rows, n, sizeof *rows, turnover_clear);
+	db_rows_free(rows, n, sizeof *rows, turnover_clear);
 }
 
 static void
@@ -651,68 +618,55 @@ central_hme_list(struct central *c, struct hme_row **out, size_t *nout,
 void
 central_hme_list_free(struct hme_row *rows, size_t n)
 {
-	central_rows_free(rows, n, sizeof *rows, hme_clear);
+	db_rows_free(rows, n, sizeof *rows, hme_clear);
 }
 
 /* --- releases ------------------------------------------------------------ */
+
+static int
+release_row(sqlite3_stmt *st, void *elem)
+{
+	struct central_release *r = elem;
+	const char *s;
+
+	memset(r, 0, sizeof *r);
+	r->year = (unsigned)sqlite3_column_int64(st, 0);
+	r->revision = (unsigned)sqlite3_column_int64(st, 1);
+	s = (const char *)sqlite3_column_text(st, 2);
+	snprintf(r->date, sizeof r->date, "%s", s != NULL ? s : "");
+	r->interviews = (uint32_t)sqlite3_column_int64(st, 3);
+	s = (const char *)sqlite3_column_text(st, 4);
+	snprintf(r->mapdigest, sizeof r->mapdigest, "%s", s != NULL ? s : "");
+	r->blob = db_column_dup(st, 5, &r->bloblen);
+	return 1;
+}
+
+static void
+release_clear(void *elem)
+{
+	free(((struct central_release *)elem)->blob);
+}
 
 int
 central_release_list(struct central *c, struct central_release **rows,
     size_t *n, struct err *e)
 {
-	sqlite3_stmt *st;
-	struct central_release *v = NULL, *r;
-	size_t k = 0;
-	const void *b;
-	const char *s;
-	int rc, x;
+	void *v;
+	int rc;
 
-	*rows = NULL;
-	*n = 0;
-	if ((rc = central_prepare(c, &st,
-		 "SELECT year, revision, date, "
-		 "interviews, mapdigest, blob FROM releases ORDER BY year, "
-		 "revision",
-		 "cannot read the releases", e)) != 0)
-		return rc;
-	while ((x = sqlite3_step(st)) == SQLITE_ROW) {
-		v = xreallocarray(v, k + 1, sizeof *v);
-		r = &v[k++];
-		memset(r, 0, sizeof *r);
-		r->year = (unsigned)sqlite3_column_int64(st, 0);
-		r->revision = (unsigned)sqlite3_column_int64(st, 1);
-		s = (const char *)sqlite3_column_text(st, 2);
-		snprintf(r->date, sizeof r->date, "%s", s != NULL ? s : "");
-		r->interviews = (uint32_t)sqlite3_column_int64(st, 3);
-		s = (const char *)sqlite3_column_text(st, 4);
-		snprintf(r->mapdigest, sizeof r->mapdigest, "%s",
-		    s != NULL ? s : "");
-		b = sqlite3_column_blob(st, 5);
-		r->bloblen = (size_t)sqlite3_column_bytes(st, 5);
-		r->blob = xmalloc(r->bloblen ? r->bloblen : 1);
-		if (r->bloblen > 0)
-			memcpy(r->blob, b, r->bloblen);
-	}
-	if (x != SQLITE_DONE) {
-		rc = central_sqlerr(c, "cannot read the releases", e);
-		sqlite3_finalize(st);
-		central_release_list_free(v, k);
-		return rc;
-	}
-	sqlite3_finalize(st);
+	rc = central_rows(c,
+	    "SELECT year, revision, date, interviews, mapdigest, blob FROM "
+	    "releases ORDER BY year, revision",
+	    "cannot read the releases", sizeof **rows, release_row,
+	    release_clear, &v, n, e);
 	*rows = v;
-	*n = k;
-	return 0;
+	return rc;
 }
 
 void
 central_release_list_free(struct central_release *rows, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(rows[i].blob);
-	free(rows);
+	db_rows_free(rows, n, sizeof *rows, release_clear);
 }
 
 int

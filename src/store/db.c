@@ -531,6 +531,59 @@ db_int(struct db *d, const char *sql, int64_t *v, const char *doing,
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+void
+db_rows_free(void *rows, size_t n, size_t size, void (*clear)(void *elem))
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		clear((unsigned char *)rows + i * size);
+	free(rows);
+}
+
+int
+db_rows(struct db *d, const char *sql, const char *doing, size_t size,
+    int (*row)(sqlite3_stmt *st, void *elem), void (*clear)(void *elem),
+    void **out, size_t *n, struct err *e)
+{
+	sqlite3_stmt *st;
+	unsigned char *v = NULL;
+	size_t k = 0;
+	int rc = 0, s;
+
+	*out = NULL;
+	*n = 0;
+	if (db_prepare(d, &st, sql, doing, e) != 0)
+		return -1;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, k + 1, size);
+		k += row(st, v + k * size) != 0;
+	}
+	if (s != SQLITE_DONE) {
+		rc = db_fail(d, doing, e);
+		db_rows_free(v, k, size, clear);
+		v = NULL;
+		k = 0;
+	}
+	sqlite3_finalize(st);
+	*out = v;
+	*n = k;
+	return rc;
+}
+
+uint8_t *
+db_column_dup(sqlite3_stmt *st, int col, size_t *len)
+{
+	const void *b = sqlite3_column_blob(st, col);
+	uint8_t *p;
+
+	*len = (size_t)sqlite3_column_bytes(st, col);
+	p = xmalloc(*len ? *len : 1);
+	if (*len > 0)
+		memcpy(p, b, *len);
+	return p;
+}
+
 int
 db_begin(struct db *d, const char *doing, struct err *e)
 {

@@ -99,6 +99,19 @@ int db_step_done(struct db *d, sqlite3_stmt *st, const char *doing,
 /* The one integer of a one-row query (a PRAGMA, a count). */
 int db_int(struct db *d, const char *sql, int64_t *v, const char *doing,
     struct err *e);
+/* The rows of sql as one array of elements of size bytes, each filled by
+ * row (which returns 0 to skip the row, holding nothing); on an error
+ * *out is NULL, *n 0, clear has freed what each element held, and e
+ * starts with doing. Free the array with db_rows_free. */
+int db_rows(struct db *d, const char *sql, const char *doing, size_t size,
+    int (*row)(sqlite3_stmt *st, void *elem), void (*clear)(void *elem),
+    void **out, size_t *n, struct err *e);
+/* Free an array of n elements of size bytes, clear freeing what each
+ * holds. */
+void db_rows_free(void *rows, size_t n, size_t size, void (*clear)(void *elem));
+/* A copy of column col's blob (at least 1 byte allocated; caller frees),
+ * its length in *len. */
+uint8_t *db_column_dup(sqlite3_stmt *st, int col, size_t *len);
 /* BEGIN IMMEDIATE, COMMIT; db_rollback is silent and harmless outside a
  * transaction. */
 int db_begin(struct db *d, const char *doing, struct err *e);

@@ -72,53 +72,44 @@ outbox_submit(struct outbox *ob, const uint8_t draft_id[OUTBOX_ID_BYTES],
 
 /* --- envelopes ------------------------------------------------------------ */
 
+static int
+env_row(sqlite3_stmt *st, void *elem)
+{
+	struct outbox_env *x = elem;
+
+	if (sqlite3_column_bytes(st, 0) != OUTBOX_ID_BYTES)
+		return 0;
+	memcpy(x->id, sqlite3_column_blob(st, 0), OUTBOX_ID_BYTES);
+	x->blob = db_column_dup(st, 1, &x->len);
+	x->exported = sqlite3_column_int(st, 2) != 0;
+	return 1;
+}
+
+static void
+env_clear(void *elem)
+{
+	free(((struct outbox_env *)elem)->blob);
+}
+
 int
 outbox_env_list(struct outbox *ob, struct outbox_env **envs, size_t *n,
     struct err *e)
 {
-	struct outbox_env *v = NULL;
-	size_t cnt = 0;
-	sqlite3_stmt *st;
+	void *v;
 	int rc;
 
-	*envs = NULL;
-	*n = 0;
-	if (prepare(ob, "SELECT id, blob, exported FROM envelopes ORDER BY id",
-		&st, e) == -1)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct outbox_env *x;
-		size_t bl = (size_t)sqlite3_column_bytes(st, 1);
-
-		if (sqlite3_column_bytes(st, 0) != OUTBOX_ID_BYTES)
-			continue;
-		v = xreallocarray(v, cnt + 1, sizeof *v);
-		x = &v[cnt++];
-		memcpy(x->id, sqlite3_column_blob(st, 0), OUTBOX_ID_BYTES);
-		x->len = bl;
-		x->blob = xmalloc(bl ? bl : 1);
-		if (bl > 0)
-			memcpy(x->blob, sqlite3_column_blob(st, 1), bl);
-		x->exported = sqlite3_column_int(st, 2) != 0;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		outbox_env_list_free(v, cnt);
-		return db_err(ob, e, "cannot list the sealed interviews");
-	}
+	rc = db_rows(ob->d,
+	    "SELECT id, blob, exported FROM envelopes ORDER BY id",
+	    "cannot list the sealed interviews", sizeof **envs, env_row,
+	    env_clear, &v, n, e);
 	*envs = v;
-	*n = cnt;
-	return 0;
+	return rc;
 }
 
 void
 outbox_env_list_free(struct outbox_env *envs, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(envs[i].blob);
-	free(envs);
+	db_rows_free(envs, n, sizeof *envs, env_clear);
 }
 
 int
