@@ -369,11 +369,30 @@ agg_cell_free(struct agg_cell *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* texts grows by doubling, so that a cell of 10 000 answers is not
+ * copied 10 000 times: its room is the smallest power of two, at least
+ * 8, not below ntexts (every text is added here), so no field keeps it. */
 static void
 agg_cell_text(struct agg_cell *c, const char *s)
 {
-	c->texts = xreallocarray(c->texts, c->ntexts + 1, sizeof(*c->texts));
+	size_t n = c->ntexts;
+
+	if (n == 0 || (n >= 8 && (n & (n - 1)) == 0))
+		c->texts = xreallocarray(c->texts, n == 0 ? 8 : 2 * n,
+		    sizeof(*c->texts));
 	c->texts[c->ntexts++] = xstrdup(s);
+}
+
+/* The same, taking t (already owned: agg_merge). */
+static void
+agg_cell_take(struct agg_cell *c, char *t)
+{
+	size_t n = c->ntexts;
+
+	if (n == 0 || (n >= 8 && (n & (n - 1)) == 0))
+		c->texts = xreallocarray(c->texts, n == 0 ? 8 : 2 * n,
+		    sizeof(*c->texts));
+	c->texts[c->ntexts++] = t;
 }
 
 void
@@ -691,6 +710,60 @@ agg_add(struct agg *a, const struct agg_rec *r, struct err *e)
 		    &af->f->questions[i], &r->answers[i]);
 	}
 	return 0;
+}
+
+struct agg *
+agg_new_like(const struct agg *a)
+{
+	const struct form **forms;
+	struct agg *b;
+	size_t i;
+
+	forms = xcalloc(a->nforms ? a->nforms : 1, sizeof(*forms));
+	for (i = 0; i < a->nforms; i++)
+		forms[i] = a->forms[i].f;
+	/* Without the config's units, units come from the records: the
+	 * ones a has from its records are not given to b. */
+	b = agg_new(forms, a->nforms, a->units, a->strict_units ? a->nunits : 0,
+	    a->reasons_theme);
+	free(forms);
+	return b;
+}
+
+void
+agg_merge(struct agg *dst, struct agg *src)
+{
+	struct agg_group *g, *dg;
+	size_t *umap, i, j, k;
+
+	umap = xcalloc(src->nunits ? src->nunits : 1, sizeof(*umap));
+	for (i = 0; i < src->nunits; i++)
+		umap[i] = agg_unit_get(dst, src->units[i].code);
+	for (i = 0; i < src->ngroups; i++) {
+		g = &src->groups[i];
+		dg = agg_group_get(dst, umap[g->unit], g->year);
+		dg->interviews += g->interviews;
+		for (j = 0; j < dst->nqs; j++) {
+			struct agg_cell *c = &g->cells[j], *d = &dg->cells[j];
+
+			d->asked += c->asked;
+			d->answered += c->answered;
+			d->declined += c->declined;
+			d->skipped += c->skipped;
+			d->notshown += c->notshown;
+			for (k = 0; k < dst->qs[j].ncat; k++)
+				d->counts[k] += c->counts[k];
+			d->sum += c->sum;
+			d->sumsq += c->sumsq;
+			for (k = 0; k < c->ntexts; k++)
+				agg_cell_take(d, c->texts[k]);
+			c->ntexts = 0;
+		}
+	}
+	dst->records += src->records;
+	dst->rejected += src->rejected;
+	free(umap);
+	agg_free(src);
 }
 
 size_t

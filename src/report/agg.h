@@ -115,6 +115,15 @@ struct agg *agg_new(const struct form *const *forms, size_t nforms,
     const struct agg_unit *units, size_t nunits, const char *reasons_theme);
 void agg_free(struct agg *a);
 
+/* An empty agg made as a was (its forms, the config's units, the reasons
+ * theme): for another thread's share of the records, to be merged back
+ * with agg_merge. */
+struct agg *agg_new_like(const struct agg *a);
+/* Move src's counts and texts into dst (made alike, agg_new_like) and
+ * free src: dst ends as if src's records had been added to it after its
+ * own, in the same order (units, groups and texts come out the same). */
+void agg_merge(struct agg *dst, struct agg *src);
+
 /* Count one record. Returns -1 (and counts it as rejected) if its form
  * hash is not approved, its answers do not fit the form, or (when the agg
  * was made with units) its unit is not one of them; the message names no

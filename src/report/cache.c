@@ -19,8 +19,32 @@
 #define CACHE_DIGEST_BYTES 32
 #define CACHE_NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 #define CACHE_TAG_BYTES crypto_aead_xchacha20poly1305_ietf_ABYTES
-#define CACHE_HEAD_BYTES (8 + 4 + CACHE_DIGEST_BYTES + CACHE_NONCE_BYTES)
+/* The header, authenticated as associated data: magic, version, the
+ * approved forms' digest, whether the store had a set digest (1 byte)
+ * and that digest, the nonce. */
+#define CACHE_SETD_BYTES CENTRAL_SET_DIGEST_BYTES
+#define CACHE_OFF_FORMS 12
+#define CACHE_OFF_HASSET (CACHE_OFF_FORMS + CACHE_DIGEST_BYTES)
+#define CACHE_OFF_SET (CACHE_OFF_HASSET + 1)
+#define CACHE_OFF_NONCE (CACHE_OFF_SET + CACHE_SETD_BYTES)
+#define CACHE_HEAD_BYTES (CACHE_OFF_NONCE + CACHE_NONCE_BYTES)
 #define CACHE_KEY_CONTEXT "avslut-hr record cache v1"
+/* The trailer gives the offset of every CACHE_MARK-th record (the
+ * interval is written in it), so that threads can each decode a share
+ * of the records. */
+#define CACHE_MARK 4096
+#define CACHE_MAX_MARK (1u << 20)
+
+/* The mark interval files are written with and the most threads that
+ * decode one: cache_test_split changes them, for the tests. */
+static unsigned cache_mark = CACHE_MARK, cache_parts; /* 0: by cores */
+
+void
+cache_test_split(unsigned mark, unsigned parts)
+{
+	cache_mark = mark >= 1 && mark <= CACHE_MAX_MARK ? mark : CACHE_MARK;
+	cache_parts = parts <= 4 ? parts : 4;
+}
 
 char *
 cache_path(const char *dbpath)
@@ -156,7 +180,8 @@ cache_res_add(struct hrload_result *to, const struct hrload_result *from)
  * later counts it without opening it again. */
 static int
 cache_agg(struct agg *a, struct hrload_result *notes, const uint8_t *id,
-    const struct agg_rec *ar, const struct hrload_opts *opts)
+    const struct agg_rec *ar, const struct hrload_opts *opts,
+    pthread_mutex_t *tapmu)
 {
 	struct err ae;
 	char hex[2 * ENV_ID_BYTES + 1], *note;
@@ -168,50 +193,67 @@ cache_agg(struct agg *a, struct hrload_result *notes, const uint8_t *id,
 		free(note);
 		return -1;
 	}
-	if (opts != NULL && opts->tap != NULL)
+	if (opts != NULL && opts->tap != NULL) {
+		if (tapmu != NULL)
+			pthread_mutex_lock(tapmu);
 		opts->tap(opts->tap_ctx, id, ar);
+		if (tapmu != NULL)
+			pthread_mutex_unlock(tapmu);
+	}
 	return 0;
 }
 
-/* The file, read and opened in place: *mem is the buffer to wipe and
- * free (*memlen bytes), the decrypted bytes start CACHE_HEAD_BYTES into
- * it; NULL if there is no file or it does not open. digest_in gets the
- * digest it claims (authenticated with the rest). */
+/* The file, read whole: NULL if there is none, or if it is not one of
+ * this version (its header is checked once it is decrypted). *memlen
+ * its length. */
 static uint8_t *
-cache_open_file(const char *path, const uint8_t *sk,
-    uint8_t digest_in[CACHE_DIGEST_BYTES], size_t *plain_len, size_t *memlen)
+cache_read_file(const char *path, size_t *memlen)
 {
-	uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
-	unsigned long long plen;
 	struct err e;
 	char *buf = NULL;
-	uint8_t *b;
 	size_t flen;
-	int rc;
 
 	if (fsx_read_file(path, CACHE_MAX_BYTES, &buf, &flen, &e) != 0)
 		return NULL;
-	b = (uint8_t *)buf;
 	if (flen < CACHE_HEAD_BYTES + CACHE_TAG_BYTES ||
-	    memcmp(b, CACHE_MAGIC, 8) != 0 ||
-	    buf_load_u32(b + 8) != CACHE_VERSION) {
+	    memcmp(buf, CACHE_MAGIC, 8) != 0 ||
+	    buf_load_u32((const uint8_t *)buf + 8) != CACHE_VERSION) {
 		free(buf);
 		return NULL;
 	}
+	*memlen = flen;
+	return (uint8_t *)buf;
+}
+
+/* 1 if the header of the file b says it covers the envelope set whose
+ * digest (central_set_digest) is setd: the same set, so the store's ids
+ * need not be read. Not yet authenticated: cache_decrypt is. */
+static int
+cache_same_set(const uint8_t *b, const uint8_t setd[CACHE_SETD_BYTES])
+{
+	return b[CACHE_OFF_HASSET] == 1 &&
+	    sodium_memcmp(b + CACHE_OFF_SET, setd, CACHE_SETD_BYTES) == 0;
+}
+
+/* Decrypt the file read by cache_read_file in place: 0 with the
+ * plaintext CACHE_HEAD_BYTES into b (*plain_len bytes), or -1. */
+static int
+cache_decrypt(uint8_t *b, size_t flen, const uint8_t *sk, size_t *plain_len)
+{
+	uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+	unsigned long long plen;
+	int rc;
+
 	cache_key(key, sk);
 	/* in place: one copy of 100 000 records in memory, not two */
 	rc = crypto_aead_xchacha20poly1305_ietf_decrypt(b + CACHE_HEAD_BYTES,
 	    &plen, NULL, b + CACHE_HEAD_BYTES, flen - CACHE_HEAD_BYTES, b,
-	    CACHE_HEAD_BYTES, b + 12 + CACHE_DIGEST_BYTES, key);
+	    CACHE_HEAD_BYTES, b + CACHE_OFF_NONCE, key);
 	sodium_memzero(key, sizeof key);
-	if (rc != 0) {
-		xfree_wipe(buf, flen);
-		return NULL;
-	}
-	memcpy(digest_in, b + 12, CACHE_DIGEST_BYTES);
+	if (rc != 0)
+		return -1;
 	*plain_len = (size_t)plen;
-	*memlen = flen;
-	return b;
+	return 0;
 }
 
 /* One record's bytes (its id first). */
@@ -231,6 +273,9 @@ struct cache_in {
 	const struct form *byix[256];
 	size_t nix, maxq;
 	uint64_t nrec;
+	const uint8_t *marks; /* nmarks big-endian u64: the offset of
+					 * record i * mark in recs */
+	size_t nmarks, mark;
 	const uint8_t (*ids)[ENV_ID_BYTES]; /* every envelope it covers,
 						 * used or not, in id order */
 	size_t nids;
@@ -304,8 +349,22 @@ cache_parse(struct cache_in *in, const uint8_t *plain, size_t plen,
 		if (forms[k]->nquestions > in->maxq)
 			in->maxq = forms[k]->nquestions;
 	}
-	if (buf_get_u64(&tr, &nrec) != 0 || buf_get_u64(&tr, &nids) != 0 ||
-	    nids != g->total || nids != buf_rd_left(&tr) / ENV_ID_BYTES ||
+	if (buf_get_u64(&tr, &nrec) != 0 || buf_get_u32(&tr, &len) != 0 ||
+	    len < 1 || len > CACHE_MAX_MARK || nrec > plen ||
+	    buf_get_ptr(&tr, (size_t)((nrec + len - 1) / len) * 8,
+		&in->marks) != 0)
+		return -1;
+	in->mark = len;
+	in->nmarks = (size_t)((nrec + len - 1) / len);
+	for (k = 0; k < in->nmarks; k++)
+		if (buf_load_u64(in->marks + 8 * k) >= in->recslen ||
+		    (k > 0 &&
+			buf_load_u64(in->marks + 8 * k) <=
+			    buf_load_u64(in->marks + 8 * (k - 1))) ||
+		    (k == 0 && buf_load_u64(in->marks) != 0))
+			return -1;
+	if (buf_get_u64(&tr, &nids) != 0 || nids != g->total ||
+	    nids != buf_rd_left(&tr) / ENV_ID_BYTES ||
 	    buf_get_ptr(&tr, (size_t)nids * ENV_ID_BYTES, &x) != 0 ||
 	    buf_rd_left(&tr) != 0)
 		return -1;
@@ -346,58 +405,138 @@ cache_fresh(const struct cache_in *in, const struct idlist *store,
 	return j == in->nids ? 0 : -1;
 }
 
-/* Feed a and res from the parsed file; 1 if a record does not parse
- * (the file is then damaged: counted, noted, and not built on). */
-static int
-cache_feed(struct cache_in *in, struct agg *a, struct hrload_result *res,
-    const struct hrload_opts *opts)
+/* One thread's share of the records: from..to, at bytes off..end of
+ * the records, into its own agg (the first share: the caller's). */
+struct cache_part {
+	struct cache_in *in;
+	struct agg *a;
+	struct hrload_result res; /* agg_add refused: invalid, notes */
+	const struct hrload_opts *opts;
+	pthread_mutex_t *tapmu; /* the tap is called one at a time */
+	uint64_t from, to;
+	size_t off, end;
+	int bad;
+};
+
+static void *
+cache_part_feed(void *arg)
 {
+	struct cache_part *p = arg;
+	struct cache_in *in = p->in;
 	const uint8_t *rid;
 	struct form_answer *ans;
 	struct agg_rec ar;
 	struct buf_rd rd;
 	uint64_t i;
 	size_t at;
+
+	buf_rd_init(&rd, in->recs + p->off, p->end - p->off);
+	ans = xcalloc(in->maxq, sizeof *ans);
+	/* From here on the bytes are authentic: only the HR secret key made
+	 * them. A record that does not parse would be a bug: it is counted
+	 * as invalid, never trusted, and so is every one after it. */
+	for (i = p->from; i < p->to; i++) {
+		at = buf_rd_off(&rd);
+		if (p->bad ||
+		    cache_rec_decode(&rd, in->byix, in->nix, ans, &ar, &rid) !=
+			0) {
+			p->res.invalid++;
+			agg_reject(p->a);
+			p->bad = 1;
+			continue;
+		}
+		in->sp[i].p = in->recs + p->off + at;
+		in->sp[i].len = buf_rd_off(&rd) - at;
+		if (cache_agg(p->a, &p->res, rid, &ar, p->opts, p->tapmu) != 0)
+			p->res.invalid++;
+	}
+	if (buf_rd_left(&rd) != 0)
+		p->bad = 1;
+	sodium_memzero(ans, in->maxq * sizeof *ans); /* pointers only */
+	free(ans);
+	return NULL;
+}
+
+/* How many threads decode the file: one per online core, at most 4, and
+ * at most one per mark. */
+static size_t
+cache_nparts(const struct cache_in *in)
+{
+	long n = cache_parts ? (long)cache_parts :
+			       sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		n = 1;
+	if (n > 4)
+		n = 4;
+	return (size_t)n < in->nmarks ? (size_t)n : in->nmarks;
+}
+
+/* Feed a and res from the parsed file; 1 if a record does not parse
+ * (the file is then damaged: counted, noted, and not built on). The
+ * records are split at marks between threads, each into an agg of its
+ * own, merged in record order: the agg comes out as one thread would
+ * make it. The tap sees every record once, in no fixed order (as in
+ * hrload_run). */
+static int
+cache_feed(struct cache_in *in, struct agg *a, struct hrload_result *res,
+    const struct hrload_opts *opts)
+{
+	struct cache_part parts[4];
+	pthread_t tids[4];
+	pthread_mutex_t tapmu;
+	size_t np = cache_nparts(in), k, m, started[4];
+	uint64_t i;
 	int bad = 0;
 
 	memset(res, 0, sizeof *res);
 	cache_res_add(res, &in->base);
-	buf_rd_init(&rd, in->recs, in->recslen);
-	/* From here on the bytes are authentic: only the HR secret key made
-	 * them. A record that does not parse would be a bug: it is counted
-	 * as invalid, never trusted. */
 	for (i = 0; i < res->total - res->used; i++)
 		agg_reject(a);
-	ans = xcalloc(in->maxq, sizeof *ans);
 	in->sp = xcalloc(in->nrec ? in->nrec : 1, sizeof *in->sp);
-	for (i = 0; i < in->nrec; i++) {
-		at = buf_rd_off(&rd);
-		if (bad ||
-		    cache_rec_decode(&rd, in->byix, in->nix, ans, &ar, &rid) !=
-			0) {
-			res->used--;
-			res->invalid++;
-			agg_reject(a);
-			if (!bad)
-				cache_note(res,
-				    "a cached record does not "
-				    "parse");
-			bad = 1;
-			continue;
-		}
-		in->sp[in->nsp].p = in->recs + at;
-		in->sp[in->nsp++].len = buf_rd_off(&rd) - at;
-		if (cache_agg(a, res, rid, &ar, opts) != 0) {
-			res->used--;
-			res->invalid++;
-		}
+	if (np < 1)
+		np = 1;
+	pthread_mutex_init(&tapmu, NULL);
+	memset(parts, 0, sizeof parts);
+	for (k = 0; k < np; k++) {
+		struct cache_part *p = &parts[k];
+
+		p->in = in;
+		p->opts = opts;
+		p->tapmu = np > 1 ? &tapmu : NULL;
+		m = in->nmarks * k / np;
+		p->from = (uint64_t)m * in->mark;
+		p->off = in->nmarks > 0 ? buf_load_u64(in->marks + 8 * m) : 0;
+		m = in->nmarks * (k + 1) / np;
+		p->to = k + 1 == np ? in->nrec : (uint64_t)m * in->mark;
+		p->end = k + 1 == np ? in->recslen :
+				       buf_load_u64(in->marks + 8 * m);
+		p->a = k == 0 ? a : agg_new_like(a);
 	}
-	if (!bad && buf_rd_left(&rd) != 0)
-		bad = 1;
+	for (k = 1; k < np; k++)
+		started[k] = pthread_create(&tids[k], NULL, cache_part_feed,
+				 &parts[k]) == 0;
+	cache_part_feed(&parts[0]);
+	for (k = 1; k < np; k++) {
+		if (started[k])
+			pthread_join(tids[k], NULL);
+		else
+			cache_part_feed(&parts[k]);
+	}
+	pthread_mutex_destroy(&tapmu);
+	for (k = 0; k < np; k++) {
+		if (k > 0)
+			agg_merge(a, parts[k].a);
+		res->used -= parts[k].res.invalid;
+		res->invalid += parts[k].res.invalid;
+		parts[k].res.invalid = 0;
+		cache_res_add(res, &parts[k].res);
+		hrload_result_free(&parts[k].res);
+		bad |= parts[k].bad;
+	}
+	in->nsp = (size_t)in->nrec;
 	if (bad)
 		cache_note(res, "the record cache is damaged: run again");
-	sodium_memzero(ans, in->maxq * sizeof *ans); /* pointers only */
-	free(ans);
 	return bad;
 }
 
@@ -444,7 +583,7 @@ cache_fill_fn(void *ctx, const uint8_t id[ENV_ID_BYTES], enum hrload_status st,
 	ar.form_hash = r->form_hash;
 	ar.answers = r->answers;
 	ar.nanswers = r->nanswers;
-	if (cache_agg(f->a, &f->adj, id, &ar, f->opts) != 0)
+	if (cache_agg(f->a, &f->adj, id, &ar, f->opts, NULL) != 0)
 		f->adj.invalid++;
 	if (f->failed)
 		return 0;
@@ -484,6 +623,8 @@ struct cache_job {
 	char *path;
 	uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
 	uint8_t digest[CACHE_DIGEST_BYTES];
+	uint8_t setd[CACHE_SETD_BYTES];	    /* of the set the file covers */
+	int hasset;			    /* 0: the store had no digest */
 	struct cache_in old;		    /* the file this run read, if any */
 	struct cache_fill fill;		    /* what this run opened */
 	struct hrload_result base;	    /* the trailer's counts and notes */
@@ -523,6 +664,7 @@ cache_write(struct cache_job *j)
 	struct cache_fill *f = &j->fill;
 	struct cspan *sp;
 	struct idlist ids;
+	uint64_t *marks;
 	unsigned long long clen;
 	struct buf b;
 	struct err e;
@@ -530,7 +672,8 @@ cache_write(struct cache_job *j)
 
 	n = j->old.nsp + f->nsp;
 	sp = xcalloc(n ? n : 1, sizeof *sp);
-	size = CACHE_HEAD_BYTES + CACHE_TAG_BYTES + 4 + 65536;
+	size = CACHE_HEAD_BYTES + CACHE_TAG_BYTES + 4 + 65536 +
+	    8 * (n / cache_mark + 1);
 	for (i = 0; i < j->old.nsp; i++) {
 		sp[i] = j->old.sp[i];
 		size += sp[i].len;
@@ -557,10 +700,16 @@ cache_write(struct cache_job *j)
 	buf_put(&b, CACHE_MAGIC, 8);
 	buf_put_u32(&b, CACHE_VERSION);
 	buf_put(&b, j->digest, CACHE_DIGEST_BYTES);
+	buf_put_u8(&b, j->hasset ? 1 : 0);
+	buf_put(&b, j->setd, CACHE_SETD_BYTES);
 	randombytes_buf(nonce, sizeof nonce);
 	buf_put(&b, nonce, sizeof nonce);
-	for (i = 0; i < n; i++)
+	marks = xcalloc(n / cache_mark + 1, sizeof *marks);
+	for (i = 0; i < n; i++) {
+		if (i % cache_mark == 0)
+			marks[i / cache_mark] = buf_len(&b) - CACHE_HEAD_BYTES;
 		buf_put(&b, sp[i].p, sp[i].len);
+	}
 	free(sp);
 	/* the sources are copied: wipe them before the rest is made */
 	cache_in_free(&j->old);
@@ -581,6 +730,10 @@ cache_write(struct cache_job *j)
 	buf_put_u32(&b, (uint32_t)j->nforms);
 	buf_put(&b, j->hashes, j->nforms * FORM_HASH_BYTES);
 	buf_put_u64(&b, res->used);
+	buf_put_u32(&b, cache_mark);
+	for (i = 0; i < (n + cache_mark - 1) / cache_mark; i++)
+		buf_put_u64(&b, marks[i]);
+	free(marks);
 	buf_put_u64(&b, ids.n);
 	buf_put(&b, ids.v, ids.n * ENV_ID_BYTES);
 	ids_free(&ids);
@@ -590,7 +743,7 @@ cache_write(struct cache_job *j)
 	(void)buf_append(&b, CACHE_TAG_BYTES);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(b.p + CACHE_HEAD_BYTES,
 	    &clen, b.p + CACHE_HEAD_BYTES, plen, b.p, CACHE_HEAD_BYTES, NULL,
-	    b.p + 12 + CACHE_DIGEST_BYTES, j->key);
+	    b.p + CACHE_OFF_NONCE, j->key);
 	/* best effort: without a cache the next run loads in full */
 	(void)fsx_write_atomic(j->path, buf_data(&b),
 	    CACHE_HEAD_BYTES + (size_t)clen, 0600, 0, &e);
@@ -636,10 +789,14 @@ cache_spawn(struct cache_job *j)
 
 static struct cache_job *
 cache_job_new(const char *path, const uint8_t *sk, const uint8_t *digest,
-    const struct form *const *forms, size_t nforms)
+    const uint8_t *setd, int hasset, const struct form *const *forms,
+    size_t nforms)
 {
 	struct cache_job *j = xcalloc(1, sizeof *j);
 	size_t i;
+
+	memcpy(j->setd, setd, CACHE_SETD_BYTES);
+	j->hasset = hasset;
 
 	j->hashes = xcalloc(nforms ? nforms : 1, sizeof *j->hashes);
 	for (i = 0; i < nforms; i++)
@@ -684,37 +841,50 @@ cache_ids_thread(void *arg)
 	return NULL;
 }
 
-int
-cache_run(struct central *c, const uint8_t pk[ENV_PK_BYTES],
+/* cache_run inside one read snapshot of c: the set digest, the ids and
+ * the envelopes read are of one and the same envelope set. */
+static int
+cache_run_snap(struct central *c, const uint8_t pk[ENV_PK_BYTES],
     const uint8_t sk[ENV_SK_BYTES], const struct form *const *forms,
     size_t nforms, struct agg *a, const struct hrload_opts *opts,
     struct hrload_result *res, struct err *e)
 {
-	uint8_t digest[CACHE_DIGEST_BYTES], claimed[CACHE_DIGEST_BYTES];
+	uint8_t digest[CACHE_DIGEST_BYTES], setd[CACHE_SETD_BYTES];
 	struct hrload_result hr;
 	struct cache_job *j;
 	struct cache_in in;
 	struct cache_ids d;
 	struct idlist fresh;
+	struct err de;
 	pthread_t t;
 	size_t plen = 0;
 	char *path;
-	int rc, threaded, damaged;
+	int rc, threaded = 0, damaged, hasset, same = 0, usable;
 
-	cache_wait();
 	memset(res, 0, sizeof *res);
 	memset(&in, 0, sizeof in);
 	memset(&d, 0, sizeof d);
 	memset(&fresh, 0, sizeof fresh);
+	memset(setd, 0, sizeof setd);
 	d.c = c;
 	cache_digest(forms, nforms, digest);
 	path = cache_path(central_path(c));
-	/* The id set is read while the file is opened: two cores. */
-	threaded = pthread_create(&t, NULL, cache_ids_thread, &d) == 0;
-	in.mem = cache_open_file(path, sk, claimed, &plen, &in.memlen);
+	/* The set digest first: it starts the snapshot. A file made over
+	 * the same set needs none of the store's ids; otherwise they are
+	 * read while the file is decrypted: two cores. */
+	hasset = central_set_digest(c, setd, &de) == 1;
+	in.mem = cache_read_file(path, &in.memlen);
+	same = hasset && in.mem != NULL && cache_same_set(in.mem, setd);
+	if (!same)
+		threaded = pthread_create(&t, NULL, cache_ids_thread, &d) == 0;
+	if (in.mem != NULL &&
+	    cache_decrypt(in.mem, in.memlen, sk, &plen) != 0) {
+		xfree_wipe(in.mem, in.memlen);
+		in.mem = NULL;
+	}
 	if (threaded)
 		pthread_join(t, NULL);
-	else
+	else if (!same)
 		cache_ids_thread(&d);
 	if (d.rc != 0) {
 		cache_in_free(&in);
@@ -722,11 +892,17 @@ cache_run(struct central *c, const uint8_t pk[ENV_PK_BYTES],
 		free(path);
 		return hrload_run(c, pk, sk, forms, nforms, a, opts, res, e);
 	}
-	if (in.mem != NULL &&
-	    sodium_memcmp(claimed, digest, sizeof claimed) == 0 &&
+	usable = in.mem != NULL &&
+	    sodium_memcmp(in.mem + CACHE_OFF_FORMS, digest,
+		CACHE_DIGEST_BYTES) == 0 &&
 	    cache_parse(&in, in.mem + CACHE_HEAD_BYTES, plen, forms, nforms) ==
-		0 &&
-	    cache_fresh(&in, &d.ids, &fresh) == 0) {
+		0;
+	/* The same set (its digest, authenticated now) needs no check of
+	 * the ids; otherwise the file must cover only envelopes the store
+	 * still holds, and what it lacks is opened. */
+	if (usable && !same)
+		usable = cache_fresh(&in, &d.ids, &fresh) == 0;
+	if (usable) {
 		ids_free(&d.ids);
 		damaged = cache_feed(&in, a, res, opts);
 		if (damaged)
@@ -741,7 +917,8 @@ cache_run(struct central *c, const uint8_t pk[ENV_PK_BYTES],
 			return 0;
 		}
 		/* Only what is new since the file was written is opened. */
-		j = cache_job_new(path, sk, digest, forms, nforms);
+		j = cache_job_new(path, sk, digest, setd, hasset, forms,
+		    nforms);
 		free(path);
 		cache_fill_init(&j->fill, a, forms, nforms, opts, fresh.n);
 		rc = hrload_foreach_ids(c, pk, sk, forms, nforms,
@@ -766,7 +943,7 @@ cache_run(struct central *c, const uint8_t pk[ENV_PK_BYTES],
 	/* No usable file: open everything, and make one. */
 	cache_in_free(&in);
 	ids_free(&fresh);
-	j = cache_job_new(path, sk, digest, forms, nforms);
+	j = cache_job_new(path, sk, digest, setd, hasset, forms, nforms);
 	free(path);
 	cache_fill_init(&j->fill, a, forms, nforms, opts, d.ids.n);
 	ids_free(&d.ids);
@@ -778,5 +955,23 @@ cache_run(struct central *c, const uint8_t pk[ENV_PK_BYTES],
 		cache_job_free(j);
 	else
 		cache_spawn(j);
+	return rc;
+}
+
+int
+cache_run(struct central *c, const uint8_t pk[ENV_PK_BYTES],
+    const uint8_t sk[ENV_SK_BYTES], const struct form *const *forms,
+    size_t nforms, struct agg *a, const struct hrload_opts *opts,
+    struct hrload_result *res, struct err *e)
+{
+	int rc;
+
+	cache_wait();
+	if (central_snapshot_begin(c, e) != 0) {
+		memset(res, 0, sizeof *res);
+		return -1;
+	}
+	rc = cache_run_snap(c, pk, sk, forms, nforms, a, opts, res, e);
+	central_snapshot_end(c);
 	return rc;
 }

@@ -18,8 +18,10 @@
 #define CACHE_SUFFIX "-cache"	/* the file: central.db-cache, 0600 */
 #define CACHE_MAGIC "AVSLUTC\n" /* 8 bytes */
 #define CACHE_VERSION \
-	3				/* 2: each record after its id; 3: in
-				 * id order, the ids covered, extended */
+	4				/* 2: each record after its id; 3: in
+				 * id order, the ids covered, extended;
+				 * 4: the store's set digest in the
+				 * header */
 #define CACHE_MAX_BYTES (2048ULL << 20) /* a bigger file is not read */
 
 /* hrload_run with the cache. The file covers a set of envelopes (their
@@ -27,22 +29,63 @@
  * from sk, was made under the same approved forms and covers only
  * envelopes the store still holds, the aggregation is fed from it, and
  * only the envelopes the store holds beyond it (an ingest since) are
- * opened; otherwise hrload_run's work is done in full. In both cases, if
+ * opened; when the store's envelope-set digest (central_set_digest) is
+ * the one the file was made under, the set is the same and the store's
+ * ids are not even read. Otherwise hrload_run's work is done in full.
+ * All of it in one read snapshot of the store. In both cases, if
  * anything was opened, the file is written afresh by a background thread
  * (cache_wait, called at exit and by the next cache_run, waits for it; a
  * failure to write it is not an error: the next run opens more). Same
- * results and return codes as hrload_run.
+ * results and return codes as hrload_run; the file is decoded by one
+ * thread per core (at most 4) into aggs merged in record order, and the
+ * tap is then called from them one at a time, in no fixed order.
  *
  * What is on disk: the records, as env_open would give them, with the
  * ids of every envelope covered (used or rejected) and the counts and
  * notes of the loads that made it, encrypted (XChaCha20-Poly1305) under
- * BLAKE2b(sk, context), the approved forms' digest authenticated with
- * it: unreadable, and unforgeable, without the HR secret key, which is
- * what central.db's envelopes already demand. Records and ids are kept
- * in id order (random ids), so the file is a function of the envelope
- * set: no order of arrival, not even which envelopes came last. A purge
- * makes the file stale (it covers envelopes the store lost: rebuilt), an
- * approval too (another forms digest); cache_remove deletes it. */
+ * BLAKE2b(sk, context), the approved forms' digest and the store's set
+ * digest authenticated with it: unreadable, and unforgeable, without the
+ * HR secret key, which is what central.db's envelopes already demand.
+ * Records and ids are kept in id order (random ids), so the file is a
+ * function of the envelope set: no order of arrival, not even which
+ * envelopes came last. A purge makes the file stale (it covers envelopes
+ * the store lost, and the set digest changes: rebuilt), an approval too
+ * (another forms digest); cache_remove deletes it.
+ *
+ * The set digest is the store's own (central_digest.c: a sum of keyed
+ * BLAKE2b terms, one per envelope, under central.db-key), kept by ingest
+ * and purge and checked against the envelopes by every HR open that
+ * shows figures (CENTRAL_VERIFY). Two sets with one digest cannot be
+ * made without that key; who holds it can change the store undetected
+ * anyway (avslut-hr(1) SECURITY CONSIDERATIONS).
+ *
+ * The format, version 4 (integers big-endian, as util/buf writes them):
+ *
+ *   header, 101 bytes, the associated data:
+ *     "AVSLUTC\n"; u32 version 4; 32 bytes forms digest: BLAKE2b-256 of
+ *     "avslut-hr record cache v1\0" then the approved forms' 32-byte
+ *     hashes sorted bytewise; u8 1 if the store had a set digest, else
+ *     0; 32 bytes that digest (zeros without one); 24 bytes nonce
+ *   ciphertext of the plaintext below, then the 16-byte tag; the key:
+ *     BLAKE2b-256 keyed with the 32-byte HR secret key (the X25519
+ *     crypto_box secret key hr.key wraps) of the 26 bytes
+ *     "avslut-hr record cache v1\0"
+ *   plaintext: records, then the trailer, then u32 the trailer's length
+ *   record (cache_rec.c), one per used envelope, in id order:
+ *     16 bytes envelope id; u8 unit length L, L bytes unit, a NUL; u16
+ *     year; u8 form index (in the trailer's hash list); per question of
+ *     that form: u8 state (0 not shown, 1 skipped, 2 declined, 3
+ *     answered), and if answered, by the question's type: single and
+ *     multi: u8 other, u32 num, u64 choices, text; text: text; any other
+ *     type: u32 num. A text is u32 length N (0xffffffff: none), then N
+ *     bytes and a NUL
+ *   trailer: u64 total, used, unreadable, unapproved, invalid,
+ *     notes dropped; u32 number of notes, each u32 length and bytes,
+ *     sorted bytewise; u32 number of forms, their 32-byte hashes in the
+ *     order the records index them; u64 number of records (= used); u32
+ *     mark interval M; one u64 per M records: the offset of record i * M
+ *     from the first record; u64 number of ids (= total); the ids, 16
+ *     bytes each, ascending: every envelope covered, used or not */
 int cache_run(struct central *c, const uint8_t pk[ENV_PK_BYTES],
     const uint8_t sk[ENV_SK_BYTES], const struct form *const *forms,
     size_t nforms, struct agg *a, const struct hrload_opts *opts,

@@ -24,4 +24,10 @@ int cache_rec_decode(struct buf_rd *r, const struct form *const *byix,
     size_t nix, struct form_answer *ans, struct agg_rec *ar,
     const uint8_t **id);
 
+/* For the tests: files are written with a mark every mark records (0:
+ * the default), and decoded by parts threads where there are as many
+ * marks (0: one per online core, at most 4), so that
+ * small stores take the paths of big ones. */
+void cache_test_split(unsigned mark, unsigned parts);
+
 #endif

@@ -78,6 +78,20 @@ int central_env_count(struct central *c, size_t *n, struct err *e);
  * "PATH was changed outside avslut-hr" if an envelope was added, removed
  * or altered by other means; needs the store's key file (PATH-key). */
 int central_verify(struct central *c, struct err *e);
+/* The envelope-set digest as ingest and purge keep it (store_meta; not
+ * recomputed: central_verify does that): an order-free keyed sum over
+ * the envelopes' ids, lengths and heads, so it changes with every
+ * envelope added, removed or replaced. 1 with it in d, 0 if the store
+ * has none, -1. The record cache binds itself to it. */
+#define CENTRAL_SET_DIGEST_BYTES 32
+int central_set_digest(struct central *c, uint8_t d[CENTRAL_SET_DIGEST_BYTES],
+    struct err *e);
+/* One read snapshot for what follows, until central_snapshot_end: every
+ * read on c sees the store as it was at the first one, whatever another
+ * process commits meanwhile. Inside a transaction of the caller's it
+ * does nothing (that one is the snapshot). 0 or -1. */
+int central_snapshot_begin(struct central *c, struct err *e);
+void central_snapshot_end(struct central *c);
 /* Rewrite the file so that no page order shows an order of arrival (see
  * "No order of arrival" in central.c): VACUUM if an ingest or purge left
  * the store unsettled, then truncate the WAL. central_ingest leaves it

@@ -293,6 +293,33 @@ central_digest_get(struct central *c, uint8_t d[DIGEST_BYTES],
 	return rc;
 }
 
+int
+central_set_digest(struct central *c, uint8_t d[CENTRAL_SET_DIGEST_BYTES],
+    struct err *e)
+{
+	return central_digest_get(c, d, "cannot read the envelopes", e);
+}
+
+int
+central_snapshot_begin(struct central *c, struct err *e)
+{
+	if (c->snapshot || !sqlite3_get_autocommit(c->db))
+		return 0;
+	if (central_exec(c, "BEGIN", "cannot read the envelopes", e) != 0)
+		return -1;
+	c->snapshot = 1;
+	return 0;
+}
+
+void
+central_snapshot_end(struct central *c)
+{
+	if (!c->snapshot)
+		return;
+	c->snapshot = 0;
+	(void)central_exec(c, "COMMIT", "cannot read the envelopes", NULL);
+}
+
 static int
 digest_put(sqlite3 *h, const uint8_t d[DIGEST_BYTES])
 {

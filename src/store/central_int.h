@@ -15,6 +15,7 @@
 
 #define BUSY_MS 30000
 #define DIGEST_BYTES 32 /* the envelope-set digest, a term of it */
+_Static_assert(DIGEST_BYTES == CENTRAL_SET_DIGEST_BYTES, "one digest size");
 
 struct db;
 
@@ -26,6 +27,7 @@ struct central {
 	int unsettled; /* this connection ingested, not settled */
 	uint8_t *dkey; /* the digest key (sodium_malloc), or NULL
 				 * until first needed */
+	int snapshot;  /* central_snapshot_begin began a transaction */
 };
 
 /* central.c: the connection's last SQLite error as a classed message

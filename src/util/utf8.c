@@ -152,6 +152,11 @@ utf8_sanitize(const char *s, size_t n, int keep_newline)
 	uint32_t cp;
 
 	while (i < n) {
+		/* printable ASCII, most of any text: as it is */
+		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f) {
+			out[o++] = s[i++];
+			continue;
+		}
 		l = utf8_decode(s + i, n - i, &cp);
 		if (l == 0 ||
 		    (utf8_forbidden(cp) && !(keep_newline && cp == '\n'))) {

@@ -21,12 +21,13 @@
 #include "crypto/key.h"
 #include "report/agg.h"
 #include "report/cache.h"
+#include "report/cache_rec.h"
 #include "report/gate.h"
 #include "report/hrload.h"
 #include "store/central.h"
 #include "util/xmem.h"
 
-#define MAXRUNS 3	/* AVSLUT_BENCH_RUNS: fewer (1 for the 1M run) */
+#define MAXRUNS 32	/* AVSLUT_BENCH_RUNS: fewer (1 for the 1M run) */
 #define NEW 1000	/* interviews ingested before the incremental open */
 #define NEWS "1000"
 #define PASS "bench passphrase"
@@ -271,10 +272,49 @@ fig(const char *what, double *v, size_t n, const char *unit, double floor,
 	return med;
 }
 
+/* AVSLUT_BENCH_KEEP=DIR: the generated store (key pair, central.db of n
+ * interviews, before the form is approved) is kept in DIR and copied from
+ * there by the next run of the same n, instead of made again (minutes at
+ * 100 000). save: copy ours there; otherwise copy it here if it exists.
+ * Returns 1 if the store is in place. */
+static int
+kept(const char *keep, int save)
+{
+	const char *from = save ? dir : keep, *to = save ? keep : dir;
+	char *cmd;
+	int r;
+
+	if (!save && access(keep, F_OK) != 0)
+		return 0;
+	cmd = xasprintf("mkdir -p '%s' && cd '%s' && test -f central.db && "
+	    "for f in hr.key hr.pub central.db central.db-key central.db-wal; "
+	    "do if test -f $f; then cp $f '%s/' || exit 1; fi; done", to, from,
+	    to);
+	r = system(cmd);
+	free(cmd);
+	return r == 0;
+}
+
+/* The key wiped, the store's directory removed: main's result. */
+static int
+finish(void)
+{
+	char *cmd;
+
+	key_hr_free(hk);
+	cmd = xasprintf("rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "bench_dash: could not remove %s\n", dir);
+	free(cmd);
+	return 0;
+}
+
 int
 main(void)
 {
 	const char *b = getenv("AVSLUT_BUILD"), *ns = getenv("AVSLUT_BENCH_N");
+	const char *keep = getenv("AVSLUT_BENCH_KEEP");
+	const char *only = getenv("AVSLUT_BENCH_ONLY");
 	struct central *c;
 	struct form_diags d;
 	struct form *f;
@@ -285,7 +325,7 @@ main(void)
 	double wr[MAXRUNS], inc[MAXRUNS], cinc[MAXRUNS], wrinc[MAXRUNS];
 	const char *rs = getenv("AVSLUT_BENCH_RUNS");
 	int runs = rs != NULL && atoi(rs) >= 1 && atoi(rs) <= MAXRUNS ?
-	    atoi(rs) : MAXRUNS;
+	    atoi(rs) : 3;
 	double flmed, t0;
 	char tgt[96];
 	size_t n = ns ? strtoul(ns, NULL, 10) : 100000, used = 0;
@@ -299,19 +339,23 @@ main(void)
 	if (mkdtemp(dir) == NULL)
 		fail("mkdtemp", dir);
 	snprintf(db, sizeof db, "%s/central.db", dir);
-	if (key_generate(dir, PASS, KEY_KDF_TEST, pk, &e) != 0)
-		fail("keygen", e.msg);
+	t0 = now();
+	if (keep == NULL || !kept(keep, 0)) {
+		if (key_generate(dir, PASS, KEY_KDF_TEST, pk, &e) != 0)
+			fail("keygen", e.msg);
+		cmd = xasprintf("'%s/bench/gen' --n %zu --units 300 --years "
+		    "2023:2025 central '%s' '%s/hr.pub' >/dev/null",
+		    b ? b : "build", n, db, dir);
+		if (system(cmd) != 0)
+			fail("gen", cmd);
+		free(cmd);
+		if (keep != NULL)
+			kept(keep, 1);
+	}
 	keyf = xasprintf("%s/hr.key", dir);
 	if (key_unlock(keyf, PASS, &hk, &e) != 0)
 		fail("unlock", e.msg);
 	free(keyf);
-	t0 = now();
-	cmd = xasprintf("'%s/bench/gen' --n %zu --units 300 --years "
-	    "2023:2025 central '%s' '%s/hr.pub' >/dev/null", b ? b : "build",
-	    n, db, dir);
-	if (system(cmd) != 0)
-		fail("gen", cmd);
-	free(cmd);
 	memset(&d, 0, sizeof d);
 	f = form_load_buf("exit-interview.yaml",
 	    (const char *)embed_forms_exit_interview_yaml,
@@ -326,6 +370,24 @@ main(void)
 	printf("dashboard open: %zu interviews, 300 units, shipped form "
 	    "(made in %.1f s); %d runs\n", n, now() - t0, runs);
 	loadavg("at the start");
+	if (getenv("AVSLUT_BENCH_PARTS") != NULL) /* threads decoding */
+		cache_test_split(0, (unsigned)atoi(getenv("AVSLUT_BENCH_PARTS")));
+	if (only != NULL) { /* AVSLUT_BENCH_ONLY=cold|warm: for perf record */
+		if (strcmp(only, "warm") == 0) {
+			open_once(&used, &ccold[0]);
+			write_wait();
+		}
+		for (i = 0; i < runs; i++) {
+			if (strcmp(only, "cold") == 0 &&
+			    cache_remove(db, &e) != 0)
+				fail("cache", e.msg);
+			cold[i] = open_once(&used, &ccold[i]);
+			write_wait();
+			printf("%s open: %.3f s wall, %.3f s CPU\n", only,
+			    cold[i], ccold[i]);
+		}
+		return finish();
+	}
 	for (i = 0; i < runs; i++) {
 		fl[i] = floor_once(&cfl[i]);
 		if (cache_remove(db, &e) != 0)
@@ -363,10 +425,5 @@ main(void)
 	fig("peak RSS, cold open", mcold, runs, "MiB", 0, "< 300 MiB");
 	fig("peak RSS, second open", mwarm, runs, "MiB", 0, "< 300 MiB");
 	loadavg("at the end");
-	key_hr_free(hk);
-	cmd = xasprintf("rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "bench_dash: could not remove %s\n", dir);
-	free(cmd);
-	return 0;
+	return finish();
 }

@@ -435,6 +435,76 @@ test_many_units(void **state)
 	fx_form_free(f);
 }
 
+/* Records added to two aggs (agg_new_like) and merged give what one agg
+ * given all of them in order gives: units in the order they came (no
+ * configured units), groups, counts, texts in order; with configured
+ * units, a record of an unknown unit rejected in either half. */
+static void
+test_merge(void **state)
+{
+	struct form *f = basic_form();
+	const struct form *forms[1] = {f};
+	const int r[5] = {1 | 4, 3, 8, 1, 0};
+	const char *codes[6] = {"Q", "B", "Q", "Z", "B", "A"};
+	char text[6][16];
+	const char *t[5] = {NULL, NULL, NULL, NULL, "först"};
+	struct agg *one, *a, *b;
+	const struct agg_cell *x, *y;
+	size_t i, u, cut, k;
+	int strict;
+
+	(void)state;
+	for (strict = 0; strict < 2; strict++)
+		for (cut = 0; cut <= 6; cut++) {
+			one = agg_new(forms, 1, units, strict ? 3 : 0, "why");
+			a = agg_new(forms, 1, units, strict ? 3 : 0, "why");
+			assert_int_equal(fx_add(a, f, "C", 2023, r, t), 0);
+			assert_int_equal(fx_add(one, f, "C", 2023, r, t), 0);
+			b = agg_new_like(a);
+			assert_int_equal(agg_records(b), 0);
+			assert_int_equal(agg_nunits(b), strict ? 3 : 0);
+			for (i = 0; i < 6; i++) {
+				snprintf(text[i], sizeof text[i], "svar %zu", i);
+				t[4] = text[i];
+				(void)fx_add(one, f, codes[i], 2024 + i % 2, r,
+				    t);
+				(void)fx_add(i < cut ? a : b, f, codes[i],
+				    2024 + i % 2, r, t);
+			}
+			agg_merge(a, b);
+			assert_int_equal(agg_records(a), agg_records(one));
+			assert_int_equal(agg_rejected(a), agg_rejected(one));
+			assert_int_equal(agg_records(a), strict ? 4 : 7);
+			assert_int_equal(agg_nunits(a), agg_nunits(one));
+			assert_int_equal(agg_nyears(a), agg_nyears(one));
+			for (u = 0; u < agg_nunits(a); u++) {
+				assert_string_equal(agg_unit(a, u)->code,
+				    agg_unit(one, u)->code);
+				for (k = 0; k < 5; k++) {
+					x = agg_cell(a, u, 2024 + k % 2, k);
+					y = agg_cell(one, u, 2024 + k % 2, k);
+					assert_int_equal(x == NULL, y == NULL);
+					if (x == NULL)
+						continue;
+					assert_int_equal(x->answered,
+					    y->answered);
+					assert_true(x->sum == y->sum);
+					assert_int_equal(x->counts[0],
+					    y->counts[0]);
+					assert_int_equal(x->ntexts, y->ntexts);
+					for (i = 0; i < x->ntexts; i++)
+						assert_string_equal(x->texts[i],
+						    y->texts[i]);
+				}
+				assert_int_equal(agg_interviews(a, u, 2024),
+				    agg_interviews(one, u, 2024));
+			}
+			agg_free(a);
+			agg_free(one);
+		}
+	fx_form_free(f);
+}
+
 int
 main(void)
 {
@@ -446,6 +516,7 @@ main(void)
 		cmocka_unit_test(test_turnover),
 		cmocka_unit_test(test_cell_sum),
 		cmocka_unit_test(test_many_units),
+		cmocka_unit_test(test_merge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

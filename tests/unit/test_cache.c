@@ -20,6 +20,7 @@
 
 #include "crypto/env.h"
 #include "report/cache.h"
+#include "report/cache_rec.h"
 #include "report/hrload.h"
 #include "store/central.h"
 #include "util/fsx.h"
@@ -57,46 +58,50 @@ progress(void *ctx, size_t done, size_t total)
 		first_total = total;
 }
 
-/* One open through the cache: the agg (caller frees), res, and how many
- * progress calls (1: from the cache; more: a full load). */
+/* One open of the store with the key pair, through the cache or (plain)
+ * hrload_run alone: the agg (caller frees) and res. */
+static struct agg *
+open_with(const uint8_t *k_pk, const uint8_t *k_sk, int plain,
+    const struct hrload_opts *o, struct hrload_result *res)
+{
+	const struct form *forms[1] = { f1 };
+	struct central *c;
+	struct agg *a;
+	struct err e;
+
+	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
+	a = agg_new(forms, 1, NULL, 0, NULL);
+	if (plain)
+		assert_int_equal(hrload_run(c, k_pk, k_sk, forms, 1, a, o, res,
+		    &e), 0);
+	else
+		assert_int_equal(cache_run(c, k_pk, k_sk, forms, 1, a, o, res,
+		    &e), 0);
+	cache_wait();		/* the file is written in the background */
+	central_close(c);
+	return a;
+}
+
+/* One open through the cache, and how many progress calls (1: from the
+ * cache; more: a full load). */
 static struct agg *
 open_store(const uint8_t *k_pk, const uint8_t *k_sk,
     struct hrload_result *res, size_t *calls)
 {
-	const struct form *forms[1] = { f1 };
 	struct hrload_opts o;
-	struct central *c;
-	struct agg *a;
-	struct err e;
 
 	*calls = 0;
 	memset(&o, 0, sizeof o);
 	o.progress = progress;
 	o.progress_ctx = calls;
-	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
-	a = agg_new(forms, 1, NULL, 0, NULL);
-	assert_int_equal(cache_run(c, k_pk, k_sk, forms, 1, a, &o, res, &e),
-	    0);
-	cache_wait();		/* the file is written in the background */
-	central_close(c);
-	return a;
+	return open_with(k_pk, k_sk, 0, &o, res);
 }
 
 /* The same as a plain hrload_run. */
 static struct agg *
 open_plain(struct hrload_result *res)
 {
-	const struct form *forms[1] = { f1 };
-	struct central *c;
-	struct agg *a;
-	struct err e;
-
-	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
-	a = agg_new(forms, 1, NULL, 0, NULL);
-	assert_int_equal(hrload_run(c, pk, sk, forms, 1, a, NULL, res, &e),
-	    0);
-	central_close(c);
-	return a;
+	return open_with(pk, sk, 1, NULL, res);
 }
 
 static int
@@ -107,8 +112,8 @@ cmp_str(const void *x, const void *y)
 
 /* The cache file decrypted as its format says (cache.h): the key is
  * keyed BLAKE2b of the context under sk; the header (magic, version,
- * digest, nonce) is the associated data. Caller frees *plain. */
-#define HEAD (8 + 4 + 32 + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES)
+ * forms digest, set flag, set digest, nonce) is the associated data. Caller frees *plain. */
+#define HEAD (8 + 4 + 32 + 1 + 32 + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES)
 static void
 read_plain(uint8_t **plain, size_t *plen)
 {
@@ -126,7 +131,7 @@ read_plain(uint8_t **plain, size_t *plen)
 	*plain = xmalloc(len);
 	assert_int_equal(crypto_aead_xchacha20poly1305_ietf_decrypt(*plain,
 	    &n, NULL, (uint8_t *)buf + HEAD, len - HEAD, (uint8_t *)buf, HEAD,
-	    (uint8_t *)buf + 12 + 32, key), 0);
+	    (uint8_t *)buf + 12 + 32 + 1 + 32, key), 0);
 	*plen = (size_t)n;
 	free(buf);
 }
@@ -151,6 +156,16 @@ save_env(void *ctx, const uint8_t *id, const uint8_t *data, size_t len)
 	memcpy(s->v[s->n].data, data, len);
 	s->v[s->n++].len = len;
 	return 0;
+}
+
+static void
+saved_free(struct saved *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i].data);
+	free(s->v);
 }
 
 static void
@@ -490,11 +505,155 @@ test_order_free(void **state)
 	read_plain(&p2, &l2);
 	assert_int_equal(l1, l2);
 	assert_memory_equal(p1, p2, l1);
-	for (i = 0; i < sv.n; i++)
-		free(sv.v[i].data);
-	free(sv.v);
+	saved_free(&sv);
 	free(p1);
 	free(p2);
+	agg_free(a0);
+	agg_free(a1);
+	hrload_result_free(&r0);
+	hrload_result_free(&r1);
+}
+
+/* The tap sees every record counted, once, from the cache as from a
+ * full load: ids collected and compared as sets. */
+struct tapped {
+	uint8_t (*ids)[ENV_ID_BYTES];
+	size_t n;
+};
+
+static void
+tap(void *ctx, const uint8_t id[ENV_ID_BYTES], const struct agg_rec *r)
+{
+	struct tapped *t = ctx;
+
+	assert_non_null(r->unit);
+	t->ids = xreallocarray(t->ids, t->n + 1, ENV_ID_BYTES);
+	memcpy(t->ids[t->n++], id, ENV_ID_BYTES);
+}
+
+static int
+cmp_id(const void *x, const void *y)
+{
+	return memcmp(x, y, ENV_ID_BYTES);
+}
+
+static struct agg *
+open_tapped(int plain, struct tapped *t, struct hrload_result *res)
+{
+	struct hrload_opts o;
+	struct agg *a;
+
+	memset(&o, 0, sizeof o);
+	memset(t, 0, sizeof *t);
+	o.tap = tap;
+	o.tap_ctx = t;
+	a = open_with(pk, sk, plain, &o, res);
+	qsort(t->ids, t->n, ENV_ID_BYTES, cmp_id);
+	return a;
+}
+
+/* A file decoded by 1 to 4 threads (a mark every 7 records: 9 or more
+ * shares) gives what one thread gives, to the agg
+ * and to the tap. */
+static void
+test_threads(void **state)
+{
+	struct hrload_result r0, r1, r2;
+	struct tapped t0, t1, t2;
+	struct agg *a0, *a1, *a2;
+	size_t calls;
+	unsigned parts;
+
+	(void)state;
+	a0 = open_tapped(1, &t0, &r0);
+	assert_int_equal(t0.n, r0.used);
+	assert_true(t0.n >= NREC);
+	for (parts = 1; parts <= 4; parts++) {
+		drop_cache();
+		cache_test_split(7, parts);
+		a1 = open_tapped(0, &t1, &r1);	/* made: marks every 7 */
+		a2 = open_store(pk, sk, &r2, &calls);
+		assert_int_equal(calls, 1);		/* from the file */
+		agg_free(a2);
+		hrload_result_free(&r2);
+		a2 = open_tapped(0, &t2, &r2);	/* from the file, tapped */
+		assert_same(a0, &r0, a1, &r1);
+		assert_same(a0, &r0, a2, &r2);
+		assert_int_equal(t1.n, t0.n);
+		assert_int_equal(t2.n, t0.n);
+		assert_memory_equal(t0.ids, t1.ids, t0.n * ENV_ID_BYTES);
+		assert_memory_equal(t0.ids, t2.ids, t0.n * ENV_ID_BYTES);
+		free(t1.ids);
+		free(t2.ids);
+		agg_free(a1);
+		agg_free(a2);
+		hrload_result_free(&r1);
+		hrload_result_free(&r2);
+	}
+	cache_test_split(0, 0);
+	free(t0.ids);
+	agg_free(a0);
+	hrload_result_free(&r0);
+}
+
+/* The file is bound to the store's envelope-set digest (its header):
+ * the digest a purge changes, and back to it when the same envelope
+ * set returns. */
+static void
+test_set_digest(void **state)
+{
+	uint8_t d0[CENTRAL_SET_DIGEST_BYTES], d1[CENTRAL_SET_DIGEST_BYTES];
+	struct hrload_result r0, r1;
+	struct agg *a0, *a1;
+	struct central *c;
+	struct saved sv;
+	struct err e;
+	char *p, *buf;
+	size_t calls, len, del;
+
+	(void)state;
+	drop_cache();
+	a0 = open_store(pk, sk, &r0, &calls);
+	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
+	assert_int_equal(central_set_digest(c, d0, &e), 1);
+	central_close(c);
+	p = cache_path(dbpath);
+	assert_int_equal(fsx_read_file(p, 1 << 24, &buf, &len, NULL), 0);
+	assert_int_equal(buf[12 + 32], 1);
+	assert_memory_equal(buf + 12 + 32 + 1, d0, sizeof d0);
+	free(buf);
+	/* one envelope purged: another digest, not counted */
+	memset(&sv, 0, sizeof sv);
+	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
+	assert_int_equal(central_env_foreach(c, save_env, &sv, &e), 0);
+	assert_true(sv.n > 0);
+	assert_int_equal(central_env_delete(c,
+	    (const uint8_t (*)[BUNDLE_ID_BYTES])&sv.v[0].id, 1, "test", &del,
+	    &e), 0);
+	assert_int_equal(central_set_digest(c, d1, &e), 1);
+	assert_memory_not_equal(d0, d1, sizeof d0);
+	central_close(c);
+	a1 = open_store(pk, sk, &r1, &calls);
+	assert_true(calls >= 2);		/* rebuilt */
+	assert_int_equal(r1.total, r0.total - 1);
+	assert_int_equal(agg_records(a1) + agg_rejected(a1),
+	    agg_records(a0) + agg_rejected(a0) - 1);
+	assert_int_equal(fsx_read_file(p, 1 << 24, &buf, &len, NULL), 0);
+	assert_memory_equal(buf + 12 + 32 + 1, d1, sizeof d1);
+	free(buf);
+	agg_free(a1);
+	hrload_result_free(&r1);
+	/* back: the first digest, and the file extended to it */
+	ingest(sv.v, 1);
+	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
+	assert_int_equal(central_set_digest(c, d1, &e), 1);
+	central_close(c);
+	assert_memory_equal(d0, d1, sizeof d0);
+	a1 = open_store(pk, sk, &r1, &calls);
+	assert_int_equal(first_total, 1);
+	assert_same(a0, &r0, a1, &r1);
+	saved_free(&sv);
+	free(p);
 	agg_free(a0);
 	agg_free(a1);
 	hrload_result_free(&r0);
@@ -511,6 +670,8 @@ main(void)
 		cmocka_unit_test(test_stale),
 		cmocka_unit_test(test_incremental),
 		cmocka_unit_test(test_order_free),
+		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_set_digest),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -246,6 +246,24 @@ test_crafted(void **state)
 	assert_int_equal(env_open(&d, id, env, len, pk, sk, &e), -1);
 	assert_non_null(strstr(e.msg, ": the padding is damaged"));
 	free(env);
+	/* The marker one byte off (0x81), and a marker followed by a
+	 * whole block of zeros: not sodium_pad's padding. */
+	plain[sizeof plain - 1] = 0x81;
+	seal_plain(plain, sizeof plain, &env, &len);
+	assert_int_equal(env_open(&d, id, env, len, pk, sk, &e), -1);
+	assert_non_null(strstr(e.msg, ": the padding is damaged"));
+	free(env);
+	{
+		uint8_t two[2 * ENV_PAD_BLOCK];
+
+		memset(two, 0, sizeof two);
+		two[ENV_PAD_BLOCK - 1] = 0x80;
+		seal_plain(two, sizeof two, &env, &len);
+		assert_int_equal(env_open(&d, id, env, len, pk, sk, &e), -1);
+		assert_non_null(strstr(e.msg, ": the padding is damaged"));
+		free(env);
+	}
+	memset(plain, 0, sizeof plain);
 	/* Padded, but too short to hold the version and id. */
 	assert_int_equal(
 	    sodium_pad(&padded, plain, 5, ENV_PAD_BLOCK, sizeof plain), 0);
