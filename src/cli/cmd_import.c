@@ -20,76 +20,30 @@
 struct import_kind {
 	const char *name; /* the command: "turnover", "hme" */
 	const char *done; /* N_(): "imported ... from %s: %zu rows\n" */
-	/* csvin's reader: rows (the kind's own type) or -1 with errs */
-	int (*parse)(const char *path, const char *buf, size_t len,
-	    const char *const *units, const char *const *names, size_t nunits,
-	    void **rows, size_t *n, struct csvin_diags *errs,
-	    struct csvin_diags *warns);
-	int (*store)(struct central *c, const void *rows, size_t n,
+	enum csvin_kind kind;
+	int (*store)(struct central *c, const struct csvin_rows *rows,
 	    const char *what, struct err *e);
-	void (*free)(void *rows, size_t n);
 };
 
 static int
-import_turnover_parse(const char *path, const char *buf, size_t len,
-    const char *const *units, const char *const *names, size_t nunits,
-    void **rows, size_t *n, struct csvin_diags *errs, struct csvin_diags *warns)
-{
-	struct turnover_row *t = NULL;
-	int rc;
-
-	rc = csvin_turnover(path, buf, len, units, names, nunits, &t, n, errs,
-	    warns);
-	*rows = t;
-	return rc;
-}
-
-static int
-import_turnover_store(struct central *c, const void *rows, size_t n,
+import_turnover(struct central *c, const struct csvin_rows *rows,
     const char *what, struct err *e)
 {
-	return central_turnover_import(c, rows, n, what, e);
-}
-
-static void
-import_turnover_free(void *rows, size_t n)
-{
-	csvin_turnover_free(rows, n);
+	return central_turnover_import(c, rows->t, rows->n, what, e);
 }
 
 static int
-import_hme_parse(const char *path, const char *buf, size_t len,
-    const char *const *units, const char *const *names, size_t nunits,
-    void **rows, size_t *n, struct csvin_diags *errs, struct csvin_diags *warns)
+import_hme(struct central *c, const struct csvin_rows *rows, const char *what,
+    struct err *e)
 {
-	struct hme_row *h = NULL;
-	int rc;
-
-	memset(warns, 0, sizeof *warns);
-	rc = csvin_hme(path, buf, len, units, names, nunits, &h, n, errs);
-	*rows = h;
-	return rc;
-}
-
-static int
-import_hme_store(struct central *c, const void *rows, size_t n,
-    const char *what, struct err *e)
-{
-	return central_hme_import(c, rows, n, what, e);
-}
-
-static void
-import_hme_free(void *rows, size_t n)
-{
-	csvin_hme_free(rows, n);
+	return central_hme_import(c, rows->h, rows->n, what, e);
 }
 
 static const struct import_kind import_kinds[] = {
 	{ "turnover", N_("imported turnover from %s: %zu rows\n"),
-	    import_turnover_parse, import_turnover_store,
-	    import_turnover_free },
-	{ "hme", N_("imported staff-survey HME from %s: %zu rows\n"),
-	    import_hme_parse, import_hme_store, import_hme_free },
+	    CSVIN_TURNOVER, import_turnover },
+	{ "hme", N_("imported staff-survey HME from %s: %zu rows\n"), CSVIN_HME,
+	    import_hme },
 };
 
 static void
@@ -111,9 +65,10 @@ import_file(const struct import_kind *k, const char *db, const char *path)
 	struct central *c;
 	struct err e;
 	const char **units, **names, *enc;
+	struct csvin_src src;
+	struct csvin_rows rows;
 	char *buf, *what;
-	void *rows = NULL;
-	size_t len, n = 0, i;
+	size_t len, n, i;
 	int rc;
 
 	if ((cfg = config_load("avslut-hr", &e)) == NULL) {
@@ -132,8 +87,8 @@ import_file(const struct import_kind *k, const char *db, const char *path)
 		names[i] = cfg->units[i].name;
 	}
 	enc = csvin_encoding(buf, len);
-	rc = k->parse(path, buf, len, units, names, cfg->nunits, &rows, &n,
-	    &errs, &warns);
+	src = (struct csvin_src){ path, buf, len, units, names, cfg->nunits };
+	rc = csvin_read(k->kind, &src, &rows, &errs, &warns);
 	free(units);
 	free(names);
 	free(buf);
@@ -148,13 +103,14 @@ import_file(const struct import_kind *k, const char *db, const char *path)
 		return EX_DATAERR;
 	}
 	csvin_diags_free(&errs);
-	what = xasprintf("%s import: %zu rows", k->name, n);
+	what = xasprintf("%s import: %zu rows", k->name, rows.n);
 	if ((rc = central_open(&c, db, CENTRAL_CREATE, &e)) == 0) {
-		rc = k->store(c, rows, n, what, &e);
+		rc = k->store(c, &rows, what, &e);
 		central_close(c);
 	}
 	free(what);
-	k->free(rows, n);
+	n = rows.n;
+	csvin_rows_free(&rows);
 	if (rc != 0) {
 		msg_warn(_("%s import: %s"), k->name, e.msg);
 		return cli_exit_code(&e);

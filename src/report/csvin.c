@@ -795,50 +795,6 @@ csvin_turnover_row(void *ctx, size_t line, struct csvin_line *l)
 	c->lines[c->n++] = line;
 }
 
-int
-csvin_turnover(const char *name, const char *buf, size_t len,
-    const char *const *units, const char *const *names, size_t nunits,
-    struct turnover_row **rows, size_t *nrows, struct csvin_diags *errs,
-    struct csvin_diags *warns)
-{
-	struct csvin_ctx c;
-
-	memset(errs, 0, sizeof(*errs));
-	memset(warns, 0, sizeof(*warns));
-	memset(&c, 0, sizeof(c));
-	c.name = name;
-	c.units = units;
-	c.names = names;
-	c.nunits = nunits;
-	c.errs = errs;
-	c.warns = warns;
-	*rows = NULL;
-	*nrows = 0;
-	csvin_walk(name, buf, len, 4, 6, errs, csvin_turnover_header,
-	    csvin_turnover_row, &c);
-	free(c.lines);
-	if (errs->n == 0 && c.n == 0)
-		csvin_diag(errs, name, 0, _("no rows"));
-	if (errs->n > 0) {
-		csvin_turnover_free(c.t, c.n);
-		csvin_diags_free(warns);
-		return -1;
-	}
-	*rows = c.t;
-	*nrows = c.n;
-	return 0;
-}
-
-void
-csvin_turnover_free(struct turnover_row *rows, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(rows[i].unit);
-	free(rows);
-}
-
 static void
 csvin_hme_row(void *ctx, size_t line, struct csvin_line *l)
 {
@@ -879,45 +835,56 @@ csvin_hme_row(void *ctx, size_t line, struct csvin_line *l)
 	c->lines[c->n++] = line;
 }
 
+/* What differs between the kinds: the fields a line has, and what reads
+ * a header (NULL: none is taken) and a row. */
+static const struct csvin_kind_ops {
+	size_t nmin, nmax;
+	csvin_row_fn header, row;
+} csvin_kinds[] = {
+	[CSVIN_TURNOVER] = { 4, 6, csvin_turnover_header, csvin_turnover_row },
+	[CSVIN_HME] = { 6, 6, NULL, csvin_hme_row },
+};
+
 int
-csvin_hme(const char *name, const char *buf, size_t len,
-    const char *const *units, const char *const *names, size_t nunits,
-    struct hme_row **rows, size_t *nrows, struct csvin_diags *errs)
+csvin_read(enum csvin_kind kind, const struct csvin_src *src,
+    struct csvin_rows *rows, struct csvin_diags *errs,
+    struct csvin_diags *warns)
 {
-	struct csvin_diags warns;
+	const struct csvin_kind_ops *k = &csvin_kinds[kind];
 	struct csvin_ctx c;
 
 	memset(errs, 0, sizeof(*errs));
-	memset(&warns, 0, sizeof(warns));
+	memset(warns, 0, sizeof(*warns));
 	memset(&c, 0, sizeof(c));
-	c.name = name;
-	c.units = units;
-	c.names = names;
-	c.nunits = nunits;
+	c.name = src->name;
+	c.units = src->units;
+	c.names = src->names;
+	c.nunits = src->nunits;
 	c.errs = errs;
-	c.warns = &warns;
-	*rows = NULL;
-	*nrows = 0;
-	csvin_walk(name, buf, len, 6, 6, errs, NULL, csvin_hme_row, &c);
+	c.warns = warns;
+	csvin_walk(src->name, src->buf, src->len, k->nmin, k->nmax, errs,
+	    k->header, k->row, &c);
 	free(c.lines);
-	csvin_diags_free(&warns);
+	rows->t = c.t;
+	rows->h = c.h;
+	rows->n = c.n;
 	if (errs->n == 0 && c.n == 0)
-		csvin_diag(errs, name, 0, _("no rows"));
-	if (errs->n > 0) {
-		csvin_hme_free(c.h, c.n);
-		return -1;
-	}
-	*rows = c.h;
-	*nrows = c.n;
-	return 0;
+		csvin_diag(errs, src->name, 0, _("no rows"));
+	if (errs->n == 0)
+		return 0;
+	csvin_rows_free(rows);
+	csvin_diags_free(warns);
+	return -1;
 }
 
 void
-csvin_hme_free(struct hme_row *rows, size_t n)
+csvin_rows_free(struct csvin_rows *rows)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		free(rows[i].unit);
-	free(rows);
+	for (i = 0; i < rows->n; i++)
+		free(rows->t != NULL ? rows->t[i].unit : rows->h[i].unit);
+	free(rows->t);
+	free(rows->h);
+	memset(rows, 0, sizeof(*rows));
 }

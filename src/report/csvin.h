@@ -28,33 +28,58 @@ void csvin_diags_free(struct csvin_diags *d);
  * says when it did. */
 const char *csvin_encoding(const char *buf, size_t len);
 
-/* Turnover: unit, year, average headcount, leavers, and optionally
+/* A file to read: its name (for messages), its bytes, and the units its
+ * rows may name: the codes units[0..nunits) and their names (names may
+ * be NULL, or one of them). */
+struct csvin_src {
+	const char *name;
+	const char *buf;
+	size_t len;
+	const char *const *units;
+	const char *const *names;
+	size_t nunits;
+};
+
+/* The two kinds of file, and what csvin_read makes of them.
+ *
+ * CSVIN_TURNOVER: unit, year, average headcount, leavers, and optionally
  * retirements and internal moves (both among the leavers; without a
  * header in that order, with one by their names: "retirements",
  * "pensionsavgångar", "internal moves", "interna byten", ...; an empty
  * cell is not given); an optional header line whose first field is
- * "unit", "enhet", "kod" or "code". Every unit
- * must be one of units[0..nunits): its code, the code in another case, or
- * its name names[i] (may be NULL) ignoring case and accents; a row names
- * its unit by code afterwards. An unknown unit close to a code or name
- * gets "did you mean CODE (Name)?". Any error (unknown unit, duplicate
- * unit and year, a negative, empty or non-numeric value, a headcount of
- * zero, retirements and internal moves above the leavers, an unknown
- * column, a wrong number of fields, bad UTF-8) is reported with its line
- * in errs, every one of them, and then nothing is returned: -1. Turnover
- * above 100 % is accepted with a warning in warns. On 0 the caller owns
- * *rows (csvin_turnover_free). errs and warns are zeroed first. */
-int csvin_turnover(const char *name, const char *buf, size_t len,
-    const char *const *units, const char *const *names, size_t nunits,
-    struct turnover_row **rows, size_t *nrows, struct csvin_diags *errs,
-    struct csvin_diags *warns);
-void csvin_turnover_free(struct turnover_row *rows, size_t n);
+ * "unit", "enhet", "kod" or "code". Turnover above 100 % is accepted
+ * with a warning in warns.
+ *
+ * CSVIN_HME, the staff survey's: unit, year, HME, motivation, ledarskap,
+ * styrning, each index 0..100 (no warnings yet).
+ *
+ * Every unit must be one of src's units: its code, the code in another
+ * case, or its name ignoring case and accents; a row names its unit by
+ * code afterwards. An unknown unit close to a code or name gets "did you
+ * mean CODE (Name)?". Any error (unknown unit, duplicate unit and year, a
+ * negative, empty or non-numeric value, a headcount of zero, retirements
+ * and internal moves above the leavers, an unknown column, a wrong number
+ * of fields, bad UTF-8) is reported with its line in errs, every one of
+ * them, and then nothing is returned: -1. */
+enum csvin_kind {
+	CSVIN_TURNOVER,
+	CSVIN_HME
+};
 
-/* Staff-survey HME: unit, year, HME, motivation, ledarskap, styrning,
- * each index 0..100; the same rules as csvin_turnover. */
-int csvin_hme(const char *name, const char *buf, size_t len,
-    const char *const *units, const char *const *names, size_t nunits,
-    struct hme_row **rows, size_t *nrows, struct csvin_diags *errs);
-void csvin_hme_free(struct hme_row *rows, size_t n);
+/* The rows of a file: n of them in t (turnover) or h (HME), the other
+ * NULL. */
+struct csvin_rows {
+	struct turnover_row *t;
+	struct hme_row *h;
+	size_t n;
+};
+
+/* Read src as kind into rows: 0 (the caller owns them: csvin_rows_free),
+ * or -1 with every error in errs and rows empty. errs and warns are
+ * zeroed first. */
+int csvin_read(enum csvin_kind kind, const struct csvin_src *src,
+    struct csvin_rows *rows, struct csvin_diags *errs,
+    struct csvin_diags *warns);
+void csvin_rows_free(struct csvin_rows *rows);
 
 #endif

@@ -15,40 +15,44 @@ static const char *const units[] = {"VC-ALBY", "AKUT-S", "Östra"};
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct csvin_src src = { "f.csv", (const char *)data, size, units, NULL,
+		3 };
+	struct csvin_rows r;
 	struct turnover_row *t;
 	struct hme_row *h;
 	struct csvin_diags errs, warns;
-	size_t n, i, j;
+	size_t i, j;
 
-	if (csvin_turnover("f.csv", (const char *)data, size, units, NULL, 3, &t, &n,
-	    &errs, &warns) != 0) {
-		if (errs.n == 0 || t != NULL)
+	if (csvin_read(CSVIN_TURNOVER, &src, &r, &errs, &warns) != 0) {
+		if (errs.n == 0 || r.t != NULL || r.n != 0)
 			abort();
 	} else {
-		for (i = 0; i < n; i++) {
-			if (!(t[i].headcount > 0) || t[i].leavers < 0 ||
-			    t[i].year < 1900 || t[i].year > 2999)
+		for (t = r.t, i = 0; i < r.n; i++) {
+			if (r.h != NULL || !(t[i].headcount > 0) ||
+			    t[i].leavers < 0 || t[i].year < 1900 ||
+			    t[i].year > 2999)
 				abort();
 			for (j = 0; j < i; j++)
 				if (t[j].year == t[i].year &&
 				    strcmp(t[j].unit, t[i].unit) == 0)
 					abort();
 		}
-		csvin_turnover_free(t, n);
+		csvin_rows_free(&r);
 	}
 	csvin_diags_free(&errs);
 	csvin_diags_free(&warns);
-	if (csvin_hme("f.csv", (const char *)data, size, units, NULL, 3, &h, &n,
-	    &errs) != 0) {
-		if (errs.n == 0 || h != NULL)
+	if (csvin_read(CSVIN_HME, &src, &r, &errs, &warns) != 0) {
+		if (errs.n == 0 || r.h != NULL || r.n != 0)
 			abort();
 	} else {
-		for (i = 0; i < n; i++)
-			if (h[i].hme < 0 || h[i].hme > 100 ||
+		for (h = r.h, i = 0; i < r.n; i++)
+			if (r.t != NULL || h[i].hme < 0 || h[i].hme > 100 ||
 			    h[i].styrning > 100)
 				abort();
-		csvin_hme_free(h, n);
+		csvin_rows_free(&r);
 	}
+	if (warns.n != 0)
+		abort();
 	csvin_diags_free(&errs);
 	return 0;
 }

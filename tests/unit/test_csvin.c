@@ -18,12 +18,69 @@ static const char *const names[] = {"Alby vårdcentral", "Akuten Södra",
 #define NU 3
 #define EPS 1e-9
 
+/* A file named name of len bytes, with the units above. */
+static struct csvin_src
+src(const char *name, const char *buf, size_t len)
+{
+	return (struct csvin_src){ name, buf, len, units, names, NU };
+}
+
+/* csvin_read of kind, the rows as an array and a count. */
+static int
+read_kind(enum csvin_kind kind, const struct csvin_src *s, void *rows,
+    size_t *n, struct csvin_diags *errs, struct csvin_diags *warns)
+{
+	struct csvin_rows r;
+	int rc = csvin_read(kind, s, &r, errs, warns);
+
+	if (kind == CSVIN_TURNOVER) {
+		assert_null(r.h);
+		*(struct turnover_row **)rows = r.t;
+	} else {
+		assert_null(r.t);
+		*(struct hme_row **)rows = r.h;
+	}
+	*n = r.n;
+	return rc;
+}
+
+static int
+read_turnover(const struct csvin_src *s, struct turnover_row **rows,
+    size_t *n, struct csvin_diags *errs, struct csvin_diags *warns)
+{
+	return read_kind(CSVIN_TURNOVER, s, rows, n, errs, warns);
+}
+
+static int
+read_hme(const struct csvin_src *s, struct hme_row **rows, size_t *n,
+    struct csvin_diags *errs, struct csvin_diags *warns)
+{
+	return read_kind(CSVIN_HME, s, rows, n, errs, warns);
+}
+
+static void
+free_turnover(struct turnover_row *rows, size_t n)
+{
+	struct csvin_rows r = { rows, NULL, n };
+
+	csvin_rows_free(&r);
+}
+
+static void
+free_hme(struct hme_row *rows, size_t n)
+{
+	struct csvin_rows r = { NULL, rows, n };
+
+	csvin_rows_free(&r);
+}
+
 static int
 turnover(const char *text, struct turnover_row **rows, size_t *n,
     struct csvin_diags *errs, struct csvin_diags *warns)
 {
-	return csvin_turnover("t.csv", text, strlen(text), units, names, NU, rows, n,
-	    errs, warns);
+	struct csvin_src s = src("t.csv", text, strlen(text));
+
+	return read_turnover(&s, rows, n, errs, warns);
 }
 
 /* Excel "CSV UTF-8" in Swedish: BOM, ';', decimal comma, CRLF, a header,
@@ -55,7 +112,7 @@ test_swedish(void **state)
 	assert_int_equal(warns.n, 1);
 	assert_string_equal(warns.msg[0],
 	    "t.csv:5: turnover for Östra in 2024 is 120 %, above 100 %");
-	csvin_turnover_free(rows, n);
+	free_turnover(rows, n);
 	csvin_diags_free(&warns);
 }
 
@@ -76,7 +133,7 @@ test_comma(void **state)
 	assert_true(fabs(rows[0].headcount - 40.25) < EPS);
 	assert_true(fabs(rows[1].headcount - 80.5) < EPS);
 	assert_int_equal(warns.n, 0);
-	csvin_turnover_free(rows, n);
+	free_turnover(rows, n);
 }
 
 /* Every error, with its line; nothing imported. */
@@ -136,6 +193,7 @@ test_errors(void **state)
 static void
 test_empty(void **state)
 {
+	struct csvin_src s;
 	struct turnover_row *rows;
 	struct csvin_diags errs, warns;
 	size_t n;
@@ -146,8 +204,8 @@ test_empty(void **state)
 	assert_int_equal(errs.n, 1);
 	assert_string_equal(errs.msg[0], "t.csv: no rows");
 	csvin_diags_free(&errs);
-	assert_int_equal(csvin_turnover("t.csv", "VC-ALBY;2023;1;0\0x", 18,
-	    units, names, NU, &rows, &n, &errs, &warns), -1);
+	s = src("t.csv", "VC-ALBY;2023;1;0\0x", 18);
+	assert_int_equal(read_turnover(&s, &rows, &n, &errs, &warns), -1);
 	assert_string_equal(errs.msg[0], "t.csv:1: a NUL byte");
 	csvin_diags_free(&errs);
 }
@@ -178,7 +236,7 @@ test_windows_1252_names(void **state)
 	assert_int_equal(rows[2].year, 2024);
 	assert_string_equal(rows[3].unit, "AKUT-S");
 	assert_true(fabs(rows[0].headcount - 42.5) < EPS);
-	csvin_turnover_free(rows, n);
+	free_turnover(rows, n);
 	csvin_diags_free(&errs);
 	csvin_diags_free(&warns);
 }
@@ -191,6 +249,7 @@ test_utf16(void **state)
 	const char *u8 = "Enhet;År;Medelantal;Avgångar\r\n"
 	    "Östra enheten;2024;10;2\r\n";
 	char buf[256];
+	struct csvin_src s;
 	size_t i = 0, k;
 	struct turnover_row *rows;
 	struct csvin_diags errs, warns;
@@ -217,12 +276,13 @@ test_utf16(void **state)
 		}
 		assert_string_equal(csvin_encoding(buf, i), be ? "UTF-16BE" :
 		    "UTF-16LE");
-		assert_int_equal(csvin_turnover("t.csv", buf, i, units, names,
-		    NU, &rows, &n, &errs, &warns), 0);
+		s = src("t.csv", buf, i);
+		assert_int_equal(read_turnover(&s, &rows, &n, &errs, &warns),
+		    0);
 		assert_int_equal(n, 1);
 		assert_string_equal(rows[0].unit, "\xc3\x96stra");
 		assert_true(fabs(rows[0].leavers - 2) < EPS);
-		csvin_turnover_free(rows, n);
+		free_turnover(rows, n);
 		csvin_diags_free(&errs);
 		csvin_diags_free(&warns);
 	}
@@ -270,22 +330,25 @@ test_hme(void **state)
 	    "VC-ALBY;2024;78;80;79;75\n"
 	    "VC-ALBY;2024;78;80;79;75\n"
 	    "AKUT-S;2024;70;71;72\n";
+	struct csvin_src s = src("h.csv", ok, strlen(ok));
 	struct hme_row *rows;
-	struct csvin_diags errs;
+	struct csvin_diags errs, warns;
 	size_t n;
 
 	(void)state;
-	assert_int_equal(csvin_hme("h.csv", ok, strlen(ok), units, names, NU, &rows,
-	    &n, &errs), 0);
+	assert_int_equal(read_hme(&s, &rows, &n, &errs, &warns), 0);
+	assert_int_equal(warns.n, 0);
 	assert_int_equal(n, 2);
 	assert_true(fabs(rows[0].hme - 78.4) < EPS);
 	assert_true(fabs(rows[0].motivation - 80) < EPS);
 	assert_true(fabs(rows[0].ledarskap - 79.5) < EPS);
 	assert_true(fabs(rows[0].styrning - 75.7) < EPS);
 	assert_int_equal(rows[1].year, 2024);
-	csvin_hme_free(rows, n);
-	assert_int_equal(csvin_hme("h.csv", bad, strlen(bad), units, names, NU, &rows,
-	    &n, &errs), -1);
+	free_hme(rows, n);
+	s = src("h.csv", bad, strlen(bad));
+	assert_int_equal(read_hme(&s, &rows, &n, &errs, &warns), -1);
+	assert_null(rows);
+	assert_int_equal(n, 0);
 	assert_int_equal(errs.n, 3);
 	assert_string_equal(errs.msg[0], "h.csv:1: styrning 175 is above 100");
 	assert_string_equal(errs.msg[1],
@@ -322,17 +385,17 @@ test_optional_columns(void **state)
 	assert_true(rows[0].retirements == 1 && rows[0].internal == 2);
 	assert_true(rows[1].retirements == -1 && rows[1].internal == 3);
 	assert_true(rows[2].retirements == -1 && rows[2].internal == -1);
-	csvin_turnover_free(rows, n);
+	free_turnover(rows, n);
 	assert_int_equal(turnover(en, &rows, &n, &errs, &warns), 0);
 	assert_int_equal(n, 1);
 	assert_true(rows[0].retirements == 1 && rows[0].internal == 2);
-	csvin_turnover_free(rows, n);
+	free_turnover(rows, n);
 	assert_int_equal(turnover(bare, &rows, &n, &errs, &warns), 0);
 	assert_int_equal(n, 3);
 	assert_true(rows[0].retirements == 1 && rows[0].internal == 2);
 	assert_true(rows[1].retirements == 4 && rows[1].internal == -1);
 	assert_true(rows[2].retirements == -1 && rows[2].internal == -1);
-	csvin_turnover_free(rows, n);
+	free_turnover(rows, n);
 }
 
 /* The optional columns' errors, each with its line; nothing returned. */
