@@ -218,6 +218,36 @@ ob_id_hex(const uint8_t id[OUTBOX_ID_BYTES], char out[2 * OUTBOX_ID_BYTES + 1])
 	env_id_hex(id, out);
 }
 
+int
+ob_missing(const struct outbox *ob, enum ob_kind kind,
+    const uint8_t id[OUTBOX_ID_BYTES], struct err *e)
+{
+	char hex[2 * OUTBOX_ID_BYTES + 1];
+
+	ob_id_hex(id, hex);
+	return err_setc(e, ERR_DATA,
+	    kind == OB_ENVELOPE ? _("%s: there is no envelope %s") :
+				  _("%s: there is no draft %s"),
+	    ob->path, hex);
+}
+
+int
+ob_update_id(struct outbox *ob, const char *sql,
+    const uint8_t id[OUTBOX_ID_BYTES], const char *doing, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(ob, sql, &st, e) == -1)
+		return -1;
+	sqlite3_bind_blob(st, 1, id, OUTBOX_ID_BYTES, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_err(ob, e, doing);
+	return sqlite3_changes(ob->db) == 1 ? 0 : 1;
+}
+
 /* --- draft keys ----------------------------------------------------------
  *
  * A draft's key, wrapped by the profile's master draft key (NONCE, AEAD of
@@ -461,7 +491,6 @@ static int
 draft_key(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
     const uint8_t id[OUTBOX_ID_BYTES], uint8_t **key, struct err *e)
 {
-	char hex[2 * OUTBOX_ID_BYTES + 1];
 	sqlite3_stmt *st;
 	int rc;
 
@@ -475,11 +504,9 @@ draft_key(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		rc = row_key(ob, master, id, st, 0, key, e);
-	else if (rc == SQLITE_DONE) {
-		ob_id_hex(id, hex);
-		rc = err_setc(e, ERR_DATA, _("%s: there is no draft %s"),
-		    ob->path, hex);
-	} else
+	else if (rc == SQLITE_DONE)
+		rc = ob_missing(ob, OB_DRAFT, id, e);
+	else
 		rc = db_err(ob, e, "cannot read a draft");
 	sqlite3_finalize(st);
 	return rc;
@@ -491,7 +518,6 @@ store_content(struct outbox *ob, const uint8_t *key,
     const uint8_t id[OUTBOX_ID_BYTES], const void *plain, size_t len,
     struct err *e)
 {
-	char hex[2 * OUTBOX_ID_BYTES + 1];
 	uint8_t nonce[NONCE_BYTES], ad[AD_MAX], *ct;
 	size_t adlen = make_ad(ad, AD_DATA, id);
 	unsigned long long clen;
@@ -516,11 +542,9 @@ store_content(struct outbox *ob, const uint8_t *key,
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE)
 		rc = db_err(ob, e, "cannot save the draft");
-	else if (sqlite3_changes(ob->db) != 1) {
-		ob_id_hex(id, hex);
-		rc = err_setc(e, ERR_DATA, _("%s: there is no draft %s"),
-		    ob->path, hex);
-	} else
+	else if (sqlite3_changes(ob->db) != 1)
+		rc = ob_missing(ob, OB_DRAFT, id, e);
+	else
 		rc = 0;
 	sqlite3_finalize(st);
 	free(ct);
@@ -640,8 +664,7 @@ outbox_draft_load(struct outbox *ob, const uint8_t master[OUTBOX_KEY_BYTES],
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
 		sqlite3_finalize(st);
-		return err_setc(e, ERR_DATA, _("%s: there is no draft %s"),
-		    ob->path, hex);
+		return ob_missing(ob, OB_DRAFT, id, e);
 	}
 	if (rc != SQLITE_ROW) {
 		rc = db_err(ob, e, "cannot read a draft");
@@ -719,26 +742,11 @@ int
 ob_mark_gone(struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES],
     struct err *e)
 {
-	char hex[2 * OUTBOX_ID_BYTES + 1];
-	sqlite3_stmt *st;
-	int rc;
+	int rc = ob_update_id(ob,
+	    "UPDATE drafts SET gone = 1 WHERE id = ? AND gone = 0", id,
+	    "cannot delete the draft", e);
 
-	if (prepare(ob,
-		"UPDATE drafts SET gone = 1 WHERE id = ? AND "
-		"gone = 0",
-		&st, e) == -1)
-		return -1;
-	sqlite3_bind_blob(st, 1, id, OUTBOX_ID_BYTES, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_err(ob, e, "cannot delete the draft");
-	if (sqlite3_changes(ob->db) != 1) {
-		ob_id_hex(id, hex);
-		return err_setc(e, ERR_DATA, _("%s: there is no draft %s"),
-		    ob->path, hex);
-	}
-	return 0;
+	return rc == 1 ? ob_missing(ob, OB_DRAFT, id, e) : rc;
 }
 
 /* Forget a draft marked gone: overwrite its slot, then delete the row,

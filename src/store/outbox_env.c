@@ -287,24 +287,11 @@ int
 outbox_env_mark_exported(struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES],
     struct err *e)
 {
-	char hex[2 * OUTBOX_ID_BYTES + 1];
-	sqlite3_stmt *st;
-	int rc;
+	int rc = ob_update_id(ob,
+	    "UPDATE envelopes SET exported = 1 WHERE id = ?", id,
+	    "cannot mark an envelope as exported", e);
 
-	if (prepare(ob, "UPDATE envelopes SET exported = 1 WHERE id = ?", &st,
-		e) == -1)
-		return -1;
-	sqlite3_bind_blob(st, 1, id, OUTBOX_ID_BYTES, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_err(ob, e, "cannot mark an envelope as exported");
-	if (sqlite3_changes(ob->db) != 1) {
-		ob_id_hex(id, hex);
-		return err_setc(e, ERR_DATA, _("%s: there is no envelope %s"),
-		    ob->path, hex);
-	}
-	return 0;
+	return rc == 1 ? ob_missing(ob, OB_ENVELOPE, id, e) : rc;
 }
 
 /* --- metadata ------------------------------------------------------------- */

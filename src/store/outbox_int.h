@@ -60,6 +60,18 @@ checkpoint(struct outbox *ob, struct err *e)
 /* The id in hex, for messages. */
 void ob_id_hex(const uint8_t id[OUTBOX_ID_BYTES],
     char out[2 * OUTBOX_ID_BYTES + 1]);
+/* "PATH: there is no draft ID" (OB_DRAFT) or "... no envelope ID"
+ * (OB_ENVELOPE), ERR_DATA; returns -1. */
+enum ob_kind {
+	OB_DRAFT,
+	OB_ENVELOPE
+};
+int ob_missing(const struct outbox *ob, enum ob_kind kind,
+    const uint8_t id[OUTBOX_ID_BYTES], struct err *e);
+/* Run sql, an UPDATE of the row whose id is ?1: 0 if it changed exactly
+ * that row, 1 if there is no such row, -1 (doing) on an error. */
+int ob_update_id(struct outbox *ob, const char *sql,
+    const uint8_t id[OUTBOX_ID_BYTES], const char *doing, struct err *e);
 /* Inside a transaction: mark a live draft gone (sealed or deleted). */
 int ob_mark_gone(struct outbox *ob, const uint8_t id[OUTBOX_ID_BYTES],
     struct err *e);
