@@ -647,8 +647,10 @@ csvin_key(struct csvin_ctx *c, size_t line, struct csvin_line *l,
 	return rc;
 }
 
-static size_t
-csvin_dup(const struct csvin_ctx *c, const char *unit, unsigned year)
+/* A row for unit and year on line: 1 if it is the first (its line is
+ * kept, the caller adds the row), 0 after saying where the first one is. */
+static int
+csvin_first(struct csvin_ctx *c, size_t line, const char *unit, unsigned year)
 {
 	size_t i;
 
@@ -656,10 +658,16 @@ csvin_dup(const struct csvin_ctx *c, const char *unit, unsigned year)
 		const char *u = c->t != NULL ? c->t[i].unit : c->h[i].unit;
 		unsigned y = c->t != NULL ? c->t[i].year : c->h[i].year;
 
-		if (y == year && strcmp(u, unit) == 0)
-			return c->lines[i];
+		if (y == year && strcmp(u, unit) == 0) {
+			csvin_diag(c->errs, c->name, line,
+			    _("duplicate row for %s %u (first on line %zu)"),
+			    unit, year, c->lines[i]);
+			return 0;
+		}
 	}
-	return 0;
+	c->lines = xreallocarray(c->lines, c->n + 1, sizeof(*c->lines));
+	c->lines[c->n] = line;
+	return 1;
 }
 
 static int
@@ -740,7 +748,6 @@ csvin_turnover_row(void *ctx, size_t line, struct csvin_line *l)
 	struct csvin_ctx *c = ctx;
 	unsigned year = 0;
 	double head = 0, leavers = 0, ret = -1, in = -1;
-	size_t first;
 	int bad = 0;
 
 	/* without a header: 5th column retirements, 6th internal moves */
@@ -772,27 +779,20 @@ csvin_turnover_row(void *ctx, size_t line, struct csvin_line *l)
 		    ret > 0 ? ret : 0, in > 0 ? in : 0, leavers);
 		bad = 1;
 	}
-	if (bad)
+	if (bad || !csvin_first(c, line, l->f[0], year))
 		return;
-	if ((first = csvin_dup(c, l->f[0], year)) != 0) {
-		csvin_diag(c->errs, c->name, line,
-		    _("duplicate row for %s %u (first on line %zu)"), l->f[0],
-		    year, first);
-		return;
-	}
 	if (leavers > head)
 		csvin_diag(c->warns, c->name, line,
 		    _("turnover for %s in %u is %.0f %%, above 100 %%"),
 		    l->f[0], year, 100 * leavers / head);
 	c->t = xreallocarray(c->t, c->n + 1, sizeof(*c->t));
-	c->lines = xreallocarray(c->lines, c->n + 1, sizeof(*c->lines));
 	c->t[c->n].unit = xstrdup(l->f[0]);
 	c->t[c->n].year = year;
 	c->t[c->n].headcount = head;
 	c->t[c->n].leavers = leavers;
 	c->t[c->n].retirements = ret;
 	c->t[c->n].internal = in;
-	c->lines[c->n++] = line;
+	c->n++;
 }
 
 static void
@@ -803,7 +803,7 @@ csvin_hme_row(void *ctx, size_t line, struct csvin_line *l)
 	struct csvin_ctx *c = ctx;
 	unsigned year = 0;
 	double v[4] = { 0, 0, 0, 0 };
-	size_t first, i;
+	size_t i;
 	int bad = 0;
 
 	bad |= csvin_key(c, line, l, &year);
@@ -816,23 +816,16 @@ csvin_hme_row(void *ctx, size_t line, struct csvin_line *l)
 			bad = 1;
 		}
 	}
-	if (bad)
+	if (bad || !csvin_first(c, line, l->f[0], year))
 		return;
-	if ((first = csvin_dup(c, l->f[0], year)) != 0) {
-		csvin_diag(c->errs, c->name, line,
-		    _("duplicate row for %s %u (first on line %zu)"), l->f[0],
-		    year, first);
-		return;
-	}
 	c->h = xreallocarray(c->h, c->n + 1, sizeof(*c->h));
-	c->lines = xreallocarray(c->lines, c->n + 1, sizeof(*c->lines));
 	c->h[c->n].unit = xstrdup(l->f[0]);
 	c->h[c->n].year = year;
 	c->h[c->n].hme = v[0];
 	c->h[c->n].motivation = v[1];
 	c->h[c->n].ledarskap = v[2];
 	c->h[c->n].styrning = v[3];
-	c->lines[c->n++] = line;
+	c->n++;
 }
 
 /* What differs between the kinds: the fields a line has, and what reads

@@ -757,11 +757,17 @@ report_walk(FILE *f, const struct report_emit *em,
 	report_method(in, em, f);
 	report_turnover_note(in, em, f);
 	em->end(f);
-	if (fflush(f) != 0 || ferror(f))
-		return err_setc(e,
-		    err_class_errno(errno) == ERR_FULL ? ERR_FULL : ERR_IO,
-		    _("cannot write the report: %s"), strerror(errno));
-	return 0;
+	return report_flushed(f, _("cannot write the report: %s"), e);
+}
+
+int
+report_flushed(FILE *f, const char *fmt, struct err *e)
+{
+	if (fflush(f) == 0 && !ferror(f))
+		return 0;
+	return err_setc(e,
+	    err_class_errno(errno) == ERR_FULL ? ERR_FULL : ERR_IO, fmt,
+	    strerror(errno));
 }
 
 int

@@ -152,6 +152,9 @@ void report_heat_section(const struct report_input *in,
     const struct report_emit *em, FILE *f, int comma);
 void report_hme_section(const struct report_input *in,
     const struct report_emit *em, FILE *f, int comma);
+/* 0 once f is flushed, or -1 with e from fmt (a %s for why; a full
+ * disk kept apart from other I/O errors). */
+int report_flushed(FILE *f, const char *fmt, struct err *e);
 /* The staff-survey HME row of unit and year, or NULL. */
 const struct hme_row *report_staff(const struct report_input *in,
     const char *unit, unsigned year);

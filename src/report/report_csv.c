@@ -3,7 +3,6 @@
  * CRLF. Hidden figures are lines with an empty value and the reason. */
 #include "report/report.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include "util/esc.h"
@@ -230,11 +229,7 @@ report_csv(FILE *f, const struct report_input *in, struct err *e)
 		if (t->has_hme)
 			csv_hme(&r, &t->hme[row]);
 	}
-	if (fflush(f) != 0 || ferror(f))
-		return err_setc(e,
-		    err_class_errno(errno) == ERR_FULL ? ERR_FULL : ERR_IO,
-		    _("cannot write the report: %s"), strerror(errno));
-	return 0;
+	return report_flushed(f, _("cannot write the report: %s"), e);
 }
 
 /* The codebook: every question of the report's table with its text, type,
@@ -289,9 +284,5 @@ report_codebook(FILE *f, const struct report_input *in, struct err *e)
 			}
 		}
 	}
-	if (fflush(f) != 0 || ferror(f))
-		return err_setc(e,
-		    err_class_errno(errno) == ERR_FULL ? ERR_FULL : ERR_IO,
-		    _("cannot write the codebook: %s"), strerror(errno));
-	return 0;
+	return report_flushed(f, _("cannot write the codebook: %s"), e);
 }

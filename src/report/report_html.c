@@ -114,31 +114,6 @@ html_para(FILE *f, const char *text)
 }
 
 static void
-html_table(FILE *f, size_t ncols, const char *const *head,
-    const char *const *cells, size_t nrows)
-{
-	size_t r, c;
-
-	fputs("<table>\n<thead><tr>", f);
-	for (c = 0; c < ncols; c++) {
-		fputs("<th scope=\"col\">", f);
-		esc_html(f, head[c]);
-		fputs("</th>", f);
-	}
-	fputs("</tr></thead>\n<tbody>\n", f);
-	for (r = 0; r < nrows; r++) {
-		fputs("<tr>", f);
-		for (c = 0; c < ncols; c++) {
-			fputs(c == 0 ? "<th scope=\"row\">" : "<td>", f);
-			esc_html(f, cells[r * ncols + c]);
-			fputs(c == 0 ? "</th>" : "</td>", f);
-		}
-		fputs("</tr>\n", f);
-	}
-	fputs("</tbody>\n</table>\n", f);
-}
-
-static void
 html_list(FILE *f, const char *const *items, size_t n, int ordered)
 {
 	size_t i;
@@ -223,6 +198,8 @@ html_spark(FILE *f, const double *v, size_t n, const char *alt)
 	fputs("</svg>", f);
 }
 
+/* A table whose first column heads its rows; with series, one more
+ * column (head[ncols]) of a sparkline per row, described by alt[row]. */
 static void
 html_table_spark(FILE *f, size_t ncols, const char *const *head,
     const char *const *cells, size_t nrows, const double *series,
@@ -231,7 +208,7 @@ html_table_spark(FILE *f, size_t ncols, const char *const *head,
 	size_t r, c;
 
 	fputs("<table>\n<thead><tr>", f);
-	for (c = 0; c <= ncols; c++) {
+	for (c = 0; c < ncols + (series != NULL); c++) {
 		fputs("<th scope=\"col\">", f);
 		esc_html(f, head[c]);
 		fputs("</th>", f);
@@ -244,11 +221,21 @@ html_table_spark(FILE *f, size_t ncols, const char *const *head,
 			esc_html(f, cells[r * ncols + c]);
 			fputs(c == 0 ? "</th>" : "</td>", f);
 		}
-		fputs("<td>", f);
-		html_spark(f, series + r * nseries, nseries, alt[r]);
-		fputs("</td></tr>\n", f);
+		if (series != NULL) {
+			fputs("<td>", f);
+			html_spark(f, series + r * nseries, nseries, alt[r]);
+			fputs("</td>", f);
+		}
+		fputs("</tr>\n", f);
 	}
 	fputs("</tbody>\n</table>\n", f);
+}
+
+static void
+html_table(FILE *f, size_t ncols, const char *const *head,
+    const char *const *cells, size_t nrows)
+{
+	html_table_spark(f, ncols, head, cells, nrows, NULL, 0, NULL);
 }
 
 /* Colour of a mean against the region's: red below, blue above, white
