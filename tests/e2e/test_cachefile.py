@@ -146,18 +146,20 @@ def read_cache(buf, sk, forms_by_hash):
     if buf[0:8] != b"AVSLUTC\n":
         raise ValueError("magic %r" % buf[0:8])
     version, = struct.unpack(">I", buf[8:12])
-    if version != 3:
+    if version != 4:
         raise ValueError("version %d" % version)
     out["digest"] = buf[12:44]
-    nonce = buf[44:68]
+    out["hasset"] = buf[44]
+    out["setdigest"] = buf[45:77]
+    nonce = buf[77:101]
     out["nonce"] = nonce
     key = b2(CONTEXT, 32, key=sk)
-    c = buf[68:]
+    c = buf[101:]
     m = ctypes.create_string_buffer(max(len(c), 1))
     mlen = ctypes.c_ulonglong(0)
     if so.crypto_aead_xchacha20poly1305_ietf_decrypt(
             m, ctypes.byref(mlen), None, c, ctypes.c_ulonglong(len(c)),
-            buf[:68], ctypes.c_ulonglong(68), nonce, key) != 0:
+            buf[:101], ctypes.c_ulonglong(101), nonce, key) != 0:
         raise ValueError("does not decrypt (key, nonce or additional data)")
     p = m.raw[:mlen.value]
     if len(p) != len(c) - 16:
@@ -171,6 +173,10 @@ def read_cache(buf, sk, forms_by_hash):
                     for _ in range(tr.u(4))]
     out["forms"] = [tr.take(32) for _ in range(tr.u(4))]
     out["nrec"] = tr.u(8)
+    mark = tr.u(4)
+    if not 1 <= mark <= 1 << 20:
+        raise ValueError("mark interval %d" % mark)
+    out["marks"] = [tr.u(8) for _ in range((out["nrec"] + mark - 1) // mark)]
     nids = tr.u(8)
     out["ids"] = [tr.take(16) for _ in range(nids)]
     if tr.o != len(tr.d):
@@ -178,7 +184,9 @@ def read_cache(buf, sk, forms_by_hash):
                          (len(tr.d) - tr.o))
     rd = Reader(p[:len(p) - 4 - tl])
     recs = []
+    offsets = []
     for _ in range(out["nrec"]):
+        offsets.append(rd.o)
         rid = rd.take(16)
         ul = rd.u(1)
         unit = rd.take(ul + 1)
@@ -207,6 +215,9 @@ def read_cache(buf, sk, forms_by_hash):
     if rd.o != len(rd.d):
         raise ValueError("%d bytes between the records and the trailer" %
                          (len(rd.d) - rd.o))
+    if out["marks"] != offsets[::mark]:
+        raise ValueError("marks %r, records at %r" %
+                         (out["marks"][:4], offsets[::mark][:4]))
     out["records"] = recs
     return out
 
@@ -259,6 +270,8 @@ def main():
         con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
         store_ids = [row[0] for row in
                      con.execute("SELECT id FROM envelopes ORDER BY id")]
+        setd = con.execute("SELECT value FROM store_meta "
+                           "WHERE key = 'digest'").fetchone()[0]
         forms = list(con.execute("SELECT hash, yaml FROM forms "
                                  "ORDER BY form_id, version"))
         con.close()
@@ -280,6 +293,10 @@ def main():
         report("digest", c["digest"] == b2(CONTEXT + b"".join(sorted(hashes)),
                                            32),
                "the page's digest of the approved forms differs")
+        report("set_digest", c["hasset"] == 1 and len(setd) == 32 and
+               c["setdigest"] == bytes(setd),
+               "has set %d, the page's copy of store_meta's digest differs"
+               % c["hasset"])
         report("form_table", c["forms"] == hashes,
                "%d forms, want the store's %d" % (len(c["forms"]),
                                                    len(hashes)))
@@ -350,6 +367,8 @@ def main():
         con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
         store_ids = [row[0] for row in
                      con.execute("SELECT id FROM envelopes ORDER BY id")]
+        setd2 = con.execute("SELECT value FROM store_meta "
+                            "WHERE key = 'digest'").fetchone()[0]
         con.close()
         with open(cache, "rb") as f:
             buf2 = f.read()
@@ -360,7 +379,8 @@ def main():
                    c2["ids"] == sorted(store_ids) and
                    len(store_ids) == 26 and len(rids) == 21 and
                    rids == sorted(rids) and c2["nonce"] != c["nonce"] and
-                   c2["total"] == 26 and c2["unreadable"] == 2,
+                   c2["total"] == 26 and c2["unreadable"] == 2 and
+                   c2["setdigest"] == bytes(setd2) and setd2 != setd,
                    "%d ids, %d records" % (len(c2["ids"]), len(rids)))
         except (ValueError, KeyError, IndexError, UnicodeError) as ex:
             report("ingest_added_in_id_order", False, str(ex))
