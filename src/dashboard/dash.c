@@ -1,27 +1,19 @@
-/* dash: the dashboard's screens in the one loop (tui_loop.h) and what
- * they draw alike: cells, the legend, heat. */
+/* dash: running the dashboard's screens, and what they draw alike: cells,
+ * the legend, heat. */
 #include "dashboard/dash.h"
 
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "tui/tui_loop.h"
 #include "util/i18n.h"
 
 #define DASH_HEAT_PAIR0 40 /* colour pairs after tui's roles */
 
-void
-dash_go(struct app *a, const struct dash_screen *sc)
-{
-	a->next = sc;
-}
-
 int
 dash_show_help(struct app *a)
 {
-	a->back = a->cur;
-	dash_go(a, dash_help());
+	tui_go(&a->ui, dash_help());
 	return TUI_OK;
 }
 
@@ -142,66 +134,10 @@ dash_heat_attr(int level)
 	return mono[level];
 }
 
-static int
-dash_settle(void *arg)
-{
-	struct app *a = arg;
-
-	if (a->next == NULL)
-		return 0;
-	a->cur->free(a);
-	a->st = NULL;
-	a->prev = a->cur;
-	a->cur = a->next;
-	a->next = NULL;
-	a->cur->init(a);
-	return 1;
-}
-
-static void
-dash_draw(void *arg)
-{
-	struct app *a = arg;
-
-	a->cur->draw(a);
-}
-
-static void
-dash_resize(void *arg)
-{
-	struct app *a = arg;
-
-	if (a->cur->resize != NULL)
-		a->cur->resize(a);
-}
-
-/* Messages last until the next key, on every screen of the dashboard. */
-static int
-dash_key(void *arg, const struct tui_key *k)
-{
-	struct app *a = arg;
-
-	tui_msg_clear();
-	return (a->cur->key(a, k) & TUI_QUIT) != 0;
-}
-
 int
-dash_run(struct app *a, const struct dash_screen *first)
+dash_run(struct app *a, const struct tui_screen *first)
 {
-	const struct tui_loop loop = {
-		a,
-		dash_settle,
-		NULL,
-		dash_draw,
-		dash_resize,
-		dash_key,
-	};
-
-	a->cur = first;
-	a->cur->init(a);
-	tui_loop_run(&loop);
-	a->cur->free(a);
-	a->st = NULL;
+	tui_screens_run(&a->ui, a, first);
 	tui_end();
 	return a->exit_code;
 }

@@ -1,7 +1,7 @@
-/* dash: the HR dashboard's screens, one per file (dash_*.c), each a const
- * struct of init/draw/key/resize/free with its own key table, and the
- * loop that runs them: one KEY_RESIZE path, the size check, stop signals.
- * Every figure comes from dash_model, which reads only the gate's tables. */
+/* dash: the HR dashboard's screens, one per file (dash_*.c), each a struct
+ * tui_screen with its own key table, run by tui_screen.h, and what they
+ * draw alike. Every figure comes from dash_model, which reads only the
+ * gate's tables. */
 #ifndef AVSLUT_DASH_H
 #define AVSLUT_DASH_H
 
@@ -11,15 +11,6 @@
 #include "dashboard/dash_model.h"
 #include "tui/tui.h"
 #include "tui/tui_screen.h"
-
-struct dash_screen {
-	const char *name;
-	void (*init)(struct app *); /* allocate app->st */
-	void (*draw)(struct app *); /* the screen is erased */
-	int (*key)(struct app *, const struct tui_key *);
-	void (*resize)(struct app *); /* may be NULL */
-	void (*free)(struct app *);   /* free app->st */
-};
 
 /* What keys do, as help lists them (N_: translated when drawn). */
 #define DASH_H_UNIT N_("choose a unit")
@@ -53,37 +44,33 @@ struct dash_screen {
 struct app {
 	struct dash *d;
 	struct dash_ov ov;
-	const char *lang; /* "sv" or "en": form labels */
-	int ascii;	  /* the locale is not UTF-8 */
-	size_t col;	  /* overview: the chosen column */
-	size_t sel;	  /* overview: index into ov.shown */
-	size_t unit;	  /* unit view: agg unit */
-	size_t q;	  /* question view: agg question */
-	size_t rejected;  /* envelopes not counted */
-	const struct dash_screen *cur, *next, *back;
-	const struct dash_screen *prev;	  /* the screen before cur */
-	const struct dash_screen *q_from; /* where Esc in the question
+	const char *lang;		 /* "sv" or "en": form labels */
+	int ascii;			 /* the locale is not UTF-8 */
+	size_t col;			 /* overview: the chosen column */
+	size_t sel;			 /* overview: index into ov.shown */
+	size_t unit;			 /* unit view: agg unit */
+	size_t q;			 /* question view: agg question */
+	size_t rejected;		 /* envelopes not counted */
+	const struct tui_screen *q_from; /* where Esc in the question
 					 * view goes back to */
-	void *st;			  /* the current screen's state */
+	struct tui_screens ui;		 /* the screens as they run */
 	int exit_code;
 };
 
-const struct dash_screen *dash_overview(void);
-const struct dash_screen *dash_unit(void);
-const struct dash_screen *dash_question(void);
-const struct dash_screen *dash_help(void);
+const struct tui_screen *dash_overview(void);
+const struct tui_screen *dash_unit(void);
+const struct tui_screen *dash_question(void);
+const struct tui_screen *dash_help(void);
 /* The screens' key tables, ended by a NULL action (for help). */
 const struct tui_bind *dash_overview_keys(void);
 const struct tui_bind *dash_unit_keys(void);
 const struct tui_bind *dash_question_keys(void);
 
-/* Switch to screen sc after the current key (the old one is freed). */
-void dash_go(struct app *a, const struct dash_screen *sc);
-/* Help, then back to the current screen. */
+/* Help, then back to the current screen (an action for the tables). */
 int dash_show_help(struct app *a);
 /* Run screens from first until one quits or a stop signal; ends curses
  * (the screen is cleared). Returns a->exit_code. */
-int dash_run(struct app *a, const struct dash_screen *first);
+int dash_run(struct app *a, const struct tui_screen *first);
 
 /* Shared drawing: a cell right-aligned (left for text) in w columns at
  * y, x; hidden and empty cells dim. */

@@ -50,7 +50,7 @@ help_init(struct app *a)
 	unsigned k = a->d->in.gp.k < 3 ? 3 : a->d->in.gp.k;
 	char **t = &s->text;
 
-	a->st = s;
+	a->ui.st = s;
 	s->text = xstrdup("");
 	help_add(t, "%s\n",
 	    _("OVERVIEW: one row per unit for the chosen "
@@ -90,7 +90,7 @@ help_init(struct app *a)
 static void
 help_free(struct app *a)
 {
-	struct help_state *s = a->st;
+	struct help_state *s = a->ui.st;
 
 	free(s->text);
 	free(s);
@@ -99,7 +99,7 @@ help_free(struct app *a)
 static void
 help_draw(struct app *a)
 {
-	struct help_state *s = a->st;
+	struct help_state *s = a->ui.st;
 	static const struct tui_keyhelp keys[] = { { "Up Down", N_("Scroll") },
 		{ "Esc", N_("Back") }, { "q", N_("Quit") } };
 	int n;
@@ -114,7 +114,7 @@ help_draw(struct app *a)
 static int
 help_up(struct app *a)
 {
-	struct help_state *s = a->st;
+	struct help_state *s = a->ui.st;
 
 	if (s->skip > 0)
 		s->skip--;
@@ -124,7 +124,7 @@ help_up(struct app *a)
 static int
 help_down(struct app *a)
 {
-	((struct help_state *)a->st)->skip++;
+	((struct help_state *)a->ui.st)->skip++;
 	return TUI_OK;
 }
 
@@ -145,21 +145,11 @@ static const struct tui_bind help_keys[] = {
 	{ 0, 0, NULL, NULL },
 };
 
-static int
-help_key(struct app *a, const struct tui_key *k)
-{
-	int r = tui_dispatch(a, help_keys, k);
+/* Any key not in help_keys goes back. */
+static const struct tui_screen help_screen = { "help", help_init, help_draw,
+	help_keys, NULL, NULL, help_free, TUI_KEY_BACK };
 
-	if (r != -1)
-		return r;
-	dash_go(a, a->back != NULL ? a->back : dash_overview());
-	return TUI_OK;
-}
-
-static const struct dash_screen help_screen = { "help", help_init, help_draw,
-	help_key, NULL, help_free };
-
-const struct dash_screen *
+const struct tui_screen *
 dash_help(void)
 {
 	return &help_screen;

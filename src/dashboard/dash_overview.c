@@ -94,7 +94,7 @@ last_fit(const struct app *a, size_t left)
 static void
 ov_scroll(struct app *a)
 {
-	struct ov_state *s = a->st;
+	struct ov_state *s = a->ui.st;
 
 	if (s->left < 1)
 		s->left = 1;
@@ -115,7 +115,7 @@ ov_init(struct app *a)
 {
 	struct ov_state *s = xcalloc(1, sizeof(*s));
 
-	a->st = s;
+	a->ui.st = s;
 	s->left = 1;
 	s->area = -1;
 	s->nareas = dash_areas(a->d, &s->areas);
@@ -129,7 +129,7 @@ ov_init(struct app *a)
 static void
 ov_free(struct app *a)
 {
-	struct ov_state *s = a->st;
+	struct ov_state *s = a->ui.st;
 
 	free(s->areas);
 	free(s);
@@ -144,7 +144,7 @@ ov_resize(struct app *a)
 static void
 draw_row(struct app *a, int y, const struct dash_ov_row *r, enum tui_role role)
 {
-	struct ov_state *s = a->st;
+	struct ov_state *s = a->ui.st;
 	int x = 1, w;
 	size_t c;
 
@@ -168,7 +168,7 @@ draw_row(struct app *a, int y, const struct dash_ov_row *r, enum tui_role role)
 static void
 draw_header(struct app *a, int y)
 {
-	struct ov_state *s = a->st;
+	struct ov_state *s = a->ui.st;
 	const char *arrow;
 	char buf[64];
 	int x = 1, w, tw;
@@ -207,7 +207,7 @@ draw_header(struct app *a, int y)
 static void
 ov_draw(struct app *a)
 {
-	struct ov_state *s = a->st;
+	struct ov_state *s = a->ui.st;
 	static const struct tui_keyhelp keys[] = { { "Enter", N_("Unit") },
 		{ "v", N_("Question") },
 		{ "\xe2\x86\x90\xe2\x86\x92", N_("Column") },
@@ -381,7 +381,7 @@ ov_year_next(struct app *a)
 static int
 ov_area(struct app *a)
 {
-	struct ov_state *s = a->st;
+	struct ov_state *s = a->ui.st;
 
 	s->area = s->area + 1 >= (long)s->nareas ? -1 : s->area + 1;
 	dash_ov_filter(&a->ov, s->area < 0 ? NULL : s->areas[s->area],
@@ -393,7 +393,7 @@ ov_area(struct app *a)
 static int
 ov_search(struct app *a)
 {
-	((struct ov_state *)a->st)->searching = 1;
+	((struct ov_state *)a->ui.st)->searching = 1;
 	return TUI_OK;
 }
 
@@ -401,7 +401,7 @@ ov_search(struct app *a)
 static int
 ov_clear(struct app *a)
 {
-	struct ov_state *s = a->st;
+	struct ov_state *s = a->ui.st;
 
 	if (a->ov.search[0] != '\0')
 		dash_ov_filter(&a->ov, a->ov.area, NULL);
@@ -419,7 +419,7 @@ ov_unit(struct app *a)
 	if (a->ov.nshown == 0)
 		return TUI_OK;
 	a->unit = a->ov.rows[a->ov.shown[a->sel]].unit;
-	dash_go(a, dash_unit());
+	tui_go(&a->ui, dash_unit());
 	return TUI_OK;
 }
 
@@ -448,7 +448,7 @@ ov_question(struct app *a)
 		return TUI_OK;
 	}
 	a->q = q;
-	dash_go(a, dash_question());
+	tui_go(&a->ui, dash_question());
 	return TUI_OK;
 }
 
@@ -503,7 +503,7 @@ dash_overview_keys(void)
 static int
 ov_search_key(struct app *a, const struct tui_key *k)
 {
-	struct ov_state *s = a->st;
+	struct ov_state *s = a->ui.st;
 	char buf[DASH_SEARCH_MAX + 1];
 	size_t n = strlen(a->ov.search), l;
 
@@ -547,16 +547,16 @@ ov_key(struct app *a, const struct tui_key *k)
 {
 	int r;
 
-	if (((struct ov_state *)a->st)->searching)
+	if (((struct ov_state *)a->ui.st)->searching)
 		return ov_search_key(a, k);
 	r = tui_dispatch(a, ov_keys, k);
 	return r == -1 ? TUI_OK : r;
 }
 
-static const struct dash_screen ov_screen = { "overview", ov_init, ov_draw,
-	ov_key, ov_resize, ov_free };
+static const struct tui_screen ov_screen = { "overview", ov_init, ov_draw, NULL,
+	ov_key, ov_resize, ov_free, 0 };
 
-const struct dash_screen *
+const struct tui_screen *
 dash_overview(void)
 {
 	return &ov_screen;

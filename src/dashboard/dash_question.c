@@ -45,17 +45,17 @@ qv_init(struct app *a)
 {
 	struct qv_state *s = xcalloc(1, sizeof(*s));
 
-	a->st = s;
+	a->ui.st = s;
 	s->sel = a->sel;
-	if (a->prev != dash_help())
-		a->q_from = a->prev == dash_unit() ? dash_unit() :
-						     dash_overview();
+	if (a->ui.prev != dash_help())
+		a->q_from = a->ui.prev == dash_unit() ? dash_unit() :
+							dash_overview();
 }
 
 static void
 qv_free(struct app *a)
 {
-	free(a->st);
+	free(a->ui.st);
 }
 
 static const char *
@@ -72,7 +72,7 @@ static void
 draw_cell(struct app *a, int y, int x, size_t yi, size_t unit,
     const struct agg_question *aq, enum tui_role role)
 {
-	struct qv_state *s = a->st;
+	struct qv_state *s = a->ui.st;
 	const struct gate_table *t = a->d->tabs[yi];
 	size_t row = unit == AGG_NONE ? gate_row_region(t) :
 					gate_row_unit(t, unit);
@@ -126,7 +126,7 @@ draw_row(struct app *a, int y, const char *name, size_t unit,
 static void
 qv_draw(struct app *a)
 {
-	struct qv_state *s = a->st;
+	struct qv_state *s = a->ui.st;
 	struct tui_keyhelp keys[] = { { "Tab", N_("Next question") },
 		{ "\xe2\x86\x90\xe2\x86\x92", N_("Answer") },
 		{ "Enter", N_("Unit") }, { "Esc", N_("Back") },
@@ -205,7 +205,7 @@ qv_draw(struct app *a)
 static int
 qv_up(struct app *a)
 {
-	struct qv_state *s = a->st;
+	struct qv_state *s = a->ui.st;
 
 	if (s->sel > 0)
 		s->sel--;
@@ -215,7 +215,7 @@ qv_up(struct app *a)
 static int
 qv_down(struct app *a)
 {
-	struct qv_state *s = a->st;
+	struct qv_state *s = a->ui.st;
 
 	if (s->sel + 1 < a->ov.nshown)
 		s->sel++;
@@ -225,7 +225,7 @@ qv_down(struct app *a)
 static int
 qv_pgup(struct app *a)
 {
-	struct qv_state *s = a->st;
+	struct qv_state *s = a->ui.st;
 	size_t h = rows_h() > 1 ? (size_t)rows_h() - 1 : 1;
 
 	s->sel = s->sel > h ? s->sel - h : 0;
@@ -235,7 +235,7 @@ qv_pgup(struct app *a)
 static int
 qv_pgdn(struct app *a)
 {
-	struct qv_state *s = a->st;
+	struct qv_state *s = a->ui.st;
 	size_t h = rows_h() > 1 ? (size_t)rows_h() - 1 : 1;
 
 	s->sel += h;
@@ -247,7 +247,7 @@ qv_pgdn(struct app *a)
 static int
 qv_cat(struct app *a, int dir)
 {
-	struct qv_state *s = a->st;
+	struct qv_state *s = a->ui.st;
 	const struct agg_question *aq = agg_question(a->d->in.agg, a->q);
 
 	if (aq->type != FORM_SINGLE && aq->type != FORM_MULTI)
@@ -280,7 +280,7 @@ qv_step(struct app *a, int dir)
 		a->q++;
 	else if (dir < 0 && a->q > 0)
 		a->q--;
-	((struct qv_state *)a->st)->cat = 0;
+	((struct qv_state *)a->ui.st)->cat = 0;
 	return TUI_OK;
 }
 
@@ -299,20 +299,20 @@ qv_prev(struct app *a)
 static int
 qv_unit(struct app *a)
 {
-	struct qv_state *s = a->st;
+	struct qv_state *s = a->ui.st;
 
 	if (a->ov.nshown == 0)
 		return TUI_OK;
 	a->sel = s->sel;
 	a->unit = a->ov.rows[a->ov.shown[s->sel]].unit;
-	dash_go(a, dash_unit());
+	tui_go(&a->ui, dash_unit());
 	return TUI_OK;
 }
 
 static int
 qv_back(struct app *a)
 {
-	dash_go(a, a->q_from != NULL ? a->q_from : dash_overview());
+	tui_go(&a->ui, a->q_from != NULL ? a->q_from : dash_overview());
 	return TUI_OK;
 }
 
@@ -353,18 +353,10 @@ dash_question_keys(void)
 	return qv_keys;
 }
 
-static int
-qv_key(struct app *a, const struct tui_key *k)
-{
-	int r = tui_dispatch(a, qv_keys, k);
+static const struct tui_screen qv_screen = { "question", qv_init, qv_draw,
+	qv_keys, NULL, NULL, qv_free, 0 };
 
-	return r == -1 ? TUI_OK : r;
-}
-
-static const struct dash_screen qv_screen = { "question", qv_init, qv_draw,
-	qv_key, NULL, qv_free };
-
-const struct dash_screen *
+const struct tui_screen *
 dash_question(void)
 {
 	return &qv_screen;

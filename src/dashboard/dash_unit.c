@@ -26,7 +26,7 @@ doc_h(void)
 static void
 unit_layout(struct app *a)
 {
-	struct unit_state *s = a->st;
+	struct unit_state *s = a->ui.st;
 	size_t q = AGG_NONE;
 
 	if (s->doc.n > 0 && s->top < s->doc.n)
@@ -46,14 +46,14 @@ unit_layout(struct app *a)
 static void
 unit_init(struct app *a)
 {
-	a->st = xcalloc(1, sizeof(struct unit_state));
+	a->ui.st = xcalloc(1, sizeof(struct unit_state));
 	unit_layout(a);
 }
 
 static void
 unit_free(struct app *a)
 {
-	struct unit_state *s = a->st;
+	struct unit_state *s = a->ui.st;
 
 	dash_doc_free(&s->doc);
 	free(s);
@@ -128,7 +128,7 @@ unit_summary(struct app *a, int y)
 static void
 unit_draw(struct app *a)
 {
-	struct unit_state *s = a->st;
+	struct unit_state *s = a->ui.st;
 	static const struct tui_keyhelp keys[] = { { "Tab", N_("Next") },
 		{ "Enter", N_("Question") }, { "PgDn", N_("Page") },
 		{ "[ ]", N_("Year") }, { "n p", N_("Unit") },
@@ -166,7 +166,7 @@ unit_draw(struct app *a)
 static int
 unit_up(struct app *a)
 {
-	struct unit_state *s = a->st;
+	struct unit_state *s = a->ui.st;
 
 	if (s->top > 0)
 		s->top--;
@@ -176,7 +176,7 @@ unit_up(struct app *a)
 static int
 unit_down(struct app *a)
 {
-	struct unit_state *s = a->st;
+	struct unit_state *s = a->ui.st;
 
 	if (s->top + (size_t)doc_h() < s->doc.n)
 		s->top++;
@@ -186,7 +186,7 @@ unit_down(struct app *a)
 static int
 unit_pgup(struct app *a)
 {
-	struct unit_state *s = a->st;
+	struct unit_state *s = a->ui.st;
 	size_t h = doc_h() > 1 ? (size_t)doc_h() - 1 : 1;
 
 	s->top = s->top > h ? s->top - h : 0;
@@ -196,7 +196,7 @@ unit_pgup(struct app *a)
 static int
 unit_pgdn(struct app *a)
 {
-	struct unit_state *s = a->st;
+	struct unit_state *s = a->ui.st;
 	size_t h = doc_h() > 1 ? (size_t)doc_h() - 1 : 1;
 
 	if (s->top + (size_t)doc_h() < s->doc.n)
@@ -207,14 +207,14 @@ unit_pgdn(struct app *a)
 static int
 unit_home(struct app *a)
 {
-	((struct unit_state *)a->st)->top = 0;
+	((struct unit_state *)a->ui.st)->top = 0;
 	return TUI_OK;
 }
 
 static int
 unit_end(struct app *a)
 {
-	struct unit_state *s = a->st;
+	struct unit_state *s = a->ui.st;
 
 	s->top = s->doc.n > (size_t)doc_h() ? s->doc.n - (size_t)doc_h() : 0;
 	return TUI_OK;
@@ -223,7 +223,7 @@ unit_end(struct app *a)
 static int
 unit_next_q(struct app *a)
 {
-	struct unit_state *s = a->st;
+	struct unit_state *s = a->ui.st;
 
 	s->top = dash_doc_step(&s->doc, s->top, 1);
 	return TUI_OK;
@@ -232,7 +232,7 @@ unit_next_q(struct app *a)
 static int
 unit_prev_q(struct app *a)
 {
-	struct unit_state *s = a->st;
+	struct unit_state *s = a->ui.st;
 
 	s->top = dash_doc_step(&s->doc, s->top, -1);
 	return TUI_OK;
@@ -241,7 +241,7 @@ unit_prev_q(struct app *a)
 static int
 unit_question(struct app *a)
 {
-	struct unit_state *s = a->st;
+	struct unit_state *s = a->ui.st;
 
 	if (s->top >= s->doc.n || s->doc.v[s->top].q == AGG_NONE) {
 		if (agg_nquestions(a->d->in.agg) == 0)
@@ -250,7 +250,7 @@ unit_question(struct app *a)
 	} else {
 		a->q = s->doc.v[s->top].q;
 	}
-	dash_go(a, dash_question());
+	tui_go(&a->ui, dash_question());
 	return TUI_OK;
 }
 
@@ -315,7 +315,7 @@ unit_prev(struct app *a)
 static int
 unit_back(struct app *a)
 {
-	dash_go(a, dash_overview());
+	tui_go(&a->ui, dash_overview());
 	return TUI_OK;
 }
 
@@ -364,18 +364,10 @@ dash_unit_keys(void)
 	return unit_keys;
 }
 
-static int
-unit_key(struct app *a, const struct tui_key *k)
-{
-	int r = tui_dispatch(a, unit_keys, k);
+static const struct tui_screen unit_screen = { "unit", unit_init, unit_draw,
+	unit_keys, NULL, unit_resize, unit_free, 0 };
 
-	return r == -1 ? TUI_OK : r;
-}
-
-static const struct dash_screen unit_screen = { "unit", unit_init, unit_draw,
-	unit_key, unit_resize, unit_free };
-
-const struct dash_screen *
+const struct tui_screen *
 dash_unit(void)
 {
 	return &unit_screen;

@@ -17,7 +17,7 @@
 static int
 put_value(struct app *a, int32_t v, int other, const char *text)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 	struct form_answer an;
 	struct err e;
 
@@ -37,7 +37,7 @@ put_value(struct app *a, int32_t v, int other, const char *text)
 static void
 put_none(struct app *a)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 	struct form_answer none;
 
 	memset(&none, 0, sizeof none);
@@ -56,7 +56,7 @@ other_text(const struct quest *st)
 static int
 put_multi(struct app *a, uint64_t set, int other)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 	struct form_answer an;
 	struct err e;
 	char *t = other ? other_text(st) : NULL;
@@ -78,7 +78,7 @@ put_multi(struct app *a, uint64_t set, int other)
 void
 quest_text_changed(struct app *a)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 	const struct form_question *qu = quest_cur(a);
 	const struct form_answer *an = session_answer(a->s, st->q);
 	char *t = tui_edit_text(st->ed);
@@ -135,7 +135,7 @@ choices_load(struct app *a, struct quest *st)
 static void
 choices_rows(struct app *a, int y, int h)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 	const struct form_question *qu = quest_cur(a);
 	const struct form_answer *an = session_answer(a->s, st->q);
 	int li = session_lang(a->s),
@@ -231,7 +231,7 @@ choices_draw(struct app *a, int y, int bottom)
 static void
 choices_cursor(struct app *a, int y, int bottom)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 
 	(void)y;
 	(void)bottom;
@@ -242,7 +242,7 @@ choices_cursor(struct app *a, int y, int bottom)
 static void
 choices_vertical(struct app *a, int dir)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 	const struct form_question *qu = quest_cur(a);
 	int n = (int)qu->nchoices + (qu->other ? 1 : 0);
 
@@ -255,7 +255,7 @@ choices_vertical(struct app *a, int dir)
 static void
 single_choose(struct app *a, int i)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 	const struct form_question *qu = quest_cur(a);
 	char *t;
 
@@ -275,7 +275,7 @@ single_choose(struct app *a, int i)
 static void
 multi_choose(struct app *a, int i)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 	const struct form_question *qu = quest_cur(a);
 	const struct form_answer *an = session_answer(a->s, st->q);
 	uint64_t set = an->state == FORM_ANSWERED ? an->choices : 0;
@@ -320,13 +320,13 @@ choices_choose(struct app *a, int i)
 static void
 choices_space(struct app *a)
 {
-	choices_choose(a, ((struct quest *)a->st)->row);
+	choices_choose(a, ((struct quest *)a->ui.st)->row);
 }
 
 static int
 single_enter(struct app *a)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 
 	if (!st->in_other)
 		single_choose(a, st->row);
@@ -368,7 +368,7 @@ row_load(struct app *a, struct quest *st)
 static int
 scale_draw(struct app *a, int y0, int bottom)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 	const struct form_question *qu = quest_cur(a);
 	const struct form_answer *an = session_answer(a->s, st->q);
 	int li = session_lang(a->s), v, x = 4, cell = 6, on, w, lw, rw, steps;
@@ -415,7 +415,7 @@ scale_draw(struct app *a, int y0, int bottom)
 static int
 yesno_draw(struct app *a, int y, int bottom)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 	const struct form_answer *an = session_answer(a->s, st->q);
 	int v, x = 4, on;
 	char b[64];
@@ -438,7 +438,7 @@ yesno_draw(struct app *a, int y, int bottom)
 static void
 scale_horizontal(struct app *a, int dir)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 	const struct form_question *qu = quest_cur(a);
 
 	if (st->col + dir >= qu->min && st->col + dir <= qu->max)
@@ -448,13 +448,13 @@ scale_horizontal(struct app *a, int dir)
 static void
 yesno_horizontal(struct app *a, int dir)
 {
-	((struct quest *)a->st)->col = dir < 0 ? FORM_YES : FORM_NO;
+	((struct quest *)a->ui.st)->col = dir < 0 ? FORM_YES : FORM_NO;
 }
 
 static void
 row_space(struct app *a)
 {
-	put_value(a, ((struct quest *)a->st)->col, 0, NULL);
+	put_value(a, ((struct quest *)a->ui.st)->col, 0, NULL);
 }
 
 static int
@@ -467,7 +467,7 @@ row_enter(struct app *a)
 static void
 scale_key(struct app *a, uint32_t c, uint32_t last)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 	const struct form_question *qu = quest_cur(a);
 	int n;
 
@@ -487,7 +487,7 @@ scale_key(struct app *a, uint32_t c, uint32_t last)
 static void
 yesno_key(struct app *a, uint32_t c, uint32_t last)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 
 	(void)last;
 	if (c == 'j' || c == 'J' || c == 'y' || c == 'Y')
@@ -535,7 +535,7 @@ text_marks(const struct quest *st, int y, int h)
 static void
 text_cursor(struct app *a, int y, int bottom)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 
 	tui_edit_draw(st->ed, y, 4, COLS - 8, bottom - y - 1, 1);
 }
@@ -543,7 +543,7 @@ text_cursor(struct app *a, int y, int bottom)
 static int
 text_draw(struct app *a, int y, int bottom)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 	char line[200];
 
 	text_cursor(a, y, bottom);
@@ -559,7 +559,7 @@ text_draw(struct app *a, int y, int bottom)
 static void
 text_vertical(struct app *a, int dir)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 
 	if (dir < 0)
 		tui_edit_up(st->ed, COLS - 8);
@@ -571,7 +571,7 @@ text_vertical(struct app *a, int dir)
 static int
 text_enter(struct app *a)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 
 	if (tui_edit_insert(st->ed, '\n') == 0)
 		quest_text_changed(a);
@@ -597,7 +597,7 @@ static void
 number_cursor(struct app *a, int y, int bottom)
 {
 	(void)bottom;
-	tui_edit_draw(((struct quest *)a->st)->ed, y + 1, 4,
+	tui_edit_draw(((struct quest *)a->ui.st)->ed, y + 1, 4,
 	    QUEST_NUMBER_CHARS + 2, 1, 1);
 }
 
@@ -632,7 +632,7 @@ number_accepts(const struct quest *st, uint32_t c)
 static int
 number_commit(struct app *a)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 	const struct form_question *qu = quest_cur(a);
 	char *t = tui_edit_text(st->ed), *end;
 	long v;

@@ -1,21 +1,20 @@
-/* screen: the interviewer's screens in the one loop (tui_loop.h): the
- * switch between screens (help keeps the screen behind it), notices, the
- * draft saved on a stop signal; and what screens share: saving, closing
- * and sealing the open interview (through the desk), names and labels. */
+/* screen: what the interviewer's screens share: running them (the draft
+ * saved on leaving), saving, closing and sealing the open interview
+ * (through the desk), names and labels. */
 #include "interview/screen.h"
 
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/tui_loop.h"
 #include "util/i18n.h"
 #include "util/xmem.h"
 
-void
-screen_go(struct app *a, const struct screen *sc)
+int
+screen_show_help(struct app *a)
 {
-	a->next = sc;
+	tui_go(&a->ui, screen_help());
+	return TUI_OK;
 }
 
 int
@@ -191,128 +190,10 @@ screen_answer_str(const struct app *a, size_t q)
 	}
 }
 
-/* Free the state kept for the screen behind help, if any. */
-static void
-screen_drop_kept(struct app *a)
-{
-	void *st = a->st;
-
-	if (a->kept == NULL)
-		return;
-	a->st = a->kept;
-	a->kept = NULL;
-	a->back->free(a);
-	a->st = st;
-}
-
-/* Leave a->cur for a->next. Help is drawn instead of a screen, not after
- * it: the screen's state is kept (a unit already chosen, a selection, an
- * answer half typed) and given back when help returns to it. */
-static void
-screen_switch(struct app *a)
-{
-	const struct screen *from = a->cur, *to = a->next;
-
-	a->next = NULL;
-	a->cur = to;
-	if (to == screen_help() && from != to) {
-		screen_drop_kept(a);
-		a->back = from;
-		a->kept = a->st;
-		a->st = NULL;
-		to->init(a);
-		return;
-	}
-	from->free(a);
-	a->st = NULL;
-	if (a->kept != NULL && from == screen_help() && to == a->back) {
-		a->st = a->kept;
-		a->kept = NULL;
-		return;
-	}
-	screen_drop_kept(a);
-	to->init(a);
-}
-
-/* The current screen as it is, behind a dialog. */
-static void
-screen_behind(void *arg)
-{
-	struct app *a = arg;
-
-	a->cur->draw(a);
-	tui_msg_draw();
-}
-
-static int
-screen_settle(void *arg)
-{
-	struct app *a = arg;
-
-	if (a->next == NULL)
-		return 0;
-	screen_switch(a);
-	return 1;
-}
-
-/* A notice asked for by a screen, as a dialog over the next one. */
-static int
-screen_notice(void *arg)
-{
-	struct app *a = arg;
-	const char *title = a->notice_title, *text = a->notice_text;
-
-	if (text == NULL)
-		return 0;
-	a->notice_title = a->notice_text = NULL;
-	tui_confirm(title, text, _("OK"), NULL, 1, screen_behind, a);
-	return 1;
-}
-
-static void
-screen_draw(void *arg)
-{
-	struct app *a = arg;
-
-	a->cur->draw(a);
-}
-
-static void
-screen_resize(void *arg)
-{
-	struct app *a = arg;
-
-	if (a->cur->resize != NULL)
-		a->cur->resize(a);
-}
-
-static int
-screen_key(void *arg, const struct tui_key *k)
-{
-	struct app *a = arg;
-
-	return (a->cur->key(a, k) & TUI_QUIT) != 0;
-}
-
 int
-screen_run(struct app *a, const struct screen *first)
+screen_run(struct app *a, const struct tui_screen *first)
 {
-	const struct tui_loop loop = {
-		a,
-		screen_settle,
-		screen_notice,
-		screen_draw,
-		screen_resize,
-		screen_key,
-	};
-
-	a->cur = first;
-	a->cur->init(a);
-	tui_loop_run(&loop);
-	/* On a stop signal the screen's free saves what is being typed. */
-	a->cur->free(a);
-	a->st = NULL;
-	screen_drop_kept(a);
+	tui_screens_run(&a->ui, a, first);
 	if (a->s != NULL)
 		screen_close(a, 1);
 	tui_end();

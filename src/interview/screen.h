@@ -1,6 +1,7 @@
 /* screen: the interviewer program's screens, one per file (screen_*.c),
- * each a const struct of init/draw/key/resize/free, and the loop that
- * runs them: one KEY_RESIZE path, signals, the draft saved on leaving. */
+ * each a struct tui_screen run by tui_screen.h, and what they share: the
+ * open interview, saving and sealing it through the desk, the draft saved
+ * on leaving. */
 #ifndef AVSLUT_SCREEN_H
 #define AVSLUT_SCREEN_H
 
@@ -15,15 +16,6 @@
 #include "tui/tui.h"
 #include "tui/tui_screen.h"
 
-struct screen {
-	const char *name;
-	void (*init)(struct app *); /* allocate app->st */
-	void (*draw)(struct app *); /* the screen is erased before */
-	int (*key)(struct app *, const struct tui_key *);
-	void (*resize)(struct app *); /* may be NULL */
-	void (*free)(struct app *);   /* free app->st */
-};
-
 /* Everything the screens share. Owned by the loop's caller. */
 struct app {
 	struct config *cfg;
@@ -32,13 +24,8 @@ struct app {
 					 * the open interview's draft */
 	struct form **forms; /* every form this laptop can use */
 	size_t nforms;
-	struct session *s; /* the open interview, or NULL */
-	const struct screen *cur, *next;
-	const struct screen *back; /* the screen help returns to */
-	void *st;		   /* the current screen's state */
-	void *kept;		   /* back's state while help is shown */
-	const char *notice_title;  /* a notice shown as a dialog over */
-	const char *notice_text;   /*   the next screen, then cleared */
+	struct session *s;		   /* the open interview, or NULL */
+	struct tui_screens ui;		   /* the screens as they run */
 	const char *want_unit, *want_form; /* avslut interview --... */
 	const char *passfile;		   /* --passphrase-file, or NULL */
 	int start_new;			   /* avslut interview: skip home */
@@ -58,21 +45,21 @@ struct app {
 	int has_review_q;
 };
 
-const struct screen *screen_unlock(void);
-const struct screen *screen_home(void);
-const struct screen *screen_new(void);
-const struct screen *screen_intro(void);
-const struct screen *screen_question(void);
+const struct tui_screen *screen_unlock(void);
+const struct tui_screen *screen_home(void);
+const struct tui_screen *screen_new(void);
+const struct tui_screen *screen_intro(void);
+const struct tui_screen *screen_question(void);
 /* The question screen's key table, ended by a NULL action (for help). */
 const struct tui_bind *screen_question_keys(void);
-const struct screen *screen_overview(void);
-const struct screen *screen_help(void);
-const struct screen *screen_review(void);
+const struct tui_screen *screen_overview(void);
+const struct tui_screen *screen_help(void);
+const struct tui_screen *screen_review(void);
 /* screen_self.c: the part the leaver answers alone (mode: self) */
-const struct screen *screen_handover(void);
-const struct screen *screen_self_intro(void);
-const struct screen *screen_self_question(void);
-const struct screen *screen_self_done(void);
+const struct tui_screen *screen_handover(void);
+const struct tui_screen *screen_self_intro(void);
+const struct tui_screen *screen_self_question(void);
+const struct tui_screen *screen_self_done(void);
 /* A word the leaver reads (screen_handover.c's table, by its English
  * text), in the interview's language; gettext's for other languages. */
 const char *screen_lw(const struct app *a, const char *en);
@@ -83,12 +70,12 @@ void screen_leaver_bar(const struct app *a);
  * position lies in a self section. Every way to a question goes here. */
 void screen_to_question(struct app *a);
 
-/* Switch to screen sc after the current key (the old one is freed;
- * going to help keeps it, and help returns to it as it was). */
-void screen_go(struct app *a, const struct screen *sc);
+/* Help (an over screen: it returns to the screen it was opened from as
+ * that screen was); an action for the key tables. */
+int screen_show_help(struct app *a);
 /* Run screens from first until one quits or a stop signal; ends curses.
  * Returns a->exit_code (0, or -1 with a->fatal filled). */
-int screen_run(struct app *a, const struct screen *first);
+int screen_run(struct app *a, const struct tui_screen *first);
 
 /* Save the open session as its encrypted draft (a new draft the first
  * time). Shows a message on failure and returns -1. */

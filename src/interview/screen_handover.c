@@ -110,16 +110,16 @@ screen_to_question(struct app *a)
 {
 	switch (session_where(a->s)) {
 	case SESSION_INTRO:
-		screen_go(a, screen_intro());
+		tui_go(&a->ui, screen_intro());
 		break;
 	case SESSION_REVIEW:
-		screen_go(a, screen_review());
+		tui_go(&a->ui, screen_review());
 		break;
 	default:
 		if (!session_self(a->s, session_pos(a->s)))
-			screen_go(a, screen_question());
+			tui_go(&a->ui, screen_question());
 		else
-			screen_go(a,
+			tui_go(&a->ui,
 			    a->leaver ? screen_self_question() :
 					screen_handover());
 		break;
@@ -131,7 +131,7 @@ screen_to_question(struct app *a)
 static void
 nothing_init(struct app *a)
 {
-	a->st = NULL;
+	a->ui.st = NULL;
 }
 
 static void
@@ -175,14 +175,14 @@ handover_go(struct app *a)
 {
 	if (screen_save(a) == -1)
 		return TUI_OK;
-	screen_go(a, screen_self_intro());
+	tui_go(&a->ui, screen_self_intro());
 	return TUI_OK;
 }
 
 static int
 handover_overview(struct app *a)
 {
-	screen_go(a, screen_overview());
+	tui_go(&a->ui, screen_overview());
 	return TUI_OK;
 }
 
@@ -191,7 +191,7 @@ handover_leave(struct app *a)
 {
 	screen_close(a, 1);
 	tui_msg(TUI_INFO, "%s", _("The draft is saved."));
-	screen_go(a, screen_home());
+	tui_go(&a->ui, screen_home());
 	return TUI_OK;
 }
 
@@ -203,20 +203,10 @@ static const struct tui_bind handover_keys[] = {
 	{ 0, 0, NULL, NULL },
 };
 
-static int
-handover_key(struct app *a, const struct tui_key *k)
-{
-	int r;
+static const struct tui_screen handover_screen = { "handover", nothing_init,
+	handover_draw, handover_keys, NULL, NULL, nothing_free, 0 };
 
-	tui_msg_clear();
-	r = tui_dispatch(a, handover_keys, k);
-	return r == -1 ? TUI_OK : r;
-}
-
-static const struct screen handover_screen = { "handover", nothing_init,
-	handover_draw, handover_key, NULL, nothing_free };
-
-const struct screen *
+const struct tui_screen *
 screen_handover(void)
 {
 	return &handover_screen;
@@ -265,7 +255,7 @@ static int
 self_intro_start(struct app *a)
 {
 	a->leaver = 1;
-	screen_go(a, screen_self_question());
+	tui_go(&a->ui, screen_self_question());
 	return TUI_OK;
 }
 
@@ -274,20 +264,10 @@ static const struct tui_bind self_intro_keys[] = {
 	{ 0, 0, NULL, NULL },
 };
 
-static int
-self_intro_key(struct app *a, const struct tui_key *k)
-{
-	int r;
+static const struct tui_screen self_intro_screen = { "self-intro", nothing_init,
+	self_intro_draw, self_intro_keys, NULL, NULL, nothing_free, 0 };
 
-	tui_msg_clear();
-	r = tui_dispatch(a, self_intro_keys, k);
-	return r == -1 ? TUI_OK : r;
-}
-
-static const struct screen self_intro_screen = { "self-intro", nothing_init,
-	self_intro_draw, self_intro_key, NULL, nothing_free };
-
-const struct screen *
+const struct tui_screen *
 screen_self_intro(void)
 {
 	return &self_intro_screen;
@@ -302,19 +282,19 @@ struct done {
 static void
 done_init(struct app *a)
 {
-	a->st = xcalloc(1, sizeof(struct done));
+	a->ui.st = xcalloc(1, sizeof(struct done));
 }
 
 static void
 done_free(struct app *a)
 {
-	free(a->st);
+	free(a->ui.st);
 }
 
 static void
 done_draw(struct app *a)
 {
-	struct done *d = a->st;
+	struct done *d = a->ui.st;
 	int w = COLS - 8, y = 3, i;
 	const char *items[2];
 
@@ -345,14 +325,14 @@ done_draw(struct app *a)
 static int
 done_enter(struct app *a)
 {
-	struct done *d = a->st;
+	struct done *d = a->ui.st;
 
 	if (d->row == 1) {
 		/* back into this part: its last question reached */
 		if (!(session_where(a->s) == SESSION_QUESTION &&
 			session_self(a->s, session_pos(a->s))))
 			session_back(a->s);
-		screen_go(a, screen_self_question());
+		tui_go(&a->ui, screen_self_question());
 		return TUI_OK;
 	}
 	a->leaver = 0;
@@ -367,7 +347,7 @@ done_enter(struct app *a)
 			/* required: the leaver declined to go on: the
 			 * overview lets the interviewer choose */
 			screen_save(a);
-			screen_go(a, screen_overview());
+			tui_go(&a->ui, screen_overview());
 			return TUI_OK;
 		}
 	}
@@ -380,7 +360,7 @@ done_enter(struct app *a)
 static int
 done_up(struct app *a)
 {
-	struct done *d = a->st;
+	struct done *d = a->ui.st;
 
 	d->row = 0;
 	return TUI_OK;
@@ -389,7 +369,7 @@ done_up(struct app *a)
 static int
 done_down(struct app *a)
 {
-	struct done *d = a->st;
+	struct done *d = a->ui.st;
 
 	d->row = 1;
 	return TUI_OK;
@@ -403,20 +383,10 @@ static const struct tui_bind done_keys[] = {
 	{ 0, 0, NULL, NULL },
 };
 
-static int
-done_key(struct app *a, const struct tui_key *k)
-{
-	int r;
+static const struct tui_screen self_done_screen = { "self-done", done_init,
+	done_draw, done_keys, NULL, NULL, done_free, 0 };
 
-	tui_msg_clear();
-	r = tui_dispatch(a, done_keys, k);
-	return r == -1 ? TUI_OK : r;
-}
-
-static const struct screen self_done_screen = { "self-done", done_init,
-	done_draw, done_key, NULL, done_free };
-
-const struct screen *
+const struct tui_screen *
 screen_self_done(void)
 {
 	return &self_done_screen;

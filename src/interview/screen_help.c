@@ -50,7 +50,7 @@ help_key_row(void *arg, const char *names, const char *what)
 static void
 help_init(struct app *a)
 {
-	a->st = NULL;
+	a->ui.st = NULL;
 }
 
 static void
@@ -83,18 +83,11 @@ help_draw(struct app *a)
 	tui_keybar(keys, 1);
 }
 
-static int
-help_key(struct app *a, const struct tui_key *k)
-{
-	(void)k;
-	screen_go(a, a->back != NULL ? a->back : screen_home());
-	return TUI_OK;
-}
+/* Over the screen it is opened from; any key goes back to it. */
+static const struct tui_screen help_screen = { "help", help_init, help_draw,
+	NULL, NULL, NULL, help_free, TUI_OVER | TUI_KEEP_MSG | TUI_KEY_BACK };
 
-static const struct screen help_screen = { "help", help_init, help_draw,
-	help_key, NULL, help_free };
-
-const struct screen *
+const struct tui_screen *
 screen_help(void)
 {
 	return &help_screen;

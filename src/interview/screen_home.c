@@ -103,21 +103,21 @@ home_init(struct app *a)
 {
 	struct home *h = xcalloc(1, sizeof *h);
 
-	a->st = h;
+	a->ui.st = h;
 	home_load(a, h);
 }
 
 static void
 home_free(struct app *a)
 {
-	home_unload(a->st);
-	free(a->st);
+	home_unload(a->ui.st);
+	free(a->ui.st);
 }
 
 static void
 home_draw(struct app *a)
 {
-	struct home *h = a->st;
+	struct home *h = a->ui.st;
 	static const struct tui_keyhelp keys[] = { { "Enter", N_("Open") },
 		{ "n", N_("New") }, { "Del", N_("Delete draft") },
 		{ "F1", N_("Help") }, { "q", N_("Quit") } };
@@ -158,7 +158,7 @@ home_resume(struct app *a, const uint8_t *id)
 static int
 home_open(struct app *a)
 {
-	struct home *h = a->st;
+	struct home *h = a->ui.st;
 	long i = tui_list_selected(h->list);
 
 	if (i < 0)
@@ -167,7 +167,7 @@ home_open(struct app *a)
 	case HOME_DRAFT:
 		return home_resume(a, h->ids[i]);
 	case HOME_NEW:
-		screen_go(a, screen_new());
+		tui_go(&a->ui, screen_new());
 		return TUI_OK;
 	default:
 		return TUI_QUIT;
@@ -177,7 +177,7 @@ home_open(struct app *a)
 static int
 home_newkey(struct app *a)
 {
-	screen_go(a, screen_new());
+	tui_go(&a->ui, screen_new());
 	return TUI_OK;
 }
 
@@ -197,7 +197,7 @@ home_redraw(void *arg)
 static int
 home_delete(struct app *a)
 {
-	struct home *h = a->st;
+	struct home *h = a->ui.st;
 	long i = tui_list_selected(h->list);
 	struct err e;
 	int yes;
@@ -223,21 +223,14 @@ home_delete(struct app *a)
 static int
 home_up(struct app *a)
 {
-	tui_list_move(((struct home *)a->st)->list, -1);
+	tui_list_move(((struct home *)a->ui.st)->list, -1);
 	return TUI_OK;
 }
 
 static int
 home_down(struct app *a)
 {
-	tui_list_move(((struct home *)a->st)->list, 1);
-	return TUI_OK;
-}
-
-static int
-home_help(struct app *a)
-{
-	screen_go(a, screen_help());
+	tui_list_move(((struct home *)a->ui.st)->list, 1);
 	return TUI_OK;
 }
 
@@ -250,34 +243,17 @@ static const struct tui_bind home_keys[] = {
 	{ 0, 'n', home_newkey, NULL },
 	{ 1, KEY_DC, home_delete, NULL },
 	{ 0, 'd', home_delete, NULL },
-	{ 1, KEY_F(1), home_help, NULL },
-	{ 0, '?', home_help, NULL },
+	{ 1, KEY_F(1), screen_show_help, NULL },
+	{ 0, '?', screen_show_help, NULL },
 	{ 0, 'q', home_quit, NULL },
 	{ 1, KEY_F(10), home_quit, NULL },
 	{ 0, 0, NULL, NULL },
 };
 
-static int
-home_key(struct app *a, const struct tui_key *k)
-{
-	int r = tui_dispatch(a, home_keys, k);
+static const struct tui_screen home_screen = { "home", home_init, home_draw,
+	home_keys, NULL, NULL, home_free, 0 };
 
-	if (r == -1)
-		return TUI_OK;
-	return r;
-}
-
-static int
-home_clear_then_key(struct app *a, const struct tui_key *k)
-{
-	tui_msg_clear();
-	return home_key(a, k);
-}
-
-static const struct screen home_screen = { "home", home_init, home_draw,
-	home_clear_then_key, NULL, home_free };
-
-const struct screen *
+const struct tui_screen *
 screen_home(void)
 {
 	return &home_screen;

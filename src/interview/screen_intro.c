@@ -16,19 +16,19 @@ struct intro {
 static void
 intro_init(struct app *a)
 {
-	a->st = xcalloc(1, sizeof(struct intro));
+	a->ui.st = xcalloc(1, sizeof(struct intro));
 }
 
 static void
 intro_free(struct app *a)
 {
-	free(a->st);
+	free(a->ui.st);
 }
 
 static void
 intro_draw(struct app *a)
 {
-	struct intro *in = a->st;
+	struct intro *in = a->ui.st;
 	const struct form *f = session_form(a->s);
 	int li = session_lang(a->s), h = LINES - 8, w = COLS - 6;
 	static const struct tui_keyhelp keys[] = {
@@ -65,14 +65,14 @@ intro_back(struct app *a)
 {
 	/* a new interview has no draft yet: nothing to keep */
 	screen_close(a, a->desk.has_draft);
-	screen_go(a, screen_home());
+	tui_go(&a->ui, screen_home());
 	return TUI_OK;
 }
 
 static int
 intro_up(struct app *a)
 {
-	struct intro *in = a->st;
+	struct intro *in = a->ui.st;
 
 	if (in->skip > 0)
 		in->skip--;
@@ -82,17 +82,10 @@ intro_up(struct app *a)
 static int
 intro_down(struct app *a)
 {
-	struct intro *in = a->st;
+	struct intro *in = a->ui.st;
 
 	if (in->skip + (LINES - 8) < in->need)
 		in->skip++;
-	return TUI_OK;
-}
-
-static int
-intro_help(struct app *a)
-{
-	screen_go(a, screen_help());
 	return TUI_OK;
 }
 
@@ -101,33 +94,23 @@ static const struct tui_bind intro_keys[] = {
 	{ 0, TUI_ESC, intro_back, NULL },
 	{ 1, KEY_UP, intro_up, NULL },
 	{ 1, KEY_DOWN, intro_down, NULL },
-	{ 1, KEY_F(1), intro_help, NULL },
-	{ 0, '?', intro_help, NULL },
+	{ 1, KEY_F(1), screen_show_help, NULL },
+	{ 0, '?', screen_show_help, NULL },
 	{ 0, 0, NULL, NULL },
 };
-
-static int
-intro_key(struct app *a, const struct tui_key *k)
-{
-	int r;
-
-	tui_msg_clear();
-	r = tui_dispatch(a, intro_keys, k);
-	return r == -1 ? TUI_OK : r;
-}
 
 static void
 intro_resize(struct app *a)
 {
-	struct intro *in = a->st;
+	struct intro *in = a->ui.st;
 
 	in->skip = 0;
 }
 
-static const struct screen intro_screen = { "intro", intro_init, intro_draw,
-	intro_key, intro_resize, intro_free };
+static const struct tui_screen intro_screen = { "intro", intro_init, intro_draw,
+	intro_keys, NULL, intro_resize, intro_free, 0 };
 
-const struct screen *
+const struct tui_screen *
 screen_intro(void)
 {
 	return &intro_screen;

@@ -65,7 +65,7 @@ new_init(struct app *a)
 	const struct config_unit *u;
 	size_t i, nu = a->cfg->nunits;
 
-	a->st = n;
+	a->ui.st = n;
 	n->uorder = xcalloc(nu ? nu : 1, sizeof *n->uorder);
 	for (i = 0; i < nu; i++)
 		n->uorder[i] = i;
@@ -128,7 +128,7 @@ new_free_langs(struct newi *n)
 static void
 new_free(struct app *a)
 {
-	struct newi *n = a->st;
+	struct newi *n = a->ui.st;
 	size_t i;
 
 	for (i = 0; i < a->cfg->nunits; i++)
@@ -158,7 +158,7 @@ new_start(struct app *a, struct newi *n, int lang)
 		return;
 	}
 	desk_begin(&a->desk);
-	screen_go(a, screen_intro());
+	tui_go(&a->ui, screen_intro());
 }
 
 /* Go to step st, skipping steps with a single possible answer. */
@@ -207,7 +207,7 @@ new_list(struct newi *n)
 static void
 new_draw(struct app *a)
 {
-	struct newi *n = a->st;
+	struct newi *n = a->ui.st;
 	static const struct tui_keyhelp ukeys[] = { { "Enter", N_("Choose") },
 		{ N_("letters"), N_("Filter") }, { "Esc", N_("Back") },
 		{ "F1", N_("Help") } };
@@ -260,7 +260,7 @@ new_draw(struct app *a)
 static int
 new_choose(struct app *a)
 {
-	struct newi *n = a->st;
+	struct newi *n = a->ui.st;
 	long i = tui_list_selected(new_list(n));
 
 	if (i < 0)
@@ -284,14 +284,14 @@ new_choose(struct app *a)
 static int
 new_back(struct app *a)
 {
-	struct newi *n = a->st;
+	struct newi *n = a->ui.st;
 
 	switch (n->step) {
 	case NEW_UNIT:
 		if (n->units->nfilter > 0)
 			tui_list_filter_clear(n->units);
 		else
-			screen_go(a, screen_home());
+			tui_go(&a->ui, screen_home());
 		break;
 	case NEW_FORM:
 		n->unit = NULL;
@@ -315,42 +315,35 @@ new_back(struct app *a)
 static int
 new_up(struct app *a)
 {
-	tui_list_move(new_list(a->st), -1);
+	tui_list_move(new_list(a->ui.st), -1);
 	return TUI_OK;
 }
 
 static int
 new_down(struct app *a)
 {
-	tui_list_move(new_list(a->st), 1);
+	tui_list_move(new_list(a->ui.st), 1);
 	return TUI_OK;
 }
 
 static int
 new_pgup(struct app *a)
 {
-	tui_list_move(new_list(a->st), -(LINES - 10));
+	tui_list_move(new_list(a->ui.st), -(LINES - 10));
 	return TUI_OK;
 }
 
 static int
 new_pgdn(struct app *a)
 {
-	tui_list_move(new_list(a->st), LINES - 10);
-	return TUI_OK;
-}
-
-static int
-new_help(struct app *a)
-{
-	screen_go(a, screen_help());
+	tui_list_move(new_list(a->ui.st), LINES - 10);
 	return TUI_OK;
 }
 
 static int
 new_filter_back(struct app *a)
 {
-	struct newi *n = a->st;
+	struct newi *n = a->ui.st;
 
 	if (n->step == NEW_UNIT)
 		tui_list_filter_back(n->units);
@@ -367,19 +360,15 @@ static const struct tui_bind new_keys[] = {
 	{ 1, KEY_BACKSPACE, new_filter_back, NULL },
 	{ 0, 127, new_filter_back, NULL },
 	{ 0, 8, new_filter_back, NULL },
-	{ 1, KEY_F(1), new_help, NULL },
+	{ 1, KEY_F(1), screen_show_help, NULL },
 	{ 0, 0, NULL, NULL },
 };
 
 static int
 new_key(struct app *a, const struct tui_key *k)
 {
-	struct newi *n = a->st;
-	int r;
+	struct newi *n = a->ui.st;
 
-	tui_msg_clear();
-	if ((r = tui_dispatch(a, new_keys, k)) != -1)
-		return r;
 	if (!k->fkey && n->step == NEW_UNIT)
 		tui_list_filter_add(n->units, k->ch);
 	else if (!k->fkey && k->ch >= '1' && k->ch <= '9' &&
@@ -391,10 +380,10 @@ new_key(struct app *a, const struct tui_key *k)
 	return TUI_OK;
 }
 
-static const struct screen new_screen = { "new", new_init, new_draw, new_key,
-	NULL, new_free };
+static const struct tui_screen new_screen = { "new", new_init, new_draw,
+	new_keys, new_key, NULL, new_free, 0 };
 
-const struct screen *
+const struct tui_screen *
 screen_new(void)
 {
 	return &new_screen;

@@ -81,7 +81,7 @@ overview_init(struct app *a)
 	const struct form *f = session_form(a->s);
 	size_t i;
 
-	a->st = o;
+	a->ui.st = o;
 	o->qs = xcalloc(f->nquestions ? f->nquestions : 1, sizeof *o->qs);
 	o->n = session_list(a->s, o->qs);
 	o->full = xcalloc(o->n ? o->n : 1, sizeof *o->full);
@@ -104,7 +104,7 @@ overview_init(struct app *a)
 static void
 overview_free(struct app *a)
 {
-	struct overview *o = a->st;
+	struct overview *o = a->ui.st;
 	size_t i;
 
 	for (i = 0; i < o->n; i++) {
@@ -121,7 +121,7 @@ overview_free(struct app *a)
 static void
 overview_draw(struct app *a)
 {
-	struct overview *o = a->st;
+	struct overview *o = a->ui.st;
 	static const struct tui_keyhelp keys[] = {
 		{ "Enter", N_("Go to the question") }, { "F5", N_("Review") },
 		{ "Esc", N_("Back") }, { "F1", N_("Help") }
@@ -151,7 +151,7 @@ overview_draw(struct app *a)
 static int
 ov_go(struct app *a)
 {
-	struct overview *o = a->st;
+	struct overview *o = a->ui.st;
 	long i = tui_list_selected(o->list);
 
 	if (i < 0 || session_jump(a->s, o->qs[i]) == -1)
@@ -166,7 +166,7 @@ ov_review(struct app *a)
 {
 	session_review(a->s);
 	screen_save(a);
-	screen_go(a, screen_review());
+	tui_go(&a->ui, screen_review());
 	return TUI_OK;
 }
 
@@ -180,35 +180,28 @@ ov_back(struct app *a)
 static int
 ov_up(struct app *a)
 {
-	tui_list_move(((struct overview *)a->st)->list, -1);
+	tui_list_move(((struct overview *)a->ui.st)->list, -1);
 	return TUI_OK;
 }
 
 static int
 ov_down(struct app *a)
 {
-	tui_list_move(((struct overview *)a->st)->list, 1);
+	tui_list_move(((struct overview *)a->ui.st)->list, 1);
 	return TUI_OK;
 }
 
 static int
 ov_pgup(struct app *a)
 {
-	tui_list_move(((struct overview *)a->st)->list, -(LINES - 7));
+	tui_list_move(((struct overview *)a->ui.st)->list, -(LINES - 7));
 	return TUI_OK;
 }
 
 static int
 ov_pgdn(struct app *a)
 {
-	tui_list_move(((struct overview *)a->st)->list, LINES - 7);
-	return TUI_OK;
-}
-
-static int
-ov_help(struct app *a)
-{
-	screen_go(a, screen_help());
+	tui_list_move(((struct overview *)a->ui.st)->list, LINES - 7);
 	return TUI_OK;
 }
 
@@ -222,25 +215,15 @@ static const struct tui_bind overview_keys[] = {
 	{ 0, 'r', ov_review, NULL },
 	{ 0, TUI_ESC, ov_back, NULL },
 	{ 1, KEY_F(2), ov_back, NULL },
-	{ 1, KEY_F(1), ov_help, NULL },
-	{ 0, '?', ov_help, NULL },
+	{ 1, KEY_F(1), screen_show_help, NULL },
+	{ 0, '?', screen_show_help, NULL },
 	{ 0, 0, NULL, NULL },
 };
 
-static int
-overview_key(struct app *a, const struct tui_key *k)
-{
-	int r;
+static const struct tui_screen overview_screen = { "overview", overview_init,
+	overview_draw, overview_keys, NULL, NULL, overview_free, 0 };
 
-	tui_msg_clear();
-	r = tui_dispatch(a, overview_keys, k);
-	return r == -1 ? TUI_OK : r;
-}
-
-static const struct screen overview_screen = { "overview", overview_init,
-	overview_draw, overview_key, NULL, overview_free };
-
-const struct screen *
+const struct tui_screen *
 screen_overview(void)
 {
 	return &overview_screen;

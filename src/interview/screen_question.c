@@ -16,7 +16,7 @@
 const struct form_question *
 quest_cur(const struct app *a)
 {
-	const struct quest *st = a->st;
+	const struct quest *st = a->ui.st;
 
 	return &session_form(a->s)->questions[st->q];
 }
@@ -24,7 +24,7 @@ quest_cur(const struct app *a)
 int
 quest_typing(const struct app *a)
 {
-	const struct quest *st = a->st;
+	const struct quest *st = a->ui.st;
 	const struct form_question *qu = quest_cur(a);
 
 	return qu->type == FORM_TEXT || qu->type == FORM_NUMBER || st->in_other;
@@ -34,7 +34,7 @@ quest_typing(const struct app *a)
 static void
 quest_load(struct app *a)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 
 	tui_edit_free(st->ed);
 	memset(st, 0, sizeof *st);
@@ -45,7 +45,7 @@ quest_load(struct app *a)
 static void
 quest_init(struct app *a)
 {
-	a->st = xcalloc(1, sizeof(struct quest));
+	a->ui.st = xcalloc(1, sizeof(struct quest));
 	quest_load(a);
 }
 
@@ -61,7 +61,7 @@ quest_commit(struct app *a)
 static void
 quest_free(struct app *a)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 
 	if (a->s != NULL)
 		quest_commit(a);
@@ -74,7 +74,7 @@ quest_free(struct app *a)
 static void
 quest_draw(struct app *a)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 	const struct form *f = session_form(a->s);
 	const struct form_question *qu = quest_cur(a);
 	const struct quest_type *type = quest_type(qu);
@@ -171,7 +171,7 @@ act_back(struct app *a)
 static int
 act_decline(struct app *a)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 	struct form_answer none;
 	struct err e;
 
@@ -194,7 +194,7 @@ act_overview(struct app *a)
 	if (quest_commit(a) == -1)
 		return TUI_OK;
 	screen_save(a);
-	screen_go(a, screen_overview());
+	tui_go(&a->ui, screen_overview());
 	return TUI_OK;
 }
 
@@ -204,7 +204,7 @@ act_help(struct app *a)
 	if (quest_commit(a) == -1)
 		return TUI_OK;
 	screen_save(a);
-	screen_go(a, screen_help());
+	tui_go(&a->ui, screen_help());
 	return TUI_OK;
 }
 
@@ -215,7 +215,7 @@ act_leave(struct app *a)
 		return TUI_OK;
 	screen_close(a, 1);
 	tui_msg(TUI_INFO, "%s", _("The draft is saved."));
-	screen_go(a, screen_home());
+	tui_go(&a->ui, screen_home());
 	return TUI_OK;
 }
 
@@ -245,7 +245,7 @@ act_left(struct app *a)
 	const struct quest_type *t = quest_type(quest_cur(a));
 
 	if (quest_typing(a))
-		tui_edit_left(((struct quest *)a->st)->ed);
+		tui_edit_left(((struct quest *)a->ui.st)->ed);
 	else if (t->horizontal != NULL)
 		t->horizontal(a, -1);
 	return TUI_OK;
@@ -257,7 +257,7 @@ act_right(struct app *a)
 	const struct quest_type *t = quest_type(quest_cur(a));
 
 	if (quest_typing(a))
-		tui_edit_right(((struct quest *)a->st)->ed);
+		tui_edit_right(((struct quest *)a->ui.st)->ed);
 	else if (t->horizontal != NULL)
 		t->horizontal(a, 1);
 	return TUI_OK;
@@ -274,7 +274,7 @@ static int
 act_home(struct app *a)
 {
 	if (quest_typing(a))
-		tui_edit_home(((struct quest *)a->st)->ed, edit_width(a));
+		tui_edit_home(((struct quest *)a->ui.st)->ed, edit_width(a));
 	return TUI_OK;
 }
 
@@ -282,7 +282,7 @@ static int
 act_end(struct app *a)
 {
 	if (quest_typing(a))
-		tui_edit_end(((struct quest *)a->st)->ed, edit_width(a));
+		tui_edit_end(((struct quest *)a->ui.st)->ed, edit_width(a));
 	return TUI_OK;
 }
 
@@ -291,7 +291,7 @@ act_end(struct app *a)
 static int
 edit_erase(struct app *a, int del)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 	int rc;
 
 	if (!quest_typing(a))
@@ -326,7 +326,7 @@ static int
 act_word_left(struct app *a)
 {
 	if (quest_typing(a))
-		tui_edit_word_left(((struct quest *)a->st)->ed);
+		tui_edit_word_left(((struct quest *)a->ui.st)->ed);
 	return TUI_OK;
 }
 
@@ -334,7 +334,7 @@ static int
 act_word_right(struct app *a)
 {
 	if (quest_typing(a))
-		tui_edit_word_right(((struct quest *)a->st)->ed);
+		tui_edit_word_right(((struct quest *)a->ui.st)->ed);
 	return TUI_OK;
 }
 
@@ -409,7 +409,7 @@ screen_question_keys(void)
 static int
 quest_char(struct app *a, uint32_t c)
 {
-	struct quest *st = a->st;
+	struct quest *st = a->ui.st;
 	const struct quest_type *t = quest_type(quest_cur(a));
 	uint32_t last = st->last;
 
@@ -435,11 +435,6 @@ quest_char(struct app *a, uint32_t c)
 static int
 quest_key(struct app *a, const struct tui_key *k)
 {
-	int r;
-
-	tui_msg_clear();
-	if ((r = tui_dispatch(a, quest_keys, k)) != -1)
-		return r;
 	/* control-left and -right have no fixed codes: ask the terminal */
 	if (k->fkey && (int)k->ch == tui_keycode("kLFT5"))
 		return act_word_left(a);
@@ -450,10 +445,10 @@ quest_key(struct app *a, const struct tui_key *k)
 	return quest_char(a, k->ch);
 }
 
-static const struct screen quest_screen = { "question", quest_init, quest_draw,
-	quest_key, NULL, quest_free };
+static const struct tui_screen quest_screen = { "question", quest_init,
+	quest_draw, quest_keys, quest_key, NULL, quest_free, 0 };
 
-const struct screen *
+const struct tui_screen *
 screen_question(void)
 {
 	return &quest_screen;

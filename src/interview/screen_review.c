@@ -36,7 +36,7 @@ review_init(struct app *a)
 	struct review *r = xcalloc(1, sizeof *r);
 	const struct form *f = session_form(a->s);
 
-	a->st = r;
+	a->ui.st = r;
 	r->qs = xcalloc(f->nquestions ? f->nquestions : 1, sizeof *r->qs);
 	r->n = session_list(a->s, r->qs);
 	/* back from a question: on it, not at the top (drawing scrolls the
@@ -49,7 +49,7 @@ review_init(struct app *a)
 static void
 review_free(struct app *a)
 {
-	struct review *r = a->st;
+	struct review *r = a->ui.st;
 
 	free(r->qs);
 	free(r);
@@ -68,7 +68,7 @@ review_rows(void)
 static int
 block_lines(struct app *a, size_t i, int y, int clip, int maxh)
 {
-	struct review *r = a->st;
+	struct review *r = a->ui.st;
 	size_t q = r->qs[i];
 	int w = COLS - REVIEW_INDENT - 2, n, m, h;
 	char num[32], *ans;
@@ -109,7 +109,7 @@ block_lines(struct app *a, size_t i, int y, int clip, int maxh)
 static int *
 review_layout(struct app *a)
 {
-	struct review *r = a->st;
+	struct review *r = a->ui.st;
 	int *at = xcalloc(r->n + 1, sizeof *at);
 	size_t i;
 
@@ -136,7 +136,7 @@ review_show_sel(struct review *r, const int *at)
 static void
 review_draw(struct app *a)
 {
-	struct review *r = a->st;
+	struct review *r = a->ui.st;
 	static const struct tui_keyhelp keys[] = { { "Enter", N_("Change") },
 		{ "F5", N_("Seal and submit") }, { "F2", N_("Overview") },
 		{ "F1", N_("Help") }, { "F10", N_("Leave") } };
@@ -185,7 +185,7 @@ review_draw(struct app *a)
 static int
 rv_down(struct app *a)
 {
-	struct review *r = a->st;
+	struct review *r = a->ui.st;
 	int *at = review_layout(a), h = review_rows();
 
 	if (r->n > 0 && at[r->sel + 1] - 1 > r->off + h)
@@ -201,7 +201,7 @@ rv_down(struct app *a)
 static int
 rv_up(struct app *a)
 {
-	struct review *r = a->st;
+	struct review *r = a->ui.st;
 	int *at = review_layout(a), h = review_rows();
 
 	if (r->n > 0 && at[r->sel] < r->off) {
@@ -220,7 +220,7 @@ rv_up(struct app *a)
 static int
 rv_pgup(struct app *a)
 {
-	struct review *r = a->st;
+	struct review *r = a->ui.st;
 	int *at;
 
 	r->sel = r->sel > 5 ? r->sel - 5 : 0;
@@ -234,7 +234,7 @@ rv_pgup(struct app *a)
 static int
 rv_pgdn(struct app *a)
 {
-	struct review *r = a->st;
+	struct review *r = a->ui.st;
 	int *at;
 
 	r->sel = r->sel + 5 < r->n ? r->sel + 5 : (r->n ? r->n - 1 : 0);
@@ -247,7 +247,7 @@ rv_pgdn(struct app *a)
 static int
 rv_change(struct app *a)
 {
-	struct review *r = a->st;
+	struct review *r = a->ui.st;
 
 	if (r->n == 0 || session_jump(a->s, r->qs[r->sel]) == -1)
 		return TUI_OK;
@@ -271,14 +271,7 @@ rv_back(struct app *a)
 static int
 rv_overview(struct app *a)
 {
-	screen_go(a, screen_overview());
-	return TUI_OK;
-}
-
-static int
-rv_help(struct app *a)
-{
-	screen_go(a, screen_help());
+	tui_go(&a->ui, screen_overview());
 	return TUI_OK;
 }
 
@@ -287,7 +280,7 @@ rv_leave(struct app *a)
 {
 	screen_close(a, 1);
 	tui_msg(TUI_INFO, "%s", _("The draft is saved."));
-	screen_go(a, screen_home());
+	tui_go(&a->ui, screen_home());
 	return TUI_OK;
 }
 
@@ -301,7 +294,7 @@ rv_redraw(void *arg)
 static size_t
 review_soft_missing(struct app *a)
 {
-	struct review *r = a->st;
+	struct review *r = a->ui.st;
 	const struct form *f = session_form(a->s);
 	const struct form_answer *an;
 	size_t i, n = 0;
@@ -318,7 +311,7 @@ review_soft_missing(struct app *a)
 static int
 rv_seal(struct app *a)
 {
-	struct review *r = a->st;
+	struct review *r = a->ui.st;
 	struct err e;
 	size_t q = 0, n;
 	int yes;
@@ -364,12 +357,11 @@ rv_seal(struct app *a)
 		return TUI_OK;
 	/* said over the start screen, which counts it as waiting: the
 	 * answers are gone from this laptop, so they are not drawn again */
-	a->notice_title = _("Sealed");
-	a->notice_text = _(
-	    "The interview is sealed and cannot be opened on "
-	    "this laptop again. It goes to HR with the next sync.");
+	tui_notice(&a->ui, _("Sealed"),
+	    _("The interview is sealed and cannot be opened on "
+	      "this laptop again. It goes to HR with the next sync."));
 	tui_msg(TUI_INFO, "%s", _("The interview is sealed."));
-	screen_go(a, screen_home());
+	tui_go(&a->ui, screen_home());
 	return TUI_OK;
 }
 
@@ -384,27 +376,17 @@ static const struct tui_bind review_keys[] = {
 	{ 0, TUI_CTRL('p'), rv_back, NULL },
 	{ 1, KEY_F(2), rv_overview, NULL },
 	{ 0, TUI_CTRL('o'), rv_overview, NULL },
-	{ 1, KEY_F(1), rv_help, NULL },
-	{ 0, '?', rv_help, NULL },
+	{ 1, KEY_F(1), screen_show_help, NULL },
+	{ 0, '?', screen_show_help, NULL },
 	{ 1, KEY_F(10), rv_leave, NULL },
 	{ 0, TUI_ESC, rv_leave, NULL },
 	{ 0, 0, NULL, NULL },
 };
 
-static int
-review_key(struct app *a, const struct tui_key *k)
-{
-	int r;
+static const struct tui_screen review_screen = { "review", review_init,
+	review_draw, review_keys, NULL, NULL, review_free, 0 };
 
-	tui_msg_clear();
-	r = tui_dispatch(a, review_keys, k);
-	return r == -1 ? TUI_OK : r;
-}
-
-static const struct screen review_screen = { "review", review_init, review_draw,
-	review_key, NULL, review_free };
-
-const struct screen *
+const struct tui_screen *
 screen_review(void)
 {
 	return &review_screen;

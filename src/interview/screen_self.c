@@ -51,7 +51,7 @@ struct selfq {
 static const struct form_question *
 sq_q(const struct app *a)
 {
-	const struct selfq *st = a->st;
+	const struct selfq *st = a->ui.st;
 
 	return &session_form(a->s)->questions[st->q];
 }
@@ -80,7 +80,7 @@ sq_add(struct selfq *st, enum item_kind k, int32_t v)
 static void
 sq_load(struct app *a)
 {
-	struct selfq *st = a->st;
+	struct selfq *st = a->ui.st;
 	const struct form_question *qu;
 	const struct form_answer *an;
 	char num[32];
@@ -162,14 +162,14 @@ sq_load(struct app *a)
 static void
 sq_init(struct app *a)
 {
-	a->st = xcalloc(1, sizeof(struct selfq));
+	a->ui.st = xcalloc(1, sizeof(struct selfq));
 	sq_load(a);
 }
 
 static void
 sq_free(struct app *a)
 {
-	struct selfq *st = a->st;
+	struct selfq *st = a->ui.st;
 
 	tui_edit_free(st->ed);
 	free(st->items);
@@ -180,7 +180,7 @@ sq_free(struct app *a)
 static int
 sq_on(const struct app *a, const struct item *it)
 {
-	const struct selfq *st = a->st;
+	const struct selfq *st = a->ui.st;
 	const struct form_question *qu = sq_q(a);
 	const struct form_answer *an = session_answer(a->s, st->q);
 
@@ -250,7 +250,7 @@ sq_item_text(const struct app *a, const struct item *it, char *b, size_t n)
 static void
 sq_draw(struct app *a)
 {
-	struct selfq *st = a->st;
+	struct selfq *st = a->ui.st;
 	const struct form *f = session_form(a->s);
 	const struct form_question *qu = sq_q(a);
 	const struct form_section *sec = &f->sections[qu->section];
@@ -363,7 +363,7 @@ sq_draw(struct app *a)
 static int
 sq_commit(struct app *a)
 {
-	struct selfq *st = a->st;
+	struct selfq *st = a->ui.st;
 	const struct form_question *qu = sq_q(a);
 	const struct form_answer *an = session_answer(a->s, st->q);
 	struct form_answer x;
@@ -414,7 +414,7 @@ sq_commit(struct app *a)
 static int
 sq_after_move(struct app *a)
 {
-	const struct selfq *st = a->st;
+	const struct selfq *st = a->ui.st;
 	const struct form *f = session_form(a->s);
 	size_t sec = f->questions[st->q].section;
 
@@ -425,14 +425,14 @@ sq_after_move(struct app *a)
 		sq_load(a);
 		return TUI_OK;
 	}
-	screen_go(a, screen_self_done());
+	tui_go(&a->ui, screen_self_done());
 	return TUI_OK;
 }
 
 static int
 sq_next(struct app *a)
 {
-	struct selfq *st = a->st;
+	struct selfq *st = a->ui.st;
 	struct err e;
 
 	if (sq_commit(a) == -1)
@@ -459,7 +459,7 @@ sq_next(struct app *a)
 static int
 sq_put(struct app *a, int32_t v, uint64_t set, int other, const char *t)
 {
-	struct selfq *st = a->st;
+	struct selfq *st = a->ui.st;
 	struct form_answer x;
 	struct err e;
 
@@ -479,7 +479,7 @@ sq_put(struct app *a, int32_t v, uint64_t set, int other, const char *t)
 static int
 sq_enter(struct app *a)
 {
-	struct selfq *st = a->st;
+	struct selfq *st = a->ui.st;
 	const struct form_question *qu = sq_q(a);
 	const struct form_answer *an = session_answer(a->s, st->q);
 	const struct item *it = &st->items[st->row];
@@ -544,7 +544,7 @@ sq_enter(struct app *a)
 static int
 sq_up(struct app *a)
 {
-	struct selfq *st = a->st;
+	struct selfq *st = a->ui.st;
 
 	if (sq_commit(a) == 0 && st->row > 0)
 		st->row--;
@@ -554,7 +554,7 @@ sq_up(struct app *a)
 static int
 sq_down(struct app *a)
 {
-	struct selfq *st = a->st;
+	struct selfq *st = a->ui.st;
 
 	if (sq_commit(a) == 0 && st->row + 1 < st->n)
 		st->row++;
@@ -565,7 +565,7 @@ sq_down(struct app *a)
 static int
 sq_typing(const struct app *a)
 {
-	const struct selfq *st = a->st;
+	const struct selfq *st = a->ui.st;
 
 	return st->ed != NULL &&
 	    (st->items[st->row].kind == IT_INPUT ||
@@ -576,7 +576,7 @@ sq_typing(const struct app *a)
 static void
 sq_other_changed(struct app *a)
 {
-	struct selfq *st = a->st;
+	struct selfq *st = a->ui.st;
 	const struct form_question *qu = sq_q(a);
 	const struct form_answer *an = session_answer(a->s, st->q);
 	char *t = tui_edit_text(st->ed);
@@ -589,7 +589,7 @@ sq_other_changed(struct app *a)
 static int
 sq_left(struct app *a)
 {
-	struct selfq *st = a->st;
+	struct selfq *st = a->ui.st;
 
 	if (sq_typing(a))
 		tui_edit_left(st->ed);
@@ -599,7 +599,7 @@ sq_left(struct app *a)
 static int
 sq_right(struct app *a)
 {
-	struct selfq *st = a->st;
+	struct selfq *st = a->ui.st;
 
 	if (sq_typing(a))
 		tui_edit_right(st->ed);
@@ -609,7 +609,7 @@ sq_right(struct app *a)
 static int
 sq_backspace(struct app *a)
 {
-	struct selfq *st = a->st;
+	struct selfq *st = a->ui.st;
 
 	if (!sq_typing(a))
 		return TUI_OK;
@@ -627,7 +627,7 @@ sq_stop(struct app *a)
 	if (sq_commit(a) == -1)
 		return TUI_OK;
 	screen_save(a);
-	screen_go(a, screen_self_done());
+	tui_go(&a->ui, screen_self_done());
 	return TUI_OK;
 }
 
@@ -649,13 +649,9 @@ static const struct tui_bind sq_keys[] = {
 static int
 sq_key(struct app *a, const struct tui_key *k)
 {
-	struct selfq *st = a->st;
+	struct selfq *st = a->ui.st;
 	const struct form_question *qu = sq_q(a);
-	int r;
 
-	tui_msg_clear();
-	if ((r = tui_dispatch(a, sq_keys, k)) != -1)
-		return r;
 	if (k->fkey || k->ch < 0x20 || utf8_forbidden(k->ch) || !sq_typing(a))
 		return TUI_OK;
 	if (qu->type == FORM_NUMBER && !(k->ch >= '0' && k->ch <= '9') &&
@@ -672,10 +668,10 @@ sq_key(struct app *a, const struct tui_key *k)
 	return TUI_OK;
 }
 
-static const struct screen self_question_screen = { "self-question", sq_init,
-	sq_draw, sq_key, NULL, sq_free };
+static const struct tui_screen self_question_screen = { "self-question",
+	sq_init, sq_draw, sq_keys, sq_key, NULL, sq_free, 0 };
 
-const struct screen *
+const struct tui_screen *
 screen_self_question(void)
 {
 	return &self_question_screen;

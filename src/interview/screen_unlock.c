@@ -31,13 +31,13 @@ unlock_init(struct app *a)
 	if (u->l.buf == NULL)
 		abort();
 	pass_line_wipe(&u->l);
-	a->st = u;
+	a->ui.st = u;
 }
 
 static void
 unlock_free(struct app *a)
 {
-	struct unlock *u = a->st;
+	struct unlock *u = a->ui.st;
 
 	sodium_free(u->l.buf);
 	free(u);
@@ -46,7 +46,7 @@ unlock_free(struct app *a)
 static void
 unlock_draw(struct app *a)
 {
-	struct unlock *u = a->st;
+	struct unlock *u = a->ui.st;
 	int y = LINES / 2 - 4, x = (COLS - 60) / 2;
 	char left[128];
 	static const struct tui_keyhelp keys[] = { { "Enter", N_("Unlock") },
@@ -74,7 +74,7 @@ unlock_draw(struct app *a)
 static int
 unlock_try(struct app *a)
 {
-	struct unlock *u = a->st;
+	struct unlock *u = a->ui.st;
 	struct err e;
 	int rc;
 
@@ -89,7 +89,7 @@ unlock_try(struct app *a)
 	pass_line_wipe(&u->l);
 	tui_msg_clear();
 	if (rc == 0) {
-		screen_go(a, a->start_new ? screen_new() : screen_home());
+		tui_go(&a->ui, a->start_new ? screen_new() : screen_home());
 		return TUI_OK;
 	}
 	if (e.cls != ERR_PERM) {
@@ -120,7 +120,7 @@ unlock_quit(struct app *a)
 static int
 unlock_back(struct app *a)
 {
-	struct unlock *u = a->st;
+	struct unlock *u = a->ui.st;
 
 	pass_line_back(&u->l);
 	return TUI_OK;
@@ -138,13 +138,10 @@ static const struct tui_bind unlock_keys[] = {
 static int
 unlock_key(struct app *a, const struct tui_key *k)
 {
-	struct unlock *u = a->st;
+	struct unlock *u = a->ui.st;
 	char b[4];
 	size_t n;
-	int r;
 
-	if ((r = tui_dispatch(a, unlock_keys, k)) != -1)
-		return r;
 	if (k->fkey || k->ch < 0x20 || utf8_forbidden(k->ch))
 		return TUI_OK;
 	if ((n = utf8_encode(k->ch, b)) > 0)
@@ -153,10 +150,11 @@ unlock_key(struct app *a, const struct tui_key *k)
 	return TUI_OK;
 }
 
-static const struct screen unlock_screen = { "unlock", unlock_init, unlock_draw,
-	unlock_key, NULL, unlock_free };
+/* A refusal stays on the message line while the next try is typed. */
+static const struct tui_screen unlock_screen = { "unlock", unlock_init,
+	unlock_draw, unlock_keys, unlock_key, NULL, unlock_free, TUI_KEEP_MSG };
 
-const struct screen *
+const struct tui_screen *
 screen_unlock(void)
 {
 	return &unlock_screen;

@@ -1,11 +1,16 @@
-/* tui_screen: key tables, their dispatch and help's rows from them (see
- * tui_screen.h). */
+/* tui_screen: the screens' runtime and the one loop both programs run:
+ * key tables and their dispatch, help's rows from them, switching,
+ * notices, drawing and reading keys (see tui_screen.h). */
 #include "tui/tui_screen.h"
 
+#include <curses.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "util/i18n.h"
+
+/* Keys waiting at most this many in a row before a draw all the same. */
+#define TUI_SCREENS_BATCH 4096
 
 int
 tui_dispatch(struct app *a, const struct tui_bind *t, const struct tui_key *k)
@@ -49,4 +54,203 @@ tui_help_rows(const struct tui_bind *t,
 		}
 		row(arg, names, _(t[i].help));
 	}
+}
+
+void
+tui_go(struct tui_screens *ui, const struct tui_screen *sc)
+{
+	ui->next = sc;
+}
+
+void
+tui_go_back(struct tui_screens *ui)
+{
+	tui_go(ui, ui->prev != NULL ? ui->prev : ui->first);
+}
+
+void
+tui_notice(struct tui_screens *ui, const char *title, const char *text)
+{
+	ui->notice_title = title;
+	ui->notice_text = text;
+}
+
+/* Free the state kept for the screen under an over screen, if any. */
+static void
+screens_drop_kept(struct tui_screens *ui)
+{
+	void *st = ui->st;
+
+	if (ui->kept == NULL)
+		return;
+	ui->st = ui->kept;
+	ui->kept = NULL;
+	ui->under->free(ui->app);
+	ui->st = st;
+}
+
+/* Leave cur for next. An over screen (help) is drawn instead of the
+ * screen it is opened from, not after it: that screen's state is kept
+ * (a unit already chosen, a selection, an answer half typed) and given
+ * back when the over screen returns to it. */
+static void
+screens_switch(struct tui_screens *ui)
+{
+	const struct tui_screen *from = ui->cur, *to = ui->next;
+
+	ui->next = NULL;
+	ui->prev = from;
+	ui->cur = to;
+	if ((to->flags & TUI_OVER) && from != to) {
+		screens_drop_kept(ui);
+		ui->under = from;
+		ui->kept = ui->st;
+		ui->st = NULL;
+		to->init(ui->app);
+		return;
+	}
+	from->free(ui->app);
+	ui->st = NULL;
+	if (ui->kept != NULL && (from->flags & TUI_OVER) && to == ui->under) {
+		ui->st = ui->kept;
+		ui->kept = NULL;
+		return;
+	}
+	screens_drop_kept(ui);
+	to->init(ui->app);
+}
+
+int
+tui_screens_settle(struct tui_screens *ui)
+{
+	if (ui->next == NULL)
+		return 0;
+	screens_switch(ui);
+	return 1;
+}
+
+/* The current screen as it is, behind a dialog. */
+static void
+screens_behind(void *arg)
+{
+	struct tui_screens *ui = arg;
+
+	ui->cur->draw(ui->app);
+	tui_msg_draw();
+}
+
+/* A notice asked for by a screen, as a dialog over the next one. */
+static int
+screens_notice(struct tui_screens *ui)
+{
+	const char *title = ui->notice_title, *text = ui->notice_text;
+
+	if (text == NULL)
+		return 0;
+	ui->notice_title = ui->notice_text = NULL;
+	tui_confirm(title, text, _("OK"), NULL, 1, screens_behind, ui);
+	return 1;
+}
+
+/* The current screen on an erased screen, or the "make the window
+ * larger" screen; the cursor stays where the screen put it (an
+ * editor's). */
+static void
+screens_draw(struct tui_screens *ui)
+{
+	int y, x;
+
+	curs_set(0);
+	if (!tui_big_enough()) {
+		tui_draw_too_small();
+		return;
+	}
+	erase();
+	ui->cur->draw(ui->app);
+	getyx(stdscr, y, x);
+	tui_msg_draw();
+	move(y, x);
+	refresh();
+}
+
+int
+tui_screens_key(struct tui_screens *ui, const struct tui_key *k)
+{
+	const struct tui_screen *sc = ui->cur;
+	int r = -1;
+
+	if (!(sc->flags & TUI_KEEP_MSG))
+		tui_msg_clear();
+	if (sc->keys != NULL)
+		r = tui_dispatch(ui->app, sc->keys, k);
+	if (r == -1 && sc->key != NULL)
+		r = sc->key(ui->app, k);
+	if (r == -1 && (sc->flags & TUI_KEY_BACK)) {
+		tui_go_back(ui);
+		r = TUI_OK;
+	}
+	return r != -1 && (r & TUI_QUIT) != 0;
+}
+
+void
+tui_screens_start(struct tui_screens *ui, struct app *a,
+    const struct tui_screen *first)
+{
+	ui->app = a;
+	ui->first = ui->cur = first;
+	first->init(a);
+}
+
+void
+tui_screens_end(struct tui_screens *ui)
+{
+	ui->cur->free(ui->app);
+	ui->st = NULL;
+	screens_drop_kept(ui);
+}
+
+/* The one loop: stop signals, a notice before the next draw, one draw
+ * per batch of waiting keys (a paste is handled before the next draw
+ * instead of redrawing per character), the one KEY_RESIZE path, and keys
+ * held back while the terminal is too small. */
+int
+tui_screens_run(struct tui_screens *ui, struct app *a,
+    const struct tui_screen *first)
+{
+	struct tui_key k;
+	int batch = 0, r;
+
+	tui_screens_start(ui, a, first);
+	for (;;) {
+		while (tui_screens_settle(ui))
+			batch = 0;
+		if (tui_stop_signal()) {
+			r = 0;
+			break;
+		}
+		if (screens_notice(ui))
+			continue;
+		if (batch == 0)
+			screens_draw(ui);
+		if (tui_read_key(&k, batch ? 0 : 1000) == -1) {
+			batch = 0;
+			continue;
+		}
+		batch = batch < TUI_SCREENS_BATCH ? batch + 1 : 0;
+		if (k.fkey && k.ch == KEY_RESIZE) {
+			if (ui->cur->resize != NULL)
+				ui->cur->resize(a);
+			batch = 0;
+			continue;
+		}
+		if (!tui_big_enough())
+			continue; /* keys wait until it is readable */
+		if (tui_screens_key(ui, &k)) {
+			r = 1;
+			break;
+		}
+	}
+	/* on a stop signal the screen's free saves what is being typed */
+	tui_screens_end(ui);
+	return r;
 }

@@ -1,7 +1,13 @@
-/* tui_screen: what both programs' screens are made of: key tables (a key,
- * its action, what help says of it), the one dispatch of a key through a
- * table, and help's rows generated from the tables that dispatch the keys,
- * so that help and keys cannot drift apart. */
+/* tui_screen: the screens of both programs and their runtime: a screen
+ * (a const struct of hooks and its key table), key tables (a key, its
+ * action, what help says of it) and the one dispatch of a key through
+ * one, the switch between screens (help drawn over the screen behind it,
+ * whose state is kept for the return), notices, and help's rows generated
+ * from the tables that dispatch the keys, so that help and keys cannot
+ * drift apart; and the one event loop both programs run: stop signals,
+ * one draw per batch of waiting keys (a paste is handled before the next
+ * draw), the one KEY_RESIZE path, the "make the window larger" screen
+ * and keys held back while the terminal is too small. */
 #ifndef AVSLUT_TUI_SCREEN_H
 #define AVSLUT_TUI_SCREEN_H
 
@@ -32,6 +38,68 @@ struct tui_bind {
 	int (*action)(struct app *);
 	const char *help;
 };
+
+/* How a screen behaves in the runtime (a bit mask). */
+#define TUI_KEEP_MSG 1 /* a key leaves the message line (else cleared) */
+#define TUI_OVER \
+	2	       /* drawn instead of the screen it was opened from
+			* (help), whose state is kept and given back */
+#define TUI_KEY_BACK 4 /* a key neither keys nor key takes goes back */
+
+/* One screen, one per file: hooks on the program's struct app. */
+struct tui_screen {
+	const char *name;
+	void (*init)(struct app *); /* set the state, tui_screens.st */
+	void (*draw)(struct app *); /* on an erased screen */
+	/* A key goes through keys (may be NULL), then, if it is not there,
+	 * to key (typing; may be NULL), which returns TUI_OK, TUI_QUIT or
+	 * -1 for a key it does not take. */
+	const struct tui_bind *keys;
+	int (*key)(struct app *, const struct tui_key *);
+	void (*resize)(struct app *); /* may be NULL */
+	void (*free)(struct app *);   /* free the state */
+	unsigned flags;		      /* TUI_KEEP_MSG, TUI_OVER, ... */
+};
+
+/* The screens of a program as they run. Part of its struct app (zeroed
+ * before tui_screens_run); the screens read st and switch with tui_go. */
+struct tui_screens {
+	struct app *app;
+	const struct tui_screen *first;
+	const struct tui_screen *cur, *next;
+	const struct tui_screen *prev;	/* the screen before cur */
+	void *st;			/* cur's state */
+	const struct tui_screen *under; /* the screen an over screen was
+					 * opened from, */
+	void *kept;			/*   and its state, kept */
+	const char *notice_title;	/* a notice shown as a dialog over */
+	const char *notice_text;	/*   the next screen, then cleared */
+};
+
+/* Switch to sc after the current key (the old screen is freed, unless sc
+ * is an over screen). */
+void tui_go(struct tui_screens *ui, const struct tui_screen *sc);
+/* Back to the screen before this one (the first if there is none). */
+void tui_go_back(struct tui_screens *ui);
+/* A dialog with title and text over the next screen drawn (both kept
+ * as given: static or translated strings). */
+void tui_notice(struct tui_screens *ui, const char *title, const char *text);
+/* Run screens from first until a key asks to leave or a stop signal
+ * arrives (tui_stop_signal() says which); then the current screen is
+ * freed, and the one kept under help. Curses must have started; it is
+ * not ended here. Returns 1 if a key asked to leave, 0 on a signal. */
+int tui_screens_run(struct tui_screens *ui, struct app *a,
+    const struct tui_screen *first);
+/* The steps of tui_screens_run without the terminal (the unit tests use
+ * them): start at first; a key as the loop hands it on (1: it asks to
+ * leave); carry out the switch the last key asked for (an init may ask
+ * again: call until it returns 0), 1 if it switched; free the current
+ * screen and the one kept under an over screen. */
+void tui_screens_start(struct tui_screens *ui, struct app *a,
+    const struct tui_screen *first);
+int tui_screens_key(struct tui_screens *ui, const struct tui_key *k);
+int tui_screens_settle(struct tui_screens *ui);
+void tui_screens_end(struct tui_screens *ui);
 
 /* Look k up in table t: -1 if it is not there, else the action's result
  * (TUI_OK, TUI_QUIT). */

@@ -1,5 +1,7 @@
-/* Unit tests for src/tui/tui_screen: a key dispatched through a table,
- * help's rows generated from a table, and every table that help lists
+/* Unit tests for src/tui/tui_screen: a key dispatched through a table, a
+ * screen's table before its own key hook, switching screens (help over a
+ * screen keeps its state; a plain one does not), help's rows generated
+ * from a table, and every table that help lists
  * (the interviewer's question screen, the dashboard's three views)
  * checked against the rows help makes of it: no key without a help row,
  * no help row naming a key the table does not bind. */
@@ -11,6 +13,7 @@
 
 #include <curses.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tui/tui_screen.h"
@@ -25,7 +28,18 @@ const struct tui_bind *dash_question_keys(void);
 
 struct app {
 	int calls[3]; /* how often each action ran */
+	struct tui_screens ui;
+	char log[512]; /* the hooks called, in order */
 };
+
+/* Note a hook call in a->log. */
+static void
+note(struct app *a, const char *what)
+{
+	size_t n = strlen(a->log);
+
+	snprintf(a->log + n, sizeof a->log - n, "%s%s", n ? " " : "", what);
+}
 
 static int
 act_a(struct app *a)
@@ -62,10 +76,11 @@ static const struct tui_bind keys[] = {
 static void
 test_dispatch(void **state)
 {
-	struct app a = { { 0, 0, 0 } };
+	struct app a;
 	struct tui_key k;
 
 	(void)state;
+	memset(&a, 0, sizeof a);
 	k.fkey = 0;
 	k.ch = '\t';
 	assert_int_equal(tui_dispatch(&a, keys, &k), TUI_OK);
@@ -93,6 +108,257 @@ test_dispatch(void **state)
 	k.ch = 'z';
 	assert_int_equal(tui_dispatch(&a, keys, &k), -1);
 	assert_int_equal(a.calls[0] + a.calls[1] + a.calls[2], 4);
+}
+
+/* Three screens for the runtime: a, b, and help over them. Each state
+ * is a malloc'ed tag, so ASan sees a state freed twice or never. */
+static const struct tui_screen *scr_a(void);
+static const struct tui_screen *scr_b(void);
+static const struct tui_screen *scr_help(void);
+static const struct tui_screen *scr_plain_help(void);
+
+static void
+init_a(struct app *a)
+{
+	note(a, "init-a");
+	a->ui.st = strdup("a");
+}
+
+static void
+init_b(struct app *a)
+{
+	note(a, "init-b");
+	a->ui.st = strdup("b");
+}
+
+static void
+init_help(struct app *a)
+{
+	note(a, "init-help");
+	a->ui.st = strdup("help");
+}
+
+static void
+free_st(struct app *a)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "free-%s", (char *)a->ui.st);
+	note(a, buf);
+	free(a->ui.st);
+}
+
+static void
+draw_none(struct app *a)
+{
+	(void)a;
+}
+
+static int
+go_b(struct app *a)
+{
+	tui_go(&a->ui, scr_b());
+	return TUI_OK;
+}
+
+static int
+go_a(struct app *a)
+{
+	tui_go(&a->ui, scr_a());
+	return TUI_OK;
+}
+
+static int
+go_help(struct app *a)
+{
+	tui_go(&a->ui, scr_help());
+	return TUI_OK;
+}
+
+static int
+go_plain_help(struct app *a)
+{
+	tui_go(&a->ui, scr_plain_help());
+	return TUI_OK;
+}
+
+/* a's own hook: typing, and keys it leaves alone (-1) */
+static int
+key_a(struct app *a, const struct tui_key *k)
+{
+	if (k->fkey || k->ch == 'z')
+		return -1;
+	note(a, "typed");
+	return TUI_OK;
+}
+
+static int
+key_back(struct app *a, const struct tui_key *k)
+{
+	(void)k;
+	tui_go_back(&a->ui);
+	return TUI_OK;
+}
+
+static const struct tui_bind a_keys[] = {
+	{ 0, 'b', go_b, "b" },
+	{ 0, '?', go_help, "help" },
+	{ 0, 'q', act_quit, "quit" },
+	{ 0, 0, NULL, NULL },
+};
+
+static const struct tui_bind b_keys[] = {
+	{ 0, '?', go_help, "help" },
+	{ 0, '!', go_plain_help, "help" },
+	{ 0, 'a', go_a, "a" },
+	{ 0, 0, NULL, NULL },
+};
+
+static const struct tui_screen screen_a = { "a", init_a, draw_none, a_keys,
+	key_a, NULL, free_st, 0 };
+static const struct tui_screen screen_b = { "b", init_b, draw_none, b_keys,
+	NULL, NULL, free_st, 0 };
+static const struct tui_screen screen_help = { "help", init_help, draw_none,
+	NULL, NULL, NULL, free_st, TUI_OVER | TUI_KEY_BACK };
+static const struct tui_screen screen_plain_help = { "plain-help", init_help,
+	draw_none, NULL, key_back, NULL, free_st, 0 };
+
+static const struct tui_screen *
+scr_a(void)
+{
+	return &screen_a;
+}
+
+static const struct tui_screen *
+scr_b(void)
+{
+	return &screen_b;
+}
+
+static const struct tui_screen *
+scr_help(void)
+{
+	return &screen_help;
+}
+
+static const struct tui_screen *
+scr_plain_help(void)
+{
+	return &screen_plain_help;
+}
+
+/* A character key through the runtime; returns what the loop would do
+ * (1: leave). */
+static int
+press(struct app *a, uint32_t ch)
+{
+	struct tui_key k;
+
+	k.fkey = 0;
+	k.ch = ch;
+	return tui_screens_key(&a->ui, &k);
+}
+
+static void
+test_keys_through_screen(void **state)
+{
+	struct app a;
+
+	(void)state;
+	memset(&a, 0, sizeof a);
+	tui_screens_start(&a.ui, &a, scr_a());
+	assert_string_equal(a.log, "init-a");
+	/* not in the table: the screen's own hook; -1 from it is nothing */
+	assert_int_equal(press(&a, 'x'), 0);
+	assert_int_equal(press(&a, 'z'), 0);
+	assert_string_equal(a.log, "init-a typed");
+	/* in the table: the hook is not asked */
+	assert_int_equal(press(&a, 'q'), 1);
+	assert_int_equal(a.calls[2], 1);
+	assert_string_equal(a.log, "init-a typed");
+	assert_int_equal(tui_screens_settle(&a.ui), 0);
+	tui_screens_end(&a.ui);
+	assert_string_equal(a.log, "init-a typed free-a");
+	assert_null(a.ui.st);
+}
+
+static void
+test_switch(void **state)
+{
+	struct app a;
+	void *b_state;
+
+	(void)state;
+	memset(&a, 0, sizeof a);
+	tui_screens_start(&a.ui, &a, scr_a());
+	/* the switch waits for settle: the key's screen stays current */
+	assert_int_equal(press(&a, 'b'), 0);
+	assert_ptr_equal(a.ui.cur, scr_a());
+	assert_int_equal(tui_screens_settle(&a.ui), 1);
+	assert_int_equal(tui_screens_settle(&a.ui), 0);
+	assert_ptr_equal(a.ui.cur, scr_b());
+	assert_ptr_equal(a.ui.prev, scr_a());
+	assert_string_equal(a.log, "init-a free-a init-b");
+	assert_string_equal(a.ui.st, "b");
+	/* help over b: b's state is kept, not freed, and given back */
+	b_state = a.ui.st;
+	press(&a, '?');
+	tui_screens_settle(&a.ui);
+	assert_ptr_equal(a.ui.cur, scr_help());
+	assert_string_equal(a.ui.st, "help");
+	assert_string_equal(a.log, "init-a free-a init-b init-help");
+	press(&a, 'x'); /* any key goes back */
+	tui_screens_settle(&a.ui);
+	assert_ptr_equal(a.ui.cur, scr_b());
+	assert_ptr_equal(a.ui.st, b_state);
+	assert_string_equal(a.log,
+	    "init-a free-a init-b init-help free-help");
+	/* a plain screen (the dashboard's help) does not keep it: b is
+	 * freed, and made again on the way back */
+	a.log[0] = '\0';
+	press(&a, '!');
+	tui_screens_settle(&a.ui);
+	press(&a, 'x');
+	tui_screens_settle(&a.ui);
+	assert_ptr_equal(a.ui.cur, scr_b());
+	assert_ptr_equal(a.ui.prev, scr_plain_help());
+	assert_string_equal(a.log, "free-b init-help free-help init-b");
+	/* help over b, then elsewhere than back: b's kept state is freed */
+	a.log[0] = '\0';
+	press(&a, '?');
+	tui_screens_settle(&a.ui);
+	tui_go(&a.ui, scr_a());
+	tui_screens_settle(&a.ui);
+	assert_ptr_equal(a.ui.cur, scr_a());
+	assert_null(a.ui.kept);
+	assert_string_equal(a.log, "init-help free-help free-b init-a");
+	/* the end frees the current screen and a kept one */
+	a.log[0] = '\0';
+	press(&a, 'b');
+	tui_screens_settle(&a.ui);
+	press(&a, '?');
+	tui_screens_settle(&a.ui);
+	tui_screens_end(&a.ui);
+	assert_string_equal(a.log,
+	    "free-a init-b init-help free-help free-b");
+	assert_null(a.ui.st);
+	assert_null(a.ui.kept);
+}
+
+/* Back with no screen before: the first. */
+static void
+test_back_to_first(void **state)
+{
+	struct app a;
+
+	(void)state;
+	memset(&a, 0, sizeof a);
+	tui_screens_start(&a.ui, &a, scr_help());
+	press(&a, 'x');
+	tui_screens_settle(&a.ui);
+	assert_ptr_equal(a.ui.cur, scr_help());
+	assert_string_equal(a.log, "init-help free-help init-help");
+	tui_screens_end(&a.ui);
 }
 
 #define MAXROWS 64
@@ -272,6 +538,9 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dispatch),
+		cmocka_unit_test(test_keys_through_screen),
+		cmocka_unit_test(test_switch),
+		cmocka_unit_test(test_back_to_first),
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_tables),
 		cmocka_unit_test(test_check_fails),
