@@ -652,6 +652,25 @@ cmp_span(const void *x, const void *y)
 	    ((const struct cspan *)y)->p, ENV_ID_BYTES);
 }
 
+/* v holds n elements of size sz, sorted in 0..m-1 and in m..n-1: the
+ * same elements in one sorted array (v is freed; the result is new). */
+static void *
+cache_merge(void *v, size_t m, size_t n, size_t sz,
+    int (*cmp)(const void *, const void *))
+{
+	uint8_t *in = v, *out = xcalloc(n ? n : 1, sz);
+	size_t i = 0, j = m, k = 0;
+
+	while (i < m || j < n) {
+		if (j >= n || (i < m && cmp(in + i * sz, in + j * sz) <= 0))
+			memcpy(out + k++ * sz, in + i++ * sz, sz);
+		else
+			memcpy(out + k++ * sz, in + j++ * sz, sz);
+	}
+	free(v);
+	return out;
+}
+
 /* Every record in id order, then the trailer; encrypted and written.
  * Id order: the file is a function of the envelope set, not of the
  * order in which envelopes arrived or were opened (the store's promise,
@@ -683,7 +702,10 @@ cache_write(struct cache_job *j)
 		sp[j->old.nsp + i].len = f->sp[i][1];
 		size += f->sp[i][1];
 	}
-	qsort(sp, n, sizeof *sp, cmp_span);
+	/* The old file's records and ids are in id order already: only
+	 * what this run opened is sorted, then the two merged. */
+	qsort(sp + j->old.nsp, f->nsp, sizeof *sp, cmp_span);
+	sp = cache_merge(sp, j->old.nsp, n, sizeof *sp, cmp_span);
 	memset(&ids, 0, sizeof ids);
 	ids.cap = j->old.nids + f->ids.n;
 	ids.v = xcalloc(ids.cap ? ids.cap : 1, sizeof *ids.v);
@@ -692,7 +714,8 @@ cache_write(struct cache_job *j)
 	if (f->ids.n > 0)
 		memcpy(ids.v + j->old.nids, f->ids.v, f->ids.n * ENV_ID_BYTES);
 	ids.n = ids.cap;
-	qsort(ids.v, ids.n, ENV_ID_BYTES, cmp_id);
+	qsort(ids.v + j->old.nids, f->ids.n, ENV_ID_BYTES, cmp_id);
+	ids.v = cache_merge(ids.v, j->old.nids, ids.n, ENV_ID_BYTES, cmp_id);
 	size += ids.n * ENV_ID_BYTES;
 
 	buf_init(&b);

@@ -140,6 +140,12 @@ static const char *const central_schema[CENTRAL_SCHEMA_VERSION] = {
 	"  CHECK (retirements >= 0);"
 	"ALTER TABLE turnover ADD COLUMN internal_moves REAL"
 	"  CHECK (internal_moves >= 0);",
+	/* 6: the ids alone (about 2 MB at 100 000 envelopes beside the
+	 * 110 MB of the table), so that the record cache reads the id set
+	 * (central_env_id_foreach: SQLite scans this covering index)
+	 * without reading every envelope's page. VACUUM rebuilds it in id
+	 * order with the table: it keeps no order of arrival either. */
+	"CREATE INDEX envelopes_ids ON envelopes (id);",
 };
 _Static_assert(sizeof central_schema / sizeof central_schema[0] ==
 	CENTRAL_SCHEMA_VERSION,

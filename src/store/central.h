@@ -14,10 +14,11 @@
 #include "util/err.h"
 
 #define CENTRAL_SCHEMA_VERSION \
-	5 /* 2: releases; 3: store_meta and the
+	6 /* 2: releases; 3: store_meta and the
 					 * envelope digest; 4: interviewer MAC;
 					 * 5: turnover's retirements and
-					 * internal moves */
+					 * internal moves; 6: an index of the
+					 * envelope ids */
 /* Page size of the store: a sealed envelope of up to three 1 KiB pad
  * blocks (3 * 1024 + 48 bytes) fits in one leaf cell of the envelopes
  * b-tree (at most 4086 payload bytes at 16 KiB), so it lies inline, not

@@ -372,8 +372,8 @@ main(void)
 	loadavg("at the start");
 	if (getenv("AVSLUT_BENCH_PARTS") != NULL) /* threads decoding */
 		cache_test_split(0, (unsigned)atoi(getenv("AVSLUT_BENCH_PARTS")));
-	if (only != NULL) { /* AVSLUT_BENCH_ONLY=cold|warm: for perf record */
-		if (strcmp(only, "warm") == 0) {
+	if (only != NULL) { /* AVSLUT_BENCH_ONLY=cold|warm|inc: perf record */
+		if (strcmp(only, "cold") != 0) {
 			open_once(&used, &ccold[0]);
 			write_wait();
 		}
@@ -381,6 +381,8 @@ main(void)
 			if (strcmp(only, "cold") == 0 &&
 			    cache_remove(db, &e) != 0)
 				fail("cache", e.msg);
+			if (strcmp(only, "inc") == 0)
+				add_more(b, NEW);
 			cold[i] = open_once(&used, &ccold[i]);
 			write_wait();
 			printf("%s open: %.3f s wall, %.3f s CPU\n", only,

@@ -129,7 +129,9 @@ def main():
         pos, inline = {}, 0
         for i, data in envs.items():
             tail = raw.find(data[-32:])
-            head = raw.find(i)
+            # the cell: the id, then the envelope (the id alone is also
+            # in the index of ids, schema 6)
+            head = raw.find(i + data[:16])
             if tail < 0 or head < 0:
                 check("order_found", False, "envelope bytes not in file")
                 return

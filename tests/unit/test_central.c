@@ -191,6 +191,53 @@ test_default_path(void **state)
 	unsetenv("AVSLUT_HOME");
 }
 
+/* 1 if SQLite's plan for sql names what (EXPLAIN QUERY PLAN). */
+static int
+plan_has(const char *path, const char *sql, const char *what)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *q = xasprintf("EXPLAIN QUERY PLAN %s", sql);
+	int found = 0;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		found |= strstr((const char *)sqlite3_column_text(st, 3),
+		    what) != NULL;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(q);
+	return found;
+}
+
+/* Schema 6: the envelope ids have an index of their own, which the id
+ * scan of the record cache reads instead of the table (a store at
+ * schema 5 gets it on its next open); the envelopes are read from the
+ * table. */
+static void
+test_id_index(void **state)
+{
+	static const char ids[] = "SELECT id FROM envelopes ORDER BY id";
+	struct central *c;
+	struct err e;
+
+	(void)state;
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_CREATE, &e), 0);
+	central_close(c);
+	assert_int_equal(pragma(dbpath, "SELECT count(*) FROM sqlite_master "
+	    "WHERE name = 'envelopes_ids'"), 1);
+	assert_true(plan_has(dbpath, ids, "COVERING INDEX envelopes_ids"));
+	assert_false(plan_has(dbpath, "SELECT id, data FROM envelopes ORDER "
+	    "BY id", "envelopes_ids"));
+	raw_exec(dbpath, "DROP INDEX envelopes_ids; PRAGMA user_version = 5");
+	assert_false(plan_has(dbpath, ids, "envelopes_ids"));
+	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
+	central_close(c);
+	assert_int_equal(pragma(dbpath, "PRAGMA user_version"), 6);
+	assert_true(plan_has(dbpath, ids, "COVERING INDEX envelopes_ids"));
+}
+
 /* An empty SQLite file is set up; an older schema would be migrated. */
 static void
 test_migrate_empty(void **state)
@@ -961,6 +1008,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_create, each_teardown),
 		cmocka_unit_test(test_default_path),
+		cmocka_unit_test_teardown(test_id_index, each_teardown),
 		cmocka_unit_test_teardown(test_migrate_empty, each_teardown),
 		cmocka_unit_test_teardown(test_not_ours, each_teardown),
 		cmocka_unit_test_teardown(test_future_schema, each_teardown),
