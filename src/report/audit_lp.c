@@ -565,12 +565,42 @@ au_cmp_spread(const void *x, const void *y)
 	return wa < wb ? -1 : wa > wb;
 }
 
+/* Where au_fig_next is in the year's tables: table tab, question
+ * L->gq[i] in column col, row r (SIZE_MAX: before the first). */
+struct au_at {
+	size_t tab, i, r, col;
+};
+static const struct au_at au_at_first = { 0, 0, SIZE_MAX, 0 };
+
+/* The next figure of L's year for a question of L's group, table by
+ * table, question by question, row by row; NULL after the last. */
+static const struct gate_fig *
+au_fig_next(const struct au_lp *L, struct au_at *at)
+{
+	const struct audit *au = L->au;
+
+	for (; at->tab < au->ntabs; at->tab++, at->i = 0) {
+		const struct gate_table *t = au->tabs[at->tab].t;
+
+		if (t->year != L->year)
+			continue;
+		for (; at->i < L->ngq; at->i++, at->r = SIZE_MAX) {
+			at->col = au_col(&au->tabs[at->tab], L->gq[at->i]);
+			if (at->col != AGG_NONE && ++at->r < t->nrows)
+				return gate_fig(t, at->r, at->col);
+		}
+	}
+	return NULL;
+}
+
 /* Build and solve the LP of year y and question group g. */
 int
 au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
     struct err *e)
 {
 	struct au_lp L;
+	struct au_at at;
+	const struct gate_fig *f;
 	size_t tab, r, i, j, c, q, na, *atoms = NULL, *units = NULL, maxa = 0;
 	size_t lps0, sup0, cert0, bad0;
 	unsigned char digest[32];
@@ -587,24 +617,13 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
 				L.stride = AU_STATES + au->qs[q].aq->ncat;
 		}
 	/* Anything to protect here? Else no LP at all. */
-	for (tab = 0; tab < au->ntabs && !any; tab++) {
-		const struct gate_table *t = au->tabs[tab].t;
-
-		if (t->year != y)
-			continue;
-		if (au->tabs[tab].base >= 0)
+	for (tab = 0; tab < au->ntabs; tab++)
+		if (au->tabs[tab].t->year == y && au->tabs[tab].base >= 0)
 			any = 1;
-		for (i = 0; i < L.ngq && !any; i++) {
-			size_t col = au_col(&au->tabs[tab], L.gq[i]);
-
-			for (r = 0; col != AGG_NONE && r < t->nrows; r++)
-				if (au_protected(gate_fig(t, r, col)->reason) ||
-				    (au->qs[L.gq[i]].sens != 0 &&
-					gate_hidden(
-					    gate_fig(t, r, col)->reason)))
-					any = 1;
-		}
-	}
+	for (at = au_at_first; !any && (f = au_fig_next(&L, &at)) != NULL;)
+		if (au_protected(f->reason) ||
+		    (au->qs[L.gq[at.i]].sens != 0 && gate_hidden(f->reason)))
+			any = 1;
 	if (!any) {
 		free(L.gq);
 		return 0;
@@ -656,59 +675,49 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
 	units = xcalloc(maxa + 1, sizeof(*units));
 
 	/* published figures */
-	for (tab = 0; tab < au->ntabs; tab++) {
-		const struct gate_table *t = au->tabs[tab].t;
+	at = au_at_first;
+	while ((f = au_fig_next(&L, &at)) != NULL) {
+		const struct gate_table *t = au->tabs[at.tab].t;
+		const struct au_q *aq = &au->qs[L.gq[at.i]];
+		size_t col = at.col;
+		double k;
+		int n, row;
 
-		if (t->year != y)
+		tab = at.tab;
+		i = at.i;
+		r = at.r;
+
+		if (f->reason != GATE_SHOWN && f->reason != GATE_BAND)
 			continue;
-		for (i = 0; i < L.ngq; i++) {
-			const struct au_q *aq = &au->qs[L.gq[i]];
-			size_t col = au_col(&au->tabs[tab], L.gq[i]);
-
-			for (r = 0; col != AGG_NONE && r < t->nrows; r++) {
-				const struct gate_fig *f = gate_fig(t, r, col);
-				double k;
-				int n, row;
-
-				if (f->reason != GATE_SHOWN &&
-				    f->reason != GATE_BAND)
-					continue;
-				na = au_fig_atoms(&L, tab, r, col, atoms,
-				    units);
-				if (na == 0)
-					continue;
-				for (j = 0; j < na; j++)
-					if (atoms[j] < L.natoms)
-						L.sig[atoms[j] * L.ngq + i] +=
-						    au_mix(
-							((uint64_t)tab << 32) ^
-							r);
-				if (f->reason == GATE_BAND) {
-					if (aq->band_cat == AGG_NONE)
-						continue;
-					/* cat - an >= -t */
-					n = au_form(&L, atoms, na, i,
-					    AU_STATES + aq->band_cat, AU_AN,
-					    &k);
-					if (n == 0)
-						continue;
-					row = glp_add_rows(L.lp, 1);
-					glp_set_mat_row(L.lp, row, n, L.ind,
-					    L.val);
-					glp_set_row_bnds(L.lp, row, GLP_LO,
-					    -(double)t->sens_t - k, 0);
-					continue;
-				}
-				au_fix(&L, atoms, na, i, AU_NS, f->notshown);
-				au_fix(&L, atoms, na, i, AU_SK, f->skipped);
-				au_fix(&L, atoms, na, i, AU_DE, f->declined);
-				au_fix(&L, atoms, na, i, AU_AN, f->answered);
-				for (c = 0; c < aq->aq->ncat; c++)
-					au_fix(&L, atoms, na, i, AU_STATES + c,
-					    f->counts[c]);
-			}
+		na = au_fig_atoms(&L, tab, r, col, atoms, units);
+		if (na == 0)
+			continue;
+		for (j = 0; j < na; j++)
+			if (atoms[j] < L.natoms)
+				L.sig[atoms[j] * L.ngq + i] += au_mix(
+				    ((uint64_t)tab << 32) ^ r);
+		if (f->reason == GATE_BAND) {
+			if (aq->band_cat == AGG_NONE)
+				continue;
+			/* cat - an >= -t */
+			n = au_form(&L, atoms, na, i, AU_STATES + aq->band_cat,
+			    AU_AN, &k);
+			if (n == 0)
+				continue;
+			row = glp_add_rows(L.lp, 1);
+			glp_set_mat_row(L.lp, row, n, L.ind, L.val);
+			glp_set_row_bnds(L.lp, row, GLP_LO,
+			    -(double)t->sens_t - k, 0);
+			continue;
 		}
+		au_fix(&L, atoms, na, i, AU_NS, f->notshown);
+		au_fix(&L, atoms, na, i, AU_SK, f->skipped);
+		au_fix(&L, atoms, na, i, AU_DE, f->declined);
+		au_fix(&L, atoms, na, i, AU_AN, f->answered);
+		for (c = 0; c < aq->aq->ncat; c++)
+			au_fix(&L, atoms, na, i, AU_STATES + c, f->counts[c]);
 	}
+
 	/* follow-ups: shown >= each term's count, <= their sum, per atom */
 	for (i = 0; i < L.ngq; i++) {
 		const struct au_q *fq = &au->qs[L.gq[i]];
@@ -768,50 +777,39 @@ au_group(struct audit *au, unsigned y, size_t g, struct audit_result *res,
 	}
 
 	/* protected cells, sensitive groups and late arrivals: targets */
-	for (tab = 0; tab < au->ntabs; tab++) {
-		const struct gate_table *t = au->tabs[tab].t;
+	at = au_at_first;
+	while ((f = au_fig_next(&L, &at)) != NULL) {
+		const struct au_q *aq = &au->qs[L.gq[at.i]];
+		size_t col = at.col;
+		int prot = au_protected(f->reason);
 
-		if (t->year != y)
+		tab = at.tab;
+		i = at.i;
+		r = at.r;
+
+		if (!gate_hidden(f->reason) || f->reason == GATE_IMPLAUSIBLE ||
+		    f->reason == GATE_OPEN || f->reason == GATE_REGION_ONLY)
 			continue;
-		for (i = 0; i < L.ngq; i++) {
-			const struct au_q *aq = &au->qs[L.gq[i]];
-			size_t col = au_col(&au->tabs[tab], L.gq[i]);
-
-			for (r = 0; col != AGG_NONE && r < t->nrows; r++) {
-				const struct gate_fig *f = gate_fig(t, r, col);
-				int prot = au_protected(f->reason);
-
-				if (!gate_hidden(f->reason) ||
-				    f->reason == GATE_IMPLAUSIBLE ||
-				    f->reason == GATE_OPEN ||
-				    f->reason == GATE_REGION_ONLY)
-					continue;
-				if (!prot && aq->sens == 0)
-					continue;
-				na = au_fig_atoms(&L, tab, r, col, atoms,
-				    units);
-				if (na == 0)
-					continue;
-				for (c = 0; c < aq->aq->ncat; c++) {
-					if (prot)
-						au_target(&L, AU_T_CELL, tab, r,
-						    aq, c,
-						    au_form(&L, atoms, na, i,
-							AU_STATES + c, AGG_NONE,
-							&L.k),
-						    NULL);
-					if (!(aq->sens & ((uint64_t)1 << c)))
-						continue;
-					au_target(&L, AU_T_SENS, tab, r, aq, c,
-					    au_form(&L, atoms, na, i, AU_AN,
-						AU_STATES + c, &L.k),
-					    NULL);
-					au_target(&L, AU_T_AN, tab, r, aq, c,
-					    au_form(&L, atoms, na, i, AU_AN,
-						AGG_NONE, &L.k),
-					    NULL);
-				}
-			}
+		if (!prot && aq->sens == 0)
+			continue;
+		na = au_fig_atoms(&L, tab, r, col, atoms, units);
+		if (na == 0)
+			continue;
+		for (c = 0; c < aq->aq->ncat; c++) {
+			if (prot)
+				au_target(&L, AU_T_CELL, tab, r, aq, c,
+				    au_form(&L, atoms, na, i, AU_STATES + c,
+					AGG_NONE, &L.k),
+				    NULL);
+			if (!(aq->sens & ((uint64_t)1 << c)))
+				continue;
+			au_target(&L, AU_T_SENS, tab, r, aq, c,
+			    au_form(&L, atoms, na, i, AU_AN, AU_STATES + c,
+				&L.k),
+			    NULL);
+			au_target(&L, AU_T_AN, tab, r, aq, c,
+			    au_form(&L, atoms, na, i, AU_AN, AGG_NONE, &L.k),
+			    NULL);
 		}
 	}
 	for (i = 0; i < L.natoms; i++) {

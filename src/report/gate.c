@@ -398,6 +398,26 @@ gate_residual_area(struct gate_work *w, size_t q, const struct gate_vec *uv,
 	return any;
 }
 
+/* The region's residual: the hidden units of every hidden area (ahid),
+ * a banded one (aband) with its sums av, in r (tmp: scratch); returns 1
+ * if there are any. */
+static int
+gate_residual_region(struct gate_work *w, size_t q, const struct gate_vec *uv,
+    const enum gate_reason *ur, const int *ahid, const int *aband,
+    const struct gate_vec *av, struct gate_vec *r, struct gate_vec *tmp,
+    size_t ncat)
+{
+	size_t ar;
+	int any = 0;
+
+	gate_vec_zero(r, ncat);
+	for (ar = 0; ar < w->nareas; ar++)
+		if (ahid[ar])
+			any |= gate_residual_area(w, q, uv, ur, ar,
+			    aband[ar] ? &av[ar] : NULL, r, tmp, ncat);
+	return any;
+}
+
 static void
 gate_question_texts(struct gate_work *w, size_t q,
     const struct agg_question *aq)
@@ -631,15 +651,9 @@ gate_question(struct gate_work *w, size_t q)
 	/* Region: the hidden areas' hidden units together, likewise; to
 	 * widen, hide another area's total with its smallest unit. */
 	while (!rhid) {
-		int any = 0;
-
-		gate_vec_zero(&res, ncat);
-		for (ar = 0; ar < w->nareas; ar++)
-			if (ahid[ar])
-				any |= gate_residual_area(w, q, uv, ur, ar,
-				    aband[ar] ? &av[ar] : NULL, &res, &tmp,
-				    ncat);
-		if (!any || gate_safe(aq, &res, w->k, w->sens_t))
+		if (!gate_residual_region(w, q, uv, ur, ahid, aband, av, &res,
+			&tmp, ncat) ||
+		    gate_safe(aq, &res, w->k, w->sens_t))
 			break;
 		u = gate_pick(w, uv, ur, ahid, AGG_NONE, &res);
 		if (u == AGG_NONE) {
@@ -690,18 +704,11 @@ gate_question(struct gate_work *w, size_t q)
 					    GATE_COMPLEMENT);
 		gate_fig_hide(gate_at(w, w->row_rpool, q), GATE_COMPLEMENT);
 	} else {
-		int any = 0;
-
 		gate_fig_show(gate_at(w, 0, q), &region, aq);
 		gate_at(w, 0, q)->reason = region.asked ? GATE_SHOWN :
 							  GATE_NO_DATA;
-		gate_vec_zero(&res, ncat);
-		for (ar = 0; ar < w->nareas; ar++)
-			if (ahid[ar])
-				any |= gate_residual_area(w, q, uv, ur, ar,
-				    aband[ar] ? &av[ar] : NULL, &res, &tmp,
-				    ncat);
-		if (any)
+		if (gate_residual_region(w, q, uv, ur, ahid, aband, av, &res,
+			&tmp, ncat))
 			gate_fig_show(gate_at(w, w->row_rpool, q), &res, aq);
 		else
 			gate_fig_hide(gate_at(w, w->row_rpool, q),

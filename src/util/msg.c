@@ -19,16 +19,23 @@ msg_prog(void)
 	return msg_progname;
 }
 
+/* "prog: " and the message, one line. */
+static void
+msg_vwarn(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", msg_progname);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void
 msg_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", msg_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	msg_vwarn(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void
@@ -36,10 +43,8 @@ msg_die(int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", msg_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	msg_vwarn(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(code);
 }
