@@ -82,6 +82,10 @@ utf8_valid(const char *s, size_t n, size_t *bad)
 	uint32_t cp;
 
 	while (i < n) {
+		if ((unsigned char)s[i] < 0x80) { /* ASCII: as utf8_decode */
+			i++;
+			continue;
+		}
 		if ((l = utf8_decode(s + i, n - i, &cp)) == 0) {
 			if (bad != NULL)
 				*bad = i;
@@ -112,6 +116,11 @@ utf8_clean(const char *s, size_t n, int allow_newline, size_t *bad,
 	uint32_t cp;
 
 	while (i < n) {
+		/* printable ASCII, most of any text: valid, not forbidden */
+		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f) {
+			i++;
+			continue;
+		}
 		if ((l = utf8_decode(s + i, n - i, &cp)) == 0) {
 			cp = 0xffffffffu;
 			goto fail;
@@ -136,7 +145,10 @@ utf8_len(const char *s, size_t n)
 	uint32_t cp;
 
 	while (i < n) {
-		l = utf8_decode(s + i, n - i, &cp);
+		if ((unsigned char)s[i] < 0x80) /* ASCII: one character */
+			l = 1;
+		else
+			l = utf8_decode(s + i, n - i, &cp);
 		i += l ? l : 1;
 		count++;
 	}

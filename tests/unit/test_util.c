@@ -74,6 +74,17 @@ test_utf8_sanitize(void **state)
 	assert_string_equal(s, "a\xef\xbf\xbd]0;x\xef\xbf\xbdz\xef\xbf\xbd");
 	free(s);
 	assert_int_equal(utf8_len("åäö", strlen("åäö")), 3);
+	/* the edges of the printable-ASCII shortcut: 0x1f, 0x7f and a bad
+	 * byte after plain text are still caught; 0x20, 0x7e pass */
+	s = utf8_sanitize(" ~\x1f\x7f!\xc3", 6, 1);
+	assert_string_equal(s, " ~\xef\xbf\xbd\xef\xbf\xbd!\xef\xbf\xbd");
+	free(s);
+	assert_true(utf8_clean(" ~", 2, 0, NULL, NULL));
+	assert_false(utf8_clean("ab\x7f", 3, 0, NULL, NULL));
+	assert_false(utf8_clean("ab\x1f", 3, 1, NULL, NULL));
+	assert_false(utf8_valid("abc\xc3", 4, NULL));
+	assert_true(utf8_valid("abc\x7f\x01", 5, NULL));
+	assert_int_equal(utf8_len("ab\xff\xc3\xa5" "c", 6), 5);
 }
 
 static void
