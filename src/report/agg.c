@@ -664,7 +664,7 @@ agg_add(struct agg *a, const struct agg_rec *r, struct err *e)
 {
 	const struct agg_form *af;
 	struct agg_group *g;
-	size_t i;
+	size_t i, u;
 
 	af = agg_form_by_hash(a, r->form_hash);
 	if (af == NULL) {
@@ -693,14 +693,16 @@ agg_add(struct agg *a, const struct agg_rec *r, struct err *e)
 	/* A unit the configuration does not name is not published as a row
 	 * of its own (issue 10): the record is rejected. An agg made with
 	 * no units at all (tools, tests) keeps every unit. */
-	if (a->strict_units && agg_unit_find(a, r->unit) == AGG_NONE) {
+	u = agg_unit_find(a, r->unit);
+	if (a->strict_units && u == AGG_NONE) {
 		a->rejected++;
 		return err_setc(e, ERR_DATA,
 		    _("record of unit %s, which the "
 		      "configuration does not name"),
 		    r->unit);
 	}
-	g = agg_group_get(a, agg_unit_get(a, r->unit), r->year);
+	g = agg_group_get(a, u != AGG_NONE ? u : agg_unit_get(a, r->unit),
+	    r->year);
 	g->interviews++;
 	a->records++;
 	for (i = 0; i < r->nanswers; i++) {

@@ -304,7 +304,11 @@ release_set_tap(void *ctx, const uint8_t id[ENV_ID_BYTES],
 	size_t i;
 
 	y = rs_year(rs, r->year, 1);
-	y->ids = xreallocarray(y->ids, y->n + 1, ENV_ID_BYTES);
+	/* room doubles (the smallest power of two, at least 64, not below
+	 * n): a realloc per record was a third of a second open */
+	if (y->n == 0 || (y->n >= 64 && (y->n & (y->n - 1)) == 0))
+		y->ids = xreallocarray(y->ids, y->n == 0 ? 64 : 2 * y->n,
+		    ENV_ID_BYTES);
 	memcpy(y->ids[y->n++], id, ENV_ID_BYTES);
 	for (i = 0; i < rs->n; i++) {
 		const struct rel *v = &rs->v[i];

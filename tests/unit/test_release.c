@@ -247,6 +247,39 @@ test_first_view_and_held(void **state)
 	load_close(&l);
 }
 
+/* A year of 300 interviews (the tap's id list grows past its first
+ * rooms, 64, 128 and 256): the release holds every id, and a load with
+ * one more holds exactly that one back. */
+static void
+test_many_ids(void **state)
+{
+	static const struct batch big[] = {
+		{ "A1", 120, 4, 1 }, { "A2", 90, 2, 0 }, { "B1", 90, 5, 1 },
+		{ "A1", 1, 1, 0 },
+	};
+	struct load l;
+	struct gate_table *t;
+	struct release_info ri;
+	const struct release_entry *v;
+
+	(void)state;
+	load_open(&l, units_a, big, 3);
+	view(&l, &t, &ri);
+	assert_int_equal(ri.revision, 1);
+	assert_int_equal(ri.held, 0);
+	assert_int_equal(t->rows[0].interviews, 300);
+	gate_table_free(t);
+	load_close(&l);
+	load_open(&l, units_a, big, 4);
+	view(&l, &t, &ri);
+	assert_int_equal(ri.revision, 1);
+	assert_int_equal(ri.held, 1);
+	assert_int_equal(release_list(l.rs, &v), 1);
+	assert_int_equal(v[0].interviews, 300);
+	gate_table_free(t);
+	load_close(&l);
+}
+
 /* One late interview in A3, a hidden unit: held back, and the audit of
  * the release reads the load less it (the release's late agg) as its
  * feasible point, so that hidden cells are decided without an LP (the
@@ -637,6 +670,7 @@ main(void)
 		cmocka_unit_test_teardown(test_held_audit, each_teardown),
 		cmocka_unit_test_teardown(test_first_view_and_held,
 		    each_teardown),
+		cmocka_unit_test_teardown(test_many_ids, each_teardown),
 		cmocka_unit_test_teardown(test_revision_made, each_teardown),
 		cmocka_unit_test_teardown(test_revision_audited,
 		    each_teardown),
