@@ -146,21 +146,7 @@ cli_version(void)
 int
 cli_exit_code(const struct err *e)
 {
-	static const int code[ERR_NCLASS] = {
-		[ERR_SOFTWARE] = EX_SOFTWARE,
-		[ERR_USAGE] = EX_USAGE,
-		[ERR_DATA] = EX_DATAERR,
-		[ERR_NOINPUT] = EX_NOINPUT,
-		[ERR_UNAVAILABLE] = EX_UNAVAILABLE,
-		[ERR_EXISTS] = EX_CANTCREAT,
-		[ERR_IO] = EX_IOERR,
-		[ERR_FULL] = EX_IOERR,
-		[ERR_BUSY] = EX_TEMPFAIL,
-		[ERR_PERM] = EX_NOPERM,
-		[ERR_CONFIG] = EX_CONFIG,
-	};
-
-	return (unsigned)e->cls < ERR_NCLASS ? code[e->cls] : EX_SOFTWARE;
+	return err_exit_status(e->cls);
 }
 
 /* The shared options, their values' names and their help. */

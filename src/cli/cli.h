@@ -127,7 +127,7 @@ struct option;
 int cli_getopt(int *argc, char **argv, const char *shortopts,
     const struct option *opts);
 
-/* The one mapping of error classes to sysexits (util/err.h): usage 64,
+/* The exit status of e's class (err_exit_status, util/err.h): usage 64,
  * data 65, noinput 66, unavailable 69, software 70, exists 73, io and
  * full 74, busy 75, perm 77, config 78. */
 struct err;

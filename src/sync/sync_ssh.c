@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -314,35 +313,6 @@ sync_has(const char *tail, const char *what)
 	return strstr(tail, what) != NULL;
 }
 
-/* What HR's ingest's exit status (sysexits) says went wrong; a status
- * outside sysexits is ERR_SOFTWARE (the caller keeps the status). */
-static enum err_class
-sync_remote_class(int status)
-{
-	switch (status) {
-	case EX_USAGE:
-		return ERR_USAGE;
-	case EX_DATAERR:
-		return ERR_DATA;
-	case EX_NOINPUT:
-		return ERR_NOINPUT;
-	case EX_UNAVAILABLE:
-		return ERR_UNAVAILABLE;
-	case EX_CANTCREAT:
-		return ERR_EXISTS;
-	case EX_IOERR:
-		return ERR_IO;
-	case EX_TEMPFAIL:
-		return ERR_BUSY;
-	case EX_NOPERM:
-		return ERR_PERM;
-	case EX_CONFIG:
-		return ERR_CONFIG;
-	default:
-		return ERR_SOFTWARE;
-	}
-}
-
 /* ssh exits 255 for its own failures; its stderr says which. */
 static int
 sync_ssh_failure(const struct sync_dest *d, const char *tail, const char *line,
@@ -493,7 +463,7 @@ sync_ssh_send(const struct sync_dest *d, const char *ssh_program,
 		      "remote_command in the config to its full path"),
 		    d->host, cmd, *line ? line : "not found");
 	} else if (code != 0) {
-		rc = err_setc(e, sync_remote_class(code),
+		rc = err_setc(e, err_class_status(code),
 		    _("HR's ingest on %s "
 		      "failed (exit %d): %s"),
 		    d->host, code, *line ? line : "no message");

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sysexits.h>
 
 static void
 err_vset(struct err *e, enum err_class cls, const char *fmt, va_list ap)
@@ -92,22 +93,44 @@ err_class_errno(int errnum)
 	}
 }
 
+/* Each class's name and exit status (sysexits): the one mapping. */
+static const struct {
+	const char *name;
+	int status;
+} err_classes[ERR_NCLASS] = {
+	[ERR_SOFTWARE] = { "software", EX_SOFTWARE },
+	[ERR_USAGE] = { "usage", EX_USAGE },
+	[ERR_DATA] = { "data", EX_DATAERR },
+	[ERR_NOINPUT] = { "noinput", EX_NOINPUT },
+	[ERR_UNAVAILABLE] = { "unavailable", EX_UNAVAILABLE },
+	[ERR_EXISTS] = { "exists", EX_CANTCREAT },
+	[ERR_IO] = { "io", EX_IOERR },
+	[ERR_FULL] = { "full", EX_IOERR },
+	[ERR_BUSY] = { "busy", EX_TEMPFAIL },
+	[ERR_PERM] = { "perm", EX_NOPERM },
+	[ERR_CONFIG] = { "config", EX_CONFIG },
+};
+
 const char *
 err_class_name(enum err_class cls)
 {
-	static const char *const names[ERR_NCLASS] = {
-		[ERR_SOFTWARE] = "software",
-		[ERR_USAGE] = "usage",
-		[ERR_DATA] = "data",
-		[ERR_NOINPUT] = "noinput",
-		[ERR_UNAVAILABLE] = "unavailable",
-		[ERR_EXISTS] = "exists",
-		[ERR_IO] = "io",
-		[ERR_FULL] = "full",
-		[ERR_BUSY] = "busy",
-		[ERR_PERM] = "perm",
-		[ERR_CONFIG] = "config",
-	};
+	return (unsigned)cls < ERR_NCLASS ? err_classes[cls].name : "?";
+}
 
-	return (unsigned)cls < ERR_NCLASS ? names[cls] : "?";
+int
+err_exit_status(enum err_class cls)
+{
+	return (unsigned)cls < ERR_NCLASS ? err_classes[cls].status :
+					    EX_SOFTWARE;
+}
+
+enum err_class
+err_class_status(int status)
+{
+	size_t i;
+
+	for (i = 0; i < ERR_NCLASS; i++)
+		if (err_classes[i].status == status)
+			return (enum err_class)i;
+	return ERR_SOFTWARE;
 }

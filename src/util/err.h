@@ -2,8 +2,8 @@
  * function that can fail returns 0 or -1 and, on -1, fills a caller-owned
  * struct err with a class (what kind of failure, for the exit status) and
  * a message with its context (file:line:col, which key, which envelope).
- * Classes are mapped to sysexits once, in cli (cli_exit_code). A message
- * never holds answer text. */
+ * Classes are mapped to sysexits once, here (err_exit_status; cli exits
+ * by it). A message never holds answer text. */
 #ifndef AVSLUT_ERR_H
 #define AVSLUT_ERR_H
 
@@ -57,5 +57,11 @@ void err_clear(struct err *e);
 enum err_class err_class_errno(int errnum);
 /* The class name ("data", "full", ...), for tests and logs. */
 const char *err_class_name(enum err_class cls);
+/* The exit status (sysexits) of a class: the numbers in parentheses
+ * above. */
+int err_exit_status(enum err_class cls);
+/* The class an exit status stands for (74: ERR_IO), ERR_SOFTWARE for one
+ * outside sysexits: what another avslut program's status says. */
+enum err_class err_class_status(int status);
 
 #endif

@@ -314,13 +314,26 @@ yclip(const yaml_char_t *s)
 	return utf8_sanitize((const char *)s, n > 40 ? 40 : n, 0);
 }
 
+/* Refuse what the event names (an anchor, alias or tag: clipped, since
+ * tags may carry %-escaped bytes) with fmt ("...%s...%s", the name and
+ * what the file is); returns -1. */
+static int
+yrefuse(struct ydoc *d, size_t line, size_t col, const char *fmt,
+    const yaml_char_t *name)
+{
+	char *s = yclip(name);
+
+	ydoc_diag(d, line, col, fmt, s, _(d->lim->what));
+	free(s);
+	return -1;
+}
+
 /* Anchors, aliases and tags are refused: no alias bombs, no surprises. */
 static int
 ydoc_props(struct ydoc *d, const yaml_event_t *ev)
 {
 	size_t line = ev->start_mark.line + 1, col = ev->start_mark.column + 1;
 	const yaml_char_t *anchor, *tag;
-	char *s;
 
 	if (ev->type == YAML_SCALAR_EVENT) {
 		anchor = ev->data.scalar.anchor;
@@ -334,20 +347,15 @@ ydoc_props(struct ydoc *d, const yaml_event_t *ev)
 	}
 	if (anchor == NULL && tag == NULL)
 		return 0;
-	/* Tags may carry %-escaped bytes: never echo them raw. */
-	s = yclip(anchor != NULL ? anchor : tag);
 	if (anchor != NULL)
-		ydoc_diag(d, line, col,
+		return yrefuse(d, line, col,
 		    _("anchor '&%s': anchors and aliases "
 		      "are not allowed in %s"),
-		    s, _(d->lim->what));
-	else
-		ydoc_diag(d, line, col,
-		    _("tag '%s': YAML tags are not allowed "
-		      "in %s"),
-		    s, _(d->lim->what));
-	free(s);
-	return -1;
+		    anchor);
+	return yrefuse(d, line, col,
+	    _("tag '%s': YAML tags are not allowed "
+	      "in %s"),
+	    tag);
 }
 
 static enum ynode_style
@@ -372,18 +380,14 @@ ydoc_event(struct ydoc *d, const yaml_event_t *ev, struct ynode **out)
 {
 	size_t line = ev->start_mark.line + 1, col = ev->start_mark.column + 1;
 	struct ynode *n;
-	char *an;
 
 	*out = NULL;
 	switch (ev->type) {
 	case YAML_ALIAS_EVENT:
-		an = yclip(ev->data.alias.anchor);
-		ydoc_diag(d, line, col,
+		return yrefuse(d, line, col,
 		    _("alias '*%s': anchors and aliases "
 		      "are not allowed in %s"),
-		    an, _(d->lim->what));
-		free(an);
-		return -1;
+		    ev->data.alias.anchor);
 	case YAML_SCALAR_EVENT:
 		if (ydoc_props(d, ev) == -1)
 			return -1;

@@ -144,7 +144,8 @@ test_fsx_fifo(void **state)
 	free(path);
 }
 
-/* Every class maps to its sysexits code, once, in cli. */
+/* Every class maps to its sysexits code, once (util/err.c), and back:
+ * a status names its class, 74 I/O, one outside sysexits software. */
 static void
 test_err_exit_code(void **state)
 {
@@ -167,7 +168,12 @@ test_err_exit_code(void **state)
 		assert_string_equal(e.msg, "x 1");
 		assert_int_equal(cli_exit_code(&e), t[i].code);
 		assert_string_equal(err_class_name(t[i].c), t[i].n);
+		assert_int_equal(err_class_status(t[i].code),
+		    t[i].c == ERR_FULL ? ERR_IO : t[i].c);
 	}
+	assert_int_equal(err_class_status(0), ERR_SOFTWARE);
+	assert_int_equal(err_class_status(1), ERR_SOFTWARE);
+	assert_int_equal(err_class_status(71), ERR_SOFTWARE);
 	assert_int_equal(err_set(&e, "y"), -1);
 	assert_int_equal(cli_exit_code(&e), 70);
 	assert_int_equal(err_reclass(&e, ERR_FULL), -1);
