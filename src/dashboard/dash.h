@@ -61,6 +61,15 @@ const struct tui_screen *dash_overview(void);
 const struct tui_screen *dash_unit(void);
 const struct tui_screen *dash_question(void);
 const struct tui_screen *dash_help(void);
+/* The last rows of every view's key table: help, quit, the end. */
+/* clang-format off */
+#define DASH_KEYS_END \
+	{ 1, KEY_F(1), dash_show_help, DASH_H_HELP }, \
+	{ 0, '?', dash_show_help, DASH_H_HELP }, \
+	{ 0, 'q', tui_quit, DASH_H_QUIT }, \
+	{ 1, KEY_F(10), tui_quit, DASH_H_QUIT }, \
+	{ 0, 0, NULL, NULL }
+/* clang-format on */
 /* The screens' key tables, ended by a NULL action (for help). */
 const struct tui_bind *dash_overview_keys(void);
 const struct tui_bind *dash_unit_keys(void);

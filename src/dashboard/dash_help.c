@@ -128,20 +128,13 @@ help_down(struct app *a)
 	return TUI_OK;
 }
 
-static int
-help_quit(struct app *a)
-{
-	(void)a;
-	return TUI_QUIT;
-}
-
 static const struct tui_bind help_keys[] = {
 	{ 1, KEY_UP, help_up, NULL },
 	{ 1, KEY_DOWN, help_down, NULL },
 	{ 0, 'k', help_up, NULL },
 	{ 0, 'j', help_down, NULL },
-	{ 0, 'q', help_quit, NULL },
-	{ 1, KEY_F(10), help_quit, NULL },
+	{ 0, 'q', tui_quit, NULL },
+	{ 1, KEY_F(10), tui_quit, NULL },
 	{ 0, 0, NULL, NULL },
 };
 

@@ -244,12 +244,8 @@ ov_draw(struct app *a)
 	dash_put(a, 2, 1, COLS - 2, TUI_DIM, desc);
 	draw_header(a, OV_TOP - 1);
 	draw_row(a, OV_TOP, &a->ov.region, TUI_STRONG);
-	if (a->sel >= a->ov.nshown)
-		a->sel = a->ov.nshown ? a->ov.nshown - 1 : 0;
-	if (a->sel < s->top)
-		s->top = a->sel;
-	if (h > 0 && a->sel >= s->top + (size_t)h)
-		s->top = a->sel - (size_t)h + 1;
+	a->sel = tui_sel_move(a->sel, 0, a->ov.nshown);
+	s->top = tui_sel_top(s->top, a->sel, h);
 	for (r = 0; r < h; r++) {
 		i = s->top + (size_t)r;
 		if (i >= a->ov.nshown)
@@ -283,36 +279,28 @@ ov_draw(struct app *a)
 static int
 ov_up(struct app *a)
 {
-	if (a->sel > 0)
-		a->sel--;
+	a->sel = tui_sel_move(a->sel, -1, a->ov.nshown);
 	return TUI_OK;
 }
 
 static int
 ov_down(struct app *a)
 {
-	if (a->sel + 1 < a->ov.nshown)
-		a->sel++;
+	a->sel = tui_sel_move(a->sel, 1, a->ov.nshown);
 	return TUI_OK;
 }
 
 static int
 ov_pgup(struct app *a)
 {
-	size_t h = rows_h() > 1 ? (size_t)rows_h() - 1 : 1;
-
-	a->sel = a->sel > h ? a->sel - h : 0;
+	a->sel = tui_sel_move(a->sel, -(long)tui_page(rows_h()), a->ov.nshown);
 	return TUI_OK;
 }
 
 static int
 ov_pgdn(struct app *a)
 {
-	size_t h = rows_h() > 1 ? (size_t)rows_h() - 1 : 1;
-
-	a->sel += h;
-	if (a->sel >= a->ov.nshown)
-		a->sel = a->ov.nshown ? a->ov.nshown - 1 : 0;
+	a->sel = tui_sel_move(a->sel, (long)tui_page(rows_h()), a->ov.nshown);
 	return TUI_OK;
 }
 
@@ -452,13 +440,6 @@ ov_question(struct app *a)
 	return TUI_OK;
 }
 
-static int
-ov_quit(struct app *a)
-{
-	(void)a;
-	return TUI_QUIT;
-}
-
 static const struct tui_bind ov_keys[] = {
 	{ 1, KEY_UP, ov_up, DASH_H_UNIT },
 	{ 1, KEY_DOWN, ov_down, DASH_H_UNIT },
@@ -485,11 +466,7 @@ static const struct tui_bind ov_keys[] = {
 	{ 1, KEY_ENTER, ov_unit, DASH_H_UNITVIEW },
 	{ 0, 'v', ov_question, DASH_H_QVIEW },
 	{ 1, KEY_F(4), ov_question, DASH_H_QVIEW },
-	{ 1, KEY_F(1), dash_show_help, DASH_H_HELP },
-	{ 0, '?', dash_show_help, DASH_H_HELP },
-	{ 0, 'q', ov_quit, DASH_H_QUIT },
-	{ 1, KEY_F(10), ov_quit, DASH_H_QUIT },
-	{ 0, 0, NULL, NULL },
+	DASH_KEYS_END,
 };
 
 const struct tui_bind *

@@ -182,12 +182,8 @@ qv_draw(struct app *a)
 		x += QV_CELL;
 	}
 	draw_row(a, QV_TOP, a->ov.region.name, AGG_NONE, aq, TUI_STRONG);
-	if (s->sel >= a->ov.nshown)
-		s->sel = a->ov.nshown ? a->ov.nshown - 1 : 0;
-	if (s->sel < s->top)
-		s->top = s->sel;
-	if (h > 0 && s->sel >= s->top + (size_t)h)
-		s->top = s->sel - (size_t)h + 1;
+	s->sel = tui_sel_move(s->sel, 0, a->ov.nshown);
+	s->top = tui_sel_top(s->top, s->sel, h);
 	for (k = 0; k < h; k++) {
 		i = s->top + (size_t)k;
 		if (i >= a->ov.nshown)
@@ -207,8 +203,7 @@ qv_up(struct app *a)
 {
 	struct qv_state *s = a->ui.st;
 
-	if (s->sel > 0)
-		s->sel--;
+	s->sel = tui_sel_move(s->sel, -1, a->ov.nshown);
 	return TUI_OK;
 }
 
@@ -217,8 +212,7 @@ qv_down(struct app *a)
 {
 	struct qv_state *s = a->ui.st;
 
-	if (s->sel + 1 < a->ov.nshown)
-		s->sel++;
+	s->sel = tui_sel_move(s->sel, 1, a->ov.nshown);
 	return TUI_OK;
 }
 
@@ -226,9 +220,8 @@ static int
 qv_pgup(struct app *a)
 {
 	struct qv_state *s = a->ui.st;
-	size_t h = rows_h() > 1 ? (size_t)rows_h() - 1 : 1;
 
-	s->sel = s->sel > h ? s->sel - h : 0;
+	s->sel = tui_sel_move(s->sel, -(long)tui_page(rows_h()), a->ov.nshown);
 	return TUI_OK;
 }
 
@@ -236,11 +229,8 @@ static int
 qv_pgdn(struct app *a)
 {
 	struct qv_state *s = a->ui.st;
-	size_t h = rows_h() > 1 ? (size_t)rows_h() - 1 : 1;
 
-	s->sel += h;
-	if (s->sel >= a->ov.nshown)
-		s->sel = a->ov.nshown ? a->ov.nshown - 1 : 0;
+	s->sel = tui_sel_move(s->sel, (long)tui_page(rows_h()), a->ov.nshown);
 	return TUI_OK;
 }
 
@@ -252,10 +242,7 @@ qv_cat(struct app *a, int dir)
 
 	if (aq->type != FORM_SINGLE && aq->type != FORM_MULTI)
 		return TUI_OK;
-	if (dir < 0 && s->cat > 0)
-		s->cat--;
-	else if (dir > 0 && s->cat + 1 < aq->ncat)
-		s->cat++;
+	s->cat = tui_sel_move(s->cat, dir, aq->ncat);
 	return TUI_OK;
 }
 
@@ -274,12 +261,7 @@ qv_right(struct app *a)
 static int
 qv_step(struct app *a, int dir)
 {
-	size_t n = agg_nquestions(a->d->in.agg);
-
-	if (dir > 0 && a->q + 1 < n)
-		a->q++;
-	else if (dir < 0 && a->q > 0)
-		a->q--;
+	a->q = tui_sel_move(a->q, dir, agg_nquestions(a->d->in.agg));
 	((struct qv_state *)a->ui.st)->cat = 0;
 	return TUI_OK;
 }
@@ -316,13 +298,6 @@ qv_back(struct app *a)
 	return TUI_OK;
 }
 
-static int
-qv_quit(struct app *a)
-{
-	(void)a;
-	return TUI_QUIT;
-}
-
 static const struct tui_bind qv_keys[] = {
 	{ 1, KEY_UP, qv_up, DASH_H_UNIT },
 	{ 1, KEY_DOWN, qv_down, DASH_H_UNIT },
@@ -340,11 +315,7 @@ static const struct tui_bind qv_keys[] = {
 	{ 0, TUI_ESC, qv_back, DASH_H_BACK },
 	{ 1, KEY_BACKSPACE, qv_back, DASH_H_BACK },
 	{ 0, 127, qv_back, TUI_UNLISTED },
-	{ 1, KEY_F(1), dash_show_help, DASH_H_HELP },
-	{ 0, '?', dash_show_help, DASH_H_HELP },
-	{ 0, 'q', qv_quit, DASH_H_QUIT },
-	{ 1, KEY_F(10), qv_quit, DASH_H_QUIT },
-	{ 0, 0, NULL, NULL },
+	DASH_KEYS_END,
 };
 
 const struct tui_bind *

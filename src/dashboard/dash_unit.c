@@ -163,45 +163,38 @@ unit_draw(struct app *a)
 	tui_keybar(keys, 8);
 }
 
+/* The document scrolled by d lines. */
 static int
-unit_up(struct app *a)
+unit_scroll(struct app *a, long d)
 {
 	struct unit_state *s = a->ui.st;
 
-	if (s->top > 0)
-		s->top--;
+	s->top = tui_scroll_move(s->top, d, s->doc.n, (size_t)doc_h());
 	return TUI_OK;
+}
+
+static int
+unit_up(struct app *a)
+{
+	return unit_scroll(a, -1);
 }
 
 static int
 unit_down(struct app *a)
 {
-	struct unit_state *s = a->ui.st;
-
-	if (s->top + (size_t)doc_h() < s->doc.n)
-		s->top++;
-	return TUI_OK;
+	return unit_scroll(a, 1);
 }
 
 static int
 unit_pgup(struct app *a)
 {
-	struct unit_state *s = a->ui.st;
-	size_t h = doc_h() > 1 ? (size_t)doc_h() - 1 : 1;
-
-	s->top = s->top > h ? s->top - h : 0;
-	return TUI_OK;
+	return unit_scroll(a, -(long)tui_page(doc_h()));
 }
 
 static int
 unit_pgdn(struct app *a)
 {
-	struct unit_state *s = a->ui.st;
-	size_t h = doc_h() > 1 ? (size_t)doc_h() - 1 : 1;
-
-	if (s->top + (size_t)doc_h() < s->doc.n)
-		s->top += h;
-	return TUI_OK;
+	return unit_scroll(a, (long)tui_page(doc_h()));
 }
 
 static int
@@ -319,13 +312,6 @@ unit_back(struct app *a)
 	return TUI_OK;
 }
 
-static int
-unit_quit(struct app *a)
-{
-	(void)a;
-	return TUI_QUIT;
-}
-
 static const struct tui_bind unit_keys[] = {
 	{ 1, KEY_UP, unit_up, DASH_H_SCROLL },
 	{ 1, KEY_DOWN, unit_down, DASH_H_SCROLL },
@@ -351,11 +337,7 @@ static const struct tui_bind unit_keys[] = {
 	{ 0, TUI_ESC, unit_back, DASH_H_BACK },
 	{ 1, KEY_BACKSPACE, unit_back, DASH_H_BACK },
 	{ 0, 127, unit_back, TUI_UNLISTED },
-	{ 1, KEY_F(1), dash_show_help, DASH_H_HELP },
-	{ 0, '?', dash_show_help, DASH_H_HELP },
-	{ 0, 'q', unit_quit, DASH_H_QUIT },
-	{ 1, KEY_F(10), unit_quit, DASH_H_QUIT },
-	{ 0, 0, NULL, NULL },
+	DASH_KEYS_END,
 };
 
 const struct tui_bind *

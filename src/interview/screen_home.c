@@ -181,13 +181,6 @@ home_newkey(struct app *a)
 	return TUI_OK;
 }
 
-static int
-home_quit(struct app *a)
-{
-	(void)a;
-	return TUI_QUIT;
-}
-
 static void
 home_redraw(void *arg)
 {
@@ -245,8 +238,8 @@ static const struct tui_bind home_keys[] = {
 	{ 0, 'd', home_delete, NULL },
 	{ 1, KEY_F(1), screen_show_help, NULL },
 	{ 0, '?', screen_show_help, NULL },
-	{ 0, 'q', home_quit, NULL },
-	{ 1, KEY_F(10), home_quit, NULL },
+	{ 0, 'q', tui_quit, NULL },
+	{ 1, KEY_F(10), tui_quit, NULL },
 	{ 0, 0, NULL, NULL },
 };
 

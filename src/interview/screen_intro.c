@@ -69,24 +69,27 @@ intro_back(struct app *a)
 	return TUI_OK;
 }
 
+/* The text scrolled by d lines. */
 static int
-intro_up(struct app *a)
+intro_scroll(struct app *a, long d)
 {
 	struct intro *in = a->ui.st;
 
-	if (in->skip > 0)
-		in->skip--;
+	in->skip = (int)tui_scroll_move((size_t)in->skip, d, (size_t)in->need,
+	    (size_t)(LINES - 8));
 	return TUI_OK;
+}
+
+static int
+intro_up(struct app *a)
+{
+	return intro_scroll(a, -1);
 }
 
 static int
 intro_down(struct app *a)
 {
-	struct intro *in = a->ui.st;
-
-	if (in->skip + (LINES - 8) < in->need)
-		in->skip++;
-	return TUI_OK;
+	return intro_scroll(a, 1);
 }
 
 static const struct tui_bind intro_keys[] = {

@@ -427,10 +427,7 @@ tui_list_draw(struct tui_list *l, int y, int x, int w, int h)
 
 	if (h <= 0)
 		return;
-	if (l->sel < l->top)
-		l->top = l->sel;
-	if (l->sel >= l->top + (size_t)h)
-		l->top = l->sel - (size_t)h + 1;
+	l->top = tui_sel_top(l->top, l->sel, h);
 	for (r = 0; r < h; r++) {
 		move(y + r, x);
 		attrset(A_NORMAL);

@@ -56,15 +56,42 @@ tui_list_select(struct tui_list *l, size_t row)
 void
 tui_list_move(struct tui_list *l, long delta)
 {
-	long s = (long)l->sel + delta;
+	if (l->nshown > 0)
+		l->sel = tui_sel_move(l->sel, delta, l->nshown);
+}
 
-	if (l->nshown == 0)
-		return;
-	if (s < 0)
-		s = 0;
-	if (s >= (long)l->nshown)
-		s = (long)l->nshown - 1;
-	l->sel = (size_t)s;
+size_t
+tui_sel_move(size_t sel, long d, size_t n)
+{
+	if (d < 0)
+		sel = sel > (size_t)-d ? sel - (size_t)-d : 0;
+	else
+		sel += (size_t)d;
+	return sel < n ? sel : n > 0 ? n - 1 : 0;
+}
+
+size_t
+tui_sel_top(size_t top, size_t sel, int h)
+{
+	if (sel < top)
+		top = sel;
+	if (h > 0 && sel >= top + (size_t)h)
+		top = sel - (size_t)h + 1;
+	return top;
+}
+
+size_t
+tui_scroll_move(size_t top, long d, size_t n, size_t h)
+{
+	if (d < 0)
+		return top > (size_t)-d ? top - (size_t)-d : 0;
+	return top + h < n ? top + (size_t)d : top;
+}
+
+size_t
+tui_page(int h)
+{
+	return h > 1 ? (size_t)h - 1 : 1;
 }
 
 void

@@ -44,4 +44,15 @@ void tui_list_filter_clear(struct tui_list *l);
 /* The filter as UTF-8 into out (TUI_FILTER_MAX * 4 + 1 bytes). */
 void tui_list_filter_text(const struct tui_list *l, char *out);
 
+/* Moving through rows, for every screen's lists and scrolled text. */
+/* A selection among n rows moved by d, kept on a row (0 when none). */
+size_t tui_sel_move(size_t sel, long d, size_t n);
+/* The first of h rows on screen, moved so that row sel shows. */
+size_t tui_sel_top(size_t top, size_t sel, int h);
+/* The first of h lines on screen of a text of n lines, scrolled by d: up
+ * to the first line; down only while lines remain below the screen. */
+size_t tui_scroll_move(size_t top, long d, size_t n, size_t h);
+/* What PgUp and PgDn move in h rows: h less one kept in view, >= 1. */
+size_t tui_page(int h);
+
 #endif

@@ -21,6 +21,13 @@ tui_dispatch(struct app *a, const struct tui_bind *t, const struct tui_key *k)
 	return -1;
 }
 
+int
+tui_quit(struct app *a)
+{
+	(void)a;
+	return TUI_QUIT;
+}
+
 /* 1 if help lists the key of row b. */
 static int
 listed(const struct tui_bind *b)

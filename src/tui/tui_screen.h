@@ -101,6 +101,8 @@ int tui_screens_key(struct tui_screens *ui, const struct tui_key *k);
 int tui_screens_settle(struct tui_screens *ui);
 void tui_screens_end(struct tui_screens *ui);
 
+/* The action of a key that leaves the program: TUI_QUIT. */
+int tui_quit(struct app *a);
 /* Look k up in table t: -1 if it is not there, else the action's result
  * (TUI_OK, TUI_QUIT). */
 int tui_dispatch(struct app *a, const struct tui_bind *t,

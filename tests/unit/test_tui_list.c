@@ -1,5 +1,6 @@
 /* Unit tests for src/tui/tui_list: type-to-filter with Swedish letters,
- * a selection that follows its row. */
+ * a selection that follows its row, and moving through rows (a selection,
+ * a scrolled text, a page). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -63,11 +64,44 @@ test_filter(void **state)
 	tui_list_free(l);
 }
 
+static void
+test_moving(void **state)
+{
+	(void)state;
+	/* a selection stays on a row */
+	assert_int_equal(tui_sel_move(0, -1, 5), 0);
+	assert_int_equal(tui_sel_move(3, -1, 5), 2);
+	assert_int_equal(tui_sel_move(3, 1, 5), 4);
+	assert_int_equal(tui_sel_move(4, 1, 5), 4);
+	assert_int_equal(tui_sel_move(1, -20, 5), 0);
+	assert_int_equal(tui_sel_move(1, 20, 5), 4);
+	assert_int_equal(tui_sel_move(7, 0, 5), 4); /* rows went away */
+	assert_int_equal(tui_sel_move(0, 1, 0), 0); /* no rows */
+	assert_int_equal(tui_sel_move(0, -1, 0), 0);
+	/* the rows on screen follow the selection, up and down */
+	assert_int_equal(tui_sel_top(5, 2, 10), 2);
+	assert_int_equal(tui_sel_top(0, 12, 10), 3);
+	assert_int_equal(tui_sel_top(3, 12, 10), 3);
+	assert_int_equal(tui_sel_top(4, 9, 0), 4); /* nothing on screen */
+	/* a text scrolls down only while lines remain below the screen */
+	assert_int_equal(tui_scroll_move(0, 1, 30, 20), 1);
+	assert_int_equal(tui_scroll_move(10, 1, 30, 20), 10);
+	assert_int_equal(tui_scroll_move(9, 19, 30, 20), 28);
+	assert_int_equal(tui_scroll_move(0, 1, 10, 20), 0);
+	assert_int_equal(tui_scroll_move(5, -19, 30, 20), 0);
+	assert_int_equal(tui_scroll_move(5, -1, 30, 20), 4);
+	/* a page keeps a row in view */
+	assert_int_equal(tui_page(20), 19);
+	assert_int_equal(tui_page(1), 1);
+	assert_int_equal(tui_page(-3), 1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_filter),
+		cmocka_unit_test(test_moving),
 	};
 
 	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
