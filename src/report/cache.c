@@ -19,15 +19,23 @@
 #define CACHE_DIGEST_BYTES 32
 #define CACHE_NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 #define CACHE_TAG_BYTES crypto_aead_xchacha20poly1305_ietf_ABYTES
-/* The header, authenticated as associated data: magic, version, the
- * approved forms' digest, whether the store had a set digest (1 byte)
- * and that digest, the nonce. */
+/* The header, authenticated as associated data of every chunk: magic,
+ * version, the approved forms' digest, whether the store had a set
+ * digest (1 byte) and that digest, the nonce, the plaintext's length
+ * (u64) and the chunk size (u32). */
 #define CACHE_SETD_BYTES CENTRAL_SET_DIGEST_BYTES
 #define CACHE_OFF_FORMS 12
 #define CACHE_OFF_HASSET (CACHE_OFF_FORMS + CACHE_DIGEST_BYTES)
 #define CACHE_OFF_SET (CACHE_OFF_HASSET + 1)
 #define CACHE_OFF_NONCE (CACHE_OFF_SET + CACHE_SETD_BYTES)
-#define CACHE_HEAD_BYTES (CACHE_OFF_NONCE + CACHE_NONCE_BYTES)
+#define CACHE_OFF_PLEN (CACHE_OFF_NONCE + CACHE_NONCE_BYTES)
+#define CACHE_OFF_CHUNK (CACHE_OFF_PLEN + 8)
+#define CACHE_HEAD_BYTES (CACHE_OFF_CHUNK + 4)
+/* The plaintext is sealed in chunks of this many bytes (the last one
+ * shorter), each with a tag of its own, so that every core decrypts a
+ * share of the file. */
+#define CACHE_CHUNK (1u << 20)
+#define CACHE_MAX_CHUNK (1u << 26)
 #define CACHE_KEY_CONTEXT "avslut-hr record cache v1"
 /* The trailer gives the offset of every CACHE_MARK-th record (the
  * interval is written in it), so that threads can each decode a share
@@ -38,12 +46,15 @@
 /* The mark interval files are written with and the most threads that
  * decode one: cache_test_split changes them, for the tests. */
 static unsigned cache_mark = CACHE_MARK, cache_parts; /* 0: by cores */
+static unsigned cache_chunk = CACHE_CHUNK;
 
 void
-cache_test_split(unsigned mark, unsigned parts)
+cache_test_split(unsigned mark, unsigned parts, unsigned chunk)
 {
 	cache_mark = mark >= 1 && mark <= CACHE_MAX_MARK ? mark : CACHE_MARK;
 	cache_parts = parts <= 4 ? parts : 4;
+	cache_chunk = chunk >= 1 && chunk <= CACHE_MAX_CHUNK ? chunk :
+							       CACHE_CHUNK;
 }
 
 char *
@@ -203,21 +214,45 @@ cache_agg(struct agg *a, struct hrload_result *notes, const uint8_t *id,
 	return 0;
 }
 
+/* The body of a file of flen bytes whose header is b: the plaintext's
+ * length, the chunk size and the number of chunks; 0, or -1 if the
+ * length of the file is not what the header says. */
+static int
+cache_geometry(const uint8_t *b, size_t flen, size_t *plen, size_t *chunk,
+    size_t *nchunks)
+{
+	uint64_t p = buf_load_u64(b + CACHE_OFF_PLEN);
+	uint32_t c = buf_load_u32(b + CACHE_OFF_CHUNK);
+	uint64_t n;
+
+	if (c < 1 || c > CACHE_MAX_CHUNK || p < 4 || p > CACHE_MAX_BYTES)
+		return -1;
+	n = (p + c - 1) / c;
+	if ((uint64_t)flen != CACHE_HEAD_BYTES + p + n * CACHE_TAG_BYTES)
+		return -1;
+	*plen = (size_t)p;
+	*chunk = c;
+	*nchunks = (size_t)n;
+	return 0;
+}
+
 /* The file, read whole: NULL if there is none, or if it is not one of
- * this version (its header is checked once it is decrypted). *memlen
- * its length. */
+ * this version and the length its header says (the header is checked
+ * once it is decrypted). *memlen its length. */
 static uint8_t *
 cache_read_file(const char *path, size_t *memlen)
 {
 	struct err e;
 	char *buf = NULL;
-	size_t flen;
+	size_t flen, plen, chunk, nchunks;
 
 	if (fsx_read_file(path, CACHE_MAX_BYTES, &buf, &flen, &e) != 0)
 		return NULL;
 	if (flen < CACHE_HEAD_BYTES + CACHE_TAG_BYTES ||
 	    memcmp(buf, CACHE_MAGIC, 8) != 0 ||
-	    buf_load_u32((const uint8_t *)buf + 8) != CACHE_VERSION) {
+	    buf_load_u32((const uint8_t *)buf + 8) != CACHE_VERSION ||
+	    cache_geometry((const uint8_t *)buf, flen, &plen, &chunk,
+		&nchunks) != 0) {
 		free(buf);
 		return NULL;
 	}
@@ -235,24 +270,109 @@ cache_same_set(const uint8_t *b, const uint8_t setd[CACHE_SETD_BYTES])
 	    sodium_memcmp(b + CACHE_OFF_SET, setd, CACHE_SETD_BYTES) == 0;
 }
 
+/* Chunk i's nonce: the header's with its last 8 bytes XORed with i
+ * (big-endian). */
+static void
+cache_chunk_nonce(uint8_t nonce[CACHE_NONCE_BYTES], const uint8_t *b,
+    uint64_t i)
+{
+	size_t k;
+
+	memcpy(nonce, b + CACHE_OFF_NONCE, CACHE_NONCE_BYTES);
+	for (k = 0; k < 8; k++)
+		nonce[CACHE_NONCE_BYTES - 1 - k] ^= (uint8_t)(i >> (8 * k));
+}
+
+/* A share of the chunks of one file, sealed or opened in place. */
+struct cache_crypt {
+	uint8_t *b; /* the file: header, body, tags */
+	const uint8_t *key;
+	size_t plen, chunk, from, to;
+	int seal, failed;
+};
+
+static void *
+cache_crypt_chunks(void *arg)
+{
+	struct cache_crypt *x = arg;
+	uint8_t nonce[CACHE_NONCE_BYTES], *m, *tag;
+	size_t i, len;
+
+	for (i = x->from; i < x->to && !x->failed; i++) {
+		m = x->b + CACHE_HEAD_BYTES + i * x->chunk;
+		len = x->plen - i * x->chunk < x->chunk ?
+		    x->plen - i * x->chunk :
+		    x->chunk;
+		tag = x->b + CACHE_HEAD_BYTES + x->plen + i * CACHE_TAG_BYTES;
+		cache_chunk_nonce(nonce, x->b, i);
+		if (x->seal)
+			crypto_aead_xchacha20poly1305_ietf_encrypt_detached(m,
+			    tag, NULL, m, len, x->b, CACHE_HEAD_BYTES, NULL,
+			    nonce, x->key);
+		else if (crypto_aead_xchacha20poly1305_ietf_decrypt_detached(m,
+			     NULL, m, len, tag, x->b, CACHE_HEAD_BYTES, nonce,
+			     x->key) != 0)
+			x->failed = 1;
+	}
+	return NULL;
+}
+
+/* Seal or open every chunk of the file b (flen bytes, its header
+ * complete) in place, on up to 4 threads; 0, or -1 if a chunk does not
+ * open. In place: one copy of 100 000 records in memory, not two. */
+static int
+cache_crypt(uint8_t *b, size_t flen, const uint8_t *key, int seal)
+{
+	struct cache_crypt x[4];
+	pthread_t t[4];
+	size_t plen, chunk, nchunks, k, nt;
+	long nc = sysconf(_SC_NPROCESSORS_ONLN);
+	int started[4], failed = 0;
+
+	if (cache_geometry(b, flen, &plen, &chunk, &nchunks) != 0)
+		return -1;
+	nt = nc < 1 ? 1 : nc > 4 ? 4 : (size_t)nc;
+	if (nt > nchunks)
+		nt = nchunks;
+	for (k = 0; k < nt; k++) {
+		x[k].b = b;
+		x[k].key = key;
+		x[k].plen = plen;
+		x[k].chunk = chunk;
+		x[k].from = nchunks * k / nt;
+		x[k].to = nchunks * (k + 1) / nt;
+		x[k].seal = seal;
+		x[k].failed = 0;
+	}
+	for (k = 1; k < nt; k++)
+		started[k] = pthread_create(&t[k], NULL, cache_crypt_chunks,
+				 &x[k]) == 0;
+	cache_crypt_chunks(&x[0]);
+	for (k = 1; k < nt; k++) {
+		if (started[k])
+			pthread_join(t[k], NULL);
+		else
+			cache_crypt_chunks(&x[k]);
+	}
+	for (k = 0; k < nt; k++)
+		failed |= x[k].failed;
+	return failed ? -1 : 0;
+}
+
 /* Decrypt the file read by cache_read_file in place: 0 with the
  * plaintext CACHE_HEAD_BYTES into b (*plain_len bytes), or -1. */
 static int
 cache_decrypt(uint8_t *b, size_t flen, const uint8_t *sk, size_t *plain_len)
 {
 	uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
-	unsigned long long plen;
 	int rc;
 
 	cache_key(key, sk);
-	/* in place: one copy of 100 000 records in memory, not two */
-	rc = crypto_aead_xchacha20poly1305_ietf_decrypt(b + CACHE_HEAD_BYTES,
-	    &plen, NULL, b + CACHE_HEAD_BYTES, flen - CACHE_HEAD_BYTES, b,
-	    CACHE_HEAD_BYTES, b + CACHE_OFF_NONCE, key);
+	rc = cache_crypt(b, flen, key, 0);
 	sodium_memzero(key, sizeof key);
 	if (rc != 0)
 		return -1;
-	*plain_len = (size_t)plen;
+	*plain_len = (size_t)buf_load_u64(b + CACHE_OFF_PLEN);
 	return 0;
 }
 
@@ -684,15 +804,13 @@ cache_write(struct cache_job *j)
 	struct cspan *sp;
 	struct idlist ids;
 	uint64_t *marks;
-	unsigned long long clen;
 	struct buf b;
 	struct err e;
 	size_t n, i, t0, size, plen;
 
 	n = j->old.nsp + f->nsp;
 	sp = xcalloc(n ? n : 1, sizeof *sp);
-	size = CACHE_HEAD_BYTES + CACHE_TAG_BYTES + 4 + 65536 +
-	    8 * (n / cache_mark + 1);
+	size = CACHE_HEAD_BYTES + 4 + 65536 + 8 * (n / cache_mark + 1);
 	for (i = 0; i < j->old.nsp; i++) {
 		sp[i] = j->old.sp[i];
 		size += sp[i].len;
@@ -717,6 +835,7 @@ cache_write(struct cache_job *j)
 	qsort(ids.v + j->old.nids, f->ids.n, ENV_ID_BYTES, cmp_id);
 	ids.v = cache_merge(ids.v, j->old.nids, ids.n, ENV_ID_BYTES, cmp_id);
 	size += ids.n * ENV_ID_BYTES;
+	size += (size / cache_chunk + 2) * CACHE_TAG_BYTES;
 
 	buf_init(&b);
 	buf_reserve(&b, size); /* one allocation: no copies */
@@ -727,6 +846,8 @@ cache_write(struct cache_job *j)
 	buf_put(&b, j->setd, CACHE_SETD_BYTES);
 	randombytes_buf(nonce, sizeof nonce);
 	buf_put(&b, nonce, sizeof nonce);
+	buf_put_u64(&b, 0); /* the plaintext's length, set below */
+	buf_put_u32(&b, cache_chunk);
 	marks = xcalloc(n / cache_mark + 1, sizeof *marks);
 	for (i = 0; i < n; i++) {
 		if (i % cache_mark == 0)
@@ -761,15 +882,15 @@ cache_write(struct cache_job *j)
 	buf_put(&b, ids.v, ids.n * ENV_ID_BYTES);
 	ids_free(&ids);
 	buf_put_u32(&b, (uint32_t)(buf_len(&b) - t0));
-	/* in place: the tag goes after the ciphertext */
+	/* in place: the tags go after the ciphertext */
 	plen = buf_len(&b) - CACHE_HEAD_BYTES;
-	(void)buf_append(&b, CACHE_TAG_BYTES);
-	crypto_aead_xchacha20poly1305_ietf_encrypt(b.p + CACHE_HEAD_BYTES,
-	    &clen, b.p + CACHE_HEAD_BYTES, plen, b.p, CACHE_HEAD_BYTES, NULL,
-	    b.p + CACHE_OFF_NONCE, j->key);
+	buf_store_u64(b.p + CACHE_OFF_PLEN, plen);
+	(void)buf_append(&b,
+	    (plen + cache_chunk - 1) / cache_chunk * CACHE_TAG_BYTES);
 	/* best effort: without a cache the next run loads in full */
-	(void)fsx_write_atomic(j->path, buf_data(&b),
-	    CACHE_HEAD_BYTES + (size_t)clen, 0600, 0, &e);
+	if (cache_crypt(b.p, buf_len(&b), j->key, 1) == 0)
+		(void)fsx_write_atomic(j->path, buf_data(&b), buf_len(&b), 0600,
+		    0, &e);
 	buf_free(&b);
 	cache_job_free(j);
 }

@@ -18,10 +18,10 @@
 #define CACHE_SUFFIX "-cache"	/* the file: central.db-cache, 0600 */
 #define CACHE_MAGIC "AVSLUTC\n" /* 8 bytes */
 #define CACHE_VERSION \
-	4				/* 2: each record after its id; 3: in
+	5				/* 2: each record after its id; 3: in
 				 * id order, the ids covered, extended;
 				 * 4: the store's set digest in the
-				 * header */
+				 * header; 5: sealed in chunks */
 #define CACHE_MAX_BYTES (2048ULL << 20) /* a bigger file is not read */
 
 /* hrload_run with the cache. The file covers a set of envelopes (their
@@ -59,17 +59,22 @@
  * made without that key; who holds it can change the store undetected
  * anyway (avslut-hr(1) SECURITY CONSIDERATIONS).
  *
- * The format, version 4 (integers big-endian, as util/buf writes them):
+ * The format, version 5 (integers big-endian, as util/buf writes them):
  *
- *   header, 101 bytes, the associated data:
- *     "AVSLUTC\n"; u32 version 4; 32 bytes forms digest: BLAKE2b-256 of
+ *   header, 113 bytes, the associated data of every chunk:
+ *     "AVSLUTC\n"; u32 version 5; 32 bytes forms digest: BLAKE2b-256 of
  *     "avslut-hr record cache v1\0" then the approved forms' 32-byte
  *     hashes sorted bytewise; u8 1 if the store had a set digest, else
- *     0; 32 bytes that digest (zeros without one); 24 bytes nonce
- *   ciphertext of the plaintext below, then the 16-byte tag; the key:
- *     BLAKE2b-256 keyed with the 32-byte HR secret key (the X25519
- *     crypto_box secret key hr.key wraps) of the 26 bytes
- *     "avslut-hr record cache v1\0"
+ *     0; 32 bytes that digest (zeros without one); 24 bytes nonce; u64
+ *     the plaintext's length P; u32 the chunk size C (1 MiB)
+ *   the ciphertext, P bytes, then one 16-byte tag per chunk: chunk i is
+ *     plaintext bytes i*C up to (i+1)*C (the last one shorter), sealed
+ *     with XChaCha20-Poly1305 (IETF, detached), the header as
+ *     associated data, the nonce the header's with its last 8 bytes
+ *     XORed with i (big-endian). The file is exactly 113 + P + 16 *
+ *     ceil(P / C) bytes. The key: BLAKE2b-256 keyed with the 32-byte
+ *     HR secret key (the X25519 crypto_box secret key hr.key wraps) of
+ *     the 26 bytes "avslut-hr record cache v1\0"
  *   plaintext: records, then the trailer, then u32 the trailer's length
  *   record (cache_rec.c), one per used envelope, in id order:
  *     16 bytes envelope id; u8 unit length L, L bytes unit, a NUL; u16

@@ -25,9 +25,10 @@ int cache_rec_decode(struct buf_rd *r, const struct form *const *byix,
     const uint8_t **id);
 
 /* For the tests: files are written with a mark every mark records (0:
- * the default), and decoded by parts threads where there are as many
- * marks (0: one per online core, at most 4), so that
- * small stores take the paths of big ones. */
-void cache_test_split(unsigned mark, unsigned parts);
+ * the default), decoded by parts threads where there are as many marks
+ * (0: one per online core, at most 4), and sealed in chunks of chunk
+ * bytes (0: the default), so that small stores take the paths of big
+ * ones. */
+void cache_test_split(unsigned mark, unsigned parts, unsigned chunk);
 
 #endif

@@ -412,7 +412,8 @@ main(void)
 	    "(made in %.1f s); %d runs\n", n, now() - t0, runs);
 	loadavg("at the start");
 	if (getenv("AVSLUT_BENCH_PARTS") != NULL) /* threads decoding */
-		cache_test_split(0, (unsigned)atoi(getenv("AVSLUT_BENCH_PARTS")));
+		cache_test_split(0, (unsigned)atoi(getenv("AVSLUT_BENCH_PARTS")),
+		    0);
 	if (only != NULL) { /* AVSLUT_BENCH_ONLY=cold|warm|inc: perf record */
 		if (strcmp(only, "cold") != 0) {
 			open_once(&used, &ccold[0]);

@@ -146,23 +146,35 @@ def read_cache(buf, sk, forms_by_hash):
     if buf[0:8] != b"AVSLUTC\n":
         raise ValueError("magic %r" % buf[0:8])
     version, = struct.unpack(">I", buf[8:12])
-    if version != 4:
+    if version != 5:
         raise ValueError("version %d" % version)
     out["digest"] = buf[12:44]
     out["hasset"] = buf[44]
     out["setdigest"] = buf[45:77]
     nonce = buf[77:101]
     out["nonce"] = nonce
+    plen, chunk = struct.unpack(">QI", buf[101:113])
+    nchunks = (plen + chunk - 1) // chunk
+    if len(buf) != 113 + plen + 16 * nchunks:
+        raise ValueError("%d bytes, not 113 + %d + 16 * %d" %
+                         (len(buf), plen, nchunks))
+    out["nchunks"] = nchunks
     key = b2(CONTEXT, 32, key=sk)
-    c = buf[101:]
-    m = ctypes.create_string_buffer(max(len(c), 1))
-    mlen = ctypes.c_ulonglong(0)
-    if so.crypto_aead_xchacha20poly1305_ietf_decrypt(
-            m, ctypes.byref(mlen), None, c, ctypes.c_ulonglong(len(c)),
-            buf[:101], ctypes.c_ulonglong(101), nonce, key) != 0:
-        raise ValueError("does not decrypt (key, nonce or additional data)")
-    p = m.raw[:mlen.value]
-    if len(p) != len(c) - 16:
+    parts = []
+    for i in range(nchunks):
+        c = buf[113 + i * chunk:113 + min(plen, (i + 1) * chunk)]
+        tag = buf[113 + plen + 16 * i:113 + plen + 16 * (i + 1)]
+        n = nonce[:16] + bytes(a ^ b for a, b in
+                               zip(nonce[16:], struct.pack(">Q", i)))
+        m = ctypes.create_string_buffer(max(len(c), 1))
+        if so.crypto_aead_xchacha20poly1305_ietf_decrypt_detached(
+                m, None, c, ctypes.c_ulonglong(len(c)), tag, buf[:113],
+                ctypes.c_ulonglong(113), n, key) != 0:
+            raise ValueError("chunk %d does not decrypt (key, nonce or "
+                             "additional data)" % i)
+        parts.append(m.raw[:len(c)])
+    p = b"".join(parts)
+    if len(p) != plen:
         raise ValueError("plaintext of %d bytes" % len(p))
     tl, = struct.unpack(">I", p[-4:])
     tr = Reader(p[len(p) - 4 - tl:len(p) - 4])

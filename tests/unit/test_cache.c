@@ -112,27 +112,45 @@ cmp_str(const void *x, const void *y)
 
 /* The cache file decrypted as its format says (cache.h): the key is
  * keyed BLAKE2b of the context under sk; the header (magic, version,
- * forms digest, set flag, set digest, nonce) is the associated data. Caller frees *plain. */
-#define HEAD (8 + 4 + 32 + 1 + 32 + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES)
+ * forms digest, set flag, set digest, nonce, plaintext length, chunk
+ * size) is the associated data of every chunk; chunk i's nonce is the
+ * header's with i XORed into its last 8 bytes, its tag after all the
+ * ciphertext. Caller frees *plain. */
+#define HEAD (8 + 4 + 32 + 1 + 32 + 24 + 8 + 4)
 static void
 read_plain(uint8_t **plain, size_t *plen)
 {
 	static const char ctx[] = "avslut-hr record cache v1";
-	uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
-	unsigned long long n;
+	uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES], nonce[24];
 	char *p = cache_path(dbpath), *buf;
-	size_t len;
+	const uint8_t *b;
+	size_t len, chunk, n, i, k, l;
 
 	assert_int_equal(fsx_read_file(p, 1 << 24, &buf, &len, NULL), 0);
 	free(p);
+	b = (const uint8_t *)buf;
 	assert_true(len > HEAD);
+	*plen = 0;
+	for (k = 0; k < 8; k++)
+		*plen = *plen << 8 | b[77 + 24 + k];
+	chunk = (size_t)b[109] << 24 | (size_t)b[110] << 16 |
+	    (size_t)b[111] << 8 | b[112];
+	n = (*plen + chunk - 1) / chunk;
+	assert_int_equal(len, HEAD + *plen + 16 * n);
 	crypto_generichash(key, sizeof key, (const uint8_t *)ctx, sizeof ctx,
 	    sk, sizeof sk);
-	*plain = xmalloc(len);
-	assert_int_equal(crypto_aead_xchacha20poly1305_ietf_decrypt(*plain,
-	    &n, NULL, (uint8_t *)buf + HEAD, len - HEAD, (uint8_t *)buf, HEAD,
-	    (uint8_t *)buf + 12 + 32 + 1 + 32, key), 0);
-	*plen = (size_t)n;
+	*plain = xmalloc(*plen);
+	for (i = 0; i < n; i++) {
+		memcpy(nonce, b + 77, 24);
+		for (k = 0; k < 8; k++)
+			nonce[23 - k] ^= (uint8_t)((uint64_t)i >> (8 * k));
+		l = *plen - i * chunk < chunk ? *plen - i * chunk : chunk;
+		assert_int_equal(
+		    crypto_aead_xchacha20poly1305_ietf_decrypt_detached(
+			*plain + i * chunk, NULL, b + HEAD + i * chunk, l,
+			b + HEAD + *plen + 16 * i, b, HEAD, nonce, key),
+		    0);
+	}
 	free(buf);
 }
 
@@ -328,6 +346,69 @@ test_damaged(void **state)
 	agg_free(a2);
 	hrload_result_free(&r0);
 	hrload_result_free(&r2);
+}
+
+/* Sealed in chunks of 500 bytes: two chunks swapped (with their tags)
+ * or one tag moved to another chunk open no more than a changed byte:
+ * the file is rebuilt and gives what a full load gives. */
+static void
+test_chunks(void **state)
+{
+	struct hrload_result r0, r1;
+	struct agg *a0, *a1;
+	char *p, *buf, tmp[500];
+	uint8_t *one, *many;
+	size_t calls, len, plen, k, round, l1, l2;
+
+	(void)state;
+	a0 = open_plain(&r0);
+	p = cache_path(dbpath);
+	drop_cache();
+	a1 = open_store(pk, sk, &r1, &calls);
+	agg_free(a1);
+	hrload_result_free(&r1);
+	read_plain(&one, &l1);		/* in one chunk */
+	for (round = 0; round < 2; round++) {
+		drop_cache();
+		cache_test_split(0, 0, 500);
+		a1 = open_store(pk, sk, &r1, &calls);
+		cache_test_split(0, 0, 0);
+		agg_free(a1);
+		hrload_result_free(&r1);
+		/* the same plaintext, read by the format's rules */
+		read_plain(&many, &l2);
+		assert_int_equal(l1, l2);
+		assert_memory_equal(one, many, l1);
+		free(many);
+		assert_int_equal(fsx_read_file(p, 1 << 24, &buf, &len, NULL),
+		    0);
+		plen = 0;
+		for (k = 0; k < 8; k++)
+			plen = plen << 8 | (uint8_t)buf[HEAD - 12 + k];
+		assert_true(plen > 1000);
+		assert_int_equal(len, HEAD + plen + 16 * ((plen + 499) / 500));
+		if (round == 0) {	/* chunks 0 and 1, and their tags */
+			memcpy(tmp, buf + HEAD, 500);
+			memcpy(buf + HEAD, buf + HEAD + 500, 500);
+			memcpy(buf + HEAD + 500, tmp, 500);
+			memcpy(tmp, buf + HEAD + plen, 16);
+			memcpy(buf + HEAD + plen, buf + HEAD + plen + 16, 16);
+			memcpy(buf + HEAD + plen + 16, tmp, 16);
+		} else		/* chunk 1's tag on chunk 0 */
+			memcpy(buf + HEAD + plen, buf + HEAD + plen + 16, 16);
+		assert_int_equal(fsx_write_atomic(p, buf, len, 0600, 0, NULL),
+		    0);
+		free(buf);
+		a1 = open_store(pk, sk, &r1, &calls);
+		assert_true(calls >= 2);	/* not used: a full load */
+		assert_same(a0, &r0, a1, &r1);
+		agg_free(a1);
+		hrload_result_free(&r1);
+	}
+	free(p);
+	free(one);
+	agg_free(a0);
+	hrload_result_free(&r0);
 }
 
 /* Made under another key: not used, and the right key rebuilds it. */
@@ -570,7 +651,7 @@ test_threads(void **state)
 	assert_true(t0.n >= NREC);
 	for (parts = 1; parts <= 4; parts++) {
 		drop_cache();
-		cache_test_split(7, parts);
+		cache_test_split(7, parts, parts == 1 ? 0 : 1000 * parts - 1);
 		a1 = open_tapped(0, &t1, &r1);	/* made: marks every 7 */
 		a2 = open_store(pk, sk, &r2, &calls);
 		assert_int_equal(calls, 1);		/* from the file */
@@ -590,7 +671,7 @@ test_threads(void **state)
 		hrload_result_free(&r1);
 		hrload_result_free(&r2);
 	}
-	cache_test_split(0, 0);
+	cache_test_split(0, 0, 0);
 	free(t0.ids);
 	agg_free(a0);
 	hrload_result_free(&r0);
@@ -666,6 +747,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cold_then_warm),
 		cmocka_unit_test(test_damaged),
+		cmocka_unit_test(test_chunks),
 		cmocka_unit_test(test_other_key),
 		cmocka_unit_test(test_stale),
 		cmocka_unit_test(test_incremental),
