@@ -148,8 +148,9 @@ int cli_hr_unlock(const char *keyopt, const char *passfile, struct key_hr **k);
  * a message (with how to make a missing one). */
 int cli_hr_key_check(const char *path, int *kdf_test);
 /* paths_data_dir("avslut") if it holds a profile (caller frees), else
- * NULL after saying how to make one (exit 66). */
-char *cli_profile_dir(void);
+ * NULL after saying how to make one (exit 66): "CMD: this laptop has no
+ * interviewer profile yet", or without cmd where it looked. */
+char *cli_profile_dir(const char *cmd);
 /* Unlock the profile in paths_data_dir("avslut"); profile_free it. */
 int cli_profile_unlock(const char *passfile, struct profile **p);
 /* A passphrase (pass_free it) or NULL after a message. cli_new_pass asks
@@ -158,5 +159,13 @@ char *cli_pass(const char *prompt, const char *file, int line);
 char *cli_new_pass(const char *prompt, const char *file, int line);
 /* The warning every use of a --kdf test file prints. */
 void cli_kdf_warn(const char *what);
+
+/* This laptop's outbox (cli_outbox.c): the data directory
+ * (*dir, cli_profile_dir(cmd)), the sync lock on it (*lock: sync_unlock
+ * it) and its outbox opened (*ob: outbox_close it); 0, or the exit code
+ * after "CMD: why", with what was taken left in *dir, *lock (-1: none)
+ * and *ob (NULL: none) for the caller to release. */
+struct outbox;
+int cli_outbox_open(const char *cmd, char **dir, int *lock, struct outbox **ob);
 
 #endif

@@ -172,15 +172,20 @@ cli_hr_unlock(const char *keyopt, const char *passfile, struct key_hr **k)
 }
 
 char *
-cli_profile_dir(void)
+cli_profile_dir(const char *cmd)
 {
 	char *dir = paths_data_dir("avslut");
 
 	if (profile_exists(dir))
 		return dir;
-	msg_warn(_("no interviewer profile in %s: set one up with avslut "
-		   "init --hr-key hr.pub"),
-	    dir);
+	if (cmd != NULL)
+		msg_warn(_("%s: this laptop has no interviewer profile yet: "
+			   "run avslut init first"),
+		    cmd);
+	else
+		msg_warn(_("no interviewer profile in %s: set one up with "
+			   "avslut init --hr-key hr.pub"),
+		    dir);
 	free(dir);
 	return NULL;
 }
@@ -194,7 +199,7 @@ cli_profile_unlock(const char *passfile, struct profile **p)
 
 	*p = NULL;
 	err_clear(&e);
-	if ((dir = cli_profile_dir()) == NULL)
+	if ((dir = cli_profile_dir(NULL)) == NULL)
 		return EX_NOINPUT;
 	if ((pass = cli_pass(_("Passphrase: "), passfile, 0)) == NULL) {
 		free(dir);

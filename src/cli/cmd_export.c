@@ -38,21 +38,9 @@ cmd_export(const struct cli_args *a)
 		return cli_exit_code(&e);
 	}
 	min = now ? 1 : cfg->sync_min;
-	dir = paths_data_dir("avslut");
-	if (!profile_exists(dir)) {
-		msg_warn(
-		    _("export: this laptop has no interviewer profile yet: "
-		      "run avslut init first"));
-		ex = EX_NOINPUT;
+	if ((ex = cli_outbox_open("export", &dir, &lock, &ob)) != 0)
 		goto out;
-	}
-	if ((lock = sync_lock(dir, &e)) == -1) {
-		msg_warn(_("export: %s"), e.msg);
-		ex = cli_exit_code(&e); /* busy: 75 */
-		goto out;
-	}
-	if (outbox_open(dir, &ob, &e) != 0 ||
-	    outbox_env_count(ob, &waiting, &e) != 0) {
+	if (outbox_env_count(ob, &waiting, &e) != 0) {
 		msg_warn(_("export: %s"), e.msg);
 		ex = cli_exit_code(&e);
 		goto out;

@@ -145,7 +145,7 @@ cmd_passwd(const struct cli_args *a)
 
 	if ((setkdf = cli_kdf(a, 'k', &kdf)) == -1)
 		return EX_USAGE;
-	if ((dir = cli_profile_dir()) == NULL)
+	if ((dir = cli_profile_dir(NULL)) == NULL)
 		return EX_NOINPUT;
 	if (setkdf && kdf == KEY_KDF_TEST)
 		cli_kdf_warn("the profile");

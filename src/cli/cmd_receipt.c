@@ -69,24 +69,8 @@ cmd_receipt(const struct cli_args *a)
 			   "receipt --help"));
 		return EX_USAGE;
 	}
-	dir = paths_data_dir("avslut");
-	if (!profile_exists(dir)) {
-		msg_warn(
-		    _("receipt: this laptop has no interviewer profile yet: "
-		      "run avslut init first"));
-		ex = EX_NOINPUT;
+	if ((ex = cli_outbox_open("receipt", &dir, &lock, &ob)) != 0)
 		goto out;
-	}
-	if ((lock = sync_lock(dir, &e)) == -1) {
-		msg_warn(_("receipt: %s"), e.msg);
-		ex = cli_exit_code(&e); /* busy: 75 */
-		goto out;
-	}
-	if (outbox_open(dir, &ob, &e) != 0) {
-		msg_warn(_("receipt: %s"), e.msg);
-		ex = cli_exit_code(&e);
-		goto out;
-	}
 	if ((rc = sync_receipt_file(ob, a->argv[0], &r, &e)) != 0) {
 		msg_warn(_("receipt: %s"), e.msg);
 		ex = cli_exit_code(&e);

@@ -51,11 +51,7 @@ cmd_status(const struct cli_args *a)
 		msg_warn("%s", e.msg);
 		return cli_exit_code(&e);
 	}
-	dir = paths_data_dir("avslut");
-	if (!profile_exists(dir)) {
-		msg_warn(
-		    _("status: this laptop has no interviewer profile yet: "
-		      "run avslut init first"));
+	if ((dir = cli_profile_dir("status")) == NULL) {
 		ex = EX_NOINPUT;
 		goto out;
 	}

@@ -79,20 +79,9 @@ cmd_sync(const struct cli_args *a)
 		goto out;
 	}
 	where = sync_dest_str(&dest);
-	dir = paths_data_dir("avslut");
-	if (!profile_exists(dir)) {
-		msg_warn(_("sync: this laptop has no interviewer profile yet: "
-			   "run avslut init first"));
-		ex = EX_NOINPUT;
+	if ((ex = cli_outbox_open("sync", &dir, &lock, &ob)) != 0)
 		goto out;
-	}
-	if ((lock = sync_lock(dir, &e)) == -1) {
-		msg_warn(_("sync: %s"), e.msg);
-		ex = cli_exit_code(&e); /* busy: 75 */
-		goto out;
-	}
-	if (outbox_open(dir, &ob, &e) != 0 ||
-	    outbox_env_count(ob, &waiting, &e) != 0) {
+	if (outbox_env_count(ob, &waiting, &e) != 0) {
 		msg_warn(_("sync: %s"), e.msg);
 		ex = cli_exit_code(&e);
 		goto out;
