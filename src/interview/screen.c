@@ -18,6 +18,22 @@ screen_show_help(struct app *a)
 }
 
 int
+screen_show_overview(struct app *a)
+{
+	tui_go(&a->ui, screen_overview());
+	return TUI_OK;
+}
+
+int
+screen_leave(struct app *a)
+{
+	screen_close(a, 1);
+	tui_msg(TUI_INFO, "%s", _("The draft is saved."));
+	tui_go(&a->ui, screen_home());
+	return TUI_OK;
+}
+
+int
 screen_save(struct app *a)
 {
 	struct err e;

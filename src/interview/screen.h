@@ -73,6 +73,10 @@ void screen_to_question(struct app *a);
 /* Help (an over screen: it returns to the screen it was opened from as
  * that screen was); an action for the key tables. */
 int screen_show_help(struct app *a);
+/* Actions for the key tables: the overview of the open interview; the
+ * draft saved and closed, back to the start screen. */
+int screen_show_overview(struct app *a);
+int screen_leave(struct app *a);
 /* Run screens from first until one quits or a stop signal; ends curses.
  * Returns a->exit_code (0, or -1 with a->fatal filled). */
 int screen_run(struct app *a, const struct tui_screen *first);

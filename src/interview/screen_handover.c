@@ -179,27 +179,11 @@ handover_go(struct app *a)
 	return TUI_OK;
 }
 
-static int
-handover_overview(struct app *a)
-{
-	tui_go(&a->ui, screen_overview());
-	return TUI_OK;
-}
-
-static int
-handover_leave(struct app *a)
-{
-	screen_close(a, 1);
-	tui_msg(TUI_INFO, "%s", _("The draft is saved."));
-	tui_go(&a->ui, screen_home());
-	return TUI_OK;
-}
-
 static const struct tui_bind handover_keys[] = {
 	{ 1, KEY_ENTER, handover_go, NULL },
-	{ 0, TUI_ESC, handover_overview, NULL },
-	{ 1, KEY_F(2), handover_overview, NULL },
-	{ 1, KEY_F(10), handover_leave, NULL },
+	{ 0, TUI_ESC, screen_show_overview, NULL },
+	{ 1, KEY_F(2), screen_show_overview, NULL },
+	{ 1, KEY_F(10), screen_leave, NULL },
 	{ 0, 0, NULL, NULL },
 };
 
@@ -217,32 +201,35 @@ screen_handover(void)
 static void
 self_intro_draw(struct app *a)
 {
+	/* paragraphs: at most h lines each */
+	static const struct {
+		int h;
+		const char *en;
+	} para[] = {
+		{ 5,
+		    "You answer the next questions on your own. The "
+		    "interviewer does not see your answers: they are saved and "
+		    "sealed like all the others, and nobody can tell which "
+		    "answers are yours." },
+		{ 5,
+		    "Move with the arrow keys \xe2\x86\x91 and \xe2\x86\x93, "
+		    "choose with Enter. To write, just type. Every question can "
+		    "be skipped, or answered with \"Prefer not to answer\"." },
+		{ 3,
+		    "When you are done, give the laptop back to the interviewer." },
+	};
 	int w = COLS - 8, y = 2;
+	size_t i;
 
 	if (w > 70)
 		w = 70;
 	y += 2 *
 	    tui_text(y, 4, w, 2, 0, TUI_TITLE,
 		lw(a, "Questions you answer on your own"));
-	y += 1 +
-	    tui_text(y, 4, w, 5, 0, TUI_NORMAL,
-		lw(a,
-		    "You answer the "
-		    "next questions on your own. The interviewer does not see your "
-		    "answers: they are saved and sealed like all the others, and "
-		    "nobody can tell which answers are yours."));
-	y += 1 +
-	    tui_text(y, 4, w, 5, 0, TUI_NORMAL,
-		lw(a,
-		    "Move with the "
-		    "arrow keys \xe2\x86\x91 and \xe2\x86\x93, choose with Enter. To "
-		    "write, just type. Every question can be skipped, or answered "
-		    "with \"Prefer not to answer\"."));
-	y += 1 +
-	    tui_text(y, 4, w, 3, 0, TUI_NORMAL,
-		lw(a,
-		    "When you are "
-		    "done, give the laptop back to the interviewer."));
+	for (i = 0; i < sizeof para / sizeof para[0]; i++)
+		y += 1 +
+		    tui_text(y, 4, w, para[i].h, 0, TUI_NORMAL,
+			lw(a, para[i].en));
 	if (y < LINES - 3) {
 		attrset(tui_attr(TUI_SELECTED));
 		mvhline(y, 4, ' ', w);

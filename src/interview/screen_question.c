@@ -213,10 +213,7 @@ act_leave(struct app *a)
 {
 	if (quest_commit(a) == -1)
 		return TUI_OK;
-	screen_close(a, 1);
-	tui_msg(TUI_INFO, "%s", _("The draft is saved."));
-	tui_go(&a->ui, screen_home());
-	return TUI_OK;
+	return screen_leave(a);
 }
 
 static int

@@ -268,22 +268,6 @@ rv_back(struct app *a)
 	return TUI_OK;
 }
 
-static int
-rv_overview(struct app *a)
-{
-	tui_go(&a->ui, screen_overview());
-	return TUI_OK;
-}
-
-static int
-rv_leave(struct app *a)
-{
-	screen_close(a, 1);
-	tui_msg(TUI_INFO, "%s", _("The draft is saved."));
-	tui_go(&a->ui, screen_home());
-	return TUI_OK;
-}
-
 static void
 rv_redraw(void *arg)
 {
@@ -374,12 +358,12 @@ static const struct tui_bind review_keys[] = {
 	{ 1, KEY_F(5), rv_seal, NULL },
 	{ 1, KEY_BTAB, rv_back, NULL },
 	{ 0, TUI_CTRL('p'), rv_back, NULL },
-	{ 1, KEY_F(2), rv_overview, NULL },
-	{ 0, TUI_CTRL('o'), rv_overview, NULL },
+	{ 1, KEY_F(2), screen_show_overview, NULL },
+	{ 0, TUI_CTRL('o'), screen_show_overview, NULL },
 	{ 1, KEY_F(1), screen_show_help, NULL },
 	{ 0, '?', screen_show_help, NULL },
-	{ 1, KEY_F(10), rv_leave, NULL },
-	{ 0, TUI_ESC, rv_leave, NULL },
+	{ 1, KEY_F(10), screen_leave, NULL },
+	{ 0, TUI_ESC, screen_leave, NULL },
 	{ 0, 0, NULL, NULL },
 };
 
