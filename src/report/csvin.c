@@ -562,38 +562,31 @@ static size_t
 csvin_unit(const struct csvin_ctx *c, const char *field, size_t *hint)
 {
 	char *f = csvin_fold(field), *g;
-	size_t i, best = AGG_NONE, bd = 99, d, lim;
+	size_t i, k, best = AGG_NONE, bd = 99, d, lim;
 
 	*hint = AGG_NONE;
 	for (i = 0; i < c->nunits; i++)
 		if (strcmp(c->units[i], field) == 0)
 			goto found;
-	for (i = 0; i < c->nunits; i++) {
-		g = csvin_fold(c->units[i]);
-		d = strcmp(f, g) == 0 ? 0 : csvin_dist(f, g);
-		free(g);
-		if (d == 0)
-			goto found;
-		if (d < bd) {
-			bd = d;
-			best = i;
+	/* each unit's code, then its name (if it has one) */
+	for (i = 0; i < c->nunits; i++)
+		for (k = 0; k < 2; k++) {
+			if (k == 1 && (c->names == NULL || c->names[i] == NULL))
+				continue;
+			g = csvin_fold(k == 0 ? c->units[i] : c->names[i]);
+			d = strcmp(f, g) == 0 ? 0 : csvin_dist(f, g);
+			/* "Alby" for "Alby vårdcentral": a start of the name */
+			if (k == 1 && d != 0 && strlen(f) >= 3 &&
+			    strncmp(g, f, strlen(f)) == 0 && d > 1)
+				d = 2;
+			free(g);
+			if (d == 0)
+				goto found;
+			if (d < bd) {
+				bd = d;
+				best = i;
+			}
 		}
-		if (c->names == NULL || c->names[i] == NULL)
-			continue;
-		g = csvin_fold(c->names[i]);
-		d = strcmp(f, g) == 0 ? 0 : csvin_dist(f, g);
-		/* "Alby" for "Alby vårdcentral": a start of the name */
-		if (d != 0 && strlen(f) >= 3 && strncmp(g, f, strlen(f)) == 0 &&
-		    d > 1)
-			d = 2;
-		free(g);
-		if (d == 0)
-			goto found;
-		if (d < bd) {
-			bd = d;
-			best = i;
-		}
-	}
 	lim = strlen(f) / 4 > 2 ? strlen(f) / 4 : 2;
 	if (bd <= lim)
 		*hint = best;
