@@ -765,11 +765,27 @@ cache_job_free(struct cache_job *j)
 	free(j);
 }
 
+/* Records in the order of their unit (its bytes, shorter first where
+ * one is a prefix of the other), year and envelope id: a function of the
+ * set, and each (unit, year) group's records together, so that the
+ * aggregation's counts for one group stay in the cache while it is fed. */
 static int
 cmp_span(const void *x, const void *y)
 {
-	return memcmp(((const struct cspan *)x)->p,
-	    ((const struct cspan *)y)->p, ENV_ID_BYTES);
+	const uint8_t *a = ((const struct cspan *)x)->p;
+	const uint8_t *b = ((const struct cspan *)y)->p;
+	size_t la = a[ENV_ID_BYTES], lb = b[ENV_ID_BYTES];
+	int c = memcmp(a + ENV_ID_BYTES + 1, b + ENV_ID_BYTES + 1,
+	    la < lb ? la : lb);
+	unsigned ya, yb;
+
+	if (c != 0 || la != lb)
+		return c != 0 ? c : la < lb ? -1 : 1;
+	ya = (unsigned)a[ENV_ID_BYTES + 2 + la] << 8 | a[ENV_ID_BYTES + 3 + la];
+	yb = (unsigned)b[ENV_ID_BYTES + 2 + lb] << 8 | b[ENV_ID_BYTES + 3 + lb];
+	if (ya != yb)
+		return ya < yb ? -1 : 1;
+	return memcmp(a, b, ENV_ID_BYTES);
 }
 
 /* v holds n elements of size sz, sorted in 0..m-1 and in m..n-1: the
@@ -791,10 +807,11 @@ cache_merge(void *v, size_t m, size_t n, size_t sz,
 	return out;
 }
 
-/* Every record in id order, then the trailer; encrypted and written.
- * Id order: the file is a function of the envelope set, not of the
- * order in which envelopes arrived or were opened (the store's promise,
- * see "No order of arrival" in central.c, kept by its cache too). */
+/* Every record in order (cmp_span), then the trailer; encrypted and
+ * written. That order, and the ids' (id order), make the file a function
+ * of the envelope set, not of the order in which envelopes arrived or
+ * were opened (the store's promise, see "No order of arrival" in
+ * central.c, kept by its cache too). */
 static void
 cache_write(struct cache_job *j)
 {
@@ -820,7 +837,7 @@ cache_write(struct cache_job *j)
 		sp[j->old.nsp + i].len = f->sp[i][1];
 		size += f->sp[i][1];
 	}
-	/* The old file's records and ids are in id order already: only
+	/* The old file's records and ids are in order already: only
 	 * what this run opened is sorted, then the two merged. */
 	qsort(sp + j->old.nsp, f->nsp, sizeof *sp, cmp_span);
 	sp = cache_merge(sp, j->old.nsp, n, sizeof *sp, cmp_span);

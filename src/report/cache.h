@@ -18,10 +18,11 @@
 #define CACHE_SUFFIX "-cache"	/* the file: central.db-cache, 0600 */
 #define CACHE_MAGIC "AVSLUTC\n" /* 8 bytes */
 #define CACHE_VERSION \
-	5				/* 2: each record after its id; 3: in
+	6				/* 2: each record after its id; 3: in
 				 * id order, the ids covered, extended;
 				 * 4: the store's set digest in the
-				 * header; 5: sealed in chunks */
+				 * header; 5: sealed in chunks; 6:
+				 * records by unit, year and id */
 #define CACHE_MAX_BYTES (2048ULL << 20) /* a bigger file is not read */
 
 /* hrload_run with the cache. The file covers a set of envelopes (their
@@ -46,9 +47,9 @@
  * BLAKE2b(sk, context), the approved forms' digest and the store's set
  * digest authenticated with it: unreadable, and unforgeable, without the
  * HR secret key, which is what central.db's envelopes already demand.
- * Records and ids are kept in id order (random ids), so the file is a
- * function of the envelope set: no order of arrival, not even which
- * envelopes came last. A purge makes the file stale (it covers envelopes
+ * Records are kept in the order of unit, year and id, ids in id order
+ * (random ids), so the file is a function of the envelope set: no order
+ * of arrival, not even which envelopes came last. A purge makes the file stale (it covers envelopes
  * the store lost, and the set digest changes: rebuilt), an approval too
  * (another forms digest); cache_remove deletes it.
  *
@@ -59,10 +60,10 @@
  * made without that key; who holds it can change the store undetected
  * anyway (avslut-hr(1) SECURITY CONSIDERATIONS).
  *
- * The format, version 5 (integers big-endian, as util/buf writes them):
+ * The format, version 6 (integers big-endian, as util/buf writes them):
  *
  *   header, 113 bytes, the associated data of every chunk:
- *     "AVSLUTC\n"; u32 version 5; 32 bytes forms digest: BLAKE2b-256 of
+ *     "AVSLUTC\n"; u32 version 6; 32 bytes forms digest: BLAKE2b-256 of
  *     "avslut-hr record cache v1\0" then the approved forms' 32-byte
  *     hashes sorted bytewise; u8 1 if the store had a set digest, else
  *     0; 32 bytes that digest (zeros without one); 24 bytes nonce; u64
@@ -76,7 +77,10 @@
  *     HR secret key (the X25519 crypto_box secret key hr.key wraps) of
  *     the 26 bytes "avslut-hr record cache v1\0"
  *   plaintext: records, then the trailer, then u32 the trailer's length
- *   record (cache_rec.c), one per used envelope, in id order:
+ *   record (cache_rec.c), one per used envelope, in the order of their
+ *     unit (its bytes, as strcmp orders them), year and envelope id
+ *     (each group's records together: the aggregation's counts of one
+ *     group stay in the processor's cache while they are fed):
  *     16 bytes envelope id; u8 unit length L, L bytes unit, a NUL; u16
  *     year; u8 form index (in the trailer's hash list); per question of
  *     that form: u8 state (0 not shown, 1 skipped, 2 declined, 3
