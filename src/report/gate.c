@@ -27,6 +27,7 @@
  * construction cannot see, the LP audit (audit.c) checks before anything
  * is shown. */
 #include "report/gate.h"
+#include "report/gate_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -729,79 +730,6 @@ out:
 	free(region.counts);
 	free(res.counts);
 	free(tmp.counts);
-}
-
-static enum gate_reason
-gate_hme_reason(const struct gate_table *t, size_t row, size_t first, size_t n)
-{
-	enum gate_reason r;
-	size_t i, nodata = 0;
-
-	for (i = first; i < first + n; i++) {
-		if (t->hme_q[i] == AGG_NONE)
-			return GATE_NO_DATA;
-		r = gate_fig(t, row, t->hme_q[i])->reason;
-		if (r == GATE_OPEN || r == GATE_REGION_ONLY ||
-		    r == GATE_IMPLAUSIBLE)
-			return r;
-		if (r == GATE_NO_DATA)
-			nodata++;
-		else if (r != GATE_SHOWN)
-			return GATE_PARTS;
-	}
-	if (nodata == n)
-		return GATE_NO_DATA;
-	return nodata ? GATE_PARTS : GATE_SHOWN;
-}
-
-/* HME only from the shown statement figures, so that a sub-index can
- * never give back a hidden statement by subtraction. */
-static void
-gate_hme_row(struct gate_table *t, size_t row)
-{
-	struct gate_hme *g = &t->hme[row];
-	struct agg_cell cells[AGG_HME_N];
-	const struct agg_cell *cp[AGG_HME_N];
-	size_t i, s;
-
-	memset(cells, 0, sizeof(cells));
-	for (i = 0; i < AGG_HME_N; i++) {
-		const struct gate_fig *f;
-
-		cp[i] = NULL;
-		if (t->hme_q[i] == AGG_NONE)
-			continue;
-		f = gate_fig(t, row, t->hme_q[i]);
-		if (f->reason != GATE_SHOWN)
-			continue;
-		cells[i].answered = f->answered;
-		cells[i].sum = f->st.mean * f->answered;
-		cp[i] = &cells[i];
-	}
-	agg_hme(cp, &g->h);
-	for (s = 0; s < 3; s++) {
-		g->sub_reason[s] = gate_hme_reason(t, row, s * 3, 3);
-		if (g->sub_reason[s] != GATE_SHOWN)
-			g->h.has_sub[s] = 0;
-	}
-	g->reason = gate_hme_reason(t, row, 0, AGG_HME_N);
-	if (g->reason != GATE_SHOWN)
-		g->h.has_total = 0;
-}
-
-/* More interviews than the imported leavers of the unit-year: someone
- * may have padded it to isolate a real leaver; publish none of it. */
-static int
-gate_implausible(const struct gate_params *p, const char *unit, unsigned year,
-    uint32_t interviews)
-{
-	size_t i;
-
-	for (i = 0; i < p->nturnover && p->turnover != NULL; i++)
-		if (p->turnover[i].year == year &&
-		    strcmp(p->turnover[i].unit, unit) == 0)
-			return (double)interviews > p->turnover[i].leavers;
-	return 0;
 }
 
 static size_t
