@@ -318,8 +318,11 @@ cache_crypt_chunks(void *arg)
 }
 
 /* Seal or open every chunk of the file b (flen bytes, its header
- * complete) in place, on up to 4 threads; 0, or -1 if a chunk does not
- * open. In place: one copy of 100 000 records in memory, not two. */
+ * complete) in place; 0, or -1 if a chunk does not open. In place: one
+ * copy of 100 000 records in memory, not two. An open, which the caller
+ * waits for, runs on up to 4 threads; a seal, in the background writer,
+ * on that one thread, leaving the other cores to what the caller does
+ * meanwhile (the gate, the dashboard's first screen). */
 static int
 cache_crypt(uint8_t *b, size_t flen, const uint8_t *key, int seal)
 {
@@ -331,7 +334,7 @@ cache_crypt(uint8_t *b, size_t flen, const uint8_t *key, int seal)
 
 	if (cache_geometry(b, flen, &plen, &chunk, &nchunks) != 0)
 		return -1;
-	nt = nc < 1 ? 1 : nc > 4 ? 4 : (size_t)nc;
+	nt = seal || nc < 1 ? 1 : nc > 4 ? 4 : (size_t)nc;
 	if (nt > nchunks)
 		nt = nchunks;
 	for (k = 0; k < nt; k++) {
