@@ -2,6 +2,7 @@
  * and validates it key by key into a struct form; every problem comes
  * back as FILE:LINE:COL in source order. The format is avslut-form(5). */
 #include "form/form.h"
+#include "form/form_int.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -479,95 +480,6 @@ ld_section(struct ld *l, const struct ynode *n)
 }
 
 static void
-ld_show_if(struct ld *l, const struct ynode *n, size_t before,
-    struct form_expr **out)
-{
-	struct err e;
-	char b[160];
-	size_t pos = 0, line, col;
-
-	if (n->kind != YN_SCALAR || n->len == 0) {
-		ld_at(l, n,
-		    _("show_if: expected an expression such as "
-		      "\"q == choice\", found %s"),
-		    ynode_desc(n, b, sizeof b));
-		return;
-	}
-	if (form_expr_parse(out, l->f, before, n->s, n->len, &pos, &e) == -1) {
-		ydoc_scalar_pos(&l->y, n, pos, &line, &col);
-		ld_diag(l, line, col, _("show_if: %s"), e.msg);
-	}
-}
-
-/* 1 if question q lies in a self section. */
-static int
-ld_in_self(const struct form *f, size_t q)
-{
-	return f->questions[q].section < f->nsections &&
-	    f->sections[f->questions[q].section].self;
-}
-
-/* mode: self promises that the interviewer never learns those answers.
- * Whether a later interviewer-led question or section is shown is on the
- * interviewer's screen, so its show_if may not look at a self answer: it
- * would tell the answer (a follow-up inside the same self section may). */
-static void
-ld_self_leaks(struct ld *l)
-{
-	struct form *f = l->f;
-	uint8_t *refs;
-	size_t i, j, si;
-
-	if (f->nquestions == 0)
-		return;
-	refs = xcalloc(f->nquestions, 1);
-	for (i = 0; i < f->nsections; i++) {
-		if (f->sections[i].show_if == NULL)
-			continue;
-		memset(refs, 0, f->nquestions);
-		form_expr_refs(f->sections[i].show_if, refs, f->nquestions);
-		for (j = 0; j < f->nquestions; j++)
-			if (refs[j] && ld_in_self(f, j) && l->sshow[i])
-				ld_at(l, l->sshow[i],
-				    _("show_if: section '%s' "
-				      "depends on '%s', which the leaver "
-				      "answers alone (mode: self): whether it "
-				      "is shown would tell the interviewer the "
-				      "answer"),
-				    f->sections[i].id ? f->sections[i].id : "?",
-				    f->questions[j].id ? f->questions[j].id :
-							 "?");
-	}
-	for (i = 0; i < f->nquestions; i++) {
-		if (f->questions[i].show_if == NULL)
-			continue;
-		si = f->questions[i].section;
-		memset(refs, 0, f->nquestions);
-		form_expr_refs(f->questions[i].show_if, refs, f->nquestions);
-		for (j = 0; j < f->nquestions; j++) {
-			if (!refs[j] || !ld_in_self(f, j))
-				continue;
-			if (ld_in_self(f, i) && f->questions[j].section == si)
-				continue;
-			if (l->qshow[i])
-				ld_at(l, l->qshow[i],
-				    _("show_if: question "
-				      "'%s' depends on '%s', which the leaver "
-				      "answers alone (mode: self) in %s: "
-				      "whether it is shown would tell the "
-				      "interviewer the answer"),
-				    f->questions[i].id ? f->questions[i].id :
-							 "?",
-				    f->questions[j].id ? f->questions[j].id :
-							 "?",
-				    ld_in_self(f, i) ? _("another section") :
-						       _("a self section"));
-		}
-	}
-	free(refs);
-}
-
-static void
 ld_form(struct ld *l, const struct ynode *root)
 {
 	static const char *const fkeys[] = { "id", "version", "languages",
@@ -617,14 +529,7 @@ ld_form(struct ld *l, const struct ynode *root)
 	}
 	/* show_if last: it may refer to any earlier question, wherever its
 	 * keys were written. */
-	for (i = 0; i < f->nsections; i++)
-		if (l->sshow[i] != NULL)
-			ld_show_if(l, l->sshow[i], f->sections[i].first,
-			    &f->sections[i].show_if);
-	for (i = 0; i < f->nquestions; i++)
-		if (l->qshow[i] != NULL)
-			ld_show_if(l, l->qshow[i], i, &f->questions[i].show_if);
-	ld_self_leaks(l);
+	form_show_load(&l->y, f, l->qshow, l->sshow);
 }
 
 /* Hand the problems to the caller in source order. */
