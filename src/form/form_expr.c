@@ -458,19 +458,30 @@ xp_not(struct xp *p)
 	return xp_check_height(p, xp_node(X_NOT, a, NULL));
 }
 
+/* "or" binds looser than "and", and both looser than "not": a chain of
+ * level's word is left-associative over the next level's operands. */
+static const struct {
+	const char *word;
+	enum xop op;
+} xp_levels[] = { { "or", X_OR }, { "and", X_AND } };
+#define XP_NLEVELS (sizeof xp_levels / sizeof xp_levels[0])
+
 static struct form_expr *
-xp_and(struct xp *p)
+xp_chain(struct xp *p, size_t level)
 {
 	struct form_expr *l, *r;
 
-	if ((l = xp_not(p)) == NULL)
+	if (level == XP_NLEVELS)
+		return xp_not(p);
+	if ((l = xp_chain(p, level + 1)) == NULL)
 		return NULL;
-	while (xp_is(p, "and")) {
-		if (xp_next(p) == -1 || (r = xp_not(p)) == NULL) {
+	while (xp_is(p, xp_levels[level].word)) {
+		if (xp_next(p) == -1 || (r = xp_chain(p, level + 1)) == NULL) {
 			form_expr_free(l);
 			return NULL;
 		}
-		if ((l = xp_check_height(p, xp_node(X_AND, l, r))) == NULL)
+		if ((l = xp_check_height(p,
+			 xp_node(xp_levels[level].op, l, r))) == NULL)
 			return NULL;
 	}
 	return l;
@@ -479,19 +490,7 @@ xp_and(struct xp *p)
 static struct form_expr *
 xp_or(struct xp *p)
 {
-	struct form_expr *l, *r;
-
-	if ((l = xp_and(p)) == NULL)
-		return NULL;
-	while (xp_is(p, "or")) {
-		if (xp_next(p) == -1 || (r = xp_and(p)) == NULL) {
-			form_expr_free(l);
-			return NULL;
-		}
-		if ((l = xp_check_height(p, xp_node(X_OR, l, r))) == NULL)
-			return NULL;
-	}
-	return l;
+	return xp_chain(p, 0);
 }
 
 int
