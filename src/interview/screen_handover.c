@@ -129,18 +129,6 @@ screen_to_question(struct app *a)
 /* --- handover: for the interviewer --------------------------------- */
 
 static void
-nothing_init(struct app *a)
-{
-	a->ui.st = NULL;
-}
-
-static void
-nothing_free(struct app *a)
-{
-	(void)a;
-}
-
-static void
 handover_draw(struct app *a)
 {
 	const struct form *f = session_form(a->s);
@@ -187,8 +175,8 @@ static const struct tui_bind handover_keys[] = {
 	{ 0, 0, NULL, NULL },
 };
 
-static const struct tui_screen handover_screen = { "handover", nothing_init,
-	handover_draw, handover_keys, NULL, NULL, nothing_free, 0 };
+static const struct tui_screen handover_screen = { "handover", NULL,
+	handover_draw, handover_keys, NULL, NULL, NULL, 0 };
 
 const struct tui_screen *
 screen_handover(void)
@@ -251,8 +239,8 @@ static const struct tui_bind self_intro_keys[] = {
 	{ 0, 0, NULL, NULL },
 };
 
-static const struct tui_screen self_intro_screen = { "self-intro", nothing_init,
-	self_intro_draw, self_intro_keys, NULL, NULL, nothing_free, 0 };
+static const struct tui_screen self_intro_screen = { "self-intro", NULL,
+	self_intro_draw, self_intro_keys, NULL, NULL, NULL, 0 };
 
 const struct tui_screen *
 screen_self_intro(void)

@@ -48,18 +48,6 @@ help_key_row(void *arg, const char *names, const char *what)
 }
 
 static void
-help_init(struct app *a)
-{
-	a->ui.st = NULL;
-}
-
-static void
-help_free(struct app *a)
-{
-	(void)a;
-}
-
-static void
 help_draw(struct app *a)
 {
 	static const struct tui_keyhelp keys[] = { { N_("any key"),
@@ -84,8 +72,8 @@ help_draw(struct app *a)
 }
 
 /* Over the screen it is opened from; any key goes back to it. */
-static const struct tui_screen help_screen = { "help", help_init, help_draw,
-	NULL, NULL, NULL, help_free, TUI_OVER | TUI_KEEP_MSG | TUI_KEY_BACK };
+static const struct tui_screen help_screen = { "help", NULL, help_draw, NULL,
+	NULL, NULL, NULL, TUI_OVER | TUI_KEEP_MSG | TUI_KEY_BACK };
 
 const struct tui_screen *
 screen_help(void)

@@ -82,6 +82,21 @@ tui_notice(struct tui_screens *ui, const char *title, const char *text)
 	ui->notice_text = text;
 }
 
+/* A screen's state made and freed (a screen without one has no hooks). */
+static void
+screen_init(struct tui_screens *ui, const struct tui_screen *sc)
+{
+	if (sc->init != NULL)
+		sc->init(ui->app);
+}
+
+static void
+screen_free(struct tui_screens *ui, const struct tui_screen *sc)
+{
+	if (sc->free != NULL)
+		sc->free(ui->app);
+}
+
 /* Free the state kept for the screen under an over screen, if any. */
 static void
 screens_drop_kept(struct tui_screens *ui)
@@ -92,7 +107,7 @@ screens_drop_kept(struct tui_screens *ui)
 		return;
 	ui->st = ui->kept;
 	ui->kept = NULL;
-	ui->under->free(ui->app);
+	screen_free(ui, ui->under);
 	ui->st = st;
 }
 
@@ -113,10 +128,10 @@ screens_switch(struct tui_screens *ui)
 		ui->under = from;
 		ui->kept = ui->st;
 		ui->st = NULL;
-		to->init(ui->app);
+		screen_init(ui, to);
 		return;
 	}
-	from->free(ui->app);
+	screen_free(ui, from);
 	ui->st = NULL;
 	if (ui->kept != NULL && (from->flags & TUI_OVER) && to == ui->under) {
 		ui->st = ui->kept;
@@ -124,7 +139,7 @@ screens_switch(struct tui_screens *ui)
 		return;
 	}
 	screens_drop_kept(ui);
-	to->init(ui->app);
+	screen_init(ui, to);
 }
 
 int
@@ -205,13 +220,13 @@ tui_screens_start(struct tui_screens *ui, struct app *a,
 {
 	ui->app = a;
 	ui->first = ui->cur = first;
-	first->init(a);
+	screen_init(ui, first);
 }
 
 void
 tui_screens_end(struct tui_screens *ui)
 {
-	ui->cur->free(ui->app);
+	screen_free(ui, ui->cur);
 	ui->st = NULL;
 	screens_drop_kept(ui);
 }

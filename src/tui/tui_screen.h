@@ -39,17 +39,20 @@ struct tui_bind {
 	const char *help;
 };
 
-/* How a screen behaves in the runtime (a bit mask). */
-#define TUI_KEEP_MSG 1 /* a key leaves the message line (else cleared) */
-#define TUI_OVER \
-	2	       /* drawn instead of the screen it was opened from
-			* (help), whose state is kept and given back */
-#define TUI_KEY_BACK 4 /* a key neither keys nor key takes goes back */
+/* How a screen behaves in the runtime (a bit mask). TUI_KEEP_MSG: a key
+ * leaves the message line as it is (else it is cleared first). TUI_OVER:
+ * drawn instead of the screen it was opened from (help), whose state is
+ * kept and given back on return. TUI_KEY_BACK: a key that neither keys
+ * nor key takes goes back to the screen before. */
+#define TUI_KEEP_MSG 1
+#define TUI_OVER 2
+#define TUI_KEY_BACK 4
 
 /* One screen, one per file: hooks on the program's struct app. */
 struct tui_screen {
 	const char *name;
-	void (*init)(struct app *); /* set the state, tui_screens.st */
+	void (*init)(struct app *); /* set the state, tui_screens.st;
+				     * NULL: the screen has none */
 	void (*draw)(struct app *); /* on an erased screen */
 	/* A key goes through keys (may be NULL), then, if it is not there,
 	 * to key (typing; may be NULL), which returns TUI_OK, TUI_QUIT or
@@ -57,7 +60,7 @@ struct tui_screen {
 	const struct tui_bind *keys;
 	int (*key)(struct app *, const struct tui_key *);
 	void (*resize)(struct app *); /* may be NULL */
-	void (*free)(struct app *);   /* free the state */
+	void (*free)(struct app *);   /* free the state (NULL: none) */
 	unsigned flags;		      /* TUI_KEEP_MSG, TUI_OVER, ... */
 };
 

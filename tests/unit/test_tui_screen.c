@@ -223,6 +223,10 @@ static const struct tui_screen screen_help = { "help", init_help, draw_none,
 static const struct tui_screen screen_plain_help = { "plain-help", init_help,
 	draw_none, NULL, key_back, NULL, free_st, 0 };
 
+/* A screen with no state: no init, no free. */
+static const struct tui_screen screen_bare = { "bare", NULL, draw_none, NULL,
+	key_back, NULL, NULL, 0 };
+
 static const struct tui_screen *
 scr_a(void)
 {
@@ -343,6 +347,25 @@ test_switch(void **state)
 	    "free-a init-b init-help free-help free-b");
 	assert_null(a.ui.st);
 	assert_null(a.ui.kept);
+}
+
+/* A screen with no state between two with one. */
+static void
+test_bare(void **state)
+{
+	struct app a;
+
+	(void)state;
+	memset(&a, 0, sizeof a);
+	tui_screens_start(&a.ui, &a, scr_a());
+	tui_go(&a.ui, &screen_bare);
+	tui_screens_settle(&a.ui);
+	assert_null(a.ui.st);
+	press(&a, 'x');
+	tui_screens_settle(&a.ui);
+	assert_ptr_equal(a.ui.cur, scr_a());
+	assert_string_equal(a.log, "init-a free-a init-a");
+	tui_screens_end(&a.ui);
 }
 
 /* Back with no screen before: the first. */
@@ -541,6 +564,7 @@ main(void)
 		cmocka_unit_test(test_keys_through_screen),
 		cmocka_unit_test(test_switch),
 		cmocka_unit_test(test_back_to_first),
+		cmocka_unit_test(test_bare),
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_tables),
 		cmocka_unit_test(test_check_fails),
