@@ -2,7 +2,6 @@
  * and validates it key by key into a struct form; every problem comes
  * back as FILE:LINE:COL in source order. The format is avslut-form(5). */
 #include "form/form.h"
-#include "form/form_int.h"
 
 #include <stdint.h>
 #include <stdlib.h>

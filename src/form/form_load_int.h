@@ -1,7 +1,8 @@
-/* form_load_int: what form_load.c and its typed getters
- * (form_load_get.c) share: the load state and the getters that check one
- * YAML node each and report FILE:LINE:COL problems through the reader.
- * Internal to src/form. */
+/* form_load_int: what form_load.c, its typed getters (form_load_get.c)
+ * and the show_if pass (form_show.c) share: the load state, the getters
+ * that check one YAML node each and report FILE:LINE:COL problems
+ * through the reader, and the pass run once the form is read. Internal
+ * to src/form. */
 #ifndef AVSLUT_FORM_LOAD_INT_H
 #define AVSLUT_FORM_LOAD_INT_H
 
@@ -50,5 +51,11 @@ int ld_text(struct ld *l, const char *key, const struct ynode *n, int multiline,
     struct form_text *out);
 /* The form's languages: invalid or repeated codes reported, left out. */
 void ld_languages(struct ld *l, const struct ynode *n);
+
+/* Parse the show_if node of each section (sshow[i]) and question
+ * (qshow[i]; NULL: none) of f into f, and refuse one that would tell the
+ * interviewer a self answer; every problem into y's diagnostics. */
+void form_show_load(struct ydoc *y, struct form *f,
+    const struct ynode *const *qshow, const struct ynode *const *sshow);
 
 #endif

@@ -2,7 +2,7 @@
  * whole form is read (an expression may name any earlier question), and
  * the promise of mode: self checked against them. */
 #include "form/form.h"
-#include "form/form_int.h"
+#include "form/form_load_int.h"
 
 #include <stdint.h>
 #include <stdlib.h>
