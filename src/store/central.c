@@ -415,6 +415,7 @@ central_open(struct central **out, const char *path, int flags, struct err *e)
 	    ((rc = central_relayout(c, e)) != 0 ||
 		(rc = central_settle(c, e)) != 0))
 		goto fail;
+	c->verify = (flags & CENTRAL_VERIFY) != 0;
 	if ((flags & CENTRAL_VERIFY) && (rc = central_verify(c, e)) != 0)
 		goto fail;
 	*out = c;

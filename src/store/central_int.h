@@ -28,6 +28,8 @@ struct central {
 	uint8_t *dkey; /* the digest key (sodium_malloc), or NULL
 				 * until first needed */
 	int snapshot;  /* central_snapshot_begin began a transaction */
+	int verify;    /* opened with CENTRAL_VERIFY: every snapshot
+			* checks the envelope digest again */
 };
 
 /* central.c: the connection's last SQLite error as a classed message

@@ -11,7 +11,14 @@
 #  - foreign: the cache of another store under the same HR key, put beside
 #    this one, adds nothing of the other store's;
 #  - tampered: a cache flipped, truncated, extended or emptied gives the
-#    same figures as no cache at all, with exit 0.
+#    same figures as no cache at all, with exit 0;
+#  - laundered: envelopes forged (sealed to hr.pub, which anyone can do)
+#    and slipped into central.db while HR types the passphrase, after the
+#    store's digest was checked, then deleted again: the store verifies
+#    clean afterwards, and the cache written by that run must not keep
+#    showing them (found by the session's review, 2026-12-03: the cache
+#    trusted the store's set digest to stand for its ids). The race is
+#    won every time by handing the passphrase through a FIFO.
 # Figures are compared through `audit` (it loads every envelope and
 # prints the disclosure audit's counts, and freezes no release) and the
 # first report of a year (which does freeze one: each store is reported
@@ -22,6 +29,8 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+
+import pexpect
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_attack_releases as T  # noqa: E402
@@ -191,7 +200,47 @@ def tampered():
                                     else "other figures", err[-200:]))
 
 
+def laundered():
+    st = T.Store("cache-launder")
+    st.fill(T.BASE)
+    # the forgeries: sealed to this store's hr.pub in a store of their own
+    forged = os.path.join(st.d, "forged.db")
+    subprocess.run([T.FILL, forged, st.pub, st.form],
+                   input=canaries(T.L, 10).encode(), env=st.env,
+                   check=True, stdout=subprocess.DEVNULL)
+    c = sqlite3.connect(forged)
+    cols = [r[1] for r in c.execute("PRAGMA table_info(envelopes)")]
+    rows = list(c.execute("SELECT %s FROM envelopes" % ", ".join(cols)))
+    c.close()
+    report("launder_forged", len(rows) == 10, "%d forged" % len(rows))
+    if os.path.exists(cache(st)):
+        os.unlink(cache(st))
+    # HR at the prompt: the store has been checked by then
+    env = dict(st.env)
+    p = pexpect.spawn(T.HR, ["audit", "--year", str(T.L)], env=env,
+                      timeout=60, encoding="utf-8")
+    at_prompt = p.expect([r"(?i)passphrase", pexpect.EOF,
+                          pexpect.TIMEOUT]) == 0
+    report("launder_at_prompt", at_prompt, "no prompt: %r" % p.before)
+    db = sqlite3.connect(st.db, timeout=10)
+    db.executemany("INSERT INTO envelopes (%s) VALUES (%s)" % (
+        ", ".join(cols), ", ".join("?" * len(cols))), rows)
+    db.commit()
+    db.close()
+    p.sendline(T.PASS)
+    p.expect(pexpect.EOF)
+    p.close()
+    report("launder_race_run", at_prompt, "exit %s" % p.exitstatus)
+    db = sqlite3.connect(st.db)
+    db.executemany("DELETE FROM envelopes WHERE id = ?",
+                   [(r[cols.index("id")],) for r in rows])
+    db.commit()
+    db.close()
+    shows_canary(st, T.L, "launder", BASE_N)
+
+
 def main():
+    laundered()
     purge_replay()
     row_deleted()
     foreign()
