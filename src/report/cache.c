@@ -383,6 +383,7 @@ cache_decrypt(uint8_t *b, size_t flen, const uint8_t *sk, size_t *plain_len)
 struct cspan {
 	const uint8_t *p;
 	size_t len;
+	uint64_t k1, k2; /* cache_write's sort keys (cache_span_keys) */
 };
 
 /* The opened file: where its records lie and what its trailer says. */
@@ -771,9 +772,10 @@ cache_job_free(struct cache_job *j)
 /* Records in the order of their unit (its bytes, shorter first where
  * one is a prefix of the other), year and envelope id: a function of the
  * set, and each (unit, year) group's records together, so that the
- * aggregation's counts for one group stay in the cache while it is fed. */
+ * aggregation's counts for one group stay in the cache while it is fed.
+ * This compares the records' bytes; cmp_span compares keys first. */
 static int
-cmp_span(const void *x, const void *y)
+cmp_span_full(const void *x, const void *y)
 {
 	const uint8_t *a = ((const struct cspan *)x)->p;
 	const uint8_t *b = ((const struct cspan *)y)->p;
@@ -789,6 +791,42 @@ cmp_span(const void *x, const void *y)
 	if (ya != yb)
 		return ya < yb ? -1 : 1;
 	return memcmp(a, b, ENV_ID_BYTES);
+}
+
+/* The keys of sp in cmp_span_full's order, so that sorting compares
+ * them in the array rather than each record's bytes, scattered over
+ * 70 MB at 100 000 (most of the writer's sort): k1 the unit's first 7
+ * bytes (zeros after a shorter unit) and the unit's length up to 8, k2
+ * the year and the id's first 6 bytes. */
+static void
+cache_span_keys(struct cspan *sp)
+{
+	const uint8_t *r = sp->p;
+	size_t l = r[ENV_ID_BYTES], i;
+
+	sp->k1 = 0;
+	for (i = 0; i < 7; i++)
+		sp->k1 = sp->k1 << 8 | (i < l ? r[ENV_ID_BYTES + 1 + i] : 0);
+	sp->k1 = sp->k1 << 8 | (l < 8 ? l : 8);
+	sp->k2 = (uint64_t)r[ENV_ID_BYTES + 2 + l] << 56 |
+	    (uint64_t)r[ENV_ID_BYTES + 3 + l] << 48;
+	for (i = 0; i < 6; i++)
+		sp->k2 |= (uint64_t)r[i] << (40 - 8 * i);
+}
+
+/* cmp_span_full's order, from the keys where they decide: units of up
+ * to 7 bytes are whole in k1 (a unit of 8 or more is compared in full
+ * when the first 7 bytes are a tie); year and id then in k2. */
+static int
+cmp_span(const void *x, const void *y)
+{
+	const struct cspan *a = x, *b = y;
+
+	if (a->k1 != b->k1)
+		return a->k1 < b->k1 ? -1 : 1;
+	if ((a->k1 & 0xff) == 8 || a->k2 == b->k2)
+		return cmp_span_full(x, y);
+	return a->k2 < b->k2 ? -1 : 1;
 }
 
 /* v holds n elements of size sz, sorted in 0..m-1 and in m..n-1: the
@@ -833,11 +871,13 @@ cache_write(struct cache_job *j)
 	size = CACHE_HEAD_BYTES + 4 + 65536 + 8 * (n / cache_mark + 1);
 	for (i = 0; i < j->old.nsp; i++) {
 		sp[i] = j->old.sp[i];
+		cache_span_keys(&sp[i]);
 		size += sp[i].len;
 	}
 	for (i = 0; i < f->nsp; i++) {
 		sp[j->old.nsp + i].p = buf_data(&f->recs) + f->sp[i][0];
 		sp[j->old.nsp + i].len = f->sp[i][1];
+		cache_span_keys(&sp[j->old.nsp + i]);
 		size += f->sp[i][1];
 	}
 	/* The old file's records and ids are in order already: only

@@ -23,6 +23,7 @@
 #include "report/cache_rec.h"
 #include "report/hrload.h"
 #include "store/central.h"
+#include "util/buf.h"
 #include "util/fsx.h"
 #include "util/xmem.h"
 
@@ -741,6 +742,99 @@ test_set_digest(void **state)
 	hrload_result_free(&r1);
 }
 
+/* The records of the file in the order of unit (bytes, a prefix first),
+ * year and id, also where units share their first 7 bytes (the writer's
+ * sort keys hold 7): records of units "ENHET-L", "ENHET-LONG-A",
+ * "ENHET-LONG-B", "ENHET-LONGER" and "ENHET-LONG" added, the file
+ * written with a mark at every record, each record's unit, year and id
+ * read at its mark and compared with the one before. */
+static void
+test_record_order(void **state)
+{
+	static const char *const units[] = { "ENHET-LONG-B", "ENHET-L",
+		"ENHET-LONGER", "ENHET-LONG-A", "ENHET-LONG" };
+	struct hrload_result r1;
+	struct bundle_env v[10];
+	struct record r;
+	struct buf_rd tr;
+	struct agg *a1;
+	uint8_t *p;
+	const uint8_t *x, *prev = NULL, *rec;
+	uint64_t cnt[6], nrec, off;
+	uint32_t tl, nn, len, nf, mark;
+	size_t plen, calls, i, k;
+
+	(void)state;
+	memset(v, 0, sizeof v);
+	for (i = 0; i < 10; i++) {
+		struct bundle b;
+
+		memset(&b, 0, sizeof b);
+		make_record(&r, f1, (int)i);
+		free(r.unit);
+		r.unit = xstrdup(units[i % 5]);
+		add_env(&b, &r);
+		record_free(&r);
+		v[i] = b.envs[0];
+		free(b.envs);
+	}
+	ingest(v, 10);
+	drop_cache();
+	cache_test_split(1, 0, 0);
+	a1 = open_store(pk, sk, &r1, &calls);
+	cache_test_split(0, 0, 0);
+	read_plain(&p, &plen);
+	tl = buf_load_u32(p + plen - 4);
+	buf_rd_init(&tr, p + plen - 4 - tl, tl);
+	for (k = 0; k < 6; k++)
+		assert_int_equal(buf_get_u64(&tr, &cnt[k]), 0);
+	assert_int_equal(buf_get_u32(&tr, &nn), 0);
+	for (k = 0; k < nn; k++)
+		assert_true(buf_get_u32(&tr, &len) == 0 &&
+		    buf_get_ptr(&tr, len, &x) == 0);
+	assert_int_equal(buf_get_u32(&tr, &nf), 0);
+	assert_int_equal(buf_get_ptr(&tr, (size_t)nf * 32, &x), 0);
+	assert_int_equal(buf_get_u64(&tr, &nrec), 0);
+	assert_int_equal(buf_get_u32(&tr, &mark), 0);
+	assert_int_equal(mark, 1);
+	assert_int_equal(nrec, r1.used);
+	for (k = 0; k < nrec; k++) {
+		assert_int_equal(buf_get_u64(&tr, &off), 0);
+		rec = p + off;
+		if (prev != NULL) {
+			int c = strcmp((const char *)prev + 17,
+			    (const char *)rec + 17);
+			unsigned py = buf_load_u32(prev + 18 + prev[16] - 2) &
+			    0xffff, ry = buf_load_u32(rec + 18 + rec[16] - 2) &
+			    0xffff;
+
+			assert_true(c < 0 ||
+			    (c == 0 &&
+				(py < ry ||
+				    (py == ry && memcmp(prev, rec, 16) < 0))));
+		}
+		prev = rec;
+	}
+	free(p);
+	agg_free(a1);
+	hrload_result_free(&r1);
+	/* the store as it was for the tests after this one */
+	{
+		struct central *c;
+		struct err e;
+		size_t del;
+
+		assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
+		for (i = 0; i < 10; i++) {
+			assert_int_equal(central_env_delete(c,
+			    (const uint8_t (*)[BUNDLE_ID_BYTES])&v[i].id, 1,
+			    "test", &del, &e), 0);
+			free(v[i].data);
+		}
+		central_close(c);
+	}
+}
+
 int
 main(void)
 {
@@ -754,6 +848,7 @@ main(void)
 		cmocka_unit_test(test_order_free),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_set_digest),
+		cmocka_unit_test(test_record_order),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
