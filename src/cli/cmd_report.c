@@ -119,7 +119,7 @@ report_run(struct cli_hr_data *d, unsigned year, int have_year,
 		}
 	} else if (fsx_write_atomic(out, buf, (size_t)len, 0600, 0, &e) != 0) {
 		msg_warn(_("report: %s: check the path"), e.msg);
-		rc = EX_IOERR;
+		rc = cli_exit_code(&e); /* 74, or 73 for a device or pipe */
 	} else {
 		fprintf(stderr, _("%s: wrote the %u report to %s\n"),
 		    msg_prog(), year, out);

@@ -190,6 +190,19 @@ fsx_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
 		free(tmp);
 		return err_setc(e, ERR_EXISTS, _("%s already exists"), path);
 	}
+	/* The rename would put a file in the place of a device, a pipe or
+	 * a directory's entry (run as root, --out /dev/null would replace
+	 * the machine's /dev/null): refused. A symbolic link is replaced,
+	 * not followed, as before. */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISLNK(st.st_mode)) {
+		free(tmp);
+		return err_setc(e, ERR_EXISTS,
+		    _("%s is not a regular file (a device, a pipe, a socket "
+		      "or a directory): it is not replaced; give the name of a "
+		      "file"),
+		    path);
+	}
 	for (;;) {
 		if ((fd = mkstemp(tmp)) == -1) {
 			saved = errno;

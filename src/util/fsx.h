@@ -20,7 +20,8 @@ int fsx_read_file(const char *path, size_t max, char **buf, size_t *len,
     struct err *e);
 /* Write data to path atomically: a temporary file in the same directory
  * with mode, fsync, rename, fsync of the directory. With excl, fail if
- * path exists. */
+ * path exists. A path that is a device, a pipe, a socket or a directory
+ * is refused (ERR_EXISTS), never replaced. */
 int fsx_write_atomic(const char *path, const void *data, size_t len,
     unsigned mode, int excl, struct err *e);
 /* Write all n bytes to fd (again after EINTR and short writes). On

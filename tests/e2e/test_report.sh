@@ -126,6 +126,13 @@ rc=$?
 check bad_format_64 "rc=$rc" sh -c "test $rc = 64 && grep -q \"unknown format 'pdf'\" '$T/err'"
 "$HR" report --year 99 >/dev/null 2>&1
 check bad_year_64 "rc=$?" test "$?" = 64
+# --out a pipe (as root, a device): refused, never replaced (73)
+mkfifo "$T/fifo"
+"$HR" report --year 2024 --out "$T/fifo" --passphrase-file "$T/pass" \
+    >/dev/null 2>"$T/err"
+rc=$?
+check out_special_73 "rc=$rc $(cat "$T/err")" sh -c \
+    "test $rc = 73 && test -p '$T/fifo' && grep -q 'not a regular file' '$T/err'"
 "$HR" report --help >"$T/out" 2>&1
 check help "$(head -1 "$T/out")" grep -q '^usage: avslut-hr report' "$T/out"
 

@@ -144,6 +144,38 @@ test_fsx_fifo(void **state)
 	free(path);
 }
 
+/* An atomic write never puts a file in the place of a pipe or a
+ * directory (nor of a device: as root, --out /dev/null replaced it). */
+static void
+test_fsx_atomic_special(void **state)
+{
+	char dir[] = "/tmp/avslut-test-XXXXXX";
+	char *fifo, *sub;
+	struct stat st;
+	struct err e;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	fifo = paths_join(dir, "fifo");
+	sub = paths_join(dir, "sub");
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	assert_int_equal(fsx_write_atomic(fifo, "x", 1, 0600, 0, &e), -1);
+	assert_int_equal(e.cls, ERR_EXISTS);
+	assert_non_null(strstr(e.msg, "not a regular file"));
+	assert_int_equal(lstat(fifo, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(fsx_write_atomic(sub, "x", 1, 0600, 0, &e), -1);
+	assert_int_equal(e.cls, ERR_EXISTS);
+	assert_int_equal(lstat(sub, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	unlink(fifo);
+	rmdir(sub);
+	rmdir(dir);
+	free(fifo);
+	free(sub);
+}
+
 /* Every class maps to its sysexits code, once (util/err.c), and back:
  * a status names its class, 74 I/O, one outside sysexits software. */
 static void
@@ -341,6 +373,7 @@ main(void)
 		cmocka_unit_test(test_utf8_sanitize),
 		cmocka_unit_test(test_fsx_atomic),
 		cmocka_unit_test(test_fsx_fifo),
+		cmocka_unit_test(test_fsx_atomic_special),
 		cmocka_unit_test(test_paths_home),
 		cmocka_unit_test(test_err_exit_code),
 		cmocka_unit_test(test_pass_line),
