@@ -138,7 +138,7 @@ cache_agg(struct agg *a, struct hrload_result *notes, const uint8_t *id,
 
 	if (agg_add(a, ar, &ae) != 0) {
 		env_id_hex(id, hex);
-		note = xasprintf("envelope %s: %s", hex, ae.msg);
+		note = xasprintf(_("envelope %s: %s"), hex, ae.msg);
 		cache_note(notes, note);
 		free(note);
 		return -1;
@@ -427,7 +427,7 @@ cache_feed(struct cache_in *in, struct agg *a, struct hrload_result *res,
 	}
 	in->nsp = (size_t)in->nrec;
 	if (bad)
-		cache_note(res, "the record cache is damaged: run again");
+		cache_note(res, _("the record cache is damaged: run again"));
 	return bad;
 }
 

@@ -191,14 +191,14 @@ hrload_one(struct hrload *h, const uint8_t *id, const uint8_t *data, size_t len)
 	} else if (h->check && (f = hrload_form(h, r.form_hash)) == NULL) {
 		st = HRLOAD_UNAPPROVED;
 		env_id_hex(id, hex);
-		note =
-		    xasprintf("envelope %s: form %s version %lu is not "
-			      "approved (approve it with avslut-hr forms add)",
-			hex, r.form_id, (unsigned long)r.form_version);
+		note = xasprintf(_("envelope %s: form %s version %lu is not "
+				   "approved (approve it with avslut-hr forms "
+				   "add)"),
+		    hex, r.form_id, (unsigned long)r.form_version);
 	} else if (h->check && record_check(&r, f, &e) != 0) {
 		st = HRLOAD_INVALID;
 		env_id_hex(id, hex);
-		note = xasprintf("envelope %s: %s", hex, e.msg);
+		note = xasprintf(_("envelope %s: %s"), hex, e.msg);
 	}
 	pthread_mutex_lock(&h->fnmu);
 	switch (st) {
@@ -526,7 +526,7 @@ hrload_agg_fn(void *ctx, const uint8_t id[ENV_ID_BYTES], enum hrload_status st,
 		x->res->used--;
 		x->res->invalid++;
 		env_id_hex(id, hex);
-		note = xasprintf("envelope %s: %s", hex, ae.msg);
+		note = xasprintf(_("envelope %s: %s"), hex, ae.msg);
 		hrload_note(x->res, note);
 		free(note);
 	} else if (x->opts != NULL && x->opts->tap != NULL)

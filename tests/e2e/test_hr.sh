@@ -360,4 +360,30 @@ for c in log units purge turnover hme; do
 	    "^usage: avslut-hr $c" "$T/out"
 done
 
+# --- notes about rejected interviews, in the user's language ---------------
+# Envelopes of a form this store has not approved (the shipped form, with
+# only another one approved) and one that does not open: each is named in
+# a note, and the notes are translated like every other message.
+export AVSLUT_HOME="$T/notes"
+HRD=$AVSLUT_HOME/data/avslut-hr
+DB=$HRD/central.db
+"$HR" keygen --passphrase-file "$T/pass" --kdf test >/dev/null 2>&1 &&
+	"$HR" forms add "$SRC/tests/e2e/data/cachefile.yaml" >/dev/null 2>&1 &&
+	"$TC" "$DB" "$HRD/hr.pub" VC-ALBY 2024 2 >/dev/null &&
+	"$TC" "$DB" "$HRD/hr.pub" VC-ALBY 2024 1 tamper >/dev/null ||
+	no notes_setup "keygen, forms add or avslut-testcentral failed"
+"$HR" report --year 2024 --format csv --lang sv --passphrase-file \
+    "$T/pass" >"$T/out" 2>"$T/err"
+check notes_sv_unapproved "$(cat "$T/err")" grep -q \
+    '^  kuvert [0-9a-f]*: formulär exit-interview version 1 är inte godkänt' \
+    "$T/err"
+check notes_sv_unreadable "$(cat "$T/err")" grep -q \
+    '^  kuvert [0-9a-f]* kan inte öppnas med den här HR-nyckeln' "$T/err"
+rm -f "$DB-cache" "$DB-aggcache"
+LC_ALL=C "$HR" report --year 2024 --format csv --lang en \
+    --passphrase-file "$T/pass" >"$T/out" 2>"$T/err"
+check notes_en_unapproved "$(cat "$T/err")" grep -q \
+    '^  envelope [0-9a-f]*: form exit-interview version 1 is not approved' \
+    "$T/err"
+
 exit $failed
