@@ -512,7 +512,7 @@ cache_fill_settle(struct cache_fill *f, struct hrload_result *res)
 /* What the background writer makes the file from; it owns all of it. */
 struct cache_job {
 	char *path;
-	uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+	uint8_t *key; /* sodium_malloc: locked, wiped by sodium_free */
 	uint8_t digest[CACHE_DIGEST_BYTES];
 	uint8_t setd[CACHE_SETD_BYTES];	    /* of the set the file covers */
 	int hasset;			    /* 0: the store had no digest */
@@ -530,7 +530,7 @@ cache_job_free(struct cache_job *j)
 	cache_in_free(&j->old);
 	cache_fill_free(&j->fill);
 	hrload_result_free(&j->base);
-	sodium_memzero(j->key, sizeof j->key);
+	sodium_free(j->key);
 	free(j->hashes);
 	free(j->path);
 	free(j);
@@ -636,7 +636,7 @@ cache_write(struct cache_job *j)
 	(void)buf_append(&b,
 	    (plen + cache_chunk - 1) / cache_chunk * CACHE_TAG_BYTES);
 	/* best effort: without a cache the next run loads in full */
-	if (cache_crypt(b.p, buf_len(&b), j->key, 1) == 0)
+	if (j->key != NULL && cache_crypt(b.p, buf_len(&b), j->key, 1) == 0)
 		(void)fsx_write_atomic(j->path, buf_data(&b), buf_len(&b), 0600,
 		    0, &e);
 	buf_free(&b);
@@ -695,7 +695,7 @@ cache_job_new(const char *path, const uint8_t *sk, const uint8_t *digest,
 		memcpy(j->hashes[i], forms[i]->hash, FORM_HASH_BYTES);
 	j->nforms = nforms;
 	j->path = xstrdup(path);
-	cache_key(j->key, sk);
+	j->key = cache_key_new(sk, CACHE_RECORDS); /* NULL: not written */
 	memcpy(j->digest, digest, CACHE_DIGEST_BYTES);
 	return j;
 }
@@ -743,6 +743,7 @@ cache_run_snap(struct central *c, const uint8_t pk[ENV_PK_BYTES],
 {
 	uint8_t digest[CACHE_DIGEST_BYTES], setd[CACHE_SETD_BYTES];
 	uint8_t head[CACHE_HEAD_BYTES];
+	uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
 	struct hrload_result hr;
 	struct cache_job *j;
 	struct cache_in in;
@@ -773,14 +774,16 @@ cache_run_snap(struct central *c, const uint8_t pk[ENV_PK_BYTES],
 	    cache_same_set(head, setd);
 	if (!same)
 		threaded = pthread_create(&t, NULL, cache_ids_thread, &d) == 0;
-	in.mem = cache_read_file(path, &in.memlen);
+	in.mem = cache_read_file(path, CACHE_RECORDS, &in.memlen);
 	if (same && (in.mem == NULL || !cache_same_set(in.mem, setd)))
 		same = 0;
+	cache_key(key, sk, CACHE_RECORDS);
 	if (in.mem != NULL &&
-	    cache_decrypt(in.mem, in.memlen, sk, &plen) != 0) {
+	    cache_decrypt(in.mem, in.memlen, key, &plen) != 0) {
 		xfree_wipe(in.mem, in.memlen);
 		in.mem = NULL;
 	}
+	sodium_memzero(key, sizeof key);
 	if (threaded)
 		pthread_join(t, NULL);
 	else if (!same)

@@ -24,6 +24,11 @@
 				 * header; 5: sealed in chunks; 6:
 				 * records by unit, year and id */
 #define CACHE_MAX_BYTES (2048ULL << 20) /* a bigger file is not read */
+/* The aggregate file beside it: central.db-aggcache, 0600. */
+#define CACHE_AGG_SUFFIX "-aggcache"
+#define CACHE_AGG_MAGIC "AVSLUTA\n" /* 8 bytes */
+#define CACHE_AGG_VERSION 1
+#define CACHE_AGG_CONTEXT "avslut-hr aggregate cache v1"
 
 /* hrload_run with the cache. The file covers a set of envelopes (their
  * ids are in it) under the approved forms: if it opens with a key derived

@@ -1,5 +1,6 @@
-/* cache_file: the record cache file as bytes: the approved forms'
- * digest and the file key it is bound to, its header, the plaintext
+/* cache_file: the cache files as bytes (the record cache and the
+ * aggregate file share a container): the approved forms'
+ * digest and the file key they are bound to, the header, the plaintext
  * sealed and opened in chunks on several cores, reading it (or only its
  * header). The records and the load are cache.c's; the format is
  * avslut-cache(5). */
@@ -49,16 +50,41 @@ cache_digest(const struct form *const *forms, size_t nforms,
 	crypto_generichash_final(&st, out, CACHE_DIGEST_BYTES);
 }
 
+/* Each file's magic, version and key context (with its NUL). */
+static const struct {
+	const char *magic, *context;
+	size_t contextlen;
+	uint32_t version;
+} cache_kinds[] = {
+	[CACHE_RECORDS] = { CACHE_MAGIC, CACHE_KEY_CONTEXT,
+	    sizeof CACHE_KEY_CONTEXT, CACHE_VERSION },
+	[CACHE_AGGREGATE] = { CACHE_AGG_MAGIC, CACHE_AGG_CONTEXT,
+	    sizeof CACHE_AGG_CONTEXT, CACHE_AGG_VERSION },
+};
+
 /* The file key: keyed BLAKE2b of a fixed context under the HR secret
  * key, so that only its holder can read the file or make one the next
  * run would accept. (The digest is authenticated as associated data.) */
 void
 cache_key(uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES],
-    const uint8_t sk[ENV_SK_BYTES])
+    const uint8_t sk[ENV_SK_BYTES], enum cache_kind kind)
 {
 	crypto_generichash(key, crypto_aead_xchacha20poly1305_ietf_KEYBYTES,
-	    (const uint8_t *)CACHE_KEY_CONTEXT, sizeof CACHE_KEY_CONTEXT, sk,
-	    ENV_SK_BYTES);
+	    (const uint8_t *)cache_kinds[kind].context,
+	    cache_kinds[kind].contextlen, sk, ENV_SK_BYTES);
+}
+
+/* The same in locked memory, for a key kept after the HR key is wiped
+ * (the background writer, the write at exit). */
+uint8_t *
+cache_key_new(const uint8_t sk[ENV_SK_BYTES], enum cache_kind kind)
+{
+	uint8_t *key = sodium_malloc(
+	    crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
+
+	if (key != NULL)
+		cache_key(key, sk, kind);
+	return key;
 }
 
 /* The body of a file of flen bytes whose header is b: the plaintext's
@@ -87,7 +113,7 @@ cache_geometry(const uint8_t *b, size_t flen, size_t *plen, size_t *chunk,
  * this version and the length its header says (the header is checked
  * once it is decrypted). *memlen its length. */
 uint8_t *
-cache_read_file(const char *path, size_t *memlen)
+cache_read_file(const char *path, enum cache_kind kind, size_t *memlen)
 {
 	struct err e;
 	char *buf = NULL;
@@ -96,8 +122,9 @@ cache_read_file(const char *path, size_t *memlen)
 	if (fsx_read_file(path, CACHE_MAX_BYTES, &buf, &flen, &e) != 0)
 		return NULL;
 	if (flen < CACHE_HEAD_BYTES + CACHE_TAG_BYTES ||
-	    memcmp(buf, CACHE_MAGIC, 8) != 0 ||
-	    buf_load_u32((const uint8_t *)buf + 8) != CACHE_VERSION ||
+	    memcmp(buf, cache_kinds[kind].magic, 8) != 0 ||
+	    buf_load_u32((const uint8_t *)buf + 8) !=
+		cache_kinds[kind].version ||
 	    cache_geometry((const uint8_t *)buf, flen, &plen, &chunk,
 		&nchunks) != 0) {
 		free(buf);
@@ -228,18 +255,12 @@ cache_crypt(uint8_t *b, size_t flen, const uint8_t *key, int seal)
 	return failed ? -1 : 0;
 }
 
-/* Decrypt the file read by cache_read_file in place: 0 with the
- * plaintext CACHE_HEAD_BYTES into b (*plain_len bytes), or -1. */
+/* Decrypt the file read by cache_read_file in place with its key: 0
+ * with the plaintext CACHE_HEAD_BYTES into b (*plain_len bytes), or -1. */
 int
-cache_decrypt(uint8_t *b, size_t flen, const uint8_t *sk, size_t *plain_len)
+cache_decrypt(uint8_t *b, size_t flen, const uint8_t *key, size_t *plain_len)
 {
-	uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
-	int rc;
-
-	cache_key(key, sk);
-	rc = cache_crypt(b, flen, key, 0);
-	sodium_memzero(key, sizeof key);
-	if (rc != 0)
+	if (cache_crypt(b, flen, key, 0) != 0)
 		return -1;
 	*plain_len = (size_t)buf_load_u64(b + CACHE_OFF_PLEN);
 	return 0;

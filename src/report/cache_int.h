@@ -35,22 +35,34 @@
 #define CACHE_MAX_CHUNK (1u << 26)
 #define CACHE_KEY_CONTEXT "avslut-hr record cache v1"
 
+/* The two files of avslut-cache(5), in one container (header, chunks,
+ * key derived from the HR secret key) told apart by magic, version and
+ * the key's context: the record cache and the aggregate file. */
+enum cache_kind {
+	CACHE_RECORDS,
+	CACHE_AGGREGATE
+};
+
 /* The approved forms' digest the file is bound to; the file key from
- * the HR secret key; the body's geometry from a header (0 or -1); the
+ * the HR secret key (on the stack, or in sodium_malloc memory the
+ * caller sodium_frees: NULL if there is none to be had); the body's
+ * geometry from a header (0 or -1); the
  * file read whole (NULL: none, or not one); its header alone (0 or -1);
  * 1 if the header's set digest is setd; the chunks sealed (seal 1) or
- * opened in place (0 or -1); the file opened under sk (0 or -1). */
+ * opened in place (0 or -1); the file opened with its key (0 or -1). */
 void cache_digest(const struct form *const *forms, size_t nforms,
     uint8_t out[CACHE_DIGEST_BYTES]);
 void cache_key(uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES],
-    const uint8_t sk[ENV_SK_BYTES]);
+    const uint8_t sk[ENV_SK_BYTES], enum cache_kind kind);
+uint8_t *cache_key_new(const uint8_t sk[ENV_SK_BYTES], enum cache_kind kind);
 int cache_geometry(const uint8_t *b, size_t flen, size_t *plen, size_t *chunk,
     size_t *nchunks);
-uint8_t *cache_read_file(const char *path, size_t *memlen);
+uint8_t *cache_read_file(const char *path, enum cache_kind kind,
+    size_t *memlen);
 int cache_peek(const char *path, uint8_t head[CACHE_HEAD_BYTES]);
 int cache_same_set(const uint8_t *b, const uint8_t setd[CACHE_SETD_BYTES]);
 int cache_crypt(uint8_t *b, size_t flen, const uint8_t *key, int seal);
-int cache_decrypt(uint8_t *b, size_t flen, const uint8_t *sk,
+int cache_decrypt(uint8_t *b, size_t flen, const uint8_t *key,
     size_t *plain_len);
 
 /* One record's bytes (its id first). */

@@ -14,6 +14,9 @@
 #include "store/central.h"
 #include "util/err.h"
 
+struct buf;
+struct buf_rd;
+
 #define HRLOAD_MAX_NOTES 10 /* messages kept about rejected envelopes */
 
 /* Why an envelope was or was not used. */
@@ -43,6 +46,13 @@ struct hrload_opts {
 	void *progress_ctx;
 	hrload_tap_fn tap; /* NULL: none */
 	void *tap_ctx;
+	/* The tap's state for the aggregate cache (avslut-cache(5)): a
+	 * digest of what it was made from, its state as bytes and back
+	 * (0, or -1 leaving it as it was). NULL: the state cannot be kept,
+	 * and with a tap the aggregate file is neither used nor written. */
+	void (*tap_digest)(void *ctx, uint8_t out[32]);
+	void (*tap_put)(void *ctx, struct buf *b);
+	int (*tap_get)(void *ctx, struct buf_rd *r);
 };
 
 /* What a run saw. notes[] name the envelope by id and say why it was
