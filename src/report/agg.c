@@ -7,50 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/agg_int.h"
 #include "util/i18n.h"
 #include "util/xmem.h"
-
-/* Where a question of one approved form version lands. */
-struct agg_qmap {
-	size_t aq;   /* agg question */
-	size_t *cat; /* single, multi: choice index -> category */
-};
-
-struct agg_form {
-	const struct form *f;
-	struct agg_qmap *map; /* f->nquestions */
-};
-
-struct agg_group {
-	size_t unit;
-	unsigned year;
-	uint32_t interviews;
-	struct agg_cell *cells; /* one per agg question */
-};
-
-struct agg {
-	struct agg_form *forms;
-	size_t nforms;
-	struct agg_question *qs;
-	size_t nqs;
-	uint32_t **qversions; /* per question: versions merged into it */
-	size_t *nqversions;
-	struct agg_unit *units;
-	size_t nunits;
-	struct agg_group *groups;
-	size_t ngroups;
-	unsigned *years;
-	size_t nyears;
-	size_t rejected;
-	size_t records;
-	char *reasons_theme;
-	int strict_units; /* made with units: others are rejected */
-	/* Indexes (open addressing, index + 1 per slot, 0 empty, at most
-	 * half full): units by code, groups by unit and year. agg_add
-	 * looks both up for every record, agg_cell for every figure. */
-	size_t *uix, uixcap;
-	size_t *gix, gixcap;
-};
 
 static size_t
 agg_hash_str(const char *s)
@@ -96,7 +55,7 @@ agg_gix_slot(const struct agg *a, size_t u, unsigned year)
 
 /* Units 0..nunits-1 into the index, grown first if need be (the first
  * of two units with one code wins, as a linear search would). */
-static void
+void
 agg_uix_fit(struct agg *a)
 {
 	size_t i, k;
@@ -112,7 +71,7 @@ agg_uix_fit(struct agg *a)
 			a->uix[k] = i + 1;
 }
 
-static void
+void
 agg_gix_fit(struct agg *a)
 {
 	size_t i;
@@ -371,15 +330,34 @@ agg_cell_free(struct agg_cell *c)
 
 /* texts grows by doubling, so that a cell of 10 000 answers is not
  * copied 10 000 times: its room is the smallest power of two, at least
- * 8, not below ntexts (every text is added here), so no field keeps it. */
+ * 8, not below ntexts (every text is added here or by agg_snap_get,
+ * which allocates this room), so no field keeps it. */
+size_t
+agg_text_room(size_t n)
+{
+	size_t room = 8;
+
+	if (n == 0)
+		return 0;
+	while (room < n)
+		room *= 2;
+	return room;
+}
+
 static void
-agg_cell_text(struct agg_cell *c, const char *s)
+agg_cell_room(struct agg_cell *c)
 {
 	size_t n = c->ntexts;
 
 	if (n == 0 || (n >= 8 && (n & (n - 1)) == 0))
-		c->texts = xreallocarray(c->texts, n == 0 ? 8 : 2 * n,
+		c->texts = xreallocarray(c->texts, agg_text_room(n + 1),
 		    sizeof(*c->texts));
+}
+
+static void
+agg_cell_text(struct agg_cell *c, const char *s)
+{
+	agg_cell_room(c);
 	c->texts[c->ntexts++] = xstrdup(s);
 }
 
@@ -387,11 +365,7 @@ agg_cell_text(struct agg_cell *c, const char *s)
 static void
 agg_cell_take(struct agg_cell *c, char *t)
 {
-	size_t n = c->ntexts;
-
-	if (n == 0 || (n >= 8 && (n & (n - 1)) == 0))
-		c->texts = xreallocarray(c->texts, n == 0 ? 8 : 2 * n,
-		    sizeof(*c->texts));
+	agg_cell_room(c);
 	c->texts[c->ntexts++] = t;
 }
 
@@ -534,7 +508,7 @@ agg_unit_find(const struct agg *a, const char *code)
 	return a->uix[k] != 0 ? a->uix[k] - 1 : AGG_NONE;
 }
 
-static size_t
+size_t
 agg_unit_get(struct agg *a, const char *code)
 {
 	size_t u = agg_unit_find(a, code);
@@ -680,6 +654,21 @@ agg_add(struct agg *a, const struct agg_rec *r, struct err *e)
 		    _("record does not fit form %s "
 		      "version %u"),
 		    af->f->id, (unsigned)af->f->version);
+	}
+	/* What the snapshot cannot hold (records hold less: record.c). */
+	if (strlen(r->unit) > AGG_UNIT_MAX) {
+		a->rejected++;
+		return err_setc(e, ERR_DATA,
+		    _("record: the unit code is missing or not "
+		      "valid (1..%d bytes of printable UTF-8)"),
+		    AGG_UNIT_MAX);
+	}
+	if (r->year > AGG_YEAR_MAX) {
+		a->rejected++;
+		return err_setc(e, ERR_DATA,
+		    _("record: year %u is outside "
+		      "%d..%d"),
+		    r->year, 0, AGG_YEAR_MAX);
 	}
 	for (i = 0; i < r->nanswers; i++)
 		if (!agg_answer_fits(&af->f->questions[i], &r->answers[i])) {

@@ -190,4 +190,19 @@ int agg_turnover_flag(const struct agg_turnover *rows, size_t n,
 double agg_coverage(const struct agg_turnover *rows, size_t n, const char *unit,
     unsigned year, uint32_t interviews);
 
+struct buf;
+struct buf_rd;
+/* The counts and texts of a as bytes (the aggregate cache,
+ * avslut-cache(5)): a function of the records counted, not of their
+ * order (groups in unit/year order, each cell's texts sorted). */
+void agg_snap_put(const struct agg *a, struct buf *b);
+/* Read them back into a, which must be empty and made as the writer's
+ * was (agg_new with the same forms, units and reasons theme, or
+ * agg_new_like). Returns 0, or -1 if the bytes do not parse or do not
+ * fit a (another question layout, a unit a does not have): a is then
+ * left empty again (usable, freed by agg_free), and r failed. An a that
+ * is not empty is a misuse: -1, a untouched. */
+int agg_snap_get(struct agg *a, struct buf_rd *r)
+    __attribute__((warn_unused_result));
+
 #endif

@@ -14,6 +14,10 @@
 
 #include "report/agg.h"
 #include "report_fixture.h"
+#include "util/buf.h"
+
+/* agg_int.h's AGG_UNIT_MAX: the longest unit code a snapshot holds. */
+#define AGG_UNIT_MAX_TEST 255
 
 #define EPS 1e-9
 
@@ -505,6 +509,516 @@ test_merge(void **state)
 	fx_form_free(f);
 }
 
+/* --- snapshots (agg_snap_put, agg_snap_get) ------------------------------ */
+
+struct snap_rec {
+	const char *unit;
+	unsigned year;
+	int v[5];
+	const char *other;  /* reasons: "other, namely" */
+	const char *change; /* text; NULL: skipped */
+};
+
+/* Texts that sort otherwise than they come (and one twice). */
+static const struct snap_rec snap_recs[] = {
+	{"B", 2024, {1 | OT, 3, 9, 1, 0}, "lön", "mer folk"},
+	{"A", 2025, {2, 5, 10, 0, 0}, NULL, "bättre chefer"},
+	{"A", 2024, {4, 1, 0, DE, 0}, NULL, NULL},
+	{"C", 2023, {OT, NS, SK, 1, 0}, "Zebra", "alpha"},
+	{"B", 2024, {1, 2, 7, 0, 0}, NULL, "mer folk"},
+	{"A", 2024, {2 | OT, 4, 8, 1, 0}, "arbetstid", "Ändra schemat"},
+	{"B", 2023, {DE, DE, DE, DE, 0}, NULL, NULL},
+	{"A", 2024, {1, 3, 6, 1, 0}, NULL, "alpha"},
+	{"C", 2025, {4 | OT, 2, 5, 0, 0}, "chef", "zzz"},
+	{"A", 2024, {OT, 5, 10, 1, 0}, "Chef", "Bättre"},
+	{"B", 2024, {2, SK, 3, SK, 0}, NULL, "a"},
+};
+#define SNAP_N (sizeof(snap_recs) / sizeof(snap_recs[0]))
+
+static int
+snap_add(struct agg *a, const struct form *f, const struct snap_rec *x)
+{
+	int v[5];
+	const char *t[5] = {x->other, NULL, NULL, NULL, x->change};
+
+	memcpy(v, x->v, sizeof(v));
+	if (x->change == NULL)
+		v[4] = SK;
+	return fx_add(a, f, x->unit, x->year, v, t);
+}
+
+/* Records i of snap_recs for i in [from, to), taken in order k*step. */
+static void
+snap_fill(struct agg *a, const struct form *f, size_t from, size_t to,
+    size_t step)
+{
+	size_t k;
+
+	for (k = from; k < to; k++)
+		assert_int_equal(snap_add(a, f, &snap_recs[k * step % SNAP_N]),
+		    0);
+}
+
+static void
+snap_put(const struct agg *a, struct buf *b)
+{
+	buf_init(b);
+	agg_snap_put(a, b);
+}
+
+static void
+assert_buf_equal(const struct buf *x, const struct buf *y)
+{
+	assert_int_equal(buf_len(x), buf_len(y));
+	assert_memory_equal(buf_data(x), buf_data(y), buf_len(x));
+}
+
+static int
+snap_cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Same counts, sums (bit for bit) and texts (as a multiset). */
+static void
+assert_cell_equal(const struct agg_cell *x, const struct agg_cell *y,
+    const struct agg_question *q)
+{
+	char **sx, **sy;
+	size_t k;
+
+	assert_int_equal(x == NULL, y == NULL);
+	if (x == NULL)
+		return;
+	assert_int_equal(x->asked, y->asked);
+	assert_int_equal(x->answered, y->answered);
+	assert_int_equal(x->declined, y->declined);
+	assert_int_equal(x->skipped, y->skipped);
+	assert_int_equal(x->notshown, y->notshown);
+	for (k = 0; k < q->ncat; k++)
+		assert_int_equal(x->counts[k], y->counts[k]);
+	assert_memory_equal(&x->sum, &y->sum, sizeof(x->sum));
+	assert_memory_equal(&x->sumsq, &y->sumsq, sizeof(x->sumsq));
+	assert_int_equal(x->ntexts, y->ntexts);
+	if (x->ntexts == 0)
+		return;
+	sx = xcalloc(x->ntexts, sizeof(*sx));
+	sy = xcalloc(x->ntexts, sizeof(*sy));
+	memcpy(sx, x->texts, x->ntexts * sizeof(*sx));
+	memcpy(sy, y->texts, x->ntexts * sizeof(*sy));
+	qsort(sx, x->ntexts, sizeof(*sx), snap_cmp_str);
+	qsort(sy, x->ntexts, sizeof(*sy), snap_cmp_str);
+	for (k = 0; k < x->ntexts; k++)
+		assert_string_equal(sx[k], sy[k]);
+	free(sx);
+	free(sy);
+}
+
+/* Every figure agg_ gives out the same in x and y (units by code). */
+static void
+assert_agg_equal(const struct agg *x, const struct agg *y)
+{
+	size_t u, v, i, q;
+	unsigned year;
+
+	assert_int_equal(agg_records(x), agg_records(y));
+	assert_int_equal(agg_rejected(x), agg_rejected(y));
+	assert_int_equal(agg_nyears(x), agg_nyears(y));
+	assert_int_equal(agg_nquestions(x), agg_nquestions(y));
+	for (i = 0; i < agg_nyears(x); i++) {
+		year = agg_year(x, i);
+		assert_int_equal(year, agg_year(y, i));
+		assert_int_equal(agg_interviews(x, AGG_NONE, year),
+		    agg_interviews(y, AGG_NONE, year));
+		for (u = 0; u < agg_nunits(x); u++) {
+			v = agg_unit_find(y, agg_unit(x, u)->code);
+			if (v == AGG_NONE) {
+				assert_int_equal(agg_interviews(x, u, year), 0);
+				continue;
+			}
+			assert_int_equal(agg_interviews(x, u, year),
+			    agg_interviews(y, v, year));
+			for (q = 0; q < agg_nquestions(x); q++)
+				assert_cell_equal(agg_cell(x, u, year, q),
+				    agg_cell(y, v, year, q),
+				    agg_question(x, q));
+		}
+	}
+	for (u = 0; u < agg_nunits(y); u++)
+		assert_int_not_equal(agg_unit_find(x, agg_unit(y, u)->code),
+		    AGG_NONE);
+}
+
+/* Put; get into an agg made alike; put again: the same bytes, every
+ * figure the same, every byte read. Returns the copy. */
+static struct agg *
+snap_roundtrip(const struct agg *x)
+{
+	struct agg *y = agg_new_like(x);
+	struct buf b1, b2;
+	struct buf_rd r;
+
+	snap_put(x, &b1);
+	buf_rd_init(&r, buf_data(&b1), buf_len(&b1));
+	assert_int_equal(agg_snap_get(y, &r), 0);
+	assert_int_equal(buf_rd_left(&r), 0);
+	assert_false(buf_rd_failed(&r));
+	snap_put(y, &b2);
+	assert_buf_equal(&b1, &b2);
+	assert_agg_equal(x, y);
+	assert_agg_equal(y, x);
+	buf_free(&b1);
+	buf_free(&b2);
+	return y;
+}
+
+static void
+test_snap_roundtrip(void **state)
+{
+	struct form *f = basic_form();
+	const struct form *forms[1] = {f};
+	struct agg *x, *y;
+	struct buf b1, b2;
+	char text[32];
+	int strict, i;
+
+	(void)state;
+	for (strict = 0; strict < 2; strict++) {
+		x = agg_new(forms, 1, units, strict ? 3 : 0, "why");
+		snap_fill(x, f, 0, SNAP_N, 1);
+		agg_reject(x);
+		assert_int_equal(agg_records(x), SNAP_N);
+		y = snap_roundtrip(x);
+		assert_int_equal(agg_nyears(y), 3);
+		assert_int_equal(agg_year(y, 0), 2023);
+		assert_int_equal(agg_year(y, 2), 2025);
+		assert_int_equal(agg_interviews(y, agg_unit_find(y, "A"), 2024),
+		    4);
+		assert_int_equal(agg_rejected(y), 1);
+		/* Records added after a get land as in the original: the
+		 * texts array (8 texts, then 9: past its first room) grows
+		 * from what the get allocated. */
+		for (i = 0; i < 40; i++) {
+			const struct snap_rec more = {"B", 2024,
+			    {1 | OT, 3, 9, 1, 0}, text, text};
+
+			snprintf(text, sizeof text, "svar %02d", 40 - i);
+			assert_int_equal(snap_add(x, f, &more), 0);
+			assert_int_equal(snap_add(y, f, &more), 0);
+			snap_put(x, &b1);
+			snap_put(y, &b2);
+			assert_buf_equal(&b1, &b2);
+			buf_free(&b1);
+			buf_free(&b2);
+		}
+		assert_agg_equal(x, y);
+		agg_free(y);
+		agg_free(x);
+	}
+	fx_form_free(f);
+}
+
+/* The same records in three orders: the same bytes. */
+static void
+test_snap_order(void **state)
+{
+	struct form *f = basic_form();
+	const struct form *forms[1] = {f};
+	const size_t steps[3] = {1, 5, SNAP_N - 1}; /* coprime to SNAP_N */
+	struct agg *a;
+	struct buf b[3];
+	int strict, i;
+
+	(void)state;
+	for (strict = 0; strict < 2; strict++) {
+		for (i = 0; i < 3; i++) {
+			a = agg_new(forms, 1, units, strict ? 3 : 0, "why");
+			snap_fill(a, f, 0, SNAP_N, steps[i]);
+			snap_put(a, &b[i]);
+			agg_free(a);
+		}
+		assert_buf_equal(&b[0], &b[1]);
+		assert_buf_equal(&b[0], &b[2]);
+		for (i = 0; i < 3; i++)
+			buf_free(&b[i]);
+	}
+	fx_form_free(f);
+}
+
+/* Halves merged (either half first) give the bytes of all at once. */
+static void
+test_snap_merge(void **state)
+{
+	struct form *f = basic_form();
+	const struct form *forms[1] = {f};
+	struct agg *all, *a, *b;
+	struct buf ball, bm;
+	size_t cut;
+	int strict, swap;
+
+	(void)state;
+	for (strict = 0; strict < 2; strict++) {
+		all = agg_new(forms, 1, units, strict ? 3 : 0, "why");
+		snap_fill(all, f, 0, SNAP_N, 1);
+		snap_put(all, &ball);
+		for (cut = 0; cut <= SNAP_N; cut++)
+			for (swap = 0; swap < 2; swap++) {
+				a = agg_new_like(all);
+				b = agg_new_like(all);
+				snap_fill(swap ? b : a, f, 0, cut, 1);
+				snap_fill(swap ? a : b, f, cut, SNAP_N, 1);
+				agg_merge(a, b);
+				snap_put(a, &bm);
+				assert_buf_equal(&ball, &bm);
+				assert_agg_equal(all, a);
+				buf_free(&bm);
+				agg_free(a);
+			}
+		buf_free(&ball);
+		agg_free(all);
+	}
+	fx_form_free(f);
+}
+
+/* No records (some rejected): the header and no group, and back. */
+static void
+test_snap_empty(void **state)
+{
+	struct form *f = basic_form();
+	const struct form *forms[1] = {f};
+	struct agg *x = agg_new(forms, 1, units, 3, "why"), *y;
+	const int ok[5] = {1, 3, 5, 1, SK};
+	char longunit[AGG_UNIT_MAX_TEST + 2];
+	struct buf b;
+
+	(void)state;
+	snap_put(x, &b);
+	/* Q, 5 ncat (4, 5, 11, 2, 0), records, rejected, G */
+	assert_int_equal(buf_len(&b), 4 + 5 * 4 + 8 + 8 + 4);
+	assert_int_equal(buf_data(&b)[4 + 4 * 2 + 3], 11);
+	buf_free(&b);
+	agg_reject(x);
+	agg_reject(x);
+	y = snap_roundtrip(x);
+	assert_int_equal(agg_rejected(y), 2);
+	assert_int_equal(agg_nyears(y), 0);
+	agg_free(y);
+	/* What the snapshot could not hold is never counted. */
+	memset(longunit, 'u', sizeof longunit - 1);
+	longunit[sizeof longunit - 1] = '\0';
+	agg_free(x);
+	x = agg_new(forms, 1, NULL, 0, "why");
+	assert_int_equal(fx_add(x, f, longunit, 2024, ok, NULL), -1);
+	longunit[AGG_UNIT_MAX_TEST] = '\0';
+	assert_int_equal(fx_add(x, f, longunit, 2024, ok, NULL), 0);
+	assert_int_equal(fx_add(x, f, "A", 65536, ok, NULL), -1);
+	assert_int_equal(fx_add(x, f, "A", 65535, ok, NULL), 0);
+	assert_int_equal(agg_rejected(x), 2);
+	y = snap_roundtrip(x);
+	assert_int_equal(agg_year(y, 1), 65535);
+	agg_free(y);
+	agg_free(x);
+	fx_form_free(f);
+}
+
+/* After a refused get: empty, units as made, and a full get still works
+ * (the agg is usable). */
+static void
+assert_snap_refused(const struct agg *x, const uint8_t *p, size_t n)
+{
+	struct agg *y = agg_new_like(x), *fresh = agg_new_like(x);
+	struct buf b, bf, bx;
+	struct buf_rd r;
+
+	buf_rd_init(&r, p, n);
+	assert_int_equal(agg_snap_get(y, &r), -1);
+	assert_true(buf_rd_failed(&r));
+	assert_int_equal(agg_records(y), 0);
+	assert_int_equal(agg_rejected(y), 0);
+	assert_int_equal(agg_nyears(y), 0);
+	assert_int_equal(agg_nunits(y), agg_nunits(fresh));
+	assert_int_equal(agg_interviews(y, AGG_NONE, 2024), 0);
+	assert_null(agg_cell(y, 0, 2024, 0));
+	snap_put(y, &b);
+	snap_put(fresh, &bf);
+	assert_buf_equal(&b, &bf);
+	buf_free(&b);
+	snap_put(x, &bx);
+	buf_rd_init(&r, buf_data(&bx), buf_len(&bx));
+	assert_int_equal(agg_snap_get(y, &r), 0);
+	snap_put(y, &b);
+	assert_buf_equal(&b, &bx);
+	buf_free(&b);
+	buf_free(&bf);
+	buf_free(&bx);
+	agg_free(y);
+	agg_free(fresh);
+}
+
+static void
+test_snap_truncated(void **state)
+{
+	struct form *f = basic_form();
+	const struct form *forms[1] = {f};
+	struct agg *x;
+	struct buf b;
+	size_t n;
+	int strict;
+
+	(void)state;
+	for (strict = 0; strict < 2; strict++) {
+		x = agg_new(forms, 1, units, strict ? 3 : 0, "why");
+		snap_fill(x, f, 0, 6, 1);
+		snap_put(x, &b);
+		for (n = 0; n < buf_len(&b); n++)
+			assert_snap_refused(x, buf_data(&b), n);
+		buf_free(&b);
+		agg_free(x);
+	}
+	fx_form_free(f);
+}
+
+/* One text question: offsets by hand. Header 4 + 4 + 8 + 8 + 4 = 28;
+ * a group of unit "A": str8 (2), year (2), interviews (4) = 8; a cell:
+ * 5 x u32, 16 bytes of sums, T at 36 into it. */
+#define SNAP_HDR 28
+#define SNAP_T (SNAP_HDR + 8 + 36)
+
+static void
+snap_set_u32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* A copy of x's bytes with one u32 (at off) replaced: refused. */
+static void
+assert_snap_u32_refused(const struct agg *x, size_t off, uint32_t v)
+{
+	struct buf b;
+
+	snap_put(x, &b);
+	assert_true(off + 4 <= buf_len(&b));
+	snap_set_u32(b.p + off, v);
+	assert_snap_refused(x, buf_data(&b), buf_len(&b));
+	buf_free(&b);
+}
+
+static void
+test_snap_malformed(void **state)
+{
+	struct form *f = basic_form(), *ft = fx_form("t", 1);
+	const struct form *forms[1] = {f}, *formst[1] = {ft};
+	struct agg *x, *a, *z, *y;
+	const int v[1] = {0};
+	const char *t[1] = {"b"};
+	struct buf ba, bz, bad;
+	struct buf_rd r;
+	size_t g;
+
+	(void)state;
+	/* Another question layout: Q, then each ncat. */
+	x = agg_new(forms, 1, units, 3, "why");
+	snap_fill(x, f, 0, SNAP_N, 1);
+	assert_snap_u32_refused(x, 0, 6);
+	assert_snap_u32_refused(x, 0, 4);
+	assert_snap_u32_refused(x, 4, 3);		/* reasons: 4 */
+	assert_snap_u32_refused(x, 4 + 4 * 2, 10);	/* rec: 11 */
+	assert_snap_u32_refused(x, 4 + 4 * 4, 1);	/* change: 0 */
+	/* G larger than the bytes left (no huge allocation either). */
+	assert_snap_u32_refused(x, 4 + 5 * 4 + 16, 0xffffffffu);
+	assert_snap_u32_refused(x, 4 + 5 * 4 + 16, SNAP_N + 1);
+	/* records not the sum of the interviews */
+	assert_snap_u32_refused(x, 4 + 5 * 4 + 4, SNAP_N + 1);
+	/* A unit the config does not name, into an agg made with units. */
+	z = agg_new(forms, 1, NULL, 0, "why");
+	snap_fill(z, f, 0, SNAP_N, 1);
+	assert_int_equal(fx_add(z, f, "Z", 2024, (const int[]){1, 3, 9, 1, SK},
+			     NULL),
+	    0);
+	snap_put(z, &bz);
+	y = agg_new_like(x);
+	buf_rd_init(&r, buf_data(&bz), buf_len(&bz));
+	assert_int_equal(agg_snap_get(y, &r), -1);
+	assert_int_equal(agg_records(y), 0);
+	assert_int_equal(agg_nunits(y), 3);
+	agg_free(y);
+	assert_snap_refused(x, buf_data(&bz), buf_len(&bz));
+	agg_free(snap_roundtrip(z));	/* the same bytes, no units: fine */
+	/* A get into an agg that is not empty: refused, untouched. */
+	buf_rd_init(&r, buf_data(&bz), buf_len(&bz));
+	assert_int_equal(agg_snap_get(z, &r), -1);
+	assert_int_equal(agg_records(z), SNAP_N + 1);
+	buf_free(&bz);
+	agg_free(z);
+	agg_free(x);
+
+	/* One text question, one group (A, 2024), texts "b" then more. */
+	fx_q(ft, "c", FORM_TEXT, NULL, 0, 0);
+	a = agg_new(formst, 1, units, 3, NULL);
+	assert_int_equal(fx_add(a, ft, "A", 2024, v, t), 0);
+	snap_put(a, &ba);
+	assert_int_equal(buf_len(&ba), SNAP_T + 4 + 4 + 1);
+	assert_int_equal(buf_data(&ba)[SNAP_T + 3], 1);	/* T */
+	assert_int_equal(buf_data(&ba)[SNAP_T + 8], 'b');
+	assert_snap_u32_refused(a, SNAP_T, 0x7fffffffu);	/* T */
+	assert_snap_u32_refused(a, SNAP_T, 2);
+	assert_snap_u32_refused(a, SNAP_T + 4, 0x7fffffffu); /* text length */
+	assert_snap_u32_refused(a, SNAP_HDR + 4, 0);	/* interviews 0 */
+	assert_snap_u32_refused(a, SNAP_HDR + 8, 2);	/* asked */
+	assert_snap_u32_refused(a, SNAP_HDR + 8 + 4, 2); /* answered */
+	/* A group twice (records 2: the sum of the interviews holds). */
+	g = buf_len(&ba) - SNAP_HDR;
+	buf_init(&bad);
+	buf_put(&bad, buf_data(&ba), buf_len(&ba));
+	buf_put(&bad, buf_data(&ba) + SNAP_HDR, g);
+	snap_set_u32(bad.p + SNAP_HDR - 4, 2);
+	snap_set_u32(bad.p + SNAP_HDR - 16, 2); /* records */
+	assert_snap_refused(a, buf_data(&bad), buf_len(&bad));
+	/* ... and the same with the second group another year: fine. */
+	bad.p[SNAP_HDR + g + 2 + 1] = 2024 % 256 + 1;
+	y = agg_new_like(a);
+	buf_rd_init(&r, buf_data(&bad), buf_len(&bad));
+	assert_int_equal(agg_snap_get(y, &r), 0);
+	assert_int_equal(agg_nyears(y), 2);
+	assert_int_equal(agg_interviews(y, 0, 2025), 1);
+	assert_string_equal(agg_cell(y, 0, 2025, 0)->texts[0], "b");
+	agg_free(y);
+	/* Groups out of order (2025 before 2024). */
+	bad.p[SNAP_HDR + 2 + 1] = 2024 % 256 + 2;
+	assert_snap_refused(a, buf_data(&bad), buf_len(&bad));
+	/* A text with a NUL; texts out of order; a NaN sum. */
+	buf_free(&bad);
+	buf_init(&bad);
+	buf_put(&bad, buf_data(&ba), buf_len(&ba));
+	bad.p[SNAP_T + 8] = '\0';
+	assert_snap_refused(a, buf_data(&bad), buf_len(&bad));
+	buf_free(&bad);
+	assert_int_equal(fx_add(a, ft, "A", 2024, v, (const char *[]){"a"}),
+	    0);
+	buf_free(&ba);
+	snap_put(a, &ba);
+	assert_int_equal(buf_data(&ba)[SNAP_T + 8], 'a');	/* sorted */
+	buf_init(&bad);
+	buf_put(&bad, buf_data(&ba), buf_len(&ba));
+	bad.p[SNAP_T + 8] = 'c';	/* "c", "b" */
+	assert_snap_refused(a, buf_data(&bad), buf_len(&bad));
+	bad.p[SNAP_T + 8] = 'b';	/* "b", "b": twice is fine */
+	y = agg_new_like(a);
+	buf_rd_init(&r, buf_data(&bad), buf_len(&bad));
+	assert_int_equal(agg_snap_get(y, &r), 0);
+	agg_free(y);
+	memset(bad.p + SNAP_HDR + 8 + 20, 0xff, 8);	/* sum: NaN */
+	assert_snap_refused(a, buf_data(&bad), buf_len(&bad));
+	buf_free(&bad);
+	buf_free(&ba);
+	agg_free(a);
+	fx_form_free(ft);
+	fx_form_free(f);
+}
+
 int
 main(void)
 {
@@ -517,6 +1031,12 @@ main(void)
 		cmocka_unit_test(test_cell_sum),
 		cmocka_unit_test(test_many_units),
 		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_snap_roundtrip),
+		cmocka_unit_test(test_snap_order),
+		cmocka_unit_test(test_snap_merge),
+		cmocka_unit_test(test_snap_empty),
+		cmocka_unit_test(test_snap_truncated),
+		cmocka_unit_test(test_snap_malformed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

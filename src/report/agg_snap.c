@@ -1,0 +1,429 @@
+/* agg_snap: the aggregation as bytes and back (the aggregate cache,
+ * avslut-cache(5)): a canonical writer and a strict reader. */
+#include "report/agg.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/agg_int.h"
+#include "util/buf.h"
+#include "util/xmem.h"
+
+_Static_assert(sizeof(double) == sizeof(uint64_t), "binary64 doubles");
+
+/* Bytes of a cell of ncat categories before its texts: asked, answered,
+ * declined, skipped, notshown, the counts, sum, sumsq, T. */
+#define SNAP_CELL(ncat) (5 * 4 + 4 * (size_t)(ncat) + 8 + 8 + 4)
+/* Bytes of a group before its cells: str8 code (its length byte), u16
+ * year, u32 interviews. */
+#define SNAP_GROUP 7
+
+struct snap_group {
+	const char *code;
+	size_t len;
+	unsigned year;
+	const struct agg_group *g;
+};
+
+struct snap_text {
+	const char *s;
+	size_t len;
+};
+
+static int
+snap_cmp_group(const void *x, const void *y)
+{
+	const struct snap_group *a = x, *b = y;
+	int c = strcmp(a->code, b->code);
+
+	if (c != 0)
+		return c;
+	return a->year < b->year ? -1 : a->year > b->year;
+}
+
+static int
+snap_cmp_text(const void *x, const void *y)
+{
+	return strcmp(((const struct snap_text *)x)->s,
+	    ((const struct snap_text *)y)->s);
+}
+
+static uint8_t *
+snap_u16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+	return p + 2;
+}
+
+static uint8_t *
+snap_u32(uint8_t *p, uint32_t v)
+{
+	buf_store_u32(p, v);
+	return p + 4;
+}
+
+static uint8_t *
+snap_u64(uint8_t *p, uint64_t v)
+{
+	buf_store_u64(p, v);
+	return p + 8;
+}
+
+static uint64_t
+snap_bits(double d)
+{
+	uint64_t v;
+
+	memcpy(&v, &d, sizeof(v));
+	return v;
+}
+
+/* The bytes of every text in a (a first pass, so that the writer
+ * reserves once). */
+static size_t
+snap_text_bytes(const struct agg *a, size_t *maxtexts)
+{
+	size_t n = 0, i, q, k;
+
+	*maxtexts = 0;
+	for (i = 0; i < a->ngroups; i++)
+		for (q = 0; q < a->nqs; q++) {
+			const struct agg_cell *c = &a->groups[i].cells[q];
+
+			if (c->ntexts > *maxtexts)
+				*maxtexts = c->ntexts;
+			for (k = 0; k < c->ntexts; k++)
+				n += 4 + strlen(c->texts[k]);
+		}
+	return n;
+}
+
+/* One cell: its texts sorted in tx (room for c->ntexts), then written at
+ * p, which has room for all of it. */
+static uint8_t *
+snap_cell_put(uint8_t *p, const struct agg_cell *c,
+    const struct agg_question *q, struct snap_text *tx)
+{
+	size_t k;
+
+	p = snap_u32(p, c->asked);
+	p = snap_u32(p, c->answered);
+	p = snap_u32(p, c->declined);
+	p = snap_u32(p, c->skipped);
+	p = snap_u32(p, c->notshown);
+	for (k = 0; k < q->ncat; k++)
+		p = snap_u32(p, c->counts[k]);
+	p = snap_u64(p, snap_bits(c->sum));
+	p = snap_u64(p, snap_bits(c->sumsq));
+	p = snap_u32(p, (uint32_t)c->ntexts);
+	for (k = 0; k < c->ntexts; k++) {
+		tx[k].s = c->texts[k];
+		tx[k].len = strlen(c->texts[k]);
+	}
+	if (c->ntexts > 1)
+		qsort(tx, c->ntexts, sizeof(*tx), snap_cmp_text);
+	for (k = 0; k < c->ntexts; k++) {
+		p = snap_u32(p, (uint32_t)tx[k].len);
+		memcpy(p, tx[k].s, tx[k].len);
+		p += tx[k].len;
+	}
+	return p;
+}
+
+void
+agg_snap_put(const struct agg *a, struct buf *b)
+{
+	struct snap_group *order;
+	struct snap_text *tx;
+	size_t cells = 0, total, maxtexts, i, q;
+	uint8_t *p, *start;
+
+	for (q = 0; q < a->nqs; q++)
+		cells += SNAP_CELL(a->qs[q].ncat);
+	order = xcalloc(a->ngroups ? a->ngroups : 1, sizeof(*order));
+	/* The exact size first: one reservation, no growth. */
+	total = 4 + 4 * a->nqs + 8 + 8 + 4 + snap_text_bytes(a, &maxtexts);
+	for (i = 0; i < a->ngroups; i++) {
+		order[i].g = &a->groups[i];
+		order[i].code = a->units[a->groups[i].unit].code;
+		order[i].len = strlen(order[i].code);
+		order[i].year = a->groups[i].year;
+		total += SNAP_GROUP + order[i].len + cells;
+	}
+	qsort(order, a->ngroups, sizeof(*order), snap_cmp_group);
+	tx = xcalloc(maxtexts ? maxtexts : 1, sizeof(*tx));
+	p = start = buf_append(b, total);
+	p = snap_u32(p, (uint32_t)a->nqs);
+	for (q = 0; q < a->nqs; q++)
+		p = snap_u32(p, (uint32_t)a->qs[q].ncat);
+	p = snap_u64(p, a->records);
+	p = snap_u64(p, a->rejected);
+	p = snap_u32(p, (uint32_t)a->ngroups);
+	for (i = 0; i < a->ngroups; i++) {
+		/* agg_add keeps codes and years within str8 and u16. */
+		*p++ = (uint8_t)order[i].len;
+		memcpy(p, order[i].code, order[i].len);
+		p = snap_u16(p + order[i].len, order[i].year);
+		p = snap_u32(p, order[i].g->interviews);
+		for (q = 0; q < a->nqs; q++)
+			p = snap_cell_put(p, &order[i].g->cells[q], &a->qs[q],
+			    tx);
+	}
+	if ((size_t)(p - start) != total)
+		abort(); /* the sizes above and the writes disagree */
+	free(tx);
+	free(order);
+}
+
+/* --- reader ---------------------------------------------------------------- */
+
+/* Bytes a..an then b..bn, compared as strcmp compares strings. */
+static int
+snap_cmp_bytes(const uint8_t *x, size_t xn, const uint8_t *y, size_t yn)
+{
+	int c = memcmp(x, y, xn < yn ? xn : yn);
+
+	if (c != 0)
+		return c;
+	return xn < yn ? -1 : xn > yn;
+}
+
+/* One cell's texts: T, then T str32 (no NUL inside, sorted). */
+static int
+snap_texts_get(struct buf_rd *r, struct agg_cell *c)
+{
+	const uint8_t *s, *prev = NULL;
+	size_t n, prevn = 0;
+	uint32_t t;
+	char *x;
+
+	if (buf_get_u32(r, &t) == -1)
+		return -1;
+	/* Each text takes 4 bytes at least: refuse a count that cannot fit
+	 * before allocating for it; and no more texts than answers. */
+	if (t > c->answered || t > buf_rd_left(r) / 4)
+		return -1;
+	if (t == 0)
+		return 0;
+	c->texts = xmalloc(agg_text_room(t) * sizeof(*c->texts));
+	while (c->ntexts < t) {
+		if (buf_get_str32(r, SIZE_MAX, &s, &n) == -1 ||
+		    memchr(s, '\0', n) != NULL ||
+		    (prev != NULL && snap_cmp_bytes(prev, prevn, s, n) > 0))
+			return -1;
+		x = xmalloc(n + 1);
+		memcpy(x, s, n);
+		x[n] = '\0';
+		c->texts[c->ntexts++] = x;
+		prev = s;
+		prevn = n;
+	}
+	return 0;
+}
+
+/* One cell: the counts must add up (asked is the sum of the four states;
+ * no category above the answers), sums finite. */
+static int
+snap_cell_get(struct buf_rd *r, struct agg_cell *c,
+    const struct agg_question *q)
+{
+	const uint8_t *p;
+	uint64_t v;
+	size_t k;
+
+	if (buf_get_ptr(r, SNAP_CELL(q->ncat) - 4, &p) == -1)
+		return -1;
+	c->asked = buf_load_u32(p);
+	c->answered = buf_load_u32(p + 4);
+	c->declined = buf_load_u32(p + 8);
+	c->skipped = buf_load_u32(p + 12);
+	c->notshown = buf_load_u32(p + 16);
+	p += 20;
+	if ((uint64_t)c->answered + c->declined + c->skipped + c->notshown !=
+	    c->asked)
+		return -1;
+	c->counts = xmalloc((q->ncat ? q->ncat : 1) * sizeof(*c->counts));
+	for (k = 0; k < q->ncat; k++, p += 4)
+		if ((c->counts[k] = buf_load_u32(p)) > c->answered)
+			return -1;
+	v = buf_load_u64(p);
+	memcpy(&c->sum, &v, sizeof(v));
+	v = buf_load_u64(p + 8);
+	memcpy(&c->sumsq, &v, sizeof(v));
+	if (!isfinite(c->sum) || !isfinite(c->sumsq))
+		return -1;
+	return snap_texts_get(r, c);
+}
+
+/* The group's unit: code (1..255 bytes, no NUL) found in a, or added to
+ * a when a keeps every unit (made without units). */
+static int
+snap_unit(struct agg *a, const uint8_t *s, size_t n, size_t *u)
+{
+	char code[AGG_UNIT_MAX + 1];
+
+	if (n == 0 || n > AGG_UNIT_MAX || memchr(s, '\0', n) != NULL)
+		return -1;
+	memcpy(code, s, n);
+	code[n] = '\0';
+	*u = agg_unit_find(a, code);
+	if (*u != AGG_NONE)
+		return 0;
+	if (a->strict_units)
+		return -1;
+	*u = agg_unit_get(a, code);
+	return 0;
+}
+
+/* Years: those of the groups, ascending, once each. */
+static void
+snap_years(struct agg *a)
+{
+	uint8_t seen[(AGG_YEAR_MAX + 1) / 8];
+	size_t i;
+	unsigned y;
+
+	memset(seen, 0, sizeof(seen));
+	a->nyears = 0;
+	for (i = 0; i < a->ngroups; i++) {
+		y = a->groups[i].year;
+		if ((seen[y / 8] & 1u << y % 8) == 0)
+			a->nyears++;
+		seen[y / 8] |= (uint8_t)(1u << y % 8);
+	}
+	free(a->years);
+	a->years = xcalloc(a->nyears ? a->nyears : 1, sizeof(*a->years));
+	for (i = 0, y = 0; y <= AGG_YEAR_MAX; y++)
+		if (seen[y / 8] & 1u << y % 8)
+			a->years[i++] = y;
+}
+
+static void
+snap_index(struct agg *a)
+{
+	free(a->uix);
+	a->uix = NULL;
+	a->uixcap = 0;
+	agg_uix_fit(a);
+	free(a->gix);
+	a->gix = NULL;
+	a->gixcap = 0;
+	agg_gix_fit(a);
+}
+
+/* The groups, in strict (code, year) order: none repeats. */
+static int
+snap_groups_get(struct agg *a, struct buf_rd *r, uint32_t ng, uint64_t *sum)
+{
+	const uint8_t *code, *prev = NULL;
+	size_t n, prevn = 0, q, u = 0;
+	struct agg_group *g;
+	uint32_t interviews;
+	uint16_t year, prevyear = 0;
+	int c;
+
+	free(a->groups); /* NULL: a is empty */
+	a->groups = xcalloc(ng ? ng : 1, sizeof(*a->groups));
+	while (a->ngroups < ng) {
+		if (buf_get_str8(r, AGG_UNIT_MAX, &code, &n) == -1 ||
+		    buf_get_u16(r, &year) == -1 ||
+		    buf_get_u32(r, &interviews) == -1 || interviews == 0)
+			return -1;
+		c = prev == NULL ? -1 : snap_cmp_bytes(prev, prevn, code, n);
+		if (c > 0 || (c == 0 && year <= prevyear))
+			return -1;
+		if (c != 0 && snap_unit(a, code, n, &u) == -1)
+			return -1;
+		prev = code;
+		prevn = n;
+		prevyear = year;
+		g = &a->groups[a->ngroups++];
+		g->unit = u;
+		g->year = year;
+		g->interviews = interviews;
+		g->cells = xcalloc(a->nqs ? a->nqs : 1, sizeof(*g->cells));
+		*sum += interviews;
+		for (q = 0; q < a->nqs; q++)
+			if (snap_cell_get(r, &g->cells[q], &a->qs[q]) == -1)
+				return -1;
+	}
+	return 0;
+}
+
+static int
+snap_get(struct agg *a, struct buf_rd *r)
+{
+	uint64_t records, rejected, sum = 0;
+	size_t cells = 0, q;
+	uint32_t v, ng;
+
+	if (buf_get_u32(r, &v) == -1 || v != a->nqs)
+		return -1;
+	for (q = 0; q < a->nqs; q++) {
+		if (buf_get_u32(r, &v) == -1 || v != a->qs[q].ncat)
+			return -1;
+		cells += SNAP_CELL(v);
+	}
+	if (buf_get_u64(r, &records) == -1 || buf_get_u64(r, &rejected) == -1 ||
+	    records > SIZE_MAX || rejected > SIZE_MAX ||
+	    buf_get_u32(r, &ng) == -1)
+		return -1;
+	/* A group takes SNAP_GROUP + 1 + cells bytes at least: refuse a
+	 * count that cannot fit before allocating for it. */
+	if (ng > buf_rd_left(r) / (SNAP_GROUP + 1 + cells))
+		return -1;
+	if (snap_groups_get(a, r, ng, &sum) == -1 || sum != records)
+		return -1;
+	a->records = (size_t)records;
+	a->rejected = (size_t)rejected;
+	snap_years(a);
+	snap_index(a);
+	return 0;
+}
+
+/* Back to empty: what snap_get added (groups, their cells and texts,
+ * units beyond the first nunits) freed, counts and indexes reset. */
+static void
+snap_clear(struct agg *a, size_t nunits)
+{
+	size_t i, q;
+
+	for (i = 0; i < a->ngroups; i++) {
+		for (q = 0; q < a->nqs; q++)
+			agg_cell_free(&a->groups[i].cells[q]);
+		free(a->groups[i].cells);
+	}
+	free(a->groups);
+	a->groups = NULL;
+	a->ngroups = 0;
+	free(a->years);
+	a->years = NULL;
+	a->nyears = 0;
+	a->records = 0;
+	a->rejected = 0;
+	for (i = nunits; i < a->nunits; i++) {
+		free(a->units[i].code);
+		free(a->units[i].name);
+		free(a->units[i].area);
+	}
+	a->nunits = nunits;
+	snap_index(a);
+}
+
+int
+agg_snap_get(struct agg *a, struct buf_rd *r)
+{
+	size_t nunits = a->nunits;
+
+	if (a->ngroups != 0 || a->records != 0 || a->rejected != 0) {
+		buf_rd_fail(r);
+		return -1;
+	}
+	if (snap_get(a, r) == 0)
+		return 0;
+	snap_clear(a, nunits);
+	buf_rd_fail(r);
+	return -1;
+}
