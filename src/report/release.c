@@ -239,8 +239,10 @@ release_set_open(struct release_set **out, struct central *c,
 		xfree_wipe(plain, plen);
 		memcpy(v->date, rows[i].date, sizeof v->date);
 		memcpy(v->mapdigest, rows[i].mapdigest, sizeof v->mapdigest);
+		rel_blob_hash(rows[i].blob, rows[i].bloblen, v->digest);
 		v->late = agg_new(forms, nforms, units, nunits, NULL);
-		v->fresh = agg_new(forms, nforms, units, nunits, NULL);
+		if (v->revision > 1)
+			v->fresh = agg_new(forms, nforms, units, nunits, NULL);
 		rs->n++;
 	}
 	if (ledger_check(c, rows, n, e) != 0)
@@ -304,9 +306,9 @@ release_set_tap(void *ctx, const uint8_t id[ENV_ID_BYTES],
 	size_t i;
 
 	y = rs_year(rs, r->year, 1);
-	/* room doubles (the smallest power of two, at least 64, not below
-	 * n): a realloc per record was a third of a second open */
-	if (y->n == 0 || (y->n >= 64 && (y->n & (y->n - 1)) == 0))
+	/* room doubles (rs_ids_room): a realloc per record was a third of
+	 * a second open */
+	if (y->n == 0 || y->n == rs_ids_room(y->n))
 		y->ids = xreallocarray(y->ids, y->n == 0 ? 64 : 2 * y->n,
 		    ENV_ID_BYTES);
 	memcpy(y->ids[y->n++], id, ENV_ID_BYTES);
@@ -571,6 +573,10 @@ rel_record(struct release_set *rs, struct central *c,
 	memset(&nv, 0, sizeof nv);
 	rc = rel_decode(&nv, plain, plen);
 	xfree_wipe(plain, plen);
+	/* as release_set_open + the tap would make it: a revision's fresh
+	 * agg is what the revision before lacked, all of its late agg */
+	if (rc == 0 && revision > 1)
+		rc = rel_late_copy(rs, t->year, revision - 1, &nv.fresh);
 	if (rc != 0) {
 		rel_free(&nv);
 		free(sealed);
@@ -587,6 +593,7 @@ rel_record(struct release_set *rs, struct central *c,
 	memcpy(row.mapdigest, rs->mapdigest, sizeof row.mapdigest);
 	row.blob = sealed;
 	row.bloblen = plen + crypto_box_SEALBYTES;
+	rel_blob_hash(row.blob, row.bloblen, nv.digest);
 	rc = central_release_add(c, &row, e);
 	if (rc == 0 && ledger_add(c, &row, e) != 0) {
 		free(sealed);
@@ -612,6 +619,7 @@ rel_record(struct release_set *rs, struct central *c,
 	    rs->units, rs->nunits, NULL);
 	rs->v = xreallocarray(rs->v, rs->n + 1, sizeof *rs->v);
 	rs->v[rs->n++] = nv;
+	rs->generation++;
 	free(rs->list);
 	rs->list = NULL;
 	info->revision = revision;

@@ -114,4 +114,37 @@ int release_encode(const struct gate_table *t, unsigned revision,
     const uint8_t (*ids)[ENV_ID_BYTES], size_t nids, uint8_t **out,
     size_t *outlen);
 
+/* ---- the release set in the aggregate cache (avslut-cache(5)) ---------- */
+
+struct buf;
+struct buf_rd;
+
+#define RELEASE_SET_DIGEST_BYTES 32
+/* What the set was opened from: BLAKE2b-256 of "avslut-hr release
+ * set v1\0" (25 bytes), u32 number of releases, then per release in
+ * (year, revision) order: u16 year, u32 revision, the 32-byte
+ * BLAKE2b-256 of its sealed blob as central.db holds it. A release
+ * recorded by release_view joins it. */
+void release_set_digest(const struct release_set *rs,
+    uint8_t out[RELEASE_SET_DIGEST_BYTES]);
+/* The load's part of the set (the tap's state: ids per year, the late
+ * and fresh aggs of every release) as bytes, and back into a set just
+ * opened (no tap call yet) from the same releases: 0, or -1 if the
+ * bytes do not parse or do not fit rs (rs is then as opened). The
+ * reader is left after the snapshot: more may follow. */
+void release_set_snap_put(const struct release_set *rs, struct buf *b);
+int release_set_snap_get(struct release_set *rs, struct buf_rd *r)
+    __attribute__((warn_unused_result));
+/* For hrload_opts (ctx is the set): the three above. */
+void release_set_tap_digest(void *ctx, uint8_t out[32]);
+void release_set_tap_put(void *ctx, struct buf *b);
+int release_set_tap_get(void *ctx, struct buf_rd *r);
+/* Counts the releases recorded by this process since the set was
+ * opened (release_view). After each, the set is exactly what
+ * release_set_open + the tap over the same records would make
+ * (the new release's late agg empty; a revision's fresh agg the
+ * records the revision before lacked), so its snapshot may be
+ * cached again. */
+unsigned release_set_generation(const struct release_set *rs);
+
 #endif

@@ -40,9 +40,10 @@ struct rel {
 	int has_hme;
 	size_t hme_q[AGG_HME_N]; /* blob columns */
 	size_t reasons_q;
-	struct agg *late;  /* the year's records not in ids */
-	struct agg *fresh; /* records in ids not in the revision
-					 * before (revision 2 on) */
+	struct agg *late;   /* the year's records not in ids */
+	struct agg *fresh;  /* records in ids not in the revision
+					 * before (revision 2 on; NULL for 1) */
+	uint8_t digest[32]; /* BLAKE2b-256 of the sealed blob */
 };
 
 struct release_set {
@@ -62,13 +63,32 @@ struct release_set {
 	size_t nys;
 	struct release_entry *list;
 	size_t nlist;
+	unsigned generation; /* releases recorded since the open */
 };
+
+/* The room the tap keeps for n ids of a year (n > 0): 64, then the
+ * smallest power of two not below n; it grows when n reaches it. */
+static inline size_t
+rs_ids_room(size_t n)
+{
+	size_t room = 64;
+
+	while (room < n)
+		room *= 2;
+	return room;
+}
 
 /* Envelope ids in byte order (qsort, bsearch). */
 int rel_id_cmp(const void *a, const void *b);
 /* Decode a release's blob into *v (zeroed first); 0, or -1 if the
  * bytes do not parse (nothing is left allocated). */
 int rel_decode(struct rel *v, const uint8_t *p, size_t len);
+
+/* A copy of the late agg of release (year, revision) of rs, for the
+ * fresh agg of the revision after it (an empty agg if rs has no such
+ * release): 0, or -1 if the copy does not read back (*out NULL). */
+int rel_late_copy(const struct release_set *rs, unsigned year,
+    unsigned revision, struct agg **out);
 
 /* The ledger of releases seen, outside central.db (release_ledger.c). */
 struct rel_ledger {
@@ -80,6 +100,8 @@ struct rel_ledger {
 	size_t n;
 };
 void rel_blob_digest(const uint8_t *blob, size_t len, char out[65]);
+/* The same digest as bytes (release_set_digest). */
+void rel_blob_hash(const uint8_t *blob, size_t len, uint8_t out[32]);
 /* Read the ledger of the store at dbpath (none yet: empty). */
 int rel_ledger_read(const char *dbpath, struct rel_ledger *l, struct err *e);
 int rel_ledger_write(const char *dbpath, const struct rel_ledger *l,

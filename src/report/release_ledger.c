@@ -47,11 +47,17 @@ ledger_path(const char *dbpath, char **dir)
 }
 
 void
+rel_blob_hash(const uint8_t *blob, size_t len, uint8_t out[32])
+{
+	crypto_generichash(out, 32, blob, len, NULL, 0);
+}
+
+void
 rel_blob_digest(const uint8_t *blob, size_t len, char out[65])
 {
 	uint8_t h[32];
 
-	crypto_generichash(h, sizeof h, blob, len, NULL, 0);
+	rel_blob_hash(blob, len, h);
 	sodium_bin2hex(out, 65, h, sizeof h);
 }
 

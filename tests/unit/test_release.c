@@ -21,14 +21,10 @@
 #include "report/audit.h"
 #include "report/release.h"
 #include "report_fixture.h"
+#include "release_fixture.h"
 #include "store/central.h"
 
 #define Y 2020			/* closed on any date the tests run */
-
-static char dir[64];
-static char *dbpath;
-static uint8_t pk[ENV_PK_BYTES], sk[ENV_SK_BYTES];
-static struct form *form;
 
 /* A unit's records: n alike, with scale value v and yes/no yn. */
 struct batch {
@@ -40,64 +36,9 @@ static int
 setup(void **state)
 {
 	(void)state;
-	if (sodium_init() < 0)
-		return -1;
-	strcpy(dir, "/tmp/avslut-trel-XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	dbpath = xasprintf("%s/central.db", dir);
-	/* the ledger of releases seen (release_ledger.c) goes under dir */
-	setenv("AVSLUT_HOME", dir, 1);
-	crypto_box_keypair(pk, sk);
-	form = fx_form("f", 1);
-	fx_q(form, "lead", FORM_SCALE, NULL, 1, 5);
-	fx_q(form, "ok", FORM_YESNO, NULL, 0, 1);
-	return 0;
+	return relfx_setup(0);
 }
 
-static void
-rm_db(void)
-{
-	char *p;
-
-	unlink(dbpath);
-	p = xasprintf("%s-wal", dbpath);
-	unlink(p);
-	free(p);
-	p = xasprintf("%s-shm", dbpath);
-	unlink(p);
-	free(p);
-	/* a new store at the same path: this account has seen none of its
-	 * releases */
-	p = xasprintf("rm -rf '%s/config'", dir);
-	assert_int_equal(system(p), 0);
-	free(p);
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	rm_db();
-	rmdir(dir);
-	free(dbpath);
-	fx_form_free(form);
-	return 0;
-}
-
-static int
-each_teardown(void **state)
-{
-	(void)state;
-	rm_db();
-	return 0;
-}
-
-static const struct agg_unit units_a[] = {
-	{ "A1", "Unit A1", "North" }, { "A2", "Unit A2", "North" },
-	{ "A3", "Unit A3", "North" }, { "B1", "Unit B1", "South" },
-	{ "B2", "Unit B2", "South" },
-};
 /* The same units, A3 moved to South. */
 static const struct agg_unit units_b[] = {
 	{ "A1", "Unit A1", "North" }, { "A2", "Unit A2", "North" },
@@ -105,15 +46,9 @@ static const struct agg_unit units_b[] = {
 	{ "B2", "Unit B2", "South" },
 };
 
-/* One load: every batch's records, each with an id made from its index
- * (so that a later load sees the same ids), into a fresh agg and the
- * release set. */
-struct load {
-	struct central *c;
-	struct agg *a;
-	struct release_set *rs;
-	struct gate_params gp;
-};
+/* One load (struct load): every batch's records, each with an id made
+ * from its index (so that a later load sees the same ids), into a fresh
+ * agg and the release set. */
 
 /* The fixture's record helper, for the one place that needs no id. */
 static void
@@ -158,14 +93,6 @@ load_open(struct load *l, const struct agg_unit *units,
 			release_set_tap(l->rs, id, &r);
 		}
 	gate_params_default(&l->gp);
-}
-
-static void
-load_close(struct load *l)
-{
-	release_set_free(l->rs);
-	agg_free(l->a);
-	central_close(l->c);
 }
 
 /* The figure of question q in unit row code (NULL: the region). */
