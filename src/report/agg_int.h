@@ -1,5 +1,7 @@
 /* agg_int: the aggregation's insides, shared by src/report/agg*.c only
- * (agg.c counts, agg_snap.c writes and reads them as bytes). */
+ * (agg.c counts, agg_snap.c writes and reads them as bytes), and
+ * cache_agg.c (the reasons theme it binds its file to; an agg emptied
+ * again when the file's tap state does not fit). */
 #ifndef AVSLUT_AGG_INT_H
 #define AVSLUT_AGG_INT_H
 

@@ -39,35 +39,8 @@ cache_test_split(unsigned mark, unsigned parts, unsigned chunk)
 							       CACHE_CHUNK;
 }
 
-char *
-cache_path(const char *dbpath)
-{
-	return xasprintf("%s%s", dbpath, CACHE_SUFFIX);
-}
-
-int
-cache_remove(const char *dbpath, struct err *e)
-{
-	char *p;
-	int rc = 0;
-
-	cache_wait(); /* a write under way would bring it back */
-	p = cache_path(dbpath);
-	if (unlink(p) != 0 && errno != ENOENT)
-		rc = err_setc(e, ERR_IO, _("cannot remove %s: %s"), p,
-		    strerror(errno));
-	free(p);
-	return rc;
-}
-
-/* Envelope ids, 16 bytes each. */
-struct idlist {
-	uint8_t (*v)[ENV_ID_BYTES];
-	size_t n, cap;
-};
-
-static void
-ids_push(struct idlist *l, const uint8_t *id)
+void
+cache_ids_push(struct idlist *l, const uint8_t *id)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 4096;
@@ -79,19 +52,19 @@ ids_push(struct idlist *l, const uint8_t *id)
 static int
 cache_id_add(void *arg, const uint8_t *id)
 {
-	ids_push(arg, id);
+	cache_ids_push(arg, id);
 	return 0;
 }
 
-static void
-ids_free(struct idlist *l)
+void
+cache_ids_free(struct idlist *l)
 {
 	free(l->v);
 	memset(l, 0, sizeof *l);
 }
 
-static int
-cmp_id(const void *x, const void *y)
+int
+cache_cmp_id(const void *x, const void *y)
 {
 	return memcmp(x, y, ENV_ID_BYTES);
 }
@@ -109,7 +82,7 @@ cmp_str(const void *x, const void *y)
 }
 
 /* from's counts and notes added to to's. */
-static void
+void
 cache_res_add(struct hrload_result *to, const struct hrload_result *from)
 {
 	size_t i;
@@ -122,6 +95,17 @@ cache_res_add(struct hrload_result *to, const struct hrload_result *from)
 	for (i = 0; i < from->nnotes; i++)
 		cache_note(to, from->notes[i]);
 	to->notes_dropped += from->notes_dropped;
+}
+
+void
+cache_res_counts(struct hrload_result *r, const uint64_t v[6])
+{
+	r->total = v[0];
+	r->used = v[1];
+	r->unreadable = v[2];
+	r->unapproved = v[3];
+	r->invalid = v[4];
+	r->notes_dropped = v[5];
 }
 
 /* A used record into the aggregation; -1 if agg_add refuses it (a unit
@@ -214,12 +198,7 @@ cache_parse(struct cache_in *in, const uint8_t *plain, size_t plen,
 	buf_get_u32(&tr, &nnotes);
 	if (buf_rd_failed(&tr))
 		return -1;
-	g->total = v[0];
-	g->used = v[1];
-	g->unreadable = v[2];
-	g->unapproved = v[3];
-	g->invalid = v[4];
-	g->notes_dropped = v[5];
+	cache_res_counts(g, v);
 	for (j = 0; j < nnotes; j++) {
 		if (buf_get_u32(&tr, &len) != 0 ||
 		    buf_get_ptr(&tr, len, &x) != 0)
@@ -271,29 +250,23 @@ cache_parse(struct cache_in *in, const uint8_t *plain, size_t plen,
 	return 0;
 }
 
-/* The store's ids (in id order) against the file's: -1 if the file
- * covers an envelope the store no longer holds (a purge, or a store
- * changed by other means: rebuild), else 0 with the store's envelopes
- * the file lacks in fresh. */
-static int
-cache_fresh(const struct cache_in *in, const struct idlist *store,
-    struct idlist *fresh)
+int
+cache_fresh(const uint8_t (*ids)[ENV_ID_BYTES], size_t nids,
+    const struct idlist *store, struct idlist *fresh)
 {
 	size_t i, j = 0;
 	int c;
 
 	for (i = 0; i < store->n; i++) {
-		c = j < in->nids ?
-		    memcmp(in->ids[j], store->v[i], ENV_ID_BYTES) :
-		    1;
+		c = j < nids ? memcmp(ids[j], store->v[i], ENV_ID_BYTES) : 1;
 		if (c < 0)
 			return -1;
 		if (c == 0)
 			j++;
 		else
-			ids_push(fresh, store->v[i]);
+			cache_ids_push(fresh, store->v[i]);
 	}
-	return j == in->nids ? 0 : -1;
+	return j == nids ? 0 : -1;
 }
 
 /* One thread's share of the records: from..to, at bytes off..end of
@@ -431,31 +404,17 @@ cache_feed(struct cache_in *in, struct agg *a, struct hrload_result *res,
 	return bad;
 }
 
-/* Records opened in this run, for the file. */
-struct cache_fill {
-	const struct hrload_opts *opts;
-	struct agg *a;
-	struct hrload_result adj; /* agg_add refused: invalid, notes */
-	const struct form *const *forms;
-	size_t nforms;
-	struct buf recs;
-	size_t (*sp)[2]; /* each record's offset and length */
-	size_t nsp, capsp;
-	struct idlist ids; /* every envelope read, used or not */
-	int failed;
-};
-
-static void
+void
 cache_fill_free(struct cache_fill *f)
 {
 	buf_free(&f->recs);
 	free(f->sp);
-	ids_free(&f->ids);
+	cache_ids_free(&f->ids);
 	hrload_result_free(&f->adj);
 }
 
 /* Runs serialised (hrload_foreach), like hrload_run's own callback. */
-static int
+int
 cache_fill_fn(void *ctx, const uint8_t id[ENV_ID_BYTES], enum hrload_status st,
     const struct record *r, struct err *e)
 {
@@ -464,7 +423,7 @@ cache_fill_fn(void *ctx, const uint8_t id[ENV_ID_BYTES], enum hrload_status st,
 	size_t fi, at;
 
 	(void)e;
-	ids_push(&f->ids, id);
+	cache_ids_push(&f->ids, id);
 	if (st != HRLOAD_USED) {
 		agg_reject(f->a);
 		return 0;
@@ -500,7 +459,7 @@ cache_fill_fn(void *ctx, const uint8_t id[ENV_ID_BYTES], enum hrload_status st,
 
 /* hrload's counts (before the aggregation) of res, made the caller's:
  * res with the records agg_add refused counted as invalid. */
-static void
+void
 cache_fill_settle(struct cache_fill *f, struct hrload_result *res)
 {
 	res->used -= f->adj.invalid;
@@ -541,18 +500,16 @@ cache_job_free(struct cache_job *j)
  * of the envelope set, not of the order in which envelopes arrived or
  * were opened (the store's promise, see "No order of arrival" in
  * central.c, kept by its cache too). */
-static void
+void
 cache_write(struct cache_job *j)
 {
-	uint8_t nonce[CACHE_NONCE_BYTES];
 	const struct hrload_result *res = &j->base;
 	struct cache_fill *f = &j->fill;
 	struct cspan *sp;
 	struct idlist ids;
 	uint64_t *marks;
 	struct buf b;
-	struct err e;
-	size_t n, i, t0, size, plen;
+	size_t n, i, t0, size;
 
 	n = j->old.nsp + f->nsp;
 	sp = xcalloc(n ? n : 1, sizeof *sp);
@@ -580,22 +537,16 @@ cache_write(struct cache_job *j)
 	if (f->ids.n > 0)
 		memcpy(ids.v + j->old.nids, f->ids.v, f->ids.n * ENV_ID_BYTES);
 	ids.n = ids.cap;
-	qsort(ids.v + j->old.nids, f->ids.n, ENV_ID_BYTES, cmp_id);
-	ids.v = cache_merge(ids.v, j->old.nids, ids.n, ENV_ID_BYTES, cmp_id);
+	qsort(ids.v + j->old.nids, f->ids.n, ENV_ID_BYTES, cache_cmp_id);
+	ids.v = cache_merge(ids.v, j->old.nids, ids.n, ENV_ID_BYTES,
+	    cache_cmp_id);
 	size += ids.n * ENV_ID_BYTES;
 	size += (size / cache_chunk + 2) * CACHE_TAG_BYTES;
 
 	buf_init(&b);
 	buf_reserve(&b, size); /* one allocation: no copies */
-	buf_put(&b, CACHE_MAGIC, 8);
-	buf_put_u32(&b, CACHE_VERSION);
-	buf_put(&b, j->digest, CACHE_DIGEST_BYTES);
-	buf_put_u8(&b, j->hasset ? 1 : 0);
-	buf_put(&b, j->setd, CACHE_SETD_BYTES);
-	randombytes_buf(nonce, sizeof nonce);
-	buf_put(&b, nonce, sizeof nonce);
-	buf_put_u64(&b, 0); /* the plaintext's length, set below */
-	buf_put_u32(&b, cache_chunk);
+	cache_head_put(&b, CACHE_RECORDS, j->digest, j->hasset, j->setd,
+	    cache_chunk);
 	marks = xcalloc(n / cache_mark + 1, sizeof *marks);
 	for (i = 0; i < n; i++) {
 		if (i % cache_mark == 0)
@@ -628,55 +579,13 @@ cache_write(struct cache_job *j)
 	free(marks);
 	buf_put_u64(&b, ids.n);
 	buf_put(&b, ids.v, ids.n * ENV_ID_BYTES);
-	ids_free(&ids);
+	cache_ids_free(&ids);
 	buf_put_u32(&b, (uint32_t)(buf_len(&b) - t0));
-	/* in place: the tags go after the ciphertext */
-	plen = buf_len(&b) - CACHE_HEAD_BYTES;
-	buf_store_u64(b.p + CACHE_OFF_PLEN, plen);
-	(void)buf_append(&b,
-	    (plen + cache_chunk - 1) / cache_chunk * CACHE_TAG_BYTES);
 	/* best effort: without a cache the next run loads in full */
-	if (j->key != NULL && cache_crypt(b.p, buf_len(&b), j->key, 1) == 0)
-		(void)fsx_write_atomic(j->path, buf_data(&b), buf_len(&b), 0600,
-		    0, &e);
+	if (j->key != NULL)
+		(void)cache_seal_write(&b, j->key, cache_chunk, j->path);
 	buf_free(&b);
 	cache_job_free(j);
-}
-
-static void *
-cache_write_thread(void *arg)
-{
-	cache_write(arg);
-	return NULL;
-}
-
-/* The writer of this process: one at a time, started and joined from
- * the thread that calls cache_run (the program's main thread). */
-static pthread_t cache_writer;
-static int cache_writing, cache_atexit;
-
-void
-cache_wait(void)
-{
-	if (cache_writing) {
-		pthread_join(cache_writer, NULL);
-		cache_writing = 0;
-	}
-}
-
-/* Write the file off the caller's path: the dashboard draws meanwhile;
- * exit (atexit) waits for it, so `report` leaves a whole file. */
-static void
-cache_spawn(struct cache_job *j)
-{
-	cache_wait();
-	if (!cache_atexit)
-		cache_atexit = atexit(cache_wait) == 0;
-	if (cache_atexit &&
-	    pthread_create(&cache_writer, NULL, cache_write_thread, j) == 0)
-		cache_writing = 1;
-	else
-		cache_write(j);
 }
 
 static struct cache_job *
@@ -700,7 +609,7 @@ cache_job_new(const char *path, const uint8_t *sk, const uint8_t *digest,
 	return j;
 }
 
-static void
+void
 cache_fill_init(struct cache_fill *f, struct agg *a,
     const struct form *const *forms, size_t nforms,
     const struct hrload_opts *opts, size_t expect)
@@ -717,63 +626,53 @@ cache_fill_init(struct cache_fill *f, struct agg *a,
 		buf_reserve(&f->recs, expect * 1024 + 65536);
 }
 
-struct cache_ids {
-	struct central *c;
-	struct idlist ids;
-	struct err e;
-	int rc;
-};
-
-static void *
+void *
 cache_ids_thread(void *arg)
 {
 	struct cache_ids *d = arg;
 
 	d->rc = central_env_id_foreach(d->c, cache_id_add, &d->ids, &d->e);
+	d->done = 1;
 	return NULL;
 }
 
-/* cache_run inside one read snapshot of c: the set digest, the ids and
- * the envelopes read are of one and the same envelope set. */
+/* The record path: the record cache read, the store's ids (unless d
+ * has them, or the same set needs none) read on another core meanwhile;
+ * if the file fits, it feeds a and only what the store holds beyond it
+ * is opened; otherwise everything is. The aggregate file is queued
+ * after it. For the trace: *covered the envelopes the file covered
+ * (SIZE_MAX: no file used), *opened those opened. */
 static int
-cache_run_snap(struct central *c, const uint8_t pk[ENV_PK_BYTES],
+cache_records(struct central *c, const uint8_t pk[ENV_PK_BYTES],
     const uint8_t sk[ENV_SK_BYTES], const struct form *const *forms,
     size_t nforms, struct agg *a, const struct hrload_opts *opts,
-    struct hrload_result *res, struct err *e)
+    const uint8_t *digest, int hasset, const uint8_t *setd, struct cache_ids *d,
+    struct hrload_result *res, size_t *covered, size_t *opened, struct err *e)
 {
-	uint8_t digest[CACHE_DIGEST_BYTES], setd[CACHE_SETD_BYTES];
 	uint8_t head[CACHE_HEAD_BYTES];
 	uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
 	struct hrload_result hr;
-	struct cache_job *j;
+	struct cache_job *j = NULL;
 	struct cache_in in;
-	struct cache_ids d;
 	struct idlist fresh;
-	struct err de;
 	pthread_t t;
 	size_t plen = 0;
 	char *path;
-	int rc, threaded = 0, damaged, hasset, same = 0, usable;
+	int rc, threaded = 0, damaged, same, usable;
 
-	memset(res, 0, sizeof *res);
 	memset(&in, 0, sizeof in);
-	memset(&d, 0, sizeof d);
 	memset(&fresh, 0, sizeof fresh);
-	memset(setd, 0, sizeof setd);
-	d.c = c;
-	cache_digest(forms, nforms, digest);
 	path = cache_path(central_path(c));
-	/* The set digest first: it starts the snapshot. A file made over
-	 * the same set needs none of the store's ids; otherwise they are
-	 * read while the file is read and decrypted: two cores. Its
-	 * header, peeked at first, says which (so that the ids are read
-	 * during the read of the file, about 10 ms at 100 000); the file
-	 * read whole then decides (it may have been replaced meanwhile). */
-	hasset = central_set_digest(c, setd, &de) == 1;
+	/* A file made over the same set needs none of the store's ids;
+	 * otherwise they are read while the file is read and decrypted:
+	 * two cores. Its header, peeked at first, says which (so that the
+	 * ids are read during the read of the file, about 10 ms at
+	 * 100 000); the file read whole then decides (it may have been
+	 * replaced meanwhile). */
 	same = hasset && cache_peek(path, head) == 0 &&
 	    cache_same_set(head, setd);
-	if (!same)
-		threaded = pthread_create(&t, NULL, cache_ids_thread, &d) == 0;
+	if (!same && !d->done)
+		threaded = pthread_create(&t, NULL, cache_ids_thread, d) == 0;
 	in.mem = cache_read_file(path, CACHE_RECORDS, &in.memlen);
 	if (same && (in.mem == NULL || !cache_same_set(in.mem, setd)))
 		same = 0;
@@ -786,13 +685,14 @@ cache_run_snap(struct central *c, const uint8_t pk[ENV_PK_BYTES],
 	sodium_memzero(key, sizeof key);
 	if (threaded)
 		pthread_join(t, NULL);
-	else if (!same)
-		cache_ids_thread(&d);
-	if (d.rc != 0) {
+	else if (!same && !d->done)
+		cache_ids_thread(d);
+	if (!same && d->rc != 0) {
 		cache_in_free(&in);
-		ids_free(&d.ids);
 		free(path);
-		return hrload_run(c, pk, sk, forms, nforms, a, opts, res, e);
+		rc = hrload_run(c, pk, sk, forms, nforms, a, opts, res, e);
+		*opened = res->total;
+		return rc;
 	}
 	usable = in.mem != NULL &&
 	    sodium_memcmp(in.mem + CACHE_OFF_FORMS, digest,
@@ -803,60 +703,102 @@ cache_run_snap(struct central *c, const uint8_t pk[ENV_PK_BYTES],
 	 * the ids; otherwise the file must cover only envelopes the store
 	 * still holds, and what it lacks is opened. */
 	if (usable && !same)
-		usable = cache_fresh(&in, &d.ids, &fresh) == 0;
+		usable = cache_fresh(in.ids, in.nids, &d->ids, &fresh) == 0;
 	if (usable) {
-		ids_free(&d.ids);
+		*covered = in.nids;
 		damaged = cache_feed(&in, a, res, opts);
 		if (damaged)
 			(void)unlink(path); /* the next run rebuilds it */
 		if (fresh.n == 0) {
+			if (!damaged)
+				cache_agg_queue(a, opts, res, in.ids, in.nids,
+				    &fresh);
 			cache_in_free(&in);
-			ids_free(&fresh);
 			free(path);
-			if (opts != NULL && opts->progress != NULL)
-				opts->progress(opts->progress_ctx, res->total,
-				    res->total);
+			cache_spawn(NULL);
 			return 0;
 		}
 		/* Only what is new since the file was written is opened. */
 		j = cache_job_new(path, sk, digest, setd, hasset, forms,
 		    nforms);
-		free(path);
 		cache_fill_init(&j->fill, a, forms, nforms, opts, fresh.n);
 		rc = hrload_foreach_ids(c, pk, sk, forms, nforms,
 		    (const uint8_t(*)[ENV_ID_BYTES])fresh.v, fresh.n, opts,
 		    cache_fill_fn, &j->fill, &hr, e);
-		ids_free(&fresh);
+		cache_ids_free(&fresh);
+		*opened = hr.total;
 		cache_res_add(&j->base, &in.base);
 		cache_res_add(&j->base, &hr);
 		cache_res_add(res, &hr);
 		hrload_result_free(&hr);
 		cache_fill_settle(&j->fill, res);
 		j->old = in;
-		if (rc != 0 || j->fill.failed || damaged)
-			cache_job_free(j);
-		else
-			cache_spawn(j);
-		if (rc == 0 && opts != NULL && opts->progress != NULL)
-			opts->progress(opts->progress_ctx, res->total,
-			    res->total);
+	} else {
+		/* No usable file: open everything, and make one. */
+		cache_in_free(&in);
+		cache_ids_free(&fresh);
+		j = cache_job_new(path, sk, digest, setd, hasset, forms,
+		    nforms);
+		cache_fill_init(&j->fill, a, forms, nforms, opts, d->ids.n);
+		rc = hrload_foreach(c, pk, sk, forms, nforms, opts,
+		    cache_fill_fn, &j->fill, res, e);
+		*opened = res->total;
+		damaged = 0;
+		cache_res_add(&j->base, res);
+		cache_fill_settle(&j->fill, res);
+	}
+	free(path);
+	cache_ids_free(&d->ids);
+	if (rc == 0 && !damaged)
+		cache_agg_queue(a, opts, res, j->old.ids, j->old.nids,
+		    &j->fill.ids);
+	if (rc != 0 || j->fill.failed || damaged) {
+		cache_job_free(j);
+		j = NULL;
+	}
+	if (rc == 0)
+		cache_spawn(j);
+	return rc;
+}
+
+/* cache_run inside one read snapshot of c: the set digest, the ids and
+ * the envelopes read are of one and the same envelope set. The
+ * aggregate file first (no record read when it fits), then the record
+ * cache. */
+static int
+cache_run_snap(struct central *c, const uint8_t pk[ENV_PK_BYTES],
+    const uint8_t sk[ENV_SK_BYTES], const struct form *const *forms,
+    size_t nforms, struct agg *a, const struct hrload_opts *opts,
+    struct hrload_result *res, struct err *e)
+{
+	uint8_t digest[CACHE_DIGEST_BYTES], setd[CACHE_SETD_BYTES];
+	struct cache_ids d;
+	struct err de;
+	size_t covered = SIZE_MAX, opened = 0;
+	int rc, hasset, used;
+
+	memset(res, 0, sizeof *res);
+	memset(&d, 0, sizeof d);
+	memset(setd, 0, sizeof setd);
+	d.c = c;
+	cache_digest(forms, nforms, digest);
+	/* The set digest first: it starts the snapshot. */
+	hasset = central_set_digest(c, setd, &de) == 1;
+	cache_agg_begin(central_path(c), sk, a, opts, digest, hasset, setd);
+	rc = cache_agg_load(c, pk, sk, forms, nforms, a, opts, &d, res, &used,
+	    e);
+	if (used) {
+		cache_ids_free(&d.ids);
 		return rc;
 	}
-	/* No usable file: open everything, and make one. */
-	cache_in_free(&in);
-	ids_free(&fresh);
-	j = cache_job_new(path, sk, digest, setd, hasset, forms, nforms);
-	free(path);
-	cache_fill_init(&j->fill, a, forms, nforms, opts, d.ids.n);
-	ids_free(&d.ids);
-	rc = hrload_foreach(c, pk, sk, forms, nforms, opts, cache_fill_fn,
-	    &j->fill, res, e);
-	cache_res_add(&j->base, res);
-	cache_fill_settle(&j->fill, res);
-	if (rc != 0 || j->fill.failed)
-		cache_job_free(j);
-	else
-		cache_spawn(j);
+	rc = cache_records(c, pk, sk, forms, nforms, a, opts, digest, hasset,
+	    setd, &d, res, &covered, &opened, e);
+	cache_ids_free(&d.ids);
+	if (rc == 0 && covered != SIZE_MAX && opts != NULL &&
+	    opts->progress != NULL)
+		opts->progress(opts->progress_ctx, res->total, res->total);
+	cache_trace(covered != SIZE_MAX ? "record file" : NULL, covered,
+	    opened);
 	return rc;
 }
 

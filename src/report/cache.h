@@ -105,12 +105,25 @@ int cache_run(struct central *c, const uint8_t pk[ENV_PK_BYTES],
     size_t nforms, struct agg *a, const struct hrload_opts *opts,
     struct hrload_result *res, struct err *e);
 
-/* Wait for the background write of the file, if one is under way. */
+/* Wait for the background write of the files, if one is under way, and
+ * wipe what was kept for cache_keep (the aggregate file's key). Called
+ * at exit (atexit) and by the next cache_run. */
 void cache_wait(void);
 
-/* The cache file of the store at dbpath (caller frees). */
+/* At the end of a run whose tap's state changed after the load (the
+ * releases the views recorded: release_set_generation), before a and
+ * the tap's context (the load's opts->tap_ctx) are freed: the aggregate
+ * file written again now with a and the tap's state, so that the next
+ * open uses it; then what was kept for it is wiped. Nothing if the
+ * load neither used nor made the file. */
+void cache_keep(const struct agg *a, void *tap_ctx);
+
+/* The cache files of the store at dbpath (caller frees): the record
+ * cache, the aggregate file. */
 char *cache_path(const char *dbpath);
-/* Delete the cache of the store at dbpath; a missing file is fine. */
+char *cache_agg_path(const char *dbpath);
+/* Delete both cache files of the store at dbpath; a missing file is
+ * fine. */
 int cache_remove(const char *dbpath, struct err *e);
 
 #endif

@@ -266,6 +266,42 @@ cache_decrypt(uint8_t *b, size_t flen, const uint8_t *key, size_t *plain_len)
 	return 0;
 }
 
+void
+cache_head_put(struct buf *b, enum cache_kind kind,
+    const uint8_t digest[CACHE_DIGEST_BYTES], int hasset,
+    const uint8_t setd[CACHE_SETD_BYTES], uint32_t chunk)
+{
+	uint8_t nonce[CACHE_NONCE_BYTES];
+
+	buf_put(b, cache_kinds[kind].magic, 8);
+	buf_put_u32(b, cache_kinds[kind].version);
+	buf_put(b, digest, CACHE_DIGEST_BYTES);
+	buf_put_u8(b, hasset ? 1 : 0);
+	buf_put(b, setd, CACHE_SETD_BYTES);
+	randombytes_buf(nonce, sizeof nonce);
+	buf_put(b, nonce, sizeof nonce);
+	buf_put_u64(b, 0); /* the plaintext's length, set by the seal */
+	buf_put_u32(b, chunk);
+}
+
+int
+cache_seal_write(struct buf *b, const uint8_t *key, uint32_t chunk,
+    const char *path)
+{
+	struct err e;
+	size_t plen = buf_len(b) - CACHE_HEAD_BYTES;
+	int rc = -1;
+
+	/* in place: the tags go after the ciphertext */
+	buf_store_u64(b->p + CACHE_OFF_PLEN, plen);
+	(void)buf_append(b, (plen + chunk - 1) / chunk * CACHE_TAG_BYTES);
+	if (cache_crypt(b->p, buf_len(b), key, 1) == 0)
+		rc = fsx_write_atomic(path, buf_data(b), buf_len(b), 0600, 0,
+		    &e);
+	buf_free(b);
+	return rc;
+}
+
 /* Records in the order of their unit (its bytes, shorter first where
  * one is a prefix of the other), year and envelope id: a function of the
  * set, and each (unit, year) group's records together, so that the

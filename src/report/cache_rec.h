@@ -30,5 +30,8 @@ int cache_rec_decode(struct buf_rd *r, const struct form *const *byix,
  * bytes (0: the default), so that small stores take the paths of big
  * ones. */
 void cache_test_split(unsigned mark, unsigned parts, unsigned chunk);
+/* For the tests: off 1, the aggregate file is neither used nor written
+ * (the record cache's own paths); 0, as normal. */
+void cache_test_agg(int off);
 
 #endif
