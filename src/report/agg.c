@@ -581,8 +581,16 @@ agg_blank(const char *s)
 	return 1;
 }
 
+/* A text into one of a's cells (counted for agg_snap_put). */
 static void
-agg_count(struct agg_cell *c, const struct agg_question *q,
+agg_own_text(struct agg *a, struct agg_cell *c, const char *s)
+{
+	agg_cell_text(c, s);
+	a->textbytes += 4 + strlen(s);
+}
+
+static void
+agg_count(struct agg *a, struct agg_cell *c, const struct agg_question *q,
     const struct agg_qmap *m, const struct form_question *fq,
     const struct form_answer *x)
 {
@@ -625,12 +633,12 @@ agg_count(struct agg_cell *c, const struct agg_question *q,
 		break;
 	case FORM_TEXT:
 		if (!agg_blank(x->text))
-			agg_cell_text(c, x->text);
+			agg_own_text(a, c, x->text);
 		return;
 	}
 	if ((q->type == FORM_SINGLE || q->type == FORM_MULTI) && x->other &&
 	    x->text != NULL && !agg_blank(x->text))
-		agg_cell_text(c, x->text);
+		agg_own_text(a, c, x->text);
 }
 
 int
@@ -697,7 +705,7 @@ agg_add(struct agg *a, const struct agg_rec *r, struct err *e)
 	for (i = 0; i < r->nanswers; i++) {
 		const struct agg_qmap *m = &af->map[i];
 
-		agg_count(&g->cells[m->aq], &a->qs[m->aq], m,
+		agg_count(a, &g->cells[m->aq], &a->qs[m->aq], m,
 		    &af->f->questions[i], &r->answers[i]);
 	}
 	return 0;
@@ -753,6 +761,7 @@ agg_merge(struct agg *dst, struct agg *src)
 	}
 	dst->records += src->records;
 	dst->rejected += src->rejected;
+	dst->textbytes += src->textbytes;
 	free(umap);
 	agg_free(src);
 }

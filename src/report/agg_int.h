@@ -50,6 +50,10 @@ struct agg {
 	 * looks both up for every record, agg_cell for every figure. */
 	size_t *uix, uixcap;
 	size_t *gix, gixcap;
+	/* 4 + the length of every text in the groups' cells: what
+	 * agg_snap_put reserves for them (a hint: only speed depends on
+	 * it being right). */
+	size_t textbytes;
 };
 
 /* The longest unit code and the latest year an agg counts: what the

@@ -80,34 +80,37 @@ snap_bits(double d)
 	return v;
 }
 
-/* The bytes of every text in a (a first pass, so that the writer
- * reserves once). */
-static size_t
-snap_text_bytes(const struct agg *a, size_t *maxtexts)
+/* Scratch room for sorting one cell's texts (grown as needed). */
+struct snap_scratch {
+	struct snap_text *tx;
+	size_t cap;
+};
+
+/* One cell, appended to b: its texts measured and sorted in one pass
+ * over them (each text is read while it is in the cache: the texts of
+ * a cell lie wherever agg_add allocated them). */
+static void
+snap_cell_put(struct buf *b, const struct agg_cell *c,
+    const struct agg_question *q, struct snap_scratch *sc)
 {
-	size_t n = 0, i, q, k;
+	size_t size = SNAP_CELL(q->ncat), k;
+	struct snap_text *tx;
+	uint8_t *p;
 
-	*maxtexts = 0;
-	for (i = 0; i < a->ngroups; i++)
-		for (q = 0; q < a->nqs; q++) {
-			const struct agg_cell *c = &a->groups[i].cells[q];
-
-			if (c->ntexts > *maxtexts)
-				*maxtexts = c->ntexts;
-			for (k = 0; k < c->ntexts; k++)
-				n += 4 + strlen(c->texts[k]);
-		}
-	return n;
-}
-
-/* One cell: its texts sorted in tx (room for c->ntexts), then written at
- * p, which has room for all of it. */
-static uint8_t *
-snap_cell_put(uint8_t *p, const struct agg_cell *c,
-    const struct agg_question *q, struct snap_text *tx)
-{
-	size_t k;
-
+	if (c->ntexts > sc->cap) {
+		free(sc->tx);
+		sc->cap = 2 * c->ntexts;
+		sc->tx = xcalloc(sc->cap, sizeof(*sc->tx));
+	}
+	tx = sc->tx;
+	for (k = 0; k < c->ntexts; k++) {
+		tx[k].s = c->texts[k];
+		tx[k].len = strlen(c->texts[k]);
+		size += 4 + tx[k].len;
+	}
+	if (c->ntexts > 1)
+		qsort(tx, c->ntexts, sizeof(*tx), snap_cmp_text);
+	p = buf_append(b, size);
 	p = snap_u32(p, c->asked);
 	p = snap_u32(p, c->answered);
 	p = snap_u32(p, c->declined);
@@ -119,32 +122,25 @@ snap_cell_put(uint8_t *p, const struct agg_cell *c,
 	p = snap_u64(p, snap_bits(c->sumsq));
 	p = snap_u32(p, (uint32_t)c->ntexts);
 	for (k = 0; k < c->ntexts; k++) {
-		tx[k].s = c->texts[k];
-		tx[k].len = strlen(c->texts[k]);
-	}
-	if (c->ntexts > 1)
-		qsort(tx, c->ntexts, sizeof(*tx), snap_cmp_text);
-	for (k = 0; k < c->ntexts; k++) {
 		p = snap_u32(p, (uint32_t)tx[k].len);
 		memcpy(p, tx[k].s, tx[k].len);
 		p += tx[k].len;
 	}
-	return p;
 }
 
 void
 agg_snap_put(const struct agg *a, struct buf *b)
 {
+	struct snap_scratch sc = { NULL, 0 };
 	struct snap_group *order;
-	struct snap_text *tx;
-	size_t cells = 0, total, maxtexts, i, q;
-	uint8_t *p, *start;
+	size_t cells = 0, total, i, q;
+	uint8_t *p;
 
 	for (q = 0; q < a->nqs; q++)
 		cells += SNAP_CELL(a->qs[q].ncat);
 	order = xcalloc(a->ngroups ? a->ngroups : 1, sizeof(*order));
-	/* The exact size first: one reservation, no growth. */
-	total = 4 + 4 * a->nqs + 8 + 8 + 4 + snap_text_bytes(a, &maxtexts);
+	/* The size, texts by a->textbytes: one reservation, no growth. */
+	total = 4 + 4 * a->nqs + 8 + 8 + 4 + a->textbytes;
 	for (i = 0; i < a->ngroups; i++) {
 		order[i].g = &a->groups[i];
 		order[i].code = a->units[a->groups[i].unit].code;
@@ -153,27 +149,25 @@ agg_snap_put(const struct agg *a, struct buf *b)
 		total += SNAP_GROUP + order[i].len + cells;
 	}
 	qsort(order, a->ngroups, sizeof(*order), snap_cmp_group);
-	tx = xcalloc(maxtexts ? maxtexts : 1, sizeof(*tx));
-	p = start = buf_append(b, total);
+	buf_reserve(b, total);
+	p = buf_append(b, 4 + 4 * a->nqs + 8 + 8 + 4);
 	p = snap_u32(p, (uint32_t)a->nqs);
 	for (q = 0; q < a->nqs; q++)
 		p = snap_u32(p, (uint32_t)a->qs[q].ncat);
 	p = snap_u64(p, a->records);
 	p = snap_u64(p, a->rejected);
-	p = snap_u32(p, (uint32_t)a->ngroups);
+	snap_u32(p, (uint32_t)a->ngroups);
 	for (i = 0; i < a->ngroups; i++) {
 		/* agg_add keeps codes and years within str8 and u16. */
+		p = buf_append(b, SNAP_GROUP + order[i].len);
 		*p++ = (uint8_t)order[i].len;
 		memcpy(p, order[i].code, order[i].len);
 		p = snap_u16(p + order[i].len, order[i].year);
-		p = snap_u32(p, order[i].g->interviews);
+		snap_u32(p, order[i].g->interviews);
 		for (q = 0; q < a->nqs; q++)
-			p = snap_cell_put(p, &order[i].g->cells[q], &a->qs[q],
-			    tx);
+			snap_cell_put(b, &order[i].g->cells[q], &a->qs[q], &sc);
 	}
-	if ((size_t)(p - start) != total)
-		abort(); /* the sizes above and the writes disagree */
-	free(tx);
+	free(sc.tx);
 	free(order);
 }
 
@@ -192,7 +186,7 @@ snap_cmp_bytes(const uint8_t *x, size_t xn, const uint8_t *y, size_t yn)
 
 /* One cell's texts: T, then T str32 (no NUL inside, sorted). */
 static int
-snap_texts_get(struct buf_rd *r, struct agg_cell *c)
+snap_texts_get(struct buf_rd *r, struct agg_cell *c, size_t *textbytes)
 {
 	const uint8_t *s, *prev = NULL;
 	size_t n, prevn = 0;
@@ -217,6 +211,7 @@ snap_texts_get(struct buf_rd *r, struct agg_cell *c)
 		memcpy(x, s, n);
 		x[n] = '\0';
 		c->texts[c->ntexts++] = x;
+		*textbytes += 4 + n;
 		prev = s;
 		prevn = n;
 	}
@@ -227,7 +222,7 @@ snap_texts_get(struct buf_rd *r, struct agg_cell *c)
  * no category above the answers), sums finite. */
 static int
 snap_cell_get(struct buf_rd *r, struct agg_cell *c,
-    const struct agg_question *q)
+    const struct agg_question *q, size_t *textbytes)
 {
 	const uint8_t *p;
 	uint64_t v;
@@ -254,7 +249,7 @@ snap_cell_get(struct buf_rd *r, struct agg_cell *c,
 	memcpy(&c->sumsq, &v, sizeof(v));
 	if (!isfinite(c->sum) || !isfinite(c->sumsq))
 		return -1;
-	return snap_texts_get(r, c);
+	return snap_texts_get(r, c, textbytes);
 }
 
 /* The group's unit: code (1..255 bytes, no NUL) found in a, or added to
@@ -346,7 +341,8 @@ snap_groups_get(struct agg *a, struct buf_rd *r, uint32_t ng, uint64_t *sum)
 		g->cells = xcalloc(a->nqs ? a->nqs : 1, sizeof(*g->cells));
 		*sum += interviews;
 		for (q = 0; q < a->nqs; q++)
-			if (snap_cell_get(r, &g->cells[q], &a->qs[q]) == -1)
+			if (snap_cell_get(r, &g->cells[q], &a->qs[q],
+				&a->textbytes) == -1)
 				return -1;
 	}
 	return 0;
@@ -403,6 +399,7 @@ snap_clear(struct agg *a, size_t nunits)
 	a->nyears = 0;
 	a->records = 0;
 	a->rejected = 0;
+	a->textbytes = 0;
 	for (i = nunits; i < a->nunits; i++) {
 		free(a->units[i].code);
 		free(a->units[i].name);

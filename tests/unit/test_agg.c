@@ -14,10 +14,10 @@
 
 #include "report/agg.h"
 #include "report_fixture.h"
+#include "report/agg_int.h"
 #include "util/buf.h"
 
-/* agg_int.h's AGG_UNIT_MAX: the longest unit code a snapshot holds. */
-#define AGG_UNIT_MAX_TEST 255
+#define AGG_UNIT_MAX_TEST AGG_UNIT_MAX
 
 #define EPS 1e-9
 
@@ -614,6 +614,19 @@ assert_cell_equal(const struct agg_cell *x, const struct agg_cell *y,
 	free(sy);
 }
 
+/* agg_snap_put's reservation hint is 4 + the length of every text. */
+static void
+assert_textbytes(const struct agg *a)
+{
+	size_t n = 0, i, q, k;
+
+	for (i = 0; i < a->ngroups; i++)
+		for (q = 0; q < a->nqs; q++)
+			for (k = 0; k < a->groups[i].cells[q].ntexts; k++)
+				n += 4 + strlen(a->groups[i].cells[q].texts[k]);
+	assert_int_equal(a->textbytes, n);
+}
+
 /* Every figure agg_ gives out the same in x and y (units by code). */
 static void
 assert_agg_equal(const struct agg *x, const struct agg *y)
@@ -621,6 +634,8 @@ assert_agg_equal(const struct agg *x, const struct agg *y)
 	size_t u, v, i, q;
 	unsigned year;
 
+	assert_textbytes(x);
+	assert_textbytes(y);
 	assert_int_equal(agg_records(x), agg_records(y));
 	assert_int_equal(agg_rejected(x), agg_rejected(y));
 	assert_int_equal(agg_nyears(x), agg_nyears(y));
