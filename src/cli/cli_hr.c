@@ -276,6 +276,10 @@ cli_hr_load(const char *db, const char *keyopt, const char *passfile,
 	o.progress_ctx = &prog;
 	o.tap = release_set_tap;
 	o.tap_ctx = d->rel;
+	/* the releases' part of the load is kept in the aggregate file */
+	o.tap_digest = release_set_tap_digest;
+	o.tap_put = release_set_tap_put;
+	o.tap_get = release_set_tap_get;
 	rc = cache_run(d->c, d->k->pk, d->k->sk,
 	    (const struct form *const *)d->forms, d->nforms, d->agg, &o,
 	    &d->res, &e);
@@ -300,6 +304,11 @@ cli_hr_data_free(struct cli_hr_data *d)
 {
 	size_t i;
 
+	/* Releases recorded by the views change the set the aggregate file
+	 * is bound to: written again, so that the next open uses it. */
+	if (d->rel != NULL && d->agg != NULL &&
+	    release_set_generation(d->rel) > 0)
+		cache_keep(d->agg, d->rel);
 	release_set_free(d->rel);
 	agg_free(d->agg);
 	hrload_forms_free(d->forms, d->nforms);

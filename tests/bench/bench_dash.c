@@ -6,7 +6,11 @@
  * on every core over the same envelopes, then a second open of the same
  * store (the cache), then one after an ingest of 1 000 more, the
  * store's digest check that precedes every avslut-hr open (apart), and
- * the peak memory of each in a child process.
+ * the peak memory of each in a child process. The second open and the
+ * one after the ingest go through the aggregate file (avslut-cache(5));
+ * the first run of each kind prints which path it took (the cache's
+ * trace, on stderr). AVSLUT_BENCH_RECORDS=1: the aggregate file off,
+ * the record cache alone (as before it).
  * Figures only: nothing is asserted. */
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -178,6 +182,9 @@ open_once(size_t *used, double *cpu_s)
 	memset(&o, 0, sizeof o);
 	o.tap = release_set_tap;
 	o.tap_ctx = rs;
+	o.tap_digest = release_set_tap_digest;
+	o.tap_put = release_set_tap_put;
+	o.tap_get = release_set_tap_get;
 	if (cache_run(c, hk->pk, hk->sk, (const struct form *const *)forms,
 	    nforms, a, &o, &res, &e) != 0)
 		fail("open", e.msg);
@@ -193,6 +200,24 @@ open_once(size_t *used, double *cpu_s)
 	agg_free(a);
 	hrload_forms_free(forms, nforms);
 	central_close(c);
+	return el;
+}
+
+/* open_once; trace: say which path it took (what, then the cache's
+ * trace line, on stderr). */
+static double
+open_traced(const char *what, int trace, size_t *used, double *cpu_s)
+{
+	double el;
+
+	if (trace) {
+		fflush(stdout);
+		fprintf(stderr, "%s: ", what);
+		setenv("AVSLUT_CACHE_TRACE", "1", 1);
+	}
+	el = open_once(used, cpu_s);
+	if (trace)
+		unsetenv("AVSLUT_CACHE_TRACE");
 	return el;
 }
 
@@ -411,6 +436,9 @@ main(void)
 	printf("dashboard open: %zu interviews, 300 units, shipped form "
 	    "(made in %.1f s); %d runs\n", n, now() - t0, runs);
 	loadavg("at the start");
+	if (getenv("AVSLUT_BENCH_RECORDS") != NULL &&
+	    strcmp(getenv("AVSLUT_BENCH_RECORDS"), "1") == 0)
+		cache_test_agg(1);
 	if (getenv("AVSLUT_BENCH_PARTS") != NULL) /* threads decoding */
 		cache_test_split(0, (unsigned)atoi(getenv("AVSLUT_BENCH_PARTS")),
 		    0);
@@ -425,7 +453,7 @@ main(void)
 				fail("cache", e.msg);
 			if (strcmp(only, "inc") == 0)
 				add_more(b, NEW);
-			cold[i] = open_once(&used, &ccold[i]);
+			cold[i] = open_traced(only, i == 0, &used, &ccold[i]);
 			write_wait();
 			printf("%s open: %.3f s wall, %.3f s CPU\n", only,
 			    cold[i], ccold[i]);
@@ -436,9 +464,10 @@ main(void)
 		fl[i] = floor_once(&cfl[i]);
 		if (cache_remove(db, &e) != 0)
 			fail("cache", e.msg);
-		cold[i] = open_once(&used, &ccold[i]);
+		cold[i] = open_traced("cold open", i == 0, &used, &ccold[i]);
 		wr[i] = write_wait();
-		warm[i] = open_once(&used, &cwarm[i]);
+		warm[i] = open_traced("second open", i == 0, &used,
+		    &cwarm[i]);
 		write_wait();
 		ver[i] = verify_once(&cver[i]);
 	}
@@ -447,7 +476,8 @@ main(void)
 	/* Open after an ingest of NEW more: the cache is extended. */
 	for (i = 0; i < runs; i++) {
 		add_more(b, NEW);
-		inc[i] = open_once(&used, &cinc[i]);
+		inc[i] = open_traced("open after +" NEWS, i == 0, &used,
+		    &cinc[i]);
 		wrinc[i] = write_wait();
 	}
 	loadavg("after the opens");
