@@ -11,7 +11,10 @@
 #  - foreign: the cache of another store under the same HR key, put beside
 #    this one, adds nothing of the other store's;
 #  - tampered: a cache flipped, truncated, extended or emptied gives the
-#    same figures as no cache at all, with exit 0;
+#    same figures as no cache at all, with exit 0 (the aggregate file,
+#    tried first, removed before each run, so that the record cache is
+#    what is read: the trace says so; its own attacks are in
+#    test_attack_aggcache.py);
 #  - laundered: envelopes forged (sealed to hr.pub, which anyone can do)
 #    and slipped into central.db while HR types the passphrase, after the
 #    store's digest was checked, then deleted again: the store verifies
@@ -25,6 +28,7 @@
 # once per year). The canary is a free text written by 8 leavers of one
 # unit, enough for the gate to print it if the records are counted.
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -169,16 +173,36 @@ def foreign():
            "exit %d" % r.returncode)
 
 
+def no_aggcache(st):
+    """Remove the aggregate file (avslut-cache(5)), tried before the
+    record cache: these attacks are on the record cache."""
+    if os.path.exists(st.db + "-aggcache"):
+        os.unlink(st.db + "-aggcache")
+
+
+def trace(err):
+    """The one trace line of the run (AVSLUT_CACHE_TRACE)."""
+    m = re.findall(r"(?m)^avslut-hr: cache: (.*)$", err)
+    return m[0] if len(m) == 1 else "%d trace lines" % len(m)
+
+
 def tampered():
     st = T.Store("cache-tamper")
+    st.env["AVSLUT_CACHE_TRACE"] = "1"
     st.fill(T.BASE + canaries(T.L))
     if os.path.exists(cache(st)):
         os.unlink(cache(st))
+    no_aggcache(st)
     rc, want, err = audit(st, T.L)
-    report("tamper_baseline", rc == 0 and "figures" in want, err[-200:])
-    rc, again, _e = audit(st, T.L)     # from the cache the first made
-    report("tamper_cached_same", rc == 0 and again == want,
-           "the cached open differs from the cold one")
+    report("tamper_baseline", rc == 0 and "figures" in want and
+           trace(err) == "none, 33 opened", "%s: %s" % (trace(err),
+                                                        err[-200:]))
+    no_aggcache(st)
+    rc, again, err = audit(st, T.L)     # from the cache the first made
+    report("tamper_cached_same", rc == 0 and again == want and
+           trace(err) == "record file, 33 covered, 0 opened",
+           "the cached open differs from the cold one, or the record "
+           "cache was not used (%s)" % trace(err))
     with open(cache(st), "rb") as f:
         good = f.read()
     n = len(good)
@@ -194,10 +218,13 @@ def tampered():
     for name, data in sorted(cases.items()):
         with open(cache(st), "wb") as f:
             f.write(data)
+        no_aggcache(st)
         rc, out, err = audit(st, T.L)
-        report("tamper_%s" % name, rc == 0 and out == want,
-               "exit %d, %s: %s" % (rc, "same figures" if out == want
-                                    else "other figures", err[-200:]))
+        report("tamper_%s" % name, rc == 0 and out == want and
+               trace(err) == "none, 33 opened",
+               "exit %d, %s, trace %s: %s" % (
+                   rc, "same figures" if out == want else "other figures",
+                   trace(err), err[-200:]))
 
 
 def laundered():

@@ -13,6 +13,20 @@ standard error, the notes, the interviews per unit and year in the CSV,
 the answers given to avslut-testfill, the store's envelope ids in sorted
 order), then that an ingest since is added in id order and a damaged file
 is replaced. A layout or derivation that the page gets wrong fails here.
+
+The aggregate file (central.db-aggcache) is opened the same way, from
+avslut-cache(5) THE AGGREGATE FILE and the session's contract alone, after
+a second report (which must have read no record) and after an ingest
+(which must have opened only the three new envelopes): its key, header,
+binding (recomputed from the shipped configuration's units and the
+BLAKE2b of each release's sealed blob in central.db), counts and notes
+(as avslut-hr printed them), ids (the store's), the aggregation (every
+cell of every unit and year recomputed from the records decoded from the
+record cache, texts sorted) and the release state (the ids of each year,
+each release's late interviews: none, then the three). Ten deliberate
+reader mistakes (MISTAKES: a wrong key context, a wrong order, a field a
+byte off or of the wrong type) must each fail one of these checks.
+AVSLUT_CACHE_TRACE shows which file each run took.
 Prints "PASS name" / "FAIL name: why"."""
 import collections
 import ctypes
@@ -55,6 +69,10 @@ SPEC = """\
 # order: (state,) or (3, value) or, for single and multi,
 # (3, other, value, choices, text); text: (3, text). None: no text.
 SK, DE, NS, AN = 1, 2, 0, 3
+# The ingest since: three interviews of VC-ALBY 2024 (late for its
+# release), texts out of order, so that a cell's texts must be sorted.
+NEW_TEXTS = ("Cecilia", "Anna", "Berit")
+NEW_ANSWERS = [(SK,), (SK,), (AN, 5), (SK,), (AN, 0), (NS,), (SK,), None]
 EXPECT = {
     ("VC-ALBY", 2024): [(AN, 0, 0, 0b101, None), (AN, 0, 0, 0, None),
                         (AN, 4), (AN, 9), (AN, 0), (NS,), (AN, 12),
@@ -146,15 +164,18 @@ def record_key(rec):
     return (unit.encode("utf-8"), year, rid)
 
 
-def read_cache(buf, sk, forms_by_hash):
-    """central.db-cache by avslut-cache(5). forms_by_hash: hash -> list of
-    question types in form order. Returns a dict of what it holds."""
+def open_container(buf, sk, magic, version, context):
+    """The container of avslut-cache(5), shared by both files: the 113-byte
+    header (magic, version, forms digest, set digest, nonce, length, chunk
+    size) and the plaintext, decrypted chunk by chunk under the file key
+    BLAKE2b-256(context, key = the HR secret key), the header as additional
+    data. Returns (header fields, plaintext)."""
     out = {}
-    if buf[0:8] != b"AVSLUTC\n":
+    if buf[0:8] != magic:
         raise ValueError("magic %r" % buf[0:8])
-    version, = struct.unpack(">I", buf[8:12])
-    if version != 6:
-        raise ValueError("version %d" % version)
+    v, = struct.unpack(">I", buf[8:12])
+    if v != version:
+        raise ValueError("version %d" % v)
     out["digest"] = buf[12:44]
     out["hasset"] = buf[44]
     out["setdigest"] = buf[45:77]
@@ -166,7 +187,7 @@ def read_cache(buf, sk, forms_by_hash):
         raise ValueError("%d bytes, not 113 + %d + 16 * %d" %
                          (len(buf), plen, nchunks))
     out["nchunks"] = nchunks
-    key = b2(CONTEXT, 32, key=sk)
+    key = b2(context, 32, key=sk)
     parts = []
     for i in range(nchunks):
         c = buf[113 + i * chunk:113 + min(plen, (i + 1) * chunk)]
@@ -183,6 +204,13 @@ def read_cache(buf, sk, forms_by_hash):
     p = b"".join(parts)
     if len(p) != plen:
         raise ValueError("plaintext of %d bytes" % len(p))
+    return out, p
+
+
+def read_cache(buf, sk, forms_by_hash):
+    """central.db-cache by avslut-cache(5). forms_by_hash: hash -> list of
+    question types in form order. Returns a dict of what it holds."""
+    out, p = open_container(buf, sk, b"AVSLUTC\n", 6, CONTEXT)
     tl, = struct.unpack(">I", p[-4:])
     tr = Reader(p[len(p) - 4 - tl:len(p) - 4])
     for k in ("total", "used", "unreadable", "unapproved", "invalid",
@@ -241,6 +269,367 @@ def read_cache(buf, sk, forms_by_hash):
     return out
 
 
+# ------------------------------------------------------------------
+# central.db-aggcache: the aggregate file, by the session's CONTRACT.md
+# (sections 1, 2, 3 and 5) and avslut-cache(5): the same container under
+# its own magic, version and key, holding the aggregation itself.
+
+AGG_CONTEXT = b"avslut-hr aggregate cache v1\0"
+REL_CONTEXT = b"avslut-hr release set v1\0"
+# Deliberate reader mistakes: each must make read_aggcache raise or a
+# check of check_aggcache fail (the test tries every one).
+MISTAKES = (
+    "record_context",      # the file key from the record cache's context
+    "context_no_nul",      # the 28 bytes of the context, without its NUL
+    "groups_year_first",   # groups expected in year, then unit order
+    "year_u32",            # a group's year read as 4 bytes
+    "counts_first",        # a cell's counts read before its 5 states
+    "sum_as_integer",      # sum and sumsq read as integers, not binary64
+    "binding_units_unsorted",   # the units in the configuration's order
+    "binding_no_theme",    # the binding without the reasons theme
+    "release_revision_u16",     # a release's revision as 2 bytes
+    "texts_record_order",  # a cell's texts expected in record order
+)
+
+
+def str8(rd):
+    return rd.take(rd.u(1))
+
+
+def str32(rd):
+    return rd.take(rd.u(4))
+
+
+def put8(b):
+    return bytes([len(b)]) + b
+
+
+def read_agg_snap(rd, mistake=None):
+    """An agg snapshot (CONTRACT.md section 1)."""
+    nq = rd.u(4)
+    ncat = [rd.u(4) for _ in range(nq)]
+    a = {"ncat": ncat, "records": rd.u(8), "rejected": rd.u(8),
+         "groups": {}}
+    keys = []
+    for _ in range(rd.u(4)):
+        unit = str8(rd).decode("utf-8")
+        year = rd.u(4 if mistake == "year_u32" else 2)
+        interviews = rd.u(4)
+        cells = []
+        for q in range(nq):
+            if mistake == "counts_first":
+                counts = tuple(rd.u(4) for _ in range(ncat[q]))
+                st = tuple(rd.u(4) for _ in range(5))
+            else:
+                st = tuple(rd.u(4) for _ in range(5))
+                counts = tuple(rd.u(4) for _ in range(ncat[q]))
+            if mistake == "sum_as_integer":
+                s, ss = rd.u(8), rd.u(8)
+            else:
+                s, ss = struct.unpack(">dd", rd.take(16))
+            texts = tuple(str32(rd).decode("utf-8")
+                          for _ in range(rd.u(4)))
+            if list(texts) != sorted(texts, key=lambda t: t.encode()):
+                raise ValueError("texts of %s %d question %d not sorted" %
+                                 (unit, year, q))
+            cells.append(st + (counts, s, ss, texts))
+        if (unit, year) in a["groups"]:
+            raise ValueError("group %s %d repeats" % (unit, year))
+        a["groups"][(unit, year)] = (interviews, cells)
+        keys.append((year, unit.encode()) if mistake == "groups_year_first"
+                    else (unit.encode(), year))
+    if keys != sorted(keys):
+        raise ValueError("groups not in unit, year order: %s" % keys[:4])
+    return a
+
+
+def read_release_snap(rd, mistake=None):
+    """A release snapshot (CONTRACT.md section 2)."""
+    years = {}
+    for _ in range(rd.u(4)):
+        y = rd.u(2)
+        ids = [rd.take(16) for _ in range(rd.u(4))]
+        if years and y <= max(years):
+            raise ValueError("tap years not ascending at %d" % y)
+        if any(ids[i] >= ids[i + 1] for i in range(len(ids) - 1)):
+            raise ValueError("ids of %d not ascending" % y)
+        years[y] = ids
+    rels = []
+    for _ in range(rd.u(4)):
+        y = rd.u(2)
+        rev = rd.u(2 if mistake == "release_revision_u16" else 4)
+        late = read_agg_snap(rd, mistake)
+        flag = rd.u(1)
+        if flag not in (0, 1):
+            raise ValueError("fresh flag %d" % flag)
+        fresh = read_agg_snap(rd, mistake) if flag else None
+        rels.append((y, rev, late, fresh))
+    if [r[:2] for r in rels] != sorted(r[:2] for r in rels):
+        raise ValueError("releases not in (year, revision) order")
+    return {"years": years, "releases": rels}
+
+
+def read_aggcache(buf, sk, mistake=None):
+    """central.db-aggcache: the header (as the record cache's, magic
+    "AVSLUTA\\n", version 1) and the plaintext of CONTRACT.md section 3."""
+    ctx = {"record_context": CONTEXT,
+           "context_no_nul": AGG_CONTEXT[:-1]}.get(mistake, AGG_CONTEXT)
+    out, p = open_container(buf, sk, b"AVSLUTA\n", 1, ctx)
+    rd = Reader(p)
+    out["binding"] = rd.take(32)
+    for k in ("total", "used", "unreadable", "unapproved", "invalid",
+              "notes_dropped"):
+        out[k] = rd.u(8)
+    out["notes"] = [str32(rd).decode("utf-8") for _ in range(rd.u(4))]
+    out["agg"] = read_agg_snap(rd, mistake)
+    flag = rd.u(1)
+    if flag not in (0, 1):
+        raise ValueError("release flag %d" % flag)
+    out["rel"] = read_release_snap(rd, mistake) if flag else None
+    out["ids"] = [rd.take(16) for _ in range(rd.u(8))]
+    if rd.o != len(p):
+        raise ValueError("%d bytes after the ids" % (len(p) - rd.o))
+    return out
+
+
+def release_set_digest(rows, mistake=None):
+    """CONTRACT.md section 2: rows (year, revision, sealed blob) as
+    central.db holds them."""
+    m = REL_CONTEXT + struct.pack(">I", len(rows))
+    for y, rev, blob in sorted(rows, key=lambda r: (r[0], r[1])):
+        m += struct.pack(">HI", y, rev) + b2(bytes(blob), 32)
+    return b2(m, 32)
+
+
+def binding_digest(units, theme, tap, mistake=None):
+    """CONTRACT.md section 3: what the aggregation was made with."""
+    codes = [u.encode() for u in units]
+    if mistake != "binding_units_unsorted":
+        codes = sorted(codes)
+    m = AGG_CONTEXT + struct.pack(">I", len(codes))
+    m += b"".join(put8(c) for c in codes)
+    if mistake != "binding_no_theme":
+        m += put8(theme)
+    return b2(m + tap, 32)
+
+
+def form_layout(doc):
+    """Per question of a form: (type, ncat, lowest value, other) as the
+    aggregation counts it (agg.h: single and multi: the choices, then
+    "other"; scale and nps: min..max; yesno: no, yes; number, text:
+    none; scale 1..5 unless min, max say otherwise, avslut-form(5))."""
+    out = []
+    for s in doc["sections"]:
+        for q in s["questions"]:
+            t = q["type"]
+            if t in ("single", "multi"):
+                other = 1 if q.get("other") else 0
+                out.append((t, len(q["choices"]) + other, 0, other))
+            elif t == "scale":
+                lo, hi = q.get("min", 1), q.get("max", 5)
+                out.append((t, hi - lo + 1, lo, 0))
+            elif t == "nps":
+                out.append((t, 11, 0, 0))
+            elif t == "yesno":
+                out.append((t, 2, 0, 0))
+            else:
+                out.append((t, 0, 0, 0))
+    return out
+
+
+def expected_cell(layout, q, answers, mistake=None):
+    """The cell of question q over answers (one record's list each, as
+    read_cache decodes them), recomputed: asked, answered, declined,
+    skipped, not shown, the category counts, sum and sum of squares of
+    the values (scale, nps, number) and the texts (text: the non-empty
+    answers; single, multi: the "other, namely" texts), sorted."""
+    t, ncat, lo, other = layout[q]
+    st = [0] * 4
+    counts = [0] * ncat
+    s = ss = 0.0
+    texts = []
+    for ans in answers:
+        a = ans[q]
+        st[a[0]] += 1
+        if a[0] != AN:
+            continue
+        if t in ("single", "multi"):
+            _st, oth, value, choices, text = a
+            if t == "single" and not oth:
+                counts[value] += 1
+            for i in range(ncat - other):
+                if t == "multi" and choices >> i & 1:
+                    counts[i] += 1
+            if oth and other:
+                counts[ncat - 1] += 1
+            if oth and text:
+                texts.append(text)
+        elif t == "text":
+            if a[1]:
+                texts.append(a[1])
+        else:
+            v = a[1]
+            if t in ("scale", "nps", "yesno"):
+                counts[v - lo] += 1
+            if t in ("scale", "nps", "number"):
+                s += v
+                ss += v * v
+    if mistake != "texts_record_order":
+        texts.sort(key=lambda x: x.encode())
+    return (len(answers), st[AN], st[DE], st[SK], st[NS], tuple(counts),
+            s, ss, tuple(texts))
+
+
+def expected_groups(layout, recs, mistake=None):
+    """(unit, year) -> (interviews, cells) over records (rid, unit, year,
+    form index, answers)."""
+    by = collections.defaultdict(list)
+    for x in recs:
+        by[(x[1], x[2])].append(x[4])
+    return {k: (len(v), [expected_cell(layout, q, v, mistake)
+                         for q in range(len(layout))])
+            for k, v in by.items()}
+
+
+def agg_differs(a, layout, recs, rejected, mistake=None):
+    """"" when the agg snapshot a is the aggregation of recs (and
+    rejected envelopes), else what differs first."""
+    if a["ncat"] != [x[1] for x in layout]:
+        return "layout %s, the form's %s" % (a["ncat"],
+                                             [x[1] for x in layout])
+    if a["records"] != len(recs) or a["rejected"] != rejected:
+        return "records %d, rejected %d; want %d, %d" % (
+            a["records"], a["rejected"], len(recs), rejected)
+    want = expected_groups(layout, recs, mistake)
+    got = {k: v for k, v in a["groups"].items() if v[0] != 0}
+    for k, (n, cells) in a["groups"].items():
+        if n == 0 and any(c[:5] != (0,) * 5 or any(c[5]) or c[8]
+                          for c in cells):
+            return "empty group %s with counts" % (k,)
+    if set(got) != set(want):
+        return "groups %s, want %s" % (sorted(got), sorted(want))
+    for k in sorted(want):
+        if got[k][0] != want[k][0]:
+            return "%s: %d interviews, want %d" % (k, got[k][0], want[k][0])
+        for q, (c, w) in enumerate(zip(got[k][1], want[k][1])):
+            if c != w:
+                return "%s question %d: %s, want %s" % (k, q, c, w)
+    return ""
+
+
+def check_aggcache(buf, sk, f, mistake=None):
+    """Open buf and judge it against what the test knows independently
+    (f: a dict of facts, see aggcache_facts). Returns [(name, ok, why)];
+    a file that does not open is one failing check."""
+    try:
+        a = read_aggcache(buf, sk, mistake)
+    except (ValueError, KeyError, IndexError, UnicodeError,
+            struct.error) as ex:
+        return [("agg_opens", False, str(ex))]
+    out = [("agg_opens", True, "")]
+    recs = f["records"]
+    ours = [x for x in recs if x[1] in f["units"]]
+    tap = release_set_digest(f["releases"], mistake)
+    out.append(("agg_header", a["digest"] == f["forms_digest"] and
+                a["hasset"] == 1 and a["setdigest"] == f["setdigest"],
+                "forms digest, has set %d or set digest differs" %
+                a["hasset"]))
+    out.append(("agg_binding", a["binding"] == binding_digest(
+        f["units"], b"reasons", tap, mistake),
+        "the binding recomputed from the configuration's units and the "
+        "releases differs"))
+    out.append(("agg_ids_are_the_stores", a["ids"] == f["store_ids"],
+                "%d ids, the store holds %d" % (len(a["ids"]),
+                                                len(f["store_ids"]))))
+    counts = (a["total"] - a["used"], a["total"], a["unreadable"],
+              a["unapproved"], a["invalid"])
+    out.append(("agg_counts_as_reported", counts == f["said"] and
+                a["used"] == len(ours) and a["total"] == len(a["ids"]) and
+                a["notes_dropped"] == 0,
+                "file %s (used %d), avslut-hr said %s, %d records" %
+                (counts, a["used"], f["said"], len(ours))))
+    out.append(("agg_notes_as_reported", a["notes"] == sorted(f["notes"]),
+                "file %s, said %s" % (a["notes"], sorted(f["notes"]))))
+    why = agg_differs(a["agg"], f["layout"], ours,
+                      len(f["store_ids"]) - len(ours), mistake)
+    out.append(("agg_snapshot", not why, why))
+    rel = a["rel"]
+    if rel is None:
+        out.append(("agg_releases", False, "no release snapshot"))
+        return out
+    out.append(("agg_releases", [r[:2] for r in rel["releases"]] ==
+                sorted((y, rev) for y, rev, _b in f["releases"]),
+                "releases %s, central.db %s" % (
+                    [r[:2] for r in rel["releases"]],
+                    sorted((y, rev) for y, rev, _b in f["releases"]))))
+    byyear = collections.defaultdict(list)
+    for x in ours:
+        byyear[x[2]].append(x[0])
+    bad = [y for y, ids in rel["years"].items() if ids != sorted(byyear[y])]
+    need = {y for y, _r, _b in f["releases"]}
+    out.append(("agg_tap_years", not bad and need <= set(rel["years"]) and
+                set(rel["years"]) == set(byyear),
+                "years %s (ids differ in %s), records of %s, releases of "
+                "%s" % (sorted(rel["years"]), bad, sorted(byyear),
+                        sorted(need))))
+    why = ""
+    for y, rev, late, fresh in rel["releases"]:
+        inrel = f["released_ids"].get((y, rev), set())
+        want = [x for x in ours if x[2] == y and x[0] not in inrel]
+        why = why or agg_differs(late, f["layout"], want, 0, mistake)
+        if fresh is not None and fresh["ncat"] != late["ncat"]:
+            why = why or "fresh agg of %d/%d: layout" % (y, rev)
+    out.append(("agg_release_late", not why, why))
+    return out
+
+
+def aggcache_facts(db, src, types_layout, records, said, notes,
+                   released_ids):
+    """What the test knows without the file: the store's ids, set digest,
+    forms and releases (sqlite3), the configuration's units (the shipped
+    avslut.yaml), the records (decoded by read_cache, or given), what
+    avslut-hr said on standard error."""
+    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+    store_ids = [bytes(r[0]) for r in
+                 con.execute("SELECT id FROM envelopes ORDER BY id")]
+    setd = bytes(con.execute("SELECT value FROM store_meta "
+                             "WHERE key = 'digest'").fetchone()[0])
+    hashes = sorted(bytes(r[0]) for r in con.execute(
+        "SELECT hash FROM forms"))
+    rels = [(r[0], r[1], bytes(r[2])) for r in con.execute(
+        "SELECT year, revision, blob FROM releases")]
+    con.close()
+    with open(os.path.join(src, "config", "avslut.yaml"),
+              encoding="utf-8") as fh:
+        units = [u["code"] for u in yaml.safe_load(fh)["units"]]
+    return {"store_ids": sorted(store_ids), "setdigest": setd,
+            "forms_digest": b2(CONTEXT + b"".join(hashes), 32),
+            "releases": rels, "units": units, "layout": types_layout,
+            "records": records, "said": said, "notes": notes,
+            "released_ids": released_ids}
+
+
+def said_of(err):
+    """(rejected, total, unreadable, unapproved, not fitting) as avslut-hr
+    said them on standard error, or None."""
+    m = re.search(r"(\d+) of (\d+) interviews rejected \((\d+) "
+                  r"unreadable, (\d+) of forms not approved, (\d+) not "
+                  r"fitting", err)
+    return tuple(int(x) for x in m.groups()) if m else None
+
+
+def notes_of(err):
+    """The notes avslut-hr printed: "envelope HEX: why"."""
+    return ["envelope " + h + rest for h, rest in
+            re.findall(r"(?m)^  envelope ([0-9a-f]{32})(.*)$", err)]
+
+
+def trace_of(err):
+    """The trace line of CONTRACT.md section 5, or "" without one."""
+    m = re.findall(r"(?m)^avslut-hr: cache: (.*)$", err)
+    return m[-1] if len(m) == 1 else "%d trace lines" % len(m)
+
+
 def main():
     t = tempfile.mkdtemp(prefix="avslut-e2e-cachefile.")
     try:
@@ -249,11 +638,13 @@ def main():
             f.write(PASS + b"\n")
         env = {k: v for k, v in os.environ.items()
                if k not in ("AVSLUT_PASSPHRASE_FILE", "LANGUAGE")}
-        env.update(AVSLUT_HOME=os.path.join(t, "home"), LC_ALL="C.UTF-8")
+        env.update(AVSLUT_HOME=os.path.join(t, "home"), LC_ALL="C.UTF-8",
+                   AVSLUT_CACHE_TRACE="1")
         hrd = os.path.join(t, "home", "data", "avslut-hr")
         db = os.path.join(hrd, "central.db")
         pub = os.path.join(hrd, "hr.pub")
         cache = db + "-cache"
+        aggcache = db + "-aggcache"
 
         def run(*args, stdin=None):
             return subprocess.run(list(args), env=env, input=stdin,
@@ -323,10 +714,7 @@ def main():
                len(store_ids) == 23,
                "%d ids, the store holds %d" % (len(c["ids"]),
                                                len(store_ids)))
-        m = re.search(r"(\d+) of (\d+) interviews rejected \((\d+) "
-                      r"unreadable, (\d+) of forms not approved, (\d+) not "
-                      r"fitting", err24)
-        said = tuple(int(x) for x in m.groups()) if m else None
+        said = said_of(err24)
         recs = c["records"]
         nowhere = [x for x in recs if x[1] == "VC-NOWHERE"]
         mine = (c["total"] - c["used"] + len(nowhere), c["total"],
@@ -378,16 +766,84 @@ def main():
                akut[0][4] == EXPECT[("SH-AKUT", 2024)],
                "%s" % (akut[0][4] if akut else "missing"))
 
+        # The aggregate file: the first open found no file ("none"), the
+        # second read no record at all; then the file is opened by the
+        # contract and judged against the store, the configuration, the
+        # releases and the records decoded above.
+        report("trace_first_open", trace_of(err24) == "none, 23 opened",
+               trace_of(err24))
+        report("trace_second_open", trace_of(r23.stderr) ==
+               "aggregate file, 23 covered, 0 opened", trace_of(r23.stderr))
+        report("aggcache_written", os.path.isfile(aggcache),
+               "no " + aggcache)
+        if not os.path.isfile(aggcache):
+            return
+        mode = stat.S_IMODE(os.stat(aggcache).st_mode)
+        report("aggcache_mode_0600", mode == 0o600, "mode %o" % mode)
+        report("one_form", len(forms) == 1, "%d forms" % len(forms))
+        layout = form_layout(yaml.safe_load(forms[0][1]))
+        released = {(y, 1): {x[0] for x in recs if x[2] == y}
+                    for y in (2023, 2024)}
+        facts = aggcache_facts(db, SRC, layout, recs, said_of(r23.stderr),
+                               notes_of(r23.stderr), released)
+        report("two_releases", sorted(r[:2] for r in facts["releases"]) ==
+               [(2023, 1), (2024, 1)], "releases %s" %
+               [r[:2] for r in facts["releases"]])
+        with open(aggcache, "rb") as f:
+            abuf = f.read()
+        for name, good, why in check_aggcache(abuf, sk, facts):
+            report(name, good, why)
+
         # An ingest since: only the new envelopes are opened, and the file
         # is written afresh with every id in order, under a new nonce.
-        r = run(FILL, db, pub, FORM, stdin="3 VC-ALBY 2024 support=5 "
-                "offered=no by=!\n")
-        # without the aggregate file, which would take the load and leave
-        # this file as it is (avslut-cache(5)): the record file's path
-        if os.path.exists(db + "-aggcache"):
-            os.remove(db + "-aggcache")
+        before = set(facts["store_ids"])
+        r = run(FILL, db, pub, FORM, stdin="".join(
+            "1 VC-ALBY 2024 support=5 offered=no by=! change=%s\n" % n
+            for n in NEW_TEXTS))
         r = hr_report(2024) if r.returncode == 0 else r
         report("report_after_ingest", r.returncode == 0, r.stderr)
+        # the file is extended: the new envelopes alone are opened, and it
+        # is judged again, its release 1 of 2024 now lacking the three
+        # (held back: its late agg is theirs)
+        report("trace_after_ingest", trace_of(r.stderr) ==
+               "aggregate file, 23 covered, 3 opened", trace_of(r.stderr))
+        con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+        new = sorted(set(bytes(x[0]) for x in
+                         con.execute("SELECT id FROM envelopes")) - before)
+        con.close()
+        recs_after = recs + [(i, "VC-ALBY", 2024, 0, NEW_ANSWERS[:-1] +
+                              [(AN, t)]) for i, t in zip(new, NEW_TEXTS)]
+        facts = aggcache_facts(db, SRC, layout, recs_after,
+                               said_of(r.stderr), notes_of(r.stderr),
+                               released)
+        with open(aggcache, "rb") as f:
+            abuf = f.read()
+        res = check_aggcache(abuf, sk, facts)
+        for name, good, why in res:
+            report(name + "_after_ingest", len(new) == 3 and good,
+                   "%d new; %s" % (len(new), why))
+        # the checks are not vacuous: a reader that gets one thing of the
+        # contract wrong fails at least one of them
+        for mistake in MISTAKES if all(x[1] for x in res) else ():
+            bad = [n for n, good, _w in
+                   check_aggcache(abuf, sk, facts, mistake) if not good]
+            report("mistake_%s_caught" % mistake, bool(bad),
+                   "a reader with this mistake passes every check")
+        # a load by the aggregate file leaves the record cache as it was;
+        # without the aggregate file the record cache is extended
+        with open(cache, "rb") as f:
+            report("record_cache_left", f.read() == buf,
+                   "the record cache changed in a load by the aggregate "
+                   "file")
+        csv_agg = r.stdout
+        os.unlink(aggcache)
+        r = hr_report(2024)
+        report("trace_record_path", r.returncode == 0 and
+               trace_of(r.stderr) == "record file, 23 covered, 3 opened",
+               trace_of(r.stderr))
+        report("same_figures_both_paths", r.stdout == csv_agg,
+               "the report by the record cache differs from the one by "
+               "the aggregate file")
         con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
         store_ids = [row[0] for row in
                      con.execute("SELECT id FROM envelopes ORDER BY id")]
@@ -418,9 +874,11 @@ def main():
         dam[len(dam) // 2] ^= 0x40
         with open(cache, "wb") as f:
             f.write(dam)
-        if os.path.exists(db + "-aggcache"):
-            os.remove(db + "-aggcache")
+        if os.path.exists(aggcache):    # else the record cache is not read
+            os.unlink(aggcache)
         r = hr_report(2024)
+        report("trace_damaged", trace_of(r.stderr) == "none, 26 opened",
+               trace_of(r.stderr))
         with open(cache, "rb") as f:
             buf3 = f.read()
         try:
