@@ -36,7 +36,10 @@
 #  - extended: a file from before an ingest is used and only the new
 #    envelopes opened (also after a release, whose late interviews the
 #    file's release state must then hold), with the figures of a cold
-#    load.
+#    load;
+#  - revisions: three revisions made through the aggregate file (each
+#    view after them using the file written again at its end), the
+#    report and the audit of every revision as cold.
 # Seen to fail (2026-12-03, main e02e94f) with one defence of cache_agg.c
 # disabled in a scratch build each time: without the check that the file
 # covers only ids the store holds, purge_replay, restored and foreign
@@ -54,6 +57,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_attack_releases as T  # noqa: E402
+import test_cachefile as R  # noqa: E402  (the independent reader)
 import term  # noqa: E402
 
 report = term.report
@@ -473,6 +477,77 @@ def extended():
                                     T.release_of(T.csv_rows(csv))))
 
 
+def release_state(st, name, year):
+    """The file's release state, opened by test_cachefile's reader,
+    against central.db's releases table (their interview counts are in
+    the clear): each release's late agg holds the records of its year it
+    does not include, a revision's fresh agg the records it added."""
+    try:
+        with open(os.path.join(os.path.dirname(st.db), "hr.key"),
+                  "rb") as f:
+            sk = R.open_hr_key(f.read(), T.PASS.encode())
+        a = R.read_aggcache(read(agg(st.db)), sk)
+    except (ValueError, KeyError, IndexError, UnicodeError) as ex:
+        report(name + "_state", False, "the file does not open: %s" % ex)
+        return
+    c = sqlite3.connect(st.db)
+    rows = list(c.execute("SELECT year, revision, interviews FROM releases "
+                          "ORDER BY year, revision"))
+    c.close()
+    rels = a["rel"]["releases"] if a["rel"] else []
+    total = sum(g[0] for (u, y), g in a["agg"]["groups"].items()
+                if y == year)
+    bad = []
+    prev = 0
+    for (y, rev, late, fresh), (y2, rev2, n) in zip(rels, rows):
+        if (y, rev) != (y2, rev2) or late["records"] != total - n:
+            bad.append("%d/%d late %d, want %d" % (y, rev, late["records"],
+                                                   total - n))
+        want = None if rev == 1 else n - prev
+        if (None if fresh is None else fresh["records"]) != want:
+            bad.append("%d/%d fresh %s, want %s" % (
+                y, rev, fresh and fresh["records"], want))
+        prev = n
+    report(name + "_state", len(rels) == len(rows) and not bad and
+           len(a["rel"]["years"].get(year, [])) == total,
+           "%d releases in the file, %d in central.db: %s" % (
+               len(rels), len(rows), bad))
+
+
+def revisions():
+    """Revisions through the aggregate file: the release state it keeps
+    (each release's late interviews, a revision's fresh ones) must give
+    what a cold load gives, in the report and in the audit of every
+    revision (which reads each revision's difference)."""
+    st = T.Store("agg-rev", T.FORM_NOTEXT)
+    st.env["AVSLUT_CACHE_TRACE"] = "1"
+    st.fill(T.BASE)
+    made_and_used(st, "rev", T.L, BASE_N)
+    rc, _o, err, _t = run(st, "report", T.L)
+    report("rev_release_1", rc == 0, err[-200:])
+    n = BASE_N
+    for i, spec in enumerate((T.late(T.K, "A1", "r1"),
+                              T.late(3, "A2", "r2") + T.late(2, "A3", "r3"),
+                              T.late(T.K, "B1", "r5"))):
+        st.fill(spec)
+        tw = twin(st)
+        # the view that finds the late interviews (and records the
+        # revision, then writes the file again at its end)
+        same_as_cold(st, "rev%d" % (i + 2), "report", T.L, tw,
+                     "aggregate file, %d covered, %d opened" %
+                     (n, spec.count("\n")), ("csv", "md"))
+        n += spec.count("\n")
+        tw = twin(st)
+        same_as_cold(st, "rev%d_after" % (i + 2), "report", T.L, tw,
+                     "aggregate file, %d covered, 0 opened" % n)
+        same_as_cold(st, "rev%d_after" % (i + 2), "audit", T.L, tw, None)
+        release_state(st, "rev%d" % (i + 2), T.L)
+    rc, csv, _e, _t = run(st, "report", T.L)
+    report("rev_revisions_made", rc == 0 and
+           T.release_of(T.csv_rows(csv)) >= 3,
+           "release %d" % T.release_of(T.csv_rows(csv)))
+
+
 def main():
     purge_replay()
     row_deleted()
@@ -484,6 +559,7 @@ def main():
     approval()
     tampered()
     extended()
+    revisions()
     if not term.failures:
         for d in T.STORES:
             shutil.rmtree(d, ignore_errors=True)

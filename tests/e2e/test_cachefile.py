@@ -894,5 +894,6 @@ def main():
         shutil.rmtree(t, ignore_errors=True)
 
 
-main()
-sys.exit(1 if term.failures else 0)
+if __name__ == "__main__":    # test_attack_aggcache.py imports the reader
+    main()
+    sys.exit(1 if term.failures else 0)
