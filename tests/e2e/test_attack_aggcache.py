@@ -22,7 +22,7 @@
 #    store verifies: its digest is the copy's), beside a file covering the
 #    envelopes the copy lacks;
 #  - foreign: another store's file (same HR key, same forms and units)
-#    put beside this one;
+#    put beside this one; a file made under another HR key;
 #  - release_elsewhere: a file made before a release was recorded by
 #    another process, put back after it;
 #  - units_changed: a unit with interviews removed from the configuration
@@ -104,8 +104,10 @@ def run(st, cmd, year, fmt="csv", db=None):
 
 
 def rejected_line(err):
+    """The count of rejected interviews, and the notes naming them."""
     m = re.search(r"\d+ of \d+ interviews rejected[^\n]*", err)
-    return m.group(0) if m else ""
+    notes = sorted(re.findall(r"(?m)^  envelope .*$", err))
+    return (m.group(0) if m else "") + "".join("\n" + n for n in notes)
 
 
 def twin(st, db=None):
@@ -299,6 +301,15 @@ def foreign():
     rc, md, _e, _t = run(st, "report", T.L, "md", other)
     report("foreign_no_canary", rc == 0 and "Kanarief" not in md,
            "exit %d" % rc)
+    # a file made under another HR key, of a store with more envelopes
+    st2 = store("agg-otherkey")
+    st2.fill(T.BASE + canaries(T.L))
+    made_and_used(st2, "otherkey", T.L, BASE_N + 8)
+    st3 = store("agg-otherkey-victim")
+    st3.fill(T.BASE)
+    copy(agg(st2.db), agg(st3.db))
+    tw = twin(st3)
+    same_as_cold(st3, "otherkey", "report", T.L, tw, fmts=("csv", "md"))
 
 
 def release_elsewhere():
