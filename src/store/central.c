@@ -563,6 +563,7 @@ central_settle(struct central *c, struct err *e)
 			c->unsettled = 0;
 		return rc;
 	}
+	c->vouch.ok = 0; /* every page rewritten: check again */
 	if ((rc = central_exec(c, "VACUUM", doing, e)) != 0)
 		return rc;
 	/* Clear only the mark this VACUUM covered: an ingest that

@@ -90,10 +90,13 @@ int central_set_digest(struct central *c, uint8_t d[CENTRAL_SET_DIGEST_BYTES],
 /* One read snapshot for what follows, until central_snapshot_end: every
  * read on c sees the store as it was at the first one, whatever another
  * process commits meanwhile. A store opened with CENTRAL_VERIFY is
- * checked again in it (central_verify): what the caller reads is a set
- * the digest vouches for. Inside a transaction of the caller's it does
- * nothing (that one is the snapshot). 0 or -1 (the store refused, as at
- * open). */
+ * checked again in it (central_verify) unless nothing but this
+ * connection's access log and the like has been written since the last
+ * check on it (PRAGMA data_version, the stored digest and the files'
+ * stamps: "One check per open" in central_digest.c): what the caller
+ * reads is a set the digest vouches for. Inside a transaction of the
+ * caller's it does nothing (that one is the snapshot). 0 or -1 (the
+ * store refused, as at open). */
 int central_snapshot_begin(struct central *c, struct err *e);
 void central_snapshot_end(struct central *c);
 /* Rewrite the file so that no page order shows an order of arrival (see

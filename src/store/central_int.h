@@ -6,8 +6,11 @@
 #ifndef AVSLUT_CENTRAL_INT_H
 #define AVSLUT_CENTRAL_INT_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -19,6 +22,29 @@ _Static_assert(DIGEST_BYTES == CENTRAL_SET_DIGEST_BYTES, "one digest size");
 
 struct db;
 
+/* A file as stat(2) saw it: which one, its size and change times. */
+struct cs_fstamp {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtim, ctim;
+};
+
+/* What the last successful central_verify on this connection checked,
+ * so that the next snapshot may trust it instead of checking again (see
+ * "One check per open" in central_digest.c): PRAGMA data_version and the
+ * stored digest in that check's snapshot, central.db's stamp and the
+ * WAL's, with a hash of the WAL's first wal.size bytes. ok is cleared by
+ * every write of this connection's that changes what the check covers
+ * (cs_digest_add, cs_iv_seal, central_settle). */
+struct cs_vouch {
+	int ok;
+	int64_t dv;
+	uint8_t digest[DIGEST_BYTES];
+	struct cs_fstamp db, wal;
+	uint8_t walhash[DIGEST_BYTES];
+};
+
 struct central {
 	struct db *d;
 	sqlite3 *db; /* db_handle(d) */
@@ -29,7 +55,9 @@ struct central {
 				 * until first needed */
 	int snapshot;  /* central_snapshot_begin began a transaction */
 	int verify;    /* opened with CENTRAL_VERIFY: every snapshot
-			* checks the envelope digest again */
+			* checks the envelope digest again, unless the
+			* last check still holds (vouch) */
+	struct cs_vouch vouch;
 };
 
 /* central.c: the connection's last SQLite error as a classed message

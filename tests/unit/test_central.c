@@ -1,6 +1,7 @@
 /* Unit tests for src/store/central: creating and refusing stores,
  * migrations, ingest with INSERT OR IGNORE, concurrent ingests, forms,
- * interviewers, the access log and the network file-system check. */
+ * interviewers, the access log, the network file-system check, the
+ * envelope digest and its one check per open. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,6 +12,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +66,7 @@ teardown(void **state)
 	char *p;
 
 	(void)state;
+	sqlite3_reset_auto_extension();
 	rm_db();
 	p = xasprintf("%s/sub", dir);
 	rmdir(p);
@@ -1002,6 +1005,277 @@ test_digest_migration(void **state)
 	free(key);
 }
 
+/*
+ * One check per open (issue 15, central_digest.c): the snapshot of a store
+ * opened with CENTRAL_VERIFY trusts the check at open while no one else
+ * has written the store, and checks again (and refuses) when someone has.
+ * The checks are counted from outside: an SQLite auto extension (set up
+ * by make_store) traces every connection opened and counts the digest's scan
+ * (its SELECT of every envelope's id and head); the program has no hook
+ * for it.
+ */
+#define NENV 20
+#define SCAN_SQL "SELECT id, substr(data, 1, 48)" /* central_digest.c */
+
+static int scans;	/* digest scans run since the test reset it */
+static sqlite3 *lastdb; /* the connection opened last */
+
+static int
+trace_cb(unsigned type, void *ctx, void *p, void *x)
+{
+	const char *sql;
+
+	(void)ctx;
+	(void)x;
+	if (type == SQLITE_TRACE_STMT &&
+	    (sql = sqlite3_sql((sqlite3_stmt *)p)) != NULL &&
+	    strncmp(sql, SCAN_SQL, strlen(SCAN_SQL)) == 0)
+		scans++;
+	return 0;
+}
+
+/* Run by SQLite for every connection opened (sqlite3_auto_extension). */
+static int
+trace_ext(sqlite3 *db, char **err, const sqlite3_api_routines *api)
+{
+	(void)err;
+	(void)api;
+	lastdb = db;
+	return sqlite3_trace_v2(db, SQLITE_TRACE_STMT, trace_cb, NULL);
+}
+
+/* A store of NENV envelopes, closed; then a pause of a few clock ticks
+ * (the check keeps nothing about a file changed in its own tick). */
+static void
+make_store(void)
+{
+	struct central *c;
+	struct bundle b;
+	struct bundle_ack *acks;
+	struct err e;
+	size_t n, added;
+
+	rm_db();
+	/* the scans' counter on every connection from now on (a no-op
+	 * when it is there already) */
+	assert_int_equal(sqlite3_auto_extension((void (*)(void))trace_ext),
+	    SQLITE_OK);
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_CREATE, &e), 0);
+	assert_int_equal(central_interviewer_add(c, pk, "", &e), 0);
+	mk_bundle(&b, 7000, NENV, pk);
+	assert_int_equal(central_ingest(c, &b, &acks, &n, &added, &e), 0);
+	assert_int_equal(added, NENV);
+	free(acks);
+	bundle_free(&b);
+	assert_int_equal(central_settle(c, &e), 0);
+	central_close(c);
+	usleep(50000);
+}
+
+/* Open as avslut-hr does before a load: verified, then the access log. */
+static struct central *
+open_logged(void)
+{
+	struct central *c;
+	struct err e;
+
+	scans = 0;
+	assert_int_equal(central_open(&c, dbpath, CENTRAL_VERIFY, &e), 0);
+	assert_int_equal(scans, 1);
+	assert_int_equal(central_log(c, "unlock HR key: test", &e), 0);
+	return c;
+}
+
+/* Nobody else wrote: the check at open stands for the load's snapshot
+ * (and for a later one), and the snapshot reads the store. */
+static void
+test_verify_once(void **state)
+{
+	struct central *c;
+	struct err e;
+	size_t n;
+
+	(void)state;
+	make_store();
+	c = open_logged();
+	assert_int_equal(central_snapshot_begin(c, &e), 0);
+	assert_int_equal(scans, 1);
+	assert_int_equal(central_env_count(c, &n, &e), 0);
+	assert_int_equal(n, NENV);
+	central_snapshot_end(c);
+	assert_int_equal(central_snapshot_begin(c, &e), 0);
+	central_snapshot_end(c);
+	assert_int_equal(scans, 1);
+	central_close(c);
+}
+
+/* Another connection commits sql between the open and the snapshot:
+ * checked again in the snapshot, which refuses (-1) or reads (0). */
+static void
+other_writer(const char *sql, int want)
+{
+	struct central *c;
+	struct err e;
+
+	make_store();
+	c = open_logged();
+	raw_exec(dbpath, sql);
+	assert_int_equal(central_snapshot_begin(c, &e), want);
+	if (want != 0) {
+		assert_int_equal(e.cls, ERR_DATA);
+		assert_non_null(
+		    strstr(e.msg, "was changed outside avslut-hr"));
+	} else
+		central_snapshot_end(c);
+	assert_int_equal(scans, 2);
+	central_close(c);
+}
+
+/* An envelope added or the digest changed by another process: refused;
+ * a commit that changed neither is checked and accepted. */
+static void
+test_verify_other_writer(void **state)
+{
+	(void)state;
+	other_writer("INSERT INTO envelopes SELECT randomblob(16), data "
+		     "FROM envelopes LIMIT 1",
+	    -1);
+	other_writer("UPDATE store_meta SET value = randomblob(32) "
+		     "WHERE key = 'digest'",
+	    -1);
+	other_writer("INSERT INTO access_log (time, user, what) VALUES "
+		     "(0, 'x', 'another process')",
+	    0);
+}
+
+/* This connection's own purge changes the set: checked again. */
+static void
+test_verify_own_purge(void **state)
+{
+	struct central *c;
+	struct err e;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	uint8_t id[1][BUNDLE_ID_BYTES];
+	size_t deleted;
+
+	(void)state;
+	make_store();
+	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+			     "SELECT id FROM envelopes LIMIT 1", -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	memcpy(id[0], sqlite3_column_blob(st, 0), BUNDLE_ID_BYTES);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	c = open_logged();
+	assert_int_equal(central_env_delete(c,
+			     (const uint8_t(*)[BUNDLE_ID_BYTES])id, 1, "purge",
+			     &deleted, &e),
+	    0);
+	assert_int_equal(deleted, 1);
+	assert_int_equal(central_snapshot_begin(c, &e), 0);
+	assert_int_equal(scans, 2);
+	central_snapshot_end(c);
+	central_close(c);
+}
+
+/* A doctored copy (one envelope more, made with sqlite3 elsewhere)
+ * written over central.db's bytes during the prompt: no commit, so no
+ * data_version change, but the file's stamp moved: checked again and
+ * refused. The connection's page cache is emptied first, as a store of
+ * more pages than the cache holds would have it. */
+static void
+test_verify_bytes_writer(void **state)
+{
+	struct central *c;
+	struct err e;
+	struct stat st;
+	sqlite3 *cdb;
+	char *copy, *buf;
+	size_t len;
+	int fd;
+
+	(void)state;
+	make_store();
+	copy = xasprintf("%s-doctored", dbpath);
+	assert_int_equal(stat(dbpath, &st), 0);
+	len = (size_t)st.st_size;
+	buf = xmalloc(len);
+	fd = open(dbpath, O_RDONLY);
+	assert_true(fd != -1);
+	assert_int_equal(read(fd, buf, len), (ssize_t)len);
+	close(fd);
+	fd = open(copy, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd != -1);
+	assert_int_equal(write(fd, buf, len), (ssize_t)len);
+	close(fd);
+	raw_exec(copy, "INSERT INTO envelopes SELECT randomblob(16), data "
+		       "FROM envelopes LIMIT 1; "
+		       "PRAGMA wal_checkpoint(TRUNCATE)");
+	assert_int_equal(stat(copy, &st), 0);
+	assert_int_equal(st.st_size, (off_t)len); /* the same pages */
+	fd = open(copy, O_RDONLY);
+	assert_true(fd != -1);
+	assert_int_equal(read(fd, buf, len), (ssize_t)len);
+	close(fd);
+	usleep(50000);
+
+	c = open_logged();
+	cdb = lastdb;
+	fd = open(dbpath, O_WRONLY);
+	assert_true(fd != -1);
+	assert_int_equal(write(fd, buf, len), (ssize_t)len);
+	close(fd);
+	usleep(50000); /* while HR types: not in the stamps' tick */
+	sqlite3_db_release_memory(cdb);
+	assert_int_equal(central_snapshot_begin(c, &e), -1);
+	assert_int_equal(e.cls, ERR_DATA);
+	assert_int_equal(scans, 2);
+	central_close(c);
+	unlink(copy);
+	free(buf);
+	free(copy);
+}
+
+/* A byte of the WAL written directly (here one that SQLite reads only in
+ * a recovery, so the store stays whole): checked again. Another
+ * connection keeps the WAL, with its frames, open meanwhile. */
+static void
+test_verify_wal_writer(void **state)
+{
+	struct central *c;
+	struct err e;
+	sqlite3 *other;
+	char *wal;
+	uint8_t byte;
+	int fd;
+
+	(void)state;
+	make_store();
+	assert_int_equal(sqlite3_open(dbpath, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other,
+			     "INSERT INTO access_log (time, user, what) "
+			     "VALUES (0, 'x', 'before the open')",
+			     NULL, NULL, NULL),
+	    SQLITE_OK);
+	c = open_logged();
+	wal = xasprintf("%s-wal", dbpath);
+	fd = open(wal, O_RDWR);
+	assert_true(fd != -1);
+	assert_int_equal(pread(fd, &byte, 1, 28), 1); /* header checksum */
+	byte ^= 0xff;
+	assert_int_equal(pwrite(fd, &byte, 1, 28), 1);
+	close(fd);
+	free(wal);
+	assert_int_equal(central_snapshot_begin(c, &e), 0);
+	assert_int_equal(scans, 2);
+	central_snapshot_end(c);
+	central_close(c);
+	sqlite3_close(other);
+}
+
 int
 main(void)
 {
@@ -1029,6 +1303,14 @@ main(void)
 		    each_teardown),
 		cmocka_unit_test_teardown(test_digest, each_teardown),
 		cmocka_unit_test_teardown(test_digest_migration,
+		    each_teardown),
+		cmocka_unit_test_teardown(test_verify_once, each_teardown),
+		cmocka_unit_test_teardown(test_verify_other_writer,
+		    each_teardown),
+		cmocka_unit_test_teardown(test_verify_own_purge, each_teardown),
+		cmocka_unit_test_teardown(test_verify_bytes_writer,
+		    each_teardown),
+		cmocka_unit_test_teardown(test_verify_wal_writer,
 		    each_teardown),
 	};
 
