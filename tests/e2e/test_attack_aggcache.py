@@ -39,7 +39,12 @@
 #    load;
 #  - revisions: three revisions made through the aggregate file (each
 #    view after them using the file written again at its end), the
-#    report and the audit of every revision as cold.
+#    report and the audit of every revision as cold;
+#  - forged: files sealed with the HR key itself (what only a fault of
+#    avslut-hr could write), each breaking one rule of the page's "When
+#    it is used" (counts, I != total, ids out of order or one missing,
+#    the aggregation's records, a byte after the ids): ignored; and bytes
+#    between the release snapshot and the ids: exit 70, the file removed.
 # Seen to fail (2026-12-03, main e02e94f) with one defence of cache_agg.c
 # disabled in a scratch build each time: without the check that the file
 # covers only ids the store holds, purge_replay, restored and foreign
@@ -52,6 +57,7 @@ import os
 import re
 import shutil
 import sqlite3
+import struct
 import subprocess
 import sys
 
@@ -559,6 +565,73 @@ def revisions():
            "release %d" % T.release_of(T.csv_rows(csv)))
 
 
+def forged():
+    """Files sealed with the HR key itself (only its holder can make one:
+    what a fault of avslut-hr could write, not an attack), each breaking
+    one rule of avslut-cache(5) "When it is used": the file is ignored and
+    the figures are a cold load's. Written with test_cachefile's reader
+    and its seal_container, from the page."""
+    st = store("agg-forged")
+    st.fill(T.BASE + canaries(T.L))
+    made_and_used(st, "forged", T.L, BASE_N + 8)
+    good = read(agg(st.db))
+    with open(os.path.join(os.path.dirname(st.db), "hr.key"), "rb") as f:
+        sk = R.open_hr_key(f.read(), T.PASS.encode())
+    try:
+        _h, plain = R.open_container(good, sk, b"AVSLUTA\n", 1,
+                                     R.AGG_CONTEXT)
+        a = R.read_aggcache(good, sk)
+    except (ValueError, KeyError, IndexError, UnicodeError) as ex:
+        report("forged_file", False, str(ex))
+        return
+    n = len(a["ids"])
+    ids = len(plain) - 16 * n       # the first id
+    # the aggregation snapshot: after the binding, 6 counts, the notes
+    snap = 32 + 48 + 4 + sum(4 + len(x.encode()) for x in a["notes"])
+    recs = snap + 4 + 4 * len(a["agg"]["ncat"])
+    u64 = struct.Struct(">Q")
+
+    def add(p, off, d):
+        return p[:off] + u64.pack(u64.unpack(p[off:off + 8])[0] + d) + \
+            p[off + 8:]
+    cases = {
+        # used one more: used + rejected no longer the total
+        "counts_off": add(plain, 40, 1),
+        # total and unreadable one more: they add up, but I != total
+        "total_off": add(add(plain, 32, 1), 48, 1),
+        # the last two ids swapped: not ascending
+        "ids_swapped": plain[:-32] + plain[-16:] + plain[-32:-16],
+        # the last id left out (I one less)
+        "id_dropped": add(plain[:-16], ids - 8, -1),
+        # the aggregation's records one more than used
+        "records_off": add(plain, recs, 1),
+        # a byte after the ids
+        "tail_byte": plain + b"\0",
+    }
+    tw = twin(st)
+    # audit records no release, so the binding stays that of the file;
+    # the plaintext sealed again as it was is used (the sealing is right)
+    for name, p in [("as_it_was", plain)] + sorted(cases.items()):
+        with open(agg(st.db), "wb") as f:
+            f.write(R.seal_container(good[:113], p, sk, R.AGG_CONTEXT))
+        same_as_cold(st, "forged_" + name, "audit", T.L, tw,
+                     "aggregate file, %d covered, 0 opened" % n
+                     if p is plain else "refused")
+    # a byte between the release snapshot and the ids: the releases have
+    # taken the file's state by then; the page says the run stops (70)
+    # and removes the file, and the next run is a load without it
+    with open(agg(st.db), "wb") as f:
+        f.write(R.seal_container(good[:113], plain[:ids - 8] + b"\0" +
+                                 plain[ids - 8:], sk, R.AGG_CONTEXT))
+    rc, out, err, _t = run(st, "audit", T.L)
+    report("forged_gap_stops", rc == 70 and out == "" and
+           "does not fit the releases: it is removed; run again" in err and
+           not os.path.exists(agg(st.db)),
+           "exit %d, file %s: %s" % (rc, os.path.exists(agg(st.db)),
+                                     err[-300:]))
+    same_as_cold(st, "forged_gap_after", "audit", T.L, tw)
+
+
 def main():
     purge_replay()
     row_deleted()
@@ -571,6 +644,7 @@ def main():
     tampered()
     extended()
     revisions()
+    forged()
     if not term.failures:
         for d in T.STORES:
             shutil.rmtree(d, ignore_errors=True)

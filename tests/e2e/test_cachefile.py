@@ -207,6 +207,30 @@ def open_container(buf, sk, magic, version, context):
     return out, p
 
 
+def seal_container(head, plain, sk, context):
+    """The inverse of open_container, for tests that forge a file with the
+    HR key (as only its holder can): head's first 77 bytes (magic to set
+    digest) are kept; a new nonce, the length and the chunk size follow;
+    the plaintext is sealed chunk by chunk as avslut-cache(5) says."""
+    chunk = struct.unpack(">I", head[109:113])[0]
+    h = bytes(head[:77]) + os.urandom(24) + struct.pack(">QI", len(plain),
+                                                        chunk)
+    key = b2(context, 32, key=sk)
+    body, tags = [], []
+    for i in range((len(plain) + chunk - 1) // chunk):
+        m = plain[i * chunk:(i + 1) * chunk]
+        n = h[77:93] + bytes(a ^ b for a, b in
+                             zip(h[93:101], struct.pack(">Q", i)))
+        c = ctypes.create_string_buffer(max(len(m), 1))
+        tag = ctypes.create_string_buffer(16)
+        so.crypto_aead_xchacha20poly1305_ietf_encrypt_detached(
+            c, tag, None, m, ctypes.c_ulonglong(len(m)), h,
+            ctypes.c_ulonglong(113), None, n, key)
+        body.append(c.raw[:len(m)])
+        tags.append(tag.raw)
+    return h + b"".join(body) + b"".join(tags)
+
+
 def read_cache(buf, sk, forms_by_hash):
     """central.db-cache by avslut-cache(5). forms_by_hash: hash -> list of
     question types in form order. Returns a dict of what it holds."""
