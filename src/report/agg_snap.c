@@ -82,9 +82,33 @@ snap_bits(double d)
 
 /* Scratch room for sorting one cell's texts (grown as needed). */
 struct snap_scratch {
-	struct snap_text *tx;
+	struct snap_text *tx, *tmp;
 	size_t cap;
 };
+
+/* Sort a cell's texts. After a get they are sorted up to the texts added
+ * since (an open after an ingest): then only those are sorted, and
+ * merged in. */
+static void
+snap_sort(struct snap_text *tx, size_t n, struct snap_text *tmp)
+{
+	size_t m = 1, i = 0, j, k = 0;
+
+	while (m < n && strcmp(tx[m - 1].s, tx[m].s) <= 0)
+		m++;
+	if (m == n)
+		return;
+	if (m < n / 2) {
+		qsort(tx, n, sizeof(*tx), snap_cmp_text);
+		return;
+	}
+	qsort(tx + m, n - m, sizeof(*tx), snap_cmp_text);
+	memcpy(tmp, tx, m * sizeof(*tx));
+	for (j = m; i < m && j < n;)
+		tx[k++] = strcmp(tmp[i].s, tx[j].s) <= 0 ? tmp[i++] : tx[j++];
+	while (i < m)
+		tx[k++] = tmp[i++];
+}
 
 /* One cell, appended to b: its texts measured and sorted in one pass
  * over them (each text is read while it is in the cache: the texts of
@@ -99,8 +123,10 @@ snap_cell_put(struct buf *b, const struct agg_cell *c,
 
 	if (c->ntexts > sc->cap) {
 		free(sc->tx);
+		free(sc->tmp);
 		sc->cap = 2 * c->ntexts;
 		sc->tx = xcalloc(sc->cap, sizeof(*sc->tx));
+		sc->tmp = xcalloc(sc->cap, sizeof(*sc->tmp));
 	}
 	tx = sc->tx;
 	for (k = 0; k < c->ntexts; k++) {
@@ -109,7 +135,7 @@ snap_cell_put(struct buf *b, const struct agg_cell *c,
 		size += 4 + tx[k].len;
 	}
 	if (c->ntexts > 1)
-		qsort(tx, c->ntexts, sizeof(*tx), snap_cmp_text);
+		snap_sort(tx, c->ntexts, sc->tmp);
 	p = buf_append(b, size);
 	p = snap_u32(p, c->asked);
 	p = snap_u32(p, c->answered);
@@ -131,7 +157,7 @@ snap_cell_put(struct buf *b, const struct agg_cell *c,
 void
 agg_snap_put(const struct agg *a, struct buf *b)
 {
-	struct snap_scratch sc = { NULL, 0 };
+	struct snap_scratch sc = { NULL, NULL, 0 };
 	struct snap_group *order;
 	size_t cells = 0, total, i, q;
 	uint8_t *p;
@@ -168,6 +194,7 @@ agg_snap_put(const struct agg *a, struct buf *b)
 			snap_cell_put(b, &order[i].g->cells[q], &a->qs[q], &sc);
 	}
 	free(sc.tx);
+	free(sc.tmp);
 	free(order);
 }
 
