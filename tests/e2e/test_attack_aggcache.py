@@ -207,10 +207,30 @@ def made_and_used(st, name, year, n):
            tr == "none, %d opened" % n,
            "exit %d, file %s, trace %s: %s" % (
                rc, os.path.exists(agg(st.db)), tr, err[-200:]))
+    made = read(agg(st.db))
     rc, _o, err, tr = run(st, "audit", year)
+    # a load that used the file and opened nothing does not write it
     report(name + "_file_used", rc == 0 and
-           tr == "aggregate file, %d covered, 0 opened" % n,
-           "exit %d, trace %s" % (rc, tr))
+           tr == "aggregate file, %d covered, 0 opened" % n and
+           read(agg(st.db)) == made,
+           "exit %d, trace %s, file %s" % (
+               rc, tr, "kept" if read(agg(st.db)) == made else "WRITTEN"))
+
+
+def hr_sk(st):
+    """The store's HR secret key, opened by test_cachefile's reader."""
+    with open(os.path.join(os.path.dirname(st.db), "hr.key"), "rb") as f:
+        return R.open_hr_key(f.read(), T.PASS.encode())
+
+
+def plaintext(st, db):
+    """The aggregate file's plaintext, opened by test_cachefile's reader
+    with this store's HR key (b"" if it does not open)."""
+    try:
+        return R.open_container(read(agg(db)), hr_sk(st), b"AVSLUTA\n", 1,
+                                R.AGG_CONTEXT)[1]
+    except ValueError:
+        return b""
 
 
 def purge_replay():
@@ -225,7 +245,11 @@ def purge_replay():
         copy(st.db + suffix, saved[suffix])
     r = st.hr("purge", "--before", str(T.L), "--yes",
               "--passphrase-file", st.pf)
-    report("purge_ok", r.returncode == 0, r.stderr.decode()[-200:])
+    report("purge_ok", r.returncode == 0 and
+           not os.path.exists(st.db + "-cache") and
+           not os.path.exists(agg(st.db)),
+           "exit %d, a cache file left: %s" % (r.returncode,
+                                                r.stderr.decode()[-200:]))
     for suffix, path in saved.items():
         copy(path, st.db + suffix)
     tw = twin(st)
@@ -472,6 +496,12 @@ def extended():
     report("extend_figures_cold", rc == 0 and rc0 == 0 and out == out0 and
            tr0.startswith("none,"), "exit %d/%d, %s, cold trace %s" % (
                rc, rc0, "same" if out == out0 else "OTHER OUTPUT", tr0))
+    # the file is a function of what it covers (avslut-cache(5)): the one
+    # extended by the 8 and the one of the cold load of them all are the
+    # same bytes once opened (no order of arrival)
+    p, p0 = plaintext(st, st.db), plaintext(st, tw)
+    report("extend_file_as_cold", p != b"" and p == p0,
+           "%d bytes extended, %d cold" % (len(p), len(p0)))
     rc, out, err, tr = run(st, "audit", T.L)
     report("extend_then_nothing_opened", rc == 0 and out == out0 and
            tr == "aggregate file, %d covered, 0 opened" % (BASE_N + 8),
@@ -500,10 +530,7 @@ def release_state(st, name, year):
     the clear): each release's late agg holds the records of its year it
     does not include, a revision's fresh agg the records it added."""
     try:
-        with open(os.path.join(os.path.dirname(st.db), "hr.key"),
-                  "rb") as f:
-            sk = R.open_hr_key(f.read(), T.PASS.encode())
-        a = R.read_aggcache(read(agg(st.db)), sk)
+        a = R.read_aggcache(read(agg(st.db)), hr_sk(st))
     except (ValueError, KeyError, IndexError, UnicodeError) as ex:
         report(name + "_state", False, "the file does not open: %s" % ex)
         return
@@ -575,8 +602,7 @@ def forged():
     st.fill(T.BASE + canaries(T.L))
     made_and_used(st, "forged", T.L, BASE_N + 8)
     good = read(agg(st.db))
-    with open(os.path.join(os.path.dirname(st.db), "hr.key"), "rb") as f:
-        sk = R.open_hr_key(f.read(), T.PASS.encode())
+    sk = hr_sk(st)
     try:
         _h, plain = R.open_container(good, sk, b"AVSLUTA\n", 1,
                                      R.AGG_CONTEXT)
