@@ -123,8 +123,8 @@ ys_order_cmp(const void *a, const void *b)
 	return x->year < y->year ? -1 : x->year > y->year;
 }
 
-/* 1 if the n ids at p are strictly ascending. */
-static int
+/* How many of the n ids at p, from the first, are strictly ascending. */
+static size_t
 ids_ascending(const void *p, size_t n)
 {
 	const uint8_t *id = p;
@@ -132,30 +132,89 @@ ids_ascending(const void *p, size_t n)
 
 	for (i = 1; i < n; i++, id += ENV_ID_BYTES)
 		if (memcmp(id, id + ENV_ID_BYTES, ENV_ID_BYTES) >= 0)
-			return 0;
-	return 1;
+			return i;
+	return n;
+}
+
+#define ID(p, i) ((p) + (size_t)(i)*ENV_ID_BYTES)
+
+/* Sort n ids at p in place. Envelope ids are random, so they are first
+ * spread by their first two bytes (counting, into a copy), then each
+ * bucket is sorted on its own: insertion while short (about one id per
+ * bucket at 100 000), qsort beyond (a crafted run of one prefix costs
+ * n log n, not n squared). At 100 000 ids: 9 ms of CPU, qsort over
+ * them all 45 (the put of an open without the aggregate file). */
+static void
+ids_sort(uint8_t *p, size_t n)
+{
+	size_t *at, i, k, lo, hi, j;
+	uint8_t *tmp, x[ENV_ID_BYTES];
+
+	if (n < 4096) {
+		qsort(p, n, ENV_ID_BYTES, rel_id_cmp);
+		return;
+	}
+	at = xcalloc(65536 + 1, sizeof *at);
+	for (i = 0; i < n; i++)
+		at[(ID(p, i)[0] << 8 | ID(p, i)[1]) + 1]++;
+	for (k = 0; k < 65536; k++)
+		at[k + 1] += at[k];
+	tmp = xmalloc(n * ENV_ID_BYTES);
+	for (i = 0; i < n; i++) /* at[k]: where bucket k's next id goes */
+		memcpy(ID(tmp, at[ID(p, i)[0] << 8 | ID(p, i)[1]]++), ID(p, i),
+		    ENV_ID_BYTES);
+	/* at[k] is now where bucket k + 1 starts */
+	for (k = 0, lo = 0; k < 65536; k++, lo = hi) {
+		hi = at[k];
+		if (hi - lo > 16) {
+			qsort(ID(tmp, lo), hi - lo, ENV_ID_BYTES, rel_id_cmp);
+			continue;
+		}
+		for (i = lo + 1; i < hi; i++) {
+			memcpy(x, ID(tmp, i), ENV_ID_BYTES);
+			for (j = i; j > lo &&
+			     memcmp(ID(tmp, j - 1), x, ENV_ID_BYTES) > 0;
+			     j--)
+				memcpy(ID(tmp, j), ID(tmp, j - 1),
+				    ENV_ID_BYTES);
+			memcpy(ID(tmp, j), x, ENV_ID_BYTES);
+		}
+	}
+	memcpy(p, tmp, n * ENV_ID_BYTES);
+	xfree_wipe(tmp, n * ENV_ID_BYTES); /* as secret as a release */
+	free(at);
 }
 
 /* The ids of one year, ascending. The tap keeps them in arrival order
  * (release_view's users do not depend on it, but the set is const
- * here): a sorted copy when they are not in order already. */
+ * here): the ones out of order are sorted in a copy and merged with
+ * those before them. After snap_get the ids are in order up to the
+ * ones tapped since (an open after an ingest): only those are sorted. */
 static void
 put_year(const struct rs_year *y, struct buf *b)
 {
-	const void *ids = y->ids;
-	uint8_t *s = NULL;
+	const uint8_t *ids = (const uint8_t *)y->ids;
+	size_t n = y->n, p = ids_ascending(ids, n), i = 0, j = 0, k;
+	uint8_t *tail, *out;
 
-	if (!ids_ascending(ids, y->n)) {
-		s = xmalloc(y->n * ENV_ID_BYTES);
-		memcpy(s, y->ids, y->n * ENV_ID_BYTES);
-		qsort(s, y->n, ENV_ID_BYTES, rel_id_cmp);
-		ids = s;
-	}
 	buf_put_u16(b, (uint16_t)y->year);
-	buf_put_u32(b, (uint32_t)y->n);
-	buf_put(b, ids, y->n * ENV_ID_BYTES);
-	/* the ids are as secret as a release's */
-	xfree_wipe(s, y->n * ENV_ID_BYTES);
+	buf_put_u32(b, (uint32_t)n);
+	if (p == n) {
+		buf_put(b, ids, n * ENV_ID_BYTES);
+		return;
+	}
+	tail = xmalloc((n - p) * ENV_ID_BYTES);
+	memcpy(tail, ID(ids, p), (n - p) * ENV_ID_BYTES);
+	ids_sort(tail, n - p);
+	out = buf_append(b, n * ENV_ID_BYTES);
+	for (k = 0; k < n; k++)
+		if (j == n - p ||
+		    (i < p &&
+			memcmp(ID(ids, i), ID(tail, j), ENV_ID_BYTES) <= 0))
+			memcpy(ID(out, k), ID(ids, i++), ENV_ID_BYTES);
+		else
+			memcpy(ID(out, k), ID(tail, j++), ENV_ID_BYTES);
+	xfree_wipe(tail, (n - p) * ENV_ID_BYTES);
 }
 
 void
@@ -227,7 +286,7 @@ get_years(struct buf_rd *r, struct rs_year **out, size_t *n)
 		ys[i].ids = xcalloc(rs_ids_room(ni), ENV_ID_BYTES);
 		ys[i].n = ni;
 		bad = buf_get(r, ys[i].ids, (size_t)ni * ENV_ID_BYTES) != 0 ||
-		    !ids_ascending(ys[i].ids, ni);
+		    ids_ascending(ys[i].ids, ni) != ni;
 	}
 	if (bad) {
 		ys_free(ys, ny); /* calloc'd: the years not reached are NULL */

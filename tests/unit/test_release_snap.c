@@ -546,6 +546,79 @@ test_malformed_refused(void **state)
 	load_close(&l);
 }
 
+static int
+id_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, ENV_ID_BYTES);
+}
+
+/* Tap ids from..to-1 of one year with nothing but the year (no release:
+ * the tap only keeps them); every 50th of the last 400 shares its first
+ * two bytes with the others (a run the sort's buckets cannot spread).
+ * Each id also goes to want[]. */
+static void
+tap_ids(struct release_set *rs, uint32_t from, uint32_t to, uint8_t *want)
+{
+	struct agg_rec r;
+	uint8_t id[ENV_ID_BYTES];
+	uint32_t s;
+
+	memset(&r, 0, sizeof r);
+	r.year = Y + 1;
+	for (s = from; s < to; s++) {
+		rec_id(s, id);
+		if (s % 50 < 8 && s + 400 >= to) {
+			id[0] = 0xab;
+			id[1] = 0xcd;
+		}
+		release_set_tap(rs, id, &r);
+		memcpy(want + (size_t)s * ENV_ID_BYTES, id, ENV_ID_BYTES);
+	}
+}
+
+/* The snapshot of a set of one year, no release: its ids are want[0..n)
+ * sorted. */
+static void
+assert_ids(const struct bytes *x, uint8_t *want, size_t n)
+{
+	qsort(want, n, ENV_ID_BYTES, id_cmp);
+	assert_int_equal(x->n, 4 + 6 + n * ENV_ID_BYTES + 4);
+	assert_int_equal(buf_load_u32(x->p), 1);
+	assert_int_equal(x->p[4] << 8 | x->p[5], Y + 1);
+	assert_int_equal(buf_load_u32(x->p + 6), n);
+	assert_memory_equal(x->p + 10, want, n * ENV_ID_BYTES);
+	assert_int_equal(buf_load_u32(x->p + 10 + n * ENV_ID_BYTES), 0);
+}
+
+/* Thousands of ids (the sort by buckets, with a run in one bucket), and
+ * as many tapped after snap_get (sorted, then merged with the ids read
+ * back): each time the snapshot holds them all, in order. */
+static void
+test_many_ids_sorted(void **state)
+{
+	struct load l, m;
+	struct bytes x, y;
+	uint8_t *want = xcalloc(11000, ENV_ID_BYTES);
+	size_t left;
+
+	(void)state;
+	load_open(&l);
+	tap_ids(l.rs, 0, 6000, want);
+	x = snap(l.rs);
+	assert_ids(&x, want, 6000);
+	load_open(&m);
+	assert_int_equal(get(m.rs, x.p, x.n, &left), 0);
+	assert_int_equal(left, 0);
+	tap_ids(m.rs, 6000, 11000, want);
+	y = snap(m.rs);
+	assert_ids(&y, want, 11000);
+	bytes_free(&x);
+	bytes_free(&y);
+	free(want);
+	load_close(&l);
+	load_close(&m);
+}
+
 /* The adaptors fit hrload_opts (a wrong type does not compile) and are
  * the three functions. */
 static void
@@ -592,6 +665,8 @@ main(void)
 		cmocka_unit_test_teardown(test_malformed_refused,
 		    each_teardown),
 		cmocka_unit_test_teardown(test_hrload_hooks, each_teardown),
+		cmocka_unit_test_teardown(test_many_ids_sorted,
+		    each_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
