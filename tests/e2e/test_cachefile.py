@@ -31,6 +31,7 @@ Prints "PASS name" / "FAIL name: why"."""
 import collections
 import ctypes
 import ctypes.util
+import datetime
 import hashlib
 import os
 import re
@@ -55,6 +56,7 @@ FILL = os.path.join(B, "tools", "avslut-testfill")
 TC = os.path.join(B, "tools", "avslut-testcentral")
 FORM = os.path.join(SRC, "tests", "e2e", "data", "cachefile.yaml")
 PASS = b"correct horse"
+TODAY_YEAR = datetime.datetime.now(datetime.timezone.utc).year
 
 # avslut-testfill's spec: N UNIT YEAR answers. VC-NOWHERE is not in the
 # shipped configuration. SH-AKUT 2024 is the one known interview.
@@ -918,6 +920,159 @@ def main():
         shutil.rmtree(t, ignore_errors=True)
 
 
+# Three approved forms for the question layout of avslut-cache(5)
+# "Aggregation snapshot": two versions of b-form (pick's choices change,
+# so it is two questions; rate and note merge; ok is new in 2) and a-form,
+# first by id, with a question rate of the same type and range as
+# b-form's: another form's, so not merged (the page said otherwise until
+# this test: the program merges the versions of one form only, as agg.h
+# says).
+LAYOUT_HEAD = """id: %s
+version: %d
+languages: [sv, en]
+title: {sv: T, en: T}
+intro: {sv: T., en: T.}
+sections:
+  - id: main
+    title: {sv: F, en: Q}
+    questions:
+"""
+LAYOUT_Q = {
+    "pick": """      - id: pick
+        type: single
+        label: {sv: V, en: P}
+        choices:
+%s""",
+    "rate": """      - id: rate
+        type: scale
+        label: {sv: B, en: R}
+        min_label: {sv: L, en: L}
+        max_label: {sv: H, en: H}
+""",
+    "note": """      - id: note
+        type: text
+        label: {sv: A, en: N}
+""",
+    "ok": """      - id: ok
+        type: yesno
+        label: {sv: OK, en: OK}
+""",
+    "why": """      - id: why
+        type: multi
+        other: true
+        label: {sv: Va, en: Why}
+        choices:
+          - {id: p, label: {sv: P, en: P}}
+          - {id: q, label: {sv: Q, en: Q}}
+""",
+}
+
+
+def choices(*ids):
+    return "".join("          - {id: %s, label: {sv: %s, en: %s}}\n" %
+                   (c, c, c) for c in ids)
+
+
+LAYOUT_FORMS = {
+    ("b-form", 1): LAYOUT_HEAD % ("b-form", 1) +
+    LAYOUT_Q["pick"] % choices("x", "y") + LAYOUT_Q["rate"] +
+    LAYOUT_Q["note"],
+    ("b-form", 2): LAYOUT_HEAD % ("b-form", 2) +
+    LAYOUT_Q["pick"] % choices("y", "x", "z") + LAYOUT_Q["rate"] +
+    LAYOUT_Q["ok"] + LAYOUT_Q["note"],
+    ("a-form", 1): LAYOUT_HEAD % ("a-form", 1) + LAYOUT_Q["rate"] +
+    LAYOUT_Q["why"],
+}
+LAYOUT_N = {("b-form", 1): 3, ("b-form", 2): 4, ("a-form", 1): 2}
+LAYOUT_PICK = {("b-form", 1): " pick=y", ("b-form", 2): " pick=x"}
+
+
+def page_layout(docs):
+    """The questions of the approved forms as avslut-cache(5) merges
+    them: forms by id, newest version first, each form's questions in
+    order, a question joining one listed before of a version of the same
+    form with the same id, type, set of choice ids, "other" and (scale)
+    range. Returns [(ncat, the (form id, version) of each version it
+    holds, question id)]."""
+    out = []
+    for d in sorted(docs, key=lambda d: (d["id"], -d["version"])):
+        for s in d["sections"]:
+            for q in s["questions"]:
+                t, ncat, lo, other = form_layout(
+                    {"sections": [{"questions": [q]}]})[0]
+                key = (d["id"], q["id"], t, frozenset(c["id"] for c in
+                                             q.get("choices", [])),
+                       other, (lo, ncat) if t == "scale" else None)
+                for k, o in enumerate(out):
+                    if o[0] == key:
+                        o[2].append((d["id"], d["version"]))
+                        break
+                else:
+                    out.append([key, ncat, [(d["id"], d["version"])]])
+    return [(o[1], o[2], o[0][1]) for o in out]
+
+
+def layouts():
+    t = tempfile.mkdtemp(prefix="avslut-e2e-cachefile-layout.")
+    try:
+        pf = os.path.join(t, "pass")
+        with open(pf, "wb") as f:
+            f.write(PASS + b"\n")
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("AVSLUT_PASSPHRASE_FILE", "LANGUAGE")}
+        env.update(AVSLUT_HOME=os.path.join(t, "home"), LC_ALL="C.UTF-8",
+                   AVSLUT_CACHE_TRACE="1")
+        hrd = os.path.join(t, "home", "data", "avslut-hr")
+        db = os.path.join(hrd, "central.db")
+        pub = os.path.join(hrd, "hr.pub")
+
+        def run(*args, stdin=None):
+            return subprocess.run(list(args), env=env, input=stdin,
+                                  capture_output=True, text=True)
+        ok = run(HR, "keygen", "--passphrase-file", pf,
+                 "--kdf", "test").returncode == 0
+        for (fid, v), text in sorted(LAYOUT_FORMS.items()):
+            path = os.path.join(t, "%s-%d.yaml" % (fid, v))
+            with open(path, "w") as f:
+                f.write(text)
+            ok = ok and run(HR, "forms", "add", path).returncode == 0
+            ok = ok and run(FILL, db, pub, path, stdin="%d VC-ALBY %d "
+                            "rate=3%s\n" % (LAYOUT_N[(fid, v)], TODAY_YEAR,
+                                            LAYOUT_PICK.get((fid, v), ""))
+                            ).returncode == 0
+        r = run(HR, "audit", "--year", str(TODAY_YEAR),
+                "--passphrase-file", pf)
+        report("layout_setup", ok and r.returncode == 0 and
+               trace_of(r.stderr) == "none, 9 opened", r.stderr[-300:])
+        with open(os.path.join(hrd, "hr.key"), "rb") as f:
+            sk = open_hr_key(f.read(), PASS)
+        with open(db + "-aggcache", "rb") as f:
+            a = read_aggcache(f.read(), sk)["agg"]
+        want = page_layout([yaml.safe_load(x) for x in
+                            LAYOUT_FORMS.values()])
+        report("layout_as_the_page", a["ncat"] == [w[0] for w in want],
+               "the file's categories per question %s, the page's %s" %
+               (a["ncat"], [w[0] for w in want]))
+        # asked: the records whose form version has the question
+        g = a["groups"].get(("VC-ALBY", TODAY_YEAR))
+        asked = [sum(LAYOUT_N[fv] for fv in w[1]) for w in want]
+        report("layout_asked", g is not None and g[0] == 9 and
+               [c[0] for c in g[1]] == asked,
+               "asked %s, the page's merge gives %s" % (
+                   g and [c[0] for c in g[1]], asked))
+        # a choice's category is its place in the newest version: x is
+        # second in b-form 2 (y, x, z); y second in b-form 1 (x, y)
+        picks = [c[5] for c, w in zip(g[1], want)
+                 if w[2] == "pick"] if g else []
+        report("layout_choice_order", picks == [(0, 4, 0), (0, 3)],
+               "pick's counts %s" % picks)
+    except (ValueError, KeyError, IndexError, UnicodeError) as ex:
+        report("layout_file", False, str(ex))
+    finally:
+        shutil.rmtree(t, ignore_errors=True)
+
+
 if __name__ == "__main__":    # test_attack_aggcache.py imports the reader
     main()
+    layouts()
     sys.exit(1 if term.failures else 0)
