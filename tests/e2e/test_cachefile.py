@@ -1040,14 +1040,37 @@ def layouts():
                             "rate=3%s\n" % (LAYOUT_N[(fid, v)], TODAY_YEAR,
                                             LAYOUT_PICK.get((fid, v), ""))
                             ).returncode == 0
+        # and 12 envelopes that do not open: two notes beyond the ten
+        def ids():
+            con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+            v = {bytes(x[0]).hex() for x in
+                 con.execute("SELECT id FROM envelopes")}
+            con.close()
+            return v
+        before = ids()
+        ok = ok and run(TC, db, pub, "VC-ALBY", str(TODAY_YEAR), "12",
+                        "tamper").returncode == 0
+        bad = sorted(ids() - before)
         r = run(HR, "audit", "--year", str(TODAY_YEAR),
                 "--passphrase-file", pf)
         report("layout_setup", ok and r.returncode == 0 and
-               trace_of(r.stderr) == "none, 9 opened", r.stderr[-300:])
+               trace_of(r.stderr) == "none, 21 opened", r.stderr[-300:])
         with open(os.path.join(hrd, "hr.key"), "rb") as f:
             sk = open_hr_key(f.read(), PASS)
         with open(db + "-aggcache", "rb") as f:
-            a = read_aggcache(f.read(), sk)["agg"]
+            whole = read_aggcache(f.read(), sk)
+        a = whole["agg"]
+        # the ten smallest notes kept, sorted, the two others counted
+        said = notes_of(r.stderr)
+        report("notes_beyond_ten", whole["unreadable"] == 12 and
+               whole["notes_dropped"] == 2 and len(whole["notes"]) == 10
+               and whole["notes"] == sorted(said) and
+               [n.split()[1].rstrip(":") for n in whole["notes"]] ==
+               bad[:10] and
+               said_of(r.stderr) == (12, 21, 12, 0, 0),
+               "%d notes, %d dropped; said %d notes, %s" % (
+                   len(whole["notes"]), whole["notes_dropped"], len(said),
+                   said_of(r.stderr)))
         want = page_layout([yaml.safe_load(x) for x in
                             LAYOUT_FORMS.values()])
         report("layout_as_the_page", a["ncat"] == [w[0] for w in want],
