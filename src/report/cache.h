@@ -115,7 +115,8 @@ void cache_wait(void);
  * the tap's context (the load's opts->tap_ctx) are freed: the aggregate
  * file written again now with a and the tap's state, so that the next
  * open uses it; then what was kept for it is wiped. Nothing if the
- * load neither used nor made the file. */
+ * load neither used nor made the file, or if a and tap_ctx are not the
+ * last load's. */
 void cache_keep(const struct agg *a, void *tap_ctx);
 
 /* The cache files of the store at dbpath (caller frees): the record

@@ -34,7 +34,9 @@ static struct {
 	int tap;     /* the load had a tap (its state is in the file) */
 	void (*tap_digest)(void *ctx, uint8_t out[32]);
 	void (*tap_put)(void *ctx, struct buf *b);
-	uint8_t *key; /* sodium_malloc: locked, wiped by sodium_free */
+	const struct agg *agg; /* the load's, and its tap's context: */
+	const void *tapctx;    /* cache_keep's are compared with them */
+	uint8_t *key;	       /* sodium_malloc: locked, wiped by sodium_free */
 	char *path;
 	uint8_t digest[CACHE_DIGEST_BYTES], setd[CACHE_SETD_BYTES];
 	int hasset;
@@ -163,6 +165,8 @@ cache_agg_begin(const char *dbpath, const uint8_t sk[ENV_SK_BYTES],
 		cache_atexit = atexit(cache_wait) == 0;
 	ca.on = 1;
 	ca.tap = tap;
+	ca.agg = a;
+	ca.tapctx = tap ? opts->tap_ctx : NULL;
 	if (tap) {
 		ca.tap_digest = opts->tap_digest;
 		ca.tap_put = opts->tap_put;
@@ -290,7 +294,7 @@ void
 cache_keep(const struct agg *a, void *tap_ctx)
 {
 	cache_join();
-	if (ca.on && ca.known) {
+	if (ca.on && ca.known && a == ca.agg && tap_ctx == ca.tapctx) {
 		cache_agg_encode(a, tap_ctx);
 		cache_agg_write();
 	}

@@ -1381,16 +1381,15 @@ test_agg_damaged(void **state)
 static void
 test_agg_keep(void **state)
 {
-	struct hrload_result r0;
+	struct hrload_result r0, r1;
 	struct ttap t;
 	struct how h;
 	struct path pa;
-	struct agg *a0;
+	struct agg *a0, *a1;
 	char *p;
 
 	(void)state;
 	start(&h, &t);
-	h.keep = 1;
 	how_init(&h, &t);
 	h.keep = 1;
 	a0 = open_how(&h, &r0, &pa);
@@ -1403,8 +1402,26 @@ test_agg_keep(void **state)
 	check_open(&h, &pa);
 	assert_int_equal(pa.which, 'a');
 	assert_int_equal(pa.opened, 0);
-	/* without the keep, the changed digest is not used */
+	/* without the keep, the changed digest is not used; nor with a
+	 * keep of an agg or a tap that are not the load's */
 	t.digest[0] ^= 0x40;
+	opens(&h, 0);
+	how_init(&h, &t);
+	h.keep = 1;
+	a0 = open_how(&h, &r0, &pa);
+	assert_int_equal(pa.which, 'a');
+	t.digest[0] ^= 0x20;
+	h.plain = 1; /* the same figures in another agg */
+	a1 = open_how(&h, &r1, &pa);
+	h.plain = 0;
+	cache_keep(a1, &t);
+	cache_keep(a0, &r0);
+	cache_keep(a0, &t); /* nothing kept any more */
+	agg_free(a0);
+	agg_free(a1);
+	hrload_result_free(&r0);
+	hrload_result_free(&r1);
+	h.keep = 0;
 	opens(&h, 0);
 	drop_cache();
 	p = cache_agg_path(dbpath);
