@@ -21,8 +21,10 @@ a second report (which must have read no record) and after an ingest
 binding (recomputed from the shipped configuration's units and the
 BLAKE2b of each release's sealed blob in central.db), counts and notes
 (as avslut-hr printed them), ids (the store's), the aggregation (every
-cell of every unit and year recomputed from the records decoded from the
-record cache, texts sorted) and the release state (the ids of each year,
+cell of every unit and year recomputed from the records, texts sorted:
+the envelopes themselves opened by avslut-record(5), crypto_box_seal,
+the sealed id, the padding and the record encoding, which must give the
+record cache's records) and the release state (the ids of each year,
 each release's late interviews: none, then the three). Ten deliberate
 reader mistakes (MISTAKES: a wrong key context, a wrong order, a field a
 byte off or of the wrong type) must each fail one of these checks.
@@ -609,6 +611,77 @@ def check_aggcache(buf, sk, f, mistake=None):
     return out
 
 
+def parse_record(b, types_by_hash):
+    """A record by avslut-record(5) RECORD ENCODING: (unit, year, form
+    hash, answers), answers as read_cache gives them (single, multi:
+    (3, other, value, choices, text); text: (3, text); else (3, value));
+    answers None when the form is not one of types_by_hash."""
+    rd = Reader(b)
+    if rd.take(4) != b"AVRC" or rd.u(2) != 1:
+        raise ValueError("not a record of version 1")
+    unit = rd.take(rd.u(1)).decode("utf-8")
+    year = rd.u(2)
+    rd.u(1)                         # quarter
+    rd.take(rd.u(1))                # form id
+    rd.u(4)                         # form version
+    fhash = rd.take(32)
+    rd.take(rd.u(1))                # language
+    types = types_by_hash.get(fhash)
+    answers = []
+    for q in range(rd.u(2)):
+        st = rd.u(1)
+        if st > 3:
+            raise ValueError("state %d" % st)
+        if st != AN:
+            answers.append((st,))
+            continue
+        flags = rd.u(1)
+        if flags & ~3:
+            raise ValueError("flags %d" % flags)
+        value, choices = rd.s32(), rd.u(8)
+        text = rd.take(rd.u(4)).decode("utf-8") if flags & 2 else None
+        t = types[q] if types is not None and q < len(types) else None
+        if t in ("single", "multi"):
+            answers.append((st, flags & 1, value, choices, text))
+        elif t == "text":
+            answers.append((st, text))
+        else:
+            answers.append((st, value))
+    if rd.o != len(b):
+        raise ValueError("bytes after the last answer")
+    return unit, year, fhash, answers if types is not None else None
+
+
+def open_envelopes(db, sk, types_by_hash):
+    """Every envelope of central.db opened by avslut-record(5) ENVELOPES
+    (crypto_box_seal to the HR key, version 1, the id sealed inside, ISO
+    7816-4 padding): {id: (unit, year, form hash, answers) or None when it
+    does not open}."""
+    pk = ctypes.create_string_buffer(32)
+    so.crypto_scalarmult_base(pk, sk)
+    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+    rows = [(bytes(i), bytes(d)) for i, d in
+            con.execute("SELECT id, data FROM envelopes")]
+    con.close()
+    out = {}
+    for eid, data in rows:
+        out[eid] = None
+        if len(data) < 48 + 1024 or (len(data) - 48) % 1024:
+            continue
+        m = ctypes.create_string_buffer(len(data) - 48)
+        if so.crypto_box_seal_open(m, data, ctypes.c_ulonglong(len(data)),
+                                   pk.raw, sk) != 0:
+            continue
+        p = m.raw.rstrip(b"\0")
+        if p[-1:] != b"\x80" or p[:1] != b"\x01" or p[1:17] != eid:
+            continue
+        try:
+            out[eid] = parse_record(p[17:-1], types_by_hash)
+        except (ValueError, UnicodeError):
+            pass
+    return out
+
+
 def aggcache_facts(db, src, types_layout, records, said, notes,
                    released_ids):
     """What the test knows without the file: the store's ids, set digest,
@@ -808,9 +881,24 @@ def main():
         report("aggcache_mode_0600", mode == 0o600, "mode %o" % mode)
         report("one_form", len(forms) == 1, "%d forms" % len(forms))
         layout = form_layout(yaml.safe_load(forms[0][1]))
-        released = {(y, 1): {x[0] for x in recs if x[2] == y}
+        # the records from the envelopes themselves (avslut-record(5)):
+        # the same as the record cache's, then the aggregate file is
+        # judged against them
+        opened = open_envelopes(db, sk, types)
+        erecs = sorted((i, x[0], x[1], 0, x[3]) for i, x in opened.items()
+                       if x is not None and x[3] is not None)
+        unapproved = [i for i, x in opened.items()
+                      if x is not None and x[3] is None]
+        report("envelopes_opened", len(opened) == 23 and
+               sorted(recs) == erecs and len(unapproved) == 3 and
+               sum(x is None for x in opened.values()) == 2,
+               "%d envelopes, %d records (the record cache %d), %d of "
+               "forms not approved, %d not opened" % (
+                   len(opened), len(erecs), len(recs), len(unapproved),
+                   sum(x is None for x in opened.values())))
+        released = {(y, 1): {x[0] for x in erecs if x[2] == y}
                     for y in (2023, 2024)}
-        facts = aggcache_facts(db, SRC, layout, recs, said_of(r23.stderr),
+        facts = aggcache_facts(db, SRC, layout, erecs, said_of(r23.stderr),
                                notes_of(r23.stderr), released)
         report("two_releases", sorted(r[:2] for r in facts["releases"]) ==
                [(2023, 1), (2024, 1)], "releases %s" %
@@ -837,8 +925,8 @@ def main():
         new = sorted(set(bytes(x[0]) for x in
                          con.execute("SELECT id FROM envelopes")) - before)
         con.close()
-        recs_after = recs + [(i, "VC-ALBY", 2024, 0, NEW_ANSWERS[:-1] +
-                              [(AN, t)]) for i, t in zip(new, NEW_TEXTS)]
+        recs_after = erecs + [(i, "VC-ALBY", 2024, 0, NEW_ANSWERS[:-1] +
+                               [(AN, t)]) for i, t in zip(new, NEW_TEXTS)]
         facts = aggcache_facts(db, SRC, layout, recs_after,
                                said_of(r.stderr), notes_of(r.stderr),
                                released)
