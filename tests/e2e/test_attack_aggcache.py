@@ -43,8 +43,9 @@
 #  - forged: files sealed with the HR key itself (what only a fault of
 #    avslut-hr could write), each breaking one rule of the page's "When
 #    it is used" (counts, I != total, ids out of order or one missing,
-#    the aggregation's records, a byte after the ids): ignored; and bytes
-#    between the release snapshot and the ids: exit 70, the file removed.
+#    the aggregation's records, a byte after the ids; chunks of 256 bytes
+#    swapped, or their tags): ignored; and bytes between the release
+#    snapshot and the ids: exit 70, the file removed.
 # Seen to fail (2026-12-03, main e02e94f) with one defence of cache_agg.c
 # disabled in a scratch build each time: without the check that the file
 # covers only ids the store holds, purge_replay, restored and foreign
@@ -463,6 +464,11 @@ def tampered():
         "extended": good + good[-64:],
         "empty": b"",
         "record_cache": record,
+        # the header's unauthenticated sizes, read before any tag: a chunk
+        # size of 0 or 1, the largest length
+        "chunk_zero": good[:109] + bytes(4) + good[113:],
+        "chunk_one": good[:109] + b"\0\0\0\1" + good[113:],
+        "length_max": good[:101] + b"\xff" * 8 + good[109:],
     }
     tw = twin(st)
     for name, data in sorted(cases.items()):
@@ -643,6 +649,24 @@ def forged():
         same_as_cold(st, "forged_" + name, "audit", T.L, tw,
                      "aggregate file, %d covered, 0 opened" % n
                      if p is plain else "refused")
+    # chunks of 256 bytes (the header names the size; a reader takes any):
+    # sealed so, the file is used; two chunks swapped with their tags, or
+    # two tags swapped, it is not (each chunk's nonce is its number)
+    head = good[:109] + struct.pack(">I", 256)
+    small = R.seal_container(head, plain, sk, R.AGG_CONTEXT)
+    k = 256
+    body, tags = small[113:113 + len(plain)], small[113 + len(plain):]
+    swapped = body[:k] + body[2 * k:3 * k] + body[k:2 * k] + body[3 * k:]
+    tswapped = tags[:16] + tags[32:48] + tags[16:32] + tags[48:]
+    for name, data, path in (
+            ("chunks_as_they_were", small,
+             "aggregate file, %d covered, 0 opened" % n),
+            ("chunks_swapped", small[:113] + swapped + tswapped,
+             "refused"),
+            ("tags_swapped", small[:113] + body + tswapped, "refused")):
+        with open(agg(st.db), "wb") as f:
+            f.write(data)
+        same_as_cold(st, "forged_" + name, "audit", T.L, tw, path)
     # a byte between the release snapshot and the ids: the releases have
     # taken the file's state by then; the page says the run stops (70)
     # and removes the file, and the next run is a load without it

@@ -214,6 +214,11 @@ def tampered():
         "truncated": good[:n // 2],
         "extended": good + good[-64:],
         "empty": b"",
+        # the header's unauthenticated sizes, read before any tag: a chunk
+        # size of 0 or 1, the largest length
+        "chunk_zero": good[:109] + bytes(4) + good[113:],
+        "chunk_one": good[:109] + b"\0\0\0\1" + good[113:],
+        "length_max": good[:101] + b"\xff" * 8 + good[109:],
     }
     for name, data in sorted(cases.items()):
         with open(cache(st), "wb") as f:
