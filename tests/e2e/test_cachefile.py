@@ -1004,6 +1004,36 @@ def main():
         report("damaged_file_replaced", r.returncode == 0 and
                r.stdout == csv_after and fine and buf3 != bytes(dam),
                "rc=%d %s" % (r.returncode, r.stderr[-300:]))
+
+        # A record cache that decrypts but whose first record does not
+        # parse (a state of 9; sealed with the HR key, as only a fault of
+        # avslut-hr could write it): the run notes it, deletes the file
+        # and writes no aggregate file from that load (avslut-cache(5));
+        # the next run is a load without either.
+        if not fine:
+            return
+        if os.path.exists(aggcache):
+            os.unlink(aggcache)
+        _h, p = open_container(buf3, sk, b"AVSLUTC\n", 6, CONTEXT)
+        first = c3["records"][0]
+        off = 16 + 1 + len(first[1].encode()) + 1 + 2 + 1
+        with open(cache, "wb") as f:
+            f.write(seal_container(buf3[:113], p[:off] + b"\x09" +
+                                   p[off + 1:], sk, CONTEXT))
+        r = hr_report(2024)
+        report("record_cache_damaged", p[off] in (0, 1, 2, 3) and
+               "the record cache is damaged: run again" in r.stderr and
+               trace_of(r.stderr) == "record file, 26 covered, 0 opened"
+               and not os.path.exists(cache) and
+               not os.path.exists(aggcache),
+               "exit %d, trace %s, record file %s, aggregate file %s: %s" %
+               (r.returncode, trace_of(r.stderr), os.path.exists(cache),
+                os.path.exists(aggcache), r.stderr[-300:]))
+        r = hr_report(2024)
+        report("record_cache_damaged_then_cold", r.returncode == 0 and
+               r.stdout == csv_after and
+               trace_of(r.stderr) == "none, 26 opened",
+               "exit %d, trace %s" % (r.returncode, trace_of(r.stderr)))
     finally:
         shutil.rmtree(t, ignore_errors=True)
 
