@@ -194,20 +194,24 @@ cache_agg_bind(void *tapctx, uint8_t out[CACHE_BIND_BYTES])
 	crypto_generichash_final(&st, out, CACHE_BIND_BYTES);
 }
 
-/* What the file says besides a and the tap, kept for its writes: res,
- * the ids covered (nold in id order, and fresh). */
+/* What the file says besides a and the tap, kept for its writes: the
+ * ids covered (nold in id order; then fresh, in any order), res. */
 static void
-cache_agg_known(const struct hrload_result *res,
-    const uint8_t (*old)[ENV_ID_BYTES], size_t nold, const struct idlist *fresh)
+cache_agg_cover(const uint8_t (*old)[ENV_ID_BYTES], size_t nold)
 {
-	hrload_result_free(&ca.res);
-	memset(&ca.res, 0, sizeof ca.res);
-	cache_res_add(&ca.res, res);
 	cache_ids_free(&ca.ids);
 	ca.ids.v = xcalloc(nold ? nold : 1, ENV_ID_BYTES);
 	if (nold > 0)
 		memcpy(ca.ids.v, old, nold * ENV_ID_BYTES);
 	ca.ids.n = ca.ids.cap = nold;
+}
+
+static void
+cache_agg_known(const struct hrload_result *res, const struct idlist *fresh)
+{
+	hrload_result_free(&ca.res);
+	memset(&ca.res, 0, sizeof ca.res);
+	cache_res_add(&ca.res, res);
 	cache_ids_free(&ca.fresh);
 	if (fresh != NULL && fresh->n > 0) {
 		ca.fresh.v = xcalloc(fresh->n, ENV_ID_BYTES);
@@ -285,7 +289,8 @@ cache_agg_queue(const struct agg *a, const struct hrload_opts *opts,
 {
 	if (!ca.on)
 		return;
-	cache_agg_known(res, old, nold, fresh);
+	cache_agg_cover(old, nold);
+	cache_agg_known(res, fresh);
 	cache_agg_encode(a, opts != NULL ? opts->tap_ctx : NULL);
 	ca.pending = 1;
 }
@@ -471,6 +476,7 @@ cache_agg_load(struct central *c, const uint8_t pk[ENV_PK_BYTES],
 	struct hrload_result hr;
 	struct idlist fresh;
 	pthread_t t;
+	size_t covered;
 	int rc, same, threaded = 0;
 
 	*used = 0;
@@ -527,11 +533,15 @@ cache_agg_load(struct central *c, const uint8_t pk[ENV_PK_BYTES],
 	*used = 1;
 	memset(res, 0, sizeof *res);
 	cache_res_add(res, &in.base);
+	/* The ids kept for the file's writes; its bytes (the answers'
+	 * texts among them) wiped before anything is opened or encoded. */
+	cache_agg_cover(in.ids, in.nids);
+	covered = in.nids;
+	cache_aggin_free(&in);
 	if (fresh.n == 0) {
 		/* nothing new: the file stays as it is */
-		cache_agg_known(res, in.ids, in.nids, NULL);
-		cache_trace("aggregate file", in.nids, 0);
-		cache_aggin_free(&in);
+		cache_agg_known(res, NULL);
+		cache_trace("aggregate file", covered, 0);
 		if (opts != NULL && opts->progress != NULL)
 			opts->progress(opts->progress_ctx, res->total,
 			    res->total);
@@ -546,10 +556,12 @@ cache_agg_load(struct central *c, const uint8_t pk[ENV_PK_BYTES],
 	    cache_fill_fn, &f, &hr, e);
 	cache_res_add(res, &hr);
 	cache_fill_settle(&f, res);
-	cache_trace("aggregate file", in.nids, hr.total);
+	cache_trace("aggregate file", covered, hr.total);
 	hrload_result_free(&hr);
 	if (rc == 0) {
-		cache_agg_queue(a, opts, res, in.ids, in.nids, &f.ids);
+		cache_agg_known(res, &f.ids);
+		cache_agg_encode(a, tapctx);
+		ca.pending = 1;
 		cache_spawn(NULL);
 		if (opts != NULL && opts->progress != NULL)
 			opts->progress(opts->progress_ctx, res->total,
@@ -557,7 +569,6 @@ cache_agg_load(struct central *c, const uint8_t pk[ENV_PK_BYTES],
 	}
 	cache_fill_free(&f);
 	cache_ids_free(&fresh);
-	cache_aggin_free(&in);
 	return rc;
 unused:
 	cache_ids_free(&fresh);
