@@ -1,7 +1,9 @@
 /* cache: a second open of the same central.db in a fraction of the first.
  * After a full load the used records are kept, re-encoded, in one file
  * beside the store, encrypted under a key only the HR secret key derives
- * and bound to the store's exact set of envelopes and approved forms. */
+ * and bound to the store's exact set of envelopes and approved forms;
+ * beside it the aggregation itself (the aggregate file, cache_agg.c),
+ * so that an open reads no record and opens only what is new. */
 #ifndef AVSLUT_CACHE_H
 #define AVSLUT_CACHE_H
 
@@ -45,6 +47,23 @@
  * results and return codes as hrload_run; the file is decoded by one
  * thread per core (at most 4) into aggs merged in record order, and the
  * tap is then called from them one at a time, in no fixed order.
+ *
+ * Before all that, the aggregate file (avslut-cache(5), THE AGGREGATE
+ * FILE): a must be empty; if the file opens with its own key derived
+ * from sk, was made under the same forms, units and reasons theme (a's)
+ * and tap digest (opts->tap_digest), and covers only envelopes the
+ * store holds, a and the tap's state (opts->tap_get) are read from it
+ * and only the envelopes beyond it are opened; the record file is then
+ * neither read nor written. Anything that does not fit leaves a and the
+ * tap as they were and the record path runs (but a file whose tap state
+ * was taken and left bytes behind, a fault of avslut-hr: -1, e set,
+ * the file removed). After a load that opened
+ * something, or took the record path, the aggregate file's plaintext is
+ * made before cache_run returns (the tap's state may change afterwards)
+ * and written by the background thread; cache_keep writes it again at
+ * the end of a run whose tap's state changed. A tap without the three
+ * state hooks: the aggregate file is neither used nor written. With
+ * AVSLUT_CACHE_TRACE set, one line on stderr says which path ran.
  *
  * What is on disk: the records, as env_open would give them, with the
  * ids of every envelope covered (used or rejected) and the counts and
