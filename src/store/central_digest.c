@@ -70,8 +70,6 @@
 #define DKEY_MAGIC "avslutDK"
 #define DKEY_FILE_BYTES (8 + DKEY_BYTES)
 #define DIGEST_CONTEXT "avslut envelope digest 2"
-#define DIGEST_HEAD 48 /* crypto_box_SEALBYTES: epk and MAC */
-_Static_assert(DIGEST_HEAD == ENV_SEAL_BYTES, "the sealed box's head");
 
 static char *
 central_key_path(const char *dbpath)
@@ -234,38 +232,6 @@ cs_dkey(struct central *c, struct err *e)
 		return -1;
 	}
 	return 0;
-}
-
-/* Sum the terms of every envelope of the store behind h into acc. */
-static int
-digest_scan(sqlite3 *h, const uint8_t *key, uint8_t acc[DIGEST_BYTES],
-    size_t *n)
-{
-	sqlite3_stmt *st;
-	int s;
-
-	memset(acc, 0, DIGEST_BYTES);
-	*n = 0;
-	/* Only the head is read out of each record (see above). */
-	if ((s = sqlite3_prepare_v2(h,
-		 "SELECT id, substr(data, 1, 48), "
-		 "length(data) FROM envelopes",
-		 -1, &st, NULL)) != SQLITE_OK)
-		return s;
-	_Static_assert(DIGEST_HEAD == 48, "the SQL above");
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		size_t len = (size_t)sqlite3_column_int64(st, 2);
-
-		if (sqlite3_column_bytes(st, 0) != BUNDLE_ID_BYTES ||
-		    (size_t)sqlite3_column_bytes(st, 1) !=
-			(len < DIGEST_HEAD ? len : DIGEST_HEAD))
-			continue; /* the CHECK constraint prevents it */
-		digest_term(acc, key, sqlite3_column_blob(st, 0),
-		    sqlite3_column_blob(st, 1), len, 1);
-		(*n)++;
-	}
-	sqlite3_finalize(st);
-	return s == SQLITE_DONE ? SQLITE_OK : s;
 }
 
 /* The stored digest: 1 if there is one (into d), 0 if none, < 0. */
@@ -751,7 +717,7 @@ cs_step(struct db *d, int to, struct err *e)
 		sodium_free(key);
 		return -1;
 	}
-	s = digest_scan(db_handle(d), key, acc, &n);
+	s = central_digest_scan(db_handle(d), key, acc, &n);
 	sodium_free(key);
 	if (s == SQLITE_OK)
 		s = digest_put(db_handle(d), acc);
@@ -814,7 +780,7 @@ verify_run(struct central *c, struct cs_vouch *v, struct err *e)
 	}
 	if ((rc = central_iv_check(c, "cannot check the store", e)) != 0)
 		goto out;
-	if ((s = digest_scan(c->db, c->dkey, got, &n)) != SQLITE_OK) {
+	if ((s = central_digest_scan(c->db, c->dkey, got, &n)) != SQLITE_OK) {
 		rc = central_sqlerr(c, "cannot check the store", e);
 		goto out;
 	}

@@ -19,6 +19,8 @@
 #define BUSY_MS 30000
 #define DIGEST_BYTES 32 /* the envelope-set digest, a term of it */
 _Static_assert(DIGEST_BYTES == CENTRAL_SET_DIGEST_BYTES, "one digest size");
+#define DIGEST_HEAD 48 /* of each envelope in its term: the epk and MAC */
+_Static_assert(DIGEST_HEAD == ENV_SEAL_BYTES, "the sealed box's head");
 
 struct db;
 
@@ -86,6 +88,11 @@ int cs_iv_check(struct central *c, const char *doing, struct err *e);
 int cs_iv_seal(struct central *c, const char *doing, struct err *e);
 int cs_step(struct db *d, int to, struct err *e);
 
+/* central_scan.c: sum the terms of every envelope of the store behind h
+ * into acc, *n of them (an SQLite result code). */
+int cs_digest_scan(sqlite3 *h, const uint8_t *key, uint8_t acc[DIGEST_BYTES],
+    size_t *n);
+
 /* central_hr.c: 1 registered and active, 0 unknown, 2 revoked, -1. */
 int cs_signer_status(struct central *c, const uint8_t pk[CENTRAL_PK_BYTES],
     struct err *e);
@@ -133,6 +140,13 @@ digest_term(uint8_t acc[DIGEST_BYTES], const uint8_t *key, const uint8_t *id,
     const uint8_t *data, size_t len, int sign)
 {
 	cs_digest_term(acc, key, id, data, len, sign);
+}
+
+static inline int
+central_digest_scan(sqlite3 *h, const uint8_t *key, uint8_t acc[DIGEST_BYTES],
+    size_t *n)
+{
+	return cs_digest_scan(h, key, acc, n);
 }
 
 static inline int
