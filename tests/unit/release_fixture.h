@@ -79,6 +79,9 @@ rm_db(void)
 	p = xasprintf("%s-shm", dbpath);
 	unlink(p);
 	free(p);
+	p = xasprintf("%s-key", dbpath); /* the envelope digest's key */
+	unlink(p);
+	free(p);
 	/* a new store at the same path: this account has seen none of its
 	 * releases */
 	p = xasprintf("rm -rf '%s/config'", dir);
