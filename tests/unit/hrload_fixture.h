@@ -6,6 +6,7 @@
 #ifndef AVSLUT_HRLOAD_FIXTURE_H
 #define AVSLUT_HRLOAD_FIXTURE_H
 
+#include "rmtree.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,7 +235,7 @@ hrfx_teardown(const char *extra)
 	p = xasprintf("%s-shm", dbpath);
 	unlink(p);
 	free(p);
-	rmdir(dir);
+	rmtree(dir); /* central.db-key, caches: whatever else is left */
 	free(dbpath);
 	form_free(f1);
 	form_free(f2);

@@ -6,6 +6,7 @@
 #ifndef AVSLUT_RELEASE_FIXTURE_H
 #define AVSLUT_RELEASE_FIXTURE_H
 
+#include "rmtree.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,7 +95,7 @@ teardown(void **state)
 {
 	(void)state;
 	rm_db();
-	rmdir(dir);
+	rmtree(dir); /* the ledger's config and whatever else is left */
 	free(dbpath);
 	fx_form_free(form);
 	return 0;

@@ -1,5 +1,6 @@
 /* Unit tests for src/store/bundle: the signed bundle and the receipt,
  * round trips, and every way a damaged or forged one must be refused. */
+#include "rmtree.h"
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -548,7 +549,7 @@ test_signer_refused(void **state)
 	path = xasprintf("%s/central.db-shm", dir);
 	unlink(path);
 	free(path);
-	rmdir(dir);
+	rmtree(dir); /* central.db-key and whatever else is left */
 }
 
 int

@@ -1,6 +1,7 @@
 /* Unit tests for the HR tables of src/store/central: turnover and HME
  * imports (all or nothing, replacing by unit and year, logged) and the
  * envelope delete that purge uses (logged, VACUUM, WAL truncated). */
+#include "rmtree.h"
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -54,7 +55,7 @@ teardown(void **state)
 {
 	(void)state;
 	rm_db();
-	rmdir(dir);
+	rmtree(dir); /* central.db-key and whatever else is left */
 	free(dbpath);
 	return 0;
 }
