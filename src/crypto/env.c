@@ -81,13 +81,29 @@ static int
 env_unpad(size_t *out, const uint8_t *p, size_t len)
 {
 	size_t i = len;
+	uint64_t w;
 
+	/* eight zeros at a time while eight more steps are allowed */
+	while (i >= 8 && len - i + 8 <= ENV_PAD_BLOCK) {
+		memcpy(&w, p + i - 8, sizeof w);
+		if (w != 0)
+			break;
+		i -= 8;
+	}
 	while (i > 0 && len - i < ENV_PAD_BLOCK && p[i - 1] == 0)
 		i--;
 	if (i == 0 || len - i >= ENV_PAD_BLOCK || p[i - 1] != 0x80)
 		return -1;
 	*out = i - 1;
 	return 0;
+}
+
+/* The id in hex for a message: made only when there is one to write. */
+static const char *
+env_hex(const uint8_t id[ENV_ID_BYTES], char hex[2 * ENV_ID_BYTES + 1])
+{
+	env_id_hex(id, hex);
+	return hex;
 }
 
 int
@@ -101,13 +117,12 @@ env_open(struct record *r, const uint8_t id[ENV_ID_BYTES], const uint8_t *env,
 	int rc;
 
 	memset(r, 0, sizeof *r);
-	env_id_hex(id, hex);
 	if (len < ENV_SEAL_BYTES + ENV_PAD_BLOCK || len > ENV_MAX_BYTES ||
 	    (len - ENV_SEAL_BYTES) % ENV_PAD_BLOCK != 0)
 		return err_setc(e, ERR_DATA,
 		    _("envelope %s: %zu bytes is not the size of a "
 		      "sealed envelope: it is truncated or damaged"),
-		    hex, len);
+		    env_hex(id, hex), len);
 	plen = len - ENV_SEAL_BYTES;
 	plain = xmalloc(plen);
 	if (crypto_box_seal_open(plain, env, len, hr_pk, hr_sk) != 0) {
@@ -115,20 +130,20 @@ env_open(struct record *r, const uint8_t id[ENV_ID_BYTES], const uint8_t *env,
 		return err_setc(e, ERR_DATA,
 		    _("envelope %s cannot be opened with this HR "
 		      "key: it is damaged or was sealed to another key"),
-		    hex);
+		    env_hex(id, hex));
 	}
 	if (env_unpad(&unpadded, plain, plen) != 0) {
 		rc = err_setc(e, ERR_DATA,
 		    _("envelope %s: the padding is "
 		      "damaged"),
-		    hex);
+		    env_hex(id, hex));
 		goto out;
 	}
 	if (unpadded < HEAD_BYTES) {
 		rc = err_setc(e, ERR_DATA,
 		    _("envelope %s: too short to hold a "
 		      "record"),
-		    hex);
+		    env_hex(id, hex));
 		goto out;
 	}
 	if (plain[0] != ENV_VERSION) {
@@ -137,24 +152,24 @@ env_open(struct record *r, const uint8_t id[ENV_ID_BYTES], const uint8_t *env,
 			    _("envelope %s: envelope version %u is "
 			      "newer than this program understands: upgrade "
 			      "avslut-hr"),
-			    hex, (unsigned)plain[0]);
+			    env_hex(id, hex), (unsigned)plain[0]);
 		else
 			rc = err_setc(e, ERR_DATA,
 			    _("envelope %s: envelope version 0 is not "
 			      "valid"),
-			    hex);
+			    env_hex(id, hex));
 		goto out;
 	}
 	if (sodium_memcmp(plain + 1, id, ENV_ID_BYTES) != 0) {
 		rc = err_setc(e, ERR_DATA,
 		    _("envelope %s was sealed under another id: a "
 		      "copy stored under a new id is refused"),
-		    hex);
+		    env_hex(id, hex));
 		goto out;
 	}
 	rc = record_decode(r, plain + HEAD_BYTES, unpadded - HEAD_BYTES, e);
 	if (rc == -1)
-		err_prefix(e, _("envelope %s"), hex);
+		err_prefix(e, _("envelope %s"), env_hex(id, hex));
 out:
 	xfree_wipe(plain, plen);
 	return rc;

@@ -401,6 +401,18 @@ record_decode(struct record *r, const uint8_t *buf, size_t len, struct err *e)
 
 /* --- checks and freeing --------------------------------------------------- */
 
+/* 0 if question i is shown whatever the answers (neither it nor its
+ * section has a show_if): form_visible need not run. */
+static int
+record_may_hide(const struct form *f, size_t i)
+{
+	const struct form_question *q = &f->questions[i];
+
+	return q->show_if != NULL ||
+	    (q->section < f->nsections &&
+		f->sections[q->section].show_if != NULL);
+}
+
 int
 record_check(const struct record *r, const struct form *f, struct err *e)
 {
@@ -437,7 +449,7 @@ record_check(const struct record *r, const struct form *f, struct err *e)
 	 * to a question its own answers hide was not made by avslut. */
 	for (i = 0; i < r->nanswers; i++)
 		if (r->answers[i].state != FORM_NOT_SHOWN &&
-		    !form_visible(f, i, r->answers))
+		    record_may_hide(f, i) && !form_visible(f, i, r->answers))
 			return err_setc(e, ERR_DATA,
 			    _("record: question '%s' "
 			      "has an answer but the other answers hide it"),

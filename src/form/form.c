@@ -140,15 +140,19 @@ static int
 answer_text_check(const struct form_question *q, const char *t,
     const char *what, struct err *e)
 {
-	size_t len = strlen(t), bad;
-	uint32_t cp;
+	size_t len = strlen(t), chars = 0, bad = 0;
+	uint32_t cp = 0;
+	int clean = 0;
 
-	if (len > (size_t)q->max_length * 4 || utf8_len(t, len) > q->max_length)
+	/* One pass for both checks; the length's message comes first. */
+	if (len <= (size_t)q->max_length * 4)
+		clean = utf8_clean_len(t, len, 1, &chars, &bad, &cp);
+	if (len > (size_t)q->max_length * 4 || chars > q->max_length)
 		return err_setc(e, ERR_DATA,
 		    _("question '%s': %s longer than "
 		      "%lu characters"),
 		    q->id, what, (unsigned long)q->max_length);
-	if (!utf8_clean(t, len, 1, &bad, &cp))
+	if (!clean)
 		return err_setc(e, ERR_DATA,
 		    _("question '%s': %s has %s at "
 		      "byte %zu"),
@@ -165,8 +169,8 @@ form_answer_check(const struct form *f, size_t qi, const struct form_answer *a,
     struct err *e)
 {
 	const struct form_question *q;
+	uint64_t bits;
 	unsigned n;
-	size_t i;
 
 	if (qi >= f->nquestions)
 		return err_setc(e, ERR_DATA, _("no question %zu in form '%s'"),
@@ -222,8 +226,9 @@ form_answer_check(const struct form *f, size_t qi, const struct form_answer *a,
 			    _("question '%s': a "
 			      "choice beyond its %zu"),
 			    q->id, q->nchoices);
-		for (n = a->other ? 1 : 0, i = 0; i < 64; i++)
-			n += (a->choices >> i) & 1;
+		/* one step per chosen bit, not per possible one */
+		for (n = a->other ? 1 : 0, bits = a->choices; bits != 0; n++)
+			bits &= bits - 1;
 		if (n == 0)
 			return err_setc(e, ERR_DATA,
 			    _("question '%s': nothing "

@@ -75,6 +75,37 @@ utf8_encode(uint32_t cp, char *out)
 	return 0;
 }
 
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+
+/* The 8 bytes at s, loaded without regard to alignment. */
+static uint64_t
+utf8_word(const char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, sizeof w);
+	return w;
+}
+
+/* 1 if all 8 bytes of w are ASCII. */
+static int
+utf8_ascii8(uint64_t w)
+{
+	return (w & HIGH) == 0;
+}
+
+/* 1 if all 8 bytes of w are printable ASCII (0x20..0x7e): no high bit,
+ * none below 0x20, none 0x7f (the usual tests for a byte below n, for
+ * a zero byte after the xor). */
+static int
+utf8_print8(uint64_t w)
+{
+	uint64_t x = w ^ (0x7f * ONES);
+
+	return ((w | ((w - 0x20 * ONES) & ~w) | ((x - ONES) & ~x)) & HIGH) == 0;
+}
+
 int
 utf8_valid(const char *s, size_t n, size_t *bad)
 {
@@ -82,6 +113,10 @@ utf8_valid(const char *s, size_t n, size_t *bad)
 	uint32_t cp;
 
 	while (i < n) {
+		if (n - i >= 8 && utf8_ascii8(utf8_word(s + i))) {
+			i += 8;
+			continue;
+		}
 		if ((unsigned char)s[i] < 0x80) { /* ASCII: as utf8_decode */
 			i++;
 			continue;
@@ -117,6 +152,10 @@ utf8_clean(const char *s, size_t n, int allow_newline, size_t *bad,
 
 	while (i < n) {
 		/* printable ASCII, most of any text: valid, not forbidden */
+		if (n - i >= 8 && utf8_print8(utf8_word(s + i))) {
+			i += 8;
+			continue;
+		}
 		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f) {
 			i++;
 			continue;
@@ -145,6 +184,11 @@ utf8_len(const char *s, size_t n)
 	uint32_t cp;
 
 	while (i < n) {
+		if (n - i >= 8 && utf8_ascii8(utf8_word(s + i))) {
+			i += 8;
+			count += 8;
+			continue;
+		}
 		if ((unsigned char)s[i] < 0x80) /* ASCII: one character */
 			l = 1;
 		else
@@ -153,6 +197,44 @@ utf8_len(const char *s, size_t n)
 		count++;
 	}
 	return count;
+}
+
+int
+utf8_clean_len(const char *s, size_t n, int allow_newline, size_t *len,
+    size_t *bad, uint32_t *badcp)
+{
+	size_t i = 0, l, count = 0;
+	uint32_t cp;
+
+	/* utf8_clean's loop, counting as utf8_len does; after the first
+	 * bad sequence only utf8_len's count goes on. */
+	while (i < n) {
+		if (n - i >= 8 && utf8_print8(utf8_word(s + i))) {
+			i += 8;
+			count += 8;
+			continue;
+		}
+		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f) {
+			i++;
+			count++;
+			continue;
+		}
+		if ((l = utf8_decode(s + i, n - i, &cp)) == 0)
+			cp = 0xffffffffu;
+		else if (!utf8_forbidden(cp) || (allow_newline && cp == '\n')) {
+			i += l;
+			count++;
+			continue;
+		}
+		if (bad != NULL)
+			*bad = i;
+		if (badcp != NULL)
+			*badcp = cp;
+		*len = count + utf8_len(s + i, n - i);
+		return 0;
+	}
+	*len = count;
+	return 1;
 }
 
 char *

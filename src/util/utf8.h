@@ -27,6 +27,11 @@ int utf8_clean(const char *s, size_t n, int allow_newline, size_t *bad,
     uint32_t *badcp);
 /* Number of code points in a valid string. */
 size_t utf8_len(const char *s, size_t n);
+/* utf8_clean and utf8_len in one pass over s[0..n): *len is what
+ * utf8_len(s, n) returns; the result, *bad and *badcp what utf8_clean
+ * gives. For checking a text's length and characters together. */
+int utf8_clean_len(const char *s, size_t n, int allow_newline, size_t *len,
+    size_t *bad, uint32_t *badcp);
 /* Copy s with every forbidden or invalid sequence replaced by U+FFFD and
  * newlines kept only if keep_newline. Caller frees. For showing untrusted
  * text on a terminal. */

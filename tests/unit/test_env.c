@@ -263,6 +263,30 @@ test_crafted(void **state)
 		assert_non_null(strstr(e.msg, ": the padding is damaged"));
 		free(env);
 	}
+	{
+		/* The marker at every place near and in the last block:
+		 * followed by at most ENV_PAD_BLOCK - 1 zeros it is padding
+		 * (then the record is not one), by more it is not. */
+		uint8_t two[2 * ENV_PAD_BLOCK];
+		size_t at;
+
+		for (at = ENV_PAD_BLOCK - 20; at < sizeof two; at++) {
+			memset(two, 0, sizeof two);
+			two[0] = ENV_VERSION;
+			memcpy(two + 1, id, ENV_ID_BYTES);
+			memset(two + 1 + ENV_ID_BYTES, 'x',
+			    at - 1 - ENV_ID_BYTES);
+			two[at] = 0x80;
+			seal_plain(two, sizeof two, &env, &len);
+			assert_int_equal(
+			    env_open(&d, id, env, len, pk, sk, &e), -1);
+			assert_non_null(strstr(e.msg,
+			    at >= ENV_PAD_BLOCK ?
+				": not an avslut record (bad magic)" :
+				": the padding is damaged"));
+			free(env);
+		}
+	}
 	memset(plain, 0, sizeof plain);
 	/* Padded, but too short to hold the version and id. */
 	assert_int_equal(

@@ -65,6 +65,91 @@ test_utf8_clean(void **state)
 	assert_int_equal(cp, 0xffffffffu);
 }
 
+/* utf8_valid, utf8_clean, utf8_len and utf8_clean_len against a byte
+ * by byte reference (utf8_decode, utf8_forbidden) on random strings of
+ * the bytes at the edges of their 8-byte shortcuts, at every offset of
+ * a word. */
+static int
+ref_clean(const char *s, size_t n, int nl, size_t *bad, uint32_t *badcp,
+    size_t *len, int *valid)
+{
+	size_t i = 0, l, count = 0, vi;
+	uint32_t cp = 0;
+	int clean = 1;
+
+	*valid = 1;
+	for (vi = 0; vi < n; vi += l ? l : 1)
+		if ((l = utf8_decode(s + vi, n - vi, &cp)) == 0)
+			*valid = 0;
+	while (i < n) {
+		l = utf8_decode(s + i, n - i, &cp);
+		if (clean && (l == 0 || (utf8_forbidden(cp) &&
+		    !(nl && cp == '\n')))) {
+			clean = 0;
+			*bad = i;
+			*badcp = l == 0 ? 0xffffffffu : cp;
+		}
+		i += l ? l : 1;
+		count++;
+	}
+	*len = count;
+	return clean;
+}
+
+static void
+test_utf8_words(void **state)
+{
+	static const char *const pieces[] = { "a", "Z", " ", "~", "\x1f",
+		"\x7f", "\n", "\t", "\xc3\xa5", "\xe2\x80\xae", "\xf0\x9f\x98\x80",
+		"\xff", "\xc3", "\x80", "\xc2\x85", "\xef\xbb\xbf", "\0" };
+	char s[128];
+	size_t n, k, bad, rbad, len, rlen, vbad;
+	uint32_t cp, rcp;
+	int t, nl, clean, rclean, rvalid;
+	uint32_t seed = 12345;
+
+	(void)state;
+	for (t = 0; t < 20000; t++) {
+		n = 0;
+		seed = seed * 1103515245u + 12345u;
+		k = (seed >> 16) % 40;
+		while (k-- > 0) {
+			const char *p;
+			size_t pl;
+
+			seed = seed * 1103515245u + 12345u;
+			/* mostly printable ASCII, as texts are */
+			p = (seed >> 16) % 3 != 0 ? &"abcdefgh"[(seed >> 8) % 8] :
+			    pieces[(seed >> 16) % (sizeof pieces /
+				sizeof *pieces)];
+			pl = p[0] == '\0' ? 1 : strlen(p);
+			if ((seed >> 16) % 3 != 0)
+				pl = 1;
+			memcpy(s + n, p, pl);
+			n += pl;
+		}
+		nl = t & 1;
+		bad = rbad = 777;
+		cp = rcp = 0;
+		rclean = ref_clean(s, n, nl, &rbad, &rcp, &rlen, &rvalid);
+		clean = utf8_clean_len(s, n, nl, &len, &bad, &cp);
+		assert_int_equal(clean, rclean);
+		assert_int_equal(len, rlen);
+		assert_int_equal(utf8_len(s, n), rlen);
+		assert_int_equal(utf8_clean(s, n, nl, NULL, NULL), rclean);
+		assert_int_equal(utf8_valid(s, n, &vbad), rvalid);
+		if (!rclean) {
+			assert_int_equal(bad, rbad);
+			assert_int_equal(cp, rcp);
+			bad = 777;
+			cp = 0;
+			assert_false(utf8_clean(s, n, nl, &bad, &cp));
+			assert_int_equal(bad, rbad);
+			assert_int_equal(cp, rcp);
+		}
+	}
+}
+
 static void
 test_utf8_sanitize(void **state)
 {
@@ -373,6 +458,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_utf8_decode),
 		cmocka_unit_test(test_utf8_clean),
+		cmocka_unit_test(test_utf8_words),
 		cmocka_unit_test(test_utf8_sanitize),
 		cmocka_unit_test(test_fsx_atomic),
 		cmocka_unit_test(test_fsx_fifo),
