@@ -134,11 +134,19 @@ form_text_get(const struct form_text *t, int li)
 	return t->s[0];
 }
 
+/* Which text a message names: translated only when there is a message
+ * (gettext for every text answer was a lock and a lookup per record). */
+static const char *
+answer_text_what(int other)
+{
+	return other ? _("the 'other' text") : _("the text");
+}
+
 /* Free text typed by the interviewer: bounded, clean, no control
  * characters but newlines. The message never quotes the text. */
 static int
-answer_text_check(const struct form_question *q, const char *t,
-    const char *what, struct err *e)
+answer_text_check(const struct form_question *q, const char *t, int other,
+    struct err *e)
 {
 	size_t len = strlen(t), chars = 0, bad = 0;
 	uint32_t cp = 0;
@@ -151,12 +159,13 @@ answer_text_check(const struct form_question *q, const char *t,
 		return err_setc(e, ERR_DATA,
 		    _("question '%s': %s longer than "
 		      "%lu characters"),
-		    q->id, what, (unsigned long)q->max_length);
+		    q->id, answer_text_what(other),
+		    (unsigned long)q->max_length);
 	if (!clean)
 		return err_setc(e, ERR_DATA,
 		    _("question '%s': %s has %s at "
 		      "byte %zu"),
-		    q->id, what,
+		    q->id, answer_text_what(other),
 		    cp == 0xffffffffu ?
 			_("invalid UTF-8") :
 			_("a control or bidi-override character"),
@@ -256,10 +265,10 @@ form_answer_check(const struct form *f, size_t qi, const struct form_answer *a,
 			    _("question '%s': "
 			      "answered without text"),
 			    q->id);
-		return answer_text_check(q, a->text, _("the text"), e);
+		return answer_text_check(q, a->text, 0, e);
 	}
 	if (a->other && a->text != NULL)
-		return answer_text_check(q, a->text, _("the 'other' text"), e);
+		return answer_text_check(q, a->text, 1, e);
 	return 0;
 }
 
