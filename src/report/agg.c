@@ -11,6 +11,12 @@
 #include "util/i18n.h"
 #include "util/xmem.h"
 
+#if defined(__GNUC__)
+#define AGG_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define AGG_PREFETCH(p) ((void)(p))
+#endif
+
 static size_t
 agg_hash_str(const char *s)
 {
@@ -678,6 +684,13 @@ agg_add(struct agg *a, const struct agg_rec *r, struct err *e)
 		      "%d..%d"),
 		    r->year, 0, AGG_YEAR_MAX);
 	}
+	/* The group's cells (and then their counts) are likely far from
+	 * the cache: asked for now, they arrive while the answers are
+	 * checked instead of one after another while they are counted. */
+	u = agg_unit_find(a, r->unit);
+	g = u != AGG_NONE ? agg_group_find(a, u, r->year) : NULL;
+	for (i = 0; g != NULL && i < r->nanswers; i++)
+		AGG_PREFETCH(&g->cells[af->map[i].aq]);
 	for (i = 0; i < r->nanswers; i++)
 		if (!agg_answer_fits(&af->f->questions[i], &r->answers[i])) {
 			a->rejected++;
@@ -687,10 +700,11 @@ agg_add(struct agg *a, const struct agg_rec *r, struct err *e)
 			    af->f->id, (unsigned)af->f->version,
 			    af->f->questions[i].id);
 		}
+	for (i = 0; g != NULL && i < r->nanswers; i++)
+		AGG_PREFETCH(g->cells[af->map[i].aq].counts);
 	/* A unit the configuration does not name is not published as a row
 	 * of its own (issue 10): the record is rejected. An agg made with
 	 * no units at all (tools, tests) keeps every unit. */
-	u = agg_unit_find(a, r->unit);
 	if (a->strict_units && u == AGG_NONE) {
 		a->rejected++;
 		return err_setc(e, ERR_DATA,
@@ -698,8 +712,9 @@ agg_add(struct agg *a, const struct agg_rec *r, struct err *e)
 		      "configuration does not name"),
 		    r->unit);
 	}
-	g = agg_group_get(a, u != AGG_NONE ? u : agg_unit_get(a, r->unit),
-	    r->year);
+	if (g == NULL)
+		g = agg_group_get(a,
+		    u != AGG_NONE ? u : agg_unit_get(a, r->unit), r->year);
 	g->interviews++;
 	a->records++;
 	for (i = 0; i < r->nanswers; i++) {
