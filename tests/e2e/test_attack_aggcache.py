@@ -32,7 +32,8 @@
 #  - approval: a file made while a form version was not approved (its
 #    interviews rejected), after its approval: they must be counted;
 #  - tampered: the file flipped in its header, body and tags, truncated,
-#    extended, emptied, and the record cache put in its place;
+#    extended, emptied, over 2 GiB (sparse), and the record cache put in
+#    its place;
 #  - extended: a file from before an ingest is used and only the new
 #    envelopes opened (also after a release, whose late interviews the
 #    file's release state must then hold), with the figures of a cold
@@ -475,6 +476,11 @@ def tampered():
         with open(agg(st.db), "wb") as f:
             f.write(data)
         same_as_cold(st, "tamper_" + name, "audit", T.L, tw)
+    # a file over 2 GiB (sparse: the good file extended) is not read
+    with open(agg(st.db), "wb") as f:
+        f.write(good)
+        f.truncate((2 << 30) + 1)
+    same_as_cold(st, "tamper_over_2gib", "audit", T.L, tw)
     # the record cache replaced by the aggregate file: neither is used
     with open(agg(st.db), "wb") as f:
         f.write(b"")
