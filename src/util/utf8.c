@@ -109,18 +109,17 @@ utf8_print8(uint64_t w)
 int
 utf8_valid(const char *s, size_t n, size_t *bad)
 {
-	size_t i = 0, l;
+	size_t i = 0, k, l;
 	uint32_t cp;
 
 	while (i < n) {
-		if (n - i >= 8 && utf8_ascii8(utf8_word(s + i))) {
+		while (n - i >= 8 && utf8_ascii8(utf8_word(s + i)))
 			i += 8;
-			continue;
-		}
-		if ((unsigned char)s[i] < 0x80) { /* ASCII: as utf8_decode */
+		/* ASCII (as utf8_decode) up to the byte that stopped the word */
+		for (k = 0; k < 8 && i < n && (unsigned char)s[i] < 0x80; k++)
 			i++;
+		if (i >= n || (unsigned char)s[i] < 0x80)
 			continue;
-		}
 		if ((l = utf8_decode(s + i, n - i, &cp)) == 0) {
 			if (bad != NULL)
 				*bad = i;
@@ -203,21 +202,33 @@ int
 utf8_clean_len(const char *s, size_t n, int allow_newline, size_t *len,
     size_t *bad, uint32_t *badcp)
 {
-	size_t i = 0, l, count = 0;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k, l, count = 0;
 	uint32_t cp;
 
 	/* utf8_clean's loop, counting as utf8_len does; after the first
 	 * bad sequence only utf8_len's count goes on. */
 	while (i < n) {
-		if (n - i >= 8 && utf8_print8(utf8_word(s + i))) {
+		while (n - i >= 8 && utf8_print8(utf8_word(s + i))) {
 			i += 8;
 			count += 8;
-			continue;
 		}
-		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f) {
+		/* the printable ASCII up to the byte that stopped the word */
+		for (k = 0; k < 8 && i < n && u[i] >= 0x20 && u[i] < 0x7f; k++)
 			i++;
-			count++;
+		count += k;
+		if (i >= n || (u[i] >= 0x20 && u[i] < 0x7f))
 			continue;
+		/* Two bytes (the Latin letters): U+00A0..U+07FF are all
+		 * allowed but U+061C; U+0080..U+009F are C1 controls. */
+		if (u[i] >= 0xc2 && u[i] <= 0xdf && n - i >= 2 &&
+		    (u[i + 1] & 0xc0) == 0x80) {
+			cp = (uint32_t)(u[i] & 0x1f) << 6 | (u[i + 1] & 0x3f);
+			if (cp >= 0xa0 && cp != 0x061c) {
+				i += 2;
+				count++;
+				continue;
+			}
 		}
 		if ((l = utf8_decode(s + i, n - i, &cp)) == 0)
 			cp = 0xffffffffu;

@@ -101,8 +101,9 @@ test_utf8_words(void **state)
 {
 	static const char *const pieces[] = { "a", "Z", " ", "~", "\x1f",
 		"\x7f", "\n", "\t", "\xc3\xa5", "\xe2\x80\xae", "\xf0\x9f\x98\x80",
-		"\xff", "\xc3", "\x80", "\xc2\x85", "\xef\xbb\xbf", "\0" };
-	char s[128];
+		"\xff", "\xc3", "\x80", "\xc2\x85", "\xef\xbb\xbf", "\xd8\x9c", "\xc2\xa0",
+		"\xdf\xbf", "\xc2\x9f", "\xe0\x80\x80", "\0" };
+	char s[256]; /* 40 pieces of at most 4 bytes */
 	size_t n, k, bad, rbad, len, rlen, vbad;
 	uint32_t cp, rcp;
 	int t, nl, clean, rclean, rvalid;
