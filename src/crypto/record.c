@@ -236,6 +236,7 @@ static int
 decode_answer(struct rbuf *b, size_t i, struct form_answer *a)
 {
 	struct buf_rd *r = &b->r;
+	const uint8_t *q = NULL;
 	uint8_t flags;
 	uint32_t num, tl;
 
@@ -247,7 +248,14 @@ decode_answer(struct rbuf *b, size_t i, struct form_answer *a)
 		    (unsigned)a->state);
 	if (a->state != FORM_ANSWERED)
 		return 0;
-	if (buf_get_u8(r, &flags) == -1)
+	/* Flags, value and choices in one take when all 13 bytes are there
+	 * (a refusal names no offset); field by field otherwise, so that a
+	 * truncation names the field it cut. */
+	if (buf_rd_left(r) >= 13 && buf_get_ptr(r, 13, &q) == 0) {
+		flags = q[0];
+		num = buf_load_u32(q + 1);
+		a->choices = buf_load_u64(q + 5);
+	} else if (buf_get_u8(r, &flags) == -1)
 		return truncated(b, "answer flags");
 	if (flags & ~FLAGS_KNOWN)
 		return err_setc(b->e, ERR_DATA,
@@ -255,12 +263,12 @@ decode_answer(struct rbuf *b, size_t i, struct form_answer *a)
 		      "flags 0x%02x"),
 		    i + 1, (unsigned)flags);
 	a->other = (flags & FLAG_OTHER) != 0;
-	if (buf_get_u32(r, &num) == -1)
+	if (q == NULL && buf_get_u32(r, &num) == -1)
 		return truncated(b, "answer value");
 	/* Two's complement back to int32 without implementation-defined
 	 * conversion. */
 	a->num = num <= INT32_MAX ? (int32_t)num : -(int32_t)(~num) - 1;
-	if (buf_get_u64(r, &a->choices) == -1)
+	if (q == NULL && buf_get_u64(r, &a->choices) == -1)
 		return truncated(b, "answer choices");
 	if (!(flags & FLAG_TEXT))
 		return 0;
