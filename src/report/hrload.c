@@ -12,6 +12,7 @@
 #include "util/xmem.h"
 
 #define HRLOAD_BATCH 128 /* envelopes per batch */
+#define HRLOAD_FEED 8	 /* opened ones handed to fn per hold of fnmu */
 #define HRLOAD_MAX_THREADS 64
 
 /* Envelopes copied out of SQLite: ids, and the bytes one after another
@@ -172,63 +173,95 @@ hrload_form(const struct hrload *h, const uint8_t *hash)
 	return NULL;
 }
 
-/* Open and check one envelope, then hand it to fn under fnmu. */
-static void
-hrload_one(struct hrload *h, const uint8_t *id, const uint8_t *data, size_t len)
-{
-	enum hrload_status st = HRLOAD_USED;
-	const struct form *f;
+/* One envelope opened and checked, waiting for fn. */
+struct hrload_opened {
+	const uint8_t *id;
+	enum hrload_status st;
 	struct record r;
-	struct err e;
-	char hex[2 * ENV_ID_BYTES + 1], *note = NULL;
-	int opened, rc;
+	int opened;
+	char *note;
+};
 
+/* Open and check one envelope into o (fn is hrload_feed's). */
+static void
+hrload_one(struct hrload *h, struct hrload_opened *o, const uint8_t *id,
+    const uint8_t *data, size_t len)
+{
+	const struct form *f;
+	struct err e;
+	char hex[2 * ENV_ID_BYTES + 1];
+
+	o->id = id;
+	o->st = HRLOAD_USED;
+	o->note = NULL;
 	err_clear(&e);
-	opened = env_open(&r, id, data, len, h->pk, h->sk, &e) == 0;
-	if (!opened) {
-		st = HRLOAD_UNREADABLE;
-		note = xstrdup(e.msg);
-	} else if (h->check && (f = hrload_form(h, r.form_hash)) == NULL) {
-		st = HRLOAD_UNAPPROVED;
+	o->opened = env_open(&o->r, id, data, len, h->pk, h->sk, &e) == 0;
+	if (!o->opened) {
+		o->st = HRLOAD_UNREADABLE;
+		o->note = xstrdup(e.msg);
+	} else if (h->check && (f = hrload_form(h, o->r.form_hash)) == NULL) {
+		o->st = HRLOAD_UNAPPROVED;
 		env_id_hex(id, hex);
-		note = xasprintf(_("envelope %s: form %s version %lu is not "
-				   "approved (approve it with avslut-hr forms "
-				   "add)"),
-		    hex, r.form_id, (unsigned long)r.form_version);
-	} else if (h->check && record_check(&r, f, &e) != 0) {
-		st = HRLOAD_INVALID;
+		o->note = xasprintf(_("envelope %s: form %s version %lu is not "
+				      "approved (approve it with avslut-hr "
+				      "forms add)"),
+		    hex, o->r.form_id, (unsigned long)o->r.form_version);
+	} else if (h->check && record_check(&o->r, f, &e) != 0) {
+		o->st = HRLOAD_INVALID;
 		env_id_hex(id, hex);
-		note = xasprintf(_("envelope %s: %s"), hex, e.msg);
+		o->note = xasprintf(_("envelope %s: %s"), hex, e.msg);
 	}
+}
+
+/* Open and check the n (at most HRLOAD_FEED) envelopes of b from i on,
+ * then hand them to fn under one hold of fnmu: the lock, the counts and
+ * the aggregation's hot lines pass between the threads once per n
+ * records, not once per record. Every record is wiped after fn. */
+static void
+hrload_feed(struct hrload *h, struct hrload_batch *b, size_t i, size_t n)
+{
+	struct hrload_opened o[HRLOAD_FEED];
+	struct err e;
+	size_t k;
+	int rc;
+
+	for (k = 0; k < n; k++)
+		hrload_one(h, &o[k], b->id[i + k], b->buf + b->off[i + k],
+		    b->len[i + k]);
 	pthread_mutex_lock(&h->fnmu);
-	switch (st) {
-	case HRLOAD_USED:
-		h->res->used++;
-		break;
-	case HRLOAD_UNREADABLE:
-		h->res->unreadable++;
-		break;
-	case HRLOAD_UNAPPROVED:
-		h->res->unapproved++;
-		break;
-	case HRLOAD_INVALID:
-		h->res->invalid++;
-		break;
-	}
-	if (note != NULL)
-		hrload_note(h->res, note);
-	if (!h->failed) {
-		err_clear(&e);
-		if ((rc = h->fn(h->ctx, id, st, opened ? &r : NULL, &e)) != 0) {
-			h->failed = 1;
-			h->err = e;
+	for (k = 0; k < n; k++) {
+		switch (o[k].st) {
+		case HRLOAD_USED:
+			h->res->used++;
+			break;
+		case HRLOAD_UNREADABLE:
+			h->res->unreadable++;
+			break;
+		case HRLOAD_UNAPPROVED:
+			h->res->unapproved++;
+			break;
+		case HRLOAD_INVALID:
+			h->res->invalid++;
+			break;
+		}
+		if (o[k].note != NULL)
+			hrload_note(h->res, o[k].note);
+		if (!h->failed) {
+			err_clear(&e);
+			if (h->fn(h->ctx, o[k].id, o[k].st,
+				o[k].opened ? &o[k].r : NULL, &e) != 0) {
+				h->failed = 1;
+				h->err = e;
+			}
 		}
 	}
 	rc = h->failed;
 	pthread_mutex_unlock(&h->fnmu);
-	free(note);
-	if (opened)
-		record_free(&r);
+	for (k = 0; k < n; k++) {
+		free(o[k].note);
+		if (o[k].opened)
+			record_free(&o[k].r);
+	}
 	if (rc) {
 		pthread_mutex_lock(&h->mu);
 		h->stop = 1;
@@ -259,8 +292,9 @@ hrload_worker(void *arg)
 		pthread_cond_signal(&h->main);
 		pthread_mutex_unlock(&h->mu);
 
-		for (i = 0; i < b->n; i++)
-			hrload_one(h, b->id[i], b->buf + b->off[i], b->len[i]);
+		for (i = 0; i < b->n; i += HRLOAD_FEED)
+			hrload_feed(h, b, i,
+			    b->n - i < HRLOAD_FEED ? b->n - i : HRLOAD_FEED);
 
 		pthread_mutex_lock(&h->mu);
 		h->done += b->n;
