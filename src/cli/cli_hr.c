@@ -306,9 +306,9 @@ cli_hr_data_free(struct cli_hr_data *d)
 
 	/* Releases recorded by the views change the set the aggregate file
 	 * is bound to: written again, so that the next open uses it. */
-	if (d->rel != NULL && d->agg != NULL &&
+	if (d->rel != NULL && d->agg != NULL && d->c != NULL &&
 	    release_set_generation(d->rel) > 0)
-		cache_keep(d->agg, d->rel);
+		cache_keep(d->c, d->agg, d->rel);
 	release_set_free(d->rel);
 	agg_free(d->agg);
 	hrload_forms_free(d->forms, d->nforms);

@@ -811,6 +811,7 @@ cache_run(struct central *c, const uint8_t pk[ENV_PK_BYTES],
 	int rc;
 
 	cache_wait();
+	cache_sweep(central_path(c));
 	if (central_snapshot_begin(c, e) != 0) {
 		memset(res, 0, sizeof *res);
 		return -1;

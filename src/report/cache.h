@@ -134,9 +134,15 @@ void cache_wait(void);
  * the tap's context (the load's opts->tap_ctx) are freed: the aggregate
  * file written again now with a and the tap's state, so that the next
  * open uses it; then what was kept for it is wiped. Nothing if the
- * load neither used nor made the file, or if a and tap_ctx are not the
- * last load's. */
-void cache_keep(const struct agg *a, void *tap_ctx);
+ * load neither used nor made the file, if a and tap_ctx are not the
+ * last load's, or if the store c (the load's) no longer holds the set
+ * the load counted (its set digest changed: a purge or an ingest by
+ * another process since). */
+void cache_keep(struct central *c, const struct agg *a, void *tap_ctx);
+
+/* Remove the temporary files a killed writer of either cache file of the
+ * store at dbpath left beside it (cache_remove and cache_run do). */
+void cache_sweep(const char *dbpath);
 
 /* The cache files of the store at dbpath (caller frees): the record
  * cache, the aggregate file. */

@@ -16,6 +16,7 @@
 #include "report/cache.h"
 #include "report/cache_int.h"
 #include "report/cache_rec.h"
+#include "sync/sync.h" /* sync_tmp_sweep */
 #include "util/buf.h"
 #include "util/i18n.h"
 #include "util/xmem.h"
@@ -68,6 +69,40 @@ cache_agg_path(const char *dbpath)
 	return xasprintf("%s%s", dbpath, CACHE_AGG_SUFFIX);
 }
 
+/* A temporary file of either cache file of the store whose base name is
+ * arg ("central.db-cache.tmp.XXXXXX", "central.db-aggcache.tmp.XXXXXX"). */
+static int
+cache_is_tmp(const char *name, const char *arg)
+{
+	size_t n = strlen(arg);
+
+	return strncmp(name, arg, n) == 0 &&
+	    (strncmp(name + n, CACHE_SUFFIX ".tmp.", 11) == 0 ||
+		strncmp(name + n, CACHE_AGG_SUFFIX ".tmp.", 14) == 0) &&
+	    sync_tmp_is_atomic(name, NULL);
+}
+
+void
+cache_sweep(const char *dbpath)
+{
+	char *dir = xstrdup(dbpath), *slash = strrchr(dir, '/');
+	const char *base = dbpath;
+
+	/* A writer killed mid-write (^C while the background thread
+	 * wrote, the terminal closed at exit) leaves its temporary file:
+	 * the answers, encrypted under the HR key, that no purge would
+	 * reach. A live writer holds its lock: never taken. */
+	if (slash != NULL) {
+		*slash = '\0';
+		base = dbpath + (slash - dir) + 1;
+	}
+	(void)sync_tmp_sweep(slash == NULL ? "." :
+		slash == dir		   ? "/" :
+					     dir,
+	    cache_is_tmp, base, 0);
+	free(dir);
+}
+
 int
 cache_remove(const char *dbpath, struct err *e)
 {
@@ -76,6 +111,7 @@ cache_remove(const char *dbpath, struct err *e)
 	int rc = 0;
 
 	cache_wait(); /* a write under way would bring them back */
+	cache_sweep(dbpath);
 	p[0] = cache_path(dbpath);
 	p[1] = cache_agg_path(dbpath);
 	for (i = 0; i < 2; i++) {
@@ -107,6 +143,12 @@ cache_join(void)
 		pthread_join(cache_writer, NULL);
 		cache_writing = 0;
 	}
+}
+
+void
+cache_test_join(void)
+{
+	cache_join();
 }
 
 /* Registered with atexit: `report` leaves whole files, and the kept
@@ -295,11 +337,28 @@ cache_agg_queue(const struct agg *a, const struct hrload_opts *opts,
 	ca.pending = 1;
 }
 
+/* 1 if the store still holds exactly the set the load counted: its
+ * envelope-set digest, read now, is the one the file is bound to. A
+ * purge (or an ingest) by another process since the load changes it. */
+static int
+cache_keep_same_set(struct central *c)
+{
+	uint8_t now[CACHE_SETD_BYTES];
+	struct err e;
+
+	return ca.hasset && central_set_digest(c, now, &e) == 1 &&
+	    sodium_memcmp(now, ca.setd, sizeof now) == 0;
+}
+
 void
-cache_keep(const struct agg *a, void *tap_ctx)
+cache_keep(struct central *c, const struct agg *a, void *tap_ctx)
 {
 	cache_join();
-	if (ca.on && ca.known && a == ca.agg && tap_ctx == ca.tapctx) {
+	/* Not after a purge by another process: the file would put the
+	 * purged interviews back on disk, hours after the purge removed
+	 * them, until the next open replaced it (the review's MEDIUM). */
+	if (ca.on && ca.known && a == ca.agg && tap_ctx == ca.tapctx &&
+	    cache_keep_same_set(c)) {
 		cache_agg_encode(a, tap_ctx);
 		cache_agg_write();
 	}

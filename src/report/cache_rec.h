@@ -33,5 +33,8 @@ void cache_test_split(unsigned mark, unsigned parts, unsigned chunk);
 /* For the tests: off 1, the aggregate file is neither used nor written
  * (the record cache's own paths); 0, as normal. */
 void cache_test_agg(int off);
+/* For the tests: wait for the background write, keeping what was kept
+ * for cache_keep (cache_wait wipes it). */
+void cache_test_join(void);
 
 #endif

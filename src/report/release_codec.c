@@ -166,9 +166,16 @@ release_encode(const struct gate_table *t, unsigned revision,
 		w_str(&b, units[i].code);
 		w_str(&b, units[i].area != NULL ? units[i].area : "");
 	}
+	/* in id order: the tap's order is the order the load counted
+	 * them (after an aggregate file, those opened since come last), and
+	 * a release must say nothing of which interviews came last */
 	buf_put_u32(&b, (uint32_t)nids);
-	for (i = 0; i < nids; i++)
-		buf_put(&b, ids[i], ENV_ID_BYTES);
+	if (nids > 0) {
+		uint8_t *s = buf_append(&b, nids * ENV_ID_BYTES);
+
+		memcpy(s, ids, nids * ENV_ID_BYTES);
+		qsort(s, nids, ENV_ID_BYTES, rel_id_cmp);
+	}
 	buf_put_u32(&b, (uint32_t)t->ncols);
 	for (i = 0; i < t->ncols; i++) {
 		const struct agg_question *q = agg_question(t->agg, i);

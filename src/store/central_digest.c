@@ -415,9 +415,17 @@ vouch_take(const struct central *c, struct cs_vouch *v, off_t mark,
 	if (stat(c->path, &st) != 0)
 		return -1;
 	vouch_stamp(&st, &v->db);
-	/* After the stamp: a write from now on gets a later ctime. */
-	if (clock_gettime(CLOCK_REALTIME_COARSE, &now) != 0 ||
-	    !vouch_ts_before(&v->db.ctim, &now) ||
+	/* After the stamp: a write from now on gets a later ctime. Not on
+	 * a filesystem that keeps whole seconds (ext4 with small inodes,
+	 * FAT's two seconds, many network shares): there a write later in
+	 * the same second (or two) keeps the stamps, so they must be two
+	 * seconds old. Such stamps have no nanoseconds; a fine-grained one
+	 * that has none by chance only costs a second check. */
+	if (clock_gettime(CLOCK_REALTIME_COARSE, &now) != 0)
+		return -1;
+	if (v->db.ctim.tv_nsec == 0 && v->db.mtim.tv_nsec == 0)
+		now.tv_sec -= 2;
+	if (!vouch_ts_before(&v->db.ctim, &now) ||
 	    !vouch_ts_before(&v->db.mtim, &now))
 		return -1;
 	wal = xasprintf("%s-wal", c->path);

@@ -215,8 +215,9 @@ fsx_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
 			    path, strerror(saved));
 		}
 		/* Locked while written: a killed writer's temporary file
-		 * is swept by avslut's next sync (sync_tmp_sweep), a live
-		 * one's never. Swept before the lock: make another. */
+		 * is swept by avslut's next sync (sync_tmp_sweep) or, for
+		 * the HR caches, by avslut-hr's next load (cache_sweep), a
+		 * live one's never. Swept before the lock: make another. */
 		if (flock(fd, LOCK_EX) == -1 || fstat(fd, &st) == -1 ||
 		    st.st_nlink > 0)
 			break;

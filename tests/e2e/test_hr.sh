@@ -386,4 +386,29 @@ check notes_en_unapproved "$(cat "$T/err")" grep -q \
     '^  envelope [0-9a-f]*: form exit-interview version 1 is not approved' \
     "$T/err"
 
+# --- temporary cache files of a killed writer ------------------------------
+# A writer killed mid-write leaves CACHE.tmp.XXXXXX beside the store (the
+# answers, encrypted): the next run that shows figures removes it, a live
+# writer's (locked) stays, and so does anything not a cache's.
+for n in central.db-cache.tmp.Ab1Cd2 central.db-aggcache.tmp.Ef3Gh4 \
+    central.db-other.tmp.Ij5Kl6 central.db-aggcache.tmp.Mn7Op8; do
+	printf 'x' >"$HRD/$n"
+done
+flock -o "$HRD/central.db-aggcache.tmp.Mn7Op8" sleep 30 &
+lockpid=$!
+sleep 0.3
+"$HR" report --year 2024 --format csv --passphrase-file "$T/pass" \
+    >"$T/out" 2>"$T/err"
+check tmp_swept "$(ls "$HRD")" sh -c "test ! -e '$HRD/central.db-cache.tmp.Ab1Cd2' \
+    && test ! -e '$HRD/central.db-aggcache.tmp.Ef3Gh4'"
+check tmp_other_kept "$(ls "$HRD")" test -e "$HRD/central.db-other.tmp.Ij5Kl6"
+check tmp_locked_kept "$(ls "$HRD")" test -e \
+    "$HRD/central.db-aggcache.tmp.Mn7Op8"
+kill "$lockpid" 2>/dev/null
+wait "$lockpid" 2>/dev/null
+printf 'x' >"$HRD/central.db-cache.tmp.Qr9St0"
+"$HR" purge --before 2025 --passphrase-file "$T/pass" --yes >/dev/null 2>&1
+check purge_sweeps_tmp "$(ls "$HRD")" sh -c "test ! -e '$HRD/central.db-cache.tmp.Qr9St0' \
+    && test ! -e '$HRD/central.db-aggcache.tmp.Mn7Op8'"
+
 exit $failed

@@ -1425,6 +1425,18 @@ test_agg_tap_left_bytes(void **state)
 	free(t.s.ids);
 }
 
+/* cache_keep with the store as the run holds it. */
+static void
+keep(const struct agg *a, void *tap_ctx)
+{
+	struct central *c;
+	struct err e;
+
+	assert_int_equal(central_open(&c, dbpath, 0, &e), 0);
+	cache_keep(c, a, tap_ctx);
+	central_close(c);
+}
+
 /* cache_keep: the tap's state changed after the load (a release
  * recorded by a view): the file written again at the end, with the
  * tap's new digest, and used by the next open; cache_remove deletes
@@ -1446,7 +1458,7 @@ test_agg_keep(void **state)
 	a0 = open_how(&h, &r0, &pa);
 	assert_int_equal(pa.which, 'a');
 	t.digest[0] ^= 0x80;	/* the views changed the set */
-	cache_keep(a0, &t);
+	keep(a0, &t);
 	agg_free(a0);
 	hrload_result_free(&r0);
 	h.keep = 0;
@@ -1465,9 +1477,9 @@ test_agg_keep(void **state)
 	h.plain = 1; /* the same figures in another agg */
 	a1 = open_how(&h, &r1, &pa);
 	h.plain = 0;
-	cache_keep(a1, &t);
-	cache_keep(a0, &r0);
-	cache_keep(a0, &t); /* nothing kept any more */
+	keep(a1, &t);
+	keep(a0, &r0);
+	keep(a0, &t); /* nothing kept any more */
 	agg_free(a0);
 	agg_free(a1);
 	hrload_result_free(&r0);
@@ -1481,6 +1493,52 @@ test_agg_keep(void **state)
 	p = cache_path(dbpath);
 	assert_false(fsx_exists(p));
 	free(p);
+	free(t.s.ids);
+}
+
+/* A purge by another process between the load and the end of the run
+ * (a dashboard open for hours): cache_keep does not write the file
+ * again, which would put the purged interviews back on disk (the
+ * review's MEDIUM: it did); nor after an ingest by another process. */
+static void
+test_agg_keep_after_purge(void **state)
+{
+	struct hrload_result r0;
+	struct bundle_env v[2], w[1];
+	struct ttap t;
+	struct how h;
+	struct path pa;
+	struct agg *a0;
+	char *p = cache_agg_path(dbpath), *q = cache_path(dbpath);
+	int round;
+
+	(void)state;
+	start(&h, &t);
+	ingest_new(v, 2, 500, 0);
+	/* 0: nothing changed (written: the control), 1: a purge, 2: an
+	 * ingest, each by another process */
+	for (round = 0; round < 3; round++) {
+		how_init(&h, &t);
+		h.keep = 1;
+		a0 = open_how(&h, &r0, &pa);
+		if (round == 1) { /* rows deleted, both files removed */
+			delete_envs(v, 2);
+		} else if (round == 2) {
+			ingest_new(w, 1, 700, 0);
+			free(w[0].data);
+		}
+		cache_test_join(); /* the load's own write done */
+		unlink(p);
+		unlink(q);
+		t.digest[0] ^= 0x80; /* a view recorded a release */
+		keep(a0, &t);
+		assert_int_equal(fsx_exists(p), round == 0);
+		agg_free(a0);
+		hrload_result_free(&r0);
+		h.keep = 0;
+	}
+	free(p);
+	free(q);
 	free(t.s.ids);
 }
 
@@ -1509,6 +1567,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_agg_tap_left_bytes, agg_on,
 		    agg_off),
 		cmocka_unit_test_setup_teardown(test_agg_keep, agg_on, agg_off),
+		cmocka_unit_test_setup_teardown(test_agg_keep_after_purge, agg_on,
+		    agg_off),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
