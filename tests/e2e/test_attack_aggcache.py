@@ -41,6 +41,9 @@
 #  - revisions: three revisions made through the aggregate file (each
 #    view after them using the file written again at its end), the
 #    report and the audit of every revision as cold;
+#  - purge_under_dashboard: a dashboard that recorded a release writes
+#    the file again at its end; a purge by another process meanwhile: the
+#    file it leaves holds no purged interview;
 #  - forged: files sealed with the HR key itself (what only a fault of
 #    avslut-hr could write), each breaking one rule of the page's "When
 #    it is used" (counts, I != total, ids out of order or one missing,
@@ -62,6 +65,9 @@ import sqlite3
 import struct
 import subprocess
 import sys
+import time
+
+import pexpect
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_attack_releases as T  # noqa: E402
@@ -688,6 +694,48 @@ def forged():
     same_as_cold(st, "forged_gap_after", "audit", T.L, tw)
 
 
+def purge_under_dashboard():
+    """A dashboard shows a closed year (recording its release, so it
+    writes the aggregate file again at its end) while another process
+    purges the years before: the file it leaves must not hold the purged
+    interviews (the session's review, MEDIUM, fixed in ea854b6)."""
+    st = store("agg-dashpurge")
+    old = T.L - 1
+    st.fill(T.BASE.replace("{L}", str(old)) + canaries(old))
+    st.fill(T.BASE)
+    uncache(st.db)
+    t = term.Term(T.HR, ["dashboard", "--year", str(T.L), "--lang", "en",
+                         "--passphrase-file", st.pf], st.env, 100, 30)
+    end = time.monotonic() + 30
+    while ("Region Test" not in "\n".join(t.lines()) or
+           not os.path.exists(agg(st.db))) and time.monotonic() < end:
+        t.pump(0.1)
+    t.settle()
+    shown = "Region Test" in "\n".join(t.lines())
+    written = plaintext(st, st.db)
+    r = st.hr("purge", "--before", str(T.L), "--yes",
+              "--passphrase-file", st.pf)
+    t.send("q")
+    t.child.expect(pexpect.EOF, timeout=20)
+    t.child.close()
+    c = sqlite3.connect(st.db)
+    nrel = c.execute("SELECT count(*) FROM releases WHERE year = ?",
+                     (T.L,)).fetchone()[0]
+    c.close()
+    report("dashpurge_setup", shown and b"Kanarief" in written and
+           r.returncode == 0 and nrel == 1,
+           "dashboard shown %s, file with the canaries %s, purge exit %d, "
+           "%d releases of %d" % (shown, b"Kanarief" in written,
+                                  r.returncode, nrel, T.L))
+    left = plaintext(st, st.db)
+    report("dashpurge_no_purged_texts", b"Kanarief" not in left,
+           "the aggregate file left by the dashboard holds the purged "
+           "canaries (%d bytes)" % len(left))
+    tw = twin(st)
+    same_as_cold(st, "dashpurge", "report", old, tw, None, ("csv", "md"))
+    same_as_cold(st, "dashpurge", "audit", T.L, tw, None)
+
+
 def main():
     purge_replay()
     row_deleted()
@@ -701,6 +749,7 @@ def main():
     extended()
     revisions()
     forged()
+    purge_under_dashboard()
     if not term.failures:
         for d in T.STORES:
             shutil.rmtree(d, ignore_errors=True)
