@@ -723,6 +723,21 @@ def notes_of(err):
             re.findall(r"(?m)^  envelope ([0-9a-f]{32})(.*)$", err)]
 
 
+def new_home(t):
+    """An HR home under t with the trace on: the passphrase file, the
+    environment, the data directory, the store and the public key."""
+    pf = os.path.join(t, "pass")
+    with open(pf, "wb") as f:
+        f.write(PASS + b"\n")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("AVSLUT_PASSPHRASE_FILE", "LANGUAGE")}
+    env.update(AVSLUT_HOME=os.path.join(t, "home"), LC_ALL="C.UTF-8",
+               AVSLUT_CACHE_TRACE="1")
+    hrd = os.path.join(t, "home", "data", "avslut-hr")
+    return (pf, env, hrd, os.path.join(hrd, "central.db"),
+            os.path.join(hrd, "hr.pub"))
+
+
 def trace_of(err):
     """The trace line of CONTRACT.md section 5, or "" without one."""
     m = re.findall(r"(?m)^avslut-hr: cache: (.*)$", err)
@@ -732,16 +747,7 @@ def trace_of(err):
 def main():
     t = tempfile.mkdtemp(prefix="avslut-e2e-cachefile.")
     try:
-        pf = os.path.join(t, "pass")
-        with open(pf, "wb") as f:
-            f.write(PASS + b"\n")
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("AVSLUT_PASSPHRASE_FILE", "LANGUAGE")}
-        env.update(AVSLUT_HOME=os.path.join(t, "home"), LC_ALL="C.UTF-8",
-                   AVSLUT_CACHE_TRACE="1")
-        hrd = os.path.join(t, "home", "data", "avslut-hr")
-        db = os.path.join(hrd, "central.db")
-        pub = os.path.join(hrd, "hr.pub")
+        pf, env, hrd, db, pub = new_home(t)
         cache = db + "-cache"
         aggcache = db + "-aggcache"
 
@@ -1133,16 +1139,7 @@ def page_layout(docs):
 def layouts():
     t = tempfile.mkdtemp(prefix="avslut-e2e-cachefile-layout.")
     try:
-        pf = os.path.join(t, "pass")
-        with open(pf, "wb") as f:
-            f.write(PASS + b"\n")
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("AVSLUT_PASSPHRASE_FILE", "LANGUAGE")}
-        env.update(AVSLUT_HOME=os.path.join(t, "home"), LC_ALL="C.UTF-8",
-                   AVSLUT_CACHE_TRACE="1")
-        hrd = os.path.join(t, "home", "data", "avslut-hr")
-        db = os.path.join(hrd, "central.db")
-        pub = os.path.join(hrd, "hr.pub")
+        pf, env, hrd, db, pub = new_home(t)
 
         def run(*args, stdin=None):
             return subprocess.run(list(args), env=env, input=stdin,

@@ -219,23 +219,12 @@ hrfx_setup(const char *template)
 	return 0;
 }
 
-/* Remove the fixture's store and directory; EXTRA (may be NULL), a file
- * beside central.db, first. */
+/* Remove the fixture's directory with everything in it (the store, its
+ * key file, caches). */
 static int
-hrfx_teardown(const char *extra)
+hrfx_teardown(void)
 {
-	char *p;
-
-	if (extra != NULL)
-		unlink(extra);
-	unlink(dbpath);
-	p = xasprintf("%s-wal", dbpath);
-	unlink(p);
-	free(p);
-	p = xasprintf("%s-shm", dbpath);
-	unlink(p);
-	free(p);
-	rmtree(dir); /* central.db-key, caches: whatever else is left */
+	rmtree(dir);
 	free(dbpath);
 	form_free(f1);
 	form_free(f2);

@@ -73,16 +73,7 @@ rm_db(void)
 {
 	char *p;
 
-	unlink(dbpath);
-	p = xasprintf("%s-wal", dbpath);
-	unlink(p);
-	free(p);
-	p = xasprintf("%s-shm", dbpath);
-	unlink(p);
-	free(p);
-	p = xasprintf("%s-key", dbpath); /* the envelope digest's key */
-	unlink(p);
-	free(p);
+	rmstore(dbpath);
 	/* a new store at the same path: this account has seen none of its
 	 * releases */
 	p = xasprintf("rm -rf '%s/config'", dir);
@@ -94,8 +85,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	rm_db();
-	rmtree(dir); /* the ledger's config and whatever else is left */
+	rmtree(dir); /* the store, the ledger's config, whatever else */
 	free(dbpath);
 	fx_form_free(form);
 	return 0;

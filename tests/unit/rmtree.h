@@ -25,4 +25,20 @@ rmtree(const char *dir)
 	nftw(dir, rmtree_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* Remove the store at dbpath: the file, its WAL and shared memory, and
+ * its digest key (central.db-key), so that a new store can be made at
+ * the same path. */
+static inline void
+rmstore(const char *dbpath)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm", "-key" };
+	char p[4096];
+	size_t i;
+
+	for (i = 0; i < sizeof sfx / sizeof *sfx; i++) {
+		snprintf(p, sizeof p, "%s%s", dbpath, sfx[i]);
+		(void)remove(p);
+	}
+}
+
 #endif

@@ -2,6 +2,7 @@
  * migrations, ingest with INSERT OR IGNORE, concurrent ingests, forms,
  * interviewers, the access log, the network file-system check, the
  * envelope digest and its one check per open. */
+#include "rmtree.h"
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -32,18 +33,7 @@ static char *dbpath;
 static void
 rm_db(void)
 {
-	char *p;
-
-	unlink(dbpath);
-	p = xasprintf("%s-wal", dbpath);
-	unlink(p);
-	free(p);
-	p = xasprintf("%s-shm", dbpath);
-	unlink(p);
-	free(p);
-	p = xasprintf("%s-key", dbpath);
-	unlink(p);
-	free(p);
+	rmstore(dbpath);
 }
 
 static int

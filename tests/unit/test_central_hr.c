@@ -39,23 +39,14 @@ setup(void **state)
 static void
 rm_db(void)
 {
-	char *p;
-
-	unlink(dbpath);
-	p = xasprintf("%s-wal", dbpath);
-	unlink(p);
-	free(p);
-	p = xasprintf("%s-shm", dbpath);
-	unlink(p);
-	free(p);
+	rmstore(dbpath);
 }
 
 static int
 teardown(void **state)
 {
 	(void)state;
-	rm_db();
-	rmtree(dir); /* central.db-key and whatever else is left */
+	rmtree(dir); /* the store, its key file, whatever else */
 	free(dbpath);
 	return 0;
 }
